@@ -1,0 +1,84 @@
+// The run model shared by every backend (local, slurm, later kubernetes), the extension, the panel
+// and the CLI. A run is a record on disk (`<store>/runs/<id>/run.json` plus its log files), so the
+// editor and `gantry ps|logs|cancel` see the same runs, and a window reload reattaches to them.
+// Changes here must be additive: both backends and the panel depend on these shapes.
+
+export type BackendId = 'local' | 'slurm' | 'kubernetes';
+
+/** Gantry's states. Backends map their own (Slurm's PENDING, COMPLETED, TIMEOUT…) onto these. */
+export type RunState = 'queued' | 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'timeout' | 'lost';
+export const TERMINAL_STATES: readonly RunState[] = ['succeeded', 'failed', 'cancelled', 'timeout', 'lost'];
+export const isTerminal = (s: RunState): boolean => TERMINAL_STATES.includes(s);
+
+/** What will run, fully resolved from a spec before submission: shown in the confirmation as is. */
+export interface LaunchPlan {
+  name: string; // metadata.name
+  kind: 'TrainingJob' | 'InferenceService';
+  specFile: string; // absolute path
+  docIndex: number; // which YAML document in the file
+  backend: BackendId;
+  /** argv; never joined into a shell string. */
+  command: string[];
+  env: Record<string, string>;
+  cwd: string;
+  nodes: number;
+  gpusPerNode: number;
+  /** Local backend: the device indices for CUDA_VISIBLE_DEVICES. */
+  gpuIndices?: number[];
+  /** The per-GPU memory estimate in bytes, drawn as a line on the memory chart. */
+  estimatedDeviceBytesPerGpu?: number;
+  /** Backend-specific settings (Slurm partition, account, login host, batch script…). */
+  backendOptions?: Record<string, unknown>;
+}
+
+export interface LogSource {
+  path: string; // absolute
+  stream: 'stdout' | 'stderr' | 'combined';
+  rank?: number;
+  host?: string;
+}
+
+export interface RunRecord {
+  id: string; // unique, sortable by time: e.g. 20261122-163000-llama3-8b-a1b2
+  plan: LaunchPlan;
+  state: RunState;
+  /** Why it is in this state, in words: "Priority", "exit code 1", "killed by SIGKILL after cancel". */
+  reason?: string;
+  exitCode?: number;
+  submittedAt: number; // epoch ms
+  startedAt?: number;
+  endedAt?: number;
+  logs: LogSource[];
+  /** Backend-specific handle: pid/pgid for local, job id and host for Slurm. */
+  handle: Record<string, string | number | boolean | undefined>;
+}
+
+/** A change a backend reports; the store applies it and notifies listeners. */
+export interface RunUpdate {
+  id: string;
+  state?: RunState;
+  reason?: string;
+  exitCode?: number;
+  startedAt?: number;
+  endedAt?: number;
+  logs?: LogSource[];
+  handle?: RunRecord['handle'];
+}
+
+export interface BackendContext {
+  /** Directory for this run's files (logs, scripts); created by the store. */
+  runDir: string;
+  /** Report state changes; safe to call from any callback. */
+  update(u: RunUpdate): void;
+  signal?: AbortSignal;
+}
+
+export interface Backend {
+  readonly id: BackendId;
+  /** Starts the run; resolves once it is accepted (queued/pending/running) or rejects with a message for the user. */
+  submit(run: RunRecord, ctx: BackendContext): Promise<RunUpdate>;
+  cancel(run: RunRecord, ctx: BackendContext): Promise<void>;
+  /** Reattaches to runs that were live when the window or CLI last exited. */
+  reattach(runs: RunRecord[], ctx: (run: RunRecord) => BackendContext): Promise<void>;
+  dispose(): void;
+}

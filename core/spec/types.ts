@@ -1,0 +1,209 @@
+// The shapes of Gantry's three spec kinds after parsing. The JSON Schemas in schemas/ are the one
+// source of structure (with descriptions, units, defaults and enums); these types mirror them so the
+// core can read a spec that passed schema validation. Every field the schema marks optional is
+// optional here; semantic rules must cope with any of them missing.
+
+export const API_VERSION = 'gantry/v1';
+export type Kind = 'Cluster' | 'TrainingJob' | 'InferenceService';
+export const KINDS: readonly Kind[] = ['Cluster', 'TrainingJob', 'InferenceService'];
+
+export interface Metadata {
+  name: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  description?: string;
+}
+
+export interface SpecDocument<K extends Kind = Kind, S = unknown> {
+  apiVersion: string;
+  kind: K;
+  metadata: Metadata;
+  spec: S;
+}
+
+// ---------------------------------------------------------------- Cluster
+
+export type SchedulerType = 'local' | 'slurm' | 'kubernetes';
+
+/** An SSH login host for Slurm, reached from a laptop. Keys come from the user's ssh config and agent. */
+export interface SshLogin {
+  host: string;
+  user?: string;
+  port?: number; // default 22
+  identityFile?: string;
+  proxyJump?: string;
+}
+
+export interface Scheduler {
+  type: SchedulerType;
+  // slurm
+  partition?: string;
+  account?: string;
+  qos?: string;
+  reservation?: string;
+  constraint?: string;
+  exclusive?: boolean;
+  login?: SshLogin; // absent: Slurm's commands run where the extension runs (a login node)
+  // kubernetes
+  context?: string;
+  namespace?: string;
+  queue?: string;
+}
+
+export interface GpuSpec {
+  model: string; // a GPU id from the catalog, e.g. H100-SXM-80GB
+  count: number; // GPUs per node
+  memoryGiB?: number; // overrides the catalog
+}
+
+export type IntraNodeLinkType = 'nvlink2' | 'nvlink3' | 'nvlink4' | 'nvlink5' | 'pcie3' | 'pcie4' | 'pcie5' | 'infinity-fabric';
+export type InterNodeLinkType = 'infiniband-hdr' | 'infiniband-ndr' | 'infiniband-xdr' | 'roce' | 'ethernet' | 'efa' | 'none';
+
+export interface Interconnect {
+  /** Inside a node. bandwidthGBps: GB/s per GPU, one direction; from the catalog unless given. */
+  intraNode?: { type: IntraNodeLinkType; bandwidthGBps?: number };
+  /** Between nodes. gbpsPerGpu: Gbit/s per GPU (one NIC per GPU is 400 for NDR). */
+  interNode?: { type: InterNodeLinkType; gbpsPerGpu?: number };
+}
+
+export interface ClusterSpec {
+  scheduler?: Scheduler; // default { type: local }
+  nodes: {
+    count: number;
+    gpu: GpuSpec;
+    cpus?: number;
+    memory?: string; // quantity, e.g. 2TiB, 512GiB
+  };
+  interconnect?: Interconnect;
+}
+
+// ---------------------------------------------------------------- models
+
+export interface MoeArchitecture {
+  experts: number; // routed experts per MoE layer
+  activeExperts: number; // experts per token (top-k)
+  sharedExperts?: number;
+  expertFfn?: number; // FFN size of one expert; defaults to ffn
+  denseLayers?: number; // leading layers that are dense (DeepSeek style)
+}
+
+export interface Architecture {
+  layers: number;
+  hidden: number;
+  heads: number;
+  kvHeads?: number; // default heads (MHA)
+  headDim?: number; // default hidden / heads
+  ffn: number; // intermediate size of the MLP
+  vocab: number;
+  gatedMlp?: boolean; // SwiGLU-style three matrices; default true
+  tiedEmbeddings?: boolean; // default false
+  maxContext?: number; // max_position_embeddings
+  slidingWindow?: number; // tokens, for layers that use it
+  moe?: MoeArchitecture;
+  /** Multi-head latent attention (DeepSeek): KV cache holds kvLoraRank + qkRopeHeadDim per token per layer. */
+  mla?: { kvLoraRank: number; qkRopeHeadDim: number };
+}
+
+export interface ModelRef {
+  preset?: string; // a model id from the catalog
+  architecture?: Architecture;
+  config?: string; // path to a Hugging Face config.json, relative to the spec file
+}
+
+// ---------------------------------------------------------------- TrainingJob
+
+export type Precision = 'bf16-mixed' | 'fp16-mixed' | 'fp8-mixed' | 'bf16' | 'fp16' | 'fp32';
+export type OptimizerType = 'adamw' | 'adam' | 'adamw-8bit' | 'adafactor' | 'sgd' | 'lion';
+export type Checkpointing = 'none' | 'selective' | 'full';
+export type FsdpStrategy = 'none' | 'full' | 'hybrid' | 'grad-op';
+export type AttentionImpl = 'flash' | 'sdpa' | 'eager';
+
+export interface Parallelism {
+  tensor?: number; // default 1
+  pipeline?: number; // default 1
+  data?: number; // default: GPUs / (tensor × pipeline × context)
+  context?: number; // default 1
+  expert?: number; // default 1
+  sequenceParallel?: boolean; // default false
+  zero?: 0 | 1 | 2 | 3; // DeepSpeed ZeRO stage; default 0
+  fsdp?: FsdpStrategy; // PyTorch FSDP sharding; default none
+  virtualPipelineStages?: number; // interleaved 1F1B; default 1
+}
+
+export interface Batch {
+  micro: number; // sequences per GPU per micro-step
+  global?: number; // sequences per optimizer step
+  gradientAccumulation?: number; // micro-steps per optimizer step
+  sequenceLength: number; // tokens
+}
+
+export interface Finetune {
+  method: 'full' | 'lora' | 'qlora';
+  rank?: number; // LoRA rank; default 16
+  alpha?: number;
+  targetModules?: string[]; // default attention + MLP projections
+  baseBits?: 4 | 8 | 16; // frozen base weights; qlora defaults to 4
+}
+
+export interface Container {
+  image: string;
+  mounts?: { source: string; target: string; readOnly?: boolean }[];
+  workdir?: string;
+}
+
+export interface TrainingJobSpec {
+  cluster?: string;
+  resources: { nodes: number; gpusPerNode: number; cpusPerTask?: number; memory?: string };
+  model: ModelRef;
+  finetune?: Finetune;
+  precision?: Precision; // default bf16-mixed
+  optimizer?: { type: OptimizerType; learningRate?: number; weightDecay?: number };
+  parallelism?: Parallelism;
+  batch: Batch;
+  activationCheckpointing?: Checkpointing; // default none
+  attention?: AttentionImpl; // default flash
+  training?: { tokens?: number; steps?: number; mfu?: number };
+  container?: Container;
+  command?: string[];
+  workingDir?: string;
+  env?: Record<string, string | number | boolean>;
+  timeLimit?: string; // e.g. 24h, 90m, 2d12h, 1-00:00:00
+}
+
+// ---------------------------------------------------------------- InferenceService
+
+export type Engine = 'vllm' | 'sglang' | 'tgi';
+export type ServingDtype = 'auto' | 'bf16' | 'fp16' | 'fp32';
+export type Quantization = 'none' | 'fp8' | 'awq' | 'gptq' | 'int8' | 'int4' | 'bitsandbytes-4bit' | 'bitsandbytes-8bit';
+export type KvCacheDtype = 'auto' | 'bf16' | 'fp16' | 'fp8' | 'fp8-e4m3' | 'fp8-e5m2';
+
+export interface InferenceServiceSpec {
+  cluster?: string;
+  engine: Engine;
+  model: ModelRef;
+  dtype?: ServingDtype; // default auto (the model's dtype, bf16)
+  quantization?: Quantization; // default none
+  kvCacheDtype?: KvCacheDtype; // default auto (= dtype)
+  tensorParallel?: number; // default 1
+  pipelineParallel?: number; // default 1
+  dataParallel?: number; // engine-level data parallel ranks per replica; default 1
+  expertParallel?: boolean; // default false
+  replicas?: number; // default 1
+  maxModelLen?: number; // tokens; default the model's context
+  maxNumSeqs?: number; // default 256 (vLLM)
+  maxNumBatchedTokens?: number;
+  gpuMemoryUtilization?: number; // (0, 1]; default 0.9
+  blockSize?: number; // tokens per KV block; default 16
+  enforceEager?: boolean; // default false (CUDA graphs captured)
+  enablePrefixCaching?: boolean;
+  port?: number; // default 8000
+  container?: Container;
+  command?: string[];
+  extraArgs?: string[];
+  env?: Record<string, string | number | boolean>;
+}
+
+export type ClusterDoc = SpecDocument<'Cluster', ClusterSpec>;
+export type TrainingJobDoc = SpecDocument<'TrainingJob', TrainingJobSpec>;
+export type InferenceServiceDoc = SpecDocument<'InferenceService', InferenceServiceSpec>;
+export type AnySpecDoc = ClusterDoc | TrainingJobDoc | InferenceServiceDoc;

@@ -1,0 +1,54 @@
+// One esbuild script, one entry per runtime: client (node/cjs, vscode external), server (node/cjs),
+// cli (node/cjs), webview (browser/iife). `--tests` also bundles the unit and integration tests;
+// `--watch` rebuilds on change; `--production` minifies.
+import * as esbuild from 'esbuild';
+import { readdirSync, readFileSync, statSync, existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const args = new Set(process.argv.slice(2));
+const production = args.has('--production');
+const watch = args.has('--watch');
+const tests = args.has('--tests');
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], define: { VERSION: JSON.stringify(pkg.version) } };
+
+function walk(dir, pred) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? walk(p, pred) : pred(p) ? [p] : [];
+  });
+}
+
+const builds = [
+  { ...node, entryPoints: { client: 'client/extension.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { server: 'server/main.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { cli: 'cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+];
+if (existsSync('webview/main.ts')) {
+  builds.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { webview: 'webview/main.ts' }, outdir: 'dist' });
+}
+if (tests) {
+  rmSync('out/test', { recursive: true, force: true });
+  const unit = walk('test/unit', (p) => p.endsWith('.test.ts'));
+  if (unit.length) builds.push({ ...node, entryPoints: unit, outdir: 'out/test/unit', outbase: 'test/unit', sourcemap: 'inline', external: ['vscode', 'playwright-core'] });
+  const integ = walk('test/integration', (p) => p.endsWith('.ts'));
+  if (integ.length) builds.push({ ...node, entryPoints: integ, outdir: 'out/test/integration', outbase: 'test/integration', sourcemap: 'inline', external: ['vscode', 'mocha'] });
+}
+
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+  console.log('watching…');
+} else {
+  const t0 = performance.now();
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  console.log(`built ${builds.length} bundles in ${Math.round(performance.now() - t0)} ms${production ? ' (production)' : ''}`);
+}
