@@ -2,7 +2,7 @@
 // cli (node/cjs), webview (browser/iife). `--tests` also bundles the unit and integration tests;
 // `--watch` rebuilds on change; `--production` minifies.
 import * as esbuild from 'esbuild';
-import { readdirSync, readFileSync, statSync, existsSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = new Set(process.argv.slice(2));
@@ -37,7 +37,6 @@ if (existsSync('webview/main.ts')) {
   builds.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { webview: 'webview/main.ts' }, outdir: 'dist' });
 }
 if (tests) {
-  rmSync('out/test', { recursive: true, force: true });
   const unit = walk('test/unit', (p) => p.endsWith('.test.ts'));
   if (unit.length) builds.push({ ...node, entryPoints: unit, outdir: 'out/test/unit', outbase: 'test/unit', sourcemap: 'inline', external: ['vscode', 'playwright-core'] });
   const integ = walk('test/integration', (p) => p.endsWith('.ts'));
