@@ -108,6 +108,10 @@ export interface ModelRef {
   preset?: string; // a model id from the catalog
   architecture?: Architecture;
   config?: string; // path to a Hugging Face config.json, relative to the spec file
+  /** Added with the schemas: the HF repo id or cluster path the weights load from (vLLM --model, a
+   *  fine-tune's base checkpoint); default the preset's repo or config's directory. Not one of the
+   *  "exactly one of" three: it may accompany any of them. */
+  weights?: string;
 }
 
 // ---------------------------------------------------------------- TrainingJob
@@ -143,6 +147,7 @@ export interface Finetune {
   alpha?: number;
   targetModules?: string[]; // default attention + MLP projections
   baseBits?: 4 | 8 | 16; // frozen base weights; qlora defaults to 4
+  dropout?: number; // added with the schemas: LoRA dropout (PEFT lora_dropout), [0, 1); default 0
 }
 
 export interface Container {
@@ -168,6 +173,9 @@ export interface TrainingJobSpec {
   workingDir?: string;
   env?: Record<string, string | number | boolean>;
   timeLimit?: string; // e.g. 24h, 90m, 2d12h, 1-00:00:00
+  /** Added with the schemas: resubmissions after a failure (dstack retry, SkyPilot max_restarts_on_errors,
+   *  Kubeflow backoffLimit); default 0. */
+  maxRestarts?: number;
 }
 
 // ---------------------------------------------------------------- InferenceService
@@ -196,6 +204,9 @@ export interface InferenceServiceSpec {
   blockSize?: number; // tokens per KV block; default 16
   enforceEager?: boolean; // default false (CUDA graphs captured)
   enablePrefixCaching?: boolean;
+  /** Added with the schemas: multi-LoRA serving (vLLM --enable-lora, --lora-modules, --max-lora-rank,
+   *  --max-loras); the reserved adapter slots cost GPU memory. */
+  lora?: { adapters?: { name: string; path: string }[]; maxRank?: number; maxLoras?: number };
   port?: number; // default 8000
   container?: Container;
   command?: string[];
