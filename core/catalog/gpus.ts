@@ -1,0 +1,202 @@
+// The GPU catalog. Peak figures are dense (no 2:4 sparsity): vendor spec sheets quote sparse numbers
+// for Hopper/Ada/Blackwell, which are halved here, as composer/llm-foundry's GPU_AVAILABLE_FLOPS does
+// ("nvidia publishes spec sheet with a 2x sparsity factor").
+//
+// `memoryBytes` is the capacity CUDA reports (cudaMemGetInfo total, what PyTorch and vLLM call
+// "total"), which is a little less than the marketing size: an "80 GB" H100 reports 79.19 GiB
+// (vLLM 0.19 logs, llm-d accuracy report). Where no such reading was available the figure is
+// nvidia-smi's MiB total or the nominal size, and the source says so.
+
+import type { IntraNodeLinkType } from '../spec/types';
+
+export interface GpuPeakTflops {
+  /** Dense bf16 tensor-core TFLOPS; absent where the GPU has no bf16 tensor cores (V100). */
+  bf16?: number;
+  fp16: number;
+  /** Dense fp8 tensor-core TFLOPS; absent before Hopper/Ada. */
+  fp8?: number;
+  /** Non-tensor fp32 TFLOPS. */
+  fp32: number;
+}
+
+export interface GpuInfo {
+  id: string;
+  aliases: string[];
+  name: string;
+  vendor: 'nvidia' | 'amd';
+  memoryBytes: number;
+  memoryGiB: number;
+  /** Marketing size, in GB (10^9) as the vendor sells it. */
+  nominalMemoryGB: number;
+  memoryBandwidthGBps: number;
+  tflops: GpuPeakTflops;
+  /** GPU-to-GPU link inside a node; `gbpsPerGpu` is GB/s per GPU in one direction. */
+  nvlink?: { generation: 2 | 3 | 4 | 5; gbpsPerGpu: number };
+  intraNodeLink: IntraNodeLinkType;
+  pcieGen: 3 | 4 | 5;
+  tdpW: number;
+  source: string;
+  summary: string;
+}
+
+const GIB = 1024 ** 3;
+
+function gpu(e: Omit<GpuInfo, 'memoryBytes' | 'summary'> & { summary?: string }): GpuInfo {
+  const memoryBytes = Math.round(e.memoryGiB * GIB);
+  const link = e.nvlink ? `NVLink${e.nvlink.generation} ${e.nvlink.gbpsPerGpu} GB/s` : e.intraNodeLink;
+  const peak = e.tflops.bf16 ?? e.tflops.fp16;
+  const summary =
+    e.summary ??
+    `${e.name}: ${e.memoryGiB} GiB usable (${e.nominalMemoryGB} GB), ${peak} TFLOPS ${e.tflops.bf16 ? 'bf16' : 'fp16'} dense` +
+      `${e.tflops.fp8 ? `, ${e.tflops.fp8} fp8` : ''}, ${link}, ${e.tdpW} W`;
+  return { ...e, memoryBytes, summary };
+}
+
+const NV_H100 = 'NVIDIA H100 Tensor Core GPU datasheet (dense = sparse/2); composer GPU_AVAILABLE_FLOPS h100-sxm bf16 1.979e15/2';
+const NV_A100 = 'NVIDIA A100 datasheet; composer GPU_AVAILABLE_FLOPS a100 bf16 312e12 ("sxm and pcie have same flop counts")';
+
+export const GPUS: readonly GpuInfo[] = [
+  gpu({
+    id: 'H100-SXM-80GB', aliases: ['h100', 'h100-sxm', 'h100-80gb', 'h100-sxm5', 'H100 80GB HBM3', 'NVIDIA H100 80GB HBM3'],
+    name: 'NVIDIA H100 SXM 80GB', vendor: 'nvidia', memoryGiB: 79.19, nominalMemoryGB: 80, memoryBandwidthGBps: 3350,
+    tflops: { bf16: 989.5, fp16: 989.5, fp8: 1979, fp32: 67 }, nvlink: { generation: 4, gbpsPerGpu: 450 }, intraNodeLink: 'nvlink4',
+    pcieGen: 5, tdpW: 700, source: `${NV_H100}; 79.19 GiB total from vLLM 0.19 startup logs on H100-80GB-HBM3 (llm-d accuracy report)`,
+  }),
+  gpu({
+    id: 'H100-SXM-96GB', aliases: ['h100-96gb', 'h100-hbm2e', 'H100 SXM HBM2e 96GB'],
+    name: 'NVIDIA H100 SXM 96GB HBM2e', vendor: 'nvidia', memoryGiB: 94.5, nominalMemoryGB: 96, memoryBandwidthGBps: 2400,
+    tflops: { bf16: 989.5, fp16: 989.5, fp8: 1979, fp32: 67 }, nvlink: { generation: 4, gbpsPerGpu: 450 }, intraNodeLink: 'nvlink4',
+    pcieGen: 5, tdpW: 700,
+    source: 'torchtitan benchmarks/llama3_h100_202412_torchtitan.md ("96GB HBM2e with 2.4 TB/sec"; lower-TDP part, run at 500 W); usable GiB assumed as 96 GB minus the same ~1.5 % reserve as the 80 GB part',
+  }),
+  gpu({
+    id: 'H100-PCIe-80GB', aliases: ['h100-pcie', 'H100 PCIe'],
+    name: 'NVIDIA H100 PCIe 80GB', vendor: 'nvidia', memoryGiB: 79.19, nominalMemoryGB: 80, memoryBandwidthGBps: 2000,
+    tflops: { bf16: 756.5, fp16: 756.5, fp8: 1513, fp32: 51 }, nvlink: { generation: 4, gbpsPerGpu: 300 }, intraNodeLink: 'pcie5',
+    pcieGen: 5, tdpW: 350, source: `${NV_H100}; composer h100-pcie bf16 1.513e15/2; NVLink bridge pairs 600 GB/s bidirectional`,
+  }),
+  gpu({
+    id: 'H100-NVL-94GB', aliases: ['h100-nvl', 'H100 NVL'],
+    name: 'NVIDIA H100 NVL 94GB', vendor: 'nvidia', memoryGiB: 93.58, nominalMemoryGB: 94, memoryBandwidthGBps: 3900,
+    tflops: { bf16: 835.5, fp16: 835.5, fp8: 1670.5, fp32: 60 }, nvlink: { generation: 4, gbpsPerGpu: 300 }, intraNodeLink: 'pcie5',
+    pcieGen: 5, tdpW: 400, source: `${NV_H100} (NVL column); nvidia-smi 95830 MiB`,
+  }),
+  gpu({
+    id: 'H200-SXM-141GB', aliases: ['h200', 'h200-sxm', 'NVIDIA H200'],
+    name: 'NVIDIA H200 SXM 141GB', vendor: 'nvidia', memoryGiB: 139.8, nominalMemoryGB: 141, memoryBandwidthGBps: 4800,
+    tflops: { bf16: 989.5, fp16: 989.5, fp8: 1979, fp32: 67 }, nvlink: { generation: 4, gbpsPerGpu: 450 }, intraNodeLink: 'nvlink4',
+    pcieGen: 5, tdpW: 700, source: 'NVIDIA H200 datasheet (same compute as H100 SXM; composer treats h200 as h100-sxm); nvidia-smi 143771 MiB less driver reserve',
+  }),
+  gpu({
+    id: 'B200-180GB', aliases: ['b200', 'NVIDIA B200'],
+    name: 'NVIDIA B200 180GB', vendor: 'nvidia', memoryGiB: 178.4, nominalMemoryGB: 180, memoryBandwidthGBps: 8000,
+    tflops: { bf16: 2250, fp16: 2250, fp8: 4500, fp32: 75 }, nvlink: { generation: 5, gbpsPerGpu: 900 }, intraNodeLink: 'nvlink5',
+    pcieGen: 5, tdpW: 1000, source: 'NVIDIA HGX B200 datasheet (per GPU, dense = sparse/2); NVLink5 1.8 TB/s bidirectional; nvidia-smi 183359 MiB',
+  }),
+  gpu({
+    id: 'GB200-186GB', aliases: ['gb200', 'gb200-nvl72', 'NVIDIA GB200'],
+    name: 'NVIDIA GB200 (one Blackwell GPU)', vendor: 'nvidia', memoryGiB: 184.0, nominalMemoryGB: 186, memoryBandwidthGBps: 8000,
+    tflops: { bf16: 2500, fp16: 2500, fp8: 5000, fp32: 80 }, nvlink: { generation: 5, gbpsPerGpu: 900 }, intraNodeLink: 'nvlink5',
+    pcieGen: 5, tdpW: 1200, source: 'NVIDIA GB200 NVL72 datasheet, per GPU (dense = sparse/2); NVLink5 1.8 TB/s bidirectional per GPU',
+  }),
+  gpu({
+    id: 'A100-SXM-80GB', aliases: ['a100', 'a100-80gb', 'a100-sxm', 'a100-sxm4-80gb', 'NVIDIA A100-SXM4-80GB'],
+    name: 'NVIDIA A100 SXM 80GB', vendor: 'nvidia', memoryGiB: 79.15, nominalMemoryGB: 80, memoryBandwidthGBps: 2039,
+    tflops: { bf16: 312, fp16: 312, fp32: 19.5 }, nvlink: { generation: 3, gbpsPerGpu: 300 }, intraNodeLink: 'nvlink3',
+    pcieGen: 4, tdpW: 400, source: `${NV_A100}; PyTorch OOM messages report 79.15 GiB total capacity`,
+  }),
+  gpu({
+    id: 'A100-SXM-40GB', aliases: ['a100-40gb', 'a100-sxm4-40gb', 'NVIDIA A100-SXM4-40GB'],
+    name: 'NVIDIA A100 SXM 40GB', vendor: 'nvidia', memoryGiB: 39.59, nominalMemoryGB: 40, memoryBandwidthGBps: 1555,
+    tflops: { bf16: 312, fp16: 312, fp32: 19.5 }, nvlink: { generation: 3, gbpsPerGpu: 300 }, intraNodeLink: 'nvlink3',
+    pcieGen: 4, tdpW: 400, source: `${NV_A100}; PyTorch OOM messages report 39.59 GiB total capacity`,
+  }),
+  gpu({
+    id: 'A100-PCIe-80GB', aliases: ['a100-pcie', 'a100-pcie-80gb', 'NVIDIA A100 80GB PCIe'],
+    name: 'NVIDIA A100 PCIe 80GB', vendor: 'nvidia', memoryGiB: 79.15, nominalMemoryGB: 80, memoryBandwidthGBps: 1935,
+    tflops: { bf16: 312, fp16: 312, fp32: 19.5 }, nvlink: { generation: 3, gbpsPerGpu: 300 }, intraNodeLink: 'pcie4',
+    pcieGen: 4, tdpW: 300, source: `${NV_A100}; NVLink bridge pairs only (600 GB/s bidirectional), otherwise PCIe 4`,
+  }),
+  gpu({
+    id: 'A100-PCIe-40GB', aliases: ['a100-pcie-40gb', 'NVIDIA A100-PCIE-40GB'],
+    name: 'NVIDIA A100 PCIe 40GB', vendor: 'nvidia', memoryGiB: 39.59, nominalMemoryGB: 40, memoryBandwidthGBps: 1555,
+    tflops: { bf16: 312, fp16: 312, fp32: 19.5 }, nvlink: { generation: 3, gbpsPerGpu: 300 }, intraNodeLink: 'pcie4',
+    pcieGen: 4, tdpW: 250, source: `${NV_A100}; NVLink bridge pairs only`,
+  }),
+  gpu({
+    id: 'A10G-24GB', aliases: ['a10g', 'NVIDIA A10G'],
+    name: 'NVIDIA A10G 24GB', vendor: 'nvidia', memoryGiB: 22.2, nominalMemoryGB: 24, memoryBandwidthGBps: 600,
+    tflops: { bf16: 125, fp16: 125, fp32: 31.2 }, intraNodeLink: 'pcie4',
+    pcieGen: 4, tdpW: 300, source: 'composer GPU_AVAILABLE_FLOPS a10g bf16 125e12; AWS G5 documentation; PyTorch reports 22.20 GiB total',
+  }),
+  gpu({
+    id: 'L4-24GB', aliases: ['l4', 'NVIDIA L4'],
+    name: 'NVIDIA L4 24GB', vendor: 'nvidia', memoryGiB: 22.03, nominalMemoryGB: 24, memoryBandwidthGBps: 300,
+    tflops: { bf16: 121, fp16: 121, fp8: 242.5, fp32: 30.3 }, intraNodeLink: 'pcie4',
+    pcieGen: 4, tdpW: 72, source: 'NVIDIA L4 datasheet (242 TFLOPS bf16 with sparsity → 121 dense); PyTorch reports 22.03 GiB total',
+  }),
+  gpu({
+    id: 'L40S-48GB', aliases: ['l40s', 'NVIDIA L40S'],
+    name: 'NVIDIA L40S 48GB', vendor: 'nvidia', memoryGiB: 44.39, nominalMemoryGB: 48, memoryBandwidthGBps: 864,
+    tflops: { bf16: 362.05, fp16: 362.05, fp8: 733, fp32: 91.6 }, intraNodeLink: 'pcie4',
+    pcieGen: 4, tdpW: 350, source: 'NVIDIA L40S datasheet (733 TFLOPS bf16 sparse → 362 dense); nvidia-smi 46068 MiB less reserve',
+  }),
+  gpu({
+    id: 'V100-SXM-16GB', aliases: ['v100', 'v100-16gb', 'v100-sxm2', 'Tesla V100-SXM2-16GB'],
+    name: 'NVIDIA V100 SXM2 16GB', vendor: 'nvidia', memoryGiB: 15.78, nominalMemoryGB: 16, memoryBandwidthGBps: 900,
+    tflops: { fp16: 125, fp32: 15.7 }, nvlink: { generation: 2, gbpsPerGpu: 150 }, intraNodeLink: 'nvlink2',
+    pcieGen: 3, tdpW: 300, source: 'NVIDIA V100 datasheet; composer v100-sxm fp16 125e12; 16160 MiB per nvidia-smi (HF perf_train_gpu_one)',
+  }),
+  gpu({
+    id: 'V100-SXM-32GB', aliases: ['v100-32gb', 'Tesla V100-SXM2-32GB'],
+    name: 'NVIDIA V100 SXM2 32GB', vendor: 'nvidia', memoryGiB: 31.75, nominalMemoryGB: 32, memoryBandwidthGBps: 900,
+    tflops: { fp16: 125, fp32: 15.7 }, nvlink: { generation: 2, gbpsPerGpu: 150 }, intraNodeLink: 'nvlink2',
+    pcieGen: 3, tdpW: 300, source: 'NVIDIA V100 datasheet; PyTorch reports 31.75 GiB total',
+  }),
+  gpu({
+    id: 'V100-PCIe-16GB', aliases: ['v100-pcie', 'Tesla V100-PCIE-16GB'],
+    name: 'NVIDIA V100 PCIe 16GB', vendor: 'nvidia', memoryGiB: 15.78, nominalMemoryGB: 16, memoryBandwidthGBps: 900,
+    tflops: { fp16: 112, fp32: 14 }, intraNodeLink: 'pcie3',
+    pcieGen: 3, tdpW: 250, source: 'NVIDIA V100 datasheet (PCIe column)',
+  }),
+  gpu({
+    id: 'RTX-4090-24GB', aliases: ['rtx4090', '4090', 'NVIDIA GeForce RTX 4090'],
+    name: 'NVIDIA GeForce RTX 4090 24GB', vendor: 'nvidia', memoryGiB: 23.65, nominalMemoryGB: 24, memoryBandwidthGBps: 1008,
+    tflops: { bf16: 165.2, fp16: 165.2, fp8: 330.3, fp32: 82.6 }, intraNodeLink: 'pcie4',
+    pcieGen: 4, tdpW: 450, source: 'NVIDIA Ada Lovelace architecture whitepaper (fp16 tensor with fp32 accumulate, dense); PyTorch reports 23.65 GiB total',
+  }),
+  gpu({
+    id: 'MI300X-192GB', aliases: ['mi300x', 'AMD Instinct MI300X'],
+    name: 'AMD Instinct MI300X 192GB', vendor: 'amd', memoryGiB: 191.5, nominalMemoryGB: 192, memoryBandwidthGBps: 5300,
+    tflops: { bf16: 1307.4, fp16: 1307.4, fp8: 2614.9, fp32: 163.4 }, intraNodeLink: 'infinity-fabric',
+    pcieGen: 5, tdpW: 750, source: 'AMD Instinct MI300X datasheet (dense); 7 Infinity Fabric links, 896 GB/s aggregate bidirectional',
+  }),
+  gpu({
+    id: 'MI325X-256GB', aliases: ['mi325x', 'AMD Instinct MI325X'],
+    name: 'AMD Instinct MI325X 256GB', vendor: 'amd', memoryGiB: 255.5, nominalMemoryGB: 256, memoryBandwidthGBps: 6000,
+    tflops: { bf16: 1307.4, fp16: 1307.4, fp8: 2614.9, fp32: 163.4 }, intraNodeLink: 'infinity-fabric',
+    pcieGen: 5, tdpW: 1000, source: 'AMD Instinct MI325X datasheet (dense; same compute as MI300X, HBM3E)',
+  }),
+];
+
+function normalize(s: string): string {
+  return s.toLowerCase().replace(/[\s_]+/g, '-');
+}
+
+const GPU_INDEX = new Map<string, GpuInfo>();
+for (const g of GPUS) for (const k of [g.id, ...g.aliases]) GPU_INDEX.set(normalize(k), g);
+
+export function findGpu(idOrAlias: string): GpuInfo | undefined {
+  if (typeof idOrAlias !== 'string') return undefined;
+  return GPU_INDEX.get(normalize(idOrAlias));
+}
+
+export const GPU_IDS: readonly string[] = GPUS.map((g) => g.id);
+
+/** Peak dense TFLOPS for a compute dtype, falling back to fp16 where the GPU lacks bf16/fp8 units. */
+export function peakTflops(g: GpuInfo, dtype: 'bf16' | 'fp16' | 'fp8' | 'fp32'): number {
+  if (dtype === 'fp8') return g.tflops.fp8 ?? g.tflops.bf16 ?? g.tflops.fp16;
+  if (dtype === 'bf16') return g.tflops.bf16 ?? g.tflops.fp16;
+  if (dtype === 'fp16') return g.tflops.fp16;
+  return g.tflops.fp32;
+}

@@ -1,0 +1,139 @@
+// Reads a Hugging Face config.json (its text) into an Architecture. Field names differ by family:
+// llama/mistral/qwen2/qwen3/gemma use num_hidden_layers/hidden_size/num_attention_heads; GPT-2 uses
+// n_layer/n_embd/n_head; Falcon num_kv_heads/multi_query; Mixtral num_local_experts; Qwen-MoE
+// num_experts + moe_intermediate_size; DeepSeek V2/V3 n_routed_experts, first_k_dense_replace and the
+// MLA ranks. Multimodal configs (Gemma 3, Llama 4, Mistral 3) keep the language model under text_config.
+
+import type { Architecture } from '../spec/types';
+
+export interface HfConfigError {
+  message: string;
+  /** The config.json field at fault, where there is one. */
+  field?: string;
+}
+
+export type HfConfigResult =
+  | { ok: true; architecture: Architecture; modelType?: string; warnings: string[] }
+  | { ok: false; errors: HfConfigError[] };
+
+type Json = Record<string, unknown>;
+
+const NON_GATED_TYPES = new Set(['gpt2', 'gpt_neox', 'gptj', 'bert', 'roberta', 'opt', 'phi', 'falcon', 'bloom', 'gpt_bigcode', 'starcoder2', 'mpt']);
+const TIED_BY_DEFAULT = new Set(['gpt2', 'gemma', 'gemma2', 'gemma3', 'gemma3_text', 'bert', 'roberta', 'opt', 'bloom', 'gpt_bigcode', 'starcoder2', 'mpt']);
+
+/** Upper bounds beyond which a value is certainly not a real transformer config. */
+const LIMITS: Record<string, number> = {
+  layers: 2000,
+  hidden: 262144,
+  heads: 4096,
+  ffn: 4194304,
+  vocab: 16777216,
+  maxContext: 1 << 30,
+};
+
+function pick(cfg: Json, names: string[]): { name: string; value: unknown } | undefined {
+  for (const n of names) if (cfg[n] !== undefined && cfg[n] !== null) return { name: n, value: cfg[n] };
+  return undefined;
+}
+
+export function parseHfConfig(text: string): HfConfigResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, errors: [{ message: `not JSON: ${e instanceof Error ? e.message : String(e)}` }] };
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    return { ok: false, errors: [{ message: 'not a Hugging Face config.json: expected a JSON object' }] };
+  }
+  let cfg = raw as Json;
+  const outerType = typeof cfg.model_type === 'string' ? cfg.model_type : undefined;
+  if (cfg.text_config && typeof cfg.text_config === 'object' && !Array.isArray(cfg.text_config)) {
+    cfg = { ...(cfg.text_config as Json), tie_word_embeddings: (cfg.text_config as Json).tie_word_embeddings ?? cfg.tie_word_embeddings };
+  }
+  const modelType = typeof cfg.model_type === 'string' ? cfg.model_type : outerType;
+  const errors: HfConfigError[] = [];
+  const warnings: string[] = [];
+
+  const int = (key: keyof typeof LIMITS | string, names: string[], required: boolean): number | undefined => {
+    const f = pick(cfg, names);
+    if (!f) {
+      if (required) errors.push({ message: `missing field ${names[0]}${names.length > 1 ? ` (or ${names.slice(1).join(', ')})` : ''}`, field: names[0] });
+      return undefined;
+    }
+    const v = f.value;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
+      errors.push({ message: `${f.name} must be a positive integer, got ${JSON.stringify(v)}`, field: f.name });
+      return undefined;
+    }
+    const limit = LIMITS[key];
+    if (limit !== undefined && v > limit) {
+      errors.push({ message: `${f.name} = ${v} is not plausible (more than ${limit})`, field: f.name });
+      return undefined;
+    }
+    return v;
+  };
+
+  const layers = int('layers', ['num_hidden_layers', 'n_layer', 'num_layers', 'n_layers'], true);
+  const hidden = int('hidden', ['hidden_size', 'n_embd', 'd_model', 'dim'], true);
+  const heads = int('heads', ['num_attention_heads', 'n_head', 'num_heads', 'n_heads'], true);
+  const vocab = int('vocab', ['vocab_size', 'padded_vocab_size'], true);
+  let kvHeads = int('heads', ['num_key_value_heads', 'num_kv_heads', 'n_head_kv', 'multi_query_group_num'], false);
+  if (kvHeads === undefined && cfg.multi_query === true) kvHeads = 1;
+  const headDimField = int('hidden', ['head_dim', 'kv_channels'], false);
+  let ffn = int('ffn', ['intermediate_size', 'n_inner', 'ffn_dim', 'ffn_hidden_size'], false);
+  const maxContext = int('maxContext', ['max_position_embeddings', 'n_positions', 'max_sequence_length', 'seq_length'], false);
+
+  if (errors.length || layers === undefined || hidden === undefined || heads === undefined || vocab === undefined) {
+    return { ok: false, errors: errors.length ? errors : [{ message: 'incomplete config.json' }] };
+  }
+  if (ffn === undefined) {
+    ffn = 4 * hidden;
+    warnings.push(`no intermediate_size: assuming 4 × hidden = ${ffn}`);
+  }
+  if (kvHeads !== undefined && (kvHeads > heads || heads % kvHeads !== 0)) {
+    errors.push({ message: `num_key_value_heads (${kvHeads}) must divide num_attention_heads (${heads})`, field: 'num_key_value_heads' });
+  }
+  if (headDimField === undefined && hidden % heads !== 0) {
+    errors.push({ message: `hidden_size (${hidden}) is not a multiple of num_attention_heads (${heads}) and no head_dim is given`, field: 'hidden_size' });
+  }
+  if (errors.length) return { ok: false, errors };
+
+  const arch: Architecture = { layers, hidden, heads, ffn, vocab };
+  if (kvHeads !== undefined) arch.kvHeads = kvHeads;
+  if (headDimField !== undefined) arch.headDim = headDimField;
+  if (maxContext !== undefined) arch.maxContext = maxContext;
+  arch.gatedMlp = modelType ? !NON_GATED_TYPES.has(modelType) : true;
+  if (typeof cfg.tie_word_embeddings === 'boolean') arch.tiedEmbeddings = cfg.tie_word_embeddings;
+  else arch.tiedEmbeddings = modelType ? TIED_BY_DEFAULT.has(modelType) : false;
+
+  const sw = cfg.sliding_window;
+  if (typeof sw === 'number' && sw > 0 && cfg.use_sliding_window !== false) arch.slidingWindow = sw;
+
+  const experts = pick(cfg, ['num_local_experts', 'n_routed_experts', 'num_experts']);
+  if (experts && typeof experts.value === 'number' && experts.value > 1) {
+    const top = pick(cfg, ['num_experts_per_tok', 'num_experts_per_token', 'moe_top_k']);
+    if (!top || typeof top.value !== 'number' || top.value < 1) {
+      return { ok: false, errors: [{ message: `${experts.name} is set but num_experts_per_tok is missing`, field: 'num_experts_per_tok' }] };
+    }
+    const moe: NonNullable<Architecture['moe']> = { experts: experts.value, activeExperts: top.value };
+    const shared = cfg.n_shared_experts;
+    if (typeof shared === 'number' && shared > 0) moe.sharedExperts = shared;
+    if (typeof cfg.shared_expert_intermediate_size === 'number' && cfg.shared_expert_intermediate_size > 0 && moe.sharedExperts === undefined) {
+      moe.sharedExperts = 1;
+    }
+    const eFfn = pick(cfg, ['moe_intermediate_size', 'expert_intermediate_size']);
+    if (eFfn && typeof eFfn.value === 'number') moe.expertFfn = eFfn.value;
+    if (typeof cfg.first_k_dense_replace === 'number' && cfg.first_k_dense_replace > 0) moe.denseLayers = cfg.first_k_dense_replace;
+    if (moe.activeExperts > moe.experts) {
+      return { ok: false, errors: [{ message: `num_experts_per_tok (${moe.activeExperts}) exceeds the number of experts (${moe.experts})`, field: 'num_experts_per_tok' }] };
+    }
+    arch.moe = moe;
+  }
+  if (typeof cfg.kv_lora_rank === 'number' && cfg.kv_lora_rank > 0) {
+    const rope = typeof cfg.qk_rope_head_dim === 'number' ? cfg.qk_rope_head_dim : 64;
+    arch.mla = { kvLoraRank: cfg.kv_lora_rank, qkRopeHeadDim: rope };
+    if (typeof cfg.v_head_dim === 'number') arch.headDim = cfg.v_head_dim;
+  }
+  return { ok: true, architecture: arch, modelType, warnings };
+}

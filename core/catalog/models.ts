@@ -1,0 +1,577 @@
+// The model catalog: every model of ../shared/estimator-data/model_configs.json (converted here so
+// nothing reads the shared folder at run time), plus a few popular ones read from their Hugging Face
+// config.json. Ids are lower-case (`llama-3.1-8b`); aliases include the Hugging Face repo ids, and a
+// lookup also ignores a trailing -instruct/-it/-hf/-chat/-base.
+
+import type { Architecture } from '../spec/types';
+
+export interface ModelInfo {
+  id: string;
+  aliases: string[];
+  name: string;
+  /** The size in the model's name, billions of parameters; for display only. */
+  nominalParamsB: number;
+  architecture: Architecture;
+  norm: 'rmsnorm' | 'layernorm';
+  /** Learned absolute position embeddings (GPT-2, BERT): rows in that table. */
+  learnedPositions?: number;
+  encoderOnly?: boolean;
+  /** Parameters the architecture formula does not see (vision tower, token-type table, pooler). */
+  extraParams?: number;
+  /** Published totals, used instead of the formula where it is known to be approximate (MLA). */
+  totalParams?: number;
+  activeParams?: number;
+  /** Which layers use `architecture.slidingWindow`: every layer, or every other one (Gemma 2), or 5 of 6 (Gemma 3). */
+  slidingWindowLayers?: 'all' | 'alternate' | 'five-of-six';
+  source: string;
+  summary: string;
+}
+
+type ModelInput = Omit<ModelInfo, 'summary'>;
+
+function model(e: ModelInput): ModelInfo {
+  const a = e.architecture;
+  const attn = a.mla ? 'MLA' : (a.kvHeads ?? a.heads) === a.heads ? 'MHA' : (a.kvHeads ?? a.heads) === 1 ? 'MQA' : `GQA ${a.kvHeads} KV heads`;
+  const moe = a.moe ? `, MoE ${a.moe.experts} experts top-${a.moe.activeExperts}` : '';
+  const ctx = a.maxContext ? `, context ${a.maxContext}` : '';
+  return { ...e, summary: `${e.name}: ~${e.nominalParamsB}B params, ${a.layers} layers, hidden ${a.hidden}, ${a.heads} heads (${attn})${moe}, vocab ${a.vocab}${ctx}` };
+}
+
+const HF = 'Hugging Face config.json of';
+
+export const MODELS: readonly ModelInfo[] = [
+  model({
+    id: 'llama-2-7b',
+    aliases: ['meta-llama/Llama-2-7b-hf', 'meta-llama/Llama-2-7b-chat-hf', 'llama2-7b'],
+    name: 'Llama 2 7B',
+    nominalParamsB: 7.0,
+    architecture: { layers: 32, hidden: 4096, heads: 32, kvHeads: 32, ffn: 11008, vocab: 32000, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 4096 },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'llama-2-13b',
+    aliases: ['meta-llama/Llama-2-13b-hf', 'meta-llama/Llama-2-13b-chat-hf', 'llama2-13b'],
+    name: 'Llama 2 13B',
+    nominalParamsB: 13.0,
+    architecture: { layers: 40, hidden: 5120, heads: 40, kvHeads: 40, ffn: 13824, vocab: 32000, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 4096 },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'llama-2-70b',
+    aliases: ['meta-llama/Llama-2-70b-hf', 'meta-llama/Llama-2-70b-chat-hf', 'llama2-70b'],
+    name: 'Llama 2 70B',
+    nominalParamsB: 70.0,
+    architecture: { layers: 80, hidden: 8192, heads: 64, kvHeads: 8, ffn: 28672, vocab: 32000, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 4096 },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'llama-3-8b',
+    aliases: ['meta-llama/Meta-Llama-3-8B', 'meta-llama/Meta-Llama-3-8B-Instruct', 'llama3-8b'],
+    name: 'Llama 3 8B',
+    nominalParamsB: 8.0,
+    architecture: { layers: 32, hidden: 4096, heads: 32, kvHeads: 8, ffn: 14336, vocab: 128256, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 8192 },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values); HF config.json of meta-llama/Meta-Llama-3-8B seen via derivative repos (e.g. huggingface.co/Magpie-Align/Llama-3-8B-Magpie-Air-SFT-v0.1/config.json with _name_or_path meta-llama/Meta-Llama-3-8B): hidden 4096, 32 layers, 32 heads, 8 KV heads, intermediate 14336, max_position_embeddings 8192, rope_theta 500000, vocab 128256, tie_word_embeddings false',
+  }),
+  model({
+    id: 'llama-3-70b',
+    aliases: ['meta-llama/Meta-Llama-3-70B', 'meta-llama/Meta-Llama-3-70B-Instruct', 'llama3-70b'],
+    name: 'Llama 3 70B',
+    nominalParamsB: 70.0,
+    architecture: { layers: 80, hidden: 8192, heads: 64, kvHeads: 8, ffn: 28672, vocab: 128256, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 8192 },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'llama-3.1-8b',
+    aliases: ['meta-llama/Llama-3.1-8B', 'meta-llama/Llama-3.1-8B-Instruct', 'meta-llama/Meta-Llama-3.1-8B', 'meta-llama/Meta-Llama-3.1-8B-Instruct', 'llama3.1-8b'],
+    name: 'Llama 3.1 8B',
+    nominalParamsB: 8.0,
+    architecture: { layers: 32, hidden: 4096, heads: 32, kvHeads: 8, ffn: 14336, vocab: 128256, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 131072 },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values); HF config of Llama-3.1-8B-Instruct seen via quantized derivative (stan-hua/...SmoothQuant..., _name_or_path meta-llama/Llama-3.1-8B-Instruct): head_dim 128, max_position_embeddings 131072, rope_scaling llama3 factor 8',
+  }),
+  model({
+    id: 'llama-3.1-70b',
+    aliases: ['meta-llama/Llama-3.1-70B', 'meta-llama/Llama-3.1-70B-Instruct', 'meta-llama/Meta-Llama-3.1-70B', 'meta-llama/Meta-Llama-3.1-70B-Instruct', 'llama3.1-70b'],
+    name: 'Llama 3.1 70B',
+    nominalParamsB: 70.0,
+    architecture: { layers: 80, hidden: 8192, heads: 64, kvHeads: 8, ffn: 28672, vocab: 128256, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 131072 },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'llama-3.1-405b',
+    aliases: ['meta-llama/Llama-3.1-405B', 'meta-llama/Llama-3.1-405B-Instruct', 'meta-llama/Meta-Llama-3.1-405B', 'llama3.1-405b'],
+    name: 'Llama 3.1 405B',
+    nominalParamsB: 405.0,
+    architecture: { layers: 126, hidden: 16384, heads: 128, kvHeads: 8, ffn: 53248, vocab: 128256, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 131072 },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'llama-3.3-70b',
+    aliases: ['meta-llama/Llama-3.3-70B-Instruct', 'llama3.3-70b'],
+    name: 'Llama 3.3 70B',
+    nominalParamsB: 70.0,
+    architecture: { layers: 80, hidden: 8192, heads: 64, kvHeads: 8, ffn: 28672, vocab: 128256, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 131072 },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'llama-3.2-1b',
+    aliases: ['meta-llama/Llama-3.2-1B', 'meta-llama/Llama-3.2-1B-Instruct', 'llama3.2-1b'],
+    name: 'Llama 3.2 1B',
+    nominalParamsB: 1.2,
+    architecture: { layers: 16, hidden: 2048, heads: 32, kvHeads: 8, ffn: 8192, vocab: 128256, gatedMlp: true, headDim: 64, tiedEmbeddings: true, maxContext: 131072 },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'llama-3.2-3b',
+    aliases: ['meta-llama/Llama-3.2-3B', 'meta-llama/Llama-3.2-3B-Instruct', 'llama3.2-3b'],
+    name: 'Llama 3.2 3B',
+    nominalParamsB: 3.2,
+    architecture: { layers: 28, hidden: 3072, heads: 24, kvHeads: 8, ffn: 8192, vocab: 128256, gatedMlp: true, headDim: 128, tiedEmbeddings: true, maxContext: 131072 },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'mistral-7b-v0.1',
+    aliases: ['mistralai/Mistral-7B-v0.1', 'mistralai/Mistral-7B-Instruct-v0.1', 'mistral-7b'],
+    name: 'Mistral 7B v0.1',
+    nominalParamsB: 7.2,
+    architecture: { layers: 32, hidden: 4096, heads: 32, kvHeads: 8, ffn: 14336, vocab: 32000, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 32768, slidingWindow: 4096 },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values); HF config of mistralai/Mistral-7B-Instruct-v0.1 (duplicate repo Capstone-lpx/mistral7b_instruct) : max_position_embeddings 32768, sliding_window 4096, 8 KV heads, intermediate 14336, vocab 32000',
+  }),
+  model({
+    id: 'mistral-7b-v0.3',
+    aliases: ['mistralai/Mistral-7B-v0.3', 'mistralai/Mistral-7B-Instruct-v0.3'],
+    name: 'Mistral 7B v0.3',
+    nominalParamsB: 7.2,
+    architecture: { layers: 32, hidden: 4096, heads: 32, kvHeads: 8, ffn: 14336, vocab: 32768, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 32768 },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'mixtral-8x7b',
+    aliases: ['mistralai/Mixtral-8x7B-v0.1', 'mistralai/Mixtral-8x7B-Instruct-v0.1'],
+    name: 'Mixtral 8x7B',
+    nominalParamsB: 46.7,
+    architecture: { layers: 32, hidden: 4096, heads: 32, kvHeads: 8, ffn: 14336, vocab: 32000, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 32768, moe: { experts: 8, activeExperts: 2 } },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'mixtral-8x22b',
+    aliases: ['mistralai/Mixtral-8x22B-v0.1', 'mistralai/Mixtral-8x22B-Instruct-v0.1'],
+    name: 'Mixtral 8x22B',
+    nominalParamsB: 141.0,
+    architecture: { layers: 56, hidden: 6144, heads: 48, kvHeads: 8, ffn: 16384, vocab: 32768, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 65536, moe: { experts: 8, activeExperts: 2 } },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'qwen2.5-0.5b',
+    aliases: ['Qwen/Qwen2.5-0.5B', 'Qwen/Qwen2.5-0.5B-Instruct'],
+    name: 'Qwen2.5 0.5B',
+    nominalParamsB: 0.5,
+    architecture: { layers: 24, hidden: 896, heads: 14, kvHeads: 2, ffn: 4864, vocab: 151936, gatedMlp: true, headDim: 64, tiedEmbeddings: true, maxContext: 32768 },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'qwen2.5-1.5b',
+    aliases: ['Qwen/Qwen2.5-1.5B', 'Qwen/Qwen2.5-1.5B-Instruct'],
+    name: 'Qwen2.5 1.5B',
+    nominalParamsB: 1.5,
+    architecture: { layers: 28, hidden: 1536, heads: 12, kvHeads: 2, ffn: 8960, vocab: 151936, gatedMlp: true, headDim: 128, tiedEmbeddings: true, maxContext: 131072 },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'qwen2.5-3b',
+    aliases: ['Qwen/Qwen2.5-3B', 'Qwen/Qwen2.5-3B-Instruct'],
+    name: 'Qwen2.5 3B',
+    nominalParamsB: 3.1,
+    architecture: { layers: 36, hidden: 2048, heads: 16, kvHeads: 2, ffn: 11008, vocab: 151936, gatedMlp: true, headDim: 128, tiedEmbeddings: true, maxContext: 32768 },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'qwen2.5-7b',
+    aliases: ['Qwen/Qwen2.5-7B', 'Qwen/Qwen2.5-7B-Instruct'],
+    name: 'Qwen2.5 7B',
+    nominalParamsB: 7.6,
+    architecture: { layers: 28, hidden: 3584, heads: 28, kvHeads: 4, ffn: 18944, vocab: 152064, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 131072 },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'qwen2.5-14b',
+    aliases: ['Qwen/Qwen2.5-14B', 'Qwen/Qwen2.5-14B-Instruct'],
+    name: 'Qwen2.5 14B',
+    nominalParamsB: 14.7,
+    architecture: { layers: 48, hidden: 5120, heads: 40, kvHeads: 8, ffn: 13824, vocab: 152064, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 131072 },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'qwen2.5-32b',
+    aliases: ['Qwen/Qwen2.5-32B', 'Qwen/Qwen2.5-32B-Instruct'],
+    name: 'Qwen2.5 32B',
+    nominalParamsB: 32.5,
+    architecture: { layers: 64, hidden: 5120, heads: 40, kvHeads: 8, ffn: 27648, vocab: 152064, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 131072 },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'qwen2.5-72b',
+    aliases: ['Qwen/Qwen2.5-72B', 'Qwen/Qwen2.5-72B-Instruct'],
+    name: 'Qwen2.5 72B',
+    nominalParamsB: 72.7,
+    architecture: { layers: 80, hidden: 8192, heads: 64, kvHeads: 8, ffn: 29568, vocab: 152064, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 32768 },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values); HF config.json of Qwen/Qwen2.5-72B-Instruct dumped in vllm-project/vllm issue #8691 (hidden 8192, intermediate 29568, max_position_embeddings 32768, 64 heads, 80 layers, 8 KV heads, vocab 152064, tie false)',
+  }),
+  model({
+    id: 'qwen3-8b',
+    aliases: ['Qwen/Qwen3-8B', 'Qwen/Qwen3-8B-Base'],
+    name: 'Qwen3 8B',
+    nominalParamsB: 8.2,
+    architecture: { layers: 36, hidden: 4096, heads: 32, kvHeads: 8, ffn: 12288, vocab: 151936, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 40960 },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'qwen3-14b',
+    aliases: ['Qwen/Qwen3-14B', 'Qwen/Qwen3-14B-Base'],
+    name: 'Qwen3 14B',
+    nominalParamsB: 14.8,
+    architecture: { layers: 40, hidden: 5120, heads: 40, kvHeads: 8, ffn: 17408, vocab: 151936, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 40960 },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'qwen3-32b',
+    aliases: ['Qwen/Qwen3-32B'],
+    name: 'Qwen3 32B',
+    nominalParamsB: 32.8,
+    architecture: { layers: 64, hidden: 5120, heads: 64, kvHeads: 8, ffn: 25600, vocab: 151936, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 40960 },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'qwen3-30b-a3b',
+    aliases: ['Qwen/Qwen3-30B-A3B', 'Qwen/Qwen3-30B-A3B-Base'],
+    name: 'Qwen3 30B-A3B (MoE)',
+    nominalParamsB: 30.5,
+    architecture: { layers: 48, hidden: 2048, heads: 32, kvHeads: 4, ffn: 6144, vocab: 151936, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 40960, moe: { experts: 128, activeExperts: 8, expertFfn: 768 } },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'qwen3-235b-a22b',
+    aliases: ['Qwen/Qwen3-235B-A22B'],
+    name: 'Qwen3 235B-A22B (MoE)',
+    nominalParamsB: 235.0,
+    architecture: { layers: 94, hidden: 4096, heads: 64, kvHeads: 4, ffn: 12288, vocab: 151936, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 40960, moe: { experts: 128, activeExperts: 8, expertFfn: 1536 } },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'gemma-2b',
+    aliases: ['google/gemma-2b', 'google/gemma-2b-it'],
+    name: 'Gemma 2B',
+    nominalParamsB: 2.5,
+    architecture: { layers: 18, hidden: 2048, heads: 8, kvHeads: 1, ffn: 16384, vocab: 256000, gatedMlp: true, headDim: 256, tiedEmbeddings: true, maxContext: 4096 },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'gemma-7b',
+    aliases: ['google/gemma-7b', 'google/gemma-7b-it'],
+    name: 'Gemma 7B',
+    nominalParamsB: 8.5,
+    architecture: { layers: 28, hidden: 3072, heads: 16, kvHeads: 16, ffn: 24576, vocab: 256000, gatedMlp: true, headDim: 256, tiedEmbeddings: true, maxContext: 4096 },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'gemma-2-2b',
+    aliases: ['google/gemma-2-2b', 'google/gemma-2-2b-it'],
+    name: 'Gemma 2 2B',
+    nominalParamsB: 2.6,
+    architecture: { layers: 26, hidden: 2304, heads: 8, kvHeads: 4, ffn: 9216, vocab: 256000, gatedMlp: true, headDim: 256, tiedEmbeddings: true, maxContext: 8192, slidingWindow: 4096 },
+    norm: 'rmsnorm',
+    slidingWindowLayers: 'alternate',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'gemma-2-9b',
+    aliases: ['google/gemma-2-9b', 'google/gemma-2-9b-it'],
+    name: 'Gemma 2 9B',
+    nominalParamsB: 9.2,
+    architecture: { layers: 42, hidden: 3584, heads: 16, kvHeads: 8, ffn: 14336, vocab: 256000, gatedMlp: true, headDim: 256, tiedEmbeddings: true, maxContext: 8192, slidingWindow: 4096 },
+    norm: 'rmsnorm',
+    slidingWindowLayers: 'alternate',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'gemma-2-27b',
+    aliases: ['google/gemma-2-27b', 'google/gemma-2-27b-it'],
+    name: 'Gemma 2 27B',
+    nominalParamsB: 27.2,
+    architecture: { layers: 46, hidden: 4608, heads: 32, kvHeads: 16, ffn: 36864, vocab: 256000, gatedMlp: true, headDim: 128, tiedEmbeddings: true, maxContext: 8192, slidingWindow: 4096 },
+    norm: 'rmsnorm',
+    slidingWindowLayers: 'alternate',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'phi-3-mini-4k',
+    aliases: ['microsoft/Phi-3-mini-4k-instruct', 'phi-3-mini'],
+    name: 'Phi-3 mini 4k',
+    nominalParamsB: 3.8,
+    architecture: { layers: 32, hidden: 3072, heads: 32, kvHeads: 32, ffn: 8192, vocab: 32064, gatedMlp: true, headDim: 96, tiedEmbeddings: false, maxContext: 4096, slidingWindow: 2048 },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'phi-2',
+    aliases: ['microsoft/phi-2'],
+    name: 'Phi-2',
+    nominalParamsB: 2.7,
+    architecture: { layers: 32, hidden: 2560, heads: 32, kvHeads: 32, ffn: 10240, vocab: 51200, gatedMlp: false, headDim: 80, tiedEmbeddings: false, maxContext: 2048 },
+    norm: 'layernorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'phi-4',
+    aliases: ['microsoft/phi-4'],
+    name: 'Phi-4',
+    nominalParamsB: 14.7,
+    architecture: { layers: 40, hidden: 5120, heads: 40, kvHeads: 10, ffn: 17920, vocab: 100352, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 16384 },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'falcon-7b',
+    aliases: ['tiiuae/falcon-7b', 'tiiuae/falcon-7b-instruct'],
+    name: 'Falcon 7B',
+    nominalParamsB: 7.2,
+    architecture: { layers: 32, hidden: 4544, heads: 71, kvHeads: 1, ffn: 18176, vocab: 65024, gatedMlp: false, headDim: 64, tiedEmbeddings: false, maxContext: 2048 },
+    norm: 'layernorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'falcon-40b',
+    aliases: ['tiiuae/falcon-40b', 'tiiuae/falcon-40b-instruct'],
+    name: 'Falcon 40B',
+    nominalParamsB: 41.8,
+    architecture: { layers: 60, hidden: 8192, heads: 128, kvHeads: 8, ffn: 32768, vocab: 65024, gatedMlp: false, headDim: 64, tiedEmbeddings: false, maxContext: 2048 },
+    norm: 'layernorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'falcon-180b',
+    aliases: ['tiiuae/falcon-180B'],
+    name: 'Falcon 180B',
+    nominalParamsB: 180.0,
+    architecture: { layers: 80, hidden: 14848, heads: 232, kvHeads: 8, ffn: 59392, vocab: 65024, gatedMlp: false, headDim: 64, tiedEmbeddings: false, maxContext: 2048 },
+    norm: 'layernorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'tinyllama-1.1b',
+    aliases: ['TinyLlama/TinyLlama-1.1B-Chat-v1.0', 'TinyLlama/TinyLlama-1.1B-intermediate-step-1431k-3T'],
+    name: 'TinyLlama 1.1B',
+    nominalParamsB: 1.1,
+    architecture: { layers: 22, hidden: 2048, heads: 32, kvHeads: 4, ffn: 5632, vocab: 32000, gatedMlp: true, headDim: 64, tiedEmbeddings: false, maxContext: 2048 },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'codellama-7b',
+    aliases: ['codellama/CodeLlama-7b-hf', 'codellama/CodeLlama-7b-Instruct-hf', 'code-llama-7b'],
+    name: 'Code Llama 7B',
+    nominalParamsB: 6.7,
+    architecture: { layers: 32, hidden: 4096, heads: 32, kvHeads: 32, ffn: 11008, vocab: 32016, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 16384 },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'codellama-34b',
+    aliases: ['codellama/CodeLlama-34b-hf', 'codellama/CodeLlama-34b-Instruct-hf', 'code-llama-34b'],
+    name: 'Code Llama 34B',
+    nominalParamsB: 33.7,
+    architecture: { layers: 48, hidden: 8192, heads: 64, kvHeads: 8, ffn: 22016, vocab: 32000, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 16384 },
+    norm: 'rmsnorm',
+    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'gpt2',
+    aliases: ['openai-community/gpt2', 'gpt2-small', 'gpt-2'],
+    name: 'GPT-2 124M',
+    nominalParamsB: 0.124,
+    architecture: { layers: 12, hidden: 768, heads: 12, kvHeads: 12, ffn: 3072, vocab: 50257, gatedMlp: false, headDim: 64, tiedEmbeddings: true, maxContext: 1024 },
+    norm: 'layernorm',
+    learnedPositions: 1024,
+    source: 'estimator-data model_configs.json: HF config.json: huggingface.co/openai-community/gpt2/blob/b57efa2c.../config.json',
+  }),
+  model({
+    id: 'gpt2-medium',
+    aliases: ['openai-community/gpt2-medium', 'gpt-2-medium'],
+    name: 'GPT-2 medium 355M',
+    nominalParamsB: 0.355,
+    architecture: { layers: 24, hidden: 1024, heads: 16, kvHeads: 16, ffn: 4096, vocab: 50257, gatedMlp: false, headDim: 64, tiedEmbeddings: true, maxContext: 1024 },
+    norm: 'layernorm',
+    learnedPositions: 1024,
+    source: 'estimator-data model_configs.json: HF config.json: huggingface.co/openai-community/gpt2-medium/blob/0a83037e.../config.json',
+  }),
+  model({
+    id: 'gpt2-large',
+    aliases: ['openai-community/gpt2-large', 'gpt-2-large'],
+    name: 'GPT-2 large 774M',
+    nominalParamsB: 0.774,
+    architecture: { layers: 36, hidden: 1280, heads: 20, kvHeads: 20, ffn: 5120, vocab: 50257, gatedMlp: false, headDim: 64, tiedEmbeddings: true, maxContext: 1024 },
+    norm: 'layernorm',
+    learnedPositions: 1024,
+    source: 'estimator-data model_configs.json: HF config.json: huggingface.co/openai-community/gpt2-large/blob/refs%2Fpr%2F1/config.json',
+  }),
+  model({
+    id: 'gpt2-xl',
+    aliases: ['openai-community/gpt2-xl', 'gpt-2-xl'],
+    name: 'GPT-2 XL 1.5B',
+    nominalParamsB: 1.5,
+    architecture: { layers: 48, hidden: 1600, heads: 25, kvHeads: 25, ffn: 6400, vocab: 50257, gatedMlp: false, headDim: 64, tiedEmbeddings: true, maxContext: 1024 },
+    norm: 'layernorm',
+    learnedPositions: 1024,
+    source: 'estimator-data model_configs.json: HF config.json: huggingface.co/openai-community/gpt2-xl/blob/main/config.json',
+  }),
+  model({
+    id: 'gpt3-175b',
+    aliases: ['gpt-3-175b', 'gpt3'],
+    name: 'GPT-3 175B (Megatron example)',
+    nominalParamsB: 175.0,
+    architecture: { layers: 96, hidden: 12288, heads: 96, kvHeads: 96, ffn: 49152, vocab: 50257, gatedMlp: false, headDim: 128, tiedEmbeddings: true, maxContext: 2048 },
+    norm: 'layernorm',
+    learnedPositions: 2048,
+    source: 'estimator-data model_configs.json: NVIDIA/Megatron-LM examples/gpt3/train_gpt3_175b_distributed.sh: --num-layers 96 --hidden-size 12288 --num-attention-heads 96 --seq-length 2048 --max-position-embeddings 2048 (TP 8, PP 16, micro-batch 1, global batch 1536, fp16)',
+  }),
+  model({
+    id: 'bert-large-uncased',
+    aliases: ['google-bert/bert-large-uncased', 'bert-large'],
+    name: 'BERT large (uncased)',
+    nominalParamsB: 0.335,
+    architecture: { layers: 24, hidden: 1024, heads: 16, kvHeads: 16, ffn: 4096, vocab: 30522, gatedMlp: false, headDim: 64, tiedEmbeddings: true, maxContext: 512 },
+    norm: 'layernorm',
+    learnedPositions: 512,
+    encoderOnly: true,
+    extraParams: 1052672,
+    source: 'estimator-data model_configs.json: HF config.json huggingface.co/google-bert/bert-large-uncased/blob/33c39800.../config.json',
+  }),
+  model({
+    id: 'deepseek-v3',
+    aliases: ['deepseek-ai/DeepSeek-V3', 'deepseek-ai/DeepSeek-V3-Base', 'deepseek-ai/DeepSeek-R1', 'deepseek-r1'],
+    name: 'DeepSeek-V3 671B (MoE, MLA)',
+    nominalParamsB: 671.0,
+    architecture: { layers: 61, hidden: 7168, heads: 128, kvHeads: 128, ffn: 18432, vocab: 129280, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 163840, moe: { experts: 256, activeExperts: 8, sharedExperts: 1, expertFfn: 2048, denseLayers: 3 }, mla: { kvLoraRank: 512, qkRopeHeadDim: 64 } },
+    norm: 'rmsnorm',
+    totalParams: 671e9,
+    activeParams: 37e9,
+    source: 'estimator-data model_configs.json: HF config.json of deepseek-ai/DeepSeek-V3 seen via duplicates in docs corpus (huggingface.co/JPAdams12th/dormant-model-2/blob/main/config.json and gitcode.com/cann/cann-recipes-train/.../config.json, both DeepseekV3ForCausalLM with identical values); vocab 129280 from vLLM DeepseekV3Config defaults (docs.vllm.ai v0.11.0)',
+  }),
+  // ---- beyond model_configs.json (values from each model's Hugging Face config.json; text_config for multimodal ones)
+  model({
+    id: 'gemma-3-4b',
+    aliases: ['google/gemma-3-4b-it', 'google/gemma-3-4b-pt'],
+    name: 'Gemma 3 4B',
+    nominalParamsB: 4.3,
+    architecture: { layers: 34, hidden: 2560, heads: 8, kvHeads: 4, headDim: 256, ffn: 10240, vocab: 262208, gatedMlp: true, tiedEmbeddings: true, maxContext: 131072, slidingWindow: 1024 },
+    norm: 'rmsnorm',
+    extraParams: 0.417e9,
+    slidingWindowLayers: 'five-of-six',
+    source: `${HF} google/gemma-3-4b-it (text_config; sliding_window 1024, sliding_window_pattern 6); vision tower SigLIP ~417M params (Gemma 3 technical report)`,
+  }),
+  model({
+    id: 'gemma-3-12b',
+    aliases: ['google/gemma-3-12b-it', 'google/gemma-3-12b-pt'],
+    name: 'Gemma 3 12B',
+    nominalParamsB: 12.2,
+    architecture: { layers: 48, hidden: 3840, heads: 16, kvHeads: 8, headDim: 256, ffn: 15360, vocab: 262208, gatedMlp: true, tiedEmbeddings: true, maxContext: 131072, slidingWindow: 1024 },
+    norm: 'rmsnorm',
+    extraParams: 0.417e9,
+    slidingWindowLayers: 'five-of-six',
+    source: `${HF} google/gemma-3-12b-it (text_config); vision tower SigLIP ~417M params`,
+  }),
+  model({
+    id: 'gemma-3-27b',
+    aliases: ['google/gemma-3-27b-it', 'google/gemma-3-27b-pt'],
+    name: 'Gemma 3 27B',
+    nominalParamsB: 27.4,
+    architecture: { layers: 62, hidden: 5376, heads: 32, kvHeads: 16, headDim: 128, ffn: 21504, vocab: 262208, gatedMlp: true, tiedEmbeddings: true, maxContext: 131072, slidingWindow: 1024 },
+    norm: 'rmsnorm',
+    extraParams: 0.417e9,
+    slidingWindowLayers: 'five-of-six',
+    source: `${HF} google/gemma-3-27b-it (text_config); vision tower SigLIP ~417M params`,
+  }),
+  model({
+    id: 'llama-4-scout-17b-16e',
+    aliases: ['meta-llama/Llama-4-Scout-17B-16E-Instruct', 'meta-llama/Llama-4-Scout-17B-16E', 'llama-4-scout'],
+    name: 'Llama 4 Scout 17B-16E',
+    nominalParamsB: 109,
+    architecture: { layers: 48, hidden: 5120, heads: 40, kvHeads: 8, headDim: 128, ffn: 16384, vocab: 202048, gatedMlp: true, tiedEmbeddings: false, maxContext: 10485760, moe: { experts: 16, activeExperts: 1, sharedExperts: 1, expertFfn: 8192 } },
+    norm: 'rmsnorm',
+    source: `${HF} meta-llama/Llama-4-Scout-17B-16E-Instruct (text_config: 16 routed experts top-1 + 1 shared, intermediate_size 8192, intermediate_size_mlp 16384); 109B total / 17B active (Meta model card); vision tower not counted`,
+  }),
+  model({
+    id: 'mistral-small-3.1-24b',
+    aliases: ['mistralai/Mistral-Small-3.1-24B-Instruct-2503', 'mistralai/Mistral-Small-3.1-24B-Base-2503', 'mistral-small-3.1'],
+    name: 'Mistral Small 3.1 24B',
+    nominalParamsB: 24,
+    architecture: { layers: 40, hidden: 5120, heads: 32, kvHeads: 8, headDim: 128, ffn: 32768, vocab: 131072, gatedMlp: true, tiedEmbeddings: false, maxContext: 131072 },
+    norm: 'rmsnorm',
+    extraParams: 0.44e9,
+    source: `${HF} mistralai/Mistral-Small-3.1-24B-Instruct-2503 (text_config); Pixtral vision encoder + projector ~0.44B`,
+  }),
+  model({
+    id: 'deepseek-v2-lite',
+    aliases: ['deepseek-ai/DeepSeek-V2-Lite', 'deepseek-ai/DeepSeek-V2-Lite-Chat'],
+    name: 'DeepSeek-V2-Lite 16B',
+    nominalParamsB: 15.7,
+    architecture: { layers: 27, hidden: 2048, heads: 16, kvHeads: 16, headDim: 128, ffn: 10944, vocab: 102400, gatedMlp: true, tiedEmbeddings: false, maxContext: 163840, moe: { experts: 64, activeExperts: 6, sharedExperts: 2, expertFfn: 1408, denseLayers: 1 }, mla: { kvLoraRank: 512, qkRopeHeadDim: 64 } },
+    norm: 'rmsnorm',
+    totalParams: 15.7e9,
+    activeParams: 2.4e9,
+    source: `${HF} deepseek-ai/DeepSeek-V2-Lite (kv_lora_rank 512, qk_rope_head_dim 64, 64 routed + 2 shared experts top-6, first_k_dense_replace 1); 15.7B total / 2.4B active (model card)`,
+  }),
+];
+
+const SUFFIXES = /-(instruct|it|hf|chat|base|pt)(-\d+)?$/;
+
+function normalize(s: string): string {
+  return s.toLowerCase().trim().replace(/[\s_]+/g, '-');
+}
+
+const MODEL_INDEX = new Map<string, ModelInfo>();
+for (const m of MODELS) {
+  for (const k of [m.id, ...m.aliases]) {
+    MODEL_INDEX.set(normalize(k), m);
+    const short = normalize(k).split('/').pop()!;
+    if (!MODEL_INDEX.has(short)) MODEL_INDEX.set(short, m);
+  }
+}
+
+/** Finds a model by id, alias or Hugging Face repo id (case-insensitive; an org prefix and an -instruct/-it/-hf suffix are optional). */
+export function findModel(idOrAlias: string): ModelInfo | undefined {
+  if (typeof idOrAlias !== 'string' || !idOrAlias.trim()) return undefined;
+  const k = normalize(idOrAlias);
+  const short = k.split('/').pop()!;
+  return MODEL_INDEX.get(k) ?? MODEL_INDEX.get(short) ?? MODEL_INDEX.get(short.replace(SUFFIXES, ''));
+}
+
+export const MODEL_IDS: readonly string[] = MODELS.map((m) => m.id);
