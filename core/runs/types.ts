@@ -29,6 +29,13 @@ export interface LaunchPlan {
   estimatedDeviceBytesPerGpu?: number;
   /** Backend-specific settings (Slurm partition, account, login host, batch script…). */
   backendOptions?: Record<string, unknown>;
+  /**
+   * Local backend: processes started on this node, each with RANK/LOCAL_RANK/WORLD_SIZE and its own
+   * log files (rank-tagged LogSources). Absent or 1: one process (torchrun does its own forking).
+   */
+  ranks?: number;
+  /** Problems found while planning that do not stop the run (shown in the confirmation). */
+  warnings?: string[];
 }
 
 export interface LogSource {
@@ -51,7 +58,48 @@ export interface RunRecord {
   logs: LogSource[];
   /** Backend-specific handle: pid/pgid for local, job id and host for Slurm. */
   handle: Record<string, string | number | boolean | undefined>;
+  /** The run this one re-runs, when started from "re-run". */
+  rerunOf?: string;
 }
+
+/** The local backend's handle: the supervisor's pid (= the process group id) and its start time. */
+export interface LocalHandle {
+  [key: string]: string | number | boolean | undefined;
+  pid: number;
+  pgid: number;
+  /** Kernel start time of the pid (Linux: /proc/<pid>/stat field 22; elsewhere `ps -o lstart`), to tell a reused pid from ours. */
+  startTime: string;
+  host: string;
+}
+
+/** A run's one-line summary, kept in `<store>/runs/index.json` for quick listing (run.json is the truth). */
+export interface RunSummary {
+  id: string;
+  name: string;
+  kind: LaunchPlan['kind'];
+  backend: BackendId;
+  state: RunState;
+  reason?: string;
+  exitCode?: number;
+  specFile: string;
+  submittedAt: number;
+  startedAt?: number;
+  endedAt?: number;
+}
+
+export const summarizeRun = (r: RunRecord): RunSummary => ({
+  id: r.id,
+  name: r.plan.name,
+  kind: r.plan.kind,
+  backend: r.plan.backend,
+  state: r.state,
+  reason: r.reason,
+  exitCode: r.exitCode,
+  specFile: r.plan.specFile,
+  submittedAt: r.submittedAt,
+  startedAt: r.startedAt,
+  endedAt: r.endedAt,
+});
 
 /** A change a backend reports; the store applies it and notifies listeners. */
 export interface RunUpdate {

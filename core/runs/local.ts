@@ -1,0 +1,202 @@
+// The local backend: runs a plan on this machine under a detached supervisor (see supervisor.ts),
+// with stdout and stderr going straight from the processes to files in the run directory. Neither
+// a window reload nor the CLI exiting interrupts a run or loses a line; whoever looks next reads
+// `exit.json` to learn how it ended.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as net from 'node:net';
+import { spawn } from 'node:child_process';
+import type { Backend, BackendContext, LocalHandle, LogSource, RunRecord, RunUpdate } from './types';
+import { SUPERVISOR_SOURCE, type ExitFile, type LaunchFile } from './supervisor';
+import { groupMembers, processStartTime, signalGroup } from './procInfo';
+import { readJson, isPidAlive } from './fsAtomic';
+import { writeFileAtomic } from './fsAtomic';
+
+export interface LocalBackendOptions {
+  /** SIGTERM → SIGKILL grace on cancel, and for processes left behind after the command ends. */
+  graceMs?: number;
+  /** How often to check a reattached run's supervisor. */
+  pollMs?: number;
+  /** The Node executable for the supervisor; default this process's (Electron runs as Node through ELECTRON_RUN_AS_NODE). */
+  nodePath?: string;
+}
+
+const CANCEL_FILE = 'cancel.json';
+const EXIT_FILE = 'exit.json';
+
+export class LocalBackend implements Backend {
+  readonly id = 'local' as const;
+  private readonly graceMs: number;
+  private readonly pollMs: number;
+  private readonly nodePath: string;
+  private timers = new Set<NodeJS.Timeout>();
+  private watched = new Set<string>();
+  private children = new Set<import('node:child_process').ChildProcess>();
+
+  constructor(opts: LocalBackendOptions = {}) {
+    this.graceMs = opts.graceMs ?? 10_000;
+    this.pollMs = opts.pollMs ?? 500;
+    this.nodePath = opts.nodePath ?? process.execPath;
+  }
+
+  async submit(run: RunRecord, ctx: BackendContext): Promise<RunUpdate> {
+    const { plan } = run;
+    if (!plan.command.length) throw new Error('the spec has no command to run');
+    const ranks = Math.max(1, plan.ranks ?? 1);
+    const masterPort = ranks > 1 ? await freeLoopbackPort() : 0;
+    const logs: LogSource[] = [];
+    const launch: LaunchFile = { cwd: plan.cwd, exitFile: path.join(ctx.runDir, EXIT_FILE), graceMs: this.graceMs, ranks: [] };
+    for (let rank = 0; rank < ranks; rank++) {
+      const stem = ranks > 1 ? `rank${rank}.` : '';
+      const stdout = path.join(ctx.runDir, `${stem}stdout.log`);
+      const stderr = path.join(ctx.runDir, `${stem}stderr.log`);
+      fs.writeFileSync(stdout, '', { flag: 'a' });
+      fs.writeFileSync(stderr, '', { flag: 'a' });
+      logs.push({ path: stdout, stream: 'stdout', ...(ranks > 1 ? { rank } : {}) }, { path: stderr, stream: 'stderr', ...(ranks > 1 ? { rank } : {}) });
+      const rankEnv: Record<string, string> =
+        ranks > 1
+          ? { RANK: String(rank), LOCAL_RANK: String(rank), WORLD_SIZE: String(ranks), LOCAL_WORLD_SIZE: String(ranks), MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(masterPort) }
+          : {};
+      launch.ranks.push({ argv: plan.command, env: { ...plan.env, ...rankEnv }, stdout, stderr });
+    }
+    const launchFile = path.join(ctx.runDir, 'launch.json');
+    writeFileAtomic(launchFile, JSON.stringify(launch, null, 2));
+
+    const child = spawn(this.nodePath, ['-e', SUPERVISOR_SOURCE, launchFile], {
+      detached: true, // its own session and process group: cancel signals the group, a reload leaves it running
+      stdio: 'ignore',
+      cwd: ctx.runDir,
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', (e) => reject(new Error(`could not start the run supervisor (${this.nodePath}): ${e.message}`)));
+    });
+    child.unref();
+    const pid = child.pid!;
+    const handle: LocalHandle = { pid, pgid: pid, startTime: processStartTime(pid) ?? '', host: os.hostname() };
+    const startedAt = Date.now();
+    ctx.update({ id: run.id, state: 'running', startedAt, logs, handle });
+    const live: RunRecord = { ...run, state: 'running', startedAt, logs, handle };
+    this.watched.add(run.id);
+    this.children.add(child);
+    child.once('exit', () => {
+      this.children.delete(child);
+      this.finalize(live, ctx);
+    });
+    return { id: run.id, state: 'running', startedAt, logs, handle };
+  }
+
+  async cancel(run: RunRecord, ctx: BackendContext): Promise<void> {
+    const h = run.handle as Partial<LocalHandle>;
+    if (!h.pgid || !this.isOurs(run)) {
+      this.finalize(run, ctx);
+      return;
+    }
+    writeFileAtomic(path.join(ctx.runDir, CANCEL_FILE), JSON.stringify({ at: Date.now(), by: process.pid }));
+    signalGroup(h.pgid, 'SIGTERM');
+    const gone = await waitUntil(() => groupMembers(h.pgid!).length === 0, this.graceMs);
+    if (!gone) {
+      writeFileAtomic(path.join(ctx.runDir, CANCEL_FILE), JSON.stringify({ at: Date.now(), by: process.pid, killed: true }));
+      signalGroup(h.pgid, 'SIGKILL');
+      await waitUntil(() => groupMembers(h.pgid!).length === 0, 5000);
+    }
+    this.finalize(run, ctx);
+  }
+
+  async reattach(runs: RunRecord[], ctxFor: (run: RunRecord) => BackendContext): Promise<void> {
+    for (const run of runs) {
+      if (run.plan.backend !== 'local' || this.watched.has(run.id)) continue;
+      const ctx = ctxFor(run);
+      if (!this.isOurs(run)) {
+        this.finalize(run, ctx);
+        continue;
+      }
+      this.watched.add(run.id);
+      const timer = setInterval(() => {
+        if (this.isOurs(run)) return;
+        clearInterval(timer);
+        this.timers.delete(timer);
+        this.finalize(run, ctx);
+      }, this.pollMs);
+      this.timers.add(timer);
+    }
+  }
+
+  /** Stops watching; the runs go on (the next window or CLI reattaches). */
+  dispose(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.timers.clear();
+    for (const c of this.children) c.removeAllListeners('exit');
+    this.children.clear();
+    this.watched.clear();
+  }
+
+  /** True while the run's supervisor is alive and is the very process we started (not a reused pid). */
+  private isOurs(run: RunRecord): boolean {
+    const h = run.handle as Partial<LocalHandle>;
+    if (!h.pid || !isPidAlive(h.pid)) return false;
+    if (h.host && h.host !== os.hostname()) return false;
+    return !h.startTime || processStartTime(h.pid) === h.startTime;
+  }
+
+  /** Reads how the run ended and reports its final state (idempotent: the store keeps the first). */
+  private finalize(run: RunRecord, ctx: BackendContext): void {
+    this.watched.delete(run.id);
+    ctx.update(outcome(run, ctx.runDir));
+  }
+}
+
+/** The final state of a run whose supervisor has exited, from what it left in the run directory. */
+export function outcome(run: RunRecord, runDir: string): RunUpdate {
+  const exit = readJson<ExitFile>(path.join(runDir, EXIT_FILE));
+  const cancel = readJson<{ at: number; killed?: boolean }>(path.join(runDir, CANCEL_FILE));
+  const endedAt = exit?.endedAt ?? Date.now();
+  const base = { id: run.id, endedAt };
+  if (!exit) {
+    if (cancel) return { ...base, state: 'cancelled', reason: cancel.killed ? 'killed by SIGKILL after the grace period' : 'cancelled' };
+    return { ...base, state: 'lost', reason: 'the run ended without recording an exit status (its supervisor was killed)' };
+  }
+  const leftover = exit.leftovers > 0 ? `; ${exit.leftovers} process(es) it left running were stopped` : '';
+  const started = exit.ranks.find((r) => r?.error);
+  if (started?.error) return { ...base, state: 'failed', exitCode: 127, reason: started.error };
+  const bad = exit.ranks
+    .map((r, rank) => ({ ...r, rank }))
+    .filter((r) => r.code !== 0)
+    .sort((a, b) => (a.at ?? 0) - (b.at ?? 0))[0];
+  if (!bad) return { ...base, state: 'succeeded', exitCode: 0, reason: `exit code 0${leftover}` };
+  const who = exit.ranks.length > 1 ? `rank ${bad.rank} ` : '';
+  if (cancel || exit.terminated) {
+    return { ...base, state: 'cancelled', exitCode: bad.code ?? undefined, reason: cancel?.killed ? 'killed by SIGKILL after the grace period' : `cancelled (${who}${bad.signal ? `ended by ${bad.signal}` : `exit code ${bad.code}`})` };
+  }
+  if (bad.signal) return { ...base, state: 'failed', reason: `${who}killed by ${bad.signal}${leftover}` };
+  return { ...base, state: 'failed', exitCode: bad.code ?? undefined, reason: `${who}exit code ${bad.code}${leftover}` };
+}
+
+function waitUntil(pred: () => boolean, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (pred()) return resolve(true);
+    const deadline = Date.now() + timeoutMs;
+    const t = setInterval(() => {
+      if (pred()) {
+        clearInterval(t);
+        resolve(true);
+      } else if (Date.now() > deadline) {
+        clearInterval(t);
+        resolve(false);
+      }
+    }, 50);
+  });
+}
+
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,140 @@
+// A spec document and its cluster → the LaunchPlan shown in the confirmation and handed to a
+// backend. The target backend is the referenced Cluster's scheduler type (`local` when the spec
+// names no cluster). Everything a person must see before it runs is resolved here: argv, the full
+// set of variables Gantry adds to the environment, the working directory and the GPUs.
+import * as path from 'node:path';
+import type { BackendId, LaunchPlan } from './types';
+import type { ClusterDoc, InferenceServiceDoc, InferenceServiceSpec, TrainingJobDoc } from '../spec/types';
+
+export interface PlanInput {
+  doc: TrainingJobDoc | InferenceServiceDoc;
+  docIndex: number;
+  specFile: string; // absolute
+  /** Clusters known to the caller (the spec's file and its neighbours); the one named by spec.cluster is used. */
+  clusters?: ClusterDoc[];
+  estimatedDeviceBytesPerGpu?: number;
+}
+
+export type PlanResult = { ok: true; plan: LaunchPlan } | { ok: false; errors: string[] };
+
+export function planLaunch(input: PlanInput): PlanResult {
+  const { doc, specFile } = input;
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const spec = doc.spec ?? ({} as TrainingJobDoc['spec']);
+  const name = doc.metadata?.name;
+  if (!name) errors.push('metadata.name is missing');
+
+  let cluster: ClusterDoc | undefined;
+  if (spec.cluster) {
+    cluster = input.clusters?.find((c) => c.metadata?.name === spec.cluster);
+    if (!cluster) errors.push(`spec.cluster: no Cluster named '${spec.cluster}' was found in this file or the spec files beside it`);
+  }
+  const backend: BackendId = cluster?.spec?.scheduler?.type ?? 'local';
+
+  const specDir = path.dirname(specFile);
+  const workingDir = doc.kind === 'TrainingJob' ? doc.spec.workingDir : undefined;
+  const cwd = workingDir ? path.resolve(specDir, workingDir) : specDir;
+
+  let command: string[] | undefined;
+  let nodes = 1;
+  let gpusPerNode = 0;
+  if (doc.kind === 'TrainingJob') {
+    const s = doc.spec;
+    nodes = s.resources?.nodes ?? 1;
+    gpusPerNode = s.resources?.gpusPerNode ?? 0;
+    command = s.command;
+    if (!command?.length) errors.push('spec.command is missing: Gantry runs the command the spec gives (e.g. [torchrun, --nproc-per-node, "8", train.py])');
+  } else {
+    const s = doc.spec;
+    gpusPerNode = (s.tensorParallel ?? 1) * (s.pipelineParallel ?? 1) * (s.dataParallel ?? 1);
+    nodes = 1;
+    command = s.command?.length ? [...s.command, ...(s.extraArgs ?? [])] : engineCommand(s, errors);
+  }
+  if (command?.some((a) => typeof a !== 'string')) errors.push('spec.command must be a list of strings');
+
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(spec.env ?? {})) env[k] = String(v);
+
+  let gpuIndices: number[] | undefined;
+  if (backend === 'local') {
+    if (nodes > 1) errors.push(`the local backend runs on this machine only, and the spec asks for ${nodes} nodes (use a Slurm cluster)`);
+    if (spec.container?.image) {
+      errors.push(`spec.container: the local backend runs commands directly and does not start containers (image ${spec.container.image}); remove it or use a Slurm cluster with pyxis`);
+    }
+    if (env.CUDA_VISIBLE_DEVICES !== undefined) {
+      gpuIndices = env.CUDA_VISIBLE_DEVICES.split(',').filter(Boolean).map(Number).filter(Number.isInteger);
+    } else if (gpusPerNode > 0) {
+      gpuIndices = Array.from({ length: gpusPerNode }, (_, i) => i);
+      env.CUDA_VISIBLE_DEVICES = gpuIndices.join(',');
+    }
+    const localGpus = cluster?.spec?.nodes?.gpu?.count;
+    if (localGpus !== undefined && gpusPerNode > localGpus) errors.push(`the spec asks for ${gpusPerNode} GPUs and cluster '${cluster!.metadata.name}' has ${localGpus}`);
+    if (doc.kind === 'TrainingJob' && doc.spec.timeLimit) warnings.push(`timeLimit ${doc.spec.timeLimit} is not enforced by the local backend`);
+  }
+  // Python buffers stdout when it is a file; unbuffered output is what makes the live log live.
+  if (env.PYTHONUNBUFFERED === undefined) env.PYTHONUNBUFFERED = '1';
+
+  if (errors.length || !command) return { ok: false, errors };
+  const plan: LaunchPlan = {
+    name: name!,
+    kind: doc.kind,
+    specFile,
+    docIndex: input.docIndex,
+    backend,
+    command,
+    env,
+    cwd,
+    nodes,
+    gpusPerNode,
+    ...(gpuIndices ? { gpuIndices } : {}),
+    ...(input.estimatedDeviceBytesPerGpu ? { estimatedDeviceBytesPerGpu: input.estimatedDeviceBytesPerGpu } : {}),
+    ...(cluster ? { backendOptions: { cluster: cluster.metadata.name, scheduler: cluster.spec.scheduler ?? { type: 'local' } } } : {}),
+    ...(warnings.length ? { warnings } : {}),
+  };
+  return { ok: true, plan };
+}
+
+/** The serving engine's own launcher when an InferenceService gives no command. */
+function engineCommand(s: InferenceServiceSpec, errors: string[]): string[] | undefined {
+  const model = s.model?.weights ?? s.model?.preset ?? (s.model?.config ? path.dirname(s.model.config) : undefined);
+  if (!model) {
+    errors.push('spec.command is missing and the model has no weights, preset or config to serve');
+    return undefined;
+  }
+  const tp = String(s.tensorParallel ?? 1);
+  const port = String(s.port ?? 8000);
+  const extra = s.extraArgs ?? [];
+  switch (s.engine) {
+    case 'vllm':
+      return [
+        'vllm', 'serve', model, '--tensor-parallel-size', tp, '--port', port, '--host', '127.0.0.1',
+        ...(s.pipelineParallel && s.pipelineParallel > 1 ? ['--pipeline-parallel-size', String(s.pipelineParallel)] : []),
+        ...(s.maxModelLen ? ['--max-model-len', String(s.maxModelLen)] : []),
+        ...(s.gpuMemoryUtilization ? ['--gpu-memory-utilization', String(s.gpuMemoryUtilization)] : []),
+        ...(s.maxNumSeqs ? ['--max-num-seqs', String(s.maxNumSeqs)] : []),
+        ...extra,
+      ];
+    case 'sglang':
+      return ['python3', '-m', 'sglang.launch_server', '--model-path', model, '--tp', tp, '--port', port, '--host', '127.0.0.1', ...extra];
+    case 'tgi':
+      return ['text-generation-launcher', '--model-id', model, '--num-shard', tp, '--port', port, '--hostname', '127.0.0.1', ...extra];
+    default:
+      errors.push(`spec.engine '${String(s.engine)}' has no default command; give spec.command`);
+      return undefined;
+  }
+}
+
+/** The plan as a person reads it in a confirmation: one argv per line would hide nothing either. */
+export function describePlan(plan: LaunchPlan): string {
+  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  const lines = [
+    `${plan.kind} ${plan.name} on ${plan.backend}`,
+    `command: ${plan.command.map(quote).join(' ')}`,
+    `cwd: ${plan.cwd}`,
+    `GPUs: ${plan.gpuIndices ? plan.gpuIndices.join(',') || 'none' : plan.gpusPerNode ? `${plan.nodes} × ${plan.gpusPerNode}` : 'none'}`,
+    `env: ${Object.entries(plan.env).map(([k, v]) => `${k}=${quote(v)}`).join(' ') || '(inherited only)'}`,
+  ];
+  for (const w of plan.warnings ?? []) lines.push(`note: ${w}`);
+  return lines.join('\n');
+}
