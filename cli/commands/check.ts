@@ -1,0 +1,188 @@
+// `gantry check [files|folders]`: the editor's diagnostics for CI pipelines and pre-commit hooks.
+// Compiler-style lines or --format json; exit 0 without errors, 1 with errors, 2 on bad usage.
+import { promises as fs, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseSpecFile } from '../../core/spec/parse';
+import { isGantryFile, validateFile, MAX_FILE_BYTES } from '../../core/validate/validate';
+import type { Problem } from '../../core/validate/problem';
+import { Workspace, pathToUri, uriToPath } from '../../server/workspace';
+
+export const summary = 'check specs for errors (compiler-style output or --format json)';
+
+const USAGE = `usage: gantry check [options] [files|folders…]
+
+Checks every Gantry spec (files with apiVersion: gantry/… or named *.gantry.yaml) in the given files
+and folders (default: the current folder). Cluster references resolve against every Cluster found
+under --workspace (default: the current folder) and the given paths.
+
+options:
+  --format text|json   output format (default text: file:line:col: severity code: message)
+  --workspace DIR      where to look for Cluster documents (default: .)
+  --max-warnings N     exit 1 when there are more than N warnings
+  -q, --quiet          print errors only
+  -h, --help           this help
+
+exit status: 0 no errors, 1 errors found, 2 bad usage or unreadable input`;
+
+export interface CheckResult {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: string;
+  code: string;
+  message: string;
+}
+
+interface Options {
+  format: 'text' | 'json';
+  workspace: string;
+  maxWarnings?: number;
+  quiet: boolean;
+  paths: string[];
+}
+
+function parseArgs(argv: string[]): Options | string {
+  const o: Options = { format: 'text', workspace: '.', quiet: false, paths: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => (i + 1 < argv.length ? argv[++i] : undefined);
+    if (a === '--format') {
+      const f = val();
+      if (f !== 'text' && f !== 'json') return `--format must be text or json`;
+      o.format = f;
+    } else if (a.startsWith('--format=')) {
+      const f = a.slice(9);
+      if (f !== 'text' && f !== 'json') return `--format must be text or json`;
+      o.format = f;
+    } else if (a === '--workspace') {
+      const w = val();
+      if (!w) return '--workspace needs a folder';
+      o.workspace = w;
+    } else if (a === '--max-warnings') {
+      const n = Number(val());
+      if (!Number.isInteger(n) || n < 0) return '--max-warnings needs a whole number';
+      o.maxWarnings = n;
+    } else if (a === '-q' || a === '--quiet') o.quiet = true;
+    else if (a === '-h' || a === '--help') return 'help';
+    else if (a.startsWith('-') && a !== '-') return `unknown option '${a}'`;
+    else o.paths.push(a);
+  }
+  if (!o.paths.length) o.paths.push('.');
+  return o;
+}
+
+async function collect(p: string, out: Set<string>, explicit: boolean): Promise<string | undefined> {
+  let st;
+  try {
+    st = await fs.stat(p);
+  } catch {
+    return `cannot read '${p}': no such file or folder`;
+  }
+  if (st.isFile()) {
+    if (explicit || /\.ya?ml$/i.test(p)) out.add(path.resolve(p));
+    return undefined;
+  }
+  if (!st.isDirectory()) return undefined;
+  const entries = await fs.readdir(p, { withFileTypes: true });
+  for (const e of entries) {
+    if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+    const child = path.join(p, e.name);
+    if (e.isDirectory()) await collect(child, out, false);
+    else if (e.isFile() && /\.ya?ml$/i.test(e.name)) out.add(path.resolve(child));
+  }
+  return undefined;
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+function position(starts: number[], offset: number): { line: number; column: number } {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo + 1, column: offset - starts[lo] + 1 };
+}
+
+export async function checkPaths(paths: string[], workspaceDir: string): Promise<{ results: CheckResult[]; unreadable: string[] }> {
+  const files = new Set<string>();
+  const unreadable: string[] = [];
+  for (const p of paths) {
+    const err = await collect(p, files, true);
+    if (err) unreadable.push(err);
+  }
+  const ws = new Workspace();
+  await ws.scan([pathToUri(path.resolve(workspaceDir))]);
+  const texts = new Map<string, string>();
+  for (const f of files) {
+    try {
+      const text = await fs.readFile(f, 'utf8');
+      texts.set(f, text);
+      await ws.readFromDisk(pathToUri(f));
+    } catch (e) {
+      unreadable.push(`cannot read '${f}': ${(e as Error).message}`);
+    }
+  }
+  const results: CheckResult[] = [];
+  const cwd = process.cwd();
+  for (const [f, text] of texts) {
+    const uri = pathToUri(f);
+    if (!isGantryFile(text, f)) continue;
+    const docs = text.length > MAX_FILE_BYTES ? [] : parseSpecFile(text);
+    const problems: Problem[] = validateFile(text, docs, {
+      fileName: uri,
+      clusters: ws.clusters,
+      readFile: (rel) => {
+        try {
+          return readFileSync(path.resolve(path.dirname(f), rel), 'utf8');
+        } catch {
+          return undefined;
+        }
+      },
+    });
+    const starts = lineStarts(text);
+    const rel = path.relative(cwd, f) || f;
+    for (const p of problems.sort((a, b) => a.offset - b.offset)) {
+      const s = position(starts, p.offset);
+      const e = position(starts, p.offset + p.length);
+      results.push({ file: rel, line: s.line, column: s.column, endLine: e.line, endColumn: e.column, severity: p.severity, code: p.code, message: p.message });
+    }
+  }
+  return { results, unreadable };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const o = parseArgs(argv);
+  if (o === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  if (typeof o === 'string') {
+    process.stderr.write(`gantry check: ${o}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { results, unreadable } = await checkPaths(o.paths, o.workspace);
+  for (const u of unreadable) process.stderr.write(`gantry check: ${u}\n`);
+  const shown = o.quiet ? results.filter((r) => r.severity === 'error') : results;
+  if (o.format === 'json') process.stdout.write(JSON.stringify(shown, null, 2) + '\n');
+  else {
+    for (const r of shown) process.stdout.write(`${r.file}:${r.line}:${r.column}: ${r.severity} ${r.code}: ${r.message}\n`);
+    const errors = results.filter((r) => r.severity === 'error').length;
+    const warnings = results.filter((r) => r.severity === 'warning').length;
+    process.stderr.write(`${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
+  }
+  if (unreadable.length) return 2;
+  const errors = results.some((r) => r.severity === 'error');
+  const warnings = results.filter((r) => r.severity === 'warning').length;
+  return errors || (o.maxWarnings !== undefined && warnings > o.maxWarnings) ? 1 : 0;
+}
+
+export { uriToPath };

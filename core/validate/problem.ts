@@ -1,0 +1,33 @@
+// A problem found in a spec, in file offsets. The language server and the CLI turn these into
+// ranges and lines; nothing here knows about either.
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+
+export interface TextEditAt {
+  offset: number;
+  length: number;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEditAt[];
+  /** The fix is certain: editors may mark it preferred (applied by "auto fix"). */
+  preferred?: boolean;
+}
+
+export interface Problem {
+  code: string;
+  message: string;
+  severity: Severity;
+  offset: number;
+  length: number;
+  fixes?: Fix[];
+  /** Index of the YAML document in its file. */
+  docIndex?: number;
+  /** A spec path the problem is about (for tests and tools). */
+  path?: readonly (string | number)[];
+}
+
+export const DOCS_BASE = 'https://gantry.invalid/docs/diagnostics';
+export const docsUrl = (code: string): string => `${DOCS_BASE}#${code}`;

@@ -1,0 +1,353 @@
+// What a schema cannot say: the arithmetic between fields, the references between documents and
+// the catalogs. Each rule reads only values that passed the schema (`num` and `str` return
+// undefined where the schema already complained), so one mistake never yields two problems.
+import { anchorOf, locate, type ParsedDoc, type SpecPath } from '../spec/parse';
+import { setValueEdit, yamlScalar } from '../spec/edit';
+import { nearest } from '../spec/suggest';
+import { findGpu, GPUS } from '../catalog/gpus';
+import { resolveArchitecture } from './model';
+import type { Fix, Problem, Severity } from './problem';
+import type { Architecture, ClusterDoc, Kind } from '../spec/types';
+
+export interface ClusterEntry {
+  name: string;
+  /** Where it is written: a file path or URI, as the caller names files. */
+  file: string;
+  docIndex: number;
+  /** File offset and length of the metadata.name value. */
+  nameOffset: number;
+  nameLength: number;
+  doc: ClusterDoc;
+}
+
+export interface ClusterLookup {
+  get(name: string): ClusterEntry | undefined;
+  /** Every Cluster of that name (more than one is a mistake). */
+  all(name: string): ClusterEntry[];
+  names(): string[];
+}
+
+export interface RuleContext {
+  fileText: string;
+  doc: ParsedDoc;
+  kind: Kind;
+  value: Record<string, unknown>;
+  /** Paths (joined with '.') that already have a schema problem. */
+  flagged: Set<string>;
+  /** The file's name as the cluster index knows it. */
+  fileName?: string;
+  clusters?: ClusterLookup;
+  /** Reads a file relative to the spec (for model.config); undefined when it cannot be read. */
+  readFile?: (relPath: string) => string | undefined;
+}
+
+class Rules {
+  readonly problems: Problem[] = [];
+  constructor(readonly ctx: RuleContext) {}
+
+  private blocked(path: SpecPath): boolean {
+    const key = path.join('.');
+    for (const f of this.ctx.flagged) if (key === f || key.startsWith(f + '.') || f.startsWith(key + '.')) return true;
+    return false;
+  }
+
+  raw(path: SpecPath): unknown {
+    let v: unknown = this.ctx.value;
+    for (const s of path) {
+      if (v === null || typeof v !== 'object') return undefined;
+      v = (v as Record<string, unknown>)[String(s)];
+    }
+    return v;
+  }
+
+  num(path: SpecPath): number | undefined {
+    const v = this.raw(path);
+    return typeof v === 'number' && Number.isFinite(v) && !this.blocked(path) ? v : undefined;
+  }
+
+  str(path: SpecPath): string | undefined {
+    const v = this.raw(path);
+    return typeof v === 'string' && !this.blocked(path) ? v : undefined;
+  }
+
+  has(path: SpecPath): boolean {
+    return this.raw(path) !== undefined;
+  }
+
+  report(code: string, severity: Severity, path: SpecPath, message: string, fixes: Fix[] = [], prefer: 'key' | 'value' = 'value'): void {
+    this.problems.push({ code, severity, message, path, fixes, ...anchorOf(this.ctx.doc, path, prefer) });
+  }
+
+  setFix(title: string, path: SpecPath, value: unknown, preferred = true): Fix[] {
+    const edit = setValueEdit(this.ctx.fileText, this.ctx.doc, path, value);
+    return edit ? [{ title, edits: [edit], preferred }] : [];
+  }
+}
+
+export function checkRules(ctx: RuleContext): Problem[] {
+  const r = new Rules(ctx);
+  if (ctx.kind === 'Cluster') checkCluster(r);
+  else {
+    const cluster = checkClusterRef(r);
+    const arch = checkModel(r);
+    if (ctx.kind === 'TrainingJob') checkTraining(r, cluster, arch);
+    else checkServing(r, cluster, arch);
+  }
+  return r.problems;
+}
+
+// ---------------------------------------------------------------- Cluster
+
+function checkCluster(r: Rules): void {
+  const model = r.str(['spec', 'nodes', 'gpu', 'model']);
+  if (model !== undefined && !findGpu(model)) {
+    const ids = GPUS.flatMap((g) => [g.id]);
+    const guess = nearest(model, [...ids, ...GPUS.flatMap((g) => g.aliases)]);
+    const target = guess ? findGpu(guess)!.id : undefined;
+    r.report('unknown-gpu', 'error', ['spec', 'nodes', 'gpu', 'model'],
+      `Unknown GPU model '${model}'.${target ? ` Did you mean '${target}'?` : ''} Known models: ${ids.join(', ')}.`,
+      target ? r.setFix(`Change to '${target}'`, ['spec', 'nodes', 'gpu', 'model'], target) : []);
+  }
+  const sched = r.str(['spec', 'scheduler', 'type']);
+  if (sched === 'local' && (r.num(['spec', 'nodes', 'count']) ?? 1) > 1) {
+    r.report('local-multi-node', 'warning', ['spec', 'nodes', 'count'], 'A local scheduler runs on this machine only: nodes.count should be 1.', r.setFix('Set nodes.count to 1', ['spec', 'nodes', 'count'], 1));
+  }
+  if (sched !== 'slurm' && r.has(['spec', 'scheduler', 'login'])) {
+    r.report('login-needs-slurm', 'warning', ['spec', 'scheduler', 'login'], `scheduler.login is used only by the slurm scheduler; this cluster's scheduler is '${sched ?? 'local'}'.`, [], 'key');
+  }
+  const name = r.str(['metadata', 'name']);
+  const all = name ? r.ctx.clusters?.all(name) ?? [] : [];
+  const own = (e: ClusterEntry) => e.file === r.ctx.fileName && e.docIndex === r.ctx.doc.index;
+  const other = all.find((e) => !own(e));
+  if (other && all.some(own)) {
+    r.report('duplicate-cluster', 'error', ['metadata', 'name'], `Another Cluster is also named '${name}' (${other.file === r.ctx.fileName ? 'this file' : other.file}, document ${other.docIndex + 1}); jobs could not tell them apart.`);
+  }
+}
+
+// ---------------------------------------------------------------- references
+
+function checkClusterRef(r: Rules): ClusterDoc | undefined {
+  const lookup = r.ctx.clusters;
+  const name = r.str(['spec', 'cluster']);
+  if (!lookup) return undefined;
+  if (name === undefined) {
+    const all = lookup.names();
+    return all.length === 1 ? lookup.get(all[0])?.doc : undefined;
+  }
+  const hit = lookup.get(name);
+  if (hit) return hit.doc;
+  const names = lookup.names();
+  const guess = nearest(name, names);
+  const known = names.length ? ` Clusters in this workspace: ${names.slice(0, 10).join(', ')}.` : ' No Cluster document was found in this workspace.';
+  r.report('unknown-cluster', 'error', ['spec', 'cluster'], `No Cluster named '${name}'.${guess ? ` Did you mean '${guess}'?` : ''}${known}`,
+    guess ? r.setFix(`Change to '${guess}'`, ['spec', 'cluster'], guess) : []);
+  return undefined;
+}
+
+function checkModel(r: Rules): Architecture | undefined {
+  const model = r.raw(['spec', 'model']);
+  if (!model || typeof model !== 'object' || r.has(['spec', 'model']) === false) return undefined;
+  const res = resolveArchitecture(model as Record<string, unknown>, r.ctx.readFile);
+  if (res.problem) {
+    const p = res.problem;
+    if (r.has(p.path) && (p.path.length < 3 || !(p.path[2] === 'preset' && r.str(p.path) === undefined))) {
+      const fixes = p.replacement ? r.setFix(`Change to '${p.replacement}'`, p.path, p.replacement) : [];
+      r.report(p.code, 'error', p.path, p.message, fixes);
+    }
+  }
+  return res.architecture;
+}
+
+function gpusOfCluster(c: ClusterDoc | undefined): { perNode?: number; nodes?: number } {
+  const n = c?.spec?.nodes;
+  const perNode = typeof n?.gpu?.count === 'number' ? n.gpu.count : undefined;
+  const nodes = typeof n?.count === 'number' ? n.count : undefined;
+  return { perNode, nodes };
+}
+
+// ---------------------------------------------------------------- TrainingJob
+
+function checkTraining(r: Rules, cluster: ClusterDoc | undefined, arch: Architecture | undefined): void {
+  const P = (k: string) => ['spec', 'parallelism', k];
+  const nodes = r.num(['spec', 'resources', 'nodes']);
+  const perNode = r.num(['spec', 'resources', 'gpusPerNode']);
+  const gpus = nodes !== undefined && perNode !== undefined ? nodes * perNode : undefined;
+  const tp = r.num(P('tensor')) ?? (r.has(P('tensor')) ? undefined : 1);
+  const pp = r.num(P('pipeline')) ?? (r.has(P('pipeline')) ? undefined : 1);
+  const cp = r.num(P('context')) ?? (r.has(P('context')) ? undefined : 1);
+  const dp = r.num(P('data'));
+  const ep = r.num(P('expert'));
+
+  // Cluster capacity.
+  const cap = gpusOfCluster(cluster);
+  if (perNode !== undefined && cap.perNode !== undefined && perNode > cap.perNode) {
+    r.report('cluster-gpus-per-node', 'error', ['spec', 'resources', 'gpusPerNode'],
+      `The job asks for ${perNode} GPUs per node, but cluster '${cluster?.metadata?.name}' has ${cap.perNode} per node.`,
+      r.setFix(`Set gpusPerNode to ${cap.perNode}`, ['spec', 'resources', 'gpusPerNode'], cap.perNode, false));
+  }
+  if (nodes !== undefined && cap.nodes !== undefined && nodes > cap.nodes) {
+    r.report('cluster-nodes', 'error', ['spec', 'resources', 'nodes'],
+      `The job asks for ${nodes} nodes, but cluster '${cluster?.metadata?.name}' has ${cap.nodes}.`,
+      r.setFix(`Set nodes to ${cap.nodes}`, ['spec', 'resources', 'nodes'], cap.nodes, false));
+  }
+
+  // TP × PP × DP × CP = GPUs.
+  if (gpus !== undefined && tp !== undefined && pp !== undefined && cp !== undefined) {
+    const model = tp * pp * cp;
+    const formula = `tensor ${tp} × pipeline ${pp}${cp > 1 ? ` × context ${cp}` : ''}`;
+    if (dp !== undefined) {
+      if (model * dp !== gpus) {
+        const want = gpus / model;
+        const fixes = Number.isInteger(want) && want >= 1 ? r.setFix(`Set data parallel to ${want}`, P('data'), want) : [];
+        r.report('parallelism-product', 'error', P('data'),
+          `${formula} × data ${dp} = ${model * dp} GPUs, but the job has ${nodes} nodes × ${perNode} GPUs = ${gpus}.` +
+            (fixes.length ? ` Data parallel ${want} makes the product right.` : ` ${gpus} is not divisible by ${model}.`), fixes);
+      }
+    } else if (gpus % model !== 0) {
+      r.report('parallelism-product', 'error', r.has(P('tensor')) ? P('tensor') : ['spec', 'parallelism'],
+        `${formula} = ${model} does not divide the job's ${gpus} GPUs, so no whole data-parallel size fits.`);
+    }
+  }
+  if (ep !== undefined && ep > 1 && dp !== undefined && cp !== undefined && (dp * cp) % ep !== 0) {
+    r.report('expert-parallel', 'error', P('expert'), `expert parallel ${ep} must divide data × context parallel (${dp * cp}); experts are sharded across data-parallel ranks.`);
+  }
+  if (ep !== undefined && ep > 1 && arch && !arch.moe) {
+    r.report('expert-parallel', 'warning', P('expert'), `expert parallel ${ep} has no effect: the model has no experts.`, r.setFix('Set expert parallel to 1', P('expert'), 1));
+  }
+  if (arch?.moe && ep !== undefined && arch.moe.experts % ep !== 0) {
+    r.report('expert-parallel', 'error', P('expert'), `The model's ${arch.moe.experts} experts cannot be split evenly over expert parallel ${ep}.`);
+  }
+
+  // Heads and layers.
+  if (arch && tp !== undefined && tp > 1) headsDivisible(r, arch, tp, P('tensor'), 'training');
+  if (arch && pp !== undefined && pp > 1) {
+    const vpp = r.num(P('virtualPipelineStages')) ?? 1;
+    if (arch.layers % (pp * vpp) !== 0) {
+      r.report('layers-pipeline', 'error', P('pipeline'),
+        `The model's ${arch.layers} layers do not split evenly into pipeline ${pp}${vpp > 1 ? ` × ${vpp} virtual stages` : ''} (${arch.layers} / ${pp * vpp} = ${(arch.layers / (pp * vpp)).toFixed(2)}).`);
+    }
+  }
+  if (arch?.maxContext && tp !== undefined) {
+    const seq = r.num(['spec', 'batch', 'sequenceLength']);
+    if (seq !== undefined && seq > arch.maxContext) {
+      r.report('sequence-too-long', 'warning', ['spec', 'batch', 'sequenceLength'], `sequenceLength ${seq} is longer than the model's context of ${arch.maxContext} tokens; positions past it are untrained.`);
+    }
+  }
+  if (cp !== undefined && cp > 1) {
+    const seq = r.num(['spec', 'batch', 'sequenceLength']);
+    if (seq !== undefined && seq % (2 * cp) !== 0) {
+      r.report('context-parallel-sequence', 'error', P('context'), `Context parallel ${cp} splits each sequence into ${2 * cp} chunks (load-balanced ring attention); sequenceLength ${seq} is not divisible by ${2 * cp}.`);
+    }
+  }
+
+  // Sharding and sequence parallelism.
+  const zero = r.num(P('zero'));
+  const fsdp = r.str(P('fsdp'));
+  if (zero !== undefined && zero > 0 && fsdp !== undefined && fsdp !== 'none') {
+    r.report('zero-and-fsdp', 'error', P('fsdp'), `ZeRO stage ${zero} and FSDP '${fsdp}' both shard the model; choose one.`, r.setFix('Remove FSDP (keep ZeRO)', P('fsdp'), 'none', false));
+  }
+  if (r.raw(P('sequenceParallel')) === true && tp === 1) {
+    r.report('sequence-parallel-needs-tp', 'warning', P('sequenceParallel'), 'sequenceParallel splits activations across tensor-parallel ranks; with tensor 1 it does nothing.', r.setFix('Set sequenceParallel to false', P('sequenceParallel'), false));
+  }
+
+  // Batch arithmetic: global = micro × data × accumulation.
+  const micro = r.num(['spec', 'batch', 'micro']);
+  const global = r.num(['spec', 'batch', 'global']);
+  const acc = r.num(['spec', 'batch', 'gradientAccumulation']);
+  const dpEff = dp ?? (gpus !== undefined && tp !== undefined && pp !== undefined && cp !== undefined && gpus % (tp * pp * cp) === 0 ? gpus / (tp * pp * cp) : undefined);
+  if (micro !== undefined && global !== undefined && micro > global) {
+    r.report('batch-arithmetic', 'error', ['spec', 'batch', 'micro'], `The micro-batch (${micro}) is larger than the global batch (${global}).`);
+  } else if (micro !== undefined && global !== undefined && dpEff !== undefined) {
+    if (acc !== undefined) {
+      const want = micro * dpEff * acc;
+      if (want !== global) {
+        r.report('batch-arithmetic', 'error', ['spec', 'batch', 'global'],
+          `global ${global} ≠ micro ${micro} × data ${dpEff} × gradientAccumulation ${acc} = ${want}.`,
+          r.setFix(`Set global batch to ${want}`, ['spec', 'batch', 'global'], want));
+      }
+    } else if (global % (micro * dpEff) !== 0) {
+      const lower = Math.max(1, Math.floor(global / (micro * dpEff))) * micro * dpEff;
+      r.report('batch-arithmetic', 'error', ['spec', 'batch', 'global'],
+        `global ${global} is not a multiple of micro ${micro} × data ${dpEff} = ${micro * dpEff}, so no whole number of accumulation steps gives it.`,
+        r.setFix(`Set global batch to ${lower}`, ['spec', 'batch', 'global'], lower));
+    }
+  }
+
+  // Fine-tuning.
+  const method = r.str(['spec', 'finetune', 'method']);
+  const bits = r.num(['spec', 'finetune', 'baseBits']);
+  if (method === 'qlora' && bits === 16) {
+    r.report('qlora-bits', 'warning', ['spec', 'finetune', 'baseBits'], 'QLoRA quantizes the frozen base to 4 or 8 bits; with baseBits 16 this is plain LoRA.', r.setFix('Set baseBits to 4', ['spec', 'finetune', 'baseBits'], 4));
+  }
+  if (method === 'full' && r.has(['spec', 'finetune', 'rank'])) {
+    r.report('finetune-rank-unused', 'warning', ['spec', 'finetune', 'rank'], 'rank applies to LoRA and QLoRA only; full fine-tuning ignores it.', [], 'key');
+  }
+}
+
+function headsDivisible(r: Rules, arch: Architecture, tp: number, at: SpecPath, mode: 'training' | 'serving'): void {
+  const heads = arch.heads;
+  const kv = arch.kvHeads ?? arch.heads;
+  const divisorsOf = (n: number) => Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
+  const suggest = (n: number) => {
+    const ds = divisorsOf(n).filter((d) => d <= Math.max(tp, 1) * 2);
+    return ds.reduce((b, d) => (Math.abs(d - tp) < Math.abs(b - tp) ? d : b), 1);
+  };
+  if (heads % tp !== 0) {
+    const s = suggest(heads);
+    r.report('heads-divisible', 'error', at, `The model's ${heads} attention heads do not split evenly over tensor parallel ${tp}.`, r.setFix(`Set tensor parallel to ${s}`, at, s, false));
+    return;
+  }
+  // Training (Megatron) needs query groups divisible by TP; vLLM also accepts TP a multiple of the KV heads (it replicates them).
+  const ok = kv % tp === 0 || (mode === 'serving' && tp % kv === 0);
+  if (!ok) {
+    const s = suggest(kv);
+    r.report('heads-divisible', 'error', at,
+      `The model's ${kv} KV heads do not split evenly over tensor parallel ${tp}` + (mode === 'serving' ? ` (and ${tp} is not a multiple of ${kv}).` : '.'),
+      r.setFix(`Set tensor parallel to ${s}`, at, s, false));
+  }
+}
+
+// ---------------------------------------------------------------- InferenceService
+
+function checkServing(r: Rules, cluster: ClusterDoc | undefined, arch: Architecture | undefined): void {
+  const tp = r.num(['spec', 'tensorParallel']) ?? (r.has(['spec', 'tensorParallel']) ? undefined : 1);
+  const pp = r.num(['spec', 'pipelineParallel']) ?? (r.has(['spec', 'pipelineParallel']) ? undefined : 1);
+  const dpr = r.num(['spec', 'dataParallel']) ?? (r.has(['spec', 'dataParallel']) ? undefined : 1);
+  const replicas = r.num(['spec', 'replicas']) ?? 1;
+  const tpPath = r.has(['spec', 'tensorParallel']) ? ['spec', 'tensorParallel'] : ['spec', 'engine'];
+  if (arch && tp !== undefined && tp > 1) headsDivisible(r, arch, tp, tpPath, 'serving');
+  if (arch && pp !== undefined && pp > 1 && arch.layers < pp) {
+    r.report('layers-pipeline', 'error', ['spec', 'pipelineParallel'], `pipelineParallel ${pp} is more than the model's ${arch.layers} layers.`);
+  }
+  const maxLen = r.num(['spec', 'maxModelLen']);
+  if (arch?.maxContext && maxLen !== undefined && maxLen > arch.maxContext) {
+    r.report('max-model-len', 'error', ['spec', 'maxModelLen'],
+      `maxModelLen ${maxLen} exceeds the model's context of ${arch.maxContext} tokens; vLLM refuses to start (unless VLLM_ALLOW_LONG_MAX_MODEL_LEN=1).`,
+      r.setFix(`Set maxModelLen to ${arch.maxContext}`, ['spec', 'maxModelLen'], arch.maxContext));
+  }
+  const cap = gpusOfCluster(cluster);
+  if (tp !== undefined && pp !== undefined && dpr !== undefined && cap.perNode !== undefined && cap.nodes !== undefined) {
+    const perReplica = tp * pp * dpr;
+    const total = cap.perNode * cap.nodes;
+    const name = cluster?.metadata?.name;
+    if (perReplica > total) {
+      r.report('serving-gpus', 'error', tpPath, `One replica needs tensor ${tp} × pipeline ${pp}${dpr > 1 ? ` × data ${dpr}` : ''} = ${perReplica} GPUs, but cluster '${name}' has ${total}.`);
+    } else if (tp > cap.perNode) {
+      r.report('serving-tp-spans-nodes', 'warning', tpPath, `tensorParallel ${tp} is more than the ${cap.perNode} GPUs of one node of '${name}': tensor-parallel traffic would cross the inter-node network. Use pipelineParallel across nodes instead.`);
+    } else if (perReplica * replicas > total) {
+      r.report('serving-replicas', 'warning', ['spec', 'replicas'], `${replicas} replicas × ${perReplica} GPUs = ${perReplica * replicas} GPUs, but cluster '${name}' has ${total}; only ${Math.floor(total / perReplica)} can run at once.`,
+        r.setFix(`Set replicas to ${Math.floor(total / perReplica)}`, ['spec', 'replicas'], Math.floor(total / perReplica), false));
+    }
+  }
+  const util = r.num(['spec', 'gpuMemoryUtilization']);
+  if (util !== undefined && util < 0.5) {
+    r.report('low-memory-utilization', 'warning', ['spec', 'gpuMemoryUtilization'], `gpuMemoryUtilization ${util} leaves more than half of each GPU unused by vLLM; typical values are 0.85–0.95.`);
+  }
+  const q = r.str(['spec', 'quantization']);
+  const dtype = r.str(['spec', 'dtype']);
+  if (q === 'fp8' && dtype === 'fp32') {
+    r.report('quantization-dtype', 'warning', ['spec', 'dtype'], 'fp8 quantization computes in 16-bit; dtype fp32 is ignored for the quantized weights.', r.setFix('Set dtype to bf16', ['spec', 'dtype'], 'bf16'));
+  }
+}
+
+export { yamlScalar, locate };

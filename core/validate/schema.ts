@@ -1,0 +1,258 @@
+// Schema validation with ajv, and the translation of ajv's errors into problems a person can act
+// on: one mistake, one problem, anchored where a person looks (a missing field on its parent's key,
+// an unknown key on the key, a bad value on the value), with "did you mean" and certain fixes.
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import common from '../../schemas/common.schema.json';
+import cluster from '../../schemas/cluster.schema.json';
+import trainingjob from '../../schemas/trainingjob.schema.json';
+import inferenceservice from '../../schemas/inferenceservice.schema.json';
+import { anchorOf, locate, type ParsedDoc, type SpecPath } from '../spec/parse';
+import { SchemaIndex, placeholderFor, type JsonSchema } from '../spec/schemaNav';
+import { nearest } from '../spec/suggest';
+import { insertKeyEdit, renameKeyEdit, yamlScalar } from '../spec/edit';
+import type { Fix, Problem } from './problem';
+import { KINDS, type Kind } from '../spec/types';
+
+const SCHEMAS = [common, cluster, trainingjob, inferenceservice] as unknown as JsonSchema[];
+const KIND_IDS: Record<Kind, string> = {
+  Cluster: 'cluster.schema.json',
+  TrainingJob: 'trainingjob.schema.json',
+  InferenceService: 'inferenceservice.schema.json',
+};
+
+export const schemaIndex = new SchemaIndex(SCHEMAS, KIND_IDS);
+
+let validators: Map<Kind, ValidateFunction> | undefined;
+
+/** Compiles the schemas once, on first use. */
+function getValidator(kind: Kind): ValidateFunction {
+  if (!validators) {
+    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, allowUnionTypes: true });
+    for (const s of SCHEMAS) ajv.addSchema(s as object);
+    validators = new Map(KINDS.map((k) => [k, ajv.getSchema(KIND_IDS[k]) as ValidateFunction]));
+  }
+  return validators.get(kind)!;
+}
+
+export function warmUpSchemas(): void {
+  getValidator('Cluster');
+}
+
+function pathOf(pointer: string): (string | number)[] {
+  if (!pointer) return [];
+  return pointer.slice(1).split('/').map((s) => {
+    const u = s.replace(/~1/g, '/').replace(/~0/g, '~');
+    return /^\d+$/.test(u) ? Number(u) : u;
+  });
+}
+
+const fieldName = (path: SpecPath): string => {
+  const p = path[0] === 'spec' && path.length > 1 ? path.slice(1) : path;
+  return p.map((s, i) => (typeof s === 'number' ? `[${s}]` : i ? `.${s}` : s)).join('') || 'document';
+};
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return `'${v.length > 40 ? v.slice(0, 40) + '…' : v}'`;
+  if (typeof v === 'number') return Number.isInteger(v) ? `the number ${v}` : `the number ${v}`;
+  return `${typeof v} ${String(v)}`;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  integer: 'a whole number',
+  number: 'a number',
+  string: 'text',
+  boolean: 'true or false',
+  object: 'a mapping (key: value lines)',
+  array: 'a list',
+  null: 'null',
+};
+
+function typeList(t: unknown): string {
+  const ts = Array.isArray(t) ? t : [t];
+  const words = ts.map((x) => TYPE_WORDS[String(x)] ?? String(x));
+  return words.length > 1 ? words.slice(0, -1).join(', ') + ' or ' + words[words.length - 1] : words[0];
+}
+
+function listValues(values: unknown[]): string {
+  const shown = values.slice(0, 12).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+  return shown.join(', ') + (values.length > 12 ? `, … (${values.length} in all)` : '');
+}
+
+/** Drops the errors a person would not count as separate mistakes. */
+function prune(errors: ErrorObject[]): ErrorObject[] {
+  let errs = errors.filter((e) => e.keyword !== 'if' && e.keyword !== '$ref');
+  // Composite keywords: keep the errors of the branch that came closest, or merge simple type/enum alternatives.
+  const composites = errs.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
+  for (const c of composites) {
+    const prefix = c.schemaPath + '/';
+    const inside = errs.filter((e) => e.schemaPath.startsWith(prefix));
+    const branches = new Map<string, ErrorObject[]>();
+    for (const e of inside) {
+      const b = e.schemaPath.slice(prefix.length).split('/')[0];
+      branches.set(b, [...(branches.get(b) ?? []), e]);
+    }
+    const simple = inside.every((e) => e.instancePath === c.instancePath && ['type', 'enum', 'const'].includes(e.keyword));
+    let keep: ErrorObject[];
+    if (c.keyword === 'oneOf' && (c.params as { passingSchemas?: unknown }).passingSchemas) {
+      keep = [c];
+    } else if (simple || branches.size === 0) {
+      keep = [{ ...c, keyword: 'x-alternatives', params: { errors: inside } }];
+    } else {
+      // The closest branch: the one whose errors are deepest and fewest.
+      const score = (es: ErrorObject[]) => es.reduce((m, e) => Math.max(m, e.instancePath.length), 0) * 100 - es.length;
+      keep = [...branches.values()].sort((a, b) => score(b) - score(a))[0];
+    }
+    const drop = new Set([c, ...inside]);
+    errs = errs.filter((e) => !drop.has(e)).concat(keep.filter((e) => !errs.includes(e) || drop.has(e)));
+  }
+  // A value of the wrong type makes every other complaint about it (and beneath it) noise.
+  const typeAt = errs.filter((e) => e.keyword === 'type').map((e) => e.instancePath);
+  errs = errs.filter((e) => e.keyword === 'type' || !typeAt.some((p) => e.instancePath === p || e.instancePath.startsWith(p + '/')));
+  // Unique by place and complaint.
+  const seen = new Set<string>();
+  return errs.filter((e) => {
+    const k = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+export interface SchemaContext {
+  fileText: string;
+  doc: ParsedDoc;
+  kind: Kind;
+}
+
+export function validateSchema(ctx: SchemaContext): Problem[] {
+  const validate = getValidator(ctx.kind);
+  if (validate(ctx.doc.value)) return [];
+  const errors = prune(validate.errors ?? []);
+  const problems: Problem[] = [];
+  const required = new Map<string, string[]>();
+  for (const e of errors) {
+    if (e.keyword === 'required') {
+      const k = e.instancePath;
+      required.set(k, [...(required.get(k) ?? []), (e.params as { missingProperty: string }).missingProperty]);
+      continue;
+    }
+    const p = translate(ctx, e);
+    if (p) problems.push(p);
+  }
+  for (const [pointer, missing] of required) problems.push(missingFields(ctx, pathOf(pointer), missing));
+  return problems;
+}
+
+function missingFields(ctx: SchemaContext, path: SpecPath, missing: string[]): Problem {
+  const { doc, fileText, kind } = ctx;
+  // Anchor: the parent's key; at the top of a document, the `kind` key (or the first line).
+  let span = path.length ? anchorOf(doc, path, 'key') : (locate(doc, ['kind']).key ?? { offset: doc.start, length: Math.max(1, Math.min(doc.text.indexOf('\n') >>> 0, 40)) });
+  if (span.length > 80) span = { offset: span.offset, length: 1 };
+  const where = path.length ? ` in ${fieldName(path)}` : '';
+  const names = missing.map((m) => `'${m}'`).join(', ');
+  const message = missing.length === 1 ? `Missing required field ${names}${where}.` : `Missing required fields ${names}${where}.`;
+  const fixes: Fix[] = [];
+  const edits = missing
+    .map((m) => insertKeyEdit(fileText, doc, path, m, placeholderFor(schemaIndex.at(kind, [...path, m]))))
+    .filter((x): x is NonNullable<typeof x> => !!x);
+  if (edits.length === missing.length) {
+    // Several inserts at one offset apply in order.
+    fixes.push({ title: missing.length === 1 ? `Add '${missing[0]}'` : `Add ${names}`, edits, preferred: true });
+  }
+  return { code: 'schema-required', severity: 'error', message, ...span, fixes, path };
+}
+
+function translate(ctx: SchemaContext, e: ErrorObject): Problem | undefined {
+  const { doc, kind } = ctx;
+  const path = pathOf(e.instancePath);
+  const field = fieldName(path);
+  const ps = (e.parentSchema ?? {}) as JsonSchema;
+  const valueSpan = () => anchorOf(doc, path, 'value');
+  const base = { severity: 'error' as const, path };
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = (e.params as { additionalProperty: string }).additionalProperty;
+      const keyPath = [...path, key];
+      const span = locate(doc, keyPath).key ?? valueSpan();
+      const allowed = Object.keys(schemaIndex.at(kind, path)?.properties ?? ps.properties ?? {});
+      const present = new Set(Object.keys((valueAt(doc.value, path) as object) ?? {}));
+      const guess = nearest(key, allowed.filter((a) => !present.has(a)));
+      const fixes: Fix[] = [];
+      const rename = guess ? renameKeyEdit(doc, keyPath, guess) : undefined;
+      if (guess && rename) fixes.push({ title: `Change '${key}' to '${guess}'`, edits: [rename], preferred: true });
+      const where = path.length ? ` in ${field}` : '';
+      const hint = guess ? ` Did you mean '${guess}'?` : allowed.length ? ` Known fields: ${listValues(allowed)}.` : '';
+      return { ...base, code: 'schema-unknown-field', message: `Unknown field '${key}'${where}.${hint}`, ...span, fixes, path: keyPath };
+    }
+    case 'enum': {
+      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
+      const got = e.data;
+      const guess = typeof got === 'string' ? nearest(got, allowed.filter((a): a is string => typeof a === 'string')) : undefined;
+      const span = valueSpan();
+      const fixes: Fix[] = guess ? [{ title: `Change to '${guess}'`, edits: [{ ...span, newText: yamlScalar(guess) }], preferred: true }] : [];
+      const hint = guess ? ` Did you mean '${guess}'?` : '';
+      return { ...base, code: 'schema-enum', message: `${describeValue(got)} is not a valid ${field}.${hint} Allowed: ${listValues(allowed)}.`, ...span, fixes };
+    }
+    case 'const':
+      return { ...base, code: 'schema-enum', message: `${field} must be ${yamlScalar((e.params as { allowedValue: unknown }).allowedValue)}, not ${describeValue(e.data)}.`, ...valueSpan() };
+    case 'type':
+      return { ...base, code: 'schema-type', message: `${field} must be ${typeList((e.params as { type: unknown }).type)}, not ${typeof e.data === 'string' ? 'text ' : ''}${describeValue(e.data)}.`, ...valueSpan() };
+    case 'x-alternatives': {
+      const inner = (e.params as { errors: ErrorObject[] }).errors;
+      const types = inner.filter((i) => i.keyword === 'type').map((i) => (i.params as { type: unknown }).type).flat();
+      const values = inner.filter((i) => i.keyword === 'enum').flatMap((i) => (i.params as { allowedValues: unknown[] }).allowedValues)
+        .concat(inner.filter((i) => i.keyword === 'const').map((i) => (i.params as { allowedValue: unknown }).allowedValue));
+      const parts = [types.length ? typeList(types) : '', values.length ? `one of ${listValues(values)}` : ''].filter(Boolean).join(', or ');
+      return { ...base, code: 'schema-type', message: `${field} must be ${parts || 'something else'}, not ${describeValue(e.data)}.`, ...valueSpan() };
+    }
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum': {
+      const { comparison, limit } = e.params as { comparison: string; limit: number };
+      const cmp = { '>=': 'at least', '<=': 'at most', '>': 'greater than', '<': 'less than' }[comparison] ?? comparison;
+      const unit = ps['x-gantry-unit'] ? ` ${String(ps['x-gantry-unit'])}` : '';
+      return { ...base, code: 'schema-range', message: `${field} must be ${cmp} ${limit}${unit}, not ${String(e.data)}.`, ...valueSpan() };
+    }
+    case 'multipleOf':
+      return { ...base, code: 'schema-range', message: `${field} must be a multiple of ${(e.params as { multipleOf: number }).multipleOf}, not ${String(e.data)}.`, ...valueSpan() };
+    case 'pattern':
+    case 'format': {
+      const examples = (ps.examples ?? []).slice(0, 4).map((x) => String(x));
+      const hint = ps['x-gantry-patternHint'] ? ` ${String(ps['x-gantry-patternHint'])}` : examples.length ? ` Examples: ${examples.join(', ')}.` : '';
+      return { ...base, code: 'schema-format', message: `${describeValue(e.data)} is not a valid ${field}.${hint}`, ...valueSpan() };
+    }
+    case 'minLength':
+      return { ...base, code: 'schema-format', message: (e.data === '' ? `${field} must not be empty.` : `${field} is too short (at least ${(e.params as { limit: number }).limit} characters).`), ...valueSpan() };
+    case 'maxLength':
+      return { ...base, code: 'schema-format', message: `${field} is too long (at most ${(e.params as { limit: number }).limit} characters).`, ...valueSpan() };
+    case 'minItems':
+      return { ...base, code: 'schema-range', message: `${field} needs at least ${(e.params as { limit: number }).limit} item(s).`, ...valueSpan() };
+    case 'maxItems':
+      return { ...base, code: 'schema-range', message: `${field} allows at most ${(e.params as { limit: number }).limit} item(s).`, ...valueSpan() };
+    case 'uniqueItems':
+      return { ...base, code: 'schema-range', message: `${field} has duplicate items.`, ...valueSpan() };
+    case 'minProperties':
+    case 'maxProperties':
+    case 'not':
+    case 'oneOf':
+    case 'anyOf': {
+      const desc = ps.description ? ` ${ps.description.split('. ')[0].replace(/\.$/, '')}.` : '';
+      return { ...base, code: 'schema-shape', message: `${field} is not written as expected.${desc}`, ...anchorOf(doc, path, 'key') };
+    }
+    default:
+      return { ...base, code: 'schema', message: `${field}: ${e.message ?? 'invalid'}.`, ...valueSpan() };
+  }
+}
+
+export function valueAt(value: unknown, path: SpecPath): unknown {
+  let v = value;
+  for (const s of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[String(s)];
+  }
+  return v;
+}

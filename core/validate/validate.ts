@@ -1,0 +1,132 @@
+// Validation of a whole file: which documents are Gantry's, YAML problems, schema problems and
+// semantic rules per document. Results are cached per document text (relative to the document's
+// start), so an edit inside one document of a 200-document file re-checks only that document.
+import { type ParsedDoc } from '../spec/parse';
+import { nearest } from '../spec/suggest';
+import { API_VERSION, KINDS, type Kind } from '../spec/types';
+import { validateSchema, valueAt } from './schema';
+import { checkRules, type ClusterLookup } from './rules';
+import type { Problem } from './problem';
+
+export interface ValidateOptions {
+  /** File name or URI: a name ending in .gantry.yaml/.gantry.yml makes every document Gantry's. */
+  fileName?: string;
+  clusters?: ClusterLookup;
+  readFile?: (relPath: string) => string | undefined;
+  /** Bumped by the caller whenever clusters or files that rules read change; invalidates the cache. */
+  generation?: number;
+}
+
+export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+const GANTRY_NAME = /\.gantry\.ya?ml$/i;
+const GANTRY_API = /^[ \t]*["']?apiVersion["']?[ \t]*:[ \t]*["']?gantry\//m;
+
+/** A file is Gantry's when a document says `apiVersion: gantry/…` or its name ends in .gantry.yaml. */
+export function isGantryFile(text: string, fileName = ''): boolean {
+  return GANTRY_NAME.test(fileName) || GANTRY_API.test(text);
+}
+
+export function isGantryDoc(doc: ParsedDoc, fileName = ''): boolean {
+  const v = doc.value as Record<string, unknown> | undefined;
+  const api = v && typeof v === 'object' ? v.apiVersion : undefined;
+  if (typeof api === 'string') return api.startsWith('gantry/') || GANTRY_NAME.test(fileName);
+  if (GANTRY_NAME.test(fileName)) return true;
+  // Unreadable YAML in a file that is otherwise Gantry's: report its syntax errors when it mentions gantry.
+  return doc.value === undefined && GANTRY_API.test(doc.text);
+}
+
+export function docKind(doc: ParsedDoc): Kind | undefined {
+  const k = (doc.value as Record<string, unknown> | undefined)?.kind;
+  return typeof k === 'string' && (KINDS as readonly string[]).includes(k) ? (k as Kind) : undefined;
+}
+
+interface CacheEntry {
+  generation: number;
+  fileName: string;
+  start: number;
+  problems: Problem[];
+}
+
+const cache = new WeakMap<ParsedDoc['yaml'], CacheEntry>();
+
+function shiftProblem(p: Problem, delta: number): Problem {
+  if (!delta) return p;
+  return {
+    ...p,
+    offset: p.offset + delta,
+    fixes: p.fixes?.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, offset: e.offset + delta })) })),
+  };
+}
+
+export function validateFile(text: string, docs: ParsedDoc[], opts: ValidateOptions = {}): Problem[] {
+  const fileName = opts.fileName ?? '';
+  if (text.length > MAX_FILE_BYTES) {
+    return [{ code: 'file-too-large', severity: 'info', message: `This file is ${(text.length / 1048576).toFixed(1)} MB; Gantry checks files up to ${MAX_FILE_BYTES / 1048576} MB.`, offset: 0, length: 1 }];
+  }
+  if (text.includes('\u0000')) {
+    return [{ code: 'binary-file', severity: 'error', message: 'This file holds binary data (NUL bytes), not YAML text.', offset: Math.max(0, text.indexOf('\u0000')), length: 1 }];
+  }
+  const out: Problem[] = [];
+  const gen = opts.generation ?? 0;
+  for (const doc of docs) {
+    const hit = cache.get(doc.yaml);
+    if (hit && hit.generation === gen && hit.fileName === fileName) {
+      for (const p of hit.problems) out.push(shiftProblem(p, doc.start - hit.start));
+      continue;
+    }
+    const problems = validateDoc(text, doc, opts);
+    for (const p of problems) p.docIndex = doc.index;
+    cache.set(doc.yaml, { generation: gen, fileName, start: doc.start, problems });
+    out.push(...problems);
+  }
+  return out;
+}
+
+export function validateDoc(text: string, doc: ParsedDoc, opts: ValidateOptions = {}): Problem[] {
+  const fileName = opts.fileName ?? '';
+  if (doc.empty) return [];
+  if (!isGantryDoc(doc, fileName)) return [];
+  const problems: Problem[] = doc.problems.map((p) => ({ ...p }));
+  if (problems.some((p) => p.severity === 'error')) return problems;
+  const value = doc.value;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    problems.push({ code: 'not-a-spec', severity: 'error', message: 'A Gantry document is a mapping with apiVersion, kind, metadata and spec.', offset: doc.start, length: Math.max(1, Math.min(doc.text.trimEnd().length, 80)) });
+    return problems;
+  }
+  const v = value as Record<string, unknown>;
+  const kind = docKind(doc);
+  if (!kind) {
+    problems.push(kindProblem(text, doc, v.kind));
+    return problems;
+  }
+  const schemaProblems = validateSchema({ fileText: text, doc, kind });
+  problems.push(...schemaProblems);
+  // Rules skip what the schema already flagged; an unknown key taints its whole mapping (the key
+  // may be a misspelling of the field a rule would read).
+  const flagged = new Set(schemaProblems.map((p) => (p.code === 'schema-unknown-field' ? (p.path ?? []).slice(0, -1) : p.path ?? []).join('.')));
+  if (v.apiVersion !== API_VERSION) return problems;
+  problems.push(...checkRules({ fileText: text, doc, kind, value: v, flagged, fileName, clusters: opts.clusters, readFile: opts.readFile }));
+  return problems;
+}
+
+function kindProblem(text: string, doc: ParsedDoc, kind: unknown): Problem {
+  const l = (valueAt(doc.value, ['kind']) !== undefined) ? locateKind(doc) : undefined;
+  if (kind === undefined || !l) {
+    return { code: 'schema-required', severity: 'error', message: `Missing required field 'kind': one of ${KINDS.join(', ')}.`, offset: doc.start, length: Math.max(1, Math.min(doc.text.indexOf('\n') >>> 0, 60)), path: ['kind'] };
+  }
+  const guess = typeof kind === 'string' ? nearest(kind, KINDS) : undefined;
+  return {
+    code: 'schema-enum',
+    severity: 'error',
+    message: `Unknown kind ${JSON.stringify(kind)}.${guess ? ` Did you mean '${guess}'?` : ''} Allowed: ${KINDS.join(', ')}.`,
+    ...l,
+    path: ['kind'],
+    fixes: guess ? [{ title: `Change to '${guess}'`, edits: [{ ...l, newText: guess }], preferred: true }] : [],
+  };
+}
+
+function locateKind(doc: ParsedDoc): { offset: number; length: number } | undefined {
+  const m = /^kind[ \t]*:[ \t]*(\S[^\n#]*?)[ \t]*(?:#.*)?$/m.exec(doc.text);
+  return m ? { offset: doc.start + m.index + m[0].indexOf(m[1]), length: m[1].length } : undefined;
+}
