@@ -82,6 +82,7 @@ const FRIENDLY: Record<string, string> = {
 
 function yamlProblem(e: { code: string; message: string; pos: [number, number] }, base: number, severity: 'error' | 'warning'): YamlProblem {
   const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  if (/call stack/i.test(first)) return { code: 'yaml-too-deep', message: 'This document is nested too deeply to check.', offset: base + e.pos[0], length: 1, severity };
   const friendly = FRIENDLY[e.code];
   const message = friendly ? `${friendly} (${first})` : first;
   const [a, b] = e.pos;
@@ -103,7 +104,12 @@ export function parseChunk(text: string, start: number, index: number): ParsedDo
     yaml = parseDocument('');
     problems.push({ code: 'yaml-too-deep', message: `This document cannot be read: ${describeError(err)}`, offset: start, length: Math.min(text.length, 3) || 1, severity: 'error' });
   }
-  for (const e of yaml.errors) problems.push(yamlProblem(e, start, 'error'));
+  for (const e of yaml.errors) {
+    const p = yamlProblem(e, start, 'error');
+    // One nesting problem is enough; the parser reports it once per level it unwinds.
+    if (p.code === 'yaml-too-deep' && problems.some((q) => q.code === p.code)) continue;
+    problems.push(p);
+  }
   for (const w of yaml.warnings) problems.push(yamlProblem(w, start, 'warning'));
   let value: unknown;
   if (!problems.some((p) => p.severity === 'error')) {

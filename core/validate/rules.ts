@@ -223,7 +223,7 @@ function checkTraining(r: Rules, cluster: ClusterDoc | undefined, arch: Architec
   if (arch && pp !== undefined && pp > 1) {
     const vpp = r.num(P('virtualPipelineStages')) ?? 1;
     if (arch.layers % (pp * vpp) !== 0) {
-      r.report('layers-pipeline', 'error', P('pipeline'),
+      r.report('layers-divisible', 'error', P('pipeline'),
         `The model's ${arch.layers} layers do not split evenly into pipeline ${pp}${vpp > 1 ? ` × ${vpp} virtual stages` : ''} (${arch.layers} / ${pp * vpp} = ${(arch.layers / (pp * vpp)).toFixed(2)}).`);
     }
   }
@@ -256,18 +256,18 @@ function checkTraining(r: Rules, cluster: ClusterDoc | undefined, arch: Architec
   const acc = r.num(['spec', 'batch', 'gradientAccumulation']);
   const dpEff = dp ?? (gpus !== undefined && tp !== undefined && pp !== undefined && cp !== undefined && gpus % (tp * pp * cp) === 0 ? gpus / (tp * pp * cp) : undefined);
   if (micro !== undefined && global !== undefined && micro > global) {
-    r.report('batch-arithmetic', 'error', ['spec', 'batch', 'micro'], `The micro-batch (${micro}) is larger than the global batch (${global}).`);
+    r.report('global-batch', 'error', ['spec', 'batch', 'micro'], `The micro-batch (${micro}) is larger than the global batch (${global}).`);
   } else if (micro !== undefined && global !== undefined && dpEff !== undefined) {
     if (acc !== undefined) {
       const want = micro * dpEff * acc;
       if (want !== global) {
-        r.report('batch-arithmetic', 'error', ['spec', 'batch', 'global'],
+        r.report('global-batch', 'error', ['spec', 'batch', 'global'],
           `global ${global} ≠ micro ${micro} × data ${dpEff} × gradientAccumulation ${acc} = ${want}.`,
           r.setFix(`Set global batch to ${want}`, ['spec', 'batch', 'global'], want));
       }
     } else if (global % (micro * dpEff) !== 0) {
       const lower = Math.max(1, Math.floor(global / (micro * dpEff))) * micro * dpEff;
-      r.report('batch-arithmetic', 'error', ['spec', 'batch', 'global'],
+      r.report('global-batch', 'error', ['spec', 'batch', 'global'],
         `global ${global} is not a multiple of micro ${micro} × data ${dpEff} = ${micro * dpEff}, so no whole number of accumulation steps gives it.`,
         r.setFix(`Set global batch to ${lower}`, ['spec', 'batch', 'global'], lower));
     }
@@ -301,7 +301,7 @@ function headsDivisible(r: Rules, arch: Architecture, tp: number, at: SpecPath, 
   const ok = kv % tp === 0 || (mode === 'serving' && tp % kv === 0);
   if (!ok) {
     const s = suggest(kv);
-    r.report('heads-divisible', 'error', at,
+    r.report('kv-heads-divisible', 'error', at,
       `The model's ${kv} KV heads do not split evenly over tensor parallel ${tp}` + (mode === 'serving' ? ` (and ${tp} is not a multiple of ${kv}).` : '.'),
       r.setFix(`Set tensor parallel to ${s}`, at, s, false));
   }
@@ -317,7 +317,7 @@ function checkServing(r: Rules, cluster: ClusterDoc | undefined, arch: Architect
   const tpPath = r.has(['spec', 'tensorParallel']) ? ['spec', 'tensorParallel'] : ['spec', 'engine'];
   if (arch && tp !== undefined && tp > 1) headsDivisible(r, arch, tp, tpPath, 'serving');
   if (arch && pp !== undefined && pp > 1 && arch.layers < pp) {
-    r.report('layers-pipeline', 'error', ['spec', 'pipelineParallel'], `pipelineParallel ${pp} is more than the model's ${arch.layers} layers.`);
+    r.report('layers-divisible', 'error', ['spec', 'pipelineParallel'], `pipelineParallel ${pp} is more than the model's ${arch.layers} layers.`);
   }
   const maxLen = r.num(['spec', 'maxModelLen']);
   if (arch?.maxContext && maxLen !== undefined && maxLen > arch.maxContext) {

@@ -12,6 +12,7 @@ import { nearest } from '../spec/suggest';
 import { insertKeyEdit, renameKeyEdit, yamlScalar } from '../spec/edit';
 import type { Fix, Problem } from './problem';
 import { KINDS, type Kind } from '../spec/types';
+import { firstKey } from './validate';
 
 const SCHEMAS = [common, cluster, trainingjob, inferenceservice] as unknown as JsonSchema[];
 const KIND_IDS: Record<Kind, string> = {
@@ -61,7 +62,7 @@ function describeValue(v: unknown): string {
 }
 
 const TYPE_WORDS: Record<string, string> = {
-  integer: 'a whole number',
+  integer: 'an integer (a whole number)',
   number: 'a number',
   string: 'text',
   boolean: 'true or false',
@@ -95,9 +96,13 @@ function prune(errors: ErrorObject[]): ErrorObject[] {
       branches.set(b, [...(branches.get(b) ?? []), e]);
     }
     const simple = inside.every((e) => e.instancePath === c.instancePath && ['type', 'enum', 'const'].includes(e.keyword));
+    const oneOfRequired = inside.length > 1 && inside.every((e) => e.instancePath === c.instancePath && e.keyword === 'required');
     let keep: ErrorObject[];
     if (c.keyword === 'oneOf' && (c.params as { passingSchemas?: unknown }).passingSchemas) {
       keep = [c];
+    } else if (oneOfRequired) {
+      // "exactly one of a, b, c" written as anyOf/oneOf of required: one problem naming all.
+      keep = [{ ...c, keyword: 'x-one-of-required', params: { names: inside.map((e) => (e.params as { missingProperty: string }).missingProperty) } }];
     } else if (simple || branches.size === 0) {
       keep = [{ ...c, keyword: 'x-alternatives', params: { errors: inside } }];
     } else {
@@ -149,7 +154,7 @@ export function validateSchema(ctx: SchemaContext): Problem[] {
 function missingFields(ctx: SchemaContext, path: SpecPath, missing: string[]): Problem {
   const { doc, fileText, kind } = ctx;
   // Anchor: the parent's key; at the top of a document, the `kind` key (or the first line).
-  let span = path.length ? anchorOf(doc, path, 'key') : (locate(doc, ['kind']).key ?? { offset: doc.start, length: Math.max(1, Math.min(doc.text.indexOf('\n') >>> 0, 40)) });
+  let span = path.length ? anchorOf(doc, path, 'key') : (locate(doc, ['kind']).key ?? firstKey(doc));
   if (span.length > 80) span = { offset: span.offset, length: 1 };
   const where = path.length ? ` in ${fieldName(path)}` : '';
   const names = missing.map((m) => `'${m}'`).join(', ');
@@ -207,6 +212,11 @@ function translate(ctx: SchemaContext, e: ErrorObject): Problem | undefined {
         .concat(inner.filter((i) => i.keyword === 'const').map((i) => (i.params as { allowedValue: unknown }).allowedValue));
       const parts = [types.length ? typeList(types) : '', values.length ? `one of ${listValues(values)}` : ''].filter(Boolean).join(', or ');
       return { ...base, code: 'schema-type', message: `${field} must be ${parts || 'something else'}, not ${describeValue(e.data)}.`, ...valueSpan() };
+    }
+    case 'x-one-of-required': {
+      const names = (e.params as { names: string[] }).names;
+      const span = path.length ? anchorOf(doc, path, 'key') : valueSpan();
+      return { ...base, code: 'schema-required', message: `${field} needs one of ${names.map((n) => `'${n}'`).join(', ')}.`, ...span };
     }
     case 'minimum':
     case 'maximum':

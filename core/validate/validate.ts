@@ -113,7 +113,7 @@ export function validateDoc(text: string, doc: ParsedDoc, opts: ValidateOptions 
 function kindProblem(text: string, doc: ParsedDoc, kind: unknown): Problem {
   const l = (valueAt(doc.value, ['kind']) !== undefined) ? locateKind(doc) : undefined;
   if (kind === undefined || !l) {
-    return { code: 'schema-required', severity: 'error', message: `Missing required field 'kind': one of ${KINDS.join(', ')}.`, offset: doc.start, length: Math.max(1, Math.min(doc.text.indexOf('\n') >>> 0, 60)), path: ['kind'] };
+    return { code: 'schema-required', severity: 'error', message: `Missing required field 'kind': one of ${KINDS.join(', ')}.`, ...firstKey(doc), path: ['kind'] };
   }
   const guess = typeof kind === 'string' ? nearest(kind, KINDS) : undefined;
   return {
@@ -124,6 +124,12 @@ function kindProblem(text: string, doc: ParsedDoc, kind: unknown): Problem {
     path: ['kind'],
     fixes: guess ? [{ title: `Change to '${guess}'`, edits: [{ ...l, newText: guess }], preferred: true }] : [],
   };
+}
+
+/** The first key of a document (where a problem about the whole document is shown). */
+export function firstKey(doc: ParsedDoc): { offset: number; length: number } {
+  const m = /^(?!#|---|%)([^\s:#][^:\n]*):/m.exec(doc.text);
+  return m ? { offset: doc.start + m.index, length: m[1].length } : { offset: doc.start, length: 1 };
 }
 
 function locateKind(doc: ParsedDoc): { offset: number; length: number } | undefined {
