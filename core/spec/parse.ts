@@ -89,6 +89,14 @@ function yamlProblem(e: { code: string; message: string; pos: [number, number] }
   return { code: 'yaml-syntax', message, offset: base + a, length: Math.max(1, b - a), severity };
 }
 
+/** One syntax mistake tends to be reported at every level it unwinds: keep the first of each message, at most 20. */
+function tidy(problems: YamlProblem[]): void {
+  const deep = problems.find((p) => p.code === 'yaml-too-deep');
+  const seen = new Set<string>();
+  const kept = deep ? [deep] : problems.filter((p) => !seen.has(p.message) && (seen.add(p.message), true)).slice(0, 20);
+  problems.splice(0, problems.length, ...kept);
+}
+
 function isBlank(text: string): boolean {
   return /^(?:\s*(?:#[^\n]*)?(?:\n|$))*$/.test(text.replace(/^---[^\n]*/, '').replace(/\.\.\.\s*$/, ''));
 }
@@ -111,6 +119,7 @@ export function parseChunk(text: string, start: number, index: number): ParsedDo
     problems.push(p);
   }
   for (const w of yaml.warnings) problems.push(yamlProblem(w, start, 'warning'));
+  tidy(problems);
   let value: unknown;
   if (!problems.some((p) => p.severity === 'error')) {
     try {
