@@ -1,0 +1,130 @@
+// The language server over stdio, as Neovim or Helix would run it (`gantry server --stdio`): real
+// JSON-RPC, versioned diagnostics, the authoring requests, and a fuzz run that must leave it answering.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { pathToFileURL } from 'node:url';
+import { repo } from '../helpers';
+
+let proc: ChildProcess;
+let conn: MessageConnection;
+type Published = { version?: number; diagnostics: { code: string; message: string; range: unknown; data?: unknown }[] };
+const published = new Map<string, Published[]>();
+const waiters: (() => void)[] = [];
+
+before(async () => {
+  proc = spawn(process.execPath, [repo('dist/cli.js'), 'server', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+  conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string } & Published) => {
+    published.set(p.uri, [...(published.get(p.uri) ?? []), p]);
+    waiters.splice(0).forEach((w) => w());
+  });
+  const indexed = new Promise<void>((resolve) => conn.onNotification('gantry/indexed', () => resolve()));
+  conn.onRequest(() => null);
+  conn.listen();
+  const folder = pathToFileURL(repo('examples')).href;
+  await conn.sendRequest('initialize', { processId: process.pid, rootUri: folder, workspaceFolders: [{ uri: folder, name: 'examples' }], capabilities: {} });
+  conn.sendNotification('initialized', {});
+  await withTimeout(indexed, 10000, 'workspace index');
+});
+
+after(() => {
+  conn?.dispose();
+  proc?.kill();
+});
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, rej) => setTimeout(() => rej(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms).unref())]);
+}
+
+/** Waits for the diagnostics of `uri` at `version` (the server sends the version it validated). */
+function diagnosticsAt(uri: string, version: number, ms = 10000): Promise<Published> {
+  return withTimeout(new Promise<Published>((resolve) => {
+    const check = () => {
+      const hit = published.get(uri)?.find((p) => p.version === version);
+      if (hit) resolve(hit);
+      else waiters.push(check);
+    };
+    check();
+  }), ms, `diagnostics v${version} of ${uri}`);
+}
+
+const uri = pathToFileURL(repo('examples/test-scratch.gantry.yaml')).href;
+const good = readFileSync(repo('examples/llama3-8b-pretrain.gantry.yaml'), 'utf8');
+
+test('open → versioned diagnostics at the edited value; fix → none', async () => {
+  const bad = good.replace(/precision: [\w-]+/, 'precision: fp7');
+  conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: bad } });
+  const d1 = await diagnosticsAt(uri, 1);
+  assert.deepEqual(d1.diagnostics.filter((d) => d.code.startsWith('schema')).map((d) => d.code), ['schema-enum']);
+  conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: good }] });
+  assert.deepEqual((await diagnosticsAt(uri, 2)).diagnostics.filter((d) => d.code.startsWith('schema')), []);
+});
+
+test('completion, hover, symbols, definition and code actions answer', async () => {
+  const lines = good.split('\n');
+  const line = lines.findIndex((l) => /^\s+precision:/.test(l));
+  const col = lines[line].indexOf(':') + 2;
+  const items = await conn.sendRequest<{ label: string }[]>('textDocument/completion', { textDocument: { uri }, position: { line, character: col } });
+  assert.ok(items.some((i) => i.label === 'bf16-mixed'), JSON.stringify(items.map((i) => i.label)));
+  const h = await conn.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line, character: lines[line].indexOf('precision') + 2 } });
+  assert.ok(h && h.contents.value.includes('precision'));
+  const syms = await conn.sendRequest<{ name: string; detail: string }[]>('textDocument/documentSymbol', { textDocument: { uri } });
+  assert.equal(syms[0].detail, 'TrainingJob');
+  const cl = lines.findIndex((l) => /^\s+cluster:/.test(l));
+  const def = await conn.sendRequest<{ uri: string } | null>('textDocument/definition', { textDocument: { uri }, position: { line: cl, character: lines[cl].indexOf(':') + 3 } });
+  assert.ok(def && def.uri.endsWith('cluster.gantry.yaml'), JSON.stringify(def));
+});
+
+test('a quick fix from a diagnostic is offered as a code action with an edit', async () => {
+  const bad = good.replace(/\bparallelism:/, 'paralelism:');
+  conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ text: bad }] });
+  const d = await diagnosticsAt(uri, 3);
+  const diag = d.diagnostics.find((x) => x.code === 'schema-unknown-field');
+  assert.ok(diag, JSON.stringify(d.diagnostics));
+  const actions = await conn.sendRequest<{ title: string; edit: unknown }[]>('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag] } });
+  assert.ok(actions.some((a) => a.title === "Change 'paralelism' to 'parallelism'" && a.edit), JSON.stringify(actions));
+});
+
+test('foreign YAML gets no diagnostics', async () => {
+  const k8s = pathToFileURL(repo('examples/deployment.yaml')).href;
+  conn.sendNotification('textDocument/didOpen', { textDocument: { uri: k8s, languageId: 'yaml', version: 1, text: 'apiVersion: apps/v1\nkind: Deployment\nspec: { replicas: nope }\n' } });
+  assert.deepEqual((await diagnosticsAt(k8s, 1)).diagnostics, []);
+});
+
+// A deterministic PRNG so a failure can be replayed.
+function rng(seed: number) {
+  return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+}
+
+test('fuzz: thousands of random and mutated specs; the server stays up and answers', async () => {
+  const rand = rng(Number(process.env.GANTRY_FUZZ_SEED ?? 42));
+  const pieces = ['{', '}', '[', ']', ':', '- ', '\t', '&a', '*a', '!!str', '---\n', '\n', '  ', '"', "'", '#', '\u0000', '\uFFFD', '99999999999999999999', 'null', 'true', 'kind: Cluster\n', 'apiVersion: gantry/v1\n'];
+  const N = Number(process.env.GANTRY_FUZZ_N ?? 2000);
+  let version = 10;
+  for (let i = 0; i < N; i++) {
+    let text = good;
+    const edits = 1 + Math.floor(rand() * 6);
+    for (let e = 0; e < edits; e++) {
+      const at = Math.floor(rand() * text.length);
+      const mode = rand();
+      if (mode < 0.4) text = text.slice(0, at) + pieces[Math.floor(rand() * pieces.length)] + text.slice(at);
+      else if (mode < 0.7) text = text.slice(0, at) + text.slice(at + Math.floor(rand() * 40));
+      else if (mode < 0.9) text = text.slice(0, at) + text.slice(Math.floor(rand() * text.length), Math.floor(rand() * text.length)) + text.slice(at);
+      else text = Array.from({ length: Math.floor(rand() * 300) }, () => String.fromCharCode(Math.floor(rand() * 0x3000))).join('');
+    }
+    conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [{ text }] });
+    if (i % 100 === 0) {
+      // Requests in the middle of the storm must still be answered.
+      await withTimeout(conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 4 } }), 10000, 'hover during fuzz');
+      await withTimeout(conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: 5, character: 2 } }), 10000, 'completion during fuzz');
+    }
+  }
+  const last = await diagnosticsAt(uri, version, 30000);
+  assert.ok(Array.isArray(last.diagnostics));
+  assert.equal(proc.exitCode, null, 'server exited');
+  conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [{ text: good }] });
+  assert.deepEqual((await diagnosticsAt(uri, version)).diagnostics.filter((d) => d.code.startsWith('schema')), []);
+});
