@@ -1,6 +1,10 @@
 // The table of subcommands. Add one line per command file.
 import * as check from './check';
 import * as server from './server';
+import * as run from './run';
+import * as ps from './ps';
+import * as logs from './logs';
+import * as cancel from './cancel';
 
 export interface CliCommand {
   summary: string;
@@ -10,4 +14,8 @@ export interface CliCommand {
 export const commands: Record<string, CliCommand> = {
   check,
   server,
+  run,
+  ps,
+  logs,
+  cancel,
 };

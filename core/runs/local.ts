@@ -168,7 +168,7 @@ export function outcome(run: RunRecord, runDir: string): RunUpdate {
   if (!bad) return { ...base, state: 'succeeded', exitCode: 0, reason: `exit code 0${leftover}` };
   const who = exit.ranks.length > 1 ? `rank ${bad.rank} ` : '';
   if (cancel || exit.terminated) {
-    return { ...base, state: 'cancelled', exitCode: bad.code ?? undefined, reason: cancel?.killed ? 'killed by SIGKILL after the grace period' : `cancelled (${who}${bad.signal ? `ended by ${bad.signal}` : `exit code ${bad.code}`})` };
+    return { ...base, state: 'cancelled', exitCode: bad.code ?? undefined, reason: cancel?.killed ? 'killed by SIGKILL after the grace period' : `${who}${bad.signal ? `ended by ${bad.signal}` : `exit code ${bad.code}`} after a cancel` };
   }
   if (bad.signal) return { ...base, state: 'failed', reason: `${who}killed by ${bad.signal}${leftover}` };
   return { ...base, state: 'failed', exitCode: bad.code ?? undefined, reason: `${who}exit code ${bad.code}${leftover}` };

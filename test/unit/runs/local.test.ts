@@ -111,7 +111,7 @@ test('cancel sends SIGTERM to the group → cancelled', async () => {
   await b.cancel(running, ctx);
   const end = await waitForEnd(store, run.id);
   assert.equal(end.state, 'cancelled');
-  assert.match(end.reason ?? '', /cancelled \(ended by SIGTERM\)/);
+  assert.match(end.reason ?? '', /^ended by SIGTERM after a cancel$/);
   assert.deepEqual(groupMembers((running.handle as LocalHandle).pgid), []);
 });
 

@@ -1,0 +1,39 @@
+// `gantry cancel <run>`: SIGTERM to the run's process group, a grace period, then SIGKILL (local);
+// the backend's own cancel elsewhere.
+import { parseArgs, openStore } from './runsCli';
+import { cancelRun } from '../../core/runs/submit';
+import { disposeBackends } from '../../core/runs/backends';
+import { isTerminal } from '../../core/runs/types';
+
+export const summary = 'cancel a run';
+
+const USAGE = `usage: gantry cancel <run>
+
+<run> is a run id, a unique prefix of one, or a spec name (its newest run).
+
+options:
+  --workspace DIR    the folder whose .gantry/ holds the runs (default: found from the current folder)
+  -h, --help         this help`;
+
+export async function run(argv: string[]): Promise<number> {
+  const a = parseArgs(argv, ['workspace'], ['help']);
+  if (a.flags.has('help')) return void process.stdout.write(USAGE + '\n'), 0;
+  if (a.error || a.positional.length !== 1) {
+    process.stderr.write(`${a.error ?? 'give one run'}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const store = openStore(a.values.workspace);
+  const found = store.resolve(a.positional[0]);
+  if (!found) {
+    process.stderr.write(`gantry cancel: no run '${a.positional[0]}' in ${store.runsDir}\n`);
+    return 1;
+  }
+  if (isTerminal(found.state)) {
+    process.stderr.write(`run ${found.id} already ended: ${found.state}\n`);
+    return 0;
+  }
+  const end = await cancelRun(store, found);
+  disposeBackends();
+  process.stderr.write(`run ${found.id}: ${end?.state ?? 'unknown'}${end?.reason ? ` (${end.reason})` : ''}\n`);
+  return end?.state === 'cancelled' || (end && isTerminal(end.state)) ? 0 : 1;
+}
