@@ -66,9 +66,19 @@ test('the schemas use no unknown keyword: they compile in strict mode once x-gan
   for (const v of visitAll()) for (const k of Object.keys(v.node)) if (k.startsWith('x-')) custom.add(k);
   for (const k of custom) assert.match(k, /^x-gantry-[a-zA-Z-]+$/, `custom keyword ${k} must be prefixed x-gantry-`);
   const ajv = new Ajv({ strict: true, strictTypes: false, strictRequired: false, allowUnionTypes: true });
-  ajv.addVocabulary([...custom]);
+  // patternErrorMessage is VS Code's JSON-schema extension, read by yaml-language-server.
+  ajv.addVocabulary([...custom, 'patternErrorMessage']);
   for (const s of schemas.values()) ajv.addSchema(s);
   for (const f of SCHEMA_FILES) assert.doesNotThrow(() => ajv.getSchema(f), f);
+});
+
+test('every pattern explains itself in words, the same for Gantry and for yaml-language-server', () => {
+  for (const v of visitAll()) {
+    if (!v.node.pattern) continue;
+    const where = `${v.file}#${v.pointer}`;
+    assert.ok(typeof v.node['x-gantry-patternHint'] === 'string', `${where}: x-gantry-patternHint`);
+    assert.equal(v.node.patternErrorMessage, v.node['x-gantry-patternHint'], `${where}: patternErrorMessage`);
+  }
 });
 
 test('$ids are the file names and every $ref resolves', () => {
