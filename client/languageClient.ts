@@ -1,7 +1,14 @@
+// The language client: runs dist/server.js in a Node process over IPC for YAML documents (the
+// server itself decides which are Gantry's) and forwards file-watcher events for YAML and
+// config.json files, so a job is re-checked when the Cluster it names changes on disk.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
+
+export function getLanguageClient(): LanguageClient | undefined {
+  return client;
+}
 
 export async function startLanguageClient(context: vscode.ExtensionContext): Promise<LanguageClient> {
   const module = context.asAbsolutePath('dist/server.js');
@@ -9,11 +16,17 @@ export async function startLanguageClient(context: vscode.ExtensionContext): Pro
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
+  const config = vscode.workspace.getConfiguration('gantry');
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: 'yaml' }],
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}') },
+    documentSelector: [
+      { language: 'yaml', scheme: 'file' },
+      { language: 'yaml', scheme: 'untitled' },
+    ],
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml,json}') },
+    initializationOptions: { debounceMs: config.get<number>('validation.debounceMs', 0) },
+    diagnosticCollectionName: 'gantry',
   };
-  client = new LanguageClient('gantry', 'Gantry', serverOptions, clientOptions);
+  client = new LanguageClient('gantry', 'Gantry Language Server', serverOptions, clientOptions);
   context.subscriptions.push(client);
   await client.start();
   return client;
