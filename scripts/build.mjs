@@ -28,6 +28,9 @@ function walk(dir, pred) {
   });
 }
 
+// The schemas compile to standalone validators first; every bundle below imports them.
+await import('./gen-validators.mjs');
+
 const builds = [
   { ...node, entryPoints: { client: 'client/extension.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { server: 'server/main.ts' }, outdir: 'dist' },
@@ -35,10 +38,14 @@ const builds = [
 ];
 if (existsSync('webview/main.ts')) {
   builds.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { webview: 'webview/main.ts' }, outdir: 'dist' });
+  // The panel's stylesheet ships beside its script (the webview may load only from dist/).
+  if (existsSync('webview/panel.css')) builds.push({ ...common, entryPoints: { webview: 'webview/panel.css' }, outdir: 'dist', loader: { '.css': 'css' } });
 }
 if (tests) {
   const unit = walk('test/unit', (p) => p.endsWith('.test.ts'));
   if (unit.length) builds.push({ ...node, entryPoints: unit, outdir: 'out/test/unit', outbase: 'test/unit', sourcemap: 'inline', external: ['vscode', 'playwright-core'] });
+  const slurm = walk('test/slurm', (p) => p.endsWith('.test.ts'));
+  if (slurm.length) builds.push({ ...node, entryPoints: slurm, outdir: 'out/test/slurm', outbase: 'test/slurm', sourcemap: 'inline' });
   const integ = walk('test/integration', (p) => p.endsWith('.ts'));
   if (integ.length) builds.push({ ...node, entryPoints: integ, outdir: 'out/test/integration', outbase: 'test/integration', sourcemap: 'inline', external: ['vscode', 'mocha'] });
 }

@@ -1,21 +1,19 @@
-// The table of subcommands. Add one line per command file.
-import * as check from './check';
-import * as server from './server';
-import * as run from './run';
-import * as ps from './ps';
-import * as logs from './logs';
-import * as cancel from './cancel';
+// The table of subcommands: one line per command file. Each command's module is loaded only when
+// that command runs, so `gantry server` does not pay for the run and estimate code (and back).
 
 export interface CliCommand {
   summary: string;
   run(argv: string[]): Promise<number>;
 }
 
+type Loader = () => Promise<{ run(argv: string[]): Promise<number> }>;
+const lazy = (summary: string, load: Loader): CliCommand => ({ summary, run: async (argv) => (await load()).run(argv) });
+
 export const commands: Record<string, CliCommand> = {
-  check,
-  server,
-  run,
-  ps,
-  logs,
-  cancel,
+  check: lazy('check specs for errors (compiler-style output or --format json)', () => import('./check')),
+  server: lazy('run the language server over stdio (for any LSP client)', () => import('./server')),
+  run: lazy('run a TrainingJob or InferenceService and follow its logs', () => import('./run')),
+  ps: lazy('list runs (state, backend, start, duration)', () => import('./ps')),
+  logs: lazy('print a run\'s logs (-f to follow)', () => import('./logs')),
+  cancel: lazy('cancel a run', () => import('./cancel')),
 };

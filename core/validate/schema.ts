@@ -1,7 +1,8 @@
 // Schema validation with ajv, and the translation of ajv's errors into problems a person can act
 // on: one mistake, one problem, anchored where a person looks (a missing field on its parent's key,
 // an unknown key on the key, a bad value on the value), with "did you mean" and certain fixes.
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import * as generated from './generated/validators';
+import type { GeneratedError } from './generated/validators';
 import common from '../../schemas/common.schema.json';
 import cluster from '../../schemas/cluster.schema.json';
 import trainingjob from '../../schemas/trainingjob.schema.json';
@@ -11,7 +12,7 @@ import { SchemaIndex, placeholderFor, type JsonSchema } from '../spec/schemaNav'
 import { nearest } from '../spec/suggest';
 import { insertKeyEdit, renameKeyEdit, yamlScalar } from '../spec/edit';
 import type { Fix, Problem } from './problem';
-import { KINDS, type Kind } from '../spec/types';
+import type { Kind } from '../spec/types';
 import { firstKey } from './validate';
 
 const SCHEMAS = [common, cluster, trainingjob, inferenceservice] as unknown as JsonSchema[];
@@ -23,20 +24,11 @@ const KIND_IDS: Record<Kind, string> = {
 
 export const schemaIndex = new SchemaIndex(SCHEMAS, KIND_IDS);
 
-let validators: Map<Kind, ValidateFunction> | undefined;
-
-/** Compiles the schemas once, on first use. */
-function getValidator(kind: Kind): ValidateFunction {
-  if (!validators) {
-    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, allowUnionTypes: true });
-    for (const s of SCHEMAS) ajv.addSchema(s as object);
-    validators = new Map(KINDS.map((k) => [k, ajv.getSchema(KIND_IDS[k]) as ValidateFunction]));
-  }
-  return validators.get(kind)!;
-}
+// The validators are compiled from the schemas at build time (scripts/gen-validators.mjs).
+type ErrorObject = GeneratedError & { data?: unknown; parentSchema?: unknown };
 
 export function warmUpSchemas(): void {
-  getValidator('Cluster');
+  generated.Cluster({});
 }
 
 function pathOf(pointer: string): (string | number)[] {
@@ -133,9 +125,10 @@ export interface SchemaContext {
 }
 
 export function validateSchema(ctx: SchemaContext): Problem[] {
-  const validate = getValidator(ctx.kind);
+  const validate = generated[ctx.kind];
   if (validate(ctx.doc.value)) return [];
-  const errors = prune(validate.errors ?? []);
+  // Errors carry no data or schema (that would double the generated code): read both by path.
+  const errors = prune((validate.errors ?? []).map((e) => ({ ...e, data: valueAt(ctx.doc.value, pathOf(e.instancePath)) })));
   const problems: Problem[] = [];
   const required = new Map<string, string[]>();
   for (const e of errors) {
@@ -174,7 +167,7 @@ function translate(ctx: SchemaContext, e: ErrorObject): Problem | undefined {
   const { doc, kind } = ctx;
   const path = pathOf(e.instancePath);
   const field = fieldName(path);
-  const ps = (e.parentSchema ?? {}) as JsonSchema;
+  const ps = (schemaIndex.at(kind, path) ?? {}) as JsonSchema;
   const valueSpan = () => anchorOf(doc, path, 'value');
   const base = { severity: 'error' as const, path };
   switch (e.keyword) {
