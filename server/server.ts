@@ -96,7 +96,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       readFile: readerFor(uri),
       generation: workspace.clusters.generation,
     });
-    const extra = estimates?.problems(doc, file) ?? [];
+    const invalid = new Set(problems.filter((p) => p.severity === 'error').map((p) => p.docIndex ?? -1));
+    const extra = estimates?.problems(doc, file, invalid) ?? [];
     connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [...problems, ...extra].map((p) => toDiagnostic(doc, p)) });
   });
 

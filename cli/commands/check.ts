@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { parseSpecFile } from '../../core/spec/parse';
 import { isGantryFile, validateFile, MAX_FILE_BYTES } from '../../core/validate/validate';
 import type { Problem } from '../../core/validate/problem';
+import { estimateDoc } from '../../core/validate/estimates';
 import { Workspace, pathToUri, uriToPath } from '../../server/workspace';
 
 export const summary = 'check specs for errors (compiler-style output or --format json)';
@@ -137,17 +138,24 @@ export async function checkPaths(paths: string[], workspaceDir: string): Promise
     const uri = pathToUri(f);
     if (!isGantryFile(text, f)) continue;
     const docs = text.length > MAX_FILE_BYTES ? [] : parseSpecFile(text);
+    const reader = (rel: string): string | undefined => {
+      try {
+        return readFileSync(path.resolve(path.dirname(f), rel), 'utf8');
+      } catch {
+        return undefined;
+      }
+    };
     const problems: Problem[] = validateFile(text, docs, {
       fileName: uri,
       clusters: ws.clusters,
-      readFile: (rel) => {
-        try {
-          return readFileSync(path.resolve(path.dirname(f), rel), 'utf8');
-        } catch {
-          return undefined;
-        }
-      },
+      readFile: reader,
     });
+    // The estimator's findings (will not fit, network-bound…) as in the editor, for documents without errors.
+    const invalid = new Set(problems.filter((p) => p.severity === 'error').map((p) => p.docIndex));
+    for (const d of docs) {
+      if (invalid.has(d.index)) continue;
+      problems.push(...(estimateDoc(text, d, ws.clusters, reader)?.problems ?? []));
+    }
     const starts = lineStarts(text);
     const rel = path.relative(cwd, f) || f;
     for (const p of problems.sort((a, b) => a.offset - b.offset)) {

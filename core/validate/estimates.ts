@@ -1,0 +1,55 @@
+// Estimates of a spec file's jobs and services, as editor-ready pieces in file offsets: the
+// estimator's findings as problems (with their quick fixes turned into text edits), the one-line
+// summary, and where to show it. Cached per document text and cluster generation.
+import { estimateTrainingJob, estimateInferenceService } from '../estimate/index';
+import type { ServingEstimate, TrainingEstimate } from '../estimate/types';
+import { anchorOf, locate, type ParsedDoc } from '../spec/parse';
+import { setValueEdit } from '../spec/edit';
+import type { ClusterDoc, InferenceServiceDoc, TrainingJobDoc } from '../spec/types';
+import type { ClusterLookup } from './rules';
+import type { Fix, Problem } from './problem';
+
+export interface DocEstimate {
+  docIndex: number;
+  estimate: TrainingEstimate | ServingEstimate;
+  /** Where the summary is shown: the `kind` key of the document. */
+  anchor: { offset: number; length: number };
+  problems: Problem[];
+}
+
+const cache = new WeakMap<ParsedDoc['yaml'], { generation: number; start: number; result: DocEstimate | undefined }>();
+
+export function estimateDoc(text: string, doc: ParsedDoc, clusters: ClusterLookup | undefined, readFile?: (rel: string) => string | undefined, generation = 0): DocEstimate | undefined {
+  const hit = cache.get(doc.yaml);
+  if (hit && hit.generation === generation && hit.start === doc.start) return hit.result;
+  const result = compute(text, doc, clusters, readFile);
+  cache.set(doc.yaml, { generation, start: doc.start, result });
+  return result;
+}
+
+function compute(text: string, doc: ParsedDoc, clusters: ClusterLookup | undefined, readFile?: (rel: string) => string | undefined): DocEstimate | undefined {
+  const v = doc.value as Record<string, unknown> | undefined;
+  if (!v || typeof v !== 'object' || typeof v.apiVersion !== 'string' || !v.apiVersion.startsWith('gantry/')) return undefined;
+  if (v.kind !== 'TrainingJob' && v.kind !== 'InferenceService') return undefined;
+  const spec = (v.spec ?? {}) as { cluster?: unknown };
+  let cluster: ClusterDoc | undefined;
+  if (clusters) {
+    if (typeof spec.cluster === 'string') cluster = clusters.get(spec.cluster)?.doc;
+    else if (clusters.names().length === 1) cluster = clusters.get(clusters.names()[0])?.doc;
+  }
+  const opts = { resolveConfig: readFile };
+  const estimate = v.kind === 'TrainingJob'
+    ? estimateTrainingJob(v as unknown as TrainingJobDoc, cluster, opts)
+    : estimateInferenceService(v as unknown as InferenceServiceDoc, cluster, opts);
+  const kindKey = locate(doc, ['kind']);
+  const anchor = kindKey.key ?? kindKey.value;
+  const problems: Problem[] = estimate.findings.map((f) => {
+    const fixes: Fix[] = [];
+    for (const fix of f.fixes ?? []) {
+      const edits = fix.edits.map((e) => setValueEdit(text, doc, e.path, e.value));
+      if (edits.every((e) => e)) fixes.push({ title: fix.title, edits: edits as NonNullable<(typeof edits)[number]>[] });
+    }
+    return { code: f.code, severity: f.severity, message: f.message, path: f.path, fixes, docIndex: doc.index, ...anchorOf(doc, f.path) };
+  });
+  return { docIndex: doc.index, estimate, anchor, problems };
+}
