@@ -1,0 +1,293 @@
+// The Slurm backend against a real slurmctld with two nodes × 8 fake H100 (test/slurm/start.sh):
+// the job lifecycle over both transports, every end state, pending reasons, sbatch rejections,
+// injection attempts, polling cost, log and state latency, GPU metrics, reattach.
+import { after, before, describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { createSlurmBackend, type SlurmBackend } from '../../core/runs/slurm/backend';
+import { SlurmSubmitError } from '../../core/runs/slurm/commands';
+import { createLocalTransport, createSshTransport, type CommandTransport } from '../../core/runs/slurm/transport';
+import type { Scheduler } from '../../core/spec/types';
+import type { RunRecord } from '../../core/runs/types';
+import { HOSTILE } from '../unit/slurm/hostile';
+import { env, makeRun, median, poll, record, scheduler, skipReason, sshOptions, tmpDir, trainingJob, type Recorded, type Via } from './harness';
+
+const skip = skipReason;
+const backends: SlurmBackend[] = [];
+function backend(extra: Parameters<typeof createSlurmBackend>[1] = {}): SlurmBackend {
+  const b = createSlurmBackend(undefined, { ssh: sshOptions(), ...extra });
+  backends.push(b);
+  return b;
+}
+after(() => {
+  for (const b of backends) b.dispose();
+});
+
+async function submit(b: SlurmBackend, r: Recorded): Promise<string> {
+  const u = await b.submit(r.run, r.ctx);
+  r.ctx.update(u);
+  return String(r.run.handle.jobId);
+}
+const logText = (run: RunRecord) => run.logs.map((l) => (fs.existsSync(l.path) ? fs.readFileSync(l.path, 'utf8') : '')).join('');
+const ended = (r: RunRecord) => ['succeeded', 'failed', 'cancelled', 'timeout', 'lost'].includes(r.state);
+
+// The TIMEOUT case needs Slurm's 1-minute minimum plus its ~30 s check period: start it first and
+// collect it at the end, so it overlaps the other tests.
+let timeoutRun: Recorded | undefined;
+let timeoutBackend: SlurmBackend | undefined;
+before(async () => {
+  if (skip) return;
+  timeoutBackend = backend();
+  timeoutRun = makeRun(trainingJob('times-out', ['bash', '-c', 'echo started; sleep 600'], { timeLimit: '1m' }), scheduler('local'));
+  await submit(timeoutBackend, timeoutRun);
+});
+
+for (const via of ['local', 'ssh'] as Via[]) {
+  describe(`lifecycle over ${via}`, { skip }, () => {
+    test('single-node job: pending → running → succeeded, logs arrive ≤ 1 s after written, RUNNING shown ≤ 2 s after Slurm', async () => {
+      const latencies: number[] = [];
+      const b = backend({
+        onLogData: (_id, _src, chunk, at) => {
+          for (const m of chunk.toString('utf8').matchAll(/tick (\d{13})/g)) latencies.push(at - Number(m[1]));
+        },
+      });
+      const r = makeRun(trainingJob(`ok-${via}`, ['bash', '-c', 'for i in $(seq 1 15); do echo "tick $(date +%s%3N)"; sleep 0.2; done']), scheduler(via));
+      const jobId = await submit(b, r);
+      // Slurm's own view, sampled tightly by the test, to time the backend's RUNNING against it.
+      let slurmRunningAt: number | undefined;
+      const watcher = poll(() => {
+        const s = spawnSync('squeue', ['-h', '-j', jobId, '-o', '%T'], { encoding: 'utf8' }).stdout.trim();
+        if (s && s !== 'PENDING' && slurmRunningAt === undefined) slurmRunningAt = Date.now();
+        return slurmRunningAt;
+      }, 30_000, 'Slurm to report RUNNING').catch(() => undefined);
+      const running = await r.until((x) => x.state === 'running' || ended(x), 30_000, 'running');
+      const shownAt = r.updates.find((x) => x.u.state === 'running')?.at;
+      await watcher;
+      const done = await r.until(ended, 60_000, 'the end');
+      assert.equal(done.state, 'succeeded', done.reason);
+      assert.equal(done.exitCode, 0);
+      assert.ok(running.startedAt);
+      const text = logText(done);
+      assert.equal((text.match(/tick \d{13}/g) ?? []).length, 15, text);
+      assert.match(text, /^0: tick/m, 'srun --label prefixes');
+      if (via === 'ssh') assert.ok(done.logs[0].path.startsWith(r.ctx.runDir), 'mirrored into the run dir');
+      assert.equal(fs.readFileSync(path.join(r.ctx.runDir, 'job.sbatch'), 'utf8'), (r.run.plan.backendOptions!.batchScript as { text: string }).text);
+      const runningLag = shownAt !== undefined && slurmRunningAt !== undefined ? Math.max(0, shownAt - slurmRunningAt) : 0;
+      const p95 = [...latencies].sort((a, b2) => a - b2)[Math.floor(latencies.length * 0.95)];
+      console.log(`[figures] ${via}: RUNNING shown ${runningLag} ms after Slurm reported it; log latency median ${median(latencies)} ms, p95 ${p95} ms, max ${Math.max(...latencies)} ms over ${latencies.length} lines`);
+      assert.ok(runningLag <= 2000, `RUNNING shown ${runningLag} ms after Slurm`);
+      assert.ok(latencies.length >= 10 && Math.max(...latencies) <= 1000, `log latencies ${latencies.join(',')}`);
+    });
+
+    test('FAILED with the exit code decoded', async () => {
+      const b = backend();
+      const r = makeRun(trainingJob(`fail-${via}`, ['bash', '-c', 'echo bye; exit 3']), scheduler(via));
+      await submit(b, r);
+      const done = await r.until(ended, 60_000, 'the end');
+      assert.equal(done.state, 'failed');
+      assert.equal(done.exitCode, 3);
+      assert.equal(done.reason, 'exit code 3');
+      assert.match(logText(done), /bye/);
+    });
+
+    test('cancel a running job: CANCELLED', async () => {
+      const b = backend();
+      const r = makeRun(trainingJob(`cancel-${via}`, ['bash', '-c', 'echo up; sleep 300']), scheduler(via));
+      await submit(b, r);
+      await r.until((x) => x.state === 'running', 30_000, 'running');
+      await b.cancel(r.run, r.ctx);
+      const done = await r.until(ended, 30_000, 'cancelled');
+      assert.equal(done.state, 'cancelled');
+    });
+
+    test('injection: hostile job name, command words, env, working dir and log dir stay data', async () => {
+      const b = backend();
+      const root = tmpDir(`inject-${via}`);
+      const workdir = path.join(root, "wd $(touch PWNED) 'q' `touch PWNED`\nx");
+      fs.mkdirSync(workdir);
+      const out = path.join(root, 'argv');
+      const envs: Record<string, string> = { OUT: out };
+      HOSTILE.forEach((v, i) => (envs[`V${i}`] = v));
+      const name = `inj ${HOSTILE.join(' ')}`;
+      const r = makeRun(
+        trainingJob(name, ['bash', '-c', 'printf "%s\\0" "$@" > "$OUT"; env -0 > "$OUT.env"', 'arg0', ...HOSTILE], { env: envs, workingDir: workdir }),
+        scheduler(via),
+        { logDir: path.join(root, "logs $(touch PWNED) 'q' `touch PWNED` \"dq\" %j") },
+      );
+      const jobId = await submit(b, r);
+      const done = await r.until(ended, 60_000, 'the end');
+      assert.equal(done.state, 'succeeded', `${done.reason}\n${logText(done)}`);
+      assert.deepEqual(fs.readFileSync(out, 'utf8').split('\0').slice(0, -1), HOSTILE);
+      const got = new Map(fs.readFileSync(`${out}.env`, 'utf8').split('\0').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+      HOSTILE.forEach((v, i) => assert.equal(got.get(`V${i}`), v, `V${i}`));
+      // Slurm stored the name as given (line breaks turned into spaces) and the log dir literally.
+      const jobName = spawnSync('squeue', ['-h', '-t', 'all', '-j', jobId, '-o', '%j'], { encoding: 'utf8' }).stdout.replace(/\n$/, '');
+      assert.equal(jobName, name.replace(/[\r\n]+/g, ' '));
+      assert.ok(fs.existsSync(path.join(root, "logs $(touch PWNED) 'q' `touch PWNED` \"dq\" %j", `slurm-${jobId}.out`)));
+      assert.equal(spawnSync('find', [root, '/root', '-maxdepth', '3', '-name', 'PWNED'], { encoding: 'utf8' }).stdout.trim(), '', 'something ran');
+    });
+  });
+}
+
+describe('transport', { skip }, () => {
+  for (const via of ['local', 'ssh'] as Via[]) {
+    test(`${via}: argv arrives as given (no shell interpretation)`, async () => {
+      const root = tmpDir(`argv-${via}`);
+      const t: CommandTransport = via === 'local' ? createLocalTransport({ cwd: root }) : createSshTransport(scheduler('ssh').login!, sshOptions());
+      try {
+        const r = await t.exec(['bash', '-c', 'cd "$1" && shift && printf "%s\\0" "$@"', 'x', root, ...HOSTILE], { timeoutMs: 10_000 });
+        assert.equal(r.code, 0, r.stderr);
+        assert.deepEqual(r.stdout.split('\0').slice(0, -1), HOSTILE);
+        const stdin = await t.exec(['cat'], { stdin: HOSTILE.join('\n'), timeoutMs: 10_000 });
+        assert.equal(stdin.stdout, HOSTILE.join('\n'));
+        assert.equal(fs.readdirSync(root).length, 0);
+      } finally {
+        await t.dispose();
+      }
+    });
+  }
+
+  test('ssh: one shared connection for many calls; streams end remotely when stopped', async () => {
+    const t = createSshTransport(scheduler('ssh').login!, sshOptions());
+    try {
+      const t0 = Date.now();
+      await Promise.all(Array.from({ length: 20 }, () => t.exec(['true'], { timeoutMs: 10_000 })));
+      const perCall = (Date.now() - t0) / 20;
+      const marker = `gantry-stream-${process.pid}-${Date.now()}`;
+      const s = t.spawnStream(['bash', '-c', `exec -a ${marker} sleep 300`]);
+      await poll(() => (spawnSync('pgrep', ['-f', marker]).status === 0 ? true : undefined), 10_000, 'the remote command');
+      s.kill();
+      await s.exited;
+      await poll(() => (spawnSync('pgrep', ['-f', marker]).status !== 0 ? true : undefined), 10_000, 'the remote command to end');
+      console.log(`[figures] ssh: 20 parallel calls over one ControlMaster, ${perCall.toFixed(1)} ms per call`);
+    } finally {
+      await t.dispose();
+    }
+  });
+});
+
+describe('Slurm end states and queue', { skip }, () => {
+  test('two-node job: ranks on node1 and node2, rendezvous on the first node', async () => {
+    const b = backend();
+    const r = makeRun(
+      trainingJob('two-node', ['bash', '-c', 'echo "rank=$RANK world=$WORLD_SIZE node=$SLURMD_NODENAME master=$MASTER_ADDR:$MASTER_PORT gpus=$CUDA_VISIBLE_DEVICES"'], { resources: { nodes: 2, gpusPerNode: 2 } }),
+      scheduler('local'),
+    );
+    const jobId = await submit(b, r);
+    const done = await r.until(ended, 60_000, 'the end');
+    assert.equal(done.state, 'succeeded', done.reason);
+    const text = logText(done);
+    for (let rank = 0; rank < 4; rank++) assert.match(text, new RegExp(`^${rank}: rank=${rank} world=4 node=node${rank < 2 ? 1 : 2} master=node1:${20000 + (Number(jobId) % 20000)} gpus=\\d,\\d$`, 'm'), text);
+  });
+
+  test('pending with its reason, then cancelled while pending', async () => {
+    const b = backend();
+    const r = makeRun(trainingJob('pending', ['true'], { resources: { nodes: 3, gpusPerNode: 1 } }), scheduler('local'));
+    await submit(b, r);
+    const p = await r.until((x) => x.state === 'pending' && /PartitionNodeLimit|PartitionConfig/.test(x.reason ?? ''), 15_000, 'a pending reason');
+    assert.match(p.reason!, /asks for more nodes than the partition allows \(PartitionNodeLimit\)|PartitionConfig/);
+    await b.cancel(r.run, r.ctx);
+    assert.equal((await r.until(ended, 30_000, 'cancelled')).state, 'cancelled');
+  });
+
+  test("sbatch rejections carry Slurm's own message and the spec field", async () => {
+    const b = backend();
+    const bad = makeRun(trainingJob('bad-partition', ['true']), scheduler('local', { partition: 'nope' }));
+    await assert.rejects(b.submit(bad.run, bad.ctx), (e: SlurmSubmitError) => {
+      assert.ok(e instanceof SlurmSubmitError);
+      assert.match(e.slurmMessage, /Invalid partition name specified/);
+      assert.deepEqual(e.specPath, { doc: 'cluster', path: ['spec', 'scheduler', 'partition'] });
+      return true;
+    });
+    const big = makeRun(trainingJob('too-many-gpus', ['true'], { resources: { nodes: 1, gpusPerNode: 9 } }), scheduler('local'));
+    await assert.rejects(b.submit(big.run, big.ctx), (e: SlurmSubmitError) => {
+      assert.match(e.slurmMessage, /Requested node configuration is not available/);
+      assert.deepEqual(e.specPath, { doc: 'job', path: ['spec', 'resources'] });
+      return true;
+    });
+    const viaSsh = makeRun(trainingJob('bad-partition-ssh', ['true']), scheduler('ssh', { partition: 'nope' }));
+    await assert.rejects(b.submit(viaSsh.run, viaSsh.ctx), /Invalid partition name specified/);
+  });
+
+  test('polling costs one squeue per interval whatever the number of runs', async () => {
+    let squeues = 0;
+    const b = backend({
+      pollIntervalMs: 500,
+      transportFor: () => {
+        const t = createLocalTransport();
+        return { ...t, exec: (argv, o) => ((squeues += argv[0] === 'squeue' ? 1 : 0), t.exec(argv, o)) };
+      },
+    });
+    const runs = Array.from({ length: 8 }, (_, i) => makeRun(trainingJob(`many-${i}`, ['sleep', '300']), scheduler('local')));
+    for (const r of runs) await submit(b, r);
+    await Promise.all(runs.map((r) => r.until((x) => x.state === 'running', 30_000, 'running')));
+    const before = squeues;
+    const t0 = Date.now();
+    await poll(() => (Date.now() - t0 >= 5000 ? true : undefined), 10_000, '5 s of polling');
+    const calls = squeues - before;
+    const intervals = (Date.now() - t0) / 500;
+    console.log(`[figures] ${runs.length} runs: ${calls} squeue calls in ${intervals.toFixed(1)} intervals of 500 ms`);
+    assert.ok(calls <= Math.ceil(intervals) + 1, `${calls} squeue calls in ${intervals} intervals`);
+    for (const r of runs) await b.cancel(r.run, r.ctx);
+    await Promise.all(runs.map((r) => r.until(ended, 30_000, 'cancelled')));
+  });
+
+  test('GPU metrics from every node of the job; stopping them leaves the job running', async () => {
+    const b = backend();
+    const r = makeRun(trainingJob('metrics', ['sleep', '300'], { resources: { nodes: 2, gpusPerNode: 2 } }), scheduler('ssh'));
+    const jobId = await submit(b, r);
+    await r.until((x) => x.state === 'running', 30_000, 'running');
+    await poll(() => spawnSync('squeue', ['-h', '-j', jobId, '-o', '%N'], { encoding: 'utf8' }).stdout.includes('node') || undefined, 10_000, 'nodes');
+    const samples: { host: string; gpu: number }[] = [];
+    const m = b.startGpuMetrics(r.run, { onSamples: (s) => samples.push(...s), nvidiaSmi: [env.fakeNvidiaSmi], intervalMs: 200 });
+    await poll(() => (new Set(samples.map((s) => s.host)).size === 2 && samples.length >= 8 ? true : undefined), 30_000, 'samples from both nodes');
+    // Two GPUs on each node (which indices depends on what else holds GPUs there).
+    for (const host of ['node1', 'node2']) assert.equal(new Set(samples.filter((s) => s.host === host).map((s) => s.gpu)).size, 2, host);
+    m.stop();
+    await m.ended;
+    // The step is gone and the job is not.
+    const steps = () => spawnSync('squeue', ['-h', '-s', '-j', jobId, '-o', '%i'], { encoding: 'utf8' }).stdout.split('\n').filter((s) => /^\d+\.\d+$/.test(s.trim()));
+    await poll(() => (steps().length === 0 ? true : undefined), 15_000, 'the sampling step to end');
+    assert.equal(spawnSync('squeue', ['-h', '-j', jobId, '-o', '%T'], { encoding: 'utf8' }).stdout.trim(), 'RUNNING');
+    assert.equal(r.run.state, 'running');
+    await b.cancel(r.run, r.ctx);
+    await r.until(ended, 30_000, 'cancelled');
+  });
+
+  test('block-buffered output is reported with a hint', async () => {
+    const b = backend({ bufferingSilenceMs: 2000 });
+    const r = makeRun(trainingJob('silent', ['sleep', '300']), scheduler('local'));
+    await submit(b, r);
+    const hinted = await r.until((x) => typeof x.handle.outputHint === 'string', 30_000, 'a buffering hint');
+    assert.match(String(hinted.handle.outputHint), /python -u.*PYTHONUNBUFFERED=1/);
+    await b.cancel(r.run, r.ctx);
+    await r.until(ended, 30_000, 'cancelled');
+  });
+
+  test('reattach after a restart: a new backend picks the job up, the log mirror resumes without loss or repeat', async () => {
+    const first = backend();
+    const r = makeRun(trainingJob('reattach', ['bash', '-c', 'for i in $(seq 1 40); do echo "line $i"; sleep 0.1; done']), scheduler('ssh'));
+    await submit(first, r);
+    await poll(() => (logText(r.run).includes('line 5') ? true : undefined), 30_000, 'some output');
+    first.dispose(); // the window reloads
+    const snapshot: RunRecord = JSON.parse(JSON.stringify(r.run));
+    const again = record(snapshot, r.ctx.runDir);
+    const second = backend();
+    await second.reattach([snapshot], () => again.ctx);
+    const done = await again.until(ended, 60_000, 'the end');
+    assert.equal(done.state, 'succeeded', done.reason);
+    const expected = Array.from({ length: 40 }, (_, i) => `0: line ${i + 1}\n`).join('');
+    assert.equal(logText(done), expected);
+  });
+
+  test('TIMEOUT (started first, collected last)', async () => {
+    assert.ok(timeoutRun && timeoutBackend);
+    const done = await timeoutRun.until(ended, 180_000, 'TIMEOUT');
+    assert.equal(done.state, 'timeout');
+    assert.match(done.reason!, /time limit/);
+  });
+});
+
+export type { Scheduler };
