@@ -1,0 +1,163 @@
+// The language features in a real VS Code extension host, on the example workspace: diagnostics at
+// the exact value, quick fixes that remove them, completion, hover, go-to-definition, the outline,
+// the estimate lens, re-checking a job when its Cluster changes on disk, and silence on foreign YAML.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import {
+  activateGantry,
+  applyCodeAction,
+  closeAllEditors,
+  codeActionsAt,
+  codeLenses,
+  completionsAt,
+  currentDiagnostics,
+  definitionsAt,
+  deleteWorkspaceFile,
+  diagnosticsFor,
+  documentSymbols,
+  hoverTextAt,
+  openDocument,
+  positionOf,
+  rangeOf,
+  waitFor,
+  waitForNoDiagnostics,
+  workspaceUri,
+  writeWorkspaceFile,
+} from './helpers';
+
+const CLUSTER = `apiVersion: gantry/v1
+kind: Cluster
+metadata:
+  name: itest-pod
+spec:
+  scheduler: { type: slurm, partition: gpu }
+  nodes:
+    count: 4
+    gpu: { model: H100-SXM-80GB, count: 8 }
+  interconnect:
+    intraNode: { type: nvlink4 }
+    interNode: { type: infiniband-ndr, gbpsPerGpu: 400 }
+`;
+
+const JOB = `apiVersion: gantry/v1
+kind: TrainingJob
+metadata:
+  name: itest-job
+spec:
+  cluster: itest-pod
+  resources: { nodes: 2, gpusPerNode: 8 }
+  model: { preset: llama-3-8b }
+  precision: bf16-mixed
+  optimizer: { type: adamw }
+  parallelism:
+    tensor: 2
+    pipeline: 1
+    data: 4
+    zero: 1
+  batch:
+    micro: 1
+    global: 64
+    sequenceLength: 4096
+  activationCheckpointing: selective
+`;
+
+describe('language features in a real extension host', function () {
+  this.timeout(120_000);
+  let cluster: vscode.Uri;
+  let job: vscode.Uri;
+
+  before(async () => {
+    await activateGantry();
+    cluster = await writeWorkspaceFile('itest/cluster.gantry.yaml', CLUSTER);
+    job = await writeWorkspaceFile('itest/job.gantry.yaml', JOB);
+  });
+  after(async () => {
+    await closeAllEditors();
+    await deleteWorkspaceFile('itest/cluster.gantry.yaml');
+    await deleteWorkspaceFile('itest/job.gantry.yaml');
+    await deleteWorkspaceFile('itest/deployment.yaml');
+  });
+
+  it('reports TP × PP × DP ≠ GPUs on the data value, and the quick fix makes it right', async () => {
+    const { document } = await openDocument(job);
+    const [d] = await diagnosticsFor(job, { code: 'parallelism-product' });
+    assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
+    const value = positionOf(document, 'data: 4', { offset: 'data: '.length });
+    assert.ok(d.range.isEqual(new vscode.Range(value, value.translate(0, 1))), `range ${JSON.stringify(d.range)}`);
+    const actions = await codeActionsAt(job, d.range, vscode.CodeActionKind.QuickFix);
+    const fix = actions.find((a) => a.title === 'Set data parallel to 8');
+    assert.ok(fix, `actions: ${actions.map((a) => a.title).join(', ')}`);
+    await applyCodeAction(fix);
+    await waitForNoDiagnostics(job, { code: 'parallelism-product' });
+    assert.match(document.getText(), /data: 8/);
+    assert.ok(await document.save());
+  });
+
+  it('completes enum values, catalog GPU models and workspace cluster names', async () => {
+    const { document } = await openDocument(job);
+    const precision = await completionsAt(job, positionOf(document, 'precision: ', { offset: 'precision: '.length }));
+    const labels = precision.map((c) => (typeof c.label === 'string' ? c.label : c.label.label));
+    assert.ok(labels.includes('bf16-mixed') && labels.includes('fp8-mixed'), labels.join(','));
+    const clusterItems = await completionsAt(job, positionOf(document, 'cluster: ', { offset: 'cluster: '.length }));
+    assert.ok(clusterItems.some((c) => (typeof c.label === 'string' ? c.label : c.label.label) === 'itest-pod'));
+    const { document: cdoc } = await openDocument(cluster);
+    const gpus = await completionsAt(cluster, positionOf(cdoc, 'model: ', { offset: 'model: '.length }));
+    assert.ok(gpus.some((c) => (typeof c.label === 'string' ? c.label : c.label.label) === 'H200-SXM-141GB'));
+  });
+
+  it('hovers show the field description and the resolved preset architecture', async () => {
+    const { document } = await openDocument(job);
+    const key = await hoverTextAt(job, positionOf(document, 'sequenceLength', { offset: 3 }));
+    assert.match(key, /sequenceLength/);
+    const preset = await hoverTextAt(job, positionOf(document, 'llama-3-8b', { offset: 3 }));
+    assert.match(preset, /layers \| 32/);
+  });
+
+  it('goes from a cluster reference to the Cluster document, and lists documents in the outline', async () => {
+    const { document } = await openDocument(job);
+    const defs = await definitionsAt(job, positionOf(document, 'itest-pod', { offset: 2 }));
+    const target = defs[0] as vscode.Location;
+    assert.equal(target.uri.toString(), cluster.toString());
+    const symbols = await documentSymbols(job);
+    assert.equal(symbols[0].name, 'itest-job');
+    assert.equal(symbols[0].detail, 'TrainingJob');
+  });
+
+  it('shows the memory estimate as a code lens on the job', async () => {
+    await openDocument(job);
+    const lenses = await waitFor(async () => {
+      const ls = await codeLenses(job);
+      return ls.find((l) => /GiB \/ .* GiB per GPU/.test(l.command?.title ?? '')) ?? false;
+    }, { timeoutMs: 20_000, pollMs: 250, description: 'the estimate code lens' });
+    assert.match(lenses.command!.title, /per GPU/);
+  });
+
+  it('re-checks the job when its Cluster file changes on disk (not open)', async () => {
+    await closeAllEditors();
+    await openDocument(job);
+    await waitForNoDiagnostics(job, { code: 'cluster-gpus-per-node' });
+    await vscode.workspace.fs.writeFile(cluster, Buffer.from(CLUSTER.replace('count: 8 }', 'count: 4 }')));
+    const [d] = await diagnosticsFor(job, { code: 'cluster-gpus-per-node' });
+    assert.match(d.message, /has 4 per node/);
+    await vscode.workspace.fs.writeFile(cluster, Buffer.from(CLUSTER));
+    await waitForNoDiagnostics(job, { code: 'cluster-gpus-per-node' });
+  });
+
+  it('leaves foreign YAML alone', async () => {
+    const foreign = await writeWorkspaceFile('itest/deployment.yaml', 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  replicas: nope\n');
+    await openDocument(foreign);
+    // The server handles documents in order: once a later Gantry edit is checked, the foreign file was too.
+    const { document } = await openDocument(job);
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(job, rangeOf(document, 'bf16-mixed'), 'bf17');
+    await vscode.workspace.applyEdit(edit);
+    await diagnosticsFor(job, { code: 'schema-enum' });
+    assert.deepEqual(currentDiagnostics(foreign), []);
+    const undo = new vscode.WorkspaceEdit();
+    undo.replace(job, rangeOf(document, 'bf17'), 'bf16-mixed');
+    await vscode.workspace.applyEdit(undo);
+    await waitForNoDiagnostics(job, { code: 'schema-enum' });
+    assert.ok(await document.save());
+    assert.equal(workspaceUri('itest').scheme, 'file');
+  });
+});

@@ -1,0 +1,95 @@
+// What a person sees: a broken spec gets a squiggle on the exact value and a Problems entry; the
+// light bulb's quick fix removes it. Also the estimate code lens and hover. Screenshots go to
+// .e2e-artifacts/ui/screenshots/ (10-… to 13-…).
+import { describe, it, before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  openWorkbench,
+  closeWorkbench,
+  openFile,
+  activeEditor,
+  squiggles,
+  problemsRows,
+  statusProblems,
+  applyQuickFix,
+  screenshot,
+  screenshotOnFailure,
+  writeWorkspaceFile,
+} from './lib.mjs';
+
+const CLUSTER = `apiVersion: gantry/v1
+kind: Cluster
+metadata:
+  name: ui-pod
+spec:
+  scheduler: { type: slurm, partition: gpu }
+  nodes:
+    count: 4
+    gpu: { model: H100-SXM-80GB, count: 8 }
+  interconnect:
+    intraNode: { type: nvlink4 }
+    interNode: { type: infiniband-ndr, gbpsPerGpu: 400 }
+`;
+
+const BROKEN = `apiVersion: gantry/v1
+kind: TrainingJob
+metadata:
+  name: ui-broken
+spec:
+  cluster: ui-pod
+  resources: { nodes: 2, gpusPerNode: 8 }
+  model: { preset: llama-3-8b }
+  precision: bf16-mixed
+  parallelism:
+    tensor: 2
+    pipeline: 1
+    data: 4
+  batch:
+    micro: 1
+    global: 64
+    sequenceLength: 4096
+  activationCheckpointing: selective
+`;
+
+describe('UI: diagnostics, quick fix and estimates in the editor', { timeout: 300_000 }, () => {
+  let workbench;
+  let page;
+
+  before(async () => {
+    writeWorkspaceFile('ui/cluster.gantry.yaml', CLUSTER);
+    writeWorkspaceFile('ui/broken.gantry.yaml', BROKEN);
+    workbench = await openWorkbench();
+    page = workbench.page;
+  });
+  after(() => closeWorkbench(workbench));
+  afterEach((t) => screenshotOnFailure(page, t));
+
+  it('shows the squiggle on the data value and the Problems entry', async () => {
+    await openFile(page, 'ui/broken.gantry.yaml');
+    await squiggles(page, 'error').first().waitFor({ timeout: 60_000 });
+    await statusProblems(page, { errors: 1 }).waitFor({ timeout: 60_000 });
+    const rows = await problemsRows(page, 'Data parallel 8 makes the product right');
+    await rows.first().waitFor();
+    assert.match(await rows.first().innerText(), /parallelism-product/);
+    await screenshot(page, '10-diagnostic-and-problems');
+  });
+
+  it('applies the quick fix from the light bulb and the problem goes away', async () => {
+    await applyQuickFix(page, 'Set data parallel to 8');
+    await activeEditor(page).locator('.view-line', { hasText: 'data: 8' }).waitFor();
+    await statusProblems(page, { errors: 0 }).waitFor({ timeout: 60_000 });
+    assert.equal(await squiggles(page, 'error').count(), 0);
+    await screenshot(page, '11-quick-fix-applied');
+  });
+
+  it('shows the memory estimate above the job and its breakdown on hover', async () => {
+    const lens = activeEditor(page).locator('.codelens-decoration', { hasText: 'per GPU' });
+    await lens.first().waitFor({ timeout: 60_000 });
+    assert.match(await lens.first().innerText(), /GiB \/ .* GiB per GPU/);
+    await screenshot(page, '12-estimate-lens');
+    await activeEditor(page).locator('.view-line', { hasText: 'kind: TrainingJob' }).locator('span', { hasText: 'kind' }).first().hover();
+    const hover = page.locator('.monaco-hover-content, .monaco-hover .hover-contents').filter({ hasText: 'Peak allocated' });
+    await hover.first().waitFor({ timeout: 30_000 });
+    await screenshot(page, '13-estimate-hover');
+  });
+});
