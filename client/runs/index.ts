@@ -1,4 +1,63 @@
-// Run features (▶ Run code lens, run panel, status bar). Owned by the run-panel work; placeholder.
-import type * as vscode from 'vscode';
+// Run features: the ▶ Run code lens, the run commands, the run panel and the status-bar item. One
+// RunsController per window holds the store, backends, log buffers and the GPU sampler.
+import * as vscode from 'vscode';
+import { RunsController } from './controller';
+import { RunCodeLensProvider } from './codeLens';
+import { RunPanel } from './panel';
+import { SubmitFlow } from './submitFlow';
+import { createStatusBar } from './statusBar';
+import { isTerminal, type RunRecord } from '../../core/runs/types';
 
-export function activateRuns(_context: vscode.ExtensionContext): void {}
+/** What the run features expose to tests (returned by activateRuns; the extension ignores it). */
+export interface RunsApi {
+  controller: RunsController;
+  submit: SubmitFlow;
+}
+
+export function activateRuns(context: vscode.ExtensionContext): RunsApi {
+  const controller = RunsController.forWorkspace(context);
+  context.subscriptions.push(controller);
+  const actions = { rerun: (id: string) => void flow.rerun(id) };
+  const showPanel = (runId?: string) => RunPanel.show(context, controller, actions, runId);
+  const flow = new SubmitFlow(context, controller, (run) => showPanel(run.id));
+  const lens = new RunCodeLensProvider();
+
+  context.subscriptions.push(
+    lens,
+    vscode.languages.registerCodeLensProvider([{ language: 'yaml' }, { pattern: '**/*.gantry.{yaml,yml}' }], lens),
+    RunPanel.registerSerializer(context, controller, actions),
+    createStatusBar(controller),
+    vscode.commands.registerCommand('gantry.run', (uri?: vscode.Uri, docIndex?: number) => flow.run(uri instanceof vscode.Uri ? uri : undefined, typeof docIndex === 'number' ? docIndex : undefined)),
+    vscode.commands.registerCommand('gantry.showRuns', (runId?: string) => {
+      showPanel(typeof runId === 'string' ? runId : undefined);
+    }),
+    vscode.commands.registerCommand('gantry.cancelRun', async (runId?: string) => {
+      const id = typeof runId === 'string' ? runId : await pickRun(controller, 'Cancel which run?', (r) => !isTerminal(r.state));
+      if (!id) return undefined;
+      return controller.cancel(id);
+    }),
+    vscode.commands.registerCommand('gantry.rerun', async (runId?: string) => {
+      const id = typeof runId === 'string' ? runId : await pickRun(controller, 'Re-run which run?', () => true);
+      return id ? flow.rerun(id) : undefined;
+    }),
+    vscode.commands.registerCommand('gantry.openRunLog', async (runId?: string) => {
+      const id = typeof runId === 'string' ? runId : await pickRun(controller, 'Open the log of which run?', () => true);
+      const run = id ? controller.store.get(id) : undefined;
+      if (run?.logs[0]) await vscode.window.showTextDocument(vscode.Uri.file(run.logs[0].path));
+    }),
+  );
+  void controller.start().catch((e: Error) => vscode.window.showWarningMessage(`Gantry: could not read the runs in ${controller.store.runsDir}: ${e.message}`));
+  return { controller, submit: flow };
+}
+
+async function pickRun(controller: RunsController, title: string, filter: (r: RunRecord) => boolean): Promise<string | undefined> {
+  const items = controller
+    .runs()
+    .filter(filter)
+    .map((r) => ({ label: r.plan.name, description: `${r.state} · ${r.plan.backend}`, detail: r.id, id: r.id }));
+  if (!items.length) {
+    void vscode.window.showInformationMessage('Gantry: no such runs.');
+    return undefined;
+  }
+  return (await vscode.window.showQuickPick(items, { title }))?.id;
+}

@@ -10,6 +10,9 @@ export interface FoundDoc {
   name: string;
   /** Offset of the `kind` key in the file (where the code lens goes). */
   offset: number;
+  /** The document's extent in the file, to match diagnostics to it. */
+  start: number;
+  end: number;
   value: AnySpecDoc;
 }
 
@@ -37,7 +40,8 @@ export function findSpecDocs(text: string): FoundDoc[] {
     }
     const v = value as { metadata?: { name?: unknown } };
     const offset = isScalar(kindPair.key) && kindPair.key.range ? kindPair.key.range[0] : (contents.range?.[0] ?? 0);
-    out.push({ docIndex, kind: kindPair.value.value, name: typeof v?.metadata?.name === 'string' ? v.metadata.name : '', offset, value: value as AnySpecDoc });
+    const [start, , end] = doc.range;
+    out.push({ docIndex, kind: kindPair.value.value, name: typeof v?.metadata?.name === 'string' ? v.metadata.name : '', offset, start, end, value: value as AnySpecDoc });
   });
   return out;
 }

@@ -17,7 +17,7 @@ if (process.env.GANTRY_STORE_WORKER) {
     store.update({ id: r.id, state: 'running', startedAt: Date.now() });
     ids.push(r.id);
   }
-  process.send!(ids, () => process.exit(0));
+  process.send!(ids, undefined, undefined, () => process.exit(0));
 } else {
   test('create writes run.json and an index entry; get and list read them back', () => {
     const store = newStore();

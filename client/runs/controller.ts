@@ -1,0 +1,176 @@
+// The runs context of one window: the store of the workspace, the backends, the log buffers the host
+// keeps for the panel (so a reopened or re-shown panel gets every line again), the GPU sampler, and
+// events for the panel and the status bar. Lifetime: the extension's.
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import * as os from 'node:os';
+import { RunStore, findStoreRoot } from '../../core/runs/store';
+import { isTerminal, type LaunchPlan, type LogSource, type RunRecord } from '../../core/runs/types';
+import { cancelRun, reattachRuns, submitRun } from '../../core/runs/submit';
+import { configureLocalBackend, disposeBackends } from '../../core/runs/backends';
+import { followRunLogs, type RunLogs } from '../../core/runs/runLogs';
+import { detectError } from '../../core/logs/errors';
+import { compileMetricPattern, parseTrainingLine } from '../../core/logs/metrics';
+import { GpuSampler } from '../../core/telemetry/sampler';
+import type { GpuPoint, LogChunk, LogMark, TelemetryStatus, TrainPoint } from '../../protocol/webview';
+import { runsConfig } from './config';
+
+/** A run's log as the host keeps it: every line (display form), its source, marks and metrics. */
+export class RunBuffer {
+  readonly chunks: LogChunk[] = [];
+  length = 0;
+  readonly marks: LogMark[] = [];
+  readonly points: TrainPoint[] = [];
+  private follower?: RunLogs;
+  readonly onAppend = new vscode.EventEmitter<{ start: number; chunk: LogChunk; marks: LogMark[]; points: TrainPoint[] }>();
+
+  constructor(readonly runId: string, store: RunStore, pattern: RegExp | undefined) {
+    this.follower = followRunLogs(store, runId, (src: LogSource, lines) => {
+      const start = this.length;
+      const marks: LogMark[] = [];
+      const points: TrainPoint[] = [];
+      const t = Date.now();
+      for (let i = 0; i < lines.length; i++) {
+        const e = detectError(lines[i]);
+        if (e) marks.push({ line: start + i, kind: e.kind, summary: e.summary });
+        const p = parseTrainingLine(lines[i], pattern);
+        if (p) points.push({ line: start + i, t, ...p });
+      }
+      const chunk: LogChunk = { stream: src.stream === 'stderr' ? 'stderr' : 'stdout', ...(src.rank !== undefined ? { rank: src.rank } : {}), lines };
+      this.chunks.push(chunk);
+      this.length += lines.length;
+      this.marks.push(...marks);
+      this.points.push(...points);
+      this.onAppend.fire({ start, chunk, marks, points });
+    });
+  }
+
+  dispose(): void {
+    this.follower?.stop();
+    this.onAppend.dispose();
+  }
+}
+
+export class RunsController implements vscode.Disposable {
+  readonly store: RunStore;
+  readonly onRunChange = new vscode.EventEmitter<RunRecord>();
+  readonly onGpuSamples = new vscode.EventEmitter<GpuPoint[]>();
+  readonly onTelemetryStatus = new vscode.EventEmitter<TelemetryStatus>();
+  private readonly buffers = new Map<string, RunBuffer>();
+  private sampler?: GpuSampler;
+  private samplerStopTimer?: NodeJS.Timeout;
+  telemetry: TelemetryStatus = { state: 'off', source: 'live' };
+  private noGpu = false;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(storeRoot: string) {
+    this.store = new RunStore(storeRoot);
+    configureLocalBackend({ graceMs: runsConfig.cancelGraceSeconds * 1000 });
+    this.store.on('change', (run) => {
+      this.onRunChange.fire(run);
+      this.updateSampler();
+    });
+  }
+
+  static forWorkspace(context: vscode.ExtensionContext): RunsController {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const root = folder?.scheme === 'file' ? findStoreRoot(folder.fsPath) : path.join(context.globalStorageUri.fsPath || os.tmpdir(), '.gantry');
+    return new RunsController(root);
+  }
+
+  /** Watches the store (other windows, the CLI) and picks up runs that were live before a reload. */
+  async start(): Promise<void> {
+    this.store.watch(500);
+    await reattachRuns(this.store);
+    this.updateSampler();
+  }
+
+  runs(): RunRecord[] {
+    return this.store
+      .list()
+      .map((s) => this.store.get(s.id))
+      .filter((r): r is RunRecord => !!r);
+  }
+
+  runningCount(): number {
+    return this.store.list().filter((r) => !isTerminal(r.state)).length;
+  }
+
+  async submit(plan: LaunchPlan, rerunOf?: string): Promise<RunRecord> {
+    const run = await submitRun(this.store, plan, rerunOf ? { rerunOf } : {});
+    this.updateSampler();
+    return run;
+  }
+
+  async cancel(id: string): Promise<RunRecord | undefined> {
+    const run = this.store.get(id);
+    if (!run) return undefined;
+    return cancelRun(this.store, run);
+  }
+
+  /** The host-side buffer of a run's log, started on first use. Keeps the most recent few. */
+  buffer(id: string): RunBuffer {
+    let b = this.buffers.get(id);
+    if (b) {
+      this.buffers.delete(id);
+      this.buffers.set(id, b); // most recently used last
+      return b;
+    }
+    b = new RunBuffer(id, this.store, compileMetricPattern(runsConfig.logPattern));
+    this.buffers.set(id, b);
+    while (this.buffers.size > 4) {
+      const [oldest, buf] = this.buffers.entries().next().value as [string, RunBuffer];
+      buf.dispose();
+      this.buffers.delete(oldest);
+    }
+    return b;
+  }
+
+  /** One sampler while any local run is live; stopped a little after the last one ends. */
+  private updateSampler(): void {
+    const live = this.store.list().some((r) => r.backend === 'local' && !isTerminal(r.state));
+    if (live && runsConfig.telemetryEnabled && !this.noGpu) {
+      clearTimeout(this.samplerStopTimer);
+      this.samplerStopTimer = undefined;
+      if (!this.sampler) this.startSampler();
+    } else if (this.sampler && !this.samplerStopTimer) {
+      this.samplerStopTimer = setTimeout(() => {
+        this.samplerStopTimer = undefined;
+        this.sampler?.stop();
+        this.sampler = undefined;
+      }, 10_000);
+    }
+  }
+
+  private startSampler(): void {
+    const s = new GpuSampler({ command: runsConfig.telemetryCommand, intervalMs: runsConfig.telemetryIntervalMs });
+    this.sampler = s;
+    s.on('state', (st) => {
+      this.telemetry = { state: st.kind, source: st.source, ...('message' in st && st.message ? { message: st.message } : {}) };
+      this.onTelemetryStatus.fire(this.telemetry);
+      // A host without GPUs stays that way: do not start a sampler again for every run.
+      if (st.kind === 'no-gpu') this.noGpu = true;
+    });
+    s.on('samples', (batch) =>
+      this.onGpuSamples.fire(
+        batch.map((p) => ({ t: p.t, host: p.host, gpu: p.gpu, util: p.utilGpuPct, memUsedMiB: p.memUsedMiB, memTotalMiB: p.memTotalMiB, powerW: p.powerW, tempC: p.tempC, smClockMHz: p.smClockMHz })),
+      ),
+    );
+    void s.start();
+  }
+
+  dispose(): void {
+    this.store.unwatch();
+    this.store.removeAllListeners();
+    clearTimeout(this.samplerStopTimer);
+    this.sampler?.stop();
+    for (const b of this.buffers.values()) b.dispose();
+    this.buffers.clear();
+    // Runs go on after the window closes; the next window or `gantry ps` reattaches.
+    disposeBackends();
+    this.onRunChange.dispose();
+    this.onGpuSamples.dispose();
+    this.onTelemetryStatus.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,145 @@
+// From "▶ Run" to a submitted run: workspace trust, the spec's own errors (said with where), the
+// plan, the confirmation that shows exactly what will run, and one submission per click however
+// often the person clicks.
+import * as vscode from 'vscode';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { findClusters, findSpecDocs, isRunnable, type RunnableDoc } from '../../core/runs/specDocs';
+import { planLaunch } from '../../core/runs/plan';
+import { describePlan } from '../../core/runs/plan';
+import type { LaunchPlan, RunRecord } from '../../core/runs/types';
+import type { RunsController } from './controller';
+import { runsConfig } from './config';
+
+const SKIP_CONFIRM_KEY = 'gantry.runs.skipConfirmation';
+
+export class SubmitFlow {
+  /** `uri#doc` of submissions in progress: a second click while one is open does nothing. */
+  private readonly inFlight = new Set<string>();
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly controller: RunsController,
+    private readonly onSubmitted: (run: RunRecord) => void,
+  ) {}
+
+  /** Runs document `docIndex` of `uri` (or the one at the cursor of the active editor). */
+  async run(uri?: vscode.Uri, docIndex?: number): Promise<RunRecord | undefined> {
+    const editor = vscode.window.activeTextEditor;
+    const target = uri ?? editor?.document.uri;
+    if (!target) {
+      void vscode.window.showErrorMessage('Gantry: open a spec with a TrainingJob or InferenceService to run it.');
+      return undefined;
+    }
+    const key = `${target.toString()}#${docIndex ?? 'cursor'}`;
+    if (this.inFlight.has(key)) return undefined;
+    this.inFlight.add(key);
+    try {
+      return await this.runOnce(target, docIndex, editor);
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  private async runOnce(uri: vscode.Uri, docIndex: number | undefined, editor: vscode.TextEditor | undefined): Promise<RunRecord | undefined> {
+    if (!vscode.workspace.isTrusted) {
+      const pick = await vscode.window.showErrorMessage('Gantry: running a spec starts processes on this machine, so it needs a trusted workspace.', 'Manage Workspace Trust');
+      if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
+      return undefined;
+    }
+    if (uri.scheme !== 'file') {
+      void vscode.window.showErrorMessage(`Gantry: only specs saved on disk can be run (this one is ${uri.scheme}:).`);
+      return undefined;
+    }
+    const document = await vscode.workspace.openTextDocument(uri);
+    const text = document.getText();
+    const runnable = findSpecDocs(text).filter(isRunnable);
+    const doc = pickDoc(runnable, docIndex, editor?.document.uri.toString() === uri.toString() ? document.offsetAt(editor.selection.active) : undefined);
+    if (!doc) {
+      void vscode.window.showErrorMessage(runnable.length ? 'Gantry: put the cursor in the TrainingJob or InferenceService to run.' : 'Gantry: this file has no TrainingJob or InferenceService to run.');
+      return undefined;
+    }
+    const refusal = specErrors(document, doc);
+    if (refusal) {
+      const pick = await vscode.window.showErrorMessage(refusal.message, 'Show Problem');
+      if (pick) {
+        const ed = await vscode.window.showTextDocument(document);
+        ed.selection = new vscode.Selection(refusal.range.start, refusal.range.start);
+        ed.revealRange(refusal.range, vscode.TextEditorRevealType.InCenter);
+      }
+      return undefined;
+    }
+    const clusters = findClusters([{ path: uri.fsPath, text }, ...neighbourTexts(uri.fsPath)]).map((c) => c.doc);
+    const planned = planLaunch({ doc: doc.value, docIndex: doc.docIndex, specFile: uri.fsPath, clusters });
+    if (!planned.ok) {
+      void vscode.window.showErrorMessage(`Gantry: ${doc.name} was not run: ${planned.errors.join('; ')}`);
+      return undefined;
+    }
+    if (!(await this.confirm(planned.plan))) return undefined;
+    const run = await this.controller.submit(planned.plan);
+    this.onSubmitted(run);
+    if (run.state === 'failed') void vscode.window.showErrorMessage(`Gantry: ${run.plan.name} failed to start: ${run.reason ?? 'unknown reason'}`);
+    return run;
+  }
+
+  /** Re-runs a past run's spec as it is on disk now (a changed spec runs as changed). */
+  async rerun(runId: string): Promise<RunRecord | undefined> {
+    const past = this.controller.store.get(runId);
+    if (!past) return undefined;
+    return this.run(vscode.Uri.file(past.plan.specFile), past.plan.docIndex);
+  }
+
+  private async confirm(plan: LaunchPlan): Promise<boolean> {
+    if (!runsConfig.confirmBeforeRun || this.context.workspaceState.get<boolean>(SKIP_CONFIRM_KEY)) return true;
+    const run = 'Run';
+    const always = "Run, Don't Ask Again";
+    const pick = await vscode.window.showInformationMessage(`Run ${plan.name}?`, { modal: true, detail: describePlan(plan) }, run, always);
+    if (pick === always) await this.context.workspaceState.update(SKIP_CONFIRM_KEY, true);
+    return pick === run || pick === always;
+  }
+}
+
+function pickDoc(docs: RunnableDoc[], docIndex: number | undefined, cursor: number | undefined): RunnableDoc | undefined {
+  if (docIndex !== undefined) return docs.find((d) => d.docIndex === docIndex);
+  if (cursor !== undefined) {
+    const at = docs.find((d) => cursor >= d.start && cursor <= d.end);
+    if (at) return at;
+  }
+  return docs.length === 1 ? docs[0] : undefined;
+}
+
+/** The first Gantry error inside the document, from the language server's diagnostics. */
+function specErrors(document: vscode.TextDocument, doc: RunnableDoc): { message: string; range: vscode.Range } | undefined {
+  const range = new vscode.Range(document.positionAt(doc.start), document.positionAt(doc.end));
+  const errors = vscode.languages
+    .getDiagnostics(document.uri)
+    .filter((d) => d.severity === vscode.DiagnosticSeverity.Error && (d.source ?? '').toLowerCase().startsWith('gantry') && range.intersection(d.range))
+    .sort((a, b) => a.range.start.compareTo(b.range.start));
+  if (!errors.length) return undefined;
+  const first = errors[0];
+  const where = `${path.basename(document.uri.fsPath)}:${first.range.start.line + 1}:${first.range.start.character + 1}`;
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+  return { message: `Gantry: ${doc.name} was not run: the spec has errors. ${where}: ${first.message}${more}`, range: first.range };
+}
+
+function neighbourTexts(file: string): { path: string; text: string }[] {
+  const dir = path.dirname(file);
+  const out: { path: string; text: string }[] = [];
+  const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    /* unreadable folder: the spec's own file is still searched */
+  }
+  for (const n of names) {
+    const p = path.join(dir, n);
+    if (p === file || !/\.ya?ml$/i.test(n)) continue;
+    try {
+      out.push({ path: p, text: open.get(p)?.getText() ?? fs.readFileSync(p, 'utf8') });
+    } catch {
+      /* skip */
+    }
+  }
+  return out;
+}

@@ -1,0 +1,116 @@
+// The one message protocol between the run panel's host (client/runs/panel.ts) and its webview
+// (webview/main.ts). Plain JSON only: timestamps are epoch ms, data goes in batches, and the host
+// sends at most 10 messages a second (everything queued in one 100 ms tick travels as one
+// `batch`). Both sides switch exhaustively on `type`.
+
+export type RunStateName = 'queued' | 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'timeout' | 'lost';
+
+/** What the panel shows of a run. */
+export interface RunView {
+  id: string;
+  name: string;
+  kind: string;
+  backend: string;
+  state: RunStateName;
+  reason?: string;
+  exitCode?: number;
+  specFile: string;
+  submittedAt: number;
+  startedAt?: number;
+  endedAt?: number;
+  /** Per-GPU memory estimate in bytes (the memory chart's line). */
+  estimatedDeviceBytesPerGpu?: number;
+  /** Local runs: the GPUs the run sees, to pick its charts out of the host's samples. */
+  gpuIndices?: number[];
+}
+
+/** Consecutive lines from one source. */
+export interface LogChunk {
+  stream: 'stdout' | 'stderr';
+  rank?: number;
+  lines: string[];
+}
+
+/** A line a detector flagged (traceback, CUDA OOM, NCCL, Xid…); `line` is its index in the run's log. */
+export interface LogMark {
+  line: number;
+  kind: string;
+  summary: string;
+}
+
+export interface TrainPoint {
+  line: number;
+  t: number;
+  step?: number;
+  loss?: number;
+  lr?: number;
+  tokensPerSec?: number;
+}
+
+export interface GpuPoint {
+  t: number;
+  host: string;
+  gpu: number;
+  util?: number; // %
+  memUsedMiB?: number;
+  memTotalMiB?: number;
+  powerW?: number;
+  tempC?: number;
+  smClockMHz?: number;
+}
+
+export interface TelemetryStatus {
+  state: 'off' | 'starting' | 'sampling' | 'no-gpu' | 'error' | 'stopped';
+  /** 'replay' data is recorded, not this machine's: the panel labels it so. */
+  source: 'live' | 'replay';
+  message?: string;
+}
+
+export interface PanelConfig {
+  /** Rolling window of the GPU charts. */
+  windowMs: number;
+}
+
+// ---------------------------------------------------------------- host → webview
+
+export type HostMessage =
+  /** On `ready` and on reload: every run, and which one to show. */
+  | { type: 'runs/snapshot'; runs: RunView[]; selectedId?: string; config: PanelConfig }
+  /** Runs that changed state (a batch). */
+  | { type: 'run/state'; runs: RunView[] }
+  /** The host asks the panel to show a run (after ▶ Run, or a click in the status bar). */
+  | { type: 'run/show'; runId: string }
+  /** The log of `runId` starts over (the panel drops what it had); lines follow in log/append. */
+  | { type: 'log/reset'; runId: string }
+  /** Lines `start`… of a run's log; `start` lets the panel check that nothing was lost. */
+  | { type: 'log/append'; runId: string; start: number; chunks: LogChunk[]; marks: LogMark[] }
+  /** Training metrics parsed from the log. */
+  | { type: 'metrics/append'; runId: string; points: TrainPoint[] }
+  /** GPU samples of one or more hosts. */
+  | { type: 'telemetry/append'; samples: GpuPoint[] }
+  | { type: 'telemetry/status'; status: TelemetryStatus }
+  /** Everything queued in one tick, in order. */
+  | { type: 'batch'; messages: HostMessage[] };
+
+// ---------------------------------------------------------------- webview → host
+
+export type WebviewMessage =
+  /** The webview has loaded (or reloaded) and wants a snapshot; `selectedId` comes from getState(). */
+  | { type: 'ready'; selectedId?: string }
+  /** The person picked a run: the host sends its log (log/reset + log/append). */
+  | { type: 'run/select'; runId: string }
+  | { type: 'run/cancel'; runId: string }
+  | { type: 'run/rerun'; runId: string }
+  /** Open the run's spec file in an editor. */
+  | { type: 'spec/open'; runId: string }
+  /** Open the run's raw log file in an editor. */
+  | { type: 'log/openRaw'; runId: string; stream: 'stdout' | 'stderr' }
+  /** Put text on the clipboard (the webview's own clipboard access is not reliable everywhere). */
+  | { type: 'log/copy'; text: string };
+
+export function assertNever(x: never): never {
+  throw new Error(`unexpected message: ${JSON.stringify(x)}`);
+}
+
+/** How often the host may post (messages per second), and so the batching tick. */
+export const MAX_MESSAGES_PER_SECOND = 10;

@@ -1,0 +1,227 @@
+// The panel's state and its pure reducer: `reduce(state, msg)` for every message from the host and
+// for the person's own actions. No DOM here, so tests and the benchmark drive it in Node.
+//
+// One deliberate exception to immutability: a run's log is an append-only buffer (millions of lines
+// would otherwise be copied on every batch). `reduce` appends to it and bumps `version`; nothing
+// ever changes a line already in it, so a view can compare versions to know what to redraw.
+import { assertNever, type GpuPoint, type HostMessage, type LogMark, type PanelConfig, type RunStateName, type RunView, type TelemetryStatus, type TrainPoint } from '../protocol/webview';
+
+export class LogBuffer {
+  lines: string[] = [];
+  /** Per line: 0 stdout, 1 stderr. */
+  streams = new Uint8Array(1024);
+  /** Per line: rank + 1 (0 = no rank). */
+  ranks = new Int32Array(1024);
+  marks: LogMark[] = [];
+  ranksSeen = new Set<number>();
+  version = 0;
+  /** Set when a batch did not start where the last one ended: lines were lost or repeated. */
+  gap?: { expected: number; got: number };
+
+  constructor(readonly runId: string) {}
+
+  get length(): number {
+    return this.lines.length;
+  }
+
+  append(start: number, chunks: { stream: 'stdout' | 'stderr'; rank?: number; lines: string[] }[], marks: LogMark[]): void {
+    if (start !== this.lines.length && !this.gap) this.gap = { expected: this.lines.length, got: start };
+    let n = this.lines.length;
+    for (const c of chunks) n += c.lines.length;
+    if (n > this.streams.length) {
+      let cap = this.streams.length;
+      while (cap < n) cap *= 2;
+      const s = new Uint8Array(cap);
+      s.set(this.streams);
+      this.streams = s;
+      const r = new Int32Array(cap);
+      r.set(this.ranks);
+      this.ranks = r;
+    }
+    for (const c of chunks) {
+      const base = this.lines.length;
+      const st = c.stream === 'stderr' ? 1 : 0;
+      const rk = c.rank === undefined ? 0 : c.rank + 1;
+      if (c.rank !== undefined) this.ranksSeen.add(c.rank);
+      for (let i = 0; i < c.lines.length; i++) {
+        this.lines.push(c.lines[i]);
+        this.streams[base + i] = st;
+        this.ranks[base + i] = rk;
+      }
+    }
+    for (const m of marks) this.marks.push(m);
+    this.version++;
+  }
+}
+
+export interface LogViewState {
+  follow: boolean;
+  search: string;
+  rank: number | 'all';
+  stream: 'all' | 'stdout' | 'stderr';
+  /** Show only lines that match the search. */
+  onlyMatches: boolean;
+}
+
+export interface GpuSeries {
+  key: string; // host/gpu
+  host: string;
+  gpu: number;
+  points: GpuPoint[];
+}
+
+export interface PanelState {
+  runs: RunView[];
+  selectedId?: string;
+  runFilter: RunStateName | 'all';
+  log?: LogBuffer;
+  logView: LogViewState;
+  train: { runId?: string; points: TrainPoint[] };
+  gpus: Record<string, GpuSeries>;
+  telemetry: TelemetryStatus;
+  config: PanelConfig;
+  /** Bumped when GPU or training data change, for the charts. */
+  chartVersion: number;
+}
+
+/** Actions of the person in the panel (not sent to the host; see WebviewMessage for those). */
+export type UiAction =
+  | { type: 'ui/select'; runId: string }
+  | { type: 'ui/runFilter'; filter: RunStateName | 'all' }
+  | { type: 'ui/logView'; patch: Partial<LogViewState> };
+
+/** What the panel keeps through a reload (vscode.setState): choices, not data; data comes from the host. */
+export interface PersistedState {
+  selectedId?: string;
+  runFilter?: RunStateName | 'all';
+  logView?: Partial<LogViewState>;
+}
+
+export function initialState(saved?: PersistedState): PanelState {
+  return {
+    runs: [],
+    selectedId: saved?.selectedId,
+    runFilter: saved?.runFilter ?? 'all',
+    logView: { follow: true, search: '', rank: 'all', stream: 'all', onlyMatches: false, ...saved?.logView },
+    train: { points: [] },
+    gpus: {},
+    telemetry: { state: 'off', source: 'live' },
+    config: { windowMs: 5 * 60_000 },
+    chartVersion: 0,
+  };
+}
+
+export function persisted(s: PanelState): PersistedState {
+  return { selectedId: s.selectedId, runFilter: s.runFilter, logView: s.logView };
+}
+
+const MAX_TRAIN_POINTS = 200_000;
+
+export function reduce(state: PanelState, msg: HostMessage | UiAction): PanelState {
+  switch (msg.type) {
+    case 'batch': {
+      let s = state;
+      for (const m of msg.messages) s = reduce(s, m);
+      return s;
+    }
+    case 'runs/snapshot': {
+      const selectedId = msg.selectedId ?? (state.selectedId && msg.runs.some((r) => r.id === state.selectedId) ? state.selectedId : msg.runs[0]?.id);
+      return { ...state, runs: sortRuns(msg.runs), selectedId, config: msg.config };
+    }
+    case 'run/state': {
+      const byId = new Map(state.runs.map((r) => [r.id, r]));
+      for (const r of msg.runs) byId.set(r.id, r);
+      return { ...state, runs: sortRuns([...byId.values()]), selectedId: state.selectedId ?? msg.runs[0]?.id };
+    }
+    case 'run/show':
+    case 'ui/select':
+      if (state.selectedId === msg.runId && state.log?.runId === msg.runId) return state;
+      return { ...state, selectedId: msg.runId, log: undefined, train: { points: [] }, logView: { ...state.logView, follow: true } };
+    case 'log/reset':
+      if (msg.runId !== state.selectedId) return state;
+      return { ...state, log: new LogBuffer(msg.runId), train: { runId: msg.runId, points: [] } };
+    case 'log/append': {
+      if (msg.runId !== state.selectedId) return state;
+      const log = state.log?.runId === msg.runId ? state.log : new LogBuffer(msg.runId);
+      log.append(msg.start, msg.chunks, msg.marks);
+      return { ...state, log };
+    }
+    case 'metrics/append': {
+      if (msg.runId !== state.selectedId) return state;
+      const prev = state.train.runId === msg.runId ? state.train.points : [];
+      let points = prev.concat(msg.points);
+      if (points.length > MAX_TRAIN_POINTS) points = points.slice(points.length - MAX_TRAIN_POINTS);
+      return { ...state, train: { runId: msg.runId, points }, chartVersion: state.chartVersion + 1 };
+    }
+    case 'telemetry/append': {
+      const gpus = { ...state.gpus };
+      const horizon = Date.now() - state.config.windowMs * 2;
+      for (const p of msg.samples) {
+        const key = `${p.host}/${p.gpu}`;
+        const series = gpus[key] && gpus[key] === state.gpus[key] ? { ...gpus[key], points: gpus[key].points.slice() } : (gpus[key] ?? { key, host: p.host, gpu: p.gpu, points: [] });
+        series.points.push(p);
+        gpus[key] = series;
+      }
+      for (const k of Object.keys(gpus)) {
+        const pts = gpus[k].points;
+        if (pts.length && pts[0].t < horizon) {
+          let i = 0;
+          while (i < pts.length && pts[i].t < horizon) i++;
+          gpus[k] = { ...gpus[k], points: pts.slice(i) };
+        }
+      }
+      return { ...state, gpus, chartVersion: state.chartVersion + 1 };
+    }
+    case 'telemetry/status':
+      return { ...state, telemetry: msg.status, ...(msg.status.state === 'starting' ? { gpus: {} } : {}), chartVersion: state.chartVersion + 1 };
+    case 'ui/runFilter':
+      return { ...state, runFilter: msg.filter };
+    case 'ui/logView':
+      return { ...state, logView: { ...state.logView, ...msg.patch } };
+    default:
+      return assertNever(msg);
+  }
+}
+
+function sortRuns(runs: RunView[]): RunView[] {
+  return runs.sort((a, b) => b.submittedAt - a.submittedAt);
+}
+
+export function visibleRuns(s: PanelState): RunView[] {
+  return s.runFilter === 'all' ? s.runs : s.runs.filter((r) => r.state === s.runFilter);
+}
+
+/**
+ * The indices of the log lines the view shows under its rank/stream/search filters, or undefined
+ * when every line shows (the common case costs nothing).
+ */
+export function filterLines(log: LogBuffer, v: LogViewState): Int32Array | undefined {
+  const needle = v.onlyMatches && v.search ? v.search.toLowerCase() : '';
+  if (v.rank === 'all' && v.stream === 'all' && !needle) return undefined;
+  const out = new Int32Array(log.length);
+  let n = 0;
+  const wantRank = v.rank === 'all' ? -1 : v.rank + 1;
+  const wantStream = v.stream === 'all' ? -1 : v.stream === 'stderr' ? 1 : 0;
+  for (let i = 0; i < log.length; i++) {
+    if (wantStream >= 0 && log.streams[i] !== wantStream) continue;
+    if (wantRank >= 0 && log.ranks[i] !== wantRank) continue;
+    if (needle && !log.lines[i].toLowerCase().includes(needle)) continue;
+    out[n++] = i;
+  }
+  return out.subarray(0, n);
+}
+
+/** Indices of lines containing `needle` (case-insensitive), within `among` when given. */
+export function searchLines(log: LogBuffer, needle: string, among?: Int32Array): Int32Array {
+  const q = needle.toLowerCase();
+  if (!q) return new Int32Array(0);
+  const total = among ? among.length : log.length;
+  const out: number[] = [];
+  for (let j = 0; j < total; j++) {
+    const i = among ? among[j] : j;
+    const line = log.lines[i];
+    // Most lines are ASCII and already the right case for most searches: try the cheap test first.
+    if (line.includes(needle) || line.toLowerCase().includes(q)) out.push(i);
+  }
+  return Int32Array.from(out);
+}
