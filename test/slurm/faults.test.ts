@@ -1,0 +1,90 @@
+// Faults: an unreachable or silent login host, refused authentication, and slurmctld going down
+// and coming back while a run is live. Each must end in a clear message within a deadline, and no
+// run may be lost. This file stops and restarts the test cluster's slurmctld (by PID, through
+// test/slurm/stop.sh and start.sh), so scripts/test-slurm.sh runs the test files one at a time.
+import { after, describe, test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as net from 'node:net';
+import { createSlurmBackend, type SlurmBackend } from '../../core/runs/slurm/backend';
+import { SlurmUnavailableError } from '../../core/runs/slurm/commands';
+import type { RunRecord } from '../../core/runs/types';
+import { env, makeRun, runScript, scheduler, scripts, skipReason, sshOptions, trainingJob } from './harness';
+
+const backends: SlurmBackend[] = [];
+const servers: net.Server[] = [];
+after(() => {
+  for (const b of backends) b.dispose();
+  for (const s of servers) s.close();
+});
+function backend(extra: Parameters<typeof createSlurmBackend>[1] = {}): SlurmBackend {
+  const b = createSlurmBackend(undefined, { ssh: sshOptions(), commandTimeoutMs: 8000, ...extra });
+  backends.push(b);
+  return b;
+}
+const ended = (r: RunRecord) => ['succeeded', 'failed', 'cancelled', 'timeout', 'lost'].includes(r.state);
+
+async function listen(onConnection: (s: net.Socket) => void): Promise<number> {
+  const server = net.createServer(onConnection);
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return (server.address() as net.AddressInfo).port;
+}
+
+async function expectUnavailable(b: SlurmBackend, port: number, key: string, pattern: RegExp, withinMs: number) {
+  const sched = scheduler('ssh');
+  sched.login = { ...sched.login!, port, identityFile: key };
+  const r = makeRun(trainingJob('unreachable', ['true']), sched);
+  const t0 = Date.now();
+  await assert.rejects(b.submit(r.run, r.ctx), (e: Error) => {
+    assert.ok(e instanceof SlurmUnavailableError, `${e.name}: ${e.message}`);
+    assert.match(e.message, pattern);
+    return true;
+  });
+  const ms = Date.now() - t0;
+  assert.ok(ms < withinMs, `took ${ms} ms`);
+  return ms;
+}
+
+describe('faults', { skip: skipReason }, () => {
+  test('a closed port: "refused the connection", at once', async () => {
+    const port = await listen(() => {});
+    servers.pop()!.close();
+    const ms = await expectUnavailable(backend(), port, env.sshKey, /refused the connection/, 5000);
+    console.log(`[figures] closed port reported in ${ms} ms`);
+  });
+
+  test('a host that accepts and never speaks: a timeout message, no hang', async () => {
+    const port = await listen(() => {}); // holds the socket open, sends nothing
+    const ms = await expectUnavailable(backend(), port, env.sshKey, /did not answer|timed out/, 15_000);
+    console.log(`[figures] silent host reported in ${ms} ms (ConnectTimeout 3 s)`);
+  });
+
+  test('a key the host does not accept: "authentication failed", never a prompt', async () => {
+    await expectUnavailable(backend(), env.sshPort, env.sshWrongKey, /authentication to .* failed/, 10_000);
+  });
+
+  test('slurmctld stops mid-run: the run keeps its state with a clear reason, submit says so, and the run is picked up after the restart', async () => {
+    const b = backend({ commandTimeoutMs: 5000 });
+    const r = makeRun(trainingJob('survives-ctld', ['bash', '-c', 'for i in $(seq 1 30); do echo "line $i"; sleep 0.5; done']), scheduler('local'));
+    const u = await b.submit(r.run, r.ctx);
+    r.ctx.update(u);
+    await r.until((x) => x.state === 'running', 30_000, 'running');
+    let restarted = false;
+    try {
+      assert.equal(runScript(scripts.stop, ['slurmctld']).code, 0);
+      const stale = await r.until((x) => /slurmctld is not answering|did not answer/.test(x.reason ?? ''), 20_000, 'the stale reason');
+      assert.equal(stale.state, 'running', 'the run keeps its last known state');
+      const late = makeRun(trainingJob('while-down', ['true']), scheduler('local'));
+      const t0 = Date.now();
+      await assert.rejects(b.submit(late.run, late.ctx), (e: Error) => e instanceof SlurmUnavailableError && /slurmctld|did not answer/.test(e.message));
+      console.log(`[figures] submit with slurmctld down rejected in ${Date.now() - t0} ms: ${late.run.state}`);
+      assert.equal(runScript(scripts.start).code, 0);
+      restarted = true;
+      await r.until((x) => x.state === 'running' && !/not answering|did not answer/.test(x.reason ?? ''), 30_000, 'recovery');
+      const done = await r.until(ended, 60_000, 'the end');
+      assert.equal(done.state, 'succeeded', done.reason);
+    } finally {
+      if (!restarted) runScript(scripts.start);
+    }
+  });
+});
