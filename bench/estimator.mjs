@@ -1,0 +1,108 @@
+// `npm run bench:estimator`: the estimator against published measurements
+// (../shared/estimator-data, or GANTRY_ESTIMATOR_DATA) and bench/data/h100-training-memory.jsonl.
+// Prints per-row error with two baselines (DeepSpeed's model-states estimate, accelerate's
+// weights × 4), median and max on high-confidence rows, KV-token error, the OOM check, and the
+// time per estimate; writes bench/results/estimator.json and estimator.md.
+import * as esbuild from 'esbuild';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dataDir = process.env.GANTRY_ESTIMATOR_DATA ?? path.resolve(root, '../shared/estimator-data');
+if (!existsSync(path.join(dataDir, 'training_memory.csv'))) {
+  console.log(`bench:estimator skipped: no estimator data at ${dataDir} (set GANTRY_ESTIMATOR_DATA)`);
+  process.exit(0);
+}
+
+const outFile = path.join(root, 'out/bench/estimatorRows.cjs');
+await esbuild.build({ entryPoints: [path.join(root, 'bench/estimatorRows.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: outFile, logLevel: 'warning' });
+const require = createRequire(import.meta.url);
+const bench = require(outFile);
+const { estimateTrainingJob, estimateInferenceService } = require(outFile);
+
+const rows = bench.evaluateAll(dataDir, root);
+const pct = (v) => (typeof v === 'number' ? `${v >= 0 ? '+' : ''}${v.toFixed(1)} %` : '—');
+const gib = (b) => (b / 1024 ** 3).toFixed(2);
+
+const lines = [];
+const out = (s = '') => { lines.push(s); console.log(s); };
+
+out('# Estimator accuracy');
+out();
+out(`data: ${dataDir}`);
+out();
+out('## Training memory (per GPU)');
+out();
+out('| row | conf | config | quantity | measured GiB | predicted GiB | error | DeepSpeed | accelerate |');
+out('| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: |');
+for (const r of rows.filter((x) => x.kind === 'training')) {
+  if (r.unmatched) {
+    out(`| ${r.id} | ${r.confidence} | ${r.label} | ${r.quantity} | ${gib(r.measured)} | — | not matched: ${r.unmatched} | | |`);
+    continue;
+  }
+  const oom = r.oom ? ` (OOM row: predicted ${r.predictedOverCapacity ? 'over' : 'UNDER'} capacity)` : '';
+  out(`| ${r.id} | ${r.confidence} | ${r.label}${r.note ? ` (${r.note})` : ''} | ${r.quantity} | ${gib(r.measured)} | ${gib(r.predicted ?? 0)} | ${pct(r.errorPct)}${oom} | ${pct(r.deepspeedPct)} | ${pct(r.acceleratePct)} |`);
+}
+const training = rows.filter((r) => r.kind === 'training' && !r.unmatched && !r.oom);
+const high = training.filter((r) => r.confidence === 'high');
+const s = bench.stats(high, (r) => r.errorPct);
+const ds = bench.stats(high, (r) => r.deepspeedPct);
+const acc = bench.stats(high, (r) => r.acceleratePct);
+const all = bench.stats(training, (r) => r.errorPct);
+out();
+out(`| high-confidence training rows (n = ${s.n}) | median abs error | max abs error |`);
+out('| --- | ---: | ---: |');
+out(`| Gantry | ${s.medianAbs.toFixed(1)} % | ${s.maxAbs.toFixed(1)} % (${s.worst}) |`);
+out(`| DeepSpeed model-states estimate | ${ds.medianAbs.toFixed(1)} % | ${ds.maxAbs.toFixed(1)} % |`);
+out(`| accelerate (weights × 4) | ${acc.medianAbs.toFixed(1)} % | ${acc.maxAbs.toFixed(1)} % |`);
+out(`| Gantry, all matched rows (n = ${all.n}) | ${all.medianAbs.toFixed(1)} % | ${all.maxAbs.toFixed(1)} % |`);
+const ooms = rows.filter((r) => r.oom);
+out();
+out(ooms.length ? `OOM rows: ${ooms.filter((r) => r.predictedOverCapacity).length} of ${ooms.length} predicted over capacity.` : 'OOM rows: none in the data.');
+
+out();
+out('## Serving: vLLM KV-cache tokens (per GPU)');
+out();
+out('| row | config | KV tokens measured | predicted | error | weights GiB m/p | act. peak GiB m/p | KV pool GiB m/p |');
+out('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const r of rows.filter((x) => x.kind === 'serving')) {
+  if (r.unmatched) {
+    out(`| ${r.id} | ${r.label} | ${r.measured} | — | not matched: ${r.unmatched} | | | |`);
+    continue;
+  }
+  const p = r.parts;
+  out(`| ${r.id} | ${r.label}${r.note ? ` (${r.note})` : ''} | ${r.measured.toLocaleString('en-US')} | ${Math.round(r.predicted).toLocaleString('en-US')} | ${pct(r.errorPct)} | ${p.weightsGiB.measured.toFixed(2)} / ${p.weightsGiB.predicted.toFixed(2)} | ${p.activationGiB.measured.toFixed(2)} / ${p.activationGiB.predicted.toFixed(2)} | ${p.kvPoolGiB.measured.toFixed(2)} / ${p.kvPoolGiB.predicted.toFixed(2)} |`);
+}
+const serving = rows.filter((r) => r.kind === 'serving' && !r.unmatched);
+const plain = serving.filter((r) => !r.note);
+const kvAll = bench.stats(serving, (r) => r.errorPct);
+const kvPlain = bench.stats(plain, (r) => r.errorPct);
+const within = serving.filter((r) => Math.abs(r.errorPct) <= 2).length;
+out();
+out(`KV tokens: ${within} of ${serving.length} rows within 2 %; median ${kvAll.medianAbs.toFixed(2)} %, max ${kvAll.maxAbs.toFixed(2)} % (${kvAll.worst}).`);
+out(`Full-attention rows (vLLM's figure = pool / bytes per token), n = ${kvPlain.n}: median ${kvPlain.medianAbs.toFixed(2)} %, max ${kvPlain.maxAbs.toFixed(2)} %.`);
+
+// ---------------------------------------------------------------- speed
+const llama = { apiVersion: 'gantry/v1', kind: 'TrainingJob', metadata: { name: 'x' }, spec: { resources: { nodes: 4, gpusPerNode: 8 }, model: { preset: 'llama-3.1-70b' }, parallelism: { tensor: 8, pipeline: 2, fsdp: 'full' }, batch: { micro: 2, global: 64, sequenceLength: 8192 }, activationCheckpointing: 'selective' } };
+const svc = { apiVersion: 'gantry/v1', kind: 'InferenceService', metadata: { name: 'y' }, spec: { engine: 'vllm', model: { preset: 'llama-3.1-70b' }, tensorParallel: 2, maxModelLen: 131072 } };
+const oomJob = { ...llama, spec: { ...llama.spec, parallelism: { tensor: 1 }, resources: { nodes: 1, gpusPerNode: 8 }, batch: { micro: 8, sequenceLength: 8192 } } };
+function time(fn, n) {
+  for (let i = 0; i < 50; i++) fn();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) fn();
+  return (performance.now() - t0) / n;
+}
+const msTrain = time(() => estimateTrainingJob(llama, undefined), 2000);
+const msServe = time(() => estimateInferenceService(svc, undefined), 2000);
+const msFix = time(() => estimateTrainingJob(oomJob, undefined), 300);
+const msFixServe = time(() => estimateInferenceService(svc, undefined), 300);
+out();
+out('## Speed');
+out();
+out(`ms per estimate: training ${msTrain.toFixed(3)}, serving ${msServe.toFixed(3)}; with quick fixes computed (out-of-memory job): training ${msFix.toFixed(3)}, serving (KV too small) ${msFixServe.toFixed(3)}.`);
+
+mkdirSync(path.join(root, 'bench/results'), { recursive: true });
+writeFileSync(path.join(root, 'bench/results/estimator.json'), JSON.stringify({ dataDir, rows, summary: { training: s, deepspeed: ds, accelerate: acc, all, kvTokens: kvAll, kvTokensFullAttention: kvPlain, msTrain, msServe, msFix, msFixServe } }, null, 2));
+writeFileSync(path.join(root, 'bench/results/estimator.md'), lines.join('\n') + '\n');

@@ -1,0 +1,177 @@
+// Turns the spec's model reference and the cluster into the numbers the formulas need, with a
+// 'bad-estimate-input' finding for anything that cannot be estimated.
+
+import { findGpu, GPU_IDS, type GpuInfo } from '../catalog/gpus';
+import { findLink, type LinkInfo } from '../catalog/links';
+import { findModel, MODEL_IDS, type ModelInfo } from '../catalog/models';
+import { parseHfConfig } from '../catalog/hfConfig';
+import type { Architecture, ClusterDoc, ModelRef } from '../spec/types';
+import { countParams, type ModelExtras, type ParamCounts } from './params';
+import type { EstimateOptions, Finding } from './types';
+
+export const GIB = 1024 ** 3;
+
+export interface ResolvedModel {
+  id?: string;
+  arch: Architecture;
+  extras: ModelExtras & { hasDropout: boolean; encoderOnly: boolean; slidingWindowLayers?: ModelInfo['slidingWindowLayers'] };
+  params: ParamCounts;
+}
+
+export interface ResolvedCluster {
+  gpu: GpuInfo;
+  capacityBytes: number;
+  gpusPerNode: number;
+  nodes: number;
+  intra: LinkInfo;
+  intraBusGBps: number;
+  inter?: LinkInfo;
+  interBusGBps: number;
+  assumed: boolean;
+}
+
+export function badInput(message: string, path: string[]): Finding {
+  return { code: 'bad-estimate-input', severity: 'error', message, path };
+}
+
+/** Edit distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  const m = a.length;
+  const n = b.length;
+  let prev = Array.from({ length: n + 1 }, (_, j) => j);
+  for (let i = 1; i <= m; i++) {
+    const cur = [i];
+    for (let j = 1; j <= n; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[n];
+}
+
+export function closest(word: string, ids: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const id of ids) {
+    const d = distance(word.toLowerCase(), id.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = id;
+    }
+  }
+  return best !== undefined && bestD <= Math.max(3, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+const ARCH_LIMITS: [keyof Architecture, number][] = [
+  ['layers', 2000],
+  ['hidden', 262144],
+  ['heads', 4096],
+  ['ffn', 4194304],
+  ['vocab', 16777216],
+];
+
+/** Largest model the estimator accepts: 100 T parameters (10^14). */
+const MAX_PARAMS = 1e14;
+
+function checkArch(a: Architecture, path: string[]): Finding[] {
+  const out: Finding[] = [];
+  for (const [k, max] of ARCH_LIMITS) {
+    const v = a[k];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || !Number.isInteger(v)) {
+      out.push(badInput(`architecture.${k} must be a positive integer (got ${JSON.stringify(v)})`, [...path, k]));
+    } else if (v > max) {
+      out.push(badInput(`architecture.${k} = ${v} is not plausible (more than ${max})`, [...path, k]));
+    }
+  }
+  if (out.length) return out;
+  const kv = a.kvHeads ?? a.heads;
+  if (!(kv > 0) || kv > a.heads || !Number.isInteger(kv)) out.push(badInput(`architecture.kvHeads must be an integer between 1 and heads (${a.heads}); got ${kv}`, [...path, 'kvHeads']));
+  if (a.headDim !== undefined && !(a.headDim > 0 && a.headDim <= 4096)) out.push(badInput(`architecture.headDim must be between 1 and 4096; got ${a.headDim}`, [...path, 'headDim']));
+  if (a.moe) {
+    const m = a.moe;
+    if (!(m.experts >= 1) || !(m.activeExperts >= 1) || m.activeExperts > m.experts || m.experts > 65536) {
+      out.push(badInput(`architecture.moe needs 1 ≤ activeExperts ≤ experts ≤ 65536 (got ${m.activeExperts} of ${m.experts})`, [...path, 'moe']));
+    }
+  }
+  return out;
+}
+
+export function resolveModel(ref: ModelRef | undefined, opts: EstimateOptions, path: string[]): { model?: ResolvedModel; findings: Finding[] } {
+  if (!ref || typeof ref !== 'object') return { findings: [badInput('spec.model is missing: give a preset, an architecture or a config.json path', path)] };
+  let arch: Architecture | undefined;
+  let info: ModelInfo | undefined;
+  if (ref.architecture && typeof ref.architecture === 'object') {
+    arch = ref.architecture;
+    const f = checkArch(arch, [...path, 'architecture']);
+    if (f.length) return { findings: f };
+  } else if (typeof ref.preset === 'string') {
+    info = findModel(ref.preset);
+    if (!info) {
+      const hint = closest(ref.preset, MODEL_IDS);
+      return { findings: [badInput(`unknown model preset '${ref.preset}'${hint ? ` — did you mean '${hint}'?` : ''}; cannot estimate`, [...path, 'preset'])] };
+    }
+    arch = info.architecture;
+  } else if (typeof ref.config === 'string') {
+    const text = opts.resolveConfig?.(ref.config);
+    if (text === undefined) return { findings: [badInput(`cannot read ${ref.config}; cannot estimate without the model's config.json`, [...path, 'config'])] };
+    const parsed = parseHfConfig(text);
+    if (!parsed.ok) return { findings: [badInput(`${ref.config} is not a usable Hugging Face config.json: ${parsed.errors.map((e) => e.message).join('; ')}`, [...path, 'config'])] };
+    arch = parsed.architecture;
+  } else {
+    return { findings: [badInput('spec.model needs a preset, an architecture or a config path', path)] };
+  }
+  const extras = {
+    learnedPositions: info?.learnedPositions,
+    extraParams: info?.extraParams,
+    totalParams: info?.totalParams,
+    activeParams: info?.activeParams,
+    norm: info?.norm,
+    hasDropout: info?.learnedPositions !== undefined,
+    encoderOnly: info?.encoderOnly === true,
+    slidingWindowLayers: info?.slidingWindowLayers,
+  };
+  const params = countParams(arch, extras);
+  if (!(params.total > 0) || !Number.isFinite(params.total)) return { findings: [badInput('the model has no parameters', path)] };
+  if (params.total > MAX_PARAMS) {
+    return { findings: [badInput(`the model has ${(params.total / 1e12).toFixed(0)} T parameters — more than the 100 T this estimator accepts; check the architecture`, path)] };
+  }
+  return { model: { id: info?.id, arch, extras, params }, findings: [] };
+}
+
+const DEFAULT_GPU = 'H100-SXM-80GB';
+
+export function resolveCluster(cluster: ClusterDoc | undefined, gpusPerNodeHint: number, nodesHint: number, assumptions: string[]): { cluster?: ResolvedCluster; findings: Finding[] } {
+  const spec = cluster?.spec;
+  const gpuSpec = spec?.nodes?.gpu;
+  let gpu: GpuInfo | undefined;
+  let assumed = false;
+  if (gpuSpec?.model) {
+    gpu = findGpu(gpuSpec.model);
+    if (!gpu) {
+      const hint = closest(gpuSpec.model, GPU_IDS);
+      return { findings: [badInput(`unknown GPU '${gpuSpec.model}' in cluster ${cluster?.metadata?.name ?? ''}${hint ? ` — did you mean '${hint}'?` : ''}; cannot estimate`, ['spec', 'cluster'])] };
+    }
+  } else {
+    gpu = findGpu(DEFAULT_GPU)!;
+    assumed = true;
+    assumptions.push(`No cluster given: assumed ${gpu.name} nodes with NVLink 4 and InfiniBand NDR.`);
+  }
+  let capacityBytes = gpu.memoryBytes;
+  if (typeof gpuSpec?.memoryGiB === 'number' && gpuSpec.memoryGiB > 0 && gpuSpec.memoryGiB < 1e5) capacityBytes = gpuSpec.memoryGiB * GIB;
+  const gpusPerNode = gpuSpec?.count && gpuSpec.count > 0 ? gpuSpec.count : gpusPerNodeHint;
+  const nodes = spec?.nodes?.count && spec.nodes.count > 0 ? spec.nodes.count : nodesHint;
+  const ic = spec?.interconnect;
+  const intra = findLink(ic?.intraNode?.type ?? gpu.intraNodeLink) ?? findLink('pcie4')!;
+  let intraBusGBps = intra.effectiveBusGBps;
+  if (ic?.intraNode?.bandwidthGBps && ic.intraNode.bandwidthGBps > 0) intraBusGBps = ic.intraNode.bandwidthGBps * (intra.effectiveBusGBps / intra.nominalGBps);
+  let inter: LinkInfo | undefined;
+  let interBusGBps = 0;
+  const interType = ic?.interNode?.type ?? (spec ? undefined : 'infiniband-ndr');
+  if (interType && interType !== 'none') {
+    inter = findLink(interType);
+    if (inter) {
+      interBusGBps = inter.effectiveBusGBps;
+      const gbps = ic?.interNode?.gbpsPerGpu;
+      if (gbps && gbps > 0 && inter.defaultGbpsPerGpu) interBusGBps = inter.effectiveBusGBps * (gbps / inter.defaultGbpsPerGpu);
+    }
+  }
+  return { cluster: { gpu, capacityBytes, gpusPerNode, nodes, intra, intraBusGBps, inter, interBusGBps, assumed }, findings: [] };
+}

@@ -1,0 +1,300 @@
+// estimateInferenceService: weights, KV-cache pool and capacity of an inference service.
+//
+// vLLM (V1; the sizing of v0.6.5+, FORMULAS §3.2): the instance may use utilization × capacity;
+// it loads the weights, runs a profile forward of max_num_batched_tokens dummy tokens and a dummy
+// sampler pass over max_num_seqs rows, and measures non-torch memory; the rest is the KV pool:
+//   pool = util × capacity − weights − activation peak − non-torch.
+// KV bytes per token per GPU = 2 × layers-per-stage × KV heads per TP rank × head_dim × dtype bytes
+// (CacheEngine block size formula; KV heads are replicated when fewer than TP ranks); MLA caches
+// kv_lora_rank + qk_rope_head_dim values per layer, the same on every TP rank. The pool is cut into
+// blocks of block_size tokens; with pipeline parallelism the smallest stage pool decides. CUDA
+// graphs are captured after sizing, so they come on top of the budget.
+// SGLang: static pool = mem_fraction_static × capacity − weights − context (the activation peak lives in
+// the remaining 1 − mem_fraction_static). TGI: warm-up prefill, then the free memory becomes KV.
+
+import type { ClusterDoc, InferenceServiceDoc, InferenceServiceSpec } from '../spec/types';
+import { gib, summarizeServing } from './format';
+import { sanitizeNumbers } from './guard';
+import { headDimOf, kvHeadsOf } from './params';
+import { badInput, GIB, resolveCluster, resolveModel, type ResolvedCluster, type ResolvedModel } from './resolve';
+import type { EstimateOptions, Finding, Fix, ServingEstimate, ServingFigures } from './types';
+
+/** Dummy sampler pass: fp32 logits (4 B) + top-k/top-p sort: fp32 values (4 B) + int64 indices (8 B), per row per vocab entry. */
+const SAMPLER_BYTES_PER_LOGIT = 16;
+/** Non-torch memory seen in vLLM 0.19 profiling: ~0.25 GiB at TP 1 (cuBLAS/cuda workspaces), ~2.1 GiB per GPU at TP ≥ 2 (NCCL + custom all-reduce buffers), 0.07 GiB with PP only (FORMULAS §3.2). */
+const NON_TORCH_TP1 = 0.25 * GIB;
+const NON_TORCH_TP = 2.1 * GIB;
+const NON_TORCH_PP = 0.07 * GIB;
+/** CUDA graph pool captured after KV sizing: 0.5–1.2 GiB in vLLM 0.19 logs; the middle is assumed. */
+const CUDA_GRAPHS = 0.9 * GIB;
+/** CUDA context with lazy loading (vLLM logs: 0.51 GiB used before loading at TP 1). */
+const CUDA_CONTEXT = 0.5 * GIB;
+/** SGLang's mem_fraction_static default on large GPUs. */
+const SGLANG_MEM_FRACTION = 0.88;
+/** bits per weight: NF4 with double quantization; AWQ/GPTQ 4-bit with group-128 fp16 scales and zeros. */
+const NF4_BITS = 4.127;
+const INT4_GROUP_BITS = 4.25;
+
+interface Stage {
+  weights: number;
+  activation: number;
+  kvBytesPerToken: number;
+  pool: number;
+}
+
+function dtypeBytes(spec: InferenceServiceSpec): number {
+  return spec.dtype === 'fp32' ? 4 : 2;
+}
+
+function linearBytes(spec: InferenceServiceSpec, dt: number): number {
+  switch (spec.quantization ?? 'none') {
+    case 'fp8':
+    case 'int8':
+    case 'bitsandbytes-8bit':
+      return 1;
+    case 'awq':
+    case 'gptq':
+    case 'int4':
+      return INT4_GROUP_BITS / 8;
+    case 'bitsandbytes-4bit':
+      return NF4_BITS / 8;
+    default:
+      return dt;
+  }
+}
+
+function kvBytes(spec: InferenceServiceSpec, dt: number): number {
+  const k = spec.kvCacheDtype ?? 'auto';
+  if (k === 'fp8' || k === 'fp8-e4m3' || k === 'fp8-e5m2') return 1;
+  if (k === 'bf16' || k === 'fp16') return 2;
+  return dt;
+}
+
+function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServiceSpec, tp: number, pp: number, stage: 'first' | 'last', defaults: { seqs: number; tokens: number }): Stage {
+  const a = m.arch;
+  const p = m.params;
+  const dt = dtypeBytes(spec);
+  const lin = linearBytes(spec, dt);
+  const layers = Math.ceil(a.layers / pp);
+  const blockParams = ((p.denseLayers * p.denseLayer + p.moeLayers * (p.moeLayerShared + p.moeLayerExperts)) / a.layers) * layers;
+  let vocabParams = 0;
+  if (pp === 1) vocabParams = p.embedding + p.output + p.extra;
+  else if (stage === 'first') vocabParams = p.embedding + p.extra;
+  else vocabParams = p.output || p.embedding;
+  const weights = (blockParams * lin + vocabParams * dt) / tp;
+
+  // Profile forward over max_num_batched_tokens: residual, normed and attention-output hidden
+  // states, QKV, the MLP's gate/up output and its activation (MoE: top-k expert copies).
+  const tokens = spec.maxNumBatchedTokens && spec.maxNumBatchedTokens > 0 ? spec.maxNumBatchedTokens : defaults.tokens;
+  const hd = headDimOf(a);
+  const kv = kvHeadsOf(a);
+  const f = a.moe ? a.moe.activeExperts * (a.moe.expertFfn ?? a.ffn) : a.ffn;
+  const forward = tokens * dt * (3 * a.hidden + ((a.heads + 2 * kv) * hd + 3 * f) / tp);
+  const seqs = spec.maxNumSeqs && spec.maxNumSeqs > 0 ? spec.maxNumSeqs : defaults.seqs;
+  const sampler = stage === 'last' ? seqs * a.vocab * SAMPLER_BYTES_PER_LOGIT : 0;
+  const activation = Math.max(forward, sampler);
+
+  let kvPerToken: number;
+  const kb = kvBytes(spec, dt);
+  if (a.mla) kvPerToken = layers * (a.mla.kvLoraRank + a.mla.qkRopeHeadDim) * kb;
+  else kvPerToken = 2 * layers * Math.max(1, Math.floor(kv / tp)) * hd * kb;
+  void c;
+  return { weights, activation, kvBytesPerToken: kvPerToken, pool: 0 };
+}
+
+function fail(findings: Finding[], assumptions: string[]): ServingEstimate {
+  const e: ServingEstimate = { kind: 'InferenceService', ok: false, assumptions, findings, summary: '' };
+  e.summary = summarizeServing(e);
+  return e;
+}
+
+export function estimateInferenceService(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined, opts: EstimateOptions = {}): ServingEstimate {
+  try {
+    return sanitizeNumbers(estimateUnsafe(doc, cluster, opts));
+  } catch (err) {
+    return fail([badInput(`internal estimator error: ${err instanceof Error ? err.message : String(err)}`, ['spec'])], []);
+  }
+}
+
+function int(v: unknown, def: number): number {
+  return typeof v === 'number' && Number.isFinite(v) ? Math.floor(v) : def;
+}
+
+function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined, opts: EstimateOptions): ServingEstimate {
+  const assumptions: string[] = [];
+  const spec = doc?.spec;
+  if (!spec || typeof spec !== 'object') return fail([badInput('the document has no spec', [])], assumptions);
+  const findings: Finding[] = [];
+  const tp = int(spec.tensorParallel, 1);
+  const pp = int(spec.pipelineParallel, 1);
+  const dp = int(spec.dataParallel, 1);
+  if (tp < 1 || tp > 1024) findings.push(badInput(`tensorParallel must be between 1 and 1024 (got ${spec.tensorParallel})`, ['spec', 'tensorParallel']));
+  if (pp < 1 || pp > 1024) findings.push(badInput(`pipelineParallel must be between 1 and 1024 (got ${spec.pipelineParallel})`, ['spec', 'pipelineParallel']));
+  if (dp < 1 || dp > 1024) findings.push(badInput(`dataParallel must be between 1 and 1024 (got ${spec.dataParallel})`, ['spec', 'dataParallel']));
+  const util = spec.gpuMemoryUtilization;
+  if (util !== undefined && !(typeof util === 'number' && util > 0 && util <= 1)) {
+    findings.push(badInput(`gpuMemoryUtilization must be in (0, 1] (got ${util})`, ['spec', 'gpuMemoryUtilization']));
+  }
+  const blockSize = int(spec.blockSize, 16);
+  if (blockSize < 1 || blockSize > 4096) findings.push(badInput(`blockSize must be between 1 and 4096 (got ${spec.blockSize})`, ['spec', 'blockSize']));
+  const mod = resolveModel(spec.model, opts, ['spec', 'model']);
+  findings.push(...mod.findings);
+  if (findings.some((f) => f.severity === 'error') || !mod.model) return fail(findings, assumptions);
+  const m = mod.model;
+  const a = m.arch;
+  const gpusPerReplica = tp * pp * dp;
+  const cl = resolveCluster(cluster, gpusPerReplica, 1, assumptions);
+  if (!cl.cluster) return fail([...findings, ...cl.findings], assumptions);
+  const c = cl.cluster;
+  if (tp > 1 && a.heads % tp !== 0) return fail([...findings, badInput(`tensorParallel ${tp} does not divide the ${a.heads} attention heads`, ['spec', 'tensorParallel'])], assumptions);
+  if (pp > a.layers) return fail([...findings, badInput(`pipelineParallel ${pp} exceeds the model's ${a.layers} layers`, ['spec', 'pipelineParallel'])], assumptions);
+  const maxModelLen = int(spec.maxModelLen, a.maxContext ?? 8192);
+  if (maxModelLen < 1 || maxModelLen > 1 << 27) return fail([...findings, badInput(`maxModelLen must be between 1 and ${1 << 27} (got ${spec.maxModelLen})`, ['spec', 'maxModelLen'])], assumptions);
+  if (spec.maxModelLen === undefined) assumptions.push(`maxModelLen: the model's context, ${maxModelLen} tokens.`);
+
+  const engine = spec.engine ?? 'vllm';
+  const cap = c.capacityBytes;
+  // vLLM V1 defaults for `vllm serve` on GPUs with ≥ 70 GiB: max_num_seqs 1024, max_num_batched_tokens 8192 (2048/256 below).
+  const big = cap >= 70 * GIB;
+  const defaults = { seqs: big ? 1024 : 256, tokens: big ? 8192 : 2048 };
+  const nonTorch = tp > 1 ? NON_TORCH_TP : pp > 1 ? NON_TORCH_PP : NON_TORCH_TP1;
+  const stages = pp > 1 ? [stageFigures(m, c, spec, tp, pp, 'first', defaults), stageFigures(m, c, spec, tp, pp, 'last', defaults)] : [stageFigures(m, c, spec, tp, pp, 'last', defaults)];
+  let budget: number;
+  let frac: number;
+  for (const s of stages) {
+    if (engine === 'sglang') {
+      frac = typeof util === 'number' ? util : SGLANG_MEM_FRACTION;
+      s.pool = frac * cap - s.weights - CUDA_CONTEXT;
+    } else if (engine === 'tgi') {
+      frac = typeof util === 'number' ? util : 1;
+      s.pool = frac * cap - CUDA_CONTEXT - s.weights - s.activation - nonTorch;
+    } else {
+      frac = typeof util === 'number' ? util : 0.9;
+      s.pool = frac * cap - s.weights - s.activation - nonTorch;
+    }
+  }
+  frac = engine === 'sglang' ? (typeof util === 'number' ? util : SGLANG_MEM_FRACTION) : typeof util === 'number' ? util : engine === 'tgi' ? 1 : 0.9;
+  budget = frac * cap;
+  if (engine === 'sglang') assumptions.push(`SGLang: mem_fraction_static ${frac} of capacity holds weights + KV; activations live in the rest.`);
+  else if (engine === 'tgi') assumptions.push('TGI: the free memory after the warm-up prefill (max_batch_prefill_tokens) becomes KV cache.');
+  else assumptions.push(`vLLM V1 sizing: ${frac} × ${gib(cap, 2)} − weights − activation peak − non-torch → KV pool; max_num_seqs ${spec.maxNumSeqs ?? defaults.seqs}, max_num_batched_tokens ${spec.maxNumBatchedTokens ?? defaults.tokens}.`);
+  if (a.slidingWindow) assumptions.push(`Sliding-window layers are counted as full attention, as vLLM 0.19 reports KV tokens for them (the hybrid allocator may fit more concurrent requests).`);
+  if (a.mla) assumptions.push('MLA: the KV cache holds kv_lora_rank + qk_rope_head_dim values per token per layer, replicated on every TP rank.');
+
+  // The smallest stage pool decides the number of blocks (vLLM takes the minimum over workers).
+  let tokens = Infinity;
+  let worst = stages[0];
+  for (const s of stages) {
+    const blocks = Math.floor(Math.max(0, s.pool) / (s.kvBytesPerToken * blockSize));
+    const t = blocks * blockSize;
+    if (t < tokens) {
+      tokens = t;
+      worst = s;
+    }
+  }
+  const rank0 = stages[0];
+  const kvCacheBytes = tokens * worst.kvBytesPerToken;
+  const graphs = spec.enforceEager ? 0 : CUDA_GRAPHS;
+  const heaviest = stages.reduce((x, y) => (x.weights + x.activation > y.weights + y.activation ? x : y));
+  const allocated = heaviest.weights + heaviest.activation + kvCacheBytes;
+  const reserved = allocated;
+  const device = Math.max(reserved + nonTorch + CUDA_CONTEXT + graphs, engine === 'vllm' ? 0 : 0);
+  const serving: ServingFigures = {
+    weightsBytes: rank0.weights,
+    kvCacheBytes,
+    kvCacheTokens: tokens,
+    kvBytesPerToken: worst.kvBytesPerToken,
+    maxConcurrency: tokens / maxModelLen,
+    maxModelLen,
+    activationPeakBytes: rank0.activation,
+    nonTorchBytes: nonTorch,
+    cudaGraphBytes: graphs,
+    budgetBytes: budget,
+  };
+  const est: ServingEstimate = {
+    kind: 'InferenceService',
+    ok: true,
+    gpu: { id: c.gpu.id, name: c.gpu.name },
+    model: { id: m.id, params: m.params.total, activeParams: m.params.active },
+    memory: {
+      perGpu: { allocatedBytes: allocated, reservedBytes: reserved, deviceBytes: device },
+      capacityBytes: cap,
+      breakdown: { weights: heaviest.weights, activationPeak: heaviest.activation, kvCache: kvCacheBytes, nonTorch, cudaContext: CUDA_CONTEXT, cudaGraphs: graphs },
+    },
+    serving,
+    gpusPerReplica,
+    assumptions,
+    findings,
+    summary: '',
+  };
+
+  // ---- findings
+  const minPool = Math.min(...stages.map((s) => s.pool));
+  if (minPool <= 0) {
+    const need = heaviest.weights + heaviest.activation + nonTorch;
+    findings.push({
+      code: 'memory-exceeds-capacity', severity: 'error', path: ['spec', 'tensorParallel'],
+      message: `Weights (${gib(heaviest.weights)}) + activation peak (${gib(heaviest.activation)}) + non-torch (${gib(nonTorch)}) = ${gib(need)} per GPU exceed the ${gib(budget)} budget (${frac} × ${gib(cap)}): no room for a KV cache.`,
+    });
+  } else if (maxModelLen > tokens) {
+    findings.push({
+      code: 'kv-cache-too-small', severity: 'error', path: ['spec', 'maxModelLen'],
+      message: `maxModelLen ${maxModelLen} exceeds the ${tokens.toLocaleString('en-US')} tokens the KV cache holds (${gib(kvCacheBytes)} at ${worst.kvBytesPerToken.toLocaleString('en-US')} B/token/GPU): ${engine === 'vllm' ? 'vLLM refuses to start' : 'requests that long cannot be served'}.`,
+    });
+  } else if (device > cap) {
+    findings.push({
+      code: 'memory-near-capacity', severity: 'warning', path: ['spec', 'gpuMemoryUtilization'],
+      message: `The budget (${gib(budget)}) plus CUDA context and ${graphs ? 'CUDA graphs' : 'overheads'} reaches ≈ ${gib(device)} of ${gib(cap)}: CUDA graph capture may run out of memory; lower gpuMemoryUtilization.`,
+    });
+  }
+  if (!opts.noFixes) {
+    const f = findings.find((x) => x.code === 'memory-exceeds-capacity' || x.code === 'kv-cache-too-small');
+    if (f) f.fixes = servingFixes(doc, cluster, opts, est, f.code === 'kv-cache-too-small');
+  }
+  est.ok = !findings.some((f) => f.severity === 'error');
+  est.summary = summarizeServing(est);
+  return est;
+}
+
+function withEdits<T>(doc: T, edits: { path: string[]; value: unknown }[]): T {
+  const copy = JSON.parse(JSON.stringify(doc)) as Record<string, unknown>;
+  for (const { path, value } of edits) {
+    let o: Record<string, unknown> = copy;
+    for (const k of path.slice(0, -1)) {
+      if (!o[k] || typeof o[k] !== 'object') o[k] = {};
+      o = o[k] as Record<string, unknown>;
+    }
+    o[path[path.length - 1]] = value;
+  }
+  return copy as T;
+}
+
+function servingFixes(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined, opts: EstimateOptions, cur: ServingEstimate, kvOnly: boolean): Fix[] {
+  const fixes: Fix[] = [];
+  const spec = doc.spec;
+  const o = { ...opts, noFixes: true };
+  const describe = (e: ServingEstimate) => (e.serving ? `≈ ${e.serving.kvCacheTokens.toLocaleString('en-US')} KV tokens, ${e.serving.maxConcurrency.toFixed(1)}× at ${e.serving.maxModelLen}` : '');
+  if (kvOnly && cur.serving && cur.serving.kvCacheTokens > 0) {
+    const len = Math.floor(cur.serving.kvCacheTokens / 256) * 256 || cur.serving.kvCacheTokens;
+    fixes.push({ title: `Lower maxModelLen to ${len} (the largest that fits the ${cur.serving.kvCacheTokens.toLocaleString('en-US')}-token KV cache)`, edits: [{ path: ['spec', 'maxModelLen'], value: len }] });
+  }
+  const kvd = spec.kvCacheDtype ?? 'auto';
+  if (kvOnly && !kvd.startsWith('fp8')) {
+    const e = estimateInferenceService(withEdits(doc, [{ path: ['spec', 'kvCacheDtype'], value: 'fp8' }]), cluster, o);
+    if (e.serving) fixes.push({ title: `Use an fp8 KV cache (${describe(e)}${e.ok ? '' : ', still too small'})`, edits: [{ path: ['spec', 'kvCacheDtype'], value: 'fp8' }] });
+  }
+  const gpusPerNode = cluster?.spec?.nodes?.gpu?.count ?? 8;
+  for (let tp = (spec.tensorParallel ?? 1) * 2; tp <= Math.max(8, gpusPerNode); tp *= 2) {
+    const e = estimateInferenceService(withEdits(doc, [{ path: ['spec', 'tensorParallel'], value: tp }]), cluster, o);
+    if (e.findings.some((f) => f.code === 'bad-estimate-input')) break;
+    if (e.ok && e.serving) {
+      fixes.push({ title: `Set tensorParallel to ${tp} (${describe(e)})`, edits: [{ path: ['spec', 'tensorParallel'], value: tp }] });
+      break;
+    }
+  }
+  if (!kvOnly && (spec.quantization ?? 'none') === 'none') {
+    const e = estimateInferenceService(withEdits(doc, [{ path: ['spec', 'quantization'], value: 'fp8' }]), cluster, o);
+    if (e.ok && e.serving) fixes.push({ title: `Quantize weights to fp8 (${describe(e)})`, edits: [{ path: ['spec', 'quantization'], value: 'fp8' }] });
+  }
+  return fixes;
+}

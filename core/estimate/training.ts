@@ -1,0 +1,219 @@
+// estimateTrainingJob: memory, interconnect and time of a TrainingJob, with findings anchored at
+// spec paths and quick fixes that are themselves re-estimated.
+
+import type { Checkpointing, ClusterDoc, TrainingJobDoc } from '../spec/types';
+import { summarizeTraining, gib, formatSeconds } from './format';
+import { sanitizeNumbers } from './guard';
+import { resolveLayout } from './layout';
+import { badInput, resolveCluster, resolveModel, GIB } from './resolve';
+import { estimateTrainingMemory } from './trainingMemory';
+import { estimateTrainingTime } from './trainingTime';
+import type { EstimateOptions, Finding, Fix, TrainingEstimate } from './types';
+
+/** Warn above this share of capacity (issue: "a warning above 90 % of capacity"). */
+export const NEAR_CAPACITY = 0.9;
+
+function fail(findings: Finding[], assumptions: string[]): TrainingEstimate {
+  const e: TrainingEstimate = { kind: 'TrainingJob', ok: false, assumptions, findings, summary: '' };
+  e.summary = summarizeTraining(e);
+  return e;
+}
+
+export function estimateTrainingJob(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, opts: EstimateOptions = {}): TrainingEstimate {
+  try {
+    return sanitizeNumbers(estimateUnsafe(doc, cluster, opts));
+  } catch (err) {
+    // A bug must not take the editor down: report it as a finding.
+    return fail([badInput(`internal estimator error: ${err instanceof Error ? err.message : String(err)}`, ['spec'])], []);
+  }
+}
+
+function estimateUnsafe(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, opts: EstimateOptions): TrainingEstimate {
+  const assumptions: string[] = [];
+  const spec = doc?.spec;
+  if (!spec || typeof spec !== 'object') return fail([badInput('the document has no spec', [])], assumptions);
+  if (!spec.batch || typeof spec.batch !== 'object') return fail([badInput('spec.batch is missing (micro and sequenceLength are needed)', ['spec'])], assumptions);
+  if (!spec.resources || typeof spec.resources !== 'object') return fail([badInput('spec.resources is missing (nodes and gpusPerNode are needed)', ['spec'])], assumptions);
+  const lay = resolveLayout(spec);
+  const mod = resolveModel(spec.model, opts, ['spec', 'model']);
+  const findings = [...lay.findings, ...mod.findings];
+  if (!lay.layout || !mod.model || findings.some((f) => f.severity === 'error')) return fail(findings, assumptions);
+  const layout = lay.layout;
+  const model = mod.model;
+  const cl = resolveCluster(cluster, layout.gpusPerNode, layout.nodes, assumptions);
+  if (!cl.cluster) return fail([...findings, ...cl.findings], assumptions);
+  const c = cl.cluster;
+  if (cluster && layout.gpusPerNode > c.gpusPerNode) {
+    return fail([...findings, badInput(`resources.gpusPerNode (${layout.gpusPerNode}) exceeds the ${c.gpusPerNode} GPUs per node of cluster ${cluster.metadata?.name ?? ''}`, ['spec', 'resources', 'gpusPerNode'])], assumptions);
+  }
+  const a = model.arch;
+  if (layout.tensor > 1 && a.heads % layout.tensor !== 0) {
+    findings.push(badInput(`tensor parallel ${layout.tensor} does not divide the ${a.heads} attention heads`, ['spec', 'parallelism', 'tensor']));
+    return fail(findings, assumptions);
+  }
+  if (layout.pipeline > a.layers) {
+    findings.push(badInput(`pipeline parallel ${layout.pipeline} exceeds the model's ${a.layers} layers`, ['spec', 'parallelism', 'pipeline']));
+    return fail(findings, assumptions);
+  }
+
+  const precision = spec.precision ?? 'bf16-mixed';
+  const optimizer = spec.optimizer?.type ?? 'adamw';
+  const checkpointing: Checkpointing = spec.activationCheckpointing ?? 'none';
+  const attention = spec.attention ?? 'flash';
+  if (!spec.precision) assumptions.push('precision: bf16-mixed (default).');
+  if (!spec.optimizer) assumptions.push('optimizer: AdamW (default).');
+  const mem = estimateTrainingMemory({ model, cluster: c, layout, precision, optimizer, checkpointing, attention, finetune: spec.finetune });
+  assumptions.push(...mem.notes);
+  assumptions.push(
+    checkpointing === 'selective'
+      ? 'Selective checkpointing as PyTorch op-level SAC (torchtitan): layer input, every other matmul output and attention output kept.'
+      : checkpointing === 'full'
+        ? 'Full checkpointing: only each layer input is kept; one layer is recomputed at a time.'
+        : 'No activation checkpointing: activations per Korthikanti et al. (2022), tensor by tensor.',
+  );
+  if (attention !== 'eager') assumptions.push('Flash/SDPA attention: no s×s score matrix is stored.');
+  const frozenBase = !!spec.finetune && spec.finetune.method !== 'full';
+  const t = estimateTrainingTime({
+    model, cluster: c, layout, precision, checkpointing,
+    localParams: mem.localParams, trainableParams: mem.trainableParams, frozenBase,
+    mfu: spec.training?.mfu, totalTokens: spec.training?.tokens, steps: spec.training?.steps,
+  });
+  assumptions.push(...t.notes);
+
+  const est: TrainingEstimate = {
+    kind: 'TrainingJob',
+    ok: true,
+    gpu: { id: c.gpu.id, name: c.gpu.name },
+    model: { id: model.id, params: model.params.total, activeParams: model.params.active },
+    memory: mem.memory,
+    interconnect: t.interconnect,
+    time: t.time,
+    layout: {
+      gpus: layout.gpus, nodes: layout.nodes, gpusPerNode: layout.gpusPerNode, tensor: layout.tensor, pipeline: layout.pipeline,
+      context: layout.context, data: layout.data, expert: layout.expert, microBatches: layout.microBatches,
+    },
+    assumptions,
+    findings,
+    summary: '',
+  };
+
+  // ---- findings
+  const device = mem.memory.perGpu.deviceBytes;
+  const cap = mem.memory.capacityBytes;
+  const memPath = spec.parallelism ? ['spec', 'parallelism'] : ['spec', 'batch', 'micro'];
+  if (device > cap) {
+    findings.push({
+      code: 'memory-exceeds-capacity', severity: 'error', path: memPath,
+      message: `Needs ≈ ${gib(device)} per GPU but the ${c.gpu.name} has ${gib(cap)} (${Math.round((device / cap) * 100)} %): it will run out of memory.`,
+    });
+  } else if (device > NEAR_CAPACITY * cap) {
+    findings.push({
+      code: 'memory-near-capacity', severity: 'warning', path: memPath,
+      message: `Needs ≈ ${gib(device)} of ${gib(cap)} per GPU (${Math.round((device / cap) * 100)} %): little headroom for fragmentation and spikes.`,
+    });
+  }
+  if (layout.tensor > layout.gpusPerNode) {
+    findings.push({
+      code: 'tp-spans-nodes', severity: 'warning', path: ['spec', 'parallelism', 'tensor'],
+      message: `Tensor parallel ${layout.tensor} spans nodes (${layout.gpusPerNode} GPUs per node): its per-layer all-reduces would cross ${c.inter?.name ?? 'the network'} at ${c.interBusGBps.toFixed(0)} GB/s instead of ${c.intraBusGBps.toFixed(0)} GB/s.`,
+    });
+  }
+  if (layout.nodes > 1 && (!c.inter || !c.inter.fastFabric || c.interBusGBps < 10)) {
+    findings.push({
+      code: 'slow-inter-node', severity: 'warning', path: ['spec', 'resources', 'nodes'],
+      message: c.inter
+        ? `${layout.nodes} nodes over ${c.inter.name} (≈ ${c.interBusGBps.toFixed(1)} GB/s per GPU): not a fast fabric for multi-node training; expect communication to dominate.`
+        : `${layout.nodes} nodes but the cluster has no inter-node interconnect: multi-node training needs a fast fabric (InfiniBand, RoCE, EFA).`,
+    });
+  }
+  const tm = t.time;
+  const exposed = t.interconnect.exposedCommSeconds;
+  if (exposed > tm.computeSeconds && exposed > 0) {
+    findings.push({
+      code: 'comm-bound', severity: 'warning', path: ['spec', 'parallelism'],
+      message: `Communication dominates: ≈ ${formatSeconds(exposed)} exposed vs ${formatSeconds(tm.computeSeconds)} compute per step (${Math.round(tm.commFraction * 100)} % of the step).`,
+    });
+  }
+  if (tm.pipelineBubbleFraction > 0.2) {
+    findings.push({
+      code: 'pipeline-bubble', severity: 'warning', path: ['spec', 'parallelism', 'pipeline'],
+      message: `Pipeline bubble ≈ ${Math.round(tm.pipelineBubbleFraction * 100)} % of the step: ${layout.pipeline} stages with ${layout.microBatches} micro-batches per step (bubble = (p−1)/(m·v)); use more micro-batches or interleaving.`,
+    });
+  }
+
+  if (!opts.noFixes) {
+    const memFinding = findings.find((f) => f.code === 'memory-exceeds-capacity' || f.code === 'memory-near-capacity');
+    if (memFinding) memFinding.fixes = memoryFixes(doc, cluster, opts, est);
+  }
+  est.ok = !findings.some((f) => f.severity === 'error');
+  est.summary = summarizeTraining(est);
+  return est;
+}
+
+function withEdits<T>(doc: T, edits: { path: string[]; value: unknown }[]): T {
+  const copy = JSON.parse(JSON.stringify(doc)) as Record<string, unknown>;
+  for (const { path, value } of edits) {
+    let o: Record<string, unknown> = copy;
+    for (const k of path.slice(0, -1)) {
+      if (!o[k] || typeof o[k] !== 'object') o[k] = {};
+      o = o[k] as Record<string, unknown>;
+    }
+    o[path[path.length - 1]] = value;
+  }
+  return copy as T;
+}
+
+function memoryFixes(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, opts: EstimateOptions, cur: TrainingEstimate): Fix[] {
+  const spec = doc.spec;
+  const lay = cur.layout!;
+  const cap = cur.memory!.capacityBytes;
+  const now = cur.memory!.perGpu.deviceBytes;
+  const candidates: { title: string; edits: { path: string[]; value: unknown }[] }[] = [];
+  const p = spec.parallelism ?? {};
+  // Raise tensor parallel within a node.
+  for (let tp = lay.tensor * 2; tp <= lay.gpusPerNode; tp *= 2) {
+    if (lay.gpus % (tp * lay.pipeline * lay.context) !== 0) break;
+    const edits: { path: string[]; value: unknown }[] = [{ path: ['spec', 'parallelism', 'tensor'], value: tp }];
+    if (p.data !== undefined) edits.push({ path: ['spec', 'parallelism', 'data'], value: lay.gpus / (tp * lay.pipeline * lay.context) });
+    candidates.push({ title: `Set tensor parallel to ${tp}`, edits });
+  }
+  if ((p.fsdp ?? 'none') === 'none' && (p.zero ?? 0) === 0 && lay.data * lay.context > 1) {
+    candidates.push({ title: 'Enable FSDP full sharding', edits: [{ path: ['spec', 'parallelism', 'fsdp'], value: 'full' }] });
+  } else if ((p.zero ?? 0) > 0 && (p.zero ?? 0) < 3) {
+    candidates.push({ title: 'Use ZeRO stage 3', edits: [{ path: ['spec', 'parallelism', 'zero'], value: 3 }] });
+  }
+  const ck = spec.activationCheckpointing ?? 'none';
+  if (ck === 'none') candidates.push({ title: 'Enable selective activation checkpointing', edits: [{ path: ['spec', 'activationCheckpointing'], value: 'selective' }] });
+  if (ck !== 'full') candidates.push({ title: 'Enable full activation checkpointing', edits: [{ path: ['spec', 'activationCheckpointing'], value: 'full' }] });
+  for (let micro = Math.floor(spec.batch.micro / 2); micro >= 1; micro = Math.floor(micro / 2)) {
+    const edits: { path: string[]; value: unknown }[] = [{ path: ['spec', 'batch', 'micro'], value: micro }];
+    if (spec.batch.gradientAccumulation !== undefined && spec.batch.global === undefined) {
+      edits.push({ path: ['spec', 'batch', 'gradientAccumulation'], value: Math.round((spec.batch.gradientAccumulation * spec.batch.micro) / micro) });
+    } else if (spec.batch.global === undefined && spec.batch.gradientAccumulation === undefined) {
+      edits.push({ path: ['spec', 'batch', 'gradientAccumulation'], value: Math.round(spec.batch.micro / micro) });
+    }
+    candidates.push({ title: `Lower the micro-batch to ${micro} (same global batch)`, edits });
+    if (candidates.length > 12) break;
+  }
+  const scored: { fix: Fix; device: number; fits: boolean }[] = [];
+  for (const cand of candidates) {
+    const e = estimateTrainingJob(withEdits(doc, cand.edits), cluster, { ...opts, noFixes: true });
+    if (!e.memory || !e.ok && e.findings.some((f) => f.code === 'bad-estimate-input')) continue;
+    const d = e.memory.perGpu.deviceBytes;
+    if (d >= now) continue;
+    const step = e.time ? `, ${formatSeconds(e.time.stepSeconds)}/step` : '';
+    scored.push({ fix: { title: `${cand.title} (≈ ${gib(d)} / ${gib(cap)}${step})`, edits: cand.edits }, device: d, fits: d <= NEAR_CAPACITY * cap });
+  }
+  // Micro-batch fixes: keep only the largest micro-batch that fits (or the smallest if none does).
+  const micro = scored.filter((s) => s.fix.title.startsWith('Lower the micro-batch'));
+  const keepMicro = micro.find((s) => s.fits) ?? micro[micro.length - 1];
+  const rest = scored.filter((s) => !s.fix.title.startsWith('Lower the micro-batch') || s === keepMicro);
+  // Tensor-parallel fixes: keep the smallest TP that fits.
+  const tps = rest.filter((s) => s.fix.title.startsWith('Set tensor parallel'));
+  const keepTp = tps.find((s) => s.fits) ?? tps[tps.length - 1];
+  const final = rest.filter((s) => !s.fix.title.startsWith('Set tensor parallel') || s === keepTp);
+  final.sort((x, y) => Number(y.fits) - Number(x.fits) || x.device - y.device);
+  return final.slice(0, 5).map((s) => s.fix);
+}
+
+export { GIB };

@@ -1,0 +1,190 @@
+// Per-step communication and compute time of a training job.
+//
+// - Collective times: t = bytes × factor(n) / busbw (nccl-tests doc/PERFORMANCE.md): all-reduce
+//   2(n−1)/n, reduce-scatter / all-gather / all-to-all (n−1)/n, point-to-point 1.
+// - Volumes: DDP all-reduces the gradients once per step (2Ψ-equivalent); ZeRO-1/2 reduce-scatter
+//   gradients and all-gather parameters (same volume); ZeRO-3/FSDP all-gather parameters in forward
+//   and again in backward and reduce-scatter gradients, every micro-batch (3Ψ, ZeRO paper).
+//   Megatron TP: 2 all-reduces of s·b·h activations per layer in forward and 2 in backward (with
+//   sequence parallelism each becomes all-gather + reduce-scatter of the same volume). PP: s·b·h
+//   activations forward and gradients back per micro-batch per stage boundary. CP (ring
+//   attention): K and V pass around the ring each layer, forward and backward. EP: all-to-all
+//   dispatch and combine of top-k token copies per MoE layer, forward and backward.
+// - Compute: 6 × active params × tokens + attention 12·L·s·(heads·headDim) per token
+//   (llm-foundry's MFU accounting), at the GPU's dense peak × an assumed efficiency; full
+//   recomputation adds one forward (× 4/3).
+// - Overlap: data-parallel traffic (DDP buckets, ZeRO, FSDP prefetch) overlaps with compute;
+//   TP, CP and EP collectives sit on the critical path; PP bubble (p−1)/(m·v).
+
+import { peakTflops } from '../catalog/gpus';
+import { collectiveSeconds, type Collective } from '../catalog/links';
+import type { Checkpointing, Precision } from '../spec/types';
+import { headDimOf, kvHeadsOf } from './params';
+import type { TrainingLayout } from './layout';
+import type { ResolvedCluster, ResolvedModel } from './resolve';
+import type { CollectiveTraffic, InterconnectEstimate, TimeEstimate } from './types';
+
+/** Default share of peak FLOPs the compute kernels reach (typical MFU 35–58 %, interconnect.csv mfu rows). */
+export const DEFAULT_COMPUTE_EFFICIENCY = 0.45;
+/** Share of data-parallel communication that can hide behind compute (bucketed/prefetched collectives). */
+const DP_OVERLAP = 0.9;
+
+interface Link {
+  name: string;
+  busGBps: number;
+}
+
+function pickLink(c: ResolvedCluster, spansNodes: boolean): Link {
+  if (!spansNodes) return { name: c.intra.type, busGBps: c.intraBusGBps };
+  if (!c.inter || c.interBusGBps <= 0) return { name: 'none', busGBps: 0 };
+  return { name: c.inter.type, busGBps: Math.min(c.intraBusGBps, c.interBusGBps) };
+}
+
+export interface TimeInput {
+  model: ResolvedModel;
+  cluster: ResolvedCluster;
+  layout: TrainingLayout;
+  precision: Precision;
+  checkpointing: Checkpointing;
+  localParams: number;
+  trainableParams: number;
+  frozenBase: boolean;
+  mfu?: number;
+  totalTokens?: number;
+  steps?: number;
+}
+
+export function estimateTrainingTime(x: TimeInput): { interconnect: InterconnectEstimate; time: TimeEstimate; notes: string[] } {
+  const { model: m, cluster: c, layout: l } = x;
+  const notes: string[] = [];
+  const a = m.arch;
+  const e = x.precision === 'fp32' ? 4 : 2;
+  const tokensMicro = (l.micro * l.seq) / l.context; // per GPU per micro-batch
+  const m_ = l.microBatches;
+  const perNode = l.gpusPerNode;
+  const multiNode = l.nodes > 1;
+
+  // Rank order (Megatron): tensor innermost, then context, then data, pipeline outermost.
+  const tpSpans = l.tensor > perNode;
+  const cpSpans = l.tensor * l.context > perNode;
+  const dpSpans = multiNode && l.tensor * l.context * l.data > perNode;
+  const ppSpans = multiNode && l.pipeline > 1 && l.tensor * l.context * l.data * l.pipeline > perNode;
+  const epSpans = l.tensor * l.expert > perNode;
+
+  const out: CollectiveTraffic[] = [];
+  const add = (name: string, collective: Collective, bytes: number, ranks: number, link: Link, times: number, overlappable: boolean) => {
+    if (!(bytes > 0) || ranks <= 1 && collective !== 'p2p') return;
+    const one = link.busGBps > 0 ? collectiveSeconds(collective, bytes, ranks, link.busGBps) : 0;
+    const seconds = one * times;
+    const factor = collective === 'all-reduce' ? (2 * (ranks - 1)) / ranks : collective === 'p2p' ? 1 : (ranks - 1) / ranks;
+    out.push({ name, collective, bytesPerGpu: bytes * factor * times, ranks, link: link.name, busGBps: link.busGBps, seconds, overlappedSeconds: overlappable ? seconds : 0 });
+  };
+
+  // ---- data parallel
+  const dpRanks = l.data * l.context;
+  const dpLink = pickLink(c, dpSpans);
+  const trainable = x.frozenBase ? x.trainableParams : x.localParams;
+  const gradBytes = x.precision === 'fp32' ? 4 : l.fsdp !== 'none' || l.zero > 0 ? 2 : 4;
+  if (dpRanks > 1) {
+    if (l.fsdp === 'full' || l.fsdp === 'hybrid' || l.zero === 3) {
+      const shardRanks = l.fsdp === 'hybrid' ? Math.max(1, Math.min(dpRanks, Math.floor(perNode / l.tensor))) : dpRanks;
+      const shardLink = pickLink(c, l.fsdp === 'hybrid' ? false : dpSpans);
+      add('FSDP/ZeRO-3 parameter all-gather (forward + backward)', 'all-gather', x.localParams * 2, shardRanks, shardLink, 2 * m_, true);
+      add('FSDP/ZeRO-3 gradient reduce-scatter', 'reduce-scatter', trainable * gradBytes, shardRanks, shardLink, m_, true);
+      if (l.fsdp === 'hybrid' && dpRanks > shardRanks) {
+        add('HSDP gradient all-reduce across replicas', 'all-reduce', (trainable * gradBytes) / shardRanks, dpRanks / shardRanks, pickLink(c, true), 1, true);
+      }
+    } else if (l.zero === 1 || l.zero === 2 || l.fsdp === 'grad-op') {
+      add('ZeRO gradient reduce-scatter', 'reduce-scatter', trainable * gradBytes, dpRanks, dpLink, 1, true);
+      add('ZeRO parameter all-gather after the step', 'all-gather', trainable * 2, dpRanks, dpLink, 1, true);
+    } else {
+      add('DDP gradient all-reduce', 'all-reduce', trainable * gradBytes, dpRanks, dpLink, 1, true);
+    }
+  }
+
+  // ---- tensor parallel: 4 all-reduce-equivalents of s·b·h per layer per micro-batch (2 fwd, 2 bwd)
+  const layersHere = Math.ceil(a.layers / l.pipeline);
+  if (l.tensor > 1) {
+    const actBytes = tokensMicro * a.hidden * e;
+    const recompute = x.checkpointing === 'full' ? 6 / 4 : 1; // recomputed forward repeats its 2 collectives
+    add(
+      l.sequenceParallel ? 'TP all-gather + reduce-scatter (sequence parallel)' : 'TP activation all-reduce',
+      'all-reduce', actBytes, l.tensor, pickLink(c, tpSpans), 4 * layersHere * m_ * recompute, false,
+    );
+  }
+  // ---- pipeline: activations forward, gradients back, per micro-batch
+  if (l.pipeline > 1) {
+    const p2pBytes = (tokensMicro * a.hidden * e) / (l.sequenceParallel ? l.tensor : 1);
+    add('PP point-to-point activations and gradients', 'p2p', p2pBytes, 2, pickLink(c, ppSpans), 2 * m_, false);
+  }
+  // ---- context parallel (ring attention): K and V around the ring, forward and backward (grads)
+  if (l.context > 1) {
+    const kvBytes = (2 * tokensMicro * kvHeadsOf(a) * headDimOf(a) * e) / l.tensor;
+    add('CP ring attention K/V exchange', 'all-gather', kvBytes * l.context, l.context, pickLink(c, cpSpans), 2 * layersHere * m_, false);
+  }
+  // ---- expert parallel: dispatch + combine, forward and backward
+  if (a.moe && l.expert > 1) {
+    const moeLayersHere = Math.ceil((a.layers - (a.moe.denseLayers ?? 0)) / l.pipeline);
+    const bytes = (tokensMicro * a.moe.activeExperts * a.hidden * e) / (l.sequenceParallel ? l.tensor : 1);
+    add('EP all-to-all token dispatch/combine', 'all-to-all', bytes, l.expert, pickLink(c, epSpans), 4 * moeLayersHere * m_, false);
+  }
+
+  // ---- compute
+  const tokensPerStep = l.globalBatch * l.seq;
+  const attnFlopsPerToken = 12 * a.layers * l.seq * a.heads * headDimOf(a);
+  let flopsPerStep = (6 * m.params.active + attnFlopsPerToken) * tokensPerStep;
+  if (x.frozenBase) {
+    // Frozen base: no weight gradients for the base (forward 2Ψ + backward data-gradient 2Ψ).
+    flopsPerStep = (4 * m.params.active + attnFlopsPerToken) * tokensPerStep;
+  }
+  const hwFactor = x.checkpointing === 'full' ? 4 / 3 : 1;
+  const dtype = x.precision === 'fp8-mixed' ? 'fp8' : x.precision === 'fp32' ? 'fp32' : x.precision.startsWith('fp16') ? 'fp16' : 'bf16';
+  const peak = peakTflops(c.gpu, dtype) * 1e12;
+  const efficiency = x.mfu && x.mfu > 0 && x.mfu <= 1 ? x.mfu : DEFAULT_COMPUTE_EFFICIENCY;
+  const computeSeconds = (flopsPerStep * hwFactor) / (l.gpus * peak * efficiency);
+  const bubble = l.pipeline > 1 ? (l.pipeline - 1) / (m_ * l.virtualStages) : 0;
+  const pipelineSeconds = computeSeconds * (1 + bubble);
+
+  const dpComm = out.filter((t) => t.overlappedSeconds > 0).reduce((s, t) => s + t.seconds, 0);
+  const critical = out.filter((t) => t.overlappedSeconds === 0).reduce((s, t) => s + t.seconds, 0);
+  const hideable = computeSeconds * DP_OVERLAP;
+  const dpExposed = Math.max(0, dpComm - hideable) + dpComm * (1 - DP_OVERLAP) * Math.min(1, dpComm / Math.max(computeSeconds, 1e-12));
+  // Mark what was hidden, proportionally.
+  for (const t of out) if (t.overlappedSeconds > 0) t.overlappedSeconds = dpComm > 0 ? t.seconds * (1 - dpExposed / dpComm) : 0;
+  const exposed = critical + dpExposed;
+  const stepSeconds = pipelineSeconds + exposed;
+  const commSeconds = dpComm + critical;
+  const modelFlops = (6 * m.params.active + attnFlopsPerToken) * tokensPerStep;
+  const time: TimeEstimate = {
+    flopsPerStep,
+    computeSeconds,
+    pipelineBubbleFraction: bubble / (1 + bubble),
+    stepSeconds,
+    tokensPerStep,
+    tokensPerSecondPerGpu: tokensPerStep / stepSeconds / l.gpus,
+    commFraction: stepSeconds > 0 ? exposed / stepSeconds : 0,
+    mfu: modelFlops / (stepSeconds * l.gpus * peak),
+    assumedComputeEfficiency: efficiency,
+  };
+  if (x.totalTokens && x.totalTokens > 0) {
+    time.totalTokens = x.totalTokens;
+    time.steps = Math.ceil(x.totalTokens / tokensPerStep);
+    time.totalSeconds = time.steps * stepSeconds;
+  } else if (x.steps && x.steps > 0) {
+    time.steps = x.steps;
+    time.totalTokens = x.steps * tokensPerStep;
+    time.totalSeconds = x.steps * stepSeconds;
+  }
+  notes.push(
+    `Compute at ${(efficiency * 100).toFixed(0)} % of the ${c.gpu.name} dense ${dtype} peak (${(peak / 1e12).toFixed(0)} TFLOPS)${x.mfu ? ' (training.mfu)' : ' (assumed)'}; ${DP_OVERLAP * 100} % of data-parallel communication can overlap with compute; TP/CP/EP/PP traffic is on the critical path.`,
+  );
+  const interconnect: InterconnectEstimate = {
+    collectives: out,
+    bytesPerGpuPerStep: out.reduce((s, t) => s + t.bytesPerGpu, 0),
+    commSeconds,
+    exposedCommSeconds: exposed,
+    intraNode: { link: c.intra.type, busGBps: c.intraBusGBps },
+    interNode: c.inter ? { link: c.inter.type, busGBps: c.interBusGBps } : undefined,
+  };
+  return { interconnect, time, notes };
+}

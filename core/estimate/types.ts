@@ -1,0 +1,136 @@
+// Result shapes of the estimator. Every byte count is per GPU unless its name says otherwise.
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export type FindingCode =
+  | 'memory-exceeds-capacity'
+  | 'memory-near-capacity'
+  | 'kv-cache-too-small'
+  | 'tp-spans-nodes'
+  | 'comm-bound'
+  | 'slow-inter-node'
+  | 'pipeline-bubble'
+  | 'bad-estimate-input';
+
+export interface FixEdit {
+  /** Spec path to set, e.g. ['spec', 'parallelism', 'tensor']. */
+  path: string[];
+  value: unknown;
+}
+
+export interface Fix {
+  /** Includes the new estimate, e.g. "Set tensor parallel to 4 (≈ 52.1 GiB / 80 GiB)". */
+  title: string;
+  edits: FixEdit[];
+}
+
+export interface Finding {
+  code: FindingCode;
+  severity: Severity;
+  message: string;
+  /** Where a person would look, as a spec path; the language server turns it into a range. */
+  path: string[];
+  fixes?: Fix[];
+}
+
+/**
+ * Three different quantities, which published measurements mix:
+ * - allocatedBytes: peak of live tensors (torch.cuda.max_memory_allocated);
+ * - reservedBytes: peak held by PyTorch's caching allocator (max_memory_reserved), ≥ allocated;
+ * - deviceBytes: what nvidia-smi / NVML shows: reserved + CUDA context + non-torch (NCCL, cuBLAS).
+ */
+export interface PerGpuMemory {
+  allocatedBytes: number;
+  reservedBytes: number;
+  deviceBytes: number;
+}
+
+export interface MemoryEstimate {
+  perGpu: PerGpuMemory;
+  capacityBytes: number;
+  /** Named parts, bytes per GPU. Their sum with `allocatorSlack` and the non-torch parts is deviceBytes. */
+  breakdown: Record<string, number>;
+}
+
+export interface CollectiveTraffic {
+  /** What moves, e.g. 'data-parallel gradient all-reduce'. */
+  name: string;
+  collective: string;
+  /** Bytes each GPU sends per optimizer step. */
+  bytesPerGpu: number;
+  ranks: number;
+  link: string;
+  busGBps: number;
+  seconds: number;
+  /** Seconds hidden behind compute. */
+  overlappedSeconds: number;
+}
+
+export interface InterconnectEstimate {
+  collectives: CollectiveTraffic[];
+  bytesPerGpuPerStep: number;
+  commSeconds: number;
+  exposedCommSeconds: number;
+  intraNode: { link: string; busGBps: number };
+  interNode?: { link: string; busGBps: number };
+}
+
+export interface TimeEstimate {
+  flopsPerStep: number;
+  computeSeconds: number;
+  pipelineBubbleFraction: number;
+  stepSeconds: number;
+  tokensPerStep: number;
+  tokensPerSecondPerGpu: number;
+  /** exposed communication / step time. */
+  commFraction: number;
+  /** Model FLOPs utilisation the estimate implies (end to end). */
+  mfu: number;
+  assumedComputeEfficiency: number;
+  totalTokens?: number;
+  steps?: number;
+  totalSeconds?: number;
+}
+
+export interface ServingFigures {
+  weightsBytes: number;
+  kvCacheBytes: number;
+  kvCacheTokens: number;
+  kvBytesPerToken: number;
+  maxConcurrency: number;
+  maxModelLen: number;
+  activationPeakBytes: number;
+  nonTorchBytes: number;
+  cudaGraphBytes: number;
+  budgetBytes: number;
+}
+
+interface EstimateBase {
+  ok: boolean;
+  gpu?: { id: string; name: string };
+  model?: { id?: string; params: number; activeParams: number };
+  memory?: MemoryEstimate;
+  assumptions: string[];
+  findings: Finding[];
+  summary: string;
+}
+
+export interface TrainingEstimate extends EstimateBase {
+  kind: 'TrainingJob';
+  interconnect?: InterconnectEstimate;
+  time?: TimeEstimate;
+  layout?: { gpus: number; nodes: number; gpusPerNode: number; tensor: number; pipeline: number; context: number; data: number; expert: number; microBatches: number };
+}
+
+export interface ServingEstimate extends EstimateBase {
+  kind: 'InferenceService';
+  serving?: ServingFigures;
+  gpusPerReplica?: number;
+}
+
+export interface EstimateOptions {
+  /** Reads a config.json named by spec.model.config (relative to the spec file); undefined when absent. */
+  resolveConfig?: (path: string) => string | undefined;
+  /** Internal: skip computing quick fixes (used when a fix re-runs the estimate). */
+  noFixes?: boolean;
+}
