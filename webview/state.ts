@@ -211,17 +211,50 @@ export function filterLines(log: LogBuffer, v: LogViewState): Int32Array | undef
   return out.subarray(0, n);
 }
 
-/** Indices of lines containing `needle` (case-insensitive), within `among` when given. */
+/** Lines per search block: full blocks are joined once and kept (the log is append-only). */
+const SEARCH_BLOCK = 4096;
+const blockCache = new WeakMap<LogBuffer, string[]>();
+
+function blockText(log: LogBuffer, b: number): string {
+  const from = b * SEARCH_BLOCK;
+  const to = Math.min(log.length, from + SEARCH_BLOCK);
+  if (to - from < SEARCH_BLOCK) return log.lines.slice(from, to).join('\n');
+  let cache = blockCache.get(log);
+  if (!cache) blockCache.set(log, (cache = []));
+  return (cache[b] ??= log.lines.slice(from, to).join('\n'));
+}
+
+/**
+ * Indices of lines containing `needle` (case-insensitive), within `among` when given. One regex
+ * scan over blocks of joined lines is an order of magnitude faster than testing a million strings.
+ */
 export function searchLines(log: LogBuffer, needle: string, among?: Int32Array): Int32Array {
-  const q = needle.toLowerCase();
-  if (!q) return new Int32Array(0);
-  const total = among ? among.length : log.length;
+  if (!needle) return new Int32Array(0);
+  const re = new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi');
   const out: number[] = [];
-  for (let j = 0; j < total; j++) {
-    const i = among ? among[j] : j;
-    const line = log.lines[i];
-    // Most lines are ASCII and already the right case for most searches: try the cheap test first.
-    if (line.includes(needle) || line.toLowerCase().includes(q)) out.push(i);
+  const blocks = Math.ceil(log.length / SEARCH_BLOCK);
+  for (let b = 0; b < blocks; b++) {
+    const text = blockText(log, b);
+    let line = b * SEARCH_BLOCK;
+    let pos = 0;
+    re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text))) {
+      for (let nl = text.indexOf('\n', pos); nl !== -1 && nl < m.index; nl = text.indexOf('\n', nl + 1)) line++, (pos = nl + 1);
+      out.push(line);
+      const next = text.indexOf('\n', m.index + Math.max(1, m[0].length));
+      if (next < 0) break;
+      re.lastIndex = pos = next + 1;
+      line++;
+    }
   }
-  return Int32Array.from(out);
+  if (!among) return Int32Array.from(out);
+  // Both are ascending: keep the hits that are among the shown rows.
+  const kept: number[] = [];
+  let j = 0;
+  for (const h of out) {
+    while (j < among.length && among[j] < h) j++;
+    if (j < among.length && among[j] === h) kept.push(h);
+  }
+  return Int32Array.from(kept);
 }

@@ -1,0 +1,96 @@
+// The panel's reducer: snapshots, state batches, log appends (with the gap check), filters and search.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { filterLines, initialState, persisted, reduce, searchLines, visibleRuns, type PanelState } from '../../../webview/state';
+import type { HostMessage, RunView } from '../../../protocol/webview';
+
+const run = (id: string, state: RunView['state'], t: number): RunView => ({ id, name: id, kind: 'TrainingJob', backend: 'local', state, specFile: '/w/a.gantry.yaml', submittedAt: t });
+const apply = (s: PanelState, ...ms: HostMessage[]) => ms.reduce(reduce, s);
+
+test('a snapshot lists runs newest first and selects the saved run when it still exists', () => {
+  const s = apply(initialState({ selectedId: 'b' }), { type: 'runs/snapshot', runs: [run('a', 'succeeded', 1), run('b', 'running', 2)], config: { windowMs: 1000 } });
+  assert.deepEqual(s.runs.map((r) => r.id), ['b', 'a']);
+  assert.equal(s.selectedId, 'b');
+  const gone = apply(initialState({ selectedId: 'zz' }), { type: 'runs/snapshot', runs: [run('a', 'succeeded', 1)], config: { windowMs: 1000 } });
+  assert.equal(gone.selectedId, 'a');
+});
+
+test('run/state batches update and add runs; the filter by state applies', () => {
+  let s = apply(initialState(), { type: 'runs/snapshot', runs: [run('a', 'running', 1)], config: { windowMs: 1000 } });
+  s = apply(s, { type: 'batch', messages: [{ type: 'run/state', runs: [run('a', 'succeeded', 1), run('b', 'running', 2)] }] });
+  assert.deepEqual(s.runs.map((r) => [r.id, r.state]), [['b', 'running'], ['a', 'succeeded']]);
+  s = reduce(s, { type: 'ui/runFilter', filter: 'running' });
+  assert.deepEqual(visibleRuns(s).map((r) => r.id), ['b']);
+});
+
+test('log lines append in order; a batch that does not start where the last ended is flagged', () => {
+  let s = apply(initialState({ selectedId: 'a' }), { type: 'log/reset', runId: 'a' });
+  s = apply(s, { type: 'log/append', runId: 'a', start: 0, chunks: [{ stream: 'stdout', lines: ['l0', 'l1'] }, { stream: 'stderr', rank: 1, lines: ['e2'] }], marks: [{ line: 2, kind: 'traceback', summary: 'Python traceback' }] });
+  assert.equal(s.log!.length, 3);
+  assert.equal(s.log!.streams[2], 1);
+  assert.equal(s.log!.ranks[2], 2);
+  assert.deepEqual([...s.log!.ranksSeen], [1]);
+  assert.equal(s.log!.gap, undefined);
+  s = apply(s, { type: 'log/append', runId: 'a', start: 5, chunks: [{ stream: 'stdout', lines: ['x'] }], marks: [] });
+  assert.deepEqual(s.log!.gap, { expected: 3, got: 5 });
+});
+
+test("another run's log lines are ignored; selecting a run drops the old log", () => {
+  let s = apply(initialState({ selectedId: 'a' }), { type: 'log/append', runId: 'b', start: 0, chunks: [{ stream: 'stdout', lines: ['x'] }], marks: [] });
+  assert.equal(s.log, undefined);
+  s = apply(s, { type: 'log/append', runId: 'a', start: 0, chunks: [{ stream: 'stdout', lines: ['x'] }], marks: [] });
+  s = reduce(s, { type: 'ui/select', runId: 'b' });
+  assert.equal(s.selectedId, 'b');
+  assert.equal(s.log, undefined);
+});
+
+test('filters by rank and stream, and search with only-matches', () => {
+  let s = apply(initialState({ selectedId: 'a' }), {
+    type: 'log/append', runId: 'a', start: 0, marks: [],
+    chunks: [{ stream: 'stdout', rank: 0, lines: ['step 1 loss 2', 'hello'] }, { stream: 'stderr', rank: 1, lines: ['Step 2 LOSS 1', 'warn'] }],
+  });
+  assert.equal(filterLines(s.log!, s.logView), undefined);
+  assert.deepEqual([...filterLines(s.log!, { ...s.logView, rank: 1 })!], [2, 3]);
+  assert.deepEqual([...filterLines(s.log!, { ...s.logView, stream: 'stdout' })!], [0, 1]);
+  assert.deepEqual([...searchLines(s.log!, 'loss')], [0, 2]);
+  s = reduce(s, { type: 'ui/logView', patch: { search: 'loss', onlyMatches: true, stream: 'stderr' } });
+  assert.deepEqual([...filterLines(s.log!, s.logView)!], [2]);
+});
+
+test('training points accumulate for the selected run only; GPU samples form series per host/GPU', () => {
+  let s = apply(initialState({ selectedId: 'a' }), { type: 'metrics/append', runId: 'a', points: [{ line: 0, t: 1, step: 1, loss: 2 }] }, { type: 'metrics/append', runId: 'b', points: [{ line: 0, t: 1, step: 1, loss: 9 }] });
+  assert.deepEqual(s.train.points.map((p) => p.loss), [2]);
+  const now = Date.now();
+  s = apply(s, { type: 'telemetry/append', samples: [{ t: now, host: 'h1', gpu: 0, util: 50 }, { t: now, host: 'h1', gpu: 1, util: 70 }, { t: now + 1000, host: 'h1', gpu: 0, util: 60 }] });
+  assert.deepEqual(Object.keys(s.gpus).sort(), ['h1/0', 'h1/1']);
+  assert.deepEqual(s.gpus['h1/0'].points.map((p) => p.util), [50, 60]);
+});
+
+test('telemetry status keeps its source, so a replay is never shown as live', () => {
+  const s = reduce(initialState(), { type: 'telemetry/status', status: { state: 'sampling', source: 'replay' } });
+  assert.equal(s.telemetry.source, 'replay');
+});
+
+test('persisted state holds choices only (selected run, filters), no log data', () => {
+  let s = apply(initialState({ selectedId: 'a' }), { type: 'log/append', runId: 'a', start: 0, chunks: [{ stream: 'stdout', lines: ['x'] }], marks: [] });
+  s = reduce(s, { type: 'ui/logView', patch: { search: 'q' } });
+  const p = persisted(s);
+  assert.deepEqual(Object.keys(p).sort(), ['logView', 'runFilter', 'selectedId']);
+  assert.equal(JSON.stringify(p).includes('"x"'), false);
+  assert.equal(initialState(p).logView.search, 'q');
+});
+
+test('a million lines: append and search stay fast', () => {
+  let s = apply(initialState({ selectedId: 'a' }), { type: 'log/reset', runId: 'a' });
+  const lines = Array.from({ length: 1_000_000 }, (_, i) => `step ${i} loss ${(1 / (i + 1)).toFixed(5)} tokens/s 1234`);
+  const t0 = performance.now();
+  for (let i = 0; i < lines.length; i += 50_000) s = reduce(s, { type: 'log/append', runId: 'a', start: i, chunks: [{ stream: 'stdout', lines: lines.slice(i, i + 50_000) }], marks: [] });
+  const appendMs = performance.now() - t0;
+  const t1 = performance.now();
+  const hits = searchLines(s.log!, 'step 999999 ');
+  const searchMs = performance.now() - t1;
+  assert.equal(s.log!.length, 1_000_000);
+  assert.deepEqual([...hits], [999_999]);
+  assert.ok(appendMs < 2000, `append took ${appendMs} ms`);
+  assert.ok(searchMs < 200, `search took ${searchMs} ms`);
+});
