@@ -240,16 +240,18 @@ describe('Slurm end states and queue', { skip }, () => {
     const jobId = await submit(b, r);
     await r.until((x) => x.state === 'running', 30_000, 'running');
     await poll(() => spawnSync('squeue', ['-h', '-j', jobId, '-o', '%N'], { encoding: 'utf8' }).stdout.includes('node') || undefined, 10_000, 'nodes');
+    const steps = () => spawnSync('squeue', ['-h', '-s', '-j', jobId, '-o', '%i'], { encoding: 'utf8' }).stdout.split('\n').map((x) => x.trim()).filter(Boolean).sort().join(' ');
+    const jobSteps = await poll(() => (/\.0\b/.test(steps()) ? steps() : undefined), 10_000, 'the main step');
     const samples: { host: string; gpu: number }[] = [];
     const m = b.startGpuMetrics(r.run, { onSamples: (s) => samples.push(...s), nvidiaSmi: [env.fakeNvidiaSmi], intervalMs: 200 });
     await poll(() => (new Set(samples.map((s) => s.host)).size === 2 && samples.length >= 8 ? true : undefined), 30_000, 'samples from both nodes');
     // Two GPUs on each node (which indices depends on what else holds GPUs there).
     for (const host of ['node1', 'node2']) assert.equal(new Set(samples.filter((s) => s.host === host).map((s) => s.gpu)).size, 2, host);
+    // The step is gone and the job is not.
+    assert.notEqual(steps(), jobSteps, 'the sampling step is listed while it runs');
     m.stop();
     await m.ended;
-    // The step is gone and the job is not.
-    const steps = () => spawnSync('squeue', ['-h', '-s', '-j', jobId, '-o', '%i'], { encoding: 'utf8' }).stdout.split('\n').filter((s) => /^\d+\.\d+$/.test(s.trim()));
-    await poll(() => (steps().length === 0 ? true : undefined), 15_000, 'the sampling step to end');
+    await poll(() => (steps() === jobSteps ? true : undefined), 15_000, `only the job's own steps (${jobSteps}) to be left`);
     assert.equal(spawnSync('squeue', ['-h', '-j', jobId, '-o', '%T'], { encoding: 'utf8' }).stdout.trim(), 'RUNNING');
     assert.equal(r.run.state, 'running');
     await b.cancel(r.run, r.ctx);
