@@ -4,7 +4,9 @@
 // test/slurm/stop.sh and start.sh), so scripts/test-slurm.sh runs the test files one at a time.
 import { after, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as path from 'node:path';
 import { createSlurmBackend, type SlurmBackend } from '../../core/runs/slurm/backend';
 import { SlurmUnavailableError } from '../../core/runs/slurm/commands';
 import type { RunRecord } from '../../core/runs/types';
@@ -61,6 +63,23 @@ describe('faults', { skip: skipReason }, () => {
 
   test('a key the host does not accept: "authentication failed", never a prompt', async () => {
     await expectUnavailable(backend(), env.sshPort, env.sshWrongKey, /authentication to .* failed/, 10_000);
+  });
+
+  test('slurmctld stalls (SIGSTOP): polls time out with a clear reason, never hang, and recover on SIGCONT', async () => {
+    const b = backend({ commandTimeoutMs: 2000 });
+    const r = makeRun(trainingJob('survives-stall', ['bash', '-c', 'for i in $(seq 1 20); do echo "line $i"; sleep 0.5; done']), scheduler('local'));
+    r.ctx.update(await b.submit(r.run, r.ctx));
+    await r.until((x) => x.state === 'running', 30_000, 'running');
+    const pid = Number(fs.readFileSync(path.join(env.dir, 'run/slurmctld.pid'), 'utf8'));
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const stale = await r.until((x) => /did not answer within 2 s/.test(x.reason ?? ''), 15_000, 'the stall to be reported');
+      assert.equal(stale.state, 'running');
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    const done = await r.until(ended, 60_000, 'the end');
+    assert.equal(done.state, 'succeeded', done.reason);
   });
 
   test('slurmctld stops mid-run: the run keeps its state with a clear reason, submit says so, and the run is picked up after the restart', async () => {

@@ -258,6 +258,18 @@ describe('Slurm end states and queue', { skip }, () => {
     await r.until(ended, 30_000, 'cancelled');
   });
 
+  test('per-rank log files: one LogSource per rank, mirrored over ssh', async () => {
+    const b = backend();
+    const two = makeRun(trainingJob('per-rank', ['bash', '-c', 'echo "I am rank $RANK on $SLURMD_NODENAME"'], { resources: { nodes: 2, gpusPerNode: 1 } }), scheduler('ssh'), { perRankLogs: true });
+    await submit(b, two);
+    const done = await two.until(ended, 60_000, 'the end');
+    assert.equal(done.state, 'succeeded', done.reason);
+    const ranks = done.logs.filter((l) => l.rank !== undefined);
+    assert.deepEqual(ranks.map((l) => l.rank), [0, 1]);
+    assert.equal(fs.readFileSync(ranks[0].path, 'utf8'), 'I am rank 0 on node1\n');
+    assert.equal(fs.readFileSync(ranks[1].path, 'utf8'), 'I am rank 1 on node2\n');
+  });
+
   test('block-buffered output is reported with a hint', async () => {
     const b = backend({ bufferingSilenceMs: 2000 });
     const r = makeRun(trainingJob('silent', ['sleep', '300']), scheduler('local'));

@@ -174,7 +174,7 @@ export class SlurmBackend implements Backend {
     return n;
   }
 
-  /** Waits until every poll in progress is done (tests, dispose). */
+  /** Runs being followed right now, over all connections. */
   trackedCount(): number {
     let n = 0;
     for (const c of this.connections.values()) n += c.tracked.size;

@@ -79,3 +79,17 @@ test('ssh failures read as what to do', () => {
   assert.equal(classifySshFailure('h', 'Host key verification failed.').kind, 'host-key');
   assert.equal(classifySshFailure('h', 'ssh: Could not resolve hostname nope: Name or service not known').kind, 'unreachable');
 });
+
+test('buffering hints: a silent running job, or a burst of whole stdio buffers after silence', async () => {
+  const { BufferingDetector } = await import('../../../core/runs/slurm/follow');
+  const silent = new BufferingDetector(60_000, 10_000);
+  assert.equal(silent.onTick(0, 59_000), undefined);
+  assert.match(silent.onTick(0, 60_000)!, /python -u/);
+  assert.equal(silent.onTick(0, 90_000), undefined, 'said once');
+  const burst = new BufferingDetector(60_000, 10_000);
+  assert.equal(burst.onData(20, 1000), undefined);
+  assert.equal(burst.onData(100, 2000), undefined);
+  assert.match(burst.onData(8192, 30_000)!, /8192-byte burst after 28 s/);
+  const chatty = new BufferingDetector(60_000, 10_000);
+  for (let t = 0; t < 100_000; t += 500) assert.equal(chatty.onData(4096, t), undefined);
+});
