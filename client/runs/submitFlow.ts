@@ -42,9 +42,11 @@ export class SubmitFlow {
   }
 
   private async runOnce(uri: vscode.Uri, docIndex: number | undefined, editor: vscode.TextEditor | undefined): Promise<RunRecord | undefined> {
+    // Messages are not awaited: the command returns at once, and the buttons act when clicked.
     if (!vscode.workspace.isTrusted) {
-      const pick = await vscode.window.showErrorMessage('Gantry: running a spec starts processes on this machine, so it needs a trusted workspace.', 'Manage Workspace Trust');
-      if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
+      void vscode.window.showErrorMessage('Gantry: running a spec starts processes on this machine, so it needs a trusted workspace.', 'Manage Workspace Trust').then((pick) => {
+        if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
+      });
       return undefined;
     }
     if (uri.scheme !== 'file') {
@@ -61,12 +63,12 @@ export class SubmitFlow {
     }
     const refusal = specErrors(document, doc);
     if (refusal) {
-      const pick = await vscode.window.showErrorMessage(refusal.message, 'Show Problem');
-      if (pick) {
+      void vscode.window.showErrorMessage(refusal.message, 'Show Problem').then(async (pick) => {
+        if (!pick) return;
         const ed = await vscode.window.showTextDocument(document);
         ed.selection = new vscode.Selection(refusal.range.start, refusal.range.start);
         ed.revealRange(refusal.range, vscode.TextEditorRevealType.InCenter);
-      }
+      });
       return undefined;
     }
     const clusters = findClusters([{ path: uri.fsPath, text }, ...neighbourTexts(uri.fsPath)]).map((c) => c.doc);

@@ -1,0 +1,135 @@
+// Runs in a real VS Code: ▶ Run from the code lens of the example spec, the state going running →
+// succeeded with the log lines on disk and in the panel's host buffer; cancel of a long run; a spec
+// with errors refused. The run store is read from the workspace's .gantry/runs, as the CLI would.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { RunStore } from '../../core/runs/store';
+import { isTerminal, type RunRecord, type RunState } from '../../core/runs/types';
+import { closeAllEditors, codeLenses, deleteWorkspaceFile, diagnosticsFor, openDocument, waitFor, waitForActivation, workspaceRoot, writeWorkspaceFile } from './helpers';
+
+const LONG_SPEC = 'runs-long.gantry.yaml';
+const BROKEN_SPEC = 'runs-broken.gantry.yaml';
+
+function store(): RunStore {
+  return new RunStore(path.join(workspaceRoot().fsPath, '.gantry'));
+}
+
+/** Records every state a run passes through (from the store on disk, watched), until it ends. */
+function statesOf(s: RunStore, id: () => string | undefined): { seen: RunState[]; ended: Promise<RunRecord> } {
+  const seen: RunState[] = [];
+  const ended = new Promise<RunRecord>((resolve) => {
+    const on = (r: RunRecord) => {
+      if (r.id !== id()) return;
+      if (seen[seen.length - 1] !== r.state) seen.push(r.state);
+      if (isTerminal(r.state)) {
+        s.off('change', on);
+        resolve(r);
+      }
+    };
+    s.on('change', on);
+  });
+  return { seen, ended };
+}
+
+async function runLens(uri: vscode.Uri, name?: string): Promise<vscode.CodeLens> {
+  return waitFor(
+    async () => {
+      const lenses = await codeLenses(uri);
+      return lenses.find((l) => l.command?.title === '▶ Run' && (name === undefined || l.command.tooltip?.includes(name)));
+    },
+    { timeoutMs: 20_000, pollMs: 200, description: `a ▶ Run code lens in ${uri.fsPath}` },
+  );
+}
+
+describe('runs: ▶ Run in a real extension host', function () {
+  this.timeout(90_000);
+
+  before(async () => {
+    await vscode.workspace.getConfiguration('gantry.runs').update('confirmBeforeRun', false, vscode.ConfigurationTarget.Global);
+  });
+  after(async () => {
+    await vscode.workspace.getConfiguration('gantry.runs').update('confirmBeforeRun', undefined, vscode.ConfigurationTarget.Global);
+    await closeAllEditors();
+    await deleteWorkspaceFile(LONG_SPEC);
+    await deleteWorkspaceFile(BROKEN_SPEC);
+  });
+
+  it('runs the example from its code lens: running → succeeded, every log line on disk', async () => {
+    const uri = vscode.Uri.joinPath(workspaceRoot(), 'hello-local.gantry.yaml');
+    await openDocument(uri);
+    await waitForActivation();
+    const lens = await runLens(uri, 'hello-local');
+    const s = store();
+    s.watch(100);
+    let id: string | undefined;
+    const track = statesOf(s, () => id);
+    try {
+      const run = (await vscode.commands.executeCommand<RunRecord>(lens.command!.command, ...(lens.command!.arguments ?? [])))!;
+      assert.ok(run, 'gantry.run returned no run');
+      id = run.id;
+      assert.equal(run.state, 'running', run.reason);
+      const end = await track.ended;
+      assert.equal(end.state, 'succeeded', end.reason);
+      assert.ok(track.seen.indexOf('succeeded') > -1 && !track.seen.includes('failed'), track.seen.join(' → '));
+      const out = fs.readFileSync(path.join(s.runDir(end.id), 'stdout.log'), 'utf8').trim().split('\n');
+      assert.equal(out.length, 21, out.join('\n'));
+      assert.match(out[0], /^step 1 loss \d\.\d\d tokens\/s \d+$/);
+      assert.equal(out[20], 'done: 20 steps');
+      assert.deepEqual(end.plan.command.slice(0, 3), ['python3', '-u', '-c']);
+      assert.equal(end.plan.env.CUDA_VISIBLE_DEVICES, '0');
+    } finally {
+      s.unwatch();
+    }
+  });
+
+  it('a second click while a submission is open submits once', async () => {
+    const uri = vscode.Uri.joinPath(workspaceRoot(), 'hello-local.gantry.yaml');
+    const before = store().list().length;
+    const lens = await runLens(uri, 'hello-local');
+    const args = lens.command!.arguments ?? [];
+    const [a, b] = await Promise.all([vscode.commands.executeCommand<RunRecord>('gantry.run', ...args), vscode.commands.executeCommand<RunRecord>('gantry.run', ...args)]);
+    assert.equal([a, b].filter(Boolean).length, 1);
+    assert.equal(store().list().length, before + 1);
+    await vscode.commands.executeCommand('gantry.cancelRun', (a ?? b)!.id);
+  });
+
+  it('cancels a long run: cancelled, its process group gone', async () => {
+    const uri = await writeWorkspaceFile(
+      LONG_SPEC,
+      `apiVersion: gantry/v1
+kind: TrainingJob
+metadata:
+  name: runs-long
+spec:
+  cluster: local
+  resources: { nodes: 1, gpusPerNode: 1 }
+  model:
+    architecture: { layers: 2, hidden: 128, heads: 4, ffn: 512, vocab: 1000, maxContext: 256 }
+  batch: { micro: 1, sequenceLength: 128 }
+  command: [python3, -u, -c, "import time\\nfor i in range(100000):\\n  print('step', i, 'loss', 1.0 / (i + 1)); time.sleep(0.1)"]
+`,
+    );
+    await openDocument(uri);
+    const lens = await runLens(uri, 'runs-long');
+    const run = (await vscode.commands.executeCommand<RunRecord>('gantry.run', ...(lens.command!.arguments ?? [])))!;
+    assert.equal(run.state, 'running', run.reason);
+    const log = path.join(store().runDir(run.id), 'stdout.log');
+    await waitFor(() => fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes('step 3 '), { pollMs: 100, description: 'the long run to print' });
+    const end = await vscode.commands.executeCommand<RunRecord>('gantry.cancelRun', run.id);
+    assert.equal(end?.state, 'cancelled', end?.reason);
+    const pgid = Number(run.handle.pgid);
+    assert.throws(() => process.kill(-pgid, 0), 'the process group is still there');
+  });
+
+  it('refuses a spec with errors and says where', async () => {
+    const uri = await writeWorkspaceFile(BROKEN_SPEC, `apiVersion: gantry/v1\nkind: TrainingJob\nmetadata:\n  name: runs-broken\nspec:\n  resources: { nodes: two, gpusPerNode: 1 }\n  model: { preset: nope }\n  batch: { micro: 1, sequenceLength: 128 }\n  command: [python3, -c, "print(1)"]\n`);
+    await openDocument(uri);
+    await diagnosticsFor(uri, { timeoutMs: 30_000 });
+    const before = store().list().length;
+    const result = await vscode.commands.executeCommand<RunRecord | undefined>('gantry.run', uri, 0);
+    assert.equal(result, undefined);
+    assert.equal(store().list().length, before);
+  });
+});
