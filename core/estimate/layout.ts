@@ -72,6 +72,10 @@ export function resolveLayout(spec: TrainingJobSpec): { layout?: TrainingLayout;
   if (seq % context !== 0 && seq >= 1) f.push(badInput(`batch.sequenceLength (${seq}) must divide by parallelism.context (${context})`, ['spec', 'parallelism', 'context']));
   if (f.length) return { findings: f };
   let microBatches = posInt(b.gradientAccumulation, 1);
+  if (microBatches > 1e6) return { findings: [badInput(`batch.gradientAccumulation ${b.gradientAccumulation} is not plausible (more than 10^6)`, ['spec', 'batch', 'gradientAccumulation'])] };
+  if (b.global !== undefined && !(typeof b.global === 'number' && b.global <= 1e9)) {
+    return { findings: [badInput(`batch.global ${b.global} is not plausible (more than 10^9 sequences)`, ['spec', 'batch', 'global'])] };
+  }
   if (b.gradientAccumulation !== undefined && microBatches < 1) {
     return { findings: [badInput(`batch.gradientAccumulation must be at least 1 (got ${b.gradientAccumulation})`, ['spec', 'batch', 'gradientAccumulation'])] };
   }

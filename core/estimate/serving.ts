@@ -110,7 +110,11 @@ function fail(findings: Finding[], assumptions: string[]): ServingEstimate {
 
 export function estimateInferenceService(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined, opts: EstimateOptions = {}): ServingEstimate {
   try {
-    return sanitizeNumbers(estimateUnsafe(doc, cluster, opts));
+    const repaired: string[] = [];
+    const e = sanitizeNumbers(estimateUnsafe(doc, cluster, opts), repaired);
+    // Never expected: say so rather than hide it (the fuzz test asserts this never appears).
+    if (repaired.length) e.assumptions.push(`internal: ${repaired.length} non-finite or negative numbers were replaced by 0 (${repaired.slice(0, 3).join(', ')})`);
+    return e;
   } catch (err) {
     return fail([badInput(`internal estimator error: ${err instanceof Error ? err.message : String(err)}`, ['spec'])], []);
   }
@@ -134,6 +138,12 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   const util = spec.gpuMemoryUtilization;
   if (util !== undefined && !(typeof util === 'number' && util > 0 && util <= 1)) {
     findings.push(badInput(`gpuMemoryUtilization must be in (0, 1] (got ${util})`, ['spec', 'gpuMemoryUtilization']));
+  }
+  if (spec.maxNumSeqs !== undefined && !(typeof spec.maxNumSeqs === 'number' && spec.maxNumSeqs >= 1 && spec.maxNumSeqs <= 1e6)) {
+    findings.push(badInput(`maxNumSeqs must be between 1 and 10^6 (got ${spec.maxNumSeqs})`, ['spec', 'maxNumSeqs']));
+  }
+  if (spec.maxNumBatchedTokens !== undefined && !(typeof spec.maxNumBatchedTokens === 'number' && spec.maxNumBatchedTokens >= 1 && spec.maxNumBatchedTokens <= 1e8)) {
+    findings.push(badInput(`maxNumBatchedTokens must be between 1 and 10^8 (got ${spec.maxNumBatchedTokens})`, ['spec', 'maxNumBatchedTokens']));
   }
   const blockSize = int(spec.blockSize, 16);
   if (blockSize < 1 || blockSize > 4096) findings.push(badInput(`blockSize must be between 1 and 4096 (got ${spec.blockSize})`, ['spec', 'blockSize']));

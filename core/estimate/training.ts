@@ -21,7 +21,11 @@ function fail(findings: Finding[], assumptions: string[]): TrainingEstimate {
 
 export function estimateTrainingJob(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, opts: EstimateOptions = {}): TrainingEstimate {
   try {
-    return sanitizeNumbers(estimateUnsafe(doc, cluster, opts));
+    const repaired: string[] = [];
+    const e = sanitizeNumbers(estimateUnsafe(doc, cluster, opts), repaired);
+    // Never expected: say so rather than hide it (the fuzz test asserts this never appears).
+    if (repaired.length) e.assumptions.push(`internal: ${repaired.length} non-finite or negative numbers were replaced by 0 (${repaired.slice(0, 3).join(', ')})`);
+    return e;
   } catch (err) {
     // A bug must not take the editor down: report it as a finding.
     return fail([badInput(`internal estimator error: ${err instanceof Error ? err.message : String(err)}`, ['spec'])], []);
@@ -73,10 +77,18 @@ function estimateUnsafe(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, op
   );
   if (attention !== 'eager') assumptions.push('Flash/SDPA attention: no s×s score matrix is stored.');
   const frozenBase = !!spec.finetune && spec.finetune.method !== 'full';
+  // Time inputs that make no sense are ignored with a warning; memory does not depend on them.
+  const tr = spec.training ?? {};
+  const plausible = (v: unknown, max: number) => typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= max;
+  for (const [k, max] of [['tokens', 1e16], ['steps', 1e12], ['mfu', 1]] as const) {
+    if (tr[k] !== undefined && !plausible(tr[k], max)) {
+      findings.push({ code: 'bad-estimate-input', severity: 'warning', path: ['spec', 'training', k], message: `training.${k} = ${tr[k]} is ignored: expected a number in (0, ${max}]` });
+    }
+  }
   const t = estimateTrainingTime({
     model, cluster: c, layout, precision, checkpointing,
     localParams: mem.localParams, trainableParams: mem.trainableParams, frozenBase,
-    mfu: spec.training?.mfu, totalTokens: spec.training?.tokens, steps: spec.training?.steps,
+    mfu: plausible(tr.mfu, 1) ? tr.mfu : undefined, totalTokens: plausible(tr.tokens, 1e16) ? tr.tokens : undefined, steps: plausible(tr.steps, 1e12) ? tr.steps : undefined,
   });
   assumptions.push(...t.notes);
 
@@ -212,6 +224,25 @@ function memoryFixes(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, opts:
   const tps = rest.filter((s) => s.fix.title.startsWith('Set tensor parallel'));
   const keepTp = tps.find((s) => s.fits) ?? tps[tps.length - 1];
   const final = rest.filter((s) => !s.fix.title.startsWith('Set tensor parallel') || s === keepTp);
+  // When no single change fits, offer the two strongest together (e.g. FSDP + full checkpointing).
+  if (!final.some((s) => s.fits)) {
+    const byDevice = [...final].sort((x, y) => x.device - y.device);
+    for (let i = 0; i < byDevice.length; i++) {
+      for (let j = i + 1; j < byDevice.length; j++) {
+        const paths = new Set(byDevice[i].fix.edits.map((e) => e.path.join('.')));
+        if (byDevice[j].fix.edits.some((e) => paths.has(e.path.join('.')))) continue;
+        const edits = [...byDevice[i].fix.edits, ...byDevice[j].fix.edits];
+        const e = estimateTrainingJob(withEdits(doc, edits), cluster, { ...opts, noFixes: true });
+        if (!e.memory || e.findings.some((f) => f.code === 'bad-estimate-input')) continue;
+        const d = e.memory.perGpu.deviceBytes;
+        const t = (x: string) => x.replace(/ \(≈.*$/, '');
+        const step = e.time ? `, ${formatSeconds(e.time.stepSeconds)}/step` : '';
+        final.push({ fix: { title: `${t(byDevice[i].fix.title)} and ${t(byDevice[j].fix.title).replace(/^\w/, (c) => c.toLowerCase())} (≈ ${gib(d)} / ${gib(cap)}${step})`, edits }, device: d, fits: d <= NEAR_CAPACITY * cap });
+        i = byDevice.length;
+        break;
+      }
+    }
+  }
   final.sort((x, y) => Number(y.fits) - Number(x.fits) || x.device - y.device);
   return final.slice(0, 5).map((s) => s.fix);
 }

@@ -48,9 +48,10 @@ export function isMixed(p: Precision): boolean {
 }
 
 /** Whether the job uses PyTorch AMP-style autocast over fp32 weights (plain single-GPU/DDP), which keeps the residual stream in fp32. */
-export function usesAutocast(x: { precision: Precision; layout: TrainingLayout }): boolean {
+export function usesAutocast(x: { precision: Precision; layout: TrainingLayout; finetune?: Finetune }): boolean {
   const l = x.layout;
-  return isMixed(x.precision) && l.zero === 0 && l.fsdp === 'none' && l.tensor === 1 && l.pipeline === 1;
+  // LoRA/QLoRA load the frozen base in 16 bits (or 4/8), so its residual stream is half precision.
+  return isMixed(x.precision) && l.zero === 0 && l.fsdp === 'none' && l.tensor === 1 && l.pipeline === 1 && !(x.finetune && x.finetune.method !== 'full');
 }
 
 function optimizerBytesPerParam(opt: OptimizerType, precision: Precision, hidden: number): number {

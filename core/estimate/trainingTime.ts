@@ -84,7 +84,8 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
   const dpRanks = l.data * l.context;
   const dpLink = pickLink(c, dpSpans);
   const trainable = x.frozenBase ? x.trainableParams : x.localParams;
-  const gradBytes = x.precision === 'fp32' ? 4 : l.fsdp !== 'none' || l.zero > 0 ? 2 : 4;
+  // Gradient bytes on the wire: fp32 under fp32 and autocast DDP, half precision when the parameters are (pure bf16, FSDP/ZeRO mixed precision).
+  const gradBytes = x.precision === 'fp32' ? 4 : x.precision === 'bf16' || x.precision === 'fp16' || l.fsdp !== 'none' || l.zero > 0 ? 2 : 4;
   if (dpRanks > 1) {
     if (l.fsdp === 'full' || l.fsdp === 'hybrid' || l.zero === 3) {
       const shardRanks = l.fsdp === 'hybrid' ? Math.max(1, Math.min(dpRanks, Math.floor(perNode / l.tensor))) : dpRanks;
@@ -147,10 +148,10 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
 
   const dpComm = out.filter((t) => t.overlappedSeconds > 0).reduce((s, t) => s + t.seconds, 0);
   const critical = out.filter((t) => t.overlappedSeconds === 0).reduce((s, t) => s + t.seconds, 0);
-  const hideable = computeSeconds * DP_OVERLAP;
-  const dpExposed = Math.max(0, dpComm - hideable) + dpComm * (1 - DP_OVERLAP) * Math.min(1, dpComm / Math.max(computeSeconds, 1e-12));
+  // At most DP_OVERLAP of it hides, and no more than the compute it hides behind.
+  const dpExposed = dpComm - Math.min(dpComm * DP_OVERLAP, computeSeconds);
   // Mark what was hidden, proportionally.
-  for (const t of out) if (t.overlappedSeconds > 0) t.overlappedSeconds = dpComm > 0 ? t.seconds * (1 - dpExposed / dpComm) : 0;
+  for (const t of out) if (t.overlappedSeconds > 0) t.overlappedSeconds = dpComm > 0 ? Math.max(0, t.seconds * (1 - dpExposed / dpComm)) : 0;
   const exposed = critical + dpExposed;
   const stepSeconds = pipelineSeconds + exposed;
   const commSeconds = dpComm + critical;
