@@ -180,19 +180,26 @@ function memoryFixes(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, opts:
   const lay = cur.layout!;
   const cap = cur.memory!.capacityBytes;
   const now = cur.memory!.perGpu.deviceBytes;
-  const candidates: { title: string; edits: { path: string[]; value: unknown }[] }[] = [];
+  const candidates: { title: string; edits: { path: string[]; value: unknown }[]; group?: string }[] = [];
   const p = spec.parallelism ?? {};
   // Raise tensor parallel within a node.
   for (let tp = lay.tensor * 2; tp <= lay.gpusPerNode; tp *= 2) {
     if (lay.gpus % (tp * lay.pipeline * lay.context) !== 0) break;
     const edits: { path: string[]; value: unknown }[] = [{ path: ['spec', 'parallelism', 'tensor'], value: tp }];
     if (p.data !== undefined) edits.push({ path: ['spec', 'parallelism', 'data'], value: lay.gpus / (tp * lay.pipeline * lay.context) });
-    candidates.push({ title: `Set tensor parallel to ${tp}`, edits });
+    candidates.push({ title: `Set tensor parallel to ${tp}`, edits, group: 'tp' });
   }
   if ((p.fsdp ?? 'none') === 'none' && (p.zero ?? 0) === 0 && lay.data * lay.context > 1) {
     candidates.push({ title: 'Enable FSDP full sharding', edits: [{ path: ['spec', 'parallelism', 'fsdp'], value: 'full' }] });
   } else if ((p.zero ?? 0) > 0 && (p.zero ?? 0) < 3) {
     candidates.push({ title: 'Use ZeRO stage 3', edits: [{ path: ['spec', 'parallelism', 'zero'], value: 3 }] });
+  }
+  const opt = spec.optimizer?.type ?? 'adamw';
+  if (opt === 'adamw' || opt === 'adam') {
+    candidates.push({ title: 'Use 8-bit AdamW', edits: [{ path: ['spec', 'optimizer', 'type'], value: 'adamw-8bit' }] });
+  }
+  if (!spec.finetune || spec.finetune.method === 'full') {
+    candidates.push({ title: 'Fine-tune with LoRA instead of all weights', edits: [{ path: ['spec', 'finetune'], value: { method: 'lora', rank: 16 } }] });
   }
   const ck = spec.activationCheckpointing ?? 'none';
   if (ck === 'none') candidates.push({ title: 'Enable selective activation checkpointing', edits: [{ path: ['spec', 'activationCheckpointing'], value: 'selective' }] });
@@ -204,17 +211,20 @@ function memoryFixes(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, opts:
     } else if (spec.batch.global === undefined && spec.batch.gradientAccumulation === undefined) {
       edits.push({ path: ['spec', 'batch', 'gradientAccumulation'], value: Math.round(spec.batch.micro / micro) });
     }
-    candidates.push({ title: `Lower the micro-batch to ${micro} (same global batch)`, edits });
+    candidates.push({ title: `Lower the micro-batch to ${micro} (same global batch)`, edits, group: 'micro' });
     if (candidates.length > 12) break;
   }
   const scored: { fix: Fix; device: number; fits: boolean }[] = [];
+  const settled = new Set<string>(); // ordered groups stop at the first setting that fits
   for (const cand of candidates) {
+    if (cand.group && settled.has(cand.group)) continue;
     const e = estimateTrainingJob(withEdits(doc, cand.edits), cluster, { ...opts, noFixes: true });
     if (!e.memory || !e.ok && e.findings.some((f) => f.code === 'bad-estimate-input')) continue;
     const d = e.memory.perGpu.deviceBytes;
     if (d >= now) continue;
     const step = e.time ? `, ${formatSeconds(e.time.stepSeconds)}/step` : '';
     scored.push({ fix: { title: `${cand.title} (≈ ${gib(d)} / ${gib(cap)}${step})`, edits: cand.edits }, device: d, fits: d <= NEAR_CAPACITY * cap });
+    if (cand.group && d <= NEAR_CAPACITY * cap) settled.add(cand.group);
   }
   // Micro-batch fixes: keep only the largest micro-batch that fits (or the smallest if none does).
   const micro = scored.filter((s) => s.fix.title.startsWith('Lower the micro-batch'));
@@ -227,19 +237,23 @@ function memoryFixes(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, opts:
   // When no single change fits, offer the two strongest together (e.g. FSDP + full checkpointing).
   if (!final.some((s) => s.fits)) {
     const byDevice = [...final].sort((x, y) => x.device - y.device);
-    for (let i = 0; i < byDevice.length; i++) {
-      for (let j = i + 1; j < byDevice.length; j++) {
+    let budget = 6; // pairs to try: keeps a keystroke's estimate near a millisecond
+    for (let i = 0; i < byDevice.length && budget > 0; i++) {
+      for (let j = i + 1; j < byDevice.length && budget-- > 0; j++) {
         const paths = new Set(byDevice[i].fix.edits.map((e) => e.path.join('.')));
         if (byDevice[j].fix.edits.some((e) => paths.has(e.path.join('.')))) continue;
         const edits = [...byDevice[i].fix.edits, ...byDevice[j].fix.edits];
         const e = estimateTrainingJob(withEdits(doc, edits), cluster, { ...opts, noFixes: true });
         if (!e.memory || e.findings.some((f) => f.code === 'bad-estimate-input')) continue;
         const d = e.memory.perGpu.deviceBytes;
+        if (d >= byDevice[0].device * 0.99) continue; // the second change adds nothing
         const t = (x: string) => x.replace(/ \(≈.*$/, '');
         const step = e.time ? `, ${formatSeconds(e.time.stepSeconds)}/step` : '';
         final.push({ fix: { title: `${t(byDevice[i].fix.title)} and ${t(byDevice[j].fix.title).replace(/^\w/, (c) => c.toLowerCase())} (≈ ${gib(d)} / ${gib(cap)}${step})`, edits }, device: d, fits: d <= NEAR_CAPACITY * cap });
-        i = byDevice.length;
-        break;
+        if (d <= NEAR_CAPACITY * cap) {
+          i = byDevice.length;
+          break;
+        }
       }
     }
   }

@@ -268,7 +268,8 @@ export function estimateTrainingMemory(x: TrainingMemoryInput): TrainingMemoryRe
   if (shardW > 1) {
     // FSDP/ZeRO-3: the gathered half-precision layer being computed plus the prefetched next one, and
     // that layer's unsharded gradients before reduce-scatter; or the gathered output layer at the loss.
-    gathered = Math.max(2 * first.layer * wBytes + first.layer * 4, last.vocabMatrix * (wBytes + 4));
+    const gradB = ft ? 0 : 4; // a frozen base has no weight gradients to reduce-scatter
+    gathered = Math.max(2 * first.layer * wBytes + first.layer * gradB, last.vocabMatrix * (wBytes + gradB));
     notes.push('FSDP/ZeRO-3: two gathered layers (current + prefetch) and one layer of unsharded gradients are counted as transient buffers.');
   } else if (l.zero >= 1 && dpGroup > 1) {
     buckets = Math.min(2 * ZERO_BUCKET_ELEMENTS * 2, worst.local * 4);

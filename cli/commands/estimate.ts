@@ -1,0 +1,193 @@
+// `gantry estimate <files>`: per-GPU memory, interconnect and step time of every TrainingJob and
+// InferenceService in the files, as a table or --format json. Exit 0 ok, 1 when an estimate has an
+// error finding (will not fit, bad input), 2 on bad usage or unreadable input.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseSpecFile } from '../../core/spec/parse';
+import { mayHoldCluster } from '../../core/spec/clusters';
+import type { ClusterDoc, InferenceServiceDoc, TrainingJobDoc } from '../../core/spec/types';
+import { estimateInferenceService, estimateTrainingJob, type ServingEstimate, type TrainingEstimate } from '../../core/estimate/index';
+import { formatSeconds } from '../../core/estimate/format';
+
+export const summary = 'estimate per-GPU memory, interconnect and step time (table or --format json)';
+
+const USAGE = `usage: gantry estimate [options] <files…>
+
+Estimates every TrainingJob and InferenceService in the files: peak memory allocated by tensors,
+reserved by PyTorch's allocator and seen by nvidia-smi, the breakdown, KV cache (services),
+communication and step time (jobs). A job's cluster: is looked up among the Cluster documents in the
+files and under --workspace.
+
+options:
+  --format text|json   output (default text)
+  --workspace DIR      where to look for Cluster documents (default: .)
+  -v, --verbose        also print the assumptions
+  -h, --help           this help
+
+exit status: 0 ok, 1 an estimate has an error (does not fit, bad input), 2 bad usage or unreadable file`;
+
+const GIB = 1024 ** 3;
+
+interface Options {
+  format: 'text' | 'json';
+  workspace: string;
+  verbose: boolean;
+  files: string[];
+}
+
+function parseArgs(argv: string[]): Options | string {
+  const o: Options = { format: 'text', workspace: '.', verbose: false, files: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--format' || a.startsWith('--format=')) {
+      const f = a.includes('=') ? a.slice(9) : argv[++i];
+      if (f !== 'text' && f !== 'json') return '--format must be text or json';
+      o.format = f;
+    } else if (a === '--workspace') {
+      const w = argv[++i];
+      if (!w) return '--workspace needs a folder';
+      o.workspace = w;
+    } else if (a === '-v' || a === '--verbose') o.verbose = true;
+    else if (a === '-h' || a === '--help') return 'help';
+    else if (a.startsWith('-')) return `unknown option '${a}'`;
+    else o.files.push(a);
+  }
+  if (!o.files.length) return 'no files given';
+  return o;
+}
+
+function yamlFiles(dir: string, out: string[], depth = 0): void {
+  if (depth > 6) return;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    if (n === 'node_modules' || n.startsWith('.')) continue;
+    const p = path.join(dir, n);
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      continue;
+    }
+    if (st.isDirectory()) yamlFiles(p, out, depth + 1);
+    else if (/\.ya?ml$/.test(n) && st.size < 1 << 20) out.push(p);
+  }
+}
+
+function clustersIn(text: string): ClusterDoc[] {
+  if (!mayHoldCluster(text)) return [];
+  return parseSpecFile(text)
+    .map((d) => d.value as ClusterDoc)
+    .filter((v) => v && typeof v === 'object' && v.kind === 'Cluster' && typeof v.metadata?.name === 'string');
+}
+
+export interface EstimateRecord {
+  file: string;
+  name: string;
+  kind: string;
+  summary: string;
+  memory?: TrainingEstimate['memory'];
+  serving?: ServingEstimate['serving'];
+  interconnect?: TrainingEstimate['interconnect'];
+  time?: TrainingEstimate['time'];
+  findings: TrainingEstimate['findings'];
+  assumptions: string[];
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+function renderText(r: EstimateRecord, verbose: boolean): string {
+  const out: string[] = [`${r.file}: ${r.kind} ${r.name}`, `  ${r.summary}`];
+  if (r.memory) {
+    for (const [k, v] of Object.entries(r.memory.breakdown)) if (v > 0) out.push(`    ${pad(k, 24)} ${(v / GIB).toFixed(2).padStart(9)} GiB`);
+    const p = r.memory.perGpu;
+    out.push(`    ${pad('peak allocated', 24)} ${(p.allocatedBytes / GIB).toFixed(2).padStart(9)} GiB`);
+    out.push(`    ${pad('peak reserved', 24)} ${(p.reservedBytes / GIB).toFixed(2).padStart(9)} GiB`);
+    out.push(`    ${pad('device (nvidia-smi)', 24)} ${(p.deviceBytes / GIB).toFixed(2).padStart(9)} GiB`);
+    out.push(`    ${pad('capacity', 24)} ${(r.memory.capacityBytes / GIB).toFixed(2).padStart(9)} GiB`);
+  }
+  if (r.serving) {
+    const s = r.serving;
+    out.push(`    KV cache ${(s.kvCacheBytes / GIB).toFixed(2)} GiB = ${s.kvCacheTokens.toLocaleString('en-US')} tokens (${s.kvBytesPerToken.toLocaleString('en-US')} B/token/GPU), max concurrency ${s.maxConcurrency.toFixed(2)} at ${s.maxModelLen} tokens`);
+  }
+  if (r.time && r.interconnect) {
+    const t = r.time;
+    out.push(`    compute ${formatSeconds(t.computeSeconds)}, exposed comm ${formatSeconds(r.interconnect.exposedCommSeconds)}, step ${formatSeconds(t.stepSeconds)}, ${Math.round(t.tokensPerSecondPerGpu)} tokens/s/GPU, MFU ${(t.mfu * 100).toFixed(1)} %${t.totalSeconds ? `, ${formatSeconds(t.totalSeconds)} for ${t.totalTokens?.toExponential(2)} tokens` : ''}`);
+    for (const c of r.interconnect.collectives) out.push(`      ${pad(c.name, 52)} ${c.link.padEnd(15)} ${(c.bytesPerGpu / 1e9).toFixed(2).padStart(9)} GB/GPU/step ${c.seconds.toFixed(3).padStart(9)} s`);
+  }
+  for (const f of r.findings) {
+    out.push(`  ${f.severity} ${f.code} (${f.path.join('.')}): ${f.message}`);
+    for (const fix of f.fixes ?? []) out.push(`    fix: ${fix.title}`);
+  }
+  if (verbose) for (const a of r.assumptions) out.push(`  assumes: ${a}`);
+  return out.join('\n');
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const o = parseArgs(argv);
+  if (o === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  if (typeof o === 'string') {
+    process.stderr.write(`gantry estimate: ${o}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const texts = new Map<string, string>();
+  for (const f of o.files) {
+    try {
+      texts.set(f, readFileSync(f, 'utf8'));
+    } catch (e) {
+      process.stderr.write(`gantry estimate: cannot read ${f}: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 2;
+    }
+  }
+  const clusters = new Map<string, ClusterDoc>();
+  const ws: string[] = [];
+  if (existsSync(o.workspace)) yamlFiles(o.workspace, ws);
+  for (const f of ws) {
+    try {
+      for (const c of clustersIn(readFileSync(f, 'utf8'))) if (!clusters.has(c.metadata.name)) clusters.set(c.metadata.name, c);
+    } catch {
+      /* unreadable workspace files are not this command's business */
+    }
+  }
+  for (const t of texts.values()) for (const c of clustersIn(t)) clusters.set(c.metadata.name, c);
+
+  const records: EstimateRecord[] = [];
+  for (const [file, text] of texts) {
+    for (const d of parseSpecFile(text)) {
+      const v = d.value as Record<string, unknown> | undefined;
+      if (!v || typeof v !== 'object' || (v.kind !== 'TrainingJob' && v.kind !== 'InferenceService')) continue;
+      const spec = (v.spec ?? {}) as { cluster?: unknown };
+      const cluster = typeof spec.cluster === 'string' ? clusters.get(spec.cluster) : clusters.size === 1 ? [...clusters.values()][0] : undefined;
+      const resolveConfig = (rel: string) => {
+        try {
+          return readFileSync(path.resolve(path.dirname(file), rel), 'utf8');
+        } catch {
+          return undefined;
+        }
+      };
+      const e = v.kind === 'TrainingJob'
+        ? estimateTrainingJob(v as unknown as TrainingJobDoc, cluster, { resolveConfig })
+        : estimateInferenceService(v as unknown as InferenceServiceDoc, cluster, { resolveConfig });
+      const name = String((v.metadata as { name?: unknown } | undefined)?.name ?? `#${d.index}`);
+      if (typeof spec.cluster === 'string' && !cluster) e.assumptions.unshift(`cluster '${spec.cluster}' not found; the default cluster was assumed`);
+      records.push({
+        file, name, kind: String(v.kind), summary: e.summary,
+        memory: e.memory, serving: e.kind === 'InferenceService' ? e.serving : undefined,
+        interconnect: e.kind === 'TrainingJob' ? e.interconnect : undefined, time: e.kind === 'TrainingJob' ? e.time : undefined,
+        findings: e.findings, assumptions: e.assumptions,
+      });
+    }
+  }
+  if (o.format === 'json') process.stdout.write(JSON.stringify(records, null, 2) + '\n');
+  else process.stdout.write((records.length ? records.map((r) => renderText(r, o.verbose)).join('\n\n') : 'no TrainingJob or InferenceService found') + '\n');
+  return records.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
+}
