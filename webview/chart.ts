@@ -152,9 +152,11 @@ export function drawChart(canvas: HTMLCanvasElement, spec: ChartSpec, theme: The
   ctx.stroke();
   // x labels.
   ctx.textAlign = 'center';
-  const xStep = spec.xKind === 'time' ? niceTimeStep(xSpan) : niceStep(xSpan, 5);
+  // As many x labels as fit: a clock time needs about 80 px.
+  const xTicks = Math.max(1, Math.floor(w / (spec.xKind === 'time' ? 80 : 50)));
+  const xStep = spec.xKind === 'time' ? niceTimeStep(xSpan, xTicks) : niceStep(xSpan, xTicks);
   for (let v = Math.ceil(spec.xMin / xStep) * xStep; v <= spec.xMax; v += xStep) {
-    const label = spec.xKind === 'time' ? new Date(v).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : fmt(v);
+    const label = spec.xKind === 'time' ? new Date(v).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }) : fmt(v);
     ctx.fillText(label, X(v), top + h + 10);
   }
 
@@ -199,7 +201,7 @@ export function drawChart(canvas: HTMLCanvasElement, spec: ChartSpec, theme: The
   ctx.restore();
 }
 
-function niceTimeStep(spanMs: number): number {
+function niceTimeStep(spanMs: number, maxTicks: number): number {
   const steps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600].map((s) => s * 1000);
-  return steps.find((s) => spanMs / s <= 6) ?? 3600_000;
+  return steps.find((s) => spanMs / s <= maxTicks) ?? 3600_000;
 }

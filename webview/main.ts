@@ -278,12 +278,12 @@ function renderCharts(): void {
   }
 }
 
-// The GPU charts scroll with time even when no sample arrives.
+// The GPU charts scroll with time even when no sample arrives, and live durations count up.
 setInterval(() => {
-  if (Object.keys(state.gpus).length) {
-    dirty.charts = true;
-    if (!frame) frame = requestAnimationFrame(render);
-  }
+  const live = state.runs.some((r) => r.state === 'running' || r.state === 'queued' || r.state === 'pending');
+  if (Object.keys(state.gpus).length) dirty.charts = true;
+  if (live) dirty.runs = dirty.head = true;
+  if ((dirty.charts || dirty.runs) && !frame) frame = requestAnimationFrame(render);
 }, 1000);
 
 // ---------------------------------------------------------------- events

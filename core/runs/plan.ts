@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import type { BackendId, LaunchPlan } from './types';
 import type { ClusterDoc, InferenceServiceDoc, InferenceServiceSpec, TrainingJobDoc } from '../spec/types';
+import { estimateInferenceService, estimateTrainingJob } from '../estimate/index';
 
 export interface PlanInput {
   doc: TrainingJobDoc | InferenceServiceDoc;
@@ -76,6 +77,7 @@ export function planLaunch(input: PlanInput): PlanResult {
   if (env.PYTHONUNBUFFERED === undefined) env.PYTHONUNBUFFERED = '1';
 
   if (errors.length || !command) return { ok: false, errors };
+  const estimated = input.estimatedDeviceBytesPerGpu ?? estimateDeviceBytes(doc, cluster);
   const plan: LaunchPlan = {
     name: name!,
     kind: doc.kind,
@@ -88,11 +90,22 @@ export function planLaunch(input: PlanInput): PlanResult {
     nodes,
     gpusPerNode,
     ...(gpuIndices ? { gpuIndices } : {}),
-    ...(input.estimatedDeviceBytesPerGpu ? { estimatedDeviceBytesPerGpu: input.estimatedDeviceBytesPerGpu } : {}),
+    ...(estimated ? { estimatedDeviceBytesPerGpu: estimated } : {}),
     ...(cluster ? { backendOptions: { cluster: cluster.metadata.name, scheduler: cluster.spec.scheduler ?? { type: 'local' } } } : {}),
     ...(warnings.length ? { warnings } : {}),
   };
   return { ok: true, plan };
+}
+
+/** The estimator's per-GPU device memory (what nvidia-smi shows), for the memory chart's line. */
+function estimateDeviceBytes(doc: TrainingJobDoc | InferenceServiceDoc, cluster: ClusterDoc | undefined): number | undefined {
+  try {
+    const e = doc.kind === 'TrainingJob' ? estimateTrainingJob(doc, cluster) : estimateInferenceService(doc, cluster);
+    const bytes = e.memory?.perGpu.deviceBytes;
+    return bytes && Number.isFinite(bytes) && bytes > 0 ? bytes : undefined;
+  } catch {
+    return undefined; // an estimate is a nicety here; a spec the estimator cannot read still runs
+  }
 }
 
 /** The serving engine's own launcher when an InferenceService gives no command. */

@@ -1,0 +1,66 @@
+// Spec + cluster → LaunchPlan: backend choice, argv, env, cwd, GPUs, refusals, and the estimate line.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { planLaunch, describePlan } from '../../../core/runs/plan';
+import type { ClusterDoc, InferenceServiceDoc, TrainingJobDoc } from '../../../core/spec/types';
+
+const job = (spec: Partial<TrainingJobDoc['spec']> = {}): TrainingJobDoc => ({
+  apiVersion: 'gantry/v1',
+  kind: 'TrainingJob',
+  metadata: { name: 'j' },
+  spec: { resources: { nodes: 1, gpusPerNode: 2 }, model: { preset: 'llama-3-8b' }, batch: { micro: 1, sequenceLength: 2048 }, command: ['torchrun', '--nproc-per-node', '2', 'train.py'], ...spec },
+});
+const cluster = (name: string, type: 'local' | 'slurm', gpus = 8): ClusterDoc => ({ apiVersion: 'gantry/v1', kind: 'Cluster', metadata: { name }, spec: { scheduler: { type }, nodes: { count: 1, gpu: { model: 'H100-SXM-80GB', count: gpus } } } });
+
+test('local by default: argv as given, cwd the spec folder, GPUs 0..n-1, env as strings', () => {
+  const r = planLaunch({ doc: job({ env: { A: 1, B: true, C: 'x y' } }), docIndex: 2, specFile: '/w/specs/a.gantry.yaml' });
+  assert.ok(r.ok);
+  assert.equal(r.plan.backend, 'local');
+  assert.deepEqual(r.plan.command, ['torchrun', '--nproc-per-node', '2', 'train.py']);
+  assert.equal(r.plan.cwd, '/w/specs');
+  assert.deepEqual(r.plan.gpuIndices, [0, 1]);
+  assert.deepEqual(r.plan.env, { A: '1', B: 'true', C: 'x y', CUDA_VISIBLE_DEVICES: '0,1', PYTHONUNBUFFERED: '1' });
+  assert.equal(r.plan.docIndex, 2);
+  assert.ok((r.plan.estimatedDeviceBytesPerGpu ?? 0) > 10 * 2 ** 30, 'an 8B model estimate above 10 GiB per GPU');
+});
+
+test("the cluster's scheduler picks the backend; workingDir resolves against the spec", () => {
+  const r = planLaunch({ doc: job({ cluster: 'big', workingDir: '../src' }), docIndex: 0, specFile: '/w/specs/a.yaml', clusters: [cluster('big', 'slurm')] });
+  assert.ok(r.ok);
+  assert.equal(r.plan.backend, 'slurm');
+  assert.equal(r.plan.cwd, '/w/src');
+  assert.equal(r.plan.env.CUDA_VISIBLE_DEVICES, undefined, 'Slurm sets the GPUs itself');
+});
+
+test('a spec CUDA_VISIBLE_DEVICES wins and sets the indices', () => {
+  const r = planLaunch({ doc: job({ env: { CUDA_VISIBLE_DEVICES: '4,5' } }), docIndex: 0, specFile: '/w/a.yaml' });
+  assert.ok(r.ok);
+  assert.deepEqual(r.plan.gpuIndices, [4, 5]);
+});
+
+test('refusals say why', () => {
+  const bad = (r: ReturnType<typeof planLaunch>) => (r.ok ? [] : r.errors).join(' | ');
+  assert.match(bad(planLaunch({ doc: job({ command: undefined }), docIndex: 0, specFile: '/a' })), /spec\.command is missing/);
+  assert.match(bad(planLaunch({ doc: job({ cluster: 'nope' }), docIndex: 0, specFile: '/a' })), /no Cluster named 'nope'/);
+  assert.match(bad(planLaunch({ doc: job({ resources: { nodes: 2, gpusPerNode: 1 } }), docIndex: 0, specFile: '/a' })), /runs on this machine only/);
+  assert.match(bad(planLaunch({ doc: job({ container: { image: 'nvcr.io/x' } }), docIndex: 0, specFile: '/a' })), /does not start containers/);
+  assert.match(bad(planLaunch({ doc: job({ cluster: 'small' }), docIndex: 0, specFile: '/a', clusters: [cluster('small', 'local', 1)] })), /asks for 2 GPUs and cluster 'small' has 1/);
+});
+
+test("an InferenceService without a command gets its engine's launcher, bound to loopback", () => {
+  const svc: InferenceServiceDoc = { apiVersion: 'gantry/v1', kind: 'InferenceService', metadata: { name: 's' }, spec: { engine: 'vllm', model: { preset: 'llama-3-8b', weights: 'meta-llama/Meta-Llama-3-8B' }, tensorParallel: 2, maxModelLen: 8192, extraArgs: ['--seed', '1'] } };
+  const r = planLaunch({ doc: svc, docIndex: 0, specFile: '/w/s.yaml' });
+  assert.ok(r.ok);
+  assert.deepEqual(r.plan.command, ['vllm', 'serve', 'meta-llama/Meta-Llama-3-8B', '--tensor-parallel-size', '2', '--port', '8000', '--host', '127.0.0.1', '--max-model-len', '8192', '--seed', '1']);
+  assert.equal(r.plan.gpusPerNode, 2);
+});
+
+test('describePlan shows argv quoted for reading, env, cwd and GPUs', () => {
+  const r = planLaunch({ doc: job({ command: ['python3', '-c', "print('a b')"], env: { X: '$(y)' } }), docIndex: 0, specFile: '/w/a.yaml' });
+  assert.ok(r.ok);
+  const text = describePlan(r.plan);
+  assert.match(text, /^command: python3 -c 'print\('\\''a b'\\''\)'$/m);
+  assert.match(text, /^env: X='\$\(y\)' CUDA_VISIBLE_DEVICES=0,1 PYTHONUNBUFFERED=1$/m);
+  assert.match(text, /^cwd: \/w$/m);
+  assert.match(text, /^GPUs: 0,1$/m);
+});
