@@ -2,27 +2,36 @@
 // passes through `sanitizeNumbers`; any number it had to repair is reported, so a test can assert
 // that none ever needs repairing.
 
-export function sanitizeNumbers<T>(value: T, repaired: string[] = [], path = ''): T {
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value) || value < 0) {
-      repaired.push(`${path || '(root)'} = ${value}`);
-      return 0 as unknown as T;
+export function sanitizeNumbers<T>(value: T, repaired: string[] = []): T {
+  const stack: (string | number)[] = [];
+  const fix = (v: unknown): unknown => {
+    if (typeof v === 'number') {
+      if (v >= 0 && v !== Infinity) return v; // NaN fails the comparison
+      repaired.push(`${stack.join('.') || '(root)'} = ${v}`);
+      return 0;
     }
-    return value;
-  }
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = sanitizeNumbers(value[i], repaired, `${path}[${i}]`);
-    return value;
-  }
-  if (value && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    for (const k of Object.keys(o)) {
+    if (v === null || typeof v !== 'object') return v;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        stack.push(i);
+        v[i] = fix(v[i]);
+        stack.pop();
+      }
+      return v;
+    }
+    const o = v as Record<string, unknown>;
+    for (const k in o) {
       // Fix edits carry spec values (the user's own numbers); leave them alone.
       if (k === 'edits') continue;
-      o[k] = sanitizeNumbers(o[k], repaired, path ? `${path}.${k}` : k);
+      const x = o[k];
+      if (typeof x === 'number' ? x >= 0 && x !== Infinity : x === null || typeof x !== 'object') continue;
+      stack.push(k);
+      o[k] = fix(x);
+      stack.pop();
     }
-  }
-  return value;
+    return o;
+  };
+  return fix(value) as T;
 }
 
 /** Every numeric leaf of a result, with its path (for tests). */

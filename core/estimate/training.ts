@@ -162,17 +162,19 @@ function estimateUnsafe(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, op
   return est;
 }
 
+/** The document with `edits` applied, copying only the objects along each edited path. */
 function withEdits<T>(doc: T, edits: { path: string[]; value: unknown }[]): T {
-  const copy = JSON.parse(JSON.stringify(doc)) as Record<string, unknown>;
+  const root = { ...(doc as Record<string, unknown>) };
   for (const { path, value } of edits) {
-    let o: Record<string, unknown> = copy;
+    let o: Record<string, unknown> = root;
     for (const k of path.slice(0, -1)) {
-      if (!o[k] || typeof o[k] !== 'object') o[k] = {};
+      const next = o[k];
+      o[k] = next && typeof next === 'object' && !Array.isArray(next) ? { ...(next as Record<string, unknown>) } : {};
       o = o[k] as Record<string, unknown>;
     }
     o[path[path.length - 1]] = value;
   }
-  return copy as T;
+  return root as T;
 }
 
 function memoryFixes(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, opts: EstimateOptions, cur: TrainingEstimate): Fix[] {
