@@ -3,6 +3,8 @@
 // the estimate lens, re-checking a job when its Cluster changes on disk, and silence on foreign YAML.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import {
   activateGantry,
   applyCodeAction,
@@ -25,41 +27,16 @@ import {
   writeWorkspaceFile,
 } from './helpers';
 
-const CLUSTER = `apiVersion: gantry/v1
-kind: Cluster
-metadata:
-  name: itest-pod
-spec:
-  scheduler: { type: slurm, partition: gpu }
-  nodes:
-    count: 4
-    gpu: { model: H100-SXM-80GB, count: 8 }
-  interconnect:
-    intraNode: { type: nvlink4 }
-    interNode: { type: infiniband-ndr, gbpsPerGpu: 400 }
-`;
+// The same two specs as the UI test (test/fixtures/editor): a cluster, and a job with one mistake.
+const fixture = (name: string) => readFileSync(path.join(repoRoot(), 'test/fixtures/editor', name), 'utf8');
+const CLUSTER = fixture('cluster.gantry.yaml');
+const JOB = fixture('job.gantry.yaml');
 
-const JOB = `apiVersion: gantry/v1
-kind: TrainingJob
-metadata:
-  name: itest-job
-spec:
-  cluster: itest-pod
-  resources: { nodes: 2, gpusPerNode: 8 }
-  model: { preset: llama-3-8b }
-  precision: bf16-mixed
-  optimizer: { type: adamw }
-  parallelism:
-    tensor: 2
-    pipeline: 1
-    data: 4
-    zero: 1
-  batch:
-    micro: 1
-    global: 64
-    sequenceLength: 4096
-  activationCheckpointing: selective
-`;
+function repoRoot(): string {
+  let d = __dirname;
+  while (!existsSync(path.join(d, 'test/fixtures/editor'))) d = path.dirname(d);
+  return d;
+}
 
 describe('language features in a real extension host', function () {
   this.timeout(120_000);
@@ -105,7 +82,7 @@ describe('language features in a real extension host', function () {
     const labels = precision.map((c) => (typeof c.label === 'string' ? c.label : c.label.label));
     assert.ok(labels.includes('bf16-mixed') && labels.includes('fp8-mixed'), labels.join(','));
     const clusterItems = await completionsAt(job, positionOf(document, 'cluster: ', { offset: 'cluster: '.length }));
-    assert.ok(clusterItems.some((c) => (typeof c.label === 'string' ? c.label : c.label.label) === 'itest-pod'));
+    assert.ok(clusterItems.some((c) => (typeof c.label === 'string' ? c.label : c.label.label) === 'editor-pod'));
     const { document: cdoc } = await openDocument(cluster);
     const gpus = await completionsAt(cluster, positionOf(cdoc, 'model: ', { offset: 'model: '.length }));
     assert.ok(gpus.some((c) => (typeof c.label === 'string' ? c.label : c.label.label) === 'H200-SXM-141GB'));
@@ -121,11 +98,11 @@ describe('language features in a real extension host', function () {
 
   it('goes from a cluster reference to the Cluster document, and lists documents in the outline', async () => {
     const { document } = await openDocument(job);
-    const defs = await definitionsAt(job, positionOf(document, 'itest-pod', { offset: 2 }));
+    const defs = await definitionsAt(job, positionOf(document, 'editor-pod', { offset: 2 }));
     const target = defs[0] as vscode.Location;
     assert.equal(target.uri.toString(), cluster.toString());
     const symbols = await documentSymbols(job);
-    assert.equal(symbols[0].name, 'itest-job');
+    assert.equal(symbols[0].name, 'editor-job');
     assert.equal(symbols[0].detail, 'TrainingJob');
   });
 

@@ -3,6 +3,9 @@
 // .e2e-artifacts/ui/screenshots/ (10-… to 13-…).
 import { describe, it, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   openWorkbench,
   closeWorkbench,
@@ -17,40 +20,10 @@ import {
   writeWorkspaceFile,
 } from './lib.mjs';
 
-const CLUSTER = `apiVersion: gantry/v1
-kind: Cluster
-metadata:
-  name: ui-pod
-spec:
-  scheduler: { type: slurm, partition: gpu }
-  nodes:
-    count: 4
-    gpu: { model: H100-SXM-80GB, count: 8 }
-  interconnect:
-    intraNode: { type: nvlink4 }
-    interNode: { type: infiniband-ndr, gbpsPerGpu: 400 }
-`;
-
-const BROKEN = `apiVersion: gantry/v1
-kind: TrainingJob
-metadata:
-  name: ui-broken
-spec:
-  cluster: ui-pod
-  resources: { nodes: 2, gpusPerNode: 8 }
-  model: { preset: llama-3-8b }
-  precision: bf16-mixed
-  parallelism:
-    tensor: 2
-    pipeline: 1
-    data: 4
-    zero: 1
-  batch:
-    micro: 1
-    global: 64
-    sequenceLength: 4096
-  activationCheckpointing: selective
-`;
+// The same two specs as the integration test: a cluster, and a job with one mistake.
+const fixture = (name) => fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/editor', name), 'utf8');
+const CLUSTER = fixture('cluster.gantry.yaml');
+const BROKEN = fixture('job.gantry.yaml');
 
 describe('UI: diagnostics, quick fix and estimates in the editor', { timeout: 300_000 }, () => {
   let workbench;
