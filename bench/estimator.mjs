@@ -51,6 +51,7 @@ const s = bench.stats(high, (r) => r.errorPct);
 const ds = bench.stats(high, (r) => r.deepspeedPct);
 const acc = bench.stats(high, (r) => r.acceleratePct);
 const all = bench.stats(training, (r) => r.errorPct);
+const held = bench.stats(training.filter((r) => r.confidence === 'held-out'), (r) => r.errorPct);
 out();
 out(`| high-confidence training rows (n = ${s.n}) | median abs error | max abs error |`);
 out('| --- | ---: | ---: |');
@@ -58,6 +59,7 @@ out(`| Gantry | ${s.medianAbs.toFixed(1)} % | ${s.maxAbs.toFixed(1)} % (${s.wors
 out(`| DeepSpeed model-states estimate | ${ds.medianAbs.toFixed(1)} % | ${ds.maxAbs.toFixed(1)} % |`);
 out(`| accelerate (weights × 4) | ${acc.medianAbs.toFixed(1)} % | ${acc.maxAbs.toFixed(1)} % |`);
 out(`| Gantry, all matched rows (n = ${all.n}) | ${all.medianAbs.toFixed(1)} % | ${all.maxAbs.toFixed(1)} % |`);
+out(`| Gantry, held-out H100 rows measured after the estimator was written (n = ${held.n}) | ${held.medianAbs.toFixed(1)} % | ${held.maxAbs.toFixed(1)} % |`);
 const ooms = rows.filter((r) => r.oom);
 out();
 out(ooms.length ? `OOM rows: ${ooms.filter((r) => r.predictedOverCapacity).length} of ${ooms.length} predicted over capacity.` : 'OOM rows: none in the data.');

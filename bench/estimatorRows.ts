@@ -239,6 +239,52 @@ function jsonlRows(text: string): RowResult[] {
   return out;
 }
 
+// ---------------------------------------------------------------- held-out H100 rows (bench/estimatorMeasure.py)
+
+interface HeldoutRow {
+  name: string; kind: 'llama' | 'qwen2' | 'gpt2'; cfg: Record<string, number | boolean>; micro: number; seq: number; checkpointing: boolean;
+  optimizer: string; precision: string; accum: number; attn: string; ok: boolean; oom?: boolean; allocated?: number; reserved?: number;
+}
+
+function heldoutRows(text: string): RowResult[] {
+  const out: RowResult[] = [];
+  for (const [i, line] of text.split('\n').filter((x) => x.trim()).entries()) {
+    let j: HeldoutRow;
+    try {
+      j = JSON.parse(line) as HeldoutRow;
+    } catch {
+      continue;
+    }
+    const c = j.cfg as Record<string, number>;
+    const model = j.kind === 'gpt2'
+      ? { preset: 'gpt2-medium' }
+      : { architecture: { layers: c.num_hidden_layers, hidden: c.hidden_size, heads: c.num_attention_heads, kvHeads: c.num_key_value_heads, ffn: c.intermediate_size, vocab: c.vocab_size, tiedEmbeddings: j.cfg.tie_word_embeddings === true, gatedMlp: true } };
+    const doc: TrainingJobDoc = {
+      apiVersion: 'gantry/v1', kind: 'TrainingJob', metadata: { name: j.name },
+      spec: {
+        resources: { nodes: 1, gpusPerNode: 1 }, model,
+        precision: j.precision === 'bf16' ? 'bf16' : 'bf16-mixed',
+        optimizer: { type: j.optimizer === 'sgd' ? 'sgd' : 'adamw' },
+        activationCheckpointing: j.checkpointing ? 'full' : 'none',
+        attention: j.attn === 'eager' ? 'eager' : 'sdpa',
+        batch: { micro: j.micro, sequenceLength: j.seq, gradientAccumulation: j.accum },
+      },
+    };
+    for (const quantity of ['allocated', 'reserved'] as const) {
+      const oom = j.oom === true || j.ok === false;
+      if (oom && quantity === 'reserved') continue;
+      const base: RowResult = {
+        id: `HO-${String(i + 1).padStart(2, '0')}${oom ? '' : quantity === 'allocated' ? 'a' : 'r'}`, source: 'bench/estimatorH100Heldout.jsonl', kind: 'training', confidence: 'held-out',
+        label: j.name, quantity, measured: j[quantity] ?? 0, oom,
+      };
+      const r = finishTraining(base, doc, clusterDoc('H100-SXM-80GB', 1), j.optimizer === 'adamw-foreach' ? 'foreach AdamW step buffer not modelled' : undefined);
+      if (j.optimizer === 'sgd') r.unmatched = `SGD with momentum 0.9: the spec's 'sgd' is PyTorch's default (no momentum); predicted ${((r.predicted ?? 0) / GIB).toFixed(2)} GiB (${r.errorPct?.toFixed(1)} %)`;
+      out.push(r);
+    }
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- serving rows
 
 function servingRow(r: Record<string, string>): RowResult {
@@ -297,6 +343,8 @@ export function evaluateAll(dataDir: string, repoRoot: string): RowResult[] | un
   for (const r of parseCsv(readFileSync(path.join(dataDir, 'training_memory.csv'), 'utf8'))) out.push(trainingRow(r));
   const jsonl = path.join(repoRoot, 'bench/data/h100-training-memory.jsonl');
   if (existsSync(jsonl)) out.push(...jsonlRows(readFileSync(jsonl, 'utf8')));
+  const heldout = path.join(repoRoot, 'bench/estimatorH100Heldout.jsonl');
+  if (existsSync(heldout)) out.push(...heldoutRows(readFileSync(heldout, 'utf8')));
   const sv = path.join(dataDir, 'serving_kv.csv');
   if (existsSync(sv)) for (const r of parseCsv(readFileSync(sv, 'utf8'))) out.push(servingRow(r));
   return out;
