@@ -235,4 +235,10 @@ export function anchorOf(doc: ParsedDoc, path: SpecPath, prefer: 'key' | 'value'
   return l.value;
 }
 
+/** The first key of a document (where a problem about the whole document is shown). */
+export function firstKey(doc: ParsedDoc): { offset: number; length: number } {
+  const m = /^(?!#|---|%)([^\s:#][^:\n]*):/m.exec(doc.text);
+  return m ? { offset: doc.start + m.index, length: m[1].length } : { offset: doc.start, length: 1 };
+}
+
 export { isMap, isSeq, isScalar, isPair };

@@ -7,7 +7,7 @@ import { anchorOf, locate, type ParsedDoc } from '../spec/parse';
 import { setValueEdit } from '../spec/edit';
 import type { ClusterDoc, InferenceServiceDoc, TrainingJobDoc } from '../spec/types';
 import type { ClusterLookup } from './rules';
-import type { Fix, Problem } from './problem';
+import { shiftProblem, type Fix, type Problem } from './problem';
 
 export interface DocEstimate {
   docIndex: number;
@@ -21,10 +21,20 @@ const cache = new WeakMap<ParsedDoc['yaml'], { generation: number; start: number
 
 export function estimateDoc(text: string, doc: ParsedDoc, clusters: ClusterLookup | undefined, readFile?: (rel: string) => string | undefined, generation = 0): DocEstimate | undefined {
   const hit = cache.get(doc.yaml);
-  if (hit && hit.generation === generation && hit.start === doc.start) return hit.result;
+  // Documents after an edit only move: reuse their estimate, shifted (an edit re-estimates one document).
+  if (hit && hit.generation === generation) return hit.start === doc.start || !hit.result ? hit.result : shift(hit.result, doc.start - hit.start, doc.index);
   const result = compute(text, doc, clusters, readFile);
   cache.set(doc.yaml, { generation, start: doc.start, result });
   return result;
+}
+
+function shift(e: DocEstimate, delta: number, docIndex: number): DocEstimate {
+  return {
+    ...e,
+    docIndex,
+    anchor: { offset: e.anchor.offset + delta, length: e.anchor.length },
+    problems: e.problems.map((p) => ({ ...shiftProblem(p, delta), docIndex })),
+  };
 }
 
 function compute(text: string, doc: ParsedDoc, clusters: ClusterLookup | undefined, readFile?: (rel: string) => string | undefined): DocEstimate | undefined {

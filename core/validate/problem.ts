@@ -31,3 +31,13 @@ export interface Problem {
 
 export const DOCS_BASE = 'https://gantry.invalid/docs/diagnostics';
 export const docsUrl = (code: string): string => `${DOCS_BASE}#${code}`;
+
+/** The same problem in a document that moved by `delta` characters (its fixes move with it). */
+export function shiftProblem(p: Problem, delta: number): Problem {
+  if (!delta) return p;
+  return {
+    ...p,
+    offset: p.offset + delta,
+    fixes: p.fixes?.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, offset: e.offset + delta })) })),
+  };
+}

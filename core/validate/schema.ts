@@ -7,13 +7,12 @@ import common from '../../schemas/common.schema.json';
 import cluster from '../../schemas/cluster.schema.json';
 import trainingjob from '../../schemas/trainingjob.schema.json';
 import inferenceservice from '../../schemas/inferenceservice.schema.json';
-import { anchorOf, locate, type ParsedDoc, type SpecPath } from '../spec/parse';
+import { anchorOf, firstKey, locate, type ParsedDoc, type SpecPath } from '../spec/parse';
 import { SchemaIndex, placeholderFor, type JsonSchema } from '../spec/schemaNav';
 import { nearest } from '../spec/suggest';
 import { insertKeyEdit, renameKeyEdit, yamlScalar } from '../spec/edit';
 import type { Fix, Problem } from './problem';
 import type { Kind } from '../spec/types';
-import { firstKey } from './validate';
 
 const SCHEMAS = [common, cluster, trainingjob, inferenceservice] as unknown as JsonSchema[];
 const KIND_IDS: Record<Kind, string> = {

@@ -1,12 +1,12 @@
 // Validation of a whole file: which documents are Gantry's, YAML problems, schema problems and
 // semantic rules per document. Results are cached per document text (relative to the document's
 // start), so an edit inside one document of a 200-document file re-checks only that document.
-import { type ParsedDoc } from '../spec/parse';
+import { firstKey, type ParsedDoc } from '../spec/parse';
 import { nearest } from '../spec/suggest';
 import { API_VERSION, KINDS, type Kind } from '../spec/types';
 import { validateSchema, valueAt } from './schema';
 import { checkRules, type ClusterLookup } from './rules';
-import type { Problem } from './problem';
+import { shiftProblem, type Problem } from './problem';
 
 export interface ValidateOptions {
   /** File name or URI: a name ending in .gantry.yaml/.gantry.yml makes every document Gantry's. */
@@ -49,15 +49,6 @@ interface CacheEntry {
 }
 
 const cache = new WeakMap<ParsedDoc['yaml'], CacheEntry>();
-
-function shiftProblem(p: Problem, delta: number): Problem {
-  if (!delta) return p;
-  return {
-    ...p,
-    offset: p.offset + delta,
-    fixes: p.fixes?.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, offset: e.offset + delta })) })),
-  };
-}
 
 export function validateFile(text: string, docs: ParsedDoc[], opts: ValidateOptions = {}): Problem[] {
   const fileName = opts.fileName ?? '';
@@ -126,13 +117,9 @@ function kindProblem(text: string, doc: ParsedDoc, kind: unknown): Problem {
   };
 }
 
-/** The first key of a document (where a problem about the whole document is shown). */
-export function firstKey(doc: ParsedDoc): { offset: number; length: number } {
-  const m = /^(?!#|---|%)([^\s:#][^:\n]*):/m.exec(doc.text);
-  return m ? { offset: doc.start + m.index, length: m[1].length } : { offset: doc.start, length: 1 };
-}
-
 function locateKind(doc: ParsedDoc): { offset: number; length: number } | undefined {
   const m = /^kind[ \t]*:[ \t]*(\S[^\n#]*?)[ \t]*(?:#.*)?$/m.exec(doc.text);
   return m ? { offset: doc.start + m.index + m[0].indexOf(m[1]), length: m[1].length } : undefined;
 }
+
+export { firstKey };
