@@ -29,8 +29,8 @@ export interface Problem {
   path?: readonly (string | number)[];
 }
 
-export const DOCS_BASE = 'https://gantry.invalid/docs/diagnostics';
-export const docsUrl = (code: string): string => `${DOCS_BASE}#${code}`;
+/** The link for a code, given where docs/diagnostics.md is (a file: URI in the installed extension). */
+export const docsUrl = (diagnosticsDoc: string, code: string): string => `${diagnosticsDoc}#${code}`;
 
 /** The same problem in a document that moved by `delta` characters (its fixes move with it). */
 export function shiftProblem(p: Problem, delta: number): Problem {

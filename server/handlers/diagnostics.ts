@@ -1,4 +1,6 @@
 // The one place that turns core problems (offsets) into LSP diagnostics (ranges).
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { docsUrl, type Problem, type Severity } from '../../core/validate/problem';
@@ -15,6 +17,9 @@ export function rangeOf(doc: TextDocument, offset: number, length: number) {
   return { start: doc.positionAt(offset), end: doc.positionAt(offset + length) };
 }
 
+/** docs/diagnostics.md beside the bundle (dist/../docs), which the VSIX ships; GANTRY_DOCS_URL overrides. */
+const DIAGNOSTICS_DOC = process.env.GANTRY_DOCS_URL ?? pathToFileURL(path.resolve(__dirname, '..', 'docs', 'diagnostics.md')).href;
+
 export function toDiagnostic(doc: TextDocument, p: Problem): Diagnostic {
   const data: DiagnosticData | undefined = p.fixes?.length
     ? { fixes: p.fixes.map((f) => ({ title: f.title, preferred: f.preferred, edits: f.edits.map((e) => ({ range: rangeOf(doc, e.offset, e.length), newText: e.newText })) })) }
@@ -23,7 +28,7 @@ export function toDiagnostic(doc: TextDocument, p: Problem): Diagnostic {
     range: rangeOf(doc, p.offset, p.length),
     severity: SEVERITY[p.severity],
     code: p.code,
-    codeDescription: { href: docsUrl(p.code) },
+    codeDescription: { href: docsUrl(DIAGNOSTICS_DOC, p.code) },
     source: 'gantry',
     message: p.message,
     data,
