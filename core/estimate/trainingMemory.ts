@@ -76,6 +76,8 @@ interface ParamSplit {
   local: number;
   /** Linear-layer parameters on this GPU (quantizable in QLoRA). */
   linear: number;
+  /** Routed-expert parameters on this GPU (already split over expert parallel ranks). */
+  experts: number;
   /** Largest single layer on this GPU. */
   layer: number;
   /** Embedding or output matrix on this GPU. */
@@ -94,7 +96,8 @@ function stageParams(m: ResolvedModel, l: TrainingLayout, stage: 'first' | 'last
   else vocab = p.output || p.embedding; // a tied embedding is replicated on the last stage (Megatron)
   vocab /= l.tensor;
   const layer = Math.max(p.denseLayers ? p.denseLayer : 0, p.moeLayers ? p.moeLayerShared + p.moeLayerExperts / l.expert : 0) / l.tensor;
-  return { local: blocks + vocab, linear: blocks, layer, vocabMatrix: (p.output || p.embedding) / l.tensor };
+  const experts = (p.moeLayers * (p.moeLayerExperts / l.expert) * layersHere) / L / l.tensor;
+  return { local: blocks + vocab, linear: blocks, experts, layer, vocabMatrix: (p.output || p.embedding) / l.tensor };
 }
 
 function loraAdapterParams(m: ResolvedModel, l: TrainingLayout, ft: Finetune): number {
@@ -189,6 +192,9 @@ export function estimateTrainingMemory(x: TrainingMemoryInput): TrainingMemoryRe
   const first = stageParams(m, l, 'first');
   const last = stageParams(m, l, 'last');
   const worst = first.local >= last.local ? first : last;
+  // Parameters left on this GPU after sharding over S data-parallel ranks: expert weights are
+  // already split over the expert-parallel group, so they shard only over the remaining S / ep.
+  const sh = (S: number, n = worst.local) => (S <= 1 ? n : (n - worst.experts) / S + worst.experts / Math.max(1, S / l.expert));
 
   // Software era: Volta GPUs (V100) are not supported by current CUDA releases, so their stacks are
   // pre-PyTorch-2.0: eager kernel loading (HF measured 1343 MiB of context on V100) and
@@ -224,13 +230,13 @@ export function estimateTrainingMemory(x: TrainingMemoryInput): TrainingMemoryRe
       weights = worst.local * 4;
       if (x.checkpointing === 'none') autocastCopies = worst.local * 2;
     } else {
-      weights = (worst.local * wBytes) / shardW;
-      if (mixed) master = (worst.local * 4) / shardOpt; // fp32 master copy lives with the optimizer
+      weights = sh(shardW) * wBytes;
+      if (mixed) master = sh(shardOpt) * 4; // fp32 master copy lives with the optimizer
     }
     // Gradients: fp32 under mixed precision (HF anatomy, Megatron's 18 B/param); DeepSpeed ZeRO keeps them in half precision (ZeRO paper: 2 + 2 + K).
     const gBytes = x.precision === 'fp32' ? 4 : pure ? 2 : l.zero > 0 ? 2 : 4;
-    grads = (worst.local * gBytes) / shardGrad;
-    optimizer = (worst.local * optimizerBytesPerParam(x.optimizer, x.precision, m.arch.hidden)) / shardOpt;
+    grads = sh(shardGrad) * gBytes;
+    optimizer = sh(shardOpt) * optimizerBytesPerParam(x.optimizer, x.precision, m.arch.hidden);
   }
   // Gradients outlive the step when accumulated over micro-batches, in Megatron's (TP/PP) and
   // DeepSpeed's persistent gradient buffers, and on pre-2.0 stacks; otherwise zero_grad(set_to_none=True)
