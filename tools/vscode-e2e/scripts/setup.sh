@@ -40,6 +40,20 @@ ensure_apt() {
   e2e_log "apt done in $((SECONDS - t0))s"
 }
 
+# Under `npm test` / `npm start`, the outer npm exports npm_* variables to the script. The inner
+# npm reads npm_config_user_agent ("npm/11 node/v20 …") as its own config and hands it on, and
+# code-server's postinstall takes the Node version from it: "ERROR: code-server currently requires
+# node v24. We have detected that you are on node v20". Unset them (but keep ours from env.sh).
+without_npm_script_env() {
+  local v
+  for v in $(compgen -e); do
+    case "$v" in
+      npm_config_nodedir | npm_config_update_notifier | npm_config_fund | npm_config_audit) ;;
+      npm_* | NODE | INIT_CWD) unset "$v" ;;
+    esac
+  done
+}
+
 # npm_install_into DEST PKG... : npm install --prefix into DEST atomically.
 npm_install_into() {
   local dest="$1"; shift
@@ -47,7 +61,7 @@ npm_install_into() {
   rm -rf "$dest".tmp.*; mkdir -p "$tmp"
   echo '{"private":true}' >"$tmp/package.json"
   e2e_log "npm install $* -> $dest"
-  if ! (cd "$tmp" && npm install --no-audit --no-fund --no-save "$@" >"$tmp.log" 2>&1); then
+  if ! (cd "$tmp" && without_npm_script_env && npm install --no-audit --no-fund --no-save "$@" >"$tmp.log" 2>&1); then
     tail -50 "$tmp.log" >&2; rm -rf "$tmp"; e2e_die "npm install $* failed (log above)"
   fi
   rm -rf "$dest"; mv "$tmp" "$dest"; mv "$tmp.log" "$dest/install.log"
