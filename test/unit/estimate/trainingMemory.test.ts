@@ -153,3 +153,13 @@ test('a job between 90 % and 100 % of capacity is a warning', () => {
   }
   assert.ok(seen);
 });
+
+test('MoE with expert parallel 8 under FSDP over 16 ranks: every parameter ends up sharded 16 ways (18 B/param / 16); ±0.5 %', () => {
+  const e = estimateTrainingJob(
+    job({ resources: { nodes: 2, gpusPerNode: 8 }, model: { preset: 'mixtral-8x7b' }, parallelism: { expert: 8, fsdp: 'full' }, activationCheckpointing: 'full', batch: { micro: 1, sequenceLength: 4096, gradientAccumulation: 2 } }),
+    cluster('H100-SXM-80GB', 8, 2),
+  );
+  const b = e.memory!.breakdown;
+  const states = b.weights + b.masterWeights + b.gradients + b.optimizerStates;
+  assert.ok(near(states, (paramsOf('mixtral-8x7b') * 18) / 16, 0.005), `${states / 1024 ** 3} GiB`);
+});
