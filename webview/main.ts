@@ -2,7 +2,7 @@
 // (at most once per animation frame). Views are plain DOM; the log view is virtualized and the
 // charts are canvas. Everything the person can do has a button or a key.
 import type { HostMessage, RunView, WebviewMessage } from '../protocol/webview';
-import { filterLines, initialState, persisted, reduce, searchLines, visibleRuns, type PanelState, type PersistedState, type UiAction } from './state';
+import { filterLines, initialState, persisted, reduce, searchLines, visibleRuns, warmSearch, type PanelState, type PersistedState, type UiAction } from './state';
 import { LogView } from './logView';
 import { drawChart, palette, readTheme, type ChartSpec, type Series } from './chart';
 
@@ -168,6 +168,7 @@ function renderLog(): void {
   }
   hitsKey = hk;
   logVersion = log?.version ?? -1;
+  warmInIdle();
 
   const rankSel = $('#rank-filter') as HTMLSelectElement;
   const ranks = log ? [...log.ranksSeen].sort((a, b) => a - b) : [];
@@ -184,6 +185,23 @@ function renderLog(): void {
     .map((m, i) => `<button class="mark-chip" data-line="${m.line}" data-i="${i}" title="line ${m.line + 1}">${esc(m.summary)} · line ${m.line + 1}</button>`)
     .join('') + (marks.length > 20 ? `<span class="muted">+${marks.length - 20} more</span>` : '');
   logView.update({ log, rows, follow: v.follow, search: v.search, current: hitIndex >= 0 ? hits[hitIndex] : undefined, markLines: new Set(marks.map((m) => m.line)) });
+}
+
+// Prepare the search blocks in idle time, a few milliseconds at a time, so the first search of a
+// long log costs what later ones do.
+let warming = false;
+function warmInIdle(): void {
+  if (warming || !state.log) return;
+  warming = true;
+  const step = () => {
+    const log = state.log;
+    if (!log || warmSearch(log, 8)) {
+      warming = false;
+      return;
+    }
+    setTimeout(step, 16);
+  };
+  setTimeout(step, 50);
 }
 
 function gotoHit(delta: number): void {
@@ -218,7 +236,9 @@ function canvasIn(host: HTMLElement, map: Map<string, HTMLCanvasElement>, id: st
   return c;
 }
 
+let chartsDrawnAt = 0;
 function renderCharts(): void {
+  chartsDrawnAt = performance.now();
   const theme = readTheme(document.body);
   const colors = palette(document.body);
   const run = selected();
@@ -281,7 +301,8 @@ function renderCharts(): void {
 // The GPU charts scroll with time even when no sample arrives, and live durations count up.
 setInterval(() => {
   const live = state.runs.some((r) => r.state === 'running' || r.state === 'queued' || r.state === 'pending');
-  if (Object.keys(state.gpus).length) dirty.charts = true;
+  // Samples arriving each second already redraw the charts; only a quiet stream needs the tick.
+  if (Object.keys(state.gpus).length && performance.now() - chartsDrawnAt > 1500) dirty.charts = true;
   if (live) dirty.runs = dirty.head = true;
   if ((dirty.charts || dirty.runs) && !frame) frame = requestAnimationFrame(render);
 }, 1000);

@@ -224,6 +224,18 @@ function blockText(log: LogBuffer, b: number): string {
   return (cache[b] ??= log.lines.slice(from, to).join('\n'));
 }
 
+/** Joins full search blocks ahead of the first search, for up to `budgetMs`; true when all are done. */
+export function warmSearch(log: LogBuffer, budgetMs: number): boolean {
+  const t0 = performance.now();
+  const full = Math.floor(log.length / SEARCH_BLOCK);
+  for (let b = 0; b < full; b++) {
+    if (blockCache.get(log)?.[b] !== undefined) continue;
+    blockText(log, b);
+    if (performance.now() - t0 > budgetMs) return false;
+  }
+  return true;
+}
+
 /**
  * Indices of lines containing `needle` (case-insensitive), within `among` when given. One regex
  * scan over blocks of joined lines is an order of magnitude faster than testing a million strings.

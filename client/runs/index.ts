@@ -7,6 +7,7 @@ import { RunPanel } from './panel';
 import { SubmitFlow } from './submitFlow';
 import { createStatusBar } from './statusBar';
 import { isTerminal, type RunRecord } from '../../core/runs/types';
+import { onStoreError } from '../../core/runs/submit';
 
 /** What the run features expose to tests (returned by activateRuns; the extension ignores it). */
 export interface RunsApi {
@@ -16,6 +17,7 @@ export interface RunsApi {
 
 export function activateRuns(context: vscode.ExtensionContext): RunsApi {
   const controller = RunsController.forWorkspace(context);
+  onStoreError((err, runId) => void vscode.window.showErrorMessage(`Gantry: could not record the state of run ${runId} in ${controller.store.runsDir}: ${err.message}`));
   context.subscriptions.push(controller);
   const actions = { rerun: (id: string) => void flow.rerun(id) };
   const showPanel = (runId?: string) => RunPanel.show(context, controller, actions, runId);

@@ -4,8 +4,24 @@ import type { RunStore } from './store';
 import { isTerminal, type BackendContext, type LaunchPlan, type RunRecord } from './types';
 import { getBackend } from './backends';
 
+/** Where store write failures go (a full disk, a read-only mount); the extension shows them. */
+let reportStoreError: (err: Error, runId: string) => void = (err, runId) => process.stderr.write(`gantry: could not record run ${runId}: ${err.message}\n`);
+export function onStoreError(fn: (err: Error, runId: string) => void): void {
+  reportStoreError = fn;
+}
+
 export function contextFor(store: RunStore, run: RunRecord): BackendContext {
-  return { runDir: store.runDir(run.id), update: (u) => void store.update(u) };
+  return {
+    runDir: store.runDir(run.id),
+    // Called from process callbacks: a failed write (ENOSPC…) is reported, never thrown into them.
+    update: (u) => {
+      try {
+        store.update(u);
+      } catch (err) {
+        reportStoreError(err as Error, u.id);
+      }
+    },
+  };
 }
 
 /** Creates the run and hands it to its backend; a refusal becomes a failed run with the reason. */
