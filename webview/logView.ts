@@ -147,7 +147,8 @@ export class LogView {
       (row.firstChild as HTMLElement).textContent = String(i + 1);
       const textEl = row.lastChild as HTMLElement;
       const rank = log ? log.ranks[i] : 0;
-      const prefix = rank > 0 && !/^\[(?:rank|default)\d/.test(line) ? `[rank ${rank - 1}] ` : '';
+      // Lines from a per-rank file get a prefix; lines that carry a launcher's prefix keep theirs.
+      const prefix = rank > 0 && !/^(?:\[[A-Za-z_]*\d+\]:|\[\d+,\d+\]<|\s*\d+: )/.test(line) ? `[rank ${rank - 1}] ` : '';
       const shown = prefix + (line.length > 4000 ? `${line.slice(0, 4000)} …` : line);
       const at = q ? shown.toLowerCase().indexOf(q) : -1;
       if (at < 0) {

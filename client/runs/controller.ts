@@ -10,6 +10,7 @@ import { cancelRun, reattachRuns, submitRun } from '../../core/runs/submit';
 import { configureLocalBackend, disposeBackends } from '../../core/runs/backends';
 import { followRunLogs, type RunLogs } from '../../core/runs/runLogs';
 import { detectError } from '../../core/logs/errors';
+import { splitByRank } from '../../core/logs/prefix';
 import { compileMetricPattern, parseTrainingLine } from '../../core/logs/metrics';
 import { GpuSampler } from '../../core/telemetry/sampler';
 import type { GpuPoint, LogChunk, LogMark, TelemetryStatus, TrainPoint } from '../../protocol/webview';
@@ -22,7 +23,8 @@ export class RunBuffer {
   readonly marks: LogMark[] = [];
   readonly points: TrainPoint[] = [];
   private follower?: RunLogs;
-  readonly onAppend = new vscode.EventEmitter<{ start: number; chunk: LogChunk; marks: LogMark[]; points: TrainPoint[] }>();
+  readonly onAppend = new vscode.EventEmitter<{ start: number; marks: LogMark[]; points: TrainPoint[] }>();
+  private readonly lastRank = new Map<string, number | undefined>();
 
   constructor(readonly runId: string, store: RunStore, pattern: RegExp | undefined) {
     this.follower = followRunLogs(store, runId, (src: LogSource, lines) => {
@@ -36,12 +38,18 @@ export class RunBuffer {
         const p = parseTrainingLine(lines[i], pattern);
         if (p) points.push({ line: start + i, t, ...p });
       }
-      const chunk: LogChunk = { stream: src.stream === 'stderr' ? 'stderr' : 'stdout', ...(src.rank !== undefined ? { rank: src.rank } : {}), lines };
-      this.chunks.push(chunk);
+      const stream = src.stream === 'stderr' ? 'stderr' : 'stdout';
+      // One file per rank carries its rank; a launcher's combined output carries it in prefixes.
+      const parts = src.rank !== undefined ? [{ rank: src.rank, lines }] : splitByRank(lines, this.lastRank.get(src.path));
+      for (const part of parts) {
+        const chunk: LogChunk = { stream, ...(part.rank !== undefined ? { rank: part.rank } : {}), lines: part.lines };
+        this.chunks.push(chunk);
+      }
+      if (src.rank === undefined && parts.length) this.lastRank.set(src.path, parts[parts.length - 1].rank);
       this.length += lines.length;
       this.marks.push(...marks);
       this.points.push(...points);
-      this.onAppend.fire({ start, chunk, marks, points });
+      this.onAppend.fire({ start, marks, points });
     });
   }
 

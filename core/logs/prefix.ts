@@ -32,3 +32,24 @@ export function parseRankPrefix(line: string): RankPrefix | undefined {
   }
   return undefined;
 }
+
+/**
+ * Splits lines from one file (a launcher's combined output) into runs of consecutive lines of one
+ * rank, by their prefixes; lines without a prefix stay with the rank before them, so a traceback's
+ * continuation lines keep their rank. `defaultRank` is the rank before any prefix (undefined: none).
+ */
+export function splitByRank(lines: string[], defaultRank?: number): { rank?: number; lines: string[] }[] {
+  const out: { rank?: number; lines: string[] }[] = [];
+  let rank = defaultRank;
+  let cur: { rank?: number; lines: string[] } | undefined;
+  for (const line of lines) {
+    const p = parseRankPrefix(line);
+    if (p) rank = p.rank;
+    if (!cur || cur.rank !== rank) {
+      cur = rank === undefined ? { lines: [] } : { rank, lines: [] };
+      out.push(cur);
+    }
+    cur.lines.push(line);
+  }
+  return out;
+}

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { compileMetricPattern, parseTrainingLine } from '../../../core/logs/metrics';
 import { detectError } from '../../../core/logs/errors';
-import { parseRankPrefix } from '../../../core/logs/prefix';
+import { parseRankPrefix, splitByRank } from '../../../core/logs/prefix';
 import { sanitizeLine } from '../../../core/logs/sanitize';
 
 const metricCases: [string, string, object | undefined][] = [
@@ -71,4 +71,15 @@ test('sanitize: ANSI colours go, \\r progress keeps the last redraw, control byt
 test('sanitize: a long line is cut with a note that names its size', () => {
   const s = sanitizeLine('x'.repeat(100), 10, 100);
   assert.ok(s.startsWith('xxxxxxxxxx … [line of 100 bytes cut'));
+});
+
+test('torchrun output in one file splits by rank; continuation lines keep the rank before them', () => {
+  const parts = splitByRank(['starting', '[default0]:step 1', '[default1]:Traceback (most recent call last):', '  File "x.py"', '[default0]:step 2'], undefined);
+  assert.deepEqual(parts, [
+    { lines: ['starting'] },
+    { rank: 0, lines: ['[default0]:step 1'] },
+    { rank: 1, lines: ['[default1]:Traceback (most recent call last):', '  File "x.py"'] },
+    { rank: 0, lines: ['[default0]:step 2'] },
+  ]);
+  assert.deepEqual(splitByRank(['  File "y"'], 1), [{ rank: 1, lines: ['  File "y"'] }]);
 });
