@@ -11,7 +11,9 @@ out="$(realpath -m "${1:-$root/gantry-$version.vsix}")"
 max_bytes="${GANTRY_VSIX_MAX_BYTES:-1500000}"
 
 node scripts/build.mjs --production
-bash tools/vscode-e2e/scripts/package-vsix.sh "$out" >/dev/null
+# README links and images are relative; vsce turns them into addresses under the repository.
+E2E_VSCE_BASE_URL="$(node -p 'const r = require("./package.json").repository; (typeof r === "string" ? r : r?.url ?? "").replace(/^git\+/, "").replace(/\.git$/, "")')" \
+  bash tools/vscode-e2e/scripts/package-vsix.sh "$out" >/dev/null
 
 bytes=$(stat -c %s "$out")
 report="VSIX size: $bytes bytes ($(awk -v b="$bytes" 'BEGIN{printf "%.2f", b/1e6}') MB; target <= $(awk -v b="$max_bytes" 'BEGIN{printf "%.2f", b/1e6}') MB): $out"

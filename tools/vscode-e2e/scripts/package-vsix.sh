@@ -13,7 +13,14 @@ t0=$SECONDS
 #   --allow-missing-repository: otherwise it asks about the missing repository field;
 #   --no-dependencies: everything the extension needs at run time is bundled by esbuild, so
 #     node_modules is not shipped and `npm list` is not run.
+#   E2E_VSCE_BASE_URL: the repository's web address, for relative links and images in the README
+#     when the repository is not on GitHub/GitLab (otherwise vsce fails: "Couldn't detect the
+#     repository where this extension is published. The image '…' will be broken in README.md").
+base=()
+if [[ -n "${E2E_VSCE_BASE_URL:-}" ]]; then
+  base=(--baseContentUrl "${E2E_VSCE_BASE_URL%/}/blob/HEAD" --baseImagesUrl "${E2E_VSCE_BASE_URL%/}/raw/HEAD")
+fi
 (cd "$E2E_EXT_DIR" && node "$E2E_TOOLS_DIR/node_modules/@vscode/vsce/vsce" package \
-   --skip-license --allow-missing-repository --no-dependencies --no-update-package-json --out "$out") </dev/null >&2
+   --skip-license --allow-missing-repository --no-dependencies --no-update-package-json "${base[@]}" --out "$out") </dev/null >&2
 e2e_log "packaged $out in $((SECONDS - t0))s"
 echo "$out"
