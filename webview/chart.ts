@@ -73,6 +73,7 @@ function fmt(v: number): string {
   if (a >= 100 || v === Math.round(v)) return v.toFixed(0);
   if (a >= 1) return v.toFixed(1);
   if (a === 0) return '0';
+  if (a < 0.01) return v.toExponential(1);
   return v.toPrecision(2);
 }
 

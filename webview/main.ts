@@ -34,9 +34,9 @@ document.body.innerHTML = `
   <main class="detail">
     <div class="run-head" id="run-head"></div>
     <section class="charts" aria-label="Metrics">
+      <div class="chart-grid" id="train-charts"></div>
       <div class="charts-head"><span id="telemetry-label" class="telemetry-label"></span></div>
       <div class="chart-grid" id="gpu-charts"></div>
-      <div class="chart-grid" id="train-charts"></div>
     </section>
     <section class="logs" aria-label="Logs">
       <div class="log-toolbar">
@@ -250,7 +250,10 @@ function renderCharts(): void {
   if (t.source === 'replay') label.insertAdjacentHTML('afterbegin', '<span class="replay-tag" title="Recorded nvidia-smi output played back: not this machine\'s GPUs">REPLAY</span> ');
 
   const now = Date.now();
-  const windowMs = state.config.windowMs;
+  // The window starts at the first sample when that is later, so a young run fills the chart
+  // instead of being a sliver at its right edge (at least 30 s shown).
+  const firstT = Math.min(...Object.values(state.gpus).map((s) => s.points[0]?.t ?? now));
+  const windowMs = Math.min(state.config.windowMs, Math.max(30_000, now - firstT));
   let series = Object.values(state.gpus);
   if (run?.backend === 'local' && run.gpuIndices?.length) {
     const mine = series.filter((s) => run.gpuIndices!.includes(s.gpu));

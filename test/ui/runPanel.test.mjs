@@ -1,7 +1,7 @@
 // UI test of a run as a person sees it: click `▶ Run` above a TrainingJob, read the confirmation
 // (command, env, cwd, GPUs), run it, watch the panel stream logs and draw the training and GPU
 // charts, cancel it. GPU samples come from nvidia-smi-replay (real H100 recordings played back),
-// and the panel must say REPLAY. Screenshots: 20-run-confirm, 21-run-panel-streaming, 22-run-cancelled.
+// and the panel must say REPLAY. Screenshots: 20-run-confirm, 21-run-panel-streaming, 21b-run-panel-gpu-replay, 22-run-cancelled.
 import { describe, it, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -48,6 +48,18 @@ spec:
   afterEach((t) => screenshotOnFailure(page, t));
 
   const panel = () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  // The panel follows the end of the log, so early lines scroll out of the (virtualized) view:
+  // wait on the line count it shows, polled like an expect() on the locator.
+  async function waitForLogLines(n, timeoutMs = 60_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const text = (await panel().locator('#log-count').innerText().catch(() => '')) ?? '';
+      const count = Number(text.replace(/[^\d].*$/, '').replace(/,/g, '') || 0);
+      if (count >= n) return count;
+      if (Date.now() > deadline) throw new Error(`the panel shows '${text}', not ${n} lines`);
+      await page.waitForTimeout(200);
+    }
+  }
 
   it('shows exactly what will run before running it', async () => {
     await openFile(page, SPEC);
@@ -69,17 +81,19 @@ spec:
   it('opens the panel with streaming logs, training charts and replayed GPU charts', async () => {
     const p = panel();
     await p.locator('.run-head .badge.state-running').waitFor({ timeout: 30_000 });
-    await p.locator('.log-row', { hasText: 'step 40 loss' }).waitFor({ timeout: 30_000 });
+    await waitForLogLines(40);
+    await p.locator('.log-row', { hasText: /^\s*\d+\s*step \d+ loss \d\.\d{4} lr 3e-4 tokens\/s \d+$/ }).last().waitFor();
     await p.locator('#train-charts:not([hidden]) canvas.chart').first().waitFor();
     await p.locator('.replay-tag', { hasText: 'REPLAY' }).waitFor({ timeout: 30_000 });
     await p.locator('#gpu-charts:not([hidden]) canvas.chart').nth(4).waitFor({ timeout: 30_000 });
     // Give the panel the width of the window, then let the replay reach the recorded load (about
     // 8 s in: utilization 100 %, memory climbing) so the charts show a trace.
     await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
-    await p.locator('.log-row', { hasText: 'step 250 loss' }).waitFor({ timeout: 60_000 });
-    assert.match(await p.locator('#log-count').innerText(), /\d+ lines/);
+    await waitForLogLines(250);
     await page.locator('.statusbar-item', { hasText: '1 running' }).first().waitFor();
     await screenshot(page, '21-run-panel-streaming');
+    await p.locator('#gpu-charts canvas.chart').nth(1).scrollIntoViewIfNeeded();
+    await screenshot(page, '21b-run-panel-gpu-replay');
   });
 
   it('cancels from the panel', async () => {
