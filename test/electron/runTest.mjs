@@ -1,6 +1,7 @@
 // Runs the same integration suites as tools/vscode-e2e/scripts/run-integration.sh, in a desktop
 // VS Code started by @vscode/test-electron. For machines that can download VS Code (or have it
 // installed); CI here cannot, so CI uses code-server instead and never runs this file.
+// @vscode/test-electron 3 wants Node >= 22.
 //
 //   npm run test:electron                          # builds, then downloads VS Code stable once
 //   xvfb-run -a npm run test:electron              # on a Linux machine without a display
