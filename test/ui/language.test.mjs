@@ -50,7 +50,7 @@ describe('UI: diagnostics, quick fix and estimates in the editor', { timeout: 30
 
   it('applies the quick fix from the light bulb and the problem goes away', async () => {
     await applyQuickFix(page, 'Set data parallel to 8');
-    await activeEditor(page).locator('.view-line', { hasText: 'data: 8' }).waitFor();
+    await activeEditor(page).locator('.view-line', { hasText: /^\s*data: 8\s*$/ }).waitFor();
     await squiggles(page, 'error').first().waitFor({ state: 'detached', timeout: 60_000 });
     await page.locator('.markers-panel', { hasText: 'No problems have been detected' }).waitFor({ timeout: 60_000 });
     assert.doesNotMatch(String(await statusProblems(page).getAttribute('aria-label')), /Errors: [1-9]/);
