@@ -22,6 +22,8 @@ export interface RunView {
   estimatedDeviceBytesPerGpu?: number;
   /** Local runs: the GPUs the run sees, to pick its charts out of the host's samples. */
   gpuIndices?: number[];
+  /** A note about the output that is not a state, e.g. "output looks block-buffered: run python with -u…". */
+  outputHint?: string;
 }
 
 /** Consecutive lines from one source. */

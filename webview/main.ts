@@ -134,6 +134,7 @@ function renderHead(): void {
   head.innerHTML = `
     <span class="run-title">${esc(r.name)}</span> ${badge(r.state)}
     <span class="muted">${esc(r.kind)} on ${esc(r.backend)} · started ${fmtTime(r.startedAt)} · ${fmtDuration(r)}${r.reason ? ` · ${esc(r.reason)}` : ''}</span>
+    ${r.outputHint ? `<span class="output-hint" role="note" title="${esc(r.outputHint)}">${esc(r.outputHint)}</span>` : ''}
     <span class="spacer"></span>
     <button id="open-spec" title="${esc(r.specFile)}">Open spec</button>
     <button id="cancel" ${live ? '' : 'disabled'}>Cancel</button>

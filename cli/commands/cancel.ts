@@ -1,9 +1,13 @@
 // `gantry cancel <run>`: SIGTERM to the run's process group, a grace period, then SIGKILL (local);
-// the backend's own cancel elsewhere.
+// the backend's own cancel elsewhere (Slurm: scancel, then the job's end as squeue/sacct report it).
 import { parseArgs, openStore } from './runsCli';
 import { cancelRun } from '../../core/runs/submit';
 import { disposeBackends } from '../../core/runs/backends';
-import { isTerminal } from '../../core/runs/types';
+import { isTerminal, type RunRecord } from '../../core/runs/types';
+import type { RunStore } from '../../core/runs/store';
+
+/** How long to wait for a scheduler to report the cancelled job's end (Slurm's KillWait and a poll or two). */
+const END_TIMEOUT_MS = 60_000;
 
 export const summary = 'cancel a run';
 
@@ -32,8 +36,27 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`run ${found.id} already ended: ${found.state}\n`);
     return 0;
   }
-  const end = await cancelRun(store, found);
+  let end = await cancelRun(store, found);
+  // A scheduler ends the job after the request returns: wait for the backend to see it end.
+  if (end && !isTerminal(end.state)) end = await untilEnded(store, found.id, END_TIMEOUT_MS);
   disposeBackends();
   process.stderr.write(`run ${found.id}: ${end?.state ?? 'unknown'}${end?.reason ? ` (${end.reason})` : ''}\n`);
   return end?.state === 'cancelled' || (end && isTerminal(end.state)) ? 0 : 1;
+}
+
+function untilEnded(store: RunStore, id: string, timeoutMs: number): Promise<RunRecord | undefined> {
+  return new Promise((resolve) => {
+    const done = (r: RunRecord | undefined) => {
+      clearTimeout(timer);
+      store.off('change', on);
+      resolve(r);
+    };
+    const on = (r: RunRecord) => {
+      if (r.id === id && isTerminal(r.state)) done(r);
+    };
+    const timer = setTimeout(() => done(store.get(id)), timeoutMs);
+    store.on('change', on);
+    const now = store.get(id);
+    if (now && isTerminal(now.state)) done(now);
+  });
 }

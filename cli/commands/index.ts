@@ -16,5 +16,6 @@ export const commands: Record<string, CliCommand> = {
   ps: lazy('list runs (state, backend, start, duration)', () => import('./ps')),
   logs: lazy('print a run\'s logs (-f to follow)', () => import('./logs')),
   cancel: lazy('cancel a run', () => import('./cancel')),
+  script: lazy('print the exact Slurm batch script a spec would submit', () => import('./script')),
   estimate: lazy('estimate per-GPU memory, interconnect and step time (table or --format json)', () => import('./estimate')),
 };

@@ -9,6 +9,7 @@ import { submitRun } from '../../core/runs/submit';
 import { disposeBackends } from '../../core/runs/backends';
 import { run as check } from './check';
 import { printRunLogs, parseArgs, exitCodeFor } from './runsCli';
+import { describeRejection, planWithScript } from './slurmCli';
 
 export const summary = 'run a TrainingJob or InferenceService and follow its logs';
 
@@ -21,7 +22,7 @@ with errors is not run.
 options:
   --name NAME        which document, when the file has several
   --doc N            which document, by its index in the file (0-based)
-  --dry-run          print what would run (command, env, cwd, GPUs) and stop
+  --dry-run          print what would run (command, env, cwd, GPUs; a Slurm job's batch script) and stop
   --detach           start it and return at once
   --no-check         skip the spec check
   --workspace DIR    the folder whose .gantry/ holds the runs (default: found from the spec's folder)
@@ -43,11 +44,24 @@ export async function run(argv: string[]): Promise<number> {
   }
   const planned = planFile(specFile, { docIndex, name: a.values.name });
   if (!planned.ok) return err(`gantry run: not run:\n${planned.errors.map((e) => `  ${specFile}: ${e}`).join('\n')}`, 1);
-  process.stderr.write(`${describePlan(planned.plan)}\n`);
-  if (a.flags.has('dry-run')) return 0;
+  let plan = planned.plan;
+  if (plan.backend === 'slurm') {
+    // The script is rendered here, once: the one printed by --dry-run and `gantry script` is the one submitted.
+    const scripted = planWithScript(plan);
+    if (!scripted.ok) return err(`${scripted.error}\ngantry run: not run`, 1);
+    plan = scripted.plan;
+  }
+  process.stderr.write(`${describePlan(plan)}\n`);
+  if (a.flags.has('dry-run')) {
+    const script = plan.backendOptions?.batchScript as { text: string } | undefined;
+    if (script) process.stdout.write(script.text);
+    return 0;
+  }
 
   const store = new RunStore(a.values.workspace ? path.join(path.resolve(a.values.workspace), '.gantry') : findStoreRoot(path.dirname(specFile)));
-  const started = await submitRun(store, planned.plan);
+  let rejection: string | undefined;
+  const started = await submitRun(store, plan, { onRejected: (e) => (rejection = describeRejection(plan, e)) });
+  if (rejection) process.stderr.write(`${rejection}\n`);
   process.stderr.write(`run ${started.id}: ${started.state}${started.reason ? ` (${started.reason})` : ''}\n`);
   if (a.flags.has('detach') || started.state === 'failed') {
     disposeBackends();

@@ -5,6 +5,11 @@ import { findStoreRoot, RunStore } from '../../core/runs/store';
 import { followRunLogs, sourceLabel } from '../../core/runs/runLogs';
 import { reattachRuns } from '../../core/runs/submit';
 import type { RunRecord } from '../../core/runs/types';
+import { registerDefaultBackends } from '../../core/runs/defaultBackends';
+
+// Every run command (run, ps, logs, cancel, script) loads this module: the Slurm backend is then
+// registered for all of them, as the extension registers it in client/runs.
+registerDefaultBackends();
 
 export interface ParsedArgs {
   positional: string[];

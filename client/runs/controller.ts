@@ -7,7 +7,9 @@ import * as os from 'node:os';
 import { RunStore, findStoreRoot } from '../../core/runs/store';
 import { isTerminal, type LaunchPlan, type LogSource, type RunRecord } from '../../core/runs/types';
 import { cancelRun, reattachRuns, submitRun } from '../../core/runs/submit';
-import { configureLocalBackend, disposeBackends } from '../../core/runs/backends';
+import { configureLocalBackend, disposeBackends, getBackend } from '../../core/runs/backends';
+import { registerDefaultBackends } from '../../core/runs/defaultBackends';
+import type { SlurmBackend, SlurmGpuMetrics } from '../../core/runs/slurm/index';
 import { followRunLogs, type RunLogs } from '../../core/runs/runLogs';
 import { detectError } from '../../core/logs/errors';
 import { splitByRank } from '../../core/logs/prefix';
@@ -69,14 +71,18 @@ export class RunsController implements vscode.Disposable {
   private samplerStopTimer?: NodeJS.Timeout;
   telemetry: TelemetryStatus = { state: 'off', source: 'live' };
   private noGpu = false;
+  /** The overlapping srun step sampling the GPUs of the Slurm run the panel shows, if any. */
+  private slurmMetrics?: { runId: string; metrics: SlurmGpuMetrics };
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(storeRoot: string) {
     this.store = new RunStore(storeRoot);
     configureLocalBackend({ graceMs: runsConfig.cancelGraceSeconds * 1000 });
+    registerDefaultBackends();
     this.store.on('change', (run) => {
       this.onRunChange.fire(run);
       this.updateSampler();
+      if (this.slurmMetrics?.runId === run.id && isTerminal(run.state)) this.watchSlurmGpus(undefined);
     });
   }
 
@@ -104,8 +110,8 @@ export class RunsController implements vscode.Disposable {
     return this.store.list().filter((r) => !isTerminal(r.state)).length;
   }
 
-  async submit(plan: LaunchPlan, rerunOf?: string): Promise<RunRecord> {
-    const run = await submitRun(this.store, plan, rerunOf ? { rerunOf } : {});
+  async submit(plan: LaunchPlan, rerunOf?: string, onRejected?: (err: unknown) => void): Promise<RunRecord> {
+    const run = await submitRun(this.store, plan, { ...(rerunOf ? { rerunOf } : {}), ...(onRejected ? { onRejected } : {}) });
     this.updateSampler();
     return run;
   }
@@ -150,6 +156,48 @@ export class RunsController implements vscode.Disposable {
     }
   }
 
+  /**
+   * Samples the GPUs of `runId` while it is a running Slurm run (srun --overlap on its nodes), into
+   * onGpuSamples like the local sampler's, tagged by node. undefined, another run, or the run's end
+   * stops the sampling step; the job itself is never touched.
+   */
+  watchSlurmGpus(runId: string | undefined): void {
+    const run = runId ? this.store.get(runId) : undefined;
+    const wanted = run?.plan.backend === 'slurm' && run.state === 'running' && !!run.handle.jobId && runsConfig.telemetryEnabled;
+    if (this.slurmMetrics && (!wanted || this.slurmMetrics.runId !== runId)) {
+      this.slurmMetrics.metrics.stop();
+      this.slurmMetrics = undefined;
+      this.setTelemetry({ state: 'stopped', source: 'live' });
+    }
+    if (!wanted || this.slurmMetrics) return;
+    const backend = getBackend('slurm') as SlurmBackend | undefined;
+    if (!backend?.startGpuMetrics) return;
+    this.setTelemetry({ state: 'starting', source: 'live' });
+    const metrics = backend.startGpuMetrics(run, {
+      nvidiaSmi: runsConfig.telemetryCommand,
+      intervalMs: runsConfig.telemetryIntervalMs,
+      onSamples: (batch) => {
+        if (this.telemetry.state !== 'sampling') this.setTelemetry({ state: 'sampling', source: 'live' });
+        this.onGpuSamples.fire(batch.map((p) => ({ t: p.t, host: p.host, gpu: p.gpu, util: p.utilGpuPct, memUsedMiB: p.memUsedMiB, memTotalMiB: p.memTotalMiB, powerW: p.powerW, tempC: p.tempC, smClockMHz: p.smClockMHz })));
+      },
+      onState: (state, message) => {
+        if (this.slurmMetrics?.metrics !== metrics) return;
+        this.setTelemetry({ state, source: 'live', ...(message ? { message } : {}) });
+      },
+    });
+    this.slurmMetrics = { runId: run.id, metrics };
+  }
+
+  /** True while an srun step samples the GPUs of `runId` (tests). */
+  samplingSlurmGpus(runId: string): boolean {
+    return this.slurmMetrics?.runId === runId;
+  }
+
+  private setTelemetry(status: TelemetryStatus): void {
+    this.telemetry = status;
+    this.onTelemetryStatus.fire(status);
+  }
+
   private startSampler(): void {
     const s = new GpuSampler({ command: runsConfig.telemetryCommand, intervalMs: runsConfig.telemetryIntervalMs });
     this.sampler = s;
@@ -172,6 +220,8 @@ export class RunsController implements vscode.Disposable {
     this.store.removeAllListeners();
     clearTimeout(this.samplerStopTimer);
     this.sampler?.stop();
+    this.slurmMetrics?.metrics.stop();
+    this.slurmMetrics = undefined;
     for (const b of this.buffers.values()) b.dispose();
     this.buffers.clear();
     // Runs go on after the window closes; the next window or `gantry ps` reattaches.

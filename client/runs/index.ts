@@ -6,6 +6,8 @@ import { RunCodeLensProvider } from './codeLens';
 import { RunPanel } from './panel';
 import { SubmitFlow } from './submitFlow';
 import { createStatusBar } from './statusBar';
+import { SubmitDiagnostics } from './submitDiagnostics';
+import { BatchScriptPreviews } from './batchPreview';
 import { isTerminal, type RunRecord } from '../../core/runs/types';
 import { onStoreError } from '../../core/runs/submit';
 
@@ -21,7 +23,9 @@ export function activateRuns(context: vscode.ExtensionContext): RunsApi {
   context.subscriptions.push(controller);
   const actions = { rerun: (id: string) => void flow.rerun(id) };
   const showPanel = (runId?: string) => RunPanel.show(context, controller, actions, runId);
-  const flow = new SubmitFlow(context, controller, (run) => showPanel(run.id));
+  const slurm = { diagnostics: new SubmitDiagnostics(), previews: new BatchScriptPreviews() };
+  context.subscriptions.push(slurm.diagnostics, slurm.previews);
+  const flow = new SubmitFlow(context, controller, (run) => showPanel(run.id), slurm);
   const lens = new RunCodeLensProvider();
 
   context.subscriptions.push(
@@ -30,6 +34,9 @@ export function activateRuns(context: vscode.ExtensionContext): RunsApi {
     RunPanel.registerSerializer(context, controller, actions),
     createStatusBar(controller),
     vscode.commands.registerCommand('gantry.run', (uri?: vscode.Uri, docIndex?: number) => flow.run(uri instanceof vscode.Uri ? uri : undefined, typeof docIndex === 'number' ? docIndex : undefined)),
+    vscode.commands.registerCommand('gantry.previewBatchScript', (uri?: vscode.Uri, docIndex?: number) =>
+      flow.previewScript(uri instanceof vscode.Uri ? uri : undefined, typeof docIndex === 'number' ? docIndex : undefined),
+    ),
     vscode.commands.registerCommand('gantry.showRuns', (runId?: string) => {
       showPanel(typeof runId === 'string' ? runId : undefined);
     }),

@@ -29,6 +29,7 @@ export function toView(r: RunRecord): RunView {
     endedAt: r.endedAt,
     estimatedDeviceBytesPerGpu: r.plan.estimatedDeviceBytesPerGpu,
     gpuIndices: r.plan.gpuIndices,
+    ...(typeof r.handle.outputHint === 'string' && r.handle.outputHint ? { outputHint: r.handle.outputHint } : {}),
   };
 }
 
@@ -95,7 +96,10 @@ export class RunPanel implements vscode.Disposable {
       panel.onDidChangeViewState(() => {
         if (!panel.visible) this.ready = false;
       }),
-      controller.onRunChange.event((run) => this.post({ type: 'run/state', runs: [toView(run)] })),
+      controller.onRunChange.event((run) => {
+        this.post({ type: 'run/state', runs: [toView(run)] });
+        if (run.id === this.selectedId) controller.watchSlurmGpus(run.id);
+      }),
       controller.onGpuSamples.event((samples) => this.post({ type: 'telemetry/append', samples })),
       controller.onTelemetryStatus.event((status) => this.post({ type: 'telemetry/status', status })),
     );
@@ -153,6 +157,8 @@ export class RunPanel implements vscode.Disposable {
 
   select(runId: string, tellWebview: boolean): void {
     this.selectedId = runId;
+    // A Slurm run's GPUs are sampled only while the panel shows it (an srun step per sampled job).
+    this.controller.watchSlurmGpus(runId);
     this.bufferSub?.dispose();
     const buf = this.controller.buffer(runId);
     this.sent = 0;
@@ -228,6 +234,7 @@ export class RunPanel implements vscode.Disposable {
 
   dispose(): void {
     if (RunPanel.current === this) RunPanel.current = undefined;
+    this.controller.watchSlurmGpus(undefined);
     clearTimeout(this.timer);
     this.bufferSub?.dispose();
     for (const d of this.disposables) d.dispose();

@@ -8,8 +8,13 @@ import { findClusters, findSpecDocs, isRunnable, type RunnableDoc } from '../../
 import { planLaunch } from '../../core/runs/plan';
 import { describePlan } from '../../core/runs/plan';
 import type { LaunchPlan, RunRecord } from '../../core/runs/types';
+import type { ClusterDoc } from '../../core/spec/types';
+import { batchScriptFor, withBatchScript } from '../../core/runs/slurm/planScript';
+import type { BatchScript } from '../../core/runs/slurm/index';
 import type { RunsController } from './controller';
 import { runsConfig } from './config';
+import { SubmitDiagnostics } from './submitDiagnostics';
+import type { BatchScriptPreviews } from './batchPreview';
 
 const SKIP_CONFIRM_KEY = 'gantry.runs.skipConfirmation';
 
@@ -21,6 +26,8 @@ export class SubmitFlow {
     private readonly context: vscode.ExtensionContext,
     private readonly controller: RunsController,
     private readonly onSubmitted: (run: RunRecord) => void,
+    /** Slurm: where refusals go (at the spec) and where the batch script is previewed. */
+    private readonly slurm?: { diagnostics: SubmitDiagnostics; previews: BatchScriptPreviews },
   ) {}
 
   /** Runs document `docIndex` of `uri` (or the one at the cursor of the active editor). */
@@ -77,11 +84,64 @@ export class SubmitFlow {
       void vscode.window.showErrorMessage(`Gantry: ${doc.name} was not run: ${planned.errors.join('; ')}`);
       return undefined;
     }
-    if (!(await this.confirm(planned.plan))) return undefined;
-    const run = await this.controller.submit(planned.plan);
+    const plan = this.withScript(planned.plan, doc, clusters);
+    if (!plan) return undefined;
+    if (!(await this.confirm(plan))) return undefined;
+    let rejection: unknown;
+    const run = await this.controller.submit(plan, undefined, (err) => (rejection = err));
     this.onSubmitted(run);
-    if (run.state === 'failed') void vscode.window.showErrorMessage(`Gantry: ${run.plan.name} failed to start: ${run.reason ?? 'unknown reason'}`);
+    if (this.slurm && SubmitDiagnostics.isSpecRefusal(rejection)) void this.slurm.diagnostics.show(plan, rejection);
+    else if (run.state === 'failed') void vscode.window.showErrorMessage(`Gantry: ${run.plan.name} failed to start: ${run.reason ?? 'unknown reason'}`);
+    else this.slurm?.diagnostics.clear(plan);
     return run;
+  }
+
+  /**
+   * A Slurm plan gets its batch script now, so the confirmation and the preview show exactly what
+   * sbatch will receive. A value no script can carry is shown at the spec and nothing runs.
+   */
+  private withScript(plan: LaunchPlan, doc: RunnableDoc, clusters: ClusterDoc[]): LaunchPlan | undefined {
+    if (plan.backend !== 'slurm') return plan;
+    try {
+      return withBatchScript(plan, batchScriptFor(plan, doc.value, clusters));
+    } catch (err) {
+      if (this.slurm && SubmitDiagnostics.isSpecRefusal(err)) void this.slurm.diagnostics.show(plan, err);
+      else void vscode.window.showErrorMessage(`Gantry: ${plan.name} was not run: ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /** Opens the batch script that ▶ Run would submit for document `docIndex` of `uri` (or the one at the cursor). */
+  async previewScript(uri?: vscode.Uri, docIndex?: number): Promise<string | undefined> {
+    const editor = vscode.window.activeTextEditor;
+    const target = uri ?? editor?.document.uri;
+    if (!target || target.scheme !== 'file' || !this.slurm) {
+      void vscode.window.showErrorMessage('Gantry: open a saved spec with a TrainingJob or InferenceService on a Slurm cluster.');
+      return undefined;
+    }
+    const document = await vscode.workspace.openTextDocument(target);
+    const text = document.getText();
+    const runnable = findSpecDocs(text).filter(isRunnable);
+    const doc = pickDoc(runnable, docIndex, editor?.document.uri.toString() === target.toString() ? document.offsetAt(editor.selection.active) : undefined);
+    if (!doc) {
+      void vscode.window.showErrorMessage('Gantry: put the cursor in the TrainingJob or InferenceService whose batch script to preview.');
+      return undefined;
+    }
+    const clusters = findClusters([{ path: target.fsPath, text }, ...neighbourTexts(target.fsPath)]).map((c) => c.doc);
+    const planned = planLaunch({ doc: doc.value, docIndex: doc.docIndex, specFile: target.fsPath, clusters });
+    if (!planned.ok) {
+      void vscode.window.showErrorMessage(`Gantry: no batch script for ${doc.name}: ${planned.errors.join('; ')}`);
+      return undefined;
+    }
+    if (planned.plan.backend !== 'slurm') {
+      void vscode.window.showInformationMessage(`Gantry: ${doc.name} runs on the ${planned.plan.backend} backend, which uses no batch script.`);
+      return undefined;
+    }
+    const plan = this.withScript(planned.plan, doc, clusters);
+    const script = plan?.backendOptions?.batchScript as BatchScript | undefined;
+    if (!plan || !script) return undefined;
+    await this.slurm.previews.show(plan.name, plan.specFile, script.text);
+    return script.text;
   }
 
   /** Re-runs a past run's spec as it is on disk now (a changed spec runs as changed). */
@@ -95,9 +155,19 @@ export class SubmitFlow {
     if (!runsConfig.confirmBeforeRun || this.context.workspaceState.get<boolean>(SKIP_CONFIRM_KEY)) return true;
     const run = 'Run';
     const always = "Run, Don't Ask Again";
-    const pick = await vscode.window.showInformationMessage(`Run ${plan.name}?`, { modal: true, detail: describePlan(plan) }, run, always);
-    if (pick === always) await this.context.workspaceState.update(SKIP_CONFIRM_KEY, true);
-    return pick === run || pick === always;
+    const script = plan.backendOptions?.batchScript as BatchScript | undefined;
+    const preview = 'Preview Batch Script';
+    const detail = script ? `${describePlan(plan)}\n\nbatch script (submitted as is):\n${script.text}` : describePlan(plan);
+    for (;;) {
+      const pick = await vscode.window.showInformationMessage(`Run ${plan.name}?`, { modal: true, detail }, run, always, ...(script && this.slurm ? [preview] : []));
+      if (pick === preview && script && this.slurm) {
+        // The script opens in an editor; the question comes back, as the modal closed to show it.
+        await this.slurm.previews.show(plan.name, plan.specFile, script.text);
+        continue;
+      }
+      if (pick === always) await this.context.workspaceState.update(SKIP_CONFIRM_KEY, true);
+      return pick === run || pick === always;
+    }
   }
 }
 

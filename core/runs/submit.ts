@@ -25,8 +25,13 @@ export function contextFor(store: RunStore, run: RunRecord): BackendContext {
 }
 
 /** Creates the run and hands it to its backend; a refusal becomes a failed run with the reason. */
-export async function submitRun(store: RunStore, plan: LaunchPlan, extra: { rerunOf?: string } = {}): Promise<RunRecord> {
-  const run = store.create(plan, extra);
+export async function submitRun(
+  store: RunStore,
+  plan: LaunchPlan,
+  extra: { rerunOf?: string; /** The backend's error when it refused the run (e.g. SlurmSubmitError, to show at the spec). */ onRejected?: (err: unknown) => void } = {},
+): Promise<RunRecord> {
+  const { onRejected, ...recorded } = extra;
+  const run = store.create(plan, recorded);
   const backend = getBackend(plan.backend);
   if (!backend) {
     return store.update({ id: run.id, state: 'failed', reason: `no '${plan.backend}' backend is available in this build`, endedAt: Date.now() }) ?? run;
@@ -35,6 +40,7 @@ export async function submitRun(store: RunStore, plan: LaunchPlan, extra: { reru
     const u = await backend.submit(run, contextFor(store, run));
     return store.update(u) ?? run;
   } catch (err) {
+    onRejected?.(err);
     return store.update({ id: run.id, state: 'failed', reason: err instanceof Error ? err.message : String(err), endedAt: Date.now() }) ?? run;
   }
 }

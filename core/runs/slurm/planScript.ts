@@ -1,0 +1,57 @@
+// The batch script a Slurm plan submits, rendered once before submission and carried in
+// plan.backendOptions.batchScript: what the confirmation, "Preview Batch Script" and
+// `gantry script` show is then byte for byte what sbatch receives.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ClusterDoc } from '../../spec/types';
+import type { LaunchPlan } from '../types';
+import { findClusters, findSpecDocs } from '../specDocs';
+import { renderBatchScript, type BatchScript, type BatchScriptOptions, type SlurmJobDoc } from './batchScript';
+
+/** The Cluster a plan was made for, among `clusters` (by the name planLaunch recorded). */
+export function planCluster(plan: LaunchPlan, clusters: ClusterDoc[]): ClusterDoc | undefined {
+  const name = plan.backendOptions?.cluster;
+  return clusters.find((c) => c.metadata?.name === name);
+}
+
+/** Renders the plan's script; throws BatchScriptError (with the spec path) for values a script cannot carry. */
+export function batchScriptFor(plan: LaunchPlan, doc: SlurmJobDoc, clusters: ClusterDoc[], options?: BatchScriptOptions): BatchScript {
+  const cluster = planCluster(plan, clusters);
+  if (!cluster) throw new Error(`spec.cluster: no Cluster named '${String(plan.backendOptions?.cluster ?? '')}' was found`);
+  return renderBatchScript(doc, cluster, options);
+}
+
+/** A copy of the plan that carries `script`, so the backend submits exactly it. */
+export function withBatchScript(plan: LaunchPlan, script: BatchScript): LaunchPlan {
+  return { ...plan, backendOptions: { ...plan.backendOptions, batchScript: script } };
+}
+
+/**
+ * A plan's job document and the Clusters it may name, read from disk: the spec file (or `text`,
+ * its unsaved contents) and the YAML files beside it — the same places planFile searches.
+ */
+export function loadPlanDocs(plan: LaunchPlan, text?: string): { doc: SlurmJobDoc; clusters: ClusterDoc[] } {
+  const own = text ?? fs.readFileSync(plan.specFile, 'utf8');
+  const found = findSpecDocs(own).find((d) => d.docIndex === plan.docIndex);
+  if (!found || (found.kind !== 'TrainingJob' && found.kind !== 'InferenceService')) {
+    throw new Error(`no TrainingJob or InferenceService at document ${plan.docIndex} of ${plan.specFile}`);
+  }
+  const files = [{ path: plan.specFile, text: own }];
+  const dir = path.dirname(plan.specFile);
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    /* an unreadable folder: the spec's own file is still searched */
+  }
+  for (const n of names) {
+    const p = path.join(dir, n);
+    if (p === plan.specFile || !/\.ya?ml$/i.test(n)) continue;
+    try {
+      files.push({ path: p, text: fs.readFileSync(p, 'utf8') });
+    } catch {
+      /* unreadable neighbour */
+    }
+  }
+  return { doc: found.value as SlurmJobDoc, clusters: findClusters(files).map((c) => c.doc) };
+}
