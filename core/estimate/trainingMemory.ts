@@ -63,9 +63,10 @@ function optimizerBytesPerParam(opt: OptimizerType, precision: Precision, hidden
     case 'adamw-8bit':
       return 2; // bitsandbytes: two 8-bit moments (HF anatomy: 2 B/param)
     case 'sgd':
-      return 0; // torch.optim.SGD's default momentum=0 keeps no state (with momentum: 4 B/param)
+      return 0; // torch.optim.SGD's default momentum=0 keeps no state
+    case 'sgd-momentum':
     case 'lion':
-      return pure ? 2 : 4; // one momentum buffer
+      return pure ? 2 : 4; // one momentum buffer (SGD with momentum, Lion)
     case 'adafactor':
       return (pure ? 2 : 4) * (2 / hidden); // factored second moment: rows + columns of each matrix
   }

@@ -117,7 +117,7 @@ export interface ModelRef {
 // ---------------------------------------------------------------- TrainingJob
 
 export type Precision = 'bf16-mixed' | 'fp16-mixed' | 'fp8-mixed' | 'bf16' | 'fp16' | 'fp32';
-export type OptimizerType = 'adamw' | 'adam' | 'adamw-8bit' | 'adafactor' | 'sgd' | 'lion';
+export type OptimizerType = 'adamw' | 'adam' | 'adamw-8bit' | 'adafactor' | 'sgd' | 'sgd-momentum' | 'lion';
 export type Checkpointing = 'none' | 'selective' | 'full';
 export type FsdpStrategy = 'none' | 'full' | 'hybrid' | 'grad-op';
 export type AttentionImpl = 'flash' | 'sdpa' | 'eager';
