@@ -1,6 +1,7 @@
 // Turns the spec's model reference and the cluster into the numbers the formulas need, with a
 // 'bad-estimate-input' finding for anything that cannot be estimated.
 
+import { nearest } from '../spec/suggest';
 import { findGpu, GPU_IDS, type GpuInfo } from '../catalog/gpus';
 import { findLink, type LinkInfo } from '../catalog/links';
 import { findModel, MODEL_IDS, type ModelInfo } from '../catalog/models';
@@ -34,31 +35,6 @@ export function badInput(message: string, path: string[]): Finding {
   return { code: 'bad-estimate-input', severity: 'error', message, path };
 }
 
-/** Edit distance, for "did you mean". */
-function distance(a: string, b: string): number {
-  const m = a.length;
-  const n = b.length;
-  let prev = Array.from({ length: n + 1 }, (_, j) => j);
-  for (let i = 1; i <= m; i++) {
-    const cur = [i];
-    for (let j = 1; j <= n; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[n];
-}
-
-export function closest(word: string, ids: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const id of ids) {
-    const d = distance(word.toLowerCase(), id.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = id;
-    }
-  }
-  return best !== undefined && bestD <= Math.max(3, Math.floor(word.length / 3)) ? best : undefined;
-}
 
 const ARCH_LIMITS: [keyof Architecture, number][] = [
   ['layers', 2000],
@@ -105,7 +81,7 @@ export function resolveModel(ref: ModelRef | undefined, opts: EstimateOptions, p
   } else if (typeof ref.preset === 'string') {
     info = findModel(ref.preset);
     if (!info) {
-      const hint = closest(ref.preset, MODEL_IDS);
+      const hint = nearest(ref.preset, MODEL_IDS);
       return { findings: [badInput(`unknown model preset '${ref.preset}'${hint ? ` — did you mean '${hint}'?` : ''}; cannot estimate`, [...path, 'preset'])] };
     }
     arch = info.architecture;
@@ -146,7 +122,7 @@ export function resolveCluster(cluster: ClusterDoc | undefined, gpusPerNodeHint:
   if (gpuSpec?.model) {
     gpu = findGpu(gpuSpec.model);
     if (!gpu) {
-      const hint = closest(gpuSpec.model, GPU_IDS);
+      const hint = nearest(gpuSpec.model, GPU_IDS);
       return { findings: [badInput(`unknown GPU '${gpuSpec.model}' in cluster ${cluster?.metadata?.name ?? ''}${hint ? ` — did you mean '${hint}'?` : ''}; cannot estimate`, ['spec', 'cluster'])] };
     }
   } else {

@@ -12,6 +12,7 @@
 // SGLang: static pool = mem_fraction_static × capacity − weights − context (the activation peak lives in
 // the remaining 1 − mem_fraction_static). TGI: warm-up prefill, then the free memory becomes KV.
 
+import { withEdits } from './withEdits';
 import type { ClusterDoc, InferenceServiceDoc, InferenceServiceSpec } from '../spec/types';
 import { gib, summarizeServing } from './format';
 import { sanitizeNumbers } from './guard';
@@ -264,21 +265,6 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   est.ok = !findings.some((f) => f.severity === 'error');
   est.summary = summarizeServing(est);
   return est;
-}
-
-/** The document with `edits` applied, copying only the objects along each edited path. */
-function withEdits<T>(doc: T, edits: { path: string[]; value: unknown }[]): T {
-  const root = { ...(doc as Record<string, unknown>) };
-  for (const { path, value } of edits) {
-    let o: Record<string, unknown> = root;
-    for (const k of path.slice(0, -1)) {
-      const next = o[k];
-      o[k] = next && typeof next === 'object' && !Array.isArray(next) ? { ...(next as Record<string, unknown>) } : {};
-      o = o[k] as Record<string, unknown>;
-    }
-    o[path[path.length - 1]] = value;
-  }
-  return root as T;
 }
 
 function servingFixes(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined, opts: EstimateOptions, cur: ServingEstimate, kvOnly: boolean): Fix[] {

@@ -1,6 +1,7 @@
 // estimateTrainingJob: memory, interconnect and time of a TrainingJob, with findings anchored at
 // spec paths and quick fixes that are themselves re-estimated.
 
+import { withEdits } from './withEdits';
 import type { Checkpointing, ClusterDoc, TrainingJobDoc } from '../spec/types';
 import { summarizeTraining, gib, formatSeconds } from './format';
 import { sanitizeNumbers } from './guard';
@@ -160,21 +161,6 @@ function estimateUnsafe(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, op
   est.ok = !findings.some((f) => f.severity === 'error');
   est.summary = summarizeTraining(est);
   return est;
-}
-
-/** The document with `edits` applied, copying only the objects along each edited path. */
-function withEdits<T>(doc: T, edits: { path: string[]; value: unknown }[]): T {
-  const root = { ...(doc as Record<string, unknown>) };
-  for (const { path, value } of edits) {
-    let o: Record<string, unknown> = root;
-    for (const k of path.slice(0, -1)) {
-      const next = o[k];
-      o[k] = next && typeof next === 'object' && !Array.isArray(next) ? { ...(next as Record<string, unknown>) } : {};
-      o = o[k] as Record<string, unknown>;
-    }
-    o[path[path.length - 1]] = value;
-  }
-  return root as T;
 }
 
 function memoryFixes(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, opts: EstimateOptions, cur: TrainingEstimate): Fix[] {
