@@ -46,7 +46,13 @@ export class LocalBackend implements Backend {
     const ranks = Math.max(1, plan.ranks ?? 1);
     const masterPort = ranks > 1 ? await freeLoopbackPort() : 0;
     const logs: LogSource[] = [];
-    const launch: LaunchFile = { cwd: plan.cwd, exitFile: path.join(ctx.runDir, EXIT_FILE), graceMs: this.graceMs, ranks: [] };
+    const launch: LaunchFile = {
+      cwd: plan.cwd,
+      exitFile: path.join(ctx.runDir, EXIT_FILE),
+      graceMs: this.graceMs,
+      ...(plan.timeLimitSeconds && Number.isFinite(plan.timeLimitSeconds) ? { timeLimitMs: plan.timeLimitSeconds * 1000 } : {}),
+      ranks: [],
+    };
     for (let rank = 0; rank < ranks; rank++) {
       const stem = ranks > 1 ? `rank${rank}.` : '';
       const stdout = path.join(ctx.runDir, `${stem}stdout.log`);
@@ -165,6 +171,10 @@ export function outcome(run: RunRecord, runDir: string): RunUpdate {
     .map((r, rank) => ({ ...r, rank }))
     .filter((r) => r.code !== 0)
     .sort((a, b) => (a.at ?? 0) - (b.at ?? 0))[0];
+  if (exit.timedOut) {
+    const limit = run.plan.timeLimit ?? `${run.plan.timeLimitSeconds}s`;
+    return { ...base, state: 'timeout', exitCode: bad?.code ?? undefined, reason: `time limit ${limit} reached${exit.killedAfterGrace ? '; killed by SIGKILL after the grace period' : ''}` };
+  }
   if (!bad) return { ...base, state: 'succeeded', exitCode: 0, reason: `exit code 0${leftover}` };
   const who = exit.ranks.length > 1 ? `rank ${bad.rank} ` : '';
   if (cancel || exit.terminated) {

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { BackendId, LaunchPlan } from './types';
 import type { ClusterDoc, InferenceServiceDoc, InferenceServiceSpec, TrainingJobDoc } from '../spec/types';
 import { estimateInferenceService, estimateTrainingJob } from '../estimate/index';
+import { DURATION_HINT, parseDurationSeconds } from './duration';
 
 export interface PlanInput {
   doc: TrainingJobDoc | InferenceServiceDoc;
@@ -71,7 +72,13 @@ export function planLaunch(input: PlanInput): PlanResult {
     }
     const localGpus = cluster?.spec?.nodes?.gpu?.count;
     if (localGpus !== undefined && gpusPerNode > localGpus) errors.push(`the spec asks for ${gpusPerNode} GPUs and cluster '${cluster!.metadata.name}' has ${localGpus}`);
-    if (doc.kind === 'TrainingJob' && doc.spec.timeLimit) warnings.push(`timeLimit ${doc.spec.timeLimit} is not enforced by the local backend`);
+  }
+  // The local backend's supervisor enforces the limit; Slurm gets it as `--time` from the batch script.
+  let timeLimitSeconds: number | undefined;
+  const timeLimit = doc.kind === 'TrainingJob' ? doc.spec.timeLimit : undefined;
+  if (timeLimit !== undefined) {
+    timeLimitSeconds = parseDurationSeconds(String(timeLimit));
+    if (timeLimitSeconds === undefined && backend === 'local') errors.push(`spec.timeLimit: "${timeLimit}" is not a time limit: ${DURATION_HINT}`);
   }
   // Python buffers stdout when it is a file; unbuffered output is what makes the live log live.
   if (env.PYTHONUNBUFFERED === undefined) env.PYTHONUNBUFFERED = '1';
@@ -92,6 +99,7 @@ export function planLaunch(input: PlanInput): PlanResult {
     ...(gpuIndices ? { gpuIndices } : {}),
     ...(estimated ? { estimatedDeviceBytesPerGpu: estimated } : {}),
     ...(cluster ? { backendOptions: { cluster: cluster.metadata.name, scheduler: cluster.spec.scheduler ?? { type: 'local' } } } : {}),
+    ...(timeLimit !== undefined && timeLimitSeconds !== undefined && Number.isFinite(timeLimitSeconds) ? { timeLimit: String(timeLimit), timeLimitSeconds } : {}),
     ...(warnings.length ? { warnings } : {}),
   };
   return { ok: true, plan };
@@ -148,6 +156,7 @@ export function describePlan(plan: LaunchPlan): string {
     `GPUs: ${plan.gpuIndices ? plan.gpuIndices.join(',') || 'none' : plan.gpusPerNode ? `${plan.nodes} × ${plan.gpusPerNode}` : 'none'}`,
     `env: ${Object.entries(plan.env).map(([k, v]) => `${k}=${quote(v)}`).join(' ') || '(inherited only)'}`,
   ];
+  if (plan.timeLimit) lines.push(`time limit: ${plan.timeLimit}`);
   for (const w of plan.warnings ?? []) lines.push(`note: ${w}`);
   return lines.join('\n');
 }

@@ -12,6 +12,8 @@ export interface LaunchFile {
   exitFile: string;
   /** Grace between SIGTERM and SIGKILL for processes left in the group after the command ended. */
   graceMs: number;
+  /** Wall-clock limit from the supervisor's start: then SIGTERM to the group, graceMs, SIGKILL. */
+  timeLimitMs?: number;
   ranks: { argv: string[]; env: Record<string, string>; stdout: string; stderr: string }[];
 }
 
@@ -31,6 +33,10 @@ export interface ExitFile {
   leftovers: number;
   /** The supervisor got SIGTERM (a cancel) while the command ran. */
   terminated: boolean;
+  /** The time limit passed and the supervisor ended the command. */
+  timedOut?: boolean;
+  /** …and it had to use SIGKILL after the grace period. */
+  killedAfterGrace?: boolean;
 }
 
 export const SUPERVISOR_SOURCE = String.raw`
@@ -39,9 +45,12 @@ const fs = require('fs');
 const cp = require('child_process');
 const L = JSON.parse(fs.readFileSync(process.argv[1], 'utf8'));
 let terminated = false;
+let timedOut = false;
+let killedAfterGrace = false;
 const children = [];
 // A cancel sends SIGTERM to the whole group; the supervisor stays to record how the command ended.
-process.on('SIGTERM', () => { terminated = true; });
+// The time limit sends one too, which is not a cancel.
+process.on('SIGTERM', () => { if (!timedOut) terminated = true; });
 process.on('SIGINT', () => { terminated = true; });
 process.on('SIGHUP', () => {});
 const baseEnv = Object.assign({}, process.env);
@@ -74,7 +83,7 @@ function groupMembers() {
 }
 
 function writeExit(leftovers) {
-  const data = JSON.stringify({ ranks: results, endedAt: Date.now(), leftovers, terminated });
+  const data = JSON.stringify({ ranks: results, endedAt: Date.now(), leftovers, terminated, timedOut, killedAfterGrace });
   const tmp = L.exitFile + '.tmp';
   fs.writeFileSync(tmp, data);
   fs.renameSync(tmp, L.exitFile);
@@ -102,6 +111,27 @@ function done(i, r) {
   // One rank failing ends the others, as torchrun does: a half-alive job only hangs in a collective.
   if (r.code !== 0 && pending > 0) for (const c of children) if (c && c.exitCode === null) try { c.kill('SIGTERM'); } catch (e) {}
   if (pending === 0) finish();
+}
+
+// The time limit: SIGTERM to the group as a cancel does, then SIGKILL to each process still in it
+// after the grace period (not to the group, which would take the supervisor and exit.json with it).
+// Timers are re-armed in steps because setTimeout cannot wait longer than about 24.8 days.
+if (L.timeLimitMs > 0) {
+  const deadline = Date.now() + L.timeLimitMs;
+  const arm = () => setTimeout(() => {
+    if (Date.now() < deadline) { arm(); return; }
+    if (pending === 0) return;
+    timedOut = true;
+    try { process.kill(-process.pid, 'SIGTERM'); } catch (e) {}
+    const killAt = Date.now() + L.graceMs;
+    const tick = setInterval(() => {
+      if (pending === 0) { clearInterval(tick); return; }
+      if (Date.now() < killAt) return;
+      killedAfterGrace = true;
+      for (const pid of groupMembers()) try { process.kill(pid, 'SIGKILL'); } catch (e) {}
+    }, 50);
+  }, Math.min(deadline - Date.now(), 2147483647));
+  arm();
 }
 
 let cwdError;

@@ -34,6 +34,10 @@ export interface LaunchPlan {
    * log files (rank-tagged LogSources). Absent or 1: one process (torchrun does its own forking).
    */
   ranks?: number;
+  /** The spec's timeLimit as written (`90m`), for messages; the local backend enforces timeLimitSeconds. */
+  timeLimit?: string;
+  /** The wall-clock limit in seconds (finite); absent: no limit. */
+  timeLimitSeconds?: number;
   /** Problems found while planning that do not stop the run (shown in the confirmation). */
   warnings?: string[];
 }

@@ -8,6 +8,7 @@
 // (sbatch parses those itself) and the body through shQuote (bash parses it). See quote.ts.
 import type { ClusterDoc, InferenceServiceDoc, TrainingJobDoc } from '../../spec/types';
 import { sbatchDirectiveQuote, shQuote, slurmPatternLiteral, UnquotableError } from './quote';
+import { DURATION_HINT, parseDurationSeconds } from '../duration';
 
 export type SlurmJobDoc = TrainingJobDoc | InferenceServiceDoc;
 
@@ -255,27 +256,9 @@ export function gresTypeFor(model: string): string {
  * → Slurm's `D-HH:MM:SS`. Slurm rounds seconds up to whole minutes itself.
  */
 export function slurmTimeLimit(value: string, path: (string | number)[] = []): string {
-  const v = value.trim();
-  if (/^(unlimited|infinite)$/i.test(v)) return 'UNLIMITED';
-  const units = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(v);
-  let seconds: number | undefined;
-  if (units && v !== '') {
-    const [d, h, m, s] = units.slice(1).map((x) => Number(x ?? 0));
-    seconds = ((d * 24 + h) * 60 + m) * 60 + s;
-  } else {
-    // Slurm's own forms: M, M:S, H:M:S, D-H, D-H:M, D-H:M:S.
-    const slurm = /^(?:(\d+)-)?(\d+)(?::(\d+))?(?::(\d+))?$/.exec(v);
-    if (slurm) {
-      const [d, a, b, c] = slurm.slice(1).map((x) => (x === undefined ? undefined : Number(x)));
-      if (d !== undefined) seconds = d * 86400 + (a ?? 0) * 3600 + (b ?? 0) * 60 + (c ?? 0);
-      else if (c !== undefined) seconds = (a ?? 0) * 3600 + (b ?? 0) * 60 + c;
-      else if (b !== undefined) seconds = (a ?? 0) * 60 + b;
-      else seconds = (a ?? 0) * 60;
-    }
-  }
-  if (seconds === undefined || seconds <= 0) {
-    throw new BatchScriptError(`"${value}" is not a time limit: use e.g. 90m, 24h, 2d12h or Slurm's 1-00:00:00`, path);
-  }
+  const seconds = parseDurationSeconds(value);
+  if (seconds === Infinity) return 'UNLIMITED';
+  if (seconds === undefined) throw new BatchScriptError(`"${value}" is not a time limit: ${DURATION_HINT}`, path);
   const d = Math.floor(seconds / 86400);
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d}-${pad(Math.floor((seconds % 86400) / 3600))}:${pad(Math.floor((seconds % 3600) / 60))}:${pad(seconds % 60)}`;

@@ -179,3 +179,50 @@ test('reattach to a pid that was reused by another process → lost, not attache
   assert.equal(end.state, 'lost');
   assert.match(end.reason ?? '', /without recording an exit status/);
 });
+
+test('the time limit ends the group with SIGTERM → timeout, with the limit as written in the reason', async () => {
+  const store = newStore();
+  const run = store.create(nodePlan(`let i=0; setInterval(()=>console.log('tick', i++), 50)`, { timeLimit: '1s', timeLimitSeconds: 1 }));
+  const ctx = ctxFor(store)(run);
+  const startedAt = Date.now();
+  await backend().submit(run, ctx);
+  const running = await waitForState(store, run.id, 'running');
+  const end = await waitForEnd(store, run.id);
+  assert.equal(end.state, 'timeout');
+  assert.equal(end.reason, 'time limit 1s reached');
+  assert.ok(end.endedAt! - startedAt >= 1000, `ended ${end.endedAt! - startedAt} ms after the start, before its limit`);
+  assert.deepEqual(groupMembers((running.handle as LocalHandle).pgid), []);
+  assert.match(fs.readFileSync(path.join(ctx.runDir, 'stdout.log'), 'utf8'), /^tick 0$/m);
+});
+
+test('a command that ignores SIGTERM at its time limit is killed after the grace period', async () => {
+  const store = newStore();
+  const run = store.create(nodePlan(`process.on('SIGTERM',()=>console.log('ignoring')); console.log('up'); setInterval(()=>{},1000)`, { timeLimit: '1s', timeLimitSeconds: 1 }));
+  const ctx = ctxFor(store)(run);
+  await backend(300).submit(run, ctx);
+  const running = await waitForState(store, run.id, 'running');
+  const end = await waitForEnd(store, run.id);
+  assert.equal(end.state, 'timeout');
+  assert.equal(end.reason, 'time limit 1s reached; killed by SIGKILL after the grace period');
+  assert.deepEqual(groupMembers((running.handle as LocalHandle).pgid), []);
+  assert.match(fs.readFileSync(path.join(ctx.runDir, 'stdout.log'), 'utf8'), /ignoring/);
+});
+
+test('the supervisor keeps the time limit across a "reload" (no window is needed to enforce it)', async () => {
+  const store = newStore();
+  const run = store.create(nodePlan(`setInterval(()=>{},1000)`, { timeLimit: '0:01', timeLimitSeconds: 1 }));
+  const first = backend();
+  await first.submit(run, ctxFor(store)(run));
+  await waitForState(store, run.id, 'running');
+  first.dispose();
+  const store2 = new RunStore(store.root);
+  await backend().reattach([store2.get(run.id)!], ctxFor(store2));
+  const end = await waitForEnd(store2, run.id);
+  assert.equal(end.state, 'timeout');
+  assert.equal(end.reason, 'time limit 0:01 reached');
+});
+
+test('a command that ends before its time limit is not touched by it', async () => {
+  const { end } = await runToEnd(`console.log('quick')`, { timeLimit: '2s', timeLimitSeconds: 2 });
+  assert.equal(end.state, 'succeeded');
+});

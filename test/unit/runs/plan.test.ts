@@ -64,3 +64,21 @@ test('describePlan shows argv quoted for reading, env, cwd and GPUs', () => {
   assert.match(text, /^cwd: \/w$/m);
   assert.match(text, /^GPUs: 0,1$/m);
 });
+
+test('timeLimit: parsed into the plan for the local backend to enforce, shown in the confirmation, no warning', () => {
+  const r = planLaunch({ doc: job({ timeLimit: '90m' }), docIndex: 0, specFile: '/w/a.yaml' });
+  assert.ok(r.ok);
+  assert.equal(r.plan.timeLimit, '90m');
+  assert.equal(r.plan.timeLimitSeconds, 5400);
+  assert.equal(r.plan.warnings, undefined);
+  assert.match(describePlan(r.plan), /^time limit: 90m$/m);
+  const slurmish = planLaunch({ doc: job({ timeLimit: '1-00:00:00' }), docIndex: 0, specFile: '/w/a.yaml' });
+  assert.ok(slurmish.ok);
+  assert.equal(slurmish.plan.timeLimitSeconds, 86400);
+  const unlimited = planLaunch({ doc: job({ timeLimit: 'unlimited' }), docIndex: 0, specFile: '/w/a.yaml' });
+  assert.ok(unlimited.ok);
+  assert.equal(unlimited.plan.timeLimitSeconds, undefined);
+  const bad = planLaunch({ doc: job({ timeLimit: 'soon' }), docIndex: 0, specFile: '/w/a.yaml' });
+  assert.ok(!bad.ok);
+  assert.match(bad.errors.join(' '), /spec\.timeLimit: "soon" is not a time limit/);
+});
