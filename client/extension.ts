@@ -3,7 +3,7 @@
 // `languageClientReady`.
 import { loadStartedAt } from './loadClock';
 import type * as vscode from 'vscode';
-import { activateRuns } from './runs/index';
+import { activateRuns, type RunsApi } from './runs/index';
 
 export let languageClientReady: Promise<unknown> = Promise.resolve();
 
@@ -12,13 +12,15 @@ export interface GantryApi {
   /** Milliseconds from the bundle starting to load to the end of activate(). */
   activationMs: number;
   languageClientReady: Promise<unknown>;
+  /** The run features (the runs controller and the submit flow), for the integration tests. */
+  runs: RunsApi;
 }
 
 export function activate(context: vscode.ExtensionContext): GantryApi {
   // The language client's module (most of this bundle) is evaluated after activate() returns.
   languageClientReady = import('./languageClient').then((m) => m.startLanguageClient(context));
-  activateRuns(context);
-  return { activationMs: performance.now() - loadStartedAt, languageClientReady };
+  const runs = activateRuns(context);
+  return { activationMs: performance.now() - loadStartedAt, languageClientReady, runs };
 }
 
 export function deactivate(): void {}

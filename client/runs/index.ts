@@ -8,13 +8,16 @@ import { SubmitFlow } from './submitFlow';
 import { createStatusBar } from './statusBar';
 import { SubmitDiagnostics } from './submitDiagnostics';
 import { BatchScriptPreviews } from './batchPreview';
-import { isTerminal, type RunRecord } from '../../core/runs/types';
+import { isTerminal, type Backend, type BackendId, type RunRecord } from '../../core/runs/types';
+import { getBackend } from '../../core/runs/backends';
 import { onStoreError } from '../../core/runs/submit';
 
 /** What the run features expose to tests (returned by activateRuns; the extension ignores it). */
 export interface RunsApi {
   controller: RunsController;
   submit: SubmitFlow;
+  /** The backend instance serving `id` in this extension host (tests read the Slurm backend's squeue count). */
+  backend(id: BackendId): Backend | undefined;
 }
 
 export function activateRuns(context: vscode.ExtensionContext): RunsApi {
@@ -56,7 +59,7 @@ export function activateRuns(context: vscode.ExtensionContext): RunsApi {
     }),
   );
   void controller.start().catch((e: Error) => vscode.window.showWarningMessage(`Gantry: could not read the runs in ${controller.store.runsDir}: ${e.message}`));
-  return { controller, submit: flow };
+  return { controller, submit: flow, backend: getBackend };
 }
 
 async function pickRun(controller: RunsController, title: string, filter: (r: RunRecord) => boolean): Promise<string | undefined> {
