@@ -17,6 +17,10 @@ import { compileMetricPattern, parseTrainingLine } from '../../core/logs/metrics
 import { GpuSampler } from '../../core/telemetry/sampler';
 import type { GpuPoint, LogChunk, LogMark, TelemetryStatus, TrainPoint } from '../../protocol/webview';
 import { runsConfig } from './config';
+import { logDiskProblem, logWriteNote } from '../../core/runs/logDisk';
+
+/** How often the file system under a live local run's logs is checked (a statfs, no write). */
+const LOG_DISK_CHECK_MS = 5000;
 
 /** A run's log as the host keeps it: every line (display form), its source, marks and metrics. */
 export class RunBuffer {
@@ -74,14 +78,18 @@ export class RunsController implements vscode.Disposable {
   /** The overlapping srun step sampling the GPUs of the Slurm run the panel shows, if any. */
   private slurmMetrics?: { runId: string; metrics: SlurmGpuMetrics };
   private readonly disposables: vscode.Disposable[] = [];
+  /** Live local runs whose logs cannot be written, with the panel's note (kept in memory: the disk may be full). */
+  private readonly logNotes = new Map<string, string>();
+  private logDiskTimer?: NodeJS.Timeout;
 
   constructor(storeRoot: string) {
     this.store = new RunStore(storeRoot);
     configureLocalBackend({ graceMs: runsConfig.cancelGraceSeconds * 1000 });
     registerDefaultBackends();
     this.store.on('change', (run) => {
-      this.onRunChange.fire(run);
+      this.onRunChange.fire(this.withLogNote(run));
       this.updateSampler();
+      this.updateLogDiskCheck();
       if (this.slurmMetrics?.runId === run.id && isTerminal(run.state)) this.watchSlurmGpus(undefined);
     });
   }
@@ -97,13 +105,46 @@ export class RunsController implements vscode.Disposable {
     this.store.watch(500);
     await reattachRuns(this.store);
     this.updateSampler();
+    this.updateLogDiskCheck();
   }
 
   runs(): RunRecord[] {
     return this.store
       .list()
       .map((s) => this.store.get(s.id))
-      .filter((r): r is RunRecord => !!r);
+      .filter((r): r is RunRecord => !!r)
+      .map((r) => this.withLogNote(r));
+  }
+
+  /** The run as the panel shows it: a live local run whose logs cannot be written carries a note. */
+  private withLogNote(run: RunRecord): RunRecord {
+    const note = isTerminal(run.state) ? undefined : this.logNotes.get(run.id);
+    return note ? { ...run, handle: { ...run.handle, outputHint: note } } : run;
+  }
+
+  /** Checks the log file systems of live local runs while there are any; a change of note re-sends the run. */
+  private updateLogDiskCheck(): void {
+    const live = this.store.list().filter((r) => r.backend === 'local' && !isTerminal(r.state));
+    for (const id of [...this.logNotes.keys()]) if (!live.some((r) => r.id === id)) this.logNotes.delete(id);
+    if (!live.length) {
+      clearInterval(this.logDiskTimer);
+      this.logDiskTimer = undefined;
+      return;
+    }
+    this.logDiskTimer ??= setInterval(() => this.checkLogDisks(), LOG_DISK_CHECK_MS);
+  }
+
+  private checkLogDisks(): void {
+    for (const s of this.store.list()) {
+      if (s.backend !== 'local' || isTerminal(s.state)) continue;
+      const problem = logDiskProblem(this.store.runDir(s.id));
+      const note = problem ? logWriteNote(problem) : undefined;
+      if (note === this.logNotes.get(s.id)) continue;
+      if (note) this.logNotes.set(s.id, note);
+      else this.logNotes.delete(s.id);
+      const run = this.store.get(s.id);
+      if (run) this.onRunChange.fire(this.withLogNote(run));
+    }
   }
 
   runningCount(): number {
@@ -219,6 +260,7 @@ export class RunsController implements vscode.Disposable {
     this.store.unwatch();
     this.store.removeAllListeners();
     clearTimeout(this.samplerStopTimer);
+    clearInterval(this.logDiskTimer);
     this.sampler?.stop();
     this.slurmMetrics?.metrics.stop();
     this.slurmMetrics = undefined;

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import * as net from 'node:net';
 import { spawn } from 'node:child_process';
 import type { Backend, BackendContext, LocalHandle, LogSource, RunRecord, RunUpdate } from './types';
-import { SUPERVISOR_SOURCE, type ExitFile, type LaunchFile } from './supervisor';
+import { SUPERVISOR_EXIT, SUPERVISOR_SOURCE, type ExitFile, type LaunchFile } from './supervisor';
+import { logDiskProblem } from './logDisk';
 import { groupMembers, processStartTime, signalGroup } from './procInfo';
 import { readJson, isPidAlive } from './fsAtomic';
 import { writeFileAtomic } from './fsAtomic';
@@ -20,6 +21,8 @@ export interface LocalBackendOptions {
   pollMs?: number;
   /** The Node executable for the supervisor; default this process's (Electron runs as Node through ELECTRON_RUN_AS_NODE). */
   nodePath?: string;
+  /** What is wrong with the disk under a run's logs (default: a statfs of the run directory); tests inject a full disk. */
+  logDiskProblem?: (dir: string) => string | undefined;
 }
 
 const CANCEL_FILE = 'cancel.json';
@@ -30,6 +33,7 @@ export class LocalBackend implements Backend {
   private readonly graceMs: number;
   private readonly pollMs: number;
   private readonly nodePath: string;
+  private readonly diskProblem: (dir: string) => string | undefined;
   private timers = new Set<NodeJS.Timeout>();
   private watched = new Set<string>();
   private children = new Set<import('node:child_process').ChildProcess>();
@@ -38,6 +42,7 @@ export class LocalBackend implements Backend {
     this.graceMs = opts.graceMs ?? 10_000;
     this.pollMs = opts.pollMs ?? 500;
     this.nodePath = opts.nodePath ?? process.execPath;
+    this.diskProblem = opts.logDiskProblem ?? logDiskProblem;
   }
 
   async submit(run: RunRecord, ctx: BackendContext): Promise<RunUpdate> {
@@ -87,9 +92,9 @@ export class LocalBackend implements Backend {
     const live: RunRecord = { ...run, state: 'running', startedAt, logs, handle };
     this.watched.add(run.id);
     this.children.add(child);
-    child.once('exit', () => {
+    child.once('exit', (code) => {
       this.children.delete(child);
-      this.finalize(live, ctx);
+      this.finalize(live, ctx, code ?? undefined);
     });
     return { id: run.id, state: 'running', startedAt, logs, handle };
   }
@@ -148,20 +153,36 @@ export class LocalBackend implements Backend {
   }
 
   /** Reads how the run ended and reports its final state (idempotent: the store keeps the first). */
-  private finalize(run: RunRecord, ctx: BackendContext): void {
+  private finalize(run: RunRecord, ctx: BackendContext, supervisorCode?: number): void {
     this.watched.delete(run.id);
-    ctx.update(outcome(run, ctx.runDir));
+    ctx.update(outcome(run, ctx.runDir, supervisorCode, this.diskProblem));
   }
 }
 
-/** The final state of a run whose supervisor has exited, from what it left in the run directory. */
-export function outcome(run: RunRecord, runDir: string): RunUpdate {
+/**
+ * The final state of a run whose supervisor has exited, from what it left in the run directory (and
+ * the supervisor's exit code, known only to the window that started it). A run that failed or was
+ * lost while its logs could not be written says so: its own last words were lost with them.
+ */
+export function outcome(run: RunRecord, runDir: string, supervisorCode?: number, diskProblem: (dir: string) => string | undefined = logDiskProblem): RunUpdate {
+  const u = endState(run, runDir, supervisorCode, diskProblem);
+  if (u.state !== 'failed' && u.state !== 'lost') return u;
+  const problem = diskProblem(runDir);
+  return problem && !u.reason?.includes(problem) ? { ...u, reason: `${u.reason}; log writes were failing: ${problem}` } : u;
+}
+
+function endState(run: RunRecord, runDir: string, supervisorCode: number | undefined, diskProblem: (dir: string) => string | undefined): RunUpdate {
   const exit = readJson<ExitFile>(path.join(runDir, EXIT_FILE));
   const cancel = readJson<{ at: number; killed?: boolean }>(path.join(runDir, CANCEL_FILE));
   const endedAt = exit?.endedAt ?? Date.now();
   const base = { id: run.id, endedAt };
   if (!exit) {
     if (cancel) return { ...base, state: 'cancelled', reason: cancel.killed ? 'killed by SIGKILL after the grace period' : 'cancelled' };
+    const problem = diskProblem(runDir);
+    const unrecorded = `its exit status could not be written to the run directory${problem ? ` (${problem})` : ''}`;
+    if (supervisorCode === SUPERVISOR_EXIT.unrecordedSuccess) return { ...base, state: 'succeeded', exitCode: 0, reason: `exit code 0; ${unrecorded}` };
+    if (supervisorCode === SUPERVISOR_EXIT.unrecordedFailure) return { ...base, state: 'failed', reason: `the command failed; ${unrecorded}` };
+    if (problem) return { ...base, state: 'lost', reason: `the run ended, but ${unrecorded}` };
     return { ...base, state: 'lost', reason: 'the run ended without recording an exit status (its supervisor was killed)' };
   }
   const leftover = exit.leftovers > 0 ? `; ${exit.leftovers} process(es) it left running were stopped` : '';

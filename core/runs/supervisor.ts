@@ -39,6 +39,9 @@ export interface ExitFile {
   killedAfterGrace?: boolean;
 }
 
+/** The supervisor's own exit codes when it could not write exit.json: how the command ended. */
+export const SUPERVISOR_EXIT = { unrecordedSuccess: 10, unrecordedFailure: 11 } as const;
+
 export const SUPERVISOR_SOURCE = String.raw`
 'use strict';
 const fs = require('fs');
@@ -82,22 +85,31 @@ function groupMembers() {
   return out;
 }
 
+// A full or failing disk must not crash the supervisor (that would leave stray processes and no
+// word of how the run ended): when exit.json cannot be written, its own exit code carries the
+// outcome to the window that started it (see SUPERVISOR_EXIT).
 function writeExit(leftovers) {
   const data = JSON.stringify({ ranks: results, endedAt: Date.now(), leftovers, terminated, timedOut, killedAfterGrace });
   const tmp = L.exitFile + '.tmp';
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, L.exitFile);
+  try {
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, L.exitFile);
+    return 0;
+  } catch (e) {
+    try { fs.rmSync(tmp, { force: true }); } catch (e2) {}
+    return results.every((r) => r && r.code === 0) ? 10 : 11;
+  }
 }
 
 function finish() {
   const left = groupMembers();
-  writeExit(left.length);
-  if (!left.length) process.exit(0);
+  const code = writeExit(left.length);
+  if (!left.length) process.exit(code);
   try { process.kill(-process.pid, 'SIGTERM'); } catch (e) {}
   const deadline = Date.now() + L.graceMs;
   const tick = setInterval(() => {
-    if (groupMembers().length === 0) { clearInterval(tick); process.exit(0); }
-    if (Date.now() > deadline) { clearInterval(tick); try { process.kill(-process.pid, 'SIGKILL'); } catch (e) {} process.exit(0); }
+    if (groupMembers().length === 0) { clearInterval(tick); process.exit(code); }
+    if (Date.now() > deadline) { clearInterval(tick); try { process.kill(-process.pid, 'SIGKILL'); } catch (e) {} process.exit(code); }
   }, 50);
 }
 
@@ -139,8 +151,15 @@ try { if (!fs.statSync(L.cwd).isDirectory()) cwdError = 'working directory is no
 catch (e) { cwdError = 'working directory does not exist: ' + L.cwd; }
 
 L.ranks.forEach((r, i) => {
-  const out = fs.openSync(r.stdout, 'a');
-  const err = r.stderr === r.stdout ? out : fs.openSync(r.stderr, 'a');
+  let out, err;
+  try {
+    out = fs.openSync(r.stdout, 'a');
+    err = r.stderr === r.stdout ? out : fs.openSync(r.stderr, 'a');
+  } catch (e) {
+    fds[i] = out === undefined ? [] : [out];
+    done(i, { code: null, signal: null, error: 'could not open the log file: ' + e.message });
+    return;
+  }
   fds[i] = err === out ? [out] : [out, err];
   const fail = (msg) => {
     try { fs.writeSync(err, 'gantry: ' + msg + '\n'); } catch (e) {}
