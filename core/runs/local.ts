@@ -26,6 +26,8 @@ export interface LocalBackendOptions {
 }
 
 const CANCEL_FILE = 'cancel.json';
+/** A queued local run without a supervisor pid younger than this is being submitted by another process. */
+const SUBMITTING_MS = 60_000;
 const EXIT_FILE = 'exit.json';
 
 export class LocalBackend implements Backend {
@@ -119,6 +121,9 @@ export class LocalBackend implements Backend {
   async reattach(runs: RunRecord[], ctxFor: (run: RunRecord) => BackendContext): Promise<void> {
     for (const run of runs) {
       if (run.plan.backend !== 'local' || this.watched.has(run.id)) continue;
+      // Another window or the CLI is submitting it right now (created, supervisor not yet started):
+      // it is theirs to start, not a run that died. Only one queued for long without a pid is lost.
+      if (!(run.handle as Partial<LocalHandle>).pid && run.state === 'queued' && Date.now() - run.submittedAt < SUBMITTING_MS) continue;
       const ctx = ctxFor(run);
       if (!this.isOurs(run)) {
         this.finalize(run, ctx);

@@ -226,3 +226,15 @@ test('a command that ends before its time limit is not touched by it', async () 
   const { end } = await runToEnd(`console.log('quick')`, { timeLimit: '2s', timeLimitSeconds: 2 });
   assert.equal(end.state, 'succeeded');
 });
+
+test('reattach leaves alone a run another window is submitting right now (queued, no pid yet)', async () => {
+  const store = newStore();
+  const run = store.create(nodePlan('1'));
+  await backend().reattach([store.get(run.id)!], ctxFor(store));
+  assert.equal(store.get(run.id)!.state, 'queued', 'not marked lost while its submitter starts it');
+  const stale = store.create(nodePlan('1'));
+  const old = { ...store.get(stale.id)!, submittedAt: Date.now() - 10 * 60_000 };
+  await backend().reattach([old], ctxFor(store));
+  const end = await waitForEnd(store, stale.id);
+  assert.equal(end.state, 'lost', 'a run queued for minutes with no supervisor was never started');
+});
