@@ -50,7 +50,8 @@ describe('UI: diagnostics, quick fix and estimates in the editor', { timeout: 30
 
   it('applies the quick fix from the light bulb and the problem goes away', async () => {
     await applyQuickFix(page, 'Set data parallel to 8');
-    await activeEditor(page).locator('.view-line', { hasText: /^\s*data: 8\s*$/ }).waitFor();
+    // The fixture's header comment mentions "data: 8" too: match the code line, not the comment.
+    await activeEditor(page).locator('.view-line', { hasText: 'data: 8', hasNotText: '#' }).waitFor();
     await squiggles(page, 'error').first().waitFor({ state: 'detached', timeout: 60_000 });
     await page.locator('.markers-panel', { hasText: 'No problems have been detected' }).waitFor({ timeout: 60_000 });
     assert.doesNotMatch(String(await statusProblems(page).getAttribute('aria-label')), /Errors: [1-9]/);

@@ -16,6 +16,8 @@ t0=$SECONDS
 #   E2E_VSCE_BASE_URL: the repository's web address, for relative links and images in the README
 #     when the repository is not on GitHub/GitLab (otherwise vsce fails: "Couldn't detect the
 #     repository where this extension is published. The image '…' will be broken in README.md").
+#     Defaults to package.json's repository URL, so run-ui.sh's own packaging works too.
+: "${E2E_VSCE_BASE_URL:=$(node -p 'const r = require(process.argv[1]).repository; (typeof r === "string" ? r : (r && r.url) || "").replace(/^git\+/, "").replace(/\.git$/, "")' "$E2E_EXT_DIR/package.json")}"
 base=()
 if [[ -n "${E2E_VSCE_BASE_URL:-}" ]]; then
   base=(--baseContentUrl "${E2E_VSCE_BASE_URL%/}/blob/HEAD" --baseImagesUrl "${E2E_VSCE_BASE_URL%/}/raw/HEAD")
