@@ -17,11 +17,11 @@ const repo = path.resolve(process.env.E2E_WORKSPACE_SOURCE ?? '.', '..');
 const fixture = path.join(repo, 'test/fixtures/runs/reload.gantry.yaml');
 const lineText = (n) => `reload-line ${String(n).padStart(4, '0')} of 0400`;
 
-/** The one run in the workspace's store, read from disk as the CLI would. */
+/** This test's runs in the workspace's store (other UI files share the workspace), read from disk as the CLI would. */
 function runOnDisk() {
   const runsDir = path.join(workspaceDir, '.gantry', 'runs');
   const ids = fs.existsSync(runsDir) ? fs.readdirSync(runsDir).filter((n) => fs.existsSync(path.join(runsDir, n, 'run.json'))) : [];
-  const runs = ids.map((id) => JSON.parse(fs.readFileSync(path.join(runsDir, id, 'run.json'), 'utf8')));
+  const runs = ids.map((id) => JSON.parse(fs.readFileSync(path.join(runsDir, id, 'run.json'), 'utf8'))).filter((r) => r.plan.name === 'reload-steady');
   return { runs, run: runs[0] };
 }
 
