@@ -11,6 +11,8 @@ export function gib(bytes: number, digits = 1): string {
 
 export function formatSeconds(s: number): string {
   if (!Number.isFinite(s) || s <= 0) return '0 s';
+  if (s < 0.001) return `${(s * 1e6).toFixed(0)} µs`;
+  if (s < 0.01) return `${(s * 1000).toFixed(1)} ms`;
   if (s < 1) return `${(s * 1000).toFixed(0)} ms`;
   if (s < 120) return `${s.toFixed(s < 10 ? 2 : 1)} s`;
   if (s < 7200) return `${(s / 60).toFixed(1)} min`;
