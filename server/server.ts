@@ -26,6 +26,7 @@ import { codeActions } from './handlers/codeActions';
 import { documentSymbols } from './handlers/symbols';
 import { IndexedNotification, type IndexedParams } from '../protocol/lsp';
 import { estimateFeatures, type EstimateFeatures } from './handlers/estimates';
+import { warmUp } from './warmUp';
 
 export interface ServerOptions {
   /** Milliseconds to wait after a change before validating; 0 coalesces only what arrived together. */
@@ -152,7 +153,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onInitialized(() => {
     // Compile the schemas while the editor is still opening files.
-    setImmediate(safe('warm-up', undefined, () => warmUpSchemas()));
+    setImmediate(safe('warm-up', undefined, () => {
+      warmUpSchemas();
+      warmUp();
+    }));
     const t0 = Date.now();
     void workspace.scan(folders).then((n) => {
       connection.sendNotification(IndexedNotification, { clusters: workspace.clusters.names(), files: n, ms: Date.now() - t0 } satisfies IndexedParams);
