@@ -1,6 +1,6 @@
 // `gantry cancel <run>`: SIGTERM to the run's process group, a grace period, then SIGKILL (local);
 // the backend's own cancel elsewhere (Slurm: scancel, then the job's end as squeue/sacct report it).
-import { parseArgs, openStore } from './runsCli';
+import { resolveRunArg } from './runsCli';
 import { cancelRun } from '../../core/runs/submit';
 import { disposeBackends } from '../../core/runs/backends';
 import { isTerminal, type RunRecord } from '../../core/runs/types';
@@ -20,18 +20,9 @@ options:
   -h, --help         this help`;
 
 export async function run(argv: string[]): Promise<number> {
-  const a = parseArgs(argv, ['workspace'], ['help']);
-  if (a.flags.has('help')) return void process.stdout.write(USAGE + '\n'), 0;
-  if (a.error || a.positional.length !== 1) {
-    process.stderr.write(`${a.error ?? 'give one run'}\n\n${USAGE}\n`);
-    return 2;
-  }
-  const store = openStore(a.values.workspace);
-  const found = store.resolve(a.positional[0]);
-  if (!found) {
-    process.stderr.write(`gantry cancel: no run '${a.positional[0]}' in ${store.runsDir}\n`);
-    return 1;
-  }
+  const r = resolveRunArg('cancel', argv, [], USAGE);
+  if (typeof r === 'number') return r;
+  const { store, run: found } = r;
   if (isTerminal(found.state)) {
     process.stderr.write(`run ${found.id} already ended: ${found.state}\n`);
     return 0;

@@ -1,5 +1,5 @@
 // `gantry logs <run> [-f]`: a run's logs from the files on disk; -f follows until it ends.
-import { parseArgs, openStore, printRunLogs, exitCodeFor } from './runsCli';
+import { resolveRunArg, printRunLogs, exitCodeFor } from './runsCli';
 import { disposeBackends } from '../../core/runs/backends';
 
 export const summary = "print a run's logs (-f to follow)";
@@ -14,18 +14,9 @@ options:
   -h, --help         this help`;
 
 export async function run(argv: string[]): Promise<number> {
-  const a = parseArgs(argv, ['workspace'], ['follow', 'help']);
-  if (a.flags.has('help')) return void process.stdout.write(USAGE + '\n'), 0;
-  if (a.error || a.positional.length !== 1) {
-    process.stderr.write(`${a.error ?? 'give one run'}\n\n${USAGE}\n`);
-    return 2;
-  }
-  const store = openStore(a.values.workspace);
-  const found = store.resolve(a.positional[0]);
-  if (!found) {
-    process.stderr.write(`gantry logs: no run '${a.positional[0]}' in ${store.runsDir}\n`);
-    return 1;
-  }
+  const r = resolveRunArg('logs', argv, ['follow'], USAGE);
+  if (typeof r === 'number') return r;
+  const { args: a, store, run: found } = r;
   const follow = a.flags.has('follow');
   const end = await printRunLogs(store, found.id, { follow });
   disposeBackends();

@@ -49,6 +49,26 @@ export function parseArgs(argv: string[], valued: string[], flags: string[]): Pa
   return out;
 }
 
+/**
+ * The shared start of commands that act on one run (`logs`, `cancel`): parse, print help, open the
+ * store and resolve the run argument. Returns the exit code to stop with, or the run and store.
+ */
+export function resolveRunArg(command: string, argv: string[], flags: string[], usage: string): number | { args: ParsedArgs; store: RunStore; run: RunRecord } {
+  const args = parseArgs(argv, ['workspace'], [...flags, 'help']);
+  if (args.flags.has('help')) return void process.stdout.write(usage + '\n'), 0;
+  if (args.error || args.positional.length !== 1) {
+    process.stderr.write(`${args.error ?? 'give one run'}\n\n${usage}\n`);
+    return 2;
+  }
+  const store = openStore(args.values.workspace);
+  const run = store.resolve(args.positional[0]);
+  if (!run) {
+    process.stderr.write(`gantry ${command}: no run '${args.positional[0]}' in ${store.runsDir}\n`);
+    return 1;
+  }
+  return { args, store, run };
+}
+
 export function openStore(workspace: string | undefined): RunStore {
   return new RunStore(workspace ? path.join(path.resolve(workspace), '.gantry') : findStoreRoot(process.cwd()));
 }

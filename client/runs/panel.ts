@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import * as crypto from 'node:crypto';
 import { MAX_MESSAGES_PER_SECOND, assertNever, type HostMessage, type RunView, type WebviewMessage } from '../../protocol/webview';
-import type { RunRecord } from '../../core/runs/types';
+import { summarizeRun, type RunRecord } from '../../core/runs/types';
 import type { RunBuffer, RunsController } from './controller';
 import { runsConfig } from './config';
 
@@ -16,17 +16,7 @@ const REPLAY_LINES_PER_TICK = 200_000;
 
 export function toView(r: RunRecord): RunView {
   return {
-    id: r.id,
-    name: r.plan.name,
-    kind: r.plan.kind,
-    backend: r.plan.backend,
-    state: r.state,
-    reason: r.reason,
-    exitCode: r.exitCode,
-    specFile: r.plan.specFile,
-    submittedAt: r.submittedAt,
-    startedAt: r.startedAt,
-    endedAt: r.endedAt,
+    ...summarizeRun(r),
     estimatedDeviceBytesPerGpu: r.plan.estimatedDeviceBytesPerGpu,
     gpuIndices: r.plan.gpuIndices,
     ...(typeof r.handle.outputHint === 'string' && r.handle.outputHint ? { outputHint: r.handle.outputHint } : {}),

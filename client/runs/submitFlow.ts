@@ -2,9 +2,8 @@
 // plan, the confirmation that shows exactly what will run, and one submission per click however
 // often the person clicks.
 import * as vscode from 'vscode';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findClusters, findSpecDocs, isRunnable, type RunnableDoc } from '../../core/runs/specDocs';
+import { findClusters, findSpecDocs, isRunnable, neighbourSpecTexts, type RunnableDoc } from '../../core/runs/specDocs';
 import { planLaunch } from '../../core/runs/plan';
 import { describePlan } from '../../core/runs/plan';
 import type { LaunchPlan, RunRecord } from '../../core/runs/types';
@@ -194,24 +193,8 @@ function specErrors(document: vscode.TextDocument, doc: RunnableDoc): { message:
   return { message: `Gantry: ${doc.name} was not run: the spec has errors. ${where}: ${first.message}${more}`, range: first.range };
 }
 
+/** The files beside a spec, with the editor's unsaved text where one is open. */
 function neighbourTexts(file: string): { path: string; text: string }[] {
-  const dir = path.dirname(file);
-  const out: { path: string; text: string }[] = [];
   const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
-  let names: string[] = [];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    /* unreadable folder: the spec's own file is still searched */
-  }
-  for (const n of names) {
-    const p = path.join(dir, n);
-    if (p === file || !/\.ya?ml$/i.test(n)) continue;
-    try {
-      out.push({ path: p, text: open.get(p)?.getText() ?? fs.readFileSync(p, 'utf8') });
-    } catch {
-      /* skip */
-    }
-  }
-  return out;
+  return neighbourSpecTexts(file, (p) => open.get(p)?.getText());
 }

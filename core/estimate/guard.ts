@@ -43,3 +43,20 @@ export function numericLeaves(value: unknown, path = '', out: [string, number][]
   }
   return out;
 }
+
+/**
+ * Runs an estimate so that it can never throw or return a bad number: non-finite or negative numbers
+ * are repaired (and said so in the assumptions), and an exception becomes a finding via `fail`.
+ */
+export function guarded<T extends { assumptions: string[] }>(estimate: () => T, fail: (message: string) => T): T {
+  try {
+    const repaired: string[] = [];
+    const e = sanitizeNumbers(estimate(), repaired);
+    // Never expected: say so rather than hide it (the fuzz test asserts this never appears).
+    if (repaired.length) e.assumptions.push(`internal: ${repaired.length} non-finite or negative numbers were replaced by 0 (${repaired.slice(0, 3).join(', ')})`);
+    return e;
+  } catch (err) {
+    // A bug must not take the editor down: report it as a finding.
+    return fail(`internal estimator error: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

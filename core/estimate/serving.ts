@@ -15,7 +15,7 @@
 import { withEdits } from './withEdits';
 import type { ClusterDoc, InferenceServiceDoc, InferenceServiceSpec } from '../spec/types';
 import { gib, summarizeServing } from './format';
-import { sanitizeNumbers } from './guard';
+import { guarded } from './guard';
 import { headDimOf, kvHeadsOf } from './params';
 import { badInput, GIB, resolveCluster, resolveModel, type ResolvedCluster, type ResolvedModel } from './resolve';
 import type { EstimateOptions, Finding, Fix, ServingEstimate, ServingFigures } from './types';
@@ -110,15 +110,7 @@ function fail(findings: Finding[], assumptions: string[]): ServingEstimate {
 }
 
 export function estimateInferenceService(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined, opts: EstimateOptions = {}): ServingEstimate {
-  try {
-    const repaired: string[] = [];
-    const e = sanitizeNumbers(estimateUnsafe(doc, cluster, opts), repaired);
-    // Never expected: say so rather than hide it (the fuzz test asserts this never appears).
-    if (repaired.length) e.assumptions.push(`internal: ${repaired.length} non-finite or negative numbers were replaced by 0 (${repaired.slice(0, 3).join(', ')})`);
-    return e;
-  } catch (err) {
-    return fail([badInput(`internal estimator error: ${err instanceof Error ? err.message : String(err)}`, ['spec'])], []);
-  }
+  return guarded(() => estimateUnsafe(doc, cluster, opts), (message) => fail([badInput(message, ['spec'])], []));
 }
 
 function int(v: unknown, def: number): number {

@@ -4,7 +4,7 @@
 import { withEdits } from './withEdits';
 import type { Checkpointing, ClusterDoc, TrainingJobDoc } from '../spec/types';
 import { summarizeTraining, gib, formatSeconds } from './format';
-import { sanitizeNumbers } from './guard';
+import { guarded } from './guard';
 import { resolveLayout } from './layout';
 import { badInput, resolveCluster, resolveModel, GIB } from './resolve';
 import { estimateTrainingMemory } from './trainingMemory';
@@ -21,16 +21,7 @@ function fail(findings: Finding[], assumptions: string[]): TrainingEstimate {
 }
 
 export function estimateTrainingJob(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, opts: EstimateOptions = {}): TrainingEstimate {
-  try {
-    const repaired: string[] = [];
-    const e = sanitizeNumbers(estimateUnsafe(doc, cluster, opts), repaired);
-    // Never expected: say so rather than hide it (the fuzz test asserts this never appears).
-    if (repaired.length) e.assumptions.push(`internal: ${repaired.length} non-finite or negative numbers were replaced by 0 (${repaired.slice(0, 3).join(', ')})`);
-    return e;
-  } catch (err) {
-    // A bug must not take the editor down: report it as a finding.
-    return fail([badInput(`internal estimator error: ${err instanceof Error ? err.message : String(err)}`, ['spec'])], []);
-  }
+  return guarded(() => estimateUnsafe(doc, cluster, opts), (message) => fail([badInput(message, ['spec'])], []));
 }
 
 function estimateUnsafe(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, opts: EstimateOptions): TrainingEstimate {

@@ -2,7 +2,7 @@
 // names in the same file or in the *.yaml files beside it.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findClusters, findSpecDocs, isRunnable, type RunnableDoc } from './specDocs';
+import { findClusters, findSpecDocs, isRunnable, neighbourSpecTexts, type RunnableDoc } from './specDocs';
 import { planLaunch, type PlanResult } from './plan';
 
 export interface PlanFileOptions {
@@ -41,29 +41,8 @@ export function planFile(specFile: string, opts: PlanFileOptions = {}): PlanResu
   }
   const picked = pickRunnable(text, opts);
   if (!picked.doc) return { ok: false, errors: [picked.error!] };
-  const files = [{ path: file, text }, ...neighbours(file)];
+  const files = [{ path: file, text }, ...neighbourSpecTexts(file)];
   const clusters = findClusters(files).map((c) => c.doc);
   return planLaunch({ doc: picked.doc.value, docIndex: picked.doc.docIndex, specFile: file, clusters, estimatedDeviceBytesPerGpu: opts.estimatedDeviceBytesPerGpu });
 }
 
-function neighbours(file: string): { path: string; text: string }[] {
-  const dir = path.dirname(file);
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
-  const out: { path: string; text: string }[] = [];
-  for (const n of names) {
-    const p = path.join(dir, n);
-    if (p === file || !/\.ya?ml$/i.test(n)) continue;
-    try {
-      if (fs.statSync(p).size > 2 * 1024 * 1024) continue;
-      out.push({ path: p, text: fs.readFileSync(p, 'utf8') });
-    } catch {
-      /* unreadable neighbour: skip */
-    }
-  }
-  return out;
-}

@@ -1,6 +1,8 @@
 // Finds the runnable documents (TrainingJob, InferenceService) and the Clusters in a spec file's
 // text, with the offset of each document's `kind:` key for the ▶ Run code lens. This is a light
 // scan for the run features; validation lives in core/validate.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseAllDocuments, isMap, isScalar } from 'yaml';
 import type { AnySpecDoc, ClusterDoc, InferenceServiceDoc, TrainingJobDoc } from '../spec/types';
 
@@ -53,6 +55,32 @@ export function findClusters(files: { path: string; text: string }[]): { path: s
   for (const f of files) {
     if (!/^\s*kind:\s*Cluster\b/m.test(f.text)) continue;
     for (const d of findSpecDocs(f.text)) if (d.kind === 'Cluster') out.push({ path: f.path, doc: d.value as ClusterDoc });
+  }
+  return out;
+}
+
+/**
+ * The *.yaml / *.yml files beside `file` (where its Cluster is looked for), each at most 2 MB.
+ * `openText` supplies an editor's unsaved text for a path; unreadable folders and files are skipped.
+ */
+export function neighbourSpecTexts(file: string, openText?: (p: string) => string | undefined): { path: string; text: string }[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(path.dirname(file));
+  } catch {
+    return [];
+  }
+  const out: { path: string; text: string }[] = [];
+  for (const n of names) {
+    const p = path.join(path.dirname(file), n);
+    if (p === file || !/\.ya?ml$/i.test(n)) continue;
+    try {
+      const open = openText?.(p);
+      if (open !== undefined) out.push({ path: p, text: open });
+      else if (fs.statSync(p).size <= 2 * 1024 * 1024) out.push({ path: p, text: fs.readFileSync(p, 'utf8') });
+    } catch {
+      /* unreadable neighbour: skip */
+    }
   }
   return out;
 }

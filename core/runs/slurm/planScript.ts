@@ -2,10 +2,9 @@
 // plan.backendOptions.batchScript: what the confirmation, "Preview Batch Script" and
 // `gantry script` show is then byte for byte what sbatch receives.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { ClusterDoc } from '../../spec/types';
 import type { LaunchPlan } from '../types';
-import { findClusters, findSpecDocs } from '../specDocs';
+import { findClusters, findSpecDocs, neighbourSpecTexts } from '../specDocs';
 import { renderBatchScript, type BatchScript, type BatchScriptOptions, type SlurmJobDoc } from './batchScript';
 
 /** The Cluster a plan was made for, among `clusters` (by the name planLaunch recorded). */
@@ -36,22 +35,6 @@ export function loadPlanDocs(plan: LaunchPlan, text?: string): { doc: SlurmJobDo
   if (!found || (found.kind !== 'TrainingJob' && found.kind !== 'InferenceService')) {
     throw new Error(`no TrainingJob or InferenceService at document ${plan.docIndex} of ${plan.specFile}`);
   }
-  const files = [{ path: plan.specFile, text: own }];
-  const dir = path.dirname(plan.specFile);
-  let names: string[] = [];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    /* an unreadable folder: the spec's own file is still searched */
-  }
-  for (const n of names) {
-    const p = path.join(dir, n);
-    if (p === plan.specFile || !/\.ya?ml$/i.test(n)) continue;
-    try {
-      files.push({ path: p, text: fs.readFileSync(p, 'utf8') });
-    } catch {
-      /* unreadable neighbour */
-    }
-  }
+  const files = [{ path: plan.specFile, text: own }, ...neighbourSpecTexts(plan.specFile)];
   return { doc: found.value as SlurmJobDoc, clusters: findClusters(files).map((c) => c.doc) };
 }
