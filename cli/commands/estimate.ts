@@ -7,7 +7,7 @@ import { parseSpecFile } from '../../core/spec/parse';
 import { mayHoldCluster } from '../../core/spec/clusters';
 import type { ClusterDoc, InferenceServiceDoc, TrainingJobDoc } from '../../core/spec/types';
 import { estimateInferenceService, estimateTrainingJob, type ServingEstimate, type TrainingEstimate } from '../../core/estimate/index';
-import { formatSeconds } from '../../core/estimate/format';
+import { formatSeconds, grouped } from '../../core/estimate/format';
 
 export const summary = 'estimate per-GPU memory, interconnect and step time (table or --format json)';
 
@@ -114,7 +114,7 @@ function renderText(r: EstimateRecord, verbose: boolean): string {
   }
   if (r.serving) {
     const s = r.serving;
-    out.push(`    KV cache ${(s.kvCacheBytes / GIB).toFixed(2)} GiB = ${s.kvCacheTokens.toLocaleString('en-US')} tokens (${s.kvBytesPerToken.toLocaleString('en-US')} B/token/GPU), max concurrency ${s.maxConcurrency.toFixed(2)} at ${s.maxModelLen} tokens`);
+    out.push(`    KV cache ${(s.kvCacheBytes / GIB).toFixed(2)} GiB = ${grouped(s.kvCacheTokens)} tokens (${grouped(s.kvBytesPerToken)} B/token/GPU), max concurrency ${s.maxConcurrency.toFixed(2)} at ${s.maxModelLen} tokens`);
   }
   if (r.time && r.interconnect) {
     const t = r.time;

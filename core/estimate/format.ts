@@ -9,6 +9,17 @@ export function gib(bytes: number, digits = 1): string {
   return `${(bytes / GIB).toFixed(digits)} GiB`;
 }
 
+/**
+ * An integer with thousands separators ("1,234,567"), as toLocaleString('en-US') writes it but
+ * without Intl: the first Intl call loads ICU data, about 7 MB of resident memory in the server.
+ */
+export function grouped(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  const r = Math.round(n);
+  const digits = String(Math.abs(r));
+  return (r < 0 ? '-' : '') + digits.replace(/\B(?=(\d{3})+$)/g, ',');
+}
+
 export function formatSeconds(s: number): string {
   if (!Number.isFinite(s) || s <= 0) return '0 s';
   if (s < 0.001) return `${(s * 1e6).toFixed(0)} µs`;
@@ -38,7 +49,7 @@ export function summarizeTraining(e: TrainingEstimate): string {
 export function summarizeServing(e: ServingEstimate): string {
   if (!e.memory || !e.serving) return `estimate unavailable: ${e.findings.find((f) => f.severity === 'error')?.message ?? 'missing input'}`;
   const s = e.serving;
-  return `${memoryLine(e.memory.perGpu.deviceBytes, e.memory.capacityBytes)} · KV ${gib(s.kvCacheBytes)} = ${Math.floor(s.kvCacheTokens).toLocaleString('en-US')} tokens · ${s.maxConcurrency.toFixed(1)}× ${s.maxModelLen.toLocaleString('en-US')}-token requests`;
+  return `${memoryLine(e.memory.perGpu.deviceBytes, e.memory.capacityBytes)} · KV ${gib(s.kvCacheBytes)} = ${grouped(Math.floor(s.kvCacheTokens))} tokens · ${s.maxConcurrency.toFixed(1)}× ${grouped(s.maxModelLen)}-token requests`;
 }
 
 const LABELS: Record<string, string> = {
@@ -78,8 +89,8 @@ export function renderMarkdown(e: TrainingEstimate | ServingEstimate): string {
   if (e.kind === 'InferenceService' && e.serving) {
     const s = e.serving;
     lines.push('| Serving | |', '| --- | ---: |');
-    lines.push(`| KV bytes per token per GPU | ${s.kvBytesPerToken.toLocaleString('en-US')} |`);
-    lines.push(`| KV cache tokens | ${s.kvCacheTokens.toLocaleString('en-US')} |`);
+    lines.push(`| KV bytes per token per GPU | ${grouped(s.kvBytesPerToken)} |`);
+    lines.push(`| KV cache tokens | ${grouped(s.kvCacheTokens)} |`);
     lines.push(`| Max concurrency at ${s.maxModelLen} tokens | ${s.maxConcurrency.toFixed(2)} |`, '');
   }
   if (e.kind === 'TrainingJob' && e.time && e.interconnect) {
@@ -89,7 +100,7 @@ export function renderMarkdown(e: TrainingEstimate | ServingEstimate): string {
     lines.push(`| Exposed communication | ${formatSeconds(e.interconnect.exposedCommSeconds)} |`);
     if (t.pipelineBubbleFraction > 0) lines.push(`| Pipeline bubble | ${(t.pipelineBubbleFraction * 100).toFixed(1)} % |`);
     lines.push(`| Step | ${formatSeconds(t.stepSeconds)} |`);
-    lines.push(`| Tokens/s per GPU | ${Math.round(t.tokensPerSecondPerGpu).toLocaleString('en-US')} |`);
+    lines.push(`| Tokens/s per GPU | ${grouped(t.tokensPerSecondPerGpu)} |`);
     lines.push(`| MFU (implied) | ${(t.mfu * 100).toFixed(1)} % |`);
     if (t.totalSeconds) lines.push(`| Time to train ${(t.totalTokens ?? 0).toExponential(2)} tokens | ${formatSeconds(t.totalSeconds)} |`);
     lines.push('');

@@ -14,7 +14,7 @@
 
 import { withEdits } from './withEdits';
 import type { ClusterDoc, InferenceServiceDoc, InferenceServiceSpec } from '../spec/types';
-import { gib, summarizeServing } from './format';
+import { gib, grouped, summarizeServing } from './format';
 import { guarded } from './guard';
 import { headDimOf, kvHeadsOf } from './params';
 import { badInput, GIB, resolveCluster, resolveModel, type ResolvedCluster, type ResolvedModel } from './resolve';
@@ -242,7 +242,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   } else if (maxModelLen > tokens) {
     findings.push({
       code: 'kv-cache-too-small', severity: 'error', path: ['spec', 'maxModelLen'],
-      message: `maxModelLen ${maxModelLen} exceeds the ${tokens.toLocaleString('en-US')} tokens the KV cache holds (${gib(kvCacheBytes)} at ${worst.kvBytesPerToken.toLocaleString('en-US')} B/token/GPU): ${engine === 'vllm' ? 'vLLM refuses to start' : 'requests that long cannot be served'}.`,
+      message: `maxModelLen ${maxModelLen} exceeds the ${grouped(tokens)} tokens the KV cache holds (${gib(kvCacheBytes)} at ${grouped(worst.kvBytesPerToken)} B/token/GPU): ${engine === 'vllm' ? 'vLLM refuses to start' : 'requests that long cannot be served'}.`,
     });
   } else if (device > cap) {
     findings.push({
@@ -263,10 +263,10 @@ function servingFixes(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined,
   const fixes: Fix[] = [];
   const spec = doc.spec;
   const o = { ...opts, noFixes: true };
-  const describe = (e: ServingEstimate) => (e.serving ? `≈ ${e.serving.kvCacheTokens.toLocaleString('en-US')} KV tokens, ${e.serving.maxConcurrency.toFixed(1)}× at ${e.serving.maxModelLen}` : '');
+  const describe = (e: ServingEstimate) => (e.serving ? `≈ ${grouped(e.serving.kvCacheTokens)} KV tokens, ${e.serving.maxConcurrency.toFixed(1)}× at ${e.serving.maxModelLen}` : '');
   if (kvOnly && cur.serving && cur.serving.kvCacheTokens > 0) {
     const len = Math.floor(cur.serving.kvCacheTokens / 256) * 256 || cur.serving.kvCacheTokens;
-    fixes.push({ title: `Lower maxModelLen to ${len} (the largest that fits the ${cur.serving.kvCacheTokens.toLocaleString('en-US')}-token KV cache)`, edits: [{ path: ['spec', 'maxModelLen'], value: len }] });
+    fixes.push({ title: `Lower maxModelLen to ${len} (the largest that fits the ${grouped(cur.serving.kvCacheTokens)}-token KV cache)`, edits: [{ path: ['spec', 'maxModelLen'], value: len }] });
   }
   const kvd = spec.kvCacheDtype ?? 'auto';
   if (kvOnly && !kvd.startsWith('fp8')) {

@@ -226,7 +226,7 @@ function memoryFixes(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, opts:
         if (!e.memory || e.findings.some((f) => f.code === 'bad-estimate-input')) continue;
         const d = e.memory.perGpu.deviceBytes;
         if (d >= byDevice[0].device * 0.99) continue; // the second change adds nothing
-        const t = (x: string) => x.replace(/ \(≈.*$/, '');
+        const t = (x: string) => x.replace(/ \(\u2248.*$/, ''); // \u2248 (≈): see the ASCII check in scripts/build.mjs
         const step = e.time ? `, ${formatSeconds(e.time.stepSeconds)}/step` : '';
         final.push({ fix: { title: `${t(byDevice[i].fix.title)} and ${t(byDevice[j].fix.title).replace(/^\w/, (c) => c.toLowerCase())} (≈ ${gib(d)} / ${gib(cap)}${step})`, edits }, device: d, fits: d <= NEAR_CAPACITY * cap });
         if (d <= NEAR_CAPACITY * cap) {

@@ -5,6 +5,7 @@
 // when the run ends. The run is not stopped for it: a job that checkpoints to another disk may be
 // worth keeping, and that is the person's call.
 import * as fs from 'node:fs';
+import { grouped } from '../estimate/format';
 
 /** Below this many free bytes the next log lines fail to be written (ENOSPC). */
 export const LOW_LOG_SPACE_BYTES = 256 * 1024;
@@ -19,7 +20,7 @@ export function logDiskProblem(dir: string, statfs: (dir: string) => StatFsLike 
   try {
     const s = statfs(dir);
     const free = Number(s.bavail) * Number(s.bsize);
-    return free < LOW_LOG_SPACE_BYTES ? `no space left on device (${free.toLocaleString('en-US')} bytes free where the logs are written)` : undefined;
+    return free < LOW_LOG_SPACE_BYTES ? `no space left on device (${grouped(free)} bytes free where the logs are written)` : undefined;
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     return e.code === 'ENOENT' ? undefined : ioErrorText(e);
