@@ -21,11 +21,7 @@ export interface IndexedParams {
   ms: number;
 }
 
-/** Data attached to each diagnostic: its fixes, already converted to ranges. */
-export interface DiagnosticData {
-  fixes?: { title: string; preferred?: boolean; edits: { range: LspRange; newText: string }[] }[];
-}
-export interface LspRange {
-  start: { line: number; character: number };
-  end: { line: number; character: number };
-}
+// Diagnostics (textDocument/publishDiagnostics) carry no `data`. Quick fixes are computed by the
+// server on textDocument/codeAction from its own latest results for the document's current text,
+// matched to the request's diagnostics by code and range (message when several match), so a client
+// must send back the diagnostics it was given (as LSP clients do) for fixes to be offered.

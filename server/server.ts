@@ -14,14 +14,13 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { validateFile } from '../core/validate/validate';
 import { schemaIndex, warmUpSchemas } from '../core/validate/schema';
 import { complete, hover, type CompletionKind } from '../core/spec/complete';
 import { cursorAt } from '../core/spec/cursor';
 import { findGpu } from '../core/catalog/gpus';
 import { ParsedFiles, type FileState } from './documents';
 import { Workspace, uriToPath } from './workspace';
-import { toDiagnostic, rangeOf } from './handlers/diagnostics';
+import { FileDiagnostics, rangeOf, type CheckContext } from './handlers/diagnostics';
 import { codeActions } from './handlers/codeActions';
 import { documentSymbols } from './handlers/symbols';
 import { IndexedNotification, type IndexedParams } from '../protocol/lsp';
@@ -50,6 +49,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let folders: string[] = [];
   let codeLensRefresh = false;
   let estimates: EstimateFeatures | undefined;
+  const diagnostics = new FileDiagnostics();
 
   const log = (msg: string) => connection.console.log(msg);
   function safe<A extends unknown[], R>(name: string, fallback: R, fn: (...a: A) => R): (...a: A) => R {
@@ -63,9 +63,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     };
   }
 
+  /** Reads files a spec refers to (relative to it); one reader per uri (fileURLToPath is not free). */
+  const readers = new Map<string, (rel: string) => string | undefined>();
   const readerFor = (uri: string) => {
+    let reader = readers.get(uri);
+    if (reader) return reader;
     const p = uriToPath(uri);
-    return (rel: string): string | undefined => {
+    reader = (rel: string): string | undefined => {
       if (!p) return undefined;
       try {
         const target = path.resolve(path.dirname(p), rel);
@@ -74,12 +78,21 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         return undefined;
       }
     };
+    readers.set(uri, reader);
+    return reader;
   };
 
   function fileState(uri: string): FileState | undefined {
     const doc = documents.get(uri);
     return doc ? files.get(doc) : undefined;
   }
+
+  const checkContext = (uri: string): CheckContext => ({
+    fileName: uri,
+    clusters: workspace.clusters,
+    generation: workspace.clusters.generation,
+    readFile: readerFor(uri),
+  });
 
   const timing = process.env.GANTRY_TIMING === '1';
   const validate = safe('validate', undefined, (uri: string) => {
@@ -93,15 +106,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       return;
     }
     if (workspace.updateOpen(uri, file.docs)) scheduleAll(uri);
-    const problems = validateFile(file.text, file.docs, {
-      fileName: uri,
-      clusters: workspace.clusters,
-      readFile: readerFor(uri),
-      generation: workspace.clusters.generation,
-    });
-    const invalid = new Set(problems.filter((p) => p.severity === 'error').map((p) => p.docIndex ?? -1));
-    const extra = estimates?.problems(doc, file, invalid) ?? [];
-    connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [...problems, ...extra].map((p) => toDiagnostic(doc, p)) });
+    connection.sendDiagnostics({ uri, version: doc.version, diagnostics: diagnostics.diagnostics(doc, file, checkContext(uri)) });
     if (timing) process.stderr.write(`gantry: validated v${doc.version} in ${(performance.now() - t0).toFixed(2)} ms\n`);
   });
 
@@ -173,6 +178,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (t) cancel(t);
     pending.delete(e.document.uri);
     files.drop(e.document.uri);
+    readers.delete(e.document.uri);
     connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     void workspace.closed(e.document.uri).then((changed) => changed && scheduleAll());
   });
@@ -240,7 +246,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return { uri: entry.file, range: rangeOf(target, entry.nameOffset, entry.nameLength) };
   }));
 
-  connection.onCodeAction(safe('codeAction', [], (params) => codeActions(params)));
+  connection.onCodeAction(safe('codeAction', [], (params) => {
+    const doc = documents.get(params.textDocument.uri);
+    const file = fileState(params.textDocument.uri);
+    if (!doc || !file?.gantry) return [];
+    const ctx = checkContext(doc.uri);
+    return codeActions(params, (d) => diagnostics.fixes(doc, file, ctx, d));
+  }));
   connection.onCodeLens(safe('codeLens', [], (params) => {
     const doc = documents.get(params.textDocument.uri);
     const file = fileState(params.textDocument.uri);

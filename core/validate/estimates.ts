@@ -17,15 +17,31 @@ export interface DocEstimate {
   problems: Problem[];
 }
 
-const cache = new WeakMap<ParsedDoc['yaml'], { generation: number; start: number; result: DocEstimate | undefined }>();
+/** One document's estimate as cached: offsets are those of the text it was computed on, where the document started at `start`. */
+export interface CachedEstimate {
+  readonly start: number;
+  /** Undefined for documents that are not jobs or services. */
+  readonly result: DocEstimate | undefined;
+}
+
+const cache = new WeakMap<ParsedDoc['yaml'], CachedEstimate & { generation: number }>();
 
 export function estimateDoc(text: string, doc: ParsedDoc, clusters: ClusterLookup | undefined, readFile?: (rel: string) => string | undefined, generation = 0): DocEstimate | undefined {
-  const hit = cache.get(doc.yaml);
+  const { start, result } = estimateDocCached(text, doc, clusters, readFile, generation);
   // Documents after an edit only move: reuse their estimate, shifted (an edit re-estimates one document).
-  if (hit && hit.generation === generation) return hit.start === doc.start || !hit.result ? hit.result : shift(hit.result, doc.start - hit.start, doc.index);
-  const result = compute(text, doc, clusters, readFile);
-  cache.set(doc.yaml, { generation, start: doc.start, result });
-  return result;
+  return !result || (start === doc.start && result.docIndex === doc.index) ? result : shift(result, doc.start - start, doc.index);
+}
+
+/**
+ * The estimate of one document, cached per document text (its `yaml`) and cluster generation, as
+ * cached: a caller shifts by `doc.start - entry.start`, or keeps its own results per entry.
+ */
+export function estimateDocCached(text: string, doc: ParsedDoc, clusters: ClusterLookup | undefined, readFile?: (rel: string) => string | undefined, generation = 0): CachedEstimate {
+  const hit = cache.get(doc.yaml);
+  if (hit && hit.generation === generation) return hit;
+  const entry = { generation, start: doc.start, result: compute(text, doc, clusters, readFile) };
+  cache.set(doc.yaml, entry);
+  return entry;
 }
 
 function shift(e: DocEstimate, delta: number, docIndex: number): DocEstimate {

@@ -41,3 +41,10 @@ export function shiftProblem(p: Problem, delta: number): Problem {
     fixes: p.fixes?.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, offset: e.offset + delta })) })),
   };
 }
+
+/** The same problem in a document that moved by `delta` characters and is now document `docIndex` of its file. */
+export function moveProblem(p: Problem, delta: number, docIndex: number): Problem {
+  const q = shiftProblem(p, delta);
+  if (q.docIndex === docIndex || q.docIndex === undefined) return q;
+  return q === p ? { ...p, docIndex } : Object.assign(q, { docIndex });
+}

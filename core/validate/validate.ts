@@ -6,7 +6,7 @@ import { nearest } from '../spec/suggest';
 import { API_VERSION, KINDS, type Kind } from '../spec/types';
 import { validateSchema, valueAt } from './schema';
 import { checkRules, type ClusterLookup } from './rules';
-import { shiftProblem, type Problem } from './problem';
+import { moveProblem, type Problem } from './problem';
 
 export interface ValidateOptions {
   /** File name or URI: a name ending in .gantry.yaml/.gantry.yml makes every document Gantry's. */
@@ -41,37 +41,56 @@ export function docKind(doc: ParsedDoc): Kind | undefined {
   return typeof k === 'string' && (KINDS as readonly string[]).includes(k) ? (k as Kind) : undefined;
 }
 
-interface CacheEntry {
+/** One document's problems as cached: offsets are those of the text they were computed on, where the document started at `start`. */
+export interface DocProblems {
+  readonly start: number;
+  readonly problems: readonly Problem[];
+}
+
+interface CacheEntry extends DocProblems {
   generation: number;
   fileName: string;
-  start: number;
-  problems: Problem[];
 }
 
 const cache = new WeakMap<ParsedDoc['yaml'], CacheEntry>();
 
-export function validateFile(text: string, docs: ParsedDoc[], opts: ValidateOptions = {}): Problem[] {
-  const fileName = opts.fileName ?? '';
+/** The problem that stops per-document checks of a whole file: too large to check, or binary. */
+export function fileProblem(text: string): Problem | undefined {
   if (text.length > MAX_FILE_BYTES) {
-    return [{ code: 'file-too-large', severity: 'info', message: `This file is ${(text.length / 1048576).toFixed(1)} MB; Gantry checks files up to ${MAX_FILE_BYTES / 1048576} MB.`, offset: 0, length: 1 }];
+    return { code: 'file-too-large', severity: 'info', message: `This file is ${(text.length / 1048576).toFixed(1)} MB; Gantry checks files up to ${MAX_FILE_BYTES / 1048576} MB.`, offset: 0, length: 1 };
   }
-  if (text.includes('\u0000')) {
-    return [{ code: 'binary-file', severity: 'error', message: 'This file holds binary data (NUL bytes), not YAML text.', offset: Math.max(0, text.indexOf('\u0000')), length: 1 }];
-  }
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) return { code: 'binary-file', severity: 'error', message: 'This file holds binary data (NUL bytes), not YAML text.', offset: nul, length: 1 };
+  return undefined;
+}
+
+export function validateFile(text: string, docs: ParsedDoc[], opts: ValidateOptions = {}): Problem[] {
+  const stop = fileProblem(text);
+  if (stop) return [stop];
   const out: Problem[] = [];
-  const gen = opts.generation ?? 0;
   for (const doc of docs) {
-    const hit = cache.get(doc.yaml);
-    if (hit && hit.generation === gen && hit.fileName === fileName) {
-      for (const p of hit.problems) out.push(shiftProblem(p, doc.start - hit.start));
-      continue;
-    }
-    const problems = validateDoc(text, doc, opts);
-    for (const p of problems) p.docIndex = doc.index;
-    cache.set(doc.yaml, { generation: gen, fileName, start: doc.start, problems });
-    out.push(...problems);
+    const hit = validateDocCached(text, doc, opts);
+    for (const p of hit.problems) out.push(moveProblem(p, doc.start - hit.start, doc.index));
   }
   return out;
+}
+
+/**
+ * The problems of one document, cached per document text (its `yaml`), cluster generation and file
+ * name. The entry is returned as cached, in the offsets of the text it was computed on: a caller
+ * shifts by `doc.start - entry.start` (or keeps its own results per entry, as the server does). An
+ * edit inside one document of a 200-document file re-checks that document only.
+ */
+export function validateDocCached(text: string, doc: ParsedDoc, opts: ValidateOptions = {}): DocProblems {
+  const fileName = opts.fileName ?? '';
+  const generation = opts.generation ?? 0;
+  const hit = cache.get(doc.yaml);
+  if (hit && hit.generation === generation && hit.fileName === fileName) return hit;
+  const problems = validateDoc(text, doc, opts);
+  for (const p of problems) p.docIndex = doc.index;
+  const entry = { generation, fileName, start: doc.start, problems };
+  cache.set(doc.yaml, entry);
+  return entry;
 }
 
 export function validateDoc(text: string, doc: ParsedDoc, opts: ValidateOptions = {}): Problem[] {

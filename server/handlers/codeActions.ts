@@ -1,13 +1,13 @@
-// Quick fixes: the fixes the core attached to each diagnostic, as workspace edits.
-import { CodeActionKind, type CodeAction, type CodeActionParams } from 'vscode-languageserver/node';
-import type { DiagnosticData } from '../../protocol/lsp';
+// Quick fixes: for each of the client's Gantry diagnostics, the fixes the core found for the same
+// problem in the current text, as workspace edits (looked up by code and range; see diagnostics.ts).
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver/node';
+import type { QuickFix } from './diagnostics';
 
-export function codeActions(params: CodeActionParams): CodeAction[] {
+export function codeActions(params: CodeActionParams, fixesOf: (d: Diagnostic) => QuickFix[]): CodeAction[] {
   const out: CodeAction[] = [];
   for (const d of params.context.diagnostics) {
     if (d.source !== 'gantry') continue;
-    const data = d.data as DiagnosticData | undefined;
-    for (const f of data?.fixes ?? []) {
+    for (const f of fixesOf(d)) {
       out.push({
         title: f.title,
         kind: CodeActionKind.QuickFix,

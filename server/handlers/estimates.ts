@@ -1,10 +1,10 @@
-// Estimates in the editor: a code lens with the summary on each job and service, the full breakdown
-// on hover over its `kind` line, and the estimator's findings as diagnostics with quick fixes.
+// Estimates in the editor: a code lens with the summary on each job and service, and the full
+// breakdown on hover over its `kind` line. (The estimator's findings are diagnostics: diagnostics.ts.)
 import { MarkupKind, type CodeLens, type Connection, type Hover } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { renderMarkdown } from '../../core/estimate/index';
-import { estimateDoc, type DocEstimate } from '../../core/validate/estimates';
-import type { Problem } from '../../core/validate/problem';
+import { estimateDocCached, type DocEstimate } from '../../core/validate/estimates';
+import type { ParsedDoc } from '../../core/spec/parse';
 import type { FileState } from '../documents';
 import type { Workspace } from '../workspace';
 import { rangeOf } from './diagnostics';
@@ -18,35 +18,42 @@ export interface EstimateDeps {
 }
 
 export interface EstimateFeatures {
-  /** `invalid`: documents with errors already; their estimates would repeat those errors. */
-  problems(doc: TextDocument, file: FileState, invalid: Set<number>): Problem[];
   codeLenses(doc: TextDocument, file: FileState): CodeLens[];
   hover(doc: TextDocument, file: FileState, offset: number): Hover | undefined;
 }
 
 export function estimateFeatures(deps: EstimateDeps): EstimateFeatures {
-  const all = (file: FileState): DocEstimate[] => {
-    const read = deps.readerFor(file.uri);
-    return file.docs.map((d) => estimateDoc(file.text, d, deps.workspace.clusters, read, deps.workspace.clusters.generation)).filter((e): e is DocEstimate => !!e);
+  /** A document's estimate as cached, and how far the document moved since (its offsets + delta). */
+  const estimateOf = (file: FileState, d: ParsedDoc): { e: DocEstimate; delta: number } | undefined => {
+    const { clusters } = deps.workspace;
+    const hit = estimateDocCached(file.text, d, clusters, deps.readerFor(file.uri), clusters.generation);
+    return hit.result ? { e: hit.result, delta: d.start - hit.start } : undefined;
   };
 
   deps.connection.onRequest(EstimateRequest, (p: EstimateParams): EstimateResult => {
     const file = deps.fileState(p.uri);
-    const e = file ? all(file).find((x) => x.docIndex === p.docIndex) : undefined;
+    const d = file?.docs.find((x) => x.index === p.docIndex);
+    const e = file && d ? estimateOf(file, d)?.e : undefined;
     return { summary: e?.estimate.summary, deviceBytesPerGpu: e?.estimate.memory?.perGpu.deviceBytes, capacityBytes: e?.estimate.memory?.capacityBytes };
   });
 
   return {
-    problems: (_doc, file, invalid) => all(file).flatMap((e) => (invalid.has(e.docIndex) ? [] : e.problems)),
-    codeLenses: (doc, file) => all(file).map((e) => ({
-      range: rangeOf(doc, e.anchor.offset, e.anchor.length),
-      command: { title: `$(dashboard) ${e.estimate.summary}`, command: '' },
-    })),
+    codeLenses: (doc, file) => {
+      const out: CodeLens[] = [];
+      for (const d of file.docs) {
+        const hit = estimateOf(file, d);
+        if (hit) out.push({ range: rangeOf(doc, hit.e.anchor.offset + hit.delta, hit.e.anchor.length), command: { title: `$(dashboard) ${hit.e.estimate.summary}`, command: '' } });
+      }
+      return out;
+    },
     hover: (doc, file, offset) => {
       const line = doc.positionAt(offset).line;
-      const e = all(file).find((x) => doc.positionAt(x.anchor.offset).line === line);
-      if (!e) return undefined;
-      return { contents: { kind: MarkupKind.Markdown, value: renderMarkdown(e.estimate) }, range: rangeOf(doc, e.anchor.offset, e.anchor.length) };
+      for (const d of file.docs) {
+        const hit = estimateOf(file, d);
+        if (!hit || doc.positionAt(hit.e.anchor.offset + hit.delta).line !== line) continue;
+        return { contents: { kind: MarkupKind.Markdown, value: renderMarkdown(hit.e.estimate) }, range: rangeOf(doc, hit.e.anchor.offset + hit.delta, hit.e.anchor.length) };
+      }
+      return undefined;
     },
   };
 }

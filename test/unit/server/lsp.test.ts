@@ -88,6 +88,40 @@ test('a quick fix from a diagnostic is offered as a code action with an edit', a
   assert.ok(actions.some((a) => a.title === "Change 'paralelism' to 'parallelism'" && a.edit), JSON.stringify(actions));
 });
 
+test('many documents: after lines are added above, quick fixes edit the moved document; diagnostics carry no data', async () => {
+  const many = pathToFileURL(repo('examples/test-many.gantry.yaml')).href;
+  const big = good.replace(/micro: \d+/, 'micro: 16').replace(/gradientAccumulation: \d+/, 'gradientAccumulation: 4').replace(/activationCheckpointing: \w+/, 'activationCheckpointing: none');
+  let text = Array.from({ length: 12 }, (_, i) => big.replace(/name: [\w-]+/, `name: big-${i}`)).join('---\n');
+  conn.sendNotification('textDocument/didOpen', { textDocument: { uri: many, languageId: 'yaml', version: 1, text } });
+  const before = (await diagnosticsAt(many, 1)).diagnostics.filter((d) => d.code === 'memory-exceeds-capacity');
+  assert.equal(before.length, 12, JSON.stringify(before));
+  assert.ok(before.every((d) => d.data === undefined), 'diagnostics carry no data');
+  // Three lines above every document: an incremental change, as an editor sends it.
+  conn.sendNotification('textDocument/didChange', { textDocument: { uri: many, version: 2 }, contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# a\n# b\n# c\n' }] });
+  text = '# a\n# b\n# c\n' + text;
+  const moved = (await diagnosticsAt(many, 2)).diagnostics.filter((d) => d.code === 'memory-exceeds-capacity');
+  assert.deepEqual(moved.map((d) => (d.range as { start: { line: number } }).start.line), before.map((d) => (d.range as { start: { line: number } }).start.line + 3));
+  const last = moved[moved.length - 1];
+  type Edit = { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string };
+  const actions = await conn.sendRequest<{ title: string; edit: { changes: Record<string, Edit[]> } }[]>('textDocument/codeAction', { textDocument: { uri: many }, range: last.range, context: { diagnostics: [last] } });
+  const fix = actions.find((a) => a.title.startsWith('Enable full activation checkpointing'));
+  assert.ok(fix, JSON.stringify(actions.map((a) => a.title)));
+  const [edit] = fix.edit.changes[many];
+  const lines = text.split('\n');
+  const line = lines[edit.range.start.line];
+  assert.match(line, /^  activationCheckpointing: none$/);
+  assert.equal(line.slice(edit.range.start.character, edit.range.end.character), 'none');
+  assert.ok(edit.range.start.line > (last.range as { start: { line: number } }).start.line, 'the edit is in the last document');
+  lines[edit.range.start.line] = line.slice(0, edit.range.start.character) + edit.newText + line.slice(edit.range.end.character);
+  conn.sendNotification('textDocument/didChange', { textDocument: { uri: many, version: 3 }, contentChanges: [{ text: lines.join('\n') }] });
+  // The fix changed the last job only: it needs less memory now; the others are as they were.
+  const after = (await diagnosticsAt(many, 3)).diagnostics.filter((d) => d.code === 'memory-exceeds-capacity');
+  const need = (d: { message: string }) => Number(/Needs ≈ ([\d.]+) GiB/.exec(d.message)?.[1]);
+  assert.deepEqual(after.slice(0, 11).map((d) => d.message), moved.slice(0, 11).map((d) => d.message));
+  assert.ok(after.length === 11 || need(after[11]) < need(last), JSON.stringify([fix.title, after[11]?.message, last.message]));
+  conn.sendNotification('textDocument/didClose', { textDocument: { uri: many } });
+});
+
 test('foreign YAML gets no diagnostics', async () => {
   const k8s = pathToFileURL(repo('examples/deployment.yaml')).href;
   conn.sendNotification('textDocument/didOpen', { textDocument: { uri: k8s, languageId: 'yaml', version: 1, text: 'apiVersion: apps/v1\nkind: Deployment\nspec: { replicas: nope }\n' } });

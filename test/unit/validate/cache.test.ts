@@ -1,0 +1,42 @@
+// The per-document caches of validation and estimates: a document that only moved is not checked
+// again, and what it reports is at its new offsets and document index, as a fresh check says.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { DocumentCache, parseSpecFile } from '../../../core/spec/parse';
+import { validateDocCached, validateFile } from '../../../core/validate/validate';
+import { estimateDoc, estimateDocCached } from '../../../core/validate/estimates';
+import { clustersFrom, repo } from '../helpers';
+
+const clusters = clustersFrom(repo('examples'));
+const job = readFileSync(repo('examples/llama3-8b-pretrain.gantry.yaml'), 'utf8');
+const bad = job.replace('name: llama3-8b-pretrain', 'name: bad').replace(/global: \d+/, 'global: 1024');
+const opts = { fileName: 'x.gantry.yaml', clusters, generation: clusters.generation };
+
+test('validateFile: a document that moved reports at its new offsets and index, without being checked again', () => {
+  const cache = new DocumentCache();
+  const text = `${job}---\n${bad}`;
+  const docs = cache.parse(text);
+  const entry = validateDocCached(text, docs[1], opts);
+  assert.ok(validateFile(text, docs, opts).some((p) => p.code === 'global-batch' && p.docIndex === 1));
+  const moved = `# a new first document\napiVersion: gantry/v1\nkind: TrainingJob\n---\n${text}`;
+  const movedDocs = cache.parse(moved);
+  assert.equal(validateDocCached(moved, movedDocs[2], opts), entry, 'checked again');
+  assert.equal(entry.start, docs[1].start, 'the cached entry keeps the offsets it was computed at');
+  assert.deepEqual(validateFile(moved, movedDocs, opts), validateFile(moved, parseSpecFile(moved), opts));
+  assert.ok(validateFile(moved, movedDocs, opts).some((p) => p.code === 'global-batch' && p.docIndex === 2));
+});
+
+test('estimateDoc: a document that moved has its anchor, findings and index where a fresh estimate puts them', () => {
+  const cache = new DocumentCache();
+  const text = `${bad}---\n${job}`;
+  const docs = cache.parse(text);
+  const entry = estimateDocCached(text, docs[1], clusters, undefined, clusters.generation);
+  const moved = `# first\n---\n${text}`;
+  const movedDocs = cache.parse(moved);
+  assert.equal(estimateDocCached(moved, movedDocs[2], clusters, undefined, clusters.generation), entry);
+  const got = estimateDoc(moved, movedDocs[2], clusters, undefined, clusters.generation)!;
+  const fresh = estimateDoc(moved, parseSpecFile(moved)[2], clusters)!;
+  assert.deepEqual({ ...got, estimate: undefined }, { ...fresh, estimate: undefined });
+  assert.equal(got.docIndex, 2);
+});
