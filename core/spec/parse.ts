@@ -190,6 +190,16 @@ export function patchChunk(prev: ParsedDoc, text: string, start: number, index: 
  * its index when the edit stays inside one scalar; failing that, it is looked for by its text among
  * all the previous documents (moved or pasted documents), and parsed again when not found.
  */
+/**
+ * A document's own copy of its text. V8 makes a long substring a view into its parent, so a document
+ * kept across edits would keep alive the whole file as it was when that document last changed: up
+ * to one old copy of the file per document. Concatenating forces a flat copy; slicing that one
+ * keeps only the document's own characters.
+ */
+function detach(chunk: string, file: string): string {
+  return chunk.length < file.length >> 1 ? (chunk + ' ').slice(0, -1) : chunk;
+}
+
 export class DocumentCache {
   private docs: ParsedDoc[] = [];
   /** How the documents returned so far were obtained (for tests and benchmarks). */
@@ -212,7 +222,7 @@ export class DocumentCache {
       if (front && front.text.length === len && (chunk = text.slice(c.start, c.end)) === front.text) doc = front;
       else if (back && back.text.length === len && (chunk ??= text.slice(c.start, c.end)) === back.text) doc = back;
       else {
-        chunk ??= text.slice(c.start, c.end);
+        chunk = detach(chunk ?? text.slice(c.start, c.end), text);
         const patched = front && patchChunk(front, chunk, c.start, index);
         if (patched) {
           this.stats.patched++;
