@@ -13,7 +13,8 @@ export function getLanguageClient(): LanguageClient | undefined {
 export async function startLanguageClient(context: vscode.ExtensionContext): Promise<LanguageClient> {
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
+    // The same V8 flags as `gantry server --stdio` (package.json gantry.serverNodeFlags).
+    run: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS] } },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const config = vscode.workspace.getConfiguration('gantry');
@@ -31,3 +32,5 @@ export async function startLanguageClient(context: vscode.ExtensionContext): Pro
   await client.start();
   return client;
 }
+
+declare const SERVER_NODE_FLAGS: readonly string[];

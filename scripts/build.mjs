@@ -2,7 +2,7 @@
 // cli (node/cjs), webview (browser/iife). `--tests` also bundles the unit and integration tests;
 // `--watch` rebuilds on change; `--production` minifies.
 import * as esbuild from 'esbuild';
-import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, existsSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = new Set(process.argv.slice(2));
@@ -37,7 +37,14 @@ module.exports = new Proxy({}, { get: (_, k) => load()[k], has: (_, k) => k in l
     }));
   },
 };
-const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], define: { VERSION: JSON.stringify(pkg.version) }, plugins: [lazyBuiltins] };
+/**
+ * V8 flags for the language server's Node process (package.json gantry.serverNodeFlags): the client
+ * passes them as execArgv, and the `gantry` command's shebang carries them, so `gantry server
+ * --stdio` in another editor and `npm run bench:lsp` run the server exactly as VS Code does.
+ * See docs/performance.md for why these flags and what they cost.
+ */
+const serverNodeFlags = pkg.gantry?.serverNodeFlags ?? [];
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], define: { VERSION: JSON.stringify(pkg.version), SERVER_NODE_FLAGS: JSON.stringify(serverNodeFlags) }, plugins: [lazyBuiltins] };
 
 function walk(dir, pred) {
   if (!existsSync(dir)) return [];
@@ -53,7 +60,7 @@ await import('./gen-validators.mjs');
 const builds = [
   { ...node, entryPoints: { client: 'client/extension.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { server: 'server/main.ts' }, outdir: 'dist' },
-  { ...node, entryPoints: { cli: 'cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: { cli: 'cli/main.ts' }, outdir: 'dist', banner: { js: serverNodeFlags.length ? `#!/usr/bin/env -S node ${serverNodeFlags.join(' ')}` : '#!/usr/bin/env node' } },
 ];
 if (existsSync('webview/main.ts')) {
   builds.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { webview: 'webview/main.ts' }, outdir: 'dist' });
@@ -75,6 +82,7 @@ if (watch) {
 } else {
   const t0 = performance.now();
   await Promise.all(builds.map((b) => esbuild.build(b)));
+  if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
   // esbuild escapes non-ASCII characters in strings but not in regular-expression literals. One such
   // character makes V8 hold the whole bundle's source as two-byte text: 0.7 MB more per process.
   // (Development builds keep comments, which may be anything.)
