@@ -3,7 +3,7 @@
 // (../shared/lsp-bench's harness), at 1, 20 and 200 documents per file. Prints the harness's
 // Markdown tables and the A/B ratios; the raw JSON goes to bench/results/lsp.json.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -166,7 +166,9 @@ writeFileSync(oursSettings, '{}');
 const out = path.join(root, 'bench/results/lsp.json');
 const args = [
   path.join(harness, 'lsp-bench.mjs'),
-  '--server', `${process.execPath} ${path.join(root, 'dist/cli.js')} server --stdio`, '--name', 'gantry', '--settings', oursSettings,
+  // `gantry server --stdio` exactly as another editor starts it: the bin, whose shebang carries the
+  // server's V8 flags (package.json gantry.serverNodeFlags), the same flags VS Code's client passes.
+  '--server', `${path.join(root, 'dist/cli.js')} server --stdio`, '--name', 'gantry', '--settings', oursSettings,
   '--vs', `${process.execPath} ${yamlLs} --stdio`, '--vs-name', 'yaml-ls', '--vs-settings', settings,
   ...files.flatMap((f) => ['--file', f]),
   '--reps', reps, '--edits', process.env.BENCH_EDITS ?? '20', '--lang', 'yaml', '--out', out,
@@ -174,3 +176,32 @@ const args = [
 const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
 if (r.status !== 0 && r.status !== 1) process.exit(r.status ?? 3);
 spawnSync(process.execPath, [path.join(harness, 'report-md.mjs'), out], { stdio: 'inherit' });
+
+// The floor: a vscode-languageserver connection that does no work (bench/floor-server.cjs, bundled
+// like dist/server.js and run with the same V8 flags). Its peak memory and round trip are what Node
+// and the LSP library cost before any Gantry code runs; Gantry's figures above include them.
+if (process.env.BENCH_FLOOR !== '0') {
+  const esbuild = await import('esbuild');
+  const floor = path.join(work, 'floor-server.js');
+  await esbuild.build({ entryPoints: [path.join(root, 'bench/floor-server.cjs')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, outfile: floor, logLevel: 'warning' });
+  const flags = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).gantry?.serverNodeFlags ?? [];
+  const floorOut = path.join(root, 'bench/results/lsp-floor.json');
+  const f = spawnSync(process.execPath, [
+    path.join(harness, 'lsp-bench.mjs'), '--server', [process.execPath, ...flags, floor, '--stdio'].join(' '), '--name', 'floor', '--settings', oursSettings,
+    ...files.flatMap((x) => ['--file', x]), '--reps', reps, '--edits', process.env.BENCH_EDITS ?? '20', '--probe', 'never', '--lang', 'yaml', '--out', floorOut, '--quiet',
+  ], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (f.status === 0) {
+    const res = JSON.parse(readFileSync(floorOut, 'utf8'));
+    const ours = JSON.parse(readFileSync(out, 'utf8'));
+    console.log(`\n**Floor**: a vscode-languageserver connection doing no work, node ${flags.join(' ')} (medians)\n`);
+    console.log('| file | floor peak_rss_mb | gantry peak_rss_mb | yaml-ls peak_rss_mb | floor incr_diag_ms | gantry incr_diag_ms |');
+    console.log('|---|---:|---:|---:|---:|---:|');
+    const med = (r, file, server, metric) => r.summary[path.basename(file)]?.[server]?.metrics?.[metric]?.median;
+    const fmt = (x) => (typeof x === 'number' ? x.toFixed(1) : '?');
+    for (const file of files) {
+      console.log(`| ${path.basename(file)} | ${fmt(med(res, file, 'floor', 'peak_rss_mb'))} | ${fmt(med(ours, file, 'gantry', 'peak_rss_mb'))} | ${fmt(med(ours, file, 'yaml-ls', 'peak_rss_mb'))} | ${fmt(med(res, file, 'floor', 'incr_diag_ms'))} | ${fmt(med(ours, file, 'gantry', 'incr_diag_ms'))} |`);
+    }
+  } else {
+    console.log(`floor run failed (exit ${f.status})`);
+  }
+}

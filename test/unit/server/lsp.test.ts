@@ -2,7 +2,7 @@
 // JSON-RPC, versioned diagnostics, the authoring requests, and a fuzz run that must leave it answering.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { pathToFileURL } from 'node:url';
@@ -15,7 +15,8 @@ const published = new Map<string, Published[]>();
 const waiters: (() => void)[] = [];
 
 before(async () => {
-  proc = spawn(process.execPath, [repo('dist/cli.js'), 'server', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  // The bin itself, as an editor runs `gantry server --stdio`: its shebang carries the server's V8 flags.
+  proc = spawn(repo('dist/cli.js'), ['server', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string } & Published) => {
     published.set(p.uri, [...(published.get(p.uri) ?? []), p]);
@@ -161,4 +162,17 @@ test('fuzz: thousands of random and mutated specs; the server stays up and answe
   assert.equal(proc.exitCode, null, 'server exited');
   conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [{ text: good }] });
   assert.deepEqual((await diagnosticsAt(uri, version)).diagnostics.filter((d) => d.code.startsWith('schema')), []);
+});
+
+test("the server's V8 flags (package.json gantry.serverNodeFlags) run on this Node without a word on stderr, and the bin carries them", () => {
+  const flags = (JSON.parse(readFileSync(repo('package.json'), 'utf8')) as { gantry: { serverNodeFlags: string[] } }).gantry.serverNodeFlags;
+  assert.ok(flags.length > 0);
+  const r = spawnSync(process.execPath, [...flags, '-e', 'process.stdout.write("ok")'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'ok');
+  assert.equal(r.stderr, '');
+  assert.equal(readFileSync(repo('dist/cli.js'), 'utf8').split('\n')[0], `#!/usr/bin/env -S node ${flags.join(' ')}`);
+  const v = spawnSync(repo('dist/cli.js'), ['--version'], { encoding: 'utf8' });
+  assert.equal(v.status, 0, v.stderr);
+  assert.equal(v.stderr, '');
 });
