@@ -178,12 +178,13 @@ if (r.status !== 0 && r.status !== 1) process.exit(r.status ?? 3);
 spawnSync(process.execPath, [path.join(harness, 'report-md.mjs'), out], { stdio: 'inherit' });
 
 // The floor: a vscode-languageserver connection that does no work (bench/floor-server.cjs, bundled
-// like dist/server.js and run with the same V8 flags). Its peak memory and round trip are what Node
+// like dist/server.js, with the same esbuild plugin, and run with the same V8 flags). Its peak memory and round trip are what Node
 // and the LSP library cost before any Gantry code runs; Gantry's figures above include them.
 if (process.env.BENCH_FLOOR !== '0') {
   const esbuild = await import('esbuild');
   const floor = path.join(work, 'floor-server.js');
-  await esbuild.build({ entryPoints: [path.join(root, 'bench/floor-server.cjs')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, outfile: floor, logLevel: 'warning' });
+  const { lazyBuiltins } = await import('../scripts/esbuild-plugins.mjs');
+  await esbuild.build({ entryPoints: [path.join(root, 'bench/floor-server.cjs')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, outfile: floor, logLevel: 'warning', plugins: [lazyBuiltins] });
   const flags = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).gantry?.serverNodeFlags ?? [];
   const floorOut = path.join(root, 'bench/results/lsp-floor.json');
   const f = spawnSync(process.execPath, [

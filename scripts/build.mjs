@@ -4,6 +4,7 @@
 import * as esbuild from 'esbuild';
 import { readdirSync, readFileSync, statSync, existsSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
+import { lazyBuiltins } from './esbuild-plugins.mjs';
 
 const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
@@ -19,24 +20,6 @@ const common = {
 };
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
-/**
- * vscode-jsonrpc and vscode-languageserver require `crypto` and `child_process` at load time for
- * features a stdio/IPC server never uses (random pipe names, resolving global node modules). Each
- * of those built-ins costs about 2 MB of resident memory once loaded, so in the bundles they are
- * required on first use instead.
- */
-const lazyBuiltins = {
-  name: 'lazy-builtins',
-  setup(build) {
-    build.onResolve({ filter: /^(node:)?(crypto|child_process)$/ }, (args) =>
-      /node_modules[\\/]vscode-(jsonrpc|languageserver)[\\/]/.test(args.importer) ? { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' } : undefined);
-    build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
-      contents: `let m; const load = () => (m ??= require(${JSON.stringify('node:' + args.path)}));
-module.exports = new Proxy({}, { get: (_, k) => load()[k], has: (_, k) => k in load(), ownKeys: () => Reflect.ownKeys(load()), getOwnPropertyDescriptor: (_, k) => Object.getOwnPropertyDescriptor(load(), k) });`,
-      loader: 'js',
-    }));
-  },
-};
 /**
  * V8 flags for the language server's Node process (package.json gantry.serverNodeFlags): the client
  * passes them as execArgv, and the `gantry` command's shebang carries them, so `gantry server

@@ -3,7 +3,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { pathToFileURL } from 'node:url';
 import { repo } from '../helpers';
@@ -175,4 +177,19 @@ test("the server's V8 flags (package.json gantry.serverNodeFlags) run on this No
   const v = spawnSync(repo('dist/cli.js'), ['--version'], { encoding: 'utf8' });
   assert.equal(v.status, 0, v.stderr);
   assert.equal(v.stderr, '');
+});
+
+test('the server bundle loads neither crypto nor child_process (about 2 MB of resident memory each; the LSP libraries require them only for features a stdio or IPC server never uses)', async () => {
+  const probe = `process.argv.push('server.js', '--stdio'); require(${JSON.stringify(repo('dist/server.js'))});
+setTimeout(() => { process.stderr.write('\\n' + JSON.stringify(process.moduleLoadList.filter((m) => /^NativeModule (crypto|child_process)$/.test(m))) + '\\n'); process.exit(0); }, 300);`;
+  // A script file, not -e (which loads crypto itself); stdin stays open (the server exits when its input ends).
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'gantry-probe-')), 'probe.js');
+  writeFileSync(file, probe);
+  const child = spawn(process.execPath, [file], { stdio: ['pipe', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await withTimeout(new Promise<number | null>((resolve) => child.on('exit', resolve)), 10000, 'the probe to exit');
+  child.stdin!.destroy();
+  assert.equal(code, 0, err);
+  assert.deepEqual(JSON.parse(err.trim().split('\n').pop() ?? ''), []);
 });
