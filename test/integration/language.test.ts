@@ -3,7 +3,7 @@
 // the estimate lens, re-checking a job when its Cluster changes on disk, and silence on foreign YAML.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   activateGantry,
@@ -74,6 +74,27 @@ describe('language features in a real extension host', function () {
     await waitForNoDiagnostics(job, { code: 'parallelism-product' });
     assert.match(document.getText(), /data: 8/);
     assert.ok(await document.save());
+  });
+
+  it("runs the language server with the V8 flags of package.json gantry.serverNodeFlags (the memory budget's settings)", async function () {
+    if (process.platform !== 'linux') this.skip();
+    const flags = (JSON.parse(readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { gantry: { serverNodeFlags: string[] } }).gantry.serverNodeFlags;
+    // The server this extension host started: its command line names this process as its client.
+    const mine = `--clientProcessId=${process.pid}`;
+    const cmdline = await waitFor(() => {
+      for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+        let args: string[];
+        try {
+          args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        } catch {
+          continue;
+        }
+        if (args.includes(mine) && args.some((a) => a.endsWith(path.join('dist', 'server.js')))) return args;
+      }
+      return undefined;
+    }, { description: 'the language server process', timeoutMs: 20_000, pollMs: 100 });
+    const script = cmdline.findIndex((a) => a.endsWith(path.join('dist', 'server.js')));
+    assert.deepEqual(cmdline.slice(1, script).filter((a) => flags.includes(a)), flags, cmdline.join(' '));
   });
 
   it('completes enum values, catalog GPU models and workspace cluster names', async () => {
