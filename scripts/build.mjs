@@ -43,6 +43,7 @@ await import('./gen-validators.mjs');
 const builds = [
   { ...node, entryPoints: { client: 'client/extension.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { server: 'server/main.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { 'cli-commands': 'cli/commands/index.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'cli/main.ts' }, outdir: 'dist', banner: { js: serverNodeFlags.length ? `#!/usr/bin/env -S node ${serverNodeFlags.join(' ')}` : '#!/usr/bin/env node' } },
 ];
 if (existsSync('webview/main.ts')) {
@@ -69,7 +70,7 @@ if (watch) {
   // esbuild escapes non-ASCII characters in strings but not in regular-expression literals. One such
   // character makes V8 hold the whole bundle's source as two-byte text: 0.7 MB more per process.
   // (Development builds keep comments, which may be anything.)
-  for (const f of production ? ['dist/server.js', 'dist/cli.js', 'dist/client.js'] : []) {
+  for (const f of production ? ['dist/server.js', 'dist/cli.js', 'dist/cli-commands.js', 'dist/client.js'] : []) {
     const at = readFileSync(f, 'latin1').search(/[^\x00-\x7f]/);
     if (at >= 0) throw new Error(`${f} is not ASCII at offset ${at}: write the character as \\uXXXX in the source (e.g. in a RegExp literal)`);
   }

@@ -1,5 +1,6 @@
-// The table of subcommands: one line per command file. Each command's module is loaded only when
-// that command runs, so `gantry server` does not pay for the run and estimate code (and back).
+// The table of subcommands: one line per command file, bundled as dist/cli-commands.js. Each
+// command's module is loaded only when that command runs. `gantry server` does not come through
+// here: cli/main.ts starts dist/server.js for it.
 
 export interface CliCommand {
   summary: string;
@@ -11,7 +12,6 @@ const lazy = (summary: string, load: Loader): CliCommand => ({ summary, run: asy
 
 export const commands: Record<string, CliCommand> = {
   check: lazy('check specs for errors (compiler-style output or --format json)', () => import('./check')),
-  server: lazy('run the language server over stdio (for any LSP client)', () => import('./server')),
   run: lazy('run a TrainingJob or InferenceService and follow its logs', () => import('./run')),
   ps: lazy('list runs (state, backend, start, duration)', () => import('./ps')),
   logs: lazy('print a run\'s logs (-f to follow)', () => import('./logs')),

@@ -1,10 +1,10 @@
-// `gantry server --stdio`: the same language server, for Neovim, Helix, Emacs and other LSP clients.
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { startServer } from '../../server/server';
-
+// `gantry server --stdio`: the language server for Neovim, Helix, Emacs and other LSP clients. It runs
+// dist/server.js, the same bundle VS Code's client starts (server/main.ts reads --stdio and
+// --debounce-ms from the command line).
 export const summary = 'run the language server over stdio (for any LSP client)';
 
-export async function run(argv: string[]): Promise<number> {
+/** `start` loads the server bundle; from dist/cli.js that is the sibling dist/server.js. */
+export async function run(argv: string[], start: () => unknown): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write('usage: gantry server --stdio [--debounce-ms N]\n');
     return 0;
@@ -13,9 +13,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write('gantry server: only --stdio is supported\nusage: gantry server --stdio\n');
     return 2;
   }
-  const i = argv.indexOf('--debounce-ms');
-  const debounceMs = i >= 0 ? Number(argv[i + 1]) : undefined;
-  startServer(createConnection(ProposedFeatures.all, process.stdin, process.stdout), { debounceMs: Number.isFinite(debounceMs) ? debounceMs : undefined });
+  start();
   // The connection keeps the process alive until the client sends exit.
   return new Promise<number>(() => undefined);
 }
