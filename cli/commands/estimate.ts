@@ -1,11 +1,12 @@
 // `gantry estimate <files>`: per-GPU memory, interconnect and step time of every TrainingJob and
 // InferenceService in the files, as a table or --format json. Exit 0 ok, 1 when an estimate has an
 // error finding (will not fit, bad input), 2 on bad usage or unreadable input.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseSpecFile } from '../../core/spec/parse';
-import { mayHoldCluster } from '../../core/spec/clusters';
-import type { ClusterDoc, InferenceServiceDoc, TrainingJobDoc } from '../../core/spec/types';
+import type { InferenceServiceDoc, TrainingJobDoc } from '../../core/spec/types';
+import { clusterFor } from '../../core/validate/estimates';
+import { Workspace, pathToUri } from '../../server/workspace';
 import { estimateInferenceService, estimateTrainingJob, type ServingEstimate, type TrainingEstimate } from '../../core/estimate/index';
 import { formatSeconds, grouped } from '../../core/estimate/format';
 
@@ -54,35 +55,6 @@ function parseArgs(argv: string[]): Options | string {
   }
   if (!o.files.length) return 'no files given';
   return o;
-}
-
-function yamlFiles(dir: string, out: string[], depth = 0): void {
-  if (depth > 6) return;
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const n of names) {
-    if (n === 'node_modules' || n.startsWith('.')) continue;
-    const p = path.join(dir, n);
-    let st;
-    try {
-      st = statSync(p);
-    } catch {
-      continue;
-    }
-    if (st.isDirectory()) yamlFiles(p, out, depth + 1);
-    else if (/\.ya?ml$/.test(n) && st.size < 1 << 20) out.push(p);
-  }
-}
-
-function clustersIn(text: string): ClusterDoc[] {
-  if (!mayHoldCluster(text)) return [];
-  return parseSpecFile(text)
-    .map((d) => d.value as ClusterDoc)
-    .filter((v) => v && typeof v === 'object' && v.kind === 'Cluster' && typeof v.metadata?.name === 'string');
 }
 
 export interface EstimateRecord {
@@ -148,17 +120,11 @@ export async function run(argv: string[]): Promise<number> {
       return 2;
     }
   }
-  const clusters = new Map<string, ClusterDoc>();
-  const ws: string[] = [];
-  if (existsSync(o.workspace)) yamlFiles(o.workspace, ws);
-  for (const f of ws) {
-    try {
-      for (const c of clustersIn(readFileSync(f, 'utf8'))) if (!clusters.has(c.metadata.name)) clusters.set(c.metadata.name, c);
-    } catch {
-      /* unreadable workspace files are not this command's business */
-    }
-  }
-  for (const t of texts.values()) for (const c of clustersIn(t)) clusters.set(c.metadata.name, c);
+  // Clusters resolve as in the editor and `gantry check`: every Cluster under --workspace and in the
+  // given files (the given files win).
+  const ws = new Workspace();
+  if (existsSync(o.workspace)) await ws.scan([pathToUri(path.resolve(o.workspace))]);
+  for (const f of texts.keys()) await ws.readFromDisk(pathToUri(path.resolve(f)));
 
   const records: EstimateRecord[] = [];
   for (const [file, text] of texts) {
@@ -166,7 +132,7 @@ export async function run(argv: string[]): Promise<number> {
       const v = d.value as Record<string, unknown> | undefined;
       if (!v || typeof v !== 'object' || (v.kind !== 'TrainingJob' && v.kind !== 'InferenceService')) continue;
       const spec = (v.spec ?? {}) as { cluster?: unknown };
-      const cluster = typeof spec.cluster === 'string' ? clusters.get(spec.cluster) : clusters.size === 1 ? [...clusters.values()][0] : undefined;
+      const cluster = clusterFor(spec, ws.clusters);
       const resolveConfig = (rel: string) => {
         try {
           return readFileSync(path.resolve(path.dirname(file), rel), 'utf8');

@@ -53,16 +53,23 @@ function shift(e: DocEstimate, delta: number, docIndex: number): DocEstimate {
   };
 }
 
+/**
+ * The Cluster a job or service is estimated on: the one its `spec.cluster` names, or the only one
+ * there is when it names none. The editor, `gantry check` and `gantry estimate` all use this.
+ */
+export function clusterFor(spec: unknown, clusters: ClusterLookup | undefined): ClusterDoc | undefined {
+  if (!clusters) return undefined;
+  const name = (spec as { cluster?: unknown } | undefined)?.cluster;
+  if (typeof name === 'string') return clusters.get(name)?.doc;
+  const names = clusters.names();
+  return names.length === 1 ? clusters.get(names[0])?.doc : undefined;
+}
+
 function compute(text: string, doc: ParsedDoc, clusters: ClusterLookup | undefined, readFile?: (rel: string) => string | undefined): DocEstimate | undefined {
   const v = doc.value as Record<string, unknown> | undefined;
   if (!v || typeof v !== 'object' || typeof v.apiVersion !== 'string' || !v.apiVersion.startsWith('gantry/')) return undefined;
   if (v.kind !== 'TrainingJob' && v.kind !== 'InferenceService') return undefined;
-  const spec = (v.spec ?? {}) as { cluster?: unknown };
-  let cluster: ClusterDoc | undefined;
-  if (clusters) {
-    if (typeof spec.cluster === 'string') cluster = clusters.get(spec.cluster)?.doc;
-    else if (clusters.names().length === 1) cluster = clusters.get(clusters.names()[0])?.doc;
-  }
+  const cluster = clusterFor(v.spec, clusters);
   const opts = { resolveConfig: readFile };
   const estimate = v.kind === 'TrainingJob'
     ? estimateTrainingJob(v as unknown as TrainingJobDoc, cluster, opts)

@@ -1,24 +1,18 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { run } from '../../../cli/commands/estimate';
+import { spawnSync } from 'node:child_process';
+import { repo } from '../helpers';
+import { parseSpecFile } from '../../../core/spec/parse';
+import { estimateDoc } from '../../../core/validate/estimates';
+import { Workspace, pathToUri } from '../../../server/workspace';
 
+/** `gantry estimate …` as a user runs it: the bin, in its own process (its output is the process's). */
 async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const o = process.stdout.write.bind(process.stdout);
-  const e = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
-  try {
-    const code = await run(argv);
-    return { code, out: out.join(''), err: err.join('') };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
+  const r = spawnSync(repo('dist/cli.js'), ['estimate', ...argv], { encoding: 'utf8', timeout: 30_000 });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), 'gantry-estimate-'));
@@ -81,4 +75,25 @@ test('gantry estimate: table output; exit 1 when an estimate has an error; 2 on 
   assert.equal((await capture([])).code, 2);
   assert.equal((await capture(['--format', 'xml', ok])).code, 2);
   assert.equal((await capture([path.join(dir, 'missing.yaml')])).code, 2);
+});
+
+test('gantry estimate resolves clusters as the editor does: the same per-GPU memory as the language server for every example job and service', async () => {
+  const ws = new Workspace();
+  await ws.scan([pathToUri(repo('examples'))]);
+  const files = readdirSync(repo('examples')).filter((f) => f.endsWith('.gantry.yaml')).map((f) => repo('examples', f));
+  const r = await capture(['--format', 'json', '--workspace', repo('examples'), ...files]);
+  const recs = JSON.parse(r.out) as { file: string; name: string; memory?: { perGpu: { deviceBytes: number } } }[];
+  let compared = 0;
+  for (const f of files) {
+    const text = readFileSync(f, 'utf8');
+    for (const d of parseSpecFile(text)) {
+      const e = estimateDoc(text, d, ws.clusters);
+      if (!e?.estimate.memory) continue;
+      const name = (d.value as { metadata: { name: string } }).metadata.name;
+      const rec = recs.find((x) => x.file === f && x.name === name);
+      assert.equal(rec?.memory?.perGpu.deviceBytes, e.estimate.memory.perGpu.deviceBytes, `${path.basename(f)} ${name}`);
+      compared++;
+    }
+  }
+  assert.ok(compared >= 3, `compared ${compared}`);
 });
