@@ -36,7 +36,11 @@ export function planLaunch(input: PlanInput): PlanResult {
 
   const specDir = path.dirname(specFile);
   const workingDir = doc.kind === 'TrainingJob' ? doc.spec.workingDir : undefined;
-  const cwd = workingDir ? path.resolve(specDir, workingDir) : specDir;
+  // Locally the command starts in the spec's folder (or workingDir from there). A Slurm job starts
+  // where sbatch ran, the home directory on the login node, and the batch script cds to workingDir.
+  const cwd = backend === 'slurm'
+    ? (workingDir ? (path.posix.isAbsolute(workingDir) ? workingDir : `~/${workingDir}`) : '~')
+    : workingDir ? path.resolve(specDir, workingDir) : specDir;
 
   let command: string[] | undefined;
   let nodes = 1;
@@ -152,7 +156,7 @@ export function describePlan(plan: LaunchPlan): string {
   const lines = [
     `${plan.kind} ${plan.name} on ${plan.backend}`,
     `command: ${plan.command.map(quote).join(' ')}`,
-    `cwd: ${plan.cwd}`,
+    `cwd: ${plan.cwd}${plan.backend === 'slurm' ? ' (on the cluster: sbatch runs from the home directory on the login node)' : ''}`,
     `GPUs: ${plan.gpuIndices ? plan.gpuIndices.join(',') || 'none' : plan.gpusPerNode ? `${plan.nodes} × ${plan.gpusPerNode}` : 'none'}`,
     `env: ${Object.entries(plan.env).map(([k, v]) => `${k}=${quote(v)}`).join(' ') || '(inherited only)'}`,
   ];

@@ -20,6 +20,7 @@ export interface LaunchPlan {
   /** argv; never joined into a shell string. */
   command: string[];
   env: Record<string, string>;
+  /** Where the command starts: a local path for the local backend; for Slurm, on the cluster (`~` is the home directory there). */
   cwd: string;
   nodes: number;
   gpusPerNode: number;

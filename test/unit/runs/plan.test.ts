@@ -24,12 +24,23 @@ test('local by default: argv as given, cwd the spec folder, GPUs 0..n-1, env as 
   assert.ok((r.plan.estimatedDeviceBytesPerGpu ?? 0) > 10 * 2 ** 30, 'an 8B model estimate above 10 GiB per GPU');
 });
 
-test("the cluster's scheduler picks the backend; workingDir resolves against the spec", () => {
+test("the cluster's scheduler picks the backend; locally workingDir resolves against the spec, on Slurm against the home directory sbatch runs from", () => {
   const r = planLaunch({ doc: job({ cluster: 'big', workingDir: '../src' }), docIndex: 0, specFile: '/w/specs/a.yaml', clusters: [cluster('big', 'slurm')] });
   assert.ok(r.ok);
   assert.equal(r.plan.backend, 'slurm');
-  assert.equal(r.plan.cwd, '/w/src');
+  assert.equal(r.plan.cwd, '~/../src');
+  assert.match(describePlan(r.plan), /^cwd: ~\/\.\.\/src \(on the cluster: sbatch runs from the home directory on the login node\)$/m);
   assert.equal(r.plan.env.CUDA_VISIBLE_DEVICES, undefined, 'Slurm sets the GPUs itself');
+  const abs = planLaunch({ doc: job({ cluster: 'big', workingDir: '/lustre/src' }), docIndex: 0, specFile: '/w/specs/a.yaml', clusters: [cluster('big', 'slurm')] });
+  assert.ok(abs.ok);
+  assert.equal(abs.plan.cwd, '/lustre/src');
+  const none = planLaunch({ doc: job({ cluster: 'big' }), docIndex: 0, specFile: '/w/specs/a.yaml', clusters: [cluster('big', 'slurm')] });
+  assert.ok(none.ok);
+  assert.equal(none.plan.cwd, '~');
+  const local = planLaunch({ doc: job({ workingDir: '../src' }), docIndex: 0, specFile: '/w/specs/a.yaml' });
+  assert.ok(local.ok);
+  assert.equal(local.plan.cwd, '/w/src');
+  assert.match(describePlan(local.plan), /^cwd: \/w\/src$/m);
 });
 
 test('a spec CUDA_VISIBLE_DEVICES wins and sets the indices', () => {
