@@ -2,7 +2,7 @@
 // (at most once per animation frame). Views are plain DOM; the log view is virtualized and the
 // charts are canvas. Everything the person can do has a button or a key.
 import type { HostMessage, RunView, WebviewMessage } from '../protocol/webview';
-import { filterLines, initialState, persisted, reduce, searchLines, visibleRuns, warmSearch, type PanelState, type PersistedState, type UiAction } from './state';
+import { filterLines, gpuSeriesFor, initialState, persisted, reduce, searchLines, visibleRuns, warmSearch, type PanelState, type PersistedState, type UiAction } from './state';
 import { LogView } from './logView';
 import { drawChart, palette, readTheme, type ChartSpec, type Series } from './chart';
 
@@ -35,7 +35,11 @@ document.body.innerHTML = `
     <div class="run-head" id="run-head"></div>
     <section class="charts" aria-label="Metrics">
       <div class="chart-grid" id="train-charts"></div>
-      <div class="charts-head"><span id="telemetry-label" class="telemetry-label"></span></div>
+      <div class="charts-head">
+        <span id="telemetry-label" class="telemetry-label"></span>
+        <select id="gpu-host" aria-label="Show the GPUs of one host" hidden></select>
+        <span id="gpu-legend" class="legend" aria-label="GPU colours"></span>
+      </div>
       <div class="chart-grid" id="gpu-charts"></div>
     </section>
     <section class="logs" aria-label="Logs">
@@ -72,7 +76,7 @@ function dispatch(m: HostMessage | UiAction): void {
   if (state.runs !== prev.runs || state.runFilter !== prev.runFilter || state.selectedId !== prev.selectedId) dirty.runs = dirty.head = true;
   if (state.log !== prev.log || state.logView !== prev.logView || state.log?.version !== logVersion) dirty.log = true;
   if (state.chartVersion !== prev.chartVersion || state.selectedId !== prev.selectedId) dirty.charts = true;
-  if (state.selectedId !== prev.selectedId || state.runFilter !== prev.runFilter || state.logView !== prev.logView) vscode.setState(persisted(state));
+  if (state.selectedId !== prev.selectedId || state.runFilter !== prev.runFilter || state.logView !== prev.logView || state.gpuHost !== prev.gpuHost) vscode.setState(persisted(state));
   if (!frame) frame = requestAnimationFrame(render);
 }
 
@@ -237,6 +241,40 @@ function canvasIn(host: HTMLElement, map: Map<string, HTMLCanvasElement>, id: st
   return c;
 }
 
+/** One host's GPUs or all of them, when the samples come from more than one host (a multi-node Slurm job). */
+function renderHostPicker(hosts: string[], host: string): void {
+  const select = $('#gpu-host') as HTMLSelectElement;
+  select.hidden = hosts.length <= 1;
+  const want = ['all', ...hosts].join('\n');
+  if (select.dataset.options !== want) {
+    select.dataset.options = want;
+    select.replaceChildren(...['all', ...hosts].map((h) => {
+      const o = document.createElement('option');
+      o.value = h;
+      o.textContent = h === 'all' ? `all ${hosts.length} hosts` : h;
+      return o;
+    }));
+  }
+  select.value = host;
+}
+
+/** Which colour is which GPU; the same colours in every GPU chart. */
+function renderLegend(items: { label: string; color: string }[]): void {
+  const legend = $('#gpu-legend');
+  const key = items.map((i) => `${i.label}:${i.color}`).join('|');
+  if (legend.dataset.key === key) return;
+  legend.dataset.key = key;
+  legend.replaceChildren(...items.map((i) => {
+    const item = document.createElement('span');
+    item.className = 'legend-item';
+    const swatch = document.createElement('span');
+    swatch.className = 'swatch';
+    swatch.style.backgroundColor = i.color;
+    item.append(swatch, i.label);
+    return item;
+  }));
+}
+
 let chartsDrawnAt = 0;
 function renderCharts(): void {
   chartsDrawnAt = performance.now();
@@ -255,20 +293,18 @@ function renderCharts(): void {
   // instead of being a sliver at its right edge (at least 30 s shown).
   const firstT = Math.min(...Object.values(state.gpus).map((s) => s.points[0]?.t ?? now));
   const windowMs = Math.min(state.config.windowMs, Math.max(30_000, now - firstT));
-  let series = Object.values(state.gpus);
-  if (run?.backend === 'local' && run.gpuIndices?.length) {
-    const mine = series.filter((s) => run.gpuIndices!.includes(s.gpu));
-    if (mine.length) series = mine;
-  }
-  series.sort((a, b) => a.host.localeCompare(b.host) || a.gpu - b.gpu);
-  const hosts = new Set(series.map((s) => s.host));
+  const { series, hosts, host } = gpuSeriesFor(state, run);
+  const oneHost = host !== 'all' || hosts.length <= 1;
+  const labelOf = (s: (typeof series)[number]) => (oneHost ? `GPU ${s.gpu}` : `${s.host}/${s.gpu}`);
   const mk = (pick: (p: (typeof series)[number]['points'][number]) => number | undefined): Series[] =>
     series.map((s, i) => ({
-      label: hosts.size > 1 ? `${s.host}/${s.gpu}` : `GPU ${s.gpu}`,
+      label: labelOf(s),
       color: colors[i % colors.length],
       xs: s.points.map((p) => p.t),
       ys: s.points.map(pick),
     }));
+  renderHostPicker(hosts, host);
+  renderLegend(series.map((s, i) => ({ label: labelOf(s), color: colors[i % colors.length] })));
   const gpuHost = $('#gpu-charts');
   const show = series.length > 0;
   gpuHost.hidden = !show;
@@ -370,6 +406,7 @@ function selectRun(id: string): void {
 }
 
 $('#run-filter').addEventListener('change', (e) => dispatch({ type: 'ui/runFilter', filter: (e.target as HTMLSelectElement).value as PanelState['runFilter'] }));
+$('#gpu-host').addEventListener('change', (e) => dispatch({ type: 'ui/gpuHost', host: (e.target as HTMLSelectElement).value }));
 $('#rank-filter').addEventListener('change', (e) => {
   const v = (e.target as HTMLSelectElement).value;
   dispatch({ type: 'ui/logView', patch: { rank: v === 'all' ? 'all' : Number(v) } });

@@ -78,6 +78,8 @@ export interface PanelState {
   logView: LogViewState;
   train: { runId?: string; points: TrainPoint[] };
   gpus: Record<string, GpuSeries>;
+  /** The host whose GPUs the charts show ('all': every host). */
+  gpuHost: string;
   telemetry: TelemetryStatus;
   config: PanelConfig;
   /** Bumped when GPU or training data change, for the charts. */
@@ -88,6 +90,7 @@ export interface PanelState {
 export type UiAction =
   | { type: 'ui/select'; runId: string }
   | { type: 'ui/runFilter'; filter: RunStateName | 'all' }
+  | { type: 'ui/gpuHost'; host: string }
   | { type: 'ui/logView'; patch: Partial<LogViewState> };
 
 /** What the panel keeps through a reload (vscode.setState): choices, not data; data comes from the host. */
@@ -95,6 +98,7 @@ export interface PersistedState {
   selectedId?: string;
   runFilter?: RunStateName | 'all';
   logView?: Partial<LogViewState>;
+  gpuHost?: string;
 }
 
 export function initialState(saved?: PersistedState): PanelState {
@@ -105,6 +109,7 @@ export function initialState(saved?: PersistedState): PanelState {
     logView: { follow: true, search: '', rank: 'all', stream: 'all', onlyMatches: false, ...saved?.logView },
     train: { points: [] },
     gpus: {},
+    gpuHost: saved?.gpuHost ?? 'all',
     telemetry: { state: 'off', source: 'live' },
     config: { windowMs: 5 * 60_000 },
     chartVersion: 0,
@@ -112,7 +117,7 @@ export function initialState(saved?: PersistedState): PanelState {
 }
 
 export function persisted(s: PanelState): PersistedState {
-  return { selectedId: s.selectedId, runFilter: s.runFilter, logView: s.logView };
+  return { selectedId: s.selectedId, runFilter: s.runFilter, logView: s.logView, gpuHost: s.gpuHost };
 }
 
 const MAX_TRAIN_POINTS = 200_000;
@@ -176,6 +181,8 @@ export function reduce(state: PanelState, msg: HostMessage | UiAction): PanelSta
       return { ...state, telemetry: msg.status, ...(msg.status.state === 'starting' ? { gpus: {} } : {}), chartVersion: state.chartVersion + 1 };
     case 'ui/runFilter':
       return { ...state, runFilter: msg.filter };
+    case 'ui/gpuHost':
+      return { ...state, gpuHost: msg.host, chartVersion: state.chartVersion + 1 };
     case 'ui/logView':
       return { ...state, logView: { ...state.logView, ...msg.patch } };
     default:
@@ -269,4 +276,22 @@ export function searchLines(log: LogBuffer, needle: string, among?: Int32Array):
     if (j < among.length && among[j] === h) kept.push(h);
   }
   return Int32Array.from(kept);
+}
+
+/**
+ * The GPU series the charts show, in a stable order (host, then index), and the hosts to choose
+ * from. A local run shows its own GPUs (CUDA_VISIBLE_DEVICES) when the sampler sees them; with
+ * several hosts, `state.gpuHost` narrows to one (a host that is gone counts as 'all').
+ */
+export function gpuSeriesFor(state: PanelState, run: Pick<RunView, 'backend' | 'gpuIndices'> | undefined): { series: GpuSeries[]; hosts: string[]; host: string } {
+  let series = Object.values(state.gpus);
+  if (run?.backend === 'local' && run.gpuIndices?.length) {
+    const mine = series.filter((x) => run.gpuIndices!.includes(x.gpu));
+    if (mine.length) series = mine;
+  }
+  const hosts = [...new Set(series.map((x) => x.host))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const host = hosts.length > 1 && hosts.includes(state.gpuHost) ? state.gpuHost : 'all';
+  if (host !== 'all') series = series.filter((x) => x.host === host);
+  series.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : a.gpu - b.gpu));
+  return { series, hosts, host };
 }

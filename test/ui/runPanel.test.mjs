@@ -86,6 +86,12 @@ spec:
     await p.locator('#train-charts:not([hidden]) canvas.chart').first().waitFor();
     await p.locator('.replay-tag', { hasText: 'REPLAY' }).waitFor({ timeout: 30_000 });
     await p.locator('#gpu-charts:not([hidden]) canvas.chart').nth(4).waitFor({ timeout: 30_000 });
+    // The legend names the run's GPU (gpusPerNode 1: GPU 0 of the replayed H100s) in its chart colour;
+    // one host, so no host picker.
+    await p.locator('#gpu-legend .legend-item', { hasText: 'GPU 0' }).waitFor({ timeout: 10_000 });
+    assert.equal(await p.locator('#gpu-legend .legend-item').count(), 1);
+    assert.match(await p.locator('#gpu-legend .swatch').first().evaluate((e) => getComputedStyle(e).backgroundColor), /^rgba?\(/);
+    assert.equal(await p.locator('#gpu-host').isHidden(), true);
     // Give the panel the width of the window, then let the replay reach the recorded load (about
     // 8 s in: utilization 100 %, memory climbing) so the charts show a trace.
     await runCommand(page, 'View: Toggle Primary Side Bar Visibility');

@@ -1,7 +1,7 @@
 // The panel's reducer: snapshots, state batches, log appends (with the gap check), filters and search.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { filterLines, initialState, persisted, reduce, searchLines, visibleRuns, type PanelState } from '../../../webview/state';
+import { filterLines, gpuSeriesFor, initialState, persisted, reduce, searchLines, visibleRuns, type PanelState } from '../../../webview/state';
 import type { HostMessage, RunView } from '../../../protocol/webview';
 
 const run = (id: string, state: RunView['state'], t: number): RunView => ({ id, name: id, kind: 'TrainingJob', backend: 'local', state, specFile: '/w/a.gantry.yaml', submittedAt: t });
@@ -71,11 +71,11 @@ test('telemetry status keeps its source, so a replay is never shown as live', ()
   assert.equal(s.telemetry.source, 'replay');
 });
 
-test('persisted state holds choices only (selected run, filters), no log data', () => {
+test('persisted state holds choices only (selected run, filters, the GPU host), no log data', () => {
   let s = apply(initialState({ selectedId: 'a' }), { type: 'log/append', runId: 'a', start: 0, chunks: [{ stream: 'stdout', lines: ['x'] }], marks: [] });
   s = reduce(s, { type: 'ui/logView', patch: { search: 'q' } });
   const p = persisted(s);
-  assert.deepEqual(Object.keys(p).sort(), ['logView', 'runFilter', 'selectedId']);
+  assert.deepEqual(Object.keys(p).sort(), ['gpuHost', 'logView', 'runFilter', 'selectedId']);
   assert.equal(JSON.stringify(p).includes('"x"'), false);
   assert.equal(initialState(p).logView.search, 'q');
 });
@@ -93,4 +93,24 @@ test('a million lines: append and search stay fast', () => {
   assert.deepEqual([...hits], [999_999]);
   assert.ok(appendMs < 2000, `append took ${appendMs} ms`);
   assert.ok(searchMs < 200, `search took ${searchMs} ms`);
+});
+
+test('GPU charts: series in host/index order, a local run shows its own GPUs, and a chosen host narrows a multi-host job (kept across reloads)', () => {
+  const g = (host: string, gpu: number) => ({ key: `${host}/${gpu}`, host, gpu, points: [] });
+  const gpus = Object.fromEntries([g('node-b', 1), g('node-a', 1), g('node-b', 0), g('node-a', 0)].map((x) => [x.key, x]));
+  const s0 = { ...initialState(), gpus };
+  const all = gpuSeriesFor(s0, { backend: 'slurm' });
+  assert.deepEqual(all.series.map((x) => x.key), ['node-a/0', 'node-a/1', 'node-b/0', 'node-b/1']);
+  assert.deepEqual(all.hosts, ['node-a', 'node-b']);
+  assert.equal(all.host, 'all');
+  const s1 = reduce(s0, { type: 'ui/gpuHost', host: 'node-b' });
+  assert.ok(s1.chartVersion > s0.chartVersion, 'the charts redraw');
+  assert.deepEqual(gpuSeriesFor(s1, { backend: 'slurm' }).series.map((x) => x.key), ['node-b/0', 'node-b/1']);
+  assert.equal(initialState(persisted(s1)).gpuHost, 'node-b');
+  // A host that is no longer sampled counts as all of them.
+  assert.equal(gpuSeriesFor({ ...s1, gpus: { 'node-a/0': g('node-a', 0), 'node-c/0': g('node-c', 0) } }, { backend: 'slurm' }).host, 'all');
+  // A local run on GPU 1 of one host shows GPU 1 only; with one host there is nothing to choose.
+  const local = gpuSeriesFor({ ...initialState(), gpus: { 'h/0': g('h', 0), 'h/1': g('h', 1) } }, { backend: 'local', gpuIndices: [1] });
+  assert.deepEqual(local.series.map((x) => x.key), ['h/1']);
+  assert.deepEqual(local.hosts, ['h']);
 });
