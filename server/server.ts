@@ -13,13 +13,12 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { schemaIndex, warmUpSchemas } from '../core/validate/schema';
 import { complete, hover, type CompletionKind } from '../core/spec/complete';
 import { cursorAt } from '../core/spec/cursor';
 import { findGpu } from '../core/catalog/gpus';
 import { ParsedFiles, type FileState } from './documents';
-import { Workspace, uriToPath } from './workspace';
+import { Workspace, readerBeside, uriToPath } from './workspace';
 import { FileDiagnostics, rangeOf, type CheckContext } from './handlers/diagnostics';
 import { codeActions } from './handlers/codeActions';
 import { documentSymbols } from './handlers/symbols';
@@ -68,16 +67,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const readerFor = (uri: string) => {
     let reader = readers.get(uri);
     if (reader) return reader;
-    const p = uriToPath(uri);
-    reader = (rel: string): string | undefined => {
-      if (!p) return undefined;
-      try {
-        const target = path.resolve(path.dirname(p), rel);
-        return readFileSync(target, 'utf8').slice(0, 1024 * 1024);
-      } catch {
-        return undefined;
-      }
-    };
+    reader = readerBeside(uriToPath(uri), 1024 * 1024);
     readers.set(uri, reader);
     return reader;
   };

@@ -1,6 +1,6 @@
 // Finds the Cluster documents of the workspace on disk (files need not be open) and keeps the index
 // current from open documents and file-watcher events.
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ClusterIndex, extractClusters, mayHoldCluster } from '../core/spec/clusters';
@@ -19,6 +19,22 @@ export function uriToPath(uri: string): string | undefined {
 }
 
 export const pathToUri = (p: string): string => pathToFileURL(p).href;
+
+/**
+ * Reads the files a spec refers to (`model.config: ./config.json`), relative to the spec's folder;
+ * undefined when there is no such file (or no spec path, for an untitled buffer). At most
+ * `maxChars` characters of each.
+ */
+export function readerBeside(specFile: string | undefined, maxChars = Infinity): (rel: string) => string | undefined {
+  return (rel) => {
+    if (!specFile) return undefined;
+    try {
+      return readFileSync(path.resolve(path.dirname(specFile), rel), 'utf8').slice(0, maxChars);
+    } catch {
+      return undefined;
+    }
+  };
+}
 
 export class Workspace {
   readonly clusters = new ClusterIndex();

@@ -1,12 +1,12 @@
 // `gantry check [files|folders]`: the editor's diagnostics for CI pipelines and pre-commit hooks.
 // Compiler-style lines or --format json; exit 0 without errors, 1 with errors, 2 on bad usage.
-import { promises as fs, readFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseSpecFile } from '../../core/spec/parse';
 import { isGantryFile, validateFile, MAX_FILE_BYTES } from '../../core/validate/validate';
 import type { Problem } from '../../core/validate/problem';
 import { estimateDoc } from '../../core/validate/estimates';
-import { Workspace, pathToUri, uriToPath } from '../../server/workspace';
+import { Workspace, pathToUri, readerBeside, uriToPath } from '../../server/workspace';
 
 export const summary = 'check specs for errors (compiler-style output or --format json)';
 
@@ -138,13 +138,7 @@ export async function checkPaths(paths: string[], workspaceDir: string): Promise
     const uri = pathToUri(f);
     if (!isGantryFile(text, f)) continue;
     const docs = text.length > MAX_FILE_BYTES ? [] : parseSpecFile(text);
-    const reader = (rel: string): string | undefined => {
-      try {
-        return readFileSync(path.resolve(path.dirname(f), rel), 'utf8');
-      } catch {
-        return undefined;
-      }
-    };
+    const reader = readerBeside(f);
     const problems: Problem[] = validateFile(text, docs, {
       fileName: uri,
       clusters: ws.clusters,

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { parseSpecFile } from '../../core/spec/parse';
 import type { InferenceServiceDoc, TrainingJobDoc } from '../../core/spec/types';
 import { clusterFor } from '../../core/validate/estimates';
-import { Workspace, pathToUri } from '../../server/workspace';
+import { Workspace, pathToUri, readerBeside } from '../../server/workspace';
 import { estimateInferenceService, estimateTrainingJob, type ServingEstimate, type TrainingEstimate } from '../../core/estimate/index';
 import { formatSeconds, grouped } from '../../core/estimate/format';
 
@@ -133,13 +133,7 @@ export async function run(argv: string[]): Promise<number> {
       if (!v || typeof v !== 'object' || (v.kind !== 'TrainingJob' && v.kind !== 'InferenceService')) continue;
       const spec = (v.spec ?? {}) as { cluster?: unknown };
       const cluster = clusterFor(spec, ws.clusters);
-      const resolveConfig = (rel: string) => {
-        try {
-          return readFileSync(path.resolve(path.dirname(file), rel), 'utf8');
-        } catch {
-          return undefined;
-        }
-      };
+      const resolveConfig = readerBeside(file);
       const e = v.kind === 'TrainingJob'
         ? estimateTrainingJob(v as unknown as TrainingJobDoc, cluster, { resolveConfig })
         : estimateInferenceService(v as unknown as InferenceServiceDoc, cluster, { resolveConfig });

@@ -7,7 +7,7 @@ import { anchorOf, locate, type ParsedDoc } from '../spec/parse';
 import { setValueEdit } from '../spec/edit';
 import type { ClusterDoc, InferenceServiceDoc, TrainingJobDoc } from '../spec/types';
 import type { ClusterLookup } from './rules';
-import { shiftProblem, type Fix, type Problem } from './problem';
+import { moveProblem, type Fix, type Problem } from './problem';
 
 export interface DocEstimate {
   docIndex: number;
@@ -49,7 +49,7 @@ function shift(e: DocEstimate, delta: number, docIndex: number): DocEstimate {
     ...e,
     docIndex,
     anchor: { offset: e.anchor.offset + delta, length: e.anchor.length },
-    problems: e.problems.map((p) => ({ ...shiftProblem(p, delta), docIndex })),
+    problems: e.problems.map((p) => moveProblem(p, delta, docIndex)),
   };
 }
 
