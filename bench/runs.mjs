@@ -75,7 +75,7 @@ async function hostPath() {
   const flush = () => {
     if (!pending.length) return;
     const msg = { type: 'log/append', runId: 'bench', start: received - pendingLines, chunks: [{ stream: 'stdout', lines: pending.flat() }], marks: [] };
-    state = core.reduce(state, JSON.parse(JSON.stringify(msg)));
+    state = core.reduce(state, JSON.parse(JSON.stringify(msg)), Date.now());
     pending = [];
     pendingLines = 0;
   };

@@ -72,7 +72,7 @@ let frame = 0;
 const dirty = { runs: true, head: true, log: true, charts: true };
 function dispatch(m: HostMessage | UiAction): void {
   const prev = state;
-  state = reduce(state, m);
+  state = reduce(state, m, Date.now());
   if (state.runs !== prev.runs || state.runFilter !== prev.runFilter || state.selectedId !== prev.selectedId) dirty.runs = dirty.head = true;
   if (state.log !== prev.log || state.logView !== prev.logView || state.log?.version !== logVersion) dirty.log = true;
   if (state.chartVersion !== prev.chartVersion || state.selectedId !== prev.selectedId) dirty.charts = true;

@@ -122,11 +122,15 @@ export function persisted(s: PanelState): PersistedState {
 
 const MAX_TRAIN_POINTS = 200_000;
 
-export function reduce(state: PanelState, msg: HostMessage | UiAction): PanelState {
+/**
+ * The panel's state after one message. Pure and deterministic: the time is an input (`now`, epoch
+ * ms, which the panel passes as Date.now() and tests as any number), never read from a clock.
+ */
+export function reduce(state: PanelState, msg: HostMessage | UiAction, now: number): PanelState {
   switch (msg.type) {
     case 'batch': {
       let s = state;
-      for (const m of msg.messages) s = reduce(s, m);
+      for (const m of msg.messages) s = reduce(s, m, now);
       return s;
     }
     case 'runs/snapshot': {
@@ -160,7 +164,7 @@ export function reduce(state: PanelState, msg: HostMessage | UiAction): PanelSta
     }
     case 'telemetry/append': {
       const gpus = { ...state.gpus };
-      const horizon = Date.now() - state.config.windowMs * 2;
+      const horizon = now - state.config.windowMs * 2;
       for (const p of msg.samples) {
         const key = `${p.host}/${p.gpu}`;
         const series = gpus[key] && gpus[key] === state.gpus[key] ? { ...gpus[key], points: gpus[key].points.slice() } : (gpus[key] ?? { key, host: p.host, gpu: p.gpu, points: [] });
