@@ -17,10 +17,12 @@ import {
   deleteWorkspaceFile,
   diagnosticsFor,
   documentSymbols,
+  HANG_MS,
   hoverTextAt,
   openDocument,
   positionOf,
   rangeOf,
+  SUITE_TIMEOUT_MS,
   waitFor,
   waitForNoDiagnostics,
   workspaceUri,
@@ -39,7 +41,7 @@ function repoRoot(): string {
 }
 
 describe('language features in a real extension host', function () {
-  this.timeout(120_000);
+  this.timeout(SUITE_TIMEOUT_MS);
   let cluster: vscode.Uri;
   let job: vscode.Uri;
 
@@ -92,7 +94,7 @@ describe('language features in a real extension host', function () {
         if (args.includes(mine) && args.some((a) => a.endsWith(path.join('dist', 'server.js')))) return args;
       }
       return undefined;
-    }, { description: 'the language server process', timeoutMs: 20_000, pollMs: 100 });
+    }, { description: 'the language server process', timeoutMs: HANG_MS, pollMs: 100 });
     const script = cmdline.findIndex((a) => a.endsWith(path.join('dist', 'server.js')));
     assert.deepEqual(cmdline.slice(1, script).filter((a) => flags.includes(a)), flags, cmdline.join(' '));
   });
@@ -132,7 +134,7 @@ describe('language features in a real extension host', function () {
     const lenses = await waitFor(async () => {
       const ls = await codeLenses(job);
       return ls.find((l) => /GiB \/ .* GiB per GPU/.test(l.command?.title ?? '')) ?? false;
-    }, { timeoutMs: 20_000, pollMs: 250, description: 'the estimate code lens' });
+    }, { timeoutMs: HANG_MS, pollMs: 250, description: 'the estimate code lens' });
     assert.match(lenses.command!.title, /per GPU/);
   });
 

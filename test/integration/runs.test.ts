@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { RunStore } from '../../core/runs/store';
 import { isTerminal, type RunRecord, type RunState } from '../../core/runs/types';
-import { closeAllEditors, codeLenses, deleteWorkspaceFile, diagnosticsFor, openDocument, waitFor, waitForActivation, workspaceRoot, writeWorkspaceFile } from './helpers';
+import { closeAllEditors, codeLenses, deleteWorkspaceFile, diagnosticsFor, HANG_MS, openDocument, SUITE_TIMEOUT_MS, waitFor, waitForActivation, workspaceRoot, writeWorkspaceFile } from './helpers';
 
 const LONG_SPEC = 'runs-long.gantry.yaml';
 const BROKEN_SPEC = 'runs-broken.gantry.yaml';
@@ -39,12 +39,12 @@ async function runLens(uri: vscode.Uri, name?: string): Promise<vscode.CodeLens>
       const lenses = await codeLenses(uri);
       return lenses.find((l) => l.command?.title === '▶ Run' && (name === undefined || l.command.tooltip?.includes(name)));
     },
-    { timeoutMs: 20_000, pollMs: 200, description: `a ▶ Run code lens in ${uri.fsPath}` },
+    { timeoutMs: HANG_MS, pollMs: 200, description: `a ▶ Run code lens in ${uri.fsPath}` },
   );
 }
 
 describe('runs: ▶ Run in a real extension host', function () {
-  this.timeout(90_000);
+  this.timeout(SUITE_TIMEOUT_MS);
 
   before(async () => {
     await vscode.workspace.getConfiguration('gantry.runs').update('confirmBeforeRun', false, vscode.ConfigurationTarget.Global);
@@ -126,7 +126,7 @@ spec:
   it('refuses a spec with errors and says where', async () => {
     const uri = await writeWorkspaceFile(BROKEN_SPEC, `apiVersion: gantry/v1\nkind: TrainingJob\nmetadata:\n  name: runs-broken\nspec:\n  resources: { nodes: two, gpusPerNode: 1 }\n  model: { preset: nope }\n  batch: { micro: 1, sequenceLength: 128 }\n  command: [python3, -c, "print(1)"]\n`);
     await openDocument(uri);
-    await diagnosticsFor(uri, { timeoutMs: 30_000 });
+    await diagnosticsFor(uri, { timeoutMs: HANG_MS });
     const before = store().list().length;
     const result = await vscode.commands.executeCommand<RunRecord | undefined>('gantry.run', uri, 0);
     assert.equal(result, undefined);

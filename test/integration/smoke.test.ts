@@ -8,6 +8,7 @@ import {
   diagnosticsFor,
   findSpecs,
   gantryExtension,
+  HANG_MS,
   openDocument,
   waitForActivation,
   writeWorkspaceFile,
@@ -49,7 +50,7 @@ describe('smoke: Gantry in a real VS Code extension host', () => {
   it("publishes a diagnostic with source 'gantry' on a broken spec", async () => {
     const uri = await writeWorkspaceFile(BROKEN_SPEC_PATH, BROKEN_SPEC);
     await openDocument(uri);
-    const diagnostics = await diagnosticsFor(uri, { timeoutMs: 30_000 });
+    const diagnostics = await diagnosticsFor(uri, { timeoutMs: HANG_MS });
     assert.ok(
       diagnostics.some((d) => d.severity === vscode.DiagnosticSeverity.Error),
       `expected an error among ${diagnostics.map((d) => d.message).join(' | ')}`,

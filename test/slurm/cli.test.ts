@@ -7,11 +7,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFile, spawnSync } from 'node:child_process';
-import { poll, repoRoot, skipReason, tmpDir } from './harness';
+import { HANG_MS, poll, repoRoot, skipReason, tmpDir } from './harness';
 
 const CLI = path.join(repoRoot, 'dist/cli.js');
 
-function gantry(args: string[], timeoutMs = 60_000): Promise<{ code: number; stdout: string; stderr: string }> {
+function gantry(args: string[], timeoutMs = HANG_MS): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(process.execPath, [CLI, ...args], { timeout: timeoutMs, encoding: 'utf8', maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
@@ -88,7 +88,7 @@ describe('gantry CLI on a Slurm spec', { skip: skipReason }, () => {
     const { id, runDir } = runDirOf(w.dir, started.stderr);
     const jobId = String(JSON.parse(fs.readFileSync(path.join(runDir, 'run.json'), 'utf8')).handle.jobId);
     assert.match(jobId, /^\d+$/);
-    await poll(() => spawnSync('squeue', ['-h', '-j', jobId, '-o', '%T'], { encoding: 'utf8' }).stdout.trim() === 'RUNNING' || undefined, 30_000, `job ${jobId} to run`);
+    await poll(() => spawnSync('squeue', ['-h', '-j', jobId, '-o', '%T'], { encoding: 'utf8' }).stdout.trim() === 'RUNNING' || undefined, HANG_MS, `job ${jobId} to run`);
     const cancel = await gantry(['cancel', '--workspace', w.dir, id]);
     assert.equal(cancel.code, 0, cancel.stderr);
     assert.match(cancel.stderr, /: cancelled/);

@@ -32,6 +32,12 @@ export function tmpDir(prefix: string): string {
   return fs.mkdtempSync(path.join(base, `${prefix}-`));
 }
 
+/**
+ * The limit of every wait in these tests: it only catches a hang. Tests synchronise on events (run
+ * updates, log data, squeue's answer), never on how fast they come; speed is for the benchmarks.
+ */
+export const HANG_MS = 120_000;
+
 export type Via = 'local' | 'ssh';
 
 export function scheduler(via: Via, extra: Partial<Scheduler> = {}): Scheduler {

@@ -18,6 +18,8 @@ import {
   screenshot,
   screenshotOnFailure,
   writeWorkspaceFile,
+  HANG_MS,
+  SUITE_TIMEOUT_MS,
 } from './lib.mjs';
 
 // The same two specs as the integration test: a cluster, and a job with one mistake.
@@ -25,7 +27,7 @@ const fixture = (name) => fs.readFileSync(path.join(path.dirname(fileURLToPath(i
 const CLUSTER = fixture('cluster.gantry.yaml');
 const BROKEN = fixture('job.gantry.yaml');
 
-describe('UI: diagnostics, quick fix and estimates in the editor', { timeout: 300_000 }, () => {
+describe('UI: diagnostics, quick fix and estimates in the editor', { timeout: SUITE_TIMEOUT_MS }, () => {
   let workbench;
   let page;
 
@@ -40,8 +42,8 @@ describe('UI: diagnostics, quick fix and estimates in the editor', { timeout: 30
 
   it('shows the squiggle on the data value and the Problems entry', async () => {
     await openFile(page, 'ui/broken.gantry.yaml');
-    await squiggles(page, 'error').first().waitFor({ timeout: 60_000 });
-    await statusProblems(page, { errors: 1 }).waitFor({ timeout: 60_000 });
+    await squiggles(page, 'error').first().waitFor({ timeout: HANG_MS });
+    await statusProblems(page, { errors: 1 }).waitFor({ timeout: HANG_MS });
     const rows = await problemsRows(page, 'Data parallel 8 makes the product right');
     await rows.first().waitFor();
     assert.match(await rows.first().innerText(), /parallelism-product/);
@@ -52,20 +54,20 @@ describe('UI: diagnostics, quick fix and estimates in the editor', { timeout: 30
     await applyQuickFix(page, 'Set data parallel to 8');
     // The fixture's header comment mentions "data: 8" too: match the code line, not the comment.
     await activeEditor(page).locator('.view-line', { hasText: 'data: 8', hasNotText: '#' }).waitFor();
-    await squiggles(page, 'error').first().waitFor({ state: 'detached', timeout: 60_000 });
-    await page.locator('.markers-panel', { hasText: 'No problems have been detected' }).waitFor({ timeout: 60_000 });
+    await squiggles(page, 'error').first().waitFor({ state: 'detached', timeout: HANG_MS });
+    await page.locator('.markers-panel', { hasText: 'No problems have been detected' }).waitFor({ timeout: HANG_MS });
     assert.doesNotMatch(String(await statusProblems(page).getAttribute('aria-label')), /Errors: [1-9]/);
     await screenshot(page, '11-quick-fix-applied');
   });
 
   it('shows the memory estimate above the job and its breakdown on hover', async () => {
     const lens = activeEditor(page).locator('.codelens-decoration', { hasText: 'per GPU' });
-    await lens.first().waitFor({ timeout: 60_000 });
+    await lens.first().waitFor({ timeout: HANG_MS });
     assert.match(await lens.first().innerText(), /GiB \/ .* GiB per GPU/);
     await screenshot(page, '12-estimate-lens');
     await activeEditor(page).locator('.view-line', { hasText: 'kind: TrainingJob' }).locator('span', { hasText: 'kind' }).first().hover();
     const hover = page.locator('.monaco-hover-content, .monaco-hover .hover-contents').filter({ hasText: 'Peak allocated' });
-    await hover.first().waitFor({ timeout: 30_000 });
+    await hover.first().waitFor({ timeout: HANG_MS });
     await screenshot(page, '13-estimate-hover');
   });
 });

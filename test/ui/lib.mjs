@@ -17,15 +17,23 @@ fs.mkdirSync(screenshotsDir, { recursive: true });
 export const workspaceDir = process.env.E2E_WORKSPACE;
 
 /**
+ * The limit of every wait in the UI tests: it only catches a hang. Tests wait for what the page
+ * shows, never on how fast it shows it; speed lives in `npm run bench:*`.
+ */
+export const HANG_MS = 120_000;
+/** node:test's limit for a whole describe block (several waits in a row). */
+export const SUITE_TIMEOUT_MS = 900_000;
+
+/**
  * Starts Chromium and opens the workbench on the workspace copy. In dev mode the extension is
  * loaded from source (extensionDevelopmentPath); in vsix mode run-ui.sh has installed the VSIX.
  * Returns { context, page }; pass it to closeWorkbench() in `after`.
  */
-export async function openWorkbench({ folder = workspaceDir, timeoutMs = 60_000 } = {}) {
+export async function openWorkbench({ folder = workspaceDir, timeoutMs = HANG_MS } = {}) {
   if (!process.env.E2E_BASE_URL) throw new Error('E2E_BASE_URL not set: run UI tests through tools/vscode-e2e/scripts/run-ui.sh');
   const { context } = await launchBrowser();
   const page = context.pages()[0] || (await context.newPage());
-  page.setDefaultTimeout(30_000);
+  page.setDefaultTimeout(HANG_MS);
   consoleTo(page, path.join(artifacts, 'browser-console.log'));
   const url = workbenchUrl({
     baseUrl: process.env.E2E_BASE_URL,
@@ -110,7 +118,7 @@ export async function openFile(page, relPath) {
   for (let attempt = 1; ; attempt++) {
     await input.fill(file);
     try {
-      await row.waitFor({ timeout: 5_000 });
+      await row.waitFor({ timeout: 20_000 }); // a retry, not a limit: up to 3 attempts
       if ((await input.inputValue()) === file) break;
     } catch (err) {
       if (attempt >= 3) throw err;

@@ -5,13 +5,13 @@
 import { describe, it, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { openWorkbench, closeWorkbench, openFile, activeEditor, runCommand, screenshot, screenshotOnFailure, writeWorkspaceFile } from './lib.mjs';
+import { openWorkbench, closeWorkbench, openFile, activeEditor, runCommand, screenshot, screenshotOnFailure, writeWorkspaceFile, HANG_MS, SUITE_TIMEOUT_MS } from './lib.mjs';
 
 const SPEC = 'ui-train.gantry.yaml';
 const repo = path.resolve(process.env.E2E_WORKSPACE_SOURCE ?? '.', '..');
 const replay = path.join(repo, 'test/fixtures/bin/nvidia-smi-replay');
 
-describe('UI: ▶ Run and the run panel', { timeout: 240_000 }, () => {
+describe('UI: ▶ Run and the run panel', { timeout: SUITE_TIMEOUT_MS }, () => {
   let workbench;
   let page;
 
@@ -50,7 +50,7 @@ spec:
   const panel = () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
   // The panel follows the end of the log, so early lines scroll out of the (virtualized) view:
   // wait on the line count it shows, polled like an expect() on the locator.
-  async function waitForLogLines(n, timeoutMs = 60_000) {
+  async function waitForLogLines(n, timeoutMs = HANG_MS) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const text = (await panel().locator('#log-count').innerText().catch(() => '')) ?? '';
@@ -64,7 +64,7 @@ spec:
   it('shows exactly what will run before running it', async () => {
     await openFile(page, SPEC);
     const lens = activeEditor(page).locator('.codelens-decoration a', { hasText: '▶ Run' }).first();
-    await lens.waitFor({ timeout: 60_000 });
+    await lens.waitFor({ timeout: HANG_MS });
     await lens.click();
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor();
@@ -80,15 +80,15 @@ spec:
 
   it('opens the panel with streaming logs, training charts and replayed GPU charts', async () => {
     const p = panel();
-    await p.locator('.run-head .badge.state-running').waitFor({ timeout: 30_000 });
+    await p.locator('.run-head .badge.state-running').waitFor({ timeout: HANG_MS });
     await waitForLogLines(40);
     await p.locator('.log-row', { hasText: /^\s*\d+\s*step \d+ loss \d\.\d{4} lr 3e-4 tokens\/s \d+$/ }).last().waitFor();
     await p.locator('#train-charts:not([hidden]) canvas.chart').first().waitFor();
-    await p.locator('.replay-tag', { hasText: 'REPLAY' }).waitFor({ timeout: 30_000 });
-    await p.locator('#gpu-charts:not([hidden]) canvas.chart').nth(4).waitFor({ timeout: 30_000 });
+    await p.locator('.replay-tag', { hasText: 'REPLAY' }).waitFor({ timeout: HANG_MS });
+    await p.locator('#gpu-charts:not([hidden]) canvas.chart').nth(4).waitFor({ timeout: HANG_MS });
     // The legend names the run's GPU (gpusPerNode 1: GPU 0 of the replayed H100s) in its chart colour;
     // one host, so no host picker.
-    await p.locator('#gpu-legend .legend-item', { hasText: 'GPU 0' }).waitFor({ timeout: 10_000 });
+    await p.locator('#gpu-legend .legend-item', { hasText: 'GPU 0' }).waitFor({ timeout: HANG_MS });
     assert.equal(await p.locator('#gpu-legend .legend-item').count(), 1);
     assert.match(await p.locator('#gpu-legend .swatch').first().evaluate((e) => getComputedStyle(e).backgroundColor), /^rgba?\(/);
     assert.equal(await p.locator('#gpu-host').isHidden(), true);
@@ -105,7 +105,7 @@ spec:
   it('cancels from the panel', async () => {
     const p = panel();
     await p.locator('#cancel').click();
-    await p.locator('.run-head .badge.state-cancelled').waitFor({ timeout: 30_000 });
+    await p.locator('.run-head .badge.state-cancelled').waitFor({ timeout: HANG_MS });
     assert.match(await p.locator('.run-head').innerText(), /after a cancel|SIGKILL/);
     await screenshot(page, '22-run-cancelled');
   });

@@ -9,7 +9,7 @@ import { describe, it, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openWorkbench, closeWorkbench, openFile, activeEditor, runCommand, screenshot, screenshotOnFailure, writeWorkspaceFile, workspaceDir } from './lib.mjs';
+import { openWorkbench, closeWorkbench, openFile, activeEditor, runCommand, screenshot, screenshotOnFailure, writeWorkspaceFile, workspaceDir, HANG_MS, SUITE_TIMEOUT_MS } from './lib.mjs';
 
 const SPEC = 'ui-reload.gantry.yaml';
 const LINES = 400;
@@ -38,7 +38,7 @@ async function reloadWindow(page) {
   const input = page.locator('.quick-input-widget input.input');
   await input.fill('>Developer: Reload Window');
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Developer: Reload Window' }).first().waitFor();
-  await Promise.all([page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 30_000 }), page.keyboard.press('Enter')]);
+  await Promise.all([page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: HANG_MS }), page.keyboard.press('Enter')]);
 }
 
 function alive(pid) {
@@ -50,7 +50,7 @@ function alive(pid) {
   }
 }
 
-describe('UI: a window reload in the middle of a run', { timeout: 240_000 }, () => {
+describe('UI: a window reload in the middle of a run', { timeout: SUITE_TIMEOUT_MS }, () => {
   let workbench;
   let page;
 
@@ -68,16 +68,16 @@ describe('UI: a window reload in the middle of a run', { timeout: 240_000 }, () 
 
   /** The panel's inner frame, for waitForFunction/evaluate (found again after a reload). */
   async function panelFrame() {
-    const outer = await page.locator('iframe.webview.ready').elementHandle({ timeout: 60_000 });
+    const outer = await page.locator('iframe.webview.ready').elementHandle({ timeout: HANG_MS });
     const f1 = await outer.contentFrame();
-    await f1.locator('#active-frame').waitFor({ state: 'attached', timeout: 60_000 });
+    await f1.locator('#active-frame').waitFor({ state: 'attached', timeout: HANG_MS });
     const inner = await (await f1.locator('#active-frame').elementHandle()).contentFrame();
-    await inner.locator('#log-count').waitFor({ state: 'attached', timeout: 60_000 });
+    await inner.locator('#log-count').waitFor({ state: 'attached', timeout: HANG_MS });
     return inner;
   }
 
   /** Waits until the panel's line count satisfies `min ≤ count` (and `count ≤ max`); returns it. */
-  async function waitForCount(min, max = Infinity, timeoutMs = 60_000) {
+  async function waitForCount(min, max = Infinity, timeoutMs = HANG_MS) {
     const frame = await panelFrame();
     await frame.waitForFunction(
       ([lo, hi]) => {
@@ -97,12 +97,12 @@ describe('UI: a window reload in the middle of a run', { timeout: 240_000 }, () 
   it('▶ Run starts the steady job and the panel streams it', async () => {
     await openFile(page, SPEC);
     const lens = activeEditor(page).locator('.codelens-decoration a', { hasText: '▶ Run' }).first();
-    await lens.waitFor({ timeout: 60_000 });
+    await lens.waitFor({ timeout: HANG_MS });
     await lens.click();
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.getByText('Run reload-steady?').waitFor();
     await dialog.locator('.monaco-button', { hasText: /^Run$/ }).click();
-    await panel().locator('.run-head .badge.state-running').waitFor({ timeout: 30_000 });
+    await panel().locator('.run-head .badge.state-running').waitFor({ timeout: HANG_MS });
     await waitForCount(30);
     await screenshot(page, '30-run-reload-before');
   });
@@ -118,9 +118,9 @@ describe('UI: a window reload in the middle of a run', { timeout: 240_000 }, () 
     // panel among them, before it unloads. (A bare page.reload() races the browser's unload with
     // that save, and the workbench then comes back without the panel, which is VS Code's doing.)
     await reloadWindow(page);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.monaco-workbench').waitFor({ timeout: HANG_MS });
     // The serializer restores the panel; it shows the run again and keeps streaming.
-    await panel().locator('.run-head .badge.state-running').waitFor({ timeout: 60_000 });
+    await panel().locator('.run-head .badge.state-running').waitFor({ timeout: HANG_MS });
     const shown = await waitForCount(atReload.linesAtReload + 40);
 
     const after = runOnDisk();
@@ -145,15 +145,15 @@ describe('UI: a window reload in the middle of a run', { timeout: 240_000 }, () 
   it('closing the panel and showing it again replays the whole log', async () => {
     const shownBefore = await waitForCount(1);
     await runCommand(page, 'View: Close All Editors');
-    await page.locator('iframe.webview.ready').waitFor({ state: 'detached', timeout: 30_000 });
+    await page.locator('iframe.webview.ready').waitFor({ state: 'detached', timeout: HANG_MS });
     await runCommand(page, 'Gantry: Show Runs');
-    await panel().locator('.run-head .badge').first().waitFor({ timeout: 30_000 });
+    await panel().locator('.run-head .badge').first().waitFor({ timeout: HANG_MS });
     await waitForCount(shownBefore);
     await screenshot(page, '32-run-panel-reopened');
   });
 
   it('at the end the panel holds exactly the lines on disk, numbered 1…400, none lost or repeated', async () => {
-    await panel().locator('.run-head .badge.state-succeeded').waitFor({ timeout: 90_000 });
+    await panel().locator('.run-head .badge.state-succeeded').waitFor({ timeout: HANG_MS });
     const { run } = runOnDisk();
     assert.equal(run.id, atReload.id);
     assert.equal(run.state, 'succeeded');

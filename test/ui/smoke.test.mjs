@@ -17,6 +17,8 @@ import {
   screenshotOnFailure,
   writeWorkspaceFile,
   findSpecs,
+  HANG_MS,
+  SUITE_TIMEOUT_MS,
 } from './lib.mjs';
 
 const BROKEN_SPEC_PATH = 'smoke-broken.gantry.yaml';
@@ -31,7 +33,7 @@ spec:
   notAField: true
 `;
 
-describe('UI smoke: Gantry in the VS Code workbench', { timeout: 240_000 }, () => {
+describe('UI smoke: Gantry in the VS Code workbench', { timeout: SUITE_TIMEOUT_MS }, () => {
   let workbench;
   let page;
   const specs = findSpecs();
@@ -47,7 +49,7 @@ describe('UI smoke: Gantry in the VS Code workbench', { timeout: 240_000 }, () =
     assert.ok(specs.length > 0, 'the workspace holds no spec with apiVersion: gantry/…');
     // The first top-level entry of the first spec's path is listed in the Explorer.
     const top = specs[0].split(path.sep)[0];
-    await explorerItem(page, top).waitFor({ timeout: 60_000 });
+    await explorerItem(page, top).waitFor({ timeout: HANG_MS });
   });
 
   it('opens a spec in the editor', async () => {
@@ -59,7 +61,7 @@ describe('UI smoke: Gantry in the VS Code workbench', { timeout: 240_000 }, () =
   it("shows Gantry's squiggle and Problems entry on a broken spec", async () => {
     writeWorkspaceFile(BROKEN_SPEC_PATH, BROKEN_SPEC);
     await openFile(page, BROKEN_SPEC_PATH);
-    await squiggles(page, 'error').first().waitFor({ timeout: 60_000 });
+    await squiggles(page, 'error').first().waitFor({ timeout: HANG_MS });
     await statusProblems(page, { errors: 'some' }).waitFor();
     const rows = await problemsRows(page, 'gantry');
     await rows.first().waitFor();

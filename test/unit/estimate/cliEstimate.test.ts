@@ -11,7 +11,7 @@ import { Workspace, pathToUri } from '../../../server/workspace';
 
 /** `gantry estimate …` as a user runs it: the bin, in its own process (its output is the process's). */
 async function capture(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const r = spawnSync(repo('dist/cli.js'), ['estimate', ...argv], { encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(repo('dist/cli.js'), ['estimate', ...argv], { encoding: 'utf8', timeout: 120_000 });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 

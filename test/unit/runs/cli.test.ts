@@ -18,7 +18,7 @@ function workspace(): string {
   for (const f of fs.readdirSync(fixtures)) fs.copyFileSync(path.join(fixtures, f), path.join(ws, f));
   return ws;
 }
-const gantry = (ws: string, ...args: string[]) => spawnSync(process.execPath, [cli, ...args], { cwd: ws, encoding: 'utf8', timeout: 30_000 });
+const gantry = (ws: string, ...args: string[]) => spawnSync(process.execPath, [cli, ...args], { cwd: ws, encoding: 'utf8', timeout: 120_000 });
 
 test('gantry run follows the logs to the end; ps and logs read the same store', () => {
   const ws = workspace();
@@ -68,7 +68,7 @@ test('gantry cancel stops a detached run that gantry logs -f is following', asyn
   const exited = new Promise<number | null>((resolve) => follower.on('exit', resolve));
   await waitForState(store, id, 'running');
   await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('no output followed')), 10_000);
+    const t = setTimeout(() => reject(new Error('no output followed')), 60_000);
     follower.stdout.on('data', () => followed.includes('step 2 ') && (clearTimeout(t), resolve()));
   });
   const c = gantry(ws, 'cancel', id);

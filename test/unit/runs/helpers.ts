@@ -36,7 +36,7 @@ export function nodePlan(script: string, extra: Partial<LaunchPlan> = {}): Launc
 }
 
 /** Resolves with the run once `pred` holds for it; rejects after `timeoutMs`. */
-export function waitForRun(store: RunStore, id: string, pred: (r: RunRecord) => boolean, timeoutMs = 15_000): Promise<RunRecord> {
+export function waitForRun(store: RunStore, id: string, pred: (r: RunRecord) => boolean, timeoutMs = 60_000): Promise<RunRecord> {
   return new Promise((resolve, reject) => {
     const now = store.get(id);
     if (now && pred(now)) return resolve(now);
@@ -58,7 +58,7 @@ export const waitForState = (store: RunStore, id: string, state: RunState, timeo
 export const waitForEnd = (store: RunStore, id: string, timeoutMs?: number) => waitForRun(store, id, (r) => isTerminal(r.state), timeoutMs);
 
 /** Polls `pred` until true or the timeout; for conditions that have no event (a pid going away). */
-export function waitUntil(pred: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+export function waitUntil(pred: () => boolean, timeoutMs = 60_000, what = 'condition'): Promise<void> {
   return new Promise((resolve, reject) => {
     const deadline = Date.now() + timeoutMs;
     const tick = () => {

@@ -64,7 +64,7 @@ if (process.env.GANTRY_WINDOW_WORKER) {
     idOf(name: string): string | undefined {
       return [...this.names].find(([, n]) => n === name)?.[0];
     }
-    until(what: string, pred: () => boolean, timeoutMs = 15_000): Promise<void> {
+    until(what: string, pred: () => boolean, timeoutMs = 60_000): Promise<void> {
       return new Promise((resolve, reject) => {
         const check = () => {
           if (!pred()) return;
@@ -79,7 +79,7 @@ if (process.env.GANTRY_WINDOW_WORKER) {
     }
   }
 
-  test('two windows on one workspace see each other\'s runs, cancel across windows, and keep the store whole', { timeout: 60_000 }, async () => {
+  test('two windows on one workspace see each other\'s runs, cancel across windows, and keep the store whole', { timeout: 300_000 }, async () => {
     const root = path.join(tempDir(), '.gantry');
     fs.mkdirSync(path.join(root, 'runs'), { recursive: true });
     const seenA = new Seen();

@@ -30,7 +30,7 @@ before(async () => {
   const folder = pathToFileURL(repo('examples')).href;
   await conn.sendRequest('initialize', { processId: process.pid, rootUri: folder, workspaceFolders: [{ uri: folder, name: 'examples' }], capabilities: {} });
   conn.sendNotification('initialized', {});
-  await withTimeout(indexed, 10000, 'workspace index');
+  await withTimeout(indexed, 60_000, 'workspace index');
 });
 
 after(() => {
@@ -155,8 +155,8 @@ test('fuzz: thousands of random and mutated specs; the server stays up and answe
     conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [{ text }] });
     if (i % 100 === 0) {
       // Requests in the middle of the storm must still be answered.
-      await withTimeout(conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 4 } }), 10000, 'hover during fuzz');
-      await withTimeout(conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: 5, character: 2 } }), 10000, 'completion during fuzz');
+      await withTimeout(conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 4 } }), 60_000, 'hover during fuzz');
+      await withTimeout(conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: 5, character: 2 } }), 60_000, 'completion during fuzz');
     }
   }
   const last = await diagnosticsAt(uri, version, 30000);
@@ -188,7 +188,7 @@ setTimeout(() => { process.stderr.write('\\n' + JSON.stringify(process.moduleLoa
   const child = spawn(process.execPath, [file], { stdio: ['pipe', 'ignore', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await withTimeout(new Promise<number | null>((resolve) => child.on('exit', resolve)), 10000, 'the probe to exit');
+  const code = await withTimeout(new Promise<number | null>((resolve) => child.on('exit', resolve)), 60_000, 'the probe to exit');
   child.stdin!.destroy();
   assert.equal(code, 0, err);
   assert.deepEqual(JSON.parse(err.trim().split('\n').pop() ?? ''), []);

@@ -62,7 +62,7 @@ test('a header or message line is not a sample', () => {
   assert.equal(parseQueryLine('index, memory.used [MiB]', plan, 'h', 0), undefined);
 });
 
-function waitState(s: GpuSampler, pred: (st: SamplerState) => boolean, timeoutMs = 10_000): Promise<SamplerState> {
+function waitState(s: GpuSampler, pred: (st: SamplerState) => boolean, timeoutMs = 60_000): Promise<SamplerState> {
   return new Promise((resolve, reject) => {
     if (pred(s.state)) return resolve(s.state);
     const t = setTimeout(() => reject(new Error(`sampler stayed ${JSON.stringify(s.state)}`)), timeoutMs);
