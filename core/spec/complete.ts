@@ -5,6 +5,7 @@ import { placeholderFor, typeWords, type JsonSchema, type SchemaIndex } from './
 import { GPUS, findGpu } from '../catalog/gpus';
 import { MODELS, findModel } from '../catalog/models';
 import { API_VERSION, KINDS, type Kind } from './types';
+import { valueAt } from './valueAt';
 
 export type CompletionKind = 'property' | 'value' | 'enum' | 'reference' | 'snippet';
 
@@ -36,19 +37,10 @@ function docKind(doc: ParsedDoc): Kind | undefined {
 
 /** Keys already present in the mapping at `path`, read from the text under the cursor's parent. */
 function presentKeys(text: string, cur: CursorInfo): Set<string> {
-  const v = valueAtPath(cur.doc.value, cur.path);
+  const v = valueAt(cur.doc.value, cur.path);
   const keys = new Set<string>(v && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v) : []);
   if (cur.key) keys.delete(cur.key);
   return keys;
-}
-
-function valueAtPath(value: unknown, path: SpecPath): unknown {
-  let v = value;
-  for (const s of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string, unknown>)[String(s)];
-  }
-  return v;
 }
 
 const scalarText = (v: unknown): string => (typeof v === 'string' ? (/^[\w./:@+-]+$/.test(v) && !/^(true|false|null|yes|no|on|off|~|[\d.e+-]+)$/i.test(v) ? v : JSON.stringify(v)) : JSON.stringify(v));
@@ -169,7 +161,7 @@ export function hover(text: string, docs: ParsedDoc[], offset: number, src: Hove
   if (d) parts.push(d);
   if (s?.enum?.length) parts.push(`Allowed: ${s.enum.map((e) => `\`${String(e)}\``).join(', ')}`);
   // The resolved value: a preset's architecture, a GPU's figures, a cluster's shape.
-  const value = valueAtPath(cur.doc.value, path);
+  const value = valueAt(cur.doc.value, path);
   if (joined === 'spec.model.preset' && typeof value === 'string') {
     const m = findModel(value);
     if (m) parts.push(architectureTable(m.summary, m.architecture as unknown as Record<string, unknown>, m.source));

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { EventEmitter } from 'node:events';
 import { parseHelpQueryGpu, parseQueryLine, planQuery, type GpuSample, type QueryPlan } from './nvidiaSmi';
+import { LineSplitter } from '../text/lines';
 
 /** Where samples come from: a real nvidia-smi, or a replay of a recording (never shown as live). */
 export type TelemetrySource = 'live' | 'replay';
@@ -94,7 +95,7 @@ export class GpuSampler extends EventEmitter<SamplerEvents> {
       let settled = false;
       let rows = 0;
       let text = ''; // the first non-data output, to explain an early exit
-      let pending = '';
+      const splitter = new LineSplitter();
       const settle = (s: SamplerState) => {
         if (!settled) {
           settled = true;
@@ -103,9 +104,7 @@ export class GpuSampler extends EventEmitter<SamplerEvents> {
       };
       child.stdout!.setEncoding('utf8');
       child.stdout!.on('data', (chunk: string) => {
-        pending += chunk;
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
+        const lines = splitter.push(chunk);
         const t = Date.now();
         const batch: GpuSample[] = [];
         for (const raw of lines) {

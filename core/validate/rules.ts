@@ -4,6 +4,7 @@
 import { anchorOf, locate, type ParsedDoc, type SpecPath } from '../spec/parse';
 import { setValueEdit, yamlScalar } from '../spec/edit';
 import { nearest } from '../spec/suggest';
+import { valueAt } from '../spec/valueAt';
 import { findGpu, GPUS } from '../catalog/gpus';
 import { resolveArchitecture } from './model';
 import type { Fix, Problem, Severity } from './problem';
@@ -52,12 +53,7 @@ class Rules {
   }
 
   raw(path: SpecPath): unknown {
-    let v: unknown = this.ctx.value;
-    for (const s of path) {
-      if (v === null || typeof v !== 'object') return undefined;
-      v = (v as Record<string, unknown>)[String(s)];
-    }
-    return v;
+    return valueAt(this.ctx.value, path);
   }
 
   num(path: SpecPath): number | undefined {

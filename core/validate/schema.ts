@@ -10,6 +10,7 @@ import inferenceservice from '../../schemas/inferenceservice.schema.json';
 import { anchorOf, firstKey, locate, type ParsedDoc, type SpecPath } from '../spec/parse';
 import { SchemaIndex, placeholderFor, type JsonSchema } from '../spec/schemaNav';
 import { nearest } from '../spec/suggest';
+import { valueAt } from '../spec/valueAt';
 import { insertKeyEdit, renameKeyEdit, yamlScalar } from '../spec/edit';
 import type { Fix, Problem } from './problem';
 import type { Kind } from '../spec/types';
@@ -250,11 +251,4 @@ function translate(ctx: SchemaContext, e: ErrorObject): Problem | undefined {
   }
 }
 
-export function valueAt(value: unknown, path: SpecPath): unknown {
-  let v = value;
-  for (const s of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string, unknown>)[String(s)];
-  }
-  return v;
-}
+export { valueAt };

@@ -5,6 +5,7 @@
 // prefixed help text. Stopping ends the step, never the job (srun forwards the signal to its step).
 import type { GpuSample } from '../../telemetry/nvidiaSmi';
 import { parseHelpQueryGpu, parseQueryLine, planQuery } from '../../telemetry/nvidiaSmi';
+import { LineSplitter } from '../../text/lines';
 import type { CommandTransport, StreamProcess } from './transport';
 
 export interface SlurmGpuMetricsOptions {
@@ -52,13 +53,11 @@ export function startSlurmGpuMetrics(opts: SlurmGpuMetricsOptions): SlurmGpuMetr
     ];
     const p = opts.transport.spawnStream(argv);
     proc = p;
-    let pending = '';
+    const splitter = new LineSplitter();
     let started = false;
     p.stdout.setEncoding('utf8');
     p.stdout.on('data', (chunk: string) => {
-      pending += chunk;
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
+      const lines = splitter.push(chunk);
       const t = Date.now();
       const batch: GpuSample[] = [];
       for (const line of lines) {
