@@ -6,7 +6,7 @@
 #
 # Stages, in order:
 #   build        node scripts/build.mjs --tests (bundles + test bundles in out/test)
-#   typecheck    node scripts/typecheck.mjs (strict tsc per runtime)
+#   typecheck    node scripts/typecheck.mjs (strict tsc -b over tsconfig.json: one project per runtime)
 #   unit         node --test over out/test/unit/**/*.test.js
 #   e2e-setup    tools/vscode-e2e/scripts/setup.sh (apt as root; Node 24, code-server, Playwright,
 #                vsce cached under ~/.cache/vscode-e2e)

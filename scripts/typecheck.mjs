@@ -1,14 +1,10 @@
-// Type-checks each runtime against its own tsconfig, so that a forbidden import (vscode or the LSP
-// packages in core, vscode in the server, DOM in core) fails here.
+// Type-checks every runtime with `tsc -b` over the root solution tsconfig.json, which references
+// each runtime's own tsconfig (core, server, client, cli, webview, test), so that a forbidden import
+// (vscode or the LSP packages in core, vscode in the server, CLI and webview, DOM in core) fails
+// here. Incremental: tsc keeps <runtime>/tsconfig.tsbuildinfo (git-ignored) between runs.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-let failed = false;
-for (const dir of ['core', 'server', 'client', 'webview', 'cli', 'test']) {
-  if (!existsSync(`${dir}/tsconfig.json`)) continue;
-  const r = spawnSync(process.execPath, [tsc, '-p', `${dir}/tsconfig.json`], { stdio: 'inherit' });
-  console.log(`typecheck ${dir}: ${r.status === 0 ? 'ok' : 'FAILED'}`);
-  if (r.status !== 0) failed = true;
-}
-process.exit(failed ? 1 : 0);
+const r = spawnSync(process.execPath, [tsc, '-b', 'tsconfig.json', ...process.argv.slice(2)], { stdio: 'inherit' });
+console.log(`typecheck (tsc -b: core, server, client, cli, webview, test): ${r.status === 0 ? 'ok' : 'FAILED'}`);
+process.exit(r.status === 0 ? 0 : 1);
