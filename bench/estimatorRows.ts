@@ -5,6 +5,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { findGpu } from '../core/catalog/gpus';
 import { findModel } from '../core/catalog/models';
 import { estimateInferenceService, estimateTrainingJob } from '../core/estimate/index';
@@ -36,36 +37,9 @@ export interface RowResult {
 
 // ---------------------------------------------------------------- CSV
 
+/** Rows of a CSV file with a header line, as objects keyed by the header (csv-parse, RFC 4180). */
 export function parseCsv(text: string): Record<string, string>[] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let q = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (q) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') q = false;
-      else cell += ch;
-    } else if (ch === '"') q = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell);
-      cell = '';
-      if (row.length > 1 || row[0] !== '') rows.push(row);
-      row = [];
-    } else cell += ch;
-  }
-  if (cell !== '' || row.length) {
-    row.push(cell);
-    rows.push(row);
-  }
-  const [head, ...body] = rows;
+  const [head, ...body] = parse(text, { skip_empty_lines: true, relax_column_count: true }) as string[][];
   return body.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i] ?? ''])));
 }
 
