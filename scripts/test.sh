@@ -7,6 +7,7 @@
 # Stages, in order:
 #   build        node scripts/build.mjs --tests (bundles + test bundles in out/test)
 #   typecheck    node scripts/typecheck.mjs (strict tsc -b over tsconfig.json: one project per runtime)
+#   lint         npm run lint: Biome's linter and format check over the sources (biome.json)
 #   unit         node --test over out/test/unit/**/*.test.js
 #   e2e-setup    tools/vscode-e2e/scripts/setup.sh (apt as root; Node 24, code-server, Playwright,
 #                vsce cached under ~/.cache/vscode-e2e)
@@ -39,7 +40,7 @@ VSIX_REPORT="$E2E_ARTIFACTS/vsix-size.txt"
 rm -f "$VSIX" "$VSIX_REPORT"
 
 mapfile -t hooks < <(find scripts/test.d -maxdepth 1 -name '*.sh' -type f 2>/dev/null | sort)
-all_stages=(build typecheck unit e2e-setup integration package ui)
+all_stages=(build typecheck lint unit e2e-setup integration package ui)
 for h in "${hooks[@]}"; do all_stages+=("$(basename "$h" .sh)"); done
 if [[ -n "${GANTRY_STAGES:-}" ]]; then read -r -a selected <<<"$GANTRY_STAGES"; else selected=("${all_stages[@]}"); fi
 
@@ -133,6 +134,7 @@ for stage in "${all_stages[@]}"; do
   case "$stage" in
     build) run_stage build - node scripts/build.mjs --tests ;;
     typecheck) run_stage typecheck - node scripts/typecheck.mjs ;;
+    lint) run_stage lint - npm run -s lint ;;
     unit)
       skip_unless unit build || continue
       mapfile -t unit_files < <(find out/test/unit -name '*.test.js' -type f 2>/dev/null | sort)

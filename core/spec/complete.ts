@@ -1,6 +1,6 @@
 // Completion and hover content from the schemas and the catalogs, in file offsets.
 import { cursorAt, type CursorInfo } from './cursor';
-import type { ParsedDoc, SpecPath } from './parse';
+import type { ParsedDoc } from './parse';
 import { placeholderFor, typeWords, type JsonSchema, type SchemaIndex } from './schemaNav';
 import { GPUS, findGpu } from '../catalog/gpus';
 import { MODELS, findModel } from '../catalog/models';
