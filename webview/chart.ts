@@ -52,9 +52,7 @@ export function readTheme(el: HTMLElement): Theme {
 /** Series colours: the theme's chart colours first, then a fixed palette for many GPUs. */
 export function palette(el: HTMLElement): string[] {
   const cs = getComputedStyle(el);
-  const theme = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow']
-    .map((n) => cs.getPropertyValue(n).trim())
-    .filter(Boolean);
+  const theme = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'].map((n) => cs.getPropertyValue(n).trim()).filter(Boolean);
   const extra = Array.from({ length: 58 }, (_, i) => `hsl(${(i * 137.5) % 360} 65% 55%)`);
   return [...(theme.length ? theme : ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700']), ...extra];
 }

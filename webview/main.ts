@@ -185,10 +185,11 @@ function renderLog(): void {
   $('#log-count').textContent = log ? `${(rows ? rows.length : log.length).toLocaleString()} lines${log.gap ? ` · gap at line ${log.gap.expected}` : ''}` : '';
   const marks = log?.marks ?? [];
   ($('#first-error') as HTMLButtonElement).disabled = marks.length === 0;
-  $('#marks').innerHTML = marks
-    .slice(0, 20)
-    .map((m, i) => `<button class="mark-chip" data-line="${m.line}" data-i="${i}" title="line ${m.line + 1}">${esc(m.summary)} · line ${m.line + 1}</button>`)
-    .join('') + (marks.length > 20 ? `<span class="muted">+${marks.length - 20} more</span>` : '');
+  $('#marks').innerHTML =
+    marks
+      .slice(0, 20)
+      .map((m, i) => `<button class="mark-chip" data-line="${m.line}" data-i="${i}" title="line ${m.line + 1}">${esc(m.summary)} · line ${m.line + 1}</button>`)
+      .join('') + (marks.length > 20 ? `<span class="muted">+${marks.length - 20} more</span>` : '');
   logView.update({ log, rows, follow: v.follow, search: v.search, current: hitIndex >= 0 ? hits[hitIndex] : undefined, markLines: new Set(marks.map((m) => m.line)) });
 }
 
@@ -248,12 +249,14 @@ function renderHostPicker(hosts: string[], host: string): void {
   const want = ['all', ...hosts].join('\n');
   if (select.dataset.options !== want) {
     select.dataset.options = want;
-    select.replaceChildren(...['all', ...hosts].map((h) => {
-      const o = document.createElement('option');
-      o.value = h;
-      o.textContent = h === 'all' ? `all ${hosts.length} hosts` : h;
-      return o;
-    }));
+    select.replaceChildren(
+      ...['all', ...hosts].map((h) => {
+        const o = document.createElement('option');
+        o.value = h;
+        o.textContent = h === 'all' ? `all ${hosts.length} hosts` : h;
+        return o;
+      }),
+    );
   }
   select.value = host;
 }
@@ -264,15 +267,17 @@ function renderLegend(items: { label: string; color: string }[]): void {
   const key = items.map((i) => `${i.label}:${i.color}`).join('|');
   if (legend.dataset.key === key) return;
   legend.dataset.key = key;
-  legend.replaceChildren(...items.map((i) => {
-    const item = document.createElement('span');
-    item.className = 'legend-item';
-    const swatch = document.createElement('span');
-    swatch.className = 'swatch';
-    swatch.style.backgroundColor = i.color;
-    item.append(swatch, i.label);
-    return item;
-  }));
+  legend.replaceChildren(
+    ...items.map((i) => {
+      const item = document.createElement('span');
+      item.className = 'legend-item';
+      const swatch = document.createElement('span');
+      swatch.className = 'swatch';
+      swatch.style.backgroundColor = i.color;
+      item.append(swatch, i.label);
+      return item;
+    }),
+  );
 }
 
 let chartsDrawnAt = 0;
@@ -313,7 +318,19 @@ function renderCharts(): void {
     const totalGiB = Math.max(0, ...series.map((s) => (s.points[s.points.length - 1]?.memTotalMiB ?? 0) / 1024));
     const specs: [string, ChartSpec][] = [
       ['util', { title: 'GPU utilization', unit: '%', series: mk((p) => p.util), xMin: now - windowMs, xMax: now, xKind: 'time', yMin: 0, yMax: 100 }],
-      ['mem', { title: 'Memory used', unit: 'GiB', series: mk((p) => (p.memUsedMiB === undefined ? undefined : p.memUsedMiB / 1024)), xMin: now - windowMs, xMax: now, xKind: 'time', yMin: 0, refLines: [...(est ? [{ y: est / 2 ** 30, label: `estimate ${(est / 2 ** 30).toFixed(1)} GiB`, color: 'var(--vscode-charts-yellow)' }] : []), ...(totalGiB ? [{ y: totalGiB, label: `total ${totalGiB.toFixed(0)} GiB`, color: theme.muted }] : [])] }],
+      [
+        'mem',
+        {
+          title: 'Memory used',
+          unit: 'GiB',
+          series: mk((p) => (p.memUsedMiB === undefined ? undefined : p.memUsedMiB / 1024)),
+          xMin: now - windowMs,
+          xMax: now,
+          xKind: 'time',
+          yMin: 0,
+          refLines: [...(est ? [{ y: est / 2 ** 30, label: `estimate ${(est / 2 ** 30).toFixed(1)} GiB`, color: 'var(--vscode-charts-yellow)' }] : []), ...(totalGiB ? [{ y: totalGiB, label: `total ${totalGiB.toFixed(0)} GiB`, color: theme.muted }] : [])],
+        },
+      ],
       ['power', { title: 'Power', unit: 'W', series: mk((p) => p.powerW), xMin: now - windowMs, xMax: now, xKind: 'time', yMin: 0 }],
       ['temp', { title: 'Temperature', unit: '°C', series: mk((p) => p.tempC), xMin: now - windowMs, xMax: now, xKind: 'time' }],
       ['sm', { title: 'SM clock', unit: 'MHz', series: mk((p) => p.smClockMHz), xMin: now - windowMs, xMax: now, xKind: 'time', yMin: 0 }],
@@ -332,9 +349,36 @@ function renderCharts(): void {
     const xMin = Math.min(...xs.slice(0, 1), xs[0]);
     const xMax = xs[xs.length - 1];
     const one = (title: string, unit: string, ys: (number | undefined)[], color: string): ChartSpec => ({ title, unit, series: [{ label: title, color, xs, ys }], xMin, xMax: Math.max(xMax, xMin + 1), xKind: 'step', empty: `no ${title.toLowerCase()} in the log` });
-    drawChart(canvasIn(trainHost, trainCharts, 'loss', 'Loss'), one('Loss', '', points.map((p) => p.loss), colors[0]), theme);
-    drawChart(canvasIn(trainHost, trainCharts, 'tps', 'Tokens per second'), one('Tokens/s', '', points.map((p) => p.tokensPerSec), colors[1]), theme);
-    drawChart(canvasIn(trainHost, trainCharts, 'lr', 'Learning rate'), one('Learning rate', '', points.map((p) => p.lr), colors[2]), theme);
+    drawChart(
+      canvasIn(trainHost, trainCharts, 'loss', 'Loss'),
+      one(
+        'Loss',
+        '',
+        points.map((p) => p.loss),
+        colors[0],
+      ),
+      theme,
+    );
+    drawChart(
+      canvasIn(trainHost, trainCharts, 'tps', 'Tokens per second'),
+      one(
+        'Tokens/s',
+        '',
+        points.map((p) => p.tokensPerSec),
+        colors[1],
+      ),
+      theme,
+    );
+    drawChart(
+      canvasIn(trainHost, trainCharts, 'lr', 'Learning rate'),
+      one(
+        'Learning rate',
+        '',
+        points.map((p) => p.lr),
+        colors[2],
+      ),
+      theme,
+    );
   }
 }
 

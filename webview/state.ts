@@ -87,11 +87,7 @@ export interface PanelState {
 }
 
 /** Actions of the person in the panel (not sent to the host; see WebviewMessage for those). */
-export type UiAction =
-  | { type: 'ui/select'; runId: string }
-  | { type: 'ui/runFilter'; filter: RunStateName | 'all' }
-  | { type: 'ui/gpuHost'; host: string }
-  | { type: 'ui/logView'; patch: Partial<LogViewState> };
+export type UiAction = { type: 'ui/select'; runId: string } | { type: 'ui/runFilter'; filter: RunStateName | 'all' } | { type: 'ui/gpuHost'; host: string } | { type: 'ui/logView'; patch: Partial<LogViewState> };
 
 /** What the panel keeps through a reload (vscode.setState): choices, not data; data comes from the host. */
 export interface PersistedState {

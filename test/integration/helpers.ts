@@ -79,13 +79,10 @@ export function waitFor<T>(probe: () => T | Falsy | Promise<T | Falsy>, options:
         running = false;
       }
     };
-    const timer = setTimeout(
-      () => {
-        const what = typeof description === 'function' ? description() : description;
-        finish(() => reject(new WaitTimeoutError(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${show(last)}`)));
-      },
-      timeoutMs,
-    );
+    const timer = setTimeout(() => {
+      const what = typeof description === 'function' ? description() : description;
+      finish(() => reject(new WaitTimeoutError(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${show(last)}`)));
+    }, timeoutMs);
     const poll = pollMs ? setInterval(() => void check(), pollMs) : undefined;
     for (const event of events) disposables.push(event(() => void check()));
     void check();
@@ -96,10 +93,7 @@ export function waitFor<T>(probe: () => T | Falsy | Promise<T | Falsy>, options:
  * Resolves with the next payload of `event` that passes `filter`. Subscribe before acting:
  * `const changed = waitForEvent(doc event); await act(); await changed;`.
  */
-export function waitForEvent<T>(
-  event: vscode.Event<T>,
-  options: { filter?: (e: T) => boolean; timeoutMs?: number; description?: string } = {},
-): Promise<T> {
+export function waitForEvent<T>(event: vscode.Event<T>, options: { filter?: (e: T) => boolean; timeoutMs?: number; description?: string } = {}): Promise<T> {
   const { filter = () => true, timeoutMs = DEFAULT_TIMEOUT_MS, description = 'event' } = options;
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -164,10 +158,7 @@ export function workspaceUri(relPath: string): vscode.Uri {
 }
 
 function assertTemporaryWorkspace(): void {
-  assert.ok(
-    process.env.E2E_WORKSPACE_SOURCE,
-    'refusing to write into the workspace: it is not a temporary copy (run the suites through tools/vscode-e2e or test/electron)',
-  );
+  assert.ok(process.env.E2E_WORKSPACE_SOURCE, 'refusing to write into the workspace: it is not a temporary copy (run the suites through tools/vscode-e2e or test/electron)');
 }
 
 /** Creates or overwrites a file in the (temporary) workspace. */
@@ -260,9 +251,7 @@ export function diagnosticCode(d: vscode.Diagnostic): string | undefined {
 /** The matching diagnostics on `uri` right now. */
 export function currentDiagnostics(uri: vscode.Uri, query: Omit<DiagnosticQuery, 'timeoutMs'> = {}): vscode.Diagnostic[] {
   const { code, source = DIAGNOSTIC_SOURCE } = query;
-  return vscode.languages
-    .getDiagnostics(uri)
-    .filter((d) => d.source === source && (code === undefined || diagnosticCode(d) === code));
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === source && (code === undefined || diagnosticCode(d) === code));
 }
 
 /** Waits until `uri` has at least one matching diagnostic and returns them all. */
@@ -274,8 +263,7 @@ export function diagnosticsFor(uri: vscode.Uri, query: DiagnosticQuery = {}): Pr
   return waitFor(matching, {
     timeoutMs: query.timeoutMs,
     events: [vscode.languages.onDidChangeDiagnostics],
-    description: () =>
-      `a ${query.source ?? DIAGNOSTIC_SOURCE} diagnostic${query.code ? ` with code ${query.code}` : ''} on ${vscode.workspace.asRelativePath(uri)} (all diagnostics there: ${summarize(uri)})`,
+    description: () => `a ${query.source ?? DIAGNOSTIC_SOURCE} diagnostic${query.code ? ` with code ${query.code}` : ''} on ${vscode.workspace.asRelativePath(uri)} (all diagnostics there: ${summarize(uri)})`,
   });
 }
 
@@ -288,8 +276,7 @@ export async function waitForNoDiagnostics(uri: vscode.Uri, query: DiagnosticQue
   await waitFor(() => currentDiagnostics(uri, query).length === 0, {
     timeoutMs: query.timeoutMs,
     events: [vscode.languages.onDidChangeDiagnostics],
-    description: () =>
-      `no ${query.source ?? DIAGNOSTIC_SOURCE} diagnostics${query.code ? ` with code ${query.code}` : ''} on ${vscode.workspace.asRelativePath(uri)} (still there: ${summarize(uri)})`,
+    description: () => `no ${query.source ?? DIAGNOSTIC_SOURCE} diagnostics${query.code ? ` with code ${query.code}` : ''} on ${vscode.workspace.asRelativePath(uri)} (still there: ${summarize(uri)})`,
   });
 }
 

@@ -83,20 +83,27 @@ describe('language features in a real extension host', function () {
     const flags = (JSON.parse(readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { gantry: { serverNodeFlags: string[] } }).gantry.serverNodeFlags;
     // The server this extension host started: its command line names this process as its client.
     const mine = `--clientProcessId=${process.pid}`;
-    const cmdline = await waitFor(() => {
-      for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-        let args: string[];
-        try {
-          args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-        } catch {
-          continue;
+    const cmdline = await waitFor(
+      () => {
+        for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+          let args: string[];
+          try {
+            args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+          } catch {
+            continue;
+          }
+          if (args.includes(mine) && args.some((a) => a.endsWith(path.join('dist', 'server.js')))) return args;
         }
-        if (args.includes(mine) && args.some((a) => a.endsWith(path.join('dist', 'server.js')))) return args;
-      }
-      return undefined;
-    }, { description: 'the language server process', timeoutMs: HANG_MS, pollMs: 100 });
+        return undefined;
+      },
+      { description: 'the language server process', timeoutMs: HANG_MS, pollMs: 100 },
+    );
     const script = cmdline.findIndex((a) => a.endsWith(path.join('dist', 'server.js')));
-    assert.deepEqual(cmdline.slice(1, script).filter((a) => flags.includes(a)), flags, cmdline.join(' '));
+    assert.deepEqual(
+      cmdline.slice(1, script).filter((a) => flags.includes(a)),
+      flags,
+      cmdline.join(' '),
+    );
   });
 
   it('completes enum values, catalog GPU models and workspace cluster names', async () => {
@@ -131,10 +138,13 @@ describe('language features in a real extension host', function () {
 
   it('shows the memory estimate as a code lens on the job', async () => {
     await openDocument(job);
-    const lenses = await waitFor(async () => {
-      const ls = await codeLenses(job);
-      return ls.find((l) => /GiB \/ .* GiB per GPU/.test(l.command?.title ?? '')) ?? false;
-    }, { timeoutMs: HANG_MS, pollMs: 250, description: 'the estimate code lens' });
+    const lenses = await waitFor(
+      async () => {
+        const ls = await codeLenses(job);
+        return ls.find((l) => /GiB \/ .* GiB per GPU/.test(l.command?.title ?? '')) ?? false;
+      },
+      { timeoutMs: HANG_MS, pollMs: 250, description: 'the estimate code lens' },
+    );
     assert.match(lenses.command!.title, /per GPU/);
   });
 

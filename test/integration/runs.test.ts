@@ -73,7 +73,10 @@ describe('runs: ▶ Run in a real extension host', function () {
       const end = await track.ended;
       assert.equal(end.state, 'succeeded', end.reason);
       assert.ok(track.seen.indexOf('succeeded') > -1 && !track.seen.includes('failed'), track.seen.join(' → '));
-      const out = fs.readFileSync(path.join(s.runDir(end.id), 'stdout.log'), 'utf8').trim().split('\n');
+      const out = fs
+        .readFileSync(path.join(s.runDir(end.id), 'stdout.log'), 'utf8')
+        .trim()
+        .split('\n');
       assert.equal(out.length, 21, out.join('\n'));
       assert.match(out[0], /^step 1 loss \d\.\d\d tokens\/s \d+$/);
       assert.equal(out[20], 'done: 20 steps');

@@ -28,8 +28,7 @@ const OK_JOB = () => jobSpec('slurm-e2e-ok', 'slurm-e2e', ['bash', '-c', 'for i 
 const gatePath = () => `${vscode.workspace.workspaceFolders![0].uri.fsPath}/${OK_GATE}`;
 const BADPART_JOB = () => jobSpec('slurm-e2e-badpart', 'slurm-e2e-bad', ['true']);
 
-const noClusterError = (uri: vscode.Uri, name: string) =>
-  vscode.languages.getDiagnostics(uri).some((d) => d.severity === vscode.DiagnosticSeverity.Error && d.message.includes(`No Cluster named '${name}'`));
+const noClusterError = (uri: vscode.Uri, name: string) => vscode.languages.getDiagnostics(uri).some((d) => d.severity === vscode.DiagnosticSeverity.Error && d.message.includes(`No Cluster named '${name}'`));
 
 /**
  * The language server must know a Cluster before ▶ Run will run a spec that names it (a spec with
@@ -78,10 +77,7 @@ spec:
 /** ▶ Run through the code lens's own command and arguments, as a click does. */
 async function runFromLens(uri: vscode.Uri, name: string): Promise<RunRecord> {
   await openDocument(uri);
-  const lens = await waitFor(
-    async () => (await codeLenses(uri)).find((l) => l.command?.title === '▶ Run' && l.command.tooltip?.includes(name)),
-    { timeoutMs: HANG_MS, pollMs: 200, description: `a ▶ Run code lens for ${name}` },
-  );
+  const lens = await waitFor(async () => (await codeLenses(uri)).find((l) => l.command?.title === '▶ Run' && l.command.tooltip?.includes(name)), { timeoutMs: HANG_MS, pollMs: 200, description: `a ▶ Run code lens for ${name}` });
   const run = await vscode.commands.executeCommand<RunRecord | undefined>(lens.command!.command, ...(lens.command!.arguments ?? []));
   assert.ok(run, `${lens.command!.command} returned no run for ${name}`);
   return run;
@@ -123,7 +119,7 @@ const liveInQueue = (jobId: string) => slurm(['squeue', '-h', '-j', jobId, '-t',
   let api: RunsApi;
   let partition = '';
 
-  before(async function () {
+  before(async () => {
     // Required, not optional: with GANTRY_SLURM_E2E=1 a missing cluster is a failure.
     const ping = slurm(['scontrol', 'ping']);
     assert.ok(ping.code === 0 && /UP/.test(ping.out), `the test Slurm is not reachable (SLURM_CONF=${process.env.SLURM_CONF ?? 'unset'}): ${ping.out}`);
@@ -201,11 +197,8 @@ const liveInQueue = (jobId: string) => slurm(['squeue', '-h', '-j', jobId, '-t',
     }
   });
 
-  it('three long runs: one squeue per poll for all of them; the shown one\'s GPUs sampled per node; cancel scancels → cancelled', async () => {
-    const uri = await writeWorkspaceFile(
-      'slurm-e2e-long.gantry.yaml',
-      jobSpec('slurm-e2e-long', 'slurm-e2e', ['bash', '-c', 'while true; do echo "step $(date +%s%3N)"; sleep 0.2; done']),
-    );
+  it("three long runs: one squeue per poll for all of them; the shown one's GPUs sampled per node; cancel scancels → cancelled", async () => {
+    const uri = await writeWorkspaceFile('slurm-e2e-long.gantry.yaml', jobSpec('slurm-e2e-long', 'slurm-e2e', ['bash', '-c', 'while true; do echo "step $(date +%s%3N)"; sleep 0.2; done']));
     const runs = [await runFromLens(uri, 'slurm-e2e-long'), await runFromLens(uri, 'slurm-e2e-long'), await runFromLens(uri, 'slurm-e2e-long')];
     const shown = runs[2]; // ▶ Run shows the panel on the run it submitted last
     const trackers = runs.map((r) => track(api, r.id));
@@ -234,7 +227,10 @@ const liveInQueue = (jobId: string) => slurm(['squeue', '-h', '-j', jobId, '-t',
         events: [api.controller.onGpuSamples.event, api.controller.onTelemetryStatus.event],
         description: () => `GPU samples of the shown Slurm run (telemetry: ${JSON.stringify(api.controller.telemetry)})`,
       });
-      assert.ok([...gpuHosts].some((h) => /^node\d+$/.test(h)), `samples tagged by node: ${[...gpuHosts].join(', ')}`);
+      assert.ok(
+        [...gpuHosts].some((h) => /^node\d+$/.test(h)),
+        `samples tagged by node: ${[...gpuHosts].join(', ')}`,
+      );
       for (const r of runs) {
         const end = await vscode.commands.executeCommand<RunRecord | undefined>('gantry.cancelRun', r.id);
         assert.ok(end, 'gantry.cancelRun returned nothing');
@@ -251,7 +247,7 @@ const liveInQueue = (jobId: string) => slurm(['squeue', '-h', '-j', jobId, '-t',
     }
   });
 
-  it('an unknown partition: a gantry-submit diagnostic on the partition value with sbatch\'s message, gone after an edit', async () => {
+  it("an unknown partition: a gantry-submit diagnostic on the partition value with sbatch's message, gone after an edit", async () => {
     const uri = await writeWorkspaceFile('slurm-e2e-badpart.gantry.yaml', BADPART_JOB());
     const run = await runFromLens(uri, 'slurm-e2e-badpart');
     assert.equal(run.state, 'failed');

@@ -2,17 +2,7 @@
 // activates it, and its language server publishes a diagnostic on a broken spec.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import {
-  closeAllEditors,
-  deleteWorkspaceFile,
-  diagnosticsFor,
-  findSpecs,
-  gantryExtension,
-  HANG_MS,
-  openDocument,
-  waitForActivation,
-  writeWorkspaceFile,
-} from './helpers';
+import { closeAllEditors, deleteWorkspaceFile, diagnosticsFor, findSpecs, gantryExtension, HANG_MS, openDocument, waitForActivation, writeWorkspaceFile } from './helpers';
 
 const BROKEN_SPEC_PATH = 'smoke-broken.gantry.yaml';
 // Wrong on several counts any validator reports: a string where a count belongs, and an unknown key.

@@ -96,7 +96,7 @@ describe('gantry CLI on a Slurm spec', { skip: skipReason }, () => {
     assert.equal(live, '', `job ${jobId} still in the queue: ${live}`);
   });
 
-  test('an unknown partition: not run, Slurm\'s message at the partition value of the Cluster file', async () => {
+  test("an unknown partition: not run, Slurm's message at the partition value of the Cluster file", async () => {
     const w = workspace('cli-badpart', ['true'], 'nosuch');
     const run = await gantry(['run', '--workspace', w.dir, w.spec]);
     assert.equal(run.code, 1, run.stderr);
@@ -107,7 +107,13 @@ describe('gantry CLI on a Slurm spec', { skip: skipReason }, () => {
 
   test('gantry script on a local spec says there is no batch script (exit 1)', async () => {
     const w = workspace('cli-local', ['true']);
-    fs.writeFileSync(w.cluster, fs.readFileSync(w.cluster, 'utf8').replace('type: slurm', 'type: local').replace(/\n    partition: .*\n/, '\n'));
+    fs.writeFileSync(
+      w.cluster,
+      fs
+        .readFileSync(w.cluster, 'utf8')
+        .replace('type: slurm', 'type: local')
+        .replace(/\n    partition: .*\n/, '\n'),
+    );
     const r = await gantry(['script', w.spec]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /local backend, which uses no batch script/);

@@ -41,9 +41,7 @@ export const HANG_MS = 120_000;
 export type Via = 'local' | 'ssh';
 
 export function scheduler(via: Via, extra: Partial<Scheduler> = {}): Scheduler {
-  return via === 'local'
-    ? { type: 'slurm', partition: 'gpu', ...extra }
-    : { type: 'slurm', partition: 'gpu', login: { host: '127.0.0.1', port: env.sshPort, user: 'root', identityFile: env.sshKey }, ...extra };
+  return via === 'local' ? { type: 'slurm', partition: 'gpu', ...extra } : { type: 'slurm', partition: 'gpu', login: { host: '127.0.0.1', port: env.sshPort, user: 'root', identityFile: env.sshKey }, ...extra };
 }
 
 /** ssh options for the throwaway sshd: its own known_hosts, only the given key. */
@@ -80,8 +78,16 @@ export function makeRun(doc: TrainingJobDoc, sched: Scheduler, scriptOptions: Ba
   const run: RunRecord = {
     id: `${doc.metadata.name.replace(/[^\w-]/g, '_').slice(0, 20)}-${Math.random().toString(36).slice(2, 8)}`,
     plan: {
-      name: doc.metadata.name, kind: 'TrainingJob', specFile: '/nonexistent.gantry.yaml', docIndex: 0, backend: 'slurm',
-      command: doc.spec.command ?? [], env: {}, cwd: '/', nodes: doc.spec.resources.nodes, gpusPerNode: doc.spec.resources.gpusPerNode,
+      name: doc.metadata.name,
+      kind: 'TrainingJob',
+      specFile: '/nonexistent.gantry.yaml',
+      docIndex: 0,
+      backend: 'slurm',
+      command: doc.spec.command ?? [],
+      env: {},
+      cwd: '/',
+      nodes: doc.spec.resources.nodes,
+      gpusPerNode: doc.spec.resources.gpusPerNode,
       backendOptions: { scheduler: sched, batchScript: script },
     },
     state: 'queued',

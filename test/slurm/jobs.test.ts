@@ -9,7 +9,6 @@ import { spawnSync } from 'node:child_process';
 import { createSlurmBackend, type SlurmBackend } from '../../core/runs/slurm/backend';
 import { SlurmSubmitError } from '../../core/runs/slurm/commands';
 import { createLocalTransport, createSshTransport, type CommandTransport } from '../../core/runs/slurm/transport';
-import type { Scheduler } from '../../core/spec/types';
 import type { RunRecord } from '../../core/runs/types';
 import { HOSTILE } from '../unit/slurm/hostile';
 import { env, HANG_MS, makeRun, median, poll, record, scheduler, skipReason, sshOptions, tmpDir, trainingJob, type Recorded, type Via } from './harness';
@@ -65,11 +64,15 @@ for (const via of ['local', 'ssh'] as Via[]) {
       const jobId = await submit(b, r);
       // Slurm's own view, sampled by the test, for the RUNNING lag figure.
       let slurmRunningAt: number | undefined;
-      const watcher = poll(() => {
-        const s = spawnSync('squeue', ['-h', '-j', jobId, '-o', '%T'], { encoding: 'utf8' }).stdout.trim();
-        if (s && s !== 'PENDING' && slurmRunningAt === undefined) slurmRunningAt = Date.now();
-        return slurmRunningAt;
-      }, HANG_MS, 'Slurm to report RUNNING').catch(() => undefined);
+      const watcher = poll(
+        () => {
+          const s = spawnSync('squeue', ['-h', '-j', jobId, '-o', '%T'], { encoding: 'utf8' }).stdout.trim();
+          if (s && s !== 'PENDING' && slurmRunningAt === undefined) slurmRunningAt = Date.now();
+          return slurmRunningAt;
+        },
+        HANG_MS,
+        'Slurm to report RUNNING',
+      ).catch(() => undefined);
       const running = await r.until((x) => x.state === 'running' || ended(x), HANG_MS, 'running');
       assert.equal(running.state, 'running', `${running.state}: ${running.reason}`);
       const shownAt = r.updates.find((x) => x.u.state === 'running')?.at;
@@ -123,21 +126,22 @@ for (const via of ['local', 'ssh'] as Via[]) {
       const envs: Record<string, string> = { OUT: out };
       HOSTILE.forEach((v, i) => (envs[`V${i}`] = v));
       const name = `inj ${HOSTILE.join(' ')}`;
-      const r = makeRun(
-        trainingJob(name, ['bash', '-c', 'printf "%s\\0" "$@" > "$OUT"; env -0 > "$OUT.env"', 'arg0', ...HOSTILE], { env: envs, workingDir: workdir }),
-        scheduler(via),
-        { logDir: path.join(root, "logs $(touch PWNED) 'q' `touch PWNED` \"dq\" %j") },
-      );
+      const r = makeRun(trainingJob(name, ['bash', '-c', 'printf "%s\\0" "$@" > "$OUT"; env -0 > "$OUT.env"', 'arg0', ...HOSTILE], { env: envs, workingDir: workdir }), scheduler(via), { logDir: path.join(root, 'logs $(touch PWNED) \'q\' `touch PWNED` "dq" %j') });
       const jobId = await submit(b, r);
       const done = await r.until(ended, HANG_MS, 'the end');
       assert.equal(done.state, 'succeeded', `${done.reason}\n${logText(done)}`);
       assert.deepEqual(fs.readFileSync(out, 'utf8').split('\0').slice(0, -1), HOSTILE);
-      const got = new Map(fs.readFileSync(`${out}.env`, 'utf8').split('\0').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+      const got = new Map(
+        fs
+          .readFileSync(`${out}.env`, 'utf8')
+          .split('\0')
+          .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+      );
       HOSTILE.forEach((v, i) => assert.equal(got.get(`V${i}`), v, `V${i}`));
       // Slurm stored the name as given (line breaks turned into spaces) and the log dir literally.
       const jobName = spawnSync('squeue', ['-h', '-t', 'all', '-j', jobId, '-o', '%j'], { encoding: 'utf8' }).stdout.replace(/\n$/, '');
       assert.equal(jobName, name.replace(/[\r\n]+/g, ' '));
-      assert.ok(fs.existsSync(path.join(root, "logs $(touch PWNED) 'q' `touch PWNED` \"dq\" %j", `slurm-${jobId}.out`)));
+      assert.ok(fs.existsSync(path.join(root, 'logs $(touch PWNED) \'q\' `touch PWNED` "dq" %j', `slurm-${jobId}.out`)));
       assert.equal(spawnSync('find', [root, '/root', '-maxdepth', '3', '-name', 'PWNED'], { encoding: 'utf8' }).stdout.trim(), '', 'something ran');
     });
   });
@@ -183,10 +187,7 @@ describe('transport', { skip }, () => {
 describe('Slurm end states and queue', { skip }, () => {
   test('two-node job: ranks on node1 and node2, rendezvous on the first node', async () => {
     const b = backend();
-    const r = makeRun(
-      trainingJob('two-node', ['bash', '-c', 'echo "rank=$RANK world=$WORLD_SIZE node=$SLURMD_NODENAME master=$MASTER_ADDR:$MASTER_PORT gpus=$CUDA_VISIBLE_DEVICES"'], { resources: { nodes: 2, gpusPerNode: 2 } }),
-      scheduler('local'),
-    );
+    const r = makeRun(trainingJob('two-node', ['bash', '-c', 'echo "rank=$RANK world=$WORLD_SIZE node=$SLURMD_NODENAME master=$MASTER_ADDR:$MASTER_PORT gpus=$CUDA_VISIBLE_DEVICES"'], { resources: { nodes: 2, gpusPerNode: 2 } }), scheduler('local'));
     const jobId = await submit(b, r);
     const done = await r.until(ended, HANG_MS, 'the end');
     assert.equal(done.state, 'succeeded', done.reason);
@@ -252,7 +253,13 @@ describe('Slurm end states and queue', { skip }, () => {
     const jobId = await submit(b, r);
     await r.until((x) => x.state === 'running', HANG_MS, 'running');
     await poll(() => spawnSync('squeue', ['-h', '-j', jobId, '-o', '%N'], { encoding: 'utf8' }).stdout.includes('node') || undefined, HANG_MS, 'nodes');
-    const steps = () => spawnSync('squeue', ['-h', '-s', '-j', jobId, '-o', '%i'], { encoding: 'utf8' }).stdout.split('\n').map((x) => x.trim()).filter(Boolean).sort().join(' ');
+    const steps = () =>
+      spawnSync('squeue', ['-h', '-s', '-j', jobId, '-o', '%i'], { encoding: 'utf8' })
+        .stdout.split('\n')
+        .map((x) => x.trim())
+        .filter(Boolean)
+        .sort()
+        .join(' ');
     const jobSteps = await poll(() => (/\.0\b/.test(steps()) ? steps() : undefined), HANG_MS, 'the main step');
     const samples: { host: string; gpu: number }[] = [];
     const m = b.startGpuMetrics(r.run, { onSamples: (s) => samples.push(...s), nvidiaSmi: [env.fakeNvidiaSmi], intervalMs: 200 });
@@ -277,7 +284,10 @@ describe('Slurm end states and queue', { skip }, () => {
     const done = await two.until(ended, HANG_MS, 'the end');
     assert.equal(done.state, 'succeeded', done.reason);
     const ranks = done.logs.filter((l) => l.rank !== undefined);
-    assert.deepEqual(ranks.map((l) => l.rank), [0, 1]);
+    assert.deepEqual(
+      ranks.map((l) => l.rank),
+      [0, 1],
+    );
     assert.equal(fs.readFileSync(ranks[0].path, 'utf8'), 'I am rank 0 on node1\n');
     assert.equal(fs.readFileSync(ranks[1].path, 'utf8'), 'I am rank 1 on node2\n');
   });
@@ -315,5 +325,3 @@ describe('Slurm end states and queue', { skip }, () => {
     assert.match(done.reason!, /time limit/);
   });
 });
-
-export type { Scheduler };

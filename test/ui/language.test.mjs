@@ -6,21 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  openWorkbench,
-  closeWorkbench,
-  openFile,
-  activeEditor,
-  squiggles,
-  problemsRows,
-  statusProblems,
-  applyQuickFix,
-  screenshot,
-  screenshotOnFailure,
-  writeWorkspaceFile,
-  HANG_MS,
-  SUITE_TIMEOUT_MS,
-} from './lib.mjs';
+import { openWorkbench, closeWorkbench, openFile, activeEditor, squiggles, problemsRows, statusProblems, applyQuickFix, screenshot, screenshotOnFailure, writeWorkspaceFile, HANG_MS, SUITE_TIMEOUT_MS } from './lib.mjs';
 
 // The same two specs as the integration test: a cluster, and a job with one mistake.
 const fixture = (name) => fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/editor', name), 'utf8');

@@ -68,7 +68,10 @@ export async function screenshotOnFailure(page, t) {
  * Runs a command by its title from the command palette (F1), e.g. 'View: Focus Problems (Errors, Warnings, Infos)'.
  */
 export async function runCommand(page, title) {
-  await page.locator('.monaco-workbench').focus().catch(() => {});
+  await page
+    .locator('.monaco-workbench')
+    .focus()
+    .catch(() => {});
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible' });

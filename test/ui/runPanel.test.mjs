@@ -53,7 +53,11 @@ spec:
   async function waitForLogLines(n, timeoutMs = HANG_MS) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const text = (await panel().locator('#log-count').innerText().catch(() => '')) ?? '';
+      const text =
+        (await panel()
+          .locator('#log-count')
+          .innerText()
+          .catch(() => '')) ?? '';
       const count = Number(text.replace(/[^\d].*$/, '').replace(/,/g, '') || 0);
       if (count >= n) return count;
       if (Date.now() > deadline) throw new Error(`the panel shows '${text}', not ${n} lines`);
@@ -82,7 +86,10 @@ spec:
     const p = panel();
     await p.locator('.run-head .badge.state-running').waitFor({ timeout: HANG_MS });
     await waitForLogLines(40);
-    await p.locator('.log-row', { hasText: /^\s*\d+\s*step \d+ loss \d\.\d{4} lr 3e-4 tokens\/s \d+$/ }).last().waitFor();
+    await p
+      .locator('.log-row', { hasText: /^\s*\d+\s*step \d+ loss \d\.\d{4} lr 3e-4 tokens\/s \d+$/ })
+      .last()
+      .waitFor();
     await p.locator('#train-charts:not([hidden]) canvas.chart').first().waitFor();
     await p.locator('.replay-tag', { hasText: 'REPLAY' }).waitFor({ timeout: HANG_MS });
     await p.locator('#gpu-charts:not([hidden]) canvas.chart').nth(4).waitFor({ timeout: HANG_MS });
@@ -90,7 +97,13 @@ spec:
     // one host, so no host picker.
     await p.locator('#gpu-legend .legend-item', { hasText: 'GPU 0' }).waitFor({ timeout: HANG_MS });
     assert.equal(await p.locator('#gpu-legend .legend-item').count(), 1);
-    assert.match(await p.locator('#gpu-legend .swatch').first().evaluate((e) => getComputedStyle(e).backgroundColor), /^rgba?\(/);
+    assert.match(
+      await p
+        .locator('#gpu-legend .swatch')
+        .first()
+        .evaluate((e) => getComputedStyle(e).backgroundColor),
+      /^rgba?\(/,
+    );
     assert.equal(await p.locator('#gpu-host').isHidden(), true);
     // Give the panel the width of the window, then let the replay reach the recorded load (about
     // 8 s in: utilization 100 %, memory climbing) so the charts show a trace.

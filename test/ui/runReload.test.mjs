@@ -33,7 +33,10 @@ function diskLines(run) {
 
 /** Developer: Reload Window, from the palette; resolves once the page has navigated. */
 async function reloadWindow(page) {
-  await page.locator('.monaco-workbench').focus().catch(() => {});
+  await page
+    .locator('.monaco-workbench')
+    .focus()
+    .catch(() => {});
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input.input');
   await input.fill('>Developer: Reload Window');
@@ -158,7 +161,11 @@ describe('UI: a window reload in the middle of a run', { timeout: SUITE_TIMEOUT_
     assert.equal(run.id, atReload.id);
     assert.equal(run.state, 'succeeded');
     const disk = diskLines(run);
-    assert.deepEqual(disk, Array.from({ length: LINES }, (_, i) => lineText(i + 1)), 'the log file on disk is complete and in order');
+    assert.deepEqual(
+      disk,
+      Array.from({ length: LINES }, (_, i) => lineText(i + 1)),
+      'the log file on disk is complete and in order',
+    );
     assert.equal(await waitForCount(disk.length, disk.length), disk.length);
 
     // Read every row of the (virtualized) view: stop following, scroll from the top to the end a
@@ -186,7 +193,9 @@ describe('UI: a window reload in the middle of a run', { timeout: SUITE_TIMEOUT_
       }
       return seen;
     });
-    const numbers = Object.keys(rows).map(Number).sort((a, b) => a - b);
+    const numbers = Object.keys(rows)
+      .map(Number)
+      .sort((a, b) => a - b);
     assert.equal(numbers.length, LINES, `the panel shows ${numbers.length} distinct rows`);
     for (let i = 1; i <= LINES; i++) assert.equal(rows[i], lineText(i), `row ${i}`);
     await frame.locator('.log-scroll').evaluate((el) => (el.scrollTop = el.scrollHeight));

@@ -4,22 +4,7 @@
 import { describe, it, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import {
-  openWorkbench,
-  closeWorkbench,
-  openFile,
-  explorerItem,
-  activeEditor,
-  squiggles,
-  problemsRows,
-  statusProblems,
-  screenshot,
-  screenshotOnFailure,
-  writeWorkspaceFile,
-  findSpecs,
-  HANG_MS,
-  SUITE_TIMEOUT_MS,
-} from './lib.mjs';
+import { openWorkbench, closeWorkbench, openFile, explorerItem, activeEditor, squiggles, problemsRows, statusProblems, screenshot, screenshotOnFailure, writeWorkspaceFile, findSpecs, HANG_MS, SUITE_TIMEOUT_MS } from './lib.mjs';
 
 const BROKEN_SPEC_PATH = 'smoke-broken.gantry.yaml';
 const BROKEN_SPEC = `apiVersion: gantry/v1
