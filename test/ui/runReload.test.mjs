@@ -1,6 +1,6 @@
 // UI test of a window reload in the middle of a local run, as a person lives it: ▶ Run a steady job
-// (test/fixtures/runs/reload.gantry.yaml: 400 numbered lines over about 20 s), reload the
-// workbench while it prints, and find the same run — same id, same supervisor pid, never restarted —
+// (test/fixtures/runs/reload.gantry.yaml: 400 numbered lines, holding after line 200 until this
+// test creates a gate file, so the reload lands mid-run on any machine), reload the workbench, and find the same run — same id, same supervisor pid, never restarted —
 // reattached in the restored panel with the lines from before and after the reload; then close the
 // panel and open it again (the host replays the buffered log); at the end the panel holds exactly
 // the lines of the log file on disk, numbered 1…400 with no gap and no repeat.
@@ -15,6 +15,7 @@ const SPEC = 'ui-reload.gantry.yaml';
 const LINES = 400;
 const repo = path.resolve(process.env.E2E_WORKSPACE_SOURCE ?? '.', '..');
 const fixture = path.join(repo, 'test/fixtures/runs/reload.gantry.yaml');
+const gate = path.join(workspaceDir, '.ui-reload.go');
 const lineText = (n) => `reload-line ${String(n).padStart(4, '0')} of 0400`;
 
 /** This test's runs in the workspace's store (other UI files share the workspace), read from disk as the CLI would. */
@@ -60,11 +61,15 @@ describe('UI: a window reload in the middle of a run', { timeout: SUITE_TIMEOUT_
   before(async () => {
     // A .vscode folder makes the workspace copy the store's root (.gantry beside it).
     writeWorkspaceFile('.vscode/settings.json', JSON.stringify({ 'gantry.runs.telemetry.enabled': false }, null, 2));
-    writeWorkspaceFile(SPEC, fs.readFileSync(fixture, 'utf8'));
+    fs.rmSync(gate, { force: true });
+    writeWorkspaceFile(SPEC, fs.readFileSync(fixture, 'utf8').replaceAll('@GATE@', gate));
     workbench = await openWorkbench();
     page = workbench.page;
   });
-  after(() => closeWorkbench(workbench));
+  after(() => {
+    fs.writeFileSync(gate, ''); // never leave the job waiting
+    return closeWorkbench(workbench);
+  });
   afterEach((t) => screenshotOnFailure(page, t));
 
   const panel = () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
@@ -124,6 +129,8 @@ describe('UI: a window reload in the middle of a run', { timeout: SUITE_TIMEOUT_
     await page.locator('.monaco-workbench').waitFor({ timeout: HANG_MS });
     // The serializer restores the panel; it shows the run again and keeps streaming.
     await panel().locator('.run-head .badge.state-running').waitFor({ timeout: HANG_MS });
+    // The job holds at line 200 until now: let it go on, and see the lines after the reload arrive.
+    fs.writeFileSync(gate, '');
     const shown = await waitForCount(atReload.linesAtReload + 40);
 
     const after = runOnDisk();
