@@ -123,7 +123,18 @@ spec:
     const end = await vscode.commands.executeCommand<RunRecord>('gantry.cancelRun', run.id);
     assert.equal(end?.state, 'cancelled', end?.reason);
     const pgid = Number(run.handle.pgid);
-    assert.throws(() => process.kill(-pgid, 0), 'the process group is still there');
+    // Every member of the group goes: waited for (a pid going away has no event), never timed.
+    await waitFor(
+      () => {
+        try {
+          process.kill(-pgid, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      },
+      { pollMs: 100, description: `process group ${pgid} to be gone after the cancel` },
+    );
   });
 
   it('refuses a spec with errors and says where', async () => {

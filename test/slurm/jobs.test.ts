@@ -262,8 +262,11 @@ describe('Slurm end states and queue', { skip }, () => {
         .join(' ');
     const jobSteps = await poll(() => (/\.0\b/.test(steps()) ? steps() : undefined), HANG_MS, 'the main step');
     const samples: { host: string; gpu: number }[] = [];
-    const m = b.startGpuMetrics(r.run, { onSamples: (s) => samples.push(...s), nvidiaSmi: [env.fakeNvidiaSmi], intervalMs: 200 });
-    await poll(() => (new Set(samples.map((s) => s.host)).size === 2 && samples.length >= 8 ? true : undefined), HANG_MS, 'samples from both nodes');
+    const states: string[] = [];
+    const m = b.startGpuMetrics(r.run, { onSamples: (s) => samples.push(...s), onState: (st, why) => states.push(why ? `${st}: ${why}` : st), nvidiaSmi: [env.fakeNvidiaSmi], intervalMs: 200 });
+    await poll(() => (new Set(samples.map((s) => s.host)).size === 2 && samples.length >= 8 ? true : undefined), HANG_MS, 'samples from both nodes').catch((e: Error) => {
+      throw new Error(`${e.message}; sampler states: ${states.join(' | ') || 'none'}; samples from: ${[...new Set(samples.map((x) => x.host))].join(', ') || 'none'}`);
+    });
     // Two GPUs on each node (which indices depends on what else holds GPUs there).
     for (const host of ['node1', 'node2']) assert.equal(new Set(samples.filter((s) => s.host === host).map((s) => s.gpu)).size, 2, host);
     // The step is gone and the job is not.
