@@ -118,8 +118,38 @@ function tidy(problems: YamlProblem[]): void {
   problems.splice(0, problems.length, ...kept);
 }
 
-function isBlank(text: string): boolean {
-  return /^(?:\s*(?:#[^\n]*)?(?:\n|$))*$/.test(text.replace(/^---[^\n]*/, '').replace(/\.\.\.\s*$/, ''));
+/**
+ * Whether a document's text holds nothing but comments and blank lines (after its `---` line, before
+ * a final `...`). A linear scan: the regex it replaces backtracked exponentially over blank lines.
+ */
+export function isBlank(text: string): boolean {
+  const n = text.length;
+  let i = 0;
+  if (text.startsWith('---')) {
+    i = text.indexOf('\n');
+    if (i < 0) return true;
+  }
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 35 /* # */) {
+      const eol = text.indexOf('\n', i);
+      if (eol < 0) return true;
+      i = eol + 1;
+    } else if (isSpace(c)) {
+      i++;
+    } else if (c === 46 /* . */ && text.startsWith('...', i)) {
+      for (let j = i + 3; j < n; j++) if (!isSpace(text.charCodeAt(j))) return false;
+      return true;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** The characters JavaScript's `\s` matches that can occur in YAML text. */
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12 || c === 0xa0 || c === 0xfeff || c === 0x2028 || c === 0x2029 || c === 0x3000 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x202f || c === 0x205f;
 }
 
 /** Parses one YAML document whose text starts at `start` in the file. */

@@ -136,9 +136,30 @@ function kindProblem(text: string, doc: ParsedDoc, kind: unknown): Problem {
   };
 }
 
+/** The value of the first top-level `kind:` line, up to a comment, trimmed: a scan of lines (a regex here backtracked quadratically on long runs of spaces). */
 function locateKind(doc: ParsedDoc): { offset: number; length: number } | undefined {
-  const m = /^kind[ \t]*:[ \t]*(\S[^\n#]*?)[ \t]*(?:#.*)?$/m.exec(doc.text);
-  return m ? { offset: doc.start + m.index + m[0].indexOf(m[1]), length: m[1].length } : undefined;
+  const text = doc.text;
+  const isBlankChar = (c: number): boolean => c === 32 || c === 9 || c === 13;
+  for (let line = 0; line < text.length; ) {
+    let eol = text.indexOf('\n', line);
+    if (eol < 0) eol = text.length;
+    if (text.startsWith('kind', line)) {
+      let i = line + 4;
+      while (i < eol && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+      if (text.charCodeAt(i) === 58 /* : */) {
+        i++;
+        while (i < eol && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+        if (i < eol && !isBlankChar(text.charCodeAt(i))) {
+          const hash = text.indexOf('#', i + 1);
+          let end = hash >= 0 && hash < eol ? hash : eol;
+          while (end > i && isBlankChar(text.charCodeAt(end - 1))) end--;
+          return { offset: doc.start + i, length: end - i };
+        }
+      }
+    }
+    line = eol + 1;
+  }
+  return undefined;
 }
 
 export { firstKey };

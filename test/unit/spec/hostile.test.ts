@@ -1,0 +1,38 @@
+// Hostile documents: inputs that once made a check backtrack for seconds or throw. These tests
+// assert no time; on the old code they would not finish (or would throw), which fails the run.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isBlank, parseSpecFile } from '../../../core/spec/parse';
+import { cursorAt } from '../../../core/spec/cursor';
+import { check } from '../helpers';
+
+const CLUSTER = 'apiVersion: gantry/v1\nkind: Cluster\nmetadata: { name: a }\nspec: { nodes: 1, gpusPerNode: 8, gpu: H100-80GB }\n';
+
+test('5,000 blank lines between documents are read in one pass', () => {
+  const text = `${CLUSTER}---${'\n'.repeat(5000)}apiVersion: gantry/v1\nkind: Cluster\nmetadata: { name: b }\n`;
+  const docs = parseSpecFile(text);
+  assert.equal(docs.length, 2);
+  assert.equal(docs[1].empty, false);
+  assert.ok(check(text).docs.length === 2);
+});
+
+test('a document of only comments and blank lines is empty', () => {
+  assert.equal(isBlank(`---\n${'  \n# c\n'.repeat(5000)}...  \n`), true);
+  assert.equal(isBlank('---\n\n\n   # x\nkey: 1\n'), false);
+  assert.equal(isBlank('--- # note\n\n'), true);
+  assert.equal(isBlank(''), true);
+  assert.equal(isBlank('a...'), false);
+});
+
+test('an unknown kind followed by a long run of spaces is located in one pass', () => {
+  const text = `apiVersion: gantry/v1\nkind: Clustr${' '.repeat(200_000)}x\n`;
+  const { problems } = check(text);
+  assert.ok(problems.some((p) => p.code === 'schema-enum'));
+});
+
+test('the cursor on a line of long runs of spaces is found in one pass', () => {
+  const line = `a${' '.repeat(100_000)}b`;
+  const text = `apiVersion: gantry/v1\nkind: Cluster\n${line}\nspec:\n  gpu: x${' '.repeat(100_000)}y\n`;
+  cursorAt(text, parseSpecFile(text), text.indexOf('b'));
+  cursorAt(text, parseSpecFile(text), text.length - 2);
+});
