@@ -2,8 +2,9 @@
 // document is parsed on its own and cached, so an edit inside a 200-document file re-parses only the
 // document that changed, and an edit inside one scalar of it not even that (reparse.ts). Every
 // offset the core returns is absolute in the file.
-import { parseDocument, isMap, isSeq, isScalar, isPair, type Document, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
+import { parseDocument, visit, isAlias, isMap, isSeq, isScalar, isPair, type Document, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
 import { reparseScalarEdit, YAML_OPTIONS } from './reparse';
+import { quote } from '../validate/problem';
 
 export type SpecPath = readonly (string | number)[];
 
@@ -171,10 +172,12 @@ export function parseChunk(text: string, start: number, index: number): ParsedDo
   }
   for (const w of yaml.warnings) problems.push(yamlProblem(w, start, 'warning'));
   tidy(problems);
+  const cycles = problems.some((p) => p.severity === 'error') ? false : checkAliases(yaml, text, start, problems);
   let value: unknown;
-  if (!problems.some((p) => p.severity === 'error')) {
+  if (!problems.some((p) => p.severity === 'error' && p.code !== 'yaml-alias-cycle')) {
     try {
       value = yaml.toJS(TO_JS);
+      if (cycles) value = breakCycles(value);
     } catch (err) {
       const msg = describeError(err);
       const bomb = /alias/i.test(msg);
@@ -188,6 +191,57 @@ export function parseChunk(text: string, start: number, index: number): ParsedDo
     }
   }
   return { start, end: start + text.length, text, index, yaml, value, problems, empty: isBlank(text) };
+}
+
+/**
+ * Checks every alias against the anchors written before it in this document (anchors do not cross
+ * `---`: each document is parsed on its own). An alias to no anchor is an error; an alias inside the
+ * node its anchor names (`a: &a [*a]`) makes a cycle, reported on the alias. One walk, with the
+ * anchors in a map: the yaml package's own `resolve` walks the document once per alias. Returns
+ * whether a cycle was found.
+ */
+function checkAliases(yaml: Document.Parsed, text: string, base: number, problems: YamlProblem[]): boolean {
+  if (!yaml.contents || !text.includes('*')) return false;
+  const anchors = new Map<string, unknown>();
+  let cycle = false;
+  let reported = 0;
+  visit(yaml, (_key, node, path) => {
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      const [a, b] = node.range ?? [0, 1];
+      if (target === undefined) {
+        if (reported++ < 20) problems.push({ code: 'yaml-unknown-alias', message: `Unknown alias ${quote('*' + node.source)}: no anchor ${quote('&' + node.source)} is written above it in this document (anchors do not reach across \`---\`).`, offset: base + a, length: Math.max(1, b - a), severity: 'error' });
+      } else if (path.includes(target as never)) {
+        cycle = true;
+        if (reported++ < 20) problems.push({ code: 'yaml-alias-cycle', message: `The alias ${quote('*' + node.source)} is inside the node its anchor names, so its value would contain itself; Gantry reads it as null.`, offset: base + a, length: Math.max(1, b - a), severity: 'error' });
+      }
+    } else if ((isMap(node) || isSeq(node) || isScalar(node)) && node.anchor) {
+      anchors.set(node.anchor, node);
+    }
+  });
+  return cycle;
+}
+
+/** The same value with every reference back to an enclosing object replaced by null (a depth-first walk; shared, acyclic parts are visited once). */
+function breakCycles(value: unknown): unknown {
+  const open = new Set<object>();
+  const done = new Set<object>();
+  const walk = (v: unknown): unknown => {
+    if (v === null || typeof v !== 'object') return v;
+    if (open.has(v)) return null;
+    if (done.has(v)) return v;
+    open.add(v);
+    if (v instanceof Map) {
+      for (const [k, x] of v) v.set(k, walk(x));
+    } else {
+      const o = v as Record<string, unknown>;
+      for (const k of Object.keys(o)) o[k] = walk(o[k]);
+    }
+    open.delete(v);
+    done.add(v);
+    return v;
+  };
+  return walk(value);
 }
 
 function describeError(err: unknown): string {

@@ -98,7 +98,8 @@ export function validateDoc(text: string, doc: ParsedDoc, opts: ValidateOptions 
   if (doc.empty) return [];
   if (!isGantryDoc(doc, fileName)) return [];
   const problems: Problem[] = doc.problems.map((p) => ({ ...p }));
-  if (problems.some((p) => p.severity === 'error')) return problems;
+  // An alias cycle is read as null where it closes (parse.ts): the rest of the document is still checked.
+  if (problems.some((p) => p.severity === 'error' && p.code !== 'yaml-alias-cycle')) return problems;
   const value = doc.value;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     problems.push({ code: 'not-a-spec', severity: 'error', message: 'A Gantry document is a mapping with apiVersion, kind, metadata and spec.', offset: doc.start, length: Math.max(1, Math.min(doc.text.trimEnd().length, 80)) });

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isBlank, parseSpecFile } from '../../../core/spec/parse';
 import { cursorAt } from '../../../core/spec/cursor';
-import { check } from '../helpers';
+import { at, check } from '../helpers';
 
 const CLUSTER = 'apiVersion: gantry/v1\nkind: Cluster\nmetadata: { name: a }\nspec: { nodes: 1, gpusPerNode: 8, gpu: H100-80GB }\n';
 
@@ -35,4 +35,38 @@ test('the cursor on a line of long runs of spaces is found in one pass', () => {
   const text = `apiVersion: gantry/v1\nkind: Cluster\n${line}\nspec:\n  gpu: x${' '.repeat(100_000)}y\n`;
   cursorAt(text, parseSpecFile(text), text.indexOf('b'));
   cursorAt(text, parseSpecFile(text), text.length - 2);
+});
+
+const JOB_HEAD = 'apiVersion: gantry/v1\nkind: Cluster\nmetadata: { name: x }\n';
+
+test('an alias cycle in a sequence gets one diagnostic on the alias, and the other checks still run', () => {
+  const text = `${JOB_HEAD}spec:\n  a: &a [*a]\n  nodes: -1\n`;
+  const { problems } = check(text);
+  const cycle = problems.find((p) => p.code === 'yaml-alias-cycle');
+  assert.ok(cycle, JSON.stringify(problems));
+  assert.equal(at(text, cycle), '*a');
+  assert.ok(problems.some((p) => p.code.startsWith('schema-')), 'schema checks still run');
+});
+
+test('an alias cycle in a mapping gets a diagnostic on the alias', () => {
+  const text = `${JOB_HEAD}spec: &s\n  nodes: 1\n  gpusPerNode: 8\n  gpu: H100-80GB\n  self: *s\n`;
+  const { problems } = check(text);
+  const cycle = problems.find((p) => p.code === 'yaml-alias-cycle');
+  assert.ok(cycle, JSON.stringify(problems));
+  assert.equal(at(text, cycle), '*s');
+});
+
+test('an alias to an anchor of another document is unknown, not an alias bomb', () => {
+  const text = `x: &a 1\n---\n${JOB_HEAD.replace('{ name: x }', '{ name: *a }')}`;
+  const problems = check(text).problems.filter((p) => p.docIndex === 1);
+  assert.deepEqual(problems.map((p) => p.code), ['yaml-unknown-alias']);
+  assert.equal(at(text, problems[0]), '*a');
+  assert.match(problems[0].message, /---/);
+});
+
+test('shared (acyclic) aliases are still expanded', () => {
+  const text = `${JOB_HEAD}spec:\n  nodes: &n 1\n  gpusPerNode: *n\n  gpu: H100-80GB\n`;
+  const docs = parseSpecFile(text);
+  assert.deepEqual(docs[0].problems, []);
+  assert.equal((docs[0].value as { spec: { gpusPerNode: number } }).spec.gpusPerNode, 1);
 });
