@@ -12,13 +12,12 @@ import {
   type Location,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { readFileSync } from 'node:fs';
 import { schemaIndex, warmUpSchemas } from '../core/validate/schema';
 import { complete, hover, type CompletionKind } from '../core/spec/complete';
 import { cursorAt } from '../core/spec/cursor';
 import { findGpu } from '../core/catalog/gpus';
 import { ParsedFiles, type FileState } from './documents';
-import { Workspace, readerBeside, uriToPath } from './workspace';
+import { ReferencedFiles, Workspace, readRegularFileSync, uriToPath } from './workspace';
 import { FileDiagnostics, rangeOf, type CheckContext } from './handlers/diagnostics';
 import { codeActions } from './handlers/codeActions';
 import { documentSymbols } from './handlers/symbols';
@@ -62,12 +61,20 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     };
   }
 
-  /** Reads files a spec refers to (relative to it); one reader per uri (fileURLToPath is not free). */
-  const readers = new Map<string, (rel: string) => string | undefined>();
+  /**
+   * Reads files a spec refers to (relative to it) in the background; one reader per uri. When a
+   * file's text arrives or changes, the check caches are invalidated and the specs that read it are
+   * checked again.
+   */
+  const referenced = new ReferencedFiles((uris) => {
+    workspace.clusters.generation++;
+    for (const u of uris) if (documents.get(u)) schedule(u);
+  });
+  const readers = new Map<string, ReturnType<ReferencedFiles['readerFor']>>();
   const readerFor = (uri: string) => {
     let reader = readers.get(uri);
     if (reader) return reader;
-    reader = readerBeside(uriToPath(uri), 1024 * 1024);
+    reader = referenced.readerFor(uri);
     readers.set(uri, reader);
     return reader;
   };
@@ -169,6 +176,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     pending.delete(e.document.uri);
     files.drop(e.document.uri);
     readers.delete(e.document.uri);
+    referenced.forget(e.document.uri);
     connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     void workspace.closed(e.document.uri).then((changed) => changed && scheduleAll());
   });
@@ -255,12 +263,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
 function loadText(uri: string): TextDocument | undefined {
   const p = uriToPath(uri);
-  if (!p) return undefined;
-  try {
-    return TextDocument.create(uri, 'yaml', 0, readFileSync(p, 'utf8'));
-  } catch {
-    return undefined;
-  }
+  const text = p ? readRegularFileSync(p) : undefined;
+  return typeof text === 'string' ? TextDocument.create(uri, 'yaml', 0, text) : undefined;
 }
 
 function describeCluster(workspace: Workspace, name: string): string | undefined {

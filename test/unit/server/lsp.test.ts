@@ -2,8 +2,8 @@
 // JSON-RPC, versioned diagnostics, the authoring requests, and a fuzz run that must leave it answering.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
@@ -129,6 +129,43 @@ test('foreign YAML gets no diagnostics', async () => {
   const k8s = pathToFileURL(repo('examples/deployment.yaml')).href;
   conn.sendNotification('textDocument/didOpen', { textDocument: { uri: k8s, languageId: 'yaml', version: 1, text: 'apiVersion: apps/v1\nkind: Deployment\nspec: { replicas: nope }\n' } });
   assert.deepEqual((await diagnosticsAt(k8s, 1)).diagnostics, []);
+});
+
+test('a model config that is a FIFO, /dev/zero, too large or missing gets a diagnostic on the value, and the server keeps answering', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gantry-ref-'));
+  execFileSync('mkfifo', [path.join(dir, 'fifo.json')]);
+  symlinkSync('/dev/zero', path.join(dir, 'zero.json'));
+  writeFileSync(path.join(dir, 'big.json'), ' '.repeat(1024 * 1024 + 1));
+  writeFileSync(path.join(dir, 'ok.json'), JSON.stringify({ num_hidden_layers: 32, hidden_size: 4096, num_attention_heads: 32, num_key_value_heads: 8, intermediate_size: 14336, vocab_size: 128256, max_position_embeddings: 8192 }));
+  const cases: [string, RegExp | undefined][] = [['fifo.json', /not a regular file/], ['zero.json', /not a regular file/], ['big.json', /larger than 1 MB/], ['nope.json', /no such file/], ['ok.json', undefined]];
+  for (const [name, want] of cases) {
+    const spec = pathToFileURL(path.join(dir, `${name}.gantry.yaml`)).href;
+    const text = good.replace('preset: llama-3-8b', `config: ${name}`);
+    conn.sendNotification('textDocument/didOpen', { textDocument: { uri: spec, languageId: 'yaml', version: 1, text } });
+    // The file is read in the background: the diagnostics of version 1 that name it come when it is read.
+    const found = await withTimeout(new Promise<Published['diagnostics']>((resolve) => {
+      const look = () => {
+        const all = published.get(spec) ?? [];
+        const hit = all.map((p) => p.diagnostics.filter((d) => d.code === 'model-config')).find((ds) => ds.length);
+        // ok.json: the last publish after the read has no model-config problem and an estimate.
+        if (want && hit) resolve(hit);
+        else if (!want && all.some((p) => p.diagnostics.length === 0 || p.diagnostics.every((d) => d.code !== 'model-config'))) resolve([]);
+        else waiters.push(look);
+      };
+      look();
+    }), 10000, `diagnostics for ${name}`);
+    if (want) {
+      assert.equal(found.length, 1, JSON.stringify(found));
+      assert.match(found[0].message, want);
+      const line = text.split('\n').findIndex((l) => l.includes(`config: ${name}`));
+      assert.equal((found[0].range as { start: { line: number } }).start.line, line);
+    } else {
+      assert.deepEqual(found, []);
+    }
+    // Every request is still answered while (and after) the file is looked at.
+    await withTimeout(conn.sendRequest('textDocument/hover', { textDocument: { uri: spec }, position: { line: 3, character: 4 } }), 10000, 'hover');
+    conn.sendNotification('textDocument/didClose', { textDocument: { uri: spec } });
+  }
 });
 
 // A deterministic PRNG so a failure can be replayed.
