@@ -53,7 +53,7 @@ function checkArch(a: Architecture, path: string[]): Finding[] {
   for (const [k, max] of ARCH_LIMITS) {
     const v = a[k];
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || !Number.isInteger(v)) {
-      out.push(badInput(`architecture.${k} must be a positive integer (got ${JSON.stringify(v)})`, [...path, k]));
+      out.push(badInput(`architecture.${k} must be a positive integer (got ${quote(v)})`, [...path, k]));
     } else if (v > max) {
       out.push(badInput(`architecture.${k} = ${v} is not plausible (more than ${max})`, [...path, k]));
     }
@@ -125,7 +125,7 @@ export function resolveCluster(cluster: ClusterDoc | undefined, gpusPerNodeHint:
     gpu = findGpu(gpuSpec.model);
     if (!gpu) {
       const hint = nearest(gpuSpec.model, GPU_IDS);
-      return { findings: [badInput(`unknown GPU '${gpuSpec.model}' in cluster ${cluster?.metadata?.name ?? ''}${hint ? ` — did you mean '${hint}'?` : ''}; cannot estimate`, ['spec', 'cluster'])] };
+      return { findings: [badInput(`unknown GPU ${quote(gpuSpec.model)} in cluster ${quote(cluster?.metadata?.name ?? '')}${hint ? ` — did you mean '${hint}'?` : ''}; cannot estimate`, ['spec', 'cluster'])] };
     }
   } else {
     gpu = findGpu(DEFAULT_GPU)!;

@@ -13,6 +13,7 @@ import { nearest } from '../spec/suggest';
 import { insertKeyEdit, renameKeyEdit, yamlScalar } from '../spec/edit';
 import type { Fix, Problem } from './problem';
 import type { Kind } from '../spec/types';
+import { quote } from './problem';
 
 const SCHEMAS = [common, cluster, trainingjob, inferenceservice] as unknown as JsonSchema[];
 const KIND_IDS: Record<Kind, string> = {
@@ -47,7 +48,7 @@ function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return `'${v.length > 40 ? v.slice(0, 40) + '…' : v}'`;
+  if (typeof v === 'string') return quote(v);
   if (typeof v === 'number') return Number.isInteger(v) ? `the number ${v}` : `the number ${v}`;
   return `${typeof v} ${String(v)}`;
 }
@@ -179,10 +180,10 @@ function translate(ctx: SchemaContext, e: ErrorObject): Problem | undefined {
       const guess = nearest(key, allowed.filter((a) => !present.has(a)));
       const fixes: Fix[] = [];
       const rename = guess ? renameKeyEdit(doc, keyPath, guess) : undefined;
-      if (guess && rename) fixes.push({ title: `Change '${key}' to '${guess}'`, edits: [rename], preferred: true });
+      if (guess && rename) fixes.push({ title: `Change ${quote(key)} to '${guess}'`, edits: [rename], preferred: true });
       const where = path.length ? ` in ${field}` : '';
       const hint = guess ? ` Did you mean '${guess}'?` : allowed.length ? ` Known fields: ${listValues(allowed)}.` : '';
-      return { ...base, code: 'schema-unknown-field', message: `Unknown field '${key}'${where}.${hint}`, ...span, fixes, path: keyPath };
+      return { ...base, code: 'schema-unknown-field', message: `Unknown field ${quote(key)}${where}.${hint}`, ...span, fixes, path: keyPath };
     }
     case 'enum': {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;

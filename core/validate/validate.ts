@@ -6,7 +6,7 @@ import { nearest } from '../spec/suggest';
 import { API_VERSION, KINDS, type Kind } from '../spec/types';
 import { validateSchema, valueAt } from './schema';
 import { checkRules, type ClusterLookup } from './rules';
-import { moveProblem, type Problem } from './problem';
+import { moveProblem, quote, type Problem } from './problem';
 
 export interface ValidateOptions {
   /** File name or URI: a name ending in .gantry.yaml/.gantry.yml makes every document Gantry's. */
@@ -130,7 +130,7 @@ function kindProblem(text: string, doc: ParsedDoc, kind: unknown): Problem {
   return {
     code: 'schema-enum',
     severity: 'error',
-    message: `Unknown kind ${JSON.stringify(kind)}.${guess ? ` Did you mean '${guess}'?` : ''} Allowed: ${KINDS.join(', ')}.`,
+    message: `Unknown kind ${quote(kind)}.${guess ? ` Did you mean '${guess}'?` : ''} Allowed: ${KINDS.join(', ')}.`,
     ...l,
     path: ['kind'],
     fixes: guess ? [{ title: `Change to '${guess}'`, edits: [{ ...l, newText: guess }], preferred: true }] : [],

@@ -92,7 +92,7 @@ export class FileDiagnostics {
       if (parts.estimate) for (const x of parts.estimate.diagnostics) estimates.push(x);
     }
     for (const x of estimates) out.push(x);
-    return out;
+    return capped(out);
   }
 
   /**
@@ -176,6 +176,27 @@ export class FileDiagnostics {
     c.character = pos.character;
     return c;
   }
+}
+
+/** The most diagnostics one file publishes: 5,000 duplicate Clusters once made a 1.7 MB notification. */
+export const MAX_DIAGNOSTICS_PER_FILE = 500;
+
+/** The first MAX_DIAGNOSTICS_PER_FILE diagnostics, then one (on the first one left out) that says how many more there are. */
+function capped(all: Diagnostic[]): Diagnostic[] {
+  if (all.length <= MAX_DIAGNOSTICS_PER_FILE) return all;
+  const more = all.length - MAX_DIAGNOSTICS_PER_FILE;
+  const first = all[MAX_DIAGNOSTICS_PER_FILE];
+  return [
+    ...all.slice(0, MAX_DIAGNOSTICS_PER_FILE),
+    {
+      range: first.range,
+      severity: DiagnosticSeverity.Information,
+      code: 'too-many-problems',
+      codeDescription: codeDescription('too-many-problems'),
+      source: 'gantry',
+      message: `${more} more problem${more === 1 ? '' : 's'} in this file not shown (Gantry shows the first ${MAX_DIAGNOSTICS_PER_FILE}); fix these to see the rest.`,
+    },
+  ];
 }
 
 /** The index of the document whose text holds `offset` (the last one starting at or before it). */

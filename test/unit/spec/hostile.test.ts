@@ -4,7 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isBlank, parseSpecFile } from '../../../core/spec/parse';
 import { cursorAt } from '../../../core/spec/cursor';
-import { at, check } from '../helpers';
+import { readFileSync } from 'node:fs';
+import { quote } from '../../../core/validate/problem';
+import { at, check, repo } from '../helpers';
 
 const CLUSTER = 'apiVersion: gantry/v1\nkind: Cluster\nmetadata: { name: a }\nspec: { nodes: 1, gpusPerNode: 8, gpu: H100-80GB }\n';
 
@@ -69,4 +71,34 @@ test('shared (acyclic) aliases are still expanded', () => {
   const docs = parseSpecFile(text);
   assert.deepEqual(docs[0].problems, []);
   assert.equal((docs[0].value as { spec: { gpusPerNode: number } }).spec.gpusPerNode, 1);
+});
+
+test('a 1 MB value is quoted in at most ~40 characters in every message', () => {
+  const huge = 'X'.repeat(1024 * 1024);
+  const cluster = readFileSync(repo('examples/cluster.gantry.yaml'), 'utf8');
+  const texts = [
+    cluster.replace(/model: \S+/, `model: ${huge}`),
+    cluster.replace(/^kind: Cluster$/m, `kind: ${huge}`),
+    cluster.replace(/^spec:$/m, `spec:\n  ${huge}: 1`),
+    readFileSync(repo('examples/llama3-8b-pretrain.gantry.yaml'), 'utf8').replace(/cluster: \S+/, `cluster: ${huge}`),
+    readFileSync(repo('examples/llama3-8b-pretrain.gantry.yaml'), 'utf8').replace(/preset: \S+/, `preset: ${huge}`),
+    readFileSync(repo('examples/llama3-8b-pretrain.gantry.yaml'), 'utf8').replace(/preset: \S+/, `config: ${huge}`),
+  ];
+  for (const text of texts) {
+    const { problems } = check(text, { readFile: () => undefined });
+    assert.ok(problems.length > 0);
+    for (const p of problems) {
+      assert.ok(p.message.length < 400, `${p.code}: ${p.message.length} characters`);
+      for (const f of p.fixes ?? []) assert.ok(f.title.length < 200, f.title.slice(0, 80));
+    }
+  }
+});
+
+test('quote keeps 40 characters and escapes line breaks', () => {
+  assert.equal(quote('abc'), "'abc'");
+  assert.equal(quote('a'.repeat(41)), `'${'a'.repeat(40)}…'`);
+  assert.equal(quote('a\nb'), "'a\\nb'");
+  const cyc: unknown[] = [];
+  cyc.push(cyc);
+  assert.equal(quote(cyc), "'[…]'");
 });
