@@ -290,6 +290,17 @@ export class DocumentCache {
   readonly stats = { reused: 0, patched: 0, parsed: 0 };
 
   parse(text: string): ParsedDoc[] {
+    const steps = this.parseSteps(text);
+    for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+  }
+
+  /**
+   * `parse` one document at a time: the generator yields after each document that was parsed or
+   * patched (not after reused ones), so a caller can spread a huge file over several turns of the
+   * event loop. The cache changes only when the generator finishes; dropping it part-way leaves the
+   * cache as it was.
+   */
+  *parseSteps(text: string): Generator<void, ParsedDoc[]> {
     const chunks = splitDocuments(text);
     const prev = this.docs;
     const n = chunks.length;
@@ -311,6 +322,7 @@ export class DocumentCache {
         if (patched) {
           this.stats.patched++;
           docs[index] = patched;
+          yield;
           continue;
         }
         // Strings keep their hash once computed, so the map of the previous documents' texts is cheap to rebuild.
@@ -322,6 +334,7 @@ export class DocumentCache {
         if (!doc) {
           this.stats.parsed++;
           docs[index] = parseChunk(chunk, c.start, index);
+          yield;
           continue;
         }
       }

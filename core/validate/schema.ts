@@ -176,8 +176,10 @@ function translate(ctx: SchemaContext, e: ErrorObject): Problem | undefined {
       const keyPath = [...path, key];
       const span = locate(doc, keyPath).key ?? valueSpan();
       const allowed = Object.keys(schemaIndex.at(kind, path)?.properties ?? ps.properties ?? {});
-      const present = new Set(Object.keys((valueAt(doc.value, path) as object) ?? {}));
-      const guess = nearest(key, allowed.filter((a) => !present.has(a)));
+      // Only the allowed names are looked up in the mapping: a Set of its keys for each unknown key
+      // made 10,000 unknown keys cost 10^8 insertions (87 s).
+      const here = (valueAt(doc.value, path) ?? {}) as object;
+      const guess = nearest(key, allowed.filter((a) => !Object.prototype.hasOwnProperty.call(here, a)));
       const fixes: Fix[] = [];
       const rename = guess ? renameKeyEdit(doc, keyPath, guess) : undefined;
       if (guess && rename) fixes.push({ title: `Change ${quote(key)} to '${guess}'`, edits: [rename], preferred: true });

@@ -7,6 +7,9 @@ import type { ParsedFiles } from '../documents';
 import { ReferencedFiles, type Workspace } from '../workspace';
 import { FileDiagnostics, type CheckContext } from './diagnostics';
 
+/** How long a check runs before it lets other requests in (milliseconds). */
+const SLICE_MS = 5;
+
 export interface PublishDeps {
   connection: Connection;
   documents: TextDocuments<TextDocument>;
@@ -22,6 +25,8 @@ export class DiagnosticsPublisher {
   /** Ask the client to refresh code lenses when Clusters change (it said it supports it). */
   codeLensRefresh = false;
   private pending = new Map<string, NodeJS.Timeout | NodeJS.Immediate>();
+  /** The check in progress per uri (a token): an older one stops at its next step. */
+  private running = new Map<string, object>();
   private readers = new Map<string, ReturnType<ReferencedFiles['readerFor']>>();
   private readonly timing = process.env.GANTRY_TIMING === '1';
   /**
@@ -50,19 +55,54 @@ export class DiagnosticsPublisher {
     return { fileName: uri, clusters, generation: clusters.generation, readFile: this.readerFor(uri) };
   }
 
+  /**
+   * Checks an open document and publishes its diagnostics. A small file is done in one go; a huge
+   * one is checked a document at a time, yielding to the event loop every SLICE_MS so that other
+   * requests are answered meanwhile, and the check is dropped when a newer one for the same
+   * document starts (a newer version, or a re-check) or the document is closed.
+   */
   private publish(uri: string): void {
-    const { connection, documents, files, workspace } = this.deps;
-    const t0 = this.timing ? performance.now() : 0;
-    const doc = documents.get(uri);
+    const doc = this.deps.documents.get(uri);
     if (!doc) return;
-    const file = files.get(doc);
+    const token = {};
+    this.running.set(uri, token);
+    const steps = this.check(doc);
+    const stale = () => this.running.get(uri) !== token || this.deps.documents.get(uri) !== doc;
+    const slice = () => {
+      const end = performance.now() + SLICE_MS;
+      try {
+        for (;;) {
+          if (stale()) return;
+          if (steps.next().done) {
+            this.running.delete(uri);
+            return;
+          }
+          if (performance.now() >= end) {
+            setImmediate(slice);
+            return;
+          }
+        }
+      } catch (err) {
+        this.running.delete(uri);
+        this.deps.connection.console.error(`gantry: validate failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      }
+    };
+    slice();
+  }
+
+  private *check(doc: TextDocument): Generator<void, void> {
+    const { connection, files, workspace } = this.deps;
+    const uri = doc.uri;
+    const t0 = this.timing ? performance.now() : 0;
+    const file = yield* files.getSteps(doc);
     if (!file.gantry) {
       // Foreign YAML: not one diagnostic. Clear what an earlier Gantry version of the text left.
       connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [] });
       return;
     }
     if (workspace.updateOpen(uri, file.docs)) this.scheduleAll(uri);
-    connection.sendDiagnostics({ uri, version: doc.version, diagnostics: this.diagnostics.diagnostics(doc, file, this.checkContext(uri)) });
+    const diagnostics = yield* this.diagnostics.diagnosticSteps(doc, file, this.checkContext(uri));
+    connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
     if (this.timing) process.stderr.write(`gantry: validated v${doc.version} in ${(performance.now() - t0).toFixed(2)} ms\n`);
   }
 
@@ -88,6 +128,7 @@ export class DiagnosticsPublisher {
   /** A document was closed: forget it and clear its diagnostics. */
   closed(uri: string): void {
     this.cancel(uri);
+    this.running.delete(uri);
     this.deps.files.drop(uri);
     this.readers.delete(uri);
     this.referenced.forget(uri);

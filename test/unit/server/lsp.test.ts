@@ -168,6 +168,27 @@ test('a model config that is a FIFO, /dev/zero, too large or missing gets a diag
   }
 });
 
+test('while a huge file (6,000 documents) is checked, a hover on another file is answered; the huge file gets YAML-level checks and one notice', async () => {
+  const huge = pathToFileURL(repo('examples/test-huge.gantry.yaml')).href;
+  const other = pathToFileURL(repo('examples/test-other.gantry.yaml')).href;
+  conn.sendNotification('textDocument/didOpen', { textDocument: { uri: other, languageId: 'yaml', version: 1, text: good } });
+  await diagnosticsAt(other, 1);
+  const text = Array.from({ length: 6000 }, (_, i) => `apiVersion: gantry/v1\nkind: Cluster\nmetadata: { name: c${i} }\nspec: [${i}\n`).join('---\n');
+  conn.sendNotification('textDocument/didOpen', { textDocument: { uri: huge, languageId: 'yaml', version: 1, text } });
+  const line = good.split('\n').findIndex((l) => /^\s+precision:/.test(l));
+  const h = await withTimeout(conn.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: other }, position: { line, character: 5 } }), 30000, 'hover while a huge file is checked');
+  assert.ok(h && h.contents.value.includes('precision'));
+  assert.equal(published.get(huge)?.length ?? 0, 0, 'the hover was answered before the huge file was done');
+  const d = await diagnosticsAt(huge, 1, 120000);
+  assert.equal(d.diagnostics[0].code, 'file-checks-limited');
+  assert.match(d.diagnostics[0].message, /6000 documents \(limit 5000\)/);
+  // YAML-level problems are still found (every document has an unclosed bracket), capped at 500 + one.
+  assert.ok(d.diagnostics.slice(1, 500).every((x) => x.code === 'yaml-syntax'), JSON.stringify(d.diagnostics.slice(0, 3)));
+  assert.equal(d.diagnostics.at(-1)?.code, 'too-many-problems');
+  conn.sendNotification('textDocument/didClose', { textDocument: { uri: huge } });
+  conn.sendNotification('textDocument/didClose', { textDocument: { uri: other } });
+});
+
 // A deterministic PRNG so a failure can be replayed.
 function rng(seed: number) {
   return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
