@@ -103,7 +103,9 @@ const FRIENDLY: Record<string, string> = {
 };
 
 function yamlProblem(e: { code: string; message: string; pos: [number, number] }, base: number, severity: 'error' | 'warning'): YamlProblem {
-  const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  // The yaml package's messages may quote the source (a tag, a key): keep the first line, and at most 160 characters of it.
+  const line = e.message.slice(0, e.message.indexOf('\n') >>> 0).replace(/ at line \d+, column \d+:?$/, '');
+  const first = line.length > 160 ? `${line.slice(0, 160)}…` : line;
   if (/call stack/i.test(first)) return { code: 'yaml-too-deep', message: 'This document is nested too deeply to check.', offset: base + e.pos[0], length: 1, severity };
   const friendly = FRIENDLY[e.code];
   const message = friendly ? `${friendly} (${first})` : first;

@@ -102,3 +102,10 @@ test('quote keeps 40 characters and escapes line breaks', () => {
   cyc.push(cyc);
   assert.equal(quote(cyc), "'[…]'");
 });
+
+test("the yaml package's messages are cut short when they quote a huge source text", () => {
+  const text = `apiVersion: gantry/v1\nkind: Cluster\nmetadata: { name: !${'t'.repeat(1024 * 1024)} x }\n`;
+  const { problems } = check(text);
+  assert.ok(problems.length > 0);
+  for (const p of problems) assert.ok(p.message.length < 400, `${p.code}: ${p.message.length} characters`);
+});
