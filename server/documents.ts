@@ -18,6 +18,12 @@ export class ParsedFiles {
   private states = new Map<string, FileState>();
 
   get(doc: TextDocument): FileState {
+    const steps = this.getSteps(doc);
+    for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+  }
+
+  /** `get` one parsed document at a time (DocumentCache.parseSteps): the server spreads a huge file over several turns. */
+  *getSteps(doc: TextDocument): Generator<void, FileState> {
     const hit = this.states.get(doc.uri);
     if (hit && hit.version === doc.version) return hit;
     const text = doc.getText();
@@ -27,7 +33,7 @@ export class ParsedFiles {
     if (gantry && !tooLarge) {
       let cache = this.caches.get(doc.uri);
       if (!cache) this.caches.set(doc.uri, (cache = new DocumentCache()));
-      docs = cache.parse(text);
+      docs = yield* cache.parseSteps(text);
     }
     const state = { uri: doc.uri, version: doc.version, text, docs, gantry, tooLarge };
     this.states.set(doc.uri, state);

@@ -9,6 +9,7 @@ import { parseHfConfig } from '../catalog/hfConfig';
 import type { Architecture, ClusterDoc, ModelRef } from '../spec/types';
 import { countParams, type ModelExtras, type ParamCounts } from './params';
 import type { EstimateOptions, Finding } from './types';
+import { quote } from '../validate/problem';
 
 export const GIB = 1024 ** 3;
 
@@ -52,7 +53,7 @@ function checkArch(a: Architecture, path: string[]): Finding[] {
   for (const [k, max] of ARCH_LIMITS) {
     const v = a[k];
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || !Number.isInteger(v)) {
-      out.push(badInput(`architecture.${k} must be a positive integer (got ${JSON.stringify(v)})`, [...path, k]));
+      out.push(badInput(`architecture.${k} must be a positive integer (got ${quote(v)})`, [...path, k]));
     } else if (v > max) {
       out.push(badInput(`architecture.${k} = ${v} is not plausible (more than ${max})`, [...path, k]));
     }
@@ -82,14 +83,15 @@ export function resolveModel(ref: ModelRef | undefined, opts: EstimateOptions, p
     info = findModel(ref.preset);
     if (!info) {
       const hint = nearest(ref.preset, MODEL_IDS);
-      return { findings: [badInput(`unknown model preset '${ref.preset}'${hint ? ` — did you mean '${hint}'?` : ''}; cannot estimate`, [...path, 'preset'])] };
+      return { findings: [badInput(`unknown model preset ${quote(ref.preset)}${hint ? ` — did you mean '${hint}'?` : ''}; cannot estimate`, [...path, 'preset'])] };
     }
     arch = info.architecture;
   } else if (typeof ref.config === 'string') {
     const text = opts.resolveConfig?.(ref.config);
-    if (text === undefined) return { findings: [badInput(`cannot read ${ref.config}; cannot estimate without the model's config.json`, [...path, 'config'])] };
+    // While an editor reads the file in the background (why: 'pending') there is nothing to say yet.
+    if (text === undefined) return { findings: (opts.resolveConfig as { why?: (p: string) => string | undefined } | undefined)?.why?.(ref.config) === 'pending' ? [] : [badInput(`cannot read ${quote(ref.config)}; cannot estimate without the model's config.json`, [...path, 'config'])] };
     const parsed = parseHfConfig(text);
-    if (!parsed.ok) return { findings: [badInput(`${ref.config} is not a usable Hugging Face config.json: ${parsed.errors.map((e) => e.message).join('; ')}`, [...path, 'config'])] };
+    if (!parsed.ok) return { findings: [badInput(`${quote(ref.config)} is not a usable Hugging Face config.json: ${parsed.errors.map((e) => e.message).join('; ')}`, [...path, 'config'])] };
     arch = parsed.architecture;
   } else {
     return { findings: [badInput('spec.model needs a preset, an architecture or a config path', path)] };
@@ -123,7 +125,7 @@ export function resolveCluster(cluster: ClusterDoc | undefined, gpusPerNodeHint:
     gpu = findGpu(gpuSpec.model);
     if (!gpu) {
       const hint = nearest(gpuSpec.model, GPU_IDS);
-      return { findings: [badInput(`unknown GPU '${gpuSpec.model}' in cluster ${cluster?.metadata?.name ?? ''}${hint ? ` — did you mean '${hint}'?` : ''}; cannot estimate`, ['spec', 'cluster'])] };
+      return { findings: [badInput(`unknown GPU ${quote(gpuSpec.model)} in cluster ${quote(cluster?.metadata?.name ?? '')}${hint ? ` — did you mean '${hint}'?` : ''}; cannot estimate`, ['spec', 'cluster'])] };
     }
   } else {
     gpu = findGpu(DEFAULT_GPU)!;

@@ -10,6 +10,7 @@ import { badInput, resolveCluster, resolveModel, GIB } from './resolve';
 import { estimateTrainingMemory } from './trainingMemory';
 import { estimateTrainingTime } from './trainingTime';
 import type { EstimateOptions, Finding, Fix, TrainingEstimate } from './types';
+import { quote } from '../validate/problem';
 
 /** Warn above this share of capacity (issue: "a warning above 90 % of capacity"). */
 export const NEAR_CAPACITY = 0.9;
@@ -40,7 +41,7 @@ function estimateUnsafe(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, op
   if (!cl.cluster) return fail([...findings, ...cl.findings], assumptions);
   const c = cl.cluster;
   if (cluster && layout.gpusPerNode > c.gpusPerNode) {
-    return fail([...findings, badInput(`resources.gpusPerNode (${layout.gpusPerNode}) exceeds the ${c.gpusPerNode} GPUs per node of cluster ${cluster.metadata?.name ?? ''}`, ['spec', 'resources', 'gpusPerNode'])], assumptions);
+    return fail([...findings, badInput(`resources.gpusPerNode (${layout.gpusPerNode}) exceeds the ${c.gpusPerNode} GPUs per node of cluster ${quote(cluster.metadata?.name ?? '')}`, ['spec', 'resources', 'gpusPerNode'])], assumptions);
   }
   const a = model.arch;
   if (layout.tensor > 1 && a.heads % layout.tensor !== 0) {

@@ -16,7 +16,8 @@ export interface CursorInfo {
   inSequence: boolean;
 }
 
-const KEY_LINE = /^(\s*)(-\s+)?("[^"]*"|'[^']*'|[^\s:#{}[\],'"][^:#{}[\],]*?)\s*:(?=\s|$)/;
+// The key ends on a non-space character, so the key and the spaces before its colon cannot trade characters (no quadratic backtracking on long runs of spaces).
+const KEY_LINE = /^(\s*)(-\s+)?("[^"]*"|'[^']*'|[^\s:#{}[\],'"](?:[^:#{}[\],]*[^\s:#{}[\],])?)\s*:(?=\s|$)/;
 
 function unquote(k: string): string {
   return /^["'].*["']$/.test(k) ? k.slice(1, -1) : k;
@@ -123,8 +124,7 @@ export function cursorAt(text: string, docs: ParsedDoc[], offset: number): Curso
     const afterColon = line.text.slice(m[0].length);
     const lead = afterColon.length - afterColon.trimStart().length;
     const valueStart = line.start + m[0].length + lead;
-    const raw = afterColon.trimStart().replace(/\s+#.*$/, '');
-    const value = raw.replace(/\s+$/, '');
+    const value = stripComment(afterColon.trimStart()).trimEnd();
     const wStart = Math.min(valueStart, offset);
     return { doc, path: [...seqPath.filter((s) => s !== 0 || dash), key].filter((s) => s !== undefined), position: 'value', word: { offset: wStart, length: Math.max(value.length, offset - wStart), text: value }, inSequence: !!dash || inSequence };
   }
@@ -141,4 +141,12 @@ export function cursorAt(text: string, docs: ParsedDoc[], offset: number): Curso
     return { doc, path: [...parents], position: 'value', word: { offset: offset - word.length, length: word.length + rest.length, text: word + rest }, inSequence: true };
   }
   return { doc, path: dash ? [...parents, 0] : parents, position: 'key', word: { offset: offset - word.length, length: word.length + rest.length, text: word + rest }, inSequence: !!dash || inSequence };
+}
+
+/** The text before a ` #` comment. A scan: `/\s+#.*$/` backtracks quadratically over a long run of spaces. */
+function stripComment(text: string): string {
+  for (let h = text.indexOf('#', 1); h >= 0; h = text.indexOf('#', h + 1)) {
+    if (/\s/.test(text[h - 1])) return text.slice(0, h);
+  }
+  return text;
 }

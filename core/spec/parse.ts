@@ -2,8 +2,9 @@
 // document is parsed on its own and cached, so an edit inside a 200-document file re-parses only the
 // document that changed, and an edit inside one scalar of it not even that (reparse.ts). Every
 // offset the core returns is absolute in the file.
-import { parseDocument, isMap, isSeq, isScalar, isPair, type Document, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
+import { parseDocument, visit, isAlias, isMap, isSeq, isScalar, isPair, type Document, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
 import { reparseScalarEdit, YAML_OPTIONS } from './reparse';
+import { quote } from '../validate/problem';
 
 export type SpecPath = readonly (string | number)[];
 
@@ -102,7 +103,9 @@ const FRIENDLY: Record<string, string> = {
 };
 
 function yamlProblem(e: { code: string; message: string; pos: [number, number] }, base: number, severity: 'error' | 'warning'): YamlProblem {
-  const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  // The yaml package's messages may quote the source (a tag, a key): keep the first line, and at most 160 characters of it.
+  const line = e.message.slice(0, e.message.indexOf('\n') >>> 0).replace(/ at line \d+, column \d+:?$/, '');
+  const first = line.length > 160 ? `${line.slice(0, 160)}…` : line;
   if (/call stack/i.test(first)) return { code: 'yaml-too-deep', message: 'This document is nested too deeply to check.', offset: base + e.pos[0], length: 1, severity };
   const friendly = FRIENDLY[e.code];
   const message = friendly ? `${friendly} (${first})` : first;
@@ -118,8 +121,38 @@ function tidy(problems: YamlProblem[]): void {
   problems.splice(0, problems.length, ...kept);
 }
 
-function isBlank(text: string): boolean {
-  return /^(?:\s*(?:#[^\n]*)?(?:\n|$))*$/.test(text.replace(/^---[^\n]*/, '').replace(/\.\.\.\s*$/, ''));
+/**
+ * Whether a document's text holds nothing but comments and blank lines (after its `---` line, before
+ * a final `...`). A linear scan: the regex it replaces backtracked exponentially over blank lines.
+ */
+export function isBlank(text: string): boolean {
+  const n = text.length;
+  let i = 0;
+  if (text.startsWith('---')) {
+    i = text.indexOf('\n');
+    if (i < 0) return true;
+  }
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 35 /* # */) {
+      const eol = text.indexOf('\n', i);
+      if (eol < 0) return true;
+      i = eol + 1;
+    } else if (isSpace(c)) {
+      i++;
+    } else if (c === 46 /* . */ && text.startsWith('...', i)) {
+      for (let j = i + 3; j < n; j++) if (!isSpace(text.charCodeAt(j))) return false;
+      return true;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** The characters JavaScript's `\s` matches that can occur in YAML text. */
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12 || c === 0xa0 || c === 0xfeff || c === 0x2028 || c === 0x2029 || c === 0x3000 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x202f || c === 0x205f;
 }
 
 /** Parses one YAML document whose text starts at `start` in the file. */
@@ -141,10 +174,12 @@ export function parseChunk(text: string, start: number, index: number): ParsedDo
   }
   for (const w of yaml.warnings) problems.push(yamlProblem(w, start, 'warning'));
   tidy(problems);
+  const cycles = problems.some((p) => p.severity === 'error') ? false : checkAliases(yaml, text, start, problems);
   let value: unknown;
-  if (!problems.some((p) => p.severity === 'error')) {
+  if (!problems.some((p) => p.severity === 'error' && p.code !== 'yaml-alias-cycle')) {
     try {
       value = yaml.toJS(TO_JS);
+      if (cycles) value = breakCycles(value);
     } catch (err) {
       const msg = describeError(err);
       const bomb = /alias/i.test(msg);
@@ -158,6 +193,57 @@ export function parseChunk(text: string, start: number, index: number): ParsedDo
     }
   }
   return { start, end: start + text.length, text, index, yaml, value, problems, empty: isBlank(text) };
+}
+
+/**
+ * Checks every alias against the anchors written before it in this document (anchors do not cross
+ * `---`: each document is parsed on its own). An alias to no anchor is an error; an alias inside the
+ * node its anchor names (`a: &a [*a]`) makes a cycle, reported on the alias. One walk, with the
+ * anchors in a map: the yaml package's own `resolve` walks the document once per alias. Returns
+ * whether a cycle was found.
+ */
+function checkAliases(yaml: Document.Parsed, text: string, base: number, problems: YamlProblem[]): boolean {
+  if (!yaml.contents || !text.includes('*')) return false;
+  const anchors = new Map<string, unknown>();
+  let cycle = false;
+  let reported = 0;
+  visit(yaml, (_key, node, path) => {
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      const [a, b] = node.range ?? [0, 1];
+      if (target === undefined) {
+        if (reported++ < 20) problems.push({ code: 'yaml-unknown-alias', message: `Unknown alias ${quote('*' + node.source)}: no anchor ${quote('&' + node.source)} is written above it in this document (anchors do not reach across \`---\`).`, offset: base + a, length: Math.max(1, b - a), severity: 'error' });
+      } else if (path.includes(target as never)) {
+        cycle = true;
+        if (reported++ < 20) problems.push({ code: 'yaml-alias-cycle', message: `The alias ${quote('*' + node.source)} is inside the node its anchor names, so its value would contain itself; Gantry reads it as null.`, offset: base + a, length: Math.max(1, b - a), severity: 'error' });
+      }
+    } else if ((isMap(node) || isSeq(node) || isScalar(node)) && node.anchor) {
+      anchors.set(node.anchor, node);
+    }
+  });
+  return cycle;
+}
+
+/** The same value with every reference back to an enclosing object replaced by null (a depth-first walk; shared, acyclic parts are visited once). */
+function breakCycles(value: unknown): unknown {
+  const open = new Set<object>();
+  const done = new Set<object>();
+  const walk = (v: unknown): unknown => {
+    if (v === null || typeof v !== 'object') return v;
+    if (open.has(v)) return null;
+    if (done.has(v)) return v;
+    open.add(v);
+    if (v instanceof Map) {
+      for (const [k, x] of v) v.set(k, walk(x));
+    } else {
+      const o = v as Record<string, unknown>;
+      for (const k of Object.keys(o)) o[k] = walk(o[k]);
+    }
+    open.delete(v);
+    done.add(v);
+    return v;
+  };
+  return walk(value);
 }
 
 function describeError(err: unknown): string {
@@ -206,6 +292,17 @@ export class DocumentCache {
   readonly stats = { reused: 0, patched: 0, parsed: 0 };
 
   parse(text: string): ParsedDoc[] {
+    const steps = this.parseSteps(text);
+    for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+  }
+
+  /**
+   * `parse` one document at a time: the generator yields after each document that was parsed or
+   * patched (not after reused ones), so a caller can spread a huge file over several turns of the
+   * event loop. The cache changes only when the generator finishes; dropping it part-way leaves the
+   * cache as it was.
+   */
+  *parseSteps(text: string): Generator<void, ParsedDoc[]> {
     const chunks = splitDocuments(text);
     const prev = this.docs;
     const n = chunks.length;
@@ -227,6 +324,7 @@ export class DocumentCache {
         if (patched) {
           this.stats.patched++;
           docs[index] = patched;
+          yield;
           continue;
         }
         // Strings keep their hash once computed, so the map of the previous documents' texts is cheap to rebuild.
@@ -238,6 +336,7 @@ export class DocumentCache {
         if (!doc) {
           this.stats.parsed++;
           docs[index] = parseChunk(chunk, c.start, index);
+          yield;
           continue;
         }
       }

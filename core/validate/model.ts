@@ -4,6 +4,7 @@ import { findModel, MODELS } from '../catalog/models';
 import { parseHfConfig } from '../catalog/hfConfig';
 import { nearest } from '../spec/suggest';
 import type { Architecture } from '../spec/types';
+import { quote } from './problem';
 
 export interface ModelProblem {
   code: string;
@@ -18,7 +19,16 @@ export interface ResolvedModel {
   problem?: ModelProblem;
 }
 
-export function resolveArchitecture(model: Record<string, unknown>, readFile?: (rel: string) => string | undefined): ResolvedModel {
+/**
+ * Reads a file a spec refers to, relative to the spec; undefined when it cannot. `why` then says why
+ * in a few words ('not a regular file', 'larger than 1 MB'), or 'pending' while an editor reads it
+ * in the background (no problem yet: the document is checked again when the text arrives).
+ */
+export type ReadFile = ((rel: string) => string | undefined) & { why?: (rel: string) => string | undefined };
+
+export const READ_PENDING = 'pending';
+
+export function resolveArchitecture(model: Record<string, unknown>, readFile?: ReadFile): ResolvedModel {
   const { preset, architecture, config } = model;
   if (typeof preset === 'string') {
     const hit = findModel(preset);
@@ -28,7 +38,7 @@ export function resolveArchitecture(model: Record<string, unknown>, readFile?: (
       problem: {
         code: 'unknown-model',
         path: ['spec', 'model', 'preset'],
-        message: `Unknown model preset '${preset}'.${guess ? ` Did you mean '${guess}'?` : ''} Use one of the catalog's presets (${MODELS.slice(0, 6).map((m) => m.id).join(', ')}, …), an inline architecture, or config: ./config.json.`,
+        message: `Unknown model preset ${quote(preset)}.${guess ? ` Did you mean '${guess}'?` : ''} Use one of the catalog's presets (${MODELS.slice(0, 6).map((m) => m.id).join(', ')}, …), an inline architecture, or config: ./config.json.`,
         replacement: guess,
       },
     };
@@ -42,7 +52,9 @@ export function resolveArchitecture(model: Record<string, unknown>, readFile?: (
     if (!readFile) return {};
     const text = readFile(config);
     if (text === undefined) {
-      return { problem: { code: 'model-config', path: ['spec', 'model', 'config'], message: `Cannot read '${config}' (relative to this spec file).` } };
+      const why = readFile.why?.(config);
+      if (why === READ_PENDING) return {};
+      return { problem: { code: 'model-config', path: ['spec', 'model', 'config'], message: `Cannot read ${quote(config)} (relative to this spec file)${why ? `: ${why}` : ''}.` } };
     }
     const r = parseHfConfig(text);
     if (r.ok) return { architecture: r.architecture, source: 'config' };
@@ -50,7 +62,7 @@ export function resolveArchitecture(model: Record<string, unknown>, readFile?: (
       problem: {
         code: 'model-config',
         path: ['spec', 'model', 'config'],
-        message: `'${config}' is not a usable Hugging Face config.json: ${r.errors.map((e) => e.message).join('; ')}`,
+        message: `${quote(config)} is not a usable Hugging Face config.json: ${r.errors.map((e) => e.message).join('; ')}`,
       },
     };
   }

@@ -29,6 +29,31 @@ export interface Problem {
   path?: readonly (string | number)[];
 }
 
+/** How many characters of a user's value a message shows. */
+export const QUOTE_CHARS = 40;
+
+/**
+ * A user's value as a message shows it: in single quotes, at most QUOTE_CHARS characters then '…',
+ * line breaks and other control characters escaped. Every message that echoes a value uses this, so
+ * a 1 MB value costs a short message.
+ */
+export function quote(value: unknown): string {
+  let s = typeof value === 'string' ? value : safeString(value);
+  const long = s.length > QUOTE_CHARS;
+  if (long) s = s.slice(0, QUOTE_CHARS);
+  s = s.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : '?'));
+  return `'${s}${long ? '…' : ''}'`;
+}
+
+function safeString(value: unknown): string {
+  if (value === null || typeof value !== 'object') return String(value);
+  try {
+    return JSON.stringify(value, (_k, v) => (typeof v === 'string' && v.length > QUOTE_CHARS ? v.slice(0, QUOTE_CHARS + 1) : v)) ?? String(value);
+  } catch {
+    return Array.isArray(value) ? '[…]' : '{…}';
+  }
+}
+
 /** The link for a code, given where docs/diagnostics.md is (a file: URI in the installed extension). */
 export const docsUrl = (diagnosticsDoc: string, code: string): string => `${diagnosticsDoc}#${code}`;
 

@@ -9,6 +9,7 @@ import { findGpu, GPUS } from '../catalog/gpus';
 import { resolveArchitecture } from './model';
 import type { Fix, Problem, Severity } from './problem';
 import type { Architecture, ClusterDoc, Kind } from '../spec/types';
+import { quote } from './problem';
 
 export interface ClusterEntry {
   name: string;
@@ -101,7 +102,7 @@ function checkCluster(r: Rules): void {
     const guess = nearest(model, [...ids, ...GPUS.flatMap((g) => g.aliases)]);
     const target = guess ? findGpu(guess)!.id : undefined;
     r.report('unknown-gpu', 'error', ['spec', 'nodes', 'gpu', 'model'],
-      `Unknown GPU model '${model}'.${target ? ` Did you mean '${target}'?` : ''} Known models: ${ids.join(', ')}.`,
+      `Unknown GPU model ${quote(model)}.${target ? ` Did you mean '${target}'?` : ''} Known models: ${ids.join(', ')}.`,
       target ? r.setFix(`Change to '${target}'`, ['spec', 'nodes', 'gpu', 'model'], target) : []);
   }
   const sched = r.str(['spec', 'scheduler', 'type']);
@@ -109,14 +110,14 @@ function checkCluster(r: Rules): void {
     r.report('local-multi-node', 'warning', ['spec', 'nodes', 'count'], 'A local scheduler runs on this machine only: nodes.count should be 1.', r.setFix('Set nodes.count to 1', ['spec', 'nodes', 'count'], 1));
   }
   if (sched !== 'slurm' && r.has(['spec', 'scheduler', 'login'])) {
-    r.report('login-needs-slurm', 'warning', ['spec', 'scheduler', 'login'], `scheduler.login is used only by the slurm scheduler; this cluster's scheduler is '${sched ?? 'local'}'.`, [], 'key');
+    r.report('login-needs-slurm', 'warning', ['spec', 'scheduler', 'login'], `scheduler.login is used only by the slurm scheduler; this cluster's scheduler is ${quote(sched ?? 'local')}.`, [], 'key');
   }
   const name = r.str(['metadata', 'name']);
   const all = name ? r.ctx.clusters?.all(name) ?? [] : [];
   const own = (e: ClusterEntry) => e.file === r.ctx.fileName && e.docIndex === r.ctx.doc.index;
   const other = all.find((e) => !own(e));
   if (other && all.some(own)) {
-    r.report('duplicate-cluster', 'error', ['metadata', 'name'], `Another Cluster is also named '${name}' (${other.file === r.ctx.fileName ? 'this file' : other.file}, document ${other.docIndex + 1}); jobs could not tell them apart.`);
+    r.report('duplicate-cluster', 'error', ['metadata', 'name'], `Another Cluster is also named ${quote(name)} (${other.file === r.ctx.fileName ? 'this file' : other.file}, document ${other.docIndex + 1}); jobs could not tell them apart.`);
   }
 }
 
@@ -134,8 +135,8 @@ function checkClusterRef(r: Rules): ClusterDoc | undefined {
   if (hit) return hit.doc;
   const names = lookup.names();
   const guess = nearest(name, names);
-  const known = names.length ? ` Clusters in this workspace: ${names.slice(0, 10).join(', ')}.` : ' No Cluster document was found in this workspace.';
-  r.report('unknown-cluster', 'error', ['spec', 'cluster'], `No Cluster named '${name}'.${guess ? ` Did you mean '${guess}'?` : ''}${known}`,
+  const known = names.length ? ` Clusters in this workspace: ${names.slice(0, 10).map(quote).join(', ')}${names.length > 10 ? `, … (${names.length} in all)` : ''}.` : ' No Cluster document was found in this workspace.';
+  r.report('unknown-cluster', 'error', ['spec', 'cluster'], `No Cluster named ${quote(name)}.${guess ? ` Did you mean '${guess}'?` : ''}${known}`,
     guess ? r.setFix(`Change to '${guess}'`, ['spec', 'cluster'], guess) : []);
   return undefined;
 }
@@ -178,12 +179,12 @@ function checkTraining(r: Rules, cluster: ClusterDoc | undefined, arch: Architec
   const cap = gpusOfCluster(cluster);
   if (perNode !== undefined && cap.perNode !== undefined && perNode > cap.perNode) {
     r.report('cluster-gpus-per-node', 'error', ['spec', 'resources', 'gpusPerNode'],
-      `The job asks for ${perNode} GPUs per node, but cluster '${cluster?.metadata?.name}' has ${cap.perNode} per node.`,
+      `The job asks for ${perNode} GPUs per node, but cluster ${quote(cluster?.metadata?.name)} has ${cap.perNode} per node.`,
       r.setFix(`Set gpusPerNode to ${cap.perNode}`, ['spec', 'resources', 'gpusPerNode'], cap.perNode, false));
   }
   if (nodes !== undefined && cap.nodes !== undefined && nodes > cap.nodes) {
     r.report('cluster-nodes', 'error', ['spec', 'resources', 'nodes'],
-      `The job asks for ${nodes} nodes, but cluster '${cluster?.metadata?.name}' has ${cap.nodes}.`,
+      `The job asks for ${nodes} nodes, but cluster ${quote(cluster?.metadata?.name)} has ${cap.nodes}.`,
       r.setFix(`Set nodes to ${cap.nodes}`, ['spec', 'resources', 'nodes'], cap.nodes, false));
   }
 
@@ -240,7 +241,7 @@ function checkTraining(r: Rules, cluster: ClusterDoc | undefined, arch: Architec
   const zero = r.num(P('zero'));
   const fsdp = r.str(P('fsdp'));
   if (zero !== undefined && zero > 0 && fsdp !== undefined && fsdp !== 'none') {
-    r.report('zero-and-fsdp', 'error', P('fsdp'), `ZeRO stage ${zero} and FSDP '${fsdp}' both shard the model; choose one.`, r.setFix('Remove FSDP (keep ZeRO)', P('fsdp'), 'none', false));
+    r.report('zero-and-fsdp', 'error', P('fsdp'), `ZeRO stage ${zero} and FSDP ${quote(fsdp)} both shard the model; choose one.`, r.setFix('Remove FSDP (keep ZeRO)', P('fsdp'), 'none', false));
   }
   if (r.raw(P('sequenceParallel')) === true && tp === 1) {
     r.report('sequence-parallel-needs-tp', 'warning', P('sequenceParallel'), 'sequenceParallel splits activations across tensor-parallel ranks; with tensor 1 it does nothing.', r.setFix('Set sequenceParallel to false', P('sequenceParallel'), false));
@@ -327,11 +328,11 @@ function checkServing(r: Rules, cluster: ClusterDoc | undefined, arch: Architect
     const total = cap.perNode * cap.nodes;
     const name = cluster?.metadata?.name;
     if (perReplica > total) {
-      r.report('serving-gpus', 'error', tpPath, `One replica needs tensor ${tp} × pipeline ${pp}${dpr > 1 ? ` × data ${dpr}` : ''} = ${perReplica} GPUs, but cluster '${name}' has ${total}.`);
+      r.report('serving-gpus', 'error', tpPath, `One replica needs tensor ${tp} × pipeline ${pp}${dpr > 1 ? ` × data ${dpr}` : ''} = ${perReplica} GPUs, but cluster ${quote(name)} has ${total}.`);
     } else if (tp > cap.perNode) {
-      r.report('serving-tp-spans-nodes', 'warning', tpPath, `tensorParallel ${tp} is more than the ${cap.perNode} GPUs of one node of '${name}': tensor-parallel traffic would cross the inter-node network. Use pipelineParallel across nodes instead.`);
+      r.report('serving-tp-spans-nodes', 'warning', tpPath, `tensorParallel ${tp} is more than the ${cap.perNode} GPUs of one node of ${quote(name)}: tensor-parallel traffic would cross the inter-node network. Use pipelineParallel across nodes instead.`);
     } else if (perReplica * replicas > total) {
-      r.report('serving-replicas', 'warning', ['spec', 'replicas'], `${replicas} replicas × ${perReplica} GPUs = ${perReplica * replicas} GPUs, but cluster '${name}' has ${total}; only ${Math.floor(total / perReplica)} can run at once.`,
+      r.report('serving-replicas', 'warning', ['spec', 'replicas'], `${replicas} replicas × ${perReplica} GPUs = ${perReplica * replicas} GPUs, but cluster ${quote(name)} has ${total}; only ${Math.floor(total / perReplica)} can run at once.`,
         r.setFix(`Set replicas to ${Math.floor(total / perReplica)}`, ['spec', 'replicas'], Math.floor(total / perReplica), false));
     }
   }

@@ -14,6 +14,7 @@ import { valueAt } from '../spec/valueAt';
 import { insertKeyEdit, renameKeyEdit, yamlScalar } from '../spec/edit';
 import type { Fix, Problem } from './problem';
 import type { Kind } from '../spec/types';
+import { quote } from './problem';
 
 const SCHEMAS = [common, cluster, trainingjob, inferenceservice] as unknown as JsonSchema[];
 const KIND_IDS: Record<Kind, string> = {
@@ -48,7 +49,7 @@ function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return `'${v.length > 40 ? v.slice(0, 40) + '…' : v}'`;
+  if (typeof v === 'string') return quote(v);
   if (typeof v === 'number') return Number.isInteger(v) ? `the number ${v}` : `the number ${v}`;
   return `${typeof v} ${String(v)}`;
 }
@@ -176,14 +177,16 @@ function translate(ctx: SchemaContext, e: ErrorObject): Problem | undefined {
       const keyPath = [...path, key];
       const span = locate(doc, keyPath).key ?? valueSpan();
       const allowed = Object.keys(schemaIndex.at(kind, path)?.properties ?? ps.properties ?? {});
-      const present = new Set(Object.keys((valueAt(doc.value, path) as object) ?? {}));
-      const guess = nearest(key, allowed.filter((a) => !present.has(a)));
+      // Only the allowed names are looked up in the mapping: a Set of its keys for each unknown key
+      // made 10,000 unknown keys cost 10^8 insertions (87 s).
+      const here = (valueAt(doc.value, path) ?? {}) as object;
+      const guess = nearest(key, allowed.filter((a) => !Object.prototype.hasOwnProperty.call(here, a)));
       const fixes: Fix[] = [];
       const rename = guess ? renameKeyEdit(doc, keyPath, guess) : undefined;
-      if (guess && rename) fixes.push({ title: `Change '${key}' to '${guess}'`, edits: [rename], preferred: true });
+      if (guess && rename) fixes.push({ title: `Change ${quote(key)} to '${guess}'`, edits: [rename], preferred: true });
       const where = path.length ? ` in ${field}` : '';
       const hint = guess ? ` Did you mean '${guess}'?` : allowed.length ? ` Known fields: ${listValues(allowed)}.` : '';
-      return { ...base, code: 'schema-unknown-field', message: `Unknown field '${key}'${where}.${hint}`, ...span, fixes, path: keyPath };
+      return { ...base, code: 'schema-unknown-field', message: `Unknown field ${quote(key)}${where}.${hint}`, ...span, fixes, path: keyPath };
     }
     case 'enum': {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;

@@ -6,7 +6,7 @@ import { nearest } from '../spec/suggest';
 import { API_VERSION, KINDS, type Kind } from '../spec/types';
 import { validateSchema, valueAt } from './schema';
 import { checkRules, type ClusterLookup } from './rules';
-import { moveProblem, type Problem } from './problem';
+import { moveProblem, quote, type Problem } from './problem';
 
 export interface ValidateOptions {
   /** File name or URI: a name ending in .gantry.yaml/.gantry.yml makes every document Gantry's. */
@@ -15,9 +15,14 @@ export interface ValidateOptions {
   readFile?: (relPath: string) => string | undefined;
   /** Bumped by the caller whenever clusters or files that rules read change; invalidates the cache. */
   generation?: number;
+  /** Only YAML-level checks (a file past the full-check limits: limitProblem). */
+  yamlOnly?: boolean;
 }
 
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+/** Past these, a file gets only its YAML-level checks (syntax, aliases, nesting): schema, rules and estimates cost seconds there. */
+export const FULL_CHECK_MAX_BYTES = 2 * 1024 * 1024;
+export const FULL_CHECK_MAX_DOCS = 5000;
 
 const GANTRY_NAME = /\.gantry\.ya?ml$/i;
 const GANTRY_API = /^[ \t]*["']?apiVersion["']?[ \t]*:[ \t]*["']?gantry\//m;
@@ -50,6 +55,7 @@ export interface DocProblems {
 interface CacheEntry extends DocProblems {
   generation: number;
   fileName: string;
+  yamlOnly: boolean;
 }
 
 const cache = new WeakMap<ParsedDoc['yaml'], CacheEntry>();
@@ -64,10 +70,23 @@ export function fileProblem(text: string): Problem | undefined {
   return undefined;
 }
 
+/** The notice for a file past the full-check limits (it then gets YAML-level checks only), or undefined. */
+export function limitProblem(text: string, docCount: number): Problem | undefined {
+  const bytes = text.length > FULL_CHECK_MAX_BYTES;
+  if (!bytes && docCount <= FULL_CHECK_MAX_DOCS) return undefined;
+  const what = bytes ? `${(text.length / 1048576).toFixed(1)} MB (limit ${FULL_CHECK_MAX_BYTES / 1048576} MB)` : `${docCount} documents (limit ${FULL_CHECK_MAX_DOCS})`;
+  return { code: 'file-checks-limited', severity: 'info', message: `This file is too large for full checks: ${what}. Gantry checks only its YAML here (syntax, aliases, nesting).`, offset: 0, length: 1 };
+}
+
 export function validateFile(text: string, docs: ParsedDoc[], opts: ValidateOptions = {}): Problem[] {
   const stop = fileProblem(text);
   if (stop) return [stop];
   const out: Problem[] = [];
+  const limited = limitProblem(text, docs.length);
+  if (limited) {
+    out.push(limited);
+    opts = { ...opts, yamlOnly: true };
+  }
   for (const doc of docs) {
     const hit = validateDocCached(text, doc, opts);
     for (const p of hit.problems) out.push(moveProblem(p, doc.start - hit.start, doc.index));
@@ -84,11 +103,12 @@ export function validateFile(text: string, docs: ParsedDoc[], opts: ValidateOpti
 export function validateDocCached(text: string, doc: ParsedDoc, opts: ValidateOptions = {}): DocProblems {
   const fileName = opts.fileName ?? '';
   const generation = opts.generation ?? 0;
+  const yamlOnly = !!opts.yamlOnly;
   const hit = cache.get(doc.yaml);
-  if (hit && hit.generation === generation && hit.fileName === fileName) return hit;
+  if (hit && hit.generation === generation && hit.fileName === fileName && hit.yamlOnly === yamlOnly) return hit;
   const problems = validateDoc(text, doc, opts);
   for (const p of problems) p.docIndex = doc.index;
-  const entry = { generation, fileName, start: doc.start, problems };
+  const entry = { generation, fileName, yamlOnly, start: doc.start, problems };
   cache.set(doc.yaml, entry);
   return entry;
 }
@@ -98,7 +118,9 @@ export function validateDoc(text: string, doc: ParsedDoc, opts: ValidateOptions 
   if (doc.empty) return [];
   if (!isGantryDoc(doc, fileName)) return [];
   const problems: Problem[] = doc.problems.map((p) => ({ ...p }));
-  if (problems.some((p) => p.severity === 'error')) return problems;
+  if (opts.yamlOnly) return problems;
+  // An alias cycle is read as null where it closes (parse.ts): the rest of the document is still checked.
+  if (problems.some((p) => p.severity === 'error' && p.code !== 'yaml-alias-cycle')) return problems;
   const value = doc.value;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     problems.push({ code: 'not-a-spec', severity: 'error', message: 'A Gantry document is a mapping with apiVersion, kind, metadata and spec.', offset: doc.start, length: Math.max(1, Math.min(doc.text.trimEnd().length, 80)) });
@@ -129,16 +151,37 @@ function kindProblem(text: string, doc: ParsedDoc, kind: unknown): Problem {
   return {
     code: 'schema-enum',
     severity: 'error',
-    message: `Unknown kind ${JSON.stringify(kind)}.${guess ? ` Did you mean '${guess}'?` : ''} Allowed: ${KINDS.join(', ')}.`,
+    message: `Unknown kind ${quote(kind)}.${guess ? ` Did you mean '${guess}'?` : ''} Allowed: ${KINDS.join(', ')}.`,
     ...l,
     path: ['kind'],
     fixes: guess ? [{ title: `Change to '${guess}'`, edits: [{ ...l, newText: guess }], preferred: true }] : [],
   };
 }
 
+/** The value of the first top-level `kind:` line, up to a comment, trimmed: a scan of lines (a regex here backtracked quadratically on long runs of spaces). */
 function locateKind(doc: ParsedDoc): { offset: number; length: number } | undefined {
-  const m = /^kind[ \t]*:[ \t]*(\S[^\n#]*?)[ \t]*(?:#.*)?$/m.exec(doc.text);
-  return m ? { offset: doc.start + m.index + m[0].indexOf(m[1]), length: m[1].length } : undefined;
+  const text = doc.text;
+  const isBlankChar = (c: number): boolean => c === 32 || c === 9 || c === 13;
+  for (let line = 0; line < text.length; ) {
+    let eol = text.indexOf('\n', line);
+    if (eol < 0) eol = text.length;
+    if (text.startsWith('kind', line)) {
+      let i = line + 4;
+      while (i < eol && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+      if (text.charCodeAt(i) === 58 /* : */) {
+        i++;
+        while (i < eol && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+        if (i < eol && !isBlankChar(text.charCodeAt(i))) {
+          const hash = text.indexOf('#', i + 1);
+          let end = hash >= 0 && hash < eol ? hash : eol;
+          while (end > i && isBlankChar(text.charCodeAt(end - 1))) end--;
+          return { offset: doc.start + i, length: end - i };
+        }
+      }
+    }
+    line = eol + 1;
+  }
+  return undefined;
 }
 
 export { firstKey };

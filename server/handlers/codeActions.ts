@@ -1,7 +1,10 @@
 // Quick fixes: for each of the client's Gantry diagnostics, the fixes the core found for the same
 // problem in the current text, as workspace edits (looked up by code and range; see diagnostics.ts).
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { FileState } from '../documents';
 import type { QuickFix } from './diagnostics';
+import type { HandlerContext } from './context';
 
 export function codeActions(params: CodeActionParams, fixesOf: (d: Diagnostic) => QuickFix[]): CodeAction[] {
   const out: CodeAction[] = [];
@@ -18,4 +21,12 @@ export function codeActions(params: CodeActionParams, fixesOf: (d: Diagnostic) =
     }
   }
   return out;
+}
+
+/** The code-action request: the fixes of the client's diagnostics for an open Gantry document. */
+export function codeActionHandler(ctx: HandlerContext, fixes: (doc: TextDocument, file: FileState, d: Diagnostic) => QuickFix[]): (params: CodeActionParams) => CodeAction[] {
+  return (params) => {
+    const open = ctx.gantryFile(params.textDocument.uri);
+    return open ? codeActions(params, (d) => fixes(open.doc, open.file, d)) : [];
+  };
 }

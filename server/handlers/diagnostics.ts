@@ -15,7 +15,7 @@ import { DiagnosticSeverity, type Diagnostic, type Range, type TextEdit } from '
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ParsedDoc } from '../../core/spec/parse';
 import { docsUrl, type Problem, type Severity } from '../../core/validate/problem';
-import { fileProblem, validateDocCached, type DocProblems, type ValidateOptions } from '../../core/validate/validate';
+import { fileProblem, limitProblem, validateDocCached, type DocProblems, type ValidateOptions } from '../../core/validate/validate';
 import { estimateDocCached, type CachedEstimate } from '../../core/validate/estimates';
 import type { FileState } from '../documents';
 
@@ -54,7 +54,7 @@ export function toDiagnostic(doc: TextDocument, p: Problem, delta = 0): Diagnost
 }
 
 /** What the checks of a file read besides its text (the core's options, all given). */
-export type CheckContext = Required<Pick<ValidateOptions, 'fileName' | 'clusters' | 'generation' | 'readFile'>>;
+export type CheckContext = Required<Pick<ValidateOptions, 'fileName' | 'clusters' | 'generation' | 'readFile'>> & Pick<ValidateOptions, 'yamlOnly'>;
 
 /** One cached core result (a document's problems, or its estimate's findings) as diagnostics. */
 interface Converted {
@@ -82,17 +82,28 @@ export class FileDiagnostics {
 
   /** Every diagnostic of the file, in the order the checks report them: validation, then estimates. */
   diagnostics(doc: TextDocument, file: FileState, ctx: CheckContext): Diagnostic[] {
+    const steps = this.diagnosticSteps(doc, file, ctx);
+    for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+  }
+
+  /** `diagnostics`, yielding after each document, so a huge file can be spread over several turns. */
+  *diagnosticSteps(doc: TextDocument, file: FileState, ctx: CheckContext): Generator<void, Diagnostic[]> {
     const out: Diagnostic[] = [];
     const estimates: Diagnostic[] = [];
     const stop = this.fileProblem(file);
     if (stop) out.push(toDiagnostic(doc, stop));
+    // Past the full-check limits: YAML-level problems only, and no estimates.
+    const limited = stop ? undefined : limitProblem(file.text, file.docs.length);
+    if (limited) out.push(toDiagnostic(doc, limited));
+    const c = limited ? { ...ctx, yamlOnly: true } : ctx;
     for (const d of file.docs) {
-      const parts = this.parts(doc, file, d, ctx, !!stop);
+      const parts = this.parts(doc, file, d, c, !!stop);
       if (parts.validation) for (const x of parts.validation.diagnostics) out.push(x);
       if (parts.estimate) for (const x of parts.estimate.diagnostics) estimates.push(x);
+      yield;
     }
     for (const x of estimates) out.push(x);
-    return out;
+    return capped(out);
   }
 
   /**
@@ -103,6 +114,7 @@ export class FileDiagnostics {
   fixes(doc: TextDocument, file: FileState, ctx: CheckContext, diagnostic: Pick<Diagnostic, 'code' | 'range' | 'message'>): QuickFix[] {
     if (!file.docs.length) return [];
     const stopped = !!this.fileProblem(file);
+    if (!stopped && limitProblem(file.text, file.docs.length)) ctx = { ...ctx, yamlOnly: true };
     // The document that holds the range reported it; the others are looked at only when it did not
     // (a diagnostic at the very end of its document, or of an older text).
     const first = docAt(file.docs, doc.offsetAt(diagnostic.range.start));
@@ -141,7 +153,7 @@ export class FileDiagnostics {
     let validation: Converted | undefined;
     if (!stopped) {
       validation = this.convert(doc, d, validateDocCached(file.text, d, ctx));
-      if (validation.hasError) return { validation };
+      if (validation.hasError || ctx.yamlOnly) return { validation };
     }
     const e = estimateDocCached(file.text, d, ctx.clusters, ctx.readFile, ctx.generation);
     return { validation, estimate: e.result ? this.convert(doc, d, e, e.result.problems) : undefined };
@@ -176,6 +188,27 @@ export class FileDiagnostics {
     c.character = pos.character;
     return c;
   }
+}
+
+/** The most diagnostics one file publishes: 5,000 duplicate Clusters once made a 1.7 MB notification. */
+export const MAX_DIAGNOSTICS_PER_FILE = 500;
+
+/** The first MAX_DIAGNOSTICS_PER_FILE diagnostics, then one (on the first one left out) that says how many more there are. */
+function capped(all: Diagnostic[]): Diagnostic[] {
+  if (all.length <= MAX_DIAGNOSTICS_PER_FILE) return all;
+  const more = all.length - MAX_DIAGNOSTICS_PER_FILE;
+  const first = all[MAX_DIAGNOSTICS_PER_FILE];
+  return [
+    ...all.slice(0, MAX_DIAGNOSTICS_PER_FILE),
+    {
+      range: first.range,
+      severity: DiagnosticSeverity.Information,
+      code: 'too-many-problems',
+      codeDescription: codeDescription('too-many-problems'),
+      source: 'gantry',
+      message: `${more} more problem${more === 1 ? '' : 's'} in this file not shown (Gantry shows the first ${MAX_DIAGNOSTICS_PER_FILE}); fix these to see the rest.`,
+    },
+  ];
 }
 
 /** The index of the document whose text holds `offset` (the last one starting at or before it). */

@@ -1,6 +1,6 @@
 // Estimates in the editor: a code lens with the summary on each job and service, and the full
 // breakdown on hover over its `kind` line. (The estimator's findings are diagnostics: diagnostics.ts.)
-import { MarkupKind, type CodeLens, type Connection, type Hover } from 'vscode-languageserver/node';
+import { MarkupKind, type CodeLens, type Hover } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { renderMarkdown } from '../../core/estimate/index';
 import { estimateDocCached, type DocEstimate } from '../../core/validate/estimates';
@@ -8,13 +8,10 @@ import type { ParsedDoc } from '../../core/spec/parse';
 import type { FileState } from '../documents';
 import type { Workspace } from '../workspace';
 import { rangeOf } from './diagnostics';
-import { EstimateRequest, type EstimateParams, type EstimateResult } from '../../protocol/lsp';
 
 export interface EstimateDeps {
-  connection: Connection;
   workspace: Workspace;
   readerFor: (uri: string) => (rel: string) => string | undefined;
-  fileState: (uri: string) => FileState | undefined;
 }
 
 export interface EstimateFeatures {
@@ -29,13 +26,6 @@ export function estimateFeatures(deps: EstimateDeps): EstimateFeatures {
     const hit = estimateDocCached(file.text, d, clusters, deps.readerFor(file.uri), clusters.generation);
     return hit.result ? { e: hit.result, delta: d.start - hit.start } : undefined;
   };
-
-  deps.connection.onRequest(EstimateRequest, (p: EstimateParams): EstimateResult => {
-    const file = deps.fileState(p.uri);
-    const d = file?.docs.find((x) => x.index === p.docIndex);
-    const e = file && d ? estimateOf(file, d)?.e : undefined;
-    return { summary: e?.estimate.summary, deviceBytesPerGpu: e?.estimate.memory?.perGpu.deviceBytes, capacityBytes: e?.estimate.memory?.capacityBytes };
-  });
 
   return {
     codeLenses: (doc, file) => {

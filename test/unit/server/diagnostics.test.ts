@@ -7,11 +7,12 @@ import { readFileSync } from 'node:fs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import { parseSpecFile } from '../../../core/spec/parse';
+import { extractClusters } from '../../../core/spec/clusters';
 import { validateFile } from '../../../core/validate/validate';
 import { estimateDoc } from '../../../core/validate/estimates';
 import type { Problem } from '../../../core/validate/problem';
 import { ParsedFiles } from '../../../server/documents';
-import { FileDiagnostics, toDiagnostic, rangeOf, type CheckContext, type QuickFix } from '../../../server/handlers/diagnostics';
+import { FileDiagnostics, MAX_DIAGNOSTICS_PER_FILE, toDiagnostic, rangeOf, type CheckContext, type QuickFix } from '../../../server/handlers/diagnostics';
 import { clustersFrom, repo } from '../helpers';
 
 const uri = 'file:///work/many.gantry.yaml';
@@ -144,4 +145,20 @@ test('quick fixes: a diagnostic of an older text that no longer matches gets non
   assert.ok(fixes.length > 0);
   // Each edit replaces a value of the job's own document, on a line below the moved start.
   for (const f of fixes) for (const edit of f.edits) assert.ok(edit.range.start.line > now.range.start.line - 60 && edit.range.start.line < now.range.start.line + 60, JSON.stringify(edit));
+});
+
+test('5,000 Clusters with one name: the first 500 diagnostics, then one that says how many more', () => {
+  // Small, so that 5,000 of them stay under the 2 MB full-check limit.
+  const cluster = 'apiVersion: gantry/v1\nkind: Cluster\nmetadata: { name: same }\nspec: { scheduler: { type: slurm, partition: gpu }, nodes: { count: 16, gpu: { model: H100-SXM-80GB, count: 8 } } }\n';
+  const text = Array.from({ length: 5000 }, () => cluster).join('---\n');
+  const files = new ParsedFiles();
+  const file = files.get(TextDocument.create(uri, 'yaml', 1, text));
+  const local = clustersFrom(repo('examples'));
+  local.set(uri, extractClusters(uri, file.docs));
+  const out = new FileDiagnostics().diagnostics(TextDocument.create(uri, 'yaml', 1, text), file, { fileName: uri, clusters: local, generation: local.generation, readFile: () => undefined });
+  assert.equal(out.length, MAX_DIAGNOSTICS_PER_FILE + 1);
+  const last = out[out.length - 1];
+  assert.equal(last.code, 'too-many-problems');
+  assert.match(String(last.message), /^\d+ more problems in this file not shown/);
+  assert.ok(JSON.stringify(out).length < 400_000);
 });

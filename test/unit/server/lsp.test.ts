@@ -2,8 +2,8 @@
 // JSON-RPC, versioned diagnostics, the authoring requests, and a fuzz run that must leave it answering.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
@@ -129,6 +129,64 @@ test('foreign YAML gets no diagnostics', async () => {
   const k8s = pathToFileURL(repo('examples/deployment.yaml')).href;
   conn.sendNotification('textDocument/didOpen', { textDocument: { uri: k8s, languageId: 'yaml', version: 1, text: 'apiVersion: apps/v1\nkind: Deployment\nspec: { replicas: nope }\n' } });
   assert.deepEqual((await diagnosticsAt(k8s, 1)).diagnostics, []);
+});
+
+test('a model config that is a FIFO, /dev/zero, too large or missing gets a diagnostic on the value, and the server keeps answering', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gantry-ref-'));
+  execFileSync('mkfifo', [path.join(dir, 'fifo.json')]);
+  symlinkSync('/dev/zero', path.join(dir, 'zero.json'));
+  writeFileSync(path.join(dir, 'big.json'), ' '.repeat(1024 * 1024 + 1));
+  writeFileSync(path.join(dir, 'ok.json'), JSON.stringify({ num_hidden_layers: 32, hidden_size: 4096, num_attention_heads: 32, num_key_value_heads: 8, intermediate_size: 14336, vocab_size: 128256, max_position_embeddings: 8192 }));
+  const cases: [string, RegExp | undefined][] = [['fifo.json', /not a regular file/], ['zero.json', /not a regular file/], ['big.json', /larger than 1 MB/], ['nope.json', /no such file/], ['ok.json', undefined]];
+  for (const [name, want] of cases) {
+    const spec = pathToFileURL(path.join(dir, `${name}.gantry.yaml`)).href;
+    const text = good.replace('preset: llama-3-8b', `config: ${name}`);
+    conn.sendNotification('textDocument/didOpen', { textDocument: { uri: spec, languageId: 'yaml', version: 1, text } });
+    // The file is read in the background: the diagnostics of version 1 that name it come when it is read.
+    const found = await withTimeout(new Promise<Published['diagnostics']>((resolve) => {
+      const look = () => {
+        const all = published.get(spec) ?? [];
+        const hit = all.map((p) => p.diagnostics.filter((d) => d.code === 'model-config')).find((ds) => ds.length);
+        // ok.json: the last publish after the read has no model-config problem and an estimate.
+        if (want && hit) resolve(hit);
+        else if (!want && all.some((p) => p.diagnostics.length === 0 || p.diagnostics.every((d) => d.code !== 'model-config'))) resolve([]);
+        else waiters.push(look);
+      };
+      look();
+    }), 10000, `diagnostics for ${name}`);
+    if (want) {
+      assert.equal(found.length, 1, JSON.stringify(found));
+      assert.match(found[0].message, want);
+      const line = text.split('\n').findIndex((l) => l.includes(`config: ${name}`));
+      assert.equal((found[0].range as { start: { line: number } }).start.line, line);
+    } else {
+      assert.deepEqual(found, []);
+    }
+    // Every request is still answered while (and after) the file is looked at.
+    await withTimeout(conn.sendRequest('textDocument/hover', { textDocument: { uri: spec }, position: { line: 3, character: 4 } }), 10000, 'hover');
+    conn.sendNotification('textDocument/didClose', { textDocument: { uri: spec } });
+  }
+});
+
+test('while a huge file (6,000 documents) is checked, a hover on another file is answered; the huge file gets YAML-level checks and one notice', async () => {
+  const huge = pathToFileURL(repo('examples/test-huge.gantry.yaml')).href;
+  const other = pathToFileURL(repo('examples/test-other.gantry.yaml')).href;
+  conn.sendNotification('textDocument/didOpen', { textDocument: { uri: other, languageId: 'yaml', version: 1, text: good } });
+  await diagnosticsAt(other, 1);
+  const text = Array.from({ length: 6000 }, (_, i) => `apiVersion: gantry/v1\nkind: Cluster\nmetadata: { name: c${i} }\nspec: [${i}\n`).join('---\n');
+  conn.sendNotification('textDocument/didOpen', { textDocument: { uri: huge, languageId: 'yaml', version: 1, text } });
+  const line = good.split('\n').findIndex((l) => /^\s+precision:/.test(l));
+  const h = await withTimeout(conn.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: other }, position: { line, character: 5 } }), 30000, 'hover while a huge file is checked');
+  assert.ok(h && h.contents.value.includes('precision'));
+  assert.equal(published.get(huge)?.length ?? 0, 0, 'the hover was answered before the huge file was done');
+  const d = await diagnosticsAt(huge, 1, 120000);
+  assert.equal(d.diagnostics[0].code, 'file-checks-limited');
+  assert.match(d.diagnostics[0].message, /6000 documents \(limit 5000\)/);
+  // YAML-level problems are still found (every document has an unclosed bracket), capped at 500 + one.
+  assert.ok(d.diagnostics.slice(1, 500).every((x) => x.code === 'yaml-syntax'), JSON.stringify(d.diagnostics.slice(0, 3)));
+  assert.equal(d.diagnostics.at(-1)?.code, 'too-many-problems');
+  conn.sendNotification('textDocument/didClose', { textDocument: { uri: huge } });
+  conn.sendNotification('textDocument/didClose', { textDocument: { uri: other } });
 });
 
 // A deterministic PRNG so a failure can be replayed.

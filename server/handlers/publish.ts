@@ -1,0 +1,145 @@
+// Publishing diagnostics: each open Gantry file is checked after the changes that arrived together
+// (or after a debounce), and again when something its checks read changes — a Cluster in another
+// file, or a file it refers to (read in the background: ReferencedFiles).
+import type { Connection, TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { ParsedFiles } from '../documents';
+import { ReferencedFiles, type Workspace } from '../workspace';
+import { FileDiagnostics, type CheckContext } from './diagnostics';
+
+/** How long a check runs before it lets other requests in (milliseconds). */
+const SLICE_MS = 5;
+
+export interface PublishDeps {
+  connection: Connection;
+  documents: TextDocuments<TextDocument>;
+  files: ParsedFiles;
+  workspace: Workspace;
+  /** Wraps a function so that a throw is logged and ends in the fallback. */
+  safe<A extends unknown[], R>(name: string, fallback: R, fn: (...a: A) => R): (...a: A) => R;
+}
+
+export class DiagnosticsPublisher {
+  readonly diagnostics = new FileDiagnostics();
+  debounceMs = 0;
+  /** Ask the client to refresh code lenses when Clusters change (it said it supports it). */
+  codeLensRefresh = false;
+  private pending = new Map<string, NodeJS.Timeout | NodeJS.Immediate>();
+  /** The check in progress per uri (a token): an older one stops at its next step. */
+  private running = new Map<string, object>();
+  private readers = new Map<string, ReturnType<ReferencedFiles['readerFor']>>();
+  private readonly timing = process.env.GANTRY_TIMING === '1';
+  /**
+   * Reads files a spec refers to (relative to it) in the background. When a file's text arrives or
+   * changes, the check caches are invalidated and the specs that read it are checked again.
+   */
+  private referenced = new ReferencedFiles((uris) => {
+    this.deps.workspace.clusters.generation++;
+    for (const u of uris) if (this.deps.documents.get(u)) this.schedule(u);
+  });
+  private readonly validate: (uri: string) => void;
+
+  constructor(private readonly deps: PublishDeps) {
+    this.validate = deps.safe('validate', undefined, (uri: string) => this.publish(uri));
+  }
+
+  /** The reader of files the spec at `uri` refers to; one per uri (fileURLToPath is not free). */
+  readerFor(uri: string): ReturnType<ReferencedFiles['readerFor']> {
+    let reader = this.readers.get(uri);
+    if (!reader) this.readers.set(uri, (reader = this.referenced.readerFor(uri)));
+    return reader;
+  }
+
+  checkContext(uri: string): CheckContext {
+    const clusters = this.deps.workspace.clusters;
+    return { fileName: uri, clusters, generation: clusters.generation, readFile: this.readerFor(uri) };
+  }
+
+  /**
+   * Checks an open document and publishes its diagnostics. A small file is done in one go; a huge
+   * one is checked a document at a time, yielding to the event loop every SLICE_MS so that other
+   * requests are answered meanwhile, and the check is dropped when a newer one for the same
+   * document starts (a newer version, or a re-check) or the document is closed.
+   */
+  private publish(uri: string): void {
+    const doc = this.deps.documents.get(uri);
+    if (!doc) return;
+    const token = {};
+    this.running.set(uri, token);
+    const steps = this.check(doc);
+    const stale = () => this.running.get(uri) !== token || this.deps.documents.get(uri) !== doc;
+    const slice = () => {
+      const end = performance.now() + SLICE_MS;
+      try {
+        for (;;) {
+          if (stale()) return;
+          if (steps.next().done) {
+            this.running.delete(uri);
+            return;
+          }
+          if (performance.now() >= end) {
+            setImmediate(slice);
+            return;
+          }
+        }
+      } catch (err) {
+        this.running.delete(uri);
+        this.deps.connection.console.error(`gantry: validate failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      }
+    };
+    slice();
+  }
+
+  private *check(doc: TextDocument): Generator<void, void> {
+    const { connection, files, workspace } = this.deps;
+    const uri = doc.uri;
+    const t0 = this.timing ? performance.now() : 0;
+    const file = yield* files.getSteps(doc);
+    if (!file.gantry) {
+      // Foreign YAML: not one diagnostic. Clear what an earlier Gantry version of the text left.
+      connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [] });
+      return;
+    }
+    if (workspace.updateOpen(uri, file.docs)) this.scheduleAll(uri);
+    const diagnostics = yield* this.diagnostics.diagnosticSteps(doc, file, this.checkContext(uri));
+    connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+    if (this.timing) process.stderr.write(`gantry: validated v${doc.version} in ${(performance.now() - t0).toFixed(2)} ms\n`);
+  }
+
+  /**
+   * Validates after the changes that arrived together. With no debounce this is setImmediate: it
+   * runs as soon as the messages already read are handled (setTimeout(0) would add a 1 ms clamp).
+   */
+  schedule(uri: string): void {
+    this.cancel(uri);
+    const run = () => {
+      this.pending.delete(uri);
+      this.validate(uri);
+    };
+    this.pending.set(uri, this.debounceMs > 0 ? setTimeout(run, this.debounceMs) : setImmediate(run));
+  }
+
+  /** A cluster changed: re-check every other open Gantry file (jobs that name it). */
+  scheduleAll(except?: string): void {
+    for (const d of this.deps.documents.all()) if (d.uri !== except) this.schedule(d.uri);
+    if (this.codeLensRefresh) this.deps.connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+  }
+
+  /** A document was closed: forget it and clear its diagnostics. */
+  closed(uri: string): void {
+    this.cancel(uri);
+    this.running.delete(uri);
+    this.deps.files.drop(uri);
+    this.readers.delete(uri);
+    this.referenced.forget(uri);
+    this.deps.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  private cancel(uri: string): void {
+    const t = this.pending.get(uri);
+    if (!t) return;
+    if ('refresh' in t) clearTimeout(t);
+    else clearImmediate(t as NodeJS.Immediate);
+    this.pending.delete(uri);
+  }
+}
