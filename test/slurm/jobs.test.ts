@@ -253,6 +253,11 @@ describe('Slurm end states and queue', { skip }, () => {
     const jobId = await submit(b, r);
     await r.until((x) => x.state === 'running', HANG_MS, 'running');
     await poll(() => spawnSync('squeue', ['-h', '-j', jobId, '-o', '%N'], { encoding: 'utf8' }).stdout.includes('node') || undefined, HANG_MS, 'nodes');
+    // The backend learns the job's nodes from its own squeue poll, not from ours: wait until a poll
+    // that started after Slurm listed them has completed (polls run one at a time; the count goes up
+    // as each starts), or the sampler would be told of no node and sample only the first.
+    const polled = b.squeueCalls();
+    await poll(() => (b.squeueCalls() >= polled + 2 ? true : undefined), HANG_MS, "the backend's next squeue poll");
     const steps = () =>
       spawnSync('squeue', ['-h', '-s', '-j', jobId, '-o', '%i'], { encoding: 'utf8' })
         .stdout.split('\n')
