@@ -37,7 +37,7 @@ export function formatTable(runs: RunSummary[], now: number): string {
   const rows = [['RUN', 'NAME', 'STATE', 'BACKEND', 'STARTED', 'DURATION', 'REASON']];
   for (const r of runs) {
     const start = r.startedAt ?? r.submittedAt;
-    rows.push([r.id, r.name, r.state, r.backend, new Date(start).toISOString().replace('T', ' ').slice(0, 19), formatDuration((r.endedAt ?? now) - start), r.reason ?? '']);
+    rows.push([r.id, r.name, r.state, r.backend, new Date(start).toISOString().replace('T', ' ').slice(0, 19), formatDuration((r.endedAt ?? now) - start), (r.reason ?? '').replace(/\s*\n\s*/g, ' ')]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   return rows.map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd()).join('\n');

@@ -575,3 +575,8 @@ export function findModel(idOrAlias: string): ModelInfo | undefined {
 }
 
 export const MODEL_IDS: readonly string[] = MODELS.map((m) => m.id);
+
+/** The Hugging Face repo id an engine loads for a catalog model (`meta-llama/Llama-3.1-70B`): its first org/name alias. */
+export function huggingFaceRepo(m: ModelInfo): string | undefined {
+  return m.aliases.find((a) => /^[\w.-]+\/[\w.-]+$/.test(a));
+}

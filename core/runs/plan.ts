@@ -7,6 +7,7 @@ import type { BackendId, LaunchPlan } from './types';
 import type { ClusterDoc, InferenceServiceDoc, InferenceServiceSpec, TrainingJobDoc } from '../spec/types';
 import { estimateInferenceService, estimateTrainingJob } from '../estimate/index';
 import { DURATION_HINT, parseDurationSeconds } from './duration';
+import { servedModel } from './servedModel';
 
 export interface PlanInput {
   doc: TrainingJobDoc | InferenceServiceDoc;
@@ -122,11 +123,12 @@ function estimateDeviceBytes(doc: TrainingJobDoc | InferenceServiceDoc, cluster:
 
 /** The serving engine's own launcher when an InferenceService gives no command. */
 function engineCommand(s: InferenceServiceSpec, errors: string[]): string[] | undefined {
-  const model = s.model?.weights ?? s.model?.preset ?? (s.model?.config ? path.dirname(s.model.config) : undefined);
-  if (!model) {
-    errors.push('spec.command is missing and the model has no weights, preset or config to serve');
+  const served = servedModel(s.model);
+  if (!served.ok) {
+    errors.push(`spec.command is missing and ${served.error}`);
     return undefined;
   }
+  const model = served.model;
   const tp = String(s.tensorParallel ?? 1);
   const port = String(s.port ?? 8000);
   const extra = s.extraArgs ?? [];
@@ -157,10 +159,19 @@ export function describePlan(plan: LaunchPlan): string {
     `${plan.kind} ${plan.name} on ${plan.backend}`,
     `command: ${plan.command.map(quote).join(' ')}`,
     `cwd: ${plan.cwd}${plan.backend === 'slurm' ? ' (on the cluster: sbatch runs from the home directory on the login node)' : ''}`,
-    `GPUs: ${plan.gpuIndices ? plan.gpuIndices.join(',') || 'none' : plan.gpusPerNode ? `${plan.nodes} × ${plan.gpusPerNode}` : 'none'}`,
+    describeGpus(plan),
     `env: ${Object.entries(plan.env).map(([k, v]) => `${k}=${quote(v)}`).join(' ') || '(inherited only)'}`,
   ];
   if (plan.timeLimit) lines.push(`time limit: ${plan.timeLimit}`);
   for (const w of plan.warnings ?? []) lines.push(`note: ${w}`);
   return lines.join('\n');
+}
+
+/** `GPU 0`, `GPUs 0,1`, `GPUs: 2 × 8` or `GPUs: none`; "GPUs: 0" read as "no GPUs" when it meant index 0. */
+export function describeGpus(plan: Pick<LaunchPlan, 'gpuIndices' | 'gpusPerNode' | 'nodes'>): string {
+  if (plan.gpuIndices) {
+    if (!plan.gpuIndices.length) return 'GPUs: none';
+    return `${plan.gpuIndices.length === 1 ? 'GPU' : 'GPUs'} ${plan.gpuIndices.join(',')}`;
+  }
+  return plan.gpusPerNode ? `GPUs: ${plan.nodes} × ${plan.gpusPerNode}` : 'GPUs: none';
 }

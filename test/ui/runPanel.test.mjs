@@ -76,7 +76,7 @@ spec:
     const text = await dialog.innerText();
     assert.match(text, /command: python3 -u -c 'import math, time/);
     assert.match(text, /cwd: .*examples/);
-    assert.match(text, /GPUs: 0/);
+    assert.match(text, /^GPU 0$/m); // GPU index 0, not "0 GPUs"
     assert.match(text, /env: CUDA_VISIBLE_DEVICES=0 PYTHONUNBUFFERED=1/);
     await screenshot(page, '20-run-confirm');
     await dialog.locator('.monaco-button', { hasText: /^Run$/ }).click();

@@ -9,6 +9,7 @@
 import type { ClusterDoc, InferenceServiceDoc, TrainingJobDoc } from '../../spec/types';
 import { sbatchDirectiveQuote, shQuote, slurmPatternLiteral, UnquotableError } from './quote';
 import { DURATION_HINT, parseDurationSeconds } from '../duration';
+import { servedModel } from '../servedModel';
 
 export type SlurmJobDoc = TrainingJobDoc | InferenceServiceDoc;
 
@@ -207,8 +208,9 @@ function launchCommand(doc: SlurmJobDoc, shape: JobShape): LaunchCommand {
 function defaultServeCommand(doc: SlurmJobDoc): string[] {
   if (doc.kind === 'TrainingJob') throw new BatchScriptError('a TrainingJob needs a command to run on Slurm', ['spec', 'command']);
   const s = doc.spec;
-  const model = s.model.weights ?? s.model.preset;
-  if (!model) throw new BatchScriptError('give model.weights (or a command) so that the engine knows what to load', ['spec', 'model']);
+  const served = servedModel(s.model);
+  if (!served.ok) throw new BatchScriptError(`${served.error} (or give a command)`, ['spec', 'model']);
+  const model = served.model;
   const tp = String(s.tensorParallel ?? 1);
   const port = String(s.port ?? 8000);
   const extra = s.extraArgs ?? [];

@@ -66,7 +66,7 @@ export function createSlurmCommands(transport: CommandTransport, options: SlurmC
     if (code === 127 || /command not found/.test(stderr)) {
       return new SlurmUnavailableError(`${cmd} is not on PATH on ${transport.where} (if Slurm's commands need a login shell there, enable the login-shell option)`, stderr);
     }
-    if (/Unable to contact slurm controller|Socket timed out|Connection refused|Zero Bytes were transmitted/i.test(stderr)) {
+    if (CONTROLLER_UNREACHABLE.test(stderr)) {
       return new SlurmUnavailableError(`slurmctld is not answering on ${transport.where}: ${msg}`, stderr);
     }
     return new SlurmUnavailableError(`${cmd} failed on ${transport.where}: ${msg}`, stderr);
@@ -78,7 +78,11 @@ export function createSlurmCommands(transport: CommandTransport, options: SlurmC
       const r = await exec(['sbatch', '--parsable'], script);
       if (r.code !== 0) {
         const text = slurmErrorText(r.stderr);
-        if (/Unable to contact slurm controller|Socket timed out/i.test(r.stderr)) throw unavailable('sbatch', r.stderr, r.code);
+        // "Batch job submission failed: Unable to contact slurm controller (connect failure)" is about
+        // slurmctld, not the job: no field of the spec is wrong.
+        if (CONTROLLER_UNREACHABLE.test(r.stderr)) {
+          throw new SlurmUnavailableError(`could not reach the Slurm controller from ${transport.where}: ${text || `exit code ${r.code}`}`, r.stderr);
+        }
         if (r.code === 127) throw unavailable('sbatch', r.stderr, r.code);
         throw new SlurmSubmitError(text || `sbatch exited with code ${r.code}`, specPathFor(text));
       }
@@ -123,6 +127,9 @@ export function createSlurmCommands(transport: CommandTransport, options: SlurmC
     },
   };
 }
+
+/** How Slurm's commands say that slurmctld did not answer (connect failure, timeout, refused socket). */
+const CONTROLLER_UNREACHABLE = /Unable to contact slurm controller|Socket timed out|Connection refused|Zero Bytes were transmitted/i;
 
 /** `sbatch: error: Batch job submission failed: X` lines → "Batch job submission failed: X". */
 export function slurmErrorText(stderr: string): string {

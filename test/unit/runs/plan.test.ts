@@ -73,7 +73,7 @@ test('describePlan shows argv quoted for reading, env, cwd and GPUs', () => {
   assert.match(text, /^command: python3 -c 'print\('\\''a b'\\''\)'$/m);
   assert.match(text, /^env: X='\$\(y\)' CUDA_VISIBLE_DEVICES=0,1 PYTHONUNBUFFERED=1$/m);
   assert.match(text, /^cwd: \/w$/m);
-  assert.match(text, /^GPUs: 0,1$/m);
+  assert.match(text, /^GPUs 0,1$/m);
 });
 
 test('timeLimit: parsed into the plan for the local backend to enforce, shown in the confirmation, no warning', () => {
