@@ -79,7 +79,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   const checkContext = (uri: string): CheckContext => ({
     fileName: uri,
-    clusters: workspace.clusters,
+    clusters: workspace.clusters.scopedTo(uri),
     generation: workspace.clusters.generation,
     readFile: readerFor(uri),
   });
@@ -189,7 +189,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const file = fileState(params.textDocument.uri);
     if (!doc || !file?.gantry) return [];
     const offset = doc.offsetAt(params.position);
-    return complete(file.text, file.docs, offset, { schemas: schemaIndex, clusterNames: () => workspace.clusters.names() }).map((c) => ({
+    return complete(file.text, file.docs, offset, { schemas: schemaIndex, clusterNames: () => workspace.clusters.scopedTo(doc.uri).names() }).map((c) => ({
       label: c.label,
       kind: COMPLETION_KIND[c.kind],
       detail: c.detail,
@@ -211,8 +211,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (est) return est;
     const h = hover(file.text, file.docs, offset, {
       schemas: schemaIndex,
-      clusterNames: () => workspace.clusters.names(),
-      describeCluster: (name) => describeCluster(workspace, name),
+      clusterNames: () => workspace.clusters.scopedTo(doc.uri).names(),
+      describeCluster: (name) => describeCluster(workspace, name, doc.uri),
     });
     return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: rangeOf(doc, h.offset, h.length) } : null;
   }));
@@ -229,7 +229,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (!doc || !file?.gantry) return null;
     const cur = cursorAt(file.text, file.docs, doc.offsetAt(params.position));
     if (!cur || cur.position !== 'value' || cur.path.join('.') !== 'spec.cluster') return null;
-    const entry = workspace.clusters.get(cur.word.text.replace(/^["']|["']$/g, ''));
+    const entry = workspace.clusters.scopedTo(doc.uri).get(cur.word.text.replace(/^["']|["']$/g, ''));
     if (!entry) return null;
     const target = documents.get(entry.file) ?? loadText(entry.file);
     if (!target) return null;
@@ -263,8 +263,8 @@ function loadText(uri: string): TextDocument | undefined {
   }
 }
 
-function describeCluster(workspace: Workspace, name: string): string | undefined {
-  const e = workspace.clusters.get(name);
+function describeCluster(workspace: Workspace, name: string, fromUri: string): string | undefined {
+  const e = workspace.clusters.scopedTo(fromUri).get(name);
   if (!e) return undefined;
   const s = e.doc.spec ?? ({} as never);
   const gpu = s.nodes?.gpu;

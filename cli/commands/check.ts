@@ -141,14 +141,14 @@ export async function checkPaths(paths: string[], workspaceDir: string): Promise
     const reader = readerBeside(f);
     const problems: Problem[] = validateFile(text, docs, {
       fileName: uri,
-      clusters: ws.clusters,
+      clusters: ws.clusters.scopedTo(uri),
       readFile: reader,
     });
     // The estimator's findings (will not fit, network-bound…) as in the editor, for documents without errors.
     const invalid = new Set(problems.filter((p) => p.severity === 'error').map((p) => p.docIndex));
     for (const d of docs) {
       if (invalid.has(d.index)) continue;
-      problems.push(...(estimateDoc(text, d, ws.clusters, reader)?.problems ?? []));
+      problems.push(...(estimateDoc(text, d, ws.clusters.scopedTo(uri), reader)?.problems ?? []));
     }
     const starts = lineStarts(text);
     const rel = path.relative(cwd, f) || f;

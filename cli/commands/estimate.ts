@@ -132,7 +132,7 @@ export async function run(argv: string[]): Promise<number> {
       const v = d.value as Record<string, unknown> | undefined;
       if (!v || typeof v !== 'object' || (v.kind !== 'TrainingJob' && v.kind !== 'InferenceService')) continue;
       const spec = (v.spec ?? {}) as { cluster?: unknown };
-      const cluster = clusterFor(spec, ws.clusters);
+      const cluster = clusterFor(spec, ws.clusters.scopedTo(pathToUri(path.resolve(file))));
       const resolveConfig = readerBeside(file);
       const e = v.kind === 'TrainingJob'
         ? estimateTrainingJob(v as unknown as TrainingJobDoc, cluster, { resolveConfig })
