@@ -22,8 +22,8 @@ const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
 /**
  * V8 flags for the language server's Node process (package.json gantry.serverNodeFlags): the client
- * passes them as execArgv, and the `gantry` command's shebang carries them, so `gantry server
- * --stdio` in another editor and `npm run bench:lsp` run the server exactly as VS Code does.
+ * passes them as execArgv, and `gantry server` re-runs itself with them (cli/main.ts; the other
+ * commands run without them, much faster), so `gantry server --stdio` in another editor and `npm run bench:lsp` run the server exactly as VS Code does.
  * See docs/performance.md for why these flags and what they cost.
  */
 const serverNodeFlags = pkg.gantry?.serverNodeFlags ?? [];
@@ -44,7 +44,7 @@ const builds = [
   { ...node, entryPoints: { client: 'client/extension.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { server: 'server/main.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { 'cli-commands': 'cli/commands/index.ts' }, outdir: 'dist' },
-  { ...node, entryPoints: { cli: 'cli/main.ts' }, outdir: 'dist', banner: { js: serverNodeFlags.length ? `#!/usr/bin/env -S node ${serverNodeFlags.join(' ')}` : '#!/usr/bin/env node' } },
+  { ...node, entryPoints: { cli: 'cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
 ];
 if (existsSync('webview/main.ts')) {
   builds.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { webview: 'webview/main.ts' }, outdir: 'dist' });

@@ -2,11 +2,9 @@
 // Compiler-style lines or --format json; exit 0 without errors, 1 with errors, 2 on bad usage.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { parseSpecFile } from '../../core/spec/parse';
-import { isGantryFile, validateFile, MAX_FILE_BYTES } from '../../core/validate/validate';
-import type { Problem } from '../../core/validate/problem';
-import { estimateDoc } from '../../core/validate/estimates';
-import { Workspace, pathToUri, readerBeside, uriToPath } from '../../server/workspace';
+import { checkFile, summarize } from '../../core/check/checkFile';
+import { Workspace, pathToUri, uriToPath } from '../../core/workspace/workspace';
+import { readerBeside } from '../../server/workspace';
 
 export const summary = 'check specs for errors (compiler-style output or --format json)';
 
@@ -23,7 +21,10 @@ options:
   -q, --quiet          print errors only
   -h, --help           this help
 
-exit status: 0 no errors, 1 errors found, 2 bad usage or unreadable input`;
+exit status: 0 no errors, 1 errors found (or more warnings than --max-warnings, or no Gantry spec
+checked), 2 bad usage or unreadable input. A file named explicitly that holds no Gantry document is
+reported as skipped ("not a Gantry spec"; in --format json an entry with severity "info", code
+"skipped").`;
 
 export interface CheckResult {
   file: string;
@@ -34,6 +35,8 @@ export interface CheckResult {
   severity: string;
   code: string;
   message: string;
+  /** The titles of the quick fixes for this problem, when there are any. */
+  fixes?: string[];
 }
 
 interface Options {
@@ -113,8 +116,10 @@ function position(starts: number[], offset: number): { line: number; column: num
   return { line: lo + 1, column: offset - starts[lo] + 1 };
 }
 
-export async function checkPaths(paths: string[], workspaceDir: string): Promise<{ results: CheckResult[]; unreadable: string[] }> {
+export async function checkPaths(paths: string[], workspaceDir: string): Promise<{ results: CheckResult[]; unreadable: string[]; skipped: string[]; checked: number }> {
   const files = new Set<string>();
+  const explicit = new Set<string>();
+  for (const p of paths) explicit.add(path.resolve(p));
   const unreadable: string[] = [];
   for (const p of paths) {
     const err = await collect(p, files, true);
@@ -133,32 +138,30 @@ export async function checkPaths(paths: string[], workspaceDir: string): Promise
     }
   }
   const results: CheckResult[] = [];
+  const skipped: string[] = [];
+  let checked = 0;
   const cwd = process.cwd();
   for (const [f, text] of texts) {
     const uri = pathToUri(f);
-    if (!isGantryFile(text, f)) continue;
-    const docs = text.length > MAX_FILE_BYTES ? [] : parseSpecFile(text);
-    const reader = readerBeside(f);
-    const problems: Problem[] = validateFile(text, docs, {
-      fileName: uri,
-      clusters: ws.clusters,
-      readFile: reader,
-    });
-    // The estimator's findings (will not fit, network-bound…) as in the editor, for documents without errors.
-    const invalid = new Set(problems.filter((p) => p.severity === 'error').map((p) => p.docIndex));
-    for (const d of docs) {
-      if (invalid.has(d.index)) continue;
-      problems.push(...(estimateDoc(text, d, ws.clusters, reader)?.problems ?? []));
-    }
-    const starts = lineStarts(text);
     const rel = path.relative(cwd, f) || f;
-    for (const p of problems.sort((a, b) => a.offset - b.offset)) {
+    const c = checkFile(text, { fileName: uri, clusters: ws.clusters.scopedTo(uri), readFile: readerBeside(f) });
+    if (!c.gantry) {
+      // A file named explicitly that holds no Gantry document is said to be skipped; folders' other YAML is not.
+      if (explicit.has(f)) {
+        skipped.push(rel);
+        results.push({ file: rel, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'info', code: 'skipped', message: 'not a Gantry spec: skipped' });
+      }
+      continue;
+    }
+    checked++;
+    const starts = lineStarts(text);
+    for (const p of c.problems) {
       const s = position(starts, p.offset);
       const e = position(starts, p.offset + p.length);
-      results.push({ file: rel, line: s.line, column: s.column, endLine: e.line, endColumn: e.column, severity: p.severity, code: p.code, message: p.message });
+      results.push({ file: rel, line: s.line, column: s.column, endLine: e.line, endColumn: e.column, severity: p.severity, code: p.code, message: p.message, ...(p.fixes?.length ? { fixes: p.fixes.map((x) => x.title) } : {}) });
     }
   }
-  return { results, unreadable };
+  return { results, unreadable, skipped, checked };
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -171,19 +174,26 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`gantry check: ${o}\n\n${USAGE}\n`);
     return 2;
   }
-  const { results, unreadable } = await checkPaths(o.paths, o.workspace);
+  const { results, unreadable, skipped, checked } = await checkPaths(o.paths, o.workspace);
   for (const u of unreadable) process.stderr.write(`gantry check: ${u}\n`);
-  const shown = o.quiet ? results.filter((r) => r.severity === 'error') : results;
+  const problems = results.filter((r) => r.severity !== 'info');
+  const shown = o.quiet ? results.filter((r) => r.severity === 'error' || r.severity === 'info') : results;
   if (o.format === 'json') process.stdout.write(JSON.stringify(shown, null, 2) + '\n');
   else {
-    for (const r of shown) process.stdout.write(`${r.file}:${r.line}:${r.column}: ${r.severity} ${r.code}: ${r.message}\n`);
-    const errors = results.filter((r) => r.severity === 'error').length;
-    const warnings = results.filter((r) => r.severity === 'warning').length;
-    process.stderr.write(`${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
+    for (const r of shown) {
+      if (r.severity === 'info') process.stderr.write(`${r.file}: skipped: not a Gantry spec\n`);
+      else process.stdout.write(`${r.file}:${r.line}:${r.column}: ${r.severity} ${r.code}: ${r.message}\n`);
+      for (const fix of r.fixes ?? []) process.stdout.write(`    fix: ${fix}\n`);
+    }
+    process.stderr.write(`${summarize(problems)}${skipped.length ? `, ${skipped.length} skipped` : ''}\n`);
   }
   if (unreadable.length) return 2;
-  const errors = results.some((r) => r.severity === 'error');
-  const warnings = results.filter((r) => r.severity === 'warning').length;
+  if (!checked) {
+    process.stderr.write('gantry check: no Gantry spec was checked\n');
+    return 1;
+  }
+  const errors = problems.some((r) => r.severity === 'error');
+  const warnings = problems.filter((r) => r.severity === 'warning').length;
   return errors || (o.maxWarnings !== undefined && warnings > o.maxWarnings) ? 1 : 0;
 }
 

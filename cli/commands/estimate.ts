@@ -3,11 +3,10 @@
 // error finding (will not fit, bad input), 2 on bad usage or unreadable input.
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseSpecFile } from '../../core/spec/parse';
-import type { InferenceServiceDoc, TrainingJobDoc } from '../../core/spec/types';
-import { clusterFor } from '../../core/validate/estimates';
-import { Workspace, pathToUri, readerBeside } from '../../server/workspace';
-import { estimateInferenceService, estimateTrainingJob, type ServingEstimate, type TrainingEstimate } from '../../core/estimate/index';
+import { checkFile } from '../../core/check/checkFile';
+import { Workspace, pathToUri } from '../../core/workspace/workspace';
+import { readerBeside } from '../../server/workspace';
+import type { ServingEstimate, TrainingEstimate } from '../../core/estimate/index';
 import { formatSeconds, grouped } from '../../core/estimate/format';
 
 export const summary = 'estimate per-GPU memory, interconnect and step time (table or --format json)';
@@ -25,7 +24,8 @@ options:
   -v, --verbose        also print the assumptions
   -h, --help           this help
 
-exit status: 0 ok, 1 an estimate has an error (does not fit, bad input), 2 bad usage or unreadable file`;
+exit status: 0 ok, 1 an error (the same findings as gantry check: does not fit, bad input, unknown
+cluster…; a document with errors is not estimated), 2 bad usage or unreadable file`;
 
 const GIB = 1024 ** 3;
 
@@ -126,19 +126,26 @@ export async function run(argv: string[]): Promise<number> {
   if (existsSync(o.workspace)) await ws.scan([pathToUri(path.resolve(o.workspace))]);
   for (const f of texts.keys()) await ws.readFromDisk(pathToUri(path.resolve(f)));
 
+  // The one check (core/check/checkFile.ts): the same findings and exit status as `gantry check`,
+  // and no estimate for a document with errors.
   const records: EstimateRecord[] = [];
+  let errors = 0;
   for (const [file, text] of texts) {
-    for (const d of parseSpecFile(text)) {
-      const v = d.value as Record<string, unknown> | undefined;
-      if (!v || typeof v !== 'object' || (v.kind !== 'TrainingJob' && v.kind !== 'InferenceService')) continue;
-      const spec = (v.spec ?? {}) as { cluster?: unknown };
-      const cluster = clusterFor(spec, ws.clusters);
-      const resolveConfig = readerBeside(file);
-      const e = v.kind === 'TrainingJob'
-        ? estimateTrainingJob(v as unknown as TrainingJobDoc, cluster, { resolveConfig })
-        : estimateInferenceService(v as unknown as InferenceServiceDoc, cluster, { resolveConfig });
-      const name = String((v.metadata as { name?: unknown } | undefined)?.name ?? `#${d.index}`);
-      if (typeof spec.cluster === 'string' && !cluster) e.assumptions.unshift(`cluster '${spec.cluster}' not found; the default cluster was assumed`);
+    const uri = pathToUri(path.resolve(file));
+    const c = checkFile(text, { fileName: uri, clusters: ws.clusters.scopedTo(uri), readFile: readerBeside(file) });
+    if (!c.gantry) {
+      process.stderr.write(`${file}: skipped: not a Gantry spec\n`);
+      continue;
+    }
+    for (const p of c.problems) {
+      if (p.severity !== 'error') continue;
+      errors++;
+      if (c.estimates.some((e) => e.problems.includes(p))) continue; // shown with its estimate
+      process.stderr.write(`${file}: document ${(p.docIndex ?? 0) + 1}: error ${p.code}: ${p.message}\n`);
+    }
+    for (const { estimate: e, docIndex } of c.estimates) {
+      const v = c.docs[docIndex].value as Record<string, unknown>;
+      const name = String((v.metadata as { name?: unknown } | undefined)?.name ?? `#${docIndex}`);
       records.push({
         file, name, kind: String(v.kind), summary: e.summary,
         memory: e.memory, serving: e.kind === 'InferenceService' ? e.serving : undefined,
@@ -147,7 +154,13 @@ export async function run(argv: string[]): Promise<number> {
       });
     }
   }
-  if (o.format === 'json') process.stdout.write(JSON.stringify(records, null, 2) + '\n');
-  else process.stdout.write((records.length ? records.map((r) => renderText(r, o.verbose)).join('\n\n') : 'no TrainingJob or InferenceService found') + '\n');
-  return records.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
+  if (o.format === 'json') process.stdout.write(JSON.stringify(records, wholeBytes, 2) + '\n');
+  else process.stdout.write((records.length ? records.map((r) => renderText(r, o.verbose)).join('\n\n') : 'no TrainingJob or InferenceService estimated') + '\n');
+  return errors ? 1 : 0;
+}
+
+/** JSON byte counts are whole bytes (the estimator's arithmetic leaves fractions). */
+function wholeBytes(key: string, value: unknown): unknown {
+  if (key === 'breakdown' && value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'number' ? Math.round(v) : v]));
+  return typeof value === 'number' && /Bytes$/.test(key) ? Math.round(value) : value;
 }

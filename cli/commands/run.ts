@@ -3,6 +3,7 @@
 // editor's panel, `gantry ps` and `gantry logs` see it too; Ctrl-C detaches, the run goes on.
 import * as path from 'node:path';
 import { findStoreRoot, RunStore } from '../../core/runs/store';
+import { workspaceRootOf } from '../../core/workspace/workspace';
 import { planFile } from '../../core/runs/planFile';
 import { describePlan } from '../../core/runs/plan';
 import { submitRun } from '../../core/runs/submit';
@@ -38,16 +39,18 @@ export async function run(argv: string[]): Promise<number> {
   const docIndex = a.values.doc !== undefined ? Number(a.values.doc) : undefined;
   if (docIndex !== undefined && !Number.isInteger(docIndex)) return err('--doc takes a document index', 2);
 
+  // Clusters resolve under one root for the check and the plan (the one resolver's scoping rule).
+  const root = a.values.workspace ? path.resolve(a.values.workspace) : workspaceRootOf(specFile);
   if (!a.flags.has('no-check') && !a.flags.has('dry-run')) {
-    const rc = await check([specFile, '--workspace', path.dirname(specFile), '-q']);
+    const rc = await check([specFile, '--workspace', root, '-q']);
     if (rc !== 0) return err(`gantry run: not run: ${specFile} has errors (listed above)`, 1);
   }
-  const planned = planFile(specFile, { docIndex, name: a.values.name });
+  const planned = planFile(specFile, { docIndex, name: a.values.name, root });
   if (!planned.ok) return err(`gantry run: not run:\n${planned.errors.map((e) => `  ${specFile}: ${e}`).join('\n')}`, 1);
   let plan = planned.plan;
   if (plan.backend === 'slurm') {
     // The script is rendered here, once: the one printed by --dry-run and `gantry script` is the one submitted.
-    const scripted = planWithScript(plan);
+    const scripted = planWithScript(plan, root);
     if (!scripted.ok) return err(`${scripted.error}\ngantry run: not run`, 1);
     plan = scripted.plan;
   }

@@ -9,9 +9,9 @@ import { batchScriptFor, loadPlanDocs, withBatchScript } from '../../core/runs/s
 import { locateSpecTarget, targetOfScriptPath, type SpecTarget } from '../../core/runs/slurm/specLocation';
 
 /** The plan with its batch script, or the reason there is none, located at the spec. */
-export function planWithScript(plan: LaunchPlan): { ok: true; plan: LaunchPlan; script: BatchScript } | { ok: false; error: string } {
+export function planWithScript(plan: LaunchPlan, root?: string): { ok: true; plan: LaunchPlan; script: BatchScript } | { ok: false; error: string } {
   try {
-    const { doc, clusters } = loadPlanDocs(plan);
+    const { doc, clusters } = loadPlanDocs(plan, undefined, root);
     const script = batchScriptFor(plan, doc, clusters);
     return { ok: true, plan: withBatchScript(plan, script), script };
   } catch (err) {

@@ -3,11 +3,12 @@
 // reveals it. A file's diagnostics go when it is edited or when a later submission of the same
 // spec is accepted.
 import * as vscode from 'vscode';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { locateSpecTarget, targetOfScriptPath, type SpecTarget } from '../../core/runs/slurm/specLocation';
 import { BatchScriptError, SlurmSubmitError } from '../../core/runs/slurm/index';
 import type { LaunchPlan } from '../../core/runs/types';
+import { findSpecDocs } from '../../core/runs/specDocs';
+import { readSpecSync, resolveClusterEntry, scanClustersSync } from '../../core/workspace/workspace';
 
 export const SUBMIT_DIAGNOSTICS = 'gantry-submit';
 
@@ -35,7 +36,7 @@ export class SubmitDiagnostics implements vscode.Disposable {
   async show(plan: LaunchPlan, err: SlurmSubmitError | BatchScriptError): Promise<void> {
     this.clear(plan);
     const target: SpecTarget | undefined = err instanceof SlurmSubmitError ? err.specPath : targetOfScriptPath(err.path);
-    const located = locateSpecTarget(plan, specFiles(plan.specFile), target);
+    const located = locateSpecTarget(plan, specFiles(plan.specFile, plan.docIndex), target);
     const text = err instanceof SlurmSubmitError ? `Slurm rejected the job: ${err.slurmMessage}` : err.message;
     let where: vscode.Location | undefined;
     if (located) {
@@ -69,24 +70,20 @@ export class SubmitDiagnostics implements vscode.Disposable {
   }
 }
 
-/** The spec file and the YAML files beside it, as the editor has them (unsaved text included). */
-function specFiles(specFile: string): { path: string; text: string }[] {
+/** The spec file and the file of the Cluster it runs on (the one resolver), as the editor has them (unsaved text included). */
+function specFiles(specFile: string, docIndex: number): { path: string; text: string }[] {
   const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
-  const dir = path.dirname(specFile);
-  let names: string[] = [];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    /* the spec's own file is still read */
-  }
-  const paths = [specFile, ...names.filter((n) => /\.ya?ml$/i.test(n)).map((n) => path.join(dir, n)).filter((p) => p !== specFile)];
-  const out: { path: string; text: string }[] = [];
-  for (const p of paths) {
-    try {
-      out.push({ path: p, text: open.get(p)?.getText() ?? fs.readFileSync(p, 'utf8') });
-    } catch {
-      /* unreadable */
-    }
+  const openText = (p: string): string | undefined => open.get(p)?.getText();
+  const own = openText(specFile) ?? readSpecSync(specFile);
+  if (own === undefined) return [];
+  const out = [{ path: specFile, text: own }];
+  const job = findSpecDocs(own).find((d) => d.docIndex === docIndex);
+  if (!job) return out;
+  const root = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(specFile))?.uri.fsPath ?? path.dirname(specFile);
+  const entry = resolveClusterEntry(scanClustersSync(specFile, { root, openText }), specFile, (job.value as { spec?: unknown } | undefined)?.spec);
+  if (entry && entry.file !== specFile) {
+    const text = openText(entry.file) ?? readSpecSync(entry.file);
+    if (text !== undefined) out.push({ path: entry.file, text });
   }
   return out;
 }

@@ -3,7 +3,8 @@
 // often the person clicks.
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { findClusters, findSpecDocs, isRunnable, neighbourSpecTexts, type RunnableDoc } from '../../core/runs/specDocs';
+import { findSpecDocs, isRunnable, type RunnableDoc } from '../../core/runs/specDocs';
+import { resolveCluster, scanClustersSync } from '../../core/workspace/workspace';
 import { planLaunch } from '../../core/runs/plan';
 import { describePlan } from '../../core/runs/plan';
 import type { LaunchPlan, RunRecord } from '../../core/runs/types';
@@ -77,7 +78,7 @@ export class SubmitFlow {
       });
       return undefined;
     }
-    const clusters = findClusters([{ path: uri.fsPath, text }, ...neighbourTexts(uri.fsPath)]).map((c) => c.doc);
+    const clusters = clustersOf(uri, doc);
     const planned = planLaunch({ doc: doc.value, docIndex: doc.docIndex, specFile: uri.fsPath, clusters });
     if (!planned.ok) {
       void vscode.window.showErrorMessage(`Gantry: ${doc.name} was not run: ${planned.errors.join('; ')}`);
@@ -126,7 +127,7 @@ export class SubmitFlow {
       void vscode.window.showErrorMessage('Gantry: put the cursor in the TrainingJob or InferenceService whose batch script to preview.');
       return undefined;
     }
-    const clusters = findClusters([{ path: target.fsPath, text }, ...neighbourTexts(target.fsPath)]).map((c) => c.doc);
+    const clusters = clustersOf(target, doc);
     const planned = planLaunch({ doc: doc.value, docIndex: doc.docIndex, specFile: target.fsPath, clusters });
     if (!planned.ok) {
       void vscode.window.showErrorMessage(`Gantry: no batch script for ${doc.name}: ${planned.errors.join('; ')}`);
@@ -193,8 +194,13 @@ function specErrors(document: vscode.TextDocument, doc: RunnableDoc): { message:
   return { message: `Gantry: ${doc.name} was not run: the spec has errors. ${where}: ${first.message}${more}`, range: first.range };
 }
 
-/** The files beside a spec, with the editor's unsaved text where one is open. */
-function neighbourTexts(file: string): { path: string; text: string }[] {
+/**
+ * The Cluster a document runs on, by the one resolver over the file's workspace folder (the
+ * editor's unsaved texts win over the disk), as a list for planLaunch.
+ */
+function clustersOf(uri: vscode.Uri, doc: RunnableDoc): ClusterDoc[] {
   const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
-  return neighbourSpecTexts(file, (p) => open.get(p)?.getText());
+  const root = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(uri.fsPath);
+  const cluster = resolveCluster(scanClustersSync(uri.fsPath, { root, openText: (p) => open.get(p)?.getText() }), uri.fsPath, doc.value.spec);
+  return cluster ? [cluster] : [];
 }

@@ -31,7 +31,7 @@ export function planLaunch(input: PlanInput): PlanResult {
   let cluster: ClusterDoc | undefined;
   if (spec.cluster) {
     cluster = input.clusters?.find((c) => c.metadata?.name === spec.cluster);
-    if (!cluster) errors.push(`spec.cluster: no Cluster named '${spec.cluster}' was found in this file or the spec files beside it`);
+    if (!cluster) errors.push(`spec.cluster: no Cluster named '${spec.cluster}' was found in its file, its folder or the folders above it (up to the workspace root)`);
   }
   const backend: BackendId = cluster?.spec?.scheduler?.type ?? 'local';
 

@@ -1,10 +1,11 @@
-// Finds the runnable documents (TrainingJob, InferenceService) and the Clusters in a spec file's
-// text, with the offset of each document's `kind:` key for the ▶ Run code lens. This is a light
-// scan for the run features; validation lives in core/validate.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { parseAllDocuments, isMap, isScalar } from 'yaml';
-import type { AnySpecDoc, ClusterDoc, InferenceServiceDoc, TrainingJobDoc } from '../spec/types';
+// The run features' view of a spec file: its runnable documents (TrainingJob, InferenceService)
+// and Clusters, with the offset of each document's `kind:` key for the ▶ Run code lens. This is a
+// view over the one reader, core/spec/parse.ts `parseSpecFile`: the same document indices, YAML
+// options and errors as the editor and `gantry check`. A document with YAML errors (a duplicated
+// key, a syntax error) is found but not runnable.
+import { isMap, isScalar } from 'yaml';
+import { parseSpecFile, type ParsedDoc } from '../spec/parse';
+import type { AnySpecDoc, InferenceServiceDoc, TrainingJobDoc } from '../spec/types';
 
 export interface FoundDoc {
   docIndex: number;
@@ -16,71 +17,29 @@ export interface FoundDoc {
   start: number;
   end: number;
   value: AnySpecDoc;
+  /** The reader's errors for this document (YAML syntax, duplicate keys); non-empty means not runnable. */
+  errors: string[];
 }
 
 export type RunnableDoc = FoundDoc & { value: TrainingJobDoc | InferenceServiceDoc };
 
-export function findSpecDocs(text: string): FoundDoc[] {
+/** The documents of a file that have a `kind:`, from the reader's parse (`docs`, or a fresh parse of `text`). */
+export function findSpecDocs(text: string, docs: ParsedDoc[] = parseSpecFile(text)): FoundDoc[] {
   const out: FoundDoc[] = [];
-  let docs;
-  try {
-    docs = parseAllDocuments(text, { maxAliasCount: 50 } as never);
-  } catch {
-    return out;
-  }
-  if (!Array.isArray(docs)) return out;
-  docs.forEach((doc, docIndex) => {
-    const contents = doc.contents;
-    if (!isMap(contents)) return;
+  for (const d of docs) {
+    const contents = d.yaml.contents;
+    if (!isMap(contents)) continue;
     const kindPair = contents.items.find((p) => isScalar(p.key) && p.key.value === 'kind');
-    if (!kindPair || !isScalar(kindPair.value) || typeof kindPair.value.value !== 'string') return;
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: 50 });
-    } catch {
-      return;
-    }
-    const v = value as { metadata?: { name?: unknown } };
-    const offset = isScalar(kindPair.key) && kindPair.key.range ? kindPair.key.range[0] : (contents.range?.[0] ?? 0);
-    const [start, , end] = doc.range;
-    out.push({ docIndex, kind: kindPair.value.value, name: typeof v?.metadata?.name === 'string' ? v.metadata.name : '', offset, start, end, value: value as AnySpecDoc });
-  });
-  return out;
-}
-
-export const isRunnable = (d: FoundDoc): d is RunnableDoc => d.kind === 'TrainingJob' || d.kind === 'InferenceService';
-
-export function findClusters(files: { path: string; text: string }[]): { path: string; doc: ClusterDoc }[] {
-  const out: { path: string; doc: ClusterDoc }[] = [];
-  for (const f of files) {
-    if (!/^\s*kind:\s*Cluster\b/m.test(f.text)) continue;
-    for (const d of findSpecDocs(f.text)) if (d.kind === 'Cluster') out.push({ path: f.path, doc: d.value as ClusterDoc });
+    if (!kindPair || !isScalar(kindPair.value) || typeof kindPair.value.value !== 'string') continue;
+    const v = d.value as { metadata?: { name?: unknown } } | undefined;
+    const keyRange = isScalar(kindPair.key) ? kindPair.key.range : undefined;
+    // The reader parses each document on its own: its node offsets are relative to the document.
+    const offset = d.start + (keyRange ? keyRange[0] : (contents.range?.[0] ?? 0));
+    const errors = d.problems.filter((p) => p.severity === 'error').map((p) => p.message);
+    out.push({ docIndex: d.index, kind: kindPair.value.value, name: typeof v?.metadata?.name === 'string' ? v.metadata.name : '', offset, start: d.start, end: d.end, value: d.value as AnySpecDoc, errors });
   }
   return out;
 }
 
-/**
- * The *.yaml / *.yml files beside `file` (where its Cluster is looked for), each at most 2 MB.
- * `openText` supplies an editor's unsaved text for a path; unreadable folders and files are skipped.
- */
-export function neighbourSpecTexts(file: string, openText?: (p: string) => string | undefined): { path: string; text: string }[] {
-  let names: string[];
-  try {
-    names = fs.readdirSync(path.dirname(file));
-  } catch {
-    return [];
-  }
-  const out: { path: string; text: string }[] = [];
-  for (const n of names) {
-    const p = path.join(path.dirname(file), n);
-    if (p === file || !/\.ya?ml$/i.test(n)) continue;
-    try {
-      const open = openText?.(p);
-      if (open !== undefined) out.push({ path: p, text: open });
-      else if (fs.statSync(p).size <= 2 * 1024 * 1024) out.push({ path: p, text: fs.readFileSync(p, 'utf8') });
-    } catch {
-      /* unreadable neighbour: skip */
-    }
-  }
-  return out;
-}
+export const isRunnableKind = (d: FoundDoc): boolean => d.kind === 'TrainingJob' || d.kind === 'InferenceService';
+export const isRunnable = (d: FoundDoc): d is RunnableDoc => isRunnableKind(d) && !d.errors.length && d.value !== undefined;

@@ -19,7 +19,7 @@ export function completion(ctx: HandlerContext): (params: CompletionParams) => C
     if (!open) return [];
     const { doc, file } = open;
     const offset = doc.offsetAt(params.position);
-    return complete(file.text, file.docs, offset, { schemas: schemaIndex, clusterNames: () => ctx.workspace.clusters.names() }).map((c) => ({
+    return complete(file.text, file.docs, offset, { schemas: schemaIndex, clusterNames: () => ctx.workspace.clusters.scopedTo(doc.uri).names() }).map((c) => ({
       label: c.label,
       kind: COMPLETION_KIND[c.kind],
       detail: c.detail,

@@ -13,7 +13,7 @@ export function definition(ctx: HandlerContext): (params: DefinitionParams) => L
     const { doc, file } = open;
     const cur = cursorAt(file.text, file.docs, doc.offsetAt(params.position));
     if (!cur || cur.position !== 'value' || cur.path.join('.') !== 'spec.cluster') return null;
-    const entry = ctx.workspace.clusters.get(unquote(cur.word.text));
+    const entry = ctx.workspace.clusters.scopedTo(doc.uri).get(unquote(cur.word.text));
     if (!entry) return null;
     const target = ctx.document(entry.file) ?? loadText(entry.file);
     if (!target) return null;

@@ -23,7 +23,7 @@ export function estimateFeatures(deps: EstimateDeps): EstimateFeatures {
   /** A document's estimate as cached, and how far the document moved since (its offsets + delta). */
   const estimateOf = (file: FileState, d: ParsedDoc): { e: DocEstimate; delta: number } | undefined => {
     const { clusters } = deps.workspace;
-    const hit = estimateDocCached(file.text, d, clusters, deps.readerFor(file.uri), clusters.generation);
+    const hit = estimateDocCached(file.text, d, clusters.scopedTo(file.uri), deps.readerFor(file.uri), clusters.generation);
     return hit.result ? { e: hit.result, delta: d.start - hit.start } : undefined;
   };
 

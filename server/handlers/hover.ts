@@ -19,15 +19,15 @@ export function hover(ctx: HandlerContext, estimates: EstimateFeatures): (params
     if (est) return est;
     const h = coreHover(file.text, file.docs, offset, {
       schemas: schemaIndex,
-      clusterNames: () => ctx.workspace.clusters.names(),
-      describeCluster: (name) => describeCluster(ctx.workspace, name),
+      clusterNames: () => ctx.workspace.clusters.scopedTo(doc.uri).names(),
+      describeCluster: (name) => describeCluster(ctx.workspace, name, doc.uri),
     });
     return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: rangeOf(doc, h.offset, h.length) } : null;
   };
 }
 
-function describeCluster(workspace: Workspace, name: string): string | undefined {
-  const e = workspace.clusters.get(name);
+function describeCluster(workspace: Workspace, name: string, fromUri: string): string | undefined {
+  const e = workspace.clusters.scopedTo(fromUri).get(name);
   if (!e) return undefined;
   const s = e.doc.spec ?? ({} as never);
   const gpu = s.nodes?.gpu;

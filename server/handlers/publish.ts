@@ -52,7 +52,7 @@ export class DiagnosticsPublisher {
 
   checkContext(uri: string): CheckContext {
     const clusters = this.deps.workspace.clusters;
-    return { fileName: uri, clusters, generation: clusters.generation, readFile: this.readerFor(uri) };
+    return { fileName: uri, clusters: clusters.scopedTo(uri), generation: clusters.generation, readFile: this.readerFor(uri) };
   }
 
   /**

@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ClusterDoc, Scheduler } from '../../spec/types';
 import { isTerminal, type Backend, type BackendContext, type LogSource, type RunRecord, type RunState, type RunUpdate } from '../types';
-import { findSpecDocs } from '../specDocs';
+import { findSpecDocs, isRunnable } from '../specDocs';
+import { readSpecSync, resolveCluster, scanClustersSync } from '../../workspace/workspace';
 import { renderBatchScript, DEFAULT_LOG_DIR, type BatchScript, type BatchScriptOptions, type SlurmJobDoc } from './batchScript';
 import { createSlurmCommands, SlurmSubmitError, SlurmUnavailableError, type SlurmCommands } from './commands';
 import { expandHostList, isSlurmFinal, mapSlurmState, type MappedState } from './parse';
@@ -393,35 +394,16 @@ export class SlurmBackend implements Backend {
   }
 }
 
-/** Reads a spec file's document and the Cluster it names (same file, then the .gantry.yaml files beside it). */
+/** Reads a spec file's document (the one reader) and the Cluster it names (the one resolver, as planFile does). */
 function loadSpec(specFile: string, docIndex: number, fallback: ClusterDoc | undefined): { doc: SlurmJobDoc; cluster: ClusterDoc } {
-  const docs = findSpecDocs(fs.readFileSync(specFile, 'utf8'));
-  const found = docs.find((d) => d.docIndex === docIndex);
-  if (!found || (found.kind !== 'TrainingJob' && found.kind !== 'InferenceService')) throw new Error(`no TrainingJob or InferenceService at document ${docIndex} of ${specFile}`);
+  const text = readSpecSync(specFile);
+  if (text === undefined) throw new Error(`cannot read ${specFile}`);
+  const found = findSpecDocs(text).find((d) => d.docIndex === docIndex);
+  if (!found || !isRunnable(found)) throw new Error(`no runnable TrainingJob or InferenceService at document ${docIndex} of ${specFile}`);
   const doc = found.value as SlurmJobDoc;
-  const name = doc.spec.cluster;
-  const candidates = [...docs];
-  const dir = path.dirname(specFile);
-  for (const f of safeList(dir)) {
-    if (f.endsWith('.gantry.yaml') && path.join(dir, f) !== specFile) {
-      try {
-        candidates.push(...findSpecDocs(fs.readFileSync(path.join(dir, f), 'utf8')));
-      } catch {
-        /* unreadable neighbour */
-      }
-    }
-  }
-  const cluster = (candidates.find((d) => d.kind === 'Cluster' && d.name === name)?.value as ClusterDoc | undefined) ?? fallback;
-  if (!cluster) throw new Error(`spec.cluster: no Cluster named '${name ?? ''}' was found`);
+  const cluster = resolveCluster(scanClustersSync(specFile, { openText: (p) => (p === specFile ? text : undefined) }), specFile, doc.spec) ?? fallback;
+  if (!cluster) throw new Error(`spec.cluster: no Cluster named '${doc.spec.cluster ?? ''}' was found`);
   return { doc, cluster };
-}
-
-function safeList(dir: string): string[] {
-  try {
-    return fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
 }
 
 function localSize(p: string): number {

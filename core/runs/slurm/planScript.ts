@@ -1,10 +1,10 @@
 // The batch script a Slurm plan submits, rendered once before submission and carried in
 // plan.backendOptions.batchScript: what the confirmation, "Preview Batch Script" and
 // `gantry script` show is then byte for byte what sbatch receives.
-import * as fs from 'node:fs';
 import type { ClusterDoc } from '../../spec/types';
 import type { LaunchPlan } from '../types';
-import { findClusters, findSpecDocs, neighbourSpecTexts } from '../specDocs';
+import { findSpecDocs, isRunnable } from '../specDocs';
+import { readSpecSync, resolveCluster, scanClustersSync } from '../../workspace/workspace';
 import { renderBatchScript, type BatchScript, type BatchScriptOptions, type SlurmJobDoc } from './batchScript';
 
 /** The Cluster a plan was made for, among `clusters` (by the name planLaunch recorded). */
@@ -26,15 +26,16 @@ export function withBatchScript(plan: LaunchPlan, script: BatchScript): LaunchPl
 }
 
 /**
- * A plan's job document and the Clusters it may name, read from disk: the spec file (or `text`,
- * its unsaved contents) and the YAML files beside it — the same places planFile searches.
+ * A plan's job document and the Cluster it runs on, read from disk: the spec file (or `text`, its
+ * unsaved contents) with the one reader, the cluster with the one resolver — as planFile does.
  */
-export function loadPlanDocs(plan: LaunchPlan, text?: string): { doc: SlurmJobDoc; clusters: ClusterDoc[] } {
-  const own = text ?? fs.readFileSync(plan.specFile, 'utf8');
+export function loadPlanDocs(plan: LaunchPlan, text?: string, root?: string): { doc: SlurmJobDoc; clusters: ClusterDoc[] } {
+  const own = text ?? readSpecSync(plan.specFile);
+  if (own === undefined) throw new Error(`cannot read ${plan.specFile}`);
   const found = findSpecDocs(own).find((d) => d.docIndex === plan.docIndex);
-  if (!found || (found.kind !== 'TrainingJob' && found.kind !== 'InferenceService')) {
-    throw new Error(`no TrainingJob or InferenceService at document ${plan.docIndex} of ${plan.specFile}`);
+  if (!found || !isRunnable(found)) {
+    throw new Error(`no runnable TrainingJob or InferenceService at document ${plan.docIndex} of ${plan.specFile}`);
   }
-  const files = [{ path: plan.specFile, text: own }, ...neighbourSpecTexts(plan.specFile)];
-  return { doc: found.value as SlurmJobDoc, clusters: findClusters(files).map((c) => c.doc) };
+  const cluster = resolveCluster(scanClustersSync(plan.specFile, { root, openText: (p) => (p === plan.specFile ? own : undefined) }), plan.specFile, found.value.spec);
+  return { doc: found.value as SlurmJobDoc, clusters: cluster ? [cluster] : [] };
 }
