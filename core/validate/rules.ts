@@ -6,6 +6,7 @@ import { setValueEdit, yamlScalar } from '../spec/edit';
 import { nearest } from '../spec/suggest';
 import { findGpu, GPUS } from '../catalog/gpus';
 import { resolveArchitecture } from './model';
+import { checkJobBackend, checkSchedulerBackend, type BackendProblem } from './backendRules';
 import type { Fix, Problem, Severity } from './problem';
 import type { Architecture, ClusterDoc, Kind } from '../spec/types';
 
@@ -92,13 +93,19 @@ export function checkRules(ctx: RuleContext): Problem[] {
     const arch = checkModel(r);
     if (ctx.kind === 'TrainingJob') checkTraining(r, cluster, arch);
     else checkServing(r, cluster, arch);
+    if (cluster) reportBackend(r, checkJobBackend(ctx.kind, (ctx.value.spec ?? {}) as Record<string, unknown>, cluster));
   }
   return r.problems;
 }
 
 // ---------------------------------------------------------------- Cluster
 
+function reportBackend(r: Rules, problems: BackendProblem[]): void {
+  for (const p of problems) if (r.has(p.path)) r.report(p.code, p.severity, p.path, p.message, [], p.onKey ? 'key' : 'value');
+}
+
 function checkCluster(r: Rules): void {
+  reportBackend(r, checkSchedulerBackend(r.ctx.value as unknown as ClusterDoc));
   const model = r.str(['spec', 'nodes', 'gpu', 'model']);
   if (model !== undefined && !findGpu(model)) {
     const ids = GPUS.flatMap((g) => [g.id]);

@@ -9,6 +9,7 @@
 import type { ClusterDoc, InferenceServiceDoc, TrainingJobDoc } from '../../spec/types';
 import { sbatchDirectiveQuote, shQuote, slurmPatternLiteral, UnquotableError } from './quote';
 import { DURATION_HINT, parseDurationSeconds } from '../duration';
+import { SLURM_ONE_REPLICA } from '../../validate/backendRules';
 import { servedModel } from '../servedModel';
 
 export type SlurmJobDoc = TrainingJobDoc | InferenceServiceDoc;
@@ -158,7 +159,7 @@ function jobShape(doc: SlurmJobDoc, cluster: ClusterDoc): JobShape {
   }
   const s = doc.spec;
   if ((s.replicas ?? 1) > 1) {
-    throw new BatchScriptError('the Slurm backend runs one replica per job; set replicas to 1 (or submit one job per replica)', ['spec', 'replicas']);
+    throw new BatchScriptError(SLURM_ONE_REPLICA, ['spec', 'replicas']);
   }
   const gpus = (s.tensorParallel ?? 1) * (s.pipelineParallel ?? 1) * (s.dataParallel ?? 1);
   const perNode = cluster.spec.nodes.gpu.count;
