@@ -4,6 +4,8 @@
 import type { SpecPath } from '../spec/parse';
 import type { ClusterDoc } from '../spec/types';
 import type { Severity } from './problem';
+import { engineUnsupported } from '../runs/engineCommand';
+import type { InferenceServiceSpec } from '../spec/types';
 
 export interface BackendProblem {
   code: string;
@@ -47,4 +49,10 @@ export function checkJobBackend(kind: 'TrainingJob' | 'InferenceService', spec: 
     out.push({ code: 'local-no-container', severity: 'error', path: ['spec', 'container', 'image'], message: `The local backend runs commands directly and does not start containers (image ${container.image}); remove it or use a Slurm cluster with pyxis.` });
   }
   return out;
+}
+
+/** A field the InferenceService's engine has no launch flag for: a warning there, not a silent drop. */
+export function checkEngineFlags(spec: Record<string, unknown>): BackendProblem[] {
+  if (typeof spec.engine !== 'string') return [];
+  return engineUnsupported(spec as unknown as InferenceServiceSpec).map((g) => ({ code: 'engine-no-flag', severity: 'warning', path: g.path, message: g.message }));
 }

@@ -6,7 +6,7 @@ import { setValueEdit, yamlScalar } from '../spec/edit';
 import { nearest } from '../spec/suggest';
 import { findGpu, GPUS } from '../catalog/gpus';
 import { resolveArchitecture } from './model';
-import { checkJobBackend, checkSchedulerBackend, type BackendProblem } from './backendRules';
+import { checkEngineFlags, checkJobBackend, checkSchedulerBackend, type BackendProblem } from './backendRules';
 import type { Fix, Problem, Severity } from './problem';
 import type { Architecture, ClusterDoc, Kind } from '../spec/types';
 
@@ -93,6 +93,7 @@ export function checkRules(ctx: RuleContext): Problem[] {
     const arch = checkModel(r);
     if (ctx.kind === 'TrainingJob') checkTraining(r, cluster, arch);
     else checkServing(r, cluster, arch);
+    if (ctx.kind === 'InferenceService') reportBackend(r, checkEngineFlags((ctx.value.spec ?? {}) as Record<string, unknown>));
     if (cluster) reportBackend(r, checkJobBackend(ctx.kind, (ctx.value.spec ?? {}) as Record<string, unknown>, cluster));
   }
   return r.problems;
