@@ -4,7 +4,7 @@
 import { anchorOf, locate, type ParsedDoc, type SpecPath } from '../spec/parse';
 import { setValueEdit, yamlScalar } from '../spec/edit';
 import { nearest } from '../spec/suggest';
-import { findGpu, GPUS } from '../catalog/gpus';
+import { findGpu, gpuGuess, GPUS } from '../catalog/gpus';
 import { resolveArchitecture } from './model';
 import { checkEngineFlags, checkJobBackend, checkSchedulerBackend, type BackendProblem } from './backendRules';
 import type { Fix, Problem, Severity } from './problem';
@@ -115,6 +115,13 @@ function checkCluster(r: Rules): void {
     r.report('unknown-gpu', 'error', ['spec', 'nodes', 'gpu', 'model'],
       `Unknown GPU model '${model}'.${target ? ` Did you mean '${target}'?` : ''} Known models: ${ids.join(', ')}.`,
       target ? r.setFix(`Change to '${target}'`, ['spec', 'nodes', 'gpu', 'model'], target) : []);
+  }
+  const guess = model !== undefined ? gpuGuess(model) : undefined;
+  if (guess) {
+    const a = guess.assumed;
+    r.report('gpu-guessed', 'warning', ['spec', 'nodes', 'gpu', 'model'],
+      `'${model}' could mean several GPUs; Gantry assumes ${a.id} (${a.memoryGiB} GiB). Also possible: ${guess.alternatives.map((g) => `${g.id} (${g.memoryGiB} GiB)`).join(', ')}. Name the card to make the estimates sure.`,
+      r.setFix(`Change to '${a.id}'`, ['spec', 'nodes', 'gpu', 'model'], a.id));
   }
   const sched = r.str(['spec', 'scheduler', 'type']);
   if (sched === 'local' && (r.num(['spec', 'nodes', 'count']) ?? 1) > 1) {
