@@ -200,3 +200,20 @@ export function peakTflops(g: GpuInfo, dtype: 'bf16' | 'fp16' | 'fp8' | 'fp32'):
   if (dtype === 'fp16') return g.tflops.fp16;
   return g.tflops.fp32;
 }
+
+/** Every card a loose name (`A100`, `H100 SXM`) could mean: those whose id holds all its words. */
+export function gpuCandidates(name: string): GpuInfo[] {
+  const words = normalize(name).split('-').filter(Boolean);
+  return GPUS.filter((g) => {
+    const id = normalize(g.id).split('-');
+    return words.every((w) => id.includes(w));
+  });
+}
+
+/** For a name that resolves but could mean several cards: the card assumed and the alternatives. */
+export function gpuGuess(name: string): { assumed: GpuInfo; alternatives: GpuInfo[] } | undefined {
+  const assumed = findGpu(name);
+  if (!assumed || normalize(name) === normalize(assumed.id)) return undefined;
+  const alternatives = gpuCandidates(name).filter((g) => g !== assumed);
+  return alternatives.length ? { assumed, alternatives } : undefined;
+}

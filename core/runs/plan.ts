@@ -8,6 +8,7 @@ import type { ClusterDoc, InferenceServiceDoc, InferenceServiceSpec, TrainingJob
 import { estimateInferenceService, estimateTrainingJob } from '../estimate/index';
 import { DURATION_HINT, parseDurationSeconds } from './duration';
 import { servedModel } from './servedModel';
+import { engineArgv } from './engineCommand';
 
 export interface PlanInput {
   doc: TrainingJobDoc | InferenceServiceDoc;
@@ -56,7 +57,7 @@ export function planLaunch(input: PlanInput): PlanResult {
     const s = doc.spec;
     gpusPerNode = (s.tensorParallel ?? 1) * (s.pipelineParallel ?? 1) * (s.dataParallel ?? 1);
     nodes = 1;
-    command = s.command?.length ? [...s.command, ...(s.extraArgs ?? [])] : engineCommand(s, errors);
+    command = s.command?.length ? [...s.command, ...(s.extraArgs ?? [])] : engineCommand(s, backend, errors);
   }
   if (command?.some((a) => typeof a !== 'string')) errors.push('spec.command must be a list of strings');
 
@@ -122,34 +123,15 @@ function estimateDeviceBytes(doc: TrainingJobDoc | InferenceServiceDoc, cluster:
 }
 
 /** The serving engine's own launcher when an InferenceService gives no command. */
-function engineCommand(s: InferenceServiceSpec, errors: string[]): string[] | undefined {
+function engineCommand(s: InferenceServiceSpec, backend: string, errors: string[]): string[] | undefined {
   const served = servedModel(s.model);
   if (!served.ok) {
     errors.push(`spec.command is missing and ${served.error}`);
     return undefined;
   }
-  const model = served.model;
-  const tp = String(s.tensorParallel ?? 1);
-  const port = String(s.port ?? 8000);
-  const extra = s.extraArgs ?? [];
-  switch (s.engine) {
-    case 'vllm':
-      return [
-        'vllm', 'serve', model, '--tensor-parallel-size', tp, '--port', port, '--host', '127.0.0.1',
-        ...(s.pipelineParallel && s.pipelineParallel > 1 ? ['--pipeline-parallel-size', String(s.pipelineParallel)] : []),
-        ...(s.maxModelLen ? ['--max-model-len', String(s.maxModelLen)] : []),
-        ...(s.gpuMemoryUtilization ? ['--gpu-memory-utilization', String(s.gpuMemoryUtilization)] : []),
-        ...(s.maxNumSeqs ? ['--max-num-seqs', String(s.maxNumSeqs)] : []),
-        ...extra,
-      ];
-    case 'sglang':
-      return ['python3', '-m', 'sglang.launch_server', '--model-path', model, '--tp', tp, '--port', port, '--host', '127.0.0.1', ...extra];
-    case 'tgi':
-      return ['text-generation-launcher', '--model-id', model, '--num-shard', tp, '--port', port, '--hostname', '127.0.0.1', ...extra];
-    default:
-      errors.push(`spec.engine '${String(s.engine)}' has no default command; give spec.command`);
-      return undefined;
-  }
+  const argv = engineArgv(s, { model: served.model, host: backend === 'slurm' ? '0.0.0.0' : '127.0.0.1' });
+  if (!argv) errors.push(`spec.engine '${String(s.engine)}' has no default command; give spec.command`);
+  return argv;
 }
 
 /** The plan as a person reads it in a confirmation: one argv per line would hide nothing either. */

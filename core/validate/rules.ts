@@ -5,8 +5,9 @@ import { anchorOf, locate, type ParsedDoc, type SpecPath } from '../spec/parse';
 import { setValueEdit, yamlScalar } from '../spec/edit';
 import { nearest } from '../spec/suggest';
 import { valueAt } from '../spec/valueAt';
-import { findGpu, GPUS } from '../catalog/gpus';
+import { findGpu, gpuGuess, GPUS } from '../catalog/gpus';
 import { resolveArchitecture } from './model';
+import { checkEngineFlags, checkJobBackend, checkSchedulerBackend, type BackendProblem } from './backendRules';
 import type { Fix, Problem, Severity } from './problem';
 import type { Architecture, ClusterDoc, Kind } from '../spec/types';
 import { quote } from './problem';
@@ -89,13 +90,20 @@ export function checkRules(ctx: RuleContext): Problem[] {
     const arch = checkModel(r);
     if (ctx.kind === 'TrainingJob') checkTraining(r, cluster, arch);
     else checkServing(r, cluster, arch);
+    if (ctx.kind === 'InferenceService') reportBackend(r, checkEngineFlags((ctx.value.spec ?? {}) as Record<string, unknown>));
+    if (cluster) reportBackend(r, checkJobBackend(ctx.kind, (ctx.value.spec ?? {}) as Record<string, unknown>, cluster));
   }
   return r.problems;
 }
 
 // ---------------------------------------------------------------- Cluster
 
+function reportBackend(r: Rules, problems: BackendProblem[]): void {
+  for (const p of problems) if (r.has(p.path)) r.report(p.code, p.severity, p.path, p.message, [], p.onKey ? 'key' : 'value');
+}
+
 function checkCluster(r: Rules): void {
+  reportBackend(r, checkSchedulerBackend(r.ctx.value as unknown as ClusterDoc));
   const model = r.str(['spec', 'nodes', 'gpu', 'model']);
   if (model !== undefined && !findGpu(model)) {
     const ids = GPUS.flatMap((g) => [g.id]);
@@ -104,6 +112,13 @@ function checkCluster(r: Rules): void {
     r.report('unknown-gpu', 'error', ['spec', 'nodes', 'gpu', 'model'],
       `Unknown GPU model ${quote(model)}.${target ? ` Did you mean '${target}'?` : ''} Known models: ${ids.join(', ')}.`,
       target ? r.setFix(`Change to '${target}'`, ['spec', 'nodes', 'gpu', 'model'], target) : []);
+  }
+  const guess = model !== undefined ? gpuGuess(model) : undefined;
+  if (guess) {
+    const a = guess.assumed;
+    r.report('gpu-guessed', 'warning', ['spec', 'nodes', 'gpu', 'model'],
+      `${quote(model)} could mean several GPUs; Gantry assumes ${a.id} (${a.memoryGiB} GiB). Also possible: ${guess.alternatives.map((g) => `${g.id} (${g.memoryGiB} GiB)`).join(', ')}. Name the card to make the estimates sure.`,
+      r.setFix(`Change to '${a.id}'`, ['spec', 'nodes', 'gpu', 'model'], a.id));
   }
   const sched = r.str(['spec', 'scheduler', 'type']);
   if (sched === 'local' && (r.num(['spec', 'nodes', 'count']) ?? 1) > 1) {

@@ -9,7 +9,9 @@
 import type { ClusterDoc, InferenceServiceDoc, TrainingJobDoc } from '../../spec/types';
 import { sbatchDirectiveQuote, shQuote, slurmPatternLiteral, UnquotableError } from './quote';
 import { DURATION_HINT, parseDurationSeconds } from '../duration';
+import { SLURM_ONE_REPLICA } from '../../validate/backendRules';
 import { servedModel } from '../servedModel';
+import { engineArgv } from '../engineCommand';
 
 export type SlurmJobDoc = TrainingJobDoc | InferenceServiceDoc;
 
@@ -158,7 +160,7 @@ function jobShape(doc: SlurmJobDoc, cluster: ClusterDoc): JobShape {
   }
   const s = doc.spec;
   if ((s.replicas ?? 1) > 1) {
-    throw new BatchScriptError('the Slurm backend runs one replica per job; set replicas to 1 (or submit one job per replica)', ['spec', 'replicas']);
+    throw new BatchScriptError(SLURM_ONE_REPLICA, ['spec', 'replicas']);
   }
   const gpus = (s.tensorParallel ?? 1) * (s.pipelineParallel ?? 1) * (s.dataParallel ?? 1);
   const perNode = cluster.spec.nodes.gpu.count;
@@ -210,18 +212,10 @@ function defaultServeCommand(doc: SlurmJobDoc): string[] {
   const s = doc.spec;
   const served = servedModel(s.model);
   if (!served.ok) throw new BatchScriptError(`${served.error} (or give a command)`, ['spec', 'model']);
-  const model = served.model;
-  const tp = String(s.tensorParallel ?? 1);
-  const port = String(s.port ?? 8000);
-  const extra = s.extraArgs ?? [];
-  switch (s.engine) {
-    case 'vllm':
-      return ['vllm', 'serve', model, '--tensor-parallel-size', tp, '--port', port, ...(s.maxModelLen ? ['--max-model-len', String(s.maxModelLen)] : []), ...extra];
-    case 'sglang':
-      return ['python', '-m', 'sglang.launch_server', '--model-path', model, '--tp', tp, '--port', port, ...extra];
-    case 'tgi':
-      return ['text-generation-launcher', '--model-id', model, '--num-shard', tp, '--port', port, ...extra];
-  }
+  // Bound to every address: the job runs on a compute node and is reached from the login node.
+  const argv = engineArgv(s, { model: served.model, host: '0.0.0.0' });
+  if (!argv) throw new BatchScriptError(`spec.engine '${String(s.engine)}' has no default command; give spec.command`, ['spec', 'engine']);
+  return argv;
 }
 
 function containerFlags(doc: SlurmJobDoc): string[] {

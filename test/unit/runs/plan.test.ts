@@ -62,7 +62,7 @@ test("an InferenceService without a command gets its engine's launcher, bound to
   const svc: InferenceServiceDoc = { apiVersion: 'gantry/v1', kind: 'InferenceService', metadata: { name: 's' }, spec: { engine: 'vllm', model: { preset: 'llama-3-8b', weights: 'meta-llama/Meta-Llama-3-8B' }, tensorParallel: 2, maxModelLen: 8192, extraArgs: ['--seed', '1'] } };
   const r = planLaunch({ doc: svc, docIndex: 0, specFile: '/w/s.yaml' });
   assert.ok(r.ok);
-  assert.deepEqual(r.plan.command, ['vllm', 'serve', 'meta-llama/Meta-Llama-3-8B', '--tensor-parallel-size', '2', '--port', '8000', '--host', '127.0.0.1', '--max-model-len', '8192', '--seed', '1']);
+  assert.deepEqual(r.plan.command, ['vllm', 'serve', 'meta-llama/Meta-Llama-3-8B', '--tensor-parallel-size', '2', '--host', '127.0.0.1', '--port', '8000', '--max-model-len', '8192', '--seed', '1']);
   assert.equal(r.plan.gpusPerNode, 2);
 });
 

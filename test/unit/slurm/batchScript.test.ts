@@ -75,7 +75,7 @@ test('InferenceService: one task on one node; the engine command by default', ()
   const s = renderBatchScript(svc, cluster());
   assert.equal(s.nodes, 1);
   assert.match(s.text, /#SBATCH --gpus-per-node="h100:2"/);
-  assert.match(s.text, /srun --ntasks-per-node=1 --label vllm serve meta-llama\/Llama-3.1-8B --tensor-parallel-size 2 --port 8000$/m);
+  assert.match(s.text, /srun --ntasks-per-node=1 --label vllm serve meta-llama\/Llama-3.1-8B --tensor-parallel-size 2 --host 0\.0\.0\.0 --port 8000$/m);
   assert.throws(() => renderBatchScript({ ...svc, spec: { ...svc.spec, replicas: 2 } }, cluster()), (e: BatchScriptError) => e.path.join('.') === 'spec.replicas');
 });
 
