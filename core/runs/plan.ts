@@ -9,6 +9,7 @@ import { estimateInferenceService, estimateTrainingJob } from '../estimate/index
 import { DURATION_HINT, parseDurationSeconds } from './duration';
 import { servedModel } from './servedModel';
 import { engineArgv } from './engineCommand';
+import { checkJobBackend } from '../validate/backendRules';
 
 export interface PlanInput {
   doc: TrainingJobDoc | InferenceServiceDoc;
@@ -65,11 +66,11 @@ export function planLaunch(input: PlanInput): PlanResult {
   for (const [k, v] of Object.entries(spec.env ?? {})) env[k] = String(v);
 
   let gpuIndices: number[] | undefined;
+  // What the backend refuses, in the words and at the fields the editor and `gantry check` show.
+  for (const p of checkJobBackend(doc.kind, spec as unknown as Record<string, unknown>, cluster)) {
+    if (p.severity === 'error' || p.code === 'scheduler-no-backend') errors.push(`${p.path.join('.')}: ${p.message}`);
+  }
   if (backend === 'local') {
-    if (nodes > 1) errors.push(`the local backend runs on this machine only, and the spec asks for ${nodes} nodes (use a Slurm cluster)`);
-    if (spec.container?.image) {
-      errors.push(`spec.container: the local backend runs commands directly and does not start containers (image ${spec.container.image}); remove it or use a Slurm cluster with pyxis`);
-    }
     if (env.CUDA_VISIBLE_DEVICES !== undefined) {
       gpuIndices = env.CUDA_VISIBLE_DEVICES.split(',').filter(Boolean).map(Number).filter(Number.isInteger);
     } else if (gpusPerNode > 0) {

@@ -91,7 +91,9 @@ export function checkRules(ctx: RuleContext): Problem[] {
     if (ctx.kind === 'TrainingJob') checkTraining(r, cluster, arch);
     else checkServing(r, cluster, arch);
     if (ctx.kind === 'InferenceService') reportBackend(r, checkEngineFlags((ctx.value.spec ?? {}) as Record<string, unknown>));
-    if (cluster) reportBackend(r, checkJobBackend(ctx.kind, (ctx.value.spec ?? {}) as Record<string, unknown>, cluster));
+    // A job that names no cluster runs on the local backend; one whose cluster is unknown is reported above.
+    const spec = (ctx.value.spec ?? {}) as Record<string, unknown>;
+    if (cluster || spec.cluster === undefined) reportBackend(r, checkJobBackend(ctx.kind, spec, cluster));
   }
   return r.problems;
 }
@@ -99,7 +101,9 @@ export function checkRules(ctx: RuleContext): Problem[] {
 // ---------------------------------------------------------------- Cluster
 
 function reportBackend(r: Rules, problems: BackendProblem[]): void {
-  for (const p of problems) if (r.has(p.path)) r.report(p.code, p.severity, p.path, p.message, [], p.onKey ? 'key' : 'value');
+  // One problem per field: a rule above may already have said why (serving-gpus on tensorParallel).
+  const said = (p: BackendProblem) => r.problems.some((q) => q.severity === 'error' && q.path?.join('.') === p.path.join('.'));
+  for (const p of problems) if (r.has(p.path) && !said(p)) r.report(p.code, p.severity, p.path, p.message, [], p.onKey ? 'key' : 'value');
 }
 
 function checkCluster(r: Rules): void {

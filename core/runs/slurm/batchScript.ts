@@ -9,7 +9,7 @@
 import type { ClusterDoc, InferenceServiceDoc, TrainingJobDoc } from '../../spec/types';
 import { sbatchDirectiveQuote, shQuote, slurmPatternLiteral, UnquotableError } from './quote';
 import { DURATION_HINT, parseDurationSeconds } from '../duration';
-import { SLURM_ONE_REPLICA } from '../../validate/backendRules';
+import { checkJobBackend } from '../../validate/backendRules';
 import { servedModel } from '../servedModel';
 import { engineArgv } from '../engineCommand';
 
@@ -159,15 +159,9 @@ function jobShape(doc: SlurmJobDoc, cluster: ClusterDoc): JobShape {
     return { nodes: r.nodes, gpusPerNode: r.gpusPerNode, cpusPerRank: r.cpusPerTask, memory: r.memory, timeLimit: doc.spec.timeLimit };
   }
   const s = doc.spec;
-  if ((s.replicas ?? 1) > 1) {
-    throw new BatchScriptError(SLURM_ONE_REPLICA, ['spec', 'replicas']);
-  }
+  const refused = checkJobBackend(doc.kind, s as unknown as Record<string, unknown>, cluster).find((p) => p.severity === 'error');
+  if (refused) throw new BatchScriptError(refused.message, [...refused.path]);
   const gpus = (s.tensorParallel ?? 1) * (s.pipelineParallel ?? 1) * (s.dataParallel ?? 1);
-  const perNode = cluster.spec.nodes.gpu.count;
-  if (gpus > perNode) {
-    // Multi-node serving needs a Ray cluster inside the allocation, which this backend does not set up.
-    throw new BatchScriptError(`${gpus} GPUs per replica is more than one node's ${perNode}; multi-node serving is not supported by the Slurm backend yet`, ['spec', 'tensorParallel']);
-  }
   return { nodes: 1, gpusPerNode: gpus };
 }
 
