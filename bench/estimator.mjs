@@ -27,7 +27,10 @@ const pct = (v) => (typeof v === 'number' ? `${v >= 0 ? '+' : ''}${v.toFixed(1)}
 const gib = (b) => (b / 1024 ** 3).toFixed(2);
 
 const lines = [];
-const out = (s = '') => { lines.push(s); console.log(s); };
+const out = (s = '') => {
+  lines.push(s);
+  console.log(s);
+};
 
 out('# Estimator accuracy');
 out();
@@ -51,7 +54,10 @@ const s = bench.stats(high, (r) => r.errorPct);
 const ds = bench.stats(high, (r) => r.deepspeedPct);
 const acc = bench.stats(high, (r) => r.acceleratePct);
 const all = bench.stats(training, (r) => r.errorPct);
-const held = bench.stats(training.filter((r) => r.confidence === 'held-out'), (r) => r.errorPct);
+const held = bench.stats(
+  training.filter((r) => r.confidence === 'held-out'),
+  (r) => r.errorPct,
+);
 out();
 out(`| high-confidence training rows (n = ${s.n}) | median abs error | max abs error |`);
 out('| --- | ---: | ---: |');
@@ -75,7 +81,9 @@ for (const r of rows.filter((x) => x.kind === 'serving')) {
     continue;
   }
   const p = r.parts;
-  out(`| ${r.id} | ${r.label}${r.note ? ` (${r.note})` : ''} | ${r.measured.toLocaleString('en-US')} | ${Math.round(r.predicted).toLocaleString('en-US')} | ${pct(r.errorPct)} | ${p.weightsGiB.measured.toFixed(2)} / ${p.weightsGiB.predicted.toFixed(2)} | ${p.activationGiB.measured.toFixed(2)} / ${p.activationGiB.predicted.toFixed(2)} | ${p.kvPoolGiB.measured.toFixed(2)} / ${p.kvPoolGiB.predicted.toFixed(2)} |`);
+  out(
+    `| ${r.id} | ${r.label}${r.note ? ` (${r.note})` : ''} | ${r.measured.toLocaleString('en-US')} | ${Math.round(r.predicted).toLocaleString('en-US')} | ${pct(r.errorPct)} | ${p.weightsGiB.measured.toFixed(2)} / ${p.weightsGiB.predicted.toFixed(2)} | ${p.activationGiB.measured.toFixed(2)} / ${p.activationGiB.predicted.toFixed(2)} | ${p.kvPoolGiB.measured.toFixed(2)} / ${p.kvPoolGiB.predicted.toFixed(2)} |`,
+  );
 }
 const serving = rows.filter((r) => r.kind === 'serving' && !r.unmatched);
 const plain = serving.filter((r) => !r.note);
@@ -87,7 +95,12 @@ out(`KV tokens: ${within} of ${serving.length} rows within 2 %; median ${kvAll.m
 out(`Full-attention rows (vLLM's figure = pool / bytes per token), n = ${kvPlain.n}: median ${kvPlain.medianAbs.toFixed(2)} %, max ${kvPlain.maxAbs.toFixed(2)} %.`);
 
 // ---------------------------------------------------------------- speed
-const llama = { apiVersion: 'gantry/v1', kind: 'TrainingJob', metadata: { name: 'x' }, spec: { resources: { nodes: 4, gpusPerNode: 8 }, model: { preset: 'llama-3.1-70b' }, parallelism: { tensor: 8, pipeline: 2, fsdp: 'full' }, batch: { micro: 2, global: 64, sequenceLength: 8192 }, activationCheckpointing: 'selective' } };
+const llama = {
+  apiVersion: 'gantry/v1',
+  kind: 'TrainingJob',
+  metadata: { name: 'x' },
+  spec: { resources: { nodes: 4, gpusPerNode: 8 }, model: { preset: 'llama-3.1-70b' }, parallelism: { tensor: 8, pipeline: 2, fsdp: 'full' }, batch: { micro: 2, global: 64, sequenceLength: 8192 }, activationCheckpointing: 'selective' },
+};
 const svc = { apiVersion: 'gantry/v1', kind: 'InferenceService', metadata: { name: 'y' }, spec: { engine: 'vllm', model: { preset: 'llama-3.1-70b' }, tensorParallel: 2, maxModelLen: 131072 } };
 const oomJob = { ...llama, spec: { ...llama.spec, parallelism: { tensor: 1 }, resources: { nodes: 1, gpusPerNode: 8 }, batch: { micro: 8, sequenceLength: 8192 } } };
 function time(fn, n) {

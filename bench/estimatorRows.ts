@@ -97,8 +97,13 @@ function deepspeedBytes(params: number, largestLayer: number, gpus: number, shar
 
 function trainingRow(r: Record<string, string>): RowResult {
   const base: RowResult = {
-    id: r.id, source: r.source_id, kind: 'training', confidence: r.confidence, label: `${r.model} · ${r.sharding || 'n/a'} · mb ${r.micro_batch_per_dp_rank} · seq ${r.seq_len}`,
-    quantity: '', measured: 0,
+    id: r.id,
+    source: r.source_id,
+    kind: 'training',
+    confidence: r.confidence,
+    label: `${r.model} · ${r.sharding || 'n/a'} · mb ${r.micro_batch_per_dp_rank} · seq ${r.seq_len}`,
+    quantity: '',
+    measured: 0,
   };
   const metric = r.metric.toLowerCase();
   const unit = r.unit.toLowerCase();
@@ -132,11 +137,16 @@ function trainingRow(r: Record<string, string>): RowResult {
   const att = r.attention_impl.toLowerCase();
   const attention = att.startsWith('eager') ? 'eager' : att.startsWith('sdpa') ? 'sdpa' : 'flash';
   const doc: TrainingJobDoc = {
-    apiVersion: 'gantry/v1', kind: 'TrainingJob', metadata: { name: r.id },
+    apiVersion: 'gantry/v1',
+    kind: 'TrainingJob',
+    metadata: { name: r.id },
     spec: {
       resources: { nodes: Math.max(1, Math.ceil(gpus / 8)), gpusPerNode: Math.min(gpus, 8) },
       model: { preset },
-      precision, optimizer: { type: optimizer }, activationCheckpointing: checkpointing, attention,
+      precision,
+      optimizer: { type: optimizer },
+      activationCheckpointing: checkpointing,
+      attention,
       parallelism: { tensor: tp, pipeline: pp, context: cp, fsdp },
       batch: { micro: num(r.micro_batch_per_dp_rank) ?? 1, sequenceLength: num(r.seq_len) ?? 512, gradientAccumulation: num(r.grad_accum) ?? 1 },
     },
@@ -161,7 +171,7 @@ function finishTraining(base: RowResult, doc: TrainingJobDoc, cluster: ClusterDo
     const p = e.model.params;
     const lay = e.layout!;
     const sharded = doc.spec.parallelism?.fsdp === 'full' || doc.spec.parallelism?.zero === 3;
-    const largest = p / Math.max(1, (findModel(String(doc.spec.model.preset))?.architecture.layers ?? 1));
+    const largest = p / Math.max(1, findModel(String(doc.spec.model.preset))?.architecture.layers ?? 1);
     const ds = deepspeedBytes(p / (lay.tensor * lay.pipeline), largest, lay.data * lay.context, sharded, doc.spec.parallelism?.zero === 2);
     base.deepspeedPct = ((ds - base.measured) / base.measured) * 100;
     // accelerate estimate-memory: model size × 4 for Adam training, in the dtype the weights are kept in (fp32 under mixed precision).
@@ -174,14 +184,33 @@ function finishTraining(base: RowResult, doc: TrainingJobDoc, cluster: ClusterDo
 // ---------------------------------------------------------------- H100 jsonl rows
 
 interface JsonlRow {
-  name: string; layers: number; hidden: number; heads: number; kvHeads: number; ffn: number; vocab: number; params: number;
-  micro: number; seq: number; checkpointing: boolean; optimizer: string; precision: string; ok: boolean; oom?: boolean;
-  allocated?: number; reserved?: number; device_used_after?: number; total?: number;
+  name: string;
+  layers: number;
+  hidden: number;
+  heads: number;
+  kvHeads: number;
+  ffn: number;
+  vocab: number;
+  params: number;
+  micro: number;
+  seq: number;
+  checkpointing: boolean;
+  optimizer: string;
+  precision: string;
+  ok: boolean;
+  oom?: boolean;
+  allocated?: number;
+  reserved?: number;
+  device_used_after?: number;
+  total?: number;
 }
 
 function jsonlRows(text: string): RowResult[] {
   const out: RowResult[] = [];
-  for (const [i, line] of text.split('\n').filter((x) => x.trim()).entries()) {
+  for (const [i, line] of text
+    .split('\n')
+    .filter((x) => x.trim())
+    .entries()) {
     let j: JsonlRow;
     try {
       j = JSON.parse(line) as JsonlRow;
@@ -189,7 +218,9 @@ function jsonlRows(text: string): RowResult[] {
       continue;
     }
     const doc: TrainingJobDoc = {
-      apiVersion: 'gantry/v1', kind: 'TrainingJob', metadata: { name: j.name },
+      apiVersion: 'gantry/v1',
+      kind: 'TrainingJob',
+      metadata: { name: j.name },
       spec: {
         resources: { nodes: 1, gpusPerNode: 1 },
         model: { architecture: { layers: j.layers, hidden: j.hidden, heads: j.heads, kvHeads: j.kvHeads, ffn: j.ffn, vocab: j.vocab, tiedEmbeddings: false, gatedMlp: true } },
@@ -203,8 +234,14 @@ function jsonlRows(text: string): RowResult[] {
     for (const quantity of ['allocated', 'reserved'] as const) {
       const measured = j[quantity];
       const base: RowResult = {
-        id: `H100-${String(i + 1).padStart(2, '0')}${quantity === 'allocated' ? 'a' : 'r'}`, source: 'bench/data/h100-training-memory.jsonl', kind: 'training', confidence: 'high',
-        label: j.name, quantity, measured: measured ?? 0, oom: j.oom === true || j.ok === false,
+        id: `H100-${String(i + 1).padStart(2, '0')}${quantity === 'allocated' ? 'a' : 'r'}`,
+        source: 'bench/data/h100-training-memory.jsonl',
+        kind: 'training',
+        confidence: 'high',
+        label: j.name,
+        quantity,
+        measured: measured ?? 0,
+        oom: j.oom === true || j.ok === false,
       };
       if (!base.oom && !(measured && measured > 0)) continue;
       out.push(finishTraining(base, doc, clusterDoc('H100-SXM-80GB', 1)));
@@ -216,13 +253,28 @@ function jsonlRows(text: string): RowResult[] {
 // ---------------------------------------------------------------- held-out H100 rows (bench/estimatorMeasure.py)
 
 interface HeldoutRow {
-  name: string; kind: 'llama' | 'qwen2' | 'gpt2'; cfg: Record<string, number | boolean>; micro: number; seq: number; checkpointing: boolean;
-  optimizer: string; precision: string; accum: number; attn: string; ok: boolean; oom?: boolean; allocated?: number; reserved?: number;
+  name: string;
+  kind: 'llama' | 'qwen2' | 'gpt2';
+  cfg: Record<string, number | boolean>;
+  micro: number;
+  seq: number;
+  checkpointing: boolean;
+  optimizer: string;
+  precision: string;
+  accum: number;
+  attn: string;
+  ok: boolean;
+  oom?: boolean;
+  allocated?: number;
+  reserved?: number;
 }
 
 function heldoutRows(text: string): RowResult[] {
   const out: RowResult[] = [];
-  for (const [i, line] of text.split('\n').filter((x) => x.trim()).entries()) {
+  for (const [i, line] of text
+    .split('\n')
+    .filter((x) => x.trim())
+    .entries()) {
     let j: HeldoutRow;
     try {
       j = JSON.parse(line) as HeldoutRow;
@@ -230,13 +282,14 @@ function heldoutRows(text: string): RowResult[] {
       continue;
     }
     const c = j.cfg as Record<string, number>;
-    const model = j.kind === 'gpt2'
-      ? { preset: 'gpt2-medium' }
-      : { architecture: { layers: c.num_hidden_layers, hidden: c.hidden_size, heads: c.num_attention_heads, kvHeads: c.num_key_value_heads, ffn: c.intermediate_size, vocab: c.vocab_size, tiedEmbeddings: j.cfg.tie_word_embeddings === true, gatedMlp: true } };
+    const model = j.kind === 'gpt2' ? { preset: 'gpt2-medium' } : { architecture: { layers: c.num_hidden_layers, hidden: c.hidden_size, heads: c.num_attention_heads, kvHeads: c.num_key_value_heads, ffn: c.intermediate_size, vocab: c.vocab_size, tiedEmbeddings: j.cfg.tie_word_embeddings === true, gatedMlp: true } };
     const doc: TrainingJobDoc = {
-      apiVersion: 'gantry/v1', kind: 'TrainingJob', metadata: { name: j.name },
+      apiVersion: 'gantry/v1',
+      kind: 'TrainingJob',
+      metadata: { name: j.name },
       spec: {
-        resources: { nodes: 1, gpusPerNode: 1 }, model,
+        resources: { nodes: 1, gpusPerNode: 1 },
+        model,
         precision: j.precision === 'bf16' ? 'bf16' : 'bf16-mixed',
         // bench/estimatorMeasure.py's SGD uses momentum 0.9.
         optimizer: { type: j.optimizer === 'sgd' ? 'sgd-momentum' : 'adamw' },
@@ -249,8 +302,14 @@ function heldoutRows(text: string): RowResult[] {
       const oom = j.oom === true || j.ok === false;
       if (oom && quantity === 'reserved') continue;
       const base: RowResult = {
-        id: `HO-${String(i + 1).padStart(2, '0')}${oom ? '' : quantity === 'allocated' ? 'a' : 'r'}`, source: 'bench/estimatorH100Heldout.jsonl', kind: 'training', confidence: 'held-out',
-        label: j.name, quantity, measured: j[quantity] ?? 0, oom,
+        id: `HO-${String(i + 1).padStart(2, '0')}${oom ? '' : quantity === 'allocated' ? 'a' : 'r'}`,
+        source: 'bench/estimatorH100Heldout.jsonl',
+        kind: 'training',
+        confidence: 'held-out',
+        label: j.name,
+        quantity,
+        measured: j[quantity] ?? 0,
+        oom,
       };
       const r = finishTraining(base, doc, clusterDoc('H100-SXM-80GB', 1), j.optimizer === 'adamw-foreach' ? 'foreach AdamW step buffer not modelled' : undefined);
       out.push(r);
@@ -263,9 +322,13 @@ function heldoutRows(text: string): RowResult[] {
 
 function servingRow(r: Record<string, string>): RowResult {
   const base: RowResult = {
-    id: r.id, source: r.source_id, kind: 'serving', confidence: r.confidence,
+    id: r.id,
+    source: r.source_id,
+    kind: 'serving',
+    confidence: r.confidence,
     label: `${r.model.split('/').pop()} tp${r.tp} pp${r.pp}${r.quantization !== 'none' ? ` q=${r.quantization}` : ''}${r.kv_cache_dtype !== 'auto' ? ` kv=${r.kv_cache_dtype}` : ''} ${r.model_dtype} len ${r.max_model_len}`,
-    quantity: 'kv tokens', measured: num(r.kv_cache_tokens) ?? 0,
+    quantity: 'kv tokens',
+    measured: num(r.kv_cache_tokens) ?? 0,
   };
   const preset = findModel(r.model)?.id;
   if (!preset) {
@@ -274,14 +337,21 @@ function servingRow(r: Record<string, string>): RowResult {
   }
   const dtype = r.model_dtype === 'float32' ? 'fp32' : r.model_dtype === 'float16' ? 'fp16' : 'bf16';
   const doc: InferenceServiceDoc = {
-    apiVersion: 'gantry/v1', kind: 'InferenceService', metadata: { name: r.id },
+    apiVersion: 'gantry/v1',
+    kind: 'InferenceService',
+    metadata: { name: r.id },
     spec: {
-      engine: 'vllm', model: { preset }, dtype,
+      engine: 'vllm',
+      model: { preset },
+      dtype,
       quantization: (r.quantization === 'none' ? 'none' : r.quantization) as never,
       kvCacheDtype: (r.kv_cache_dtype === 'auto' ? 'auto' : r.kv_cache_dtype) as never,
-      tensorParallel: num(r.tp) ?? 1, pipelineParallel: num(r.pp) ?? 1,
-      gpuMemoryUtilization: num(r.gpu_memory_utilization), maxModelLen: num(r.max_model_len),
-      maxNumSeqs: num(r.max_num_seqs), maxNumBatchedTokens: num(r.max_num_batched_tokens),
+      tensorParallel: num(r.tp) ?? 1,
+      pipelineParallel: num(r.pp) ?? 1,
+      gpuMemoryUtilization: num(r.gpu_memory_utilization),
+      maxModelLen: num(r.max_model_len),
+      maxNumSeqs: num(r.max_num_seqs),
+      maxNumBatchedTokens: num(r.max_num_batched_tokens),
       blockSize: num(r.block_size) ?? 16,
     },
   };

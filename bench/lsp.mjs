@@ -152,14 +152,28 @@ function writeDocs(n) {
 
 const files = [1, 20, 200].map(writeDocs);
 const settings = path.join(work, 'yaml-ls.json');
-writeFileSync(settings, JSON.stringify({
-  yaml: {
-    schemas: { [`file://${path.join(root, 'schemas/gantry.schema.json')}`]: ['*.gantry.yaml'] },
-    validate: true, hover: true, completion: true, format: { enable: false },
-    schemaStore: { enable: false }, kubernetesCRDStore: { enable: false }, maxItemsComputed: 5000,
-  },
-  '[yaml]': {}, http: { proxy: '', proxyStrictSSL: false }, editor: { detectIndentation: true },
-}, null, 2));
+writeFileSync(
+  settings,
+  JSON.stringify(
+    {
+      yaml: {
+        schemas: { [`file://${path.join(root, 'schemas/gantry.schema.json')}`]: ['*.gantry.yaml'] },
+        validate: true,
+        hover: true,
+        completion: true,
+        format: { enable: false },
+        schemaStore: { enable: false },
+        kubernetesCRDStore: { enable: false },
+        maxItemsComputed: 5000,
+      },
+      '[yaml]': {},
+      http: { proxy: '', proxyStrictSSL: false },
+      editor: { detectIndentation: true },
+    },
+    null,
+    2,
+  ),
+);
 const oursSettings = path.join(work, 'gantry.json');
 writeFileSync(oursSettings, '{}');
 
@@ -168,10 +182,27 @@ const args = [
   path.join(harness, 'lsp-bench.mjs'),
   // `gantry server --stdio` exactly as another editor starts it: the bin, whose shebang carries the
   // server's V8 flags (package.json gantry.serverNodeFlags), the same flags VS Code's client passes.
-  '--server', `${path.join(root, 'dist/cli.js')} server --stdio`, '--name', 'gantry', '--settings', oursSettings,
-  '--vs', `${process.execPath} ${yamlLs} --stdio`, '--vs-name', 'yaml-ls', '--vs-settings', settings,
+  '--server',
+  `${path.join(root, 'dist/cli.js')} server --stdio`,
+  '--name',
+  'gantry',
+  '--settings',
+  oursSettings,
+  '--vs',
+  `${process.execPath} ${yamlLs} --stdio`,
+  '--vs-name',
+  'yaml-ls',
+  '--vs-settings',
+  settings,
   ...files.flatMap((f) => ['--file', f]),
-  '--reps', reps, '--edits', process.env.BENCH_EDITS ?? '20', '--lang', 'yaml', '--out', out,
+  '--reps',
+  reps,
+  '--edits',
+  process.env.BENCH_EDITS ?? '20',
+  '--lang',
+  'yaml',
+  '--out',
+  out,
 ];
 const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
 if (r.status !== 0 && r.status !== 1) process.exit(r.status ?? 3);
@@ -187,10 +218,31 @@ if (process.env.BENCH_FLOOR !== '0') {
   await esbuild.build({ entryPoints: [path.join(root, 'bench/floor-server.cjs')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, outfile: floor, logLevel: 'warning', plugins: [lazyBuiltins] });
   const flags = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).gantry?.serverNodeFlags ?? [];
   const floorOut = path.join(root, 'bench/results/lsp-floor.json');
-  const f = spawnSync(process.execPath, [
-    path.join(harness, 'lsp-bench.mjs'), '--server', [process.execPath, ...flags, floor, '--stdio'].join(' '), '--name', 'floor', '--settings', oursSettings,
-    ...files.flatMap((x) => ['--file', x]), '--reps', reps, '--edits', process.env.BENCH_EDITS ?? '20', '--probe', 'never', '--lang', 'yaml', '--out', floorOut, '--quiet',
-  ], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const f = spawnSync(
+    process.execPath,
+    [
+      path.join(harness, 'lsp-bench.mjs'),
+      '--server',
+      [process.execPath, ...flags, floor, '--stdio'].join(' '),
+      '--name',
+      'floor',
+      '--settings',
+      oursSettings,
+      ...files.flatMap((x) => ['--file', x]),
+      '--reps',
+      reps,
+      '--edits',
+      process.env.BENCH_EDITS ?? '20',
+      '--probe',
+      'never',
+      '--lang',
+      'yaml',
+      '--out',
+      floorOut,
+      '--quiet',
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   if (f.status === 0) {
     const res = JSON.parse(readFileSync(floorOut, 'utf8'));
     const ours = JSON.parse(readFileSync(out, 'utf8'));

@@ -32,14 +32,17 @@ for (const n of [1, 200]) {
   // Edit the value in the middle document of the file.
   const anchorAt = (needle) => {
     let at = -1;
-    for (let k = 0, from = 0; k <= Math.floor((n - 1) / 2); k++) at = text.indexOf(needle, from), from = at + 1;
+    for (let k = 0, from = 0; k <= Math.floor((n - 1) / 2); k++) (at = text.indexOf(needle, from)), (from = at + 1);
     return at;
   };
   const p = anchorAt('precision: bf16-mixed') + 'precision: '.length;
   const variants = [text, text.slice(0, p) + 'fp7' + text.slice(p + 'bf16-mixed'.length)];
   const s = anchorAt('sequenceLength: 4096') + 'sequenceLength: 4096'.length;
   const typing = [text, text.slice(0, s) + '1' + text.slice(s)];
-  for (const [label, texts] of [['value replace (bf16-mixed ↔ fp7)', variants], ['typing one digit', typing]]) {
+  for (const [label, texts] of [
+    ['value replace (bf16-mixed ↔ fp7)', variants],
+    ['typing one digit', typing],
+  ]) {
     const cache = new DocumentCache();
     cache.parse(texts[0]);
     const times = [];

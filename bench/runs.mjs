@@ -56,7 +56,9 @@ async function hostPath() {
   fs.writeFileSync(file, '');
   const t0 = performance.now();
   // The writer: a separate process, as a training job would be.
-  const writer = spawn(process.execPath, ['-e', `
+  const writer = spawn(process.execPath, [
+    '-e',
+    `
     const fs = require('fs'); const fd = fs.openSync(${JSON.stringify(file)}, 'a');
     const N = ${LINES}; let buf = [];
     for (let i = 0; i < N; i++) {
@@ -64,7 +66,8 @@ async function hostPath() {
       if (buf.length === 5000) { fs.writeSync(fd, buf.join('\\n') + '\\n'); buf = []; }
     }
     if (buf.length) fs.writeSync(fd, buf.join('\\n') + '\\n');
-  `]);
+  `,
+  ]);
   let state = core.initialState({ selectedId: 'bench' });
   let received = 0;
   let inOrder = true;
@@ -80,23 +83,27 @@ async function hostPath() {
     pendingLines = 0;
   };
   const done = new Promise((resolve) => {
-    const f = core.followFile(file, (lines) => {
-      for (let i = 0; i < lines.length; i++) {
-        const n = received + i;
-        if (inOrder && !(lines[i].endsWith(`(line ${n})`) || lines[i].startsWith(`step ${n} `))) inOrder = false;
-        if (core.detectError(lines[i])) marks++;
-        if (core.parseTrainingLine(lines[i])) points++;
-      }
-      received += lines.length;
-      pending.push(lines);
-      pendingLines += lines.length;
-      if (pendingLines >= 5000) flush();
-      if (received >= LINES) {
-        flush();
-        f.stop();
-        resolve();
-      }
-    }, { pollMs: 20 });
+    const f = core.followFile(
+      file,
+      (lines) => {
+        for (let i = 0; i < lines.length; i++) {
+          const n = received + i;
+          if (inOrder && !(lines[i].endsWith(`(line ${n})`) || lines[i].startsWith(`step ${n} `))) inOrder = false;
+          if (core.detectError(lines[i])) marks++;
+          if (core.parseTrainingLine(lines[i])) points++;
+        }
+        received += lines.length;
+        pending.push(lines);
+        pendingLines += lines.length;
+        if (pendingLines >= 5000) flush();
+        if (received >= LINES) {
+          flush();
+          f.stop();
+          resolve();
+        }
+      },
+      { pollMs: 20 },
+    );
   });
   await done;
   const s = (performance.now() - t0) / 1000;
@@ -109,7 +116,15 @@ async function hostPath() {
 
 function findPlaywright() {
   const cache = process.env.VSCODE_E2E_CACHE ?? path.join(os.homedir(), '.cache/vscode-e2e');
-  const dirs = [process.env.E2E_TOOLS_DIR, ...(fs.existsSync(cache) ? fs.readdirSync(cache).filter((d) => d.startsWith('tools-')).map((d) => path.join(cache, d)) : [])].filter(Boolean);
+  const dirs = [
+    process.env.E2E_TOOLS_DIR,
+    ...(fs.existsSync(cache)
+      ? fs
+          .readdirSync(cache)
+          .filter((d) => d.startsWith('tools-'))
+          .map((d) => path.join(cache, d))
+      : []),
+  ].filter(Boolean);
   for (const d of dirs) {
     try {
       return createRequire(path.join(d, 'package.json'))('playwright-core');
@@ -161,7 +176,7 @@ async function webview() {
       const times = [];
       let wrong = 0;
       for (let k = 0; k < 50; k++) {
-        const frac = (k * 37 % 50) / 49;
+        const frac = ((k * 37) % 50) / 49;
         const t0 = performance.now();
         el.scrollTop = frac * (el.scrollHeight - el.clientHeight);
         await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r())));

@@ -32,7 +32,9 @@ async function main(argv: string[]): Promise<number> {
   const usage = `usage: gantry <command> [options]
 
 commands:
-${Object.entries({ ...commands, server: { summary: serverSummary } }).map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`).join('\n')}
+${Object.entries({ ...commands, server: { summary: serverSummary } })
+  .map(([n, c]) => `  ${n.padEnd(10)} ${c.summary}`)
+  .join('\n')}
 
 Run 'gantry <command> --help' for a command's options.`;
   if (!name || name === '--help' || name === '-h' || name === 'help') {

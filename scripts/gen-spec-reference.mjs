@@ -81,7 +81,10 @@ function allowedOf(s) {
   return parts.join('; ');
 }
 
-const cell = (text) => String(text ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const cell = (text) =>
+  String(text ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ');
 
 /** Rows for one schema node at `path`, then its children: objects, maps and arrays of objects. */
 function rows(byId, schema, id, path, required, out) {

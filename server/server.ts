@@ -35,7 +35,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       try {
         return fn(...a);
       } catch (err) {
-        connection.console.error(`gantry: ${name} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+        connection.console.error(`gantry: ${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
         return fallback;
       }
     };
@@ -78,10 +78,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onInitialized(() => {
     // Compile the schemas while the editor is still opening files.
-    setImmediate(safe('warm-up', undefined, () => {
-      warmUpSchemas();
-      warmUp();
-    }));
+    setImmediate(
+      safe('warm-up', undefined, () => {
+        warmUpSchemas();
+        warmUp();
+      }),
+    );
     const t0 = Date.now();
     void workspace.scan(folders).then((n) => {
       connection.sendNotification(IndexedNotification, { clusters: workspace.clusters.names(), files: n, ms: Date.now() - t0 } satisfies IndexedParams);
@@ -109,12 +111,20 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onCompletion(safe('completion', [], completion(ctx)));
   connection.onHover(safe('hover', null, hover(ctx, estimates)));
-  connection.onDocumentSymbol(safe('symbols', [], (params) => {
-    const open = ctx.gantryFile(params.textDocument.uri);
-    return open ? documentSymbols(open.doc, open.file) : [];
-  }));
+  connection.onDocumentSymbol(
+    safe('symbols', [], (params) => {
+      const open = ctx.gantryFile(params.textDocument.uri);
+      return open ? documentSymbols(open.doc, open.file) : [];
+    }),
+  );
   connection.onDefinition(safe('definition', null, definition(ctx)));
-  connection.onCodeAction(safe('codeAction', [], codeActionHandler(ctx, (doc, file, d) => publisher.diagnostics.fixes(doc, file, publisher.checkContext(doc.uri), d))));
+  connection.onCodeAction(
+    safe(
+      'codeAction',
+      [],
+      codeActionHandler(ctx, (doc, file, d) => publisher.diagnostics.fixes(doc, file, publisher.checkContext(doc.uri), d)),
+    ),
+  );
   connection.onCodeLens(safe('codeLens', [], codeLenses(ctx, estimates)));
 
   documents.listen(connection);

@@ -154,4 +154,3 @@ async function readAtMost(handle: import('node:fs/promises').FileHandle, max: nu
   }
   return buf.toString('utf8', 0, n);
 }
-

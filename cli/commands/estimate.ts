@@ -90,7 +90,9 @@ function renderText(r: EstimateRecord, verbose: boolean): string {
   }
   if (r.time && r.interconnect) {
     const t = r.time;
-    out.push(`    compute ${formatSeconds(t.computeSeconds)}, exposed comm ${formatSeconds(r.interconnect.exposedCommSeconds)}, step ${formatSeconds(t.stepSeconds)}, ${Math.round(t.tokensPerSecondPerGpu)} tokens/s/GPU, MFU ${(t.mfu * 100).toFixed(1)} %${t.totalSeconds ? `, ${formatSeconds(t.totalSeconds)} for ${t.totalTokens?.toExponential(2)} tokens` : ''}`);
+    out.push(
+      `    compute ${formatSeconds(t.computeSeconds)}, exposed comm ${formatSeconds(r.interconnect.exposedCommSeconds)}, step ${formatSeconds(t.stepSeconds)}, ${Math.round(t.tokensPerSecondPerGpu)} tokens/s/GPU, MFU ${(t.mfu * 100).toFixed(1)} %${t.totalSeconds ? `, ${formatSeconds(t.totalSeconds)} for ${t.totalTokens?.toExponential(2)} tokens` : ''}`,
+    );
     for (const c of r.interconnect.collectives) out.push(`      ${pad(c.name, 52)} ${c.link.padEnd(15)} ${(c.bytesPerGpu / 1e9).toFixed(2).padStart(9)} GB/GPU/step ${c.seconds.toFixed(3).padStart(9)} s`);
   }
   for (const f of r.findings) {
@@ -147,10 +149,16 @@ export async function run(argv: string[]): Promise<number> {
       const v = c.docs[docIndex].value as Record<string, unknown>;
       const name = String((v.metadata as { name?: unknown } | undefined)?.name ?? `#${docIndex}`);
       records.push({
-        file, name, kind: String(v.kind), summary: e.summary,
-        memory: e.memory, serving: e.kind === 'InferenceService' ? e.serving : undefined,
-        interconnect: e.kind === 'TrainingJob' ? e.interconnect : undefined, time: e.kind === 'TrainingJob' ? e.time : undefined,
-        findings: e.findings, assumptions: e.assumptions,
+        file,
+        name,
+        kind: String(v.kind),
+        summary: e.summary,
+        memory: e.memory,
+        serving: e.kind === 'InferenceService' ? e.serving : undefined,
+        interconnect: e.kind === 'TrainingJob' ? e.interconnect : undefined,
+        time: e.kind === 'TrainingJob' ? e.time : undefined,
+        findings: e.findings,
+        assumptions: e.assumptions,
       });
     }
   }

@@ -15,7 +15,7 @@ options:
 
 export async function run(argv: string[]): Promise<number> {
   const a = parseArgs(argv, ['state', 'workspace'], ['json', 'help']);
-  if (a.flags.has('help')) return void process.stdout.write(USAGE + '\n'), 0;
+  if (a.flags.has('help')) return (void process.stdout.write(USAGE + '\n'), 0);
   if (a.error || a.positional.length) {
     process.stderr.write(`${a.error ?? 'gantry ps takes no arguments'}\n\n${USAGE}\n`);
     return 2;
@@ -40,7 +40,14 @@ export function formatTable(runs: RunSummary[], now: number): string {
     rows.push([r.id, r.name, r.state, r.backend, new Date(start).toISOString().replace('T', ' ').slice(0, 19), formatDuration((r.endedAt ?? now) - start), (r.reason ?? '').replace(/\s*\n\s*/g, ' ')]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  return rows.map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i])))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function formatDuration(ms: number): string {

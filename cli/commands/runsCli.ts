@@ -55,7 +55,7 @@ export function parseArgs(argv: string[], valued: string[], flags: string[]): Pa
  */
 export function resolveRunArg(command: string, argv: string[], flags: string[], usage: string): number | { args: ParsedArgs; store: RunStore; run: RunRecord } {
   const args = parseArgs(argv, ['workspace'], [...flags, 'help']);
-  if (args.flags.has('help')) return void process.stdout.write(usage + '\n'), 0;
+  if (args.flags.has('help')) return (void process.stdout.write(usage + '\n'), 0);
   if (args.error || args.positional.length !== 1) {
     process.stderr.write(`${args.error ?? 'give one run'}\n\n${usage}\n`);
     return 2;

@@ -21,19 +21,19 @@ exit status: 0 printed, 1 no script (the spec's cluster is not Slurm, or a value
 
 export async function run(argv: string[]): Promise<number> {
   const a = parseArgs(argv, ['name', 'doc'], ['help']);
-  if (a.flags.has('help')) return void process.stdout.write(USAGE + '\n'), 0;
-  if (a.error || a.positional.length !== 1) return void process.stderr.write(`${a.error ?? 'give one spec file'}\n\n${USAGE}\n`), 2;
+  if (a.flags.has('help')) return (void process.stdout.write(USAGE + '\n'), 0);
+  if (a.error || a.positional.length !== 1) return (void process.stderr.write(`${a.error ?? 'give one spec file'}\n\n${USAGE}\n`), 2);
   const docIndex = a.values.doc !== undefined ? Number(a.values.doc) : undefined;
-  if (docIndex !== undefined && !Number.isInteger(docIndex)) return void process.stderr.write('--doc takes a document index\n'), 2;
+  if (docIndex !== undefined && !Number.isInteger(docIndex)) return (void process.stderr.write('--doc takes a document index\n'), 2);
   const specFile = path.resolve(a.positional[0]);
   const planned = planFile(specFile, { docIndex, name: a.values.name });
-  if (!planned.ok) return void process.stderr.write(`${planned.errors.map((e) => `${specFile}: ${e}`).join('\n')}\n`), 1;
+  if (!planned.ok) return (void process.stderr.write(`${planned.errors.map((e) => `${specFile}: ${e}`).join('\n')}\n`), 1);
   if (planned.plan.backend !== 'slurm') {
     process.stderr.write(`gantry script: ${planned.plan.name} runs on the ${planned.plan.backend} backend, which uses no batch script\n`);
     return 1;
   }
   const scripted = planWithScript(planned.plan);
-  if (!scripted.ok) return void process.stderr.write(`${scripted.error}\n`), 1;
+  if (!scripted.ok) return (void process.stderr.write(`${scripted.error}\n`), 1);
   process.stdout.write(scripted.script.text);
   return 0;
 }

@@ -32,7 +32,11 @@ export class RunBuffer {
   readonly onAppend = new vscode.EventEmitter<{ start: number; marks: LogMark[]; points: TrainPoint[] }>();
   private readonly lastRank = new Map<string, number | undefined>();
 
-  constructor(readonly runId: string, store: RunStore, pattern: RegExp | undefined) {
+  constructor(
+    readonly runId: string,
+    store: RunStore,
+    pattern: RegExp | undefined,
+  ) {
     this.follower = followRunLogs(store, runId, (src: LogSource, lines) => {
       const start = this.length;
       const marks: LogMark[] = [];
@@ -248,11 +252,7 @@ export class RunsController implements vscode.Disposable {
       // A host without GPUs stays that way: do not start a sampler again for every run.
       if (st.kind === 'no-gpu') this.noGpu = true;
     });
-    s.on('samples', (batch) =>
-      this.onGpuSamples.fire(
-        batch.map((p) => ({ t: p.t, host: p.host, gpu: p.gpu, util: p.utilGpuPct, memUsedMiB: p.memUsedMiB, memTotalMiB: p.memTotalMiB, powerW: p.powerW, tempC: p.tempC, smClockMHz: p.smClockMHz })),
-      ),
-    );
+    s.on('samples', (batch) => this.onGpuSamples.fire(batch.map((p) => ({ t: p.t, host: p.host, gpu: p.gpu, util: p.utilGpuPct, memUsedMiB: p.memUsedMiB, memTotalMiB: p.memTotalMiB, powerW: p.powerW, tempC: p.tempC, smClockMHz: p.smClockMHz }))));
     void s.start();
   }
 

@@ -37,9 +37,7 @@ export function activateRuns(context: vscode.ExtensionContext): RunsApi {
     RunPanel.registerSerializer(context, controller, actions),
     createStatusBar(controller),
     vscode.commands.registerCommand('gantry.run', (uri?: vscode.Uri, docIndex?: number) => flow.run(uri instanceof vscode.Uri ? uri : undefined, typeof docIndex === 'number' ? docIndex : undefined)),
-    vscode.commands.registerCommand('gantry.previewBatchScript', (uri?: vscode.Uri, docIndex?: number) =>
-      flow.previewScript(uri instanceof vscode.Uri ? uri : undefined, typeof docIndex === 'number' ? docIndex : undefined),
-    ),
+    vscode.commands.registerCommand('gantry.previewBatchScript', (uri?: vscode.Uri, docIndex?: number) => flow.previewScript(uri instanceof vscode.Uri ? uri : undefined, typeof docIndex === 'number' ? docIndex : undefined)),
     vscode.commands.registerCommand('gantry.showRuns', (runId?: string) => {
       showPanel(typeof runId === 'string' ? runId : undefined);
     }),

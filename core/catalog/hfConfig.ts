@@ -12,9 +12,7 @@ export interface HfConfigError {
   field?: string;
 }
 
-export type HfConfigResult =
-  | { ok: true; architecture: Architecture; modelType?: string; warnings: string[] }
-  | { ok: false; errors: HfConfigError[] };
+export type HfConfigResult = { ok: true; architecture: Architecture; modelType?: string; warnings: string[] } | { ok: false; errors: HfConfigError[] };
 
 type Json = Record<string, unknown>;
 

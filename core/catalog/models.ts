@@ -74,7 +74,8 @@ export const MODELS: readonly ModelInfo[] = [
     nominalParamsB: 8.0,
     architecture: { layers: 32, hidden: 4096, heads: 32, kvHeads: 8, ffn: 14336, vocab: 128256, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 8192 },
     norm: 'rmsnorm',
-    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values); HF config.json of meta-llama/Meta-Llama-3-8B seen via derivative repos (e.g. huggingface.co/Magpie-Align/Llama-3-8B-Magpie-Air-SFT-v0.1/config.json with _name_or_path meta-llama/Meta-Llama-3-8B): hidden 4096, 32 layers, 32 heads, 8 KV heads, intermediate 14336, max_position_embeddings 8192, rope_theta 500000, vocab 128256, tie_word_embeddings false',
+    source:
+      'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values); HF config.json of meta-llama/Meta-Llama-3-8B seen via derivative repos (e.g. huggingface.co/Magpie-Align/Llama-3-8B-Magpie-Air-SFT-v0.1/config.json with _name_or_path meta-llama/Meta-Llama-3-8B): hidden 4096, 32 layers, 32 heads, 8 KV heads, intermediate 14336, max_position_embeddings 8192, rope_theta 500000, vocab 128256, tie_word_embeddings false',
   }),
   model({
     id: 'llama-3-70b',
@@ -483,7 +484,8 @@ export const MODELS: readonly ModelInfo[] = [
     norm: 'rmsnorm',
     totalParams: 671e9,
     activeParams: 37e9,
-    source: 'estimator-data model_configs.json: HF config.json of deepseek-ai/DeepSeek-V3 seen via duplicates in docs corpus (huggingface.co/JPAdams12th/dormant-model-2/blob/main/config.json and gitcode.com/cann/cann-recipes-train/.../config.json, both DeepseekV3ForCausalLM with identical values); vocab 129280 from vLLM DeepseekV3Config defaults (docs.vllm.ai v0.11.0)',
+    source:
+      'estimator-data model_configs.json: HF config.json of deepseek-ai/DeepSeek-V3 seen via duplicates in docs corpus (huggingface.co/JPAdams12th/dormant-model-2/blob/main/config.json and gitcode.com/cann/cann-recipes-train/.../config.json, both DeepseekV3ForCausalLM with identical values); vocab 129280 from vLLM DeepseekV3Config defaults (docs.vllm.ai v0.11.0)',
   }),
   // ---- beyond model_configs.json (values from each model's Hugging Face config.json; text_config for multimodal ones)
   model({
@@ -554,7 +556,10 @@ export const MODELS: readonly ModelInfo[] = [
 const SUFFIXES = /-(instruct|it|hf|chat|base|pt)(-\d+)?$/;
 
 function normalize(s: string): string {
-  return s.toLowerCase().trim().replace(/[\s_]+/g, '-');
+  return s
+    .toLowerCase()
+    .trim()
+    .replace(/[\s_]+/g, '-');
 }
 
 const MODEL_INDEX = new Map<string, ModelInfo>();

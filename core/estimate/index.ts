@@ -5,6 +5,18 @@ export { summarizeTraining, summarizeServing, renderMarkdown, gib, formatSeconds
 export { countParams } from './params';
 export { numericLeaves } from './guard';
 export type {
-  TrainingEstimate, ServingEstimate, MemoryEstimate, PerGpuMemory, InterconnectEstimate, CollectiveTraffic,
-  TimeEstimate, ServingFigures, Finding, FindingCode, Fix, FixEdit, Severity, EstimateOptions,
+  TrainingEstimate,
+  ServingEstimate,
+  MemoryEstimate,
+  PerGpuMemory,
+  InterconnectEstimate,
+  CollectiveTraffic,
+  TimeEstimate,
+  ServingFigures,
+  Finding,
+  FindingCode,
+  Fix,
+  FixEdit,
+  Severity,
+  EstimateOptions,
 } from './types';

@@ -46,7 +46,12 @@ export function resolveLayout(spec: TrainingJobSpec): { layout?: TrainingLayout;
   const pipeline = posInt(p.pipeline, 1);
   const context = posInt(p.context, 1);
   const expert = posInt(p.expert, 1);
-  for (const [k, v] of [['tensor', tensor], ['pipeline', pipeline], ['context', context], ['expert', expert]] as const) {
+  for (const [k, v] of [
+    ['tensor', tensor],
+    ['pipeline', pipeline],
+    ['context', context],
+    ['expert', expert],
+  ] as const) {
     if (v < 1) f.push(badInput(`parallelism.${k} must be at least 1 (got ${v})`, ['spec', 'parallelism', k]));
   }
   if (f.length) return { findings: f };
@@ -98,9 +103,22 @@ export function resolveLayout(spec: TrainingJobSpec): { layout?: TrainingLayout;
   const virtualStages = Math.max(1, posInt(p.virtualPipelineStages, 1));
   return {
     layout: {
-      gpus, nodes, gpusPerNode, tensor, pipeline, context, data, expert,
+      gpus,
+      nodes,
+      gpusPerNode,
+      tensor,
+      pipeline,
+      context,
+      data,
+      expert,
       sequenceParallel: p.sequenceParallel === true && tensor > 1,
-      zero, fsdp, virtualStages, micro, seq, microBatches, globalBatch,
+      zero,
+      fsdp,
+      virtualStages,
+      micro,
+      seq,
+      microBatches,
+      globalBatch,
     },
     findings: f,
   };

@@ -36,7 +36,6 @@ export function badInput(message: string, path: string[]): Finding {
   return { code: 'bad-estimate-input', severity: 'error', message, path };
 }
 
-
 const ARCH_LIMITS: [keyof Architecture, number][] = [
   ['layers', 2000],
   ['hidden', 262144],

@@ -110,7 +110,10 @@ function fail(findings: Finding[], assumptions: string[]): ServingEstimate {
 }
 
 export function estimateInferenceService(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined, opts: EstimateOptions = {}): ServingEstimate {
-  return guarded(() => estimateUnsafe(doc, cluster, opts), (message) => fail([badInput(message, ['spec'])], []));
+  return guarded(
+    () => estimateUnsafe(doc, cluster, opts),
+    (message) => fail([badInput(message, ['spec'])], []),
+  );
 }
 
 function int(v: unknown, def: number): number {
@@ -236,17 +239,23 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   if (minPool <= 0) {
     const need = heaviest.weights + heaviest.activation + nonTorch;
     findings.push({
-      code: 'memory-exceeds-capacity', severity: 'error', path: ['spec', 'tensorParallel'],
+      code: 'memory-exceeds-capacity',
+      severity: 'error',
+      path: ['spec', 'tensorParallel'],
       message: `Weights (${gib(heaviest.weights)}) + activation peak (${gib(heaviest.activation)}) + non-torch (${gib(nonTorch)}) = ${gib(need)} per GPU exceed the ${gib(budget)} budget (${frac} × ${gib(cap)}): no room for a KV cache.`,
     });
   } else if (maxModelLen > tokens) {
     findings.push({
-      code: 'kv-cache-too-small', severity: 'error', path: ['spec', 'maxModelLen'],
+      code: 'kv-cache-too-small',
+      severity: 'error',
+      path: ['spec', 'maxModelLen'],
       message: `maxModelLen ${maxModelLen} exceeds the ${grouped(tokens)} tokens the KV cache holds (${gib(kvCacheBytes)} at ${grouped(worst.kvBytesPerToken)} B/token/GPU): ${engine === 'vllm' ? 'vLLM refuses to start' : 'requests that long cannot be served'}.`,
     });
   } else if (device > cap) {
     findings.push({
-      code: 'memory-near-capacity', severity: 'warning', path: ['spec', 'gpuMemoryUtilization'],
+      code: 'memory-near-capacity',
+      severity: 'warning',
+      path: ['spec', 'gpuMemoryUtilization'],
       message: `The budget (${gib(budget)}) plus CUDA context and ${graphs ? 'CUDA graphs' : 'overheads'} reaches ≈ ${gib(device)} of ${gib(cap)}: CUDA graph capture may run out of memory; lower gpuMemoryUtilization.`,
     });
   }

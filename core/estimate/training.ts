@@ -22,7 +22,10 @@ function fail(findings: Finding[], assumptions: string[]): TrainingEstimate {
 }
 
 export function estimateTrainingJob(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, opts: EstimateOptions = {}): TrainingEstimate {
-  return guarded(() => estimateUnsafe(doc, cluster, opts), (message) => fail([badInput(message, ['spec'])], []));
+  return guarded(
+    () => estimateUnsafe(doc, cluster, opts),
+    (message) => fail([badInput(message, ['spec'])], []),
+  );
 }
 
 function estimateUnsafe(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, opts: EstimateOptions): TrainingEstimate {
@@ -73,15 +76,27 @@ function estimateUnsafe(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, op
   // Time inputs that make no sense are ignored with a warning; memory does not depend on them.
   const tr = spec.training ?? {};
   const plausible = (v: unknown, max: number) => typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= max;
-  for (const [k, max] of [['tokens', 1e16], ['steps', 1e12], ['mfu', 1]] as const) {
+  for (const [k, max] of [
+    ['tokens', 1e16],
+    ['steps', 1e12],
+    ['mfu', 1],
+  ] as const) {
     if (tr[k] !== undefined && !plausible(tr[k], max)) {
       findings.push({ code: 'bad-estimate-input', severity: 'warning', path: ['spec', 'training', k], message: `training.${k} = ${tr[k]} is ignored: expected a number in (0, ${max}]` });
     }
   }
   const t = estimateTrainingTime({
-    model, cluster: c, layout, precision, checkpointing,
-    localParams: mem.localParams, trainableParams: mem.trainableParams, frozenBase,
-    mfu: plausible(tr.mfu, 1) ? tr.mfu : undefined, totalTokens: plausible(tr.tokens, 1e16) ? tr.tokens : undefined, steps: plausible(tr.steps, 1e12) ? tr.steps : undefined,
+    model,
+    cluster: c,
+    layout,
+    precision,
+    checkpointing,
+    localParams: mem.localParams,
+    trainableParams: mem.trainableParams,
+    frozenBase,
+    mfu: plausible(tr.mfu, 1) ? tr.mfu : undefined,
+    totalTokens: plausible(tr.tokens, 1e16) ? tr.tokens : undefined,
+    steps: plausible(tr.steps, 1e12) ? tr.steps : undefined,
   });
   assumptions.push(...t.notes);
 
@@ -94,8 +109,15 @@ function estimateUnsafe(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, op
     interconnect: t.interconnect,
     time: t.time,
     layout: {
-      gpus: layout.gpus, nodes: layout.nodes, gpusPerNode: layout.gpusPerNode, tensor: layout.tensor, pipeline: layout.pipeline,
-      context: layout.context, data: layout.data, expert: layout.expert, microBatches: layout.microBatches,
+      gpus: layout.gpus,
+      nodes: layout.nodes,
+      gpusPerNode: layout.gpusPerNode,
+      tensor: layout.tensor,
+      pipeline: layout.pipeline,
+      context: layout.context,
+      data: layout.data,
+      expert: layout.expert,
+      microBatches: layout.microBatches,
     },
     assumptions,
     findings,
@@ -108,24 +130,32 @@ function estimateUnsafe(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, op
   const memPath = spec.parallelism ? ['spec', 'parallelism'] : ['spec', 'batch', 'micro'];
   if (device > cap) {
     findings.push({
-      code: 'memory-exceeds-capacity', severity: 'error', path: memPath,
+      code: 'memory-exceeds-capacity',
+      severity: 'error',
+      path: memPath,
       message: `Needs ≈ ${gib(device)} per GPU but the ${c.gpu.name} has ${gib(cap)} (${Math.round((device / cap) * 100)} %): it will run out of memory.`,
     });
   } else if (device > NEAR_CAPACITY * cap) {
     findings.push({
-      code: 'memory-near-capacity', severity: 'warning', path: memPath,
+      code: 'memory-near-capacity',
+      severity: 'warning',
+      path: memPath,
       message: `Needs ≈ ${gib(device)} of ${gib(cap)} per GPU (${Math.round((device / cap) * 100)} %): little headroom for fragmentation and spikes.`,
     });
   }
   if (layout.tensor > layout.gpusPerNode) {
     findings.push({
-      code: 'tp-spans-nodes', severity: 'warning', path: ['spec', 'parallelism', 'tensor'],
+      code: 'tp-spans-nodes',
+      severity: 'warning',
+      path: ['spec', 'parallelism', 'tensor'],
       message: `Tensor parallel ${layout.tensor} spans nodes (${layout.gpusPerNode} GPUs per node): its per-layer all-reduces would cross ${c.inter?.name ?? 'the network'} at ${c.interBusGBps.toFixed(0)} GB/s instead of ${c.intraBusGBps.toFixed(0)} GB/s.`,
     });
   }
   if (layout.nodes > 1 && (!c.inter || !c.inter.fastFabric || c.interBusGBps < 10)) {
     findings.push({
-      code: 'slow-inter-node', severity: 'warning', path: ['spec', 'resources', 'nodes'],
+      code: 'slow-inter-node',
+      severity: 'warning',
+      path: ['spec', 'resources', 'nodes'],
       message: c.inter
         ? `${layout.nodes} nodes over ${c.inter.name} (≈ ${c.interBusGBps.toFixed(1)} GB/s per GPU): not a fast fabric for multi-node training; expect communication to dominate.`
         : `${layout.nodes} nodes but the cluster has no inter-node interconnect: multi-node training needs a fast fabric (InfiniBand, RoCE, EFA).`,
@@ -135,13 +165,17 @@ function estimateUnsafe(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, op
   const exposed = t.interconnect.exposedCommSeconds;
   if (exposed > tm.computeSeconds && exposed > 0) {
     findings.push({
-      code: 'comm-bound', severity: 'warning', path: ['spec', 'parallelism'],
+      code: 'comm-bound',
+      severity: 'warning',
+      path: ['spec', 'parallelism'],
       message: `Communication dominates: ≈ ${formatSeconds(exposed)} exposed vs ${formatSeconds(tm.computeSeconds)} compute per step (${Math.round(tm.commFraction * 100)} % of the step).`,
     });
   }
   if (tm.pipelineBubbleFraction > 0.2) {
     findings.push({
-      code: 'pipeline-bubble', severity: 'warning', path: ['spec', 'parallelism', 'pipeline'],
+      code: 'pipeline-bubble',
+      severity: 'warning',
+      path: ['spec', 'parallelism', 'pipeline'],
       message: `Pipeline bubble ≈ ${Math.round(tm.pipelineBubbleFraction * 100)} % of the step: ${layout.pipeline} stages with ${layout.microBatches} micro-batches per step (bubble = (p−1)/(m·v)); use more micro-batches or interleaving.`,
     });
   }
@@ -199,7 +233,7 @@ function memoryFixes(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, opts:
   for (const cand of candidates) {
     if (cand.group && settled.has(cand.group)) continue;
     const e = estimateTrainingJob(withEdits(doc, cand.edits), cluster, { ...opts, noFixes: true });
-    if (!e.memory || !e.ok && e.findings.some((f) => f.code === 'bad-estimate-input')) continue;
+    if (!e.memory || (!e.ok && e.findings.some((f) => f.code === 'bad-estimate-input'))) continue;
     const d = e.memory.perGpu.deviceBytes;
     if (d >= now) continue;
     const step = e.time ? `, ${formatSeconds(e.time.stepSeconds)}/step` : '';

@@ -322,9 +322,7 @@ export function estimateTrainingMemory(x: TrainingMemoryInput): TrainingMemoryRe
   const groups = [l.data * l.context > 1, l.tensor > 1, l.pipeline > 1, l.context > 1, l.expert > 1].filter(Boolean).length;
   const nccl = groups * NCCL_PER_GROUP;
   const device = reserved + context + nccl;
-  notes.push(
-    `CUDA context ${(context / GIB).toFixed(2)} GiB (${legacyStack ? 'pre-2.0 PyTorch stack assumed on Volta: eager kernel loading, as HF measured on V100' : 'lazy module loading'}); NCCL ~${(NCCL_PER_GROUP / GIB).toFixed(1)} GiB per communicator in use (${groups}).`,
-  );
+  notes.push(`CUDA context ${(context / GIB).toFixed(2)} GiB (${legacyStack ? 'pre-2.0 PyTorch stack assumed on Volta: eager kernel loading, as HF measured on V100' : 'lazy module loading'}); NCCL ~${(NCCL_PER_GROUP / GIB).toFixed(1)} GiB per communicator in use (${groups}).`);
   notes.push(persistentGrads ? 'Gradients persist between steps (accumulation, Megatron/DeepSpeed buffers or pre-2.0 zero_grad).' : 'Gradients are freed after each step (zero_grad(set_to_none=True)); the peak is the larger of start-of-backward and end-of-backward.');
   if (autocast) notes.push('Mixed precision via autocast over fp32 weights (no sharding): residual stream and norms in fp32, matmul outputs in half precision.');
 

@@ -73,7 +73,7 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
 
   const out: CollectiveTraffic[] = [];
   const add = (name: string, collective: Collective, bytes: number, ranks: number, link: Link, times: number, overlappable: boolean) => {
-    if (!(bytes > 0) || ranks <= 1 && collective !== 'p2p') return;
+    if (!(bytes > 0) || (ranks <= 1 && collective !== 'p2p')) return;
     const one = link.busGBps > 0 ? collectiveSeconds(collective, bytes, ranks, link.busGBps) : 0;
     const seconds = one * times;
     const factor = collective === 'all-reduce' ? (2 * (ranks - 1)) / ranks : collective === 'p2p' ? 1 : (ranks - 1) / ranks;
@@ -108,10 +108,7 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
   if (l.tensor > 1) {
     const actBytes = tokensMicro * a.hidden * e;
     const recompute = x.checkpointing === 'full' ? 6 / 4 : 1; // recomputed forward repeats its 2 collectives
-    add(
-      l.sequenceParallel ? 'TP all-gather + reduce-scatter (sequence parallel)' : 'TP activation all-reduce',
-      'all-reduce', actBytes, l.tensor, pickLink(c, tpSpans), 4 * layersHere * m_ * recompute, false,
-    );
+    add(l.sequenceParallel ? 'TP all-gather + reduce-scatter (sequence parallel)' : 'TP activation all-reduce', 'all-reduce', actBytes, l.tensor, pickLink(c, tpSpans), 4 * layersHere * m_ * recompute, false);
   }
   // ---- pipeline: activations forward, gradients back, per micro-batch
   if (l.pipeline > 1) {
@@ -176,9 +173,7 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
     time.totalTokens = x.steps * tokensPerStep;
     time.totalSeconds = x.steps * stepSeconds;
   }
-  notes.push(
-    `Compute at ${(efficiency * 100).toFixed(0)} % of the ${c.gpu.name} dense ${dtype} peak (${(peak / 1e12).toFixed(0)} TFLOPS)${x.mfu ? ' (training.mfu)' : ' (assumed)'}; ${DP_OVERLAP * 100} % of data-parallel communication can overlap with compute; TP/CP/EP/PP traffic is on the critical path.`,
-  );
+  notes.push(`Compute at ${(efficiency * 100).toFixed(0)} % of the ${c.gpu.name} dense ${dtype} peak (${(peak / 1e12).toFixed(0)} TFLOPS)${x.mfu ? ' (training.mfu)' : ' (assumed)'}; ${DP_OVERLAP * 100} % of data-parallel communication can overlap with compute; TP/CP/EP/PP traffic is on the critical path.`);
   const interconnect: InterconnectEstimate = {
     collectives: out,
     bytesPerGpuPerStep: out.reduce((s, t) => s + t.bytesPerGpu, 0),

@@ -29,4 +29,4 @@ export function parseDurationSeconds(value: string): number | undefined {
   return seconds !== undefined && seconds > 0 ? seconds : undefined;
 }
 
-export const DURATION_HINT = 'use e.g. 90m, 24h, 2d12h or Slurm\'s 1-00:00:00';
+export const DURATION_HINT = "use e.g. 90m, 24h, 2d12h or Slurm's 1-00:00:00";

@@ -20,11 +20,13 @@ const DTYPE: Record<string, string | undefined> = { bf16: 'bfloat16', fp16: 'flo
 const on = (flag: string) => (v: unknown) => (v ? [flag] : []);
 const num = (flag: string) => (v: unknown) => (v === undefined ? [] : [flag, String(v)]);
 const gt1 = (flag: string) => (v: unknown) => (typeof v === 'number' && v > 1 ? [flag, String(v)] : []);
-const pick = (flag: string, table: Record<string, string | undefined>, defaults: string[] = ['auto', 'none']) => (v: unknown) => {
-  if (v === undefined || defaults.includes(String(v))) return [];
-  const f = table[String(v)];
-  return f === undefined ? undefined : [flag, f];
-};
+const pick =
+  (flag: string, table: Record<string, string | undefined>, defaults: string[] = ['auto', 'none']) =>
+  (v: unknown) => {
+    if (v === undefined || defaults.includes(String(v))) return [];
+    const f = table[String(v)];
+    return f === undefined ? undefined : [flag, f];
+  };
 const field = <K extends Field>(k: K, f: (v: InferenceServiceSpec[K], s: InferenceServiceSpec) => string[] | undefined): [Field, FlagOf] => [k, (s) => f(s[k], s)];
 const loraModules = (s: InferenceServiceSpec) => (s.lora?.adapters ?? []).map((a) => `${a.name}=${a.path}`);
 
@@ -43,11 +45,7 @@ const FLAGS: Record<Engine, [Field, FlagOf][]> = {
     field('blockSize', num('--block-size')),
     field('enforceEager', on('--enforce-eager')),
     field('enablePrefixCaching', (v) => (v === undefined ? [] : [v ? '--enable-prefix-caching' : '--no-enable-prefix-caching'])),
-    field('lora', (v, s) => (!v ? [] : [
-      '--enable-lora',
-      ...(v.adapters?.length ? ['--lora-modules', ...loraModules(s)] : []),
-      ...num('--max-lora-rank')(v.maxRank), ...num('--max-loras')(v.maxLoras),
-    ])),
+    field('lora', (v, s) => (!v ? [] : ['--enable-lora', ...(v.adapters?.length ? ['--lora-modules', ...loraModules(s)] : []), ...num('--max-lora-rank')(v.maxRank), ...num('--max-loras')(v.maxLoras)])),
   ],
   sglang: [
     field('dtype', pick('--dtype', DTYPE)),
@@ -64,10 +62,7 @@ const FLAGS: Record<Engine, [Field, FlagOf][]> = {
     field('enforceEager', on('--disable-cuda-graph')),
     // The radix (prefix) cache is on by default in SGLang.
     field('enablePrefixCaching', (v) => (v === false ? ['--disable-radix-cache'] : [])),
-    field('lora', (v, s) => (!v ? [] : [
-      ...(v.adapters?.length ? ['--lora-paths', ...loraModules(s)] : []),
-      ...num('--max-lora-rank')(v.maxRank), ...num('--max-loras-per-batch')(v.maxLoras),
-    ])),
+    field('lora', (v, s) => (!v ? [] : [...(v.adapters?.length ? ['--lora-paths', ...loraModules(s)] : []), ...num('--max-lora-rank')(v.maxRank), ...num('--max-loras-per-batch')(v.maxLoras)])),
   ],
   tgi: [
     field('dtype', pick('--dtype', { bf16: 'bfloat16', fp16: 'float16' })),
@@ -94,10 +89,12 @@ const ENGINE_NAME: Record<Engine, string> = { vllm: 'vLLM', sglang: 'SGLang', tg
 export function engineUnsupported(s: InferenceServiceSpec): EngineFlagGap[] {
   const table = FLAGS[s.engine];
   if (!table || s.command?.length) return [];
-  return table.filter(([, f]) => f(s) === undefined).map(([k]) => ({
-    path: ['spec', k],
-    message: `${ENGINE_NAME[s.engine]} has no launch flag for ${k}${typeof s[k] === 'object' ? '' : ` ${String(s[k])}`}: it is not passed to the engine (set it with extraArgs or env if the engine has another way).`,
-  }));
+  return table
+    .filter(([, f]) => f(s) === undefined)
+    .map(([k]) => ({
+      path: ['spec', k],
+      message: `${ENGINE_NAME[s.engine]} has no launch flag for ${k}${typeof s[k] === 'object' ? '' : ` ${String(s[k])}`}: it is not passed to the engine (set it with extraArgs or env if the engine has another way).`,
+    }));
 }
 
 export interface EngineCommandOptions {

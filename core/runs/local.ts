@@ -67,10 +67,7 @@ export class LocalBackend implements Backend {
       fs.writeFileSync(stdout, '', { flag: 'a' });
       fs.writeFileSync(stderr, '', { flag: 'a' });
       logs.push({ path: stdout, stream: 'stdout', ...(ranks > 1 ? { rank } : {}) }, { path: stderr, stream: 'stderr', ...(ranks > 1 ? { rank } : {}) });
-      const rankEnv: Record<string, string> =
-        ranks > 1
-          ? { RANK: String(rank), LOCAL_RANK: String(rank), WORLD_SIZE: String(ranks), LOCAL_WORLD_SIZE: String(ranks), MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(masterPort) }
-          : {};
+      const rankEnv: Record<string, string> = ranks > 1 ? { RANK: String(rank), LOCAL_RANK: String(rank), WORLD_SIZE: String(ranks), LOCAL_WORLD_SIZE: String(ranks), MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(masterPort) } : {};
       launch.ranks.push({ argv: plan.command, env: { ...plan.env, ...rankEnv }, stdout, stderr });
     }
     const launchFile = path.join(ctx.runDir, 'launch.json');

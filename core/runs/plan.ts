@@ -41,9 +41,7 @@ export function planLaunch(input: PlanInput): PlanResult {
   const workingDir = doc.kind === 'TrainingJob' ? doc.spec.workingDir : undefined;
   // Locally the command starts in the spec's folder (or workingDir from there). A Slurm job starts
   // where sbatch ran, the home directory on the login node, and the batch script cds to workingDir.
-  const cwd = backend === 'slurm'
-    ? (workingDir ? (path.posix.isAbsolute(workingDir) ? workingDir : `~/${workingDir}`) : '~')
-    : workingDir ? path.resolve(specDir, workingDir) : specDir;
+  const cwd = backend === 'slurm' ? (workingDir ? (path.posix.isAbsolute(workingDir) ? workingDir : `~/${workingDir}`) : '~') : workingDir ? path.resolve(specDir, workingDir) : specDir;
 
   let command: string[] | undefined;
   let nodes = 1;
@@ -143,7 +141,11 @@ export function describePlan(plan: LaunchPlan): string {
     `command: ${plan.command.map(quote).join(' ')}`,
     `cwd: ${plan.cwd}${plan.backend === 'slurm' ? ' (on the cluster: sbatch runs from the home directory on the login node)' : ''}`,
     describeGpus(plan),
-    `env: ${Object.entries(plan.env).map(([k, v]) => `${k}=${quote(v)}`).join(' ') || '(inherited only)'}`,
+    `env: ${
+      Object.entries(plan.env)
+        .map(([k, v]) => `${k}=${quote(v)}`)
+        .join(' ') || '(inherited only)'
+    }`,
   ];
   if (plan.timeLimit) lines.push(`time limit: ${plan.timeLimit}`);
   for (const w of plan.warnings ?? []) lines.push(`note: ${w}`);

@@ -56,4 +56,3 @@ export function planFile(specFile: string, opts: PlanFileOptions = {}): PlanResu
   const cluster = resolveCluster(index, file, picked.doc.value.spec);
   return planLaunch({ doc: picked.doc.value, docIndex: picked.doc.docIndex, specFile: file, clusters: cluster ? [cluster] : [], estimatedDeviceBytesPerGpu: opts.estimatedDeviceBytesPerGpu });
 }
-

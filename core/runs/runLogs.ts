@@ -27,7 +27,10 @@ export function followRunLogs(store: RunStore, runId: string, onLines: (source: 
   const ensure = (run: RunRecord) => {
     for (const src of run.logs) {
       if (followers.has(src.path)) continue;
-      followers.set(src.path, followFile(src.path, (lines) => onLines(src, lines), { offset: opts.offsets?.[src.path] ?? 0, pollMs: opts.pollMs ?? 200, maxLineChars: opts.maxLineChars }));
+      followers.set(
+        src.path,
+        followFile(src.path, (lines) => onLines(src, lines), { offset: opts.offsets?.[src.path] ?? 0, pollMs: opts.pollMs ?? 200, maxLineChars: opts.maxLineChars }),
+      );
     }
   };
   const check = (run: RunRecord) => {
@@ -42,10 +45,13 @@ export function followRunLogs(store: RunStore, runId: string, onLines: (source: 
   };
   const onChange = (run: RunRecord) => check(run);
   // Another process may own the run (a window finalizes it while the CLI follows): poll the record too.
-  const timer = setInterval(() => {
-    const run = store.get(runId);
-    if (run) check(run);
-  }, Math.max(250, opts.pollMs ?? 200));
+  const timer = setInterval(
+    () => {
+      const run = store.get(runId);
+      if (run) check(run);
+    },
+    Math.max(250, opts.pollMs ?? 200),
+  );
   function stop() {
     stopped = true;
     clearInterval(timer);

@@ -170,7 +170,12 @@ function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Partial<T> 
 export function makeRunId(name: string, at: Date): string {
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
   const stamp = `${at.getUTCFullYear()}${p(at.getUTCMonth() + 1)}${p(at.getUTCDate())}-${p(at.getUTCHours())}${p(at.getUTCMinutes())}${p(at.getUTCSeconds())}`;
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'run';
+  const slug =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'run';
   return `${stamp}-${slug}-${Math.random().toString(16).slice(2, 6).padEnd(4, '0')}`;
 }
 

@@ -25,11 +25,7 @@ export function contextFor(store: RunStore, run: RunRecord): BackendContext {
 }
 
 /** Creates the run and hands it to its backend; a refusal becomes a failed run with the reason. */
-export async function submitRun(
-  store: RunStore,
-  plan: LaunchPlan,
-  extra: { rerunOf?: string; /** The backend's error when it refused the run (e.g. SlurmSubmitError, to show at the spec). */ onRejected?: (err: unknown) => void } = {},
-): Promise<RunRecord> {
+export async function submitRun(store: RunStore, plan: LaunchPlan, extra: { rerunOf?: string /** The backend's error when it refused the run (e.g. SlurmSubmitError, to show at the spec). */; onRejected?: (err: unknown) => void } = {}): Promise<RunRecord> {
   const { onRejected, ...recorded } = extra;
   const run = store.create(plan, recorded);
   const backend = getBackend(plan.backend);

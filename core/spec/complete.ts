@@ -112,23 +112,45 @@ function keyCompletions(text: string, cur: CursorInfo, kind: Kind | undefined, s
 function valueCompletions(cur: CursorInfo, kind: Kind | undefined, src: CompletionSources, replace: CompletionEntry['replace']): CompletionEntry[] {
   const path = cur.path.filter((s) => typeof s === 'string') as string[];
   const joined = path.join('.');
-  const entries = (values: { label: string; detail?: string; doc?: string }[], k: CompletionKind): CompletionEntry[] =>
-    values.map((v, i) => ({ label: v.label, kind: k, detail: v.detail, documentation: v.doc, insertText: scalarText(v.label), replace, sortText: String(i).padStart(4, '0') }));
+  const entries = (values: { label: string; detail?: string; doc?: string }[], k: CompletionKind): CompletionEntry[] => values.map((v, i) => ({ label: v.label, kind: k, detail: v.detail, documentation: v.doc, insertText: scalarText(v.label), replace, sortText: String(i).padStart(4, '0') }));
   if (joined === 'apiVersion') return entries([{ label: API_VERSION }], 'enum');
-  if (joined === 'kind') return entries(KINDS.map((k) => ({ label: k })), 'enum');
+  if (joined === 'kind')
+    return entries(
+      KINDS.map((k) => ({ label: k })),
+      'enum',
+    );
   if (!kind) return [];
-  if (joined === 'spec.nodes.gpu.model') return entries(GPUS.map((g) => ({ label: g.id, detail: `${g.memoryGiB} GiB`, doc: g.summary })), 'reference');
-  if (joined === 'spec.model.preset') return entries(MODELS.map((m) => ({ label: m.id, detail: `${m.nominalParamsB}B`, doc: m.summary })), 'reference');
-  if (joined === 'spec.cluster') return entries(src.clusterNames().map((n) => ({ label: n, detail: 'Cluster' })), 'reference');
+  if (joined === 'spec.nodes.gpu.model')
+    return entries(
+      GPUS.map((g) => ({ label: g.id, detail: `${g.memoryGiB} GiB`, doc: g.summary })),
+      'reference',
+    );
+  if (joined === 'spec.model.preset')
+    return entries(
+      MODELS.map((m) => ({ label: m.id, detail: `${m.nominalParamsB}B`, doc: m.summary })),
+      'reference',
+    );
+  if (joined === 'spec.cluster')
+    return entries(
+      src.clusterNames().map((n) => ({ label: n, detail: 'Cluster' })),
+      'reference',
+    );
   const s = src.schemas.at(kind, cur.path);
   if (!s) return [];
   const items = s.items && !Array.isArray(s.items) ? src.schemas.at(kind, [...cur.path, 0]) : undefined;
   const target = cur.inSequence && items ? items : s;
-  if (target.enum?.length) return entries(target.enum.map((e) => ({ label: String(e), detail: e === target.default ? 'default' : undefined })), 'enum');
+  if (target.enum?.length)
+    return entries(
+      target.enum.map((e) => ({ label: String(e), detail: e === target.default ? 'default' : undefined })),
+      'enum',
+    );
   const types = typeWords(target);
   if (types.includes('boolean')) return entries([{ label: 'true' }, { label: 'false' }], 'enum').map((e) => ({ ...e, insertText: e.label, preselect: String(target.default) === e.label }));
   const ex = [...(target.default !== undefined ? [target.default] : []), ...(target.examples ?? [])].filter((v) => typeof v !== 'object');
-  return entries([...new Set(ex.map(String))].map((label) => ({ label, detail: label === String(target.default) ? 'default' : 'example' })), 'value');
+  return entries(
+    [...new Set(ex.map(String))].map((label) => ({ label, detail: label === String(target.default) ? 'default' : 'example' })),
+    'value',
+  );
 }
 
 // ---------------------------------------------------------------- hover
@@ -182,7 +204,16 @@ export function hover(text: string, docs: ParsedDoc[], offset: number, src: Hove
 function architectureTable(summary: string, arch: Record<string, unknown>, source: string): string {
   const rows = Object.entries(arch)
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `| ${k} | ${typeof v === 'object' ? Object.entries(v as object).map(([a, b]) => `${a} ${String(b)}`).join(', ') : String(v)} |`);
+    .map(
+      ([k, v]) =>
+        `| ${k} | ${
+          typeof v === 'object'
+            ? Object.entries(v as object)
+                .map(([a, b]) => `${a} ${String(b)}`)
+                .join(', ')
+            : String(v)
+        } |`,
+    );
   return `${summary}\n\n| field | value |\n|---|---|\n${rows.join('\n')}\n\n_Source: ${source}_`;
 }
 

@@ -23,11 +23,13 @@ export function yamlScalar(value: unknown): string {
 
 /** `key: value` lines indented by `indent`, block style for objects. */
 function yamlEntry(key: string, value: unknown, indent: number): string {
-  const body = value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0
-    ? stringify({ [key]: value }, { lineWidth: 0, indent: 2 })
-    : `${key}: ${yamlScalar(value)}\n`;
+  const body = value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0 ? stringify({ [key]: value }, { lineWidth: 0, indent: 2 }) : `${key}: ${yamlScalar(value)}\n`;
   const pad = ' '.repeat(indent);
-  return body.trimEnd().split('\n').map((l) => pad + l).join('\n');
+  return body
+    .trimEnd()
+    .split('\n')
+    .map((l) => pad + l)
+    .join('\n');
 }
 
 /**

@@ -41,7 +41,10 @@ interface Located {
 export class SchemaIndex {
   private files = new Map<string, JsonSchema>();
 
-  constructor(schemas: JsonSchema[], private readonly kindIds: Record<string, string>) {
+  constructor(
+    schemas: JsonSchema[],
+    private readonly kindIds: Record<string, string>,
+  ) {
     for (const s of schemas) if (s.$id) this.files.set(s.$id, s);
   }
 

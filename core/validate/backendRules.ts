@@ -25,10 +25,14 @@ export const SLURM_ONE_REPLICA = 'the Slurm backend runs one replica per job; se
 export function checkSchedulerBackend(cluster: ClusterDoc): BackendProblem[] {
   const type = cluster.spec?.scheduler?.type;
   if (type === undefined || (RUNNABLE_SCHEDULERS as readonly string[]).includes(type)) return [];
-  return [{
-    code: 'scheduler-no-backend', severity: 'warning', path: ['spec', 'scheduler', 'type'],
-    message: `Gantry cannot submit to a ${quote(type)} scheduler: this build runs jobs locally and on Slurm only. The spec is checked and estimated, but ▶ Run and gantry run refuse it.`,
-  }];
+  return [
+    {
+      code: 'scheduler-no-backend',
+      severity: 'warning',
+      path: ['spec', 'scheduler', 'type'],
+      message: `Gantry cannot submit to a ${quote(type)} scheduler: this build runs jobs locally and on Slurm only. The spec is checked and estimated, but ▶ Run and gantry run refuse it.`,
+    },
+  ];
 }
 
 /**

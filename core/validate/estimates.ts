@@ -71,9 +71,7 @@ function compute(text: string, doc: ParsedDoc, clusters: ClusterLookup | undefin
   if (v.kind !== 'TrainingJob' && v.kind !== 'InferenceService') return undefined;
   const cluster = clusterFor(v.spec, clusters);
   const opts = { resolveConfig: readFile };
-  const estimate = v.kind === 'TrainingJob'
-    ? estimateTrainingJob(v as unknown as TrainingJobDoc, cluster, opts)
-    : estimateInferenceService(v as unknown as InferenceServiceDoc, cluster, opts);
+  const estimate = v.kind === 'TrainingJob' ? estimateTrainingJob(v as unknown as TrainingJobDoc, cluster, opts) : estimateInferenceService(v as unknown as InferenceServiceDoc, cluster, opts);
   const kindKey = locate(doc, ['kind']);
   const anchor = kindKey.key ?? kindKey.value;
   const problems: Problem[] = estimate.findings.map((f) => {

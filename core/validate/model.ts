@@ -33,12 +33,17 @@ export function resolveArchitecture(model: Record<string, unknown>, readFile?: R
   if (typeof preset === 'string') {
     const hit = findModel(preset);
     if (hit) return { architecture: hit.architecture, source: 'preset' };
-    const guess = nearest(preset, MODELS.flatMap((m) => [m.id]));
+    const guess = nearest(
+      preset,
+      MODELS.flatMap((m) => [m.id]),
+    );
     return {
       problem: {
         code: 'unknown-model',
         path: ['spec', 'model', 'preset'],
-        message: `Unknown model preset ${quote(preset)}.${guess ? ` Did you mean '${guess}'?` : ''} Use one of the catalog's presets (${MODELS.slice(0, 6).map((m) => m.id).join(', ')}, …), an inline architecture, or config: ./config.json.`,
+        message: `Unknown model preset ${quote(preset)}.${guess ? ` Did you mean '${guess}'?` : ''} Use one of the catalog's presets (${MODELS.slice(0, 6)
+          .map((m) => m.id)
+          .join(', ')}, …), an inline architecture, or config: ./config.json.`,
         replacement: guess,
       },
     };

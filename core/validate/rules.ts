@@ -113,16 +113,18 @@ function checkCluster(r: Rules): void {
     const ids = GPUS.flatMap((g) => [g.id]);
     const guess = nearest(model, [...ids, ...GPUS.flatMap((g) => g.aliases)]);
     const target = guess ? findGpu(guess)!.id : undefined;
-    r.report('unknown-gpu', 'error', ['spec', 'nodes', 'gpu', 'model'],
-      `Unknown GPU model ${quote(model)}.${target ? ` Did you mean '${target}'?` : ''} Known models: ${ids.join(', ')}.`,
-      target ? r.setFix(`Change to '${target}'`, ['spec', 'nodes', 'gpu', 'model'], target) : []);
+    r.report('unknown-gpu', 'error', ['spec', 'nodes', 'gpu', 'model'], `Unknown GPU model ${quote(model)}.${target ? ` Did you mean '${target}'?` : ''} Known models: ${ids.join(', ')}.`, target ? r.setFix(`Change to '${target}'`, ['spec', 'nodes', 'gpu', 'model'], target) : []);
   }
   const guess = model !== undefined ? gpuGuess(model) : undefined;
   if (guess) {
     const a = guess.assumed;
-    r.report('gpu-guessed', 'warning', ['spec', 'nodes', 'gpu', 'model'],
+    r.report(
+      'gpu-guessed',
+      'warning',
+      ['spec', 'nodes', 'gpu', 'model'],
       `${quote(model)} could mean several GPUs; Gantry assumes ${a.id} (${a.memoryGiB} GiB). Also possible: ${guess.alternatives.map((g) => `${g.id} (${g.memoryGiB} GiB)`).join(', ')}. Name the card to make the estimates sure.`,
-      r.setFix(`Change to '${a.id}'`, ['spec', 'nodes', 'gpu', 'model'], a.id));
+      r.setFix(`Change to '${a.id}'`, ['spec', 'nodes', 'gpu', 'model'], a.id),
+    );
   }
   const sched = r.str(['spec', 'scheduler', 'type']);
   if (sched === 'local' && (r.num(['spec', 'nodes', 'count']) ?? 1) > 1) {
@@ -132,7 +134,7 @@ function checkCluster(r: Rules): void {
     r.report('login-needs-slurm', 'warning', ['spec', 'scheduler', 'login'], `scheduler.login is used only by the slurm scheduler; this cluster's scheduler is ${quote(sched ?? 'local')}.`, [], 'key');
   }
   const name = r.str(['metadata', 'name']);
-  const all = name ? r.ctx.clusters?.all(name) ?? [] : [];
+  const all = name ? (r.ctx.clusters?.all(name) ?? []) : [];
   const own = (e: ClusterEntry) => e.file === r.ctx.fileName && e.docIndex === r.ctx.doc.index;
   const other = all.find((e) => !own(e));
   if (other && all.some(own)) {
@@ -155,8 +157,7 @@ function checkClusterRef(r: Rules): ClusterDoc | undefined {
   const names = lookup.names();
   const guess = nearest(name, names);
   const known = names.length ? ` Clusters in this workspace: ${names.slice(0, 10).map(quote).join(', ')}${names.length > 10 ? `, … (${names.length} in all)` : ''}.` : ' No Cluster document was found in this workspace.';
-  r.report('unknown-cluster', 'error', ['spec', 'cluster'], `No Cluster named ${quote(name)}.${guess ? ` Did you mean '${guess}'?` : ''}${known}`,
-    guess ? r.setFix(`Change to '${guess}'`, ['spec', 'cluster'], guess) : []);
+  r.report('unknown-cluster', 'error', ['spec', 'cluster'], `No Cluster named ${quote(name)}.${guess ? ` Did you mean '${guess}'?` : ''}${known}`, guess ? r.setFix(`Change to '${guess}'`, ['spec', 'cluster'], guess) : []);
   return undefined;
 }
 
@@ -197,14 +198,10 @@ function checkTraining(r: Rules, cluster: ClusterDoc | undefined, arch: Architec
   // Cluster capacity.
   const cap = gpusOfCluster(cluster);
   if (perNode !== undefined && cap.perNode !== undefined && perNode > cap.perNode) {
-    r.report('cluster-gpus-per-node', 'error', ['spec', 'resources', 'gpusPerNode'],
-      `The job asks for ${perNode} GPUs per node, but cluster ${quote(cluster?.metadata?.name)} has ${cap.perNode} per node.`,
-      r.setFix(`Set gpusPerNode to ${cap.perNode}`, ['spec', 'resources', 'gpusPerNode'], cap.perNode, false));
+    r.report('cluster-gpus-per-node', 'error', ['spec', 'resources', 'gpusPerNode'], `The job asks for ${perNode} GPUs per node, but cluster ${quote(cluster?.metadata?.name)} has ${cap.perNode} per node.`, r.setFix(`Set gpusPerNode to ${cap.perNode}`, ['spec', 'resources', 'gpusPerNode'], cap.perNode, false));
   }
   if (nodes !== undefined && cap.nodes !== undefined && nodes > cap.nodes) {
-    r.report('cluster-nodes', 'error', ['spec', 'resources', 'nodes'],
-      `The job asks for ${nodes} nodes, but cluster ${quote(cluster?.metadata?.name)} has ${cap.nodes}.`,
-      r.setFix(`Set nodes to ${cap.nodes}`, ['spec', 'resources', 'nodes'], cap.nodes, false));
+    r.report('cluster-nodes', 'error', ['spec', 'resources', 'nodes'], `The job asks for ${nodes} nodes, but cluster ${quote(cluster?.metadata?.name)} has ${cap.nodes}.`, r.setFix(`Set nodes to ${cap.nodes}`, ['spec', 'resources', 'nodes'], cap.nodes, false));
   }
 
   // TP × PP × DP × CP = GPUs.
@@ -215,13 +212,10 @@ function checkTraining(r: Rules, cluster: ClusterDoc | undefined, arch: Architec
       if (model * dp !== gpus) {
         const want = gpus / model;
         const fixes = Number.isInteger(want) && want >= 1 ? r.setFix(`Set data parallel to ${want}`, P('data'), want) : [];
-        r.report('parallelism-product', 'error', P('data'),
-          `${formula} × data ${dp} = ${model * dp} GPUs, but the job has ${nodes} nodes × ${perNode} GPUs = ${gpus}.` +
-            (fixes.length ? ` Data parallel ${want} makes the product right.` : ` ${gpus} is not divisible by ${model}.`), fixes);
+        r.report('parallelism-product', 'error', P('data'), `${formula} × data ${dp} = ${model * dp} GPUs, but the job has ${nodes} nodes × ${perNode} GPUs = ${gpus}.` + (fixes.length ? ` Data parallel ${want} makes the product right.` : ` ${gpus} is not divisible by ${model}.`), fixes);
       }
     } else if (gpus % model !== 0) {
-      r.report('parallelism-product', 'error', r.has(P('tensor')) ? P('tensor') : ['spec', 'parallelism'],
-        `${formula} = ${model} does not divide the job's ${gpus} GPUs, so no whole data-parallel size fits.`);
+      r.report('parallelism-product', 'error', r.has(P('tensor')) ? P('tensor') : ['spec', 'parallelism'], `${formula} = ${model} does not divide the job's ${gpus} GPUs, so no whole data-parallel size fits.`);
     }
   }
   if (ep !== undefined && ep > 1 && dp !== undefined && cp !== undefined && (dp * cp) % ep !== 0) {
@@ -239,8 +233,7 @@ function checkTraining(r: Rules, cluster: ClusterDoc | undefined, arch: Architec
   if (arch && pp !== undefined && pp > 1) {
     const vpp = r.num(P('virtualPipelineStages')) ?? 1;
     if (arch.layers % (pp * vpp) !== 0) {
-      r.report('layers-divisible', 'error', P('pipeline'),
-        `The model's ${arch.layers} layers do not split evenly into pipeline ${pp}${vpp > 1 ? ` × ${vpp} virtual stages` : ''} (${arch.layers} / ${pp * vpp} = ${(arch.layers / (pp * vpp)).toFixed(2)}).`);
+      r.report('layers-divisible', 'error', P('pipeline'), `The model's ${arch.layers} layers do not split evenly into pipeline ${pp}${vpp > 1 ? ` × ${vpp} virtual stages` : ''} (${arch.layers} / ${pp * vpp} = ${(arch.layers / (pp * vpp)).toFixed(2)}).`);
     }
   }
   if (arch?.maxContext && tp !== undefined) {
@@ -277,15 +270,11 @@ function checkTraining(r: Rules, cluster: ClusterDoc | undefined, arch: Architec
     if (acc !== undefined) {
       const want = micro * dpEff * acc;
       if (want !== global) {
-        r.report('global-batch', 'error', ['spec', 'batch', 'global'],
-          `global ${global} ≠ micro ${micro} × data ${dpEff} × gradientAccumulation ${acc} = ${want}.`,
-          r.setFix(`Set global batch to ${want}`, ['spec', 'batch', 'global'], want));
+        r.report('global-batch', 'error', ['spec', 'batch', 'global'], `global ${global} ≠ micro ${micro} × data ${dpEff} × gradientAccumulation ${acc} = ${want}.`, r.setFix(`Set global batch to ${want}`, ['spec', 'batch', 'global'], want));
       }
     } else if (global % (micro * dpEff) !== 0) {
       const lower = Math.max(1, Math.floor(global / (micro * dpEff))) * micro * dpEff;
-      r.report('global-batch', 'error', ['spec', 'batch', 'global'],
-        `global ${global} is not a multiple of micro ${micro} × data ${dpEff} = ${micro * dpEff}, so no whole number of accumulation steps gives it.`,
-        r.setFix(`Set global batch to ${lower}`, ['spec', 'batch', 'global'], lower));
+      r.report('global-batch', 'error', ['spec', 'batch', 'global'], `global ${global} is not a multiple of micro ${micro} × data ${dpEff} = ${micro * dpEff}, so no whole number of accumulation steps gives it.`, r.setFix(`Set global batch to ${lower}`, ['spec', 'batch', 'global'], lower));
     }
   }
 
@@ -317,9 +306,7 @@ function headsDivisible(r: Rules, arch: Architecture, tp: number, at: SpecPath, 
   const ok = kv % tp === 0 || (mode === 'serving' && tp % kv === 0);
   if (!ok) {
     const s = suggest(kv);
-    r.report('kv-heads-divisible', 'error', at,
-      `The model's ${kv} KV heads do not split evenly over tensor parallel ${tp}` + (mode === 'serving' ? ` (and ${tp} is not a multiple of ${kv}).` : '.'),
-      r.setFix(`Set tensor parallel to ${s}`, at, s, false));
+    r.report('kv-heads-divisible', 'error', at, `The model's ${kv} KV heads do not split evenly over tensor parallel ${tp}` + (mode === 'serving' ? ` (and ${tp} is not a multiple of ${kv}).` : '.'), r.setFix(`Set tensor parallel to ${s}`, at, s, false));
   }
 }
 
@@ -337,9 +324,7 @@ function checkServing(r: Rules, cluster: ClusterDoc | undefined, arch: Architect
   }
   const maxLen = r.num(['spec', 'maxModelLen']);
   if (arch?.maxContext && maxLen !== undefined && maxLen > arch.maxContext) {
-    r.report('max-model-len', 'error', ['spec', 'maxModelLen'],
-      `maxModelLen ${maxLen} exceeds the model's context of ${arch.maxContext} tokens; vLLM refuses to start (unless VLLM_ALLOW_LONG_MAX_MODEL_LEN=1).`,
-      r.setFix(`Set maxModelLen to ${arch.maxContext}`, ['spec', 'maxModelLen'], arch.maxContext));
+    r.report('max-model-len', 'error', ['spec', 'maxModelLen'], `maxModelLen ${maxLen} exceeds the model's context of ${arch.maxContext} tokens; vLLM refuses to start (unless VLLM_ALLOW_LONG_MAX_MODEL_LEN=1).`, r.setFix(`Set maxModelLen to ${arch.maxContext}`, ['spec', 'maxModelLen'], arch.maxContext));
   }
   const cap = gpusOfCluster(cluster);
   if (tp !== undefined && pp !== undefined && dpr !== undefined && cap.perNode !== undefined && cap.nodes !== undefined) {
@@ -351,8 +336,13 @@ function checkServing(r: Rules, cluster: ClusterDoc | undefined, arch: Architect
     } else if (tp > cap.perNode) {
       r.report('serving-tp-spans-nodes', 'warning', tpPath, `tensorParallel ${tp} is more than the ${cap.perNode} GPUs of one node of ${quote(name)}: tensor-parallel traffic would cross the inter-node network. Use pipelineParallel across nodes instead.`);
     } else if (perReplica * replicas > total) {
-      r.report('serving-replicas', 'warning', ['spec', 'replicas'], `${replicas} replicas × ${perReplica} GPUs = ${perReplica * replicas} GPUs, but cluster ${quote(name)} has ${total}; only ${Math.floor(total / perReplica)} can run at once.`,
-        r.setFix(`Set replicas to ${Math.floor(total / perReplica)}`, ['spec', 'replicas'], Math.floor(total / perReplica), false));
+      r.report(
+        'serving-replicas',
+        'warning',
+        ['spec', 'replicas'],
+        `${replicas} replicas × ${perReplica} GPUs = ${perReplica * replicas} GPUs, but cluster ${quote(name)} has ${total}; only ${Math.floor(total / perReplica)} can run at once.`,
+        r.setFix(`Set replicas to ${Math.floor(total / perReplica)}`, ['spec', 'replicas'], Math.floor(total / perReplica), false),
+      );
     }
   }
   const util = r.num(['spec', 'gpuMemoryUtilization']);

@@ -34,10 +34,13 @@ export function warmUpSchemas(): void {
 
 function pathOf(pointer: string): (string | number)[] {
   if (!pointer) return [];
-  return pointer.slice(1).split('/').map((s) => {
-    const u = s.replace(/~1/g, '/').replace(/~0/g, '~');
-    return /^\d+$/.test(u) ? Number(u) : u;
-  });
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => {
+      const u = s.replace(/~1/g, '/').replace(/~0/g, '~');
+      return /^\d+$/.test(u) ? Number(u) : u;
+    });
 }
 
 const fieldName = (path: SpecPath): string => {
@@ -154,9 +157,7 @@ function missingFields(ctx: SchemaContext, path: SpecPath, missing: string[]): P
   const names = missing.map((m) => `'${m}'`).join(', ');
   const message = missing.length === 1 ? `Missing required field ${names}${where}.` : `Missing required fields ${names}${where}.`;
   const fixes: Fix[] = [];
-  const edits = missing
-    .map((m) => insertKeyEdit(fileText, doc, path, m, placeholderFor(schemaIndex.at(kind, [...path, m]))))
-    .filter((x): x is NonNullable<typeof x> => !!x);
+  const edits = missing.map((m) => insertKeyEdit(fileText, doc, path, m, placeholderFor(schemaIndex.at(kind, [...path, m])))).filter((x): x is NonNullable<typeof x> => !!x);
   if (edits.length === missing.length) {
     // Several inserts at one offset apply in order.
     fixes.push({ title: missing.length === 1 ? `Add '${missing[0]}'` : `Add ${names}`, edits, preferred: true });
@@ -180,7 +181,10 @@ function translate(ctx: SchemaContext, e: ErrorObject): Problem | undefined {
       // Only the allowed names are looked up in the mapping: a Set of its keys for each unknown key
       // made 10,000 unknown keys cost 10^8 insertions (87 s).
       const here = (valueAt(doc.value, path) ?? {}) as object;
-      const guess = nearest(key, allowed.filter((a) => !Object.prototype.hasOwnProperty.call(here, a)));
+      const guess = nearest(
+        key,
+        allowed.filter((a) => !Object.prototype.hasOwnProperty.call(here, a)),
+      );
       const fixes: Fix[] = [];
       const rename = guess ? renameKeyEdit(doc, keyPath, guess) : undefined;
       if (guess && rename) fixes.push({ title: `Change ${quote(key)} to '${guess}'`, edits: [rename], preferred: true });
@@ -191,7 +195,13 @@ function translate(ctx: SchemaContext, e: ErrorObject): Problem | undefined {
     case 'enum': {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
       const got = e.data;
-      const guess = typeof got === 'string' ? nearest(got, allowed.filter((a): a is string => typeof a === 'string')) : undefined;
+      const guess =
+        typeof got === 'string'
+          ? nearest(
+              got,
+              allowed.filter((a): a is string => typeof a === 'string'),
+            )
+          : undefined;
       const span = valueSpan();
       const fixes: Fix[] = guess ? [{ title: `Change to '${guess}'`, edits: [{ ...span, newText: yamlScalar(guess) }], preferred: true }] : [];
       const hint = guess ? ` Did you mean '${guess}'?` : '';
@@ -203,8 +213,13 @@ function translate(ctx: SchemaContext, e: ErrorObject): Problem | undefined {
       return { ...base, code: 'schema-type', message: `${field} must be ${typeList((e.params as { type: unknown }).type)}, not ${typeof e.data === 'string' ? 'text ' : ''}${describeValue(e.data)}.`, ...valueSpan() };
     case 'x-alternatives': {
       const inner = (e.params as { errors: ErrorObject[] }).errors;
-      const types = inner.filter((i) => i.keyword === 'type').map((i) => (i.params as { type: unknown }).type).flat();
-      const values = inner.filter((i) => i.keyword === 'enum').flatMap((i) => (i.params as { allowedValues: unknown[] }).allowedValues)
+      const types = inner
+        .filter((i) => i.keyword === 'type')
+        .map((i) => (i.params as { type: unknown }).type)
+        .flat();
+      const values = inner
+        .filter((i) => i.keyword === 'enum')
+        .flatMap((i) => (i.params as { allowedValues: unknown[] }).allowedValues)
         .concat(inner.filter((i) => i.keyword === 'const').map((i) => (i.params as { allowedValue: unknown }).allowedValue));
       const parts = [types.length ? typeList(types) : '', values.length ? `one of ${listValues(values)}` : ''].filter(Boolean).join(', or ');
       return { ...base, code: 'schema-type', message: `${field} must be ${parts || 'something else'}, not ${describeValue(e.data)}.`, ...valueSpan() };
@@ -232,7 +247,7 @@ function translate(ctx: SchemaContext, e: ErrorObject): Problem | undefined {
       return { ...base, code: 'schema-format', message: `${describeValue(e.data)} is not a valid ${field}.${hint}`, ...valueSpan() };
     }
     case 'minLength':
-      return { ...base, code: 'schema-format', message: (e.data === '' ? `${field} must not be empty.` : `${field} is too short (at least ${(e.params as { limit: number }).limit} characters).`), ...valueSpan() };
+      return { ...base, code: 'schema-format', message: e.data === '' ? `${field} must not be empty.` : `${field} is too short (at least ${(e.params as { limit: number }).limit} characters).`, ...valueSpan() };
     case 'maxLength':
       return { ...base, code: 'schema-format', message: `${field} is too long (at most ${(e.params as { limit: number }).limit} characters).`, ...valueSpan() };
     case 'minItems':

@@ -136,14 +136,14 @@ export function validateDoc(text: string, doc: ParsedDoc, opts: ValidateOptions 
   problems.push(...schemaProblems);
   // Rules skip what the schema already flagged; an unknown key taints its whole mapping (the key
   // may be a misspelling of the field a rule would read).
-  const flagged = new Set(schemaProblems.map((p) => (p.code === 'schema-unknown-field' ? (p.path ?? []).slice(0, -1) : p.path ?? []).join('.')));
+  const flagged = new Set(schemaProblems.map((p) => (p.code === 'schema-unknown-field' ? (p.path ?? []).slice(0, -1) : (p.path ?? [])).join('.')));
   if (v.apiVersion !== API_VERSION) return problems;
   problems.push(...checkRules({ fileText: text, doc, kind, value: v, flagged, fileName, clusters: opts.clusters, readFile: opts.readFile }));
   return problems;
 }
 
 function kindProblem(text: string, doc: ParsedDoc, kind: unknown): Problem {
-  const l = (valueAt(doc.value, ['kind']) !== undefined) ? locateKind(doc) : undefined;
+  const l = valueAt(doc.value, ['kind']) !== undefined ? locateKind(doc) : undefined;
   if (kind === undefined || !l) {
     return { code: 'schema-required', severity: 'error', message: `Missing required field 'kind': one of ${KINDS.join(', ')}.`, ...firstKey(doc), path: ['kind'] };
   }

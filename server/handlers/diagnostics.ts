@@ -181,9 +181,8 @@ export class FileDiagnostics {
     // The document moved. Its text is the same, so when it still starts at the same column every
     // position moves by whole lines; otherwise convert its offsets again.
     const lines = pos.line - c.line;
-    c.diagnostics = pos.character === c.character
-      ? c.diagnostics.map((x) => ({ ...x, range: { start: { line: x.range.start.line + lines, character: x.range.start.character }, end: { line: x.range.end.line + lines, character: x.range.end.character } } }))
-      : c.problems.map((p) => toDiagnostic(doc, p, d.start - c!.start));
+    c.diagnostics =
+      pos.character === c.character ? c.diagnostics.map((x) => ({ ...x, range: { start: { line: x.range.start.line + lines, character: x.range.start.character }, end: { line: x.range.end.line + lines, character: x.range.end.character } } })) : c.problems.map((p) => toDiagnostic(doc, p, d.start - c!.start));
     c.line = pos.line;
     c.character = pos.character;
     return c;

@@ -84,7 +84,7 @@ export class DiagnosticsPublisher {
         }
       } catch (err) {
         this.running.delete(uri);
-        this.deps.connection.console.error(`gantry: validate failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+        this.deps.connection.console.error(`gantry: validate failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       }
     };
     slice();

@@ -8,7 +8,7 @@ import type { Problem, TextEditAt } from '../../core/validate/problem';
 
 function findRoot(): string {
   let d = __dirname;
-  while (!existsSync(path.join(d, 'package.json')) || existsSync(path.join(d, '..', 'package.json')) && d.includes(`${path.sep}out`)) d = path.dirname(d);
+  while (!existsSync(path.join(d, 'package.json')) || (existsSync(path.join(d, '..', 'package.json')) && d.includes(`${path.sep}out`))) d = path.dirname(d);
   return d;
 }
 const ROOT = findRoot();
@@ -36,7 +36,7 @@ export const at = (text: string, p: { offset: number; length: number }) => text.
 
 export function spanOf(doc: ParsedDoc, p: SpecPath, on: 'key' | 'value') {
   const l = locate(doc, p);
-  return on === 'key' ? l.key ?? l.value : l.value;
+  return on === 'key' ? (l.key ?? l.value) : l.value;
 }
 
 export function applyEdits(text: string, edits: TextEditAt[]): string {

@@ -203,9 +203,7 @@ export class SlurmBackend implements Backend {
     const key = login ? `ssh:${login.user ?? ''}@${login.host}:${login.port ?? 22}:${login.identityFile ?? ''}:${login.proxyJump ?? ''}` : 'local';
     let conn = this.connections.get(key);
     if (!conn) {
-      const transport =
-        this.options.transportFor?.(scheduler) ??
-        (login ? createSshTransport(login, this.options.ssh) : createLocalTransport(this.options.local));
+      const transport = this.options.transportFor?.(scheduler) ?? (login ? createSshTransport(login, this.options.ssh) : createLocalTransport(this.options.local));
       conn = { key, transport, commands: createSlurmCommands(transport, { timeoutMs: this.options.commandTimeoutMs }), tracked: new Map(), polling: false, squeueCalls: 0 };
       this.connections.set(key, conn);
     }

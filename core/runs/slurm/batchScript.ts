@@ -97,11 +97,7 @@ export function renderBatchScript(doc: SlurmJobDoc, cluster: ClusterDoc, options
   const body: string[] = [];
   body.push('set -eu');
   // Absolute before any `cd`: relative output paths are resolved against the submit directory.
-  body.push(
-    logDir.startsWith('/')
-      ? `GANTRY_LOG_DIR=${shQuote(logDir)}`
-      : `GANTRY_LOG_DIR="$SLURM_SUBMIT_DIR"/${quoteOr(() => shQuote(logDir), [])}`,
-  );
+  body.push(logDir.startsWith('/') ? `GANTRY_LOG_DIR=${shQuote(logDir)}` : `GANTRY_LOG_DIR="$SLURM_SUBMIT_DIR"/${quoteOr(() => shQuote(logDir), [])}`);
   body.push('');
   body.push('# Unbuffered Python output, so log lines show as they are written (the spec can override it).');
   body.push('export PYTHONUNBUFFERED=1');
@@ -125,11 +121,7 @@ export function renderBatchScript(doc: SlurmJobDoc, cluster: ClusterDoc, options
   const line = `${srun.join(' ')} ${command.shell}`;
   body.push(line);
 
-  const header = [
-    '#!/bin/bash',
-    `# Rendered by Gantry from ${doc.kind} ${oneLine(doc.metadata.name)} for Cluster ${oneLine(cluster.metadata.name)}.`,
-    '# Gantry submits exactly this text with `sbatch --parsable`.',
-  ];
+  const header = ['#!/bin/bash', `# Rendered by Gantry from ${doc.kind} ${oneLine(doc.metadata.name)} for Cluster ${oneLine(cluster.metadata.name)}.`, '# Gantry submits exactly this text with `sbatch --parsable`.'];
   return {
     text: [...header, ...directives, '', ...body, ''].join('\n'),
     jobName,
@@ -195,9 +187,7 @@ function launchCommand(doc: SlurmJobDoc, shape: JobShape): LaunchCommand {
     return { launcher: 'torchrun', tasksPerNode: 1, shell: [words[0], ...add, ...words.slice(1)].join(' ') };
   }
   // Any other command runs once per GPU, with the variables torch.distributed's env:// init reads.
-  const rankEnv =
-    `bash -c 'export RANK="$SLURM_PROCID" LOCAL_RANK="$SLURM_LOCALID" WORLD_SIZE="$SLURM_NTASKS"` +
-    ` LOCAL_WORLD_SIZE="$SLURM_NTASKS_PER_NODE"; exec "$@"' gantry-rank`;
+  const rankEnv = `bash -c 'export RANK="$SLURM_PROCID" LOCAL_RANK="$SLURM_LOCALID" WORLD_SIZE="$SLURM_NTASKS"` + ` LOCAL_WORLD_SIZE="$SLURM_NTASKS_PER_NODE"; exec "$@"' gantry-rank`;
   return { launcher: 'srun', tasksPerNode: Math.max(1, shape.gpusPerNode), shell: `${rankEnv} ${words.join(' ')}` };
 }
 
@@ -256,10 +246,19 @@ export function slurmTimeLimit(value: string, path: (string | number)[] = []): s
 
 const BYTES: Record<string, number> = {
   B: 1,
-  KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12,
-  KIB: 2 ** 10, MIB: 2 ** 20, GIB: 2 ** 30, TIB: 2 ** 40,
+  KB: 1e3,
+  MB: 1e6,
+  GB: 1e9,
+  TB: 1e12,
+  KIB: 2 ** 10,
+  MIB: 2 ** 20,
+  GIB: 2 ** 30,
+  TIB: 2 ** 40,
   // Slurm's own suffixes are binary.
-  K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40,
+  K: 2 ** 10,
+  M: 2 ** 20,
+  G: 2 ** 30,
+  T: 2 ** 40,
 };
 
 /** A quantity (`512GiB`, `2TiB`, `64G`, `500GB`) → whole MiB, rounded up, for `--mem=…M`. */

@@ -17,7 +17,10 @@ export class SlurmSubmitError extends Error {
 
 /** A Slurm command failed for a reason that is not about one job: slurmctld down or slow, no such command. */
 export class SlurmUnavailableError extends Error {
-  constructor(message: string, readonly detail?: string) {
+  constructor(
+    message: string,
+    readonly detail?: string,
+  ) {
     super(message);
     this.name = 'SlurmUnavailableError';
   }

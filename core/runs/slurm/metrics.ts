@@ -37,9 +37,7 @@ export function startSlurmGpuMetrics(opts: SlurmGpuMetricsOptions): SlurmGpuMetr
 
   void (async () => {
     // Which fields this driver knows, asked once on the first node.
-    const probe = await opts.transport
-      .exec([...step, '--nodes=1', '--ntasks=1', ...smi, '--help-query-gpu'], { timeoutMs: 20_000 })
-      .catch((e: Error) => ({ code: -1, stdout: '', stderr: e.message }));
+    const probe = await opts.transport.exec([...step, '--nodes=1', '--ntasks=1', ...smi, '--help-query-gpu'], { timeoutMs: 20_000 }).catch((e: Error) => ({ code: -1, stdout: '', stderr: e.message }));
     const known = parseHelpQueryGpu(probe.stdout);
     if (stopped) return endResolve();
     if (!known.size) {
@@ -47,10 +45,7 @@ export function startSlurmGpuMetrics(opts: SlurmGpuMetricsOptions): SlurmGpuMetr
       return endResolve();
     }
     const plan = planQuery(known);
-    const argv = [
-      ...step, `--nodes=${nodes}`, '--ntasks-per-node=1', '--label',
-      ...smi, `--query-gpu=${plan.fields.join(',')}`, '--format=csv,noheader,nounits', '-lms', String(opts.intervalMs ?? 1000),
-    ];
+    const argv = [...step, `--nodes=${nodes}`, '--ntasks-per-node=1', '--label', ...smi, `--query-gpu=${plan.fields.join(',')}`, '--format=csv,noheader,nounits', '-lms', String(opts.intervalMs ?? 1000)];
     const p = opts.transport.spawnStream(argv);
     proc = p;
     const splitter = new LineSplitter();

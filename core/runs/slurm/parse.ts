@@ -58,15 +58,16 @@ export function parseScontrolJob(text: string): Record<string, string> {
 
 // Keys of `scontrol show job` in 22.05 (a key not listed here is read as part of the previous value).
 const SCONTROL_KEYS = new Set(
-  ('JobId JobName UserId GroupId MCS_label Priority Nice Account QOS JobState Reason Dependency Requeue Restarts ' +
+  (
+    'JobId JobName UserId GroupId MCS_label Priority Nice Account QOS JobState Reason Dependency Requeue Restarts ' +
     'BatchFlag Reboot ExitCode DerivedExitCode RunTime TimeLimit TimeMin SubmitTime EligibleTime AccrueTime StartTime ' +
     'EndTime Deadline SuspendTime SecsPreSuspend LastSchedEval Scheduler Partition AllocNode:Sid ReqNodeList ' +
     'ExcNodeList NodeList BatchHost NumNodes NumCPUs NumTasks CPUs/Task ReqB:S:C:T TRES Socks/Node NtasksPerN:B:S:C ' +
     'CoreSpec MinCPUsNode MinMemoryNode MinMemoryCPU MinTmpDiskNode Features DelayBoot OverSubscribe Contiguous ' +
     'Licenses Network Command WorkDir StdErr StdIn StdOut Power TresPerNode TresPerJob TresPerTask CpusPerTres ' +
     'MemPerTres Reservation Comment AdminComment ArrayJobId ArrayTaskId HetJobId HetJobOffset MailUser MailType ' +
-    'Container ContainerID NtasksPerTRES TresPerSocket')
-    .split(' '),
+    'Container ContainerID NtasksPerTRES TresPerSocket'
+  ).split(' '),
 );
 
 export interface SacctRow {

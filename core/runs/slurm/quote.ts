@@ -5,7 +5,10 @@
 
 /** Thrown when a value cannot be represented safely (a NUL byte; a line break in a directive). */
 export class UnquotableError extends Error {
-  constructor(message: string, readonly value: string) {
+  constructor(
+    message: string,
+    readonly value: string,
+  ) {
     super(message);
     this.name = 'UnquotableError';
   }

@@ -83,11 +83,7 @@ function run(file: string, args: string[], opts: ExecOptions & { cwd?: string; e
     }, opts.timeoutMs);
     child.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(
-        e.code === 'ENOENT'
-          ? new TransportError('not-found', `${file} was not found on ${opts.label}`)
-          : new TransportError('failed', `could not run ${file} on ${opts.label}: ${e.message}`),
-      );
+      reject(e.code === 'ENOENT' ? new TransportError('not-found', `${file} was not found on ${opts.label}`) : new TransportError('failed', `could not run ${file} on ${opts.label}: ${e.message}`));
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
@@ -186,11 +182,16 @@ export function createSshTransport(target: SshTarget, options: SshTransportOptio
   fs.chmodSync(controlDir, 0o700);
   const controlPath = path.join(controlDir, 'cm');
   const common = [
-    '-o', 'BatchMode=yes',
-    '-o', `ConnectTimeout=${connectTimeoutS}`,
-    '-o', `ControlPath=${controlPath}`,
-    '-o', 'ServerAliveInterval=10',
-    '-o', 'ServerAliveCountMax=3',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    `ConnectTimeout=${connectTimeoutS}`,
+    '-o',
+    `ControlPath=${controlPath}`,
+    '-o',
+    'ServerAliveInterval=10',
+    '-o',
+    'ServerAliveCountMax=3',
     ...(target.port ? ['-p', String(target.port)] : []),
     ...(target.user ? ['-l', target.user] : []),
     ...(target.identityFile ? ['-i', target.identityFile] : []),
@@ -237,9 +238,7 @@ export function createSshTransport(target: SshTarget, options: SshTransportOptio
       });
       const stderr = safeRead(errFile);
       if (outcome.error) {
-        throw outcome.error.code === 'ENOENT'
-          ? new TransportError('not-found', 'the ssh client was not found on this machine (install OpenSSH)')
-          : new TransportError('failed', `could not start ssh: ${outcome.error.message}`);
+        throw outcome.error.code === 'ENOENT' ? new TransportError('not-found', 'the ssh client was not found on this machine (install OpenSSH)') : new TransportError('failed', `could not start ssh: ${outcome.error.message}`);
       }
       if (outcome.timedOut) throw new TransportError('timeout', `no answer from ${where} within ${Math.round(timeoutMs / 1000)} s`, stderr);
       if (outcome.code !== 0) throw classifySshFailure(where, stderr);
@@ -268,11 +267,7 @@ export function createSshTransport(target: SshTarget, options: SshTransportOptio
     spawnStream(argv) {
       // The remote command ends when this side closes the channel: the wrapper waits for EOF on its
       // stdin (our pipe) and then kills the command, so nothing is left running on the login host.
-      const wrapped = [
-        'sh', '-c',
-        'exec 3<&0; "$@" </dev/null & p=$!; (cat <&3 >/dev/null 2>&1; kill "$p" 2>/dev/null) >/dev/null 2>&1 & w=$!; exec 3<&-; wait "$p"; r=$?; kill "$w" 2>/dev/null; exit "$r"',
-        'gantry-stream', ...argv,
-      ];
+      const wrapped = ['sh', '-c', 'exec 3<&0; "$@" </dev/null & p=$!; (cat <&3 >/dev/null 2>&1; kill "$p" 2>/dev/null) >/dev/null 2>&1 & w=$!; exec 3<&-; wait "$p"; r=$?; kill "$w" 2>/dev/null; exit "$r"', 'gantry-stream', ...argv];
       const child = spawn(ssh, [...common, '-o', 'ControlMaster=no', '--', target.host, remote(wrapped)], { stdio: ['pipe', 'pipe', 'pipe'] });
       child.stdin!.on('error', () => {});
       streams.add(child);

@@ -16,8 +16,15 @@ test('every catalog entry has an id, aliases, a source and a one-line summary', 
 
 test('GPU lookups by id and alias, case-insensitive; memory in bytes matches GiB', () => {
   const cases: [string, string][] = [
-    ['H100-SXM-80GB', 'H100-SXM-80GB'], ['h100', 'H100-SXM-80GB'], ['NVIDIA H100 80GB HBM3', 'H100-SXM-80GB'], ['a100-40gb', 'A100-SXM-40GB'],
-    ['mi300x', 'MI300X-192GB'], ['GB200', 'GB200-186GB'], ['l40s', 'L40S-48GB'], ['rtx4090', 'RTX-4090-24GB'], ['v100-32gb', 'V100-SXM-32GB'],
+    ['H100-SXM-80GB', 'H100-SXM-80GB'],
+    ['h100', 'H100-SXM-80GB'],
+    ['NVIDIA H100 80GB HBM3', 'H100-SXM-80GB'],
+    ['a100-40gb', 'A100-SXM-40GB'],
+    ['mi300x', 'MI300X-192GB'],
+    ['GB200', 'GB200-186GB'],
+    ['l40s', 'L40S-48GB'],
+    ['rtx4090', 'RTX-4090-24GB'],
+    ['v100-32gb', 'V100-SXM-32GB'],
   ];
   for (const [q, id] of cases) assert.equal(findGpu(q)?.id, id, q);
   assert.equal(findGpu('h900'), undefined);
@@ -46,8 +53,13 @@ test('every model of estimator-data/model_configs.json is in the catalog with th
 
 test('model lookups accept Hugging Face ids and -instruct/-it suffixes', () => {
   const cases: [string, string][] = [
-    ['meta-llama/Llama-3.1-8B-Instruct', 'llama-3.1-8b'], ['meta-llama/Meta-Llama-3-70B-Instruct', 'llama-3-70b'], ['Qwen/Qwen2.5-72B-Instruct', 'qwen2.5-72b'],
-    ['google/gemma-2-9b-it', 'gemma-2-9b'], ['mistralai/Mixtral-8x7B-Instruct-v0.1', 'mixtral-8x7b'], ['deepseek-ai/DeepSeek-V3', 'deepseek-v3'], ['LLAMA-3.1-70B', 'llama-3.1-70b'],
+    ['meta-llama/Llama-3.1-8B-Instruct', 'llama-3.1-8b'],
+    ['meta-llama/Meta-Llama-3-70B-Instruct', 'llama-3-70b'],
+    ['Qwen/Qwen2.5-72B-Instruct', 'qwen2.5-72b'],
+    ['google/gemma-2-9b-it', 'gemma-2-9b'],
+    ['mistralai/Mixtral-8x7B-Instruct-v0.1', 'mixtral-8x7b'],
+    ['deepseek-ai/DeepSeek-V3', 'deepseek-v3'],
+    ['LLAMA-3.1-70B', 'llama-3.1-70b'],
   ];
   for (const [q, id] of cases) assert.equal(findModel(q)?.id, id, q);
   assert.equal(findModel('llama-9-8b'), undefined);
@@ -80,7 +92,7 @@ test('MoE active parameters: Mixtral 8x7B uses ~12.9B per token (Mistral: 12.9B 
 });
 
 test('links: nccl-tests bus-bandwidth factors (doc/PERFORMANCE.md) and collective time', () => {
-  assert.equal(busBandwidthFactor('all-reduce', 8), 2 * 7 / 8);
+  assert.equal(busBandwidthFactor('all-reduce', 8), (2 * 7) / 8);
   assert.equal(busBandwidthFactor('all-gather', 8), 7 / 8);
   assert.equal(busBandwidthFactor('reduce-scatter', 4), 3 / 4);
   assert.equal(busBandwidthFactor('all-to-all', 2), 1 / 2);

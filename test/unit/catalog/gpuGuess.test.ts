@@ -9,12 +9,15 @@ test('A100 assumes the SXM 80GB card and names the 40GB ones', () => {
   assert.ok(g);
   assert.equal(g.assumed.id, 'A100-SXM-80GB');
   assert.ok(g.alternatives.some((x) => x.id === 'A100-SXM-40GB'));
-  assert.deepEqual(gpuGuess('H100 SXM')?.alternatives.map((x) => x.id), ['H100-SXM-96GB']);
+  assert.deepEqual(
+    gpuGuess('H100 SXM')?.alternatives.map((x) => x.id),
+    ['H100-SXM-96GB'],
+  );
   assert.equal(gpuGuess('A100-SXM-80GB'), undefined);
   assert.equal(gpuGuess('l40s'), undefined);
 });
 
-test('the guess is a warning on the Cluster\'s gpu.model', () => {
+test("the guess is a warning on the Cluster's gpu.model", () => {
   const text = 'apiVersion: gantry/v1\nkind: Cluster\nmetadata: { name: c }\nspec:\n  nodes: { count: 1, gpu: { model: A100, count: 8 } }\n';
   const p = check(text).problems.find((x) => x.code === 'gpu-guessed');
   assert.ok(p);

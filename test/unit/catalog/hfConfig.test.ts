@@ -26,7 +26,23 @@ test('gemma3 reads text_config and ties embeddings by default', () => {
 test('mixtral and deepseek-v3 MoE/MLA fields', () => {
   const mx = ok({ model_type: 'mixtral', num_hidden_layers: 32, hidden_size: 4096, num_attention_heads: 32, num_key_value_heads: 8, intermediate_size: 14336, vocab_size: 32000, num_local_experts: 8, num_experts_per_tok: 2 });
   assert.deepEqual(mx.moe, { experts: 8, activeExperts: 2 });
-  const ds = ok({ model_type: 'deepseek_v3', num_hidden_layers: 61, hidden_size: 7168, num_attention_heads: 128, num_key_value_heads: 128, intermediate_size: 18432, moe_intermediate_size: 2048, vocab_size: 129280, n_routed_experts: 256, n_shared_experts: 1, num_experts_per_tok: 8, first_k_dense_replace: 3, kv_lora_rank: 512, qk_rope_head_dim: 64, v_head_dim: 128 });
+  const ds = ok({
+    model_type: 'deepseek_v3',
+    num_hidden_layers: 61,
+    hidden_size: 7168,
+    num_attention_heads: 128,
+    num_key_value_heads: 128,
+    intermediate_size: 18432,
+    moe_intermediate_size: 2048,
+    vocab_size: 129280,
+    n_routed_experts: 256,
+    n_shared_experts: 1,
+    num_experts_per_tok: 8,
+    first_k_dense_replace: 3,
+    kv_lora_rank: 512,
+    qk_rope_head_dim: 64,
+    v_head_dim: 128,
+  });
   assert.deepEqual(ds.moe, { experts: 256, activeExperts: 8, sharedExperts: 1, expertFfn: 2048, denseLayers: 3 });
   assert.deepEqual(ds.mla, { kvLoraRank: 512, qkRopeHeadDim: 64 });
 });

@@ -14,7 +14,7 @@ import { job, service } from './helpers';
 const root = process.cwd();
 const dataDir = process.env.GANTRY_ESTIMATOR_DATA ?? path.resolve(root, '../shared/estimator-data');
 const present = existsSync(path.join(dataDir, 'training_memory.csv'));
-const rows = present ? evaluateAll(dataDir, root) ?? [] : [];
+const rows = present ? (evaluateAll(dataDir, root) ?? []) : [];
 const skip = present ? false : `no estimator data at ${dataDir} (set GANTRY_ESTIMATOR_DATA)`;
 
 test('training memory: median |error| ≤ 8 % and max ≤ 20 % on high-confidence rows', { skip }, () => {

@@ -71,7 +71,7 @@ test('documents with missing parts never throw', () => {
 
 function rng(seed: number) {
   let x = seed >>> 0;
-  return () => ((x = (x * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (x = (x * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 test('fuzz: 3000 random training and serving specs give finite, non-negative numbers only', () => {
@@ -83,12 +83,14 @@ test('fuzz: 3000 random training and serving specs give finite, non-negative num
   for (let i = 0; i < 1500; i++) {
     const model = r() < 0.8 ? { preset: pick(presets) } : { architecture: { layers: n(), hidden: n(), heads: n(), ffn: n(), vocab: n(), kvHeads: r() < 0.5 ? n() : undefined, moe: r() < 0.2 ? { experts: n(), activeExperts: n() } : undefined } };
     const doc = job({
-      resources: { nodes: pick([1, 2, 4, 0, 3]), gpusPerNode: pick([1, 2, 4, 8, 0]) }, model,
+      resources: { nodes: pick([1, 2, 4, 0, 3]), gpusPerNode: pick([1, 2, 4, 8, 0]) },
+      model,
       precision: pick(['bf16-mixed', 'fp16-mixed', 'fp8-mixed', 'bf16', 'fp16', 'fp32'] as const),
       optimizer: { type: pick(['adamw', 'adam', 'adamw-8bit', 'adafactor', 'sgd', 'lion'] as const) },
       parallelism: { tensor: pick([1, 2, 4, 8, 3]), pipeline: pick([1, 2, 4]), context: pick([1, 2]), zero: pick([0, 1, 2, 3] as const), fsdp: pick(['none', 'full', 'hybrid', 'grad-op'] as const), sequenceParallel: r() < 0.5, expert: pick([1, 2]) },
       batch: { micro: n(), sequenceLength: pick([1, 128, 2048, 8192, 131072, 0, -3]), global: r() < 0.3 ? n() : undefined, gradientAccumulation: r() < 0.3 ? n() : undefined },
-      activationCheckpointing: pick(['none', 'selective', 'full'] as const), attention: pick(['flash', 'sdpa', 'eager'] as const),
+      activationCheckpointing: pick(['none', 'selective', 'full'] as const),
+      attention: pick(['flash', 'sdpa', 'eager'] as const),
       finetune: r() < 0.2 ? { method: pick(['lora', 'qlora'] as const), rank: pick([8, 64]) } : undefined,
       training: { tokens: r() < 0.5 ? n() : undefined, mfu: r() < 0.3 ? r() : undefined },
     });
@@ -98,10 +100,18 @@ test('fuzz: 3000 random training and serving specs give finite, non-negative num
     assert.ok(!e.assumptions.some((a) => a.startsWith('internal:')), `${e.assumptions.find((a) => a.startsWith('internal:'))} for ${JSON.stringify(doc.spec)}`);
 
     const sdoc = service({
-      engine: pick(['vllm', 'sglang', 'tgi'] as const), model, tensorParallel: pick([1, 2, 4, 8, 0]), pipelineParallel: pick([1, 2]),
-      maxModelLen: r() < 0.5 ? n() : undefined, gpuMemoryUtilization: r() < 0.5 ? pick([0.5, 0.9, 0.95, 1, 0, 2]) : undefined,
-      kvCacheDtype: pick(['auto', 'fp8', 'bf16'] as const), quantization: pick(['none', 'fp8', 'awq', 'bitsandbytes-4bit'] as const), dtype: pick(['auto', 'fp32'] as const),
-      maxNumSeqs: r() < 0.3 ? n() : undefined, blockSize: r() < 0.2 ? n() : undefined, enforceEager: r() < 0.5,
+      engine: pick(['vllm', 'sglang', 'tgi'] as const),
+      model,
+      tensorParallel: pick([1, 2, 4, 8, 0]),
+      pipelineParallel: pick([1, 2]),
+      maxModelLen: r() < 0.5 ? n() : undefined,
+      gpuMemoryUtilization: r() < 0.5 ? pick([0.5, 0.9, 0.95, 1, 0, 2]) : undefined,
+      kvCacheDtype: pick(['auto', 'fp8', 'bf16'] as const),
+      quantization: pick(['none', 'fp8', 'awq', 'bitsandbytes-4bit'] as const),
+      dtype: pick(['auto', 'fp32'] as const),
+      maxNumSeqs: r() < 0.3 ? n() : undefined,
+      blockSize: r() < 0.2 ? n() : undefined,
+      enforceEager: r() < 0.5,
     });
     const s = estimateInferenceService(sdoc, cl);
     for (const [path, v] of numericLeaves(s)) assert.ok(Number.isFinite(v) && v >= 0, `${path} = ${v}`);

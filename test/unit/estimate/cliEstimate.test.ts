@@ -17,7 +17,9 @@ async function capture(argv: string[]): Promise<{ code: number; out: string; err
 
 const dir = mkdtempSync(path.join(tmpdir(), 'gantry-estimate-'));
 const ok = path.join(dir, 'ok.gantry.yaml');
-writeFileSync(ok, `apiVersion: gantry/v1
+writeFileSync(
+  ok,
+  `apiVersion: gantry/v1
 kind: Cluster
 metadata: { name: a100s }
 spec:
@@ -41,22 +43,29 @@ spec:
   engine: vllm
   model: { preset: llama-3.1-8b }
   maxModelLen: 8192
-`);
+`,
+);
 const bad = path.join(dir, 'bad.gantry.yaml');
-writeFileSync(bad, `apiVersion: gantry/v1
+writeFileSync(
+  bad,
+  `apiVersion: gantry/v1
 kind: TrainingJob
 metadata: { name: huge }
 spec:
   resources: { nodes: 1, gpusPerNode: 1 }
   model: { preset: llama-3.1-70b }
   batch: { micro: 1, sequenceLength: 4096 }
-`);
+`,
+);
 
 test('gantry estimate --format json: one record per job/service with the three memory quantities', async () => {
   const r = await capture(['--format', 'json', '--workspace', dir, ok]);
   assert.equal(r.code, 0, r.err);
   const recs = JSON.parse(r.out);
-  assert.deepEqual(recs.map((x: { name: string; kind: string }) => `${x.kind}/${x.name}`), ['TrainingJob/small', 'InferenceService/chat']);
+  assert.deepEqual(
+    recs.map((x: { name: string; kind: string }) => `${x.kind}/${x.name}`),
+    ['TrainingJob/small', 'InferenceService/chat'],
+  );
   for (const x of recs) {
     assert.equal(x.file, ok);
     for (const k of ['allocatedBytes', 'reservedBytes', 'deviceBytes']) assert.ok(x.memory.perGpu[k] > 0, k);
@@ -80,7 +89,9 @@ test('gantry estimate: table output; exit 1 when an estimate has an error; 2 on 
 test('gantry estimate resolves clusters as the editor does: the same per-GPU memory as the language server for every example job and service', async () => {
   const ws = new Workspace();
   await ws.scan([pathToUri(repo('examples'))]);
-  const files = readdirSync(repo('examples')).filter((f) => f.endsWith('.gantry.yaml')).map((f) => repo('examples', f));
+  const files = readdirSync(repo('examples'))
+    .filter((f) => f.endsWith('.gantry.yaml'))
+    .map((f) => repo('examples', f));
   const r = await capture(['--format', 'json', '--workspace', repo('examples'), ...files]);
   const recs = JSON.parse(r.out) as { file: string; name: string; memory?: { perGpu: { deviceBytes: number } } }[];
   let compared = 0;

@@ -12,7 +12,9 @@ export function service(spec: Partial<InferenceServiceSpec> & Pick<InferenceServ
 
 export function cluster(gpu: string, perNode: number, nodes = 1, inter: string = 'infiniband-ndr'): ClusterDoc {
   return {
-    apiVersion: 'gantry/v1', kind: 'Cluster', metadata: { name: 'c' },
+    apiVersion: 'gantry/v1',
+    kind: 'Cluster',
+    metadata: { name: 'c' },
     spec: { nodes: { count: nodes, gpu: { model: gpu, count: perNode } }, interconnect: { interNode: { type: inter as never } } },
   };
 }

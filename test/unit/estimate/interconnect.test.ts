@@ -41,7 +41,13 @@ const WARN: [string, Parameters<typeof job>[0], ReturnType<typeof cluster>, stri
   ['two nodes over TCP Ethernet', { resources: { nodes: 2, gpusPerNode: 8 }, model: { preset: 'llama-3.1-8b' }, parallelism: { fsdp: 'full' }, batch: { micro: 1, sequenceLength: 4096 } }, cluster('H100-SXM-80GB', 8, 2, 'ethernet'), 'slow-inter-node', ['spec', 'resources', 'nodes']],
   ['two nodes with no fabric', { resources: { nodes: 2, gpusPerNode: 8 }, model: { preset: 'llama-3.1-8b' }, batch: { micro: 1, sequenceLength: 4096 } }, cluster('H100-SXM-80GB', 8, 2, 'none'), 'slow-inter-node', ['spec', 'resources', 'nodes']],
   ['FSDP of a 70B over Ethernet', { resources: { nodes: 4, gpusPerNode: 8 }, model: { preset: 'llama-3.1-70b' }, parallelism: { fsdp: 'full' }, activationCheckpointing: 'full', batch: { micro: 1, sequenceLength: 2048 } }, cluster('H100-SXM-80GB', 8, 4, 'ethernet'), 'comm-bound', ['spec', 'parallelism']],
-  ['PP 8 with 4 micro-batches: bubble (p−1)/(m+p−1) = 64 %', { resources: { nodes: 1, gpusPerNode: 8 }, model: { preset: 'llama-3.1-8b' }, parallelism: { pipeline: 8 }, batch: { micro: 1, sequenceLength: 4096, gradientAccumulation: 4 } }, cluster('H100-SXM-80GB', 8), 'pipeline-bubble', ['spec', 'parallelism', 'pipeline']],
+  [
+    'PP 8 with 4 micro-batches: bubble (p−1)/(m+p−1) = 64 %',
+    { resources: { nodes: 1, gpusPerNode: 8 }, model: { preset: 'llama-3.1-8b' }, parallelism: { pipeline: 8 }, batch: { micro: 1, sequenceLength: 4096, gradientAccumulation: 4 } },
+    cluster('H100-SXM-80GB', 8),
+    'pipeline-bubble',
+    ['spec', 'parallelism', 'pipeline'],
+  ],
 ];
 for (const [name, spec, cl, code, path] of WARN) {
   test(`warning ${code}: ${name}`, () => {
@@ -56,6 +62,9 @@ for (const [name, spec, cl, code, path] of WARN) {
 
 test('no interconnect warnings for a single-node FSDP job on NVLink', () => {
   const e = estimateTrainingJob(job({ resources: { nodes: 1, gpusPerNode: 8 }, model: { preset: 'llama-3.1-8b' }, parallelism: { fsdp: 'full' }, activationCheckpointing: 'selective', batch: { micro: 1, sequenceLength: 4096 } }), cluster('H100-SXM-80GB', 8));
-  assert.deepEqual(e.findings.filter((f) => f.severity !== 'info').map((f) => f.code), []);
+  assert.deepEqual(
+    e.findings.filter((f) => f.severity !== 'info').map((f) => f.code),
+    [],
+  );
   assert.match(e.summary, /^≈ \d+\.\d GiB \/ 79\.2 GiB per GPU \(\d+ %\) · .+\/step · comm \d+ %$/);
 });

@@ -12,7 +12,14 @@ const paramsOf = (id: string) => {
 
 // ---- model states, bytes per parameter (breakdown: weights + master + gradients + optimizer)
 
-interface StatesCase { name: string; source: string; zero: 0 | 1 | 2 | 3; n: number; expectedBytesPerParam: (n: number) => number; precision?: 'bf16-mixed' | 'bf16' }
+interface StatesCase {
+  name: string;
+  source: string;
+  zero: 0 | 1 | 2 | 3;
+  n: number;
+  expectedBytesPerParam: (n: number) => number;
+  precision?: 'bf16-mixed' | 'bf16';
+}
 const STATES: StatesCase[] = [
   // DeepSpeed ZeRO with mixed-precision Adam: fp16 params 2 + fp16 grads 2 + K = 12 (fp32 master + 2 moments).
   { name: 'ZeRO-1 over 8', source: 'ZeRO paper: 4Ψ + KΨ/Nd', zero: 1, n: 8, expectedBytesPerParam: (n) => 4 + 12 / n },
@@ -25,8 +32,11 @@ for (const c of STATES) {
     const nodes = Math.ceil(c.n / 8);
     const e = estimateTrainingJob(
       job({
-        resources: { nodes, gpusPerNode: Math.min(8, c.n) }, model: { preset: 'llama-3.1-8b' }, precision: c.precision ?? 'bf16-mixed',
-        parallelism: { zero: c.zero }, batch: { micro: 1, sequenceLength: 256, gradientAccumulation: 2 },
+        resources: { nodes, gpusPerNode: Math.min(8, c.n) },
+        model: { preset: 'llama-3.1-8b' },
+        precision: c.precision ?? 'bf16-mixed',
+        parallelism: { zero: c.zero },
+        batch: { micro: 1, sequenceLength: 256, gradientAccumulation: 2 },
       }),
       cluster('H100-SXM-80GB', Math.min(8, c.n), nodes),
     );
@@ -51,10 +61,14 @@ const gpt = findModel('gpt3-175b')!.architecture;
 function perLayer(kind: 'none' | 'tp' | 'tp-sp' | 'full', s: number, b: number, t: number): number {
   const { hidden: h, heads: a } = gpt;
   switch (kind) {
-    case 'none': return s * b * h * (34 + (5 * a * s) / h);
-    case 'tp': return s * b * h * (10 + 24 / t + (5 * a * s) / (h * t));
-    case 'tp-sp': return ((s * b * h) / t) * (34 + (5 * a * s) / h);
-    case 'full': return 2 * s * b * h;
+    case 'none':
+      return s * b * h * (34 + (5 * a * s) / h);
+    case 'tp':
+      return s * b * h * (10 + 24 / t + (5 * a * s) / (h * t));
+    case 'tp-sp':
+      return ((s * b * h) / t) * (34 + (5 * a * s) / h);
+    case 'full':
+      return 2 * s * b * h;
   }
 }
 const ACT: { name: string; kind: 'none' | 'tp' | 'tp-sp' | 'full'; t: number; ck: 'none' | 'full'; sp?: boolean }[] = [
@@ -67,8 +81,13 @@ for (const c of ACT) {
   test(`activations per Korthikanti Table 2, ${c.name} × L (GPT-3 175B, s 2048, b 1, eager, pure bf16, gradients accumulated so the peak is at backward; tolerance 0.5 %)`, () => {
     const e = estimateTrainingJob(
       job({
-        resources: { nodes: 1, gpusPerNode: c.t }, model: { preset: 'gpt3-175b' }, precision: 'bf16', attention: 'eager', activationCheckpointing: c.ck,
-        parallelism: { tensor: c.t, sequenceParallel: c.sp }, batch: { micro: 1, sequenceLength: 2048, gradientAccumulation: 2 },
+        resources: { nodes: 1, gpusPerNode: c.t },
+        model: { preset: 'gpt3-175b' },
+        precision: 'bf16',
+        attention: 'eager',
+        activationCheckpointing: c.ck,
+        parallelism: { tensor: c.t, sequenceParallel: c.sp },
+        batch: { micro: 1, sequenceLength: 2048, gradientAccumulation: 2 },
       }),
       cluster('H100-SXM-80GB', c.t),
     );
@@ -111,10 +130,7 @@ test('LoRA keeps a 16-bit base: weights ≈ 2 B/param (±3 %)', () => {
 });
 
 test('FSDP shards states over data × context ranks; adding GPUs lowers memory', () => {
-  const mk = (gpus: number) => estimateTrainingJob(
-    job({ resources: { nodes: gpus / 8, gpusPerNode: 8 }, model: { preset: 'llama-3.1-70b' }, parallelism: { fsdp: 'full' }, activationCheckpointing: 'full', batch: { micro: 1, sequenceLength: 4096 } }),
-    cluster('H100-SXM-80GB', 8, gpus / 8),
-  );
+  const mk = (gpus: number) => estimateTrainingJob(job({ resources: { nodes: gpus / 8, gpusPerNode: 8 }, model: { preset: 'llama-3.1-70b' }, parallelism: { fsdp: 'full' }, activationCheckpointing: 'full', batch: { micro: 1, sequenceLength: 4096 } }), cluster('H100-SXM-80GB', 8, gpus / 8));
   const a = mk(16).memory!.perGpu.deviceBytes;
   const b = mk(64).memory!.perGpu.deviceBytes;
   assert.ok(b < a);
@@ -155,10 +171,7 @@ test('a job between 90 % and 100 % of capacity is a warning', () => {
 });
 
 test('MoE with expert parallel 8 under FSDP over 16 ranks: every parameter ends up sharded 16 ways (18 B/param / 16); ±0.5 %', () => {
-  const e = estimateTrainingJob(
-    job({ resources: { nodes: 2, gpusPerNode: 8 }, model: { preset: 'mixtral-8x7b' }, parallelism: { expert: 8, fsdp: 'full' }, activationCheckpointing: 'full', batch: { micro: 1, sequenceLength: 4096, gradientAccumulation: 2 } }),
-    cluster('H100-SXM-80GB', 8, 2),
-  );
+  const e = estimateTrainingJob(job({ resources: { nodes: 2, gpusPerNode: 8 }, model: { preset: 'mixtral-8x7b' }, parallelism: { expert: 8, fsdp: 'full' }, activationCheckpointing: 'full', batch: { micro: 1, sequenceLength: 4096, gradientAccumulation: 2 } }), cluster('H100-SXM-80GB', 8, 2));
   const b = e.memory!.breakdown;
   const states = b.weights + b.masterWeights + b.gradients + b.optimizerStates;
   assert.ok(near(states, (paramsOf('mixtral-8x7b') * 18) / 16, 0.005), `${states / 1024 ** 3} GiB`);

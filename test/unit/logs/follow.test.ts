@@ -63,9 +63,13 @@ test('a flood of 500,000 lines arrives complete and in order', () => {
   fs.writeFileSync(file, s);
   let n = 0;
   let ordered = true;
-  const f = followFile(file, (lines) => {
-    for (const l of lines) if (l !== `line ${n++}`) ordered = false;
-  }, { pollMs: 10_000 });
+  const f = followFile(
+    file,
+    (lines) => {
+      for (const l of lines) if (l !== `line ${n++}`) ordered = false;
+    },
+    { pollMs: 10_000 },
+  );
   f.drain();
   f.stop();
   assert.equal(n, 500_000);

@@ -9,11 +9,7 @@ import { sanitizeLine } from '../../../core/logs/sanitize';
 const metricCases: [string, string, object | undefined][] = [
   ['HF Trainer', "{'loss': 2.3456, 'grad_norm': 1.25, 'learning_rate': 4.99e-05, 'epoch': 0.01}", { loss: 2.3456, lr: 4.99e-5 }],
   ['HF Trainer summary', "{'train_runtime': 12.3, 'train_samples_per_second': 5.2, 'train_loss': 2.1, 'epoch': 3.0}", { loss: 2.1 }],
-  [
-    'Megatron',
-    ' [2026-11-22 16:30:00] iteration       10/  500000 | consumed samples:          640 | elapsed time per iteration (ms): 1234.5 | learning rate: 1.500E-06 | global batch size:    64 | lm loss: 1.012345E+01 | loss scale: 1.0 | grad norm: 5.123 |',
-    { step: 10, loss: 10.12345, lr: 1.5e-6 },
-  ],
+  ['Megatron', ' [2026-11-22 16:30:00] iteration       10/  500000 | consumed samples:          640 | elapsed time per iteration (ms): 1234.5 | learning rate: 1.500E-06 | global batch size:    64 | lm loss: 1.012345E+01 | loss scale: 1.0 | grad norm: 5.123 |', { step: 10, loss: 10.12345, lr: 1.5e-6 }],
   ['torchtitan', '[rank0]:[titan] 2026-11-22 16:30:00,123 - root - INFO - step: 10  loss:  7.9876  memory: 30.12GiB(38.05%)  tps: 5,432  tflops: 123.45  mfu: 12.34%', { step: 10, loss: 7.9876, tokensPerSec: 5432 }],
   ['Lightning', 'Epoch 0:  12%|█▏        | 120/1000 [00:10<01:20, 11.00it/s, v_num=0, train_loss=2.345]', { step: 120, loss: 2.345 }],
   ['plain', 'step 10 loss 2.35 tokens/s 1234', { step: 10, loss: 2.35, tokensPerSec: 1234 }],
@@ -75,11 +71,6 @@ test('sanitize: a long line is cut with a note that names its size', () => {
 
 test('torchrun output in one file splits by rank; continuation lines keep the rank before them', () => {
   const parts = splitByRank(['starting', '[default0]:step 1', '[default1]:Traceback (most recent call last):', '  File "x.py"', '[default0]:step 2'], undefined);
-  assert.deepEqual(parts, [
-    { lines: ['starting'] },
-    { rank: 0, lines: ['[default0]:step 1'] },
-    { rank: 1, lines: ['[default1]:Traceback (most recent call last):', '  File "x.py"'] },
-    { rank: 0, lines: ['[default0]:step 2'] },
-  ]);
+  assert.deepEqual(parts, [{ lines: ['starting'] }, { rank: 0, lines: ['[default0]:step 1'] }, { rank: 1, lines: ['[default1]:Traceback (most recent call last):', '  File "x.py"'] }, { rank: 0, lines: ['[default0]:step 2'] }]);
   assert.deepEqual(splitByRank(['  File "y"'], 1), [{ rank: 1, lines: ['  File "y"'] }]);
 });

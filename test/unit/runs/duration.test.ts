@@ -5,9 +5,19 @@ import { parseDurationSeconds } from '../../../core/runs/duration';
 
 test('Gantry units and Slurm forms → seconds', () => {
   const cases: [string, number][] = [
-    ['24h', 86400], ['90m', 5400], ['2d12h', 216000], ['45s', 45], ['1h30m', 5400], ['2s', 2],
-    ['1-00:00:00', 86400], ['2-6', 194400], ['2-06:30', 196200], // D-HH:MM:SS, D-HH, D-HH:MM
-    ['12:00:00', 43200], ['30:00', 1800], ['01:05', 65], ['60', 3600], // HH:MM:SS, MM:SS, minutes
+    ['24h', 86400],
+    ['90m', 5400],
+    ['2d12h', 216000],
+    ['45s', 45],
+    ['1h30m', 5400],
+    ['2s', 2],
+    ['1-00:00:00', 86400],
+    ['2-6', 194400],
+    ['2-06:30', 196200], // D-HH:MM:SS, D-HH, D-HH:MM
+    ['12:00:00', 43200],
+    ['30:00', 1800],
+    ['01:05', 65],
+    ['60', 3600], // HH:MM:SS, MM:SS, minutes
     [' 90m ', 5400],
   ];
   for (const [input, seconds] of cases) assert.equal(parseDurationSeconds(input), seconds, input);

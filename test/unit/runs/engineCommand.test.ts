@@ -10,7 +10,9 @@ import type { ClusterDoc, Engine, InferenceServiceDoc, InferenceServiceSpec } fr
 
 const cluster = (type: 'local' | 'slurm'): ClusterDoc => ({ apiVersion: 'gantry/v1', kind: 'Cluster', metadata: { name: 'c' }, spec: { scheduler: { type }, nodes: { count: 1, gpu: { model: 'H100-SXM-80GB', count: 8 } } } });
 const svc = (engine: Engine, extra: Partial<InferenceServiceSpec>): InferenceServiceDoc => ({
-  apiVersion: 'gantry/v1', kind: 'InferenceService', metadata: { name: 's' },
+  apiVersion: 'gantry/v1',
+  kind: 'InferenceService',
+  metadata: { name: 's' },
   spec: { cluster: 'c', engine, model: { preset: 'llama-3-8b', weights: 'meta-llama/Meta-Llama-3-8B' }, ...extra },
 });
 
@@ -57,7 +59,12 @@ const ROWS: Row[] = [
 /** Whether `seq` appears contiguously in `argv`. */
 const contains = (argv: string[], seq: string[]) => argv.some((_, i) => seq.every((w, j) => argv[i + j] === w));
 /** The srun line of the script as words (shQuote single-quotes a value only where it needs to). */
-const scriptWords = (text: string) => text.split('\n').find((l) => l.startsWith('srun '))!.split(' ').map((w) => w.replace(/^'(.*)'$/, '$1'));
+const scriptWords = (text: string) =>
+  text
+    .split('\n')
+    .find((l) => l.startsWith('srun '))!
+    .split(' ')
+    .map((w) => w.replace(/^'(.*)'$/, '$1'));
 
 for (const [engine, extra, flags] of ROWS) {
   test(`${engine} ${JSON.stringify(extra)} → ${flags.join(' ')} in the local plan, the Slurm plan and the batch script`, () => {
@@ -80,10 +87,13 @@ test('a field the engine has no flag for is reported on the field, not silently 
   const gaps = engineUnsupported(svc('tgi', { pipelineParallel: 2, blockSize: 32, enablePrefixCaching: true, dtype: 'fp32' }).spec);
   assert.deepEqual(gaps.map((g) => g.path.join('.')).sort(), ['spec.blockSize', 'spec.dtype', 'spec.enablePrefixCaching', 'spec.pipelineParallel']);
   assert.match(gaps[0].message, /^TGI has no launch flag for/);
-  assert.deepEqual(engineUnsupported(svc('vllm', { quantization: 'int4' }).spec).map((g) => g.path.join('.')), ['spec.quantization']);
+  assert.deepEqual(
+    engineUnsupported(svc('vllm', { quantization: 'int4' }).spec).map((g) => g.path.join('.')),
+    ['spec.quantization'],
+  );
 });
 
-test('the model is the catalog\'s Hugging Face repo and the host is per backend', () => {
+test("the model is the catalog's Hugging Face repo and the host is per backend", () => {
   const doc = svc('vllm', {});
   const local = planLaunch({ doc, docIndex: 0, specFile: '/w/s.yaml', clusters: [cluster('local')] });
   assert.ok(local.ok);

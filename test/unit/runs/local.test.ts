@@ -28,10 +28,7 @@ async function runToEnd(script: string, extra = {}, graceMs?: number) {
 
 test('exit 0 → succeeded, with the spec env, cwd and output in log files', async () => {
   const cwd = tempDir('gantry-cwd-');
-  const { end, out, err } = await runToEnd(
-    `console.log('hello', process.env.GANTRY_T, process.env.CUDA_VISIBLE_DEVICES, process.cwd()); console.error('to stderr')`,
-    { env: { GANTRY_T: 'a b $(x) `y`', CUDA_VISIBLE_DEVICES: '0,1' }, cwd },
-  );
+  const { end, out, err } = await runToEnd(`console.log('hello', process.env.GANTRY_T, process.env.CUDA_VISIBLE_DEVICES, process.cwd()); console.error('to stderr')`, { env: { GANTRY_T: 'a b $(x) `y`', CUDA_VISIBLE_DEVICES: '0,1' }, cwd });
   assert.equal(end.state, 'succeeded');
   assert.equal(end.exitCode, 0);
   assert.equal(out, `hello a b $(x) \`y\` 0,1 ${fs.realpathSync(cwd)}\n`);
@@ -66,10 +63,10 @@ test('a working directory that does not exist → failed with that reason', asyn
 test('a spec value is one argv element: no shell sees it', async () => {
   const marker = path.join(tempDir(), 'pwned');
   const { end, out } = await runToEnd(`console.log(JSON.stringify(process.argv.slice(1)))`, {
-    command: [process.execPath, '-e', `console.log(JSON.stringify(process.argv.slice(1)))`, `; touch ${marker}`, '$(touch x)', "'\"\n"],
+    command: [process.execPath, '-e', `console.log(JSON.stringify(process.argv.slice(1)))`, `; touch ${marker}`, '$(touch x)', '\'"\n'],
   });
   assert.equal(end.state, 'succeeded');
-  assert.deepEqual(JSON.parse(out), [`; touch ${marker}`, '$(touch x)', "'\"\n"]);
+  assert.deepEqual(JSON.parse(out), [`; touch ${marker}`, '$(touch x)', '\'"\n']);
   assert.equal(fs.existsSync(marker), false);
 });
 
@@ -137,10 +134,15 @@ test('several ranks: one process each with RANK/WORLD_SIZE and rank-tagged logs'
   await backend().submit(run, ctxFor(store)(run));
   const end = await waitForEnd(store, run.id);
   assert.equal(end.state, 'succeeded');
-  assert.deepEqual(end.logs.map((l) => [path.basename(l.path), l.stream, l.rank]), [
-    ['rank0.stdout.log', 'stdout', 0], ['rank0.stderr.log', 'stderr', 0],
-    ['rank1.stdout.log', 'stdout', 1], ['rank1.stderr.log', 'stderr', 1],
-  ]);
+  assert.deepEqual(
+    end.logs.map((l) => [path.basename(l.path), l.stream, l.rank]),
+    [
+      ['rank0.stdout.log', 'stdout', 0],
+      ['rank0.stderr.log', 'stderr', 0],
+      ['rank1.stdout.log', 'stdout', 1],
+      ['rank1.stderr.log', 'stderr', 1],
+    ],
+  );
   assert.equal(fs.readFileSync(end.logs[2].path, 'utf8'), 'rank 1 of 2 127.0.0.1\n');
 });
 

@@ -19,8 +19,14 @@ function backend(logDiskProblemFn?: (dir: string) => string | undefined): LocalB
 after(() => backends.forEach((b) => b.dispose()));
 
 test('logDiskProblem: free space below the threshold, and I/O errors, in words', () => {
-  assert.equal(logDiskProblem('/x', () => ({ bavail: 1_000_000, bsize: 4096 })), undefined);
-  assert.equal(logDiskProblem('/x', () => ({ bavail: 0n, bsize: 4096n })), 'no space left on device (0 bytes free where the logs are written)');
+  assert.equal(
+    logDiskProblem('/x', () => ({ bavail: 1_000_000, bsize: 4096 })),
+    undefined,
+  );
+  assert.equal(
+    logDiskProblem('/x', () => ({ bavail: 0n, bsize: 4096n })),
+    'no space left on device (0 bytes free where the logs are written)',
+  );
   assert.match(logDiskProblem('/x', () => ({ bavail: LOW_LOG_SPACE_BYTES / 4096 - 1, bsize: 4096 })) ?? '', /^no space left on device/);
   const eio = () => {
     throw Object.assign(new Error('EIO: i/o error, statfs'), { code: 'EIO' });
@@ -34,7 +40,7 @@ test('logDiskProblem: free space below the threshold, and I/O errors, in words',
   assert.equal(logDiskProblem(process.cwd()), undefined, 'this machine has room for logs');
 });
 
-test('the command\'s own writes fail (stdout on /dev/full): the run fails, not hangs, and the reason names the full disk', { skip: !hasDevFull && 'no /dev/full' }, async () => {
+test("the command's own writes fail (stdout on /dev/full): the run fails, not hangs, and the reason names the full disk", { skip: !hasDevFull && 'no /dev/full' }, async () => {
   const store = newStore();
   const run = store.create(nodePlan(`for (let i = 0; i < 3; i++) require('fs').writeSync(1, 'line ' + i + '\\n')`));
   fs.symlinkSync('/dev/full', path.join(store.runDir(run.id), 'stdout.log'));
@@ -63,7 +69,7 @@ test('exit.json cannot be written (ENOSPC): the supervisor does not crash, its e
   assert.match(failed.reason ?? '', /^the command failed; its exit status could not be written/);
 });
 
-test('a log file that cannot be created: submit refuses with the system\'s message (submitRun records it as the failed reason)', async () => {
+test("a log file that cannot be created: submit refuses with the system's message (submitRun records it as the failed reason)", async () => {
   const store = newStore();
   const run = store.create(nodePlan(`console.log('never')`));
   // A directory where the log file should be: open(…, 'a') fails with EISDIR, as EIO or ENOSPC would.
@@ -71,7 +77,10 @@ test('a log file that cannot be created: submit refuses with the system\'s messa
   fs.mkdirSync(stdout);
   const b = backend();
   // submit() itself touches the log files first; that write fails here and is the user's message.
-  const u = await b.submit(run, ctxFor(store)(run)).then(() => undefined, (e: Error) => e.message);
+  const u = await b.submit(run, ctxFor(store)(run)).then(
+    () => undefined,
+    (e: Error) => e.message,
+  );
   assert.match(u ?? '', /EISDIR/);
 });
 

@@ -61,7 +61,10 @@ async function captureStdout(f: () => Promise<number>): Promise<{ code: number; 
 test('every consumer agrees on document index, cluster and verdict for each job', async () => {
   const ws = new Workspace();
   await ws.scan([pathToUri(ROOT)]);
-  const checked = await checkPaths(TABLE.map((r) => at(r.file)), ROOT);
+  const checked = await checkPaths(
+    TABLE.map((r) => at(r.file)),
+    ROOT,
+  );
   const est = await captureStdout(() => estimateCli(['--format', 'json', '--workspace', ROOT, ...new Set(TABLE.map((r) => at(r.file)))]));
   const records = JSON.parse(est.out) as { file: string; name: string; summary: string }[];
   assert.equal(est.code, 1, 'estimate exits 1 on the same errors as check');
@@ -83,7 +86,11 @@ test('every consumer agrees on document index, cluster and verdict for each job'
 
     // gantry check: errors inside this document ⇔ not ok.
     const docs = parseSpecFile(text);
-    const lineOf = (line: number) => text.split('\n').slice(0, line - 1).join('\n').length + (line > 1 ? 1 : 0);
+    const lineOf = (line: number) =>
+      text
+        .split('\n')
+        .slice(0, line - 1)
+        .join('\n').length + (line > 1 ? 1 : 0);
     const errs = checked.results.filter((r) => r.severity === 'error' && path.resolve(r.file) === file && docs[row.docIndex].start <= lineOf(r.line) && lineOf(r.line) < docs[row.docIndex].end);
     assert.equal(errs.length === 0, row.ok, `${where}: gantry check verdict ${JSON.stringify(errs)}`);
 
@@ -106,7 +113,13 @@ test('every consumer agrees on document index, cluster and verdict for each job'
     }
 
     // The ▶ Run lens's documents.
-    assert.equal(findSpecDocs(text).filter(isRunnable).some((d) => d.docIndex === row.docIndex), row.lens, `${where}: lens`);
+    assert.equal(
+      findSpecDocs(text)
+        .filter(isRunnable)
+        .some((d) => d.docIndex === row.docIndex),
+      row.lens,
+      `${where}: lens`,
+    );
   }
 });
 

@@ -45,7 +45,13 @@ if (process.env.GANTRY_STORE_WORKER) {
     const a = store.create(nodePlan('1', { name: 'a' }));
     const b = store.create(nodePlan('1', { name: 'b' }));
     fs.writeFileSync(path.join(store.runsDir, 'index.json'), '{not json');
-    assert.deepEqual(store.list().map((r) => r.id).sort(), [a.id, b.id].sort());
+    assert.deepEqual(
+      store
+        .list()
+        .map((r) => r.id)
+        .sort(),
+      [a.id, b.id].sort(),
+    );
   });
 
   test('resolve finds a run by id, unique prefix or name', () => {
@@ -87,7 +93,10 @@ if (process.env.GANTRY_STORE_WORKER) {
       assert.equal(store.get(id)?.state, 'running');
       assert.equal(listed.find((r) => r.id === id)?.state, 'running');
     }
-    assert.deepEqual(fs.readdirSync(store.runsDir).filter((n) => n.includes('.tmp-') || n.startsWith('.lock')), []);
+    assert.deepEqual(
+      fs.readdirSync(store.runsDir).filter((n) => n.includes('.tmp-') || n.startsWith('.lock')),
+      [],
+    );
   });
 
   test('a lock left by a dead process is broken', () => {
@@ -95,7 +104,10 @@ if (process.env.GANTRY_STORE_WORKER) {
     const lock = path.join(dir, '.lock');
     fs.mkdirSync(lock);
     fs.writeFileSync(path.join(lock, 'owner'), `999999999\n${Date.now()}\n`);
-    assert.equal(withLock(lock, () => 42, { timeoutMs: 60_000 }), 42);
+    assert.equal(
+      withLock(lock, () => 42, { timeoutMs: 60_000 }),
+      42,
+    );
     assert.equal(fs.existsSync(lock), false);
   });
 

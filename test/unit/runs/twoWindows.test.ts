@@ -79,7 +79,7 @@ if (process.env.GANTRY_WINDOW_WORKER) {
     }
   }
 
-  test('two windows on one workspace see each other\'s runs, cancel across windows, and keep the store whole', { timeout: 300_000 }, async () => {
+  test("two windows on one workspace see each other's runs, cancel across windows, and keep the store whole", { timeout: 300_000 }, async () => {
     const root = path.join(tempDir(), '.gantry');
     fs.mkdirSync(path.join(root, 'runs'), { recursive: true });
     const seenA = new Seen();
@@ -121,8 +121,15 @@ if (process.env.GANTRY_WINDOW_WORKER) {
         assert.equal(s.state, run.state, `index vs run.json of ${s.name}`);
         assert.equal(run.state, s.name === 'a-long' ? 'cancelled' : 'succeeded');
       }
-      assert.deepEqual(fs.readdirSync(fresh.runsDir).filter((n) => n.includes('.tmp-') || n.startsWith('.lock')), []);
-      assert.deepEqual(fresh.rebuildIndex().map((s) => [s.id, s.state]), listed.map((s) => [s.id, s.state]), 'rebuilding the index from the records changes nothing');
+      assert.deepEqual(
+        fs.readdirSync(fresh.runsDir).filter((n) => n.includes('.tmp-') || n.startsWith('.lock')),
+        [],
+      );
+      assert.deepEqual(
+        fresh.rebuildIndex().map((s) => [s.id, s.state]),
+        listed.map((s) => [s.id, s.state]),
+        'rebuilding the index from the records changes nothing',
+      );
     } finally {
       a.close();
       b.disconnect();

@@ -9,9 +9,7 @@ import type { ClusterSpec, InferenceServiceSpec, TrainingJobSpec } from '../../.
 import { ROOT, listFiles, makeAjv, validateYaml, KIND_SCHEMAS } from './helpers';
 
 const files = listFiles('examples', '.gantry.yaml');
-const docs = files.flatMap((file) =>
-  validateYaml(readFileSync(join(ROOT, 'examples', file), 'utf8')).map((d) => ({ file, ...d, doc: d.value as { kind: string; metadata: { name: string }; spec: unknown } })),
-);
+const docs = files.flatMap((file) => validateYaml(readFileSync(join(ROOT, 'examples', file), 'utf8')).map((d) => ({ file, ...d, doc: d.value as { kind: string; metadata: { name: string }; spec: unknown } })));
 
 test('the example workspace has the promised files', () => {
   for (const f of ['cluster.gantry.yaml', 'llama3-8b-pretrain.gantry.yaml', 'llama3-70b-lora.gantry.yaml', 'llama3-70b-vllm.gantry.yaml', 'local.gantry.yaml', 'hello-local.gantry.yaml']) {

@@ -33,7 +33,10 @@ test('schema-* fixtures fail the schemas with the listed root cause', () => {
     const doc = docs[e.document ?? 0];
     assert.deepEqual(doc.yamlErrors, [], f);
     assert.equal(doc.valid, false, f);
-    assert.ok(doc.errors.some((x) => x.instancePath === e.ajv!.instancePath && x.keyword === e.ajv!.keyword), `${f}: ${JSON.stringify(doc.errors)}`);
+    assert.ok(
+      doc.errors.some((x) => x.instancePath === e.ajv!.instancePath && x.keyword === e.ajv!.keyword),
+      `${f}: ${JSON.stringify(doc.errors)}`,
+    );
     docs.forEach((other, i) => i !== (e.document ?? 0) && assert.ok(other.valid, `${f}: document ${i} should be valid`));
   }
 });
@@ -52,7 +55,10 @@ test('yaml-* fixtures fail to parse as listed', () => {
       assert.throws(() => validateYaml(text(f)), new RegExp(e.yamlError.slice('toJS: '.length)), f);
     } else {
       const docs = validateYaml(text(f));
-      assert.ok(docs.some((d) => d.yamlErrors.includes(e.yamlError!)), `${f}: ${JSON.stringify(docs.map((d) => d.yamlErrors))}`);
+      assert.ok(
+        docs.some((d) => d.yamlErrors.includes(e.yamlError!)),
+        `${f}: ${JSON.stringify(docs.map((d) => d.yamlErrors))}`,
+      );
     }
   }
   assert.equal(validateYaml(text('yaml-empty.gantry.yaml')).length, 0);

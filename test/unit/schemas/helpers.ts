@@ -24,7 +24,9 @@ export function loadSchemas(): Map<string, Schema> {
 }
 
 export function listFiles(dir: string, suffix: string): string[] {
-  return readdirSync(join(ROOT, dir)).filter((f) => f.endsWith(suffix)).sort();
+  return readdirSync(join(ROOT, dir))
+    .filter((f) => f.endsWith(suffix))
+    .sort();
 }
 
 export function makeAjv(opts: ConstructorParameters<typeof Ajv>[0] = {}): Ajv {

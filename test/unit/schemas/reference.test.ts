@@ -15,7 +15,11 @@ test('docs/spec-reference.md is in sync with the schemas', () => {
 test('the reference lists every field of every kind', () => {
   const doc = readFileSync(join(ROOT, 'docs/spec-reference.md'), 'utf8');
   const schemas = loadSchemas();
-  for (const [file, def] of [['cluster.schema.json', 'clusterSpec'], ['trainingjob.schema.json', 'trainingJobSpec'], ['inferenceservice.schema.json', 'inferenceServiceSpec']]) {
+  for (const [file, def] of [
+    ['cluster.schema.json', 'clusterSpec'],
+    ['trainingjob.schema.json', 'trainingJobSpec'],
+    ['inferenceservice.schema.json', 'inferenceServiceSpec'],
+  ]) {
     for (const key of Object.keys(schemas.get(file)!.definitions[def].properties)) assert.ok(doc.includes(`| \`spec.${key}\` |`), `${file}: spec.${key}`);
   }
 });

@@ -149,13 +149,22 @@ test('enums are non-empty and have no duplicates; bounds are ordered', () => {
 test('the umbrella dispatches each kind to its schema and reports a missing or unknown kind once', () => {
   const validate = makeAjv().getSchema('gantry.schema.json')!;
   assert.equal(validate({ apiVersion: 'gantry/v1', metadata: { name: 'x' }, spec: {} }), false);
-  assert.deepEqual(validate.errors!.map((e) => [e.instancePath, e.keyword]), [['', 'required']]);
+  assert.deepEqual(
+    validate.errors!.map((e) => [e.instancePath, e.keyword]),
+    [['', 'required']],
+  );
   assert.equal(validate({ apiVersion: 'gantry/v1', kind: 'Job', metadata: { name: 'x' }, spec: {} }), false);
-  assert.deepEqual(validate.errors!.map((e) => [e.instancePath, e.keyword]), [['/kind', 'enum']]);
+  assert.deepEqual(
+    validate.errors!.map((e) => [e.instancePath, e.keyword]),
+    [['/kind', 'enum']],
+  );
   for (const kind of Object.keys(KIND_SCHEMAS)) {
     assert.equal(validate({ apiVersion: 'gantry/v1', kind, metadata: { name: 'x' }, spec: { bogus: 1 } }), false);
     const real = validate.errors!.filter((e) => e.keyword !== 'if');
-    assert.ok(real.some((e) => e.instancePath === '/spec' && e.keyword === 'additionalProperties'), kind);
+    assert.ok(
+      real.some((e) => e.instancePath === '/spec' && e.keyword === 'additionalProperties'),
+      kind,
+    );
   }
 });
 
@@ -168,7 +177,10 @@ test('model: exactly one of preset, architecture, config (weights may go with an
   assert.equal(validate({}), false);
   assert.equal(validate({ weights: 'x' }), false);
   assert.equal(validate({ preset: 'llama-3-8b', config: './config.json' }), false);
-  assert.deepEqual(validate.errors!.map((e) => e.keyword), ['not']);
+  assert.deepEqual(
+    validate.errors!.map((e) => e.keyword),
+    ['not'],
+  );
   assert.equal(validate({ preset: 'a', architecture: arch, config: './c.json' }), false);
 });
 

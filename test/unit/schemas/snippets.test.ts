@@ -22,13 +22,21 @@ const KIND_BY_PREFIX: Record<string, string> = {
 };
 
 test('the four snippet prefixes exist, each with a description', () => {
-  assert.deepEqual(Object.values(snippets).map((s) => s.prefix).sort(), Object.keys(KIND_BY_PREFIX).sort());
+  assert.deepEqual(
+    Object.values(snippets)
+      .map((s) => s.prefix)
+      .sort(),
+    Object.keys(KIND_BY_PREFIX).sort(),
+  );
   for (const s of Object.values(snippets)) assert.ok(s.description.length > 20, s.prefix);
 });
 
 test('bodies indent with spaces and end on the final tab stop', () => {
   for (const s of Object.values(snippets)) {
-    assert.ok(s.body.every((l) => !l.includes('\t')), s.prefix);
+    assert.ok(
+      s.body.every((l) => !l.includes('\t')),
+      s.prefix,
+    );
     assert.equal(s.body.at(-1), '$0', s.prefix);
   }
 });
@@ -59,6 +67,9 @@ test('the LoRA snippet is a LoRA fine-tune', () => {
 
 test('the snippet expander follows the TextMate syntax', () => {
   assert.equal(expandSnippet('a: ${1:x ${2:y}} $3 ${4} b\\$c'), 'a: x y   b$c');
-  assert.equal(expandSnippet('${1|p,q\\,r|}', (_n, o) => o[1]), 'q,r');
+  assert.equal(
+    expandSnippet('${1|p,q\\,r|}', (_n, o) => o[1]),
+    'q,r',
+  );
   assert.throws(() => expandSnippet('${1:unclosed'));
 });

@@ -23,7 +23,12 @@ const job = readFileSync(repo('examples/llama3-8b-pretrain.gantry.yaml'), 'utf8'
 /** A job named `name`; `big` makes it not fit (an estimator error with fixes). */
 const jobDoc = (name: string, big = false) => {
   const t = job.replace('name: llama3-8b-pretrain', `name: ${name}`);
-  return big ? t.replace(/micro: \d+/, 'micro: 16').replace(/gradientAccumulation: \d+/, 'gradientAccumulation: 4').replace(/activationCheckpointing: \w+/, 'activationCheckpointing: none') : t;
+  return big
+    ? t
+        .replace(/micro: \d+/, 'micro: 16')
+        .replace(/gradientAccumulation: \d+/, 'gradientAccumulation: 4')
+        .replace(/activationCheckpointing: \w+/, 'activationCheckpointing: none')
+    : t;
 };
 const initial = Array.from({ length: 24 }, (_, i) => jobDoc(`job-${i}`, i % 3 === 1)).join('---\n');
 
@@ -33,10 +38,13 @@ function expected(text: string): { diagnostics: Diagnostic[]; fixes: Map<string,
   const docs = parseSpecFile(text);
   const problems = validateFile(text, docs, { fileName: uri, clusters, generation: clusters.generation });
   const invalid = new Set(problems.filter((p) => p.severity === 'error').map((p) => p.docIndex ?? -1));
-  const all: Problem[] = [...problems, ...docs.flatMap((d) => (invalid.has(d.index) ? [] : estimateDoc(text, d, clusters)?.problems ?? []))];
+  const all: Problem[] = [...problems, ...docs.flatMap((d) => (invalid.has(d.index) ? [] : (estimateDoc(text, d, clusters)?.problems ?? [])))];
   const fixes = new Map<string, QuickFix[]>();
   for (const p of all) {
-    fixes.set(key(toDiagnostic(td, p)), (p.fixes ?? []).map((f) => ({ title: f.title, preferred: f.preferred, edits: f.edits.map((e) => ({ range: rangeOf(td, e.offset, e.length), newText: e.newText })) })));
+    fixes.set(
+      key(toDiagnostic(td, p)),
+      (p.fixes ?? []).map((f) => ({ title: f.title, preferred: f.preferred, edits: f.edits.map((e) => ({ range: rangeOf(td, e.offset, e.length), newText: e.newText })) })),
+    );
   }
   return { diagnostics: all.map((p) => toDiagnostic(td, p)), fixes };
 }
@@ -71,7 +79,10 @@ function assertFresh(e: ReturnType<typeof editor>, step: string): Diagnostic[] {
 test('edits in a many-document file: diagnostics and quick fixes equal those of a fresh check of the same text', () => {
   const e = editor();
   const first = assertFresh(e, 'open');
-  assert.ok(first.some((d) => d.code === 'memory-exceeds-capacity'), JSON.stringify(first.map((d) => d.code)));
+  assert.ok(
+    first.some((d) => d.code === 'memory-exceeds-capacity'),
+    JSON.stringify(first.map((d) => d.code)),
+  );
   const nth = (re: RegExp, n: number) => [...e.text.matchAll(re)][n].index!;
   const steps: [string, () => void][] = [
     ['longer value in the middle', () => e.edit(nth(/tokens: \d+/g, 12) + 8, 1, '42')],
@@ -80,14 +91,20 @@ test('edits in a many-document file: diagnostics and quick fixes equal those of 
     ['a document inserted at the top', () => e.edit(0, 0, jobDoc('top') + '---\n')],
     ['a schema error in a job that does not fit', () => e.edit(nth(/precision: [\w-]+/g, 8) + 11, 10, 'fp7')],
     ['lines removed before it', () => e.edit(nth(/  # a note/g, 0), 10, '')],
-    ['a document deleted', () => {
-      const s = nth(/^---\n/gm, 2);
-      e.edit(s, nth(/^---\n/gm, 3) - s, '');
-    }],
-    ['a duplicate of a document', () => {
-      const s = nth(/^---\n/gm, 4);
-      e.edit(nth(/^---\n/gm, 10), 0, e.text.slice(s, nth(/^---\n/gm, 5)));
-    }],
+    [
+      'a document deleted',
+      () => {
+        const s = nth(/^---\n/gm, 2);
+        e.edit(s, nth(/^---\n/gm, 3) - s, '');
+      },
+    ],
+    [
+      'a duplicate of a document',
+      () => {
+        const s = nth(/^---\n/gm, 4);
+        e.edit(nth(/^---\n/gm, 10), 0, e.text.slice(s, nth(/^---\n/gm, 5)));
+      },
+    ],
     ['a YAML syntax error', () => e.edit(nth(/^metadata:/gm, 6), 0, 'bad: [\n')],
     ['the syntax error undone', () => e.edit(nth(/^bad: \[\n/gm, 0), 7, '')],
     ['a NUL byte (binary file)', () => e.edit(nth(/job-9/g, 0), 0, '\u0000')],
@@ -104,7 +121,10 @@ test('a document with errors after an inserted document: its estimate stays hidd
   const e = editor();
   e.edit([...e.text.matchAll(/global: \d+/g)][4].index! + 8, 3, '1024');
   const doc = parseSpecFile(e.text)[4];
-  assert.ok(estimateDoc(e.text, doc, clusters)?.problems.some((p) => p.code === 'bad-estimate-input'), 'the estimate of the document with the error would report it');
+  assert.ok(
+    estimateDoc(e.text, doc, clusters)?.problems.some((p) => p.code === 'bad-estimate-input'),
+    'the estimate of the document with the error would report it',
+  );
   const before = e.diagnostics();
   assert.ok(before.some((d) => d.code === 'global-batch'));
   assert.ok(!before.some((d) => d.code === 'bad-estimate-input'), 'the estimate repeats a rule error');
@@ -114,7 +134,7 @@ test('a document with errors after an inserted document: its estimate stays hidd
   assert.deepEqual(after, expected(e.text).diagnostics);
 });
 
-test('an edit re-uses the other documents\' diagnostics: unchanged when they did not move a line, re-based when they did', () => {
+test("an edit re-uses the other documents' diagnostics: unchanged when they did not move a line, re-based when they did", () => {
   const e = editor();
   const open = e.diagnostics();
   const lastDoc = e.text.lastIndexOf('---\n');
@@ -128,7 +148,10 @@ test('an edit re-uses the other documents\' diagnostics: unchanged when they did
   // A line added at the top: later documents move one line down, nothing else changes.
   e.edit(0, 0, '# moved\n');
   const moved = e.diagnostics();
-  assert.deepEqual(moved.map((d) => ({ ...d, range: { start: { ...d.range.start, line: d.range.start.line - 1 }, end: { ...d.range.end, line: d.range.end.line - 1 } } })), same);
+  assert.deepEqual(
+    moved.map((d) => ({ ...d, range: { start: { ...d.range.start, line: d.range.start.line - 1 }, end: { ...d.range.end, line: d.range.end.line - 1 } } })),
+    same,
+  );
   assert.deepEqual(moved, expected(e.text).diagnostics);
 });
 

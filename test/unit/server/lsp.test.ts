@@ -44,14 +44,18 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 
 /** Waits for the diagnostics of `uri` at `version` (the server sends the version it validated). */
 function diagnosticsAt(uri: string, version: number, ms = 10000): Promise<Published> {
-  return withTimeout(new Promise<Published>((resolve) => {
-    const check = () => {
-      const hit = published.get(uri)?.find((p) => p.version === version);
-      if (hit) resolve(hit);
-      else waiters.push(check);
-    };
-    check();
-  }), ms, `diagnostics v${version} of ${uri}`);
+  return withTimeout(
+    new Promise<Published>((resolve) => {
+      const check = () => {
+        const hit = published.get(uri)?.find((p) => p.version === version);
+        if (hit) resolve(hit);
+        else waiters.push(check);
+      };
+      check();
+    }),
+    ms,
+    `diagnostics v${version} of ${uri}`,
+  );
 }
 
 const uri = pathToFileURL(repo('examples/test-scratch.gantry.yaml')).href;
@@ -61,9 +65,15 @@ test('open → versioned diagnostics at the edited value; fix → none', async (
   const bad = good.replace(/precision: [\w-]+/, 'precision: fp7');
   conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: bad } });
   const d1 = await diagnosticsAt(uri, 1);
-  assert.deepEqual(d1.diagnostics.filter((d) => d.code.startsWith('schema')).map((d) => d.code), ['schema-enum']);
+  assert.deepEqual(
+    d1.diagnostics.filter((d) => d.code.startsWith('schema')).map((d) => d.code),
+    ['schema-enum'],
+  );
   conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: good }] });
-  assert.deepEqual((await diagnosticsAt(uri, 2)).diagnostics.filter((d) => d.code.startsWith('schema')), []);
+  assert.deepEqual(
+    (await diagnosticsAt(uri, 2)).diagnostics.filter((d) => d.code.startsWith('schema')),
+    [],
+  );
 });
 
 test('completion, hover, symbols, definition and code actions answer', async () => {
@@ -71,7 +81,10 @@ test('completion, hover, symbols, definition and code actions answer', async () 
   const line = lines.findIndex((l) => /^\s+precision:/.test(l));
   const col = lines[line].indexOf(':') + 2;
   const items = await conn.sendRequest<{ label: string }[]>('textDocument/completion', { textDocument: { uri }, position: { line, character: col } });
-  assert.ok(items.some((i) => i.label === 'bf16-mixed'), JSON.stringify(items.map((i) => i.label)));
+  assert.ok(
+    items.some((i) => i.label === 'bf16-mixed'),
+    JSON.stringify(items.map((i) => i.label)),
+  );
   const h = await conn.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line, character: lines[line].indexOf('precision') + 2 } });
   assert.ok(h && h.contents.value.includes('precision'));
   const syms = await conn.sendRequest<{ name: string; detail: string }[]>('textDocument/documentSymbol', { textDocument: { uri } });
@@ -88,22 +101,34 @@ test('a quick fix from a diagnostic is offered as a code action with an edit', a
   const diag = d.diagnostics.find((x) => x.code === 'schema-unknown-field');
   assert.ok(diag, JSON.stringify(d.diagnostics));
   const actions = await conn.sendRequest<{ title: string; edit: unknown }[]>('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag] } });
-  assert.ok(actions.some((a) => a.title === "Change 'paralelism' to 'parallelism'" && a.edit), JSON.stringify(actions));
+  assert.ok(
+    actions.some((a) => a.title === "Change 'paralelism' to 'parallelism'" && a.edit),
+    JSON.stringify(actions),
+  );
 });
 
 test('many documents: after lines are added above, quick fixes edit the moved document; diagnostics carry no data', async () => {
   const many = pathToFileURL(repo('examples/test-many.gantry.yaml')).href;
-  const big = good.replace(/micro: \d+/, 'micro: 16').replace(/gradientAccumulation: \d+/, 'gradientAccumulation: 4').replace(/activationCheckpointing: \w+/, 'activationCheckpointing: none');
+  const big = good
+    .replace(/micro: \d+/, 'micro: 16')
+    .replace(/gradientAccumulation: \d+/, 'gradientAccumulation: 4')
+    .replace(/activationCheckpointing: \w+/, 'activationCheckpointing: none');
   let text = Array.from({ length: 12 }, (_, i) => big.replace(/name: [\w-]+/, `name: big-${i}`)).join('---\n');
   conn.sendNotification('textDocument/didOpen', { textDocument: { uri: many, languageId: 'yaml', version: 1, text } });
   const before = (await diagnosticsAt(many, 1)).diagnostics.filter((d) => d.code === 'memory-exceeds-capacity');
   assert.equal(before.length, 12, JSON.stringify(before));
-  assert.ok(before.every((d) => d.data === undefined), 'diagnostics carry no data');
+  assert.ok(
+    before.every((d) => d.data === undefined),
+    'diagnostics carry no data',
+  );
   // Three lines above every document: an incremental change, as an editor sends it.
   conn.sendNotification('textDocument/didChange', { textDocument: { uri: many, version: 2 }, contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# a\n# b\n# c\n' }] });
   text = '# a\n# b\n# c\n' + text;
   const moved = (await diagnosticsAt(many, 2)).diagnostics.filter((d) => d.code === 'memory-exceeds-capacity');
-  assert.deepEqual(moved.map((d) => (d.range as { start: { line: number } }).start.line), before.map((d) => (d.range as { start: { line: number } }).start.line + 3));
+  assert.deepEqual(
+    moved.map((d) => (d.range as { start: { line: number } }).start.line),
+    before.map((d) => (d.range as { start: { line: number } }).start.line + 3),
+  );
   const last = moved[moved.length - 1];
   type Edit = { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string };
   const actions = await conn.sendRequest<{ title: string; edit: { changes: Record<string, Edit[]> } }[]>('textDocument/codeAction', { textDocument: { uri: many }, range: last.range, context: { diagnostics: [last] } });
@@ -120,7 +145,10 @@ test('many documents: after lines are added above, quick fixes edit the moved do
   // The fix changed the last job only: it needs less memory now; the others are as they were.
   const after = (await diagnosticsAt(many, 3)).diagnostics.filter((d) => d.code === 'memory-exceeds-capacity');
   const need = (d: { message: string }) => Number(/Needs ≈ ([\d.]+) GiB/.exec(d.message)?.[1]);
-  assert.deepEqual(after.slice(0, 11).map((d) => d.message), moved.slice(0, 11).map((d) => d.message));
+  assert.deepEqual(
+    after.slice(0, 11).map((d) => d.message),
+    moved.slice(0, 11).map((d) => d.message),
+  );
   assert.ok(after.length === 11 || need(after[11]) < need(last), JSON.stringify([fix.title, after[11]?.message, last.message]));
   conn.sendNotification('textDocument/didClose', { textDocument: { uri: many } });
 });
@@ -137,23 +165,33 @@ test('a model config that is a FIFO, /dev/zero, too large or missing gets a diag
   symlinkSync('/dev/zero', path.join(dir, 'zero.json'));
   writeFileSync(path.join(dir, 'big.json'), ' '.repeat(1024 * 1024 + 1));
   writeFileSync(path.join(dir, 'ok.json'), JSON.stringify({ num_hidden_layers: 32, hidden_size: 4096, num_attention_heads: 32, num_key_value_heads: 8, intermediate_size: 14336, vocab_size: 128256, max_position_embeddings: 8192 }));
-  const cases: [string, RegExp | undefined][] = [['fifo.json', /not a regular file/], ['zero.json', /not a regular file/], ['big.json', /larger than 1 MB/], ['nope.json', /no such file/], ['ok.json', undefined]];
+  const cases: [string, RegExp | undefined][] = [
+    ['fifo.json', /not a regular file/],
+    ['zero.json', /not a regular file/],
+    ['big.json', /larger than 1 MB/],
+    ['nope.json', /no such file/],
+    ['ok.json', undefined],
+  ];
   for (const [name, want] of cases) {
     const spec = pathToFileURL(path.join(dir, `${name}.gantry.yaml`)).href;
     const text = good.replace('preset: llama-3-8b', `config: ${name}`);
     conn.sendNotification('textDocument/didOpen', { textDocument: { uri: spec, languageId: 'yaml', version: 1, text } });
     // The file is read in the background: the diagnostics of version 1 that name it come when it is read.
-    const found = await withTimeout(new Promise<Published['diagnostics']>((resolve) => {
-      const look = () => {
-        const all = published.get(spec) ?? [];
-        const hit = all.map((p) => p.diagnostics.filter((d) => d.code === 'model-config')).find((ds) => ds.length);
-        // ok.json: the last publish after the read has no model-config problem and an estimate.
-        if (want && hit) resolve(hit);
-        else if (!want && all.some((p) => p.diagnostics.length === 0 || p.diagnostics.every((d) => d.code !== 'model-config'))) resolve([]);
-        else waiters.push(look);
-      };
-      look();
-    }), 10000, `diagnostics for ${name}`);
+    const found = await withTimeout(
+      new Promise<Published['diagnostics']>((resolve) => {
+        const look = () => {
+          const all = published.get(spec) ?? [];
+          const hit = all.map((p) => p.diagnostics.filter((d) => d.code === 'model-config')).find((ds) => ds.length);
+          // ok.json: the last publish after the read has no model-config problem and an estimate.
+          if (want && hit) resolve(hit);
+          else if (!want && all.some((p) => p.diagnostics.length === 0 || p.diagnostics.every((d) => d.code !== 'model-config'))) resolve([]);
+          else waiters.push(look);
+        };
+        look();
+      }),
+      10000,
+      `diagnostics for ${name}`,
+    );
     if (want) {
       assert.equal(found.length, 1, JSON.stringify(found));
       assert.match(found[0].message, want);
@@ -183,7 +221,10 @@ test('while a huge file (6,000 documents) is checked, a hover on another file is
   assert.equal(d.diagnostics[0].code, 'file-checks-limited');
   assert.match(d.diagnostics[0].message, /6000 documents \(limit 5000\)/);
   // YAML-level problems are still found (every document has an unclosed bracket), capped at 500 + one.
-  assert.ok(d.diagnostics.slice(1, 500).every((x) => x.code === 'yaml-syntax'), JSON.stringify(d.diagnostics.slice(0, 3)));
+  assert.ok(
+    d.diagnostics.slice(1, 500).every((x) => x.code === 'yaml-syntax'),
+    JSON.stringify(d.diagnostics.slice(0, 3)),
+  );
   assert.equal(d.diagnostics.at(-1)?.code, 'too-many-problems');
   conn.sendNotification('textDocument/didClose', { textDocument: { uri: huge } });
   conn.sendNotification('textDocument/didClose', { textDocument: { uri: other } });
@@ -191,7 +232,7 @@ test('while a huge file (6,000 documents) is checked, a hover on another file is
 
 // A deterministic PRNG so a failure can be replayed.
 function rng(seed: number) {
-  return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  return () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 }
 
 test('fuzz: thousands of random and mutated specs; the server stays up and answers', async () => {
@@ -221,7 +262,10 @@ test('fuzz: thousands of random and mutated specs; the server stays up and answe
   assert.ok(Array.isArray(last.diagnostics));
   assert.equal(proc.exitCode, null, 'server exited');
   conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [{ text: good }] });
-  assert.deepEqual((await diagnosticsAt(uri, version)).diagnostics.filter((d) => d.code.startsWith('schema')), []);
+  assert.deepEqual(
+    (await diagnosticsAt(uri, version)).diagnostics.filter((d) => d.code.startsWith('schema')),
+    [],
+  );
 });
 
 test("the server's V8 flags (package.json gantry.serverNodeFlags) run on this Node without a word on stderr, and `gantry server` (only) runs with them", () => {

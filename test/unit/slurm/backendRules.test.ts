@@ -24,7 +24,7 @@ ${extra}`;
 
 const codes = (text: string) => check(text).problems.map((p) => ({ code: p.code, severity: p.severity, text: at(text, p), message: p.message }));
 
-test('replicas > 1 on a Slurm cluster is an error on replicas, in the batch script\'s words', () => {
+test("replicas > 1 on a Slurm cluster is an error on replicas, in the batch script's words", () => {
   const text = cluster('slurm') + svc('  replicas: 2\n');
   const p = codes(text).find((x) => x.code === 'slurm-one-replica');
   assert.ok(p, JSON.stringify(codes(text)));
@@ -37,8 +37,14 @@ test('replicas > 1 on a Slurm cluster is an error on replicas, in the batch scri
 test('a kubernetes scheduler says plainly on its key that Gantry cannot submit to it', () => {
   const text = cluster('kubernetes') + svc('');
   const all = codes(text).filter((x) => x.code === 'scheduler-no-backend');
-  assert.ok(all.some((x) => x.text === 'kubernetes' && /cannot submit to a 'kubernetes' scheduler/.test(x.message)), JSON.stringify(all));
-  assert.ok(all.some((x) => x.text === 'c'), 'the job that names it is told too');
+  assert.ok(
+    all.some((x) => x.text === 'kubernetes' && /cannot submit to a 'kubernetes' scheduler/.test(x.message)),
+    JSON.stringify(all),
+  );
+  assert.ok(
+    all.some((x) => x.text === 'c'),
+    'the job that names it is told too',
+  );
 });
 
 test('a container image on the local backend is an error on the image', () => {
@@ -54,6 +60,10 @@ test('the shipped examples pass the backend rules of the cluster they name', () 
   for (const f of ['llama3-70b-vllm.gantry.yaml', 'llama3-70b-lora.gantry.yaml', 'llama3-8b-pretrain.gantry.yaml', 'hello-local.gantry.yaml']) {
     const text = readFileSync(repo('examples', f), 'utf8');
     const bad = check(text, { fileName: f, clusters }).problems.filter((p) => ['slurm-one-replica', 'scheduler-no-backend', 'local-no-container'].includes(p.code));
-    assert.deepEqual(bad.map((p) => p.message), [], f);
+    assert.deepEqual(
+      bad.map((p) => p.message),
+      [],
+      f,
+    );
   }
 });

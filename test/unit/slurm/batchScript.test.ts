@@ -23,10 +23,7 @@ const job = (spec: Partial<TrainingJobDoc['spec']> = {}, name = 'train'): Traini
 const directives = (text: string) => text.split('\n').filter((l) => l.startsWith('#SBATCH'));
 
 test('directives: shape, gres type from the GPU model, limits, placement', () => {
-  const s = renderBatchScript(
-    job({ resources: { nodes: 2, gpusPerNode: 8, cpusPerTask: 4, memory: '512GiB' }, timeLimit: '2d12h' }),
-    cluster({ partition: 'gpu', account: 'ml', qos: 'high', reservation: 'r1', constraint: 'ib', exclusive: true }),
-  );
+  const s = renderBatchScript(job({ resources: { nodes: 2, gpusPerNode: 8, cpusPerTask: 4, memory: '512GiB' }, timeLimit: '2d12h' }), cluster({ partition: 'gpu', account: 'ml', qos: 'high', reservation: 'r1', constraint: 'ib', exclusive: true }));
   assert.deepEqual(directives(s.text), [
     '#SBATCH --job-name="train"',
     '#SBATCH --nodes=2',
@@ -62,11 +59,7 @@ test('another command runs once per GPU with RANK/LOCAL_RANK/WORLD_SIZE from Slu
 });
 
 test('container: pyxis flags; per-rank logs', () => {
-  const s = renderBatchScript(
-    job({ container: { image: 'nvcr.io/nvidia/pytorch:24.05-py3', mounts: [{ source: '/data', target: '/d', readOnly: true }], workdir: '/w' } }),
-    cluster(),
-    { perRankLogs: true },
-  );
+  const s = renderBatchScript(job({ container: { image: 'nvcr.io/nvidia/pytorch:24.05-py3', mounts: [{ source: '/data', target: '/d', readOnly: true }], workdir: '/w' } }), cluster(), { perRankLogs: true });
   assert.match(s.text, /srun --ntasks-per-node=1 --output="\$GANTRY_LOG_DIR\/%j-rank-%t.log" --container-image=nvcr.io\/nvidia\/pytorch:24.05-py3 --container-mounts=\/data:\/d:ro --container-workdir=\/w torchrun/);
 });
 
@@ -76,11 +69,24 @@ test('InferenceService: one task on one node; the engine command by default', ()
   assert.equal(s.nodes, 1);
   assert.match(s.text, /#SBATCH --gpus-per-node="h100:2"/);
   assert.match(s.text, /srun --ntasks-per-node=1 --label vllm serve meta-llama\/Llama-3.1-8B --tensor-parallel-size 2 --host 0\.0\.0\.0 --port 8000$/m);
-  assert.throws(() => renderBatchScript({ ...svc, spec: { ...svc.spec, replicas: 2 } }, cluster()), (e: BatchScriptError) => e.path.join('.') === 'spec.replicas');
+  assert.throws(
+    () => renderBatchScript({ ...svc, spec: { ...svc.spec, replicas: 2 } }, cluster()),
+    (e: BatchScriptError) => e.path.join('.') === 'spec.replicas',
+  );
 });
 
 test('units: Gantry durations and Slurm times → D-HH:MM:SS; quantities → MiB', () => {
-  const cases: [string, string][] = [['24h', '1-00:00:00'], ['90m', '0-01:30:00'], ['2d12h', '2-12:00:00'], ['45s', '0-00:00:45'], ['1-00:00:00', '1-00:00:00'], ['30:00', '0-00:30:00'], ['60', '0-01:00:00'], ['2-6', '2-06:00:00'], ['unlimited', 'UNLIMITED']];
+  const cases: [string, string][] = [
+    ['24h', '1-00:00:00'],
+    ['90m', '0-01:30:00'],
+    ['2d12h', '2-12:00:00'],
+    ['45s', '0-00:00:45'],
+    ['1-00:00:00', '1-00:00:00'],
+    ['30:00', '0-00:30:00'],
+    ['60', '0-01:00:00'],
+    ['2-6', '2-06:00:00'],
+    ['unlimited', 'UNLIMITED'],
+  ];
   for (const [input, out] of cases) assert.equal(slurmTimeLimit(input), out, input);
   for (const bad of ['', '1x', 'h', '0m']) assert.throws(() => slurmTimeLimit(bad, ['spec', 'timeLimit']), BatchScriptError, bad);
   assert.equal(slurmMemoryMiB('512GiB'), 524288);
@@ -93,15 +99,27 @@ test('units: Gantry durations and Slurm times → D-HH:MM:SS; quantities → MiB
 });
 
 test('bad input is refused at its spec path', () => {
-  assert.throws(() => renderBatchScript(job({ env: { 'BAD NAME': 'x' } }), cluster()), (e: BatchScriptError) => e.path.join('.') === 'spec.env.BAD NAME');
-  assert.throws(() => renderBatchScript(job(), cluster({ partition: 'gpu\n#SBATCH --wrap=x' })), (e: BatchScriptError) => e.path.join('.') === 'spec.scheduler.partition');
+  assert.throws(
+    () => renderBatchScript(job({ env: { 'BAD NAME': 'x' } }), cluster()),
+    (e: BatchScriptError) => e.path.join('.') === 'spec.env.BAD NAME',
+  );
+  assert.throws(
+    () => renderBatchScript(job(), cluster({ partition: 'gpu\n#SBATCH --wrap=x' })),
+    (e: BatchScriptError) => e.path.join('.') === 'spec.scheduler.partition',
+  );
   assert.throws(() => renderBatchScript(job({ command: ['-x'] }), cluster()), BatchScriptError);
-  assert.throws(() => renderBatchScript(job({ command: undefined }), cluster()), (e: BatchScriptError) => e.path.join('.') === 'spec.command');
+  assert.throws(
+    () => renderBatchScript(job({ command: undefined }), cluster()),
+    (e: BatchScriptError) => e.path.join('.') === 'spec.command',
+  );
 });
 
 test('a line break in the job name cannot add a directive', () => {
   const s = renderBatchScript(job({}, 'x\n#SBATCH --partition=evil'), cluster());
-  assert.deepEqual(directives(s.text).filter((d) => d.startsWith('#SBATCH --partition')), []);
+  assert.deepEqual(
+    directives(s.text).filter((d) => d.startsWith('#SBATCH --partition')),
+    [],
+  );
   assert.match(s.text, /#SBATCH --job-name="x #SBATCH --partition=evil"/);
 });
 
@@ -122,17 +140,19 @@ test('executing the script: hostile command words, env values and working dir ar
   fs.writeFileSync(path.join(bin, 'scontrol'), '#!/bin/bash\necho node1\n', { mode: 0o755 });
   const env: Record<string, string> = {};
   HOSTILE.forEach((v, i) => (env[`V${i}`] = v));
-  const s = renderBatchScript(
-    job({ command: ['bash', '-c', 'printf "%s\\0" "$@" > "$OUT/argv"; printf "%s\\0" "$PWD" > "$OUT/cwd"; env -0 > "$OUT/env"', 'arg0', ...HOSTILE], resources: { nodes: 1, gpusPerNode: 1 }, workingDir: workdir, env }, HOSTILE.join(' ')),
-    cluster(),
-  );
+  const s = renderBatchScript(job({ command: ['bash', '-c', 'printf "%s\\0" "$@" > "$OUT/argv"; printf "%s\\0" "$PWD" > "$OUT/cwd"; env -0 > "$OUT/env"', 'arg0', ...HOSTILE], resources: { nodes: 1, gpusPerNode: 1 }, workingDir: workdir, env }, HOSTILE.join(' ')), cluster());
   const scriptFile = path.join(root, 'job.sbatch');
   fs.writeFileSync(scriptFile, s.text);
   const r = spawnSync('bash', [scriptFile], { cwd: root, encoding: 'utf8', env: { PATH: `${bin}:${process.env.PATH}`, OUT: out, SLURM_JOB_ID: '42', SLURM_JOB_NODELIST: 'node1', SLURM_SUBMIT_DIR: root } });
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(fs.readFileSync(path.join(out, 'argv'), 'utf8').split('\0').slice(0, -1), HOSTILE);
   assert.equal(fs.readFileSync(path.join(out, 'cwd'), 'utf8').split('\0')[0], workdir);
-  const got = new Map(fs.readFileSync(path.join(out, 'env'), 'utf8').split('\0').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+  const got = new Map(
+    fs
+      .readFileSync(path.join(out, 'env'), 'utf8')
+      .split('\0')
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  );
   HOSTILE.forEach((v, i) => assert.equal(got.get(`V${i}`), v, `V${i}`));
   assert.equal(got.get('MASTER_ADDR'), 'node1');
   assert.equal(got.get('MASTER_PORT'), String(20000 + 42));

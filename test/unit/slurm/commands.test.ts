@@ -16,10 +16,7 @@ function answering(result: ExecResult): CommandTransport {
   };
 }
 
-for (const stderr of [
-  'sbatch: error: Batch job submission failed: Unable to contact slurm controller (connect failure)\n',
-  'sbatch: error: Batch job submission failed: Socket timed out on send/recv operation\n',
-]) {
+for (const stderr of ['sbatch: error: Batch job submission failed: Unable to contact slurm controller (connect failure)\n', 'sbatch: error: Batch job submission failed: Socket timed out on send/recv operation\n']) {
   test(`sbatch that cannot reach slurmctld is "could not reach the Slurm controller", not a rejection: ${stderr.trim()}`, async () => {
     const slurm = createSlurmCommands(answering({ code: 1, stdout: '', stderr }));
     await assert.rejects(slurm.submit('#!/bin/bash\n'), (e: unknown) => {

@@ -35,16 +35,27 @@ spec:
 `;
 
 const plan = (specFile: string, docIndex = 0): LaunchPlan => ({
-  name: 'train', kind: 'TrainingJob', specFile, docIndex, backend: 'slurm', command: ['python', 'train.py'], env: {}, cwd: '/', nodes: 1, gpusPerNode: 8,
+  name: 'train',
+  kind: 'TrainingJob',
+  specFile,
+  docIndex,
+  backend: 'slurm',
+  command: ['python', 'train.py'],
+  env: {},
+  cwd: '/',
+  nodes: 1,
+  gpusPerNode: 8,
   backendOptions: { cluster: 'pod', scheduler: { type: 'slurm', partition: 'nosuch' } },
 });
 
 /** The text at a location, for one-line assertions. */
-const textAt = (files: { path: string; text: string }[], at: { file: string; offset: number; length: number } | undefined) =>
-  at && files.find((f) => f.path === at.file)!.text.slice(at.offset, at.offset + at.length);
+const textAt = (files: { path: string; text: string }[], at: { file: string; offset: number; length: number } | undefined) => at && files.find((f) => f.path === at.file)!.text.slice(at.offset, at.offset + at.length);
 
 test('a partition refusal lands on the partition value in the Cluster, in another file', () => {
-  const files = [{ path: '/w/job.yaml', text: JOB }, { path: '/w/cluster.yaml', text: CLUSTER }];
+  const files = [
+    { path: '/w/job.yaml', text: JOB },
+    { path: '/w/cluster.yaml', text: CLUSTER },
+  ];
   const at = locateSpecTarget(plan('/w/job.yaml'), files, { doc: 'cluster', path: ['spec', 'scheduler', 'partition'] });
   assert.equal(at?.file, '/w/cluster.yaml');
   assert.equal(textAt(files, at), 'nosuch');
@@ -60,7 +71,10 @@ test('the Cluster in the same file as the job, after it: the right document', ()
 });
 
 test('a field that is not written: the nearest written parent, marked inexact', () => {
-  const files = [{ path: '/w/job.yaml', text: JOB }, { path: '/w/cluster.yaml', text: CLUSTER }];
+  const files = [
+    { path: '/w/job.yaml', text: JOB },
+    { path: '/w/cluster.yaml', text: CLUSTER },
+  ];
   const at = locateSpecTarget(plan('/w/job.yaml'), files, { doc: 'cluster', path: ['spec', 'scheduler', 'account'] });
   assert.equal(textAt(files, at), 'scheduler');
   assert.equal(at?.exact, false);
@@ -73,7 +87,7 @@ test('job fields: the time limit value; the job document picked by index', () =>
   assert.equal(textAt(files, at), '2h');
 });
 
-test('no target, or a Cluster that is not among the files: the job\'s spec.cluster value', () => {
+test("no target, or a Cluster that is not among the files: the job's spec.cluster value", () => {
   const files = [{ path: '/w/job.yaml', text: JOB }];
   assert.equal(textAt(files, locateSpecTarget(plan('/w/job.yaml'), files, undefined)), 'pod');
   assert.equal(textAt(files, locateSpecTarget(plan('/w/job.yaml'), files, { doc: 'cluster', path: ['spec', 'scheduler', 'partition'] })), 'pod');

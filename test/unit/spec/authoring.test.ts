@@ -68,7 +68,10 @@ test('completion: keys of parallelism exclude the ones present; GPU models and c
   const b = marked(CLUSTER.replace('model: H100-SXM-80GB', 'model: H1|'));
   assert.ok(complete(b.text, parseSpecFile(b.text), b.offset, src).some((i) => i.label === 'H100-SXM-80GB'));
   const c = marked(JOB.replace('cluster: pod', 'cluster: |'));
-  assert.deepEqual(complete(c.text, parseSpecFile(c.text), c.offset, src).map((i) => i.label), ['pod', 'other']);
+  assert.deepEqual(
+    complete(c.text, parseSpecFile(c.text), c.offset, src).map((i) => i.label),
+    ['pod', 'other'],
+  );
   const d = marked(JOB.replace('preset: llama-3-8b', 'preset: llama|'));
   assert.ok(complete(d.text, parseSpecFile(d.text), d.offset, src).some((i) => i.label === 'llama-3-8b'));
 });
@@ -85,7 +88,7 @@ test('hover: description with unit on a key, architecture on a preset, summary o
   assert.match(hover(c.text, parseSpecFile(c.text), c.offset, src)!.markdown, /Cluster pod/);
 });
 
-test('foreign YAML is left alone; .gantry.yaml names make every document Gantry\'s', () => {
+test("foreign YAML is left alone; .gantry.yaml names make every document Gantry's", () => {
   const k8s = 'apiVersion: v1\nkind: Pod\nmetadata: { name: x }\nspec: { containers: [] }\n';
   assert.equal(isGantryFile(k8s, 'pod.yaml'), false);
   assert.deepEqual(validateFile(k8s, parseSpecFile(k8s), { fileName: 'pod.yaml' }), []);
@@ -100,10 +103,13 @@ test('documents split at markers, each checked on its own, with offsets in the f
   const text = `${CLUSTER}---\n${JOB.replace('bf16-mixed', 'bf17')}---\n${JOB.replace('name: j', 'name: k').replace('tensor: 2', 'tensor: x')}`;
   assert.equal(splitDocuments(text).length, 3);
   const { problems } = check(text);
-  assert.deepEqual(problems.map((p) => [p.code, p.docIndex, text.slice(p.offset, p.offset + p.length)]), [
-    ['schema-enum', 1, 'bf17'],
-    ['schema-type', 2, 'x'],
-  ]);
+  assert.deepEqual(
+    problems.map((p) => [p.code, p.docIndex, text.slice(p.offset, p.offset + p.length)]),
+    [
+      ['schema-enum', 1, 'bf17'],
+      ['schema-type', 2, 'x'],
+    ],
+  );
 });
 
 test('the cache re-parses only the document that changed', () => {
@@ -117,7 +123,7 @@ test('the cache re-parses only the document that changed', () => {
   assert.equal(second[30].start, first[30].start + 1);
 });
 
-test('setValueEdit replaces a scalar, or inserts a missing key with the parent\'s indentation', () => {
+test("setValueEdit replaces a scalar, or inserts a missing key with the parent's indentation", () => {
   const docs = parseSpecFile(JOB);
   const replaced = applyEdits(JOB, [setValueEdit(JOB, docs[0], ['spec', 'parallelism', 'tensor'], 4)!]);
   assert.match(replaced, /\n    tensor: 4\n/);
@@ -125,7 +131,10 @@ test('setValueEdit replaces a scalar, or inserts a missing key with the parent\'
   assert.match(inserted, /\n    data: 4\n    zero: 1\n  batch:/);
   const nested = applyEdits(JOB, [setValueEdit(JOB, docs[0], ['spec', 'activationCheckpointing'], 'full')!]);
   assert.match(nested, /\n  activationCheckpointing: full\n$/);
-  assert.deepEqual(check(nested).problems.filter((p) => p.severity === 'error' && p.code.startsWith('schema')), []);
+  assert.deepEqual(
+    check(nested).problems.filter((p) => p.severity === 'error' && p.code.startsWith('schema')),
+    [],
+  );
 });
 
 test('bad input: empty, binary, huge, deep and many-document files give one clear problem or none, fast', () => {
@@ -138,5 +147,8 @@ test('bad input: empty, binary, huge, deep and many-document files give one clea
   const many = Array.from({ length: 10000 }, (_, i) => `apiVersion: gantry/v1\nkind: Cluster\nmetadata: { name: c${i} }\n`).join('---\n');
   const r = check(many);
   // Past 5,000 documents only the YAML is checked (these are valid YAML), with one notice.
-  assert.deepEqual(r.problems.map((p) => p.code), ['file-checks-limited']);
+  assert.deepEqual(
+    r.problems.map((p) => p.code),
+    ['file-checks-limited'],
+  );
 });

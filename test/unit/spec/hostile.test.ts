@@ -47,7 +47,10 @@ test('an alias cycle in a sequence gets one diagnostic on the alias, and the oth
   const cycle = problems.find((p) => p.code === 'yaml-alias-cycle');
   assert.ok(cycle, JSON.stringify(problems));
   assert.equal(at(text, cycle), '*a');
-  assert.ok(problems.some((p) => p.code.startsWith('schema-')), 'schema checks still run');
+  assert.ok(
+    problems.some((p) => p.code.startsWith('schema-')),
+    'schema checks still run',
+  );
 });
 
 test('an alias cycle in a mapping gets a diagnostic on the alias', () => {
@@ -61,7 +64,10 @@ test('an alias cycle in a mapping gets a diagnostic on the alias', () => {
 test('an alias to an anchor of another document is unknown, not an alias bomb', () => {
   const text = `x: &a 1\n---\n${JOB_HEAD.replace('{ name: x }', '{ name: *a }')}`;
   const problems = check(text).problems.filter((p) => p.docIndex === 1);
-  assert.deepEqual(problems.map((p) => p.code), ['yaml-unknown-alias']);
+  assert.deepEqual(
+    problems.map((p) => p.code),
+    ['yaml-unknown-alias'],
+  );
   assert.equal(at(text, problems[0]), '*a');
   assert.match(problems[0].message, /---/);
 });

@@ -94,7 +94,7 @@ test('reparse: typing in a plain value patches the document', () => {
   const r = reparse(before, after);
   assert.equal(r.patched, 1);
   assert.deepEqual(r.docs[0].value, { apiVersion: 'gantry/v1', kind: 'TrainingJob', metadata: { name: 'jobs' }, spec: { precision: 'bf16-mixed' } });
-  const name = (r.docs[0].yaml.getIn(['metadata', 'name'], true) as { range: number[]; comment: string });
+  const name = r.docs[0].yaml.getIn(['metadata', 'name'], true) as { range: number[]; comment: string };
   assert.deepEqual([name.range, name.comment], [[after.indexOf('jobs'), after.indexOf('jobs') + 4, after.indexOf('spec:')], ' the name']);
   assert.deepEqual((r.docs[0].yaml.getIn(['spec', 'precision'], true) as { range: number[] }).range, [after.indexOf('bf16'), after.indexOf('bf16') + 10, after.length]);
 });
@@ -164,7 +164,10 @@ test('reparse: editing a key patches the mapping, unless the key is now a duplic
   assert.deepEqual(r.docs[0].value, { spec: { tensor: 2, data: 4 } });
   const dup = reparse('spec:\n  dat: 2\n  data: 4\n', 'spec:\n  data: 2\n  data: 4\n');
   assert.equal(dup.patched, 0);
-  assert.deepEqual(dup.docs[0].problems.map((p) => p.message.split(' (')[0]), ['This key appears twice in the same mapping; YAML keeps only one of them.']);
+  assert.deepEqual(
+    dup.docs[0].problems.map((p) => p.message.split(' (')[0]),
+    ['This key appears twice in the same mapping; YAML keeps only one of them.'],
+  );
   // 1 and "1" are different keys to YAML.
   assert.ok(patches('1: a\n"2": b\n', '1: a\n"1": b\n'));
   assert.ok(patches('{ a: 1, b: 2 }\n', '{ a: 1, bc: 2 }\n'));
@@ -406,7 +409,9 @@ function specFiles(): string[] {
   const dirs = ['examples', 'test/fixtures/specs'];
   const texts: string[] = [];
   for (const d of dirs) {
-    for (const f of readdirSync(repo(d)).filter((n) => /\.ya?ml$/.test(n)).sort()) {
+    for (const f of readdirSync(repo(d))
+      .filter((n) => /\.ya?ml$/.test(n))
+      .sort()) {
       const text = readFileSync(repo(d, f), 'utf8');
       if (text.includes('\u0000') || text.length > 100_000) continue;
       if (parseSpecFile(text).some((doc) => doc.problems.length)) continue;
@@ -477,7 +482,12 @@ function randomWalk(name: string, original: string, steps: number, seed: number)
     try {
       docs = cache.parse(text);
       assertSameAsFullParse(docs, text, `${name}, step ${k}`);
-      if (keep) assert.deepEqual(before.map((d) => snapshot(d.yaml)), keep, `${name}, step ${k}: the previous documents changed`);
+      if (keep)
+        assert.deepEqual(
+          before.map((d) => snapshot(d.yaml)),
+          keep,
+          `${name}, step ${k}: the previous documents changed`,
+        );
     } catch (err) {
       (err as Error).message = `seed ${seed} (REPARSE_SEED=${seed}), ${name}, step ${k}, text ${JSON.stringify(text)}: ${(err as Error).message}`;
       throw err;
@@ -502,7 +512,11 @@ test('random edits inside scalars: the cache gives what a full parse gives, and 
     total.patched += r.patched;
     total.parsed += r.parsed;
   };
-  for (const text of [ODDITIES, ODDITIES_STREAM]) assert.deepEqual(parseSpecFile(text).flatMap((d) => d.problems), []);
+  for (const text of [ODDITIES, ODDITIES_STREAM])
+    assert.deepEqual(
+      parseSpecFile(text).flatMap((d) => d.problems),
+      [],
+    );
   // REPARSE_SCALE=10 makes every walk ten times longer (a soak run); REPARSE_SEED picks another walk.
   const scale = Number(process.env.REPARSE_SCALE ?? 1);
   files.forEach((text, i) => add(randomWalk(`file ${i}`, text, 100 * scale, seed + i)));

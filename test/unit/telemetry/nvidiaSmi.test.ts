@@ -99,7 +99,11 @@ test('the sampler on the replay: one long-lived query process, samples tagged wi
   assert.equal(samples.length, 89);
   assert.ok(samples.every((x) => x.host === 'recorded-h100' && x.gpu === 0));
   assert.equal(Math.max(...samples.map((x) => x.memUsedMiB ?? 0)), 21491);
-  const calls = fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]);
+  const calls = fs
+    .readFileSync(log, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as string[]);
   assert.deepEqual(calls[0], ['--help-query-gpu']);
   assert.equal(calls.filter((c) => c.some((a) => a.startsWith('--query-gpu='))).length, 1);
   assert.ok(calls[1].includes('-lms') && calls[1].includes('250'));
@@ -113,14 +117,20 @@ test('no nvidia-smi: a clear "no NVIDIA GPU on this host" state, once', async ()
   assert.equal(st.kind, 'no-gpu');
   assert.match((st as { message: string }).message, /^no NVIDIA GPU on this host \(.*not found\)$/);
   assert.equal(st.source, 'live');
-  assert.deepEqual(states.map((x) => x.kind), ['starting', 'no-gpu']);
+  assert.deepEqual(
+    states.map((x) => x.kind),
+    ['starting', 'no-gpu'],
+  );
 });
 
 test('a driver with no GPU ("No devices were found") is the no-GPU state, not an error loop', async () => {
   const dir = tempDir();
   const fake = path.join(dir, 'fake-nvidia-smi');
   // Prints the real help text, then answers a query the way nvidia-smi does on a host without GPUs.
-  fs.writeFileSync(fake, `#!${process.execPath}\nconst a=process.argv.slice(2);\nif(a[0]==='--help-query-gpu'){process.stdout.write(require('fs').readFileSync(${JSON.stringify(path.join(repo, 'test/fixtures/nvidia-smi/h100-help-query-gpu.txt'))},'utf8'));process.exit(0)}\nconsole.log('No devices were found');process.exit(6);\n`);
+  fs.writeFileSync(
+    fake,
+    `#!${process.execPath}\nconst a=process.argv.slice(2);\nif(a[0]==='--help-query-gpu'){process.stdout.write(require('fs').readFileSync(${JSON.stringify(path.join(repo, 'test/fixtures/nvidia-smi/h100-help-query-gpu.txt'))},'utf8'));process.exit(0)}\nconsole.log('No devices were found');process.exit(6);\n`,
+  );
   fs.chmodSync(fake, 0o755);
   const s = new GpuSampler({ command: [fake] });
   const st = await s.start();

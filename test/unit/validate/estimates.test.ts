@@ -16,11 +16,17 @@ test('a job that fits gets a summary and no error', () => {
   const e = estimateDoc(job, parseSpecFile(job)[0], clusters)!;
   assert.match(e.estimate.summary, /GiB \/ .* GiB per GPU/);
   assert.equal(at(job, e.anchor), 'kind');
-  assert.deepEqual(e.problems.filter((p) => p.severity === 'error'), []);
+  assert.deepEqual(
+    e.problems.filter((p) => p.severity === 'error'),
+    [],
+  );
 });
 
 test('a job that will not fit: an error with fixes; applying a fix lowers the estimate', () => {
-  const text = job.replace(/micro: \d+/, 'micro: 16').replace(/gradientAccumulation: \d+/, 'gradientAccumulation: 4').replace(/activationCheckpointing: \w+/, 'activationCheckpointing: none');
+  const text = job
+    .replace(/micro: \d+/, 'micro: 16')
+    .replace(/gradientAccumulation: \d+/, 'gradientAccumulation: 4')
+    .replace(/activationCheckpointing: \w+/, 'activationCheckpointing: none');
   const e = estimateDoc(text, parseSpecFile(text)[0], clusters)!;
   const err = e.problems.find((p) => p.code === 'memory-exceeds-capacity');
   assert.ok(err, JSON.stringify(e.problems.map((p) => p.code)));

@@ -8,9 +8,17 @@ import { applyEdits, at, check, clustersFrom, repo, spanOf } from '../helpers';
 import { firstKey } from '../../../core/validate/validate';
 
 const dir = repo('test/fixtures/specs');
-const expected = JSON.parse(readFileSync(path.join(dir, 'expected.json'), 'utf8')) as Record<string, {
-  expect: string; code?: string; severity?: string; count?: number; anchor?: { path: (string | number)[]; on: 'key' | 'value' | 'document'; doc?: number }; messageIncludes?: string[];
-}>;
+const expected = JSON.parse(readFileSync(path.join(dir, 'expected.json'), 'utf8')) as Record<
+  string,
+  {
+    expect: string;
+    code?: string;
+    severity?: string;
+    count?: number;
+    anchor?: { path: (string | number)[]; on: 'key' | 'value' | 'document'; doc?: number };
+    messageIncludes?: string[];
+  }
+>;
 const clusters = clustersFrom(dir);
 
 for (const [file, exp] of Object.entries(expected)) {
