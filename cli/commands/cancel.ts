@@ -17,7 +17,9 @@ const USAGE = `usage: gantry cancel <run>
 
 options:
   --workspace DIR    the folder whose .gantry/ holds the runs (default: found from the current folder)
-  -h, --help         this help`;
+  -h, --help         this help
+
+exit status: 0 the run ended (cancelled, or it had already ended), 1 no such run, or it could not be stopped, 2 bad usage`;
 
 export async function run(argv: string[]): Promise<number> {
   const r = resolveRunArg('cancel', argv, [], USAGE);

@@ -11,7 +11,9 @@ const USAGE = `usage: gantry logs <run> [-f]
 options:
   -f, --follow       keep printing until the run ends (exit status then says how it ended)
   --workspace DIR    the folder whose .gantry/ holds the runs (default: found from the current folder)
-  -h, --help         this help`;
+  -h, --help         this help
+
+exit status: 0 printed (with -f: the run succeeded), 1 no such run (with -f: the run failed, was cancelled or was lost), 2 bad usage`;
 
 export async function run(argv: string[]): Promise<number> {
   const r = resolveRunArg('logs', argv, ['follow'], USAGE);

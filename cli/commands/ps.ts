@@ -11,7 +11,9 @@ options:
   --state S          only runs in this state (queued, running, succeeded, failed, cancelled, lost…)
   --json             one JSON array of run summaries
   --workspace DIR    the folder whose .gantry/ holds the runs (default: found from the current folder)
-  -h, --help         this help`;
+  -h, --help         this help
+
+exit status: 0 listed, 2 bad usage`;
 
 export async function run(argv: string[]): Promise<number> {
   const a = parseArgs(argv, ['state', 'workspace'], ['json', 'help']);

@@ -6,7 +6,7 @@ export const summary = 'run the language server over stdio (for any LSP client)'
 /** `start` loads the server bundle; from dist/cli.js that is the sibling dist/server.js. */
 export async function run(argv: string[], start: () => unknown): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write('usage: gantry server --stdio [--debounce-ms N]\n');
+    process.stdout.write('usage: gantry server --stdio [--debounce-ms N]\n\nexit status: 0 after the client sends shutdown and exit, 1 exit without shutdown or the client went away (LSP), 2 bad usage\n');
     return 0;
   }
   if (!argv.includes('--stdio')) {

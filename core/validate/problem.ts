@@ -27,6 +27,11 @@ export interface Problem {
   docIndex?: number;
   /** A spec path the problem is about (for tests and tools). */
   path?: readonly (string | number)[];
+  /**
+   * An unknown key that is a near miss of a field (`commnd` for `command`): that field's path. Its
+   * value is unknown until the key is fixed, so rules that read it wait; every other rule runs.
+   */
+  shadows?: readonly (string | number)[];
 }
 
 /** How many characters of a user's value a message shows. */

@@ -68,8 +68,9 @@ class Rules {
     return typeof v === 'string' && !this.blocked(path) ? v : undefined;
   }
 
+  /** Whether the spec gives this field: written, or shadowed by a near-miss key (its value unknown, not its default). */
   has(path: SpecPath): boolean {
-    return this.raw(path) !== undefined;
+    return this.raw(path) !== undefined || this.blocked(path);
   }
 
   report(code: string, severity: Severity, path: SpecPath, message: string, fixes: Fix[] = [], prefer: 'key' | 'value' = 'value'): void {

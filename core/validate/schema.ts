@@ -190,7 +190,7 @@ function translate(ctx: SchemaContext, e: ErrorObject): Problem | undefined {
       if (guess && rename) fixes.push({ title: `Change ${quote(key)} to '${guess}'`, edits: [rename], preferred: true });
       const where = path.length ? ` in ${field}` : '';
       const hint = guess ? ` Did you mean '${guess}'?` : allowed.length ? ` Known fields: ${listValues(allowed)}.` : '';
-      return { ...base, code: 'schema-unknown-field', message: `Unknown field ${quote(key)}${where}.${hint}`, ...span, fixes, path: keyPath };
+      return { ...base, code: 'schema-unknown-field', message: `Unknown field ${quote(key)}${where}.${hint}`, ...span, fixes, path: keyPath, ...(guess ? { shadows: [...path, guess] } : {}) };
     }
     case 'enum': {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;

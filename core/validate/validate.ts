@@ -134,9 +134,10 @@ export function validateDoc(text: string, doc: ParsedDoc, opts: ValidateOptions 
   }
   const schemaProblems = validateSchema({ fileText: text, doc, kind });
   problems.push(...schemaProblems);
-  // Rules skip what the schema already flagged; an unknown key taints its whole mapping (the key
-  // may be a misspelling of the field a rule would read).
-  const flagged = new Set(schemaProblems.map((p) => (p.code === 'schema-unknown-field' ? (p.path ?? []).slice(0, -1) : (p.path ?? [])).join('.')));
+  // Rules skip what the schema already flagged, so one mistake is one problem; every other rule still
+  // runs (all problems in one pass). An unknown key that is a near miss of a field (`pipline`) holds
+  // back the rules that read that field, whose real value is not known until the key is fixed.
+  const flagged = new Set(schemaProblems.map((p) => (p.code === 'schema-unknown-field' ? (p.shadows ?? p.path ?? []) : (p.path ?? [])).join('.')));
   if (v.apiVersion !== API_VERSION) return problems;
   problems.push(...checkRules({ fileText: text, doc, kind, value: v, flagged, fileName, clusters: opts.clusters, readFile: opts.readFile }));
   return problems;
