@@ -134,16 +134,8 @@ export function scanClustersSync(file: string, opts: ClusterScanOptions = {}): C
         if (!skipDir(e.name)) stack.push(p);
       } else if (e.isFile() && isSpecName(e.name) && p !== own) {
         seen++;
-        const open = opts.openText?.(p);
-        if (open !== undefined) add(p, open);
-        else {
-          try {
-            const st = fsSync.statSync(p);
-            if (st.isFile() && st.size <= MAX_BYTES) add(p, fsSync.readFileSync(p, 'utf8'));
-          } catch {
-            /* unreadable: skip */
-          }
-        }
+        const text = opts.openText?.(p) ?? readSpecSync(p);
+        if (text !== undefined) add(p, text);
       }
     }
   }
@@ -152,7 +144,7 @@ export function scanClustersSync(file: string, opts: ClusterScanOptions = {}): C
   return index;
 }
 
-/** A spec file's text, read only when it is a regular file of at most 1 MB (2 MB for the spec itself is not needed). */
+/** A spec file's text, read only when it is a regular file of at most 1 MB; undefined when unreadable. */
 export function readSpecSync(file: string): string | undefined {
   try {
     const st = fsSync.statSync(file);
