@@ -55,7 +55,23 @@ function jobWithCluster(spec: ForeignSpec, defaults?: ForeignDefaults): PlainDoc
   return { ...spec.job, spec: { ...spec.job.spec, cluster: name } };
 }
 
-function checkOne(spec: ForeignSpec, index: number, opts: ForeignCheckOptions): { problems: Problem[]; estimate?: DocEstimate } {
+/**
+ * A reader that found no GPU in the file leaves the cluster out; where the user named a GPU for
+ * foreign files (gantry.context.yaml, the gantry.foreign.gpu setting) and no Cluster, it is this
+ * one node of those GPUs, as many as the job asks for.
+ */
+function withDefaultGpu(spec: ForeignSpec, defaults: ForeignDefaults | undefined): ForeignSpec {
+  if (spec.cluster || defaults?.cluster || !defaults?.gpu) return spec;
+  const s = spec.job.spec as Record<string, unknown>;
+  const size = (v: unknown) => (typeof v === 'number' && v > 0 ? v : 1);
+  const res = s.resources as { gpusPerNode?: unknown } | undefined;
+  const count = spec.job.kind === 'TrainingJob' ? size(res?.gpusPerNode) : size(s.tensorParallel) * size(s.pipelineParallel) * size(s.dataParallel);
+  const cluster: PlainDoc = { apiVersion: 'gantry/v1', kind: 'Cluster', metadata: { name: CONTEXT_CLUSTER }, spec: { nodes: { count: 1, gpu: { model: defaults.gpu, count: defaults.gpusPerNode ?? count } } } };
+  return { ...spec, cluster, assumptions: [`GPU: ${defaults.gpu} × ${defaults.gpusPerNode ?? count} (from gantry.context.yaml or the gantry.foreign.gpu setting; the file does not say)`, ...spec.assumptions] };
+}
+
+function checkOne(given: ForeignSpec, index: number, opts: ForeignCheckOptions): { problems: Problem[]; estimate?: DocEstimate } {
+  const spec = withDefaultGpu(given, opts.defaults);
   const synth = foreignAsYaml(spec, opts.defaults);
   const clusters = spec.cluster ? withCluster(opts.clusters, spec.cluster, opts.fileName) : opts.clusters;
   const c = checkGantryText(synth.text, { fileName: `${CONTEXT_CLUSTER}.gantry.yaml`, clusters, readFile: opts.readFile });
@@ -103,7 +119,28 @@ function foreignFix(f: Fix, spec: ForeignSpec, sources: Map<string, SourceEntry>
     if (!edit) return undefined;
     edits.push(edit);
   }
+  const gpus = sources === spec.sources ? followGpuCount(spec, f.sets) : undefined;
+  if (gpus === null) return undefined;
+  if (gpus) edits.push(gpus);
   return { title: f.title, edits, preferred: f.preferred };
+}
+
+/**
+ * A fix that changes a service's parallel sizes also changes how many GPUs it needs: where the file
+ * itself says how many GPUs it gets (a pod's `nvidia.com/gpu` limit), the fix sets that too, so
+ * the file stays consistent. Null when the count would need writing and the reader cannot.
+ */
+function followGpuCount(spec: ForeignSpec, sets: NonNullable<Fix['sets']>): TextEditAt | undefined | null {
+  if (spec.job.kind !== 'InferenceService') return undefined;
+  const entry = spec.clusterSources?.get('spec.nodes.gpu.count');
+  if (!entry) return undefined;
+  const s = { ...spec.job.spec };
+  for (const x of sets) if (x.path.length === 2 && x.path[0] === 'spec') s[String(x.path[1])] = x.value;
+  const size = (k: string) => (typeof s[k] === 'number' ? (s[k] as number) : 1);
+  const need = size('tensorParallel') * size('pipelineParallel') * size('dataParallel');
+  const gpu = (spec.cluster?.spec.nodes as { gpu?: { count?: unknown } } | undefined)?.gpu;
+  if (gpu?.count === need) return undefined;
+  return (entry.write ? entry.write(need) : plainWrite(entry, need)) ?? null;
 }
 
 /** A number replaces the value in place; anything else needs the reader's own writer. */
