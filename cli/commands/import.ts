@@ -85,7 +85,7 @@ function readInput(file: string): string | { why: string } {
   if (file !== '-') {
     const r = readerBeside(path.resolve(file));
     const text = r(path.basename(file));
-    return text ?? { why: `cannot read '${file}': ${r.why(path.basename(file)) ?? 'unreadable'}` };
+    return text ?? { why: `cannot read '${file}': ${r.why?.(path.basename(file)) ?? 'unreadable'}` };
   }
   try {
     return readFileSync(0, 'utf8');
