@@ -305,7 +305,7 @@ test('the GPU product label table maps both ways, and every entry is a catalog G
  * To finish it: read `text` with the Kubernetes reader, estimate its InferenceService with
  * estimateDoc, and compare memory.perGpu and serving.kvCacheTokens with the spec's own estimate.
  */
-export function manifestRoundTrip(specText: string, manifestText: string): { checked: boolean; reason?: string } {
+function manifestRoundTrip(specText: string, manifestText: string): { checked: boolean; reason?: string } {
   assert.ok(specText.length > 0 && manifestText.includes('kind: Deployment'));
   return { checked: false, reason: 'no Kubernetes reader in core/formats yet' };
 }
