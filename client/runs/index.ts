@@ -39,9 +39,7 @@ export function activateRuns(context: vscode.ExtensionContext): RunsApi {
     createStatusBar(controller),
     vscode.commands.registerCommand('gantry.run', (uri?: vscode.Uri, docIndex?: number) => flow.run(uri instanceof vscode.Uri ? uri : undefined, typeof docIndex === 'number' ? docIndex : undefined)),
     vscode.commands.registerCommand('gantry.previewBatchScript', (uri?: vscode.Uri, docIndex?: number) => flow.previewScript(uri instanceof vscode.Uri ? uri : undefined, typeof docIndex === 'number' ? docIndex : undefined)),
-    vscode.commands.registerCommand('gantry.previewKubernetesManifest', (uri?: vscode.Uri, docIndex?: number) =>
-      previewManifest(String(context.extension.packageJSON.version ?? ''), uri instanceof vscode.Uri ? uri : undefined, typeof docIndex === 'number' ? docIndex : undefined),
-    ),
+    vscode.commands.registerCommand('gantry.previewKubernetesManifest', (uri?: vscode.Uri, docIndex?: number) => previewManifest(String(context.extension.packageJSON.version ?? ''), uri instanceof vscode.Uri ? uri : undefined, typeof docIndex === 'number' ? docIndex : undefined)),
     vscode.commands.registerCommand('gantry.showRuns', (runId?: string) => {
       showPanel(typeof runId === 'string' ? runId : undefined);
     }),
