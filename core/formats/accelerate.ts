@@ -46,7 +46,8 @@ export const accelerateReader: FormatReader = {
     // ---- world size: num_processes is every process of every machine.
     const procs = at('num_processes');
     const machines = at('num_machines');
-    const nProcs = positiveInt(procs?.value) ?? (procs?.value === -1 ? undefined : 1);
+    const nProcs = procs ? positiveInt(procs.value) : undefined;
+    if (procs && nProcs === undefined && procs.value !== -1) d.problems.push(problem('accelerate-value', 'error', procs.span, 'num_processes must be a whole number ≥ 1 (or -1: every visible GPU).'));
     const nMachines = positiveInt(machines?.value) ?? 1;
     let gpusPerNode = nProcs ?? positiveInt(ctx.defaults?.gpusPerNode) ?? 1;
     let nodes = nMachines;

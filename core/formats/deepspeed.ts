@@ -30,7 +30,7 @@ export const deepspeedReader: FormatReader = {
       return [finish(d, { format: 'deepspeed', label: 'DeepSpeed config (unreadable)', name: ctx.fileName, anchor })];
     }
     const ds = readDeepSpeedSettings(doc, (v, convert) => jsonEntry(v, convert), d);
-    if (!ds.stage && !ds.micro && !ds.trainBatch && !ds.accumulation && !ds.autos.length) return [];
+    if (!ds.stage && !ds.micro && !ds.trainBatch && !ds.accumulation && !ds.autos.length && !d.problems.length) return [];
     return [buildAlone(doc, ds, d, ctx, anchor)];
   },
 };

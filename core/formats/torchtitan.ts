@@ -33,7 +33,7 @@ export const torchtitanReader: FormatReader = {
   claims(fileName, text) {
     if (!fileName.toLowerCase().endsWith('.toml')) return false;
     const head = text.length > 200_000 ? text.slice(0, 200_000) : text;
-    return head.includes('[model]') && head.includes('flavor') && (head.includes('[training]') || head.includes('[parallelism]') || head.includes('[job]'));
+    return head.includes('[model]') && head.includes('flavor') && (head.includes('[training') || head.includes('[parallelism') || head.includes('[job') || head.includes('[activation_checkpoint'));
   },
   read(text, ctx) {
     const doc = parseToml(text);
