@@ -18,7 +18,32 @@ const { checkFile } = createRequire(import.meta.url)(outFile);
 
 /** A torchtitan config padded to `lines` lines with the sections a real one has (profiling, metrics, checkpoint, comm…). */
 function toml(lines, micro) {
-  const head = ['[job]', 'dump_folder = "./outputs"', 'description = "bench"', '', '[model]', 'name = "llama3"', 'flavor = "8B"', '', '[optimizer]', 'name = "AdamW"', 'lr = 3e-4', '', '[training]', `local_batch_size = ${micro}`, 'seq_len = 8192', 'steps = 1000', '', '[parallelism]', 'data_parallel_shard_degree = -1', 'tensor_parallel_degree = 1', '', '[activation_checkpoint]', 'mode = "selective"', ''];
+  const head = [
+    '[job]',
+    'dump_folder = "./outputs"',
+    'description = "bench"',
+    '',
+    '[model]',
+    'name = "llama3"',
+    'flavor = "8B"',
+    '',
+    '[optimizer]',
+    'name = "AdamW"',
+    'lr = 3e-4',
+    '',
+    '[training]',
+    `local_batch_size = ${micro}`,
+    'seq_len = 8192',
+    'steps = 1000',
+    '',
+    '[parallelism]',
+    'data_parallel_shard_degree = -1',
+    'tensor_parallel_degree = 1',
+    '',
+    '[activation_checkpoint]',
+    'mode = "selective"',
+    '',
+  ];
   const out = [...head];
   for (let i = 0; out.length < lines; i++) out.push(`[extra_${i}]`, `enabled = ${i % 2 === 0}`, `folder = "dir_${i}"`, `interval = ${i * 10}`, `# note ${i}`, '');
   return `${out.slice(0, lines).join('\n')}\n`;
