@@ -146,7 +146,8 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write(`${file}: document ${(p.docIndex ?? 0) + 1}: error ${p.code}: ${p.message}\n`);
     }
     for (const { estimate: e, docIndex } of c.estimates) {
-      const v = c.docs[docIndex].value as Record<string, unknown>;
+      // A foreign file (torchtitan TOML, axolotl YAML, …) has no YAML documents: its jobs are in `foreign`.
+      const v = ((c.foreign ? c.foreign[docIndex]?.job : c.docs[docIndex]?.value) ?? {}) as Record<string, unknown>;
       const name = String((v.metadata as { name?: unknown } | undefined)?.name ?? `#${docIndex}`);
       records.push({
         file,
