@@ -163,7 +163,7 @@ export async function run(argv: string[]): Promise<number> {
     for (const { estimate: e, docIndex, anchor } of c.estimates) {
       // A foreign file's estimate is of the job its reader found there; it says where (the command's range).
       const foreign = c.foreign?.[docIndex];
-      const v = (foreign ? foreign.job : c.docs[docIndex].value) as Record<string, unknown>;
+      const v = (foreign ? foreign.job : c.docs[docIndex]?.value) as Record<string, unknown>;
       const name = String((v.metadata as { name?: unknown } | undefined)?.name ?? `#${docIndex}`);
       records.push({
         file,

@@ -7,7 +7,7 @@
 import { stringify } from 'yaml';
 import { readForeign } from '../formats/index';
 import type { ForeignDefaults, ForeignSpec, PlainDoc, SourceEntry } from '../formats/types';
-import type { DocEstimate } from '../validate/estimates';
+import { estimateDoc, type DocEstimate } from '../validate/estimates';
 import type { Fix, Problem, TextEditAt } from '../validate/problem';
 import type { ClusterEntry, ClusterLookup } from '../validate/rules';
 import type { ClusterDoc } from '../spec/types';
@@ -72,6 +72,9 @@ function withDefaultGpu(spec: ForeignSpec, defaults: ForeignDefaults | undefined
 
 function checkOne(given: ForeignSpec, index: number, opts: ForeignCheckOptions): { problems: Problem[]; estimate?: DocEstimate } {
   const spec = withDefaultGpu(given, opts.defaults);
+  // A job without a model (a DeepSpeed or accelerate config on its own, a file that does not parse):
+  // only its reader's findings; the Gantry check would only say that the model is missing.
+  if (spec.job.kind === 'TrainingJob' && spec.job.spec.model === undefined) return { problems: spec.problems.map((x) => ({ ...x, docIndex: index })) };
   const synth = foreignAsYaml(spec, opts.defaults);
   const clusters = spec.cluster ? withCluster(opts.clusters, spec.cluster, opts.fileName) : opts.clusters;
   const c = checkGantryText(synth.text, { fileName: `${CONTEXT_CLUSTER}.gantry.yaml`, clusters, readFile: opts.readFile });
@@ -93,7 +96,11 @@ function checkOne(given: ForeignSpec, index: number, opts: ForeignCheckOptions):
     seen.add(key);
     problems.push(p);
   }
-  const e = c.estimates.find((x) => x.docIndex === synth.jobDoc);
+  // A launch-only error (the local backend runs one node) withholds the Gantry estimate, but a foreign
+  // file is launched by its own tool: estimate it when that is its only error.
+  const launchOnly = (p: Problem) => p.docIndex !== synth.jobDoc || p.severity !== 'error' || LAUNCH_ONLY.has(p.code);
+  const jobDoc = c.docs.find((d) => d.index === synth.jobDoc);
+  const e = c.estimates.find((x) => x.docIndex === synth.jobDoc) ?? (jobDoc && c.problems.every(launchOnly) ? estimateDoc(synth.text, jobDoc, clusters, opts.readFile) : undefined);
   if (!e) return { problems };
   const estimate = { ...e.estimate, assumptions: [...spec.assumptions, ...e.estimate.assumptions] };
   const own = new Set(e.problems.map((p) => `${p.code}@${p.message}`));

@@ -74,6 +74,10 @@ export interface ForeignDefaults {
   /** A catalog GPU id, and the count per node, where the file and the association say nothing. */
   gpu?: string;
   gpusPerNode?: number;
+  /** Nodes the job runs on (a launcher's --nnodes), where the file does not say; default 1. */
+  nodes?: number;
+  /** The model a config without one trains (a DeepSpeed JSON on its own): a catalog id or Hugging Face id. */
+  model?: string;
   /** The engine version an estimate assumes, e.g. 0.8.5. */
   engineVersion?: string;
 }
