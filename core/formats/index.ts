@@ -3,9 +3,12 @@
 // manifest is read as such and not again as a plain YAML file. Add a reader here and the editor,
 // the CLI and the tests get it.
 import type { ForeignSpec, FormatReader, ReadContext } from './types';
+import { kubernetesReader } from './kubernetes';
 
 // One line per reader, in order of precedence (the more specific formats first).
-const READERS: FormatReader[] = [];
+const READERS: FormatReader[] = [
+  kubernetesReader, // serving commands in Kubernetes manifests (kubernetes.ts)
+];
 
 /** Registers readers (in order of precedence); used by this module's imports below and by tests. */
 export function registerReaders(...readers: FormatReader[]): void {

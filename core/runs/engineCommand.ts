@@ -73,7 +73,10 @@ export const ENGINE_FLAGS: Record<Engine, readonly EngineFlag[]> = {
     field('gpuMemoryUtilization', num('--gpu-memory-utilization')),
     field('blockSize', num('--block-size')),
     field('enforceEager', on('--enforce-eager')),
-    field('enablePrefixCaching', special((v) => (v === undefined ? [] : [v ? '--enable-prefix-caching' : '--no-enable-prefix-caching']), '--enable-prefix-caching')),
+    field(
+      'enablePrefixCaching',
+      special((v) => (v === undefined ? [] : [v ? '--enable-prefix-caching' : '--no-enable-prefix-caching']), '--enable-prefix-caching'),
+    ),
     field('lora', (v, s) => (!v ? [] : ['--enable-lora', ...(v.adapters?.length ? ['--lora-modules', ...loraModules(s)] : []), ...(num('--max-lora-rank').fn(v.maxRank, s) ?? []), ...(num('--max-loras').fn(v.maxLoras, s) ?? [])])),
   ],
   sglang: [
@@ -90,7 +93,10 @@ export const ENGINE_FLAGS: Record<Engine, readonly EngineFlag[]> = {
     field('blockSize', num('--page-size')),
     field('enforceEager', on('--disable-cuda-graph')),
     // The radix (prefix) cache is on by default in SGLang.
-    field('enablePrefixCaching', special((v) => (v === false ? ['--disable-radix-cache'] : []))),
+    field(
+      'enablePrefixCaching',
+      special((v) => (v === false ? ['--disable-radix-cache'] : [])),
+    ),
     field('lora', (v, s) => (!v ? [] : [...(v.adapters?.length ? ['--lora-paths', ...loraModules(s)] : []), ...(num('--max-lora-rank').fn(v.maxRank, s) ?? []), ...(num('--max-loras-per-batch').fn(v.maxLoras, s) ?? [])])),
   ],
   tgi: [
