@@ -25,6 +25,9 @@ const PRODUCT_KEYS = ['nvidia.com/gpu.product', 'cloud.google.com/gke-accelerato
 const KSERVE_MOUNT = '/mnt/models';
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ash']);
 
+/** vllm, sglang, or KServe's Hugging Face runtime (vLLM inside, often not named). */
+const mentionsK8sServe = (text: string) => mentionsServe(text) || text.indexOf('huggingface') >= 0;
+
 const isYamlName = (f: string) => {
   const l = f.toLowerCase();
   return l.endsWith('.yaml') || l.endsWith('.yml') || l === '-' || l.startsWith('untitled');
@@ -33,13 +36,13 @@ const isYamlName = (f: string) => {
 export const kubernetesReader: FormatReader = {
   id: 'kubernetes',
   claims(fileName, text) {
-    return isYamlName(fileName) && mentionsServe(text) && text.indexOf('apiVersion') >= 0 && text.indexOf('kind') >= 0;
+    return isYamlName(fileName) && mentionsK8sServe(text) && text.indexOf('apiVersion') >= 0 && text.indexOf('kind') >= 0;
   },
   read(text, ctx) {
     const out: ForeignSpec[] = [];
     for (const chunk of splitDocuments(text)) {
       const slice = text.slice(chunk.start, chunk.end);
-      if (!mentionsServe(slice)) continue;
+      if (!mentionsK8sServe(slice)) continue;
       const doc = parseDocument(slice, { uniqueKeys: false, prettyErrors: false });
       if (!isMap(doc.contents)) continue;
       const root = doc.contents;
@@ -90,8 +93,8 @@ function walk(text: string, node: unknown, base: number, res: Resource, ctx: Rea
   if (isMap(node)) {
     const containers = get(node, 'containers');
     if (isSeq(containers)) for (const c of containers.items) if (isMap(c)) readContainer(text, c, node, base, res, ctx, out);
-    const format = str(at(node, 'modelFormat', 'name'));
-    if (format === 'huggingface') readKserveModel(text, node, base, res, ctx, out);
+    const model = get(node, 'model');
+    if (isMap(model) && str(at(model, 'modelFormat', 'name')) === 'huggingface') readKserveModel(text, model, node, base, res, ctx, out);
     for (const p of node.items as Pair[]) {
       if (isScalar(p.key) && (p.key.value === 'containers' || p.key.value === 'initContainers')) continue;
       walk(text, p.value, base, res, ctx, out, depth + 1);
@@ -193,8 +196,9 @@ function readContainer(text: string, c: YAMLMap, pod: YAMLMap, base: number, res
   const found = findInArgv(text, items, base, env, image, isSeq(command), anchor);
   if (!found) return;
   if (found.cmd.args.some((w) => w.value === '--headless')) return;
-  // A KServe ServingRuntime serves what the InferenceService's storageUri mounts at /mnt/models.
-  for (const w of found.cmd.args) if (w.value === KSERVE_MOUNT || w.value.endsWith(`=${KSERVE_MOUNT}`)) w.unresolved = `${KSERVE_MOUNT} (KServe mounts the InferenceService's storageUri there)`;
+  // A KServe ServingRuntime is a template: it serves whatever an InferenceService mounts at
+  // /mnt/models, and is estimated there (the InferenceService), not here.
+  if (found.cmd.args.some((w) => w.value === KSERVE_MOUNT || w.value.endsWith(`=${KSERVE_MOUNT}`))) return;
   const read = readServeArgs(found.cmd, { append: found.append });
   const cname = str(get(c, 'name')) ?? 'container';
   const gpu = gpuContext(text, c, pod, base, res);
@@ -215,7 +219,7 @@ function readContainer(text: string, c: YAMLMap, pod: YAMLMap, base: number, res
 }
 
 /** KServe's Hugging Face runtime: `model: {modelFormat: {name: huggingface}, args: [--model_id=…, vLLM flags], storageUri: hf://…}`. */
-function readKserveModel(text: string, model: YAMLMap, base: number, res: Resource, ctx: ReadContext, out: ForeignSpec[]): void {
+function readKserveModel(text: string, model: YAMLMap, predictor: YAMLMap, base: number, res: Resource, ctx: ReadContext, out: ForeignSpec[]): void {
   const args = get(model, 'args');
   const env = envOf(text, model, base).env;
   const words: Word[] = [];
@@ -240,7 +244,7 @@ function readKserveModel(text: string, model: YAMLMap, base: number, res: Resour
   }
   const cmd: ServeCommand = { engine: 'vllm', launcher: 'KServe huggingface runtime (vLLM)', args: mapped, anchor };
   const read = readServeArgs(cmd, { append: isSeq(args) && args.items.length ? (ws) => appendItems(text, args, base, ws) : undefined });
-  out.push(servingSpec({ format: 'kubernetes', label: `${cmd.launcher} in ${res.kind} ${res.name}`, name: res.name, text, cmd, read, gpu: gpuContext(text, model, undefined, base, res), defaults: ctx.defaults }));
+  out.push(servingSpec({ format: 'kubernetes', label: `${cmd.launcher} in ${res.kind} ${res.name}`, name: res.name, text, cmd, read, gpu: gpuContext(text, model, predictor, base, res), defaults: ctx.defaults }));
 }
 
 /** `--model_id=x` read as `--model=x`, keeping the value's place. */

@@ -127,6 +127,8 @@ export function servingSpec(x: ServingSpecInput): ForeignSpec {
   // A new tensor-parallel size also sets the pod's GPU count when one pod holds the replica.
   const withLimit = (tpEdit: TextEditAt | undefined, newTp: unknown): TextEditAt | undefined => {
     if (!tpEdit || typeof newTp !== 'number' || !gpu.count?.entry.write || nodes !== 1) return tpEdit;
+    // The tensor-parallel size is the GPU count itself (`$SKYPILOT_NUM_GPUS_PER_NODE`): one edit does both.
+    if (tpEdit.offset === gpu.count.entry.span.offset) return tpEdit;
     const want = newTp * pp * dp;
     if (want <= gpu.count.value) return tpEdit;
     const limit = gpu.count.entry.write(want);

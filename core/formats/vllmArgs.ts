@@ -270,7 +270,7 @@ export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
       problems.push(problem('foreign-flag-value', 'warning', w.span, `${rawName} has no value after it; ${engineName} refuses to start (the estimate ignores it).`));
       continue;
     }
-    if (val.unresolved) {
+    if (val.unresolved && f.kind !== 'model') {
       problems.push(problem('foreign-unresolved', 'warning', val.span, `${rawName} is ${quote(val.unresolved)}, which this file does not set: the estimate assumes ${engineName}'s default.`));
       continue;
     }
@@ -402,7 +402,7 @@ function engineWord(f: ReadFlag, v: unknown): string | undefined {
 export function engineDefaults(spec: ServeRead['spec'], version: string | undefined): string[] {
   const out: string[] = [];
   const e = spec.engine === 'vllm' ? 'vLLM' : 'SGLang';
-  out.push(`Engine: ${e} ${version ?? '(version not named in the file; recent V1 defaults assumed)'}.`);
+  out.push(`Engine: ${e} ${version ?? `(version not named in the file; the defaults of recent ${spec.engine === 'vllm' ? 'V1 releases' : 'releases'} assumed)`}.`);
   const d: string[] = [];
   if (spec.tensorParallel === undefined) d.push(`${TP_FLAG[spec.engine]} 1`);
   if (spec.gpuMemoryUtilization === undefined) d.push(spec.engine === 'vllm' ? '--gpu-memory-utilization 0.9' : '--mem-fraction-static 0.88 (large GPUs)');
