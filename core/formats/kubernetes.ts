@@ -15,7 +15,7 @@ import { splitDocuments, type Span } from '../spec/parse';
 import type { TextEditAt } from '../validate/problem';
 import { expandKube, expandKubeEnv, type ShellVar, type Word } from './shellWords';
 import { servingSpec, problemAt, type GpuContext } from './serving';
-import type { ForeignSpec, FormatReader, ReadContext, SourceEntry } from './types';
+import type { ForeignSpec, FormatReader, ReadContext } from './types';
 import { findServeCommand, imageEngine, imageVersion, mentionsServe, readServeArgs, type ServeCommand } from './vllmArgs';
 import { appendAfter, appendItems, mergeEdits, scalarScript, scalarWord, writeScalar } from './yamlWords';
 
@@ -133,7 +133,13 @@ function itemWord(text: string, node: YamlNode, base: number, env: Map<string, S
     const v = env.get(s.slice(2, -1));
     if (v?.span && v.value === x.value) word.origin = { span: v.span, exact: v.exact === true, name: s.slice(2, -1) };
   }
-  // `--x=$(NAME)`: unresolved if a `$(` is left.
+  // `--x=$(NAME)`: a fix edits the env value NAME comes from.
+  const eq = s.indexOf('=$(');
+  if (eq > 0 && s.endsWith(')') && s.indexOf('$', eq + 2) < 0) {
+    const v = env.get(s.slice(eq + 3, -1));
+    if (v?.span && x.value === `${s.slice(0, eq)}=${v.value}`) word.origin = { span: v.span, exact: v.exact === true, name: s.slice(eq + 3, -1) };
+  }
+  // Unresolved if a `$(` is left.
   if (x.value.indexOf('$(') >= 0) word.unresolved = x.value.slice(x.value.indexOf('$('));
   return word;
 }

@@ -209,7 +209,9 @@ export function wordEdit(w: Word, value: string): TextEditAt | undefined {
 function joinedValue(w: Word, eq: number): Word {
   const value = w.value.slice(eq + 1);
   if (w.exact) return { value, span: { offset: w.span.offset + eq + 1, length: value.length }, exact: true, quote: '' };
-  return { value, span: w.span, exact: false, quote: '', unresolved: w.unresolved };
+  // `--x=$(NAME)` / `--x=$NAME`: the value is the variable's, written where the variable is set.
+  const origin = w.origin && w.value.length > eq ? w.origin : undefined;
+  return { value, span: w.span, exact: false, quote: '', unresolved: w.unresolved, ...(origin ? { origin } : {}) };
 }
 
 function problem(code: string, severity: Problem['severity'], at: Span, message: string): Problem {
