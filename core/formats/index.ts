@@ -3,13 +3,28 @@
 // manifest is read as such and not again as a plain YAML file. Add a reader here and the editor,
 // the CLI and the tests get it.
 import type { ForeignSpec, FormatReader, ReadContext } from './types';
+import { composeReader } from './compose';
+import { dockerfileReader } from './dockerfile';
+import { kubernetesReader } from './kubernetes';
+import { shellReader } from './shell';
+import { skypilotReader } from './skypilot';
 import { torchtitanReader } from './torchtitan';
 import { axolotlReader } from './axolotl';
 import { deepspeedReader } from './deepspeed';
 import { accelerateReader } from './accelerate';
 
 // One line per reader, in order of precedence (the more specific formats first).
-const READERS: FormatReader[] = [torchtitanReader, axolotlReader, deepspeedReader, accelerateReader];
+const READERS: FormatReader[] = [
+  kubernetesReader, // vLLM/SGLang containers in Kubernetes manifests (kubernetes.ts)
+  composeReader, // docker-compose services (compose.ts)
+  skypilotReader, // SkyPilot tasks' run: scripts (skypilot.ts)
+  dockerfileReader, // Dockerfile CMD/ENTRYPOINT (dockerfile.ts)
+  torchtitanReader, // torchtitan TOML (torchtitan.ts)
+  axolotlReader, // axolotl YAML (axolotl.ts)
+  deepspeedReader, // DeepSpeed JSON (deepspeed.ts)
+  accelerateReader, // accelerate config YAML (accelerate.ts)
+  shellReader, // shell and sbatch scripts (shell.ts)
+];
 
 /** Registers readers (in order of precedence); used by this module's imports below and by tests. */
 export function registerReaders(...readers: FormatReader[]): void {

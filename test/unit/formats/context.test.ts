@@ -17,9 +17,18 @@ test('candidates go up a bounded number of folders', () => {
 });
 
 test('bad context files and settings give nothing for their bad values', () => {
-  assert.deepEqual(foreignDefaults(() => 'gpu: [unclosed', { gpu: 'A10' }), { gpu: 'A10' });
-  assert.deepEqual(foreignDefaults(() => 'gpusPerNode: -3\ncluster: 7\n', {}), {});
-  assert.deepEqual(foreignDefaults(() => 'a: &a [*a]\n', {}), {});
+  assert.deepEqual(
+    foreignDefaults(() => 'gpu: [unclosed', { gpu: 'A10' }),
+    { gpu: 'A10' },
+  );
+  assert.deepEqual(
+    foreignDefaults(() => 'gpusPerNode: -3\ncluster: 7\n', {}),
+    {},
+  );
+  assert.deepEqual(
+    foreignDefaults(() => 'a: &a [*a]\n', {}),
+    {},
+  );
   assert.deepEqual(defaultsFromSettings({ gpu: '', gpusPerNode: 0, cluster: 'pod', engineVersion: 3 }), { cluster: 'pod' });
   assert.deepEqual(defaultsFromSettings(undefined), {});
 });
