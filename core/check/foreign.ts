@@ -85,7 +85,7 @@ function checkOne(given: ForeignSpec, index: number, opts: ForeignCheckOptions):
     const at = p.path ? lookup(sources, p.path) : undefined;
     const span = at?.exact ? at.entry.span : spec.anchor;
     const fixes = (p.fixes ?? []).map((f) => foreignFix(f, spec, p.docIndex === synth.clusterDoc ? spec.clusterSources : spec.sources)).filter((f): f is Fix => !!f);
-    return { code: p.code, severity: p.severity, message: p.message, offset: span.offset, length: span.length, path: p.path, docIndex: index, ...(fixes.length ? { fixes } : {}) };
+    return { code: p.code, severity: p.severity, message: inFileTerms(p.message, sources), offset: span.offset, length: span.length, path: p.path, docIndex: index, ...(fixes.length ? { fixes } : {}) };
   };
   const seen = new Set<string>();
   const problems: Problem[] = [];
@@ -105,6 +105,37 @@ function checkOne(given: ForeignSpec, index: number, opts: ForeignCheckOptions):
   const estimate = { ...e.estimate, assumptions: [...spec.assumptions, ...e.estimate.assumptions] };
   const own = new Set(e.problems.map((p) => `${p.code}@${p.message}`));
   return { problems, estimate: { docIndex: index, estimate, anchor: spec.anchor, problems: problems.filter((p) => own.has(`${p.code}@${p.message}`)) } };
+}
+
+/**
+ * A message or fix title in the file's own terms: each Gantry field name the file writes
+ * (`maxModelLen`, `tensorParallel`) becomes what the file calls it (`--max-model-len`,
+ * `[training] seq_len`). Only camelCase names are replaced, whole words, so plain words stay.
+ */
+export function inFileTerms(text: string, sources: Map<string, SourceEntry>): string {
+  let out = text;
+  for (const [key, entry] of sources) {
+    const name = key.slice(key.lastIndexOf('.') + 1);
+    if (name.length < 5 || name.toLowerCase() === name || !out.includes(name)) continue;
+    out = replaceWord(out, name, entry.label);
+  }
+  return out;
+}
+
+function isWordChar(c: string | undefined): boolean {
+  return !!c && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c === '_');
+}
+
+/** `word` replaced where it stands alone (not inside a longer name), by a plain scan. */
+function replaceWord(text: string, word: string, by: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + word.length)) {
+    if (isWordChar(text[i - 1]) || isWordChar(text[i + word.length])) continue;
+    out += text.slice(from, i) + by;
+    from = i + word.length;
+  }
+  return out + text.slice(from);
 }
 
 /** The source entry of a path: the exact one, or the nearest written ancestor. */
@@ -129,7 +160,7 @@ function foreignFix(f: Fix, spec: ForeignSpec, sources: Map<string, SourceEntry>
   const gpus = sources === spec.sources ? followGpuCount(spec, f.sets) : undefined;
   if (gpus === null) return undefined;
   if (gpus) edits.push(gpus);
-  return { title: f.title, edits, preferred: f.preferred };
+  return { title: sources ? inFileTerms(f.title, sources) : f.title, edits, preferred: f.preferred };
 }
 
 /**

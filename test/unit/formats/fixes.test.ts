@@ -17,7 +17,7 @@ test('KServe on an L4: every fix of kv-cache-too-small (max-model-len, fp8 KV ca
     const again = checkText(fixed, 'kserve.yaml');
     assert.equal(again.problems.filter((x) => x.severity === 'error').length, 0, `${fix.title}: ${again.problems.map((x) => x.message).join('; ')}`);
   }
-  const tp = p.fixes!.find((f) => f.title.includes('tensorParallel'))!;
+  const tp = p.fixes!.find((f) => f.title.includes('--tensor-parallel-size') || f.title.includes('tensorParallel'))!;
   const fixed = applyEdits(text, tp.edits);
   assert.ok(fixed.includes('        - --tensor-parallel-size\n        - "2"'), 'a new flag as list items in the same style');
   const isvc = fixed.slice(0, fixed.indexOf('kind: ServingRuntime'));
@@ -51,7 +51,7 @@ test('a 70B model on one H100: the weights do not fit; the tensor-parallel fix w
   const p = c.problems.find((x) => x.code === 'memory-exceeds-capacity');
   assert.ok(p, c.problems.map((x) => x.code).join());
   assert.equal(under(text, p), '1', 'on the --tensor-parallel-size value');
-  const fix = p.fixes?.find((f) => f.title.includes('tensorParallel'));
+  const fix = p.fixes?.find((f) => f.title.includes('--tensor-parallel-size'));
   assert.ok(fix);
   const fixed = applyEdits(text, fix.edits);
   assert.ok(fixed.includes('"--tensor-parallel-size", "2"'), fixed);
@@ -103,7 +103,7 @@ srun vllm serve $MODEL \\
     if (!fix.title.includes('still too small')) assert.ok(!again.problems.some((x) => x.code === 'kv-cache-too-small'), `${fix.title}\n${fixed}`);
     if (fix.title.startsWith('Lower')) assert.ok(fixed.includes('MAX_LEN=') && !fixed.includes('MAX_LEN=131072'), fixed);
     if (fix.title.includes('fp8')) assert.ok(fixed.includes('--port 8000 --kv-cache-dtype fp8'), fixed);
-    if (fix.title.includes('tensorParallel')) assert.ok(fixed.includes('gpu:l4:'), fixed);
+    if (fix.title.includes('--tensor-parallel-size')) assert.ok(fixed.includes('gpu:l4:'), fixed);
   }
 });
 
@@ -119,7 +119,7 @@ run: |
   assert.equal(c.foreign?.[0].job.spec.tensorParallel, 1);
   const p = c.problems.find((x) => x.code === 'kv-cache-too-small');
   assert.ok(p);
-  const tp = p.fixes?.find((f) => f.title.includes('tensorParallel'));
+  const tp = p.fixes?.find((f) => f.title.includes('--tensor-parallel-size'));
   assert.ok(tp);
   const fixed = applyEdits(text, tp.edits);
   assert.ok(fixed.includes('accelerators: L4:2'), fixed);
