@@ -12,6 +12,7 @@ import { torchtitanReader } from './torchtitan';
 import { axolotlReader } from './axolotl';
 import { deepspeedReader } from './deepspeed';
 import { accelerateReader } from './accelerate';
+import { launcherReader } from './launcher';
 
 // One line per reader, in order of precedence (the more specific formats first).
 const READERS: FormatReader[] = [
@@ -23,7 +24,8 @@ const READERS: FormatReader[] = [
   axolotlReader, // axolotl YAML (axolotl.ts)
   deepspeedReader, // DeepSpeed JSON (deepspeed.ts)
   accelerateReader, // accelerate config YAML (accelerate.ts)
-  shellReader, // shell and sbatch scripts (shell.ts)
+  shellReader, // shell and sbatch scripts that serve (shell.ts)
+  launcherReader, // torchrun / accelerate / deepspeed / axolotl lines and the config they pass (launcher.ts)
 ];
 
 /** Registers readers (in order of precedence); used by this module's imports below and by tests. */

@@ -8,7 +8,7 @@
 import type { Span, SpecPath } from '../spec/parse';
 import type { Problem, TextEditAt } from '../validate/problem';
 
-export type FormatId = 'vllm-args' | 'sglang-args' | 'kubernetes' | 'shell' | 'compose' | 'dockerfile' | 'skypilot' | 'torchtitan' | 'axolotl' | 'deepspeed' | 'accelerate';
+export type FormatId = 'vllm-args' | 'sglang-args' | 'kubernetes' | 'shell' | 'compose' | 'dockerfile' | 'skypilot' | 'torchtitan' | 'axolotl' | 'deepspeed' | 'accelerate' | 'launcher';
 
 /** One value of the foreign file that a spec path was read from. */
 export interface SourceEntry {
