@@ -115,16 +115,76 @@ export function resolveModel(ref: ModelRef | undefined, opts: EstimateOptions, p
 
 const DEFAULT_GPU = 'H100-SXM-80GB';
 
+/** The largest memory (GiB) a custom GPU may claim; the schema's maximum. */
+const MAX_GPU_GIB = 1024;
+
+function positive(v: unknown, max: number): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= max ? v : undefined;
+}
+
+/**
+ * A GPU the catalog lacks, from what the Cluster says of it (memoryGiB required); every figure not
+ * given is taken from an H100 SXM, and each one taken is named in `assumptions`.
+ */
+function customGpu(gpuSpec: NonNullable<ClusterDoc['spec']>['nodes']['gpu'], memoryGiB: number, assumptions: string[]): GpuInfo {
+  const base = findGpu(DEFAULT_GPU)!;
+  const bf16 = positive(gpuSpec.peakBf16Tflops, 100000);
+  const fp8 = positive(gpuSpec.peakFp8Tflops, 200000);
+  const bw = positive(gpuSpec.memoryBandwidthGBps, 100000);
+  const taken: string[] = [];
+  if (bf16 === undefined) taken.push(`${base.tflops.bf16} TFLOPS bf16`);
+  if (fp8 === undefined) taken.push(bf16 === undefined ? `${base.tflops.fp8} TFLOPS fp8` : `fp8 = 2 × bf16`);
+  if (bw === undefined) taken.push(`${base.memoryBandwidthGBps} GB/s memory bandwidth`);
+  const link = gpuSpec.model && typeof gpuSpec.model === 'string' ? gpuSpec.model : 'custom';
+  const name = `${link.slice(0, 60)} (not in the catalog)`;
+  assumptions.push(`GPU ${quote(gpuSpec.model)} is not in the catalog: ${memoryGiB} GiB per GPU as given${taken.length ? `; assumed an H100 SXM's ${taken.join(', ')}` : ''}; memoryGiB is taken as the usable memory the driver reports (about 1–2 % below the marketing size).`);
+  const peak = bf16 ?? base.tflops.bf16!;
+  return {
+    ...base,
+    id: 'custom',
+    aliases: [],
+    name,
+    memoryGiB,
+    memoryBytes: Math.round(memoryGiB * GIB),
+    nominalMemoryGB: memoryGiB,
+    memoryBandwidthGBps: bw ?? base.memoryBandwidthGBps,
+    tflops: { bf16: peak, fp16: peak, fp8: fp8 ?? (bf16 !== undefined ? 2 * bf16 : base.tflops.fp8), fp32: bf16 !== undefined ? bf16 / 14.8 : base.tflops.fp32 },
+    nvlink: undefined,
+    intraNodeLink: 'pcie4',
+    memorySource: 'reading',
+    source: 'described in the Cluster',
+    summary: name,
+  };
+}
+
+/** The catalog GPU with the Cluster's overrides (peak TFLOPS, bandwidth) applied. */
+function withOverrides(g: GpuInfo, gpuSpec: NonNullable<ClusterDoc['spec']>['nodes']['gpu'] | undefined): GpuInfo {
+  const bf16 = positive(gpuSpec?.peakBf16Tflops, 100000);
+  const fp8 = positive(gpuSpec?.peakFp8Tflops, 200000);
+  const bw = positive(gpuSpec?.memoryBandwidthGBps, 100000);
+  if (bf16 === undefined && fp8 === undefined && bw === undefined) return g;
+  return { ...g, memoryBandwidthGBps: bw ?? g.memoryBandwidthGBps, tflops: { ...g.tflops, ...(bf16 !== undefined ? { bf16, fp16: bf16 } : {}), ...(fp8 !== undefined ? { fp8 } : {}) } };
+}
+
 export function resolveCluster(cluster: ClusterDoc | undefined, gpusPerNodeHint: number, nodesHint: number, assumptions: string[]): { cluster?: ResolvedCluster; findings: Finding[] } {
   const spec = cluster?.spec;
   const gpuSpec = spec?.nodes?.gpu;
   let gpu: GpuInfo | undefined;
   let assumed = false;
+  const givenGiB = positive(gpuSpec?.memoryGiB, MAX_GPU_GIB);
   if (gpuSpec?.model) {
     gpu = findGpu(gpuSpec.model);
-    if (!gpu) {
+    if (!gpu && givenGiB !== undefined) {
+      gpu = customGpu(gpuSpec, givenGiB, assumptions);
+      if (!spec?.interconnect?.intraNode) assumptions.push('Custom GPU: PCIe 4.0 between GPUs assumed (set interconnect.intraNode for NVLink or another link).');
+    } else if (!gpu) {
       const hint = nearest(gpuSpec.model, GPU_IDS);
-      return { findings: [badInput(`unknown GPU ${quote(gpuSpec.model)} in cluster ${quote(cluster?.metadata?.name ?? '')}${hint ? ` — did you mean '${hint}'?` : ''}; cannot estimate`, ['spec', 'cluster'])] };
+      return {
+        findings: [badInput(`unknown GPU ${quote(gpuSpec.model)} in cluster ${quote(cluster?.metadata?.name ?? '')}${hint ? ` — did you mean '${hint}'?` : ''}; cannot estimate (or describe it: give nodes.gpu.memoryGiB, and optionally peakBf16Tflops and memoryBandwidthGBps)`, ['spec', 'cluster'])],
+      };
+    } else {
+      gpu = withOverrides(gpu, gpuSpec);
+      if (gpu.memorySource === 'rule' && givenGiB === undefined) assumptions.push(`${gpu.name}: usable memory ${gpu.memoryGiB} GiB from the catalog's rule for cards without a driver reading (see docs/catalog.md); set nodes.gpu.memoryGiB to what nvidia-smi/torch report.`);
     }
   } else {
     gpu = findGpu(DEFAULT_GPU)!;
@@ -132,13 +192,17 @@ export function resolveCluster(cluster: ClusterDoc | undefined, gpusPerNodeHint:
     assumptions.push(`No cluster given: assumed ${gpu.name} nodes with NVLink 4 and InfiniBand NDR.`);
   }
   let capacityBytes = gpu.memoryBytes;
-  if (typeof gpuSpec?.memoryGiB === 'number' && gpuSpec.memoryGiB > 0 && gpuSpec.memoryGiB < 1e5) capacityBytes = gpuSpec.memoryGiB * GIB;
+  if (givenGiB !== undefined) capacityBytes = givenGiB * GIB;
   const gpusPerNode = gpuSpec?.count && gpuSpec.count > 0 ? gpuSpec.count : gpusPerNodeHint;
   const nodes = spec?.nodes?.count && spec.nodes.count > 0 ? spec.nodes.count : nodesHint;
   const ic = spec?.interconnect;
   const intra = findLink(ic?.intraNode?.type ?? gpu.intraNodeLink) ?? findLink('pcie4')!;
   let intraBusGBps = intra.effectiveBusGBps;
   if (ic?.intraNode?.bandwidthGBps && ic.intraNode.bandwidthGBps > 0) intraBusGBps = ic.intraNode.bandwidthGBps * (intra.effectiveBusGBps / intra.nominalGBps);
+  else if (!ic?.intraNode?.type && gpu.nvlink && gpu.nvlink.gbpsPerGpu < intra.nominalGBps) {
+    // A cut-down NVLink (H800, A800: 200 GB/s per direction) scales NCCL's bus bandwidth with it.
+    intraBusGBps = gpu.nvlink.gbpsPerGpu * (intra.effectiveBusGBps / intra.nominalGBps);
+  }
   let inter: LinkInfo | undefined;
   let interBusGBps = 0;
   const interType = ic?.interNode?.type ?? (spec ? undefined : 'infiniband-ndr');

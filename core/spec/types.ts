@@ -53,10 +53,13 @@ export interface Scheduler {
 export interface GpuSpec {
   model: string; // a GPU id from the catalog, e.g. H100-SXM-80GB
   count: number; // GPUs per node
-  memoryGiB?: number; // overrides the catalog
+  memoryGiB?: number; // overrides the catalog; with an id the catalog lacks, describes a custom GPU
+  peakBf16Tflops?: number; // dense bf16 TFLOPS; overrides the catalog (custom GPU default: an H100's)
+  peakFp8Tflops?: number; // dense fp8 TFLOPS; custom GPU default: 2 × bf16
+  memoryBandwidthGBps?: number; // GB/s; overrides the catalog
 }
 
-export type IntraNodeLinkType = 'nvlink2' | 'nvlink3' | 'nvlink4' | 'nvlink5' | 'pcie3' | 'pcie4' | 'pcie5' | 'infinity-fabric';
+export type IntraNodeLinkType = 'nvlink2' | 'nvlink3' | 'nvlink4' | 'nvlink5' | 'pcie3' | 'pcie4' | 'pcie5' | 'infinity-fabric' | 'gaudi-roce';
 export type InterNodeLinkType = 'infiniband-hdr' | 'infiniband-ndr' | 'infiniband-xdr' | 'roce' | 'ethernet' | 'efa' | 'none';
 
 export interface Interconnect {
