@@ -4,8 +4,10 @@
 import { nearest } from '../spec/suggest';
 import { findGpu, GPU_IDS, type GpuInfo } from '../catalog/gpus';
 import { findLink, type LinkInfo } from '../catalog/links';
-import { findModel, MODEL_IDS, type ModelInfo } from '../catalog/models';
+import { MODEL_IDS, resolveModelName, type ModelInfo } from '../catalog/models';
 import { parseHfConfig } from '../catalog/hfConfig';
+import { defaultHfHubCache, hfRefPath, hfSnapshotConfigPath, repoIdParts } from '../catalog/hfCache';
+import type { WeightFormat } from '../catalog/weightFormat';
 import type { Architecture, ClusterDoc, ModelRef } from '../spec/types';
 import { countParams, type ModelExtras, type ParamCounts } from './params';
 import type { EstimateOptions, Finding } from './types';
@@ -18,6 +20,10 @@ export interface ResolvedModel {
   arch: Architecture;
   extras: ModelExtras & { hasDropout: boolean; encoderOnly: boolean; slidingWindowLayers?: ModelInfo['slidingWindowLayers'] };
   params: ParamCounts;
+  /** How the checkpoint stores its weights (quantization_config, a derivative's name, or the catalog). */
+  weightFormat?: WeightFormat;
+  /** What the resolution assumed (a derivative read as its base, a config from the HF cache); for the estimate's assumptions. */
+  notes: string[];
 }
 
 export interface ResolvedCluster {
@@ -70,34 +76,80 @@ function checkArch(a: Architecture, path: string[]): Finding[] {
   return out;
 }
 
+type Reader = EstimateOptions['resolveConfig'] & { why?: (p: string) => string | undefined };
+
+/** A config.json for a Hugging Face id from the local cache: its text, 'pending' while a read is in flight, or undefined. */
+function fromHfCache(id: string, opts: EstimateOptions): { text?: string; pending?: boolean; where?: string } {
+  const read = opts.resolveConfig as Reader | undefined;
+  const repo = repoIdParts(id);
+  const hub = opts.hfHubCache ?? defaultHfHubCache();
+  if (!read || !repo || !hub) return {};
+  const ref = hfRefPath(hub, repo);
+  const refText = read(ref);
+  if (refText === undefined) return read.why?.(ref) === 'pending' ? { pending: true } : { where: ref };
+  const cfg = hfSnapshotConfigPath(hub, repo, refText);
+  if (!cfg) return { where: ref };
+  const text = read(cfg);
+  if (text === undefined) return read.why?.(cfg) === 'pending' ? { pending: true } : { where: cfg };
+  return { text, where: cfg };
+}
+
 export function resolveModel(ref: ModelRef | undefined, opts: EstimateOptions, path: string[]): { model?: ResolvedModel; findings: Finding[] } {
   if (!ref || typeof ref !== 'object') return { findings: [badInput('spec.model is missing: give a preset, an architecture or a config.json path', path)] };
   let arch: Architecture | undefined;
   let info: ModelInfo | undefined;
+  let weightFormat: WeightFormat | undefined;
+  let visionParams: number | undefined;
+  const notes: string[] = [];
+  const useConfig = (text: string, label: string): Finding[] => {
+    const parsed = parseHfConfig(text);
+    if (!parsed.ok) return [badInput(`${label} is not a usable Hugging Face config.json: ${parsed.errors.map((e) => e.message).join('; ')}`, [...path, ref.config !== undefined ? 'config' : 'preset'])];
+    arch = parsed.architecture;
+    weightFormat = parsed.weightFormat;
+    visionParams = parsed.visionParams;
+    if (parsed.weightFormat) notes.push(`Weights: ${parsed.weightFormat.label} (quantization_config).`);
+    if (parsed.visionParams) notes.push(`Vision tower and projector counted: ${(parsed.visionParams / 1e6).toFixed(0)} M parameters (vision_config).`);
+    for (const w of parsed.warnings) notes.push(`config.json: ${w}.`);
+    return [];
+  };
   if (ref.architecture && typeof ref.architecture === 'object') {
     arch = ref.architecture;
     const f = checkArch(arch, [...path, 'architecture']);
     if (f.length) return { findings: f };
   } else if (typeof ref.preset === 'string') {
-    info = findModel(ref.preset);
-    if (!info) {
-      const hint = nearest(ref.preset, MODEL_IDS);
-      return { findings: [badInput(`unknown model preset ${quote(ref.preset)}${hint ? ` — did you mean '${hint}'?` : ''}; cannot estimate`, [...path, 'preset'])] };
+    const named = resolveModelName(ref.preset);
+    if (named) {
+      info = named.model;
+      arch = info.architecture;
+      weightFormat = named.weightFormat;
+      if (named.derivedFrom) notes.push(`Model: ${named.derivedFrom}.`);
+      else if (weightFormat) notes.push(`Weights: ${weightFormat.label} (as released).`);
+    } else {
+      const cached = fromHfCache(ref.preset, opts);
+      if (cached.pending) return { findings: [] };
+      if (cached.text !== undefined) {
+        const f = useConfig(cached.text, quote(cached.where ?? ref.preset));
+        if (f.length) return { findings: f };
+        notes.push(`Model: ${quote(ref.preset)} is not in the catalog; read from the local Hugging Face cache (${cached.where}).`);
+      } else {
+        const hint = nearest(ref.preset, MODEL_IDS);
+        const where = repoIdParts(ref.preset) && opts.resolveConfig ? ' and it is not in the local Hugging Face cache' : '';
+        return { findings: [badInput(`unknown model preset ${quote(ref.preset)}${where}${hint ? ` — did you mean '${hint}'?` : ''}; cannot estimate (or point model.config at its config.json)`, [...path, 'preset'])] };
+      }
     }
-    arch = info.architecture;
   } else if (typeof ref.config === 'string') {
     const text = opts.resolveConfig?.(ref.config);
     // While an editor reads the file in the background (why: 'pending') there is nothing to say yet.
-    if (text === undefined) return { findings: (opts.resolveConfig as { why?: (p: string) => string | undefined } | undefined)?.why?.(ref.config) === 'pending' ? [] : [badInput(`cannot read ${quote(ref.config)}; cannot estimate without the model's config.json`, [...path, 'config'])] };
-    const parsed = parseHfConfig(text);
-    if (!parsed.ok) return { findings: [badInput(`${quote(ref.config)} is not a usable Hugging Face config.json: ${parsed.errors.map((e) => e.message).join('; ')}`, [...path, 'config'])] };
-    arch = parsed.architecture;
+    if (text === undefined) return { findings: (opts.resolveConfig as Reader | undefined)?.why?.(ref.config) === 'pending' ? [] : [badInput(`cannot read ${quote(ref.config)}; cannot estimate without the model's config.json`, [...path, 'config'])] };
+    const f = useConfig(text, quote(ref.config));
+    if (f.length) return { findings: f };
   } else {
     return { findings: [badInput('spec.model needs a preset, an architecture or a config path', path)] };
   }
+  if (!arch) return { findings: [badInput('spec.model needs a preset, an architecture or a config path', path)] };
   const extras = {
     learnedPositions: info?.learnedPositions,
-    extraParams: info?.extraParams,
+    extraParams: info?.extraParams ?? visionParams,
     totalParams: info?.totalParams,
     activeParams: info?.activeParams,
     norm: info?.norm,
@@ -110,7 +162,7 @@ export function resolveModel(ref: ModelRef | undefined, opts: EstimateOptions, p
   if (params.total > MAX_PARAMS) {
     return { findings: [badInput(`the model has ${(params.total / 1e12).toFixed(0)} T parameters — more than the 100 T this estimator accepts; check the architecture`, path)] };
   }
-  return { model: { id: info?.id, arch, extras, params }, findings: [] };
+  return { model: { id: info?.id, arch, extras, params, weightFormat, notes }, findings: [] };
 }
 
 const DEFAULT_GPU = 'H100-SXM-80GB';

@@ -75,14 +75,22 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   const a = m.arch;
   const p = m.params;
   const dt = dtypeBytes(spec);
-  const lin = linearBytes(spec, dt);
   const layers = Math.ceil(a.layers / pp);
   const blockParams = ((p.denseLayers * p.denseLayer + p.moeLayers * (p.moeLayerShared + p.moeLayerExperts)) / a.layers) * layers;
+  // spec.quantization wins; otherwise the checkpoint's own format (quantization_config, a derivative's name).
+  const wf = (spec.quantization ?? 'none') === 'none' ? m.weightFormat : undefined;
+  let blockBytes: number;
+  if (wf?.scope === 'experts') {
+    const experts = ((p.moeLayers * p.moeLayerExperts) / a.layers) * layers;
+    blockBytes = experts * (wf.bitsPerWeight / 8) + (blockParams - experts) * dt;
+  } else {
+    blockBytes = blockParams * (wf ? wf.bitsPerWeight / 8 : linearBytes(spec, dt));
+  }
   let vocabParams = 0;
   if (pp === 1) vocabParams = p.embedding + p.output + p.extra;
   else if (stage === 'first') vocabParams = p.embedding + p.extra;
   else vocabParams = p.output || p.embedding;
-  const weights = (blockParams * lin + vocabParams * dt) / tp;
+  const weights = (blockBytes + vocabParams * dt) / tp;
 
   // Profile forward over max_num_batched_tokens: residual, normed and attention-output hidden
   // states, QKV, the MLP's gate/up output and its activation (MoE: top-k expert copies).
@@ -148,6 +156,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   if (findings.some((f) => f.severity === 'error') || !mod.model) return fail(findings, assumptions);
   const m = mod.model;
   const a = m.arch;
+  assumptions.push(...m.notes);
   const gpusPerReplica = tp * pp * dp;
   const cl = resolveCluster(cluster, gpusPerReplica, 1, assumptions);
   if (!cl.cluster) return fail([...findings, ...cl.findings], assumptions);
