@@ -342,6 +342,7 @@ function servingRow(r: Record<string, string>): RowResult {
     metadata: { name: r.id },
     spec: {
       engine: 'vllm',
+      ...(r.engine_version ? { engineVersion: r.engine_version } : {}),
       model: { preset },
       dtype,
       quantization: (r.quantization === 'none' ? 'none' : r.quantization) as never,

@@ -13,6 +13,7 @@
 // the remaining 1 − mem_fraction_static). TGI: warm-up prefill, then the free memory becomes KV.
 
 import { withEdits } from './withEdits';
+import { atLeast, engineVersionOf } from './engineVersion';
 import type { ClusterDoc, InferenceServiceDoc, InferenceServiceSpec } from '../spec/types';
 import { gib, grouped, summarizeServing } from './format';
 import { guarded } from './guard';
@@ -111,6 +112,22 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   return { weights, activation, kvBytesPerToken: kvPerToken, pool: 0 };
 }
 
+/** vLLM's engine generation for a spec: V0 before 0.8 (or with VLLM_USE_V1=0 before 0.11), V1 otherwise. */
+function vllmGeneration(spec: InferenceServiceSpec, maxModelLen: number): { v0: boolean; chunked: boolean; label: string; short: string } {
+  const ver = engineVersionOf(spec);
+  const useV1 = spec.env?.VLLM_USE_V1;
+  const forcedV0 = useV1 === 0 || useV1 === '0' || useV1 === false;
+  const v0 = ver.parts ? !atLeast(ver.parts, 0, 8) || (forcedV0 && !atLeast(ver.parts, 0, 11)) : false;
+  const args = Array.isArray(spec.extraArgs) ? spec.extraArgs.filter((a) => typeof a === 'string').slice(0, 200) : [];
+  const on = args.some((a) => a === '--enable-chunked-prefill' || a === '--enable-chunked-prefill=True' || a === '--enable-chunked-prefill=true');
+  const off = args.some((a) => a === '--no-enable-chunked-prefill' || a === '--enable-chunked-prefill=False' || a === '--enable-chunked-prefill=false');
+  const chunked = on || (!off && maxModelLen > 32768);
+  const where = ver.from === 'spec' ? 'engineVersion' : ver.from === 'image' ? 'the container image tag' : '';
+  const short = v0 ? 'vLLM V0' : 'vLLM V1';
+  const label = ver.parts ? `vLLM ${ver.parts.join('.')} (from ${where}): ${v0 ? 'V0 engine' : 'V1 engine'}${forcedV0 && v0 && atLeast(ver.parts, 0, 8) ? ' (VLLM_USE_V1=0)' : ''}` : 'vLLM version not given (engineVersion or an image tag): the current V1 engine assumed';
+  return { v0, chunked, label, short };
+}
+
 function fail(findings: Finding[], assumptions: string[]): ServingEstimate {
   const e: ServingEstimate = { kind: 'InferenceService', ok: false, assumptions, findings, summary: '' };
   e.summary = summarizeServing(e);
@@ -169,9 +186,12 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
 
   const engine = spec.engine ?? 'vllm';
   const cap = c.capacityBytes;
+  const gen = engine === 'vllm' ? vllmGeneration(spec, maxModelLen) : undefined;
   // vLLM V1 defaults for `vllm serve` on GPUs with ≥ 70 GiB: max_num_seqs 1024, max_num_batched_tokens 8192 (2048/256 below).
+  // vLLM V0 (≤ 0.7): max_num_seqs 256; without chunked prefill the profile run takes max(max_model_len, 2048)
+  // tokens, with it 512 (SchedulerConfig defaults of 0.5–0.6); chunked prefill was on by default only past 32K context.
   const big = cap >= 70 * GIB;
-  const defaults = { seqs: big ? 1024 : 256, tokens: big ? 8192 : 2048 };
+  const defaults = gen?.v0 ? { seqs: 256, tokens: gen.chunked ? 512 : Math.max(maxModelLen, 2048) } : { seqs: big ? 1024 : 256, tokens: big ? 8192 : 2048 };
   const nonTorch = tp > 1 ? NON_TORCH_TP : pp > 1 ? NON_TORCH_PP : NON_TORCH_TP1;
   const stages = pp > 1 ? [stageFigures(m, c, spec, tp, pp, 'first', defaults), stageFigures(m, c, spec, tp, pp, 'last', defaults)] : [stageFigures(m, c, spec, tp, pp, 'last', defaults)];
   let budget: number;
@@ -192,7 +212,10 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   budget = frac * cap;
   if (engine === 'sglang') assumptions.push(`SGLang: mem_fraction_static ${frac} of capacity holds weights + KV; activations live in the rest.`);
   else if (engine === 'tgi') assumptions.push('TGI: the free memory after the warm-up prefill (max_batch_prefill_tokens) becomes KV cache.');
-  else assumptions.push(`vLLM V1 sizing: ${frac} × ${gib(cap, 2)} − weights − activation peak − non-torch → KV pool; max_num_seqs ${spec.maxNumSeqs ?? defaults.seqs}, max_num_batched_tokens ${spec.maxNumBatchedTokens ?? defaults.tokens}.`);
+  else
+    assumptions.push(
+      `${gen!.label}; sizing ${frac} × ${gib(cap, 2)} − weights − activation peak (profile run over max_num_batched_tokens ${spec.maxNumBatchedTokens ?? defaults.tokens}${gen!.v0 ? (gen!.chunked ? ', chunked prefill on' : ', chunked prefill off: max(max_model_len, 2048)') : ''}, max_num_seqs ${spec.maxNumSeqs ?? defaults.seqs}) − non-torch → KV pool; CUDA graphs (${gib(CUDA_GRAPHS)}) captured after sizing.`,
+    );
   if (a.slidingWindow) assumptions.push(`Sliding-window layers are counted as full attention, as vLLM 0.19 reports KV tokens for them (the hybrid allocator may fit more concurrent requests).`);
   if (a.mla) assumptions.push('MLA: the KV cache holds kv_lora_rank + qk_rope_head_dim values per token per layer, replicated on every TP rank.');
 
@@ -251,14 +274,20 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
       code: 'memory-exceeds-capacity',
       severity: 'error',
       path: ['spec', 'tensorParallel'],
-      message: `Weights (${gib(heaviest.weights)}) + activation peak (${gib(heaviest.activation)}) + non-torch (${gib(nonTorch)}) = ${gib(need)} per GPU exceed the ${gib(budget)} budget (${frac} × ${gib(cap)}): no room for a KV cache.`,
+      message: `Weights (${gib(heaviest.weights)}) + activation peak (${gib(heaviest.activation)}) + non-torch (${gib(nonTorch)}) = ${gib(need)} per GPU exceed the ${gib(budget)} budget (${frac} × ${gib(cap)}): no room for a KV cache${engine === 'vllm' ? ` — ${gen!.short} refuses to start ("No available memory for the cache blocks")` : ''}.`,
     });
   } else if (maxModelLen > tokens) {
     findings.push({
       code: 'kv-cache-too-small',
       severity: 'error',
       path: ['spec', 'maxModelLen'],
-      message: `maxModelLen ${maxModelLen} exceeds the ${grouped(tokens)} tokens the KV cache holds (${gib(kvCacheBytes)} at ${grouped(worst.kvBytesPerToken)} B/token/GPU): ${engine === 'vllm' ? 'vLLM refuses to start' : 'requests that long cannot be served'}.`,
+      message: `maxModelLen ${maxModelLen} exceeds the ${grouped(tokens)} tokens the KV cache holds (${gib(kvCacheBytes)} at ${grouped(worst.kvBytesPerToken)} B/token/GPU): ${
+        engine === 'vllm'
+          ? gen!.v0
+            ? `${gen!.short} refuses to start ("The model's max seq len (${maxModelLen}) is larger than the maximum number of tokens that can be stored in KV cache (${tokens})")`
+            : `${gen!.short} refuses to start ("To serve at least one request with the models's max seq len (${maxModelLen}), (${gib(Math.ceil(maxModelLen / blockSize) * blockSize * worst.kvBytesPerToken)} KV cache is needed, which is larger than the available KV cache memory (${gib(Math.max(0, Math.min(...stages.map((x) => x.pool))))})")`
+          : 'requests that long cannot be served'
+      }.`,
     });
   } else if (device > cap) {
     findings.push({

@@ -191,6 +191,7 @@ export type KvCacheDtype = 'auto' | 'bf16' | 'fp16' | 'fp8' | 'fp8-e4m3' | 'fp8-
 export interface InferenceServiceSpec {
   cluster?: string;
   engine: Engine;
+  engineVersion?: string; // e.g. 0.6.3; default: container.image's tag, else the current version
   model: ModelRef;
   dtype?: ServingDtype; // default auto (the model's dtype, bf16)
   quantization?: Quantization; // default none

@@ -90,3 +90,16 @@ test('validation: an unknown GPU with memoryGiB is a described GPU, not an error
   assert.ok(codes(doc('{ model: Acme X1, count: 8, memoryGiB: 46, peakBf16Tflops: -1 }')).some((c) => c.startsWith('schema')));
   assert.deepEqual(codes(doc('{ model: rtx3090, count: 2 }')), []);
 });
+
+test('engine version parsing: tags and version strings, by hand', async () => {
+  const { parseVersion, imageTag } = await import('../../../core/estimate/engineVersion');
+  assert.deepEqual(parseVersion('0.6.3'), [0, 6, 3]);
+  assert.deepEqual(parseVersion('v0.10.1'), [0, 10, 1]);
+  assert.deepEqual(parseVersion('0.6.3.post1'), [0, 6, 3]);
+  assert.deepEqual(parseVersion('0.8.5rc1'), [0, 8, 5]);
+  assert.equal(parseVersion('latest'), undefined);
+  assert.equal(parseVersion('nightly'), undefined);
+  assert.equal(imageTag('vllm/vllm-openai:v0.6.3'), 'v0.6.3');
+  assert.equal(imageTag('registry:5000/vllm/vllm-openai'), undefined);
+  assert.equal(imageTag('vllm/vllm-openai:v0.9.0@sha256:abc'), 'v0.9.0');
+});
