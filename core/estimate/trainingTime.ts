@@ -18,7 +18,7 @@
 
 import { peakTflops } from '../catalog/gpus';
 import { computeEfficiency } from './efficiency';
-import { collectiveSeconds, type Collective } from '../catalog/links';
+import { collectiveSeconds, findLink, type Collective } from '../catalog/links';
 import type { Checkpointing, Precision } from '../spec/types';
 import { headDimOf, kvHeadsOf } from './params';
 import type { TrainingLayout } from './layout';
@@ -102,6 +102,16 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
     } else {
       add('DDP gradient all-reduce', 'all-reduce', trainable * gradBytes, dpRanks, dpLink, 1, true);
     }
+  }
+
+  // ---- CPU offload: host ↔ GPU over PCIe, this GPU's shard. optimizer: gradients down and updated
+  // half-precision weights up once per step; params: the shard up for forward and again for backward
+  // every micro-batch, gradients down. Overlappable (ZeRO-Offload and FSDP prefetch overlap it).
+  if (l.offload !== 'none' && !x.frozenBase) {
+    const host = findLink(`pcie${c.gpu.pcieGen}`) ?? findLink('pcie4')!;
+    const shard = l.fsdp !== 'none' || l.zero > 0 ? Math.max(1, dpRanks) : 1;
+    const bytes = l.offload === 'params' ? ((2 * 2 + gradBytes) * x.localParams * m_) / shard : ((gradBytes + 2) * x.localParams) / shard;
+    add(`CPU offload (${l.offload}) over PCIe ${c.gpu.pcieGen}`, 'p2p', bytes, 1, { name: host.type, busGBps: host.effectiveBusGBps }, 1, true);
   }
 
   // ---- tensor parallel: 4 all-reduce-equivalents of s·b·h per layer per micro-batch (2 fwd, 2 bwd)

@@ -135,6 +135,7 @@ export interface Parallelism {
   zero?: 0 | 1 | 2 | 3; // DeepSpeed ZeRO stage; default 0
   fsdp?: FsdpStrategy; // PyTorch FSDP sharding; default none
   virtualPipelineStages?: number; // interleaved 1F1B; default 1
+  offload?: 'none' | 'optimizer' | 'params'; // CPU offload (ZeRO-Offload / FSDP CPUOffload); default none
 }
 
 export interface Batch {

@@ -119,7 +119,7 @@ function checkCluster(r: Rules): void {
       'unknown-gpu',
       'error',
       ['spec', 'nodes', 'gpu', 'model'],
-      `Unknown GPU model ${quote(model)}.${target ? ` Did you mean '${target}'?` : ''} Known models: ${ids.join(', ')}. To use a GPU the catalog lacks, give nodes.gpu.memoryGiB.`,
+      `Unknown GPU model ${quote(model)}.${target ? ` Did you mean '${target}'?` : ''} Known models include ${ids.slice(0, 8).join(', ')} and ${ids.length - 8} more (docs/catalog.md). To use a GPU the catalog lacks, give nodes.gpu.memoryGiB.`,
       target ? r.setFix(`Change to '${target}'`, ['spec', 'nodes', 'gpu', 'model'], target) : [],
     );
   }
