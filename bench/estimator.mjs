@@ -121,6 +121,15 @@ out('| --- | ---: | ---: | ---: |');
 out(`| reference (torchtitan A100; a source of the efficiency table, in-sample) | ${thrRef.n} | ${thrRef.medianAbs.toFixed(1)} % | ${thrRef.maxAbs.toFixed(1)} % (${thrRef.worst ?? '—'}) |`);
 out(`| held-out (llm-foundry H100; nothing tuned on it) | ${thrHeld.n} | ${thrHeld.medianAbs.toFixed(1)} % | ${thrHeld.maxAbs.toFixed(1)} % (${thrHeld.worst ?? '—'}) |`);
 
+out();
+out('## Summary: the tuned part next to the held-out part');
+out();
+out('| quantity | tuned / reference part: n, median, max | held-out part: n, median, max |');
+out('| --- | --- | --- |');
+out(`| training memory per GPU | ${s.n}, ${s.medianAbs.toFixed(1)} %, ${s.maxAbs.toFixed(1)} % | ${held.n}, ${held.medianAbs.toFixed(1)} %, ${held.maxAbs.toFixed(1)} % |`);
+out(`| vLLM KV tokens (V1, 0.19) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | none in the data |`);
+out(`| tokens/s per GPU | ${thrRef.n}, ${thrRef.medianAbs.toFixed(1)} %, ${thrRef.maxAbs.toFixed(1)} % | ${thrHeld.n}, ${thrHeld.medianAbs.toFixed(1)} %, ${thrHeld.maxAbs.toFixed(1)} % |`);
+
 // ---------------------------------------------------------------- speed
 const llama = {
   apiVersion: 'gantry/v1',
