@@ -32,7 +32,10 @@ const CUDA_GRAPHS = 0.9 * GIB;
 /** CUDA context with lazy loading (vLLM logs: 0.51 GiB used before loading at TP 1). */
 const CUDA_CONTEXT = 0.5 * GIB;
 /** SGLang's mem_fraction_static default on large GPUs. */
-const SGLANG_MEM_FRACTION = 0.88;
+/** SGLang's mem_fraction_static default by parallel size (server_args.py: world ≥ 16: 0.79, ≥ 8: 0.81, ≥ 4: 0.85, ≥ 2: 0.87, else 0.88). */
+function sglangMemFraction(world: number): number {
+  return world >= 16 ? 0.79 : world >= 8 ? 0.81 : world >= 4 ? 0.85 : world >= 2 ? 0.87 : 0.88;
+}
 /** bits per weight: NF4 with double quantization; AWQ/GPTQ 4-bit with group-128 fp16 scales and zeros. */
 const NF4_BITS = 4.127;
 const INT4_GROUP_BITS = 4.25;
@@ -198,7 +201,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   let frac: number;
   for (const s of stages) {
     if (engine === 'sglang') {
-      frac = typeof util === 'number' ? util : SGLANG_MEM_FRACTION;
+      frac = typeof util === 'number' ? util : sglangMemFraction(tp * pp);
       s.pool = frac * cap - s.weights - CUDA_CONTEXT;
     } else if (engine === 'tgi') {
       frac = typeof util === 'number' ? util : 1;
@@ -208,9 +211,9 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
       s.pool = frac * cap - s.weights - s.activation - nonTorch;
     }
   }
-  frac = engine === 'sglang' ? (typeof util === 'number' ? util : SGLANG_MEM_FRACTION) : typeof util === 'number' ? util : engine === 'tgi' ? 1 : 0.9;
+  frac = engine === 'sglang' ? (typeof util === 'number' ? util : sglangMemFraction(tp * pp)) : typeof util === 'number' ? util : engine === 'tgi' ? 1 : 0.9;
   budget = frac * cap;
-  if (engine === 'sglang') assumptions.push(`SGLang: mem_fraction_static ${frac} of capacity holds weights + KV; activations live in the rest.`);
+  if (engine === 'sglang') assumptions.push(`SGLang: mem_fraction_static ${frac}${typeof util === 'number' ? '' : ` (its default at ${tp * pp} GPU${tp * pp > 1 ? 's' : ''})`} of capacity holds weights + KV; activations live in the rest.`);
   else if (engine === 'tgi') assumptions.push('TGI: the free memory after the warm-up prefill (max_batch_prefill_tokens) becomes KV cache.');
   else
     assumptions.push(

@@ -113,3 +113,15 @@ test("startup refusal in the engine's words: V0's max seq len message, V1's 'to 
   const none = estimateInferenceService(service({ model: { preset: 'llama-3.1-70b' }, maxModelLen: 4096 }), cluster('H100-SXM-80GB', 1));
   assert.match(none.findings.find((f) => f.code === 'memory-exceeds-capacity')!.message, /No available memory for the cache blocks/);
 });
+
+test("SGLang's mem_fraction_static default follows its parallel size (0.88 at 1 GPU, 0.87 at 2, 0.85 at 4, 0.81 at 8)", () => {
+  for (const [tp, f] of [
+    [1, 0.88],
+    [2, 0.87],
+    [4, 0.85],
+    [8, 0.81],
+  ] as const) {
+    const e = estimateInferenceService(service({ engine: 'sglang', model: { preset: 'llama-3.1-70b' }, tensorParallel: tp, maxModelLen: 4096 }), cluster('H200-SXM-141GB', 8));
+    assert.match(e.assumptions.join('\n'), new RegExp(`mem_fraction_static ${f} \\(its default`));
+  }
+});
