@@ -242,7 +242,7 @@ export function estimateTrainingMemory(x: TrainingMemoryInput): TrainingMemoryRe
   // CPU offload: optimizer states, the fp32 master copy and the gradients' home are in host memory
   // (ZeRO-Offload keeps only half-precision weights and gradient buckets on the GPU); with params
   // offloaded the sharded weights leave too and only the gathered layers (buffers below) remain.
-  if (l.offload !== 'none' && !ft) {
+  if (l.offload !== 'none') {
     optimizer = 0;
     master = 0;
     grads = 0;
@@ -282,7 +282,7 @@ export function estimateTrainingMemory(x: TrainingMemoryInput): TrainingMemoryRe
   // ---- buffers
   let gathered = 0; // during forward/backward
   let buckets = 0; // always
-  if (shardW > 1 || (l.offload === 'params' && !ft)) {
+  if (shardW > 1 || l.offload === 'params') {
     // FSDP/ZeRO-3: the gathered half-precision layer being computed plus the prefetched next one, and
     // that layer's unsharded gradients before reduce-scatter; or the gathered output layer at the loss.
     const gradB = ft ? 0 : 4; // a frozen base has no weight gradients to reduce-scatter

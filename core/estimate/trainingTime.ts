@@ -107,10 +107,12 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
   // ---- CPU offload: host ↔ GPU over PCIe, this GPU's shard. optimizer: gradients down and updated
   // half-precision weights up once per step; params: the shard up for forward and again for backward
   // every micro-batch, gradients down. Overlappable (ZeRO-Offload and FSDP prefetch overlap it).
-  if (l.offload !== 'none' && !x.frozenBase) {
+  if (l.offload !== 'none') {
     const host = findLink(`pcie${c.gpu.pcieGen}`) ?? findLink('pcie4')!;
     const shard = l.fsdp !== 'none' || l.zero > 0 ? Math.max(1, dpRanks) : 1;
-    const bytes = l.offload === 'params' ? ((2 * 2 + gradBytes) * x.localParams * m_) / shard : ((gradBytes + 2) * x.localParams) / shard;
+    // A frozen (LoRA/QLoRA) base has no gradients to send down; only the adapters' do, which is negligible.
+    const down = x.frozenBase ? 0 : gradBytes;
+    const bytes = l.offload === 'params' ? ((2 * 2 + down) * x.localParams * m_) / shard : ((down + (x.frozenBase ? 0 : 2)) * x.localParams) / shard;
     add(`CPU offload (${l.offload}) over PCIe ${c.gpu.pcieGen}`, 'p2p', bytes, 1, { name: host.type, busGBps: host.effectiveBusGBps }, 1, true);
   }
 

@@ -191,3 +191,12 @@ test('CPU offload: optimizer offload drops optimizer states, master and gradient
   assert.ok(par.interconnect!.collectives.some((c) => c.name.startsWith('CPU offload (params) over PCIe 5')));
   assert.ok(par.time!.stepSeconds >= none.time!.stepSeconds);
 });
+
+test('QLoRA under FSDP with CPU offload of params: the quantized base shard leaves the GPU (70B on two 24 GB cards fits only with offload)', () => {
+  const spec = (offload?: 'params') => job({ model: { preset: 'llama-2-70b' }, finetune: { method: 'qlora', rank: 64 }, resources: { nodes: 1, gpusPerNode: 2 }, parallelism: { fsdp: 'full', ...(offload ? { offload } : {}) }, batch: { micro: 1, global: 2, sequenceLength: 512 }, activationCheckpointing: 'full' });
+  const on = estimateTrainingJob(spec('params'), cluster('RTX-3090-24GB', 2));
+  const off = estimateTrainingJob(spec(), cluster('RTX-3090-24GB', 2));
+  // NF4 base: 70 B × 4.127 bits / 2 GPUs ≈ 18 GB per GPU stays on the GPU without offload.
+  assert.ok(off.memory!.perGpu.allocatedBytes - on.memory!.perGpu.allocatedBytes > 15e9);
+  assert.ok(on.memory!.perGpu.reservedBytes < on.memory!.capacityBytes);
+});
