@@ -103,3 +103,22 @@ test('engine version parsing: tags and version strings, by hand', async () => {
   assert.equal(imageTag('registry:5000/vllm/vllm-openai'), undefined);
   assert.equal(imageTag('vllm/vllm-openai:v0.9.0@sha256:abc'), 'v0.9.0');
 });
+
+test('hover: the new Cluster GPU fields and InferenceService.engineVersion explain themselves (unit included)', async () => {
+  const { hover } = await import('../../../core/spec/complete');
+  const { parseSpecFile } = await import('../../../core/spec/parse');
+  const { schemaIndex } = await import('../../../core/validate/schema');
+  const src = { schemas: schemaIndex, clusterNames: () => [], describeCluster: () => undefined };
+  const cl = ['apiVersion: gantry/v1', 'kind: Cluster', 'metadata: { name: c }', 'spec:', '  nodes:', '    count: 1', '    gpu:', '      model: Acme X1', '      count: 8', '      memoryGiB: 46', '      peakBf16Tflops: 200', '      peakFp8Tflops: 400', '      memoryBandwidthGBps: 1000', ''].join('\n');
+  for (const [key, re] of [
+    ['peakBf16Tflops', /dense bf16[\s\S]*TFLOPS/],
+    ['peakFp8Tflops', /fp8/],
+    ['memoryBandwidthGBps', /GB\/s/],
+  ] as const) {
+    const h = hover(cl, parseSpecFile(cl), cl.indexOf(key) + 2, src);
+    assert.ok(h && re.test(h.markdown), `${key}: ${h?.markdown}`);
+  }
+  const svc = ['apiVersion: gantry/v1', 'kind: InferenceService', 'metadata: { name: s }', 'spec:', '  engine: vllm', '  engineVersion: 0.6.3', '  model: { preset: llama-3.1-8b }', ''].join('\n');
+  const h = hover(svc, parseSpecFile(svc), svc.indexOf('engineVersion') + 2, src);
+  assert.ok(h && /V0/.test(h.markdown), h?.markdown);
+});
