@@ -61,6 +61,9 @@ export function dnsLabel(s: string): string {
 export function servingSpec(x: ServingSpecInput): ForeignSpec {
   const { read, gpu, defaults } = x;
   const spec: Record<string, unknown> = { ...read.spec };
+  // The version the image tag or the user names is the estimate's (vLLM V0 vs V1 profiling, …).
+  const version = x.version ?? defaults?.engineVersion;
+  if (version && spec.engineVersion === undefined && /^v?\d+(\.\d+){0,3}$/.test(version)) spec.engineVersion = version.replace(/^v/, '');
   const assumptions = [...read.assumptions, ...engineDefaults(read.spec, x.version ?? defaults?.engineVersion), ...(gpu.notes ?? [])];
   const problems: Problem[] = [...(x.problems ?? []), ...read.problems];
   const sources = new Map(read.sources);

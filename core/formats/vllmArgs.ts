@@ -7,7 +7,7 @@
 // the same table Gantry launches with (core/runs/engineCommand.ts ENGINE_FLAGS), in both the split
 // (`--x 4`) and joined (`--x=4`) forms, with `_` or `-` in their names as vLLM's parser accepts;
 // flags that do not change memory or capacity are kept, in order, in extraArgs.
-import { findModel } from '../catalog/models';
+import { findModel, resolveModelName } from '../catalog/models';
 import { ENGINE_FLAGS, PORT_FLAG, TP_FLAG, type EngineFlag } from '../runs/engineCommand';
 import type { SpecPath, Span } from '../spec/parse';
 import type { InferenceServiceSpec } from '../spec/types';
@@ -192,8 +192,11 @@ export interface ServeRead {
 /** The catalog model an engine's model argument names (HF repo id, a local path ending in one), or undefined. One call, so a richer lookup can replace it. */
 export function catalogModelFor(name: string): { id: string; repo: string | undefined } | undefined {
   const m = findModel(name);
-  if (!m) return undefined;
-  return { id: m.id, repo: m.aliases.find((a) => a.indexOf('/') > 0) };
+  if (m) return { id: m.id, repo: m.aliases.find((a) => a.indexOf('/') > 0) };
+  // A derivative of a catalog model (an -FP8-dynamic, -quantized.w4a16, -AWQ repo): the name itself
+  // is the preset, so the estimator (resolveModelName) picks the base and the weight format.
+  const d = resolveModelName(name);
+  return d ? { id: name, repo: name } : undefined;
 }
 
 /** The plain edit of a word: in place when it is written exactly, at its variable's value when it is one, else none. */

@@ -1,6 +1,6 @@
 // Resolves a spec's model reference (preset, inline architecture, or a config.json beside the spec)
 // to an Architecture, or says precisely why it cannot.
-import { findModel, MODELS } from '../catalog/models';
+import { MODELS, resolveModelName } from '../catalog/models';
 import { parseHfConfig } from '../catalog/hfConfig';
 import { nearest } from '../spec/suggest';
 import type { Architecture } from '../spec/types';
@@ -31,8 +31,13 @@ export const READ_PENDING = 'pending';
 export function resolveArchitecture(model: Record<string, unknown>, readFile?: ReadFile): ResolvedModel {
   const { preset, architecture, config } = model;
   if (typeof preset === 'string') {
-    const hit = findModel(preset);
+    // The same name resolution as the estimator's (core/estimate/resolve.ts): catalog ids, Hugging
+    // Face ids and their derivatives (-FP8-dynamic, -quantized.w4a16, -AWQ…). An org/name id that is
+    // none of these may be in the local Hugging Face cache, which the estimator reads (in the
+    // background) and reports on when it is not: no second, different verdict here.
+    const hit = resolveModelName(preset)?.model;
     if (hit) return { architecture: hit.architecture, source: 'preset' };
+    if (preset.indexOf('/') > 0 && preset.length <= 300) return {};
     const guess = nearest(
       preset,
       MODELS.flatMap((m) => [m.id]),

@@ -134,7 +134,11 @@ test('an unknown model: one clear problem on the model word, no estimate', () =>
   const errors = c.problems.filter((p) => p.severity === 'error');
   assert.equal(errors.length, 1, errors.map((p) => p.message).join('; '));
   assert.equal(under(text, errors[0]), 'acme/SecretModel-13B');
-  assert.equal(c.estimates.length, 0);
+  assert.match(errors[0].message, /Hugging Face cache/);
+  assert.ok(
+    c.estimates.every((e) => !e.estimate.ok),
+    'no figures shown as certain',
+  );
 });
 
 test('an unknown GPU label: an error on the label, no number shown as certain', () => {
