@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { checkFile, summarize } from '../../core/check/checkFile';
 import { Workspace, pathToUri, uriToPath } from '../../core/workspace/workspace';
-import { readerBeside } from '../../server/workspace';
+import { readerBeside } from '../../core/workspace/readBeside';
 
 export const summary = 'check specs for errors (compiler-style output or --format json)';
 

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { checkFile } from '../../core/check/checkFile';
 import { Workspace, pathToUri } from '../../core/workspace/workspace';
-import { readerBeside } from '../../server/workspace';
+import { readerBeside } from '../../core/workspace/readBeside';
 import type { ServingEstimate, TrainingEstimate } from '../../core/estimate/index';
 import { formatSeconds, grouped } from '../../core/estimate/format';
 
