@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as net from 'node:net';
 import { spawn } from 'node:child_process';
 import type { Backend, BackendContext, LocalHandle, LogSource, RunRecord, RunUpdate } from './types';
-import { SUPERVISOR_EXIT, SUPERVISOR_SOURCE, type ExitFile, type LaunchFile } from './supervisor';
+import { SUPERVISOR_EXIT, type ExitFile, type LaunchFile } from './supervisor';
 import { logDiskProblem } from './logDisk';
 import { groupMembers, processStartTime, signalGroup } from './procInfo';
 import { readJson, isPidAlive } from './fsAtomic';
@@ -21,6 +21,8 @@ export interface LocalBackendOptions {
   pollMs?: number;
   /** The Node executable for the supervisor; default this process's (Electron runs as Node through ELECTRON_RUN_AS_NODE). */
   nodePath?: string;
+  /** The supervisor program (supervisorMain.ts, bundled); default supervisor.js beside this bundle (dist/). */
+  supervisorPath?: string;
   /** What is wrong with the disk under a run's logs (default: a statfs of the run directory); tests inject a full disk. */
   logDiskProblem?: (dir: string) => string | undefined;
 }
@@ -29,12 +31,15 @@ const CANCEL_FILE = 'cancel.json';
 /** A queued local run without a supervisor pid younger than this is being submitted by another process. */
 const SUBMITTING_MS = 60_000;
 const EXIT_FILE = 'exit.json';
+/** The supervisor's bundle (scripts/build.mjs), beside the bundle that holds this backend. */
+export const SUPERVISOR_BUNDLE = 'supervisor.js';
 
 export class LocalBackend implements Backend {
   readonly id = 'local' as const;
   private readonly graceMs: number;
   private readonly pollMs: number;
   private readonly nodePath: string;
+  private readonly supervisorPath: string;
   private readonly diskProblem: (dir: string) => string | undefined;
   private timers = new Set<NodeJS.Timeout>();
   private watched = new Set<string>();
@@ -44,12 +49,14 @@ export class LocalBackend implements Backend {
     this.graceMs = opts.graceMs ?? 10_000;
     this.pollMs = opts.pollMs ?? 500;
     this.nodePath = opts.nodePath ?? process.execPath;
+    this.supervisorPath = opts.supervisorPath ?? path.join(__dirname, SUPERVISOR_BUNDLE);
     this.diskProblem = opts.logDiskProblem ?? logDiskProblem;
   }
 
   async submit(run: RunRecord, ctx: BackendContext): Promise<RunUpdate> {
     const { plan } = run;
     if (!plan.command.length) throw new Error('the spec has no command to run');
+    if (!fs.existsSync(this.supervisorPath)) throw new Error(`the run supervisor is missing: ${this.supervisorPath} (rebuild Gantry: npm run build)`);
     const ranks = Math.max(1, plan.ranks ?? 1);
     const masterPort = ranks > 1 ? await freeLoopbackPort() : 0;
     const logs: LogSource[] = [];
@@ -73,7 +80,7 @@ export class LocalBackend implements Backend {
     const launchFile = path.join(ctx.runDir, 'launch.json');
     writeFileAtomic(launchFile, JSON.stringify(launch, null, 2));
 
-    const child = spawn(this.nodePath, ['-e', SUPERVISOR_SOURCE, launchFile], {
+    const child = spawn(this.nodePath, [this.supervisorPath, launchFile], {
       detached: true, // its own session and process group: cancel signals the group, a reload leaves it running
       stdio: 'ignore',
       cwd: ctx.runDir,

@@ -6,6 +6,10 @@ import * as path from 'node:path';
 import { RunStore } from '../../../core/runs/store';
 import type { BackendContext, LaunchPlan, RunRecord, RunState } from '../../../core/runs/types';
 import { isTerminal } from '../../../core/runs/types';
+import { repo } from '../helpers';
+
+/** The run supervisor as the build bundles it (the test bundles live under out/, not beside it). */
+export const SUPERVISOR = repo('dist/supervisor.js');
 
 export function tempDir(prefix = 'gantry-runs-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

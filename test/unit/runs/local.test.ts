@@ -7,11 +7,11 @@ import { LocalBackend } from '../../../core/runs/local';
 import { RunStore } from '../../../core/runs/store';
 import { groupMembers } from '../../../core/runs/procInfo';
 import type { LocalHandle } from '../../../core/runs/types';
-import { alive, ctxFor, newStore, nodePlan, tempDir, waitForEnd, waitForState, waitUntil } from './helpers';
+import { alive, ctxFor, newStore, nodePlan, tempDir, waitForEnd, waitForState, waitUntil, SUPERVISOR } from './helpers';
 
 const backends: LocalBackend[] = [];
 function backend(graceMs = 2000): LocalBackend {
-  const b = new LocalBackend({ graceMs, pollMs: 50 });
+  const b = new LocalBackend({ graceMs, pollMs: 50, supervisorPath: SUPERVISOR });
   backends.push(b);
   return b;
 }
@@ -239,4 +239,13 @@ test('reattach leaves alone a run another window is submitting right now (queued
   await backend().reattach([old], ctxFor(store));
   const end = await waitForEnd(store, stale.id);
   assert.equal(end.state, 'lost', 'a run queued for minutes with no supervisor was never started');
+});
+
+test('the supervisor is its own bundle: a missing one refuses the run in words, starting nothing', async () => {
+  const store = newStore();
+  const run = store.create(nodePlan('process.exit(0)'));
+  const b = new LocalBackend({ supervisorPath: path.join(tempDir(), 'supervisor.js') });
+  backends.push(b);
+  await assert.rejects(b.submit(run, ctxFor(store)(run)), /the run supervisor is missing: .*supervisor\.js/);
+  assert.ok(fs.existsSync(SUPERVISOR), 'the build bundles dist/supervisor.js');
 });
