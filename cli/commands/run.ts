@@ -11,6 +11,7 @@ import { disposeBackends } from '../../core/runs/backends';
 import { run as check } from './check';
 import { printRunLogs, parseArgs, exitCodeFor } from './runsCli';
 import { describeRejection, planWithScript } from './slurmCli';
+import { batchScriptOf } from '../../core/runs/slurm/planScript';
 
 export const summary = 'run a TrainingJob or InferenceService and follow its logs';
 
@@ -56,7 +57,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   process.stderr.write(`${describePlan(plan)}\n`);
   if (a.flags.has('dry-run')) {
-    const script = plan.backendOptions?.batchScript as { text: string } | undefined;
+    const script = batchScriptOf(plan);
     if (script) process.stdout.write(script.text);
     return 0;
   }

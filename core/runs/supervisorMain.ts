@@ -38,6 +38,7 @@ function groupMembers(): number[] {
 // word of how the run ended): when exit.json cannot be written, its own exit code carries the
 // outcome to the window that started it (see SUPERVISOR_EXIT).
 function writeExit(leftovers: number): number {
+  // finish() runs once every rank has ended: every entry is set.
   const exit: ExitFile = { ranks: results as RankExit[], endedAt: Date.now(), leftovers, terminated, timedOut, killedAfterGrace };
   const tmp = `${L.exitFile}.tmp`;
   try {
