@@ -17,6 +17,7 @@ import { estimateFeatures } from './handlers/estimates';
 import type { HandlerContext } from './handlers/context';
 import { IndexedNotification, type IndexedParams } from '../protocol/lsp';
 import { warmUp } from './warmUp';
+import { defaultsFromSettings } from '../core/formats/context';
 
 export interface ServerOptions {
   /** Milliseconds to wait after a change before validating; 0 coalesces only what arrived together. */
@@ -52,6 +53,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       const file = files.get(doc);
       return file.gantry ? { doc, file } : undefined;
     },
+    openFile: (uri) => {
+      const doc = documents.get(uri);
+      return doc ? { doc, file: files.get(doc) } : undefined;
+    },
   };
   const estimates = estimateFeatures({ workspace, readerFor: (uri) => publisher.readerFor(uri) });
 
@@ -59,8 +64,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     folders = (params.workspaceFolders ?? []).map((f) => f.uri);
     if (!folders.length && params.rootUri) folders = [params.rootUri];
     publisher.codeLensRefresh = !!params.capabilities.workspace?.codeLens?.refreshSupport;
-    const init = params.initializationOptions as { debounceMs?: number } | undefined;
+    const init = params.initializationOptions as { debounceMs?: number; foreign?: unknown } | undefined;
     if (typeof init?.debounceMs === 'number') publisher.debounceMs = Math.max(0, init.debounceMs);
+    if (init?.foreign) publisher.foreignSettings = defaultsFromSettings(init.foreign);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -109,8 +115,21 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (changed) publisher.scheduleAll();
   });
 
+  // The client sends the `gantry` settings section when it changes (synchronize.configurationSection).
+  connection.onDidChangeConfiguration(
+    safe('configuration', undefined, (params) => {
+      const foreign = (params.settings as { gantry?: { foreign?: unknown } } | undefined)?.gantry?.foreign;
+      if (foreign !== undefined) publisher.setForeignSettings(foreign);
+    }),
+  );
+
   connection.onCompletion(safe('completion', [], completion(ctx)));
-  connection.onHover(safe('hover', null, hover(ctx, estimates)));
+  connection.onHover(
+    safe('hover', null, (params: Parameters<ReturnType<typeof hover>>[0]) => {
+      const doc = ctx.gantryFile(params.textDocument.uri) ? undefined : documents.get(params.textDocument.uri);
+      return doc ? (publisher.foreign.hover(doc, doc.offsetAt(params.position)) ?? null) : hover(ctx, estimates)(params);
+    }),
+  );
   connection.onDocumentSymbol(
     safe('symbols', [], (params) => {
       const open = ctx.gantryFile(params.textDocument.uri);
@@ -122,10 +141,15 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     safe(
       'codeAction',
       [],
-      codeActionHandler(ctx, (doc, file, d) => publisher.diagnostics.fixes(doc, file, publisher.checkContext(doc.uri), d)),
+      codeActionHandler(ctx, (doc, file, d) => (file.gantry ? publisher.diagnostics.fixes(doc, file, publisher.checkContext(doc.uri), d) : publisher.foreign.fixes(doc, d))),
     ),
   );
-  connection.onCodeLens(safe('codeLens', [], codeLenses(ctx, estimates)));
+  connection.onCodeLens(
+    safe('codeLens', [], (params: Parameters<ReturnType<typeof codeLenses>>[0]) => {
+      const doc = ctx.gantryFile(params.textDocument.uri) ? undefined : documents.get(params.textDocument.uri);
+      return doc ? publisher.foreign.codeLenses(doc) : codeLenses(ctx, estimates)(params);
+    }),
+  );
 
   documents.listen(connection);
   connection.listen();

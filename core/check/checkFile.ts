@@ -1,76 +1,19 @@
-// The one check of a spec file, as `gantry check`, `gantry estimate` and the tests see it: the
-// validator's problems plus the estimator's findings, where a document with an error gets no
-// estimate. The rule lives here, once, in checkDocCached, which the server's per-keystroke path
-// (server/handlers/diagnostics.ts) calls per document too, keeping its own converted results.
-import { parseSpecFile, type ParsedDoc } from '../spec/parse';
-import { fileProblem, isGantryFile, limitProblem, MAX_FILE_BYTES, validateDocCached, type DocProblems, type ValidateOptions } from '../validate/validate';
-import { estimateAt, estimateDocCached, type CachedEstimate, type DocEstimate } from '../validate/estimates';
-import { moveProblem, type Problem } from '../validate/problem';
-import type { ClusterLookup } from '../validate/rules';
+// The one check of a file, as `gantry check`, `gantry estimate`, the server's foreign files and the
+// tests see it: a Gantry spec (apiVersion gantry/… or *.gantry.yaml) is checked as such; any other
+// file goes to the foreign readers (core/formats), and one that none of them recognises is not
+// Gantry's business (`gantry: false`).
+import { isGantryFile } from '../validate/validate';
+import { checkGantryText, type CheckFileOptions, type FileCheck } from './gantryText';
+import { checkForeign } from './foreign';
+import type { ForeignDefaults } from '../formats/types';
 
-export interface CheckFileOptions {
-  /** The file's name as the cluster index knows it (path or URI). */
-  fileName: string;
-  /** The cluster lookup scoped to this file (ClusterIndex.scopedTo(fileName)). */
-  clusters?: ClusterLookup;
-  readFile?: (rel: string) => string | undefined;
-}
+export type { CheckFileOptions, FileCheck };
+// The per-document step and its rule (no estimate for a document with errors), for the server.
+export { checkDocCached, type DocCheck } from './gantryText';
 
-export interface FileCheck {
-  /** False for a file with no Gantry document ("not a Gantry spec"): nothing was checked. */
-  gantry: boolean;
-  docs: ParsedDoc[];
-  /** Every problem, validation and estimate findings together, by offset. */
-  problems: Problem[];
-  /** The estimates of the jobs and services that have no error. */
-  estimates: DocEstimate[];
-  /** Indices of the documents with an error. */
-  invalid: Set<number | undefined>;
-}
-
-export function checkFile(text: string, opts: CheckFileOptions): FileCheck {
-  if (!isGantryFile(text, opts.fileName)) return { gantry: false, docs: [], problems: [], estimates: [], invalid: new Set<number | undefined>() };
-  const docs = text.length > MAX_FILE_BYTES ? [] : parseSpecFile(text);
-  const problems: Problem[] = [];
-  const stop = fileProblem(text);
-  const limited = stop ? undefined : limitProblem(text, docs.length);
-  for (const p of [stop, limited]) if (p) problems.push(p);
-  const docOpts: ValidateOptions = { fileName: opts.fileName, clusters: opts.clusters, readFile: opts.readFile, yamlOnly: !!limited };
-  const estimates: DocEstimate[] = [];
-  for (const d of docs) {
-    const c = checkDocCached(text, d, docOpts, !!stop);
-    if (c.validation) for (const p of c.validation.problems) problems.push(moveProblem(p, d.start - c.validation.start, d.index));
-    const e = c.estimate && estimateAt(c.estimate, d);
-    if (!e) continue;
-    estimates.push(e);
-    problems.push(...e.problems);
-  }
-  const invalid = new Set(problems.filter((p) => p.severity === 'error').map((p) => p.docIndex));
-  problems.sort((a, b) => a.offset - b.offset);
-  return { gantry: true, docs, problems, estimates, invalid };
-}
-
-/** One document's check: its problems and, when the rule below allows, its estimate, each as cached. */
-export interface DocCheck {
-  /** Absent when the file is not checked per document (too large, binary: `fileStopped`). */
-  validation?: DocProblems;
-  estimate?: CachedEstimate;
-}
-
-/**
- * One document's two steps, each cached per document text (in the offsets of the text it was
- * computed on: a caller shifts by `doc.start - entry.start`, or keeps its own results per entry, as
- * the server does). The one rule: a document with an error gets no estimate (its findings would
- * only repeat the error), nor does one checked YAML-only past the full-check limits; the documents
- * of a file that is not checked per document (`fileStopped`: binary) are estimated as they are.
- */
-export function checkDocCached(text: string, doc: ParsedDoc, opts: ValidateOptions, fileStopped: boolean): DocCheck {
-  let validation: DocProblems | undefined;
-  if (!fileStopped) {
-    validation = validateDocCached(text, doc, opts);
-    if (opts.yamlOnly || validation.problems.some((p) => p.severity === 'error')) return { validation };
-  }
-  return { validation, estimate: estimateDocCached(text, doc, opts.clusters, opts.readFile, opts.generation) };
+export function checkFile(text: string, opts: CheckFileOptions & { defaults?: ForeignDefaults }): FileCheck {
+  if (isGantryFile(text, opts.fileName)) return checkGantryText(text, opts);
+  return checkForeign(text, opts);
 }
 
 /** "2 errors, 3 warnings": the one summary line. */

@@ -48,6 +48,8 @@ export interface Scheduler {
   context?: string;
   namespace?: string;
   queue?: string;
+  /** What a TrainingJob becomes in a Kubernetes manifest; default jobset. */
+  trainer?: 'jobset' | 'indexed-job' | 'trainjob';
 }
 
 export interface GpuSpec {

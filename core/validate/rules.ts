@@ -79,7 +79,7 @@ class Rules {
 
   setFix(title: string, path: SpecPath, value: unknown, preferred = true): Fix[] {
     const edit = setValueEdit(this.ctx.fileText, this.ctx.doc, path, value);
-    return edit ? [{ title, edits: [edit], preferred }] : [];
+    return edit ? [{ title, edits: [edit], preferred, sets: [{ path, value }] }] : [];
   }
 }
 

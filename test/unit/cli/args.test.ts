@@ -18,7 +18,7 @@ test('parseCommandArgs: values, positionals with `-`, `--`, and errors in words'
 });
 
 test('every command: --help exits 0 with its usage, an unknown option exits 2 and names it', () => {
-  for (const cmd of ['check', 'estimate', 'run', 'ps', 'logs', 'cancel', 'script', 'server']) {
+  for (const cmd of ['check', 'estimate', 'run', 'ps', 'logs', 'cancel', 'script', 'import', 'manifest', 'server']) {
     const help = gantry(cmd, '--help');
     assert.equal(help.status, 0, `${cmd} --help: ${help.stderr}`);
     assert.match(help.stdout, new RegExp(`^usage: gantry ${cmd}`), `${cmd} --help prints its usage`);
