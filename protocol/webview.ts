@@ -3,28 +3,19 @@
 // sends at most 10 messages a second (everything queued in one 100 ms tick travels as one
 // `batch`). Both sides switch exhaustively on `type`.
 
-export type RunStateName = 'queued' | 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'timeout' | 'lost';
+// The run types come from the run model (core/runs/types.ts), so the panel cannot drift from what
+// the store records. Type-only: the webview bundle takes no code from core.
+import type { LaunchPlan, RunHandle, RunState, RunSummary } from '../core/runs/types';
 
-/** What the panel shows of a run. */
-export interface RunView {
-  id: string;
-  name: string;
-  kind: string;
-  backend: string;
-  state: RunStateName;
-  reason?: string;
-  exitCode?: number;
-  specFile: string;
-  submittedAt: number;
-  startedAt?: number;
-  endedAt?: number;
-  /** Per-GPU memory estimate in bytes (the memory chart's line). */
-  estimatedDeviceBytesPerGpu?: number;
-  /** Local runs: the GPUs the run sees, to pick its charts out of the host's samples. */
-  gpuIndices?: number[];
-  /** A note about the output that is not a state, e.g. "output looks block-buffered: run python with -u…". */
-  outputHint?: string;
-}
+export type RunStateName = RunState;
+
+/**
+ * What the panel shows of a run: its summary (RunSummary), from its plan the per-GPU memory
+ * estimate (the memory chart's line) and, for local runs, the GPUs it sees (to pick its charts out
+ * of the host's samples), and from its handle a note about the output that is not a state
+ * ("output looks block-buffered: run python with -u…").
+ */
+export type RunView = RunSummary & Pick<LaunchPlan, 'estimatedDeviceBytesPerGpu' | 'gpuIndices'> & Pick<RunHandle, 'outputHint'>;
 
 /** Consecutive lines from one source. */
 export interface LogChunk {

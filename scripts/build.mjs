@@ -1,5 +1,5 @@
 // One esbuild script, one entry per runtime: client (node/cjs, vscode external), server (node/cjs),
-// cli (node/cjs), webview (browser/iife). `--tests` also bundles the unit and integration tests;
+// cli (node/cjs), the run supervisor (node/cjs), webview (browser/iife). `--tests` also bundles the unit and integration tests;
 // `--watch` rebuilds on change; `--production` minifies.
 import * as esbuild from 'esbuild';
 import { readdirSync, readFileSync, statSync, existsSync, chmodSync } from 'node:fs';
@@ -47,6 +47,9 @@ const builds = [
   { ...node, entryPoints: { server: 'server/main.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { 'cli-commands': 'cli/commands/index.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  // The local backend's run supervisor: its own small program, started detached by client and cli
+  // (core/runs/local.ts) as `node dist/supervisor.js <launch.json>`.
+  { ...node, entryPoints: { supervisor: 'core/runs/supervisorMain.ts' }, outdir: 'dist' },
   // The Kubernetes manifest writer and its schema validators, loaded by the CLI and the client on first use.
   { ...node, entryPoints: { kube: 'core/kube/index.ts' }, outdir: 'dist' },
 ];
@@ -74,7 +77,7 @@ if (watch) {
   // esbuild escapes non-ASCII characters in strings but not in regular-expression literals. One such
   // character makes V8 hold the whole bundle's source as two-byte text: 0.7 MB more per process.
   // (Development builds keep comments, which may be anything.)
-  for (const f of production ? ['dist/server.js', 'dist/cli.js', 'dist/cli-commands.js', 'dist/client.js', 'dist/kube.js'] : []) {
+  for (const f of production ? ['dist/server.js', 'dist/cli.js', 'dist/cli-commands.js', 'dist/client.js', 'dist/kube.js', 'dist/supervisor.js'] : []) {
     const at = readFileSync(f, 'latin1').search(/[^\x00-\x7f]/);
     if (at >= 0) throw new Error(`${f} is not ASCII at offset ${at}: write the character as \\uXXXX in the source (e.g. in a RegExp literal)`);
   }

@@ -1,59 +1,14 @@
 // Reads the files a spec refers to, never blocking the server (the Workspace moved to core/workspace).
-import { closeSync, constants as fsConstants, fstatSync, openSync, promises as fs, readFileSync } from 'node:fs';
+import { constants as fsConstants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { READ_PENDING } from '../core/validate/model';
 import { uriToPath } from '../core/workspace/workspace';
+import { failure, MAX_REFERENCED_BYTES, unusable, type ReadFile } from '../core/workspace/readBeside';
 
 // The Workspace (cluster scanning and scoping) lives in core, where the CLI and the run path use it too.
 export { Workspace, uriToPath, pathToUri } from '../core/workspace/workspace';
-
-/** The largest file a spec may refer to (a Hugging Face config.json is a few KB). */
-export const MAX_REFERENCED_BYTES = 1024 * 1024;
-
-type ReadFile = ((rel: string) => string | undefined) & { why?: (rel: string) => string | undefined };
-
-/** Why a file cannot be used, from its stat (after symlinks), or undefined when it can. */
-function unusable(st: { isFile(): boolean; size: number }): string | undefined {
-  if (!st.isFile()) return 'not a regular file';
-  if (st.size > MAX_REFERENCED_BYTES) return `larger than ${MAX_REFERENCED_BYTES / 1048576} MB`;
-  return undefined;
-}
-
-function failure(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  return code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'not a regular file' : 'unreadable';
-}
-
-/**
- * Reads the files a spec refers to (`model.config: ./config.json`), relative to the spec's folder,
- * synchronously (the CLI). Only regular files up to MAX_REFERENCED_BYTES: a FIFO or /dev/zero
- * would block or never end. The file is opened non-blocking and checked with fstat, so it cannot be
- * swapped for a FIFO between the check and the read. `why(rel)` says why a read gave undefined.
- */
-export function readerBeside(specFile: string | undefined, maxChars = Infinity): ReadFile {
-  const reasons = new Map<string, string>();
-  const read = (rel: string): string | undefined => {
-    if (!specFile) return undefined;
-    const r = readRegularFileSync(path.resolve(path.dirname(specFile), rel));
-    if (typeof r !== 'string') return void reasons.set(rel, r.why);
-    return r.slice(0, maxChars);
-  };
-  return Object.assign(read, { why: (rel: string) => reasons.get(rel) });
-}
-
-/** A regular file's text (at most MAX_REFERENCED_BYTES), or why not; a FIFO or a device is never read. */
-export function readRegularFileSync(file: string): string | { why: string } {
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
-    const bad = unusable(fstatSync(fd));
-    return bad ? { why: bad } : readFileSync(fd, 'utf8');
-  } catch (err) {
-    return { why: failure(err) };
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
+// The synchronous reader of referenced files (the CLI's, and the definition handler's) lives in core too.
+export { MAX_REFERENCED_BYTES, readerBeside, readRegularFileSync } from '../core/workspace/readBeside';
 
 interface Referenced {
   /** The text, or why there is none; undefined while the first read is in flight. */

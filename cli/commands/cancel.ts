@@ -22,7 +22,7 @@ options:
 exit status: 0 the run ended (cancelled, or it had already ended), 1 no such run, or it could not be stopped, 2 bad usage`;
 
 export async function run(argv: string[]): Promise<number> {
-  const r = resolveRunArg('cancel', argv, [], USAGE);
+  const r = resolveRunArg('cancel', argv, false, USAGE);
   if (typeof r === 'number') return r;
   const { store, run: found } = r;
   if (isTerminal(found.state)) {

@@ -4,7 +4,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { checkFile, summarize } from '../../core/check/checkFile';
 import { Workspace, pathToUri, uriToPath } from '../../core/workspace/workspace';
-import { readerBeside } from '../../server/workspace';
+import { readerBeside } from '../../core/workspace/readBeside';
+import { parseCommandArgs } from '../args';
 
 export const summary = 'check specs for errors (compiler-style output or --format json)';
 
@@ -50,33 +51,21 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options | string {
-  const o: Options = { format: 'text', workspace: '.', quiet: false, paths: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const val = () => (i + 1 < argv.length ? argv[++i] : undefined);
-    if (a === '--format') {
-      const f = val();
-      if (f !== 'text' && f !== 'json') return `--format must be text or json`;
-      o.format = f;
-    } else if (a.startsWith('--format=')) {
-      const f = a.slice(9);
-      if (f !== 'text' && f !== 'json') return `--format must be text or json`;
-      o.format = f;
-    } else if (a === '--workspace') {
-      const w = val();
-      if (!w) return '--workspace needs a folder';
-      o.workspace = w;
-    } else if (a === '--max-warnings') {
-      const n = Number(val());
-      if (!Number.isInteger(n) || n < 0) return '--max-warnings needs a whole number';
-      o.maxWarnings = n;
-    } else if (a === '-q' || a === '--quiet') o.quiet = true;
-    else if (a === '-h' || a === '--help') return 'help';
-    else if (a.startsWith('-') && a !== '-') return `unknown option '${a}'`;
-    else o.paths.push(a);
-  }
-  if (!o.paths.length) o.paths.push('.');
-  return o;
+  const a = parseCommandArgs(argv, {
+    format: { type: 'string' },
+    workspace: { type: 'string' },
+    'max-warnings': { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if ('error' in a) return a.error;
+  const { values: v } = a;
+  if (v.help) return 'help';
+  if (v.format !== undefined && v.format !== 'text' && v.format !== 'json') return '--format must be text or json';
+  if (v.workspace === '') return '--workspace needs a folder';
+  const maxWarnings = v['max-warnings'] === undefined ? undefined : Number(v['max-warnings']);
+  if (maxWarnings !== undefined && (!Number.isInteger(maxWarnings) || maxWarnings < 0 || v['max-warnings'] === '')) return '--max-warnings needs a whole number';
+  return { format: v.format ?? 'text', workspace: v.workspace ?? '.', ...(maxWarnings !== undefined ? { maxWarnings } : {}), quiet: !!v.quiet, paths: a.positionals.length ? a.positionals : ['.'] };
 }
 
 async function collect(p: string, out: Set<string>, explicit: boolean): Promise<string | undefined> {

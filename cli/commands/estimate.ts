@@ -5,7 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { checkFile } from '../../core/check/checkFile';
 import { Workspace, pathToUri } from '../../core/workspace/workspace';
-import { readerBeside } from '../../server/workspace';
+import { readerBeside } from '../../core/workspace/readBeside';
+import { parseCommandArgs } from '../args';
 import type { ServingEstimate, TrainingEstimate } from '../../core/estimate/index';
 import { formatSeconds, grouped } from '../../core/estimate/format';
 
@@ -37,24 +38,19 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options | string {
-  const o: Options = { format: 'text', workspace: '.', verbose: false, files: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--format' || a.startsWith('--format=')) {
-      const f = a.includes('=') ? a.slice(9) : argv[++i];
-      if (f !== 'text' && f !== 'json') return '--format must be text or json';
-      o.format = f;
-    } else if (a === '--workspace') {
-      const w = argv[++i];
-      if (!w) return '--workspace needs a folder';
-      o.workspace = w;
-    } else if (a === '-v' || a === '--verbose') o.verbose = true;
-    else if (a === '-h' || a === '--help') return 'help';
-    else if (a.startsWith('-')) return `unknown option '${a}'`;
-    else o.files.push(a);
-  }
-  if (!o.files.length) return 'no files given';
-  return o;
+  const a = parseCommandArgs(argv, {
+    format: { type: 'string' },
+    workspace: { type: 'string' },
+    verbose: { type: 'boolean', short: 'v' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if ('error' in a) return a.error;
+  const { values: v } = a;
+  if (v.help) return 'help';
+  if (v.format !== undefined && v.format !== 'text' && v.format !== 'json') return '--format must be text or json';
+  if (v.workspace === '') return '--workspace needs a folder';
+  if (!a.positionals.length) return 'no files given';
+  return { format: v.format ?? 'text', workspace: v.workspace ?? '.', verbose: !!v.verbose, files: a.positionals };
 }
 
 export interface EstimateRecord {

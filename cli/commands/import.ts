@@ -6,11 +6,11 @@
 // `gantry check f`. Exit 0 ok, 1 nothing recognised in the file, 2 bad usage or unreadable input.
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../args';
 import { readForeign } from '../../core/formats/index';
 import { foreignAsYaml } from '../../core/check/foreign';
 import { foreignDefaults } from '../../core/formats/context';
-import { readerBeside } from '../../server/workspace';
+import { readerBeside } from '../../core/workspace/readBeside';
 
 export const summary = 'write the Gantry spec a foreign config stands for (vllm serve line, torchtitan TOML, …)';
 
@@ -30,15 +30,9 @@ options:
 exit status: 0 ok, 1 nothing Gantry recognises in the file, 2 bad usage or unreadable input`;
 
 export async function run(argv: string[]): Promise<number> {
-  let a;
-  try {
-    a = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { output: { type: 'string' }, gpu: { type: 'string' }, 'gpus-per-node': { type: 'string' }, 'stdin-name': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (e) {
-    process.stderr.write(`gantry import: ${(e as Error).message}\n\n${USAGE}\n`);
+  const a = parseCommandArgs(argv, { output: { type: 'string' }, gpu: { type: 'string' }, 'gpus-per-node': { type: 'string' }, 'stdin-name': { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+  if ('error' in a) {
+    process.stderr.write(`gantry import: ${a.error}\n\n${USAGE}\n`);
     return 2;
   }
   if (a.values.help) {

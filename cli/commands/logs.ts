@@ -16,10 +16,9 @@ options:
 exit status: 0 printed (with -f: the run succeeded), 1 no such run (with -f: the run failed, was cancelled or was lost), 2 bad usage`;
 
 export async function run(argv: string[]): Promise<number> {
-  const r = resolveRunArg('logs', argv, ['follow'], USAGE);
+  const r = resolveRunArg('logs', argv, true, USAGE);
   if (typeof r === 'number') return r;
-  const { args: a, store, run: found } = r;
-  const follow = a.flags.has('follow');
+  const { follow, store, run: found } = r;
   const end = await printRunLogs(store, found.id, { follow });
   disposeBackends();
   return follow ? exitCodeFor(end) : 0;

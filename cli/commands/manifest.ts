@@ -3,7 +3,7 @@
 // --output. The writer lives in dist/kube.js, loaded only here.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../args';
 import type * as Kube from '../../core/kube/index';
 
 export const summary = 'print the Kubernetes manifest (Deployment, LeaderWorkerSet, JobSet, …) for a spec';
@@ -24,12 +24,8 @@ options:
 exit status: 0 printed, 1 no manifest (a value cannot go into one), 2 bad usage`;
 
 export async function run(argv: string[]): Promise<number> {
-  let a: ReturnType<typeof parse>;
-  try {
-    a = parse(argv);
-  } catch (e) {
-    return (void process.stderr.write(`${(e as Error).message}\n\n${USAGE}\n`), 2);
-  }
+  const a = parseCommandArgs(argv, { name: { type: 'string' }, doc: { type: 'string' }, output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } });
+  if ('error' in a) return (void process.stderr.write(`${a.error}\n\n${USAGE}\n`), 2);
   if (a.values.help) return (void process.stdout.write(USAGE + '\n'), 0);
   if (a.positionals.length !== 1) return (void process.stderr.write(`give one spec file\n\n${USAGE}\n`), 2);
   const docIndex = a.values.doc !== undefined ? Number(a.values.doc) : undefined;
@@ -48,14 +44,6 @@ export async function run(argv: string[]): Promise<number> {
     return (void process.stderr.write(`gantry manifest: cannot write ${a.values.output}: ${(e as Error).message}\n`), 1);
   }
   return 0;
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { name: { type: 'string' }, doc: { type: 'string' }, output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } },
-  });
 }
 
 declare const VERSION: string;

@@ -1,5 +1,6 @@
 // `gantry ps`: the runs of this workspace, newest first, with states brought up to date.
-import { parseArgs, openStore, refreshRuns } from './runsCli';
+import { openStore, refreshRuns } from './runsCli';
+import { parseCommandArgs } from '../args';
 import { disposeBackends } from '../../core/runs/backends';
 import type { RunSummary } from '../../core/runs/types';
 
@@ -16,10 +17,10 @@ options:
 exit status: 0 listed, 2 bad usage`;
 
 export async function run(argv: string[]): Promise<number> {
-  const a = parseArgs(argv, ['state', 'workspace'], ['json', 'help']);
-  if (a.flags.has('help')) return (void process.stdout.write(USAGE + '\n'), 0);
-  if (a.error || a.positional.length) {
-    process.stderr.write(`${a.error ?? 'gantry ps takes no arguments'}\n\n${USAGE}\n`);
+  const a = parseCommandArgs(argv, { state: { type: 'string' }, workspace: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+  if (!('error' in a) && a.values.help) return (void process.stdout.write(USAGE + '\n'), 0);
+  if ('error' in a || a.positionals.length) {
+    process.stderr.write(`${'error' in a ? a.error : 'gantry ps takes no arguments'}\n\n${USAGE}\n`);
     return 2;
   }
   const store = openStore(a.values.workspace);
@@ -27,7 +28,7 @@ export async function run(argv: string[]): Promise<number> {
   disposeBackends();
   let runs = store.list();
   if (a.values.state) runs = runs.filter((r) => r.state === a.values.state);
-  if (a.flags.has('json')) {
+  if (a.values.json) {
     process.stdout.write(JSON.stringify(runs, null, 2) + '\n');
     return 0;
   }

@@ -9,8 +9,10 @@ import { describePlan } from '../../core/runs/plan';
 import { submitRun } from '../../core/runs/submit';
 import { disposeBackends } from '../../core/runs/backends';
 import { run as check } from './check';
-import { printRunLogs, parseArgs, exitCodeFor } from './runsCli';
+import { printRunLogs, exitCodeFor } from './runsCli';
+import { parseCommandArgs } from '../args';
 import { describeRejection, planWithScript } from './slurmCli';
+import { batchScriptOf } from '../../core/runs/slurm/planScript';
 
 export const summary = 'run a TrainingJob or InferenceService and follow its logs';
 
@@ -32,16 +34,24 @@ options:
 exit status: 0 the run succeeded, 1 it failed, was cancelled or was refused, 2 bad usage`;
 
 export async function run(argv: string[]): Promise<number> {
-  const a = parseArgs(argv, ['name', 'doc', 'workspace'], ['dry-run', 'detach', 'no-check', 'help']);
-  if (a.flags.has('help')) return out(USAGE, 0);
-  if (a.error || a.positional.length !== 1) return err(`${a.error ?? 'give one spec file'}\n\n${USAGE}`, 2);
-  const specFile = path.resolve(a.positional[0]);
+  const a = parseCommandArgs(argv, {
+    name: { type: 'string' },
+    doc: { type: 'string' },
+    workspace: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    detach: { type: 'boolean' },
+    'no-check': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (!('error' in a) && a.values.help) return out(USAGE, 0);
+  if ('error' in a || a.positionals.length !== 1) return err(`${'error' in a ? a.error : 'give one spec file'}\n\n${USAGE}`, 2);
+  const specFile = path.resolve(a.positionals[0]);
   const docIndex = a.values.doc !== undefined ? Number(a.values.doc) : undefined;
   if (docIndex !== undefined && !Number.isInteger(docIndex)) return err('--doc takes a document index', 2);
 
   // Clusters resolve under one root for the check and the plan (the one resolver's scoping rule).
   const root = a.values.workspace ? path.resolve(a.values.workspace) : workspaceRootOf(specFile);
-  if (!a.flags.has('no-check') && !a.flags.has('dry-run')) {
+  if (!a.values['no-check'] && !a.values['dry-run']) {
     const rc = await check([specFile, '--workspace', root, '-q']);
     if (rc !== 0) return err(`gantry run: not run: ${specFile} has errors (listed above)`, 1);
   }
@@ -55,8 +65,8 @@ export async function run(argv: string[]): Promise<number> {
     plan = scripted.plan;
   }
   process.stderr.write(`${describePlan(plan)}\n`);
-  if (a.flags.has('dry-run')) {
-    const script = plan.backendOptions?.batchScript as { text: string } | undefined;
+  if (a.values['dry-run']) {
+    const script = batchScriptOf(plan);
     if (script) process.stdout.write(script.text);
     return 0;
   }
@@ -66,7 +76,7 @@ export async function run(argv: string[]): Promise<number> {
   const started = await submitRun(store, plan, { onRejected: (e) => (rejection = describeRejection(plan, e)) });
   if (rejection) process.stderr.write(`${rejection}\n`);
   process.stderr.write(`run ${started.id}: ${started.state}${started.reason ? ` (${started.reason})` : ''}\n`);
-  if (a.flags.has('detach') || started.state === 'failed') {
+  if (a.values.detach || started.state === 'failed') {
     disposeBackends();
     return started.state === 'failed' ? 1 : 0;
   }

@@ -1,4 +1,4 @@
-// What the run commands (run, ps, logs, cancel) share: argument parsing, opening the store, and
+// What the run commands (run, ps, logs, cancel) share: resolving the run argument, opening the store, and
 // printing a run's logs with rank prefixes until it ends.
 import * as path from 'node:path';
 import { findStoreRoot, RunStore } from '../../core/runs/store';
@@ -6,67 +6,34 @@ import { followRunLogs, sourceLabel } from '../../core/runs/runLogs';
 import { reattachRuns } from '../../core/runs/submit';
 import type { RunRecord } from '../../core/runs/types';
 import { registerDefaultBackends } from '../../core/runs/defaultBackends';
+import { parseCommandArgs } from '../args';
 
 // Every run command (run, ps, logs, cancel, script) loads this module: the Slurm backend is then
 // registered for all of them, as the extension registers it in client/runs.
 registerDefaultBackends();
 
-export interface ParsedArgs {
-  positional: string[];
-  values: Record<string, string | undefined>;
-  flags: Set<string>;
-  error?: string;
-}
-
-export function parseArgs(argv: string[], valued: string[], flags: string[]): ParsedArgs {
-  const out: ParsedArgs = { positional: [], values: {}, flags: new Set() };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--') {
-      out.positional.push(...argv.slice(i + 1));
-      break;
-    }
-    if (a === '-h') {
-      out.flags.add('help');
-      continue;
-    }
-    if (a === '-f') {
-      out.flags.add('follow');
-      continue;
-    }
-    if (a.startsWith('--')) {
-      const [k, inline] = a.slice(2).split(/=(.*)/s, 2);
-      if (valued.includes(k)) {
-        const v = inline ?? argv[++i];
-        if (v === undefined) out.error = `--${k} needs a value`;
-        out.values[k] = v;
-      } else if (flags.includes(k)) out.flags.add(k);
-      else out.error = `unknown option --${k}`;
-      continue;
-    }
-    out.positional.push(a);
-  }
-  return out;
-}
-
 /**
  * The shared start of commands that act on one run (`logs`, `cancel`): parse, print help, open the
  * store and resolve the run argument. Returns the exit code to stop with, or the run and store.
  */
-export function resolveRunArg(command: string, argv: string[], flags: string[], usage: string): number | { args: ParsedArgs; store: RunStore; run: RunRecord } {
-  const args = parseArgs(argv, ['workspace'], [...flags, 'help']);
-  if (args.flags.has('help')) return (void process.stdout.write(usage + '\n'), 0);
-  if (args.error || args.positional.length !== 1) {
-    process.stderr.write(`${args.error ?? 'give one run'}\n\n${usage}\n`);
+export function resolveRunArg(command: string, argv: string[], follow: boolean, usage: string): number | { follow: boolean; store: RunStore; run: RunRecord } {
+  const a = parseCommandArgs(argv, {
+    workspace: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+    ...(follow ? { follow: { type: 'boolean', short: 'f' } as const } : {}),
+  });
+  if (!('error' in a) && a.values.help) return (void process.stdout.write(usage + '\n'), 0);
+  if ('error' in a || a.positionals.length !== 1) {
+    process.stderr.write(`${'error' in a ? a.error : 'give one run'}\n\n${usage}\n`);
     return 2;
   }
-  const store = openStore(args.values.workspace);
-  const run = store.resolve(args.positional[0]);
+  const store = openStore(a.values.workspace);
+  const run = store.resolve(a.positionals[0]);
   if (!run) {
-    process.stderr.write(`gantry ${command}: no run '${args.positional[0]}' in ${store.runsDir}\n`);
+    process.stderr.write(`gantry ${command}: no run '${a.positionals[0]}' in ${store.runsDir}\n`);
     return 1;
   }
-  return { args, store, run };
+  return { follow: 'follow' in a.values && !!a.values.follow, store, run };
 }
 
 export function openStore(workspace: string | undefined): RunStore {

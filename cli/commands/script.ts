@@ -2,7 +2,7 @@
 // the spec, byte for byte (stdout), so it can be read, diffed or submitted by hand.
 import * as path from 'node:path';
 import { planFile } from '../../core/runs/planFile';
-import { parseArgs } from './runsCli';
+import { parseCommandArgs } from '../args';
 import { planWithScript } from './slurmCli';
 
 export const summary = 'print the exact Slurm batch script a spec would submit';
@@ -20,12 +20,12 @@ options:
 exit status: 0 printed, 1 no script (the spec's cluster is not Slurm, or a value cannot go into one), 2 bad usage`;
 
 export async function run(argv: string[]): Promise<number> {
-  const a = parseArgs(argv, ['name', 'doc'], ['help']);
-  if (a.flags.has('help')) return (void process.stdout.write(USAGE + '\n'), 0);
-  if (a.error || a.positional.length !== 1) return (void process.stderr.write(`${a.error ?? 'give one spec file'}\n\n${USAGE}\n`), 2);
+  const a = parseCommandArgs(argv, { name: { type: 'string' }, doc: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+  if (!('error' in a) && a.values.help) return (void process.stdout.write(USAGE + '\n'), 0);
+  if ('error' in a || a.positionals.length !== 1) return (void process.stderr.write(`${'error' in a ? a.error : 'give one spec file'}\n\n${USAGE}\n`), 2);
   const docIndex = a.values.doc !== undefined ? Number(a.values.doc) : undefined;
   if (docIndex !== undefined && !Number.isInteger(docIndex)) return (void process.stderr.write('--doc takes a document index\n'), 2);
-  const specFile = path.resolve(a.positional[0]);
+  const specFile = path.resolve(a.positionals[0]);
   const planned = planFile(specFile, { docIndex, name: a.values.name });
   if (!planned.ok) return (void process.stderr.write(`${planned.errors.map((e) => `${specFile}: ${e}`).join('\n')}\n`), 1);
   if (planned.plan.backend !== 'slurm') {

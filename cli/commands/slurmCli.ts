@@ -3,13 +3,13 @@
 // compiler-style at the spec field they concern (file:line:col: message), as the editor shows them.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { LaunchPlan } from '../../core/runs/types';
+import type { LaunchPlan, SlurmLaunchPlan } from '../../core/runs/types';
 import { BatchScriptError, SlurmSubmitError, type BatchScript } from '../../core/runs/slurm/index';
 import { batchScriptFor, loadPlanDocs, withBatchScript } from '../../core/runs/slurm/planScript';
 import { locateSpecTarget, targetOfScriptPath, type SpecTarget } from '../../core/runs/slurm/specLocation';
 
 /** The plan with its batch script, or the reason there is none, located at the spec. */
-export function planWithScript(plan: LaunchPlan, root?: string): { ok: true; plan: LaunchPlan; script: BatchScript } | { ok: false; error: string } {
+export function planWithScript(plan: SlurmLaunchPlan, root?: string): { ok: true; plan: SlurmLaunchPlan; script: BatchScript } | { ok: false; error: string } {
   try {
     const { doc, clusters } = loadPlanDocs(plan, undefined, root);
     const script = batchScriptFor(plan, doc, clusters);

@@ -5,11 +5,11 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import * as os from 'node:os';
 import { RunStore, findStoreRoot } from '../../core/runs/store';
-import { isTerminal, type LaunchPlan, type LogSource, type RunRecord } from '../../core/runs/types';
+import { isSlurmRun, isTerminal, withOutputHint, type LaunchPlan, type LogSource, type RunRecord } from '../../core/runs/types';
 import { cancelRun, reattachRuns, submitRun } from '../../core/runs/submit';
 import { configureLocalBackend, disposeBackends, getBackend } from '../../core/runs/backends';
 import { registerDefaultBackends } from '../../core/runs/defaultBackends';
-import type { SlurmBackend, SlurmGpuMetrics } from '../../core/runs/slurm/index';
+import { SlurmBackend, type SlurmGpuMetrics } from '../../core/runs/slurm/index';
 import { followRunLogs, type RunLogs } from '../../core/runs/runLogs';
 import { detectError } from '../../core/logs/errors';
 import { splitByRank } from '../../core/logs/prefix';
@@ -123,7 +123,7 @@ export class RunsController implements vscode.Disposable {
   /** The run as the panel shows it: a live local run whose logs cannot be written carries a note. */
   private withLogNote(run: RunRecord): RunRecord {
     const note = isTerminal(run.state) ? undefined : this.logNotes.get(run.id);
-    return note ? { ...run, handle: { ...run.handle, outputHint: note } } : run;
+    return note ? withOutputHint(run, note) : run;
   }
 
   /** Checks the log file systems of live local runs while there are any; a change of note re-sends the run. */
@@ -208,15 +208,15 @@ export class RunsController implements vscode.Disposable {
    */
   watchSlurmGpus(runId: string | undefined): void {
     const run = runId ? this.store.get(runId) : undefined;
-    const wanted = run?.plan.backend === 'slurm' && run.state === 'running' && !!run.handle.jobId && runsConfig.telemetryEnabled;
+    const wanted = !!run && isSlurmRun(run) && run.state === 'running' && !!run.handle.jobId && runsConfig.telemetryEnabled;
     if (this.slurmMetrics && (!wanted || this.slurmMetrics.runId !== runId)) {
       this.slurmMetrics.metrics.stop();
       this.slurmMetrics = undefined;
       this.setTelemetry({ state: 'stopped', source: 'live' });
     }
     if (!wanted || this.slurmMetrics) return;
-    const backend = getBackend('slurm') as SlurmBackend | undefined;
-    if (!backend?.startGpuMetrics) return;
+    const backend = getBackend('slurm');
+    if (!(backend instanceof SlurmBackend)) return;
     this.setTelemetry({ state: 'starting', source: 'live' });
     const metrics = backend.startGpuMetrics(run, {
       nvidiaSmi: runsConfig.telemetryCommand,

@@ -9,8 +9,7 @@ import { planLaunch } from '../../core/runs/plan';
 import { describePlan } from '../../core/runs/plan';
 import type { LaunchPlan, RunRecord } from '../../core/runs/types';
 import type { ClusterDoc } from '../../core/spec/types';
-import { batchScriptFor, withBatchScript } from '../../core/runs/slurm/planScript';
-import type { BatchScript } from '../../core/runs/slurm/index';
+import { batchScriptFor, batchScriptOf, withBatchScript } from '../../core/runs/slurm/planScript';
 import type { RunsController } from './controller';
 import { runsConfig } from './config';
 import { SubmitDiagnostics } from './submitDiagnostics';
@@ -138,7 +137,7 @@ export class SubmitFlow {
       return undefined;
     }
     const plan = this.withScript(planned.plan, doc, clusters);
-    const script = plan?.backendOptions?.batchScript as BatchScript | undefined;
+    const script = plan && batchScriptOf(plan);
     if (!plan || !script) return undefined;
     await this.slurm.previews.show(plan.name, plan.specFile, script.text);
     return script.text;
@@ -155,7 +154,7 @@ export class SubmitFlow {
     if (!runsConfig.confirmBeforeRun || this.context.workspaceState.get<boolean>(SKIP_CONFIRM_KEY)) return true;
     const run = 'Run';
     const always = "Run, Don't Ask Again";
-    const script = plan.backendOptions?.batchScript as BatchScript | undefined;
+    const script = batchScriptOf(plan);
     const preview = 'Preview Batch Script';
     const detail = script ? `${describePlan(plan)}\n\nbatch script (submitted as is):\n${script.text}` : describePlan(plan);
     for (;;) {

@@ -8,6 +8,8 @@ import { checkForeign } from './foreign';
 import type { ForeignDefaults } from '../formats/types';
 
 export type { CheckFileOptions, FileCheck };
+// The per-document step and its rule (no estimate for a document with errors), for the server.
+export { checkDocCached, type DocCheck } from './gantryText';
 
 export function checkFile(text: string, opts: CheckFileOptions & { defaults?: ForeignDefaults }): FileCheck {
   if (isGantryFile(text, opts.fileName)) return checkGantryText(text, opts);

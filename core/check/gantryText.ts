@@ -1,12 +1,12 @@
 // The check of a Gantry YAML text (gantry/v1 documents): the validator's problems plus the
-// estimator's findings, where a document with an error gets no estimate (the rule lives here,
-// once). The server's per-keystroke path caches the same two steps per document
-// (server/handlers/diagnostics.ts) over the same core calls; foreign formats are checked through
+// estimator's findings, where a document with an error gets no estimate. The rule lives here, once,
+// in checkDocCached, which the server's per-keystroke path (server/handlers/diagnostics.ts) calls
+// per document too, keeping its own converted results; foreign formats are checked through
 // this too (core/check/foreign.ts), on the Gantry documents their readers produce.
 import { parseSpecFile, type ParsedDoc } from '../spec/parse';
-import { validateFile, MAX_FILE_BYTES } from '../validate/validate';
-import { estimateDoc, type DocEstimate } from '../validate/estimates';
-import type { Problem } from '../validate/problem';
+import { fileProblem, limitProblem, MAX_FILE_BYTES, validateDocCached, type DocProblems, type ValidateOptions } from '../validate/validate';
+import { estimateAt, estimateDocCached, type CachedEstimate, type DocEstimate } from '../validate/estimates';
+import { moveProblem, type Problem } from '../validate/problem';
 import type { ClusterLookup } from '../validate/rules';
 import type { ForeignSpec } from '../formats/types';
 
@@ -34,17 +34,44 @@ export interface FileCheck {
 
 export function checkGantryText(text: string, opts: CheckFileOptions): FileCheck {
   const docs = text.length > MAX_FILE_BYTES ? [] : parseSpecFile(text);
-  const problems: Problem[] = validateFile(text, docs, { fileName: opts.fileName, clusters: opts.clusters, readFile: opts.readFile });
-  const invalid = new Set(problems.filter((p) => p.severity === 'error').map((p) => p.docIndex));
+  const problems: Problem[] = [];
+  const stop = fileProblem(text);
+  const limited = stop ? undefined : limitProblem(text, docs.length);
+  for (const p of [stop, limited]) if (p) problems.push(p);
+  const docOpts: ValidateOptions = { fileName: opts.fileName, clusters: opts.clusters, readFile: opts.readFile, yamlOnly: !!limited };
   const estimates: DocEstimate[] = [];
   for (const d of docs) {
-    if (invalid.has(d.index)) continue;
-    const e = estimateDoc(text, d, opts.clusters, opts.readFile);
+    const c = checkDocCached(text, d, docOpts, !!stop);
+    if (c.validation) for (const p of c.validation.problems) problems.push(moveProblem(p, d.start - c.validation.start, d.index));
+    const e = c.estimate && estimateAt(c.estimate, d);
     if (!e) continue;
     estimates.push(e);
     problems.push(...e.problems);
-    if (e.problems.some((p) => p.severity === 'error')) invalid.add(d.index);
   }
+  const invalid = new Set(problems.filter((p) => p.severity === 'error').map((p) => p.docIndex));
   problems.sort((a, b) => a.offset - b.offset);
   return { gantry: true, docs, problems, estimates, invalid };
+}
+
+/** One document's check: its problems and, when the rule below allows, its estimate, each as cached. */
+export interface DocCheck {
+  /** Absent when the file is not checked per document (too large, binary: `fileStopped`). */
+  validation?: DocProblems;
+  estimate?: CachedEstimate;
+}
+
+/**
+ * One document's two steps, each cached per document text (in the offsets of the text it was
+ * computed on: a caller shifts by `doc.start - entry.start`, or keeps its own results per entry, as
+ * the server does). The one rule: a document with an error gets no estimate (its findings would
+ * only repeat the error), nor does one checked YAML-only past the full-check limits; the documents
+ * of a file that is not checked per document (`fileStopped`: binary) are estimated as they are.
+ */
+export function checkDocCached(text: string, doc: ParsedDoc, opts: ValidateOptions, fileStopped: boolean): DocCheck {
+  let validation: DocProblems | undefined;
+  if (!fileStopped) {
+    validation = validateDocCached(text, doc, opts);
+    if (opts.yamlOnly || validation.problems.some((p) => p.severity === 'error')) return { validation };
+  }
+  return { validation, estimate: estimateDocCached(text, doc, opts.clusters, opts.readFile, opts.generation) };
 }

@@ -7,8 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as net from 'node:net';
 import { spawn } from 'node:child_process';
-import type { Backend, BackendContext, LocalHandle, LogSource, RunRecord, RunUpdate } from './types';
-import { SUPERVISOR_EXIT, SUPERVISOR_SOURCE, type ExitFile, type LaunchFile } from './supervisor';
+import type { Backend, BackendContext, LocalHandle, LocalRun, LogSource, RunRecord, RunUpdate } from './types';
+import { SUPERVISOR_EXIT, type ExitFile, type LaunchFile } from './supervisor';
 import { logDiskProblem } from './logDisk';
 import { groupMembers, processStartTime, signalGroup } from './procInfo';
 import { readJson, isPidAlive } from './fsAtomic';
@@ -21,6 +21,8 @@ export interface LocalBackendOptions {
   pollMs?: number;
   /** The Node executable for the supervisor; default this process's (Electron runs as Node through ELECTRON_RUN_AS_NODE). */
   nodePath?: string;
+  /** The supervisor program (supervisorMain.ts, bundled); default supervisor.js beside this bundle (dist/). */
+  supervisorPath?: string;
   /** What is wrong with the disk under a run's logs (default: a statfs of the run directory); tests inject a full disk. */
   logDiskProblem?: (dir: string) => string | undefined;
 }
@@ -29,12 +31,17 @@ const CANCEL_FILE = 'cancel.json';
 /** A queued local run without a supervisor pid younger than this is being submitted by another process. */
 const SUBMITTING_MS = 60_000;
 const EXIT_FILE = 'exit.json';
+/** The supervisor's bundle (scripts/build.mjs), beside the bundle that holds this backend. */
+export const SUPERVISOR_BUNDLE = 'supervisor.js';
 
-export class LocalBackend implements Backend {
+type LocalContext = BackendContext<LocalRun['handle']>;
+
+export class LocalBackend implements Backend<LocalRun> {
   readonly id = 'local' as const;
   private readonly graceMs: number;
   private readonly pollMs: number;
   private readonly nodePath: string;
+  private readonly supervisorPath: string;
   private readonly diskProblem: (dir: string) => string | undefined;
   private timers = new Set<NodeJS.Timeout>();
   private watched = new Set<string>();
@@ -44,12 +51,14 @@ export class LocalBackend implements Backend {
     this.graceMs = opts.graceMs ?? 10_000;
     this.pollMs = opts.pollMs ?? 500;
     this.nodePath = opts.nodePath ?? process.execPath;
+    this.supervisorPath = opts.supervisorPath ?? path.join(__dirname, SUPERVISOR_BUNDLE);
     this.diskProblem = opts.logDiskProblem ?? logDiskProblem;
   }
 
-  async submit(run: RunRecord, ctx: BackendContext): Promise<RunUpdate> {
+  async submit(run: LocalRun, ctx: LocalContext): Promise<RunUpdate<LocalRun['handle']>> {
     const { plan } = run;
     if (!plan.command.length) throw new Error('the spec has no command to run');
+    if (!fs.existsSync(this.supervisorPath)) throw new Error(`the run supervisor is missing: ${this.supervisorPath} (rebuild Gantry: npm run build)`);
     const ranks = Math.max(1, plan.ranks ?? 1);
     const masterPort = ranks > 1 ? await freeLoopbackPort() : 0;
     const logs: LogSource[] = [];
@@ -73,7 +82,7 @@ export class LocalBackend implements Backend {
     const launchFile = path.join(ctx.runDir, 'launch.json');
     writeFileAtomic(launchFile, JSON.stringify(launch, null, 2));
 
-    const child = spawn(this.nodePath, ['-e', SUPERVISOR_SOURCE, launchFile], {
+    const child = spawn(this.nodePath, [this.supervisorPath, launchFile], {
       detached: true, // its own session and process group: cancel signals the group, a reload leaves it running
       stdio: 'ignore',
       cwd: ctx.runDir,
@@ -88,7 +97,7 @@ export class LocalBackend implements Backend {
     const handle: LocalHandle = { pid, pgid: pid, startTime: processStartTime(pid) ?? '', host: os.hostname() };
     const startedAt = Date.now();
     ctx.update({ id: run.id, state: 'running', startedAt, logs, handle });
-    const live: RunRecord = { ...run, state: 'running', startedAt, logs, handle };
+    const live: LocalRun = { ...run, state: 'running', startedAt, logs, handle };
     this.watched.add(run.id);
     this.children.add(child);
     child.once('exit', (code) => {
@@ -98,8 +107,8 @@ export class LocalBackend implements Backend {
     return { id: run.id, state: 'running', startedAt, logs, handle };
   }
 
-  async cancel(run: RunRecord, ctx: BackendContext): Promise<void> {
-    const h = run.handle as Partial<LocalHandle>;
+  async cancel(run: LocalRun, ctx: LocalContext): Promise<void> {
+    const h = run.handle;
     if (!h.pgid || !this.isOurs(run)) {
       this.finalize(run, ctx);
       return;
@@ -115,12 +124,12 @@ export class LocalBackend implements Backend {
     this.finalize(run, ctx);
   }
 
-  async reattach(runs: RunRecord[], ctxFor: (run: RunRecord) => BackendContext): Promise<void> {
+  async reattach(runs: LocalRun[], ctxFor: (run: LocalRun) => LocalContext): Promise<void> {
     for (const run of runs) {
       if (run.plan.backend !== 'local' || this.watched.has(run.id)) continue;
       // Another window or the CLI is submitting it right now (created, supervisor not yet started):
       // it is theirs to start, not a run that died. Only one queued for long without a pid is lost.
-      if (!(run.handle as Partial<LocalHandle>).pid && run.state === 'queued' && Date.now() - run.submittedAt < SUBMITTING_MS) continue;
+      if (!run.handle.pid && run.state === 'queued' && Date.now() - run.submittedAt < SUBMITTING_MS) continue;
       const ctx = ctxFor(run);
       if (!this.isOurs(run)) {
         this.finalize(run, ctx);
@@ -147,15 +156,15 @@ export class LocalBackend implements Backend {
   }
 
   /** True while the run's supervisor is alive and is the very process we started (not a reused pid). */
-  private isOurs(run: RunRecord): boolean {
-    const h = run.handle as Partial<LocalHandle>;
+  private isOurs(run: LocalRun): boolean {
+    const h = run.handle;
     if (!h.pid || !isPidAlive(h.pid)) return false;
     if (h.host && h.host !== os.hostname()) return false;
     return !h.startTime || processStartTime(h.pid) === h.startTime;
   }
 
   /** Reads how the run ended and reports its final state (idempotent: the store keeps the first). */
-  private finalize(run: RunRecord, ctx: BackendContext, supervisorCode?: number): void {
+  private finalize(run: LocalRun, ctx: LocalContext, supervisorCode?: number): void {
     this.watched.delete(run.id);
     ctx.update(outcome(run, ctx.runDir, supervisorCode, this.diskProblem));
   }

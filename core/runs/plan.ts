@@ -3,7 +3,7 @@
 // names no cluster). Everything a person must see before it runs is resolved here: argv, the full
 // set of variables Gantry adds to the environment, the working directory and the GPUs.
 import * as path from 'node:path';
-import type { BackendId, LaunchPlan } from './types';
+import type { BackendId, ClusterOptions, LaunchPlan } from './types';
 import type { ClusterDoc, InferenceServiceDoc, InferenceServiceSpec, TrainingJobDoc } from '../spec/types';
 import { estimateInferenceService, estimateTrainingJob } from '../estimate/index';
 import { DURATION_HINT, parseDurationSeconds } from './duration';
@@ -35,7 +35,10 @@ export function planLaunch(input: PlanInput): PlanResult {
     cluster = input.clusters?.find((c) => c.metadata?.name === spec.cluster);
     if (!cluster) errors.push(`spec.cluster: no Cluster named '${spec.cluster}' was found in its file, its folder or the folders above it (up to the workspace root)`);
   }
-  const backend: BackendId = cluster?.spec?.scheduler?.type ?? 'local';
+  // The Cluster's scheduler picks the backend. One Gantry cannot submit to (kubernetes) is refused
+  // below with checkJobBackend's scheduler-no-backend finding.
+  const slurmCluster = cluster?.spec?.scheduler?.type === 'slurm' ? cluster : undefined;
+  const backend: BackendId = slurmCluster ? 'slurm' : 'local';
 
   const specDir = path.dirname(specFile);
   const workingDir = doc.kind === 'TrainingJob' ? doc.spec.workingDir : undefined;
@@ -90,12 +93,11 @@ export function planLaunch(input: PlanInput): PlanResult {
 
   if (errors.length || !command) return { ok: false, errors };
   const estimated = input.estimatedDeviceBytesPerGpu ?? estimateDeviceBytes(doc, cluster);
-  const plan: LaunchPlan = {
+  const base = {
     name: name!,
     kind: doc.kind,
     specFile,
     docIndex: input.docIndex,
-    backend,
     command,
     env,
     cwd,
@@ -103,11 +105,16 @@ export function planLaunch(input: PlanInput): PlanResult {
     gpusPerNode,
     ...(gpuIndices ? { gpuIndices } : {}),
     ...(estimated ? { estimatedDeviceBytesPerGpu: estimated } : {}),
-    ...(cluster ? { backendOptions: { cluster: cluster.metadata.name, scheduler: cluster.spec.scheduler ?? { type: 'local' } } } : {}),
     ...(timeLimit !== undefined && timeLimitSeconds !== undefined && Number.isFinite(timeLimitSeconds) ? { timeLimit: String(timeLimit), timeLimitSeconds } : {}),
     ...(warnings.length ? { warnings } : {}),
   };
+  const plan: LaunchPlan = slurmCluster ? { ...base, backend: 'slurm', backendOptions: clusterOptions(slurmCluster) } : { ...base, backend: 'local', ...(cluster ? { backendOptions: clusterOptions(cluster) } : {}) };
   return { ok: true, plan };
+}
+
+/** What a plan records of its Cluster: the backend re-reads nothing else of it. */
+function clusterOptions(cluster: ClusterDoc): ClusterOptions {
+  return { cluster: cluster.metadata.name, scheduler: cluster.spec.scheduler ?? { type: 'local' } };
 }
 
 /** The estimator's per-GPU device memory (what nvidia-smi shows), for the memory chart's line. */

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EventEmitter } from 'node:events';
-import { isTerminal, summarizeRun, type LaunchPlan, type RunRecord, type RunSummary, type RunUpdate } from './types';
+import { isTerminal, summarizeRun, type LaunchPlan, type LocalLaunchPlan, type LocalRun, type RunRecord, type RunSummary, type RunUpdate, type SlurmLaunchPlan, type SlurmRun } from './types';
 import { readJson, withLock, writeFileAtomic } from './fsAtomic';
 
 interface IndexFile {
@@ -42,13 +42,18 @@ export class RunStore extends EventEmitter<StoreEvents> {
   }
 
   /** Creates a queued run for `plan` with its directory. */
+  create(plan: LocalLaunchPlan, extra?: Partial<Pick<RunRecord, 'rerunOf'>>): LocalRun;
+  create(plan: SlurmLaunchPlan, extra?: Partial<Pick<RunRecord, 'rerunOf'>>): SlurmRun;
+  create(plan: LaunchPlan, extra?: Partial<Pick<RunRecord, 'rerunOf'>>): RunRecord;
   create(plan: LaunchPlan, extra: Partial<Pick<RunRecord, 'rerunOf'>> = {}): RunRecord {
     this.ensureDir();
     return withLock(this.lockDir, () => {
       let id = makeRunId(plan.name, new Date());
       while (fs.existsSync(this.runDir(id))) id = makeRunId(plan.name, new Date());
       fs.mkdirSync(this.runDir(id));
-      const run: RunRecord = { id, plan, state: 'queued', submittedAt: Date.now(), logs: [], handle: {}, ...extra };
+      const fields = { id, state: 'queued' as const, submittedAt: Date.now(), logs: [], handle: {}, ...extra };
+      // Each backend's plan with its own (still empty) handle: the union is keyed on plan.backend.
+      const run: RunRecord = plan.backend === 'slurm' ? { ...fields, plan } : { ...fields, plan };
       writeFileAtomic(path.join(this.runDir(id), 'run.json'), JSON.stringify(run, null, 2));
       this.writeIndexEntry(run);
       this.noteLocal(run);
@@ -70,12 +75,7 @@ export class RunStore extends EventEmitter<StoreEvents> {
       const run = readJson<RunRecord>(file);
       if (!run) return undefined;
       const final = isTerminal(run.state);
-      const merged: RunRecord = {
-        ...run,
-        ...(u.logs ? { logs: u.logs } : {}),
-        ...(u.handle ? { handle: { ...run.handle, ...u.handle } } : {}),
-        ...(final ? {} : pick(u, ['state', 'reason', 'exitCode', 'startedAt', 'endedAt'])),
-      };
+      const merged = applyUpdate(run, u, final);
       if (JSON.stringify(merged) === JSON.stringify(run)) return run;
       writeFileAtomic(file, JSON.stringify(merged, null, 2));
       this.writeIndexEntry(merged);
@@ -156,6 +156,19 @@ export class RunStore extends EventEmitter<StoreEvents> {
     runs.sort(newestFirst);
     writeFileAtomic(this.indexFile, JSON.stringify({ version: 1, runs } satisfies IndexFile, null, 1));
   }
+}
+
+/**
+ * `run` with an update applied (the fields of a run in a terminal state stay as they are). The
+ * update's handle fields come from the run's own backend (BackendContext<R['handle']>).
+ */
+function applyUpdate<R extends RunRecord>(run: R, u: RunUpdate, final: boolean): R {
+  return {
+    ...run,
+    ...(u.logs ? { logs: u.logs } : {}),
+    ...(u.handle ? { handle: { ...run.handle, ...u.handle } } : {}),
+    ...(final ? {} : pick(u, ['state', 'reason', 'exitCode', 'startedAt', 'endedAt'])),
+  };
 }
 
 const newestFirst = (a: RunSummary, b: RunSummary) => b.submittedAt - a.submittedAt || (a.id < b.id ? 1 : -1);

@@ -1,7 +1,7 @@
 // Submitting, cancelling and reattaching runs through the store and the registered backends: the
 // steps the extension and the CLI share.
 import type { RunStore } from './store';
-import { isTerminal, type BackendContext, type LaunchPlan, type RunRecord } from './types';
+import { isTerminal, type BackendContext, type BackendId, type LaunchPlan, type RunRecord } from './types';
 import { getBackend } from './backends';
 
 /** Where store write failures go (a full disk, a read-only mount); the extension shows them. */
@@ -52,14 +52,14 @@ export async function cancelRun(store: RunStore, run: RunRecord): Promise<RunRec
 /** Hands every unfinished run to its backend to watch again (after a reload, or from the CLI). */
 export async function reattachRuns(store: RunStore): Promise<void> {
   const live = store.list().filter((s) => !isTerminal(s.state));
-  const byBackend = new Map<string, RunRecord[]>();
+  const byBackend = new Map<BackendId, RunRecord[]>();
   for (const s of live) {
     const run = store.get(s.id);
     if (!run) continue;
     byBackend.set(run.plan.backend, [...(byBackend.get(run.plan.backend) ?? []), run]);
   }
   for (const [id, runs] of byBackend) {
-    const backend = getBackend(id as RunRecord['plan']['backend']);
+    const backend = getBackend(id);
     if (backend) await backend.reattach(runs, (r) => contextFor(store, r));
   }
 }

@@ -27,7 +27,11 @@ export interface CachedEstimate {
 const cache = new WeakMap<ParsedDoc['yaml'], CachedEstimate & { generation: number }>();
 
 export function estimateDoc(text: string, doc: ParsedDoc, clusters: ClusterLookup | undefined, readFile?: (rel: string) => string | undefined, generation = 0): DocEstimate | undefined {
-  const { start, result } = estimateDocCached(text, doc, clusters, readFile, generation);
+  return estimateAt(estimateDocCached(text, doc, clusters, readFile, generation), doc);
+}
+
+/** A cached estimate in the offsets and document index of `doc` where it is now. */
+export function estimateAt({ start, result }: CachedEstimate, doc: ParsedDoc): DocEstimate | undefined {
   // Documents after an edit only move: reuse their estimate, shifted (an edit re-estimates one document).
   return !result || (start === doc.start && result.docIndex === doc.index) ? result : shift(result, doc.start - start, doc.index);
 }

@@ -15,8 +15,9 @@ import { DiagnosticSeverity, type Diagnostic, type Range, type TextEdit } from '
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ParsedDoc } from '../../core/spec/parse';
 import { docsUrl, type Problem, type Severity } from '../../core/validate/problem';
-import { fileProblem, limitProblem, validateDocCached, type DocProblems, type ValidateOptions } from '../../core/validate/validate';
-import { estimateDocCached, type CachedEstimate } from '../../core/validate/estimates';
+import { fileProblem, limitProblem, type DocProblems, type ValidateOptions } from '../../core/validate/validate';
+import type { CachedEstimate } from '../../core/validate/estimates';
+import { checkDocCached } from '../../core/check/checkFile';
 import type { FileState } from '../documents';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -65,8 +66,6 @@ interface Converted {
   line: number;
   character: number;
   diagnostics: Diagnostic[];
-  /** Some problem is an error: the document's estimate would only repeat it. */
-  hasError: boolean;
 }
 
 /** A quick fix for one published diagnostic, its edits as ranges in the current text. */
@@ -145,18 +144,15 @@ export class FileDiagnostics {
   }
 
   /**
-   * A document's two parts as diagnostics for where it starts now. Its estimate's findings are
-   * shown only when it has no errors (they would repeat them), and in a binary file, whose
-   * documents are not checked, for every document.
+   * A document's two parts as diagnostics for where it starts now. Which parts there are (no
+   * estimate for a document with errors) is core's rule: checkDocCached (core/check/checkFile.ts).
    */
   private parts(doc: TextDocument, file: FileState, d: ParsedDoc, ctx: CheckContext, stopped: boolean): { validation?: Converted; estimate?: Converted } {
-    let validation: Converted | undefined;
-    if (!stopped) {
-      validation = this.convert(doc, d, validateDocCached(file.text, d, ctx));
-      if (validation.hasError || ctx.yamlOnly) return { validation };
-    }
-    const e = estimateDocCached(file.text, d, ctx.clusters, ctx.readFile, ctx.generation);
-    return { validation, estimate: e.result ? this.convert(doc, d, e, e.result.problems) : undefined };
+    const c = checkDocCached(file.text, d, ctx, stopped);
+    return {
+      validation: c.validation && this.convert(doc, d, c.validation),
+      estimate: c.estimate?.result ? this.convert(doc, d, c.estimate, c.estimate.result.problems) : undefined,
+    };
   }
 
   private convert(doc: TextDocument, d: ParsedDoc, result: DocProblems | CachedEstimate, problems: readonly Problem[] = (result as DocProblems).problems): Converted {
@@ -170,7 +166,6 @@ export class FileDiagnostics {
         line: pos.line,
         character: pos.character,
         diagnostics: problems.map((p) => toDiagnostic(doc, p, delta)),
-        hasError: problems.some((p) => p.severity === 'error'),
       };
       this.converted.set(result, c);
       return c;

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { RunStore } from '../../core/runs/store';
-import { isTerminal, type RunRecord, type RunState } from '../../core/runs/types';
+import { isLocalRun, isTerminal, type RunRecord, type RunState } from '../../core/runs/types';
 import { closeAllEditors, codeLenses, deleteWorkspaceFile, diagnosticsFor, HANG_MS, openDocument, SUITE_TIMEOUT_MS, waitFor, waitForActivation, workspaceRoot, writeWorkspaceFile } from './helpers';
 
 const LONG_SPEC = 'runs-long.gantry.yaml';
@@ -122,7 +122,7 @@ spec:
     await waitFor(() => fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes('step 3 '), { pollMs: 100, description: 'the long run to print' });
     const end = await vscode.commands.executeCommand<RunRecord>('gantry.cancelRun', run.id);
     assert.equal(end?.state, 'cancelled', end?.reason);
-    const pgid = Number(run.handle.pgid);
+    const pgid = Number(isLocalRun(run) ? run.handle.pgid : undefined);
     // Every member of the group goes: waited for (a pid going away has no event), never timed.
     await waitFor(
       () => {

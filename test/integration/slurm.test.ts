@@ -12,7 +12,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import * as vscode from 'vscode';
-import { isTerminal, type RunRecord, type RunState } from '../../core/runs/types';
+import { isSlurmRun, isTerminal, type RunRecord, type RunState } from '../../core/runs/types';
 import type { RunsApi } from '../../client/runs/index';
 import { activateGantry, closeAllEditors, codeLenses, deleteWorkspaceFile, diagnosticsFor, openDocument, rangeOf, replaceText, HANG_MS, SUITE_TIMEOUT_MS, waitFor, waitForNoDiagnostics, writeWorkspaceFile } from './helpers';
 
@@ -111,7 +111,7 @@ function figure(line: string): void {
   if (dir) fs.appendFileSync(`${dir}/slurm-figures.txt`, `${line}\n`);
 }
 
-const jobIdOf = (r: RunRecord) => String(r.handle.jobId ?? '');
+const jobIdOf = (r: RunRecord) => (isSlurmRun(r) ? (r.handle.jobId ?? '') : '');
 const liveInQueue = (jobId: string) => slurm(['squeue', '-h', '-j', jobId, '-t', 'PD,R,CG,S', '-o', '%T']).out;
 
 (ENABLED ? describe : describe.skip)('slurm: ▶ Run on a real Slurm', function () {

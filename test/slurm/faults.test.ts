@@ -9,7 +9,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { createSlurmBackend, type SlurmBackend } from '../../core/runs/slurm/backend';
 import { SlurmUnavailableError } from '../../core/runs/slurm/commands';
-import type { RunRecord } from '../../core/runs/types';
+import type { SlurmRun as RunRecord } from '../../core/runs/types';
 import { env, HANG_MS, makeRun, runScript, scheduler, scripts, skipReason, sshOptions, trainingJob } from './harness';
 
 const backends: SlurmBackend[] = [];

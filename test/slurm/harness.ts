@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { EventEmitter } from 'node:events';
 import { spawnSync } from 'node:child_process';
 import type { ClusterDoc, Scheduler, TrainingJobDoc } from '../../core/spec/types';
-import type { BackendContext, RunRecord, RunUpdate } from '../../core/runs/types';
+import type { BackendContext, RunUpdate, SlurmRun } from '../../core/runs/types';
 import { renderBatchScript, type BatchScriptOptions } from '../../core/runs/slurm/batchScript';
 import type { SlurmBackendOptions } from '../../core/runs/slurm/backend';
 
@@ -64,18 +64,18 @@ export function trainingJob(name: string, command: string[], spec: Partial<Train
 }
 
 export interface Recorded {
-  run: RunRecord;
-  ctx: BackendContext;
-  updates: { at: number; u: RunUpdate }[];
+  run: SlurmRun;
+  ctx: BackendContext<SlurmRun['handle']>;
+  updates: { at: number; u: RunUpdate<SlurmRun['handle']> }[];
   /** Resolves with the first run state that satisfies pred (checked on every update), or rejects at the deadline. */
-  until(pred: (r: RunRecord) => boolean, timeoutMs: number, what: string): Promise<RunRecord>;
+  until(pred: (r: SlurmRun) => boolean, timeoutMs: number, what: string): Promise<SlurmRun>;
 }
 
 /** A run record kept up to date the way the store would (merge), with every update timestamped. */
 export function makeRun(doc: TrainingJobDoc, sched: Scheduler, scriptOptions: BatchScriptOptions = {}, runDir = tmpDir('run')): Recorded {
   const c = cluster(sched);
   const script = renderBatchScript(doc, c, { logDir: path.join(env.dir, 'joblogs'), ...scriptOptions });
-  const run: RunRecord = {
+  const run: SlurmRun = {
     id: `${doc.metadata.name.replace(/[^\w-]/g, '_').slice(0, 20)}-${Math.random().toString(36).slice(2, 8)}`,
     plan: {
       name: doc.metadata.name,
@@ -88,7 +88,7 @@ export function makeRun(doc: TrainingJobDoc, sched: Scheduler, scriptOptions: Ba
       cwd: '/',
       nodes: doc.spec.resources.nodes,
       gpusPerNode: doc.spec.resources.gpusPerNode,
-      backendOptions: { scheduler: sched, batchScript: script },
+      backendOptions: { cluster: c.metadata.name, scheduler: sched, batchScript: script },
     },
     state: 'queued',
     submittedAt: Date.now(),
@@ -98,10 +98,10 @@ export function makeRun(doc: TrainingJobDoc, sched: Scheduler, scriptOptions: Ba
   return record(run, runDir);
 }
 
-export function record(run: RunRecord, runDir: string): Recorded {
+export function record(run: SlurmRun, runDir: string): Recorded {
   const events = new EventEmitter();
   const updates: Recorded['updates'] = [];
-  const ctx: BackendContext = {
+  const ctx: Recorded['ctx'] = {
     runDir,
     update(u) {
       updates.push({ at: Date.now(), u });
@@ -133,7 +133,7 @@ export function record(run: RunRecord, runDir: string): Recorded {
 }
 
 /** Applies an update like RunStore.update: terminal states are final. */
-export function apply(run: RunRecord, u: RunUpdate): void {
+export function apply(run: SlurmRun, u: RunUpdate<SlurmRun['handle']>): void {
   const final = ['succeeded', 'failed', 'cancelled', 'timeout', 'lost'].includes(run.state);
   if (u.logs) run.logs = u.logs;
   if (u.handle) run.handle = { ...run.handle, ...u.handle };

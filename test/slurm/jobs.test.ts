@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { createSlurmBackend, type SlurmBackend } from '../../core/runs/slurm/backend';
 import { SlurmSubmitError } from '../../core/runs/slurm/commands';
 import { createLocalTransport, createSshTransport, type CommandTransport } from '../../core/runs/slurm/transport';
-import type { RunRecord } from '../../core/runs/types';
+import type { SlurmRun as RunRecord } from '../../core/runs/types';
 import { HOSTILE } from '../unit/slurm/hostile';
 import { env, HANG_MS, makeRun, median, poll, record, scheduler, skipReason, sshOptions, tmpDir, trainingJob, type Recorded, type Via } from './harness';
 

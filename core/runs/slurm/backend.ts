@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ClusterDoc, Scheduler } from '../../spec/types';
-import { isTerminal, type Backend, type BackendContext, type LogSource, type RunRecord, type RunState, type RunUpdate } from '../types';
+import { isTerminal, type Backend, type BackendContext, type LogSource, type RunState, type RunUpdate, type SlurmHandle, type SlurmRun } from '../types';
 import { findSpecDocs, isRunnable } from '../specDocs';
 import { readSpecSync, resolveCluster, scanClustersSync } from '../../workspace/workspace';
 import { renderBatchScript, DEFAULT_LOG_DIR, type BatchScript, type BatchScriptOptions, type SlurmJobDoc } from './batchScript';
@@ -34,22 +34,14 @@ export interface SlurmBackendOptions {
   bufferingSilenceMs?: number;
 }
 
-/** What the backend keeps in RunRecord.handle. */
-export interface SlurmHandle {
-  [key: string]: string | number | boolean | undefined;
-  jobId: string;
-  /** Where Slurm's commands ran: "this machine" or "user@host:port". */
-  where: string;
-  /** The job's files on the Slurm side, from scontrol. */
-  stdout?: string;
-  stderr?: string;
-  /** A note about the run that is not a state: e.g. "output looks block-buffered…". */
-  outputHint?: string;
-}
+// What the backend keeps in RunRecord.handle: SlurmHandle (core/runs/types.ts).
+export type { SlurmHandle } from '../types';
+
+type SlurmContext = BackendContext<SlurmRun['handle']>;
 
 interface Tracked {
-  run: RunRecord;
-  ctx: BackendContext;
+  run: SlurmRun;
+  ctx: SlurmContext;
   jobId: string;
   state: RunState;
   reason?: string;
@@ -75,7 +67,7 @@ interface Connection {
   unavailable?: string;
 }
 
-export class SlurmBackend implements Backend {
+export class SlurmBackend implements Backend<SlurmRun> {
   readonly id = 'slurm' as const;
   private readonly connections = new Map<string, Connection>();
   private readonly pollIntervalMs: number;
@@ -90,7 +82,7 @@ export class SlurmBackend implements Backend {
 
   // ---------------------------------------------------------------- Backend
 
-  async submit(run: RunRecord, ctx: BackendContext): Promise<RunUpdate> {
+  async submit(run: SlurmRun, ctx: SlurmContext): Promise<RunUpdate<SlurmRun['handle']>> {
     const { script, scheduler } = this.resolveScript(run);
     fs.writeFileSync(path.join(ctx.runDir, 'job.sbatch'), script.text);
     const conn = this.connection(scheduler);
@@ -129,7 +121,7 @@ export class SlurmBackend implements Backend {
     };
   }
 
-  async cancel(run: RunRecord, ctx: BackendContext): Promise<void> {
+  async cancel(run: SlurmRun, ctx: SlurmContext): Promise<void> {
     const jobId = String(run.handle.jobId ?? '');
     if (!jobId) throw new Error('this run has no Slurm job id');
     const conn = this.connection(this.schedulerOf(run));
@@ -138,7 +130,7 @@ export class SlurmBackend implements Backend {
     this.schedulePoll(conn, 0);
   }
 
-  async reattach(runs: RunRecord[], ctxFor: (run: RunRecord) => BackendContext): Promise<void> {
+  async reattach(runs: SlurmRun[], ctxFor: (run: SlurmRun) => SlurmContext): Promise<void> {
     for (const run of runs) {
       if (run.plan.backend !== 'slurm' || isTerminal(run.state) || !run.handle.jobId) continue;
       const conn = this.connection(this.schedulerOf(run));
@@ -161,7 +153,7 @@ export class SlurmBackend implements Backend {
   // ---------------------------------------------------------------- extras for the panel and tests
 
   /** GPU samples from every node of a running job; stop() ends only the sampling step. */
-  startGpuMetrics(run: RunRecord, opts: Omit<SlurmGpuMetricsOptions, 'transport' | 'jobId' | 'hosts'>): SlurmGpuMetrics {
+  startGpuMetrics(run: SlurmRun, opts: Omit<SlurmGpuMetricsOptions, 'transport' | 'jobId' | 'hosts'>): SlurmGpuMetrics {
     const conn = this.connection(this.schedulerOf(run));
     const jobId = String(run.handle.jobId ?? '');
     const nodeList = conn.tracked.get(jobId)?.nodeList;
@@ -184,18 +176,17 @@ export class SlurmBackend implements Backend {
 
   // ---------------------------------------------------------------- internals
 
-  private resolveScript(run: RunRecord): { script: BatchScript; scheduler: Scheduler } {
-    const opts = run.plan.backendOptions ?? {};
-    const given = opts.batchScript as BatchScript | undefined;
+  private resolveScript(run: SlurmRun): { script: BatchScript; scheduler: Scheduler } {
+    const given = run.plan.backendOptions?.batchScript;
     if (given?.text) return { script: given, scheduler: this.schedulerOf(run) };
     // No script in the plan: render it from the spec file, as the preview would.
     const { doc, cluster } = loadSpec(run.plan.specFile, run.plan.docIndex, this.defaultCluster);
     return { script: renderBatchScript(doc, cluster, this.options.script), scheduler: cluster.spec.scheduler ?? { type: 'slurm' } };
   }
 
-  private schedulerOf(run: RunRecord): Scheduler {
-    const s = run.plan.backendOptions?.scheduler as Scheduler | undefined;
-    return s ?? this.defaultCluster?.spec.scheduler ?? { type: 'slurm' };
+  // Plans always carry their Cluster's scheduler (planLaunch); `?.` keeps a hand-made record working.
+  private schedulerOf(run: SlurmRun): Scheduler {
+    return run.plan.backendOptions?.scheduler ?? this.defaultCluster?.spec.scheduler ?? { type: 'slurm' };
   }
 
   private connection(scheduler: Scheduler): Connection {
@@ -221,8 +212,8 @@ export class SlurmBackend implements Backend {
     }
   }
 
-  private track(conn: Connection, run: RunRecord, ctx: BackendContext): Tracked {
-    const jobId = String(run.handle.jobId);
+  private track(conn: Connection, run: SlurmRun, ctx: SlurmContext): Tracked {
+    const jobId = String(run.handle.jobId ?? '');
     const t: Tracked = {
       run,
       ctx,
@@ -233,14 +224,14 @@ export class SlurmBackend implements Backend {
       followers: [],
       logs: run.logs,
       logsResolved: false,
-      perRankLogs: Boolean((run.plan.backendOptions?.batchScript as BatchScript | undefined)?.perRankLogs),
-      ranks: (run.plan.backendOptions?.batchScript as BatchScript | undefined)?.ranks ?? 1,
+      perRankLogs: Boolean(run.plan.backendOptions?.batchScript?.perRankLogs),
+      ranks: run.plan.backendOptions?.batchScript?.ranks ?? 1,
       detector: new BufferingDetector(this.options.bufferingSilenceMs),
       finalizing: false,
     };
     conn.tracked.set(jobId, t);
     if (typeof run.handle.stdout === 'string') {
-      this.resolveLogs(conn, t, { StdOut: run.handle.stdout, StdErr: String(run.handle.stderr ?? run.handle.stdout) }, undefined);
+      this.resolveLogs(conn, t, { StdOut: run.handle.stdout, StdErr: run.handle.stderr ?? run.handle.stdout }, undefined);
     }
     return t;
   }

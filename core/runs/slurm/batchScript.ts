@@ -12,6 +12,7 @@ import { DURATION_HINT, parseDurationSeconds } from '../duration';
 import { checkJobBackend } from '../../validate/backendRules';
 import { servedModel } from '../servedModel';
 import { engineArgv } from '../engineCommand';
+import type { BatchScript } from '../types';
 
 export type SlurmJobDoc = TrainingJobDoc | InferenceServiceDoc;
 
@@ -39,20 +40,8 @@ export class BatchScriptError extends Error {
   }
 }
 
-export interface BatchScript {
-  text: string;
-  jobName: string;
-  nodes: number;
-  tasksPerNode: number;
-  gpusPerNode: number;
-  /** torchrun: one task per node, torchrun forks one worker per GPU. srun: one task per rank. */
-  launcher: 'torchrun' | 'srun';
-  /** srun tasks in the main step (= per-rank log files when perRankLogs). */
-  ranks: number;
-  perRankLogs: boolean;
-  /** The log directory as written in the script (relative to the submitting user's home unless absolute). */
-  logDir: string;
-}
+// The script's type lives with the run model (a Slurm plan carries it): core/runs/types.ts.
+export type { BatchScript } from '../types';
 
 export const DEFAULT_LOG_DIR = '.gantry/slurm';
 

@@ -2,7 +2,7 @@
 // plan.backendOptions.batchScript: what the confirmation, "Preview Batch Script" and
 // `gantry script` show is then byte for byte what sbatch receives.
 import type { ClusterDoc } from '../../spec/types';
-import type { LaunchPlan } from '../types';
+import type { LaunchPlan, SlurmLaunchPlan } from '../types';
 import { findSpecDocs, isRunnable } from '../specDocs';
 import { readSpecSync, resolveCluster, scanClustersSync } from '../../workspace/workspace';
 import { renderBatchScript, type BatchScript, type BatchScriptOptions, type SlurmJobDoc } from './batchScript';
@@ -20,8 +20,13 @@ export function batchScriptFor(plan: LaunchPlan, doc: SlurmJobDoc, clusters: Clu
   return renderBatchScript(doc, cluster, options);
 }
 
+/** The batch script a plan carries: only a Slurm plan has one, once withBatchScript gave it. */
+export function batchScriptOf(plan: LaunchPlan): BatchScript | undefined {
+  return plan.backend === 'slurm' ? plan.backendOptions?.batchScript : undefined;
+}
+
 /** A copy of the plan that carries `script`, so the backend submits exactly it. */
-export function withBatchScript(plan: LaunchPlan, script: BatchScript): LaunchPlan {
+export function withBatchScript(plan: SlurmLaunchPlan, script: BatchScript): SlurmLaunchPlan {
   return { ...plan, backendOptions: { ...plan.backendOptions, batchScript: script } };
 }
 

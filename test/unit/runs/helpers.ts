@@ -4,11 +4,21 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { RunStore } from '../../../core/runs/store';
-import type { BackendContext, LaunchPlan, RunRecord, RunState } from '../../../core/runs/types';
-import { isTerminal } from '../../../core/runs/types';
+import type { BackendContext, LocalLaunchPlan, LocalRun, RunRecord, RunState } from '../../../core/runs/types';
+import { isLocalRun, isTerminal } from '../../../core/runs/types';
+import { repo } from '../helpers';
+
+/** The run supervisor as the build bundles it (the test bundles live under out/, not beside it). */
+export const SUPERVISOR = repo('dist/supervisor.js');
 
 export function tempDir(prefix = 'gantry-runs-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** A run read back from the store, as the local backend takes it (fails the test if it is another backend's). */
+export function local(run: RunRecord | undefined): LocalRun {
+  if (!run || !isLocalRun(run)) throw new Error(`not a local run: ${JSON.stringify(run?.plan.backend)}`);
+  return run;
 }
 
 export function newStore(): RunStore {
@@ -19,7 +29,7 @@ export function ctxFor(store: RunStore) {
   return (run: RunRecord): BackendContext => ({ runDir: store.runDir(run.id), update: (u) => void store.update(u) });
 }
 
-export function nodePlan(script: string, extra: Partial<LaunchPlan> = {}): LaunchPlan {
+export function nodePlan(script: string, extra: Partial<LocalLaunchPlan> = {}): LocalLaunchPlan {
   return {
     name: 'test-run',
     kind: 'TrainingJob',

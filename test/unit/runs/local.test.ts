@@ -6,12 +6,11 @@ import * as path from 'node:path';
 import { LocalBackend } from '../../../core/runs/local';
 import { RunStore } from '../../../core/runs/store';
 import { groupMembers } from '../../../core/runs/procInfo';
-import type { LocalHandle } from '../../../core/runs/types';
-import { alive, ctxFor, newStore, nodePlan, tempDir, waitForEnd, waitForState, waitUntil } from './helpers';
+import { alive, ctxFor, newStore, nodePlan, tempDir, waitForEnd, waitForState, waitUntil, SUPERVISOR, local } from './helpers';
 
 const backends: LocalBackend[] = [];
 function backend(graceMs = 2000): LocalBackend {
-  const b = new LocalBackend({ graceMs, pollMs: 50 });
+  const b = new LocalBackend({ graceMs, pollMs: 50, supervisorPath: SUPERVISOR });
   backends.push(b);
   return b;
 }
@@ -103,13 +102,13 @@ test('cancel sends SIGTERM to the group → cancelled', async () => {
   const b = backend();
   const ctx = ctxFor(store)(run);
   await b.submit(run, ctx);
-  const running = await waitForState(store, run.id, 'running');
+  const running = local(await waitForState(store, run.id, 'running'));
   await waitUntil(() => fs.readFileSync(path.join(ctx.runDir, 'stdout.log'), 'utf8').includes('up'), 5000, 'output');
   await b.cancel(running, ctx);
   const end = await waitForEnd(store, run.id);
   assert.equal(end.state, 'cancelled');
   assert.match(end.reason ?? '', /^ended by SIGTERM after a cancel$/);
-  assert.deepEqual(groupMembers((running.handle as LocalHandle).pgid), []);
+  assert.deepEqual(groupMembers(running.handle.pgid!), []);
 });
 
 test('cancel escalates to SIGKILL when the command ignores SIGTERM', async () => {
@@ -118,13 +117,13 @@ test('cancel escalates to SIGKILL when the command ignores SIGTERM', async () =>
   const b = backend(300);
   const ctx = ctxFor(store)(run);
   await b.submit(run, ctx);
-  const running = await waitForState(store, run.id, 'running');
+  const running = local(await waitForState(store, run.id, 'running'));
   await waitUntil(() => fs.readFileSync(path.join(ctx.runDir, 'stdout.log'), 'utf8').includes('up'), 5000, 'output');
   await b.cancel(running, ctx);
   const end = await waitForEnd(store, run.id);
   assert.equal(end.state, 'cancelled');
   assert.equal(end.reason, 'killed by SIGKILL after the grace period');
-  assert.deepEqual(groupMembers((running.handle as LocalHandle).pgid), []);
+  assert.deepEqual(groupMembers(running.handle.pgid!), []);
   assert.match(fs.readFileSync(path.join(ctx.runDir, 'stdout.log'), 'utf8'), /ignoring/);
 });
 
@@ -166,7 +165,7 @@ test('reattach after a "reload": a new store and backend pick the run up and see
   const store2 = new RunStore(store.root);
   const second = backend();
   const live = store2.get(run.id)!;
-  await second.reattach([live], ctxFor(store2));
+  await second.reattach([local(live)], ctxFor(store2));
   const end = await waitForEnd(store2, run.id);
   assert.equal(end.state, 'succeeded');
   assert.equal(fs.readFileSync(path.join(store.runDir(run.id), 'stdout.log'), 'utf8'), 'late line\n');
@@ -176,7 +175,7 @@ test('reattach to a pid that was reused by another process → lost, not attache
   const store = newStore();
   const run = store.create(nodePlan('1'));
   store.update({ id: run.id, state: 'running', handle: { pid: process.pid, pgid: process.pid, startTime: 'not-our-start-time', host: require('node:os').hostname() } });
-  await backend().reattach([store.get(run.id)!], ctxFor(store));
+  await backend().reattach([local(store.get(run.id))], ctxFor(store));
   const end = await waitForEnd(store, run.id);
   assert.equal(end.state, 'lost');
   assert.match(end.reason ?? '', /without recording an exit status/);
@@ -188,12 +187,12 @@ test('the time limit ends the group with SIGTERM → timeout, with the limit as 
   const ctx = ctxFor(store)(run);
   const startedAt = Date.now();
   await backend().submit(run, ctx);
-  const running = await waitForState(store, run.id, 'running');
+  const running = local(await waitForState(store, run.id, 'running'));
   const end = await waitForEnd(store, run.id);
   assert.equal(end.state, 'timeout');
   assert.equal(end.reason, 'time limit 1s reached');
   assert.ok(end.endedAt! - startedAt >= 1000, `ended ${end.endedAt! - startedAt} ms after the start, before its limit`);
-  assert.deepEqual(groupMembers((running.handle as LocalHandle).pgid), []);
+  assert.deepEqual(groupMembers(running.handle.pgid!), []);
   assert.match(fs.readFileSync(path.join(ctx.runDir, 'stdout.log'), 'utf8'), /^tick 0$/m);
 });
 
@@ -202,11 +201,11 @@ test('a command that ignores SIGTERM at its time limit is killed after the grace
   const run = store.create(nodePlan(`process.on('SIGTERM',()=>console.log('ignoring')); console.log('up'); setInterval(()=>{},1000)`, { timeLimit: '1s', timeLimitSeconds: 1 }));
   const ctx = ctxFor(store)(run);
   await backend(300).submit(run, ctx);
-  const running = await waitForState(store, run.id, 'running');
+  const running = local(await waitForState(store, run.id, 'running'));
   const end = await waitForEnd(store, run.id);
   assert.equal(end.state, 'timeout');
   assert.equal(end.reason, 'time limit 1s reached; killed by SIGKILL after the grace period');
-  assert.deepEqual(groupMembers((running.handle as LocalHandle).pgid), []);
+  assert.deepEqual(groupMembers(running.handle.pgid!), []);
   assert.match(fs.readFileSync(path.join(ctx.runDir, 'stdout.log'), 'utf8'), /ignoring/);
 });
 
@@ -218,7 +217,7 @@ test('the supervisor keeps the time limit across a "reload" (no window is needed
   await waitForState(store, run.id, 'running');
   first.dispose();
   const store2 = new RunStore(store.root);
-  await backend().reattach([store2.get(run.id)!], ctxFor(store2));
+  await backend().reattach([local(store2.get(run.id))], ctxFor(store2));
   const end = await waitForEnd(store2, run.id);
   assert.equal(end.state, 'timeout');
   assert.equal(end.reason, 'time limit 0:01 reached');
@@ -232,11 +231,20 @@ test('a command that ends before its time limit is not touched by it', async () 
 test('reattach leaves alone a run another window is submitting right now (queued, no pid yet)', async () => {
   const store = newStore();
   const run = store.create(nodePlan('1'));
-  await backend().reattach([store.get(run.id)!], ctxFor(store));
+  await backend().reattach([local(store.get(run.id))], ctxFor(store));
   assert.equal(store.get(run.id)!.state, 'queued', 'not marked lost while its submitter starts it');
   const stale = store.create(nodePlan('1'));
-  const old = { ...store.get(stale.id)!, submittedAt: Date.now() - 10 * 60_000 };
+  const old = { ...local(store.get(stale.id)), submittedAt: Date.now() - 10 * 60_000 };
   await backend().reattach([old], ctxFor(store));
   const end = await waitForEnd(store, stale.id);
   assert.equal(end.state, 'lost', 'a run queued for minutes with no supervisor was never started');
+});
+
+test('the supervisor is its own bundle: a missing one refuses the run in words, starting nothing', async () => {
+  const store = newStore();
+  const run = store.create(nodePlan('process.exit(0)'));
+  const b = new LocalBackend({ supervisorPath: path.join(tempDir(), 'supervisor.js') });
+  backends.push(b);
+  await assert.rejects(b.submit(run, ctxFor(store)(run)), /the run supervisor is missing: .*supervisor\.js/);
+  assert.ok(fs.existsSync(SUPERVISOR), 'the build bundles dist/supervisor.js');
 });

@@ -6,13 +6,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LocalBackend, outcome } from '../../../core/runs/local';
 import { LOW_LOG_SPACE_BYTES, logDiskProblem, logWriteNote } from '../../../core/runs/logDisk';
-import { ctxFor, newStore, nodePlan, waitForEnd } from './helpers';
+import { ctxFor, newStore, nodePlan, waitForEnd, SUPERVISOR } from './helpers';
 
 const hasDevFull = fs.existsSync('/dev/full');
 const full = () => 'no space left on device (0 bytes free where the logs are written)';
 const backends: LocalBackend[] = [];
 function backend(logDiskProblemFn?: (dir: string) => string | undefined): LocalBackend {
-  const b = new LocalBackend({ graceMs: 500, pollMs: 50, ...(logDiskProblemFn ? { logDiskProblem: logDiskProblemFn } : {}) });
+  const b = new LocalBackend({ graceMs: 500, pollMs: 50, supervisorPath: SUPERVISOR, ...(logDiskProblemFn ? { logDiskProblem: logDiskProblemFn } : {}) });
   backends.push(b);
   return b;
 }

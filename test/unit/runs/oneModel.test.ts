@@ -105,7 +105,7 @@ test('every consumer agrees on document index, cluster and verdict for each job'
     if (planned.ok) {
       const slurm = row.cluster === 'clusters/box.gantry.yaml';
       assert.equal(planned.plan.backend, slurm ? 'slurm' : 'local', `${where}: run backend`);
-      if (slurm) {
+      if (planned.plan.backend === 'slurm') {
         const s = planWithScript(planned.plan, ROOT);
         assert.ok(s.ok, `${where}: script ${s.ok ? '' : s.error}`);
         assert.match(s.script.text, /^#SBATCH --partition="?gpu"?$/m, `${where}: script partition`);

@@ -34,10 +34,10 @@ if (process.env.GANTRY_STORE_WORKER) {
     const store = newStore();
     const run = store.create(nodePlan('1'));
     store.update({ id: run.id, state: 'succeeded', exitCode: 0, endedAt: 5 });
-    const after = store.update({ id: run.id, state: 'lost', reason: 'late watcher', handle: { note: 'x' } })!;
+    const after = store.update({ id: run.id, state: 'lost', reason: 'late watcher', handle: { outputHint: 'x' } })!;
     assert.equal(after.state, 'succeeded');
     assert.equal(after.reason, undefined);
-    assert.equal(after.handle.note, 'x');
+    assert.equal(after.handle.outputHint, 'x');
   });
 
   test('the index is rebuilt from run directories when it is lost or corrupt', () => {

@@ -12,14 +12,14 @@ import { RunStore } from '../../../core/runs/store';
 import { cancelRun, reattachRuns, submitRun } from '../../../core/runs/submit';
 import { configureLocalBackend, disposeBackends } from '../../../core/runs/backends';
 import { isTerminal, type RunRecord, type RunState } from '../../../core/runs/types';
-import { nodePlan, tempDir } from './helpers';
+import { nodePlan, tempDir, SUPERVISOR } from './helpers';
 
 type Order = { cmd: 'submit'; name: string; script: string } | { cmd: 'cancel'; id: string } | { cmd: 'reattach' };
 type Report = { event: 'change'; id: string; name: string; state: RunState } | { event: 'submitted'; id: string } | { event: 'done' };
 
 /** One window: a store watching the shared directory, the local backend, reattach on start. */
 function openWindow(root: string, report: (r: Report) => void) {
-  configureLocalBackend({ graceMs: 500, pollMs: 50 });
+  configureLocalBackend({ graceMs: 500, pollMs: 50, supervisorPath: SUPERVISOR });
   const store = new RunStore(root);
   store.on('change', (run) => report({ event: 'change', id: run.id, name: run.plan.name, state: run.state }));
   store.watch(50);

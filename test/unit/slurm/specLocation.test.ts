@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { locateSpecTarget, targetOfScriptPath } from '../../../core/runs/slurm/specLocation';
 import { batchScriptFor, loadPlanDocs, withBatchScript } from '../../../core/runs/slurm/planScript';
-import { renderBatchScript, type BatchScript } from '../../../core/runs/slurm/batchScript';
+import { renderBatchScript } from '../../../core/runs/slurm/batchScript';
 import { planFile } from '../../../core/runs/planFile';
 import type { LaunchPlan } from '../../../core/runs/types';
 
@@ -105,15 +105,15 @@ test('the plan carries exactly the script the preview renders, read from the fil
     fs.writeFileSync(path.join(dir, 'job.gantry.yaml'), JOB);
     fs.writeFileSync(path.join(dir, 'cluster.gantry.yaml'), CLUSTER);
     const planned = planFile(path.join(dir, 'job.gantry.yaml'));
-    assert.ok(planned.ok, JSON.stringify(planned));
-    assert.equal(planned.plan.backend, 'slurm');
+    assert.ok(planned.ok && planned.plan.backend === 'slurm', JSON.stringify(planned));
     const { doc, clusters } = loadPlanDocs(planned.plan);
     const script = batchScriptFor(planned.plan, doc, clusters);
     const withScript = withBatchScript(planned.plan, script);
-    assert.equal((withScript.backendOptions!.batchScript as BatchScript).text, renderBatchScript(doc, clusters[0]).text);
-    assert.equal(withScript.backendOptions!.cluster, 'pod', 'the other backend options are kept');
+    assert.equal(withScript.backendOptions.batchScript?.text, renderBatchScript(doc, clusters[0]).text);
+    assert.equal(withScript.backendOptions.cluster, 'pod', 'the other backend options are kept');
     assert.match(script.text, /^#SBATCH --partition="nosuch"$/m);
-    assert.throws(() => batchScriptFor({ ...planned.plan, backendOptions: { cluster: 'gone' } }, doc, clusters), /no Cluster named 'gone'/);
+    const gone = { ...planned.plan, backendOptions: { ...planned.plan.backendOptions, cluster: 'gone' } };
+    assert.throws(() => batchScriptFor(gone, doc, clusters), /no Cluster named 'gone'/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

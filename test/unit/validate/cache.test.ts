@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { DocumentCache, parseSpecFile } from '../../../core/spec/parse';
 import { validateDocCached, validateFile } from '../../../core/validate/validate';
 import { estimateDoc, estimateDocCached } from '../../../core/validate/estimates';
+import { checkDocCached, checkFile } from '../../../core/check/checkFile';
 import { clustersFrom, repo } from '../helpers';
 
 const clusters = clustersFrom(repo('examples'));
@@ -39,4 +40,24 @@ test('estimateDoc: a document that moved has its anchor, findings and index wher
   const fresh = estimateDoc(moved, parseSpecFile(moved)[2], clusters)!;
   assert.deepEqual({ ...got, estimate: undefined }, { ...fresh, estimate: undefined });
   assert.equal(got.docIndex, 2);
+});
+
+test('checkDocCached, the one rule the CLI check and the server share: no estimate for a document with an error or checked YAML-only', () => {
+  const text = `${job}---\n${bad}`;
+  const docs = parseSpecFile(text);
+  const clean = checkDocCached(text, docs[0], opts, false);
+  assert.ok(clean.validation && clean.estimate?.result, 'a clean job: problems and an estimate');
+  const broken = checkDocCached(text, docs[1], opts, false);
+  assert.ok(broken.validation?.problems.some((p) => p.severity === 'error'));
+  assert.equal(broken.estimate, undefined, 'a job with an error: no estimate');
+  assert.equal(checkDocCached(text, docs[0], { ...opts, yamlOnly: true }, false).estimate, undefined, 'past the full-check limits: no estimate');
+  const stopped = checkDocCached(text, docs[1], opts, true);
+  assert.ok(stopped.validation === undefined && stopped.estimate?.result, 'a file not checked per document: estimated as it is');
+  // checkFile is the same rule over the file: the broken job is invalid and has no estimate.
+  const c = checkFile(text, opts);
+  assert.deepEqual(
+    c.estimates.map((e) => e.docIndex),
+    [0],
+  );
+  assert.ok(c.invalid.has(1) && !c.invalid.has(0));
 });
