@@ -4,7 +4,10 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { checkFile, summarize } from '../../core/check/checkFile';
 import { Workspace, pathToUri, uriToPath } from '../../core/workspace/workspace';
+import { readFileSync } from 'node:fs';
 import { readerBeside } from '../../core/workspace/readBeside';
+import { foreignDefaults } from '../../core/formats/context';
+import type { ForeignDefaults } from '../../core/formats/types';
 import { parseCommandArgs } from '../args';
 
 export const summary = 'check specs for errors (compiler-style output or --format json)';
@@ -14,13 +17,17 @@ const USAGE = `usage: gantry check [options] [files|folders…]
 Checks every Gantry spec (files with apiVersion: gantry/… or named *.gantry.yaml) and every foreign
 config Gantry recognises (a vllm serve / SGLang command in a Kubernetes manifest, compose file,
 Dockerfile, script or SkyPilot task; a torchtitan TOML, axolotl YAML, DeepSpeed JSON or accelerate
-YAML) in the given files and folders (default: the current folder). Cluster references resolve against every Cluster found
+YAML) in the given files and folders (default: the current folder); '-' reads standard input, e.g.
+'helm template chart | gantry check -'. Cluster references resolve against every Cluster found
 under --workspace (default: the current folder) and the given paths.
 
 options:
   --format text|json   output format (default text: file:line:col: severity code: message)
   --workspace DIR      where to look for Cluster documents (default: .)
   --max-warnings N     exit 1 when there are more than N warnings
+  --gpu ID             the GPU (catalog id) foreign configs run on where neither they nor a
+                       gantry.context.yaml beside them say
+  --stdin-name NAME    the file name standard input ('-') stands for (default stdin.yaml)
   -q, --quiet          print errors only
   -h, --help           this help
 
@@ -48,6 +55,8 @@ interface Options {
   maxWarnings?: number;
   quiet: boolean;
   paths: string[];
+  stdinName?: string;
+  gpu?: string;
 }
 
 function parseArgs(argv: string[]): Options | string {
@@ -56,6 +65,8 @@ function parseArgs(argv: string[]): Options | string {
     workspace: { type: 'string' },
     'max-warnings': { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
+    gpu: { type: 'string' },
+    'stdin-name': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if ('error' in a) return a.error;
@@ -65,7 +76,7 @@ function parseArgs(argv: string[]): Options | string {
   if (v.workspace === '') return '--workspace needs a folder';
   const maxWarnings = v['max-warnings'] === undefined ? undefined : Number(v['max-warnings']);
   if (maxWarnings !== undefined && (!Number.isInteger(maxWarnings) || maxWarnings < 0 || v['max-warnings'] === '')) return '--max-warnings needs a whole number';
-  return { format: v.format ?? 'text', workspace: v.workspace ?? '.', ...(maxWarnings !== undefined ? { maxWarnings } : {}), quiet: !!v.quiet, paths: a.positionals.length ? a.positionals : ['.'] };
+  return { format: v.format ?? 'text', workspace: v.workspace ?? '.', ...(maxWarnings !== undefined ? { maxWarnings } : {}), quiet: !!v.quiet, paths: a.positionals.length ? a.positionals : ['.'], ...(v['stdin-name'] ? { stdinName: v['stdin-name'] } : {}), ...(v.gpu ? { gpu: v.gpu } : {}) };
 }
 
 async function collect(p: string, out: Set<string>, explicit: boolean): Promise<string | undefined> {
@@ -120,18 +131,29 @@ function position(starts: number[], offset: number): { line: number; column: num
   return { line: lo + 1, column: offset - starts[lo] + 1 };
 }
 
-export async function checkPaths(paths: string[], workspaceDir: string): Promise<{ results: CheckResult[]; unreadable: string[]; skipped: string[]; checked: number }> {
+export async function checkPaths(paths: string[], workspaceDir: string, opts: { stdinName?: string; settings?: ForeignDefaults } = {}): Promise<{ results: CheckResult[]; unreadable: string[]; skipped: string[]; checked: number }> {
   const files = new Set<string>();
   const explicit = new Set<string>();
-  for (const p of paths) explicit.add(path.resolve(p));
+  const texts = new Map<string, string>();
   const unreadable: string[] = [];
+  // '-': standard input, as the file it stands for (its name helps recognise a format).
+  const stdin = paths.includes('-') ? path.resolve(opts.stdinName ?? 'stdin.yaml') : undefined;
+  if (stdin) {
+    try {
+      texts.set(stdin, readFileSync(0, 'utf8'));
+      explicit.add(stdin);
+    } catch (e) {
+      unreadable.push(`cannot read standard input: ${(e as Error).message}`);
+    }
+  }
+  paths = paths.filter((p) => p !== '-');
+  for (const p of paths) explicit.add(path.resolve(p));
   for (const p of paths) {
     const err = await collect(p, files, true);
     if (err) unreadable.push(err);
   }
   const ws = new Workspace();
   await ws.scan([pathToUri(path.resolve(workspaceDir))]);
-  const texts = new Map<string, string>();
   for (const f of files) {
     try {
       const text = await fs.readFile(f, 'utf8');
@@ -148,7 +170,8 @@ export async function checkPaths(paths: string[], workspaceDir: string): Promise
   for (const [f, text] of texts) {
     const uri = pathToUri(f);
     const rel = path.relative(cwd, f) || f;
-    const c = checkFile(text, { fileName: uri, clusters: ws.clusters.scopedTo(uri), readFile: readerBeside(f) });
+    const readFile = readerBeside(f);
+    const c = checkFile(text, { fileName: uri, clusters: ws.clusters.scopedTo(uri), readFile, defaults: foreignDefaults(readFile, opts.settings) });
     if (!c.gantry) {
       // A file named explicitly that holds no Gantry document is said to be skipped; folders' other YAML is not.
       if (explicit.has(f)) {
@@ -178,7 +201,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`gantry check: ${o}\n\n${USAGE}\n`);
     return 2;
   }
-  const { results, unreadable, skipped, checked } = await checkPaths(o.paths, o.workspace);
+  const { results, unreadable, skipped, checked } = await checkPaths(o.paths, o.workspace, { stdinName: o.stdinName, settings: o.gpu ? { gpu: o.gpu } : {} });
   for (const u of unreadable) process.stderr.write(`gantry check: ${u}\n`);
   const problems = results.filter((r) => r.severity !== 'info');
   const shown = o.quiet ? results.filter((r) => r.severity === 'error' || r.severity === 'info') : results;
