@@ -23,8 +23,9 @@ export async function startLanguageClient(context: vscode.ExtensionContext): Pro
       { language: 'yaml', scheme: 'file' },
       { language: 'yaml', scheme: 'untitled' },
     ],
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml,json}') },
-    initializationOptions: { debounceMs: config.get<number>('validation.debounceMs', 0) },
+    // `configurationSection` sends gantry.* settings on change (gantry.clusterFolders re-scopes Clusters).
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml,json}'), configurationSection: 'gantry' },
+    initializationOptions: { debounceMs: config.get<number>('validation.debounceMs', 0), clusterFolders: config.get<string[]>('clusterFolders', []) },
     diagnosticCollectionName: 'gantry',
   };
   client = new LanguageClient('gantry', 'Gantry Language Server', serverOptions, clientOptions);

@@ -5,7 +5,7 @@ import { FileChangeType, TextDocumentSyncKind, TextDocuments, type Connection, t
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { warmUpSchemas } from '../core/validate/schema';
 import { ParsedFiles } from './documents';
-import { Workspace } from './workspace';
+import { PROJECT_FILE, Workspace } from './workspace';
 import { DiagnosticsPublisher } from './handlers/publish';
 import { codeActionHandler } from './handlers/codeActions';
 import { completion } from './handlers/completion';
@@ -28,6 +28,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const files = new ParsedFiles();
   const workspace = new Workspace();
   let folders: string[] = [];
+  /** `gantry.clusterFolders`: shared cluster folders, relative to each workspace folder. */
+  let clusterFolders: string[] = [];
 
   const log = (msg: string) => connection.console.log(msg);
   function safe<A extends unknown[], R>(name: string, fallback: R, fn: (...a: A) => R): (...a: A) => R {
@@ -59,8 +61,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     folders = (params.workspaceFolders ?? []).map((f) => f.uri);
     if (!folders.length && params.rootUri) folders = [params.rootUri];
     publisher.codeLensRefresh = !!params.capabilities.workspace?.codeLens?.refreshSupport;
-    const init = params.initializationOptions as { debounceMs?: number } | undefined;
+    const init = params.initializationOptions as { debounceMs?: number; clusterFolders?: unknown } | undefined;
     if (typeof init?.debounceMs === 'number') publisher.debounceMs = Math.max(0, init.debounceMs);
+    clusterFolders = stringList(init?.clusterFolders);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -85,11 +88,23 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       }),
     );
     const t0 = Date.now();
-    void workspace.scan(folders).then((n) => {
-      connection.sendNotification(IndexedNotification, { clusters: workspace.clusters.names(), files: n, ms: Date.now() - t0 } satisfies IndexedParams);
-      log(`gantry: indexed ${n} YAML files, clusters: ${workspace.clusters.names().join(', ') || 'none'} (${Date.now() - t0} ms)`);
-      publisher.scheduleAll();
-    });
+    void workspace
+      .configure(folders, clusterFolders)
+      .then(() => workspace.scan(folders))
+      .then((n) => {
+        connection.sendNotification(IndexedNotification, { clusters: workspace.clusters.names(), files: n, ms: Date.now() - t0 } satisfies IndexedParams);
+        log(`gantry: indexed ${n} YAML files, clusters: ${workspace.clusters.names().join(', ') || 'none'} (${Date.now() - t0} ms)`);
+        publisher.scheduleAll();
+      });
+  });
+
+  /** The shared cluster folders changed (the setting, or a root's gantry.yaml): re-check open files. */
+  const reconfigure = () => void workspace.configure(folders, clusterFolders).then((changed) => changed && publisher.scheduleAll());
+  connection.onDidChangeConfiguration((params) => {
+    const gantry = (params.settings as { gantry?: { clusterFolders?: unknown } } | undefined)?.gantry;
+    if (!gantry) return;
+    clusterFolders = stringList(gantry.clusterFolders);
+    reconfigure();
   });
 
   documents.onDidChangeContent((e) => publisher.schedule(e.document.uri));
@@ -102,6 +117,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     let changed = false;
     for (const c of params.changes) {
       if (!/\.(ya?ml|json)$/i.test(c.uri)) continue;
+      if (folders.some((f) => c.uri === `${f.replace(/\/$/, '')}/${PROJECT_FILE}`)) reconfigure();
       changed = (c.type === FileChangeType.Deleted ? workspace.deleted(c.uri) : await workspace.readFromDisk(c.uri)) || changed;
       // A config.json a spec points to may have changed: re-check open specs.
       if (/\.json$/i.test(c.uri)) workspace.clusters.generation++, (changed = true);
@@ -130,5 +146,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   documents.listen(connection);
   connection.listen();
 }
+
+const stringList = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.length > 0) : []);
 
 declare const VERSION: string;

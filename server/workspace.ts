@@ -5,7 +5,7 @@ import { READ_PENDING } from '../core/validate/model';
 import { uriToPath } from '../core/workspace/workspace';
 
 // The Workspace (cluster scanning and scoping) lives in core, where the CLI and the run path use it too.
-export { Workspace, uriToPath, pathToUri } from '../core/workspace/workspace';
+export { Workspace, uriToPath, pathToUri, PROJECT_FILE } from '../core/workspace/workspace';
 
 /** The largest file a spec may refer to (a Hugging Face config.json is a few KB). */
 export const MAX_REFERENCED_BYTES = 1024 * 1024;

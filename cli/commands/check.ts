@@ -125,14 +125,24 @@ export async function checkPaths(paths: string[], workspaceDir: string): Promise
     const err = await collect(p, files, true);
     if (err) unreadable.push(err);
   }
+  // One synchronous walk of the workspace indexes its Clusters and reads the files to check that lie
+  // in it (a batch command has nothing else to do meanwhile); the others are read after it.
   const ws = new Workspace();
-  await ws.scan([pathToUri(path.resolve(workspaceDir))]);
+  const root = pathToUri(path.resolve(workspaceDir));
+  ws.configureSync([root]);
+  const fromScan = new Map<string, string>();
+  ws.scanSync([root], (p, text) => files.has(p) && fromScan.set(p, text));
   const texts = new Map<string, string>();
   for (const f of files) {
-    try {
-      const text = await fs.readFile(f, 'utf8');
+    const text = fromScan.get(f);
+    if (text !== undefined) {
       texts.set(f, text);
-      await ws.readFromDisk(pathToUri(f));
+      continue;
+    }
+    try {
+      texts.set(f, await fs.readFile(f, 'utf8'));
+      const uri = pathToUri(f);
+      if (!ws.scanned.has(uri)) await ws.readFromDisk(uri);
     } catch (e) {
       unreadable.push(`cannot read '${f}': ${(e as Error).message}`);
     }

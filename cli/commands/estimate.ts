@@ -125,8 +125,12 @@ export async function run(argv: string[]): Promise<number> {
   // Clusters resolve as in the editor and `gantry check`: every Cluster under --workspace and in the
   // given files (the given files win).
   const ws = new Workspace();
-  if (existsSync(o.workspace)) await ws.scan([pathToUri(path.resolve(o.workspace))]);
-  for (const f of texts.keys()) await ws.readFromDisk(pathToUri(path.resolve(f)));
+  if (existsSync(o.workspace)) {
+    const root = pathToUri(path.resolve(o.workspace));
+    await ws.configure([root]);
+    await ws.scan([root]);
+  }
+  for (const f of texts.keys()) if (!ws.scanned.has(pathToUri(path.resolve(f)))) await ws.readFromDisk(pathToUri(path.resolve(f)));
 
   // The one check (core/check/checkFile.ts): the same findings and exit status as `gantry check`,
   // and no estimate for a document with errors.
