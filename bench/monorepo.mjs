@@ -46,38 +46,45 @@ const fmt = (xs, digits) => `${median(xs).toFixed(digits)} (runs: ${xs.map((x) =
 // Peak RSS of the child: a preload reports process.resourceUsage().maxRSS (KB) on exit.
 const preload = path.join(tree, 'peak-rss.cjs');
 const { writeFileSync } = await import('node:fs');
-writeFileSync(preload, "process.on('exit', () => { try { require('fs').writeSync(3, String(process.resourceUsage().maxRSS)); } catch {} });\n");
+writeFileSync(preload, "process.on('exit', () => { try { const u = process.resourceUsage(); require('fs').writeSync(3, JSON.stringify([u.maxRSS, (u.userCPUTime + u.systemCPUTime) / 1e6])); } catch {} });\n");
 
 function checkOnce() {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, ['-r', preload, cli, 'check', '-q', '.'], { cwd: tree, stdio: ['ignore', 'pipe', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
   const s = (performance.now() - t0) / 1000;
-  const kb = Number(r.output[3]?.toString() ?? NaN);
+  const [kb, cpu] = JSON.parse(r.output[3]?.toString() || '[null, null]');
   if (r.status !== 0 && r.status !== 1) throw new Error(`gantry check exited ${r.status}: ${r.stderr.toString().slice(0, 2000)}`);
-  return { s, mb: kb / 1024, summary: r.stderr.toString().trim().split('\n').pop() };
+  return { s, cpu, mb: kb / 1024, summary: r.stderr.toString().trim().split('\n').pop() };
 }
 
 const checkS = [];
+const checkCpu = [];
 const checkMb = [];
 let summary = '';
 for (let i = 0; i < reps; i++) {
   const r = checkOnce();
   checkS.push(r.s);
+  checkCpu.push(r.cpu);
   checkMb.push(r.mb);
   summary = r.summary;
 }
 console.log(`\ngantry check (${summary})`);
 console.log(`  wall seconds   ${fmt(checkS, 2)}`);
+console.log(`  CPU seconds    ${fmt(checkCpu, 2)}  (user + system: what a loaded machine does not inflate)`);
 console.log(`  peak RSS (MB)  ${fmt(checkMb, 1)}`);
 
 // ---------------------------------------------------------------- the language server
+
+const serverFlags = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).gantry?.serverNodeFlags ?? [];
 
 /** Starts `gantry server --stdio`, opens one file, and resolves to the times of its first diagnostics and of the scan's end. */
 function serverOnce() {
   return new Promise((resolve, reject) => {
     const open = path.join(tree, 'projects', `p${String(Math.floor(projects / 2)).padStart(3, '0')}`, 'llama3-8b-pretrain.gantry.yaml');
     const openUri = pathToFileURL(open).href;
-    const child = spawn(process.execPath, [cli, 'server', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") goes to the server's Node process.
+    const extra = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const child = spawn(process.execPath, extra.length ? [...serverFlags, ...extra, path.join(root, 'dist/server.js'), '--stdio'] : [cli, 'server', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     const t0 = performance.now();
     let buf = Buffer.alloc(0);
     let id = 0;
