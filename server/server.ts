@@ -51,6 +51,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     gantryFile: (uri) => {
       const doc = documents.get(uri);
       if (!doc) return undefined;
+      // A huge file's first parse is the time-sliced check's work: a request meanwhile gets no answer
+      // rather than a parse of the whole file in one go (later versions reuse its documents).
+      if (files.coldAndLarge(doc) && publisher.busy(uri)) return undefined;
       const file = files.get(doc);
       return file.gantry ? { doc, file } : undefined;
     },
