@@ -10,13 +10,16 @@ import { findGpu } from '../core/catalog/gpus';
 import { findModel } from '../core/catalog/models';
 import { estimateInferenceService, estimateTrainingJob } from '../core/estimate/index';
 import type { ClusterDoc, InferenceServiceDoc, TrainingJobDoc } from '../core/spec/types';
+import { THROUGHPUT_ROWS, type ThroughputRow } from './estimatorThroughput';
 
 export const GIB = 1024 ** 3;
 
 export interface RowResult {
   id: string;
   source: string;
-  kind: 'training' | 'serving';
+  kind: 'training' | 'serving' | 'throughput';
+  /** Throughput rows: 'reference' (in-sample: a source of the efficiency table) or 'held-out'. */
+  part?: string;
   confidence: string;
   label: string;
   quantity: string;
@@ -342,6 +345,7 @@ function servingRow(r: Record<string, string>): RowResult {
     metadata: { name: r.id },
     spec: {
       engine: 'vllm',
+      ...(r.engine_version ? { engineVersion: r.engine_version } : {}),
       model: { preset },
       dtype,
       quantization: (r.quantization === 'none' ? 'none' : r.quantization) as never,
@@ -391,7 +395,36 @@ export function evaluateAll(dataDir: string, repoRoot: string): RowResult[] | un
   if (existsSync(heldout)) out.push(...heldoutRows(readFileSync(heldout, 'utf8')));
   const sv = path.join(dataDir, 'serving_kv.csv');
   if (existsSync(sv)) for (const r of parseCsv(readFileSync(sv, 'utf8'))) out.push(servingRow(r));
+  for (const t of THROUGHPUT_ROWS) out.push(throughputRow(t));
   return out;
+}
+
+// ---------------------------------------------------------------- throughput rows
+
+function throughputRow(t: ThroughputRow): RowResult {
+  const base: RowResult = { id: t.id, source: t.source, kind: 'throughput', part: t.part, confidence: 'high', label: t.label, quantity: 'tokens/s/GPU', measured: t.measured };
+  const doc: TrainingJobDoc = {
+    apiVersion: 'gantry/v1',
+    kind: 'TrainingJob',
+    metadata: { name: t.id },
+    spec: {
+      resources: { nodes: Math.ceil(t.gpus / 8), gpusPerNode: Math.min(8, t.gpus) },
+      model: t.model,
+      precision: 'bf16-mixed',
+      parallelism: { fsdp: 'full' },
+      batch: { micro: t.micro, global: t.micro * t.gpus, sequenceLength: t.seq },
+      activationCheckpointing: t.checkpointing,
+    },
+  };
+  const e = estimateTrainingJob(doc, clusterDoc(t.gpu, t.gpus, undefined, 'infiniband-ndr'));
+  const p = e.time?.tokensPerSecondPerGpu;
+  if (!p) {
+    base.unmatched = e.findings.map((f) => f.message).join('; ') || 'no time estimate';
+    return base;
+  }
+  base.predicted = p;
+  base.errorPct = (p / t.measured - 1) * 100;
+  return base;
 }
 
 export interface Stats {

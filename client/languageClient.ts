@@ -1,5 +1,5 @@
-// The language client: runs dist/server.js in a Node process over IPC for YAML documents (the
-// server itself decides which are Gantry's) and forwards file-watcher events for YAML and
+// The language client: runs dist/server.js in a Node process over IPC for YAML documents and the
+// files foreign configs live in (the server itself decides which are Gantry's business) and forwards file-watcher events for YAML and
 // config.json files, so a job is re-checked when the Cluster it names changes on disk.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
@@ -19,13 +19,23 @@ export async function startLanguageClient(context: vscode.ExtensionContext): Pro
   };
   const config = vscode.workspace.getConfiguration('gantry');
   const clientOptions: LanguageClientOptions = {
+    // Gantry specs are YAML; foreign configs (core/formats) live in YAML, shell scripts, Dockerfiles,
+    // JSON and TOML. The server looks at each such file once, cheaply, and leaves every file that no
+    // reader claims alone (no diagnostics, no lenses).
     documentSelector: [
       { language: 'yaml', scheme: 'file' },
       { language: 'yaml', scheme: 'untitled' },
+      { language: 'dockercompose', scheme: 'file' },
+      { language: 'shellscript', scheme: 'file' },
+      { language: 'dockerfile', scheme: 'file' },
+      { language: 'json', scheme: 'file' },
+      { language: 'jsonc', scheme: 'file' },
+      { language: 'toml', scheme: 'file' },
+      { scheme: 'file', pattern: '**/*.toml' },
     ],
-    // `configurationSection` sends gantry.* settings on change (gantry.clusterFolders re-scopes Clusters).
+    // `configurationSection` sends gantry.* settings on change (gantry.foreign.*, gantry.clusterFolders).
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml,json}'), configurationSection: 'gantry' },
-    initializationOptions: { debounceMs: config.get<number>('validation.debounceMs', 0), clusterFolders: config.get<string[]>('clusterFolders', []) },
+    initializationOptions: { debounceMs: config.get<number>('validation.debounceMs', 0), foreign: config.get('foreign'), clusterFolders: config.get<string[]>('clusterFolders', []) },
     diagnosticCollectionName: 'gantry',
   };
   client = new LanguageClient('gantry', 'Gantry Language Server', serverOptions, clientOptions);

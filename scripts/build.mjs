@@ -39,12 +39,16 @@ function walk(dir, pred) {
 
 // The schemas compile to standalone validators first; every bundle below imports them.
 await import('./gen-validators.mjs');
+// So do the Kubernetes CRDs the manifest renderer checks its JobSets and LeaderWorkerSets against.
+await import('./gen-crd-validators.mjs');
 
 const builds = [
   { ...node, entryPoints: { client: 'client/extension.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { server: 'server/main.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { 'cli-commands': 'cli/commands/index.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  // The Kubernetes manifest writer and its schema validators, loaded by the CLI and the client on first use.
+  { ...node, entryPoints: { kube: 'core/kube/index.ts' }, outdir: 'dist' },
 ];
 if (existsSync('webview/main.ts')) {
   builds.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: { webview: 'webview/main.ts' }, outdir: 'dist' });
@@ -70,7 +74,7 @@ if (watch) {
   // esbuild escapes non-ASCII characters in strings but not in regular-expression literals. One such
   // character makes V8 hold the whole bundle's source as two-byte text: 0.7 MB more per process.
   // (Development builds keep comments, which may be anything.)
-  for (const f of production ? ['dist/server.js', 'dist/cli.js', 'dist/cli-commands.js', 'dist/client.js'] : []) {
+  for (const f of production ? ['dist/server.js', 'dist/cli.js', 'dist/cli-commands.js', 'dist/client.js', 'dist/kube.js'] : []) {
     const at = readFileSync(f, 'latin1').search(/[^\x00-\x7f]/);
     if (at >= 0) throw new Error(`${f} is not ASCII at offset ${at}: write the character as \\uXXXX in the source (e.g. in a RegExp literal)`);
   }

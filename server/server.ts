@@ -17,6 +17,7 @@ import { estimateFeatures } from './handlers/estimates';
 import type { HandlerContext } from './handlers/context';
 import { IndexedNotification, type IndexedParams } from '../protocol/lsp';
 import { warmUp } from './warmUp';
+import { defaultsFromSettings } from '../core/formats/context';
 
 export interface ServerOptions {
   /** Milliseconds to wait after a change before validating; 0 coalesces only what arrived together. */
@@ -43,6 +44,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     };
   }
 
+  /**
+   * A huge file's first parse is the time-sliced check's work: a request on it meanwhile gets no
+   * answer rather than a parse of the whole file in one go (later versions reuse its documents).
+   */
+  const deferred = (uri: string): boolean => {
+    const doc = documents.get(uri);
+    return !!doc && files.coldAndLarge(doc) && publisher.busy(uri);
+  };
   const publisher = new DiagnosticsPublisher({ connection, documents, files, workspace, safe });
   publisher.debounceMs = options.debounceMs ?? 0;
   const ctx: HandlerContext = {
@@ -50,12 +59,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     document: (uri) => documents.get(uri),
     gantryFile: (uri) => {
       const doc = documents.get(uri);
-      if (!doc) return undefined;
-      // A huge file's first parse is the time-sliced check's work: a request meanwhile gets no answer
-      // rather than a parse of the whole file in one go (later versions reuse its documents).
-      if (files.coldAndLarge(doc) && publisher.busy(uri)) return undefined;
+      if (!doc || deferred(uri)) return undefined;
       const file = files.get(doc);
       return file.gantry ? { doc, file } : undefined;
+    },
+    openFile: (uri) => {
+      const doc = documents.get(uri);
+      return doc && !deferred(uri) ? { doc, file: files.get(doc) } : undefined;
     },
   };
   const estimates = estimateFeatures({ workspace, readerFor: (uri) => publisher.readerFor(uri) });
@@ -64,8 +74,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     folders = (params.workspaceFolders ?? []).map((f) => f.uri);
     if (!folders.length && params.rootUri) folders = [params.rootUri];
     publisher.codeLensRefresh = !!params.capabilities.workspace?.codeLens?.refreshSupport;
-    const init = params.initializationOptions as { debounceMs?: number; clusterFolders?: unknown } | undefined;
+    const init = params.initializationOptions as { debounceMs?: number; foreign?: unknown; clusterFolders?: unknown } | undefined;
     if (typeof init?.debounceMs === 'number') publisher.debounceMs = Math.max(0, init.debounceMs);
+    if (init?.foreign) publisher.foreignSettings = defaultsFromSettings(init.foreign);
     clusterFolders = stringList(init?.clusterFolders);
     return {
       capabilities: {
@@ -103,12 +114,6 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   /** The shared cluster folders changed (the setting, or a root's gantry.yaml): re-check open files. */
   const reconfigure = () => void workspace.configure(folders, clusterFolders).then((changed) => changed && publisher.scheduleAll());
-  connection.onDidChangeConfiguration((params) => {
-    const gantry = (params.settings as { gantry?: { clusterFolders?: unknown } } | undefined)?.gantry;
-    if (!gantry) return;
-    clusterFolders = stringList(gantry.clusterFolders);
-    reconfigure();
-  });
 
   documents.onDidChangeContent((e) => publisher.schedule(e.document.uri));
   documents.onDidClose((e) => {
@@ -128,8 +133,27 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (changed) publisher.scheduleAll();
   });
 
+  // The client sends the `gantry` settings section when it changes (synchronize.configurationSection).
+  // One handler (a second registration would replace the first): gantry.foreign.* and gantry.clusterFolders.
+  connection.onDidChangeConfiguration(
+    safe('configuration', undefined, (params) => {
+      const gantry = (params.settings as { gantry?: { foreign?: unknown; clusterFolders?: unknown } } | undefined)?.gantry;
+      if (gantry?.foreign !== undefined) publisher.setForeignSettings(gantry.foreign);
+      if (gantry && 'clusterFolders' in gantry) {
+        clusterFolders = stringList(gantry.clusterFolders);
+        reconfigure();
+      }
+    }),
+  );
+
   connection.onCompletion(safe('completion', [], completion(ctx)));
-  connection.onHover(safe('hover', null, hover(ctx, estimates)));
+  connection.onHover(
+    safe('hover', null, (params: Parameters<ReturnType<typeof hover>>[0]) => {
+      if (deferred(params.textDocument.uri)) return null;
+      const doc = ctx.gantryFile(params.textDocument.uri) ? undefined : documents.get(params.textDocument.uri);
+      return doc ? (publisher.foreign.hover(doc, doc.offsetAt(params.position)) ?? null) : hover(ctx, estimates)(params);
+    }),
+  );
   connection.onDocumentSymbol(
     safe('symbols', [], (params) => {
       const open = ctx.gantryFile(params.textDocument.uri);
@@ -141,10 +165,16 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     safe(
       'codeAction',
       [],
-      codeActionHandler(ctx, (doc, file, d) => publisher.diagnostics.fixes(doc, file, publisher.checkContext(doc.uri), d)),
+      codeActionHandler(ctx, (doc, file, d) => (file.gantry ? publisher.diagnostics.fixes(doc, file, publisher.checkContext(doc.uri), d) : publisher.foreign.fixes(doc, d))),
     ),
   );
-  connection.onCodeLens(safe('codeLens', [], codeLenses(ctx, estimates)));
+  connection.onCodeLens(
+    safe('codeLens', [], (params: Parameters<ReturnType<typeof codeLenses>>[0]) => {
+      if (deferred(params.textDocument.uri)) return [];
+      const doc = ctx.gantryFile(params.textDocument.uri) ? undefined : documents.get(params.textDocument.uri);
+      return doc ? publisher.foreign.codeLenses(doc) : codeLenses(ctx, estimates)(params);
+    }),
+  );
 
   documents.listen(connection);
   connection.listen();

@@ -10,8 +10,10 @@ export const summary = 'check specs for errors (compiler-style output or --forma
 
 const USAGE = `usage: gantry check [options] [files|folders…]
 
-Checks every Gantry spec (files with apiVersion: gantry/… or named *.gantry.yaml) in the given files
-and folders (default: the current folder). Cluster references resolve against every Cluster found
+Checks every Gantry spec (files with apiVersion: gantry/… or named *.gantry.yaml) and every foreign
+config Gantry recognises (a vllm serve / SGLang command in a Kubernetes manifest, compose file,
+Dockerfile, script or SkyPilot task; a torchtitan TOML, axolotl YAML, DeepSpeed JSON or accelerate
+YAML) in the given files and folders (default: the current folder). Cluster references resolve against every Cluster found
 under --workspace (default: the current folder) and the given paths.
 
 options:
@@ -85,7 +87,7 @@ async function collect(p: string, out: Set<string>, explicit: boolean): Promise<
     return `cannot read '${p}': no such file or folder`;
   }
   if (st.isFile()) {
-    if (explicit || /\.ya?ml$/i.test(p)) out.add(path.resolve(p));
+    if (explicit || candidate(path.basename(p))) out.add(path.resolve(p));
     return undefined;
   }
   if (!st.isDirectory()) return undefined;
@@ -94,10 +96,23 @@ async function collect(p: string, out: Set<string>, explicit: boolean): Promise<
     if (e.name.startsWith('.') || e.name === 'node_modules') continue;
     const child = path.join(p, e.name);
     if (e.isDirectory()) await collect(child, out, false);
-    else if (e.isFile() && /\.ya?ml$/i.test(e.name)) out.add(path.resolve(child));
+    else if (e.isFile() && candidate(e.name)) out.add(path.resolve(child));
   }
   return undefined;
 }
+
+/**
+ * The files a folder walk looks at: YAML (Gantry specs, manifests, compose, SkyPilot, axolotl,
+ * accelerate) and the other files foreign configs live in (scripts, Dockerfiles, TOML, JSON). Each
+ * is then read and checked only when it is a Gantry spec or a foreign reader recognises it.
+ */
+function candidate(name: string): boolean {
+  const lower = name.toLowerCase();
+  if (lower === 'dockerfile' || lower === 'containerfile' || lower.startsWith('dockerfile.')) return true;
+  const dot = lower.lastIndexOf('.');
+  return dot > 0 && FOREIGN_EXTENSIONS.has(lower.slice(dot + 1));
+}
+const FOREIGN_EXTENSIONS = new Set(['yaml', 'yml', 'toml', 'json', 'sh', 'bash', 'sbatch', 'slurm']);
 
 function lineStarts(text: string): number[] {
   const starts = [0];
@@ -142,7 +157,7 @@ export async function checkPaths(paths: string[], workspaceDir: string): Promise
     try {
       texts.set(f, await fs.readFile(f, 'utf8'));
       const uri = pathToUri(f);
-      if (!ws.scanned.has(uri)) await ws.readFromDisk(uri);
+      if (/\.ya?ml$/i.test(f) && !ws.scanned.has(uri)) await ws.readFromDisk(uri);
     } catch (e) {
       unreadable.push(`cannot read '${f}': ${(e as Error).message}`);
     }

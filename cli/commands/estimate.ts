@@ -68,6 +68,21 @@ export interface EstimateRecord {
   time?: TrainingEstimate['time'];
   findings: TrainingEstimate['findings'];
   assumptions: string[];
+  /** For a foreign file (a manifest, a script, a training config): what was read, and where (1-based lines and columns). */
+  source?: { format: string; label: string; line: number; column: number; endLine: number; endColumn: number };
+}
+
+/** 1-based line and column of an offset range. */
+function rangeIn(text: string, offset: number, length: number): { line: number; column: number; endLine: number; endColumn: number } {
+  const at = (o: number) => {
+    let line = 1;
+    let start = 0;
+    for (let i = text.indexOf('\n'); i >= 0 && i < o; i = text.indexOf('\n', i + 1)) line++, (start = i + 1);
+    return { line, column: o - start + 1 };
+  };
+  const s = at(offset);
+  const e = at(offset + length);
+  return { line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
 }
 
 function pad(s: string, n: number): string {
@@ -75,7 +90,7 @@ function pad(s: string, n: number): string {
 }
 
 function renderText(r: EstimateRecord, verbose: boolean): string {
-  const out: string[] = [`${r.file}: ${r.kind} ${r.name}`, `  ${r.summary}`];
+  const out: string[] = [`${r.file}${r.source ? `:${r.source.line}` : ''}: ${r.kind} ${r.name}${r.source ? ` (${r.source.label})` : ''}`, `  ${r.summary}`];
   if (r.memory) {
     for (const [k, v] of Object.entries(r.memory.breakdown)) if (v > 0) out.push(`    ${pad(k, 24)} ${(v / GIB).toFixed(2).padStart(9)} GiB`);
     const p = r.memory.perGpu;
@@ -149,13 +164,16 @@ export async function run(argv: string[]): Promise<number> {
       if (c.estimates.some((e) => e.problems.includes(p))) continue; // shown with its estimate
       process.stderr.write(`${file}: document ${(p.docIndex ?? 0) + 1}: error ${p.code}: ${p.message}\n`);
     }
-    for (const { estimate: e, docIndex } of c.estimates) {
-      const v = c.docs[docIndex].value as Record<string, unknown>;
+    for (const { estimate: e, docIndex, anchor } of c.estimates) {
+      // A foreign file's estimate is of the job its reader found there; it says where (the command's range).
+      const foreign = c.foreign?.[docIndex];
+      const v = (foreign ? foreign.job : c.docs[docIndex]?.value) as Record<string, unknown>;
       const name = String((v.metadata as { name?: unknown } | undefined)?.name ?? `#${docIndex}`);
       records.push({
         file,
         name,
         kind: String(v.kind),
+        ...(foreign ? { source: { format: foreign.format, label: foreign.label, ...rangeIn(text, anchor.offset, anchor.length) } } : {}),
         summary: e.summary,
         memory: e.memory,
         serving: e.kind === 'InferenceService' ? e.serving : undefined,

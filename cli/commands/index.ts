@@ -17,5 +17,7 @@ export const commands: Record<string, CliCommand> = {
   logs: lazy("print a run's logs (-f to follow)", () => import('./logs')),
   cancel: lazy('cancel a run', () => import('./cancel')),
   script: lazy('print the exact Slurm batch script a spec would submit', () => import('./script')),
+  import: lazy('write the Gantry spec a foreign config stands for (vllm serve line, torchtitan TOML, …)', () => import('./import')),
+  manifest: lazy('print the Kubernetes manifest (Deployment, LeaderWorkerSet, JobSet, …) for a spec', () => import('./manifest')),
   estimate: lazy('estimate per-GPU memory, interconnect and step time (table or --format json)', () => import('./estimate')),
 };

@@ -8,6 +8,7 @@ import { SubmitFlow } from './submitFlow';
 import { createStatusBar } from './statusBar';
 import { SubmitDiagnostics } from './submitDiagnostics';
 import { BatchScriptPreviews } from './batchPreview';
+import { previewManifest } from './manifestPreview';
 import { isTerminal, type Backend, type BackendId, type RunRecord } from '../../core/runs/types';
 import { getBackend } from '../../core/runs/backends';
 import { onStoreError } from '../../core/runs/submit';
@@ -38,6 +39,7 @@ export function activateRuns(context: vscode.ExtensionContext): RunsApi {
     createStatusBar(controller),
     vscode.commands.registerCommand('gantry.run', (uri?: vscode.Uri, docIndex?: number) => flow.run(uri instanceof vscode.Uri ? uri : undefined, typeof docIndex === 'number' ? docIndex : undefined)),
     vscode.commands.registerCommand('gantry.previewBatchScript', (uri?: vscode.Uri, docIndex?: number) => flow.previewScript(uri instanceof vscode.Uri ? uri : undefined, typeof docIndex === 'number' ? docIndex : undefined)),
+    vscode.commands.registerCommand('gantry.previewKubernetesManifest', (uri?: vscode.Uri, docIndex?: number) => previewManifest(String(context.extension.packageJSON.version ?? ''), uri instanceof vscode.Uri ? uri : undefined, typeof docIndex === 'number' ? docIndex : undefined)),
     vscode.commands.registerCommand('gantry.showRuns', (runId?: string) => {
       showPanel(typeof runId === 'string' ? runId : undefined);
     }),

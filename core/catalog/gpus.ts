@@ -6,6 +6,16 @@
 // "total"), which is a little less than the marketing size: an "80 GB" H100 reports 79.19 GiB
 // (vLLM 0.19 logs, llm-d accuracy report). Where no such reading was available the figure is
 // nvidia-smi's MiB total or the nominal size, and the source says so.
+//
+// Usable memory, where no reading of the card itself was found, follows one stated rule
+// (`USABLE_RULE`, derived from the readings that were found):
+// - HBM parts: the "80 GB" is 80 GiB of HBM, and the driver keeps ~1 %: 0.99 × nominal
+//   (H100 79.19/80, A100 79.15/80, H200 139.8/141, B200 178.4/180);
+// - GDDR with ECC on (data-centre and RTX-pro cards, ECC on by default): nvidia-smi shows 15/16 of
+//   the nominal GiB (46068 MiB on a 48 GB L40/L40S/RTX 6000 Ada) and PyTorch ~0.6 GiB less
+//   (44.40 GiB on an L40, 44.43 on an RTX 6000 Ada);
+// - GDDR without ECC (GeForce): ~98.5 % of nominal (23.61–23.69 GiB on 24 GB cards, 31.37 on 32 GB);
+// - AMD Instinct: 99.7 % of nominal (MI300X 191.5/192).
 
 import type { IntraNodeLinkType } from '../spec/types';
 
@@ -23,7 +33,7 @@ export interface GpuInfo {
   id: string;
   aliases: string[];
   name: string;
-  vendor: 'nvidia' | 'amd';
+  vendor: 'nvidia' | 'amd' | 'intel';
   memoryBytes: number;
   memoryGiB: number;
   /** Marketing size, in GB (10^9) as the vendor sells it. */
@@ -36,7 +46,15 @@ export interface GpuInfo {
   pcieGen: 3 | 4 | 5;
   tdpW: number;
   source: string;
+  /** How `memoryGiB` was obtained: a reading of the card (PyTorch/vLLM/nvidia-smi) or the stated rule. */
+  memorySource?: 'reading' | 'rule';
   summary: string;
+}
+
+/** Usable GiB from the nominal size by the rule in the header, for cards with no reading. */
+export function usableGiB(nominalGB: number, memory: 'hbm' | 'gddr-ecc' | 'gddr' | 'amd-hbm'): number {
+  const v = memory === 'hbm' ? nominalGB * 0.99 : memory === 'gddr-ecc' ? (nominalGB * 15) / 16 - 0.6 : memory === 'gddr' ? nominalGB * 0.985 : nominalGB * 0.997;
+  return Math.round(v * 100) / 100;
 }
 
 const GIB = 1024 ** 3;
@@ -345,6 +363,254 @@ export const GPUS: readonly GpuInfo[] = [
     pcieGen: 5,
     tdpW: 1000,
     source: 'AMD Instinct MI325X datasheet (dense; same compute as MI300X, HBM3E)',
+  }),
+  // ---- issue 12: the GPUs people run today. Dense figures (sparse / 2); GeForce cards quote the
+  // fp16/bf16 tensor rate with fp32 accumulate (what training and vLLM use), half the fp16-accumulate rate.
+  gpu({
+    id: 'RTX-3090-24GB',
+    aliases: ['rtx3090', '3090', 'rtx-3090', 'NVIDIA GeForce RTX 3090'],
+    name: 'NVIDIA GeForce RTX 3090 24GB',
+    vendor: 'nvidia',
+    memoryGiB: 23.69,
+    nominalMemoryGB: 24,
+    memoryBandwidthGBps: 936,
+    tflops: { bf16: 71, fp16: 71, fp32: 35.6 },
+    intraNodeLink: 'pcie4',
+    pcieGen: 4,
+    tdpW: 350,
+    memorySource: 'reading',
+    source: 'NVIDIA Ampere GA102 whitepaper (RTX 3090: fp16/bf16 tensor with fp32 accumulate 71 dense, 142 with fp16 accumulate); 936 GB/s, 350 W (NVIDIA spec page); PyTorch OOM messages report 23.69 GiB total capacity (GitHub issues on RTX 3090)',
+  }),
+  gpu({
+    id: 'RTX-5090-32GB',
+    aliases: ['rtx5090', '5090', 'rtx-5090', 'NVIDIA GeForce RTX 5090'],
+    name: 'NVIDIA GeForce RTX 5090 32GB',
+    vendor: 'nvidia',
+    memoryGiB: 31.37,
+    nominalMemoryGB: 32,
+    memoryBandwidthGBps: 1792,
+    tflops: { bf16: 209.5, fp16: 209.5, fp8: 419, fp32: 104.8 },
+    intraNodeLink: 'pcie5',
+    pcieGen: 5,
+    tdpW: 575,
+    memorySource: 'reading',
+    source: 'NVIDIA RTX Blackwell GPU architecture whitepaper (fp16 tensor 838 TFLOPS sparse with fp16 accumulate; fp32 accumulate half: 209.5 dense; fp8 419 dense); 1,792 GB/s GDDR7, 575 W; PyTorch OOM messages report 31.37 GiB total capacity (Wan2.1 issue #465)',
+  }),
+  gpu({
+    id: 'RTX-A6000-48GB',
+    aliases: ['rtx-a6000', 'a6000', 'NVIDIA RTX A6000'],
+    name: 'NVIDIA RTX A6000 48GB',
+    vendor: 'nvidia',
+    memoryGiB: 47.4,
+    nominalMemoryGB: 48,
+    memoryBandwidthGBps: 768,
+    tflops: { bf16: 154.8, fp16: 154.8, fp32: 38.7 },
+    intraNodeLink: 'pcie4',
+    pcieGen: 4,
+    tdpW: 300,
+    memorySource: 'rule',
+    source: 'NVIDIA RTX A6000 datasheet (768 GB/s, 300 W, NVLink bridge for 2 cards 112.5 GB/s bidirectional); tensor fp16/bf16 154.8 dense (Microway Ampere comparison); usable GiB: ECC off by default, 49140 MiB less the ~0.6 GiB PyTorch reserve (rule)',
+  }),
+  gpu({
+    id: 'RTX-6000-Ada-48GB',
+    aliases: ['rtx-6000-ada', 'rtx6000-ada', 'NVIDIA RTX 6000 Ada Generation'],
+    name: 'NVIDIA RTX 6000 Ada Generation 48GB',
+    vendor: 'nvidia',
+    memoryGiB: 44.43,
+    nominalMemoryGB: 48,
+    memoryBandwidthGBps: 960,
+    tflops: { bf16: 364.2, fp16: 364.2, fp8: 728.5, fp32: 91.1 },
+    intraNodeLink: 'pcie4',
+    pcieGen: 4,
+    tdpW: 300,
+    memorySource: 'reading',
+    source: 'NVIDIA RTX 6000 Ada datasheet (960 GB/s, 91.1 TFLOPS fp32, fp8 1,457 TFLOPS sparse → 728.5 dense, bf16 half that), 300 W; PyTorch reports 44.43 GiB with ECC on (nvidia-smi 46068 MiB; MTVCrafter issue #21)',
+  }),
+  gpu({
+    id: 'L40-48GB',
+    aliases: ['l40', 'NVIDIA L40'],
+    name: 'NVIDIA L40 48GB',
+    vendor: 'nvidia',
+    memoryGiB: 44.4,
+    nominalMemoryGB: 48,
+    memoryBandwidthGBps: 864,
+    tflops: { bf16: 181.05, fp16: 181.05, fp8: 362, fp32: 90.5 },
+    intraNodeLink: 'pcie4',
+    pcieGen: 4,
+    tdpW: 300,
+    memorySource: 'reading',
+    source: 'NVIDIA L40 datasheet (bf16 181.05 dense / 362.1 sparse, fp8 362 / 724, 864 GB/s, 300 W, PCIe 4 only); PyTorch reports 44.40 GiB total (Qwen3-VL issue #2097)',
+  }),
+  gpu({
+    id: 'A10-24GB',
+    aliases: ['a10', 'NVIDIA A10'],
+    name: 'NVIDIA A10 24GB',
+    vendor: 'nvidia',
+    memoryGiB: 21.89,
+    nominalMemoryGB: 24,
+    memoryBandwidthGBps: 600,
+    tflops: { bf16: 125, fp16: 125, fp32: 31.2 },
+    intraNodeLink: 'pcie4',
+    pcieGen: 4,
+    tdpW: 150,
+    memorySource: 'rule',
+    source: 'NVIDIA A10 datasheet (bf16 tensor 125 dense / 250 sparse, 600 GB/s GDDR6, 150 W); nvidia-smi 23028 MiB with ECC on (Qwen issue #678); usable GiB by the ECC rule',
+  }),
+  gpu({
+    id: 'A40-48GB',
+    aliases: ['a40', 'NVIDIA A40'],
+    name: 'NVIDIA A40 48GB',
+    vendor: 'nvidia',
+    memoryGiB: 44.4,
+    nominalMemoryGB: 48,
+    memoryBandwidthGBps: 696,
+    tflops: { bf16: 149.7, fp16: 149.7, fp32: 37.4 },
+    intraNodeLink: 'pcie4',
+    pcieGen: 4,
+    tdpW: 300,
+    memorySource: 'rule',
+    source: 'NVIDIA A40 datasheet (bf16 tensor with fp32 accumulate 149.7 dense / 299.4 sparse, 696 GB/s, NVLink bridge 112.5 GB/s bidirectional for pairs, 300 W); usable GiB by the ECC rule (same 46068 MiB as L40)',
+  }),
+  gpu({
+    id: 'H20-96GB',
+    aliases: ['h20', 'NVIDIA H20'],
+    name: 'NVIDIA H20 96GB',
+    vendor: 'nvidia',
+    memoryGiB: 95.04,
+    nominalMemoryGB: 96,
+    memoryBandwidthGBps: 4000,
+    tflops: { bf16: 148, fp16: 148, fp8: 296, fp32: 44 },
+    nvlink: { generation: 4, gbpsPerGpu: 450 },
+    intraNodeLink: 'nvlink4',
+    pcieGen: 5,
+    tdpW: 400,
+    memorySource: 'rule',
+    source: 'NVIDIA H20 product brief as reported (96 GB HBM3, 4.0 TB/s, fp16/bf16 148 dense, int8/fp8 296, fp32 44, NVLink 900 GB/s bidirectional, 400 W); usable GiB by the HBM rule',
+  }),
+  gpu({
+    id: 'H800-SXM-80GB',
+    aliases: ['h800', 'h800-sxm', 'NVIDIA H800'],
+    name: 'NVIDIA H800 SXM 80GB',
+    vendor: 'nvidia',
+    memoryGiB: 79.19,
+    nominalMemoryGB: 80,
+    memoryBandwidthGBps: 3350,
+    tflops: { bf16: 989.5, fp16: 989.5, fp8: 1979, fp32: 67 },
+    nvlink: { generation: 4, gbpsPerGpu: 200 },
+    intraNodeLink: 'nvlink4',
+    pcieGen: 5,
+    tdpW: 700,
+    memorySource: 'reading',
+    source: `${NV_H100}: the H800 is the same GH100 part with NVLink cut to 400 GB/s bidirectional (200 per direction) and FP64 cut; memory as the H100 80GB`,
+  }),
+  gpu({
+    id: 'A800-SXM-80GB',
+    aliases: ['a800', 'a800-sxm', 'a800-80gb', 'NVIDIA A800-SXM4-80GB'],
+    name: 'NVIDIA A800 SXM 80GB',
+    vendor: 'nvidia',
+    memoryGiB: 79.15,
+    nominalMemoryGB: 80,
+    memoryBandwidthGBps: 2039,
+    tflops: { bf16: 312, fp16: 312, fp32: 19.5 },
+    nvlink: { generation: 3, gbpsPerGpu: 200 },
+    intraNodeLink: 'nvlink3',
+    pcieGen: 4,
+    tdpW: 400,
+    memorySource: 'reading',
+    source: `${NV_A100}: the A800 is the A100 with NVLink cut to 400 GB/s bidirectional (200 per direction); memory as the A100 80GB`,
+  }),
+  gpu({
+    id: 'GH200-96GB',
+    aliases: ['gh200', 'gh200-96gb', 'NVIDIA GH200 480GB'],
+    name: 'NVIDIA GH200 Grace Hopper (96GB HBM3 GPU)',
+    vendor: 'nvidia',
+    memoryGiB: 95.04,
+    nominalMemoryGB: 96,
+    memoryBandwidthGBps: 4000,
+    tflops: { bf16: 989.5, fp16: 989.5, fp8: 1979, fp32: 67 },
+    nvlink: { generation: 4, gbpsPerGpu: 450 },
+    intraNodeLink: 'nvlink4',
+    pcieGen: 5,
+    tdpW: 1000,
+    memorySource: 'rule',
+    source: 'NVIDIA GH200 Grace Hopper Superchip datasheet (H100 compute: 989 TFLOPS bf16 / 1,979 fp8 dense; 96 GB HBM3 at 4 TB/s; NVLink 900 GB/s bidirectional; module 450–1000 W); the Grace LPDDR5X is not counted; usable GiB by the HBM rule',
+  }),
+  gpu({
+    id: 'GH200-144GB',
+    aliases: ['gh200-144gb', 'gh200-hbm3e', 'NVIDIA GH200 144GB HBM3e'],
+    name: 'NVIDIA GH200 Grace Hopper (144GB HBM3e GPU)',
+    vendor: 'nvidia',
+    memoryGiB: 142.56,
+    nominalMemoryGB: 144,
+    memoryBandwidthGBps: 4900,
+    tflops: { bf16: 989.5, fp16: 989.5, fp8: 1979, fp32: 67 },
+    nvlink: { generation: 4, gbpsPerGpu: 450 },
+    intraNodeLink: 'nvlink4',
+    pcieGen: 5,
+    tdpW: 1000,
+    memorySource: 'rule',
+    source: 'NVIDIA GH200 datasheet, HBM3e variant (144 GB at 4.9 TB/s; compute as H100); usable GiB by the HBM rule',
+  }),
+  gpu({
+    id: 'B300-288GB',
+    aliases: ['b300', 'blackwell-ultra', 'NVIDIA B300'],
+    name: 'NVIDIA B300 (Blackwell Ultra) 288GB',
+    vendor: 'nvidia',
+    memoryGiB: 285.12,
+    nominalMemoryGB: 288,
+    memoryBandwidthGBps: 8000,
+    tflops: { bf16: 2250, fp16: 2250, fp8: 4500, fp32: 75 },
+    nvlink: { generation: 5, gbpsPerGpu: 900 },
+    intraNodeLink: 'nvlink5',
+    pcieGen: 5,
+    tdpW: 1100,
+    memorySource: 'rule',
+    source: 'NVIDIA HGX B300 datasheet as tabulated by glennklockwood.com/garden/processors/B300 (dense bf16 2,250, fp8 4,500, fp32 75; 288 GB HBM3e, 8 TB/s; NVLink 5 1.8 TB/s bidirectional); usable GiB by the HBM rule',
+  }),
+  gpu({
+    id: 'MI250X-GCD-64GB',
+    aliases: ['mi250x', 'mi250x-gcd', 'AMD Instinct MI250X'],
+    name: 'AMD Instinct MI250X, one GCD (64GB)',
+    vendor: 'amd',
+    memoryGiB: 63.81,
+    nominalMemoryGB: 64,
+    memoryBandwidthGBps: 1600,
+    tflops: { bf16: 191.5, fp16: 191.5, fp32: 23.95 },
+    intraNodeLink: 'infinity-fabric',
+    pcieGen: 4,
+    tdpW: 280,
+    memorySource: 'rule',
+    source: 'AMD Instinct MI250X datasheet (per OAM: 383 TFLOPS fp16/bf16, 47.9 fp32 vector, 128 GB HBM2e at 3.2 TB/s, 560 W); ROCm shows each of the two GCDs as its own GPU, so one GPU here is half a module; usable GiB by the AMD rule',
+  }),
+  gpu({
+    id: 'MI355X-288GB',
+    aliases: ['mi355x', 'AMD Instinct MI355X'],
+    name: 'AMD Instinct MI355X 288GB',
+    vendor: 'amd',
+    memoryGiB: 287.14,
+    nominalMemoryGB: 288,
+    memoryBandwidthGBps: 8000,
+    tflops: { bf16: 2516.6, fp16: 2516.6, fp8: 5033.2, fp32: 157.3 },
+    intraNodeLink: 'infinity-fabric',
+    pcieGen: 5,
+    tdpW: 1400,
+    memorySource: 'rule',
+    source: 'AMD Instinct MI355X datasheet (dense fp16/bf16 2.5 PF, fp8 5.0 PF — "five petaflops" FP8 per the ISSCC 2026 paper; 288 GB HBM3E at 8 TB/s; 1,400 W liquid-cooled); usable GiB by the AMD rule',
+  }),
+  gpu({
+    id: 'Gaudi3-128GB',
+    aliases: ['gaudi3', 'gaudi-3', 'hl-325l', 'Intel Gaudi 3'],
+    name: 'Intel Gaudi 3 128GB',
+    vendor: 'intel',
+    memoryGiB: 126.72,
+    nominalMemoryGB: 128,
+    memoryBandwidthGBps: 3700,
+    tflops: { bf16: 1835, fp16: 1835, fp8: 1835, fp32: 28.7 },
+    intraNodeLink: 'gaudi-roce',
+    pcieGen: 5,
+    tdpW: 900,
+    memorySource: 'rule',
+    source: 'Intel Gaudi 3 white paper (MME 1,835 TFLOPS bf16 and fp8, vector bf16 28.7 TFLOPS used for fp32; 128 GB HBM2e at 3.7 TB/s; 24 × 200 GbE RoCE, 21 of them for the 8-card all-to-all; 900 W OAM); usable GiB by the HBM rule',
   }),
 ];
 

@@ -2,9 +2,12 @@
 // llama/mistral/qwen2/qwen3/gemma use num_hidden_layers/hidden_size/num_attention_heads; GPT-2 uses
 // n_layer/n_embd/n_head; Falcon num_kv_heads/multi_query; Mixtral num_local_experts; Qwen-MoE
 // num_experts + moe_intermediate_size; DeepSeek V2/V3 n_routed_experts, first_k_dense_replace and the
-// MLA ranks. Multimodal configs (Gemma 3, Llama 4, Mistral 3) keep the language model under text_config.
+// MLA ranks. Multimodal configs (Gemma 3, Llama 4, Mistral 3) keep the language model under text_config;
+// their vision_config is counted as a ViT (see `visionParams`). A `quantization_config` (at the top or
+// under text_config) sets the weight format (weightFormat.ts).
 
 import type { Architecture } from '../spec/types';
+import { weightFormatFromQuantConfig, type WeightFormat } from './weightFormat';
 
 export interface HfConfigError {
   message: string;
@@ -12,7 +15,40 @@ export interface HfConfigError {
   field?: string;
 }
 
-export type HfConfigResult = { ok: true; architecture: Architecture; modelType?: string; warnings: string[] } | { ok: false; errors: HfConfigError[] };
+export type HfConfigResult =
+  | {
+      ok: true;
+      architecture: Architecture;
+      modelType?: string;
+      warnings: string[];
+      /** The checkpoint's weight format, from quantization_config. */
+      weightFormat?: WeightFormat;
+      /** Parameters of the vision tower and projector (vision_config), counted on top of the language model. */
+      visionParams?: number;
+    }
+  | { ok: false; errors: HfConfigError[] };
+
+/**
+ * A ViT's parameters from a vision_config: per layer 4·h² (QKV + output) + 2·h·ffn (MLP, 3·h·ffn when
+ * gated) + norms, the patch embedding, plus a two-layer projector to the language model's width
+ * (LLaVA's mlp2x: h_v·h_t + h_t·h_t). SigLIP-So400m (Gemma 3: 27 layers, 1152, 4304) gives 0.41 B.
+ */
+export function visionParams(v: Record<string, unknown>, textHidden: number): number | undefined {
+  const n = (k: string[]) => {
+    for (const key of k) if (typeof v[key] === 'number' && Number.isFinite(v[key] as number) && (v[key] as number) > 0) return v[key] as number;
+    return undefined;
+  };
+  const layers = n(['num_hidden_layers', 'depth', 'num_layers']);
+  const h = n(['hidden_size', 'embed_dim', 'width']);
+  if (!layers || !h || layers > 1000 || h > 65536) return undefined;
+  const ffn = n(['intermediate_size', 'mlp_dim']) ?? 4 * h;
+  const patch = n(['patch_size']) ?? 14;
+  const channels = n(['num_channels', 'in_chans', 'in_channels']) ?? 3;
+  const gated = v.hidden_act === 'silu' || v.hidden_act === 'swiglu';
+  const perLayer = 4 * h * h + (gated ? 3 : 2) * h * ffn + 4 * h;
+  const outHidden = n(['out_hidden_size', 'projection_dim']) ?? textHidden;
+  return layers * perLayer + patch * patch * channels * h + h * outHidden + outHidden * textHidden;
+}
 
 type Json = Record<string, unknown>;
 
@@ -45,6 +81,7 @@ export function parseHfConfig(text: string): HfConfigResult {
     return { ok: false, errors: [{ message: 'not a Hugging Face config.json: expected a JSON object' }] };
   }
   let cfg = raw as Json;
+  const outer = cfg;
   const outerType = typeof cfg.model_type === 'string' ? cfg.model_type : undefined;
   if (cfg.text_config && typeof cfg.text_config === 'object' && !Array.isArray(cfg.text_config)) {
     cfg = { ...(cfg.text_config as Json), tie_word_embeddings: (cfg.text_config as Json).tie_word_embeddings ?? cfg.tie_word_embeddings };
@@ -133,5 +170,16 @@ export function parseHfConfig(text: string): HfConfigResult {
     arch.mla = { kvLoraRank: cfg.kv_lora_rank, qkRopeHeadDim: rope };
     if (typeof cfg.v_head_dim === 'number') arch.headDim = cfg.v_head_dim;
   }
-  return { ok: true, architecture: arch, modelType, warnings };
+  const result: HfConfigResult = { ok: true, architecture: arch, modelType, warnings };
+  const q = outer.quantization_config ?? cfg.quantization_config;
+  const wf = weightFormatFromQuantConfig(q);
+  if (typeof wf === 'string') warnings.push(`quantization_config not understood (${wf}): weights assumed in the model dtype`);
+  else if (wf) result.weightFormat = wf;
+  const vision = outer.vision_config;
+  if (vision && typeof vision === 'object' && !Array.isArray(vision)) {
+    const vp = visionParams(vision as Json, hidden);
+    if (vp !== undefined) result.visionParams = vp;
+    else warnings.push('vision_config without num_hidden_layers/hidden_size: the vision tower is not counted');
+  }
+  return result;
 }

@@ -114,6 +114,16 @@ export const LINKS: readonly LinkInfo[] = [
     source: 'AMD MI300X datasheet: 7 links × 64 GB/s per direction; RCCL busbw assumed ~70 % of line rate',
   }),
   link({
+    type: 'gaudi-roce',
+    aliases: ['gaudi', 'gaudi-scale-up'],
+    name: 'Intel Gaudi 3 scale-up (21 × 200 GbE RoCE, all-to-all)',
+    scope: 'intra-node',
+    nominalGBps: 525,
+    effectiveBusGBps: 370,
+    fastFabric: true,
+    source: 'Intel Gaudi 3 white paper: 21 of 24 × 200 GbE ports wire the 8 cards all-to-all (525 GB/s per direction); HCCL busbw assumed ~70 % of line rate, as for Infinity Fabric',
+  }),
+  link({
     type: 'infiniband-hdr',
     aliases: ['hdr', 'ib-hdr'],
     name: 'InfiniBand HDR 200 Gb/s',

@@ -4,6 +4,7 @@
 // lookup also ignores a trailing -instruct/-it/-hf/-chat/-base.
 
 import type { Architecture } from '../spec/types';
+import { splitDerivativeName, type WeightFormat } from './weightFormat';
 
 export interface ModelInfo {
   id: string;
@@ -23,6 +24,8 @@ export interface ModelInfo {
   activeParams?: number;
   /** Which layers use `architecture.slidingWindow`: every layer, or every other one (Gemma 2), or 5 of 6 (Gemma 3). */
   slidingWindowLayers?: 'all' | 'alternate' | 'five-of-six';
+  /** How the released checkpoint stores its weights, where not in the model dtype (gpt-oss: mxfp4 experts). */
+  weightFormat?: WeightFormat;
   source: string;
   summary: string;
 }
@@ -551,6 +554,74 @@ export const MODELS: readonly ModelInfo[] = [
     activeParams: 2.4e9,
     source: `${HF} deepseek-ai/DeepSeek-V2-Lite (kv_lora_rank 512, qk_rope_head_dim 64, 64 routed + 2 shared experts top-6, first_k_dense_replace 1); 15.7B total / 2.4B active (model card)`,
   }),
+  // ---- issue 12: granite, gpt-oss, Kimi, Qwen1.5-MoE (values from each model's Hugging Face config.json)
+  model({
+    id: 'granite-3.1-8b',
+    aliases: ['ibm-granite/granite-3.1-8b-instruct', 'ibm-granite/granite-3.1-8b-base', 'ibm-granite/granite-3.3-8b-instruct', 'granite-3.1-8b-instruct'],
+    name: 'IBM Granite 3.1 8B',
+    nominalParamsB: 8.2,
+    architecture: { layers: 40, hidden: 4096, heads: 32, kvHeads: 8, headDim: 128, ffn: 12800, vocab: 49155, gatedMlp: true, tiedEmbeddings: true, maxContext: 131072 },
+    norm: 'rmsnorm',
+    source: `${HF} ibm-granite/granite-3.x-8b (GraniteForCausalLM: hidden 4096, 40 layers, 32 heads, 8 KV heads, intermediate 12800, max_position_embeddings 131072, tie_word_embeddings true; vocab 49155 — 49152 to 49159 across 3.x releases)`,
+  }),
+  model({
+    id: 'granite-3.1-2b',
+    aliases: ['ibm-granite/granite-3.1-2b-instruct', 'ibm-granite/granite-3.1-2b-base', 'granite-3.1-2b-instruct'],
+    name: 'IBM Granite 3.1 2B',
+    nominalParamsB: 2.5,
+    architecture: { layers: 40, hidden: 2048, heads: 32, kvHeads: 8, headDim: 64, ffn: 8192, vocab: 49155, gatedMlp: true, tiedEmbeddings: true, maxContext: 131072 },
+    norm: 'rmsnorm',
+    source: `${HF} ibm-granite/granite-3.1-2b (hidden 2048, 40 layers, intermediate 8192, vocab 49155, tied; 2.53 B parameters)`,
+  }),
+  model({
+    id: 'gpt-oss-20b',
+    aliases: ['openai/gpt-oss-20b', 'gpt-oss-20b'],
+    name: 'gpt-oss 20B (MoE, mxfp4 experts)',
+    nominalParamsB: 20.9,
+    architecture: { layers: 24, hidden: 2880, heads: 64, kvHeads: 8, headDim: 64, ffn: 2880, vocab: 201088, gatedMlp: true, tiedEmbeddings: false, maxContext: 131072, slidingWindow: 128, moe: { experts: 32, activeExperts: 4, expertFfn: 2880 } },
+    norm: 'rmsnorm',
+    totalParams: 20.9e9,
+    activeParams: 3.6e9,
+    slidingWindowLayers: 'alternate',
+    weightFormat: { label: 'mxfp4 (MoE experts: 4 bits + an 8-bit scale per 32): 4.25 bits per expert weight; attention and router in bf16', bitsPerWeight: 4.25, scope: 'experts' },
+    source: `${HF} openai/gpt-oss-20b (GptOssForCausalLM: 24 layers alternating sliding_attention (window 128) and full_attention, hidden 2880, 64 heads, 8 KV heads, head_dim 64, 32 local experts top-4 of intermediate 2880, quantization_config mxfp4); 20.9 B total / 3.6 B active (model card)`,
+  }),
+  model({
+    id: 'gpt-oss-120b',
+    aliases: ['openai/gpt-oss-120b', 'gpt-oss-120b'],
+    name: 'gpt-oss 120B (MoE, mxfp4 experts)',
+    nominalParamsB: 116.8,
+    architecture: { layers: 36, hidden: 2880, heads: 64, kvHeads: 8, headDim: 64, ffn: 2880, vocab: 201088, gatedMlp: true, tiedEmbeddings: false, maxContext: 131072, slidingWindow: 128, moe: { experts: 128, activeExperts: 4, expertFfn: 2880 } },
+    norm: 'rmsnorm',
+    totalParams: 116.8e9,
+    activeParams: 5.1e9,
+    slidingWindowLayers: 'alternate',
+    weightFormat: { label: 'mxfp4 (MoE experts: 4 bits + an 8-bit scale per 32): 4.25 bits per expert weight; attention and router in bf16', bitsPerWeight: 4.25, scope: 'experts' },
+    source: `${HF} openai/gpt-oss-120b (as the 20B with 36 layers and 128 experts top-4, mxfp4 experts); 116.8 B total / 5.1 B active (model card)`,
+  }),
+  model({
+    id: 'kimi-k2',
+    aliases: ['moonshotai/Kimi-K2-Instruct', 'moonshotai/Kimi-K2-Base', 'moonshotai/Kimi-K2-Instruct-0905', 'moonshotai/Kimi-K2-Thinking', 'kimi-k2-instruct'],
+    name: 'Kimi K2 1T (MoE, MLA)',
+    nominalParamsB: 1040,
+    architecture: { layers: 61, hidden: 7168, heads: 64, kvHeads: 64, headDim: 128, ffn: 18432, vocab: 163840, gatedMlp: true, tiedEmbeddings: false, maxContext: 131072, moe: { experts: 384, activeExperts: 8, sharedExperts: 1, expertFfn: 2048, denseLayers: 1 }, mla: { kvLoraRank: 512, qkRopeHeadDim: 64 } },
+    norm: 'rmsnorm',
+    totalParams: 1.04e12,
+    activeParams: 32.6e9,
+    weightFormat: { label: 'fp8 (128×128 blocks, as released): 8 bits per weight', bitsPerWeight: 8, scope: 'linear' },
+    source: `${HF} moonshotai/Kimi-K2 (DeepSeek-V3 layout: hidden 7168, 61 layers, 64 heads, kv_lora_rank 512, qk_rope_head_dim 64, v_head_dim 128, 384 routed + 1 shared experts top-8 of 2048, first_k_dense_replace 1, vocab 163840; the 0905/Thinking releases extend max_position_embeddings to 262144); 1.04 T total / 32.6 B active (Kimi K2 report); released as fp8 blocks`,
+  }),
+  model({
+    id: 'qwen1.5-moe-a2.7b',
+    aliases: ['Qwen/Qwen1.5-MoE-A2.7B', 'Qwen/Qwen1.5-MoE-A2.7B-Chat', 'qwen1.5-moe'],
+    name: 'Qwen1.5-MoE-A2.7B (14.3B MoE)',
+    nominalParamsB: 14.3,
+    architecture: { layers: 24, hidden: 2048, heads: 16, kvHeads: 16, headDim: 128, ffn: 5632, vocab: 151936, gatedMlp: true, tiedEmbeddings: false, maxContext: 8192, moe: { experts: 60, activeExperts: 4, sharedExperts: 4, expertFfn: 1408 } },
+    norm: 'rmsnorm',
+    totalParams: 14.3e9,
+    activeParams: 2.7e9,
+    source: `${HF} Qwen/Qwen1.5-MoE-A2.7B (Qwen2MoeForCausalLM: 24 layers, hidden 2048, 16 heads, 60 experts top-4 of moe_intermediate_size 1408, shared_expert_intermediate_size 5632 = 4 expert widths, max_position_embeddings 8192; 32768 in the Chat release); 14.3 B total / 2.7 B active (model card)`,
+  }),
 ];
 
 const SUFFIXES = /-(instruct|it|hf|chat|base|pt)(-\d+)?$/;
@@ -577,6 +648,28 @@ export function findModel(idOrAlias: string): ModelInfo | undefined {
   const k = normalize(idOrAlias);
   const short = k.split('/').pop()!;
   return MODEL_INDEX.get(k) ?? MODEL_INDEX.get(short) ?? MODEL_INDEX.get(short.replace(SUFFIXES, ''));
+}
+
+/**
+ * A model name resolved through the catalog, derivatives included: `RedHatAI/Meta-Llama-3.1-8B-Instruct-FP8-dynamic`
+ * is Llama 3.1 8B with fp8 weights. `derivedFrom` is set when the name was not a catalog name itself.
+ */
+export interface ResolvedName {
+  model: ModelInfo;
+  weightFormat?: WeightFormat;
+  derivedFrom?: string;
+}
+
+export function resolveModelName(name: string): ResolvedName | undefined {
+  const direct = findModel(name);
+  if (direct) return { model: direct, weightFormat: direct.weightFormat };
+  if (typeof name !== 'string' || name.length > 300) return undefined;
+  const short = name.trim().split('/').pop() ?? '';
+  const { base, format, stripped } = splitDerivativeName(short);
+  if (!stripped.length) return undefined;
+  const model = findModel(base);
+  if (!model) return undefined;
+  return { model, weightFormat: format ?? model.weightFormat, derivedFrom: `${name} read as ${model.name} (${model.id})${format ? `, weights ${format.label}` : ''}` };
 }
 
 export const MODEL_IDS: readonly string[] = MODELS.map((m) => m.id);

@@ -16,6 +16,7 @@ export interface TrainingLayout {
   expert: number;
   sequenceParallel: boolean;
   zero: 0 | 1 | 2 | 3;
+  offload: 'none' | 'optimizer' | 'params';
   fsdp: FsdpStrategy;
   virtualStages: number;
   micro: number;
@@ -113,6 +114,7 @@ export function resolveLayout(spec: TrainingJobSpec): { layout?: TrainingLayout;
       expert,
       sequenceParallel: p.sequenceParallel === true && tensor > 1,
       zero,
+      offload: p.offload === 'optimizer' || p.offload === 'params' ? p.offload : 'none',
       fsdp,
       virtualStages,
       micro,

@@ -4,8 +4,10 @@
 import { nearest } from '../spec/suggest';
 import { findGpu, GPU_IDS, type GpuInfo } from '../catalog/gpus';
 import { findLink, type LinkInfo } from '../catalog/links';
-import { findModel, MODEL_IDS, type ModelInfo } from '../catalog/models';
+import { MODEL_IDS, resolveModelName, type ModelInfo } from '../catalog/models';
 import { parseHfConfig } from '../catalog/hfConfig';
+import { defaultHfHubCache, hfRefPath, hfSnapshotConfigPath, repoIdParts } from '../catalog/hfCache';
+import type { WeightFormat } from '../catalog/weightFormat';
 import type { Architecture, ClusterDoc, ModelRef } from '../spec/types';
 import { countParams, type ModelExtras, type ParamCounts } from './params';
 import type { EstimateOptions, Finding } from './types';
@@ -18,6 +20,10 @@ export interface ResolvedModel {
   arch: Architecture;
   extras: ModelExtras & { hasDropout: boolean; encoderOnly: boolean; slidingWindowLayers?: ModelInfo['slidingWindowLayers'] };
   params: ParamCounts;
+  /** How the checkpoint stores its weights (quantization_config, a derivative's name, or the catalog). */
+  weightFormat?: WeightFormat;
+  /** What the resolution assumed (a derivative read as its base, a config from the HF cache); for the estimate's assumptions. */
+  notes: string[];
 }
 
 export interface ResolvedCluster {
@@ -70,34 +76,80 @@ function checkArch(a: Architecture, path: string[]): Finding[] {
   return out;
 }
 
+type Reader = EstimateOptions['resolveConfig'] & { why?: (p: string) => string | undefined };
+
+/** A config.json for a Hugging Face id from the local cache: its text, 'pending' while a read is in flight, or undefined. */
+function fromHfCache(id: string, opts: EstimateOptions): { text?: string; pending?: boolean; where?: string } {
+  const read = opts.resolveConfig as Reader | undefined;
+  const repo = repoIdParts(id);
+  const hub = opts.hfHubCache ?? defaultHfHubCache();
+  if (!read || !repo || !hub) return {};
+  const ref = hfRefPath(hub, repo);
+  const refText = read(ref);
+  if (refText === undefined) return read.why?.(ref) === 'pending' ? { pending: true } : { where: ref };
+  const cfg = hfSnapshotConfigPath(hub, repo, refText);
+  if (!cfg) return { where: ref };
+  const text = read(cfg);
+  if (text === undefined) return read.why?.(cfg) === 'pending' ? { pending: true } : { where: cfg };
+  return { text, where: cfg };
+}
+
 export function resolveModel(ref: ModelRef | undefined, opts: EstimateOptions, path: string[]): { model?: ResolvedModel; findings: Finding[] } {
   if (!ref || typeof ref !== 'object') return { findings: [badInput('spec.model is missing: give a preset, an architecture or a config.json path', path)] };
   let arch: Architecture | undefined;
   let info: ModelInfo | undefined;
+  let weightFormat: WeightFormat | undefined;
+  let visionParams: number | undefined;
+  const notes: string[] = [];
+  const useConfig = (text: string, label: string): Finding[] => {
+    const parsed = parseHfConfig(text);
+    if (!parsed.ok) return [badInput(`${label} is not a usable Hugging Face config.json: ${parsed.errors.map((e) => e.message).join('; ')}`, [...path, ref.config !== undefined ? 'config' : 'preset'])];
+    arch = parsed.architecture;
+    weightFormat = parsed.weightFormat;
+    visionParams = parsed.visionParams;
+    if (parsed.weightFormat) notes.push(`Weights: ${parsed.weightFormat.label} (quantization_config).`);
+    if (parsed.visionParams) notes.push(`Vision tower and projector counted: ${(parsed.visionParams / 1e6).toFixed(0)} M parameters (vision_config).`);
+    for (const w of parsed.warnings) notes.push(`config.json: ${w}.`);
+    return [];
+  };
   if (ref.architecture && typeof ref.architecture === 'object') {
     arch = ref.architecture;
     const f = checkArch(arch, [...path, 'architecture']);
     if (f.length) return { findings: f };
   } else if (typeof ref.preset === 'string') {
-    info = findModel(ref.preset);
-    if (!info) {
-      const hint = nearest(ref.preset, MODEL_IDS);
-      return { findings: [badInput(`unknown model preset ${quote(ref.preset)}${hint ? ` — did you mean '${hint}'?` : ''}; cannot estimate`, [...path, 'preset'])] };
+    const named = resolveModelName(ref.preset);
+    if (named) {
+      info = named.model;
+      arch = info.architecture;
+      weightFormat = named.weightFormat;
+      if (named.derivedFrom) notes.push(`Model: ${named.derivedFrom}.`);
+      else if (weightFormat) notes.push(`Weights: ${weightFormat.label} (as released).`);
+    } else {
+      const cached = fromHfCache(ref.preset, opts);
+      if (cached.pending) return { findings: [] };
+      if (cached.text !== undefined) {
+        const f = useConfig(cached.text, quote(cached.where ?? ref.preset));
+        if (f.length) return { findings: f };
+        notes.push(`Model: ${quote(ref.preset)} is not in the catalog; read from the local Hugging Face cache (${cached.where}).`);
+      } else {
+        const hint = nearest(ref.preset, MODEL_IDS);
+        const where = repoIdParts(ref.preset) && opts.resolveConfig ? ' and it is not in the local Hugging Face cache' : '';
+        return { findings: [badInput(`unknown model preset ${quote(ref.preset)}${where}${hint ? ` — did you mean '${hint}'?` : ''}; cannot estimate (or point model.config at its config.json)`, [...path, 'preset'])] };
+      }
     }
-    arch = info.architecture;
   } else if (typeof ref.config === 'string') {
     const text = opts.resolveConfig?.(ref.config);
     // While an editor reads the file in the background (why: 'pending') there is nothing to say yet.
-    if (text === undefined) return { findings: (opts.resolveConfig as { why?: (p: string) => string | undefined } | undefined)?.why?.(ref.config) === 'pending' ? [] : [badInput(`cannot read ${quote(ref.config)}; cannot estimate without the model's config.json`, [...path, 'config'])] };
-    const parsed = parseHfConfig(text);
-    if (!parsed.ok) return { findings: [badInput(`${quote(ref.config)} is not a usable Hugging Face config.json: ${parsed.errors.map((e) => e.message).join('; ')}`, [...path, 'config'])] };
-    arch = parsed.architecture;
+    if (text === undefined) return { findings: (opts.resolveConfig as Reader | undefined)?.why?.(ref.config) === 'pending' ? [] : [badInput(`cannot read ${quote(ref.config)}; cannot estimate without the model's config.json`, [...path, 'config'])] };
+    const f = useConfig(text, quote(ref.config));
+    if (f.length) return { findings: f };
   } else {
     return { findings: [badInput('spec.model needs a preset, an architecture or a config path', path)] };
   }
+  if (!arch) return { findings: [badInput('spec.model needs a preset, an architecture or a config path', path)] };
   const extras = {
     learnedPositions: info?.learnedPositions,
-    extraParams: info?.extraParams,
+    extraParams: info?.extraParams ?? visionParams,
     totalParams: info?.totalParams,
     activeParams: info?.activeParams,
     norm: info?.norm,
@@ -110,21 +162,81 @@ export function resolveModel(ref: ModelRef | undefined, opts: EstimateOptions, p
   if (params.total > MAX_PARAMS) {
     return { findings: [badInput(`the model has ${(params.total / 1e12).toFixed(0)} T parameters — more than the 100 T this estimator accepts; check the architecture`, path)] };
   }
-  return { model: { id: info?.id, arch, extras, params }, findings: [] };
+  return { model: { id: info?.id, arch, extras, params, weightFormat, notes }, findings: [] };
 }
 
 const DEFAULT_GPU = 'H100-SXM-80GB';
+
+/** The largest memory (GiB) a custom GPU may claim; the schema's maximum. */
+const MAX_GPU_GIB = 1024;
+
+function positive(v: unknown, max: number): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= max ? v : undefined;
+}
+
+/**
+ * A GPU the catalog lacks, from what the Cluster says of it (memoryGiB required); every figure not
+ * given is taken from an H100 SXM, and each one taken is named in `assumptions`.
+ */
+function customGpu(gpuSpec: NonNullable<ClusterDoc['spec']>['nodes']['gpu'], memoryGiB: number, assumptions: string[]): GpuInfo {
+  const base = findGpu(DEFAULT_GPU)!;
+  const bf16 = positive(gpuSpec.peakBf16Tflops, 100000);
+  const fp8 = positive(gpuSpec.peakFp8Tflops, 200000);
+  const bw = positive(gpuSpec.memoryBandwidthGBps, 100000);
+  const taken: string[] = [];
+  if (bf16 === undefined) taken.push(`${base.tflops.bf16} TFLOPS bf16`);
+  if (fp8 === undefined) taken.push(bf16 === undefined ? `${base.tflops.fp8} TFLOPS fp8` : `fp8 = 2 × bf16`);
+  if (bw === undefined) taken.push(`${base.memoryBandwidthGBps} GB/s memory bandwidth`);
+  const link = gpuSpec.model && typeof gpuSpec.model === 'string' ? gpuSpec.model : 'custom';
+  const name = `${link.slice(0, 60)} (not in the catalog)`;
+  assumptions.push(`GPU ${quote(gpuSpec.model)} is not in the catalog: ${memoryGiB} GiB per GPU as given${taken.length ? `; assumed an H100 SXM's ${taken.join(', ')}` : ''}; memoryGiB is taken as the usable memory the driver reports (about 1–2 % below the marketing size).`);
+  const peak = bf16 ?? base.tflops.bf16!;
+  return {
+    ...base,
+    id: 'custom',
+    aliases: [],
+    name,
+    memoryGiB,
+    memoryBytes: Math.round(memoryGiB * GIB),
+    nominalMemoryGB: memoryGiB,
+    memoryBandwidthGBps: bw ?? base.memoryBandwidthGBps,
+    tflops: { bf16: peak, fp16: peak, fp8: fp8 ?? (bf16 !== undefined ? 2 * bf16 : base.tflops.fp8), fp32: bf16 !== undefined ? bf16 / 14.8 : base.tflops.fp32 },
+    nvlink: undefined,
+    intraNodeLink: 'pcie4',
+    memorySource: 'reading',
+    source: 'described in the Cluster',
+    summary: name,
+  };
+}
+
+/** The catalog GPU with the Cluster's overrides (peak TFLOPS, bandwidth) applied. */
+function withOverrides(g: GpuInfo, gpuSpec: NonNullable<ClusterDoc['spec']>['nodes']['gpu'] | undefined): GpuInfo {
+  const bf16 = positive(gpuSpec?.peakBf16Tflops, 100000);
+  const fp8 = positive(gpuSpec?.peakFp8Tflops, 200000);
+  const bw = positive(gpuSpec?.memoryBandwidthGBps, 100000);
+  if (bf16 === undefined && fp8 === undefined && bw === undefined) return g;
+  return { ...g, memoryBandwidthGBps: bw ?? g.memoryBandwidthGBps, tflops: { ...g.tflops, ...(bf16 !== undefined ? { bf16, fp16: bf16 } : {}), ...(fp8 !== undefined ? { fp8 } : {}) } };
+}
 
 export function resolveCluster(cluster: ClusterDoc | undefined, gpusPerNodeHint: number, nodesHint: number, assumptions: string[]): { cluster?: ResolvedCluster; findings: Finding[] } {
   const spec = cluster?.spec;
   const gpuSpec = spec?.nodes?.gpu;
   let gpu: GpuInfo | undefined;
   let assumed = false;
+  const givenGiB = positive(gpuSpec?.memoryGiB, MAX_GPU_GIB);
   if (gpuSpec?.model) {
     gpu = findGpu(gpuSpec.model);
-    if (!gpu) {
+    if (!gpu && givenGiB !== undefined) {
+      gpu = customGpu(gpuSpec, givenGiB, assumptions);
+      if (!spec?.interconnect?.intraNode) assumptions.push('Custom GPU: PCIe 4.0 between GPUs assumed (set interconnect.intraNode for NVLink or another link).');
+    } else if (!gpu) {
       const hint = nearest(gpuSpec.model, GPU_IDS);
-      return { findings: [badInput(`unknown GPU ${quote(gpuSpec.model)} in cluster ${quote(cluster?.metadata?.name ?? '')}${hint ? ` — did you mean '${hint}'?` : ''}; cannot estimate`, ['spec', 'cluster'])] };
+      return {
+        findings: [badInput(`unknown GPU ${quote(gpuSpec.model)} in cluster ${quote(cluster?.metadata?.name ?? '')}${hint ? ` — did you mean '${hint}'?` : ''}; cannot estimate (or describe it: give nodes.gpu.memoryGiB, and optionally peakBf16Tflops and memoryBandwidthGBps)`, ['spec', 'cluster'])],
+      };
+    } else {
+      gpu = withOverrides(gpu, gpuSpec);
+      if (gpu.memorySource === 'rule' && givenGiB === undefined) assumptions.push(`${gpu.name}: usable memory ${gpu.memoryGiB} GiB from the catalog's rule for cards without a driver reading (see docs/catalog.md); set nodes.gpu.memoryGiB to what nvidia-smi/torch report.`);
     }
   } else {
     gpu = findGpu(DEFAULT_GPU)!;
@@ -132,13 +244,17 @@ export function resolveCluster(cluster: ClusterDoc | undefined, gpusPerNodeHint:
     assumptions.push(`No cluster given: assumed ${gpu.name} nodes with NVLink 4 and InfiniBand NDR.`);
   }
   let capacityBytes = gpu.memoryBytes;
-  if (typeof gpuSpec?.memoryGiB === 'number' && gpuSpec.memoryGiB > 0 && gpuSpec.memoryGiB < 1e5) capacityBytes = gpuSpec.memoryGiB * GIB;
+  if (givenGiB !== undefined) capacityBytes = givenGiB * GIB;
   const gpusPerNode = gpuSpec?.count && gpuSpec.count > 0 ? gpuSpec.count : gpusPerNodeHint;
   const nodes = spec?.nodes?.count && spec.nodes.count > 0 ? spec.nodes.count : nodesHint;
   const ic = spec?.interconnect;
   const intra = findLink(ic?.intraNode?.type ?? gpu.intraNodeLink) ?? findLink('pcie4')!;
   let intraBusGBps = intra.effectiveBusGBps;
   if (ic?.intraNode?.bandwidthGBps && ic.intraNode.bandwidthGBps > 0) intraBusGBps = ic.intraNode.bandwidthGBps * (intra.effectiveBusGBps / intra.nominalGBps);
+  else if (!ic?.intraNode?.type && gpu.nvlink && gpu.nvlink.gbpsPerGpu < intra.nominalGBps) {
+    // A cut-down NVLink (H800, A800: 200 GB/s per direction) scales NCCL's bus bandwidth with it.
+    intraBusGBps = gpu.nvlink.gbpsPerGpu * (intra.effectiveBusGBps / intra.nominalGBps);
+  }
   let inter: LinkInfo | undefined;
   let interBusGBps = 0;
   const interType = ic?.interNode?.type ?? (spec ? undefined : 'infiniband-ndr');

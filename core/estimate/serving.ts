@@ -13,6 +13,7 @@
 // the remaining 1 − mem_fraction_static). TGI: warm-up prefill, then the free memory becomes KV.
 
 import { withEdits } from './withEdits';
+import { atLeast, engineVersionOf } from './engineVersion';
 import type { ClusterDoc, InferenceServiceDoc, InferenceServiceSpec } from '../spec/types';
 import { gib, grouped, summarizeServing } from './format';
 import { guarded } from './guard';
@@ -31,7 +32,10 @@ const CUDA_GRAPHS = 0.9 * GIB;
 /** CUDA context with lazy loading (vLLM logs: 0.51 GiB used before loading at TP 1). */
 const CUDA_CONTEXT = 0.5 * GIB;
 /** SGLang's mem_fraction_static default on large GPUs. */
-const SGLANG_MEM_FRACTION = 0.88;
+/** SGLang's mem_fraction_static default by parallel size (server_args.py: world ≥ 16: 0.79, ≥ 8: 0.81, ≥ 4: 0.85, ≥ 2: 0.87, else 0.88). */
+function sglangMemFraction(world: number): number {
+  return world >= 16 ? 0.79 : world >= 8 ? 0.81 : world >= 4 ? 0.85 : world >= 2 ? 0.87 : 0.88;
+}
 /** bits per weight: NF4 with double quantization; AWQ/GPTQ 4-bit with group-128 fp16 scales and zeros. */
 const NF4_BITS = 4.127;
 const INT4_GROUP_BITS = 4.25;
@@ -75,14 +79,22 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   const a = m.arch;
   const p = m.params;
   const dt = dtypeBytes(spec);
-  const lin = linearBytes(spec, dt);
   const layers = Math.ceil(a.layers / pp);
   const blockParams = ((p.denseLayers * p.denseLayer + p.moeLayers * (p.moeLayerShared + p.moeLayerExperts)) / a.layers) * layers;
+  // spec.quantization wins; otherwise the checkpoint's own format (quantization_config, a derivative's name).
+  const wf = (spec.quantization ?? 'none') === 'none' ? m.weightFormat : undefined;
+  let blockBytes: number;
+  if (wf?.scope === 'experts') {
+    const experts = ((p.moeLayers * p.moeLayerExperts) / a.layers) * layers;
+    blockBytes = experts * (wf.bitsPerWeight / 8) + (blockParams - experts) * dt;
+  } else {
+    blockBytes = blockParams * (wf ? wf.bitsPerWeight / 8 : linearBytes(spec, dt));
+  }
   let vocabParams = 0;
   if (pp === 1) vocabParams = p.embedding + p.output + p.extra;
   else if (stage === 'first') vocabParams = p.embedding + p.extra;
   else vocabParams = p.output || p.embedding;
-  const weights = (blockParams * lin + vocabParams * dt) / tp;
+  const weights = (blockBytes + vocabParams * dt) / tp;
 
   // Profile forward over max_num_batched_tokens: residual, normed and attention-output hidden
   // states, QKV, the MLP's gate/up output and its activation (MoE: top-k expert copies).
@@ -101,6 +113,22 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   else kvPerToken = 2 * layers * Math.max(1, Math.floor(kv / tp)) * hd * kb;
   void c;
   return { weights, activation, kvBytesPerToken: kvPerToken, pool: 0 };
+}
+
+/** vLLM's engine generation for a spec: V0 before 0.8 (or with VLLM_USE_V1=0 before 0.11), V1 otherwise. */
+function vllmGeneration(spec: InferenceServiceSpec, maxModelLen: number): { v0: boolean; chunked: boolean; label: string; short: string } {
+  const ver = engineVersionOf(spec);
+  const useV1 = spec.env?.VLLM_USE_V1;
+  const forcedV0 = useV1 === 0 || useV1 === '0' || useV1 === false;
+  const v0 = ver.parts ? !atLeast(ver.parts, 0, 8) || (forcedV0 && !atLeast(ver.parts, 0, 11)) : false;
+  const args = Array.isArray(spec.extraArgs) ? spec.extraArgs.filter((a) => typeof a === 'string').slice(0, 200) : [];
+  const on = args.some((a) => a === '--enable-chunked-prefill' || a === '--enable-chunked-prefill=True' || a === '--enable-chunked-prefill=true');
+  const off = args.some((a) => a === '--no-enable-chunked-prefill' || a === '--enable-chunked-prefill=False' || a === '--enable-chunked-prefill=false');
+  const chunked = on || (!off && maxModelLen > 32768);
+  const where = ver.from === 'spec' ? 'engineVersion' : ver.from === 'image' ? 'the container image tag' : '';
+  const short = v0 ? 'vLLM V0' : 'vLLM V1';
+  const label = ver.parts ? `vLLM ${ver.parts.join('.')} (from ${where}): ${v0 ? 'V0 engine' : 'V1 engine'}${forcedV0 && v0 && atLeast(ver.parts, 0, 8) ? ' (VLLM_USE_V1=0)' : ''}` : 'vLLM version not given (engineVersion or an image tag): the current V1 engine assumed';
+  return { v0, chunked, label, short };
 }
 
 function fail(findings: Finding[], assumptions: string[]): ServingEstimate {
@@ -148,6 +176,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   if (findings.some((f) => f.severity === 'error') || !mod.model) return fail(findings, assumptions);
   const m = mod.model;
   const a = m.arch;
+  assumptions.push(...m.notes);
   const gpusPerReplica = tp * pp * dp;
   const cl = resolveCluster(cluster, gpusPerReplica, 1, assumptions);
   if (!cl.cluster) return fail([...findings, ...cl.findings], assumptions);
@@ -160,16 +189,19 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
 
   const engine = spec.engine ?? 'vllm';
   const cap = c.capacityBytes;
+  const gen = engine === 'vllm' ? vllmGeneration(spec, maxModelLen) : undefined;
   // vLLM V1 defaults for `vllm serve` on GPUs with ≥ 70 GiB: max_num_seqs 1024, max_num_batched_tokens 8192 (2048/256 below).
+  // vLLM V0 (≤ 0.7): max_num_seqs 256; without chunked prefill the profile run takes max(max_model_len, 2048)
+  // tokens, with it 512 (SchedulerConfig defaults of 0.5–0.6); chunked prefill was on by default only past 32K context.
   const big = cap >= 70 * GIB;
-  const defaults = { seqs: big ? 1024 : 256, tokens: big ? 8192 : 2048 };
+  const defaults = gen?.v0 ? { seqs: 256, tokens: gen.chunked ? 512 : Math.max(maxModelLen, 2048) } : { seqs: big ? 1024 : 256, tokens: big ? 8192 : 2048 };
   const nonTorch = tp > 1 ? NON_TORCH_TP : pp > 1 ? NON_TORCH_PP : NON_TORCH_TP1;
   const stages = pp > 1 ? [stageFigures(m, c, spec, tp, pp, 'first', defaults), stageFigures(m, c, spec, tp, pp, 'last', defaults)] : [stageFigures(m, c, spec, tp, pp, 'last', defaults)];
   let budget: number;
   let frac: number;
   for (const s of stages) {
     if (engine === 'sglang') {
-      frac = typeof util === 'number' ? util : SGLANG_MEM_FRACTION;
+      frac = typeof util === 'number' ? util : sglangMemFraction(tp * pp);
       s.pool = frac * cap - s.weights - CUDA_CONTEXT;
     } else if (engine === 'tgi') {
       frac = typeof util === 'number' ? util : 1;
@@ -179,11 +211,14 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
       s.pool = frac * cap - s.weights - s.activation - nonTorch;
     }
   }
-  frac = engine === 'sglang' ? (typeof util === 'number' ? util : SGLANG_MEM_FRACTION) : typeof util === 'number' ? util : engine === 'tgi' ? 1 : 0.9;
+  frac = engine === 'sglang' ? (typeof util === 'number' ? util : sglangMemFraction(tp * pp)) : typeof util === 'number' ? util : engine === 'tgi' ? 1 : 0.9;
   budget = frac * cap;
-  if (engine === 'sglang') assumptions.push(`SGLang: mem_fraction_static ${frac} of capacity holds weights + KV; activations live in the rest.`);
+  if (engine === 'sglang') assumptions.push(`SGLang: mem_fraction_static ${frac}${typeof util === 'number' ? '' : ` (its default at ${tp * pp} GPU${tp * pp > 1 ? 's' : ''})`} of capacity holds weights + KV; activations live in the rest.`);
   else if (engine === 'tgi') assumptions.push('TGI: the free memory after the warm-up prefill (max_batch_prefill_tokens) becomes KV cache.');
-  else assumptions.push(`vLLM V1 sizing: ${frac} × ${gib(cap, 2)} − weights − activation peak − non-torch → KV pool; max_num_seqs ${spec.maxNumSeqs ?? defaults.seqs}, max_num_batched_tokens ${spec.maxNumBatchedTokens ?? defaults.tokens}.`);
+  else
+    assumptions.push(
+      `${gen!.label}; sizing ${frac} × ${gib(cap, 2)} − weights − activation peak (profile run over max_num_batched_tokens ${spec.maxNumBatchedTokens ?? defaults.tokens}${gen!.v0 ? (gen!.chunked ? ', chunked prefill on' : ', chunked prefill off: max(max_model_len, 2048)') : ''}, max_num_seqs ${spec.maxNumSeqs ?? defaults.seqs}) − non-torch → KV pool; CUDA graphs (${gib(CUDA_GRAPHS)}) captured after sizing.`,
+    );
   if (a.slidingWindow) assumptions.push(`Sliding-window layers are counted as full attention, as vLLM 0.19 reports KV tokens for them (the hybrid allocator may fit more concurrent requests).`);
   if (a.mla) assumptions.push('MLA: the KV cache holds kv_lora_rank + qk_rope_head_dim values per token per layer, replicated on every TP rank.');
 
@@ -242,14 +277,20 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
       code: 'memory-exceeds-capacity',
       severity: 'error',
       path: ['spec', 'tensorParallel'],
-      message: `Weights (${gib(heaviest.weights)}) + activation peak (${gib(heaviest.activation)}) + non-torch (${gib(nonTorch)}) = ${gib(need)} per GPU exceed the ${gib(budget)} budget (${frac} × ${gib(cap)}): no room for a KV cache.`,
+      message: `Weights (${gib(heaviest.weights)}) + activation peak (${gib(heaviest.activation)}) + non-torch (${gib(nonTorch)}) = ${gib(need)} per GPU exceed the ${gib(budget)} budget (${frac} × ${gib(cap)}): no room for a KV cache${engine === 'vllm' ? ` — ${gen!.short} refuses to start ("No available memory for the cache blocks")` : ''}.`,
     });
   } else if (maxModelLen > tokens) {
     findings.push({
       code: 'kv-cache-too-small',
       severity: 'error',
       path: ['spec', 'maxModelLen'],
-      message: `maxModelLen ${maxModelLen} exceeds the ${grouped(tokens)} tokens the KV cache holds (${gib(kvCacheBytes)} at ${grouped(worst.kvBytesPerToken)} B/token/GPU): ${engine === 'vllm' ? 'vLLM refuses to start' : 'requests that long cannot be served'}.`,
+      message: `maxModelLen ${maxModelLen} exceeds the ${grouped(tokens)} tokens the KV cache holds (${gib(kvCacheBytes)} at ${grouped(worst.kvBytesPerToken)} B/token/GPU): ${
+        engine === 'vllm'
+          ? gen!.v0
+            ? `${gen!.short} refuses to start ("The model's max seq len (${maxModelLen}) is larger than the maximum number of tokens that can be stored in KV cache (${tokens})")`
+            : `${gen!.short} refuses to start ("To serve at least one request with the models's max seq len (${maxModelLen}), (${gib(Math.ceil(maxModelLen / blockSize) * blockSize * worst.kvBytesPerToken)} KV cache is needed, which is larger than the available KV cache memory (${gib(Math.max(0, Math.min(...stages.map((x) => x.pool))))})")`
+          : 'requests that long cannot be served'
+      }.`,
     });
   } else if (device > cap) {
     findings.push({

@@ -40,6 +40,9 @@ function estimateUnsafe(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, op
   if (!lay.layout || !mod.model || findings.some((f) => f.severity === 'error')) return fail(findings, assumptions);
   const layout = lay.layout;
   const model = mod.model;
+  // Training loads the model in the training dtype: a quantized checkpoint's format matters to serving (and to QLoRA's base bits), not here.
+  assumptions.push(...model.notes.filter((n) => !n.startsWith('Weights:')));
+  if (model.weightFormat) assumptions.push(`The checkpoint's weights are ${model.weightFormat.label.split(':')[0]}; training assumes they are loaded in the training precision.`);
   const cl = resolveCluster(cluster, layout.gpusPerNode, layout.nodes, assumptions);
   if (!cl.cluster) return fail([...findings, ...cl.findings], assumptions);
   const c = cl.cluster;

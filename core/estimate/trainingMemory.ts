@@ -239,6 +239,16 @@ export function estimateTrainingMemory(x: TrainingMemoryInput): TrainingMemoryRe
     grads = sh(shardGrad) * gBytes;
     optimizer = sh(shardOpt) * optimizerBytesPerParam(x.optimizer, x.precision, m.arch.hidden);
   }
+  // CPU offload: optimizer states, the fp32 master copy and the gradients' home are in host memory
+  // (ZeRO-Offload keeps only half-precision weights and gradient buckets on the GPU); with params
+  // offloaded the sharded weights leave too and only the gathered layers (buffers below) remain.
+  if (l.offload !== 'none') {
+    optimizer = 0;
+    master = 0;
+    grads = 0;
+    if (l.offload === 'params') weights = 0;
+    notes.push(`CPU offload (${l.offload}): optimizer states, fp32 master weights and gradients${l.offload === 'params' ? ', and the sharded weights' : ''} held in host memory; the optimizer step runs on the CPU (its time is not modelled).`);
+  }
   // Gradients outlive the step when accumulated over micro-batches, in Megatron's (TP/PP) and
   // DeepSpeed's persistent gradient buffers, and on pre-2.0 stacks; otherwise zero_grad(set_to_none=True)
   // frees them and they only build up during backward as activations are released.
@@ -272,7 +282,7 @@ export function estimateTrainingMemory(x: TrainingMemoryInput): TrainingMemoryRe
   // ---- buffers
   let gathered = 0; // during forward/backward
   let buckets = 0; // always
-  if (shardW > 1) {
+  if (shardW > 1 || l.offload === 'params') {
     // FSDP/ZeRO-3: the gathered half-precision layer being computed plus the prefetched next one, and
     // that layer's unsharded gradients before reduce-scatter; or the gathered output layer at the loss.
     const gradB = ft ? 0 : 4; // a frozen base has no weight gradients to reduce-scatter

@@ -17,14 +17,15 @@
 //   TP, CP and EP collectives sit on the critical path; PP bubble (p−1)/(m·v).
 
 import { peakTflops } from '../catalog/gpus';
-import { collectiveSeconds, type Collective } from '../catalog/links';
+import { computeEfficiency } from './efficiency';
+import { collectiveSeconds, findLink, type Collective } from '../catalog/links';
 import type { Checkpointing, Precision } from '../spec/types';
 import { headDimOf, kvHeadsOf } from './params';
 import type { TrainingLayout } from './layout';
 import type { ResolvedCluster, ResolvedModel } from './resolve';
 import type { CollectiveTraffic, InterconnectEstimate, TimeEstimate } from './types';
 
-/** Default share of peak FLOPs the compute kernels reach (typical MFU 35–58 %, interconnect.csv mfu rows). */
+/** The former single default (typical MFU 35–58 %); the efficiency now comes from efficiency.ts's table. */
 export const DEFAULT_COMPUTE_EFFICIENCY = 0.45;
 /** Share of data-parallel communication that can hide behind compute (bucketed/prefetched collectives). */
 const DP_OVERLAP = 0.9;
@@ -103,6 +104,18 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
     }
   }
 
+  // ---- CPU offload: host ↔ GPU over PCIe, this GPU's shard. optimizer: gradients down and updated
+  // half-precision weights up once per step; params: the shard up for forward and again for backward
+  // every micro-batch, gradients down. Overlappable (ZeRO-Offload and FSDP prefetch overlap it).
+  if (l.offload !== 'none') {
+    const host = findLink(`pcie${c.gpu.pcieGen}`) ?? findLink('pcie4')!;
+    const shard = l.fsdp !== 'none' || l.zero > 0 ? Math.max(1, dpRanks) : 1;
+    // A frozen (LoRA/QLoRA) base has no gradients to send down; only the adapters' do, which is negligible.
+    const down = x.frozenBase ? 0 : gradBytes;
+    const bytes = l.offload === 'params' ? ((2 * 2 + down) * x.localParams * m_) / shard : ((down + (x.frozenBase ? 0 : 2)) * x.localParams) / shard;
+    add(`CPU offload (${l.offload}) over PCIe ${c.gpu.pcieGen}`, 'p2p', bytes, 1, { name: host.type, busGBps: host.effectiveBusGBps }, 1, true);
+  }
+
   // ---- tensor parallel: 4 all-reduce-equivalents of s·b·h per layer per micro-batch (2 fwd, 2 bwd)
   const layersHere = Math.ceil(a.layers / l.pipeline);
   if (l.tensor > 1) {
@@ -138,7 +151,8 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
   const hwFactor = x.checkpointing === 'full' ? 4 / 3 : 1;
   const dtype = x.precision === 'fp8-mixed' ? 'fp8' : x.precision === 'fp32' ? 'fp32' : x.precision.startsWith('fp16') ? 'fp16' : 'bf16';
   const peak = peakTflops(c.gpu, dtype) * 1e12;
-  const efficiency = x.mfu && x.mfu > 0 && x.mfu <= 1 ? x.mfu : DEFAULT_COMPUTE_EFFICIENCY;
+  const table = computeEfficiency(c.gpu, x.precision, m.params.active);
+  const efficiency = x.mfu && x.mfu > 0 && x.mfu <= 1 ? x.mfu : table.value;
   const computeSeconds = (flopsPerStep * hwFactor) / (l.gpus * peak * efficiency);
   const bubble = l.pipeline > 1 ? (l.pipeline - 1) / (m_ * l.virtualStages) : 0;
   const pipelineSeconds = computeSeconds * (1 + bubble);
@@ -173,7 +187,7 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
     time.totalTokens = x.steps * tokensPerStep;
     time.totalSeconds = x.steps * stepSeconds;
   }
-  notes.push(`Compute at ${(efficiency * 100).toFixed(0)} % of the ${c.gpu.name} dense ${dtype} peak (${(peak / 1e12).toFixed(0)} TFLOPS)${x.mfu ? ' (training.mfu)' : ' (assumed)'}; ${DP_OVERLAP * 100} % of data-parallel communication can overlap with compute; TP/CP/EP/PP traffic is on the critical path.`);
+  notes.push(`Compute at ${(efficiency * 100).toFixed(0)} % of the ${c.gpu.name} dense ${dtype} peak (${(peak / 1e12).toFixed(0)} TFLOPS)${x.mfu ? ' (training.mfu)' : ` (${table.source})`}; ${DP_OVERLAP * 100} % of data-parallel communication can overlap with compute; TP/CP/EP/PP traffic is on the critical path.`);
   const interconnect: InterconnectEstimate = {
     collectives: out,
     bytesPerGpuPerStep: out.reduce((s, t) => s + t.bytesPerGpu, 0),

@@ -123,6 +123,8 @@ export interface ServingEstimate extends EstimateBase {
 export interface EstimateOptions {
   /** Reads a config.json named by spec.model.config (relative to the spec file); undefined when absent. */
   resolveConfig?: (path: string) => string | undefined;
+  /** The local Hugging Face hub cache folder (default: HF_HUB_CACHE / HF_HOME/hub / ~/.cache/huggingface/hub). */
+  hfHubCache?: string;
   /** Internal: skip computing quick fixes (used when a fix re-runs the estimate). */
   noFixes?: boolean;
 }

@@ -16,24 +16,53 @@ type Field = keyof InferenceServiceSpec;
 /** Flags for one field's value; undefined means the engine has no flag for that value. */
 type FlagOf = (s: InferenceServiceSpec) => string[] | undefined;
 
-const DTYPE: Record<string, string | undefined> = { bf16: 'bfloat16', fp16: 'float16', fp32: 'float32' };
-const on = (flag: string) => (v: unknown) => (v ? [flag] : []);
-const num = (flag: string) => (v: unknown) => (v === undefined ? [] : [flag, String(v)]);
-const gt1 = (flag: string) => (v: unknown) => (typeof v === 'number' && v > 1 ? [flag, String(v)] : []);
-const pick =
-  (flag: string, table: Record<string, string | undefined>, defaults: string[] = ['auto', 'none']) =>
-  (v: unknown) => {
-    if (v === undefined || defaults.includes(String(v))) return [];
-    const f = table[String(v)];
-    return f === undefined ? undefined : [flag, f];
-  };
-const field = <K extends Field>(k: K, f: (v: InferenceServiceSpec[K], s: InferenceServiceSpec) => string[] | undefined): [Field, FlagOf] => [k, (s) => f(s[k], s)];
-const loraModules = (s: InferenceServiceSpec) => (s.lora?.adapters ?? []).map((a) => `${a.name}=${a.path}`);
+/**
+ * One spec field's flag in one engine: how the field becomes argv (`argv`), and, for the foreign
+ * readers that go the other way (core/formats/vllmArgs.ts), the flag's name, whether it takes a
+ * number, is a switch or picks from `values` (spec value → engine word). One table both ways, so
+ * what Gantry launches and what it reads from a user's command line cannot drift apart.
+ */
+export interface EngineFlag {
+  field: Field;
+  /** The flag's name; absent for fields written as several flags (LoRA) or none. */
+  flag?: string;
+  kind: 'num' | 'on' | 'pick' | 'special';
+  values?: Record<string, string | undefined>;
+  argv: FlagOf;
+}
 
-const FLAGS: Record<Engine, [Field, FlagOf][]> = {
+type FlagRule = { flag?: string; kind: EngineFlag['kind']; values?: Record<string, string | undefined>; fn: (v: unknown, s: InferenceServiceSpec) => string[] | undefined };
+
+const DTYPE: Record<string, string | undefined> = { bf16: 'bfloat16', fp16: 'float16', fp32: 'float32' };
+const on = (flag: string): FlagRule => ({ flag, kind: 'on', fn: (v) => (v ? [flag] : []) });
+const num = (flag: string): FlagRule => ({ flag, kind: 'num', fn: (v) => (v === undefined ? [] : [flag, String(v)]) });
+const gt1 = (flag: string): FlagRule => ({ flag, kind: 'num', fn: (v) => (typeof v === 'number' && v > 1 ? [flag, String(v)] : []) });
+const pick = (flag: string, values: Record<string, string | undefined>, defaults: string[] = ['auto', 'none']): FlagRule => ({
+  flag,
+  kind: 'pick',
+  values,
+  fn: (v) => {
+    if (v === undefined || defaults.includes(String(v))) return [];
+    const f = values[String(v)];
+    return f === undefined ? undefined : [flag, f];
+  },
+});
+const special = (fn: FlagRule['fn'], flag?: string): FlagRule => ({ flag, kind: 'special', fn });
+const field = <K extends Field>(k: K, r: FlagRule | ((v: InferenceServiceSpec[K], s: InferenceServiceSpec) => string[] | undefined)): EngineFlag => {
+  const rule = typeof r === 'function' ? special(r as FlagRule['fn']) : r;
+  return { field: k, flag: rule.flag, kind: rule.kind, values: rule.values, argv: (s) => rule.fn(s[k], s) };
+};
+const loraModules = (s: InferenceServiceSpec) => (s.lora?.adapters ?? []).map((a) => `${a.name}=${a.path}`);
+const QUANT = { fp8: 'fp8', awq: 'awq', gptq: 'gptq', 'bitsandbytes-4bit': 'bitsandbytes', 'bitsandbytes-8bit': 'bitsandbytes' };
+
+/** The tensor-parallel flag, which every launch command carries (engineArgv's head). */
+export const TP_FLAG: Record<Engine, string> = { vllm: '--tensor-parallel-size', sglang: '--tp-size', tgi: '--num-shard' };
+export const PORT_FLAG: Record<Engine, string> = { vllm: '--port', sglang: '--port', tgi: '--port' };
+
+export const ENGINE_FLAGS: Record<Engine, readonly EngineFlag[]> = {
   vllm: [
     field('dtype', pick('--dtype', DTYPE)),
-    field('quantization', pick('--quantization', { fp8: 'fp8', awq: 'awq', gptq: 'gptq', 'bitsandbytes-4bit': 'bitsandbytes', 'bitsandbytes-8bit': 'bitsandbytes' })),
+    field('quantization', pick('--quantization', QUANT)),
     field('kvCacheDtype', pick('--kv-cache-dtype', { fp8: 'fp8', 'fp8-e4m3': 'fp8_e4m3', 'fp8-e5m2': 'fp8_e5m2' })),
     field('pipelineParallel', gt1('--pipeline-parallel-size')),
     field('dataParallel', gt1('--data-parallel-size')),
@@ -44,12 +73,15 @@ const FLAGS: Record<Engine, [Field, FlagOf][]> = {
     field('gpuMemoryUtilization', num('--gpu-memory-utilization')),
     field('blockSize', num('--block-size')),
     field('enforceEager', on('--enforce-eager')),
-    field('enablePrefixCaching', (v) => (v === undefined ? [] : [v ? '--enable-prefix-caching' : '--no-enable-prefix-caching'])),
-    field('lora', (v, s) => (!v ? [] : ['--enable-lora', ...(v.adapters?.length ? ['--lora-modules', ...loraModules(s)] : []), ...num('--max-lora-rank')(v.maxRank), ...num('--max-loras')(v.maxLoras)])),
+    field(
+      'enablePrefixCaching',
+      special((v) => (v === undefined ? [] : [v ? '--enable-prefix-caching' : '--no-enable-prefix-caching']), '--enable-prefix-caching'),
+    ),
+    field('lora', (v, s) => (!v ? [] : ['--enable-lora', ...(v.adapters?.length ? ['--lora-modules', ...loraModules(s)] : []), ...(num('--max-lora-rank').fn(v.maxRank, s) ?? []), ...(num('--max-loras').fn(v.maxLoras, s) ?? [])])),
   ],
   sglang: [
     field('dtype', pick('--dtype', DTYPE)),
-    field('quantization', pick('--quantization', { fp8: 'fp8', awq: 'awq', gptq: 'gptq', 'bitsandbytes-4bit': 'bitsandbytes', 'bitsandbytes-8bit': 'bitsandbytes' })),
+    field('quantization', pick('--quantization', QUANT)),
     field('kvCacheDtype', pick('--kv-cache-dtype', { fp8: 'fp8_e4m3', 'fp8-e4m3': 'fp8_e4m3', 'fp8-e5m2': 'fp8_e5m2' })),
     field('pipelineParallel', gt1('--pp-size')),
     field('dataParallel', gt1('--dp-size')),
@@ -61,8 +93,11 @@ const FLAGS: Record<Engine, [Field, FlagOf][]> = {
     field('blockSize', num('--page-size')),
     field('enforceEager', on('--disable-cuda-graph')),
     // The radix (prefix) cache is on by default in SGLang.
-    field('enablePrefixCaching', (v) => (v === false ? ['--disable-radix-cache'] : [])),
-    field('lora', (v, s) => (!v ? [] : [...(v.adapters?.length ? ['--lora-paths', ...loraModules(s)] : []), ...num('--max-lora-rank')(v.maxRank), ...num('--max-loras-per-batch')(v.maxLoras)])),
+    field(
+      'enablePrefixCaching',
+      special((v) => (v === false ? ['--disable-radix-cache'] : [])),
+    ),
+    field('lora', (v, s) => (!v ? [] : [...(v.adapters?.length ? ['--lora-paths', ...loraModules(s)] : []), ...(num('--max-lora-rank').fn(v.maxRank, s) ?? []), ...(num('--max-loras-per-batch').fn(v.maxLoras, s) ?? [])])),
   ],
   tgi: [
     field('dtype', pick('--dtype', { bf16: 'bfloat16', fp16: 'float16' })),
@@ -87,11 +122,11 @@ const ENGINE_NAME: Record<Engine, string> = { vllm: 'vLLM', sglang: 'SGLang', tg
 
 /** The fields this spec sets that its engine has no flag for (a warning on each field). */
 export function engineUnsupported(s: InferenceServiceSpec): EngineFlagGap[] {
-  const table = FLAGS[s.engine];
+  const table = ENGINE_FLAGS[s.engine];
   if (!table || s.command?.length) return [];
   return table
-    .filter(([, f]) => f(s) === undefined)
-    .map(([k]) => ({
+    .filter((f) => f.argv(s) === undefined)
+    .map(({ field: k }) => ({
       path: ['spec', k],
       message: `${ENGINE_NAME[s.engine]} has no launch flag for ${k}${typeof s[k] === 'object' ? '' : ` ${String(s[k])}`}: it is not passed to the engine (set it with extraArgs or env if the engine has another way).`,
     }));
@@ -106,14 +141,14 @@ export interface EngineCommandOptions {
 
 /** The engine's argv for the spec, or undefined for an engine with no default command. */
 export function engineArgv(s: InferenceServiceSpec, opts: EngineCommandOptions): string[] | undefined {
-  const table = FLAGS[s.engine];
+  const table = ENGINE_FLAGS[s.engine];
   if (!table) return undefined;
   const tp = String(s.tensorParallel ?? 1);
   const port = String(s.port ?? 8000);
   const head: Record<Engine, string[]> = {
-    vllm: ['vllm', 'serve', opts.model, '--tensor-parallel-size', tp, '--host', opts.host, '--port', port],
-    sglang: ['python3', '-m', 'sglang.launch_server', '--model-path', opts.model, '--tp-size', tp, '--host', opts.host, '--port', port],
-    tgi: ['text-generation-launcher', '--model-id', opts.model, '--num-shard', tp, '--hostname', opts.host, '--port', port],
+    vllm: ['vllm', 'serve', opts.model, TP_FLAG.vllm, tp, '--host', opts.host, PORT_FLAG.vllm, port],
+    sglang: ['python3', '-m', 'sglang.launch_server', '--model-path', opts.model, TP_FLAG.sglang, tp, '--host', opts.host, PORT_FLAG.sglang, port],
+    tgi: ['text-generation-launcher', '--model-id', opts.model, TP_FLAG.tgi, tp, '--hostname', opts.host, PORT_FLAG.tgi, port],
   };
-  return [...head[s.engine], ...table.flatMap(([, f]) => f(s) ?? []), ...(s.extraArgs ?? [])];
+  return [...head[s.engine], ...table.flatMap((f) => f.argv(s) ?? []), ...(s.extraArgs ?? [])];
 }

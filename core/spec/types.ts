@@ -48,15 +48,20 @@ export interface Scheduler {
   context?: string;
   namespace?: string;
   queue?: string;
+  /** What a TrainingJob becomes in a Kubernetes manifest; default jobset. */
+  trainer?: 'jobset' | 'indexed-job' | 'trainjob';
 }
 
 export interface GpuSpec {
   model: string; // a GPU id from the catalog, e.g. H100-SXM-80GB
   count: number; // GPUs per node
-  memoryGiB?: number; // overrides the catalog
+  memoryGiB?: number; // overrides the catalog; with an id the catalog lacks, describes a custom GPU
+  peakBf16Tflops?: number; // dense bf16 TFLOPS; overrides the catalog (custom GPU default: an H100's)
+  peakFp8Tflops?: number; // dense fp8 TFLOPS; custom GPU default: 2 × bf16
+  memoryBandwidthGBps?: number; // GB/s; overrides the catalog
 }
 
-export type IntraNodeLinkType = 'nvlink2' | 'nvlink3' | 'nvlink4' | 'nvlink5' | 'pcie3' | 'pcie4' | 'pcie5' | 'infinity-fabric';
+export type IntraNodeLinkType = 'nvlink2' | 'nvlink3' | 'nvlink4' | 'nvlink5' | 'pcie3' | 'pcie4' | 'pcie5' | 'infinity-fabric' | 'gaudi-roce';
 export type InterNodeLinkType = 'infiniband-hdr' | 'infiniband-ndr' | 'infiniband-xdr' | 'roce' | 'ethernet' | 'efa' | 'none';
 
 export interface Interconnect {
@@ -132,6 +137,7 @@ export interface Parallelism {
   zero?: 0 | 1 | 2 | 3; // DeepSpeed ZeRO stage; default 0
   fsdp?: FsdpStrategy; // PyTorch FSDP sharding; default none
   virtualPipelineStages?: number; // interleaved 1F1B; default 1
+  offload?: 'none' | 'optimizer' | 'params'; // CPU offload (ZeRO-Offload / FSDP CPUOffload); default none
 }
 
 export interface Batch {
@@ -188,6 +194,7 @@ export type KvCacheDtype = 'auto' | 'bf16' | 'fp16' | 'fp8' | 'fp8-e4m3' | 'fp8-
 export interface InferenceServiceSpec {
   cluster?: string;
   engine: Engine;
+  engineVersion?: string; // e.g. 0.6.3; default: container.image's tag, else the current version
   model: ModelRef;
   dtype?: ServingDtype; // default auto (the model's dtype, bf16)
   quantization?: Quantization; // default none

@@ -78,7 +78,7 @@ function compute(text: string, doc: ParsedDoc, clusters: ClusterLookup | undefin
     const fixes: Fix[] = [];
     for (const fix of f.fixes ?? []) {
       const edits = fix.edits.map((e) => setValueEdit(text, doc, e.path, e.value));
-      if (edits.every((e) => e)) fixes.push({ title: fix.title, edits: edits as NonNullable<(typeof edits)[number]>[] });
+      if (edits.every((e) => e)) fixes.push({ title: fix.title, edits: edits as NonNullable<(typeof edits)[number]>[], sets: fix.edits.map((e) => ({ path: e.path, value: e.value })) });
     }
     return { code: f.code, severity: f.severity, message: f.message, path: f.path, fixes, docIndex: doc.index, ...anchorOf(doc, f.path) };
   });

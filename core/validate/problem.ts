@@ -14,6 +14,11 @@ export interface Fix {
   edits: TextEditAt[];
   /** The fix is certain: editors may mark it preferred (applied by "auto fix"). */
   preferred?: boolean;
+  /**
+   * What the fix means in spec terms: the values it sets. A foreign format (core/formats) writes
+   * the same values in its own syntax; the edits above are for the Gantry YAML they were found in.
+   */
+  sets?: { path: readonly (string | number)[]; value: unknown }[];
 }
 
 export interface Problem {

@@ -79,7 +79,7 @@ class Rules {
 
   setFix(title: string, path: SpecPath, value: unknown, preferred = true): Fix[] {
     const edit = setValueEdit(this.ctx.fileText, this.ctx.doc, path, value);
-    return edit ? [{ title, edits: [edit], preferred }] : [];
+    return edit ? [{ title, edits: [edit], preferred, sets: [{ path, value }] }] : [];
   }
 }
 
@@ -110,11 +110,18 @@ function reportBackend(r: Rules, problems: BackendProblem[]): void {
 function checkCluster(r: Rules): void {
   reportBackend(r, checkSchedulerBackend(r.ctx.value as unknown as ClusterDoc));
   const model = r.str(['spec', 'nodes', 'gpu', 'model']);
-  if (model !== undefined && !findGpu(model)) {
+  // A GPU the catalog lacks may be described by memoryGiB (plus optional peaks); the estimate names what it assumed.
+  if (model !== undefined && !findGpu(model) && r.num(['spec', 'nodes', 'gpu', 'memoryGiB']) === undefined) {
     const ids = GPUS.flatMap((g) => [g.id]);
     const guess = nearest(model, [...ids, ...GPUS.flatMap((g) => g.aliases)]);
     const target = guess ? findGpu(guess)!.id : undefined;
-    r.report('unknown-gpu', 'error', ['spec', 'nodes', 'gpu', 'model'], `Unknown GPU model ${quote(model)}.${target ? ` Did you mean '${target}'?` : ''} Known models: ${ids.join(', ')}.`, target ? r.setFix(`Change to '${target}'`, ['spec', 'nodes', 'gpu', 'model'], target) : []);
+    r.report(
+      'unknown-gpu',
+      'error',
+      ['spec', 'nodes', 'gpu', 'model'],
+      `Unknown GPU model ${quote(model)}.${target ? ` Did you mean '${target}'?` : ''} Known models include ${ids.slice(0, 8).join(', ')} and ${ids.length - 8} more (docs/catalog.md). To use a GPU the catalog lacks, give nodes.gpu.memoryGiB.`,
+      target ? r.setFix(`Change to '${target}'`, ['spec', 'nodes', 'gpu', 'model'], target) : [],
+    );
   }
   const guess = model !== undefined ? gpuGuess(model) : undefined;
   if (guess) {

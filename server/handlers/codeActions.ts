@@ -23,10 +23,10 @@ export function codeActions(params: CodeActionParams, fixesOf: (d: Diagnostic) =
   return out;
 }
 
-/** The code-action request: the fixes of the client's diagnostics for an open Gantry document. */
+/** The code-action request: the fixes of the client's diagnostics for an open Gantry or foreign document. */
 export function codeActionHandler(ctx: HandlerContext, fixes: (doc: TextDocument, file: FileState, d: Diagnostic) => QuickFix[]): (params: CodeActionParams) => CodeAction[] {
   return (params) => {
-    const open = ctx.gantryFile(params.textDocument.uri);
+    const open = ctx.openFile(params.textDocument.uri);
     return open ? codeActions(params, (d) => fixes(open.doc, open.file, d)) : [];
   };
 }

@@ -9,4 +9,6 @@ export interface HandlerContext {
   document(uri: string): TextDocument | undefined;
   /** An open document that is Gantry's, with its parsed state; undefined otherwise. */
   gantryFile(uri: string): { doc: TextDocument; file: FileState } | undefined;
+  /** Any open document with its parsed state (a foreign file's `file.gantry` is false). */
+  openFile(uri: string): { doc: TextDocument; file: FileState } | undefined;
 }

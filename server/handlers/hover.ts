@@ -32,7 +32,10 @@ function describeCluster(workspace: Workspace, name: string, fromUri: string): s
   const s = e.doc.spec ?? ({} as never);
   const gpu = s.nodes?.gpu;
   const g = gpu?.model ? findGpu(gpu.model) : undefined;
-  const lines = [`**Cluster ${name}** — ${s.scheduler?.type ?? 'local'} scheduler${s.scheduler?.partition ? `, partition ${s.scheduler.partition}` : ''}`, `${s.nodes?.count ?? '?'} nodes × ${gpu?.count ?? '?'} × ${gpu?.model ?? '?'}${g ? ` (${g.memoryGiB} GiB each)` : ''}`];
+  const lines = [
+    `**Cluster ${name}** — ${s.scheduler?.type ?? 'local'} scheduler${s.scheduler?.partition ? `, partition ${s.scheduler.partition}` : ''}`,
+    `${s.nodes?.count ?? '?'} nodes × ${gpu?.count ?? '?'} × ${gpu?.model ?? '?'}${g ? ` (${g.memoryGiB} GiB each)` : typeof gpu?.memoryGiB === 'number' ? ` (not in the catalog: ${gpu.memoryGiB} GiB each as given${typeof gpu.peakBf16Tflops === 'number' ? `, ${gpu.peakBf16Tflops} TFLOPS bf16` : ''})` : ''}`,
+  ];
   if (s.interconnect?.intraNode || s.interconnect?.interNode) {
     lines.push(`Interconnect: ${s.interconnect.intraNode?.type ?? '—'} inside a node, ${s.interconnect.interNode?.type ?? '—'}${s.interconnect.interNode?.gbpsPerGpu ? ` ${s.interconnect.interNode.gbpsPerGpu} Gb/s per GPU` : ''} between nodes`);
   }

@@ -6,6 +6,9 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ParsedFiles } from '../documents';
 import { ReferencedFiles, type Workspace } from '../workspace';
 import { FileDiagnostics, type CheckContext } from './diagnostics';
+import { ForeignFiles } from './foreign';
+import { defaultsFromSettings } from '../../core/formats/context';
+import type { ForeignDefaults } from '../../core/formats/types';
 
 /** How long a check runs before it lets other requests in (milliseconds). */
 const SLICE_MS = 5;
@@ -21,6 +24,10 @@ export interface PublishDeps {
 
 export class DiagnosticsPublisher {
   readonly diagnostics = new FileDiagnostics();
+  /** The `gantry.foreign` settings: what foreign files run on where they and their context file are silent. */
+  foreignSettings: ForeignDefaults = {};
+  /** Foreign files (manifests, scripts, training configs) that a reader claims. */
+  readonly foreign: ForeignFiles;
   debounceMs = 0;
   /** Ask the client to refresh code lenses when Clusters change (it said it supports it). */
   codeLensRefresh = false;
@@ -41,6 +48,19 @@ export class DiagnosticsPublisher {
 
   constructor(private readonly deps: PublishDeps) {
     this.validate = deps.safe('validate', undefined, (uri: string) => this.publish(uri));
+    this.foreign = new ForeignFiles({
+      clusters: (uri) => deps.workspace.clusters.scopedTo(uri),
+      generation: () => deps.workspace.clusters.generation,
+      readerFor: (uri) => this.readerFor(uri),
+      settings: () => this.foreignSettings,
+    });
+  }
+
+  /** New `gantry.foreign` settings: re-check every open file. */
+  setForeignSettings(v: unknown): void {
+    this.foreignSettings = defaultsFromSettings(v);
+    this.deps.workspace.clusters.generation++;
+    this.scheduleAll();
   }
 
   /** The reader of files the spec at `uri` refers to; one per uri (fileURLToPath is not free). */
@@ -96,8 +116,10 @@ export class DiagnosticsPublisher {
     const t0 = this.timing ? performance.now() : 0;
     const file = yield* files.getSteps(doc);
     if (!file.gantry) {
-      // Foreign YAML: not one diagnostic. Clear what an earlier Gantry version of the text left.
-      connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [] });
+      // Not a Gantry spec: a foreign config that a reader claims gets its check; anything else not
+      // one diagnostic (and what an earlier Gantry version of the text left is cleared).
+      const foreign = this.foreign.check(doc);
+      connection.sendDiagnostics({ uri, version: doc.version, diagnostics: foreign?.diagnostics ?? [] });
       return;
     }
     if (workspace.updateOpen(uri, file.docs)) this.scheduleAll(uri);
@@ -137,6 +159,7 @@ export class DiagnosticsPublisher {
     this.deps.files.drop(uri);
     this.readers.delete(uri);
     this.referenced.forget(uri);
+    this.foreign.closed(uri);
     this.deps.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 

@@ -74,3 +74,54 @@ test('device-level memory adds the CUDA context and CUDA graphs on top of the bu
   const eager = estimateInferenceService(service({ model: { preset: 'llama-3.1-8b' }, enforceEager: true }), undefined);
   assert.ok(eager.memory!.perGpu.deviceBytes < m.perGpu.deviceBytes);
 });
+
+// ---- engine versions (issue 12): vLLM V0 (≤ 0.7) profiles max(max_model_len, 2048) tokens when chunked prefill is off; V1 the chunked budget.
+test('engine version: from engineVersion or the image tag; V0 profiles max_model_len tokens without chunked prefill; the estimate says which', () => {
+  const base = { model: { preset: 'llama-3.1-8b' }, maxModelLen: 32768 } as const;
+  const v1 = estimateInferenceService(service({ ...base, engineVersion: '0.10.1' }), cluster('H100-SXM-80GB', 1));
+  const v0 = estimateInferenceService(service({ ...base, container: { image: 'vllm/vllm-openai:v0.6.3' } }), cluster('H100-SXM-80GB', 1));
+  assert.match(v1.assumptions.join('\n'), /vLLM 0\.10\.1 \(from engineVersion\): V1 engine/);
+  assert.match(v0.assumptions.join('\n'), /vLLM 0\.6\.3 \(from the container image tag\): V0 engine/);
+  assert.match(v0.assumptions.join('\n'), /chunked prefill off/);
+  // 32768 dummy tokens (3.75 GiB of activations) instead of 8192 (V1: the 1024-row sampler pass, 1.96 GiB, is the peak).
+  assert.ok(v0.serving!.activationPeakBytes > 1.5 * v1.serving!.activationPeakBytes, `${v0.serving!.activationPeakBytes / GIB} vs ${v1.serving!.activationPeakBytes / GIB}`);
+  assert.ok(v0.serving!.kvCacheTokens < v1.serving!.kvCacheTokens);
+  // With --enable-chunked-prefill V0 profiles 512 tokens; VLLM_USE_V1=0 selects V0 on 0.8–0.10.
+  const chunked = estimateInferenceService(service({ ...base, engineVersion: '0.6.3', extraArgs: ['--enable-chunked-prefill'] }), cluster('H100-SXM-80GB', 1));
+  assert.ok(chunked.serving!.activationPeakBytes < v0.serving!.activationPeakBytes);
+  const forced = estimateInferenceService(service({ ...base, engineVersion: '0.9.2', env: { VLLM_USE_V1: '0' } }), cluster('H100-SXM-80GB', 1));
+  assert.match(forced.assumptions.join('\n'), /V0 engine \(VLLM_USE_V1=0\)/);
+  const unknown = estimateInferenceService(service({ ...base, container: { image: 'vllm/vllm-openai:latest' } }), cluster('H100-SXM-80GB', 1));
+  assert.match(unknown.assumptions.join('\n'), /current V1 engine assumed/);
+});
+
+test("startup refusal in the engine's words: V0's max seq len message, V1's 'to serve at least one request'", () => {
+  const s = { model: { preset: 'llama-3.1-70b' }, tensorParallel: 2, maxModelLen: 131072 } as const;
+  const v1 = estimateInferenceService(service(s), cluster('H100-SXM-80GB', 2));
+  const f1 = v1.findings.find((f) => f.code === 'kv-cache-too-small');
+  assert.ok(f1 && /To serve at least one request with the models's max seq len \(131072\)/.test(f1.message), f1?.message);
+  const v0 = estimateInferenceService(service({ ...s, engineVersion: '0.5.4', extraArgs: ['--enable-chunked-prefill'] }), cluster('H100-SXM-80GB', 2));
+  const f0 = v0.findings.find((f) => f.code === 'kv-cache-too-small');
+  assert.ok(f0 && /larger than the maximum number of tokens that can be stored in KV cache/.test(f0.message), f0?.message);
+  // Exactly at the boundary: max_model_len = blocks × block_size starts; one token more refuses.
+  const fits = estimateInferenceService(service({ model: { preset: 'llama-3.1-8b' }, maxModelLen: 8192 }), cluster('H100-SXM-80GB', 1));
+  const cap = fits.serving!.kvCacheTokens;
+  assert.ok(estimateInferenceService(service({ model: { preset: 'llama-3.1-8b' }, maxModelLen: cap }), cluster('H100-SXM-80GB', 1)).ok);
+  const over = estimateInferenceService(service({ model: { preset: 'llama-3.1-8b' }, maxModelLen: cap + 1 }), cluster('H100-SXM-80GB', 1));
+  assert.ok(over.findings.some((f) => f.code === 'kv-cache-too-small'));
+  // No memory left at all: "No available memory for the cache blocks".
+  const none = estimateInferenceService(service({ model: { preset: 'llama-3.1-70b' }, maxModelLen: 4096 }), cluster('H100-SXM-80GB', 1));
+  assert.match(none.findings.find((f) => f.code === 'memory-exceeds-capacity')!.message, /No available memory for the cache blocks/);
+});
+
+test("SGLang's mem_fraction_static default follows its parallel size (0.88 at 1 GPU, 0.87 at 2, 0.85 at 4, 0.81 at 8)", () => {
+  for (const [tp, f] of [
+    [1, 0.88],
+    [2, 0.87],
+    [4, 0.85],
+    [8, 0.81],
+  ] as const) {
+    const e = estimateInferenceService(service({ engine: 'sglang', model: { preset: 'llama-3.1-70b' }, tensorParallel: tp, maxModelLen: 4096 }), cluster('H200-SXM-141GB', 8));
+    assert.match(e.assumptions.join('\n'), new RegExp(`mem_fraction_static ${f} \\(its default`));
+  }
+});

@@ -176,3 +176,27 @@ test('MoE with expert parallel 8 under FSDP over 16 ranks: every parameter ends 
   const states = b.weights + b.masterWeights + b.gradients + b.optimizerStates;
   assert.ok(near(states, (paramsOf('mixtral-8x7b') * 18) / 16, 0.005), `${states / 1024 ** 3} GiB`);
 });
+
+// ---- CPU offload (issue 12): ZeRO-Offload / FSDP CPUOffload move model states to host memory and cost PCIe time.
+test('CPU offload: optimizer offload drops optimizer states, master and gradients from the GPU; params offload drops the weights too', () => {
+  const spec = (offload?: 'optimizer' | 'params') => job({ model: { preset: 'llama-3.1-8b' }, resources: { nodes: 1, gpusPerNode: 8 }, parallelism: { fsdp: 'full', ...(offload ? { offload } : {}) }, batch: { micro: 1, global: 8, sequenceLength: 4096 }, activationCheckpointing: 'full' });
+  const none = estimateTrainingJob(spec(), cluster('H100-SXM-80GB', 8));
+  const opt = estimateTrainingJob(spec('optimizer'), cluster('H100-SXM-80GB', 8));
+  const par = estimateTrainingJob(spec('params'), cluster('H100-SXM-80GB', 8));
+  const a = (e: typeof none) => e.memory!.perGpu.allocatedBytes;
+  // 8 B params sharded over 8 (1 B each): Adam moments (8 B) + fp32 master (4 B) ≈ 12 GB leave the GPU (FSDP frees gradients after the step); the bf16 shard (2 GB) with params.
+  assert.ok(a(none) - a(opt) > 11e9, `${(a(none) - a(opt)) / 1e9}`);
+  assert.ok(a(opt) - a(par) > 1.5e9, `${(a(opt) - a(par)) / 1e9}`);
+  assert.ok(par.assumptions.some((s) => s.includes('CPU offload (params)')));
+  assert.ok(par.interconnect!.collectives.some((c) => c.name.startsWith('CPU offload (params) over PCIe 5')));
+  assert.ok(par.time!.stepSeconds >= none.time!.stepSeconds);
+});
+
+test('QLoRA under FSDP with CPU offload of params: the quantized base shard leaves the GPU (70B on two 24 GB cards fits only with offload)', () => {
+  const spec = (offload?: 'params') => job({ model: { preset: 'llama-2-70b' }, finetune: { method: 'qlora', rank: 64 }, resources: { nodes: 1, gpusPerNode: 2 }, parallelism: { fsdp: 'full', ...(offload ? { offload } : {}) }, batch: { micro: 1, global: 2, sequenceLength: 512 }, activationCheckpointing: 'full' });
+  const on = estimateTrainingJob(spec('params'), cluster('RTX-3090-24GB', 2));
+  const off = estimateTrainingJob(spec(), cluster('RTX-3090-24GB', 2));
+  // NF4 base: 70 B × 4.127 bits / 2 GPUs ≈ 18 GB per GPU stays on the GPU without offload.
+  assert.ok(off.memory!.perGpu.allocatedBytes - on.memory!.perGpu.allocatedBytes > 15e9);
+  assert.ok(on.memory!.perGpu.reservedBytes < on.memory!.capacityBytes);
+});

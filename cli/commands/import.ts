@@ -1,0 +1,97 @@
+// `gantry import FILE`: the Gantry documents a foreign config stands for — a `vllm serve` command in
+// a manifest or a script becomes an InferenceService, a torchtitan TOML or axolotl YAML a
+// TrainingJob, with a Cluster where the file names its GPUs. Every recognised value is kept;
+// unrecognised serving flags go to `extraArgs`. The output is what the one check reads
+// (core/check/foreign.ts foreignAsYaml), so `gantry import f | gantry check -` agrees with
+// `gantry check f`. Exit 0 ok, 1 nothing recognised in the file, 2 bad usage or unreadable input.
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { readForeign } from '../../core/formats/index';
+import { foreignAsYaml } from '../../core/check/foreign';
+import { foreignDefaults } from '../../core/formats/context';
+import { readerBeside } from '../../server/workspace';
+
+export const summary = 'write the Gantry spec a foreign config stands for (vllm serve line, torchtitan TOML, …)';
+
+const USAGE = `usage: gantry import [options] FILE
+
+Reads a foreign config — a vllm serve / SGLang command in a Kubernetes manifest, compose file,
+Dockerfile, shell or sbatch script or SkyPilot task; a torchtitan TOML, axolotl YAML, DeepSpeed JSON
+or accelerate YAML — and prints the Gantry documents it stands for. FILE '-' reads standard input.
+
+options:
+  --output FILE        write to FILE instead of standard output
+  --gpu ID             the GPU (catalog id) where the file does not say (also: gantry.context.yaml)
+  --gpus-per-node N    GPUs per node where the file does not say
+  --stdin-name NAME    the file name standard input stands for (helps recognise its format)
+  -h, --help           this help
+
+exit status: 0 ok, 1 nothing Gantry recognises in the file, 2 bad usage or unreadable input`;
+
+export async function run(argv: string[]): Promise<number> {
+  let a;
+  try {
+    a = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { output: { type: 'string' }, gpu: { type: 'string' }, 'gpus-per-node': { type: 'string' }, 'stdin-name': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (e) {
+    process.stderr.write(`gantry import: ${(e as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (a.values.help) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  if (a.positionals.length !== 1) {
+    process.stderr.write(`gantry import: give exactly one FILE\n\n${USAGE}\n`);
+    return 2;
+  }
+  const perNode = a.values['gpus-per-node'] === undefined ? undefined : Number(a.values['gpus-per-node']);
+  if (perNode !== undefined && !(Number.isInteger(perNode) && perNode > 0)) {
+    process.stderr.write('gantry import: --gpus-per-node needs a whole number above 0\n');
+    return 2;
+  }
+  const file = a.positionals[0];
+  const input = readInput(file);
+  if (typeof input !== 'string') {
+    process.stderr.write(`gantry import: ${input.why}\n`);
+    return 2;
+  }
+  const abs = file === '-' ? path.resolve(a.values['stdin-name'] ?? 'stdin') : path.resolve(file);
+  const readFile = file === '-' ? undefined : readerBeside(abs);
+  const defaults = foreignDefaults(readFile, { ...(a.values.gpu ? { gpu: a.values.gpu } : {}), ...(perNode ? { gpusPerNode: perNode } : {}) });
+  const specs = readForeign(input, { fileName: abs, readFile, defaults });
+  if (!specs.length) {
+    process.stderr.write(`gantry import: nothing Gantry recognises in '${file === '-' ? (a.values['stdin-name'] ?? '-') : file}' (no serving command or training config)\n`);
+    return 1;
+  }
+  const rel = file === '-' ? 'standard input' : path.relative(process.cwd(), abs) || file;
+  const out = specs
+    .map((s) => {
+      const head = [`# Imported by gantry ${VERSION} from ${rel}: ${s.label}`, ...s.assumptions.map((x) => `# assumed: ${x}`)].join('\n');
+      return `${head}\n${foreignAsYaml(s, defaults).text}`;
+    })
+    .join('---\n');
+  if (a.values.output) writeFileSync(a.values.output, out);
+  else process.stdout.write(out);
+  return 0;
+}
+
+/** Standard input, or a named regular file (never a FIFO or a device). */
+function readInput(file: string): string | { why: string } {
+  if (file !== '-') {
+    const r = readerBeside(path.resolve(file));
+    const text = r(path.basename(file));
+    return text ?? { why: `cannot read '${file}': ${r.why?.(path.basename(file)) ?? 'unreadable'}` };
+  }
+  try {
+    return readFileSync(0, 'utf8');
+  } catch (e) {
+    return { why: `cannot read standard input: ${(e as Error).message}` };
+  }
+}
+
+declare const VERSION: string;

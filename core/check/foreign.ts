@@ -1,0 +1,199 @@
+// The check of a foreign file (a Kubernetes manifest with a `vllm serve` command, a torchtitan TOML,
+// …): its reader turns it into Gantry documents with a source map (core/formats/types.ts); those are
+// checked as a Gantry spec would be (core/check/gantryText.ts: the same schema, rules and
+// estimator) and every finding is put back where the foreign file writes that value — its quick
+// fixes written in the file's own syntax by the reader. A finding about a value the file does not
+// write goes to the command (the spec's anchor), with a fix that adds it when the reader can.
+import { stringify } from 'yaml';
+import { readForeign } from '../formats/index';
+import type { ForeignDefaults, ForeignSpec, PlainDoc, SourceEntry } from '../formats/types';
+import { estimateDoc, type DocEstimate } from '../validate/estimates';
+import type { Fix, Problem, TextEditAt } from '../validate/problem';
+import type { ClusterEntry, ClusterLookup } from '../validate/rules';
+import type { ClusterDoc } from '../spec/types';
+import { checkGantryText, type CheckFileOptions, type FileCheck } from './gantryText';
+
+/**
+ * Codes about launching a spec through Gantry's own backends (local, Slurm): a foreign file is
+ * launched by its own tool (kubectl, sbatch, docker compose), so they do not apply there.
+ */
+const LAUNCH_ONLY = new Set(['scheduler-no-backend', 'slurm-one-replica', 'slurm-one-node-serving', 'local-no-container', 'local-one-node', 'local-multi-node', 'engine-no-flag']);
+
+/** The name of the synthetic Cluster that holds what a foreign file says about its GPUs. */
+const CONTEXT_CLUSTER = 'from-file';
+
+export interface ForeignCheckOptions extends CheckFileOptions {
+  defaults?: ForeignDefaults;
+}
+
+export function checkForeign(text: string, opts: ForeignCheckOptions): FileCheck {
+  const specs = readForeign(text, { fileName: opts.fileName, readFile: opts.readFile, defaults: opts.defaults });
+  if (!specs.length) return { gantry: false, docs: [], problems: [], estimates: [], invalid: new Set() };
+  const problems: Problem[] = [];
+  const estimates: DocEstimate[] = [];
+  const invalid = new Set<number | undefined>();
+  specs.forEach((spec, i) => {
+    const one = checkOne(spec, i, opts);
+    problems.push(...one.problems);
+    if (one.estimate) estimates.push(one.estimate);
+    if (one.problems.some((p) => p.severity === 'error')) invalid.add(i);
+  });
+  problems.sort((a, b) => a.offset - b.offset);
+  return { gantry: true, docs: [], problems, estimates, invalid, foreign: specs };
+}
+
+/** The Gantry YAML a foreign spec stands for: its Cluster (when the file names GPUs) and its job. */
+export function foreignAsYaml(spec: ForeignSpec, defaults?: ForeignDefaults): { text: string; clusterDoc?: number; jobDoc: number } {
+  const job = jobWithCluster(spec, defaults);
+  const parts = spec.cluster ? [spec.cluster, job] : [job];
+  return { text: parts.map((d) => stringify(d, { lineWidth: 0 })).join('---\n'), clusterDoc: spec.cluster ? 0 : undefined, jobDoc: parts.length - 1 };
+}
+
+function jobWithCluster(spec: ForeignSpec, defaults?: ForeignDefaults): PlainDoc {
+  const name = spec.cluster?.metadata.name ?? defaults?.cluster;
+  if (!name || spec.job.spec.cluster !== undefined) return spec.job;
+  return { ...spec.job, spec: { ...spec.job.spec, cluster: name } };
+}
+
+/**
+ * A reader that found no GPU in the file leaves the cluster out; where the user named a GPU for
+ * foreign files (gantry.context.yaml, the gantry.foreign.gpu setting) and no Cluster, it is this
+ * one node of those GPUs, as many as the job asks for.
+ */
+function withDefaultGpu(spec: ForeignSpec, defaults: ForeignDefaults | undefined): ForeignSpec {
+  if (spec.cluster || defaults?.cluster || !defaults?.gpu) return spec;
+  const s = spec.job.spec as Record<string, unknown>;
+  const size = (v: unknown) => (typeof v === 'number' && v > 0 ? v : 1);
+  const res = s.resources as { gpusPerNode?: unknown } | undefined;
+  const count = spec.job.kind === 'TrainingJob' ? size(res?.gpusPerNode) : size(s.tensorParallel) * size(s.pipelineParallel) * size(s.dataParallel);
+  const cluster: PlainDoc = { apiVersion: 'gantry/v1', kind: 'Cluster', metadata: { name: CONTEXT_CLUSTER }, spec: { nodes: { count: 1, gpu: { model: defaults.gpu, count: defaults.gpusPerNode ?? count } } } };
+  return { ...spec, cluster, assumptions: [`GPU: ${defaults.gpu} × ${defaults.gpusPerNode ?? count} (from gantry.context.yaml or the gantry.foreign.gpu setting; the file does not say)`, ...spec.assumptions] };
+}
+
+function checkOne(given: ForeignSpec, index: number, opts: ForeignCheckOptions): { problems: Problem[]; estimate?: DocEstimate } {
+  const spec = withDefaultGpu(given, opts.defaults);
+  // A job without a model (a DeepSpeed or accelerate config on its own, a file that does not parse):
+  // only its reader's findings; the Gantry check would only say that the model is missing.
+  if (spec.job.kind === 'TrainingJob' && spec.job.spec.model === undefined) return { problems: spec.problems.map((x) => ({ ...x, docIndex: index })) };
+  const synth = foreignAsYaml(spec, opts.defaults);
+  const clusters = spec.cluster ? withCluster(opts.clusters, spec.cluster, opts.fileName) : opts.clusters;
+  const c = checkGantryText(synth.text, { fileName: `${CONTEXT_CLUSTER}.gantry.yaml`, clusters, readFile: opts.readFile });
+  const place = (p: Problem): Problem | undefined => {
+    if (LAUNCH_ONLY.has(p.code)) return undefined;
+    const sources = p.docIndex === synth.clusterDoc ? spec.clusterSources : p.docIndex === synth.jobDoc ? spec.sources : undefined;
+    if (!sources) return undefined;
+    const at = p.path ? lookup(sources, p.path) : undefined;
+    const span = at?.exact ? at.entry.span : spec.anchor;
+    const fixes = (p.fixes ?? []).map((f) => foreignFix(f, spec, p.docIndex === synth.clusterDoc ? spec.clusterSources : spec.sources)).filter((f): f is Fix => !!f);
+    return { code: p.code, severity: p.severity, message: inFileTerms(p.message, sources), offset: span.offset, length: span.length, path: p.path, docIndex: index, ...(fixes.length ? { fixes } : {}) };
+  };
+  const seen = new Set<string>();
+  const problems: Problem[] = [];
+  for (const p of [...spec.problems.map((x) => ({ ...x, docIndex: index })), ...c.problems.map(place)]) {
+    if (!p) continue;
+    const key = `${p.code}@${p.offset}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push(p);
+  }
+  // A launch-only error (the local backend runs one node) withholds the Gantry estimate, but a foreign
+  // file is launched by its own tool: estimate it when that is its only error.
+  const launchOnly = (p: Problem) => p.docIndex !== synth.jobDoc || p.severity !== 'error' || LAUNCH_ONLY.has(p.code);
+  const jobDoc = c.docs.find((d) => d.index === synth.jobDoc);
+  const e = c.estimates.find((x) => x.docIndex === synth.jobDoc) ?? (jobDoc && c.problems.every(launchOnly) ? estimateDoc(synth.text, jobDoc, clusters, opts.readFile) : undefined);
+  if (!e) return { problems };
+  const estimate = { ...e.estimate, assumptions: [...spec.assumptions, ...e.estimate.assumptions] };
+  const own = new Set(e.problems.map((p) => `${p.code}@${p.message}`));
+  return { problems, estimate: { docIndex: index, estimate, anchor: spec.anchor, problems: problems.filter((p) => own.has(`${p.code}@${p.message}`)) } };
+}
+
+/**
+ * A message or fix title in the file's own terms: each Gantry field name the file writes
+ * (`maxModelLen`, `tensorParallel`) becomes what the file calls it (`--max-model-len`,
+ * `[training] seq_len`). Only camelCase names are replaced, whole words, so plain words stay.
+ */
+export function inFileTerms(text: string, sources: Map<string, SourceEntry>): string {
+  let out = text;
+  for (const [key, entry] of sources) {
+    const name = key.slice(key.lastIndexOf('.') + 1);
+    if (name.length < 5 || name.toLowerCase() === name || !out.includes(name)) continue;
+    out = replaceWord(out, name, entry.label);
+  }
+  return out;
+}
+
+function isWordChar(c: string | undefined): boolean {
+  return !!c && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c === '_');
+}
+
+/** `word` replaced where it stands alone (not inside a longer name), by a plain scan. */
+function replaceWord(text: string, word: string, by: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + word.length)) {
+    if (isWordChar(text[i - 1]) || isWordChar(text[i + word.length])) continue;
+    out += text.slice(from, i) + by;
+    from = i + word.length;
+  }
+  return out + text.slice(from);
+}
+
+/** The source entry of a path: the exact one, or the nearest written ancestor. */
+function lookup(sources: Map<string, SourceEntry>, path: readonly (string | number)[]): { entry: SourceEntry; exact: boolean } | undefined {
+  for (let n = path.length; n > 0; n--) {
+    const entry = sources.get(path.slice(0, n).join('.'));
+    if (entry) return { entry, exact: n === path.length };
+  }
+  return undefined;
+}
+
+/** A fix found on the Gantry documents, written in the foreign file's syntax; undefined when one of its values cannot be. */
+function foreignFix(f: Fix, spec: ForeignSpec, sources: Map<string, SourceEntry> | undefined): Fix | undefined {
+  if (!f.sets?.length) return undefined;
+  const edits: TextEditAt[] = [];
+  for (const s of f.sets) {
+    const entry = sources?.get(s.path.join('.'));
+    const edit = entry ? (entry.write ? entry.write(s.value) : plainWrite(entry, s.value)) : sources === spec.sources ? spec.insert?.(s.path, s.value) : undefined;
+    if (!edit) return undefined;
+    edits.push(edit);
+  }
+  const gpus = sources === spec.sources ? followGpuCount(spec, f.sets) : undefined;
+  if (gpus === null) return undefined;
+  if (gpus) edits.push(gpus);
+  return { title: sources ? inFileTerms(f.title, sources) : f.title, edits, preferred: f.preferred };
+}
+
+/**
+ * A fix that changes a service's parallel sizes also changes how many GPUs it needs: where the file
+ * itself says how many GPUs it gets (a pod's `nvidia.com/gpu` limit), the fix sets that too, so
+ * the file stays consistent. Null when the count would need writing and the reader cannot.
+ */
+function followGpuCount(spec: ForeignSpec, sets: NonNullable<Fix['sets']>): TextEditAt | undefined | null {
+  if (spec.job.kind !== 'InferenceService') return undefined;
+  const entry = spec.clusterSources?.get('spec.nodes.gpu.count');
+  if (!entry) return undefined;
+  const s = { ...spec.job.spec };
+  for (const x of sets) if (x.path.length === 2 && x.path[0] === 'spec') s[String(x.path[1])] = x.value;
+  const size = (k: string) => (typeof s[k] === 'number' ? (s[k] as number) : 1);
+  const need = size('tensorParallel') * size('pipelineParallel') * size('dataParallel');
+  const gpu = (spec.cluster?.spec.nodes as { gpu?: { count?: unknown } } | undefined)?.gpu;
+  if (gpu?.count === need) return undefined;
+  return (entry.write ? entry.write(need) : plainWrite(entry, need)) ?? null;
+}
+
+/** A number replaces the value in place; anything else needs the reader's own writer. */
+function plainWrite(entry: SourceEntry, value: unknown): TextEditAt | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? { offset: entry.span.offset, length: entry.span.length, newText: String(value) } : undefined;
+}
+
+/** The workspace's Clusters with the file's own context Cluster in front. */
+function withCluster(base: ClusterLookup | undefined, doc: PlainDoc, fileName: string): ClusterLookup {
+  const entry: ClusterEntry = { name: doc.metadata.name, file: fileName, docIndex: 0, nameOffset: 0, nameLength: 0, doc: doc as unknown as ClusterDoc };
+  return {
+    get: (n) => (n === entry.name ? entry : base?.get(n)),
+    all: (n) => (n === entry.name ? [entry] : (base?.all(n) ?? [])),
+    names: () => [entry.name, ...(base?.names() ?? []).filter((x) => x !== entry.name)],
+  };
+}
+
+export { CONTEXT_CLUSTER };

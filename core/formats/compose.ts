@@ -1,0 +1,116 @@
+// docker-compose services that run vLLM or SGLang: `entrypoint` + `command` (a list, or a string
+// Compose splits like a shell), the vllm/vllm-openai image's own entrypoint (its command is then
+// the server's flags), `${VAR}` from the `.env` file beside it (Compose's interpolation), and the
+// GPUs the service reserves (`deploy.resources.reservations.devices[].count` / `device_ids`).
+import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import type { TextEditAt } from '../validate/problem';
+import { servingSpec, problemAt, type GpuContext } from './serving';
+import type { ShellVar, Word } from './shellWords';
+import type { ForeignSpec, FormatReader, ReadContext } from './types';
+import { findServeCommand, imageEngine, imageVersion, mentionsServe, readServeArgs, type ServeCommand } from './vllmArgs';
+import { appendAfter, appendItems, scalarScript, scalarWord, writeScalar } from './yamlWords';
+
+const base = (f: string) => f.slice(Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\')) + 1);
+
+export const composeReader: FormatReader = {
+  id: 'compose',
+  claims(fileName, text) {
+    const b = base(fileName).toLowerCase();
+    const yaml = b.endsWith('.yaml') || b.endsWith('.yml');
+    return yaml && (b.startsWith('docker-compose') || b.startsWith('compose') || text.indexOf('services:') >= 0) && mentionsServe(text) && text.indexOf('apiVersion') < 0;
+  },
+  read(text, ctx) {
+    const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
+    const services = get(doc.contents, 'services');
+    if (!isMap(services)) return [];
+    const vars = dotEnv(ctx);
+    const out: ForeignSpec[] = [];
+    for (const p of services.items as Pair[]) {
+      if (!isScalar(p.key) || !isMap(p.value)) continue;
+      const spec = readService(text, String(p.key.value), p.value, vars, ctx);
+      if (spec) out.push(spec);
+    }
+    return out;
+  },
+};
+
+function get(m: unknown, key: string): YamlNode | undefined {
+  if (!isMap(m)) return undefined;
+  for (const p of (m as YAMLMap).items as Pair[]) if (isScalar(p.key) && p.key.value === key) return p.value as YamlNode | undefined;
+  return undefined;
+}
+
+/** KEY=VALUE lines of the `.env` file beside the compose file (what Compose interpolates `${KEY}` from). */
+function dotEnv(ctx: ReadContext): Map<string, ShellVar> {
+  const vars = new Map<string, ShellVar>();
+  const text = ctx.readFile?.('.env');
+  if (!text || text.length > 256 * 1024) return vars;
+  for (const line of text.split('\n')) {
+    const t = line.trim();
+    const eq = t.indexOf('=');
+    if (!t || t.startsWith('#') || eq <= 0) continue;
+    let v = t.slice(eq + 1).trim();
+    if (v.length >= 2 && (v[0] === '"' || v[0] === "'") && v[v.length - 1] === v[0]) v = v.slice(1, -1);
+    vars.set(t.slice(0, eq).trim(), { value: v });
+  }
+  return vars;
+}
+
+function readService(text: string, name: string, svc: YAMLMap, vars: Map<string, ShellVar>, ctx: ReadContext): ForeignSpec | undefined {
+  const imageNode = get(svc, 'image');
+  const image = isScalar(imageNode) ? String(imageNode.value) : undefined;
+  const anchor = isScalar(imageNode) ? scalarWord(text, imageNode, 0).span : { offset: svc.range?.[0] ?? 0, length: 1 };
+  const problems: ReturnType<typeof problemAt>[] = [];
+  let lastSeq: YAMLSeq | undefined;
+  let lastWord: Word | undefined;
+  let listed = false;
+  const words: Word[] = [];
+  for (const key of ['entrypoint', 'command']) {
+    const n = get(svc, key);
+    if (isSeq(n)) {
+      for (const it of n.items) {
+        if (!isScalar(it)) continue;
+        const w = scalarWord(text, it, 0);
+        w.write = (v) => writeScalar(text, it, 0, v);
+        words.push(w);
+      }
+      lastSeq = n;
+      listed = true;
+    } else if (isScalar(n) && typeof n.value === 'string') {
+      const s = scalarScript(text, n, 0, { vars });
+      problems.push(...s.problems.map((p) => problemAt('foreign-shell', 'warning', p, p.message)));
+      for (const c of s.commands) words.push(...c.words);
+      lastWord = s.placed ? words[words.length - 1] : undefined;
+      listed = false;
+    }
+  }
+  let cmd: ServeCommand | undefined = findServeCommand(words);
+  if (!cmd && !get(svc, 'entrypoint') && imageEngine(image)) cmd = { engine: 'vllm', launcher: 'vLLM api_server (image entrypoint)', args: words, anchor };
+  if (!cmd) return undefined;
+  const append = (ws: string[]): TextEditAt | undefined => (listed && lastSeq ? appendItems(text, lastSeq, 0, ws) : appendAfter(lastWord, ws));
+  const read = readServeArgs(cmd, { append });
+  return servingSpec({ format: 'compose', label: `${cmd.launcher} in service ${name}`, name, text, cmd, read, gpu: gpus(text, svc), defaults: ctx.defaults, version: imageVersion(image), problems });
+}
+
+function gpus(text: string, svc: YAMLMap): GpuContext {
+  const gpu: GpuContext = { scheduler: 'local', clusterName: 'compose-service' };
+  const devices = get(get(get(get(svc, 'deploy'), 'resources'), 'reservations'), 'devices');
+  if (!isSeq(devices)) return gpu;
+  for (const d of devices.items) {
+    const caps = get(d, 'capabilities');
+    if (isSeq(caps) && !caps.items.some((c) => isScalar(c) && c.value === 'gpu')) continue;
+    const count = get(d, 'count');
+    const ids = get(d, 'device_ids');
+    if (isScalar(count) && typeof count.value === 'number') {
+      const w = scalarWord(text, count, 0);
+      gpu.count = { value: count.value, entry: { span: w.span, label: 'deploy.resources.reservations.devices count', write: (v) => (typeof v === 'number' && Number.isInteger(v) && count.type === 'PLAIN' ? { offset: w.span.offset, length: w.span.length, newText: String(v) } : undefined) } };
+    } else if (isSeq(ids) && ids.items.length) {
+      const r = ids.range ?? [0, 0, 0];
+      gpu.count = { value: ids.items.length, entry: { span: { offset: r[0], length: r[1] - r[0] }, label: 'deploy.resources.reservations.devices device_ids' } };
+    } else if (isScalar(count) && count.value === 'all') {
+      gpu.notes = ["GPUs: the service reserves all of the machine's GPUs; as many as the command uses assumed."];
+    }
+    break;
+  }
+  return gpu;
+}

@@ -1,0 +1,181 @@
+// DeepSpeed's JSON config (ds_config.json, axolotl's deepspeed_configs/zero*.json): the ZeRO stage,
+// offload, precision and the three batch numbers DeepSpeed asserts agree (train_batch_size =
+// micro × gradient_accumulation_steps × world size). On its own it names no model, so it gets the
+// batch arithmetic and its contradictions; with a model from the context (ForeignDefaults.model) or
+// from the axolotl / accelerate file that names it, the full estimate.
+import type { SpecPath } from '../spec/parse';
+import { jsonAt, jsonEntry, jsonInsert, parseJson, type JsonDoc, type JsonValue } from './jsonDoc';
+import { applyDeepSpeed, ASSUMED_GPUS_PER_NODE, finish, modelRef, newDraft, positiveInt, problem, put, type DeepSpeedSettings, type TrainingDraft } from './trainingDraft';
+import type { FormatReader, ReadContext, SourceEntry } from './types';
+
+const MARKERS = ['"zero_optimization"', '"train_micro_batch_size_per_gpu"', '"train_batch_size"', '"gradient_accumulation_steps"', '"zero_allow_untested_optimizer"'];
+
+/** DeepSpeed's sequence length is the data loader's: not in its config. The estimate assumes this, and says so. */
+const ASSUMED_SEQ_LEN = 2048;
+
+export const deepspeedReader: FormatReader = {
+  id: 'deepspeed',
+  claims(fileName, text) {
+    const n = fileName.toLowerCase();
+    if (!(n.endsWith('.json') || n.endsWith('.jsonc'))) return false;
+    const head = text.length > 200_000 ? text.slice(0, 200_000) : text;
+    return MARKERS.some((m) => head.includes(m));
+  },
+  read(text, ctx) {
+    const doc = parseJson(text);
+    const d = newDraft();
+    const anchor = doc.root ? { offset: doc.root.offset, length: 1 } : { offset: 0, length: Math.min(1, text.length) };
+    if (doc.error) {
+      d.problems.push(problem('json-syntax', 'error', doc.error, `Not valid JSON: ${doc.error.message}. DeepSpeed would not start; Gantry checks the rest once it parses.`));
+      return [finish(d, { format: 'deepspeed', label: 'DeepSpeed config (unreadable)', name: ctx.fileName, anchor })];
+    }
+    const ds = readDeepSpeedSettings(doc, (v, convert) => jsonEntry(v, convert), d);
+    if (!ds.stage && !ds.micro && !ds.trainBatch && !ds.accumulation && !ds.autos.length && !d.problems.length) return [];
+    return [buildAlone(doc, ds, d, ctx, anchor)];
+  },
+};
+
+/**
+ * The settings of a DeepSpeed config; `entryFor` says where a value is written (this file's own
+ * place and syntax, or the referencing file's `deepspeed:` key). Invalid values become problems in `d`
+ * when `d` is this file's own draft.
+ */
+export function readDeepSpeedSettings(doc: JsonDoc, entryFor: (v: JsonValue, convert?: (x: unknown) => unknown) => SourceEntry, own?: TrainingDraft): DeepSpeedSettings {
+  const ds: DeepSpeedSettings = { autos: [] };
+  const at = (...p: string[]) => jsonAt(doc, p);
+  const num = (v: JsonValue | undefined, key: string) => {
+    if (!v) return undefined;
+    if (v.value === 'auto') {
+      ds.autos.push(key);
+      return undefined;
+    }
+    const n = positiveInt(v.value);
+    if (n === undefined) own?.problems.push(problem('deepspeed-value', 'error', v.span, `${key} must be a whole number ≥ 1 or "auto".`));
+    return n === undefined ? undefined : { value: n, entry: entryFor(v) };
+  };
+  ds.micro = num(at('train_micro_batch_size_per_gpu'), 'train_micro_batch_size_per_gpu');
+  ds.accumulation = num(at('gradient_accumulation_steps'), 'gradient_accumulation_steps');
+  ds.trainBatch = num(at('train_batch_size'), 'train_batch_size');
+  const stage = at('zero_optimization', 'stage');
+  if (stage?.value === 'auto') ds.autos.push('zero_optimization.stage');
+  else if (stage) {
+    if (stage.value === 0 || stage.value === 1 || stage.value === 2 || stage.value === 3) ds.stage = { value: stage.value, entry: entryFor(stage) };
+    else own?.problems.push(problem('deepspeed-value', 'error', stage.span, 'zero_optimization.stage must be 0, 1, 2 or 3.'));
+  }
+  for (const [key, field] of [
+    ['offload_optimizer', 'offloadOptimizer'],
+    ['offload_param', 'offloadParam'],
+  ] as const) {
+    const dev = at('zero_optimization', key, 'device');
+    if (!dev) continue;
+    if (dev.value === 'none' || dev.value === 'cpu' || dev.value === 'nvme') ds[field] = { value: dev.value, entry: entryFor(dev, () => undefined) };
+    else if (dev.value !== 'auto') own?.problems.push(problem('deepspeed-value', 'error', dev.span, `zero_optimization.${key}.device must be "none", "cpu" or "nvme".`));
+  }
+  if (ds.offloadParam && ds.offloadParam.value !== 'none' && ds.stage && ds.stage.value !== 3) {
+    own?.problems.push(problem('deepspeed-offload-param', 'warning', ds.offloadParam.entry.span, `offload_param works with ZeRO stage 3 only; stage ${ds.stage.value} ignores it.`));
+  }
+  for (const [key, field] of [
+    ['bf16', 'bf16'],
+    ['fp16', 'fp16'],
+  ] as const) {
+    const en = at(key, 'enabled');
+    if (en?.value === 'auto') ds.autos.push(`${key}.enabled`);
+    else if (typeof en?.value === 'boolean') ds[field] = { value: en.value, entry: entryFor(en, () => undefined) };
+  }
+  if (ds.bf16?.value && ds.fp16?.value) own?.problems.push(problem('deepspeed-precision', 'error', ds.fp16.entry.span, 'bf16 and fp16 are both enabled; DeepSpeed accepts one.'));
+  return ds;
+}
+
+function buildAlone(doc: JsonDoc, ds: DeepSpeedSettings, d: TrainingDraft, ctx: ReadContext, anchor: { offset: number; length: number }) {
+  const model = ctx.defaults?.model;
+  const hasModel = typeof model === 'string' && model.length > 0 && modelRef(model, anchor, 'model (from the association)', ctx, d);
+  // The world size: the context's, or what train_batch_size = micro × accumulation × world implies.
+  const ctxGpus = positiveInt(ctx.defaults?.gpusPerNode);
+  const nodes = positiveInt(ctx.defaults?.nodes) ?? 1;
+  const micro = ds.micro?.value;
+  const acc = ds.accumulation?.value;
+  const tbs = ds.trainBatch?.value;
+  let world: number | undefined = ctxGpus ? ctxGpus * nodes : undefined;
+  if (tbs !== undefined && micro !== undefined && acc !== undefined) {
+    const implied = tbs / (micro * acc);
+    if (hasModel) {
+      // With a model the job is checked as a whole: Gantry's global-batch rule says this, with its fix.
+    } else if (!Number.isInteger(implied)) {
+      const lower = micro * acc * Math.max(1, Math.floor(implied));
+      d.problems.push(
+        problem('deepspeed-batch', 'error', ds.trainBatch!.entry.span, `train_batch_size ${tbs} is not micro ${micro} × gradient_accumulation_steps ${acc} × a whole number of GPUs (${tbs} / ${micro * acc} = ${implied.toFixed(2)}); DeepSpeed refuses to start.`, [
+          { title: `Set train_batch_size to ${lower}`, edits: [ds.trainBatch!.entry.write!(lower)!] },
+        ]),
+      );
+    } else if (world !== undefined && implied !== world) {
+      const want = micro * acc * world;
+      d.problems.push(
+        problem('deepspeed-batch', 'error', ds.trainBatch!.entry.span, `train_batch_size ${tbs} ≠ micro ${micro} × gradient_accumulation_steps ${acc} × ${world} GPUs = ${want}; DeepSpeed refuses to start.`, [{ title: `Set train_batch_size to ${want}`, edits: [ds.trainBatch!.entry.write!(want)!], preferred: true }]),
+      );
+    } else if (world === undefined) {
+      world = implied;
+      d.problems.push(problem('deepspeed-world', 'hint', ds.trainBatch!.entry.span, `train_batch_size ${tbs} = micro ${micro} × gradient_accumulation_steps ${acc} × ${implied} GPUs: this config runs on ${implied} GPU${implied === 1 ? '' : 's'}.`));
+    }
+  }
+  const batchAutos = ds.autos.filter((k) => k.includes('batch') || k.includes('accumulation'));
+  if (!ds.micro && !ds.accumulation && !ds.trainBatch && batchAutos.length) {
+    d.problems.push(problem('deepspeed-auto', 'info', anchor, `The batch sizes are "auto" (${batchAutos.join(', ')}): the program that loads this config (Hugging Face Trainer, axolotl, accelerate) fills them in. Open that program's config for the estimate.`));
+  }
+  if (ds.stage?.value === 3 && world === 1 && !(ds.offloadParam?.value && ds.offloadParam.value !== 'none') && !(ds.offloadOptimizer?.value && ds.offloadOptimizer.value !== 'none')) {
+    d.problems.push(problem('deepspeed-zero3-one-gpu', 'warning', ds.stage.entry.span, 'ZeRO stage 3 on one GPU has nothing to shard: it only adds gather and partition work. Use stage 0, or offload to CPU/NVMe.'));
+  }
+  applyDeepSpeed(d, ds);
+  if (hasModel) {
+    const gpusPerNode = ctxGpus ?? (world && world <= ASSUMED_GPUS_PER_NODE ? world : ASSUMED_GPUS_PER_NODE);
+    const nodeCount = ctxGpus ? nodes : world && world > ASSUMED_GPUS_PER_NODE && world % ASSUMED_GPUS_PER_NODE === 0 ? world / ASSUMED_GPUS_PER_NODE : 1;
+    put(d, ['resources'], { nodes: nodeCount, gpusPerNode });
+    if (!ctxGpus) d.assumptions.push(world ? `World size: ${nodeCount * gpusPerNode} GPUs, as train_batch_size implies.` : `World size: assumed one node of ${ASSUMED_GPUS_PER_NODE} GPUs (the config does not say).`);
+    put(d, ['batch', 'micro'], micro ?? 1, ds.micro?.entry);
+    if (!micro) d.assumptions.push('train_micro_batch_size_per_gpu: assumed 1 ("auto" or absent).');
+    if (acc) put(d, ['batch', 'gradientAccumulation'], acc, ds.accumulation?.entry);
+    if (tbs) put(d, ['batch', 'global'], tbs, ds.trainBatch?.entry);
+    put(d, ['batch', 'sequenceLength'], ASSUMED_SEQ_LEN);
+    d.assumptions.push(`Sequence length: assumed ${ASSUMED_SEQ_LEN} tokens (a DeepSpeed config does not say; the data loader does).`);
+  }
+  const insert = (path: SpecPath, value: unknown) => {
+    const to = DS_PATHS[path.join('.')];
+    return to ? jsonInsert(doc, to, value) : undefined;
+  };
+  const label = `DeepSpeed${ds.stage ? ` ZeRO-${ds.stage.value}` : ''} config`;
+  return finish(d, { format: 'deepspeed', label, name: ctx.fileName, anchor, defaults: ctx.defaults, insert });
+}
+
+/** Where a Gantry value goes in a DeepSpeed config that does not write it yet. */
+export const DS_PATHS: Record<string, string[]> = {
+  'spec.parallelism.zero': ['zero_optimization', 'stage'],
+  'spec.batch.micro': ['train_micro_batch_size_per_gpu'],
+  'spec.batch.gradientAccumulation': ['gradient_accumulation_steps'],
+  'spec.batch.global': ['train_batch_size'],
+};
+
+/**
+ * The DeepSpeed config another file names (axolotl's `deepspeed:`, accelerate's
+ * `deepspeed_config_file`), read through the context (stat first, regular files only, size cap:
+ * the caller's readFile). Its values point at the naming key, which cannot rewrite them; a file
+ * that cannot be read or parsed is one problem there.
+ */
+export function referencedDeepSpeed(rel: string, at: { span: { offset: number; length: number }; label: string }, ctx: ReadContext, d: TrainingDraft): DeepSpeedSettings | undefined {
+  const read = ctx.readFile as (((p: string) => string | undefined) & { why?: (p: string) => string | undefined }) | undefined;
+  const text = read?.(rel);
+  if (text === undefined) {
+    const why = read?.why?.(rel);
+    if (why === 'pending') return undefined;
+    d.problems.push(problem('deepspeed-file', 'warning', at.span, `Cannot read the DeepSpeed config ${quoteName(rel)}${why ? `: ${why}` : read ? ' (missing, not a regular file, or too large)' : ''}; its ZeRO stage and offload are left out of the estimate.`));
+    return undefined;
+  }
+  const doc = parseJson(text);
+  if (doc.error) {
+    d.problems.push(problem('deepspeed-file', 'warning', at.span, `${quoteName(rel)} is not valid JSON (${doc.error.message} at offset ${doc.error.offset}); its ZeRO stage and offload are left out of the estimate.`));
+    return undefined;
+  }
+  return readDeepSpeedSettings(doc, (v) => ({ span: at.span, label: `${v.label} in ${rel}`, write: () => undefined }));
+}
+
+function quoteName(s: string): string {
+  return `'${s.length > 60 ? `${s.slice(0, 60)}…` : s}'`;
+}

@@ -1,0 +1,78 @@
+// A JSON file (DeepSpeed's config) as the training readers see it: values by path with their places,
+// and the edits that rewrite a value or add a key, in JSON. Parsed by jsonc-parser (Microsoft's, the
+// one VS Code's JSON support uses: offsets on every node, comments and trailing commas tolerated, an
+// error list instead of a throw).
+import { findNodeAtLocation, getNodeValue, type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser/lib/esm/main.js'; // the ESM build: the UMD one that "main" names requires its parts at run time, which a bundle cannot
+import type { Span } from '../spec/parse';
+import type { TextEditAt } from '../validate/problem';
+import type { SourceEntry } from './types';
+
+export interface JsonDoc {
+  text: string;
+  root?: Node;
+  error?: { offset: number; length: number; message: string };
+}
+
+export function parseJson(text: string): JsonDoc {
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+  const e = errors[0];
+  return { text, root: root?.type === 'object' ? root : undefined, ...(e ? { error: { offset: e.offset, length: Math.max(1, e.length), message: printParseErrorCode(e.error) } } : root?.type === 'object' ? {} : { error: { offset: 0, length: 1, message: 'not a JSON object' } }) };
+}
+
+export interface JsonValue {
+  value: unknown;
+  /** The value's characters (inside its quotes for a string). */
+  span: Span;
+  node: Node;
+  label: string;
+}
+
+export function jsonAt(doc: JsonDoc, path: string[]): JsonValue | undefined {
+  if (!doc.root) return undefined;
+  const node = findNodeAtLocation(doc.root, path);
+  if (!node) return undefined;
+  const quoted = node.type === 'string';
+  return { value: getNodeValue(node), span: quoted ? { offset: node.offset + 1, length: Math.max(0, node.length - 2) } : { offset: node.offset, length: node.length }, node, label: path.join('.') };
+}
+
+/** The source entry of a JSON value; `convert` turns a Gantry value into the file's (undefined: cannot). */
+export function jsonEntry(v: JsonValue, convert: (value: unknown) => unknown = (x) => x): SourceEntry {
+  return {
+    span: v.span,
+    label: v.label,
+    write(value) {
+      const out = convert(value);
+      return out === undefined ? undefined : { offset: v.node.offset, length: v.node.length, newText: JSON.stringify(out) };
+    },
+  };
+}
+
+/** The edit that adds `path` = value, inside the deepest object of the path that exists. */
+export function jsonInsert(doc: JsonDoc, path: string[], value: unknown): TextEditAt | undefined {
+  if (!doc.root || doc.error) return undefined;
+  let obj = doc.root;
+  let i = 0;
+  for (; i < path.length - 1; i++) {
+    const next = findNodeAtLocation(obj, [path[i]]);
+    if (!next) break;
+    if (next.type !== 'object') return undefined;
+    obj = next;
+  }
+  let lit = JSON.stringify(value);
+  for (let j = path.length - 1; j > i; j--) lit = `{ ${JSON.stringify(path[j])}: ${lit} }`;
+  const prop = `${JSON.stringify(path[i])}: ${lit}`;
+  const props = obj.children ?? [];
+  const close = obj.offset + obj.length - 1;
+  if (!props.length) return { offset: obj.offset + 1, length: 0, newText: ` ${prop} ` };
+  const last = props[props.length - 1];
+  const indent = indentOf(doc.text, last.offset);
+  return { offset: Math.min(last.offset + last.length, close), length: 0, newText: `,\n${indent}${prop}` };
+}
+
+function indentOf(text: string, at: number): string {
+  const start = text.lastIndexOf('\n', at - 1) + 1;
+  let end = start;
+  while (end < at && (text[end] === ' ' || text[end] === '\t')) end++;
+  return text.slice(start, end);
+}

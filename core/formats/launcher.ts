@@ -1,0 +1,170 @@
+// Launcher lines in shell and sbatch scripts: `torchrun --nnodes 2 --nproc_per_node 8 … --job.config_file
+// train.toml`, `accelerate launch --config_file fsdp.yaml …`, `deepspeed --num_gpus 8 … --deepspeed
+// ds.json`, `axolotl train cfg.yml`, `tune run …`. The line gives the world size (and the sbatch
+// header the GPU); the config file it passes gives the rest, read by that format's own reader with
+// the line's world size. The script then carries the job's estimate on the launcher word, and its
+// `--nproc_per_node` / `--nnodes` values are where a GPU-count problem is shown and fixed. The
+// config file's own problems stay in that file (its reader shows them when it is opened).
+import type { SpecPath, Span } from '../spec/parse';
+import type { TextEditAt } from '../validate/problem';
+import { gpuFromName } from './gpuNames';
+import { sbatchContext } from './shell';
+import { tokenizeShell, type Word } from './shellWords';
+import { torchtitanReader } from './torchtitan';
+import { axolotlReader } from './axolotl';
+import { deepspeedReader } from './deepspeed';
+import { accelerateReader } from './accelerate';
+import type { ForeignDefaults, ForeignSpec, FormatReader, ReadContext, SourceEntry } from './types';
+
+const SCRIPT_EXT = ['.sh', '.bash', '.sbatch', '.slurm', '.job', '.zsh'];
+const LAUNCHERS = ['torchrun', 'accelerate', 'deepspeed', 'axolotl', 'tune', 'torch.distributed.run', 'axolotl.cli.train'];
+const base = (f: string) => f.slice(Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\')) + 1);
+
+export const launcherReader: FormatReader = {
+  id: 'launcher',
+  claims(fileName, text) {
+    const l = fileName.toLowerCase();
+    const script = SCRIPT_EXT.some((e) => l.endsWith(e)) || (text.startsWith('#!') && text.slice(0, 80).indexOf('sh') >= 0);
+    return script && LAUNCHERS.some((w) => text.indexOf(w) >= 0);
+  },
+  read(text, ctx) {
+    const { commands } = tokenizeShell(text, { assignments: true });
+    const sbatch = sbatchContext(text);
+    const out: ForeignSpec[] = [];
+    for (const c of commands) {
+      const line = launcherLine(c.words);
+      if (!line) continue;
+      const spec = readLine(line, sbatch, ctx);
+      if (spec) out.push(spec);
+    }
+    return out;
+  },
+};
+
+interface LauncherLine {
+  tool: string;
+  /** The launcher's word (where the estimate is shown). */
+  at: Word;
+  nproc?: Word;
+  nnodes?: Word;
+  config?: Word;
+}
+
+const VALUE_OPTS: Record<string, keyof Pick<LauncherLine, 'nproc' | 'nnodes' | 'config'>> = {
+  '--nproc_per_node': 'nproc',
+  '--nproc-per-node': 'nproc',
+  '--num_gpus': 'nproc',
+  '--num-gpus': 'nproc',
+  '--nnodes': 'nnodes',
+  '--num_nodes': 'nnodes',
+  '--num-nodes': 'nnodes',
+  '--num_machines': 'nnodes',
+  '--num-machines': 'nnodes',
+  '--config_file': 'config',
+  '--config-file': 'config',
+  '--job.config_file': 'config',
+  '--job.config-file': 'config',
+  '--deepspeed': 'config',
+  '--deepspeed_config': 'config',
+  '--config': 'config',
+};
+
+/** The launcher in a command's words, with its world-size options and the config file it passes. */
+function launcherLine(words: Word[]): LauncherLine | undefined {
+  let i = 0;
+  // Prefixes: srun …, env A=B, python -m …
+  while (i < words.length && ['srun', 'exec', 'env', 'time', 'nohup'].includes(base(words[i].value))) i++;
+  while (i < words.length && words[i].value.includes('=') && !words[i].value.startsWith('-')) i++;
+  const first = words[i];
+  if (!first) return undefined;
+  let tool = base(first.value);
+  let at = first;
+  if (tool.startsWith('python')) {
+    const m = words.findIndex((w, k) => k > i && w.value === '-m');
+    if (m < 0 || !words[m + 1]) return undefined;
+    tool = words[m + 1].value;
+    at = words[m + 1];
+    i = m + 1;
+  }
+  if (tool === 'torch.distributed.run') tool = 'torchrun';
+  if (tool === 'axolotl.cli.train') tool = 'axolotl';
+  if (tool === 'accelerate' && words[i + 1]?.value !== 'launch') return undefined;
+  if (tool === 'axolotl' && at === first && words[i + 1]?.value !== 'train') return undefined;
+  if (!['torchrun', 'accelerate', 'deepspeed', 'axolotl', 'tune'].includes(tool)) return undefined;
+  const line: LauncherLine = { tool, at };
+  for (let k = i + 1; k < words.length; k++) {
+    const w = words[k];
+    const eq = w.value.indexOf('=');
+    const name = eq > 0 && w.value.startsWith('--') ? w.value.slice(0, eq) : w.value;
+    const slot = VALUE_OPTS[name];
+    if (slot) {
+      const v = eq > 0 && w.value.startsWith('--') ? part(w, eq + 1) : words[++k];
+      if (v && line[slot] === undefined) line[slot] = v;
+      continue;
+    }
+    // A positional config (`axolotl train cfg.yml`, `tune run … --config x.yaml`, a training script's first .toml).
+    if (!line.config && !w.value.startsWith('-') && /\.(toml|ya?ml|json)$/i.test(w.value)) line.config = w;
+  }
+  return line.config ? line : undefined;
+}
+
+/** The part of a word from `from` on (the value of `--x=4`), placed exactly when the word is written as is. */
+function part(w: Word, from: number): Word {
+  const value = w.value.slice(from);
+  const span: Span = w.exact ? { offset: w.span.offset + from, length: value.length } : w.span;
+  return { value, span, exact: w.exact, quote: '' };
+}
+
+function wholeNumber(w: Word | undefined): number | undefined {
+  if (!w || w.unresolved) return undefined;
+  // torchrun's elastic `--nnodes 1:4` counts the lower bound.
+  const n = Number(w.value.split(':')[0]);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+function writable(w: Word, label: string): SourceEntry {
+  const target = w.origin ?? { span: w.span, exact: w.exact };
+  return {
+    span: w.span,
+    label,
+    write: (v) => (typeof v === 'number' && Number.isInteger(v) && v > 0 && target.exact ? ({ offset: target.span.offset, length: target.span.length, newText: String(v) } satisfies TextEditAt) : undefined),
+  };
+}
+
+const READERS: FormatReader[] = [torchtitanReader, axolotlReader, deepspeedReader, accelerateReader];
+
+function readLine(line: LauncherLine, sbatch: ReturnType<typeof sbatchContext>, ctx: ReadContext): ForeignSpec | undefined {
+  const cfg = line.config!;
+  if (cfg.unresolved || !ctx.readFile) return undefined;
+  const text = ctx.readFile(cfg.value);
+  if (text === undefined) return undefined;
+  const dir = cfg.value.includes('/') ? cfg.value.slice(0, cfg.value.lastIndexOf('/') + 1) : '';
+  const nproc = wholeNumber(line.nproc) ?? sbatch.count?.value;
+  const nodes = wholeNumber(line.nnodes) ?? sbatch.nodes?.value;
+  const gpu = sbatch.product ? gpuFromName(sbatch.product.name, sbatch.product.dialect).gpu?.id : undefined;
+  const defaults: ForeignDefaults = { ...ctx.defaults, ...(nproc ? { gpusPerNode: nproc } : {}), ...(nodes ? { nodes } : {}), ...(gpu ? { gpu } : {}) };
+  const inner: ReadContext = { fileName: cfg.value, readFile: (rel) => ctx.readFile?.(rel.startsWith('/') ? rel : dir + rel), defaults };
+  const reader = READERS.find((r) => r.claims(cfg.value, text));
+  const spec = reader?.read(text, inner)[0];
+  if (!spec) return undefined;
+  // The script's own places: the launcher word, and the world-size values it writes.
+  const sources = new Map<string, SourceEntry>();
+  if (line.nproc && wholeNumber(line.nproc)) sources.set('spec.resources.gpusPerNode', writable(line.nproc, `${line.tool} ${line.tool === 'deepspeed' ? '--num_gpus' : '--nproc_per_node'}`));
+  if (line.nnodes && wholeNumber(line.nnodes)) sources.set('spec.resources.nodes', writable(line.nnodes, `${line.tool} --nnodes`));
+  const anchor = line.at.span;
+  const assumptions = [`Launched by ${line.tool} with ${quoteName(cfg.value)} (${spec.label}); its values are read from that file and shown there.`, ...spec.assumptions];
+  return {
+    ...spec,
+    label: `${line.tool} with ${quoteName(cfg.value)}`,
+    sources,
+    clusterSources: new Map(),
+    anchor,
+    assumptions,
+    insert: (_path: SpecPath, _value: unknown) => undefined,
+    problems: [],
+  };
+}
+
+function quoteName(s: string): string {
+  return `'${s.length > 60 ? `${s.slice(0, 60)}…` : s}'`;
+}

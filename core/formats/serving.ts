@@ -1,0 +1,154 @@
+// One serving command found in a foreign file, with what the file says about its GPUs, as the
+// ForeignSpec every reader returns (core/formats/types.ts): the InferenceService, the Cluster the
+// file's context gives (GPU product, GPUs per pod or node, nodes), their source maps, and every
+// assumption in words. The order of what decides the GPU (issue 10): the file itself, then the
+// Cluster the user associated with it (defaults.cluster), then the default GPU setting, then the
+// estimator's own default — each named in the hover.
+import { findGpu } from '../catalog/gpus';
+import type { Span, SpecPath } from '../spec/parse';
+import { quote, type Fix, type Problem, type TextEditAt } from '../validate/problem';
+import type { ForeignDefaults, ForeignSpec, FormatId, PlainDoc, SourceEntry } from './types';
+import { gpuFromName, type GpuDialect } from './gpuNames';
+import { engineDefaults, type ServeCommand, type ServeRead } from './vllmArgs';
+import { mergeEdits } from './yamlWords';
+
+/** What the file around the command says about the GPUs it runs on. */
+export interface GpuContext {
+  scheduler: 'kubernetes' | 'slurm' | 'local';
+  /** The synthetic Cluster's name, as messages show it (`pod`, `sbatch`, `compose-service`, `skypilot-task`). */
+  clusterName: string;
+  /** GPUs per pod or node, where the file says. */
+  count?: { value: number; entry: SourceEntry };
+  /** The GPU product, as written. */
+  product?: { name: string; dialect: GpuDialect; entry: SourceEntry };
+  /** Nodes (pods of an LWS group, sbatch --nodes, SkyPilot num_nodes). */
+  nodes?: { value: number; entry?: SourceEntry };
+  notes?: string[];
+}
+
+export interface ServingSpecInput {
+  format: FormatId;
+  label: string;
+  /** The service's name (a DNS label is made of it). */
+  name: string;
+  text: string;
+  cmd: ServeCommand;
+  read: ServeRead;
+  gpu: GpuContext;
+  defaults?: ForeignDefaults;
+  /** The engine version the file names (an image tag). */
+  version?: string;
+  /** The reader's own findings about this command (shell problems, env). */
+  problems?: Problem[];
+}
+
+const DEFAULT_GPU = 'H100-SXM-80GB';
+
+/** A DNS-1123 label made of any name (metadata.name of the synthetic documents). */
+export function dnsLabel(s: string): string {
+  let out = '';
+  for (const ch of s.toLowerCase()) {
+    const ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
+    if (ok) out += ch;
+    else if (out && !out.endsWith('-')) out += '-';
+    if (out.length >= 63) break;
+  }
+  out = out.slice(0, 63);
+  while (out.endsWith('-')) out = out.slice(0, -1);
+  return out || 'service';
+}
+
+export function servingSpec(x: ServingSpecInput): ForeignSpec {
+  const { read, gpu, defaults } = x;
+  const spec: Record<string, unknown> = { ...read.spec };
+  const assumptions = [...read.assumptions, ...engineDefaults(read.spec, x.version ?? defaults?.engineVersion), ...(gpu.notes ?? [])];
+  const problems: Problem[] = [...(x.problems ?? []), ...read.problems];
+  const sources = new Map(read.sources);
+  const clusterSources = new Map<string, SourceEntry>();
+  const tp = typeof spec.tensorParallel === 'number' ? spec.tensorParallel : 1;
+  const pp = typeof spec.pipelineParallel === 'number' ? spec.pipelineParallel : 1;
+  const dp = typeof spec.dataParallel === 'number' ? spec.dataParallel : 1;
+  const perReplica = tp * pp * dp;
+  const nodes = gpu.nodes?.value ?? 1;
+
+  // The GPU: the file's product, else the associated Cluster, else the default GPU setting, else the estimator's default.
+  let model: string | undefined;
+  if (gpu.product) {
+    const g = gpuFromName(gpu.product.name, gpu.product.dialect);
+    if (g.gpu) {
+      model = g.gpu.id;
+      assumptions.push(`GPU: ${g.gpu.name}, from ${gpu.product.entry.label} ${quote(gpu.product.name)}.`);
+    } else {
+      // Unknown: the Cluster carries the name as written, so the check says so at the label and estimates nothing.
+      model = gpu.product.name;
+    }
+    if (g.note) assumptions.push(`GPU: ${g.note}.`);
+    clusterSources.set('spec.nodes.gpu.model', { span: gpu.product.entry.span, label: gpu.product.entry.label });
+    sources.set('spec.cluster', { span: gpu.product.entry.span, label: gpu.product.entry.label });
+  }
+  let cluster: PlainDoc | undefined;
+  if (model || !defaults?.cluster) {
+    if (!model) {
+      const d = defaults?.gpu && findGpu(defaults.gpu) ? findGpu(defaults.gpu)! : findGpu(DEFAULT_GPU)!;
+      model = d.id;
+      assumptions.push(defaults?.gpu && findGpu(defaults.gpu) ? `GPU: ${d.name}, the default GPU setting (the file does not name one).` : `GPU: the file does not name one; ${d.name} assumed (associate a Cluster or set a default GPU to change it).`);
+    }
+    let count = gpu.count?.value;
+    if (count === undefined) {
+      count = defaults?.gpusPerNode ?? Math.max(1, Math.ceil(perReplica / nodes));
+      assumptions.push(`GPUs per ${gpu.scheduler === 'kubernetes' ? 'pod' : 'node'}: ${count}, ${defaults?.gpusPerNode ? 'the default setting' : 'as many as the command uses'} (the file does not say).`);
+    } else clusterSources.set('spec.nodes.gpu.count', gpu.count!.entry);
+    if (gpu.nodes?.entry) clusterSources.set('spec.nodes.count', gpu.nodes.entry);
+    cluster = {
+      apiVersion: 'gantry/v1',
+      kind: 'Cluster',
+      metadata: { name: gpu.clusterName },
+      spec: { scheduler: { type: gpu.scheduler }, nodes: { count: nodes, gpu: { model, count } } },
+    };
+  } else {
+    assumptions.push(`GPU: from the associated Cluster ${quote(defaults.cluster)} (the file does not name one).`);
+  }
+
+  // GPUs the pod asks for but the command does not use start fine and stay idle.
+  const total = gpu.count ? gpu.count.value * nodes : undefined;
+  if (gpu.count && total !== undefined && perReplica < total && nodes === 1) {
+    const fix = gpu.count.entry.write?.(perReplica);
+    const fixes: Fix[] = fix ? [{ title: `Request ${perReplica} GPU${perReplica === 1 ? '' : 's'}`, edits: [fix] }] : [];
+    problems.push({
+      code: 'foreign-gpus-idle',
+      severity: 'warning',
+      message: `${gpu.count.entry.label} asks for ${gpu.count.value} GPUs, but the command uses tensor ${tp} × pipeline ${pp}${dp > 1 ? ` × data ${dp}` : ''} = ${perReplica}: ${gpu.count.value - perReplica} stay idle.`,
+      offset: gpu.count.entry.span.offset,
+      length: gpu.count.entry.span.length,
+      ...(fixes.length ? { fixes } : {}),
+    });
+  }
+
+  // A new tensor-parallel size also sets the pod's GPU count when one pod holds the replica.
+  const withLimit = (tpEdit: TextEditAt | undefined, newTp: unknown): TextEditAt | undefined => {
+    if (!tpEdit || typeof newTp !== 'number' || !gpu.count?.entry.write || nodes !== 1) return tpEdit;
+    // The tensor-parallel size is the GPU count itself (`$SKYPILOT_NUM_GPUS_PER_NODE`): one edit does both.
+    if (tpEdit.offset === gpu.count.entry.span.offset) return tpEdit;
+    const want = newTp * pp * dp;
+    if (want <= gpu.count.value) return tpEdit;
+    const limit = gpu.count.entry.write(want);
+    return limit ? mergeEdits(x.text, [tpEdit, limit]) : undefined;
+  };
+  const tpEntry = sources.get('spec.tensorParallel');
+  if (tpEntry?.write) {
+    const w = tpEntry.write.bind(tpEntry);
+    sources.set('spec.tensorParallel', { ...tpEntry, write: (v) => withLimit(w(v), v) });
+  }
+  const insert = (path: SpecPath, value: unknown) => {
+    const e = read.insert(path, value);
+    return path.join('.') === 'spec.tensorParallel' ? withLimit(e, value) : e;
+  };
+
+  const job: PlainDoc = { apiVersion: 'gantry/v1', kind: 'InferenceService', metadata: { name: dnsLabel(x.name) }, spec };
+  if (cluster) spec.cluster = gpu.clusterName;
+  return { format: x.format, label: x.label, job, cluster, sources, clusterSources, anchor: x.cmd.anchor, assumptions, insert, problems };
+}
+
+export function problemAt(code: string, severity: Problem['severity'], at: Span, message: string): Problem {
+  return { code, severity, message, offset: at.offset, length: at.length };
+}

@@ -1,0 +1,134 @@
+// Shell and sbatch scripts that launch vLLM or SGLang: variables set earlier in the script
+// (`MODEL=…`, `export TP=4`) and their `$VAR` / `${VAR:-default}` uses, line continuations,
+// `srun …`/`exec`/`env` prefixes, and the allocation an sbatch script asks for in its `#SBATCH`
+// lines (`--gres=gpu:h100:4`, `--gpus-per-node=8`, `--nodes=2`). A fix edits the word on the
+// command line, or the variable's value where the word is `$VAR`, or the count in `--gres`.
+import type { Span } from '../spec/parse';
+import type { TextEditAt } from '../validate/problem';
+import { servingSpec, problemAt, type GpuContext } from './serving';
+import { tokenizeShell, type Word } from './shellWords';
+import type { ForeignSpec, FormatReader } from './types';
+import { findServeCommand, mentionsServe, readServeArgs } from './vllmArgs';
+import { appendAfter } from './yamlWords';
+
+const SCRIPT_EXT = ['.sh', '.bash', '.sbatch', '.slurm', '.job', '.zsh'];
+const base = (f: string) => f.slice(Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\')) + 1);
+
+export const shellReader: FormatReader = {
+  id: 'shell',
+  claims(fileName, text) {
+    const l = fileName.toLowerCase();
+    const script = SCRIPT_EXT.some((e) => l.endsWith(e)) || (text.startsWith('#!') && text.slice(0, 80).indexOf('sh') >= 0);
+    return script && mentionsServe(text);
+  },
+  read(text, ctx) {
+    const { commands, problems } = tokenizeShell(text, { assignments: true });
+    const gpu = sbatchContext(text);
+    const out: ForeignSpec[] = [];
+    const shellProblems = problems.map((p) => problemAt('foreign-shell', 'warning', p, p.message));
+    for (const c of commands) {
+      const cmd = findServeCommand(c.words);
+      if (!cmd) continue;
+      const last = c.words[c.words.length - 1];
+      const read = readServeArgs(cmd, { append: (ws) => appendAfter(last, ws) });
+      const name = base(ctx.fileName);
+      const dot = name.lastIndexOf('.');
+      out.push(
+        servingSpec({
+          format: 'shell',
+          label: `${cmd.launcher} in ${name}`,
+          name: dot > 0 ? name.slice(0, dot) : name,
+          text,
+          cmd,
+          read,
+          gpu,
+          defaults: ctx.defaults,
+          problems: out.length ? [] : shellProblems,
+        }),
+      );
+    }
+    return out;
+  },
+};
+
+/** The GPUs an sbatch script's `#SBATCH` lines ask for (per node), and its nodes. */
+export function sbatchContext(text: string): GpuContext {
+  const gpu: GpuContext = { scheduler: 'local', clusterName: 'this-machine' };
+  let from = 0;
+  while (from < text.length) {
+    let eol = text.indexOf('\n', from);
+    if (eol < 0) eol = text.length;
+    if (text.startsWith('#SBATCH', from)) {
+      gpu.scheduler = 'slurm';
+      gpu.clusterName = 'sbatch';
+      const start = from + 7;
+      const { commands } = tokenizeShell(text.slice(start, eol), { offsetOf: (i) => start + i });
+      const words = commands[0]?.words ?? [];
+      for (let k = 0; k < words.length; k++) sbatchOption(words, k, gpu);
+    }
+    from = eol + 1;
+  }
+  return gpu;
+}
+
+/** One `#SBATCH` option, in its `--x=v`, `--x v` or `-N v` form. */
+function sbatchOption(words: Word[], k: number, gpu: GpuContext): void {
+  const w = words[k];
+  const eq = w.value.indexOf('=');
+  const name = eq > 0 ? w.value.slice(0, eq) : w.value;
+  const valueWord = eq > 0 ? sub(w, eq + 1, w.value.length - eq - 1) : words[k + 1];
+  if (!valueWord) return;
+  const v = valueWord.value;
+  if (name === '--gres' || name === '--gpus-per-node' || name === '--gpus' || name === '-G') {
+    // gres: gpu[:type][:count][,…]; gpus-per-node / gpus: [type:]count.
+    let item = v;
+    let off = 0;
+    if (name === '--gres') {
+      const at = v.indexOf('gpu');
+      if (at < 0) return;
+      off = at;
+      const comma = v.indexOf(',', at);
+      item = v.slice(at, comma < 0 ? v.length : comma);
+    }
+    const parts = item.split(':');
+    const lead = name === '--gres' ? 1 : 0;
+    const rest = parts.slice(lead);
+    let count: number | undefined;
+    let countAt = -1;
+    let type: string | undefined;
+    let typeAt = -1;
+    let pos = off + (lead ? parts[0].length + 1 : 0);
+    for (const p of rest) {
+      if (p && p.split('').every((c) => c >= '0' && c <= '9')) {
+        count = Number(p);
+        countAt = pos;
+      } else if (p) {
+        type = p;
+        typeAt = pos;
+      }
+      pos += p.length + 1;
+    }
+    if (name === '--gres' && count === undefined && rest.length) count = 1;
+    const label = `#SBATCH ${name}`;
+    if (count !== undefined && name !== '--gpus' && name !== '-G') {
+      const cw = countAt >= 0 ? sub(valueWord, countAt, String(count).length) : valueWord;
+      gpu.count = { value: count, entry: { span: cw.span, label, write: countAt >= 0 ? (x) => writeWord(cw, x) : undefined } };
+    }
+    if (type) gpu.product = { name: type, dialect: 'slurm', entry: { span: sub(valueWord, typeAt, type.length).span, label } };
+  } else if (name === '--nodes' || name === '-N') {
+    const n = Number(v.split('-')[0]);
+    if (Number.isInteger(n) && n > 0) gpu.nodes = { value: n, entry: { span: valueWord.span, label: `#SBATCH ${name}` } };
+  }
+}
+
+/** Part of a word, placed when the word is written as is. */
+function sub(w: Word, from: number, length: number): Word {
+  const value = w.value.slice(from, from + length);
+  const span: Span = w.exact ? { offset: w.span.offset + from, length } : w.span;
+  return { value, span, exact: w.exact, quote: '' };
+}
+
+function writeWord(w: Word, v: unknown): TextEditAt | undefined {
+  if (typeof v !== 'number' || !Number.isInteger(v) || !w.exact) return undefined;
+  return { offset: w.span.offset, length: w.span.length, newText: String(v) };
+}

@@ -1,0 +1,437 @@
+// Shell words with their places in the file: a shell or sbatch script, a Dockerfile's shell-form
+// CMD, a `sh -c "vllm serve …"` string inside a Kubernetes manifest, a SkyPilot `run:` block. One
+// linear pass over the text, character by character (no regular expression), that knows quotes,
+// backslash escapes, line continuations, comments, command separators, `$VAR` / `${VAR}` /
+// `${VAR:-default}` from variables set earlier (and the container's environment), and Kubernetes'
+// `$(VAR)` from a container's `env`. A variable's value is expanded once, when it is set (as the
+// shell and Kubernetes do), so no chain of references can loop; an expanded word is capped at
+// MAX_WORD characters, so no chain can grow without bound either.
+//
+// No npm library was used: shell-quote and shell-words-style packages return the words but not
+// where each one is written, which every diagnostic and quick fix here needs.
+import type { Span } from '../spec/parse';
+import type { TextEditAt } from '../validate/problem';
+
+/** A word of a command line: its value after quote removal and expansion, and where it is written. */
+export interface Word {
+  value: string;
+  /** The word in the file: inside its quotes when the whole word is one quoted string, else as written. */
+  span: Span;
+  /** value[k] is the file's character at span.offset + k: the word can be edited in place, by part. */
+  exact: boolean;
+  /** The quote the whole word is written in ('' when unquoted or mixed). */
+  quote: '' | '"' | "'";
+  /** A `$NAME`, `$(NAME)` or `` `…` `` the text does not resolve: the word's value is not known. */
+  unresolved?: string;
+  /** The word is one variable and nothing else: where the variable's value is written (edit there). */
+  origin?: { span: Span; exact: boolean; name: string };
+  /** File offset just past the word as written (after a closing quote): where a new word can follow it. */
+  end?: number;
+  /** Writes a new word in place of this one in the file's own syntax (a YAML list item); absent: wordEdit(). */
+  write?(value: string): TextEditAt | undefined;
+}
+
+/** A variable a command line may use: its value, and where the value is written when that is known. */
+export interface ShellVar {
+  value: string;
+  span?: Span;
+  exact?: boolean;
+}
+
+export interface ShellCommand {
+  words: Word[];
+  /** Offsets (in the file) of the first and past the last character of the command. */
+  start: number;
+  end: number;
+}
+
+export interface ShellProblem {
+  message: string;
+  offset: number;
+  length: number;
+}
+
+export interface TokenizeOptions {
+  /** File offset of text index i (default: i). Must be increasing. */
+  offsetOf?: (i: number) => number;
+  /** Variables known before the text (a container's env, SkyPilot envs, Dockerfile ENV). */
+  vars?: Map<string, ShellVar>;
+  /** Kubernetes `$(NAME)` expansion: the container's env, expanded before any shell sees the text. */
+  kubeEnv?: Map<string, ShellVar>;
+  /** Record `NAME=value` and `export NAME=value` commands as variables for later words (scripts). */
+  assignments?: boolean;
+}
+
+/** An expanded word longer than this is cut, with a problem: expansion can double a value per variable. */
+export const MAX_WORD = 64 * 1024;
+/** `$(…)` / `${…}` look-ahead: a name longer than this is not a variable reference. */
+const MAX_NAME = 256;
+
+const isSpace = (c: string) => c === ' ' || c === '\t' || c === '\r';
+const isNameStart = (c: string) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';
+const isNameChar = (c: string) => isNameStart(c) || (c >= '0' && c <= '9');
+/** Characters that end an unquoted word and separate commands (`(`/`)` keep subshells apart). */
+const isBreak = (c: string) => c === ';' || c === '&' || c === '|' || c === '\n' || c === '(' || c === ')' || c === '<' || c === '>';
+
+interface Piece {
+  /** Index in the text where the word's value part starts and ends. */
+  from: number;
+  to: number;
+}
+
+/** Splits `text` into commands of words. Never throws; a quote left open or a continuation at the end is a problem. */
+export function tokenizeShell(text: string, opts: TokenizeOptions = {}): { commands: ShellCommand[]; problems: ShellProblem[]; vars: Map<string, ShellVar> } {
+  const at = opts.offsetOf ?? ((i: number) => i);
+  const vars = new Map(opts.vars ?? []);
+  const kube = opts.kubeEnv;
+  const problems: ShellProblem[] = [];
+  const commands: ShellCommand[] = [];
+  const n = text.length;
+  let words: Word[] = [];
+  let cmdStart = -1;
+  let i = 0;
+
+  const spanOf = (from: number, to: number): Span => {
+    if (to <= from) return { offset: at(from), length: 0 };
+    const s = at(from);
+    return { offset: s, length: at(to - 1) + 1 - s };
+  };
+  const problem = (message: string, from: number, to: number) => problems.push({ message, ...spanOf(from, Math.max(to, from + 1)) });
+
+  const endCommand = (end: number) => {
+    if (!words.length) return;
+    if (opts.assignments) assign(words, vars);
+    commands.push({ words, start: at(cmdStart), end: at(Math.max(cmdStart, end - 1)) + 1 });
+    words = [];
+    cmdStart = -1;
+  };
+
+  /** A `$` reference at text[j] (text[j] === '$'): its value, where it ends, and whether it resolved. */
+  const dollar = (j: number, inDouble: boolean): { value: string; end: number; unresolved?: string; v?: ShellVar; name?: string } => {
+    const c = text[j + 1];
+    if (c === '{') {
+      let k = j + 2;
+      while (k < n && k - j < MAX_NAME && isNameChar(text[k])) k++;
+      const name = text.slice(j + 2, k);
+      if (!name) return { value: '$', end: j + 1 };
+      let def: string | undefined;
+      if (text[k] === ':' && (text[k + 1] === '-' || text[k + 1] === '=')) {
+        let e = k + 2;
+        while (e < n && e - k < MAX_WORD && text[e] !== '}') e++;
+        def = text.slice(k + 2, e);
+        k = e;
+      } else if (text[k] === '-' || text[k] === '=') {
+        let e = k + 1;
+        while (e < n && e - k < MAX_WORD && text[e] !== '}') e++;
+        def = text.slice(k + 1, e);
+        k = e;
+      }
+      if (text[k] !== '}') {
+        while (k < n && text[k] !== '}' && text[k] !== '\n') k++;
+        return { value: text.slice(j, k + 1), end: Math.min(n, k + 1), unresolved: text.slice(j, Math.min(n, k + 1)) };
+      }
+      const v = vars.get(name);
+      if (v && (v.value !== '' || def === undefined)) return { value: v.value, end: k + 1, v, name };
+      if (def !== undefined) return { value: def, end: k + 1 };
+      return { value: text.slice(j, k + 1), end: k + 1, unresolved: `\${${name}}` };
+    }
+    if (c === '(') {
+      // Kubernetes `$(NAME)` first; anything else is a command substitution whose value is unknown.
+      let k = j + 2;
+      while (k < n && k - j < MAX_NAME && isNameChar(text[k])) k++;
+      const name = text.slice(j + 2, k);
+      if (name && text[k] === ')' && kube?.has(name)) {
+        const v = kube.get(name)!;
+        return { value: v.value, end: k + 1, v, name };
+      }
+      let depth = 0;
+      let e = j + 1;
+      for (; e < n; e++) {
+        const ch = text[e];
+        if (ch === '(') depth++;
+        else if (ch === ')' && --depth === 0) break;
+        else if (ch === '\n' && !inDouble && depth === 1 && name && text[k] === ')') break;
+      }
+      const end = Math.min(n, e + 1);
+      return { value: text.slice(j, end), end, unresolved: text.slice(j, end) };
+    }
+    if (c !== undefined && isNameStart(c)) {
+      let k = j + 1;
+      while (k < n && k - j < MAX_NAME && isNameChar(text[k])) k++;
+      const name = text.slice(j + 1, k);
+      const v = vars.get(name);
+      if (v) return { value: v.value, end: k, v, name };
+      return { value: text.slice(j, k), end: k, unresolved: `$${name}` };
+    }
+    if (c !== undefined && ((c >= '0' && c <= '9') || c === '@' || c === '*' || c === '#' || c === '?' || c === '!' || c === '$' || c === '-')) {
+      return { value: text.slice(j, j + 2), end: j + 2, unresolved: text.slice(j, j + 2) };
+    }
+    return { value: '$', end: j + 1 };
+  };
+
+  while (i < n) {
+    const c = text[i];
+    if (isSpace(c)) {
+      i++;
+      continue;
+    }
+    if (c === '\\' && text[i + 1] === '\n') {
+      i += 2;
+      continue;
+    }
+    if (c === '\\' && text[i + 1] === '\r' && text[i + 2] === '\n') {
+      i += 3;
+      continue;
+    }
+    if (c === '#') {
+      while (i < n && text[i] !== '\n') i++;
+      continue;
+    }
+    if (isBreak(c)) {
+      endCommand(i);
+      i++;
+      continue;
+    }
+    // A word.
+    if (cmdStart < 0) cmdStart = i;
+    const start = i;
+    let value = '';
+    let exact = true;
+    let unresolved: string | undefined;
+    let wholeQuote: '' | '"' | "'" = '';
+    let inner: Piece | undefined;
+    let quotedParts = 0;
+    let plainChars = 0;
+    let refs = 0;
+    let only: { v: ShellVar; name: string } | undefined;
+    let cut = false;
+    const add = (s: string) => {
+      if (value.length + s.length > MAX_WORD) {
+        if (!cut) problem(`A word longer than ${MAX_WORD} characters (after expanding variables) is cut short.`, start, i);
+        cut = true;
+        value += s.slice(0, Math.max(0, MAX_WORD - value.length));
+      } else value += s;
+    };
+    const ref = (r: ReturnType<typeof dollar>) => {
+      refs++;
+      if (r.unresolved && !unresolved) unresolved = r.unresolved;
+      if (r.v && r.name) only = { v: r.v, name: r.name };
+      exact = false;
+      add(r.value);
+    };
+    while (i < n) {
+      const ch = text[i];
+      if (isSpace(ch) || isBreak(ch)) break;
+      if (ch === '\\') {
+        if (text[i + 1] === '\n') {
+          i += 2;
+          exact = false;
+          continue;
+        }
+        if (i + 1 >= n) {
+          problem('The line ends in `\\` with nothing after it: an unterminated line continuation.', i, i + 1);
+          i++;
+          exact = false;
+          continue;
+        }
+        add(text[i + 1]);
+        i += 2;
+        exact = false;
+        plainChars++;
+        continue;
+      }
+      if (ch === "'") {
+        const open = i;
+        const from = i + 1;
+        let e = from;
+        while (e < n && text[e] !== "'") e++;
+        if (e >= n) {
+          problem('This single quote is never closed: the rest of the text is one word.', open, open + 1);
+          add(text.slice(from, n));
+          i = n;
+          exact = false;
+          break;
+        }
+        add(text.slice(from, e));
+        quotedParts++;
+        if (quotedParts === 1) {
+          wholeQuote = "'";
+          inner = { from, to: e };
+        }
+        i = e + 1;
+        continue;
+      }
+      if (ch === '"') {
+        const open = i;
+        const from = i + 1;
+        let e = from;
+        let plain = true;
+        let closed = false;
+        while (e < n) {
+          const d = text[e];
+          if (d === '"') {
+            closed = true;
+            break;
+          }
+          if (d === '\\' && e + 1 < n) {
+            const nx = text[e + 1];
+            if (nx === '\n') {
+              plain = false;
+              e += 2;
+              continue;
+            }
+            if (nx === '"' || nx === '\\' || nx === '$' || nx === '`') {
+              add(nx);
+              plain = false;
+              e += 2;
+              continue;
+            }
+            add('\\');
+            e++;
+            continue;
+          }
+          if (d === '$') {
+            const r = dollar(e, true);
+            if (r.end > e + 1 || r.value !== '$') {
+              ref(r);
+              plain = false;
+              e = r.end;
+              continue;
+            }
+          }
+          if (d === '`') {
+            let f = e + 1;
+            while (f < n && text[f] !== '`') f++;
+            ref({ value: text.slice(e, f + 1), end: f + 1, unresolved: text.slice(e, Math.min(n, f + 1)) });
+            plain = false;
+            e = Math.min(n, f + 1);
+            continue;
+          }
+          add(d);
+          e++;
+        }
+        if (!closed) {
+          problem('This double quote is never closed: the rest of the text is one word.', open, open + 1);
+          i = n;
+          exact = false;
+          break;
+        }
+        quotedParts++;
+        if (quotedParts === 1) {
+          wholeQuote = '"';
+          inner = { from, to: e };
+        }
+        if (!plain) exact = false;
+        i = e + 1;
+        continue;
+      }
+      if (ch === '$') {
+        const r = dollar(i, false);
+        if (r.end > i + 1 || r.value !== '$') {
+          ref(r);
+          i = r.end;
+          continue;
+        }
+      }
+      if (ch === '`') {
+        let f = i + 1;
+        while (f < n && text[f] !== '`') f++;
+        ref({ value: text.slice(i, f + 1), end: f + 1, unresolved: text.slice(i, Math.min(n, f + 1)) });
+        i = Math.min(n, f + 1);
+        continue;
+      }
+      add(ch);
+      plainChars++;
+      i++;
+    }
+    const whole = quotedParts === 1 && plainChars === 0 && inner !== undefined && text[start] === wholeQuote && text[i - 1] === wholeQuote;
+    const piece: Piece = whole && inner ? inner : { from: start, to: i };
+    const span = spanOf(piece.from, piece.to);
+    // Exact only where the text's characters are the value's, and the file keeps them together.
+    const isExact = exact && !cut && (whole || quotedParts === 0) && span.length === piece.to - piece.from && span.length === value.length;
+    const w: Word = { value, span, exact: isExact, quote: whole ? wholeQuote : '', end: at(i - 1) + 1 };
+    if (unresolved) w.unresolved = unresolved;
+    if (refs === 1 && only && plainChars === 0 && quotedParts <= 1 && value === only.v.value && only.v.span) {
+      w.origin = { span: only.v.span, exact: only.v.exact === true, name: only.name };
+    }
+    words.push(w);
+  }
+  endCommand(n);
+  return { commands, problems, vars };
+}
+
+/** `NAME=value`, `export NAME=value …` commands (and nothing else on the line) set variables for later lines. */
+function assign(words: Word[], vars: Map<string, ShellVar>): void {
+  let k = 0;
+  if (words[0]?.quote === '' && (words[0].value === 'export' || words[0].value === 'declare' || words[0].value === 'readonly' || words[0].value === 'local')) k = 1;
+  const rest = words.slice(k);
+  if (!rest.length) return;
+  const parsed = rest.map(splitAssignment);
+  if (parsed.some((p) => !p)) return;
+  for (const p of parsed) vars.set(p!.name, p!.v);
+}
+
+/** `NAME=value` as one word: the name, and the value with its place when the word is written plainly. */
+export function splitAssignment(w: Word): { name: string; v: ShellVar } | undefined {
+  const eq = w.value.indexOf('=');
+  if (eq <= 0 || !isNameStart(w.value[0])) return undefined;
+  for (let k = 1; k < eq; k++) if (!isNameChar(w.value[k])) return undefined;
+  const name = w.value.slice(0, eq);
+  const value = w.value.slice(eq + 1);
+  if (w.exact) return { name, v: { value, span: { offset: w.span.offset + eq + 1, length: value.length }, exact: true } };
+  if (w.origin) return { name, v: { value, span: w.origin.span, exact: w.origin.exact } };
+  return { name, v: { value } };
+}
+
+/**
+ * Kubernetes' expansion of a container's `env` list, in order: `$(NAME)` in a value refers to a
+ * variable defined earlier in the list (one pass: a later or circular reference stays as written,
+ * as the kubelet leaves it); `$$` is a literal `$`.
+ */
+export function expandKubeEnv(entries: { name: string; value: string; span?: Span; exact?: boolean }[]): { env: Map<string, ShellVar>; problems: string[] } {
+  const env = new Map<string, ShellVar>();
+  const problems: string[] = [];
+  for (const e of entries) {
+    const { value, changed, cut } = expandKube(e.value, env);
+    if (cut) problems.push(`env ${e.name}: its expansion is longer than ${MAX_WORD} characters and is cut short`);
+    env.set(e.name, changed ? { value } : { value, span: e.span, exact: e.exact });
+  }
+  return { env, problems };
+}
+
+/** One pass of `$(NAME)` expansion over a string. */
+export function expandKube(s: string, env: Map<string, ShellVar>): { value: string; changed: boolean; cut: boolean } {
+  if (s.indexOf('$') < 0) return { value: s, changed: false, cut: false };
+  let out = '';
+  let changed = false;
+  let cut = false;
+  const n = s.length;
+  for (let i = 0; i < n; ) {
+    if (out.length > MAX_WORD) {
+      cut = true;
+      out = out.slice(0, MAX_WORD);
+      break;
+    }
+    const c = s[i];
+    if (c === '$' && s[i + 1] === '$') {
+      out += '$';
+      i += 2;
+      changed = true;
+      continue;
+    }
+    if (c === '$' && s[i + 1] === '(') {
+      let k = i + 2;
+      while (k < n && k - i < MAX_NAME && isNameChar(s[k])) k++;
+      const name = s.slice(i + 2, k);
+      if (name && s[k] === ')' && env.has(name)) {
+        out += env.get(name)!.value;
+        i = k + 1;
+        changed = true;
+        continue;
+      }
+    }
+    out += c;
+    i++;
+  }
+  return { value: out, changed, cut };
+}

@@ -1,0 +1,245 @@
+// torchtitan's job config (train_configs/*.toml): `[model] name/flavor` picks an architecture,
+// `[training]` the batch and precision, `[parallelism]` the mesh, `[activation_checkpoint]`,
+// `[compile]`, float8 converters and `[optimizer]`. Older torchtitan files keep the parallel degrees
+// and `batch_size` under `[training]`; both layouts are read. The world size is not in the file
+// (torchrun's --nproc_per_node sets it): it comes from the context, or one node of 8 GPUs, said.
+import type { SpecPath } from '../spec/parse';
+import type { Architecture } from '../spec/types';
+import { parseToml, tomlEntry, tomlInsert, type TomlDoc, type TomlValue } from './tomlDoc';
+import { finish, got, modelRef, newDraft, positiveInt, problem, put, readOnly, worldFromContext, type TrainingDraft } from './trainingDraft';
+import type { ForeignSpec, FormatReader, ReadContext } from './types';
+
+/**
+ * torchtitan's model flavors (torchtitan/models/<name>/__init__.py) as catalog presets: the
+ * architectures are the released checkpoints' (Llama 3 8B/70B/405B are those of Llama 3.1, whose
+ * rope scaling does not change memory or FLOPs).
+ */
+const FLAVORS: Record<string, Record<string, string>> = {
+  llama3: { '1b': 'llama-3.2-1b', '3b': 'llama-3.2-3b', '8b': 'llama-3.1-8b', '70b': 'llama-3.1-70b', '405b': 'llama-3.1-405b' },
+  llama4: { '17bx16e': 'llama-4-scout-17b-16e' },
+  deepseek_v3: { '16b': 'deepseek-v2-lite', '671b': 'deepseek-v3' },
+  qwen3: { '8b': 'qwen3-8b', '14b': 'qwen3-14b', '32b': 'qwen3-32b', '30b-a3b': 'qwen3-30b-a3b', '235b-a22b': 'qwen3-235b-a22b' },
+};
+
+/** torchtitan's llama3 "debugmodel" (dim 256, 6 layers, 16 heads, vocab 2000; FFN 768 from its multiple_of 256 rule). */
+const DEBUG_MODEL: Architecture = { layers: 6, hidden: 256, heads: 16, kvHeads: 16, ffn: 768, vocab: 2000, gatedMlp: true, tiedEmbeddings: false };
+
+/** torchtitan's defaults (torchtitan/config/job_config.py) for what a file leaves out. */
+const DEFAULT_LOCAL_BATCH = 8;
+const DEFAULT_SEQ_LEN = 2048;
+
+export const torchtitanReader: FormatReader = {
+  id: 'torchtitan',
+  claims(fileName, text) {
+    if (!fileName.toLowerCase().endsWith('.toml')) return false;
+    const head = text.length > 200_000 ? text.slice(0, 200_000) : text;
+    return head.includes('[model]') && head.includes('flavor') && (head.includes('[training') || head.includes('[parallelism') || head.includes('[job') || head.includes('[activation_checkpoint'));
+  },
+  read(text, ctx) {
+    const doc = parseToml(text);
+    if (doc.error) {
+      // Claimed by its name and content, so say why nothing more can be said.
+      const at = { offset: Math.min(doc.error.offset, Math.max(0, text.length - 1)), length: 1 };
+      const d = newDraft();
+      d.problems.push(problem('toml-syntax', 'error', at, `Not valid TOML: ${doc.error.message.slice(0, 200)}. torchtitan would not start; Gantry checks the rest once it parses.`));
+      return [finish(d, { format: 'torchtitan', label: 'torchtitan config (unreadable)', name: ctx.fileName, anchor: at })];
+    }
+    const name = doc.values.get('model.name');
+    const flavor = doc.values.get('model.flavor');
+    if (!flavor && !name) return [];
+    return [readJob(doc, ctx, name, flavor)];
+  },
+};
+
+function readJob(doc: TomlDoc, ctx: ReadContext, name: TomlValue | undefined, flavor: TomlValue | undefined): ForeignSpec {
+  const d = newDraft();
+  const v = (k: string) => doc.values.get(k);
+  const anchor = doc.tableSpans.get('model') ?? { offset: 0, length: 1 };
+  const modelName = typeof name?.value === 'string' ? name.value : 'llama3';
+  const flavorName = typeof flavor?.value === 'string' ? flavor.value : 'debugmodel';
+  if (!name) d.assumptions.push("[model] name: 'llama3' (torchtitan's default).");
+
+  // ---- model
+  const preset = FLAVORS[modelName]?.[flavorName.toLowerCase()];
+  const flavorSpan = flavor?.span ?? name?.span ?? anchor;
+  const flavorLabel = flavor?.label ?? '[model] flavor';
+  if (preset) {
+    put(d, ['model', 'preset'], preset, readOnly(flavorSpan, flavorLabel));
+    d.assumptions.push(`Model: torchtitan ${modelName} ${flavorName} has the architecture of the catalog's ${preset}.`);
+  } else if (modelName === 'llama3' && flavorName === 'debugmodel') {
+    put(d, ['model', 'architecture'], DEBUG_MODEL, readOnly(flavorSpan, flavorLabel));
+    d.assumptions.push('Model: torchtitan llama3 debugmodel (dim 256, 6 layers, 16 heads, vocab 2000).');
+  } else {
+    const assets = v('model.hf_assets_path');
+    const local = typeof assets?.value === 'string' ? assets.value : undefined;
+    if (!(local && modelRef(local, assets!.span, assets!.label, ctx, d))) {
+      if (local) d.problems.pop(); // one problem for the model: at the flavor
+      d.problems.push(
+        problem(
+          'unknown-model',
+          'warning',
+          flavorSpan,
+          `Gantry does not know torchtitan's ${quoteWord(modelName)} flavor ${quoteWord(flavorName)}: no estimate. Known: ${Object.entries(FLAVORS)
+            .map(([m, f]) => `${m} ${Object.keys(f).join('/')}`)
+            .join('; ')}.`,
+        ),
+      );
+    }
+  }
+
+  // ---- world size and mesh (the parallel degrees sit under [parallelism], or [training] in older files)
+  const parTable = [...doc.values.keys()].some((k) => k.startsWith('parallelism.')) ? 'parallelism' : [...doc.values.keys()].some((k) => k.startsWith('training.') && k.endsWith('_degree')) ? 'training' : 'parallelism';
+  const par = (k: string) => v(`${parTable}.${k}`);
+  const world = worldFromContext(d, ctx.defaults, 'a torchtitan config');
+  put(d, ['resources'], { nodes: world.nodes, gpusPerNode: world.gpusPerNode });
+  const gpus = world.nodes * world.gpusPerNode;
+  const degree = (key: string, path: string[] | undefined): number => {
+    const e = par(key);
+    if (!e) return 1;
+    const n = positiveInt(e.value);
+    if (n === undefined) {
+      d.problems.push(problem('torchtitan-value', 'error', e.span, `${e.label} must be a whole number ≥ 1 (torchtitan: 1 means disabled).`));
+      return 1;
+    }
+    if (path) put(d, ['parallelism', ...path], n, tomlEntry(e));
+    return n;
+  };
+  const tp = degree('tensor_parallel_degree', ['tensor']);
+  const pp = degree('pipeline_parallel_degree', ['pipeline']);
+  const cp = degree('context_parallel_degree', ['context']);
+  const ep = degree('expert_parallel_degree', ['expert']);
+  void ep;
+  const replicate = degree('data_parallel_replicate_degree', undefined);
+  const shardEntry = par('data_parallel_shard_degree');
+  let shard: number;
+  if (!shardEntry || shardEntry.value === -1) {
+    // -1: the ranks left after replicate × tensor × pipeline × context (the default).
+    const rest = gpus / (replicate * tp * pp * cp);
+    shard = Number.isInteger(rest) && rest >= 1 ? rest : 1;
+    if (!Number.isInteger(rest) || rest < 1) {
+      d.problems.push(problem('torchtitan-mesh', 'error', shardEntry?.span ?? anchor, `data_parallel_shard_degree -1 takes the GPUs left after replicate ${replicate} × tensor ${tp} × pipeline ${pp} × context ${cp} = ${replicate * tp * pp * cp}, but ${gpus} GPUs do not divide by that.`));
+    }
+    if (replicate > 1) put(d, ['parallelism', 'data'], replicate * shard, readOnly(par('data_parallel_replicate_degree')!.span, par('data_parallel_replicate_degree')!.label));
+  } else {
+    const n = positiveInt(shardEntry.value);
+    shard = n ?? 1;
+    if (n === undefined) d.problems.push(problem('torchtitan-value', 'error', shardEntry.span, `${shardEntry.label} must be -1 (the rest) or a whole number ≥ 1.`));
+    else
+      put(
+        d,
+        ['parallelism', 'data'],
+        replicate * n,
+        tomlEntry(shardEntry, (x) => (typeof x === 'number' && x % replicate === 0 ? x / replicate : undefined)),
+      );
+  }
+  // FSDP2 shards over data_parallel_shard × context; replicate > 1 on top is HSDP.
+  const sharded = shard * cp > 1;
+  const fsdp = sharded ? (replicate > 1 ? 'hybrid' : 'full') : 'none';
+  put(d, ['parallelism', 'fsdp'], fsdp, {
+    span: shardEntry?.span ?? anchor,
+    label: shardEntry?.label ?? `[${parTable}] data_parallel_shard_degree`,
+    write: (x) => (x === 'full' && shardEntry && shardEntry.value !== -1 && replicate === 1 ? { offset: shardEntry.token.offset, length: shardEntry.token.length, newText: '-1' } : undefined),
+  });
+  if (sharded) d.assumptions.push(`FSDP2 over ${shard * cp} ranks (data_parallel_shard ${shard}${cp > 1 ? ` × context ${cp}` : ''})${replicate > 1 ? `, replicated ${replicate}× (HSDP)` : ''}; torchtitan's FSDP mixed precision: bf16 parameters and compute, fp32 gradient reduction.`);
+
+  // ---- batch
+  const trainKey = (a: string, b?: string) => v(`training.${a}`) ?? (b ? v(`training.${b}`) : undefined);
+  const local = trainKey('local_batch_size', 'batch_size');
+  const localN = local ? positiveInt(local.value) : DEFAULT_LOCAL_BATCH;
+  if (!local) d.assumptions.push(`[training] local_batch_size: ${DEFAULT_LOCAL_BATCH} (torchtitan's default).`);
+  if (local && localN === undefined) d.problems.push(problem('torchtitan-value', 'error', local.span, `${local.label} must be a whole number ≥ 1.`));
+  const micro = localN ?? 1;
+  const ppMicroEntry = par('pipeline_parallel_microbatch_size');
+  if (pp > 1) {
+    // Pipeline: local_batch_size is split into microbatches of pipeline_parallel_microbatch_size.
+    const mb = ppMicroEntry ? (positiveInt(ppMicroEntry.value) ?? 1) : 1;
+    put(d, ['batch', 'micro'], mb, ppMicroEntry ? tomlEntry(ppMicroEntry) : undefined);
+    if (micro % mb === 0) put(d, ['batch', 'gradientAccumulation'], micro / mb, local ? readOnly(local.span, local.label) : undefined);
+  } else {
+    put(d, ['batch', 'micro'], micro, local ? tomlEntry(local) : undefined);
+  }
+  const seq = trainKey('seq_len');
+  const seqN = seq ? positiveInt(seq.value) : DEFAULT_SEQ_LEN;
+  if (!seq) d.assumptions.push(`[training] seq_len: ${DEFAULT_SEQ_LEN} (torchtitan's default).`);
+  if (seq && seqN === undefined) d.problems.push(problem('torchtitan-value', 'error', seq.span, `${seq.label} must be a whole number ≥ 1.`));
+  put(d, ['batch', 'sequenceLength'], seqN ?? DEFAULT_SEQ_LEN, seq ? tomlEntry(seq) : undefined);
+  const global = trainKey('global_batch_size');
+  if (global && global.value !== -1) {
+    const g = positiveInt(global.value);
+    if (g === undefined) d.problems.push(problem('torchtitan-value', 'error', global.span, `${global.label} must be -1 (local × data parallel) or a whole number ≥ 1.`));
+    else put(d, ['batch', 'global'], g, tomlEntry(global));
+  }
+  const steps = trainKey('steps');
+  if (steps && positiveInt(steps.value)) put(d, ['training', 'steps'], steps.value, tomlEntry(steps));
+
+  // ---- precision, float8, compile, offload
+  const param = trainKey('mixed_precision_param');
+  const converters = v('model.converters');
+  const convList = Array.isArray(converters?.value) ? (converters.value as unknown[]) : typeof converters?.value === 'string' ? (converters.value as string).split(',') : [];
+  const float8 = convList.some((c) => typeof c === 'string' && (c.includes('float8') || c.includes('mx')));
+  if (float8 && converters) {
+    put(d, ['precision'], 'fp8-mixed', readOnly(converters.span, converters.label));
+    d.assumptions.push('Float8 linears (torchao converter): estimated as fp8 mixed precision — fp8 matmuls, bf16 weights all-gathered unless enable_fsdp_float8_all_gather.');
+  } else if (param) {
+    const p = param.value === 'float32' ? 'fp32' : param.value === 'bfloat16' ? 'bf16-mixed' : undefined;
+    if (p)
+      put(
+        d,
+        ['precision'],
+        p,
+        tomlEntry(param, (x) => (x === 'fp32' ? 'float32' : x === 'bf16-mixed' ? 'bfloat16' : undefined)),
+      );
+    else d.problems.push(problem('torchtitan-value', 'error', param.span, `${param.label} must be "bfloat16" or "float32".`));
+  } else {
+    put(d, ['precision'], 'bf16-mixed');
+    d.assumptions.push('[training] mixed_precision_param: "bfloat16" (torchtitan\'s default).');
+  }
+  const compiled = v('compile.enable') ?? trainKey('compile');
+  if (compiled?.value === true) d.assumptions.push('torch.compile: not modelled — the estimate is of eager PyTorch (compile usually lowers memory a little and raises throughput).');
+  if (trainKey('enable_cpu_offload')?.value === true) d.assumptions.push('[training] enable_cpu_offload: not modelled yet — the per-GPU memory shown keeps parameters, gradients and optimizer states on the GPU (an upper bound).');
+
+  // ---- activation checkpointing
+  const mode = v('activation_checkpoint.mode');
+  const modes = ['none', 'selective', 'full'];
+  if (mode && typeof mode.value === 'string' && modes.includes(mode.value)) {
+    put(d, ['activationCheckpointing'], mode.value, tomlEntry(mode));
+    const opt = v('activation_checkpoint.selective_ac_option');
+    if (mode.value === 'selective' && opt && opt.value !== 'op') d.assumptions.push(`Selective checkpointing every ${String(opt.value)} layers (selective_ac_option): estimated as op-level selective checkpointing.`);
+  } else if (mode) {
+    d.problems.push(problem('torchtitan-value', 'error', mode.span, `${mode.label} must be one of "none", "selective", "full".`));
+  } else {
+    put(d, ['activationCheckpointing'], 'selective');
+    d.assumptions.push('[activation_checkpoint] mode: "selective" (torchtitan\'s default).');
+  }
+
+  // ---- optimizer
+  const optName = v('optimizer.name');
+  const optWord = typeof optName?.value === 'string' ? optName.value.toLowerCase() : 'adamw';
+  const opt = optWord === 'adamw' ? 'adamw' : optWord === 'adam' ? 'adam' : undefined;
+  if (opt) put(d, ['optimizer', 'type'], opt, optName ? tomlEntry(optName, (x) => (x === 'adamw' ? 'AdamW' : x === 'adam' ? 'Adam' : undefined)) : undefined);
+  else {
+    put(d, ['optimizer', 'type'], 'adamw');
+    d.assumptions.push(`Optimizer ${quoteWord(String(optName?.value))}: estimated as AdamW (two fp32 states per parameter).`);
+  }
+
+  const insert = (path: SpecPath, value: unknown) => insertAt(doc, d, parTable, path, value, micro * shard * replicate);
+  const label = `torchtitan ${modelName} ${flavorName}`;
+  return finish(d, { format: 'torchtitan', label, name: ctx.fileName, anchor, defaults: ctx.defaults, insert });
+}
+
+/** A value the file does not write, added in torchtitan's own table and key. */
+function insertAt(doc: TomlDoc, d: TrainingDraft, parTable: string, path: SpecPath, value: unknown, globalNow: number) {
+  const key = path.join('.');
+  if (key === 'spec.activationCheckpointing' && typeof value === 'string') return tomlInsert(doc, 'activation_checkpoint', 'mode', value);
+  if (key === 'spec.batch.micro' && typeof value === 'number') return tomlInsert(doc, 'training', 'local_batch_size', value);
+  if (key === 'spec.parallelism.tensor' && typeof value === 'number') return tomlInsert(doc, parTable, 'tensor_parallel_degree', value);
+  if (key === 'spec.parallelism.pipeline' && typeof value === 'number') return tomlInsert(doc, parTable, 'pipeline_parallel_degree', value);
+  // "Lower the micro-batch (same global batch)": torchtitan accumulates when global_batch_size is
+  // larger than local × data parallel, so the global batch is what keeps it.
+  if (key === 'spec.batch.gradientAccumulation' && ((got(d, ['parallelism', 'pipeline']) as number | undefined) ?? 1) === 1) return tomlInsert(doc, 'training', 'global_batch_size', globalNow);
+  return undefined;
+}
+
+function quoteWord(s: string): string {
+  return `'${s.length > 40 ? `${s.slice(0, 40)}…` : s}'`;
+}

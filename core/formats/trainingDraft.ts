@@ -1,0 +1,168 @@
+// What the training-config readers (torchtitan TOML, axolotl YAML, DeepSpeed JSON, accelerate YAML)
+// share: a draft TrainingJob filled value by value with where each value is written, the world size
+// and GPU from the reader's context (or a stated assumption), and the DeepSpeed settings that an
+// axolotl or accelerate file may take from a JSON file of their own.
+import type { Span, SpecPath } from '../spec/parse';
+import { findModel } from '../catalog/models';
+import type { Problem, TextEditAt } from '../validate/problem';
+import type { ForeignDefaults, ForeignSpec, FormatId, PlainDoc, ReadContext, SourceEntry } from './types';
+
+/** Gantry's own GPU count where neither the file nor its context says: one node of 8. */
+export const ASSUMED_GPUS_PER_NODE = 8;
+
+export interface TrainingDraft {
+  spec: Record<string, unknown>;
+  sources: Map<string, SourceEntry>;
+  assumptions: string[];
+  problems: Problem[];
+}
+
+export function newDraft(): TrainingDraft {
+  return { spec: {}, sources: new Map(), assumptions: [], problems: [] };
+}
+
+/** Sets spec.<path> = value, remembering where the file writes it (when it does). */
+export function put(d: TrainingDraft, path: readonly string[], value: unknown, entry?: SourceEntry): void {
+  let o = d.spec;
+  for (const k of path.slice(0, -1)) {
+    if (!o[k] || typeof o[k] !== 'object') o[k] = {};
+    o = o[k] as Record<string, unknown>;
+  }
+  o[path[path.length - 1]] = value;
+  if (entry) d.sources.set(['spec', ...path].join('.'), entry);
+}
+
+export function got(d: TrainingDraft, path: readonly string[]): unknown {
+  let o: unknown = d.spec;
+  for (const k of path) o = o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined;
+  return o;
+}
+
+/** A source entry whose value cannot be rewritten from here (it lives in another file, or is derived). */
+export function readOnly(span: Span, label: string): SourceEntry {
+  return { span, label, write: () => undefined };
+}
+
+export function problem(code: string, severity: Problem['severity'], span: Span, message: string, fixes?: Problem['fixes']): Problem {
+  return { code, severity, message, offset: span.offset, length: Math.max(1, span.length), ...(fixes?.length ? { fixes } : {}) };
+}
+
+export function positiveInt(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 1e9 ? v : undefined;
+}
+
+/**
+ * The nodes and GPUs per node of a job whose file does not give its world size: the context's
+ * (launcher line, association, setting), else one node of ASSUMED_GPUS_PER_NODE, said once.
+ */
+export function worldFromContext(d: TrainingDraft, defaults: ForeignDefaults | undefined, what: string): { nodes: number; gpusPerNode: number } {
+  const gpusPerNode = positiveInt(defaults?.gpusPerNode);
+  const nodes = positiveInt(defaults?.nodes) ?? 1;
+  if (gpusPerNode) {
+    d.assumptions.push(`World size: ${nodes} node${nodes === 1 ? '' : 's'} × ${gpusPerNode} GPUs, from the launcher or association (${what} does not say).`);
+    return { nodes, gpusPerNode };
+  }
+  d.assumptions.push(`World size: assumed one node of ${ASSUMED_GPUS_PER_NODE} GPUs — ${what} does not say how many GPUs run it (give a launcher line, a Cluster or the gpusPerNode setting).`);
+  return { nodes, gpusPerNode: ASSUMED_GPUS_PER_NODE };
+}
+
+/**
+ * The model a name stands for: a catalog preset (Hugging Face id or Gantry id), else a
+ * config.json beside the file or in the named local folder, else undefined and one problem.
+ */
+export function modelRef(name: string, span: Span, label: string, ctx: ReadContext, d: TrainingDraft, write?: SourceEntry['write']): boolean {
+  const hit = findModel(name);
+  if (hit) {
+    put(d, ['model', 'preset'], hit.id, { span, label, write });
+    if (hit.id !== name) d.assumptions.push(`Model: ${quoteName(name)} is the catalog's ${hit.id} (${hit.summary}).`);
+    return true;
+  }
+  // A local checkpoint folder with a config.json (a path, not an org/name repo id).
+  if ((name.startsWith('.') || name.startsWith('/')) && ctx.readFile) {
+    const rel = `${name.replace(/\/+$/, '')}/config.json`;
+    if (ctx.readFile(rel) !== undefined) {
+      put(d, ['model', 'config'], rel, readOnly(span, label));
+      return true;
+    }
+  }
+  d.problems.push(problem('unknown-model', 'warning', span, `Gantry does not know the model ${quoteName(name)}: no estimate. Use a Hugging Face id from the catalog (e.g. meta-llama/Llama-3.1-8B) or a local folder with a config.json.`));
+  return false;
+}
+
+function quoteName(s: string): string {
+  return `'${s.length > 60 ? `${s.slice(0, 60)}…` : s}'`;
+}
+
+/** The finished ForeignSpec: the TrainingJob, and a Cluster when the context names a GPU. */
+export function finish(d: TrainingDraft, o: { format: FormatId; label: string; name: string; anchor: Span; defaults?: ForeignDefaults; insert?: (path: SpecPath, value: unknown) => TextEditAt | undefined }): ForeignSpec {
+  // The estimator puts "will not fit" at spec.parallelism (when the job has one): in these files that
+  // is the batch key, the number a person lowers first.
+  const micro = d.sources.get('spec.batch.micro');
+  if (micro && !d.sources.has('spec.parallelism') && d.spec.parallelism) d.sources.set('spec.parallelism', readOnly(micro.span, micro.label));
+  const job: PlainDoc = { apiVersion: 'gantry/v1', kind: 'TrainingJob', metadata: { name: jobName(o.name) }, spec: d.spec };
+  let cluster: PlainDoc | undefined;
+  const gpu = o.defaults?.gpu;
+  if (typeof gpu === 'string' && gpu && !o.defaults?.cluster) {
+    const res = d.spec.resources as { nodes: number; gpusPerNode: number } | undefined;
+    cluster = {
+      apiVersion: 'gantry/v1',
+      kind: 'Cluster',
+      metadata: { name: 'from-file' },
+      spec: { nodes: { count: res?.nodes ?? 1, gpu: { model: gpu, count: res?.gpusPerNode ?? ASSUMED_GPUS_PER_NODE } } },
+    };
+    d.assumptions.push(`GPU: ${gpu}, from the association or setting.`);
+  }
+  return { format: o.format, label: o.label, job, cluster, sources: d.sources, anchor: o.anchor, assumptions: d.assumptions, insert: o.insert, problems: d.problems };
+}
+
+/** A metadata.name Gantry accepts (lower-case letters, digits, dashes) from a file name. */
+function jobName(fileName: string): string {
+  const base = fileName.split(/[\\/]/).pop() ?? 'job';
+  const stem = base.includes('.') ? base.slice(0, base.lastIndexOf('.')) : base;
+  const n = stem
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+/, '')
+    .slice(0, 50)
+    .replace(/-+$/, '');
+  return n || 'training-job';
+}
+
+// ---------------------------------------------------------------- DeepSpeed settings
+
+/** One DeepSpeed value: what it says, and where (in the file being read, or in another one). */
+export interface DsValue<T> {
+  value: T;
+  entry: SourceEntry;
+}
+
+/** What a DeepSpeed config says that Gantry reads; "auto" leaves a value to the caller (HF Trainer, axolotl). */
+export interface DeepSpeedSettings {
+  stage?: DsValue<0 | 1 | 2 | 3>;
+  offloadOptimizer?: DsValue<string>;
+  offloadParam?: DsValue<string>;
+  bf16?: DsValue<boolean>;
+  fp16?: DsValue<boolean>;
+  micro?: DsValue<number>;
+  accumulation?: DsValue<number>;
+  trainBatch?: DsValue<number>;
+  /** Keys whose value is "auto". */
+  autos: string[];
+}
+
+/** Puts a DeepSpeed config's ZeRO stage, offload and precision into the draft, with the assumptions they imply. */
+export function applyDeepSpeed(d: TrainingDraft, ds: DeepSpeedSettings): void {
+  if (ds.stage) put(d, ['parallelism', 'zero'], ds.stage.value, ds.stage.entry);
+  for (const [k, what] of [
+    ['offloadOptimizer', 'optimizer states'],
+    ['offloadParam', 'parameters'],
+  ] as const) {
+    const v = ds[k]?.value;
+    if (v && v !== 'none') {
+      // FIXME: the estimator has no offload field yet (issue 12); GPU memory is estimated as if on the GPU.
+      d.assumptions.push(`ZeRO offload of ${what} to ${v}: not modelled yet — the per-GPU memory shown keeps them on the GPU (an upper bound), and step time leaves out the ${v} transfers.`);
+    }
+  }
+  if (ds.bf16?.value === true) put(d, ['precision'], 'bf16-mixed', ds.bf16.entry);
+  else if (ds.fp16?.value === true) put(d, ['precision'], 'fp16-mixed', ds.fp16.entry);
+}

@@ -1,0 +1,103 @@
+// The contract between a foreign config format and the rest of Gantry. A reader (one per format:
+// vllmArgs.ts, kubernetes.ts, shell.ts, torchtitan.ts, …) turns a file into the same gantry/v1
+// documents a user could have written by hand — an InferenceService or TrainingJob, and a Cluster
+// when the file says which GPUs it runs on — plus a source map: for each value, where it is written
+// in the foreign file and how to write a new one there in the file's own syntax. Validation,
+// estimation, quick fixes, lenses and the CLI then run on those documents unchanged
+// (core/formats/check.ts) and their findings are put back at the foreign file's own places.
+import type { Span, SpecPath } from '../spec/parse';
+import type { Problem, TextEditAt } from '../validate/problem';
+
+export type FormatId = 'vllm-args' | 'sglang-args' | 'kubernetes' | 'shell' | 'compose' | 'dockerfile' | 'skypilot' | 'torchtitan' | 'axolotl' | 'deepspeed' | 'accelerate' | 'launcher';
+
+/** One value of the foreign file that a spec path was read from. */
+export interface SourceEntry {
+  /** The value as written (inside its quotes): what a problem about it underlines. */
+  span: Span;
+  /** How the file names it, for people: `--tensor-parallel-size`, `resources.limits["nvidia.com/gpu"]`, `[training] seq_len`. */
+  label: string;
+  /**
+   * The edit that makes the file say `value` here, in its own syntax (the list item, the `--x=4`
+   * form, the script word, the TOML value); undefined when it cannot be written safely. Absent:
+   * the span is replaced by the value's plain text when that is a number, a boolean or a word.
+   */
+  write?(value: unknown): TextEditAt | undefined;
+}
+
+/** A gantry/v1 document as plain data (what the YAML reader would have produced). */
+export interface PlainDoc {
+  apiVersion: 'gantry/v1';
+  kind: 'Cluster' | 'TrainingJob' | 'InferenceService';
+  metadata: { name: string; [k: string]: unknown };
+  spec: Record<string, unknown>;
+}
+
+/** One job or service found in a foreign file: a serving command, a training config. */
+export interface ForeignSpec {
+  format: FormatId;
+  /** What it is, for people: "vllm serve in Deployment llama (container vllm)". */
+  label: string;
+  /** The equivalent TrainingJob or InferenceService. When `cluster` is given, spec.cluster names it. */
+  job: PlainDoc;
+  /** The Cluster the file's context gives (GPU product and count), when it gives one. */
+  cluster?: PlainDoc;
+  /** Where each of the job's values came from, keyed by the spec path joined with '.' (`spec.tensorParallel`). */
+  sources: Map<string, SourceEntry>;
+  /** The same for the cluster's values (`spec.nodes.gpu.count`). */
+  clusterSources?: Map<string, SourceEntry>;
+  /** The command or section: where the lens, the hover and any problem without a place of its own go. */
+  anchor: Span;
+  /** Every assumption behind the documents (GPU, count, engine version, defaults the tool applies), for the hover. */
+  assumptions: string[];
+  /**
+   * The edit that adds a value the file does not give (appends `--kv-cache-dtype fp8` to the
+   * command, adds a TOML key); undefined when it cannot.
+   */
+  insert?(path: SpecPath, value: unknown): TextEditAt | undefined;
+  /** The reader's own findings (unterminated quote, unknown flag value, …), in file offsets. */
+  problems: Problem[];
+}
+
+/** What a reader may use besides the text. */
+export interface ReadContext {
+  /** The file's path or URI. */
+  fileName: string;
+  /** Reads a file named relative to this one (a DeepSpeed JSON an axolotl YAML names); undefined when it cannot be read. */
+  readFile?(rel: string): string | undefined;
+  /** Stated by the user outside the file (setting, association file): used where the file is silent. */
+  defaults?: ForeignDefaults;
+}
+
+export interface ForeignDefaults {
+  /** A Gantry Cluster's name: the GPUs of every job and service in the file. */
+  cluster?: string;
+  /** A catalog GPU id, and the count per node, where the file and the association say nothing. */
+  gpu?: string;
+  gpusPerNode?: number;
+  /** Nodes the job runs on (a launcher's --nnodes), where the file does not say; default 1. */
+  nodes?: number;
+  /** The model a config without one trains (a DeepSpeed JSON on its own): a catalog id or Hugging Face id. */
+  model?: string;
+  /** The engine version an estimate assumes, e.g. 0.8.5. */
+  engineVersion?: string;
+}
+
+export interface FormatReader {
+  id: FormatId;
+  /**
+   * Whether the file may hold this format's config, from its name and a cheap look at its text
+   * (no parse). False for most files: a file no reader claims gets nothing from Gantry, at no cost.
+   */
+  claims(fileName: string, text: string): boolean;
+  /** Every job or service in the file; none when, after all, it holds no such config. */
+  read(text: string, ctx: ReadContext): ForeignSpec[];
+}
+
+/** A token of a command line with its place in the file: `value` is the word after quote removal and expansion. */
+export interface ArgToken {
+  value: string;
+  /** The characters of the word in the file (inside its quotes, when it is quoted as a whole). */
+  span: Span;
+  /** Writes a new word in place of this one, in the file's syntax; absent: replace `span` with a plain word. */
+  write?(value: string): TextEditAt | undefined;
+}

@@ -1,0 +1,416 @@
+// A vLLM or SGLang launch command, as words (from any reader: a YAML args list, a shell script, a
+// Dockerfile), turned into an InferenceService spec plus a source map. Recognised launchers:
+//   vllm serve MODEL …                                   (vLLM's CLI)
+//   python -m vllm.entrypoints.openai.api_server --model … (and the older vllm.entrypoints.api_server)
+//   python -m sglang.launch_server --model-path …        (SGLang)
+// anywhere in the command (after `srun …`, `exec`, `env A=b`, `uv run`, …). Flags are read through
+// the same table Gantry launches with (core/runs/engineCommand.ts ENGINE_FLAGS), in both the split
+// (`--x 4`) and joined (`--x=4`) forms, with `_` or `-` in their names as vLLM's parser accepts;
+// flags that do not change memory or capacity are kept, in order, in extraArgs.
+import { findModel } from '../catalog/models';
+import { ENGINE_FLAGS, PORT_FLAG, TP_FLAG, type EngineFlag } from '../runs/engineCommand';
+import type { SpecPath, Span } from '../spec/parse';
+import type { InferenceServiceSpec } from '../spec/types';
+import { quote, type Problem, type TextEditAt } from '../validate/problem';
+import type { SourceEntry } from './types';
+import type { Word } from './shellWords';
+import { isPlainWord } from './yamlWords';
+
+export type ServeEngine = 'vllm' | 'sglang';
+
+export interface ServeCommand {
+  engine: ServeEngine;
+  /** For people: `vllm serve`, `vLLM api_server`, `sglang.launch_server`. */
+  launcher: string;
+  /** The words after the launcher: flags, their values, and `vllm serve`'s model. */
+  args: Word[];
+  /** The launcher's words (`vllm serve`, `python3 -m sglang.launch_server`): where the lens goes. */
+  anchor: Span;
+}
+
+/** A cheap look: does the text mention a launcher at all (claims(), before any parse)? */
+export function mentionsServe(text: string): boolean {
+  return text.indexOf('vllm') >= 0 || text.indexOf('sglang') >= 0;
+}
+
+const basename = (s: string) => s.slice(s.lastIndexOf('/') + 1);
+
+/** The first vLLM or SGLang launch in a command's words, or undefined. */
+export function findServeCommand(words: Word[]): ServeCommand | undefined {
+  for (let k = 0; k < words.length; k++) {
+    const w = words[k].value;
+    const base = basename(w);
+    if (base === 'vllm' && words[k + 1]?.value === 'serve') return make('vllm', 'vllm serve', words, k, k + 2);
+    if (w === '-m' && words[k + 1]) {
+      const mod = words[k + 1].value;
+      const from = k > 0 && basename(words[k - 1].value).startsWith('python') ? k - 1 : k;
+      if (mod === 'vllm.entrypoints.openai.api_server' || mod === 'vllm.entrypoints.api_server') return make('vllm', 'vLLM api_server', words, from, k + 2);
+      if (mod === 'sglang.launch_server') return make('sglang', 'sglang.launch_server', words, from, k + 2);
+    }
+  }
+  return undefined;
+}
+
+function make(engine: ServeEngine, launcher: string, words: Word[], from: number, to: number): ServeCommand {
+  const a = words[from].span;
+  const b = words[to - 1].span;
+  const anchor = b.offset >= a.offset ? { offset: a.offset, length: b.offset + b.length - a.offset } : a;
+  return { engine, launcher, args: words.slice(to), anchor };
+}
+
+/** The image's own entrypoint runs the API server (vllm/vllm-openai): a container's args are its flags. */
+export function imageEngine(image: string | undefined): ServeEngine | undefined {
+  if (!image) return undefined;
+  const name = image.split('@')[0].split(':')[0];
+  if (name.endsWith('vllm-openai') || name.endsWith('/vllm-openai-rocm')) return 'vllm';
+  return undefined;
+}
+
+/** The engine version an image tag names (`vllm/vllm-openai:v0.19.0` → 0.19.0). */
+export function imageVersion(image: string | undefined): string | undefined {
+  if (!image) return undefined;
+  const at = image.lastIndexOf(':');
+  if (at < 0 || image.indexOf('/', at) >= 0) return undefined;
+  const tag = image.slice(at + 1);
+  const v = tag.startsWith('v') ? tag.slice(1) : tag;
+  const c = v[0];
+  return c >= '0' && c <= '9' ? v : undefined;
+}
+
+// ---------------------------------------------------------------- flags
+
+type Field = keyof InferenceServiceSpec;
+type Kind = 'int' | 'float' | 'on' | 'off' | 'pick' | 'model' | 'lora-on' | 'lora-rank' | 'lora-max' | 'lora-list' | 'ep-size';
+
+interface ReadFlag {
+  /** The name as the table writes it (for labels and new flags). */
+  flag: string;
+  field?: Field;
+  kind: Kind;
+  /** Engine word → spec value. */
+  values?: Record<string, string>;
+}
+
+const DTYPE_WORDS: Record<string, string> = { auto: 'auto', half: 'fp16', float16: 'fp16', bfloat16: 'bf16', float: 'fp32', float32: 'fp32' };
+const QUANT_WORDS: Record<string, string> = { none: 'none', fp8: 'fp8', awq: 'awq', awq_marlin: 'awq', gptq: 'gptq', gptq_marlin: 'gptq', bitsandbytes: 'bitsandbytes-4bit' };
+const KV_WORDS: Record<string, string> = { auto: 'auto', bfloat16: 'bf16', float16: 'fp16', fp8: 'fp8', fp8_e4m3: 'fp8-e4m3', fp8_e5m2: 'fp8-e5m2' };
+const FLOAT_FIELDS = new Set<Field>(['gpuMemoryUtilization']);
+
+/** Reverse of a pick table, with the engine's other spellings of the same values. */
+function reverse(e: EngineFlag): Record<string, string> {
+  const out: Record<string, string> = e.field === 'dtype' ? { ...DTYPE_WORDS } : e.field === 'quantization' ? { ...QUANT_WORDS } : e.field === 'kvCacheDtype' ? { ...KV_WORDS } : {};
+  for (const [spec, word] of Object.entries(e.values ?? {})) if (word !== undefined && !(word in out)) out[word] = spec;
+  return out;
+}
+
+function table(engine: ServeEngine): Map<string, ReadFlag> {
+  const t = new Map<string, ReadFlag>();
+  const put = (names: string[], f: ReadFlag) => {
+    for (const n of names) t.set(n, f);
+  };
+  for (const e of ENGINE_FLAGS[engine]) {
+    if (!e.flag) continue;
+    if (e.kind === 'num') put([e.flag], { flag: e.flag, field: e.field, kind: FLOAT_FIELDS.has(e.field) ? 'float' : 'int' });
+    else if (e.kind === 'on') put([e.flag], { flag: e.flag, field: e.field, kind: 'on' });
+    else if (e.kind === 'pick') put([e.flag], { flag: e.flag, field: e.field, kind: 'pick', values: reverse(e) });
+  }
+  put([TP_FLAG[engine]], { flag: TP_FLAG[engine], field: 'tensorParallel', kind: 'int' });
+  put([PORT_FLAG[engine]], { flag: PORT_FLAG[engine], field: 'port', kind: 'int' });
+  if (engine === 'vllm') {
+    put(['-tp'], t.get('--tensor-parallel-size')!);
+    put(['-pp'], t.get('--pipeline-parallel-size')!);
+    put(['-dp'], t.get('--data-parallel-size')!);
+    put(['-q'], t.get('--quantization')!);
+    put(['--model'], { flag: '--model', kind: 'model' });
+    put(['--enable-prefix-caching'], { flag: '--enable-prefix-caching', field: 'enablePrefixCaching', kind: 'on' });
+    put(['--no-enable-prefix-caching'], { flag: '--no-enable-prefix-caching', field: 'enablePrefixCaching', kind: 'off' });
+    put(['--enable-lora'], { flag: '--enable-lora', kind: 'lora-on' });
+    put(['--max-lora-rank'], { flag: '--max-lora-rank', kind: 'lora-rank' });
+    put(['--max-loras'], { flag: '--max-loras', kind: 'lora-max' });
+    put(['--lora-modules'], { flag: '--lora-modules', kind: 'lora-list' });
+  } else {
+    put(['--tp'], t.get('--tp-size')!);
+    put(['--dp'], t.get('--dp-size')!);
+    put(['--pp'], t.get('--pp-size')!);
+    put(['--model-path', '--model'], { flag: '--model-path', kind: 'model' });
+    put(['--ep-size', '--ep'], { flag: '--ep-size', field: 'expertParallel', kind: 'ep-size' });
+    put(['--enable-ep-moe'], { flag: '--enable-ep-moe', field: 'expertParallel', kind: 'on' });
+    put(['--disable-radix-cache'], { flag: '--disable-radix-cache', field: 'enablePrefixCaching', kind: 'off' });
+    put(['--max-lora-rank'], { flag: '--max-lora-rank', kind: 'lora-rank' });
+    put(['--max-loras-per-batch'], { flag: '--max-loras-per-batch', kind: 'lora-max' });
+    put(['--lora-paths'], { flag: '--lora-paths', kind: 'lora-list' });
+  }
+  return t;
+}
+
+const TABLES: Record<ServeEngine, Map<string, ReadFlag>> = { vllm: table('vllm'), sglang: table('sglang') };
+
+/** A number as engines parse it: digits with an optional fraction; vLLM's integers also take k/m/g (×1000) and K/M/G (×1024). */
+export function parseNumber(s: string, int: boolean): number | undefined {
+  if (!s.length || s.length > 32) return undefined;
+  let mult = 1;
+  let body = s;
+  if (int) {
+    const last = s[s.length - 1];
+    const dec: Record<string, number> = { k: 1e3, m: 1e6, g: 1e9, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+    if (dec[last]) {
+      mult = dec[last];
+      body = s.slice(0, -1);
+    }
+  }
+  let dots = 0;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === '.') dots++;
+    else if (c < '0' || c > '9') return undefined;
+  }
+  if (!body.length || dots > 1 || body === '.') return undefined;
+  const v = Number(body) * mult;
+  if (!Number.isFinite(v)) return undefined;
+  if (int && !Number.isInteger(v)) return undefined;
+  return v;
+}
+
+// ---------------------------------------------------------------- reading
+
+/** How the words of this command are written and extended in the file. */
+export interface ArgsIo {
+  /** Appends new words at the end of the command (new list items; ` --x 4` in a script). */
+  append?(words: string[]): TextEditAt | undefined;
+}
+
+export interface ServeRead {
+  spec: Partial<InferenceServiceSpec> & { engine: ServeEngine };
+  sources: Map<string, SourceEntry>;
+  problems: Problem[];
+  assumptions: string[];
+  /** The model as written (repo id or path), and whether the catalog knows it. */
+  model?: { word: Word; name: string; known: boolean };
+  insert(path: SpecPath, value: unknown): TextEditAt | undefined;
+}
+
+/** The catalog model an engine's model argument names (HF repo id, a local path ending in one), or undefined. One call, so a richer lookup can replace it. */
+export function catalogModelFor(name: string): { id: string; repo: string | undefined } | undefined {
+  const m = findModel(name);
+  if (!m) return undefined;
+  return { id: m.id, repo: m.aliases.find((a) => a.indexOf('/') > 0) };
+}
+
+/** The plain edit of a word: in place when it is written exactly, at its variable's value when it is one, else none. */
+export function wordEdit(w: Word, value: string): TextEditAt | undefined {
+  if (w.write) return w.write(value);
+  if (!isPlainWord(value)) return undefined;
+  if (w.exact) return { offset: w.span.offset, length: w.span.length, newText: value };
+  if (w.origin?.exact) return { offset: w.origin.span.offset, length: w.origin.span.length, newText: value };
+  return undefined;
+}
+
+/** A flag's value inside its `--x=4` word, as a word of its own. */
+function joinedValue(w: Word, eq: number): Word {
+  const value = w.value.slice(eq + 1);
+  if (w.exact) return { value, span: { offset: w.span.offset + eq + 1, length: value.length }, exact: true, quote: '' };
+  // `--x=$(NAME)` / `--x=$NAME`: the value is the variable's, written where the variable is set.
+  const origin = w.origin && w.value.length > eq ? w.origin : undefined;
+  return { value, span: w.span, exact: false, quote: '', unresolved: w.unresolved, ...(origin ? { origin } : {}) };
+}
+
+function problem(code: string, severity: Problem['severity'], at: Span, message: string): Problem {
+  return { code, severity, message, offset: at.offset, length: at.length };
+}
+
+/** Reads the flags of a launch command into spec fields with their sources; never throws. */
+export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
+  const engine = cmd.engine;
+  const t = TABLES[engine];
+  const spec: ServeRead['spec'] = { engine };
+  const sources = new Map<string, SourceEntry>();
+  const problems: Problem[] = [];
+  const assumptions: string[] = [];
+  const extra: string[] = [];
+  const lora: { adapters?: { name: string; path: string }[]; maxRank?: number; maxLoras?: number } = {};
+  let loraOn = false;
+  let modelWord: Word | undefined;
+  const args = cmd.args;
+  const engineName = engine === 'vllm' ? 'vLLM' : 'SGLang';
+
+  const source = (path: string, w: Word, label: string, write?: (v: unknown) => TextEditAt | undefined) => sources.set(path, { span: w.span, label, write });
+  const writerFor = (f: ReadFlag, w: Word) => (v: unknown) => {
+    const word = engineWord(f, v);
+    return word === undefined ? undefined : wordEdit(w, word);
+  };
+
+  for (let k = 0; k < args.length; k++) {
+    const w = args[k];
+    const s = w.value;
+    if (!s.startsWith('-') || s === '-' || s === '--') {
+      if (k === 0 && engine === 'vllm' && cmd.launcher === 'vllm serve' && !modelWord) modelWord = w;
+      else extra.push(s);
+      continue;
+    }
+    const eq = s.indexOf('=');
+    const rawName = eq > 0 ? s.slice(0, eq) : s;
+    const name = rawName.startsWith('--') ? `--${rawName.slice(2).split('_').join('-')}` : rawName;
+    const f = t.get(name);
+    if (!f) {
+      extra.push(s);
+      // An unknown flag's value, when it has one written apart, stays with it.
+      if (eq < 0 && args[k + 1] && !args[k + 1].value.startsWith('-') && !(k === 0 && cmd.launcher === 'vllm serve')) extra.push(args[++k].value);
+      continue;
+    }
+    if (f.kind === 'on' || f.kind === 'off' || f.kind === 'lora-on') {
+      if (f.kind === 'lora-on') loraOn = true;
+      else if (f.field) {
+        spec[f.field] = (f.kind === 'on') as never;
+        source(`spec.${f.field}`, w, f.flag);
+      }
+      continue;
+    }
+    let val: Word | undefined;
+    if (eq > 0) val = joinedValue(w, eq);
+    else if (args[k + 1]) val = args[++k];
+    if (!val) {
+      problems.push(problem('foreign-flag-value', 'warning', w.span, `${rawName} has no value after it; ${engineName} refuses to start (the estimate ignores it).`));
+      continue;
+    }
+    if (val.unresolved && f.kind !== 'model') {
+      problems.push(problem('foreign-unresolved', 'warning', val.span, `${rawName} is ${quote(val.unresolved)}, which this file does not set: the estimate assumes ${engineName}'s default.`));
+      continue;
+    }
+    const label = `${rawName}${eq > 0 ? '=' : ' '}`;
+    switch (f.kind) {
+      case 'model':
+        modelWord = val;
+        break;
+      case 'int':
+      case 'float': {
+        const v = parseNumber(val.value, f.kind === 'int');
+        if (v === undefined || !f.field) {
+          problems.push(problem('foreign-flag-value', 'warning', val.span, `${rawName} ${quote(val.value)} is not ${f.kind === 'int' ? 'a whole number' : 'a number'}; ${engineName} refuses it (the estimate uses the default).`));
+          break;
+        }
+        spec[f.field] = v as never;
+        source(`spec.${f.field}`, val, label.trim(), writerFor(f, val));
+        break;
+      }
+      case 'pick': {
+        const v = f.values?.[val.value];
+        if (v === undefined || !f.field) {
+          problems.push(problem('foreign-flag-value', 'warning', val.span, `${rawName} ${quote(val.value)} is not a value Gantry models (${Object.keys(f.values ?? {}).join(', ')}): the estimate assumes ${f.field === 'quantization' ? 'unquantized weights' : 'the default'}.`));
+          extra.push(rawName, val.value);
+          break;
+        }
+        spec[f.field] = v as never;
+        source(`spec.${f.field}`, val, rawName, writerFor(f, val));
+        if (f.field === 'quantization' && v === 'bitsandbytes-4bit') assumptions.push(`${rawName} bitsandbytes: 4-bit NF4 weights assumed (the in-flight default).`);
+        break;
+      }
+      case 'ep-size': {
+        const v = parseNumber(val.value, true);
+        if (v === undefined) problems.push(problem('foreign-flag-value', 'warning', val.span, `${rawName} ${quote(val.value)} is not a whole number.`));
+        else {
+          spec.expertParallel = v > 1;
+          source('spec.expertParallel', val, rawName);
+        }
+        break;
+      }
+      case 'lora-rank':
+      case 'lora-max': {
+        const v = parseNumber(val.value, true);
+        if (v === undefined) problems.push(problem('foreign-flag-value', 'warning', val.span, `${rawName} ${quote(val.value)} is not a whole number.`));
+        else {
+          const key = f.kind === 'lora-rank' ? 'maxRank' : 'maxLoras';
+          lora[key] = v;
+          source(`spec.lora.${key}`, val, rawName, (x) => (typeof x === 'number' ? wordEdit(val!, String(x)) : undefined));
+        }
+        loraOn = true;
+        break;
+      }
+      case 'lora-list': {
+        // name=path words (or JSON objects, kept as they are) until the next flag.
+        const adapters: { name: string; path: string }[] = [];
+        let cur: Word | undefined = val;
+        while (cur) {
+          const e = cur.value.indexOf('=');
+          if (e > 0 && cur.value[0] !== '{') adapters.push({ name: cur.value.slice(0, e), path: cur.value.slice(e + 1) });
+          else adapters.push({ name: cur.value, path: cur.value });
+          if (args[k + 1] && !args[k + 1].value.startsWith('-')) cur = args[++k];
+          else cur = undefined;
+        }
+        lora.adapters = adapters;
+        loraOn = true;
+        break;
+      }
+    }
+  }
+  if (loraOn) spec.lora = lora;
+  if (extra.length) spec.extraArgs = extra;
+
+  let model: ServeRead['model'];
+  if (modelWord) {
+    const name = modelWord.value;
+    const hit = modelWord.unresolved ? undefined : catalogModelFor(name);
+    const mw = modelWord;
+    const write = (v: unknown) => {
+      if (typeof v !== 'string') return undefined;
+      const repo = catalogModelFor(v)?.repo;
+      return repo ? wordEdit(mw, repo) : undefined;
+    };
+    if (modelWord.unresolved) {
+      problems.push(problem('foreign-unresolved', 'error', modelWord.span, `The model is ${quote(modelWord.unresolved)}, which this file does not set: Gantry cannot tell which model is served. Set it in the file (or its env) to get an estimate.`));
+      spec.model = { preset: name };
+    } else if (hit) {
+      spec.model = { preset: hit.id, weights: name };
+      if (hit.repo !== name) assumptions.push(`Model ${quote(name)} read as the catalog's ${hit.id}${hit.repo ? ` (${hit.repo})` : ''}.`);
+    } else {
+      spec.model = { preset: name };
+    }
+    source('spec.model.preset', modelWord, 'model', write);
+    source('spec.model', modelWord, 'model', write);
+    model = { word: modelWord, name, known: !!hit };
+  } else {
+    const def = engine === 'vllm' ? 'its default model' : 'no model';
+    problems.push(problem('foreign-no-model', 'error', cmd.anchor, `This ${cmd.launcher} command names no model (${engine === 'vllm' ? 'vllm serve MODEL or --model' : '--model-path'}): ${engineName} would load ${def}, and Gantry cannot estimate it.`));
+  }
+
+  const insert = (path: SpecPath, value: unknown): TextEditAt | undefined => {
+    if (!io.append || path.length !== 2 || path[0] !== 'spec') return undefined;
+    const field = path[1] as Field;
+    const flag = field === 'tensorParallel' ? TP_FLAG[engine] : ENGINE_FLAGS[engine].find((e) => e.field === field && e.flag)?.flag;
+    if (!flag) return undefined;
+    const f = TABLES[engine].get(flag);
+    if (!f) return undefined;
+    if (f.kind === 'on') return value === true ? io.append([flag]) : undefined;
+    const word = engineWord(f, value);
+    return word === undefined ? undefined : io.append([flag, word]);
+  };
+  return { spec, sources, problems, assumptions, model, insert };
+}
+
+/** The engine's word for a spec value of this flag (a number as written; an enum through the table). */
+function engineWord(f: ReadFlag, v: unknown): string | undefined {
+  if (f.kind === 'int' || f.kind === 'float') return typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined;
+  if (f.kind === 'pick') {
+    if (typeof v !== 'string') return undefined;
+    const e = ENGINE_FLAGS.vllm.concat(ENGINE_FLAGS.sglang).find((x) => x.flag === f.flag && x.field === f.field);
+    const fromTable = e?.values?.[v];
+    if (fromTable) return fromTable;
+    // The spec's value the engine spells another way (auto, bf16 → bfloat16): the first spelling that reads back to it.
+    for (const [word, spec] of Object.entries(f.values ?? {})) if (spec === v) return word;
+  }
+  return undefined;
+}
+
+/** The engine's documented defaults the estimate takes where the command is silent, for the hover. */
+export function engineDefaults(spec: ServeRead['spec'], version: string | undefined): string[] {
+  const out: string[] = [];
+  const e = spec.engine === 'vllm' ? 'vLLM' : 'SGLang';
+  out.push(`Engine: ${e} ${version ?? `(version not named in the file; the defaults of recent ${spec.engine === 'vllm' ? 'V1 releases' : 'releases'} assumed)`}.`);
+  const d: string[] = [];
+  if (spec.tensorParallel === undefined) d.push(`${TP_FLAG[spec.engine]} 1`);
+  if (spec.gpuMemoryUtilization === undefined) d.push(spec.engine === 'vllm' ? '--gpu-memory-utilization 0.9' : '--mem-fraction-static 0.88 (large GPUs)');
+  if (spec.dtype === undefined) d.push('--dtype auto (the model’s bf16)');
+  if (spec.kvCacheDtype === undefined) d.push('--kv-cache-dtype auto (= dtype)');
+  if (spec.blockSize === undefined) d.push(spec.engine === 'vllm' ? '--block-size 16' : '--page-size 1 (KV tokens counted in 16-token blocks)');
+  if (d.length) out.push(`${e} defaults where the command is silent: ${d.join(', ')}.`);
+  return out;
+}

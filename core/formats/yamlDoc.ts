@@ -1,0 +1,124 @@
+// A YAML config (axolotl's, accelerate's) as the training readers see it: values by key path with
+// their places, and the edits that rewrite a value or add a key, in YAML. Parsed by the `yaml`
+// package with the options Gantry's own reader uses (core/spec/reparse.ts YAML_OPTIONS).
+import { isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import type { Span } from '../spec/parse';
+import { YAML_OPTIONS } from '../spec/reparse';
+import type { TextEditAt } from '../validate/problem';
+import type { SourceEntry } from './types';
+
+export interface YamlDoc {
+  text: string;
+  doc?: Document.Parsed;
+  error?: { offset: number; length: number; message: string };
+}
+
+export function parseYaml(text: string): YamlDoc {
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { ...YAML_OPTIONS, strict: false });
+  } catch (e) {
+    return { text, error: { offset: 0, length: 1, message: (e as Error).message?.slice(0, 200) ?? 'not valid YAML' } };
+  }
+  const err = doc.errors[0];
+  if (err) return { text, error: { offset: Math.min(err.pos[0], text.length), length: Math.max(1, err.pos[1] - err.pos[0]), message: err.message.split('\n')[0].slice(0, 200) } };
+  if (!isMap(doc.contents)) return { text, error: { offset: 0, length: 1, message: 'not a mapping of keys' } };
+  return { text, doc };
+}
+
+export interface YamlValue {
+  value: unknown;
+  /** The value's characters (inside its quotes for a quoted string). */
+  span: Span;
+  /** The whole value, quotes included: what a rewrite replaces. */
+  token: Span;
+  node: YamlNode;
+  label: string;
+}
+
+export function yamlAt(y: YamlDoc, path: string[]): YamlValue | undefined {
+  if (!y.doc) return undefined;
+  const node = y.doc.getIn(path, true) as YamlNode | undefined;
+  if (!node || typeof node !== 'object' || !node.range) return undefined;
+  const [start, end] = node.range;
+  const token = { offset: start, length: end - start };
+  const quoted = isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE');
+  const span = quoted ? { offset: start + 1, length: Math.max(0, end - start - 2) } : token;
+  return { value: isScalar(node) ? node.value : node.toJSON(), span, token, node, label: path.join('.') };
+}
+
+/** The key of a top-level or nested entry, for problems about the key itself. */
+export function yamlKeySpan(y: YamlDoc, path: string[]): Span | undefined {
+  if (!y.doc) return undefined;
+  const parent = path.length > 1 ? y.doc.getIn(path.slice(0, -1), true) : y.doc.contents;
+  if (!isMap(parent)) return undefined;
+  for (const pair of parent.items) {
+    const k = pair.key as YamlNode | null;
+    if (isScalar(k) && k.value === path[path.length - 1] && k.range) return { offset: k.range[0], length: k.range[1] - k.range[0] };
+  }
+  return undefined;
+}
+
+const PLAIN_OK = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
+const YAML_WORDS = new Set(['true', 'false', 'yes', 'no', 'on', 'off', 'null', 'y', 'n', '~']);
+
+/** A value in YAML syntax (a plain word where that reads back as the same string, else double-quoted). */
+export function yamlLiteral(value: unknown): string | undefined {
+  if (typeof value === 'boolean') return String(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
+  if (typeof value === 'string') return PLAIN_OK.test(value) && !YAML_WORDS.has(value.toLowerCase()) ? value : JSON.stringify(value);
+  return undefined;
+}
+
+export function yamlEntry(v: YamlValue, convert: (value: unknown) => unknown = (x) => x): SourceEntry {
+  return {
+    span: v.span,
+    label: v.label,
+    write(value) {
+      if (!isScalar(v.node)) return undefined;
+      const lit = yamlLiteral(convert(value));
+      return lit === undefined ? undefined : { offset: v.token.offset, length: v.token.length, newText: lit };
+    },
+  };
+}
+
+/**
+ * The edit that adds lines of YAML (`key: value` or a block) at the top level, at the end of the file.
+ * `lines` are written without indentation.
+ */
+export function yamlAppend(y: YamlDoc, lines: string[]): TextEditAt | undefined {
+  if (!y.doc || y.error) return undefined;
+  const t = y.text;
+  // Before a trailing `...` or `---`? Configs of these tools are one document; append at the end.
+  const sep = t.length === 0 || t.endsWith('\n') ? '' : '\n';
+  return { offset: t.length, length: 0, newText: `${sep}${lines.join('\n')}\n` };
+}
+
+/** The edit that adds `key: value` inside the block mapping at `parent` (top-level block appended when it is not there). */
+export function yamlInsertIn(y: YamlDoc, parent: string, key: string, value: unknown): TextEditAt | undefined {
+  const lit = yamlLiteral(value);
+  if (lit === undefined || !y.doc) return undefined;
+  const map = y.doc.get(parent, true);
+  if (map === undefined || map === null) return yamlAppend(y, [`${parent}:`, `  ${key}: ${lit}`]);
+  if (!isMap(map) || map.flow || !map.items.length) return undefined;
+  const first = map.items[0].key as YamlNode;
+  const last = map.items[map.items.length - 1];
+  const lastEnd = ((last.value as YamlNode | null)?.range ?? (last.key as YamlNode).range)?.[1];
+  if (!first.range || lastEnd === undefined) return undefined;
+  const lineStart = y.text.lastIndexOf('\n', first.range[0] - 1) + 1;
+  const indent = y.text.slice(lineStart, first.range[0]);
+  if (indent.trim() !== '') return undefined;
+  const at = lineEndOf(y.text, lastEnd);
+  return { offset: at, length: 0, newText: `\n${indent}${key}: ${lit}` };
+}
+
+function lineEndOf(text: string, at: number): number {
+  // `at` may already sit after the line break (the yaml package's ranges include it for block scalars).
+  const from = at > 0 && text[at - 1] === '\n' ? at - 1 : at;
+  const nl = text.indexOf('\n', from);
+  return nl < 0 ? text.length : nl;
+}
+
+export function isYamlSeq(n: YamlNode): boolean {
+  return isSeq(n);
+}

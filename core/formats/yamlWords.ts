@@ -1,0 +1,172 @@
+// YAML scalars as command-line words, for the YAML-based readers (Kubernetes, compose, SkyPilot):
+// where a scalar's value characters are in the file (so a shell script inside a block scalar or a
+// quoted string keeps exact offsets), and how to write a new word or append new list items in the
+// style the file already uses.
+import { isScalar, isSeq, type Node as YamlNode, type Scalar, type YAMLSeq } from 'yaml';
+import type { Span } from '../spec/parse';
+import type { TextEditAt } from '../validate/problem';
+import { tokenizeShell, type ShellCommand, type ShellProblem, type TokenizeOptions, type Word } from './shellWords';
+
+/** A word safe to write without quotes in YAML, in a shell script and in a YAML string alike. */
+export function isPlainWord(s: string): boolean {
+  if (!s.length || s.length > 4096) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    const ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c === '-' || c === '_' || c === '.' || c === '/' || c === ':' || c === '=' || c === ',' || c === '+';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/** A word that YAML would read as a number, a boolean or null when written plainly: an args item must be quoted. */
+function looksTyped(s: string): boolean {
+  const c = s[0];
+  if ((c >= '0' && c <= '9') || c === '.' || c === '+' || (c === '-' && s[1] !== '-' && s.length > 1)) return true;
+  const l = s.toLowerCase();
+  return l === 'true' || l === 'false' || l === 'yes' || l === 'no' || l === 'on' || l === 'off' || l === 'null' || l === '~';
+}
+
+/** Where a scalar's written value is: inside its quotes, or the block scalar's lines after the header. */
+function contentRange(text: string, node: Scalar, base: number): { from: number; to: number } {
+  const [s, e] = node.range ?? [0, 0, 0];
+  const from = base + s;
+  const to = base + e;
+  if (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') return { from: from + 1, to: Math.max(from + 1, to - 1) };
+  if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') {
+    let k = from;
+    while (k < to && text[k] !== '\n') k++;
+    return { from: Math.min(to, k + 1), to };
+  }
+  return { from, to };
+}
+
+/**
+ * The file offset of each character of a scalar's value, found by walking the value and the
+ * written text together and skipping only what YAML removes (indentation, line breaks of folded
+ * lines, quotes, the backslash of an escaped quote); undefined where the text and the value part
+ * ways (an escape such as `\n`), and the caller then treats the scalar as one piece.
+ */
+export function scalarOffsets(text: string, node: Scalar, base: number): ((i: number) => number) | undefined {
+  const value = typeof node.value === 'string' ? node.value : String(node.value);
+  const { from, to } = contentRange(text, node, base);
+  const map = new Int32Array(value.length + 1);
+  let j = from;
+  for (let k = 0; k < value.length; k++) {
+    const v = value[k];
+    while (j < to && text[j] !== v) {
+      const t = text[j];
+      if (t === ' ' || t === '\t' || t === '\n' || t === '\r' || t === '\\' || t === '"' || t === "'") j++;
+      else return undefined;
+    }
+    // A block scalar's final line break(s) are YAML's own (clip/keep): past the text is fine for them.
+    if (j >= to) {
+      if (v === '\n') {
+        map[k] = Math.max(from, to - 1);
+        continue;
+      }
+      return undefined;
+    }
+    map[k] = j++;
+  }
+  map[value.length] = j;
+  return (i) => (i < 0 ? from : i >= value.length ? map[value.length] : map[i]);
+}
+
+/** A scalar as one word: its value, and its place inside the quotes (exact when written as is). */
+export function scalarWord(text: string, node: Scalar, base: number): Word {
+  const value = typeof node.value === 'string' ? node.value : String(node.value ?? '');
+  const { from, to } = contentRange(text, node, base);
+  const exact = node.type !== 'BLOCK_LITERAL' && node.type !== 'BLOCK_FOLDED' && text.slice(from, to) === value;
+  return { value, span: { offset: from, length: to - from }, exact, quote: node.type === 'QUOTE_DOUBLE' ? '"' : node.type === 'QUOTE_SINGLE' ? "'" : '' };
+}
+
+/** The edit that makes a list item (a scalar) say `word`, in the item's own quoting. */
+export function writeScalar(text: string, node: Scalar, base: number, word: string): TextEditAt | undefined {
+  if (!isPlainWord(word)) return undefined;
+  const [s, e] = node.range ?? [0, 0, 0];
+  if (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') return { offset: base + s + 1, length: e - s - 2, newText: word };
+  if (node.type === 'PLAIN') return { offset: base + s, length: e - s, newText: looksTyped(word) ? `"${word}"` : word };
+  return undefined;
+}
+
+/** Replaces `length` characters at `offset` of a word that is written exactly (a `--x=4` value). */
+export function writeInWord(w: Word, from: number, length: number, word: string): TextEditAt | undefined {
+  if (!w.exact || !isPlainWord(word)) return undefined;
+  return { offset: w.span.offset + from, length, newText: word };
+}
+
+/** New items at the end of a sequence, each quoted like the last item (block or flow style). */
+export function appendItems(text: string, seq: YAMLSeq, base: number, words: string[]): TextEditAt | undefined {
+  if (!words.every(isPlainWord)) return undefined;
+  const last = seq.items[seq.items.length - 1] as YamlNode | undefined;
+  if (!last || !isScalar(last) || !last.range) return undefined;
+  const q = last.type === 'QUOTE_DOUBLE' ? '"' : last.type === 'QUOTE_SINGLE' ? "'" : '';
+  const item = (w: string) => (q ? `${q}${w}${q}` : looksTyped(w) ? `"${w}"` : w);
+  const end = base + last.range[1];
+  if (seq.flow) return { offset: end, length: 0, newText: words.map((w) => `, ${item(w)}`).join('') };
+  // Block style: `- item` lines at the last item's indentation, after the end of its line.
+  let lineStart = base + last.range[0];
+  while (lineStart > 0 && text[lineStart - 1] !== '\n') lineStart--;
+  let dash = lineStart;
+  while (dash < text.length && (text[dash] === ' ' || text[dash] === '\t')) dash++;
+  if (text[dash] !== '-') return undefined;
+  const indent = text.slice(lineStart, dash);
+  let eol = end;
+  while (eol < text.length && text[eol] !== '\n') eol++;
+  return { offset: eol, length: 0, newText: words.map((w) => `\n${indent}- ${item(w)}`).join('') };
+}
+
+export function asSeq(n: unknown): YAMLSeq | undefined {
+  return isSeq(n) ? n : undefined;
+}
+
+/** One edit that makes several non-overlapping edits of `text` at once (a fix whose values are written far apart). */
+export function mergeEdits(text: string, edits: TextEditAt[]): TextEditAt | undefined {
+  if (!edits.length) return undefined;
+  if (edits.length === 1) return edits[0];
+  const sorted = [...edits].sort((a, b) => a.offset - b.offset);
+  for (let k = 1; k < sorted.length; k++) if (sorted[k].offset < sorted[k - 1].offset + sorted[k - 1].length) return undefined;
+  const from = sorted[0].offset;
+  const last = sorted[sorted.length - 1];
+  const to = last.offset + last.length;
+  let out = '';
+  let pos = from;
+  for (const e of sorted) {
+    out += text.slice(pos, e.offset) + e.newText;
+    pos = e.offset + e.length;
+  }
+  return { offset: from, length: to - from, newText: out };
+}
+
+export type { Span };
+
+/**
+ * A shell script written as a YAML scalar (`sh -c "vllm serve …"`, a block `run: |`, a compose
+ * `command:` string): its commands, with file offsets when the scalar's characters can be placed
+ * (scalarOffsets), else every word placed on the whole scalar and not editable.
+ */
+export function scalarScript(text: string, node: Scalar, base: number, opts: Omit<TokenizeOptions, 'offsetOf'> = {}): { commands: ShellCommand[]; problems: ShellProblem[]; placed: boolean } {
+  const value = typeof node.value === 'string' ? node.value : String(node.value ?? '');
+  const map = scalarOffsets(text, node, base);
+  const r = tokenizeShell(value, { ...opts, offsetOf: map });
+  if (map) return { ...r, placed: true };
+  const whole = scalarWord(text, node, base).span;
+  for (const c of r.commands) {
+    c.start = whole.offset;
+    c.end = whole.offset + whole.length;
+    for (const w of c.words) {
+      w.span = whole;
+      w.exact = false;
+      w.end = undefined;
+      if (w.origin) delete w.origin;
+    }
+  }
+  for (const p of r.problems) Object.assign(p, whole);
+  return { ...r, placed: false };
+}
+
+/** Appends words after the last word of a script command (` --kv-cache-dtype fp8`), when that word's end is known. */
+export function appendAfter(last: Word | undefined, words: string[]): TextEditAt | undefined {
+  if (!last || last.end === undefined || !words.every(isPlainWord)) return undefined;
+  return { offset: last.end, length: 0, newText: words.map((w) => ` ${w}`).join('') };
+}

@@ -1,0 +1,92 @@
+// Foreign files in the editor: a Kubernetes manifest with a `vllm serve` command, a script, a
+// torchtitan TOML… A file that no reader claims (core/formats) costs one cheap look and gets
+// nothing. A claimed one is checked with the one check (core/check/checkFile.ts → foreign.ts) on
+// every change; its diagnostics, code lenses, hover and quick fixes come from that one result,
+// kept per document version.
+import { MarkupKind, type CodeLens, type Diagnostic, type Hover } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { checkFile, type FileCheck } from '../../core/check/checkFile';
+import { claimingReaders } from '../../core/formats/index';
+import { foreignDefaults } from '../../core/formats/context';
+import type { ForeignDefaults } from '../../core/formats/types';
+import { renderMarkdown } from '../../core/estimate/index';
+import type { ClusterLookup } from '../../core/validate/rules';
+import { rangeOf, toDiagnostic, type QuickFix } from './diagnostics';
+
+export interface ForeignDeps {
+  clusters(uri: string): ClusterLookup | undefined;
+  generation(): number;
+  readerFor(uri: string): (rel: string) => string | undefined;
+  settings(): ForeignDefaults;
+}
+
+interface Entry {
+  version: number;
+  generation: number;
+  check: FileCheck;
+  diagnostics: Diagnostic[];
+}
+
+export class ForeignFiles {
+  private entries = new Map<string, Entry>();
+
+  constructor(private readonly deps: ForeignDeps) {}
+
+  /** The check of a foreign document, or undefined when no reader claims it (then it gets nothing). */
+  check(doc: TextDocument): Entry | undefined {
+    const hit = this.entries.get(doc.uri);
+    const generation = this.deps.generation();
+    if (hit && hit.version === doc.version && hit.generation === generation) return hit;
+    const text = doc.getText();
+    if (!claimingReaders(doc.uri, text).length) {
+      this.entries.delete(doc.uri);
+      return undefined;
+    }
+    const readFile = this.deps.readerFor(doc.uri);
+    const check = checkFile(text, { fileName: doc.uri, clusters: this.deps.clusters(doc.uri), readFile, defaults: foreignDefaults(readFile, this.deps.settings()) });
+    if (!check.gantry) {
+      this.entries.delete(doc.uri);
+      return undefined;
+    }
+    const entry = { version: doc.version, generation, check, diagnostics: check.problems.map((p) => toDiagnostic(doc, p)) };
+    this.entries.set(doc.uri, entry);
+    return entry;
+  }
+
+  /** The estimate summary on each command or config. */
+  codeLenses(doc: TextDocument): CodeLens[] {
+    const e = this.check(doc);
+    if (!e) return [];
+    return e.check.estimates.map((x) => {
+      const spec = e.check.foreign?.[x.docIndex];
+      return { range: rangeOf(doc, x.anchor.offset, x.anchor.length), command: { title: `$(dashboard) ${x.estimate.summary}${spec ? ` — ${spec.label}` : ''}`, command: '' } };
+    });
+  }
+
+  /** The full breakdown and every assumption, on the line of a command or config's anchor. */
+  hover(doc: TextDocument, offset: number): Hover | undefined {
+    const e = this.check(doc);
+    if (!e) return undefined;
+    const line = doc.positionAt(offset).line;
+    for (const x of e.check.estimates) {
+      if (doc.positionAt(x.anchor.offset).line !== line) continue;
+      const spec = e.check.foreign?.[x.docIndex];
+      const head = spec ? `**${spec.label}** (read by Gantry as a ${spec.job.kind})\n\n` : '';
+      return { contents: { kind: MarkupKind.Markdown, value: head + renderMarkdown(x.estimate) }, range: rangeOf(doc, x.anchor.offset, x.anchor.length) };
+    }
+    return undefined;
+  }
+
+  /** The fixes of a diagnostic published for the current version (matched by code and range). */
+  fixes(doc: TextDocument, d: Pick<Diagnostic, 'code' | 'range' | 'message'>): QuickFix[] {
+    const e = this.check(doc);
+    if (!e) return [];
+    const i = e.diagnostics.findIndex((x) => x.code === d.code && x.message === d.message && x.range.start.line === d.range.start.line && x.range.start.character === d.range.start.character);
+    if (i < 0) return [];
+    return (e.check.problems[i].fixes ?? []).map((f) => ({ title: f.title, preferred: f.preferred, edits: f.edits.map((x) => ({ range: rangeOf(doc, x.offset, x.length), newText: x.newText })) }));
+  }
+
+  closed(uri: string): void {
+    this.entries.delete(uri);
+  }
+}

@@ -1,0 +1,128 @@
+// Issue 12, "any Hugging Face model": quantization_config sets the weight bytes, vision towers are
+// counted, derivative repo names resolve to their base with the right format, and a model given by
+// id is read from the local Hugging Face cache (through the estimator's reader, never the network).
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { parseHfConfig } from '../../../core/catalog/hfConfig';
+import { findModel, resolveModelName } from '../../../core/catalog/models';
+import { splitDerivativeName, weightFormatFromQuantConfig } from '../../../core/catalog/weightFormat';
+import { hfHubCacheDir, repoIdParts } from '../../../core/catalog/hfCache';
+import { estimateInferenceService, estimateTrainingJob } from '../../../core/estimate/index';
+import { GIB, cluster, job, near, service } from '../estimate/helpers';
+
+const LLAMA_8B = { model_type: 'llama', num_hidden_layers: 32, hidden_size: 4096, num_attention_heads: 32, num_key_value_heads: 8, intermediate_size: 14336, vocab_size: 128256, max_position_embeddings: 131072, tie_word_embeddings: false };
+
+test('quantization_config → bits per weight (scales included), by method', () => {
+  const bits = (q: unknown) => {
+    const f = weightFormatFromQuantConfig(q);
+    assert.ok(f && typeof f !== 'string', JSON.stringify(q));
+    return f.bitsPerWeight;
+  };
+  // compressed-tensors: fp8 dynamic (per-channel), w8a8 int8, w4a16 group 128 (4 + 16/128).
+  assert.equal(bits({ quant_method: 'compressed-tensors', config_groups: { group_0: { weights: { num_bits: 8, type: 'float', strategy: 'channel' }, input_activations: { num_bits: 8, type: 'float', dynamic: true } } } }), 8);
+  assert.equal(bits({ quant_method: 'compressed-tensors', config_groups: { group_0: { weights: { num_bits: 8, type: 'int', strategy: 'channel' }, input_activations: { num_bits: 8, type: 'int' } } } }), 8);
+  assert.equal(bits({ quant_method: 'compressed-tensors', config_groups: { group_0: { weights: { num_bits: 4, type: 'int', strategy: 'group', group_size: 128, symmetric: true } } } }), 4.125);
+  // GPTQ and AWQ int4 group 128 with zero points: 4 + (16 + 4)/128.
+  assert.equal(bits({ quant_method: 'gptq', bits: 4, group_size: 128, sym: false }), 4.156);
+  assert.equal(bits({ quant_method: 'gptq', bits: 4, group_size: 128, sym: true }), 4.125);
+  assert.equal(bits({ quant_method: 'awq', bits: 4, group_size: 128, zero_point: true }), 4.156);
+  assert.equal(bits({ quant_method: 'bitsandbytes', load_in_4bit: true, bnb_4bit_quant_type: 'nf4', bnb_4bit_use_double_quant: true }), 4.127);
+  assert.equal(bits({ quant_method: 'bitsandbytes', load_in_8bit: true }), 8);
+  assert.equal(bits({ quant_method: 'fp8', weight_block_size: [128, 128] }), 8);
+  const mx = weightFormatFromQuantConfig({ quant_method: 'mxfp4' });
+  assert.ok(mx && typeof mx !== 'string' && mx.scope === 'experts' && mx.bitsPerWeight === 4.25);
+  assert.equal(typeof weightFormatFromQuantConfig({ quant_method: 'mystery' }), 'string');
+  assert.equal(weightFormatFromQuantConfig(undefined), undefined);
+});
+
+test('parseHfConfig: the weight format and the vision tower (SigLIP-So400m ≈ 0.42 B) come with the architecture', () => {
+  const r = parseHfConfig(JSON.stringify({ ...LLAMA_8B, quantization_config: { quant_method: 'gptq', bits: 4, group_size: 128 } }));
+  assert.ok(r.ok && r.weightFormat?.bitsPerWeight === 4.156);
+  const vl = parseHfConfig(JSON.stringify({ model_type: 'gemma3', text_config: { ...LLAMA_8B, model_type: 'gemma3_text' }, vision_config: { num_hidden_layers: 27, hidden_size: 1152, intermediate_size: 4304, patch_size: 14, hidden_act: 'gelu_pytorch_tanh' } }));
+  assert.ok(vl.ok && vl.visionParams !== undefined);
+  assert.ok(vl.visionParams > 0.41e9 && vl.visionParams < 0.44e9, String(vl.visionParams));
+  const odd = parseHfConfig(JSON.stringify({ ...LLAMA_8B, quantization_config: { quant_method: 'mystery' } }));
+  assert.ok(odd.ok && !odd.weightFormat && odd.warnings.some((w) => w.includes('mystery')));
+});
+
+test('derivative names resolve to the base architecture with the right weight format, and say so', () => {
+  const cases: [string, string, number | undefined][] = [
+    ['RedHatAI/Meta-Llama-3.1-8B-Instruct-FP8-dynamic', 'llama-3.1-8b', 8],
+    ['neuralmagic/Meta-Llama-3.1-8B-Instruct-quantized.w8a8', 'llama-3.1-8b', 8],
+    ['neuralmagic/Meta-Llama-3.1-70B-Instruct-quantized.w4a16', 'llama-3.1-70b', 4.125],
+    ['hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4', 'llama-3.1-8b', 4.25],
+    ['Qwen/Qwen2.5-7B-Instruct-GPTQ-Int4', 'qwen2.5-7b', 4.25],
+    ['Qwen/Qwen2.5-72B-Instruct-AWQ', 'qwen2.5-72b', 4.25],
+    ['unsloth/Llama-3.2-1B-Instruct-bnb-4bit', 'llama-3.2-1b', 4.127],
+    ['Qwen/Qwen3-8B-FP8', 'qwen3-8b', 8],
+    ['meta-llama/Llama-3.1-8B-Instruct', 'llama-3.1-8b', undefined],
+    ['openai/gpt-oss-20b', 'gpt-oss-20b', 4.25],
+  ];
+  for (const [name, id, bits] of cases) {
+    const r = resolveModelName(name);
+    assert.equal(r?.model.id, id, name);
+    assert.equal(r?.weightFormat?.bitsPerWeight, bits, name);
+  }
+  assert.match(resolveModelName('RedHatAI/Meta-Llama-3.1-8B-Instruct-FP8-dynamic')!.derivedFrom!, /read as Llama 3.1 8B/);
+  assert.equal(resolveModelName('someone/Unknown-Model-AWQ'), undefined);
+  assert.deepEqual(splitDerivativeName('Llama-3.1-8B').stripped, []);
+  for (const id of ['granite-3.1-8b', 'gpt-oss-120b', 'kimi-k2', 'qwen1.5-moe-a2.7b']) assert.ok(findModel(id), id);
+});
+
+test('catalog params for the new models match their published totals', () => {
+  // gpt-oss 20.9 B / 120B 116.8 B and Qwen1.5-MoE 14.3 B are published totals; granite 3.1 8B is 8.17 B by its config.
+  const e = estimateInferenceService(service({ model: { preset: 'ibm-granite/granite-3.1-8b-instruct' }, maxModelLen: 8192 }), cluster('H100-SXM-80GB', 1));
+  assert.ok(near(e.model!.params, 8.17e9, 0.02), String(e.model!.params));
+});
+
+test('serving: an fp8-dynamic derivative loads 8-bit linears (SV-019: 8.49 GiB measured with q=fp8) and the estimate says so', () => {
+  const e = estimateInferenceService(service({ model: { preset: 'RedHatAI/Meta-Llama-3.1-8B-Instruct-FP8-dynamic' }, gpuMemoryUtilization: 0.95, maxModelLen: 8192 }), cluster('H100-SXM-80GB', 1));
+  assert.ok(near(e.serving!.weightsBytes / GIB, 8.49, 0.02), String(e.serving!.weightsBytes / GIB));
+  assert.ok(e.assumptions.some((a) => a.includes('read as Llama 3.1 8B')));
+  // gpt-oss-20b on one H100: experts at 4.25 bits, the rest in bf16: ≈ 12.8 GiB (vLLM logs ~13 GiB).
+  const g = estimateInferenceService(service({ model: { preset: 'openai/gpt-oss-20b' }, maxModelLen: 8192 }), cluster('H100-SXM-80GB', 1));
+  assert.ok(g.serving!.weightsBytes / GIB > 11.5 && g.serving!.weightsBytes / GIB < 14, String(g.serving!.weightsBytes / GIB));
+  // An explicit spec.quantization wins over the name.
+  const q = estimateInferenceService(service({ model: { preset: 'RedHatAI/Meta-Llama-3.1-8B-Instruct-FP8-dynamic' }, quantization: 'awq', maxModelLen: 8192 }), cluster('H100-SXM-80GB', 1));
+  assert.ok(q.serving!.weightsBytes < e.serving!.weightsBytes);
+  // Training names the checkpoint format but trains in the training precision.
+  const t = estimateTrainingJob(job({ model: { preset: 'Qwen/Qwen2.5-7B-Instruct-GPTQ-Int4' }, batch: { micro: 1, global: 1, sequenceLength: 1024 } }), cluster('H100-SXM-80GB', 1));
+  assert.ok(t.assumptions.some((a) => a.includes('loaded in the training precision')));
+});
+
+test('a model given by Hugging Face id is read from the local cache: refs/main → snapshots/<commit>/config.json', () => {
+  const hub = path.join(path.sep, 'cache', 'hub');
+  const dir = path.join(hub, 'models--acme--Tiny-LM-7B');
+  const files = new Map<string, string>([
+    [path.join(dir, 'refs', 'main'), 'abc1234def5678\n'],
+    [path.join(dir, 'snapshots', 'abc1234def5678', 'config.json'), JSON.stringify(LLAMA_8B)],
+  ]);
+  const asked: string[] = [];
+  const read = (p: string) => {
+    asked.push(p);
+    return files.get(p);
+  };
+  const e = estimateInferenceService(service({ model: { preset: 'acme/Tiny-LM-7B' }, maxModelLen: 8192 }), cluster('H100-SXM-80GB', 1), { resolveConfig: read, hfHubCache: hub });
+  assert.ok(e.ok, JSON.stringify(e.findings));
+  assert.equal(e.serving!.kvBytesPerToken, 131072);
+  assert.ok(e.assumptions.some((a) => a.includes('local Hugging Face cache')));
+  assert.deepEqual(asked, [...files.keys()]);
+  // Not in the cache: the error says so; while the editor reads in the background, nothing is said.
+  const miss = estimateInferenceService(service({ model: { preset: 'acme/Other' } }), undefined, { resolveConfig: () => undefined, hfHubCache: hub });
+  assert.match(miss.findings[0].message, /not in the local Hugging Face cache/);
+  const pending = Object.assign(() => undefined, { why: () => 'pending' });
+  const wait = estimateInferenceService(service({ model: { preset: 'acme/Other' } }), undefined, { resolveConfig: pending, hfHubCache: hub });
+  assert.deepEqual(wait.findings, []);
+  // A name that is not a repo id (or tries to climb out of the cache) is never looked up.
+  assert.equal(repoIdParts('../etc/passwd'), undefined);
+  assert.equal(repoIdParts('a/..'), undefined);
+  assert.equal(repoIdParts('a/b/c'), undefined);
+});
+
+test('the hub cache folder honours HF_HUB_CACHE, then HF_HOME, then XDG_CACHE_HOME, then ~/.cache', () => {
+  assert.equal(hfHubCacheDir({ HF_HUB_CACHE: '/x/hub', HF_HOME: '/y' }, '/home/u'), '/x/hub');
+  assert.equal(hfHubCacheDir({ HF_HOME: '/y' }, '/home/u'), path.join('/y', 'hub'));
+  assert.equal(hfHubCacheDir({ XDG_CACHE_HOME: '/c' }, '/home/u'), path.join('/c', 'huggingface', 'hub'));
+  assert.equal(hfHubCacheDir({}, '/home/u'), path.join('/home/u', '.cache', 'huggingface', 'hub'));
+});

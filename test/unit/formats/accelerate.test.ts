@@ -1,0 +1,54 @@
+// accelerate config YAML: the world size, precision, FSDP or DeepSpeed; no model of its own, so the
+// checks of its own numbers alone, the full estimate with a model from the context.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { accelerateReader } from '../../../core/formats/accelerate';
+import { claimingReaders } from '../../../core/formats/index';
+import { applyEdits, at, checkFixture, checkText, estimateOf, fixture } from './helpers';
+
+const MODEL = { model: 'meta-llama/Llama-3.1-8B' };
+
+test('claims accelerate configs by content; an axolotl config goes to axolotl, a Kubernetes manifest to neither', () => {
+  assert.ok(accelerateReader.claims('default_config.yaml', fixture('accelerate/fsdp.yaml').text));
+  assert.ok(!accelerateReader.claims('default_config.yaml', fixture('../training/axolotl/lora-8b.yml').text));
+  assert.deepEqual(claimingReaders('deploy.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\nspec:\n  replicas: 1\n'), []);
+});
+
+test('FSDP on 8 processes alone: no problems, no estimate; with a model: FSDP full over 8 GPUs in bf16', () => {
+  const c = checkFixture('accelerate/fsdp.yaml');
+  assert.deepEqual(c.problems, []);
+  assert.equal(c.estimates.length, 0);
+  const m = checkFixture('accelerate/fsdp.yaml', MODEL);
+  const e = estimateOf(m);
+  assert.equal(e.layout?.gpus, 8);
+  const spec = m.foreign![0].job.spec as any;
+  assert.equal(spec.parallelism.fsdp, 'full');
+  assert.equal(spec.precision, 'bf16-mixed');
+});
+
+test('DeepSpeed inline on 2 machines × 8, and through a deepspeed_config_file with offload', () => {
+  const e = estimateOf(checkFixture('accelerate/deepspeed.yaml', MODEL));
+  assert.equal(e.layout?.nodes, 2);
+  assert.equal(e.layout?.gpusPerNode, 8);
+  assert.equal(e.layout?.microBatches, 4);
+  const f = checkFixture('accelerate/deepspeed_file.yaml', MODEL);
+  const spec = f.foreign![0].job.spec as any;
+  assert.equal(spec.parallelism.zero, 3);
+  assert.ok(estimateOf(f).assumptions.some((a) => a.includes('offload of parameters to cpu')));
+});
+
+test('num_processes that does not divide over num_machines: an error on num_processes', () => {
+  const c = checkFixture('accelerate/bad_world.yaml');
+  const p = c.problems.find((x) => x.code === 'accelerate-world');
+  assert.ok(p);
+  assert.equal(at(c.text, p), '7');
+});
+
+test('ZeRO stage inserted into deepspeed_config in YAML; unreadable YAML is one error', () => {
+  const text = 'distributed_type: DEEPSPEED\ndeepspeed_config:\n  offload_optimizer_device: none\n  zero3_init_flag: false\nnum_machines: 1\nnum_processes: 8\n';
+  const spec = accelerateReader.read(text, { fileName: 'a.yaml' })[0];
+  const out = applyEdits(text, [spec.insert!(['spec', 'parallelism', 'zero'], 2)!]);
+  assert.ok(out.includes('  zero3_init_flag: false\n  zero_stage: 2\nnum_machines'), out);
+  const bad = checkText('distributed_type: FSDP\nnum_processes: 8\nfsdp_config: [\n', '/w/a.yaml');
+  assert.equal(bad.problems[0]?.code, 'yaml-syntax');
+});

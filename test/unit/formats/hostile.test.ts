@@ -1,0 +1,30 @@
+// Every training fixture cut at many places and salted with odd values: the readers and the check
+// return problems, never throw (the editor checks every keystroke's text).
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { FIXTURES, checkText, fixture } from './helpers';
+
+const files = readdirSync(FIXTURES).flatMap((d) => readdirSync(path.join(FIXTURES, d)).map((f) => `${d}/${f}`));
+
+test('every prefix of every fixture is checked without a throw', () => {
+  assert.ok(files.length >= 20, `${files.length} fixtures`);
+  for (const rel of files) {
+    const { text, fileName } = fixture(rel);
+    for (let cut = 0; cut <= text.length; cut += Math.max(1, Math.floor(text.length / 40))) {
+      const c = checkText(text.slice(0, cut), fileName, { model: 'llama-3.1-8b' });
+      assert.ok(Array.isArray(c.problems), `${rel} @${cut}`);
+    }
+  }
+});
+
+test('odd values where numbers belong: problems, no throw', () => {
+  const odd = ['-5', '0', '1e309', '"auto"', 'true', '[]', '{}', '9999999999999', '0.5', 'nan', 'inf'];
+  for (const v of odd) {
+    checkText(`[model]\nname = "llama3"\nflavor = "8B"\n[training]\nlocal_batch_size = ${v}\nseq_len = ${v}\n[parallelism]\ntensor_parallel_degree = ${v}\ndata_parallel_shard_degree = ${v}\n`, '/w/t.toml');
+    checkText(`{"train_batch_size": ${v.replace('nan', '1').replace('inf', '2')}, "train_micro_batch_size_per_gpu": 1, "gradient_accumulation_steps": 1, "zero_optimization": {"stage": ${v === 'true' ? 1 : 3}}}`, '/w/ds.json', { model: 'gpt2' });
+    checkText(`base_model: gpt2\nmicro_batch_size: ${v}\nsequence_len: ${v}\nlora_r: ${v}\nadapter: lora\n`, '/w/a.yml');
+    checkText(`distributed_type: MULTI_GPU\nnum_processes: ${v}\nnum_machines: ${v}\n`, '/w/c.yaml', { model: 'gpt2' });
+  }
+});

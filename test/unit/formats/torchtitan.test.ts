@@ -1,0 +1,156 @@
+// torchtitan TOML: fixtures in the shape of torchtitan's train_configs, checked through checkFile
+// with the estimate asserted against the published measurement where there is one (torchtitan's
+// H100 benchmarks of December 2024, ../shared/estimator-data TR-001/003/005: 8 × H100 96 GB HBM2e).
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { claimingReaders, readForeign } from '../../../core/formats/index';
+import { torchtitanReader } from '../../../core/formats/torchtitan';
+import { applyEdits, at, checkFixture, checkText, estimateOf, figures, fixNamed, fixture, within } from './helpers';
+
+const H100_96 = { gpu: 'H100-SXM-96GB', gpusPerNode: 8 };
+
+test('claims a torchtitan config by name and content, not pyproject.toml, a random TOML or a Gantry spec', () => {
+  const { text } = fixture('torchtitan/llama3_8b.toml');
+  assert.ok(torchtitanReader.claims('train_configs/llama3_8b.toml', text));
+  assert.ok(!torchtitanReader.claims('llama3_8b.yaml', text), 'needs the .toml name');
+  assert.ok(!torchtitanReader.claims('pyproject.toml', '[project]\nname = "torchtitan"\n[tool.ruff]\nline-length = 88\n'));
+  assert.ok(!torchtitanReader.claims('Cargo.toml', '[package]\nname = "x"\n[dependencies]\nserde = "1"\n'));
+  assert.deepEqual(claimingReaders('config.toml', '[model]\npath = "x"\n[server]\nport = 8080\n'), []);
+  const c = checkText('[tool.black]\nline-length = 100\n', '/w/pyproject.toml');
+  assert.equal(c.gantry, false);
+  assert.deepEqual(c.problems, []);
+  // A TOML with [model] but no torchtitan keys: claimed by its text, but nothing is read from it.
+  assert.deepEqual(readForeign('[model]\nflavor_text = "x"\n[job]\n', { fileName: 'a.toml' }), []);
+});
+
+test("llama3 8B on 8 × H100 96 GB: the estimate next to torchtitan's published 82.4 GiB and 5 762 tokens/s per GPU (TR-001)", () => {
+  const c = checkFixture('torchtitan/llama3_8b.toml', H100_96);
+  assert.deepEqual(
+    c.problems.filter((p) => p.severity === 'error'),
+    [],
+  );
+  const e = estimateOf(c);
+  assert.equal(e.model?.id, 'llama-3.1-8b');
+  assert.equal(e.layout?.gpus, 8);
+  assert.equal(e.layout?.data, 8);
+  const f = figures(c);
+  // Measured: torch.cuda reserved peak 82.4 GiB; 5 762 tokens/s per GPU (eager, selective op AC).
+  assert.ok(within(f.reservedGib, 82.4, 0.1), `reserved ${f.reservedGib.toFixed(1)} GiB vs 82.4 measured`);
+  assert.ok(within(f.tokensPerSecondPerGpu, 5762, 0.4), `${f.tokensPerSecondPerGpu.toFixed(0)} tokens/s vs 5 762 measured`);
+  assert.ok(within(f.stepSeconds, (2 * 8192) / 5762, 0.4), `step ${f.stepSeconds.toFixed(2)} s`);
+  // Every assumption the file implies is stated.
+  const said = e.assumptions.join('\n');
+  for (const s of ['llama-3.1-8b', '1 node × 8 GPUs', 'FSDP2 over 8 ranks', 'fp32 gradient reduction', 'H100-SXM-96GB']) assert.ok(said.includes(s), s);
+});
+
+test('float8 and torch.compile (TR-003: 76.8 GiB) and context parallel 2 at 65 536 tokens (TR-005: 84.2 GiB)', () => {
+  const base = figures(checkFixture('torchtitan/llama3_8b.toml', H100_96));
+  const f8 = checkFixture('torchtitan/llama3_8b_float8.toml', H100_96);
+  const e8 = estimateOf(f8);
+  assert.ok(e8.assumptions.some((a) => a.startsWith('Float8 linears')));
+  assert.ok(e8.assumptions.some((a) => a.startsWith('torch.compile: not modelled')));
+  assert.ok(within(figures(f8).reservedGib, 76.8, 0.1), `float8 reserved ${figures(f8).reservedGib.toFixed(1)} GiB vs 76.8`);
+  assert.ok(figures(f8).tokensPerSecondPerGpu > base.tokensPerSecondPerGpu, 'fp8 matmuls are faster');
+  const cp = checkFixture('torchtitan/llama3_8b_cp2.toml', H100_96);
+  const ecp = estimateOf(cp);
+  assert.equal(ecp.layout?.context, 2);
+  assert.equal(ecp.layout?.data, 4);
+  assert.ok(within(figures(cp).reservedGib, 84.2, 0.1), `CP reserved ${figures(cp).reservedGib.toFixed(1)} GiB vs 84.2`);
+  assert.ok(figures(cp).tokensPerSecondPerGpu < base.tokensPerSecondPerGpu, 'attention over 65k tokens costs per token');
+});
+
+test("the world size is the context's, else one node of 8 GPUs, said; -1 is the rest", () => {
+  const alone = checkFixture('torchtitan/llama3_8b.toml');
+  const e = estimateOf(alone);
+  assert.equal(e.layout?.gpus, 8);
+  assert.ok(e.assumptions.some((a) => a.startsWith('World size: assumed one node of 8 GPUs')));
+  assert.equal(e.gpu?.id, 'H100-SXM-80GB', "no GPU given: the estimator's stated default");
+  const four = estimateOf(checkFixture('torchtitan/llama3_8b.toml', { gpusPerNode: 4, nodes: 2 }));
+  assert.equal(four.layout?.gpus, 8);
+  assert.equal(four.layout?.nodes, 2);
+  assert.equal(four.layout?.data, 8);
+});
+
+test('70B with TP 8 on one node does not fit: the problem is on local_batch_size, its fix is written in TOML and re-checked', () => {
+  const c = checkFixture('torchtitan/llama3_70b.toml');
+  const p = c.problems.find((x) => x.code === 'memory-exceeds-capacity');
+  assert.ok(p, JSON.stringify(c.problems));
+  assert.equal(at(c.text, p), '8');
+  assert.ok(c.text.slice(0, p.offset).endsWith('local_batch_size = '));
+  const fix = fixNamed(p, 'Lower the micro-batch to 1');
+  const fixed = applyEdits(c.text, fix.edits);
+  assert.ok(fixed.includes('local_batch_size = 1\n'));
+  assert.ok(fixed.includes('global_batch_size = 8'), 'the same global batch: local 8 × data 1');
+  const again = checkText(fixed, c.fileName);
+  assert.ok(figures(again).gib < figures(c).gib);
+  assert.equal(estimateOf(again).layout?.microBatches, 8);
+});
+
+test('checkpointing off and local batch 8: fixes set [activation_checkpoint] mode, [parallelism] tensor, local batch — each re-checked', () => {
+  const c = checkFixture('torchtitan/llama3_8b_no_ac.toml');
+  const p = c.problems.find((x) => x.code === 'memory-exceeds-capacity')!;
+  assert.ok(p);
+  const full = applyEdits(c.text, fixNamed(p, 'Enable full activation checkpointing').edits);
+  assert.ok(full.includes('mode = "full"'));
+  assert.ok(figures(checkText(full, c.fileName)).gib < figures(c).gib);
+  const tp = applyEdits(c.text, fixNamed(p, 'Set tensor parallel to 8').edits);
+  assert.ok(tp.includes('[parallelism]\ntensor_parallel_degree = 8\n'), tp);
+  const etp = estimateOf(checkText(tp, c.fileName));
+  assert.equal(etp.layout?.tensor, 8);
+  // The first fix fits; applied, the file has no error left.
+  const best = p.fixes![0];
+  const clean = checkText(applyEdits(c.text, best.edits), c.fileName);
+  assert.deepEqual(
+    clean.problems.filter((x) => x.severity === 'error').map((x) => x.code),
+    [],
+    best.title,
+  );
+});
+
+test('405B as published (TP 8, float8, full AC) on one node runs out of memory; DeepSeek 16B maps to its catalog shape', () => {
+  const big = checkFixture('torchtitan/llama3_405b.toml');
+  assert.ok(big.problems.some((p) => p.code === 'memory-exceeds-capacity'));
+  assert.equal(estimateOf(big).model?.id, 'llama-3.1-405b');
+  const moe = checkFixture('torchtitan/deepseek_16b.toml');
+  const e = estimateOf(moe);
+  assert.equal(e.model?.id, 'deepseek-v2-lite');
+  assert.equal(e.layout?.expert, 8);
+});
+
+test('unknown flavor: one warning at the flavor, no estimate; malformed TOML: one error, never a throw', () => {
+  const text = '[model]\nname = "llama3"\nflavor = "13B"\n[training]\nlocal_batch_size = 1\n';
+  const c = checkText(text, '/w/x.toml');
+  assert.deepEqual(
+    c.problems.map((p) => [p.code, at(text, p)]),
+    [['unknown-model', '13B']],
+  );
+  assert.equal(c.estimates.length, 0);
+  const bad = '[model]\nname = "llama3"\nflavor = "8B"\n[training\nseq_len = 8192\n';
+  const b = checkText(bad, '/w/x.toml');
+  assert.equal(b.problems.length, 1);
+  assert.equal(b.problems[0].code, 'toml-syntax');
+  assert.equal(b.problems[0].severity, 'error');
+  const dup = checkText('[model]\nflavor = "8B"\nflavor = "70B"\n[training]\n', '/w/y.toml');
+  assert.equal(dup.problems[0].code, 'toml-syntax');
+});
+
+test('explicit degrees that do not multiply to the world size: an error on data_parallel_shard_degree; -1 that cannot divide: on the -1', () => {
+  const text = '[model]\nname = "llama3"\nflavor = "8B"\n[training]\nlocal_batch_size = 1\nseq_len = 4096\n[parallelism]\ndata_parallel_shard_degree = 3\ntensor_parallel_degree = 2\n';
+  const c = checkText(text, '/w/x.toml');
+  const p = c.problems.find((x) => x.code === 'parallelism-product');
+  assert.ok(p, JSON.stringify(c.problems.map((x) => x.code)));
+  assert.equal(at(text, p), '3');
+  const fix = p.fixes?.[0];
+  if (fix) assert.ok(checkText(applyEdits(text, fix.edits), '/w/x.toml').problems.every((x) => x.code !== 'parallelism-product'));
+  const rest = '[model]\nname = "llama3"\nflavor = "8B"\n[parallelism]\ndata_parallel_shard_degree = -1\ntensor_parallel_degree = 3\n';
+  const r = checkText(rest, '/w/x.toml');
+  assert.ok(r.problems.some((x) => x.code === 'torchtitan-mesh' && at(rest, x) === '-1'));
+});
+
+test('older torchtitan files: batch_size and the degrees under [training], compile = true', () => {
+  const text = '[model]\nname = "llama3"\nflavor = "8B"\n[training]\nbatch_size = 1\nseq_len = 8192\ndata_parallel_shard_degree = -1\ntensor_parallel_degree = 2\ncompile = true\n';
+  const e = estimateOf(checkText(text, '/w/old.toml'));
+  assert.equal(e.layout?.tensor, 2);
+  assert.equal(e.layout?.data, 4);
+  assert.ok(e.assumptions.some((a) => a.startsWith('torch.compile')));
+});

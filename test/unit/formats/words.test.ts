@@ -1,0 +1,115 @@
+// Shell words with their places, vLLM/SGLang flags through the shared table, GPU names.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { gpuFromName } from '../../../core/formats/gpuNames';
+import { expandKubeEnv, tokenizeShell } from '../../../core/formats/shellWords';
+import { findServeCommand, parseNumber, readServeArgs } from '../../../core/formats/vllmArgs';
+
+const under = (text: string, s: { offset: number; length: number }) => text.slice(s.offset, s.offset + s.length);
+
+test('words: quotes, escapes, continuations, comments, separators, with their spans', () => {
+  const text = `echo 'a b' "c \\"d\\"" e\\ f \\\n  g # comment\nx=1; y && z`;
+  const { commands } = tokenizeShell(text);
+  assert.deepEqual(
+    commands.map((c) => c.words.map((w) => w.value)),
+    [['echo', 'a b', 'c "d"', 'e f', 'g'], ['x=1'], ['y'], ['z']],
+  );
+  const [, ab, cd, ef] = commands[0].words;
+  assert.equal(under(text, ab.span), 'a b');
+  assert.equal(ab.exact, true);
+  assert.equal(ab.quote, "'");
+  assert.equal(cd.exact, false);
+  assert.equal(ef.exact, false);
+});
+
+test('variables: set earlier, ${X:-default}, unknown ones marked, one-variable words point at the value', () => {
+  const text = 'TP=4\nexport LEN=8192\nvllm serve m --tp $TP --len "${LEN}" --x ${NOPE:-7} --y $UNSET';
+  const { commands } = tokenizeShell(text, { assignments: true });
+  const w = commands[2].words;
+  assert.deepEqual(
+    w.map((x) => x.value),
+    ['vllm', 'serve', 'm', '--tp', '4', '--len', '8192', '--x', '7', '--y', '$UNSET'],
+  );
+  assert.equal(under(text, w[4].origin!.span), '4');
+  assert.equal(under(text, w[6].origin!.span), '8192');
+  assert.equal(w[10].unresolved, '$UNSET');
+});
+
+test('Kubernetes $(VAR): from env defined earlier; a later or circular reference stays as written; $$ escapes', () => {
+  const { env } = expandKubeEnv([
+    { name: 'A', value: 'x' },
+    { name: 'B', value: '$(A)-$(C)' },
+    { name: 'C', value: '$(B)' },
+    { name: 'D', value: '$$(A)' },
+  ]);
+  assert.equal(env.get('B')!.value, 'x-$(C)');
+  assert.equal(env.get('C')!.value, 'x-$(C)');
+  assert.equal(env.get('D')!.value, '$(A)');
+  const { commands } = tokenizeShell('vllm serve $(A) $(UNKNOWN)', { kubeEnv: env });
+  assert.equal(commands[0].words[2].value, 'x');
+  assert.equal(commands[0].words[3].unresolved, '$(UNKNOWN)');
+});
+
+test('launchers: vllm serve, the OpenAI api_server module, sglang.launch_server, behind srun/exec/env prefixes', () => {
+  const words = (s: string) => tokenizeShell(s).commands[0].words;
+  assert.equal(findServeCommand(words('srun -N1 --gres=gpu:4 /opt/venv/bin/vllm serve m'))?.launcher, 'vllm serve');
+  assert.equal(findServeCommand(words('exec env A=1 python3 -m vllm.entrypoints.openai.api_server --model m'))?.engine, 'vllm');
+  assert.equal(findServeCommand(words('python -m sglang.launch_server --model-path m'))?.engine, 'sglang');
+  assert.equal(findServeCommand(words('pip install vllm')), undefined);
+});
+
+test('flags: split and joined forms, underscores, -tp, quoted numbers, k/K suffixes, unknown flags kept', () => {
+  const words = tokenizeShell(
+    'vllm serve meta-llama/Llama-3.1-8B-Instruct -tp 2 --pipeline_parallel_size=2 --max-model-len "32k" --gpu-memory-utilization=0.85 --dtype half --kv-cache-dtype fp8_e5m2 --quantization awq_marlin --enforce-eager --enable-lora --max-lora-rank 64 --lora-modules a=/x b=/y --trust-remote-code --served-model-name llama',
+  ).commands[0].words;
+  const r = readServeArgs(findServeCommand(words)!);
+  assert.deepEqual(r.spec, {
+    engine: 'vllm',
+    tensorParallel: 2,
+    pipelineParallel: 2,
+    maxModelLen: 32000,
+    gpuMemoryUtilization: 0.85,
+    dtype: 'fp16',
+    kvCacheDtype: 'fp8-e5m2',
+    quantization: 'awq',
+    enforceEager: true,
+    lora: {
+      maxRank: 64,
+      adapters: [
+        { name: 'a', path: '/x' },
+        { name: 'b', path: '/y' },
+      ],
+    },
+    extraArgs: ['--trust-remote-code', '--served-model-name', 'llama'],
+    model: { preset: 'llama-3.1-8b', weights: 'meta-llama/Llama-3.1-8B-Instruct' },
+  });
+  const sg = readServeArgs(findServeCommand(tokenizeShell('python -m sglang.launch_server --model-path Qwen/Qwen2.5-7B-Instruct --tp 4 --mem-fraction-static 0.8 --context-length 8192 --disable-radix-cache --kv-cache-dtype fp8_e4m3').commands[0].words)!);
+  assert.deepEqual(sg.spec, { engine: 'sglang', tensorParallel: 4, gpuMemoryUtilization: 0.8, maxModelLen: 8192, enablePrefixCaching: false, kvCacheDtype: 'fp8-e4m3', model: { preset: 'qwen2.5-7b', weights: 'Qwen/Qwen2.5-7B-Instruct' } });
+  assert.equal(parseNumber('4K', true), 4096);
+  assert.equal(parseNumber('1.5', true), undefined);
+  assert.equal(parseNumber('abc', false), undefined);
+});
+
+test('a bad flag value is a warning that says the default is assumed', () => {
+  const r = readServeArgs(findServeCommand(tokenizeShell('vllm serve meta-llama/Llama-3.1-8B --max-model-len lots --dtype int3').commands[0].words)!);
+  assert.equal(r.problems.length, 2);
+  assert.ok(r.problems.every((p) => p.severity === 'warning'));
+  assert.equal(r.spec.maxModelLen, undefined);
+});
+
+test('GPU names: GPU feature discovery labels, SkyPilot and Slurm names to catalog ids', () => {
+  const id = (n: string, d: 'gfd' | 'skypilot' | 'slurm') => gpuFromName(n, d).gpu?.id;
+  assert.equal(id('NVIDIA-H100-80GB-HBM3', 'gfd'), 'H100-SXM-80GB');
+  assert.equal(id('NVIDIA-A100-SXM4-80GB', 'gfd'), 'A100-SXM-80GB');
+  assert.equal(id('NVIDIA-A100-SXM4-40GB', 'gfd'), 'A100-SXM-40GB');
+  assert.equal(id('NVIDIA-L4', 'gfd'), 'L4-24GB');
+  assert.equal(id('NVIDIA-H100-PCIe', 'gfd'), 'H100-PCIe-80GB');
+  assert.equal(id('nvidia-l4', 'gfd'), 'L4-24GB');
+  assert.equal(id('H100', 'skypilot'), 'H100-SXM-80GB');
+  assert.equal(id('A100', 'skypilot'), 'A100-SXM-40GB');
+  assert.equal(id('A100-80GB', 'skypilot'), 'A100-SXM-80GB');
+  assert.equal(id('L4', 'skypilot'), 'L4-24GB');
+  assert.equal(id('h100', 'slurm'), 'H100-SXM-80GB');
+  assert.equal(id('NVIDIA-A100-SXM4-40GB-MIG-1g.5gb', 'gfd'), undefined);
+  assert.equal(id('TPU-v5', 'skypilot'), undefined);
+});
