@@ -33,8 +33,9 @@ export async function startLanguageClient(context: vscode.ExtensionContext): Pro
       { language: 'toml', scheme: 'file' },
       { scheme: 'file', pattern: '**/*.toml' },
     ],
+    // `configurationSection` sends gantry.* settings on change (gantry.foreign.*, gantry.clusterFolders).
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml,json}'), configurationSection: 'gantry' },
-    initializationOptions: { debounceMs: config.get<number>('validation.debounceMs', 0), foreign: config.get('foreign') },
+    initializationOptions: { debounceMs: config.get<number>('validation.debounceMs', 0), foreign: config.get('foreign'), clusterFolders: config.get<string[]>('clusterFolders', []) },
     diagnosticCollectionName: 'gantry',
   };
   client = new LanguageClient('gantry', 'Gantry Language Server', serverOptions, clientOptions);

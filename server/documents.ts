@@ -13,6 +13,9 @@ export interface FileState {
   tooLarge: boolean;
 }
 
+/** Above this many characters a first parse is left to the time-sliced check (server/handlers/publish.ts). */
+export const SYNC_PARSE_MAX_CHARS = 64 * 1024;
+
 export class ParsedFiles {
   private caches = new Map<string, DocumentCache>();
   private states = new Map<string, FileState>();
@@ -38,6 +41,20 @@ export class ParsedFiles {
     const state = { uri: doc.uri, version: doc.version, text, docs, gantry, tooLarge };
     this.states.set(doc.uri, state);
     return state;
+  }
+
+  /** The parsed file for this version when it is already there; nothing is parsed. */
+  ready(doc: TextDocument): FileState | undefined {
+    const hit = this.states.get(doc.uri);
+    return hit && hit.version === doc.version ? hit : undefined;
+  }
+
+  /**
+   * Whether `get` would have to parse this version from scratch and that would take long: no earlier
+   * version was parsed (so no document can be reused) and the text is over SYNC_PARSE_MAX_CHARS.
+   */
+  coldAndLarge(doc: TextDocument): boolean {
+    return !this.ready(doc) && !this.states.has(doc.uri) && doc.getText().length > SYNC_PARSE_MAX_CHARS;
   }
 
   drop(uri: string): void {

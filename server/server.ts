@@ -5,7 +5,7 @@ import { FileChangeType, TextDocumentSyncKind, TextDocuments, type Connection, t
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { warmUpSchemas } from '../core/validate/schema';
 import { ParsedFiles } from './documents';
-import { Workspace } from './workspace';
+import { PROJECT_FILE, Workspace } from './workspace';
 import { DiagnosticsPublisher } from './handlers/publish';
 import { codeActionHandler } from './handlers/codeActions';
 import { completion } from './handlers/completion';
@@ -29,6 +29,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const files = new ParsedFiles();
   const workspace = new Workspace();
   let folders: string[] = [];
+  /** `gantry.clusterFolders`: shared cluster folders, relative to each workspace folder. */
+  let clusterFolders: string[] = [];
 
   const log = (msg: string) => connection.console.log(msg);
   function safe<A extends unknown[], R>(name: string, fallback: R, fn: (...a: A) => R): (...a: A) => R {
@@ -42,6 +44,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     };
   }
 
+  /**
+   * A huge file's first parse is the time-sliced check's work: a request on it meanwhile gets no
+   * answer rather than a parse of the whole file in one go (later versions reuse its documents).
+   */
+  const deferred = (uri: string): boolean => {
+    const doc = documents.get(uri);
+    return !!doc && files.coldAndLarge(doc) && publisher.busy(uri);
+  };
   const publisher = new DiagnosticsPublisher({ connection, documents, files, workspace, safe });
   publisher.debounceMs = options.debounceMs ?? 0;
   const ctx: HandlerContext = {
@@ -49,13 +59,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     document: (uri) => documents.get(uri),
     gantryFile: (uri) => {
       const doc = documents.get(uri);
-      if (!doc) return undefined;
+      if (!doc || deferred(uri)) return undefined;
       const file = files.get(doc);
       return file.gantry ? { doc, file } : undefined;
     },
     openFile: (uri) => {
       const doc = documents.get(uri);
-      return doc ? { doc, file: files.get(doc) } : undefined;
+      return doc && !deferred(uri) ? { doc, file: files.get(doc) } : undefined;
     },
   };
   const estimates = estimateFeatures({ workspace, readerFor: (uri) => publisher.readerFor(uri) });
@@ -64,9 +74,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     folders = (params.workspaceFolders ?? []).map((f) => f.uri);
     if (!folders.length && params.rootUri) folders = [params.rootUri];
     publisher.codeLensRefresh = !!params.capabilities.workspace?.codeLens?.refreshSupport;
-    const init = params.initializationOptions as { debounceMs?: number; foreign?: unknown } | undefined;
+    const init = params.initializationOptions as { debounceMs?: number; foreign?: unknown; clusterFolders?: unknown } | undefined;
     if (typeof init?.debounceMs === 'number') publisher.debounceMs = Math.max(0, init.debounceMs);
     if (init?.foreign) publisher.foreignSettings = defaultsFromSettings(init.foreign);
+    clusterFolders = stringList(init?.clusterFolders);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -91,12 +102,18 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       }),
     );
     const t0 = Date.now();
-    void workspace.scan(folders).then((n) => {
-      connection.sendNotification(IndexedNotification, { clusters: workspace.clusters.names(), files: n, ms: Date.now() - t0 } satisfies IndexedParams);
-      log(`gantry: indexed ${n} YAML files, clusters: ${workspace.clusters.names().join(', ') || 'none'} (${Date.now() - t0} ms)`);
-      publisher.scheduleAll();
-    });
+    void workspace
+      .configure(folders, clusterFolders)
+      .then(() => workspace.scan(folders))
+      .then((n) => {
+        connection.sendNotification(IndexedNotification, { clusters: workspace.clusters.names(), files: n, ms: Date.now() - t0 } satisfies IndexedParams);
+        log(`gantry: indexed ${n} YAML files, clusters: ${workspace.clusters.names().join(', ') || 'none'} (${Date.now() - t0} ms)`);
+        publisher.scheduleAll();
+      });
   });
+
+  /** The shared cluster folders changed (the setting, or a root's gantry.yaml): re-check open files. */
+  const reconfigure = () => void workspace.configure(folders, clusterFolders).then((changed) => changed && publisher.scheduleAll());
 
   documents.onDidChangeContent((e) => publisher.schedule(e.document.uri));
   documents.onDidClose((e) => {
@@ -108,6 +125,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     let changed = false;
     for (const c of params.changes) {
       if (!/\.(ya?ml|json)$/i.test(c.uri)) continue;
+      if (folders.some((f) => c.uri === `${f.replace(/\/$/, '')}/${PROJECT_FILE}`)) reconfigure();
       changed = (c.type === FileChangeType.Deleted ? workspace.deleted(c.uri) : await workspace.readFromDisk(c.uri)) || changed;
       // A config.json a spec points to may have changed: re-check open specs.
       if (/\.json$/i.test(c.uri)) workspace.clusters.generation++, (changed = true);
@@ -116,16 +134,22 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
 
   // The client sends the `gantry` settings section when it changes (synchronize.configurationSection).
+  // One handler (a second registration would replace the first): gantry.foreign.* and gantry.clusterFolders.
   connection.onDidChangeConfiguration(
     safe('configuration', undefined, (params) => {
-      const foreign = (params.settings as { gantry?: { foreign?: unknown } } | undefined)?.gantry?.foreign;
-      if (foreign !== undefined) publisher.setForeignSettings(foreign);
+      const gantry = (params.settings as { gantry?: { foreign?: unknown; clusterFolders?: unknown } } | undefined)?.gantry;
+      if (gantry?.foreign !== undefined) publisher.setForeignSettings(gantry.foreign);
+      if (gantry && 'clusterFolders' in gantry) {
+        clusterFolders = stringList(gantry.clusterFolders);
+        reconfigure();
+      }
     }),
   );
 
   connection.onCompletion(safe('completion', [], completion(ctx)));
   connection.onHover(
     safe('hover', null, (params: Parameters<ReturnType<typeof hover>>[0]) => {
+      if (deferred(params.textDocument.uri)) return null;
       const doc = ctx.gantryFile(params.textDocument.uri) ? undefined : documents.get(params.textDocument.uri);
       return doc ? (publisher.foreign.hover(doc, doc.offsetAt(params.position)) ?? null) : hover(ctx, estimates)(params);
     }),
@@ -146,6 +170,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   );
   connection.onCodeLens(
     safe('codeLens', [], (params: Parameters<ReturnType<typeof codeLenses>>[0]) => {
+      if (deferred(params.textDocument.uri)) return [];
       const doc = ctx.gantryFile(params.textDocument.uri) ? undefined : documents.get(params.textDocument.uri);
       return doc ? publisher.foreign.codeLenses(doc) : codeLenses(ctx, estimates)(params);
     }),
@@ -154,5 +179,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   documents.listen(connection);
   connection.listen();
 }
+
+const stringList = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.length > 0) : []);
 
 declare const VERSION: string;

@@ -6,7 +6,7 @@ import { uriToPath } from '../core/workspace/workspace';
 import { failure, MAX_REFERENCED_BYTES, unusable, type ReadFile } from '../core/workspace/readBeside';
 
 // The Workspace (cluster scanning and scoping) lives in core, where the CLI and the run path use it too.
-export { Workspace, uriToPath, pathToUri } from '../core/workspace/workspace';
+export { Workspace, uriToPath, pathToUri, PROJECT_FILE } from '../core/workspace/workspace';
 // The synchronous reader of referenced files (the CLI's, and the definition handler's) lives in core too.
 export { MAX_REFERENCED_BYTES, readerBeside, readRegularFileSync } from '../core/workspace/readBeside';
 

@@ -7,6 +7,7 @@ import { Workspace, pathToUri, uriToPath } from '../../core/workspace/workspace'
 import { readFileSync } from 'node:fs';
 import { readerBeside } from '../../core/workspace/readBeside';
 import { foreignDefaults } from '../../core/formats/context';
+import { isGantryFile } from '../../core/validate/validate';
 import type { ForeignDefaults } from '../../core/formats/types';
 import { parseCommandArgs } from '../args';
 
@@ -152,13 +153,23 @@ export async function checkPaths(paths: string[], workspaceDir: string, opts: { 
     const err = await collect(p, files, true);
     if (err) unreadable.push(err);
   }
+  // One synchronous walk of the workspace indexes its Clusters and reads the files to check that lie
+  // in it (a batch command has nothing else to do meanwhile); the others are read after it.
   const ws = new Workspace();
-  await ws.scan([pathToUri(path.resolve(workspaceDir))]);
+  const root = pathToUri(path.resolve(workspaceDir));
+  ws.configureSync([root]);
+  const fromScan = new Map<string, string>();
+  ws.scanSync([root], (p, text) => files.has(p) && fromScan.set(p, text));
   for (const f of files) {
-    try {
-      const text = await fs.readFile(f, 'utf8');
+    const text = fromScan.get(f);
+    if (text !== undefined) {
       texts.set(f, text);
-      if (/\.ya?ml$/i.test(f)) await ws.readFromDisk(pathToUri(f));
+      continue;
+    }
+    try {
+      texts.set(f, await fs.readFile(f, 'utf8'));
+      const uri = pathToUri(f);
+      if (/\.ya?ml$/i.test(f) && !ws.scanned.has(uri)) await ws.readFromDisk(uri);
     } catch (e) {
       unreadable.push(`cannot read '${f}': ${(e as Error).message}`);
     }
@@ -171,7 +182,9 @@ export async function checkPaths(paths: string[], workspaceDir: string, opts: { 
     const uri = pathToUri(f);
     const rel = path.relative(cwd, f) || f;
     const readFile = readerBeside(f);
-    const c = checkFile(text, { fileName: uri, clusters: ws.clusters.scopedTo(uri), readFile, defaults: foreignDefaults(readFile, opts.settings) });
+    // What foreign configs do not say (gantry.context.yaml, --gpu): looked up for those files only.
+    const defaults = isGantryFile(text, uri) ? undefined : foreignDefaults(readFile, opts.settings);
+    const c = checkFile(text, { fileName: uri, clusters: ws.clusters.scopedTo(uri), readFile, defaults });
     if (!c.gantry) {
       // A file named explicitly that holds no Gantry document is said to be skipped; folders' other YAML is not.
       if (explicit.has(f)) {

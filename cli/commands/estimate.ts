@@ -4,6 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { checkFile } from '../../core/check/checkFile';
+import { foreignDefaults } from '../../core/formats/context';
+import { isGantryFile } from '../../core/validate/validate';
 import { Workspace, pathToUri } from '../../core/workspace/workspace';
 import { readerBeside } from '../../core/workspace/readBeside';
 import { parseCommandArgs } from '../args';
@@ -22,6 +24,7 @@ files and under --workspace.
 options:
   --format text|json   output (default text)
   --workspace DIR      where to look for Cluster documents (default: .)
+  --stdin-name NAME    the file name standard input ('-') stands for (default stdin.yaml)
   -v, --verbose        also print the assumptions
   -h, --help           this help
 
@@ -35,6 +38,7 @@ interface Options {
   workspace: string;
   verbose: boolean;
   files: string[];
+  stdinName?: string;
 }
 
 function parseArgs(argv: string[]): Options | string {
@@ -42,6 +46,7 @@ function parseArgs(argv: string[]): Options | string {
     format: { type: 'string' },
     workspace: { type: 'string' },
     verbose: { type: 'boolean', short: 'v' },
+    'stdin-name': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if ('error' in a) return a.error;
@@ -50,7 +55,7 @@ function parseArgs(argv: string[]): Options | string {
   if (v.format !== undefined && v.format !== 'text' && v.format !== 'json') return '--format must be text or json';
   if (v.workspace === '') return '--workspace needs a folder';
   if (!a.positionals.length) return 'no files given';
-  return { format: v.format ?? 'text', workspace: v.workspace ?? '.', verbose: !!v.verbose, files: a.positionals };
+  return { format: v.format ?? 'text', workspace: v.workspace ?? '.', verbose: !!v.verbose, files: a.positionals, ...(v['stdin-name'] ? { stdinName: v['stdin-name'] } : {}) };
 }
 
 export interface EstimateRecord {
@@ -127,7 +132,9 @@ export async function run(argv: string[]): Promise<number> {
   const texts = new Map<string, string>();
   for (const f of o.files) {
     try {
-      texts.set(f, readFileSync(f, 'utf8'));
+      // '-': standard input, as the file --stdin-name names (its name helps recognise a format).
+      if (f === '-') texts.set(o.stdinName ?? 'stdin.yaml', readFileSync(0, 'utf8'));
+      else texts.set(f, readFileSync(f, 'utf8'));
     } catch (e) {
       process.stderr.write(`gantry estimate: cannot read ${f}: ${e instanceof Error ? e.message : String(e)}\n`);
       return 2;
@@ -136,8 +143,12 @@ export async function run(argv: string[]): Promise<number> {
   // Clusters resolve as in the editor and `gantry check`: every Cluster under --workspace and in the
   // given files (the given files win).
   const ws = new Workspace();
-  if (existsSync(o.workspace)) await ws.scan([pathToUri(path.resolve(o.workspace))]);
-  for (const f of texts.keys()) await ws.readFromDisk(pathToUri(path.resolve(f)));
+  if (existsSync(o.workspace)) {
+    const root = pathToUri(path.resolve(o.workspace));
+    await ws.configure([root]);
+    await ws.scan([root]);
+  }
+  for (const f of texts.keys()) if (!ws.scanned.has(pathToUri(path.resolve(f)))) await ws.readFromDisk(pathToUri(path.resolve(f)));
 
   // The one check (core/check/checkFile.ts): the same findings and exit status as `gantry check`,
   // and no estimate for a document with errors.
@@ -145,7 +156,9 @@ export async function run(argv: string[]): Promise<number> {
   let errors = 0;
   for (const [file, text] of texts) {
     const uri = pathToUri(path.resolve(file));
-    const c = checkFile(text, { fileName: uri, clusters: ws.clusters.scopedTo(uri), readFile: readerBeside(file) });
+    const readFile = readerBeside(file);
+    const defaults = isGantryFile(text, uri) ? undefined : foreignDefaults(readFile);
+    const c = checkFile(text, { fileName: uri, clusters: ws.clusters.scopedTo(uri), readFile, defaults });
     if (!c.gantry) {
       process.stderr.write(`${file}: skipped: not a Gantry spec\n`);
       continue;

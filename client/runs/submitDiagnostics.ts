@@ -80,7 +80,7 @@ function specFiles(specFile: string, docIndex: number): { path: string; text: st
   const job = findSpecDocs(own).find((d) => d.docIndex === docIndex);
   if (!job) return out;
   const root = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(specFile))?.uri.fsPath ?? path.dirname(specFile);
-  const entry = resolveClusterEntry(scanClustersSync(specFile, { root, openText }), specFile, (job.value as { spec?: unknown } | undefined)?.spec);
+  const entry = resolveClusterEntry(scanClustersSync(specFile, { root, openText, clusterFolders: vscode.workspace.getConfiguration('gantry').get<string[]>('clusterFolders', []) }), specFile, (job.value as { spec?: unknown } | undefined)?.spec);
   if (entry && entry.file !== specFile) {
     const text = openText(entry.file) ?? readSpecSync(entry.file);
     if (text !== undefined) out.push({ path: entry.file, text });

@@ -200,6 +200,6 @@ function specErrors(document: vscode.TextDocument, doc: RunnableDoc): { message:
 function clustersOf(uri: vscode.Uri, doc: RunnableDoc): ClusterDoc[] {
   const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
   const root = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(uri.fsPath);
-  const cluster = resolveCluster(scanClustersSync(uri.fsPath, { root, openText: (p) => open.get(p)?.getText() }), uri.fsPath, doc.value.spec);
+  const cluster = resolveCluster(scanClustersSync(uri.fsPath, { root, openText: (p) => open.get(p)?.getText(), clusterFolders: vscode.workspace.getConfiguration('gantry').get<string[]>('clusterFolders', []) }), uri.fsPath, doc.value.spec);
   return cluster ? [cluster] : [];
 }

@@ -155,12 +155,28 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12 || c === 0xa0 || c === 0xfeff || c === 0x2028 || c === 0x2029 || c === 0x3000 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x202f || c === 0x205f;
 }
 
+/**
+ * The largest single YAML document that is parsed (64 KB, some 2,000 lines; a spec is 1 to 3 KB). The
+ * parser cannot stop part-way through a document, so one larger document (a flow sequence of 200,000
+ * items, a Cluster with 10,000 keys) would hold the language server for seconds; it gets one
+ * `document-too-large` notice instead, in the editor and in `gantry check` alike.
+ */
+export const MAX_DOC_BYTES = 64 * 1024;
+
+/**
+ * The parser's options. Duplicate keys are found by `duplicateKeys` in one pass: the parser's own
+ * `uniqueKeys` compares each key with every earlier key of its mapping, quadratic in the keys (a
+ * 10,000-key mapping took 20 s), though it reports the same problem at the same place.
+ */
+const PARSE_OPTIONS = { ...YAML_OPTIONS, uniqueKeys: false } as const;
+
 /** Parses one YAML document whose text starts at `start` in the file. */
 export function parseChunk(text: string, start: number, index: number): ParsedDoc {
   const problems: YamlProblem[] = [];
+  if (text.length > MAX_DOC_BYTES) return tooLarge(text, start, index);
   let yaml: Document.Parsed;
   try {
-    yaml = parseDocument(text, YAML_OPTIONS);
+    yaml = parseDocument(text, PARSE_OPTIONS);
   } catch (err) {
     // The parser recurses on nesting; absurd nesting ends here rather than in a crash.
     yaml = parseDocument('');
@@ -173,6 +189,7 @@ export function parseChunk(text: string, start: number, index: number): ParsedDo
     problems.push(p);
   }
   for (const w of yaml.warnings) problems.push(yamlProblem(w, start, 'warning'));
+  for (const at of duplicateKeys(yaml)) problems.push(yamlProblem({ code: 'DUPLICATE_KEY', message: 'Map keys must be unique', pos: [at, at + 1] }, start, 'error'));
   tidy(problems);
   const cycles = problems.some((p) => p.severity === 'error') ? false : checkAliases(yaml, text, start, problems);
   let value: unknown;
@@ -193,6 +210,49 @@ export function parseChunk(text: string, start: number, index: number): ParsedDo
     }
   }
   return { start, end: start + text.length, text, index, yaml, value, problems, empty: isBlank(text) };
+}
+
+/** A document past MAX_DOC_BYTES: not parsed, one notice on its first character. */
+function tooLarge(text: string, start: number, index: number): ParsedDoc {
+  const size = text.length >= 1048576 ? `${(text.length / 1048576).toFixed(1)} MB` : `${Math.round(text.length / 1024)} KB`;
+  const problems: YamlProblem[] = [
+    {
+      code: 'document-too-large',
+      message: `This YAML document is too large for full checks: ${size} (limit ${MAX_DOC_BYTES / 1024} KB for one document). Gantry does not read it; split it into smaller documents.`,
+      offset: start,
+      length: 1,
+      severity: 'warning',
+    },
+  ];
+  return { start, end: start + text.length, text, index, yaml: parseDocument(''), value: undefined, problems, empty: false };
+}
+
+/**
+ * Where a key repeats an earlier scalar key of its mapping (the parser's `uniqueKeys` test: the same
+ * node, or scalars of the same value), each at the repeated key's start: one walk, a set per mapping.
+ */
+function duplicateKeys(yaml: Document.Parsed): number[] {
+  const out: number[] = [];
+  const stack: unknown[] = [yaml.contents];
+  while (stack.length) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (const pair of node.items) {
+        const key = pair.key;
+        if (isScalar(key)) {
+          if (seen.has(key.value) && !Number.isNaN(key.value)) out.push(key.range?.[0] ?? 0);
+          else seen.add(key.value);
+        }
+        stack.push(key, pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push(item);
+    } else if (isPair(node)) {
+      stack.push(node.key, node.value);
+    }
+  }
+  return out.sort((a, b) => a - b);
 }
 
 /**

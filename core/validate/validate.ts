@@ -118,7 +118,8 @@ export function validateDoc(text: string, doc: ParsedDoc, opts: ValidateOptions 
   if (doc.empty) return [];
   if (!isGantryDoc(doc, fileName)) return [];
   const problems: Problem[] = doc.problems.map((p) => ({ ...p }));
-  if (opts.yamlOnly) return problems;
+  // A document too large to parse (parse.ts MAX_DOC_BYTES) has nothing more to check.
+  if (opts.yamlOnly || (problems.length === 1 && problems[0].code === 'document-too-large')) return problems;
   // An alias cycle is read as null where it closes (parse.ts): the rest of the document is still checked.
   if (problems.some((p) => p.severity === 'error' && p.code !== 'yaml-alias-cycle')) return problems;
   const value = doc.value;

@@ -6,6 +6,7 @@ import * as fsSync from 'node:fs';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 import { ClusterIndex, extractClusters, mayHoldCluster } from '../spec/clusters';
 import { parseSpecFile, type ParsedDoc } from '../spec/parse';
 import { clusterFor } from '../validate/estimates';
@@ -15,6 +16,11 @@ import type { ClusterEntry } from '../validate/rules';
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', '.venv', 'venv', '__pycache__', '.gantry']);
 const MAX_FILES = 20000;
 const MAX_BYTES = 1024 * 1024;
+/** How many files the async scan reads at once (the libuv pool has 4 threads; more only queues). */
+const SCAN_CONCURRENCY = 8;
+/** The project file at a workspace root, and the most of it that is read. */
+export const PROJECT_FILE = 'gantry.yaml';
+const MAX_PROJECT_BYTES = 64 * 1024;
 
 export function uriToPath(uri: string): string | undefined {
   try {
@@ -32,11 +38,21 @@ const skipDir = (name: string): boolean => SKIP_DIRS.has(name) || name.startsWit
 export class Workspace {
   readonly clusters = new ClusterIndex();
   private openUris = new Set<string>();
+  /** The files (uris) the last scans read, so a caller that reads them again can skip them. */
+  readonly scanned = new Set<string>();
 
-  /** Walks the folders for YAML files that hold a Cluster. Returns the number of YAML files seen. */
+  /**
+   * Walks the folders for YAML files that hold a Cluster, a few files at a time (awaiting each
+   * read in turn costs a round trip to the thread pool per file). Returns the number of YAML files seen.
+   */
   async scan(folders: string[], signal?: { cancelled: boolean }): Promise<number> {
     let seen = 0;
     const stack = folders.map((f) => uriToPath(f)).filter((p): p is string => !!p);
+    const batch: string[] = [];
+    const flush = async () => {
+      await Promise.all(batch.map((uri) => this.readFromDisk(uri).then(() => this.scanned.add(uri))));
+      batch.length = 0;
+    };
     while (stack.length && seen < MAX_FILES && !signal?.cancelled) {
       const dir = stack.pop()!;
       let entries: fsSync.Dirent[];
@@ -49,13 +65,60 @@ export class Workspace {
         const p = path.join(dir, e.name);
         if (e.isDirectory()) {
           if (!skipDir(e.name)) stack.push(p);
-        } else if (e.isFile() && isSpecName(e.name)) {
+        } else if (e.isFile() && isSpecName(e.name) && seen < MAX_FILES) {
           seen++;
-          await this.readFromDisk(pathToUri(p));
+          batch.push(pathToUri(p));
+          if (batch.length >= SCAN_CONCURRENCY) await flush();
+          if (signal?.cancelled) return seen;
         }
       }
     }
+    await flush();
     return seen;
+  }
+
+  /**
+   * `scan`, read synchronously, for a batch command (`gantry check`) that has nothing else to do
+   * meanwhile: far cheaper per file than the thread pool's round trips. Each YAML file's text goes
+   * to `onText` too, so the caller need not read it again. Returns the number of YAML files seen.
+   */
+  scanSync(folders: string[], onText?: (p: string, text: string) => void): number {
+    let seen = 0;
+    for (const root of folders.map((f) => uriToPath(f)).filter((p): p is string => !!p)) {
+      seen += walkSpecsSync(root, MAX_FILES - seen, (p) => {
+        const text = readSpecSync(p);
+        const uri = pathToUri(p);
+        if (text === undefined) return void this.clusters.delete(uri);
+        this.scanned.add(uri);
+        onText?.(p, text);
+        if (this.openUris.has(uri)) return;
+        if (mayHoldCluster(text)) this.clusters.set(uri, extractClusters(uri, parseSpecFile(text)));
+        else this.clusters.delete(uri);
+      });
+    }
+    return seen;
+  }
+
+  /** `configure`, read synchronously (the CLI). */
+  configureSync(roots: string[], settingFolders: readonly string[] = []): boolean {
+    const paths = roots.map((r) => uriToPath(r)).filter((p): p is string => !!p);
+    const shared = paths.flatMap((root) => [...settingFolders, ...readProjectConfigSync(root).clusterFolders].map((rel) => pathToUri(path.resolve(root, rel))));
+    return this.clusters.configure({ roots: paths.map(pathToUri), shared: [...new Set(shared)] });
+  }
+
+  /**
+   * Sets the workspace roots and the shared cluster folders: `settingFolders` (the editor's
+   * `gantry.clusterFolders`) and each root's gantry.yaml `clusterFolders`, relative to that root.
+   * Returns true when the scope changed (open files' checks must be redone).
+   */
+  async configure(roots: string[], settingFolders: readonly string[] = []): Promise<boolean> {
+    const paths = roots.map((r) => uriToPath(r)).filter((p): p is string => !!p);
+    const shared: string[] = [];
+    for (const root of paths) {
+      const fromFile = (await readProjectConfig(root)).clusterFolders;
+      for (const rel of [...settingFolders, ...fromFile]) shared.push(pathToUri(path.resolve(root, rel)));
+    }
+    return this.clusters.configure({ roots: paths.map(pathToUri), shared: [...new Set(shared)] });
   }
 
   /** Re-reads a file that is not open (watcher event). Returns true when clusters changed. */
@@ -104,6 +167,8 @@ export interface ClusterScanOptions {
   root?: string;
   /** An editor's unsaved text for a path, which wins over the disk. */
   openText?: (p: string) => string | undefined;
+  /** Shared cluster folders from the editor's `gantry.clusterFolders`, relative to the root (the root's gantry.yaml adds its own). */
+  clusterFolders?: readonly string[];
 }
 
 /**
@@ -118,27 +183,13 @@ export function scanClustersSync(file: string, opts: ClusterScanOptions = {}): C
     if (mayHoldCluster(text)) index.set(p, extractClusters(p, parseSpecFile(text)));
   };
   const root = path.resolve(opts.root ?? workspaceRootOf(own));
-  const stack = [root];
-  let seen = 0;
-  while (stack.length && seen < MAX_FILES) {
-    const dir = stack.pop()!;
-    let entries: fsSync.Dirent[];
-    try {
-      entries = fsSync.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        if (!skipDir(e.name)) stack.push(p);
-      } else if (e.isFile() && isSpecName(e.name) && p !== own) {
-        seen++;
-        const text = opts.openText?.(p) ?? readSpecSync(p);
-        if (text !== undefined) add(p, text);
-      }
-    }
-  }
+  const shared = [...(opts.clusterFolders ?? []), ...readProjectConfigSync(root).clusterFolders].map((rel) => path.resolve(root, rel));
+  index.configure({ roots: [root], shared: [...new Set(shared)] });
+  walkSpecsSync(root, MAX_FILES, (p) => {
+    if (p === own) return;
+    const text = opts.openText?.(p) ?? readSpecSync(p);
+    if (text !== undefined) add(p, text);
+  });
   const text = opts.openText?.(own) ?? readSpecSync(own);
   if (text !== undefined) add(own, text);
   return index;
@@ -164,4 +215,71 @@ export function resolveClusterEntry(index: ClusterIndex, file: string, spec: unk
   const doc = resolveCluster(index, file, spec);
   const lookup = index.scopedTo(file);
   return doc ? lookup.all(doc.metadata.name).find((e) => e.doc === doc) : undefined;
+}
+
+/** What a workspace root's gantry.yaml says (only `clusterFolders` so far); empty when there is none. */
+export interface ProjectConfig {
+  /** Shared cluster folders, relative to the root. */
+  clusterFolders: string[];
+}
+
+/** Reads `<root>/gantry.yaml` (a regular file of at most 64 KB, stat first). */
+export async function readProjectConfig(root: string): Promise<ProjectConfig> {
+  const file = path.join(root, PROJECT_FILE);
+  try {
+    const st = await fs.stat(file);
+    return st.isFile() && st.size <= MAX_PROJECT_BYTES ? projectConfigOf(await fs.readFile(file, 'utf8')) : { clusterFolders: [] };
+  } catch {
+    return { clusterFolders: [] };
+  }
+}
+
+export function readProjectConfigSync(root: string): ProjectConfig {
+  const file = path.join(root, PROJECT_FILE);
+  try {
+    const st = fsSync.statSync(file);
+    return st.isFile() && st.size <= MAX_PROJECT_BYTES ? projectConfigOf(fsSync.readFileSync(file, 'utf8')) : { clusterFolders: [] };
+  } catch {
+    return { clusterFolders: [] };
+  }
+}
+
+/** The settings of a gantry.yaml's text; anything unreadable or of the wrong type is left out. */
+export function projectConfigOf(text: string): ProjectConfig {
+  let v: unknown;
+  try {
+    v = parseYaml(text, { maxAliasCount: 10 });
+  } catch {
+    return { clusterFolders: [] };
+  }
+  const folders = v && typeof v === 'object' ? (v as { clusterFolders?: unknown }).clusterFolders : undefined;
+  return { clusterFolders: Array.isArray(folders) ? folders.filter((f): f is string => typeof f === 'string' && f.length > 0) : [] };
+}
+
+/**
+ * Calls `visit` with each *.yaml / *.yml file under `root` (a regular directory entry; dot folders,
+ * node_modules, build output skipped), at most `max` of them. Returns how many it visited.
+ */
+function walkSpecsSync(root: string, max: number, visit: (p: string) => void): number {
+  const stack = [root];
+  let seen = 0;
+  while (stack.length && seen < max) {
+    const dir = stack.pop()!;
+    let entries: fsSync.Dirent[];
+    try {
+      entries = fsSync.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!skipDir(e.name)) stack.push(p);
+      } else if (e.isFile() && isSpecName(e.name) && seen < max) {
+        seen++;
+        visit(p);
+      }
+    }
+  }
+  return seen;
 }

@@ -128,6 +128,11 @@ export class DiagnosticsPublisher {
     if (this.timing) process.stderr.write(`gantry: validated v${doc.version} in ${(performance.now() - t0).toFixed(2)} ms\n`);
   }
 
+  /** A check of `uri` is scheduled or under way (a huge file's spans many turns of the event loop). */
+  busy(uri: string): boolean {
+    return this.pending.has(uri) || this.running.has(uri);
+  }
+
   /**
    * Validates after the changes that arrived together. With no debounce this is setImmediate: it
    * runs as soon as the messages already read are handled (setTimeout(0) would add a 1 ms clamp).

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { parseCommandArgs } from '../../../cli/args';
 import { repo } from '../helpers';
 
@@ -29,13 +30,18 @@ test('every command: --help exits 0 with its usage, an unknown option exits 2 an
   }
 });
 
-test('check and estimate take `-` as a file argument (not an option); check keeps its value checks', () => {
+test('check and estimate take `-` as standard input (a Helm-rendered manifest piped in); check keeps its value checks', () => {
+  const manifest = readFileSync(repo('test/fixtures/foreign/serving/deployment.yaml'), 'utf8');
   for (const cmd of ['check', 'estimate']) {
-    const r = gantry(cmd, '-');
-    assert.doesNotMatch(r.stderr, /unknown option/, `${cmd} -`);
-    assert.match(r.stderr, /cannot read '?-'?:/, `${cmd} - is read as a file named '-' (for now)`);
-    assert.equal(r.status, 2);
+    const r = spawnSync(process.execPath, [repo('dist/cli.js'), cmd, '-', '--stdin-name', 'rendered.yaml'], { encoding: 'utf8', input: manifest, timeout: 120_000 });
+    assert.doesNotMatch(r.stderr, /unknown option|cannot read/, `${cmd} -: ${r.stderr}`);
+    assert.equal(r.status, 0, `${cmd} -: ${r.stdout}${r.stderr}`);
   }
+  const est = spawnSync(process.execPath, [repo('dist/cli.js'), 'estimate', '-', '--format', 'json'], { encoding: 'utf8', input: manifest, timeout: 120_000 });
+  const [rec] = JSON.parse(est.stdout) as { kind: string; serving: { kvCacheTokens: number }; source: { format: string; line: number } }[];
+  assert.equal(rec.kind, 'InferenceService');
+  assert.equal(rec.source.format, 'kubernetes');
+  assert.ok(rec.serving.kvCacheTokens > 400_000, String(rec.serving.kvCacheTokens));
   const bad = gantry('check', '--max-warnings', 'x');
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--max-warnings needs a whole number/);

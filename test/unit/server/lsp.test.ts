@@ -230,6 +230,30 @@ test('while a huge file (6,000 documents) is checked, a hover on another file is
   conn.sendNotification('textDocument/didClose', { textDocument: { uri: other } });
 });
 
+test("while a huge file's first check runs, another file's edit gets its diagnostics and a hover on the huge file is answered without parsing it", async () => {
+  const huge = pathToFileURL(repo('examples/test-huge2.gantry.yaml')).href;
+  const other = pathToFileURL(repo('examples/test-other2.gantry.yaml')).href;
+  conn.sendNotification('textDocument/didOpen', { textDocument: { uri: other, languageId: 'yaml', version: 1, text: good } });
+  await diagnosticsAt(other, 1);
+  const text = Array.from({ length: 6000 }, (_, i) => `apiVersion: gantry/v1\nkind: Cluster\nmetadata: { name: c${i} }\nspec: { nodes: { count: ${i + 1} } }\n`).join('---\n');
+  conn.sendNotification('textDocument/didOpen', { textDocument: { uri: huge, languageId: 'yaml', version: 1, text } });
+  conn.sendNotification('textDocument/didChange', { textDocument: { uri: other, version: 2 }, contentChanges: [{ text: good.replace('precision: bf16-mixed', 'precision: fp7') }] });
+  const hoverKind = { textDocument: { uri: huge }, position: { line: 1, character: 2 } };
+  const h = await withTimeout(conn.sendRequest('textDocument/hover', hoverKind), 30000, 'hover on the huge file while it is checked');
+  const d = await diagnosticsAt(other, 2, 30000);
+  assert.ok(
+    d.diagnostics.some((x) => x.code === 'schema-enum'),
+    JSON.stringify(d.diagnostics),
+  );
+  assert.equal(published.get(huge)?.length ?? 0, 0, "the other file's diagnostics and the hover came before the huge file was done");
+  assert.equal(h, null, 'the hover did not parse the huge file itself');
+  await diagnosticsAt(huge, 1, 120000);
+  const after = await withTimeout(conn.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', hoverKind), 30000, 'hover after the check');
+  assert.ok(after?.contents.value, 'once checked, hover answers from its parse');
+  conn.sendNotification('textDocument/didClose', { textDocument: { uri: huge } });
+  conn.sendNotification('textDocument/didClose', { textDocument: { uri: other } });
+});
+
 // A deterministic PRNG so a failure can be replayed.
 function rng(seed: number) {
   return () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;

@@ -1,0 +1,152 @@
+// `npm run bench:monorepo`: Gantry on a monorepo of 3,000 spec files — the examples/ folder copied
+// into 500 project folders (each with its own `cluster.gantry.yaml`, so every Cluster name is
+// defined 500 times, once per scope). Generated in a temporary folder, then:
+//
+//   1. `gantry check` (the built dist/cli.js) over the whole tree: wall seconds and peak RSS;
+//   2. the language server (`gantry server --stdio`, as another editor starts it) with that tree as
+//      its workspace, one file opened at once: the time to that file's first diagnostics and the
+//      time to the end of the workspace scan (`gantry/indexed`). The open file's diagnostics must
+//      not wait for the scan.
+//
+// Each is run BENCH_REPS times (default 5) and the medians printed; the machine is shared, so only
+// medians of several runs mean much. BENCH_PROJECTS changes the number of folders (default 500).
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const reps = Number(process.env.BENCH_REPS ?? 5);
+const projects = Number(process.env.BENCH_PROJECTS ?? 500);
+const cli = path.join(root, 'dist/cli.js');
+if (!existsSync(cli)) spawnSync(process.execPath, ['scripts/build.mjs', '--production'], { cwd: root, stdio: 'inherit' });
+
+// ---------------------------------------------------------------- the tree
+
+const tree = mkdtempSync(path.join(os.tmpdir(), 'gantry-monorepo-'));
+const examples = readdirSync(path.join(root, 'examples')).filter((f) => /\.ya?ml$/.test(f));
+let bytes = 0;
+for (let i = 0; i < projects; i++) {
+  const dir = path.join(tree, 'projects', `p${String(i).padStart(3, '0')}`);
+  mkdirSync(dir, { recursive: true });
+  for (const f of examples) {
+    copyFileSync(path.join(root, 'examples', f), path.join(dir, f));
+    bytes += statSync(path.join(dir, f)).size;
+  }
+}
+const nFiles = projects * examples.length;
+console.log(`monorepo: ${nFiles} spec files in ${projects} folders, ${(bytes / 1e6).toFixed(1)} MB of text (${tree})`);
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (xs, digits) => `${median(xs).toFixed(digits)} (runs: ${xs.map((x) => x.toFixed(digits)).join(', ')})`;
+
+// ---------------------------------------------------------------- gantry check
+
+// Peak RSS of the child: a preload reports process.resourceUsage().maxRSS (KB) on exit.
+const preload = path.join(tree, 'peak-rss.cjs');
+const { writeFileSync } = await import('node:fs');
+writeFileSync(preload, "process.on('exit', () => { try { const u = process.resourceUsage(); require('fs').writeSync(3, JSON.stringify([u.maxRSS, (u.userCPUTime + u.systemCPUTime) / 1e6])); } catch {} });\n");
+
+function checkOnce() {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['-r', preload, cli, 'check', '-q', '.'], { cwd: tree, stdio: ['ignore', 'pipe', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  const s = (performance.now() - t0) / 1000;
+  const [kb, cpu] = JSON.parse(r.output[3]?.toString() || '[null, null]');
+  if (r.status !== 0 && r.status !== 1) throw new Error(`gantry check exited ${r.status}: ${r.stderr.toString().slice(0, 2000)}`);
+  return { s, cpu, mb: kb / 1024, summary: r.stderr.toString().trim().split('\n').pop() };
+}
+
+const checkS = [];
+const checkCpu = [];
+const checkMb = [];
+let summary = '';
+for (let i = 0; i < (process.env.BENCH_SKIP_CHECK === '1' ? 0 : reps); i++) {
+  const r = checkOnce();
+  checkS.push(r.s);
+  checkCpu.push(r.cpu);
+  checkMb.push(r.mb);
+  summary = r.summary;
+}
+if (checkS.length) {
+  console.log(`\ngantry check (${summary})`);
+  console.log(`  wall seconds   ${fmt(checkS, 2)}`);
+  console.log(`  CPU seconds    ${fmt(checkCpu, 2)}  (user + system: what a loaded machine does not inflate)`);
+  console.log(`  peak RSS (MB)  ${fmt(checkMb, 1)}`);
+}
+
+// ---------------------------------------------------------------- the language server
+
+const serverFlags = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).gantry?.serverNodeFlags ?? [];
+
+/** Starts `gantry server --stdio`, opens one file, and resolves to the times of its first diagnostics and of the scan's end. */
+function serverOnce() {
+  return new Promise((resolve, reject) => {
+    const open = path.join(tree, 'projects', `p${String(Math.floor(projects / 2)).padStart(3, '0')}`, 'llama3-8b-pretrain.gantry.yaml');
+    const openUri = pathToFileURL(open).href;
+    // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") goes to the server's Node process.
+    const extra = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const child = spawn(process.execPath, extra.length ? [...serverFlags, ...extra, path.join(root, 'dist/server.js'), '--stdio'] : [cli, 'server', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const t0 = performance.now();
+    let buf = Buffer.alloc(0);
+    let id = 0;
+    const out = { firstDiagMs: NaN, firstDiagCount: NaN, scanMs: NaN, scanFiles: NaN, firstBeforeScan: false };
+    const send = (msg) => {
+      const body = Buffer.from(JSON.stringify({ jsonrpc: '2.0', ...msg }));
+      child.stdin.write(`Content-Length: ${body.length}\r\n\r\n`);
+      child.stdin.write(body);
+    };
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error('language server: no diagnostics or scan end within 120 s'));
+    }, 120_000);
+    const done = () => {
+      if (Number.isNaN(out.firstDiagMs) || Number.isNaN(out.scanMs)) return;
+      clearTimeout(timer);
+      send({ id: ++id, method: 'shutdown' });
+      send({ method: 'exit' });
+      setTimeout(() => child.kill(), 2000).unref();
+      resolve(out);
+    };
+    child.stdout.on('data', (chunk) => {
+      buf = Buffer.concat([buf, chunk]);
+      for (;;) {
+        const head = buf.indexOf('\r\n\r\n');
+        if (head < 0) return;
+        const len = Number(/Content-Length: (\d+)/i.exec(buf.subarray(0, head).toString())?.[1]);
+        if (buf.length < head + 4 + len) return;
+        const msg = JSON.parse(buf.subarray(head + 4, head + 4 + len).toString());
+        buf = buf.subarray(head + 4 + len);
+        if (msg.id !== undefined && msg.method) send({ id: msg.id, result: msg.method === 'workspace/configuration' ? (msg.params?.items ?? []).map(() => null) : null });
+        else if (msg.method === 'textDocument/publishDiagnostics' && msg.params.uri === openUri && Number.isNaN(out.firstDiagMs)) {
+          out.firstDiagMs = performance.now() - t0;
+          out.firstDiagCount = msg.params.diagnostics.length;
+          out.firstBeforeScan = Number.isNaN(out.scanMs);
+          done();
+        } else if (msg.method === 'gantry/indexed') {
+          out.scanMs = performance.now() - t0;
+          out.scanFiles = msg.params.files;
+          done();
+        }
+      }
+    });
+    child.on('error', reject);
+    send({ id: ++id, method: 'initialize', params: { processId: process.pid, rootUri: pathToFileURL(tree).href, workspaceFolders: [{ uri: pathToFileURL(tree).href, name: 'monorepo' }], capabilities: {} } });
+    send({ method: 'initialized', params: {} });
+    send({ method: 'textDocument/didOpen', params: { textDocument: { uri: openUri, languageId: 'yaml', version: 1, text: readFileSync(open, 'utf8') } } });
+  });
+}
+
+const diagMs = [];
+const scanMs = [];
+let last;
+for (let i = 0; i < reps; i++) {
+  last = await serverOnce();
+  diagMs.push(last.firstDiagMs);
+  scanMs.push(last.scanMs);
+}
+console.log(`\nlanguage server, one file opened at start (${last.scanFiles} YAML files scanned; times from spawn)`);
+console.log(`  first diagnostics of the open file (ms)  ${fmt(diagMs, 0)}${last.firstBeforeScan ? '' : '  (after the scan)'}`);
+console.log(`  workspace scan ended (ms)                ${fmt(scanMs, 0)}`);
+
+if (process.env.BENCH_KEEP !== '1') rmSync(tree, { recursive: true, force: true });
