@@ -1,0 +1,55 @@
+// What a person sees on configs where they already live: a Kubernetes Deployment with a `vllm serve`
+// command gets the estimate lens on its command and the squiggle on the --max-model-len value; a
+// torchtitan TOML and an axolotl YAML get the training estimate lens and its breakdown on hover.
+// Screenshots go to .e2e-artifacts/ui/screenshots/ (30-… to 33-…); docs/screenshots/ holds copies.
+import { describe, it, before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openWorkbench, closeWorkbench, openFile, activeEditor, squiggles, screenshot, screenshotOnFailure, writeWorkspaceFile, HANG_MS, SUITE_TIMEOUT_MS } from './lib.mjs';
+
+const fixture = (name) => fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/editor/foreign', name), 'utf8');
+
+describe('UI: foreign configs (a Deployment, a torchtitan TOML, an axolotl YAML)', { timeout: SUITE_TIMEOUT_MS }, () => {
+  let workbench;
+  let page;
+
+  before(async () => {
+    writeWorkspaceFile('ui-foreign/deployment.yaml', fixture('deployment.yaml'));
+    writeWorkspaceFile('ui-foreign/llama3_8b.toml', fixture('llama3_8b.toml'));
+    writeWorkspaceFile('ui-foreign/qlora-8b.yml', fixture('qlora-8b.yml'));
+    workbench = await openWorkbench();
+    page = workbench.page;
+  });
+  after(() => closeWorkbench(workbench));
+  afterEach((t) => screenshotOnFailure(page, t));
+
+  it('a Deployment: the lens on the vllm serve command and the squiggle on --max-model-len', async () => {
+    await openFile(page, 'ui-foreign/deployment.yaml');
+    const lens = activeEditor(page).locator('.codelens-decoration', { hasText: 'KV' });
+    await lens.first().waitFor({ timeout: HANG_MS });
+    assert.match(await lens.first().innerText(), /tokens/);
+    await squiggles(page, 'error').first().waitFor({ timeout: HANG_MS });
+    await activeEditor(page).locator('.view-line', { hasText: '131072' }).locator('span', { hasText: '131072' }).first().hover();
+    await page.locator('.monaco-hover-content, .monaco-hover .hover-contents').filter({ hasText: 'vLLM refuses to start' }).first().waitFor({ timeout: HANG_MS });
+    await screenshot(page, '30-deployment-max-model-len');
+  });
+
+  it('a torchtitan TOML: the training lens and its breakdown on hover', async () => {
+    await openFile(page, 'ui-foreign/llama3_8b.toml');
+    const lens = activeEditor(page).locator('.codelens-decoration', { hasText: 'per GPU' });
+    await lens.first().waitFor({ timeout: HANG_MS });
+    assert.match(await lens.first().innerText(), /GiB \/ .* GiB per GPU/);
+    await screenshot(page, '31-torchtitan-lens');
+  });
+
+  it('an axolotl YAML: the training lens and its assumptions on hover', async () => {
+    await openFile(page, 'ui-foreign/qlora-8b.yml');
+    const lens = activeEditor(page).locator('.codelens-decoration', { hasText: 'per GPU' });
+    await lens.first().waitFor({ timeout: HANG_MS });
+    await activeEditor(page).locator('.view-line', { hasText: 'base_model' }).locator('span', { hasText: 'base_model' }).first().hover();
+    await page.locator('.monaco-hover-content, .monaco-hover .hover-contents').filter({ hasText: 'Assumptions' }).first().waitFor({ timeout: HANG_MS });
+    await screenshot(page, '32-axolotl-hover');
+  });
+});
