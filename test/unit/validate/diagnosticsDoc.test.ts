@@ -9,7 +9,7 @@ function codesIn(dir: string): Set<string> {
   const out = new Set<string>();
   for (const f of readdirSync(repo(dir)).filter((n) => n.endsWith('.ts'))) {
     const src = readFileSync(repo(dir, f), 'utf8');
-    for (const m of src.matchAll(/(?:code: |report\(|r\.report\()'([a-z0-9]+(?:-[a-z0-9]+)+|schema)'/g)) out.add(m[1]);
+    for (const m of src.matchAll(/(?:code: |report\(|r\.report\(|problem\(|problemAt\()'([a-z0-9]+(?:-[a-z0-9]+)+|schema)'/g)) out.add(m[1]);
   }
   return out;
 }
@@ -19,7 +19,7 @@ test('every diagnostic code has a section in docs/diagnostics.md', () => {
   const documented = new Set([...doc.matchAll(/^###\s+(.+)$/gm)].flatMap((m) => m[1].split('/').map((s) => s.trim())));
   const estimator = readFileSync(repo('core/estimate/types.ts'), 'utf8');
   const findingCodes = [...(estimator.match(/export type FindingCode =([^;]+);/)?.[1] ?? '').matchAll(/'([a-z-]+)'/g)].map((m) => m[1]);
-  const codes = new Set([...codesIn('core/validate'), ...codesIn('core/spec'), ...findingCodes]);
+  const codes = new Set([...codesIn('core/validate'), ...codesIn('core/spec'), ...codesIn('core/formats'), ...findingCodes]);
   assert.ok(codes.size > 40, `found only ${codes.size} codes: the scan is broken`);
   const missing = [...codes].filter((c) => !documented.has(c));
   assert.deepEqual(missing, [], `add a section to docs/diagnostics.md for: ${missing.join(', ')}`);
