@@ -300,6 +300,27 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
       message: `The budget (${gib(budget)}) plus CUDA context and ${graphs ? 'CUDA graphs' : 'overheads'} reaches ≈ ${gib(device)} of ${gib(cap)}: CUDA graph capture may run out of memory; lower gpuMemoryUtilization.`,
     });
   }
+  // Starts, but degrades: fewer full-length sequences fit than the scheduler would admit, or
+  // tensor parallel's all-reduces on every layer go over PCIe.
+  if (!findings.some((f) => f.severity === 'error')) {
+    const seqs = spec?.maxNumSeqs;
+    if (typeof seqs === 'number' && seqs > 0 && serving.maxConcurrency < seqs) {
+      findings.push({
+        code: 'concurrency-below-max-seqs',
+        severity: 'warning',
+        path: ['spec', 'maxNumSeqs'],
+        message: `maxNumSeqs ${seqs} is more than the KV cache holds at full length: ${grouped(tokens)} tokens is ${serving.maxConcurrency.toFixed(1)}× a ${maxModelLen}-token request, so when requests are long the batch is smaller than ${seqs} (requests wait or are preempted).`,
+      });
+    }
+    if (tp > 1 && cl.cluster && cl.cluster.intra.type.startsWith('pcie')) {
+      findings.push({
+        code: 'tp-over-pcie',
+        severity: 'warning',
+        path: ['spec', 'tensorParallel'],
+        message: `Tensor parallel ${tp} over ${cl.cluster.intra.name} (≈ ${Math.round(cl.cluster.intraBusGBps)} GB/s bus bandwidth, no NVLink): every layer's all-reduce crosses PCIe, which slows decoding; a larger GPU, a quantized model or pipeline parallel may serve faster.`,
+      });
+    }
+  }
   if (!opts.noFixes) {
     const f = findings.find((x) => x.code === 'memory-exceeds-capacity' || x.code === 'kv-cache-too-small');
     if (f) f.fixes = servingFixes(doc, cluster, opts, est, f.code === 'kv-cache-too-small');
