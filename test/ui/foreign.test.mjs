@@ -1,7 +1,7 @@
 // What a person sees on configs where they already live: a Kubernetes Deployment with a `vllm serve`
 // command gets the estimate lens on its command and the squiggle on the --max-model-len value; a
 // torchtitan TOML and an axolotl YAML get the training estimate lens and its breakdown on hover.
-// Screenshots go to .e2e-artifacts/ui/screenshots/ (30-… to 33-…); docs/screenshots/ holds copies.
+// Screenshots go to .e2e-artifacts/ui/screenshots/ (40-… to 42-…); docs/screenshots/ holds copies.
 import { describe, it, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -32,8 +32,8 @@ describe('UI: foreign configs (a Deployment, a torchtitan TOML, an axolotl YAML)
     assert.match(await lens.first().innerText(), /tokens/);
     await squiggles(page, 'error').first().waitFor({ timeout: HANG_MS });
     await activeEditor(page).locator('.view-line', { hasText: '131072' }).locator('span', { hasText: '131072' }).first().hover();
-    await page.locator('.monaco-hover-content, .monaco-hover .hover-contents').filter({ hasText: 'vLLM refuses to start' }).first().waitFor({ timeout: HANG_MS });
-    await screenshot(page, '30-deployment-max-model-len');
+    await page.locator('.monaco-hover-content, .monaco-hover .hover-contents').filter({ hasText: 'refuses to start' }).first().waitFor({ timeout: HANG_MS });
+    await screenshot(page, '40-deployment-max-model-len');
   });
 
   it('a torchtitan TOML: the training lens and its breakdown on hover', async () => {
@@ -41,7 +41,7 @@ describe('UI: foreign configs (a Deployment, a torchtitan TOML, an axolotl YAML)
     const lens = activeEditor(page).locator('.codelens-decoration', { hasText: 'per GPU' });
     await lens.first().waitFor({ timeout: HANG_MS });
     assert.match(await lens.first().innerText(), /GiB \/ .* GiB per GPU/);
-    await screenshot(page, '31-torchtitan-lens');
+    await screenshot(page, '41-torchtitan-lens');
   });
 
   it('an axolotl YAML: the training lens and its assumptions on hover', async () => {
@@ -50,6 +50,6 @@ describe('UI: foreign configs (a Deployment, a torchtitan TOML, an axolotl YAML)
     await lens.first().waitFor({ timeout: HANG_MS });
     await activeEditor(page).locator('.view-line', { hasText: 'base_model' }).locator('span', { hasText: 'base_model' }).first().hover();
     await page.locator('.monaco-hover-content, .monaco-hover .hover-contents').filter({ hasText: 'Assumptions' }).first().waitFor({ timeout: HANG_MS });
-    await screenshot(page, '32-axolotl-hover');
+    await screenshot(page, '42-axolotl-hover');
   });
 });
