@@ -17,7 +17,7 @@ import { expandKube, expandKubeEnv, type ShellVar, type Word } from './shellWord
 import { servingSpec, problemAt, type GpuContext } from './serving';
 import type { ForeignSpec, FormatReader, ReadContext } from './types';
 import { findServeCommand, imageEngine, imageVersion, mentionsServe, readServeArgs, type ServeCommand } from './vllmArgs';
-import { appendAfter, appendItems, mergeEdits, scalarScript, scalarWord, writeScalar } from './yamlWords';
+import { mapGet as get, appendAfter, appendItems, mergeEdits, scalarScript, scalarWord, writeScalar } from './yamlWords';
 
 const MAX_DEPTH = 16;
 const GPU_KEY = 'nvidia.com/gpu';
@@ -54,12 +54,6 @@ export const kubernetesReader: FormatReader = {
     return out;
   },
 };
-
-function get(m: unknown, key: string): YamlNode | undefined {
-  if (!isMap(m)) return undefined;
-  for (const p of (m as YAMLMap).items as Pair[]) if (isScalar(p.key) && p.key.value === key) return p.value as YamlNode | undefined;
-  return undefined;
-}
 
 function str(n: unknown): string | undefined {
   return isScalar(n) && (typeof n.value === 'string' || typeof n.value === 'number') ? String(n.value) : undefined;

@@ -8,7 +8,7 @@ import { servingSpec, problemAt, type GpuContext } from './serving';
 import type { ShellVar } from './shellWords';
 import type { ForeignSpec, FormatReader } from './types';
 import { findServeCommand, mentionsServe, readServeArgs } from './vllmArgs';
-import { appendAfter, scalarScript, scalarWord } from './yamlWords';
+import { mapGet as get, appendAfter, scalarScript, scalarWord } from './yamlWords';
 
 const base = (f: string) => f.slice(Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\')) + 1);
 
@@ -60,12 +60,6 @@ export const skypilotReader: FormatReader = {
     return out;
   },
 };
-
-function get(m: unknown, key: string): YamlNode | undefined {
-  if (!isMap(m)) return undefined;
-  for (const p of (m as YAMLMap).items as Pair[]) if (isScalar(p.key) && p.key.value === key) return p.value as YamlNode | undefined;
-  return undefined;
-}
 
 function str(n: unknown): string | undefined {
   return isScalar(n) && typeof n.value === 'string' ? n.value : undefined;

@@ -2,12 +2,19 @@
 // where a scalar's value characters are in the file (so a shell script inside a block scalar or a
 // quoted string keeps exact offsets), and how to write a new word or append new list items in the
 // style the file already uses.
-import { isScalar, isSeq, type Node as YamlNode, type Scalar, type YAMLSeq } from 'yaml';
+import { isMap, isScalar, isSeq, type Node as YamlNode, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Span } from '../spec/parse';
 import type { TextEditAt } from '../validate/problem';
 import { tokenizeShell, type ShellCommand, type ShellProblem, type TokenizeOptions, type Word } from './shellWords';
 
 /** A word safe to write without quotes in YAML, in a shell script and in a YAML string alike. */
+/** A mapping's value for a plain-scalar key (the readers of YAML files walk manifests with this). */
+export function mapGet(m: unknown, key: string): YamlNode | undefined {
+  if (!isMap(m)) return undefined;
+  for (const p of (m as YAMLMap).items as Pair[]) if (isScalar(p.key) && p.key.value === key) return p.value as YamlNode | undefined;
+  return undefined;
+}
+
 export function isPlainWord(s: string): boolean {
   if (!s.length || s.length > 4096) return false;
   for (let i = 0; i < s.length; i++) {
