@@ -28,6 +28,8 @@ export interface LaunchPlan {
   gpuIndices?: number[];
   /** The per-GPU memory estimate in bytes, drawn as a line on the memory chart. */
   estimatedDeviceBytesPerGpu?: number;
+  /** Training: the estimator's tokens/s per GPU at submission, set against the run's measured figures when it ends. */
+  estimatedTokensPerSecondPerGpu?: number;
   /** Backend-specific settings (Slurm partition, account, login host, batch script…). */
   backendOptions?: Record<string, unknown>;
   /**
