@@ -98,14 +98,14 @@ export class MeasuredReader {
     const line = rawLine.length > MAX_LINE_CHARS ? rawLine.slice(0, MAX_LINE_CHARS) : rawLine;
     // Cheap gate: every recognised line has one of these.
     if (!(line.includes('GiB') || line.includes('GB') || line.includes('MiB') || line.includes('tokens') || line.includes('blocks') || line.includes('NCCL') || line.includes('nccl') || line.includes("'train_") || line.includes('step:'))) return;
-    if (line.includes('out of memory')) return this.oomLine(line, lineNo);
-    if (line.includes('NCCL') || line.includes('nccl')) {
-      if (this.ncclLine(line, lineNo)) return;
+    if (line.includes('out of memory')) this.oomLine(line, lineNo);
+    else if ((line.includes('NCCL') || line.includes('nccl')) && this.ncclLine(line, lineNo)) return;
+    else if (line.includes('step:') && (line.includes('memory:') || line.includes('tps:') || line.includes('wps:'))) this.titanLine(line, lineNo);
+    else if (line.includes("'train_runtime'") || line.includes("'train_loss'")) this.hfLine(line, lineNo);
+    else {
+      this.vllmLine(line, lineNo);
+      this.sglangLine(line, lineNo);
     }
-    if (line.includes('step:') && (line.includes('memory:') || line.includes('tps:') || line.includes('wps:'))) return this.titanLine(line, lineNo);
-    if (line.includes("'train_runtime'") || line.includes("'train_loss'")) return this.hfLine(line, lineNo);
-    this.vllmLine(line, lineNo);
-    this.sglangLine(line, lineNo);
   }
 
   private setOnce<K extends keyof MeasuredFigures>(key: K, value: MeasuredFigures[K], tool: MeasuredTool): void {
