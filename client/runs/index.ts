@@ -29,10 +29,11 @@ export function activateRuns(context: vscode.ExtensionContext): RunsApi {
   const slurm = { diagnostics: new SubmitDiagnostics(), previews: new BatchScriptPreviews() };
   context.subscriptions.push(slurm.diagnostics, slurm.previews);
   const flow = new SubmitFlow(context, controller, (run) => showPanel(run.id), slurm);
-  const lens = new RunCodeLensProvider();
+  const lens = new RunCodeLensProvider((file, name) => controller.lastOutcome(file, name));
 
   context.subscriptions.push(
     lens,
+    controller.onOutcome.event(() => lens.refresh()),
     vscode.languages.registerCodeLensProvider([{ language: 'yaml' }, { pattern: '**/*.gantry.{yaml,yml}' }], lens),
     RunPanel.registerSerializer(context, controller, actions),
     createStatusBar(controller),
