@@ -319,9 +319,9 @@ export function readNumber(s: string, start: number): Num | undefined {
     if (isDigit(c)) {
       text += s[i];
       digits++;
-    } else if (s[i] === ',' && digits > 0 && isDigit(s.charCodeAt(i + 1)) && isDigit(s.charCodeAt(i + 2)) && isDigit(s.charCodeAt(i + 3)) && !isDigit(s.charCodeAt(i + 4))) {
-      continue; // a thousands separator: exactly three digits follow
-    } else break;
+    } else if (!(s[i] === ',' && digits > 0 && isDigit(s.charCodeAt(i + 1)) && isDigit(s.charCodeAt(i + 2)) && isDigit(s.charCodeAt(i + 3)) && !isDigit(s.charCodeAt(i + 4)))) {
+      break; // not a thousands separator (exactly three digits follow one)
+    }
   }
   if (s[i] === '.' && isDigit(s.charCodeAt(i + 1))) {
     text += '.';
