@@ -20,6 +20,8 @@ import { runsConfig } from './config';
 import { logDiskProblem, logWriteNote } from '../../core/runs/logDisk';
 import { buildOutcome, lastOutcome, loadOutcome, saveOutcome } from '../../core/runs/outcome';
 import type { RunOutcome, TelemetryPeak } from '../../core/logs/versus';
+import { PrometheusGpuSource } from '../../core/telemetry/promSource';
+import { hostsOf, prometheusOf } from './promMetrics';
 
 /** How often the file system under a live local run's logs is checked (a statfs, no write). */
 const LOG_DISK_CHECK_MS = 5000;
@@ -280,6 +282,8 @@ export class RunsController implements vscode.Disposable {
    * stops the sampling step; the job itself is never touched.
    */
   watchSlurmGpus(runId: string | undefined): void {
+    // A Cluster with Prometheus: its dcgm-exporter metrics, no srun step.
+    if (this.watchPrometheus(runId)) return;
     const run = runId ? this.store.get(runId) : undefined;
     const wanted = run?.plan.backend === 'slurm' && run.state === 'running' && !!run.handle.jobId && runsConfig.telemetryEnabled;
     if (this.slurmMetrics && (!wanted || this.slurmMetrics.runId !== runId)) {
@@ -306,6 +310,62 @@ export class RunsController implements vscode.Disposable {
       },
     });
     this.slurmMetrics = { runId: run.id, metrics };
+  }
+
+  /** Where the Prometheus token comes from (the extension's secret storage; set in activateRuns). */
+  prometheusToken: (url: string) => Thenable<string | undefined> = async () => undefined;
+  /** The Prometheus source of the run the panel shows, when its Cluster names one. */
+  private prom?: { runId: string; source: PrometheusGpuSource };
+  private promWanted?: string;
+
+  /**
+   * Reads the GPU metrics of `runId` from its Cluster's Prometheus (dcgm-exporter) instead of
+   * sampling them: its history since it started, then live until it ends. True when it does.
+   */
+  watchPrometheus(runId: string | undefined): boolean {
+    const run = runId ? this.store.get(runId) : undefined;
+    if (runId && (this.prom?.runId === runId || this.promWanted === runId)) return true;
+    this.promWanted = undefined;
+    if (this.prom) {
+      this.prom.source.stop();
+      this.prom = undefined;
+      this.setTelemetry({ state: 'stopped', source: 'live' });
+    }
+    const cfg = run && runsConfig.telemetryEnabled ? prometheusOf(run) : undefined;
+    if (!run || !cfg) return false;
+    const hosts = hostsOf(run, (r) => (getBackend('slurm') as SlurmBackend | undefined)?.hostsOf?.(r) ?? []);
+    const source = cfg.replayed ? 'replay' : 'live';
+    const via = `Prometheus (DCGM) at ${hostOf(cfg.url)}`;
+    const runIdNow = run.id;
+    this.promWanted = runIdNow;
+    void this.prometheusToken(cfg.url).then((token) => {
+      if (this.prom || this.promWanted !== runIdNow) return;
+      const src = new PrometheusGpuSource({
+        target: { url: cfg.url, ...(token ? { token } : {}) },
+        scope: { hosts },
+        sinceMs: run.startedAt ?? run.submittedAt,
+        ...(run.endedAt ? { untilMs: run.endedAt } : {}),
+        intervalMs: Math.max(runsConfig.telemetryIntervalMs, (cfg.scrapeIntervalSeconds ?? 15) * 1000),
+        scrapeStepS: cfg.scrapeIntervalSeconds ?? 15,
+        maxPoints: 1000,
+      });
+      this.prom = { runId: runIdNow, source: src };
+      src.on('samples', (batch) => {
+        const points: GpuPoint[] = batch.map(({ uuid: _uuid, ...p }) => p);
+        if (!isTerminal(this.store.get(runIdNow)?.state ?? 'lost')) this.notePeaks(points, runIdNow);
+        this.onGpuSamples.fire(points);
+      });
+      src.on('xid', (events) => this.onHealth.fire(events.map((e) => ({ t: e.t, host: e.host, gpu: e.gpu, kind: 'xid' as const, code: e.code, summary: e.summary }))));
+      src.on('state', (st) => {
+        if (this.prom?.source !== src) return;
+        if (st.kind === 'starting') this.setTelemetry({ state: 'starting', source, via });
+        else if (st.kind === 'sampling') this.setTelemetry({ state: 'sampling', source, via, ...(st.message ? { message: st.message } : {}) });
+        else if (st.kind === 'error') this.setTelemetry({ state: 'error', source, via, message: st.message });
+        else this.setTelemetry({ state: 'stopped', source, via });
+      });
+      src.start();
+    });
+    return true;
   }
 
   /** True while an srun step samples the GPUs of `runId` (tests). */
@@ -343,6 +403,8 @@ export class RunsController implements vscode.Disposable {
     this.sampler?.stop();
     this.slurmMetrics?.metrics.stop();
     this.slurmMetrics = undefined;
+    this.prom?.source.stop();
+    this.prom = undefined;
     for (const b of this.buffers.values()) b.dispose();
     this.buffers.clear();
     // Runs go on after the window closes; the next window or `gantry ps` reattaches.
@@ -390,5 +452,13 @@ export class PeakTracker {
       ...(this.smN ? { meanSmActivePct: this.smSum / this.smN } : {}),
       source,
     };
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url.slice(0, 80);
   }
 }
