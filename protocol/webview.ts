@@ -15,7 +15,12 @@ export type RunStateName = RunState;
  * of the host's samples), and from its handle a note about the output that is not a state
  * ("output looks block-buffered: run python with -u…").
  */
-export type RunView = RunSummary & Pick<LaunchPlan, 'estimatedDeviceBytesPerGpu' | 'gpuIndices'> & Pick<RunHandle, 'outputHint'>;
+export type RunView = RunSummary &
+  Pick<LaunchPlan, 'estimatedDeviceBytesPerGpu' | 'gpuIndices'> &
+  Pick<RunHandle, 'outputHint'> & {
+    /** An ended run's measured figures beside its estimate (core/logs/versus.ts summaryLines), one line each. */
+    summary?: string[];
+  };
 
 /** Consecutive lines from one source. */
 export interface LogChunk {
@@ -50,6 +55,21 @@ export interface GpuPoint {
   powerW?: number;
   tempC?: number;
   smClockMHz?: number;
+  /** DCGM profiling (Prometheus source): SM, tensor-pipe and DRAM activity, in %. */
+  smActivePct?: number;
+  tensorActivePct?: number;
+  dramActivePct?: number;
+}
+
+/** A GPU health event (XID, thermal or power throttling) from the metrics source, for the run's timeline. */
+export interface HealthEvent {
+  t: number;
+  host: string;
+  gpu: number;
+  kind: 'xid' | 'throttle';
+  /** e.g. 79 for an XID. */
+  code?: number;
+  summary: string;
 }
 
 export interface TelemetryStatus {
@@ -57,6 +77,8 @@ export interface TelemetryStatus {
   /** 'replay' data is recorded, not this machine's: the panel labels it so. */
   source: 'live' | 'replay';
   message?: string;
+  /** The metrics source named on the panel: "nvidia-smi", "Prometheus (DCGM) at http://…". Absent: nvidia-smi. */
+  via?: string;
 }
 
 export interface PanelConfig {
@@ -82,6 +104,8 @@ export type HostMessage =
   /** GPU samples of one or more hosts. */
   | { type: 'telemetry/append'; samples: GpuPoint[] }
   | { type: 'telemetry/status'; status: TelemetryStatus }
+  /** GPU health events of the shown run (XID…), from the metrics source. */
+  | { type: 'health/append'; events: HealthEvent[] }
   /** Everything queued in one tick, in order. */
   | { type: 'batch'; messages: HostMessage[] };
 

@@ -63,6 +63,8 @@ if (tests) {
   if (unit.length) builds.push({ ...node, entryPoints: unit, outdir: 'out/test/unit', outbase: 'test/unit', sourcemap: 'inline', external: ['vscode', 'playwright-core'] });
   const slurm = walk('test/slurm', (p) => p.endsWith('.test.ts'));
   if (slurm.length) builds.push({ ...node, entryPoints: slurm, outdir: 'out/test/slurm', outbase: 'test/slurm', sourcemap: 'inline' });
+  const prom = walk('test/prometheus', (p) => p.endsWith('.test.ts'));
+  if (prom.length) builds.push({ ...node, entryPoints: prom, outdir: 'out/test/prometheus', outbase: 'test/prometheus', sourcemap: 'inline' });
   const integ = walk('test/integration', (p) => p.endsWith('.ts'));
   if (integ.length) builds.push({ ...node, entryPoints: integ, outdir: 'out/test/integration', outbase: 'test/integration', sourcemap: 'inline', external: ['vscode', 'mocha'] });
 }

@@ -40,6 +40,7 @@ document.body.innerHTML = `
         <select id="gpu-host" aria-label="Show the GPUs of one host" hidden></select>
         <span id="gpu-legend" class="legend" aria-label="GPU colours"></span>
       </div>
+      <div id="health" class="health" aria-label="GPU health events"></div>
       <div class="chart-grid" id="gpu-charts"></div>
     </section>
     <section class="logs" aria-label="Logs">
@@ -75,7 +76,7 @@ function dispatch(m: HostMessage | UiAction): void {
   state = reduce(state, m, Date.now());
   if (state.runs !== prev.runs || state.runFilter !== prev.runFilter || state.selectedId !== prev.selectedId) dirty.runs = dirty.head = true;
   if (state.log !== prev.log || state.logView !== prev.logView || state.log?.version !== logVersion) dirty.log = true;
-  if (state.chartVersion !== prev.chartVersion || state.selectedId !== prev.selectedId) dirty.charts = true;
+  if (state.chartVersion !== prev.chartVersion || state.selectedId !== prev.selectedId || state.health !== prev.health) dirty.charts = true;
   if (state.selectedId !== prev.selectedId || state.runFilter !== prev.runFilter || state.logView !== prev.logView || state.gpuHost !== prev.gpuHost) vscode.setState(persisted(state));
   if (!frame) frame = requestAnimationFrame(render);
 }
@@ -142,7 +143,8 @@ function renderHead(): void {
     <span class="spacer"></span>
     <button id="open-spec" title="${esc(r.specFile)}">Open spec</button>
     <button id="cancel" ${live ? '' : 'disabled'}>Cancel</button>
-    <button id="rerun">Re-run</button>`;
+    <button id="rerun">Re-run</button>
+    ${r.summary?.length ? `<div class="run-summary" role="note" aria-label="Measured against the estimate">${r.summary.map((l) => `<div>${esc(l)}</div>`).join('')}</div>` : ''}`;
 }
 
 // ---------------------------------------------------------------- log
@@ -289,9 +291,17 @@ function renderCharts(): void {
   const t = state.telemetry;
   const label = $('#telemetry-label');
   const words: Record<string, string> = { off: 'GPU metrics: not sampling', starting: 'GPU metrics: starting…', sampling: 'GPU metrics', 'no-gpu': 'GPU metrics: no NVIDIA GPU on this host', error: 'GPU metrics: error', stopped: 'GPU metrics: stopped' };
-  label.textContent = `${t.message && t.state !== 'sampling' ? `GPU metrics: ${t.message}` : words[t.state]}`;
+  label.textContent = `${t.message && t.state !== 'sampling' ? `GPU metrics: ${t.message}` : words[t.state]}${t.via && t.state !== 'off' ? ` · from ${t.via}` : ''}${t.message && t.state === 'sampling' ? ` · ${t.message}` : ''}`;
   label.className = `telemetry-label ${t.source === 'replay' ? 'replay' : ''}`;
   if (t.source === 'replay') label.insertAdjacentHTML('afterbegin', '<span class="replay-tag" title="Recorded nvidia-smi output played back: not this machine\'s GPUs">REPLAY</span> ');
+
+  const health = state.health;
+  $('#health').innerHTML = health.length
+    ? health
+        .slice(-12)
+        .map((e) => `<span class="health-chip" role="note" title="${esc(new Date(e.t).toLocaleString())}">${esc(e.host)}/GPU ${e.gpu}: ${esc(e.summary)} · ${fmtTime(e.t)}</span>`)
+        .join('') + (health.length > 12 ? `<span class="muted">+${health.length - 12} earlier</span>` : '')
+    : '';
 
   const now = Date.now();
   // The window starts at the first sample when that is later, so a young run fills the chart
@@ -335,6 +345,15 @@ function renderCharts(): void {
       ['temp', { title: 'Temperature', unit: '°C', series: mk((p) => p.tempC), xMin: now - windowMs, xMax: now, xKind: 'time' }],
       ['sm', { title: 'SM clock', unit: 'MHz', series: mk((p) => p.smClockMHz), xMin: now - windowMs, xMax: now, xKind: 'time', yMin: 0 }],
     ];
+    // DCGM's profiling fields (Prometheus source): what nvidia-smi's "utilization" hides.
+    if (series.some((s) => s.points.some((p) => p.smActivePct !== undefined))) {
+      specs.splice(
+        1,
+        0,
+        ['smActive', { title: 'SM activity (DCGM)', unit: '%', series: mk((p) => p.smActivePct), xMin: now - windowMs, xMax: now, xKind: 'time', yMin: 0, yMax: 100 }],
+        ['tensorActive', { title: 'Tensor pipe activity (DCGM)', unit: '%', series: mk((p) => p.tensorActivePct), xMin: now - windowMs, xMax: now, xKind: 'time', yMin: 0, yMax: 100 }],
+      );
+    }
     for (const [id, spec] of specs) {
       for (const r of spec.refLines ?? []) if (r.color.startsWith('var(')) r.color = getComputedStyle(document.body).getPropertyValue(r.color.slice(4, -1)).trim() || '#cca700';
       drawChart(canvasIn(gpuHost, gpuCharts, id, spec.title), spec, theme);

@@ -4,7 +4,7 @@
 // One deliberate exception to immutability: a run's log is an append-only buffer (millions of lines
 // would otherwise be copied on every batch). `reduce` appends to it and bumps `version`; nothing
 // ever changes a line already in it, so a view can compare versions to know what to redraw.
-import { assertNever, type GpuPoint, type HostMessage, type LogMark, type PanelConfig, type RunStateName, type RunView, type TelemetryStatus, type TrainPoint } from '../protocol/webview';
+import { assertNever, type GpuPoint, type HealthEvent, type HostMessage, type LogMark, type PanelConfig, type RunStateName, type RunView, type TelemetryStatus, type TrainPoint } from '../protocol/webview';
 
 export class LogBuffer {
   lines: string[] = [];
@@ -84,6 +84,8 @@ export interface PanelState {
   config: PanelConfig;
   /** Bumped when GPU or training data change, for the charts. */
   chartVersion: number;
+  /** GPU health events (XID…) of the shown run, oldest first, at most MAX_HEALTH_EVENTS. */
+  health: HealthEvent[];
 }
 
 /** Actions of the person in the panel (not sent to the host; see WebviewMessage for those). */
@@ -109,6 +111,7 @@ export function initialState(saved?: PersistedState): PanelState {
     telemetry: { state: 'off', source: 'live' },
     config: { windowMs: 5 * 60_000 },
     chartVersion: 0,
+    health: [],
   };
 }
 
@@ -117,6 +120,7 @@ export function persisted(s: PanelState): PersistedState {
 }
 
 const MAX_TRAIN_POINTS = 200_000;
+const MAX_HEALTH_EVENTS = 500;
 
 /**
  * The panel's state after one message. Pure and deterministic: the time is an input (`now`, epoch
@@ -141,7 +145,7 @@ export function reduce(state: PanelState, msg: HostMessage | UiAction, now: numb
     case 'run/show':
     case 'ui/select':
       if (state.selectedId === msg.runId && state.log?.runId === msg.runId) return state;
-      return { ...state, selectedId: msg.runId, log: undefined, train: { points: [] }, logView: { ...state.logView, follow: true } };
+      return { ...state, selectedId: msg.runId, log: undefined, train: { points: [] }, health: [], logView: { ...state.logView, follow: true } };
     case 'log/reset':
       if (msg.runId !== state.selectedId) return state;
       return { ...state, log: new LogBuffer(msg.runId), train: { runId: msg.runId, points: [] } };
@@ -179,6 +183,10 @@ export function reduce(state: PanelState, msg: HostMessage | UiAction, now: numb
     }
     case 'telemetry/status':
       return { ...state, telemetry: msg.status, ...(msg.status.state === 'starting' ? { gpus: {} } : {}), chartVersion: state.chartVersion + 1 };
+    case 'health/append': {
+      const health = state.health.concat(msg.events);
+      return { ...state, health: health.length > MAX_HEALTH_EVENTS ? health.slice(health.length - MAX_HEALTH_EVENTS) : health };
+    }
     case 'ui/runFilter':
       return { ...state, runFilter: msg.filter };
     case 'ui/gpuHost':

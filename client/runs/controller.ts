@@ -15,9 +15,13 @@ import { detectError } from '../../core/logs/errors';
 import { splitByRank } from '../../core/logs/prefix';
 import { compileMetricPattern, parseTrainingLine } from '../../core/logs/metrics';
 import { GpuSampler } from '../../core/telemetry/sampler';
-import type { GpuPoint, LogChunk, LogMark, TelemetryStatus, TrainPoint } from '../../protocol/webview';
+import type { GpuPoint, HealthEvent, LogChunk, LogMark, TelemetryStatus, TrainPoint } from '../../protocol/webview';
 import { runsConfig } from './config';
 import { logDiskProblem, logWriteNote } from '../../core/runs/logDisk';
+import { buildOutcome, lastOutcome, loadOutcome, saveOutcome } from '../../core/runs/outcome';
+import type { RunOutcome, TelemetryPeak } from '../../core/logs/versus';
+import { PrometheusGpuSource } from '../../core/telemetry/promSource';
+import { hostsOf, prometheusOf } from './promMetrics';
 
 /** How often the file system under a live local run's logs is checked (a statfs, no write). */
 const LOG_DISK_CHECK_MS = 5000;
@@ -85,12 +89,23 @@ export class RunsController implements vscode.Disposable {
   /** Live local runs whose logs cannot be written, with the panel's note (kept in memory: the disk may be full). */
   private readonly logNotes = new Map<string, string>();
   private logDiskTimer?: NodeJS.Timeout;
+  /** What telemetry saw of each live run's GPUs, kept into its outcome when it ends. */
+  private readonly peaks = new Map<string, PeakTracker>();
+  /** Runs whose outcome this window is building or has built. */
+  private readonly outcomes = new Map<string, RunOutcome | null>();
+  /** A run's outcome was kept (figures.json written): the `last run` lens and the panel refresh. */
+  readonly onOutcome = new vscode.EventEmitter<RunOutcome>();
+  private readonly lastByDoc = new Map<string, RunOutcome | null>();
+  /** GPU health events (XID…) of the run the metrics source watches. */
+  readonly onHealth = new vscode.EventEmitter<HealthEvent[]>();
 
   constructor(storeRoot: string) {
     this.store = new RunStore(storeRoot);
     configureLocalBackend({ graceMs: runsConfig.cancelGraceSeconds * 1000 });
     registerDefaultBackends();
     this.store.on('change', (run) => {
+      this.lastByDoc.clear();
+      if (isTerminal(run.state)) this.keepOutcome(run);
       this.onRunChange.fire(this.withLogNote(run));
       this.updateSampler();
       this.updateLogDiskCheck();
@@ -118,6 +133,66 @@ export class RunsController implements vscode.Disposable {
       .map((s) => this.store.get(s.id))
       .filter((r): r is RunRecord => !!r)
       .map((r) => this.withLogNote(r));
+  }
+
+  /** The kept outcome of a run (measured figures beside the estimate), once it has ended. */
+  outcome(runId: string): RunOutcome | undefined {
+    const known = this.outcomes.get(runId);
+    if (known !== undefined) return known ?? undefined;
+    const o = loadOutcome(this.store, runId);
+    if (o) this.outcomes.set(runId, o);
+    return o;
+  }
+
+  /** The newest ended run of document `name` in `specFile` with kept figures (the `last run` lens). */
+  lastOutcome(specFile: string, name: string): RunOutcome | undefined {
+    // Lenses are asked for on every edit: the answer is kept until a run changes.
+    const key = `${specFile}\0${name}`;
+    if (!this.lastByDoc.has(key)) this.lastByDoc.set(key, lastOutcome(this.store, specFile, name) ?? null);
+    return this.lastByDoc.get(key) ?? undefined;
+  }
+
+  /** Reads the ended run's logs once for measured figures and keeps them beside the run. */
+  private keepOutcome(run: RunRecord): void {
+    if (this.outcomes.has(run.id) || loadOutcome(this.store, run.id)) return;
+    this.outcomes.set(run.id, null);
+    const peak = this.peaks.get(run.id)?.result(this.telemetrySourceName());
+    this.peaks.delete(run.id);
+    void buildOutcome(run, peak)
+      .then((o) => {
+        saveOutcome(this.store, o);
+        this.outcomes.set(run.id, o);
+        this.lastByDoc.clear();
+        this.onOutcome.fire(o);
+        this.onRunChange.fire(this.withLogNote(this.store.get(run.id) ?? run));
+      })
+      .catch(() => this.outcomes.delete(run.id));
+  }
+
+  private telemetrySourceName(): string {
+    return this.telemetry.via ?? (this.telemetry.source === 'replay' ? 'nvidia-smi (replayed)' : 'nvidia-smi');
+  }
+
+  /** Attributes a batch of GPU samples to live runs: a Slurm run's own step, or the local runs whose GPUs they are. */
+  private notePeaks(batch: GpuPoint[], runId?: string): void {
+    const track = (id: string, pick: (p: GpuPoint) => boolean) => {
+      let t = this.peaks.get(id);
+      for (const p of batch) {
+        if (!pick(p)) continue;
+        t ??= new PeakTracker();
+        t.add(p);
+      }
+      if (t) this.peaks.set(id, t);
+    };
+    if (runId) {
+      track(runId, () => true);
+      return;
+    }
+    for (const s of this.store.list()) {
+      if (s.backend !== 'local' || isTerminal(s.state)) continue;
+      const gpus = this.store.get(s.id)?.plan.gpuIndices;
+      track(s.id, (p) => !gpus?.length || gpus.includes(p.gpu));
+    }
   }
 
   /** The run as the panel shows it: a live local run whose logs cannot be written carries a note. */
@@ -207,6 +282,8 @@ export class RunsController implements vscode.Disposable {
    * stops the sampling step; the job itself is never touched.
    */
   watchSlurmGpus(runId: string | undefined): void {
+    // A Cluster with Prometheus: its dcgm-exporter metrics, no srun step.
+    if (this.watchPrometheus(runId)) return;
     const run = runId ? this.store.get(runId) : undefined;
     const wanted = !!run && isSlurmRun(run) && run.state === 'running' && !!run.handle.jobId && runsConfig.telemetryEnabled;
     if (this.slurmMetrics && (!wanted || this.slurmMetrics.runId !== runId)) {
@@ -223,7 +300,9 @@ export class RunsController implements vscode.Disposable {
       intervalMs: runsConfig.telemetryIntervalMs,
       onSamples: (batch) => {
         if (this.telemetry.state !== 'sampling') this.setTelemetry({ state: 'sampling', source: 'live' });
-        this.onGpuSamples.fire(batch.map((p) => ({ t: p.t, host: p.host, gpu: p.gpu, util: p.utilGpuPct, memUsedMiB: p.memUsedMiB, memTotalMiB: p.memTotalMiB, powerW: p.powerW, tempC: p.tempC, smClockMHz: p.smClockMHz })));
+        const points = batch.map((p) => ({ t: p.t, host: p.host, gpu: p.gpu, util: p.utilGpuPct, memUsedMiB: p.memUsedMiB, memTotalMiB: p.memTotalMiB, powerW: p.powerW, tempC: p.tempC, smClockMHz: p.smClockMHz }));
+        this.notePeaks(points, run.id);
+        this.onGpuSamples.fire(points);
       },
       onState: (state, message) => {
         if (this.slurmMetrics?.metrics !== metrics) return;
@@ -231,6 +310,62 @@ export class RunsController implements vscode.Disposable {
       },
     });
     this.slurmMetrics = { runId: run.id, metrics };
+  }
+
+  /** Where the Prometheus token comes from (the extension's secret storage; set in activateRuns). */
+  prometheusToken: (url: string) => Thenable<string | undefined> = async () => undefined;
+  /** The Prometheus source of the run the panel shows, when its Cluster names one. */
+  private prom?: { runId: string; source: PrometheusGpuSource };
+  private promWanted?: string;
+
+  /**
+   * Reads the GPU metrics of `runId` from its Cluster's Prometheus (dcgm-exporter) instead of
+   * sampling them: its history since it started, then live until it ends. True when it does.
+   */
+  watchPrometheus(runId: string | undefined): boolean {
+    const run = runId ? this.store.get(runId) : undefined;
+    if (runId && (this.prom?.runId === runId || this.promWanted === runId)) return true;
+    this.promWanted = undefined;
+    if (this.prom) {
+      this.prom.source.stop();
+      this.prom = undefined;
+      this.setTelemetry({ state: 'stopped', source: 'live' });
+    }
+    const cfg = run && runsConfig.telemetryEnabled ? prometheusOf(run) : undefined;
+    if (!run || !cfg) return false;
+    const hosts = hostsOf(run, (r) => (getBackend('slurm') as SlurmBackend | undefined)?.hostsOf?.(r) ?? []);
+    const source = cfg.replayed ? 'replay' : 'live';
+    const via = `Prometheus (DCGM) at ${hostOf(cfg.url)}`;
+    const runIdNow = run.id;
+    this.promWanted = runIdNow;
+    void this.prometheusToken(cfg.url).then((token) => {
+      if (this.prom || this.promWanted !== runIdNow) return;
+      const src = new PrometheusGpuSource({
+        target: { url: cfg.url, ...(token ? { token } : {}) },
+        scope: { hosts },
+        sinceMs: run.startedAt ?? run.submittedAt,
+        ...(run.endedAt ? { untilMs: run.endedAt } : {}),
+        intervalMs: Math.max(runsConfig.telemetryIntervalMs, (cfg.scrapeIntervalSeconds ?? 15) * 1000),
+        scrapeStepS: cfg.scrapeIntervalSeconds ?? 15,
+        maxPoints: 1000,
+      });
+      this.prom = { runId: runIdNow, source: src };
+      src.on('samples', (batch) => {
+        const points: GpuPoint[] = batch.map(({ uuid: _uuid, ...p }) => p);
+        if (!isTerminal(this.store.get(runIdNow)?.state ?? 'lost')) this.notePeaks(points, runIdNow);
+        this.onGpuSamples.fire(points);
+      });
+      src.on('xid', (events) => this.onHealth.fire(events.map((e) => ({ t: e.t, host: e.host, gpu: e.gpu, kind: 'xid' as const, code: e.code, summary: e.summary }))));
+      src.on('state', (st) => {
+        if (this.prom?.source !== src) return;
+        if (st.kind === 'starting') this.setTelemetry({ state: 'starting', source, via });
+        else if (st.kind === 'sampling') this.setTelemetry({ state: 'sampling', source, via, ...(st.message ? { message: st.message } : {}) });
+        else if (st.kind === 'error') this.setTelemetry({ state: 'error', source, via, message: st.message });
+        else this.setTelemetry({ state: 'stopped', source, via });
+      });
+      src.start();
+    });
+    return true;
   }
 
   /** True while an srun step samples the GPUs of `runId` (tests). */
@@ -252,7 +387,11 @@ export class RunsController implements vscode.Disposable {
       // A host without GPUs stays that way: do not start a sampler again for every run.
       if (st.kind === 'no-gpu') this.noGpu = true;
     });
-    s.on('samples', (batch) => this.onGpuSamples.fire(batch.map((p) => ({ t: p.t, host: p.host, gpu: p.gpu, util: p.utilGpuPct, memUsedMiB: p.memUsedMiB, memTotalMiB: p.memTotalMiB, powerW: p.powerW, tempC: p.tempC, smClockMHz: p.smClockMHz }))));
+    s.on('samples', (batch) => {
+      const points = batch.map((p) => ({ t: p.t, host: p.host, gpu: p.gpu, util: p.utilGpuPct, memUsedMiB: p.memUsedMiB, memTotalMiB: p.memTotalMiB, powerW: p.powerW, tempC: p.tempC, smClockMHz: p.smClockMHz }));
+      this.notePeaks(points);
+      this.onGpuSamples.fire(points);
+    });
     void s.start();
   }
 
@@ -264,6 +403,8 @@ export class RunsController implements vscode.Disposable {
     this.sampler?.stop();
     this.slurmMetrics?.metrics.stop();
     this.slurmMetrics = undefined;
+    this.prom?.source.stop();
+    this.prom = undefined;
     for (const b of this.buffers.values()) b.dispose();
     this.buffers.clear();
     // Runs go on after the window closes; the next window or `gantry ps` reattaches.
@@ -271,6 +412,53 @@ export class RunsController implements vscode.Disposable {
     this.onRunChange.dispose();
     this.onGpuSamples.dispose();
     this.onTelemetryStatus.dispose();
+    this.onOutcome.dispose();
+    this.onHealth.dispose();
     for (const d of this.disposables) d.dispose();
+  }
+}
+
+/** Peak device memory and mean activity of one run's GPUs over its samples. */
+export class PeakTracker {
+  private maxMiB = 0;
+  private utilSum = 0;
+  private utilN = 0;
+  private smSum = 0;
+  private smN = 0;
+  private samples = 0;
+  private readonly gpus = new Set<string>();
+
+  add(p: GpuPoint): void {
+    this.samples++;
+    this.gpus.add(`${p.host}/${p.gpu}`);
+    if (p.memUsedMiB !== undefined && p.memUsedMiB > this.maxMiB) this.maxMiB = p.memUsedMiB;
+    if (p.util !== undefined) {
+      this.utilSum += p.util;
+      this.utilN++;
+    }
+    if (p.smActivePct !== undefined) {
+      this.smSum += p.smActivePct;
+      this.smN++;
+    }
+  }
+
+  result(source: string): TelemetryPeak | undefined {
+    if (!this.samples || !this.maxMiB) return undefined;
+    return {
+      peakDeviceGiB: Math.round((this.maxMiB / 1024) * 100) / 100,
+      gpus: this.gpus.size,
+      samples: this.samples,
+      ...(this.utilN ? { meanUtilPct: this.utilSum / this.utilN } : {}),
+      ...(this.smN ? { meanSmActivePct: this.smSum / this.smN } : {}),
+      source,
+    };
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url.slice(0, 80);
   }
 }

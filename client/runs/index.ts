@@ -5,6 +5,7 @@ import { RunsController } from './controller';
 import { RunCodeLensProvider } from './codeLens';
 import { RunPanel } from './panel';
 import { SubmitFlow } from './submitFlow';
+import { prometheusToken, setPrometheusToken } from './promMetrics';
 import { createStatusBar } from './statusBar';
 import { SubmitDiagnostics } from './submitDiagnostics';
 import { BatchScriptPreviews } from './batchPreview';
@@ -23,6 +24,7 @@ export interface RunsApi {
 
 export function activateRuns(context: vscode.ExtensionContext): RunsApi {
   const controller = RunsController.forWorkspace(context);
+  controller.prometheusToken = (url) => prometheusToken(context.secrets, url);
   onStoreError((err, runId) => void vscode.window.showErrorMessage(`Gantry: could not record the state of run ${runId} in ${controller.store.runsDir}: ${err.message}`));
   context.subscriptions.push(controller);
   const actions = { rerun: (id: string) => void flow.rerun(id) };
@@ -30,16 +32,18 @@ export function activateRuns(context: vscode.ExtensionContext): RunsApi {
   const slurm = { diagnostics: new SubmitDiagnostics(), previews: new BatchScriptPreviews() };
   context.subscriptions.push(slurm.diagnostics, slurm.previews);
   const flow = new SubmitFlow(context, controller, (run) => showPanel(run.id), slurm);
-  const lens = new RunCodeLensProvider();
+  const lens = new RunCodeLensProvider((file, name) => controller.lastOutcome(file, name));
 
   context.subscriptions.push(
     lens,
+    controller.onOutcome.event(() => lens.refresh()),
     vscode.languages.registerCodeLensProvider([{ language: 'yaml' }, { pattern: '**/*.gantry.{yaml,yml}' }], lens),
     RunPanel.registerSerializer(context, controller, actions),
     createStatusBar(controller),
     vscode.commands.registerCommand('gantry.run', (uri?: vscode.Uri, docIndex?: number) => flow.run(uri instanceof vscode.Uri ? uri : undefined, typeof docIndex === 'number' ? docIndex : undefined)),
     vscode.commands.registerCommand('gantry.previewBatchScript', (uri?: vscode.Uri, docIndex?: number) => flow.previewScript(uri instanceof vscode.Uri ? uri : undefined, typeof docIndex === 'number' ? docIndex : undefined)),
     vscode.commands.registerCommand('gantry.previewKubernetesManifest', (uri?: vscode.Uri, docIndex?: number) => previewManifest(String(context.extension.packageJSON.version ?? ''), uri instanceof vscode.Uri ? uri : undefined, typeof docIndex === 'number' ? docIndex : undefined)),
+    vscode.commands.registerCommand('gantry.setPrometheusToken', (url?: string) => setPrometheusToken(context, typeof url === 'string' ? url : undefined)),
     vscode.commands.registerCommand('gantry.showRuns', (runId?: string) => {
       showPanel(typeof runId === 'string' ? runId : undefined);
     }),

@@ -8,18 +8,21 @@ import { MAX_MESSAGES_PER_SECOND, assertNever, type HostMessage, type RunView, t
 import { summarizeRun, type RunRecord } from '../../core/runs/types';
 import type { RunBuffer, RunsController } from './controller';
 import { runsConfig } from './config';
+import { summaryLines, type RunOutcome } from '../../core/logs/versus';
 
 export const PANEL_VIEW_TYPE = 'gantry.runPanel';
 const TICK_MS = 1000 / MAX_MESSAGES_PER_SECOND;
 /** Lines per tick when replaying a long log, so one message stays a few MB. */
 const REPLAY_LINES_PER_TICK = 200_000;
 
-export function toView(r: RunRecord): RunView {
+export function toView(r: RunRecord, outcome?: RunOutcome): RunView {
+  const summary = outcome ? summaryLines(outcome) : [];
   return {
     ...summarizeRun(r),
     estimatedDeviceBytesPerGpu: r.plan.estimatedDeviceBytesPerGpu,
     gpuIndices: r.plan.gpuIndices,
     ...(typeof r.handle.outputHint === 'string' && r.handle.outputHint ? { outputHint: r.handle.outputHint } : {}),
+    ...(summary.length ? { summary } : {}),
   };
 }
 
@@ -87,11 +90,12 @@ export class RunPanel implements vscode.Disposable {
         if (!panel.visible) this.ready = false;
       }),
       controller.onRunChange.event((run) => {
-        this.post({ type: 'run/state', runs: [toView(run)] });
+        this.post({ type: 'run/state', runs: [toView(run, controller.outcome(run.id))] });
         if (run.id === this.selectedId) controller.watchSlurmGpus(run.id);
       }),
       controller.onGpuSamples.event((samples) => this.post({ type: 'telemetry/append', samples })),
       controller.onTelemetryStatus.event((status) => this.post({ type: 'telemetry/status', status })),
+      controller.onHealth.event((events) => this.post({ type: 'health/append', events })),
     );
   }
 
@@ -167,7 +171,7 @@ export class RunPanel implements vscode.Disposable {
         this.queue = [];
         const runs = this.controller.runs();
         const selectedId = this.selectedId ?? m.selectedId ?? runs[0]?.id;
-        this.queue.push({ type: 'runs/snapshot', runs: runs.map(toView), selectedId, config: { windowMs: runsConfig.chartWindowMinutes * 60_000 } });
+        this.queue.push({ type: 'runs/snapshot', runs: runs.map((r) => toView(r, this.controller.outcome(r.id))), selectedId, config: { windowMs: runsConfig.chartWindowMinutes * 60_000 } });
         this.queue.push({ type: 'telemetry/status', status: this.controller.telemetry });
         if (selectedId) this.select(selectedId, false);
         this.flush();

@@ -92,7 +92,8 @@ export function planLaunch(input: PlanInput): PlanResult {
   if (env.PYTHONUNBUFFERED === undefined) env.PYTHONUNBUFFERED = '1';
 
   if (errors.length || !command) return { ok: false, errors };
-  const estimated = input.estimatedDeviceBytesPerGpu ?? estimateDeviceBytes(doc, cluster);
+  const atSubmit = estimateAtSubmit(doc, cluster);
+  const estimated = input.estimatedDeviceBytesPerGpu ?? atSubmit.deviceBytes;
   const base = {
     name: name!,
     kind: doc.kind,
@@ -105,6 +106,7 @@ export function planLaunch(input: PlanInput): PlanResult {
     gpusPerNode,
     ...(gpuIndices ? { gpuIndices } : {}),
     ...(estimated ? { estimatedDeviceBytesPerGpu: estimated } : {}),
+    ...(atSubmit.tokensPerSecondPerGpu ? { estimatedTokensPerSecondPerGpu: atSubmit.tokensPerSecondPerGpu } : {}),
     ...(timeLimit !== undefined && timeLimitSeconds !== undefined && Number.isFinite(timeLimitSeconds) ? { timeLimit: String(timeLimit), timeLimitSeconds } : {}),
     ...(warnings.length ? { warnings } : {}),
   };
@@ -117,14 +119,22 @@ function clusterOptions(cluster: ClusterDoc): ClusterOptions {
   return { cluster: cluster.metadata.name, scheduler: cluster.spec.scheduler ?? { type: 'local' } };
 }
 
-/** The estimator's per-GPU device memory (what nvidia-smi shows), for the memory chart's line. */
-function estimateDeviceBytes(doc: TrainingJobDoc | InferenceServiceDoc, cluster: ClusterDoc | undefined): number | undefined {
+/**
+ * The estimator's figures kept with the run, to be set against what the run measured when it ends:
+ * per-GPU device memory (what nvidia-smi shows; also the memory chart's line) and, for training,
+ * tokens/s per GPU.
+ */
+function estimateAtSubmit(doc: TrainingJobDoc | InferenceServiceDoc, cluster: ClusterDoc | undefined): { deviceBytes?: number; tokensPerSecondPerGpu?: number } {
   try {
     const e = doc.kind === 'TrainingJob' ? estimateTrainingJob(doc, cluster) : estimateInferenceService(doc, cluster);
     const bytes = e.memory?.perGpu.deviceBytes;
-    return bytes && Number.isFinite(bytes) && bytes > 0 ? bytes : undefined;
+    const tps = 'time' in e ? e.time?.tokensPerSecondPerGpu : undefined;
+    return {
+      ...(bytes && Number.isFinite(bytes) && bytes > 0 ? { deviceBytes: bytes } : {}),
+      ...(tps && Number.isFinite(tps) && tps > 0 ? { tokensPerSecondPerGpu: tps } : {}),
+    };
   } catch {
-    return undefined; // an estimate is a nicety here; a spec the estimator cannot read still runs
+    return {}; // an estimate is a nicety here; a spec the estimator cannot read still runs
   }
 }
 

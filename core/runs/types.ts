@@ -30,6 +30,8 @@ interface LaunchPlanBase {
   gpuIndices?: number[];
   /** The per-GPU memory estimate in bytes, drawn as a line on the memory chart. */
   estimatedDeviceBytesPerGpu?: number;
+  /** Training: the estimator's tokens/s per GPU at submission, set against the run's measured figures when it ends. */
+  estimatedTokensPerSecondPerGpu?: number;
   /**
    * Local backend: processes started on this node, each with RANK/LOCAL_RANK/WORLD_SIZE and its own
    * log files (rank-tagged LogSources). Absent or 1: one process (torchrun does its own forking).

@@ -80,6 +80,16 @@ export interface ClusterSpec {
     memory?: string; // quantity, e.g. 2TiB, 512GiB
   };
   interconnect?: Interconnect;
+  /** Where the cluster's GPU metrics already are (Prometheus scraping dcgm-exporter). */
+  metrics?: ClusterMetrics;
+}
+
+export interface ClusterMetrics {
+  prometheus: {
+    url: string; // http(s) base URL; a bearer token lives in VS Code's secret storage, never here
+    scrapeIntervalSeconds?: number; // default 15
+    replayed?: boolean; // the exporter replays recorded output: shown as REPLAY
+  };
 }
 
 // ---------------------------------------------------------------- models

@@ -11,6 +11,7 @@ import { closeAllEditors, codeLenses, deleteWorkspaceFile, diagnosticsFor, HANG_
 
 const LONG_SPEC = 'runs-long.gantry.yaml';
 const BROKEN_SPEC = 'runs-broken.gantry.yaml';
+const LAST_RUN_SPEC = 'runs-last.gantry.yaml';
 
 function store(): RunStore {
   return new RunStore(path.join(workspaceRoot().fsPath, '.gantry'));
@@ -54,6 +55,7 @@ describe('runs: ▶ Run in a real extension host', function () {
     await closeAllEditors();
     await deleteWorkspaceFile(LONG_SPEC);
     await deleteWorkspaceFile(BROKEN_SPEC);
+    await deleteWorkspaceFile(LAST_RUN_SPEC);
   });
 
   it('runs the example from its code lens: running → succeeded, every log line on disk', async () => {
@@ -85,6 +87,34 @@ describe('runs: ▶ Run in a real extension host', function () {
     } finally {
       s.unwatch();
     }
+  });
+
+  it('after a run ends, its measured figures appear as a `last run` lens beside ▶ Run', async () => {
+    // The command prints torchtitan's step lines (test/fixtures/logs/torchtitan-train.log's format).
+    const uri = await writeWorkspaceFile(
+      LAST_RUN_SPEC,
+      `apiVersion: gantry/v1
+kind: TrainingJob
+metadata:
+  name: runs-last
+spec:
+  cluster: local
+  resources: { nodes: 1, gpusPerNode: 1 }
+  model:
+    architecture: { layers: 2, hidden: 128, heads: 4, ffn: 512, vocab: 1000, maxContext: 256 }
+  batch: { micro: 1, sequenceLength: 128 }
+  command: [python3, -u, -c, "for s, m, t in ((1, 41.49, 1302), (10, 58.12, 7845), (20, 59.87, 7912)):\\n  print(f'step: {s:2}  loss: 7.1234  memory: {m:5.2f}GiB(61.17%)  tps: {t:,}  tflops: 432.10  mfu: 43.69%')"]
+`,
+    );
+    await openDocument(uri);
+    const lens = await runLens(uri, 'runs-last');
+    const run = (await vscode.commands.executeCommand<RunRecord>('gantry.run', ...(lens.command!.arguments ?? [])))!;
+    assert.equal(run.state, 'running', run.reason);
+    const last = await waitFor(async () => (await codeLenses(uri)).find((l) => l.command?.title.startsWith('last run: ')), { timeoutMs: HANG_MS, pollMs: 200, description: 'a `last run` code lens after the run ended' });
+    assert.match(last.command!.title, /^last run: 59\.9 GiB peak \(est\. \d+\.\d, [+\u2212]\d+ %\) · 7,879 tok\/s\/GPU/);
+    assert.equal(last.command!.command, 'gantry.showRuns');
+    assert.equal(last.command!.arguments?.[0], run.id);
+    assert.ok(fs.existsSync(path.join(store().runDir(run.id), 'figures.json')));
   });
 
   it('a second click while a submission is open submits once', async () => {

@@ -152,6 +152,11 @@ export class SlurmBackend implements Backend<SlurmRun> {
 
   // ---------------------------------------------------------------- extras for the panel and tests
 
+  /** The nodes of a tracked job (squeue's node list, expanded), for metrics sources that select by host. */
+  hostsOf(run: SlurmRun): string[] {
+    return expandHostList(this.connection(this.schedulerOf(run)).tracked.get(String(run.handle.jobId ?? ''))?.nodeList);
+  }
+
   /** GPU samples from every node of a running job; stop() ends only the sampling step. */
   startGpuMetrics(run: SlurmRun, opts: Omit<SlurmGpuMetricsOptions, 'transport' | 'jobId' | 'hosts'>): SlurmGpuMetrics {
     const conn = this.connection(this.schedulerOf(run));

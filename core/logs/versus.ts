@@ -1,0 +1,131 @@
+// Measured against estimated: what a run's log and telemetry measured, set beside the estimate kept
+// at submission, as the `last run` code lens and the panel's run summary show it.
+//
+// The percentage is the estimate's error relative to the measurement, (estimated − measured) /
+// measured: "−6 %" means the estimate was 6 % below what the run used.
+import type { MeasuredFigures } from './measured';
+
+/** The estimator's figures at submission (LaunchPlan.estimated*). */
+export interface RunEstimate {
+  deviceGiBPerGpu?: number;
+  tokensPerSecPerGpu?: number;
+}
+
+/** What telemetry saw of a run's GPUs while it ran. */
+export interface TelemetryPeak {
+  /** Highest device memory in use on any of the run's GPUs. */
+  peakDeviceGiB: number;
+  gpus: number;
+  samples: number;
+  meanUtilPct?: number;
+  /** DCGM's SM activity (Prometheus source only), in %. */
+  meanSmActivePct?: number;
+  /** Where the samples came from, as the panel names it: "nvidia-smi", "nvidia-smi (replayed)", "Prometheus (DCGM)". */
+  source: string;
+}
+
+/** The record kept beside a run when it ends (`<run dir>/figures.json`). */
+export interface RunOutcome {
+  version: 1;
+  runId: string;
+  state: string;
+  gpus: number;
+  estimate: RunEstimate;
+  log: MeasuredFigures;
+  telemetry?: TelemetryPeak;
+}
+
+export interface Side {
+  measured: number;
+  estimated?: number;
+  /** (estimated − measured) / measured × 100. */
+  errorPct?: number;
+  /** Where the measured figure comes from, in words. */
+  source: string;
+  line?: number;
+}
+
+export interface Comparison {
+  peakGiB?: Side;
+  tokensPerSecPerGpu?: Side;
+  oom?: { neededGiB: number; estimatedGiB?: number; errorPct?: number; gpu?: number; line: number };
+}
+
+const errorPct = (estimated: number | undefined, measured: number) => (estimated !== undefined && measured > 0 ? ((estimated - measured) / measured) * 100 : undefined);
+
+const side = (measured: number, estimated: number | undefined, source: string, line?: number): Side => {
+  const e = errorPct(estimated, measured);
+  return { measured, ...(estimated !== undefined ? { estimated } : {}), ...(e !== undefined ? { errorPct: e } : {}), source, ...(line !== undefined ? { line } : {}) };
+};
+
+export function compareRun(o: RunOutcome): Comparison {
+  const out: Comparison = {};
+  const est = o.estimate;
+  const log = o.log;
+  // Peak memory: telemetry is the device's own figure, what the estimate predicts; the log's
+  // figures are what the tool accounts for (PyTorch's reserved pool, vLLM's budget) and say so.
+  if (o.telemetry && o.telemetry.peakDeviceGiB > 0) out.peakGiB = side(o.telemetry.peakDeviceGiB, est.deviceGiBPerGpu, o.telemetry.source);
+  else if (log.peakReservedGiB) out.peakGiB = side(log.peakReservedGiB.value, est.deviceGiBPerGpu, 'torchtitan max reserved', log.peakReservedGiB.line);
+  else if (log.requestedGiB) out.peakGiB = side(log.requestedGiB.value, est.deviceGiBPerGpu, 'vLLM memory budget', log.requestedGiB.line);
+  else if (log.weightsGiB && log.kvCacheGiB) out.peakGiB = side(round1(log.weightsGiB.value + log.kvCacheGiB.value), est.deviceGiBPerGpu, `${log.tool ?? 'engine'} weights + KV cache`, log.kvCacheGiB.line);
+
+  if (log.tokensPerSecPerGpu) out.tokensPerSecPerGpu = side(log.tokensPerSecPerGpu.value, est.tokensPerSecPerGpu, `torchtitan tps, mean of ${log.tokensPerSecPerGpu.samples} steps`, log.tokensPerSecPerGpu.line);
+  else if (log.trainTokensPerSec && o.gpus > 0) out.tokensPerSecPerGpu = side(log.trainTokensPerSec.value / o.gpus, est.tokensPerSecPerGpu, `HF Trainer train_tokens_per_second / ${o.gpus} GPUs`, log.trainTokensPerSec.line);
+
+  if (log.oom) {
+    const e = errorPct(est.deviceGiBPerGpu, log.oom.neededGiB);
+    out.oom = { neededGiB: log.oom.neededGiB, ...(est.deviceGiBPerGpu !== undefined ? { estimatedGiB: est.deviceGiBPerGpu } : {}), ...(e !== undefined ? { errorPct: e } : {}), ...(log.oom.gpu !== undefined ? { gpu: log.oom.gpu } : {}), line: log.oom.line };
+  }
+  return out;
+}
+
+/** `−6 %`, `+19 %` (a real minus sign; rounded to whole percent). */
+export function formatPct(p: number): string {
+  const r = Math.round(p);
+  return r === 0 ? '±0 %' : `${r < 0 ? '\u2212' : '+'}${Math.abs(r)} %`;
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+const gib = (x: number) => x.toFixed(1);
+const rate = (x: number) => Math.round(x).toLocaleString('en-US');
+
+/** `last run: 61.2 GiB peak (est. 57.7, −6 %) · 812 tok/s/GPU (est. 967, +19 %)`; undefined with nothing measured. */
+export function lastRunTitle(c: Comparison): string | undefined {
+  const parts: string[] = [];
+  if (c.oom) parts.push(`OOM: needed ≥ ${gib(c.oom.neededGiB)} GiB${c.oom.estimatedGiB !== undefined ? ` (est. ${gib(c.oom.estimatedGiB)}${c.oom.errorPct !== undefined ? `, ${formatPct(c.oom.errorPct)}` : ''})` : ''}`);
+  if (c.peakGiB) parts.push(`${gib(c.peakGiB.measured)} GiB peak${c.peakGiB.estimated !== undefined ? ` (est. ${gib(c.peakGiB.estimated)}, ${formatPct(c.peakGiB.errorPct ?? 0)})` : ''}`);
+  if (c.tokensPerSecPerGpu) parts.push(`${rate(c.tokensPerSecPerGpu.measured)} tok/s/GPU${c.tokensPerSecPerGpu.estimated !== undefined ? ` (est. ${rate(c.tokensPerSecPerGpu.estimated)}, ${formatPct(c.tokensPerSecPerGpu.errorPct ?? 0)})` : ''}`);
+  return parts.length ? `last run: ${parts.join(' · ')}` : undefined;
+}
+
+/** The panel's run summary: one line per figure, each with where it comes from. */
+export function summaryLines(o: RunOutcome): string[] {
+  const c = compareRun(o);
+  const lines: string[] = [];
+  if (c.oom) {
+    lines.push(
+      `Out of memory${c.oom.gpu !== undefined ? ` on GPU ${c.oom.gpu}` : ''}: needed at least ${gib(c.oom.neededGiB)} GiB` +
+        (c.oom.estimatedGiB !== undefined ? `; the estimate was ${gib(c.oom.estimatedGiB)} GiB, ${formatPct(c.oom.errorPct ?? 0)} (short by ${gib(c.oom.neededGiB - c.oom.estimatedGiB)} GiB)` : '') +
+        ` (log line ${c.oom.line + 1})`,
+    );
+  }
+  if (c.peakGiB) lines.push(`Peak memory ${gib(c.peakGiB.measured)} GiB per GPU${c.peakGiB.estimated !== undefined ? ` vs est. ${gib(c.peakGiB.estimated)} (${formatPct(c.peakGiB.errorPct ?? 0)})` : ''} · ${c.peakGiB.source}`);
+  if (c.tokensPerSecPerGpu) lines.push(`${rate(c.tokensPerSecPerGpu.measured)} tok/s per GPU${c.tokensPerSecPerGpu.estimated !== undefined ? ` vs est. ${rate(c.tokensPerSecPerGpu.estimated)} (${formatPct(c.tokensPerSecPerGpu.errorPct ?? 0)})` : ''} · ${c.tokensPerSecPerGpu.source}`);
+  const l = o.log;
+  if (l.mfuPct) lines.push(`MFU ${l.mfuPct.value.toFixed(1)} %${l.tflopsPerGpu ? ` · ${l.tflopsPerGpu.value.toFixed(0)} TFLOP/s per GPU` : ''} · torchtitan`);
+  if (l.weightsGiB || l.kvCacheGiB || l.kvCacheTokens) {
+    const bits = [
+      l.weightsGiB ? `weights ${gib(l.weightsGiB.value)} GiB` : '',
+      l.kvCacheGiB ? `KV cache ${gib(l.kvCacheGiB.value)} GiB` : '',
+      l.kvCacheTokens ? `${rate(l.kvCacheTokens.value)} tokens` : '',
+      l.maxConcurrency ? `${l.maxConcurrency.value.toFixed(1)}× concurrency at ${rate(l.maxConcurrency.tokensPerRequest ?? 0)} tokens/request` : '',
+      l.maxRunningRequests ? `max ${rate(l.maxRunningRequests.value)} running requests` : '',
+    ].filter(Boolean);
+    lines.push(`${bits.join(' · ')} · ${l.tool ?? 'engine'} startup`);
+  }
+  if (l.trainRuntimeS) lines.push(`Trained in ${Math.round(l.trainRuntimeS.value)} s${l.trainLoss ? `, final loss ${l.trainLoss.value}` : ''} · HF Trainer`);
+  if (o.telemetry?.meanSmActivePct !== undefined) lines.push(`Mean SM activity ${o.telemetry.meanSmActivePct.toFixed(0)} % over ${o.telemetry.gpus} GPUs · ${o.telemetry.source}`);
+  else if (o.telemetry?.meanUtilPct !== undefined) lines.push(`Mean GPU utilization ${o.telemetry.meanUtilPct.toFixed(0)} % over ${o.telemetry.gpus} GPUs · ${o.telemetry.source}`);
+  for (const e of l.nccl.slice(0, 3)) lines.push(`${e.summary} (log line ${e.line + 1})`);
+  return lines;
+}

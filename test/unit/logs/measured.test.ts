@@ -1,0 +1,143 @@
+// Measured figures from the tools' own log lines (fixtures in test/fixtures/logs, in the tools'
+// formats), and the measured-vs-estimated comparison the `last run` lens and the panel show.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { measureLines, readNumber, MAX_LINE_CHARS } from '../../../core/logs/measured';
+import { compareRun, formatPct, lastRunTitle, summaryLines, type RunOutcome } from '../../../core/logs/versus';
+import { sanitizeLine } from '../../../core/logs/sanitize';
+import { repo } from '../helpers';
+
+const fixture = (name: string) =>
+  readFileSync(repo('test/fixtures/logs', name), 'utf8')
+    .split('\n')
+    .map((l) => sanitizeLine(l));
+const lineOf = (name: string, needle: string) => fixture(name).findIndex((l) => l.includes(needle));
+
+test('measured: vLLM V1 startup', () => {
+  const f = measureLines(fixture('vllm-v1-startup.log'));
+  assert.equal(f.tool, 'vllm');
+  assert.deepEqual(f.weightsGiB, { value: 14.9889, line: lineOf('vllm-v1-startup.log', 'Model loading took') });
+  assert.deepEqual(f.kvCacheGiB, { value: 54.79, line: lineOf('vllm-v1-startup.log', 'Available KV cache memory') });
+  assert.deepEqual(f.kvCacheTokens, { value: 448832, line: lineOf('vllm-v1-startup.log', 'GPU KV cache size') });
+  assert.deepEqual(f.maxConcurrency, { value: 54.79, line: lineOf('vllm-v1-startup.log', 'Maximum concurrency'), tokensPerRequest: 8192 });
+  assert.equal(f.gpuBlocks, undefined);
+  assert.equal(f.oom, undefined);
+});
+
+test('measured: vLLM V0 startup (memory profiling lines, # GPU blocks)', () => {
+  const f = measureLines(fixture('vllm-v0-startup.log'));
+  assert.equal(f.weightsGiB?.value, 14.9888); // "Loading model weights took 14.9888 GB" comes first
+  assert.equal(f.requestedGiB?.value, 71.27);
+  assert.equal(f.kvCacheGiB?.value, 54.83);
+  assert.equal(f.gpuBlocks?.value, 28072);
+  assert.deepEqual(f.maxConcurrency, { value: 54.83, line: lineOf('vllm-v0-startup.log', 'Maximum concurrency'), tokensPerRequest: 8192 });
+});
+
+test('measured: vLLM merged capacity line and "# CUDA blocks"', () => {
+  const f = measureLines(['INFO 11-22 16:30:43 [kv_cache_utils.py:1087] GPU KV cache size: 34,952 tokens, Maximum concurrency for 8,192 tokens per request: 4.27x', 'INFO 11-22 executor_base.py:110] # CUDA blocks: 2184, # CPU blocks: 2048']);
+  assert.equal(f.kvCacheTokens?.value, 34952);
+  assert.deepEqual(f.maxConcurrency, { value: 4.27, line: 0, tokensPerRequest: 8192 });
+  assert.equal(f.gpuBlocks?.value, 2184);
+});
+
+test('measured: SGLang startup', () => {
+  const f = measureLines(fixture('sglang-startup.log'));
+  assert.equal(f.tool, 'sglang');
+  assert.equal(f.weightsGiB?.value, 15.08);
+  assert.deepEqual(f.kvCacheTokens, { value: 412845, line: lineOf('sglang-startup.log', 'KV Cache is allocated') });
+  assert.equal(f.kvCacheGiB?.value, 50.4);
+  assert.equal(f.maxRunningRequests?.value, 4096);
+  assert.equal(f.contextLen?.value, 131072);
+  assert.equal(measureLines(['[2026-03-11 13:53:23 TP0] KV Cache is allocated. #tokens: 383872, KV size: 19.36 GB']).kvCacheGiB?.value, 19.36);
+});
+
+test('measured: torchtitan steps (ANSI colours in the raw line; first step left out of the means)', () => {
+  const raw = readFileSync(repo('test/fixtures/logs/torchtitan-train.log'), 'utf8').split('\n');
+  assert.ok(raw[1].includes('\x1b['), 'the fixture keeps the colour codes torchtitan prints');
+  for (const lines of [raw, fixture('torchtitan-train.log')]) {
+    const f = measureLines(lines);
+    assert.equal(f.tool, 'torchtitan');
+    assert.equal(f.lastStep?.value, 40);
+    assert.deepEqual(f.peakReservedGiB, { value: 59.87, line: 4, pct: 63.01 });
+    assert.deepEqual(f.tokensPerSecPerGpu, { value: 7885, line: 5, samples: 4 });
+    assert.equal(f.mfuPct?.value, 43.91);
+    assert.equal(f.tflopsPerGpu?.samples, 4);
+  }
+});
+
+test('measured: HF Trainer summary', () => {
+  const f = measureLines(fixture('hf-trainer.log'));
+  assert.equal(f.tool, 'hf-trainer');
+  assert.equal(f.trainRuntimeS?.value, 1843.2217);
+  assert.equal(f.trainTokensPerSec?.value, 22222.5);
+  assert.equal(f.trainSamplesPerSec?.value, 10.851);
+  assert.equal(f.trainLoss?.value, 1.7215);
+});
+
+test('measured: CUDA OOM, current PyTorch format', () => {
+  const f = measureLines(fixture('oom-titan.log'));
+  assert.deepEqual(f.oom, { line: 4, gpu: 0, triedGiB: 3.91, totalGiB: 79.19, freeGiB: 2.87, inUseGiB: 76.31, allocatedByPytorchGiB: 72.04, reservedUnallocatedGiB: 3.52, neededGiB: 80.22 });
+});
+
+test('measured: CUDA OOM, older format (MiB)', () => {
+  const f = measureLines(fixture('oom-old.log'));
+  assert.equal(f.oom?.gpu, 0);
+  assert.equal(f.oom?.triedGiB, 0.0195);
+  assert.equal(f.oom?.totalGiB, 15.78);
+  assert.equal(f.oom?.inUseGiB, 14.56);
+  assert.equal(f.oom?.freeGiB, 0.0031);
+  assert.equal(f.oom?.neededGiB, 14.58);
+});
+
+test('measured: NCCL failures, one event per kind, INFO chatter ignored', () => {
+  const f = measureLines(fixture('nccl-failure.log'));
+  assert.deepEqual(
+    f.nccl.map((e) => e.summary),
+    ['NCCL WARN Net : Connection closed by remote peer node-1<51234>', 'collective timeout in ALLREDUCE after 600 s', 'NCCL error: unhandled system error (NCCL 2.21.5)', 'ncclSystemError'],
+  );
+  assert.equal(f.nccl[1].line, 2);
+});
+
+test('measured: numbers, bounds and non-matches', () => {
+  assert.deepEqual(readNumber('tps: 1,234,567  x', 4), { value: 1234567, end: 14 });
+  assert.deepEqual(readNumber('1,23', 0), { value: 1, end: 1 });
+  assert.deepEqual(readNumber('3.5e-2x', 0), { value: 0.035, end: 6 });
+  assert.equal(readNumber('abc', 0), undefined);
+  // A huge line is cut before it is read: the figure past the cap is not seen.
+  const long = `${'x'.repeat(MAX_LINE_CHARS)} Available KV cache memory: 9 GiB`;
+  assert.equal(measureLines([long]).kvCacheGiB, undefined);
+  assert.deepEqual(measureLines(['step 3 loss 2.1', 'Downloading 4.0 GB of weights', "{'loss': 2.0}"]), { nccl: [] });
+});
+
+const outcome = (log: RunOutcome['log'], estimate: RunOutcome['estimate'], telemetry?: RunOutcome['telemetry']): RunOutcome => ({ version: 1, runId: 'r', state: 'succeeded', gpus: 8, estimate, log, ...(telemetry ? { telemetry } : {}) });
+
+test('versus: the lens line, telemetry peak and torchtitan throughput', () => {
+  const log = measureLines(fixture('torchtitan-train.log'));
+  const o = outcome(log, { deviceGiBPerGpu: 57.7, tokensPerSecPerGpu: 9400 }, { peakDeviceGiB: 61.2, gpus: 8, samples: 100, source: 'nvidia-smi' });
+  const c = compareRun(o);
+  assert.equal(c.peakGiB?.source, 'nvidia-smi');
+  assert.equal(lastRunTitle(c), 'last run: 61.2 GiB peak (est. 57.7, \u22126 %) · 7,885 tok/s/GPU (est. 9,400, +19 %)');
+  // Without telemetry the log's own figure is used, and named.
+  assert.equal(compareRun(outcome(log, { deviceGiBPerGpu: 57.7 })).peakGiB?.source, 'torchtitan max reserved');
+});
+
+test('versus: an OOM run says by how much the estimate missed', () => {
+  const o = outcome(measureLines(fixture('oom-titan.log')), { deviceGiBPerGpu: 57.7 });
+  const c = compareRun(o);
+  assert.equal(c.oom?.neededGiB, 80.22);
+  assert.equal(Math.round(c.oom?.errorPct ?? 0), -28);
+  assert.equal(lastRunTitle(c), 'last run: OOM: needed ≥ 80.2 GiB (est. 57.7, \u221228 %)');
+  assert.match(summaryLines(o)[0], /^Out of memory on GPU 0: needed at least 80\.2 GiB; the estimate was 57\.7 GiB, −28 % \(short by 22\.5 GiB\) \(log line 5\)$/);
+});
+
+test('versus: a vLLM service without telemetry, HF throughput per GPU, nothing measured', () => {
+  const v = compareRun(outcome(measureLines(fixture('vllm-v0-startup.log')), { deviceGiBPerGpu: 70 }));
+  assert.equal(v.peakGiB?.measured, 71.27);
+  assert.equal(v.peakGiB?.source, 'vLLM memory budget');
+  const hf = compareRun(outcome(measureLines(fixture('hf-trainer.log')), {}));
+  assert.equal(Math.round(hf.tokensPerSecPerGpu?.measured ?? 0), 2778);
+  assert.equal(lastRunTitle(compareRun(outcome({ nccl: [] }, { deviceGiBPerGpu: 10 }))), undefined);
+  assert.equal(formatPct(0.2), '±0 %');
+  assert.equal(formatPct(-5.7), '\u22126 %');
+});
