@@ -25,14 +25,15 @@ describe('UI: foreign configs (a Deployment, a torchtitan TOML, an axolotl YAML)
   after(() => closeWorkbench(workbench));
   afterEach((t) => screenshotOnFailure(page, t));
 
-  it('a Deployment: the lens on the vllm serve command and the squiggle on --max-model-len', async () => {
+  it('a Deployment: the lens on the vllm serve command, its assumptions on hover, and the squiggle on --max-model-len', async () => {
     await openFile(page, 'ui-foreign/deployment.yaml');
     const lens = activeEditor(page).locator('.codelens-decoration', { hasText: 'KV' });
     await lens.first().waitFor({ timeout: HANG_MS });
     assert.match(await lens.first().innerText(), /tokens/);
     await squiggles(page, 'error').first().waitFor({ timeout: HANG_MS });
-    await activeEditor(page).locator('.view-line', { hasText: '131072' }).locator('span', { hasText: '131072' }).first().hover();
-    await page.locator('.monaco-hover-content, .monaco-hover .hover-contents').filter({ hasText: 'refuses to start' }).first().waitFor({ timeout: HANG_MS });
+    // The command's line carries the estimate: its hover names every assumption (the GPU from the node selector).
+    await activeEditor(page).locator('.view-line', { hasText: 'command:' }).locator('span', { hasText: 'command' }).first().hover();
+    await page.locator('.monaco-hover-content, .monaco-hover .hover-contents').filter({ hasText: 'NVIDIA-L4' }).first().waitFor({ timeout: HANG_MS });
     await screenshot(page, '40-deployment-max-model-len');
   });
 
