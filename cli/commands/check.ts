@@ -3,6 +3,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { checkFile, summarize } from '../../core/check/checkFile';
+import { parseSpecFile } from '../../core/spec/parse';
 import { Workspace, pathToUri, uriToPath } from '../../core/workspace/workspace';
 import { readFileSync } from 'node:fs';
 import { readerBeside } from '../../core/workspace/readBeside';
@@ -158,6 +159,8 @@ export async function checkPaths(paths: string[], workspaceDir: string, opts: { 
   const ws = new Workspace();
   const root = pathToUri(path.resolve(workspaceDir));
   ws.configureSync([root]);
+  // Standard input is not on disk: its Clusters count as an open file's.
+  if (stdin && texts.has(stdin)) ws.updateOpen(pathToUri(stdin), parseSpecFile(texts.get(stdin)!));
   const fromScan = new Map<string, string>();
   ws.scanSync([root], (p, text) => files.has(p) && fromScan.set(p, text));
   for (const f of files) {

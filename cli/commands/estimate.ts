@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { checkFile } from '../../core/check/checkFile';
+import { parseSpecFile } from '../../core/spec/parse';
 import { foreignDefaults } from '../../core/formats/context';
 import { isGantryFile } from '../../core/validate/validate';
 import { Workspace, pathToUri } from '../../core/workspace/workspace';
@@ -130,10 +131,11 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const texts = new Map<string, string>();
+  const stdinName = o.stdinName ?? 'stdin.yaml';
   for (const f of o.files) {
     try {
       // '-': standard input, as the file --stdin-name names (its name helps recognise a format).
-      if (f === '-') texts.set(o.stdinName ?? 'stdin.yaml', readFileSync(0, 'utf8'));
+      if (f === '-') texts.set(stdinName, readFileSync(0, 'utf8'));
       else texts.set(f, readFileSync(f, 'utf8'));
     } catch (e) {
       process.stderr.write(`gantry estimate: cannot read ${f}: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -148,7 +150,12 @@ export async function run(argv: string[]): Promise<number> {
     await ws.configure([root]);
     await ws.scan([root]);
   }
-  for (const f of texts.keys()) if (!ws.scanned.has(pathToUri(path.resolve(f)))) await ws.readFromDisk(pathToUri(path.resolve(f)));
+  for (const [f, text] of texts) {
+    const uri = pathToUri(path.resolve(f));
+    // Standard input is not on disk: its Clusters count as an open file's.
+    if (f === stdinName) ws.updateOpen(uri, parseSpecFile(text));
+    else if (!ws.scanned.has(uri)) await ws.readFromDisk(uri);
+  }
 
   // The one check (core/check/checkFile.ts): the same findings and exit status as `gantry check`,
   // and no estimate for a document with errors.

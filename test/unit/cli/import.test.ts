@@ -1,0 +1,37 @@
+// `gantry import FILE` (cli/commands/import.ts): a Deployment's vllm serve command becomes a Cluster
+// and an InferenceService that check clean and estimate the same as the Deployment; a torchtitan TOML
+// becomes a TrainingJob; a file with nothing Gantry recognises exits 1.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { parseAllDocuments } from 'yaml';
+import { repo } from '../helpers';
+
+const gantry = (argv: string[], input?: string) => spawnSync(process.execPath, [repo('dist/cli.js'), ...argv], { encoding: 'utf8', input, timeout: 120_000 });
+const kvTokens = (out: string) => (JSON.parse(out) as { serving: { kvCacheTokens: number } }[])[0].serving.kvCacheTokens;
+
+test('a Deployment imports to a Cluster and an InferenceService with the same estimate', () => {
+  const file = repo('test/fixtures/foreign/serving/deployment.yaml');
+  const r = gantry(['import', file]);
+  assert.equal(r.status, 0, r.stderr);
+  const docs = parseAllDocuments(r.stdout).map((d) => d.toJS() as { kind: string; spec: Record<string, unknown> });
+  assert.deepEqual(
+    docs.map((d) => d.kind),
+    ['Cluster', 'InferenceService'],
+  );
+  assert.equal(docs[1].spec.maxModelLen, 8192);
+  assert.match(r.stdout, /^# Imported by gantry .* vllm serve in Deployment/m);
+  const fromImport = gantry(['estimate', '-', '--format', 'json', '--stdin-name', 'imported.gantry.yaml'], r.stdout);
+  const fromFile = gantry(['estimate', file, '--format', 'json']);
+  assert.equal(fromImport.status, 0, fromImport.stderr);
+  assert.equal(kvTokens(fromImport.stdout), kvTokens(fromFile.stdout));
+});
+
+test('a torchtitan TOML imports to a TrainingJob; a plain file exits 1', () => {
+  const r = gantry(['import', repo('test/fixtures/foreign/training/torchtitan/llama3_8b.toml')]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /kind: TrainingJob/);
+  const none = gantry(['import', '-', '--stdin-name', 'x.yaml'], 'a: 1\n');
+  assert.equal(none.status, 1);
+  assert.match(none.stderr, /nothing Gantry recognises/);
+});
