@@ -71,7 +71,7 @@ export class ForeignFiles {
     for (const x of e.check.estimates) {
       if (doc.positionAt(x.anchor.offset).line !== line) continue;
       const spec = e.check.foreign?.[x.docIndex];
-      const head = spec ? `**${spec.label}** (read by Gantry as a ${spec.job.kind})\n\n` : '';
+      const head = spec ? `**${spec.label}** (read by Gantry as ${spec.job.kind === 'InferenceService' ? 'an' : 'a'} ${spec.job.kind})\n\n` : '';
       return { contents: { kind: MarkupKind.Markdown, value: head + renderMarkdown(x.estimate) }, range: rangeOf(doc, x.anchor.offset, x.anchor.length) };
     }
     return undefined;
