@@ -24,6 +24,7 @@ export class RunStore extends EventEmitter<StoreEvents> {
   private readonly lockDir: string;
   private known = new Map<string, string>(); // id → JSON of its summary, to tell what changed
   private watching = false;
+  private sweep: NodeJS.Timeout | undefined;
 
   /** `root` is the `.gantry` directory of a workspace. */
   constructor(readonly root: string) {
@@ -126,12 +127,19 @@ export class RunStore extends EventEmitter<StoreEvents> {
     // Stat polling rather than fs.watch: it works the same on every platform and on network mounts,
     // and the rename of an atomic write is a change of mtime and inode.
     fs.watchFile(this.indexFile, { interval: intervalMs }, () => this.scan());
+    // A stat poll can miss a write: two atomic renames within one timestamp tick that reuse the
+    // freed inode and keep the size (`queued` → `running`) look like no change, and if nothing is
+    // written after them the other window never hears of it. So read the index every few polls too.
+    this.sweep = setInterval(() => this.scan(), Math.max(1000, intervalMs * 10));
+    this.sweep.unref?.();
   }
 
   unwatch(): void {
     if (!this.watching) return;
     this.watching = false;
     fs.unwatchFile(this.indexFile);
+    if (this.sweep) clearInterval(this.sweep);
+    this.sweep = undefined;
   }
 
   private scan(): void {
