@@ -58,15 +58,17 @@ function jobWithCluster(spec: ForeignSpec, defaults?: ForeignDefaults): PlainDoc
 /**
  * A reader that found no GPU in the file leaves the cluster out; where the user named a GPU for
  * foreign files (gantry.context.yaml, the gantry.foreign.gpu setting) and no Cluster, it is this
- * one node of those GPUs, as many as the job asks for.
+ * the job's nodes of those GPUs, as many per node as the job asks for (every format: one place).
  */
 function withDefaultGpu(spec: ForeignSpec, defaults: ForeignDefaults | undefined): ForeignSpec {
   if (spec.cluster || defaults?.cluster || !defaults?.gpu) return spec;
   const s = spec.job.spec as Record<string, unknown>;
   const size = (v: unknown) => (typeof v === 'number' && v > 0 ? v : 1);
-  const res = s.resources as { gpusPerNode?: unknown } | undefined;
-  const count = spec.job.kind === 'TrainingJob' ? size(res?.gpusPerNode) : size(s.tensorParallel) * size(s.pipelineParallel) * size(s.dataParallel);
-  const cluster: PlainDoc = { apiVersion: 'gantry/v1', kind: 'Cluster', metadata: { name: CONTEXT_CLUSTER }, spec: { nodes: { count: 1, gpu: { model: defaults.gpu, count: defaults.gpusPerNode ?? count } } } };
+  const res = s.resources as { nodes?: unknown; gpusPerNode?: unknown } | undefined;
+  const training = spec.job.kind === 'TrainingJob';
+  const count = training ? size(res?.gpusPerNode) : size(s.tensorParallel) * size(s.pipelineParallel) * size(s.dataParallel);
+  const nodes = training ? size(res?.nodes) : 1;
+  const cluster: PlainDoc = { apiVersion: 'gantry/v1', kind: 'Cluster', metadata: { name: CONTEXT_CLUSTER }, spec: { nodes: { count: nodes, gpu: { model: defaults.gpu, count: defaults.gpusPerNode ?? count } } } };
   return { ...spec, cluster, assumptions: [`GPU: ${defaults.gpu} × ${defaults.gpusPerNode ?? count} (from gantry.context.yaml or the gantry.foreign.gpu setting; the file does not say)`, ...spec.assumptions] };
 }
 

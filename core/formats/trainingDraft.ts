@@ -100,19 +100,9 @@ export function finish(d: TrainingDraft, o: { format: FormatId; label: string; n
   const micro = d.sources.get('spec.batch.micro');
   if (micro && !d.sources.has('spec.parallelism') && d.spec.parallelism) d.sources.set('spec.parallelism', readOnly(micro.span, micro.label));
   const job: PlainDoc = { apiVersion: 'gantry/v1', kind: 'TrainingJob', metadata: { name: jobName(o.name) }, spec: d.spec };
-  let cluster: PlainDoc | undefined;
-  const gpu = o.defaults?.gpu;
-  if (typeof gpu === 'string' && gpu && !o.defaults?.cluster) {
-    const res = d.spec.resources as { nodes: number; gpusPerNode: number } | undefined;
-    cluster = {
-      apiVersion: 'gantry/v1',
-      kind: 'Cluster',
-      metadata: { name: 'from-file' },
-      spec: { nodes: { count: res?.nodes ?? 1, gpu: { model: gpu, count: res?.gpusPerNode ?? ASSUMED_GPUS_PER_NODE } } },
-    };
-    d.assumptions.push(`GPU: ${gpu}, from the association or setting.`);
-  }
-  return { format: o.format, label: o.label, job, cluster, sources: d.sources, anchor: o.anchor, assumptions: d.assumptions, insert: o.insert, problems: d.problems };
+  // A GPU named outside the file (context file, setting, sbatch header) becomes the Cluster in one
+  // place for every format: core/check/foreign.ts withDefaultGpu.
+  return { format: o.format, label: o.label, job, sources: d.sources, anchor: o.anchor, assumptions: d.assumptions, insert: o.insert, problems: d.problems };
 }
 
 /** A metadata.name Gantry accepts (lower-case letters, digits, dashes) from a file name. */
