@@ -405,7 +405,7 @@ export function evaluateAll(dataDir: string, repoRoot: string): RowResult[] | un
 // ---------------------------------------------------------------- throughput rows
 
 function throughputRow(t: ThroughputRow): RowResult {
-  const base: RowResult = { id: t.id, source: t.source, kind: 'throughput', part: t.part, confidence: 'high', label: t.label, quantity: 'tokens/s/GPU', measured: t.measured };
+  const base: RowResult = { id: t.id, source: t.source, kind: 'throughput', part: t.part, confidence: 'high', label: t.label, quantity: 'tokens/s/GPU', measured: t.measured, note: t.note };
   const doc: TrainingJobDoc = {
     apiVersion: 'gantry/v1',
     kind: 'TrainingJob',
@@ -413,9 +413,9 @@ function throughputRow(t: ThroughputRow): RowResult {
     spec: {
       resources: { nodes: Math.ceil(t.gpus / 8), gpusPerNode: Math.min(8, t.gpus) },
       model: t.model,
-      precision: 'bf16-mixed',
-      parallelism: { fsdp: 'full' },
-      batch: { micro: t.micro, global: t.micro * t.gpus, sequenceLength: t.seq },
+      precision: t.precision ?? 'bf16-mixed',
+      parallelism: t.parallelism ?? { fsdp: 'full' },
+      batch: t.globalBatch ? { micro: t.micro, global: t.globalBatch, sequenceLength: t.seq } : { micro: t.micro, global: t.micro * t.gpus, sequenceLength: t.seq },
       activationCheckpointing: t.checkpointing,
     },
   };
