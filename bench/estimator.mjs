@@ -133,7 +133,9 @@ out('| quantity | tuned / reference part: n, median, max | held-out part: n, med
 out('| --- | --- | --- |');
 out(`| training memory per GPU | ${s.n}, ${s.medianAbs.toFixed(1)} %, ${s.maxAbs.toFixed(1)} % | ${held.n}, ${held.medianAbs.toFixed(1)} %, ${held.maxAbs.toFixed(1)} % |`);
 out(`| vLLM KV tokens (V1, 0.19) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | none in the data |`);
-out(`| tokens/s per GPU | reference ${thrRef.n}, ${thrRef.medianAbs.toFixed(1)} %, ${thrRef.maxAbs.toFixed(1)} %; examined (formerly held out) ${thrExamined.n}, ${thrExamined.medianAbs.toFixed(1)} %, ${thrExamined.maxAbs.toFixed(1)} % | ${thrHeld.n}, ${thrHeld.medianAbs.toFixed(1)} %, ${thrHeld.maxAbs.toFixed(1)} % |`);
+out(
+  `| tokens/s per GPU | reference ${thrRef.n}, ${thrRef.medianAbs.toFixed(1)} %, ${thrRef.maxAbs.toFixed(1)} %; examined (formerly held out) ${thrExamined.n}, ${thrExamined.medianAbs.toFixed(1)} %, ${thrExamined.maxAbs.toFixed(1)} % | ${thrHeld.n}, ${thrHeld.medianAbs.toFixed(1)} %, ${thrHeld.maxAbs.toFixed(1)} % |`,
+);
 
 // ---------------------------------------------------------------- speed
 const llama = {
@@ -160,5 +162,8 @@ out();
 out(`ms per estimate: training ${msTrain.toFixed(3)}, serving ${msServe.toFixed(3)}; with quick fixes computed (out-of-memory job): training ${msFix.toFixed(3)}, serving (KV too small) ${msFixServe.toFixed(3)}.`);
 
 mkdirSync(path.join(root, 'bench/results'), { recursive: true });
-writeFileSync(path.join(root, 'bench/results/estimator.json'), JSON.stringify({ dataDir, rows, summary: { training: s, deepspeed: ds, accelerate: acc, all, kvTokens: kvAll, kvTokensFullAttention: kvPlain, throughputReference: thrRef, throughputHeldOut: thrHeld, throughputExamined: thrExamined, msTrain, msServe, msFix, msFixServe } }, null, 2));
+writeFileSync(
+  path.join(root, 'bench/results/estimator.json'),
+  JSON.stringify({ dataDir, rows, summary: { training: s, deepspeed: ds, accelerate: acc, all, kvTokens: kvAll, kvTokensFullAttention: kvPlain, throughputReference: thrRef, throughputHeldOut: thrHeld, throughputExamined: thrExamined, msTrain, msServe, msFix, msFixServe } }, null, 2),
+);
 writeFileSync(path.join(root, 'bench/results/estimator.md'), lines.join('\n') + '\n');
