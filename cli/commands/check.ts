@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { checkFile, summarize } from '../../core/check/checkFile';
 import { parseSpecFile } from '../../core/spec/parse';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { ClusterIndex } from '../../core/spec/clusters';
 import type { ClusterEntry } from '../../core/validate/rules';
@@ -34,7 +34,7 @@ options:
   --gpu ID             the GPU (catalog id) foreign configs run on where neither they nor a
                        gantry.context.yaml beside them say
   --stdin-name NAME    the file name standard input ('-') stands for (default stdin.yaml)
-  -j, --jobs N         threads that check files (default: one per core, up to 4, from 200 files;
+  -j, --jobs N         threads that check files (default: one per free core, up to 4, from 200 files;
                        the output is the same whatever N)
   -q, --quiet          print errors only
   -h, --help           this help
@@ -155,7 +155,7 @@ function position(starts: number[], offset: number): { line: number; column: num
 export interface CheckPathsOptions {
   stdinName?: string;
   settings?: ForeignDefaults;
-  /** Threads that check files (this one included); default: one per core, up to MAX_THREADS, for PARALLEL_MIN_FILES files or more. */
+  /** Threads that check files (this one included); default: one per free core, up to MAX_THREADS, for PARALLEL_MIN_FILES files or more. */
   threads?: number;
   /** The bundle a worker thread loads (it exports checkWorker); default: this bundle when it is dist/cli-commands.js, else no workers. */
   workerScript?: string;
@@ -266,8 +266,15 @@ export const PARALLEL_MIN_FILES = 200;
 export const MAX_THREADS = 4;
 const CHUNK = 24;
 
+/**
+ * One thread per core that is free (the last minute's load average says how many are busy), up to
+ * MAX_THREADS: on a machine whose cores are busy already, a worker only adds its start-up and memory.
+ */
 function defaultThreads(files: number): number {
-  return files < PARALLEL_MIN_FILES ? 1 : Math.max(1, Math.min(availableParallelism(), MAX_THREADS));
+  if (files < PARALLEL_MIN_FILES) return 1;
+  const cores = availableParallelism();
+  const free = Math.floor(cores - loadavg()[0] + 0.5);
+  return Math.max(1, Math.min(cores, free, MAX_THREADS));
 }
 
 interface WorkerInit {
