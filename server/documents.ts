@@ -29,6 +29,9 @@ export class ParsedFiles {
   *getSteps(doc: TextDocument): Generator<void, FileState> {
     const hit = this.states.get(doc.uri);
     if (hit && hit.version === doc.version) return hit;
+    // The version of the text read now: TextDocuments updates the document object in place, so
+    // doc.version after a yield may be that of a newer text than the one parsed here.
+    const version = doc.version;
     const text = doc.getText();
     const gantry = isGantryFile(text, doc.uri);
     const tooLarge = text.length > MAX_FILE_BYTES;
@@ -38,7 +41,7 @@ export class ParsedFiles {
       if (!cache) this.caches.set(doc.uri, (cache = new DocumentCache()));
       docs = yield* cache.parseSteps(text);
     }
-    const state = { uri: doc.uri, version: doc.version, text, docs, gantry, tooLarge };
+    const state = { uri: doc.uri, version, text, docs, gantry, tooLarge };
     this.states.set(doc.uri, state);
     return state;
   }

@@ -21,3 +21,6 @@ export const commands: Record<string, CliCommand> = {
   manifest: lazy('print the Kubernetes manifest (Deployment, LeaderWorkerSet, JobSet, …) for a spec', () => import('./manifest')),
   estimate: lazy('estimate per-GPU memory, interconnect and step time (table or --format json)', () => import('./estimate')),
 };
+
+/** A `gantry check` worker thread's entry (cli/commands/check.ts): loads the check on this bundle. */
+export const checkWorker = (): Promise<void> => import('./check').then((m) => m.checkWorkerMain());

@@ -2,7 +2,7 @@
 // document is parsed on its own and cached, so an edit inside a 200-document file re-parses only the
 // document that changed, and an edit inside one scalar of it not even that (reparse.ts). Every
 // offset the core returns is absolute in the file.
-import { parseDocument, visit, isAlias, isMap, isSeq, isScalar, isPair, type Document, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
+import { Composer, Lexer, Parser, YAMLParseError, parseDocument, visit, isAlias, isMap, isSeq, isScalar, isPair, type Document, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
 import { reparseScalarEdit, YAML_OPTIONS } from './reparse';
 import { quote } from '../validate/problem';
 
@@ -172,16 +172,32 @@ const PARSE_OPTIONS = { ...YAML_OPTIONS, uniqueKeys: false } as const;
 
 /** Parses one YAML document whose text starts at `start` in the file. */
 export function parseChunk(text: string, start: number, index: number): ParsedDoc {
+  const steps = parseChunkSteps(text, start, index);
+  for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+}
+
+/** Past this many characters a document is parsed in steps (some 1 ms each, interpreted). */
+export const STEP_CHARS = 8 * 1024;
+const LEXEMES_PER_STEP = 512;
+
+/**
+ * `parseChunk`, yielding now and then so that a caller can spread a large document over several
+ * turns of the event loop (server/handlers/publish.ts). The lexer and the CST parser, most of a
+ * parse, run in steps of LEXEMES_PER_STEP tokens; composing the document and the checks after it
+ * yield between them. The result is the same as parseChunk's, which runs these steps in one go.
+ */
+export function* parseChunkSteps(text: string, start: number, index: number): Generator<void, ParsedDoc> {
   const problems: YamlProblem[] = [];
   if (text.length > MAX_DOC_BYTES) return tooLarge(text, start, index);
   let yaml: Document.Parsed;
   try {
-    yaml = parseDocument(text, PARSE_OPTIONS);
+    yaml = text.length > STEP_CHARS ? yield* parseDocumentSteps(text) : parseDocument(text, PARSE_OPTIONS);
   } catch (err) {
     // The parser recurses on nesting; absurd nesting ends here rather than in a crash.
     yaml = parseDocument('');
     problems.push({ code: 'yaml-too-deep', message: `This document cannot be read: ${describeError(err)}`, offset: start, length: Math.min(text.length, 3) || 1, severity: 'error' });
   }
+  if (text.length > STEP_CHARS) yield;
   for (const e of yaml.errors) {
     const p = yamlProblem(e, start, 'error');
     // One nesting problem is enough; the parser reports it once per level it unwinds.
@@ -191,7 +207,9 @@ export function parseChunk(text: string, start: number, index: number): ParsedDo
   for (const w of yaml.warnings) problems.push(yamlProblem(w, start, 'warning'));
   for (const at of duplicateKeys(yaml)) problems.push(yamlProblem({ code: 'DUPLICATE_KEY', message: 'Map keys must be unique', pos: [at, at + 1] }, start, 'error'));
   tidy(problems);
+  if (text.length > STEP_CHARS) yield;
   const cycles = problems.some((p) => p.severity === 'error') ? false : checkAliases(yaml, text, start, problems);
+  if (text.length > STEP_CHARS) yield;
   let value: unknown;
   if (!problems.some((p) => p.severity === 'error' && p.code !== 'yaml-alias-cycle')) {
     try {
@@ -210,6 +228,31 @@ export function parseChunk(text: string, start: number, index: number): ParsedDo
     }
   }
   return { start, end: start + text.length, text, index, yaml, value, problems, empty: isBlank(text) };
+}
+
+/**
+ * yaml's parseDocument(text, PARSE_OPTIONS) in steps: the same Lexer, Parser and Composer, and the
+ * same error for a second document, with a yield every LEXEMES_PER_STEP tokens of the lexer.
+ */
+function* parseDocumentSteps(text: string): Generator<void, Document.Parsed> {
+  const parser = new Parser();
+  const tokens: ReturnType<Parser['end']> extends Generator<infer T> ? T[] : never = [];
+  let n = 0;
+  for (const lexeme of new Lexer().lex(text, false)) {
+    for (const t of parser.next(lexeme)) tokens.push(t);
+    if (++n % LEXEMES_PER_STEP === 0) yield;
+  }
+  for (const t of parser.end()) tokens.push(t);
+  yield;
+  let doc: Document.Parsed | undefined;
+  for (const d of new Composer(PARSE_OPTIONS).compose(tokens, true, text.length)) {
+    if (!doc) doc = d;
+    else {
+      doc.errors.push(new YAMLParseError([d.range[0], d.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+      break;
+    }
+  }
+  return doc ?? parseDocument('', PARSE_OPTIONS);
 }
 
 /** A document past MAX_DOC_BYTES: not parsed, one notice on its first character. */
@@ -395,7 +438,7 @@ export class DocumentCache {
         doc = byText.get(chunk);
         if (!doc) {
           this.stats.parsed++;
-          docs[index] = parseChunk(chunk, c.start, index);
+          docs[index] = yield* parseChunkSteps(chunk, c.start, index);
           yield;
           continue;
         }
@@ -436,11 +479,38 @@ function spanOf(node: YamlNode | null | undefined, base: number): Span | undefin
 }
 
 function findPair(map: YAMLMap, key: string | number): Pair | undefined {
+  const index = map.items.length > PAIR_INDEX_MIN ? pairIndex(map) : undefined;
+  if (index) return index.get(String(key));
   for (const item of map.items) {
     const k = isScalar(item.key) ? item.key.value : item.key;
     if (k === key || (typeof key === 'number' && k === String(key)) || String(k) === String(key)) return item as Pair;
   }
   return undefined;
+}
+
+/**
+ * A large mapping's first pair per key (as String(key)), built on the first lookup: locating each of
+ * a mapping's N keys (one problem per unknown key) scanned the mapping each time, N^2 / 2 key
+ * comparisons, seconds for a 60 KB mapping of 5,000 keys. Keyed by the items array, which a
+ * re-parse (reparse.ts) copies rather than changes; undefined when a key is not a scalar (the scan
+ * then decides, as before).
+ */
+const PAIR_INDEX_MIN = 32;
+const pairIndexes = new WeakMap<unknown[], { length: number; byKey: Map<string, Pair> | undefined }>();
+function pairIndex(map: YAMLMap): Map<string, Pair> | undefined {
+  const hit = pairIndexes.get(map.items);
+  if (hit && hit.length === map.items.length) return hit.byKey;
+  let byKey: Map<string, Pair> | undefined = new Map();
+  for (const item of map.items) {
+    if (!isScalar(item.key)) {
+      byKey = undefined;
+      break;
+    }
+    const k = String(item.key.value);
+    if (!byKey.has(k)) byKey.set(k, item as Pair);
+  }
+  pairIndexes.set(map.items, { length: map.items.length, byKey });
+  return byKey;
 }
 
 /**

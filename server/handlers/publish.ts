@@ -87,17 +87,25 @@ export class DiagnosticsPublisher {
     const token = {};
     this.running.set(uri, token);
     const steps = this.check(doc);
-    const stale = () => this.running.get(uri) !== token || this.deps.documents.get(uri) !== doc;
+    // TextDocuments changes the document object in place: a new version makes this check stale too.
+    const version = doc.version;
+    const stale = () => this.running.get(uri) !== token || this.deps.documents.get(uri) !== doc || doc.version !== version;
+    // GANTRY_TIMING=1: the longest slice, how long the check kept other requests waiting at most.
+    let longest = 0;
     const slice = () => {
-      const end = performance.now() + SLICE_MS;
+      const begin = performance.now();
+      const end = begin + SLICE_MS;
       try {
         for (;;) {
           if (stale()) return;
           if (steps.next().done) {
             this.running.delete(uri);
+            if (this.timing) process.stderr.write(`gantry: v${doc.version} longest slice ${Math.max(longest, performance.now() - begin).toFixed(1)} ms\n`);
             return;
           }
-          if (performance.now() >= end) {
+          const now = performance.now();
+          if (now >= end) {
+            longest = Math.max(longest, now - begin);
             setImmediate(slice);
             return;
           }
@@ -119,12 +127,12 @@ export class DiagnosticsPublisher {
       // Not a Gantry spec: a foreign config that a reader claims gets its check; anything else not
       // one diagnostic (and what an earlier Gantry version of the text left is cleared).
       const foreign = this.foreign.check(doc);
-      connection.sendDiagnostics({ uri, version: doc.version, diagnostics: foreign?.diagnostics ?? [] });
+      connection.sendDiagnostics({ uri, version: file.version, diagnostics: foreign?.diagnostics ?? [] });
       return;
     }
     if (workspace.updateOpen(uri, file.docs)) this.scheduleAll(uri);
     const diagnostics = yield* this.diagnostics.diagnosticSteps(doc, file, this.checkContext(uri));
-    connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+    connection.sendDiagnostics({ uri, version: file.version, diagnostics });
     if (this.timing) process.stderr.write(`gantry: validated v${doc.version} in ${(performance.now() - t0).toFixed(2)} ms\n`);
   }
 

@@ -1,0 +1,110 @@
+// `node bench/bigDocument.mjs`: how long the language server keeps other requests waiting while
+// one document just under the 64 KB "document too large" limit gets its first check. The server
+// (dist/server.js with package.json gantry.serverNodeFlags, GANTRY_TIMING=1) opens a small spec,
+// then the big one; 5 ms later a hover on the small spec is sent. Printed per run: the hover's
+// round trip, the big file's first diagnostics (from its didOpen), and the check's longest slice
+// (from the server's timing line). BENCH_REPS runs (default 5); KIND=cluster uses a Cluster of some
+// 4,900 unknown keys instead of a job with a long env (every key a schema problem).
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const flags = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).gantry.serverNodeFlags;
+const good = readFileSync(path.join(root, 'examples/llama3-8b-pretrain.gantry.yaml'), 'utf8');
+let big = process.env.KIND === 'cluster' ? 'apiVersion: gantry/v1\nkind: Cluster\nmetadata:\n  name: c\nspec:\n' : 'apiVersion: gantry/v1\nkind: TrainingJob\nmetadata:\n  name: big\nspec:\n  cluster: local\n  env:\n';
+for (let i = 0; big.length < 63000; i++) big += process.env.KIND === 'cluster' ? `  key${i}: ${i}\n` : `    VAR_${i}: "value number ${i} with some text"\n`;
+function once() {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...flags, path.join(root, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, GANTRY_TIMING: '1' } });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    let buf = Buffer.alloc(0);
+    let id = 0;
+    const pending = new Map();
+    const notes = [];
+    const send = (m) => {
+      const b = Buffer.from(JSON.stringify({ jsonrpc: '2.0', ...m }));
+      child.stdin.write(`Content-Length: ${b.length}\r\n\r\n`);
+      child.stdin.write(b);
+    };
+    const req = (method, params) =>
+      new Promise((r) => {
+        const i = ++id;
+        pending.set(i, r);
+        send({ id: i, method, params });
+      });
+    const diag = (uri) => new Promise((r) => notes.push([uri, r]));
+    child.stdout.on('data', (c) => {
+      buf = Buffer.concat([buf, c]);
+      for (;;) {
+        const h = buf.indexOf('\r\n\r\n');
+        if (h < 0) return;
+        const len = Number(/Content-Length: (\d+)/i.exec(buf.subarray(0, h).toString())[1]);
+        if (buf.length < h + 4 + len) return;
+        const m = JSON.parse(buf.subarray(h + 4, h + 4 + len));
+        buf = buf.subarray(h + 4 + len);
+        if (m.id !== undefined && m.method) send({ id: m.id, result: null });
+        else if (m.id !== undefined) pending.get(m.id)?.(m.result);
+        else if (m.method === 'textDocument/publishDiagnostics')
+          for (let k = notes.length - 1; k >= 0; k--)
+            if (notes[k][0] === m.params.uri) {
+              notes[k][1](m.params);
+              notes.splice(k, 1);
+            }
+      }
+    });
+    (async () => {
+      await req('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+      send({ method: 'initialized', params: {} });
+      const small = 'file:///bench/small.gantry.yaml',
+        bigUri = 'file:///bench/big.gantry.yaml';
+      const d1 = diag(small);
+      send({ method: 'textDocument/didOpen', params: { textDocument: { uri: small, languageId: 'yaml', version: 1, text: good } } });
+      await d1;
+      // warm the hover path
+      const line = good.split('\n').findIndex((l) => /^\s+precision:/.test(l));
+      await req('textDocument/hover', { textDocument: { uri: small }, position: { line, character: 5 } });
+      const t0 = performance.now();
+      const db = diag(bigUri);
+      send({ method: 'textDocument/didOpen', params: { textDocument: { uri: bigUri, languageId: 'yaml', version: 1, text: big } } });
+      let hoverMs = NaN;
+      let bigMs = NaN;
+      db.then(() => (bigMs = performance.now() - t0));
+      // A hover on the small file sent 5 ms after the open (so the big file's check has started).
+      await new Promise((r) => setTimeout(r, 5));
+      const t1 = performance.now();
+      await req('textDocument/hover', { textDocument: { uri: small }, position: { line, character: 5 } });
+      hoverMs = performance.now() - t1;
+      await db;
+      child.kill();
+      resolve({
+        hoverMs,
+        bigMs,
+        slice: /longest slice ([\d.]+)/.exec(
+          err
+            .split('\n')
+            .filter((l) => l.includes('longest'))
+            .pop() ?? '',
+        )?.[1],
+      });
+    })();
+  });
+}
+const res = [];
+for (let i = 0; i < Number(process.env.BENCH_REPS ?? 5); i++) res.push(await once());
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const row = (name, xs) => console.log(`  ${name.padEnd(44)} ${median(xs).toFixed(0).padStart(5)}  (runs: ${xs.map((x) => x.toFixed(0)).join(', ')})`);
+console.log(`a ${(big.length / 1024).toFixed(1)} KB ${process.env.KIND === 'cluster' ? 'Cluster of unknown keys' : 'job with a long env'}: medians of ${res.length} runs, ms`);
+row(
+  'hover on another file, round trip',
+  res.map((r) => r.hoverMs),
+);
+row(
+  "big file's first diagnostics",
+  res.map((r) => r.bigMs),
+);
+row(
+  'longest slice of its check (GANTRY_TIMING)',
+  res.map((r) => Number(r.slice)),
+);

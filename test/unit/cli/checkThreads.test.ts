@@ -1,0 +1,64 @@
+// `gantry check` over many files with worker threads (cli/commands/check.ts checkInThreads): the
+// results are the same, in the same order, as one thread's, whatever the number of threads. The
+// tree mixes what makes a file's check depend on its folder (a Cluster name defined in every
+// folder, a duplicate within one folder, a job whose cluster is defined only in a parent folder)
+// with foreign configs and an explicitly named file that is not a spec (reported as skipped).
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { checkPaths } from '../../../cli/commands/check';
+import { repo } from '../helpers';
+
+const script = repo('dist/cli-commands.js');
+
+function tree(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'gantry-threads-'));
+  const examples = readdirSync(repo('examples')).filter((f) => f.endsWith('.yaml'));
+  // A Cluster only the parent folder defines: the jobs below that use it resolve upwards.
+  writeFileSync(path.join(dir, 'shared.gantry.yaml'), 'apiVersion: gantry/v1\nkind: Cluster\nmetadata:\n  name: parent-only\nspec:\n  scheduler:\n    type: local\n  nodes:\n    count: 1\n    gpu:\n      model: H100-SXM-80GB\n      count: 8\n');
+  for (let i = 0; i < 40; i++) {
+    const p = path.join(dir, 'projects', `p${String(i).padStart(2, '0')}`);
+    mkdirSync(p, { recursive: true });
+    for (const f of examples) copyFileSync(repo('examples', f), path.join(p, f));
+    if (i % 3 === 0) copyFileSync(repo('examples', 'local.gantry.yaml'), path.join(p, 'local-again.gantry.yaml'));
+    if (i % 4 === 1) writeFileSync(path.join(p, 'broken.gantry.yaml'), 'apiVersion: gantry/v1\nkind: TrainingJob\nmetadata:\n  name: x\nspec:\n  cluster: nowhere\n  model: [unclosed\n');
+    if (i % 5 === 2) writeFileSync(path.join(p, 'up.gantry.yaml'), 'apiVersion: gantry/v1\nkind: TrainingJob\nmetadata:\n  name: up\nspec:\n  cluster: parent-only\n  model:\n    name: llama3-8b\n');
+    if (i % 7 === 3) copyFileSync(repo('test/fixtures/foreign/serving/deployment.yaml'), path.join(p, 'deployment.yaml'));
+    if (i % 7 === 4) copyFileSync(repo('test/fixtures/foreign/serving/Dockerfile'), path.join(p, 'Dockerfile'));
+  }
+  writeFileSync(path.join(dir, 'notes.yaml'), 'just: notes\n');
+  return dir;
+}
+
+test('gantry check: worker threads give the same results, in the same order, as one thread', { skip: existsSync(script) ? false : 'dist/cli-commands.js is not built' }, async () => {
+  const dir = tree();
+  const cwd = process.cwd();
+  try {
+    process.chdir(dir);
+    const paths = ['.', 'notes.yaml'];
+    const one = await checkPaths(paths, '.', { threads: 1 });
+    assert.equal(one.threads, 1);
+    assert.ok(
+      one.results.some((r) => r.code === 'duplicate-cluster'),
+      'the tree has duplicates within a folder',
+    );
+    assert.ok(
+      one.results.some((r) => r.severity === 'error' && r.file.endsWith('broken.gantry.yaml')),
+      'the tree has YAML errors',
+    );
+    assert.deepEqual(one.skipped, ['notes.yaml']);
+    for (const threads of [2, 3]) {
+      const many = await checkPaths(paths, '.', { threads, workerScript: script });
+      assert.equal(many.threads, threads, 'the workers ran');
+      assert.deepEqual(many.results, one.results);
+      assert.deepEqual(many.skipped, one.skipped);
+      assert.equal(many.checked, one.checked);
+      assert.deepEqual(many.unreadable, one.unreadable);
+    }
+  } finally {
+    process.chdir(cwd);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,93 @@
+// One document just under the 64 KB "document too large" limit, opened in `gantry server --stdio`:
+// its first check is parsed in steps (core/spec/parse.ts parseChunkSteps) inside the time-sliced
+// check (server/handlers/publish.ts), so a hover on another file is answered before the big file's
+// diagnostics are published, and an edit that arrives meanwhile is what gets published. Ordered by
+// events only; the time limits only catch a hang.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { repo } from '../helpers';
+
+let proc: ChildProcess;
+let conn: MessageConnection;
+type Published = { uri: string; version?: number; diagnostics: { code: string; message: string }[] };
+const published: Published[] = [];
+const waiters: (() => void)[] = [];
+
+before(async () => {
+  proc = spawn(repo('dist/cli.js'), ['server', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+  conn.onNotification('textDocument/publishDiagnostics', (p: Published) => {
+    published.push(p);
+    waiters.splice(0).forEach((w) => w());
+  });
+  conn.onRequest(() => null);
+  conn.listen();
+  await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+  conn.sendNotification('initialized', {});
+});
+
+after(() => {
+  conn?.dispose();
+  proc?.kill();
+});
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, rej) => setTimeout(() => rej(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms).unref())]);
+}
+
+function diagnosticsAt(uri: string, version: number, ms = 60_000): Promise<Published> {
+  return withTimeout(
+    new Promise<Published>((resolve) => {
+      const check = () => {
+        const hit = published.find((p) => p.uri === uri && p.version === version);
+        if (hit) resolve(hit);
+        else waiters.push(check);
+      };
+      check();
+    }),
+    ms,
+    `diagnostics v${version} of ${uri}`,
+  );
+}
+
+const good = readFileSync(repo('examples/llama3-8b-pretrain.gantry.yaml'), 'utf8');
+
+function bigJob(marker: string): string {
+  let t = `apiVersion: gantry/v1\nkind: TrainingJob\nmetadata:\n  name: big\nspec:\n  precision: ${marker}\n  env:\n`;
+  for (let i = 0; t.length < 63_000; i++) t += `    VAR_${i}: "value number ${i} with some text"\n`;
+  return t;
+}
+
+test('a document just under 64 KB: a hover on another file is answered before its first diagnostics, and a newer version wins', async () => {
+  const other = pathToFileURL(repo('examples/test-big-other.gantry.yaml')).href;
+  // Four such files at once, so that their first checks together last long enough (some 100 ms each)
+  // that the hover, sent right after, arrives while they run even on a busy machine.
+  const bigs = [1, 2, 3, 4].map((i) => pathToFileURL(repo(`examples/test-big-doc${i}.gantry.yaml`)).href);
+  const big = bigs[0];
+  conn.sendNotification('textDocument/didOpen', { textDocument: { uri: other, languageId: 'yaml', version: 1, text: good } });
+  await diagnosticsAt(other, 1);
+  const text = bigJob('fp7');
+  assert.ok(text.length < 64 * 1024 && text.length > 60_000);
+  for (const uri of bigs) conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+  const line = good.split('\n').findIndex((l) => /^\s+precision:/.test(l));
+  const h = await withTimeout(conn.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: other }, position: { line, character: 5 } }), 30_000, 'hover while the big document is checked');
+  assert.ok(h?.contents.value.includes('precision'));
+  assert.equal(published.filter((p) => bigs.includes(p.uri)).length, 0, "the hover was answered before the big documents' diagnostics");
+  // A newer version while the first check may still run: its diagnostics are published, from its own text.
+  conn.sendNotification('textDocument/didChange', { textDocument: { uri: big, version: 2 }, contentChanges: [{ text: bigJob('bf16') }] });
+  const d2 = await diagnosticsAt(big, 2);
+  assert.ok(!d2.diagnostics.some((d) => d.code === 'document-too-large' || d.message.includes('fp7')), JSON.stringify(d2.diagnostics.slice(0, 3)));
+  const d1 = published.find((p) => p.uri === big && p.version === 1);
+  if (d1)
+    assert.ok(
+      d1.diagnostics.some((d) => d.message.includes('fp7')),
+      'version 1, when published at all, was checked in full',
+    );
+  for (const uri of bigs.slice(1)) await diagnosticsAt(uri, 1);
+  for (const uri of bigs) conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  conn.sendNotification('textDocument/didClose', { textDocument: { uri: other } });
+});
