@@ -59,15 +59,20 @@ export interface GpuPoint {
   smActivePct?: number;
   tensorActivePct?: number;
   dramActivePct?: number;
+  /** NVLink bytes per second, transmitted and received (DCGM profiling fields). */
+  nvlinkTxBps?: number;
+  nvlinkRxBps?: number;
+  /** An aggregate point (gpu -1) standing for this many GPUs: over 64 GPUs, Prometheus averages per host (memory: the host's largest GPU). */
+  gpus?: number;
 }
 
-/** A GPU health event (XID, thermal or power throttling) from the metrics source, for the run's timeline. */
+/** A GPU health event (XID, ECC errors or retired pages, thermal or power throttling) from the metrics source, for the run's timeline. */
 export interface HealthEvent {
   t: number;
   host: string;
   gpu: number;
-  kind: 'xid' | 'throttle';
-  /** e.g. 79 for an XID. */
+  kind: 'xid' | 'ecc' | 'throttle';
+  /** e.g. 79 for an XID; the error count for ECC; the reasons bitmask for throttling. */
   code?: number;
   summary: string;
 }
@@ -79,6 +84,8 @@ export interface TelemetryStatus {
   message?: string;
   /** The metrics source named on the panel: "nvidia-smi", "Prometheus (DCGM) at http://…". Absent: nvidia-smi. */
   via?: string;
+  /** The samples cover the shown run from its start (Prometheus history): the charts span the run, not a rolling window. */
+  wholeRun?: boolean;
 }
 
 export interface PanelConfig {

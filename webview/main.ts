@@ -2,9 +2,10 @@
 // (at most once per animation frame). Views are plain DOM; the log view is virtualized and the
 // charts are canvas. Everything the person can do has a button or a key.
 import type { HostMessage, RunView, WebviewMessage } from '../protocol/webview';
-import { filterLines, gpuSeriesFor, initialState, persisted, reduce, searchLines, visibleRuns, warmSearch, type PanelState, type PersistedState, type UiAction } from './state';
+import { filterLines, initialState, persisted, reduce, searchLines, visibleRuns, warmSearch, type PanelState, type PersistedState, type UiAction } from './state';
 import { LogView } from './logView';
-import { drawChart, palette, readTheme, type ChartSpec, type Series } from './chart';
+import { drawChart, palette, readTheme, type ChartSpec } from './chart';
+import { gpuChartModel } from './gpuCharts';
 
 interface VsCodeApi {
   postMessage(msg: WebviewMessage): void;
@@ -299,66 +300,21 @@ function renderCharts(): void {
   $('#health').innerHTML = health.length
     ? health
         .slice(-12)
-        .map((e) => `<span class="health-chip" role="note" title="${esc(new Date(e.t).toLocaleString())}">${esc(e.host)}/GPU ${e.gpu}: ${esc(e.summary)} · ${fmtTime(e.t)}</span>`)
+        .map((e) => `<span class="health-chip health-${e.kind}" role="note" title="${esc(new Date(e.t).toLocaleString())}">${esc(e.host)}/GPU ${e.gpu}: ${esc(e.summary)} · ${fmtTime(e.t)}</span>`)
         .join('') + (health.length > 12 ? `<span class="muted">+${health.length - 12} earlier</span>` : '')
     : '';
 
   const now = Date.now();
-  // The window starts at the first sample when that is later, so a young run fills the chart
-  // instead of being a sliver at its right edge (at least 30 s shown).
-  const firstT = Math.min(...Object.values(state.gpus).map((s) => s.points[0]?.t ?? now));
-  const windowMs = Math.min(state.config.windowMs, Math.max(30_000, now - firstT));
-  const { series, hosts, host } = gpuSeriesFor(state, run);
-  const oneHost = host !== 'all' || hosts.length <= 1;
-  const labelOf = (s: (typeof series)[number]) => (oneHost ? `GPU ${s.gpu}` : `${s.host}/${s.gpu}`);
-  const mk = (pick: (p: (typeof series)[number]['points'][number]) => number | undefined): Series[] =>
-    series.map((s, i) => ({
-      label: labelOf(s),
-      color: colors[i % colors.length],
-      xs: s.points.map((p) => p.t),
-      ys: s.points.map(pick),
-    }));
-  renderHostPicker(hosts, host);
-  renderLegend(series.map((s, i) => ({ label: labelOf(s), color: colors[i % colors.length] })));
+  const cs = getComputedStyle(document.body);
+  const model = gpuChartModel(state, run, now, { series: colors, muted: theme.muted, estimate: cs.getPropertyValue('--vscode-charts-yellow').trim() || '#cca700' });
+  renderHostPicker(model.hosts, model.host);
+  renderLegend(model.legend);
   const gpuHost = $('#gpu-charts');
-  const show = series.length > 0;
-  gpuHost.hidden = !show;
-  if (show) {
-    const est = run?.estimatedDeviceBytesPerGpu;
-    const totalGiB = Math.max(0, ...series.map((s) => (s.points[s.points.length - 1]?.memTotalMiB ?? 0) / 1024));
-    const specs: [string, ChartSpec][] = [
-      ['util', { title: 'GPU utilization', unit: '%', series: mk((p) => p.util), xMin: now - windowMs, xMax: now, xKind: 'time', yMin: 0, yMax: 100 }],
-      [
-        'mem',
-        {
-          title: 'Memory used',
-          unit: 'GiB',
-          series: mk((p) => (p.memUsedMiB === undefined ? undefined : p.memUsedMiB / 1024)),
-          xMin: now - windowMs,
-          xMax: now,
-          xKind: 'time',
-          yMin: 0,
-          refLines: [...(est ? [{ y: est / 2 ** 30, label: `estimate ${(est / 2 ** 30).toFixed(1)} GiB`, color: 'var(--vscode-charts-yellow)' }] : []), ...(totalGiB ? [{ y: totalGiB, label: `total ${totalGiB.toFixed(0)} GiB`, color: theme.muted }] : [])],
-        },
-      ],
-      ['power', { title: 'Power', unit: 'W', series: mk((p) => p.powerW), xMin: now - windowMs, xMax: now, xKind: 'time', yMin: 0 }],
-      ['temp', { title: 'Temperature', unit: '°C', series: mk((p) => p.tempC), xMin: now - windowMs, xMax: now, xKind: 'time' }],
-      ['sm', { title: 'SM clock', unit: 'MHz', series: mk((p) => p.smClockMHz), xMin: now - windowMs, xMax: now, xKind: 'time', yMin: 0 }],
-    ];
-    // DCGM's profiling fields (Prometheus source): what nvidia-smi's "utilization" hides.
-    if (series.some((s) => s.points.some((p) => p.smActivePct !== undefined))) {
-      specs.splice(
-        1,
-        0,
-        ['smActive', { title: 'SM activity (DCGM)', unit: '%', series: mk((p) => p.smActivePct), xMin: now - windowMs, xMax: now, xKind: 'time', yMin: 0, yMax: 100 }],
-        ['tensorActive', { title: 'Tensor pipe activity (DCGM)', unit: '%', series: mk((p) => p.tensorActivePct), xMin: now - windowMs, xMax: now, xKind: 'time', yMin: 0, yMax: 100 }],
-      );
-    }
-    for (const [id, spec] of specs) {
-      for (const r of spec.refLines ?? []) if (r.color.startsWith('var(')) r.color = getComputedStyle(document.body).getPropertyValue(r.color.slice(4, -1)).trim() || '#cca700';
-      drawChart(canvasIn(gpuHost, gpuCharts, id, spec.title), spec, theme);
-    }
-  }
+  gpuHost.hidden = model.specs.length === 0;
+  const canvases = model.specs.map(([id, spec]) => canvasIn(gpuHost, gpuCharts, id, spec.title));
+  // Charts come and go with the fields the source has (DCGM activity, NVLink): keep their order.
+  if (canvases.length !== gpuHost.children.length || canvases.some((c, i) => gpuHost.children[i] !== c)) gpuHost.replaceChildren(...canvases);
+  model.specs.forEach(([, spec], i) => drawChart(canvases[i], spec, theme));
 
   const points = state.train.runId === state.selectedId ? state.train.points : [];
   const trainHost = $('#train-charts');

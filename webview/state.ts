@@ -121,6 +121,17 @@ export function persisted(s: PanelState): PersistedState {
 
 const MAX_TRAIN_POINTS = 200_000;
 const MAX_HEALTH_EVENTS = 500;
+/** Points per GPU series kept of a whole-run history (Prometheus sends ≤ 600, live polls add more). */
+export const MAX_SERIES_POINTS = 2000;
+
+/** Every other point of the older half, the newer half as it is: the series keeps its span and recent detail. */
+export function thinOlderHalf<T>(pts: T[]): T[] {
+  const half = pts.length >> 1;
+  const out: T[] = [];
+  for (let i = 0; i < half; i += 2) out.push(pts[i]);
+  for (let i = half; i < pts.length; i++) out.push(pts[i]);
+  return out;
+}
 
 /**
  * The panel's state after one message. Pure and deterministic: the time is an input (`now`, epoch
@@ -164,6 +175,7 @@ export function reduce(state: PanelState, msg: HostMessage | UiAction, now: numb
     }
     case 'telemetry/append': {
       const gpus = { ...state.gpus };
+      const whole = state.telemetry.wholeRun === true;
       const horizon = now - state.config.windowMs * 2;
       for (const p of msg.samples) {
         const key = `${p.host}/${p.gpu}`;
@@ -173,7 +185,10 @@ export function reduce(state: PanelState, msg: HostMessage | UiAction, now: numb
       }
       for (const k of Object.keys(gpus)) {
         const pts = gpus[k].points;
-        if (pts.length && pts[0].t < horizon) {
+        if (whole) {
+          // The run's whole history: bounded by halving the older half, never by dropping its start.
+          if (pts.length > MAX_SERIES_POINTS) gpus[k] = { ...gpus[k], points: thinOlderHalf(pts) };
+        } else if (pts.length && pts[0].t < horizon) {
           let i = 0;
           while (i < pts.length && pts[i].t < horizon) i++;
           gpus[k] = { ...gpus[k], points: pts.slice(i) };

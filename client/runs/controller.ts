@@ -281,9 +281,9 @@ export class RunsController implements vscode.Disposable {
    * onGpuSamples like the local sampler's, tagged by node. undefined, another run, or the run's end
    * stops the sampling step; the job itself is never touched.
    */
-  watchSlurmGpus(runId: string | undefined): void {
+  watchSlurmGpus(runId: string | undefined, opts: { again?: boolean } = {}): void {
     // A Cluster with Prometheus: its dcgm-exporter metrics, no srun step.
-    if (this.watchPrometheus(runId)) return;
+    if (this.watchPrometheus(runId, opts)) return;
     const run = runId ? this.store.get(runId) : undefined;
     const wanted = !!run && isSlurmRun(run) && run.state === 'running' && !!run.handle.jobId && runsConfig.telemetryEnabled;
     if (this.slurmMetrics && (!wanted || this.slurmMetrics.runId !== runId)) {
@@ -322,9 +322,10 @@ export class RunsController implements vscode.Disposable {
    * Reads the GPU metrics of `runId` from its Cluster's Prometheus (dcgm-exporter) instead of
    * sampling them: its history since it started, then live until it ends. True when it does.
    */
-  watchPrometheus(runId: string | undefined): boolean {
+  watchPrometheus(runId: string | undefined, opts: { again?: boolean } = {}): boolean {
     const run = runId ? this.store.get(runId) : undefined;
-    if (runId && (this.prom?.runId === runId || this.promWanted === runId)) return true;
+    // `again`: a panel that (re)loads has no samples: fetch the run's history from its start again.
+    if (runId && !opts.again && (this.prom?.runId === runId || this.promWanted === runId)) return true;
     this.promWanted = undefined;
     if (this.prom) {
       this.prom.source.stop();
@@ -347,7 +348,7 @@ export class RunsController implements vscode.Disposable {
         ...(run.endedAt ? { untilMs: run.endedAt } : {}),
         intervalMs: Math.max(runsConfig.telemetryIntervalMs, (cfg.scrapeIntervalSeconds ?? 15) * 1000),
         scrapeStepS: cfg.scrapeIntervalSeconds ?? 15,
-        maxPoints: 1000,
+        maxPoints: 600,
       });
       this.prom = { runId: runIdNow, source: src };
       src.on('samples', (batch) => {
@@ -355,13 +356,18 @@ export class RunsController implements vscode.Disposable {
         if (!isTerminal(this.store.get(runIdNow)?.state ?? 'lost')) this.notePeaks(points, runIdNow);
         this.onGpuSamples.fire(points);
       });
-      src.on('xid', (events) => this.onHealth.fire(events.map((e) => ({ t: e.t, host: e.host, gpu: e.gpu, kind: 'xid' as const, code: e.code, summary: e.summary }))));
+      src.on('health', (events) => this.onHealth.fire(events.map((e) => ({ t: e.t, host: e.host, gpu: e.gpu, kind: e.kind, ...(e.code !== undefined ? { code: e.code } : {}), summary: e.summary }))));
       src.on('state', (st) => {
         if (this.prom?.source !== src) return;
-        if (st.kind === 'starting') this.setTelemetry({ state: 'starting', source, via });
-        else if (st.kind === 'sampling') this.setTelemetry({ state: 'sampling', source, via, ...(st.message ? { message: st.message } : {}) });
-        else if (st.kind === 'error') this.setTelemetry({ state: 'error', source, via, message: st.message });
-        else this.setTelemetry({ state: 'stopped', source, via });
+        // The samples are the run's history from its start: the charts span the run.
+        const base = { source, via, wholeRun: true } as const;
+        if (st.kind === 'starting') this.setTelemetry({ state: 'starting', ...base });
+        else if (st.kind === 'sampling') {
+          const agg = st.level === 'host' ? `${st.gpus} GPUs, mean per host` : st.level === 'all' ? `${st.gpus} GPUs, mean of all` : undefined;
+          const message = [st.message, agg].filter(Boolean).join(' · ');
+          this.setTelemetry({ state: 'sampling', ...base, ...(message ? { message } : {}) });
+        } else if (st.kind === 'error') this.setTelemetry({ state: 'error', ...base, message: st.message });
+        else this.setTelemetry({ state: 'stopped', ...base });
       });
       src.start();
     });

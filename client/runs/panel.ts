@@ -149,10 +149,11 @@ export class RunPanel implements vscode.Disposable {
     if (points.length) this.queue.push({ type: 'metrics/append', runId: buf.runId, points });
   }
 
-  select(runId: string, tellWebview: boolean): void {
+  /** Shows `runId`; `fresh`: the webview has just (re)loaded, so a Prometheus history is fetched again. */
+  select(runId: string, tellWebview: boolean, fresh = false): void {
     this.selectedId = runId;
     // A Slurm run's GPUs are sampled only while the panel shows it (an srun step per sampled job).
-    this.controller.watchSlurmGpus(runId);
+    this.controller.watchSlurmGpus(runId, { again: fresh });
     this.bufferSub?.dispose();
     const buf = this.controller.buffer(runId);
     this.sent = 0;
@@ -173,7 +174,7 @@ export class RunPanel implements vscode.Disposable {
         const selectedId = this.selectedId ?? m.selectedId ?? runs[0]?.id;
         this.queue.push({ type: 'runs/snapshot', runs: runs.map((r) => toView(r, this.controller.outcome(r.id))), selectedId, config: { windowMs: runsConfig.chartWindowMinutes * 60_000 } });
         this.queue.push({ type: 'telemetry/status', status: this.controller.telemetry });
-        if (selectedId) this.select(selectedId, false);
+        if (selectedId) this.select(selectedId, false, true);
         this.flush();
         break;
       }
