@@ -293,8 +293,9 @@ function renderCharts(): void {
   const label = $('#telemetry-label');
   const words: Record<string, string> = { off: 'GPU metrics: not sampling', starting: 'GPU metrics: starting…', sampling: 'GPU metrics', 'no-gpu': 'GPU metrics: no NVIDIA GPU on this host', error: 'GPU metrics: error', stopped: 'GPU metrics: stopped' };
   label.textContent = `${t.message && t.state !== 'sampling' ? `GPU metrics: ${t.message}` : words[t.state]}${t.via && t.state !== 'off' ? ` · from ${t.via}` : ''}${t.message && t.state === 'sampling' ? ` · ${t.message}` : ''}`;
-  label.className = `telemetry-label ${t.source === 'replay' ? 'replay' : ''}`;
-  if (t.source === 'replay') label.insertAdjacentHTML('afterbegin', '<span class="replay-tag" title="Recorded nvidia-smi output played back: not this machine\'s GPUs">REPLAY</span> ');
+  label.className = `telemetry-label ${t.source === 'replay' ? 'replay' : ''} ${t.state === 'error' ? 'error' : ''}`;
+  label.setAttribute('role', 'status');
+  if (t.source === 'replay') label.insertAdjacentHTML('afterbegin', '<span class="replay-tag" title="Replayed metrics (recorded or generated), not live GPUs">REPLAY</span> ');
 
   const health = state.health;
   $('#health').innerHTML = health.length

@@ -2,7 +2,7 @@
 // on the query side to about `maxPoints` per series, then the newest samples every `intervalMs`.
 // Failures are states the panel shows (down, slow, refused token, bad query, missing series), with
 // retries on a doubling backoff; a refused token stops polling until the token changes.
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import { chooseStepS, isRetryable, promQuery, promQueryRange, type PromFailure, type PromTarget } from './prometheus';
 import { chooseLevel, dcgmCountQuery, dcgmQueries, healthEvents, mergeDcgm, MAX_CHART_SERIES, type DcgmHealthEvent, type DcgmLevel, type DcgmSample, type DcgmScope, type XidEvent } from './dcgm';
 
@@ -54,10 +54,17 @@ export class PrometheusGpuSource extends EventEmitter<PromSourceEvents> {
 
   constructor(private readonly opts: PromSourceOptions) {
     super();
+    // One poll runs 16 queries in parallel on the one abort signal.
+    setMaxListeners(64, this.abort.signal);
   }
 
   get state(): PromSourceState {
     return this._state;
+  }
+
+  /** True while a next poll is scheduled (a refused token leaves none: no error loop). */
+  get scheduled(): boolean {
+    return this.timer !== undefined && !this.stopped;
   }
 
   start(): void {
@@ -88,6 +95,7 @@ export class PrometheusGpuSource extends EventEmitter<PromSourceEvents> {
   }
 
   private async poll(): Promise<void> {
+    this.timer = undefined;
     if (this.stopped) return;
     const end = Math.min(this.opts.untilMs ?? Number.POSITIVE_INFINITY, this.now());
     const start = this.fetchedTo !== undefined ? this.fetchedTo + 1 : this.opts.sinceMs;

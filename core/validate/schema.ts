@@ -183,7 +183,7 @@ function translate(ctx: SchemaContext, e: ErrorObject): Problem | undefined {
       const here = (valueAt(doc.value, path) ?? {}) as object;
       const guess = nearest(
         key,
-        allowed.filter((a) => !Object.prototype.hasOwnProperty.call(here, a)),
+        allowed.filter((a) => !Object.hasOwn(here, a)),
       );
       const fixes: Fix[] = [];
       const rename = guess ? renameKeyEdit(doc, keyPath, guess) : undefined;
