@@ -6,6 +6,7 @@
 // The run types come from the run model (core/runs/types.ts), so the panel cannot drift from what
 // the store records. Type-only: the webview bundle takes no code from core.
 import type { LaunchPlan, RunHandle, RunState, RunSummary } from '../core/runs/types';
+import type { ConfigDiffRow } from '../core/runs/configDiff';
 
 export type RunStateName = RunState;
 
@@ -88,6 +89,26 @@ export interface TelemetryStatus {
   wholeRun?: boolean;
 }
 
+/** One run of a comparison: its view, where its configuration came from, its figures and its GPU history (one series: mean of its GPUs, memory of the largest). */
+export interface CompareSide {
+  run: RunView;
+  /** 'spec': the spec document kept at submission; 'plan': only what the plan recorded (an older run). */
+  configFrom: 'spec' | 'plan';
+  /** Measured against the estimate (core/logs/versus.ts summaryLines); empty while the run has no kept figures. */
+  figures: string[];
+  gpu: GpuPoint[];
+  /** Why there is no GPU history, or that it is still loading. */
+  gpuNote?: string;
+}
+
+/** Two runs of one spec side by side (Gantry: Compare Runs). */
+export interface CompareView {
+  a: CompareSide;
+  b: CompareSide;
+  /** The two configurations key by key (core/runs/compare.ts diffConfig), changes first. */
+  rows: ConfigDiffRow[];
+}
+
 export interface PanelConfig {
   /** Rolling window of the GPU charts. */
   windowMs: number;
@@ -113,6 +134,10 @@ export type HostMessage =
   | { type: 'telemetry/status'; status: TelemetryStatus }
   /** GPU health events of the shown run (XID…), from the metrics source. */
   | { type: 'health/append'; events: HealthEvent[] }
+  /** Show two runs side by side; their GPU histories follow in compare/gpu. */
+  | { type: 'compare/show'; compare: CompareView }
+  /** One compared run's GPU history (or why there is none). */
+  | { type: 'compare/gpu'; runId: string; samples: GpuPoint[]; note?: string }
   /** Everything queued in one tick, in order. */
   | { type: 'batch'; messages: HostMessage[] };
 
@@ -130,7 +155,11 @@ export type WebviewMessage =
   /** Open the run's raw log file in an editor. */
   | { type: 'log/openRaw'; runId: string; stream: 'stdout' | 'stderr' }
   /** Put text on the clipboard (the webview's own clipboard access is not reliable everywhere). */
-  | { type: 'log/copy'; text: string };
+  | { type: 'log/copy'; text: string }
+  /** Compare `runId` with another run of its spec (the host asks which, in a QuickPick). */
+  | { type: 'compare/pick'; runId: string }
+  /** The person closed the comparison (a reload does not bring it back). */
+  | { type: 'compare/close' };
 
 export function assertNever(x: never): never {
   throw new Error(`unexpected message: ${JSON.stringify(x)}`);

@@ -2,7 +2,7 @@
 // from the panel state alone (no DOM), so the benchmark and the tests build exactly what the panel
 // draws. A whole-run history (Prometheus) spans the run from its start to its end or now; samples
 // from nvidia-smi scroll in the configured window.
-import type { GpuPoint, RunView } from '../protocol/webview';
+import type { CompareView, GpuPoint, RunView } from '../protocol/webview';
 import type { ChartSpec, Series } from './chart';
 import { gpuSeriesFor, type GpuSeries, type PanelState } from './state';
 
@@ -96,4 +96,34 @@ export function gpuChartModel(state: PanelState, run: RunView | undefined, now: 
   specs.push(['temp', { title: 'Temperature', unit: '°C', series: mk((p) => p.tempC), ...x }]);
   specs.push(['sm', { title: 'SM clock', unit: 'MHz', series: mk((p) => p.smClockMHz), ...x, yMin: 0 }]);
   return { series, hosts, host, legend, specs, points, xMin, xMax };
+}
+
+/**
+ * The comparison's charts: memory and utilisation of two runs over the time since each started
+ * (hours), so runs of different days line up; each run's memory estimate as a dashed line.
+ */
+export function compareChartSpecs(view: CompareView, colors: ChartColors): [string, ChartSpec][] {
+  const sides = [
+    { s: view.a, name: `A ${view.a.run.name} (${view.a.run.id})`, color: colors.series[0] },
+    { s: view.b, name: `B ${view.b.run.name} (${view.b.run.id})`, color: colors.series[1 % colors.series.length] },
+  ];
+  let xMax = 0.01;
+  const mk = (pick: (p: GpuPoint) => number | undefined): Series[] =>
+    sides.map(({ s, name, color }) => {
+      const t0 = s.run.startedAt ?? s.run.submittedAt;
+      const xs = s.gpu.map((p) => (p.t - t0) / 3_600_000);
+      for (const x of xs) if (x > xMax) xMax = x;
+      return { label: name, color, xs, ys: s.gpu.map(pick) };
+    });
+  const mem = mk((p) => (p.memUsedMiB === undefined ? undefined : p.memUsedMiB / 1024));
+  const util = mk((p) => p.smActivePct ?? p.util);
+  const smActive = sides.some(({ s }) => s.gpu.some((p) => p.smActivePct !== undefined));
+  const notes = sides.map(({ s }) => s.gpuNote).filter(Boolean);
+  const empty = notes.length ? notes.join(' · ') : 'no GPU history';
+  const refLines = sides.flatMap(({ s, name, color }) => (s.run.estimatedDeviceBytesPerGpu ? [{ y: s.run.estimatedDeviceBytesPerGpu / 2 ** 30, label: `${name.slice(0, 1)} estimate ${(s.run.estimatedDeviceBytesPerGpu / 2 ** 30).toFixed(1)} GiB`, color }] : []));
+  const x = { xMin: 0, xMax, xKind: 'step' as const };
+  return [
+    ['cmp-mem', { title: 'Memory used, largest GPU (h since start)', unit: 'GiB', series: mem, ...x, yMin: 0, refLines, empty }],
+    ['cmp-util', { title: smActive ? 'SM activity, mean of GPUs (h since start)' : 'GPU utilization, mean of GPUs (h since start)', unit: '%', series: util, ...x, yMin: 0, yMax: 100, empty }],
+  ];
 }

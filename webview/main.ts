@@ -5,7 +5,7 @@ import type { HostMessage, RunView, WebviewMessage } from '../protocol/webview';
 import { filterLines, initialState, persisted, reduce, searchLines, visibleRuns, warmSearch, type PanelState, type PersistedState, type UiAction } from './state';
 import { LogView } from './logView';
 import { drawChart, palette, readTheme, type ChartSpec } from './chart';
-import { gpuChartModel } from './gpuCharts';
+import { compareChartSpecs, gpuChartModel } from './gpuCharts';
 
 interface VsCodeApi {
   postMessage(msg: WebviewMessage): void;
@@ -33,6 +33,18 @@ document.body.innerHTML = `
     <ul id="run-list" role="listbox" tabindex="0" aria-label="Runs"></ul>
   </aside>
   <main class="detail">
+    <section id="compare" class="compare" aria-label="Compare runs" hidden>
+      <div class="compare-head">
+        <span class="run-title">Compare runs</span>
+        <span id="compare-names" class="muted"></span>
+        <span class="spacer"></span>
+        <label class="check"><input id="compare-all" type="checkbox"> show unchanged keys</label>
+        <button id="compare-close" title="Close the comparison (Escape)">Close</button>
+      </div>
+      <div id="compare-figures" class="compare-figures"></div>
+      <div class="chart-grid" id="compare-charts"></div>
+      <div class="compare-table-host" tabindex="0" aria-label="Configuration, key by key"><table id="compare-table" class="compare-table"></table></div>
+    </section>
     <div class="run-head" id="run-head"></div>
     <section class="charts" aria-label="Metrics">
       <div class="chart-grid" id="train-charts"></div>
@@ -71,13 +83,14 @@ logView.onFollowChange = (follow) => dispatch({ type: 'ui/logView', patch: { fol
 // ---------------------------------------------------------------- dispatch and render
 
 let frame = 0;
-const dirty = { runs: true, head: true, log: true, charts: true };
+const dirty = { runs: true, head: true, log: true, charts: true, compare: true };
 function dispatch(m: HostMessage | UiAction): void {
   const prev = state;
   state = reduce(state, m, Date.now());
   if (state.runs !== prev.runs || state.runFilter !== prev.runFilter || state.selectedId !== prev.selectedId) dirty.runs = dirty.head = true;
   if (state.log !== prev.log || state.logView !== prev.logView || state.log?.version !== logVersion) dirty.log = true;
   if (state.chartVersion !== prev.chartVersion || state.selectedId !== prev.selectedId || state.health !== prev.health) dirty.charts = true;
+  if (state.compare !== prev.compare || state.compareAll !== prev.compareAll) dirty.compare = true;
   if (state.selectedId !== prev.selectedId || state.runFilter !== prev.runFilter || state.logView !== prev.logView || state.gpuHost !== prev.gpuHost) vscode.setState(persisted(state));
   if (!frame) frame = requestAnimationFrame(render);
 }
@@ -96,7 +109,8 @@ function render(): void {
   if (dirty.head) renderHead();
   if (dirty.log) renderLog();
   if (dirty.charts) renderCharts();
-  dirty.runs = dirty.head = dirty.log = dirty.charts = false;
+  if (dirty.compare) renderCompare();
+  dirty.runs = dirty.head = dirty.log = dirty.charts = dirty.compare = false;
 }
 
 // ---------------------------------------------------------------- runs list and header
@@ -145,6 +159,7 @@ function renderHead(): void {
     <button id="open-spec" title="${esc(r.specFile)}">Open spec</button>
     <button id="cancel" ${live ? '' : 'disabled'}>Cancel</button>
     <button id="rerun">Re-run</button>
+    <button id="compare-pick" title="Compare this run with another run of its spec">Compare…</button>
     ${r.summary?.length ? `<div class="run-summary" role="note" aria-label="Measured against the estimate">${r.summary.map((l) => `<div>${esc(l)}</div>`).join('')}</div>` : ''}`;
 }
 
@@ -358,6 +373,48 @@ function renderCharts(): void {
   }
 }
 
+// ---------------------------------------------------------------- comparison
+
+const compareCharts = new Map<string, HTMLCanvasElement>();
+const changeWords: Record<string, string> = { changed: 'changed', added: 'only in B', removed: 'only in A', same: '' };
+let compareShownFor: unknown;
+
+function renderCompare(): void {
+  const c = state.compare;
+  const section = $('#compare');
+  const open = !!c;
+  section.hidden = !open;
+  for (const id of ['#run-head', '.charts', '.logs']) ($(id) as HTMLElement).hidden = open;
+  if (!c) {
+    compareShownFor = undefined;
+    return;
+  }
+  const side = (s: typeof c.a, tag: string) => `<strong>${tag}</strong> ${esc(s.run.name)} <span class="muted">${esc(s.run.id)} · ${esc(s.run.state)} · ${fmtTime(s.run.startedAt ?? s.run.submittedAt)} · ${fmtDuration(s.run)}</span>`;
+  $('#compare-names').innerHTML = `${side(c.a, 'A')} &nbsp;vs&nbsp; ${side(c.b, 'B')}`;
+  ($('#compare-all') as HTMLInputElement).checked = state.compareAll;
+  const figures = (s: typeof c.a, tag: string) =>
+    `<div class="compare-col" role="group" aria-label="Figures of ${tag}"><div class="compare-col-head">${tag} · ${esc(s.run.name)}${s.configFrom === 'plan' ? ' <span class="muted" title="This run was submitted before Gantry kept spec documents: its plan is compared instead.">(config from its plan)</span>' : ''}</div>${s.figures.length ? s.figures.map((l) => `<div>${esc(l)}</div>`).join('') : '<div class="muted">No measured figures kept for this run (they are read when a run ends).</div>'}</div>`;
+  $('#compare-figures').innerHTML = figures(c.a, 'A') + figures(c.b, 'B');
+  const rows = state.compareAll ? c.rows : c.rows.filter((r) => r.change !== 'same');
+  const changed = c.rows.filter((r) => r.change !== 'same').length;
+  $('#compare-table').innerHTML = `<caption>${changed ? `${changed} of ${c.rows.length} keys differ` : `the ${c.rows.length} keys are the same`}</caption><thead><tr><th scope="col">Key</th><th scope="col">A</th><th scope="col">B</th><th scope="col"><span class="sr-only">Change</span></th></tr></thead><tbody>${rows
+    .map((r) => `<tr class="diff-${r.change}"><th scope="row">${esc(r.path)}</th><td>${esc(r.a ?? '')}</td><td>${esc(r.b ?? '')}</td><td class="muted">${changeWords[r.change]}</td></tr>`)
+    .join('')}</tbody>`;
+  const colors = palette(document.body);
+  const theme = readTheme(document.body);
+  const host = $('#compare-charts');
+  for (const [id, spec] of compareChartSpecs(c, { series: colors, muted: theme.muted, estimate: colors[0] })) drawChart(canvasIn(host, compareCharts, id, spec.title), spec, theme);
+  if (compareShownFor !== c.a.run.id + c.b.run.id) {
+    compareShownFor = c.a.run.id + c.b.run.id;
+    ($('#compare-close') as HTMLButtonElement).focus();
+  }
+}
+
+function closeCompare(): void {
+  dispatch({ type: 'ui/compareClose' });
+  post({ type: 'compare/close' });
+}
+
 // The GPU charts scroll with time even when no sample arrives, and live durations count up.
 setInterval(() => {
   const live = state.runs.some((r) => r.state === 'running' || r.state === 'queued' || r.state === 'pending');
@@ -413,6 +470,12 @@ document.addEventListener('click', (e) => {
     case 'copy':
       post({ type: 'log/copy', text: logView.visibleText() });
       break;
+    case 'compare-pick':
+      if (r) post({ type: 'compare/pick', runId: r.id });
+      break;
+    case 'compare-close':
+      closeCompare();
+      break;
     case 'raw':
       if (r) post({ type: 'log/openRaw', runId: r.id, stream: state.logView.stream === 'stderr' ? 'stderr' : 'stdout' });
       break;
@@ -425,6 +488,13 @@ function selectRun(id: string): void {
   post({ type: 'run/select', runId: id });
 }
 
+$('#compare-all').addEventListener('change', (e) => dispatch({ type: 'ui/compareAll', on: (e.target as HTMLInputElement).checked }));
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && state.compare) {
+    e.preventDefault();
+    closeCompare();
+  }
+});
 $('#run-filter').addEventListener('change', (e) => dispatch({ type: 'ui/runFilter', filter: (e.target as HTMLSelectElement).value as PanelState['runFilter'] }));
 $('#gpu-host').addEventListener('change', (e) => dispatch({ type: 'ui/gpuHost', host: (e.target as HTMLSelectElement).value }));
 $('#rank-filter').addEventListener('change', (e) => {

@@ -4,7 +4,7 @@
 // One deliberate exception to immutability: a run's log is an append-only buffer (millions of lines
 // would otherwise be copied on every batch). `reduce` appends to it and bumps `version`; nothing
 // ever changes a line already in it, so a view can compare versions to know what to redraw.
-import { assertNever, type GpuPoint, type HealthEvent, type HostMessage, type LogMark, type PanelConfig, type RunStateName, type RunView, type TelemetryStatus, type TrainPoint } from '../protocol/webview';
+import { assertNever, type CompareView, type GpuPoint, type HealthEvent, type HostMessage, type LogMark, type PanelConfig, type RunStateName, type RunView, type TelemetryStatus, type TrainPoint } from '../protocol/webview';
 
 export class LogBuffer {
   lines: string[] = [];
@@ -86,10 +86,14 @@ export interface PanelState {
   chartVersion: number;
   /** GPU health events (XID…) of the shown run, oldest first, at most MAX_HEALTH_EVENTS. */
   health: HealthEvent[];
+  /** Two runs side by side, while the comparison is open. */
+  compare?: CompareView;
+  /** The comparison shows the keys that are the same in both runs too. */
+  compareAll: boolean;
 }
 
 /** Actions of the person in the panel (not sent to the host; see WebviewMessage for those). */
-export type UiAction = { type: 'ui/select'; runId: string } | { type: 'ui/runFilter'; filter: RunStateName | 'all' } | { type: 'ui/gpuHost'; host: string } | { type: 'ui/logView'; patch: Partial<LogViewState> };
+export type UiAction = { type: 'ui/compareClose' } | { type: 'ui/compareAll'; on: boolean } | { type: 'ui/select'; runId: string } | { type: 'ui/runFilter'; filter: RunStateName | 'all' } | { type: 'ui/gpuHost'; host: string } | { type: 'ui/logView'; patch: Partial<LogViewState> };
 
 /** What the panel keeps through a reload (vscode.setState): choices, not data; data comes from the host. */
 export interface PersistedState {
@@ -112,6 +116,7 @@ export function initialState(saved?: PersistedState): PanelState {
     config: { windowMs: 5 * 60_000 },
     chartVersion: 0,
     health: [],
+    compareAll: false,
   };
 }
 
@@ -202,6 +207,19 @@ export function reduce(state: PanelState, msg: HostMessage | UiAction, now: numb
       const health = state.health.concat(msg.events);
       return { ...state, health: health.length > MAX_HEALTH_EVENTS ? health.slice(health.length - MAX_HEALTH_EVENTS) : health };
     }
+    case 'compare/show':
+      return { ...state, compare: msg.compare };
+    case 'compare/gpu': {
+      const c = state.compare;
+      if (!c) return state;
+      const side = c.a.run.id === msg.runId ? 'a' : c.b.run.id === msg.runId ? 'b' : undefined;
+      if (!side) return state;
+      return { ...state, compare: { ...c, [side]: { ...c[side], gpu: msg.samples, gpuNote: msg.note } } };
+    }
+    case 'ui/compareClose':
+      return { ...state, compare: undefined };
+    case 'ui/compareAll':
+      return { ...state, compareAll: msg.on };
     case 'ui/runFilter':
       return { ...state, runFilter: msg.filter };
     case 'ui/gpuHost':

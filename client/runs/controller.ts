@@ -4,6 +4,8 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import * as os from 'node:os';
+import * as fs from 'node:fs';
+import { unusable } from '../../core/workspace/readBeside';
 import { RunStore, findStoreRoot } from '../../core/runs/store';
 import { isSlurmRun, isTerminal, withOutputHint, type LaunchPlan, type LogSource, type RunRecord } from '../../core/runs/types';
 import { cancelRun, reattachRuns, submitRun } from '../../core/runs/submit';
@@ -16,6 +18,7 @@ import { splitByRank } from '../../core/logs/prefix';
 import { compileMetricPattern, parseTrainingLine } from '../../core/logs/metrics';
 import { GpuSampler } from '../../core/telemetry/sampler';
 import type { GpuPoint, HealthEvent, LogChunk, LogMark, TelemetryStatus, TrainPoint } from '../../protocol/webview';
+import { keepSpecSnapshot } from '../../core/runs/compare';
 import { runsConfig } from './config';
 import { logDiskProblem, logWriteNote } from '../../core/runs/logDisk';
 import { buildOutcome, lastOutcome, loadOutcome, saveOutcome } from '../../core/runs/outcome';
@@ -231,9 +234,49 @@ export class RunsController implements vscode.Disposable {
   }
 
   async submit(plan: LaunchPlan, rerunOf?: string, onRejected?: (err: unknown) => void): Promise<RunRecord> {
+    // The spec as it is now (the editor's buffer when open): what "Compare Runs" diffs later.
+    const text = specText(plan.specFile);
     const run = await submitRun(this.store, plan, { ...(rerunOf ? { rerunOf } : {}), ...(onRejected ? { onRejected } : {}) });
+    try {
+      if (text !== undefined) keepSpecSnapshot(this.store, run, text);
+    } catch {
+      // a comparison then falls back to the plan
+    }
     this.updateSampler();
     return run;
+  }
+
+  /**
+   * A compared run's GPU history from its Cluster's Prometheus, as one series (mean of its GPUs,
+   * memory of the largest), or why there is none. Never rejects.
+   */
+  async compareGpu(runId: string): Promise<{ samples: GpuPoint[]; note?: string }> {
+    const run = this.store.get(runId);
+    const cfg = run ? prometheusOf(run) : undefined;
+    if (!run || !cfg) return { samples: [], note: 'no GPU history: its Cluster names no Prometheus (nvidia-smi samples are not kept after a run)' };
+    const token = await this.prometheusToken(cfg.url);
+    const hosts = hostsOf(run, (r) => (getBackend('slurm') as SlurmBackend | undefined)?.hostsOf?.(r) ?? []);
+    const src = new PrometheusGpuSource({
+      target: { url: cfg.url, ...(token ? { token } : {}) },
+      scope: { hosts },
+      sinceMs: run.startedAt ?? run.submittedAt,
+      untilMs: run.endedAt ?? Date.now(),
+      scrapeStepS: cfg.scrapeIntervalSeconds ?? 15,
+      maxPoints: 300,
+      maxSeries: 0, // one series per run
+      backoffBaseMs: 1000,
+    });
+    return new Promise((resolve) => {
+      const samples: GpuPoint[] = [];
+      src.on('samples', (b) => samples.push(...b.map(({ uuid: _u, ...p }) => p)));
+      src.on('state', (st) => {
+        if (st.kind === 'sampling') resolve({ samples, ...(st.message ? { note: st.message } : {}) });
+        else if (st.kind === 'error') resolve({ samples: [], note: st.message });
+        else return;
+        src.stop();
+      });
+      src.start();
+    });
   }
 
   async cancel(id: string): Promise<RunRecord | undefined> {
@@ -458,6 +501,18 @@ export class PeakTracker {
       ...(this.smN ? { meanSmActivePct: this.smSum / this.smN } : {}),
       source,
     };
+  }
+}
+
+/** The spec's text: the editor's buffer when it is open, else the file (a regular file within the size limit). */
+function specText(file: string): string | undefined {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file);
+  if (open) return open.getText();
+  try {
+    const st = fs.statSync(file);
+    return unusable(st) ? undefined : fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 
