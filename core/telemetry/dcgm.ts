@@ -73,18 +73,22 @@ export const DCGM_METRICS: readonly { field: SampleField; metric: string }[] = [
 ];
 
 /**
- * Health fields, always per GPU but only where something happened (the `> 0` / `!= 0` filter runs
- * in Prometheus, so 512 healthy GPUs return nothing). Over a step, `max_over_time` / `increase`
- * keep an event that falls between two steps of a downsampled range.
+ * Health fields, always per GPU but only where something happened (the `> 0` filter runs in
+ * Prometheus, so 512 healthy GPUs return nothing). `max_over_time` over at least the step keeps an
+ * event that falls between two steps of a downsampled range; the ECC and retired-page counters only
+ * grow, so their max is their value. With several metrics, the first one the exporter has wins.
  */
-export const DCGM_HEALTH: readonly { field: HealthField; metrics: string[]; how: 'max' | 'increase' }[] = [
-  { field: 'xid', metrics: ['DCGM_FI_DEV_XID_ERRORS'], how: 'max' },
-  { field: 'eccDbe', metrics: ['DCGM_FI_DEV_ECC_DBE_VOL_TOTAL'], how: 'increase' },
-  { field: 'eccSbe', metrics: ['DCGM_FI_DEV_ECC_SBE_VOL_TOTAL'], how: 'increase' },
-  { field: 'retired', metrics: ['DCGM_FI_DEV_RETIRED_DBE', 'DCGM_FI_DEV_RETIRED_SBE', 'DCGM_FI_DEV_RETIRED_PENDING'], how: 'increase' },
+export const DCGM_HEALTH: readonly { field: HealthField; metrics: string[] }[] = [
+  { field: 'xid', metrics: ['DCGM_FI_DEV_XID_ERRORS'] },
+  { field: 'eccDbe', metrics: ['DCGM_FI_DEV_ECC_DBE_VOL_TOTAL'] },
+  { field: 'eccSbe', metrics: ['DCGM_FI_DEV_ECC_SBE_VOL_TOTAL'] },
+  { field: 'retired', metrics: ['DCGM_FI_DEV_RETIRED_DBE', 'DCGM_FI_DEV_RETIRED_PENDING', 'DCGM_FI_DEV_RETIRED_SBE'] },
   // Renamed in DCGM 3.3 (CLOCK_THROTTLE_REASONS → CLOCKS_EVENT_REASONS): whichever the exporter has.
-  { field: 'throttle', metrics: ['DCGM_FI_DEV_CLOCK_THROTTLE_REASONS', 'DCGM_FI_DEV_CLOCKS_EVENT_REASONS'], how: 'max' },
+  { field: 'throttle', metrics: ['DCGM_FI_DEV_CLOCK_THROTTLE_REASONS', 'DCGM_FI_DEV_CLOCKS_EVENT_REASONS'] },
 ];
+
+/** The health window: the step, but never under 30 s, so a window always holds a scrape. */
+const healthWindowS = (stepS: number) => Math.max(30, Math.round(stepS));
 
 /** Which GPUs: the run's hosts (exporter `Hostname`), or its Kubernetes pod(s) in a namespace. */
 export interface DcgmScope {
@@ -129,9 +133,9 @@ export function dcgmQueries(scope: DcgmScope, level: DcgmLevel = 'gpu', stepS = 
     field,
     query: level === 'gpu' ? `${metric}${sel}` : level === 'host' ? `${AGG[field]} by (Hostname) (${metric}${sel})` : `${AGG[field]}(${metric}${sel})`,
   }));
-  const w = `[${Math.max(1, Math.round(stepS))}s]`;
+  const w = `[${healthWindowS(stepS)}s]`;
   for (const h of DCGM_HEALTH) {
-    const parts = h.metrics.map((m) => (h.how === 'max' ? `max_over_time(${m}${sel}${w})` : `increase(${m}${sel}${w})`));
+    const parts = h.metrics.map((m) => `max_over_time(${m}${sel}${w})`);
     out.push({ field: h.field, query: `(${parts.join(' or ')}) > 0` });
   }
   return out;
@@ -294,18 +298,20 @@ export function healthEvents(answers: { field: Field; series: SeriesLike[] }[], 
       const key = `${field}:${who.host}/${who.gpu}`;
       for (const [t, raw] of s.points) {
         if (!Number.isFinite(raw)) continue;
-        const v = field === 'throttle' ? raw : Math.round(raw);
-        const prev = last.get(key) ?? 0;
+        const v = Math.round(raw);
+        const seen = last.get(key);
+        const prev = seen ?? 0;
         last.set(key, v);
         if (v <= 0) continue;
         if (field === 'throttle') {
           const reasons = throttleHealth(v);
           if (!reasons.length || throttleHealth(prev).join() === reasons.join()) continue;
           out.push({ t, ...who, kind: 'throttle', code: v, summary: `clocks throttled: ${reasons.join(', ')}` });
-        } else {
-          // increase() over a window: a new count in each window where errors happened.
+        } else if (v > prev) {
+          // A counter: its first value is what the GPU has counted (volatile: since the driver loaded); then each rise.
           const what = field === 'eccDbe' ? 'double-bit ECC error' : field === 'eccSbe' ? 'single-bit ECC error' : 'retired memory page';
-          out.push({ t, ...who, kind: 'ecc', code: v, summary: `${v} ${what}${v === 1 ? '' : 's'}` });
+          const n = v - prev;
+          out.push({ t, ...who, kind: 'ecc', code: n, summary: seen === undefined ? `${v} ${what}${v === 1 ? '' : 's'} (${field === 'retired' ? 'retired so far' : 'volatile count'})` : `+${n} ${what}${n === 1 ? '' : 's'} (${v} in all)` });
         }
       }
     }

@@ -22,7 +22,8 @@ test('queries: aggregates by Hostname (memory by its largest GPU), health filter
   assert.equal(q('fbUsed'), `max by (Hostname) (DCGM_FI_DEV_FB_USED${sel})`);
   assert.equal(q('nvlinkTx'), `avg by (Hostname) (DCGM_FI_PROF_NVLINK_TX_BYTES${sel})`);
   assert.equal(q('xid'), `(max_over_time(DCGM_FI_DEV_XID_ERRORS${sel}[3600s])) > 0`);
-  assert.equal(q('eccDbe'), `(increase(DCGM_FI_DEV_ECC_DBE_VOL_TOTAL${sel}[3600s])) > 0`);
+  assert.equal(q('eccDbe'), `(max_over_time(DCGM_FI_DEV_ECC_DBE_VOL_TOTAL${sel}[3600s])) > 0`);
+  assert.equal(dcgmQueries({ hosts: ['n1'] }, 'gpu', 1).find((x) => x.field === 'xid')?.query, `(max_over_time(DCGM_FI_DEV_XID_ERRORS${sel}[30s])) > 0`, 'a window always holds a scrape');
   assert.equal(q('throttle'), `(max_over_time(DCGM_FI_DEV_CLOCK_THROTTLE_REASONS${sel}[3600s]) or max_over_time(DCGM_FI_DEV_CLOCKS_EVENT_REASONS${sel}[3600s])) > 0`);
   assert.equal(dcgmQueries({ hosts: ['n1'] }, 'all').find((x) => x.field === 'fbFree')?.query, `min(DCGM_FI_DEV_FB_FREE${sel})`);
   assert.equal(dcgmCountQuery({ hosts: ['n1'] }, 10), `count by (Hostname) (last_over_time(DCGM_FI_DEV_FB_USED${sel}[60s]))`);
@@ -63,14 +64,26 @@ test("throttle reasons: NVML's thermal and power bits are health, idle and appli
   assert.deepEqual(throttleHealth(0x80 | 0x8), ['hardware slowdown', 'hardware power brake slowdown']);
 });
 
-test('health events: XID, ECC and retired pages, throttling; each change once across polls', () => {
+test('health events: XID, ECC counts and their rises, retired pages, throttling; each change once across polls', () => {
   const l = { Hostname: 'n1', gpu: '5' };
   const last = new Map<string, number>();
   const events = healthEvents(
     [
       { field: 'util', series: [{ labels: l, points: [[1, 90]] }] }, // a sample field: not an event
       { field: 'xid', series: [{ labels: l, points: [[3, 48]] }] },
-      { field: 'eccDbe', series: [{ labels: l, points: [[4, 2.0000001]] }] },
+      {
+        field: 'eccDbe',
+        series: [
+          {
+            labels: l,
+            points: [
+              [4, 2],
+              [4.5, 2],
+              [4.7, 3],
+            ],
+          },
+        ],
+      },
       { field: 'retired', series: [{ labels: l, points: [[5, 1]] }] },
       {
         field: 'throttle',
@@ -93,8 +106,9 @@ test('health events: XID, ECC and retired pages, throttling; each change once ac
     [
       [2, 'throttle', 0x40, 'clocks throttled: hardware thermal slowdown'],
       [3, 'xid', 48, 'XID 48 (double-bit ECC error)'],
-      [4, 'ecc', 2, '2 double-bit ECC errors'],
-      [5, 'ecc', 1, '1 retired memory page'],
+      [4, 'ecc', 2, '2 double-bit ECC errors (volatile count)'],
+      [4.7, 'ecc', 1, '+1 double-bit ECC error (3 in all)'],
+      [5, 'ecc', 1, '1 retired memory page (retired so far)'],
     ],
   );
   // The next poll sees the same throttle mask and XID: nothing new; a power cap is new.
