@@ -431,15 +431,17 @@ export class RunsController implements vscode.Disposable {
     const s = new GpuSampler({ command: runsConfig.telemetryCommand, intervalMs: runsConfig.telemetryIntervalMs });
     this.sampler = s;
     s.on('state', (st) => {
-      this.telemetry = { state: st.kind, source: st.source, ...('message' in st && st.message ? { message: st.message } : {}) };
-      this.onTelemetryStatus.fire(this.telemetry);
       // A host without GPUs stays that way: do not start a sampler again for every run.
       if (st.kind === 'no-gpu') this.noGpu = true;
+      // While the panel's run reads Prometheus, that is the source the panel names.
+      if (this.prom || this.promWanted) return;
+      this.telemetry = { state: st.kind, source: st.source, ...('message' in st && st.message ? { message: st.message } : {}) };
+      this.onTelemetryStatus.fire(this.telemetry);
     });
     s.on('samples', (batch) => {
       const points = batch.map((p) => ({ t: p.t, host: p.host, gpu: p.gpu, util: p.utilGpuPct, memUsedMiB: p.memUsedMiB, memTotalMiB: p.memTotalMiB, powerW: p.powerW, tempC: p.tempC, smClockMHz: p.smClockMHz }));
       this.notePeaks(points);
-      this.onGpuSamples.fire(points);
+      if (!this.prom && !this.promWanted) this.onGpuSamples.fire(points);
     });
     void s.start();
   }
