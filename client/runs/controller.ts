@@ -477,11 +477,12 @@ export class PeakTracker {
   private smSum = 0;
   private smN = 0;
   private samples = 0;
-  private readonly gpus = new Set<string>();
+  /** Each series seen, and how many GPUs it stands for (an aggregate of a host counts its GPUs). */
+  private readonly gpus = new Map<string, number>();
 
   add(p: GpuPoint): void {
     this.samples++;
-    this.gpus.add(`${p.host}/${p.gpu}`);
+    this.gpus.set(`${p.host}/${p.gpu}`, p.gpus ?? 1);
     if (p.memUsedMiB !== undefined && p.memUsedMiB > this.maxMiB) this.maxMiB = p.memUsedMiB;
     if (p.util !== undefined) {
       this.utilSum += p.util;
@@ -497,7 +498,7 @@ export class PeakTracker {
     if (!this.samples || !this.maxMiB) return undefined;
     return {
       peakDeviceGiB: Math.round((this.maxMiB / 1024) * 100) / 100,
-      gpus: this.gpus.size,
+      gpus: [...this.gpus.values()].reduce((a, b) => a + b, 0),
       samples: this.samples,
       ...(this.utilN ? { meanUtilPct: this.utilSum / this.utilN } : {}),
       ...(this.smN ? { meanSmActivePct: this.smSum / this.smN } : {}),
