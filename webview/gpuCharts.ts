@@ -100,20 +100,22 @@ export function gpuChartModel(state: PanelState, run: RunView | undefined, now: 
 
 /**
  * The comparison's charts: memory and utilisation of two runs over the time since each started
- * (hours), so runs of different days line up; each run's memory estimate as a dashed line.
+ * (seconds, minutes or hours), so runs of different days line up; each run's memory estimate as a dashed line.
  */
 export function compareChartSpecs(view: CompareView, colors: ChartColors): [string, ChartSpec][] {
   const sides = [
     { s: view.a, name: `A ${view.a.run.name} (${view.a.run.id})`, color: colors.series[0] },
     { s: view.b, name: `B ${view.b.run.name} (${view.b.run.id})`, color: colors.series[1 % colors.series.length] },
   ];
-  let xMax = 0.01;
+  // One time unit for both runs: seconds, minutes or hours since each started, whichever reads best.
+  let spanMs = 0;
+  for (const { s } of sides) for (const p of s.gpu) spanMs = Math.max(spanMs, p.t - (s.run.startedAt ?? s.run.submittedAt));
+  const [unitMs, unit] = spanMs < 120_000 ? [1000, 's'] : spanMs < 2 * 3_600_000 ? [60_000, 'min'] : [3_600_000, 'h'];
+  const xMax = Math.max(spanMs / unitMs, 1);
   const mk = (pick: (p: GpuPoint) => number | undefined): Series[] =>
     sides.map(({ s, name, color }) => {
       const t0 = s.run.startedAt ?? s.run.submittedAt;
-      const xs = s.gpu.map((p) => (p.t - t0) / 3_600_000);
-      for (const x of xs) if (x > xMax) xMax = x;
-      return { label: name, color, xs, ys: s.gpu.map(pick) };
+      return { label: name, color, xs: s.gpu.map((p) => (p.t - t0) / unitMs), ys: s.gpu.map(pick) };
     });
   const mem = mk((p) => (p.memUsedMiB === undefined ? undefined : p.memUsedMiB / 1024));
   const util = mk((p) => p.smActivePct ?? p.util);
@@ -123,7 +125,7 @@ export function compareChartSpecs(view: CompareView, colors: ChartColors): [stri
   const refLines = sides.flatMap(({ s, name, color }) => (s.run.estimatedDeviceBytesPerGpu ? [{ y: s.run.estimatedDeviceBytesPerGpu / 2 ** 30, label: `${name.slice(0, 1)} estimate ${(s.run.estimatedDeviceBytesPerGpu / 2 ** 30).toFixed(1)} GiB`, color }] : []));
   const x = { xMin: 0, xMax, xKind: 'step' as const };
   return [
-    ['cmp-mem', { title: 'Memory used, largest GPU (h since start)', unit: 'GiB', series: mem, ...x, yMin: 0, refLines, empty }],
-    ['cmp-util', { title: smActive ? 'SM activity, mean of GPUs (h since start)' : 'GPU utilization, mean of GPUs (h since start)', unit: '%', series: util, ...x, yMin: 0, yMax: 100, empty }],
+    ['cmp-mem', { title: `Memory used, largest GPU (${unit} since start)`, unit: 'GiB', series: mem, ...x, yMin: 0, refLines, empty }],
+    ['cmp-util', { title: `${smActive ? 'SM activity' : 'GPU utilization'}, mean of GPUs (${unit} since start)`, unit: '%', series: util, ...x, yMin: 0, yMax: 100, empty }],
   ];
 }

@@ -42,8 +42,8 @@ document.body.innerHTML = `
         <button id="compare-close" title="Close the comparison (Escape)">Close</button>
       </div>
       <div id="compare-figures" class="compare-figures"></div>
-      <div class="chart-grid" id="compare-charts"></div>
       <div class="compare-table-host" tabindex="0" aria-label="Configuration, key by key"><table id="compare-table" class="compare-table"></table></div>
+      <div class="chart-grid" id="compare-charts"></div>
     </section>
     <div class="run-head" id="run-head"></div>
     <section class="charts" aria-label="Metrics">

@@ -207,8 +207,13 @@ export function reduce(state: PanelState, msg: HostMessage | UiAction, now: numb
       const health = state.health.concat(msg.events);
       return { ...state, health: health.length > MAX_HEALTH_EVENTS ? health.slice(health.length - MAX_HEALTH_EVENTS) : health };
     }
-    case 'compare/show':
-      return { ...state, compare: msg.compare };
+    case 'compare/show': {
+      // The same pair again (a run ended, its figures were kept): keep the GPU histories already here.
+      const prev = state.compare;
+      if (!prev || prev.a.run.id !== msg.compare.a.run.id || prev.b.run.id !== msg.compare.b.run.id) return { ...state, compare: msg.compare };
+      const keep = (next: CompareView['a'], old: CompareView['a']) => (next.gpu.length || old.gpu.length === 0 ? next : { ...next, gpu: old.gpu, gpuNote: old.gpuNote });
+      return { ...state, compare: { ...msg.compare, a: keep(msg.compare.a, prev.a), b: keep(msg.compare.b, prev.b) } };
+    }
     case 'compare/gpu': {
       const c = state.compare;
       if (!c) return state;

@@ -96,6 +96,12 @@ export class RunPanel implements vscode.Disposable {
       }),
       controller.onRunChange.event((run) => {
         this.post({ type: 'run/state', runs: [toView(run, controller.outcome(run.id))] });
+        // A compared run that ends or gets its figures: the comparison says so (its GPU history stays).
+        const c = this.pendingCompare;
+        if (c && (c.aId === run.id || c.bId === run.id)) {
+          const view = compareView(controller, c.aId, c.bId);
+          if (view) this.post({ type: 'compare/show', compare: view });
+        }
         if (run.id === this.selectedId) controller.watchSlurmGpus(run.id);
       }),
       controller.onGpuSamples.event((samples) => this.post({ type: 'telemetry/append', samples })),

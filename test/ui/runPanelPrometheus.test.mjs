@@ -145,7 +145,10 @@ describe('UI: a Prometheus-backed run panel and Compare Runs', { timeout: SUITE_
     await p.locator('.health-chip', { hasText: 'GPU 3: XID 79 (GPU has fallen off the bus)' }).waitFor({ timeout: HANG_MS });
     await p.locator('.health-chip', { hasText: 'GPU 5: clocks throttled: hardware thermal slowdown' }).waitFor({ timeout: HANG_MS });
     await p.locator('.health-chip', { hasText: 'GPU 6: 2 double-bit ECC errors' }).waitFor({ timeout: HANG_MS });
+    // The panel alone in the window: close the spec's editor (the panel's group takes the width) and the side bar.
+    await runCommand(page, 'View: Close Editor');
     await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+    await p.locator('#health').scrollIntoViewIfNeeded();
     await screenshot(page, '23-run-panel-prometheus');
     await p.locator('#gpu-charts canvas.chart').nth(3).scrollIntoViewIfNeeded();
     await screenshot(page, '23b-run-panel-prometheus-charts');
@@ -154,12 +157,13 @@ describe('UI: a Prometheus-backed run panel and Compare Runs', { timeout: SUITE_
   });
 
   it('compares two runs of the spec side by side: config diff, figures, charts', async () => {
-    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
     writeWorkspaceFile(SPEC, spec(2));
     await runSpec();
     const p = panel();
-    await p.locator('.run-head .badge.state-succeeded').waitFor({ timeout: HANG_MS });
+    // Both runs ended (the list shows two), the second one shown with its kept figures.
+    await p.locator('#run-list .badge.state-succeeded').nth(1).waitFor({ timeout: HANG_MS });
     await p.locator('.run-summary', { hasText: 'GiB' }).waitFor({ timeout: HANG_MS });
+    // (The spec opened in the panel's group, so the panel has the window's width.)
     await p.locator('#compare-pick').click();
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'ui-prom' }).first();
     await row.waitFor({ state: 'visible' });
@@ -171,7 +175,6 @@ describe('UI: a Prometheus-backed run panel and Compare Runs', { timeout: SUITE_
     assert.equal(await c.locator('.compare-col').count(), 2);
     await c.locator('.compare-col', { hasText: 'GiB' }).nth(1).waitFor();
     await c.locator('canvas.chart[aria-label^="Memory used"]').waitFor();
-    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
     await screenshot(page, '24-compare-runs');
     // Escape closes it and the run is shown again.
     await c.locator('#compare-close').focus();

@@ -23,6 +23,9 @@ test('compare: shown, histories arrive per run, toggled, closed', () => {
   assert.equal(s.compare?.b.gpuNote, undefined);
   assert.equal(s.compare?.a.gpuNote, 'loading…');
   assert.equal(reduce(s, { type: 'compare/gpu', runId: 'zz', samples: [] }, NOW), s, 'another run: ignored');
+  // The same pair again (a run's figures were kept): the GPU history already here stays.
+  s = reduce(s, { type: 'compare/show', compare: { ...cmp, b: { ...cmp.b, figures: ['kept'] } } }, NOW);
+  assert.deepEqual([s.compare?.b.figures, s.compare?.b.gpu.length], [['kept'], 1]);
   s = reduce(s, { type: 'ui/compareAll', on: true }, NOW);
   assert.equal(s.compareAll, true);
   s = reduce(s, { type: 'ui/compareClose' }, NOW);
@@ -34,7 +37,8 @@ test('compare charts: hours since each start, both estimates, notes when a run h
   const specs = compareChartSpecs(withB, { series: ['#a', '#b'], muted: '#m', estimate: '#e' });
   const mem = specs.find(([id]) => id === 'cmp-mem')?.[1];
   assert.ok(mem);
-  assert.deepEqual(Array.from(mem.series[1].xs), [1]);
+  assert.deepEqual(Array.from(mem.series[1].xs), [60], '1 h in: minutes, the span being under 2 h');
+  assert.match(mem.title, /min since start/);
   assert.deepEqual(mem.series[1].ys, [60]);
   assert.deepEqual(
     mem.refLines?.map((r) => r.label),
