@@ -177,13 +177,13 @@ export class RunsController implements vscode.Disposable {
   }
 
   /** Attributes a batch of GPU samples to live runs: a Slurm run's own step, or the local runs whose GPUs they are. */
-  private notePeaks(batch: GpuPoint[], runId?: string): void {
+  private notePeaks(batch: GpuPoint[], runId?: string, source?: string): void {
     const track = (id: string, pick: (p: GpuPoint) => boolean) => {
       let t = this.peaks.get(id);
       for (const p of batch) {
         if (!pick(p)) continue;
         t ??= new PeakTracker();
-        t.add(p);
+        t.add(p, source);
       }
       if (t) this.peaks.set(id, t);
     };
@@ -396,7 +396,8 @@ export class RunsController implements vscode.Disposable {
       this.prom = { runId: runIdNow, source: src };
       src.on('samples', (batch) => {
         const points: GpuPoint[] = batch.map(({ uuid: _uuid, ...p }) => p);
-        if (!isTerminal(this.store.get(runIdNow)?.state ?? 'lost')) this.notePeaks(points, runIdNow);
+        // The figures name where they came from, whatever the panel shows when the run ends.
+        if (!isTerminal(this.store.get(runIdNow)?.state ?? 'lost')) this.notePeaks(points, runIdNow, source === 'replay' ? `${via} (replayed)` : via);
         this.onGpuSamples.fire(points);
       });
       src.on('health', (events) => this.onHealth.fire(events.map((e) => ({ t: e.t, host: e.host, gpu: e.gpu, kind: e.kind, ...(e.code !== undefined ? { code: e.code } : {}), summary: e.summary }))));
@@ -480,8 +481,12 @@ export class PeakTracker {
   /** Each series seen, and how many GPUs it stands for (an aggregate of a host counts its GPUs). */
   private readonly gpus = new Map<string, number>();
 
-  add(p: GpuPoint): void {
+  /** The source that gave this run's samples, when it was not the panel's current one. */
+  private source?: string;
+
+  add(p: GpuPoint, source?: string): void {
     this.samples++;
+    if (source) this.source = source;
     this.gpus.set(`${p.host}/${p.gpu}`, p.gpus ?? 1);
     if (p.memUsedMiB !== undefined && p.memUsedMiB > this.maxMiB) this.maxMiB = p.memUsedMiB;
     if (p.util !== undefined) {
@@ -502,7 +507,7 @@ export class PeakTracker {
       samples: this.samples,
       ...(this.utilN ? { meanUtilPct: this.utilSum / this.utilN } : {}),
       ...(this.smN ? { meanSmActivePct: this.smSum / this.smN } : {}),
-      source,
+      source: this.source ?? source,
     };
   }
 }

@@ -145,8 +145,8 @@ describe('UI: a Prometheus-backed run panel and Compare Runs', { timeout: SUITE_
     await p.locator('.health-chip', { hasText: 'GPU 3: XID 79 (GPU has fallen off the bus)' }).waitFor({ timeout: HANG_MS });
     await p.locator('.health-chip', { hasText: 'GPU 5: clocks throttled: hardware thermal slowdown' }).waitFor({ timeout: HANG_MS });
     await p.locator('.health-chip', { hasText: 'GPU 6: 2 double-bit ECC errors' }).waitFor({ timeout: HANG_MS });
-    // The panel alone in the window: close the spec's editor (the panel's group takes the width) and the side bar.
-    await runCommand(page, 'View: Close Editor');
+    // Let the run reach about 20 s (one log line each 0.4 s) so the charts show a trace.
+    await p.locator('#log-count', { hasText: /^(4[5-9]|5\d|60) lines/ }).waitFor({ timeout: HANG_MS });
     await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
     await p.locator('#health').scrollIntoViewIfNeeded();
     await screenshot(page, '23-run-panel-prometheus');
