@@ -418,6 +418,12 @@ export class RunsController implements vscode.Disposable {
     return true;
   }
 
+  /** Reads the shown run's Prometheus again from the start (after "Set Prometheus Token"). */
+  retryPrometheus(): void {
+    const id = this.prom?.runId ?? this.promWanted;
+    if (id) this.watchPrometheus(id, { again: true });
+  }
+
   /** True while an srun step samples the GPUs of `runId` (tests). */
   samplingSlurmGpus(runId: string): boolean {
     return this.slurmMetrics?.runId === runId;

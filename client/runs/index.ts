@@ -48,7 +48,11 @@ export function activateRuns(context: vscode.ExtensionContext): RunsApi {
     vscode.commands.registerCommand('gantry.run', (uri?: vscode.Uri, docIndex?: number) => flow.run(uri instanceof vscode.Uri ? uri : undefined, typeof docIndex === 'number' ? docIndex : undefined)),
     vscode.commands.registerCommand('gantry.previewBatchScript', (uri?: vscode.Uri, docIndex?: number) => flow.previewScript(uri instanceof vscode.Uri ? uri : undefined, typeof docIndex === 'number' ? docIndex : undefined)),
     vscode.commands.registerCommand('gantry.previewKubernetesManifest', (uri?: vscode.Uri, docIndex?: number) => previewManifest(String(context.extension.packageJSON.version ?? ''), uri instanceof vscode.Uri ? uri : undefined, typeof docIndex === 'number' ? docIndex : undefined)),
-    vscode.commands.registerCommand('gantry.setPrometheusToken', (url?: string) => setPrometheusToken(context, typeof url === 'string' ? url : undefined)),
+    vscode.commands.registerCommand('gantry.setPrometheusToken', async (url?: string) => {
+      await setPrometheusToken(context, typeof url === 'string' ? url : undefined);
+      // A refused token stopped the reading: try again with the new one.
+      controller.retryPrometheus();
+    }),
     vscode.commands.registerCommand('gantry.compareRuns', (runId?: string) => compare(typeof runId === 'string' ? runId : undefined)),
     vscode.commands.registerCommand('gantry.showRuns', (runId?: string) => {
       showPanel(typeof runId === 'string' ? runId : undefined);
