@@ -6,6 +6,7 @@
 // The run types come from the run model (core/runs/types.ts), so the panel cannot drift from what
 // the store records. Type-only: the webview bundle takes no code from core.
 import type { LaunchPlan, RunHandle, RunState, RunSummary } from '../core/runs/types';
+import type { ConfigDiffRow } from '../core/runs/configDiff';
 
 export type RunStateName = RunState;
 
@@ -59,15 +60,20 @@ export interface GpuPoint {
   smActivePct?: number;
   tensorActivePct?: number;
   dramActivePct?: number;
+  /** NVLink bytes per second, transmitted and received (DCGM profiling fields). */
+  nvlinkTxBps?: number;
+  nvlinkRxBps?: number;
+  /** An aggregate point (gpu -1) standing for this many GPUs: over 64 GPUs, Prometheus averages per host (memory: the host's largest GPU). */
+  gpus?: number;
 }
 
-/** A GPU health event (XID, thermal or power throttling) from the metrics source, for the run's timeline. */
+/** A GPU health event (XID, ECC errors or retired pages, thermal or power throttling) from the metrics source, for the run's timeline. */
 export interface HealthEvent {
   t: number;
   host: string;
   gpu: number;
-  kind: 'xid' | 'throttle';
-  /** e.g. 79 for an XID. */
+  kind: 'xid' | 'ecc' | 'throttle';
+  /** e.g. 79 for an XID; the error count for ECC; the reasons bitmask for throttling. */
   code?: number;
   summary: string;
 }
@@ -79,6 +85,28 @@ export interface TelemetryStatus {
   message?: string;
   /** The metrics source named on the panel: "nvidia-smi", "Prometheus (DCGM) at http://…". Absent: nvidia-smi. */
   via?: string;
+  /** The samples cover the shown run from its start (Prometheus history): the charts span the run, not a rolling window. */
+  wholeRun?: boolean;
+}
+
+/** One run of a comparison: its view, where its configuration came from, its figures and its GPU history (one series: mean of its GPUs, memory of the largest). */
+export interface CompareSide {
+  run: RunView;
+  /** 'spec': the spec document kept at submission; 'plan': only what the plan recorded (an older run). */
+  configFrom: 'spec' | 'plan';
+  /** Measured against the estimate (core/logs/versus.ts summaryLines); empty while the run has no kept figures. */
+  figures: string[];
+  gpu: GpuPoint[];
+  /** Why there is no GPU history, or that it is still loading. */
+  gpuNote?: string;
+}
+
+/** Two runs of one spec side by side (Gantry: Compare Runs). */
+export interface CompareView {
+  a: CompareSide;
+  b: CompareSide;
+  /** The two configurations key by key (core/runs/compare.ts diffConfig), changes first. */
+  rows: ConfigDiffRow[];
 }
 
 export interface PanelConfig {
@@ -106,6 +134,10 @@ export type HostMessage =
   | { type: 'telemetry/status'; status: TelemetryStatus }
   /** GPU health events of the shown run (XID…), from the metrics source. */
   | { type: 'health/append'; events: HealthEvent[] }
+  /** Show two runs side by side; their GPU histories follow in compare/gpu. */
+  | { type: 'compare/show'; compare: CompareView }
+  /** One compared run's GPU history (or why there is none). */
+  | { type: 'compare/gpu'; runId: string; samples: GpuPoint[]; note?: string }
   /** Everything queued in one tick, in order. */
   | { type: 'batch'; messages: HostMessage[] };
 
@@ -123,7 +155,11 @@ export type WebviewMessage =
   /** Open the run's raw log file in an editor. */
   | { type: 'log/openRaw'; runId: string; stream: 'stdout' | 'stderr' }
   /** Put text on the clipboard (the webview's own clipboard access is not reliable everywhere). */
-  | { type: 'log/copy'; text: string };
+  | { type: 'log/copy'; text: string }
+  /** Compare `runId` with another run of its spec (the host asks which, in a QuickPick). */
+  | { type: 'compare/pick'; runId: string }
+  /** The person closed the comparison (a reload does not bring it back). */
+  | { type: 'compare/close' };
 
 export function assertNever(x: never): never {
   throw new Error(`unexpected message: ${JSON.stringify(x)}`);

@@ -155,7 +155,7 @@ export function drawChart(canvas: HTMLCanvasElement, spec: ChartSpec, theme: The
   const xTicks = Math.max(1, Math.floor(w / (spec.xKind === 'time' ? 80 : 50)));
   const xStep = spec.xKind === 'time' ? niceTimeStep(xSpan, xTicks) : niceStep(xSpan, xTicks);
   for (let v = Math.ceil(spec.xMin / xStep) * xStep; v <= spec.xMax; v += xStep) {
-    const label = spec.xKind === 'time' ? new Date(v).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }) : fmt(v);
+    const label = spec.xKind === 'time' ? timeLabel(v, xStep) : fmt(v);
     ctx.fillText(label, X(v), top + h + 10);
   }
 
@@ -200,7 +200,16 @@ export function drawChart(canvas: HTMLCanvasElement, spec: ChartSpec, theme: The
   ctx.restore();
 }
 
-function niceTimeStep(spanMs: number, maxTicks: number): number {
-  const steps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600].map((s) => s * 1000);
-  return steps.find((s) => spanMs / s <= maxTicks) ?? 3600_000;
+/** A tick step a person reads easily, from a second to a week, so a 30-day run gets a few day ticks. */
+export function niceTimeStep(spanMs: number, maxTicks: number): number {
+  const steps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800].map((s) => s * 1000);
+  return steps.find((s) => spanMs / s <= maxTicks) ?? Math.ceil(spanMs / maxTicks / 604_800_000) * 604_800_000;
+}
+
+/** Clock time for short steps; day and hour from 1 h steps; the date alone from a day. */
+function timeLabel(v: number, stepMs: number): string {
+  const d = new Date(v);
+  if (stepMs >= 86_400_000) return d.toLocaleDateString([], { month: 'short', day: 'numeric' });
+  if (stepMs >= 3_600_000) return d.toLocaleString([], { day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
+  return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: stepMs < 60_000 ? '2-digit' : undefined, hour12: false });
 }

@@ -2,9 +2,10 @@
 // (at most once per animation frame). Views are plain DOM; the log view is virtualized and the
 // charts are canvas. Everything the person can do has a button or a key.
 import type { HostMessage, RunView, WebviewMessage } from '../protocol/webview';
-import { filterLines, gpuSeriesFor, initialState, persisted, reduce, searchLines, visibleRuns, warmSearch, type PanelState, type PersistedState, type UiAction } from './state';
+import { filterLines, initialState, persisted, reduce, searchLines, visibleRuns, warmSearch, type PanelState, type PersistedState, type UiAction } from './state';
 import { LogView } from './logView';
-import { drawChart, palette, readTheme, type ChartSpec, type Series } from './chart';
+import { drawChart, palette, readTheme, type ChartSpec } from './chart';
+import { compareChartSpecs, gpuChartModel } from './gpuCharts';
 
 interface VsCodeApi {
   postMessage(msg: WebviewMessage): void;
@@ -32,6 +33,18 @@ document.body.innerHTML = `
     <ul id="run-list" role="listbox" tabindex="0" aria-label="Runs"></ul>
   </aside>
   <main class="detail">
+    <section id="compare" class="compare" aria-label="Compare runs" hidden>
+      <div class="compare-head">
+        <span class="run-title">Compare runs</span>
+        <span id="compare-names" class="muted"></span>
+        <span class="spacer"></span>
+        <label class="check"><input id="compare-all" type="checkbox"> show unchanged keys</label>
+        <button id="compare-close" title="Close the comparison (Escape)">Close</button>
+      </div>
+      <div id="compare-figures" class="compare-figures"></div>
+      <div class="compare-table-host" tabindex="0" aria-label="Configuration, key by key"><table id="compare-table" class="compare-table"></table></div>
+      <div class="chart-grid" id="compare-charts"></div>
+    </section>
     <div class="run-head" id="run-head"></div>
     <section class="charts" aria-label="Metrics">
       <div class="chart-grid" id="train-charts"></div>
@@ -70,13 +83,14 @@ logView.onFollowChange = (follow) => dispatch({ type: 'ui/logView', patch: { fol
 // ---------------------------------------------------------------- dispatch and render
 
 let frame = 0;
-const dirty = { runs: true, head: true, log: true, charts: true };
+const dirty = { runs: true, head: true, log: true, charts: true, compare: true };
 function dispatch(m: HostMessage | UiAction): void {
   const prev = state;
   state = reduce(state, m, Date.now());
   if (state.runs !== prev.runs || state.runFilter !== prev.runFilter || state.selectedId !== prev.selectedId) dirty.runs = dirty.head = true;
   if (state.log !== prev.log || state.logView !== prev.logView || state.log?.version !== logVersion) dirty.log = true;
   if (state.chartVersion !== prev.chartVersion || state.selectedId !== prev.selectedId || state.health !== prev.health) dirty.charts = true;
+  if (state.compare !== prev.compare || state.compareAll !== prev.compareAll) dirty.compare = true;
   if (state.selectedId !== prev.selectedId || state.runFilter !== prev.runFilter || state.logView !== prev.logView || state.gpuHost !== prev.gpuHost) vscode.setState(persisted(state));
   if (!frame) frame = requestAnimationFrame(render);
 }
@@ -95,7 +109,8 @@ function render(): void {
   if (dirty.head) renderHead();
   if (dirty.log) renderLog();
   if (dirty.charts) renderCharts();
-  dirty.runs = dirty.head = dirty.log = dirty.charts = false;
+  if (dirty.compare) renderCompare();
+  dirty.runs = dirty.head = dirty.log = dirty.charts = dirty.compare = false;
 }
 
 // ---------------------------------------------------------------- runs list and header
@@ -144,6 +159,7 @@ function renderHead(): void {
     <button id="open-spec" title="${esc(r.specFile)}">Open spec</button>
     <button id="cancel" ${live ? '' : 'disabled'}>Cancel</button>
     <button id="rerun">Re-run</button>
+    <button id="compare-pick" title="Compare this run with another run of its spec">Compare…</button>
     ${r.summary?.length ? `<div class="run-summary" role="note" aria-label="Measured against the estimate">${r.summary.map((l) => `<div>${esc(l)}</div>`).join('')}</div>` : ''}`;
 }
 
@@ -292,73 +308,29 @@ function renderCharts(): void {
   const label = $('#telemetry-label');
   const words: Record<string, string> = { off: 'GPU metrics: not sampling', starting: 'GPU metrics: starting…', sampling: 'GPU metrics', 'no-gpu': 'GPU metrics: no NVIDIA GPU on this host', error: 'GPU metrics: error', stopped: 'GPU metrics: stopped' };
   label.textContent = `${t.message && t.state !== 'sampling' ? `GPU metrics: ${t.message}` : words[t.state]}${t.via && t.state !== 'off' ? ` · from ${t.via}` : ''}${t.message && t.state === 'sampling' ? ` · ${t.message}` : ''}`;
-  label.className = `telemetry-label ${t.source === 'replay' ? 'replay' : ''}`;
-  if (t.source === 'replay') label.insertAdjacentHTML('afterbegin', '<span class="replay-tag" title="Recorded nvidia-smi output played back: not this machine\'s GPUs">REPLAY</span> ');
+  label.className = `telemetry-label ${t.source === 'replay' ? 'replay' : ''} ${t.state === 'error' ? 'error' : ''}`;
+  label.setAttribute('role', 'status');
+  if (t.source === 'replay') label.insertAdjacentHTML('afterbegin', '<span class="replay-tag" title="Replayed metrics (recorded or generated), not live GPUs">REPLAY</span> ');
 
   const health = state.health;
   $('#health').innerHTML = health.length
     ? health
         .slice(-12)
-        .map((e) => `<span class="health-chip" role="note" title="${esc(new Date(e.t).toLocaleString())}">${esc(e.host)}/GPU ${e.gpu}: ${esc(e.summary)} · ${fmtTime(e.t)}</span>`)
+        .map((e) => `<span class="health-chip health-${e.kind}" role="note" title="${esc(new Date(e.t).toLocaleString())}">${esc(e.host)}/GPU ${e.gpu}: ${esc(e.summary)} · ${fmtTime(e.t)}</span>`)
         .join('') + (health.length > 12 ? `<span class="muted">+${health.length - 12} earlier</span>` : '')
     : '';
 
   const now = Date.now();
-  // The window starts at the first sample when that is later, so a young run fills the chart
-  // instead of being a sliver at its right edge (at least 30 s shown).
-  const firstT = Math.min(...Object.values(state.gpus).map((s) => s.points[0]?.t ?? now));
-  const windowMs = Math.min(state.config.windowMs, Math.max(30_000, now - firstT));
-  const { series, hosts, host } = gpuSeriesFor(state, run);
-  const oneHost = host !== 'all' || hosts.length <= 1;
-  const labelOf = (s: (typeof series)[number]) => (oneHost ? `GPU ${s.gpu}` : `${s.host}/${s.gpu}`);
-  const mk = (pick: (p: (typeof series)[number]['points'][number]) => number | undefined): Series[] =>
-    series.map((s, i) => ({
-      label: labelOf(s),
-      color: colors[i % colors.length],
-      xs: s.points.map((p) => p.t),
-      ys: s.points.map(pick),
-    }));
-  renderHostPicker(hosts, host);
-  renderLegend(series.map((s, i) => ({ label: labelOf(s), color: colors[i % colors.length] })));
+  const cs = getComputedStyle(document.body);
+  const model = gpuChartModel(state, run, now, { series: colors, muted: theme.muted, estimate: cs.getPropertyValue('--vscode-charts-yellow').trim() || '#cca700' });
+  renderHostPicker(model.hosts, model.host);
+  renderLegend(model.legend);
   const gpuHost = $('#gpu-charts');
-  const show = series.length > 0;
-  gpuHost.hidden = !show;
-  if (show) {
-    const est = run?.estimatedDeviceBytesPerGpu;
-    const totalGiB = Math.max(0, ...series.map((s) => (s.points[s.points.length - 1]?.memTotalMiB ?? 0) / 1024));
-    const specs: [string, ChartSpec][] = [
-      ['util', { title: 'GPU utilization', unit: '%', series: mk((p) => p.util), xMin: now - windowMs, xMax: now, xKind: 'time', yMin: 0, yMax: 100 }],
-      [
-        'mem',
-        {
-          title: 'Memory used',
-          unit: 'GiB',
-          series: mk((p) => (p.memUsedMiB === undefined ? undefined : p.memUsedMiB / 1024)),
-          xMin: now - windowMs,
-          xMax: now,
-          xKind: 'time',
-          yMin: 0,
-          refLines: [...(est ? [{ y: est / 2 ** 30, label: `estimate ${(est / 2 ** 30).toFixed(1)} GiB`, color: 'var(--vscode-charts-yellow)' }] : []), ...(totalGiB ? [{ y: totalGiB, label: `total ${totalGiB.toFixed(0)} GiB`, color: theme.muted }] : [])],
-        },
-      ],
-      ['power', { title: 'Power', unit: 'W', series: mk((p) => p.powerW), xMin: now - windowMs, xMax: now, xKind: 'time', yMin: 0 }],
-      ['temp', { title: 'Temperature', unit: '°C', series: mk((p) => p.tempC), xMin: now - windowMs, xMax: now, xKind: 'time' }],
-      ['sm', { title: 'SM clock', unit: 'MHz', series: mk((p) => p.smClockMHz), xMin: now - windowMs, xMax: now, xKind: 'time', yMin: 0 }],
-    ];
-    // DCGM's profiling fields (Prometheus source): what nvidia-smi's "utilization" hides.
-    if (series.some((s) => s.points.some((p) => p.smActivePct !== undefined))) {
-      specs.splice(
-        1,
-        0,
-        ['smActive', { title: 'SM activity (DCGM)', unit: '%', series: mk((p) => p.smActivePct), xMin: now - windowMs, xMax: now, xKind: 'time', yMin: 0, yMax: 100 }],
-        ['tensorActive', { title: 'Tensor pipe activity (DCGM)', unit: '%', series: mk((p) => p.tensorActivePct), xMin: now - windowMs, xMax: now, xKind: 'time', yMin: 0, yMax: 100 }],
-      );
-    }
-    for (const [id, spec] of specs) {
-      for (const r of spec.refLines ?? []) if (r.color.startsWith('var(')) r.color = getComputedStyle(document.body).getPropertyValue(r.color.slice(4, -1)).trim() || '#cca700';
-      drawChart(canvasIn(gpuHost, gpuCharts, id, spec.title), spec, theme);
-    }
-  }
+  gpuHost.hidden = model.specs.length === 0;
+  const canvases = model.specs.map(([id, spec]) => canvasIn(gpuHost, gpuCharts, id, spec.title));
+  // Charts come and go with the fields the source has (DCGM activity, NVLink): keep their order.
+  if (canvases.length !== gpuHost.children.length || canvases.some((c, i) => gpuHost.children[i] !== c)) gpuHost.replaceChildren(...canvases);
+  model.specs.forEach(([, spec], i) => drawChart(canvases[i], spec, theme));
 
   const points = state.train.runId === state.selectedId ? state.train.points : [];
   const trainHost = $('#train-charts');
@@ -399,6 +371,48 @@ function renderCharts(): void {
       theme,
     );
   }
+}
+
+// ---------------------------------------------------------------- comparison
+
+const compareCharts = new Map<string, HTMLCanvasElement>();
+const changeWords: Record<string, string> = { changed: 'changed', added: 'only in B', removed: 'only in A', same: '' };
+let compareShownFor: unknown;
+
+function renderCompare(): void {
+  const c = state.compare;
+  const section = $('#compare');
+  const open = !!c;
+  section.hidden = !open;
+  for (const id of ['#run-head', '.charts', '.logs']) ($(id) as HTMLElement).hidden = open;
+  if (!c) {
+    compareShownFor = undefined;
+    return;
+  }
+  const side = (s: typeof c.a, tag: string) => `<strong>${tag}</strong> ${esc(s.run.name)} <span class="muted">${esc(s.run.id)} · ${esc(s.run.state)} · ${fmtTime(s.run.startedAt ?? s.run.submittedAt)} · ${fmtDuration(s.run)}</span>`;
+  $('#compare-names').innerHTML = `${side(c.a, 'A')} &nbsp;vs&nbsp; ${side(c.b, 'B')}`;
+  ($('#compare-all') as HTMLInputElement).checked = state.compareAll;
+  const figures = (s: typeof c.a, tag: string) =>
+    `<div class="compare-col" role="group" aria-label="Figures of ${tag}"><div class="compare-col-head">${tag} · ${esc(s.run.name)}${s.configFrom === 'plan' ? ' <span class="muted" title="This run was submitted before Gantry kept spec documents: its plan is compared instead.">(config from its plan)</span>' : ''}</div>${s.figures.length ? s.figures.map((l) => `<div>${esc(l)}</div>`).join('') : '<div class="muted">No measured figures kept for this run (they are read when a run ends).</div>'}</div>`;
+  $('#compare-figures').innerHTML = figures(c.a, 'A') + figures(c.b, 'B');
+  const rows = state.compareAll ? c.rows : c.rows.filter((r) => r.change !== 'same');
+  const changed = c.rows.filter((r) => r.change !== 'same').length;
+  $('#compare-table').innerHTML = `<caption>${changed ? `${changed} of ${c.rows.length} keys differ` : `the ${c.rows.length} keys are the same`}</caption><thead><tr><th scope="col">Key</th><th scope="col">A</th><th scope="col">B</th><th scope="col"><span class="sr-only">Change</span></th></tr></thead><tbody>${rows
+    .map((r) => `<tr class="diff-${r.change}"><th scope="row">${esc(r.path)}</th><td>${esc(r.a ?? '')}</td><td>${esc(r.b ?? '')}</td><td class="muted">${changeWords[r.change]}</td></tr>`)
+    .join('')}</tbody>`;
+  const colors = palette(document.body);
+  const theme = readTheme(document.body);
+  const host = $('#compare-charts');
+  for (const [id, spec] of compareChartSpecs(c, { series: colors, muted: theme.muted, estimate: colors[0] })) drawChart(canvasIn(host, compareCharts, id, spec.title), spec, theme);
+  if (compareShownFor !== c.a.run.id + c.b.run.id) {
+    compareShownFor = c.a.run.id + c.b.run.id;
+    ($('#compare-close') as HTMLButtonElement).focus();
+  }
+}
+
+function closeCompare(): void {
+  dispatch({ type: 'ui/compareClose' });
+  post({ type: 'compare/close' });
 }
 
 // The GPU charts scroll with time even when no sample arrives, and live durations count up.
@@ -456,6 +470,12 @@ document.addEventListener('click', (e) => {
     case 'copy':
       post({ type: 'log/copy', text: logView.visibleText() });
       break;
+    case 'compare-pick':
+      if (r) post({ type: 'compare/pick', runId: r.id });
+      break;
+    case 'compare-close':
+      closeCompare();
+      break;
     case 'raw':
       if (r) post({ type: 'log/openRaw', runId: r.id, stream: state.logView.stream === 'stderr' ? 'stderr' : 'stdout' });
       break;
@@ -468,6 +488,13 @@ function selectRun(id: string): void {
   post({ type: 'run/select', runId: id });
 }
 
+$('#compare-all').addEventListener('change', (e) => dispatch({ type: 'ui/compareAll', on: (e.target as HTMLInputElement).checked }));
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && state.compare) {
+    e.preventDefault();
+    closeCompare();
+  }
+});
 $('#run-filter').addEventListener('change', (e) => dispatch({ type: 'ui/runFilter', filter: (e.target as HTMLSelectElement).value as PanelState['runFilter'] }));
 $('#gpu-host').addEventListener('change', (e) => dispatch({ type: 'ui/gpuHost', host: (e.target as HTMLSelectElement).value }));
 $('#rank-filter').addEventListener('change', (e) => {

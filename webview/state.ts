@@ -4,7 +4,7 @@
 // One deliberate exception to immutability: a run's log is an append-only buffer (millions of lines
 // would otherwise be copied on every batch). `reduce` appends to it and bumps `version`; nothing
 // ever changes a line already in it, so a view can compare versions to know what to redraw.
-import { assertNever, type GpuPoint, type HealthEvent, type HostMessage, type LogMark, type PanelConfig, type RunStateName, type RunView, type TelemetryStatus, type TrainPoint } from '../protocol/webview';
+import { assertNever, type CompareView, type GpuPoint, type HealthEvent, type HostMessage, type LogMark, type PanelConfig, type RunStateName, type RunView, type TelemetryStatus, type TrainPoint } from '../protocol/webview';
 
 export class LogBuffer {
   lines: string[] = [];
@@ -86,10 +86,14 @@ export interface PanelState {
   chartVersion: number;
   /** GPU health events (XID…) of the shown run, oldest first, at most MAX_HEALTH_EVENTS. */
   health: HealthEvent[];
+  /** Two runs side by side, while the comparison is open. */
+  compare?: CompareView;
+  /** The comparison shows the keys that are the same in both runs too. */
+  compareAll: boolean;
 }
 
 /** Actions of the person in the panel (not sent to the host; see WebviewMessage for those). */
-export type UiAction = { type: 'ui/select'; runId: string } | { type: 'ui/runFilter'; filter: RunStateName | 'all' } | { type: 'ui/gpuHost'; host: string } | { type: 'ui/logView'; patch: Partial<LogViewState> };
+export type UiAction = { type: 'ui/compareClose' } | { type: 'ui/compareAll'; on: boolean } | { type: 'ui/select'; runId: string } | { type: 'ui/runFilter'; filter: RunStateName | 'all' } | { type: 'ui/gpuHost'; host: string } | { type: 'ui/logView'; patch: Partial<LogViewState> };
 
 /** What the panel keeps through a reload (vscode.setState): choices, not data; data comes from the host. */
 export interface PersistedState {
@@ -112,6 +116,7 @@ export function initialState(saved?: PersistedState): PanelState {
     config: { windowMs: 5 * 60_000 },
     chartVersion: 0,
     health: [],
+    compareAll: false,
   };
 }
 
@@ -121,6 +126,17 @@ export function persisted(s: PanelState): PersistedState {
 
 const MAX_TRAIN_POINTS = 200_000;
 const MAX_HEALTH_EVENTS = 500;
+/** Points per GPU series kept of a whole-run history (Prometheus sends ≤ 600, live polls add more). */
+export const MAX_SERIES_POINTS = 2000;
+
+/** Every other point of the older half, the newer half as it is: the series keeps its span and recent detail. */
+export function thinOlderHalf<T>(pts: T[]): T[] {
+  const half = pts.length >> 1;
+  const out: T[] = [];
+  for (let i = 0; i < half; i += 2) out.push(pts[i]);
+  for (let i = half; i < pts.length; i++) out.push(pts[i]);
+  return out;
+}
 
 /**
  * The panel's state after one message. Pure and deterministic: the time is an input (`now`, epoch
@@ -164,6 +180,7 @@ export function reduce(state: PanelState, msg: HostMessage | UiAction, now: numb
     }
     case 'telemetry/append': {
       const gpus = { ...state.gpus };
+      const whole = state.telemetry.wholeRun === true;
       const horizon = now - state.config.windowMs * 2;
       for (const p of msg.samples) {
         const key = `${p.host}/${p.gpu}`;
@@ -173,7 +190,10 @@ export function reduce(state: PanelState, msg: HostMessage | UiAction, now: numb
       }
       for (const k of Object.keys(gpus)) {
         const pts = gpus[k].points;
-        if (pts.length && pts[0].t < horizon) {
+        if (whole) {
+          // The run's whole history: bounded by halving the older half, never by dropping its start.
+          if (pts.length > MAX_SERIES_POINTS) gpus[k] = { ...gpus[k], points: thinOlderHalf(pts) };
+        } else if (pts.length && pts[0].t < horizon) {
           let i = 0;
           while (i < pts.length && pts[i].t < horizon) i++;
           gpus[k] = { ...gpus[k], points: pts.slice(i) };
@@ -187,6 +207,24 @@ export function reduce(state: PanelState, msg: HostMessage | UiAction, now: numb
       const health = state.health.concat(msg.events);
       return { ...state, health: health.length > MAX_HEALTH_EVENTS ? health.slice(health.length - MAX_HEALTH_EVENTS) : health };
     }
+    case 'compare/show': {
+      // The same pair again (a run ended, its figures were kept): keep the GPU histories already here.
+      const prev = state.compare;
+      if (!prev || prev.a.run.id !== msg.compare.a.run.id || prev.b.run.id !== msg.compare.b.run.id) return { ...state, compare: msg.compare };
+      const keep = (next: CompareView['a'], old: CompareView['a']) => (next.gpu.length || old.gpu.length === 0 ? next : { ...next, gpu: old.gpu, gpuNote: old.gpuNote });
+      return { ...state, compare: { ...msg.compare, a: keep(msg.compare.a, prev.a), b: keep(msg.compare.b, prev.b) } };
+    }
+    case 'compare/gpu': {
+      const c = state.compare;
+      if (!c) return state;
+      const side = c.a.run.id === msg.runId ? 'a' : c.b.run.id === msg.runId ? 'b' : undefined;
+      if (!side) return state;
+      return { ...state, compare: { ...c, [side]: { ...c[side], gpu: msg.samples, gpuNote: msg.note } } };
+    }
+    case 'ui/compareClose':
+      return { ...state, compare: undefined };
+    case 'ui/compareAll':
+      return { ...state, compareAll: msg.on };
     case 'ui/runFilter':
       return { ...state, runFilter: msg.filter };
     case 'ui/gpuHost':

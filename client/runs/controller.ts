@@ -4,6 +4,8 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import * as os from 'node:os';
+import * as fs from 'node:fs';
+import { unusable } from '../../core/workspace/readBeside';
 import { RunStore, findStoreRoot } from '../../core/runs/store';
 import { isSlurmRun, isTerminal, withOutputHint, type LaunchPlan, type LogSource, type RunRecord } from '../../core/runs/types';
 import { cancelRun, reattachRuns, submitRun } from '../../core/runs/submit';
@@ -16,6 +18,7 @@ import { splitByRank } from '../../core/logs/prefix';
 import { compileMetricPattern, parseTrainingLine } from '../../core/logs/metrics';
 import { GpuSampler } from '../../core/telemetry/sampler';
 import type { GpuPoint, HealthEvent, LogChunk, LogMark, TelemetryStatus, TrainPoint } from '../../protocol/webview';
+import { keepSpecSnapshot } from '../../core/runs/compare';
 import { runsConfig } from './config';
 import { logDiskProblem, logWriteNote } from '../../core/runs/logDisk';
 import { buildOutcome, lastOutcome, loadOutcome, saveOutcome } from '../../core/runs/outcome';
@@ -174,13 +177,13 @@ export class RunsController implements vscode.Disposable {
   }
 
   /** Attributes a batch of GPU samples to live runs: a Slurm run's own step, or the local runs whose GPUs they are. */
-  private notePeaks(batch: GpuPoint[], runId?: string): void {
+  private notePeaks(batch: GpuPoint[], runId?: string, source?: string): void {
     const track = (id: string, pick: (p: GpuPoint) => boolean) => {
       let t = this.peaks.get(id);
       for (const p of batch) {
         if (!pick(p)) continue;
         t ??= new PeakTracker();
-        t.add(p);
+        t.add(p, source);
       }
       if (t) this.peaks.set(id, t);
     };
@@ -231,9 +234,49 @@ export class RunsController implements vscode.Disposable {
   }
 
   async submit(plan: LaunchPlan, rerunOf?: string, onRejected?: (err: unknown) => void): Promise<RunRecord> {
+    // The spec as it is now (the editor's buffer when open): what "Compare Runs" diffs later.
+    const text = specText(plan.specFile);
     const run = await submitRun(this.store, plan, { ...(rerunOf ? { rerunOf } : {}), ...(onRejected ? { onRejected } : {}) });
+    try {
+      if (text !== undefined) keepSpecSnapshot(this.store, run, text);
+    } catch {
+      // a comparison then falls back to the plan
+    }
     this.updateSampler();
     return run;
+  }
+
+  /**
+   * A compared run's GPU history from its Cluster's Prometheus, as one series (mean of its GPUs,
+   * memory of the largest), or why there is none. Never rejects.
+   */
+  async compareGpu(runId: string): Promise<{ samples: GpuPoint[]; note?: string }> {
+    const run = this.store.get(runId);
+    const cfg = run ? prometheusOf(run) : undefined;
+    if (!run || !cfg) return { samples: [], note: 'no GPU history: its Cluster names no Prometheus (nvidia-smi samples are not kept after a run)' };
+    const token = await this.prometheusToken(cfg.url);
+    const hosts = hostsOf(run, (r) => (getBackend('slurm') as SlurmBackend | undefined)?.hostsOf?.(r) ?? []);
+    const src = new PrometheusGpuSource({
+      target: { url: cfg.url, ...(token ? { token } : {}) },
+      scope: { hosts },
+      sinceMs: run.startedAt ?? run.submittedAt,
+      untilMs: run.endedAt ?? Date.now(),
+      scrapeStepS: cfg.scrapeIntervalSeconds ?? 15,
+      maxPoints: 300,
+      maxSeries: 0, // one series per run
+      backoffBaseMs: 1000,
+    });
+    return new Promise((resolve) => {
+      const samples: GpuPoint[] = [];
+      src.on('samples', (b) => samples.push(...b.map(({ uuid: _u, ...p }) => p)));
+      src.on('state', (st) => {
+        if (st.kind === 'sampling') resolve({ samples, ...(st.message ? { note: st.message } : {}) });
+        else if (st.kind === 'error') resolve({ samples: [], note: st.message });
+        else return;
+        src.stop();
+      });
+      src.start();
+    });
   }
 
   async cancel(id: string): Promise<RunRecord | undefined> {
@@ -281,9 +324,9 @@ export class RunsController implements vscode.Disposable {
    * onGpuSamples like the local sampler's, tagged by node. undefined, another run, or the run's end
    * stops the sampling step; the job itself is never touched.
    */
-  watchSlurmGpus(runId: string | undefined): void {
+  watchSlurmGpus(runId: string | undefined, opts: { again?: boolean } = {}): void {
     // A Cluster with Prometheus: its dcgm-exporter metrics, no srun step.
-    if (this.watchPrometheus(runId)) return;
+    if (this.watchPrometheus(runId, opts)) return;
     const run = runId ? this.store.get(runId) : undefined;
     const wanted = !!run && isSlurmRun(run) && run.state === 'running' && !!run.handle.jobId && runsConfig.telemetryEnabled;
     if (this.slurmMetrics && (!wanted || this.slurmMetrics.runId !== runId)) {
@@ -322,9 +365,10 @@ export class RunsController implements vscode.Disposable {
    * Reads the GPU metrics of `runId` from its Cluster's Prometheus (dcgm-exporter) instead of
    * sampling them: its history since it started, then live until it ends. True when it does.
    */
-  watchPrometheus(runId: string | undefined): boolean {
+  watchPrometheus(runId: string | undefined, opts: { again?: boolean } = {}): boolean {
     const run = runId ? this.store.get(runId) : undefined;
-    if (runId && (this.prom?.runId === runId || this.promWanted === runId)) return true;
+    // `again`: a panel that (re)loads has no samples: fetch the run's history from its start again.
+    if (runId && !opts.again && (this.prom?.runId === runId || this.promWanted === runId)) return true;
     this.promWanted = undefined;
     if (this.prom) {
       this.prom.source.stop();
@@ -347,25 +391,37 @@ export class RunsController implements vscode.Disposable {
         ...(run.endedAt ? { untilMs: run.endedAt } : {}),
         intervalMs: Math.max(runsConfig.telemetryIntervalMs, (cfg.scrapeIntervalSeconds ?? 15) * 1000),
         scrapeStepS: cfg.scrapeIntervalSeconds ?? 15,
-        maxPoints: 1000,
+        maxPoints: 600,
       });
       this.prom = { runId: runIdNow, source: src };
       src.on('samples', (batch) => {
         const points: GpuPoint[] = batch.map(({ uuid: _uuid, ...p }) => p);
-        if (!isTerminal(this.store.get(runIdNow)?.state ?? 'lost')) this.notePeaks(points, runIdNow);
+        // The figures name where they came from, whatever the panel shows when the run ends.
+        if (!isTerminal(this.store.get(runIdNow)?.state ?? 'lost')) this.notePeaks(points, runIdNow, source === 'replay' ? `${via} (replayed)` : via);
         this.onGpuSamples.fire(points);
       });
-      src.on('xid', (events) => this.onHealth.fire(events.map((e) => ({ t: e.t, host: e.host, gpu: e.gpu, kind: 'xid' as const, code: e.code, summary: e.summary }))));
+      src.on('health', (events) => this.onHealth.fire(events.map((e) => ({ t: e.t, host: e.host, gpu: e.gpu, kind: e.kind, ...(e.code !== undefined ? { code: e.code } : {}), summary: e.summary }))));
       src.on('state', (st) => {
         if (this.prom?.source !== src) return;
-        if (st.kind === 'starting') this.setTelemetry({ state: 'starting', source, via });
-        else if (st.kind === 'sampling') this.setTelemetry({ state: 'sampling', source, via, ...(st.message ? { message: st.message } : {}) });
-        else if (st.kind === 'error') this.setTelemetry({ state: 'error', source, via, message: st.message });
-        else this.setTelemetry({ state: 'stopped', source, via });
+        // The samples are the run's history from its start: the charts span the run.
+        const base = { source, via, wholeRun: true } as const;
+        if (st.kind === 'starting') this.setTelemetry({ state: 'starting', ...base });
+        else if (st.kind === 'sampling') {
+          const agg = st.level === 'host' ? `${st.gpus} GPUs, mean per host` : st.level === 'all' ? `${st.gpus} GPUs, mean of all` : undefined;
+          const message = [st.message, agg].filter(Boolean).join(' · ');
+          this.setTelemetry({ state: 'sampling', ...base, ...(message ? { message } : {}) });
+        } else if (st.kind === 'error') this.setTelemetry({ state: 'error', ...base, message: st.message });
+        else this.setTelemetry({ state: 'stopped', ...base });
       });
       src.start();
     });
     return true;
+  }
+
+  /** Reads the shown run's Prometheus again from the start (after "Set Prometheus Token"). */
+  retryPrometheus(): void {
+    const id = this.prom?.runId ?? this.promWanted;
+    if (id) this.watchPrometheus(id, { again: true });
   }
 
   /** True while an srun step samples the GPUs of `runId` (tests). */
@@ -382,15 +438,17 @@ export class RunsController implements vscode.Disposable {
     const s = new GpuSampler({ command: runsConfig.telemetryCommand, intervalMs: runsConfig.telemetryIntervalMs });
     this.sampler = s;
     s.on('state', (st) => {
-      this.telemetry = { state: st.kind, source: st.source, ...('message' in st && st.message ? { message: st.message } : {}) };
-      this.onTelemetryStatus.fire(this.telemetry);
       // A host without GPUs stays that way: do not start a sampler again for every run.
       if (st.kind === 'no-gpu') this.noGpu = true;
+      // While the panel's run reads Prometheus, that is the source the panel names.
+      if (this.prom || this.promWanted) return;
+      this.telemetry = { state: st.kind, source: st.source, ...('message' in st && st.message ? { message: st.message } : {}) };
+      this.onTelemetryStatus.fire(this.telemetry);
     });
     s.on('samples', (batch) => {
       const points = batch.map((p) => ({ t: p.t, host: p.host, gpu: p.gpu, util: p.utilGpuPct, memUsedMiB: p.memUsedMiB, memTotalMiB: p.memTotalMiB, powerW: p.powerW, tempC: p.tempC, smClockMHz: p.smClockMHz }));
       this.notePeaks(points);
-      this.onGpuSamples.fire(points);
+      if (!this.prom && !this.promWanted) this.onGpuSamples.fire(points);
     });
     void s.start();
   }
@@ -426,11 +484,16 @@ export class PeakTracker {
   private smSum = 0;
   private smN = 0;
   private samples = 0;
-  private readonly gpus = new Set<string>();
+  /** Each series seen, and how many GPUs it stands for (an aggregate of a host counts its GPUs). */
+  private readonly gpus = new Map<string, number>();
 
-  add(p: GpuPoint): void {
+  /** The source that gave this run's samples, when it was not the panel's current one. */
+  private source?: string;
+
+  add(p: GpuPoint, source?: string): void {
     this.samples++;
-    this.gpus.add(`${p.host}/${p.gpu}`);
+    if (source) this.source = source;
+    this.gpus.set(`${p.host}/${p.gpu}`, p.gpus ?? 1);
     if (p.memUsedMiB !== undefined && p.memUsedMiB > this.maxMiB) this.maxMiB = p.memUsedMiB;
     if (p.util !== undefined) {
       this.utilSum += p.util;
@@ -446,12 +509,24 @@ export class PeakTracker {
     if (!this.samples || !this.maxMiB) return undefined;
     return {
       peakDeviceGiB: Math.round((this.maxMiB / 1024) * 100) / 100,
-      gpus: this.gpus.size,
+      gpus: [...this.gpus.values()].reduce((a, b) => a + b, 0),
       samples: this.samples,
       ...(this.utilN ? { meanUtilPct: this.utilSum / this.utilN } : {}),
       ...(this.smN ? { meanSmActivePct: this.smSum / this.smN } : {}),
-      source,
+      source: this.source ?? source,
     };
+  }
+}
+
+/** The spec's text: the editor's buffer when it is open, else the file (a regular file within the size limit). */
+function specText(file: string): string | undefined {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file);
+  if (open) return open.getText();
+  try {
+    const st = fs.statSync(file);
+    return unusable(st) ? undefined : fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 

@@ -13,6 +13,7 @@ import { previewManifest } from './manifestPreview';
 import { isTerminal, type Backend, type BackendId, type RunRecord } from '../../core/runs/types';
 import { getBackend } from '../../core/runs/backends';
 import { onStoreError } from '../../core/runs/submit';
+import { pickRunsToCompare } from './compare';
 
 /** What the run features expose to tests (returned by activateRuns; the extension ignores it). */
 export interface RunsApi {
@@ -27,7 +28,11 @@ export function activateRuns(context: vscode.ExtensionContext): RunsApi {
   controller.prometheusToken = (url) => prometheusToken(context.secrets, url);
   onStoreError((err, runId) => void vscode.window.showErrorMessage(`Gantry: could not record the state of run ${runId} in ${controller.store.runsDir}: ${err.message}`));
   context.subscriptions.push(controller);
-  const actions = { rerun: (id: string) => void flow.rerun(id) };
+  const compare = async (firstId?: string) => {
+    const pair = await pickRunsToCompare(controller, firstId);
+    if (pair) showPanel().showCompare(pair[0], pair[1]);
+  };
+  const actions = { rerun: (id: string) => void flow.rerun(id), compare: (id: string) => void compare(id) };
   const showPanel = (runId?: string) => RunPanel.show(context, controller, actions, runId);
   const slurm = { diagnostics: new SubmitDiagnostics(), previews: new BatchScriptPreviews() };
   context.subscriptions.push(slurm.diagnostics, slurm.previews);
@@ -43,7 +48,12 @@ export function activateRuns(context: vscode.ExtensionContext): RunsApi {
     vscode.commands.registerCommand('gantry.run', (uri?: vscode.Uri, docIndex?: number) => flow.run(uri instanceof vscode.Uri ? uri : undefined, typeof docIndex === 'number' ? docIndex : undefined)),
     vscode.commands.registerCommand('gantry.previewBatchScript', (uri?: vscode.Uri, docIndex?: number) => flow.previewScript(uri instanceof vscode.Uri ? uri : undefined, typeof docIndex === 'number' ? docIndex : undefined)),
     vscode.commands.registerCommand('gantry.previewKubernetesManifest', (uri?: vscode.Uri, docIndex?: number) => previewManifest(String(context.extension.packageJSON.version ?? ''), uri instanceof vscode.Uri ? uri : undefined, typeof docIndex === 'number' ? docIndex : undefined)),
-    vscode.commands.registerCommand('gantry.setPrometheusToken', (url?: string) => setPrometheusToken(context, typeof url === 'string' ? url : undefined)),
+    vscode.commands.registerCommand('gantry.setPrometheusToken', async (url?: string) => {
+      await setPrometheusToken(context, typeof url === 'string' ? url : undefined);
+      // A refused token stopped the reading: try again with the new one.
+      controller.retryPrometheus();
+    }),
+    vscode.commands.registerCommand('gantry.compareRuns', (runId?: string) => compare(typeof runId === 'string' ? runId : undefined)),
     vscode.commands.registerCommand('gantry.showRuns', (runId?: string) => {
       showPanel(typeof runId === 'string' ? runId : undefined);
     }),

@@ -4,7 +4,8 @@
 // controller's buffer, so when the panel is re-shown or re-created it gets every line again.
 import * as vscode from 'vscode';
 import * as crypto from 'node:crypto';
-import { MAX_MESSAGES_PER_SECOND, assertNever, type HostMessage, type RunView, type WebviewMessage } from '../../protocol/webview';
+import { diffConfig, runConfig } from '../../core/runs/compare';
+import { MAX_MESSAGES_PER_SECOND, assertNever, type CompareView, type HostMessage, type RunView, type WebviewMessage } from '../../protocol/webview';
 import { summarizeRun, type RunRecord } from '../../core/runs/types';
 import type { RunBuffer, RunsController } from './controller';
 import { runsConfig } from './config';
@@ -28,6 +29,8 @@ export function toView(r: RunRecord, outcome?: RunOutcome): RunView {
 
 export interface PanelActions {
   rerun(runId: string): void;
+  /** Compare a run with another of its spec (asks which). */
+  compare(runId: string): void;
 }
 
 export class RunPanel implements vscode.Disposable {
@@ -39,6 +42,8 @@ export class RunPanel implements vscode.Disposable {
   private bufferSub?: vscode.Disposable;
   /** Lines of the selected run's buffer already queued for the webview. */
   private sent = 0;
+  /** The comparison shown (sent again when the webview reloads). */
+  private pendingCompare?: { aId: string; bId: string };
   private readonly disposables: vscode.Disposable[] = [];
 
   /** Shows the one panel (creating it if needed), optionally on a run. */
@@ -91,6 +96,12 @@ export class RunPanel implements vscode.Disposable {
       }),
       controller.onRunChange.event((run) => {
         this.post({ type: 'run/state', runs: [toView(run, controller.outcome(run.id))] });
+        // A compared run that ends or gets its figures: the comparison says so (its GPU history stays).
+        const c = this.pendingCompare;
+        if (c && (c.aId === run.id || c.bId === run.id)) {
+          const view = compareView(controller, c.aId, c.bId);
+          if (view) this.post({ type: 'compare/show', compare: view });
+        }
         if (run.id === this.selectedId) controller.watchSlurmGpus(run.id);
       }),
       controller.onGpuSamples.event((samples) => this.post({ type: 'telemetry/append', samples })),
@@ -149,10 +160,11 @@ export class RunPanel implements vscode.Disposable {
     if (points.length) this.queue.push({ type: 'metrics/append', runId: buf.runId, points });
   }
 
-  select(runId: string, tellWebview: boolean): void {
+  /** Shows `runId`; `fresh`: the webview has just (re)loaded, so a Prometheus history is fetched again. */
+  select(runId: string, tellWebview: boolean, fresh = false): void {
     this.selectedId = runId;
     // A Slurm run's GPUs are sampled only while the panel shows it (an srun step per sampled job).
-    this.controller.watchSlurmGpus(runId);
+    this.controller.watchSlurmGpus(runId, { again: fresh });
     this.bufferSub?.dispose();
     const buf = this.controller.buffer(runId);
     this.sent = 0;
@@ -173,8 +185,9 @@ export class RunPanel implements vscode.Disposable {
         const selectedId = this.selectedId ?? m.selectedId ?? runs[0]?.id;
         this.queue.push({ type: 'runs/snapshot', runs: runs.map((r) => toView(r, this.controller.outcome(r.id))), selectedId, config: { windowMs: runsConfig.chartWindowMinutes * 60_000 } });
         this.queue.push({ type: 'telemetry/status', status: this.controller.telemetry });
-        if (selectedId) this.select(selectedId, false);
+        if (selectedId) this.select(selectedId, false, true);
         this.flush();
+        if (this.pendingCompare) this.showCompare(this.pendingCompare.aId, this.pendingCompare.bId);
         break;
       }
       case 'run/select':
@@ -201,8 +214,27 @@ export class RunPanel implements vscode.Disposable {
       case 'log/copy':
         void vscode.env.clipboard.writeText(m.text);
         break;
+      case 'compare/pick':
+        this.actions.compare(m.runId);
+        break;
+      case 'compare/close':
+        this.pendingCompare = undefined;
+        break;
       default:
         assertNever(m);
+    }
+  }
+
+  /** Shows two runs side by side; their GPU histories follow as they arrive. */
+  showCompare(aId: string, bId: string): void {
+    const view = compareView(this.controller, aId, bId);
+    if (!view) return;
+    this.pendingCompare = { aId, bId };
+    this.post({ type: 'compare/show', compare: view });
+    for (const side of [view.a, view.b]) {
+      void this.controller.compareGpu(side.run.id).then((r) => {
+        if (this.pendingCompare?.aId === aId && this.pendingCompare.bId === bId) this.post({ type: 'compare/gpu', runId: side.run.id, samples: r.samples, ...(r.note ? { note: r.note } : {}) });
+      });
     }
   }
 
@@ -234,6 +266,20 @@ export class RunPanel implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
     this.panel.dispose();
   }
+}
+
+/** Two runs side by side: configurations key by key (changes first), figures; the GPU histories come later. */
+export function compareView(controller: RunsController, aId: string, bId: string): CompareView | undefined {
+  const a = controller.store.get(aId);
+  const b = controller.store.get(bId);
+  if (!a || !b) return undefined;
+  const ca = runConfig(controller.store, a);
+  const cb = runConfig(controller.store, b);
+  const side = (r: RunRecord, from: 'spec' | 'plan') => {
+    const o = controller.outcome(r.id);
+    return { run: toView(r, o), configFrom: from, figures: o ? summaryLines(o) : [], gpu: [], gpuNote: 'loading…' };
+  };
+  return { a: side(a, ca.from), b: side(b, cb.from), rows: diffConfig(ca.doc, cb.doc, { changedFirst: true }) };
 }
 
 /** Merges consecutive messages of one kind so a tick sends one of each. */

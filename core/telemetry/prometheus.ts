@@ -31,6 +31,9 @@ export interface PromSeries {
 
 export type PromResult = { ok: true; series: PromSeries[] } | PromFailure;
 
+/** A request with no answer in this long is `slow` (then retried with backoff). */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
 /** The largest answer read (a 30-day range over 512 GPUs, downsampled, is a few MB). */
 const MAX_BODY_BYTES = 64 << 20;
 
@@ -96,7 +99,7 @@ function call(t: PromTarget, endpoint: 'query' | 'query_range', params: URLSearc
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return Promise.resolve({ ok: false, kind: 'error', message: `Prometheus URL must be http or https, not ${url.protocol}` });
   const body = params.toString();
-  const timeoutMs = t.timeoutMs ?? 10_000;
+  const timeoutMs = t.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const lib = url.protocol === 'https:' ? https : http;
   return new Promise((resolve) => {
     let settled = false;

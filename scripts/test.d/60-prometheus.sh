@@ -3,7 +3,10 @@
 # Prometheus (Debian's `prometheus` package) scraping two dcgm-exporter replays on loopback
 # (test/prometheus/harness.ts starts them on free ports with a config it writes, and stops them by PID).
 # Runs the node:test files in out/test/prometheus (built by the build stage), whose summary
-# ("ℹ pass N") test.sh counts.
+# ("ℹ pass N") test.sh counts: queries, whole-run history and per-host aggregation, XID / ECC /
+# thermal-throttle health events, NVLink, and the faults a real Prometheus can give (bad query,
+# missing series, 401). The Prometheus-backed panel in the real editor, with its screenshots, is
+# test/ui/runPanelPrometheus.test.mjs (the ui stage starts its own Prometheus the same way).
 #
 # Needs `prometheus` on PATH (or GANTRY_PROMETHEUS): installed here with apt when missing and root
 # (or passwordless sudo); otherwise the stage is skipped (exit 0).

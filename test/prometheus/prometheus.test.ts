@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { chooseStepS, promQuery, promQueryRange, withBackoff, type PromFailure } from '../../core/telemetry/prometheus';
 import { PrometheusGpuSource, type PromSourceState } from '../../core/telemetry/promSource';
-import type { DcgmSample, XidEvent } from '../../core/telemetry/dcgm';
+import type { DcgmHealthEvent, DcgmSample, XidEvent } from '../../core/telemetry/dcgm';
 import { HANG_MS, eventually, freePort, skipReason, startStack, type Stack } from './harness';
 
 let stack: Stack;
@@ -75,15 +75,15 @@ test("the DCGM source: history merged into per-GPU samples like nvidia-smi's, SM
   assert.equal(s.uuid, 'GPU-node-1-0003');
 });
 
-test('query-side downsampling: a 30-day range over every GPU stays within 1,000 points per series', { skip }, async () => {
+test('query-side downsampling: a 30-day range over every GPU stays within 600 points per series', { skip }, async () => {
   const end = Date.now();
   const start = end - 30 * 86_400_000;
-  const step = chooseStepS(start, end, 1000, 15);
-  assert.equal(step, 3600);
+  const step = chooseStepS(start, end, 600, 15);
+  assert.equal(step, 7200);
   const r = await promQueryRange({ url: stack.url }, 'DCGM_FI_DEV_GPU_UTIL', start, end, step);
   assert.ok(r.ok, JSON.stringify(r));
   assert.equal(r.series.length, 16);
-  for (const s of r.series) assert.ok(s.points.length <= 1000 && s.points.length >= 1, `${s.points.length} points`);
+  for (const s of r.series) assert.ok(s.points.length <= 600 && s.points.length >= 1, `${s.points.length} points`);
 });
 
 test('XID events: GPU 3 of each host reports XID 79, with its meaning, once', { skip }, async () => {
@@ -168,4 +168,34 @@ test('faults: Prometheus slow: a request with no answer times out as "slow"', as
     for (const s of sockets) s.destroy();
     server.close();
   }
+});
+
+test('health from a real Prometheus: thermal throttling (GPU 5), double-bit ECC (GPU 6), XID 79 (GPU 3); idle clocks are not events', { skip }, async () => {
+  const src = new PrometheusGpuSource({ target: { url: stack.url }, scope: { hosts: ['node-2'] }, sinceMs: Date.now() - 120_000, intervalMs: 1000 });
+  const events: DcgmHealthEvent[] = [];
+  src.on('health', (e) => events.push(...e));
+  src.start();
+  await eventually(async () => (['throttle', 'ecc', 'xid'].every((k) => events.some((e) => e.kind === k)) ? true : undefined), 'throttle, ECC and XID events');
+  src.stop();
+  const by = (k: string) => events.filter((e) => e.kind === k).map((e) => [e.host, e.gpu, e.summary]);
+  assert.deepEqual(by('throttle'), [['node-2', 5, 'clocks throttled: hardware thermal slowdown']]);
+  assert.deepEqual(by('ecc'), [['node-2', 6, '2 double-bit ECC errors (volatile count)']]);
+  assert.deepEqual(by('xid'), [['node-2', 3, 'XID 79 (GPU has fallen off the bus)']]);
+});
+
+test('NVLink TX/RX in samples; over the series limit, Prometheus aggregates per host (memory: the largest GPU)', { skip }, async () => {
+  const src = new PrometheusGpuSource({ target: { url: stack.url }, scope: { hosts: ['node-1', 'node-2'] }, sinceMs: Date.now() - 60_000, untilMs: Date.now(), maxSeries: 8 });
+  const got = new Promise<DcgmSample[]>((resolve) => src.once('samples', resolve));
+  const sampling = stateWhere(src, (s) => s.kind === 'sampling');
+  src.start();
+  const samples = await got;
+  const state = await sampling;
+  src.stop();
+  assert.deepEqual(state, { kind: 'sampling', level: 'host', gpus: 16 });
+  assert.deepEqual([...new Set(samples.map((s) => `${s.host}/${s.gpu}/${s.gpus}`))].sort(), ['node-1/-1/8', 'node-2/-1/8']);
+  const last = samples.filter((s) => s.host === 'node-1').at(-1)!;
+  // GPU 7 uses the most memory on each host: 61,700 + (t mod 50) MiB.
+  assert.ok(last.memUsedMiB! >= 61700 && last.memUsedMiB! < 61750, `the host's largest GPU: ${last.memUsedMiB}`);
+  assert.ok(last.nvlinkTxBps! >= 2e10 && last.nvlinkTxBps! <= 2.4e10, `NVLink TX mean ${last.nvlinkTxBps}`);
+  assert.ok(last.nvlinkRxBps! >= 2e10, `NVLink RX ${last.nvlinkRxBps}`);
 });

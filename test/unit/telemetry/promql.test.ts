@@ -28,7 +28,7 @@ test('selector: hosts and pods as escaped regex literals, namespace as a string'
   assert.equal(dcgmSelector({ namespace: 'ml"x', pods: ['train-0'] }), '{namespace="ml\\"x",pod=~"train\\\\-0"}');
   assert.equal(dcgmSelector({}), '{}');
   const q = dcgmQueries({ hosts: ['n1'] });
-  assert.equal(q.length, 10);
+  assert.equal(q.length, 16); // 11 sample fields + 5 health fields
   assert.ok(q.some((x) => x.query === 'DCGM_FI_PROF_SM_ACTIVE{Hostname=~"n1"}'));
 });
 
