@@ -122,7 +122,12 @@ function build(value: Record<string, unknown>, spec: Record<string, unknown>, co
   for (const k of ['gpusPerNode', 'nodes'] as const) {
     const src = foreign.sources.get(`spec.resources.${k}`);
     if (src && fileRes?.[k] !== undefined && typeof resources?.[k] === 'number' && fileRes[k] !== resources[k]) {
-      findings.push({ code: 'config-contradiction', severity: 'warning', path: ['spec', 'resources', k], message: `${quoteName(config)} says ${src.label} → ${fileRes[k]} ${k === 'nodes' ? 'nodes' : 'GPUs per node'}, but resources.${k} is ${resources[k]}; Gantry launches with resources' count, overriding the file. Make them agree.` });
+      findings.push({
+        code: 'config-contradiction',
+        severity: 'warning',
+        path: ['spec', 'resources', k],
+        message: `${quoteName(config)} says ${src.label} → ${fileRes[k]} ${k === 'nodes' ? 'nodes' : 'GPUs per node'}, but resources.${k} is ${resources[k]}; Gantry launches with resources' count, overriding the file. Make them agree.`,
+      });
     }
   }
   // The reader's own findings: those about the world size at the GPU count, errors at `config`.

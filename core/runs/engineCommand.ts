@@ -186,7 +186,8 @@ export function trainingLauncherArgv(l: TrainingLaunch): TrainingArgv {
   const { nodes, gpusPerNode: g } = l;
   const torchrun = ['torchrun', `--nnodes=${nodes}`, `--nproc-per-node=${g}`, ...(nodes === 1 ? ['--standalone'] : [])];
   const needScript = (): TrainingArgv | undefined => (l.script ? undefined : { ok: false, path: ['spec', 'script'], error: `spec.script is missing: ${l.tool === 'accelerate' ? 'accelerate launch' : 'deepspeed'} runs a training script with ${l.config} (e.g. script: train.py)` });
-  const oneNode = (): TrainingArgv | undefined => (nodes === 1 ? undefined : { ok: false, path: ['spec', 'resources', 'nodes'], error: `${l.tool === 'accelerate' ? 'accelerate launch' : 'deepspeed'} needs one launcher per node with its own rank or a hostfile; Gantry launches it on one node (give spec.command for ${nodes} nodes)` });
+  const oneNode = (): TrainingArgv | undefined =>
+    nodes === 1 ? undefined : { ok: false, path: ['spec', 'resources', 'nodes'], error: `${l.tool === 'accelerate' ? 'accelerate launch' : 'deepspeed'} needs one launcher per node with its own rank or a hostfile; Gantry launches it on one node (give spec.command for ${nodes} nodes)` };
   switch (l.tool) {
     case 'torchtitan':
       return { ok: true, argv: [...torchrun, '-m', 'torchtitan.train', '--job.config_file', l.config] };
