@@ -12,7 +12,7 @@ import { LocalBackend } from '../../../core/runs/local';
 import type { SlurmJobDoc } from '../../../core/runs/slurm/batchScript';
 import type { ClusterDoc } from '../../../core/spec/types';
 import { repo } from '../helpers';
-import { ctxFor, newStore, SUPERVISOR, tempDir, waitForEnd } from './helpers';
+import { ctxFor, local, newStore, SUPERVISOR, tempDir, waitForEnd } from './helpers';
 
 const one = { nodes: 1, gpusPerNode: 8 };
 
@@ -85,7 +85,7 @@ test('a local run: the launcher the plan made is what starts (a stub torchrun th
   const r = planFile(file, { root: dir, name: 'titan' });
   assert.ok(r.ok, JSON.stringify(!r.ok && r.errors));
   const store = newStore();
-  const run = store.create(r.plan);
+  const run = local(store.create(r.plan));
   const b = new LocalBackend({ graceMs: 2000, pollMs: 50, supervisorPath: SUPERVISOR });
   backends.push(b);
   await b.submit(run, ctxFor(store)(run));
