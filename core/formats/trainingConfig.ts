@@ -177,8 +177,9 @@ export function placeOnJob(p: Problem, doc: ParsedDoc, job: ConfiguredJob): Prob
   const path = p.path;
   if (!path || locate(doc, path).exact) return p;
   const k = path.join('.');
-  const label = job.fromFile.get(k) ?? [...job.fromFile].find(([f]) => f.startsWith(`${k}.`))?.[1];
-  if (label === undefined) return p;
+  const fromFile = job.fromFile.get(k) ?? [...job.fromFile].find(([f]) => f.startsWith(`${k}.`))?.[1];
+  if (fromFile === undefined) return p;
+  const label = job.foreign?.sources.get(k)?.label ?? fromFile;
   const at: SpecPath = WORLD_CODES.has(p.code) && locate(doc, ['spec', 'resources', 'gpusPerNode']).exact ? ['spec', 'resources', 'gpusPerNode'] : ['spec', 'config'];
   return { ...p, path: at, message: `${quoteName(job.config)} (${label}): ${p.message}`, fixes: [], ...anchorOf(doc, at) };
 }
