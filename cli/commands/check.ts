@@ -8,6 +8,8 @@ import { Workspace, pathToUri, uriToPath } from '../../core/workspace/workspace'
 import { readFileSync } from 'node:fs';
 import { readerBeside } from '../../core/workspace/readBeside';
 import { foreignDefaults } from '../../core/formats/context';
+import { launcherDefaults } from '../../core/formats/launcherLink';
+import { folderNames } from '../folderNames';
 import { isGantryFile } from '../../core/validate/validate';
 import type { ForeignDefaults } from '../../core/formats/types';
 import { parseCommandArgs } from '../args';
@@ -186,7 +188,7 @@ export async function checkPaths(paths: string[], workspaceDir: string, opts: { 
     const rel = path.relative(cwd, f) || f;
     const readFile = readerBeside(f);
     // What foreign configs do not say (gantry.context.yaml, --gpu): looked up for those files only.
-    const defaults = isGantryFile(text, uri) ? undefined : foreignDefaults(readFile, opts.settings);
+    const defaults = isGantryFile(text, uri) ? undefined : launcherDefaults(uri, text, foreignDefaults(readFile, opts.settings), () => folderNames(f), readFile);
     const c = checkFile(text, { fileName: uri, clusters: ws.clusters.scopedTo(uri), readFile, defaults });
     if (!c.gantry) {
       // A file named explicitly that holds no Gantry document is said to be skipped; folders' other YAML is not.
