@@ -8,6 +8,7 @@
 // resources.gpusPerNode), naming the file's key.
 import { anchorOf, locate, type ParsedDoc, type SpecPath } from '../spec/parse';
 import { valueAt } from '../spec/valueAt';
+import { READ_PENDING, type ReadFile } from '../validate/model';
 import type { Problem } from '../validate/problem';
 import { accelerateReader } from './accelerate';
 import { axolotlReader } from './axolotl';
@@ -60,13 +61,16 @@ const CACHE_MAX = 64;
  * relative to the spec (regular files, size-capped: core/workspace/readBeside.ts or the server's
  * non-blocking reader). Cached per file text and job, so an edit elsewhere reads nothing again.
  */
-export function configuredJob(value: Record<string, unknown>, readFile: ((rel: string) => string | undefined) | undefined): ConfiguredJob | undefined {
+export function configuredJob(value: Record<string, unknown>, readFile: ReadFile | undefined): ConfiguredJob | undefined {
   const spec = value.spec as Record<string, unknown> | undefined;
   const config = spec?.config;
   if (typeof config !== 'string' || !config) return undefined;
   const text = readFile?.(config);
   if (text === undefined) {
-    return { config, value, fromFile: new Map(), findings: [{ code: 'config-file', severity: 'error', path: ['spec', 'config'], message: `Cannot read ${quoteName(config)} (missing, not a regular file, larger than 1 MB, or outside what Gantry may read): the job's model and batch come from it.` }] };
+    // The editor reads it in the background: nothing to say until it has (then the job is re-checked).
+    const why = readFile?.why?.(config);
+    if (why === READ_PENDING) return { config, value, fromFile: new Map(), findings: [] };
+    return { config, value, fromFile: new Map(), findings: [{ code: 'config-file', severity: 'error', path: ['spec', 'config'], message: `Cannot read ${quoteName(config)}${why ? ` (${why})` : ' (missing, not a regular file, or larger than 1 MB)'}: the job's model and batch come from it.` }] };
   }
   const key = `${JSON.stringify(value)}\u0000${text}`;
   const hit = cache.get(key);
@@ -94,6 +98,7 @@ function build(value: Record<string, unknown>, spec: Record<string, unknown>, co
       ...(typeof resources?.gpusPerNode === 'number' ? { gpusPerNode: resources.gpusPerNode } : {}),
       ...(typeof resources?.nodes === 'number' ? { nodes: resources.nodes } : {}),
       ...(typeof model?.preset === 'string' ? { model: model.preset } : {}),
+      worldFrom: "the TrainingJob's resources",
     },
   })[0];
   const findings: ConfigFinding[] = [];
@@ -182,6 +187,12 @@ export function placeOnJob(p: Problem, doc: ParsedDoc, job: ConfiguredJob): Prob
   const label = job.foreign?.sources.get(k)?.label ?? fromFile;
   const at: SpecPath = WORLD_CODES.has(p.code) && locate(doc, ['spec', 'resources', 'gpusPerNode']).exact ? ['spec', 'resources', 'gpusPerNode'] : ['spec', 'config'];
   return { ...p, path: at, message: `${quoteName(job.config)} (${label}): ${p.message}`, fixes: [], ...anchorOf(doc, at) };
+}
+
+/** What the hover says of a configured job: where its values come from, and what the file's reader assumed. */
+export function configAssumptions(job: ConfiguredJob): string[] {
+  if (!job.foreign) return [];
+  return [`Model, batch, precision and parallelism from ${quoteName(job.config)} (${job.foreign.label}); the file is the source of truth.`, ...job.foreign.assumptions];
 }
 
 /** The job's config findings as problems in the job's YAML. */

@@ -8,7 +8,7 @@ import { setValueEdit } from '../spec/edit';
 import type { ClusterDoc, InferenceServiceDoc, TrainingJobDoc } from '../spec/types';
 import type { ClusterLookup } from './rules';
 import { moveProblem, type Fix, type Problem } from './problem';
-import { configuredJob, placeOnJob } from '../formats/trainingConfig';
+import { configAssumptions, configuredJob, placeOnJob } from '../formats/trainingConfig';
 
 export interface DocEstimate {
   docIndex: number;
@@ -79,7 +79,9 @@ function compute(text: string, doc: ParsedDoc, clusters: ClusterLookup | undefin
   // A TrainingJob with `config:` is estimated from its config file's values (core/formats/trainingConfig.ts).
   const configured = v.kind === 'TrainingJob' ? configuredJob(v, readFile) : undefined;
   if (configured && !configured.foreign) return undefined;
-  const estimate = v.kind === 'TrainingJob' ? estimateTrainingJob((configured?.value ?? v) as unknown as TrainingJobDoc, cluster, opts) : estimateInferenceService(v as unknown as InferenceServiceDoc, cluster, opts);
+  const computed = v.kind === 'TrainingJob' ? estimateTrainingJob((configured?.value ?? v) as unknown as TrainingJobDoc, cluster, opts) : estimateInferenceService(v as unknown as InferenceServiceDoc, cluster, opts);
+  // The hover says what was read from the config file, and what its reader assumed.
+  const estimate = configured?.foreign ? { ...computed, assumptions: [...configAssumptions(configured), ...computed.assumptions] } : computed;
   const kindKey = locate(doc, ['kind']);
   const anchor = kindKey.key ?? kindKey.value;
   const problems: Problem[] = estimate.findings.map((f) => {

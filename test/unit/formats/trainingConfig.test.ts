@@ -78,3 +78,28 @@ test('without config, model and batch are still required', () => {
     JSON.stringify(c.problems.map((p) => p.message)),
   );
 });
+
+test("the hover's assumptions say the values come from the file, and the world size from the job's resources", () => {
+  const c = checkJob('  config: llama3_8b.toml\n  resources: { nodes: 1, gpusPerNode: 8 }\n');
+  const a = (c.estimates[0].estimate as TrainingEstimate).assumptions;
+  assert.ok(
+    a.some((x) => x.startsWith("Model, batch, precision and parallelism from 'llama3_8b.toml' (torchtitan llama3 8B)")),
+    JSON.stringify(a),
+  );
+  assert.ok(
+    a.some((x) => x.includes("from the TrainingJob's resources")),
+    JSON.stringify(a),
+  );
+});
+
+test('while the editor is still reading the file: no error and no estimate yet (the job is re-checked when it arrives)', () => {
+  const fileName = path.join(FIXTURES, 'torchtitan', 'job.gantry.yaml');
+  const text = 'apiVersion: gantry/v1\nkind: TrainingJob\nmetadata: { name: t }\nspec:\n  config: llama3_8b.toml\n  resources: { nodes: 1, gpusPerNode: 8 }\n';
+  const pending = Object.assign((_rel: string) => undefined, { why: () => 'pending' });
+  const c = checkGantryText(text, { fileName, readFile: pending });
+  assert.deepEqual(
+    c.problems.map((p) => p.code),
+    [],
+  );
+  assert.equal(c.estimates.length, 0);
+});
