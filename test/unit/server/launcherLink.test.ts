@@ -40,7 +40,7 @@ test("a torchtitan TOML's hover takes 2 nodes × 4 GPUs from run.sbatch beside i
   const uri = pathToFileURL(path.join(dir, 'train.toml')).href;
   const text = readFileSync(path.join(dir, 'train.toml'), 'utf8');
   conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'toml', version: 1, text } });
-  const line = text.split('\n').findIndex((l) => l === '[model]');
+  const line = text.split('\n').indexOf('[model]');
   const deadline = Date.now() + 60_000;
   let last = '';
   for (;;) {
