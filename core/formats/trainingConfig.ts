@@ -53,7 +53,7 @@ export interface ConfiguredJob {
   findings: ConfigFinding[];
 }
 
-const cache = new Map<string, ConfiguredJob>();
+const cache = new Map<string, { text: string; job: string; result: ConfiguredJob }>();
 const CACHE_MAX = 64;
 
 /**
@@ -72,13 +72,15 @@ export function configuredJob(value: Record<string, unknown>, readFile: ReadFile
     if (why === READ_PENDING) return { config, value, fromFile: new Map(), findings: [] };
     return { config, value, fromFile: new Map(), findings: [{ code: 'config-file', severity: 'error', path: ['spec', 'config'], message: `Cannot read ${quoteName(config)}${why ? ` (${why})` : ' (missing, not a regular file, or larger than 1 MB)'}: the job's model and batch come from it.` }] };
   }
-  const key = `${JSON.stringify(value)}\u0000${text}`;
-  const hit = cache.get(key);
-  if (hit) return hit;
-  const out = build(value, spec!, config, text, readFile!);
+  // One entry per config path: the same file text (the readers hand back the string they cached) and the same job.
+  const job = JSON.stringify(value);
+  const hit = cache.get(config);
+  if (hit && hit.text === text && hit.job === job) return hit.result;
+  const result = build(value, spec!, config, text, readFile!);
+  cache.delete(config);
   if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
-  cache.set(key, out);
-  return out;
+  cache.set(config, { text, job, result });
+  return result;
 }
 
 function build(value: Record<string, unknown>, spec: Record<string, unknown>, config: string, text: string, readFile: (rel: string) => string | undefined): ConfiguredJob {
