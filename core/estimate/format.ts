@@ -57,6 +57,8 @@ const LABELS: Record<string, string> = {
   masterWeights: 'fp32 master weights',
   gradients: 'Gradients',
   optimizerStates: 'Optimizer states',
+  pagedOptimizerStates: 'Paged optimizer states (CUDA unified memory)',
+  optimizerStepTemporaries: 'Optimizer step temporaries (foreach/for-loop)',
   activations: 'Activations',
   logitsAndLoss: 'Logits and loss',
   backwardWorkingSet: 'Backward working set',

@@ -31,6 +31,15 @@ const NON_TORCH_PP = 0.07 * GIB;
 const CUDA_GRAPHS = 0.9 * GIB;
 /** CUDA context with lazy loading (vLLM logs: 0.51 GiB used before loading at TP 1). */
 const CUDA_CONTEXT = 0.5 * GIB;
+/**
+ * TGI's warm-up (server/text_generation_server/models/flash_causal_lm.py `warmup`): one prefill of
+ * max_batch_prefill_tokens (requests of max_input_tokens each), then
+ * num_blocks = free_memory × TGI_WIGGLE_ROOM // block bytes + the warm-up batch's own blocks, with
+ * free_memory = mem_get_info free − (1 − cuda_memory_fraction) × total ("Leave 5% for some wiggle room").
+ */
+const TGI_WIGGLE_ROOM = 0.95;
+/** TGI launcher default for --max-batch-prefill-tokens (v2: 4096). */
+const TGI_PREFILL_TOKENS = 4096;
 /** SGLang's mem_fraction_static default on large GPUs. */
 /** SGLang's mem_fraction_static default by parallel size (server_args.py: world ≥ 16: 0.79, ≥ 8: 0.81, ≥ 4: 0.85, ≥ 2: 0.87, else 0.88). */
 function sglangMemFraction(world: number): number {
@@ -194,9 +203,14 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   // vLLM V0 (≤ 0.7): max_num_seqs 256; without chunked prefill the profile run takes max(max_model_len, 2048)
   // tokens, with it 512 (SchedulerConfig defaults of 0.5–0.6); chunked prefill was on by default only past 32K context.
   const big = cap >= 70 * GIB;
-  const defaults = gen?.v0 ? { seqs: 256, tokens: gen.chunked ? 512 : Math.max(maxModelLen, 2048) } : { seqs: big ? 1024 : 256, tokens: big ? 8192 : 2048 };
+  // TGI: the token budget. maxNumBatchedTokens is --max-batch-prefill-tokens and maxModelLen is
+  // --max-total-tokens; the warm-up batch holds prefill / max_input_tokens requests (at least one).
+  const tgiPrefill = spec.maxNumBatchedTokens && spec.maxNumBatchedTokens > 0 ? spec.maxNumBatchedTokens : TGI_PREFILL_TOKENS;
+  const tgiSeqs = Math.max(1, Math.floor(tgiPrefill / Math.max(1, maxModelLen - 1)));
+  const defaults = engine === 'tgi' ? { seqs: tgiSeqs, tokens: tgiPrefill } : gen?.v0 ? { seqs: 256, tokens: gen.chunked ? 512 : Math.max(maxModelLen, 2048) } : { seqs: big ? 1024 : 256, tokens: big ? 8192 : 2048 };
+  const stageSpec = engine === 'tgi' ? { ...spec, maxNumSeqs: undefined } : spec;
   const nonTorch = tp > 1 ? NON_TORCH_TP : pp > 1 ? NON_TORCH_PP : NON_TORCH_TP1;
-  const stages = pp > 1 ? [stageFigures(m, c, spec, tp, pp, 'first', defaults), stageFigures(m, c, spec, tp, pp, 'last', defaults)] : [stageFigures(m, c, spec, tp, pp, 'last', defaults)];
+  const stages = pp > 1 ? [stageFigures(m, c, stageSpec, tp, pp, 'first', defaults), stageFigures(m, c, stageSpec, tp, pp, 'last', defaults)] : [stageFigures(m, c, stageSpec, tp, pp, 'last', defaults)];
   let budget: number;
   let frac: number;
   for (const s of stages) {
@@ -205,7 +219,9 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
       s.pool = frac * cap - s.weights - CUDA_CONTEXT;
     } else if (engine === 'tgi') {
       frac = typeof util === 'number' ? util : 1;
-      s.pool = frac * cap - CUDA_CONTEXT - s.weights - s.activation - nonTorch;
+      const warmupKv = tgiPrefill * s.kvBytesPerToken;
+      const free = frac * cap - CUDA_CONTEXT - s.weights - s.activation - nonTorch - warmupKv;
+      s.pool = free > 0 ? TGI_WIGGLE_ROOM * free + warmupKv : free;
     } else {
       frac = typeof util === 'number' ? util : 0.9;
       s.pool = frac * cap - s.weights - s.activation - nonTorch;
@@ -214,7 +230,10 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   frac = engine === 'sglang' ? (typeof util === 'number' ? util : sglangMemFraction(tp * pp)) : typeof util === 'number' ? util : engine === 'tgi' ? 1 : 0.9;
   budget = frac * cap;
   if (engine === 'sglang') assumptions.push(`SGLang: mem_fraction_static ${frac}${typeof util === 'number' ? '' : ` (its default at ${tp * pp} GPU${tp * pp > 1 ? 's' : ''})`} of capacity holds weights + KV; activations live in the rest.`);
-  else if (engine === 'tgi') assumptions.push('TGI: the free memory after the warm-up prefill (max_batch_prefill_tokens) becomes KV cache.');
+  else if (engine === 'tgi')
+    assumptions.push(
+      `TGI: warm-up prefill of max_batch_prefill_tokens ${tgiPrefill}${spec.maxNumBatchedTokens ? '' : ' (launcher default)'} (${tgiSeqs} request${tgiSeqs > 1 ? 's' : ''}); ${TGI_WIGGLE_ROOM} × the free memory left at cuda_memory_fraction ${frac} becomes KV cache, plus the warm-up batch's blocks; max_total_tokens = maxModelLen ${maxModelLen}.`,
+    );
   else
     assumptions.push(
       `${gen!.label}; sizing ${frac} × ${gib(cap, 2)} − weights − activation peak (profile run over max_num_batched_tokens ${spec.maxNumBatchedTokens ?? defaults.tokens}${gen!.v0 ? (gen!.chunked ? ', chunked prefill on' : ', chunked prefill off: max(max_model_len, 2048)') : ''}, max_num_seqs ${spec.maxNumSeqs ?? defaults.seqs}) − non-torch → KV pool; CUDA graphs (${gib(CUDA_GRAPHS)}) captured after sizing.`,
@@ -289,7 +308,9 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
           ? gen!.v0
             ? `${gen!.short} refuses to start ("The model's max seq len (${maxModelLen}) is larger than the maximum number of tokens that can be stored in KV cache (${tokens})")`
             : `${gen!.short} refuses to start ("To serve at least one request with the models's max seq len (${maxModelLen}), (${gib(Math.ceil(maxModelLen / blockSize) * blockSize * worst.kvBytesPerToken)} KV cache is needed, which is larger than the available KV cache memory (${gib(Math.max(0, Math.min(...stages.map((x) => x.pool))))})")`
-          : 'requests that long cannot be served'
+          : engine === 'tgi'
+            ? `TGI refuses to start ("Not enough memory to handle ${maxModelLen} total tokens"): lower max_total_tokens (maxModelLen) or max_batch_prefill_tokens`
+            : 'requests that long cannot be served'
       }.`,
     });
   } else if (device > cap) {

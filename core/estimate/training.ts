@@ -65,7 +65,20 @@ function estimateUnsafe(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, op
   const attention = spec.attention ?? 'flash';
   if (!spec.precision) assumptions.push('precision: bf16-mixed (default).');
   if (!spec.optimizer) assumptions.push('optimizer: AdamW (default).');
-  const mem = estimateTrainingMemory({ model, cluster: c, layout, precision, optimizer, checkpointing, attention, finetune: spec.finetune });
+  const par = spec.parallelism ?? {};
+  const oneOf = <T extends string>(v: unknown, allowed: readonly T[]): T | undefined => (typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : undefined);
+  const regimes = {
+    optimizerImpl: oneOf(spec.optimizer?.implementation, ['foreach', 'fused', 'for-loop'] as const),
+    pagedOptimizer: spec.optimizer?.paged === true,
+    lossParallel: par.lossParallel !== false,
+    pipelineSchedule: oneOf(par.pipelineSchedule, ['gpipe', '1f1b', 'interleaved-1f1b'] as const),
+    compile: spec.compile === true,
+    float8: precision === 'fp8-mixed' && spec.float8 && typeof spec.float8 === 'object' ? { allGather: spec.float8.allGather === true, saveActivations: oneOf(spec.float8.saveActivations, ['bf16', 'fp8'] as const) } : undefined,
+  };
+  if (spec.float8 && precision !== 'fp8-mixed') assumptions.push('float8 settings are ignored: precision is not fp8-mixed.');
+  if (layout.tensor > 1 && !regimes.lossParallel) assumptions.push('Loss parallel off: every tensor-parallel rank holds the full-vocabulary logits.');
+  if (regimes.compile) assumptions.push('torch.compile: fused pointwise ops (norm outputs, activations, products, dropout masks) are recomputed in backward instead of saved.');
+  const mem = estimateTrainingMemory({ model, cluster: c, layout, precision, optimizer, checkpointing, attention, finetune: spec.finetune, ...regimes });
   assumptions.push(...mem.notes);
   assumptions.push(
     checkpointing === 'selective'
@@ -94,6 +107,7 @@ function estimateUnsafe(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, op
     layout,
     precision,
     checkpointing,
+    float8AllGather: regimes.float8?.allGather === true,
     localParams: mem.localParams,
     trainableParams: mem.trainableParams,
     frozenBase,

@@ -27,7 +27,30 @@ export interface TrainingMemoryInput {
   checkpointing: Checkpointing;
   attention: 'flash' | 'sdpa' | 'eager';
   finetune?: Finetune;
+  /** Issue 12 regimes; each defaults to the behaviour before it was modelled. */
+  optimizerImpl?: OptimizerImpl;
+  pagedOptimizer?: boolean;
+  lossParallel?: boolean;
+  pipelineSchedule?: PipelineSchedule;
+  compile?: boolean;
+  float8?: { allGather?: boolean; saveActivations?: 'bf16' | 'fp8' };
 }
+
+export type OptimizerImpl = 'foreach' | 'fused' | 'for-loop';
+export type PipelineSchedule = 'gpipe' | '1f1b' | 'interleaved-1f1b';
+
+/**
+ * PyTorch's optimizer step when the spec does not say: foreach is torch.optim's default on CUDA
+ * (torch/optim/optimizer.py _default_to_fused_or_foreach); DeepSpeed (FusedAdam) and Megatron
+ * (Apex/TE FusedAdam) step in place.
+ */
+export function defaultOptimizerImpl(l: TrainingLayout, legacyStack = false): OptimizerImpl {
+  if (legacyStack) return 'for-loop'; // PyTorch < 2.0 stepped one tensor at a time unless foreach was asked for
+  return l.zero > 0 || l.tensor > 1 || l.pipeline > 1 ? 'fused' : 'foreach';
+}
+
+/** bitsandbytes 8-bit optimizers: block-wise quantized states, one fp32 absmax per 256 values (bnb functional BLOCKSIZE for optimizer updates). */
+const BNB_BLOCK = 256;
 
 /** CUDA context + kernel images: lazy module loading (CUDA ≥ 11.7, default from 12.2) keeps it ~0.5 GiB. */
 const CUDA_CONTEXT_LAZY = 0.5 * GIB;
@@ -61,7 +84,7 @@ function optimizerBytesPerParam(opt: OptimizerType, precision: Precision, hidden
     case 'adam':
       return pure ? 4 : 8; // two moments, fp32 (bf16 under pure-bf16 training)
     case 'adamw-8bit':
-      return 2; // bitsandbytes: two 8-bit moments (HF anatomy: 2 B/param)
+      return 2 * (1 + 4 / BNB_BLOCK); // bitsandbytes: two 8-bit moments (HF anatomy: 2 B/param) + an fp32 absmax per 256-value block
     case 'sgd':
       return 0; // torch.optim.SGD's default momentum=0 keeps no state
     case 'sgd-momentum':
@@ -145,6 +168,13 @@ function layerBytesPerToken(x: TrainingMemoryInput, mode: Checkpointing, keyToke
     f = (a.moe.activeExperts + (a.moe.sharedExperts ?? 0)) * eFfn;
     moeExtra = 2 * a.moe.activeExperts * h * e + a.moe.experts * 4; // permuted tokens in/out, fp32 router logits
   }
+  // float8 with fp8-saved activations (Transformer Engine): the inputs of the linear layers are kept as
+  // their fp8 casts (1 B); torchao's Float8Linear keeps them in bf16 (its default).
+  const eLin = x.precision === 'fp8-mixed' && x.float8?.saveActivations === 'fp8' ? 1 : e;
+  // torch.compile: AOTAutograd's min-cut partitioner saves one of a fused pointwise chain's ends and
+  // recomputes the rest in backward (norm outputs, activation functions, products, dropout masks from
+  // the Philox seed) — functorch partitioners.py min_cut_rematerialization_partition.
+  const compiled = x.compile === true;
   if (mode === 'full') return rep(h * eRes); // only the layer input survives
   if (mode === 'selective') {
     // PyTorch op-level selective checkpointing (torchtitan's default 'op' policy): keeps the layer
@@ -153,11 +183,16 @@ function layerBytesPerToken(x: TrainingMemoryInput, mode: Checkpointing, keyToke
     return rep(2 * h * eRes) + split((2 * a.heads * hd + kv * hd + f) * e + moeExtra);
   }
   // No recomputation: everything autograd saves.
-  const norms = rep(2 * h * eRes + 2 * h * e + (extras.hasDropout ? 2 * h : 0)); // norm inputs, norm outputs (= matmul inputs), dropout masks
+  const norms = compiled
+    ? rep(2 * h * eRes) // norm inputs only: the normalised output is recomputed inside the fused kernel
+    : rep(2 * h * eRes + 2 * h * eLin + (extras.hasDropout ? 2 * h : 0)); // norm inputs, norm outputs (= matmul inputs), dropout masks
   // Q, K, V and the attention output; SDPA returns [b, heads, s, d], so the output projection saves a
   // transposed contiguous copy as well (flash-attn's [b, s, heads, d] layout needs none).
-  const attn = (a.heads + 2 * kv) * hd * e + a.heads * hd * e * (x.attention === 'sdpa' ? 2 : 1);
-  const mlp = (gated ? 4 : 2) * f * e; // gated: gate, up, act(gate), product; plain: fc1 output, activation output
+  // The attention output is the output projection's input (fp8-saveable).
+  const attn = (a.heads + 2 * kv) * hd * e + a.heads * hd * eLin * (x.attention === 'sdpa' ? 2 : 1);
+  // gated: gate, up, act(gate), product (the down projection's input); plain: fc1 output, activation output.
+  // Compiled: gate and up (plain: fc1 output) only; the activation and product are recomputed.
+  const mlp = compiled ? (gated ? 2 : 1) * f * e : gated ? 3 * f * e + f * eLin : f * e + f * eLin;
   let scores = 0;
   if (x.attention === 'eager') {
     // softmax output (fp32 under autocast, plus its half-precision copy for the next matmul), dropout mask and output
@@ -263,13 +298,18 @@ export function estimateTrainingMemory(x: TrainingMemoryInput): TrainingMemoryRe
   const layerFull = layerBytesPerToken(x, 'none', keyTokens) * tokens;
   // 1F1B: the first stage holds activations of `pipeline` micro-batches for its L/p layers (= L
   // layers of one micro-batch); fewer when there are fewer micro-batches; interleaving adds (p−1)/(p·v).
+  // GPipe: every stage keeps all m micro-batches until their backward (Huang et al. 2019).
   let inFlight = 1;
+  const schedule = x.pipelineSchedule ?? (l.virtualStages > 1 ? 'interleaved-1f1b' : '1f1b');
   if (l.pipeline > 1) {
-    inFlight = Math.min(l.microBatches, l.pipeline);
-    if (l.virtualStages > 1) inFlight *= 1 + (l.pipeline - 1) / (l.pipeline * l.virtualStages);
+    if (schedule === 'gpipe') inFlight = l.microBatches;
+    else {
+      inFlight = Math.min(l.microBatches, l.pipeline);
+      if (l.virtualStages > 1) inFlight *= 1 + (l.pipeline - 1) / (l.pipeline * l.virtualStages);
+    }
   }
   const activationsFirst = stored * layersPerStage * inFlight;
-  const activationsLast = stored * layersPerStage;
+  const activationsLast = stored * layersPerStage * (l.pipeline > 1 && schedule === 'gpipe' ? l.microBatches : 1);
   // Working set while back-propagating one layer: the recomputed layer under checkpointing.
   const workingSet = x.checkpointing === 'full' ? layerFull : x.checkpointing === 'selective' ? layerFull - stored : 0;
 
@@ -277,7 +317,11 @@ export function estimateTrainingMemory(x: TrainingMemoryInput): TrainingMemoryRe
   // log-softmax, and in backward the gradients of the log-probabilities and of the logits (fp32):
   // e + 4 + 4 + 4 bytes per token per vocab entry (vocab split over TP).
   const eLogit = x.precision === 'fp32' ? 4 : 2;
-  const logits = m.extras.encoderOnly ? 0 : tokens * (m.arch.vocab / l.tensor) * (eLogit + 12);
+  // Loss parallel (default): the cross-entropy runs on vocabulary-sharded logits. Without it the
+  // output projection gathers the full logits on every TP rank (torchtitan ColwiseParallel with
+  // use_local_output=False; Megatron always uses its vocab-parallel cross entropy).
+  const vocabHere = m.arch.vocab / (x.lossParallel === false ? 1 : l.tensor);
+  const logits = m.extras.encoderOnly ? 0 : tokens * vocabHere * (eLogit + 12);
 
   // ---- buffers
   let gathered = 0; // during forward/backward
@@ -286,7 +330,9 @@ export function estimateTrainingMemory(x: TrainingMemoryInput): TrainingMemoryRe
     // FSDP/ZeRO-3: the gathered half-precision layer being computed plus the prefetched next one, and
     // that layer's unsharded gradients before reduce-scatter; or the gathered output layer at the loss.
     const gradB = ft ? 0 : 4; // a frozen base has no weight gradients to reduce-scatter
-    gathered = Math.max(2 * first.layer * wBytes + first.layer * gradB, last.vocabMatrix * (wBytes + gradB));
+    // float8 all-gather (torchao enable_fsdp_float8_all_gather): the block linears arrive as fp8 (1 B).
+    const gW = x.precision === 'fp8-mixed' && x.float8?.allGather ? 1 : wBytes;
+    gathered = Math.max(2 * first.layer * gW + first.layer * gradB, last.vocabMatrix * (wBytes + gradB));
     notes.push('FSDP/ZeRO-3: two gathered layers (current + prefetch) and one layer of unsharded gradients are counted as transient buffers.');
   } else if (l.zero >= 1 && dpGroup > 1) {
     buckets = Math.min(2 * ZERO_BUCKET_ELEMENTS * 2, worst.local * 4);
@@ -297,6 +343,28 @@ export function estimateTrainingMemory(x: TrainingMemoryInput): TrainingMemoryRe
     notes.push('DDP: gradient buckets hold a copy of the gradients (gradient_as_bucket_view=False, the default).');
   }
 
+  // Optimizer step temporaries. foreach Adam/AdamW (torch/optim/adam.py _multi_tensor_adam):
+  // torch._foreach_sqrt(exp_avg_sqs) allocates one second-moment-sized list for the whole group before
+  // the in-place addcdiv; the for-loop step allocates it one tensor at a time (the largest); fused
+  // kernels update in place. bitsandbytes 8-bit optimizers run their own per-tensor kernels.
+  const impl = x.optimizerImpl ?? defaultOptimizerImpl(l, legacyStack);
+  const adamLike = x.optimizer === 'adamw' || x.optimizer === 'adam';
+  const stateElem = pure ? 2 : 4;
+  const shardedTrainable = ft ? trainable / shardOpt : sh(shardOpt);
+  let stepTemp = 0;
+  if (adamLike && l.offload === 'none') {
+    const largestTensor = ft ? 0 : Math.min(shardedTrainable, worst.vocabMatrix / shardOpt);
+    stepTemp = (impl === 'foreach' ? shardedTrainable : impl === 'for-loop' ? largestTensor : 0) * stateElem;
+  }
+  if (x.optimizerImpl || adamLike) notes.push(`Optimizer step: ${impl}${x.optimizerImpl ? '' : ` (assumed: PyTorch's default on CUDA${legacyStack ? ' before 2.0' : ''}, fused under DeepSpeed/Megatron)`}${stepTemp > 0 ? `, a ${(stepTemp / GIB).toFixed(2)} GiB temporary at the step` : ', in place'}.`);
+  // Paged optimizers (bitsandbytes PagedAdamW/PagedAdamW8bit): states in CUDA unified memory
+  // (cudaMallocManaged), invisible to torch.cuda.max_memory_* and paged out to host memory under
+  // pressure; they count at device level while resident.
+  const paged = x.pagedOptimizer === true && l.offload === 'none' ? optimizer : 0;
+  if (paged > 0) {
+    optimizer = 0;
+    notes.push(`Paged optimizer: ${(paged / GIB).toFixed(2)} GiB of states in CUDA unified memory, outside PyTorch's allocator; counted at device level, pageable to host memory under pressure.`);
+  }
   const staticBytes = weights + master + optimizer + buckets + (persistentGrads ? grads : 0);
   // Phase A, start of backward: stored activations, loss (or a recomputed layer), gathered
   // parameters, autocast weight copies; with pipelining, on the first stage or on the last (logits).
@@ -304,7 +372,7 @@ export function estimateTrainingMemory(x: TrainingMemoryInput): TrainingMemoryRe
   // exits: at the end of the forward they coexist with the forward part of the loss (logits, fp32
   // upcast, log-softmax output: e + 8 bytes); without checkpointing backward keeps them alive.
   const castCache = autocast && !ft ? worst.local * 2 : 0;
-  const lossForward = m.extras.encoderOnly ? 0 : tokens * (m.arch.vocab / l.tensor) * (eLogit + 8);
+  const lossForward = m.extras.encoderOnly ? 0 : tokens * vocabHere * (eLogit + 8);
   const stages = [{ acts: activationsFirst, logits: l.pipeline === 1 ? logits : 0, fwd: l.pipeline === 1 ? lossForward : 0 }];
   if (l.pipeline > 1) stages.push({ acts: activationsLast, logits, fwd: lossForward });
   let best = { acts: 0, logits: 0, working: 0, copies: 0, total: -1 };
@@ -318,7 +386,7 @@ export function estimateTrainingMemory(x: TrainingMemoryInput): TrainingMemoryRe
   }
   const phaseA = best.total + gathered;
   // Phase B, end of backward / optimizer step: all gradients present, activations gone.
-  const phaseB = persistentGrads ? 0 : grads;
+  const phaseB = (persistentGrads ? 0 : grads) + stepTemp;
   const atStep = phaseB > phaseA;
   const activations = atStep ? 0 : best.acts;
   const logitsHere = atStep ? 0 : best.logits;
@@ -331,7 +399,7 @@ export function estimateTrainingMemory(x: TrainingMemoryInput): TrainingMemoryRe
   const context = legacyStack ? CUDA_CONTEXT_EAGER : CUDA_CONTEXT_LAZY;
   const groups = [l.data * l.context > 1, l.tensor > 1, l.pipeline > 1, l.context > 1, l.expert > 1].filter(Boolean).length;
   const nccl = groups * NCCL_PER_GROUP;
-  const device = reserved + context + nccl;
+  const device = reserved + context + nccl + paged;
   notes.push(`CUDA context ${(context / GIB).toFixed(2)} GiB (${legacyStack ? 'pre-2.0 PyTorch stack assumed on Volta: eager kernel loading, as HF measured on V100' : 'lazy module loading'}); NCCL ~${(NCCL_PER_GROUP / GIB).toFixed(1)} GiB per communicator in use (${groups}).`);
   notes.push(persistentGrads ? 'Gradients persist between steps (accumulation, Megatron/DeepSpeed buffers or pre-2.0 zero_grad).' : 'Gradients are freed after each step (zero_grad(set_to_none=True)); the peak is the larger of start-of-backward and end-of-backward.');
   if (autocast) notes.push('Mixed precision via autocast over fp32 weights (no sharding): residual stream and norms in fp32, matmul outputs in half precision.');
@@ -341,6 +409,8 @@ export function estimateTrainingMemory(x: TrainingMemoryInput): TrainingMemoryRe
     masterWeights: master,
     gradients: persistentGrads || atStep ? grads : 0,
     optimizerStates: optimizer,
+    pagedOptimizerStates: paged,
+    optimizerStepTemporaries: atStep ? stepTemp : 0,
     activations,
     logitsAndLoss: logitsHere,
     backwardWorkingSet: working,

@@ -47,12 +47,28 @@ export interface TimeInput {
   layout: TrainingLayout;
   precision: Precision;
   checkpointing: Checkpointing;
+  /** float8 FSDP all-gather of the block linears (torchao enable_fsdp_float8_all_gather). */
+  float8AllGather?: boolean;
   localParams: number;
   trainableParams: number;
   frozenBase: boolean;
   mfu?: number;
   totalTokens?: number;
   steps?: number;
+}
+
+/** FLOPs per token that activation recomputation adds (forward only: 2 per multiply-add weight). */
+export function recomputeFlopsPerToken(m: ResolvedModel, checkpointing: Checkpointing, attnFlopsPerToken: number): number {
+  if (checkpointing === 'none') return 0;
+  const p = m.params;
+  const blocksActive = Math.max(0, p.active - p.embedding - p.output - p.extra);
+  if (checkpointing === 'full') return 2 * blocksActive + attnFlopsPerToken / 3;
+  const a = m.arch;
+  const hd = headDimOf(a);
+  const kv = kvHeadsOf(a);
+  const f = a.moe ? (a.moe.expertFfn ?? a.ffn) * (a.moe.activeExperts + (a.moe.sharedExperts ?? 0)) : a.ffn;
+  const perLayer = a.hidden * kv * hd + a.heads * hd * a.hidden + ((a.gatedMlp ?? true) ? a.hidden * f : 0);
+  return 2 * a.layers * perLayer;
 }
 
 export function estimateTrainingTime(x: TimeInput): { interconnect: InterconnectEstimate; time: TimeEstimate; notes: string[] } {
@@ -91,7 +107,10 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
     if (l.fsdp === 'full' || l.fsdp === 'hybrid' || l.zero === 3) {
       const shardRanks = l.fsdp === 'hybrid' ? Math.max(1, Math.min(dpRanks, Math.floor(perNode / l.tensor))) : dpRanks;
       const shardLink = pickLink(c, l.fsdp === 'hybrid' ? false : dpSpans);
-      add('FSDP/ZeRO-3 parameter all-gather (forward + backward)', 'all-gather', x.localParams * 2, shardRanks, shardLink, 2 * m_, true);
+      // float8 all-gather: the block linears travel as fp8 (1 B); embedding and output stay bf16.
+      const vocabLocal = l.pipeline === 1 ? Math.min(x.localParams, (m.params.embedding + m.params.output + m.params.extra) / l.tensor) : 0;
+      const gatherBytes = x.float8AllGather && x.precision === 'fp8-mixed' ? vocabLocal * 2 + (x.localParams - vocabLocal) : x.localParams * 2;
+      add(`FSDP/ZeRO-3 parameter all-gather (forward + backward${x.float8AllGather && x.precision === 'fp8-mixed' ? ', float8' : ''})`, 'all-gather', gatherBytes, shardRanks, shardLink, 2 * m_, true);
       add('FSDP/ZeRO-3 gradient reduce-scatter', 'reduce-scatter', trainable * gradBytes, shardRanks, shardLink, m_, true);
       if (l.fsdp === 'hybrid' && dpRanks > shardRanks) {
         add('HSDP gradient all-reduce across replicas', 'all-reduce', (trainable * gradBytes) / shardRanks, dpRanks / shardRanks, pickLink(c, true), 1, true);
@@ -148,12 +167,19 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
     // Frozen base: no weight gradients for the base (forward 2Ψ + backward data-gradient 2Ψ).
     flopsPerStep = (4 * m.params.active + attnFlopsPerToken) * tokensPerStep;
   }
-  const hwFactor = x.checkpointing === 'full' ? 4 / 3 : 1;
+  // Recomputation, counted by what each policy re-runs (HFU − MFU, Korthikanti et al. 2022 §5; llm-foundry's
+  // HFU adds one forward of the checkpointed blocks). full: one forward of every block (matmuls 2Ψ_blocks
+  // and attention), not of the embedding/output layers, which are not checkpointed; selective (PyTorch
+  // op-level SAC, torchtitan's policy: every other aten.mm output saved): the unsaved projections whose
+  // outputs backward needs again — K (for RoPE/attention), the attention output projection (for the
+  // residual that the MLP norm needs) and, in a gated MLP, the up projection (for the product).
+  const recomputePerToken = recomputeFlopsPerToken(m, x.checkpointing, attnFlopsPerToken);
+  const recomputeFlops = recomputePerToken * tokensPerStep;
   const dtype = x.precision === 'fp8-mixed' ? 'fp8' : x.precision === 'fp32' ? 'fp32' : x.precision.startsWith('fp16') ? 'fp16' : 'bf16';
   const peak = peakTflops(c.gpu, dtype) * 1e12;
   const table = computeEfficiency(c.gpu, x.precision, m.params.active);
   const efficiency = x.mfu && x.mfu > 0 && x.mfu <= 1 ? x.mfu : table.value;
-  const computeSeconds = (flopsPerStep * hwFactor) / (l.gpus * peak * efficiency);
+  const computeSeconds = (flopsPerStep + recomputeFlops) / (l.gpus * peak * efficiency);
   const bubble = l.pipeline > 1 ? (l.pipeline - 1) / (m_ * l.virtualStages) : 0;
   const pipelineSeconds = computeSeconds * (1 + bubble);
 
@@ -169,6 +195,7 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
   const modelFlops = (6 * m.params.active + attnFlopsPerToken) * tokensPerStep;
   const time: TimeEstimate = {
     flopsPerStep,
+    recomputeFlopsPerStep: recomputeFlops,
     computeSeconds,
     pipelineBubbleFraction: bubble / (1 + bubble),
     stepSeconds,

@@ -68,7 +68,10 @@ export interface InterconnectEstimate {
 }
 
 export interface TimeEstimate {
+  /** Model FLOPs per step (6Ψ + attention; 4Ψ + attention with a frozen base): what MFU counts. */
   flopsPerStep: number;
+  /** FLOPs activation recomputation adds per step (hardware FLOPs = flopsPerStep + this). */
+  recomputeFlopsPerStep: number;
   computeSeconds: number;
   pipelineBubbleFraction: number;
   stepSeconds: number;

@@ -148,6 +148,10 @@ export interface Parallelism {
   fsdp?: FsdpStrategy; // PyTorch FSDP sharding; default none
   virtualPipelineStages?: number; // interleaved 1F1B; default 1
   offload?: 'none' | 'optimizer' | 'params'; // CPU offload (ZeRO-Offload / FSDP CPUOffload); default none
+  /** Added for issue 12: cross-entropy on vocabulary-sharded logits under TP (torchtitan loss_parallel, Megatron); default true. */
+  lossParallel?: boolean;
+  /** Added for issue 12: pipeline schedule; default 1f1b (interleaved-1f1b when virtualPipelineStages > 1). */
+  pipelineSchedule?: 'gpipe' | '1f1b' | 'interleaved-1f1b';
 }
 
 export interface Batch {
@@ -184,11 +188,16 @@ export interface TrainingJobSpec {
   model: ModelRef;
   finetune?: Finetune;
   precision?: Precision; // default bf16-mixed
-  optimizer?: { type: OptimizerType; learningRate?: number; weightDecay?: number };
+  /** paged and implementation added for issue 12: bitsandbytes paged optimizers; PyTorch's foreach/fused/for-loop step. */
+  optimizer?: { type: OptimizerType; learningRate?: number; weightDecay?: number; paged?: boolean; implementation?: 'foreach' | 'fused' | 'for-loop' };
   parallelism?: Parallelism;
   batch: Batch;
   activationCheckpointing?: Checkpointing; // default none
   attention?: AttentionImpl; // default flash
+  /** Added for issue 12: torch.compile over the model (AOTAutograd recomputes fused pointwise ops instead of saving them); default false. */
+  compile?: boolean;
+  /** Added for issue 12: float8 training details under precision fp8-mixed (torchao / Transformer Engine). */
+  float8?: { allGather?: boolean; saveActivations?: 'bf16' | 'fp8' };
   training?: { tokens?: number; steps?: number; mfu?: number };
   container?: Container;
   command?: string[];

@@ -49,7 +49,8 @@ for (const c of STATES) {
 test('mixed-precision AdamW on one GPU holds 18 B/param at the end of the forward (HF model_memory_anatomy: "18 bytes per model parameter"); ±0.5 %', () => {
   // seq 16: activations negligible; autocast copies (2) + fp32 weights (4) + Adam (8) + fp32 grads (4) = 18 when
   // gradients persist (gradient accumulation).
-  const e = estimateTrainingJob(job({ model: { preset: 'llama-3.2-1b' }, batch: { micro: 1, sequenceLength: 16, gradientAccumulation: 2 } }), undefined);
+  // Fused AdamW: no step temporary, so the peak stays at the end of the forward (foreach's is tested below).
+  const e = estimateTrainingJob(job({ model: { preset: 'llama-3.2-1b' }, optimizer: { type: 'adamw', implementation: 'fused' }, batch: { micro: 1, sequenceLength: 16, gradientAccumulation: 2 } }), undefined);
   const b = e.memory!.breakdown;
   const states = b.weights + b.masterWeights + b.gradients + b.optimizerStates + b.autocastWeightCopies;
   assert.ok(near(states, paramsOf('llama-3.2-1b') * 18, 0.005), `${states / paramsOf('llama-3.2-1b')}`);
@@ -84,6 +85,7 @@ for (const c of ACT) {
         resources: { nodes: 1, gpusPerNode: c.t },
         model: { preset: 'gpt3-175b' },
         precision: 'bf16',
+        optimizer: { type: 'adamw', implementation: 'fused' },
         attention: 'eager',
         activationCheckpointing: c.ck,
         parallelism: { tensor: c.t, sequenceParallel: c.sp },
@@ -98,7 +100,7 @@ for (const c of ACT) {
 }
 
 test('1F1B: the first of 4 stages holds 4 micro-batches of L/4 layers = L layers of one (Megatron); ±1 %', () => {
-  const base = { model: { preset: 'llama-3.1-70b' }, precision: 'bf16' as const, batch: { micro: 1, sequenceLength: 4096, gradientAccumulation: 8 } };
+  const base = { model: { preset: 'llama-3.1-70b' }, precision: 'bf16' as const, optimizer: { type: 'adamw' as const, implementation: 'fused' as const }, batch: { micro: 1, sequenceLength: 4096, gradientAccumulation: 8 } };
   const pp1 = estimateTrainingJob(job({ ...base, resources: { nodes: 1, gpusPerNode: 1 } }), cluster('H100-SXM-80GB', 1));
   const pp4 = estimateTrainingJob(job({ ...base, resources: { nodes: 1, gpusPerNode: 4 }, parallelism: { pipeline: 4 } }), cluster('H100-SXM-80GB', 4));
   assert.ok(near(pp4.memory!.breakdown.activations, pp1.memory!.breakdown.activations, 0.01));
