@@ -109,3 +109,49 @@ async function readAtMost(handle: import('node:fs/promises').FileHandle, max: nu
   }
   return buf.toString('utf8', 0, n);
 }
+
+/** Entries listed per folder at most (names only). */
+const MAX_FOLDER_ENTRIES = 4096;
+
+/**
+ * The names in the folders of open files, listed in the background (never blocking the server):
+ * the scripts beside a training config that may launch it (core/formats/launcherLink.ts). The
+ * first ask gets undefined and starts the listing; each later ask looks again in the background,
+ * and `changed(uris)` re-checks the files that asked when the names differ.
+ */
+export class FolderNames {
+  private folders = new Map<string, { names?: string[]; busy: boolean; askers: Set<string> }>();
+
+  constructor(private readonly changed: (uris: string[]) => void) {}
+
+  namesFor(uri: string): readonly string[] | undefined {
+    const file = uriToPath(uri);
+    if (!file) return undefined;
+    const dir = path.dirname(file);
+    let f = this.folders.get(dir);
+    if (!f) this.folders.set(dir, (f = { busy: false, askers: new Set() }));
+    f.askers.add(uri);
+    if (!f.busy) void this.refresh(dir, f);
+    return f.names;
+  }
+
+  private async refresh(dir: string, f: { names?: string[]; busy: boolean; askers: Set<string> }): Promise<void> {
+    f.busy = true;
+    const names: string[] = [];
+    try {
+      const d = await fs.opendir(dir);
+      for await (const e of d) {
+        names.push(e.name);
+        if (names.length >= MAX_FOLDER_ENTRIES) break;
+      }
+    } catch {
+      // An unreadable folder lists nothing.
+    } finally {
+      f.busy = false;
+    }
+    names.sort();
+    if (f.names && f.names.length === names.length && f.names.every((n, i) => n === names[i])) return;
+    f.names = names;
+    this.changed([...f.askers]);
+  }
+}

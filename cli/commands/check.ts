@@ -12,6 +12,8 @@ import { Workspace, pathToUri, uriToPath } from '../../core/workspace/workspace'
 import { readFileSync } from 'node:fs';
 import { readerBeside } from '../../core/workspace/readBeside';
 import { foreignDefaults } from '../../core/formats/context';
+import { launcherDefaults } from '../../core/formats/launcherLink';
+import { folderNames } from '../folderNames';
 import { isGantryFile } from '../../core/validate/validate';
 import type { ForeignDefaults } from '../../core/formats/types';
 import { parseCommandArgs } from '../args';
@@ -240,7 +242,7 @@ function checkOne(f: string, text: string, index: ClusterIndex, settings: Foreig
   const rel = path.relative(cwd, f) || f;
   const readFile = readerBeside(f);
   // What foreign configs do not say (gantry.context.yaml, --gpu): looked up for those files only.
-  const defaults = isGantryFile(text, uri) ? undefined : foreignDefaults(readFile, settings);
+  const defaults = isGantryFile(text, uri) ? undefined : launcherDefaults(uri, text, foreignDefaults(readFile, settings), () => folderNames(f), readFile);
   const c = checkFile(text, { fileName: uri, clusters: index.scopedTo(uri), readFile, defaults });
   if (!c.gantry) return { gantry: false, results: [] };
   const starts = lineStarts(text);

@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import { checkFile } from '../../core/check/checkFile';
 import { parseSpecFile } from '../../core/spec/parse';
 import { foreignDefaults } from '../../core/formats/context';
+import { launcherDefaults } from '../../core/formats/launcherLink';
+import { folderNames } from '../folderNames';
 import { isGantryFile } from '../../core/validate/validate';
 import { Workspace, pathToUri } from '../../core/workspace/workspace';
 import { readerBeside } from '../../core/workspace/readBeside';
@@ -164,7 +166,7 @@ export async function run(argv: string[]): Promise<number> {
   for (const [file, text] of texts) {
     const uri = pathToUri(path.resolve(file));
     const readFile = readerBeside(file);
-    const defaults = isGantryFile(text, uri) ? undefined : foreignDefaults(readFile);
+    const defaults = isGantryFile(text, uri) ? undefined : launcherDefaults(uri, text, foreignDefaults(readFile), () => folderNames(path.resolve(file)), readFile);
     const c = checkFile(text, { fileName: uri, clusters: ws.clusters.scopedTo(uri), readFile, defaults });
     if (!c.gantry) {
       process.stderr.write(`${file}: skipped: not a Gantry spec\n`);

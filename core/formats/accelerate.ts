@@ -4,7 +4,7 @@
 // its own numbers; with a model from the context (ForeignDefaults.model), the full estimate.
 import type { SpecPath } from '../spec/parse';
 import { referencedDeepSpeed } from './deepspeed';
-import { applyDeepSpeed, finish, modelRef, newDraft, positiveInt, problem, put, readOnly, type DeepSpeedSettings } from './trainingDraft';
+import { applyDeepSpeed, finish, modelRef, newDraft, positiveInt, problem, put, readOnly, worldSource, type DeepSpeedSettings } from './trainingDraft';
 import type { FormatReader } from './types';
 import { parseYaml, yamlAt, yamlEntry, yamlInsertIn, yamlKeySpan, type YamlValue } from './yamlDoc';
 
@@ -57,6 +57,7 @@ export const accelerateReader: FormatReader = {
         nodes = 1;
       } else gpusPerNode = nProcs / nMachines;
     } else if (procs?.value === -1) d.assumptions.push('num_processes: -1 (every visible GPU).');
+    if (nProcs === undefined && positiveInt(ctx.defaults?.gpusPerNode)) d.assumptions.push(`World size: ${gpusPerNode} GPUs per machine, from ${worldSource(ctx.defaults)} (num_processes does not say).`);
     if (kind === 'NO' && (nProcs ?? 1) > 1) d.problems.push(problem('accelerate-world', 'warning', dist.span, `distributed_type NO runs one process, but num_processes is ${nProcs}; use MULTI_GPU, FSDP or DEEPSPEED.`));
     const perNodeEntry = procs ? yamlEntry(procs, (x) => (typeof x === 'number' ? x * nodes : undefined)) : undefined;
     put(d, ['resources'], { nodes, gpusPerNode });

@@ -5,7 +5,7 @@
 // the context, else one GPU without sharding and one node of 8 with DeepSpeed or FSDP, said.
 import type { SpecPath } from '../spec/parse';
 import { referencedDeepSpeed } from './deepspeed';
-import { applyDeepSpeed, ASSUMED_GPUS_PER_NODE, finish, modelRef, newDraft, positiveInt, problem, put, readOnly, type TrainingDraft } from './trainingDraft';
+import { applyDeepSpeed, ASSUMED_GPUS_PER_NODE, finish, modelRef, newDraft, positiveInt, problem, put, readOnly, worldSource, type TrainingDraft } from './trainingDraft';
 import type { FormatReader, ReadContext, SourceEntry } from './types';
 import { parseYaml, yamlAppend, yamlAt, yamlEntry, yamlKeySpan, type YamlDoc, type YamlValue } from './yamlDoc';
 
@@ -175,7 +175,7 @@ function readJob(y: YamlDoc, ctx: ReadContext, base: YamlValue) {
   const nodes = positiveInt(ctx.defaults?.nodes) ?? 1;
   if (ctxGpus) {
     put(d, ['resources'], { nodes, gpusPerNode: ctxGpus });
-    d.assumptions.push(`World size: ${nodes} node${nodes === 1 ? '' : 's'} × ${ctxGpus} GPUs, from the launcher or association.`);
+    d.assumptions.push(`World size: ${nodes} node${nodes === 1 ? '' : 's'} × ${ctxGpus} GPUs, from ${worldSource(ctx.defaults)}.`);
   } else {
     const g = sharded ? ASSUMED_GPUS_PER_NODE : 1;
     put(d, ['resources'], { nodes: 1, gpusPerNode: g });

@@ -5,7 +5,7 @@
 // from the axolotl / accelerate file that names it, the full estimate.
 import type { SpecPath } from '../spec/parse';
 import { jsonAt, jsonEntry, jsonInsert, parseJson, type JsonDoc, type JsonValue } from './jsonDoc';
-import { applyDeepSpeed, ASSUMED_GPUS_PER_NODE, finish, modelRef, newDraft, positiveInt, problem, put, type DeepSpeedSettings, type TrainingDraft } from './trainingDraft';
+import { applyDeepSpeed, ASSUMED_GPUS_PER_NODE, finish, modelRef, newDraft, positiveInt, problem, put, worldSource, type DeepSpeedSettings, type TrainingDraft } from './trainingDraft';
 import type { FormatReader, ReadContext, SourceEntry } from './types';
 
 const MARKERS = ['"zero_optimization"', '"train_micro_batch_size_per_gpu"', '"train_batch_size"', '"gradient_accumulation_steps"', '"zero_allow_untested_optimizer"'];
@@ -129,7 +129,8 @@ function buildAlone(doc: JsonDoc, ds: DeepSpeedSettings, d: TrainingDraft, ctx: 
     const gpusPerNode = ctxGpus ?? (world && world <= ASSUMED_GPUS_PER_NODE ? world : ASSUMED_GPUS_PER_NODE);
     const nodeCount = ctxGpus ? nodes : world && world > ASSUMED_GPUS_PER_NODE && world % ASSUMED_GPUS_PER_NODE === 0 ? world / ASSUMED_GPUS_PER_NODE : 1;
     put(d, ['resources'], { nodes: nodeCount, gpusPerNode });
-    if (!ctxGpus) d.assumptions.push(world ? `World size: ${nodeCount * gpusPerNode} GPUs, as train_batch_size implies.` : `World size: assumed one node of ${ASSUMED_GPUS_PER_NODE} GPUs (the config does not say).`);
+    if (ctxGpus) d.assumptions.push(`World size: ${nodeCount} node${nodeCount === 1 ? '' : 's'} × ${gpusPerNode} GPUs, from ${worldSource(ctx.defaults)}.`);
+    else d.assumptions.push(world ? `World size: ${nodeCount * gpusPerNode} GPUs, as train_batch_size implies.` : `World size: assumed one node of ${ASSUMED_GPUS_PER_NODE} GPUs (the config does not say).`);
     put(d, ['batch', 'micro'], micro ?? 1, ds.micro?.entry);
     if (!micro) d.assumptions.push('train_micro_batch_size_per_gpu: assumed 1 ("auto" or absent).');
     if (acc) put(d, ['batch', 'gradientAccumulation'], acc, ds.accumulation?.entry);

@@ -16,7 +16,7 @@ import { deepspeedReader } from './deepspeed';
 import { accelerateReader } from './accelerate';
 import type { ForeignDefaults, ForeignSpec, FormatReader, ReadContext, SourceEntry } from './types';
 
-const SCRIPT_EXT = ['.sh', '.bash', '.sbatch', '.slurm', '.job', '.zsh'];
+export const SCRIPT_EXT = ['.sh', '.bash', '.sbatch', '.slurm', '.job', '.zsh'];
 const LAUNCHERS = ['torchrun', 'accelerate', 'deepspeed', 'axolotl', 'tune', 'torch.distributed.run', 'axolotl.cli.train'];
 const base = (f: string) => f.slice(Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\')) + 1);
 
@@ -163,6 +163,38 @@ function readLine(line: LauncherLine, sbatch: ReturnType<typeof sbatchContext>, 
     insert: (_path: SpecPath, _value: unknown) => undefined,
     problems: [],
   };
+}
+
+/** One launcher line of a script, as the reverse association reads it: the config it passes and the world size it gives. */
+export interface LaunchedConfig {
+  tool: string;
+  /** The config as the line writes it (relative to the folder the script runs in). */
+  config: string;
+  /** The line's 1-based number, for people. */
+  line: number;
+  gpusPerNode?: number;
+  nodes?: number;
+  /** A catalog GPU id from the sbatch header. */
+  gpu?: string;
+}
+
+/** Every launcher line of a script text that passes a config file, with what it says of the world size. */
+export function launchedConfigs(text: string): LaunchedConfig[] {
+  if (!LAUNCHERS.some((w) => text.indexOf(w) >= 0)) return [];
+  const { commands } = tokenizeShell(text, { assignments: true });
+  const sbatch = sbatchContext(text);
+  const gpu = sbatch.product ? gpuFromName(sbatch.product.name, sbatch.product.dialect).gpu?.id : undefined;
+  const out: LaunchedConfig[] = [];
+  for (const c of commands) {
+    const l = launcherLine(c.words);
+    if (!l?.config || l.config.unresolved) continue;
+    const gpusPerNode = wholeNumber(l.nproc) ?? sbatch.count?.value;
+    const nodes = wholeNumber(l.nnodes) ?? sbatch.nodes?.value;
+    let line = 1;
+    for (let i = text.indexOf('\n'); i >= 0 && i < l.at.span.offset; i = text.indexOf('\n', i + 1)) line++;
+    out.push({ tool: l.tool, config: l.config.value, line, ...(gpusPerNode ? { gpusPerNode } : {}), ...(nodes ? { nodes } : {}), ...(gpu ? { gpu } : {}) });
+  }
+  return out;
 }
 
 function quoteName(s: string): string {

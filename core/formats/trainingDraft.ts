@@ -59,11 +59,16 @@ export function worldFromContext(d: TrainingDraft, defaults: ForeignDefaults | u
   const gpusPerNode = positiveInt(defaults?.gpusPerNode);
   const nodes = positiveInt(defaults?.nodes) ?? 1;
   if (gpusPerNode) {
-    d.assumptions.push(`World size: ${nodes} node${nodes === 1 ? '' : 's'} × ${gpusPerNode} GPUs, from the launcher or association (${what} does not say).`);
+    d.assumptions.push(`World size: ${nodes} node${nodes === 1 ? '' : 's'} × ${gpusPerNode} GPUs, from ${worldSource(defaults)} (${what} does not say).`);
     return { nodes, gpusPerNode };
   }
   d.assumptions.push(`World size: assumed one node of ${ASSUMED_GPUS_PER_NODE} GPUs — ${what} does not say how many GPUs run it (give a launcher line, a Cluster or the gpusPerNode setting).`);
   return { nodes, gpusPerNode: ASSUMED_GPUS_PER_NODE };
+}
+
+/** Where the context's world size comes from, in words: the script that launches the file, or the association. */
+export function worldSource(defaults: ForeignDefaults | undefined): string {
+  return defaults?.worldFrom ?? 'the launcher or association';
 }
 
 /**

@@ -78,6 +78,8 @@ export interface ForeignDefaults {
   nodes?: number;
   /** The model a config without one trains (a DeepSpeed JSON on its own): a catalog id or Hugging Face id. */
   model?: string;
+  /** Where gpusPerNode and nodes come from, for the hover: `run.sh line 12 (torchrun --nproc_per_node 8)` (launcherLink.ts). */
+  worldFrom?: string;
   /** The engine version an estimate assumes, e.g. 0.8.5. */
   engineVersion?: string;
 }

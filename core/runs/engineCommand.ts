@@ -6,6 +6,7 @@
 // (docs.sglang.ai/backend/server_arguments), TGI launcher (huggingface.co/docs/text-generation-inference).
 import type { Engine, InferenceServiceSpec } from '../spec/types';
 import type { SpecPath } from '../spec/parse';
+import type { TrainingTool } from '../formats/trainingConfig';
 
 export interface EngineFlagGap {
   path: SpecPath;
@@ -151,4 +152,50 @@ export function engineArgv(s: InferenceServiceSpec, opts: EngineCommandOptions):
     tgi: ['text-generation-launcher', '--model-id', opts.model, TP_FLAG.tgi, tp, '--hostname', opts.host, PORT_FLAG.tgi, port],
   };
   return [...head[s.engine], ...table.flatMap((f) => f.argv(s) ?? []), ...(s.extraArgs ?? [])];
+}
+
+// ---------------------------------------------------------------- training tools' own launchers
+
+export type { TrainingTool };
+
+export interface TrainingLaunch {
+  tool: TrainingTool;
+  /** The config file as the spec writes it (relative to the working directory the command starts in). */
+  config: string;
+  /** The training script (accelerate, deepspeed). */
+  script?: string;
+  /** World size: the TrainingJob's resources. */
+  nodes: number;
+  gpusPerNode: number;
+}
+
+export type TrainingArgv = { ok: true; argv: string[] } | { ok: false; path: SpecPath; error: string };
+
+/**
+ * The one launch command of a TrainingJob that points at its tool's config, as argv (no shell):
+ * - torchtitan: `torchrun … -m torchtitan.train --job.config_file F` (torchtitan's run_train.sh);
+ * - axolotl: `torchrun … -m axolotl.cli.train F` (axolotl's multi-node guide; the `axolotl train`
+ *   CLI would pick its launcher and world size itself, torchrun takes them from the job);
+ * - accelerate: `accelerate launch --config_file F --num_machines N --num_processes N×G SCRIPT`;
+ * - DeepSpeed: `deepspeed --num_gpus G SCRIPT --deepspeed F` (HF Trainer's flag).
+ * torchrun gets --standalone on one node; on several the Slurm batch script adds the c10d
+ * rendezvous on the first node. accelerate and deepspeed start one launcher per node that needs its
+ * node's rank (accelerate) or a hostfile (deepspeed): one node only here.
+ */
+export function trainingLauncherArgv(l: TrainingLaunch): TrainingArgv {
+  const { nodes, gpusPerNode: g } = l;
+  const torchrun = ['torchrun', `--nnodes=${nodes}`, `--nproc-per-node=${g}`, ...(nodes === 1 ? ['--standalone'] : [])];
+  const needScript = (): TrainingArgv | undefined => (l.script ? undefined : { ok: false, path: ['spec', 'script'], error: `spec.script is missing: ${l.tool === 'accelerate' ? 'accelerate launch' : 'deepspeed'} runs a training script with ${l.config} (e.g. script: train.py)` });
+  const oneNode = (): TrainingArgv | undefined =>
+    nodes === 1 ? undefined : { ok: false, path: ['spec', 'resources', 'nodes'], error: `${l.tool === 'accelerate' ? 'accelerate launch' : 'deepspeed'} needs one launcher per node with its own rank or a hostfile; Gantry launches it on one node (give spec.command for ${nodes} nodes)` };
+  switch (l.tool) {
+    case 'torchtitan':
+      return { ok: true, argv: [...torchrun, '-m', 'torchtitan.train', '--job.config_file', l.config] };
+    case 'axolotl':
+      return { ok: true, argv: [...torchrun, '-m', 'axolotl.cli.train', l.config] };
+    case 'accelerate':
+      return needScript() ?? oneNode() ?? { ok: true, argv: ['accelerate', 'launch', '--config_file', l.config, '--num_machines', String(nodes), '--num_processes', String(nodes * g), l.script!] };
+    case 'deepspeed':
+      return needScript() ?? oneNode() ?? { ok: true, argv: ['deepspeed', '--num_gpus', String(g), l.script!, '--deepspeed', l.config] };
+  }
 }

@@ -4,11 +4,13 @@
 // set of variables Gantry adds to the environment, the working directory and the GPUs.
 import * as path from 'node:path';
 import type { BackendId, ClusterOptions, LaunchPlan } from './types';
-import type { ClusterDoc, InferenceServiceDoc, InferenceServiceSpec, TrainingJobDoc } from '../spec/types';
+import type { ClusterDoc, InferenceServiceDoc, InferenceServiceSpec, TrainingJobDoc, TrainingJobSpec } from '../spec/types';
 import { estimateInferenceService, estimateTrainingJob } from '../estimate/index';
 import { DURATION_HINT, parseDurationSeconds } from './duration';
 import { servedModel } from './servedModel';
-import { engineArgv } from './engineCommand';
+import { engineArgv, trainingLauncherArgv } from './engineCommand';
+import { configTool, configuredJob } from '../formats/trainingConfig';
+import { readerBeside } from '../workspace/readBeside';
 import { checkJobBackend } from '../validate/backendRules';
 
 export interface PlanInput {
@@ -53,8 +55,8 @@ export function planLaunch(input: PlanInput): PlanResult {
     const s = doc.spec;
     nodes = s.resources?.nodes ?? 1;
     gpusPerNode = s.resources?.gpusPerNode ?? 0;
-    command = s.command;
-    if (!command?.length) errors.push('spec.command is missing: Gantry runs the command the spec gives (e.g. [torchrun, --nproc-per-node, "8", train.py])');
+    command = s.command?.length || !s.config ? s.command : configCommand(s, specFile, backend, cwd, errors);
+    if (!command?.length && !s.config) errors.push('spec.command is missing: Gantry runs the command the spec gives (e.g. [torchrun, --nproc-per-node, "8", train.py]), or the tool\'s own launcher for spec.config');
   } else {
     const s = doc.spec;
     gpusPerNode = (s.tensorParallel ?? 1) * (s.pipelineParallel ?? 1) * (s.dataParallel ?? 1);
@@ -92,7 +94,9 @@ export function planLaunch(input: PlanInput): PlanResult {
   if (env.PYTHONUNBUFFERED === undefined) env.PYTHONUNBUFFERED = '1';
 
   if (errors.length || !command) return { ok: false, errors };
-  const atSubmit = estimateAtSubmit(doc, cluster);
+  // A job with `config:` is estimated with its file's values, as the editor shows it.
+  const configured = doc.kind === 'TrainingJob' && doc.spec.config ? configuredJob(doc as unknown as Record<string, unknown>, readerBeside(specFile))?.value : undefined;
+  const atSubmit = estimateAtSubmit((configured as TrainingJobDoc | undefined) ?? doc, cluster);
   const estimated = input.estimatedDeviceBytesPerGpu ?? atSubmit.deviceBytes;
   const base = {
     name: name!,
@@ -136,6 +140,35 @@ function estimateAtSubmit(doc: TrainingJobDoc | InferenceServiceDoc, cluster: Cl
   } catch {
     return {}; // an estimate is a nicety here; a spec the estimator cannot read still runs
   }
+}
+
+/**
+ * The training tool's own launcher when a TrainingJob points at its config and gives no command:
+ * which tool, from the file (core/formats/trainingConfig.ts configTool, read as the check reads
+ * it: regular files, size cap); the argv from engineCommand.ts; the world size from resources.
+ */
+function configCommand(s: TrainingJobSpec, specFile: string, backend: BackendId, cwd: string, errors: string[]): string[] | undefined {
+  const config = s.config!;
+  const read = readerBeside(specFile);
+  const text = read(config);
+  if (text === undefined) {
+    errors.push(`spec.config: cannot read '${config}' (${read.why?.(config) ?? 'unreadable'}), so Gantry cannot tell which launcher runs it`);
+    return undefined;
+  }
+  const tool = configTool(config, text);
+  if (!tool) {
+    errors.push(`spec.config: '${config}' is not a torchtitan TOML, axolotl YAML, accelerate YAML or DeepSpeed JSON; give spec.command`);
+    return undefined;
+  }
+  // Locally the command starts in cwd: name the file from there. On Slurm the files are the
+  // cluster's, under workingDir, where the spec's relative path is taken as written.
+  const rel = (p: string) => (backend === 'local' && !path.isAbsolute(p) ? path.relative(cwd, path.resolve(path.dirname(specFile), p)) || p : p);
+  const r = trainingLauncherArgv({ tool, config: rel(config), script: s.script, nodes: s.resources?.nodes ?? 1, gpusPerNode: s.resources?.gpusPerNode ?? 1 });
+  if (!r.ok) {
+    errors.push(r.error);
+    return undefined;
+  }
+  return r.argv;
 }
 
 /** The serving engine's own launcher when an InferenceService gives no command. */

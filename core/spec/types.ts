@@ -177,6 +177,12 @@ export interface Container {
 }
 
 export interface TrainingJobSpec {
+  /** A training tool's own config file (torchtitan TOML, axolotl YAML, accelerate YAML, DeepSpeed JSON), relative to the spec:
+   *  its values stand in for model, batch, precision and parallelism (core/formats/trainingConfig.ts), and a job with no
+   *  command runs the tool's launcher with it (core/runs/engineCommand.ts trainingLauncherArgv). */
+  config?: string;
+  /** The training script accelerate launch or deepspeed runs with the config. */
+  script?: string;
   cluster?: string;
   resources: { nodes: number; gpusPerNode: number; cpusPerTask?: number; memory?: string };
   model: ModelRef;

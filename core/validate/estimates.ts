@@ -8,6 +8,7 @@ import { setValueEdit } from '../spec/edit';
 import type { ClusterDoc, InferenceServiceDoc, TrainingJobDoc } from '../spec/types';
 import type { ClusterLookup } from './rules';
 import { moveProblem, type Fix, type Problem } from './problem';
+import { configAssumptions, configuredJob, placeOnJob } from '../formats/trainingConfig';
 
 export interface DocEstimate {
   docIndex: number;
@@ -75,7 +76,12 @@ function compute(text: string, doc: ParsedDoc, clusters: ClusterLookup | undefin
   if (v.kind !== 'TrainingJob' && v.kind !== 'InferenceService') return undefined;
   const cluster = clusterFor(v.spec, clusters);
   const opts = { resolveConfig: readFile };
-  const estimate = v.kind === 'TrainingJob' ? estimateTrainingJob(v as unknown as TrainingJobDoc, cluster, opts) : estimateInferenceService(v as unknown as InferenceServiceDoc, cluster, opts);
+  // A TrainingJob with `config:` is estimated from its config file's values (core/formats/trainingConfig.ts).
+  const configured = v.kind === 'TrainingJob' ? configuredJob(v, readFile) : undefined;
+  if (configured && !configured.foreign) return undefined;
+  const computed = v.kind === 'TrainingJob' ? estimateTrainingJob((configured?.value ?? v) as unknown as TrainingJobDoc, cluster, opts) : estimateInferenceService(v as unknown as InferenceServiceDoc, cluster, opts);
+  // The hover says what was read from the config file, and what its reader assumed.
+  const estimate = configured?.foreign ? { ...computed, assumptions: [...configAssumptions(configured), ...computed.assumptions] } : computed;
   const kindKey = locate(doc, ['kind']);
   const anchor = kindKey.key ?? kindKey.value;
   const problems: Problem[] = estimate.findings.map((f) => {
@@ -84,7 +90,8 @@ function compute(text: string, doc: ParsedDoc, clusters: ClusterLookup | undefin
       const edits = fix.edits.map((e) => setValueEdit(text, doc, e.path, e.value));
       if (edits.every((e) => e)) fixes.push({ title: fix.title, edits: edits as NonNullable<(typeof edits)[number]>[], sets: fix.edits.map((e) => ({ path: e.path, value: e.value })) });
     }
-    return { code: f.code, severity: f.severity, message: f.message, path: f.path, fixes, docIndex: doc.index, ...anchorOf(doc, f.path) };
+    const p: Problem = { code: f.code, severity: f.severity, message: f.message, path: f.path, fixes, docIndex: doc.index, ...anchorOf(doc, f.path) };
+    return configured ? placeOnJob(p, doc, configured) : p;
   });
   return { docIndex: doc.index, estimate, anchor, problems };
 }

@@ -7,6 +7,7 @@ import { API_VERSION, KINDS, type Kind } from '../spec/types';
 import { validateSchema, valueAt } from './schema';
 import { checkRules, type ClusterLookup } from './rules';
 import { moveProblem, quote, type Problem } from './problem';
+import { configProblems, configuredJob, placeOnJob } from '../formats/trainingConfig';
 
 export interface ValidateOptions {
   /** File name or URI: a name ending in .gantry.yaml/.gantry.yml makes every document Gantry's. */
@@ -140,7 +141,11 @@ export function validateDoc(text: string, doc: ParsedDoc, opts: ValidateOptions 
   // back the rules that read that field, whose real value is not known until the key is fixed.
   const flagged = new Set(schemaProblems.map((p) => (p.code === 'schema-unknown-field' ? (p.shadows ?? p.path ?? []) : (p.path ?? [])).join('.')));
   if (v.apiVersion !== API_VERSION) return problems;
-  problems.push(...checkRules({ fileText: text, doc, kind, value: v, flagged, fileName, clusters: opts.clusters, readFile: opts.readFile }));
+  // A TrainingJob with `config:` is checked with its config file's values (core/formats/trainingConfig.ts).
+  const configured = kind === 'TrainingJob' && !flagged.has('spec.config') ? configuredJob(v, opts.readFile) : undefined;
+  if (configured) problems.push(...configProblems(configured, doc));
+  const ruled = checkRules({ fileText: text, doc, kind, value: configured?.value ?? v, flagged, fileName, clusters: opts.clusters, readFile: opts.readFile });
+  problems.push(...(configured ? ruled.map((p) => placeOnJob(p, doc, configured)) : ruled));
   return problems;
 }
 

@@ -8,6 +8,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { checkFile, type FileCheck } from '../../core/check/checkFile';
 import { claimingReaders } from '../../core/formats/index';
 import { foreignDefaults } from '../../core/formats/context';
+import { launcherDefaults } from '../../core/formats/launcherLink';
 import type { ForeignDefaults } from '../../core/formats/types';
 import { renderMarkdown } from '../../core/estimate/index';
 import type { ClusterLookup } from '../../core/validate/rules';
@@ -18,6 +19,8 @@ export interface ForeignDeps {
   generation(): number;
   readerFor(uri: string): (rel: string) => string | undefined;
   settings(): ForeignDefaults;
+  /** The names in the folder of the file at `uri` (undefined until listed): the scripts that may launch a training config. */
+  folderNames?(uri: string): readonly string[] | undefined;
 }
 
 interface Entry {
@@ -43,7 +46,9 @@ export class ForeignFiles {
       return undefined;
     }
     const readFile = this.deps.readerFor(doc.uri);
-    const check = checkFile(text, { fileName: doc.uri, clusters: this.deps.clusters(doc.uri), readFile, defaults: foreignDefaults(readFile, this.deps.settings()) });
+    // A training config also learns its world size from a script beside it that launches it (launcherLink.ts).
+    const defaults = launcherDefaults(doc.uri, text, foreignDefaults(readFile, this.deps.settings()), () => this.deps.folderNames?.(doc.uri), readFile);
+    const check = checkFile(text, { fileName: doc.uri, clusters: this.deps.clusters(doc.uri), readFile, defaults });
     if (!check.gantry) {
       this.entries.delete(doc.uri);
       return undefined;

@@ -4,7 +4,7 @@
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ParsedFiles } from '../documents';
-import { ReferencedFiles, type Workspace } from '../workspace';
+import { FolderNames, ReferencedFiles, type Workspace } from '../workspace';
 import { FileDiagnostics, type CheckContext } from './diagnostics';
 import { ForeignFiles } from './foreign';
 import { defaultsFromSettings } from '../../core/formats/context';
@@ -44,6 +44,11 @@ export class DiagnosticsPublisher {
     this.deps.workspace.clusters.generation++;
     for (const u of uris) if (this.deps.documents.get(u)) this.schedule(u);
   });
+  /** The names beside open foreign files (a training config's launching script), listed in the background. */
+  private folders = new FolderNames((uris) => {
+    this.deps.workspace.clusters.generation++;
+    for (const u of uris) if (this.deps.documents.get(u)) this.schedule(u);
+  });
   private readonly validate: (uri: string) => void;
 
   constructor(private readonly deps: PublishDeps) {
@@ -53,6 +58,7 @@ export class DiagnosticsPublisher {
       generation: () => deps.workspace.clusters.generation,
       readerFor: (uri) => this.readerFor(uri),
       settings: () => this.foreignSettings,
+      folderNames: (uri) => this.folders.namesFor(uri),
     });
   }
 

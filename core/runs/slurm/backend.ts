@@ -11,6 +11,7 @@ import { isTerminal, type Backend, type BackendContext, type LogSource, type Run
 import { findSpecDocs, isRunnable } from '../specDocs';
 import { readSpecSync, resolveCluster, scanClustersSync } from '../../workspace/workspace';
 import { renderBatchScript, DEFAULT_LOG_DIR, type BatchScript, type BatchScriptOptions, type SlurmJobDoc } from './batchScript';
+import { withPlanCommand } from './planScript';
 import { createSlurmCommands, SlurmSubmitError, SlurmUnavailableError, type SlurmCommands } from './commands';
 import { expandHostList, isSlurmFinal, mapSlurmState, type MappedState } from './parse';
 import { createLocalTransport, createSshTransport, TransportError, type CommandTransport, type LocalTransportOptions, type SshTransportOptions } from './transport';
@@ -186,7 +187,7 @@ export class SlurmBackend implements Backend<SlurmRun> {
     if (given?.text) return { script: given, scheduler: this.schedulerOf(run) };
     // No script in the plan: render it from the spec file, as the preview would.
     const { doc, cluster } = loadSpec(run.plan.specFile, run.plan.docIndex, this.defaultCluster);
-    return { script: renderBatchScript(doc, cluster, this.options.script), scheduler: cluster.spec.scheduler ?? { type: 'slurm' } };
+    return { script: renderBatchScript(withPlanCommand(run.plan, doc), cluster, this.options.script), scheduler: cluster.spec.scheduler ?? { type: 'slurm' } };
   }
 
   // Plans always carry their Cluster's scheduler (planLaunch); `?.` keeps a hand-made record working.

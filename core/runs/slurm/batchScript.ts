@@ -175,6 +175,9 @@ function launchCommand(doc: SlurmJobDoc, shape: JobShape): LaunchCommand {
     }
     return { launcher: 'torchrun', tasksPerNode: 1, shell: [words[0], ...add, ...words.slice(1)].join(' ') };
   }
+  // accelerate launch and the deepspeed launcher start the per-GPU processes themselves: one per node.
+  const tool = argv[0].slice(argv[0].lastIndexOf('/') + 1);
+  if ((tool === 'accelerate' && argv[1] === 'launch') || tool === 'deepspeed') return { launcher: 'srun', tasksPerNode: 1, shell: words.join(' ') };
   // Any other command runs once per GPU, with the variables torch.distributed's env:// init reads.
   const rankEnv = `bash -c 'export RANK="$SLURM_PROCID" LOCAL_RANK="$SLURM_LOCALID" WORLD_SIZE="$SLURM_NTASKS"` + ` LOCAL_WORLD_SIZE="$SLURM_NTASKS_PER_NODE"; exec "$@"' gantry-rank`;
   return { launcher: 'srun', tasksPerNode: Math.max(1, shape.gpusPerNode), shell: `${rankEnv} ${words.join(' ')}` };

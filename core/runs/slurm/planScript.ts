@@ -17,7 +17,12 @@ export function planCluster(plan: LaunchPlan, clusters: ClusterDoc[]): ClusterDo
 export function batchScriptFor(plan: LaunchPlan, doc: SlurmJobDoc, clusters: ClusterDoc[], options?: BatchScriptOptions): BatchScript {
   const cluster = planCluster(plan, clusters);
   if (!cluster) throw new Error(`spec.cluster: no Cluster named '${String(plan.backendOptions?.cluster ?? '')}' was found`);
-  return renderBatchScript(doc, cluster, options);
+  return renderBatchScript(withPlanCommand(plan, doc), cluster, options);
+}
+
+/** A TrainingJob that points at its tool's config (and gives no command) runs the launcher its plan made (plan.ts). */
+export function withPlanCommand(plan: Pick<LaunchPlan, 'command'>, doc: SlurmJobDoc): SlurmJobDoc {
+  return doc.kind === 'TrainingJob' && doc.spec.config && !doc.spec.command?.length ? { ...doc, spec: { ...doc.spec, command: plan.command } } : doc;
 }
 
 /** The batch script a plan carries: only a Slurm plan has one, once withBatchScript gave it. */

@@ -1,0 +1,77 @@
+// The reverse association: a training config learns its world size from a script beside it that
+// launches it (core/formats/launcherLink.ts), and the hover's assumptions name that script.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { launcherDefaults, launchLinkFor, siblingScripts, MAX_SIBLING_SCRIPTS } from '../../../core/formats/launcherLink';
+import { checkText, estimateOf, fixture, reader } from './helpers';
+
+function folder(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-link-'));
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
+const TOML = fixture('torchtitan/llama3_8b.toml').text;
+
+test('a torchtitan TOML takes 2 nodes × 4 GPUs from the sbatch script beside it, and says which script and line', () => {
+  const sbatch = '#!/bin/bash\n#SBATCH --nodes=2\n#SBATCH --gres=gpu:h100:4\n\nsrun torchrun --nnodes 2 --nproc_per_node 4 \\\n  -m torchtitan.train --job.config_file ./train.toml\n';
+  const dir = folder({ 'train.toml': TOML, 'run.sbatch': sbatch, 'other.sh': 'torchrun --nproc_per_node 2 -m torchtitan.train --job.config_file other.toml\n', 'README.md': '# x\n' });
+  const file = path.join(dir, 'train.toml');
+  const read = reader(file);
+  let listed = 0;
+  const defaults = launcherDefaults(
+    file,
+    TOML,
+    {},
+    () => {
+      listed++;
+      return fs.readdirSync(dir);
+    },
+    read,
+  );
+  assert.equal(listed, 1);
+  assert.equal(defaults.gpusPerNode, 4);
+  assert.equal(defaults.nodes, 2);
+  assert.equal(defaults.gpu, 'H100-SXM-80GB');
+  const c = checkText(TOML, file, defaults, read);
+  const e = estimateOf(c);
+  assert.equal(e.layout?.gpus, 8);
+  assert.ok(
+    e.assumptions.some((a) => a.includes("'run.sbatch' line 5 (torchrun: 2 nodes × 4 GPUs per node)")),
+    JSON.stringify(e.assumptions),
+  );
+});
+
+test('no script beside it that passes this config: the defaults are unchanged; a file that is no training config lists nothing', () => {
+  const dir = folder({ 'train.toml': TOML, 'other.sh': 'torchrun --nproc_per_node 2 -m torchtitan.train --job.config_file other.toml\n' });
+  const file = path.join(dir, 'train.toml');
+  assert.deepEqual(
+    launcherDefaults(file, TOML, { gpusPerNode: 8 }, () => fs.readdirSync(dir), reader(file)),
+    { gpusPerNode: 8 },
+  );
+  let listed = 0;
+  launcherDefaults(
+    path.join(dir, 'pyproject.toml'),
+    '[project]\nname = "x"\n',
+    {},
+    () => {
+      listed++;
+      return [];
+    },
+    reader(file),
+  );
+  assert.equal(listed, 0);
+});
+
+test('the scan is bounded: script names only, in name order, at most MAX_SIBLING_SCRIPTS; an unreadable one is skipped', () => {
+  const names = Array.from({ length: 100 }, (_, i) => `job${String(i).padStart(3, '0')}.sh`);
+  const picked = siblingScripts([...names, 'data.bin', 'train.toml']);
+  assert.equal(picked.length, MAX_SIBLING_SCRIPTS);
+  assert.equal(picked[0], 'job000.sh');
+  const link = launchLinkFor('train.toml', ['a.sh', 'b.sh'], (rel) => (rel === 'a.sh' ? undefined : 'deepspeed --num_gpus 2 train.py --deepspeed x.json\ntorchrun --nproc_per_node=3 -m torchtitan.train --job.config_file train.toml\n'));
+  assert.equal(link?.script, 'b.sh');
+  assert.equal(link?.line, 2);
+});

@@ -1,0 +1,55 @@
+// The language server on a training config with the script that launches it beside it: the folder
+// is listed and the script read in the background (never blocking), and the config is checked again
+// with the script's world size; the hover names the script. Waits on the server's answers with a
+// deadline that only catches a hang.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { repo } from '../helpers';
+
+let proc: ChildProcess;
+let conn: MessageConnection;
+const dir = mkdtempSync(path.join(tmpdir(), 'gantry-lsp-link-'));
+
+before(async () => {
+  copyFileSync(repo('test/fixtures/foreign/training/torchtitan/llama3_8b.toml'), path.join(dir, 'train.toml'));
+  writeFileSync(path.join(dir, 'run.sbatch'), '#!/bin/bash\n#SBATCH --nodes=2\n\nsrun torchrun --nnodes 2 --nproc_per_node 4 -m torchtitan.train --job.config_file train.toml\n');
+  proc = spawn(repo('dist/cli.js'), ['server', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+  conn.onNotification('textDocument/publishDiagnostics', () => undefined);
+  const indexed = new Promise<void>((resolve) => conn.onNotification('gantry/indexed', () => resolve()));
+  conn.onRequest(() => null);
+  conn.listen();
+  const folder = pathToFileURL(dir).href;
+  await conn.sendRequest('initialize', { processId: process.pid, rootUri: folder, workspaceFolders: [{ uri: folder, name: 'w' }], capabilities: {} });
+  conn.sendNotification('initialized', {});
+  await indexed;
+});
+
+after(() => {
+  conn?.dispose();
+  proc?.kill();
+});
+
+test("a torchtitan TOML's hover takes 2 nodes × 4 GPUs from run.sbatch beside it, and names it", async () => {
+  const uri = pathToFileURL(path.join(dir, 'train.toml')).href;
+  const text = readFileSync(path.join(dir, 'train.toml'), 'utf8');
+  conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'toml', version: 1, text } });
+  const line = text.split('\n').indexOf('[model]');
+  const deadline = Date.now() + 60_000;
+  let last = '';
+  for (;;) {
+    const h = await conn.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line, character: 1 } });
+    last = h?.contents.value ?? '';
+    if (last.includes("'run.sbatch' line 4")) break;
+    if (Date.now() > deadline) assert.fail(`no world size from run.sbatch in the hover after 60 s: ${last.slice(0, 2000)}`);
+    // A poll with a deadline: the listing and the read arrive in the background, and the server re-checks.
+    await new Promise<void>((resolve) => setTimeout(resolve, 50));
+  }
+  assert.match(last, /2 nodes × 4 GPUs/);
+});
