@@ -115,6 +115,23 @@ spec:
     assert.equal(last.command!.command, 'gantry.showRuns');
     assert.equal(last.command!.arguments?.[0], run.id);
     assert.ok(fs.existsSync(path.join(store().runDir(run.id), 'figures.json')));
+
+    // Right-sizing from the same run: a 59.9 GiB peak on an 80 GB GPU leaves room for a larger
+    // micro-batch (a hint on the key, and a quick fix with the new estimate in its title).
+    const [hint] = await diagnosticsFor(uri, { source: 'gantry runs', code: 'memory-headroom', timeoutMs: HANG_MS });
+    const document = await vscode.workspace.openTextDocument(uri);
+    assert.equal(document.getText(hint.range), 'micro');
+    assert.equal(hint.severity, vscode.DiagnosticSeverity.Hint);
+    assert.match(hint.message, /peaked at 59\.9 GiB of \d+\.\d GiB per GPU/);
+    const fix = await waitFor(
+      async () => (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, hint.range, vscode.CodeActionKind.QuickFix.value))?.find((a) => a.title.startsWith('Set batch.micro to ')),
+      { timeoutMs: HANG_MS, pollMs: 200, description: 'a right-sizing quick fix on spec.batch.micro' },
+    );
+    const m = /^Set batch\.micro to (\d+) \(est\. \d+\.\d GiB of \d+\.\d GiB, global batch ×\d+\)$/.exec(fix.title);
+    assert.ok(m, fix.title);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit!));
+    await document.save(); // closing a dirty editor would ask
+    assert.match(document.getText(), new RegExp(`batch: \\{ micro: ${m[1]}, sequenceLength: 128 \\}`));
   });
 
   it('a second click while a submission is open submits once', async () => {
