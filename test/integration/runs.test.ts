@@ -123,10 +123,11 @@ spec:
     assert.equal(document.getText(hint.range), 'micro');
     assert.equal(hint.severity, vscode.DiagnosticSeverity.Hint);
     assert.match(hint.message, /peaked at 59\.9 GiB of \d+\.\d GiB per GPU/);
-    const fix = await waitFor(
-      async () => (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, hint.range, vscode.CodeActionKind.QuickFix.value))?.find((a) => a.title.startsWith('Set batch.micro to ')),
-      { timeoutMs: HANG_MS, pollMs: 200, description: 'a right-sizing quick fix on spec.batch.micro' },
-    );
+    const fix = await waitFor(async () => (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, hint.range, vscode.CodeActionKind.QuickFix.value))?.find((a) => a.title.startsWith('Set batch.micro to ')), {
+      timeoutMs: HANG_MS,
+      pollMs: 200,
+      description: 'a right-sizing quick fix on spec.batch.micro',
+    });
     const m = /^Set batch\.micro to (\d+) \(est\. \d+\.\d GiB of \d+\.\d GiB, global batch ×\d+\)$/.exec(fix.title);
     assert.ok(m, fix.title);
     assert.ok(await vscode.workspace.applyEdit(fix.edit!));
