@@ -102,7 +102,8 @@ export class RunCodeLensProvider implements vscode.CodeLensProvider {
     } catch {
       return undefined; // the language server shows what is wrong with the spec
     }
-    return new vscode.CodeLens(range, { title: calibratedTitle(raw, cal), tooltip: calibrationLines(cal).join('\n'), command: '' });
+    // A click opens the setting that turns it off.
+    return new vscode.CodeLens(range, { title: calibratedTitle(raw, cal), tooltip: calibrationLines(cal).join('\n'), command: 'workbench.action.openSettings', arguments: ['gantry.estimates.calibrate'] });
   }
 
   dispose(): void {

@@ -85,7 +85,7 @@ export class RightSizing implements vscode.CodeActionProvider, vscode.Disposable
 
   /** The right-sizing problems of a document at its current version (computed once per version). */
   private problemsOf(document: vscode.TextDocument): Problem[] {
-    if (document.uri.scheme !== 'file' || document.isClosed) return [];
+    if (document.uri.scheme !== 'file' || document.isClosed || !(document.languageId === 'yaml' || /\.gantry\.ya?ml$/.test(document.uri.path))) return [];
     const key = document.uri.toString();
     const hit = this.byUri.get(key);
     if (hit && hit.version === document.version) return hit.problems;

@@ -36,7 +36,7 @@ export interface TermFactor {
 
 export interface Calibration {
   cluster: string;
-  /** Distinct runs that gave at least one factor. */
+  /** Distinct runs that measured at least one term (a term needs MIN_RUNS of them for a factor). */
   runs: number;
   memory?: TermFactor;
   throughput?: TermFactor;
@@ -71,7 +71,7 @@ export function calibrate(cluster: string, outcomes: readonly RunOutcome[]): Cal
   }
   const memory = factorOf(mem);
   const throughput = factorOf(thr);
-  const ids = new Set([...(memory?.runIds ?? []), ...(throughput?.runIds ?? [])]);
+  const ids = new Set([...mem, ...thr].map((x) => x.id));
   return { cluster, runs: ids.size, ...(memory ? { memory } : {}), ...(throughput ? { throughput } : {}) };
 }
 

@@ -52,6 +52,7 @@ describe('runs: ▶ Run in a real extension host', function () {
   });
   after(async () => {
     await vscode.workspace.getConfiguration('gantry.runs').update('confirmBeforeRun', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('gantry.estimates').update('calibrate', undefined, vscode.ConfigurationTarget.Global);
     await closeAllEditors();
     await deleteWorkspaceFile(LONG_SPEC);
     await deleteWorkspaceFile(BROKEN_SPEC);
@@ -133,6 +134,17 @@ spec:
     assert.ok(await vscode.workspace.applyEdit(fix.edit!));
     await document.save(); // closing a dirty editor would ask
     assert.match(document.getText(), new RegExp(`batch: \\{ micro: ${m[1]}, sequenceLength: 128 \\}`));
+
+    // Calibration, turned on: never silent with one measured run; from two runs on the Cluster, the
+    // calibrated figure beside the raw one, naming the runs.
+    await vscode.workspace.getConfiguration('gantry.estimates').update('calibrate', true, vscode.ConfigurationTarget.Global);
+    const one = await waitFor(async () => (await codeLenses(uri)).find((l) => /calibrated/.test(l.command?.title ?? '')), { timeoutMs: HANG_MS, pollMs: 200, description: 'a calibration lens with one measured run' });
+    assert.equal(one.command!.title, 'not calibrated: 1 run on local (needs 2 measured runs of a TrainingJob)');
+    const again = (await vscode.commands.executeCommand<RunRecord>('gantry.run', ...(lens.command!.arguments ?? [])))!;
+    assert.equal(again.state, 'running', again.reason);
+    const two = await waitFor(async () => (await codeLenses(uri)).find((l) => l.command?.title.startsWith('calibrated from 2 runs on local: ')), { timeoutMs: HANG_MS, pollMs: 200, description: 'a calibrated lens from two runs' });
+    assert.match(two.command!.title, /^calibrated from 2 runs on local: \d+\.\d GiB\/GPU \(raw \d+\.\d\) · [\d,]+ tok\/s\/GPU \(raw [\d,]+\)$/);
+    assert.ok(two.command!.tooltip?.includes(run.id) && two.command!.tooltip.includes(again.id), two.command!.tooltip);
   });
 
   it('a second click while a submission is open submits once', async () => {

@@ -37,7 +37,8 @@ test('calibrate: one run says (measured − static) / (estimated − static) and
 });
 
 test('calibrate: needs two runs on the cluster; the median of three; other clusters ignored', () => {
-  assert.deepEqual(calibrate('h100-pod', [run('a', 42, 800)]), { cluster: 'h100-pod', runs: 0 });
+  assert.deepEqual(calibrate('h100-pod', [run('a', 42, 800)]), { cluster: 'h100-pod', runs: 1 });
+  assert.deepEqual(calibrate('h100-pod', []), { cluster: 'h100-pod', runs: 0 });
   const cal = calibrate('h100-pod', [run('a', 42, 800), run('b', 41, 900), run('c', 45, 850), run('x', 80, 100, { cluster: 'other' })]);
   assert.equal(cal.runs, 3);
   assert.equal(cal.memory?.factor, 1.2);
@@ -66,7 +67,8 @@ test('calibrate: applied per term (static memory untouched); the lens names the 
   assert.ok(Math.abs(c.deviceBytes! / GiB - (37.7 + 1.2 * 20)) < 1e-9);
   assert.ok(Math.abs(c.tokensPerSecondPerGpu! - 967 * 0.85) < 1e-9);
   assert.equal(calibratedTitle(raw, cal), 'calibrated from 3 runs on h100-pod: 61.7 GiB/GPU (raw 57.7) · 822 tok/s/GPU (raw 967)');
-  assert.equal(calibratedTitle(raw, calibrate('h100-pod', [run('a', 42, 800)])), 'not calibrated: no measured runs on h100-pod (needs 2 measured runs of a TrainingJob)');
+  assert.equal(calibratedTitle(raw, calibrate('h100-pod', [run('a', 42, 800)])), 'not calibrated: 1 run on h100-pod (needs 2 measured runs of a TrainingJob)');
+  assert.equal(calibratedTitle(raw, calibrate('h100-pod', [])), 'not calibrated: no measured runs on h100-pod (needs 2 measured runs of a TrainingJob)');
 });
 
 test('calibrate: outcomes kept in a run store, read back per cluster, newest first', async () => {
