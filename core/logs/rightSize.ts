@@ -7,8 +7,9 @@
 //                    under 10 % where there is no SM activity: said, with the figure; no edit.
 //   memory-headroom  a TrainingJob whose measured peak leaves room: the largest micro-batch (×2,
 //                    ×4, … ×16) whose predicted peak stays within 90 % of the GPU. Predicted peak =
-//                    measured peak + the estimator's difference between the two micro-batches, so the
-//                    measurement anchors it and the estimate only says how much more.
+//                    measured peak + (the estimate with the edit − the estimate the run was submitted
+//                    with), so the measurement anchors it and the estimate only says how much more.
+// A run on a different number of GPUs than the spec now asks for gives no advice.
 //   kv-cache-unused  an InferenceService whose KV cache peaked under 25 % (≥ 3 stats lines): the
 //                    smallest tensorParallel that still serves (the estimate says it fits) with the
 //                    last run's peak under half of the new cache; else, with tensorParallel 1, fewer
@@ -100,10 +101,16 @@ function headroomAdvice(doc: TrainingJobDoc, { cluster, outcome, opts }: RightSi
   const o = { ...opts, noFixes: true };
   const cur = estimateTrainingJob(doc, cluster, o);
   if (!cur.memory || isBad(cur)) return undefined;
+  // A run on another number of GPUs measured another per-GPU share: nothing to carry over.
+  const gpus = (doc.spec.resources?.nodes ?? 1) * (doc.spec.resources?.gpusPerNode ?? 0);
+  if (gpus > 0 && outcome.gpus !== gpus) return undefined;
   const capGiB = cur.memory.capacityBytes / GiB;
   const limitGiB = NEAR_CAPACITY * capGiB;
   const measured = c.peakGiB.measured;
   if (measured >= limitGiB) return undefined;
+  // The estimate the run was submitted with is the baseline: the spec may have changed since (a
+  // fix already applied), and the difference must be from what was measured.
+  const baseGiB = outcome.estimate.deviceGiBPerGpu ?? cur.memory.perGpu.deviceBytes / GiB;
   const batch = doc.spec.batch;
   let best: { micro: number; edits: AdviceFix['edits']; predicted: number; est: TrainingEstimate; globalNote: string } | undefined;
   for (const k of MICRO_STEPS) {
@@ -117,7 +124,7 @@ function headroomAdvice(doc: TrainingJobDoc, { cluster, outcome, opts }: RightSi
     }
     const e = estimateTrainingJob(withEdits(doc, edits), cluster, o);
     if (!e.memory || isBad(e)) break;
-    const predicted = measured + (e.memory.perGpu.deviceBytes - cur.memory.perGpu.deviceBytes) / GiB;
+    const predicted = measured + e.memory.perGpu.deviceBytes / GiB - baseGiB;
     if (predicted > limitGiB) break;
     best = { micro: micro * k, edits, predicted, est: e, globalNote };
   }
@@ -147,6 +154,8 @@ function kvAdvice(doc: InferenceServiceDoc, { cluster, outcome, opts }: RightSiz
   const spec = doc.spec;
   const tp = spec.tensorParallel ?? 1;
   const replicas = spec.replicas ?? 1;
+  // The run served one replica on TP × PP × DP GPUs; a spec laid out differently since says nothing about it.
+  if (outcome.gpus !== tp * (spec.pipelineParallel ?? 1) * (spec.dataParallel ?? 1)) return undefined;
   let best: { tp: number; e: ServingEstimate; fill: number; cap: number } | undefined;
   for (let t = tp >> 1; t >= 1 && tp > 1; t >>= 1) {
     const e = estimateInferenceService(withEdits(doc, [{ path: ['spec', 'tensorParallel'], value: t }]), cluster, o);

@@ -60,8 +60,8 @@ spec:
   maxModelLen: 8192
 `;
 
-function outcome(kind: RunOutcome['kind'], log: string[], telemetry?: TelemetryPeak, estimate: RunOutcome['estimate'] = {}): RunOutcome {
-  return { version: 1, runId: 'run-1', state: 'succeeded', gpus: 8, kind, cluster: 'h100-pod', estimate, log: measureLines(log), ...(readUsage(log) ? { usage: readUsage(log) } : {}), ...(telemetry ? { telemetry } : {}) };
+function outcome(kind: RunOutcome['kind'], log: string[], telemetry?: TelemetryPeak, estimate: RunOutcome['estimate'] = {}, gpus = 8): RunOutcome {
+  return { version: 1, runId: 'run-1', state: 'succeeded', gpus, kind, cluster: 'h100-pod', estimate, log: measureLines(log), ...(readUsage(log) ? { usage: readUsage(log) } : {}), ...(telemetry ? { telemetry } : {}) };
 }
 const docOf = <T>(text: string) => parseSpecFile(text)[0].value as T;
 
@@ -117,6 +117,20 @@ test('rightSize: measured headroom → the largest micro-batch whose predicted p
   assert.match(a.message, new RegExp(`peaked at 30\\.0 GiB of ${cap.toFixed(1)} GiB per GPU \\(nvidia-smi \\(replayed\\)\\): room for a micro-batch of ${micro}`));
 });
 
+test('rightSize: the baseline is the estimate the run was submitted with (a fix applied since moves on from there)', () => {
+  const at1 = estimateTrainingJob(docOf<TrainingJobDoc>(JOB), CLUSTER).memory!.perGpu.deviceBytes / GiB;
+  const now = docOf<TrainingJobDoc>(JOB.replace('micro: 1', 'micro: 2').replace('gradientAccumulation: 16', 'gradientAccumulation: 8'));
+  const o = outcome('TrainingJob', [], { peakDeviceGiB: 20, gpus: 8, samples: 60, source: 'nvidia-smi' }, { deviceGiBPerGpu: at1 });
+  const [a] = rightSize({ doc: now, cluster: CLUSTER, outcome: o });
+  const m = /^Set batch\.micro to (\d+) \(est\. ([\d.]+) GiB/.exec(a.fixes[0].title);
+  assert.ok(m, a.fixes[0].title);
+  const micro = Number(m[1]);
+  const est = estimateTrainingJob(withEdits(now, a.fixes[0].edits), CLUSTER).memory!.perGpu.deviceBytes / GiB;
+  assert.equal(m[2], (20 + est - at1).toFixed(1));
+  assert.ok(micro >= 4);
+  assert.deepEqual(rightSize({ doc: now, cluster: CLUSTER, outcome: { ...o, gpus: 16 } }), [], 'a run on 16 GPUs says nothing about 8');
+});
+
 test('rightSize: no headroom advice after an OOM, near capacity, or without a measured peak', () => {
   const doc = docOf<TrainingJobDoc>(JOB);
   const oom = outcome('TrainingJob', lines('oom-titan.log'));
@@ -141,7 +155,7 @@ test('rightSize: torchtitan log peak (no telemetry): the advice names its source
 
 test('rightSize: a vLLM service whose KV cache never filled → a smaller tensorParallel with the new estimate', () => {
   const doc = docOf<InferenceServiceDoc>(SERVICE);
-  const o = outcome('InferenceService', lines('vllm-v1-startup.log', 'vllm-v1-stats.log'));
+  const o = outcome('InferenceService', lines('vllm-v1-startup.log', 'vllm-v1-stats.log'), undefined, {}, 4);
   assert.equal(o.usage?.peakKvUsagePct.value, 6.1);
   const [a] = rightSize({ doc, cluster: CLUSTER, outcome: o });
   assert.equal(a.code, 'kv-cache-unused');
@@ -163,7 +177,7 @@ test('rightSize: a vLLM service whose KV cache never filled → a smaller tensor
 
 test('rightSize: SGLang (tokens in use from #token), TP 1 with replicas → fewer replicas', () => {
   const doc = docOf<InferenceServiceDoc>(SERVICE.replace('engine: vllm', 'engine: sglang').replace('tensorParallel: 4', 'tensorParallel: 1\n  replicas: 8'));
-  const o = outcome('InferenceService', lines('sglang-startup.log', 'sglang-stats.log'));
+  const o = outcome('InferenceService', lines('sglang-startup.log', 'sglang-stats.log'), undefined, {}, 1);
   const [a] = rightSize({ doc, cluster: CLUSTER, outcome: o });
   assert.equal(a.code, 'kv-cache-unused');
   assert.deepEqual(a.path, ['spec', 'replicas']);
@@ -173,8 +187,9 @@ test('rightSize: SGLang (tokens in use from #token), TP 1 with replicas → fewe
 
 test('rightSize: a busy KV cache or too few stats lines: no advice', () => {
   const doc = docOf<InferenceServiceDoc>(SERVICE);
-  assert.deepEqual(rightSize({ doc, cluster: CLUSTER, outcome: outcome('InferenceService', lines('vllm-v0-startup.log', 'vllm-v0-stats.log')) }), []);
-  assert.deepEqual(rightSize({ doc, cluster: CLUSTER, outcome: outcome('InferenceService', lines('vllm-v1-stats.log').slice(0, 3)) }), []);
+  assert.deepEqual(rightSize({ doc, cluster: CLUSTER, outcome: outcome('InferenceService', lines('vllm-v0-startup.log', 'vllm-v0-stats.log'), undefined, {}, 4) }), []);
+  assert.deepEqual(rightSize({ doc, cluster: CLUSTER, outcome: outcome('InferenceService', lines('vllm-v1-stats.log').slice(0, 3), undefined, {}, 4) }), []);
+  assert.deepEqual(rightSize({ doc, cluster: CLUSTER, outcome: outcome('InferenceService', lines('vllm-v1-startup.log', 'vllm-v1-stats.log'), undefined, {}, 2) }), [], 'the run had TP 2: the spec changed since');
 });
 
 test('rightSizeInText: a hint at the key, fixes as text edits on the file (second document)', () => {
