@@ -22,6 +22,8 @@ export const MIN_RUNS = 2;
 export const FACTOR_BOUNDS: readonly [number, number] = [0.5, 2];
 /** The newest runs looked at: old runs of a cluster whose software changed say less. */
 export const MAX_RUNS = 20;
+/** Ended runs whose figures are read looking for them (each a small file read): a bound for big stores. */
+const MAX_SCANNED = 200;
 const GiB = 1024 ** 3;
 
 export interface TermFactor {
@@ -87,8 +89,10 @@ function factorOf(xs: { id: string; r: number }[]): TermFactor | undefined {
 /** The kept outcomes of ended runs on `cluster` in a store, newest first (at most MAX_RUNS). */
 export function outcomesOnCluster(store: RunStore, cluster: string): RunOutcome[] {
   const out: RunOutcome[] = [];
+  let scanned = 0;
   for (const s of store.list()) {
     if (!isTerminal(s.state) || s.kind !== 'TrainingJob') continue;
+    if (++scanned > MAX_SCANNED) break;
     const o = loadOutcome(store, s.id);
     if (o?.cluster === cluster) out.push(o);
     if (out.length >= MAX_RUNS) break;
