@@ -2,9 +2,11 @@
 // RunsController per window holds the store, backends, log buffers and the GPU sampler.
 import * as vscode from 'vscode';
 import { RunsController } from './controller';
-import { RunCodeLensProvider } from './codeLens';
+import { calibrateSetting, RunCodeLensProvider } from './codeLens';
+import { RightSizing } from './rightSizing';
+import { calibrate, outcomesOnCluster } from '../../core/calibrate/calibrate';
 import { RunPanel } from './panel';
-import { SubmitFlow } from './submitFlow';
+import { clustersOf, SubmitFlow } from './submitFlow';
 import { prometheusToken, setPrometheusToken } from './promMetrics';
 import { createStatusBar } from './statusBar';
 import { SubmitDiagnostics } from './submitDiagnostics';
@@ -37,12 +39,27 @@ export function activateRuns(context: vscode.ExtensionContext): RunsApi {
   const slurm = { diagnostics: new SubmitDiagnostics(), previews: new BatchScriptPreviews() };
   context.subscriptions.push(slurm.diagnostics, slurm.previews);
   const flow = new SubmitFlow(context, controller, (run) => showPanel(run.id), slurm);
-  const lens = new RunCodeLensProvider((file, name) => controller.lastOutcome(file, name));
+  const lastOutcome = (file: string, name: string) => controller.lastOutcome(file, name);
+  const lens = new RunCodeLensProvider(lastOutcome, {
+    enabled: calibrateSetting,
+    clusterOf: (uri, doc) => clustersOf(uri, doc)[0],
+    of: (cluster) => calibrate(cluster, outcomesOnCluster(controller.store, cluster)),
+  });
+  const rightSizing = new RightSizing(lastOutcome);
+  const specs = [{ language: 'yaml' }, { pattern: '**/*.gantry.{yaml,yml}' }];
 
   context.subscriptions.push(
     lens,
-    controller.onOutcome.event(() => lens.refresh()),
-    vscode.languages.registerCodeLensProvider([{ language: 'yaml' }, { pattern: '**/*.gantry.{yaml,yml}' }], lens),
+    rightSizing,
+    controller.onOutcome.event(() => {
+      lens.refresh();
+      rightSizing.refresh();
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('gantry.estimates.calibrate')) lens.refresh();
+    }),
+    vscode.languages.registerCodeActionsProvider(specs, rightSizing, RightSizing.metadata),
+    vscode.languages.registerCodeLensProvider(specs, lens),
     RunPanel.registerSerializer(context, controller, actions),
     createStatusBar(controller),
     vscode.commands.registerCommand('gantry.run', (uri?: vscode.Uri, docIndex?: number) => flow.run(uri instanceof vscode.Uri ? uri : undefined, typeof docIndex === 'number' ? docIndex : undefined)),

@@ -197,7 +197,7 @@ function specErrors(document: vscode.TextDocument, doc: RunnableDoc): { message:
  * The Cluster a document runs on, by the one resolver over the file's workspace folder (the
  * editor's unsaved texts win over the disk), as a list for planLaunch.
  */
-function clustersOf(uri: vscode.Uri, doc: RunnableDoc): ClusterDoc[] {
+export function clustersOf(uri: vscode.Uri, doc: RunnableDoc): ClusterDoc[] {
   const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
   const root = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(uri.fsPath);
   const cluster = resolveCluster(scanClustersSync(uri.fsPath, { root, openText: (p) => open.get(p)?.getText(), clusterFolders: vscode.workspace.getConfiguration('gantry').get<string[]>('clusterFolders', []) }), uri.fsPath, doc.value.spec);

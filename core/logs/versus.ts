@@ -4,11 +4,14 @@
 // The percentage is the estimate's error relative to the measurement, (estimated − measured) /
 // measured: "−6 %" means the estimate was 6 % below what the run used.
 import type { MeasuredFigures } from './measured';
+import type { ServingUsage } from './usage';
 
 /** The estimator's figures at submission (LaunchPlan.estimated*). */
 export interface RunEstimate {
   deviceGiBPerGpu?: number;
   tokensPerSecPerGpu?: number;
+  /** Training: the part of deviceGiBPerGpu counted exactly (weights, gradients, optimizer states); calibration corrects the rest. */
+  staticGiBPerGpu?: number;
 }
 
 /** What telemetry saw of a run's GPUs while it ran. */
@@ -30,8 +33,13 @@ export interface RunOutcome {
   runId: string;
   state: string;
   gpus: number;
+  /** The document's kind and the Cluster it ran on (runs kept before these were added have neither). */
+  kind?: 'TrainingJob' | 'InferenceService';
+  cluster?: string;
   estimate: RunEstimate;
   log: MeasuredFigures;
+  /** A serving engine's peak KV cache usage from its stats lines (core/logs/usage.ts). */
+  usage?: ServingUsage;
   telemetry?: TelemetryPeak;
 }
 
@@ -123,6 +131,8 @@ export function summaryLines(o: RunOutcome): string[] {
     ].filter(Boolean);
     lines.push(`${bits.join(' · ')} · ${l.tool ?? 'engine'} startup`);
   }
+  const u = o.usage;
+  if (u) lines.push(`KV cache usage peaked at ${u.peakKvUsagePct.value.toFixed(1)} %${u.peakRunning ? ` with ${rate(u.peakRunning.value)} requests running` : ''} over ${u.samples} stats lines (log line ${u.peakKvUsagePct.line + 1})`);
   if (l.trainRuntimeS) lines.push(`Trained in ${Math.round(l.trainRuntimeS.value)} s${l.trainLoss ? `, final loss ${l.trainLoss.value}` : ''} · HF Trainer`);
   if (o.telemetry?.meanSmActivePct !== undefined) lines.push(`Mean SM activity ${o.telemetry.meanSmActivePct.toFixed(0)} % over ${o.telemetry.gpus} GPUs · ${o.telemetry.source}`);
   else if (o.telemetry?.meanUtilPct !== undefined) lines.push(`Mean GPU utilization ${o.telemetry.meanUtilPct.toFixed(0)} % over ${o.telemetry.gpus} GPUs · ${o.telemetry.source}`);

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MeasuredReader, MAX_LINE_CHARS, type Figure, type MeasuredFigures } from '../logs/measured';
 import { sanitizeLine } from '../logs/sanitize';
+import { UsageReader, type ServingUsage } from '../logs/usage';
 import type { RunOutcome, TelemetryPeak } from '../logs/versus';
 import { readJson, writeFileAtomic } from './fsAtomic';
 import type { RunStore } from './store';
@@ -19,14 +20,22 @@ const GiB = 1024 ** 3;
 
 /** The measured figures of every log file of `run`, merged: for each figure the first file that has it, named in `file`. */
 export async function measureRunLogs(run: Pick<RunRecord, 'logs'>): Promise<MeasuredFigures> {
+  return (await readRunLogs(run)).figures;
+}
+
+/** The measured figures and, for a serving engine, the KV cache's peak usage (the first file that has stats lines). */
+async function readRunLogs(run: Pick<RunRecord, 'logs'>): Promise<{ figures: MeasuredFigures; usage?: ServingUsage }> {
   const merged: MeasuredFigures = { nccl: [] };
+  let usage: ServingUsage | undefined;
   // stdout before stderr, rank 0 first: the figures a person looks for first.
   const sources = [...run.logs].sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0) || (a.stream === 'stderr' ? 1 : 0) - (b.stream === 'stderr' ? 1 : 0));
   for (const src of sources) {
-    const figures = await measureFile(src);
-    if (figures) mergeInto(merged, figures, path.basename(src.path));
+    const read = await measureFile(src);
+    if (!read) continue;
+    mergeInto(merged, read.figures, path.basename(src.path));
+    if (!usage && read.usage) usage = { ...read.usage, peakKvUsagePct: { ...read.usage.peakKvUsagePct, file: path.basename(src.path) } };
   }
-  return merged;
+  return { figures: merged, ...(usage ? { usage } : {}) };
 }
 
 function mergeInto(into: MeasuredFigures, from: MeasuredFigures, file: string): void {
@@ -43,7 +52,7 @@ function mergeInto(into: MeasuredFigures, from: MeasuredFigures, file: string): 
 }
 
 /** Reads one log file line by line: a regular file only (stat first), its head and, if long, its tail. */
-async function measureFile(src: LogSource): Promise<MeasuredFigures | undefined> {
+async function measureFile(src: LogSource): Promise<{ figures: MeasuredFigures; usage?: ServingUsage } | undefined> {
   let st: fs.Stats;
   try {
     st = await fs.promises.stat(src.path);
@@ -51,7 +60,7 @@ async function measureFile(src: LogSource): Promise<MeasuredFigures | undefined>
     return undefined;
   }
   if (!st.isFile()) return undefined;
-  const reader = new MeasuredReader();
+  const reader = new Both();
   const fh = await fs.promises.open(src.path, 'r');
   try {
     const headEnd = Math.min(st.size, HEAD_BYTES);
@@ -64,10 +73,21 @@ async function measureFile(src: LogSource): Promise<MeasuredFigures | undefined>
   } finally {
     await fh.close();
   }
-  return reader.figures;
+  const usage = reader.usage.usage;
+  return { figures: reader.measured.figures, ...(usage ? { usage } : {}) };
 }
 
-async function readRange(fh: fs.promises.FileHandle, start: number, end: number, firstLine: number, reader: MeasuredReader, skipPartial = false): Promise<number> {
+/** One pass over the lines feeds both readers. */
+class Both {
+  readonly measured = new MeasuredReader();
+  readonly usage = new UsageReader();
+  add(line: string, n: number): void {
+    this.measured.add(line, n);
+    this.usage.add(line, n);
+  }
+}
+
+async function readRange(fh: fs.promises.FileHandle, start: number, end: number, firstLine: number, reader: Both, skipPartial = false): Promise<number> {
   const buf = Buffer.alloc(CHUNK);
   const decoder = new TextDecoder('utf-8');
   let pending = '';
@@ -99,16 +119,22 @@ async function readRange(fh: fs.promises.FileHandle, start: number, end: number,
 /** Builds a run's outcome from its record, its logs and what telemetry saw. */
 export async function buildOutcome(run: RunRecord, telemetry?: TelemetryPeak): Promise<RunOutcome> {
   const p = run.plan;
+  const { figures, usage } = await readRunLogs(run);
+  const cluster = p.backendOptions?.cluster;
   return {
     version: 1,
     runId: run.id,
     state: run.state,
     gpus: Math.max(1, p.nodes * p.gpusPerNode),
+    ...(p.kind === 'TrainingJob' || p.kind === 'InferenceService' ? { kind: p.kind } : {}),
+    ...(cluster ? { cluster } : {}),
     estimate: {
       ...(p.estimatedDeviceBytesPerGpu ? { deviceGiBPerGpu: Math.round((p.estimatedDeviceBytesPerGpu / GiB) * 100) / 100 } : {}),
       ...(p.estimatedTokensPerSecondPerGpu ? { tokensPerSecPerGpu: Math.round(p.estimatedTokensPerSecondPerGpu) } : {}),
+      ...(p.estimatedStaticBytesPerGpu ? { staticGiBPerGpu: Math.round((p.estimatedStaticBytesPerGpu / GiB) * 100) / 100 } : {}),
     },
-    log: await measureRunLogs(run),
+    log: figures,
+    ...(usage ? { usage } : {}),
     ...(telemetry ? { telemetry } : {}),
   };
 }

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { BackendId, ClusterOptions, LaunchPlan } from './types';
 import type { ClusterDoc, InferenceServiceDoc, InferenceServiceSpec, TrainingJobDoc, TrainingJobSpec } from '../spec/types';
 import { estimateInferenceService, estimateTrainingJob } from '../estimate/index';
+import { staticBytesOf } from '../estimate/terms';
 import { DURATION_HINT, parseDurationSeconds } from './duration';
 import { servedModel } from './servedModel';
 import { engineArgv, trainingLauncherArgv } from './engineCommand';
@@ -111,6 +112,7 @@ export function planLaunch(input: PlanInput): PlanResult {
     ...(gpuIndices ? { gpuIndices } : {}),
     ...(estimated ? { estimatedDeviceBytesPerGpu: estimated } : {}),
     ...(atSubmit.tokensPerSecondPerGpu ? { estimatedTokensPerSecondPerGpu: atSubmit.tokensPerSecondPerGpu } : {}),
+    ...(atSubmit.staticBytes && estimated === atSubmit.deviceBytes ? { estimatedStaticBytesPerGpu: atSubmit.staticBytes } : {}),
     ...(timeLimit !== undefined && timeLimitSeconds !== undefined && Number.isFinite(timeLimitSeconds) ? { timeLimit: String(timeLimit), timeLimitSeconds } : {}),
     ...(warnings.length ? { warnings } : {}),
   };
@@ -128,12 +130,14 @@ function clusterOptions(cluster: ClusterDoc): ClusterOptions {
  * per-GPU device memory (what nvidia-smi shows; also the memory chart's line) and, for training,
  * tokens/s per GPU.
  */
-function estimateAtSubmit(doc: TrainingJobDoc | InferenceServiceDoc, cluster: ClusterDoc | undefined): { deviceBytes?: number; tokensPerSecondPerGpu?: number } {
+function estimateAtSubmit(doc: TrainingJobDoc | InferenceServiceDoc, cluster: ClusterDoc | undefined): { deviceBytes?: number; tokensPerSecondPerGpu?: number; staticBytes?: number } {
   try {
     const e = doc.kind === 'TrainingJob' ? estimateTrainingJob(doc, cluster) : estimateInferenceService(doc, cluster);
     const bytes = e.memory?.perGpu.deviceBytes;
     const tps = 'time' in e ? e.time?.tokensPerSecondPerGpu : undefined;
+    const fixed = e.kind === 'TrainingJob' && e.memory ? staticBytesOf(e.memory) : undefined;
     return {
+      ...(fixed && Number.isFinite(fixed) && fixed > 0 ? { staticBytes: fixed } : {}),
       ...(bytes && Number.isFinite(bytes) && bytes > 0 ? { deviceBytes: bytes } : {}),
       ...(tps && Number.isFinite(tps) && tps > 0 ? { tokensPerSecondPerGpu: tps } : {}),
     };

@@ -32,6 +32,8 @@ interface LaunchPlanBase {
   estimatedDeviceBytesPerGpu?: number;
   /** Training: the estimator's tokens/s per GPU at submission, set against the run's measured figures when it ends. */
   estimatedTokensPerSecondPerGpu?: number;
+  /** Training: the part of estimatedDeviceBytesPerGpu counted exactly (weights, gradients, optimizer states; core/estimate/terms.ts), for calibration. */
+  estimatedStaticBytesPerGpu?: number;
   /**
    * Local backend: processes started on this node, each with RANK/LOCAL_RANK/WORLD_SIZE and its own
    * log files (rank-tagged LogSources). Absent or 1: one process (torchrun does its own forking).

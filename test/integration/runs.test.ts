@@ -52,6 +52,7 @@ describe('runs: ▶ Run in a real extension host', function () {
   });
   after(async () => {
     await vscode.workspace.getConfiguration('gantry.runs').update('confirmBeforeRun', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('gantry.estimates').update('calibrate', undefined, vscode.ConfigurationTarget.Global);
     await closeAllEditors();
     await deleteWorkspaceFile(LONG_SPEC);
     await deleteWorkspaceFile(BROKEN_SPEC);
@@ -115,6 +116,35 @@ spec:
     assert.equal(last.command!.command, 'gantry.showRuns');
     assert.equal(last.command!.arguments?.[0], run.id);
     assert.ok(fs.existsSync(path.join(store().runDir(run.id), 'figures.json')));
+
+    // Right-sizing from the same run: a 59.9 GiB peak on an 80 GB GPU leaves room for a larger
+    // micro-batch (a hint on the key, and a quick fix with the new estimate in its title).
+    const [hint] = await diagnosticsFor(uri, { source: 'gantry runs', code: 'memory-headroom', timeoutMs: HANG_MS });
+    const document = await vscode.workspace.openTextDocument(uri);
+    assert.equal(document.getText(hint.range), 'micro');
+    assert.equal(hint.severity, vscode.DiagnosticSeverity.Hint);
+    assert.match(hint.message, /peaked at 59\.9 GiB of \d+\.\d GiB per GPU/);
+    const fix = await waitFor(async () => (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, hint.range, vscode.CodeActionKind.QuickFix.value))?.find((a) => a.title.startsWith('Set batch.micro to ')), {
+      timeoutMs: HANG_MS,
+      pollMs: 200,
+      description: 'a right-sizing quick fix on spec.batch.micro',
+    });
+    const m = /^Set batch\.micro to (\d+) \(est\. \d+\.\d GiB of \d+\.\d GiB, global batch ×\d+\)$/.exec(fix.title);
+    assert.ok(m, fix.title);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit!));
+    await document.save(); // closing a dirty editor would ask
+    assert.match(document.getText(), new RegExp(`batch: \\{ micro: ${m[1]}, sequenceLength: 128 \\}`));
+
+    // Calibration, turned on: never silent with one measured run; from two runs on the Cluster, the
+    // calibrated figure beside the raw one, naming the runs.
+    await vscode.workspace.getConfiguration('gantry.estimates').update('calibrate', true, vscode.ConfigurationTarget.Global);
+    const one = await waitFor(async () => (await codeLenses(uri)).find((l) => /calibrated/.test(l.command?.title ?? '')), { timeoutMs: HANG_MS, pollMs: 200, description: 'a calibration lens with one measured run' });
+    assert.equal(one.command!.title, 'not calibrated: 1 run on local (needs 2 measured runs of a TrainingJob)');
+    const again = (await vscode.commands.executeCommand<RunRecord>('gantry.run', ...(lens.command!.arguments ?? [])))!;
+    assert.equal(again.state, 'running', again.reason);
+    const two = await waitFor(async () => (await codeLenses(uri)).find((l) => l.command?.title.startsWith('calibrated from 2 runs on local: ')), { timeoutMs: HANG_MS, pollMs: 200, description: 'a calibrated lens from two runs' });
+    assert.match(two.command!.title, /^calibrated from 2 runs on local: \d+\.\d GiB\/GPU \(raw \d+\.\d\) · [\d,]+ tok\/s\/GPU \(raw [\d,]+\)$/);
+    assert.ok(two.command!.tooltip?.includes(run.id) && two.command!.tooltip.includes(again.id), two.command!.tooltip);
   });
 
   it('a second click while a submission is open submits once', async () => {
