@@ -112,7 +112,11 @@ if (process.env.GANTRY_WINDOW_WORKER) {
         assert.equal(states.filter(isTerminal).length, 1, `one end only: ${states.join(' → ')}`);
       }
 
-      // The store on disk: the index and the run records agree; nothing half-written is left.
+      // The store on disk: the index and the run records agree; nothing half-written is left. A
+      // window may still be keeping a run's figures (under the store's lock) when both have seen the
+      // end, so wait for the lock and temporary files to go; one left behind fails here after 30 s.
+      const leftovers = () => fs.readdirSync(new RunStore(root).runsDir).filter((n) => n.includes('.tmp-') || n.startsWith('.lock'));
+      for (const limit = Date.now() + 30_000; leftovers().length && Date.now() < limit; ) await new Promise((r) => setTimeout(r, 50));
       const fresh = new RunStore(root);
       const listed = fresh.list();
       assert.equal(listed.length, 7);
