@@ -25,8 +25,8 @@ const OPTIMIZERS: Record<string, { type: string; note?: string }> = {
   adamw_bnb_8bit: { type: 'adamw-8bit' },
   adamw_8bit: { type: 'adamw-8bit' },
   ademamix_8bit: { type: 'adamw-8bit', note: 'AdEMAMix keeps three states; estimated as 8-bit AdamW (two).' },
-  paged_adamw_8bit: { type: 'adamw-8bit', note: 'Paged 8-bit AdamW (bitsandbytes): states are counted on the GPU; paging can move them to CPU memory under pressure, at a cost in speed.' },
-  paged_adamw_32bit: { type: 'adamw', note: 'Paged 32-bit AdamW (bitsandbytes): states are counted on the GPU; paging can move them to CPU memory under pressure, at a cost in speed.' },
+  paged_adamw_8bit: { type: 'adamw-8bit', note: 'Paged 8-bit AdamW (bitsandbytes): the states live in unified memory, which the driver can page out to CPU memory under pressure; they are counted in device memory but not in what PyTorch reserves.' },
+  paged_adamw_32bit: { type: 'adamw', note: 'Paged 32-bit AdamW (bitsandbytes): the states live in unified memory, which the driver can page out to CPU memory under pressure; they are counted in device memory but not in what PyTorch reserves.' },
   adafactor: { type: 'adafactor' },
   sgd: { type: 'sgd' },
   lion_8bit: { type: 'lion', note: '8-bit Lion: estimated as Lion with one fp32 state.' },
@@ -114,6 +114,8 @@ function readJob(y: YamlDoc, ctx: ReadContext, base: YamlValue) {
   if (known) {
     put(d, ['optimizer', 'type'], known.type, opt ? yamlEntry(opt, (x) => (x === 'adamw-8bit' ? (name.startsWith('paged_') ? 'paged_adamw_8bit' : 'adamw_bnb_8bit') : x === 'adamw' ? 'adamw_torch' : undefined)) : undefined);
     if (known.note) d.assumptions.push(known.note);
+    if (name.startsWith('paged_') && opt) put(d, ['optimizer', 'paged'], true, readOnly(opt.span, 'optimizer'));
+    if (name.endsWith('_fused') && opt) put(d, ['optimizer', 'implementation'], 'fused', readOnly(opt.span, 'optimizer'));
   } else {
     put(d, ['optimizer', 'type'], 'adamw', opt ? yamlEntry(opt, (x) => (x === 'adamw-8bit' ? 'adamw_bnb_8bit' : undefined)) : undefined);
     d.assumptions.push(`optimizer ${name.slice(0, 40)}: estimated as AdamW (two fp32 states per trainable parameter).`);

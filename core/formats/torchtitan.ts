@@ -179,7 +179,7 @@ function readJob(doc: TomlDoc, ctx: ReadContext, name: TomlValue | undefined, fl
   const float8 = convList.some((c) => typeof c === 'string' && (c.includes('float8') || c.includes('mx')));
   if (float8 && converters) {
     put(d, ['precision'], 'fp8-mixed', readOnly(converters.span, converters.label));
-    d.assumptions.push('Float8 linears (torchao converter): estimated as fp8 mixed precision — fp8 matmuls, bf16 weights all-gathered unless enable_fsdp_float8_all_gather.');
+    d.assumptions.push('Float8 linears (torchao converter): estimated as fp8 mixed precision (fp8 matmuls); FSDP all-gathers the weights in fp8 only with enable_fsdp_float8_all_gather.');
   } else if (param) {
     const p = param.value === 'float32' ? 'fp32' : param.value === 'bfloat16' ? 'bf16-mixed' : undefined;
     if (p)
@@ -195,7 +195,10 @@ function readJob(doc: TomlDoc, ctx: ReadContext, name: TomlValue | undefined, fl
     d.assumptions.push('[training] mixed_precision_param: "bfloat16" (torchtitan\'s default).');
   }
   const compiled = v('compile.enable') ?? trainKey('compile');
-  if (compiled?.value === true) d.assumptions.push('torch.compile: not modelled — the estimate is of eager PyTorch (compile usually lowers memory a little and raises throughput).');
+  if (compiled?.value === true) put(d, ['compile'], true, readOnly(compiled.span, compiled.label));
+  // fp8 all-gather of FSDP weights: [float8] in older torchtitan, [quantize.linear.float8] in newer.
+  const fp8Gather = v('float8.enable_fsdp_float8_all_gather') ?? v('quantize.linear.float8.enable_fsdp_float8_all_gather');
+  if (float8 && fp8Gather?.value === true) put(d, ['float8', 'allGather'], true, readOnly(fp8Gather.span, fp8Gather.label));
   if (trainKey('enable_cpu_offload')?.value === true) d.assumptions.push('[training] enable_cpu_offload: not modelled yet — the per-GPU memory shown keeps parameters, gradients and optimizer states on the GPU (an upper bound).');
 
   // ---- activation checkpointing
@@ -213,6 +216,13 @@ function readJob(doc: TomlDoc, ctx: ReadContext, name: TomlValue | undefined, fl
   }
 
   // ---- optimizer
+  const impl = v('optimizer.implementation');
+  if (impl && typeof impl.value === 'string' && ['fused', 'foreach', 'for-loop'].includes(impl.value)) put(d, ['optimizer', 'implementation'], impl.value, readOnly(impl.span, impl.label));
+  else {
+    put(d, ['optimizer', 'implementation'], 'fused');
+    if (!impl) d.assumptions.push('[optimizer] implementation: "fused" (torchtitan\'s default: no step temporaries).');
+    else d.problems.push(problem('torchtitan-value', 'error', impl.span, `${impl.label} must be "fused", "foreach" or "for-loop".`));
+  }
   const optName = v('optimizer.name');
   const optWord = typeof optName?.value === 'string' ? optName.value.toLowerCase() : 'adamw';
   const opt = optWord === 'adamw' ? 'adamw' : optWord === 'adam' ? 'adam' : undefined;

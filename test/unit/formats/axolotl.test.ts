@@ -52,6 +52,9 @@ test('QLoRA with paged 8-bit AdamW; QLoRA 70B with FSDP over 8 GPUs and paramete
   assert.equal(spec.finetune.baseBits, 4);
   assert.deepEqual(spec.finetune.targetModules, ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj']);
   assert.ok(e.assumptions.some((a) => a.startsWith('Paged 8-bit AdamW')));
+  // paged_* reaches the estimator's paged-optimizer regime: the states count in device memory only.
+  assert.equal(spec.optimizer.paged, true);
+  assert.ok((e.memory!.breakdown.pagedOptimizerStates ?? 0) > 0, 'paged states counted');
   assert.ok(figures(q).gib < figures(checkFixture('axolotl/lora-8b.yml')).gib + 20);
   const big = checkFixture('axolotl/qlora-fsdp-70b.yaml');
   const eb = estimateOf(big);

@@ -48,7 +48,14 @@ test('float8 and torch.compile (TR-003: 76.8 GiB) and context parallel 2 at 65 5
   const f8 = checkFixture('torchtitan/llama3_8b_float8.toml', H100_96);
   const e8 = estimateOf(f8);
   assert.ok(e8.assumptions.some((a) => a.startsWith('Float8 linears')));
-  assert.ok(e8.assumptions.some((a) => a.startsWith('torch.compile: not modelled')));
+  // [compile] enable and enable_fsdp_float8_all_gather reach the estimator's own regimes (issue 12).
+  assert.ok(e8.assumptions.some((a) => a.startsWith('torch.compile: fused pointwise ops')));
+  const spec8 = f8.foreign![0].job.spec as Record<string, any>;
+  assert.equal(spec8.compile, true);
+  assert.equal(spec8.float8.allGather, true);
+  // No [optimizer] implementation: torchtitan's default, fused, said.
+  assert.equal(spec8.optimizer.implementation, 'fused');
+  assert.ok(e8.assumptions.some((a) => a.startsWith('[optimizer] implementation: "fused"')));
   assert.ok(within(figures(f8).reservedGib, 76.8, 0.1), `float8 reserved ${figures(f8).reservedGib.toFixed(1)} GiB vs 76.8`);
   assert.ok(figures(f8).tokensPerSecondPerGpu > base.tokensPerSecondPerGpu, 'fp8 matmuls are faster');
   const cp = checkFixture('torchtitan/llama3_8b_cp2.toml', H100_96);
