@@ -12,13 +12,12 @@
 // and, for comparison, per GPU with aggregation turned off. Without query-side downsampling, 30 days
 // at 15 s would be 172,801 points per series; Prometheus refuses that (its query_range limit is
 // 11,000 points per series), so that variant is not run.
-import * as esbuild from 'esbuild';
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleForBench } from './bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const HOSTS = 64;
@@ -26,24 +25,13 @@ const GPUS_PER_HOST = 8;
 const DAYS = 30;
 const SCRAPE_S = 15;
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-bench-panel-'));
-const entry = path.join(tmp, 'entry.cjs');
-await esbuild.build({
-  stdin: {
-    contents: `
+const { lib, tmp } = await bundleForBench(
+  'panel',
+  `
       export { PrometheusGpuSource } from './core/telemetry/promSource';
       export { reduce, initialState } from './webview/state';
       export { gpuChartModel } from './webview/gpuCharts';`,
-    resolveDir: root,
-    loader: 'ts',
-  },
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  outfile: entry,
-  logLevel: 'warning',
-});
-const lib = createRequire(import.meta.url)(entry);
+);
 
 // ---------------------------------------------------------------- the synthetic Prometheus
 

@@ -16,38 +16,27 @@
 //       a second for 20 s; the renderer main thread's busy time (CDP Performance TaskDuration)
 //       over wall time is the panel's CPU share. Target ≤ 10 % of a core.
 // Results print as a table and go to bench/results/runs.json.
-import * as esbuild from 'esbuild';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundleForBench } from './bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
 const results = { date: new Date().toISOString(), machine: `${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, ${os.platform()} ${os.release()}, node ${process.version}` };
 
 // The core and webview code are TypeScript: bundle what this bench needs once, to a temp file.
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-bench-runs-'));
-const entry = path.join(tmp, 'entry.cjs');
-await esbuild.build({
-  stdin: {
-    contents: `
+const { lib: core, tmp } = await bundleForBench(
+  'runs',
+  `
       export { followFile } from './core/logs/follow';
       export { detectError } from './core/logs/errors';
       export { parseTrainingLine } from './core/logs/metrics';
       export { reduce, initialState } from './webview/state';`,
-    resolveDir: root,
-    loader: 'ts',
-  },
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  outfile: entry,
-  logLevel: 'warning',
-});
-const core = createRequire(import.meta.url)(entry);
+);
 
 // ---------------------------------------------------------------- A. host path in Node
 

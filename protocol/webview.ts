@@ -7,6 +7,7 @@
 // the store records. Type-only: the webview bundle takes no code from core.
 import type { LaunchPlan, RunHandle, RunState, RunSummary } from '../core/runs/types';
 import type { ConfigDiffRow } from '../core/runs/configDiff';
+import type { DcgmHealthEvent } from '../core/telemetry/dcgm';
 
 export type RunStateName = RunState;
 
@@ -67,16 +68,8 @@ export interface GpuPoint {
   gpus?: number;
 }
 
-/** A GPU health event (XID, ECC errors or retired pages, thermal or power throttling) from the metrics source, for the run's timeline. */
-export interface HealthEvent {
-  t: number;
-  host: string;
-  gpu: number;
-  kind: 'xid' | 'ecc' | 'throttle';
-  /** e.g. 79 for an XID; the error count for ECC; the reasons bitmask for throttling. */
-  code?: number;
-  summary: string;
-}
+/** A GPU health event (XID, ECC errors or retired pages, thermal or power throttling) from the metrics source, for the run's timeline: core's type. */
+export type HealthEvent = DcgmHealthEvent;
 
 export interface TelemetryStatus {
   state: 'off' | 'starting' | 'sampling' | 'no-gpu' | 'error' | 'stopped';

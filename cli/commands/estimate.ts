@@ -27,6 +27,8 @@ files and under --workspace.
 options:
   --format text|json   output (default text)
   --workspace DIR      where to look for Cluster documents (default: .)
+  --gpu ID             the GPU (catalog id) foreign configs run on where neither they nor a
+                       gantry.context.yaml beside them say (as for gantry check)
   --stdin-name NAME    the file name standard input ('-') stands for (default stdin.yaml)
   -v, --verbose        also print the assumptions
   -h, --help           this help
@@ -42,6 +44,7 @@ interface Options {
   verbose: boolean;
   files: string[];
   stdinName?: string;
+  gpu?: string;
 }
 
 function parseArgs(argv: string[]): Options | string {
@@ -50,6 +53,7 @@ function parseArgs(argv: string[]): Options | string {
     workspace: { type: 'string' },
     verbose: { type: 'boolean', short: 'v' },
     'stdin-name': { type: 'string' },
+    gpu: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if ('error' in a) return a.error;
@@ -58,7 +62,7 @@ function parseArgs(argv: string[]): Options | string {
   if (v.format !== undefined && v.format !== 'text' && v.format !== 'json') return '--format must be text or json';
   if (v.workspace === '') return '--workspace needs a folder';
   if (!a.positionals.length) return 'no files given';
-  return { format: v.format ?? 'text', workspace: v.workspace ?? '.', verbose: !!v.verbose, files: a.positionals, ...(v['stdin-name'] ? { stdinName: v['stdin-name'] } : {}) };
+  return { format: v.format ?? 'text', workspace: v.workspace ?? '.', verbose: !!v.verbose, files: a.positionals, ...(v['stdin-name'] ? { stdinName: v['stdin-name'] } : {}), ...(v.gpu ? { gpu: v.gpu } : {}) };
 }
 
 export interface EstimateRecord {
@@ -166,7 +170,7 @@ export async function run(argv: string[]): Promise<number> {
   for (const [file, text] of texts) {
     const uri = pathToUri(path.resolve(file));
     const readFile = readerBeside(file);
-    const defaults = isGantryFile(text, uri) ? undefined : launcherDefaults(uri, text, foreignDefaults(readFile), () => folderNames(path.resolve(file)), readFile);
+    const defaults = isGantryFile(text, uri) ? undefined : launcherDefaults(uri, text, foreignDefaults(readFile, o.gpu ? { gpu: o.gpu } : {}), () => folderNames(path.resolve(file)), readFile);
     const c = checkFile(text, { fileName: uri, clusters: ws.clusters.scopedTo(uri), readFile, defaults });
     if (!c.gantry) {
       process.stderr.write(`${file}: skipped: not a Gantry spec\n`);

@@ -76,6 +76,15 @@ test('gantry estimate --format json: one record per job/service with the three m
   assert.ok(recs[1].serving.kvCacheTokens > 0);
 });
 
+test('gantry estimate --gpu: a foreign config that names no GPU runs on the one given (as gantry check --gpu)', async () => {
+  const toml = repo('test/fixtures/foreign/training/torchtitan/llama3_8b.toml');
+  const r = await capture(['--format', 'json', '--gpu', 'H100-SXM-96GB', toml]);
+  assert.equal(r.code, 0, r.err);
+  const [rec] = JSON.parse(r.out);
+  assert.ok(rec.memory.capacityBytes > 90 * 1024 ** 3, 'the 96 GB H100 is used');
+  assert.ok(rec.assumptions.some((a: string) => a.includes('H100-SXM-96GB')));
+});
+
 test('gantry estimate: table output; exit 1 when an estimate has an error; 2 on bad usage', async () => {
   const t = await capture(['--workspace', dir, ok]);
   assert.equal(t.code, 0);
