@@ -111,8 +111,15 @@ describe('language features in a real extension host', function () {
     const precision = await completionsAt(job, positionOf(document, 'precision: ', { offset: 'precision: '.length }));
     const labels = precision.map((c) => (typeof c.label === 'string' ? c.label : c.label.label));
     assert.ok(labels.includes('bf16-mixed') && labels.includes('fp8-mixed'), labels.join(','));
-    const clusterItems = await completionsAt(job, positionOf(document, 'cluster: ', { offset: 'cluster: '.length }));
-    assert.ok(clusterItems.some((c) => (typeof c.label === 'string' ? c.label : c.label.label) === 'editor-pod'));
+    // The Cluster file was written beside the job when the suite began: the server learns of it from
+    // its workspace scan or the file watcher, which may come after the job is opened.
+    await waitFor(
+      async () => {
+        const items = await completionsAt(job, positionOf(document, 'cluster: ', { offset: 'cluster: '.length }));
+        return items.some((c) => (typeof c.label === 'string' ? c.label : c.label.label) === 'editor-pod');
+      },
+      { timeoutMs: HANG_MS, pollMs: 250, description: "the workspace's cluster name among the completions" },
+    );
     const { document: cdoc } = await openDocument(cluster);
     const gpus = await completionsAt(cluster, positionOf(cdoc, 'model: ', { offset: 'model: '.length }));
     assert.ok(gpus.some((c) => (typeof c.label === 'string' ? c.label : c.label.label) === 'H200-SXM-141GB'));
@@ -128,7 +135,13 @@ describe('language features in a real extension host', function () {
 
   it('goes from a cluster reference to the Cluster document, and lists documents in the outline', async () => {
     const { document } = await openDocument(job);
-    const defs = await definitionsAt(job, positionOf(document, 'editor-pod', { offset: 2 }));
+    const defs = await waitFor(
+      async () => {
+        const found = await definitionsAt(job, positionOf(document, 'editor-pod', { offset: 2 }));
+        return found.length ? found : false;
+      },
+      { timeoutMs: HANG_MS, pollMs: 250, description: 'the definition of the cluster reference' },
+    );
     const target = defs[0] as vscode.Location;
     assert.equal(target.uri.toString(), cluster.toString());
     const symbols = await documentSymbols(job);

@@ -23,6 +23,9 @@ function openWindow(root: string, report: (r: Report) => void) {
   const store = new RunStore(root);
   store.on('change', (run) => report({ event: 'change', id: run.id, name: run.plan.name, state: run.state }));
   store.watch(50);
+  // What is in the store already when this window opens counts as seen (a window lists the store on
+  // start, as the panel does): a slow-starting window may open after the other's runs have ended.
+  for (const s of store.list()) report({ event: 'change', id: s.id, name: s.name, state: s.state });
   const ready = reattachRuns(store);
   const obey = async (o: Order) => {
     await ready;
