@@ -7,7 +7,7 @@
 // the store records. Type-only: the webview bundle takes no code from core.
 import type { LaunchPlan, RunHandle, RunState, RunSummary } from '../core/runs/types';
 import type { ConfigDiffRow } from '../core/runs/configDiff';
-import type { DcgmHealthEvent } from '../core/telemetry/dcgm';
+import type { DcgmHealthEvent, DcgmSample } from '../core/telemetry/dcgm';
 
 export type RunStateName = RunState;
 
@@ -47,26 +47,8 @@ export interface TrainPoint {
   tokensPerSec?: number;
 }
 
-export interface GpuPoint {
-  t: number;
-  host: string;
-  gpu: number;
-  util?: number; // %
-  memUsedMiB?: number;
-  memTotalMiB?: number;
-  powerW?: number;
-  tempC?: number;
-  smClockMHz?: number;
-  /** DCGM profiling (Prometheus source): SM, tensor-pipe and DRAM activity, in %. */
-  smActivePct?: number;
-  tensorActivePct?: number;
-  dramActivePct?: number;
-  /** NVLink bytes per second, transmitted and received (DCGM profiling fields). */
-  nvlinkTxBps?: number;
-  nvlinkRxBps?: number;
-  /** An aggregate point (gpu -1) standing for this many GPUs: over 64 GPUs, Prometheus averages per host (memory: the host's largest GPU). */
-  gpus?: number;
-}
+/** One GPU's sample on the panel, from nvidia-smi or Prometheus/DCGM: core's DcgmSample without the UUID. */
+export type GpuPoint = Omit<DcgmSample, 'uuid'>;
 
 /** A GPU health event (XID, ECC errors or retired pages, thermal or power throttling) from the metrics source, for the run's timeline: core's type. */
 export type HealthEvent = DcgmHealthEvent;

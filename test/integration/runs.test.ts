@@ -13,6 +13,20 @@ const LONG_SPEC = 'runs-long.gantry.yaml';
 const BROKEN_SPEC = 'runs-broken.gantry.yaml';
 const LAST_RUN_SPEC = 'runs-last.gantry.yaml';
 
+/** A tiny TrainingJob on the local cluster that runs `python3 -u -c <script>` (a YAML double-quoted string). */
+const tinyJob = (name: string, script: string) => `apiVersion: gantry/v1
+kind: TrainingJob
+metadata:
+  name: ${name}
+spec:
+  cluster: local
+  resources: { nodes: 1, gpusPerNode: 1 }
+  model:
+    architecture: { layers: 2, hidden: 128, heads: 4, ffn: 512, vocab: 1000, maxContext: 256 }
+  batch: { micro: 1, sequenceLength: 128 }
+  command: [python3, -u, -c, ${script}]
+`;
+
 function store(): RunStore {
   return new RunStore(path.join(workspaceRoot().fsPath, '.gantry'));
 }
@@ -92,21 +106,7 @@ describe('runs: ▶ Run in a real extension host', function () {
 
   it('after a run ends, its measured figures appear as a `last run` lens beside ▶ Run', async () => {
     // The command prints torchtitan's step lines (test/fixtures/logs/torchtitan-train.log's format).
-    const uri = await writeWorkspaceFile(
-      LAST_RUN_SPEC,
-      `apiVersion: gantry/v1
-kind: TrainingJob
-metadata:
-  name: runs-last
-spec:
-  cluster: local
-  resources: { nodes: 1, gpusPerNode: 1 }
-  model:
-    architecture: { layers: 2, hidden: 128, heads: 4, ffn: 512, vocab: 1000, maxContext: 256 }
-  batch: { micro: 1, sequenceLength: 128 }
-  command: [python3, -u, -c, "for s, m, t in ((1, 41.49, 1302), (10, 58.12, 7845), (20, 59.87, 7912)):\\n  print(f'step: {s:2}  loss: 7.1234  memory: {m:5.2f}GiB(61.17%)  tps: {t:,}  tflops: 432.10  mfu: 43.69%')"]
-`,
-    );
+    const uri = await writeWorkspaceFile(LAST_RUN_SPEC, tinyJob('runs-last', `"for s, m, t in ((1, 41.49, 1302), (10, 58.12, 7845), (20, 59.87, 7912)):\\n  print(f'step: {s:2}  loss: 7.1234  memory: {m:5.2f}GiB(61.17%)  tps: {t:,}  tflops: 432.10  mfu: 43.69%')"`));
     await openDocument(uri);
     const lens = await runLens(uri, 'runs-last');
     const run = (await vscode.commands.executeCommand<RunRecord>('gantry.run', ...(lens.command!.arguments ?? [])))!;
@@ -159,21 +159,7 @@ spec:
   });
 
   it('cancels a long run: cancelled, its process group gone', async () => {
-    const uri = await writeWorkspaceFile(
-      LONG_SPEC,
-      `apiVersion: gantry/v1
-kind: TrainingJob
-metadata:
-  name: runs-long
-spec:
-  cluster: local
-  resources: { nodes: 1, gpusPerNode: 1 }
-  model:
-    architecture: { layers: 2, hidden: 128, heads: 4, ffn: 512, vocab: 1000, maxContext: 256 }
-  batch: { micro: 1, sequenceLength: 128 }
-  command: [python3, -u, -c, "import time\\nfor i in range(100000):\\n  print('step', i, 'loss', 1.0 / (i + 1)); time.sleep(0.1)"]
-`,
-    );
+    const uri = await writeWorkspaceFile(LONG_SPEC, tinyJob('runs-long', `"import time\\nfor i in range(100000):\\n  print('step', i, 'loss', 1.0 / (i + 1)); time.sleep(0.1)"`));
     await openDocument(uri);
     const lens = await runLens(uri, 'runs-long');
     const run = (await vscode.commands.executeCommand<RunRecord>('gantry.run', ...(lens.command!.arguments ?? [])))!;
