@@ -60,6 +60,14 @@ export class ParsedFiles {
     return !this.ready(doc) && !this.states.has(doc.uri) && doc.getText().length > SYNC_PARSE_MAX_CHARS;
   }
 
+  /** Documents of the file's text parsed for a first publish (publish.ts), reused by the next `get`. */
+  seed(uri: string, docs: ParsedDoc[]): void {
+    if (this.states.has(uri)) return;
+    let cache = this.caches.get(uri);
+    if (!cache) this.caches.set(uri, (cache = new DocumentCache()));
+    cache.seed(docs);
+  }
+
   drop(uri: string): void {
     this.caches.delete(uri);
     this.states.delete(uri);

@@ -449,6 +449,33 @@ export class DocumentCache {
     this.docs = docs;
     return docs;
   }
+
+  /**
+   * Documents of this text parsed elsewhere (the first documents of a file, parsed for a first
+   * publish before the rest: server/handlers/publish.ts), kept as the previous documents so the next
+   * `parse` reuses them instead of parsing them again. Only for a cache that holds nothing yet.
+   */
+  seed(docs: ParsedDoc[]): void {
+    if (!this.docs.length) this.docs = docs;
+  }
+}
+
+/**
+ * The first documents of a file, parsed one at a time (yielding after each), until they hold at
+ * least `chars` characters of it (at least one document). Returns them, the offset where the last
+ * of them ends (the rest of the file is not read) and the number of documents in the file.
+ */
+export function* parseHeadSteps(text: string, chars: number): Generator<void, { docs: ParsedDoc[]; end: number; total: number }> {
+  const chunks = splitDocuments(text);
+  const docs: ParsedDoc[] = [];
+  let end = 0;
+  for (let i = 0; i < chunks.length && (i === 0 || end < chars); i++) {
+    const c = chunks[i];
+    docs.push(yield* parseChunkSteps(detach(text.slice(c.start, c.end), text), c.start, i));
+    end = c.end;
+    yield;
+  }
+  return { docs, end, total: chunks.length };
 }
 
 function shift(doc: ParsedDoc, start: number, index: number): ParsedDoc {

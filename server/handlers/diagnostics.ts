@@ -85,18 +85,27 @@ export class FileDiagnostics {
     for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
   }
 
-  /** `diagnostics`, yielding after each document, so a huge file can be spread over several turns. */
-  *diagnosticSteps(doc: TextDocument, file: FileState, ctx: CheckContext): Generator<void, Diagnostic[]> {
+  /**
+   * `diagnostics`, yielding after each document, so a huge file can be spread over several turns.
+   * For a first publish of only the first documents of a file (`file.docs`; publish.ts), `head` gives
+   * the number of documents in the whole file and says, after each document's check, whether to
+   * leave that document out (what it read may change once the rest of the file is read).
+   */
+  *diagnosticSteps(doc: TextDocument, file: FileState, ctx: CheckContext, head?: { documents: number; leaveOut(): boolean }): Generator<void, Diagnostic[]> {
     const out: Diagnostic[] = [];
     const estimates: Diagnostic[] = [];
     const stop = this.fileProblem(file);
     if (stop) out.push(toDiagnostic(doc, stop));
     // Past the full-check limits: YAML-level problems only, and no estimates.
-    const limited = stop ? undefined : limitProblem(file.text, file.docs.length);
+    const limited = stop ? undefined : limitProblem(file.text, head?.documents ?? file.docs.length);
     if (limited) out.push(toDiagnostic(doc, limited));
     const c = limited ? { ...ctx, yamlOnly: true } : ctx;
     for (const d of file.docs) {
       const parts = this.parts(doc, file, d, c, !!stop);
+      if (head?.leaveOut()) {
+        yield;
+        continue;
+      }
       if (parts.validation) for (const x of parts.validation.diagnostics) out.push(x);
       if (parts.estimate) for (const x of parts.estimate.diagnostics) estimates.push(x);
       yield;

@@ -3,15 +3,23 @@
 // file, or a file it refers to (read in the background: ReferencedFiles).
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { ParsedFiles } from '../documents';
+import type { FileState, ParsedFiles } from '../documents';
 import { FolderNames, ReferencedFiles, type Workspace } from '../workspace';
 import { FileDiagnostics, type CheckContext } from './diagnostics';
 import { ForeignFiles } from './foreign';
 import { defaultsFromSettings } from '../../core/formats/context';
 import type { ForeignDefaults } from '../../core/formats/types';
+import { parseHeadSteps } from '../../core/spec/parse';
+import { isGantryFile, MAX_FILE_BYTES } from '../../core/validate/validate';
+import type { ClusterLookup } from '../../core/validate/rules';
 
 /** How long a check runs before it lets other requests in (milliseconds). */
 const SLICE_MS = 5;
+/**
+ * A large file opened cold (files.coldAndLarge) gets the diagnostics of its first documents, at
+ * least this many characters of them (some 500 lines, more than a screen), before the rest is read.
+ */
+export const HEAD_CHARS = 16 * 1024;
 
 export interface PublishDeps {
   connection: Connection;
@@ -36,6 +44,8 @@ export class DiagnosticsPublisher {
   private running = new Map<string, object>();
   private readers = new Map<string, ReturnType<ReferencedFiles['readerFor']>>();
   private readonly timing = process.env.GANTRY_TIMING === '1';
+  /** Open files whose first documents were published ahead of the rest (head): once per opening. */
+  private headDone = new Set<string>();
   /**
    * Reads files a spec refers to (relative to it) in the background. When a file's text arrives or
    * changes, the check caches are invalidated and the specs that read it are checked again.
@@ -128,6 +138,11 @@ export class DiagnosticsPublisher {
     const { connection, files, workspace } = this.deps;
     const uri = doc.uri;
     const t0 = this.timing ? performance.now() : 0;
+    // Once per opening: a later version's check (an edit before the whole file was read) publishes the whole file, not its top.
+    if (files.coldAndLarge(doc) && !this.headDone.has(uri)) {
+      this.headDone.add(uri);
+      yield* this.head(doc);
+    }
     const file = yield* files.getSteps(doc);
     if (!file.gantry) {
       // Not a Gantry spec: a foreign config that a reader claims gets its check; anything else not
@@ -140,6 +155,51 @@ export class DiagnosticsPublisher {
     const diagnostics = yield* this.diagnostics.diagnosticSteps(doc, file, this.checkContext(uri));
     connection.sendDiagnostics({ uri, version: file.version, diagnostics });
     if (this.timing) process.stderr.write(`gantry: validated v${doc.version} in ${(performance.now() - t0).toFixed(2)} ms\n`);
+  }
+
+  /**
+   * The first publish of a large file opened cold: the diagnostics of its first documents (HEAD_CHARS),
+   * the same as the whole file's check will give them, before the rest is read; the parsed documents
+   * are kept for that check. What the rest of the file could change is left out: when the rest may
+   * define a Cluster (its text says `Cluster` anywhere), a document whose checks looked up a Cluster
+   * waits for the whole file; when it cannot, the first documents' Clusters are all of the file's,
+   * and the index gets them now, as it would after the whole parse.
+   */
+  private *head(doc: TextDocument): Generator<void, void> {
+    const { connection, files, workspace } = this.deps;
+    const uri = doc.uri;
+    const version = doc.version;
+    const text = doc.getText();
+    if (text.length > MAX_FILE_BYTES || !isGantryFile(text, uri)) return;
+    const head = yield* parseHeadSteps(text, HEAD_CHARS);
+    files.seed(uri, head.docs);
+    if (head.docs.length >= head.total) return;
+    let ctx = this.checkContext(uri);
+    let looked = false;
+    if (text.indexOf('Cluster', head.end) >= 0) {
+      const inner = ctx.clusters;
+      const clusters: ClusterLookup = {
+        get: (name) => ((looked = true), inner.get(name)),
+        all: (name) => ((looked = true), inner.all(name)),
+        names: () => ((looked = true), inner.names()),
+      };
+      // Cached under a generation no whole-file check uses: these results are not kept for it.
+      ctx = { ...ctx, clusters, generation: -1 };
+    } else if (workspace.updateOpen(uri, head.docs)) {
+      this.scheduleAll(uri);
+      ctx = this.checkContext(uri);
+    }
+    const part: FileState = { uri, version, text, docs: head.docs, gantry: true, tooLarge: false };
+    let left = 0;
+    const leaveOut = () => {
+      const l = looked;
+      looked = false;
+      if (l) left++;
+      return l;
+    };
+    const diagnostics = yield* this.diagnostics.diagnosticSteps(doc, part, ctx, { documents: head.total, leaveOut });
+    // Nothing to show while documents wait for the whole file: no publish (an empty one would say "no problems").
+    if (diagnostics.length || !left) connection.sendDiagnostics({ uri, version, diagnostics });
   }
 
   /** A check of `uri` is scheduled or under way (a huge file's spans many turns of the event loop). */
@@ -170,6 +230,7 @@ export class DiagnosticsPublisher {
   closed(uri: string): void {
     this.cancel(uri);
     this.running.delete(uri);
+    this.headDone.delete(uri);
     this.deps.files.drop(uri);
     this.readers.delete(uri);
     this.referenced.forget(uri);
