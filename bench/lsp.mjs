@@ -178,12 +178,15 @@ const oursSettings = path.join(work, 'gantry.json');
 writeFileSync(oursSettings, '{}');
 
 const out = path.join(root, 'bench/results/lsp.json');
+const serverFlags = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).gantry?.serverNodeFlags ?? [];
 const args = [
   path.join(harness, 'lsp-bench.mjs'),
-  // `gantry server --stdio` exactly as another editor starts it: the bin, whose shebang carries the
-  // server's V8 flags (package.json gantry.serverNodeFlags), the same flags VS Code's client passes.
+  // One Node process with the server's V8 flags (package.json gantry.serverNodeFlags), as VS Code's
+  // client starts it, through the bin's own `server` command. (Plain `gantry server --stdio`
+  // re-runs itself with these flags, so another editor also gets a small parent process that only
+  // waits; its memory is Node's own, not the server's, and is left out here.)
   '--server',
-  `${path.join(root, 'dist/cli.js')} server --stdio`,
+  `${[process.execPath, ...serverFlags, path.join(root, 'dist/cli.js')].join(' ')} server --stdio`,
   '--name',
   'gantry',
   '--settings',
@@ -216,14 +219,13 @@ if (process.env.BENCH_FLOOR !== '0') {
   const floor = path.join(work, 'floor-server.js');
   const { lazyBuiltins } = await import('../scripts/esbuild-plugins.mjs');
   await esbuild.build({ entryPoints: [path.join(root, 'bench/floor-server.cjs')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, outfile: floor, logLevel: 'warning', plugins: [lazyBuiltins] });
-  const flags = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).gantry?.serverNodeFlags ?? [];
   const floorOut = path.join(root, 'bench/results/lsp-floor.json');
   const f = spawnSync(
     process.execPath,
     [
       path.join(harness, 'lsp-bench.mjs'),
       '--server',
-      [process.execPath, ...flags, floor, '--stdio'].join(' '),
+      [process.execPath, ...serverFlags, floor, '--stdio'].join(' '),
       '--name',
       'floor',
       '--settings',

@@ -184,51 +184,62 @@ export async function checkPaths(paths: string[], workspaceDir: string, opts: Ch
     const err = await collect(p, files, true);
     if (err) unreadable.push(err);
   }
-  // One synchronous walk of the workspace indexes its Clusters and reads the files to check that lie
-  // in it (a batch command has nothing else to do meanwhile); the others are read after it.
-  const ws = new Workspace();
-  const root = pathToUri(path.resolve(workspaceDir));
-  ws.configureSync([root]);
-  // Standard input is not on disk: its Clusters count as an open file's.
-  if (stdin && texts.has(stdin)) ws.updateOpen(pathToUri(stdin), parseSpecFile(texts.get(stdin)!));
-  const fromScan = new Map<string, string>();
-  ws.scanSync([root], (p, text) => files.has(p) && fromScan.set(p, text));
-  for (const f of files) {
-    const text = fromScan.get(f);
-    if (text !== undefined) {
-      texts.set(f, text);
-      continue;
-    }
-    try {
-      texts.set(f, await fs.readFile(f, 'utf8'));
-      const uri = pathToUri(f);
-      if (/\.ya?ml$/i.test(f) && !ws.scanned.has(uri)) await ws.readFromDisk(uri);
-    } catch (e) {
-      unreadable.push(`cannot read '${f}': ${(e as Error).message}`);
-    }
-  }
-  const items = [...texts];
   const cwd = process.cwd();
-  const threads = Math.min(opts.threads ?? defaultThreads(items.length), MAX_THREADS);
+  const root = pathToUri(path.resolve(workspaceDir));
+  // Worker threads start now: loading the bundle (some 50 ms each) overlaps the walk and the index below.
+  const count = files.size + texts.size;
+  const threads = Math.min(opts.threads ?? defaultThreads(count), MAX_THREADS);
   const script = opts.workerScript ?? (path.basename(__filename) === 'cli-commands.js' ? __filename : undefined);
-  const parallel = threads > 1 && !!script && items.length > 1;
-  const outcomes = parallel && script ? await checkInThreads(items, { threads, script, root, index: ws.clusters, settings: opts.settings, cwd }) : items.map(([f, text]) => checkOne(f, text, ws.clusters, opts.settings, cwd));
-  const results: CheckResult[] = [];
-  const skipped: string[] = [];
-  let checked = 0;
-  items.forEach(([f], i) => {
-    const o = outcomes[i];
-    if (o.gantry) {
-      checked++;
-      results.push(...o.results);
-    } else if (explicit.has(f)) {
-      // A file named explicitly that holds no Gantry document is said to be skipped; folders' other YAML is not.
-      const rel = path.relative(cwd, f) || f;
-      skipped.push(rel);
-      results.push({ file: rel, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'info', code: 'skipped', message: 'not a Gantry spec: skipped' });
+  const pool = threads > 1 && script && count > 1 ? new CheckPool(threads - 1, { gantryCheckWorker: true, script, root, settings: opts.settings, cwd }) : undefined;
+  try {
+    return await checkAll();
+  } finally {
+    pool?.close();
+  }
+
+  async function checkAll() {
+    // One synchronous walk of the workspace indexes its Clusters and reads the files to check that lie
+    // in it (a batch command has nothing else to do meanwhile); the others are read after it.
+    const ws = new Workspace();
+    ws.configureSync([root]);
+    // Standard input is not on disk: its Clusters count as an open file's.
+    if (stdin && texts.has(stdin)) ws.updateOpen(pathToUri(stdin), parseSpecFile(texts.get(stdin)!));
+    const fromScan = new Map<string, string>();
+    ws.scanSync([root], (p, text) => files.has(p) && fromScan.set(p, text));
+    for (const f of files) {
+      const text = fromScan.get(f);
+      if (text !== undefined) {
+        texts.set(f, text);
+        continue;
+      }
+      try {
+        texts.set(f, await fs.readFile(f, 'utf8'));
+        const uri = pathToUri(f);
+        if (/\.ya?ml$/i.test(f) && !ws.scanned.has(uri)) await ws.readFromDisk(uri);
+      } catch (e) {
+        unreadable.push(`cannot read '${f}': ${(e as Error).message}`);
+      }
     }
-  });
-  return { results, unreadable, skipped, checked, threads: parallel ? threads : 1 };
+    const items = [...texts];
+    const here = (f: string, text: string) => checkOne(f, text, ws.clusters, opts.settings, cwd);
+    const outcomes = pool ? await pool.check(items, ws.clusters, here) : items.map(([f, text]) => here(f, text));
+    const results: CheckResult[] = [];
+    const skipped: string[] = [];
+    let checked = 0;
+    items.forEach(([f], i) => {
+      const o = outcomes[i];
+      if (o.gantry) {
+        checked++;
+        results.push(...o.results);
+      } else if (explicit.has(f)) {
+        // A file named explicitly that holds no Gantry document is said to be skipped; folders' other YAML is not.
+        const rel = path.relative(cwd, f) || f;
+        skipped.push(rel);
+        results.push({ file: rel, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'info', code: 'skipped', message: 'not a Gantry spec: skipped' });
+      }
+    });
+    return { results, unreadable, skipped, checked, threads: pool ? threads : 1 };
+  }
 }
 
 /** One file's check: whether Gantry checked it, and its problems as output lines. */
@@ -267,6 +278,11 @@ export const PARALLEL_MIN_FILES = 200;
 /** Each worker holds some 35 MB more and spends some 0.6 s of CPU on its own start and JIT warm-up; the walk stays on one thread. */
 export const MAX_THREADS = 4;
 const CHUNK = 24;
+/**
+ * A worker's young generation (V8's default is 16 MB or more): a worker lives for one command, so
+ * more frequent scavenges cost little, and each worker holds some 10 MB less (bench:monorepo).
+ */
+const WORKER_YOUNG_MB = 4;
 
 /**
  * One thread per core that is free (the last minute's load average says how many are busy), up to
@@ -283,11 +299,12 @@ interface WorkerInit {
   gantryCheckWorker: true;
   script: string;
   root: string;
-  clusters: [string, ClusterEntry[]][];
   settings?: ForeignDefaults;
   cwd: string;
 }
 type Chunk = [index: number, file: string, text: string][];
+/** This thread to a worker: the cluster index (first, once), then chunks of files. */
+type ToWorker = { clusters: [string, ClusterEntry[]][] } | { id: number; chunk: Chunk };
 
 /** A cluster index's files and entries, in its own order, to build the same index elsewhere. */
 function indexEntries(index: ClusterIndex): [string, ClusterEntry[]][] {
@@ -297,72 +314,90 @@ function indexEntries(index: ClusterIndex): [string, ClusterEntry[]][] {
   return [...byFile];
 }
 
-async function checkInThreads(items: [string, string][], o: { threads: number; script: string; root: string; index: ClusterIndex; settings?: ForeignDefaults; cwd: string }): Promise<FileOutcome[]> {
-  const outcomes: FileOutcome[] = new Array(items.length);
-  const queue = items.map((_, i) => i);
-  let head = 0;
-  let tail = queue.length;
-  let pending = items.length;
-  let wake: (() => void) | undefined;
-  const store = (i: number, out: FileOutcome) => {
-    outcomes[i] = out;
-    if (--pending === 0) wake?.();
-  };
-  const init: WorkerInit = { gantryCheckWorker: true, script: o.script, root: o.root, clusters: indexEntries(o.index), settings: o.settings, cwd: o.cwd };
-  const workers: Worker[] = [];
-  for (let w = 1; w < o.threads; w++) {
-    const worker = new Worker("require(require('node:worker_threads').workerData.script).checkWorker()", { eval: true, workerData: init });
-    workers.push(worker);
-    const inFlight = new Map<number, Chunk>();
-    let next = 0;
-    const give = (): void => {
-      if (head >= tail) return;
-      const end = Math.min(head + CHUNK, tail);
-      const chunk: Chunk = [];
-      for (; head < end; head++) chunk.push([queue[head], ...items[queue[head]]]);
-      inFlight.set(next, chunk);
-      worker.postMessage({ id: next++, chunk });
+/**
+ * Worker threads that check files beside this one. They are started before the walk, so that
+ * loading the bundle overlaps it; `check` sends them the cluster index once it is complete, then
+ * hands out chunks of files from a queue while this thread checks from the queue's far end.
+ */
+class CheckPool {
+  private readonly workers: Worker[] = [];
+
+  constructor(n: number, init: WorkerInit) {
+    for (let w = 0; w < n; w++) this.workers.push(new Worker("require(require('node:worker_threads').workerData.script).checkWorker()", { eval: true, workerData: init, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } }));
+  }
+
+  async check(items: [string, string][], index: ClusterIndex, checkHere: (file: string, text: string) => FileOutcome): Promise<FileOutcome[]> {
+    const outcomes: FileOutcome[] = new Array(items.length);
+    const queue = items.map((_, i) => i);
+    let head = 0;
+    let tail = queue.length;
+    let pending = items.length;
+    let wake: (() => void) | undefined;
+    const store = (i: number, out: FileOutcome) => {
+      outcomes[i] = out;
+      if (--pending === 0) wake?.();
     };
-    worker.on('message', (m: { id: number; out: FileOutcome[] }) => {
-      const chunk = inFlight.get(m.id)!;
-      inFlight.delete(m.id);
-      chunk.forEach(([i], k) => store(i, m.out[k]));
+    const clusters = indexEntries(index);
+    for (const worker of this.workers) {
+      const inFlight = new Map<number, Chunk>();
+      let next = 0;
+      const give = (): void => {
+        if (head >= tail) return;
+        const end = Math.min(head + CHUNK, tail);
+        const chunk: Chunk = [];
+        for (; head < end; head++) chunk.push([queue[head], ...items[queue[head]]]);
+        inFlight.set(next, chunk);
+        worker.postMessage({ id: next++, chunk } satisfies ToWorker);
+      };
+      worker.on('message', (m: { id: number; out: FileOutcome[] }) => {
+        const chunk = inFlight.get(m.id)!;
+        inFlight.delete(m.id);
+        chunk.forEach(([i], k) => store(i, m.out[k]));
+        give();
+      });
+      // A worker that fails hands its files back to this thread.
+      const fail = (): void => {
+        for (const chunk of inFlight.values()) for (const [i, f, text] of chunk) if (!outcomes[i]) store(i, checkHere(f, text));
+        inFlight.clear();
+      };
+      worker.on('error', fail);
+      worker.on('exit', fail);
+      worker.postMessage({ clusters } satisfies ToWorker);
+      // Two chunks each, so a worker need not wait for this thread between them.
       give();
-    });
-    // A worker that fails hands its files back to this thread.
-    const fail = (): void => {
-      for (const chunk of inFlight.values()) for (const [i, f, text] of chunk) if (!outcomes[i]) store(i, checkOne(f, text, o.index, o.settings, o.cwd));
-      inFlight.clear();
-    };
-    worker.on('error', fail);
-    worker.on('exit', fail);
-    // Two chunks each, so a worker need not wait for this thread between them.
-    give();
-    give();
-  }
-  const yieldNow = () => new Promise<void>((r) => setImmediate(r));
-  while (head < tail) {
-    const end = Math.max(head, tail - CHUNK);
-    for (; tail > end; ) {
-      const i = queue[--tail];
-      store(i, checkOne(items[i][0], items[i][1], o.index, o.settings, o.cwd));
+      give();
     }
-    await yieldNow();
+    const yieldNow = () => new Promise<void>((r) => setImmediate(r));
+    while (head < tail) {
+      const end = Math.max(head, tail - CHUNK);
+      for (; tail > end; ) {
+        const i = queue[--tail];
+        store(i, checkHere(items[i][0], items[i][1]));
+      }
+      await yieldNow();
+    }
+    if (pending) await new Promise<void>((r) => (wake = r));
+    return outcomes;
   }
-  if (pending) await new Promise<void>((r) => (wake = r));
-  await Promise.all(workers.map((w) => w.terminate()));
-  return outcomes;
+
+  /** Stops the workers (after `check`, or when the command fails before it). */
+  close(): void {
+    for (const w of this.workers) void w.terminate();
+  }
 }
 
-/** A worker thread's side: checks the chunks it is sent (cli/commands/index.ts checkWorker starts it). */
+/** A worker thread's side: builds the cluster index it is sent, then checks the chunks it is sent (cli/commands/index.ts checkWorker starts it). */
 export function checkWorkerMain(): void {
   if (isMainThread || !parentPort || !(workerData as WorkerInit | undefined)?.gantryCheckWorker) return;
   const init = workerData as WorkerInit;
   const ws = new Workspace();
   ws.configureSync([init.root]);
-  for (const [file, entries] of init.clusters) ws.clusters.set(file, entries);
   const port = parentPort;
-  port.on('message', (m: { id: number; chunk: Chunk }) => {
+  port.on('message', (m: ToWorker) => {
+    if ('clusters' in m) {
+      for (const [file, entries] of m.clusters) ws.clusters.set(file, entries);
+      return;
+    }
     port.postMessage({ id: m.id, out: m.chunk.map(([, f, text]) => checkOne(f, text, ws.clusters, init.settings, init.cwd)) });
   });
 }
