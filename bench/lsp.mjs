@@ -211,6 +211,9 @@ const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
 if (r.status !== 0 && r.status !== 1) process.exit(r.status ?? 3);
 spawnSync(process.execPath, [path.join(harness, 'report-md.mjs'), out], { stdio: 'inherit' });
 
+// The 200-document file opened cold: first and complete diagnostics, side by side (bench/coldOpen.mjs).
+spawnSync(process.execPath, [path.join(root, 'bench/coldOpen.mjs'), files[2], reps, `gantry=${[process.execPath, ...serverFlags, path.join(root, 'dist/cli.js')].join(' ')} server --stdio`, `yaml-ls=${process.execPath} ${yamlLs} --stdio`, settings], { stdio: 'inherit' });
+
 // The floor: a vscode-languageserver connection that does no work (bench/floor-server.cjs, bundled
 // like dist/server.js, with the same esbuild plugin, and run with the same V8 flags). Its peak memory and round trip are what Node
 // and the LSP library cost before any Gantry code runs; Gantry's figures above include them.
@@ -248,7 +251,7 @@ if (process.env.BENCH_FLOOR !== '0') {
   if (f.status === 0) {
     const res = JSON.parse(readFileSync(floorOut, 'utf8'));
     const ours = JSON.parse(readFileSync(out, 'utf8'));
-    console.log(`\n**Floor**: a vscode-languageserver connection doing no work, node ${flags.join(' ')} (medians)\n`);
+    console.log(`\n**Floor**: a vscode-languageserver connection doing no work, node ${serverFlags.join(' ')} (medians)\n`);
     console.log('| file | floor peak_rss_mb | gantry peak_rss_mb | yaml-ls peak_rss_mb | floor incr_diag_ms | gantry incr_diag_ms |');
     console.log('|---|---:|---:|---:|---:|---:|');
     const med = (r, file, server, metric) => r.summary[path.basename(file)]?.[server]?.metrics?.[metric]?.median;
