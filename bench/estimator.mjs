@@ -187,6 +187,33 @@ out(`ms per estimate: training ${msTrain.toFixed(3)}, serving ${msServe.toFixed(
 mkdirSync(path.join(root, 'bench/results'), { recursive: true });
 writeFileSync(
   path.join(root, 'bench/results/estimator.json'),
-  JSON.stringify({ dataDir, rows, summary: { training: s, deepspeed: ds, accelerate: acc, all, kvTokens: kvAll, kvTokensFullAttention: kvPlain, throughputReference: thrRef, throughputHeldOut: thrHeld, throughputHeldOutDense: thrHeldDense, throughputHeldOutMoe: thrHeldMoe, throughputExamined: thrExamined, throughputExaminedLlmFoundry: thrFoundry, throughputExaminedNvidia: thrNvidia, throughputUnmatched: thrUnmatched, msTrain, msServe, msFix, msFixServe } }, null, 2),
+  JSON.stringify(
+    {
+      dataDir,
+      rows,
+      summary: {
+        training: s,
+        deepspeed: ds,
+        accelerate: acc,
+        all,
+        kvTokens: kvAll,
+        kvTokensFullAttention: kvPlain,
+        throughputReference: thrRef,
+        throughputHeldOut: thrHeld,
+        throughputHeldOutDense: thrHeldDense,
+        throughputHeldOutMoe: thrHeldMoe,
+        throughputExamined: thrExamined,
+        throughputExaminedLlmFoundry: thrFoundry,
+        throughputExaminedNvidia: thrNvidia,
+        throughputUnmatched: thrUnmatched,
+        msTrain,
+        msServe,
+        msFix,
+        msFixServe,
+      },
+    },
+    null,
+    2,
+  ),
 );
 writeFileSync(path.join(root, 'bench/results/estimator.md'), lines.join('\n') + '\n');
