@@ -119,13 +119,36 @@ const thrExamined = bench.stats(
   thr.filter((r) => r.part === 'examined'),
   (r) => r.errorPct,
 );
+const thrFoundry = bench.stats(
+  thr.filter((r) => r.part === 'examined' && r.id.startsWith('MFU-')),
+  (r) => r.errorPct,
+);
+const thrNvidia = bench.stats(
+  thr.filter((r) => r.part === 'examined' && !r.id.startsWith('MFU-')),
+  (r) => r.errorPct,
+);
+const thrHeldDense = bench.stats(
+  thr.filter((r) => r.part === 'held-out' && !r.id.startsWith('MZ-')),
+  (r) => r.errorPct,
+);
+const thrHeldMoe = bench.stats(
+  thr.filter((r) => r.part === 'held-out' && r.id.startsWith('MZ-')),
+  (r) => r.errorPct,
+);
+const thrUnmatched = rows.filter((r) => r.kind === 'throughput' && r.unmatched).map((r) => r.id);
+const line = (label, x) => out(`| ${label} | ${x.n} | ${x.medianAbs.toFixed(1)} % | ${x.maxAbs.toFixed(1)} % (${x.worst ?? '—'}) |`);
 out();
 out(`| tokens/s per GPU | n | median abs error | max abs error |`);
 out('| --- | ---: | ---: | ---: |');
-out(`| reference (torchtitan A100; a source of the efficiency table, in-sample) | ${thrRef.n} | ${thrRef.medianAbs.toFixed(1)} % | ${thrRef.maxAbs.toFixed(1)} % (${thrRef.worst ?? '—'}) |`);
-out(`| examined (llm-foundry H100; held out until issue 12 looked into its errors) | ${thrExamined.n} | ${thrExamined.medianAbs.toFixed(1)} % | ${thrExamined.maxAbs.toFixed(1)} % (${thrExamined.worst ?? '—'}) |`);
-out(`| held-out (Megatron-Bridge and NeMo AutoModel DGX-H100, gathered after the change) | ${thrHeld.n} | ${thrHeld.medianAbs.toFixed(1)} % | ${thrHeld.maxAbs.toFixed(1)} % (${thrHeld.worst ?? '—'}) |`);
-
+line('reference (torchtitan A100; a source of the efficiency table, in-sample)', thrRef);
+line('examined, all (errors looked at while changing formulas)', thrExamined);
+line('… llm-foundry H100 BF16 (MFU-012..022)', thrFoundry);
+line('… Megatron-Bridge / NeMo AutoModel DGX-H100 (MB-*, AM-*)', thrNvidia);
+line('held-out (NeMo 24.07 H100 FP8, torchtitan H200 float8, Megatron-Core MoE Qwen3-235B; gathered before the formula changes)', thrHeld);
+line('… held-out dense (NM-*, TH-*)', thrHeldDense);
+line('… held-out MoE (MZ-*)', thrHeldMoe);
+out();
+out(`Not matched (not in the figures above): ${thrUnmatched.length ? thrUnmatched.join(', ') : 'none'}.`);
 out();
 out('## Summary: the tuned part next to the held-out part');
 out();
@@ -134,7 +157,7 @@ out('| --- | --- | --- |');
 out(`| training memory per GPU | ${s.n}, ${s.medianAbs.toFixed(1)} %, ${s.maxAbs.toFixed(1)} % | ${held.n}, ${held.medianAbs.toFixed(1)} %, ${held.maxAbs.toFixed(1)} % |`);
 out(`| vLLM KV tokens (V1, 0.19) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | none in the data |`);
 out(
-  `| tokens/s per GPU | reference ${thrRef.n}, ${thrRef.medianAbs.toFixed(1)} %, ${thrRef.maxAbs.toFixed(1)} %; examined (formerly held out) ${thrExamined.n}, ${thrExamined.medianAbs.toFixed(1)} %, ${thrExamined.maxAbs.toFixed(1)} % | ${thrHeld.n}, ${thrHeld.medianAbs.toFixed(1)} %, ${thrHeld.maxAbs.toFixed(1)} % |`,
+  `| tokens/s per GPU | reference ${thrRef.n}, ${thrRef.medianAbs.toFixed(1)} %, ${thrRef.maxAbs.toFixed(1)} %; examined ${thrExamined.n}, ${thrExamined.medianAbs.toFixed(1)} %, ${thrExamined.maxAbs.toFixed(1)} % | ${thrHeld.n}, ${thrHeld.medianAbs.toFixed(1)} %, ${thrHeld.maxAbs.toFixed(1)} % (${thrUnmatched.filter((id) => rows.find((r) => r.id === id)?.part === 'held-out').length} held-out rows not matched) |`,
 );
 
 // ---------------------------------------------------------------- speed
@@ -164,6 +187,33 @@ out(`ms per estimate: training ${msTrain.toFixed(3)}, serving ${msServe.toFixed(
 mkdirSync(path.join(root, 'bench/results'), { recursive: true });
 writeFileSync(
   path.join(root, 'bench/results/estimator.json'),
-  JSON.stringify({ dataDir, rows, summary: { training: s, deepspeed: ds, accelerate: acc, all, kvTokens: kvAll, kvTokensFullAttention: kvPlain, throughputReference: thrRef, throughputHeldOut: thrHeld, throughputExamined: thrExamined, msTrain, msServe, msFix, msFixServe } }, null, 2),
+  JSON.stringify(
+    {
+      dataDir,
+      rows,
+      summary: {
+        training: s,
+        deepspeed: ds,
+        accelerate: acc,
+        all,
+        kvTokens: kvAll,
+        kvTokensFullAttention: kvPlain,
+        throughputReference: thrRef,
+        throughputHeldOut: thrHeld,
+        throughputHeldOutDense: thrHeldDense,
+        throughputHeldOutMoe: thrHeldMoe,
+        throughputExamined: thrExamined,
+        throughputExaminedLlmFoundry: thrFoundry,
+        throughputExaminedNvidia: thrNvidia,
+        throughputUnmatched: thrUnmatched,
+        msTrain,
+        msServe,
+        msFix,
+        msFixServe,
+      },
+    },
+    null,
+    2,
+  ),
 );
 writeFileSync(path.join(root, 'bench/results/estimator.md'), lines.join('\n') + '\n');

@@ -417,6 +417,7 @@ function throughputRow(t: ThroughputRow): RowResult {
       parallelism: t.parallelism ?? { fsdp: 'full' },
       batch: t.globalBatch ? { micro: t.micro, global: t.globalBatch, sequenceLength: t.seq } : { micro: t.micro, global: t.micro * t.gpus, sequenceLength: t.seq },
       activationCheckpointing: t.checkpointing,
+      ...t.extra,
     },
   };
   const e = estimateTrainingJob(doc, clusterDoc(t.gpu, t.gpus, undefined, 'infiniband-ndr'));

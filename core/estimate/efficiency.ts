@@ -1,36 +1,53 @@
-// The share of a GPU's dense peak that a training step's kernels reach (hardware FLOPs utilisation),
-// by GPU generation, precision and model size, from published MFU tables — not one constant:
+// The share of a GPU's dense half-precision peak that a training step's kernels reach (hardware FLOPs
+// utilisation), by GPU generation and model size, from published MFU tables — not one constant:
 //
 // | GPU generation            | bf16/fp16                                          | source |
 // | Hopper (H100/H200/H800…)  | 41 % at 2 B → 47 % at 462 B, log-linear in size    | Megatron-LM README (interconnect.csv MFU-002: "41% rising to 47-48% with model size", H100, up to 6144 GPUs) |
-// | Ampere (A100/A800)        | 63 % (HFU)                                         | torchtitan A100 table, Llama 2/3 8–70B FSDP (MFU-003..010), each row's MFU turned into HFU below |
+// | Ampere (A100/A800)        | 58 % (HFU)                                         | torchtitan A100 table, Llama 2/3 8–70B FSDP (MFU-003..010), each row's MFU turned into HFU below |
 // | Blackwell, Ada, AMD, Intel| the Hopper figure (no published table in the data) | assumed, and said so |
 //
-// Below 2 B the Hopper figure is held at 41 % (no smaller model in the Megatron table). fp8 training
-// (Float8 linears) runs at 62.5 % of the bf16 efficiency against the fp8 peak, i.e. 1.25× the bf16 speed
-// (torchtitan's float8 notes report 1.25–1.5× on Llama; the low end is assumed, attention and norms stay
-// in bf16). Recomputation is not in this figure: trainingTime.ts adds the FLOPs each checkpointing
-// policy re-runs (recomputeFlopsPerToken) and divides hardware FLOPs by this efficiency.
+// Below 2 B the Hopper figure is held at 41 % (no smaller model in the Megatron table).
 //
-// MFU vs HFU, by each source's own definition. MFU counts model FLOPs only (6Ψ + attention): torchtitan
-// (get_num_flop_per_token = 6N + 12·l·h·q·t), llm-foundry (its README: "MFU … does not account for …
-// activation checkpointing"; HFU multiplies by 4/3), Megatron-LM (num_floating_point_operations: the 3×
-// forward/backward expansion, no recompute term), PaLM. The value here is a hardware efficiency, so a
-// row measured with recomputation counts at HFU = MFU × (model + recomputed FLOPs) / model FLOPs.
-// Until issue 12 the A100 figure was the median of the torchtitan rows' MFU (54 %) and full
-// recomputation was then charged again (× 4/3): the AC rows were counted twice. torchtitan A100 rows,
-// MFU → HFU (recompute share from recomputeFlopsPerToken; torchtitan's 'selective layer' checkpoints
-// every 2nd block, half a full recompute):
-//   MFU-003 8B layer-SAC 56.8 → 65.3 · MFU-004 8B op-SAC 58.2 → 63.1 · MFU-005 70B full 51.7 → 68.5 ·
-//   MFU-006 13B none 61.1 → 61.1 · MFU-007 13B layer-SAC 54.1 → 62.9 · MFU-008 13B op-SAC 53.8 → 59.8 ·
-//   MFU-009 70B op-SAC 50.8 → 56.5 · MFU-010 70B full 50.5 → 67.2 — median 63.0 %.
-// Megatron-LM's H100 figures are taken as HFU = MFU: its README runs are not documented with full
-// recomputation (an assumption, stated in the estimate); they are end-to-end figures at up to 6144 GPUs
-// with TP/PP, so they include pipeline bubbles and exposed TP traffic that trainingTime.ts adds again —
-// a kernel efficiency for an FSDP-only job is therefore likely higher than this figure (a known gap).
-// The llm-foundry H100 table (MFU-012..022) is held out: nothing here was read from it.
+// Hardware FLOPs (issue 12, throughput pass). Model FLOPs count attention as the full s×s matrix
+// (12·L·s·heads·headDim per token: torchtitan get_num_flop_per_token, llm-foundry, PaLM). A causal
+// kernel — FlashAttention (Dao 2022, the causal variant iterates only over key blocks at or below the
+// query block), cuDNN/SDPA — computes about half of it, so the hardware FLOPs that time is charged for
+// count causal attention at half (causalAttentionFlops; eager attention computes the whole matrix and
+// keeps the full count). Recomputation is not in this figure either: trainingTime.ts adds the FLOPs each
+// checkpointing policy re-runs (recomputeFlopsPerToken) and divides hardware FLOPs by this efficiency.
+//
+// MFU vs HFU, by each source's own definition. MFU counts model FLOPs only (6Ψ + attention): torchtitan,
+// llm-foundry (its README: "MFU … does not account for … activation checkpointing"; HFU multiplies by
+// 4/3), Megatron-LM (num_floating_point_operations: the 3× forward/backward expansion, no recompute
+// term), PaLM. The value here is a hardware efficiency, so a row is counted at
+// HFU = MFU × (hardware FLOPs incl. recomputation) / model FLOPs. torchtitan A100 rows, MFU → HFU with
+// causal attention at half (recompute share from recomputeFlopsPerToken; torchtitan's 'selective layer'
+// checkpoints every 2nd block, half a full recompute):
+//   MFU-003 8B layer-SAC 56.8 → 58.3 · MFU-004 8B op-SAC 58.2 → 56.9 · MFU-005 70B full 51.7 → 63.9 ·
+//   MFU-006 13B none 61.1 → 57.6 · MFU-007 13B layer-SAC 54.1 → 59.3 · MFU-008 13B op-SAC 53.8 → 56.7 ·
+//   MFU-009 70B op-SAC 50.8 → 54.6 · MFU-010 70B full 50.5 → 64.8 — median 58.0 %.
+// (Until the throughput pass the full attention count was charged and the median was 63.0 %; before
+// issue 12, 54 % with full recomputation charged a second time.)
+// Megatron-LM's H100 figures are taken as HFU = MFU as published: its README runs are not documented
+// with full recomputation (an assumption, stated in the estimate); they are end-to-end figures at up
+// to 6144 GPUs with TP/PP, so they include pipeline bubbles and exposed TP traffic that trainingTime.ts
+// adds again — a kernel efficiency for an FSDP-only job is therefore likely higher (a known gap).
+//
+// float8 (fp8-mixed). torchao's Float8Linear and Transformer Engine convert the transformer blocks'
+// linear layers; attention, norms, element-wise ops, embedding and output layer stay in bf16. So only
+// the time in those GEMMs shrinks (fp8StepFactor). Their share of a bf16 step's compute time is their
+// FLOP share × e / GEMM_EFFICIENCY: they run near large-GEMM efficiency (assumed 75 % of the bf16
+// peak) while the step as a whole runs at e. In fp8 they run 0.9 × (fp8 peak / bf16 peak) faster —
+// 1.8× on Hopper: torchao's float8 README ("the gemm speedup approaching 2x as M, K, N increase", less
+// the max-abs and cast overhead it derives). On Llama 3 8B at 8192 tokens on H100 this gives 1.23×
+// end-to-end, on 405B 1.34×; torchao publishes up to 1.25× at 8 GPUs / 8B and up to 1.5× at 512 GPUs /
+// 405B (the latter with float8 all-gather saving communication). Until the throughput pass fp8 was a
+// flat 1.25× (62.5 % of the bf16 efficiency against the fp8 peak) for every model.
+//
+// The llm-foundry H100 table (MFU-012..022) and the Megatron-Bridge / NeMo AutoModel rows (MB-*, AM-*)
+// are "examined" rows: nothing here was read from them, but their errors were looked at.
 
-import type { GpuInfo } from '../catalog/gpus';
+import { peakTflops, type GpuInfo } from '../catalog/gpus';
 import type { Precision } from '../spec/types';
 
 export interface Efficiency {
@@ -50,8 +67,11 @@ function generation(g: GpuInfo): Generation {
 
 const HOPPER_SMALL = { params: 2e9, mfu: 0.41 };
 const HOPPER_LARGE = { params: 462e9, mfu: 0.47 };
-const AMPERE = 0.63;
-const FP8_RELATIVE = 0.625;
+export const AMPERE_HFU = 0.58;
+/** Share of a half-precision dense peak that large cuBLAS GEMMs reach (assumed; see the header). */
+export const GEMM_EFFICIENCY = 0.75;
+/** fp8 GEMM speed over bf16 GEMM speed per unit of the peak ratio: fp8/bf16 peak (2× on Hopper) less cast and scale overhead. */
+export const FP8_GEMM_OF_PEAK_RATIO = 0.9;
 
 function hopper(params: number): number {
   const p = Math.min(Math.max(params, HOPPER_SMALL.params), HOPPER_LARGE.params);
@@ -59,20 +79,47 @@ function hopper(params: number): number {
   return HOPPER_SMALL.mfu + t * (HOPPER_LARGE.mfu - HOPPER_SMALL.mfu);
 }
 
+/** Hardware FLOPs of causal attention given the full-matrix count: the kernels skip the upper half. */
+export function causalAttentionFlops(fullMatrixFlops: number): number {
+  return fullMatrixFlops / 2;
+}
+
+/** The half-precision hardware efficiency (for fp8-mixed too: fp8StepFactor scales the step). */
 export function computeEfficiency(g: GpuInfo, precision: Precision, activeParams: number): Efficiency {
   const gen = generation(g);
   let value: number;
   let source: string;
   if (gen === 'ampere') {
-    value = AMPERE;
-    source = 'A100 table (torchtitan Llama 8–70B as hardware FLOPs utilisation, median 63 %)';
+    value = AMPERE_HFU;
+    source = `A100 table (torchtitan Llama 8–70B as hardware FLOPs utilisation, median ${(AMPERE_HFU * 100).toFixed(0)} %)`;
   } else {
     value = hopper(activeParams);
     source = `H100 table (Megatron-LM: 41 % at 2 B → 47 % at 462 B; ${(activeParams / 1e9).toFixed(1)} B active)${gen === 'other' ? `; no published table for ${g.name}, the H100 figure assumed` : ''}`;
   }
-  if (precision === 'fp8-mixed') {
-    value *= FP8_RELATIVE;
-    source += '; fp8: 1.25× the bf16 speed assumed (62.5 % of the bf16 efficiency against the fp8 peak)';
-  }
+  if (precision === 'fp8-mixed') source += '; fp8 speeds up the block linears only (their share of the bf16 step, GEMMs ~1.8× faster)';
   return { value, source };
+}
+
+export interface Fp8Factor {
+  /** fp8 compute time ÷ bf16 compute time. */
+  factor: number;
+  /** Share of the bf16 compute time spent in the block linears' GEMMs. */
+  linearTimeShare: number;
+  gemmSpeedup: number;
+}
+
+/**
+ * float8 training converts the transformer blocks' linear layers (torchao Float8Linear, Transformer Engine
+ * fp8 GEMMs); attention, norms, element-wise ops, the embedding and the output layer stay in bf16. Only
+ * the time in those GEMMs shrinks. In a bf16 step at hardware efficiency e, linears with FLOP share f take
+ * f·e/GEMM_EFFICIENCY of the compute time (they run at large-GEMM efficiency, everything else slower);
+ * fp8 runs them FP8_GEMM_OF_PEAK_RATIO × (fp8 peak / bf16 peak) times faster (1.8× on Hopper; 1 where the
+ * card has no fp8 peak).
+ */
+export function fp8StepFactor(g: GpuInfo, bf16Efficiency: number, linearFlopShare: number): Fp8Factor {
+  const bf16 = peakTflops(g, 'bf16');
+  const fp8 = g.tflops.fp8;
+  const gemmSpeedup = fp8 && bf16 > 0 ? Math.max(1, (FP8_GEMM_OF_PEAK_RATIO * fp8) / bf16) : 1;
+  const linearTimeShare = Math.min(1, Math.max(0, (linearFlopShare * bf16Efficiency) / GEMM_EFFICIENCY));
+  return { factor: 1 - linearTimeShare * (1 - 1 / gemmSpeedup), linearTimeShare, gemmSpeedup };
 }

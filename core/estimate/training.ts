@@ -78,7 +78,16 @@ function estimateUnsafe(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, op
   if (spec.float8 && precision !== 'fp8-mixed') assumptions.push('float8 settings are ignored: precision is not fp8-mixed.');
   if (layout.tensor > 1 && !regimes.lossParallel) assumptions.push('Loss parallel off: every tensor-parallel rank holds the full-vocabulary logits.');
   if (regimes.compile) assumptions.push('torch.compile: fused pointwise ops (norm outputs, activations, products, dropout masks) are recomputed in backward instead of saved.');
-  const mem = estimateTrainingMemory({ model, cluster: c, layout, precision, optimizer, checkpointing, attention, finetune: spec.finetune, ...regimes });
+  // Partial recomputation: a whole number of layers, at most the model's; ignored (and said) otherwise.
+  let checkpointedLayers: number | undefined;
+  if (spec.checkpointedLayers !== undefined) {
+    const n = spec.checkpointedLayers;
+    if (checkpointing === 'none') assumptions.push('checkpointedLayers is ignored: activationCheckpointing is none.');
+    else if (typeof n === 'number' && Number.isInteger(n) && n >= 1) checkpointedLayers = Math.min(n, model.arch.layers);
+    else findings.push({ code: 'bad-estimate-input', severity: 'warning', path: ['spec', 'checkpointedLayers'], message: `checkpointedLayers = ${quote(String(n))} is ignored: expected a whole number of layers ≥ 1` });
+    if (checkpointedLayers !== undefined && checkpointedLayers < model.arch.layers) assumptions.push(`Checkpointing ${checkpointedLayers} of ${model.arch.layers} layers; the others keep all their activations.`);
+  }
+  const mem = estimateTrainingMemory({ model, cluster: c, layout, precision, optimizer, checkpointing, checkpointedLayers, attention, finetune: spec.finetune, ...regimes });
   assumptions.push(...mem.notes);
   assumptions.push(
     checkpointing === 'selective'
@@ -107,6 +116,8 @@ function estimateUnsafe(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, op
     layout,
     precision,
     checkpointing,
+    checkpointLayers: checkpointedLayers,
+    attention,
     float8AllGather: regimes.float8?.allGather === true,
     localParams: mem.localParams,
     trainableParams: mem.trainableParams,

@@ -25,6 +25,8 @@ export interface TrainingMemoryInput {
   precision: Precision;
   optimizer: OptimizerType;
   checkpointing: Checkpointing;
+  /** Layers checkpointed (the rest keep all activations); default all. */
+  checkpointedLayers?: number;
   attention: 'flash' | 'sdpa' | 'eager';
   finetune?: Finetune;
   /** Issue 12 regimes; each defaults to the behaviour before it was modelled. */
@@ -294,8 +296,10 @@ export function estimateTrainingMemory(x: TrainingMemoryInput): TrainingMemoryRe
   const keyTokens = l.seq; // eager attention scores span the whole sequence
   const L = m.arch.layers;
   const layersPerStage = Math.ceil(L / l.pipeline);
-  const stored = layerBytesPerToken(x, x.checkpointing, keyTokens) * tokens;
   const layerFull = layerBytesPerToken(x, 'none', keyTokens) * tokens;
+  // Partial recomputation: the average layer keeps the checkpointed share at the policy's bytes, the rest in full.
+  const ckptShare = x.checkpointing !== 'none' && x.checkpointedLayers ? Math.min(1, x.checkpointedLayers / L) : 1;
+  const stored = layerBytesPerToken(x, x.checkpointing, keyTokens) * tokens * ckptShare + layerFull * (1 - ckptShare);
   // 1F1B: the first stage holds activations of `pipeline` micro-batches for its L/p layers (= L
   // layers of one micro-batch); fewer when there are fewer micro-batches; interleaving adds (p−1)/(p·v).
   // GPipe: every stage keeps all m micro-batches until their backward (Huang et al. 2019).

@@ -10,16 +10,18 @@
 //   activations forward and gradients back per micro-batch per stage boundary. CP (ring
 //   attention): K and V pass around the ring each layer, forward and backward. EP: all-to-all
 //   dispatch and combine of top-k token copies per MoE layer, forward and backward.
-// - Compute: 6 × active params × tokens + attention 12·L·s·(heads·headDim) per token
-//   (llm-foundry's MFU accounting), at the GPU's dense peak × an assumed efficiency; full
-//   recomputation adds one forward (× 4/3).
+// - Compute: model FLOPs 6 × active params × tokens + attention 12·L·s·(heads·headDim) per token
+//   (llm-foundry's MFU accounting); hardware FLOPs count causal attention at half (flash/SDPA kernels
+//   skip the masked blocks; eager keeps the full matrix) and add what recomputation re-runs, at the GPU's
+//   dense half-precision peak × the efficiency table (efficiency.ts); under fp8-mixed only the block
+//   linears' share of that time speeds up (fp8StepFactor).
 // - Overlap: data-parallel traffic (DDP buckets, ZeRO, FSDP prefetch) overlaps with compute;
 //   TP, CP and EP collectives sit on the critical path; PP bubble (p−1)/(m·v).
 
 import { peakTflops } from '../catalog/gpus';
-import { computeEfficiency } from './efficiency';
+import { causalAttentionFlops, computeEfficiency, fp8StepFactor } from './efficiency';
 import { collectiveSeconds, findLink, type Collective } from '../catalog/links';
-import type { Checkpointing, Precision } from '../spec/types';
+import type { AttentionImpl, Checkpointing, Precision } from '../spec/types';
 import { headDimOf, kvHeadsOf } from './params';
 import type { TrainingLayout } from './layout';
 import type { ResolvedCluster, ResolvedModel } from './resolve';
@@ -47,6 +49,10 @@ export interface TimeInput {
   layout: TrainingLayout;
   precision: Precision;
   checkpointing: Checkpointing;
+  /** Layers recomputed (Megatron recompute_num_layers; the rest keep their activations); default all. */
+  checkpointLayers?: number;
+  /** Attention kernel: eager computes the full score matrix, the others skip the causal upper half. */
+  attention?: AttentionImpl;
   /** float8 FSDP all-gather of the block linears (torchao enable_fsdp_float8_all_gather). */
   float8AllGather?: boolean;
   localParams: number;
@@ -69,6 +75,19 @@ export function recomputeFlopsPerToken(m: ResolvedModel, checkpointing: Checkpoi
   const f = a.moe ? (a.moe.expertFfn ?? a.ffn) * (a.moe.activeExperts + (a.moe.sharedExperts ?? 0)) : a.ffn;
   const perLayer = a.hidden * kv * hd + a.heads * hd * a.hidden + ((a.gatedMlp ?? true) ? a.hidden * f : 0);
   return 2 * a.layers * perLayer;
+}
+
+/** Parameters of the transformer blocks' linear layers per token (active experts only): what float8 converts. */
+export function blockLinearParams(m: ResolvedModel): number {
+  const p = m.params;
+  return Math.max(0, p.active - p.embedding - p.output - p.extra);
+}
+
+/** The part of recomputeFlopsPerToken that is linear-layer matmuls (all of it for selective; full adds attention). */
+export function recomputeLinearFlopsPerToken(m: ResolvedModel, checkpointing: Checkpointing): number {
+  if (checkpointing === 'none') return 0;
+  if (checkpointing === 'full') return 2 * blockLinearParams(m);
+  return recomputeFlopsPerToken(m, checkpointing, 0);
 }
 
 export function estimateTrainingTime(x: TimeInput): { interconnect: InterconnectEstimate; time: TimeEstimate; notes: string[] } {
@@ -161,25 +180,47 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
 
   // ---- compute
   const tokensPerStep = l.globalBatch * l.seq;
+  // Model FLOPs (what MFU counts, by torchtitan's, llm-foundry's and PaLM's definition): attention
+  // 12·L·s·(heads·headDim) per token, the full score matrix.
   const attnFlopsPerToken = 12 * a.layers * l.seq * a.heads * headDimOf(a);
-  let flopsPerStep = (6 * m.params.active + attnFlopsPerToken) * tokensPerStep;
-  if (x.frozenBase) {
-    // Frozen base: no weight gradients for the base (forward 2Ψ + backward data-gradient 2Ψ).
-    flopsPerStep = (4 * m.params.active + attnFlopsPerToken) * tokensPerStep;
-  }
+  // Hardware FLOPs: a causal kernel (FlashAttention, cuDNN/SDPA) skips the blocks above the diagonal
+  // and does about half of that; eager attention computes the whole matrix and then masks it.
+  const attnHwPerToken = x.attention === 'eager' ? attnFlopsPerToken : causalAttentionFlops(attnFlopsPerToken);
+  const dense = x.frozenBase ? 4 : 6; // frozen base: forward 2Ψ + data-gradient 2Ψ, no weight gradients
+  const flopsPerStep = (dense * m.params.active + attnFlopsPerToken) * tokensPerStep;
+  const hwFlops = (dense * m.params.active + attnHwPerToken) * tokensPerStep;
   // Recomputation, counted by what each policy re-runs (HFU − MFU, Korthikanti et al. 2022 §5; llm-foundry's
   // HFU adds one forward of the checkpointed blocks). full: one forward of every block (matmuls 2Ψ_blocks
   // and attention), not of the embedding/output layers, which are not checkpointed; selective (PyTorch
   // op-level SAC, torchtitan's policy: every other aten.mm output saved): the unsaved projections whose
   // outputs backward needs again — K (for RoPE/attention), the attention output projection (for the
   // residual that the MLP norm needs) and, in a gated MLP, the up projection (for the product).
-  const recomputePerToken = recomputeFlopsPerToken(m, x.checkpointing, attnFlopsPerToken);
+  // checkpointLayers (Megatron recompute_num_layers, torchtitan's every-Nth-layer AC): that share of the layers.
+  const layerShare = x.checkpointing !== 'none' && x.checkpointLayers ? Math.min(1, x.checkpointLayers / a.layers) : 1;
+  const recomputePerToken = recomputeFlopsPerToken(m, x.checkpointing, attnHwPerToken) * layerShare;
   const recomputeFlops = recomputePerToken * tokensPerStep;
   const dtype = x.precision === 'fp8-mixed' ? 'fp8' : x.precision === 'fp32' ? 'fp32' : x.precision.startsWith('fp16') ? 'fp16' : 'bf16';
   const peak = peakTflops(c.gpu, dtype) * 1e12;
   const table = computeEfficiency(c.gpu, x.precision, m.params.active);
-  const efficiency = x.mfu && x.mfu > 0 && x.mfu <= 1 ? x.mfu : table.value;
-  const computeSeconds = (flopsPerStep + recomputeFlops) / (l.gpus * peak * efficiency);
+  let efficiency: number;
+  let computeSeconds: number;
+  let fp8Note = '';
+  if (x.mfu && x.mfu > 0 && x.mfu <= 1) {
+    // A stated utilisation is taken against the precision's own peak, as before.
+    efficiency = x.mfu;
+    computeSeconds = (hwFlops + recomputeFlops) / (l.gpus * peak * efficiency);
+  } else {
+    // The table's efficiency is a half-precision one; fp8 speeds up only the block linears (see efficiency.ts).
+    const halfPeak = (dtype === 'fp8' ? peakTflops(c.gpu, 'bf16') : peakTflops(c.gpu, dtype)) * 1e12;
+    efficiency = table.value;
+    const halfSeconds = (hwFlops + recomputeFlops) / (l.gpus * halfPeak * efficiency);
+    if (dtype === 'fp8') {
+      const linearFlops = (dense * blockLinearParams(m) + recomputeLinearFlopsPerToken(m, x.checkpointing) * layerShare) * tokensPerStep;
+      const f8 = fp8StepFactor(c.gpu, efficiency, linearFlops / (hwFlops + recomputeFlops));
+      computeSeconds = halfSeconds * f8.factor;
+      fp8Note = ` fp8: block linears ${(f8.linearTimeShare * 100).toFixed(0)} % of the bf16 compute time, ${f8.gemmSpeedup.toFixed(2)}× faster there → ${(1 / f8.factor).toFixed(2)}× overall.`;
+    } else computeSeconds = halfSeconds;
+  }
   const bubble = l.pipeline > 1 ? (l.pipeline - 1) / (m_ * l.virtualStages) : 0;
   const pipelineSeconds = computeSeconds * (1 + bubble);
 
@@ -214,7 +255,9 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
     time.totalTokens = x.steps * tokensPerStep;
     time.totalSeconds = x.steps * stepSeconds;
   }
-  notes.push(`Compute at ${(efficiency * 100).toFixed(0)} % of the ${c.gpu.name} dense ${dtype} peak (${(peak / 1e12).toFixed(0)} TFLOPS)${x.mfu ? ' (training.mfu)' : ` (${table.source})`}; ${DP_OVERLAP * 100} % of data-parallel communication can overlap with compute; TP/CP/EP/PP traffic is on the critical path.`);
+  notes.push(
+    `Compute at ${(efficiency * 100).toFixed(0)} % of the ${c.gpu.name} dense ${dtype} peak (${(peak / 1e12).toFixed(0)} TFLOPS)${x.mfu ? ' (training.mfu)' : ` (${table.source})`}; ${DP_OVERLAP * 100} % of data-parallel communication can overlap with compute; TP/CP/EP/PP traffic is on the critical path.${fp8Note}`,
+  );
   const interconnect: InterconnectEstimate = {
     collectives: out,
     bytesPerGpuPerStep: out.reduce((s, t) => s + t.bytesPerGpu, 0),

@@ -193,6 +193,8 @@ export interface TrainingJobSpec {
   parallelism?: Parallelism;
   batch: Batch;
   activationCheckpointing?: Checkpointing; // default none
+  /** Added for issue 12: layers checkpointed under activationCheckpointing (Megatron recompute_num_layers × PP stages, torchtitan every-Nth-layer); default all. */
+  checkpointedLayers?: number;
   attention?: AttentionImpl; // default flash
   /** Added for issue 12: torch.compile over the model (AOTAutograd recomputes fused pointwise ops instead of saving them); default false. */
   compile?: boolean;
