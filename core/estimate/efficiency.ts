@@ -3,7 +3,7 @@
 //
 // | GPU generation            | bf16/fp16                                          | source |
 // | Hopper (H100/H200/H800…)  | 41 % at 2 B → 47 % at 462 B, log-linear in size    | Megatron-LM README (interconnect.csv MFU-002: "41% rising to 47-48% with model size", H100, up to 6144 GPUs) |
-// | Ampere (A100/A800)        | 58 % (HFU)                                         | torchtitan A100 table, Llama 2/3 8–70B FSDP (MFU-003..010), each row's MFU turned into HFU below |
+// | Ampere (A100/A800)        | 63 % (HFU)                                         | torchtitan A100 table, Llama 2/3 8–70B FSDP (MFU-003..010), each row's MFU turned into HFU below |
 // | Blackwell, Ada, AMD, Intel| the Hopper figure (no published table in the data) | assumed, and said so |
 //
 // Below 2 B the Hopper figure is held at 41 % (no smaller model in the Megatron table).
@@ -11,23 +11,19 @@
 // Hardware FLOPs (issue 12, throughput pass). Model FLOPs count attention as the full s×s matrix
 // (12·L·s·heads·headDim per token: torchtitan get_num_flop_per_token, llm-foundry, PaLM). A causal
 // kernel — FlashAttention (Dao 2022, the causal variant iterates only over key blocks at or below the
-// query block), cuDNN/SDPA — computes about half of it, so the hardware FLOPs that time is charged for
-// count causal attention at half (causalAttentionFlops; eager attention computes the whole matrix and
-// keeps the full count). Recomputation is not in this figure either: trainingTime.ts adds the FLOPs each
-// checkpointing policy re-runs (recomputeFlopsPerToken) and divides hardware FLOPs by this efficiency.
+// query block), cuDNN/SDPA — computes about half of it, at about half the GEMMs' efficiency
+// (causalAttentionFlops): the time is that of the full count at the step's efficiency. Recomputation
+// is not in this figure either: trainingTime.ts adds the FLOPs each checkpointing policy re-runs
+// (recomputeFlopsPerToken) and divides them by this efficiency.
 //
 // MFU vs HFU, by each source's own definition. MFU counts model FLOPs only (6Ψ + attention): torchtitan,
 // llm-foundry (its README: "MFU … does not account for … activation checkpointing"; HFU multiplies by
 // 4/3), Megatron-LM (num_floating_point_operations: the 3× forward/backward expansion, no recompute
 // term), PaLM. The value here is a hardware efficiency, so a row is counted at
-// HFU = MFU × (hardware FLOPs incl. recomputation) / model FLOPs. torchtitan A100 rows, MFU → HFU with
-// causal attention at half (recompute share from recomputeFlopsPerToken; torchtitan's 'selective layer'
-// checkpoints every 2nd block, half a full recompute):
-//   MFU-003 8B layer-SAC 56.8 → 58.3 · MFU-004 8B op-SAC 58.2 → 56.9 · MFU-005 70B full 51.7 → 63.9 ·
-//   MFU-006 13B none 61.1 → 57.6 · MFU-007 13B layer-SAC 54.1 → 59.3 · MFU-008 13B op-SAC 53.8 → 56.7 ·
-//   MFU-009 70B op-SAC 50.8 → 54.6 · MFU-010 70B full 50.5 → 64.8 — median 58.0 %.
-// (Until the throughput pass the full attention count was charged and the median was 63.0 %; before
-// issue 12, 54 % with full recomputation charged a second time.)
+// HFU = MFU × (hardware FLOPs incl. recomputation) / model FLOPs. The torchtitan A100 rows (MFU-003..010,
+// recompute share from recomputeFlopsPerToken; torchtitan's 'selective layer' checkpoints every 2nd
+// block, half a full recompute) give a median of 63.0 %. (Charging causal attention at half at the
+// GEMMs' efficiency re-derives 58.0 %; before issue 12, 54 % with full recomputation charged twice.)
 // Megatron-LM's H100 figures are taken as HFU = MFU as published: its README runs are not documented
 // with full recomputation (an assumption, stated in the estimate); they are end-to-end figures at up
 // to 6144 GPUs with TP/PP, so they include pipeline bubbles and exposed TP traffic that trainingTime.ts
@@ -67,7 +63,7 @@ function generation(g: GpuInfo): Generation {
 
 const HOPPER_SMALL = { params: 2e9, mfu: 0.41 };
 const HOPPER_LARGE = { params: 462e9, mfu: 0.47 };
-export const AMPERE_HFU = 0.58;
+export const AMPERE_HFU = 0.63;
 /** Share of a half-precision dense peak that large cuBLAS GEMMs reach (assumed; see the header). */
 export const GEMM_EFFICIENCY = 0.75;
 /** fp8 GEMM speed over bf16 GEMM speed per unit of the peak ratio: fp8/bf16 peak (2× on Hopper) less cast and scale overhead. */
@@ -79,9 +75,22 @@ function hopper(params: number): number {
   return HOPPER_SMALL.mfu + t * (HOPPER_LARGE.mfu - HOPPER_SMALL.mfu);
 }
 
-/** Hardware FLOPs of causal attention given the full-matrix count: the kernels skip the upper half. */
+/**
+ * How fast attention kernels run against the block GEMMs, per FLOP: FlashAttention-2 reaches about 35 %
+ * of an H100's dense peak in training (FlashAttention-3 paper, Shah et al. 2024, §1), where large GEMMs
+ * reach some 70–75 % (GEMM_EFFICIENCY): about half.
+ */
+export const ATTENTION_EFFICIENCY_RATIO = 0.5;
+
+/**
+ * Causal attention's FLOPs as charged at the step's efficiency, given the full-matrix count: the
+ * kernels skip the upper half of the score matrix (half the FLOPs) and run at about half the GEMMs'
+ * efficiency (ATTENTION_EFFICIENCY_RATIO), so the time is that of the full matrix at the step's
+ * efficiency. (Charging half at the GEMMs' efficiency, as tried in the throughput pass, made
+ * torchtitan's long-context rows 2× too optimistic: bench:foreign-training TR-004..007.)
+ */
 export function causalAttentionFlops(fullMatrixFlops: number): number {
-  return fullMatrixFlops / 2;
+  return fullMatrixFlops / 2 / ATTENTION_EFFICIENCY_RATIO;
 }
 
 /** The half-precision hardware efficiency (for fp8-mixed too: fp8StepFactor scales the step). */

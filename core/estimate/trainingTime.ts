@@ -11,8 +11,9 @@
 //   attention): K and V pass around the ring each layer, forward and backward. EP: all-to-all
 //   dispatch and combine of top-k token copies per MoE layer, forward and backward.
 // - Compute: model FLOPs 6 × active params × tokens + attention 12·L·s·(heads·headDim) per token
-//   (llm-foundry's MFU accounting); hardware FLOPs count causal attention at half (flash/SDPA kernels
-//   skip the masked blocks; eager keeps the full matrix) and add what recomputation re-runs, at the GPU's
+//   (llm-foundry's MFU accounting); the time charges causal attention at half its FLOPs (flash/SDPA
+//   kernels skip the masked blocks) at half the GEMMs' efficiency (efficiency.ts causalAttentionFlops;
+//   eager computes the full matrix) and adds what recomputation re-runs, at the GPU's
 //   dense half-precision peak × the efficiency table (efficiency.ts); under fp8-mixed only the block
 //   linears' share of that time speeds up (fp8StepFactor).
 // - Overlap: data-parallel traffic (DDP buckets, ZeRO, FSDP prefetch) overlaps with compute;

@@ -21,10 +21,10 @@ test('FSDP full shard moves 3Ψ-equivalent per step vs 2Ψ for DDP (ZeRO paper: 
   assert.ok(near(fsdp.interconnect!.bytesPerGpuPerStep / ddp.interconnect!.bytesPerGpuPerStep, 1.5, 0.01));
 });
 
-test('compute time = (6·Ψ + causal attention 6·L·s·h) × tokens / (GPUs × peak × efficiency); model FLOPs keep 12·L·s·h (llm-foundry MFU accounting); ±0.1 %', () => {
+test('compute time = (6·Ψ + causal attention: half of 12·L·s·h at half the efficiency) × tokens / (GPUs × peak × efficiency); model FLOPs keep 12·L·s·h (llm-foundry MFU accounting); ±0.1 %', () => {
   const e = estimateTrainingJob(job({ resources: { nodes: 1, gpusPerNode: 8 }, model: { preset: 'llama-3.1-8b' }, batch: { micro: 2, sequenceLength: 4096 }, training: { mfu: 0.5 } }), cluster('H100-SXM-80GB', 8));
   const tokens = 2 * 8 * 4096;
-  const hw = (6 * P8 + 6 * 32 * 4096 * 4096) * tokens;
+  const hw = (6 * P8 + 12 * 32 * 4096 * 4096) * tokens;
   assert.ok(near(e.time!.computeSeconds, hw / (8 * 989.5e12 * 0.5), 0.001));
   assert.ok(near(e.time!.flopsPerStep, (6 * P8 + 12 * 32 * 4096 * 4096) * tokens, 0.001));
   // Eager attention computes the whole score matrix.
