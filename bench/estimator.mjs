@@ -188,6 +188,15 @@ out(`ms per estimate: training ${msTrain.toFixed(3)}, serving ${msServe.toFixed(
 mkdirSync(path.join(root, 'bench/results'), { recursive: true });
 writeFileSync(
   path.join(root, 'bench/results/estimator.json'),
-  JSON.stringify({ dataDir, rows, kvV0Rows: v0Rows, summary: { training: s, deepspeed: ds, accelerate: acc, all, kvTokens: kvAll, kvTokensFullAttention: kvPlain, throughputReference: thrRef, throughputHeldOut: thrHeld, throughputExamined: thrExamined, kvTokensV0Tuned: v0Tuned, kvTokensV0HeldOut: v0Held, msTrain, msServe, msFix, msFixServe } }, null, 2),
+  JSON.stringify(
+    {
+      dataDir,
+      rows,
+      kvV0Rows: v0Rows,
+      summary: { training: s, deepspeed: ds, accelerate: acc, all, kvTokens: kvAll, kvTokensFullAttention: kvPlain, throughputReference: thrRef, throughputHeldOut: thrHeld, throughputExamined: thrExamined, kvTokensV0Tuned: v0Tuned, kvTokensV0HeldOut: v0Held, msTrain, msServe, msFix, msFixServe },
+    },
+    null,
+    2,
+  ),
 );
 writeFileSync(path.join(root, 'bench/results/estimator.md'), lines.join('\n') + '\n');

@@ -12,7 +12,7 @@ const VOCAB = 128256; // Llama 3.x
 const HIDDEN_70B = 8192;
 
 test('vLLM V0: the dummy sampler pass over max_num_seqs rows costs 38 B per logit plus the held hidden states', () => {
-  const spec = { model: { preset: 'llama-3.1-70b' }, quantization: 'fp8', maxModelLen: 32768, maxNumSeqs: 4096, gpuMemoryUtilization: 0.98, extraArgs: ['--no-enable-chunked-prefill'] } as const;
+  const spec: Parameters<typeof service>[0] = { model: { preset: 'llama-3.1-70b' }, quantization: 'fp8', maxModelLen: 32768, maxNumSeqs: 4096, gpuMemoryUtilization: 0.98, extraArgs: ['--no-enable-chunked-prefill'] };
   const v0 = estimateInferenceService(service({ ...spec, engineVersion: '0.6.6' }), cluster('MI300X-192GB', 1));
   // 4096 rows of 128256 logits: the sampler, not the 32768-token forward, is the peak.
   assert.equal(v0.serving!.activationPeakBytes, 4096 * VOCAB * 38 + 32768 * HIDDEN_70B * 2);
