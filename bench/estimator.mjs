@@ -94,6 +94,29 @@ out();
 out(`KV tokens: ${within} of ${serving.length} rows within 2 %; median ${kvAll.medianAbs.toFixed(2)} %, max ${kvAll.maxAbs.toFixed(2)} % (${kvAll.worst}).`);
 out(`Full-attention rows (vLLM's figure = pool / bytes per token), n = ${kvPlain.n}: median ${kvPlain.medianAbs.toFixed(2)} %, max ${kvPlain.maxAbs.toFixed(2)} %.`);
 
+// ---------------------------------------------------------------- vLLM V0 KV tokens (bench/estimatorKvV0.ts)
+const kvV0File = path.join(root, 'out/bench/estimatorKvV0.cjs');
+await esbuild.build({ entryPoints: [path.join(root, 'bench/estimatorKvV0.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: kvV0File, logLevel: 'warning' });
+const kvV0 = require(kvV0File);
+const v0Rows = kvV0.evaluateKvV0(root);
+out();
+out('## Serving: vLLM V0 KV-cache tokens (per GPU; published startup logs, bench/data/vllm-v0-kv.jsonl)');
+out();
+out('| row | part | config | KV tokens measured | predicted | error |');
+out('| --- | --- | --- | ---: | ---: | ---: |');
+for (const r of v0Rows) {
+  if (r.unmatched) out(`| ${r.id} | ${r.part} | ${r.label} | ${r.measured.toLocaleString('en-US')} | — | not matched: ${r.unmatched} |`);
+  else out(`| ${r.id} | ${r.part} | ${r.label} | ${r.measured.toLocaleString('en-US')} | ${Math.round(r.predicted).toLocaleString('en-US')} | ${pct(r.errorPct)} |`);
+}
+const v0Tuned = kvV0.summarizeKvV0(v0Rows.filter((r) => r.part === 'tuned'));
+const v0Held = kvV0.summarizeKvV0(v0Rows.filter((r) => r.part === 'held-out'));
+const v0Line = (x) => (x.n ? `${x.n}, ${x.medianAbs.toFixed(2)} %, ${x.maxAbs.toFixed(2)} % (${x.worst}); ${x.within5} within 5 %` : 'none in the data');
+out();
+out(`| vLLM V0 KV tokens | n, median abs error, max abs error; within 5 % |`);
+out('| --- | --- |');
+out(`| tuned part | ${v0Line(v0Tuned)} |`);
+out(`| held-out part | ${v0Line(v0Held)} |`);
+
 out();
 out('## Training throughput: tokens/s per GPU');
 out();
@@ -156,6 +179,7 @@ out('| quantity | tuned / reference part: n, median, max | held-out part: n, med
 out('| --- | --- | --- |');
 out(`| training memory per GPU | ${s.n}, ${s.medianAbs.toFixed(1)} %, ${s.maxAbs.toFixed(1)} % | ${held.n}, ${held.medianAbs.toFixed(1)} %, ${held.maxAbs.toFixed(1)} % |`);
 out(`| vLLM KV tokens (V1, 0.19) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | none in the data |`);
+out(`| vLLM KV tokens (V0, 0.2–0.6) | ${v0Line(v0Tuned)} | ${v0Line(v0Held)} |`);
 out(
   `| tokens/s per GPU | reference ${thrRef.n}, ${thrRef.medianAbs.toFixed(1)} %, ${thrRef.maxAbs.toFixed(1)} %; examined ${thrExamined.n}, ${thrExamined.medianAbs.toFixed(1)} %, ${thrExamined.maxAbs.toFixed(1)} % | ${thrHeld.n}, ${thrHeld.medianAbs.toFixed(1)} %, ${thrHeld.maxAbs.toFixed(1)} % (${thrUnmatched.filter((id) => rows.find((r) => r.id === id)?.part === 'held-out').length} held-out rows not matched) |`,
 );
@@ -191,6 +215,7 @@ writeFileSync(
     {
       dataDir,
       rows,
+      kvV0Rows: v0Rows,
       summary: {
         training: s,
         deepspeed: ds,
@@ -206,6 +231,8 @@ writeFileSync(
         throughputExaminedLlmFoundry: thrFoundry,
         throughputExaminedNvidia: thrNvidia,
         throughputUnmatched: thrUnmatched,
+        kvTokensV0Tuned: v0Tuned,
+        kvTokensV0HeldOut: v0Held,
         msTrain,
         msServe,
         msFix,

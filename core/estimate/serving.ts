@@ -23,6 +23,15 @@ import type { EstimateOptions, Finding, Fix, ServingEstimate, ServingFigures } f
 
 /** Dummy sampler pass: fp32 logits (4 B) + top-k/top-p sort: fp32 values (4 B) + int64 indices (8 B), per row per vocab entry. */
 const SAMPLER_BYTES_PER_LOGIT = 16;
+/**
+ * vLLM V0's dummy sampler pass (model_executor/layers/sampler.py, profile run with top_k = vocab − 1 and
+ * top_p 0.99, one row per max_num_seqs), at its peak, the sort in `_apply_top_k_top_p`: the model
+ * dtype logits the model runner still holds (2 B) + their fp32 copy (4 B) + the sort's fp32 values (4 B)
+ * and int64 indices (8 B) + the int64 iota it sorts along (8 B) + the radix sort's alternate key and
+ * value buffers (4 + 8 B): 38 B per row per vocab entry. The final hidden states (tokens × hidden) are
+ * held through the sampler too.
+ */
+const SAMPLER_V0_BYTES_PER_LOGIT = 38;
 /** Non-torch memory seen in vLLM 0.19 profiling: ~0.25 GiB at TP 1 (cuBLAS/cuda workspaces), ~2.1 GiB per GPU at TP ≥ 2 (NCCL + custom all-reduce buffers), 0.07 GiB with PP only (FORMULAS §3.2). */
 const NON_TORCH_TP1 = 0.25 * GIB;
 const NON_TORCH_TP = 2.1 * GIB;
@@ -84,7 +93,7 @@ function kvBytes(spec: InferenceServiceSpec, dt: number): number {
   return dt;
 }
 
-function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServiceSpec, tp: number, pp: number, stage: 'first' | 'last', defaults: { seqs: number; tokens: number }): Stage {
+function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServiceSpec, tp: number, pp: number, stage: 'first' | 'last', defaults: { seqs: number; tokens: number; v0?: boolean }): Stage {
   const a = m.arch;
   const p = m.params;
   const dt = dtypeBytes(spec);
@@ -113,7 +122,7 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   const f = a.moe ? a.moe.activeExperts * (a.moe.expertFfn ?? a.ffn) : a.ffn;
   const forward = tokens * dt * (3 * a.hidden + ((a.heads + 2 * kv) * hd + 3 * f) / tp);
   const seqs = spec.maxNumSeqs && spec.maxNumSeqs > 0 ? spec.maxNumSeqs : defaults.seqs;
-  const sampler = stage === 'last' ? seqs * a.vocab * SAMPLER_BYTES_PER_LOGIT : 0;
+  const sampler = stage !== 'last' ? 0 : defaults.v0 ? seqs * a.vocab * SAMPLER_V0_BYTES_PER_LOGIT + tokens * a.hidden * dt : seqs * a.vocab * SAMPLER_BYTES_PER_LOGIT;
   const activation = Math.max(forward, sampler);
 
   let kvPerToken: number;
@@ -207,7 +216,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   // --max-total-tokens; the warm-up batch holds prefill / max_input_tokens requests (at least one).
   const tgiPrefill = spec.maxNumBatchedTokens && spec.maxNumBatchedTokens > 0 ? spec.maxNumBatchedTokens : TGI_PREFILL_TOKENS;
   const tgiSeqs = Math.max(1, Math.floor(tgiPrefill / Math.max(1, maxModelLen - 1)));
-  const defaults = engine === 'tgi' ? { seqs: tgiSeqs, tokens: tgiPrefill } : gen?.v0 ? { seqs: 256, tokens: gen.chunked ? 512 : Math.max(maxModelLen, 2048) } : { seqs: big ? 1024 : 256, tokens: big ? 8192 : 2048 };
+  const defaults = engine === 'tgi' ? { seqs: tgiSeqs, tokens: tgiPrefill } : gen?.v0 ? { seqs: 256, tokens: gen.chunked ? 512 : Math.max(maxModelLen, 2048), v0: true } : { seqs: big ? 1024 : 256, tokens: big ? 8192 : 2048 };
   const stageSpec = engine === 'tgi' ? { ...spec, maxNumSeqs: undefined } : spec;
   const nonTorch = tp > 1 ? NON_TORCH_TP : pp > 1 ? NON_TORCH_PP : NON_TORCH_TP1;
   const stages = pp > 1 ? [stageFigures(m, c, stageSpec, tp, pp, 'first', defaults), stageFigures(m, c, stageSpec, tp, pp, 'last', defaults)] : [stageFigures(m, c, stageSpec, tp, pp, 'last', defaults)];
