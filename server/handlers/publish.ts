@@ -44,7 +44,7 @@ export class DiagnosticsPublisher {
   private running = new Map<string, object>();
   private readers = new Map<string, ReturnType<ReferencedFiles['readerFor']>>();
   private readonly timing = process.env.GANTRY_TIMING === '1';
-  /** Open files whose first documents were published ahead of the rest (head): once per opening. */
+  /** Open files with a publish since they were opened: no more first-documents-first (head) for them. */
   private headDone = new Set<string>();
   /**
    * Reads files a spec refers to (relative to it) in the background. When a file's text arrives or
@@ -138,11 +138,9 @@ export class DiagnosticsPublisher {
     const { connection, files, workspace } = this.deps;
     const uri = doc.uri;
     const t0 = this.timing ? performance.now() : 0;
-    // Once per opening: a later version's check (an edit before the whole file was read) publishes the whole file, not its top.
-    if (files.coldAndLarge(doc) && !this.headDone.has(uri)) {
-      this.headDone.add(uri);
-      yield* this.head(doc);
-    }
+    // Only before anything of this opening was published: after that (an edit before the whole file
+    // was read), a check publishes the whole file, never only its top.
+    if (files.coldAndLarge(doc) && !this.headDone.has(uri)) yield* this.head(doc);
     const file = yield* files.getSteps(doc);
     if (!file.gantry) {
       // Not a Gantry spec: a foreign config that a reader claims gets its check; anything else not
@@ -153,6 +151,7 @@ export class DiagnosticsPublisher {
     }
     if (workspace.updateOpen(uri, file.docs)) this.scheduleAll(uri);
     const diagnostics = yield* this.diagnostics.diagnosticSteps(doc, file, this.checkContext(uri));
+    this.headDone.add(uri);
     connection.sendDiagnostics({ uri, version: file.version, diagnostics });
     if (this.timing) process.stderr.write(`gantry: validated v${doc.version} in ${(performance.now() - t0).toFixed(2)} ms\n`);
   }
@@ -199,7 +198,10 @@ export class DiagnosticsPublisher {
     };
     const diagnostics = yield* this.diagnostics.diagnosticSteps(doc, part, ctx, { documents: head.total, leaveOut });
     // Nothing to show while documents wait for the whole file: no publish (an empty one would say "no problems").
-    if (diagnostics.length || !left) connection.sendDiagnostics({ uri, version, diagnostics });
+    if (diagnostics.length || !left) {
+      this.headDone.add(uri);
+      connection.sendDiagnostics({ uri, version, diagnostics });
+    }
   }
 
   /** A check of `uri` is scheduled or under way (a huge file's spans many turns of the event loop). */
