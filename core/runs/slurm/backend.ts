@@ -162,8 +162,8 @@ export class SlurmBackend implements Backend<SlurmRun> {
   startGpuMetrics(run: SlurmRun, opts: Omit<SlurmGpuMetricsOptions, 'transport' | 'jobId' | 'hosts'>): SlurmGpuMetrics {
     const conn = this.connection(this.schedulerOf(run));
     const jobId = String(run.handle.jobId ?? '');
-    const nodeList = conn.tracked.get(jobId)?.nodeList;
-    return startSlurmGpuMetrics({ ...opts, transport: conn.transport, jobId, hosts: expandHostList(nodeList) });
+    // Looked up when needed: squeue may report the job running before it reports its nodes.
+    return startSlurmGpuMetrics({ ...opts, transport: conn.transport, jobId, hosts: () => expandHostList(conn.tracked.get(jobId)?.nodeList) });
   }
 
   /** squeue calls made so far, per connection (the "one per interval" figure). */

@@ -11,8 +11,13 @@ import type { CommandTransport, StreamProcess } from './transport';
 export interface SlurmGpuMetricsOptions {
   transport: CommandTransport;
   jobId: string;
-  /** The job's nodes in order (expanded NodeList): task label i ran on hosts[i]. */
-  hosts: string[];
+  /**
+   * The job's nodes in order (expanded NodeList): task label i ran on hosts[i]. Asked again when
+   * the step starts and for each line: a job just seen running may not have its node list yet.
+   */
+  hosts: () => string[];
+  /** How long to wait for the node list before sampling one node (default 30 s). */
+  hostsWaitMs?: number;
   onSamples: (samples: GpuSample[]) => void;
   onState?: (state: 'sampling' | 'no-gpu' | 'stopped' | 'error', message?: string) => void;
   /** argv of nvidia-smi on the compute nodes. Default ['nvidia-smi']. */
@@ -28,7 +33,6 @@ export interface SlurmGpuMetrics {
 
 export function startSlurmGpuMetrics(opts: SlurmGpuMetricsOptions): SlurmGpuMetrics {
   const smi = opts.nvidiaSmi?.length ? opts.nvidiaSmi : ['nvidia-smi'];
-  const nodes = Math.max(1, opts.hosts.length);
   const step = ['srun', `--jobid=${opts.jobId}`, '--overlap', '--quiet'];
   let proc: StreamProcess | undefined;
   let stopped = false;
@@ -45,6 +49,10 @@ export function startSlurmGpuMetrics(opts: SlurmGpuMetricsOptions): SlurmGpuMetr
       return endResolve();
     }
     const plan = planQuery(known);
+    // The step runs one task per node of the job, so it needs the node count: wait for the list.
+    for (const until = Date.now() + (opts.hostsWaitMs ?? 30_000); !opts.hosts().length && Date.now() < until && !stopped; ) await new Promise((r) => setTimeout(r, 250));
+    if (stopped) return endResolve();
+    const nodes = Math.max(1, opts.hosts().length);
     const argv = [...step, `--nodes=${nodes}`, '--ntasks-per-node=1', '--label', ...smi, `--query-gpu=${plan.fields.join(',')}`, '--format=csv,noheader,nounits', '-lms', String(opts.intervalMs ?? 1000)];
     const p = opts.transport.spawnStream(argv);
     proc = p;
@@ -58,7 +66,7 @@ export function startSlurmGpuMetrics(opts: SlurmGpuMetricsOptions): SlurmGpuMetr
       for (const line of lines) {
         const m = /^\s*(\d+): (.*)$/.exec(line);
         if (!m) continue;
-        const s = parseQueryLine(m[2], plan, opts.hosts[Number(m[1])] ?? `task${m[1]}`, t);
+        const s = parseQueryLine(m[2], plan, opts.hosts()[Number(m[1])] ?? `task${m[1]}`, t);
         if (s) batch.push(s);
       }
       if (batch.length) {
