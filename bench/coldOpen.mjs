@@ -69,6 +69,9 @@ for (let i = 0; i < Number(reps); i++) {
     lastAt = t0;
     sess.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
     while (!pubs.length || performance.now() - Math.max(lastAt, pubs.at(-1).t) < QUIET_MS) await sleep(50);
+    await Promise.race([sess.request('shutdown', null), sleep(2000)]);
+    sess.notify('exit', null);
+    await sleep(300);
     sess.kill();
     const r = results[s.name];
     r.first.push(pubs[0].t - t0);
