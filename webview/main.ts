@@ -513,10 +513,10 @@ $('#search').addEventListener('keydown', (e) => {
   if (e.key !== 'Enter') return;
   clearTimeout(searchTimer);
   const value = (e.target as HTMLInputElement).value;
-  if (value !== state.logView.search) {
-    dispatch({ type: 'ui/logView', patch: { search: value } });
-    render();
-  }
+  if (value !== state.logView.search) dispatch({ type: 'ui/logView', patch: { search: value } });
+  // This search's matches before moving to one: the typing debounce's dispatch may have left its render
+  // to the next frame (a loaded UI run pressed Enter in between, and the count stayed at 0/1).
+  if (dirty.log) render();
   gotoHit(e.shiftKey ? -1 : 1);
 });
 $('#run-list').addEventListener('keydown', (e) => {

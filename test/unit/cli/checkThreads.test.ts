@@ -1,4 +1,4 @@
-// `gantry check` over many files with worker threads (cli/commands/check.ts checkInThreads): the
+// `gantry check` over many files with worker threads (cli/commands/check.ts CheckPool): the
 // results are the same, in the same order, as one thread's, whatever the number of threads. The
 // tree mixes what makes a file's check depend on its folder (a Cluster name defined in every
 // folder, a duplicate within one folder, a job whose cluster is defined only in a parent folder)
