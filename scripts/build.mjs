@@ -4,7 +4,7 @@
 import * as esbuild from 'esbuild';
 import { readdirSync, readFileSync, statSync, existsSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import { lazyBuiltins } from './esbuild-plugins.mjs';
+import { lazyBuiltins, yamlEnv } from './esbuild-plugins.mjs';
 
 const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
@@ -27,7 +27,7 @@ const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
  * See docs/performance.md for why these flags and what they cost.
  */
 const serverNodeFlags = pkg.gantry?.serverNodeFlags ?? [];
-const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], define: { VERSION: JSON.stringify(pkg.version), SERVER_NODE_FLAGS: JSON.stringify(serverNodeFlags) }, plugins: [lazyBuiltins] };
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], define: { VERSION: JSON.stringify(pkg.version), SERVER_NODE_FLAGS: JSON.stringify(serverNodeFlags) }, plugins: [lazyBuiltins, yamlEnv] };
 
 function walk(dir, pred) {
   if (!existsSync(dir)) return [];

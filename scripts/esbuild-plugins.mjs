@@ -17,3 +17,21 @@ module.exports = new Proxy({}, { get: (_, k) => load()[k], has: (_, k) => k in l
     }));
   },
 };
+
+/**
+ * The `yaml` package's parser and composer test `process.env.LOG_TOKENS` and `LOG_STREAM` (its own
+ * debugging switches) once per token and once per document. Reading `process.env` is a call into
+ * the C++ environment, not a property load: on 3,000 spec files it was about a third of the parse
+ * (bench:monorepo). In the bundles yaml's `process` is this thread's process with an empty `env`
+ * of its own, so those switches are off; everything else (emitWarning) is the real process's.
+ */
+export const yamlEnv = {
+  name: 'yaml-env',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?process$/ }, (args) => (/node_modules[\\/]yaml[\\/]/.test(args.importer) ? { path: 'process', namespace: 'yaml-process' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'yaml-process' }, () => ({
+      contents: 'module.exports = { env: {}, emitWarning: (...a) => process.emitWarning(...a) };',
+      loader: 'js',
+    }));
+  },
+};
