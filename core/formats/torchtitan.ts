@@ -3,6 +3,7 @@
 // `[compile]`, float8 converters and `[optimizer]`. Older torchtitan files keep the parallel degrees
 // and `batch_size` under `[training]`; both layouts are read. The world size is not in the file
 // (torchrun's --nproc_per_node sets it): it comes from the context, or one node of 8 GPUs, said.
+import { findModel } from '../catalog/models';
 import type { SpecPath } from '../spec/parse';
 import type { Architecture } from '../spec/types';
 import { parseToml, tomlEntry, tomlInsert, type TomlDoc, type TomlValue } from './tomlDoc';
@@ -204,10 +205,25 @@ function readJob(doc: TomlDoc, ctx: ReadContext, name: TomlValue | undefined, fl
   // ---- activation checkpointing
   const mode = v('activation_checkpoint.mode');
   const modes = ['none', 'selective', 'full'];
-  if (mode && typeof mode.value === 'string' && modes.includes(mode.value)) {
+  const acOption = v('activation_checkpoint.selective_ac_option');
+  const every = mode?.value === 'selective' && acOption ? layerFrequency(acOption.value) : undefined;
+  if (mode && every !== undefined) {
+    // torchtitan's layer-level selective AC: a counter over the transformer blocks (1, 2, …) wraps
+    // block k in full checkpointing when k % N == 0 (every block when N is 0), the others keep all
+    // their activations: full checkpointing of ⌊layers / N⌋ layers (torchtitan/distributed/activation_checkpoint.py).
+    const layers = layerCount(preset, modelName, flavorName);
+    const wrapped = layers === undefined ? undefined : every === 0 ? layers : Math.floor(layers / every);
+    if (wrapped === 0) {
+      put(d, ['activationCheckpointing'], 'none', readOnly(mode.span, mode.label));
+      d.problems.push(problem('torchtitan-value', 'warning', acOption!.span, `${acOption!.label} = ${every} is more than the model's ${layers} layers: no layer is checkpointed (torchtitan wraps block k when k % ${every} == 0).`));
+    } else {
+      put(d, ['activationCheckpointing'], 'full', readOnly(mode.span, mode.label));
+      if (wrapped !== undefined) put(d, ['checkpointedLayers'], wrapped, readOnly(acOption!.span, acOption!.label));
+      else d.assumptions.push(`Selective checkpointing every ${every} layers (selective_ac_option): the model's layer count is unknown, estimated as full checkpointing of every layer.`);
+    }
+  } else if (mode && typeof mode.value === 'string' && modes.includes(mode.value)) {
     put(d, ['activationCheckpointing'], mode.value, tomlEntry(mode));
-    const opt = v('activation_checkpoint.selective_ac_option');
-    if (mode.value === 'selective' && opt && opt.value !== 'op') d.assumptions.push(`Selective checkpointing every ${String(opt.value)} layers (selective_ac_option): estimated as op-level selective checkpointing.`);
+    if (mode.value === 'selective' && acOption && acOption.value !== 'op') d.problems.push(problem('torchtitan-value', 'error', acOption.span, `${acOption.label} must be "op" or a whole number of layers (every N-th layer is checkpointed).`));
   } else if (mode) {
     d.problems.push(problem('torchtitan-value', 'error', mode.span, `${mode.label} must be one of "none", "selective", "full".`));
   } else {
@@ -252,4 +268,18 @@ function insertAt(doc: TomlDoc, d: TrainingDraft, parTable: string, path: SpecPa
 
 function quoteWord(s: string): string {
   return `'${s.length > 40 ? `${s.slice(0, 40)}…` : s}'`;
+}
+
+/** selective_ac_option as torchtitan reads it: a string of digits (or a whole number) is a layer frequency; "op" and anything else is not. */
+function layerFrequency(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isInteger(value) && value >= 0 ? value : undefined;
+  if (typeof value !== 'string' || !value.length || value.length > 9) return undefined;
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) < 48 || value.charCodeAt(i) > 57) return undefined;
+  return Number(value);
+}
+
+/** The transformer blocks of a flavor: the catalog preset's, or the debug model's. */
+function layerCount(preset: string | undefined, modelName: string, flavorName: string): number | undefined {
+  if (preset) return findModel(preset)?.architecture.layers;
+  return modelName === 'llama3' && flavorName === 'debugmodel' ? DEBUG_MODEL.layers : undefined;
 }

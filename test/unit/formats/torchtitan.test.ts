@@ -161,3 +161,35 @@ test('older torchtitan files: batch_size and the degrees under [training], compi
   assert.equal(e.layout?.data, 4);
   assert.ok(e.assumptions.some((a) => a.startsWith('torch.compile')));
 });
+
+test('selective_ac_option = N: every N-th block fully checkpointed (layers / N of 32), "op" as op-level SAC, anything else an error at the option', () => {
+  const base = fixture('torchtitan/llama3_8b.toml');
+  const withOption = (opt: string) => base.text.replace('selective_ac_option = "op"', `selective_ac_option = ${opt}`);
+  const spec = (c: ReturnType<typeof checkText>) => c.foreign![0].job.spec as Record<string, any>;
+  const every2 = checkText(withOption('"2"'), base.fileName, H100_96);
+  assert.equal(spec(every2).activationCheckpointing, 'full');
+  assert.equal(spec(every2).checkpointedLayers, 16);
+  assert.ok(estimateOf(every2).assumptions.some((a) => a.startsWith('Checkpointing 16 of 32 layers')));
+  // Half the layers keep all their activations: less memory than no checkpointing.
+  const none = figures(checkText(base.text.replace('mode = "selective"', 'mode = "none"'), base.fileName, H100_96)).gib;
+  const f2 = figures(every2).gib;
+  assert.ok(f2 < none, `${f2} < ${none}`);
+  // Every block (N = 1, and torchtitan's 0) is full checkpointing of all 32.
+  assert.equal(spec(checkText(withOption('"1"'), base.fileName, H100_96)).checkpointedLayers, 32);
+  assert.equal(spec(checkText(withOption('"0"'), base.fileName, H100_96)).checkpointedLayers, 32);
+  // N past the layer count wraps no block: no checkpointing, and a warning at the option.
+  const past = checkText(withOption('"64"'), base.fileName, H100_96);
+  assert.equal(spec(past).activationCheckpointing, 'none');
+  const w = past.problems.find((p) => p.code === 'torchtitan-value')!;
+  assert.equal(
+    withOption('"64"')
+      .slice(w.offset, w.offset + w.length)
+      .replaceAll('"', ''),
+    '64',
+  );
+  // torchtitan raises on anything else; so does the check, at the option's value.
+  const bad = withOption('"sometimes"');
+  const e = checkText(bad, base.fileName, H100_96).problems.find((p) => p.code === 'torchtitan-value')!;
+  assert.equal(e.severity, 'error');
+  assert.equal(bad.slice(e.offset, e.offset + e.length).replaceAll('"', ''), 'sometimes');
+});
