@@ -3,7 +3,9 @@
 // Each row becomes an InferenceService with the row's engine version, model, dtype, quantization,
 // tensor parallel, max_model_len, max_num_seqs, utilization, chunked prefill as the log states, on
 // the row's GPU (with the device total the log printed, where it printed one). Nothing is fitted here.
-// The rows carry their part ('tuned' or 'held-out'), fixed in the data file before any estimate.
+// The rows carry their part, fixed in the data file before any estimate: 'tuned', 'held-out' (the
+// first held-out set, evaluated once, spent) or 'held-out-2' (a fresh held-out set gathered for
+// issue 12 before any estimate on it).
 
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -12,10 +14,12 @@ import { findModel } from '../core/catalog/models';
 import { estimateInferenceService } from '../core/estimate/index';
 import type { ClusterDoc, InferenceServiceDoc } from '../core/spec/types';
 
+export type KvV0Part = 'tuned' | 'held-out' | 'held-out-2';
+
 export interface KvV0Row {
   id: string;
   order: number;
-  part: 'tuned' | 'held-out';
+  part: KvV0Part;
   vllm_version: string;
   model: string;
   hf_model: string;
@@ -39,7 +43,7 @@ export interface KvV0Row {
 
 export interface KvV0Result {
   id: string;
-  part: 'tuned' | 'held-out';
+  part: KvV0Part;
   label: string;
   source: string;
   measured: number;
@@ -107,7 +111,7 @@ export function kvV0Doc(r: KvV0Row): { doc: InferenceServiceDoc; cluster: Cluste
   return { doc, cluster };
 }
 
-export function evaluateKvV0(repoRoot: string, parts: ReadonlyArray<'tuned' | 'held-out'> = ['tuned', 'held-out']): KvV0Result[] {
+export function evaluateKvV0(repoRoot: string, parts: ReadonlyArray<KvV0Part> = ['tuned', 'held-out', 'held-out-2']): KvV0Result[] {
   const out: KvV0Result[] = [];
   for (const r of readKvV0Rows(repoRoot)) {
     if (!parts.includes(r.part)) continue;

@@ -1,0 +1,168 @@
+// vLLM V1 KV-cache sizes, held out: bench/data/vllm-v1-kv-heldout.jsonl (published
+// `GPU KV cache size: N tokens` from vLLM ≥ 0.10 V1-engine startups, with sources) against Gantry's
+// estimate for the same configuration. These rows were gathered and committed before any estimate
+// was computed on them, and no formula is tuned on them (the tuned V1 rows are SV-* in
+// ../shared/estimator-data/serving_kv.csv). Each row becomes an InferenceService with the row's
+// engine version, model (catalog preset, or the architecture from its config.json), dtype,
+// quantization, KV dtype, tensor/pipeline parallel, expert parallel, max_model_len, max_num_seqs,
+// max_num_batched_tokens, utilization, eager mode and block size as the log or command states, on
+// the row's GPU (with the device total vLLM printed, where it printed one; a GPU the catalog lacks
+// is described by that total). A row that cannot be expressed carries its reason ('not matched').
+
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { findGpu } from '../core/catalog/gpus';
+import { findModel } from '../core/catalog/models';
+import { estimateInferenceService } from '../core/estimate/index';
+import type { Architecture, ClusterDoc, InferenceServiceDoc } from '../core/spec/types';
+
+export type KvV1Part = 'held-out' | 'examined';
+
+export interface KvV1Row {
+  id: string;
+  order: number;
+  part: KvV1Part;
+  vllm_version: string | null;
+  /** The version given to Gantry (null: not stated, Gantry's default version is used). */
+  engine_version: string | null;
+  model: string | null;
+  architecture: Architecture | null;
+  hf_model: string;
+  dtype: 'fp16' | 'bf16' | 'fp32';
+  quantization: string;
+  kv_cache_dtype: string;
+  tp: number;
+  pp: number;
+  expert_parallel: boolean;
+  max_model_len: number | null;
+  max_num_seqs: number | null;
+  max_num_batched_tokens: number | null;
+  gpu_memory_utilization: number | null;
+  enforce_eager: boolean;
+  prefix_caching: boolean | null;
+  block_size: number;
+  gpu: string;
+  gpu_text: string;
+  gpu_total_gib: number | null;
+  kv_tokens: number;
+  available_kv_gib: number | null;
+  max_concurrency: number | null;
+  /** Set in the data file when the row is known to be inexpressible (a gap, kept in the report). */
+  unmatched: string | null;
+  source_url: string;
+  where: string;
+  notes: string;
+}
+
+export interface KvV1Result {
+  id: string;
+  part: KvV1Part;
+  label: string;
+  source: string;
+  measured: number;
+  predicted?: number;
+  errorPct?: number;
+  /** vLLM's "Available KV cache memory" and Gantry's KV pool, GiB per GPU. */
+  poolGiB?: { measured: number | null; predicted: number };
+  unmatched?: string;
+}
+
+export function readKvV1Rows(repoRoot: string): KvV1Row[] {
+  const file = path.join(repoRoot, 'bench/data/vllm-v1-kv-heldout.jsonl');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as KvV1Row);
+}
+
+export function kvV1Doc(r: KvV1Row): { doc: InferenceServiceDoc; cluster: ClusterDoc } {
+  const doc: InferenceServiceDoc = {
+    apiVersion: 'gantry/v1',
+    kind: 'InferenceService',
+    metadata: { name: r.id },
+    spec: {
+      engine: 'vllm',
+      ...(r.engine_version ? { engineVersion: r.engine_version } : {}),
+      model: r.model ? { preset: r.model } : { architecture: r.architecture ?? undefined },
+      dtype: r.dtype,
+      quantization: r.quantization as never,
+      kvCacheDtype: r.kv_cache_dtype as never,
+      tensorParallel: r.tp,
+      pipelineParallel: r.pp,
+      ...(r.expert_parallel ? { expertParallel: true } : {}),
+      ...(r.gpu_memory_utilization ? { gpuMemoryUtilization: r.gpu_memory_utilization } : {}),
+      ...(r.max_model_len ? { maxModelLen: r.max_model_len } : {}),
+      ...(r.max_num_seqs ? { maxNumSeqs: r.max_num_seqs } : {}),
+      ...(r.max_num_batched_tokens ? { maxNumBatchedTokens: r.max_num_batched_tokens } : {}),
+      ...(r.enforce_eager ? { enforceEager: true } : {}),
+      ...(r.prefix_caching !== null ? { enablePrefixCaching: r.prefix_caching } : {}),
+      blockSize: r.block_size,
+    },
+  };
+  const gpus = r.tp * r.pp;
+  const perNode = Math.min(gpus, 8);
+  const cluster: ClusterDoc = {
+    apiVersion: 'gantry/v1',
+    kind: 'Cluster',
+    metadata: { name: 'bench' },
+    spec: {
+      nodes: { count: Math.max(1, Math.ceil(gpus / perNode)), gpu: { model: r.gpu, count: perNode, ...(r.gpu_total_gib ? { memoryGiB: r.gpu_total_gib } : {}) } },
+      interconnect: { interNode: { type: 'infiniband-ndr' as never } },
+    },
+  };
+  return { doc, cluster };
+}
+
+function label(r: KvV1Row): string {
+  const name = r.hf_model.split(' ')[0].split('/').pop();
+  const par = `tp${r.tp}${r.pp > 1 ? ` pp${r.pp}` : ''}${r.expert_parallel ? ' ep' : ''}`;
+  const q = r.quantization !== 'none' ? ` q=${r.quantization}` : '';
+  const kv = r.kv_cache_dtype !== 'auto' ? ` kv=${r.kv_cache_dtype}` : '';
+  const v = r.engine_version ?? 'version not stated';
+  return `${name} ${r.dtype}${q}${kv} ${par} len ${r.max_model_len ?? 'default'} util ${r.gpu_memory_utilization ?? 'n/s'} on ${r.gpu}, vLLM ${v}`;
+}
+
+const GIB = 1024 ** 3;
+
+export function evaluateKvV1(repoRoot: string, parts: readonly KvV1Part[] = ['held-out', 'examined']): KvV1Result[] {
+  const out: KvV1Result[] = [];
+  for (const r of readKvV1Rows(repoRoot)) {
+    if (!parts.includes(r.part)) continue;
+    const res: KvV1Result = { id: r.id, part: r.part, label: label(r), source: r.source_url, measured: r.kv_tokens };
+    if (r.unmatched) res.unmatched = r.unmatched;
+    else if (r.model && !findModel(r.model)) res.unmatched = `no catalog model '${r.model}'`;
+    else if (!r.model && !r.architecture) res.unmatched = 'no model';
+    else if (!findGpu(r.gpu) && !r.gpu_total_gib) res.unmatched = `no catalog GPU '${r.gpu}' and no device total`;
+    else {
+      const { doc, cluster } = kvV1Doc(r);
+      const e = estimateInferenceService(doc, cluster, { noFixes: true });
+      if (!e.serving) res.unmatched = `estimator refused: ${e.findings.map((f) => f.message).join('; ')}`;
+      else {
+        res.predicted = e.serving.kvCacheTokens;
+        res.errorPct = ((e.serving.kvCacheTokens - r.kv_tokens) / r.kv_tokens) * 100;
+        res.poolGiB = { measured: r.available_kv_gib, predicted: e.serving.kvCacheBytes / GIB };
+      }
+    }
+    out.push(res);
+  }
+  return out;
+}
+
+export interface KvV1Summary {
+  n: number;
+  medianAbs: number;
+  maxAbs: number;
+  worst?: string;
+  within2: number;
+  within5: number;
+}
+
+export function summarizeKvV1(rows: KvV1Result[]): KvV1Summary {
+  const vals = rows.filter((r) => typeof r.errorPct === 'number').map((r) => [r.id, Math.abs(r.errorPct as number)] as const);
+  vals.sort((a, b) => a[1] - b[1]);
+  if (!vals.length) return { n: 0, medianAbs: 0, maxAbs: 0, within2: 0, within5: 0 };
+  const mid = vals.length >> 1;
+  const median = vals.length % 2 ? vals[mid][1] : (vals[mid - 1][1] + vals[mid][1]) / 2;
+  return { n: vals.length, medianAbs: median, maxAbs: vals[vals.length - 1][1], worst: vals[vals.length - 1][0], within2: vals.filter(([, v]) => v <= 2).length, within5: vals.filter(([, v]) => v <= 5).length };
+}
