@@ -52,13 +52,18 @@ export interface KvV0Result {
   unmatched?: string;
 }
 
-export function readKvV0Rows(repoRoot: string): KvV0Row[] {
-  const file = path.join(repoRoot, 'bench/data/vllm-v0-kv.jsonl');
+/** The rows of a JSON-lines data file under the repository (none when it is absent). */
+export function readJsonlRows<T>(repoRoot: string, rel: string): T[] {
+  const file = path.join(repoRoot, rel);
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf8')
     .split('\n')
     .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as KvV0Row);
+    .map((l) => JSON.parse(l) as T);
+}
+
+export function readKvV0Rows(repoRoot: string): KvV0Row[] {
+  return readJsonlRows<KvV0Row>(repoRoot, 'bench/data/vllm-v0-kv.jsonl');
 }
 
 /** The first dotted number in the row's version text ("0.6.3.dev114+g…" → "0.6.3", "0.6.x …" → "0.6"). */

@@ -9,12 +9,11 @@
 // the row's GPU (with the device total vLLM printed, where it printed one; a GPU the catalog lacks
 // is described by that total). A row that cannot be expressed carries its reason ('not matched').
 
-import { existsSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { findGpu } from '../core/catalog/gpus';
 import { findModel } from '../core/catalog/models';
 import { estimateInferenceService } from '../core/estimate/index';
 import type { Architecture, ClusterDoc, InferenceServiceDoc } from '../core/spec/types';
+import { readJsonlRows } from './estimatorKvV0';
 
 export type KvV1Part = 'held-out' | 'examined';
 
@@ -68,12 +67,7 @@ export interface KvV1Result {
 }
 
 export function readKvV1Rows(repoRoot: string): KvV1Row[] {
-  const file = path.join(repoRoot, 'bench/data/vllm-v1-kv-heldout.jsonl');
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as KvV1Row);
+  return readJsonlRows<KvV1Row>(repoRoot, 'bench/data/vllm-v1-kv-heldout.jsonl');
 }
 
 export function kvV1Doc(r: KvV1Row): { doc: InferenceServiceDoc; cluster: ClusterDoc } {
