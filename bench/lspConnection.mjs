@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 
 /** Resolves with `p`, or with undefined after `ms`; the timer does not outlive the race. */
-export function within(p, ms) {
+function within(p, ms) {
   let timer;
   return Promise.race([p, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
 }
@@ -19,6 +19,9 @@ export function within(p, ms) {
  * options.stderr: 'ignore' (default), 'inherit' or 'pipe' (then read `proc.stderr`); options.env: the child's environment;
  * options.settings: the object whose sections answer workspace/configuration (a missing section, or no settings: null).
  * `startedAt` is performance.now() just after the spawn.
+ * @param {string} command
+ * @param {string[]} args
+ * @param {{ stderr?: 'ignore' | 'inherit' | 'pipe', env?: NodeJS.ProcessEnv, settings?: Record<string, unknown> }} [options]
  */
 export function startServer(command, args, { stderr = 'ignore', env, settings } = {}) {
   const proc = spawn(command, args, { stdio: ['pipe', 'pipe', stderr], env });
@@ -48,7 +51,7 @@ export function startServer(command, args, { stderr = 'ignore', env, settings } 
   conn.onNotification(emit);
   // vscode-jsonrpc keeps $/progress from the catch-all handler; the benches see it like any other notification.
   conn.onUnhandledProgress((params) => emit('$/progress', params));
-  conn.onRequest((method, params) => (method === 'workspace/configuration' ? (params?.items ?? []).map((it) => settings?.[it.section] ?? null) : null));
+  conn.onRequest((method, /** @type {any} */ params) => (method === 'workspace/configuration' ? (params?.items ?? []).map((it) => settings?.[it.section] ?? null) : null));
   conn.listen();
   const exited = new Promise((resolve) => (proc.exitCode !== null || proc.signalCode !== null ? resolve() : proc.once('exit', resolve)));
   // null or undefined params: none in the message (vscode-jsonrpc would send a lone null as [null]).
