@@ -5,10 +5,10 @@
 // round trip, the big file's first diagnostics (from its didOpen), and the check's longest slice
 // (from the server's timing line). BENCH_REPS runs (default 5); KIND=cluster uses a Cluster of some
 // 4,900 unknown keys instead of a job with a long env (every key a schema problem).
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startServer } from './lspConnection.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const flags = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).gantry.serverNodeFlags;
 const good = readFileSync(path.join(root, 'examples/llama3-8b-pretrain.gantry.yaml'), 'utf8');
@@ -16,58 +16,34 @@ let big = process.env.KIND === 'cluster' ? 'apiVersion: gantry/v1\nkind: Cluster
 for (let i = 0; big.length < 63000; i++) big += process.env.KIND === 'cluster' ? `  key${i}: ${i}\n` : `    VAR_${i}: "value number ${i} with some text"\n`;
 function once() {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...flags, path.join(root, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, GANTRY_TIMING: '1' } });
+    const server = startServer(process.execPath, [...flags, path.join(root, 'dist/server.js'), '--stdio'], { stderr: 'pipe', env: { ...process.env, GANTRY_TIMING: '1' } });
     let err = '';
-    child.stderr.on('data', (d) => (err += d));
-    let buf = Buffer.alloc(0);
-    let id = 0;
-    const pending = new Map();
+    server.proc.stderr.on('data', (d) => (err += d));
     const notes = [];
-    const send = (m) => {
-      const b = Buffer.from(JSON.stringify({ jsonrpc: '2.0', ...m }));
-      child.stdin.write(`Content-Length: ${b.length}\r\n\r\n`);
-      child.stdin.write(b);
-    };
-    const req = (method, params) =>
-      new Promise((r) => {
-        const i = ++id;
-        pending.set(i, r);
-        send({ id: i, method, params });
-      });
+    const req = server.request;
     const diag = (uri) => new Promise((r) => notes.push([uri, r]));
-    child.stdout.on('data', (c) => {
-      buf = Buffer.concat([buf, c]);
-      for (;;) {
-        const h = buf.indexOf('\r\n\r\n');
-        if (h < 0) return;
-        const len = Number(/Content-Length: (\d+)/i.exec(buf.subarray(0, h).toString())[1]);
-        if (buf.length < h + 4 + len) return;
-        const m = JSON.parse(buf.subarray(h + 4, h + 4 + len));
-        buf = buf.subarray(h + 4 + len);
-        if (m.id !== undefined && m.method) send({ id: m.id, result: null });
-        else if (m.id !== undefined) pending.get(m.id)?.(m.result);
-        else if (m.method === 'textDocument/publishDiagnostics')
-          for (let k = notes.length - 1; k >= 0; k--)
-            if (notes[k][0] === m.params.uri) {
-              notes[k][1](m.params);
-              notes.splice(k, 1);
-            }
-      }
+    server.onNotification((method, params) => {
+      if (method === 'textDocument/publishDiagnostics')
+        for (let k = notes.length - 1; k >= 0; k--)
+          if (notes[k][0] === params.uri) {
+            notes[k][1](params);
+            notes.splice(k, 1);
+          }
     });
     (async () => {
       await req('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
-      send({ method: 'initialized', params: {} });
+      server.notify('initialized', {});
       const small = 'file:///bench/small.gantry.yaml',
         bigUri = 'file:///bench/big.gantry.yaml';
       const d1 = diag(small);
-      send({ method: 'textDocument/didOpen', params: { textDocument: { uri: small, languageId: 'yaml', version: 1, text: good } } });
+      server.notify('textDocument/didOpen', { textDocument: { uri: small, languageId: 'yaml', version: 1, text: good } });
       await d1;
       // warm the hover path
       const line = good.split('\n').findIndex((l) => /^\s+precision:/.test(l));
       await req('textDocument/hover', { textDocument: { uri: small }, position: { line, character: 5 } });
       const t0 = performance.now();
       const db = diag(bigUri);
-      send({ method: 'textDocument/didOpen', params: { textDocument: { uri: bigUri, languageId: 'yaml', version: 1, text: big } } });
+      server.notify('textDocument/didOpen', { textDocument: { uri: bigUri, languageId: 'yaml', version: 1, text: big } });
       let hoverMs = NaN;
       let bigMs = NaN;
       db.then(() => (bigMs = performance.now() - t0));
@@ -77,12 +53,13 @@ function once() {
       await req('textDocument/hover', { textDocument: { uri: small }, position: { line, character: 5 } });
       hoverMs = performance.now() - t1;
       await db;
-      child.kill();
+      const log = err; // the server's timing lines up to the big file's first diagnostics
+      await server.shutdown();
       resolve({
         hoverMs,
         bigMs,
         slice: /longest slice ([\d.]+)/.exec(
-          err
+          log
             .split('\n')
             .filter((l) => l.includes('longest'))
             .pop() ?? '',

@@ -10,11 +10,12 @@
 //
 // Each is run BENCH_REPS times (default 5) and the medians printed; the machine is shared, so only
 // medians of several runs mean much. BENCH_PROJECTS changes the number of folders (default 500).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startServer } from './lspConnection.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const reps = Number(process.env.BENCH_REPS ?? 5);
@@ -96,54 +97,36 @@ function serverOnce() {
     const openUri = pathToFileURL(open).href;
     // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") goes to the server's Node process.
     const extra = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-    const child = spawn(process.execPath, extra.length ? [...serverFlags, ...extra, path.join(root, 'dist/server.js'), '--stdio'] : [cli, 'server', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const t0 = performance.now();
-    let buf = Buffer.alloc(0);
-    let id = 0;
+    const server = startServer(process.execPath, extra.length ? [...serverFlags, ...extra, path.join(root, 'dist/server.js'), '--stdio'] : [cli, 'server', '--stdio'], { stderr: 'inherit' });
+    const t0 = server.startedAt;
     const out = { firstDiagMs: NaN, firstDiagCount: NaN, scanMs: NaN, scanFiles: NaN, firstBeforeScan: false };
-    const send = (msg) => {
-      const body = Buffer.from(JSON.stringify({ jsonrpc: '2.0', ...msg }));
-      child.stdin.write(`Content-Length: ${body.length}\r\n\r\n`);
-      child.stdin.write(body);
-    };
     const timer = setTimeout(() => {
-      child.kill();
+      server.kill();
       reject(new Error('language server: no diagnostics or scan end within 120 s'));
     }, 120_000);
+    let finished = false;
     const done = () => {
-      if (Number.isNaN(out.firstDiagMs) || Number.isNaN(out.scanMs)) return;
+      if (finished || Number.isNaN(out.firstDiagMs) || Number.isNaN(out.scanMs)) return;
+      finished = true;
       clearTimeout(timer);
-      send({ id: ++id, method: 'shutdown' });
-      send({ method: 'exit' });
-      setTimeout(() => child.kill(), 2000).unref();
-      resolve(out);
+      server.shutdown().then(() => resolve(out), reject);
     };
-    child.stdout.on('data', (chunk) => {
-      buf = Buffer.concat([buf, chunk]);
-      for (;;) {
-        const head = buf.indexOf('\r\n\r\n');
-        if (head < 0) return;
-        const len = Number(/Content-Length: (\d+)/i.exec(buf.subarray(0, head).toString())?.[1]);
-        if (buf.length < head + 4 + len) return;
-        const msg = JSON.parse(buf.subarray(head + 4, head + 4 + len).toString());
-        buf = buf.subarray(head + 4 + len);
-        if (msg.id !== undefined && msg.method) send({ id: msg.id, result: msg.method === 'workspace/configuration' ? (msg.params?.items ?? []).map(() => null) : null });
-        else if (msg.method === 'textDocument/publishDiagnostics' && msg.params.uri === openUri && Number.isNaN(out.firstDiagMs)) {
-          out.firstDiagMs = performance.now() - t0;
-          out.firstDiagCount = msg.params.diagnostics.length;
-          out.firstBeforeScan = Number.isNaN(out.scanMs);
-          done();
-        } else if (msg.method === 'gantry/indexed') {
-          out.scanMs = performance.now() - t0;
-          out.scanFiles = msg.params.files;
-          done();
-        }
+    server.onNotification((method, params) => {
+      if (method === 'textDocument/publishDiagnostics' && params.uri === openUri && Number.isNaN(out.firstDiagMs)) {
+        out.firstDiagMs = performance.now() - t0;
+        out.firstDiagCount = params.diagnostics.length;
+        out.firstBeforeScan = Number.isNaN(out.scanMs);
+        done();
+      } else if (method === 'gantry/indexed') {
+        out.scanMs = performance.now() - t0;
+        out.scanFiles = params.files;
+        done();
       }
     });
-    child.on('error', reject);
-    send({ id: ++id, method: 'initialize', params: { processId: process.pid, rootUri: pathToFileURL(tree).href, workspaceFolders: [{ uri: pathToFileURL(tree).href, name: 'monorepo' }], capabilities: {} } });
-    send({ method: 'initialized', params: {} });
-    send({ method: 'textDocument/didOpen', params: { textDocument: { uri: openUri, languageId: 'yaml', version: 1, text: readFileSync(open, 'utf8') } } });
+    server.proc.on('error', reject);
+    server.request('initialize', { processId: process.pid, rootUri: pathToFileURL(tree).href, workspaceFolders: [{ uri: pathToFileURL(tree).href, name: 'monorepo' }], capabilities: {} }).catch(reject);
+    server.notify('initialized', {});
+    server.notify('textDocument/didOpen', { textDocument: { uri: openUri, languageId: 'yaml', version: 1, text: readFileSync(open, 'utf8') } });
   });
 }
 
