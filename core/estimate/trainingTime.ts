@@ -106,7 +106,7 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
   const cpSpans = l.tensor * l.context > perNode;
   const dpSpans = multiNode && l.tensor * l.context * l.data > perNode;
   const ppSpans = multiNode && l.pipeline > 1 && l.tensor * l.context * l.data * l.pipeline > perNode;
-  const epSpans = l.tensor * l.expert > perNode;
+  const epSpans = l.expertTensor * l.expert > perNode;
 
   const out: CollectiveTraffic[] = [];
   const add = (name: string, collective: Collective, bytes: number, ranks: number, link: Link, times: number, overlappable: boolean) => {
