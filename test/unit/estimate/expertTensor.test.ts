@@ -44,3 +44,14 @@ test('expert weights split expert × expertTensor ways: EP 4 × ETP 2 holds what
   assert.ok(near(w(ep8), w(ep4tp2), 0.001));
   assert.ok(w(ep4) > w(ep8) * 1.5);
 });
+
+test('under the Hopper (Megatron-LM) figure, TP traffic is overlappable; under the A100 figure it stays on the critical path', async () => {
+  const { computeEfficiency } = await import('../../../core/estimate/efficiency');
+  const { findGpu } = await import('../../../core/catalog/gpus');
+  assert.equal(computeEfficiency(findGpu('H100-SXM-80GB')!, 'bf16-mixed', 70e9).commOverlapInFigure, true);
+  assert.equal(computeEfficiency(findGpu('A100-SXM-80GB')!, 'bf16-mixed', 70e9).commOverlapInFigure, false);
+  const tp = (gpu: string) => estimateTrainingJob(job({ model: { preset: 'llama-3-8b' }, resources: { nodes: 1, gpusPerNode: 8 }, parallelism: { tensor: 8 }, batch: { micro: 1, sequenceLength: 4096 } }), cluster(gpu, 8));
+  const tpTraffic = (e: ReturnType<typeof tp>) => e.interconnect!.collectives.find((c) => c.name.startsWith('TP'))!;
+  assert.ok(tpTraffic(tp('H100-SXM-80GB')).overlappedSeconds > 0);
+  assert.equal(tpTraffic(tp('A100-SXM-80GB')).overlappedSeconds, 0);
+});
