@@ -176,17 +176,27 @@ const thrFoundry = bench.stats(
   (r) => r.errorPct,
 );
 const thrNvidia = bench.stats(
-  thr.filter((r) => r.part === 'examined' && !r.id.startsWith('MFU-')),
+  thr.filter((r) => r.part === 'examined' && /^(MB|AM)-/.test(r.id)),
   (r) => r.errorPct,
 );
+const isMoe = (r) => /Mixtral|Qwen3|GPT-OSS|DeepSeek/.test(r.label);
 const thrHeldDense = bench.stats(
-  thr.filter((r) => r.part === 'held-out' && !r.id.startsWith('MZ-')),
+  thr.filter((r) => r.part === 'held-out' && !isMoe(r)),
   (r) => r.errorPct,
 );
 const thrHeldMoe = bench.stats(
-  thr.filter((r) => r.part === 'held-out' && r.id.startsWith('MZ-')),
+  thr.filter((r) => r.part === 'held-out' && isMoe(r)),
   (r) => r.errorPct,
 );
+const thrSpent = bench.stats(
+  thr.filter((r) => r.part === 'examined' && /^(NM|TH|MZ)-/.test(r.id)),
+  (r) => r.errorPct,
+);
+const thrRound1 = bench.stats(
+  thr.filter((r) => r.part === 'examined' && /^(NB|NG|L3)-/.test(r.id)),
+  (r) => r.errorPct,
+);
+const heldOutShown = process.env.GANTRY_EVAL_HELDOUT !== '0';
 const thrUnmatched = rows.filter((r) => r.kind === 'throughput' && r.unmatched).map((r) => r.id);
 const line = (label, x) => out(`| ${label} | ${x.n} | ${x.medianAbs.toFixed(1)} % | ${x.maxAbs.toFixed(1)} % (${x.worst ?? '—'}) |`);
 out();
@@ -196,9 +206,13 @@ line('reference (torchtitan A100; a source of the efficiency table, in-sample)',
 line('examined, all (errors looked at while changing formulas)', thrExamined);
 line('… llm-foundry H100 BF16 (MFU-012..022)', thrFoundry);
 line('… Megatron-Bridge / NeMo AutoModel DGX-H100 (MB-*, AM-*)', thrNvidia);
-line('held-out (NeMo 24.07 H100 FP8, torchtitan H200 float8, Megatron-Core MoE Qwen3-235B; gathered before the formula changes)', thrHeld);
-line('… held-out dense (NM-*, TH-*)', thrHeldDense);
-line('… held-out MoE (MZ-*)', thrHeldMoe);
+line('… NeMo 24.07 H100 FP8, torchtitan H200 float8, Megatron-Core MoE (NM-*, TH-*, MZ-*; held-out once, evaluated twice, spent)', thrSpent);
+line('… NeMo 25.02 B200, 25.04 GB200, Llama 3 405B (NB-*, NG-*, L3-*; h12t2 round-1 held-out, evaluated once, examined since)', thrRound1);
+if (heldOutShown) {
+  line('held-out (Megatron-Bridge 26.04.01: H100, B200, GB200; FP8/MXFP8/BF16; dense and MoE; gathered before the round-2 changes, evaluated once)', thrHeld);
+  line('… held-out dense', thrHeldDense);
+  line('… held-out MoE', thrHeldMoe);
+} else out('| held-out (MC-*) | hidden (GANTRY_EVAL_HELDOUT=0) | | |');
 out();
 out(`Not matched (not in the figures above): ${thrUnmatched.length ? thrUnmatched.join(', ') : 'none'}.`);
 out();

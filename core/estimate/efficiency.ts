@@ -32,7 +32,7 @@
 // float8 (fp8-mixed). torchao's Float8Linear and Transformer Engine convert the transformer blocks'
 // linear layers; attention, norms, element-wise ops, embedding and output layer stay in bf16. So only
 // the time in those GEMMs shrinks (fp8StepFactor). Their share of a bf16 step's compute time is their
-// FLOP share × e / GEMM_EFFICIENCY: they run near large-GEMM efficiency (assumed 75 % of the bf16
+// FLOP share × e / GEMM_EFFICIENCY: they run near large-GEMM efficiency (59 % of the bf16 peak, derived below; was an assumed 75 %, of the bf16
 // peak) while the step as a whole runs at e. In fp8 they run 0.9 × (fp8 peak / bf16 peak) faster —
 // 1.8× on Hopper: torchao's float8 README ("the gemm speedup approaching 2x as M, K, N increase", less
 // the max-abs and cast overhead it derives). On Llama 3 8B at 8192 tokens on H100 this gives 1.23×
@@ -48,6 +48,12 @@ import type { Precision } from '../spec/types';
 
 export interface Efficiency {
   value: number;
+  /**
+   * The figure is an end-to-end MFU of runs that overlapped tensor- and pipeline-parallel communication with
+   * compute (Megatron-LM README: --tp-comm-overlap, PP overlap on by default, "throughputs include all
+   * operations … communication"): TP/PP traffic is then charged as overlappable, not again on the critical path.
+   */
+  commOverlapInFigure: boolean;
   /** One line: the figure and where it comes from. */
   source: string;
 }
@@ -64,8 +70,18 @@ function generation(g: GpuInfo): Generation {
 const HOPPER_SMALL = { params: 2e9, mfu: 0.41 };
 const HOPPER_LARGE = { params: 462e9, mfu: 0.47 };
 export const AMPERE_HFU = 0.63;
-/** Share of a half-precision dense peak that large cuBLAS GEMMs reach (assumed; see the header). */
-export const GEMM_EFFICIENCY = 0.75;
+/**
+ * Share of a half-precision dense peak that the block linears' GEMMs reach inside a training step. Until issue
+ * 12's round 2 this was an assumed 75 %; it is now derived from a published end-to-end fp8/bf16 ratio:
+ * torchtitan's float8 note (PyTorch dev-discuss "enabling float8 all-gather in FSDP2": Llama 3 70B on 128
+ * H100, 1.50× over bf16, "20% of the speedup is contributed by float8 all-gather while the rest 80% come from
+ * float8 compute") gives a compute-only speed-up of 1 + 0.5 × 0.8 = 1.40×. With fp8StepFactor's form and
+ * 1.8× GEMMs that is a linear-time share s = (1 − 1/1.40)/(1 − 1/1.8) = 0.643; Llama 3 70B at 8192 tokens has
+ * a linear FLOP share f = 0.842 and a Hopper step efficiency e = 0.449 here, so G = f·e/s = 0.59 (about 580
+ * TFLOPS on an H100 SXM). Check: Llama 3 8B on 8 GPUs then gets 1.28×, torchao's float8 README publishes
+ * up to 1.25× there.
+ */
+export const GEMM_EFFICIENCY = 0.59;
 /** fp8 GEMM speed over bf16 GEMM speed per unit of the peak ratio: fp8/bf16 peak (2× on Hopper) less cast and scale overhead. */
 export const FP8_GEMM_OF_PEAK_RATIO = 0.9;
 
@@ -105,8 +121,9 @@ export function computeEfficiency(g: GpuInfo, precision: Precision, activeParams
     value = hopper(activeParams);
     source = `H100 table (Megatron-LM: 41 % at 2 B → 47 % at 462 B; ${(activeParams / 1e9).toFixed(1)} B active)${gen === 'other' ? `; no published table for ${g.name}, the H100 figure assumed` : ''}`;
   }
+  const commOverlapInFigure = gen !== 'ampere';
   if (precision === 'fp8-mixed') source += '; fp8 speeds up the block linears only (their share of the bf16 step, GEMMs ~1.8× faster)';
-  return { value, source };
+  return { value, source, commOverlapInFigure };
 }
 
 export interface Fp8Factor {

@@ -14,6 +14,8 @@ export interface TrainingLayout {
   context: number;
   data: number;
   expert: number;
+  /** Tensor-parallel size inside the expert layers (Megatron expert_tensor_parallel_size); default tensor. */
+  expertTensor: number;
   sequenceParallel: boolean;
   zero: 0 | 1 | 2 | 3;
   offload: 'none' | 'optimizer' | 'params';
@@ -47,11 +49,13 @@ export function resolveLayout(spec: TrainingJobSpec): { layout?: TrainingLayout;
   const pipeline = posInt(p.pipeline, 1);
   const context = posInt(p.context, 1);
   const expert = posInt(p.expert, 1);
+  const expertTensor = posInt(p.expertTensor, tensor);
   for (const [k, v] of [
     ['tensor', tensor],
     ['pipeline', pipeline],
     ['context', context],
     ['expert', expert],
+    ['expertTensor', expertTensor],
   ] as const) {
     if (v < 1) f.push(badInput(`parallelism.${k} must be at least 1 (got ${v})`, ['spec', 'parallelism', k]));
   }
@@ -67,7 +71,12 @@ export function resolveLayout(spec: TrainingJobSpec): { layout?: TrainingLayout;
     f.push(badInput(`${gpus} GPUs do not divide into tensor × pipeline × context = ${modelParallel}`, ['spec', 'parallelism']));
   }
   if (data < 1) data = 1;
-  if (expert > data * context) f.push(badInput(`parallelism.expert (${expert}) cannot exceed data × context (${data * context})`, ['spec', 'parallelism', 'expert']));
+  if (p.expertTensor === undefined) {
+    if (expert > data * context) f.push(badInput(`parallelism.expert (${expert}) cannot exceed data × context (${data * context}); set parallelism.expertTensor to fold experts across tensor ranks`, ['spec', 'parallelism', 'expert']));
+  } else if ((tensor * context * data) % (expert * expertTensor) !== 0) {
+    // Megatron-Core MoE parallel folding: the expert layers regroup the same GPUs as expertTensor × expert × expert-data.
+    f.push(badInput(`parallelism.expert × expertTensor (${expert} × ${expertTensor}) must divide tensor × context × data (${tensor * context * data})`, ['spec', 'parallelism', 'expertTensor']));
+  }
   const b = spec.batch;
   const micro = posInt(b?.micro, 0);
   const seq = posInt(b?.sequenceLength, 0);
@@ -112,6 +121,7 @@ export function resolveLayout(spec: TrainingJobSpec): { layout?: TrainingLayout;
       context,
       data,
       expert,
+      expertTensor,
       sequenceParallel: p.sequenceParallel === true && tensor > 1,
       zero,
       offload: p.offload === 'optimizer' || p.offload === 'params' ? p.offload : 'none',

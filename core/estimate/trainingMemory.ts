@@ -110,10 +110,19 @@ interface ParamSplit {
   vocabMatrix: number;
 }
 
+/**
+ * What the expert weights are divided by before the (later) division by tensor: expert parallel, and under
+ * MoE parallel folding (Megatron expert_tensor_parallel_size ≠ tensor) the expert layers' own tensor split
+ * in place of the dense layers' — so experts end up split expert × expertTensor ways.
+ */
+function expertShare(l: TrainingLayout): number {
+  return (l.expert * l.expertTensor) / l.tensor;
+}
+
 function stageParams(m: ResolvedModel, l: TrainingLayout, stage: 'first' | 'last'): ParamSplit {
   const p = m.params;
   const L = m.arch.layers;
-  const perLayerAvg = (p.denseLayers * p.denseLayer + p.moeLayers * (p.moeLayerShared + p.moeLayerExperts / l.expert)) / L;
+  const perLayerAvg = (p.denseLayers * p.denseLayer + p.moeLayers * (p.moeLayerShared + p.moeLayerExperts / expertShare(l))) / L;
   const layersHere = Math.ceil(L / l.pipeline);
   const blocks = (perLayerAvg * layersHere) / l.tensor;
   let vocab = 0;
@@ -121,8 +130,8 @@ function stageParams(m: ResolvedModel, l: TrainingLayout, stage: 'first' | 'last
   else if (stage === 'first') vocab = p.embedding + p.extra;
   else vocab = p.output || p.embedding; // a tied embedding is replicated on the last stage (Megatron)
   vocab /= l.tensor;
-  const layer = Math.max(p.denseLayers ? p.denseLayer : 0, p.moeLayers ? p.moeLayerShared + p.moeLayerExperts / l.expert : 0) / l.tensor;
-  const experts = (p.moeLayers * (p.moeLayerExperts / l.expert) * layersHere) / L / l.tensor;
+  const layer = Math.max(p.denseLayers ? p.denseLayer : 0, p.moeLayers ? p.moeLayerShared + p.moeLayerExperts / expertShare(l) : 0) / l.tensor;
+  const experts = (p.moeLayers * (p.moeLayerExperts / expertShare(l)) * layersHere) / L / l.tensor;
   return { local: blocks + vocab, linear: blocks, experts, layer, vocabMatrix: (p.output || p.embedding) / l.tensor };
 }
 
@@ -232,7 +241,7 @@ export function estimateTrainingMemory(x: TrainingMemoryInput): TrainingMemoryRe
   const worst = first.local >= last.local ? first : last;
   // Parameters left on this GPU after sharding over S data-parallel ranks: expert weights are
   // already split over the expert-parallel group, so they shard only over the remaining S / ep.
-  const sh = (S: number, n = worst.local) => (S <= 1 ? n : (n - worst.experts) / S + worst.experts / Math.max(1, S / l.expert));
+  const sh = (S: number, n = worst.local) => (S <= 1 ? n : (n - worst.experts) / S + worst.experts / Math.max(1, (S * l.tensor) / (l.expert * l.expertTensor)));
 
   // Software era: Volta GPUs (V100) are not supported by current CUDA releases, so their stacks are
   // pre-PyTorch-2.0: eager kernel loading (HF measured 1343 MiB of context on V100) and

@@ -17,7 +17,8 @@
 //   dense half-precision peak × the efficiency table (efficiency.ts); under fp8-mixed only the block
 //   linears' share of that time speeds up (fp8StepFactor).
 // - Overlap: data-parallel traffic (DDP buckets, ZeRO, FSDP prefetch) overlaps with compute;
-//   TP, CP and EP collectives sit on the critical path; PP bubble (p−1)/(m·v).
+//   TP, CP and EP collectives sit on the critical path — except TP and PP traffic under the Hopper figure,
+//   which comes from Megatron runs that overlapped it (efficiency.ts commOverlapInFigure); PP bubble (p−1)/(m·v).
 
 import { peakTflops } from '../catalog/gpus';
 import { causalAttentionFlops, computeEfficiency, fp8StepFactor } from './efficiency';
@@ -106,7 +107,7 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
   const cpSpans = l.tensor * l.context > perNode;
   const dpSpans = multiNode && l.tensor * l.context * l.data > perNode;
   const ppSpans = multiNode && l.pipeline > 1 && l.tensor * l.context * l.data * l.pipeline > perNode;
-  const epSpans = l.tensor * l.expert > perNode;
+  const epSpans = l.expertTensor * l.expert > perNode;
 
   const out: CollectiveTraffic[] = [];
   const add = (name: string, collective: Collective, bytes: number, ranks: number, link: Link, times: number, overlappable: boolean) => {
@@ -155,17 +156,20 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
     add(`CPU offload (${l.offload}) over PCIe ${c.gpu.pcieGen}`, 'p2p', bytes, 1, { name: host.type, busGBps: host.effectiveBusGBps }, 1, true);
   }
 
+  const table = computeEfficiency(c.gpu, x.precision, m.params.active);
+  // With the Megatron-LM H100 figure, TP and PP traffic overlap with compute as in the runs it comes from.
+  const mpOverlap = table.commOverlapInFigure && !(x.mfu && x.mfu > 0 && x.mfu <= 1);
   // ---- tensor parallel: 4 all-reduce-equivalents of s·b·h per layer per micro-batch (2 fwd, 2 bwd)
   const layersHere = Math.ceil(a.layers / l.pipeline);
   if (l.tensor > 1) {
     const actBytes = tokensMicro * a.hidden * e;
     const recompute = x.checkpointing === 'full' ? 6 / 4 : 1; // recomputed forward repeats its 2 collectives
-    add(l.sequenceParallel ? 'TP all-gather + reduce-scatter (sequence parallel)' : 'TP activation all-reduce', 'all-reduce', actBytes, l.tensor, pickLink(c, tpSpans), 4 * layersHere * m_ * recompute, false);
+    add(l.sequenceParallel ? 'TP all-gather + reduce-scatter (sequence parallel)' : 'TP activation all-reduce', 'all-reduce', actBytes, l.tensor, pickLink(c, tpSpans), 4 * layersHere * m_ * recompute, mpOverlap);
   }
   // ---- pipeline: activations forward, gradients back, per micro-batch
   if (l.pipeline > 1) {
     const p2pBytes = (tokensMicro * a.hidden * e) / (l.sequenceParallel ? l.tensor : 1);
-    add('PP point-to-point activations and gradients', 'p2p', p2pBytes, 2, pickLink(c, ppSpans), 2 * m_, false);
+    add('PP point-to-point activations and gradients', 'p2p', p2pBytes, 2, pickLink(c, ppSpans), 2 * m_, mpOverlap);
   }
   // ---- context parallel (ring attention): K and V around the ring, forward and backward (grads)
   if (l.context > 1) {
@@ -202,7 +206,6 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
   const recomputeFlops = recomputePerToken * tokensPerStep;
   const dtype = x.precision === 'fp8-mixed' ? 'fp8' : x.precision === 'fp32' ? 'fp32' : x.precision.startsWith('fp16') ? 'fp16' : 'bf16';
   const peak = peakTflops(c.gpu, dtype) * 1e12;
-  const table = computeEfficiency(c.gpu, x.precision, m.params.active);
   let efficiency: number;
   let computeSeconds: number;
   let fp8Note = '';
