@@ -3,7 +3,7 @@ import { constants as fsConstants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { READ_PENDING } from '../core/validate/model';
 import { uriToPath } from '../core/workspace/workspace';
-import { failure, MAX_REFERENCED_BYTES, unusable, type ReadFile } from '../core/workspace/readBeside';
+import { failure, MAX_REFERENCED_BYTES, readAtMost, unusable, type ReadFile } from '../core/workspace/readBeside';
 
 // The Workspace (cluster scanning and scoping) lives in core, where the CLI and the run path use it too.
 export { Workspace, uriToPath, pathToUri, PROJECT_FILE } from '../core/workspace/workspace';
@@ -76,7 +76,7 @@ export class ReferencedFiles {
       size = st.size;
       if (mtimeMs === f.mtimeMs && size === f.size && (f.text !== undefined || f.why !== undefined)) return;
       why = unusable(st);
-      if (!why) text = await readAtMost(handle, MAX_REFERENCED_BYTES);
+      if (!why) text = await readAtMost(handle, MAX_REFERENCED_BYTES, st.size);
     } catch (err) {
       why = failure(err);
     } finally {
@@ -99,17 +99,6 @@ export class ReferencedFiles {
 }
 
 /** At most `max` bytes of a file as UTF-8 (the size was checked; this bounds a file that grew since). */
-async function readAtMost(handle: import('node:fs/promises').FileHandle, max: number): Promise<string> {
-  const buf = Buffer.alloc(max);
-  let n = 0;
-  while (n < max) {
-    const { bytesRead } = await handle.read(buf, n, max - n, n);
-    if (!bytesRead) break;
-    n += bytesRead;
-  }
-  return buf.toString('utf8', 0, n);
-}
-
 /** Entries listed per folder at most (names only). */
 const MAX_FOLDER_ENTRIES = 4096;
 

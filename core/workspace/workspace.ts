@@ -10,6 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { ClusterIndex, extractClusters, mayHoldCluster } from '../spec/clusters';
 import { parseSpecFile, type ParsedDoc } from '../spec/parse';
 import { clusterFor } from '../validate/estimates';
+import { readRegularFile } from './readBeside';
 import type { ClusterDoc } from '../spec/types';
 import type { ClusterEntry } from '../validate/rules';
 
@@ -48,10 +49,13 @@ export class Workspace {
   async scan(folders: string[], signal?: { cancelled: boolean }): Promise<number> {
     let seen = 0;
     const stack = folders.map((f) => uriToPath(f)).filter((p): p is string => !!p);
-    const batch: string[] = [];
-    const flush = async () => {
-      await Promise.all(batch.map((uri) => this.readFromDisk(uri).then(() => this.scanned.add(uri))));
-      batch.length = 0;
+    // Up to SCAN_CONCURRENCY reads in flight; the walk goes on as each one ends.
+    const inFlight = new Set<Promise<void>>();
+    const read = async (uri: string) => {
+      const done = this.readFromDisk(uri).then(() => void this.scanned.add(uri));
+      inFlight.add(done);
+      void done.finally(() => inFlight.delete(done));
+      if (inFlight.size >= SCAN_CONCURRENCY) await Promise.race(inFlight);
     };
     while (stack.length && seen < MAX_FILES && !signal?.cancelled) {
       const dir = stack.pop()!;
@@ -67,13 +71,12 @@ export class Workspace {
           if (!skipDir(e.name)) stack.push(p);
         } else if (e.isFile() && isSpecName(e.name) && seen < MAX_FILES) {
           seen++;
-          batch.push(pathToUri(p));
-          if (batch.length >= SCAN_CONCURRENCY) await flush();
+          await read(pathToUri(p));
           if (signal?.cancelled) return seen;
         }
       }
     }
-    await flush();
+    await Promise.all(inFlight);
     return seen;
   }
 
@@ -126,11 +129,10 @@ export class Workspace {
     if (this.openUris.has(uri)) return false;
     const p = uriToPath(uri);
     if (!p) return false;
+    // A regular file of at most MAX_REFERENCED_BYTES (1 MB, MAX_BYTES), opened non-blocking.
+    const text = await readRegularFile(p);
+    if (typeof text !== 'string' || !mayHoldCluster(text)) return this.clusters.delete(uri);
     try {
-      const st = await fs.stat(p);
-      if (!st.isFile() || st.size > MAX_BYTES) return this.clusters.delete(uri);
-      const text = await fs.readFile(p, 'utf8');
-      if (!mayHoldCluster(text)) return this.clusters.delete(uri);
       return this.clusters.set(uri, extractClusters(uri, parseSpecFile(text)));
     } catch {
       return this.clusters.delete(uri);

@@ -1,0 +1,72 @@
+// The server's workspace scan reads each YAML file with readRegularFile (open non-blocking, fstat,
+// read, close), several at once; `gantry check` reads them synchronously. Both must find the same
+// Clusters, and neither may read a FIFO, a device or a file past the size limit.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { MAX_REFERENCED_BYTES, readAtMost, readRegularFile } from '../../../core/workspace/readBeside';
+import { Workspace, pathToUri } from '../../../core/workspace/workspace';
+
+const cluster = (name: string) => `apiVersion: gantry/v1\nkind: Cluster\nmetadata: { name: ${name} }\nspec:\n  scheduler: { type: local }\n  nodes: { count: 1, gpu: { model: H100-SXM-80GB, count: 8 } }\n`;
+
+test('readRegularFile: a file whole, never a FIFO or a directory, nothing past 1 MB; readAtMost past a stale size', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'gantry-read-'));
+  try {
+    writeFileSync(path.join(dir, 'a.yaml'), 'kind: Cluster\n');
+    assert.equal(await readRegularFile(path.join(dir, 'a.yaml')), 'kind: Cluster\n');
+    writeFileSync(path.join(dir, 'empty.yaml'), '');
+    assert.equal(await readRegularFile(path.join(dir, 'empty.yaml')), '');
+    writeFileSync(path.join(dir, 'big.yaml'), 'x'.repeat(MAX_REFERENCED_BYTES + 1));
+    assert.deepEqual(await readRegularFile(path.join(dir, 'big.yaml')), { why: 'larger than 1 MB' });
+    assert.deepEqual(await readRegularFile(dir), { why: 'not a regular file' });
+    assert.deepEqual(await readRegularFile(path.join(dir, 'missing.yaml')), { why: 'no such file' });
+    if (process.platform !== 'win32') {
+      execFileSync('mkfifo', [path.join(dir, 'fifo.yaml')]);
+      // Nothing writes to the FIFO: a blocking open or read would never return.
+      assert.deepEqual(await readRegularFile(path.join(dir, 'fifo.yaml')), { why: 'not a regular file' });
+    }
+    // A file that grew after its fstat: read to its end all the same (up to the limit).
+    const text = 'é'.repeat(5000);
+    writeFileSync(path.join(dir, 'grew.yaml'), text);
+    const handle = await open(path.join(dir, 'grew.yaml'));
+    try {
+      assert.equal(await readAtMost(handle, MAX_REFERENCED_BYTES, 10), text);
+      assert.equal(await readAtMost(handle, 6, 100), 'ééé');
+    } finally {
+      await handle.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the server scan (several reads in flight) and the CLI scan index the same Clusters in 60 folders', async () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'gantry-scan-'));
+  try {
+    for (let i = 0; i < 60; i++) {
+      const folder = path.join(root, `p${i}`);
+      mkdirSync(folder);
+      writeFileSync(path.join(folder, 'cluster.gantry.yaml'), cluster(i % 7 === 0 ? 'shared' : `c${i}`));
+      writeFileSync(path.join(folder, 'job.gantry.yaml'), 'apiVersion: gantry/v1\nkind: TrainingJob\nmetadata: { name: t }\n');
+    }
+    if (process.platform !== 'win32') execFileSync('mkfifo', [path.join(root, 'p0', 'fifo.yaml')]);
+    const server = new Workspace();
+    await server.configure([pathToUri(root)]);
+    const seen = await server.scan([pathToUri(root)]);
+    const cli = new Workspace();
+    cli.configureSync([pathToUri(root)]);
+    cli.scanSync([pathToUri(root)]);
+    assert.equal(seen, 120);
+    const names = (ws: Workspace) => ws.clusters.names().sort();
+    assert.equal(names(server).length, 52);
+    assert.deepEqual(names(server), names(cli));
+    assert.equal(server.clusters.all('shared').length, 9);
+    assert.equal(server.scanned.size, 120);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
