@@ -86,6 +86,8 @@ const MC =
 // (a weakness of this set, said in docs/estimator.md), other releases; gathered before any h12t3 formula change.
 const NX =
   'NVIDIA Megatron-Bridge docs/performance-summary.md, "25.11 NeMo Container" DGX-GB200 / DGX-B200 pre-training tables and "25.09 NeMo Container" DGX-H100 table (read at github.com/pufanyi/Megatron-Bridge commit 21a2ced8, a fork of https://github.com/NVIDIA-NeMo/Megatron-Bridge/blob/main/docs/performance-summary.md); value outside the parentheses (FP8-CS for Llama, FP8-MX for MoE, as the Precision column says); MoE rows force-balanced and dropless; distributed optimizer, sequence parallel under TP, no recompute assumed (not stated)';
+const MG =
+  "NVIDIA Megatron-LM docs/discussions/deepseek-v3-gb200-optimization/deepseek-v3-gb200-optimization.md (commit 1d9edcf8, Megatron Core + Transformer Engine, not Megatron-Bridge): 256 GB200 NVL72, MXFP8, TP1 PP8 VPP4 EP32 MBS1 GBS2048, HybridEP, recompute of the dense layers' MLP and the MoE activation only, \"970.01\" TFLOPS/GPU (section 3 table, last row). Converted with Megatron's own FLOPs per token for DeepSeek-V3 at seq 4096, read off the Megatron-Bridge 25.11 rows that print both figures: 949 TFLOP/s ↔ 3653 tokens/s (GB200), 1026 ↔ 3943 (GB300), 557 ↔ 2139 (B200) → 2.60e11 FLOPs/token; 970.01e12 / 2.60e11 = 3731 tokens/s/GPU. The same page's 494.46 TFLOPS baseline (AlltoAll dispatcher, CPU-bound early stack) is not matched: a software state the spec cannot say";
 const ALL_ROWS: ThroughputRow[] = [
   { id: 'MFU-003', part: 'reference', label: 'Llama 3 8B, mb 1, seq 8192, AC selective layer', model: { preset: 'llama-3-8b' }, gpu: 'A100-SXM-80GB', gpus: 64, micro: 1, seq: 8192, checkpointing: 'selective', measured: 2904, source: TT },
   { id: 'MFU-004', part: 'reference', label: 'Llama 3 8B, mb 1, seq 8192, AC selective op', model: { preset: 'llama-3-8b' }, gpu: 'A100-SXM-80GB', gpus: 64, micro: 1, seq: 8192, checkpointing: 'selective', measured: 2973, source: TT },
@@ -1084,6 +1086,23 @@ const ALL_ROWS: ThroughputRow[] = [
     measured: 1297,
     source: NX,
     note: '25.09 table: precision column absent; FP8 read from its footnote (the parenthesised 128×128 blockwise figure); ETP 1 assumed',
+  },
+  {
+    id: 'MG-01',
+    part: 'held-out',
+    label: 'DeepSeek-V3, MXFP8, PP 8 VP 4 EP 32, mb 1 × 4096, GBS 2048, 256 × GB200 (Megatron Core, HybridEP)',
+    model: { preset: 'deepseek-v3' },
+    gpu: 'GB200-186GB',
+    gpus: 256,
+    micro: 1,
+    seq: 4096,
+    checkpointing: 'none',
+    precision: 'fp8-mixed',
+    parallelism: { pipeline: 8, virtualPipelineStages: 4, expert: 32, zero: 1 },
+    globalBatch: 2048,
+    measured: 3731,
+    source: MG,
+    note: '970 TFLOPS/GPU converted at 2.60e11 FLOPs/token; recompute of the 3 dense MLPs and the MoE activation (no GEMM re-run for the latter) counted as none',
   },
 ];
 
