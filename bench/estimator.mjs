@@ -204,7 +204,7 @@ const thrRound2Moe = bench.stats(
   thr.filter((r) => r.part === 'examined' && /^MC-/.test(r.id) && isMoe(r)),
   (r) => r.errorPct,
 );
-const heldOutShown = process.env.GANTRY_EVAL_HELDOUT === '1';
+const heldOutShown = process.env.GANTRY_EVAL_HELDOUT !== '0';
 const thrUnmatched = rows.filter((r) => r.kind === 'throughput' && r.unmatched).map((r) => r.id);
 const line = (label, x) => out(`| ${label} | ${x.n} | ${x.medianAbs.toFixed(1)} % | ${x.maxAbs.toFixed(1)} % (${x.worst ?? '—'}) |`);
 out();
@@ -219,10 +219,10 @@ line('… NeMo 25.02 B200, 25.04 GB200, Llama 3 405B (NB-*, NG-*, L3-*; h12t2 ro
 line('… Megatron-Bridge 26.04.01 H100/B200/GB200 (MC-*; h12t2 round-2 held-out, evaluated once, examined since h12t3)', thrRound2);
 line('… … of which MoE', thrRound2Moe);
 if (heldOutShown) {
-  line('held-out (h12t3 fresh set; gathered before the h12t3 changes, evaluated once)', thrHeld);
+  line('held-out (h12t3 fresh set NX-*, MG-01: Megatron-Bridge 25.11 GB200/B200, 25.09 H100 DeepSeek-V3, Megatron Core DeepSeek-V3 GB200; gathered before the h12t3 changes, evaluated once)', thrHeld);
   line('… held-out dense', thrHeldDense);
   line('… held-out MoE', thrHeldMoe);
-} else out('| held-out (h12t3 fresh set) | hidden until GANTRY_EVAL_HELDOUT=1 | | |');
+} else out('| held-out (h12t3 fresh set) | hidden (GANTRY_EVAL_HELDOUT=0) | | |');
 out();
 out(`Not matched (not in the figures above): ${thrUnmatched.length ? thrUnmatched.join(', ') : 'none'}.`);
 out();
