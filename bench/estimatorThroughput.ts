@@ -21,6 +21,10 @@
 // - examined, too (h12t2, round 2): Megatron-Bridge's 26.04.01 container tables (MC-*), gathered and committed
 //   before the round-2 formula changes, evaluated once after them (n = 13, median 39.8 %, max 67.0 %); their
 //   errors were then diagnosed (MoE, GB200 NVL72, stack), so since h12t3 they are examined, not held out.
+// - held-out (h12t3): Megatron-Bridge 25.11 DGX-GB200/DGX-B200 and 25.09 DGX-H100 DeepSeek-V3 (NX-*), Megatron
+//   Core's DeepSeek-V3 on GB200 NVL72 (MG-01); gathered and committed before the h12t3 formula changes (NVLink
+//   domain, EP all-to-all by link, grouped-GEMM efficiency), evaluated once after them (n = 15, median 35.0 %,
+//   max 216.4 %).
 // MPT shapes come from llm-foundry scripts/train/yamls/pretrain/mpt-*.yaml (d_model, n_heads,
 // n_layers, expansion_ratio 4, vocab 50368; MPT has no gated MLP, ties embeddings, uses ALiBi).
 
