@@ -179,7 +179,7 @@ const thrNvidia = bench.stats(
   thr.filter((r) => r.part === 'examined' && /^(MB|AM)-/.test(r.id)),
   (r) => r.errorPct,
 );
-const isMoe = (r) => /Mixtral|Qwen3|GPT-OSS|DeepSeek/.test(r.label);
+const isMoe = (r) => /Mixtral|Qwen3|GPT-OSS|DeepSeek|DBRX|Llama 4|MoE/.test(r.label);
 const thrHeldDense = bench.stats(
   thr.filter((r) => r.part === 'held-out' && !isMoe(r)),
   (r) => r.errorPct,
@@ -196,6 +196,14 @@ const thrRound1 = bench.stats(
   thr.filter((r) => r.part === 'examined' && /^(NB|NG|L3)-/.test(r.id)),
   (r) => r.errorPct,
 );
+const thrRound2 = bench.stats(
+  thr.filter((r) => r.part === 'examined' && /^MC-/.test(r.id)),
+  (r) => r.errorPct,
+);
+const thrRound2Moe = bench.stats(
+  thr.filter((r) => r.part === 'examined' && /^MC-/.test(r.id) && isMoe(r)),
+  (r) => r.errorPct,
+);
 const heldOutShown = process.env.GANTRY_EVAL_HELDOUT !== '0';
 const thrUnmatched = rows.filter((r) => r.kind === 'throughput' && r.unmatched).map((r) => r.id);
 const line = (label, x) => out(`| ${label} | ${x.n} | ${x.medianAbs.toFixed(1)} % | ${x.maxAbs.toFixed(1)} % (${x.worst ?? '—'}) |`);
@@ -208,11 +216,13 @@ line('… llm-foundry H100 BF16 (MFU-012..022)', thrFoundry);
 line('… Megatron-Bridge / NeMo AutoModel DGX-H100 (MB-*, AM-*)', thrNvidia);
 line('… NeMo 24.07 H100 FP8, torchtitan H200 float8, Megatron-Core MoE (NM-*, TH-*, MZ-*; held-out once, evaluated twice, spent)', thrSpent);
 line('… NeMo 25.02 B200, 25.04 GB200, Llama 3 405B (NB-*, NG-*, L3-*; h12t2 round-1 held-out, evaluated once, examined since)', thrRound1);
+line('… Megatron-Bridge 26.04.01 H100/B200/GB200 (MC-*; h12t2 round-2 held-out, evaluated once, examined since h12t3)', thrRound2);
+line('… … of which MoE', thrRound2Moe);
 if (heldOutShown) {
-  line('held-out (Megatron-Bridge 26.04.01: H100, B200, GB200; FP8/MXFP8/BF16; dense and MoE; gathered before the round-2 changes, evaluated once)', thrHeld);
+  line('held-out (h12t3 fresh set NX-*, MG-01: Megatron-Bridge 25.11 GB200/B200, 25.09 H100 DeepSeek-V3, Megatron Core DeepSeek-V3 GB200; gathered before the h12t3 changes, evaluated once)', thrHeld);
   line('… held-out dense', thrHeldDense);
   line('… held-out MoE', thrHeldMoe);
-} else out('| held-out (MC-*) | hidden (GANTRY_EVAL_HELDOUT=0) | | |');
+} else out('| held-out (h12t3 fresh set) | hidden (GANTRY_EVAL_HELDOUT=0) | | |');
 out();
 out(`Not matched (not in the figures above): ${thrUnmatched.length ? thrUnmatched.join(', ') : 'none'}.`);
 out();

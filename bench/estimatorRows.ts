@@ -420,7 +420,10 @@ function throughputRow(t: ThroughputRow): RowResult {
       ...t.extra,
     },
   };
-  const e = estimateTrainingJob(doc, clusterDoc(t.gpu, t.gpus, undefined, 'infiniband-ndr'));
+  const cluster = clusterDoc(t.gpu, t.gpus, undefined, 'infiniband-ndr');
+  // DGX-GB200 is GB200 NVL72: 72 GPUs in one NVLink domain (h12t3's interconnect.nvlinkDomain).
+  if (t.gpu.startsWith('GB200') && cluster.spec.interconnect) cluster.spec.interconnect.nvlinkDomain = 72;
+  const e = estimateTrainingJob(doc, cluster);
   const p = e.time?.tokensPerSecondPerGpu;
   if (!p) {
     base.unmatched = e.findings.map((f) => f.message).join('; ') || 'no time estimate';

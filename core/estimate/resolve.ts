@@ -35,6 +35,8 @@ export interface ResolvedCluster {
   intraBusGBps: number;
   inter?: LinkInfo;
   interBusGBps: number;
+  /** GPUs that reach each other over the intra-node link: the node, or a multi-node NVLink domain (interconnect.nvlinkDomain). */
+  nvlinkDomain: number;
   assumed: boolean;
 }
 
@@ -266,5 +268,8 @@ export function resolveCluster(cluster: ClusterDoc | undefined, gpusPerNodeHint:
       if (gbps && gbps > 0 && inter.defaultGbpsPerGpu) interBusGBps = inter.effectiveBusGBps * (gbps / inter.defaultGbpsPerGpu);
     }
   }
-  return { cluster: { gpu, capacityBytes, gpusPerNode, nodes, intra, intraBusGBps, inter, interBusGBps, assumed }, findings: [] };
+  // Multi-node NVLink (GB200 NVL72): the domain's GPUs reach each other over the intra-node link.
+  const domain = ic?.nvlinkDomain;
+  const nvlinkDomain = typeof domain === 'number' && Number.isInteger(domain) && domain >= 1 && domain <= 100_000 ? Math.max(domain, gpusPerNode) : gpusPerNode;
+  return { cluster: { gpu, capacityBytes, gpusPerNode, nodes, intra, intraBusGBps, inter, interBusGBps, nvlinkDomain, assumed }, findings: [] };
 }

@@ -21,7 +21,7 @@
 //   which comes from Megatron runs that overlapped it (efficiency.ts commOverlapInFigure); PP bubble (p−1)/(m·v).
 
 import { peakTflops } from '../catalog/gpus';
-import { causalAttentionFlops, computeEfficiency, fp8StepFactor } from './efficiency';
+import { causalAttentionFlops, computeEfficiency, fp8StepFactor, GEMM_EFFICIENCY, groupedGemmEfficiency } from './efficiency';
 import { collectiveSeconds, findLink, type Collective } from '../catalog/links';
 import type { AttentionImpl, Checkpointing, Precision } from '../spec/types';
 import { headDimOf, kvHeadsOf } from './params';
@@ -92,6 +92,38 @@ export function recomputeLinearFlopsPerToken(m: ResolvedModel, checkpointing: Ch
   return recomputeFlopsPerToken(m, checkpointing, 0);
 }
 
+/**
+ * Token copies per token that one EP all-to-all moves, by link. The EP group's ranks sit expertTensor apart, so
+ * floor(domain / expertTensor) of them share an NVLink domain. A token goes to top-k experts spread evenly over
+ * the group. Inside the domain each remote copy crosses NVLink once. Across domains, a deduplicating dispatcher
+ * (DeepEP, HybridEP; DeepSeek-V3 report §3.2.2: a token is sent over IB once to each target node, then
+ * forwarded over NVLink) sends one copy per distinct remote domain: (d − 1)(1 − (1 − 1/d)^k) expected with d
+ * domains; the forwarded copies then cross NVLink in the target domain.
+ */
+export function expertAllToAllCopies(expert: number, expertTensor: number, domain: number, topK: number): { intra: number; inter: number; domains: number } {
+  const g = Math.max(1, Math.min(expert, Math.floor(domain / Math.max(1, expertTensor))));
+  const d = Math.ceil(expert / g);
+  const k = Math.max(1, topK);
+  const local = (k * (g - 1)) / expert;
+  if (d <= 1) return { intra: local, inter: 0, domains: 1 };
+  const remote = (k * (expert - g)) / expert;
+  const inter = (d - 1) * (1 - (1 - 1 / d) ** k);
+  return { intra: local + remote * ((g - 1) / g), inter: Math.min(inter, remote), domains: d };
+}
+
+/** Rows (tokens) of each local expert's GEMM per micro-batch: the EP group's tokens × top-k ÷ experts. */
+export function expertGemmRows(moe: { experts: number; activeExperts: number }, tokensPerRank: number, expert: number): number {
+  return (tokensPerRank * Math.max(1, expert) * moe.activeExperts) / Math.max(1, moe.experts);
+}
+
+/** Routed-expert weights a token passes through (top-k experts in every MoE layer): the grouped-GEMM part. */
+export function routedExpertParamsPerToken(m: ResolvedModel): number {
+  const a = m.arch;
+  if (!a.moe) return 0;
+  const mats = (a.gatedMlp ?? true) ? 3 : 2;
+  return (a.layers - (a.moe.denseLayers ?? 0)) * a.moe.activeExperts * mats * a.hidden * (a.moe.expertFfn ?? a.ffn);
+}
+
 export function estimateTrainingTime(x: TimeInput): { interconnect: InterconnectEstimate; time: TimeEstimate; notes: string[] } {
   const { model: m, cluster: c, layout: l } = x;
   const notes: string[] = [];
@@ -102,12 +134,13 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
   const perNode = l.gpusPerNode;
   const multiNode = l.nodes > 1;
 
-  // Rank order (Megatron): tensor innermost, then context, then data, pipeline outermost.
-  const tpSpans = l.tensor > perNode;
-  const cpSpans = l.tensor * l.context > perNode;
-  const dpSpans = multiNode && l.tensor * l.context * l.data > perNode;
-  const ppSpans = multiNode && l.pipeline > 1 && l.tensor * l.context * l.data * l.pipeline > perNode;
-  const epSpans = l.expertTensor * l.expert > perNode;
+  // Rank order (Megatron): tensor innermost, then context, then data, pipeline outermost. A group "spans" when
+  // it leaves the NVLink domain: one node, or a multi-node NVLink rack (cluster interconnect.nvlinkDomain).
+  const domain = Math.max(perNode, c.nvlinkDomain ?? perNode);
+  const tpSpans = l.tensor > domain;
+  const cpSpans = l.tensor * l.context > domain;
+  const dpSpans = multiNode && l.tensor * l.context * l.data > domain;
+  const ppSpans = multiNode && l.pipeline > 1 && l.tensor * l.context * l.data * l.pipeline > domain;
 
   const out: CollectiveTraffic[] = [];
   const add = (name: string, collective: Collective, bytes: number, ranks: number, link: Link, times: number, overlappable: boolean) => {
@@ -176,11 +209,23 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
     const kvBytes = (2 * tokensMicro * kvHeadsOf(a) * headDimOf(a) * e) / l.tensor;
     add('CP ring attention K/V exchange', 'all-gather', kvBytes * l.context, l.context, pickLink(c, cpSpans), 2 * layersHere * m_, false);
   }
-  // ---- expert parallel: dispatch + combine, forward and backward
+  // ---- expert parallel: dispatch + combine, forward and backward, split by the link each token copy takes
   if (a.moe && l.expert > 1) {
     const moeLayersHere = Math.ceil((a.layers - (a.moe.denseLayers ?? 0)) / l.pipeline);
-    const bytes = (tokensMicro * a.moe.activeExperts * a.hidden * e) / (l.sequenceParallel ? l.tensor : 1);
-    add('EP all-to-all token dispatch/combine', 'all-to-all', bytes, l.expert, pickLink(c, epSpans), 4 * moeLayersHere * m_, false);
+    const tokensRank = tokensMicro / (l.sequenceParallel ? l.tensor : 1);
+    const split = expertAllToAllCopies(l.expert, l.expertTensor, domain, a.moe.activeExperts);
+    const intraLink = pickLink(c, false);
+    const interLink = pickLink(c, true);
+    const times = 4 * moeLayersHere * m_;
+    const intraBytes = tokensRank * split.intra * a.hidden * e;
+    const interBytes = tokensRank * split.inter * a.hidden * e;
+    // The NVLink and the network part of one all-to-all run at the same time: the slower one sets its time.
+    const one = Math.max(intraLink.busGBps > 0 ? intraBytes / (intraLink.busGBps * 1e9) : 0, interBytes > 0 && interLink.busGBps > 0 ? interBytes / (interLink.busGBps * 1e9) : 0);
+    if (one > 0) {
+      const name = split.domains > 1 ? `EP all-to-all dispatch/combine (${split.domains} NVLink domains; ${split.inter.toFixed(2)} copies per token cross ${interLink.name}, ${split.intra.toFixed(2)} on ${intraLink.name})` : 'EP all-to-all token dispatch/combine';
+      const link = split.domains > 1 ? `${intraLink.name} + ${interLink.name}` : intraLink.name;
+      out.push({ name, collective: 'all-to-all', bytesPerGpu: (intraBytes + interBytes) * times, ranks: l.expert, link, busGBps: split.domains > 1 ? interLink.busGBps : intraLink.busGBps, seconds: one * times, overlappedSeconds: 0 });
+    }
   }
 
   // ---- compute
@@ -225,6 +270,19 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
       fp8Note = ` fp8: block linears ${(f8.linearTimeShare * 100).toFixed(0)} % of the bf16 compute time, ${f8.gemmSpeedup.toFixed(2)}× faster there → ${(1 / f8.factor).toFixed(2)}× overall.`;
     } else computeSeconds = halfSeconds;
   }
+  // MoE expert layers: grouped GEMMs with few tokens per expert run below large-GEMM efficiency (efficiency.ts).
+  let moeNote = '';
+  if (a.moe && !(x.mfu && x.mfu > 0 && x.mfu <= 1)) {
+    const rows = expertGemmRows(a.moe, tokensMicro / (l.sequenceParallel ? l.tensor : 1), l.expert);
+    const eff = groupedGemmEfficiency(c.gpu, rows);
+    if (eff < 1) {
+      const expertFlops = dense * routedExpertParamsPerToken(m) * tokensPerStep;
+      const share = Math.min(1, ((expertFlops / (hwFlops + recomputeFlops)) * efficiency) / GEMM_EFFICIENCY);
+      const factor = 1 + share * (1 / eff - 1);
+      computeSeconds *= factor;
+      moeNote = ` MoE: ${Math.round(rows)} tokens per expert GEMM per micro-batch → grouped GEMMs at ${(eff * 100).toFixed(0)} % of large-GEMM speed (${(share * 100).toFixed(0)} % of the compute time) → ×${factor.toFixed(2)}.`;
+    }
+  }
   const bubble = l.pipeline > 1 ? (l.pipeline - 1) / (m_ * l.virtualStages) : 0;
   const pipelineSeconds = computeSeconds * (1 + bubble);
 
@@ -260,7 +318,7 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
     time.totalSeconds = x.steps * stepSeconds;
   }
   notes.push(
-    `Compute at ${(efficiency * 100).toFixed(0)} % of the ${c.gpu.name} dense ${dtype} peak (${(peak / 1e12).toFixed(0)} TFLOPS)${x.mfu ? ' (training.mfu)' : ` (${table.source})`}; ${DP_OVERLAP * 100} % of data-parallel communication can overlap with compute; TP/CP/EP/PP traffic is on the critical path.${fp8Note}`,
+    `Compute at ${(efficiency * 100).toFixed(0)} % of the ${c.gpu.name} dense ${dtype} peak (${(peak / 1e12).toFixed(0)} TFLOPS)${x.mfu ? ' (training.mfu)' : ` (${table.source})`}; ${DP_OVERLAP * 100} % of data-parallel communication can overlap with compute; TP/CP/EP/PP traffic is on the critical path.${fp8Note}${moeNote}`,
   );
   const interconnect: InterconnectEstimate = {
     collectives: out,

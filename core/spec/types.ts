@@ -69,6 +69,8 @@ export interface Interconnect {
   intraNode?: { type: IntraNodeLinkType; bandwidthGBps?: number };
   /** Between nodes. gbpsPerGpu: Gbit/s per GPU (one NIC per GPU is 400 for NDR). */
   interNode?: { type: InterNodeLinkType; gbpsPerGpu?: number };
+  /** GPUs in one NVLink domain (GB200 NVL72: 72); groups inside it use intraNode's link. Default: one node. */
+  nvlinkDomain?: number;
 }
 
 export interface ClusterSpec {
