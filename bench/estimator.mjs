@@ -224,7 +224,9 @@ out();
 out('| quantity | tuned / reference part: n, median, max | held-out part: n, median, max |');
 out('| --- | --- | --- |');
 out(`| training memory per GPU | ${s.n}, ${s.medianAbs.toFixed(1)} %, ${s.maxAbs.toFixed(1)} % | ${held.n}, ${held.medianAbs.toFixed(1)} %, ${held.maxAbs.toFixed(1)} % |`);
-out(`| vLLM KV tokens (V1; tuned 0.19, held out 0.10–0.28) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | ${kvHeldShown ? `${v1Line(v1Held)} (${v1Rows.filter((r) => r.unmatched && r.part === 'held-out').length} held-out rows not matched)` : 'hidden (GANTRY_EVAL_KV_HELDOUT=1)'}; examined KV1-* ${v1Line(v1Examined)} |`);
+out(
+  `| vLLM KV tokens (V1; tuned 0.19, held out 0.10–0.28) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | ${kvHeldShown ? `${v1Line(v1Held)} (${v1Rows.filter((r) => r.unmatched && r.part === 'held-out').length} held-out rows not matched)` : 'hidden (GANTRY_EVAL_KV_HELDOUT=1)'}; examined KV1-* ${v1Line(v1Examined)} |`,
+);
 out(`| vLLM KV tokens (V0, 0.2–0.7) | ${v0Line(v0Tuned)} | first set ${v0Line(v0Held)}; examined V0-14..16 ${v0Line(v0Held2)} |`);
 out(
   `| tokens/s per GPU | reference ${thrRef.n}, ${thrRef.medianAbs.toFixed(1)} %, ${thrRef.maxAbs.toFixed(1)} %; examined ${thrExamined.n}, ${thrExamined.medianAbs.toFixed(1)} %, ${thrExamined.maxAbs.toFixed(1)} % | ${thrHeld.n}, ${thrHeld.medianAbs.toFixed(1)} %, ${thrHeld.maxAbs.toFixed(1)} % (${thrUnmatched.filter((id) => rows.find((r) => r.id === id)?.part === 'held-out').length} held-out rows not matched) |`,
