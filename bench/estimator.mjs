@@ -128,7 +128,7 @@ const kvV1 = require(kvV1File);
 const kvHeldShown = process.env.GANTRY_EVAL_KV_HELDOUT === '1';
 const v1Rows = kvV1.evaluateKvV1(root, kvHeldShown ? ['held-out', 'examined'] : ['examined']);
 out();
-out('## Serving: vLLM V1 KV-cache tokens, held out (per GPU; published startup logs, bench/data/vllm-v1-kv-heldout.jsonl)');
+out('## Serving: vLLM V1 KV-cache tokens, examined KV1-* and held-out KV2-* (per GPU; published startup logs, bench/data/vllm-v1-kv-heldout.jsonl)');
 out();
 out('| row | part | config | KV tokens measured | predicted | error | KV pool GiB m/p |');
 out('| --- | --- | --- | ---: | ---: | ---: | ---: |');
@@ -225,7 +225,7 @@ out('| quantity | tuned / reference part: n, median, max | held-out part: n, med
 out('| --- | --- | --- |');
 out(`| training memory per GPU | ${s.n}, ${s.medianAbs.toFixed(1)} %, ${s.maxAbs.toFixed(1)} % | ${held.n}, ${held.medianAbs.toFixed(1)} %, ${held.maxAbs.toFixed(1)} % |`);
 out(
-  `| vLLM KV tokens (V1; tuned 0.19, held out 0.10–0.28) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | ${kvHeldShown ? `${v1Line(v1Held)} (${v1Rows.filter((r) => r.unmatched && r.part === 'held-out').length} held-out rows not matched)` : 'hidden (GANTRY_EVAL_KV_HELDOUT=1)'}; examined KV1-* ${v1Line(v1Examined)} |`,
+  `| vLLM KV tokens (V1; tuned 0.19 H100; held out KV2-*; examined KV1-* 0.10–0.28) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | ${kvHeldShown ? `${v1Line(v1Held)} (${v1Rows.filter((r) => r.unmatched && r.part === 'held-out').length} held-out rows not matched)` : 'hidden (GANTRY_EVAL_KV_HELDOUT=1)'}; examined KV1-* ${v1Line(v1Examined)} |`,
 );
 out(`| vLLM KV tokens (V0, 0.2–0.7) | ${v0Line(v0Tuned)} | first set ${v0Line(v0Held)}; examined V0-14..16 ${v0Line(v0Held2)} |`);
 out(
