@@ -4,8 +4,9 @@
 // tensor parallel, max_model_len, max_num_seqs, utilization, chunked prefill as the log states, on
 // the row's GPU (with the device total the log printed, where it printed one). Nothing is fitted here.
 // The rows carry their part, fixed in the data file before any estimate: 'tuned', 'held-out' (the
-// first held-out set, evaluated once, spent) or 'held-out-2' (a fresh held-out set gathered for
-// issue 12 before any estimate on it).
+// first held-out set, evaluated once, spent) or 'examined' (V0-14..16: gathered for issue 12 as a
+// fresh held-out set, evaluated once; what they showed steered the TP/interconnect model, so they
+// are no longer held out).
 
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -14,7 +15,7 @@ import { findModel } from '../core/catalog/models';
 import { estimateInferenceService } from '../core/estimate/index';
 import type { ClusterDoc, InferenceServiceDoc } from '../core/spec/types';
 
-export type KvV0Part = 'tuned' | 'held-out' | 'held-out-2';
+export type KvV0Part = 'tuned' | 'held-out' | 'examined';
 
 export interface KvV0Row {
   id: string;
@@ -116,7 +117,7 @@ export function kvV0Doc(r: KvV0Row): { doc: InferenceServiceDoc; cluster: Cluste
   return { doc, cluster };
 }
 
-export function evaluateKvV0(repoRoot: string, parts: ReadonlyArray<KvV0Part> = ['tuned', 'held-out', 'held-out-2']): KvV0Result[] {
+export function evaluateKvV0(repoRoot: string, parts: ReadonlyArray<KvV0Part> = ['tuned', 'held-out', 'examined']): KvV0Result[] {
   const out: KvV0Result[] = [];
   for (const r of readKvV0Rows(repoRoot)) {
     if (!parts.includes(r.part)) continue;

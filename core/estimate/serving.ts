@@ -32,10 +32,26 @@ const SAMPLER_BYTES_PER_LOGIT = 16;
  * held through the sampler too.
  */
 const SAMPLER_V0_BYTES_PER_LOGIT = 38;
-/** Non-torch memory seen in vLLM 0.19 profiling: ~0.25 GiB at TP 1 (cuBLAS/cuda workspaces), ~2.1 GiB per GPU at TP ≥ 2 (NCCL + custom all-reduce buffers), 0.07 GiB with PP only (FORMULAS §3.2). */
+/** Non-torch memory seen in vLLM 0.19 profiling: ~0.25 GiB at TP 1 (cuBLAS/cuda workspaces), ~2.1 GiB per GPU at TP ≥ 2 on NVLink H100s (TP2 2.07, TP4 2.13–2.17 GiB: NCCL incl. NVLink SHARP, custom all-reduce and symmetric-memory buffers), 0.07 GiB with PP only (FORMULAS §3.2). */
 const NON_TORCH_TP1 = 0.25 * GIB;
 const NON_TORCH_TP = 2.1 * GIB;
 const NON_TORCH_PP = 0.07 * GIB;
+/**
+ * Tensor parallel over PCIe only (issue 12; docs/estimator.md "TP non-torch memory by interconnect").
+ * The NVLink-only communicators do not exist there: vLLM's custom all-reduce disables itself without
+ * P2P or on more than two PCIe-only GPUs (distributed/device_communicators/custom_all_reduce.py:
+ * "Custom allreduce is disabled because it's not supported on more than two PCIe-only GPUs" / "...
+ * lacks GPU P2P capability"), its symmetric-memory communicator only runs on sm90/sm100
+ * (symm_mem.py: "SymmMemCommunicator: Device capability 8.6 not supported"), and NCCL's NVLink SHARP
+ * buffers need an NVSwitch (vLLM issue #9699: NVLS on H100-class boards only, nvlsTotalSize 2.25 GiB
+ * at 8 GPUs). What is left is NCCL's ring/tree buffers: NCCL_BUFFSIZE 4 MiB (Simple) plus the LL/LL128
+ * buffers, ≈ 8 MiB per channel per peer, 2 channels on PCIe, send and receive peers, for the two
+ * communicators vLLM holds per TP group (PyNccl and torch's device group): 2 × 2 × 2 × 8 MiB ≈ 0.06 GiB,
+ * rounded up to 0.1 GiB for NCCL's own work queues. Not fitted: the examined V0-16 log (2 × RTX 4090)
+ * prints non_torch_memory 0.25 GiB at TP 2.
+ */
+const NCCL_PCIE_BUFFERS = 0.1 * GIB;
+const NON_TORCH_TP_PCIE = NON_TORCH_TP1 + NCCL_PCIE_BUFFERS;
 /** CUDA graph pool captured after KV sizing: 0.5–1.2 GiB in vLLM 0.19 logs; the middle is assumed. */
 const CUDA_GRAPHS = 0.9 * GIB;
 /** CUDA context with lazy loading (vLLM logs: 0.51 GiB used before loading at TP 1). */
@@ -218,7 +234,15 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   const tgiSeqs = Math.max(1, Math.floor(tgiPrefill / Math.max(1, maxModelLen - 1)));
   const defaults = engine === 'tgi' ? { seqs: tgiSeqs, tokens: tgiPrefill } : gen?.v0 ? { seqs: 256, tokens: gen.chunked ? 512 : Math.max(maxModelLen, 2048), v0: true } : { seqs: big ? 1024 : 256, tokens: big ? 8192 : 2048 };
   const stageSpec = engine === 'tgi' ? { ...spec, maxNumSeqs: undefined } : spec;
-  const nonTorch = tp > 1 ? NON_TORCH_TP : pp > 1 ? NON_TORCH_PP : NON_TORCH_TP1;
+  const pcieOnly = c.intra.type.startsWith('pcie');
+  const nonTorch = tp > 1 ? (pcieOnly ? NON_TORCH_TP_PCIE : NON_TORCH_TP) : pp > 1 ? NON_TORCH_PP : NON_TORCH_TP1;
+  if (tp > 1 && engine !== 'sglang') {
+    assumptions.push(
+      pcieOnly
+        ? `Tensor parallel over ${c.intra.name} (PCIe only): non-torch memory ${gib(nonTorch, 2)} per GPU (CUDA/cuBLAS workspaces + NCCL ring buffers; no custom all-reduce, symmetric-memory or NVLink SHARP buffers without NVLink).`
+        : `Tensor parallel over ${c.intra.name}: non-torch memory ${gib(nonTorch, 2)} per GPU (NCCL, custom all-reduce and NVLink buffers as measured on NVLink H100s).`,
+    );
+  }
   const stages = pp > 1 ? [stageFigures(m, c, stageSpec, tp, pp, 'first', defaults), stageFigures(m, c, stageSpec, tp, pp, 'last', defaults)] : [stageFigures(m, c, stageSpec, tp, pp, 'last', defaults)];
   let budget: number;
   let frac: number;
