@@ -2,8 +2,8 @@
 // tokens` from vLLM ≥ 0.10 V1-engine startups, with sources) against Gantry's estimate for the same
 // configuration. Parts: 'examined' (KV1-*: gathered as held out, evaluated once, then looked at while
 // the TP/interconnect allowance was changed, so no longer held out) and 'held-out' (KV2-*: a fresh
-// set gathered and committed before that change; bench/estimator.mjs shows it only with
-// GANTRY_EVAL_KV_HELDOUT=1). No formula is tuned on either (the tuned V1 rows are SV-* in
+// set gathered and committed before that change; bench/estimator.mjs kept it out until
+// GANTRY_EVAL_KV_HELDOUT=1 was run once, and shows it since). No formula is tuned on either (the tuned V1 rows are SV-* in
 // ../shared/estimator-data/serving_kv.csv). Each row becomes an InferenceService with the row's
 // engine version, model (catalog preset, or the architecture from its config.json), dtype,
 // quantization, KV dtype, tensor/pipeline parallel, expert parallel, max_model_len, max_num_seqs,
