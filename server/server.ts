@@ -109,6 +109,16 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         connection.sendNotification(IndexedNotification, { clusters: workspace.clusters.names(), files: n, ms: Date.now() - t0 } satisfies IndexedParams);
         log(`gantry: indexed ${n} YAML files, clusters: ${workspace.clusters.names().join(', ') || 'none'} (${Date.now() - t0} ms)`);
         publisher.scheduleAll();
+        // The editor's file watcher starts after the server does: a file created after the scan
+        // listed its folder, and before the watcher was up, sends no event. One catch-up walk, once
+        // the watcher has had time to start, reads the files no scan has read.
+        setTimeout(() => {
+          const before = workspace.clusters.generation;
+          void workspace
+            .scan(folders, undefined, true)
+            .then(() => workspace.clusters.generation !== before && publisher.scheduleAll())
+            .catch(() => undefined);
+        }, CATCH_UP_MS).unref();
       });
   });
 
@@ -179,6 +189,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   documents.listen(connection);
   connection.listen();
 }
+
+/** How long after the first scan the catch-up walk runs (VS Code's file watcher starts within a few seconds). */
+const CATCH_UP_MS = 5000;
 
 const stringList = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.length > 0) : []);
 

@@ -44,9 +44,10 @@ export class Workspace {
 
   /**
    * Walks the folders for YAML files that hold a Cluster, a few files at a time (awaiting each
-   * read in turn costs a round trip to the thread pool per file). Returns the number of YAML files seen.
+   * read in turn costs a round trip to the thread pool per file). With `onlyNew`, reads only the
+   * files no scan has read (the server's catch-up walk). Returns the number of YAML files seen.
    */
-  async scan(folders: string[], signal?: { cancelled: boolean }): Promise<number> {
+  async scan(folders: string[], signal?: { cancelled: boolean }, onlyNew = false): Promise<number> {
     let seen = 0;
     const stack = folders.map((f) => uriToPath(f)).filter((p): p is string => !!p);
     // Up to SCAN_CONCURRENCY reads in flight; the walk goes on as each one ends.
@@ -71,7 +72,8 @@ export class Workspace {
           if (!skipDir(e.name)) stack.push(p);
         } else if (e.isFile() && isSpecName(e.name) && seen < MAX_FILES) {
           seen++;
-          await read(pathToUri(p));
+          const uri = pathToUri(p);
+          if (!onlyNew || !this.scanned.has(uri)) await read(uri);
           if (signal?.cancelled) return seen;
         }
       }

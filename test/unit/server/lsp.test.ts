@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
@@ -397,4 +397,45 @@ setTimeout(() => { process.stderr.write('\\n' + JSON.stringify(process.moduleLoa
   child.stdin!.destroy();
   assert.equal(code, 0, err);
   assert.deepEqual(JSON.parse(err.trim().split('\n').pop() ?? ''), []);
+});
+
+test('a Cluster file created after the first scan, with no watcher event for it, is found by the catch-up walk: the job that names it loses "unknown cluster"', async () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'gantry-catchup-'));
+  const child = spawn(repo('dist/cli.js'), ['server', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const c = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const pubs: Published[] = [];
+  const wake: (() => void)[] = [];
+  try {
+    c.onNotification('textDocument/publishDiagnostics', (p: { uri: string } & Published) => {
+      pubs.push(p);
+      wake.splice(0).forEach((w) => w());
+    });
+    const indexed = new Promise<void>((resolve) => c.onNotification('gantry/indexed', () => resolve()));
+    c.onRequest(() => null);
+    c.listen();
+    const folder = pathToFileURL(root).href;
+    await c.sendRequest('initialize', { processId: process.pid, rootUri: folder, workspaceFolders: [{ uri: folder, name: 'w' }], capabilities: {} });
+    c.sendNotification('initialized', {});
+    await withTimeout(indexed, 60_000, 'workspace index');
+    // Written after the scan, and no didChangeWatchedFiles is sent (as when the editor's watcher is not up yet).
+    writeFileSync(path.join(root, 'late.gantry.yaml'), 'apiVersion: gantry/v1\nkind: Cluster\nmetadata: { name: late-box }\nspec:\n  scheduler: { type: local }\n  nodes: { count: 1, gpu: { model: H100-SXM-80GB, count: 8 } }\n');
+    const jobUri = pathToFileURL(path.join(root, 'job.gantry.yaml')).href;
+    const job = good.replace(/cluster: .*/, 'cluster: late-box');
+    assert.ok(job.includes('cluster: late-box'));
+    c.sendNotification('textDocument/didOpen', { textDocument: { uri: jobUri, languageId: 'yaml', version: 1, text: job } });
+    const unknown = (p: Published) => p.diagnostics.some((d) => d.code === 'unknown-cluster');
+    // Synchronised on publishes only; the limit only catches a hang (the walk runs some 5 s after the scan).
+    await withTimeout(
+      new Promise<void>((resolve) => {
+        const check = () => (pubs.length && !unknown(pubs[pubs.length - 1]) ? resolve() : wake.push(check));
+        check();
+      }),
+      90_000,
+      'a publish without unknown-cluster',
+    );
+  } finally {
+    c.dispose();
+    child.kill();
+    rmSync(root, { recursive: true, force: true });
+  }
 });

@@ -70,3 +70,25 @@ test('the server scan (several reads in flight) and the CLI scan index the same 
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('a catch-up scan (onlyNew) reads only the files no scan has read: a new Cluster file is indexed, a known file is not read again', async () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'gantry-scan-'));
+  try {
+    writeFileSync(path.join(root, 'a.gantry.yaml'), cluster('first'));
+    const ws = new Workspace();
+    await ws.configure([pathToUri(root)]);
+    await ws.scan([pathToUri(root)]);
+    assert.deepEqual(ws.clusters.names(), ['first']);
+    // A known file changed without an event (the catch-up does not re-read it), and a new file.
+    writeFileSync(path.join(root, 'a.gantry.yaml'), cluster('renamed'));
+    mkdirSync(path.join(root, 'later'));
+    writeFileSync(path.join(root, 'later', 'b.gantry.yaml'), cluster('second'));
+    const generation = ws.clusters.generation;
+    assert.equal(await ws.scan([pathToUri(root)], undefined, true), 2);
+    assert.deepEqual(ws.clusters.names().sort(), ['first', 'second']);
+    assert.notEqual(ws.clusters.generation, generation);
+    assert.equal(ws.scanned.size, 2);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
