@@ -25,6 +25,9 @@
 //   Core's DeepSeek-V3 on GB200 NVL72 (MG-01); gathered and committed before the h12t3 formula changes (NVLink
 //   domain, EP all-to-all by link, grouped-GEMM efficiency), evaluated once after them (n = 15, median 35.0 %,
 //   max 216.4 %).
+// - held-out, too (h12tm): other software stacks. MaxText on GPU (NVIDIA DGX Cloud Benchmarking Llama 3 70B / Llama 2
+//   70B recipes, JAX-Toolbox Llama 2 7B; MX-*) and DeepSpeed ZeRO / Megatron-DeepSpeed (BAAI FlagPerf on H800, A800,
+//   A100; DS-*). Gathered and committed with no formula change (issue 12, "Measuring honestly"), added to the same part.
 // MPT shapes come from llm-foundry scripts/train/yamls/pretrain/mpt-*.yaml (d_model, n_heads,
 // n_layers, expansion_ratio 4, vocab 50368; MPT has no gated MLP, ties embeddings, uses ALiBi).
 
@@ -92,6 +95,20 @@ const NX =
   'NVIDIA Megatron-Bridge docs/performance-summary.md, "25.11 NeMo Container" DGX-GB200 / DGX-B200 pre-training tables and "25.09 NeMo Container" DGX-H100 table (read at github.com/pufanyi/Megatron-Bridge commit 21a2ced8, a fork of https://github.com/NVIDIA-NeMo/Megatron-Bridge/blob/main/docs/performance-summary.md); value outside the parentheses (FP8-CS for Llama, FP8-MX for MoE, as the Precision column says); MoE rows force-balanced and dropless; distributed optimizer, sequence parallel under TP, no recompute assumed (not stated)';
 const MG =
   "NVIDIA Megatron-LM docs/discussions/deepseek-v3-gb200-optimization/deepseek-v3-gb200-optimization.md (commit 1d9edcf8, Megatron Core + Transformer Engine, not Megatron-Bridge): 256 GB200 NVL72, MXFP8, TP1 PP8 VPP4 EP32 MBS1 GBS2048, HybridEP, recompute of the dense layers' MLP and the MoE activation only, \"970.01\" TFLOPS/GPU (section 3 table, last row). Converted with Megatron's own FLOPs per token for DeepSeek-V3 at seq 4096, read off the Megatron-Bridge 25.11 rows that print both figures: 949 TFLOP/s ↔ 3653 tokens/s (GB200), 1026 ↔ 3943 (GB300), 557 ↔ 2139 (B200) → 2.60e11 FLOPs/token; 970.01e12 / 2.60e11 = 3731 tokens/s/GPU. The same page's 494.46 TFLOPS baseline (AlltoAll dispatcher, CPU-bound early stack) is not matched: a software state the spec cannot say";
+// h12tm held-out sources: other software stacks than NVIDIA's Megatron family, gathered with no formula change
+// (none of these figures is used anywhere else in the repository or in ../shared/estimator-data).
+const MXL3 =
+  'MaxText on GPU (JAX/XLA), NVIDIA DGX Cloud Benchmarking recipe "Maxtext Llama3 70B" README, throughput tables (tokens/s over all GPUs, divided here by the GPU count), DGX H100; read through the search index (id 36356208356, a version of github.com/NVIDIA/dgxc-benchmarking maxtext/README_70b.md); per_device_batch_size 2, seq 8192, ici FSDP 8 × dcn FSDP 16 (× dcn DP = nodes / 16 from 64 nodes on), GBS = GPUs × 2; configure.sh (github.com/NVIDIA/dgxc-benchmarking maxtext/configure.sh, commit 0b71cfda): remat_policy save_qkv_proj, attention cudnn_flash_te, quantization fp8 for FP8';
+const MXL2 =
+  'MaxText on GPU (JAX/XLA), NVIDIA DGX Cloud Benchmarking recipe "Maxtext Llama2 70B" README (GSW 25.01, ghcr.io/nvidia/jax:maxtext-2024-12-09), "FSDP+DP MBS=2" throughput tables, DGX H100; read through the search index (id 36299951615, github.com/NVIDIA/dgxc-benchmarking maxtext/README_70b.md, commit 143b90dd); seq 4096 (from its worked example 4096 × 128 / step time)';
+const MXJT =
+  'MaxText on GPU, NVIDIA JAX-Toolbox rosetta/rosetta/projects/maxtext/README.md "Configs" table (read through the search index, id 11068982828; github.com/NVIDIA/JAX-Toolbox): LLaMA2-7B, H100 80G SXM, BF16, seq 4096, 8 GPUs, BS/GPU 2, FSDP 8, GBS 16, flash attention, remat minimal_flash, step 0.721 s, 22.19 sequences/s → 22.19 × 4096 / 8 tokens/s/GPU';
+const FPDS = 'BAAI FlagPerf training/nvidia/*-deepspeed/README.md "性能指标" tables, token/p/s = tokens/s per GPU (github.com/FlagOpen/FlagPerf): deepspeed 0.11.1 ZeRO-DP; 200 Gb/s InfiniBand between nodes';
+const FPMD = 'BAAI FlagPerf training/nvidia/llama2_7b-megatron-deepspeed/README.md (github.com/FlagOpen/FlagPerf, commit 0f139fc9): Megatron-DeepSpeed 11f2d9342 + deepspeed 0.11.0, DGX A100 40GB, LBS 1, seq 4096, GAS 32, TP 4, PP 1, flash attention 2, "amp" precision, token/p/s 2868';
+// Baichuan2-13B (baichuan-inc/Baichuan2-13B-Base config.json): 40 layers, hidden 5120, 40 heads, intermediate 13696, vocab 125696, SwiGLU, ALiBi, untied.
+const baichuan2_13b: { architecture: Architecture } = {
+  architecture: { layers: 40, hidden: 5120, heads: 40, ffn: 13696, vocab: 125696, gatedMlp: true, tiedEmbeddings: false, maxContext: 4096 },
+};
 const ALL_ROWS: ThroughputRow[] = [
   { id: 'MFU-003', part: 'reference', label: 'Llama 3 8B, mb 1, seq 8192, AC selective layer', model: { preset: 'llama-3-8b' }, gpu: 'A100-SXM-80GB', gpus: 64, micro: 1, seq: 8192, checkpointing: 'selective', measured: 2904, source: TT },
   { id: 'MFU-004', part: 'reference', label: 'Llama 3 8B, mb 1, seq 8192, AC selective op', model: { preset: 'llama-3-8b' }, gpu: 'A100-SXM-80GB', gpus: 64, micro: 1, seq: 8192, checkpointing: 'selective', measured: 2973, source: TT },
@@ -1108,11 +1125,190 @@ const ALL_ROWS: ThroughputRow[] = [
     source: MG,
     note: '970 TFLOPS/GPU converted at 2.60e11 FLOPs/token; recompute of the 3 dense MLPs and the MoE activation (no GEMM re-run for the latter) counted as none',
   },
+  // ---- held-out (h12tm): other stacks (MaxText/JAX, DeepSpeed, Megatron-DeepSpeed), gathered and committed with no formula change
+  {
+    id: 'MX-01',
+    part: 'held-out',
+    label: 'Llama 3 70B, BF16, MaxText FSDP 128, mb 2 × 8192, GBS 256, 128 × H100',
+    model: { preset: 'llama-3-70b' },
+    gpu: 'H100-SXM-80GB',
+    gpus: 128,
+    micro: 2,
+    seq: 8192,
+    checkpointing: 'full',
+    parallelism: { fsdp: 'full' },
+    globalBatch: 256,
+    measured: 1053,
+    source: MXL3,
+    note: '134,752.43 tokens/s / 128; remat save_qkv_proj (all but the QKV projections recomputed) counted as full',
+  },
+  {
+    id: 'MX-02',
+    part: 'held-out',
+    label: 'Llama 3 70B, FP8, MaxText FSDP 128, mb 2 × 8192, GBS 256, 128 × H100',
+    model: { preset: 'llama-3-70b' },
+    gpu: 'H100-SXM-80GB',
+    gpus: 128,
+    micro: 2,
+    seq: 8192,
+    checkpointing: 'full',
+    precision: 'fp8-mixed',
+    parallelism: { fsdp: 'full' },
+    globalBatch: 256,
+    measured: 1806,
+    source: MXL3,
+    note: '231,116.60 tokens/s / 128; remat save_qkv_proj counted as full',
+  },
+  {
+    id: 'MX-03',
+    part: 'held-out',
+    label: 'Llama 3 70B, BF16, MaxText FSDP 128 × DP 16, mb 2 × 8192, GBS 4096, 2048 × H100',
+    model: { preset: 'llama-3-70b' },
+    gpu: 'H100-SXM-80GB',
+    gpus: 2048,
+    micro: 2,
+    seq: 8192,
+    checkpointing: 'full',
+    parallelism: { fsdp: 'full' },
+    globalBatch: 4096,
+    measured: 1031,
+    source: MXL3,
+    note: '2,110,607.12 tokens/s / 2048; sharded over 128 GPUs with 16 replicas, which the spec cannot say (full = all 2048, hybrid = one node): full used; remat save_qkv_proj counted as full',
+  },
+  {
+    id: 'MX-04',
+    part: 'held-out',
+    label: 'Llama 2 70B, BF16, MaxText FSDP 64, mb 2 × 4096, GBS 128, 64 × H100',
+    model: { preset: 'llama-2-70b' },
+    gpu: 'H100-SXM-80GB',
+    gpus: 64,
+    micro: 2,
+    seq: 4096,
+    checkpointing: 'full',
+    parallelism: { fsdp: 'full' },
+    globalBatch: 128,
+    measured: 1170,
+    source: MXL2,
+    note: '74,908.99 tokens/s / 64; remat policy of this recipe version not read: save_qkv_proj (the later configure.sh) assumed, counted as full',
+  },
+  {
+    id: 'MX-05',
+    part: 'held-out',
+    label: 'Llama 2 70B, FP8, MaxText FSDP 64, mb 2 × 4096, GBS 128, 64 × H100',
+    model: { preset: 'llama-2-70b' },
+    gpu: 'H100-SXM-80GB',
+    gpus: 64,
+    micro: 2,
+    seq: 4096,
+    checkpointing: 'full',
+    precision: 'fp8-mixed',
+    parallelism: { fsdp: 'full' },
+    globalBatch: 128,
+    measured: 1895,
+    source: MXL2,
+    note: '121,250.69 tokens/s / 64; remat policy assumed as MX-04',
+  },
+  {
+    id: 'MX-06',
+    part: 'held-out',
+    label: 'Llama 2 7B, BF16, MaxText FSDP 8, mb 2 × 4096, GBS 16, 8 × H100',
+    model: { preset: 'llama-2-7b' },
+    gpu: 'H100-SXM-80GB',
+    gpus: 8,
+    micro: 2,
+    seq: 4096,
+    checkpointing: 'selective',
+    parallelism: { fsdp: 'full' },
+    globalBatch: 16,
+    measured: 11361,
+    source: MXJT,
+    note: 'remat minimal_flash (matmul outputs saved, the rest recomputed) counted as selective',
+  },
+  {
+    id: 'DS-01',
+    part: 'held-out',
+    label: 'Llama 2 7B, DeepSpeed ZeRO-3, mb 1 × 4096, GBS 8, 8 × H800',
+    model: { preset: 'llama-2-7b' },
+    gpu: 'H800-SXM-80GB',
+    gpus: 8,
+    micro: 1,
+    seq: 4096,
+    checkpointing: 'none',
+    parallelism: { zero: 3 },
+    globalBatch: 8,
+    measured: 7151,
+    source: `${FPDS}; llama2_7b-deepspeed (commit 63c68145): H800 1×8, LBS 1, seq 4096, GAS 1, flash attention 2, "amp", MFU 30.4 %`,
+    note: 'precision "amp" read as bf16-mixed; activation checkpointing not stated: none assumed',
+  },
+  {
+    id: 'DS-02',
+    part: 'held-out',
+    label: 'Llama 2 7B, DeepSpeed ZeRO-3, mb 1 × 4096, GBS 8, 8 × A800',
+    model: { preset: 'llama-2-7b' },
+    gpu: 'A800-SXM-80GB',
+    gpus: 8,
+    micro: 1,
+    seq: 4096,
+    checkpointing: 'none',
+    parallelism: { zero: 3 },
+    globalBatch: 8,
+    measured: 3583,
+    source: `${FPDS}; llama2_7b-deepspeed-nvidia (commit 804a4d5c): DGX A800 80GB 1×8, ZeRO-DP O3, flash attention 2, "amp", MFU 48.2 %`,
+    note: 'LBS, seq and GAS not restated in this README: the H800 README\'s defaults (1, 4096, 1) assumed; "amp" read as bf16-mixed; no checkpointing assumed',
+  },
+  {
+    id: 'DS-03',
+    part: 'held-out',
+    label: 'Llama 2 7B, Megatron-DeepSpeed TP 4, mb 1 × 4096, GBS 64, 8 × A100 40GB',
+    model: { preset: 'llama-2-7b' },
+    gpu: 'A100-SXM-40GB',
+    gpus: 8,
+    micro: 1,
+    seq: 4096,
+    checkpointing: 'none',
+    parallelism: { tensor: 4 },
+    globalBatch: 64,
+    measured: 2868,
+    source: FPMD,
+    note: 'ZeRO stage, sequence parallel and checkpointing not stated: 0, off, none assumed; "amp" read as bf16-mixed',
+  },
+  {
+    id: 'DS-04',
+    part: 'held-out',
+    label: 'Baichuan2 13B, DeepSpeed ZeRO-1, AC full, no flash attention, mb 1 × 2048, GBS 128, 16 × H800',
+    model: baichuan2_13b,
+    gpu: 'H800-SXM-80GB',
+    gpus: 16,
+    micro: 1,
+    seq: 2048,
+    checkpointing: 'full',
+    parallelism: { zero: 1 },
+    globalBatch: 128,
+    measured: 2068,
+    source: `${FPDS}; baichuan2_13b-deepspeed (commit 0ed3fd03): H800 2×8, ZeRO-DP O1, DP 16, LBS 1, seq 2048, GAS 8, bf16, gradient checkpointing, no flash attention 2 (the README says the model lacks it), MFU 16.3 %`,
+    note: "eager (non-flash) attention and ALiBi are not in the spec; 200 Gb/s IB counted as the bench's NDR",
+  },
+  {
+    id: 'DS-05',
+    part: 'held-out',
+    label: 'Baichuan2 13B, DeepSpeed ZeRO-1, AC full, no flash attention, mb 1 × 2048, GBS 1024, 16 × H800',
+    model: baichuan2_13b,
+    gpu: 'H800-SXM-80GB',
+    gpus: 16,
+    micro: 1,
+    seq: 2048,
+    checkpointing: 'full',
+    parallelism: { zero: 1 },
+    globalBatch: 1024,
+    measured: 2710,
+    source: `${FPDS}; baichuan2_13b-deepspeed (commit 0ed3fd03), second row: GAS 64 (global batch 2M tokens), MFU 21.4 %`,
+    note: 'as DS-04',
+  },
 ];
 
 /**
  * Every row. The held-out part (h12t3's fresh set NX-*, MG-01) was kept out until GANTRY_EVAL_HELDOUT=1 was run,
  * once, after the h12t3 formula changes (n 15, median 35.0 %, max 216.4 %); it is shown by default since, and
- * GANTRY_EVAL_HELDOUT=0 hides it.
+ * GANTRY_EVAL_HELDOUT=0 hides it. h12tm's MX-*, DS-* rows joined that part with no formula change.
  */
 export const THROUGHPUT_ROWS: ThroughputRow[] = typeof process !== 'undefined' && process.env.GANTRY_EVAL_HELDOUT === '0' ? ALL_ROWS.filter((r) => r.part !== 'held-out') : ALL_ROWS;
