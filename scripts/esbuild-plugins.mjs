@@ -21,8 +21,8 @@ module.exports = new Proxy({}, { get: (_, k) => load()[k], has: (_, k) => k in l
 /**
  * The `yaml` package's parser and composer test `process.env.LOG_TOKENS` and `LOG_STREAM` (its own
  * debugging switches) once per token and once per document. Reading `process.env` is a call into
- * the C++ environment, not a property load: on 3,000 spec files it was about a third of the parse
- * (bench:monorepo). In the bundles yaml's `process` is this thread's process with an empty `env`
+ * the C++ environment, not a property load: on 3,000 spec files it was about a quarter of the parse
+ * (docs/performance.md). In the bundles yaml's `process` is this thread's process with an empty `env`
  * of its own, so those switches are off; everything else (emitWarning) is the real process's.
  */
 export const yamlEnv = {

@@ -98,7 +98,6 @@ export class ReferencedFiles {
   }
 }
 
-/** At most `max` bytes of a file as UTF-8 (the size was checked; this bounds a file that grew since). */
 /** Entries listed per folder at most (names only). */
 const MAX_FOLDER_ENTRIES = 4096;
 

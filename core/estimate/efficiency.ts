@@ -32,8 +32,8 @@
 // float8 (fp8-mixed). torchao's Float8Linear and Transformer Engine convert the transformer blocks'
 // linear layers; attention, norms, element-wise ops, embedding and output layer stay in bf16. So only
 // the time in those GEMMs shrinks (fp8StepFactor). Their share of a bf16 step's compute time is their
-// FLOP share × e / GEMM_EFFICIENCY: they run near large-GEMM efficiency (59 % of the bf16 peak, derived below; was an assumed 75 %, of the bf16
-// peak) while the step as a whole runs at e. In fp8 they run 0.9 × (fp8 peak / bf16 peak) faster —
+// FLOP share × e / GEMM_EFFICIENCY: they run near large-GEMM efficiency (59 % of the bf16 peak, derived
+// below from a published fp8 ratio) while the step as a whole runs at e. In fp8 they run 0.9 × (fp8 peak / bf16 peak) faster —
 // 1.8× on Hopper: torchao's float8 README ("the gemm speedup approaching 2x as M, K, N increase", less
 // the max-abs and cast overhead it derives). On Llama 3 8B at 8192 tokens on H100 this gives 1.23×
 // end-to-end, on 405B 1.34×; torchao publishes up to 1.25× at 8 GPUs / 8B and up to 1.5× at 512 GPUs /

@@ -241,7 +241,7 @@ export function estimateTrainingMemory(x: TrainingMemoryInput): TrainingMemoryRe
   const worst = first.local >= last.local ? first : last;
   // Parameters left on this GPU after sharding over S data-parallel ranks: expert weights are
   // already split over the expert-parallel group, so they shard only over the remaining S / ep.
-  const sh = (S: number, n = worst.local) => (S <= 1 ? n : (n - worst.experts) / S + worst.experts / Math.max(1, (S * l.tensor) / (l.expert * l.expertTensor)));
+  const sh = (S: number, n = worst.local) => (S <= 1 ? n : (n - worst.experts) / S + worst.experts / Math.max(1, S / expertShare(l)));
 
   // Software era: Volta GPUs (V100) are not supported by current CUDA releases, so their stacks are
   // pre-PyTorch-2.0: eager kernel loading (HF measured 1343 MiB of context on V100) and

@@ -190,8 +190,12 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
   }
 
   const table = computeEfficiency(c.gpu, x.precision, m.params.active);
+  // A stated utilisation (training.mfu) replaces the table and what the table's figure implies.
+  const statedMfu = x.mfu && x.mfu > 0 && x.mfu <= 1 ? x.mfu : undefined;
   // With the Megatron-LM H100 figure, TP and PP traffic overlap with compute as in the runs it comes from.
-  const mpOverlap = table.commOverlapInFigure && !(x.mfu && x.mfu > 0 && x.mfu <= 1);
+  const mpOverlap = table.commOverlapInFigure && !statedMfu;
+  // Tokens of one micro-batch on one rank of the expert layers (sequence parallel splits them over TP).
+  const tokensRank = tokensMicro / (l.sequenceParallel ? l.tensor : 1);
   // ---- tensor parallel: 4 all-reduce-equivalents of s·b·h per layer per micro-batch (2 fwd, 2 bwd)
   const layersHere = Math.ceil(a.layers / l.pipeline);
   if (l.tensor > 1) {
@@ -212,7 +216,6 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
   // ---- expert parallel: dispatch + combine, forward and backward, split by the link each token copy takes
   if (a.moe && l.expert > 1) {
     const moeLayersHere = Math.ceil((a.layers - (a.moe.denseLayers ?? 0)) / l.pipeline);
-    const tokensRank = tokensMicro / (l.sequenceParallel ? l.tensor : 1);
     const split = expertAllToAllCopies(l.expert, l.expertTensor, domain, a.moe.activeExperts);
     const intraLink = pickLink(c, false);
     const interLink = pickLink(c, true);
@@ -254,9 +257,9 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
   let efficiency: number;
   let computeSeconds: number;
   let fp8Note = '';
-  if (x.mfu && x.mfu > 0 && x.mfu <= 1) {
+  if (statedMfu) {
     // A stated utilisation is taken against the precision's own peak, as before.
-    efficiency = x.mfu;
+    efficiency = statedMfu;
     computeSeconds = (hwFlops + recomputeFlops) / (l.gpus * peak * efficiency);
   } else {
     // The table's efficiency is a half-precision one; fp8 speeds up only the block linears (see efficiency.ts).
@@ -272,8 +275,8 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
   }
   // MoE expert layers: grouped GEMMs with few tokens per expert run below large-GEMM efficiency (efficiency.ts).
   let moeNote = '';
-  if (a.moe && !(x.mfu && x.mfu > 0 && x.mfu <= 1)) {
-    const rows = expertGemmRows(a.moe, tokensMicro / (l.sequenceParallel ? l.tensor : 1), l.expert);
+  if (a.moe && !statedMfu) {
+    const rows = expertGemmRows(a.moe, tokensRank, l.expert);
     const eff = groupedGemmEfficiency(c.gpu, rows);
     if (eff < 1) {
       const expertFlops = dense * routedExpertParamsPerToken(m) * tokensPerStep;
@@ -318,7 +321,7 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
     time.totalSeconds = x.steps * stepSeconds;
   }
   notes.push(
-    `Compute at ${(efficiency * 100).toFixed(0)} % of the ${c.gpu.name} dense ${dtype} peak (${(peak / 1e12).toFixed(0)} TFLOPS)${x.mfu ? ' (training.mfu)' : ` (${table.source})`}; ${DP_OVERLAP * 100} % of data-parallel communication can overlap with compute; TP/CP/EP/PP traffic is on the critical path.${fp8Note}${moeNote}`,
+    `Compute at ${(efficiency * 100).toFixed(0)} % of the ${c.gpu.name} dense ${dtype} peak (${(peak / 1e12).toFixed(0)} TFLOPS)${x.mfu ? ' (training.mfu)' : ` (${table.source})`}; ${DP_OVERLAP * 100} % of data-parallel communication can overlap with compute; ${mpOverlap ? 'TP and PP traffic overlaps with compute (as in the Megatron-LM runs the figure comes from); CP/EP traffic is' : 'TP/CP/EP/PP traffic is'} on the critical path.${fp8Note}${moeNote}`,
   );
   const interconnect: InterconnectEstimate = {
     collectives: out,

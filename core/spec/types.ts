@@ -149,7 +149,7 @@ export interface Parallelism {
   zero?: 0 | 1 | 2 | 3; // DeepSpeed ZeRO stage; default 0
   fsdp?: FsdpStrategy; // PyTorch FSDP sharding; default none
   virtualPipelineStages?: number; // interleaved 1F1B; default 1
-  /** Added for issue 12 (h12t2): tensor-parallel size of the expert layers (Megatron-Core expert_tensor_parallel_size, MoE parallel folding); default = tensor. expert × expertTensor spans tensor × context × data. */
+  /** Added for issue 12: tensor-parallel size of the expert layers (Megatron-Core expert_tensor_parallel_size, MoE parallel folding); default = tensor. expert × expertTensor spans tensor × context × data. */
   expertTensor?: number;
   offload?: 'none' | 'optimizer' | 'params'; // CPU offload (ZeRO-Offload / FSDP CPUOffload); default none
   /** Added for issue 12: cross-entropy on vocabulary-sharded logits under TP (torchtitan loss_parallel, Megatron); default true. */

@@ -10,13 +10,12 @@ import { parse as parseYaml } from 'yaml';
 import { ClusterIndex, extractClusters, mayHoldCluster } from '../spec/clusters';
 import { parseSpecFile, type ParsedDoc } from '../spec/parse';
 import { clusterFor } from '../validate/estimates';
-import { readRegularFile } from './readBeside';
+import { readRegularFile, readRegularFileSync } from './readBeside';
 import type { ClusterDoc } from '../spec/types';
 import type { ClusterEntry } from '../validate/rules';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', '.venv', 'venv', '__pycache__', '.gantry']);
 const MAX_FILES = 20000;
-const MAX_BYTES = 1024 * 1024;
 /** How many files the async scan reads at once (the libuv pool has 4 threads; more only queues). */
 const SCAN_CONCURRENCY = 8;
 /** The project file at a workspace root, and the most of it that is read. */
@@ -131,7 +130,7 @@ export class Workspace {
     if (this.openUris.has(uri)) return false;
     const p = uriToPath(uri);
     if (!p) return false;
-    // A regular file of at most MAX_REFERENCED_BYTES (1 MB, MAX_BYTES), opened non-blocking.
+    // A regular file of at most 1 MB, opened non-blocking: the rule readSpecSync reads by too.
     const text = await readRegularFile(p);
     if (typeof text !== 'string' || !mayHoldCluster(text)) return this.clusters.delete(uri);
     try {
@@ -199,14 +198,10 @@ export function scanClustersSync(file: string, opts: ClusterScanOptions = {}): C
   return index;
 }
 
-/** A spec file's text, read only when it is a regular file of at most 1 MB; undefined when unreadable. */
+/** A spec file's text, read only when it is a regular file of at most 1 MB (opened non-blocking: readRegularFileSync); undefined when unreadable. */
 export function readSpecSync(file: string): string | undefined {
-  try {
-    const st = fsSync.statSync(file);
-    return st.isFile() && st.size <= MAX_BYTES ? fsSync.readFileSync(file, 'utf8') : undefined;
-  } catch {
-    return undefined;
-  }
+  const text = readRegularFileSync(file);
+  return typeof text === 'string' ? text : undefined;
 }
 
 /** The Cluster a job in `file` runs on, by the one scoping rule (`spec` is the job's spec). */

@@ -4,37 +4,27 @@
 // deadline that only catches a hang.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { MessageConnection } from 'vscode-jsonrpc/node';
 import { repo } from '../helpers';
+import { startLspServer, type LspServer } from './lspServer';
 
-let proc: ChildProcess;
+let server: LspServer;
 let conn: MessageConnection;
 const dir = mkdtempSync(path.join(tmpdir(), 'gantry-lsp-link-'));
 
 before(async () => {
   copyFileSync(repo('test/fixtures/foreign/training/torchtitan/llama3_8b.toml'), path.join(dir, 'train.toml'));
   writeFileSync(path.join(dir, 'run.sbatch'), '#!/bin/bash\n#SBATCH --nodes=2\n\nsrun torchrun --nnodes 2 --nproc_per_node 4 -m torchtitan.train --job.config_file train.toml\n');
-  proc = spawn(repo('dist/cli.js'), ['server', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
-  conn.onNotification('textDocument/publishDiagnostics', () => undefined);
-  const indexed = new Promise<void>((resolve) => conn.onNotification('gantry/indexed', () => resolve()));
-  conn.onRequest(() => null);
-  conn.listen();
-  const folder = pathToFileURL(dir).href;
-  await conn.sendRequest('initialize', { processId: process.pid, rootUri: folder, workspaceFolders: [{ uri: folder, name: 'w' }], capabilities: {} });
-  conn.sendNotification('initialized', {});
-  await indexed;
+  server = await startLspServer(dir, 'w');
+  conn = server.conn;
+  await server.indexed;
 });
 
-after(() => {
-  conn?.dispose();
-  proc?.kill();
-});
+after(() => server?.stop());
 
 test("a torchtitan TOML's hover takes 2 nodes × 4 GPUs from run.sbatch beside it, and names it", async () => {
   const uri = pathToFileURL(path.join(dir, 'train.toml')).href;

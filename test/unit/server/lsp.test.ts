@@ -2,41 +2,31 @@
 // JSON-RPC, versioned diagnostics, the authoring requests, and a fuzz run that must leave it answering.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { MessageConnection } from 'vscode-jsonrpc/node';
 import { pathToFileURL } from 'node:url';
 import { repo } from '../helpers';
+import { startLspServer, type LspServer } from './lspServer';
 
-let proc: ChildProcess;
+let server: LspServer;
 let conn: MessageConnection;
 type Published = { version?: number; diagnostics: { code: string; message: string; range: unknown; data?: unknown }[] };
 const published = new Map<string, Published[]>();
 const waiters: (() => void)[] = [];
 
 before(async () => {
-  // The bin itself, as an editor runs `gantry server --stdio`: it re-runs itself with the server's V8 flags.
-  proc = spawn(repo('dist/cli.js'), ['server', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
-  conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string } & Published) => {
+  server = await startLspServer<Published>(repo('examples'), 'examples', (p) => {
     published.set(p.uri, [...(published.get(p.uri) ?? []), p]);
     waiters.splice(0).forEach((w) => w());
   });
-  const indexed = new Promise<void>((resolve) => conn.onNotification('gantry/indexed', () => resolve()));
-  conn.onRequest(() => null);
-  conn.listen();
-  const folder = pathToFileURL(repo('examples')).href;
-  await conn.sendRequest('initialize', { processId: process.pid, rootUri: folder, workspaceFolders: [{ uri: folder, name: 'examples' }], capabilities: {} });
-  conn.sendNotification('initialized', {});
-  await withTimeout(indexed, 60_000, 'workspace index');
+  conn = server.conn;
+  await withTimeout(server.indexed, 60_000, 'workspace index');
 });
 
-after(() => {
-  conn?.dispose();
-  proc?.kill();
-});
+after(() => server?.stop());
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, new Promise<T>((_, rej) => setTimeout(() => rej(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms).unref())]);
@@ -362,7 +352,7 @@ test('fuzz: thousands of random and mutated specs; the server stays up and answe
   }
   const last = await diagnosticsAt(uri, version, 30000);
   assert.ok(Array.isArray(last.diagnostics));
-  assert.equal(proc.exitCode, null, 'server exited');
+  assert.equal(server.proc.exitCode, null, 'server exited');
   conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [{ text: good }] });
   assert.deepEqual(
     (await diagnosticsAt(uri, version)).diagnostics.filter((d) => d.code.startsWith('schema')),
@@ -401,22 +391,15 @@ setTimeout(() => { process.stderr.write('\\n' + JSON.stringify(process.moduleLoa
 
 test('a Cluster file created after the first scan, with no watcher event for it, is found by the catch-up walk: the job that names it loses "unknown cluster"', async () => {
   const root = mkdtempSync(path.join(tmpdir(), 'gantry-catchup-'));
-  const child = spawn(repo('dist/cli.js'), ['server', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const c = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const pubs: Published[] = [];
   const wake: (() => void)[] = [];
+  const late = await startLspServer<Published>(root, 'w', (p) => {
+    pubs.push(p);
+    wake.splice(0).forEach((w) => w());
+  });
+  const c = late.conn;
   try {
-    c.onNotification('textDocument/publishDiagnostics', (p: { uri: string } & Published) => {
-      pubs.push(p);
-      wake.splice(0).forEach((w) => w());
-    });
-    const indexed = new Promise<void>((resolve) => c.onNotification('gantry/indexed', () => resolve()));
-    c.onRequest(() => null);
-    c.listen();
-    const folder = pathToFileURL(root).href;
-    await c.sendRequest('initialize', { processId: process.pid, rootUri: folder, workspaceFolders: [{ uri: folder, name: 'w' }], capabilities: {} });
-    c.sendNotification('initialized', {});
-    await withTimeout(indexed, 60_000, 'workspace index');
+    await withTimeout(late.indexed, 60_000, 'workspace index');
     // Written after the scan, and no didChangeWatchedFiles is sent (as when the editor's watcher is not up yet).
     writeFileSync(path.join(root, 'late.gantry.yaml'), 'apiVersion: gantry/v1\nkind: Cluster\nmetadata: { name: late-box }\nspec:\n  scheduler: { type: local }\n  nodes: { count: 1, gpu: { model: H100-SXM-80GB, count: 8 } }\n');
     const jobUri = pathToFileURL(path.join(root, 'job.gantry.yaml')).href;
@@ -434,8 +417,7 @@ test('a Cluster file created after the first scan, with no watcher event for it,
       'a publish without unknown-cluster',
     );
   } finally {
-    c.dispose();
-    child.kill();
+    late.stop();
     rmSync(root, { recursive: true, force: true });
   }
 });
