@@ -65,7 +65,7 @@ out(`| Gantry | ${s.medianAbs.toFixed(1)} % | ${s.maxAbs.toFixed(1)} % (${s.wors
 out(`| DeepSpeed model-states estimate | ${ds.medianAbs.toFixed(1)} % | ${ds.maxAbs.toFixed(1)} % |`);
 out(`| accelerate (weights × 4) | ${acc.medianAbs.toFixed(1)} % | ${acc.maxAbs.toFixed(1)} % |`);
 out(`| Gantry, all matched rows (n = ${all.n}) | ${all.medianAbs.toFixed(1)} % | ${all.maxAbs.toFixed(1)} % |`);
-out(`| Gantry, held-out H100 rows measured after the estimator was written (n = ${held.n}) | ${held.medianAbs.toFixed(1)} % | ${held.maxAbs.toFixed(1)} % |`);
+out(`| Gantry, held-out rows measured on lent GPUs after the estimator was written (H100 HO-*, H200 H2-*/H3-*; n = ${held.n}) | ${held.medianAbs.toFixed(1)} % | ${held.maxAbs.toFixed(1)} % (${held.worst ?? '—'}) |`);
 const ooms = rows.filter((r) => r.oom);
 out();
 out(ooms.length ? `OOM rows: ${ooms.filter((r) => r.predictedOverCapacity).length} of ${ooms.length} predicted over capacity.` : 'OOM rows: none in the data.');
@@ -192,6 +192,10 @@ const thrHeldMoe = bench.stats(
   thr.filter((r) => r.part === 'held-out' && isMoe(r)),
   (r) => r.errorPct,
 );
+const thrHeldH200 = bench.stats(
+  thr.filter((r) => r.part === 'held-out' && /^H[23]-/.test(r.id)),
+  (r) => r.errorPct,
+);
 const thrSpent = bench.stats(
   thr.filter((r) => r.part === 'examined' && /^(NM|TH|MZ)-/.test(r.id)),
   (r) => r.errorPct,
@@ -223,12 +227,19 @@ line('… NeMo 25.02 B200, 25.04 GB200, Llama 3 405B (NB-*, NG-*, L3-*; h12t2 ro
 line('… Megatron-Bridge 26.04.01 H100/B200/GB200 (MC-*; h12t2 round-2 held-out, evaluated once, examined since h12t3)', thrRound2);
 line('… … of which MoE', thrRound2Moe);
 if (heldOutShown) {
-  line('held-out (h12t3 fresh set NX-*, MG-01: Megatron-Bridge 25.11 GB200/B200, 25.09 H100 DeepSeek-V3, Megatron Core DeepSeek-V3 GB200; gathered before the h12t3 changes, evaluated once; with h12tm MX-* MaxText GPU and DS-* DeepSpeed / Megatron-DeepSpeed, added with no formula change, evaluated once)', thrHeld);
+  line('held-out (h12t3 fresh set NX-*, MG-01: Megatron-Bridge 25.11 GB200/B200, 25.09 H100 DeepSeek-V3, Megatron Core DeepSeek-V3 GB200; gathered before the h12t3 changes, evaluated once; with h12tm MX-* MaxText GPU and DS-* DeepSpeed / Megatron-DeepSpeed, and H2-*/H3-* measured on an H200 here, each added with no formula change, evaluated once)', thrHeld);
   line('… held-out dense', thrHeldDense);
   line('… held-out MoE', thrHeldMoe);
+  line('… held-out H200 single GPU, HF transformers, measured here (H2-*, H3-*)', thrHeldH200);
 } else out('| held-out (h12t3 fresh set, h12tm MX-*, DS-*) | hidden (GANTRY_EVAL_HELDOUT=0) | | |');
 out();
 out(`Not matched (not in the figures above): ${thrUnmatched.length ? thrUnmatched.join(', ') : 'none'}.`);
+out();
+out(
+  process.env.GANTRY_EVAL_H4 === '1'
+    ? 'Reserve set H4-* (bench/estimatorH200Reserve.jsonl) is evaluated in the tables above (GANTRY_EVAL_H4=1): record this as its one evaluation.'
+    : 'Reserve set H4-* (bench/estimatorH200Reserve.jsonl, 9 H200 single-GPU rows measured 2026-12-04): not evaluated; it is the held-out part for the next change to single-GPU step time (GANTRY_EVAL_H4=1 evaluates it).',
+);
 out();
 out('## Summary: the tuned part next to the held-out part');
 out();

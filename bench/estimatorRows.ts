@@ -152,6 +152,8 @@ function trainingRow(r: Record<string, string>): RowResult {
       activationCheckpointing: checkpointing,
       attention,
       compile: (r.torch_compile ?? '').toLowerCase().startsWith('yes'),
+      // TT-H100-2412 (torchtitan, Dec 2024) compiled each transformer block; its loss ran eagerly.
+      compileLoss: false,
       parallelism: { tensor: tp, pipeline: pp, context: cp, fsdp },
       batch: { micro: num(r.micro_batch_per_dp_rank) ?? 1, sequenceLength: num(r.seq_len) ?? 512, gradientAccumulation: num(r.grad_accum) ?? 1 },
     },
@@ -256,12 +258,17 @@ function jsonlRows(text: string): RowResult[] {
   return out;
 }
 
-// ---------------------------------------------------------------- held-out H100 rows (bench/estimatorMeasure.py)
+// ---------------------------------------------------------------- held-out rows measured on lent GPUs
+// bench/estimatorMeasure.py (H100, HO-*: memory) and bench/estimatorMeasureH200.py (H200, H2-*: memory and
+// step time). Both were measured after the estimator was written; no constant was set from them.
 
 interface HeldoutRow {
   name: string;
-  kind: 'llama' | 'qwen2' | 'gpt2';
-  cfg: Record<string, number | boolean>;
+  /** H100 set: the model family. */
+  kind?: 'llama' | 'qwen2' | 'gpt2';
+  /** H200 set: the transformers class prefix (LlamaForCausalLM → 'Llama'). */
+  cls?: string;
+  cfg: Record<string, number | boolean | null>;
   micro: number;
   seq: number;
   checkpointing: boolean;
@@ -269,13 +276,80 @@ interface HeldoutRow {
   precision: string;
   accum: number;
   attn: string;
+  lora?: number | null;
+  compile?: boolean;
   ok: boolean;
   oom?: boolean;
   allocated?: number;
   reserved?: number;
+  tokens_per_s?: number;
 }
 
-function heldoutRows(text: string): RowResult[] {
+interface HeldoutSet {
+  file: string;
+  prefix: string;
+  gpu: string;
+  /** The set has step times: each measured row also gives a tokens/s row. */
+  throughput: boolean;
+  /** Rows whose memory a later formula change was derived from: reported as 'examined', not held out. */
+  examined?: string[];
+  /** A reserve set: read only when this environment variable is 1, so that no figure is tuned on it before its one evaluation. */
+  reserve?: string;
+}
+
+export const HELDOUT_SETS: HeldoutSet[] = [
+  { file: 'bench/estimatorH100Heldout.jsonl', prefix: 'HO', gpu: 'H100-SXM-80GB', throughput: false },
+  // H2-09's configuration (Llama 3.2 1B shape, mb 8 × 2048, compiled) is the one bench/estimatorProbeCompile.py
+  // re-measured by phase; the compiled-loss bytes in trainingMemory.ts come from that probe.
+  { file: 'bench/estimatorH200Heldout.jsonl', prefix: 'H2', gpu: 'H200-SXM-141GB', throughput: true, examined: ['H2-09'] },
+  { file: 'bench/estimatorH200Heldout2.jsonl', prefix: 'H3', gpu: 'H200-SXM-141GB', throughput: true },
+  // Measured 2026-12-04 with H2/H3 and not evaluated: the held-out set for the next change to single-GPU step time
+  // (docs/estimator.md, "H200 single-GPU rows").
+  { file: 'bench/estimatorH200Reserve.jsonl', prefix: 'H4', gpu: 'H200-SXM-141GB', throughput: true, reserve: 'GANTRY_EVAL_H4' },
+];
+
+function heldoutDoc(j: HeldoutRow): TrainingJobDoc {
+  const c = j.cfg as Record<string, number>;
+  const experts = c.num_experts ?? c.num_local_experts;
+  const model =
+    j.kind === 'gpt2'
+      ? { preset: 'gpt2-medium' }
+      : {
+          architecture: {
+            layers: c.num_hidden_layers,
+            hidden: c.hidden_size,
+            heads: c.num_attention_heads,
+            kvHeads: c.num_key_value_heads,
+            ...(c.head_dim ? { headDim: c.head_dim } : {}),
+            ffn: c.intermediate_size,
+            vocab: c.vocab_size,
+            tiedEmbeddings: j.cfg.tie_word_embeddings === true,
+            // GPT-NeoX (Pythia): fc1 → GELU → fc2.
+            gatedMlp: j.cls !== 'GPTNeoX',
+            ...(experts ? { moe: { experts, activeExperts: c.num_experts_per_tok, expertFfn: c.intermediate_size } } : {}),
+          },
+        };
+  return {
+    apiVersion: 'gantry/v1',
+    kind: 'TrainingJob',
+    metadata: { name: j.name },
+    spec: {
+      resources: { nodes: 1, gpusPerNode: 1 },
+      model,
+      // LoRA rows: bf16 base, fp32 adapters (PEFT's default), bf16 autocast: mixed precision for what trains.
+      precision: j.precision === 'bf16' && !j.lora ? 'bf16' : 'bf16-mixed',
+      ...(j.lora ? { finetune: { method: 'lora' as const, rank: j.lora, baseBits: 16 as const } } : {}),
+      // Both scripts' SGD uses momentum 0.9.
+      optimizer: { type: j.optimizer === 'sgd' ? 'sgd-momentum' : 'adamw', implementation: j.optimizer === 'adamw-foreach' ? 'foreach' : 'fused' },
+      activationCheckpointing: j.checkpointing ? 'full' : 'none',
+      attention: j.attn === 'eager' ? 'eager' : 'sdpa',
+      ...(j.compile ? { compile: true } : {}),
+      batch: { micro: j.micro, sequenceLength: j.seq, gradientAccumulation: j.accum },
+    },
+  };
+}
+
+function heldoutRows(text: string, set: HeldoutSet): RowResult[] {
   const out: RowResult[] = [];
   for (const [i, line] of text
     .split('\n')
@@ -287,39 +361,34 @@ function heldoutRows(text: string): RowResult[] {
     } catch {
       continue;
     }
-    const c = j.cfg as Record<string, number>;
-    const model = j.kind === 'gpt2' ? { preset: 'gpt2-medium' } : { architecture: { layers: c.num_hidden_layers, hidden: c.hidden_size, heads: c.num_attention_heads, kvHeads: c.num_key_value_heads, ffn: c.intermediate_size, vocab: c.vocab_size, tiedEmbeddings: j.cfg.tie_word_embeddings === true, gatedMlp: true } };
-    const doc: TrainingJobDoc = {
-      apiVersion: 'gantry/v1',
-      kind: 'TrainingJob',
-      metadata: { name: j.name },
-      spec: {
-        resources: { nodes: 1, gpusPerNode: 1 },
-        model,
-        precision: j.precision === 'bf16' ? 'bf16' : 'bf16-mixed',
-        // bench/estimatorMeasure.py's SGD uses momentum 0.9.
-        optimizer: { type: j.optimizer === 'sgd' ? 'sgd-momentum' : 'adamw', implementation: j.optimizer === 'adamw-foreach' ? 'foreach' : 'fused' },
-        activationCheckpointing: j.checkpointing ? 'full' : 'none',
-        attention: j.attn === 'eager' ? 'eager' : 'sdpa',
-        batch: { micro: j.micro, sequenceLength: j.seq, gradientAccumulation: j.accum },
-      },
-    };
+    if (!j.cfg) continue;
+    const doc = heldoutDoc(j);
+    const cluster = clusterDoc(set.gpu, 1);
+    const id = `${set.prefix}-${String(i + 1).padStart(2, '0')}`;
+    const oom = j.oom === true || j.ok === false;
     for (const quantity of ['allocated', 'reserved'] as const) {
-      const oom = j.oom === true || j.ok === false;
       if (oom && quantity === 'reserved') continue;
       const base: RowResult = {
-        id: `HO-${String(i + 1).padStart(2, '0')}${oom ? '' : quantity === 'allocated' ? 'a' : 'r'}`,
-        source: 'bench/estimatorH100Heldout.jsonl',
+        id: `${id}${oom ? '' : quantity === 'allocated' ? 'a' : 'r'}`,
+        source: set.file,
         kind: 'training',
-        confidence: 'held-out',
+        confidence: set.examined?.includes(id) ? 'examined' : 'held-out',
         label: j.name,
         quantity,
         measured: j[quantity] ?? 0,
         oom,
       };
-      const r = finishTraining(base, doc, clusterDoc('H100-SXM-80GB', 1));
-      out.push(r);
+      out.push(finishTraining(base, doc, cluster));
     }
+    if (!set.throughput || oom || !j.tokens_per_s) continue;
+    const base: RowResult = { id: `${id}t`, source: set.file, kind: 'throughput', part: 'held-out', confidence: 'high', label: `${set.gpu} single GPU, HF transformers ${j.compile ? 'compiled' : 'eager'}${doc.spec.model.architecture?.moe ? ' (MoE)' : ''}: ${j.name}`, quantity: 'tokens/s/GPU', measured: j.tokens_per_s };
+    const p = estimateTrainingJob(doc, cluster).time?.tokensPerSecondPerGpu;
+    if (!p) base.unmatched = 'no time estimate';
+    else {
+      base.predicted = p;
+      base.errorPct = (p / j.tokens_per_s - 1) * 100;
+    }
+    out.push(base);
   }
   return out;
 }
@@ -394,8 +463,11 @@ export function evaluateAll(dataDir: string, repoRoot: string): RowResult[] | un
   for (const r of parseCsv(readFileSync(path.join(dataDir, 'training_memory.csv'), 'utf8'))) out.push(trainingRow(r));
   const jsonl = path.join(repoRoot, 'bench/data/h100-training-memory.jsonl');
   if (existsSync(jsonl)) out.push(...jsonlRows(readFileSync(jsonl, 'utf8')));
-  const heldout = path.join(repoRoot, 'bench/estimatorH100Heldout.jsonl');
-  if (existsSync(heldout)) out.push(...heldoutRows(readFileSync(heldout, 'utf8')));
+  for (const set of HELDOUT_SETS) {
+    if (set.reserve && process.env[set.reserve] !== '1') continue;
+    const file = path.join(repoRoot, set.file);
+    if (existsSync(file)) out.push(...heldoutRows(readFileSync(file, 'utf8'), set));
+  }
   const sv = path.join(dataDir, 'serving_kv.csv');
   if (existsSync(sv)) for (const r of parseCsv(readFileSync(sv, 'utf8'))) out.push(servingRow(r));
   for (const t of THROUGHPUT_ROWS) out.push(throughputRow(t));

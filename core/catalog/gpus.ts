@@ -144,7 +144,8 @@ export const GPUS: readonly GpuInfo[] = [
     intraNodeLink: 'nvlink4',
     pcieGen: 5,
     tdpW: 700,
-    source: 'NVIDIA H200 datasheet (same compute as H100 SXM; composer treats h200 as h100-sxm); nvidia-smi 143771 MiB less driver reserve',
+    source: 'NVIDIA H200 datasheet (same compute as H100 SXM; composer treats h200 as h100-sxm); read on an H200 here: nvidia-smi 143771 MiB, PyTorch total 150,109,880,320 B = 139.80 GiB (bench/estimatorH200Heldout.jsonl, test/fixtures/nvidia-smi/h200-*)',
+    memorySource: 'reading',
   }),
   gpu({
     id: 'B200-180GB',

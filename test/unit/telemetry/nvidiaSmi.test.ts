@@ -1,4 +1,4 @@
-// nvidia-smi parsing against the real H100 recordings in test/fixtures/nvidia-smi, and the sampler
+// nvidia-smi parsing against the real H100 and H200 recordings in test/fixtures/nvidia-smi, and the sampler
 // against the replay executable that plays them back.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseHelpQueryGpu, parseQueryLine, planQuery, isAbsent, type GpuSample } from '../../../core/telemetry/nvidiaSmi';
 import { GpuSampler, type SamplerState } from '../../../core/telemetry/sampler';
+import { findGpu } from '../../../core/catalog/gpus';
 import { tempDir } from '../runs/helpers';
 
 const repo = path.resolve(__dirname, '../../../..');
@@ -49,6 +50,27 @@ test('every recorded stream line parses; [N/A] is absent; reasons are a bit mask
   assert.equal(Math.max(...samples.map((s) => s.memUsedMiB ?? 0)), 21491);
   assert.equal(Math.max(...samples.map((s) => s.utilGpuPct ?? 0)), 100);
   assert.ok(samples.some((s) => s.clockEventReasons === 4));
+});
+
+test('the H200 recording (driver 580.159.04, under training load) parses; its total matches the catalog\'s usable memory as PyTorch read it', () => {
+  const fields = 'timestamp,index,uuid,name,utilization.gpu,utilization.memory,memory.used,memory.total,power.draw,power.limit,temperature.gpu,temperature.memory,clocks.sm,clocks.mem,clocks_event_reasons.active,pstate,fan.speed'.split(',');
+  const plan = planQuery(new Set(fields));
+  const withTs = { fields: ['timestamp', ...plan.fields], keys: [undefined, ...plan.keys], kinds: ['str' as const, ...plan.kinds], missing: plan.missing };
+  const lines = rec('h200-stream.csv').trim().split('\n');
+  const samples = lines.map((l) => parseQueryLine(l, withTs, 'h200-host', 0)).filter((s): s is GpuSample => !!s);
+  assert.equal(samples.length, lines.length);
+  assert.equal(samples.length, 255);
+  assert.ok(samples.every((s) => s.name === 'NVIDIA H200' && s.memTotalMiB === 143771 && s.fanPct === undefined));
+  assert.equal(Math.max(...samples.map((s) => s.memUsedMiB ?? 0)), 125147);
+  assert.equal(Math.max(...samples.map((s) => s.utilGpuPct ?? 0)), 100);
+  assert.ok(samples.some((s) => s.clockEventReasons === 4) && samples.some((s) => s.clockEventReasons === 0));
+  assert.match(rec('h200-list.txt'), /^GPU 0: NVIDIA H200 \(UUID: GPU-/);
+  // The catalog resolves nvidia-smi's name, and its usable GiB is PyTorch's total on that card (139.80 GiB).
+  const g = findGpu(samples[0].name!)!;
+  assert.equal(g.id, 'H200-SXM-141GB');
+  assert.equal(g.memoryGiB, 139.8);
+  const measured = JSON.parse(fs.readFileSync(path.join(repo, 'bench/estimatorH200Heldout.jsonl'), 'utf8').split('\n')[0]) as { total: number };
+  assert.equal(Math.round((measured.total / 1024 ** 3) * 100) / 100, 139.8);
 });
 
 test('absent values in every form nvidia-smi prints', () => {
