@@ -73,11 +73,13 @@ function estimateUnsafe(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, op
     lossParallel: par.lossParallel !== false,
     pipelineSchedule: oneOf(par.pipelineSchedule, ['gpipe', '1f1b', 'interleaved-1f1b'] as const),
     compile: spec.compile === true,
+    compileLoss: typeof spec.compileLoss === 'boolean' ? spec.compileLoss : spec.compile === true,
     float8: precision === 'fp8-mixed' && spec.float8 && typeof spec.float8 === 'object' ? { allGather: spec.float8.allGather === true, saveActivations: oneOf(spec.float8.saveActivations, ['bf16', 'fp8'] as const) } : undefined,
   };
   if (spec.float8 && precision !== 'fp8-mixed') assumptions.push('float8 settings are ignored: precision is not fp8-mixed.');
   if (layout.tensor > 1 && !regimes.lossParallel) assumptions.push('Loss parallel off: every tensor-parallel rank holds the full-vocabulary logits.');
   if (regimes.compile) assumptions.push('torch.compile: fused pointwise ops (norm outputs, activations, products, dropout masks) are recomputed in backward instead of saved.');
+  if (regimes.compileLoss) assumptions.push(`torch.compile${spec.compileLoss === undefined ? ' (assumed: the loss is in the compiled forward; set compileLoss: false when only the blocks are compiled)' : ''}: the loss's fp32 upcast and log-softmax are fused, not kept.`);
   // Partial recomputation: a whole number of layers, at most the model's; ignored (and said) otherwise.
   let checkpointedLayers: number | undefined;
   if (spec.checkpointedLayers !== undefined) {

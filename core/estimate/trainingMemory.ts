@@ -35,6 +35,8 @@ export interface TrainingMemoryInput {
   lossParallel?: boolean;
   pipelineSchedule?: PipelineSchedule;
   compile?: boolean;
+  /** The loss is inside the compiled region (default false here; training.ts defaults it to compile). */
+  compileLoss?: boolean;
   float8?: { allGather?: boolean; saveActivations?: 'bf16' | 'fp8' };
 }
 
@@ -329,12 +331,20 @@ export function estimateTrainingMemory(x: TrainingMemoryInput): TrainingMemoryRe
   // Logits and loss on the last stage: logits (model dtype), their fp32 upcast saved by
   // log-softmax, and in backward the gradients of the log-probabilities and of the logits (fp32):
   // e + 4 + 4 + 4 bytes per token per vocab entry (vocab split over TP).
+  // A compiled loss (torch.compile over a forward that returns the loss, or over the loss function)
+  // fuses the upcast, log-softmax and NLL: forward keeps only the logits (and one fp32
+  // log-sum-exp per token), backward adds one fp32 gradient: e + 4, and e at the end of the forward.
+  // Measured on an H200 (bench/data/h200-compile-probe.jsonl, torch 2.11): F.cross_entropy(x.float())
+  // alone holds 4 / 8 / 12 B per logit beyond the logits after forward / at its forward peak / in
+  // backward eager, 0 / 0 / 2 compiled; in a whole Llama step (HF loss, autocast) the compiled
+  // backward adds 4.2 B per logit, the eager one 8.0, and the compiled forward 0 transient.
   const eLogit = x.precision === 'fp32' ? 4 : 2;
+  const compiledLoss = x.compileLoss === true;
   // Loss parallel (default): the cross-entropy runs on vocabulary-sharded logits. Without it the
   // output projection gathers the full logits on every TP rank (torchtitan ColwiseParallel with
   // use_local_output=False; Megatron always uses its vocab-parallel cross entropy).
   const vocabHere = m.arch.vocab / (x.lossParallel === false ? 1 : l.tensor);
-  const logits = m.extras.encoderOnly ? 0 : tokens * vocabHere * (eLogit + 12);
+  const logits = m.extras.encoderOnly ? 0 : tokens * vocabHere * (eLogit + (compiledLoss ? 4 : 12));
 
   // ---- buffers
   let gathered = 0; // during forward/backward
@@ -383,9 +393,9 @@ export function estimateTrainingMemory(x: TrainingMemoryInput): TrainingMemoryRe
   // parameters, autocast weight copies; with pipelining, on the first stage or on the last (logits).
   // Autocast caches a half-precision copy of every weight until the forward's autocast region
   // exits: at the end of the forward they coexist with the forward part of the loss (logits, fp32
-  // upcast, log-softmax output: e + 8 bytes); without checkpointing backward keeps them alive.
+  // upcast, log-softmax output: e + 8 bytes; compiled, e); without checkpointing backward keeps them alive.
   const castCache = autocast && !ft ? worst.local * 2 : 0;
-  const lossForward = m.extras.encoderOnly ? 0 : tokens * vocabHere * (eLogit + 8);
+  const lossForward = m.extras.encoderOnly ? 0 : tokens * vocabHere * (eLogit + (compiledLoss ? 0 : 8));
   const stages = [{ acts: activationsFirst, logits: l.pipeline === 1 ? logits : 0, fwd: l.pipeline === 1 ? lossForward : 0 }];
   if (l.pipeline > 1) stages.push({ acts: activationsLast, logits, fwd: lossForward });
   let best = { acts: 0, logits: 0, working: 0, copies: 0, total: -1 };

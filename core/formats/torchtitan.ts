@@ -196,7 +196,17 @@ function readJob(doc: TomlDoc, ctx: ReadContext, name: TomlValue | undefined, fl
     d.assumptions.push('[training] mixed_precision_param: "bfloat16" (torchtitan\'s default).');
   }
   const compiled = v('compile.enable') ?? trainKey('compile');
-  if (compiled?.value === true) put(d, ['compile'], true, readOnly(compiled.span, compiled.label));
+  if (compiled?.value === true) {
+    put(d, ['compile'], true, readOnly(compiled.span, compiled.label));
+    // [compile] components (default ["model", "loss"]) says whether the loss is compiled too; the older
+    // [training] compile compiled each transformer block and left the loss eager.
+    const components = v('compile.components');
+    const newer = compiled === v('compile.enable');
+    const withLoss = newer && (components === undefined || (Array.isArray(components.value) && components.value.includes('loss')));
+    put(d, ['compileLoss'], withLoss, readOnly((components ?? compiled).span, components?.label ?? compiled.label));
+    if (newer && components === undefined) d.assumptions.push('[compile] components: ["model", "loss"] (torchtitan\'s default): the loss is compiled too.');
+    if (!newer) d.assumptions.push('[training] compile: the transformer blocks are compiled; the loss runs eagerly (torchtitan before the [compile] section).');
+  }
   // fp8 all-gather of FSDP weights: [float8] in older torchtitan, [quantize.linear.float8] in newer.
   const fp8Gather = v('float8.enable_fsdp_float8_all_gather') ?? v('quantize.linear.float8.enable_fsdp_float8_all_gather');
   if (float8 && fp8Gather?.value === true) put(d, ['float8', 'allGather'], true, readOnly(fp8Gather.span, fp8Gather.label));

@@ -202,6 +202,10 @@ export interface TrainingJobSpec {
   attention?: AttentionImpl; // default flash
   /** Added for issue 12: torch.compile over the model (AOTAutograd recomputes fused pointwise ops instead of saving them); default false. */
   compile?: boolean;
+  /** Added for issue 12: the loss (fp32 upcast and cross-entropy) runs inside the compiled region, so its fp32 copies
+   *  are fused away (torch.compile(model) with the loss in forward, HF Trainer's torch_compile, torchtitan
+   *  [compile] components with "loss"); default = compile. False when only the blocks are compiled. */
+  compileLoss?: boolean;
   /** Added for issue 12: float8 training details under precision fp8-mixed (torchao / Transformer Engine). */
   float8?: { allGather?: boolean; saveActivations?: 'bf16' | 'fp8' };
   training?: { tokens?: number; steps?: number; mfu?: number };

@@ -52,6 +52,8 @@ test('float8 and torch.compile (TR-003: 76.8 GiB) and context parallel 2 at 65 5
   assert.ok(e8.assumptions.some((a) => a.startsWith('torch.compile: fused pointwise ops')));
   const spec8 = f8.foreign![0].job.spec as Record<string, any>;
   assert.equal(spec8.compile, true);
+  // components = ["model"]: the blocks are compiled, the loss is not (as in the measured run).
+  assert.equal(spec8.compileLoss, false);
   assert.equal(spec8.float8.allGather, true);
   // No [optimizer] implementation: torchtitan's default, fused, said.
   assert.equal(spec8.optimizer.implementation, 'fused');
@@ -160,6 +162,23 @@ test('older torchtitan files: batch_size and the degrees under [training], compi
   assert.equal(e.layout?.tensor, 2);
   assert.equal(e.layout?.data, 4);
   assert.ok(e.assumptions.some((a) => a.startsWith('torch.compile')));
+  // Older torchtitan compiled each block and left the loss eager: said, and no compiled loss.
+  const c = checkText(text, '/w/old.toml');
+  assert.equal((c.foreign![0].job.spec as Record<string, any>).compileLoss, false);
+  assert.ok(estimateOf(c).assumptions.some((a) => a.startsWith('[training] compile: the transformer blocks are compiled')));
+});
+
+test('[compile] components: the default and "loss" compile the loss (less logits memory, said); ["model"] does not', () => {
+  const base = fixture('torchtitan/llama3_8b_float8.toml');
+  const spec = (c: ReturnType<typeof checkText>) => c.foreign![0].job.spec as Record<string, any>;
+  const blocks = checkText(base.text, base.fileName, H100_96);
+  const withLoss = checkText(base.text.replace('components = ["model"]', 'components = ["model", "loss"]'), base.fileName, H100_96);
+  const byDefault = checkText(base.text.replace('components = ["model"]', ''), base.fileName, H100_96);
+  assert.equal(spec(withLoss).compileLoss, true);
+  assert.equal(spec(byDefault).compileLoss, true);
+  assert.ok(estimateOf(byDefault).assumptions.some((a) => a.startsWith('[compile] components: ["model", "loss"] (torchtitan\'s default)')));
+  assert.ok(figures(withLoss).reservedGib < figures(blocks).reservedGib, `${figures(withLoss).reservedGib} < ${figures(blocks).reservedGib}`);
+  assert.equal(figures(withLoss).reservedGib, figures(byDefault).reservedGib);
 });
 
 test('selective_ac_option = N: every N-th block fully checkpointed (layers / N of 32), "op" as op-level SAC, anything else an error at the option', () => {
