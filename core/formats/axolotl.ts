@@ -139,6 +139,13 @@ function readJob(y: YamlDoc, ctx: ReadContext, base: YamlValue) {
   if (truthy(at('flash_attention')) || truthy(at('xformers_attention')) || truthy(at('flex_attention'))) put(d, ['attention'], 'flash', readOnly((at('flash_attention') ?? at('xformers_attention') ?? at('flex_attention'))!.span, 'flash_attention'));
   else if (truthy(at('sdp_attention'))) put(d, ['attention'], 'sdpa', readOnly(at('sdp_attention')!.span, 'sdp_attention'));
   else put(d, ['attention'], 'eager');
+  // torch_compile: HF Trainer compiles the whole model, whose forward computes the loss from the labels,
+  // so the loss is compiled too (compileLoss defaults to compile). "auto" compiles where torch supports it.
+  const compileKey = at('torch_compile');
+  if (truthy(compileKey)) {
+    put(d, ['compile'], true, readOnly(compileKey!.span, 'torch_compile'));
+    if (compileKey!.value === 'auto') d.assumptions.push('torch_compile: auto — estimated as compiled (the model and its loss).');
+  }
 
   // ---- sharding: DeepSpeed or FSDP
   const dsKey = at('deepspeed');

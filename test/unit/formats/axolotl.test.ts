@@ -134,6 +134,20 @@ test('full fine-tune of 8B on one GPU without checkpointing: out of memory; the 
   assert.ok(figures(again).gib < 79);
 });
 
+test('torch_compile: true is the compiled regime (model and loss), at the key; less activation and logits memory', () => {
+  const base = 'base_model: meta-llama/Llama-3.2-1B\nsequence_len: 2048\nmicro_batch_size: 8\nbf16: true\nsdp_attention: true\n';
+  const eager = checkText(base, '/w/fft.yml');
+  const compiled = checkText(`${base}torch_compile: true\n`, '/w/fft.yml');
+  const spec = compiled.foreign![0].job.spec as Record<string, unknown>;
+  assert.equal(spec.compile, true);
+  assert.equal(spec.compileLoss, undefined, 'compileLoss follows compile');
+  assert.ok(estimateOf(compiled).assumptions.some((a) => a.startsWith("torch.compile (assumed: the loss is in the compiled forward")));
+  assert.ok(figures(compiled).gib < figures(eager).gib, `${figures(compiled).gib} < ${figures(eager).gib}`);
+  const auto = checkText(`${base}torch_compile: auto\n`, '/w/fft.yml');
+  assert.ok(estimateOf(auto).assumptions.some((a) => a.startsWith('torch_compile: auto')));
+  assert.equal(checkText(`${base}torch_compile: false\n`, '/w/fft.yml').foreign![0].job.spec.compile, undefined);
+});
+
 test('unknown base model: one warning at base_model; invalid YAML: one error; neither throws', () => {
   const text = 'base_model: someone/private-model-7b\nmicro_batch_size: 1\nsequence_len: 1024\n';
   const c = checkText(text, '/w/a.yml');
