@@ -227,7 +227,10 @@ line('… NeMo 25.02 B200, 25.04 GB200, Llama 3 405B (NB-*, NG-*, L3-*; h12t2 ro
 line('… Megatron-Bridge 26.04.01 H100/B200/GB200 (MC-*; h12t2 round-2 held-out, evaluated once, examined since h12t3)', thrRound2);
 line('… … of which MoE', thrRound2Moe);
 if (heldOutShown) {
-  line('held-out (h12t3 fresh set NX-*, MG-01: Megatron-Bridge 25.11 GB200/B200, 25.09 H100 DeepSeek-V3, Megatron Core DeepSeek-V3 GB200; gathered before the h12t3 changes, evaluated once; with h12tm MX-* MaxText GPU and DS-* DeepSpeed / Megatron-DeepSpeed, and H2-*/H3-* measured on an H200 here, each added with no formula change, evaluated once)', thrHeld);
+  line(
+    'held-out (h12t3 fresh set NX-*, MG-01: Megatron-Bridge 25.11 GB200/B200, 25.09 H100 DeepSeek-V3, Megatron Core DeepSeek-V3 GB200; gathered before the h12t3 changes, evaluated once; with h12tm MX-* MaxText GPU and DS-* DeepSpeed / Megatron-DeepSpeed, and H2-*/H3-* measured on an H200 here, each added with no formula change, evaluated once)',
+    thrHeld,
+  );
   line('… held-out dense', thrHeldDense);
   line('… held-out MoE', thrHeldMoe);
   line('… held-out H200 single GPU, HF transformers, measured here (H2-*, H3-*)', thrHeldH200);

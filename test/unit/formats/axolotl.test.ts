@@ -141,7 +141,7 @@ test('torch_compile: true is the compiled regime (model and loss), at the key; l
   const spec = compiled.foreign![0].job.spec as Record<string, unknown>;
   assert.equal(spec.compile, true);
   assert.equal(spec.compileLoss, undefined, 'compileLoss follows compile');
-  assert.ok(estimateOf(compiled).assumptions.some((a) => a.startsWith("torch.compile (assumed: the loss is in the compiled forward")));
+  assert.ok(estimateOf(compiled).assumptions.some((a) => a.startsWith('torch.compile (assumed: the loss is in the compiled forward')));
   assert.ok(figures(compiled).gib < figures(eager).gib, `${figures(compiled).gib} < ${figures(eager).gib}`);
   const auto = checkText(`${base}torch_compile: auto\n`, '/w/fft.yml');
   assert.ok(estimateOf(auto).assumptions.some((a) => a.startsWith('torch_compile: auto')));

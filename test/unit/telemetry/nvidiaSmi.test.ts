@@ -52,7 +52,7 @@ test('every recorded stream line parses; [N/A] is absent; reasons are a bit mask
   assert.ok(samples.some((s) => s.clockEventReasons === 4));
 });
 
-test('the H200 recording (driver 580.159.04, under training load) parses; its total matches the catalog\'s usable memory as PyTorch read it', () => {
+test("the H200 recording (driver 580.159.04, under training load) parses; its total matches the catalog's usable memory as PyTorch read it", () => {
   const fields = 'timestamp,index,uuid,name,utilization.gpu,utilization.memory,memory.used,memory.total,power.draw,power.limit,temperature.gpu,temperature.memory,clocks.sm,clocks.mem,clocks_event_reasons.active,pstate,fan.speed'.split(',');
   const plan = planQuery(new Set(fields));
   const withTs = { fields: ['timestamp', ...plan.fields], keys: [undefined, ...plan.keys], kinds: ['str' as const, ...plan.kinds], missing: plan.missing };
