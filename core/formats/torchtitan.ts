@@ -195,13 +195,14 @@ function readJob(doc: TomlDoc, ctx: ReadContext, name: TomlValue | undefined, fl
     put(d, ['precision'], 'bf16-mixed');
     d.assumptions.push('[training] mixed_precision_param: "bfloat16" (torchtitan\'s default).');
   }
-  const compiled = v('compile.enable') ?? trainKey('compile');
+  const enable = v('compile.enable');
+  const compiled = enable ?? trainKey('compile');
   if (compiled?.value === true) {
     put(d, ['compile'], true, readOnly(compiled.span, compiled.label));
     // [compile] components (default ["model", "loss"]) says whether the loss is compiled too; the older
     // [training] compile compiled each transformer block and left the loss eager.
     const components = v('compile.components');
-    const newer = compiled === v('compile.enable');
+    const newer = enable !== undefined;
     const withLoss = newer && (components === undefined || (Array.isArray(components.value) && components.value.includes('loss')));
     put(d, ['compileLoss'], withLoss, readOnly((components ?? compiled).span, components?.label ?? compiled.label));
     if (newer && components === undefined) d.assumptions.push('[compile] components: ["model", "loss"] (torchtitan\'s default): the loss is compiled too.');
