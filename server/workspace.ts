@@ -1,9 +1,9 @@
 // Reads the files a spec refers to, never blocking the server (the Workspace moved to core/workspace).
-import { constants as fsConstants, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { READ_PENDING } from '../core/validate/model';
 import { uriToPath } from '../core/workspace/workspace';
-import { failure, MAX_REFERENCED_BYTES, readAtMost, unusable, type ReadFile } from '../core/workspace/readBeside';
+import { readRegularFileAsync, type ReadFile } from '../core/workspace/readBeside';
 
 // The Workspace (cluster scanning and scoping) lives in core, where the CLI and the run path use it too.
 export { Workspace, uriToPath, pathToUri, PROJECT_FILE } from '../core/workspace/workspace';
@@ -64,25 +64,10 @@ export class ReferencedFiles {
 
   private async refresh(p: string, f: Referenced): Promise<void> {
     f.busy = true;
-    let text: string | undefined;
-    let why: string | undefined;
-    let mtimeMs = -1;
-    let size = -1;
-    let handle: import('node:fs/promises').FileHandle | undefined;
-    try {
-      handle = await fs.open(p, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
-      const st = await handle.stat();
-      mtimeMs = st.mtimeMs;
-      size = st.size;
-      if (mtimeMs === f.mtimeMs && size === f.size && (f.text !== undefined || f.why !== undefined)) return;
-      why = unusable(st);
-      if (!why) text = await readAtMost(handle, MAX_REFERENCED_BYTES, st.size);
-    } catch (err) {
-      why = failure(err);
-    } finally {
-      f.busy = false;
-      await handle?.close().catch(() => undefined);
-    }
+    const known = f.text !== undefined || f.why !== undefined;
+    const { text, why, mtimeMs, size, unchanged } = await readRegularFileAsync(p, known ? f : undefined);
+    f.busy = false;
+    if (unchanged) return;
     if (text === f.text && why === f.why) {
       f.mtimeMs = mtimeMs;
       f.size = size;

@@ -4,11 +4,10 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MAX_REFERENCED_BYTES, readAtMost, readRegularFile } from '../../../core/workspace/readBeside';
+import { MAX_REFERENCED_BYTES, readAtMost, readRegularFile, readRegularFileAsync } from '../../../core/workspace/readBeside';
 import { Workspace, pathToUri } from '../../../core/workspace/workspace';
 
 const cluster = (name: string) => `apiVersion: gantry/v1\nkind: Cluster\nmetadata: { name: ${name} }\nspec:\n  scheduler: { type: local }\n  nodes: { count: 1, gpu: { model: H100-SXM-80GB, count: 8 } }\n`;
@@ -32,13 +31,19 @@ test('readRegularFile: a file whole, never a FIFO or a directory, nothing past 1
     // A file that grew after its fstat: read to its end all the same (up to the limit).
     const text = 'é'.repeat(5000);
     writeFileSync(path.join(dir, 'grew.yaml'), text);
-    const handle = await open(path.join(dir, 'grew.yaml'));
+    const fd = openSync(path.join(dir, 'grew.yaml'), 'r');
     try {
-      assert.equal(await readAtMost(handle, MAX_REFERENCED_BYTES, 10), text);
-      assert.equal(await readAtMost(handle, 6, 100), 'ééé');
+      const readAll = (max: number, size: number) => new Promise<string>((resolve, reject) => readAtMost(fd, max, size, (err, t) => (err ? reject(err) : resolve(t))));
+      assert.equal(await readAll(MAX_REFERENCED_BYTES, 10), text);
+      assert.equal(await readAll(6, 100), 'ééé');
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
+    // Unchanged since a read (the same mtime and size): not read again.
+    const first = await readRegularFileAsync(path.join(dir, 'a.yaml'));
+    assert.equal(first.text, 'kind: Cluster\n');
+    assert.deepEqual(await readRegularFileAsync(path.join(dir, 'a.yaml'), first), { unchanged: true, mtimeMs: first.mtimeMs, size: first.size });
+    assert.equal((await readRegularFileAsync(path.join(dir, 'a.yaml'), { mtimeMs: first.mtimeMs, size: first.size + 1 })).text, 'kind: Cluster\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
