@@ -73,8 +73,11 @@ export interface RegularRead {
  */
 export function readRegularFileAsync(file: string, unchangedIf?: { mtimeMs: number; size: number }, max = MAX_REFERENCED_BYTES): Promise<RegularRead> {
   return new Promise((resolve) => {
-    fsCallbacks.open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK, (err, fd) => {
-      if (err) return resolve({ why: failure(err), mtimeMs: -1, size: -1 });
+    const opened = (err: NodeJS.ErrnoException | null, fd: number): void => {
+      if (err) {
+        resolve({ why: failure(err), mtimeMs: -1, size: -1 });
+        return;
+      }
       const end = (r: RegularRead) => fsCallbacks.close(fd, () => resolve(r));
       fsCallbacks.fstat(fd, (err, st) => {
         if (err) return end({ why: failure(err), mtimeMs: -1, size: -1 });
@@ -84,7 +87,13 @@ export function readRegularFileAsync(file: string, unchangedIf?: { mtimeMs: numb
         if (bad) return end({ why: bad, mtimeMs, size });
         readAtMost(fd, max, size, (err, text) => end(err ? { why: failure(err), mtimeMs, size } : { text, mtimeMs, size }));
       });
-    });
+    };
+    // A name Node refuses before any system call (a NUL byte in a spec's `model.config`) throws here.
+    try {
+      fsCallbacks.open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK, opened);
+    } catch (err) {
+      resolve({ why: failure(err), mtimeMs: -1, size: -1 });
+    }
   });
 }
 

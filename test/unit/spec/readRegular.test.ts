@@ -23,6 +23,8 @@ test('readRegularFile: a file whole, never a FIFO or a directory, nothing past 1
     assert.deepEqual(await readRegularFile(path.join(dir, 'big.yaml')), { why: 'larger than 1 MB' });
     assert.deepEqual(await readRegularFile(dir), { why: 'not a regular file' });
     assert.deepEqual(await readRegularFile(path.join(dir, 'missing.yaml')), { why: 'no such file' });
+    // A name Node refuses outright (a NUL byte, as a spec's model.config "a\0b" can hold): a reason, not a throw.
+    assert.deepEqual(await readRegularFileAsync(path.join(dir, 'a\0b.json')), { why: 'unreadable', mtimeMs: -1, size: -1 });
     if (process.platform !== 'win32') {
       execFileSync('mkfifo', [path.join(dir, 'fifo.yaml')]);
       // Nothing writes to the FIFO: a blocking open or read would never return.
