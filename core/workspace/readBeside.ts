@@ -1,6 +1,7 @@
-// Reads the files a spec refers to (`model.config: ./config.json`) synchronously, for the CLI and
-// the run path: regular files only, up to MAX_REFERENCED_BYTES. The server's non-blocking reader
-// (server/workspace.ts ReferencedFiles) keeps the same limits and the same reasons.
+// Reads the files a spec refers to (`model.config: ./config.json`) and the workspace's YAML files:
+// regular files only, up to MAX_REFERENCED_BYTES, synchronously for the CLI and the run path
+// (readRegularFileSync), without blocking for the server (readRegularFileAsync: its workspace scan and
+// ReferencedFiles in server/workspace.ts), with the same limits and the same reasons.
 import * as fsCallbacks from 'node:fs';
 import { closeSync, constants as fsConstants, fstatSync, openSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -11,9 +12,9 @@ export const MAX_REFERENCED_BYTES = 1024 * 1024;
 export type ReadFile = ((rel: string) => string | undefined) & { why?: (rel: string) => string | undefined };
 
 /** Why a file cannot be used, from its stat (after symlinks), or undefined when it can. */
-export function unusable(st: { isFile(): boolean; size: number }, max = MAX_REFERENCED_BYTES): string | undefined {
+export function unusable(st: { isFile(): boolean; size: number }): string | undefined {
   if (!st.isFile()) return 'not a regular file';
-  if (st.size > max) return `larger than ${max / 1048576} MB`;
+  if (st.size > MAX_REFERENCED_BYTES) return `larger than ${MAX_REFERENCED_BYTES / 1048576} MB`;
   return undefined;
 }
 
@@ -66,12 +67,12 @@ export interface RegularRead {
 
 /**
  * `readRegularFileSync` without blocking: open non-blocking, fstat, read (sized by the fstat, up to
- * `max` bytes), close: four calls to the thread pool, a FIFO or a device never read. With
+ * MAX_REFERENCED_BYTES), close: four calls to the thread pool, a FIFO or a device never read. With
  * `unchangedIf`, a file whose fstat shows the same mtime and size is not read. Node's callback API,
  * one promise per file: a FileHandle and fs/promises cost about twice the CPU (3,000 files of the
  * monorepo bench read 8 at a time under the server's V8 flags: about 650 ms of CPU against 300 to 420 ms).
  */
-export function readRegularFileAsync(file: string, unchangedIf?: { mtimeMs: number; size: number }, max = MAX_REFERENCED_BYTES): Promise<RegularRead> {
+export function readRegularFileAsync(file: string, unchangedIf?: { mtimeMs: number; size: number }): Promise<RegularRead> {
   return new Promise((resolve) => {
     const opened = (err: NodeJS.ErrnoException | null, fd: number): void => {
       if (err) {
@@ -83,9 +84,9 @@ export function readRegularFileAsync(file: string, unchangedIf?: { mtimeMs: numb
         if (err) return end({ why: failure(err), mtimeMs: -1, size: -1 });
         const { mtimeMs, size } = st;
         if (unchangedIf && unchangedIf.mtimeMs === mtimeMs && unchangedIf.size === size) return end({ unchanged: true, mtimeMs, size });
-        const bad = unusable(st, max);
+        const bad = unusable(st);
         if (bad) return end({ why: bad, mtimeMs, size });
-        readAtMost(fd, max, size, (err, text) => end(err ? { why: failure(err), mtimeMs, size } : { text, mtimeMs, size }));
+        readAtMost(fd, MAX_REFERENCED_BYTES, size, (err, text) => end(err ? { why: failure(err), mtimeMs, size } : { text, mtimeMs, size }));
       });
     };
     // A name Node refuses before any system call (a NUL byte in a spec's `model.config`) throws here.

@@ -168,12 +168,12 @@ export async function problemsRows(page, text) {
  * is open and starts again from the squiggle, until HANG_MS has passed in all.
  */
 export async function applyQuickFix(page, title) {
-  // The cursor onto this editor's error squiggle. ("Go to Next Problem in Files" may move to another
-  // open file with problems — the window restores the editors an earlier test file opened — whose
-  // light bulb has other fixes; seen under load.)
   const menu = page.locator('.action-widget:not(.action-list-submenu-panel)');
   const giveUpAt = Date.now() + HANG_MS;
   for (let wait = 10_000; ; wait *= 2) {
+    // The cursor onto this editor's error squiggle. ("Go to Next Problem in Files" may move to another
+    // open file with problems — the window restores the editors an earlier test file opened — whose
+    // light bulb has other fixes; seen under load.)
     const squiggle = squiggles(page, 'error').first();
     await squiggle.waitFor({ timeout: HANG_MS });
     const box = await squiggle.boundingBox();
