@@ -62,3 +62,29 @@ test('gantry check: worker threads give the same results, in the same order, as 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('gantry check: the folder walk finds specs in nested folders, skips dot folders and node_modules, and names a missing path', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'gantry-walk-'));
+  const cwd = process.cwd();
+  const job = (name: string) => `apiVersion: gantry/v1\nkind: TrainingJob\nmetadata:\n  name: ${name}\nspec:\n  cluster: nowhere\n  model:\n    name: llama3-8b\n`;
+  try {
+    for (const [rel, text] of [
+      ['a.gantry.yaml', job('a')],
+      ['deep/er/still/b.gantry.yaml', job('b')],
+      ['.hidden/c.gantry.yaml', job('c')],
+      ['node_modules/pkg/d.gantry.yaml', job('d')],
+      ['deep/readme.md', job('not-a-candidate')],
+    ] as const) {
+      mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      writeFileSync(path.join(dir, rel), text);
+    }
+    process.chdir(dir);
+    const r = await checkPaths(['.', 'missing-folder'], '.', { threads: 1 });
+    assert.equal(r.checked, 2);
+    assert.deepEqual([...new Set(r.results.map((x) => x.file))].sort(), ['a.gantry.yaml', path.join('deep', 'er', 'still', 'b.gantry.yaml')]);
+    assert.deepEqual(r.unreadable, ["cannot read 'missing-folder': no such file or folder"]);
+  } finally {
+    process.chdir(cwd);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
