@@ -113,7 +113,7 @@ function collect(p: string, out: Set<string>, explicit: boolean, errors: string[
   try {
     st = statSync(p);
   } catch {
-    errors.push(`cannot read '${p}': no such file or folder`);
+    errors.push(`cannot read ${shownPath(p)}: no such file or folder`);
     return;
   }
   if (st.isFile()) {
@@ -121,6 +121,14 @@ function collect(p: string, out: Set<string>, explicit: boolean, errors: string[
     return;
   }
   if (st.isDirectory()) collectFolder(p, out, errors);
+  // A named device, pipe or socket is never opened: a read could block for good (a FIFO) or never end (/dev/zero).
+  else errors.push(`cannot read ${shownPath(p)}: not a regular file or folder`);
+}
+
+/** A path in a message: whole up to a length no real path reaches, control characters shown as '?'. */
+function shownPath(p: string): string {
+  const long = p.length > 512;
+  return `'${(long ? p.slice(0, 512) : p).replace(/[\u0000-\u001f\u007f]/g, '?')}${long ? '…' : ''}'`;
 }
 
 /** The candidate files under a folder, depth first in listing order (dot folders and node_modules skipped). */
@@ -129,7 +137,7 @@ function collectFolder(dir: string, out: Set<string>, errors: string[]): void {
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (e) {
-    errors.push(`cannot read folder '${dir}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    errors.push(`cannot read folder ${shownPath(dir)}: ${(e as Error).message}`);
     return;
   }
   for (const e of entries) {
@@ -230,7 +238,7 @@ export async function checkPaths(paths: string[], workspaceDir: string, opts: Ch
         const uri = pathToUri(f);
         if (/\.ya?ml$/i.test(f) && !ws.scanned.has(uri)) await ws.readFromDisk(uri);
       } catch (e) {
-        unreadable.push(`cannot read '${f}': ${(e as Error).message}`);
+        unreadable.push(`cannot read ${shownPath(f)}: ${(e as Error).message}`);
       }
     }
     const items = [...texts];

@@ -83,6 +83,10 @@ test('gantry check: the folder walk finds specs in nested folders, skips dot fol
     assert.equal(r.checked, 2);
     assert.deepEqual([...new Set(r.results.map((x) => x.file))].sort(), ['a.gantry.yaml', path.join('deep', 'er', 'still', 'b.gantry.yaml')]);
     assert.deepEqual(r.unreadable, ["cannot read 'missing-folder': no such file or folder"]);
+    // A named device is never opened (a read of /dev/zero would never end); a huge argument is quoted short.
+    const odd = await checkPaths(['/dev/zero', 'x'.repeat(100_000)], '.', { threads: 1 });
+    assert.equal(odd.unreadable[0], "cannot read '/dev/zero': not a regular file or folder");
+    assert.ok(odd.unreadable[1].startsWith(`cannot read '${'x'.repeat(512)}…'`) && odd.unreadable[1].length < 600, odd.unreadable[1].slice(0, 100));
   } finally {
     process.chdir(cwd);
     rmSync(dir, { recursive: true, force: true });
