@@ -4,7 +4,8 @@
 // then the big one; 5 ms later a hover on the small spec is sent. Printed per run: the hover's
 // round trip, the big file's first diagnostics (from its didOpen), and the check's longest slice
 // (from the server's timing line). BENCH_REPS runs (default 5); KIND=cluster uses a Cluster of some
-// 4,900 unknown keys instead of a job with a long env (every key a schema problem).
+// 4,900 unknown keys instead of a job with a long env (every key a schema problem); KIND=list a
+// service whose LoRA adapter list has 1,700 items with three mistakes each.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,8 +13,14 @@ import { startServer } from './lspConnection.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const flags = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).gantry.serverNodeFlags;
 const good = readFileSync(path.join(root, 'examples/llama3-8b-pretrain.gantry.yaml'), 'utf8');
-let big = process.env.KIND === 'cluster' ? 'apiVersion: gantry/v1\nkind: Cluster\nmetadata:\n  name: c\nspec:\n' : 'apiVersion: gantry/v1\nkind: TrainingJob\nmetadata:\n  name: big\nspec:\n  cluster: local\n  env:\n';
-for (let i = 0; big.length < 63000; i++) big += process.env.KIND === 'cluster' ? `  key${i}: ${i}\n` : `    VAR_${i}: "value number ${i} with some text"\n`;
+const KINDS = {
+  env: ['job with a long env', 'apiVersion: gantry/v1\nkind: TrainingJob\nmetadata:\n  name: big\nspec:\n  cluster: local\n  env:\n', (i) => `    VAR_${i}: "value number ${i} with some text"\n`],
+  cluster: ['Cluster of unknown keys', 'apiVersion: gantry/v1\nkind: Cluster\nmetadata:\n  name: c\nspec:\n', (i) => `  key${i}: ${i}\n`],
+  list: ['service with 3 mistakes in each list item', 'apiVersion: gantry/v1\nkind: InferenceService\nmetadata:\n  name: s\nspec:\n  cluster: local\n  engine: vllm\n  model:\n    preset: llama-3-8b\n  lora:\n    adapters:\n', (i) => `      - {name: 1, path: [], x${i}: 1}\n`],
+};
+const [kindName, head, line] = KINDS[process.env.KIND ?? 'env'] ?? KINDS.env;
+let big = head;
+for (let i = 0; big.length < 63000; i++) big += line(i);
 function once() {
   return new Promise((resolve) => {
     const server = startServer(process.execPath, [...flags, path.join(root, 'dist/server.js'), '--stdio'], { stderr: 'pipe', env: { ...process.env, GANTRY_TIMING: '1' } });
@@ -72,7 +79,7 @@ const res = [];
 for (let i = 0; i < Number(process.env.BENCH_REPS ?? 5); i++) res.push(await once());
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const row = (name, xs) => console.log(`  ${name.padEnd(44)} ${median(xs).toFixed(0).padStart(5)}  (runs: ${xs.map((x) => x.toFixed(0)).join(', ')})`);
-console.log(`a ${(big.length / 1024).toFixed(1)} KB ${process.env.KIND === 'cluster' ? 'Cluster of unknown keys' : 'job with a long env'}: medians of ${res.length} runs, ms`);
+console.log(`a ${(big.length / 1024).toFixed(1)} KB ${kindName}: medians of ${res.length} runs, ms`);
 row(
   'hover on another file, round trip',
   res.map((r) => r.hoverMs),

@@ -136,6 +136,8 @@ export function validateDoc(text: string, doc: ParsedDoc, opts: ValidateOptions 
   }
   const schemaProblems = validateSchema({ fileText: text, doc, kind });
   problems.push(...schemaProblems);
+  // Past MAX_SCHEMA_PROBLEMS the rest were only counted: rules would read fields with untold mistakes.
+  if (schemaProblems[schemaProblems.length - 1]?.code === 'schema-problems-limited') return problems;
   // Rules skip what the schema already flagged, so one mistake is one problem; every other rule still
   // runs (all problems in one pass). An unknown key that is a near miss of a field (`pipline`) holds
   // back the rules that read that field, whose real value is not known until the key is fixed.
