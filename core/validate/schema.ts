@@ -168,14 +168,21 @@ export function validateSchema(ctx: SchemaContext): Problem[] {
     const p = translate(ctx, withData(e), at);
     if (p) problems.push(p);
   }
-  for (const [pointer, missing] of required) problems.push(missingFields(ctx, pathOf(pointer), missing));
-  if (firstUntold) {
+  let firstUntoldRequired: [SpecPath, string[]] | undefined;
+  for (const [pointer, missing] of required) {
+    if (problems.length < MAX_SCHEMA_PROBLEMS) problems.push(missingFields(ctx, pathOf(pointer), missing));
+    else {
+      untold++;
+      firstUntoldRequired ??= [pathOf(pointer), missing];
+    }
+  }
+  if (untold) {
     // One notice where the first untold problem is; what it says about that place is not repeated.
-    const place = translate(ctx, withData(firstUntold), at) ?? { ...firstKey(ctx.doc) };
+    const place = (firstUntold ? translate(ctx, withData(firstUntold), at) : undefined) ?? (firstUntoldRequired ? missingFields(ctx, ...firstUntoldRequired) : firstKey(ctx.doc));
     problems.push({
       code: 'schema-problems-limited',
       severity: 'error',
-      message: `${untold} more schema problem${untold === 1 ? '' : 's'} in this document, from here on, not described: Gantry describes the first ${MAX_SCHEMA_PROBLEMS} of a document. Its other checks run once there are fewer.`,
+      message: `${untold} more schema problem${untold === 1 ? '' : 's'} in this document not described (the first of them is here): Gantry describes the first ${MAX_SCHEMA_PROBLEMS} of a document. Its other checks run once there are fewer.`,
       offset: place.offset,
       length: place.length,
     });

@@ -85,6 +85,11 @@ test('a document of thousands of schema problems: the first 200 described, one n
   // Three problems an item: the 201st is in the 67th item.
   assert.ok(notice[0].offset > text.indexOf('x65:') && notice[0].offset < text.indexOf('x67:'), String(notice[0].offset));
   assert.ok(!c.problems.some((p) => p.code === 'unknown-cluster'), 'the rules wait');
+  // Missing fields count too: 1,500 items of one unknown key each lack both required fields.
+  const bare = `${head}${Array.from({ length: 1500 }, (_, i) => `      - {x${i}: 1}`).join('\n')}\n`;
+  const b = checkFile(bare, { fileName: 'file:///w/s.gantry.yaml', clusters: { get: () => undefined, all: () => [], names: () => [] }, readFile: () => undefined });
+  assert.equal(b.problems.length, MAX_SCHEMA_PROBLEMS + 1);
+  assert.match(b.problems.find((p) => p.code === 'schema-problems-limited')?.message ?? '', /^2800 more schema problems/);
   // Under the limit, nothing is counted and the rules run.
   const few = `${head}${items.slice(0, 10).join('\n')}\n`;
   const f = checkFile(few, { fileName: 'file:///w/s.gantry.yaml', clusters: { get: () => undefined, all: () => [], names: () => [] }, readFile: () => undefined });
