@@ -264,14 +264,25 @@ export async function checkPaths(paths: string[], workspaceDir: string, opts: Ch
 }
 
 /** One file's check: whether Gantry checked it, and its problems as output lines. */
-interface FileOutcome {
+export interface FileOutcome {
   gantry: boolean;
   results: CheckResult[];
 }
 
-function checkOne(f: string, text: string, index: ClusterIndex, settings: ForeignDefaults | undefined, cwd: string): FileOutcome {
-  const uri = pathToUri(f);
+export function checkOne(f: string, text: string, index: ClusterIndex, settings: ForeignDefaults | undefined, cwd: string): FileOutcome {
   const rel = path.relative(cwd, f) || f;
+  try {
+    return checkOneOrThrow(f, rel, text, index, settings);
+  } catch (e) {
+    // A failure of Gantry's own on one file is that file's error: the other files are still checked.
+    const why = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    const message = `Gantry failed while checking this file (${why.length > 200 ? `${why.slice(0, 200)}…` : why}). This is a bug in Gantry; please report it with the file.`;
+    return { gantry: true, results: [{ file: rel, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'check-failed', message }] };
+  }
+}
+
+function checkOneOrThrow(f: string, rel: string, text: string, index: ClusterIndex, settings: ForeignDefaults | undefined): FileOutcome {
+  const uri = pathToUri(f);
   const readFile = readerBeside(f);
   // What foreign configs do not say (gantry.context.yaml, --gpu): looked up for those files only.
   const defaults = isGantryFile(text, uri) ? undefined : launcherDefaults(uri, text, foreignDefaults(readFile, settings), () => folderNames(f), readFile);

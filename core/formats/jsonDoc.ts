@@ -2,7 +2,7 @@
 // and the edits that rewrite a value or add a key, in JSON. Parsed by jsonc-parser (Microsoft's, the
 // one VS Code's JSON support uses: offsets on every node, comments and trailing commas tolerated, an
 // error list instead of a throw).
-import { findNodeAtLocation, getNodeValue, type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser/lib/esm/main.js'; // the ESM build: the UMD one that "main" names requires its parts at run time, which a bundle cannot
+import { createScanner, findNodeAtLocation, getNodeValue, type Node, type ParseError, parseTree, printParseErrorCode, type SyntaxKind } from 'jsonc-parser/lib/esm/main.js'; // the ESM build: the UMD one that "main" names requires its parts at run time, which a bundle cannot
 import type { Span } from '../spec/parse';
 import type { TextEditAt } from '../validate/problem';
 import type { SourceEntry } from './types';
@@ -15,9 +15,33 @@ export interface JsonDoc {
 
 export function parseJson(text: string): JsonDoc {
   const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+  let root: Node | undefined;
+  try {
+    root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+  } catch (e) {
+    // The parser recurses once per level: some thousands of nested brackets exhaust the stack.
+    if (!(e instanceof RangeError)) throw e;
+    return { text, error: { offset: tooDeepAt(text), length: 1, message: `nested too deeply to read (more than ${DEEP} levels of objects and lists)` } };
+  }
   const e = errors[0];
   return { text, root: root?.type === 'object' ? root : undefined, ...(e ? { error: { offset: e.offset, length: Math.max(1, e.length), message: printParseErrorCode(e.error) } } : root?.type === 'object' ? {} : { error: { offset: 0, length: 1, message: 'not a JSON object' } }) };
+}
+
+/** Nesting past which a JSON file is said to be too deep (a DeepSpeed config has four or five levels). */
+const DEEP = 1000;
+
+/** Where the nesting of `text` first passes DEEP levels (the start of the file if it never does). */
+function tooDeepAt(text: string): number {
+  // jsonc-parser's SyntaxKind values (a const enum its typings declare, which isolatedModules cannot read).
+  const [open, close, openList, closeList, eof] = [1, 2, 3, 4, 17] as SyntaxKind[];
+  const scan = createScanner(text, true);
+  let depth = 0;
+  for (let t = scan.scan(); t !== eof; t = scan.scan()) {
+    if (t === open || t === openList) {
+      if (++depth > DEEP) return scan.getTokenOffset();
+    } else if (t === close || t === closeList) depth--;
+  }
+  return 0;
 }
 
 export interface JsonValue {

@@ -8,7 +8,8 @@ import * as assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkPaths } from '../../../cli/commands/check';
+import { checkOne, checkPaths } from '../../../cli/commands/check';
+import type { ClusterIndex } from '../../../core/spec/clusters';
 import { repo } from '../helpers';
 
 const script = repo('dist/cli-commands.js');
@@ -91,4 +92,18 @@ test('gantry check: the folder walk finds specs in nested folders, skips dot fol
     process.chdir(cwd);
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('gantry check: a failure in Gantry itself on one file is an error of that file, not the end of the run', () => {
+  const broken = {
+    scopedTo() {
+      throw new RangeError('Maximum call stack size exceeded');
+    },
+  } as unknown as ClusterIndex;
+  const out = checkOne(path.join(process.cwd(), 'x.gantry.yaml'), 'apiVersion: gantry/v1\nkind: Cluster\n', broken, undefined, process.cwd());
+  assert.equal(out.gantry, true);
+  assert.equal(out.results.length, 1);
+  assert.equal(out.results[0].code, 'check-failed');
+  assert.equal(out.results[0].severity, 'error');
+  assert.match(out.results[0].message, /^Gantry failed while checking this file \(RangeError: Maximum call stack size exceeded\)/);
 });

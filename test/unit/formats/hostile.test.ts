@@ -28,3 +28,15 @@ test('odd values where numbers belong: problems, no throw', () => {
     checkText(`distributed_type: MULTI_GPU\nnum_processes: ${v}\nnum_machines: ${v}\n`, '/w/c.yaml', { model: 'gpt2' });
   }
 });
+
+test('nesting deep enough to exhaust the parser stack: one problem where it passes the limit, no throw', () => {
+  const head = '{"train_batch_size": 8, "zero_optimization": {"stage": 2}, "x": ';
+  const json = `${head}${'{"a": '.repeat(20000)}1${'}'.repeat(20000)}}`;
+  const c = checkText(json, '/w/ds_config.json', { model: 'gpt2' });
+  const deep = c.problems.filter((p) => /nested too deeply/.test(p.message));
+  assert.equal(deep.length, 1, c.problems.map((p) => p.message.slice(0, 80)).join(' | '));
+  // Level 1,001: the file's own brace, then the 1,000th of the repeated ones.
+  assert.equal(deep[0].offset, head.length + 999 * '{"a": '.length);
+  const toml = `[model]\nname = "llama3"\nflavor = "8B"\n[training]\nx = ${'['.repeat(20000)}${']'.repeat(20000)}\n`;
+  assert.ok(checkText(toml, '/w/t.toml').problems.some((p) => p.severity === 'error'));
+});
