@@ -5,8 +5,8 @@
 // fixes written in the file's own syntax by the reader. A finding about a value the file does not
 // write goes to the command (the spec's anchor), with a fix that adds it when the reader can.
 import { stringify } from 'yaml';
-import { readForeign } from '../formats/index';
-import type { ForeignDefaults, ForeignSpec, PlainDoc, SourceEntry } from '../formats/types';
+import { claimingReaders, MAX_FOREIGN_CHARS, readForeign } from '../formats/index';
+import type { ForeignDefaults, ForeignSpec, FormatId, PlainDoc, SourceEntry } from '../formats/types';
 import { estimateDoc, type DocEstimate } from '../validate/estimates';
 import type { Fix, Problem, TextEditAt } from '../validate/problem';
 import type { ClusterEntry, ClusterLookup } from '../validate/rules';
@@ -27,6 +27,7 @@ export interface ForeignCheckOptions extends CheckFileOptions {
 }
 
 export function checkForeign(text: string, opts: ForeignCheckOptions): FileCheck {
+  if (text.length > MAX_FOREIGN_CHARS) return tooLarge(text, opts.fileName);
   const specs = readForeign(text, { fileName: opts.fileName, readFile: opts.readFile, defaults: opts.defaults });
   if (!specs.length) return { gantry: false, docs: [], problems: [], estimates: [], invalid: new Set() };
   const problems: Problem[] = [];
@@ -40,6 +41,31 @@ export function checkForeign(text: string, opts: ForeignCheckOptions): FileCheck
   });
   problems.sort((a, b) => a.offset - b.offset);
   return { gantry: true, docs: [], problems, estimates, invalid, foreign: specs };
+}
+
+const FORMAT_NAMES: Record<FormatId, string> = {
+  'vllm-args': 'a vLLM command',
+  'sglang-args': 'an SGLang command',
+  kubernetes: 'a Kubernetes manifest',
+  shell: 'a script',
+  compose: 'a Compose file',
+  dockerfile: 'a Dockerfile',
+  skypilot: 'a SkyPilot task',
+  torchtitan: 'a torchtitan config',
+  axolotl: 'an axolotl config',
+  deepspeed: 'a DeepSpeed config',
+  accelerate: 'an accelerate config',
+  launcher: 'a launch script',
+};
+
+/** A claimed foreign file past MAX_FOREIGN_CHARS: one notice, nothing read (unclaimed: not Gantry's business). */
+function tooLarge(text: string, fileName: string | undefined): FileCheck {
+  const none = { gantry: false, docs: [], problems: [], estimates: [], invalid: new Set<number | undefined>() };
+  const readers = claimingReaders(fileName ?? '', text);
+  if (!readers.length) return none;
+  const size = text.length >= 1048576 ? `${(text.length / 1048576).toFixed(1)} MB` : `${Math.round(text.length / 1024)} KB`;
+  const message = `This file is too large for Gantry to read as ${FORMAT_NAMES[readers[0].id]}: ${size} (limit ${MAX_FOREIGN_CHARS / 1024} KB, where such a config is a few KB). Gantry does not check it.`;
+  return { ...none, gantry: true, problems: [{ code: 'foreign-file-too-large', severity: 'warning', message, offset: 0, length: Math.min(1, text.length) }] };
 }
 
 /** The Gantry YAML a foreign spec stands for: its Cluster (when the file names GPUs) and its job. */

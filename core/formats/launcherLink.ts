@@ -6,7 +6,7 @@
 // module only picks and parses. The script that gave the world size is named in the hover.
 import { launchedConfigs, SCRIPT_EXT } from './launcher';
 import { configTool } from './trainingConfig';
-import type { ForeignDefaults } from './types';
+import { type ForeignDefaults, MAX_FOREIGN_CHARS } from './types';
 
 /** Scripts read per folder at most: a folder of thousands of job scripts costs a bounded look. */
 export const MAX_SIBLING_SCRIPTS = 32;
@@ -37,7 +37,8 @@ export function siblingScripts(names: readonly string[]): string[] {
 export function launchLinkFor(configName: string, scripts: readonly string[], read: (rel: string) => string | undefined): LaunchLink | undefined {
   for (const script of scripts) {
     const text = read(script);
-    if (text === undefined) continue;
+    // A script past the foreign-file limit is not tokenized (some seconds for a 1 MB script in the server).
+    if (text === undefined || text.length > MAX_FOREIGN_CHARS) continue;
     for (const l of launchedConfigs(text)) {
       if (normalize(l.config) !== configName || !(l.gpusPerNode || l.nodes)) continue;
       return { script, line: l.line, tool: l.tool, ...(l.gpusPerNode ? { gpusPerNode: l.gpusPerNode } : {}), ...(l.nodes ? { nodes: l.nodes } : {}), ...(l.gpu ? { gpu: l.gpu } : {}) };

@@ -5,6 +5,8 @@ import * as assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { FIXTURES, checkText, fixture } from './helpers';
+import { MAX_FOREIGN_CHARS } from '../../../core/formats/types';
+import { launchLinkFor } from '../../../core/formats/launcherLink';
 
 const files = readdirSync(FIXTURES).flatMap((d) => readdirSync(path.join(FIXTURES, d)).map((f) => `${d}/${f}`));
 
@@ -31,12 +33,34 @@ test('odd values where numbers belong: problems, no throw', () => {
 
 test('nesting deep enough to exhaust the parser stack: one problem where it passes the limit, no throw', () => {
   const head = '{"train_batch_size": 8, "zero_optimization": {"stage": 2}, "x": ';
-  const json = `${head}${'{"a": '.repeat(20000)}1${'}'.repeat(20000)}}`;
+  const json = `${head}${'['.repeat(30000)}${']'.repeat(30000)}}`;
+  assert.ok(json.length <= MAX_FOREIGN_CHARS, 'under the size limit: read, and too deep');
   const c = checkText(json, '/w/ds_config.json', { model: 'gpt2' });
   const deep = c.problems.filter((p) => /nested too deeply/.test(p.message));
   assert.equal(deep.length, 1, c.problems.map((p) => p.message.slice(0, 80)).join(' | '));
-  // Level 1,001: the file's own brace, then the 1,000th of the repeated ones.
-  assert.equal(deep[0].offset, head.length + 999 * '{"a": '.length);
+  // Level 1,001: the file's own brace, then the 1,000th of the brackets.
+  assert.equal(deep[0].offset, head.length + 999);
   const toml = `[model]\nname = "llama3"\nflavor = "8B"\n[training]\nx = ${'['.repeat(20000)}${']'.repeat(20000)}\n`;
   assert.ok(checkText(toml, '/w/t.toml').problems.some((p) => p.severity === 'error'));
+});
+
+test('a claimed foreign file past MAX_FOREIGN_CHARS: one notice, not read; an unclaimed one: nothing', () => {
+  const toml = `[job]\ndump_folder = "./out"\n[model]\nname = "llama3"\nflavor = "8B"\n[training]\n${Array.from({ length: 20000 }, (_, i) => `k${i} = ${i}`).join('\n')}\n`;
+  assert.ok(toml.length > MAX_FOREIGN_CHARS);
+  const c = checkText(toml, '/w/train.toml');
+  assert.equal(c.gantry, true);
+  assert.deepEqual(
+    c.problems.map((p) => [p.code, p.severity, p.offset]),
+    [['foreign-file-too-large', 'warning', 0]],
+  );
+  assert.match(c.problems[0].message, /^This file is too large for Gantry to read as a torchtitan config: \d+ KB \(limit 64 KB/);
+  // Past the limit but claimed by no reader (a big JSON that is no DeepSpeed config): not Gantry's business.
+  assert.equal(checkText(`{"vocab": {${Array.from({ length: 20000 }, (_, i) => `"t${i}": ${i}`).join(', ')}}}`, '/w/tokenizer.json').gantry, false);
+  // A script beside a training config is not tokenized for its launcher line past the limit.
+  const big = `torchrun --nproc_per_node=4 -m torchtitan.train --job.config_file train.toml\n${'# filler\n'.repeat(MAX_FOREIGN_CHARS / 9 + 1)}`;
+  assert.equal(
+    launchLinkFor('train.toml', ['big.sh'], () => big),
+    undefined,
+  );
+  assert.equal(launchLinkFor('train.toml', ['small.sh'], () => big.slice(0, 200))?.gpusPerNode, 4);
 });

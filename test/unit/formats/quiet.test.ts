@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { claimingReaders } from '../../../core/formats/index';
 import { tokenizeShell } from '../../../core/formats/shellWords';
+import { kubernetesReader } from '../../../core/formats/kubernetes';
 import { checkText, figures, fixture, under } from './servingHelpers';
 
 const QUIET: [string, string][] = [
@@ -107,7 +108,7 @@ test('a doubling chain of variables is cut at the word limit with a problem', ()
   assert.ok(t.commands[t.commands.length - 1].words[2].value.length <= 64 * 1024);
 });
 
-test('a 1 MB args list: read without a throw, unknown flags kept in extraArgs', () => {
+test('a 1 MB args list: the reader reads it without a throw, unknown flags kept in extraArgs; the check says the file is too large', () => {
   const items = Array.from({ length: 50_000 }, (_, k) => `        - "--opt-${k}"`).join('\n');
   const text = `apiVersion: v1
 kind: Pod
@@ -123,9 +124,14 @@ spec:
 ${items}
 `;
   assert.ok(text.length > 1_000_000);
-  const c = checkText(text, 'huge.yaml');
-  assert.equal(c.foreign?.length, 1);
-  assert.equal((c.foreign![0].job.spec.extraArgs as string[]).length, 50_000);
+  const specs = kubernetesReader.read(text, { fileName: 'huge.yaml' });
+  assert.equal(specs.length, 1);
+  assert.equal((specs[0].job.spec.extraArgs as string[]).length, 50_000);
+  // Past MAX_FOREIGN_CHARS the editor and `gantry check` do not read it (the parse alone holds the server for seconds).
+  assert.deepEqual(
+    checkText(text, 'huge.yaml').problems.map((p) => p.code),
+    ['foreign-file-too-large'],
+  );
 });
 
 test('an unknown model: one clear problem on the model word, no estimate', () => {

@@ -103,3 +103,15 @@ test('while the editor is still reading the file: no error and no estimate yet (
   );
   assert.equal(c.estimates.length, 0);
 });
+
+test('config: a file past the foreign-file limit is not read: config-format on the job, nothing from the file', () => {
+  const fileName = path.join(FIXTURES, 'torchtitan', 'job.gantry.yaml');
+  const big = `[job]\ndump_folder = "./out"\n[model]\nname = "llama3"\nflavor = "8B"\n[training]\n${'# filler line\n'.repeat(6000)}`;
+  const text = 'apiVersion: gantry/v1\nkind: TrainingJob\nmetadata: { name: t }\nspec:\n  cluster: h100\n  config: big.toml\n  resources: { nodes: 1, gpusPerNode: 8 }\n';
+  const clusters = new ClusterIndex();
+  clusters.set('c', extractClusters('c', parseSpecFile(H100_96)));
+  const c = checkGantryText(text, { fileName, clusters: clusters.scopedTo(fileName), readFile: (rel) => (rel.endsWith('big.toml') ? big : reader(fileName)(rel)) });
+  const finding = c.problems.find((p) => p.code === 'config-format');
+  assert.match(finding?.message ?? '', /'big\.toml' is too large for Gantry to read: \d+ KB \(limit 64 KB/);
+  assert.equal(finding?.offset, text.indexOf('big.toml'));
+});
