@@ -5,7 +5,8 @@
 // round trip, the big file's first diagnostics (from its didOpen), and the check's longest slice
 // (from the server's timing line). BENCH_REPS runs (default 5); KIND=cluster uses a Cluster of some
 // 4,900 unknown keys instead of a job with a long env (every key a schema problem); KIND=list a
-// service whose LoRA adapter list has 1,700 items with three mistakes each.
+// service whose LoRA adapter list has 1,700 items with three mistakes each. BENCH_FILE=path opens
+// that file instead (a foreign config: a TOML, a manifest, a script), under its own name.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,7 @@ const KINDS = {
 const [kindName, head, line] = KINDS[process.env.KIND ?? 'env'] ?? KINDS.env;
 let big = head;
 for (let i = 0; big.length < 63000; i++) big += line(i);
+if (process.env.BENCH_FILE) big = readFileSync(process.env.BENCH_FILE, 'utf8');
 function once() {
   return new Promise((resolve) => {
     const server = startServer(process.execPath, [...flags, path.join(root, 'dist/server.js'), '--stdio'], { stderr: 'pipe', env: { ...process.env, GANTRY_TIMING: '1' } });
@@ -41,7 +43,7 @@ function once() {
       await req('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
       server.notify('initialized', {});
       const small = 'file:///bench/small.gantry.yaml',
-        bigUri = 'file:///bench/big.gantry.yaml';
+        bigUri = `file:///bench/${process.env.BENCH_FILE ? path.basename(process.env.BENCH_FILE) : 'big.gantry.yaml'}`;
       const d1 = diag(small);
       server.notify('textDocument/didOpen', { textDocument: { uri: small, languageId: 'yaml', version: 1, text: good } });
       await d1;
@@ -79,7 +81,7 @@ const res = [];
 for (let i = 0; i < Number(process.env.BENCH_REPS ?? 5); i++) res.push(await once());
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const row = (name, xs) => console.log(`  ${name.padEnd(44)} ${median(xs).toFixed(0).padStart(5)}  (runs: ${xs.map((x) => x.toFixed(0)).join(', ')})`);
-console.log(`a ${(big.length / 1024).toFixed(1)} KB ${kindName}: medians of ${res.length} runs, ms`);
+console.log(`a ${(big.length / 1024).toFixed(1)} KB ${process.env.BENCH_FILE ? path.basename(process.env.BENCH_FILE) : kindName}: medians of ${res.length} runs, ms`);
 row(
   'hover on another file, round trip',
   res.map((r) => r.hoverMs),
