@@ -47,7 +47,9 @@ export function parseToml(text: string): TomlDoc {
     top = (parseForESLint(text) as unknown as { ast: { body: Node[] } }).ast.body[0];
   } catch (e) {
     const err = e as { index?: unknown; message?: unknown };
-    doc.error = { offset: typeof err.index === 'number' ? Math.min(Math.max(0, err.index), text.length) : 0, message: typeof err.message === 'string' ? err.message : 'not valid TOML' };
+    // The parser recurses once per level of nested arrays and inline tables: some thousands exhaust the stack.
+    const message = e instanceof RangeError ? 'nested too deeply to read (arrays or inline tables some thousands of levels deep)' : typeof err.message === 'string' ? err.message : 'not valid TOML';
+    doc.error = { offset: typeof err.index === 'number' ? Math.min(Math.max(0, err.index), text.length) : 0, message };
     return doc;
   }
   doc.tableEnds.set('', 0);
