@@ -6,7 +6,7 @@
 import type { SpecPath } from '../spec/parse';
 import { jsonAt, jsonEntry, jsonInsert, parseJson, type JsonDoc, type JsonValue } from './jsonDoc';
 import { applyDeepSpeed, ASSUMED_GPUS_PER_NODE, finish, modelRef, newDraft, positiveInt, problem, put, worldSource, type DeepSpeedSettings, type TrainingDraft } from './trainingDraft';
-import type { FormatReader, ReadContext, SourceEntry } from './types';
+import { type FormatReader, MAX_FOREIGN_CHARS, type ReadContext, type SourceEntry } from './types';
 
 const MARKERS = ['"zero_optimization"', '"train_micro_batch_size_per_gpu"', '"train_batch_size"', '"gradient_accumulation_steps"', '"zero_allow_untested_optimizer"'];
 
@@ -167,6 +167,10 @@ export function referencedDeepSpeed(rel: string, at: { span: { offset: number; l
     const why = read?.why?.(rel);
     if (why === 'pending') return undefined;
     d.problems.push(problem('deepspeed-file', 'warning', at.span, `Cannot read the DeepSpeed config ${quoteName(rel)}${why ? `: ${why}` : read ? ' (missing, not a regular file, or too large)' : ''}; its ZeRO stage and offload are left out of the estimate.`));
+    return undefined;
+  }
+  if (text.length > MAX_FOREIGN_CHARS) {
+    d.problems.push(problem('deepspeed-file', 'warning', at.span, `${quoteName(rel)} is too large for Gantry to read: ${Math.round(text.length / 1024)} KB (limit ${MAX_FOREIGN_CHARS / 1024} KB, where a DeepSpeed config is a few KB); its ZeRO stage and offload are left out of the estimate.`));
     return undefined;
   }
   const doc = parseJson(text);

@@ -14,7 +14,7 @@ import { torchtitanReader } from './torchtitan';
 import { axolotlReader } from './axolotl';
 import { deepspeedReader } from './deepspeed';
 import { accelerateReader } from './accelerate';
-import type { ForeignDefaults, ForeignSpec, FormatReader, ReadContext, SourceEntry } from './types';
+import { type ForeignDefaults, type ForeignSpec, type FormatReader, MAX_FOREIGN_CHARS, type ReadContext, type SourceEntry } from './types';
 
 export const SCRIPT_EXT = ['.sh', '.bash', '.sbatch', '.slurm', '.job', '.zsh'];
 const LAUNCHERS = ['torchrun', 'accelerate', 'deepspeed', 'axolotl', 'tune', 'torch.distributed.run', 'axolotl.cli.train'];
@@ -137,7 +137,8 @@ function readLine(line: LauncherLine, sbatch: ReturnType<typeof sbatchContext>, 
   const cfg = line.config!;
   if (cfg.unresolved || !ctx.readFile) return undefined;
   const text = ctx.readFile(cfg.value);
-  if (text === undefined) return undefined;
+  // A config past the foreign-file limit is not read here either (its own check says so).
+  if (text === undefined || text.length > MAX_FOREIGN_CHARS) return undefined;
   const dir = cfg.value.includes('/') ? cfg.value.slice(0, cfg.value.lastIndexOf('/') + 1) : '';
   const nproc = wholeNumber(line.nproc) ?? sbatch.count?.value;
   const nodes = wholeNumber(line.nnodes) ?? sbatch.nodes?.value;

@@ -81,16 +81,18 @@ test('deepspeed: the named ZeRO-3 JSON is read and merged ("auto" batch values t
   assert.equal(src.write?.(2), undefined);
 });
 
-test('deepspeed: a missing file, a directory, a file over the cap, malformed JSON: one warning at the key, still an estimate', () => {
+test('deepspeed: a missing file, a directory, a file over the caps (1 MB read, 64 KB parsed), malformed JSON: one warning at the key, still an estimate', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'gantry-axolotl-'));
   mkdirSync(path.join(dir, 'ds_dir'));
   writeFileSync(path.join(dir, 'huge.json'), `{"zero_optimization": {"stage": 3}, "pad": "${'x'.repeat(1_100_000)}"}`);
   writeFileSync(path.join(dir, 'broken.json'), '{"zero_optimization": {"stage": 3,,}');
+  writeFileSync(path.join(dir, 'big.json'), `{"zero_optimization": {"stage": 3}, "pad": "${'x'.repeat(100_000)}"}`);
   for (const [target, words] of [
     ['missing.json', 'no such file'],
     ['ds_dir', 'not a regular file'],
     ['huge.json', 'larger than 1 MB'],
     ['broken.json', 'not valid JSON'],
+    ['big.json', 'too large for Gantry to read: 98 KB (limit 64 KB'],
   ]) {
     const text = `base_model: meta-llama/Llama-3.1-8B\nadapter: lora\nlora_r: 16\nsequence_len: 2048\nmicro_batch_size: 1\nbf16: true\ndeepspeed: ${target}\n`;
     const c = checkText(text, path.join(dir, 'train.yml'));
