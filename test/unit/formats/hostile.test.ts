@@ -68,8 +68,9 @@ test('a claimed foreign file past MAX_FOREIGN_CHARS: one notice, not read; an un
 test('a script that launches a config past the limit: the config is not read from the script either', () => {
   const config = (pad: number) => `[model]\nname = "llama3"\nflavor = "8B"\n[training]\nlocal_batch_size = 1\nseq_len = 2048\n[parallelism]\ndata_parallel_shard_degree = -1\n${'# pad\n'.repeat(pad)}`;
   const script = '#!/bin/bash\ntorchrun --nproc_per_node=8 -m torchtitan.train --job.config_file train.toml\n';
-  const small = checkText(script, '/w/run.sh', undefined, (rel) => (rel.endsWith('train.toml') ? config(0) : undefined));
+  const reading = (text: string) => Object.assign((rel: string) => (rel.endsWith('train.toml') ? text : undefined), { why: () => undefined });
+  const small = checkText(script, '/w/run.sh', undefined, reading(config(0)));
   assert.equal(small.estimates.length, 1, small.problems.map((p) => p.message).join(' | '));
-  const big = checkText(script, '/w/run.sh', undefined, (rel) => (rel.endsWith('train.toml') ? config(MAX_FOREIGN_CHARS / 6 + 1) : undefined));
+  const big = checkText(script, '/w/run.sh', undefined, reading(config(MAX_FOREIGN_CHARS / 6 + 1)));
   assert.equal(big.estimates.length, 0);
 });
