@@ -17,6 +17,7 @@ import { folderNames } from '../folderNames';
 import { isGantryFile } from '../../core/validate/validate';
 import type { ForeignDefaults } from '../../core/formats/types';
 import { parseCommandArgs } from '../args';
+import { quote } from '../../core/validate/problem';
 
 export const summary = 'check specs for errors (compiler-style output or --format json)';
 
@@ -125,11 +126,8 @@ function collect(p: string, out: Set<string>, explicit: boolean, errors: string[
   else errors.push(`cannot read ${shownPath(p)}: not a regular file or folder`);
 }
 
-/** A path in a message: whole up to a length no real path reaches, control characters shown as '?'. */
-function shownPath(p: string): string {
-  const long = p.length > 512;
-  return `'${(long ? p.slice(0, 512) : p).replace(/[\u0000-\u001f\u007f]/g, '?')}${long ? '…' : ''}'`;
-}
+/** A path in a message: whole up to a length no real path reaches (quote escapes control characters). */
+const shownPath = (p: string): string => quote(p, 512);
 
 /** The candidate files under a folder, depth first in listing order (dot folders and node_modules skipped). */
 function collectFolder(dir: string, out: Set<string>, errors: string[]): void {

@@ -5,10 +5,10 @@
 // fixes written in the file's own syntax by the reader. A finding about a value the file does not
 // write goes to the command (the spec's anchor), with a fix that adds it when the reader can.
 import { stringify } from 'yaml';
-import { claimingReaders, MAX_FOREIGN_CHARS, readForeign } from '../formats/index';
-import type { ForeignDefaults, ForeignSpec, FormatId, PlainDoc, SourceEntry } from '../formats/types';
+import { claimingReaders, readForeign } from '../formats/index';
+import { MAX_FOREIGN_CHARS, type ForeignDefaults, type ForeignSpec, type FormatId, type PlainDoc, type SourceEntry } from '../formats/types';
 import { estimateDoc, type DocEstimate } from '../validate/estimates';
-import type { Fix, Problem, TextEditAt } from '../validate/problem';
+import { sizeText, type Fix, type Problem, type TextEditAt } from '../validate/problem';
 import type { ClusterEntry, ClusterLookup } from '../validate/rules';
 import type { ClusterDoc } from '../spec/types';
 import { checkGantryText, type CheckFileOptions, type FileCheck } from './gantryText';
@@ -63,8 +63,7 @@ function tooLarge(text: string, fileName: string | undefined): FileCheck {
   const none = { gantry: false, docs: [], problems: [], estimates: [], invalid: new Set<number | undefined>() };
   const readers = claimingReaders(fileName ?? '', text);
   if (!readers.length) return none;
-  const size = text.length >= 1048576 ? `${(text.length / 1048576).toFixed(1)} MB` : `${Math.round(text.length / 1024)} KB`;
-  const message = `This file is too large for Gantry to read as ${FORMAT_NAMES[readers[0].id]}: ${size} (limit ${MAX_FOREIGN_CHARS / 1024} KB, where such a config is a few KB). Gantry does not check it.`;
+  const message = `This file is too large for Gantry to read as ${FORMAT_NAMES[readers[0].id]}: ${sizeText(text.length)} (limit ${MAX_FOREIGN_CHARS / 1024} KB, where such a config is a few KB). Gantry does not check it.`;
   return { ...none, gantry: true, problems: [{ code: 'foreign-file-too-large', severity: 'warning', message, offset: 0, length: Math.min(1, text.length) }] };
 }
 

@@ -7,6 +7,7 @@ import type { SpecPath } from '../spec/parse';
 import { jsonAt, jsonEntry, jsonInsert, parseJson, type JsonDoc, type JsonValue } from './jsonDoc';
 import { applyDeepSpeed, ASSUMED_GPUS_PER_NODE, finish, modelRef, newDraft, positiveInt, problem, put, worldSource, type DeepSpeedSettings, type TrainingDraft } from './trainingDraft';
 import { type FormatReader, MAX_FOREIGN_CHARS, type ReadContext, type SourceEntry } from './types';
+import { sizeText } from '../validate/problem';
 
 const MARKERS = ['"zero_optimization"', '"train_micro_batch_size_per_gpu"', '"train_batch_size"', '"gradient_accumulation_steps"', '"zero_allow_untested_optimizer"'];
 
@@ -170,7 +171,7 @@ export function referencedDeepSpeed(rel: string, at: { span: { offset: number; l
     return undefined;
   }
   if (text.length > MAX_FOREIGN_CHARS) {
-    d.problems.push(problem('deepspeed-file', 'warning', at.span, `${quoteName(rel)} is too large for Gantry to read: ${Math.round(text.length / 1024)} KB (limit ${MAX_FOREIGN_CHARS / 1024} KB, where a DeepSpeed config is a few KB); its ZeRO stage and offload are left out of the estimate.`));
+    d.problems.push(problem('deepspeed-file', 'warning', at.span, `${quoteName(rel)} is too large for Gantry to read: ${sizeText(text.length)} (limit ${MAX_FOREIGN_CHARS / 1024} KB, where a DeepSpeed config is a few KB); its ZeRO stage and offload are left out of the estimate.`));
     return undefined;
   }
   const doc = parseJson(text);

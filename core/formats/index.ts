@@ -3,7 +3,6 @@
 // manifest is read as such and not again as a plain YAML file. Add a reader here and the editor,
 // the CLI and the tests get it.
 import type { ForeignSpec, FormatReader, ReadContext } from './types';
-export { MAX_FOREIGN_CHARS } from './types';
 import { composeReader } from './compose';
 import { dockerfileReader } from './dockerfile';
 import { kubernetesReader } from './kubernetes';

@@ -9,7 +9,7 @@
 import { anchorOf, locate, type ParsedDoc, type SpecPath } from '../spec/parse';
 import { valueAt } from '../spec/valueAt';
 import { READ_PENDING, type ReadFile } from '../validate/model';
-import type { Problem } from '../validate/problem';
+import { sizeText, type Problem } from '../validate/problem';
 import { accelerateReader } from './accelerate';
 import { axolotlReader } from './axolotl';
 import { deepspeedReader } from './deepspeed';
@@ -91,7 +91,7 @@ function build(value: Record<string, unknown>, spec: Record<string, unknown>, co
   }
   const tool = reader.id as TrainingTool;
   if (text.length > MAX_FOREIGN_CHARS) {
-    const message = `${quoteName(config)} is too large for Gantry to read: ${Math.round(text.length / 1024)} KB (limit ${MAX_FOREIGN_CHARS / 1024} KB, where a ${TOOL_NAMES[tool]} config is a few KB); give model and batch here.`;
+    const message = `${quoteName(config)} is too large for Gantry to read: ${sizeText(text.length)} (limit ${MAX_FOREIGN_CHARS / 1024} KB, where a ${TOOL_NAMES[tool]} config is a few KB); give model and batch here.`;
     return { tool, config, value, fromFile: new Map(), findings: [{ code: 'config-format', severity: 'error', path: ['spec', 'config'], message }] };
   }
   const resources = spec.resources as { nodes?: unknown; gpusPerNode?: unknown } | undefined;

@@ -109,7 +109,8 @@ export interface ArgToken {
  * torchtitan TOML some 3, a DeepSpeed JSON 1 to 3, a Kubernetes manifest 2 to 20); the readers'
  * parsers run in one step, and under the language server's flags a 64 KB file is some 0.1 to 0.8 s
  * of it (a 280 KB TOML of 20,000 keys was 3.4 s in which no other request was answered). Larger
- * files get one `foreign-file-too-large` notice; a script beside a training config is not read
- * for its launcher line past it. The same limit as one Gantry document (core/spec/parse.ts).
+ * files get one `foreign-file-too-large` notice, and a config another file names (`config:`,
+ * axolotl's `deepspeed:`, a launch line's config, a script beside a training config) is not read
+ * past it. The same limit as one Gantry document (core/spec/parse.ts).
  */
 export const MAX_FOREIGN_CHARS = 64 * 1024;

@@ -4,7 +4,7 @@
 // offset the core returns is absolute in the file.
 import { Composer, Lexer, Parser, YAMLParseError, parseDocument, visit, isAlias, isMap, isSeq, isScalar, isPair, type Document, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
 import { reparseScalarEdit, YAML_OPTIONS } from './reparse';
-import { quote } from '../validate/problem';
+import { quote, sizeText } from '../validate/problem';
 
 export type SpecPath = readonly (string | number)[];
 
@@ -257,7 +257,7 @@ function* parseDocumentSteps(text: string): Generator<void, Document.Parsed> {
 
 /** A document past MAX_DOC_BYTES: not parsed, one notice on its first character. */
 function tooLarge(text: string, start: number, index: number): ParsedDoc {
-  const size = text.length >= 1048576 ? `${(text.length / 1048576).toFixed(1)} MB` : `${Math.round(text.length / 1024)} KB`;
+  const size = sizeText(text.length);
   const problems: YamlProblem[] = [
     {
       code: 'document-too-large',

@@ -43,14 +43,14 @@ export interface Problem {
 export const QUOTE_CHARS = 40;
 
 /**
- * A user's value as a message shows it: in single quotes, at most QUOTE_CHARS characters then '…',
- * line breaks and other control characters escaped. Every message that echoes a value uses this, so
- * a 1 MB value costs a short message.
+ * A user's value as a message shows it: in single quotes, at most `max` characters (QUOTE_CHARS;
+ * more for a path) then '…', line breaks and other control characters escaped. Every message that
+ * echoes a value uses this, so a 1 MB value costs a short message.
  */
-export function quote(value: unknown): string {
+export function quote(value: unknown, max = QUOTE_CHARS): string {
   let s = typeof value === 'string' ? value : safeString(value);
-  const long = s.length > QUOTE_CHARS;
-  if (long) s = s.slice(0, QUOTE_CHARS);
+  const long = s.length > max;
+  if (long) s = s.slice(0, max);
   s = s.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : '?'));
   return `'${s}${long ? '…' : ''}'`;
 }
@@ -82,4 +82,9 @@ export function moveProblem(p: Problem, delta: number, docIndex: number): Proble
   const q = shiftProblem(p, delta);
   if (q.docIndex === docIndex || q.docIndex === undefined) return q;
   return q === p ? { ...p, docIndex } : Object.assign(q, { docIndex });
+}
+
+/** The size of a text as a message gives it: '98 KB', or '1.2 MB' from 1 MB. */
+export function sizeText(chars: number): string {
+  return chars >= 1048576 ? `${(chars / 1048576).toFixed(1)} MB` : `${Math.round(chars / 1024)} KB`;
 }
