@@ -3,10 +3,10 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { checkFile, summarize } from '../../core/check/checkFile';
-import { parseSpecFile } from '../../core/spec/parse';
+import { parseSpecFile, type ParsedDoc } from '../../core/spec/parse';
 import { availableParallelism, loadavg } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import type { ClusterIndex } from '../../core/spec/clusters';
+import { onlyClusters, type ClusterIndex } from '../../core/spec/clusters';
 import type { ClusterEntry } from '../../core/validate/rules';
 import { Workspace, pathToUri, uriToPath } from '../../core/workspace/workspace';
 import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -224,7 +224,22 @@ export async function checkPaths(paths: string[], workspaceDir: string, opts: Ch
     // Standard input is not on disk: its Clusters count as an open file's.
     if (stdin && texts.has(stdin)) ws.updateOpen(pathToUri(stdin), parseSpecFile(texts.get(stdin)!));
     const fromScan = new Map<string, string>();
-    ws.scanSync([root], (p, text) => files.has(p) && fromScan.set(p, text));
+    // A file of Clusters only is checked as soon as its folder is indexed, on the walk's own parse
+    // (onlyClusters: its check needs no other folder's Clusters), rather than parsed a second time;
+    // only one folder's parses are held at once.
+    const early = new Map<string, FileOutcome>();
+    let folder: [string, string, ParsedDoc[]][] = [];
+    const onText = (p: string, text: string, docs?: ParsedDoc[]) => {
+      if (!files.has(p)) return;
+      fromScan.set(p, text);
+      if (docs && onlyClusters(docs)) folder.push([p, text, docs]);
+    };
+    const onFolderDone = () => {
+      for (const [p, text, docs] of folder) early.set(p, checkOne(p, text, ws.clusters, opts.settings, cwd, docs));
+      folder = [];
+    };
+    ws.scanSync([root], onText, onFolderDone);
+    folder = [];
     for (const f of files) {
       const text = fromScan.get(f);
       if (text !== undefined) {
@@ -241,7 +256,10 @@ export async function checkPaths(paths: string[], workspaceDir: string, opts: Ch
     }
     const items = [...texts];
     const here = (f: string, text: string) => checkOne(f, text, ws.clusters, opts.settings, cwd);
-    const outcomes = pool ? await pool.check(items, ws.clusters, here) : items.map(([f, text]) => here(f, text));
+    const rest = items.filter(([f]) => !early.has(f));
+    const restOutcomes = pool ? await pool.check(rest, ws.clusters, here) : rest.map(([f, text]) => here(f, text));
+    let k = 0;
+    const outcomes = items.map(([f]) => early.get(f) ?? restOutcomes[k++]);
     const results: CheckResult[] = [];
     const skipped: string[] = [];
     let checked = 0;
@@ -267,10 +285,11 @@ export interface FileOutcome {
   results: CheckResult[];
 }
 
-export function checkOne(f: string, text: string, index: ClusterIndex, settings: ForeignDefaults | undefined, cwd: string): FileOutcome {
+/** `docs`: the file's documents when the caller has parsed `text` already. */
+export function checkOne(f: string, text: string, index: ClusterIndex, settings: ForeignDefaults | undefined, cwd: string, docs?: ParsedDoc[]): FileOutcome {
   const rel = path.relative(cwd, f) || f;
   try {
-    return checkOneOrThrow(f, rel, text, index, settings);
+    return checkOneOrThrow(f, rel, text, index, settings, docs);
   } catch (e) {
     // A failure of Gantry's own on one file is that file's error: the other files are still checked.
     const why = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
@@ -279,12 +298,12 @@ export function checkOne(f: string, text: string, index: ClusterIndex, settings:
   }
 }
 
-function checkOneOrThrow(f: string, rel: string, text: string, index: ClusterIndex, settings: ForeignDefaults | undefined): FileOutcome {
+function checkOneOrThrow(f: string, rel: string, text: string, index: ClusterIndex, settings: ForeignDefaults | undefined, docs?: ParsedDoc[]): FileOutcome {
   const uri = pathToUri(f);
   const readFile = readerBeside(f);
   // What foreign configs do not say (gantry.context.yaml, --gpu): looked up for those files only.
   const defaults = isGantryFile(text, uri) ? undefined : launcherDefaults(uri, text, foreignDefaults(readFile, settings), () => folderNames(f), readFile);
-  const c = checkFile(text, { fileName: uri, clusters: index.scopedTo(uri), readFile, defaults });
+  const c = checkFile(text, { fileName: uri, clusters: index.scopedTo(uri), readFile, defaults, docs });
   if (!c.gantry) return { gantry: false, results: [] };
   const starts = lineStarts(text);
   const results = c.problems.map((p): CheckResult => {

@@ -16,6 +16,8 @@ export interface CheckFileOptions {
   /** The cluster lookup scoped to this file (ClusterIndex.scopedTo(fileName)). */
   clusters?: ClusterLookup;
   readFile?: (rel: string) => string | undefined;
+  /** The documents of this very text, when the caller has parsed it already (parseSpecFile): not parsed again. */
+  docs?: ParsedDoc[];
 }
 
 export interface FileCheck {
@@ -33,7 +35,7 @@ export interface FileCheck {
 }
 
 export function checkGantryText(text: string, opts: CheckFileOptions): FileCheck {
-  const docs = text.length > MAX_FILE_BYTES ? [] : parseSpecFile(text);
+  const docs = text.length > MAX_FILE_BYTES ? [] : (opts.docs ?? parseSpecFile(text));
   const problems: Problem[] = [];
   const stop = fileProblem(text);
   const limited = stop ? undefined : limitProblem(text, docs.length);

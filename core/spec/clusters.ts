@@ -26,6 +26,16 @@ export function extractClusters(file: string, docs: ParsedDoc[]): ClusterEntry[]
   return out;
 }
 
+/**
+ * Whether a file's check needs no Cluster outside its own folder: every document is a Cluster or blank.
+ * A Cluster's one lookup (`duplicate-cluster`) is of its own name, which resolves to its own folder
+ * first; only jobs and services resolve names across folders. So `gantry check` can check such a file
+ * as soon as its folder is indexed, on the documents the index was read from.
+ */
+export function onlyClusters(docs: readonly ParsedDoc[]): boolean {
+  return docs.every((d) => d.empty || (!!d.value && typeof d.value === 'object' && (d.value as { kind?: unknown }).kind === 'Cluster'));
+}
+
 /** Quick test before parsing a file from disk: could it hold a Cluster at all? */
 export const mayHoldCluster = (text: string): boolean => /^kind[ \t]*:[ \t]*["']?Cluster\b/m.test(text);
 

@@ -84,21 +84,28 @@ export class Workspace {
   /**
    * `scan`, read synchronously, for a batch command (`gantry check`) that has nothing else to do
    * meanwhile: far cheaper per file than the thread pool's round trips. Each YAML file's text goes
-   * to `onText` too, so the caller need not read it again. Returns the number of YAML files seen.
+   * to `onText` too, so the caller need not read it again, with its documents when the walk parsed
+   * them for the index. `onFolderDone` is called once every YAML file of a folder has been indexed
+   * (not for a folder the MAX_FILES limit cut short). Returns the number of YAML files seen.
    */
-  scanSync(folders: string[], onText?: (p: string, text: string) => void): number {
+  scanSync(folders: string[], onText?: (p: string, text: string, docs?: ParsedDoc[]) => void, onFolderDone?: () => void): number {
     let seen = 0;
     for (const root of folders.map((f) => uriToPath(f)).filter((p): p is string => !!p)) {
-      seen += walkSpecsSync(root, MAX_FILES - seen, (p) => {
+      const visit = (p: string) => {
         const text = readSpecSync(p);
         const uri = pathToUri(p);
         if (text === undefined) return void this.clusters.delete(uri);
         this.scanned.add(uri);
-        onText?.(p, text);
-        if (this.openUris.has(uri)) return;
-        if (mayHoldCluster(text)) this.clusters.set(uri, extractClusters(uri, parseSpecFile(text)));
-        else this.clusters.delete(uri);
-      });
+        if (this.openUris.has(uri) || !mayHoldCluster(text)) {
+          onText?.(p, text);
+          if (!this.openUris.has(uri)) this.clusters.delete(uri);
+          return;
+        }
+        const docs = parseSpecFile(text);
+        this.clusters.set(uri, extractClusters(uri, docs));
+        onText?.(p, text, docs);
+      };
+      seen += walkSpecsSync(root, MAX_FILES - seen, visit, onFolderDone);
     }
     return seen;
   }
@@ -257,9 +264,10 @@ export function projectConfigOf(text: string): ProjectConfig {
 
 /**
  * Calls `visit` with each *.yaml / *.yml file under `root` (a regular directory entry; dot folders,
- * node_modules, build output skipped), at most `max` of them. Returns how many it visited.
+ * node_modules, build output skipped), at most `max` of them, and `folderDone` after each folder whose
+ * files were all visited (folders are visited parents first). Returns how many files it visited.
  */
-function walkSpecsSync(root: string, max: number, visit: (p: string) => void): number {
+function walkSpecsSync(root: string, max: number, visit: (p: string) => void, folderDone?: () => void): number {
   const stack = [root];
   let seen = 0;
   while (stack.length && seen < max) {
@@ -274,11 +282,13 @@ function walkSpecsSync(root: string, max: number, visit: (p: string) => void): n
       const p = path.join(dir, e.name);
       if (e.isDirectory()) {
         if (!skipDir(e.name)) stack.push(p);
-      } else if (e.isFile() && isSpecName(e.name) && seen < max) {
+      } else if (e.isFile() && isSpecName(e.name)) {
+        if (seen >= max) return seen;
         seen++;
         visit(p);
       }
     }
+    folderDone?.();
   }
   return seen;
 }

@@ -5,7 +5,7 @@
 // with foreign configs and an explicitly named file that is not a spec (reported as skipped).
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkOne, checkPaths } from '../../../cli/commands/check';
@@ -58,6 +58,45 @@ test('gantry check: worker threads give the same results, in the same order, as 
       assert.equal(many.checked, one.checked);
       assert.deepEqual(many.unreadable, one.unreadable);
     }
+  } finally {
+    process.chdir(cwd);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('gantry check: files of Clusters only, checked as their folder is indexed, get what a check against the whole index gives', async () => {
+  const dir = tree();
+  const cwd = process.cwd();
+  const cluster = (name: string) => `apiVersion: gantry/v1\nkind: Cluster\nmetadata:\n  name: ${name}\nspec:\n  scheduler:\n    type: local\n  nodes:\n    count: 1\n    gpu:\n      model: H100-SXM-80GB\n      count: 8\n`;
+  try {
+    // A Cluster only the last folder defines, used from the first (resolved across folders, after
+    // the walk), by a file that holds a Cluster too (so it is not checked early); one name twice in
+    // one folder across two Cluster-only files, one of them with a blank document; the same name
+    // in two sibling folders (no duplicate).
+    writeFileSync(path.join(dir, 'projects', 'p39', 'late.gantry.yaml'), cluster('only-late'));
+    writeFileSync(path.join(dir, 'projects', 'p00', 'mixed.gantry.yaml'), `${cluster('mixed-own')}---\napiVersion: gantry/v1\nkind: TrainingJob\nmetadata:\n  name: uses-late\nspec:\n  cluster: only-late\n  model:\n    name: llama3-8b\n`);
+    writeFileSync(path.join(dir, 'projects', 'p01', 'twin-a.gantry.yaml'), cluster('twin'));
+    writeFileSync(path.join(dir, 'projects', 'p01', 'twin-b.gantry.yaml'), `---\n${cluster('twin')}`);
+    writeFileSync(path.join(dir, 'projects', 'p02', 'sib.gantry.yaml'), cluster('sibling'));
+    writeFileSync(path.join(dir, 'projects', 'p03', 'sib.gantry.yaml'), cluster('sibling'));
+    process.chdir(dir);
+    const got = await checkPaths(['.'], '.', { threads: 1 });
+    const { Workspace, pathToUri } = await import('../../../core/workspace/workspace');
+    const ws = new Workspace();
+    ws.configureSync([pathToUri(dir)]);
+    ws.scanSync([pathToUri(dir)]);
+    const byFile = (rel: string) => got.results.filter((r) => r.file === rel);
+    for (const rel of ['projects/p00/mixed.gantry.yaml', 'projects/p01/twin-a.gantry.yaml', 'projects/p01/twin-b.gantry.yaml', 'projects/p02/sib.gantry.yaml', 'projects/p39/late.gantry.yaml', 'projects/p00/local.gantry.yaml', 'projects/p00/local-again.gantry.yaml', 'projects/p05/cluster.gantry.yaml']) {
+      const abs = path.join(dir, rel);
+      const whole = checkOne(abs, readFileSync(abs, 'utf8'), ws.clusters, undefined, dir);
+      assert.deepEqual(byFile(rel), whole.results, rel);
+    }
+    assert.ok(
+      byFile('projects/p01/twin-b.gantry.yaml').some((r) => r.code === 'duplicate-cluster'),
+      'a duplicate within one folder is found by the early check',
+    );
+    assert.ok(!byFile('projects/p02/sib.gantry.yaml').some((r) => r.code === 'duplicate-cluster'), 'sibling folders are different scopes');
+    assert.ok(!byFile('projects/p00/mixed.gantry.yaml').some((r) => r.code === 'unknown-cluster'), 'a job resolves a Cluster from a folder walked after its own');
   } finally {
     process.chdir(cwd);
     rmSync(dir, { recursive: true, force: true });
