@@ -53,6 +53,19 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return !!doc && files.coldAndLarge(doc) && publisher.busy(uri);
   };
   const publisher = new DiagnosticsPublisher({ connection, documents, files, workspace, safe });
+  /**
+   * A request on a foreign file (a manifest, a script, a config) is answered from its check. While
+   * the time-sliced check of the file is scheduled or under way, the request waits for it, other
+   * requests being answered meanwhile, rather than checking the whole file again in one go.
+   */
+  const afterForeignCheck = <R>(name: string, fallback: R, doc: TextDocument, answer: () => R): R | Promise<R> => {
+    if (publisher.foreign.ready(doc) || !publisher.busy(doc.uri)) return answer();
+    const version = doc.version;
+    return publisher.idle(doc.uri).then(
+      // Closed or changed meanwhile: the client has asked again for the new text.
+      safe(name, fallback, () => (documents.get(doc.uri) === doc && doc.version === version ? answer() : fallback)),
+    );
+  };
   publisher.debounceMs = options.debounceMs ?? 0;
   const ctx: HandlerContext = {
     workspace,
@@ -161,7 +174,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     safe('hover', null, (params: Parameters<ReturnType<typeof hover>>[0]) => {
       if (deferred(params.textDocument.uri)) return null;
       const doc = ctx.gantryFile(params.textDocument.uri) ? undefined : documents.get(params.textDocument.uri);
-      return doc ? (publisher.foreign.hover(doc, doc.offsetAt(params.position)) ?? null) : hover(ctx, estimates)(params);
+      return doc ? afterForeignCheck('hover', null, doc, () => publisher.foreign.hover(doc, doc.offsetAt(params.position)) ?? null) : hover(ctx, estimates)(params);
     }),
   );
   connection.onDocumentSymbol(
@@ -175,14 +188,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     safe(
       'codeAction',
       [],
-      codeActionHandler(ctx, (doc, file, d) => (file.gantry ? publisher.diagnostics.fixes(doc, file, publisher.checkContext(doc.uri), d) : publisher.foreign.fixes(doc, d))),
+      codeActionHandler(ctx, (doc, file, d) => (file.gantry ? publisher.diagnostics.fixes(doc, file, publisher.checkContext(doc.uri), d) : publisher.foreign.ready(doc) || !publisher.busy(doc.uri) ? publisher.foreign.fixes(doc, d) : [])),
     ),
   );
   connection.onCodeLens(
     safe('codeLens', [], (params: Parameters<ReturnType<typeof codeLenses>>[0]) => {
       if (deferred(params.textDocument.uri)) return [];
       const doc = ctx.gantryFile(params.textDocument.uri) ? undefined : documents.get(params.textDocument.uri);
-      return doc ? publisher.foreign.codeLenses(doc) : codeLenses(ctx, estimates)(params);
+      return doc ? afterForeignCheck('codeLens', [], doc, () => publisher.foreign.codeLenses(doc)) : codeLenses(ctx, estimates)(params);
     }),
   );
 

@@ -20,6 +20,8 @@ interface Referenced {
   busy: boolean;
   /** The spec files (uris) that read it: re-checked when it changes. */
   readers: Set<string>;
+  /** A check asked why there is no text (`why`): a new reason re-checks too, not only a new text. */
+  whyAsked?: boolean;
 }
 
 /**
@@ -31,8 +33,14 @@ interface Referenced {
  */
 export class ReferencedFiles {
   private files = new Map<string, Referenced>();
+  private inFlight = new Set<Promise<void>>();
 
   constructor(private readonly changed: (uris: string[]) => void) {}
+
+  /** Resolves once no read is in flight (after their `changed` calls). */
+  async settled(): Promise<void> {
+    while (this.inFlight.size) await Promise.all(this.inFlight);
+  }
 
   /** A reader for the spec at `uri` (a file: URI; an untitled buffer reads nothing). */
   readerFor(uri: string): ReadFile {
@@ -48,6 +56,7 @@ export class ReferencedFiles {
       const p = abs(rel);
       if (!p) return undefined;
       const f = this.files.get(p);
+      if (f) f.whyAsked = true;
       return !f || (f.text === undefined && f.why === undefined) ? READ_PENDING : f.why;
     };
     return Object.assign(read, { why });
@@ -58,7 +67,11 @@ export class ReferencedFiles {
     if (!f) this.files.set(p, (f = { mtimeMs: -1, size: -1, busy: false, readers: new Set() }));
     f.readers.add(uri);
     // Each check that reads the file looks again (in the background) whether it changed on disk.
-    if (!f.busy) void this.refresh(p, f);
+    if (!f.busy) {
+      const done = this.refresh(p, f);
+      this.inFlight.add(done);
+      void done.finally(() => this.inFlight.delete(done));
+    }
     return f;
   }
 
@@ -73,8 +86,10 @@ export class ReferencedFiles {
       f.size = size;
       return;
     }
+    // A file that is still not there (only its reason is new) changes no check that took no reason.
+    const seen = text !== f.text || f.whyAsked;
     Object.assign(f, { text, why, mtimeMs, size });
-    this.changed([...f.readers]);
+    if (seen) this.changed([...f.readers]);
   }
 
   /** Forgets which specs read files (a closed spec is not re-checked). */
@@ -90,12 +105,17 @@ const MAX_FOLDER_ENTRIES = 4096;
  * The names in the folders of open files, listed in the background (never blocking the server):
  * the scripts beside a training config that may launch it (core/formats/launcherLink.ts). The
  * first ask gets undefined and starts the listing; each later ask looks again in the background,
- * and `changed(uris)` re-checks the files that asked when the names differ.
+ * and `changed(uris)` re-checks the files that asked when the names that matter differ (`relevant`:
+ * by default all; no names and none listed yet are the same).
  */
 export class FolderNames {
   private folders = new Map<string, { names?: string[]; busy: boolean; askers: Set<string> }>();
+  private inFlight = new Set<Promise<void>>();
 
-  constructor(private readonly changed: (uris: string[]) => void) {}
+  constructor(
+    private readonly changed: (uris: string[]) => void,
+    private readonly relevant: (names: readonly string[]) => readonly string[] = (n) => n,
+  ) {}
 
   namesFor(uri: string): readonly string[] | undefined {
     const file = uriToPath(uri);
@@ -104,8 +124,17 @@ export class FolderNames {
     let f = this.folders.get(dir);
     if (!f) this.folders.set(dir, (f = { busy: false, askers: new Set() }));
     f.askers.add(uri);
-    if (!f.busy) void this.refresh(dir, f);
+    if (!f.busy) {
+      const done = this.refresh(dir, f);
+      this.inFlight.add(done);
+      void done.finally(() => this.inFlight.delete(done));
+    }
     return f.names;
+  }
+
+  /** Resolves once no listing is in flight (after their `changed` calls). */
+  async settled(): Promise<void> {
+    while (this.inFlight.size) await Promise.all(this.inFlight);
   }
 
   private async refresh(dir: string, f: { names?: string[]; busy: boolean; askers: Set<string> }): Promise<void> {
@@ -123,8 +152,10 @@ export class FolderNames {
       f.busy = false;
     }
     names.sort();
-    if (f.names && f.names.length === names.length && f.names.every((n, i) => n === names[i])) return;
+    const before = this.relevant(f.names ?? []);
+    const after = this.relevant(names);
     f.names = names;
+    if (before.length === after.length && before.every((n, i) => n === after[i])) return;
     this.changed([...f.askers]);
   }
 }

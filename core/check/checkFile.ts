@@ -4,7 +4,7 @@
 // Gantry's business (`gantry: false`).
 import { isGantryFile } from '../validate/validate';
 import { checkGantryText, type CheckFileOptions, type FileCheck } from './gantryText';
-import { checkForeign } from './foreign';
+import { checkForeign, checkForeignSteps } from './foreign';
 import type { ForeignDefaults } from '../formats/types';
 
 export type { CheckFileOptions, FileCheck };
@@ -14,6 +14,12 @@ export { checkDocCached, type DocCheck } from './gantryText';
 export function checkFile(text: string, opts: CheckFileOptions & { defaults?: ForeignDefaults }): FileCheck {
   if (isGantryFile(text, opts.fileName)) return checkGantryText(text, opts);
   return checkForeign(text, opts);
+}
+
+/** `checkFile` in steps: a foreign file's check yields between its parts (checkForeignSteps); a Gantry spec's is one step. */
+export function* checkFileSteps(text: string, opts: CheckFileOptions & { defaults?: ForeignDefaults }): Generator<void, FileCheck> {
+  if (isGantryFile(text, opts.fileName)) return checkGantryText(text, opts);
+  return yield* checkForeignSteps(text, opts);
 }
 
 /** "2 errors, 3 warnings": the one summary line. */

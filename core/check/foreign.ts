@@ -5,13 +5,15 @@
 // fixes written in the file's own syntax by the reader. A finding about a value the file does not
 // write goes to the command (the spec's anchor), with a fix that adds it when the reader can.
 import { stringify } from 'yaml';
-import { claimingReaders, readForeign } from '../formats/index';
-import { MAX_FOREIGN_CHARS, type ForeignDefaults, type ForeignSpec, type FormatId, type PlainDoc, type SourceEntry } from '../formats/types';
+import { claimingReaders, readForeignSteps } from '../formats/index';
+import { foreignLimit, type ForeignDefaults, type ForeignSpec, type FormatId, type FormatReader, type PlainDoc, type SourceEntry } from '../formats/types';
 import { estimateDoc, type DocEstimate } from '../validate/estimates';
 import { sizeText, type Fix, type Problem, type TextEditAt } from '../validate/problem';
 import type { ClusterEntry, ClusterLookup } from '../validate/rules';
 import type { ClusterDoc } from '../spec/types';
 import { checkGantryText, type CheckFileOptions, type FileCheck } from './gantryText';
+import { parseSpecFileSteps } from '../spec/parse';
+import { MAX_FILE_BYTES } from '../validate/validate';
 
 /**
  * Codes about launching a spec through Gantry's own backends (local, Slurm): a foreign file is
@@ -27,18 +29,30 @@ export interface ForeignCheckOptions extends CheckFileOptions {
 }
 
 export function checkForeign(text: string, opts: ForeignCheckOptions): FileCheck {
-  if (text.length > MAX_FOREIGN_CHARS) return tooLarge(text, opts.fileName);
-  const specs = readForeign(text, { fileName: opts.fileName, readFile: opts.readFile, defaults: opts.defaults });
+  const steps = checkForeignSteps(text, opts);
+  for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+}
+
+/**
+ * `checkForeign` in steps, for the language server, which runs a check a few milliseconds at a time
+ * and answers other requests between: reading the file is one step; then, for each job or service
+ * the file holds, writing it as Gantry YAML, parsing that (in steps: parseSpecFileSteps), and its checks.
+ */
+export function* checkForeignSteps(text: string, opts: ForeignCheckOptions): Generator<void, FileCheck> {
+  const first = claimingReaders(opts.fileName ?? '', text)[0];
+  if (first && text.length > foreignLimit(first)) return tooLarge(text, first);
+  const specs = yield* readForeignSteps(text, { fileName: opts.fileName, readFile: opts.readFile, defaults: opts.defaults });
   if (!specs.length) return { gantry: false, docs: [], problems: [], estimates: [], invalid: new Set() };
   const problems: Problem[] = [];
   const estimates: DocEstimate[] = [];
   const invalid = new Set<number | undefined>();
-  specs.forEach((spec, i) => {
-    const one = checkOne(spec, i, opts);
+  for (const [i, spec] of specs.entries()) {
+    yield;
+    const one = yield* checkOneSteps(spec, i, opts);
     problems.push(...one.problems);
     if (one.estimate) estimates.push(one.estimate);
     if (one.problems.some((p) => p.severity === 'error')) invalid.add(i);
-  });
+  }
   problems.sort((a, b) => a.offset - b.offset);
   return { gantry: true, docs: [], problems, estimates, invalid, foreign: specs };
 }
@@ -58,13 +72,10 @@ const FORMAT_NAMES: Record<FormatId, string> = {
   launcher: 'a launch script',
 };
 
-/** A claimed foreign file past MAX_FOREIGN_CHARS: one notice, nothing read (unclaimed: not Gantry's business). */
-function tooLarge(text: string, fileName: string | undefined): FileCheck {
-  const none = { gantry: false, docs: [], problems: [], estimates: [], invalid: new Set<number | undefined>() };
-  const readers = claimingReaders(fileName ?? '', text);
-  if (!readers.length) return none;
-  const message = `This file is too large for Gantry to read as ${FORMAT_NAMES[readers[0].id]}: ${sizeText(text.length)} (limit ${MAX_FOREIGN_CHARS / 1024} KB, where such a config is a few KB). Gantry does not check it.`;
-  return { ...none, gantry: true, problems: [{ code: 'foreign-file-too-large', severity: 'warning', message, offset: 0, length: Math.min(1, text.length) }] };
+/** A claimed foreign file past its reader's limit (foreignLimit): one notice, nothing read. */
+function tooLarge(text: string, reader: FormatReader): FileCheck {
+  const message = `This file is too large for Gantry to read as ${FORMAT_NAMES[reader.id]}: ${sizeText(text.length)} (limit ${foreignLimit(reader) / 1024} KB, where such a config is a few KB). Gantry does not check it.`;
+  return { gantry: true, docs: [], estimates: [], invalid: new Set(), problems: [{ code: 'foreign-file-too-large', severity: 'warning', message, offset: 0, length: Math.min(1, text.length) }] };
 }
 
 /** The Gantry YAML a foreign spec stands for: its Cluster (when the file names GPUs) and its job. */
@@ -97,14 +108,16 @@ function withDefaultGpu(spec: ForeignSpec, defaults: ForeignDefaults | undefined
   return { ...spec, cluster, assumptions: [`GPU: ${defaults.gpu} × ${defaults.gpusPerNode ?? count} (from gantry.context.yaml or the gantry.foreign.gpu setting; the file does not say)`, ...spec.assumptions] };
 }
 
-function checkOne(given: ForeignSpec, index: number, opts: ForeignCheckOptions): { problems: Problem[]; estimate?: DocEstimate } {
+function* checkOneSteps(given: ForeignSpec, index: number, opts: ForeignCheckOptions): Generator<void, { problems: Problem[]; estimate?: DocEstimate }> {
   const spec = withDefaultGpu(given, opts.defaults);
   // A job without a model (a DeepSpeed or accelerate config on its own, a file that does not parse):
   // only its reader's findings; the Gantry check would only say that the model is missing.
   if (spec.job.kind === 'TrainingJob' && spec.job.spec.model === undefined) return { problems: spec.problems.map((x) => ({ ...x, docIndex: index })) };
   const synth = foreignAsYaml(spec, opts.defaults);
   const clusters = spec.cluster ? withCluster(opts.clusters, spec.cluster, opts.fileName) : opts.clusters;
-  const c = checkGantryText(synth.text, { fileName: `${CONTEXT_CLUSTER}.gantry.yaml`, clusters, readFile: opts.readFile });
+  yield;
+  const docs = synth.text.length > MAX_FILE_BYTES ? undefined : yield* parseSpecFileSteps(synth.text);
+  const c = checkGantryText(synth.text, { fileName: `${CONTEXT_CLUSTER}.gantry.yaml`, clusters, readFile: opts.readFile, docs });
   const place = (p: Problem): Problem | undefined => {
     if (LAUNCH_ONLY.has(p.code)) return undefined;
     const sources = p.docIndex === synth.clusterDoc ? spec.clusterSources : p.docIndex === synth.jobDoc ? spec.sources : undefined;

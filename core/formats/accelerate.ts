@@ -5,8 +5,8 @@
 import type { SpecPath } from '../spec/parse';
 import { referencedDeepSpeed } from './deepspeed';
 import { applyDeepSpeed, finish, modelRef, newDraft, positiveInt, problem, put, readOnly, worldSource, type DeepSpeedSettings } from './trainingDraft';
-import type { FormatReader } from './types';
-import { parseYaml, yamlAt, yamlEntry, yamlInsertIn, yamlKeySpan, type YamlValue } from './yamlDoc';
+import type { ForeignSpec, FormatReader, ReadContext } from './types';
+import { parseYaml, parseYamlDocSteps, yamlAt, yamlEntry, yamlInsertIn, yamlKeySpan, type YamlDoc, type YamlValue } from './yamlDoc';
 
 const DISTRIBUTED = ['NO', 'MULTI_GPU', 'MULTI_CPU', 'MULTI_NPU', 'MULTI_XPU', 'MULTI_MLU', 'MULTI_MUSA', 'MULTI_HPU', 'FSDP', 'DEEPSPEED', 'MEGATRON_LM', 'XLA', 'TPU'];
 const ASSUMED_SEQ_LEN = 2048;
@@ -30,109 +30,115 @@ export const accelerateReader: FormatReader = {
     return head.includes('\ndistributed_type:') && (head.includes('\nnum_processes:') || head.includes('\ncompute_environment:') || head.includes('\nmixed_precision:'));
   },
   read(text, ctx) {
-    const y = parseYaml(text);
-    const d = newDraft();
-    if (y.error) {
-      d.problems.push(problem('yaml-syntax', 'error', y.error, `Not valid YAML: ${y.error.message}. accelerate would not start; Gantry checks the rest once it parses.`));
-      return [finish(d, { format: 'accelerate', label: 'accelerate config (unreadable)', name: ctx.fileName, anchor: y.error })];
-    }
-    const at = (...p: string[]) => yamlAt(y, p);
-    const dist = at('distributed_type');
-    if (!dist || typeof dist.value !== 'string') return [];
-    const anchor = yamlKeySpan(y, ['distributed_type']) ?? dist.span;
-    const kind = dist.value.toUpperCase();
-    if (!DISTRIBUTED.includes(kind)) d.problems.push(problem('accelerate-value', 'error', dist.span, `distributed_type ${dist.value.slice(0, 40)} is not one of accelerate's (${DISTRIBUTED.slice(0, 9).join(', ')}, …).`));
-
-    // ---- world size: num_processes is every process of every machine.
-    const procs = at('num_processes');
-    const machines = at('num_machines');
-    const nProcs = procs ? positiveInt(procs.value) : undefined;
-    if (procs && nProcs === undefined && procs.value !== -1) d.problems.push(problem('accelerate-value', 'error', procs.span, 'num_processes must be a whole number ≥ 1 (or -1: every visible GPU).'));
-    const nMachines = positiveInt(machines?.value) ?? 1;
-    let gpusPerNode = nProcs ?? positiveInt(ctx.defaults?.gpusPerNode) ?? 1;
-    let nodes = nMachines;
-    if (nProcs !== undefined) {
-      if (nProcs % nMachines !== 0) {
-        d.problems.push(problem('accelerate-world', 'error', procs!.span, `num_processes ${nProcs} (all machines together) does not divide over num_machines ${nMachines}.`));
-        nodes = 1;
-      } else gpusPerNode = nProcs / nMachines;
-    } else if (procs?.value === -1) d.assumptions.push('num_processes: -1 (every visible GPU).');
-    if (nProcs === undefined && positiveInt(ctx.defaults?.gpusPerNode)) d.assumptions.push(`World size: ${gpusPerNode} GPUs per machine, from ${worldSource(ctx.defaults)} (num_processes does not say).`);
-    if (kind === 'NO' && (nProcs ?? 1) > 1) d.problems.push(problem('accelerate-world', 'warning', dist.span, `distributed_type NO runs one process, but num_processes is ${nProcs}; use MULTI_GPU, FSDP or DEEPSPEED.`));
-    const perNodeEntry = procs ? yamlEntry(procs, (x) => (typeof x === 'number' ? x * nodes : undefined)) : undefined;
-    put(d, ['resources'], { nodes, gpusPerNode });
-    if (perNodeEntry) d.sources.set('spec.resources.gpusPerNode', perNodeEntry);
-    if (machines) d.sources.set('spec.resources.nodes', readOnly(machines.span, 'num_machines'));
-
-    // ---- precision
-    const mp = at('mixed_precision');
-    const precision = mp?.value === 'bf16' ? 'bf16-mixed' : mp?.value === 'fp16' ? 'fp16-mixed' : mp?.value === 'fp8' ? 'fp8-mixed' : mp?.value === 'no' || mp?.value === false ? 'fp32' : undefined;
-    if (precision)
-      put(
-        d,
-        ['precision'],
-        precision,
-        yamlEntry(mp!, (x) => (x === 'bf16-mixed' ? 'bf16' : x === 'fp16-mixed' ? 'fp16' : x === 'fp32' ? 'no' : undefined)),
-      );
-    else if (mp) d.problems.push(problem('accelerate-value', 'error', mp.span, 'mixed_precision must be no, fp16, bf16 or fp8.'));
-
-    // ---- FSDP / DeepSpeed
-    let ds: DeepSpeedSettings | undefined;
-    if (kind === 'FSDP') {
-      const strategy = at('fsdp_config', 'fsdp_sharding_strategy');
-      const reshard = at('fsdp_config', 'fsdp_reshard_after_forward');
-      const fsdp = strategy ? fsdpOf(strategy.value) : reshard ? (reshard.value === false || fsdpOf(reshard.value) === 'grad-op' ? 'grad-op' : 'full') : 'full';
-      const src = strategy ?? reshard;
-      if (fsdp) put(d, ['parallelism', 'fsdp'], fsdp, src ? yamlEntry(src, (x) => (strategy ? { full: 'FULL_SHARD', 'grad-op': 'SHARD_GRAD_OP', none: 'NO_SHARD', hybrid: 'HYBRID_SHARD' }[String(x)] : x === 'full' ? true : x === 'grad-op' ? false : undefined)) : undefined);
-      else d.problems.push(problem('accelerate-value', 'error', strategy!.span, 'fsdp_sharding_strategy must be FULL_SHARD, SHARD_GRAD_OP, NO_SHARD, HYBRID_SHARD or HYBRID_SHARD_ZERO2.'));
-      if (!src) d.assumptions.push("FSDP sharding: FULL_SHARD (accelerate's default).");
-      if (at('fsdp_config', 'fsdp_offload_params')?.value === true) d.assumptions.push('fsdp_offload_params: not modelled yet — the per-GPU memory shown keeps parameters, gradients and optimizer states on the GPU (an upper bound).');
-      const ac = at('fsdp_config', 'fsdp_activation_checkpointing');
-      if (ac?.value === true)
-        put(
-          d,
-          ['activationCheckpointing'],
-          'full',
-          yamlEntry(ac, (x) => (x === 'full' ? true : x === 'none' ? false : undefined)),
-        );
-    } else if (kind === 'DEEPSPEED') {
-      const file = at('deepspeed_config', 'deepspeed_config_file');
-      if (file && typeof file.value === 'string' && file.value) ds = referencedDeepSpeed(file.value, { span: file.span, label: 'deepspeed_config_file' }, ctx, d);
-      else ds = deepSpeedInline(at);
-      if (ds) {
-        applyDeepSpeed(d, ds);
-        if (ds.stage?.value === 3 && gpusPerNode * nodes === 1 && !(ds.offloadParam && ds.offloadParam.value !== 'none') && !(ds.offloadOptimizer && ds.offloadOptimizer.value !== 'none')) {
-          d.problems.push(problem('deepspeed-zero3-one-gpu', 'warning', ds.stage.entry.span, 'ZeRO stage 3 on one process has nothing to shard: it only adds gather and partition work. Use stage 0, or offload to CPU/NVMe.'));
-        }
-      }
-    }
-    if (mp?.value === 'fp8') d.assumptions.push('mixed_precision fp8 (Transformer Engine / torchao): estimated as fp8 matmuls with bf16 master weights.');
-
-    // ---- the model: not in an accelerate config.
-    const model = ctx.defaults?.model;
-    if (typeof model === 'string' && model && modelRef(model, anchor, 'model (from the association)', ctx, d)) {
-      const acc = ds?.accumulation;
-      put(d, ['batch', 'micro'], ds?.micro?.value ?? 1, ds?.micro?.entry);
-      if (!ds?.micro) d.assumptions.push('Micro-batch: assumed 1 per GPU (an accelerate config does not say; the training script does).');
-      if (acc) put(d, ['batch', 'gradientAccumulation'], acc.value, acc.entry);
-      put(d, ['batch', 'sequenceLength'], ASSUMED_SEQ_LEN);
-      d.assumptions.push(`Sequence length: assumed ${ASSUMED_SEQ_LEN} tokens (an accelerate config does not say; the training script does).`);
-    }
-
-    const insert = (path: SpecPath, value: unknown) => {
-      const key = path.join('.');
-      if (key === 'spec.parallelism.zero' && kind === 'DEEPSPEED' && !at('deepspeed_config', 'deepspeed_config_file') && typeof value === 'number') return yamlInsertIn(y, 'deepspeed_config', 'zero_stage', value);
-      if (key === 'spec.activationCheckpointing' && kind === 'FSDP' && value === 'full') return yamlInsertIn(y, 'fsdp_config', 'fsdp_activation_checkpointing', true);
-      if (key === 'spec.parallelism.fsdp' && kind === 'FSDP' && typeof value === 'string') {
-        const word = { full: 'FULL_SHARD', 'grad-op': 'SHARD_GRAD_OP', none: 'NO_SHARD', hybrid: 'HYBRID_SHARD' }[value];
-        return word ? yamlInsertIn(y, 'fsdp_config', 'fsdp_sharding_strategy', word) : undefined;
-      }
-      return undefined;
-    };
-    const label = `accelerate ${kind}${nProcs ? ` on ${nProcs} process${nProcs === 1 ? '' : 'es'}` : ''}`;
-    return [finish(d, { format: 'accelerate', label, name: ctx.fileName, anchor, defaults: ctx.defaults, insert })];
+    return readParsed(parseYaml(text), ctx);
+  },
+  *readSteps(text, ctx) {
+    return readParsed(yield* parseYamlDocSteps(text), ctx);
   },
 };
+
+function readParsed(y: YamlDoc, ctx: ReadContext): ForeignSpec[] {
+  const d = newDraft();
+  if (y.error) {
+    d.problems.push(problem('yaml-syntax', 'error', y.error, `Not valid YAML: ${y.error.message}. accelerate would not start; Gantry checks the rest once it parses.`));
+    return [finish(d, { format: 'accelerate', label: 'accelerate config (unreadable)', name: ctx.fileName, anchor: y.error })];
+  }
+  const at = (...p: string[]) => yamlAt(y, p);
+  const dist = at('distributed_type');
+  if (!dist || typeof dist.value !== 'string') return [];
+  const anchor = yamlKeySpan(y, ['distributed_type']) ?? dist.span;
+  const kind = dist.value.toUpperCase();
+  if (!DISTRIBUTED.includes(kind)) d.problems.push(problem('accelerate-value', 'error', dist.span, `distributed_type ${dist.value.slice(0, 40)} is not one of accelerate's (${DISTRIBUTED.slice(0, 9).join(', ')}, …).`));
+
+  // ---- world size: num_processes is every process of every machine.
+  const procs = at('num_processes');
+  const machines = at('num_machines');
+  const nProcs = procs ? positiveInt(procs.value) : undefined;
+  if (procs && nProcs === undefined && procs.value !== -1) d.problems.push(problem('accelerate-value', 'error', procs.span, 'num_processes must be a whole number ≥ 1 (or -1: every visible GPU).'));
+  const nMachines = positiveInt(machines?.value) ?? 1;
+  let gpusPerNode = nProcs ?? positiveInt(ctx.defaults?.gpusPerNode) ?? 1;
+  let nodes = nMachines;
+  if (nProcs !== undefined) {
+    if (nProcs % nMachines !== 0) {
+      d.problems.push(problem('accelerate-world', 'error', procs!.span, `num_processes ${nProcs} (all machines together) does not divide over num_machines ${nMachines}.`));
+      nodes = 1;
+    } else gpusPerNode = nProcs / nMachines;
+  } else if (procs?.value === -1) d.assumptions.push('num_processes: -1 (every visible GPU).');
+  if (nProcs === undefined && positiveInt(ctx.defaults?.gpusPerNode)) d.assumptions.push(`World size: ${gpusPerNode} GPUs per machine, from ${worldSource(ctx.defaults)} (num_processes does not say).`);
+  if (kind === 'NO' && (nProcs ?? 1) > 1) d.problems.push(problem('accelerate-world', 'warning', dist.span, `distributed_type NO runs one process, but num_processes is ${nProcs}; use MULTI_GPU, FSDP or DEEPSPEED.`));
+  const perNodeEntry = procs ? yamlEntry(procs, (x) => (typeof x === 'number' ? x * nodes : undefined)) : undefined;
+  put(d, ['resources'], { nodes, gpusPerNode });
+  if (perNodeEntry) d.sources.set('spec.resources.gpusPerNode', perNodeEntry);
+  if (machines) d.sources.set('spec.resources.nodes', readOnly(machines.span, 'num_machines'));
+
+  // ---- precision
+  const mp = at('mixed_precision');
+  const precision = mp?.value === 'bf16' ? 'bf16-mixed' : mp?.value === 'fp16' ? 'fp16-mixed' : mp?.value === 'fp8' ? 'fp8-mixed' : mp?.value === 'no' || mp?.value === false ? 'fp32' : undefined;
+  if (precision)
+    put(
+      d,
+      ['precision'],
+      precision,
+      yamlEntry(mp!, (x) => (x === 'bf16-mixed' ? 'bf16' : x === 'fp16-mixed' ? 'fp16' : x === 'fp32' ? 'no' : undefined)),
+    );
+  else if (mp) d.problems.push(problem('accelerate-value', 'error', mp.span, 'mixed_precision must be no, fp16, bf16 or fp8.'));
+
+  // ---- FSDP / DeepSpeed
+  let ds: DeepSpeedSettings | undefined;
+  if (kind === 'FSDP') {
+    const strategy = at('fsdp_config', 'fsdp_sharding_strategy');
+    const reshard = at('fsdp_config', 'fsdp_reshard_after_forward');
+    const fsdp = strategy ? fsdpOf(strategy.value) : reshard ? (reshard.value === false || fsdpOf(reshard.value) === 'grad-op' ? 'grad-op' : 'full') : 'full';
+    const src = strategy ?? reshard;
+    if (fsdp) put(d, ['parallelism', 'fsdp'], fsdp, src ? yamlEntry(src, (x) => (strategy ? { full: 'FULL_SHARD', 'grad-op': 'SHARD_GRAD_OP', none: 'NO_SHARD', hybrid: 'HYBRID_SHARD' }[String(x)] : x === 'full' ? true : x === 'grad-op' ? false : undefined)) : undefined);
+    else d.problems.push(problem('accelerate-value', 'error', strategy!.span, 'fsdp_sharding_strategy must be FULL_SHARD, SHARD_GRAD_OP, NO_SHARD, HYBRID_SHARD or HYBRID_SHARD_ZERO2.'));
+    if (!src) d.assumptions.push("FSDP sharding: FULL_SHARD (accelerate's default).");
+    if (at('fsdp_config', 'fsdp_offload_params')?.value === true) d.assumptions.push('fsdp_offload_params: not modelled yet — the per-GPU memory shown keeps parameters, gradients and optimizer states on the GPU (an upper bound).');
+    const ac = at('fsdp_config', 'fsdp_activation_checkpointing');
+    if (ac?.value === true)
+      put(
+        d,
+        ['activationCheckpointing'],
+        'full',
+        yamlEntry(ac, (x) => (x === 'full' ? true : x === 'none' ? false : undefined)),
+      );
+  } else if (kind === 'DEEPSPEED') {
+    const file = at('deepspeed_config', 'deepspeed_config_file');
+    if (file && typeof file.value === 'string' && file.value) ds = referencedDeepSpeed(file.value, { span: file.span, label: 'deepspeed_config_file' }, ctx, d);
+    else ds = deepSpeedInline(at);
+    if (ds) {
+      applyDeepSpeed(d, ds);
+      if (ds.stage?.value === 3 && gpusPerNode * nodes === 1 && !(ds.offloadParam && ds.offloadParam.value !== 'none') && !(ds.offloadOptimizer && ds.offloadOptimizer.value !== 'none')) {
+        d.problems.push(problem('deepspeed-zero3-one-gpu', 'warning', ds.stage.entry.span, 'ZeRO stage 3 on one process has nothing to shard: it only adds gather and partition work. Use stage 0, or offload to CPU/NVMe.'));
+      }
+    }
+  }
+  if (mp?.value === 'fp8') d.assumptions.push('mixed_precision fp8 (Transformer Engine / torchao): estimated as fp8 matmuls with bf16 master weights.');
+
+  // ---- the model: not in an accelerate config.
+  const model = ctx.defaults?.model;
+  if (typeof model === 'string' && model && modelRef(model, anchor, 'model (from the association)', ctx, d)) {
+    const acc = ds?.accumulation;
+    put(d, ['batch', 'micro'], ds?.micro?.value ?? 1, ds?.micro?.entry);
+    if (!ds?.micro) d.assumptions.push('Micro-batch: assumed 1 per GPU (an accelerate config does not say; the training script does).');
+    if (acc) put(d, ['batch', 'gradientAccumulation'], acc.value, acc.entry);
+    put(d, ['batch', 'sequenceLength'], ASSUMED_SEQ_LEN);
+    d.assumptions.push(`Sequence length: assumed ${ASSUMED_SEQ_LEN} tokens (an accelerate config does not say; the training script does).`);
+  }
+
+  const insert = (path: SpecPath, value: unknown) => {
+    const key = path.join('.');
+    if (key === 'spec.parallelism.zero' && kind === 'DEEPSPEED' && !at('deepspeed_config', 'deepspeed_config_file') && typeof value === 'number') return yamlInsertIn(y, 'deepspeed_config', 'zero_stage', value);
+    if (key === 'spec.activationCheckpointing' && kind === 'FSDP' && value === 'full') return yamlInsertIn(y, 'fsdp_config', 'fsdp_activation_checkpointing', true);
+    if (key === 'spec.parallelism.fsdp' && kind === 'FSDP' && typeof value === 'string') {
+      const word = { full: 'FULL_SHARD', 'grad-op': 'SHARD_GRAD_OP', none: 'NO_SHARD', hybrid: 'HYBRID_SHARD' }[value];
+      return word ? yamlInsertIn(y, 'fsdp_config', 'fsdp_sharding_strategy', word) : undefined;
+    }
+    return undefined;
+  };
+  const label = `accelerate ${kind}${nProcs ? ` on ${nProcs} process${nProcs === 1 ? '' : 'es'}` : ''}`;
+  return [finish(d, { format: 'accelerate', label, name: ctx.fileName, anchor, defaults: ctx.defaults, insert })];
+}
 
 /** accelerate's own DeepSpeed keys (`deepspeed_config:` without a JSON file). */
 function deepSpeedInline(at: (...p: string[]) => YamlValue | undefined): DeepSpeedSettings {

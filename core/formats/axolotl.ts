@@ -6,8 +6,8 @@
 import type { SpecPath } from '../spec/parse';
 import { referencedDeepSpeed } from './deepspeed';
 import { applyDeepSpeed, ASSUMED_GPUS_PER_NODE, finish, modelRef, newDraft, positiveInt, problem, put, readOnly, worldSource, type TrainingDraft } from './trainingDraft';
-import type { FormatReader, ReadContext, SourceEntry } from './types';
-import { parseYaml, yamlAppend, yamlAt, yamlEntry, yamlKeySpan, type YamlDoc, type YamlValue } from './yamlDoc';
+import type { ForeignSpec, FormatReader, ReadContext, SourceEntry } from './types';
+import { parseYaml, parseYamlDocSteps, yamlAppend, yamlAt, yamlEntry, yamlKeySpan, type YamlDoc, type YamlValue } from './yamlDoc';
 
 /** Keys only an axolotl config has next to base_model (one of them must be there). */
 const MARKERS = ['\nmicro_batch_size:', '\nsequence_len:', '\nadapter:', '\ndatasets:', '\nlora_r:', '\ngradient_accumulation_steps:', '\nnum_epochs:'];
@@ -44,17 +44,23 @@ export const axolotlReader: FormatReader = {
     return head.includes('\nbase_model:') && MARKERS.some((m) => head.includes(m));
   },
   read(text, ctx) {
-    const y = parseYaml(text);
-    if (y.error) {
-      const d = newDraft();
-      d.problems.push(problem('yaml-syntax', 'error', y.error, `Not valid YAML: ${y.error.message}. axolotl would not start; Gantry checks the rest once it parses.`));
-      return [finish(d, { format: 'axolotl', label: 'axolotl config (unreadable)', name: ctx.fileName, anchor: y.error })];
-    }
-    const base = yamlAt(y, ['base_model']);
-    if (!base || typeof base.value !== 'string') return [];
-    return [readJob(y, ctx, base)];
+    return readParsed(parseYaml(text), ctx);
+  },
+  *readSteps(text, ctx) {
+    return readParsed(yield* parseYamlDocSteps(text), ctx);
   },
 };
+
+function readParsed(y: YamlDoc, ctx: ReadContext): ForeignSpec[] {
+  if (y.error) {
+    const d = newDraft();
+    d.problems.push(problem('yaml-syntax', 'error', y.error, `Not valid YAML: ${y.error.message}. axolotl would not start; Gantry checks the rest once it parses.`));
+    return [finish(d, { format: 'axolotl', label: 'axolotl config (unreadable)', name: ctx.fileName, anchor: y.error })];
+  }
+  const base = yamlAt(y, ['base_model']);
+  if (!base || typeof base.value !== 'string') return [];
+  return [readJob(y, ctx, base)];
+}
 
 function readJob(y: YamlDoc, ctx: ReadContext, base: YamlValue) {
   const d = newDraft();

@@ -2,7 +2,8 @@
 // Compose splits like a shell), the vllm/vllm-openai image's own entrypoint (its command is then
 // the server's flags), `${VAR}` from the `.env` file beside it (Compose's interpolation), and the
 // GPUs the service reserves (`deploy.resources.reservations.devices[].count` / `device_ids`).
-import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { parseYamlSteps } from '../spec/parse';
 import type { TextEditAt } from '../validate/problem';
 import { servingSpec, problemAt, type GpuContext } from './serving';
 import type { ShellVar, Word } from './shellWords';
@@ -20,19 +21,27 @@ export const composeReader: FormatReader = {
     return yaml && (b.startsWith('docker-compose') || b.startsWith('compose') || text.indexOf('services:') >= 0) && mentionsServe(text) && text.indexOf('apiVersion') < 0;
   },
   read(text, ctx) {
-    const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
-    const services = get(doc.contents, 'services');
-    if (!isMap(services)) return [];
-    const vars = dotEnv(ctx);
-    const out: ForeignSpec[] = [];
-    for (const p of services.items as Pair[]) {
-      if (!isScalar(p.key) || !isMap(p.value)) continue;
-      const spec = readService(text, String(p.key.value), p.value, vars, ctx);
-      if (spec) out.push(spec);
-    }
-    return out;
+    return readParsed(text, parseDocument(text, YAML_READ), ctx);
+  },
+  *readSteps(text, ctx) {
+    return readParsed(text, yield* parseYamlSteps(text, YAML_READ), ctx);
   },
 };
+
+const YAML_READ = { uniqueKeys: false, prettyErrors: false } as const;
+
+function readParsed(text: string, doc: Document.Parsed, ctx: ReadContext): ForeignSpec[] {
+  const services = get(doc.contents, 'services');
+  if (!isMap(services)) return [];
+  const vars = dotEnv(ctx);
+  const out: ForeignSpec[] = [];
+  for (const p of services.items as Pair[]) {
+    if (!isScalar(p.key) || !isMap(p.value)) continue;
+    const spec = readService(text, String(p.key.value), p.value, vars, ctx);
+    if (spec) out.push(spec);
+  }
+  return out;
+}
 
 function get(m: unknown, key: string): YamlNode | undefined {
   if (!isMap(m)) return undefined;

@@ -40,8 +40,14 @@ export function claimingReaders(fileName: string, text: string): FormatReader[] 
 
 /** The jobs and services a foreign file holds, from the first reader that claims it and finds any. */
 export function readForeign(text: string, ctx: ReadContext): ForeignSpec[] {
+  const steps = readForeignSteps(text, ctx);
+  for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+}
+
+/** `readForeign` in steps: a reader with `readSteps` yields as it reads; the others read in one step. */
+export function* readForeignSteps(text: string, ctx: ReadContext): Generator<void, ForeignSpec[]> {
   for (const r of claimingReaders(ctx.fileName, text)) {
-    const specs = r.read(text, ctx);
+    const specs = r.readSteps ? yield* r.readSteps(text, ctx) : r.read(text, ctx);
     if (specs.length) return specs;
   }
   return [];

@@ -10,8 +10,8 @@
 // and the pod's nodeSelector / node affinity on `nvidia.com/gpu.product` (GPU feature discovery)
 // or `cloud.google.com/gke-accelerator` as the GPU. Fixes edit the list item in its quoting, the
 // value inside `--x=4`, or the script's word; new flags are appended as list items in the same style.
-import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
-import { splitDocuments, type Span } from '../spec/parse';
+import { isMap, isScalar, isSeq, type Node as YamlNode, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { parseYamlSteps, splitDocuments, type Span } from '../spec/parse';
 import type { TextEditAt } from '../validate/problem';
 import { expandKube, expandKubeEnv, type ShellVar, type Word } from './shellWords';
 import { servingSpec, problemAt, type GpuContext } from './serving';
@@ -39,21 +39,29 @@ export const kubernetesReader: FormatReader = {
     return isYamlName(fileName) && mentionsK8sServe(text) && text.indexOf('apiVersion') >= 0 && text.indexOf('kind') >= 0;
   },
   read(text, ctx) {
-    const out: ForeignSpec[] = [];
-    for (const chunk of splitDocuments(text)) {
-      const slice = text.slice(chunk.start, chunk.end);
-      if (!mentionsK8sServe(slice)) continue;
-      const doc = parseDocument(slice, { uniqueKeys: false, prettyErrors: false });
-      if (!isMap(doc.contents)) continue;
-      const root = doc.contents;
-      if (str(get(root, 'kind')) === 'List') {
-        const items = get(root, 'items');
-        if (isSeq(items)) for (const it of items.items) if (isMap(it)) readResource(text, it, chunk.start, ctx, out);
-      } else readResource(text, root, chunk.start, ctx, out);
-    }
-    return out;
+    const steps = readSteps(text, ctx);
+    for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
   },
+  readSteps,
 };
+
+/** A document at a time, each parsed in steps (a rendered chart can be long). */
+function* readSteps(text: string, ctx: ReadContext): Generator<void, ForeignSpec[]> {
+  const out: ForeignSpec[] = [];
+  for (const chunk of splitDocuments(text)) {
+    const slice = text.slice(chunk.start, chunk.end);
+    if (!mentionsK8sServe(slice)) continue;
+    const doc = yield* parseYamlSteps(slice, { uniqueKeys: false, prettyErrors: false });
+    if (!isMap(doc.contents)) continue;
+    const root = doc.contents;
+    if (str(get(root, 'kind')) === 'List') {
+      const items = get(root, 'items');
+      if (isSeq(items)) for (const it of items.items) if (isMap(it)) readResource(text, it, chunk.start, ctx, out);
+    } else readResource(text, root, chunk.start, ctx, out);
+    yield;
+  }
+  return out;
+}
 
 function str(n: unknown): string | undefined {
   return isScalar(n) && (typeof n.value === 'string' || typeof n.value === 'number') ? String(n.value) : undefined;

@@ -14,7 +14,7 @@ import { torchtitanReader } from './torchtitan';
 import { axolotlReader } from './axolotl';
 import { deepspeedReader } from './deepspeed';
 import { accelerateReader } from './accelerate';
-import { type ForeignDefaults, type ForeignSpec, type FormatReader, MAX_FOREIGN_CHARS, type ReadContext, type SourceEntry } from './types';
+import { type ForeignDefaults, type ForeignSpec, type FormatReader, foreignLimit, MAX_FOREIGN_CHARS, type ReadContext, type SourceEntry } from './types';
 
 export const SCRIPT_EXT = ['.sh', '.bash', '.sbatch', '.slurm', '.job', '.zsh'];
 const LAUNCHERS = ['torchrun', 'accelerate', 'deepspeed', 'axolotl', 'tune', 'torch.distributed.run', 'axolotl.cli.train'];
@@ -137,7 +137,6 @@ function readLine(line: LauncherLine, sbatch: ReturnType<typeof sbatchContext>, 
   const cfg = line.config!;
   if (cfg.unresolved || !ctx.readFile) return undefined;
   const text = ctx.readFile(cfg.value);
-  // A config past the foreign-file limit is not read here either (its own check says so).
   if (text === undefined || text.length > MAX_FOREIGN_CHARS) return undefined;
   const dir = cfg.value.includes('/') ? cfg.value.slice(0, cfg.value.lastIndexOf('/') + 1) : '';
   const nproc = wholeNumber(line.nproc) ?? sbatch.count?.value;
@@ -146,6 +145,8 @@ function readLine(line: LauncherLine, sbatch: ReturnType<typeof sbatchContext>, 
   const defaults: ForeignDefaults = { ...ctx.defaults, ...(nproc ? { gpusPerNode: nproc } : {}), ...(nodes ? { nodes } : {}), ...(gpu ? { gpu } : {}) };
   const inner: ReadContext = { fileName: cfg.value, readFile: (rel) => ctx.readFile?.(rel.startsWith('/') ? rel : dir + rel), defaults };
   const reader = READERS.find((r) => r.claims(cfg.value, text));
+  // A config past its reader's limit is not read here either (its own check says so).
+  if (text.length > foreignLimit(reader)) return undefined;
   const spec = reader?.read(text, inner)[0];
   if (!spec) return undefined;
   // The script's own places: the launcher word, and the world-size values it writes.

@@ -3,10 +3,11 @@
 // (`L4:1`, `H100:8`, `{H100: 8}`, a list or set of choices: the first is estimated) and `num_nodes`.
 // `--tensor-parallel-size $SKYPILOT_NUM_GPUS_PER_NODE` is read as the accelerator count, and a fix
 // to it edits the count in `accelerators`.
-import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { parseYamlSteps } from '../spec/parse';
 import { servingSpec, problemAt, type GpuContext } from './serving';
 import type { ShellVar } from './shellWords';
-import type { ForeignSpec, FormatReader } from './types';
+import type { ForeignSpec, FormatReader, ReadContext } from './types';
 import { findServeCommand, mentionsServe, readServeArgs } from './vllmArgs';
 import { mapGet as get, appendAfter, scalarScript, scalarWord } from './yamlWords';
 
@@ -19,47 +20,55 @@ export const skypilotReader: FormatReader = {
     return (b.endsWith('.yaml') || b.endsWith('.yml')) && text.indexOf('run:') >= 0 && mentionsServe(text) && text.indexOf('apiVersion') < 0 && (text.indexOf('resources:') >= 0 || text.indexOf('envs:') >= 0);
   },
   read(text, ctx) {
-    const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false });
-    const root = doc.contents;
-    const run = get(root, 'run');
-    if (!isMap(root) || !isScalar(run) || typeof run.value !== 'string') return [];
-    const vars = new Map<string, ShellVar>();
-    const envs = get(root, 'envs');
-    if (isMap(envs)) {
-      for (const p of envs.items as Pair[]) {
-        if (!isScalar(p.key) || !isScalar(p.value) || p.value.value === null) continue;
-        const w = scalarWord(text, p.value, 0);
-        vars.set(String(p.key.value), { value: w.value, span: w.span, exact: w.exact });
-      }
-    }
-    const gpu = resources(text, root);
-    if (gpu.count) vars.set('SKYPILOT_NUM_GPUS_PER_NODE', { value: String(gpu.count.value), span: gpu.count.entry.span, exact: !!gpu.count.entry.write });
-    if (gpu.nodes) vars.set('SKYPILOT_NUM_NODES', { value: String(gpu.nodes.value), span: gpu.nodes.entry?.span, exact: false });
-    const script = scalarScript(text, run, 0, { vars, assignments: true });
-    const out: ForeignSpec[] = [];
-    for (const c of script.commands) {
-      const cmd = findServeCommand(c.words);
-      if (!cmd) continue;
-      const last = c.words[c.words.length - 1];
-      const read = readServeArgs(cmd, { append: script.placed ? (ws) => appendAfter(last, ws) : undefined });
-      const name = str(get(root, 'name')) ?? base(ctx.fileName);
-      out.push(
-        servingSpec({
-          format: 'skypilot',
-          label: `${cmd.launcher} in SkyPilot task ${name}`,
-          name,
-          text,
-          cmd,
-          read,
-          gpu,
-          defaults: ctx.defaults,
-          problems: out.length ? [] : script.problems.map((p) => problemAt('foreign-shell', 'warning', p, p.message)),
-        }),
-      );
-    }
-    return out;
+    return readParsed(text, parseDocument(text, YAML_READ), ctx);
+  },
+  *readSteps(text, ctx) {
+    return readParsed(text, yield* parseYamlSteps(text, YAML_READ), ctx);
   },
 };
+
+const YAML_READ = { uniqueKeys: false, prettyErrors: false } as const;
+
+function readParsed(text: string, doc: Document.Parsed, ctx: ReadContext): ForeignSpec[] {
+  const root = doc.contents;
+  const run = get(root, 'run');
+  if (!isMap(root) || !isScalar(run) || typeof run.value !== 'string') return [];
+  const vars = new Map<string, ShellVar>();
+  const envs = get(root, 'envs');
+  if (isMap(envs)) {
+    for (const p of envs.items as Pair[]) {
+      if (!isScalar(p.key) || !isScalar(p.value) || p.value.value === null) continue;
+      const w = scalarWord(text, p.value, 0);
+      vars.set(String(p.key.value), { value: w.value, span: w.span, exact: w.exact });
+    }
+  }
+  const gpu = resources(text, root);
+  if (gpu.count) vars.set('SKYPILOT_NUM_GPUS_PER_NODE', { value: String(gpu.count.value), span: gpu.count.entry.span, exact: !!gpu.count.entry.write });
+  if (gpu.nodes) vars.set('SKYPILOT_NUM_NODES', { value: String(gpu.nodes.value), span: gpu.nodes.entry?.span, exact: false });
+  const script = scalarScript(text, run, 0, { vars, assignments: true });
+  const out: ForeignSpec[] = [];
+  for (const c of script.commands) {
+    const cmd = findServeCommand(c.words);
+    if (!cmd) continue;
+    const last = c.words[c.words.length - 1];
+    const read = readServeArgs(cmd, { append: script.placed ? (ws) => appendAfter(last, ws) : undefined });
+    const name = str(get(root, 'name')) ?? base(ctx.fileName);
+    out.push(
+      servingSpec({
+        format: 'skypilot',
+        label: `${cmd.launcher} in SkyPilot task ${name}`,
+        name,
+        text,
+        cmd,
+        read,
+        gpu,
+        defaults: ctx.defaults,
+        problems: out.length ? [] : script.problems.map((p) => problemAt('foreign-shell', 'warning', p, p.message)),
+      }),
+    );
+  }
+  return out;
+}
 
 function str(n: unknown): string | undefined {
   return isScalar(n) && typeof n.value === 'string' ? n.value : undefined;

@@ -14,7 +14,7 @@ import { accelerateReader } from './accelerate';
 import { axolotlReader } from './axolotl';
 import { deepspeedReader } from './deepspeed';
 import { torchtitanReader } from './torchtitan';
-import { type ForeignSpec, type FormatReader, MAX_FOREIGN_CHARS } from './types';
+import { type ForeignSpec, type FormatReader, foreignLimit } from './types';
 
 export type TrainingTool = 'torchtitan' | 'axolotl' | 'accelerate' | 'deepspeed';
 
@@ -90,8 +90,8 @@ function build(value: Record<string, unknown>, spec: Record<string, unknown>, co
     return { config, value, fromFile: new Map(), findings: [{ code: 'config-format', severity: 'error', path: ['spec', 'config'], message }] };
   }
   const tool = reader.id as TrainingTool;
-  if (text.length > MAX_FOREIGN_CHARS) {
-    const message = `${quoteName(config)} is too large for Gantry to read: ${sizeText(text.length)} (limit ${MAX_FOREIGN_CHARS / 1024} KB, where a ${TOOL_NAMES[tool]} config is a few KB); give model and batch here.`;
+  if (text.length > foreignLimit(reader)) {
+    const message = `${quoteName(config)} is too large for Gantry to read: ${sizeText(text.length)} (limit ${foreignLimit(reader) / 1024} KB, where a ${TOOL_NAMES[tool]} config is a few KB); give model and batch here.`;
     return { tool, config, value, fromFile: new Map(), findings: [{ code: 'config-format', severity: 'error', path: ['spec', 'config'], message }] };
   }
   const resources = spec.resources as { nodes?: unknown; gpusPerNode?: unknown } | undefined;

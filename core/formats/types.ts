@@ -93,7 +93,17 @@ export interface FormatReader {
   claims(fileName: string, text: string): boolean;
   /** Every job or service in the file; none when, after all, it holds no such config. */
   read(text: string, ctx: ReadContext): ForeignSpec[];
+  /**
+   * `read` in steps, for a format whose files can be long (a rendered multi-document manifest): the
+   * language server runs it a few milliseconds at a time (core/check/foreign.ts checkForeignSteps).
+   */
+  readSteps?(text: string, ctx: ReadContext): Generator<void, ForeignSpec[]>;
+  /** The largest such file that is read (characters); default MAX_FOREIGN_CHARS. Lower for a format whose parser cannot run in steps. */
+  maxChars?: number;
 }
+
+/** The largest file `reader` reads: its own limit, else MAX_FOREIGN_CHARS. */
+export const foreignLimit = (reader: FormatReader | undefined): number => reader?.maxChars ?? MAX_FOREIGN_CHARS;
 
 /** A token of a command line with its place in the file: `value` is the word after quote removal and expansion. */
 export interface ArgToken {
@@ -106,11 +116,12 @@ export interface ArgToken {
 
 /**
  * The largest foreign file Gantry reads (characters). A training or serving config is a few KB (a
- * torchtitan TOML some 3, a DeepSpeed JSON 1 to 3, a Kubernetes manifest 2 to 20); the readers'
- * parsers run in one step, and under the language server's flags a 64 KB file is some 0.1 to 0.8 s
- * of it (a 280 KB TOML of 20,000 keys was 3.4 s in which no other request was answered). Larger
- * files get one `foreign-file-too-large` notice, and a config another file names (`config:`,
- * axolotl's `deepspeed:`, a launch line's config, a script beside a training config) is not read
- * past it. The same limit as one Gantry document (core/spec/parse.ts).
+ * torchtitan TOML some 3, a DeepSpeed JSON 1 to 3, a Kubernetes manifest 2 to 20). In the editor
+ * the YAML readers parse in steps (readSteps); the other parsers run in one step, some 20 to 40 ms
+ * for the slowest 64 KB file of each format under the language server's flags, except TOML's
+ * (torchtitanReader.maxChars). A 280 KB TOML of 20,000 keys was 3.4 s in which no other request
+ * was answered. Larger files get one `foreign-file-too-large` notice, and a config another file
+ * names (`config:`, axolotl's `deepspeed:`, a launch line's config, a script beside a training
+ * config) is not read past it. The same limit as one Gantry document (core/spec/parse.ts).
  */
 export const MAX_FOREIGN_CHARS = 64 * 1024;

@@ -1,8 +1,8 @@
 // A YAML config (axolotl's, accelerate's) as the training readers see it: values by key path with
 // their places, and the edits that rewrite a value or add a key, in YAML. Parsed by the `yaml`
 // package with the options Gantry's own reader uses (core/spec/reparse.ts YAML_OPTIONS).
-import { isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
-import type { Span } from '../spec/parse';
+import { isMap, isScalar, isSeq, type Document, type Node as YamlNode } from 'yaml';
+import { duplicateKeys, parseYamlSteps, type Span } from '../spec/parse';
 import { YAML_OPTIONS } from '../spec/reparse';
 import type { TextEditAt } from '../validate/problem';
 import type { SourceEntry } from './types';
@@ -13,15 +13,28 @@ export interface YamlDoc {
   error?: { offset: number; length: number; message: string };
 }
 
+/**
+ * Duplicate keys are found in one pass (core/spec/parse.ts duplicateKeys), not by the parser's
+ * `uniqueKeys`, which compares each key with every earlier one of its mapping: a 64 KB config of
+ * 6,000 keys took over a second, in one step of the language server.
+ */
 export function parseYaml(text: string): YamlDoc {
+  const steps = parseYamlDocSteps(text);
+  for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+}
+
+/** `parseYaml` in steps (parseYamlSteps), for a reader's `readSteps`. */
+export function* parseYamlDocSteps(text: string): Generator<void, YamlDoc> {
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { ...YAML_OPTIONS, strict: false });
+    doc = yield* parseYamlSteps(text, { ...YAML_OPTIONS, uniqueKeys: false, strict: false });
   } catch (e) {
     return { text, error: { offset: 0, length: 1, message: (e as Error).message?.slice(0, 200) ?? 'not valid YAML' } };
   }
   const err = doc.errors[0];
   if (err) return { text, error: { offset: Math.min(err.pos[0], text.length), length: Math.max(1, err.pos[1] - err.pos[0]), message: err.message.split('\n')[0].slice(0, 200) } };
+  const dup = duplicateKeys(doc)[0];
+  if (dup !== undefined) return { text, error: { offset: Math.min(dup, text.length), length: 1, message: 'Map keys must be unique' } };
   if (!isMap(doc.contents)) return { text, error: { offset: 0, length: 1, message: 'not a mapping of keys' } };
   return { text, doc };
 }

@@ -191,7 +191,7 @@ export function* parseChunkSteps(text: string, start: number, index: number): Ge
   if (text.length > MAX_DOC_BYTES) return tooLarge(text, start, index);
   let yaml: Document.Parsed;
   try {
-    yaml = text.length > STEP_CHARS ? yield* parseDocumentSteps(text) : parseDocument(text, PARSE_OPTIONS);
+    yaml = yield* parseYamlSteps(text, PARSE_OPTIONS);
   } catch (err) {
     // The parser recurses on nesting; absurd nesting ends here rather than in a crash.
     yaml = parseDocument('');
@@ -230,11 +230,21 @@ export function* parseChunkSteps(text: string, start: number, index: number): Ge
   return { start, end: start + text.length, text, index, yaml, value, problems, empty: isBlank(text) };
 }
 
+type YamlParseOptions = Parameters<typeof parseDocument>[1];
+
 /**
- * yaml's parseDocument(text, PARSE_OPTIONS) in steps: the same Lexer, Parser and Composer, and the
- * same error for a second document, with a yield every LEXEMES_PER_STEP tokens of the lexer.
+ * yaml's parseDocument(text, options), in steps past STEP_CHARS: the same Lexer, Parser and
+ * Composer, and the same error for a second document, with a yield every LEXEMES_PER_STEP tokens of
+ * the lexer (errors are never prettified: callers pass prettyErrors: false). Throws what
+ * parseDocument throws. For Gantry's own documents (parseChunkSteps) and the
+ * foreign readers that read YAML (a Kubernetes manifest: core/formats/kubernetes.ts).
  */
-function* parseDocumentSteps(text: string): Generator<void, Document.Parsed> {
+export function* parseYamlSteps(text: string, options: YamlParseOptions): Generator<void, Document.Parsed> {
+  if (text.length <= STEP_CHARS) return parseDocument(text, options);
+  return yield* parseDocumentSteps(text, options);
+}
+
+function* parseDocumentSteps(text: string, options: YamlParseOptions): Generator<void, Document.Parsed> {
   const parser = new Parser();
   const tokens: ReturnType<Parser['end']> extends Generator<infer T> ? T[] : never = [];
   let n = 0;
@@ -245,14 +255,14 @@ function* parseDocumentSteps(text: string): Generator<void, Document.Parsed> {
   for (const t of parser.end()) tokens.push(t);
   yield;
   let doc: Document.Parsed | undefined;
-  for (const d of new Composer(PARSE_OPTIONS).compose(tokens, true, text.length)) {
+  for (const d of new Composer(options).compose(tokens, true, text.length)) {
     if (!doc) doc = d;
     else {
       doc.errors.push(new YAMLParseError([d.range[0], d.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
       break;
     }
   }
-  return doc ?? parseDocument('', PARSE_OPTIONS);
+  return doc ?? parseDocument('', options);
 }
 
 /** A document past MAX_DOC_BYTES: not parsed, one notice on its first character. */
@@ -274,7 +284,7 @@ function tooLarge(text: string, start: number, index: number): ParsedDoc {
  * Where a key repeats an earlier scalar key of its mapping (the parser's `uniqueKeys` test: the same
  * node, or scalars of the same value), each at the repeated key's start: one walk, a set per mapping.
  */
-function duplicateKeys(yaml: Document.Parsed): number[] {
+export function duplicateKeys(yaml: Document.Parsed): number[] {
   const out: number[] = [];
   const stack: unknown[] = [yaml.contents];
   while (stack.length) {
@@ -487,6 +497,16 @@ function shift(doc: ParsedDoc, start: number, index: number): ParsedDoc {
 
 export function parseSpecFile(text: string): ParsedDoc[] {
   return splitDocuments(text).map((c, i) => parseChunk(text.slice(c.start, c.end), c.start, i));
+}
+
+/** `parseSpecFile` in steps (parseChunkSteps): the same documents, for a caller that spreads the work over several turns. */
+export function* parseSpecFileSteps(text: string): Generator<void, ParsedDoc[]> {
+  const docs: ParsedDoc[] = [];
+  for (const [i, c] of splitDocuments(text).entries()) {
+    docs.push(yield* parseChunkSteps(text.slice(c.start, c.end), c.start, i));
+    yield;
+  }
+  return docs;
 }
 
 // ---------------------------------------------------------------- locating paths

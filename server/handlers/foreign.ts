@@ -5,7 +5,7 @@
 // kept per document version.
 import { MarkupKind, type CodeLens, type Diagnostic, type Hover } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { checkFile, type FileCheck } from '../../core/check/checkFile';
+import { checkFileSteps, type FileCheck } from '../../core/check/checkFile';
 import { claimingReaders } from '../../core/formats/index';
 import { foreignDefaults } from '../../core/formats/context';
 import { launcherDefaults } from '../../core/formats/launcherLink';
@@ -37,9 +37,26 @@ export class ForeignFiles {
 
   /** The check of a foreign document, or undefined when no reader claims it (then it gets nothing). */
   check(doc: TextDocument): Entry | undefined {
+    const steps = this.checkSteps(doc);
+    for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+  }
+
+  /** Whether the check of this version is there already (`check` then costs nothing). */
+  ready(doc: TextDocument): boolean {
+    const hit = this.entries.get(doc.uri);
+    return !!hit && hit.version === doc.version && hit.generation === this.deps.generation();
+  }
+
+  /**
+   * `check` in steps (checkFileSteps), for the time-sliced publish: a large manifest or config is
+   * read in one step, and each job or service in it is written, parsed and checked in steps after.
+   * The caller drops the generator when the document changes meanwhile.
+   */
+  *checkSteps(doc: TextDocument): Generator<void, Entry | undefined> {
     const hit = this.entries.get(doc.uri);
     const generation = this.deps.generation();
     if (hit && hit.version === doc.version && hit.generation === generation) return hit;
+    const version = doc.version;
     const text = doc.getText();
     if (!claimingReaders(doc.uri, text).length) {
       this.entries.delete(doc.uri);
@@ -48,12 +65,12 @@ export class ForeignFiles {
     const readFile = this.deps.readerFor(doc.uri);
     // A training config also learns its world size from a script beside it that launches it (launcherLink.ts).
     const defaults = launcherDefaults(doc.uri, text, foreignDefaults(readFile, this.deps.settings()), () => this.deps.folderNames?.(doc.uri), readFile);
-    const check = checkFile(text, { fileName: doc.uri, clusters: this.deps.clusters(doc.uri), readFile, defaults });
+    const check = yield* checkFileSteps(text, { fileName: doc.uri, clusters: this.deps.clusters(doc.uri), readFile, defaults });
     if (!check.gantry) {
       this.entries.delete(doc.uri);
       return undefined;
     }
-    const entry = { version: doc.version, generation, check, diagnostics: check.problems.map((p) => toDiagnostic(doc, p)) };
+    const entry = { version, generation, check, diagnostics: check.problems.map((p) => toDiagnostic(doc, p)) };
     this.entries.set(doc.uri, entry);
     return entry;
   }

@@ -8,6 +8,7 @@ import { FolderNames, ReferencedFiles, type Workspace } from '../workspace';
 import { FileDiagnostics, type CheckContext } from './diagnostics';
 import { ForeignFiles } from './foreign';
 import { defaultsFromSettings } from '../../core/formats/context';
+import { siblingScripts } from '../../core/formats/launcherLink';
 import type { ForeignDefaults } from '../../core/formats/types';
 import { parseHeadSteps } from '../../core/spec/parse';
 import { isGantryFile, MAX_FILE_BYTES } from '../../core/validate/validate';
@@ -43,6 +44,8 @@ export class DiagnosticsPublisher {
   /** The check in progress per uri (a token): an older one stops at its next step. */
   private running = new Map<string, object>();
   private readers = new Map<string, ReturnType<ReferencedFiles['readerFor']>>();
+  /** Requests waiting for the check of a uri to end (idle). */
+  private waiters = new Map<string, (() => void)[]>();
   private readonly timing = process.env.GANTRY_TIMING === '1';
   /** Open files with a publish since they were opened: no more first-documents-first (head) for them. */
   private headDone = new Set<string>();
@@ -54,11 +57,11 @@ export class DiagnosticsPublisher {
     this.deps.workspace.clusters.generation++;
     for (const u of uris) if (this.deps.documents.get(u)) this.schedule(u);
   });
-  /** The names beside open foreign files (a training config's launching script), listed in the background. */
+  /** The names beside open foreign files (a training config's launching script), listed in the background; only the scripts among them matter. */
   private folders = new FolderNames((uris) => {
     this.deps.workspace.clusters.generation++;
     for (const u of uris) if (this.deps.documents.get(u)) this.schedule(u);
-  });
+  }, siblingScripts);
   private readonly validate: (uri: string) => void;
 
   constructor(private readonly deps: PublishDeps) {
@@ -99,7 +102,10 @@ export class DiagnosticsPublisher {
    */
   private publish(uri: string): void {
     const doc = this.deps.documents.get(uri);
-    if (!doc) return;
+    if (!doc) {
+      this.checked(uri);
+      return;
+    }
     const token = {};
     this.running.set(uri, token);
     const steps = this.check(doc);
@@ -116,6 +122,7 @@ export class DiagnosticsPublisher {
           if (stale()) return;
           if (steps.next().done) {
             this.running.delete(uri);
+            this.checked(uri);
             if (this.timing) process.stderr.write(`gantry: v${doc.version} longest slice ${Math.max(longest, performance.now() - begin).toFixed(1)} ms\n`);
             return;
           }
@@ -128,6 +135,7 @@ export class DiagnosticsPublisher {
         }
       } catch (err) {
         this.running.delete(uri);
+        this.checked(uri);
         this.deps.connection.console.error(`gantry: validate failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       }
     };
@@ -145,7 +153,7 @@ export class DiagnosticsPublisher {
     if (!file.gantry) {
       // Not a Gantry spec: a foreign config that a reader claims gets its check; anything else not
       // one diagnostic (and what an earlier Gantry version of the text left is cleared).
-      const foreign = this.foreign.check(doc);
+      const foreign = yield* this.foreign.checkSteps(doc);
       connection.sendDiagnostics({ uri, version: file.version, diagnostics: foreign?.diagnostics ?? [] });
       return;
     }
@@ -215,6 +223,27 @@ export class DiagnosticsPublisher {
   }
 
   /**
+   * Resolves once no check of `uri` is scheduled or under way any more (at once when none is): a
+   * request on a foreign file waits for the time-sliced check rather than doing it again in one go.
+   */
+  idle(uri: string): Promise<void> {
+    if (!this.busy(uri)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const list = this.waiters.get(uri);
+      if (list) list.push(resolve);
+      else this.waiters.set(uri, [resolve]);
+    });
+  }
+
+  /** A check of `uri` ended (or was dropped with its document): wake the requests that wait, unless another check is due. */
+  private checked(uri: string): void {
+    if (this.busy(uri)) return;
+    const list = this.waiters.get(uri);
+    this.waiters.delete(uri);
+    for (const wake of list ?? []) wake();
+  }
+
+  /**
    * Validates after the changes that arrived together. With no debounce this is setImmediate: it
    * runs as soon as the messages already read are handled (setTimeout(0) would add a 1 ms clamp).
    */
@@ -242,6 +271,7 @@ export class DiagnosticsPublisher {
     this.readers.delete(uri);
     this.referenced.forget(uri);
     this.foreign.closed(uri);
+    this.checked(uri);
     this.deps.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 

@@ -6,6 +6,8 @@ import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { FIXTURES, checkText, fixture } from './helpers';
 import { MAX_FOREIGN_CHARS } from '../../../core/formats/types';
+import { MAX_TOML_CHARS } from '../../../core/formats/torchtitan';
+import { parseToml } from '../../../core/formats/tomlDoc';
 import { launchLinkFor } from '../../../core/formats/launcherLink';
 
 const files = readdirSync(FIXTURES).flatMap((d) => readdirSync(path.join(FIXTURES, d)).map((f) => `${d}/${f}`));
@@ -40,8 +42,13 @@ test('nesting deep enough to exhaust the parser stack: one problem where it pass
   assert.equal(deep.length, 1, c.problems.map((p) => p.message.slice(0, 80)).join(' | '));
   // Level 1,001: the file's own brace, then the 1,000th of the brackets.
   assert.equal(deep[0].offset, head.length + 999);
+  // The TOML parser itself (a TOML this size is past the torchtitan reader's limit: not read at all).
   const toml = `[model]\nname = "llama3"\nflavor = "8B"\n[training]\nx = ${'['.repeat(20000)}${']'.repeat(20000)}\n`;
-  assert.ok(checkText(toml, '/w/t.toml').problems.some((p) => p.severity === 'error' && /nested too deeply/.test(p.message)));
+  assert.match(parseToml(toml).error?.message ?? '', /nested too deeply/);
+  assert.deepEqual(
+    checkText(toml, '/w/t.toml').problems.map((p) => p.code),
+    ['foreign-file-too-large'],
+  );
 });
 
 test('a claimed foreign file past MAX_FOREIGN_CHARS: one notice, not read; an unclaimed one: nothing', () => {
@@ -53,7 +60,20 @@ test('a claimed foreign file past MAX_FOREIGN_CHARS: one notice, not read; an un
     c.problems.map((p) => [p.code, p.severity, p.offset]),
     [['foreign-file-too-large', 'warning', 0]],
   );
-  assert.match(c.problems[0].message, /^This file is too large for Gantry to read as a torchtitan config: \d+ KB \(limit 64 KB/);
+  assert.match(c.problems[0].message, /^This file is too large for Gantry to read as a torchtitan config: \d+ KB \(limit 16 KB/);
+  // TOML's own limit (its parser runs in one step): 20 KB of keys is past it; the same keys in an
+  // axolotl YAML, whose reader parses in steps, are read up to MAX_FOREIGN_CHARS.
+  const keys = (n: number, sep: string) => Array.from({ length: n }, (_, i) => `k${i}${sep}${i}`).join('\n');
+  const toml20 = `[job]\ndump_folder = "./out"\n[model]\nname = "llama3"\nflavor = "8B"\n[training]\n${keys(2000, ' = ')}\n`;
+  assert.ok(toml20.length > MAX_TOML_CHARS && toml20.length < MAX_FOREIGN_CHARS);
+  assert.deepEqual(
+    checkText(toml20, '/w/train.toml').problems.map((p) => p.code),
+    ['foreign-file-too-large'],
+  );
+  const yaml60 = `base_model: meta-llama/Llama-3.1-8B\nsequence_len: 4096\nmicro_batch_size: 2\n${keys(5500, ': ')}\n`;
+  assert.ok(yaml60.length > 60_000 && yaml60.length < MAX_FOREIGN_CHARS);
+  const y = checkText(yaml60, '/w/axolotl.yaml', { model: 'llama-3.1-8b' });
+  assert.ok(y.gantry && !y.problems.some((p) => p.code === 'foreign-file-too-large'));
   // Past the limit but claimed by no reader (a big JSON that is no DeepSpeed config): not Gantry's business.
   assert.equal(checkText(`{"vocab": {${Array.from({ length: 20000 }, (_, i) => `"t${i}": ${i}`).join(', ')}}}`, '/w/tokenizer.json').gantry, false);
   // A script beside a training config is not tokenized for its launcher line past the limit.

@@ -112,6 +112,6 @@ test('config: a file past the foreign-file limit is not read: config-format on t
   clusters.set('c', extractClusters('c', parseSpecFile(H100_96)));
   const c = checkGantryText(text, { fileName, clusters: clusters.scopedTo(fileName), readFile: (rel) => (rel.endsWith('big.toml') ? big : reader(fileName)(rel)) });
   const finding = c.problems.find((p) => p.code === 'config-format');
-  assert.match(finding?.message ?? '', /'big\.toml' is too large for Gantry to read: \d+ KB \(limit 64 KB/);
+  assert.match(finding?.message ?? '', /'big\.toml' is too large for Gantry to read: \d+ KB \(limit 16 KB/);
   assert.equal(finding?.offset, text.indexOf('big.toml'));
 });

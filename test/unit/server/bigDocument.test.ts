@@ -91,3 +91,34 @@ test('a document just under 64 KB: a hover on another file is answered before it
   for (const uri of bigs) conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
   conn.sendNotification('textDocument/didClose', { textDocument: { uri: other } });
 });
+
+/** A vLLM Deployment (the serving fixture's) whose container has some 1,000 environment variables: about 60 KB. */
+function bigDeployment(): string {
+  const fixture = readFileSync(repo('test/fixtures/foreign/serving/deployment.yaml'), 'utf8');
+  const deployment = fixture.slice(0, fixture.indexOf('\n---\n') + 1);
+  let env = '          env:\n';
+  for (let i = 0; env.length < 58_000; i++) env += `            - name: VAR_${i}\n              value: "value number ${i}"\n`;
+  const at = deployment.indexOf('          command:');
+  return deployment.slice(0, at) + env + deployment.slice(at);
+}
+
+test('a 60 KB Kubernetes manifest: checked in steps, so a hover on another file is answered before its diagnostics; a code lens asked meanwhile waits for that check', async () => {
+  const other = pathToFileURL(repo('examples/test-big-other2.gantry.yaml')).href;
+  const manifests = [1, 2, 3, 4].map((i) => pathToFileURL(repo(`examples/test-big-deploy${i}.yaml`)).href);
+  conn.sendNotification('textDocument/didOpen', { textDocument: { uri: other, languageId: 'yaml', version: 1, text: good } });
+  await diagnosticsAt(other, 1);
+  const text = bigDeployment();
+  assert.ok(text.length < 64 * 1024 && text.length > 58_000);
+  for (const uri of manifests) conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+  const lens = conn.sendRequest<{ command?: { title: string } }[]>('textDocument/codeLens', { textDocument: { uri: manifests[3] } });
+  const line = good.split('\n').findIndex((l) => /^\s+precision:/.test(l));
+  const h = await withTimeout(conn.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: other }, position: { line, character: 5 } }), 30_000, 'hover while the manifests are checked');
+  assert.ok(h?.contents.value.includes('precision'));
+  assert.equal(published.filter((p) => manifests.includes(p.uri)).length, 0, "the hover was answered before the manifests' diagnostics");
+  // The lens was asked while the manifest's check was scheduled: it is the estimate, not an empty answer.
+  const lenses = await withTimeout(lens, 30_000, 'the code lens of a manifest being checked');
+  assert.equal(lenses.length, 1);
+  assert.match(lenses[0].command?.title ?? '', /GiB/);
+  for (const uri of manifests) await diagnosticsAt(uri, 1);
+  for (const uri of [...manifests, other]) conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+});
