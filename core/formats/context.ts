@@ -17,6 +17,27 @@ export function contextCandidates(): string[] {
   return out;
 }
 
+/** The most of a context file that is read: it holds a handful of keys. */
+export const MAX_CONTEXT_CHARS = 16 * 1024;
+let lastContext: { text: string; value: unknown } | undefined;
+
+/**
+ * A context file's value; undefined when it does not parse or is past MAX_CONTEXT_CHARS. Every check
+ * of a foreign file reads it, so the last text's value is kept; duplicate keys are not looked for
+ * (the parser's own test compares every pair of keys).
+ */
+function parseContext(text: string): unknown {
+  if (lastContext?.text === text) return lastContext.value;
+  let value: unknown;
+  try {
+    value = text.length > MAX_CONTEXT_CHARS ? undefined : parse(text, { maxAliasCount: 10, uniqueKeys: false });
+  } catch {
+    value = undefined;
+  }
+  lastContext = { text, value };
+  return value;
+}
+
 /**
  * The defaults for a foreign file: the nearest context file's keys over the settings. `read` reads
  * a path relative to the foreign file (undefined when there is none, or it cannot be read yet).
@@ -28,12 +49,7 @@ export function foreignDefaults(read: ((rel: string) => string | undefined) | un
   for (const rel of contextCandidates()) {
     const text = read(rel);
     if (text === undefined) continue;
-    let v: unknown;
-    try {
-      v = parse(text, { maxAliasCount: 10 });
-    } catch {
-      return out;
-    }
+    const v = parseContext(text);
     if (!v || typeof v !== 'object') return out;
     const o = v as Record<string, unknown>;
     if (typeof o.cluster === 'string') out.cluster = o.cluster;

@@ -254,7 +254,8 @@ export function readProjectConfigSync(root: string): ProjectConfig {
 export function projectConfigOf(text: string): ProjectConfig {
   let v: unknown;
   try {
-    v = parseYaml(text, { maxAliasCount: 10 });
+    // uniqueKeys off: the parser's own test compares every pair of keys (quadratic in a 64 KB file).
+    v = parseYaml(text, { maxAliasCount: 10, uniqueKeys: false });
   } catch {
     return { clusterFolders: [] };
   }

@@ -8,6 +8,8 @@ import { FIXTURES, checkText, fixture } from './helpers';
 import { MAX_FOREIGN_CHARS } from '../../../core/formats/types';
 import { MAX_TOML_CHARS } from '../../../core/formats/torchtitan';
 import { parseToml } from '../../../core/formats/tomlDoc';
+import { foreignDefaults, MAX_CONTEXT_CHARS } from '../../../core/formats/context';
+import { projectConfigOf } from '../../../core/workspace/workspace';
 import { launchLinkFor } from '../../../core/formats/launcherLink';
 
 const files = readdirSync(FIXTURES).flatMap((d) => readdirSync(path.join(FIXTURES, d)).map((f) => `${d}/${f}`));
@@ -93,4 +95,17 @@ test('a script that launches a config past the limit: the config is not read fro
   assert.equal(small.estimates.length, 1, small.problems.map((p) => p.message).join(' | '));
   const big = checkText(script, '/w/run.sh', undefined, reading(config(MAX_FOREIGN_CHARS / 6 + 1)));
   assert.equal(big.estimates.length, 0);
+});
+
+test('a gantry.context.yaml or gantry.yaml of thousands of keys: read in one pass, or not at all past its limit', () => {
+  const keys = (n: number) => Array.from({ length: n }, (_, i) => `k${i}: ${i}`).join('\n');
+  // 60,000 keys: the parser's own duplicate-key test compared every pair (minutes); past 16 KB it is not read.
+  const huge = `gpu: H100-SXM-80GB\n${keys(60_000)}\n`;
+  const at = (text: string) => (rel: string) => (rel === 'gantry.context.yaml' ? text : undefined);
+  assert.deepEqual(foreignDefaults(at(huge), { gpu: 'A100-SXM-80GB' }), { gpu: 'A100-SXM-80GB' });
+  const under = `gpu: H100-SXM-80GB\ngpusPerNode: 4\n${keys(1_500)}\n`;
+  assert.ok(under.length < MAX_CONTEXT_CHARS);
+  assert.deepEqual(foreignDefaults(at(under)), { gpu: 'H100-SXM-80GB', gpusPerNode: 4 });
+  // A project file of 6,000 keys (under its 64 KB) is read for its clusterFolders.
+  assert.deepEqual(projectConfigOf(`clusterFolders: [shared]\n${keys(6_000)}\n`).clusterFolders, ['shared']);
 });
