@@ -129,7 +129,7 @@ const kvV1 = require(kvV1File);
 const kvHeldShown = process.env.GANTRY_EVAL_KV_HELDOUT !== '0';
 const v1Rows = kvV1.evaluateKvV1(root, kvHeldShown ? ['held-out', 'examined'] : ['examined']);
 out();
-out('## Serving: vLLM V1 KV-cache tokens, examined KV1-* and held-out KV2-* (per GPU; published startup logs, bench/data/vllm-v1-kv-heldout.jsonl)');
+out('## Serving: vLLM V1 KV-cache tokens, examined KV1-* (and KV2-08/09) and held-out KV2-* (per GPU; published startup logs, bench/data/vllm-v1-kv-heldout.jsonl)');
 out();
 out('| row | part | config | KV tokens measured | predicted | error | KV pool GiB m/p |');
 out('| --- | --- | --- | ---: | ---: | ---: | ---: |');
@@ -146,7 +146,7 @@ out(`| vLLM V1 KV tokens | n, median abs error, max abs error; within 2 % / 5 % 
 out('| --- | --- |');
 out(`| tuned part (SV-*, serving_kv.csv) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${kvAll.worst}); ${within} within 2 % |`);
 out(`| held-out part (fresh set, KV2-*) | ${kvHeldShown ? v1Line(v1Held) : 'hidden (GANTRY_EVAL_KV_HELDOUT=0)'} |`);
-out(`| examined (KV1-*: evaluated once as held out, then looked at; not in the held-out figure) | ${v1Line(v1Examined)} |`);
+out(`| examined (KV1-*: evaluated once as held out, then looked at; KV2-08/09: their printed pool and tokens checked the hybrid allocator's arithmetic; not in the held-out figure) | ${v1Line(v1Examined)} |`);
 out();
 out(`Not matched (gaps, not in the figures above): ${v1Unmatched.length ? v1Unmatched.join(', ') : 'none'}.`);
 
@@ -250,7 +250,7 @@ out('| quantity | tuned / reference part: n, median, max | held-out part: n, med
 out('| --- | --- | --- |');
 out(`| training memory per GPU | ${s.n}, ${s.medianAbs.toFixed(1)} %, ${s.maxAbs.toFixed(1)} % | ${held.n}, ${held.medianAbs.toFixed(1)} %, ${held.maxAbs.toFixed(1)} % |`);
 out(
-  `| vLLM KV tokens (V1; tuned 0.19 H100; held out KV2-*; examined KV1-* 0.10–0.28) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | ${kvHeldShown ? `${v1Line(v1Held)} (${v1Rows.filter((r) => r.unmatched && r.part === 'held-out').length} held-out rows not matched)` : 'hidden (GANTRY_EVAL_KV_HELDOUT=0)'}; examined KV1-* ${v1Line(v1Examined)} |`,
+  `| vLLM KV tokens (V1; tuned 0.19 H100; held out KV2-*; examined KV1-* 0.10–0.28 and KV2-08/09) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | ${kvHeldShown ? `${v1Line(v1Held)} (${v1Rows.filter((r) => r.unmatched && r.part === 'held-out').length} held-out rows not matched)` : 'hidden (GANTRY_EVAL_KV_HELDOUT=0)'}; examined ${v1Line(v1Examined)} |`,
 );
 out(`| vLLM KV tokens (V0, 0.2–0.7) | ${v0Line(v0Tuned)} | first set ${v0Line(v0Held)}; examined V0-14..16 ${v0Line(v0Held2)} |`);
 out(

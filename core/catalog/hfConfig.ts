@@ -2,7 +2,8 @@
 // llama/mistral/qwen2/qwen3/gemma use num_hidden_layers/hidden_size/num_attention_heads; GPT-2 uses
 // n_layer/n_embd/n_head; Falcon num_kv_heads/multi_query; Mixtral num_local_experts; Qwen-MoE
 // num_experts + moe_intermediate_size; DeepSeek V2/V3 n_routed_experts, first_k_dense_replace and the
-// MLA ranks. Multimodal configs (Gemma 3, Llama 4, Mistral 3) keep the language model under text_config;
+// MLA ranks; Qwen3-Next / Qwen3.5 hybrids their Gated DeltaNet layers (layer_types or
+// full_attention_interval, and the linear_* sizes). Multimodal configs (Gemma 3, Llama 4, Mistral 3) keep the language model under text_config;
 // their vision_config is counted as a ViT (see `visionParams`). A `quantization_config` (at the top or
 // under text_config) sets the weight format (weightFormat.ts).
 
@@ -170,6 +171,10 @@ export function parseHfConfig(text: string): HfConfigResult {
     arch.mla = { kvLoraRank: cfg.kv_lora_rank, qkRopeHeadDim: rope };
     if (typeof cfg.v_head_dim === 'number') arch.headDim = cfg.v_head_dim;
   }
+  const linear = linearAttentionOf(cfg, layers);
+  if (typeof linear === 'string') warnings.push(linear);
+  else if (linear) arch.linearAttention = linear;
+  if (cfg.attn_output_gate === true) arch.attentionOutputGate = true;
   const result: HfConfigResult = { ok: true, architecture: arch, modelType, warnings };
   const q = outer.quantization_config ?? cfg.quantization_config;
   const wf = weightFormatFromQuantConfig(q);
@@ -182,4 +187,36 @@ export function parseHfConfig(text: string): HfConfigResult {
     else warnings.push('vision_config without num_hidden_layers/hidden_size: the vision tower is not counted');
   }
   return result;
+}
+
+/**
+ * A hybrid model's Gated DeltaNet layers: how many there are (layer_types "linear_attention", else all but
+ * every full_attention_interval-th layer) and their sizes. A string says why a config that names linear
+ * layers cannot be read (the layers are then counted as full attention).
+ */
+function linearAttentionOf(cfg: Json, layers: number): NonNullable<Architecture['linearAttention']> | string | undefined {
+  let count: number | undefined;
+  const types = cfg.layer_types;
+  if (Array.isArray(types)) count = types.filter((t) => t === 'linear_attention').length;
+  else if (typeof cfg.full_attention_interval === 'number' && cfg.full_attention_interval >= 1 && cfg.linear_num_value_heads !== undefined) {
+    count = layers - Math.floor(layers / cfg.full_attention_interval);
+  }
+  if (!count) return undefined;
+  if (count >= layers) return `layer_types names every layer linear attention (no full-attention layer): not supported, the layers are counted as full attention`;
+  const size = (k: string): number | undefined => {
+    const v = cfg[k];
+    return typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= 65536 ? v : undefined;
+  };
+  const keyHeads = size('linear_num_key_heads');
+  const valueHeads = size('linear_num_value_heads');
+  const keyHeadDim = size('linear_key_head_dim');
+  const valueHeadDim = size('linear_value_head_dim');
+  if (!keyHeads || !valueHeads || !keyHeadDim || !valueHeadDim) {
+    return `layer_types names ${count} linear-attention layers but linear_num_key_heads, linear_num_value_heads, linear_key_head_dim or linear_value_head_dim is missing: they are counted as full attention`;
+  }
+  const out: NonNullable<Architecture['linearAttention']> = { layers: count, keyHeads, valueHeads, keyHeadDim, valueHeadDim };
+  const kernel = size('linear_conv_kernel_dim');
+  if (kernel) out.convKernel = kernel;
+  if (cfg.mamba_ssm_dtype === 'float32') out.stateDtype = 'fp32';
+  return out;
 }

@@ -36,8 +36,9 @@ function model(e: ModelInput): ModelInfo {
   const a = e.architecture;
   const attn = a.mla ? 'MLA' : (a.kvHeads ?? a.heads) === a.heads ? 'MHA' : (a.kvHeads ?? a.heads) === 1 ? 'MQA' : `GQA ${a.kvHeads} KV heads`;
   const moe = a.moe ? `, MoE ${a.moe.experts} experts top-${a.moe.activeExperts}` : '';
+  const hybrid = a.linearAttention ? `, ${a.linearAttention.layers} of them Gated DeltaNet (linear attention)` : '';
   const ctx = a.maxContext ? `, context ${a.maxContext}` : '';
-  return { ...e, summary: `${e.name}: ~${e.nominalParamsB}B params, ${a.layers} layers, hidden ${a.hidden}, ${a.heads} heads (${attn})${moe}, vocab ${a.vocab}${ctx}` };
+  return { ...e, summary: `${e.name}: ~${e.nominalParamsB}B params, ${a.layers} layers${hybrid}, hidden ${a.hidden}, ${a.heads} heads (${attn})${moe}, vocab ${a.vocab}${ctx}` };
 }
 
 const HF = 'Hugging Face config.json of';
@@ -286,6 +287,52 @@ export const MODELS: readonly ModelInfo[] = [
     architecture: { layers: 94, hidden: 4096, heads: 64, kvHeads: 4, ffn: 12288, vocab: 151936, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 40960, moe: { experts: 128, activeExperts: 8, expertFfn: 1536 } },
     norm: 'rmsnorm',
     source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'qwen3-next-80b-a3b',
+    aliases: ['Qwen/Qwen3-Next-80B-A3B-Instruct', 'Qwen/Qwen3-Next-80B-A3B-Thinking', 'qwen3-next'],
+    name: 'Qwen3-Next 80B-A3B (hybrid MoE)',
+    nominalParamsB: 80,
+    architecture: {
+      layers: 48,
+      hidden: 2048,
+      heads: 16,
+      kvHeads: 2,
+      headDim: 256,
+      ffn: 5120,
+      vocab: 151936,
+      gatedMlp: true,
+      tiedEmbeddings: false,
+      maxContext: 262144,
+      moe: { experts: 512, activeExperts: 10, expertFfn: 512, sharedExperts: 1 },
+      linearAttention: { layers: 36, keyHeads: 16, valueHeads: 32, keyHeadDim: 128, valueHeadDim: 128, convKernel: 4 },
+      attentionOutputGate: true,
+    },
+    norm: 'rmsnorm',
+    source: `${HF} Qwen/Qwen3-Next-80B-A3B-Instruct (full_attention_interval 4: 36 Gated DeltaNet + 12 gated-attention layers; linear_* 16 key / 32 value heads × 128, conv 4; 512 experts top-10 + 1 shared of 512)`,
+  }),
+  model({
+    id: 'qwen3.5-9b',
+    aliases: ['Qwen/Qwen3.5-9B', 'Qwen/Qwen3.5-9B-Base'],
+    name: 'Qwen3.5 9B (hybrid, vision-language)',
+    nominalParamsB: 9,
+    architecture: {
+      layers: 32,
+      hidden: 4096,
+      heads: 16,
+      kvHeads: 4,
+      headDim: 256,
+      ffn: 12288,
+      vocab: 248320,
+      gatedMlp: true,
+      tiedEmbeddings: false,
+      maxContext: 262144,
+      linearAttention: { layers: 24, keyHeads: 16, valueHeads: 32, keyHeadDim: 128, valueHeadDim: 128, convKernel: 4, stateDtype: 'fp32' },
+      attentionOutputGate: true,
+    },
+    norm: 'rmsnorm',
+    extraParams: 0.46e9,
+    source: `${HF} Qwen/Qwen3.5-9B (text_config: layer_types 3 linear : 1 full, mamba_ssm_dtype float32, attn_output_gate); vision tower (27 layers, 1152 wide, MLP 4304) and merger ≈ 0.46B by the ViT count; the 1-layer MTP head is not loaded without speculative decoding`,
   }),
   model({
     id: 'gemma-2b',

@@ -4,6 +4,15 @@
 // or two otherwise, two norms; plus the embedding and, unless tied, the output layer. MoE layers
 // hold `experts` routed expert MLPs of `expertFfn`, any shared experts, and a router.
 // Biases are ignored (< 0.1 % for the models in the catalog).
+//
+// Hybrid models (Qwen3-Next, Qwen3.5): `linearAttention.layers` of the layers mix tokens with Gated
+// DeltaNet instead of attention (transformers' Qwen3NextGatedDeltaNet): in_proj_qkvz (hidden → 2·keys +
+// 2·values), in_proj_ba (hidden → 2 × value heads), a depthwise causal conv1d over q, k and v
+// (convKernel taps per channel), out_proj (values → hidden), and per-head A_log and dt_bias. The rest are
+// full attention, whose query projection is doubled when it gates its output (attn_output_gate). The
+// per-layer figures below are averages over the two kinds, so totals are exact: Qwen3-Next-80B-A3B
+// counts 79,674,284,800 against the 79,674,391,296 of its safetensors (the difference, 106,496, is its
+// shared-expert gates and q/k norms).
 
 import type { Architecture } from '../spec/types';
 
@@ -51,7 +60,28 @@ function attentionParams(a: Architecture): number {
     const { kvLoraRank, qkRopeHeadDim } = a.mla;
     return a.hidden * a.heads * (hd + qkRopeHeadDim) + a.hidden * (kvLoraRank + qkRopeHeadDim) + kvLoraRank * a.heads * 2 * hd + a.heads * hd * a.hidden;
   }
-  return a.hidden * a.heads * hd * 2 + 2 * a.hidden * kvHeadsOf(a) * hd;
+  return a.hidden * a.heads * hd * (a.attentionOutputGate ? 3 : 2) + 2 * a.hidden * kvHeadsOf(a) * hd;
+}
+
+/** Full-attention layers: all of them, less a hybrid model's linear-attention layers. */
+export function fullAttentionLayers(a: Architecture): number {
+  return Math.max(0, a.layers - (a.linearAttention ? Math.min(a.layers, a.linearAttention.layers) : 0));
+}
+
+/** One Gated DeltaNet layer's token mixer (see the header). */
+function linearAttentionParams(a: Architecture): number {
+  const l = a.linearAttention;
+  if (!l) return 0;
+  const keys = l.keyHeads * l.keyHeadDim;
+  const values = l.valueHeads * l.valueHeadDim;
+  return a.hidden * (2 * keys + 2 * values) + a.hidden * 2 * l.valueHeads + (2 * keys + values) * (l.convKernel ?? 4) + values * a.hidden + 2 * l.valueHeads + l.valueHeadDim;
+}
+
+/** The token mixer's parameters per layer, averaged over full- and linear-attention layers. */
+function mixerParams(a: Architecture): number {
+  const full = fullAttentionLayers(a);
+  if (!a.linearAttention || a.layers <= 0) return attentionParams(a);
+  return (full * attentionParams(a) + (a.layers - full) * linearAttentionParams(a)) / a.layers;
 }
 
 function mlpParams(hidden: number, ffn: number, gated: boolean): number {
@@ -61,7 +91,7 @@ function mlpParams(hidden: number, ffn: number, gated: boolean): number {
 export function countParams(a: Architecture, x: ModelExtras = {}): ParamCounts {
   const gated = a.gatedMlp ?? true;
   const norms = 2 * a.hidden;
-  const attn = attentionParams(a);
+  const attn = mixerParams(a);
   const denseLayer = attn + mlpParams(a.hidden, a.ffn, gated) + norms;
   let moeLayerShared = 0;
   let moeLayerExperts = 0;

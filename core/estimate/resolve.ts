@@ -75,6 +75,24 @@ function checkArch(a: Architecture, path: string[]): Finding[] {
       out.push(badInput(`architecture.moe needs 1 ≤ activeExperts ≤ experts ≤ 65536 (got ${m.activeExperts} of ${m.experts})`, [...path, 'moe']));
     }
   }
+  const l = a.linearAttention;
+  if (l) {
+    const sizes: [keyof NonNullable<Architecture['linearAttention']>, number][] = [
+      ['keyHeads', 4096],
+      ['valueHeads', 4096],
+      ['keyHeadDim', 4096],
+      ['valueHeadDim', 4096],
+      ['convKernel', 64],
+    ];
+    for (const [k, max] of sizes) {
+      const v = l[k];
+      if (v === undefined && k === 'convKernel') continue;
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) out.push(badInput(`architecture.linearAttention.${k} must be an integer between 1 and ${max} (got ${quote(v)})`, [...path, 'linearAttention', k]));
+    }
+    if (!(Number.isInteger(l.layers) && l.layers >= 1 && l.layers < a.layers)) {
+      out.push(badInput(`architecture.linearAttention.layers must be between 1 and layers − 1 (${a.layers - 1}): a hybrid keeps at least one full-attention layer (got ${quote(l.layers)})`, [...path, 'linearAttention', 'layers']));
+    }
+  }
   return out;
 }
 

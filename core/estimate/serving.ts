@@ -9,6 +9,15 @@
 // kv_lora_rank + qk_rope_head_dim values per layer, the same on every TP rank. The pool is cut into
 // blocks of block_size tokens; with pipeline parallelism the smallest stage pool decides. CUDA
 // graphs are captured after sizing, so they come on top of the budget.
+// Hybrid models (Qwen3-Next, Qwen3.5: Gated DeltaNet layers with full attention every few layers) cache
+// K and V on the full-attention layers only; each linear layer keeps one recurrent state per sequence
+// (value heads × key dim × value dim, in mamba_ssm_dtype) and a convolution state ((kernel − 1) × the
+// q, k, v channels). vLLM V1's hybrid allocator (v1/core/kv_cache_utils.py, models/config.py) gives
+// every layer one page size: the attention block grows to the smallest multiple of 16 tokens whose
+// page holds a layer's state; layers are grouped by kind into groups of min(full, linear) layers; the
+// pool is num_blocks pages per layer of a group; it prints num_blocks // groups × block tokens, and a
+// request of L tokens takes ceil(L / block) blocks in each full-attention group and one in each linear
+// group (hybridPool). Other engines: the states of max_num_seqs sequences come off the pool first.
 // SGLang: static pool = mem_fraction_static × capacity − weights − context (the activation peak lives in
 // the remaining 1 − mem_fraction_static). TGI: warm-up prefill, then the free memory becomes KV.
 
@@ -17,7 +26,7 @@ import { atLeast, engineVersionOf } from './engineVersion';
 import type { ClusterDoc, InferenceServiceDoc, InferenceServiceSpec } from '../spec/types';
 import { gib, grouped, summarizeServing } from './format';
 import { guarded } from './guard';
-import { headDimOf, kvHeadsOf } from './params';
+import { fullAttentionLayers, headDimOf, kvHeadsOf } from './params';
 import { badInput, GIB, resolveCluster, resolveModel, type ResolvedCluster, type ResolvedModel } from './resolve';
 import type { EstimateOptions, Finding, Fix, ServingEstimate, ServingFigures } from './types';
 
@@ -79,6 +88,44 @@ interface Stage {
   activation: number;
   kvBytesPerToken: number;
   pool: number;
+  /** Hybrid models: this stage's layers of each kind and one linear layer's state per sequence (bytes per GPU). */
+  hybrid?: { full: number; linear: number; stateBytesPerLayer: number; attnBytesPerTokenPerLayer: number };
+}
+
+/** vLLM's kernel block alignment for the attention block size of hybrid models (HybridAttentionMambaModelConfig). */
+const HYBRID_BLOCK_ALIGNMENT = 16;
+
+export interface HybridPool {
+  /** Tokens per block: the attention page grown to hold one layer's recurrent state. */
+  blockSize: number;
+  /** Bytes of one block of one layer (every layer's page, state pages padded to it). */
+  pageBytes: number;
+  /** Layers per group and the number of groups of each kind. */
+  groupSize: number;
+  fullGroups: number;
+  linearGroups: number;
+  blocks: number;
+  /** What vLLM prints as "GPU KV cache size": blocks // groups × block size. */
+  tokens: number;
+  /** Requests of maxModelLen tokens that fit at once. */
+  concurrency: number;
+}
+
+/** vLLM V1's hybrid KV pool for one stage (see the header); undefined for a model without both kinds of layer. */
+export function hybridPool(h: NonNullable<Stage['hybrid']>, pool: number, maxModelLen: number): HybridPool | undefined {
+  if (h.full < 1 || h.linear < 1 || !(h.attnBytesPerTokenPerLayer > 0)) return undefined;
+  const a = HYBRID_BLOCK_ALIGNMENT;
+  const blockSize = a * Math.ceil(h.stateBytesPerLayer / (a * h.attnBytesPerTokenPerLayer));
+  const pageBytes = blockSize * h.attnBytesPerTokenPerLayer;
+  const lo = Math.min(h.full, h.linear);
+  const hi = Math.max(h.full, h.linear);
+  const groupSize = hi < lo * 1.5 ? hi : lo;
+  const fullGroups = Math.ceil(h.full / groupSize);
+  const linearGroups = Math.ceil(h.linear / groupSize);
+  const blocks = Math.max(0, Math.floor(pool / (pageBytes * groupSize)));
+  const tokens = Math.floor(blocks / (fullGroups + linearGroups)) * blockSize;
+  const concurrency = blocks / (fullGroups * Math.ceil(maxModelLen / blockSize) + linearGroups);
+  return { blockSize, pageBytes, groupSize, fullGroups, linearGroups, blocks, tokens, concurrency };
 }
 
 function dtypeBytes(spec: InferenceServiceSpec): number {
@@ -136,17 +183,29 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   const hd = headDimOf(a);
   const kv = kvHeadsOf(a);
   const f = a.moe ? a.moe.activeExperts * (a.moe.expertFfn ?? a.ffn) : a.ffn;
-  const forward = tokens * dt * (3 * a.hidden + ((a.heads + 2 * kv) * hd + 3 * f) / tp);
+  const lin = a.linearAttention;
+  // The widest token-mixer projection: Q (doubled when it gates the output), K, V; a Gated DeltaNet layer's q, k, v, z, b, a.
+  const fullWidth = (a.heads * (a.attentionOutputGate ? 2 : 1) + 2 * kv) * hd;
+  const mixerWidth = lin ? Math.max(fullWidth, 2 * lin.keyHeads * lin.keyHeadDim + 2 * lin.valueHeads * lin.valueHeadDim + 2 * lin.valueHeads) : fullWidth;
+  const forward = tokens * dt * (3 * a.hidden + (mixerWidth + 3 * f) / tp);
   const seqs = spec.maxNumSeqs && spec.maxNumSeqs > 0 ? spec.maxNumSeqs : defaults.seqs;
   const sampler = stage !== 'last' ? 0 : defaults.v0 ? seqs * a.vocab * SAMPLER_V0_BYTES_PER_LOGIT + tokens * a.hidden * dt : seqs * a.vocab * SAMPLER_BYTES_PER_LOGIT;
   const activation = Math.max(forward, sampler);
 
-  let kvPerToken: number;
   const kb = kvBytes(spec, dt);
-  if (a.mla) kvPerToken = layers * (a.mla.kvLoraRank + a.mla.qkRopeHeadDim) * kb;
-  else kvPerToken = 2 * layers * Math.max(1, Math.floor(kv / tp)) * hd * kb;
+  const attnLayers = lin ? Math.ceil(fullAttentionLayers(a) / pp) : layers;
+  const attnPerLayer = a.mla ? (a.mla.kvLoraRank + a.mla.qkRopeHeadDim) * kb : 2 * Math.max(1, Math.floor(kv / tp)) * hd * kb;
+  const kvPerToken = attnLayers * attnPerLayer;
   void c;
-  return { weights, activation, kvBytesPerToken: kvPerToken, pool: 0 };
+  const stageOut: Stage = { weights, activation, kvBytesPerToken: kvPerToken, pool: 0 };
+  if (lin) {
+    // One linear layer's state per sequence on one TP rank: the recurrent state and the conv window (q, k, v channels).
+    const vHeads = Math.max(1, Math.floor(lin.valueHeads / tp));
+    const channels = Math.max(1, Math.floor((2 * lin.keyHeads * lin.keyHeadDim + lin.valueHeads * lin.valueHeadDim) / tp));
+    const stateBytesPerLayer = vHeads * lin.keyHeadDim * lin.valueHeadDim * (lin.stateDtype === 'fp32' ? 4 : dt) + ((lin.convKernel ?? 4) - 1) * channels * dt;
+    stageOut.hybrid = { full: attnLayers, linear: Math.ceil((a.layers - fullAttentionLayers(a)) / pp), stateBytesPerLayer, attnBytesPerTokenPerLayer: attnPerLayer };
+  }
+  return stageOut;
 }
 
 /** vLLM's engine generation for a spec: V0 before 0.8 (or with VLLM_USE_V1=0 before 0.11), V1 otherwise. */
@@ -275,18 +334,34 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   if (a.mla) assumptions.push('MLA: the KV cache holds kv_lora_rank + qk_rope_head_dim values per token per layer, replicated on every TP rank.');
 
   // The smallest stage pool decides the number of blocks (vLLM takes the minimum over workers).
+  // Hybrid models: vLLM V1 lays the pool out in hybridPool's pages; other engines first set aside the
+  // recurrent states of max_num_seqs sequences.
+  const v1Hybrid = engine === 'vllm' && !gen!.v0 && !!stages[0].hybrid;
+  const hybridSeqs = spec.maxNumSeqs && spec.maxNumSeqs > 0 ? spec.maxNumSeqs : defaults.seqs;
   let tokens = Infinity;
   let worst = stages[0];
+  let hybrid: HybridPool | undefined;
   for (const s of stages) {
-    const blocks = Math.floor(Math.max(0, s.pool) / (s.kvBytesPerToken * blockSize));
-    const t = blocks * blockSize;
-    if (t < tokens) {
+    const h = v1Hybrid && s.hybrid ? hybridPool(s.hybrid, s.pool, maxModelLen) : undefined;
+    const statesBytes = s.hybrid && !v1Hybrid ? hybridSeqs * s.hybrid.linear * s.hybrid.stateBytesPerLayer : 0;
+    const t = h ? h.tokens : Math.floor(Math.max(0, s.pool - statesBytes) / (s.kvBytesPerToken * blockSize)) * blockSize;
+    if (t < tokens || (h && hybrid && h.concurrency < hybrid.concurrency)) {
       tokens = t;
       worst = s;
+      hybrid = h;
     }
   }
+  if (stages[0].hybrid) {
+    const hs = stages[0].hybrid;
+    const state = `${(hs.stateBytesPerLayer / 2 ** 20).toFixed(2)} MiB`;
+    assumptions.push(
+      hybrid
+        ? `Hybrid model: ${hs.full} full-attention and ${hs.linear} Gated DeltaNet layers per GPU; each linear layer keeps ${state} of recurrent state per sequence. vLLM's hybrid allocator grows the attention block to ${hybrid.blockSize} tokens so one page holds a layer's state, groups the layers ${hybrid.groupSize} to a group (${hybrid.fullGroups} full, ${hybrid.linearGroups} linear), and reports ${grouped(hybrid.tokens)} tokens (${grouped(hybrid.blocks)} blocks ÷ ${hybrid.fullGroups + hybrid.linearGroups} groups × ${hybrid.blockSize}); a ${maxModelLen}-token request takes ${hybrid.fullGroups * Math.ceil(maxModelLen / hybrid.blockSize) + hybrid.linearGroups} blocks, so ${hybrid.concurrency.toFixed(2)} fit at once.`
+        : `Hybrid model: KV cache on the ${hs.full} full-attention layers per GPU only; each of the ${hs.linear} Gated DeltaNet layers keeps ${state} of recurrent state per sequence, set aside for ${hybridSeqs} sequences.`,
+    );
+  }
   const rank0 = stages[0];
-  const kvCacheBytes = tokens * worst.kvBytesPerToken;
+  const kvCacheBytes = hybrid ? hybrid.blocks * hybrid.pageBytes * hybrid.groupSize : tokens * worst.kvBytesPerToken + (worst.hybrid ? hybridSeqs * worst.hybrid.linear * worst.hybrid.stateBytesPerLayer : 0);
   const graphs = spec.enforceEager ? 0 : CUDA_GRAPHS;
   const heaviest = stages.reduce((x, y) => (x.weights + x.activation > y.weights + y.activation ? x : y));
   const allocated = heaviest.weights + heaviest.activation + kvCacheBytes;
@@ -297,7 +372,8 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     kvCacheBytes,
     kvCacheTokens: tokens,
     kvBytesPerToken: worst.kvBytesPerToken,
-    maxConcurrency: tokens / maxModelLen,
+    maxConcurrency: hybrid ? hybrid.concurrency : tokens / maxModelLen,
+    longestRequestTokens: hybrid ? Math.max(0, Math.floor((hybrid.blocks - hybrid.linearGroups) / hybrid.fullGroups)) * hybrid.blockSize : tokens,
     maxModelLen,
     activationPeakBytes: rank0.activation,
     nonTorchBytes: nonTorch,
@@ -331,16 +407,20 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
       path: ['spec', 'tensorParallel'],
       message: `Weights (${gib(heaviest.weights)}) + activation peak (${gib(heaviest.activation)}) + non-torch (${gib(nonTorch)}) = ${gib(need)} per GPU exceed the ${gib(budget)} budget (${frac} × ${gib(cap)}): no room for a KV cache${engine === 'vllm' ? ` — ${gen!.short} refuses to start ("No available memory for the cache blocks")` : ''}.`,
     });
-  } else if (maxModelLen > tokens) {
+  } else if (hybrid ? hybrid.concurrency < 1 : maxModelLen > tokens) {
     findings.push({
       code: 'kv-cache-too-small',
       severity: 'error',
       path: ['spec', 'maxModelLen'],
-      message: `maxModelLen ${maxModelLen} exceeds the ${grouped(tokens)} tokens the KV cache holds (${gib(kvCacheBytes)} at ${grouped(worst.kvBytesPerToken)} B/token/GPU): ${
+      message: `${
+        hybrid && worst.hybrid
+          ? `A ${maxModelLen}-token request needs ${hybrid.fullGroups * Math.ceil(maxModelLen / hybrid.blockSize) + hybrid.linearGroups} blocks of KV cache and recurrent state, and the pool holds ${grouped(hybrid.blocks)}`
+          : `maxModelLen ${maxModelLen} exceeds the ${grouped(tokens)} tokens the KV cache holds (${gib(kvCacheBytes)} at ${grouped(worst.kvBytesPerToken)} B/token/GPU)`
+      }: ${
         engine === 'vllm'
           ? gen!.v0
             ? `${gen!.short} refuses to start ("The model's max seq len (${maxModelLen}) is larger than the maximum number of tokens that can be stored in KV cache (${tokens})")`
-            : `${gen!.short} refuses to start ("To serve at least one request with the models's max seq len (${maxModelLen}), (${gib(Math.ceil(maxModelLen / blockSize) * blockSize * worst.kvBytesPerToken)} KV cache is needed, which is larger than the available KV cache memory (${gib(Math.max(0, Math.min(...stages.map((x) => x.pool))))})")`
+            : `${gen!.short} refuses to start ("To serve at least one request with the models's max seq len (${maxModelLen}), (${gib(hybrid && worst.hybrid ? (worst.hybrid.full * Math.ceil(maxModelLen / hybrid.blockSize) + worst.hybrid.linear) * hybrid.pageBytes : Math.ceil(maxModelLen / blockSize) * blockSize * worst.kvBytesPerToken)} KV cache is needed, which is larger than the available KV cache memory (${gib(Math.max(0, Math.min(...stages.map((x) => x.pool))))})")`
           : engine === 'tgi'
             ? `TGI refuses to start ("Not enough memory to handle ${maxModelLen} total tokens"): lower max_total_tokens (maxModelLen) or max_batch_prefill_tokens`
             : 'requests that long cannot be served'
@@ -389,9 +469,10 @@ function servingFixes(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined,
   const spec = doc.spec;
   const o = { ...opts, noFixes: true };
   const describe = (e: ServingEstimate) => (e.serving ? `≈ ${grouped(e.serving.kvCacheTokens)} KV tokens, ${e.serving.maxConcurrency.toFixed(1)}× at ${e.serving.maxModelLen}` : '');
-  if (kvOnly && cur.serving && cur.serving.kvCacheTokens > 0) {
-    const len = Math.floor(cur.serving.kvCacheTokens / 256) * 256 || cur.serving.kvCacheTokens;
-    fixes.push({ title: `Lower maxModelLen to ${len} (the largest that fits the ${grouped(cur.serving.kvCacheTokens)}-token KV cache)`, edits: [{ path: ['spec', 'maxModelLen'], value: len }] });
+  const longest = cur.serving?.longestRequestTokens ?? 0;
+  if (kvOnly && longest > 0) {
+    const len = Math.floor(longest / 256) * 256 || longest;
+    fixes.push({ title: `Lower maxModelLen to ${len} (the largest that fits the ${grouped(longest)}-token KV cache)`, edits: [{ path: ['spec', 'maxModelLen'], value: len }] });
   }
   const kvd = spec.kvCacheDtype ?? 'auto';
   if (kvOnly && !kvd.startsWith('fp8')) {

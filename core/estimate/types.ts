@@ -93,6 +93,8 @@ export interface ServingFigures {
   kvCacheTokens: number;
   kvBytesPerToken: number;
   maxConcurrency: number;
+  /** The longest request the pool holds (tokens): kvCacheTokens, except for a hybrid model under vLLM, whose printed figure is a quarter or so of it. */
+  longestRequestTokens: number;
   maxModelLen: number;
   activationPeakBytes: number;
   nonTorchBytes: number;

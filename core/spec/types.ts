@@ -119,6 +119,22 @@ export interface Architecture {
   moe?: MoeArchitecture;
   /** Multi-head latent attention (DeepSeek): KV cache holds kvLoraRank + qkRopeHeadDim per token per layer. */
   mla?: { kvLoraRank: number; qkRopeHeadDim: number };
+  /** Added for issue 12: hybrid models (Qwen3-Next, Qwen3.5): `layers` of the `layers` are Gated DeltaNet
+   *  linear-attention layers with a fixed recurrent state per sequence instead of a KV cache. */
+  linearAttention?: LinearAttention;
+  /** Added for issue 12: the full-attention layers gate their output with a second query-sized projection (attn_output_gate). */
+  attentionOutputGate?: boolean;
+}
+
+/** Gated DeltaNet layers of a hybrid model (Hugging Face linear_* fields; layer_types "linear_attention"). */
+export interface LinearAttention {
+  layers: number; // how many of the model's layers are linear attention; the rest are full attention
+  keyHeads: number; // linear_num_key_heads
+  valueHeads: number; // linear_num_value_heads
+  keyHeadDim: number; // linear_key_head_dim
+  valueHeadDim: number; // linear_value_head_dim
+  convKernel?: number; // linear_conv_kernel_dim; default 4
+  stateDtype?: 'fp32' | 'bf16'; // the recurrent state's element type (mamba_ssm_dtype); default: the model's dtype
 }
 
 export interface ModelRef {

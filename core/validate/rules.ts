@@ -310,6 +310,12 @@ function headsDivisible(r: Rules, arch: Architecture, tp: number, at: SpecPath, 
     r.report('heads-divisible', 'error', at, `The model's ${heads} attention heads do not split evenly over tensor parallel ${tp}.`, r.setFix(`Set tensor parallel to ${s}`, at, s, false));
     return;
   }
+  const lin = arch.linearAttention;
+  if (lin && (lin.keyHeads % tp !== 0 || lin.valueHeads % tp !== 0)) {
+    const s = suggest(lin.keyHeads);
+    r.report('heads-divisible', 'error', at, `The model's Gated DeltaNet layers have ${lin.keyHeads} key and ${lin.valueHeads} value heads, which do not split evenly over tensor parallel ${tp}.`, r.setFix(`Set tensor parallel to ${s}`, at, s, false));
+    return;
+  }
   // Training (Megatron) needs query groups divisible by TP; vLLM also accepts TP a multiple of the KV heads (it replicates them).
   const ok = kv % tp === 0 || (mode === 'serving' && tp % kv === 0);
   if (!ok) {

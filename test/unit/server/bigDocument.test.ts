@@ -33,6 +33,9 @@ before(async () => {
 after(() => {
   conn?.dispose();
   proc?.kill();
+  // A server that has already gone leaves its pipes open in this process, which would then never exit.
+  proc?.stdin?.destroy();
+  proc?.stdout?.destroy();
 });
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -88,8 +91,8 @@ test('a document just under 64 KB: a hover on another file is answered before it
       'version 1, when published at all, was checked in full',
     );
   for (const uri of bigs.slice(1)) await diagnosticsAt(uri, 1);
-  for (const uri of bigs) conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
-  conn.sendNotification('textDocument/didClose', { textDocument: { uri: other } });
+  // Awaited: a notification still queued when the file ends would be written to a closed pipe.
+  await Promise.all([...bigs, other].map((uri) => conn.sendNotification('textDocument/didClose', { textDocument: { uri } })));
 });
 
 /** A vLLM Deployment (the serving fixture's) whose container has some 1,000 environment variables: about 60 KB. */
@@ -120,5 +123,5 @@ test('a 60 KB Kubernetes manifest: checked in steps, so a hover on another file 
   assert.equal(lenses.length, 1);
   assert.match(lenses[0].command?.title ?? '', /GiB/);
   for (const uri of manifests) await diagnosticsAt(uri, 1);
-  for (const uri of [...manifests, other]) conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  await Promise.all([...manifests, other].map((uri) => conn.sendNotification('textDocument/didClose', { textDocument: { uri } })));
 });

@@ -31,6 +31,11 @@ export async function startLspServer<P>(folder: string, name: string, onPublish:
     stop() {
       conn.dispose();
       proc.kill();
+      // A server that has already gone leaves its pipes open in this process, which would then never exit.
+      if (proc.exitCode !== null || proc.signalCode !== null) {
+        proc.stdin?.destroy();
+        proc.stdout?.destroy();
+      }
     },
   };
 }
