@@ -24,7 +24,7 @@ import { peakTflops } from '../catalog/gpus';
 import { causalAttentionFlops, computeEfficiency, fp8StepFactor, GEMM_EFFICIENCY, groupedGemmEfficiency } from './efficiency';
 import { collectiveSeconds, findLink, type Collective } from '../catalog/links';
 import type { AttentionImpl, Checkpointing, Precision } from '../spec/types';
-import { headDimOf, kvHeadsOf } from './params';
+import { fullAttentionLayers, headDimOf, kvHeadsOf } from './params';
 import type { TrainingLayout } from './layout';
 import type { ResolvedCluster, ResolvedModel } from './resolve';
 import type { CollectiveTraffic, InterconnectEstimate, TimeEstimate } from './types';
@@ -234,8 +234,10 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
   // ---- compute
   const tokensPerStep = l.globalBatch * l.seq;
   // Model FLOPs (what MFU counts, by torchtitan's, llm-foundry's and PaLM's definition): attention
-  // 12·L·s·(heads·headDim) per token, the full score matrix.
-  const attnFlopsPerToken = 12 * a.layers * l.seq * a.heads * headDimOf(a);
+  // 12·L·s·(heads·headDim) per token, the full score matrix — over the full-attention layers only: a hybrid
+  // model's Gated DeltaNet layers cost their projections (in the parameters) and a chunked recurrence of
+  // some (64·(dk + dv) + 4·dk·dv)·heads FLOPs per token, under 2 % of their projections', not counted.
+  const attnFlopsPerToken = 12 * fullAttentionLayers(a) * l.seq * a.heads * headDimOf(a);
   // Hardware FLOPs: a causal kernel (FlashAttention, cuDNN/SDPA) skips the blocks above the diagonal
   // and does about half of that; eager attention computes the whole matrix and then masks it.
   const attnHwPerToken = x.attention === 'eager' ? attnFlopsPerToken : causalAttentionFlops(attnFlopsPerToken);

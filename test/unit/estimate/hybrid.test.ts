@@ -7,11 +7,11 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { parseHfConfig } from '../../../core/catalog/hfConfig';
 import { findModel } from '../../../core/catalog/models';
-import { estimateInferenceService } from '../../../core/estimate/index';
+import { estimateInferenceService, estimateTrainingJob } from '../../../core/estimate/index';
 import { countParams } from '../../../core/estimate/params';
 import { hybridPool } from '../../../core/estimate/serving';
 import { check } from '../helpers';
-import { GIB, cluster, service } from './helpers';
+import { GIB, cluster, job, service } from './helpers';
 
 const QWEN35_9B_TEXT = {
   model_type: 'qwen3_5_text',
@@ -151,4 +151,17 @@ test('checks: Gated DeltaNet heads that do not split over TP (at tensorParallel)
   const e = estimateInferenceService(service({ model: { architecture: { ...arch, linearAttention: { ...arch.linearAttention!, layers: 32 } } }, maxModelLen: 4096 }), cluster('H100-SXM-80GB', 1));
   assert.ok(!e.ok);
   assert.ok(e.findings.some((f) => f.path.join('.') === 'spec.model.architecture.linearAttention.layers'));
+});
+
+test("training: attention FLOPs and eager score matrices count the full-attention layers only (8 of Qwen3.5-9B's 32)", () => {
+  const arch = findModel('qwen3.5-9b')!.architecture;
+  const { linearAttention: _lin, ...allFull } = arch;
+  const run = (architecture: typeof arch, attention: 'eager' | 'flash') =>
+    estimateTrainingJob(job({ model: { architecture }, attention, precision: 'bf16-mixed', optimizer: { type: 'adamw' }, batch: { micro: 1, sequenceLength: 4096 }, resources: { nodes: 1, gpusPerNode: 8 }, parallelism: { fsdp: 'full' } }), cluster('H100-SXM-80GB', 8));
+  const scores = (a: typeof arch) => run(a, 'eager').memory!.perGpu.allocatedBytes - run(a, 'flash').memory!.perGpu.allocatedBytes;
+  const ratio = scores(arch) / scores(allFull as typeof arch);
+  assert.ok(ratio > 0.15 && ratio < 0.35, `score memory ratio ${ratio}`);
+  const t = run(arch, 'flash').time!;
+  const tFull = run(allFull as typeof arch, 'flash').time!;
+  assert.ok(t.stepSeconds < tFull.stepSeconds, `${t.stepSeconds} < ${tFull.stepSeconds}`);
 });
