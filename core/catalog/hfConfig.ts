@@ -155,11 +155,14 @@ export function parseHfConfig(text: string): HfConfigResult {
     const moe: NonNullable<Architecture['moe']> = { experts: experts.value, activeExperts: top.value };
     const shared = cfg.n_shared_experts;
     if (typeof shared === 'number' && shared > 0) moe.sharedExperts = shared;
-    if (typeof cfg.shared_expert_intermediate_size === 'number' && cfg.shared_expert_intermediate_size > 0 && moe.sharedExperts === undefined) {
-      moe.sharedExperts = 1;
-    }
     const eFfn = pick(cfg, ['moe_intermediate_size', 'expert_intermediate_size']);
     if (eFfn && typeof eFfn.value === 'number') moe.expertFfn = eFfn.value;
+    // Qwen2-MoE / Qwen3-Next: one shared expert of shared_expert_intermediate_size, counted in expert widths
+    // (Qwen1.5-MoE-A2.7B: 5632 = 4 × 1408).
+    const sharedSize = cfg.shared_expert_intermediate_size;
+    if (typeof sharedSize === 'number' && sharedSize > 0 && moe.sharedExperts === undefined) {
+      moe.sharedExperts = moe.expertFfn ? Math.max(1, Math.round(sharedSize / moe.expertFfn)) : 1;
+    }
     if (typeof cfg.first_k_dense_replace === 'number' && cfg.first_k_dense_replace > 0) moe.denseLayers = cfg.first_k_dense_replace;
     if (moe.activeExperts > moe.experts) {
       return { ok: false, errors: [{ message: `num_experts_per_tok (${moe.activeExperts}) exceeds the number of experts (${moe.experts})`, field: 'num_experts_per_tok' }] };

@@ -70,3 +70,10 @@ for (const [name, text, re] of BAD) {
     if (!r.ok) assert.match(r.errors.map((e) => e.message).join('; '), re);
   });
 }
+
+test('a shared expert of shared_expert_intermediate_size counts as that many expert widths (Qwen1.5-MoE: 5632 = 4 × 1408; Qwen3-Next: 512 = 1 × 512)', () => {
+  const base = { model_type: 'qwen2_moe', num_hidden_layers: 24, hidden_size: 2048, num_attention_heads: 16, num_key_value_heads: 16, intermediate_size: 5632, vocab_size: 151936, num_experts: 60, num_experts_per_tok: 4 };
+  assert.equal(ok({ ...base, moe_intermediate_size: 1408, shared_expert_intermediate_size: 5632 }).moe?.sharedExperts, 4);
+  assert.equal(ok({ ...base, moe_intermediate_size: 512, shared_expert_intermediate_size: 512 }).moe?.sharedExperts, 1);
+  assert.equal(ok({ ...base, shared_expert_intermediate_size: 5632 }).moe?.sharedExperts, 1, 'no expert width given: one');
+});
