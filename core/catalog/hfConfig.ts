@@ -3,7 +3,8 @@
 // n_layer/n_embd/n_head; Falcon num_kv_heads/multi_query; Mixtral num_local_experts; Qwen-MoE
 // num_experts + moe_intermediate_size; DeepSeek V2/V3 n_routed_experts, first_k_dense_replace and the
 // MLA ranks; Qwen3-Next / Qwen3.5 hybrids their Gated DeltaNet layers (layer_types or
-// full_attention_interval, and the linear_* sizes). Multimodal configs (Gemma 3, Llama 4, Mistral 3) keep the language model under text_config;
+// full_attention_interval, and the linear_* sizes); granite-4.0-h its Mamba2 layers (layer_types
+// "mamba", mamba_* sizes). Multimodal configs (Gemma 3, Llama 4, Mistral 3) keep the language model under text_config;
 // their vision_config is counted as a ViT (see `visionParams`). A `quantization_config` (at the top or
 // under text_config) sets the weight format (weightFormat.ts).
 
@@ -123,6 +124,9 @@ export function parseHfConfig(text: string): HfConfigResult {
   if (errors.length || layers === undefined || hidden === undefined || heads === undefined || vocab === undefined) {
     return { ok: false, errors: errors.length ? errors : [{ message: 'incomplete config.json' }] };
   }
+  // granite-4.0-h without experts: the dense MLP is its shared_intermediate_size.
+  const noExperts = !(typeof cfg.num_local_experts === 'number' && cfg.num_local_experts > 1);
+  if (noExperts && typeof cfg.shared_intermediate_size === 'number' && cfg.shared_intermediate_size > 0 && cfg.shared_intermediate_size <= LIMITS.ffn) ffn = cfg.shared_intermediate_size;
   if (ffn === undefined) {
     ffn = 4 * hidden;
     warnings.push(`no intermediate_size: assuming 4 × hidden = ${ffn}`);
@@ -159,7 +163,7 @@ export function parseHfConfig(text: string): HfConfigResult {
     if (eFfn && typeof eFfn.value === 'number') moe.expertFfn = eFfn.value;
     // Qwen2-MoE / Qwen3-Next: one shared expert of shared_expert_intermediate_size, counted in expert widths
     // (Qwen1.5-MoE-A2.7B: 5632 = 4 × 1408).
-    const sharedSize = cfg.shared_expert_intermediate_size;
+    const sharedSize = cfg.shared_expert_intermediate_size ?? cfg.shared_intermediate_size;
     if (typeof sharedSize === 'number' && sharedSize > 0 && moe.sharedExperts === undefined) {
       moe.sharedExperts = moe.expertFfn ? Math.max(1, Math.round(sharedSize / moe.expertFfn)) : 1;
     }
@@ -177,6 +181,12 @@ export function parseHfConfig(text: string): HfConfigResult {
   const linear = linearAttentionOf(cfg, layers);
   if (typeof linear === 'string') warnings.push(linear);
   else if (linear) arch.linearAttention = linear;
+  const mamba = linear ? undefined : mambaOf(cfg, layers);
+  if (typeof mamba === 'string') warnings.push(mamba);
+  else if (mamba) arch.mamba = mamba;
+  for (const k of ['hybrid_override_pattern', 'layers_block_type', 'attn_type_list']) {
+    if (cfg[k] !== undefined && !arch.linearAttention && !arch.mamba) warnings.push(`${k} describes a hybrid layout Gantry does not read: every layer is counted as full attention`);
+  }
   if (cfg.attn_output_gate === true) arch.attentionOutputGate = true;
   const result: HfConfigResult = { ok: true, architecture: arch, modelType, warnings };
   const q = outer.quantization_config ?? cfg.quantization_config;
@@ -221,5 +231,28 @@ function linearAttentionOf(cfg: Json, layers: number): NonNullable<Architecture[
   const kernel = size('linear_conv_kernel_dim');
   if (kernel) out.convKernel = kernel;
   if (cfg.mamba_ssm_dtype === 'float32') out.stateDtype = 'fp32';
+  return out;
+}
+
+/** A Mamba2 hybrid's layers (granite-4.0-h: layer_types "mamba" / "attention" and the mamba_* sizes); a string says why not. */
+function mambaOf(cfg: Json, layers: number): NonNullable<Architecture['mamba']> | string | undefined {
+  const types = cfg.layer_types;
+  if (!Array.isArray(types)) return undefined;
+  const count = types.filter((t) => t === 'mamba').length;
+  if (!count) return undefined;
+  if (count >= layers) return 'layer_types names every layer mamba (no attention layer): not supported, the layers are counted as full attention';
+  const size = (k: string): number | undefined => {
+    const v = cfg[k];
+    return typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= 65536 ? v : undefined;
+  };
+  const heads = size('mamba_n_heads');
+  const headDim = size('mamba_d_head');
+  const stateSize = size('mamba_d_state');
+  if (!heads || !headDim || !stateSize) return `layer_types names ${count} mamba layers but mamba_n_heads, mamba_d_head or mamba_d_state is missing: they are counted as full attention`;
+  const out: NonNullable<Architecture['mamba']> = { layers: count, heads, headDim, stateSize };
+  const groups = size('mamba_n_groups');
+  if (groups) out.groups = groups;
+  const kernel = size('mamba_d_conv');
+  if (kernel) out.convKernel = kernel;
   return out;
 }

@@ -36,7 +36,7 @@ function model(e: ModelInput): ModelInfo {
   const a = e.architecture;
   const attn = a.mla ? 'MLA' : (a.kvHeads ?? a.heads) === a.heads ? 'MHA' : (a.kvHeads ?? a.heads) === 1 ? 'MQA' : `GQA ${a.kvHeads} KV heads`;
   const moe = a.moe ? `, MoE ${a.moe.experts} experts top-${a.moe.activeExperts}` : '';
-  const hybrid = a.linearAttention ? `, ${a.linearAttention.layers} of them Gated DeltaNet (linear attention)` : '';
+  const hybrid = a.linearAttention ? `, ${a.linearAttention.layers} of them Gated DeltaNet (linear attention)` : a.mamba ? `, ${a.mamba.layers} of them Mamba2` : '';
   const ctx = a.maxContext ? `, context ${a.maxContext}` : '';
   return { ...e, summary: `${e.name}: ~${e.nominalParamsB}B params, ${a.layers} layers${hybrid}, hidden ${a.hidden}, ${a.heads} heads (${attn})${moe}, vocab ${a.vocab}${ctx}` };
 }

@@ -5,10 +5,8 @@
 // hold `experts` routed expert MLPs of `expertFfn`, any shared experts, and a router.
 // Biases are ignored (< 0.1 % for the models in the catalog).
 //
-// Hybrid models (Qwen3-Next, Qwen3.5): `linearAttention.layers` of the layers mix tokens with Gated
-// DeltaNet instead of attention (transformers' Qwen3NextGatedDeltaNet): in_proj_qkvz (hidden → 2·keys +
-// 2·values), in_proj_ba (hidden → 2 × value heads), a depthwise causal conv1d over q, k and v
-// (convKernel taps per channel), out_proj (values → hidden), and per-head A_log and dt_bias. The rest are
+// Hybrid models (Qwen3-Next, Qwen3.5; granite-4.0-h): `linearAttention.layers` (or `mamba.layers`) of
+// the layers mix tokens with Gated DeltaNet (or Mamba2) instead of attention (recurrentLayersOf). The rest are
 // full attention, whose query projection is doubled when it gates its output (attn_output_gate). The
 // per-layer figures below are averages over the two kinds, so totals are exact: Qwen3-Next-80B-A3B
 // counts 79,674,284,800 against the 79,674,391,296 of its safetensors (the difference, 106,496, is its
@@ -63,25 +61,79 @@ function attentionParams(a: Architecture): number {
   return a.hidden * a.heads * hd * (a.attentionOutputGate ? 3 : 2) + 2 * a.hidden * kvHeadsOf(a) * hd;
 }
 
-/** Full-attention layers: all of them, less a hybrid model's linear-attention layers. */
-export function fullAttentionLayers(a: Architecture): number {
-  return Math.max(0, a.layers - (a.linearAttention ? Math.min(a.layers, a.linearAttention.layers) : 0));
+/**
+ * A hybrid model's recurrent (state-space) layers, whichever kind: how many, a layer's parameters, its widest
+ * projection output and the activations it saves per token (elements), and its state per sequence per GPU.
+ * Gated DeltaNet (Qwen3-Next, Qwen3.5): in_proj_qkvz and in_proj_ba, a depthwise conv over q, k, v, out_proj,
+ * A_log and dt_bias; state value heads × key dim × value dim. Mamba2 (granite-4.0-h; transformers' Mamba2Mixer):
+ * in_proj (z, x, B, C, dt), a depthwise conv over x, B, C, out_proj, A_log, D, dt_bias and a gated norm; state
+ * heads × head dim × state size. Both keep a (kernel − 1)-token convolution window of their conv channels
+ * (vLLM MambaStateShapeCalculator), split over TP ranks (Mamba2 groups padded to a multiple of TP).
+ */
+export interface RecurrentLayers {
+  kind: 'gated-deltanet' | 'mamba2';
+  name: string;
+  layers: number;
+  params: number;
+  projectionWidth: number;
+  /** Elements saved for backward per token: half-precision ones and the output projection's input (fp8-saveable). */
+  saved: { wide: number; outInput: number };
+  stateBytes: (tp: number, dtypeBytes: number) => number;
+  /** Heads that must split evenly over tensor parallel. */
+  tpHeads: number[];
 }
 
-/** One Gated DeltaNet layer's token mixer (see the header). */
-function linearAttentionParams(a: Architecture): number {
+export function recurrentLayersOf(a: Architecture): RecurrentLayers | undefined {
+  const h = a.hidden;
   const l = a.linearAttention;
-  if (!l) return 0;
-  const keys = l.keyHeads * l.keyHeadDim;
-  const values = l.valueHeads * l.valueHeadDim;
-  return a.hidden * (2 * keys + 2 * values) + a.hidden * 2 * l.valueHeads + (2 * keys + values) * (l.convKernel ?? 4) + values * a.hidden + 2 * l.valueHeads + l.valueHeadDim;
+  if (l) {
+    const keys = l.keyHeads * l.keyHeadDim;
+    const values = l.valueHeads * l.valueHeadDim;
+    const kernel = l.convKernel ?? 4;
+    return {
+      kind: 'gated-deltanet',
+      name: 'Gated DeltaNet',
+      layers: Math.min(a.layers, l.layers),
+      params: h * (2 * keys + 2 * values) + h * 2 * l.valueHeads + (2 * keys + values) * kernel + values * h + 2 * l.valueHeads + l.valueHeadDim,
+      projectionWidth: 2 * keys + 2 * values + 2 * l.valueHeads,
+      saved: { wide: 2 * keys + 2 * values + 2 * l.valueHeads + 2 * keys + values, outInput: values },
+      stateBytes: (tp, dt) => Math.max(1, Math.floor(l.valueHeads / tp)) * l.keyHeadDim * l.valueHeadDim * (l.stateDtype === 'fp32' ? 4 : dt) + (kernel - 1) * Math.max(1, Math.floor((2 * keys + values) / tp)) * dt,
+      tpHeads: [l.keyHeads, l.valueHeads],
+    };
+  }
+  const m = a.mamba;
+  if (m) {
+    const inner = m.heads * m.headDim;
+    const groups = m.groups ?? 1;
+    const kernel = m.convKernel ?? 4;
+    const conv = inner + 2 * groups * m.stateSize;
+    return {
+      kind: 'mamba2',
+      name: 'Mamba2',
+      layers: Math.min(a.layers, m.layers),
+      params: h * (2 * inner + 2 * groups * m.stateSize + m.heads) + conv * kernel + inner * h + 3 * m.heads + inner,
+      projectionWidth: 2 * inner + 2 * groups * m.stateSize + m.heads,
+      saved: { wide: 2 * inner + 2 * groups * m.stateSize + m.heads + conv + inner, outInput: inner },
+      stateBytes: (tp, dt) => {
+        const g = groups % tp === 0 ? groups : groups + tp - (groups % tp);
+        return Math.max(1, Math.floor(m.heads / tp)) * m.headDim * m.stateSize * (m.stateDtype === 'fp32' ? 4 : dt) + (kernel - 1) * Math.max(1, Math.floor((inner + 2 * g * m.stateSize) / tp)) * dt;
+      },
+      tpHeads: [m.heads],
+    };
+  }
+  return undefined;
 }
 
-/** The token mixer's parameters per layer, averaged over full- and linear-attention layers. */
+/** Full-attention layers: all of them, less a hybrid model's recurrent layers. */
+export function fullAttentionLayers(a: Architecture): number {
+  return Math.max(0, a.layers - (recurrentLayersOf(a)?.layers ?? 0));
+}
+
+/** The token mixer's parameters per layer, averaged over full-attention and recurrent layers. */
 function mixerParams(a: Architecture): number {
-  const full = fullAttentionLayers(a);
-  if (!a.linearAttention || a.layers <= 0) return attentionParams(a);
-  return (full * attentionParams(a) + (a.layers - full) * linearAttentionParams(a)) / a.layers;
+  const r = recurrentLayersOf(a);
+  if (!r || a.layers <= 0) return attentionParams(a);
+  return ((a.layers - r.layers) * attentionParams(a) + r.layers * r.params) / a.layers;
 }
 
 function mlpParams(hidden: number, ffn: number, gated: boolean): number {

@@ -75,22 +75,41 @@ function checkArch(a: Architecture, path: string[]): Finding[] {
       out.push(badInput(`architecture.moe needs 1 ≤ activeExperts ≤ experts ≤ 65536 (got ${m.activeExperts} of ${m.experts})`, [...path, 'moe']));
     }
   }
-  const l = a.linearAttention;
-  if (l) {
-    const sizes: [keyof NonNullable<Architecture['linearAttention']>, number][] = [
-      ['keyHeads', 4096],
-      ['valueHeads', 4096],
-      ['keyHeadDim', 4096],
-      ['valueHeadDim', 4096],
-      ['convKernel', 64],
-    ];
-    for (const [k, max] of sizes) {
+  const hybrids: [string, Record<string, unknown> | undefined, [string, number, boolean][]][] = [
+    [
+      'linearAttention',
+      a.linearAttention as Record<string, unknown> | undefined,
+      [
+        ['keyHeads', 4096, true],
+        ['valueHeads', 4096, true],
+        ['keyHeadDim', 4096, true],
+        ['valueHeadDim', 4096, true],
+        ['convKernel', 64, false],
+      ],
+    ],
+    [
+      'mamba',
+      a.mamba as Record<string, unknown> | undefined,
+      [
+        ['heads', 4096, true],
+        ['headDim', 4096, true],
+        ['stateSize', 4096, true],
+        ['groups', 4096, false],
+        ['convKernel', 64, false],
+      ],
+    ],
+  ];
+  if (a.linearAttention && a.mamba) out.push(badInput('architecture gives both linearAttention and mamba: a hybrid has one kind of recurrent layer', [...path, 'mamba']));
+  for (const [key, l, sizes] of hybrids) {
+    if (!l) continue;
+    for (const [k, max, required] of sizes) {
       const v = l[k];
-      if (v === undefined && k === 'convKernel') continue;
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) out.push(badInput(`architecture.linearAttention.${k} must be an integer between 1 and ${max} (got ${quote(v)})`, [...path, 'linearAttention', k]));
+      if (v === undefined && !required) continue;
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) out.push(badInput(`architecture.${key}.${k} must be an integer between 1 and ${max} (got ${quote(v)})`, [...path, key, k]));
     }
-    if (!(Number.isInteger(l.layers) && l.layers >= 1 && l.layers < a.layers)) {
-      out.push(badInput(`architecture.linearAttention.layers must be between 1 and layers − 1 (${a.layers - 1}): a hybrid keeps at least one full-attention layer (got ${quote(l.layers)})`, [...path, 'linearAttention', 'layers']));
+    const n = l.layers;
+    if (!(typeof n === 'number' && Number.isInteger(n) && n >= 1 && n < a.layers)) {
+      out.push(badInput(`architecture.${key}.layers must be between 1 and layers − 1 (${a.layers - 1}): a hybrid keeps at least one full-attention layer (got ${quote(n)})`, [...path, key, 'layers']));
     }
   }
   return out;

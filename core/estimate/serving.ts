@@ -26,7 +26,7 @@ import { atLeast, engineVersionOf } from './engineVersion';
 import type { ClusterDoc, InferenceServiceDoc, InferenceServiceSpec } from '../spec/types';
 import { gib, grouped, summarizeServing } from './format';
 import { guarded } from './guard';
-import { fullAttentionLayers, headDimOf, kvHeadsOf } from './params';
+import { fullAttentionLayers, headDimOf, kvHeadsOf, recurrentLayersOf } from './params';
 import { badInput, GIB, resolveCluster, resolveModel, type ResolvedCluster, type ResolvedModel } from './resolve';
 import type { EstimateOptions, Finding, Fix, ServingEstimate, ServingFigures } from './types';
 
@@ -89,7 +89,7 @@ interface Stage {
   kvBytesPerToken: number;
   pool: number;
   /** Hybrid models: this stage's layers of each kind and one linear layer's state per sequence (bytes per GPU). */
-  hybrid?: { full: number; linear: number; stateBytesPerLayer: number; attnBytesPerTokenPerLayer: number };
+  hybrid?: { kind: string; full: number; linear: number; stateBytesPerLayer: number; attnBytesPerTokenPerLayer: number };
 }
 
 /** vLLM's kernel block alignment for the attention block size of hybrid models (HybridAttentionMambaModelConfig). */
@@ -112,7 +112,7 @@ export interface HybridPool {
 }
 
 /** vLLM V1's hybrid KV pool for one stage (see the header); undefined for a model without both kinds of layer. */
-export function hybridPool(h: NonNullable<Stage['hybrid']>, pool: number, maxModelLen: number): HybridPool | undefined {
+export function hybridPool(h: Omit<NonNullable<Stage['hybrid']>, 'kind'>, pool: number, maxModelLen: number): HybridPool | undefined {
   if (h.full < 1 || h.linear < 1 || !(h.attnBytesPerTokenPerLayer > 0)) return undefined;
   const a = HYBRID_BLOCK_ALIGNMENT;
   const blockSize = a * Math.ceil(h.stateBytesPerLayer / (a * h.attnBytesPerTokenPerLayer));
@@ -183,27 +183,24 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   const hd = headDimOf(a);
   const kv = kvHeadsOf(a);
   const f = a.moe ? a.moe.activeExperts * (a.moe.expertFfn ?? a.ffn) : a.ffn;
-  const lin = a.linearAttention;
-  // The widest token-mixer projection: Q (doubled when it gates the output), K, V; a Gated DeltaNet layer's q, k, v, z, b, a.
+  const rec = recurrentLayersOf(a);
+  // The widest token-mixer projection: Q (doubled when it gates the output), K, V; a recurrent layer's in_proj output.
   const fullWidth = (a.heads * (a.attentionOutputGate ? 2 : 1) + 2 * kv) * hd;
-  const mixerWidth = lin ? Math.max(fullWidth, 2 * lin.keyHeads * lin.keyHeadDim + 2 * lin.valueHeads * lin.valueHeadDim + 2 * lin.valueHeads) : fullWidth;
+  const mixerWidth = rec ? Math.max(fullWidth, rec.projectionWidth) : fullWidth;
   const forward = tokens * dt * (3 * a.hidden + (mixerWidth + 3 * f) / tp);
   const seqs = spec.maxNumSeqs && spec.maxNumSeqs > 0 ? spec.maxNumSeqs : defaults.seqs;
   const sampler = stage !== 'last' ? 0 : defaults.v0 ? seqs * a.vocab * SAMPLER_V0_BYTES_PER_LOGIT + tokens * a.hidden * dt : seqs * a.vocab * SAMPLER_BYTES_PER_LOGIT;
   const activation = Math.max(forward, sampler);
 
   const kb = kvBytes(spec, dt);
-  const attnLayers = lin ? Math.ceil(fullAttentionLayers(a) / pp) : layers;
+  const attnLayers = rec ? Math.ceil(fullAttentionLayers(a) / pp) : layers;
   const attnPerLayer = a.mla ? (a.mla.kvLoraRank + a.mla.qkRopeHeadDim) * kb : 2 * Math.max(1, Math.floor(kv / tp)) * hd * kb;
   const kvPerToken = attnLayers * attnPerLayer;
   void c;
   const stageOut: Stage = { weights, activation, kvBytesPerToken: kvPerToken, pool: 0 };
-  if (lin) {
-    // One linear layer's state per sequence on one TP rank: the recurrent state and the conv window (q, k, v channels).
-    const vHeads = Math.max(1, Math.floor(lin.valueHeads / tp));
-    const channels = Math.max(1, Math.floor((2 * lin.keyHeads * lin.keyHeadDim + lin.valueHeads * lin.valueHeadDim) / tp));
-    const stateBytesPerLayer = vHeads * lin.keyHeadDim * lin.valueHeadDim * (lin.stateDtype === 'fp32' ? 4 : dt) + ((lin.convKernel ?? 4) - 1) * channels * dt;
-    stageOut.hybrid = { full: attnLayers, linear: Math.ceil((a.layers - fullAttentionLayers(a)) / pp), stateBytesPerLayer, attnBytesPerTokenPerLayer: attnPerLayer };
+  if (rec) {
+    // One recurrent layer's state per sequence on one TP rank: the SSM/recurrent state and the conv window.
+    stageOut.hybrid = { kind: rec.name, full: attnLayers, linear: Math.ceil(rec.layers / pp), stateBytesPerLayer: rec.stateBytes(tp, dt), attnBytesPerTokenPerLayer: attnPerLayer };
   }
   return stageOut;
 }
@@ -356,8 +353,8 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     const state = `${(hs.stateBytesPerLayer / 2 ** 20).toFixed(2)} MiB`;
     assumptions.push(
       hybrid
-        ? `Hybrid model: ${hs.full} full-attention and ${hs.linear} Gated DeltaNet layers per GPU; each linear layer keeps ${state} of recurrent state per sequence. vLLM's hybrid allocator grows the attention block to ${hybrid.blockSize} tokens so one page holds a layer's state, groups the layers ${hybrid.groupSize} to a group (${hybrid.fullGroups} full, ${hybrid.linearGroups} linear), and reports ${grouped(hybrid.tokens)} tokens (${grouped(hybrid.blocks)} blocks ÷ ${hybrid.fullGroups + hybrid.linearGroups} groups × ${hybrid.blockSize}); a ${maxModelLen}-token request takes ${hybrid.fullGroups * Math.ceil(maxModelLen / hybrid.blockSize) + hybrid.linearGroups} blocks, so ${hybrid.concurrency.toFixed(2)} fit at once.`
-        : `Hybrid model: KV cache on the ${hs.full} full-attention layers per GPU only; each of the ${hs.linear} Gated DeltaNet layers keeps ${state} of recurrent state per sequence, set aside for ${hybridSeqs} sequences.`,
+        ? `Hybrid model: ${hs.full} full-attention and ${hs.linear} ${hs.kind} layers per GPU; each ${hs.kind} layer keeps ${state} of state per sequence. vLLM's hybrid allocator grows the attention block to ${hybrid.blockSize} tokens so one page holds a layer's state, groups the layers ${hybrid.groupSize} to a group (${hybrid.fullGroups} full-attention, ${hybrid.linearGroups} ${hs.kind}), and reports ${grouped(hybrid.tokens)} tokens (${grouped(hybrid.blocks)} blocks ÷ ${hybrid.fullGroups + hybrid.linearGroups} groups × ${hybrid.blockSize}); a ${maxModelLen}-token request takes ${hybrid.fullGroups * Math.ceil(maxModelLen / hybrid.blockSize) + hybrid.linearGroups} blocks, so ${hybrid.concurrency.toFixed(2)} fit at once.`
+        : `Hybrid model: KV cache on the ${hs.full} full-attention layers per GPU only; each of the ${hs.linear} ${hs.kind} layers keeps ${state} of state per sequence, set aside for ${hybridSeqs} sequences.`,
     );
   }
   const rank0 = stages[0];

@@ -13,7 +13,7 @@
 //   lazy loading on H100 per vLLM logs), caching-allocator slack (reserved ≈ allocated + 2–10 %).
 
 import type { Checkpointing, Finetune, OptimizerType, Precision } from '../spec/types';
-import { fullAttentionLayers, headDimOf, kvHeadsOf } from './params';
+import { fullAttentionLayers, headDimOf, kvHeadsOf, recurrentLayersOf } from './params';
 import type { TrainingLayout } from './layout';
 import { GIB, type ResolvedCluster, type ResolvedModel } from './resolve';
 import type { MemoryEstimate } from './types';
@@ -203,11 +203,11 @@ function layerBytesPerToken(x: TrainingMemoryInput, mode: Checkpointing, keyToke
   // transposed contiguous copy as well (flash-attn's [b, s, heads, d] layout needs none).
   // The attention output is the output projection's input (fp8-saveable).
   const fullAttn = (a.heads * (a.attentionOutputGate ? 2 : 1) + 2 * kv) * hd * e + a.heads * hd * eLin * (x.attention === 'sdpa' ? 2 : 1);
-  // A hybrid model's Gated DeltaNet layers save their in_proj outputs (q, k, v, z, b, a), the conv outputs
-  // (q, k, v) and the gated norm's output (out_proj's input); the per-layer figure is the average of the two kinds.
-  const lin = a.linearAttention;
-  const fullShare = lin ? fullAttentionLayers(a) / a.layers : 1;
-  const linAttn = lin ? (2 * lin.keyHeads * lin.keyHeadDim + 2 * lin.valueHeads * lin.valueHeadDim + 2 * lin.valueHeads + 2 * lin.keyHeads * lin.keyHeadDim + lin.valueHeads * lin.valueHeadDim) * e + lin.valueHeads * lin.valueHeadDim * eLin : 0;
+  // A hybrid model's recurrent layers save their in_proj outputs, the conv outputs and the gated norm's output
+  // (out_proj's input; recurrentLayersOf); the per-layer figure is the average of the two kinds.
+  const rec = recurrentLayersOf(a);
+  const fullShare = rec ? fullAttentionLayers(a) / a.layers : 1;
+  const linAttn = rec ? rec.saved.wide * e + rec.saved.outInput * eLin : 0;
   const attn = fullShare * fullAttn + (1 - fullShare) * linAttn;
   // gated: gate, up, act(gate), product (the down projection's input); plain: fc1 output, activation output.
   // Compiled: gate and up (plain: fc1 output) only; the activation and product are recomputed.

@@ -122,8 +122,22 @@ export interface Architecture {
   /** Added for issue 12: hybrid models (Qwen3-Next, Qwen3.5): `layers` of the `layers` are Gated DeltaNet
    *  linear-attention layers with a fixed recurrent state per sequence instead of a KV cache. */
   linearAttention?: LinearAttention;
+  /** Added for issue 12: Mamba2 hybrids (granite-4.0-h, Bamba): `layers` of the `layers` are Mamba2 (SSD)
+   *  layers with a fixed state per sequence instead of a KV cache. Not together with linearAttention. */
+  mamba?: MambaLayers;
   /** Added for issue 12: the full-attention layers gate their output with a second query-sized projection (attn_output_gate). */
   attentionOutputGate?: boolean;
+}
+
+/** Mamba2 layers of a hybrid model (Hugging Face mamba_* fields; layer_types "mamba"). */
+export interface MambaLayers {
+  layers: number; // how many of the model's layers are Mamba2; the rest are full attention
+  heads: number; // mamba_n_heads
+  headDim: number; // mamba_d_head (heads × headDim is the inner width)
+  stateSize: number; // mamba_d_state
+  groups?: number; // mamba_n_groups; default 1
+  convKernel?: number; // mamba_d_conv; default 4
+  stateDtype?: 'fp32' | 'bf16'; // the SSM state's element type; default: the model's dtype
 }
 
 /** Gated DeltaNet layers of a hybrid model (Hugging Face linear_* fields; layer_types "linear_attention"). */

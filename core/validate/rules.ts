@@ -11,6 +11,7 @@ import { checkEngineFlags, checkJobBackend, checkSchedulerBackend, type BackendP
 import type { Fix, Problem, Severity } from './problem';
 import type { Architecture, ClusterDoc, Kind } from '../spec/types';
 import { quote } from './problem';
+import { recurrentLayersOf } from '../estimate/params';
 
 export interface ClusterEntry {
   name: string;
@@ -310,10 +311,11 @@ function headsDivisible(r: Rules, arch: Architecture, tp: number, at: SpecPath, 
     r.report('heads-divisible', 'error', at, `The model's ${heads} attention heads do not split evenly over tensor parallel ${tp}.`, r.setFix(`Set tensor parallel to ${s}`, at, s, false));
     return;
   }
-  const lin = arch.linearAttention;
-  if (lin && (lin.keyHeads % tp !== 0 || lin.valueHeads % tp !== 0)) {
-    const s = suggest(lin.keyHeads);
-    r.report('heads-divisible', 'error', at, `The model's Gated DeltaNet layers have ${lin.keyHeads} key and ${lin.valueHeads} value heads, which do not split evenly over tensor parallel ${tp}.`, r.setFix(`Set tensor parallel to ${s}`, at, s, false));
+  const rec = recurrentLayersOf(arch);
+  if (rec && rec.tpHeads.some((n) => n % tp !== 0)) {
+    const s = suggest(rec.tpHeads[0]);
+    const heads = rec.kind === 'gated-deltanet' ? `${rec.tpHeads[0]} key and ${rec.tpHeads[1]} value heads` : `${rec.tpHeads[0]} heads`;
+    r.report('heads-divisible', 'error', at, `The model's ${rec.name} layers have ${heads}, which do not split evenly over tensor parallel ${tp}.`, r.setFix(`Set tensor parallel to ${s}`, at, s, false));
     return;
   }
   // Training (Megatron) needs query groups divisible by TP; vLLM also accepts TP a multiple of the KV heads (it replicates them).

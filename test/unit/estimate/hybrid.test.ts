@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { parseHfConfig } from '../../../core/catalog/hfConfig';
 import { findModel } from '../../../core/catalog/models';
 import { estimateInferenceService, estimateTrainingJob } from '../../../core/estimate/index';
-import { countParams } from '../../../core/estimate/params';
+import { countParams, fullAttentionLayers, recurrentLayersOf } from '../../../core/estimate/params';
 import { hybridPool } from '../../../core/estimate/serving';
 import { check } from '../helpers';
 import { GIB, cluster, job, service } from './helpers';
@@ -164,4 +164,77 @@ test("training: attention FLOPs and eager score matrices count the full-attentio
   const t = run(arch, 'flash').time!;
   const tFull = run(allFull as typeof arch, 'flash').time!;
   assert.ok(t.stepSeconds < tFull.stepSeconds, `${t.stepSeconds} < ${tFull.stepSeconds}`);
+});
+
+// granite-4.0-h-350m's published config.json (the fields read here), a Mamba2 hybrid: 28 mamba and 4 attention layers.
+const GRANITE_4_H_350M = {
+  model_type: 'granitemoehybrid',
+  hidden_size: 768,
+  intermediate_size: 2048,
+  shared_intermediate_size: 2048,
+  layer_types: ['mamba', 'mamba', 'mamba', 'mamba', 'mamba', 'mamba', 'mamba', 'mamba', 'mamba', 'mamba', 'attention', 'mamba', 'mamba', 'attention', 'mamba', 'mamba', 'mamba', 'attention', 'mamba', 'mamba', 'mamba', 'mamba', 'mamba', 'mamba', 'mamba', 'mamba', 'mamba', 'attention', 'mamba', 'mamba', 'mamba', 'mamba'],
+  mamba_d_conv: 4,
+  mamba_d_head: 32,
+  mamba_d_state: 128,
+  mamba_n_groups: 1,
+  mamba_n_heads: 48,
+  max_position_embeddings: 32768,
+  num_attention_heads: 12,
+  num_experts_per_tok: 0,
+  num_hidden_layers: 32,
+  num_key_value_heads: 4,
+  num_local_experts: 0,
+  tie_word_embeddings: true,
+  vocab_size: 100352,
+};
+
+test('config.json: a granite-4.0-h config gives its Mamba2 layers and the shared MLP as the dense MLP', () => {
+  const r = parseHfConfig(JSON.stringify(GRANITE_4_H_350M));
+  assert.ok(r.ok);
+  assert.deepEqual(r.architecture.mamba, { layers: 28, heads: 48, headDim: 32, stateSize: 128, groups: 1, convKernel: 4 });
+  assert.equal(r.architecture.linearAttention, undefined);
+  assert.equal(r.architecture.ffn, 2048);
+  const nemotron = parseHfConfig(JSON.stringify({ ...QWEN35_9B_TEXT, layer_types: undefined, hybrid_override_pattern: 'M-M-M*-M-' }));
+  assert.ok(nemotron.ok);
+  assert.ok(nemotron.warnings.some((w) => w.startsWith('hybrid_override_pattern describes a hybrid layout')));
+});
+
+test('Mamba2 state per sequence per GPU: heads × head dim × state size, and the conv window over x, B, C with the groups padded to TP', () => {
+  const arch = { layers: 40, hidden: 2048, heads: 32, kvHeads: 8, ffn: 8192, vocab: 100352, mamba: { layers: 36, heads: 64, headDim: 64, stateSize: 128, groups: 1, convKernel: 4 } };
+  const r = recurrentLayersOf(arch)!;
+  assert.equal(r.kind, 'mamba2');
+  assert.equal(r.stateBytes(1, 2), 64 * 64 * 128 * 2 + 3 * (4096 + 2 * 128) * 2);
+  assert.equal(r.stateBytes(2, 2), 32 * 64 * 128 * 2 + 3 * ((4096 + 2 * 2 * 128) / 2) * 2, 'one group padded to two for TP 2');
+  assert.equal(fullAttentionLayers(arch), 4);
+  const e = estimateInferenceService(service({ model: { architecture: arch }, engineVersion: '0.20.0', maxModelLen: 32768 }), cluster('H100-SXM-80GB', 1));
+  assert.ok(e.ok, JSON.stringify(e.findings));
+  assert.ok(
+    e.assumptions.some((a) => a.includes('36 Mamba2 layers') && a.includes('528 tokens') && a.includes('1 full-attention, 9 Mamba2')),
+    e.assumptions.join('\n'),
+  );
+  assert.equal(e.serving!.kvBytesPerToken, 4 * 2 * 8 * 64 * 2);
+});
+
+test('checks: Mamba2 heads that do not split over TP; both kinds of recurrent layer at once', () => {
+  const text = [
+    'apiVersion: gantry/v1',
+    'kind: InferenceService',
+    'metadata: { name: s }',
+    'spec:',
+    '  engine: vllm',
+    '  model:',
+    '    architecture:',
+    '      { layers: 40, hidden: 2048, heads: 16, kvHeads: 8, ffn: 8192, vocab: 100352,',
+    '        mamba: { layers: 36, heads: 60, headDim: 64, stateSize: 128 } }',
+    '  tensorParallel: 8',
+    '  maxModelLen: 4096',
+    '',
+  ].join('\n');
+  const p = check(text).problems.find((x) => x.code === 'heads-divisible');
+  assert.ok(p, JSON.stringify(check(text).problems.map((x) => x.code)));
+  assert.match(p.message, /Mamba2 layers have 60 heads/);
+  const arch = findModel('qwen3.5-9b')!.architecture;
+  const both = estimateInferenceService(service({ model: { architecture: { ...arch, mamba: { layers: 24, heads: 64, headDim: 64, stateSize: 128 } } }, maxModelLen: 4096 }), cluster('H100-SXM-80GB', 1));
+  assert.ok(!both.ok);
+  assert.ok(both.findings.some((f) => f.path.join('.') === 'spec.model.architecture.mamba'));
 });
