@@ -109,7 +109,9 @@ function renderText(r: EstimateRecord, verbose: boolean): string {
   }
   if (r.serving) {
     const s = r.serving;
-    out.push(`    KV cache ${(s.kvCacheBytes / GIB).toFixed(2)} GiB = ${grouped(s.kvCacheTokens)} tokens (${grouped(s.kvBytesPerToken)} B/token/GPU), max concurrency ${s.maxConcurrency.toFixed(2)} at ${s.maxModelLen} tokens`);
+    out.push(
+      `    KV cache ${(s.kvCacheBytes / GIB).toFixed(2)} GiB = ${grouped(s.kvCacheTokens)} tokens (${grouped(s.kvBytesPerToken)} B/token/GPU${s.stateBytesPerSequence ? ` on the full-attention layers + ${(s.stateBytesPerSequence / 2 ** 20).toFixed(2)} MiB of state per request` : ''}), max concurrency ${s.maxConcurrency.toFixed(2)} at ${s.maxModelLen} tokens`,
+    );
   }
   if (r.time && r.interconnect) {
     const t = r.time;

@@ -92,6 +92,7 @@ export function renderMarkdown(e: TrainingEstimate | ServingEstimate): string {
     const s = e.serving;
     lines.push('| Serving | |', '| --- | ---: |');
     lines.push(`| KV bytes per token per GPU | ${grouped(s.kvBytesPerToken)} |`);
+    if (s.stateBytesPerSequence) lines.push(`| Recurrent state per sequence per GPU | ${(s.stateBytesPerSequence / 2 ** 20).toFixed(2)} MiB |`);
     lines.push(`| KV cache tokens | ${grouped(s.kvCacheTokens)} |`);
     lines.push(`| Max concurrency at ${s.maxModelLen} tokens | ${s.maxConcurrency.toFixed(2)} |`, '');
   }

@@ -370,6 +370,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     kvCacheTokens: tokens,
     kvBytesPerToken: worst.kvBytesPerToken,
     maxConcurrency: hybrid ? hybrid.concurrency : tokens / maxModelLen,
+    ...(worst.hybrid ? { stateBytesPerSequence: worst.hybrid.linear * worst.hybrid.stateBytesPerLayer } : {}),
     longestRequestTokens: hybrid ? Math.max(0, Math.floor((hybrid.blocks - hybrid.linearGroups) / hybrid.fullGroups)) * hybrid.blockSize : tokens,
     maxModelLen,
     activationPeakBytes: rank0.activation,

@@ -93,6 +93,8 @@ export interface ServingFigures {
   kvCacheTokens: number;
   kvBytesPerToken: number;
   maxConcurrency: number;
+  /** Hybrid models: the recurrent layers' state one sequence holds on a GPU (bytes), on top of its KV per token. */
+  stateBytesPerSequence?: number;
   /** The longest request the pool holds (tokens): kvCacheTokens, except for a hybrid model under vLLM, whose printed figure is a quarter or so of it. */
   longestRequestTokens: number;
   maxModelLen: number;

@@ -100,6 +100,7 @@ test('vLLM hybrid estimate: concurrency counts one state block per linear group,
   assert.ok(s.maxConcurrency > (s.kvCacheTokens / 4096) * 2, `${s.maxConcurrency} vs ${s.kvCacheTokens / 4096}`);
   assert.equal(s.kvCacheTokens % 528, 0, 'whole blocks of 528');
   assert.equal(s.kvBytesPerToken, 8 * 2 * 4 * 256 * 2, 'K and V on the 8 full-attention layers only');
+  assert.equal(s.stateBytesPerSequence, 24 * TP1.stateBytesPerLayer, "and the 24 linear layers' state per sequence");
   assert.ok(e.assumptions.some((a) => a.includes('hybrid allocator') && a.includes('528 tokens')));
 });
 
