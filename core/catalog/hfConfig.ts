@@ -202,6 +202,12 @@ export function parseHfConfig(text: string): HfConfigResult {
   return result;
 }
 
+/** A config.json size field: a whole number from 1 to 65536, else undefined. */
+function sizeField(cfg: Json, k: string): number | undefined {
+  const v = cfg[k];
+  return typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= 65536 ? v : undefined;
+}
+
 /**
  * A hybrid model's Gated DeltaNet layers: how many there are (layer_types "linear_attention", else all but
  * every full_attention_interval-th layer) and their sizes. A string says why a config that names linear
@@ -216,10 +222,7 @@ function linearAttentionOf(cfg: Json, layers: number): NonNullable<Architecture[
   }
   if (!count) return undefined;
   if (count >= layers) return `layer_types names every layer linear attention (no full-attention layer): not supported, the layers are counted as full attention`;
-  const size = (k: string): number | undefined => {
-    const v = cfg[k];
-    return typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= 65536 ? v : undefined;
-  };
+  const size = (k: string) => sizeField(cfg, k);
   const keyHeads = size('linear_num_key_heads');
   const valueHeads = size('linear_num_value_heads');
   const keyHeadDim = size('linear_key_head_dim');
@@ -241,10 +244,7 @@ function mambaOf(cfg: Json, layers: number): NonNullable<Architecture['mamba']> 
   const count = types.filter((t) => t === 'mamba').length;
   if (!count) return undefined;
   if (count >= layers) return 'layer_types names every layer mamba (no attention layer): not supported, the layers are counted as full attention';
-  const size = (k: string): number | undefined => {
-    const v = cfg[k];
-    return typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= 65536 ? v : undefined;
-  };
+  const size = (k: string) => sizeField(cfg, k);
   const heads = size('mamba_n_heads');
   const headDim = size('mamba_d_head');
   const stateSize = size('mamba_d_state');

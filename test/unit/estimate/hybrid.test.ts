@@ -129,21 +129,11 @@ test('other engines set the recurrent states of max_num_seqs sequences aside bef
   assert.ok(few.assumptions.some((a) => a.includes('set aside for 8 sequences')));
 });
 
+/** An InferenceService with an inline architecture (flow mapping) at a tensor-parallel size. */
+const serviceText = (architecture: string, tp: number) => ['apiVersion: gantry/v1', 'kind: InferenceService', 'metadata: { name: s }', 'spec:', '  engine: vllm', '  model:', `    architecture: ${architecture}`, `  tensorParallel: ${tp}`, '  maxModelLen: 4096', ''].join('\n');
+
 test('checks: Gated DeltaNet heads that do not split over TP (at tensorParallel), and an inline hybrid with no full-attention layer', () => {
-  const text = [
-    'apiVersion: gantry/v1',
-    'kind: InferenceService',
-    'metadata: { name: s }',
-    'spec:',
-    '  engine: vllm',
-    '  model:',
-    '    architecture:',
-    '      { layers: 32, hidden: 4096, heads: 16, kvHeads: 4, headDim: 256, ffn: 12288, vocab: 248320,',
-    '        linearAttention: { layers: 24, keyHeads: 16, valueHeads: 24, keyHeadDim: 128, valueHeadDim: 128 } }',
-    '  tensorParallel: 16',
-    '  maxModelLen: 4096',
-    '',
-  ].join('\n');
+  const text = serviceText('{ layers: 32, hidden: 4096, heads: 16, kvHeads: 4, headDim: 256, ffn: 12288, vocab: 248320, linearAttention: { layers: 24, keyHeads: 16, valueHeads: 24, keyHeadDim: 128, valueHeadDim: 128 } }', 16);
   const p = check(text).problems.find((x) => x.code === 'heads-divisible');
   assert.ok(p, JSON.stringify(check(text).problems.map((x) => x.code)));
   assert.match(p.message, /Gated DeltaNet layers have 16 key and 24 value heads/);
@@ -217,20 +207,7 @@ test('Mamba2 state per sequence per GPU: heads × head dim × state size, and th
 });
 
 test('checks: Mamba2 heads that do not split over TP; both kinds of recurrent layer at once', () => {
-  const text = [
-    'apiVersion: gantry/v1',
-    'kind: InferenceService',
-    'metadata: { name: s }',
-    'spec:',
-    '  engine: vllm',
-    '  model:',
-    '    architecture:',
-    '      { layers: 40, hidden: 2048, heads: 16, kvHeads: 8, ffn: 8192, vocab: 100352,',
-    '        mamba: { layers: 36, heads: 60, headDim: 64, stateSize: 128 } }',
-    '  tensorParallel: 8',
-    '  maxModelLen: 4096',
-    '',
-  ].join('\n');
+  const text = serviceText('{ layers: 40, hidden: 2048, heads: 16, kvHeads: 8, ffn: 8192, vocab: 100352, mamba: { layers: 36, heads: 60, headDim: 64, stateSize: 128 } }', 8);
   const p = check(text).problems.find((x) => x.code === 'heads-divisible');
   assert.ok(p, JSON.stringify(check(text).problems.map((x) => x.code)));
   assert.match(p.message, /Mamba2 layers have 60 heads/);
