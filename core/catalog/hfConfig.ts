@@ -165,7 +165,7 @@ export function parseHfConfig(text: string): HfConfigResult {
     // (Qwen1.5-MoE-A2.7B: 5632 = 4 × 1408).
     const sharedSize = cfg.shared_expert_intermediate_size ?? cfg.shared_intermediate_size;
     if (typeof sharedSize === 'number' && sharedSize > 0 && moe.sharedExperts === undefined) {
-      moe.sharedExperts = moe.expertFfn ? Math.max(1, Math.round(sharedSize / moe.expertFfn)) : 1;
+      moe.sharedExperts = Math.max(1, Math.round(sharedSize / (moe.expertFfn ?? ffn)));
     }
     if (typeof cfg.first_k_dense_replace === 'number' && cfg.first_k_dense_replace > 0) moe.denseLayers = cfg.first_k_dense_replace;
     if (moe.activeExperts > moe.experts) {

@@ -75,5 +75,8 @@ test('a shared expert of shared_expert_intermediate_size counts as that many exp
   const base = { model_type: 'qwen2_moe', num_hidden_layers: 24, hidden_size: 2048, num_attention_heads: 16, num_key_value_heads: 16, intermediate_size: 5632, vocab_size: 151936, num_experts: 60, num_experts_per_tok: 4 };
   assert.equal(ok({ ...base, moe_intermediate_size: 1408, shared_expert_intermediate_size: 5632 }).moe?.sharedExperts, 4);
   assert.equal(ok({ ...base, moe_intermediate_size: 512, shared_expert_intermediate_size: 512 }).moe?.sharedExperts, 1);
-  assert.equal(ok({ ...base, shared_expert_intermediate_size: 5632 }).moe?.sharedExperts, 1, 'no expert width given: one');
+  assert.equal(ok({ ...base, shared_expert_intermediate_size: 5632 }).moe?.sharedExperts, 1, 'no moe_intermediate_size: the experts are intermediate_size wide');
+  // granite-4.0-h MoE: experts of intermediate_size, a shared MLP of shared_intermediate_size.
+  const granite = ok({ ...base, model_type: 'granitemoehybrid', num_experts: undefined, num_local_experts: 72, num_experts_per_tok: 10, intermediate_size: 512, shared_intermediate_size: 1024 });
+  assert.deepEqual([granite.ffn, granite.moe?.experts, granite.moe?.sharedExperts], [512, 72, 2]);
 });
