@@ -26,7 +26,7 @@ import { atLeast, engineVersionOf } from './engineVersion';
 import type { ClusterDoc, InferenceServiceDoc, InferenceServiceSpec } from '../spec/types';
 import { gib, grouped, summarizeServing } from './format';
 import { guarded } from './guard';
-import { fullAttentionLayers, headDimOf, kvHeadsOf, recurrentLayersOf } from './params';
+import { headDimOf, kvHeadsOf, recurrentLayersOf } from './params';
 import { badInput, GIB, resolveCluster, resolveModel, type ResolvedCluster, type ResolvedModel } from './resolve';
 import type { EstimateOptions, Finding, Fix, ServingEstimate, ServingFigures } from './types';
 
@@ -92,6 +92,9 @@ interface Stage {
   hybrid?: { kind: string; full: number; linear: number; stateBytesPerLayer: number; attnBytesPerTokenPerLayer: number };
 }
 
+/** A stage's recurrent state for one sequence on one GPU (bytes; 0 for a model without recurrent layers). */
+const stateBytesPerSequence = (s: Stage): number => (s.hybrid ? s.hybrid.linear * s.hybrid.stateBytesPerLayer : 0);
+
 /** vLLM's kernel block alignment for the attention block size of hybrid models (HybridAttentionMambaModelConfig). */
 const HYBRID_BLOCK_ALIGNMENT = 16;
 
@@ -105,6 +108,8 @@ export interface HybridPool {
   fullGroups: number;
   linearGroups: number;
   blocks: number;
+  /** Blocks one request of maxModelLen tokens takes: ceil(L / block) in each full-attention group, one in each recurrent group. */
+  blocksPerRequest: number;
   /** What vLLM prints as "GPU KV cache size": blocks // groups × block size. */
   tokens: number;
   /** Requests of maxModelLen tokens that fit at once. */
@@ -124,8 +129,8 @@ export function hybridPool(h: Omit<NonNullable<Stage['hybrid']>, 'kind'>, pool: 
   const linearGroups = Math.ceil(h.linear / groupSize);
   const blocks = Math.max(0, Math.floor(pool / (pageBytes * groupSize)));
   const tokens = Math.floor(blocks / (fullGroups + linearGroups)) * blockSize;
-  const concurrency = blocks / (fullGroups * Math.ceil(maxModelLen / blockSize) + linearGroups);
-  return { blockSize, pageBytes, groupSize, fullGroups, linearGroups, blocks, tokens, concurrency };
+  const blocksPerRequest = fullGroups * Math.ceil(maxModelLen / blockSize) + linearGroups;
+  return { blockSize, pageBytes, groupSize, fullGroups, linearGroups, blocks, blocksPerRequest, tokens, concurrency: blocks / blocksPerRequest };
 }
 
 function dtypeBytes(spec: InferenceServiceSpec): number {
@@ -193,7 +198,7 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   const activation = Math.max(forward, sampler);
 
   const kb = kvBytes(spec, dt);
-  const attnLayers = rec ? Math.ceil(fullAttentionLayers(a) / pp) : layers;
+  const attnLayers = rec ? Math.ceil((a.layers - rec.layers) / pp) : layers;
   const attnPerLayer = a.mla ? (a.mla.kvLoraRank + a.mla.qkRopeHeadDim) * kb : 2 * Math.max(1, Math.floor(kv / tp)) * hd * kb;
   const kvPerToken = attnLayers * attnPerLayer;
   void c;
@@ -340,7 +345,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   let hybrid: HybridPool | undefined;
   for (const s of stages) {
     const h = v1Hybrid && s.hybrid ? hybridPool(s.hybrid, s.pool, maxModelLen) : undefined;
-    const statesBytes = s.hybrid && !v1Hybrid ? hybridSeqs * s.hybrid.linear * s.hybrid.stateBytesPerLayer : 0;
+    const statesBytes = v1Hybrid ? 0 : hybridSeqs * stateBytesPerSequence(s);
     const t = h ? h.tokens : Math.floor(Math.max(0, s.pool - statesBytes) / (s.kvBytesPerToken * blockSize)) * blockSize;
     if (t < tokens || (h && hybrid && h.concurrency < hybrid.concurrency)) {
       tokens = t;
@@ -353,12 +358,12 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     const state = `${(hs.stateBytesPerLayer / 2 ** 20).toFixed(2)} MiB`;
     assumptions.push(
       hybrid
-        ? `Hybrid model: ${hs.full} full-attention and ${hs.linear} ${hs.kind} layers per GPU; each ${hs.kind} layer keeps ${state} of state per sequence. vLLM's hybrid allocator grows the attention block to ${hybrid.blockSize} tokens so one page holds a layer's state, groups the layers ${hybrid.groupSize} to a group (${hybrid.fullGroups} full-attention, ${hybrid.linearGroups} ${hs.kind}), and reports ${grouped(hybrid.tokens)} tokens (${grouped(hybrid.blocks)} blocks ÷ ${hybrid.fullGroups + hybrid.linearGroups} groups × ${hybrid.blockSize}); a ${maxModelLen}-token request takes ${hybrid.fullGroups * Math.ceil(maxModelLen / hybrid.blockSize) + hybrid.linearGroups} blocks, so ${hybrid.concurrency.toFixed(2)} fit at once.`
+        ? `Hybrid model: ${hs.full} full-attention and ${hs.linear} ${hs.kind} layers per GPU; each ${hs.kind} layer keeps ${state} of state per sequence. vLLM's hybrid allocator grows the attention block to ${hybrid.blockSize} tokens so one page holds a layer's state, groups the layers ${hybrid.groupSize} to a group (${hybrid.fullGroups} full-attention, ${hybrid.linearGroups} ${hs.kind}), and reports ${grouped(hybrid.tokens)} tokens (${grouped(hybrid.blocks)} blocks ÷ ${hybrid.fullGroups + hybrid.linearGroups} groups × ${hybrid.blockSize}); a ${maxModelLen}-token request takes ${hybrid.blocksPerRequest} blocks, so ${hybrid.concurrency.toFixed(2)} fit at once.`
         : `Hybrid model: KV cache on the ${hs.full} full-attention layers per GPU only; each of the ${hs.linear} ${hs.kind} layers keeps ${state} of state per sequence, set aside for ${hybridSeqs} sequences.`,
     );
   }
   const rank0 = stages[0];
-  const kvCacheBytes = hybrid ? hybrid.blocks * hybrid.pageBytes * hybrid.groupSize : tokens * worst.kvBytesPerToken + (worst.hybrid ? hybridSeqs * worst.hybrid.linear * worst.hybrid.stateBytesPerLayer : 0);
+  const kvCacheBytes = hybrid ? hybrid.blocks * hybrid.pageBytes * hybrid.groupSize : tokens * worst.kvBytesPerToken + hybridSeqs * stateBytesPerSequence(worst);
   const graphs = spec.enforceEager ? 0 : CUDA_GRAPHS;
   const heaviest = stages.reduce((x, y) => (x.weights + x.activation > y.weights + y.activation ? x : y));
   const allocated = heaviest.weights + heaviest.activation + kvCacheBytes;
@@ -370,7 +375,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     kvCacheTokens: tokens,
     kvBytesPerToken: worst.kvBytesPerToken,
     maxConcurrency: hybrid ? hybrid.concurrency : tokens / maxModelLen,
-    ...(worst.hybrid ? { stateBytesPerSequence: worst.hybrid.linear * worst.hybrid.stateBytesPerLayer } : {}),
+    ...(worst.hybrid ? { stateBytesPerSequence: stateBytesPerSequence(worst) } : {}),
     longestRequestTokens: hybrid ? Math.max(0, Math.floor((hybrid.blocks - hybrid.linearGroups) / hybrid.fullGroups)) * hybrid.blockSize : tokens,
     maxModelLen,
     activationPeakBytes: rank0.activation,
@@ -412,7 +417,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
       path: ['spec', 'maxModelLen'],
       message: `${
         hybrid && worst.hybrid
-          ? `A ${maxModelLen}-token request needs ${hybrid.fullGroups * Math.ceil(maxModelLen / hybrid.blockSize) + hybrid.linearGroups} blocks of KV cache and recurrent state, and the pool holds ${grouped(hybrid.blocks)}`
+          ? `A ${maxModelLen}-token request needs ${hybrid.blocksPerRequest} blocks of KV cache and recurrent state, and the pool holds ${grouped(hybrid.blocks)}`
           : `maxModelLen ${maxModelLen} exceeds the ${grouped(tokens)} tokens the KV cache holds (${gib(kvCacheBytes)} at ${grouped(worst.kvBytesPerToken)} B/token/GPU)`
       }: ${
         engine === 'vllm'

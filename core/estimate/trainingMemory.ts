@@ -13,7 +13,7 @@
 //   lazy loading on H100 per vLLM logs), caching-allocator slack (reserved ≈ allocated + 2–10 %).
 
 import type { Checkpointing, Finetune, OptimizerType, Precision } from '../spec/types';
-import { fullAttentionLayers, headDimOf, kvHeadsOf, recurrentLayersOf } from './params';
+import { headDimOf, kvHeadsOf, recurrentLayersOf } from './params';
 import type { TrainingLayout } from './layout';
 import { GIB, type ResolvedCluster, type ResolvedModel } from './resolve';
 import type { MemoryEstimate } from './types';
@@ -206,7 +206,7 @@ function layerBytesPerToken(x: TrainingMemoryInput, mode: Checkpointing, keyToke
   // A hybrid model's recurrent layers save their in_proj outputs, the conv outputs and the gated norm's output
   // (out_proj's input; recurrentLayersOf); the per-layer figure is the average of the two kinds.
   const rec = recurrentLayersOf(a);
-  const fullShare = rec ? fullAttentionLayers(a) / a.layers : 1;
+  const fullShare = rec ? (a.layers - rec.layers) / a.layers : 1;
   const linAttn = rec ? rec.saved.wide * e + rec.saved.outInput * eLin : 0;
   const attn = fullShare * fullAttn + (1 - fullShare) * linAttn;
   // gated: gate, up, act(gate), product (the down projection's input); plain: fc1 output, activation output.
