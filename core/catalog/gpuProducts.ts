@@ -26,6 +26,8 @@ export const GPU_PRODUCT_LABELS: Readonly<Record<string, string>> = {
   'V100-SXM-32GB': 'Tesla-V100-SXM2-32GB',
   'V100-PCIe-16GB': 'Tesla-V100-PCIE-16GB',
   'RTX-4090-24GB': 'NVIDIA-GeForce-RTX-4090',
+  'RTX-3060-12GB': 'NVIDIA-GeForce-RTX-3060',
+  'RTX-PRO-6000-96GB': 'NVIDIA-RTX-PRO-6000-Blackwell-Server-Edition',
 };
 
 const BY_LABEL = new Map(Object.entries(GPU_PRODUCT_LABELS).map(([id, label]) => [label.toLowerCase(), id]));

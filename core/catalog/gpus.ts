@@ -368,6 +368,21 @@ export const GPUS: readonly GpuInfo[] = [
   // ---- issue 12: the GPUs people run today. Dense figures (sparse / 2); GeForce cards quote the
   // fp16/bf16 tensor rate with fp32 accumulate (what training and vLLM use), half the fp16-accumulate rate.
   gpu({
+    id: 'RTX-3060-12GB',
+    aliases: ['rtx3060', '3060', 'rtx-3060', 'NVIDIA GeForce RTX 3060'],
+    name: 'NVIDIA GeForce RTX 3060 12GB',
+    vendor: 'nvidia',
+    memoryGiB: 11.76,
+    nominalMemoryGB: 12,
+    memoryBandwidthGBps: 360,
+    tflops: { bf16: 25.4, fp16: 25.4, fp32: 12.7 },
+    intraNodeLink: 'pcie4',
+    pcieGen: 4,
+    tdpW: 170,
+    memorySource: 'reading',
+    source: 'NVIDIA GA106 (RTX 3060: 28 SMs at 1.78 GHz boost; the GA102 whitepaper rate of the RTX 3090 scaled by SMs × clock: fp16/bf16 tensor with fp32 accumulate 25.4 dense, 50.8 with fp16 accumulate; fp32 12.7); 360 GB/s GDDR6, 170 W (NVIDIA spec page); PyTorch OOM messages report 11.76 GiB total capacity',
+  }),
+  gpu({
     id: 'RTX-3090-24GB',
     aliases: ['rtx3090', '3090', 'rtx-3090', 'NVIDIA GeForce RTX 3090'],
     name: 'NVIDIA GeForce RTX 3090 24GB',
@@ -396,6 +411,22 @@ export const GPUS: readonly GpuInfo[] = [
     tdpW: 575,
     memorySource: 'reading',
     source: 'NVIDIA RTX Blackwell GPU architecture whitepaper (fp16 tensor 838 TFLOPS sparse with fp16 accumulate; fp32 accumulate half: 209.5 dense; fp8 419 dense); 1,792 GB/s GDDR7, 575 W; PyTorch OOM messages report 31.37 GiB total capacity (Wan2.1 issue #465)',
+  }),
+  gpu({
+    id: 'RTX-PRO-6000-96GB',
+    aliases: ['rtx-pro-6000', 'rtxpro6000', 'rtx-pro-6000-blackwell', 'NVIDIA RTX PRO 6000 Blackwell Workstation Edition', 'NVIDIA RTX PRO 6000 Blackwell Server Edition', 'NVIDIA RTX PRO 6000 Blackwell Max-Q Workstation Edition'],
+    name: 'NVIDIA RTX PRO 6000 Blackwell 96GB',
+    vendor: 'nvidia',
+    memoryGiB: 94.97,
+    nominalMemoryGB: 96,
+    memoryBandwidthGBps: 1792,
+    tflops: { bf16: 500, fp16: 500, fp8: 1000, fp32: 125 },
+    intraNodeLink: 'pcie5',
+    pcieGen: 5,
+    tdpW: 600,
+    memorySource: 'reading',
+    source:
+      'NVIDIA RTX PRO 6000 Blackwell datasheet (96 GB GDDR7 with ECC, 1,792 GB/s, 125 TFLOPS fp32, 4,000 fp4 AI TOPS sparse → fp4 2,000 dense, fp8 1,000, fp16/bf16 500 with fp32 accumulate at full rate on the professional cards; 600 W Workstation and Server, 300 W Max-Q; PCIe 5, no NVLink); CUDA reports 94.97 GiB total (101,972,967,424 bytes; nvidia-smi 97,887 MiB) on the Workstation and Max-Q editions',
   }),
   gpu({
     id: 'RTX-A6000-48GB',

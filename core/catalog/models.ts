@@ -4,7 +4,7 @@
 // lookup also ignores a trailing -instruct/-it/-hf/-chat/-base.
 
 import type { Architecture } from '../spec/types';
-import { splitDerivativeName, type WeightFormat } from './weightFormat';
+import { splitDerivativeName, weightFormatFromQuantConfig, type WeightFormat } from './weightFormat';
 
 export interface ModelInfo {
   id: string;
@@ -630,7 +630,7 @@ export const MODELS: readonly ModelInfo[] = [
     totalParams: 20.9e9,
     activeParams: 3.6e9,
     slidingWindowLayers: 'alternate',
-    weightFormat: { label: 'mxfp4 (MoE experts: 4 bits + an 8-bit scale per 32): 4.25 bits per expert weight; attention and router in bf16', bitsPerWeight: 4.25, scope: 'experts' },
+    weightFormat: weightFormatFromQuantConfig({ quant_method: 'mxfp4' }) as WeightFormat,
     source: `${HF} openai/gpt-oss-20b (GptOssForCausalLM: 24 layers alternating sliding_attention (window 128) and full_attention, hidden 2880, 64 heads, 8 KV heads, head_dim 64, 32 local experts top-4 of intermediate 2880, quantization_config mxfp4); 20.9 B total / 3.6 B active (model card)`,
   }),
   model({
@@ -643,7 +643,7 @@ export const MODELS: readonly ModelInfo[] = [
     totalParams: 116.8e9,
     activeParams: 5.1e9,
     slidingWindowLayers: 'alternate',
-    weightFormat: { label: 'mxfp4 (MoE experts: 4 bits + an 8-bit scale per 32): 4.25 bits per expert weight; attention and router in bf16', bitsPerWeight: 4.25, scope: 'experts' },
+    weightFormat: weightFormatFromQuantConfig({ quant_method: 'mxfp4' }) as WeightFormat,
     source: `${HF} openai/gpt-oss-120b (as the 20B with 36 layers and 128 experts top-4, mxfp4 experts); 116.8 B total / 5.1 B active (model card)`,
   }),
   model({
@@ -655,7 +655,7 @@ export const MODELS: readonly ModelInfo[] = [
     norm: 'rmsnorm',
     totalParams: 1.04e12,
     activeParams: 32.6e9,
-    weightFormat: { label: 'fp8 (128×128 blocks, as released): 8 bits per weight', bitsPerWeight: 8, scope: 'linear' },
+    weightFormat: { label: 'fp8 (128×128 blocks, as released): 8 bits per weight', family: 'fp8', bitsPerWeight: 8, scope: 'linear' },
     source: `${HF} moonshotai/Kimi-K2 (DeepSeek-V3 layout: hidden 7168, 61 layers, 64 heads, kv_lora_rank 512, qk_rope_head_dim 64, v_head_dim 128, 384 routed + 1 shared experts top-8 of 2048, first_k_dense_replace 1, vocab 163840; the 0905/Thinking releases extend max_position_embeddings to 262144); 1.04 T total / 32.6 B active (Kimi K2 report); released as fp8 blocks`,
   }),
   model({

@@ -5,12 +5,25 @@
 // - fp8 (dynamic, per-channel or 128×128 blocks) and int8 per-channel (w8a8): 8 bits, scales negligible;
 // - bitsandbytes NF4 with double quantization: 4.127 bits (QLoRA paper: 0.127 bits of constants);
 //   LLM.int8(): 8 bits plus fp32 per-row scales (negligible);
-// - mxfp4 (gpt-oss): 4 bits + one 8-bit E8M0 scale per 32 weights = 4.25 bits, experts only.
+// - mxfp4 (gpt-oss): 4 bits + one 8-bit E8M0 scale per 32 weights = 4.25 bits, experts only;
+//   in a compressed-tensors checkpoint (float, 4 bits, group 32) it covers every linear layer;
+// - NVFP4 (ModelOpt `quant_algo: NVFP4`, compressed-tensors float 4-bit group 16): 4 bits + one FP8
+//   E4M3 scale per 16 weights = 4.5 bits (the per-tensor FP32 global scale is negligible); MXFP8:
+//   8 bits + an E8M0 scale per 32 = 8.25 bits;
+// - AutoRound (Intel, `quant_method: auto-round`): GPTQ-style packing, bits + fp16 scale (+ zero
+//   point when asymmetric) per group, like GPTQ.
 // Embeddings and the output layer stay in the model dtype (every format above leaves lm_head alone).
+//
+// `family` groups the formats the way a launch flag names them (`--quantization awq` and an AWQ
+// checkpoint with group 64 are the same family): a spec's quantization of the checkpoint's own
+// family takes the checkpoint's exact bits.
+
+export type WeightFamily = 'fp8' | 'int8' | 'int4' | 'nf4' | 'nvfp4' | 'mxfp4' | 'mxfp8';
 
 export interface WeightFormat {
   /** One line for the estimate, e.g. "int4 (GPTQ, group 128): 4.25 bits per weight". */
   label: string;
+  family: WeightFamily;
   bitsPerWeight: number;
   /** Which weights it applies to: every linear layer of the blocks, or the MoE experts only (mxfp4). */
   scope: 'linear' | 'experts';
@@ -21,9 +34,29 @@ type Json = Record<string, unknown>;
 const obj = (v: unknown): Json | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined);
 
-function grouped(bits: number, group: number | undefined, zeroPoints: boolean): number {
+function grouped(bits: number, group: number | undefined, zeroPoints: boolean, scaleBits = 16): number {
   if (!group || group <= 0) return bits; // per-channel: one scale per output row, negligible
-  return bits + (16 + (zeroPoints ? bits : 0)) / group;
+  return bits + (scaleBits + (zeroPoints ? bits : 0)) / group;
+}
+
+const NVFP4: WeightFormat = { label: 'NVFP4 (4-bit E2M1 + an FP8 scale per 16): 4.5 bits per weight', family: 'nvfp4', bitsPerWeight: 4.5, scope: 'linear' };
+const MXFP8: WeightFormat = { label: 'MXFP8 (8 bits + an E8M0 scale per 32): 8.25 bits per weight', family: 'mxfp8', bitsPerWeight: 8.25, scope: 'linear' };
+const GPT_OSS_MXFP4: WeightFormat = { label: 'mxfp4 (MoE experts: 4 bits + an 8-bit scale per 32): 4.25 bits per expert weight; attention and router in bf16', family: 'mxfp4', bitsPerWeight: 4.25, scope: 'experts' };
+
+/** ModelOpt's `quant_algo` (config.json's quantization_config, or hf_quant_config.json's `quantization`). */
+function modelOpt(c: Json): WeightFormat | string {
+  const algo = typeof c.quant_algo === 'string' ? c.quant_algo : typeof obj(c.quantization)?.quant_algo === 'string' ? (obj(c.quantization)!.quant_algo as string) : undefined;
+  const a = (algo ?? 'FP8').toUpperCase();
+  if (a === 'NVFP4' || a === 'NVFP4_AWQ') return { ...NVFP4, label: `NVFP4 (ModelOpt ${a}: 4-bit E2M1 + an FP8 scale per 16): 4.5 bits per weight` };
+  if (a === 'MXFP8') return { ...MXFP8, label: 'MXFP8 (ModelOpt: 8 bits + an E8M0 scale per 32): 8.25 bits per weight' };
+  if (a.startsWith('FP8')) return { label: `fp8 (ModelOpt ${a}): 8 bits per weight`, family: 'fp8', bitsPerWeight: 8, scope: 'linear' };
+  if (a === 'W4A8_AWQ' || a === 'W4A16_AWQ' || a === 'INT4_AWQ') {
+    const group = num(c.group_size) ?? num(obj(c.quantization)?.group_size) ?? 128;
+    const bpw = round(grouped(4, group, false));
+    return { label: `int4 (ModelOpt ${a}, group ${group}): ${bpw} bits per weight`, family: 'int4', bitsPerWeight: bpw, scope: 'linear' };
+  }
+  if (a === 'W8A8_SQ_PER_CHANNEL' || a === 'INT8_SQ') return { label: `int8 (ModelOpt ${a}): 8 bits per weight`, family: 'int8', bitsPerWeight: 8, scope: 'linear' };
+  return `ModelOpt quant_algo ${JSON.stringify(algo).slice(0, 40)} (mixed or unknown per-layer formats)`;
 }
 
 function round(v: number): number {
@@ -42,55 +75,70 @@ export function weightFormatFromQuantConfig(q: unknown): WeightFormat | string |
     const bits = num(w?.num_bits);
     if (!w || !bits) return 'compressed-tensors quantization_config without config_groups.*.weights.num_bits';
     const type = w.type === 'float' ? 'fp' : 'int';
-    const group = w.strategy === 'group' || num(w.group_size) ? num(w.group_size) : undefined;
+    const group = w.strategy === 'group' || w.strategy === 'tensor_group' || num(w.group_size) ? num(w.group_size) : undefined;
     const zero = w.symmetric === false;
     const acts = obj(first?.input_activations);
     const a = num(acts?.num_bits);
     const scheme = `w${bits}a${a ?? 16}`;
+    if (type === 'fp' && bits === 4) {
+      // NVFP4 (group 16, FP8 E4M3 scales) or MXFP4 (group 32, E8M0 scales): 8-bit scales either way.
+      const g = group ?? 16;
+      const bpw = round(grouped(4, g, false, 8));
+      const name = g === 16 ? 'NVFP4' : 'MXFP4';
+      return { label: `${name} (compressed-tensors ${scheme}, group ${g}, 8-bit scales): ${bpw} bits per weight`, family: g === 16 ? 'nvfp4' : 'mxfp4', bitsPerWeight: bpw, scope: 'linear' };
+    }
     const bpw = round(grouped(bits, group, zero));
-    return { label: `${type}${bits} (compressed-tensors ${scheme}${group ? `, group ${group}` : ''}): ${bpw} bits per weight`, bitsPerWeight: bpw, scope: 'linear' };
+    const family = type === 'fp' ? 'fp8' : bits <= 4 ? 'int4' : 'int8';
+    return { label: `${type}${bits} (compressed-tensors ${scheme}${group ? `, group ${group}` : ''}): ${bpw} bits per weight`, family, bitsPerWeight: bpw, scope: 'linear' };
   }
-  if (method === 'gptq' || method === 'awq') {
+  const autoRound = method === 'auto-round' || method === 'auto_round' || method === 'intel/auto-round';
+  if (method === 'gptq' || method === 'awq' || autoRound) {
     const bits = num(c.bits) ?? num(c.w_bit) ?? 4;
     const group = num(c.group_size) ?? num(c.q_group_size) ?? 128;
     const zero = method === 'awq' ? c.zero_point !== false : c.sym === false || c.sym === undefined;
     const bpw = round(grouped(bits, c.group_size === -1 ? undefined : group, zero));
-    return { label: `int${bits} (${method.toUpperCase()}, group ${c.group_size === -1 ? 'none' : group}): ${bpw} bits per weight`, bitsPerWeight: bpw, scope: 'linear' };
+    const name = autoRound ? 'AutoRound' : method.toUpperCase();
+    return { label: `int${bits} (${name}, group ${c.group_size === -1 ? 'none' : group}): ${bpw} bits per weight`, family: bits <= 4 ? 'int4' : 'int8', bitsPerWeight: bpw, scope: 'linear' };
   }
   if (method === 'bitsandbytes') {
     if (c.load_in_4bit === true || c._load_in_4bit === true) {
       const nf4 = c.bnb_4bit_quant_type !== 'fp4';
       const dq = c.bnb_4bit_use_double_quant === true;
       const bpw = dq ? 4.127 : 4.5; // fp32 absmax per 64 weights without double quantization
-      return { label: `${nf4 ? 'NF4' : 'FP4'} (bitsandbytes${dq ? ', double quantization' : ''}): ${bpw} bits per weight`, bitsPerWeight: bpw, scope: 'linear' };
+      return { label: `${nf4 ? 'NF4' : 'FP4'} (bitsandbytes${dq ? ', double quantization' : ''}): ${bpw} bits per weight`, family: 'nf4', bitsPerWeight: bpw, scope: 'linear' };
     }
-    return { label: 'int8 (bitsandbytes LLM.int8()): 8 bits per weight', bitsPerWeight: 8, scope: 'linear' };
+    return { label: 'int8 (bitsandbytes LLM.int8()): 8 bits per weight', family: 'int8', bitsPerWeight: 8, scope: 'linear' };
   }
-  if (method === 'fp8' || method === 'fbgemm_fp8' || method === 'modelopt') {
-    return { label: `fp8 (${method}${Array.isArray(c.weight_block_size) ? `, ${c.weight_block_size.join('×')} blocks` : ''}): 8 bits per weight`, bitsPerWeight: 8, scope: 'linear' };
+  if (method === 'modelopt' || method === 'modelopt_fp4') return modelOpt(c);
+  if (method === 'fp8' || method === 'fbgemm_fp8') {
+    return { label: `fp8 (${method}${Array.isArray(c.weight_block_size) ? `, ${c.weight_block_size.join('×')} blocks` : ''}): 8 bits per weight`, family: 'fp8', bitsPerWeight: 8, scope: 'linear' };
   }
-  if (method === 'mxfp4') {
-    return { label: 'mxfp4 (MoE experts: 4 bits + an 8-bit scale per 32): 4.25 bits per expert weight; attention and router in bf16', bitsPerWeight: 4.25, scope: 'experts' };
-  }
+  if (method === 'mxfp4') return GPT_OSS_MXFP4;
   return `unknown quant_method ${JSON.stringify(method ?? c.quant_method ?? null).slice(0, 40)}`;
 }
 
 /** Name tokens that mark a quantized derivative repo, longest first; matched on '-'-separated tokens. */
+const named = (label: string, family: WeightFamily, bitsPerWeight: number): WeightFormat => ({ label: `${label} (from the repo name${bitsPerWeight === 4.125 || bitsPerWeight === 4.25 || bitsPerWeight === 8.19 ? '; group 128 assumed' : ''}): ${bitsPerWeight} bits per weight`, family, bitsPerWeight, scope: 'linear' });
 const NAME_FORMATS: [string[], WeightFormat][] = [
-  [['fp8', 'dynamic'], { label: 'fp8 (dynamic, from the repo name): 8 bits per weight', bitsPerWeight: 8, scope: 'linear' }],
-  [['quantized.w8a8'], { label: 'int8 w8a8 (from the repo name): 8 bits per weight', bitsPerWeight: 8, scope: 'linear' }],
-  [['quantized.w8a16'], { label: 'int8 w8a16 (from the repo name): 8 bits per weight', bitsPerWeight: 8, scope: 'linear' }],
-  [['quantized.w4a16'], { label: 'int4 w4a16 (from the repo name; group 128 assumed): 4.125 bits per weight', bitsPerWeight: 4.125, scope: 'linear' }],
-  [['gptq', 'int4'], { label: 'int4 GPTQ (from the repo name; group 128 assumed): 4.25 bits per weight', bitsPerWeight: 4.25, scope: 'linear' }],
-  [['gptq', 'int8'], { label: 'int8 GPTQ (from the repo name; group 128 assumed): 8.19 bits per weight', bitsPerWeight: 8.19, scope: 'linear' }],
-  [['bnb', '4bit'], { label: 'NF4 bitsandbytes (from the repo name): 4.127 bits per weight', bitsPerWeight: 4.127, scope: 'linear' }],
-  [['fp8'], { label: 'fp8 (from the repo name): 8 bits per weight', bitsPerWeight: 8, scope: 'linear' }],
-  [['w8a8'], { label: 'int8 w8a8 (from the repo name): 8 bits per weight', bitsPerWeight: 8, scope: 'linear' }],
-  [['w4a16'], { label: 'int4 w4a16 (from the repo name; group 128 assumed): 4.125 bits per weight', bitsPerWeight: 4.125, scope: 'linear' }],
-  [['awq'], { label: 'int4 AWQ (from the repo name; group 128 assumed): 4.25 bits per weight', bitsPerWeight: 4.25, scope: 'linear' }],
-  [['gptq'], { label: 'int4 GPTQ (from the repo name; group 128 assumed): 4.25 bits per weight', bitsPerWeight: 4.25, scope: 'linear' }],
-  [['int4'], { label: 'int4 (from the repo name; group 128 assumed): 4.25 bits per weight', bitsPerWeight: 4.25, scope: 'linear' }],
-  [['int8'], { label: 'int8 (from the repo name): 8 bits per weight', bitsPerWeight: 8, scope: 'linear' }],
+  [['fp8', 'dynamic'], named('fp8 dynamic', 'fp8', 8)],
+  [['quantized.w8a8'], named('int8 w8a8', 'int8', 8)],
+  [['quantized.w8a16'], named('int8 w8a16', 'int8', 8)],
+  [['quantized.w4a16'], named('int4 w4a16', 'int4', 4.125)],
+  [['gptq', 'int4'], named('int4 GPTQ', 'int4', 4.25)],
+  [['gptq', 'int8'], named('int8 GPTQ', 'int8', 8.19)],
+  [['autoround', 'int4'], named('int4 AutoRound', 'int4', 4.25)],
+  [['bnb', '4bit'], named('NF4 bitsandbytes', 'nf4', 4.127)],
+  [['nvfp4'], named('NVFP4', 'nvfp4', 4.5)],
+  [['fp4'], named('NVFP4 (FP4 read as NVFP4)', 'nvfp4', 4.5)],
+  [['mxfp4'], named('MXFP4', 'mxfp4', 4.25)],
+  [['fp8'], named('fp8', 'fp8', 8)],
+  [['w8a8'], named('int8 w8a8', 'int8', 8)],
+  [['w4a16'], named('int4 w4a16', 'int4', 4.125)],
+  [['awq'], named('int4 AWQ', 'int4', 4.25)],
+  [['gptq'], named('int4 GPTQ', 'int4', 4.25)],
+  [['autoround'], named('int4 AutoRound', 'int4', 4.25)],
+  [['int4'], named('int4', 'int4', 4.25)],
+  [['int8'], named('int8', 'int8', 8)],
 ];
 
 /** Tokens after the base name that change nothing about the architecture. */

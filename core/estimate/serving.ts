@@ -23,7 +23,8 @@
 
 import { withEdits } from './withEdits';
 import { atLeast, engineVersionOf } from './engineVersion';
-import type { ClusterDoc, InferenceServiceDoc, InferenceServiceSpec } from '../spec/types';
+import type { ClusterDoc, InferenceServiceDoc, InferenceServiceSpec, Quantization } from '../spec/types';
+import type { WeightFamily } from '../catalog/weightFormat';
 import { gib, grouped, summarizeServing } from './format';
 import { guarded } from './guard';
 import { headDimOf, kvHeadsOf, recurrentLayersOf } from './params';
@@ -82,6 +83,22 @@ function sglangMemFraction(world: number): number {
 /** bits per weight: NF4 with double quantization; AWQ/GPTQ 4-bit with group-128 fp16 scales and zeros. */
 const NF4_BITS = 4.127;
 const INT4_GROUP_BITS = 4.25;
+/** NVFP4: 4-bit E2M1 + an FP8 E4M3 scale per 16; MXFP4: 4 bits + an E8M0 scale per 32 (OCP MX spec). */
+const NVFP4_BITS = 4.5;
+const MXFP4_BITS = 4.25;
+
+/** The weight-format family a spec's quantization names (weightFormat.ts WeightFamily). */
+const QUANT_FAMILY: Record<Exclude<Quantization, 'none'>, WeightFamily> = {
+  fp8: 'fp8',
+  awq: 'int4',
+  gptq: 'int4',
+  int4: 'int4',
+  int8: 'int8',
+  nvfp4: 'nvfp4',
+  mxfp4: 'mxfp4',
+  'bitsandbytes-4bit': 'nf4',
+  'bitsandbytes-8bit': 'int8',
+};
 
 interface Stage {
   weights: number;
@@ -149,6 +166,10 @@ function linearBytes(spec: InferenceServiceSpec, dt: number): number {
       return INT4_GROUP_BITS / 8;
     case 'bitsandbytes-4bit':
       return NF4_BITS / 8;
+    case 'nvfp4':
+      return NVFP4_BITS / 8;
+    case 'mxfp4':
+      return MXFP4_BITS / 8;
     default:
       return dt;
   }
@@ -167,8 +188,11 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   const dt = dtypeBytes(spec);
   const layers = Math.ceil(a.layers / pp);
   const blockParams = ((p.denseLayers * p.denseLayer + p.moeLayers * (p.moeLayerShared + p.moeLayerExperts)) / a.layers) * layers;
-  // spec.quantization wins; otherwise the checkpoint's own format (quantization_config, a derivative's name).
-  const wf = (spec.quantization ?? 'none') === 'none' ? m.weightFormat : undefined;
+  // spec.quantization wins; otherwise the checkpoint's own format (quantization_config, a derivative's name). A
+  // quantization of the checkpoint's own family (`--quantization awq` on an AWQ group-64 checkpoint, mxfp4 on
+  // gpt-oss's experts-only mxfp4) takes the checkpoint's exact bits and scope.
+  const q = spec.quantization ?? 'none';
+  const wf = q === 'none' || (m.weightFormat && QUANT_FAMILY[q] === m.weightFormat.family) ? m.weightFormat : undefined;
   let blockBytes: number;
   if (wf?.scope === 'experts') {
     const experts = ((p.moeLayers * p.moeLayerExperts) / a.layers) * layers;

@@ -92,7 +92,22 @@ interface ReadFlag {
 }
 
 const DTYPE_WORDS: Record<string, string> = { auto: 'auto', half: 'fp16', float16: 'fp16', bfloat16: 'bf16', float: 'fp32', float32: 'fp32' };
-const QUANT_WORDS: Record<string, string> = { none: 'none', fp8: 'fp8', awq: 'awq', awq_marlin: 'awq', gptq: 'gptq', gptq_marlin: 'gptq', bitsandbytes: 'bitsandbytes-4bit' };
+// modelopt / modelopt_fp4: NVIDIA ModelOpt FP8 / NVFP4 checkpoints; auto-round (vLLM also calls it inc): Intel AutoRound int4.
+const QUANT_WORDS: Record<string, string> = {
+  none: 'none',
+  fp8: 'fp8',
+  awq: 'awq',
+  awq_marlin: 'awq',
+  gptq: 'gptq',
+  gptq_marlin: 'gptq',
+  bitsandbytes: 'bitsandbytes-4bit',
+  modelopt: 'fp8',
+  modelopt_fp4: 'nvfp4',
+  mxfp4: 'mxfp4',
+  'auto-round': 'int4',
+  auto_round: 'int4',
+  inc: 'int4',
+};
 const KV_WORDS: Record<string, string> = { auto: 'auto', bfloat16: 'bf16', float16: 'fp16', fp8: 'fp8', fp8_e4m3: 'fp8-e4m3', fp8_e5m2: 'fp8-e5m2' };
 const FLOAT_FIELDS = new Set<Field>(['gpuMemoryUtilization']);
 

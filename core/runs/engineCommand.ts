@@ -55,6 +55,8 @@ const field = <K extends Field>(k: K, r: FlagRule | ((v: InferenceServiceSpec[K]
 };
 const loraModules = (s: InferenceServiceSpec) => (s.lora?.adapters ?? []).map((a) => `${a.name}=${a.path}`);
 const QUANT = { fp8: 'fp8', awq: 'awq', gptq: 'gptq', 'bitsandbytes-4bit': 'bitsandbytes', 'bitsandbytes-8bit': 'bitsandbytes' };
+/** Formats that only come in a pre-quantized checkpoint: vLLM and SGLang read them from its config, and a flag that names another method than the checkpoint's is refused. */
+const FROM_CHECKPOINT = ['auto', 'none', 'nvfp4', 'mxfp4'];
 
 /** The tensor-parallel flag, which every launch command carries (engineArgv's head). */
 export const TP_FLAG: Record<Engine, string> = { vllm: '--tensor-parallel-size', sglang: '--tp-size', tgi: '--num-shard' };
@@ -63,7 +65,7 @@ export const PORT_FLAG: Record<Engine, string> = { vllm: '--port', sglang: '--po
 export const ENGINE_FLAGS: Record<Engine, readonly EngineFlag[]> = {
   vllm: [
     field('dtype', pick('--dtype', DTYPE)),
-    field('quantization', pick('--quantization', QUANT)),
+    field('quantization', pick('--quantization', QUANT, FROM_CHECKPOINT)),
     field('kvCacheDtype', pick('--kv-cache-dtype', { fp8: 'fp8', 'fp8-e4m3': 'fp8_e4m3', 'fp8-e5m2': 'fp8_e5m2' })),
     field('pipelineParallel', gt1('--pipeline-parallel-size')),
     field('dataParallel', gt1('--data-parallel-size')),
@@ -82,7 +84,7 @@ export const ENGINE_FLAGS: Record<Engine, readonly EngineFlag[]> = {
   ],
   sglang: [
     field('dtype', pick('--dtype', DTYPE)),
-    field('quantization', pick('--quantization', QUANT)),
+    field('quantization', pick('--quantization', QUANT, FROM_CHECKPOINT)),
     field('kvCacheDtype', pick('--kv-cache-dtype', { fp8: 'fp8_e4m3', 'fp8-e4m3': 'fp8_e4m3', 'fp8-e5m2': 'fp8_e5m2' })),
     field('pipelineParallel', gt1('--pp-size')),
     field('dataParallel', gt1('--dp-size')),

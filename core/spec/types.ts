@@ -253,7 +253,7 @@ export interface TrainingJobSpec {
 
 export type Engine = 'vllm' | 'sglang' | 'tgi';
 export type ServingDtype = 'auto' | 'bf16' | 'fp16' | 'fp32';
-export type Quantization = 'none' | 'fp8' | 'awq' | 'gptq' | 'int8' | 'int4' | 'bitsandbytes-4bit' | 'bitsandbytes-8bit';
+export type Quantization = 'none' | 'fp8' | 'awq' | 'gptq' | 'int8' | 'int4' | 'nvfp4' | 'mxfp4' | 'bitsandbytes-4bit' | 'bitsandbytes-8bit';
 export type KvCacheDtype = 'auto' | 'bf16' | 'fp16' | 'fp8' | 'fp8-e4m3' | 'fp8-e5m2';
 
 export interface InferenceServiceSpec {

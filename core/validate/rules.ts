@@ -367,8 +367,8 @@ function checkServing(r: Rules, cluster: ClusterDoc | undefined, arch: Architect
   }
   const q = r.str(['spec', 'quantization']);
   const dtype = r.str(['spec', 'dtype']);
-  if (q === 'fp8' && dtype === 'fp32') {
-    r.report('quantization-dtype', 'warning', ['spec', 'dtype'], 'fp8 quantization computes in 16-bit; dtype fp32 is ignored for the quantized weights.', r.setFix('Set dtype to bf16', ['spec', 'dtype'], 'bf16'));
+  if ((q === 'fp8' || q === 'nvfp4' || q === 'mxfp4') && dtype === 'fp32') {
+    r.report('quantization-dtype', 'warning', ['spec', 'dtype'], `${q} quantization computes in 16-bit; dtype fp32 is ignored for the quantized weights.`, r.setFix('Set dtype to bf16', ['spec', 'dtype'], 'bf16'));
   }
 }
 
