@@ -188,6 +188,9 @@ export function parseHfConfig(text: string): HfConfigResult {
     if (cfg[k] !== undefined && !arch.linearAttention && !arch.mamba) warnings.push(`${k} describes a hybrid layout Gantry does not read: every layer is counted as full attention`);
   }
   if (cfg.attn_output_gate === true) arch.attentionOutputGate = true;
+  // Multi-token-prediction layers (Qwen3.5/3-Next mtp_num_hidden_layers, DeepSeek-V3/GLM num_nextn_predict_layers).
+  const mtp = cfg.mtp_num_hidden_layers ?? cfg.num_nextn_predict_layers;
+  if (typeof mtp === 'number' && Number.isInteger(mtp) && mtp > 0 && mtp <= 16) arch.mtpLayers = mtp;
   const result: HfConfigResult = { ok: true, architecture: arch, modelType, warnings };
   const q = outer.quantization_config ?? cfg.quantization_config;
   const wf = weightFormatFromQuantConfig(q);

@@ -124,6 +124,38 @@ export function recurrentLayersOf(a: Architecture): RecurrentLayers | undefined 
   return undefined;
 }
 
+/** The vocabulary an EAGLE-3 head predicts over by default (its own lm_head: draft_vocab_size 32000 in the published heads). */
+export const EAGLE3_DRAFT_VOCAB = 32000;
+
+/**
+ * The drafter of speculative decoding, per replica (before tensor parallel): its layers (full attention, each
+ * caching K and V like one of the model's own) and its parameters beyond the embedding and lm_head it shares.
+ * - mtp (DeepSeek-V3 `num_nextn_predict_layers`, Qwen3-Next/3.5 `mtp_num_hidden_layers`): each MTP layer is a
+ *   full-attention decoder layer with the model's own MLP (its MoE where the model has one), plus the
+ *   projection of [embedding; hidden state] (2h × h) and its norms. Stored in the checkpoint's format.
+ * - eagle / eagle3: one Llama-style decoder layer at the model's width and attention geometry, with a dense MLP
+ *   (the model's ffn; for an MoE model its active experts' width), and an input projection of 2h (EAGLE) or 3h
+ *   (EAGLE-3, fed three hidden states) to h; EAGLE-3 adds its own lm_head over EAGLE3_DRAFT_VOCAB tokens. Half precision.
+ * - ngram: no drafter.
+ */
+export function drafterOf(a: Architecture, method: 'mtp' | 'eagle' | 'eagle3' | 'ngram'): { layers: number; params: number; inCheckpointFormat: boolean } {
+  const h = a.hidden;
+  const gated = a.gatedMlp ?? true;
+  const norms = 2 * h;
+  if (method === 'mtp') {
+    const layers = a.mtpLayers ?? 1;
+    const mlp = a.moe ? h * a.moe.experts + (a.moe.experts + (a.moe.sharedExperts ?? 0)) * mlpParams(h, a.moe.expertFfn ?? a.ffn, gated) : mlpParams(h, a.ffn, gated);
+    return { layers, params: layers * (attentionParams(a) + mlp + norms + 2 * h * h + 2 * h), inCheckpointFormat: true };
+  }
+  if (method === 'eagle' || method === 'eagle3') {
+    const ffn = a.moe ? a.moe.activeExperts * (a.moe.expertFfn ?? a.ffn) : a.ffn;
+    const fc = (method === 'eagle3' ? 3 : 2) * h * h;
+    const head = method === 'eagle3' ? EAGLE3_DRAFT_VOCAB * h : 0;
+    return { layers: 1, params: attentionParams(a) + mlpParams(h, ffn, gated) + norms + fc + head, inCheckpointFormat: false };
+  }
+  return { layers: 0, params: 0, inCheckpointFormat: false };
+}
+
 /** Full-attention layers: all of them, less a hybrid model's recurrent layers. */
 export function fullAttentionLayers(a: Architecture): number {
   return Math.max(0, a.layers - (recurrentLayersOf(a)?.layers ?? 0));

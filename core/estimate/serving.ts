@@ -27,7 +27,7 @@ import type { ClusterDoc, InferenceServiceDoc, InferenceServiceSpec, Quantizatio
 import type { WeightFamily } from '../catalog/weightFormat';
 import { gib, grouped, summarizeServing } from './format';
 import { guarded } from './guard';
-import { headDimOf, kvHeadsOf, recurrentLayersOf } from './params';
+import { drafterOf, headDimOf, kvHeadsOf, recurrentLayersOf } from './params';
 import { badInput, GIB, resolveCluster, resolveModel, type ResolvedCluster, type ResolvedModel } from './resolve';
 import type { EstimateOptions, Finding, Fix, ServingEstimate, ServingFigures } from './types';
 
@@ -204,7 +204,11 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   if (pp === 1) vocabParams = p.embedding + p.output + p.extra;
   else if (stage === 'first') vocabParams = p.embedding + p.extra;
   else vocabParams = p.output || p.embedding;
-  const weights = (blockBytes + vocabParams * dt) / tp;
+  // Speculative decoding: the drafter runs with the last stage (vLLM's and SGLang's proposer sits on the last PP rank).
+  const method = spec.speculative?.method;
+  const drafter = method && stage === 'last' ? drafterOf(a, method) : undefined;
+  const drafterBytes = drafter ? drafter.params * (drafter.inCheckpointFormat && blockParams > 0 ? blockBytes / blockParams : dt) : 0;
+  const weights = (blockBytes + vocabParams * dt + drafterBytes) / tp;
 
   // Profile forward over max_num_batched_tokens: residual, normed and attention-output hidden
   // states, QKV, the MLP's gate/up output and its activation (MoE: top-k expert copies).
@@ -222,7 +226,7 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   const activation = Math.max(forward, sampler);
 
   const kb = kvBytes(spec, dt);
-  const attnLayers = rec ? Math.ceil((a.layers - rec.layers) / pp) : layers;
+  const attnLayers = (rec ? Math.ceil((a.layers - rec.layers) / pp) : layers) + (drafter?.layers ?? 0);
   const attnPerLayer = a.mla ? (a.mla.kvLoraRank + a.mla.qkRopeHeadDim) * kb : 2 * Math.max(1, Math.floor(kv / tp)) * hd * kb;
   const kvPerToken = attnLayers * attnPerLayer;
   void c;
@@ -356,6 +360,16 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     assumptions.push(
       `${gen!.label}; sizing ${frac} × ${gib(cap, 2)} − weights − activation peak (profile run over max_num_batched_tokens ${spec.maxNumBatchedTokens ?? defaults.tokens}${gen!.v0 ? (gen!.chunked ? ', chunked prefill on' : ', chunked prefill off: max(max_model_len, 2048)') : ''}, max_num_seqs ${spec.maxNumSeqs ?? defaults.seqs}) − non-torch → KV pool; CUDA graphs (${gib(CUDA_GRAPHS)}) captured after sizing.`,
     );
+  const sp = spec.speculative;
+  if (sp && typeof sp === 'object' && (sp.method === 'mtp' || sp.method === 'eagle' || sp.method === 'eagle3' || sp.method === 'ngram')) {
+    const d = drafterOf(a, sp.method);
+    const n = typeof sp.tokens === 'number' ? `, ${sp.tokens} token${sp.tokens === 1 ? '' : 's'} per step` : '';
+    if (sp.method === 'ngram') assumptions.push(`Speculative decoding (ngram${n}): prompt lookup, no drafter in memory.`);
+    else
+      assumptions.push(
+        `Speculative decoding (${sp.method}${n}): the drafter's ${d.layers} layer${d.layers === 1 ? '' : 's'} (${(d.params / 1e9).toFixed(2)} B parameters ${d.inCheckpointFormat ? "in the checkpoint's format" : 'in half precision'}, sharing the model's embedding${sp.method === 'eagle3' ? '' : ' and lm_head'}) load${d.layers === 1 ? 's' : ''} on the last stage and cache${d.layers === 1 ? 's' : ''} K and V like ${d.layers === 1 ? 'a full-attention layer' : 'full-attention layers'} in the same pool${sp.method === 'mtp' && a.mtpLayers === undefined ? "; the model's MTP layer count is not known: 1 assumed" : ''}.`,
+      );
+  }
   if (a.slidingWindow) assumptions.push(`Sliding-window layers are counted as full attention, as vLLM 0.19 reports KV tokens for them (the hybrid allocator may fit more concurrent requests).`);
   if (a.mla) assumptions.push('MLA: the KV cache holds kv_lora_rank + qk_rope_head_dim values per token per layer, replicated on every TP rank.');
 

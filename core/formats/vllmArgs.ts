@@ -10,7 +10,7 @@
 import { findModel, resolveModelName } from '../catalog/models';
 import { ENGINE_FLAGS, PORT_FLAG, TP_FLAG, type EngineFlag } from '../runs/engineCommand';
 import type { SpecPath, Span } from '../spec/parse';
-import type { InferenceServiceSpec } from '../spec/types';
+import type { InferenceServiceSpec, SpeculativeMethod } from '../spec/types';
 import { quote, type Problem, type TextEditAt } from '../validate/problem';
 import type { SourceEntry } from './types';
 import type { Word } from './shellWords';
@@ -80,7 +80,7 @@ export function imageVersion(image: string | undefined): string | undefined {
 // ---------------------------------------------------------------- flags
 
 type Field = keyof InferenceServiceSpec;
-type Kind = 'int' | 'float' | 'on' | 'off' | 'pick' | 'model' | 'lora-on' | 'lora-rank' | 'lora-max' | 'lora-list' | 'ep-size';
+type Kind = 'int' | 'float' | 'on' | 'off' | 'pick' | 'model' | 'lora-on' | 'lora-rank' | 'lora-max' | 'lora-list' | 'ep-size' | 'spec-config' | 'spec-model' | 'spec-tokens' | 'spec-algo' | 'spec-draft';
 
 interface ReadFlag {
   /** The name as the table writes it (for labels and new flags). */
@@ -143,6 +143,9 @@ function table(engine: ServeEngine): Map<string, ReadFlag> {
     put(['--max-lora-rank'], { flag: '--max-lora-rank', kind: 'lora-rank' });
     put(['--max-loras'], { flag: '--max-loras', kind: 'lora-max' });
     put(['--lora-modules'], { flag: '--lora-modules', kind: 'lora-list' });
+    put(['--speculative-config'], { flag: '--speculative-config', kind: 'spec-config' });
+    put(['--speculative-model'], { flag: '--speculative-model', kind: 'spec-model' });
+    put(['--num-speculative-tokens'], { flag: '--num-speculative-tokens', kind: 'spec-tokens' });
   } else {
     put(['--tp'], t.get('--tp-size')!);
     put(['--dp'], t.get('--dp-size')!);
@@ -154,6 +157,9 @@ function table(engine: ServeEngine): Map<string, ReadFlag> {
     put(['--max-lora-rank'], { flag: '--max-lora-rank', kind: 'lora-rank' });
     put(['--max-loras-per-batch'], { flag: '--max-loras-per-batch', kind: 'lora-max' });
     put(['--lora-paths'], { flag: '--lora-paths', kind: 'lora-list' });
+    put(['--speculative-algorithm', '--speculative-algo'], { flag: '--speculative-algorithm', kind: 'spec-algo' });
+    put(['--speculative-num-steps'], { flag: '--speculative-num-steps', kind: 'spec-tokens' });
+    put(['--speculative-draft-model-path', '--speculative-draft-model'], { flag: '--speculative-draft-model-path', kind: 'spec-draft' });
   }
   return t;
 }
@@ -236,6 +242,24 @@ function problem(code: string, severity: Problem['severity'], at: Span, message:
   return { code, severity, message, offset: at.offset, length: at.length };
 }
 
+/** The speculative-decoding method Gantry models for an engine's word, or undefined (another method). */
+function speculativeMethod(word: string): SpeculativeMethod | undefined {
+  const w = word.toLowerCase();
+  // vLLM spells MTP per model family (deepseek_mtp, qwen3_next_mtp, …) and normalises them to mtp; SGLang calls it NEXTN.
+  if (w === 'mtp' || w.endsWith('_mtp') || w === 'nextn') return 'mtp';
+  if (w === 'eagle' || w === 'eagle3' || w === 'ngram') return w;
+  return undefined;
+}
+
+/** vLLM infers the method from the draft model's name when the config names none (eagle3 / eagle heads, else a draft model). */
+function methodFromDraftName(name: string): SpeculativeMethod | undefined {
+  const n = name.toLowerCase();
+  if (n === '[ngram]') return 'ngram';
+  if (n.indexOf('eagle3') >= 0) return 'eagle3';
+  if (n.indexOf('eagle') >= 0) return 'eagle';
+  return undefined;
+}
+
 /** Reads the flags of a launch command into spec fields with their sources; never throws. */
 export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
   const engine = cmd.engine;
@@ -248,6 +272,8 @@ export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
   const lora: { adapters?: { name: string; path: string }[]; maxRank?: number; maxLoras?: number } = {};
   let loraOn = false;
   let modelWord: Word | undefined;
+  // Speculative decoding, from one JSON flag (vLLM) or several (vLLM's older flags, SGLang's).
+  const sd: { method?: SpeculativeMethod; other?: string; tokens?: number; draftModel?: string; at?: Word } = {};
   const args = cmd.args;
   const engineName = engine === 'vllm' ? 'vLLM' : 'SGLang';
 
@@ -322,6 +348,47 @@ export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
         if (f.field === 'quantization' && v === 'bitsandbytes-4bit') assumptions.push(`${rawName} bitsandbytes: 4-bit NF4 weights assumed (the in-flight default).`);
         break;
       }
+      case 'spec-config': {
+        sd.at = val;
+        let cfg: unknown;
+        try {
+          cfg = val.value.length <= 4000 ? JSON.parse(val.value) : undefined;
+        } catch {
+          cfg = undefined;
+        }
+        if (!cfg || typeof cfg !== 'object' || Array.isArray(cfg)) {
+          problems.push(problem('foreign-flag-value', 'warning', val.span, `${rawName} ${quote(val.value)} is not a JSON object; ${engineName} refuses it (the estimate leaves speculative decoding out).`));
+          break;
+        }
+        const c = cfg as Record<string, unknown>;
+        const draft = typeof c.model === 'string' && c.model.length <= 500 ? c.model : undefined;
+        if (draft) sd.draftModel = draft;
+        if (typeof c.num_speculative_tokens === 'number' && Number.isInteger(c.num_speculative_tokens) && c.num_speculative_tokens > 0) sd.tokens = c.num_speculative_tokens;
+        const word = typeof c.method === 'string' ? c.method.slice(0, 40) : undefined;
+        sd.method = word ? speculativeMethod(word) : draft ? methodFromDraftName(draft) : undefined;
+        if (!sd.method) sd.other = word ?? (draft ? 'a draft model' : 'none named');
+        break;
+      }
+      case 'spec-model':
+        sd.at ??= val;
+        sd.draftModel = val.value.slice(0, 500);
+        sd.method = methodFromDraftName(val.value);
+        if (!sd.method) sd.other = 'a draft model';
+        break;
+      case 'spec-draft':
+        sd.draftModel = val.value.slice(0, 500);
+        break;
+      case 'spec-algo':
+        sd.at = val;
+        sd.method = speculativeMethod(val.value);
+        if (!sd.method) sd.other = val.value.slice(0, 40);
+        break;
+      case 'spec-tokens': {
+        const v = parseNumber(val.value, true);
+        if (v === undefined || v < 1) problems.push(problem('foreign-flag-value', 'warning', val.span, `${rawName} ${quote(val.value)} is not a whole number above 0.`));
+        else sd.tokens = v;
+        break;
+      }
       case 'ep-size': {
         const v = parseNumber(val.value, true);
         if (v === undefined) problems.push(problem('foreign-flag-value', 'warning', val.span, `${rawName} ${quote(val.value)} is not a whole number.`));
@@ -361,6 +428,12 @@ export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
     }
   }
   if (loraOn) spec.lora = lora;
+  if (sd.at && sd.method) {
+    spec.speculative = { method: sd.method, ...(sd.tokens ? { tokens: sd.tokens } : {}), ...(sd.draftModel && sd.method !== 'mtp' && sd.method !== 'ngram' ? { draftModel: sd.draftModel } : {}) };
+    source('spec.speculative', sd.at, 'speculative decoding');
+  } else if (sd.at && sd.other) {
+    problems.push(problem('foreign-flag-value', 'warning', sd.at.span, `Speculative decoding with ${quote(sd.other)} is not a method Gantry models (mtp, eagle, eagle3, ngram): the estimate leaves the drafter's weights and KV layers out.`));
+  }
   if (extra.length) spec.extraArgs = extra;
 
   let model: ServeRead['model'];

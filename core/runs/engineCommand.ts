@@ -58,6 +58,25 @@ const QUANT = { fp8: 'fp8', awq: 'awq', gptq: 'gptq', 'bitsandbytes-4bit': 'bits
 /** Formats that only come in a pre-quantized checkpoint: vLLM and SGLang read them from its config, and a flag that names another method than the checkpoint's is refused. */
 const FROM_CHECKPOINT = ['auto', 'none', 'nvfp4', 'mxfp4'];
 
+type SpeculativeSpec = NonNullable<InferenceServiceSpec['speculative']>;
+/** vLLM's --speculative-config: one JSON word (argv, no shell), the fields vLLM's SpeculativeConfig takes. */
+const vllmSpeculative = (v: InferenceServiceSpec['speculative']): string[] => {
+  if (!v) return [];
+  const cfg: Record<string, unknown> = { method: v.method };
+  if (v.draftModel) cfg.model = v.draftModel;
+  if (typeof v.tokens === 'number') cfg.num_speculative_tokens = v.tokens;
+  return ['--speculative-config', JSON.stringify(cfg)];
+};
+const SGLANG_ALGORITHM: Record<SpeculativeSpec['method'], string> = { mtp: 'NEXTN', eagle: 'EAGLE', eagle3: 'EAGLE3', ngram: 'NGRAM' };
+/** SGLang: --speculative-algorithm, the draft model, and a chain of `tokens` steps (top-k 1, tokens + 1 draft tokens). */
+const sglangSpeculative = (v: InferenceServiceSpec['speculative']): string[] | undefined => {
+  if (!v) return [];
+  const algo = SGLANG_ALGORITHM[v.method];
+  if (!algo) return undefined;
+  const steps = typeof v.tokens === 'number' ? ['--speculative-num-steps', String(v.tokens), '--speculative-eagle-topk', '1', '--speculative-num-draft-tokens', String(v.tokens + 1)] : [];
+  return ['--speculative-algorithm', algo, ...(v.draftModel ? ['--speculative-draft-model-path', v.draftModel] : []), ...steps];
+};
+
 /** The tensor-parallel flag, which every launch command carries (engineArgv's head). */
 export const TP_FLAG: Record<Engine, string> = { vllm: '--tensor-parallel-size', sglang: '--tp-size', tgi: '--num-shard' };
 export const PORT_FLAG: Record<Engine, string> = { vllm: '--port', sglang: '--port', tgi: '--port' };
@@ -80,6 +99,7 @@ export const ENGINE_FLAGS: Record<Engine, readonly EngineFlag[]> = {
       'enablePrefixCaching',
       special((v) => (v === undefined ? [] : [v ? '--enable-prefix-caching' : '--no-enable-prefix-caching']), '--enable-prefix-caching'),
     ),
+    field('speculative', vllmSpeculative),
     field('lora', (v, s) => (!v ? [] : ['--enable-lora', ...(v.adapters?.length ? ['--lora-modules', ...loraModules(s)] : []), ...(num('--max-lora-rank').fn(v.maxRank, s) ?? []), ...(num('--max-loras').fn(v.maxLoras, s) ?? [])])),
   ],
   sglang: [
@@ -100,6 +120,7 @@ export const ENGINE_FLAGS: Record<Engine, readonly EngineFlag[]> = {
       'enablePrefixCaching',
       special((v) => (v === false ? ['--disable-radix-cache'] : [])),
     ),
+    field('speculative', sglangSpeculative),
     field('lora', (v, s) => (!v ? [] : [...(v.adapters?.length ? ['--lora-paths', ...loraModules(s)] : []), ...(num('--max-lora-rank').fn(v.maxRank, s) ?? []), ...(num('--max-loras-per-batch').fn(v.maxLoras, s) ?? [])])),
   ],
   tgi: [
@@ -117,6 +138,8 @@ export const ENGINE_FLAGS: Record<Engine, readonly EngineFlag[]> = {
     field('enforceEager', (v) => (v ? ['--cuda-graphs', '0'] : [])),
     // TGI turns prefix caching on or off with the PREFIX_CACHING environment variable, not a flag.
     field('enablePrefixCaching', (v) => (v === undefined ? [] : undefined)),
+    // TGI speculates with Medusa heads a checkpoint ships, else n-gram lookup (--speculate N); no MTP or EAGLE.
+    field('speculative', (v) => (!v ? [] : v.method === 'ngram' ? ['--speculate', String(v.tokens ?? 2)] : undefined)),
     field('lora', (v, s) => (!v ? [] : v.maxRank !== undefined || v.maxLoras !== undefined ? undefined : v.adapters?.length ? ['--lora-adapters', loraModules(s).join(',')] : [])),
   ],
 };

@@ -127,6 +127,8 @@ export interface Architecture {
   mamba?: MambaLayers;
   /** Added for issue 12: the full-attention layers gate their output with a second query-sized projection (attn_output_gate). */
   attentionOutputGate?: boolean;
+  /** Multi-token-prediction layers the checkpoint ships (config mtp_num_hidden_layers / num_nextn_predict_layers): loaded only under MTP speculative decoding. */
+  mtpLayers?: number;
 }
 
 /** Mamba2 layers of a hybrid model (Hugging Face mamba_* fields; layer_types "mamba"). */
@@ -253,6 +255,16 @@ export interface TrainingJobSpec {
 
 export type Engine = 'vllm' | 'sglang' | 'tgi';
 export type ServingDtype = 'auto' | 'bf16' | 'fp16' | 'fp32';
+/** mtp: the checkpoint's own multi-token-prediction layers; eagle / eagle3: an EAGLE head (draftModel); ngram: prompt lookup, no drafter. */
+export type SpeculativeMethod = 'mtp' | 'eagle' | 'eagle3' | 'ngram';
+export interface Speculative {
+  method: SpeculativeMethod;
+  /** Tokens proposed per step (vLLM num_speculative_tokens, SGLang --speculative-num-steps). */
+  tokens?: number;
+  /** The EAGLE head's Hugging Face id or path (eagle, eagle3). */
+  draftModel?: string;
+}
+
 export type Quantization = 'none' | 'fp8' | 'awq' | 'gptq' | 'int8' | 'int4' | 'nvfp4' | 'mxfp4' | 'bitsandbytes-4bit' | 'bitsandbytes-8bit';
 export type KvCacheDtype = 'auto' | 'bf16' | 'fp16' | 'fp8' | 'fp8-e4m3' | 'fp8-e5m2';
 
@@ -279,6 +291,8 @@ export interface InferenceServiceSpec {
   /** Added with the schemas: multi-LoRA serving (vLLM --enable-lora, --lora-modules, --max-lora-rank,
    *  --max-loras); the reserved adapter slots cost GPU memory. */
   lora?: { adapters?: { name: string; path: string }[]; maxRank?: number; maxLoras?: number };
+  /** Speculative decoding (vLLM --speculative-config, SGLang --speculative-algorithm): its drafter's weights and KV layers. */
+  speculative?: Speculative;
   port?: number; // default 8000
   container?: Container;
   command?: string[];

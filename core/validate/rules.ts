@@ -365,6 +365,17 @@ function checkServing(r: Rules, cluster: ClusterDoc | undefined, arch: Architect
   if (util !== undefined && util < 0.5) {
     r.report('low-memory-utilization', 'warning', ['spec', 'gpuMemoryUtilization'], `gpuMemoryUtilization ${util} leaves more than half of each GPU unused by vLLM; typical values are 0.85–0.95.`);
   }
+  // Speculative decoding: what the engine needs to start the drafter.
+  const method = r.str(['spec', 'speculative', 'method']);
+  if ((method === 'eagle' || method === 'eagle3') && !r.str(['spec', 'speculative', 'draftModel'])) {
+    r.report('speculative-draft', 'error', ['spec', 'speculative', 'method'], `${method} speculative decoding runs an EAGLE head: set speculative.draftModel to its Hugging Face id or path (vLLM refuses to start without one).`);
+  }
+  if ((method === 'eagle' || method === 'eagle3' || method === 'ngram') && !r.has(['spec', 'speculative', 'tokens'])) {
+    r.report('speculative-draft', 'warning', ['spec', 'speculative', 'method'], `${method} speculative decoding needs speculative.tokens (vLLM's num_speculative_tokens): vLLM refuses to start without it.`, r.setFix('Propose 3 tokens per step', ['spec', 'speculative', 'tokens'], 3, false));
+  }
+  if (method === 'mtp' && arch?.mtpLayers === 0) {
+    r.report('speculative-draft', 'error', ['spec', 'speculative', 'method'], 'This model ships no multi-token-prediction layers (mtpLayers 0): mtp speculative decoding has nothing to load. Use eagle/eagle3 with a draft head, or ngram.');
+  }
   const q = r.str(['spec', 'quantization']);
   const dtype = r.str(['spec', 'dtype']);
   if ((q === 'fp8' || q === 'nvfp4' || q === 'mxfp4') && dtype === 'fp32') {
