@@ -131,11 +131,14 @@ const v1Rows = kvV1.evaluateKvV1(root, kvHeldShown ? ['held-out', 'examined'] : 
 out();
 out('## Serving: vLLM V1 KV-cache tokens, examined KV1-* (and KV2-08/09) and held-out KV2-* (per GPU; published startup logs, bench/data/vllm-v1-kv-heldout.jsonl)');
 out();
-out('| row | part | config | KV tokens measured | predicted | error | KV pool GiB m/p |');
-out('| --- | --- | --- | ---: | ---: | ---: | ---: |');
+out('| row | part | config | KV tokens measured | predicted | error | KV pool GiB m/p | concurrency m/p |');
+out('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |');
 for (const r of v1Rows) {
-  if (r.unmatched) out(`| ${r.id} | ${r.part} | ${r.label} | ${r.measured.toLocaleString('en-US')} | — | not matched: ${r.unmatched} | |`);
-  else out(`| ${r.id} | ${r.part} | ${r.label} | ${r.measured.toLocaleString('en-US')} | ${Math.round(r.predicted).toLocaleString('en-US')} | ${pct(r.errorPct)} | ${r.poolGiB.measured === null ? '—' : r.poolGiB.measured.toFixed(2)} / ${r.poolGiB.predicted.toFixed(2)} |`);
+  if (r.unmatched) out(`| ${r.id} | ${r.part} | ${r.label} | ${r.measured.toLocaleString('en-US')} | — | not matched: ${r.unmatched} | | |`);
+  else
+    out(
+      `| ${r.id} | ${r.part} | ${r.label} | ${r.measured.toLocaleString('en-US')} | ${Math.round(r.predicted).toLocaleString('en-US')} | ${pct(r.errorPct)} | ${r.poolGiB.measured === null ? '—' : r.poolGiB.measured.toFixed(2)} / ${r.poolGiB.predicted.toFixed(2)} | ${r.concurrency?.measured == null ? '—' : r.concurrency.measured.toFixed(2)} / ${r.concurrency ? r.concurrency.predicted.toFixed(2) : '—'} |`,
+    );
 }
 const v1Held = kvV1.summarizeKvV1(v1Rows.filter((r) => r.part === 'held-out'));
 const v1Examined = kvV1.summarizeKvV1(v1Rows.filter((r) => r.part === 'examined'));

@@ -12,7 +12,7 @@
 // is described by that total). A row that cannot be expressed carries its reason ('not matched').
 
 import { findGpu } from '../core/catalog/gpus';
-import { findModel } from '../core/catalog/models';
+import { resolveModelName } from '../core/catalog/models';
 import { estimateInferenceService } from '../core/estimate/index';
 import type { Architecture, ClusterDoc, InferenceServiceDoc } from '../core/spec/types';
 import { readJsonlRows } from './estimatorKvV0';
@@ -48,6 +48,8 @@ export interface KvV1Row {
   kv_tokens: number;
   available_kv_gib: number | null;
   max_concurrency: number | null;
+  /** Speculative decoding as the source states it (null: none). */
+  speculative?: { method: 'mtp' | 'eagle' | 'eagle3' | 'ngram'; tokens?: number; draftModel?: string } | null;
   /** Set in the data file when the row is known to be inexpressible (a gap, kept in the report). */
   unmatched: string | null;
   source_url: string;
@@ -65,6 +67,8 @@ export interface KvV1Result {
   errorPct?: number;
   /** vLLM's "Available KV cache memory" and Gantry's KV pool, GiB per GPU. */
   poolGiB?: { measured: number | null; predicted: number };
+  /** vLLM's "Maximum concurrency" and Gantry's, at max_model_len (context, not in the error). */
+  concurrency?: { measured: number | null; predicted: number };
   unmatched?: string;
 }
 
@@ -83,7 +87,8 @@ export function kvV1Doc(r: KvV1Row): { doc: InferenceServiceDoc; cluster: Cluste
       model: r.model ? { preset: r.model } : { architecture: r.architecture ?? undefined },
       dtype: r.dtype,
       quantization: r.quantization as never,
-      kvCacheDtype: r.kv_cache_dtype as never,
+      // vLLM spells fp8_e4m3 / fp8_e5m2 with an underscore, the spec with a hyphen.
+      kvCacheDtype: r.kv_cache_dtype.split('_').join('-') as never,
       tensorParallel: r.tp,
       pipelineParallel: r.pp,
       ...(r.expert_parallel ? { expertParallel: true } : {}),
@@ -92,6 +97,7 @@ export function kvV1Doc(r: KvV1Row): { doc: InferenceServiceDoc; cluster: Cluste
       ...(r.max_num_seqs ? { maxNumSeqs: r.max_num_seqs } : {}),
       ...(r.max_num_batched_tokens ? { maxNumBatchedTokens: r.max_num_batched_tokens } : {}),
       ...(r.enforce_eager ? { enforceEager: true } : {}),
+      ...(r.speculative ? { speculative: r.speculative } : {}),
       ...(r.prefix_caching !== null ? { enablePrefixCaching: r.prefix_caching } : {}),
       blockSize: r.block_size,
     },
@@ -127,7 +133,7 @@ export function evaluateKvV1(repoRoot: string, parts: readonly KvV1Part[] = ['he
     if (!parts.includes(r.part)) continue;
     const res: KvV1Result = { id: r.id, part: r.part, label: label(r), source: r.source_url, measured: r.kv_tokens };
     if (r.unmatched) res.unmatched = r.unmatched;
-    else if (r.model && !findModel(r.model)) res.unmatched = `no catalog model '${r.model}'`;
+    else if (r.model && !resolveModelName(r.model)) res.unmatched = `no catalog model '${r.model}'`;
     else if (!r.model && !r.architecture) res.unmatched = 'no model';
     else if (!findGpu(r.gpu) && !r.gpu_total_gib) res.unmatched = `no catalog GPU '${r.gpu}' and no device total`;
     else {
@@ -138,6 +144,7 @@ export function evaluateKvV1(repoRoot: string, parts: readonly KvV1Part[] = ['he
         res.predicted = e.serving.kvCacheTokens;
         res.errorPct = ((e.serving.kvCacheTokens - r.kv_tokens) / r.kv_tokens) * 100;
         res.poolGiB = { measured: r.available_kv_gib, predicted: e.serving.kvCacheBytes / GIB };
+        res.concurrency = { measured: r.max_concurrency, predicted: e.serving.maxConcurrency };
       }
     }
     out.push(res);
