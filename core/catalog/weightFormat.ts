@@ -20,10 +20,15 @@
 
 export type WeightFamily = 'fp8' | 'int8' | 'int4' | 'nf4' | 'nvfp4' | 'mxfp4' | 'mxfp8';
 
+/** Kinds of block module a checkpoint's ignore list can leave unquantized (in the model dtype). */
+export type ModuleKind = 'attention' | 'recurrent' | 'mlp' | 'experts' | 'shared' | 'mtp';
+
 export interface WeightFormat {
   /** One line for the estimate, e.g. "int4 (GPTQ, group 128): 4.25 bits per weight". */
   label: string;
   family: WeightFamily;
+  /** Block modules the config's ignore list (`ignore`, `exclude_modules`, `modules_to_not_convert`) leaves in the model dtype. */
+  kept?: ModuleKind[];
   bitsPerWeight: number;
   /** Which weights it applies to: every linear layer of the blocks, or the MoE experts only (mxfp4). */
   scope: 'linear' | 'experts';
@@ -63,10 +68,70 @@ function round(v: number): number {
   return Math.round(v * 1000) / 1000;
 }
 
+const has = (s: string, t: string) => s.indexOf(t) >= 0;
+
+/**
+ * The block modules an ignore list leaves unquantized, by kind. Entries are module names, globs
+ * (`*linear_attn*`) or compressed-tensors `re:` patterns (`re:.*linear_attn.*`); they are read by the module
+ * names they mention (substrings, no pattern is run), and an entry that names one layer (`layers.3.`) is
+ * counted apart, not generalised. The embedding, lm_head, vision tower and router stay in the model dtype
+ * in Gantry's count anyway.
+ */
+export function keptModules(list: unknown): { kept: ModuleKind[]; layerSpecific: number } {
+  const kept = new Set<ModuleKind>();
+  let layerSpecific = 0;
+  if (!Array.isArray(list)) return { kept: [], layerSpecific };
+  for (const entry of list.slice(0, 10000)) {
+    if (typeof entry !== 'string' || !entry.length || entry.length > 300) continue;
+    const e = entry.toLowerCase();
+    // The vision tower, embedding and lm_head are counted in the model dtype already.
+    if (has(e, 'visual') || has(e, 'vision') || has(e, 'lm_head') || has(e, 'embed')) continue;
+    const at = e.indexOf('layers.');
+    if (at >= 0 && e.charCodeAt(at + 7) >= 48 && e.charCodeAt(at + 7) <= 57) {
+      layerSpecific++;
+      continue;
+    }
+    if (has(e, 'mtp')) kept.add('mtp');
+    if (has(e, 'linear_attn') || has(e, 'mamba') || (has(e, 'attn') && !has(e, 'self_attn') && !has(e, 'linear_attn'))) kept.add('recurrent');
+    if (has(e, 'self_attn') || (has(e, 'attn') && !has(e, 'linear_attn'))) kept.add('attention');
+    if (has(e, 'shared_expert')) kept.add('shared');
+    else if (has(e, 'experts')) kept.add('experts');
+    else if (has(e, 'mlp')) {
+      const rest = e.slice(e.indexOf('mlp') + 3);
+      // `mlp.gate` alone is the MoE router (tiny, left out); `mlp`, `mlp.*`, `*mlp*` is the whole MLP, experts included.
+      if (rest.startsWith('.gate') && !rest.startsWith('.gate_')) continue;
+      kept.add('mlp');
+      if (!rest.length || rest[0] === '*' || rest.startsWith('.*') || rest === '$') {
+        kept.add('experts');
+        kept.add('shared');
+      }
+    }
+  }
+  return { kept: [...kept], layerSpecific };
+}
+
+const KIND_WORDS: Record<ModuleKind, string> = { attention: 'attention', recurrent: 'linear attention / Mamba', mlp: 'MLP', experts: 'experts', shared: 'shared experts', mtp: 'MTP' };
+
+/** Adds what the ignore list leaves in 16 bits to a format and its label. */
+function withKept(f: WeightFormat, list: unknown): WeightFormat {
+  const { kept, layerSpecific } = keptModules(list);
+  if (!kept.length && !layerSpecific) return f;
+  const words = kept.map((k) => KIND_WORDS[k]).join(', ');
+  const extra = `${words ? `; ${words} left unquantized (ignore list)` : ''}${layerSpecific ? `; ${layerSpecific} layer-specific ignore entr${layerSpecific === 1 ? 'y' : 'ies'} not counted` : ''}`;
+  return { ...f, label: f.label + extra, ...(kept.length ? { kept } : {}) };
+}
+
 /** The weight format a `quantization_config` describes; undefined when there is none; a string when it cannot be read. */
 export function weightFormatFromQuantConfig(q: unknown): WeightFormat | string | undefined {
   const c = obj(q);
   if (!c) return undefined;
+  const f = formatOf(c);
+  if (typeof f !== 'object' || f.scope !== 'linear') return f;
+  const list = [c.ignore, c.exclude_modules, c.modules_to_not_convert, obj(c.quantization)?.exclude_modules].filter(Array.isArray).flat();
+  return withKept(f, list);
+}
+
+function formatOf(c: Json): WeightFormat | string | undefined {
   const method = typeof c.quant_method === 'string' ? c.quant_method.toLowerCase() : undefined;
   if (method === 'compressed-tensors') {
     const groups = obj(c.config_groups);

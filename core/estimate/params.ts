@@ -12,6 +12,7 @@
 // counts 79,674,284,800 against the 79,674,391,296 of its safetensors (the difference, 106,496, is its
 // shared-expert gates and q/k norms).
 
+import type { ModuleKind } from '../catalog/weightFormat';
 import type { Architecture } from '../spec/types';
 
 export interface ModelExtras {
@@ -154,6 +155,28 @@ export function drafterOf(a: Architecture, method: 'mtp' | 'eagle' | 'eagle3' | 
     return { layers: 1, params: attentionParams(a) + mlpParams(h, ffn, gated) + norms + fc + head, inCheckpointFormat: false };
   }
   return { layers: 0, params: 0, inCheckpointFormat: false };
+}
+
+/**
+ * The transformer blocks' parameters by kind of module (before any published-total scaling), for a checkpoint
+ * whose ignore list keeps some kinds in the model dtype; `other` is the norms and the MoE router.
+ */
+export function blockParamsByKind(a: Architecture): Record<ModuleKind, number> & { other: number } {
+  const h = a.hidden;
+  const gated = a.gatedMlp ?? true;
+  const rec = recurrentLayersOf(a);
+  const full = Math.max(0, a.layers - (rec?.layers ?? 0));
+  const out = { attention: full * attentionParams(a), recurrent: rec ? rec.layers * rec.params : 0, mlp: 0, experts: 0, shared: 0, mtp: 0, other: 2 * h * a.layers };
+  if (a.moe) {
+    const one = mlpParams(h, a.moe.expertFfn ?? a.ffn, gated);
+    const dense = Math.min(a.layers, a.moe.denseLayers ?? 0);
+    const moe = a.layers - dense;
+    out.mlp = dense * mlpParams(h, a.ffn, gated);
+    out.experts = moe * a.moe.experts * one;
+    out.shared = moe * (a.moe.sharedExperts ?? 0) * one;
+    out.other += moe * h * a.moe.experts;
+  } else out.mlp = a.layers * mlpParams(h, a.ffn, gated);
+  return out;
 }
 
 /** Full-attention layers: all of them, less a hybrid model's recurrent layers. */

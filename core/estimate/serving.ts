@@ -27,7 +27,7 @@ import type { ClusterDoc, InferenceServiceDoc, InferenceServiceSpec, Quantizatio
 import type { WeightFamily } from '../catalog/weightFormat';
 import { gib, grouped, summarizeServing } from './format';
 import { guarded } from './guard';
-import { drafterOf, headDimOf, kvHeadsOf, recurrentLayersOf } from './params';
+import { blockParamsByKind, drafterOf, headDimOf, kvHeadsOf, recurrentLayersOf } from './params';
 import { badInput, GIB, resolveCluster, resolveModel, type ResolvedCluster, type ResolvedModel } from './resolve';
 import type { EstimateOptions, Finding, Fix, ServingEstimate, ServingFigures } from './types';
 
@@ -197,6 +197,12 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   if (wf?.scope === 'experts') {
     const experts = ((p.moeLayers * p.moeLayerExperts) / a.layers) * layers;
     blockBytes = experts * (wf.bitsPerWeight / 8) + (blockParams - experts) * dt;
+  } else if (wf?.kept?.length) {
+    // The ignore list keeps these kinds of module in the model dtype; their share of the block parameters.
+    const by = blockParamsByKind(a);
+    const total = Object.values(by).reduce((x, y) => x + y, 0);
+    const keptShare = total > 0 ? wf.kept.reduce((x, k) => x + by[k], 0) / total : 0;
+    blockBytes = blockParams * (keptShare * dt + (1 - keptShare) * (wf.bitsPerWeight / 8));
   } else {
     blockBytes = blockParams * (wf ? wf.bitsPerWeight / 8 : linearBytes(spec, dt));
   }
@@ -207,7 +213,8 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   // Speculative decoding: the drafter runs with the last stage (vLLM's and SGLang's proposer sits on the last PP rank).
   const method = spec.speculative?.method;
   const drafter = method && stage === 'last' ? drafterOf(a, method) : undefined;
-  const drafterBytes = drafter ? drafter.params * (drafter.inCheckpointFormat && blockParams > 0 ? blockBytes / blockParams : dt) : 0;
+  const mtpKept = wf?.kept?.includes('mtp') ?? false;
+  const drafterBytes = drafter ? drafter.params * (drafter.inCheckpointFormat && !mtpKept && blockParams > 0 ? blockBytes / blockParams : dt) : 0;
   const weights = (blockBytes + vocabParams * dt + drafterBytes) / tp;
 
   // Profile forward over max_num_batched_tokens: residual, normed and attention-output hidden

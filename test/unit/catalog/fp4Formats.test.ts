@@ -2,10 +2,11 @@
 // spec's quantization names, and the GPUs people serve them on (RTX 3060 12GB, RTX PRO 6000 Blackwell).
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import { findGpu } from '../../../core/catalog/gpus';
 import { gpuFromProductLabel } from '../../../core/catalog/gpuProducts';
 import { resolveModelName } from '../../../core/catalog/models';
-import { weightFormatFromQuantConfig } from '../../../core/catalog/weightFormat';
+import { keptModules, weightFormatFromQuantConfig } from '../../../core/catalog/weightFormat';
 import { estimateInferenceService } from '../../../core/estimate/index';
 import { findServeCommand, readServeArgs } from '../../../core/formats/vllmArgs';
 import { tokenizeShell } from '../../../core/formats/shellWords';
@@ -121,4 +122,71 @@ test('GPUs: RTX 3060 12GB (11.76 GiB as PyTorch reports it) and RTX PRO 6000 Bla
   // An AWQ Qwen2.5 7B on one 12 GB card starts with a KV cache.
   const e = estimateInferenceService(service({ model: { preset: 'Qwen/Qwen2.5-7B-Instruct-AWQ' }, gpuMemoryUtilization: 0.9, maxModelLen: 8192 }), cluster('RTX-3060-12GB', 1));
   assert.ok(e.ok && e.serving!.kvCacheTokens > 8192, JSON.stringify(e.findings));
+});
+
+test('ignore lists: modules a quantized checkpoint leaves in bf16 are read by kind, not by running its patterns', () => {
+  // The shapes NVFP4/FP8 exports of Qwen3.5-class models ship (compressed-tensors `ignore`, ModelOpt `exclude_modules`).
+  assert.deepEqual(keptModules(['lm_head', 're:.*mlp.gate$', 're:.*linear_attn.*', 're:model.visual.*', 're:mtp.*']).kept.sort(), ['mtp', 'recurrent']);
+  assert.deepEqual(keptModules(['*self_attn*', 'model.visual*']).kept, ['attention']);
+  assert.deepEqual(keptModules(['*attn*']).kept.sort(), ['attention', 'recurrent']);
+  assert.deepEqual(keptModules(['re:.*mlp.*']).kept.sort(), ['experts', 'mlp', 'shared']);
+  assert.deepEqual(keptModules(['re:.*shared_expert.*']).kept, ['shared']);
+  // One layer's module is not generalised to all layers; it is counted apart.
+  assert.deepEqual(keptModules(['model.layers.3.mlp.down_proj', 'model.layers.0.self_attn']), { kept: [], layerSpecific: 2 });
+  // Hostile lists: not an array, huge entries, non-strings.
+  assert.deepEqual(keptModules('linear_attn'), { kept: [], layerSpecific: 0 });
+  assert.deepEqual(keptModules([42, 'x'.repeat(100000), null]).kept, []);
+  const f = format({
+    quant_method: 'compressed-tensors',
+    config_groups: { g: { weights: { num_bits: 4, type: 'float', strategy: 'tensor_group', group_size: 16 } } },
+    ignore: ['lm_head', 're:.*linear_attn.*', 're:mtp.*'],
+  });
+  assert.deepEqual(f.kept?.sort(), ['mtp', 'recurrent']);
+  assert.match(f.label, /linear attention \/ Mamba, MTP left unquantized \(ignore list\)/);
+  assert.deepEqual(format({ quant_method: 'modelopt', quantization: { quant_algo: 'NVFP4', exclude_modules: ['*linear_attn*'] } }).kept, ['recurrent']);
+});
+
+test('serving: an NVFP4 hybrid whose ignore list keeps linear attention and MTP in bf16 weighs more, by those modules at 16 bits', () => {
+  const hub = path.join(path.sep, 'cache', 'hub');
+  const text = {
+    model_type: 'qwen3_5',
+    text_config: {
+      model_type: 'qwen3_5_text',
+      num_hidden_layers: 64,
+      hidden_size: 5120,
+      intermediate_size: 17408,
+      num_attention_heads: 24,
+      num_key_value_heads: 4,
+      head_dim: 256,
+      vocab_size: 248320,
+      full_attention_interval: 4,
+      linear_num_key_heads: 16,
+      linear_num_value_heads: 48,
+      linear_key_head_dim: 128,
+      linear_value_head_dim: 128,
+      linear_conv_kernel_dim: 4,
+      mamba_ssm_dtype: 'float32',
+      attn_output_gate: true,
+      mtp_num_hidden_layers: 1,
+      tie_word_embeddings: false,
+      max_position_embeddings: 262144,
+    },
+  };
+  const q = { quant_method: 'compressed-tensors', config_groups: { g: { weights: { num_bits: 4, type: 'float', strategy: 'tensor_group', group_size: 16 } } } };
+  const estimateWith = (quantization_config: unknown) => {
+    const dir = path.join(hub, 'models--acme--Hybrid-27B-NVFP4');
+    const files = new Map<string, string>([
+      [path.join(dir, 'refs', 'main'), 'c0ffee0123456789abcdef0123456789abcdef01\n'],
+      [path.join(dir, 'snapshots', 'c0ffee0123456789abcdef0123456789abcdef01', 'config.json'), JSON.stringify({ ...text, quantization_config })],
+    ]);
+    return estimateInferenceService(service({ model: { preset: 'acme/Hybrid-27B-NVFP4' }, tensorParallel: 2, maxModelLen: 65536, speculative: { method: 'mtp' } }), cluster('RTX-PRO-6000-96GB', 2), { resolveConfig: (p) => files.get(p), hfHubCache: hub });
+  };
+  const all = estimateWith(q);
+  const kept = estimateWith({ ...q, ignore: ['lm_head', 're:.*linear_attn.*', 're:mtp.*'] });
+  assert.ok(all.ok && kept.ok, JSON.stringify(kept.findings));
+  // 48 Gated DeltaNet layers × 115.9 M (5120 × (2·2048 + 2·6144 + 96) in, 6144 × 5120 out, conv) = 5.56 B parameters and the
+  // 0.42 B MTP layer go from 4.5 to 16 bits: 5.99 B × 1.4375 B = 8.0 GiB over the two GPUs.
+  const delta = ((kept.serving!.weightsBytes - all.serving!.weightsBytes) * 2) / GIB;
+  assert.ok(delta > 7.8 && delta < 8.2, String(delta));
+  assert.ok(kept.assumptions.some((a) => a.includes('left unquantized (ignore list)')));
 });
