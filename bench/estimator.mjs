@@ -152,6 +152,28 @@ out(`| held-out part (fresh set, KV2-*) | ${kvHeldShown ? v1Line(v1Held) : 'hidd
 out(`| examined (KV1-*: evaluated once as held out, then looked at; KV2-08/09: their printed pool and tokens checked the hybrid allocator's arithmetic; not in the held-out figure) | ${v1Line(v1Examined)} |`);
 out();
 out(`Not matched (gaps, not in the figures above): ${v1Unmatched.length ? v1Unmatched.join(', ') : 'none'}.`);
+// The reserve set: gathered before the next change to V1 sizing (CUDA graph memory estimated before sizing since
+// vLLM 0.21, the 0.92 default utilisation), evaluated once, after that change.
+const kv3 = kvV1.readKvV1Reserve(root);
+if (kv3.length) {
+  out();
+  if (process.env.GANTRY_EVAL_KV3 === '1') {
+    const r3 = kvV1.evaluateKvV1Rows(kv3, ['reserve']);
+    out('| row | config | KV tokens measured | predicted | error | KV pool GiB m/p | concurrency m/p |');
+    out('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const r of r3) {
+      if (r.unmatched) out(`| ${r.id} | ${r.label} | ${r.measured.toLocaleString('en-US')} | — | not matched: ${r.unmatched} | | |`);
+      else
+        out(
+          `| ${r.id} | ${r.label} | ${r.measured.toLocaleString('en-US')} | ${Math.round(r.predicted).toLocaleString('en-US')} | ${pct(r.errorPct)} | ${r.poolGiB.measured === null ? '—' : r.poolGiB.measured.toFixed(2)} / ${r.poolGiB.predicted.toFixed(2)} | ${r.concurrency?.measured == null ? '—' : r.concurrency.measured.toFixed(2)} / ${r.concurrency.predicted.toFixed(2)} |`,
+        );
+    }
+    out();
+    out(`Reserve set KV3-* evaluated (GANTRY_EVAL_KV3=1): ${v1Line(kvV1.summarizeKvV1(r3))}; record this as its one evaluation.`);
+  } else {
+    out(`Reserve set KV3-* (bench/data/vllm-v1-kv-reserve.jsonl, ${kv3.length} published vLLM V1 startup logs, gathered 2026-12-05): not evaluated; it is the held-out part for the next change to V1 sizing (GANTRY_EVAL_KV3=1 evaluates it).`);
+  }
+}
 
 out();
 out('## Training throughput: tokens/s per GPU');

@@ -17,7 +17,7 @@ import { estimateInferenceService } from '../core/estimate/index';
 import type { Architecture, ClusterDoc, InferenceServiceDoc } from '../core/spec/types';
 import { readJsonlRows } from './estimatorKvV0';
 
-export type KvV1Part = 'held-out' | 'examined';
+export type KvV1Part = 'held-out' | 'examined' | 'reserve';
 
 export interface KvV1Row {
   id: string;
@@ -76,6 +76,11 @@ export function readKvV1Rows(repoRoot: string): KvV1Row[] {
   return readJsonlRows<KvV1Row>(repoRoot, 'bench/data/vllm-v1-kv-heldout.jsonl');
 }
 
+/** The reserve set (KV3-*): gathered before the next change to V1 sizing and kept unevaluated until it lands. */
+export function readKvV1Reserve(repoRoot: string): KvV1Row[] {
+  return readJsonlRows<KvV1Row>(repoRoot, 'bench/data/vllm-v1-kv-reserve.jsonl');
+}
+
 export function kvV1Doc(r: KvV1Row): { doc: InferenceServiceDoc; cluster: ClusterDoc } {
   const doc: InferenceServiceDoc = {
     apiVersion: 'gantry/v1',
@@ -128,8 +133,12 @@ function label(r: KvV1Row): string {
 const GIB = 1024 ** 3;
 
 export function evaluateKvV1(repoRoot: string, parts: readonly KvV1Part[] = ['held-out', 'examined']): KvV1Result[] {
+  return evaluateKvV1Rows(readKvV1Rows(repoRoot), parts);
+}
+
+export function evaluateKvV1Rows(rows: readonly KvV1Row[], parts: readonly KvV1Part[]): KvV1Result[] {
   const out: KvV1Result[] = [];
-  for (const r of readKvV1Rows(repoRoot)) {
+  for (const r of rows) {
     if (!parts.includes(r.part)) continue;
     const res: KvV1Result = { id: r.id, part: r.part, label: label(r), source: r.source_url, measured: r.kv_tokens };
     if (r.unmatched) res.unmatched = r.unmatched;
