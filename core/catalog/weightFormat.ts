@@ -18,6 +18,8 @@
 // checkpoint with group 64 are the same family): a spec's quantization of the checkpoint's own
 // family takes the checkpoint's exact bits.
 
+import type { Quantization } from '../spec/types';
+
 export type WeightFamily = 'fp8' | 'int8' | 'int4' | 'nf4' | 'nvfp4' | 'mxfp4' | 'mxfp8';
 
 /** Kinds of block module a checkpoint's ignore list can leave unquantized (in the model dtype). */
@@ -181,6 +183,28 @@ function formatOf(c: Json): WeightFormat | string | undefined {
   if (method === 'mxfp4') return GPT_OSS_MXFP4;
   return `unknown quant_method ${JSON.stringify(method ?? c.quant_method ?? null).slice(0, 40)}`;
 }
+
+/**
+ * The format a spec's `quantization` names when the checkpoint does not set one (`--quantization fp8`
+ * on a bf16 checkpoint quantizes it on load): fp8 / int8 per channel, 8 bits; AWQ / GPTQ / int4 with
+ * group-128 fp16 scales and zero points, 4.25 bits; bitsandbytes NF4 with double quantization, 4.127;
+ * NVFP4 4.5; MXFP4 4.25. Every linear layer of the blocks; undefined for `none`.
+ */
+export function formatOfQuantization(q: Quantization | undefined): WeightFormat | undefined {
+  return q && q !== 'none' ? SPEC_FORMATS[q] : undefined;
+}
+const spec = (label: string, family: WeightFamily, bitsPerWeight: number): WeightFormat => ({ label: `${label}: ${bitsPerWeight} bits per weight`, family, bitsPerWeight, scope: 'linear' });
+const SPEC_FORMATS: Record<Exclude<Quantization, 'none'>, WeightFormat> = {
+  fp8: spec('fp8', 'fp8', 8),
+  int8: spec('int8', 'int8', 8),
+  'bitsandbytes-8bit': spec('int8 (bitsandbytes LLM.int8())', 'int8', 8),
+  awq: spec('int4 (AWQ, group 128)', 'int4', 4.25),
+  gptq: spec('int4 (GPTQ, group 128)', 'int4', 4.25),
+  int4: spec('int4 (group 128)', 'int4', 4.25),
+  'bitsandbytes-4bit': spec('NF4 (bitsandbytes, double quantization)', 'nf4', 4.127),
+  nvfp4: NVFP4,
+  mxfp4: spec('MXFP4 (4 bits + an E8M0 scale per 32)', 'mxfp4', 4.25),
+};
 
 /** Name tokens that mark a quantized derivative repo, longest first; matched on '-'-separated tokens. */
 const named = (label: string, family: WeightFamily, bitsPerWeight: number): WeightFormat => ({ label: `${label} (from the repo name${bitsPerWeight === 4.125 || bitsPerWeight === 4.25 || bitsPerWeight === 8.19 ? '; group 128 assumed' : ''}): ${bitsPerWeight} bits per weight`, family, bitsPerWeight, scope: 'linear' });

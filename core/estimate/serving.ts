@@ -23,8 +23,8 @@
 
 import { withEdits } from './withEdits';
 import { atLeast, engineVersionOf } from './engineVersion';
-import type { ClusterDoc, InferenceServiceDoc, InferenceServiceSpec, Quantization } from '../spec/types';
-import type { WeightFamily } from '../catalog/weightFormat';
+import type { ClusterDoc, InferenceServiceDoc, InferenceServiceSpec } from '../spec/types';
+import { formatOfQuantization } from '../catalog/weightFormat';
 import { gib, grouped, summarizeServing } from './format';
 import { guarded } from './guard';
 import { blockParamsByKind, drafterOf, headDimOf, kvHeadsOf, recurrentLayersOf } from './params';
@@ -80,26 +80,6 @@ const TGI_PREFILL_TOKENS = 4096;
 function sglangMemFraction(world: number): number {
   return world >= 16 ? 0.79 : world >= 8 ? 0.81 : world >= 4 ? 0.85 : world >= 2 ? 0.87 : 0.88;
 }
-/** bits per weight: NF4 with double quantization; AWQ/GPTQ 4-bit with group-128 fp16 scales and zeros. */
-const NF4_BITS = 4.127;
-const INT4_GROUP_BITS = 4.25;
-/** NVFP4: 4-bit E2M1 + an FP8 E4M3 scale per 16; MXFP4: 4 bits + an E8M0 scale per 32 (OCP MX spec). */
-const NVFP4_BITS = 4.5;
-const MXFP4_BITS = 4.25;
-
-/** The weight-format family a spec's quantization names (weightFormat.ts WeightFamily). */
-const QUANT_FAMILY: Record<Exclude<Quantization, 'none'>, WeightFamily> = {
-  fp8: 'fp8',
-  awq: 'int4',
-  gptq: 'int4',
-  int4: 'int4',
-  int8: 'int8',
-  nvfp4: 'nvfp4',
-  mxfp4: 'mxfp4',
-  'bitsandbytes-4bit': 'nf4',
-  'bitsandbytes-8bit': 'int8',
-};
-
 interface Stage {
   weights: number;
   activation: number;
@@ -154,27 +134,6 @@ function dtypeBytes(spec: InferenceServiceSpec): number {
   return spec.dtype === 'fp32' ? 4 : 2;
 }
 
-function linearBytes(spec: InferenceServiceSpec, dt: number): number {
-  switch (spec.quantization ?? 'none') {
-    case 'fp8':
-    case 'int8':
-    case 'bitsandbytes-8bit':
-      return 1;
-    case 'awq':
-    case 'gptq':
-    case 'int4':
-      return INT4_GROUP_BITS / 8;
-    case 'bitsandbytes-4bit':
-      return NF4_BITS / 8;
-    case 'nvfp4':
-      return NVFP4_BITS / 8;
-    case 'mxfp4':
-      return MXFP4_BITS / 8;
-    default:
-      return dt;
-  }
-}
-
 function kvBytes(spec: InferenceServiceSpec, dt: number): number {
   const k = spec.kvCacheDtype ?? 'auto';
   if (k === 'fp8' || k === 'fp8-e4m3' || k === 'fp8-e5m2') return 1;
@@ -192,7 +151,8 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   // quantization of the checkpoint's own family (`--quantization awq` on an AWQ group-64 checkpoint, mxfp4 on
   // gpt-oss's experts-only mxfp4) takes the checkpoint's exact bits and scope.
   const q = spec.quantization ?? 'none';
-  const wf = q === 'none' || (m.weightFormat && QUANT_FAMILY[q] === m.weightFormat.family) ? m.weightFormat : undefined;
+  const named = formatOfQuantization(q);
+  const wf = !named || (m.weightFormat && named.family === m.weightFormat.family) ? m.weightFormat : named;
   let blockBytes: number;
   if (wf?.scope === 'experts') {
     const experts = ((p.moeLayers * p.moeLayerExperts) / a.layers) * layers;
@@ -204,7 +164,7 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
     const keptShare = total > 0 ? wf.kept.reduce((x, k) => x + by[k], 0) / total : 0;
     blockBytes = blockParams * (keptShare * dt + (1 - keptShare) * (wf.bitsPerWeight / 8));
   } else {
-    blockBytes = blockParams * (wf ? wf.bitsPerWeight / 8 : linearBytes(spec, dt));
+    blockBytes = blockParams * (wf ? wf.bitsPerWeight / 8 : dt);
   }
   let vocabParams = 0;
   if (pp === 1) vocabParams = p.embedding + p.output + p.extra;
