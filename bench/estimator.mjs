@@ -152,27 +152,49 @@ out(`| held-out part (fresh set, KV2-*) | ${kvHeldShown ? v1Line(v1Held) : 'hidd
 out(`| examined (KV1-*: evaluated once as held out, then looked at; KV2-08/09: their printed pool and tokens checked the hybrid allocator's arithmetic; not in the held-out figure) | ${v1Line(v1Examined)} |`);
 out();
 out(`Not matched (gaps, not in the figures above): ${v1Unmatched.length ? v1Unmatched.join(', ') : 'none'}.`);
-// The reserve set: gathered before the next change to V1 sizing (CUDA graph memory estimated before sizing since
-// vLLM 0.21, the 0.92 default utilisation), evaluated once, after that change.
+// The KV3-* set: gathered before the change to V1 sizing by vLLM version (0.92 default utilisation and the CUDA
+// graph estimate off the budget from 0.20, batch defaults by release), evaluated once after it (2026-12-05): the
+// held-out part of that change. Rows are never tuned on; it is shown on every run.
 const kv3 = kvV1.readKvV1Reserve(root);
+const r3 = kv3.length ? kvV1.evaluateKvV1Rows(kv3, ['reserve']) : [];
+const kv3Summary = kvV1.summarizeKvV1(r3);
 if (kv3.length) {
   out();
-  if (process.env.GANTRY_EVAL_KV3 === '1') {
-    const r3 = kvV1.evaluateKvV1Rows(kv3, ['reserve']);
-    out('| row | config | KV tokens measured | predicted | error | KV pool GiB m/p | concurrency m/p |');
-    out('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
-    for (const r of r3) {
-      if (r.unmatched) out(`| ${r.id} | ${r.label} | ${r.measured.toLocaleString('en-US')} | — | not matched: ${r.unmatched} | | |`);
-      else
-        out(
-          `| ${r.id} | ${r.label} | ${r.measured.toLocaleString('en-US')} | ${Math.round(r.predicted).toLocaleString('en-US')} | ${pct(r.errorPct)} | ${r.poolGiB.measured === null ? '—' : r.poolGiB.measured.toFixed(2)} / ${r.poolGiB.predicted.toFixed(2)} | ${r.concurrency?.measured == null ? '—' : r.concurrency.measured.toFixed(2)} / ${r.concurrency.predicted.toFixed(2)} |`,
-        );
-    }
-    out();
-    out(`Reserve set KV3-* evaluated (GANTRY_EVAL_KV3=1): ${v1Line(kvV1.summarizeKvV1(r3))}; record this as its one evaluation.`);
-  } else {
-    out(`Reserve set KV3-* (bench/data/vllm-v1-kv-reserve.jsonl, ${kv3.length} published vLLM V1 startup logs, gathered 2026-12-05): not evaluated; it is the held-out part for the next change to V1 sizing (GANTRY_EVAL_KV3=1 evaluates it).`);
+  out('Held-out part of the vLLM-version change, KV3-* (bench/data/vllm-v1-kv-reserve.jsonl: 14 published vLLM 0.17–0.27 startup logs gathered before the change, evaluated once after it):');
+  out();
+  out('| row | config | KV tokens measured | predicted | error | KV pool GiB m/p | concurrency m/p |');
+  out('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of r3) {
+    if (r.unmatched) out(`| ${r.id} | ${r.label} | ${r.measured.toLocaleString('en-US')} | — | not matched: ${r.unmatched} | | |`);
+    else
+      out(
+        `| ${r.id} | ${r.label} | ${r.measured.toLocaleString('en-US')} | ${Math.round(r.predicted).toLocaleString('en-US')} | ${pct(r.errorPct)} | ${r.poolGiB.measured === null ? '—' : r.poolGiB.measured.toFixed(2)} / ${r.poolGiB.predicted.toFixed(2)} | ${r.concurrency?.measured == null ? '—' : r.concurrency.measured.toFixed(2)} / ${r.concurrency ? r.concurrency.predicted.toFixed(2) : '—'} |`,
+      );
   }
+  out();
+  out(`KV3-*: ${v1Line(kv3Summary)} (its one evaluation, 2026-12-05; the formulas before the change gave 13, 6.88 %, 85.15 %; 2 within 2 %, 2 within 5 %).`);
+}
+
+// The CUDA graph figure (core/estimate/engineVersion.ts CUDA_GRAPHS) is the median of vLLM's own published estimates.
+{
+  const { readFileSync } = await import('node:fs');
+  const cg = readFileSync(path.join(root, 'bench/data/vllm-cudagraph-estimates.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l));
+  const rocm = (r) => /amd|rocm|mi50|mi300|mi355/i.test(`${r.gpu ?? ''} ${r.notes ?? ''} ${r.vllm_version ?? ''}`);
+  const kept = cg.filter((r) => typeof r.estimate_gib === 'number' && r.estimate_gib < 10 && !rocm(r));
+  const med = (xs) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  };
+  const all = kept.map((r) => r.estimate_gib);
+  const one = kept.filter((r) => (r.tp ?? 1) === 1).map((r) => r.estimate_gib);
+  const many = kept.filter((r) => (r.tp ?? 1) > 1).map((r) => r.estimate_gib);
+  out();
+  out(
+    `CUDA graph estimate (bench/data/vllm-cudagraph-estimates.jsonl, ${cg.length} published vLLM logs; ${kept.length} on CUDA without the estimator-bug cases): median ${med(all).toFixed(2)} GiB (range ${Math.min(...all).toFixed(2)}–${Math.max(...all).toFixed(2)}); one GPU ${one.length}, ${med(one).toFixed(2)}; tensor parallel ${many.length}, ${med(many).toFixed(2)}. The estimator takes the overall median.`,
+  );
 }
 
 out();
@@ -275,7 +297,7 @@ out('| quantity | tuned / reference part: n, median, max | held-out part: n, med
 out('| --- | --- | --- |');
 out(`| training memory per GPU | ${s.n}, ${s.medianAbs.toFixed(1)} %, ${s.maxAbs.toFixed(1)} % | ${held.n}, ${held.medianAbs.toFixed(1)} %, ${held.maxAbs.toFixed(1)} % |`);
 out(
-  `| vLLM KV tokens (V1; tuned 0.19 H100; held out KV2-*; examined KV1-* 0.10–0.28 and KV2-08/09) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | ${kvHeldShown ? `${v1Line(v1Held)} (${v1Rows.filter((r) => r.unmatched && r.part === 'held-out').length} held-out rows not matched)` : 'hidden (GANTRY_EVAL_KV_HELDOUT=0)'}; examined ${v1Line(v1Examined)} |`,
+  `| vLLM KV tokens (V1; tuned 0.19 H100; held out KV3-* for the version change, KV2-* before it; examined KV1-* 0.10–0.28 and KV2-08/09) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | KV3-* ${v1Line(kv3Summary)}; KV2-* ${kvHeldShown ? `${v1Line(v1Held)} (${v1Rows.filter((r) => r.unmatched && r.part === 'held-out').length} held-out rows not matched; evaluated before and after the change)` : 'hidden (GANTRY_EVAL_KV_HELDOUT=0)'}; examined ${v1Line(v1Examined)} |`,
 );
 out(`| vLLM KV tokens (V0, 0.2–0.7) | ${v0Line(v0Tuned)} | first set ${v0Line(v0Held)}; examined V0-14..16 ${v0Line(v0Held2)} |`);
 out(

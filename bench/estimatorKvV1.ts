@@ -90,12 +90,13 @@ export function kvV1Doc(r: KvV1Row): { doc: InferenceServiceDoc; cluster: Cluste
       engine: 'vllm',
       ...(r.engine_version ? { engineVersion: r.engine_version } : {}),
       model: r.model ? { preset: r.model } : { architecture: r.architecture ?? undefined },
-      dtype: r.dtype,
-      quantization: r.quantization as never,
+      // A field the log does not state (null) is left out: the estimate takes the engine's default.
+      ...(r.dtype ? { dtype: r.dtype } : {}),
+      ...(r.quantization ? { quantization: r.quantization as never } : {}),
       // vLLM spells fp8_e4m3 / fp8_e5m2 with an underscore, the spec with a hyphen.
-      kvCacheDtype: r.kv_cache_dtype.split('_').join('-') as never,
-      tensorParallel: r.tp,
-      pipelineParallel: r.pp,
+      ...(r.kv_cache_dtype ? { kvCacheDtype: r.kv_cache_dtype.split('_').join('-') as never } : {}),
+      tensorParallel: r.tp ?? 1,
+      pipelineParallel: r.pp ?? 1,
       ...(r.expert_parallel ? { expertParallel: true } : {}),
       ...(r.gpu_memory_utilization ? { gpuMemoryUtilization: r.gpu_memory_utilization } : {}),
       ...(r.max_model_len ? { maxModelLen: r.max_model_len } : {}),
@@ -125,7 +126,7 @@ function label(r: KvV1Row): string {
   const name = r.hf_model.split(' ')[0].split('/').pop();
   const par = `tp${r.tp}${r.pp > 1 ? ` pp${r.pp}` : ''}${r.expert_parallel ? ' ep' : ''}`;
   const q = r.quantization !== 'none' ? ` q=${r.quantization}` : '';
-  const kv = r.kv_cache_dtype !== 'auto' ? ` kv=${r.kv_cache_dtype}` : '';
+  const kv = r.kv_cache_dtype && r.kv_cache_dtype !== 'auto' ? ` kv=${r.kv_cache_dtype}` : '';
   const v = r.engine_version ?? 'version not stated';
   return `${name} ${r.dtype}${q}${kv} ${par} len ${r.max_model_len ?? 'default'} util ${r.gpu_memory_utilization ?? 'n/s'} on ${r.gpu}, vLLM ${v}`;
 }

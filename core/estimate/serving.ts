@@ -7,8 +7,10 @@
 // KV bytes per token per GPU = 2 × layers-per-stage × KV heads per TP rank × head_dim × dtype bytes
 // (CacheEngine block size formula; KV heads are replicated when fewer than TP ranks); MLA caches
 // kv_lora_rank + qk_rope_head_dim values per layer, the same on every TP rank. The pool is cut into
-// blocks of block_size tokens; with pipeline parallelism the smallest stage pool decides. CUDA
-// graphs are captured after sizing, so they come on top of the budget.
+// blocks of block_size tokens; with pipeline parallelism the smallest stage pool decides. Through
+// 0.19, CUDA graphs are captured after sizing, so they come on top of the budget (utilization 0.9 by
+// default); from 0.20 vLLM estimates them in the profile run and takes them off the pool (utilization
+// 0.92 by default): engineVersion.ts vllmSizing.
 // Hybrid models (Qwen3-Next, Qwen3.5: Gated DeltaNet layers with full attention every few layers) cache
 // K and V on the full-attention layers only; each linear layer keeps one recurrent state per sequence
 // (value heads × key dim × value dim, in mamba_ssm_dtype) and a convolution state ((kernel − 1) × the
@@ -22,7 +24,7 @@
 // the remaining 1 − mem_fraction_static). TGI: warm-up prefill, then the free memory becomes KV.
 
 import { withEdits } from './withEdits';
-import { atLeast, engineVersionOf } from './engineVersion';
+import { atLeast, CUDA_GRAPHS, engineVersionOf, vllmBatchDefaults, vllmSizing, type VllmSizing } from './engineVersion';
 import type { ClusterDoc, InferenceServiceDoc, InferenceServiceSpec } from '../spec/types';
 import { formatOfQuantization } from '../catalog/weightFormat';
 import { gib, grouped, summarizeServing } from './format';
@@ -62,8 +64,6 @@ const NON_TORCH_PP = 0.07 * GIB;
  */
 const NCCL_PCIE_BUFFERS = 0.1 * GIB;
 const NON_TORCH_TP_PCIE = NON_TORCH_TP1 + NCCL_PCIE_BUFFERS;
-/** CUDA graph pool captured after KV sizing: 0.5–1.2 GiB in vLLM 0.19 logs; the middle is assumed. */
-const CUDA_GRAPHS = 0.9 * GIB;
 /** CUDA context with lazy loading (vLLM logs: 0.51 GiB used before loading at TP 1). */
 const CUDA_CONTEXT = 0.5 * GIB;
 /**
@@ -206,7 +206,7 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
 }
 
 /** vLLM's engine generation for a spec: V0 before 0.8 (or with VLLM_USE_V1=0 before 0.11), V1 otherwise. */
-function vllmGeneration(spec: InferenceServiceSpec, maxModelLen: number): { v0: boolean; chunked: boolean; label: string; short: string } {
+function vllmGeneration(spec: InferenceServiceSpec, maxModelLen: number, vendor: string): { v0: boolean; chunked: boolean; label: string; short: string; sizing: VllmSizing } {
   const ver = engineVersionOf(spec);
   const useV1 = spec.env?.VLLM_USE_V1;
   const forcedV0 = useV1 === 0 || useV1 === '0' || useV1 === false;
@@ -218,7 +218,9 @@ function vllmGeneration(spec: InferenceServiceSpec, maxModelLen: number): { v0: 
   const where = ver.from === 'spec' ? 'engineVersion' : ver.from === 'image' ? 'the container image tag' : '';
   const short = v0 ? 'vLLM V0' : 'vLLM V1';
   const label = ver.parts ? `vLLM ${ver.parts.join('.')} (from ${where}): ${v0 ? 'V0 engine' : 'V1 engine'}${forcedV0 && v0 && atLeast(ver.parts, 0, 8) ? ' (VLLM_USE_V1=0)' : ''}` : 'vLLM version not given (engineVersion or an image tag): the current V1 engine assumed';
-  return { v0, chunked, label, short };
+  // V0 (≤ 0.10) predates the graph estimate: 0.9 and graphs after sizing, as 0.19 sizes.
+  const sizing = vllmSizing(v0 ? [0, 6, 0] : ver.parts, { env: spec.env, enforceEager: spec.enforceEager === true, vendor });
+  return { v0, chunked, label, short, sizing };
 }
 
 function fail(findings: Finding[], assumptions: string[]): ServingEstimate {
@@ -279,7 +281,10 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
 
   const engine = spec.engine ?? 'vllm';
   const cap = c.capacityBytes;
-  const gen = engine === 'vllm' ? vllmGeneration(spec, maxModelLen) : undefined;
+  const gen = engine === 'vllm' ? vllmGeneration(spec, maxModelLen, c.gpu.vendor) : undefined;
+  // The CUDA graph pool (the published median of vLLM's own estimate; see engineVersion.ts).
+  const graphs = spec.enforceEager ? 0 : CUDA_GRAPHS;
+  const graphsInBudget = !!gen && !gen.v0 && gen.sizing.graphsInBudget && graphs > 0;
   // vLLM V1 defaults for `vllm serve` on GPUs with ≥ 70 GiB: max_num_seqs 1024, max_num_batched_tokens 8192 (2048/256 below).
   // vLLM V0 (≤ 0.7): max_num_seqs 256; without chunked prefill the profile run takes max(max_model_len, 2048)
   // tokens, with it 512 (SchedulerConfig defaults of 0.5–0.6); chunked prefill was on by default only past 32K context.
@@ -288,7 +293,8 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   // --max-total-tokens; the warm-up batch holds prefill / max_input_tokens requests (at least one).
   const tgiPrefill = spec.maxNumBatchedTokens && spec.maxNumBatchedTokens > 0 ? spec.maxNumBatchedTokens : TGI_PREFILL_TOKENS;
   const tgiSeqs = Math.max(1, Math.floor(tgiPrefill / Math.max(1, maxModelLen - 1)));
-  const defaults = engine === 'tgi' ? { seqs: tgiSeqs, tokens: tgiPrefill } : gen?.v0 ? { seqs: 256, tokens: gen.chunked ? 512 : Math.max(maxModelLen, 2048), v0: true } : { seqs: big ? 1024 : 256, tokens: big ? 8192 : 2048 };
+  const v1Batch = engine === 'vllm' && !gen!.v0 ? vllmBatchDefaults(engineVersionOf(spec).parts, { capacityBytes: cap, id: c.gpu.id, name: c.gpu.name }, maxModelLen) : undefined;
+  const defaults = engine === 'tgi' ? { seqs: tgiSeqs, tokens: tgiPrefill } : gen?.v0 ? { seqs: 256, tokens: gen.chunked ? 512 : Math.max(maxModelLen, 2048), v0: true } : v1Batch ? { seqs: v1Batch.seqs, tokens: v1Batch.tokens } : { seqs: big ? 1024 : 256, tokens: big ? 8192 : 2048 };
   const stageSpec = engine === 'tgi' ? { ...spec, maxNumSeqs: undefined } : spec;
   const pcieOnly = c.intra.type.startsWith('pcie');
   const nonTorch = tp > 1 ? (pcieOnly ? NON_TORCH_TP_PCIE : NON_TORCH_TP) : pp > 1 ? NON_TORCH_PP : NON_TORCH_TP1;
@@ -312,11 +318,11 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
       const free = frac * cap - CUDA_CONTEXT - s.weights - s.activation - nonTorch - warmupKv;
       s.pool = free > 0 ? TGI_WIGGLE_ROOM * free + warmupKv : free;
     } else {
-      frac = typeof util === 'number' ? util : 0.9;
-      s.pool = frac * cap - s.weights - s.activation - nonTorch;
+      frac = typeof util === 'number' ? util : gen!.sizing.utilization;
+      s.pool = frac * cap - s.weights - s.activation - nonTorch - (graphsInBudget ? graphs : 0);
     }
   }
-  frac = engine === 'sglang' ? (typeof util === 'number' ? util : sglangMemFraction(tp * pp)) : typeof util === 'number' ? util : engine === 'tgi' ? 1 : 0.9;
+  frac = engine === 'sglang' ? (typeof util === 'number' ? util : sglangMemFraction(tp * pp)) : typeof util === 'number' ? util : engine === 'tgi' ? 1 : gen!.sizing.utilization;
   budget = frac * cap;
   if (engine === 'sglang') assumptions.push(`SGLang: mem_fraction_static ${frac}${typeof util === 'number' ? '' : ` (its default at ${tp * pp} GPU${tp * pp > 1 ? 's' : ''})`} of capacity holds weights + KV; activations live in the rest.`);
   else if (engine === 'tgi')
@@ -325,7 +331,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     );
   else
     assumptions.push(
-      `${gen!.label}; sizing ${frac} × ${gib(cap, 2)} − weights − activation peak (profile run over max_num_batched_tokens ${spec.maxNumBatchedTokens ?? defaults.tokens}${gen!.v0 ? (gen!.chunked ? ', chunked prefill on' : ', chunked prefill off: max(max_model_len, 2048)') : ''}, max_num_seqs ${spec.maxNumSeqs ?? defaults.seqs}) − non-torch → KV pool; CUDA graphs (${gib(CUDA_GRAPHS)}) captured after sizing.`,
+      `${gen!.label}; sizing ${frac} × ${gib(cap, 2)} − weights − activation peak (profile run over max_num_batched_tokens ${spec.maxNumBatchedTokens ?? defaults.tokens}${gen!.v0 ? (gen!.chunked ? ', chunked prefill on' : ', chunked prefill off: max(max_model_len, 2048)') : ''}, max_num_seqs ${spec.maxNumSeqs ?? defaults.seqs}${v1Batch && (spec.maxNumBatchedTokens === undefined || spec.maxNumSeqs === undefined) ? `; defaults of ${v1Batch.rule}` : ''}) − non-torch${graphsInBudget ? ` − CUDA graphs (${gib(graphs)})` : ''} → KV pool${typeof util === 'number' ? '' : ` (utilization ${frac}: the default of ${gen!.sizing.utilization === 0.92 ? 'vLLM 0.20 and later' : 'vLLM 0.19 and earlier'})`}; ${gen!.sizing.note}${graphs ? `; the graph pool taken as ${gib(graphs, 2)}, the median of vLLM's published estimates (0.17–4.99 GiB seen; vLLM prints its own as "Estimated CUDA graph memory")` : ''}.`,
     );
   const sp = spec.speculative;
   if (sp && typeof sp === 'object' && (sp.method === 'mtp' || sp.method === 'eagle' || sp.method === 'eagle3' || sp.method === 'ngram')) {
@@ -369,7 +375,6 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   }
   const rank0 = stages[0];
   const kvCacheBytes = hybrid ? hybrid.blocks * hybrid.pageBytes * hybrid.groupSize : tokens * worst.kvBytesPerToken + hybridSeqs * stateBytesPerSequence(worst);
-  const graphs = spec.enforceEager ? 0 : CUDA_GRAPHS;
   const heaviest = stages.reduce((x, y) => (x.weights + x.activation > y.weights + y.activation ? x : y));
   const allocated = heaviest.weights + heaviest.activation + kvCacheBytes;
   const reserved = allocated;
@@ -408,12 +413,12 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   // ---- findings
   const minPool = Math.min(...stages.map((s) => s.pool));
   if (minPool <= 0) {
-    const need = heaviest.weights + heaviest.activation + nonTorch;
+    const need = heaviest.weights + heaviest.activation + nonTorch + (graphsInBudget ? graphs : 0);
     findings.push({
       code: 'memory-exceeds-capacity',
       severity: 'error',
       path: ['spec', 'tensorParallel'],
-      message: `Weights (${gib(heaviest.weights)}) + activation peak (${gib(heaviest.activation)}) + non-torch (${gib(nonTorch)}) = ${gib(need)} per GPU exceed the ${gib(budget)} budget (${frac} × ${gib(cap)}): no room for a KV cache${engine === 'vllm' ? ` — ${gen!.short} refuses to start ("No available memory for the cache blocks")` : ''}.`,
+      message: `Weights (${gib(heaviest.weights)}) + activation peak (${gib(heaviest.activation)}) + non-torch (${gib(nonTorch)})${graphsInBudget ? ` + CUDA graphs (${gib(graphs)})` : ''} = ${gib(need)} per GPU exceed the ${gib(budget)} budget (${frac} × ${gib(cap)}): no room for a KV cache${engine === 'vllm' ? ` — ${gen!.short} refuses to start ("No available memory for the cache blocks")` : ''}.`,
     });
   } else if (hybrid ? hybrid.concurrency < 1 : maxModelLen > tokens) {
     findings.push({

@@ -8,7 +8,7 @@ import { parseYamlSteps } from '../spec/parse';
 import { servingSpec, problemAt, type GpuContext } from './serving';
 import type { ShellVar } from './shellWords';
 import type { ForeignSpec, FormatReader, ReadContext } from './types';
-import { findServeCommand, mentionsServe, readServeArgs } from './vllmArgs';
+import { findServeCommand, pinnedVersion, mentionsServe, readServeArgs } from './vllmArgs';
 import { mapGet as get, appendAfter, scalarScript, scalarWord } from './yamlWords';
 
 const base = (f: string) => f.slice(Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\')) + 1);
@@ -46,6 +46,9 @@ function readParsed(text: string, doc: Document.Parsed, ctx: ReadContext): Forei
   if (gpu.count) vars.set('SKYPILOT_NUM_GPUS_PER_NODE', { value: String(gpu.count.value), span: gpu.count.entry.span, exact: !!gpu.count.entry.write });
   if (gpu.nodes) vars.set('SKYPILOT_NUM_NODES', { value: String(gpu.nodes.value), span: gpu.nodes.entry?.span, exact: false });
   const script = scalarScript(text, run, 0, { vars, assignments: true });
+  // `setup: pip install vllm==0.19.0` pins the engine version the run command serves with.
+  const setup = get(root, 'setup');
+  const setupCommands = isScalar(setup) && typeof setup.value === 'string' ? scalarScript(text, setup, 0, { vars, assignments: true }).commands : [];
   const out: ForeignSpec[] = [];
   for (const c of script.commands) {
     const cmd = findServeCommand(c.words);
@@ -63,6 +66,7 @@ function readParsed(text: string, doc: Document.Parsed, ctx: ReadContext): Forei
         read,
         gpu,
         defaults: ctx.defaults,
+        version: pinnedVersion([...setupCommands, ...script.commands], cmd.engine),
         problems: out.length ? [] : script.problems.map((p) => problemAt('foreign-shell', 'warning', p, p.message)),
       }),
     );

@@ -7,6 +7,7 @@
 // the same table Gantry launches with (core/runs/engineCommand.ts ENGINE_FLAGS), in both the split
 // (`--x 4`) and joined (`--x=4`) forms, with `_` or `-` in their names as vLLM's parser accepts;
 // flags that do not change memory or capacity are kept, in order, in extraArgs.
+import { parseVersion, vllmSizing } from '../estimate/engineVersion';
 import { findModel, resolveModelName } from '../catalog/models';
 import { ENGINE_FLAGS, PORT_FLAG, TP_FLAG, type EngineFlag } from '../runs/engineCommand';
 import type { SpecPath, Span } from '../spec/parse';
@@ -75,6 +76,30 @@ export function imageVersion(image: string | undefined): string | undefined {
   const v = tag.startsWith('v') ? tag.slice(1) : tag;
   const c = v[0];
   return c >= '0' && c <= '9' ? v : undefined;
+}
+
+/**
+ * The engine version a script pins with a package install (`pip install vllm==0.19.0`, `uv pip install
+ * "sglang[all]==0.5.2"`, `pip3 install -U vllm==0.10.1.1`): the last such pin among the commands, for the
+ * engine a serve command runs. Words only, no pattern on the text.
+ */
+export function pinnedVersion(commands: readonly { words: readonly { value: string }[] }[], engine: ServeEngine): string | undefined {
+  let found: string | undefined;
+  for (const c of commands) {
+    const w = c.words.map((x) => x.value);
+    const pip = w.findIndex((x) => x === 'pip' || x === 'pip3' || x.endsWith('/pip') || x.endsWith('/pip3'));
+    if (pip < 0 || !w.slice(pip + 1).includes('install')) continue;
+    for (const word of w.slice(pip + 1, pip + 200)) {
+      const eq = word.indexOf('==');
+      if (eq <= 0 || word.length > 80) continue;
+      let name = word.slice(0, eq).toLowerCase();
+      const extras = name.indexOf('[');
+      if (extras > 0) name = name.slice(0, extras);
+      const v = word.slice(eq + 2);
+      if (name === engine && v.length > 0 && v[0] >= '0' && v[0] <= '9') found = v;
+    }
+  }
+  return found;
 }
 
 // ---------------------------------------------------------------- flags
@@ -498,7 +523,7 @@ export function engineDefaults(spec: ServeRead['spec'], version: string | undefi
   out.push(`Engine: ${e} ${version ?? `(version not named in the file; the defaults of recent ${spec.engine === 'vllm' ? 'V1 releases' : 'releases'} assumed)`}.`);
   const d: string[] = [];
   if (spec.tensorParallel === undefined) d.push(`${TP_FLAG[spec.engine]} 1`);
-  if (spec.gpuMemoryUtilization === undefined) d.push(spec.engine === 'vllm' ? '--gpu-memory-utilization 0.9' : '--mem-fraction-static 0.88 (large GPUs)');
+  if (spec.gpuMemoryUtilization === undefined) d.push(spec.engine === 'vllm' ? `--gpu-memory-utilization ${vllmSizing(version ? parseVersion(version) : undefined, {}).utilization}` : '--mem-fraction-static 0.88 (large GPUs)');
   if (spec.dtype === undefined) d.push('--dtype auto (the model’s bf16)');
   if (spec.kvCacheDtype === undefined) d.push('--kv-cache-dtype auto (= dtype)');
   if (spec.blockSize === undefined) d.push(spec.engine === 'vllm' ? '--block-size 16' : '--page-size 1 (KV tokens counted in 16-token blocks)');

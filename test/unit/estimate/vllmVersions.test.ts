@@ -1,0 +1,69 @@
+// vLLM's sizing defaults by release (core/estimate/engineVersion.ts; docs/estimator.md "vLLM versions"):
+// the default utilization, whether the CUDA graph estimate comes off the KV budget, and the default
+// batch budget of `vllm serve` by GPU. Each case is one rule a release's source or log states.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { CUDA_GRAPHS, parseVersion, vllmBatchDefaults, vllmSizing } from '../../../core/estimate/engineVersion';
+import { estimateInferenceService } from '../../../core/estimate/index';
+import { pinnedVersion } from '../../../core/formats/vllmArgs';
+import { tokenizeShell } from '../../../core/formats/shellWords';
+import { GIB, cluster, near, service } from './helpers';
+
+test('utilization 0.9 and graphs after sizing through 0.19; 0.92 and the graph estimate in the budget from 0.20 and when unknown', () => {
+  assert.deepEqual([vllmSizing([0, 19, 1], {}).utilization, vllmSizing([0, 19, 1], {}).graphsInBudget], [0.9, false]);
+  assert.deepEqual([vllmSizing([0, 20, 0], {}).utilization, vllmSizing([0, 20, 0], {}).graphsInBudget], [0.92, true]);
+  assert.deepEqual([vllmSizing(undefined, {}).utilization, vllmSizing(undefined, {}).graphsInBudget], [0.92, true]);
+});
+
+test('the graph estimate stays out of the budget with VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS=0, enforce-eager, Model Runner V2, or ROCm before 0.25; =1 opts an older release in', () => {
+  assert.equal(vllmSizing([0, 28, 0], { env: { VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS: '0' } }).graphsInBudget, false);
+  assert.equal(vllmSizing([0, 28, 0], { enforceEager: true }).graphsInBudget, false);
+  assert.equal(vllmSizing([0, 28, 0], { env: { VLLM_USE_V2_MODEL_RUNNER: 1 } }).graphsInBudget, false);
+  assert.equal(vllmSizing([0, 22, 0], { vendor: 'amd' }).graphsInBudget, false);
+  assert.equal(vllmSizing([0, 26, 0], { vendor: 'amd' }).graphsInBudget, true);
+  assert.equal(vllmSizing([0, 18, 0], { env: { VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS: '1' } }).graphsInBudget, true);
+  assert.equal(vllmSizing([0, 18, 0], { env: { VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS: '1' } }).utilization, 0.9, 'the env var does not change the default utilization');
+});
+
+test('an estimate on 0.20+ takes the graph pool off the KV budget at the same utilization; the default utilization follows the version', () => {
+  const base = { model: { preset: 'llama-3.1-8b' }, maxModelLen: 8192, gpuMemoryUtilization: 0.9 };
+  const old = estimateInferenceService(service({ ...base, engineVersion: '0.19.1' }), cluster('H100-SXM-80GB', 1));
+  const now = estimateInferenceService(service({ ...base, engineVersion: '0.20.0' }), cluster('H100-SXM-80GB', 1));
+  assert.ok(near((old.serving!.kvCacheBytes - now.serving!.kvCacheBytes) / GIB, CUDA_GRAPHS / GIB, 0.02), `${old.serving!.kvCacheBytes / GIB} − ${now.serving!.kvCacheBytes / GIB}`);
+  assert.ok(now.assumptions.some((a) => a.includes('taken off the budget')));
+  assert.ok(old.assumptions.some((a) => a.includes('captured after sizing')));
+  const unstated = estimateInferenceService(service({ model: { preset: 'llama-3.1-8b' }, maxModelLen: 8192, engineVersion: '0.28.0' }), cluster('H100-SXM-80GB', 1));
+  assert.equal(unstated.serving!.budgetBytes / (79.19 * GIB) > 0.919, true, 'the 0.92 default');
+  assert.ok(unstated.assumptions.some((a) => a.includes('utilization 0.92: the default of vLLM 0.20 and later')));
+});
+
+test("vllm serve's default batch budget by release and GPU: H100/H200 by name, then 70 GiB without the A100, then 16384 from 160 GiB", () => {
+  const h100 = { capacityBytes: 79.19 * GIB, id: 'H100-SXM-80GB', name: 'NVIDIA H100 SXM 80GB' };
+  const a100 = { capacityBytes: 79.15 * GIB, id: 'A100-SXM-80GB', name: 'NVIDIA A100 SXM 80GB' };
+  const b200 = { capacityBytes: 178.35 * GIB, id: 'B200', name: 'NVIDIA B200' };
+  const l4 = { capacityBytes: 22.05 * GIB, id: 'L4-24GB', name: 'NVIDIA L4' };
+  const at = (v: string | undefined, g: typeof h100) => {
+    const d = vllmBatchDefaults(v ? parseVersion(v) : undefined, g, 32768);
+    return [d.tokens, d.seqs];
+  };
+  assert.deepEqual(at('0.8.0', l4), [2048, 1024]);
+  assert.deepEqual(at('0.8.4', l4), [2048, 256]);
+  assert.deepEqual(at('0.8.4', h100), [8192, 1024]);
+  assert.deepEqual(at('0.8.5', a100), [8192, 1024]);
+  assert.deepEqual(at('0.9.0', a100), [2048, 256]);
+  assert.deepEqual(at('0.27.1', b200), [8192, 1024]);
+  assert.deepEqual(at('0.28.0', b200), [16384, 1024]);
+  assert.deepEqual(at(undefined, b200), [16384, 1024]);
+  assert.deepEqual(at(undefined, h100), [8192, 1024]);
+  assert.deepEqual(vllmBatchDefaults(undefined, l4, 4).tokens, 1024, 'tokens ≤ max_num_seqs × max_model_len');
+});
+
+test('a script pins the engine version with a package install; the pin names the engine, not another package', () => {
+  const pin = (text: string, engine: 'vllm' | 'sglang') => pinnedVersion(tokenizeShell(text).commands, engine);
+  assert.equal(pin('pip install vllm==0.19.0\nvllm serve m', 'vllm'), '0.19.0');
+  assert.equal(pin('uv pip install "sglang[all]==0.5.2" flashinfer==0.2\n', 'sglang'), '0.5.2');
+  assert.equal(pin('pip3 install -U vllm==0.10.1.1', 'vllm'), '0.10.1.1');
+  assert.equal(pin('pip install vllm-router==1.0 torch==2.6', 'vllm'), undefined);
+  assert.equal(pin('echo vllm==0.19.0', 'vllm'), undefined, 'not an install');
+  assert.equal(pin('pip install vllm', 'vllm'), undefined, 'no pin');
+});
