@@ -28,6 +28,12 @@ export const GPU_PRODUCT_LABELS: Readonly<Record<string, string>> = {
   'RTX-4090-24GB': 'NVIDIA-GeForce-RTX-4090',
   'RTX-3060-12GB': 'NVIDIA-GeForce-RTX-3060',
   'RTX-PRO-6000-96GB': 'NVIDIA-RTX-PRO-6000-Blackwell-Server-Edition',
+  'RTX-A5000-24GB': 'NVIDIA-RTX-A5000',
+  'RTX-A4000-16GB': 'NVIDIA-RTX-A4000',
+  'RTX-4080-16GB': 'NVIDIA-GeForce-RTX-4080',
+  'T4-16GB': 'Tesla-T4',
+  'A30-24GB': 'NVIDIA-A30',
+  'L20-48GB': 'NVIDIA-L20',
 };
 
 const BY_LABEL = new Map(Object.entries(GPU_PRODUCT_LABELS).map(([id, label]) => [label.toLowerCase(), id]));
