@@ -172,7 +172,7 @@ if (kv3.length) {
       );
   }
   out();
-  out(`KV3-*: ${v1Line(kv3Summary)} (its one evaluation, 2026-12-05; the formulas before the change gave 13, 6.88 %, 85.15 %; 2 within 2 %, 2 within 5 %).`);
+  out(`KV3-*: ${v1Line(kv3Summary)} (evaluated once, 2026-12-05: 13 rows, 4.08 %, 85.15 %, 4 within 2 %, 7 within 5 %; the formulas before the change gave 6.88 %, 2 within 2 %, 2 within 5 % on those 13; KV3-11 became expressible afterwards, when the RTX A5000 entered the catalog, and was evaluated once then).`);
 }
 
 // The CUDA graph figure (core/estimate/engineVersion.ts CUDA_GRAPHS) is the median of vLLM's own published estimates.
