@@ -7,7 +7,9 @@
 //             `model weights take 14.99GiB; … the rest of the memory reserved for KV Cache is 54.79GiB.`,
 //             `total_gpu_memory (79.19GiB) x gpu_memory_utilization (0.90) = 71.27GiB`,
 //             `Available KV cache memory: 54.79 GiB`, `# GPU blocks: 28049` / `# CUDA blocks: 28049, # CPU blocks: 2048`,
-//             `GPU KV cache size: 448,880 tokens`, `Maximum concurrency for 8,192 tokens per request: 54.79x`
+//             `GPU KV cache size: 448,880 tokens`, `Maximum concurrency for 8,192 tokens per request: 54.79x`,
+//             `Estimated CUDA graph memory: 0.58 GiB total` (0.20+: taken off the KV budget),
+//             `Graph capturing finished in 3 secs, took 0.62 GiB` (the pool captured after sizing)
 //   SGLang    `Load weight end. … avail mem=63.38 GB, mem usage=14.99 GB.`,
 //             `KV Cache is allocated. #tokens: 413371, K size: 25.23 GB, V size: 25.23 GB` (or `KV size: …`),
 //             `max_total_num_tokens=413371, … max_running_requests=4097, context_len=131072`
@@ -66,6 +68,10 @@ export interface MeasuredFigures {
   kvCacheGiB?: Figure;
   kvCacheTokens?: Figure;
   gpuBlocks?: Figure;
+  /** vLLM 0.20+: its own estimate of the CUDA graph pool, taken off the KV budget before sizing. */
+  cudaGraphEstimateGiB?: Figure;
+  /** vLLM: the CUDA graph pool it captured ("Graph capturing finished in N secs, took X GiB"). */
+  cudaGraphGiB?: Figure;
   maxConcurrency?: Figure & { tokensPerRequest?: number };
   maxRunningRequests?: Figure;
   contextLen?: Figure;
@@ -124,6 +130,12 @@ export class MeasuredReader {
     if (util >= 0) {
       v = sizeAfter(line, ') = ', util);
       if (v !== undefined) this.setOnce('requestedGiB', { value: v, line: n }, 'vllm');
+    }
+    v = sizeAfter(line, 'Estimated CUDA graph memory: ');
+    if (v !== undefined) this.setOnce('cudaGraphEstimateGiB', { value: v, line: n }, 'vllm');
+    if (line.includes('Graph capturing finished in ')) {
+      v = sizeAfter(line, ', took ');
+      if (v !== undefined) this.setOnce('cudaGraphGiB', { value: v, line: n }, 'vllm');
     }
     let c = numberAfter(line, '# GPU blocks: ') ?? numberAfter(line, '# CUDA blocks: ');
     if (c) this.setOnce('gpuBlocks', { value: c.value, line: n }, 'vllm');

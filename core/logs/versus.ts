@@ -12,6 +12,10 @@ export interface RunEstimate {
   tokensPerSecPerGpu?: number;
   /** Training: the part of deviceGiBPerGpu counted exactly (weights, gradients, optimizer states); calibration corrects the rest. */
   staticGiBPerGpu?: number;
+  /** Serving: the KV cache in tokens (what vLLM prints as "GPU KV cache size", SGLang as max_total_num_tokens). */
+  kvCacheTokens?: number;
+  /** Serving: the CUDA graph pool per GPU the estimate assumed. */
+  cudaGraphGiBPerGpu?: number;
 }
 
 /** What telemetry saw of a run's GPUs while it ran. */
@@ -56,6 +60,10 @@ export interface Side {
 export interface Comparison {
   peakGiB?: Side;
   tokensPerSecPerGpu?: Side;
+  /** Serving: the KV cache the engine sized at startup, in tokens. */
+  kvCacheTokens?: Side;
+  /** vLLM: the CUDA graph pool (its estimate from 0.20, else what it captured). */
+  cudaGraphGiB?: Side;
   oom?: { neededGiB: number; estimatedGiB?: number; errorPct?: number; gpu?: number; line: number };
 }
 
@@ -80,6 +88,10 @@ export function compareRun(o: RunOutcome): Comparison {
   if (log.tokensPerSecPerGpu) out.tokensPerSecPerGpu = side(log.tokensPerSecPerGpu.value, est.tokensPerSecPerGpu, `torchtitan tps, mean of ${log.tokensPerSecPerGpu.samples} steps`, log.tokensPerSecPerGpu.line);
   else if (log.trainTokensPerSec && o.gpus > 0) out.tokensPerSecPerGpu = side(log.trainTokensPerSec.value / o.gpus, est.tokensPerSecPerGpu, `HF Trainer train_tokens_per_second / ${o.gpus} GPUs`, log.trainTokensPerSec.line);
 
+  if (log.kvCacheTokens) out.kvCacheTokens = side(log.kvCacheTokens.value, est.kvCacheTokens, `${log.tool ?? 'engine'} startup`, log.kvCacheTokens.line);
+  const graphs = log.cudaGraphEstimateGiB ?? log.cudaGraphGiB;
+  if (graphs) out.cudaGraphGiB = side(graphs.value, est.cudaGraphGiBPerGpu, log.cudaGraphEstimateGiB ? "vLLM's estimate (taken off the KV budget)" : 'vLLM graph capture', graphs.line);
+
   if (log.oom) {
     const e = errorPct(est.deviceGiBPerGpu, log.oom.neededGiB);
     out.oom = { neededGiB: log.oom.neededGiB, ...(est.deviceGiBPerGpu !== undefined ? { estimatedGiB: est.deviceGiBPerGpu } : {}), ...(e !== undefined ? { errorPct: e } : {}), ...(log.oom.gpu !== undefined ? { gpu: log.oom.gpu } : {}), line: log.oom.line };
@@ -103,6 +115,7 @@ export function lastRunTitle(c: Comparison): string | undefined {
   if (c.oom) parts.push(`OOM: needed ≥ ${gib(c.oom.neededGiB)} GiB${c.oom.estimatedGiB !== undefined ? ` (est. ${gib(c.oom.estimatedGiB)}${c.oom.errorPct !== undefined ? `, ${formatPct(c.oom.errorPct)}` : ''})` : ''}`);
   if (c.peakGiB) parts.push(`${gib(c.peakGiB.measured)} GiB peak${c.peakGiB.estimated !== undefined ? ` (est. ${gib(c.peakGiB.estimated)}, ${formatPct(c.peakGiB.errorPct ?? 0)})` : ''}`);
   if (c.tokensPerSecPerGpu) parts.push(`${rate(c.tokensPerSecPerGpu.measured)} tok/s/GPU${c.tokensPerSecPerGpu.estimated !== undefined ? ` (est. ${rate(c.tokensPerSecPerGpu.estimated)}, ${formatPct(c.tokensPerSecPerGpu.errorPct ?? 0)})` : ''}`);
+  if (c.kvCacheTokens && c.kvCacheTokens.estimated !== undefined) parts.push(`KV ${rate(c.kvCacheTokens.measured)} tokens (est. ${rate(c.kvCacheTokens.estimated)}, ${formatPct(c.kvCacheTokens.errorPct ?? 0)})`);
   return parts.length ? `last run: ${parts.join(' · ')}` : undefined;
 }
 
@@ -119,6 +132,8 @@ export function summaryLines(o: RunOutcome): string[] {
   }
   if (c.peakGiB) lines.push(`Peak memory ${gib(c.peakGiB.measured)} GiB per GPU${c.peakGiB.estimated !== undefined ? ` vs est. ${gib(c.peakGiB.estimated)} (${formatPct(c.peakGiB.errorPct ?? 0)})` : ''} · ${c.peakGiB.source}`);
   if (c.tokensPerSecPerGpu) lines.push(`${rate(c.tokensPerSecPerGpu.measured)} tok/s per GPU${c.tokensPerSecPerGpu.estimated !== undefined ? ` vs est. ${rate(c.tokensPerSecPerGpu.estimated)} (${formatPct(c.tokensPerSecPerGpu.errorPct ?? 0)})` : ''} · ${c.tokensPerSecPerGpu.source}`);
+  if (c.kvCacheTokens && c.kvCacheTokens.estimated !== undefined) lines.push(`KV cache ${rate(c.kvCacheTokens.measured)} tokens vs est. ${rate(c.kvCacheTokens.estimated)} (${formatPct(c.kvCacheTokens.errorPct ?? 0)}) · ${c.kvCacheTokens.source}`);
+  if (c.cudaGraphGiB) lines.push(`CUDA graphs ${c.cudaGraphGiB.measured.toFixed(2)} GiB per GPU${c.cudaGraphGiB.estimated !== undefined ? ` vs est. ${c.cudaGraphGiB.estimated.toFixed(2)}` : ''} · ${c.cudaGraphGiB.source}`);
   const l = o.log;
   if (l.mfuPct) lines.push(`MFU ${l.mfuPct.value.toFixed(1)} %${l.tflopsPerGpu ? ` · ${l.tflopsPerGpu.value.toFixed(0)} TFLOP/s per GPU` : ''} · torchtitan`);
   if (l.weightsGiB || l.kvCacheGiB || l.kvCacheTokens) {

@@ -132,6 +132,8 @@ export async function buildOutcome(run: RunRecord, telemetry?: TelemetryPeak): P
       ...(p.estimatedDeviceBytesPerGpu ? { deviceGiBPerGpu: Math.round((p.estimatedDeviceBytesPerGpu / GiB) * 100) / 100 } : {}),
       ...(p.estimatedTokensPerSecondPerGpu ? { tokensPerSecPerGpu: Math.round(p.estimatedTokensPerSecondPerGpu) } : {}),
       ...(p.estimatedStaticBytesPerGpu ? { staticGiBPerGpu: Math.round((p.estimatedStaticBytesPerGpu / GiB) * 100) / 100 } : {}),
+      ...(p.estimatedKvCacheTokens ? { kvCacheTokens: Math.round(p.estimatedKvCacheTokens) } : {}),
+      ...(p.estimatedCudaGraphBytesPerGpu ? { cudaGraphGiBPerGpu: Math.round((p.estimatedCudaGraphBytesPerGpu / GiB) * 100) / 100 } : {}),
     },
     log: figures,
     ...(usage ? { usage } : {}),

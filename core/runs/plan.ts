@@ -113,6 +113,8 @@ export function planLaunch(input: PlanInput): PlanResult {
     ...(estimated ? { estimatedDeviceBytesPerGpu: estimated } : {}),
     ...(atSubmit.tokensPerSecondPerGpu ? { estimatedTokensPerSecondPerGpu: atSubmit.tokensPerSecondPerGpu } : {}),
     ...(atSubmit.staticBytes && estimated === atSubmit.deviceBytes ? { estimatedStaticBytesPerGpu: atSubmit.staticBytes } : {}),
+    ...(atSubmit.kvCacheTokens ? { estimatedKvCacheTokens: atSubmit.kvCacheTokens } : {}),
+    ...(atSubmit.cudaGraphBytes ? { estimatedCudaGraphBytesPerGpu: atSubmit.cudaGraphBytes } : {}),
     ...(timeLimit !== undefined && timeLimitSeconds !== undefined && Number.isFinite(timeLimitSeconds) ? { timeLimit: String(timeLimit), timeLimitSeconds } : {}),
     ...(warnings.length ? { warnings } : {}),
   };
@@ -127,16 +129,20 @@ function clusterOptions(cluster: ClusterDoc): ClusterOptions {
 
 /**
  * The estimator's figures kept with the run, to be set against what the run measured when it ends:
- * per-GPU device memory (what nvidia-smi shows; also the memory chart's line) and, for training,
- * tokens/s per GPU.
+ * per-GPU device memory (what nvidia-smi shows; also the memory chart's line); for training,
+ * tokens/s per GPU; for serving, the KV cache in tokens and the CUDA graph pool.
  */
-function estimateAtSubmit(doc: TrainingJobDoc | InferenceServiceDoc, cluster: ClusterDoc | undefined): { deviceBytes?: number; tokensPerSecondPerGpu?: number; staticBytes?: number } {
+function estimateAtSubmit(doc: TrainingJobDoc | InferenceServiceDoc, cluster: ClusterDoc | undefined): { deviceBytes?: number; tokensPerSecondPerGpu?: number; staticBytes?: number; kvCacheTokens?: number; cudaGraphBytes?: number } {
   try {
     const e = doc.kind === 'TrainingJob' ? estimateTrainingJob(doc, cluster) : estimateInferenceService(doc, cluster);
     const bytes = e.memory?.perGpu.deviceBytes;
     const tps = 'time' in e ? e.time?.tokensPerSecondPerGpu : undefined;
     const fixed = e.kind === 'TrainingJob' && e.memory ? staticBytesOf(e.memory) : undefined;
+    const kv = e.kind === 'InferenceService' ? e.serving?.kvCacheTokens : undefined;
+    const graphs = e.kind === 'InferenceService' ? e.serving?.cudaGraphBytes : undefined;
     return {
+      ...(kv && Number.isFinite(kv) && kv > 0 ? { kvCacheTokens: kv } : {}),
+      ...(graphs && Number.isFinite(graphs) && graphs > 0 ? { cudaGraphBytes: graphs } : {}),
       ...(fixed && Number.isFinite(fixed) && fixed > 0 ? { staticBytes: fixed } : {}),
       ...(bytes && Number.isFinite(bytes) && bytes > 0 ? { deviceBytes: bytes } : {}),
       ...(tps && Number.isFinite(tps) && tps > 0 ? { tokensPerSecondPerGpu: tps } : {}),

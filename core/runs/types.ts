@@ -34,6 +34,10 @@ interface LaunchPlanBase {
   estimatedTokensPerSecondPerGpu?: number;
   /** Training: the part of estimatedDeviceBytesPerGpu counted exactly (weights, gradients, optimizer states; core/estimate/terms.ts), for calibration. */
   estimatedStaticBytesPerGpu?: number;
+  /** Serving: the estimator's KV cache size in tokens (what vLLM prints as "GPU KV cache size"), set against the engine's startup log. */
+  estimatedKvCacheTokens?: number;
+  /** Serving: the CUDA graph pool the estimate assumed per GPU, set against vLLM's "Estimated CUDA graph memory" / "Graph capturing finished … took" lines. */
+  estimatedCudaGraphBytesPerGpu?: number;
   /**
    * Local backend: processes started on this node, each with RANK/LOCAL_RANK/WORLD_SIZE and its own
    * log files (rank-tagged LogSources). Absent or 1: one process (torchrun does its own forking).

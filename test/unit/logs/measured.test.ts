@@ -122,6 +122,32 @@ test('versus: the lens line, telemetry peak and torchtitan throughput', () => {
   assert.equal(compareRun(outcome(log, { deviceGiBPerGpu: 57.7 })).peakGiB?.source, 'torchtitan max reserved');
 });
 
+test("versus: a vLLM service's KV tokens against the estimate kept at submission; vLLM's CUDA graph lines (its 0.20+ estimate first, else the capture)", () => {
+  const log = measureLines(fixture('vllm-v1-startup.log'));
+  assert.deepEqual(log.cudaGraphGiB, { value: 0.53, line: lineOf('vllm-v1-startup.log', 'Graph capturing finished') });
+  const o = outcome(log, { deviceGiBPerGpu: 72.5, kvCacheTokens: 452_000, cudaGraphGiBPerGpu: 0.78 });
+  const c = compareRun(o);
+  assert.equal(c.kvCacheTokens?.measured, 448832);
+  assert.equal(Math.round((c.kvCacheTokens?.errorPct ?? 0) * 10) / 10, 0.7);
+  assert.equal(c.cudaGraphGiB?.source, 'vLLM graph capture');
+  assert.ok(lastRunTitle(c)?.endsWith('KV 448,832 tokens (est. 452,000, +1 %)'), lastRunTitle(c));
+  const lines = summaryLines(o);
+  assert.ok(lines.includes('KV cache 448,832 tokens vs est. 452,000 (+1 %) · vllm startup'), lines.join('\n'));
+  assert.ok(lines.includes('CUDA graphs 0.53 GiB per GPU vs est. 0.78 · vLLM graph capture'), lines.join('\n'));
+  // 0.20 and later print their estimate before sizing; it is the figure set against Gantry's.
+  const modern = measureLines([
+    'INFO 07-30 07:10:58 [gpu_model_runner.py:6612] Profiling CUDA graph memory: PIECEWISE=76 (largest=512), FULL=60 (largest=256)',
+    'INFO 07-30 07:11:00 [gpu_model_runner.py:6737] Estimated CUDA graph memory: 0.58 GiB total',
+    'INFO 07-30 07:11:40 [gpu_model_runner.py:6933] Graph capturing finished in 15 secs, took 0.61 GiB',
+  ]);
+  assert.equal(modern.cudaGraphEstimateGiB?.value, 0.58);
+  assert.equal(modern.cudaGraphGiB?.value, 0.61);
+  assert.equal(compareRun(outcome(modern, { cudaGraphGiBPerGpu: 0.78 })).cudaGraphGiB?.measured, 0.58);
+  // Without an estimate kept (a run submitted before this was recorded) nothing is compared, and the lens says nothing of KV.
+  assert.equal(compareRun(outcome(log, {})).kvCacheTokens?.estimated, undefined);
+  assert.equal(lastRunTitle(compareRun(outcome(log, {}))), 'last run: 69.8 GiB peak');
+});
+
 test('versus: an OOM run says by how much the estimate missed', () => {
   const o = outcome(measureLines(fixture('oom-titan.log')), { deviceGiBPerGpu: 57.7 });
   const c = compareRun(o);

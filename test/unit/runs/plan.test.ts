@@ -64,6 +64,9 @@ test("an InferenceService without a command gets its engine's launcher, bound to
   assert.ok(r.ok);
   assert.deepEqual(r.plan.command, ['vllm', 'serve', 'meta-llama/Meta-Llama-3-8B', '--tensor-parallel-size', '2', '--host', '127.0.0.1', '--port', '8000', '--max-model-len', '8192', '--seed', '1']);
   assert.equal(r.plan.gpusPerNode, 2);
+  // The estimate kept with the run, to be set against vLLM's startup lines when it ends.
+  assert.ok((r.plan.estimatedKvCacheTokens ?? 0) > 100_000, String(r.plan.estimatedKvCacheTokens));
+  assert.ok((r.plan.estimatedCudaGraphBytesPerGpu ?? 0) > 0);
 });
 
 test('describePlan shows argv quoted for reading, env, cwd and GPUs', () => {
