@@ -102,16 +102,27 @@ skip_unless() { # skip_unless NAME PREREQ...: records a skip and returns 1 if a 
 # and one failure when it did not. A non-zero exit with no failing test counts one failure.
 run_stage() {
   local name="$1" counts_from="$2"; shift 2
-  local stage_log="$STAGES_DIR/$name.log" t0=$SECONDS rc=0
+  local stage_log="$STAGES_DIR/$name.log" t0=$SECONDS rc=0 tee_fd tee_pid waited=0
   order+=("$name")
   log "$name: $*"
   export GANTRY_STAGE_DIR="$STAGES_DIR/$name" GANTRY_STAGE_COUNTS="$STAGES_DIR/$name/counts.txt"
   mkdir -p "$GANTRY_STAGE_DIR"
-  timeout -k 30 "$STAGE_TIMEOUT_S" "$@" </dev/null > >(tee "$stage_log") 2>&1 &
+  # The stage writes into a pipe that tee copies to the terminal and the log. `wait` does not wait for a
+  # process substitution, so tee's own PID is kept and waited for below: without that, on a busy machine
+  # the log could still be short of its last lines (the test summaries) when it is counted.
+  exec {tee_fd}> >(tee "$stage_log")
+  tee_pid=$!
+  timeout -k 30 "$STAGE_TIMEOUT_S" "$@" </dev/null >&"$tee_fd" 2>&1 &
   current_pid=$!
   wait "$current_pid" || rc=$?
   current_pid=
-  wait # the tee process substitution: the log is complete
+  exec {tee_fd}>&-
+  # tee ends when every writer has closed the pipe. A daemon the stage left running could still hold
+  # it, so the wait is bounded (30 s only catches that; tee drains in milliseconds otherwise).
+  while kill -0 "$tee_pid" 2>/dev/null && ((waited < 600)); do
+    sleep 0.05
+    waited=$((waited + 1))
+  done
   seconds[$name]=$((SECONDS - t0))
   [[ "$counts_from" == - ]] && counts_from="$stage_log"
   local p=0 f=0 how=""
