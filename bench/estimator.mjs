@@ -176,26 +176,11 @@ if (kv3.length) {
 }
 
 // The CUDA graph figure (core/estimate/engineVersion.ts CUDA_GRAPHS) is the median of vLLM's own published estimates.
-{
-  const { readFileSync } = await import('node:fs');
-  const cg = readFileSync(path.join(root, 'bench/data/vllm-cudagraph-estimates.jsonl'), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l));
-  const rocm = (r) => /amd|rocm|mi50|mi300|mi355/i.test(`${r.gpu ?? ''} ${r.notes ?? ''} ${r.vllm_version ?? ''}`);
-  const kept = cg.filter((r) => typeof r.estimate_gib === 'number' && r.estimate_gib < 10 && !rocm(r));
-  const med = (xs) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  };
-  const all = kept.map((r) => r.estimate_gib);
-  const one = kept.filter((r) => (r.tp ?? 1) === 1).map((r) => r.estimate_gib);
-  const many = kept.filter((r) => (r.tp ?? 1) > 1).map((r) => r.estimate_gib);
-  out();
-  out(
-    `CUDA graph estimate (bench/data/vllm-cudagraph-estimates.jsonl, ${cg.length} published vLLM logs; ${kept.length} on CUDA without the estimator-bug cases): median ${med(all).toFixed(2)} GiB (range ${Math.min(...all).toFixed(2)}–${Math.max(...all).toFixed(2)}); one GPU ${one.length}, ${med(one).toFixed(2)}; tensor parallel ${many.length}, ${med(many).toFixed(2)}. The estimator takes the overall median.`,
-  );
-}
+const cg = kvV1.summarizeCudaGraphEstimates(root);
+out();
+out(
+  `CUDA graph estimate (bench/data/vllm-cudagraph-estimates.jsonl, ${cg.rows} published vLLM logs; ${cg.kept} on CUDA without the estimator-bug cases): median ${cg.median.toFixed(2)} GiB (range ${cg.min.toFixed(2)}–${cg.max.toFixed(2)}); one GPU ${cg.oneGpu.n}, ${cg.oneGpu.median.toFixed(2)}; tensor parallel ${cg.tensorParallel.n}, ${cg.tensorParallel.median.toFixed(2)}. The estimator takes the overall median.`,
+);
 
 out();
 out('## Training throughput: tokens/s per GPU');

@@ -29,11 +29,12 @@ export interface KvV1Row {
   model: string | null;
   architecture: Architecture | null;
   hf_model: string;
-  dtype: 'fp16' | 'bf16' | 'fp32';
-  quantization: string;
-  kv_cache_dtype: string;
-  tp: number;
-  pp: number;
+  /** null where the log does not state it (reserve rows): the spec leaves it out and the engine's default applies. */
+  dtype: 'fp16' | 'bf16' | 'fp32' | null;
+  quantization: string | null;
+  kv_cache_dtype: string | null;
+  tp: number | null;
+  pp: number | null;
   expert_parallel: boolean;
   max_model_len: number | null;
   max_num_seqs: number | null;
@@ -124,11 +125,11 @@ export function kvV1Doc(r: KvV1Row): { doc: InferenceServiceDoc; cluster: Cluste
 
 function label(r: KvV1Row): string {
   const name = r.hf_model.split(' ')[0].split('/').pop();
-  const par = `tp${r.tp}${r.pp > 1 ? ` pp${r.pp}` : ''}${r.expert_parallel ? ' ep' : ''}`;
-  const q = r.quantization !== 'none' ? ` q=${r.quantization}` : '';
+  const par = `tp${r.tp ?? 1}${(r.pp ?? 1) > 1 ? ` pp${r.pp}` : ''}${r.expert_parallel ? ' ep' : ''}`;
+  const q = r.quantization && r.quantization !== 'none' ? ` q=${r.quantization}` : '';
   const kv = r.kv_cache_dtype && r.kv_cache_dtype !== 'auto' ? ` kv=${r.kv_cache_dtype}` : '';
   const v = r.engine_version ?? 'version not stated';
-  return `${name} ${r.dtype}${q}${kv} ${par} len ${r.max_model_len ?? 'default'} util ${r.gpu_memory_utilization ?? 'n/s'} on ${r.gpu}, vLLM ${v}`;
+  return `${name} ${r.dtype ?? 'dtype n/s'}${q}${kv} ${par} len ${r.max_model_len ?? 'default'} util ${r.gpu_memory_utilization ?? 'n/s'} on ${r.gpu}, vLLM ${v}`;
 }
 
 const GIB = 1024 ** 3;
@@ -178,4 +179,35 @@ export function summarizeKvV1(rows: KvV1Result[]): KvV1Summary {
   const mid = vals.length >> 1;
   const median = vals.length % 2 ? vals[mid][1] : (vals[mid - 1][1] + vals[mid][1]) / 2;
   return { n: vals.length, medianAbs: median, maxAbs: vals[vals.length - 1][1], worst: vals[vals.length - 1][0], within2: vals.filter(([, v]) => v <= 2).length, within5: vals.filter(([, v]) => v <= 5).length };
+}
+
+/** One published vLLM CUDA graph estimate (bench/data/vllm-cudagraph-estimates.jsonl); only the fields the summary reads. */
+interface CudaGraphRow {
+  gpu: string | null;
+  tp: number | null;
+  vllm_version: string | null;
+  estimate_gib: number | null;
+  notes: string | null;
+}
+
+/**
+ * The figure core/estimate/engineVersion.ts CUDA_GRAPHS takes: the median of vLLM's published estimates on CUDA
+ * GPUs, without the ROCm builds and the two estimates vLLM issues report as estimator bugs (over 10 GiB).
+ */
+export function summarizeCudaGraphEstimates(repoRoot: string): { rows: number; kept: number; median: number; min: number; max: number; oneGpu: { n: number; median: number }; tensorParallel: { n: number; median: number } } {
+  const rows = readJsonlRows<CudaGraphRow>(repoRoot, 'bench/data/vllm-cudagraph-estimates.jsonl');
+  const rocm = (r: CudaGraphRow) => {
+    const t = `${r.gpu ?? ''} ${r.notes ?? ''} ${r.vllm_version ?? ''}`.toLowerCase();
+    return ['amd', 'rocm', 'mi50', 'mi300', 'mi355'].some((w) => t.includes(w));
+  };
+  const kept = rows.filter((r) => typeof r.estimate_gib === 'number' && r.estimate_gib < 10 && !rocm(r));
+  const med = (xs: number[]) => {
+    const v = [...xs].sort((a, b) => a - b);
+    return v.length === 0 ? 0 : v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  };
+  const gib = (r: CudaGraphRow) => r.estimate_gib as number;
+  const all = kept.map(gib);
+  const one = kept.filter((r) => (r.tp ?? 1) === 1).map(gib);
+  const many = kept.filter((r) => (r.tp ?? 1) > 1).map(gib);
+  return { rows: rows.length, kept: kept.length, median: med(all), min: Math.min(...all), max: Math.max(...all), oneGpu: { n: one.length, median: med(one) }, tensorParallel: { n: many.length, median: med(many) } };
 }

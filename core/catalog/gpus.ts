@@ -270,7 +270,7 @@ export const GPUS: readonly GpuInfo[] = [
     aliases: ['l40s', 'NVIDIA L40S'],
     name: 'NVIDIA L40S 48GB',
     vendor: 'nvidia',
-    memoryGiB: usableGiB(48, 'gddr-ecc'),
+    memoryGiB: 44.39,
     nominalMemoryGB: 48,
     memoryBandwidthGBps: 864,
     tflops: { bf16: 362.05, fp16: 362.05, fp8: 733, fp32: 91.6 },

@@ -77,6 +77,8 @@ export const CUDA_GRAPHS = 0.78 * 2 ** 30;
 export interface VllmSizing {
   /** --gpu-memory-utilization when the spec does not set it. */
   utilization: number;
+  /** Which releases have that default, for the estimate's text. */
+  utilizationOf: string;
   /** The CUDA graph estimate is taken off the KV budget before sizing (else the graphs are captured after, on top). */
   graphsInBudget: boolean;
   /** One line for the estimate, saying which rule applies and why. */
@@ -118,7 +120,15 @@ export function vllmSizing(version: [number, number, number] | undefined, o: { e
     reason = 'vLLM skipped the graph estimate on ROCm before 0.25';
   }
   const note = graphsInBudget ? `CUDA graph memory estimated during profiling and taken off the budget (${reason})` : `CUDA graphs captured after sizing, on top of the budget (${reason})`;
-  return { utilization, graphsInBudget, note };
+  return { utilization, utilizationOf: modern ? 'vLLM 0.20 and later' : 'vLLM 0.19 and earlier', graphsInBudget, note };
+}
+
+/** `vllm serve`'s default batch budget on one GPU (vllmBatchDefaults). */
+export interface VllmBatchDefaults {
+  tokens: number;
+  seqs: number;
+  /** The rule that gave them, for the estimate's text. */
+  rule: string;
 }
 
 /**
@@ -132,7 +142,7 @@ export function vllmSizing(version: [number, number, number] | undefined, o: { e
  * - 0.28 and later (PR #51726): 16384 / 1024 from 160 GiB (B200, B300, MI300X and up), else as before.
  * Then tokens ≤ max_num_seqs × max_model_len and sequences ≤ tokens. An unknown version is the current one.
  */
-export function vllmBatchDefaults(version: [number, number, number] | undefined, gpu: { capacityBytes: number; id: string; name: string }, maxModelLen: number): { tokens: number; seqs: number; rule: string } {
+export function vllmBatchDefaults(version: [number, number, number] | undefined, gpu: { capacityBytes: number; id: string; name: string }, maxModelLen: number): VllmBatchDefaults {
   const gib = gpu.capacityBytes / 2 ** 30;
   const name = `${gpu.id} ${gpu.name}`.toLowerCase();
   const hopperByName = name.includes('h100') || name.includes('h200');

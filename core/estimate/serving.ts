@@ -24,7 +24,7 @@
 // the remaining 1 − mem_fraction_static). TGI: warm-up prefill, then the free memory becomes KV.
 
 import { withEdits } from './withEdits';
-import { atLeast, CUDA_GRAPHS, engineVersionOf, vllmBatchDefaults, vllmSizing, type VllmSizing } from './engineVersion';
+import { atLeast, CUDA_GRAPHS, engineVersionOf, vllmBatchDefaults, vllmSizing, type VllmBatchDefaults, type VllmSizing } from './engineVersion';
 import type { ClusterDoc, InferenceServiceDoc, InferenceServiceSpec } from '../spec/types';
 import { formatOfQuantization } from '../catalog/weightFormat';
 import { gib, grouped, summarizeServing } from './format';
@@ -206,7 +206,7 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
 }
 
 /** vLLM's engine generation for a spec: V0 before 0.8 (or with VLLM_USE_V1=0 before 0.11), V1 otherwise. */
-function vllmGeneration(spec: InferenceServiceSpec, maxModelLen: number, vendor: string): { v0: boolean; chunked: boolean; label: string; short: string; sizing: VllmSizing } {
+function vllmGeneration(spec: InferenceServiceSpec, maxModelLen: number, c: ResolvedCluster): { v0: boolean; chunked: boolean; label: string; short: string; sizing: VllmSizing; batch?: VllmBatchDefaults } {
   const ver = engineVersionOf(spec);
   const useV1 = spec.env?.VLLM_USE_V1;
   const forcedV0 = useV1 === 0 || useV1 === '0' || useV1 === false;
@@ -219,8 +219,9 @@ function vllmGeneration(spec: InferenceServiceSpec, maxModelLen: number, vendor:
   const short = v0 ? 'vLLM V0' : 'vLLM V1';
   const label = ver.parts ? `vLLM ${ver.parts.join('.')} (from ${where}): ${v0 ? 'V0 engine' : 'V1 engine'}${forcedV0 && v0 && atLeast(ver.parts, 0, 8) ? ' (VLLM_USE_V1=0)' : ''}` : 'vLLM version not given (engineVersion or an image tag): the current V1 engine assumed';
   // V0 (≤ 0.10) predates the graph estimate: 0.9 and graphs after sizing, as 0.19 sizes.
-  const sizing = vllmSizing(v0 ? [0, 6, 0] : ver.parts, { env: spec.env, enforceEager: spec.enforceEager === true, vendor });
-  return { v0, chunked, label, short, sizing };
+  const sizing = vllmSizing(v0 ? [0, 6, 0] : ver.parts, { env: spec.env, enforceEager: spec.enforceEager === true, vendor: c.gpu.vendor });
+  const batch = v0 ? undefined : vllmBatchDefaults(ver.parts, { capacityBytes: c.capacityBytes, id: c.gpu.id, name: c.gpu.name }, maxModelLen);
+  return { v0, chunked, label, short, sizing, batch };
 }
 
 function fail(findings: Finding[], assumptions: string[]): ServingEstimate {
@@ -281,11 +282,11 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
 
   const engine = spec.engine ?? 'vllm';
   const cap = c.capacityBytes;
-  const gen = engine === 'vllm' ? vllmGeneration(spec, maxModelLen, c.gpu.vendor) : undefined;
-  // The CUDA graph pool (the published median of vLLM's own estimate; see engineVersion.ts).
+  const gen = engine === 'vllm' ? vllmGeneration(spec, maxModelLen, c) : undefined;
+  // The CUDA graph pool (the published median of vLLM's own estimate; see engineVersion.ts); vLLM 0.20+ sizes the KV cache around it.
   const graphs = spec.enforceEager ? 0 : CUDA_GRAPHS;
-  const graphsInBudget = !!gen && !gen.v0 && gen.sizing.graphsInBudget && graphs > 0;
-  // vLLM V1 defaults for `vllm serve` on GPUs with ≥ 70 GiB: max_num_seqs 1024, max_num_batched_tokens 8192 (2048/256 below).
+  const graphsInBudget = !!gen && !gen.v0 && gen.sizing.graphsInBudget;
+  // vLLM V1: `vllm serve`'s batch defaults by release and GPU (engineVersion.ts vllmBatchDefaults); SGLang: 1024 / 256 sequences by GPU size.
   // vLLM V0 (≤ 0.7): max_num_seqs 256; without chunked prefill the profile run takes max(max_model_len, 2048)
   // tokens, with it 512 (SchedulerConfig defaults of 0.5–0.6); chunked prefill was on by default only past 32K context.
   const big = cap >= 70 * GIB;
@@ -293,7 +294,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   // --max-total-tokens; the warm-up batch holds prefill / max_input_tokens requests (at least one).
   const tgiPrefill = spec.maxNumBatchedTokens && spec.maxNumBatchedTokens > 0 ? spec.maxNumBatchedTokens : TGI_PREFILL_TOKENS;
   const tgiSeqs = Math.max(1, Math.floor(tgiPrefill / Math.max(1, maxModelLen - 1)));
-  const v1Batch = engine === 'vllm' && !gen!.v0 ? vllmBatchDefaults(engineVersionOf(spec).parts, { capacityBytes: cap, id: c.gpu.id, name: c.gpu.name }, maxModelLen) : undefined;
+  const v1Batch = gen?.batch;
   const defaults = engine === 'tgi' ? { seqs: tgiSeqs, tokens: tgiPrefill } : gen?.v0 ? { seqs: 256, tokens: gen.chunked ? 512 : Math.max(maxModelLen, 2048), v0: true } : v1Batch ? { seqs: v1Batch.seqs, tokens: v1Batch.tokens } : { seqs: big ? 1024 : 256, tokens: big ? 8192 : 2048 };
   const stageSpec = engine === 'tgi' ? { ...spec, maxNumSeqs: undefined } : spec;
   const pcieOnly = c.intra.type.startsWith('pcie');
@@ -331,7 +332,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     );
   else
     assumptions.push(
-      `${gen!.label}; sizing ${frac} × ${gib(cap, 2)} − weights − activation peak (profile run over max_num_batched_tokens ${spec.maxNumBatchedTokens ?? defaults.tokens}${gen!.v0 ? (gen!.chunked ? ', chunked prefill on' : ', chunked prefill off: max(max_model_len, 2048)') : ''}, max_num_seqs ${spec.maxNumSeqs ?? defaults.seqs}${v1Batch && (spec.maxNumBatchedTokens === undefined || spec.maxNumSeqs === undefined) ? `; defaults of ${v1Batch.rule}` : ''}) − non-torch${graphsInBudget ? ` − CUDA graphs (${gib(graphs)})` : ''} → KV pool${typeof util === 'number' ? '' : ` (utilization ${frac}: the default of ${gen!.sizing.utilization === 0.92 ? 'vLLM 0.20 and later' : 'vLLM 0.19 and earlier'})`}; ${gen!.sizing.note}${graphs ? `; the graph pool taken as ${gib(graphs, 2)}, the median of vLLM's published estimates (0.17–4.99 GiB seen; vLLM prints its own as "Estimated CUDA graph memory")` : ''}.`,
+      `${gen!.label}; sizing ${frac} × ${gib(cap, 2)} − weights − activation peak (profile run over max_num_batched_tokens ${spec.maxNumBatchedTokens ?? defaults.tokens}${gen!.v0 ? (gen!.chunked ? ', chunked prefill on' : ', chunked prefill off: max(max_model_len, 2048)') : ''}, max_num_seqs ${spec.maxNumSeqs ?? defaults.seqs}${v1Batch && (spec.maxNumBatchedTokens === undefined || spec.maxNumSeqs === undefined) ? `; defaults of ${v1Batch.rule}` : ''}) − non-torch${graphsInBudget ? ` − CUDA graphs (${gib(graphs)})` : ''} → KV pool${typeof util === 'number' ? '' : ` (utilization ${frac}: the default of ${gen!.sizing.utilizationOf})`}; ${gen!.sizing.note}${graphs ? `; the graph pool taken as ${gib(graphs, 2)}, the median of vLLM's published estimates (0.17–4.99 GiB seen; vLLM prints its own as "Estimated CUDA graph memory")` : ''}.`,
     );
   const sp = spec.speculative;
   if (sp && typeof sp === 'object' && (sp.method === 'mtp' || sp.method === 'eagle' || sp.method === 'eagle3' || sp.method === 'ngram')) {

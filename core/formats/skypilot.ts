@@ -6,9 +6,9 @@
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { parseYamlSteps } from '../spec/parse';
 import { servingSpec, problemAt, type GpuContext } from './serving';
-import type { ShellVar } from './shellWords';
+import type { ShellCommand, ShellVar } from './shellWords';
 import type { ForeignSpec, FormatReader, ReadContext } from './types';
-import { findServeCommand, pinnedVersion, mentionsServe, readServeArgs } from './vllmArgs';
+import { findServeCommand, mentionsServe, pinnedVersion, readServeArgs } from './vllmArgs';
 import { mapGet as get, appendAfter, scalarScript, scalarWord } from './yamlWords';
 
 const base = (f: string) => f.slice(Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\')) + 1);
@@ -46,9 +46,8 @@ function readParsed(text: string, doc: Document.Parsed, ctx: ReadContext): Forei
   if (gpu.count) vars.set('SKYPILOT_NUM_GPUS_PER_NODE', { value: String(gpu.count.value), span: gpu.count.entry.span, exact: !!gpu.count.entry.write });
   if (gpu.nodes) vars.set('SKYPILOT_NUM_NODES', { value: String(gpu.nodes.value), span: gpu.nodes.entry?.span, exact: false });
   const script = scalarScript(text, run, 0, { vars, assignments: true });
-  // `setup: pip install vllm==0.19.0` pins the engine version the run command serves with.
-  const setup = get(root, 'setup');
-  const setupCommands = isScalar(setup) && typeof setup.value === 'string' ? scalarScript(text, setup, 0, { vars, assignments: true }).commands : [];
+  // `setup: pip install vllm==0.19.0` pins the engine version the run command serves with (tokenized once a serve command is found).
+  let pinSource: ShellCommand[] | undefined;
   const out: ForeignSpec[] = [];
   for (const c of script.commands) {
     const cmd = findServeCommand(c.words);
@@ -66,12 +65,18 @@ function readParsed(text: string, doc: Document.Parsed, ctx: ReadContext): Forei
         read,
         gpu,
         defaults: ctx.defaults,
-        version: pinnedVersion([...setupCommands, ...script.commands], cmd.engine),
+        version: pinnedVersion((pinSource ??= [...setupCommands(text, root, vars), ...script.commands]), cmd.engine),
         problems: out.length ? [] : script.problems.map((p) => problemAt('foreign-shell', 'warning', p, p.message)),
       }),
     );
   }
   return out;
+}
+
+/** The commands of a task's `setup:` script (empty when there is none). */
+function setupCommands(text: string, root: YAMLMap, vars: Map<string, ShellVar>): ShellCommand[] {
+  const setup = get(root, 'setup');
+  return isScalar(setup) && typeof setup.value === 'string' ? scalarScript(text, setup, 0, { vars, assignments: true }).commands : [];
 }
 
 function str(n: unknown): string | undefined {
