@@ -682,7 +682,7 @@ export const GPUS: readonly GpuInfo[] = [
     aliases: ['b300', 'blackwell-ultra', 'NVIDIA B300'],
     name: 'NVIDIA B300 (Blackwell Ultra) 288GB',
     vendor: 'nvidia',
-    memoryGiB: 285.12,
+    memoryGiB: 267.93,
     nominalMemoryGB: 288,
     memoryBandwidthGBps: 8000,
     tflops: { bf16: 2250, fp16: 2250, fp8: 4500, fp32: 75 },
@@ -690,8 +690,9 @@ export const GPUS: readonly GpuInfo[] = [
     intraNodeLink: 'nvlink5',
     pcieGen: 5,
     tdpW: 1100,
-    memorySource: 'rule',
-    source: 'NVIDIA HGX B300 datasheet as tabulated by glennklockwood.com/garden/processors/B300 (dense bf16 2,250, fp8 4,500, fp32 75; 288 GB HBM3e, 8 TB/s; NVLink 5 1.8 TB/s bidirectional); usable GiB by the HBM rule',
+    memorySource: 'reading',
+    source:
+      'NVIDIA HGX B300 datasheet as tabulated by glennklockwood.com/garden/processors/B300 (dense bf16 2,250, fp8 4,500, fp32 75; 288 GB HBM3e, 8 TB/s; NVLink 5 1.8 TB/s bidirectional); memory: nvidia-smi "NVIDIA B300 SXM6 AC … 275040MiB" (268.59 GiB) in several public setup notes, less the 0.66 GiB by which the B200 entry\'s usable figure sits below its nvidia-smi total (the HBM rule, 0.99 × 288, had given 285.12: the 288 GB is not the usable GiB)',
   }),
   gpu({
     id: 'MI250X-GCD-64GB',
@@ -753,6 +754,25 @@ export function findGpu(idOrAlias: string): GpuInfo | undefined {
 }
 
 export const GPU_IDS: readonly string[] = GPUS.map((g) => g.id);
+
+/**
+ * The CUDA compute capability (major × 10 + minor) of an NVIDIA GPU, by its product line; undefined for
+ * other vendors. Engines pick kernels by it (vLLM's mxfp4 MoE backend: core/estimate/serving.ts).
+ */
+export function cudaCapability(g: GpuInfo): number | undefined {
+  if (g.vendor !== 'nvidia') return undefined;
+  const id = g.id.toLowerCase();
+  const starts = (...p: string[]) => p.some((x) => id.startsWith(x));
+  if (starts('h100', 'h200', 'h800', 'h20-', 'gh200')) return 90;
+  if (starts('b200', 'b300', 'gb200', 'gb300')) return 100;
+  if (starts('rtx-5', 'rtx-pro-6000')) return 120;
+  if (starts('l4-', 'l40', 'l20-', 'rtx-40', 'rtx-6000-ada')) return 89;
+  if (starts('a100', 'a800', 'a30-')) return 80;
+  if (starts('a10', 'a40', 'rtx-30', 'rtx-a')) return 86;
+  if (starts('t4-')) return 75;
+  if (starts('v100')) return 70;
+  return undefined;
+}
 
 /** Peak dense TFLOPS for a compute dtype, falling back to fp16 where the GPU lacks bf16/fp8 units. */
 export function peakTflops(g: GpuInfo, dtype: 'bf16' | 'fp16' | 'fp8' | 'fp32'): number {
