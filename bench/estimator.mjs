@@ -152,28 +152,41 @@ out(`| held-out part (fresh set, KV2-*) | ${kvHeldShown ? v1Line(v1Held) : 'hidd
 out(`| examined (KV1-*: evaluated once as held out, then looked at; KV2-08/09: their printed pool and tokens checked the hybrid allocator's arithmetic; not in the held-out figure) | ${v1Line(v1Examined)} |`);
 out();
 out(`Not matched (gaps, not in the figures above): ${v1Unmatched.length ? v1Unmatched.join(', ') : 'none'}.`);
-// The KV3-* set: gathered before the change to V1 sizing by vLLM version (0.92 default utilisation and the CUDA
-// graph estimate off the budget from 0.20, batch defaults by release), evaluated once after it (2026-12-05): the
-// held-out part of that change. Rows are never tuned on; it is shown on every run.
-const kv3 = kvV1.readKvV1Reserve(root);
-const r3 = kv3.length ? kvV1.evaluateKvV1Rows(kv3, ['reserve']) : [];
-const kv3Summary = kvV1.summarizeKvV1(r3);
-if (kv3.length) {
+// Reserve sets of V1 startup logs, each gathered before one change to V1 sizing and evaluated once after it: the
+// held-out part of that change. Rows are never tuned on. KV3-*: the vLLM-version change (0.92 default utilisation
+// and the CUDA graph estimate off the budget from 0.20, batch defaults by release), evaluated 2026-12-05 and shown on
+// every run since; it was then looked at for the MoE profile-activation change (its three Qwen3-235B rows moved), so
+// it is examined for that one. KV4-*: the MoE profile-activation change (the fused-MoE kernel's workspaces).
+function reserveTable(rows, title) {
+  const results = rows.length ? kvV1.evaluateKvV1Rows(rows, ['reserve']) : [];
+  if (!rows.length) return { results, summary: kvV1.summarizeKvV1(results) };
   out();
-  out('Held-out part of the vLLM-version change, KV3-* (bench/data/vllm-v1-kv-reserve.jsonl: 14 published vLLM 0.17–0.27 startup logs gathered before the change, evaluated once after it):');
+  out(title);
   out();
   out('| row | config | KV tokens measured | predicted | error | KV pool GiB m/p | concurrency m/p |');
   out('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
-  for (const r of r3) {
+  for (const r of results) {
     if (r.unmatched) out(`| ${r.id} | ${r.label} | ${r.measured.toLocaleString('en-US')} | — | not matched: ${r.unmatched} | | |`);
     else
       out(
         `| ${r.id} | ${r.label} | ${r.measured.toLocaleString('en-US')} | ${Math.round(r.predicted).toLocaleString('en-US')} | ${pct(r.errorPct)} | ${r.poolGiB.measured === null ? '—' : r.poolGiB.measured.toFixed(2)} / ${r.poolGiB.predicted.toFixed(2)} | ${r.concurrency?.measured == null ? '—' : r.concurrency.measured.toFixed(2)} / ${r.concurrency ? r.concurrency.predicted.toFixed(2) : '—'} |`,
       );
   }
-  out();
-  out(`KV3-*: ${v1Line(kv3Summary)} (evaluated once, 2026-12-05: 13 rows, 4.08 %, 85.15 %, 4 within 2 %, 7 within 5 %; the formulas before the change gave 6.88 %, 2 within 2 %, 2 within 5 % on those 13; KV3-11 became expressible afterwards, when the RTX A5000 entered the catalog, and was evaluated once then).`);
+  return { results, summary: kvV1.summarizeKvV1(results) };
 }
+const kv3 = kvV1.readKvV1Reserve(root);
+const kv3Summary = reserveTable(kv3, 'Held-out part of the vLLM-version change, KV3-* (bench/data/vllm-v1-kv-reserve.jsonl: 14 published vLLM 0.17–0.27 startup logs gathered before the change, evaluated once after it; examined since for the MoE profile-activation change):').summary;
+if (kv3.length) {
+  out();
+  out(
+    `KV3-*: ${v1Line(kv3Summary)} (evaluated once, 2026-12-05: 13 rows, 4.08 %, 85.15 %, 4 within 2 %, 7 within 5 %; the formulas before the change gave 6.88 %, 2 within 2 %, 2 within 5 % on those 13; KV3-11 became expressible afterwards, when the RTX A5000 entered the catalog, and was evaluated once then; before the MoE profile-activation change, 3.89 %, 5 within 2 %, 8 within 5 %).`,
+  );
+}
+const kv4Shown = process.env.GANTRY_EVAL_KV4 === '1';
+const kv4 = kv4Shown ? kvV1.readKvV1Reserve(root, 'bench/data/vllm-v1-kv-reserve2.jsonl') : [];
+const kv4Summary = reserveTable(kv4, 'Held-out part of the MoE profile-activation change, KV4-* (bench/data/vllm-v1-kv-reserve2.jsonl: published vLLM V1 startup logs, mostly MoE models, gathered before the change, evaluated once after it):').summary;
+out();
+out(kv4Shown ? `KV4-*: ${v1Line(kv4Summary)} (GANTRY_EVAL_KV4=1).` : 'Reserve set KV4-* (bench/data/vllm-v1-kv-reserve2.jsonl): not evaluated; GANTRY_EVAL_KV4=1 evaluates it.');
 
 // The CUDA graph figure (core/estimate/engineVersion.ts CUDA_GRAPHS) is the median of vLLM's own published estimates.
 const cg = kvV1.summarizeCudaGraphEstimates(root);

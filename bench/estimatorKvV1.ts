@@ -77,9 +77,13 @@ export function readKvV1Rows(repoRoot: string): KvV1Row[] {
   return readJsonlRows<KvV1Row>(repoRoot, 'bench/data/vllm-v1-kv-heldout.jsonl');
 }
 
-/** The reserve set (KV3-*): gathered before the next change to V1 sizing and kept unevaluated until it lands. */
-export function readKvV1Reserve(repoRoot: string): KvV1Row[] {
-  return readJsonlRows<KvV1Row>(repoRoot, 'bench/data/vllm-v1-kv-reserve.jsonl');
+/**
+ * A reserve set, gathered before a change to V1 sizing and kept unevaluated until it lands: KV3-* (the
+ * vLLM-version change, bench/data/vllm-v1-kv-reserve.jsonl) and KV4-* (the MoE profile-activation change,
+ * bench/data/vllm-v1-kv-reserve2.jsonl).
+ */
+export function readKvV1Reserve(repoRoot: string, file = 'bench/data/vllm-v1-kv-reserve.jsonl'): KvV1Row[] {
+  return readJsonlRows<KvV1Row>(repoRoot, file);
 }
 
 export function kvV1Doc(r: KvV1Row): { doc: InferenceServiceDoc; cluster: ClusterDoc } {

@@ -123,6 +123,18 @@ export function vllmSizing(version: [number, number, number] | undefined, o: { e
   return { utilization, utilizationOf: modern ? 'vLLM 0.20 and later' : 'vLLM 0.19 and earlier', graphsInBudget, note };
 }
 
+/**
+ * Whether vLLM's fused-MoE kernel lays its two GEMM outputs over one buffer: `cache13` of
+ * M × top-k × max(N, K) elements holds the first GEMM's gate/up output (N = 2 × the expert FFN per rank)
+ * and, once that is consumed, the second GEMM's output (K = hidden), beside `cache2` (the activation's
+ * output, M × top-k × N / 2). vLLM PR #13625 ("[Kernel] Optimize moe intermediate_cache usage", February
+ * 2025) introduced it; before it the three were separate tensors (M × top-k × (N + N / 2 + K)). Its
+ * first release is taken as 0.8.0 (from the merge date, not a tag). Unknown version: the current layout.
+ */
+export function fusedMoeSharesCache13(version: [number, number, number] | undefined): boolean {
+  return !version || atLeast(version, 0, 8);
+}
+
 /** `vllm serve`'s default batch budget on one GPU (vllmBatchDefaults). */
 export interface VllmBatchDefaults {
   tokens: number;

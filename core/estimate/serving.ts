@@ -24,9 +24,10 @@
 // the remaining 1 − mem_fraction_static). TGI: warm-up prefill, then the free memory becomes KV.
 
 import { withEdits } from './withEdits';
-import { atLeast, CUDA_GRAPHS, engineVersionOf, vllmBatchDefaults, vllmSizing, type VllmBatchDefaults, type VllmSizing } from './engineVersion';
-import type { ClusterDoc, InferenceServiceDoc, InferenceServiceSpec } from '../spec/types';
+import { atLeast, CUDA_GRAPHS, engineVersionOf, fusedMoeSharesCache13, vllmBatchDefaults, vllmSizing, type VllmBatchDefaults, type VllmSizing } from './engineVersion';
+import type { Architecture, ClusterDoc, InferenceServiceDoc, InferenceServiceSpec } from '../spec/types';
 import { formatOfQuantization } from '../catalog/weightFormat';
+import { cudaCapability, type GpuInfo } from '../catalog/gpus';
 import { gib, grouped, summarizeServing } from './format';
 import { guarded } from './guard';
 import { blockParamsByKind, drafterOf, headDimOf, kvHeadsOf, recurrentLayersOf } from './params';
@@ -87,6 +88,8 @@ interface Stage {
   pool: number;
   /** Hybrid models: this stage's layers of each kind and one linear layer's state per sequence (bytes per GPU). */
   hybrid?: { kind: string; full: number; linear: number; stateBytesPerLayer: number; attnBytesPerTokenPerLayer: number };
+  /** mxfp4 experts stored padded for vLLM's MoE kernel (mxfp4ExpertPadding). */
+  expertPadding?: { factor: number; backend?: string };
 }
 
 /** A stage's recurrent state for one sequence on one GPU (bytes; 0 for a model without recurrent layers). */
@@ -141,7 +144,50 @@ function kvBytes(spec: InferenceServiceSpec, dt: number): number {
   return dt;
 }
 
-function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServiceSpec, tp: number, pp: number, stage: 'first' | 'last', defaults: { seqs: number; tokens: number; v0?: boolean }): Stage {
+/**
+ * vLLM stores mxfp4 MoE experts (gpt-oss) padded to the tile sizes of the MoE kernel it picks by GPU
+ * (mxfp4.py get_mxfp4_backend and Mxfp4MoEMethod.create_weights): on compute capability 10.x (B200, GB200,
+ * B300) FlashInfer's TRT-LLM kernels, expert FFN and hidden each rounded up to 256; on 9.x (Hopper) the
+ * Triton kernels, the expert FFN to 64 and hidden as is; on the others (Ampere, Ada, and the sm_120 Blackwell
+ * workstation cards) the Marlin kernel, the expert FFN to 128 and hidden to 256 (its n % 256 and k % 128
+ * rule). gpt-oss has 2880 for both: 1.138× on a B200, 1.090× through Marlin, none on an H100. The expert
+ * FFN is per GPU (tensor parallel splits it; expert parallel keeps it whole). Other vendors: none assumed.
+ * Opt-in backends (VLLM_USE_FLASHINFER_MOE_MXFP4_*, --mxfp4-backend) are not modelled.
+ */
+export function mxfp4ExpertPadding(a: Architecture, family: string, tp: number, expertParallel: boolean, gpu: GpuInfo): { factor: number; backend?: string } {
+  if (family !== 'mxfp4' || !a.moe) return { factor: 1 };
+  const cc = cudaCapability(gpu);
+  if (cc === undefined) return { factor: 1 };
+  const ffn = (a.moe.expertFfn ?? a.ffn) / (expertParallel ? 1 : tp);
+  const up = (x: number, m: number) => Math.ceil(x / m) * m;
+  const [backend, f, h] = cc >= 100 && cc < 110 ? ['FlashInfer TRT-LLM', up(ffn, 256), up(a.hidden, 256)] : cc >= 90 && cc < 100 ? ['Triton', up(ffn, 64), a.hidden] : ['Marlin', up(ffn, 128), up(a.hidden, 256)];
+  return { factor: (f * h) / (ffn * a.hidden), backend: backend as string };
+}
+
+/**
+ * Elements per token per GPU that the MLP keeps alive in the profile forward. A dense MLP: its gate/up
+ * output and the activation's (3 × ffn / TP). An MoE layer runs vLLM's fused-MoE kernel, whose
+ * workspaces hold every token's top-k expert copies (fused_moe.py fused_experts_impl; the modular
+ * kernels' workspace13 / workspace2 have the same shapes): the first GEMM's output N = 2 × the expert FFN
+ * on this GPU, the activation's output N / 2, and the second GEMM's output K = hidden — not split by tensor
+ * parallel, so for fine-grained experts (expert FFN well under hidden: Qwen3 MoE, DeepSeek, GLM) it is the
+ * largest. From vLLM 0.8 the first and last share one buffer (max(N, K)); before, all three were separate
+ * (fusedMoeSharesCache13). Expert parallel keeps whole experts on a GPU, so N is not split either. Leading
+ * dense layers (DeepSeek style) count when their MLP is the larger.
+ */
+export function mlpActivationWidth(a: Architecture, tp: number, expertParallel: boolean, sharedCache13: boolean): number {
+  const dense = (3 * a.ffn) / tp;
+  if (!a.moe) return dense;
+  const split = expertParallel ? 1 : tp;
+  const gated = a.gatedMlp ?? true;
+  const n = ((gated ? 2 : 1) * (a.moe.expertFfn ?? a.ffn)) / split;
+  const act = gated ? n / 2 : n;
+  const perCopy = sharedCache13 ? Math.max(n, a.hidden) + act : n + act + a.hidden;
+  const moe = a.moe.activeExperts * perCopy;
+  return (a.moe.denseLayers ?? 0) > 0 ? Math.max(moe, dense) : moe;
+}
+
+function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServiceSpec, tp: number, pp: number, stage: 'first' | 'last', defaults: { seqs: number; tokens: number; v0?: boolean; moeSharedCache?: boolean }): Stage {
   const a = m.arch;
   const p = m.params;
   const dt = dtypeBytes(spec);
@@ -154,9 +200,11 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   const named = formatOfQuantization(q);
   const wf = !named || (m.weightFormat && named.family === m.weightFormat.family) ? m.weightFormat : named;
   let blockBytes: number;
+  let padding: { factor: number; backend?: string } = { factor: 1 };
   if (wf?.scope === 'experts') {
     const experts = ((p.moeLayers * p.moeLayerExperts) / a.layers) * layers;
-    blockBytes = experts * (wf.bitsPerWeight / 8) + (blockParams - experts) * dt;
+    if (spec.engine === 'vllm' || spec.engine === undefined) padding = mxfp4ExpertPadding(a, wf.family, tp, spec.expertParallel === true, c.gpu);
+    blockBytes = experts * padding.factor * (wf.bitsPerWeight / 8) + (blockParams - experts) * dt;
   } else if (wf?.kept?.length) {
     // The ignore list keeps these kinds of module in the model dtype; their share of the block parameters.
     const by = blockParamsByKind(a);
@@ -178,16 +226,15 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   const weights = (blockBytes + vocabParams * dt + drafterBytes) / tp;
 
   // Profile forward over max_num_batched_tokens: residual, normed and attention-output hidden
-  // states, QKV, the MLP's gate/up output and its activation (MoE: top-k expert copies).
+  // states, QKV, the MLP's gate/up output and its activation (MoE: the fused-MoE kernel's workspaces, mlpActivationWidth).
   const tokens = spec.maxNumBatchedTokens && spec.maxNumBatchedTokens > 0 ? spec.maxNumBatchedTokens : defaults.tokens;
   const hd = headDimOf(a);
   const kv = kvHeadsOf(a);
-  const f = a.moe ? a.moe.activeExperts * (a.moe.expertFfn ?? a.ffn) : a.ffn;
   const rec = recurrentLayersOf(a);
   // The widest token-mixer projection: Q (doubled when it gates the output), K, V; a recurrent layer's in_proj output.
   const fullWidth = (a.heads * (a.attentionOutputGate ? 2 : 1) + 2 * kv) * hd;
   const mixerWidth = rec ? Math.max(fullWidth, rec.projectionWidth) : fullWidth;
-  const forward = tokens * dt * (3 * a.hidden + (mixerWidth + 3 * f) / tp);
+  const forward = tokens * dt * (3 * a.hidden + mixerWidth / tp + mlpActivationWidth(a, tp, spec.expertParallel === true, defaults.moeSharedCache !== false));
   const seqs = spec.maxNumSeqs && spec.maxNumSeqs > 0 ? spec.maxNumSeqs : defaults.seqs;
   const sampler = stage !== 'last' ? 0 : defaults.v0 ? seqs * a.vocab * SAMPLER_V0_BYTES_PER_LOGIT + tokens * a.hidden * dt : seqs * a.vocab * SAMPLER_BYTES_PER_LOGIT;
   const activation = Math.max(forward, sampler);
@@ -197,7 +244,7 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   const attnPerLayer = a.mla ? (a.mla.kvLoraRank + a.mla.qkRopeHeadDim) * kb : 2 * Math.max(1, Math.floor(kv / tp)) * hd * kb;
   const kvPerToken = attnLayers * attnPerLayer;
   void c;
-  const stageOut: Stage = { weights, activation, kvBytesPerToken: kvPerToken, pool: 0 };
+  const stageOut: Stage = { weights, activation, kvBytesPerToken: kvPerToken, pool: 0, ...(padding.factor > 1 ? { expertPadding: padding } : {}) };
   if (rec) {
     // One recurrent layer's state per sequence on one TP rank: the SSM/recurrent state and the conv window.
     stageOut.hybrid = { kind: rec.name, full: attnLayers, linear: Math.ceil(rec.layers / pp), stateBytesPerLayer: rec.stateBytes(tp, dt), attnBytesPerTokenPerLayer: attnPerLayer };
@@ -206,7 +253,7 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
 }
 
 /** vLLM's engine generation for a spec: V0 before 0.8 (or with VLLM_USE_V1=0 before 0.11), V1 otherwise. */
-function vllmGeneration(spec: InferenceServiceSpec, maxModelLen: number, c: ResolvedCluster): { v0: boolean; chunked: boolean; label: string; short: string; sizing: VllmSizing; batch?: VllmBatchDefaults } {
+function vllmGeneration(spec: InferenceServiceSpec, maxModelLen: number, c: ResolvedCluster): { v0: boolean; chunked: boolean; label: string; short: string; sizing: VllmSizing; batch?: VllmBatchDefaults; moeSharedCache: boolean } {
   const ver = engineVersionOf(spec);
   const useV1 = spec.env?.VLLM_USE_V1;
   const forcedV0 = useV1 === 0 || useV1 === '0' || useV1 === false;
@@ -221,7 +268,7 @@ function vllmGeneration(spec: InferenceServiceSpec, maxModelLen: number, c: Reso
   // V0 (≤ 0.10) predates the graph estimate: 0.9 and graphs after sizing, as 0.19 sizes.
   const sizing = vllmSizing(v0 ? [0, 6, 0] : ver.parts, { env: spec.env, enforceEager: spec.enforceEager === true, vendor: c.gpu.vendor });
   const batch = v0 ? undefined : vllmBatchDefaults(ver.parts, { capacityBytes: c.capacityBytes, id: c.gpu.id, name: c.gpu.name }, maxModelLen);
-  return { v0, chunked, label, short, sizing, batch };
+  return { v0, chunked, label, short, sizing, batch, moeSharedCache: fusedMoeSharesCache13(ver.parts) };
 }
 
 function fail(findings: Finding[], assumptions: string[]): ServingEstimate {
@@ -295,7 +342,14 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   const tgiPrefill = spec.maxNumBatchedTokens && spec.maxNumBatchedTokens > 0 ? spec.maxNumBatchedTokens : TGI_PREFILL_TOKENS;
   const tgiSeqs = Math.max(1, Math.floor(tgiPrefill / Math.max(1, maxModelLen - 1)));
   const v1Batch = gen?.batch;
-  const defaults = engine === 'tgi' ? { seqs: tgiSeqs, tokens: tgiPrefill } : gen?.v0 ? { seqs: 256, tokens: gen.chunked ? 512 : Math.max(maxModelLen, 2048), v0: true } : v1Batch ? { seqs: v1Batch.seqs, tokens: v1Batch.tokens } : { seqs: big ? 1024 : 256, tokens: big ? 8192 : 2048 };
+  const defaults =
+    engine === 'tgi'
+      ? { seqs: tgiSeqs, tokens: tgiPrefill }
+      : gen?.v0
+        ? { seqs: 256, tokens: gen.chunked ? 512 : Math.max(maxModelLen, 2048), v0: true, moeSharedCache: gen.moeSharedCache }
+        : v1Batch
+          ? { seqs: v1Batch.seqs, tokens: v1Batch.tokens, moeSharedCache: gen?.moeSharedCache }
+          : { seqs: big ? 1024 : 256, tokens: big ? 8192 : 2048 };
   const stageSpec = engine === 'tgi' ? { ...spec, maxNumSeqs: undefined } : spec;
   const pcieOnly = c.intra.type.startsWith('pcie');
   const nonTorch = tp > 1 ? (pcieOnly ? NON_TORCH_TP_PCIE : NON_TORCH_TP) : pp > 1 ? NON_TORCH_PP : NON_TORCH_TP1;
@@ -325,6 +379,14 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   }
   frac = engine === 'sglang' ? (typeof util === 'number' ? util : sglangMemFraction(tp * pp)) : typeof util === 'number' ? util : engine === 'tgi' ? 1 : gen!.sizing.utilization;
   budget = frac * cap;
+  const padded = stages[0].expertPadding;
+  if (padded) assumptions.push(`mxfp4 experts stored padded for vLLM's ${padded.backend} MoE kernel on ${c.gpu.name} (tile-size round-up of the expert FFN and hidden sizes): ×${padded.factor.toFixed(3)} on the expert weights.`);
+  if (a.moe && engine !== 'sglang') {
+    const shared = engine !== 'vllm' || gen!.moeSharedCache;
+    assumptions.push(
+      `MoE profile activation: the fused-MoE kernel's workspaces, ${a.moe.activeExperts} expert copies per token of ${shared ? 'max(gate/up output, hidden) + the activation output (one buffer for both GEMM outputs since vLLM 0.8, PR #13625)' : 'gate/up output + activation output + hidden (separate buffers before vLLM 0.8)'}${spec.expertParallel ? ', whole experts per GPU under expert parallel' : ''}.`,
+    );
+  }
   if (engine === 'sglang') assumptions.push(`SGLang: mem_fraction_static ${frac}${typeof util === 'number' ? '' : ` (its default at ${tp * pp} GPU${tp * pp > 1 ? 's' : ''})`} of capacity holds weights + KV; activations live in the rest.`);
   else if (engine === 'tgi')
     assumptions.push(

@@ -1,0 +1,108 @@
+// MoE models in vLLM (docs/estimator.md "MoE profile activation" and "mxfp4 experts"):
+// - the profile run's MLP activation is the fused-MoE kernel's workspaces (core/estimate/serving.ts
+//   mlpActivationWidth). Each case is one shape from vLLM's fused_moe.py: M × top-k × (max(N, K) + N / 2)
+//   since vLLM 0.8 (PR #13625), M × top-k × (N + N / 2 + K) before, with N = 2 × the expert FFN on one GPU
+//   and K = hidden;
+// - mxfp4 experts (gpt-oss) are stored padded to the tile sizes of the MoE kernel vLLM picks by GPU
+//   (mxfp4ExpertPadding; mxfp4.py create_weights).
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { fusedMoeSharesCache13, parseVersion } from '../../../core/estimate/engineVersion';
+import { estimateInferenceService } from '../../../core/estimate/index';
+import { mlpActivationWidth, mxfp4ExpertPadding } from '../../../core/estimate/serving';
+import { cudaCapability, findGpu } from '../../../core/catalog/gpus';
+import type { Architecture } from '../../../core/spec/types';
+import { cluster, service } from './helpers';
+
+// Qwen3-30B-A3B's shape: 128 experts, top-8, expert FFN 768, hidden 2048 (fine-grained: 2 × 768 < 2048).
+const fine: Architecture = { layers: 48, hidden: 2048, heads: 32, kvHeads: 4, headDim: 128, ffn: 6144, vocab: 151936, moe: { experts: 128, activeExperts: 8, expertFfn: 768 } };
+// Mixtral 8x7B's shape: 8 experts, top-2, expert FFN 14336, hidden 4096 (coarse: 2 × 14336 > 4096).
+const coarse: Architecture = { layers: 32, hidden: 4096, heads: 32, kvHeads: 8, ffn: 14336, vocab: 32000, moe: { experts: 8, activeExperts: 2 } };
+
+test('a dense MLP keeps its gate/up and activation outputs: 3 × ffn / TP', () => {
+  const dense: Architecture = { layers: 32, hidden: 4096, heads: 32, ffn: 14336, vocab: 128256 };
+  assert.equal(mlpActivationWidth(dense, 2, false, true), (3 * 14336) / 2);
+});
+
+test('fine-grained experts: the second GEMM output (hidden, not split by TP) sets the shared buffer', () => {
+  // TP 4: N = 2 × 768 / 4 = 384, N / 2 = 192; max(384, 2048) + 192 = 2240 per copy, × 8 copies.
+  assert.equal(mlpActivationWidth(fine, 4, false, true), 8 * 2240);
+  // Before vLLM 0.8 the three buffers were separate: 384 + 192 + 2048.
+  assert.equal(mlpActivationWidth(fine, 4, false, false), 8 * (384 + 192 + 2048));
+  // Expert parallel keeps whole experts on a GPU: N = 1536, max(1536, 2048) + 768.
+  assert.equal(mlpActivationWidth(fine, 4, true, true), 8 * (2048 + 768));
+});
+
+test('coarse experts: max(N, hidden) is N, so the width is the dense form over the top-k copies', () => {
+  assert.equal(mlpActivationWidth(coarse, 2, false, true), (2 * 3 * 14336) / 2);
+});
+
+test('leading dense layers count when their MLP is the wider', () => {
+  const ds: Architecture = { ...fine, ffn: 18432, moe: { ...fine.moe!, denseLayers: 3 } };
+  assert.equal(mlpActivationWidth(ds, 1, false, true), Math.max(8 * (2048 + 768), 3 * 18432));
+});
+
+test('the buffer layout follows the release: shared from 0.8, separate before, shared when the version is unknown', () => {
+  assert.equal(fusedMoeSharesCache13(parseVersion('0.7.3')), false);
+  assert.equal(fusedMoeSharesCache13(parseVersion('0.8.0')), true);
+  assert.equal(fusedMoeSharesCache13(undefined), true);
+});
+
+test('an MoE estimate: the profile activation grows with the hidden-sized workspace and the estimate says so', () => {
+  // max_num_seqs 8 keeps the sampler below the forward, so the forward sets the activation peak.
+  const spec = { model: { architecture: fine }, tensorParallel: 4, maxModelLen: 8192, maxNumSeqs: 8, maxNumBatchedTokens: 8192, gpuMemoryUtilization: 0.9 };
+  const now = estimateInferenceService(service({ ...spec, engineVersion: '0.27.1' }), cluster('H100-SXM-80GB', 4));
+  const old = estimateInferenceService(service({ ...spec, engineVersion: '0.7.3' }), cluster('H100-SXM-80GB', 4));
+  const ep = estimateInferenceService(service({ ...spec, engineVersion: '0.27.1', expertParallel: true }), cluster('H100-SXM-80GB', 4));
+  const act = (e: ReturnType<typeof estimateInferenceService>) => e.serving!.activationPeakBytes;
+  // Each difference is 8192 tokens × 2 bytes × the width difference.
+  assert.equal(act(old) - act(now), 8192 * 2 * (mlpActivationWidth(fine, 4, false, false) - mlpActivationWidth(fine, 4, false, true)));
+  assert.equal(act(ep) - act(now), 8192 * 2 * (mlpActivationWidth(fine, 4, true, true) - mlpActivationWidth(fine, 4, false, true)));
+  assert.ok(now.assumptions.some((a) => a.includes('fused-MoE kernel') && a.includes('PR #13625')));
+  assert.ok(old.assumptions.some((a) => a.includes('separate buffers before vLLM 0.8')));
+  assert.ok(ep.assumptions.some((a) => a.includes('whole experts per GPU')));
+});
+
+// gpt-oss-120b's expert shape: hidden 2880, expert FFN 2880, 128 experts, top-4.
+const gptOss: Architecture = { layers: 36, hidden: 2880, heads: 64, kvHeads: 8, headDim: 64, ffn: 2880, vocab: 201088, moe: { experts: 128, activeExperts: 4, expertFfn: 2880 } };
+const gpu = (id: string) => {
+  const g = findGpu(id);
+  assert.ok(g, id);
+  return g;
+};
+
+test('compute capability by product line', () => {
+  assert.deepEqual(
+    ['H100-SXM-80GB', 'GH200-96GB', 'B200-180GB', 'RTX-PRO-6000-96GB', 'RTX-5090-32GB', 'L40S-48GB', 'RTX-4090-24GB', 'A100-SXM-80GB', 'A10G-24GB', 'RTX-A6000-48GB', 'T4-16GB'].map((id) => cudaCapability(gpu(id))),
+    [90, 90, 100, 120, 120, 89, 89, 80, 86, 86, 75],
+  );
+  assert.equal(cudaCapability(gpu('MI300X-192GB')), undefined);
+});
+
+test('mxfp4 experts: padded per the kernel vLLM picks by GPU; none on Hopper or off NVIDIA; none for other formats', () => {
+  const pad = (id: string, tp = 1, ep = false) => mxfp4ExpertPadding(gptOss, 'mxfp4', tp, ep, gpu(id));
+  // FlashInfer TRT-LLM (10.x): 2880 → 3072 both.
+  assert.deepEqual(pad('B200-180GB'), { factor: (3072 * 3072) / (2880 * 2880), backend: 'FlashInfer TRT-LLM' });
+  // Marlin (Ampere, Ada, sm_120): expert FFN 2880 → 2944 (128), hidden 2880 → 3072 (256).
+  assert.deepEqual(pad('RTX-PRO-6000-96GB'), { factor: (2944 * 3072) / (2880 * 2880), backend: 'Marlin' });
+  assert.equal(pad('A100-SXM-80GB').backend, 'Marlin');
+  // Triton (9.x): the expert FFN to 64 (2880 already is), hidden as is.
+  assert.deepEqual(pad('H100-SXM-80GB'), { factor: 1, backend: 'Triton' });
+  // TP 4 splits the expert FFN: 720 → 768 through Marlin; expert parallel keeps it whole.
+  assert.equal(pad('L40S-48GB', 4).factor, (768 * 3072) / (720 * 2880));
+  assert.equal(pad('L40S-48GB', 4, true).factor, pad('L40S-48GB').factor);
+  assert.equal(mxfp4ExpertPadding(gptOss, 'mxfp4', 1, false, gpu('MI300X-192GB')).factor, 1);
+  assert.equal(mxfp4ExpertPadding(gptOss, 'nvfp4', 1, false, gpu('B200-180GB')).factor, 1);
+});
+
+test('a gpt-oss estimate on a Marlin GPU counts the padded experts and says so', () => {
+  const spec = { model: { preset: 'gpt-oss-120b' }, maxModelLen: 8192, engineVersion: '0.27.1' };
+  const marlin = estimateInferenceService(service(spec), cluster('RTX-PRO-6000-96GB', 1));
+  const hopper = estimateInferenceService(service(spec), cluster('H100-SXM-80GB', 1));
+  assert.ok(
+    marlin.assumptions.some((a) => a.includes('Marlin MoE kernel') && a.includes('×1.090')),
+    marlin.assumptions.join('\n'),
+  );
+  assert.ok(!hopper.assumptions.some((a) => a.includes('stored padded')));
+  assert.ok(marlin.serving!.weightsBytes > hopper.serving!.weightsBytes * 1.07, 'the experts are most of the weights');
+});
