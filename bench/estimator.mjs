@@ -291,6 +291,11 @@ out(
     ? 'Reserve set H4-* (bench/estimatorH200Reserve.jsonl) is evaluated in the tables above (GANTRY_EVAL_H4=1): record this as its one evaluation.'
     : 'Reserve set H4-* (bench/estimatorH200Reserve.jsonl, 9 H200 single-GPU rows measured 2026-12-04): not evaluated; it is the held-out part for the next change to single-GPU step time (GANTRY_EVAL_H4=1 evaluates it).',
 );
+out(
+  process.env.GANTRY_EVAL_TS4 === '1'
+    ? 'Reserve set TS4-* (bench/data/throughput-reserve.jsonl) is evaluated in the tables above (GANTRY_EVAL_TS4=1): record this as its one evaluation.'
+    : 'Reserve set TS4-* (bench/data/throughput-reserve.jsonl, 34 published training throughputs: 31 expressible, 3 gaps; loader bench/estimatorThroughputReserve.ts): not evaluated; it is the held-out part for the next change to step time (GANTRY_EVAL_TS4=1 evaluates it).',
+);
 out();
 out('## Summary: the tuned part next to the held-out part');
 out();

@@ -10,6 +10,7 @@ import { findGpu } from '../core/catalog/gpus';
 import { findModel } from '../core/catalog/models';
 import { estimateInferenceService, estimateTrainingJob } from '../core/estimate/index';
 import type { ClusterDoc, InferenceServiceDoc, TrainingJobDoc } from '../core/spec/types';
+import { readThroughputReserve } from './estimatorThroughputReserve';
 import { THROUGHPUT_ROWS, type ThroughputRow } from './estimatorThroughput';
 
 export const GIB = 1024 ** 3;
@@ -471,6 +472,14 @@ export function evaluateAll(dataDir: string, repoRoot: string): RowResult[] | un
   const sv = path.join(dataDir, 'serving_kv.csv');
   if (existsSync(sv)) for (const r of parseCsv(readFileSync(sv, 'utf8'))) out.push(servingRow(r));
   for (const t of THROUGHPUT_ROWS) out.push(throughputRow(t));
+  // The throughput reserve TS4-*: held out for the next change to step time, unevaluated until GANTRY_EVAL_TS4=1 is
+  // run once after it (bench/data/README.md).
+  if (process.env.GANTRY_EVAL_TS4 === '1') {
+    for (const t of readThroughputReserve(repoRoot)) {
+      if (t.unmatched) out.push({ id: t.id, source: t.source, kind: 'throughput', part: t.part, confidence: 'high', label: t.label, quantity: 'tokens/s/GPU', measured: t.measured, note: t.note, unmatched: t.unmatched });
+      else out.push(throughputRow(t));
+    }
+  }
   return out;
 }
 
