@@ -188,7 +188,7 @@ const kv4Summary = reserveTable(kv4, 'Held-out part of the MoE profile-activatio
 out();
 if (kv4.length)
   out(
-    `KV4-*: ${v1Line(kv4Summary)} (evaluated once, 2026-12-05, after the change: 16 rows, 6.39 %, 25.04 %, 1 within 2 %, 5 within 5 %; the formulas before the change gave 6.39 %, 25.04 %, 2 within 2 %, 4 within 5 %: the change moved 4 of the 16 rows, because at the default max_num_seqs the sampler, not the MoE forward, sets the activation peak).`,
+    `KV4-*: ${v1Line(kv4Summary)} (evaluated once, 2026-12-05, after the change: 16 rows, 6.39 %, 25.04 %, 1 within 2 %, 5 within 5 %; the formulas before the change gave 6.39 %, 25.04 %, 2 within 2 %, 4 within 5 %: the change moved 4 of the 16 rows, because at the default max_num_seqs the sampler, not the MoE forward, sets the activation peak; since then KV4-04 names the new kimi-k2-thinking catalog entry, +25.0 → +12.4 %, so it is examined).`,
   );
 
 // The CUDA graph figure (core/estimate/engineVersion.ts CUDA_GRAPHS) is the median of vLLM's own published estimates.

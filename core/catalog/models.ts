@@ -713,7 +713,7 @@ export const MODELS: readonly ModelInfo[] = [
   }),
   model({
     id: 'kimi-k2',
-    aliases: ['moonshotai/Kimi-K2-Instruct', 'moonshotai/Kimi-K2-Base', 'moonshotai/Kimi-K2-Instruct-0905', 'moonshotai/Kimi-K2-Thinking', 'kimi-k2-instruct'],
+    aliases: ['moonshotai/Kimi-K2-Instruct', 'moonshotai/Kimi-K2-Base', 'moonshotai/Kimi-K2-Instruct-0905', 'kimi-k2-instruct'],
     name: 'Kimi K2 1T (MoE, MLA)',
     nominalParamsB: 1040,
     architecture: { layers: 61, hidden: 7168, heads: 64, kvHeads: 64, headDim: 128, ffn: 18432, vocab: 163840, gatedMlp: true, tiedEmbeddings: false, maxContext: 131072, moe: { experts: 384, activeExperts: 8, sharedExperts: 1, expertFfn: 2048, denseLayers: 1 }, mla: { kvLoraRank: 512, qkRopeHeadDim: 64 } },
@@ -722,6 +722,25 @@ export const MODELS: readonly ModelInfo[] = [
     activeParams: 32.6e9,
     weightFormat: { label: 'fp8 (128×128 blocks, as released): 8 bits per weight', family: 'fp8', bitsPerWeight: 8, scope: 'linear' },
     source: `${HF} moonshotai/Kimi-K2 (DeepSeek-V3 layout: hidden 7168, 61 layers, 64 heads, kv_lora_rank 512, qk_rope_head_dim 64, v_head_dim 128, 384 routed + 1 shared experts top-8 of 2048, first_k_dense_replace 1, vocab 163840; the 0905/Thinking releases extend max_position_embeddings to 262144); 1.04 T total / 32.6 B active (Kimi K2 report); released as fp8 blocks`,
+  }),
+  model({
+    id: 'kimi-k2-thinking',
+    aliases: ['moonshotai/Kimi-K2-Thinking', 'kimi-k2-thinking'],
+    name: 'Kimi K2 Thinking 1T (MoE, MLA; int4 routed experts)',
+    nominalParamsB: 1040,
+    architecture: { layers: 61, hidden: 7168, heads: 64, kvHeads: 64, headDim: 128, ffn: 18432, vocab: 163840, gatedMlp: true, tiedEmbeddings: false, maxContext: 262144, moe: { experts: 384, activeExperts: 8, sharedExperts: 1, expertFfn: 2048, denseLayers: 1 }, mla: { kvLoraRank: 512, qkRopeHeadDim: 64 } },
+    norm: 'rmsnorm',
+    totalParams: 1.04e12,
+    activeParams: 32.6e9,
+    // The release's quantization_config (quantization-aware trained): compressed-tensors pack-quantized, symmetric int4, group 32,
+    // targets Linear, ignore lm_head, self_attn, shared_experts and the dense layer's MLP: only the routed experts are int4.
+    weightFormat: weightFormatFromQuantConfig({
+      quant_method: 'compressed-tensors',
+      format: 'pack-quantized',
+      config_groups: { group_0: { targets: ['Linear'], weights: { num_bits: 4, group_size: 32, strategy: 'group', symmetric: true, type: 'int', dynamic: false } } },
+      ignore: ['lm_head', 're:.*self_attn.*', 're:.*shared_experts.*', 're:.*mlp\\.(gate|up|gate_up|down)_proj.*'],
+    }) as WeightFormat,
+    source: `${HF} moonshotai/Kimi-K2-Thinking (the Kimi K2 architecture, max_position_embeddings 262144; released with int4 QAT routed experts: compressed-tensors int4 group 32, attention, shared experts, the dense layer and lm_head in bf16, some 594 GB)`,
   }),
   model({
     id: 'qwen1.5-moe-a2.7b',

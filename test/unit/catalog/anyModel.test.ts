@@ -70,6 +70,17 @@ test('derivative names resolve to the base architecture with the right weight fo
   for (const id of ['granite-3.1-8b', 'gpt-oss-120b', 'kimi-k2', 'qwen1.5-moe-a2.7b']) assert.ok(findModel(id), id);
 });
 
+test('Kimi-K2-Thinking is its own entry: int4 routed experts (group 32, bf16 scales), attention, shared experts and the dense layer in bf16', () => {
+  const r = resolveModelName('moonshotai/Kimi-K2-Thinking');
+  assert.equal(r?.model.id, 'kimi-k2-thinking');
+  assert.equal(r?.weightFormat?.bitsPerWeight, 4.5);
+  assert.deepEqual(r?.weightFormat?.kept, ['attention', 'shared', 'mlp']);
+  assert.equal(resolveModelName('moonshotai/Kimi-K2-Instruct')?.model.id, 'kimi-k2', 'the Instruct release stays fp8');
+  // Some 594 GB as released: about 69 GiB per GPU at TP 8, where the fp8 release is about 121 GiB.
+  const e = estimateInferenceService(service({ model: { preset: 'kimi-k2-thinking' }, tensorParallel: 8, maxModelLen: 131072 }), cluster('H200-SXM-141GB', 8));
+  assert.ok(near(e.serving!.weightsBytes / GIB, 69.2, 0.04), String(e.serving!.weightsBytes / GIB));
+});
+
 test('catalog params for the new models match their published totals', () => {
   // gpt-oss 20.9 B / 120B 116.8 B and Qwen1.5-MoE 14.3 B are published totals; granite 3.1 8B is 8.17 B by its config.
   const e = estimateInferenceService(service({ model: { preset: 'ibm-granite/granite-3.1-8b-instruct' }, maxModelLen: 8192 }), cluster('H100-SXM-80GB', 1));
