@@ -34,6 +34,11 @@ export const GPU_PRODUCT_LABELS: Readonly<Record<string, string>> = {
   'T4-16GB': 'Tesla-T4',
   'A30-24GB': 'NVIDIA-A30',
   'L20-48GB': 'NVIDIA-L20',
+  'RTX-5090-32GB': 'NVIDIA-GeForce-RTX-5090',
+  'RTX-5080-16GB': 'NVIDIA-GeForce-RTX-5080',
+  'RTX-5070-Ti-16GB': 'NVIDIA-GeForce-RTX-5070-Ti',
+  'RTX-5070-12GB': 'NVIDIA-GeForce-RTX-5070',
+  'RTX-5060-Ti-16GB': 'NVIDIA-GeForce-RTX-5060-Ti',
 };
 
 const BY_LABEL = new Map(Object.entries(GPU_PRODUCT_LABELS).map(([id, label]) => [label.toLowerCase(), id]));

@@ -5,12 +5,13 @@ import * as assert from 'node:assert/strict';
 import { findGpu, GPUS } from '../../../core/catalog/index';
 import { findLink } from '../../../core/catalog/links';
 import { usableGiB } from '../../../core/catalog/gpus';
+import { GPU_PRODUCT_LABELS, gpuFromProductLabel } from '../../../core/catalog/gpuProducts';
 import { estimateInferenceService, estimateTrainingJob } from '../../../core/estimate/index';
 import type { ClusterDoc } from '../../../core/spec/types';
 import { check } from '../helpers';
 import { cluster, job, service } from '../estimate/helpers';
 
-const NEW = ['rtx3090', 'rtx4090', 'rtx5090', 'rtx-a6000', 'rtx-6000-ada', 'l40', 'l40s', 'a10', 'a40', 'h20', 'h800', 'a800', 'gh200', 'b300', 'mi250x', 'mi300x', 'mi325x', 'mi355x', 'gaudi3'];
+const NEW = ['rtx3090', 'rtx4090', 'rtx5090', 'rtx5080', 'rtx5070ti', 'rtx5070', 'rtx5060ti', 'rtx-a6000', 'rtx-6000-ada', 'l40', 'l40s', 'a10', 'a40', 'h20', 'h800', 'a800', 'gh200', 'b300', 'mi250x', 'mi300x', 'mi325x', 'mi355x', 'gaudi3'];
 
 test('the GPUs people run today are in the catalog, each with memory, dense bf16, bandwidth, a link and a source', () => {
   for (const q of NEW) {
@@ -30,6 +31,16 @@ test('the GPUs people run today are in the catalog, each with memory, dense bf16
   // H800/A800: the H100/A100 silicon with NVLink cut to 200 GB/s per direction.
   assert.equal(findGpu('h800')!.nvlink?.gbpsPerGpu, 200);
   assert.equal(findGpu('h800')!.tflops.bf16, findGpu('h100')!.tflops.bf16);
+});
+
+test('the RTX 50-series below the 5090: tensor rates from the AI TOPS figure as the 5090 reads the whitepaper, fp32 from SMs × clock, node labels by NVML name', () => {
+  const g = findGpu('NVIDIA GeForce RTX 5080')!;
+  assert.equal(g.id, 'RTX-5080-16GB');
+  // 1801 AI TOPS (fp4 sparse) / 16 = 112.6 bf16 dense with fp32 accumulate; 84 SMs × 128 × 2 × 2.617 GHz = 56.3 fp32 (published 56.28).
+  assert.deepEqual(g.tflops, { bf16: 112.6, fp16: 112.6, fp8: 225.1, fp32: 56.3 });
+  assert.equal(findGpu('rtx-5060-ti')!.memoryGiB, usableGiB(16, 'gddr'));
+  assert.equal(gpuFromProductLabel('NVIDIA-GeForce-RTX-5070-Ti')?.id, 'RTX-5070-Ti-16GB');
+  assert.equal(GPU_PRODUCT_LABELS['RTX-5090-32GB'], 'NVIDIA-GeForce-RTX-5090');
 });
 
 test('usable memory: driver readings where found (23.69 GiB on an RTX 3090, 31.37 on a 5090), the stated rule otherwise', () => {
