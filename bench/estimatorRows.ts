@@ -485,8 +485,8 @@ export function evaluateAll(dataDir: string, repoRoot: string): RowResult[] | un
 
 // ---------------------------------------------------------------- throughput rows
 
-function throughputRow(t: ThroughputRow): RowResult {
-  const base: RowResult = { id: t.id, source: t.source, kind: 'throughput', part: t.part, confidence: 'high', label: t.label, quantity: 'tokens/s/GPU', measured: t.measured, note: t.note };
+/** The job and cluster documents a throughput row stands for (bench rows and test/unit/bench alike). */
+export function throughputDocs(t: ThroughputRow): { doc: TrainingJobDoc; cluster: ClusterDoc } {
   const doc: TrainingJobDoc = {
     apiVersion: 'gantry/v1',
     kind: 'TrainingJob',
@@ -504,6 +504,12 @@ function throughputRow(t: ThroughputRow): RowResult {
   const cluster = clusterDoc(t.gpu, t.gpus, undefined, 'infiniband-ndr');
   // DGX-GB200 is GB200 NVL72: 72 GPUs in one NVLink domain (h12t3's interconnect.nvlinkDomain).
   if (t.gpu.startsWith('GB200') && cluster.spec.interconnect) cluster.spec.interconnect.nvlinkDomain = 72;
+  return { doc, cluster };
+}
+
+function throughputRow(t: ThroughputRow): RowResult {
+  const base: RowResult = { id: t.id, source: t.source, kind: 'throughput', part: t.part, confidence: 'high', label: t.label, quantity: 'tokens/s/GPU', measured: t.measured, note: t.note };
+  const { doc, cluster } = throughputDocs(t);
   const e = estimateTrainingJob(doc, cluster);
   const p = e.time?.tokensPerSecondPerGpu;
   if (!p) {

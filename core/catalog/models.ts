@@ -43,6 +43,9 @@ function model(e: ModelInput): ModelInfo {
 
 const HF = 'Hugging Face config.json of';
 
+/** Kimi K2's architecture (the Instruct and Thinking releases share it; Thinking extends the context). */
+const KIMI_K2: Architecture = { layers: 61, hidden: 7168, heads: 64, kvHeads: 64, headDim: 128, ffn: 18432, vocab: 163840, gatedMlp: true, tiedEmbeddings: false, maxContext: 131072, moe: { experts: 384, activeExperts: 8, sharedExperts: 1, expertFfn: 2048, denseLayers: 1 }, mla: { kvLoraRank: 512, qkRopeHeadDim: 64 } };
+
 export const MODELS: readonly ModelInfo[] = [
   model({
     id: 'llama-2-7b',
@@ -716,7 +719,7 @@ export const MODELS: readonly ModelInfo[] = [
     aliases: ['moonshotai/Kimi-K2-Instruct', 'moonshotai/Kimi-K2-Base', 'moonshotai/Kimi-K2-Instruct-0905', 'kimi-k2-instruct'],
     name: 'Kimi K2 1T (MoE, MLA)',
     nominalParamsB: 1040,
-    architecture: { layers: 61, hidden: 7168, heads: 64, kvHeads: 64, headDim: 128, ffn: 18432, vocab: 163840, gatedMlp: true, tiedEmbeddings: false, maxContext: 131072, moe: { experts: 384, activeExperts: 8, sharedExperts: 1, expertFfn: 2048, denseLayers: 1 }, mla: { kvLoraRank: 512, qkRopeHeadDim: 64 } },
+    architecture: KIMI_K2,
     norm: 'rmsnorm',
     totalParams: 1.04e12,
     activeParams: 32.6e9,
@@ -728,7 +731,7 @@ export const MODELS: readonly ModelInfo[] = [
     aliases: ['moonshotai/Kimi-K2-Thinking', 'kimi-k2-thinking'],
     name: 'Kimi K2 Thinking 1T (MoE, MLA; int4 routed experts)',
     nominalParamsB: 1040,
-    architecture: { layers: 61, hidden: 7168, heads: 64, kvHeads: 64, headDim: 128, ffn: 18432, vocab: 163840, gatedMlp: true, tiedEmbeddings: false, maxContext: 262144, moe: { experts: 384, activeExperts: 8, sharedExperts: 1, expertFfn: 2048, denseLayers: 1 }, mla: { kvLoraRank: 512, qkRopeHeadDim: 64 } },
+    architecture: { ...KIMI_K2, maxContext: 262144 },
     norm: 'rmsnorm',
     totalParams: 1.04e12,
     activeParams: 32.6e9,

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { stringify } from 'yaml';
 import { readThroughputReserve, type ReserveThroughputRow } from '../../../bench/estimatorThroughputReserve';
+import { throughputDocs } from '../../../bench/estimatorRows';
 import { resolveCluster, resolveModel } from '../../../core/estimate/resolve';
 import { resolveLayout } from '../../../core/estimate/layout';
 import { findModel } from '../../../core/catalog/models';
@@ -18,36 +19,10 @@ const matched = rows.filter((r) => !r.unmatched);
 /** Rows whose published pipeline splits the layers unevenly (Megatron's and torchtitan's uneven first/last stages); the spec's layers-divisible rule wants even stages. */
 const UNEVEN_PIPELINE = new Set(['TS4-05', 'TS4-10', 'TS4-33']);
 
-/** The documents bench/estimatorRows.ts builds for a throughput row (throughputRow, clusterDoc), with a Slurm scheduler and a cluster reference so the rules check the job against its cluster. */
+/** The documents bench/estimatorRows.ts builds for a throughput row (throughputDocs), with a Slurm scheduler and a cluster reference so the rules check the job against its cluster. */
 function docs(t: ReserveThroughputRow): { job: TrainingJobDoc; cluster: ClusterDoc } {
-  const perNode = Math.min(8, t.gpus);
-  const nodes = Math.ceil(t.gpus / 8);
-  const cluster: ClusterDoc = {
-    apiVersion: 'gantry/v1',
-    kind: 'Cluster',
-    metadata: { name: 'bench' },
-    spec: {
-      scheduler: { type: 'slurm' },
-      nodes: { count: Math.max(1, nodes), gpu: { model: t.gpu, count: perNode } },
-      interconnect: { interNode: { type: 'infiniband-ndr' }, ...(t.gpu.startsWith('GB200') ? { nvlinkDomain: 72 } : {}) },
-    },
-  };
-  const job: TrainingJobDoc = {
-    apiVersion: 'gantry/v1',
-    kind: 'TrainingJob',
-    metadata: { name: t.id.toLowerCase() },
-    spec: {
-      cluster: 'bench',
-      resources: { nodes, gpusPerNode: perNode },
-      model: t.model,
-      precision: t.precision ?? 'bf16-mixed',
-      parallelism: t.parallelism ?? { fsdp: 'full' },
-      batch: t.globalBatch ? { micro: t.micro, global: t.globalBatch, sequenceLength: t.seq } : { micro: t.micro, global: t.micro * t.gpus, sequenceLength: t.seq },
-      activationCheckpointing: t.checkpointing,
-      ...t.extra,
-    },
-  };
-  return { job, cluster };
+  const { doc, cluster } = throughputDocs(t);
+  return { job: { ...doc, metadata: { name: t.id.toLowerCase() }, spec: { ...doc.spec, cluster: 'bench' } }, cluster: { ...cluster, spec: { ...cluster.spec, scheduler: { type: 'slurm' } } } };
 }
 
 test('throughput reserve: 34 rows TS4-01..TS4-34, unique ids, all held out', () => {
