@@ -602,6 +602,8 @@ export const MODELS: readonly ModelInfo[] = [
     norm: 'rmsnorm',
     totalParams: 671e9,
     activeParams: 37e9,
+    // Released in fp8: config.json quantization_config { quant_method: fp8, fmt: e4m3, activation_scheme: dynamic, weight_block_size: [128, 128] }.
+    weightFormat: weightFormatFromQuantConfig({ quant_method: 'fp8', fmt: 'e4m3', activation_scheme: 'dynamic', weight_block_size: [128, 128] }) as WeightFormat,
     source:
       'estimator-data model_configs.json: HF config.json of deepseek-ai/DeepSeek-V3 seen via duplicates in docs corpus (huggingface.co/JPAdams12th/dormant-model-2/blob/main/config.json and gitcode.com/cann/cann-recipes-train/.../config.json, both DeepseekV3ForCausalLM with identical values); vocab 129280 from vLLM DeepseekV3Config defaults (docs.vllm.ai v0.11.0)',
   }),

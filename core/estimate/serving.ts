@@ -187,7 +187,7 @@ export function mlpActivationWidth(a: Architecture, tp: number, expertParallel: 
   return (a.moe.denseLayers ?? 0) > 0 ? Math.max(moe, dense) : moe;
 }
 
-function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServiceSpec, tp: number, pp: number, stage: 'first' | 'last', defaults: { seqs: number; tokens: number; v0?: boolean; moeSharedCache?: boolean }): Stage {
+function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServiceSpec, tp: number, pp: number, dp: number, stage: 'first' | 'last', defaults: { seqs: number; tokens: number; v0?: boolean; moeSharedCache?: boolean }): Stage {
   const a = m.arch;
   const p = m.params;
   const dt = dtypeBytes(spec);
@@ -201,18 +201,23 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   const wf = !named || (m.weightFormat && named.family === m.weightFormat.family) ? m.weightFormat : named;
   let blockBytes: number;
   let padding: { factor: number; backend?: string } = { factor: 1 };
+  // The routed experts of this stage, and the bytes they take (expert parallel shards them differently).
+  const experts = ((p.moeLayers * p.moeLayerExperts) / a.layers) * layers;
+  let expertBytes: number;
   if (wf?.scope === 'experts') {
-    const experts = ((p.moeLayers * p.moeLayerExperts) / a.layers) * layers;
     if (spec.engine === 'vllm' || spec.engine === undefined) padding = mxfp4ExpertPadding(a, wf.family, tp, spec.expertParallel === true, c.gpu);
-    blockBytes = experts * padding.factor * (wf.bitsPerWeight / 8) + (blockParams - experts) * dt;
+    expertBytes = experts * padding.factor * (wf.bitsPerWeight / 8);
+    blockBytes = expertBytes + (blockParams - experts) * dt;
   } else if (wf?.kept?.length) {
     // The ignore list keeps these kinds of module in the model dtype; their share of the block parameters.
     const by = blockParamsByKind(a);
     const total = Object.values(by).reduce((x, y) => x + y, 0);
     const keptShare = total > 0 ? wf.kept.reduce((x, k) => x + by[k], 0) / total : 0;
     blockBytes = blockParams * (keptShare * dt + (1 - keptShare) * (wf.bitsPerWeight / 8));
+    expertBytes = experts * (wf.kept.includes('experts') ? dt : wf.bitsPerWeight / 8);
   } else {
     blockBytes = blockParams * (wf ? wf.bitsPerWeight / 8 : dt);
+    expertBytes = experts * (wf ? wf.bitsPerWeight / 8 : dt);
   }
   let vocabParams = 0;
   if (pp === 1) vocabParams = p.embedding + p.output + p.extra;
@@ -223,7 +228,12 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   const drafter = method && stage === 'last' ? drafterOf(a, method) : undefined;
   const mtpKept = wf?.kept?.includes('mtp') ?? false;
   const drafterBytes = drafter ? drafter.params * (drafter.inCheckpointFormat && !mtpKept && blockParams > 0 ? blockBytes / blockParams : dt) : 0;
-  const weights = (blockBytes + vocabParams * dt + drafterBytes) / tp;
+  // Expert parallel spreads whole routed experts over the expert-parallel group, which in vLLM spans the
+  // data-parallel ranks too (EP size = TP × DP); attention, shared experts and the vocabulary stay sharded by TP
+  // alone. SGLang's --ep-size lives inside the TP group, its --dp-size replicas each hold the whole model.
+  const vllm = spec.engine === 'vllm' || spec.engine === undefined;
+  const epRanks = spec.expertParallel === true && vllm ? tp * Math.max(1, dp) : tp;
+  const weights = (blockBytes - expertBytes + vocabParams * dt + drafterBytes) / tp + expertBytes / epRanks;
 
   // Profile forward over max_num_batched_tokens: residual, normed and attention-output hidden
   // states, QKV, the MLP's gate/up output and its activation (MoE: the fused-MoE kernel's workspaces, mlpActivationWidth).
@@ -360,7 +370,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
         : `Tensor parallel over ${c.intra.name}: non-torch memory ${gib(nonTorch, 2)} per GPU (NCCL, custom all-reduce and NVLink buffers as measured on NVLink H100s).`,
     );
   }
-  const stages = pp > 1 ? [stageFigures(m, c, stageSpec, tp, pp, 'first', defaults), stageFigures(m, c, stageSpec, tp, pp, 'last', defaults)] : [stageFigures(m, c, stageSpec, tp, pp, 'last', defaults)];
+  const stages = pp > 1 ? [stageFigures(m, c, stageSpec, tp, pp, dp, 'first', defaults), stageFigures(m, c, stageSpec, tp, pp, dp, 'last', defaults)] : [stageFigures(m, c, stageSpec, tp, pp, dp, 'last', defaults)];
   let budget: number;
   let frac: number;
   for (const s of stages) {
@@ -384,7 +394,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   if (a.moe && engine !== 'sglang') {
     const shared = engine !== 'vllm' || gen!.moeSharedCache;
     assumptions.push(
-      `MoE profile activation: the fused-MoE kernel's workspaces, ${a.moe.activeExperts} expert copies per token of ${shared ? 'max(gate/up output, hidden) + the activation output (one buffer for both GEMM outputs since vLLM 0.8, PR #13625)' : 'gate/up output + activation output + hidden (separate buffers before vLLM 0.8)'}${spec.expertParallel ? ', whole experts per GPU under expert parallel' : ''}.`,
+      `MoE profile activation: the fused-MoE kernel's workspaces, ${a.moe.activeExperts} expert copies per token of ${shared ? 'max(gate/up output, hidden) + the activation output (one buffer for both GEMM outputs since vLLM 0.8, PR #13625)' : 'gate/up output + activation output + hidden (separate buffers before vLLM 0.8)'}${spec.expertParallel ? `, whole experts per GPU under expert parallel${engine === 'vllm' ? ` (the routed experts spread over the ${tp * dp} GPUs of TP × DP; attention and shared experts by TP alone)` : ''}` : ''}.`,
     );
   }
   if (engine === 'sglang') assumptions.push(`SGLang: mem_fraction_static ${frac}${typeof util === 'number' ? '' : ` (its default at ${tp * pp} GPU${tp * pp > 1 ? 's' : ''})`} of capacity holds weights + KV; activations live in the rest.`);

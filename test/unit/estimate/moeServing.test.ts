@@ -106,3 +106,21 @@ test('a gpt-oss estimate on a Marlin GPU counts the padded experts and says so',
   assert.ok(!hopper.assumptions.some((a) => a.includes('stored padded')));
   assert.ok(marlin.serving!.weightsBytes > hopper.serving!.weightsBytes * 1.07, 'the experts are most of the weights');
 });
+
+test('DeepSeek-V3 loads as released, fp8 in 128×128 blocks: about 78 GiB per GPU at TP 8, so it fits eight H200s', () => {
+  const e = estimateInferenceService(service({ model: { preset: 'deepseek-v3' }, tensorParallel: 8, maxModelLen: 32768 }), cluster('H200-SXM-141GB', 8));
+  assert.equal(e.ok, true, e.findings.map((f) => f.message).join('\n'));
+  assert.ok(e.serving!.weightsBytes / 2 ** 30 > 74 && e.serving!.weightsBytes / 2 ** 30 < 82, String(e.serving!.weightsBytes / 2 ** 30));
+});
+
+test('expert parallel with data parallel: routed experts spread over TP × DP GPUs, attention replicated per data-parallel rank', () => {
+  const base = { model: { preset: 'deepseek-v3' }, maxModelLen: 32768 };
+  const c8 = cluster('H200-SXM-141GB', 8);
+  const tp8 = estimateInferenceService(service({ ...base, tensorParallel: 8, expertParallel: true }), c8).serving!.weightsBytes;
+  const dp8 = estimateInferenceService(service({ ...base, tensorParallel: 1, dataParallel: 8, expertParallel: true }), c8).serving!.weightsBytes;
+  const dp8NoEp = estimateInferenceService(service({ ...base, tensorParallel: 1, dataParallel: 8 }), c8);
+  // The experts take the same bytes per GPU either way; the rest (about 20 GiB in all) is whole on every data-parallel rank.
+  assert.ok(dp8 > tp8 && dp8 - tp8 < 25 * 2 ** 30, `${tp8 / 2 ** 30} / ${dp8 / 2 ** 30}`);
+  // Without expert parallel each data-parallel rank holds the whole model: it does not fit.
+  assert.equal(dp8NoEp.ok, false);
+});
