@@ -488,6 +488,18 @@ export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
     problems.push(problem('foreign-no-model', 'error', cmd.anchor, `This ${cmd.launcher} command names no model (${engine === 'vllm' ? 'vllm serve MODEL or --model' : '--model-path'}): ${engineName} would load ${def}, and Gantry cannot estimate it.`));
   }
 
+  // SGLang's DP attention (--enable-dp-attention) runs its --dp-size attention replicas inside the --tp-size
+  // GPUs (data parallel for attention, tensor parallel for the FFN): the replica has TP GPUs, not TP × DP.
+  const dpAttention = engine === 'sglang' && args.some((a) => a.value === '--enable-dp-attention' || a.value.startsWith('--enable-dp-attention='));
+  if (dpAttention && typeof spec.dataParallel === 'number') {
+    const dp = spec.dataParallel;
+    delete spec.dataParallel;
+    sources.delete('spec.dataParallel');
+    assumptions.push(
+      `--enable-dp-attention: the ${dp} data-parallel attention ranks share the ${TP_FLAG[engine]} GPUs (DP for attention, TP for the FFN), so the replica has TP GPUs, not TP × DP. Each rank holds its attention weights at TP / DP, which the estimate counts as sharded over TP: the weights per GPU come out a little low.`,
+    );
+  }
+
   const insert = (path: SpecPath, value: unknown): TextEditAt | undefined => {
     if (!io.append || path.length !== 2 || path[0] !== 'spec') return undefined;
     const field = path[1] as Field;
