@@ -581,7 +581,7 @@ export const MODELS: readonly ModelInfo[] = [
   }),
   model({
     id: 'deepseek-v3',
-    aliases: ['deepseek-ai/DeepSeek-V3', 'deepseek-ai/DeepSeek-V3-Base', 'deepseek-ai/DeepSeek-R1', 'deepseek-r1'],
+    aliases: ['deepseek-ai/DeepSeek-V3', 'deepseek-ai/DeepSeek-V3-Base', 'deepseek-ai/DeepSeek-R1', 'deepseek-r1', 'deepseek-ai/DeepSeek-V3.1', 'deepseek-ai/DeepSeek-V3.1-Base', 'deepseek-ai/DeepSeek-V3.1-Terminus'],
     name: 'DeepSeek-V3 671B (MoE, MLA)',
     nominalParamsB: 671.0,
     architecture: {

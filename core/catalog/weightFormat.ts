@@ -231,7 +231,7 @@ const NAME_FORMATS: [string[], WeightFormat][] = [
 ];
 
 /** Tokens after the base name that change nothing about the architecture. */
-const NEUTRAL = new Set(['instruct', 'it', 'hf', 'chat', 'base', 'pt', 'dynamic', 'block', 'channel', 'pertensor', 'sym', 'asym']);
+const NEUTRAL = new Set(['instruct', 'it', 'hf', 'chat', 'base', 'pt', 'thinking', 'dynamic', 'block', 'channel', 'pertensor', 'sym', 'asym']);
 
 /**
  * Splits a repo's short name into the base it derives from and the weight format its suffix names:
@@ -257,8 +257,9 @@ export function splitDerivativeName(shortName: string): { base: string; format?:
     }
     if (hit) continue;
     const last = lower[lower.length - 1];
-    // Neutral words and date/version stamps (`-2503`, `-v0.1`) of a derivative.
-    if (format && (NEUTRAL.has(last) || /^\d{4}$/.test(last))) {
+    // Neutral words and date stamps (`-Instruct`, `-2503`, `-0528`) of a derivative, with or without a format
+    // suffix; the caller keeps the result only when what is left is a catalog model.
+    if (NEUTRAL.has(last) || /^\d{4}$/.test(last)) {
       stripped.unshift(tokens.pop()!);
       continue;
     }

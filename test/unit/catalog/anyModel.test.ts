@@ -70,6 +70,17 @@ test('derivative names resolve to the base architecture with the right weight fo
   for (const id of ['granite-3.1-8b', 'gpt-oss-120b', 'kimi-k2', 'qwen1.5-moe-a2.7b']) assert.ok(findModel(id), id);
 });
 
+test('derivative names without a format suffix: date stamps and Thinking/Instruct words of a known base resolve to it; the DeepSeek-V3 family to the fp8 entry', () => {
+  for (const name of ['deepseek-ai/DeepSeek-V3-0324', 'deepseek-ai/DeepSeek-R1-0528', 'deepseek-ai/DeepSeek-V3.1', 'deepseek-ai/DeepSeek-V3.1-Terminus']) {
+    const r = resolveModelName(name);
+    assert.equal(r?.model.id, 'deepseek-v3', name);
+    assert.equal(r?.weightFormat?.family, 'fp8', name);
+  }
+  assert.equal(resolveModelName('Qwen/Qwen3-235B-A22B-Thinking-2507-FP8')?.model.id, 'qwen3-235b-a22b');
+  // What is left must be a catalog model: an unknown base still does not resolve.
+  assert.equal(resolveModelName('someone/Unknown-Model-Instruct-2507'), undefined);
+});
+
 test('Kimi-K2-Thinking is its own entry: int4 routed experts (group 32, bf16 scales), attention, shared experts and the dense layer in bf16', () => {
   const r = resolveModelName('moonshotai/Kimi-K2-Thinking');
   assert.equal(r?.model.id, 'kimi-k2-thinking');
