@@ -475,10 +475,7 @@ export function evaluateAll(dataDir: string, repoRoot: string): RowResult[] | un
   // The throughput reserve TS4-*: held out for the next change to step time, unevaluated until GANTRY_EVAL_TS4=1 is
   // run once after it (bench/data/README.md).
   if (process.env.GANTRY_EVAL_TS4 === '1') {
-    for (const t of readThroughputReserve(repoRoot)) {
-      if (t.unmatched) out.push({ id: t.id, source: t.source, kind: 'throughput', part: t.part, confidence: 'high', label: t.label, quantity: 'tokens/s/GPU', measured: t.measured, note: t.note, unmatched: t.unmatched });
-      else out.push(throughputRow(t));
-    }
+    for (const t of readThroughputReserve(repoRoot)) out.push(throughputRow(t));
   }
   return out;
 }
@@ -507,8 +504,10 @@ export function throughputDocs(t: ThroughputRow): { doc: TrainingJobDoc; cluster
   return { doc, cluster };
 }
 
-function throughputRow(t: ThroughputRow): RowResult {
+/** A throughput row's result; a reserve row with no configuration to express (`unmatched`) is reported as a gap. */
+function throughputRow(t: ThroughputRow & { unmatched?: string }): RowResult {
   const base: RowResult = { id: t.id, source: t.source, kind: 'throughput', part: t.part, confidence: 'high', label: t.label, quantity: 'tokens/s/GPU', measured: t.measured, note: t.note };
+  if (t.unmatched) return { ...base, unmatched: t.unmatched };
   const { doc, cluster } = throughputDocs(t);
   const e = estimateTrainingJob(doc, cluster);
   const p = e.time?.tokensPerSecondPerGpu;

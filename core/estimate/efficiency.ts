@@ -43,7 +43,7 @@
 // The llm-foundry H100 table (MFU-012..022) and the Megatron-Bridge / NeMo AutoModel rows (MB-*, AM-*)
 // are "examined" rows: nothing here was read from them, but their errors were looked at.
 
-import { peakTflops, type GpuInfo } from '../catalog/gpus';
+import { cudaCapability, peakTflops, type GpuInfo } from '../catalog/gpus';
 import type { Precision } from '../spec/types';
 
 export interface Efficiency {
@@ -62,7 +62,7 @@ type Generation = 'hopper' | 'ampere' | 'other';
 
 function generation(g: GpuInfo): Generation {
   const id = g.id.toLowerCase();
-  if (id.startsWith('h100') || id.startsWith('h200') || id.startsWith('h800') || id.startsWith('h20-') || id.startsWith('gh200')) return 'hopper';
+  if (cudaCapability(g) === 90) return 'hopper';
   if (id.startsWith('a100') || id.startsWith('a800')) return 'ampere';
   return 'other';
 }

@@ -160,8 +160,8 @@ export function mxfp4ExpertPadding(a: Architecture, family: string, tp: number, 
   if (cc === undefined) return { factor: 1 };
   const ffn = (a.moe.expertFfn ?? a.ffn) / (expertParallel ? 1 : tp);
   const up = (x: number, m: number) => Math.ceil(x / m) * m;
-  const [backend, f, h] = cc >= 100 && cc < 110 ? ['FlashInfer TRT-LLM', up(ffn, 256), up(a.hidden, 256)] : cc >= 90 && cc < 100 ? ['Triton', up(ffn, 64), a.hidden] : ['Marlin', up(ffn, 128), up(a.hidden, 256)];
-  return { factor: (f * h) / (ffn * a.hidden), backend: backend as string };
+  const [backend, f, h]: [string, number, number] = cc >= 100 && cc < 110 ? ['FlashInfer TRT-LLM', up(ffn, 256), up(a.hidden, 256)] : cc >= 90 && cc < 100 ? ['Triton', up(ffn, 64), a.hidden] : ['Marlin', up(ffn, 128), up(a.hidden, 256)];
+  return { factor: (f * h) / (ffn * a.hidden), backend };
 }
 
 /**
@@ -187,10 +187,11 @@ export function mlpActivationWidth(a: Architecture, tp: number, expertParallel: 
   return (a.moe.denseLayers ?? 0) > 0 ? Math.max(moe, dense) : moe;
 }
 
-function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServiceSpec, tp: number, pp: number, dp: number, stage: 'first' | 'last', defaults: { seqs: number; tokens: number; v0?: boolean; moeSharedCache?: boolean }): Stage {
+function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServiceSpec, tp: number, pp: number, dp: number, stage: 'first' | 'last', defaults: { seqs: number; tokens: number; v0?: boolean; moeSharedCache: boolean }): Stage {
   const a = m.arch;
   const p = m.params;
   const dt = dtypeBytes(spec);
+  const vllm = (spec.engine ?? 'vllm') === 'vllm';
   const layers = Math.ceil(a.layers / pp);
   const blockParams = ((p.denseLayers * p.denseLayer + p.moeLayers * (p.moeLayerShared + p.moeLayerExperts)) / a.layers) * layers;
   // spec.quantization wins; otherwise the checkpoint's own format (quantization_config, a derivative's name). A
@@ -205,7 +206,7 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   const experts = ((p.moeLayers * p.moeLayerExperts) / a.layers) * layers;
   let expertBytes: number;
   if (wf?.scope === 'experts') {
-    if (spec.engine === 'vllm' || spec.engine === undefined) padding = mxfp4ExpertPadding(a, wf.family, tp, spec.expertParallel === true, c.gpu);
+    if (vllm) padding = mxfp4ExpertPadding(a, wf.family, tp, spec.expertParallel === true, c.gpu);
     expertBytes = experts * padding.factor * (wf.bitsPerWeight / 8);
     blockBytes = expertBytes + (blockParams - experts) * dt;
   } else if (wf?.kept?.length) {
@@ -231,7 +232,6 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   // Expert parallel spreads whole routed experts over the expert-parallel group, which in vLLM spans the
   // data-parallel ranks too (EP size = TP × DP); attention, shared experts and the vocabulary stay sharded by TP
   // alone. SGLang's --ep-size lives inside the TP group, its --dp-size replicas each hold the whole model.
-  const vllm = spec.engine === 'vllm' || spec.engine === undefined;
   const epRanks = spec.expertParallel === true && vllm ? tp * Math.max(1, dp) : tp;
   const weights = (blockBytes - expertBytes + vocabParams * dt + drafterBytes) / tp + expertBytes / epRanks;
 
@@ -244,7 +244,7 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   // The widest token-mixer projection: Q (doubled when it gates the output), K, V; a recurrent layer's in_proj output.
   const fullWidth = (a.heads * (a.attentionOutputGate ? 2 : 1) + 2 * kv) * hd;
   const mixerWidth = rec ? Math.max(fullWidth, rec.projectionWidth) : fullWidth;
-  const forward = tokens * dt * (3 * a.hidden + mixerWidth / tp + mlpActivationWidth(a, tp, spec.expertParallel === true, defaults.moeSharedCache !== false));
+  const forward = tokens * dt * (3 * a.hidden + mixerWidth / tp + mlpActivationWidth(a, tp, spec.expertParallel === true, defaults.moeSharedCache));
   const seqs = spec.maxNumSeqs && spec.maxNumSeqs > 0 ? spec.maxNumSeqs : defaults.seqs;
   const sampler = stage !== 'last' ? 0 : defaults.v0 ? seqs * a.vocab * SAMPLER_V0_BYTES_PER_LOGIT + tokens * a.hidden * dt : seqs * a.vocab * SAMPLER_BYTES_PER_LOGIT;
   const activation = Math.max(forward, sampler);
@@ -351,14 +351,10 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   const tgiPrefill = spec.maxNumBatchedTokens && spec.maxNumBatchedTokens > 0 ? spec.maxNumBatchedTokens : TGI_PREFILL_TOKENS;
   const tgiSeqs = Math.max(1, Math.floor(tgiPrefill / Math.max(1, maxModelLen - 1)));
   const v1Batch = gen?.batch;
-  const defaults =
-    engine === 'tgi'
-      ? { seqs: tgiSeqs, tokens: tgiPrefill }
-      : gen?.v0
-        ? { seqs: 256, tokens: gen.chunked ? 512 : Math.max(maxModelLen, 2048), v0: true, moeSharedCache: gen.moeSharedCache }
-        : v1Batch
-          ? { seqs: v1Batch.seqs, tokens: v1Batch.tokens, moeSharedCache: gen?.moeSharedCache }
-          : { seqs: big ? 1024 : 256, tokens: big ? 8192 : 2048 };
+  // The fused-MoE buffer layout follows the vLLM release; other engines are taken at the current layout.
+  const moeSharedCache = gen?.moeSharedCache ?? true;
+  const batchDefaults = engine === 'tgi' ? { seqs: tgiSeqs, tokens: tgiPrefill } : gen?.v0 ? { seqs: 256, tokens: gen.chunked ? 512 : Math.max(maxModelLen, 2048), v0: true } : v1Batch ? { seqs: v1Batch.seqs, tokens: v1Batch.tokens } : { seqs: big ? 1024 : 256, tokens: big ? 8192 : 2048 };
+  const defaults = { ...batchDefaults, moeSharedCache };
   const stageSpec = engine === 'tgi' ? { ...spec, maxNumSeqs: undefined } : spec;
   const pcieOnly = c.intra.type.startsWith('pcie');
   const nonTorch = tp > 1 ? (pcieOnly ? NON_TORCH_TP_PCIE : NON_TORCH_TP) : pp > 1 ? NON_TORCH_PP : NON_TORCH_TP1;
@@ -391,9 +387,8 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   const padded = stages[0].expertPadding;
   if (padded) assumptions.push(`mxfp4 experts stored padded for vLLM's ${padded.backend} MoE kernel on ${c.gpu.name} (tile-size round-up of the expert FFN and hidden sizes): ×${padded.factor.toFixed(3)} on the expert weights.`);
   if (a.moe && engine !== 'sglang') {
-    const shared = engine !== 'vllm' || gen!.moeSharedCache;
     assumptions.push(
-      `MoE profile activation: the fused-MoE kernel's workspaces, ${a.moe.activeExperts} expert copies per token of ${shared ? 'max(gate/up output, hidden) + the activation output (one buffer for both GEMM outputs since vLLM 0.8, PR #13625)' : 'gate/up output + activation output + hidden (separate buffers before vLLM 0.8)'}${spec.expertParallel ? `, whole experts per GPU under expert parallel${engine === 'vllm' ? ` (the routed experts spread over the ${tp * dp} GPUs of TP × DP; attention and shared experts by TP alone)` : ''}` : ''}.`,
+      `MoE profile activation: the fused-MoE kernel's workspaces, ${a.moe.activeExperts} expert copies per token of ${moeSharedCache ? 'max(gate/up output, hidden) + the activation output (one buffer for both GEMM outputs since vLLM 0.8, PR #13625)' : 'gate/up output + activation output + hidden (separate buffers before vLLM 0.8)'}${spec.expertParallel ? `, whole experts per GPU under expert parallel${engine === 'vllm' ? ` (the routed experts spread over the ${tp * dp} GPUs of TP × DP; attention and shared experts by TP alone)` : ''}` : ''}.`,
     );
   }
   if (engine === 'sglang') assumptions.push(`SGLang: mem_fraction_static ${frac}${typeof util === 'number' ? '' : ` (its default at ${tp * pp} GPU${tp * pp > 1 ? 's' : ''})`} of capacity holds weights + KV; activations live in the rest.`);
