@@ -60,8 +60,8 @@ function checkOnce(extra) {
   return { s, cpu, mb: kb / 1024, summary: r.stderr.toString().trim().split('\n').pop() };
 }
 
-// One thread (-j 1) and one per core (up to 4; the default uses only the cores the load average
-// says are free), interleaved run by run.
+// One thread (-j 1) and one per core (up to 4), interleaved run by run. The default (no -j) is one
+// per free core less one (cli/commands/check.ts defaultThreads): -j 1 on an idle 2-core machine.
 const cores = Math.min(os.availableParallelism(), 4);
 const variants = [
   { name: 'one thread (-j 1)', args: ['-j', '1'] },

@@ -37,8 +37,8 @@ options:
   --gpu ID             the GPU (catalog id) foreign configs run on where neither they nor a
                        gantry.context.yaml beside them say
   --stdin-name NAME    the file name standard input ('-') stands for (default stdin.yaml)
-  -j, --jobs N         threads that check files (default: one per free core, up to 4, from 200 files;
-                       the output is the same whatever N)
+  -j, --jobs N         threads that check files (default: one per free core less one, up to 4,
+                       from 200 files; the output is the same whatever N)
   -q, --quiet          print errors only
   -h, --help           this help
 
@@ -179,7 +179,7 @@ function position(starts: number[], offset: number): { line: number; column: num
 export interface CheckPathsOptions {
   stdinName?: string;
   settings?: ForeignDefaults;
-  /** Threads that check files (this one included); default: one per free core, up to MAX_THREADS, for PARALLEL_MIN_FILES files or more. */
+  /** Threads that check files (this one included); default: defaultThreads (one per free core less one, up to MAX_THREADS, from PARALLEL_MIN_FILES files). */
   threads?: number;
   /** The bundle a worker thread loads (it exports checkWorker); default: this bundle when it is dist/cli-commands.js, else no workers. */
   workerScript?: string;
@@ -334,14 +334,18 @@ const CHUNK = 24;
 const WORKER_YOUNG_MB = 4;
 
 /**
- * One thread per core that is free (the last minute's load average says how many are busy), up to
- * MAX_THREADS: on a machine whose cores are busy already, a worker only adds its start-up and memory.
+ * The threads `gantry check` uses unless -j says: one per free core (the last minute's load average
+ * says how many are busy) less one, up to MAX_THREADS, and one below PARALLEL_MIN_FILES files. The core
+ * left over is V8's: its optimising compiler and garbage collector run on threads of their own, and a
+ * one-thread check already keeps a second core about half busy with them (3,000 files, 2 idle cores:
+ * 2.0 s wall, 2.85 s of CPU). Each worker brings its own compiler work (it warms up its own copy of the
+ * parser), so on two cores a worker bought nothing (2.05 s against 2.07) and cost 22 MB and 0.6 s of
+ * CPU (docs/performance.md); on a machine whose cores are busy already it only adds its start-up.
  */
-function defaultThreads(files: number): number {
+export function defaultThreads(files: number, cores = availableParallelism(), load = loadavg()[0]): number {
   if (files < PARALLEL_MIN_FILES) return 1;
-  const cores = availableParallelism();
-  const free = Math.floor(cores - loadavg()[0] + 0.5);
-  return Math.max(1, Math.min(cores, free, MAX_THREADS));
+  const free = Math.floor(cores - load + 0.5);
+  return Math.max(1, Math.min(cores - 1, free - 1, MAX_THREADS));
 }
 
 interface WorkerInit {

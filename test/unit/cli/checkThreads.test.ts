@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkOne, checkPaths } from '../../../cli/commands/check';
+import { checkOne, checkPaths, defaultThreads, MAX_THREADS, PARALLEL_MIN_FILES } from '../../../cli/commands/check';
 import type { ClusterIndex } from '../../../core/spec/clusters';
 import { repo } from '../helpers';
 
@@ -62,6 +62,17 @@ test('gantry check: worker threads give the same results, in the same order, as 
     process.chdir(cwd);
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('gantry check: the default thread count leaves one free core to V8, and uses one thread for small trees or busy machines', () => {
+  const many = PARALLEL_MIN_FILES;
+  assert.equal(defaultThreads(many - 1, 16, 0), 1, 'below the file threshold');
+  assert.equal(defaultThreads(many, 1, 0), 1, 'one core');
+  assert.equal(defaultThreads(many, 2, 0), 1, 'two idle cores: a worker bought nothing there (docs/performance.md)');
+  assert.equal(defaultThreads(many, 4, 0), 3, 'four idle cores');
+  assert.equal(defaultThreads(many, 4, 2), 1, 'four cores, two busy');
+  assert.equal(defaultThreads(many, 16, 0), MAX_THREADS, 'capped');
+  assert.equal(defaultThreads(many, 16, 40), 1, 'an overloaded machine');
 });
 
 test('gantry check: files of Clusters only, checked as their folder is indexed, get what a check against the whole index gives', async () => {
