@@ -191,6 +191,13 @@ if (kv4.length)
     `KV4-*: ${v1Line(kv4Summary)} (evaluated once, 2026-12-05, after the change: 16 rows, 6.39 %, 25.04 %, 1 within 2 %, 5 within 5 %; the formulas before the change gave 6.39 %, 25.04 %, 2 within 2 %, 4 within 5 %: the change moved 4 of the 16 rows, because at the default max_num_seqs the sampler, not the MoE forward, sets the activation peak; since then KV4-04 names the new kimi-k2-thinking catalog entry, +25.0 → +12.4 %, so it is examined).`,
   );
 
+// KV5-* (vLLM 0.23–0.30 startups, mostly dense models on consumer GPUs) was gathered before the Model Runner V2 change
+// (core/estimate/engineVersion.ts vllmModelRunner) and evaluated once after it, 2026-12-05; shown on every run since.
+const kv5 = kvV1.readKvV1Reserve(root, 'bench/data/vllm-v1-kv-reserve3.jsonl');
+const kv5Summary = reserveTable(kv5, 'Held-out part of the Model Runner V2 change, KV5-* (bench/data/vllm-v1-kv-reserve3.jsonl: published vLLM 0.23–0.30 startup logs, gathered before the change, evaluated once after it):').summary;
+out();
+if (kv5.length) out(`KV5-*: ${v1Line(kv5Summary)} (evaluated once, 2026-12-05, after the change; see docs/estimator.md "Model Runner V2").`);
+
 // The CUDA graph figure (core/estimate/engineVersion.ts CUDA_GRAPHS) is the median of vLLM's own published estimates.
 const cg = kvV1.summarizeCudaGraphEstimates(root);
 out();
@@ -303,7 +310,7 @@ out('| quantity | tuned / reference part: n, median, max | held-out part: n, med
 out('| --- | --- | --- |');
 out(`| training memory per GPU | ${s.n}, ${s.medianAbs.toFixed(1)} %, ${s.maxAbs.toFixed(1)} % | ${held.n}, ${held.medianAbs.toFixed(1)} %, ${held.maxAbs.toFixed(1)} % |`);
 out(
-  `| vLLM KV tokens (V1; tuned 0.19 H100; held out KV4-* for the MoE change, KV3-* for the version change, KV2-* before it; examined KV1-* 0.10–0.28 and KV2-08/09) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | KV4-* ${v1Line(kv4Summary)}; KV3-* ${v1Line(kv3Summary)}; KV2-* ${kvHeldShown ? `${v1Line(v1Held)} (${v1Rows.filter((r) => r.unmatched && r.part === 'held-out').length} held-out rows not matched; evaluated before and after the change)` : 'hidden (GANTRY_EVAL_KV_HELDOUT=0)'}; examined ${v1Line(v1Examined)} |`,
+  `| vLLM KV tokens (V1; tuned 0.19 H100; held out KV5-* for the Model Runner V2 change, KV4-* for the MoE change, KV3-* for the version change, KV2-* before it; examined KV1-* 0.10–0.28 and KV2-08/09) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | KV5-* ${v1Line(kv5Summary)}; KV4-* ${v1Line(kv4Summary)}; KV3-* ${v1Line(kv3Summary)}; KV2-* ${kvHeldShown ? `${v1Line(v1Held)} (${v1Rows.filter((r) => r.unmatched && r.part === 'held-out').length} held-out rows not matched; evaluated before and after the change)` : 'hidden (GANTRY_EVAL_KV_HELDOUT=0)'}; examined ${v1Line(v1Examined)} |`,
 );
 out(`| vLLM KV tokens (V0, 0.2–0.7) | ${v0Line(v0Tuned)} | first set ${v0Line(v0Held)}; examined V0-14..16 ${v0Line(v0Held2)} |`);
 out(

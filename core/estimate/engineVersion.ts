@@ -99,11 +99,11 @@ const envFlag = (env: Record<string, unknown> | undefined, key: string): boolean
  *   increases the default --gpu-memory-utilization to 0.92"; its log line says "default since v0.21.0", but
  *   0.20.0 logs already print it): default 0.92, and the graph estimate comes off the budget;
  * - not on ROCm before PR #48526 (July 2026; 0.25 is taken as its first release), never with
- *   VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS=0, with Model Runner V2 (VLLM_USE_V2_MODEL_RUNNER=1, whose
- *   estimate is 0) or without graphs (--enforce-eager).
+ *   VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS=0, with Model Runner V2 before 0.26 (vllmModelRunner: its
+ *   estimate was 0) or without graphs (--enforce-eager).
  * An unknown version is taken as the current release.
  */
-export function vllmSizing(version: [number, number, number] | undefined, o: { env?: Record<string, unknown>; enforceEager?: boolean; vendor?: string }): VllmSizing {
+export function vllmSizing(version: [number, number, number] | undefined, o: { env?: Record<string, unknown>; enforceEager?: boolean; vendor?: string; runner?: VllmRunner }): VllmSizing {
   const modern = !version || atLeast(version, 0, 20);
   const utilization = modern ? 0.92 : 0.9;
   const flag = envFlag(o.env, 'VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS');
@@ -112,15 +112,104 @@ export function vllmSizing(version: [number, number, number] | undefined, o: { e
   if (o.enforceEager) {
     graphsInBudget = false;
     reason = 'enforceEager: no CUDA graphs';
-  } else if (envFlag(o.env, 'VLLM_USE_V2_MODEL_RUNNER')) {
+  } else if (graphsInBudget && o.runner?.v2 && !o.runner.profilesGraphs) {
     graphsInBudget = false;
-    reason = 'Model Runner V2 (VLLM_USE_V2_MODEL_RUNNER=1) estimates no graph memory';
+    reason = 'Model Runner V2 before vLLM 0.26 estimates no graph memory: its profile_cudagraph_memory returned 0 (issue #49224)';
   } else if (graphsInBudget && o.vendor === 'amd' && version && !atLeast(version, 0, 25)) {
     graphsInBudget = false;
     reason = 'vLLM skipped the graph estimate on ROCm before 0.25';
   }
   const note = graphsInBudget ? `CUDA graph memory estimated during profiling and taken off the budget (${reason})` : `CUDA graphs captured after sizing, on top of the budget (${reason})`;
   return { utilization, utilizationOf: modern ? 'vLLM 0.20 and later' : 'vLLM 0.19 and earlier', graphsInBudget, note };
+}
+
+/** Which of vLLM V1's two GPU model runners sizes the KV cache (vllmModelRunner), and why. */
+export interface VllmRunner {
+  /** Model Runner V2 (vllm/v1/worker/gpu/model_runner.py) rather than the V1 runner (gpu_model_runner.py). */
+  v2: boolean;
+  /** Model Runner V2 takes its CUDA graphs off the KV budget (vLLM 0.26 and later; MRV2_GRAPH_PROFILING). */
+  profilesGraphs: boolean;
+  /** One line for the estimate. */
+  note: string;
+}
+
+/** What decides the runner: the model's kind and, in 0.22–0.24, its Hugging Face architecture class. */
+export interface RunnerModel {
+  /** The catalog id or Hugging Face id, lower case: where the architecture class is read from (llama, mistral, qwen3, …). */
+  id?: string;
+  moe: boolean;
+  /** Linear-attention or Mamba layers. */
+  hybrid: boolean;
+  quantized: boolean;
+}
+
+/**
+ * Model Runner V2 takes CUDA graph memory off the KV budget from this release on. Its profile_cudagraph_memory was
+ * a stub returning 0 (PR #36520, "[Model Runner V2] Add dummy profile_cudagraph_memory API"), and in 0.25 the KV
+ * cache took the whole budget (vLLM issue #49224: "Starting with vLLM 0.25.1", graph capture then ran out of
+ * memory). 0.26.0 reserves graph memory under V2: a published 0.26.0 startup of a dense model, which the oracle
+ * puts on V2, prints 0.48 GiB of CUDA graphs in its split (bench KV1-12), and issue #50159 reports V2 reserving
+ * about half of V1's there. PR #53306 ("[Model Runner V2] Reserve CUDA graph memory", 0.28/0.29) later measured
+ * every graph in one pool; the pool is taken at the same published median as V1's (CUDA_GRAPHS).
+ */
+const MRV2_GRAPH_PROFILING: [number, number, number] = [0, 26, 0];
+
+/** The architecture classes vLLM's oracle names, read from a model id (0.22–0.28; from 0.29 no list is consulted). */
+function architectureClass(id: string | undefined, moe: boolean): string | undefined {
+  const n = (id ?? '').toLowerCase();
+  if (!n) return undefined;
+  if (moe) {
+    if (/deepseek-?v2/.test(n)) return 'DeepseekV2ForCausalLM';
+    if (n.includes('qwen1.5-moe') || n.includes('qwen2-moe') || n.includes('qwen2-57b')) return 'Qwen2MoeForCausalLM';
+    if (n.includes('granite') && n.includes('moe')) return 'GraniteMoeForCausalLM';
+    return undefined;
+  }
+  if (n.includes('qwen3')) return 'Qwen3ForCausalLM';
+  if (n.includes('llama')) return 'LlamaForCausalLM';
+  if (n.includes('mistral')) return 'MistralForCausalLM';
+  return undefined;
+}
+
+/**
+ * Which GPU model runner a vLLM V1 release runs (issue 12; docs/estimator.md "Model Runner V2"). vLLM's oracle
+ * (VllmConfig.use_v2_model_runner, vllm/config/vllm.py) chose Model Runner V2 by default in steps:
+ * - 0.22 (PR #39337): Qwen3 dense models;
+ * - 0.23: LlamaForCausalLM, MistralForCausalLM and Qwen3ForCausalLM, neither MoE nor quantized;
+ * - 0.24: quantized too (PR #44446), and the MoE classes DeepseekV2 and Qwen2Moe (PR #42667) and GraniteMoe;
+ * - 0.25 to 0.28: every dense model (PR #44443: "Enable by default for all dense models"); MoE only of the
+ *   listed classes; hybrid (Mamba, linear attention) models stay on V1;
+ * - 0.29 (PR #53183, "Use MRV2 for all models by default"): every model.
+ * VLLM_USE_V2_MODEL_RUNNER=1 or 0 overrides it. Some features fall back to V1 in every release; the one a spec
+ * says is n-gram speculative decoding ("Model Runner V2 does not yet support …; using the V1 model runner
+ * instead"). An unknown version is taken as the current release. The 0.22 step is the least certain.
+ */
+export function vllmModelRunner(version: [number, number, number] | undefined, model: RunnerModel, o: { env?: Record<string, unknown>; speculative?: string }): VllmRunner {
+  const profilesGraphs = !version || atLeast(version, ...MRV2_GRAPH_PROFILING);
+  const v1 = (why: string): VllmRunner => ({ v2: false, profilesGraphs, note: `the V1 model runner (${why})` });
+  const v2 = (why: string): VllmRunner => ({ v2: true, profilesGraphs, note: `Model Runner V2 (${why})` });
+  const forced = envFlag(o.env, 'VLLM_USE_V2_MODEL_RUNNER');
+  if (forced !== undefined) return forced ? v2('VLLM_USE_V2_MODEL_RUNNER=1') : v1('VLLM_USE_V2_MODEL_RUNNER=0');
+  if (version && !atLeast(version, 0, 22)) return v1('vLLM 0.21 and earlier');
+  if (o.speculative === 'ngram') return v1('n-gram speculative decoding is not supported by Model Runner V2');
+  if (!version || atLeast(version, 0, 29)) return v2(version ? 'the default for every model since vLLM 0.29' : 'the default for every model in current releases (0.29 and later)');
+  const cls = architectureClass(model.id, model.moe);
+  const listedMoe = cls === 'DeepseekV2ForCausalLM' || cls === 'Qwen2MoeForCausalLM' || cls === 'GraniteMoeForCausalLM';
+  if (atLeast(version, 0, 25)) {
+    if (model.hybrid) return v1('hybrid models stay on V1 before vLLM 0.29');
+    if (model.moe && !listedMoe) return v1("MoE models outside the oracle's list stay on V1 before vLLM 0.29");
+    return v2(model.moe ? `${cls} is on the oracle's list (vLLM 0.24–0.28)` : 'the default for dense models in vLLM 0.25–0.28');
+  }
+  if (atLeast(version, 0, 24)) {
+    if (listedMoe || (!model.moe && !model.hybrid && (cls === 'LlamaForCausalLM' || cls === 'MistralForCausalLM' || cls === 'Qwen3ForCausalLM'))) return v2(`${cls} is on vLLM 0.24's list`);
+    return v1(cls ? `${cls} is not on vLLM 0.24's list` : "the model is not of a class on vLLM 0.24's list (Llama, Mistral, Qwen3, DeepseekV2, Qwen2Moe, GraniteMoe)");
+  }
+  const dense = !model.moe && !model.hybrid;
+  if (atLeast(version, 0, 23)) {
+    if (dense && !model.quantized && (cls === 'LlamaForCausalLM' || cls === 'MistralForCausalLM' || cls === 'Qwen3ForCausalLM')) return v2(`${cls}, not quantized: vLLM 0.23's list`);
+    return v1(model.quantized && dense && cls ? 'quantized models stay on V1 in vLLM 0.23' : 'vLLM 0.23 runs only Llama, Mistral and Qwen3 dense models on V2');
+  }
+  if (dense && cls === 'Qwen3ForCausalLM') return v2('Qwen3 dense models, vLLM 0.22 (PR #39337)');
+  return v1('vLLM 0.22 runs only Qwen3 dense models on V2');
 }
 
 /**

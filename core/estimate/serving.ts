@@ -10,7 +10,8 @@
 // blocks of block_size tokens; with pipeline parallelism the smallest stage pool decides. Through
 // 0.19, CUDA graphs are captured after sizing, so they come on top of the budget (utilization 0.9 by
 // default); from 0.20 vLLM estimates them in the profile run and takes them off the pool (utilization
-// 0.92 by default): engineVersion.ts vllmSizing.
+// 0.92 by default): engineVersion.ts vllmSizing. From 0.22 Model Runner V2 (engineVersion.ts vllmModelRunner)
+// profiles a smaller sampler pass and holds a penalty state of max_num_seqs × vocab int32 beside the peak.
 // Hybrid models (Qwen3-Next, Qwen3.5: Gated DeltaNet layers with full attention every few layers) cache
 // K and V on the full-attention layers only; each linear layer keeps one recurrent state per sequence
 // (value heads × key dim × value dim, in mamba_ssm_dtype) and a convolution state ((kernel − 1) × the
@@ -24,7 +25,7 @@
 // the remaining 1 − mem_fraction_static). TGI: warm-up prefill, then the free memory becomes KV.
 
 import { withEdits } from './withEdits';
-import { atLeast, CUDA_GRAPHS, engineVersionOf, fusedMoeSharesCache13, vllmBatchDefaults, vllmSizing, type VllmBatchDefaults, type VllmSizing } from './engineVersion';
+import { atLeast, CUDA_GRAPHS, engineVersionOf, fusedMoeSharesCache13, vllmBatchDefaults, vllmModelRunner, vllmSizing, type VllmBatchDefaults, type VllmRunner, type VllmSizing } from './engineVersion';
 import type { Architecture, ClusterDoc, InferenceServiceDoc, InferenceServiceSpec } from '../spec/types';
 import { formatOfQuantization } from '../catalog/weightFormat';
 import { cudaCapability, type GpuInfo } from '../catalog/gpus';
@@ -45,6 +46,22 @@ const SAMPLER_BYTES_PER_LOGIT = 16;
  * held through the sampler too.
  */
 const SAMPLER_V0_BYTES_PER_LOGIT = 38;
+/**
+ * Model Runner V2's dummy sampler pass (vllm/v1/worker/gpu/model_runner.py _dummy_sampler_run, sample/sampler.py):
+ * one row per dummy request (min(max_num_batched_tokens, max_num_seqs)); the logits in the model dtype and their
+ * fp32 copy (`torch.empty_like(logits, dtype=torch.float32).copy_(logits)`). Top-k, top-p and logprobs are skipped
+ * while profiling ("During the initial memory profiling, the sampler may skip top_k, top_p, and logprobs"), so
+ * there is no sort: the model dtype's bytes + 4 per row per vocab entry, against the V1 runner's 16.
+ */
+const SAMPLER_MRV2_FP32_BYTES = 4;
+/**
+ * Model Runner V2's penalty state (sample/penalties.py), allocated with the sampler before profiling and held for
+ * good: output_bin_counts, int32 [max_num_seqs, vocab] ("can be very large, taking up GBs of GPU memory"), and
+ * prompt_bin_mask, int32 [max_num_seqs, ceil(vocab / 32)] (bit-packed since PR #29756). Bytes per sequence.
+ */
+export function mrv2PenaltyBytesPerSeq(vocab: number): number {
+  return vocab * 4 + Math.ceil(vocab / 32) * 4;
+}
 /** Non-torch memory seen in vLLM 0.19 profiling: ~0.25 GiB at TP 1 (cuBLAS/cuda workspaces), ~2.1 GiB per GPU at TP ≥ 2 on NVLink H100s (TP2 2.07, TP4 2.13–2.17 GiB: NCCL incl. NVLink SHARP, custom all-reduce and symmetric-memory buffers), 0.07 GiB with PP only (FORMULAS §3.2). */
 const NON_TORCH_TP1 = 0.25 * GIB;
 const NON_TORCH_TP = 2.1 * GIB;
@@ -187,7 +204,7 @@ export function mlpActivationWidth(a: Architecture, tp: number, expertParallel: 
   return (a.moe.denseLayers ?? 0) > 0 ? Math.max(moe, dense) : moe;
 }
 
-function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServiceSpec, tp: number, pp: number, dp: number, stage: 'first' | 'last', defaults: { seqs: number; tokens: number; v0?: boolean; moeSharedCache: boolean }): Stage {
+function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServiceSpec, tp: number, pp: number, dp: number, stage: 'first' | 'last', defaults: { seqs: number; tokens: number; v0?: boolean; moeSharedCache: boolean; mrv2?: boolean }): Stage {
   const a = m.arch;
   const p = m.params;
   const dt = dtypeBytes(spec);
@@ -246,8 +263,11 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   const mixerWidth = rec ? Math.max(fullWidth, rec.projectionWidth) : fullWidth;
   const forward = tokens * dt * (3 * a.hidden + mixerWidth / tp + mlpActivationWidth(a, tp, spec.expertParallel === true, defaults.moeSharedCache));
   const seqs = spec.maxNumSeqs && spec.maxNumSeqs > 0 ? spec.maxNumSeqs : defaults.seqs;
-  const sampler = stage !== 'last' ? 0 : defaults.v0 ? seqs * a.vocab * SAMPLER_V0_BYTES_PER_LOGIT + tokens * a.hidden * dt : seqs * a.vocab * SAMPLER_BYTES_PER_LOGIT;
-  const activation = Math.max(forward, sampler);
+  // Model Runner V2: a smaller sampler pass, and its penalty state held beside whichever peak is higher.
+  const mrv2 = vllm && defaults.mrv2 === true;
+  const sampler = stage !== 'last' ? 0 : defaults.v0 ? seqs * a.vocab * SAMPLER_V0_BYTES_PER_LOGIT + tokens * a.hidden * dt : mrv2 ? Math.min(seqs, tokens) * a.vocab * (dt + SAMPLER_MRV2_FP32_BYTES) : seqs * a.vocab * SAMPLER_BYTES_PER_LOGIT;
+  const penalties = mrv2 && stage === 'last' ? seqs * mrv2PenaltyBytesPerSeq(a.vocab) : 0;
+  const activation = Math.max(forward, sampler) + penalties;
 
   const kb = kvBytes(spec, dt);
   const attnLayers = (rec ? Math.ceil((a.layers - rec.layers) / pp) : layers) + (drafter?.layers ?? 0);
@@ -262,7 +282,7 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
 }
 
 /** vLLM's engine generation for a spec: V0 before 0.8 (or with VLLM_USE_V1=0 before 0.11), V1 otherwise. */
-function vllmGeneration(spec: InferenceServiceSpec, maxModelLen: number, c: ResolvedCluster): { v0: boolean; chunked: boolean; label: string; short: string; sizing: VllmSizing; batch?: VllmBatchDefaults; moeSharedCache: boolean } {
+function vllmGeneration(spec: InferenceServiceSpec, maxModelLen: number, c: ResolvedCluster, m: ResolvedModel): { v0: boolean; chunked: boolean; label: string; short: string; sizing: VllmSizing; batch?: VllmBatchDefaults; moeSharedCache: boolean; runner?: VllmRunner } {
   const ver = engineVersionOf(spec);
   const useV1 = spec.env?.VLLM_USE_V1;
   const forcedV0 = useV1 === 0 || useV1 === '0' || useV1 === false;
@@ -275,9 +295,11 @@ function vllmGeneration(spec: InferenceServiceSpec, maxModelLen: number, c: Reso
   const short = v0 ? 'vLLM V0' : 'vLLM V1';
   const label = ver.parts ? `vLLM ${ver.parts.join('.')} (from ${where}): ${v0 ? 'V0 engine' : 'V1 engine'}${forcedV0 && v0 && atLeast(ver.parts, 0, 8) ? ' (VLLM_USE_V1=0)' : ''}` : 'vLLM version not given (engineVersion or an image tag): the current V1 engine assumed';
   // V0 (≤ 0.10) predates the graph estimate: 0.9 and graphs after sizing, as 0.19 sizes.
-  const sizing = vllmSizing(v0 ? [0, 6, 0] : ver.parts, { env: spec.env, enforceEager: spec.enforceEager === true, vendor: c.gpu.vendor });
+  const a = m.arch;
+  const runner = v0 ? undefined : vllmModelRunner(ver.parts, { id: m.id, moe: !!a.moe, hybrid: !!(a.linearAttention || a.mamba), quantized: !!(m.weightFormat || (spec.quantization && spec.quantization !== 'none')) }, { env: spec.env, speculative: spec.speculative?.method });
+  const sizing = vllmSizing(v0 ? [0, 6, 0] : ver.parts, { env: spec.env, enforceEager: spec.enforceEager === true, vendor: c.gpu.vendor, runner });
   const batch = v0 ? undefined : vllmBatchDefaults(ver.parts, { capacityBytes: c.capacityBytes, id: c.gpu.id, name: c.gpu.name }, maxModelLen);
-  return { v0, chunked, label, short, sizing, batch, moeSharedCache: fusedMoeSharesCache13(ver.parts) };
+  return { v0, chunked, label, short, sizing, batch, moeSharedCache: fusedMoeSharesCache13(ver.parts), runner };
 }
 
 function fail(findings: Finding[], assumptions: string[]): ServingEstimate {
@@ -338,7 +360,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
 
   const engine = spec.engine ?? 'vllm';
   const cap = c.capacityBytes;
-  const gen = engine === 'vllm' ? vllmGeneration(spec, maxModelLen, c) : undefined;
+  const gen = engine === 'vllm' ? vllmGeneration(spec, maxModelLen, c, m) : undefined;
   // The CUDA graph pool (the published median of vLLM's own estimate; see engineVersion.ts); vLLM 0.20+ sizes the KV cache around it.
   const graphs = spec.enforceEager ? 0 : CUDA_GRAPHS;
   const graphsInBudget = !!gen && !gen.v0 && gen.sizing.graphsInBudget;
@@ -354,7 +376,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   // The fused-MoE buffer layout follows the vLLM release; other engines are taken at the current layout.
   const moeSharedCache = gen?.moeSharedCache ?? true;
   const batchDefaults = engine === 'tgi' ? { seqs: tgiSeqs, tokens: tgiPrefill } : gen?.v0 ? { seqs: 256, tokens: gen.chunked ? 512 : Math.max(maxModelLen, 2048), v0: true } : v1Batch ? { seqs: v1Batch.seqs, tokens: v1Batch.tokens } : { seqs: big ? 1024 : 256, tokens: big ? 8192 : 2048 };
-  const defaults = { ...batchDefaults, moeSharedCache };
+  const defaults = { ...batchDefaults, moeSharedCache, mrv2: gen?.runner?.v2 === true };
   const stageSpec = engine === 'tgi' ? { ...spec, maxNumSeqs: undefined } : spec;
   const pcieOnly = c.intra.type.startsWith('pcie');
   const nonTorch = tp > 1 ? (pcieOnly ? NON_TORCH_TP_PCIE : NON_TORCH_TP) : pp > 1 ? NON_TORCH_PP : NON_TORCH_TP1;
@@ -398,7 +420,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     );
   else
     assumptions.push(
-      `${gen!.label}; sizing ${frac} × ${gib(cap, 2)} − weights − activation peak (profile run over max_num_batched_tokens ${spec.maxNumBatchedTokens ?? defaults.tokens}${gen!.v0 ? (gen!.chunked ? ', chunked prefill on' : ', chunked prefill off: max(max_model_len, 2048)') : ''}, max_num_seqs ${spec.maxNumSeqs ?? defaults.seqs}${v1Batch && (spec.maxNumBatchedTokens === undefined || spec.maxNumSeqs === undefined) ? `; defaults of ${v1Batch.rule}` : ''}) − non-torch${graphsInBudget ? ` − CUDA graphs (${gib(graphs)})` : ''} → KV pool${typeof util === 'number' ? '' : ` (utilization ${frac}: the default of ${gen!.sizing.utilizationOf})`}; ${gen!.sizing.note}${graphs ? `; the graph pool taken as ${gib(graphs, 2)}, the median of vLLM's published estimates (0.17–4.99 GiB seen; vLLM prints its own as "Estimated CUDA graph memory")` : ''}.`,
+      `${gen!.label}${gen!.runner ? `, ${gen!.runner.note}` : ''}; sizing ${frac} × ${gib(cap, 2)} − weights − activation peak (profile run over max_num_batched_tokens ${spec.maxNumBatchedTokens ?? defaults.tokens}${gen!.v0 ? (gen!.chunked ? ', chunked prefill on' : ', chunked prefill off: max(max_model_len, 2048)') : ''}, max_num_seqs ${spec.maxNumSeqs ?? defaults.seqs}${v1Batch && (spec.maxNumBatchedTokens === undefined || spec.maxNumSeqs === undefined) ? `; defaults of ${v1Batch.rule}` : ''}) − non-torch${graphsInBudget ? ` − CUDA graphs (${gib(graphs)})` : ''} → KV pool${typeof util === 'number' ? '' : ` (utilization ${frac}: the default of ${gen!.sizing.utilizationOf})`}; ${gen!.sizing.note}${graphs ? `; the graph pool taken as ${gib(graphs, 2)}, the median of vLLM's published estimates (0.17–4.99 GiB seen; vLLM prints its own as "Estimated CUDA graph memory")` : ''}${gen!.runner?.v2 ? `; Model Runner V2 profiles the sampler without top-k/top-p (logits in the model dtype + an fp32 copy, one row per dummy request) and holds its penalty state, int32 per vocabulary entry for each of max_num_seqs sequences (${gib((spec.maxNumSeqs ?? defaults.seqs) * mrv2PenaltyBytesPerSeq(a.vocab), 2)}), beside the activation peak` : ''}.`,
     );
   const sp = spec.speculative;
   if (sp && typeof sp === 'object' && (sp.method === 'mtp' || sp.method === 'eagle' || sp.method === 'eagle3' || sp.method === 'ngram')) {

@@ -67,11 +67,11 @@ test('SGLang sizes the static pool as mem_fraction_static × capacity − weight
   assert.ok(near(e.serving!.kvCacheBytes / GIB, expected, 0.01));
 });
 
-test('device-level memory adds the CUDA context and CUDA graphs on top of the budget (vLLM captures graphs after sizing)', () => {
-  const e = estimateInferenceService(service({ model: { preset: 'llama-3.1-8b' } }), undefined);
+test('device-level memory adds the CUDA context and CUDA graphs on top of the budget (vLLM 0.19 captures graphs after sizing)', () => {
+  const e = estimateInferenceService(service({ model: { preset: 'llama-3.1-8b' }, engineVersion: '0.19.1' }), undefined);
   const m = e.memory!;
   assert.ok(m.perGpu.deviceBytes > e.serving!.budgetBytes);
-  const eager = estimateInferenceService(service({ model: { preset: 'llama-3.1-8b' }, enforceEager: true }), undefined);
+  const eager = estimateInferenceService(service({ model: { preset: 'llama-3.1-8b' }, engineVersion: '0.19.1', enforceEager: true }), undefined);
   assert.ok(eager.memory!.perGpu.deviceBytes < m.perGpu.deviceBytes);
 });
 

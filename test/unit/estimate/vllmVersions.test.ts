@@ -3,7 +3,8 @@
 // batch budget of `vllm serve` by GPU. Each case is one rule a release's source or log states.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { CUDA_GRAPHS, parseVersion, vllmBatchDefaults, vllmSizing } from '../../../core/estimate/engineVersion';
+import { CUDA_GRAPHS, parseVersion, vllmBatchDefaults, vllmModelRunner, vllmSizing } from '../../../core/estimate/engineVersion';
+import { mrv2PenaltyBytesPerSeq } from '../../../core/estimate/serving';
 import { estimateInferenceService } from '../../../core/estimate/index';
 import { pinnedVersion } from '../../../core/formats/vllmArgs';
 import { tokenizeShell } from '../../../core/formats/shellWords';
@@ -18,7 +19,10 @@ test('utilization 0.9 and graphs after sizing through 0.19; 0.92 and the graph e
 test('the graph estimate stays out of the budget with VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS=0, enforce-eager, Model Runner V2, or ROCm before 0.25; =1 opts an older release in', () => {
   assert.equal(vllmSizing([0, 28, 0], { env: { VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS: '0' } }).graphsInBudget, false);
   assert.equal(vllmSizing([0, 28, 0], { enforceEager: true }).graphsInBudget, false);
-  assert.equal(vllmSizing([0, 28, 0], { env: { VLLM_USE_V2_MODEL_RUNNER: 1 } }).graphsInBudget, false);
+  const llama = { id: 'llama-3.1-8b', moe: false, hybrid: false, quantized: false };
+  assert.equal(vllmSizing([0, 25, 1], { runner: vllmModelRunner([0, 25, 1], llama, {}) }).graphsInBudget, false, 'Model Runner V2 in 0.25: no graph estimate (issue #49224)');
+  assert.equal(vllmSizing([0, 26, 0], { runner: vllmModelRunner([0, 26, 0], llama, {}) }).graphsInBudget, true, 'from 0.26 it reserves graph memory');
+  assert.equal(vllmSizing([0, 25, 1], { runner: vllmModelRunner([0, 25, 1], llama, { env: { VLLM_USE_V2_MODEL_RUNNER: '0' } }) }).graphsInBudget, true, 'the V1 runner estimates its graphs');
   assert.equal(vllmSizing([0, 22, 0], { vendor: 'amd' }).graphsInBudget, false);
   assert.equal(vllmSizing([0, 26, 0], { vendor: 'amd' }).graphsInBudget, true);
   assert.equal(vllmSizing([0, 18, 0], { env: { VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS: '1' } }).graphsInBudget, true);
@@ -66,4 +70,44 @@ test('a script pins the engine version with a package install; the pin names the
   assert.equal(pin('pip install vllm-router==1.0 torch==2.6', 'vllm'), undefined);
   assert.equal(pin('echo vllm==0.19.0', 'vllm'), undefined, 'not an install');
   assert.equal(pin('pip install vllm', 'vllm'), undefined, 'no pin');
+});
+
+test('which model runner a release runs: the oracle by version, model kind and class; VLLM_USE_V2_MODEL_RUNNER and n-gram drafting override it', () => {
+  const m = (id: string, extra: Partial<{ moe: boolean; hybrid: boolean; quantized: boolean }> = {}) => ({ id, moe: false, hybrid: false, quantized: false, ...extra });
+  const v2 = (v: string | undefined, model: ReturnType<typeof m>, o = {}) => vllmModelRunner(v ? parseVersion(v) : undefined, model, o).v2;
+  assert.equal(v2('0.21.0', m('qwen3-8b')), false, 'before 0.22: V1');
+  assert.equal(v2('0.22.0', m('qwen3-8b')), true, '0.22: Qwen3 dense');
+  assert.equal(v2('0.22.0', m('llama-3.1-8b')), false);
+  assert.equal(v2('0.23.0', m('llama-3.1-8b')), true, '0.23: Llama, Mistral, Qwen3');
+  assert.equal(v2('0.23.0', m('qwen2.5-7b')), false, 'Qwen2 is not on the 0.23 list');
+  assert.equal(v2('0.23.0', m('llama-3.1-8b', { quantized: true })), false, 'quantized stays on V1 in 0.23');
+  assert.equal(v2('0.24.0', m('llama-3.1-8b', { quantized: true })), true, 'quantized too from 0.24');
+  assert.equal(v2('0.24.0', m('qwen2.5-7b')), false);
+  assert.equal(v2('0.24.0', m('qwen1.5-moe-a2.7b', { moe: true })), true, 'Qwen2Moe is listed from 0.24');
+  assert.equal(v2('0.25.0', m('qwen2.5-7b')), true, 'every dense model from 0.25');
+  assert.equal(v2('0.28.0', m('qwen3-30b-a3b', { moe: true })), false, 'MoE off the list stays on V1 before 0.29');
+  assert.equal(v2('0.28.0', m('qwen3-next-80b', { moe: true, hybrid: true })), false);
+  assert.equal(v2('0.29.0', m('qwen3-30b-a3b', { moe: true })), true, 'every model from 0.29');
+  assert.equal(v2(undefined, m('qwen3-30b-a3b', { moe: true })), true, 'an unknown version is the current release');
+  assert.equal(v2('0.29.0', m('qwen3-8b'), { env: { VLLM_USE_V2_MODEL_RUNNER: '0' } }), false);
+  assert.equal(v2('0.19.1', m('qwen3-8b'), { env: { VLLM_USE_V2_MODEL_RUNNER: 1 } }), true);
+  assert.equal(v2('0.29.0', m('qwen3-8b'), { speculative: 'ngram' }), false, 'n-gram drafting falls back to V1');
+});
+
+test('Model Runner V2 profiles a smaller sampler pass and holds its penalty state; the estimate says which runner it assumed', () => {
+  // A 24 GB card at its default 256 sequences: the V1 runner's sampler pass (16 B per logit) sets the activation peak.
+  const base = { model: { preset: 'qwen2.5-7b' }, maxModelLen: 8192, gpuMemoryUtilization: 0.9 };
+  const v1 = estimateInferenceService(service({ ...base, engineVersion: '0.26.0', env: { VLLM_USE_V2_MODEL_RUNNER: '0' } }), cluster('RTX-4090-24GB', 1));
+  const v2 = estimateInferenceService(service({ ...base, engineVersion: '0.26.0' }), cluster('RTX-4090-24GB', 1));
+  assert.ok(
+    v2.assumptions.some((a) => a.includes('Model Runner V2 (the default for dense models in vLLM 0.25–0.28)')),
+    v2.assumptions.join('\n'),
+  );
+  assert.ok(v1.assumptions.some((a) => a.includes('the V1 model runner (VLLM_USE_V2_MODEL_RUNNER=0)')));
+  const vocab = 152064;
+  const penalty = 256 * mrv2PenaltyBytesPerSeq(vocab);
+  assert.equal(penalty, 256 * (vocab * 4 + 4752 * 4));
+  // V1: 256 × vocab × 16 B; V2: max(forward, 256 × vocab × (2 + 4) B) + the penalty state. Both take the graphs off the budget at 0.26.
+  const gained = (v2.serving!.kvCacheBytes - v1.serving!.kvCacheBytes) / GIB;
+  assert.ok(gained > 0 && gained < (256 * vocab * 16) / GIB, `V2 leaves ${gained.toFixed(3)} GiB more for the KV cache`);
 });
