@@ -196,7 +196,10 @@ if (kv4.length)
 const kv5 = kvV1.readKvV1Reserve(root, 'bench/data/vllm-v1-kv-reserve3.jsonl');
 const kv5Summary = reserveTable(kv5, 'Held-out part of the Model Runner V2 change, KV5-* (bench/data/vllm-v1-kv-reserve3.jsonl: published vLLM 0.23–0.30 startup logs, gathered before the change, evaluated once after it):').summary;
 out();
-if (kv5.length) out(`KV5-*: ${v1Line(kv5Summary)} (evaluated once, 2026-12-05, after the change: 11 rows, 4.05 %, 42.35 %, 3 within 2 %, 6 within 5 %; the formulas before the change gave 4.78 %, 51.16 %, 3 within 2 %, 6 within 5 %; 4 rows not matched: a model outside the catalog, two RTX 5060 Ti rows the gatherer left without a device total, an unnamed GPU; see docs/estimator.md "Model Runner V2").`);
+if (kv5.length)
+  out(
+    `KV5-*: ${v1Line(kv5Summary)} (evaluated once, 2026-12-05, after the change: 11 rows, 4.05 %, 42.35 %, 3 within 2 %, 6 within 5 %; the formulas before the change gave 4.78 %, 51.16 %, 3 within 2 %, 6 within 5 %; 4 rows not matched: a model outside the catalog, two RTX 5060 Ti rows the gatherer left without a device total, an unnamed GPU; see docs/estimator.md "Model Runner V2").`,
+  );
 
 // The CUDA graph figure (core/estimate/engineVersion.ts CUDA_GRAPHS) is the median of vLLM's own published estimates.
 const cg = kvV1.summarizeCudaGraphEstimates(root);
