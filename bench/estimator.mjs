@@ -286,7 +286,7 @@ line('… Megatron-Bridge 26.04.01 H100/B200/GB200 (MC-*; h12t2 round-2 held-out
 line('… … of which MoE', thrRound2Moe);
 if (heldOutShown) {
   line(
-    'held-out (h12t3 fresh set NX-*, MG-01: Megatron-Bridge 25.11 GB200/B200, 25.09 H100 DeepSeek-V3, Megatron Core DeepSeek-V3 GB200; gathered before the h12t3 changes, evaluated once; with h12tm MX-* MaxText GPU and DS-* DeepSpeed / Megatron-DeepSpeed, and H2-*/H3-* measured on an H200 here, each added with no formula change, evaluated once)',
+    'held-out (h12t3 fresh set NX-*, MG-01: Megatron-Bridge 25.11 GB200/B200, 25.09 H100 DeepSeek-V3, Megatron Core DeepSeek-V3 GB200; gathered before the h12t3 changes, evaluated once; with h12tm MX-* MaxText GPU and DS-* DeepSpeed / Megatron-DeepSpeed, and H2-*/H3-* measured on an H200 here, each added with no formula change, evaluated once: 27.0 %; looked at since for the cuDNN-attention change of 2026-12-05, whose held-out part is TS4-*)',
     thrHeld,
   );
   line('… held-out dense', thrHeldDense);

@@ -48,7 +48,7 @@ export interface ThroughputRow {
   parallelism?: Parallelism;
   globalBatch?: number;
   /** Further spec fields the published run sets (torch.compile, float8 all-gather). */
-  extra?: Pick<TrainingJobSpec, 'compile' | 'float8' | 'checkpointedLayers'>;
+  extra?: Pick<TrainingJobSpec, 'compile' | 'float8' | 'checkpointedLayers' | 'attention'>;
   /** What of the published configuration the spec cannot say (a gap, not a reason to drop the row). */
   note?: string;
   /** Measured tokens/s per GPU. */
@@ -1307,8 +1307,19 @@ const ALL_ROWS: ThroughputRow[] = [
 ];
 
 /**
+ * The attention kernel of the runs whose stack says it: Transformer Engine's DotProductAttention (NeMo, Megatron-Bridge,
+ * Megatron-LM/Core: MB-*, NM-*, NB-*, NG-*, MC-*, NX-*, MZ-*, MG-01) picks cuDNN's fused flash attention on Hopper and newer
+ * (NeMo docs, "Flash Attention"), and the MaxText GPU recipes (MX-*) set attention cudnn_flash_te (the DGX Cloud
+ * configure.sh; the JAX-Toolbox table's "flash attention" is the same TE path). NeMo AutoModel (AM-*) runs PyTorch SDPA,
+ * the others FlashAttention-2 or an unstated kernel: the default, flash. A fact of each run's stack, read before any row's
+ * error under the change that uses it (efficiency.ts attentionEfficiencyRatio).
+ */
+const CUDNN_ATTENTION_STACK = /^(MB|NM|NB|NG|MC|NX|MZ|MG|MX)-/;
+const WITH_STACK: ThroughputRow[] = ALL_ROWS.map((r) => (CUDNN_ATTENTION_STACK.test(r.id) ? { ...r, extra: { ...r.extra, attention: 'cudnn' } } : r));
+
+/**
  * Every row. The held-out part (h12t3's fresh set NX-*, MG-01) was kept out until GANTRY_EVAL_HELDOUT=1 was run,
  * once, after the h12t3 formula changes (n 15, median 35.0 %, max 216.4 %); it is shown by default since, and
  * GANTRY_EVAL_HELDOUT=0 hides it. h12tm's MX-*, DS-* rows joined that part with no formula change.
  */
-export const THROUGHPUT_ROWS: ThroughputRow[] = typeof process !== 'undefined' && process.env.GANTRY_EVAL_HELDOUT === '0' ? ALL_ROWS.filter((r) => r.part !== 'held-out') : ALL_ROWS;
+export const THROUGHPUT_ROWS: ThroughputRow[] = typeof process !== 'undefined' && process.env.GANTRY_EVAL_HELDOUT === '0' ? WITH_STACK.filter((r) => r.part !== 'held-out') : WITH_STACK;

@@ -28,7 +28,10 @@
 //   stage. One GPU (torchtune single device): no sharding.
 // - checkpointing: none, selective or full as the row says; not stated (null) → none, as the Megatron rows
 //   above assume. fms-fsdp's "selective AC" checkpoints whole blocks for a fraction of them: full (see row).
-// - extra: compile when the row says torch.compile. float8 all-gather is set nowhere: no row states it.
+// - extra: compile when the row says torch.compile. float8 all-gather is set nowhere: no row states it. attention:
+//   cudnn for the Megatron family (Transformer Engine picks cuDNN's fused attention on Hopper and newer; added
+//   2026-12-05 with that kernel's speed, from the framework field alone, before the set's evaluation), else the
+//   default.
 // - note: what the spec cannot say (power caps, token dropping, DualPipe, interconnects slower than the
 //   bench's NDR, an assumed value). unmatched: the reason a row has no configuration to express.
 
@@ -307,7 +310,7 @@ function toRow(r: PublishedRow): ReserveThroughputRow {
     precision: j.precision ?? precisionOf(r),
     parallelism: { ...parallelismOf(r, family, gpus), ...j.parallelism },
     ...(r.global_batch !== null ? { globalBatch: r.global_batch } : {}),
-    ...(r.compile ? { extra: { compile: true } } : {}),
+    ...(r.compile || family === 'megatron' ? { extra: { ...(r.compile ? { compile: true } : {}), ...(family === 'megatron' ? { attention: 'cudnn' as const } : {}) } } : {}),
     ...(j.note ? { note: j.note } : {}),
   };
   return row;

@@ -44,7 +44,7 @@
 // are "examined" rows: nothing here was read from them, but their errors were looked at.
 
 import { cudaCapability, peakTflops, type GpuInfo } from '../catalog/gpus';
-import type { Precision } from '../spec/types';
+import type { AttentionImpl, Precision } from '../spec/types';
 
 export interface Efficiency {
   value: number;
@@ -99,14 +99,36 @@ function hopper(params: number): number {
 export const ATTENTION_EFFICIENCY_RATIO = 0.5;
 
 /**
- * Causal attention's FLOPs as charged at the step's efficiency, given the full-matrix count: the
- * kernels skip the upper half of the score matrix (half the FLOPs) and run at about half the GEMMs'
- * efficiency (ATTENTION_EFFICIENCY_RATIO), so the time is that of the full matrix at the step's
- * efficiency. (Charging half at the GEMMs' efficiency, as tried in the throughput pass, made
- * torchtitan's long-context rows 2× too optimistic: bench:foreign-training TR-004..007.)
+ * cuDNN's fused flash attention against FlashAttention-2 on Hopper, in training: the FlashAttention-3 paper's
+ * backward benchmark (Shah et al. 2024, "Attention backward speed, head dim 128 (H100 80GB SXM5)"; the backward
+ * does 2.5× the forward's FLOPs) gives FlashAttention-2 318 and cuDNN 518 TFLOPs/s at 8K tokens (FA3 559). Transformer
+ * Engine picks cuDNN's kernel on Hopper and newer when both apply (NeMo docs, "Flash Attention": "Transformer
+ * Engine prefers cuDNN flash attention on Hopper+ architectures, and Tri Dao flash attention on Ampere"), and MaxText's
+ * GPU recipes run cudnn_flash_te. PyTorch's SDPA picks its FlashAttention-2 backend on H100 (2.5.0 made cuDNN the
+ * default there; PR #138587 turned it off again), so `flash` and `sdpa` keep ATTENTION_EFFICIENCY_RATIO.
  */
-export function causalAttentionFlops(fullMatrixFlops: number): number {
-  return fullMatrixFlops / 2 / ATTENTION_EFFICIENCY_RATIO;
+export const CUDNN_ATTENTION_SPEEDUP = 518 / 318;
+
+/**
+ * How fast the step's attention kernels run against the block GEMMs: ATTENTION_EFFICIENCY_RATIO, and for
+ * `cudnn` on Hopper and data-centre Blackwell (compute capability 9.0 and 10.x) CUDNN_ATTENTION_SPEEDUP times it.
+ * Elsewhere cuDNN's kernel is taken at FlashAttention-2's speed (no published comparison in the data).
+ */
+export function attentionEfficiencyRatio(g: GpuInfo, impl: AttentionImpl | undefined): number {
+  const cc = cudaCapability(g) ?? 0;
+  const hopperOrB200 = cc === 90 || (cc >= 100 && cc < 110);
+  return impl === 'cudnn' && hopperOrB200 ? Math.min(1, ATTENTION_EFFICIENCY_RATIO * CUDNN_ATTENTION_SPEEDUP) : ATTENTION_EFFICIENCY_RATIO;
+}
+
+/**
+ * Causal attention's FLOPs as charged at the step's efficiency, given the full-matrix count: the
+ * kernels skip the upper half of the score matrix (half the FLOPs) and run at `ratio` of the GEMMs'
+ * efficiency (attentionEfficiencyRatio: about half for FlashAttention-2), so with FlashAttention-2 the time is
+ * that of the full matrix at the step's efficiency. (Charging half at the GEMMs' efficiency, as tried in the
+ * throughput pass, made torchtitan's long-context rows 2× too optimistic: bench:foreign-training TR-004..007.)
+ */
+export function causalAttentionFlops(fullMatrixFlops: number, ratio = ATTENTION_EFFICIENCY_RATIO): number {
+  return fullMatrixFlops / 2 / ratio;
 }
 
 /** The half-precision hardware efficiency (for fp8-mixed too: fp8StepFactor scales the step). */

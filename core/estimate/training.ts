@@ -98,7 +98,7 @@ function estimateUnsafe(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, op
         ? 'Full checkpointing: only each layer input is kept; one layer is recomputed at a time.'
         : 'No activation checkpointing: activations per Korthikanti et al. (2022), tensor by tensor.',
   );
-  if (attention !== 'eager') assumptions.push('Flash/SDPA attention: no s×s score matrix is stored.');
+  if (attention !== 'eager') assumptions.push(`${attention === 'cudnn' ? "cuDNN fused attention (Transformer Engine's choice on Hopper and newer)" : 'Flash/SDPA attention'}: no s×s score matrix is stored.`);
   const frozenBase = !!spec.finetune && spec.finetune.method !== 'full';
   // Time inputs that make no sense are ignored with a warning; memory does not depend on them.
   const tr = spec.training ?? {};

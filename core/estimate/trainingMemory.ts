@@ -12,7 +12,7 @@
 // - overheads: CUDA context (HF anatomy: 1343 MiB on V100 with eager kernel loading; ~0.5 GiB with
 //   lazy loading on H100 per vLLM logs), caching-allocator slack (reserved ≈ allocated + 2–10 %).
 
-import type { Checkpointing, Finetune, OptimizerType, Precision } from '../spec/types';
+import type { AttentionImpl, Checkpointing, Finetune, OptimizerType, Precision } from '../spec/types';
 import { headDimOf, kvHeadsOf, recurrentLayersOf } from './params';
 import type { TrainingLayout } from './layout';
 import { GIB, type ResolvedCluster, type ResolvedModel } from './resolve';
@@ -27,7 +27,7 @@ export interface TrainingMemoryInput {
   checkpointing: Checkpointing;
   /** Layers checkpointed (the rest keep all activations); default all. */
   checkpointedLayers?: number;
-  attention: 'flash' | 'sdpa' | 'eager';
+  attention: AttentionImpl;
   finetune?: Finetune;
   /** Issue 12 regimes; each defaults to the behaviour before it was modelled. */
   optimizerImpl?: OptimizerImpl;

@@ -12,7 +12,8 @@
 //   dispatch and combine of top-k token copies per MoE layer, forward and backward.
 // - Compute: model FLOPs 6 × active params × tokens + attention 12·L·s·(heads·headDim) per token
 //   (llm-foundry's MFU accounting); the time charges causal attention at half its FLOPs (flash/SDPA
-//   kernels skip the masked blocks) at half the GEMMs' efficiency (efficiency.ts causalAttentionFlops;
+//   kernels skip the masked blocks) at half the GEMMs' efficiency, cuDNN's on Hopper/Blackwell at 0.81 of it
+//   (efficiency.ts causalAttentionFlops, attentionEfficiencyRatio;
 //   eager computes the full matrix) and adds what recomputation re-runs, at the GPU's
 //   dense half-precision peak × the efficiency table (efficiency.ts); under fp8-mixed only the block
 //   linears' share of that time speeds up (fp8StepFactor).
@@ -21,7 +22,7 @@
 //   which comes from Megatron runs that overlapped it (efficiency.ts commOverlapInFigure); PP bubble (p−1)/(m·v).
 
 import { peakTflops } from '../catalog/gpus';
-import { causalAttentionFlops, computeEfficiency, fp8StepFactor, GEMM_EFFICIENCY, groupedGemmEfficiency } from './efficiency';
+import { attentionEfficiencyRatio, causalAttentionFlops, computeEfficiency, fp8StepFactor, GEMM_EFFICIENCY, groupedGemmEfficiency } from './efficiency';
 import { collectiveSeconds, findLink, type Collective } from '../catalog/links';
 import type { AttentionImpl, Checkpointing, Precision } from '../spec/types';
 import { fullAttentionLayers, headDimOf, kvHeadsOf } from './params';
@@ -239,8 +240,9 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
   // some (64·(dk + dv) + 4·dk·dv)·heads FLOPs per token, under 2 % of their projections', not counted.
   const attnFlopsPerToken = 12 * fullAttentionLayers(a) * l.seq * a.heads * headDimOf(a);
   // Hardware FLOPs: a causal kernel (FlashAttention, cuDNN/SDPA) skips the blocks above the diagonal
-  // and does about half of that; eager attention computes the whole matrix and then masks it.
-  const attnHwPerToken = x.attention === 'eager' ? attnFlopsPerToken : causalAttentionFlops(attnFlopsPerToken);
+  // and does about half of that, at its own speed against the GEMMs (efficiency.ts attentionEfficiencyRatio:
+  // cuDNN's kernel on Hopper/Blackwell is faster); eager attention computes the whole matrix and then masks it.
+  const attnHwPerToken = x.attention === 'eager' ? attnFlopsPerToken : causalAttentionFlops(attnFlopsPerToken, attentionEfficiencyRatio(c.gpu, x.attention));
   const dense = x.frozenBase ? 4 : 6; // frozen base: forward 2Ψ + data-gradient 2Ψ, no weight gradients
   const flopsPerStep = (dense * m.params.active + attnFlopsPerToken) * tokensPerStep;
   const hwFlops = (dense * m.params.active + attnHwPerToken) * tokensPerStep;

@@ -169,7 +169,8 @@ export type Precision = 'bf16-mixed' | 'fp16-mixed' | 'fp8-mixed' | 'bf16' | 'fp
 export type OptimizerType = 'adamw' | 'adam' | 'adamw-8bit' | 'adafactor' | 'sgd' | 'sgd-momentum' | 'lion';
 export type Checkpointing = 'none' | 'selective' | 'full';
 export type FsdpStrategy = 'none' | 'full' | 'hybrid' | 'grad-op';
-export type AttentionImpl = 'flash' | 'sdpa' | 'eager';
+/** cudnn (added for issue 12): cuDNN's fused flash attention, which Transformer Engine (NeMo, Megatron) prefers on Hopper and newer, and MaxText's cudnn_flash_te. */
+export type AttentionImpl = 'flash' | 'sdpa' | 'cudnn' | 'eager';
 
 export interface Parallelism {
   tensor?: number; // default 1

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { estimateTrainingJob } from '../../../core/estimate/index';
-import { computeEfficiency, fp8StepFactor, GEMM_EFFICIENCY } from '../../../core/estimate/efficiency';
+import { ATTENTION_EFFICIENCY_RATIO, attentionEfficiencyRatio, computeEfficiency, fp8StepFactor, GEMM_EFFICIENCY } from '../../../core/estimate/efficiency';
 import { findModel } from '../../../core/catalog/models';
 import { findGpu as gpuById } from '../../../core/catalog/gpus';
 import { countParams } from '../../../core/estimate/params';
@@ -216,4 +216,22 @@ test('checkpointedLayers: partial recomputation charges that share of the layers
   assert.ok(ignored.assumptions.some((a) => a.includes('checkpointedLayers is ignored')));
   const bad = estimateTrainingJob(job({ ...base, activationCheckpointing: 'full', checkpointedLayers: 2.5 }), cluster('H100-SXM-80GB', 8));
   assert.ok(bad.findings.some((f) => f.path?.join('.') === 'spec.checkpointedLayers'));
+});
+
+test("cuDNN's fused attention on Hopper and data-centre Blackwell runs at 518/318 of FlashAttention-2's speed; elsewhere, and for flash/sdpa, the FlashAttention-2 ratio", () => {
+  const h100 = gpuById('H100-SXM-80GB')!;
+  const a100 = gpuById('A100-SXM-80GB')!;
+  const b200 = gpuById('B200-180GB')!;
+  assert.ok(near(attentionEfficiencyRatio(h100, 'cudnn'), 0.5 * (518 / 318), 0.001));
+  assert.equal(attentionEfficiencyRatio(b200, 'cudnn'), attentionEfficiencyRatio(h100, 'cudnn'));
+  assert.equal(attentionEfficiencyRatio(h100, 'flash'), ATTENTION_EFFICIENCY_RATIO);
+  assert.equal(attentionEfficiencyRatio(h100, 'sdpa'), ATTENTION_EFFICIENCY_RATIO);
+  assert.equal(attentionEfficiencyRatio(a100, 'cudnn'), ATTENTION_EFFICIENCY_RATIO);
+  // Llama 3 8B at 8192 tokens on H100s: attention is a fifth of the model FLOPs, so the step is shorter with cuDNN.
+  const spec = (attention: 'flash' | 'cudnn') => job({ model: { preset: 'llama-3-8b' }, resources: { nodes: 1, gpusPerNode: 8 }, batch: { micro: 1, global: 8, sequenceLength: 8192 }, activationCheckpointing: 'full', attention });
+  const flash = estimateTrainingJob(spec('flash'), cluster('H100-SXM-80GB', 8)).time!.stepSeconds;
+  const cudnn = estimateTrainingJob(spec('cudnn'), cluster('H100-SXM-80GB', 8)).time!.stepSeconds;
+  assert.ok(cudnn < flash * 0.95 && cudnn > flash * 0.8, `${cudnn} vs ${flash}`);
+  const onA100 = (attention: 'flash' | 'cudnn') => estimateTrainingJob(spec(attention), cluster('A100-SXM-80GB', 8)).time!.stepSeconds;
+  assert.equal(onA100('cudnn'), onA100('flash'));
 });
