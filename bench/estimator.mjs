@@ -225,8 +225,9 @@ const thrRef = bench.stats(
   thr.filter((r) => r.part === 'reference'),
   (r) => r.errorPct,
 );
+const isTs4 = (r) => r.id.startsWith('TS4-');
 const thrHeld = bench.stats(
-  thr.filter((r) => r.part === 'held-out'),
+  thr.filter((r) => r.part === 'held-out' && !isTs4(r)),
   (r) => r.errorPct,
 );
 const thrExamined = bench.stats(
@@ -242,12 +243,22 @@ const thrNvidia = bench.stats(
   (r) => r.errorPct,
 );
 const isMoe = (r) => /Mixtral|Qwen3|GPT-OSS|DeepSeek|DBRX|Llama 4|MoE/.test(r.label);
+const thrTs4 = bench.stats(thr.filter(isTs4), (r) => r.errorPct);
+const isMoeTs4 = (r) => /MoE|Mixtral|Qwen3-235B|DeepSeek|Llama ?4|Scout/i.test(r.label);
+const thrTs4Dense = bench.stats(
+  thr.filter((r) => isTs4(r) && !isMoeTs4(r)),
+  (r) => r.errorPct,
+);
+const thrTs4Moe = bench.stats(
+  thr.filter((r) => isTs4(r) && isMoeTs4(r)),
+  (r) => r.errorPct,
+);
 const thrHeldDense = bench.stats(
-  thr.filter((r) => r.part === 'held-out' && !isMoe(r)),
+  thr.filter((r) => r.part === 'held-out' && !isTs4(r) && !isMoe(r)),
   (r) => r.errorPct,
 );
 const thrHeldMoe = bench.stats(
-  thr.filter((r) => r.part === 'held-out' && isMoe(r)),
+  thr.filter((r) => r.part === 'held-out' && !isTs4(r) && isMoe(r)),
   (r) => r.errorPct,
 );
 const thrHeldH200 = bench.stats(
@@ -292,6 +303,9 @@ if (heldOutShown) {
   line('… held-out dense', thrHeldDense);
   line('… held-out MoE', thrHeldMoe);
   line('… held-out H200 single GPU, HF transformers, measured here (H2-*, H3-*)', thrHeldH200);
+  line('held-out for the cuDNN-attention change: TS4-* (bench/data/throughput-reserve.jsonl, 34 published runs, 31 expressible; gathered before the change, evaluated once after it, 2026-12-05)', thrTs4);
+  line('… TS4 dense', thrTs4Dense);
+  line('… TS4 MoE', thrTs4Moe);
 } else out('| held-out (h12t3 fresh set, h12tm MX-*, DS-*) | hidden (GANTRY_EVAL_HELDOUT=0) | | |');
 out();
 out(`Not matched (not in the figures above): ${thrUnmatched.length ? thrUnmatched.join(', ') : 'none'}.`);
@@ -300,11 +314,6 @@ out(
   process.env.GANTRY_EVAL_H4 === '1'
     ? 'Reserve set H4-* (bench/estimatorH200Reserve.jsonl) is evaluated in the tables above (GANTRY_EVAL_H4=1): record this as its one evaluation.'
     : 'Reserve set H4-* (bench/estimatorH200Reserve.jsonl, 9 H200 single-GPU rows measured 2026-12-04): not evaluated; it is the held-out part for the next change to single-GPU step time (GANTRY_EVAL_H4=1 evaluates it).',
-);
-out(
-  process.env.GANTRY_EVAL_TS4 === '1'
-    ? 'Reserve set TS4-* (bench/data/throughput-reserve.jsonl) is evaluated in the tables above (GANTRY_EVAL_TS4=1): record this as its one evaluation.'
-    : 'Reserve set TS4-* (bench/data/throughput-reserve.jsonl, 34 published training throughputs: 31 expressible, 3 gaps; loader bench/estimatorThroughputReserve.ts): not evaluated; it is the held-out part for the next change to step time (GANTRY_EVAL_TS4=1 evaluates it).',
 );
 out();
 out('## Summary: the tuned part next to the held-out part');
@@ -317,7 +326,7 @@ out(
 );
 out(`| vLLM KV tokens (V0, 0.2–0.7) | ${v0Line(v0Tuned)} | first set ${v0Line(v0Held)}; examined V0-14..16 ${v0Line(v0Held2)} |`);
 out(
-  `| tokens/s per GPU | reference ${thrRef.n}, ${thrRef.medianAbs.toFixed(1)} %, ${thrRef.maxAbs.toFixed(1)} %; examined ${thrExamined.n}, ${thrExamined.medianAbs.toFixed(1)} %, ${thrExamined.maxAbs.toFixed(1)} % | ${thrHeld.n}, ${thrHeld.medianAbs.toFixed(1)} %, ${thrHeld.maxAbs.toFixed(1)} % (${thrUnmatched.filter((id) => rows.find((r) => r.id === id)?.part === 'held-out').length} held-out rows not matched) |`,
+  `| tokens/s per GPU | reference ${thrRef.n}, ${thrRef.medianAbs.toFixed(1)} %, ${thrRef.maxAbs.toFixed(1)} %; examined ${thrExamined.n}, ${thrExamined.medianAbs.toFixed(1)} %, ${thrExamined.maxAbs.toFixed(1)} % | TS4-* ${thrTs4.n}, ${thrTs4.medianAbs.toFixed(1)} %, ${thrTs4.maxAbs.toFixed(1)} % (${thrTs4.worst ?? '—'}; dense ${thrTs4Dense.n}, ${thrTs4Dense.medianAbs.toFixed(1)} %; MoE ${thrTs4Moe.n}, ${thrTs4Moe.medianAbs.toFixed(1)} %); the earlier held-out set ${thrHeld.n}, ${thrHeld.medianAbs.toFixed(1)} %, ${thrHeld.maxAbs.toFixed(1)} % (evaluated once at 27.0 %, looked at since) (${thrUnmatched.filter((id) => rows.find((r) => r.id === id)?.part === 'held-out').length} held-out rows not matched) |`,
 );
 
 // ---------------------------------------------------------------- speed
