@@ -161,7 +161,8 @@ function precisionOf(r: PublishedRow): Precision {
   return 'bf16-mixed';
 }
 
-function checkpointingOf(r: PublishedRow): Checkpointing {
+/** A published row's activation checkpointing: selective, full, or none when not stated (both reserve loaders). */
+export function checkpointingOf(r: { activation_checkpointing: string | null }): Checkpointing {
   const a = (r.activation_checkpointing ?? 'none').toLowerCase();
   if (a.startsWith('selective')) return 'selective';
   if (a.startsWith('full')) return 'full';

@@ -41,7 +41,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Architecture, AttentionImpl, Checkpointing, Parallelism, Precision } from '../core/spec/types';
 import type { ThroughputRow } from './estimatorThroughput';
-import { gpuId as reserveGpuId, type ReserveThroughputRow } from './estimatorThroughputReserve';
+import { checkpointingOf, gpuId as reserveGpuId, type ReserveThroughputRow } from './estimatorThroughputReserve';
 
 export const THROUGHPUT_RESERVE2_FILE = 'bench/data/throughput-reserve2.jsonl';
 
@@ -114,13 +114,6 @@ function precisionOf(r: PublishedRow): Precision {
   if (/^(fp8|mxfp8)\b/.test(p)) return 'fp8-mixed';
   if (/^bf16\b/.test(p) && /pure bf16/i.test(r.notes)) return 'bf16';
   return 'bf16-mixed';
-}
-
-function checkpointingOf(r: PublishedRow): Checkpointing {
-  const a = (r.activation_checkpointing ?? 'none').toLowerCase();
-  if (a.startsWith('selective')) return 'selective';
-  if (a.startsWith('full')) return 'full';
-  return 'none';
 }
 
 /** ZeRO stage from the row's `zero` field: a number or "N (…)". */
