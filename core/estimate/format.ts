@@ -100,6 +100,7 @@ export function renderMarkdown(e: TrainingEstimate | ServingEstimate): string {
     const t = e.time;
     lines.push('| Time | |', '| --- | ---: |');
     lines.push(`| Compute per step | ${formatSeconds(t.computeSeconds)} |`);
+    if (t.moeHostSeconds) lines.push(`| MoE host time per step | ${formatSeconds(t.moeHostSeconds)} |`);
     lines.push(`| Exposed communication | ${formatSeconds(e.interconnect.exposedCommSeconds)} |`);
     if (t.pipelineBubbleFraction > 0) lines.push(`| Pipeline bubble | ${(t.pipelineBubbleFraction * 100).toFixed(1)} % |`);
     lines.push(`| Step | ${formatSeconds(t.stepSeconds)} |`);

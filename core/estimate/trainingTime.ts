@@ -22,7 +22,7 @@
 //   which comes from Megatron runs that overlapped it (efficiency.ts commOverlapInFigure); PP bubble (p−1)/(m·v).
 
 import { peakTflops } from '../catalog/gpus';
-import { attentionEfficiencyRatio, causalAttentionFlops, computeEfficiency, fp8StepFactor, GEMM_EFFICIENCY, groupedGemmEfficiency } from './efficiency';
+import { attentionEfficiencyRatio, causalAttentionFlops, computeEfficiency, fp8StepFactor, GEMM_EFFICIENCY, groupedGemmEfficiency, moeHostSeconds } from './efficiency';
 import { collectiveSeconds, findLink, type Collective } from '../catalog/links';
 import type { AttentionImpl, Checkpointing, Precision } from '../spec/types';
 import { fullAttentionLayers, headDimOf, kvHeadsOf } from './params';
@@ -290,8 +290,16 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
       moeNote = ` MoE: ${Math.round(rows)} tokens per expert GEMM per micro-batch → grouped GEMMs at ${(eff * 100).toFixed(0)} % of large-GEMM speed (${(share * 100).toFixed(0)} % of the compute time) → ×${factor.toFixed(2)}.`;
     }
   }
+  // MoE layers: host time the GPU waits for (routing, the dropless sync, per-expert launches), per micro-batch on this stage.
+  let moeHost = 0;
+  if (a.moe && !statedMfu) {
+    const moeLayersHere = Math.ceil((a.layers - (a.moe.denseLayers ?? 0)) / l.pipeline);
+    const localExperts = a.moe.experts / Math.max(1, l.expert);
+    moeHost = m_ * moeHostSeconds(moeLayersHere, localExperts);
+    moeNote += ` MoE host time: ${moeLayersHere} MoE layers × ${Number.isInteger(localExperts) ? localExperts : localExperts.toFixed(1)} local experts → ${(moeHostSeconds(moeLayersHere, localExperts) * 1e3).toFixed(0)} ms per micro-batch (${m_} per step) that the GPU waits for.`;
+  }
   const bubble = l.pipeline > 1 ? (l.pipeline - 1) / (m_ * l.virtualStages) : 0;
-  const pipelineSeconds = computeSeconds * (1 + bubble);
+  const pipelineSeconds = (computeSeconds + moeHost) * (1 + bubble);
 
   const dpComm = out.filter((t) => t.overlappedSeconds > 0).reduce((s, t) => s + t.seconds, 0);
   const critical = out.filter((t) => t.overlappedSeconds === 0).reduce((s, t) => s + t.seconds, 0);
@@ -307,6 +315,7 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
     flopsPerStep,
     recomputeFlopsPerStep: recomputeFlops,
     computeSeconds,
+    ...(moeHost > 0 ? { moeHostSeconds: moeHost } : {}),
     pipelineBubbleFraction: bubble / (1 + bubble),
     stepSeconds,
     tokensPerStep,

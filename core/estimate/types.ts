@@ -73,6 +73,8 @@ export interface TimeEstimate {
   /** FLOPs activation recomputation adds per step (hardware FLOPs = flopsPerStep + this). */
   recomputeFlopsPerStep: number;
   computeSeconds: number;
+  /** MoE: host time per step the GPU waits for (routing, the dropless sync, per-expert launches), outside computeSeconds. */
+  moeHostSeconds?: number;
   pipelineBubbleFraction: number;
   stepSeconds: number;
   tokensPerStep: number;

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { findGpu } from '../../../core/catalog/gpus';
 import { estimateTrainingJob } from '../../../core/estimate/index';
-import { GROUPED_GEMM_CURVE, groupedGemmEfficiency } from '../../../core/estimate/efficiency';
+import { GROUPED_GEMM_CURVE, groupedGemmEfficiency, MOE_LAYER_HOST_SECONDS, MOE_LOCAL_EXPERT_HOST_SECONDS, moeHostSeconds } from '../../../core/estimate/efficiency';
 import { expertAllToAllCopies, expertGemmRows } from '../../../core/estimate/trainingTime';
 import { cluster, job, near } from './helpers';
 
@@ -89,4 +89,25 @@ test('few tokens per expert slow the MoE compute, and the estimate says so', () 
   assert.ok(small.assumptions.some((n) => /512 tokens per expert GEMM/.test(n)));
   assert.ok(!large.assumptions.some((n) => /tokens per expert GEMM/.test(n)), '8192 rows: full efficiency, no note');
   assert.ok(small.time!.computeSeconds > large.time!.computeSeconds * 1.02);
+});
+
+test('MoE host time: per MoE layer and micro-batch on the stage, more with more local experts; none for dense jobs or a stated MFU', () => {
+  assert.equal(moeHostSeconds(36, 16), 36 * (MOE_LAYER_HOST_SECONDS + 16 * MOE_LOCAL_EXPERT_HOST_SECONDS));
+  assert.ok(moeHostSeconds(36, 2) < moeHostSeconds(36, 16));
+  assert.equal(moeHostSeconds(0, 16), 0);
+  // gpt-oss-120b: 36 MoE layers, 128 experts; EP 8 → 16 local, EP 64 → 2 local. One micro-batch per step (global = micro × GPUs).
+  const ep8 = estimateTrainingJob(gptOss(64, 8), cluster('H100-SXM-80GB', 8, 8));
+  const ep64 = estimateTrainingJob(gptOss(64, 64), cluster('H100-SXM-80GB', 8, 8));
+  assert.ok(near(ep8.time!.moeHostSeconds!, moeHostSeconds(36, 16), 1e-9));
+  assert.ok(near(ep64.time!.moeHostSeconds!, moeHostSeconds(36, 2), 1e-9));
+  assert.ok(ep8.assumptions.some((n) => /MoE host time: 36 MoE layers × 16 local experts/.test(n)));
+  // It is on the step's critical path: the step is at least compute + host time.
+  assert.ok(ep8.time!.stepSeconds >= ep8.time!.computeSeconds + ep8.time!.moeHostSeconds!);
+  // Twice the micro-batches per step (gradient accumulation 2): twice the host time.
+  const accum = job({ model: { preset: 'gpt-oss-120b' }, resources: { nodes: 8, gpusPerNode: 8 }, parallelism: { expert: 8, zero: 1 }, batch: { micro: 4, global: 512, sequenceLength: 4096 } });
+  assert.ok(near(estimateTrainingJob(accum, cluster('H100-SXM-80GB', 8, 8)).time!.moeHostSeconds!, 2 * moeHostSeconds(36, 16), 1e-9));
+  const dense = estimateTrainingJob(job({ model: { preset: 'llama-3.1-8b' }, resources: { nodes: 1, gpusPerNode: 8 }, batch: { micro: 2, global: 16, sequenceLength: 4096 } }), cluster('H100-SXM-80GB', 8, 1));
+  assert.equal(dense.time!.moeHostSeconds, undefined);
+  const stated = job({ model: { preset: 'gpt-oss-120b' }, resources: { nodes: 8, gpusPerNode: 8 }, parallelism: { expert: 8, zero: 1 }, batch: { micro: 4, global: 256, sequenceLength: 4096 }, training: { mfu: 0.3 } });
+  assert.equal(estimateTrainingJob(stated, cluster('H100-SXM-80GB', 8, 8)).time!.moeHostSeconds, undefined);
 });
