@@ -9,8 +9,10 @@ import { parse } from 'csv-parse/sync';
 import { findGpu } from '../core/catalog/gpus';
 import { findModel } from '../core/catalog/models';
 import { estimateInferenceService, estimateTrainingJob } from '../core/estimate/index';
+import { resolveModel } from '../core/estimate/resolve';
 import type { ClusterDoc, InferenceServiceDoc, TrainingJobDoc } from '../core/spec/types';
 import { readThroughputReserve } from './estimatorThroughputReserve';
+import { readThroughputReserve2 } from './estimatorThroughputReserve2';
 import { THROUGHPUT_ROWS, type ThroughputRow } from './estimatorThroughput';
 
 export const GIB = 1024 ** 3;
@@ -37,6 +39,8 @@ export interface RowResult {
   predictedOverCapacity?: boolean;
   unmatched?: string;
   note?: string;
+  /** Throughput: the model is a mixture of experts (from its resolved architecture). */
+  moe?: boolean;
 }
 
 // ---------------------------------------------------------------- CSV
@@ -475,6 +479,8 @@ export function evaluateAll(dataDir: string, repoRoot: string): RowResult[] | un
   // The throughput reserve TS4-*: held out for the cuDNN-attention change to step time (2026-12-05), evaluated once
   // after it and shown on every run since (bench/data/README.md).
   for (const t of readThroughputReserve(repoRoot)) out.push(throughputRow(t));
+  // The throughput reserve TS5-*: held out for the MoE host-time change (2026-12-06), evaluated once after it.
+  for (const t of readThroughputReserve2(repoRoot)) out.push(throughputRow(t));
   return out;
 }
 
@@ -507,6 +513,7 @@ function throughputRow(t: ThroughputRow & { unmatched?: string }): RowResult {
   const base: RowResult = { id: t.id, source: t.source, kind: 'throughput', part: t.part, confidence: 'high', label: t.label, quantity: 'tokens/s/GPU', measured: t.measured, note: t.note };
   if (t.unmatched) return { ...base, unmatched: t.unmatched };
   const { doc, cluster } = throughputDocs(t);
+  base.moe = Boolean(resolveModel(doc.spec.model, {}, ['spec', 'model']).model?.arch.moe);
   const e = estimateTrainingJob(doc, cluster);
   const p = e.time?.tokensPerSecondPerGpu;
   if (!p) {
