@@ -16,7 +16,9 @@
 //   (efficiency.ts causalAttentionFlops, attentionEfficiencyRatio;
 //   eager computes the full matrix) and adds what recomputation re-runs, at the GPU's
 //   dense half-precision peak × the efficiency table (efficiency.ts); under fp8-mixed only the block
-//   linears' share of that time speeds up (fp8StepFactor).
+//   linears' share of that time speeds up (fp8StepFactor). MoE: grouped GEMMs with few rows per expert run
+//   below large-GEMM speed (groupedGemmEfficiency), and each MoE layer adds host time per micro-batch that the
+//   GPU waits for (moeHostSeconds; fitted on examined rows, docs/estimator.md).
 // - Overlap: data-parallel traffic (DDP buckets, ZeRO, FSDP prefetch) overlaps with compute;
 //   TP, CP and EP collectives sit on the critical path — except TP and PP traffic under the Hopper figure,
 //   which comes from Megatron runs that overlapped it (efficiency.ts commOverlapInFigure); PP bubble (p−1)/(m·v).
