@@ -198,7 +198,7 @@ const kv5Summary = reserveTable(kv5, 'Held-out part of the Model Runner V2 chang
 out();
 if (kv5.length)
   out(
-    `KV5-*: ${v1Line(kv5Summary)} (evaluated once, 2026-12-05, after the change: 11 rows, 4.05 %, 42.35 %, 3 within 2 %, 6 within 5 %; the formulas before the change gave 4.78 %, 51.16 %, 3 within 2 %, 6 within 5 %; 4 rows not matched: a model outside the catalog, two RTX 5060 Ti rows the gatherer left without a device total, an unnamed GPU; see docs/estimator.md "Model Runner V2").`,
+    `KV5-*: ${v1Line(kv5Summary)} (evaluated once, 2026-12-05, after the change: 11 rows, 4.05 %, 42.35 %, 3 within 2 %, 6 within 5 %; the formulas before the change gave 4.78 %, 51.16 %, 3 within 2 %, 6 within 5 %; 4 rows not matched then: a model outside the catalog, two RTX 5060 Ti rows the gatherer left without a device total, an unnamed GPU; the last three were expressed on 2026-12-06 (the catalog's RTX 5060 Ti 16GB; the device total vLLM printed) and evaluated once then: KV5-08 +47.5 %, KV5-09 −21.0 % (one model, GPU and utilization on 0.29.0 and 0.30.0, pools 1.9× apart), KV5-11 −9.8 %; KV5-01 is still a gap; see docs/estimator.md "Model Runner V2").`,
   );
 
 // The CUDA graph figure (core/estimate/engineVersion.ts CUDA_GRAPHS) is the median of vLLM's own published estimates.
