@@ -210,6 +210,17 @@ function estimateUnsafe(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, op
     });
   }
 
+  // MoE host time (trainingTime.ts moeHostSeconds): a hint, not a warning; its constants are fitted (docs/estimator.md).
+  const host = tm.moeHostSeconds ?? 0;
+  if (host > 0 && tm.stepSeconds > 0 && host / tm.stepSeconds > MOE_HOST_HINT) {
+    findings.push({
+      code: 'moe-host-bound',
+      severity: 'info',
+      path: ['spec', 'batch', 'micro'],
+      message: `MoE host time ≈ ${Math.round((host / tm.stepSeconds) * 100)} % of the step (${formatSeconds(host)}): every MoE layer waits on the host once per micro-batch (routing, the dropless sync, per-expert launches). A larger micro-batch spreads it over more tokens, more expert parallelism leaves fewer experts per GPU, and CUDA graphs of the router and token preprocessing (Megatron --cuda-graph-impl) remove much of it.`,
+    });
+  }
+
   if (!opts.noFixes) {
     const memFinding = findings.find((f) => f.code === 'memory-exceeds-capacity' || f.code === 'memory-near-capacity');
     if (memFinding) memFinding.fixes = memoryFixes(doc, cluster, opts, est);
@@ -218,6 +229,9 @@ function estimateUnsafe(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, op
   est.summary = summarizeTraining(est);
   return est;
 }
+
+/** Share of the step above which the MoE host time gets an info finding. */
+const MOE_HOST_HINT = 0.25;
 
 function memoryFixes(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, opts: EstimateOptions, cur: TrainingEstimate): Fix[] {
   const spec = doc.spec;

@@ -111,3 +111,18 @@ test('MoE host time: per MoE layer and micro-batch on the stage, more with more 
   const stated = job({ model: { preset: 'gpt-oss-120b' }, resources: { nodes: 8, gpusPerNode: 8 }, parallelism: { expert: 8, zero: 1 }, batch: { micro: 4, global: 256, sequenceLength: 4096 }, training: { mfu: 0.3 } });
   assert.equal(estimateTrainingJob(stated, cluster('H100-SXM-80GB', 8, 8)).time!.moeHostSeconds, undefined);
 });
+
+test('moe-host-bound: an info finding on spec.batch.micro when the MoE host time is over a quarter of the step', () => {
+  // Qwen3-30B-A3B at micro-batch 1 on 8 × B200, EP 8: 48 MoE layers × 16 local experts per micro-batch.
+  const small = estimateTrainingJob(job({ model: { preset: 'qwen3-30b-a3b' }, resources: { nodes: 1, gpusPerNode: 8 }, precision: 'bf16-mixed', parallelism: { expert: 8, zero: 1 }, batch: { micro: 1, global: 64, sequenceLength: 4096 } }), cluster('B200-180GB', 8));
+  const f = small.findings.find((x) => x.code === 'moe-host-bound');
+  assert.ok(f, JSON.stringify(small.findings.map((x) => x.code)));
+  assert.equal(f.severity, 'info');
+  assert.deepEqual(f.path, ['spec', 'batch', 'micro']);
+  assert.match(f.message, /MoE host time ≈ \d+ % of the step/);
+  assert.ok(small.ok, 'information does not make the estimate fail');
+  // Mixtral 8x7B at micro-batch 2, EP 8: 32 layers × 1 local expert, a few per cent of the step: no finding.
+  const mixtral = estimateTrainingJob(job({ model: { preset: 'mixtral-8x7b' }, resources: { nodes: 8, gpusPerNode: 8 }, parallelism: { expert: 8, zero: 1 }, batch: { micro: 2, global: 256, sequenceLength: 4096 } }), cluster('B200-180GB', 8, 8));
+  assert.ok(mixtral.time!.moeHostSeconds! > 0);
+  assert.ok(!mixtral.findings.some((x) => x.code === 'moe-host-bound'));
+});
