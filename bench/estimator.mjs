@@ -201,6 +201,13 @@ if (kv5.length)
     `KV5-*: ${v1Line(kv5Summary)} (evaluated once, 2026-12-05, after the change: 11 rows, 4.05 %, 42.35 %, 3 within 2 %, 6 within 5 %; the formulas before the change gave 4.78 %, 51.16 %, 3 within 2 %, 6 within 5 %; 4 rows not matched then: a model outside the catalog, two RTX 5060 Ti rows the gatherer left without a device total, an unnamed GPU; the last three were expressed on 2026-12-06 (the catalog's RTX 5060 Ti 16GB; the device total vLLM printed) and evaluated once then: KV5-08 +47.5 %, KV5-09 −21.0 % (one model, GPU and utilization on 0.29.0 and 0.30.0, pools 1.9× apart), KV5-11 −9.8 %; KV5-01 is still a gap; see docs/estimator.md "Model Runner V2").`,
   );
 
+// KV6-* (vLLM 0.26–0.31 startups) was gathered on 2026-12-06 with no formula change pending, and evaluated once then:
+// a fresh held-out measure of the estimator as it stands; shown on every run since.
+const kv6 = kvV1.readKvV1Reserve(root, 'bench/data/vllm-v1-kv-reserve4.jsonl');
+const kv6Summary = reserveTable(kv6, 'Fresh held-out set KV6-* (bench/data/vllm-v1-kv-reserve4.jsonl: published vLLM 0.26–0.31 startup logs, gathered 2026-12-06, evaluated once with no formula change):').summary;
+out();
+if (kv6.length) out(`KV6-*: ${v1Line(kv6Summary)} (evaluated once, 2026-12-06, with no formula change).`);
+
 // The CUDA graph figure (core/estimate/engineVersion.ts CUDA_GRAPHS) is the median of vLLM's own published estimates.
 const cg = kvV1.summarizeCudaGraphEstimates(root);
 out();
@@ -335,7 +342,7 @@ out('| quantity | tuned / reference part: n, median, max | held-out part: n, med
 out('| --- | --- | --- |');
 out(`| training memory per GPU | ${s.n}, ${s.medianAbs.toFixed(1)} %, ${s.maxAbs.toFixed(1)} % | ${held.n}, ${held.medianAbs.toFixed(1)} %, ${held.maxAbs.toFixed(1)} % |`);
 out(
-  `| vLLM KV tokens (V1; tuned 0.19 H100; held out KV5-* for the Model Runner V2 change, KV4-* for the MoE change, KV3-* for the version change, KV2-* before it; examined KV1-* 0.10–0.28 and KV2-08/09) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | KV5-* ${v1Line(kv5Summary)}; KV4-* ${v1Line(kv4Summary)}; KV3-* ${v1Line(kv3Summary)}; KV2-* ${kvHeldShown ? `${v1Line(v1Held)} (${v1Rows.filter((r) => r.unmatched && r.part === 'held-out').length} held-out rows not matched; evaluated before and after the change)` : 'hidden (GANTRY_EVAL_KV_HELDOUT=0)'}; examined ${v1Line(v1Examined)} |`,
+  `| vLLM KV tokens (V1; tuned 0.19 H100; held out KV6-* with no change, KV5-* for the Model Runner V2 change, KV4-* for the MoE change, KV3-* for the version change, KV2-* before it; examined KV1-* 0.10–0.28 and KV2-08/09) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | KV6-* ${v1Line(kv6Summary)}; KV5-* ${v1Line(kv5Summary)}; KV4-* ${v1Line(kv4Summary)}; KV3-* ${v1Line(kv3Summary)}; KV2-* ${kvHeldShown ? `${v1Line(v1Held)} (${v1Rows.filter((r) => r.unmatched && r.part === 'held-out').length} held-out rows not matched; evaluated before and after the change)` : 'hidden (GANTRY_EVAL_KV_HELDOUT=0)'}; examined ${v1Line(v1Examined)} |`,
 );
 out(`| vLLM KV tokens (V0, 0.2–0.7) | ${v0Line(v0Tuned)} | first set ${v0Line(v0Held)}; examined V0-14..16 ${v0Line(v0Held2)} |`);
 out(

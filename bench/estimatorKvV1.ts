@@ -143,21 +143,28 @@ export function evaluateKvV1(repoRoot: string, parts: readonly KvV1Part[] = ['he
 }
 
 /**
- * Rows whose gatherer's `unmatched` note no longer holds: they are expressed as a user would express them, and
- * were evaluated once when the gap was closed (2026-12-06, docs/estimator.md). The note says how.
+ * Rows whose gatherer's `unmatched` note does not hold: they are expressed as a user would express them (a catalog
+ * card, or a Cluster that gives the GPU's memory), and are evaluated once from then on (docs/estimator.md). `how`
+ * says how; `gpuTotalGiB` is the device memory the row is given when its source printed no vLLM device total.
  */
-export const GAPS_CLOSED: Readonly<Record<string, string>> = {
-  'KV5-08': "device total not quoted: the catalog's RTX 5060 Ti 16GB (usable memory by the GDDR rule) stands in for it",
-  'KV5-09': "device total not quoted: the catalog's RTX 5060 Ti 16GB (usable memory by the GDDR rule) stands in for it",
-  'KV5-11': 'GPU not named: described by the device total vLLM printed (15.55 GiB), as a Cluster may describe a GPU the catalog lacks',
+export const GAPS_CLOSED: Readonly<Record<string, { how: string; gpuTotalGiB?: number }>> = {
+  // Closed 2026-12-06, after KV5-*'s evaluation.
+  'KV5-08': { how: "device total not quoted: the catalog's RTX 5060 Ti 16GB (usable memory by the GDDR rule) stands in for it" },
+  'KV5-09': { how: "device total not quoted: the catalog's RTX 5060 Ti 16GB (usable memory by the GDDR rule) stands in for it" },
+  'KV5-11': { how: 'GPU not named: described by the device total vLLM printed (15.55 GiB), as a Cluster may describe a GPU the catalog lacks' },
+  // Closed 2026-12-06 before KV6-*'s evaluation: nvidia-smi's total is the CUDA device total vLLM prints (an RTX 4090's 24,564 MiB is its 23.99 GiB).
+  'KV6-11': { how: "card not in the catalog: described by nvidia-smi's total, 24,467 MiB = 23.89 GiB", gpuTotalGiB: 24467 / 1024 },
+  'KV6-15': { how: "card not in the catalog: described by nvidia-smi's total, 32,760 MiB = 31.99 GiB", gpuTotalGiB: 32760 / 1024 },
+  'KV6-16': { how: "card not in the catalog: described by nvidia-smi's total, 32,760 MiB = 31.99 GiB", gpuTotalGiB: 32760 / 1024 },
 };
 
 export function evaluateKvV1Rows(rows: readonly KvV1Row[], parts: readonly KvV1Part[]): KvV1Result[] {
   const out: KvV1Result[] = [];
-  for (const r of rows) {
+  for (let r of rows) {
     if (!parts.includes(r.part)) continue;
     const closed = GAPS_CLOSED[r.id];
-    const res: KvV1Result = { id: r.id, part: r.part, label: closed ? `${label(r)} (${closed})` : label(r), source: r.source_url, measured: r.kv_tokens };
+    if (closed?.gpuTotalGiB && !r.gpu_total_gib) r = { ...r, gpu_total_gib: closed.gpuTotalGiB };
+    const res: KvV1Result = { id: r.id, part: r.part, label: closed ? `${label(r)} (${closed.how})` : label(r), source: r.source_url, measured: r.kv_tokens };
     if (r.unmatched && !closed) res.unmatched = r.unmatched;
     else if (r.model && !resolveModelName(r.model)) res.unmatched = `no catalog model '${r.model}'`;
     else if (!r.model && !r.architecture) res.unmatched = 'no model';
