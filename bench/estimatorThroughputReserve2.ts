@@ -36,6 +36,17 @@
 // - note: what the spec cannot say (forced expert balancing, DeepEP or other dispatchers, packed SFT sequences,
 //   uneven pipeline splits, figures before steady state, an assumed value). unmatched: the reason a row has no
 //   configuration to express.
+//
+// The third throughput reserve (TS6-01..TS6-23, bench/data/throughput-reserve3.jsonl; readThroughputReserve3) goes
+// through the same toRow, with the mapping extended only where TS5 rows never reach it (their output is unchanged):
+// - gpu: H20 → H20-96GB (as a word, so never H200), MI300X → MI300X-192GB, MI325X → MI325X-256GB.
+// - model: the TS6 model strings (catalog presets; the torchtitan DeepSeek-V3 16B flavor and NeMo's Grok-1 314B as
+//   architectures from their rows' architecture_notes).
+// - framework: NeMo 2.0 / Megatron-LM / FlagScale (a Megatron-LM fork) / ms-swift are the Megatron family and
+//   torchtitan (its transformers modeling backend too) the FSDP family, by the same regular expressions as TS5;
+//   precision 'mxfp8 …' → fp8-mixed and 'amp …' → bf16-mixed as before; attention 'flex' / 'varlen' → flash.
+// Eleven of the 23 rows are MoE. HELD OUT like TS5 was: not wired into bench/estimator.mjs or bench/estimatorRows.ts,
+// written from the configurations alone, nothing checked against an estimate.
 
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -44,6 +55,7 @@ import type { ThroughputRow } from './estimatorThroughput';
 import { checkpointingOf, gpuId as reserveGpuId, type ReserveThroughputRow } from './estimatorThroughputReserve';
 
 export const THROUGHPUT_RESERVE2_FILE = 'bench/data/throughput-reserve2.jsonl';
+export const THROUGHPUT_RESERVE3_FILE = 'bench/data/throughput-reserve3.jsonl';
 
 /** One line of throughput-reserve2.jsonl (the fields the loader reads). */
 interface PublishedRow {
@@ -78,6 +90,34 @@ const bloomPrototype181b: { architecture: Architecture } = {
   architecture: { layers: 72, hidden: 14336, heads: 64, kvHeads: 64, ffn: 57344, vocab: 250880, gatedMlp: false, tiedEmbeddings: true, maxContext: 2048 },
 };
 
+// torchtitan's deepseek_v3 '16B' flavor (TS6-06), from the row's architecture_notes (the run's printed
+// DeepSeekV3ModelArgs): 27 layers (1 dense), hidden 2048, 16 heads, MLA (kv_lora_rank 512, qk_rope_head_dim 64, head
+// dim 128, no q LoRA), dense FFN 10944, 64 routed experts top-6 + 2 shared of FFN 1408, vocab 102400, untied; the
+// shapes of DeepSeek-V2-Lite, written the way the catalog writes that model.
+const torchtitanDsv3_16b: { architecture: Architecture } = {
+  architecture: {
+    layers: 27,
+    hidden: 2048,
+    heads: 16,
+    kvHeads: 16,
+    headDim: 128,
+    ffn: 10944,
+    vocab: 102400,
+    gatedMlp: true,
+    tiedEmbeddings: false,
+    maxContext: 4096,
+    moe: { experts: 64, activeExperts: 6, sharedExperts: 2, expertFfn: 1408, denseLayers: 1 },
+    mla: { kvLoraRank: 512, qkRopeHeadDim: 64 },
+  },
+};
+
+// Grok-1 314B (TS6-09..11), from the rows' architecture_notes (xAI's published config): 64 layers, hidden 6144, 48
+// query heads, 8 KV heads of 128, 8 experts top-2 of FFN 32768 (gated), no shared experts, vocab 131072, tied
+// embeddings, sequence 8192. NeMo's own Grok-1 config is not read (said in the rows).
+const grok1: { architecture: Architecture } = {
+  architecture: { layers: 64, hidden: 6144, heads: 48, kvHeads: 8, headDim: 128, ffn: 32768, vocab: 131072, gatedMlp: true, tiedEmbeddings: true, maxContext: 8192, moe: { experts: 8, activeExperts: 2, expertFfn: 32768 } },
+};
+
 /** The row's `model` field → a catalog preset or an architecture. */
 const MODELS: Record<string, ThroughputRow['model']> = {
   'Qwen/Qwen3-30B-A3B': { preset: 'qwen3-30b-a3b' },
@@ -86,14 +126,31 @@ const MODELS: Record<string, ThroughputRow['model']> = {
   'Qwen/Qwen2.5-14B': { preset: 'qwen2.5-14b' },
   'Qwen/Qwen2.5-7B': { preset: 'qwen2.5-7b' },
   'BLOOM-style 181B prototype (unreleased)': bloomPrototype181b,
+  // TS6 (throughput-reserve3.jsonl)
+  'deepseek-ai/DeepSeek-V3': { preset: 'deepseek-v3' },
+  'openai/gpt-oss-20b': { preset: 'gpt-oss-20b' },
+  'torchtitan deepseek_v3 16B flavor (DeepSeek-V2-Lite shapes)': torchtitanDsv3_16b,
+  'xai-org/grok-1 (NeMo Grok-1 314B recipe)': grok1,
+  'meta-llama/Llama-3.1-8B': { preset: 'llama-3.1-8b' },
+  'Qwen/Qwen3-8B': { preset: 'qwen3-8b' },
+  'Qwen/Qwen3-14B': { preset: 'qwen3-14b' },
+  'Qwen/Qwen3-32B': { preset: 'qwen3-32b' },
+  'meta-llama/Meta-Llama-3-8B': { preset: 'llama-3-8b' },
+  'meta-llama/Meta-Llama-3-70B': { preset: 'llama-3-70b' },
+  'meta-llama/Llama-3.1-405B': { preset: 'llama-3.1-405b' },
+  'meta-llama/Llama-2-70b-hf': { preset: 'llama-2-70b' },
 };
 
 // ---------------------------------------------------------------- field mapping
 
-/** The catalog GPU a row's `gpu` text names: the TS4 loader's, plus H200 and MI355X. */
+/** The catalog GPU a row's `gpu` text names: the TS4 loader's, plus H200 and MI355X (TS5), H20, MI300X and MI325X (TS6). */
 export function gpuId2(text: string): string | undefined {
   const t = text.toLowerCase();
   if (t.includes('mi355x')) return 'MI355X-288GB';
+  // TS6 additions (no TS5 row's GPU text contains them): H20 as a word (never H200), MI300X, MI325X.
+  if (/\bh20\b/.test(t)) return 'H20-96GB';
+  if (t.includes('mi300x')) return 'MI300X-192GB';
+  if (t.includes('mi325x')) return 'MI325X-256GB';
   if (t.includes('h200') && !t.includes('gh200')) return 'H200-SXM-141GB';
   return reserveGpuId(text);
 }
@@ -158,7 +215,7 @@ function attentionOf(r: PublishedRow, family: Family, gpu: string): AttentionImp
   if (a) {
     if (/no flash|fused softmax|eager/.test(a)) return 'eager';
     if (/cudnn/.test(a)) return 'cudnn';
-    return undefined; // flash-attn, attention_backend flash, xformers memory-efficient: flash
+    return undefined; // flash-attn, attention_backend flash, xformers memory-efficient, flex, varlen: flash
   }
   return family === 'megatron' && !gpu.startsWith('MI') ? 'cudnn' : undefined;
 }
@@ -171,6 +228,20 @@ const TT_FORK = 'a personal fork’s tuning log, one log line at step 10 (possib
 const PRIMUS =
   'AMD Primus (Megatron-LM backend) as the Megatron family: distributed optimizer assumed (not printed); TP 1, DP 8 and GA 8 inferred by the gatherer from tokens/s/GPU; recompute not stated: none; tensorwise FP8 (Primus-Turbo) as fp8-mixed; attention left at the default (ROCm has no cuDNN); 8 MI355X in one node over Infinity Fabric; an agent-generated report in the Primus repo, mean of iterations 11-20';
 const SWIFT = 'ms-swift Megatron-SWIFT as the Megatron family: distributed optimizer (ms-swift default, "likely"); full-parameter SFT on packed sequences (each filled up to max_length: the figure is an upper bound)';
+
+const TT_DSV3_671B =
+  'torchtitan PR #2107 run: 64 nodes × 8 H100 80GB (interconnect not stated in the row: the bench’s NDR), FSDP 64 × PP 8 Interleaved1F1B (VP 2 = torchtitan’s default 2 stages per rank, not printed; 61 layers split unevenly) × EP 32 (ETP 1); local batch 16 as 16 pipeline microbatches of 1 (GBS 1024 inferred); full AC, compile; one log line';
+const TT_3105 = 'torchtitan PR #3105 (symmetric-memory FSDP, column symm_mem off): 4 GB200 (one NVL72 tray), FSDP 4, the model’s default config of that commit assumed (the PR says only "default trainer path"); mean of steps 21-100';
+const TT_NVFP4 = 'torchtitan nvfp4.md (PR #3914): 4 GB200 (from the PR’s environment block), FSDP 4, local batch 32 × seq 2048 (GBS 128), eager + torch.compile, step 760 of a 200M-token C4 run';
+const NEMO_DGX =
+  'NVIDIA DGX Cloud Benchmarking recipe (release 25.05.04) running NeMo 2.0 25.04 performance scripts: distributed optimizer and sequence parallel assumed as the Megatron family (not printed); mean step time of iterations 11-44 over the recipe’s GBS × seq; interconnect as the bench’s default (NDR, NVL72 for GB200)';
+const GROK = 'Grok-1 314B from xAI’s published config (NeMo’s own Grok-1 config, vocabulary and tying not read; the recipe passes 64 layers and hidden 6144); recompute not stated: none; routing/balancing as NeMo defaults';
+const SWIFT_H20 =
+  'ms-swift Megatron-SWIFT on 8 H20 (test_env H20): full-parameter SFT on sequences packed to 8192 (the figure is an upper bound), TP 4 + SP, DP 2, GA 8, selective recompute, distributed optimizer (ms-swift default, assumed); precision-aware optimizer with bf16 Adam moments (not in the spec); s/it rounded to whole seconds; flash attention as stated';
+const MLM_LLAMA = 'Megatron-LM examples/llama README FP8 table: H100 inferred from the README’s example script (the table names no GPU); FP8 hybrid (delayed scaling) as fp8-mixed; distributed optimizer; recompute not stated: none; figures likely NeMo performance runs of the time';
+const L405 = 'Llama 3.1 405B BF16, 126 layers over PP 8 × VP 8 (NeMo’s uneven split; the spec rule wants even stages), CP 2; recompute not stated: none';
+const FLAGSCALE =
+  'FlagPerf llama2_70B-megatron (FlagScale, a Megatron-LM fork) on 4 × 8 H800 over 200 Gb/s InfiniBand (the bench’s NDR assumed): "amp" read as bf16-mixed, distributed optimizer and sequence parallel assumed as the Megatron family (not printed), LBS 1 × GAS 44 (GBS 44), no recompute, flash attention 2; config file named config_H100x4x8.py though the hardware is H800';
 
 /** What a row needs beyond the generic mapping: an assumed value, an override, a gap, or why it cannot be expressed. */
 interface Judgment {
@@ -222,6 +293,36 @@ const JUDGMENT: Record<string, Judgment> = {
   'TS5-19': {
     unmatched: "huggyllama/llama-65b (LLaMA-65B) is not in the catalog and the row gives no architecture_notes (the loader takes architectures from the row only); were it expressed: Colossal-AI Gemini's chunk-based ZeRO-3-style sharding as fsdp full, bf16-mixed, full recompute, xformers attention as flash",
   },
+  // ---- TS6 (throughput-reserve3.jsonl)
+  'TS6-01': { note: `${TT_DSV3_671B}; ${TT_DEEPEP}; ${FORCED}` },
+  'TS6-02': { note: `${TT_DSV3_671B}; torchtitan's default all-to-all dispatcher; the PR prints one config block (the DeepEP one): this baseline assumed identical but the dispatcher; ${FORCED}` },
+  'TS6-03': { note: `${TT_3105}; torch.compile on (components not stated: model assumed)` },
+  'TS6-04': { note: `${TT_3105}; eager (no torch.compile)` },
+  'TS6-05': {
+    note: "torchtitan's transformers modeling backend (Hugging Face Qwen3-MoE modeling code under FSDP2 + EP; a slower MoE implementation than torchtitan's own, which the spec cannot say); FSDP 8 with EP 8 (ETP 1); step-500 log line, routing not forced; H100 96 GB from the printed memory percentage",
+  },
+  'TS6-06': {
+    note: "a developer's test log (PR #1616), step 100 of 100: PP 4 Interleaved1F1B with 8 stages (VP 2; 27 layers split unevenly, the spec rule wants even stages) over FSDP 2, no EP in the mesh, full AC, loss-only compile (model eager); flex attention with block-causal mask as flash; architecture from the row's notes (DeepSeek-V2-Lite shapes); routing not forced",
+  },
+  'TS6-07': { note: `${NEMO_DGX}; selective recompute of the MLA up-projections (mla_up_proj); 61 layers on PP 8 split unevenly; MTP layers, router balancing and token dropping are recipe defaults not stated (not counted)` },
+  'TS6-08': { note: `${NEMO_DGX}; selective recompute of core attention; 61 layers on PP 4 split unevenly; MTP, router balancing and token dropping are recipe defaults not stated (not counted); GB200 NVL72 at 4 GPUs per node` },
+  'TS6-09': { note: `${NEMO_DGX}; ${GROK}; BF16; CUDA graphs on (not in the spec)` },
+  'TS6-10': { note: `${NEMO_DGX}; ${GROK}; FP8 recipe (delayed/current/block scaling) not stated, as fp8-mixed; CUDA graphs on (not in the spec)` },
+  'TS6-11': { note: `${NEMO_DGX}; ${GROK}; BF16, CP 2 with VP 8 (one layer per virtual stage); figures revised once in the recipe repo` },
+  'TS6-12': { note: `${TT_NVFP4}; BF16 baseline config assumed = llama3_8b (per-op selective AC) with model compile` },
+  'TS6-13': { note: `${TT_NVFP4}; torchao MXFP8 linears (llama3_8b_mxfp8) as fp8-mixed; whether the output layer stays bf16 not stated` },
+  'TS6-14': {
+    note: "torchtitan FSDP2 over 4 GB200 (one NVL72 tray), the nvfp4.md Qwen3 8B run: GPU from the memory percentage (the same 184.3 GiB device as the PR's 4x GB200), BF16 baseline's config not named (per-op selective AC and varlen attention assumed from sft_qwen3_8b_math); varlen attention as flash; random-init C4 at step 1,520",
+  },
+  'TS6-15': { note: `${TT_3105}; Qwen3 32B, torch.compile on` },
+  'TS6-16': { note: `${SWIFT_H20}; FP8 blockwise (e4m3, fp8_param_gather) as fp8-mixed` },
+  'TS6-17': { note: `${SWIFT_H20}; BF16 run of the same script (its command assumed identical minus the fp8 flags)` },
+  'TS6-18': { note: `${MLM_LLAMA}; CP 2, DP 4; fused (cuDNN) attention as the example script sets` },
+  'TS6-19': { note: `${MLM_LLAMA}; TP 4 PP 8 VP 5 (interleaved), DP 2; attention backend not stated: cuDNN (Megatron family default)` },
+  'TS6-20': { note: `${NEMO_DGX}; ${L405}` },
+  'TS6-21': { note: `${NEMO_DGX}; ${L405}` },
+  'TS6-22': { note: `${FLAGSCALE}; TP 4 PP 8` },
+  'TS6-23': { note: `${FLAGSCALE}; TP 8 PP 4` },
 };
 
 // ---------------------------------------------------------------- loader
@@ -262,11 +363,21 @@ function toRow(r: PublishedRow): ReserveThroughputRow {
   return row;
 }
 
-/** The 17 rows of the second reserve, all part 'held-out'; rows that cannot be expressed carry `unmatched`. */
-export function readThroughputReserve2(repoRoot: string): ReserveThroughputRow[] {
-  const text = readFileSync(path.join(repoRoot, THROUGHPUT_RESERVE2_FILE), 'utf8');
+/** A reserve file (TS5 or TS6 layout) read line by line through toRow. */
+export function readReserveFile(repoRoot: string, file: string): ReserveThroughputRow[] {
+  const text = readFileSync(path.join(repoRoot, file), 'utf8');
   return text
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => toRow(JSON.parse(l) as PublishedRow));
+}
+
+/** The 17 rows of the second reserve, all part 'held-out'; rows that cannot be expressed carry `unmatched`. */
+export function readThroughputReserve2(repoRoot: string): ReserveThroughputRow[] {
+  return readReserveFile(repoRoot, THROUGHPUT_RESERVE2_FILE);
+}
+
+/** The 23 rows of the third reserve (TS6-*), all part 'held-out', mapped by the same toRow. */
+export function readThroughputReserve3(repoRoot: string): ReserveThroughputRow[] {
+  return readReserveFile(repoRoot, THROUGHPUT_RESERVE3_FILE);
 }
