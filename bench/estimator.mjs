@@ -234,8 +234,9 @@ const thrRef = bench.stats(
 );
 const isTs4 = (r) => r.id.startsWith('TS4-');
 const isTs5 = (r) => r.id.startsWith('TS5-');
+const isTs6 = (r) => r.id.startsWith('TS6-');
 const thrHeld = bench.stats(
-  thr.filter((r) => r.part === 'held-out' && !isTs4(r) && !isTs5(r)),
+  thr.filter((r) => r.part === 'held-out' && !isTs4(r) && !isTs5(r) && !isTs6(r)),
   (r) => r.errorPct,
 );
 const thrExamined = bench.stats(
@@ -253,6 +254,15 @@ const thrNvidia = bench.stats(
 const isMoe = (r) => /Mixtral|Qwen3|GPT-OSS|DeepSeek|DBRX|Llama 4|MoE/.test(r.label);
 const thrTs4 = bench.stats(thr.filter(isTs4), (r) => r.errorPct);
 const thrTs5 = bench.stats(thr.filter(isTs5), (r) => r.errorPct);
+const thrTs6 = bench.stats(thr.filter(isTs6), (r) => r.errorPct);
+const thrTs6Dense = bench.stats(
+  thr.filter((r) => isTs6(r) && !r.moe),
+  (r) => r.errorPct,
+);
+const thrTs6Moe = bench.stats(
+  thr.filter((r) => isTs6(r) && r.moe),
+  (r) => r.errorPct,
+);
 const thrTs5Dense = bench.stats(
   thr.filter((r) => isTs5(r) && !r.moe),
   (r) => r.errorPct,
@@ -271,11 +281,11 @@ const thrTs4Moe = bench.stats(
   (r) => r.errorPct,
 );
 const thrHeldDense = bench.stats(
-  thr.filter((r) => r.part === 'held-out' && !isTs4(r) && !isTs5(r) && !isMoe(r)),
+  thr.filter((r) => r.part === 'held-out' && !isTs4(r) && !isTs5(r) && !isTs6(r) && !isMoe(r)),
   (r) => r.errorPct,
 );
 const thrHeldMoe = bench.stats(
-  thr.filter((r) => r.part === 'held-out' && !isTs4(r) && !isTs5(r) && isMoe(r)),
+  thr.filter((r) => r.part === 'held-out' && !isTs4(r) && !isTs5(r) && !isTs6(r) && isMoe(r)),
   (r) => r.errorPct,
 );
 const thrHeldH200 = bench.stats(
@@ -326,6 +336,9 @@ if (heldOutShown) {
   line('held-out for the MoE host-time change: TS5-* (bench/data/throughput-reserve2.jsonl, 17 published runs, 14 expressible; gathered before the change, evaluated once after it, 2026-12-06)', thrTs5);
   line('… TS5 dense', thrTs5Dense);
   line('… TS5 MoE', thrTs5Moe);
+  line('fresh held-out set TS6-* (bench/data/throughput-reserve3.jsonl, 23 published runs, all expressible; gathered 2026-12-06 after the MoE host-time change, evaluated once with no change pending)', thrTs6);
+  line('… TS6 dense', thrTs6Dense);
+  line('… TS6 MoE', thrTs6Moe);
 } else out('| held-out (h12t3 fresh set, h12tm MX-*, DS-*) | hidden (GANTRY_EVAL_HELDOUT=0) | | |');
 out();
 out(`Not matched (not in the figures above): ${thrUnmatched.length ? thrUnmatched.join(', ') : 'none'}.`);
@@ -346,7 +359,7 @@ out(
 );
 out(`| vLLM KV tokens (V0, 0.2–0.7) | ${v0Line(v0Tuned)} | first set ${v0Line(v0Held)}; examined V0-14..16 ${v0Line(v0Held2)} |`);
 out(
-  `| tokens/s per GPU | reference ${thrRef.n}, ${thrRef.medianAbs.toFixed(1)} %, ${thrRef.maxAbs.toFixed(1)} %; examined ${thrExamined.n}, ${thrExamined.medianAbs.toFixed(1)} %, ${thrExamined.maxAbs.toFixed(1)} % | TS5-* ${thrTs5.n}, ${thrTs5.medianAbs.toFixed(1)} %, ${thrTs5.maxAbs.toFixed(1)} % (${thrTs5.worst ?? '—'}; dense ${thrTs5Dense.n}, ${thrTs5Dense.medianAbs.toFixed(1)} %; MoE ${thrTs5Moe.n}, ${thrTs5Moe.medianAbs.toFixed(1)} %); TS4-* ${thrTs4.n}, ${thrTs4.medianAbs.toFixed(1)} %, ${thrTs4.maxAbs.toFixed(1)} % (${thrTs4.worst ?? '—'}; dense ${thrTs4Dense.n}, ${thrTs4Dense.medianAbs.toFixed(1)} %; MoE ${thrTs4Moe.n}, ${thrTs4Moe.medianAbs.toFixed(1)} %); the earlier held-out set ${thrHeld.n}, ${thrHeld.medianAbs.toFixed(1)} %, ${thrHeld.maxAbs.toFixed(1)} % (evaluated once at 27.0 %, looked at since) (${thrUnmatched.filter((id) => rows.find((r) => r.id === id)?.part === 'held-out').length} held-out rows not matched) |`,
+  `| tokens/s per GPU | reference ${thrRef.n}, ${thrRef.medianAbs.toFixed(1)} %, ${thrRef.maxAbs.toFixed(1)} %; examined ${thrExamined.n}, ${thrExamined.medianAbs.toFixed(1)} %, ${thrExamined.maxAbs.toFixed(1)} % | TS6-* ${thrTs6.n}, ${thrTs6.medianAbs.toFixed(1)} %, ${thrTs6.maxAbs.toFixed(1)} % (${thrTs6.worst ?? '—'}; dense ${thrTs6Dense.n}, ${thrTs6Dense.medianAbs.toFixed(1)} %; MoE ${thrTs6Moe.n}, ${thrTs6Moe.medianAbs.toFixed(1)} %); TS5-* ${thrTs5.n}, ${thrTs5.medianAbs.toFixed(1)} %, ${thrTs5.maxAbs.toFixed(1)} % (${thrTs5.worst ?? '—'}; dense ${thrTs5Dense.n}, ${thrTs5Dense.medianAbs.toFixed(1)} %; MoE ${thrTs5Moe.n}, ${thrTs5Moe.medianAbs.toFixed(1)} %); TS4-* ${thrTs4.n}, ${thrTs4.medianAbs.toFixed(1)} %, ${thrTs4.maxAbs.toFixed(1)} % (${thrTs4.worst ?? '—'}; dense ${thrTs4Dense.n}, ${thrTs4Dense.medianAbs.toFixed(1)} %; MoE ${thrTs4Moe.n}, ${thrTs4Moe.medianAbs.toFixed(1)} %); the earlier held-out set ${thrHeld.n}, ${thrHeld.medianAbs.toFixed(1)} %, ${thrHeld.maxAbs.toFixed(1)} % (evaluated once at 27.0 %, looked at since) (${thrUnmatched.filter((id) => rows.find((r) => r.id === id)?.part === 'held-out').length} held-out rows not matched) |`,
 );
 
 // ---------------------------------------------------------------- speed
@@ -397,6 +410,9 @@ writeFileSync(
         throughputTs5: thrTs5,
         throughputTs5Dense: thrTs5Dense,
         throughputTs5Moe: thrTs5Moe,
+        throughputTs6: thrTs6,
+        throughputTs6Dense: thrTs6Dense,
+        throughputTs6Moe: thrTs6Moe,
         throughputExamined: thrExamined,
         throughputExaminedLlmFoundry: thrFoundry,
         throughputExaminedNvidia: thrNvidia,
