@@ -47,6 +47,18 @@
 //   precision 'mxfp8 …' → fp8-mixed and 'amp …' → bf16-mixed as before; attention 'flex' / 'varlen' → flash.
 // Eleven of the 23 rows are MoE. HELD OUT like TS5 was: not wired into bench/estimator.mjs or bench/estimatorRows.ts,
 // written from the configurations alone, nothing checked against an estimate.
+//
+// The fourth throughput reserve (TS7-01..TS7-23, bench/data/throughput-reserve4.jsonl; readThroughputReserve4) goes
+// through the same toRow, with the mapping extended only where no TS5 or TS6 row reaches it (their output is unchanged):
+// - model: the TS7 model strings: catalog presets (Mixtral 8x22B, Qwen3-235B-A22B; the TS5/TS6 strings reused for
+//   Qwen3-30B-A3B, Qwen3-32B, Llama 3 8B and the torchtitan DeepSeek-V3 16B flavor) and, from the rows'
+//   architecture_notes, Llama 4 Maverick (its 24 interleaved dense layers as denseLayers 24) and Moonlight-16B-A3B.
+// - attention: a row whose attention text starts with 'sdpa' (PyTorch SDPA, TS7-08) → sdpa; no TS5/TS6 row's does.
+// - GPUs (H100 80GB / 96GB, H800, B200, GB200), frameworks (Megatron-Core via the Megatron-MoE-ModelZoo scripts,
+//   NeMo 2.0, Megatron-Bridge, Pai-Megatron-Patch: the Megatron family; torchtitan: the FSDP family) and precision
+//   spellings all map by the TS5/TS6 rules unchanged.
+// Eighteen of the 23 rows are MoE. HELD OUT like TS5/TS6: not wired into bench/estimator.mjs or
+// bench/estimatorRows.ts, written from the configurations alone, nothing checked against an estimate.
 
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -56,6 +68,7 @@ import { checkpointingOf, gpuId as reserveGpuId, type ReserveThroughputRow } fro
 
 export const THROUGHPUT_RESERVE2_FILE = 'bench/data/throughput-reserve2.jsonl';
 export const THROUGHPUT_RESERVE3_FILE = 'bench/data/throughput-reserve3.jsonl';
+export const THROUGHPUT_RESERVE4_FILE = 'bench/data/throughput-reserve4.jsonl';
 
 /** One line of throughput-reserve2.jsonl (the fields the loader reads). */
 interface PublishedRow {
@@ -118,6 +131,48 @@ const grok1: { architecture: Architecture } = {
   architecture: { layers: 64, hidden: 6144, heads: 48, kvHeads: 8, headDim: 128, ffn: 32768, vocab: 131072, gatedMlp: true, tiedEmbeddings: true, maxContext: 8192, moe: { experts: 8, activeExperts: 2, expertFfn: 32768 } },
 };
 
+// Llama 4 Maverick 400B (TS7-04..07), from the rows' architecture_notes (the published text_config): 48 layers,
+// hidden 5120, 40 query heads, 8 KV heads of 128, dense-layer FFN 16384, MoE on every other layer (24 of 48) with 128
+// routed experts top-1 + 1 shared expert of FFN 8192, vocab 202048, untied, 1M positions. The spec has only leading
+// dense layers: the 24 interleaved dense layers are written as denseLayers 24 (same parameters and FLOPs, other
+// placement). Chunked attention, NoPE layers and QK-norm are not in the spec.
+const llama4Maverick: { architecture: Architecture } = {
+  architecture: {
+    layers: 48,
+    hidden: 5120,
+    heads: 40,
+    kvHeads: 8,
+    headDim: 128,
+    ffn: 16384,
+    vocab: 202048,
+    gatedMlp: true,
+    tiedEmbeddings: false,
+    maxContext: 1048576,
+    moe: { experts: 128, activeExperts: 1, sharedExperts: 1, expertFfn: 8192, denseLayers: 24 },
+  },
+};
+
+// Moonlight-16B-A3B (TS7-10/11), from the rows' architecture_notes (the published config, DeepseekV3ForCausalLM): 27
+// layers (the first dense), hidden 2048, 16 heads, MLA (kv_lora_rank 512, qk_rope_head_dim 64, head dim 128, no q
+// LoRA), dense FFN 11264, 64 routed experts top-6 + 2 shared of FFN 1408, vocab 163840, untied, 8K positions; written
+// the way the catalog writes DeepSeek-V2-Lite.
+const moonlight16b: { architecture: Architecture } = {
+  architecture: {
+    layers: 27,
+    hidden: 2048,
+    heads: 16,
+    kvHeads: 16,
+    headDim: 128,
+    ffn: 11264,
+    vocab: 163840,
+    gatedMlp: true,
+    tiedEmbeddings: false,
+    maxContext: 8192,
+    moe: { experts: 64, activeExperts: 6, sharedExperts: 2, expertFfn: 1408, denseLayers: 1 },
+    mla: { kvLoraRank: 512, qkRopeHeadDim: 64 },
+  },
+};
+
 /** The row's `model` field → a catalog preset or an architecture. */
 const MODELS: Record<string, ThroughputRow['model']> = {
   'Qwen/Qwen3-30B-A3B': { preset: 'qwen3-30b-a3b' },
@@ -139,6 +194,12 @@ const MODELS: Record<string, ThroughputRow['model']> = {
   'meta-llama/Meta-Llama-3-70B': { preset: 'llama-3-70b' },
   'meta-llama/Llama-3.1-405B': { preset: 'llama-3.1-405b' },
   'meta-llama/Llama-2-70b-hf': { preset: 'llama-2-70b' },
+  // TS7 (throughput-reserve4.jsonl); the TS5/TS6 strings above serve its Qwen3-30B-A3B, Qwen3-32B, Llama 3 8B and
+  // torchtitan DeepSeek-V3 16B rows.
+  'mistralai/Mixtral-8x22B-v0.1': { preset: 'mixtral-8x22b' },
+  'Qwen/Qwen3-235B-A22B': { preset: 'qwen3-235b-a22b' },
+  'meta-llama/Llama-4-Maverick-17B-128E': llama4Maverick,
+  'moonshotai/Moonlight-16B-A3B': moonlight16b,
 };
 
 // ---------------------------------------------------------------- field mapping
@@ -215,6 +276,7 @@ function attentionOf(r: PublishedRow, family: Family, gpu: string): AttentionImp
   if (a) {
     if (/no flash|fused softmax|eager/.test(a)) return 'eager';
     if (/cudnn/.test(a)) return 'cudnn';
+    if (/^sdpa\b/.test(a)) return 'sdpa'; // TS7 addition (no TS5/TS6 row's attention starts with 'sdpa')
     return undefined; // flash-attn, attention_backend flash, xformers memory-efficient, flex, varlen: flash
   }
   return family === 'megatron' && !gpu.startsWith('MI') ? 'cudnn' : undefined;
@@ -242,6 +304,20 @@ const MLM_LLAMA = 'Megatron-LM examples/llama README FP8 table: H100 inferred fr
 const L405 = 'Llama 3.1 405B BF16, 126 layers over PP 8 × VP 8 (NeMo’s uneven split; the spec rule wants even stages), CP 2; recompute not stated: none';
 const FLAGSCALE =
   'FlagPerf llama2_70B-megatron (FlagScale, a Megatron-LM fork) on 4 × 8 H800 over 200 Gb/s InfiniBand (the bench’s NDR assumed): "amp" read as bf16-mixed, distributed optimizer and sequence parallel assumed as the Megatron family (not printed), LBS 1 × GAS 44 (GBS 44), no recompute, flash attention 2; config file named config_H100x4x8.py though the hardware is H800';
+
+const MZ_8X22B =
+  'NVIDIA Megatron-MoE-ModelZoo Mixtral 8x22B script: an "around" TFLOPS figure for H100 (80 GB SXM assumed; interconnect not stated: the bench’s NDR) converted with Megatron-LM’s FLOPs per token (2.42168e11); 16 nodes × 8, TP 2 (sequence parallel) × PP 8 × VP 7 (1 layer per virtual stage) × EP 8 (ETP 1), DP 8, MBS 1, GBS 256 (GA 32); distributed optimizer; no recompute; alltoall dispatcher with grouped GEMM and permute/router fusion; attention backend not printed (--use-flash-attn is a legacy flag): cuDNN as the Megatron family; the run’s Llama 2 tokenizer (vocab 32000) against the preset’s 32768; Megatron-LM dev branch not pinned';
+const MAVERICK =
+  'NVIDIA DGX Cloud Benchmarking recipe (release 25.05.04) running NeMo 2.0 25.04.01 pretrain_llama4_e128: mean step time of iterations 11-44 over GBS × 8192; architecture from the row’s notes (24 interleaved dense layers as denseLayers 24: the spec places them first, which only the GB200 rows’ PP 2 split can notice); distributed optimizer, sequence parallel under TP, recompute (none), routing and attention backend are NeMo defaults not printed (cuDNN as the Megatron family); interconnect as the bench’s default (NDR, NVL72 for GB200)';
+const TT_1610 =
+  'torchtitan PR #1610 run (deepseek_v3_16b.toml, --parallelism.expert_parallel_degree=8): 8 GPUs, H100 96 GB from the memory percentage (not named by the PR), FSDP 8 × EP 8 (ETP 1), local batch 8 (GBS 64), seq 4096, selective op AC read as selective, compile of the loss only (model eager), real routing; architecture from the row’s notes (DeepSeek-V2-Lite shapes, the TS6-06 flavor); step-100 line of a 100-step run';
+const MOONLIGHT =
+  'Megatron-Bridge recompute study (2026-08-12): the Moonlight 16B H100 BF16 pretraining recipe on 8 H100 80GB, TP 2 (sequence parallel) × EP 8 (ETP 1), DP 4, MBS 1, GBS 4 (GA 1), seq 4096, mock data, mean of iterations 11-20; distributed optimizer with bf16 grads and Adam moments (not in the spec); alltoall dispatcher, grouped GEMM, shared-expert overlap; no CUDA graphs; fused (cuDNN) attention as the doc says; architecture from the row’s notes (the published config)';
+const PAI_235B =
+  'Pai-Megatron-Patch issue #658 speed test on 256 H800 (PAI-DLC), Qwen3-235B-A22B BF16 (assumed from the README example), PP 32 × VPP 3 over 94 layers (96 virtual stages: uneven, the embedding/loss presumably counted; the spec rule wants even stages), EP 8; distributed optimizer and sequence parallel from the README example; flash attention as the example sets (FL=true); forced uniform expert routing for the test (optimistic), CUDA graphs removed';
+const PAI_30B =
+  'Pai-Megatron-Patch issue #643 speed test on 16 H800 (PAI-DLC; the environment line says 32 or 64 GPUs, the table and its Tokens/GPU/Second say 16), Qwen3-30B-A3B BF16 (assumed from the README example), TP 1, ETP 1, MBS 1, seq 8192, no recompute, CUDA graphs removed; --moe-expert-capacity-factor 1.0 (token dropping, which the spec cannot say: counted as dropless); flash attention as the README example sets (FL=true); distributed optimizer';
+const TT_QWEN32B = 'torchtitan PR #1690 (Qwen3 32B configs): H100 96 GB from the memory percentages (not named by the PR), seq 4096, full AC (the toml’s mode; the table says so for the TP rows), real single log lines on C4';
 
 /** What a row needs beyond the generic mapping: an assumed value, an override, a gap, or why it cannot be expressed. */
 interface Judgment {
@@ -323,6 +399,34 @@ const JUDGMENT: Record<string, Judgment> = {
   'TS6-21': { note: `${NEMO_DGX}; ${L405}` },
   'TS6-22': { note: `${FLAGSCALE}; TP 4 PP 8` },
   'TS6-23': { note: `${FLAGSCALE}; TP 8 PP 4` },
+  // ---- TS7 (throughput-reserve4.jsonl)
+  'TS7-01': { note: `${MZ_8X22B}; real (aux-loss) routing, dropless` },
+  'TS7-02': { note: `${MZ_8X22B}; ${FORCED}` },
+  'TS7-03': { note: `${MZ_8X22B}; FP8 blockwise (e4m3, fp8 param gather, bf16 Adam moments: not in the spec) as fp8-mixed; ${FORCED}` },
+  'TS7-04': { note: `${MAVERICK}; GB200 NVL72 (4 GPUs per node), PP 2 × VP 12 (2 layers per virtual stage), EP 64, DP 64; CUDA graphs off` },
+  'TS7-05': { note: `${MAVERICK}; GB200 NVL72, as TS7-04; FP8 recipe not stated (the recipe's next release says MXFP8 on GB200) as fp8-mixed` },
+  'TS7-06': { note: `${MAVERICK}; H100, TP 4 (sequence parallel) × EP 128 × ETP 4, DP 128 (the table's VP 12 is moot at PP 1; launch.sh sets VP 1); CUDA graphs off` },
+  'TS7-07': { note: `${MAVERICK}; H100 as TS7-06; FP8 recipe not stated (the next release says delayed scaling on H100) as fp8-mixed; CUDA graphs on (not in the spec)` },
+  'TS7-08': { note: `${TT_1610}; PyTorch SDPA's memory-efficient kernel (flash cannot run with V head dim 128 ≠ QK 192) as sdpa; steps 60-100: 6,133-6,721` },
+  'TS7-09': { note: `${TT_1610}; FlexAttention with block-causal document masking (fewer attention FLOPs than the spec's causal 4096) as flash; steps 60-100: 8,240-8,667` },
+  'TS7-10': { note: `${MOONLIGHT}; the control row: selective granularity with no module listed, as none` },
+  'TS7-11': { note: `${MOONLIGHT}; recompute of the grouped-expert activation only (moe_act), as selective` },
+  'TS7-12': { note: `${PAI_235B}; TP 1, DP 8, MBS 4, GA 128; full recompute (uniform, 1 layer)` },
+  'TS7-13': { note: `${PAI_235B}; TP 2 (sequence parallel), DP 4, MBS 4, GA 256; full recompute (uniform, 1 layer); ETP 1 assumed (the README example)` },
+  'TS7-14': { note: `${PAI_235B}; TP 2 (sequence parallel), DP 4, MBS 1, GA 512; recompute of moe_act and layernorm as selective; ETP 1 assumed (the README example)` },
+  'TS7-15': { note: `${PAI_235B}; TP 1, DP 8, MBS 1, GA 256; recompute of the whole MoE block and layernorm (more than the spec's selective) as selective` },
+  'TS7-16': { note: `${PAI_30B}; PP 2 × EP 8, DP 8, GA 16` },
+  'TS7-17': { note: `${PAI_30B}; PP 4 × EP 4, DP 4, GA 64` },
+  'TS7-18': {
+    note: "a user's torchtitan comparison run in a PithTrain issue (torchtitan version not stated): 8 × B200 in one node, FSDP 8 with no EP, MBS 8 (GBS 64), seq 8192, selective AC (policy not stated), transformer blocks and loss compiled, eight loss chunks (not in the spec); real routing with the aux loss; median of three stable steps of a five-step run, figures rounded to 10 tokens/s",
+  },
+  'TS7-19': { note: `${TT_QWEN32B}; FSDP 8, LBS 2, torch.compile of model and loss` },
+  'TS7-20': { note: `${TT_QWEN32B}; FSDP 8, LBS 1, eager` },
+  'TS7-21': { note: `${TT_QWEN32B}; FSDP 16 over 2 nodes (interconnect not stated: the bench's NDR), LBS 4, eager, step-80 line` },
+  'TS7-22': { note: `${TT_QWEN32B}; FSDP 4 × TP 8 (TP inside a node, sequence-parallel norms) over 4 nodes, LBS 16, eager, step-20 line (early)` },
+  'TS7-23': {
+    note: 'torchtitan PR #822 test run (reshard_after_forward "default"): 8 H100 96 GB from the memory percentage (not named by the PR), FSDP 8, LBS 1 × seq 8192 (GBS 8), selective op AC read as selective, eager, step-50 line; the "never"/"always" runs of the PR are not taken',
+  },
 };
 
 // ---------------------------------------------------------------- loader
@@ -363,7 +467,7 @@ function toRow(r: PublishedRow): ReserveThroughputRow {
   return row;
 }
 
-/** A reserve file (TS5 or TS6 layout) read line by line through toRow. */
+/** A reserve file (TS5, TS6 or TS7 layout) read line by line through toRow. */
 export function readReserveFile(repoRoot: string, file: string): ReserveThroughputRow[] {
   const text = readFileSync(path.join(repoRoot, file), 'utf8');
   return text
@@ -380,4 +484,9 @@ export function readThroughputReserve2(repoRoot: string): ReserveThroughputRow[]
 /** The 23 rows of the third reserve (TS6-*), all part 'held-out', mapped by the same toRow. */
 export function readThroughputReserve3(repoRoot: string): ReserveThroughputRow[] {
   return readReserveFile(repoRoot, THROUGHPUT_RESERVE3_FILE);
+}
+
+/** The 23 rows of the fourth reserve (TS7-*, 18 MoE), all part 'held-out', mapped by the same toRow. */
+export function readThroughputReserve4(repoRoot: string): ReserveThroughputRow[] {
+  return readReserveFile(repoRoot, THROUGHPUT_RESERVE4_FILE);
 }
