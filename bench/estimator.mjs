@@ -235,8 +235,9 @@ const thrRef = bench.stats(
 const isTs4 = (r) => r.id.startsWith('TS4-');
 const isTs5 = (r) => r.id.startsWith('TS5-');
 const isTs6 = (r) => r.id.startsWith('TS6-');
+const isTs7 = (r) => r.id.startsWith('TS7-');
 const thrHeld = bench.stats(
-  thr.filter((r) => r.part === 'held-out' && !isTs4(r) && !isTs5(r) && !isTs6(r)),
+  thr.filter((r) => r.part === 'held-out' && !isTs4(r) && !isTs5(r) && !isTs6(r) && !isTs7(r)),
   (r) => r.errorPct,
 );
 const thrExamined = bench.stats(
@@ -255,6 +256,15 @@ const isMoe = (r) => /Mixtral|Qwen3|GPT-OSS|DeepSeek|DBRX|Llama 4|MoE/.test(r.la
 const thrTs4 = bench.stats(thr.filter(isTs4), (r) => r.errorPct);
 const thrTs5 = bench.stats(thr.filter(isTs5), (r) => r.errorPct);
 const thrTs6 = bench.stats(thr.filter(isTs6), (r) => r.errorPct);
+const thrTs7 = bench.stats(thr.filter(isTs7), (r) => r.errorPct);
+const thrTs7Dense = bench.stats(
+  thr.filter((r) => isTs7(r) && !r.moe),
+  (r) => r.errorPct,
+);
+const thrTs7Moe = bench.stats(
+  thr.filter((r) => isTs7(r) && r.moe),
+  (r) => r.errorPct,
+);
 const thrTs6Dense = bench.stats(
   thr.filter((r) => isTs6(r) && !r.moe),
   (r) => r.errorPct,
@@ -281,11 +291,11 @@ const thrTs4Moe = bench.stats(
   (r) => r.errorPct,
 );
 const thrHeldDense = bench.stats(
-  thr.filter((r) => r.part === 'held-out' && !isTs4(r) && !isTs5(r) && !isTs6(r) && !isMoe(r)),
+  thr.filter((r) => r.part === 'held-out' && !isTs4(r) && !isTs5(r) && !isTs6(r) && !isTs7(r) && !isMoe(r)),
   (r) => r.errorPct,
 );
 const thrHeldMoe = bench.stats(
-  thr.filter((r) => r.part === 'held-out' && !isTs4(r) && !isTs5(r) && !isTs6(r) && isMoe(r)),
+  thr.filter((r) => r.part === 'held-out' && !isTs4(r) && !isTs5(r) && !isTs6(r) && !isTs7(r) && isMoe(r)),
   (r) => r.errorPct,
 );
 const thrHeldH200 = bench.stats(
@@ -339,6 +349,9 @@ if (heldOutShown) {
   line('fresh held-out set TS6-* (bench/data/throughput-reserve3.jsonl, 23 published runs, all expressible; gathered 2026-12-06 after the MoE host-time change, evaluated once with no change pending)', thrTs6);
   line('… TS6 dense', thrTs6Dense);
   line('… TS6 MoE', thrTs6Moe);
+  line('held-out for the MoE host-time refit: TS7-* (bench/data/throughput-reserve4.jsonl, 23 published runs, all expressible; gathered before the refit, evaluated once after it, 2026-12-06)', thrTs7);
+  line('… TS7 dense', thrTs7Dense);
+  line('… TS7 MoE', thrTs7Moe);
 } else out('| held-out (h12t3 fresh set, h12tm MX-*, DS-*) | hidden (GANTRY_EVAL_HELDOUT=0) | | |');
 out();
 out(`Not matched (not in the figures above): ${thrUnmatched.length ? thrUnmatched.join(', ') : 'none'}.`);
@@ -359,7 +372,7 @@ out(
 );
 out(`| vLLM KV tokens (V0, 0.2–0.7) | ${v0Line(v0Tuned)} | first set ${v0Line(v0Held)}; examined V0-14..16 ${v0Line(v0Held2)} |`);
 out(
-  `| tokens/s per GPU | reference ${thrRef.n}, ${thrRef.medianAbs.toFixed(1)} %, ${thrRef.maxAbs.toFixed(1)} %; examined ${thrExamined.n}, ${thrExamined.medianAbs.toFixed(1)} %, ${thrExamined.maxAbs.toFixed(1)} % | TS6-* ${thrTs6.n}, ${thrTs6.medianAbs.toFixed(1)} %, ${thrTs6.maxAbs.toFixed(1)} % (${thrTs6.worst ?? '—'}; dense ${thrTs6Dense.n}, ${thrTs6Dense.medianAbs.toFixed(1)} %; MoE ${thrTs6Moe.n}, ${thrTs6Moe.medianAbs.toFixed(1)} %); TS5-* ${thrTs5.n}, ${thrTs5.medianAbs.toFixed(1)} %, ${thrTs5.maxAbs.toFixed(1)} % (${thrTs5.worst ?? '—'}; dense ${thrTs5Dense.n}, ${thrTs5Dense.medianAbs.toFixed(1)} %; MoE ${thrTs5Moe.n}, ${thrTs5Moe.medianAbs.toFixed(1)} %); TS4-* ${thrTs4.n}, ${thrTs4.medianAbs.toFixed(1)} %, ${thrTs4.maxAbs.toFixed(1)} % (${thrTs4.worst ?? '—'}; dense ${thrTs4Dense.n}, ${thrTs4Dense.medianAbs.toFixed(1)} %; MoE ${thrTs4Moe.n}, ${thrTs4Moe.medianAbs.toFixed(1)} %); the earlier held-out set ${thrHeld.n}, ${thrHeld.medianAbs.toFixed(1)} %, ${thrHeld.maxAbs.toFixed(1)} % (evaluated once at 27.0 %, looked at since) (${thrUnmatched.filter((id) => rows.find((r) => r.id === id)?.part === 'held-out').length} held-out rows not matched) |`,
+  `| tokens/s per GPU | reference ${thrRef.n}, ${thrRef.medianAbs.toFixed(1)} %, ${thrRef.maxAbs.toFixed(1)} %; examined ${thrExamined.n}, ${thrExamined.medianAbs.toFixed(1)} %, ${thrExamined.maxAbs.toFixed(1)} % | TS7-* ${thrTs7.n}, ${thrTs7.medianAbs.toFixed(1)} %, ${thrTs7.maxAbs.toFixed(1)} % (${thrTs7.worst ?? '—'}; dense ${thrTs7Dense.n}, ${thrTs7Dense.medianAbs.toFixed(1)} %; MoE ${thrTs7Moe.n}, ${thrTs7Moe.medianAbs.toFixed(1)} %); TS6-* ${thrTs6.n}, ${thrTs6.medianAbs.toFixed(1)} %, ${thrTs6.maxAbs.toFixed(1)} % (${thrTs6.worst ?? '—'}; dense ${thrTs6Dense.n}, ${thrTs6Dense.medianAbs.toFixed(1)} %; MoE ${thrTs6Moe.n}, ${thrTs6Moe.medianAbs.toFixed(1)} %); TS5-* ${thrTs5.n}, ${thrTs5.medianAbs.toFixed(1)} %, ${thrTs5.maxAbs.toFixed(1)} % (${thrTs5.worst ?? '—'}; dense ${thrTs5Dense.n}, ${thrTs5Dense.medianAbs.toFixed(1)} %; MoE ${thrTs5Moe.n}, ${thrTs5Moe.medianAbs.toFixed(1)} %); TS4-* ${thrTs4.n}, ${thrTs4.medianAbs.toFixed(1)} %, ${thrTs4.maxAbs.toFixed(1)} % (${thrTs4.worst ?? '—'}; dense ${thrTs4Dense.n}, ${thrTs4Dense.medianAbs.toFixed(1)} %; MoE ${thrTs4Moe.n}, ${thrTs4Moe.medianAbs.toFixed(1)} %); the earlier held-out set ${thrHeld.n}, ${thrHeld.medianAbs.toFixed(1)} %, ${thrHeld.maxAbs.toFixed(1)} % (evaluated once at 27.0 %, looked at since) (${thrUnmatched.filter((id) => rows.find((r) => r.id === id)?.part === 'held-out').length} held-out rows not matched) |`,
 );
 
 // ---------------------------------------------------------------- speed
@@ -413,6 +426,9 @@ writeFileSync(
         throughputTs6: thrTs6,
         throughputTs6Dense: thrTs6Dense,
         throughputTs6Moe: thrTs6Moe,
+        throughputTs7: thrTs7,
+        throughputTs7Dense: thrTs7Dense,
+        throughputTs7Moe: thrTs7Moe,
         throughputExamined: thrExamined,
         throughputExaminedLlmFoundry: thrFoundry,
         throughputExaminedNvidia: thrNvidia,
