@@ -8,8 +8,8 @@ import { availableParallelism, loadavg } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { onlyClusters, type ClusterIndex } from '../../core/spec/clusters';
 import type { ClusterEntry } from '../../core/validate/rules';
-import { Workspace, pathToUri, uriToPath } from '../../core/workspace/workspace';
-import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
+import { PROJECT_FILE, Workspace, pathToUri, uriToPath } from '../../core/workspace/workspace';
+import { type Dirent, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { readerBeside } from '../../core/workspace/readBeside';
 import { foreignDefaults } from '../../core/formats/context';
 import { launcherDefaults } from '../../core/formats/launcherLink';
@@ -28,11 +28,13 @@ config Gantry recognises (a vllm serve / SGLang command in a Kubernetes manifest
 Dockerfile, script or SkyPilot task; a torchtitan TOML, axolotl YAML, DeepSpeed JSON or accelerate
 YAML) in the given files and folders (default: the current folder); '-' reads standard input, e.g.
 'helm template chart | gantry check -'. Cluster references resolve against every Cluster found
-under --workspace (default: the current folder) and the given paths.
+under --workspace and the given paths. The workspace is the current folder when every path lies in it;
+otherwise the nearest folder above the paths that holds a gantry.yaml or .git (else the folder that holds
+them all), so checking a path elsewhere never walks the current folder.
 
 options:
   --format text|json   output format (default text: file:line:col: severity code: message)
-  --workspace DIR      where to look for Cluster documents (default: .)
+  --workspace DIR      where to look for Cluster documents (default: see above)
   --max-warnings N     exit 1 when there are more than N warnings
   --gpu ID             the GPU (catalog id) foreign configs run on where neither they nor a
                        gantry.context.yaml beside them say
@@ -62,7 +64,8 @@ export interface CheckResult {
 
 interface Options {
   format: 'text' | 'json';
-  workspace: string;
+  /** --workspace; without it, defaultWorkspace(paths). */
+  workspace?: string;
   maxWarnings?: number;
   quiet: boolean;
   paths: string[];
@@ -93,7 +96,7 @@ function parseArgs(argv: string[]): Options | string {
   if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || v.jobs === '')) return '--jobs needs a whole number of at least 1';
   return {
     format: v.format ?? 'text',
-    workspace: v.workspace ?? '.',
+    ...(v.workspace !== undefined ? { workspace: v.workspace } : {}),
     ...(maxWarnings !== undefined ? { maxWarnings } : {}),
     quiet: !!v.quiet,
     paths: a.positionals.length ? a.positionals : ['.'],
@@ -455,6 +458,44 @@ export function checkWorkerMain(): void {
   });
 }
 
+/**
+ * The workspace a check without --workspace resolves Clusters in: `cwd` when every path lies in it (or only
+ * standard input is read); otherwise the nearest folder at or above the paths' common folder that holds a
+ * gantry.yaml or a .git (a project root, as an editor's workspace folder would be), else that common folder.
+ * A path elsewhere therefore never makes the check walk the current folder (a home directory, `/`).
+ */
+export function defaultWorkspace(paths: readonly string[], cwd: string, isProjectRoot: (dir: string) => boolean = projectRoot): string {
+  const abs = paths.filter((p) => p !== '-').map((p) => path.resolve(cwd, p));
+  const within = (dir: string, p: string) => {
+    const rel = path.relative(dir, p);
+    return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+  };
+  const inside = (p: string) => within(cwd, p);
+  if (abs.every(inside)) return cwd;
+  // The common folder: a path that is not a folder counts by its parent (a file, or a name that does not exist).
+  const dirs = abs.map((p) => (isDirectory(p) ? p : path.dirname(p)));
+  let common = dirs[0];
+  for (const d of dirs.slice(1)) {
+    while (common !== path.dirname(common) && !within(common, d)) common = path.dirname(common);
+  }
+  for (let d = common; ; d = path.dirname(d)) {
+    if (isProjectRoot(d)) return d;
+    if (d === path.dirname(d)) return common;
+  }
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function projectRoot(dir: string): boolean {
+  return existsSync(path.join(dir, PROJECT_FILE)) || existsSync(path.join(dir, '.git'));
+}
+
 export async function run(argv: string[]): Promise<number> {
   const o = parseArgs(argv);
   if (o === 'help') {
@@ -465,7 +506,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`gantry check: ${o}\n\n${USAGE}\n`);
     return 2;
   }
-  const { results, unreadable, skipped, checked } = await checkPaths(o.paths, o.workspace, { stdinName: o.stdinName, settings: o.gpu ? { gpu: o.gpu } : {}, threads: o.threads });
+  const { results, unreadable, skipped, checked } = await checkPaths(o.paths, o.workspace ?? defaultWorkspace(o.paths, process.cwd()), { stdinName: o.stdinName, settings: o.gpu ? { gpu: o.gpu } : {}, threads: o.threads });
   for (const u of unreadable) process.stderr.write(`gantry check: ${u}\n`);
   const problems = results.filter((r) => r.severity !== 'info');
   const shown = o.quiet ? results.filter((r) => r.severity === 'error' || r.severity === 'info') : results;
