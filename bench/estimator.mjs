@@ -254,33 +254,21 @@ const thrNvidia = bench.stats(
 );
 const isMoe = (r) => /Mixtral|Qwen3|GPT-OSS|DeepSeek|DBRX|Llama 4|MoE/.test(r.label);
 const thrTs4 = bench.stats(thr.filter(isTs4), (r) => r.errorPct);
-const thrTs5 = bench.stats(thr.filter(isTs5), (r) => r.errorPct);
-const thrTs6 = bench.stats(thr.filter(isTs6), (r) => r.errorPct);
-const thrTs7 = bench.stats(thr.filter(isTs7), (r) => r.errorPct);
-const thrTs7Dense = bench.stats(
-  thr.filter((r) => isTs7(r) && !r.moe),
-  (r) => r.errorPct,
-);
-const thrTs7Moe = bench.stats(
-  thr.filter((r) => isTs7(r) && r.moe),
-  (r) => r.errorPct,
-);
-const thrTs6Dense = bench.stats(
-  thr.filter((r) => isTs6(r) && !r.moe),
-  (r) => r.errorPct,
-);
-const thrTs6Moe = bench.stats(
-  thr.filter((r) => isTs6(r) && r.moe),
-  (r) => r.errorPct,
-);
-const thrTs5Dense = bench.stats(
-  thr.filter((r) => isTs5(r) && !r.moe),
-  (r) => r.errorPct,
-);
-const thrTs5Moe = bench.stats(
-  thr.filter((r) => isTs5(r) && r.moe),
-  (r) => r.errorPct,
-);
+/** A reserve set's median and max: all its rows, and split by whether the model is MoE (RowResult.moe). */
+const setStats = (inSet) => ({
+  all: bench.stats(thr.filter(inSet), (r) => r.errorPct),
+  dense: bench.stats(
+    thr.filter((r) => inSet(r) && !r.moe),
+    (r) => r.errorPct,
+  ),
+  moe: bench.stats(
+    thr.filter((r) => inSet(r) && r.moe),
+    (r) => r.errorPct,
+  ),
+});
+const { all: thrTs5, dense: thrTs5Dense, moe: thrTs5Moe } = setStats(isTs5);
+const { all: thrTs6, dense: thrTs6Dense, moe: thrTs6Moe } = setStats(isTs6);
+const { all: thrTs7, dense: thrTs7Dense, moe: thrTs7Moe } = setStats(isTs7);
 const isMoeTs4 = (r) => /MoE|Mixtral|Qwen3-235B|DeepSeek|Llama ?4|Scout/i.test(r.label);
 const thrTs4Dense = bench.stats(
   thr.filter((r) => isTs4(r) && !isMoeTs4(r)),

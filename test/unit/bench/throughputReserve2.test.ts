@@ -4,14 +4,9 @@
 // and says nothing about predicted throughput, step time or MFU.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stringify } from 'yaml';
 import { readThroughputReserve2 } from '../../../bench/estimatorThroughputReserve2';
-import type { ReserveThroughputRow } from '../../../bench/estimatorThroughputReserve';
-import { throughputDocs } from '../../../bench/estimatorRows';
-import { resolveCluster, resolveModel } from '../../../core/estimate/resolve';
-import { resolveLayout } from '../../../core/estimate/layout';
-import type { ClusterDoc, TrainingJobDoc } from '../../../core/spec/types';
-import { check, repo } from '../helpers';
+import { repo } from '../helpers';
+import { shapeTests, specTests } from './reserveChecks';
 
 const rows = readThroughputReserve2(repo());
 const matched = rows.filter((r) => !r.unmatched);
@@ -21,35 +16,7 @@ const IDS = ['01', '02', '03', '04', '05', '06', '07', '08', '11', '12', '13', '
 /** Rows with no configuration to express: an unnamed GPU, or a model neither in the catalog nor described by the row. */
 const UNMATCHED = ['TS5-13', 'TS5-16', 'TS5-19'];
 
-/** The documents bench/estimatorRows.ts builds for a throughput row (throughputDocs), with a Slurm scheduler and a cluster reference so the rules check the job against its cluster. */
-function docs(t: ReserveThroughputRow): { job: TrainingJobDoc; cluster: ClusterDoc } {
-  const { doc, cluster } = throughputDocs(t);
-  return { job: { ...doc, metadata: { name: t.id.toLowerCase() }, spec: { ...doc.spec, cluster: 'bench' } }, cluster: { ...cluster, spec: { ...cluster.spec, scheduler: { type: 'slurm' } } } };
-}
-
-test('throughput reserve 2: 17 rows TS5-*, unique ids, all held out', () => {
-  assert.equal(rows.length, 17);
-  const ids = rows.map((r) => r.id);
-  assert.equal(new Set(ids).size, 17, 'ids are unique');
-  assert.deepEqual(ids, IDS);
-  for (const r of rows) assert.equal(r.part, 'held-out', r.id);
-});
-
-test('throughput reserve 2: an unmatched row says why; a matched row has GPUs, a batch, a measured figure and a note', () => {
-  for (const r of rows) {
-    assert.ok(r.measured > 0 && r.seq > 0, r.id);
-    if (r.unmatched) assert.ok(r.unmatched.length > 20, `${r.id}: a reason`);
-    else {
-      assert.ok(r.gpus >= 1 && r.micro >= 1 && (!r.globalBatch || r.globalBatch % r.micro === 0), r.id);
-      assert.ok(r.note && r.note.length > 20, `${r.id}: its assumptions in a note`);
-    }
-  }
-  assert.deepEqual(
-    rows.filter((r) => r.unmatched).map((r) => r.id),
-    UNMATCHED,
-  );
-  assert.equal(matched.length, 14);
-});
+shapeTests('throughput reserve 2', rows, IDS, UNMATCHED);
 
 test('throughput reserve 2: the framework families map as the header says', () => {
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -86,28 +53,4 @@ test('throughput reserve 2: the framework families map as the header says', () =
   }
 });
 
-test('throughput reserve 2: every matched row validates (schema and rules) with no errors', () => {
-  const failures: string[] = [];
-  for (const r of matched) {
-    const { job, cluster } = docs(r);
-    const text = `${stringify(cluster)}---\n${stringify(job)}`;
-    const errors = check(text, { fileName: `${r.id}.gantry.yaml` }).problems.filter((p) => p.severity === 'error');
-    for (const p of errors) failures.push(`${r.id}: ${p.code}: ${p.message}`);
-  }
-  assert.deepEqual(failures, []);
-});
-
-test('throughput reserve 2: every matched row resolves its model, its GPU and its parallel layout', () => {
-  const failures: string[] = [];
-  for (const r of matched) {
-    const { job, cluster } = docs(r);
-    const m = resolveModel(job.spec.model, {}, ['spec', 'model']);
-    if (!m.model) failures.push(`${r.id}: model: ${m.findings.map((f) => f.message).join('; ')}`);
-    const c = resolveCluster(cluster, job.spec.resources.gpusPerNode, job.spec.resources.nodes, []);
-    if (!c.cluster || c.cluster.gpu.id !== r.gpu || c.cluster.assumed) failures.push(`${r.id}: GPU: ${c.findings.map((f) => f.message).join('; ') || 'not the catalog GPU'}`);
-    const l = resolveLayout(job.spec);
-    if (!l.layout) failures.push(`${r.id}: layout: ${l.findings.map((f) => f.message).join('; ')}`);
-    for (const f of [...m.findings, ...c.findings, ...l.findings]) if (f.severity === 'error') failures.push(`${r.id}: ${f.message}`);
-  }
-  assert.deepEqual(failures, []);
-});
+specTests('throughput reserve 2', matched);

@@ -4,15 +4,11 @@
 // the estimator and says nothing about predicted throughput, step time or MFU.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stringify } from 'yaml';
-import { readThroughputReserve4, THROUGHPUT_RESERVE4_FILE } from '../../../bench/estimatorThroughputReserve2';
+import { readThroughputReserve4 } from '../../../bench/estimatorThroughputReserve2';
 import type { ReserveThroughputRow } from '../../../bench/estimatorThroughputReserve';
-import { throughputDocs } from '../../../bench/estimatorRows';
-import { resolveCluster, resolveModel } from '../../../core/estimate/resolve';
-import { resolveLayout } from '../../../core/estimate/layout';
 import { findModel } from '../../../core/catalog/models';
-import type { ClusterDoc, TrainingJobDoc } from '../../../core/spec/types';
-import { check, repo } from '../helpers';
+import { repo } from '../helpers';
+import { shapeTests, specTests } from './reserveChecks';
 
 const rows = readThroughputReserve4(repo());
 const matched = rows.filter((r) => !r.unmatched);
@@ -24,36 +20,7 @@ const UNMATCHED: string[] = [];
 /** Rows whose published pipeline splits the layers unevenly (Pai-Megatron-Patch's 94 layers over PP 32 × VPP 3); the spec's layers-divisible rule wants even stages. */
 const UNEVEN_PIPELINE = new Set(['TS7-12', 'TS7-13', 'TS7-14', 'TS7-15']);
 
-/** The documents bench/estimatorRows.ts builds for a throughput row (throughputDocs), with a Slurm scheduler and a cluster reference so the rules check the job against its cluster. */
-function docs(t: ReserveThroughputRow): { job: TrainingJobDoc; cluster: ClusterDoc } {
-  const { doc, cluster } = throughputDocs(t);
-  return { job: { ...doc, metadata: { name: t.id.toLowerCase() }, spec: { ...doc.spec, cluster: 'bench' } }, cluster: { ...cluster, spec: { ...cluster.spec, scheduler: { type: 'slurm' } } } };
-}
-
-test('throughput reserve 4: 23 rows TS7-*, unique ids, all held out', () => {
-  assert.equal(THROUGHPUT_RESERVE4_FILE, 'bench/data/throughput-reserve4.jsonl');
-  assert.equal(rows.length, 23);
-  const ids = rows.map((r) => r.id);
-  assert.equal(new Set(ids).size, 23, 'ids are unique');
-  assert.deepEqual(ids, IDS);
-  for (const r of rows) assert.equal(r.part, 'held-out', r.id);
-});
-
-test('throughput reserve 4: an unmatched row says why; a matched row has GPUs, a batch, a measured figure and a note', () => {
-  for (const r of rows) {
-    assert.ok(r.measured > 0 && r.seq > 0, r.id);
-    if (r.unmatched) assert.ok(r.unmatched.length > 20, `${r.id}: a reason`);
-    else {
-      assert.ok(r.gpus >= 1 && r.micro >= 1 && (!r.globalBatch || r.globalBatch % r.micro === 0), r.id);
-      assert.ok(r.note && r.note.length > 20, `${r.id}: its assumptions in a note`);
-    }
-  }
-  assert.deepEqual(
-    rows.filter((r) => r.unmatched).map((r) => r.id),
-    UNMATCHED,
-  );
-  assert.equal(matched.length, 23);
-});
+shapeTests('throughput reserve 4', rows, IDS, UNMATCHED);
 
 test('throughput reserve 4: eighteen MoE rows and five dense', () => {
   const moe = (r: ReserveThroughputRow) => ('preset' in r.model ? findModel(r.model.preset)?.architecture.moe : r.model.architecture.moe) !== undefined;
@@ -98,31 +65,4 @@ test('throughput reserve 4: the framework families and GPUs map as the loader he
   assert.ok('architecture' in maverick && maverick.architecture.moe?.denseLayers === 24 && maverick.architecture.moe.experts === 128);
 });
 
-test('throughput reserve 4: every matched row validates (schema and rules) with no errors', () => {
-  const failures: string[] = [];
-  for (const r of matched) {
-    const { job, cluster } = docs(r);
-    const text = `${stringify(cluster)}---\n${stringify(job)}`;
-    const errors = check(text, { fileName: `${r.id}.gantry.yaml` }).problems.filter((p) => p.severity === 'error');
-    const stages = (r.parallelism?.pipeline ?? 1) * (r.parallelism?.virtualPipelineStages ?? 1);
-    const layers = 'preset' in r.model ? findModel(r.model.preset)?.architecture.layers : r.model.architecture.layers;
-    const allowed = (code: string) => code === 'layers-divisible' && UNEVEN_PIPELINE.has(r.id) && layers !== undefined && layers % stages !== 0;
-    for (const p of errors) if (!allowed(p.code)) failures.push(`${r.id}: ${p.code}: ${p.message}`);
-  }
-  assert.deepEqual(failures, []);
-});
-
-test('throughput reserve 4: every matched row resolves its model, its GPU and its parallel layout', () => {
-  const failures: string[] = [];
-  for (const r of matched) {
-    const { job, cluster } = docs(r);
-    const m = resolveModel(job.spec.model, {}, ['spec', 'model']);
-    if (!m.model) failures.push(`${r.id}: model: ${m.findings.map((f) => f.message).join('; ')}`);
-    const c = resolveCluster(cluster, job.spec.resources.gpusPerNode, job.spec.resources.nodes, []);
-    if (!c.cluster || c.cluster.gpu.id !== r.gpu || c.cluster.assumed) failures.push(`${r.id}: GPU: ${c.findings.map((f) => f.message).join('; ') || 'not the catalog GPU'}`);
-    const l = resolveLayout(job.spec);
-    if (!l.layout) failures.push(`${r.id}: layout: ${l.findings.map((f) => f.message).join('; ')}`);
-    for (const f of [...m.findings, ...c.findings, ...l.findings]) if (f.severity === 'error') failures.push(`${r.id}: ${f.message}`);
-  }
-  assert.deepEqual(failures, []);
-});
+specTests('throughput reserve 4', matched, UNEVEN_PIPELINE);
