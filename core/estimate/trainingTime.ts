@@ -18,7 +18,7 @@
 //   dense half-precision peak × the efficiency table (efficiency.ts); under fp8-mixed only the block
 //   linears' share of that time speeds up (fp8StepFactor). MoE: grouped GEMMs with few rows per expert run
 //   below large-GEMM speed (groupedGemmEfficiency), and each MoE layer adds host time per micro-batch that the
-//   GPU waits for (moeHostSeconds; fitted on examined rows, docs/estimator.md).
+//   GPU waits for (moeHostSeconds; two fitted constants, docs/estimator.md "MoE host time").
 // - Overlap: data-parallel traffic (DDP buckets, ZeRO, FSDP prefetch) overlaps with compute;
 //   TP, CP and EP collectives sit on the critical path — except TP and PP traffic under the Hopper figure,
 //   which comes from Megatron runs that overlapped it (efficiency.ts commOverlapInFigure); PP bubble (p−1)/(m·v).
