@@ -1,5 +1,6 @@
 // One-line helpers for the core's tests: parse, validate, and find the span a path is written at.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseSpecFile, locate, type ParsedDoc, type SpecPath } from '../../core/spec/parse';
 import { validateFile } from '../../core/validate/validate';
@@ -45,4 +46,17 @@ export function applyEdits(text: string, edits: TextEditAt[]): string {
   let out = text;
   for (const { e } of sorted) out = out.slice(0, e.offset) + e.newText + out.slice(e.offset + e.length);
   return out;
+}
+
+const madeDirs: string[] = [];
+
+/** A fresh temporary folder (`prefix` + random), removed with everything in it when the test process exits. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  if (!madeDirs.length)
+    process.on('exit', () => {
+      for (const d of madeDirs) rmSync(d, { recursive: true, force: true });
+    });
+  madeDirs.push(dir);
+  return dir;
 }

@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { repo } from '../helpers';
+import { repo, tempDir } from '../helpers';
 import { parseSpecFile } from '../../../core/spec/parse';
 import { estimateDoc } from '../../../core/validate/estimates';
 import { Workspace, pathToUri } from '../../../core/workspace/workspace';
@@ -15,7 +14,7 @@ async function capture(argv: string[]): Promise<{ code: number; out: string; err
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 
-const dir = mkdtempSync(path.join(tmpdir(), 'gantry-estimate-'));
+const dir = tempDir('gantry-estimate-');
 const ok = path.join(dir, 'ok.gantry.yaml');
 writeFileSync(
   ok,

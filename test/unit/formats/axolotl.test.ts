@@ -2,12 +2,12 @@
 // fine-tune with DeepSpeed ZeRO-3), the DeepSpeed file it names read and merged, fixes in YAML.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { axolotlReader } from '../../../core/formats/axolotl';
 import { claimingReaders, readForeign } from '../../../core/formats/index';
 import { applyEdits, at, checkFixture, checkText, estimateOf, figures, fixNamed, fixture } from './helpers';
+import { tempDir } from '../helpers';
 
 test('claims axolotl configs by name and content; not a Kubernetes manifest, a Gantry spec, a workflow or a compose file', () => {
   const { text } = fixture('axolotl/lora-8b.yml');
@@ -82,7 +82,7 @@ test('deepspeed: the named ZeRO-3 JSON is read and merged ("auto" batch values t
 });
 
 test('deepspeed: a missing file, a directory, a file over the caps (1 MB read, 64 KB parsed), malformed JSON: one warning at the key, still an estimate', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'gantry-axolotl-'));
+  const dir = tempDir('gantry-axolotl-');
   mkdirSync(path.join(dir, 'ds_dir'));
   writeFileSync(path.join(dir, 'huge.json'), `{"zero_optimization": {"stage": 3}, "pad": "${'x'.repeat(1_100_000)}"}`);
   writeFileSync(path.join(dir, 'broken.json'), '{"zero_optimization": {"stage": 3,,}');
@@ -107,7 +107,7 @@ test('deepspeed: a missing file, a directory, a file over the caps (1 MB read, 6
 });
 
 test('a DeepSpeed micro-batch that disagrees with micro_batch_size: the Trainer refuses it, said at micro_batch_size', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'gantry-axolotl-'));
+  const dir = tempDir('gantry-axolotl-');
   writeFileSync(path.join(dir, 'ds.json'), '{"train_micro_batch_size_per_gpu": 4, "zero_optimization": {"stage": 2}}');
   const text = 'base_model: meta-llama/Llama-3.1-8B\nsequence_len: 2048\nmicro_batch_size: 2\ngradient_checkpointing: true\nbf16: true\ndeepspeed: ds.json\n';
   const c = checkText(text, path.join(dir, 'train.yml'));

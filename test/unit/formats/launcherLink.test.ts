@@ -3,13 +3,13 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { launcherDefaults, launchLinkFor, siblingScripts, MAX_SIBLING_SCRIPTS } from '../../../core/formats/launcherLink';
 import { checkText, estimateOf, fixture, reader } from './helpers';
+import { tempDir } from '../helpers';
 
 function folder(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-link-'));
+  const dir = tempDir('gantry-link-');
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
   return dir;
 }

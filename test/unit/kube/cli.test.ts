@@ -1,11 +1,10 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parseAllDocuments } from 'yaml';
-import { repo } from '../helpers';
+import { repo, tempDir } from '../helpers';
 import { validateObjects } from '../../../core/kube/validate';
 import type { KubeObject } from '../../../core/kube/manifest';
 
@@ -15,7 +14,7 @@ function gantry(argv: string[]): { code: number; out: string; err: string } {
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 
-const dir = mkdtempSync(path.join(tmpdir(), 'gantry-manifest-'));
+const dir = tempDir('gantry-manifest-');
 const spec = path.join(dir, 'serve.gantry.yaml');
 writeFileSync(
   spec,

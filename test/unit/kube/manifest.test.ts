@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { manifestFile } from '../../../core/kube/manifestFile';
@@ -16,8 +15,9 @@ import { checkFile } from '../../../core/check/checkFile';
 import { parseSpecFile } from '../../../core/spec/parse';
 import { Workspace, pathToUri } from '../../../core/workspace/workspace';
 import type { ServingEstimate } from '../../../core/estimate/types';
+import { tempDir } from '../helpers';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'gantry-kube-'));
+const dir = tempDir('gantry-kube-');
 let n = 0;
 
 function cluster(opts: { trainer?: string; gpus?: number; model?: string } = {}): string {

@@ -1,18 +1,17 @@
-// Shared helpers for the run tests: a fresh store in a temp dir, a backend context over it, and
-// waiting on store events with a timeout (never a fixed sleep).
-import * as fs from 'node:fs';
+// Shared helpers for the run tests: a fresh store in a temp dir (removed when the test process exits), a backend
+// context over it, and waiting on store events with a timeout (never a fixed sleep).
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { RunStore } from '../../../core/runs/store';
 import type { BackendContext, LocalLaunchPlan, LocalRun, RunRecord, RunState } from '../../../core/runs/types';
 import { isLocalRun, isTerminal } from '../../../core/runs/types';
-import { repo } from '../helpers';
+import { repo, tempDir as sharedTempDir } from '../helpers';
 
 /** The run supervisor as the build bundles it (the test bundles live under out/, not beside it). */
 export const SUPERVISOR = repo('dist/supervisor.js');
 
 export function tempDir(prefix = 'gantry-runs-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return sharedTempDir(prefix);
 }
 
 /** A run read back from the store, as the local backend takes it (fails the test if it is another backend's). */

@@ -4,16 +4,16 @@
 // checked twice on open for nothing). Waits on the reads themselves (settled), never on time.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FolderNames, ReferencedFiles } from '../../../server/workspace';
 import { siblingScripts } from '../../../core/formats/launcherLink';
 import { READ_PENDING } from '../../../core/validate/model';
+import { tempDir } from '../helpers';
 
 test('a referenced file that is not there: no re-check for a check that read only its text; one for a check that asked why', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'gantry-refs-'));
+  const dir = tempDir('gantry-refs-');
   try {
     const calls: string[][] = [];
     const files = new ReferencedFiles((uris) => calls.push(uris));
@@ -40,7 +40,7 @@ test('a referenced file that is not there: no re-check for a check that read onl
 });
 
 test('a folder listing re-checks the file that asked only when the scripts in it change', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'gantry-names-'));
+  const dir = tempDir('gantry-names-');
   try {
     writeFileSync(path.join(dir, 'train.toml'), '');
     writeFileSync(path.join(dir, 'README.md'), '');

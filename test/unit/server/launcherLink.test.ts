@@ -4,17 +4,16 @@
 // deadline that only catches a hang.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
-import { repo } from '../helpers';
+import { repo, tempDir } from '../helpers';
 import { startLspServer, type LspServer } from './lspServer';
 
 let server: LspServer;
 let conn: MessageConnection;
-const dir = mkdtempSync(path.join(tmpdir(), 'gantry-lsp-link-'));
+const dir = tempDir('gantry-lsp-link-');
 
 before(async () => {
   copyFileSync(repo('test/fixtures/foreign/training/torchtitan/llama3_8b.toml'), path.join(dir, 'train.toml'));

@@ -3,12 +3,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import { pathToFileURL } from 'node:url';
-import { repo } from '../helpers';
+import { repo, tempDir } from '../helpers';
 import { startLspServer, type LspServer } from './lspServer';
 
 let server: LspServer;
@@ -166,7 +165,7 @@ test('foreign YAML gets no diagnostics', async () => {
 });
 
 test('a model config that is a FIFO, /dev/zero, too large or missing gets a diagnostic on the value, and the server keeps answering', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'gantry-ref-'));
+  const dir = tempDir('gantry-ref-');
   execFileSync('mkfifo', [path.join(dir, 'fifo.json')]);
   symlinkSync('/dev/zero', path.join(dir, 'zero.json'));
   writeFileSync(path.join(dir, 'big.json'), ' '.repeat(1024 * 1024 + 1));
@@ -378,7 +377,7 @@ test('the server bundle loads neither crypto nor child_process (about 2 MB of re
   const probe = `process.argv.push('server.js', '--stdio'); require(${JSON.stringify(repo('dist/server.js'))});
 setTimeout(() => { process.stderr.write('\\n' + JSON.stringify(process.moduleLoadList.filter((m) => /^NativeModule (crypto|child_process)$/.test(m))) + '\\n'); process.exit(0); }, 300);`;
   // A script file, not -e (which loads crypto itself); stdin stays open (the server exits when its input ends).
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'gantry-probe-')), 'probe.js');
+  const file = path.join(tempDir('gantry-probe-'), 'probe.js');
   writeFileSync(file, probe);
   const child = spawn(process.execPath, [file], { stdio: ['pipe', 'ignore', 'pipe'] });
   let err = '';
@@ -390,7 +389,7 @@ setTimeout(() => { process.stderr.write('\\n' + JSON.stringify(process.moduleLoa
 });
 
 test('a Cluster file created after the first scan, with no watcher event for it, is found by the catch-up walk: the job that names it loses "unknown cluster"', async () => {
-  const root = mkdtempSync(path.join(tmpdir(), 'gantry-catchup-'));
+  const root = tempDir('gantry-catchup-');
   const pubs: Published[] = [];
   const wake: (() => void)[] = [];
   const late = await startLspServer<Published>(root, 'w', (p) => {

@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ClusterDoc, InferenceServiceDoc, TrainingJobDoc } from '../../../core/spec/types';
 import { BatchScriptError, gresTypeFor, renderBatchScript, slurmMemoryMiB, slurmTimeLimit } from '../../../core/runs/slurm/batchScript';
 import { HOSTILE } from './hostile';
+import { tempDir } from '../helpers';
 
 const cluster = (scheduler: Partial<ClusterDoc['spec']['scheduler']> = {}): ClusterDoc => ({
   apiVersion: 'gantry/v1',
@@ -129,7 +129,7 @@ test('a line break in the job name cannot add a directive', () => {
  * spec's words, in the spec's working directory, with the spec's environment, and nothing else ran.
  */
 test('executing the script: hostile command words, env values and working dir arrive intact, nothing injected', () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-script-'));
+  const root = tempDir('gantry-script-');
   const bin = path.join(root, 'bin');
   const out = path.join(root, 'out');
   fs.mkdirSync(bin);

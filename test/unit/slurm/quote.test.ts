@@ -2,14 +2,13 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { sbatchDirectiveQuote, shJoin, shQuote, UnquotableError } from '../../../core/runs/slurm/quote';
 import { HOSTILE } from './hostile';
+import { tempDir } from '../helpers';
 
 /** Runs `printf '%s\0' <words>` in `shell` and returns the words it received. */
 function roundTrip(shell: string, words: string): { argv: string[]; dir: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-quote-'));
+  const dir = tempDir('gantry-quote-');
   const r = spawnSync(shell, ['-c', `printf '%s\\0' ${words}`], { cwd: dir, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return { argv: r.stdout.split('\0').slice(0, -1), dir };
@@ -36,7 +35,7 @@ test('a NUL byte cannot be quoted', () => {
 
 test('shJoin twice (ssh: a command inside bash -lc) still round-trips', () => {
   const inner = shJoin(['printf', '%s\\0', ...HOSTILE]);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gantry-quote-'));
+  const dir = tempDir('gantry-quote-');
   const r = spawnSync('bash', ['-c', `bash -c ${shQuote(inner)}`], { cwd: dir, encoding: 'utf8' });
   assert.deepEqual(r.stdout.split('\0').slice(0, -1), HOSTILE);
   assert.deepEqual(fs.readdirSync(dir), []);
