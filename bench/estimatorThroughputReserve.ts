@@ -49,7 +49,7 @@ export interface ReserveThroughputRow extends ThroughputRow {
 }
 
 /** One line of throughput-reserve.jsonl (the fields the loader reads). */
-interface PublishedRow {
+export interface PublishedRow {
   id: string;
   label: string;
   model: string;

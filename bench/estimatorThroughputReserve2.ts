@@ -64,33 +64,16 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Architecture, AttentionImpl, Checkpointing, Parallelism, Precision } from '../core/spec/types';
 import type { ThroughputRow } from './estimatorThroughput';
-import { checkpointingOf, gpuId as reserveGpuId, type ReserveThroughputRow } from './estimatorThroughputReserve';
+import { checkpointingOf, gpuId as reserveGpuId, type PublishedRow as ReservePublishedRow, type ReserveThroughputRow } from './estimatorThroughputReserve';
 
 export const THROUGHPUT_RESERVE2_FILE = 'bench/data/throughput-reserve2.jsonl';
 export const THROUGHPUT_RESERVE3_FILE = 'bench/data/throughput-reserve3.jsonl';
 export const THROUGHPUT_RESERVE4_FILE = 'bench/data/throughput-reserve4.jsonl';
 
-/** One line of throughput-reserve2.jsonl (the fields the loader reads). */
-interface PublishedRow {
-  id: string;
-  label: string;
-  model: string;
+/** One line of throughput-reserve2/3/4.jsonl: the TS4 row, plus architecture notes and the attention kernel. */
+interface PublishedRow extends ReservePublishedRow {
   architecture_notes: string | null;
-  gpu: string;
-  gpus: number | null;
-  framework: string;
-  precision: string | null;
-  micro_batch: number | null;
-  seq_len: number;
-  global_batch: number | null;
-  parallelism: { tp: number | null; pp: number | null; vp: number | null; cp: number | null; ep: number | null; etp: number | null; dp: number | null; fsdp: boolean | string | null; zero: number | string | null; sequence_parallel: boolean | null };
-  activation_checkpointing: string | null;
-  compile: boolean | null;
   attention: string | null;
-  tokens_per_s_per_gpu: number;
-  how_derived: string;
-  source: string;
-  notes: string;
 }
 
 // ---------------------------------------------------------------- models the catalog lacks
@@ -154,23 +137,10 @@ const llama4Maverick: { architecture: Architecture } = {
 
 // Moonlight-16B-A3B (TS7-10/11), from the rows' architecture_notes (the published config, DeepseekV3ForCausalLM): 27
 // layers (the first dense), hidden 2048, 16 heads, MLA (kv_lora_rank 512, qk_rope_head_dim 64, head dim 128, no q
-// LoRA), dense FFN 11264, 64 routed experts top-6 + 2 shared of FFN 1408, vocab 163840, untied, 8K positions; written
-// the way the catalog writes DeepSeek-V2-Lite.
+// LoRA), dense FFN 11264, 64 routed experts top-6 + 2 shared of FFN 1408, vocab 163840, untied, 8K positions: the
+// DeepSeek-V2-Lite shape of torchtitan's 16B flavour above, with its own FFN, vocabulary and context.
 const moonlight16b: { architecture: Architecture } = {
-  architecture: {
-    layers: 27,
-    hidden: 2048,
-    heads: 16,
-    kvHeads: 16,
-    headDim: 128,
-    ffn: 11264,
-    vocab: 163840,
-    gatedMlp: true,
-    tiedEmbeddings: false,
-    maxContext: 8192,
-    moe: { experts: 64, activeExperts: 6, sharedExperts: 2, expertFfn: 1408, denseLayers: 1 },
-    mla: { kvLoraRank: 512, qkRopeHeadDim: 64 },
-  },
+  architecture: { ...torchtitanDsv3_16b.architecture, ffn: 11264, vocab: 163840, maxContext: 8192 },
 };
 
 /** The row's `model` field → a catalog preset or an architecture. */
