@@ -127,6 +127,11 @@ export interface SlurmHandle extends HandleBase {
   /** The job's files on the Slurm side, from scontrol. */
   stdout?: string;
   stderr?: string;
+  /**
+   * The Slurm side's clock (seconds since the epoch) just before sbatch: an output file last
+   * written earlier was left by an earlier job with the same id, and is not shown.
+   */
+  sbatchAtS?: number;
 }
 
 interface RunRecordBase {

@@ -30,6 +30,24 @@ async function submit(b: SlurmBackend, r: Recorded): Promise<string> {
   return String(r.run.handle.jobId);
 }
 const logText = (run: RunRecord) => run.logs.map((l) => (fs.existsSync(l.path) ? fs.readFileSync(l.path, 'utf8') : '')).join('');
+/**
+ * Files for the next 50 job ids in `logDir`, as an earlier job with each id would have left them
+ * an hour ago; returns the ids. The test's job takes one of them (this file's tests run one at a
+ * time; only the TIMEOUT job overlaps, and it was submitted first).
+ */
+function plantStaleOutputs(logDir: string): number[] {
+  const config = spawnSync('scontrol', ['show', 'config'], { encoding: 'utf8' }).stdout;
+  const next = Number(/^NEXT_JOB_ID\s*=\s*(\d+)/m.exec(config)?.[1]);
+  assert.ok(Number.isSafeInteger(next), 'scontrol show config printed no NEXT_JOB_ID');
+  const ids = Array.from({ length: 50 }, (_, i) => next + i);
+  const hourAgo = Date.now() / 1000 - 3600;
+  for (const id of ids) {
+    const file = path.join(logDir, `slurm-${id}.out`);
+    fs.writeFileSync(file, `0: a line of an earlier job ${id}\n`.repeat(20));
+    fs.utimesSync(file, hourAgo, hourAgo);
+  }
+  return ids;
+}
 const ended = (r: RunRecord) => ['succeeded', 'failed', 'cancelled', 'timeout', 'lost'].includes(r.state);
 
 // The TIMEOUT case needs Slurm's 1-minute minimum plus its ~30 s check period: start it first and
@@ -105,6 +123,54 @@ for (const via of ['local', 'ssh'] as Via[]) {
       assert.equal(done.exitCode, 3);
       assert.equal(done.reason, 'exit code 3');
       assert.match(logText(done), /bye/);
+    });
+
+    test("an earlier job's output file with the same job id is not shown: only this job's lines", async () => {
+      // Slurm reuses job ids (a rebuilt cluster, MaxJobId wrapping, clusters sharing a home
+      // directory): the file of an earlier job N is in place while the new job N waits.
+      const logDir = tmpDir(`stale-${via}`);
+      const window = plantStaleOutputs(logDir);
+      const b = backend();
+      const r = makeRun(trainingJob(`stale-${via}`, ['bash', '-c', 'echo fresh-1; echo fresh-2']), scheduler(via), { logDir });
+      // Submitted held, kept in the queue for two polls (where the old follower read the earlier
+      // job's file), then let go.
+      const script = r.run.plan.backendOptions!.batchScript!;
+      script.text = script.text.replace(/^(#!.*\n)/, '$1#SBATCH --hold\n');
+      assert.match(script.text, /^#!.*\n#SBATCH --hold\n/);
+      const jobId = Number(await submit(b, r));
+      assert.ok(window.includes(jobId), `job ${jobId} is outside the planted ids ${window[0]}..${window.at(-1)}: the test proves nothing`);
+      await r.until((x) => x.state === 'pending' && /held/i.test(x.reason ?? ''), HANG_MS, 'held');
+      const polls = b.squeueCalls();
+      await poll(() => (b.squeueCalls() >= polls + 2 ? true : undefined), HANG_MS, 'two more polls');
+      assert.doesNotMatch(logText(r.run), /earlier job/);
+      spawnSync('scontrol', ['release', String(jobId)]);
+      const done = await r.until(ended, HANG_MS, 'the end');
+      assert.equal(done.state, 'succeeded', done.reason);
+      assert.equal(logText(done), '0: fresh-1\n0: fresh-2\n');
+      assert.equal(done.logs.length, 1);
+    });
+
+    test("pending behind an earlier job's file, reattached, cancelled while pending: nothing of the earlier job is shown", async () => {
+      const logDir = tmpDir(`stale-pending-${via}`);
+      const window = plantStaleOutputs(logDir);
+      const first = backend();
+      const r = makeRun(trainingJob(`stale-pending-${via}`, ['true'], { resources: { nodes: 3, gpusPerNode: 1 } }), scheduler(via), { logDir });
+      const jobId = Number(await submit(first, r));
+      assert.ok(window.includes(jobId), `job ${jobId} is outside the planted ids`);
+      await r.until((x) => x.state === 'pending' && Boolean(x.reason), HANG_MS, 'a pending reason');
+      assert.doesNotMatch(logText(r.run), /earlier job/);
+      assert.equal(typeof r.run.handle.sbatchAtS, 'number');
+      first.dispose(); // the window reloads
+      const snapshot: RunRecord = JSON.parse(JSON.stringify(r.run));
+      const again = record(snapshot, r.ctx.runDir);
+      const second = backend();
+      await second.reattach([snapshot], () => again.ctx);
+      await second.cancel(snapshot, again.ctx);
+      const done = await again.until(ended, HANG_MS, 'cancelled');
+      assert.equal(done.state, 'cancelled');
+      assert.doesNotMatch(logText(done), /earlier job/);
+      // On a login node the job's own file is the source: it is never published.
+      if (via === 'local') assert.deepEqual(done.logs, []);
     });
 
     test('cancel a running job: CANCELLED', async () => {

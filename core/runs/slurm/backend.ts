@@ -12,10 +12,10 @@ import { findSpecDocs, isRunnable } from '../specDocs';
 import { readSpecSync, resolveCluster, scanClustersSync } from '../../workspace/workspace';
 import { renderBatchScript, DEFAULT_LOG_DIR, type BatchScript, type BatchScriptOptions, type SlurmJobDoc } from './batchScript';
 import { withPlanCommand } from './planScript';
-import { createSlurmCommands, SlurmSubmitError, SlurmUnavailableError, type SlurmCommands } from './commands';
+import { createSlurmCommands, SlurmSubmitError, SlurmUnavailableError, type FileStamp, type SlurmCommands } from './commands';
 import { expandHostList, isSlurmFinal, mapSlurmState, type MappedState } from './parse';
 import { createLocalTransport, createSshTransport, TransportError, type CommandTransport, type LocalTransportOptions, type SshTransportOptions } from './transport';
-import { BufferingDetector, followRemote, type RemoteFollower } from './follow';
+import { BufferingDetector, followRemote, isStaleOutput, type RemoteFollower } from './follow';
 import { startSlurmGpuMetrics, type SlurmGpuMetrics, type SlurmGpuMetricsOptions } from './metrics';
 
 export interface SlurmBackendOptions {
@@ -35,6 +35,20 @@ export interface SlurmBackendOptions {
   bufferingSilenceMs?: number;
 }
 
+/** One output file of a job: where Slurm writes it, what the run shows, and whether it is followed yet. */
+interface JobOutput {
+  remotePath: string;
+  source: LogSource;
+  /** Login node: where the follower starts (0 for a fresh submission; undefined: the file's size then). */
+  offset?: number;
+  followed: boolean;
+  /** The file as first seen, when it was an earlier job's. */
+  staleStamp?: FileStamp;
+}
+
+/** After this many failed `stat` calls, files are followed without the check (the old behaviour). */
+const MAX_STAT_FAILURES = 3;
+
 // What the backend keeps in RunRecord.handle: SlurmHandle (core/runs/types.ts).
 export type { SlurmHandle } from '../types';
 
@@ -49,8 +63,16 @@ interface Tracked {
   startedAt?: number;
   nodeList?: string;
   followers: RemoteFollower[];
+  /** The job's output files, followed or not yet (see checkOutputs). */
+  outputs: JobOutput[];
+  /** The run's LogSources as published: over SSH every mirror at once, on a login node each file once it is this job's. */
   logs: LogSource[];
   logsResolved: boolean;
+  /** SlurmHandle.sbatchAtS: files older than this and unchanged are an earlier job's. */
+  sbatchAtS?: number;
+  /** The check of the outputs in flight, shared by whoever asks meanwhile. */
+  outputCheck?: Promise<boolean>;
+  statFailures: number;
   perRankLogs: boolean;
   ranks: number;
   detector: BufferingDetector;
@@ -88,6 +110,8 @@ export class SlurmBackend implements Backend<SlurmRun> {
     fs.writeFileSync(path.join(ctx.runDir, 'job.sbatch'), script.text);
     const conn = this.connection(scheduler);
     await this.slurm(conn, () => conn.commands.mkdirp(script.logDir));
+    // The Slurm side's clock before the job exists, to tell its output files from an earlier job's.
+    const sbatchAtS = await conn.commands.now().catch(() => undefined);
     const jobId = await this.slurm(conn, () => conn.commands.submit(script.text));
     const t: Tracked = {
       run,
@@ -95,17 +119,20 @@ export class SlurmBackend implements Backend<SlurmRun> {
       jobId,
       state: 'pending',
       followers: [],
+      outputs: [],
       logs: [],
       logsResolved: false,
+      sbatchAtS,
+      statFailures: 0,
       perRankLogs: script.perRankLogs,
       ranks: script.ranks,
       detector: new BufferingDetector(this.options.bufferingSilenceMs),
       finalizing: false,
     };
     conn.tracked.set(jobId, t);
-    const handle: SlurmHandle = { jobId, where: conn.transport.where };
+    const handle: SlurmHandle = { jobId, where: conn.transport.where, ...(sbatchAtS !== undefined ? { sbatchAtS } : {}) };
     const info = await conn.commands.showJob(jobId).catch(() => undefined);
-    if (info) this.resolveLogs(conn, t, info, 0);
+    if (info) await this.resolveLogs(conn, t, info, 0);
     this.schedulePoll(conn, 0);
     const mapped = info ? mapSlurmState(info.JobState ?? 'PENDING', info.Reason) : undefined;
     const state: RunState = mapped && !isTerminal(mapped.state) ? mapped.state : 'pending';
@@ -228,8 +255,11 @@ export class SlurmBackend implements Backend<SlurmRun> {
       reason: run.reason,
       startedAt: run.startedAt,
       followers: [],
+      outputs: [],
       logs: run.logs,
       logsResolved: false,
+      sbatchAtS: run.handle.sbatchAtS,
+      statFailures: 0,
       perRankLogs: Boolean(run.plan.backendOptions?.batchScript?.perRankLogs),
       ranks: run.plan.backendOptions?.batchScript?.ranks ?? 1,
       detector: new BufferingDetector(this.options.bufferingSilenceMs),
@@ -237,7 +267,11 @@ export class SlurmBackend implements Backend<SlurmRun> {
     };
     conn.tracked.set(jobId, t);
     if (typeof run.handle.stdout === 'string') {
-      this.resolveLogs(conn, t, { StdOut: run.handle.stdout, StdErr: run.handle.stderr ?? run.handle.stdout }, undefined);
+      // A file that became this job's while nobody watched is published now.
+      const shown = (logs: LogSource[]) => logs.map((l) => l.path).join('\n');
+      void this.resolveLogs(conn, t, { StdOut: run.handle.stdout, StdErr: run.handle.stderr ?? run.handle.stdout }, undefined).then(() => {
+        if (shown(t.logs) !== shown(run.logs)) t.ctx.update({ id: run.id, logs: t.logs });
+      });
     }
     return t;
   }
@@ -247,7 +281,7 @@ export class SlurmBackend implements Backend<SlurmRun> {
    * followers. Over SSH each file is mirrored into the run directory; the mirror's size is where a
    * restart resumes. On a login node the job's files are read where they are.
    */
-  private resolveLogs(conn: Connection, t: Tracked, info: Record<string, string>, startOffset: number | undefined): void {
+  private async resolveLogs(conn: Connection, t: Tracked, info: Record<string, string>, startOffset: number | undefined): Promise<void> {
     if (t.logsResolved || !info.StdOut) return;
     t.logsResolved = true;
     const mirror = conn.transport.kind === 'ssh';
@@ -259,24 +293,70 @@ export class SlurmBackend implements Backend<SlurmRun> {
       const dir = path.posix.dirname(info.StdOut);
       for (let rank = 0; rank < t.ranks; rank++) remote.push({ path: `${dir}/${t.jobId}-rank-${rank}.log`, stream: 'combined', rank });
     }
-    t.logs = remote.map((r) => ({
-      path: mirror ? path.join(t.ctx.runDir, path.posix.basename(r.path)) : r.path,
-      stream: r.stream,
-      ...(r.rank !== undefined ? { rank: r.rank } : {}),
+    t.outputs = remote.map((r) => ({
+      remotePath: r.path,
+      source: { path: mirror ? path.join(t.ctx.runDir, path.posix.basename(r.path)) : r.path, stream: r.stream, ...(r.rank !== undefined ? { rank: r.rank } : {}) },
+      offset: mirror ? undefined : startOffset,
+      followed: false,
     }));
-    t.followers = remote.map((r, i) => {
-      const source = t.logs[i];
-      return followRemote({
-        transport: conn.transport,
-        remotePath: r.path,
-        mirrorPath: mirror ? source.path : undefined,
-        offset: mirror ? undefined : (startOffset ?? localSize(r.path)),
-        onData: (chunk, at) => {
-          this.options.onLogData?.(t.run.id, source, chunk, at);
-          const hint = t.detector.onData(chunk.length, at);
-          if (hint) t.ctx.update({ id: t.run.id, handle: { outputHint: hint } });
-        },
-      });
+    this.publishLogs(conn, t);
+    await this.checkOutputs(conn, t);
+  }
+
+  /** A mirror holds only what its follower copied, so it is shown at once; a job's own file once it is this job's. */
+  private publishLogs(conn: Connection, t: Tracked): void {
+    const mirror = conn.transport.kind === 'ssh';
+    t.logs = t.outputs.filter((o) => mirror || o.followed).map((o) => o.source);
+  }
+
+  /**
+   * Starts following each output file that holds nothing of an earlier job with the same id (see
+   * isStaleOutput): one `stat` for all the files still waiting. Resolves to whether t.logs changed.
+   */
+  private checkOutputs(conn: Connection, t: Tracked): Promise<boolean> {
+    if (!t.outputs.some((o) => !o.followed)) return Promise.resolve(false);
+    t.outputCheck ??= this.checkOutputsNow(conn, t).finally(() => {
+      t.outputCheck = undefined;
+    });
+    return t.outputCheck;
+  }
+
+  private async checkOutputsNow(conn: Connection, t: Tracked): Promise<boolean> {
+    const waiting = t.outputs.filter((o) => !o.followed);
+    let stamps: Map<string, FileStamp> | undefined;
+    if (t.sbatchAtS !== undefined && t.statFailures < MAX_STAT_FAILURES) {
+      stamps = await conn.commands.stat(waiting.map((o) => o.remotePath)).catch(() => undefined);
+      if (!stamps && ++t.statFailures < MAX_STAT_FAILURES) return false; // asked again on the next poll
+    }
+    if (this.disposed || !conn.tracked.has(t.jobId)) return false;
+    const before = t.logs.length;
+    for (const o of waiting) {
+      if (stamps && t.sbatchAtS !== undefined) {
+        const stamp = stamps.get(o.remotePath);
+        if (isStaleOutput(stamp, t.sbatchAtS, o.staleStamp)) {
+          o.staleStamp ??= stamp;
+          continue;
+        }
+      }
+      o.followed = true;
+      t.followers.push(this.follow(conn, t, o));
+    }
+    this.publishLogs(conn, t);
+    return t.logs.length !== before;
+  }
+
+  private follow(conn: Connection, t: Tracked, o: JobOutput): RemoteFollower {
+    const mirror = conn.transport.kind === 'ssh';
+    return followRemote({
+      transport: conn.transport,
+      remotePath: o.remotePath,
+      mirrorPath: mirror ? o.source.path : undefined,
+      offset: mirror ? undefined : (o.offset ?? localSize(o.remotePath)),
+      onData: (chunk, at) => {
+        this.options.onLogData?.(t.run.id, o.source, chunk, at);
+        const hint = t.detector.onData(chunk.length, at);
+        if (hint) t.ctx.update({ id: t.run.id, handle: { outputHint: hint } });
+      },
     });
   }
 
@@ -325,9 +405,9 @@ export class SlurmBackend implements Backend<SlurmRun> {
       const row = byId.get(t.jobId);
       if (!t.logsResolved) {
         const info = await conn.commands.showJob(t.jobId).catch(() => undefined);
-        if (info) this.resolveLogs(conn, t, info, 0);
+        if (info) await this.resolveLogs(conn, t, info, 0);
         if (t.logsResolved) t.ctx.update({ id: t.run.id, logs: t.logs, handle: { stdout: info?.StdOut, stderr: info?.StdErr } });
-      }
+      } else if (await this.checkOutputs(conn, t)) t.ctx.update({ id: t.run.id, logs: t.logs });
       if (!row || isSlurmFinal(row.state)) {
         void this.finalize(conn, t, row ? mapSlurmState(row.state, row.reason) : undefined);
         continue;
@@ -375,6 +455,9 @@ export class SlurmBackend implements Backend<SlurmRun> {
       t.finalizing = false;
       return;
     }
+    // A file that changed since the last poll is this job's: copy it too. One still unchanged is an
+    // earlier job's (this one was cancelled while pending, or never wrote): it is not shown.
+    if (await this.checkOutputs(conn, t)) t.ctx.update({ id: t.run.id, logs: t.logs });
     await Promise.all(t.followers.map((f) => f.finish().catch(() => undefined)));
     conn.tracked.delete(t.jobId);
     const endedAt = Date.now();

@@ -39,6 +39,16 @@ export interface SlurmCommands {
   sacct(jobIds: string[]): Promise<SacctRow[]>;
   cancel(jobId: string): Promise<void>;
   mkdirp(dir: string): Promise<void>;
+  /** `date +%s`: the Slurm side's clock, in seconds since the epoch. */
+  now(): Promise<number>;
+  /** `stat` of each path in one call: modification time and size; a path that does not exist is absent. */
+  stat(paths: string[]): Promise<Map<string, FileStamp>>;
+}
+
+/** A file's modification time (seconds, the Slurm side's clock) and size in bytes. */
+export interface FileStamp {
+  mtimeS: number;
+  size: number;
 }
 
 export interface SlurmCommandsOptions {
@@ -128,7 +138,39 @@ export function createSlurmCommands(transport: CommandTransport, options: SlurmC
       const r = await exec(['mkdir', '-p', '--', dir]);
       if (r.code !== 0) throw new SlurmUnavailableError(`could not create ${dir} on ${transport.where}: ${r.stderr.trim()}`);
     },
+    async now() {
+      const r = await exec(['date', '+%s']);
+      const s = Number(r.stdout.trim());
+      if (r.code !== 0 || !Number.isSafeInteger(s)) throw new SlurmUnavailableError(`\`date\` failed on ${transport.where}: ${r.stderr.trim() || r.stdout.trim().slice(0, 80)}`);
+      return s;
+    },
+    async stat(paths) {
+      if (!paths.length) return new Map();
+      const r = await exec(['stat', '-c', '%Y %s %n', '--', ...paths]);
+      // Exit status 1 when some path is missing; the others are still printed.
+      if (r.code > 1) throw new SlurmUnavailableError(`\`stat\` failed on ${transport.where}: ${r.stderr.trim() || `exit code ${r.code}`}`);
+      return parseStat(r.stdout, paths);
+    },
   };
+}
+
+/**
+ * `stat -c '%Y %s %n'` lines → stamps by path. Only the paths asked for are kept (a name with a
+ * newline in it cannot be told apart and counts as missing).
+ */
+export function parseStat(stdout: string, paths: string[]): Map<string, FileStamp> {
+  const asked = new Set(paths);
+  const out = new Map<string, FileStamp>();
+  for (const line of stdout.split('\n')) {
+    const a = line.indexOf(' ');
+    const b = line.indexOf(' ', a + 1);
+    if (a <= 0 || b <= a + 1) continue;
+    const mtimeS = Number(line.slice(0, a));
+    const size = Number(line.slice(a + 1, b));
+    const name = line.slice(b + 1);
+    if (Number.isSafeInteger(mtimeS) && Number.isSafeInteger(size) && asked.has(name)) out.set(name, { mtimeS, size });
+  }
+  return out;
 }
 
 /** How Slurm's commands say that slurmctld did not answer (connect failure, timeout, refused socket). */

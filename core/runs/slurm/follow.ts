@@ -5,6 +5,23 @@
 // tell when it looks block-buffered.
 import * as fs from 'node:fs';
 import type { CommandTransport, StreamProcess } from './transport';
+import type { FileStamp } from './commands';
+
+/** How far the Slurm side's clocks (login node, file server, compute nodes) may disagree, seconds. */
+export const CLOCK_SLACK_S = 10;
+
+/**
+ * Whether a job's output file holds only what an earlier job left there: Slurm reuses job ids
+ * (a rebuilt cluster, MaxJobId wrapping, several clusters sharing one home directory), and the
+ * file of an earlier job N is still in place while the new job N waits in the queue. Such a file
+ * was last written before this job was submitted and has not changed since it was first seen
+ * (`first`); once Slurm truncates it to start the job, or it goes away, it is this job's.
+ */
+export function isStaleOutput(stamp: FileStamp | undefined, submittedAtS: number, first: FileStamp | undefined): boolean {
+  if (!stamp) return false;
+  if (stamp.mtimeS >= submittedAtS - CLOCK_SLACK_S) return false;
+  return !first || (first.mtimeS === stamp.mtimeS && first.size === stamp.size);
+}
 
 export interface RemoteFollowerOptions {
   transport: CommandTransport;
