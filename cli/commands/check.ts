@@ -509,11 +509,13 @@ export async function run(argv: string[]): Promise<number> {
   const { results, unreadable, skipped, checked } = await checkPaths(o.paths, o.workspace ?? defaultWorkspace(o.paths, process.cwd()), { stdinName: o.stdinName, settings: o.gpu ? { gpu: o.gpu } : {}, threads: o.threads });
   for (const u of unreadable) process.stderr.write(`gantry check: ${u}\n`);
   const problems = results.filter((r) => r.severity !== 'info');
-  const shown = o.quiet ? results.filter((r) => r.severity === 'error' || r.severity === 'info') : results;
+  // -q: errors, and the files named explicitly that were skipped (an information finding is not an error).
+  const isSkip = (r: CheckResult) => r.code === 'skipped' && r.severity === 'info';
+  const shown = o.quiet ? results.filter((r) => r.severity === 'error' || isSkip(r)) : results;
   if (o.format === 'json') process.stdout.write(JSON.stringify(shown, null, 2) + '\n');
   else {
     for (const r of shown) {
-      if (r.severity === 'info') process.stderr.write(`${r.file}: skipped: not a Gantry spec\n`);
+      if (isSkip(r)) process.stderr.write(`${r.file}: skipped: not a Gantry spec\n`);
       else process.stdout.write(`${r.file}:${r.line}:${r.column}: ${r.severity} ${r.code}: ${r.message}\n`);
       for (const fix of r.fixes ?? []) process.stdout.write(`    fix: ${fix}\n`);
     }

@@ -12,7 +12,8 @@ import { isGantryFile } from '../../core/validate/validate';
 import { Workspace, pathToUri } from '../../core/workspace/workspace';
 import { readerBeside } from '../../core/workspace/readBeside';
 import { parseCommandArgs } from '../args';
-import type { ServingEstimate, TrainingEstimate } from '../../core/estimate/index';
+import type { Finding, ServingEstimate, TrainingEstimate } from '../../core/estimate/index';
+import type { Problem } from '../../core/validate/problem';
 import { formatSeconds, grouped } from '../../core/estimate/format';
 
 export const summary = 'estimate per-GPU memory, interconnect and step time (table or --format json)';
@@ -74,7 +75,8 @@ export interface EstimateRecord {
   serving?: ServingEstimate['serving'];
   interconnect?: TrainingEstimate['interconnect'];
   time?: TrainingEstimate['time'];
-  findings: TrainingEstimate['findings'];
+  /** `at`: for a foreign file, where the finding is in it (line:column), as `gantry check` puts it. */
+  findings: (TrainingEstimate['findings'][number] & { at?: string })[];
   assumptions: string[];
   /** For a foreign file (a manifest, a script, a training config): what was read, and where (1-based lines and columns). */
   source?: { format: string; label: string; line: number; column: number; endLine: number; endColumn: number };
@@ -121,7 +123,7 @@ function renderText(r: EstimateRecord, verbose: boolean): string {
     for (const c of r.interconnect.collectives) out.push(`      ${pad(c.name, 52)} ${c.link.padEnd(15)} ${(c.bytesPerGpu / 1e9).toFixed(2).padStart(9)} GB/GPU/step ${c.seconds.toFixed(3).padStart(9)} s`);
   }
   for (const f of r.findings) {
-    out.push(`  ${f.severity} ${f.code} (${f.path.join('.')}): ${f.message}`);
+    out.push(`  ${f.severity} ${f.code} (${f.at ?? f.path.join('.')}): ${f.message}`);
     for (const fix of f.fixes ?? []) out.push(`    fix: ${fix.title}`);
   }
   if (verbose) for (const a of r.assumptions) out.push(`  assumes: ${a}`);
@@ -199,7 +201,15 @@ export async function run(argv: string[]): Promise<number> {
         serving: e.kind === 'InferenceService' ? e.serving : undefined,
         interconnect: e.kind === 'TrainingJob' ? e.interconnect : undefined,
         time: e.kind === 'TrainingJob' ? e.time : undefined,
-        findings: e.findings,
+        findings: foreign
+          ? e.findings.map((f) =>
+              inTheFile(
+                f,
+                c.problems.find((p) => p.docIndex === docIndex && p.code === f.code),
+                text,
+              ),
+            )
+          : e.findings,
         assumptions: e.assumptions,
       });
     }
@@ -207,6 +217,17 @@ export async function run(argv: string[]): Promise<number> {
   if (o.format === 'json') process.stdout.write(JSON.stringify(records, wholeBytes, 2) + '\n');
   else process.stdout.write((records.length ? records.map((r) => renderText(r, o.verbose)).join('\n\n') : 'no TrainingJob or InferenceService estimated') + '\n');
   return errors ? 1 : 0;
+}
+
+/**
+ * A finding on a foreign file as `gantry check` shows it (the one check placed it): at its place in
+ * the file, in the file's terms, with only the fixes that can be written there.
+ */
+function inTheFile(f: Finding, placed: Problem | undefined, text: string): EstimateRecord['findings'][number] {
+  if (!placed) return f;
+  const r = rangeIn(text, placed.offset, placed.length);
+  // Its fixes edit the file, not spec paths: their titles only (`gantry check --format json` has them with the file's own terms).
+  return { ...f, message: placed.message, at: `${r.line}:${r.column}`, fixes: (placed.fixes ?? []).map((x) => ({ title: x.title, edits: [] })) };
 }
 
 /** JSON byte counts are whole bytes (the estimator's arithmetic leaves fractions). */

@@ -7,6 +7,7 @@
 import { stringify } from 'yaml';
 import { claimingReaders, readForeignSteps } from '../formats/index';
 import { foreignLimit, type ForeignDefaults, type ForeignSpec, type FormatId, type FormatReader, type PlainDoc, type SourceEntry } from '../formats/types';
+import { DEFAULT_INTER_NODE } from '../estimate/resolve';
 import { estimateDoc, type DocEstimate } from '../validate/estimates';
 import { sizeText, type Fix, type Problem, type TextEditAt } from '../validate/problem';
 import type { ClusterEntry, ClusterLookup } from '../validate/rules';
@@ -104,8 +105,13 @@ function withDefaultGpu(spec: ForeignSpec, defaults: ForeignDefaults | undefined
   const training = spec.job.kind === 'TrainingJob';
   const count = training ? size(res?.gpusPerNode) : size(s.tensorParallel) * size(s.pipelineParallel) * size(s.dataParallel);
   const nodes = training ? size(res?.nodes) : 1;
-  const cluster: PlainDoc = { apiVersion: 'gantry/v1', kind: 'Cluster', metadata: { name: CONTEXT_CLUSTER }, spec: { nodes: { count: nodes, gpu: { model: defaults.gpu, count: defaults.gpusPerNode ?? count } } } };
-  return { ...spec, cluster, assumptions: [`GPU: ${defaults.gpu} × ${defaults.gpusPerNode ?? count} (from gantry.context.yaml or the gantry.foreign.gpu setting; the file does not say)`, ...spec.assumptions] };
+  // Several nodes and no word on their fabric: the one a job without a Cluster is estimated on
+  // (resolveCluster), said as assumed, rather than no link at all (communication at 0 GB/s).
+  const fabric = nodes > 1 ? { interconnect: { interNode: { type: DEFAULT_INTER_NODE } } } : {};
+  const cluster: PlainDoc = { apiVersion: 'gantry/v1', kind: 'Cluster', metadata: { name: CONTEXT_CLUSTER }, spec: { nodes: { count: nodes, gpu: { model: defaults.gpu, count: defaults.gpusPerNode ?? count } }, ...fabric } };
+  const assumed = [`GPU: ${defaults.gpu} × ${defaults.gpusPerNode ?? count} (from gantry.context.yaml, the launching script or the gantry.foreign.gpu setting; the file does not say)`];
+  if (nodes > 1) assumed.push(`Between nodes: ${DEFAULT_INTER_NODE} assumed (nothing says; a Cluster named by gantry.context.yaml's cluster: gives the real fabric).`);
+  return { ...spec, cluster, assumptions: [...assumed, ...spec.assumptions] };
 }
 
 function* checkOneSteps(given: ForeignSpec, index: number, opts: ForeignCheckOptions): Generator<void, { problems: Problem[]; estimate?: DocEstimate }> {
@@ -125,22 +131,25 @@ function* checkOneSteps(given: ForeignSpec, index: number, opts: ForeignCheckOpt
     const at = p.path ? lookup(sources, p.path) : undefined;
     const span = at?.exact ? at.entry.span : spec.anchor;
     const fixes = (p.fixes ?? []).map((f) => foreignFix(f, spec, p.docIndex === synth.clusterDoc ? spec.clusterSources : spec.sources)).filter((f): f is Fix => !!f);
-    return { code: p.code, severity: p.severity, message: inFileTerms(p.message, sources), offset: span.offset, length: span.length, path: p.path, docIndex: index, ...(fixes.length ? { fixes } : {}) };
+    return { code: p.code, severity: p.severity, message: inFileTerms(p.message, sources, spec.terms), offset: span.offset, length: span.length, path: p.path, docIndex: index, ...(fixes.length ? { fixes } : {}) };
   };
+  // A launch-only error (the local backend runs one node) withholds the Gantry estimate, but a foreign
+  // file is launched by its own tool: estimate it when that is its only error, and its findings
+  // (does not fit, slow links) are the file's like any other.
+  const launchOnly = (p: Problem) => p.docIndex !== synth.jobDoc || p.severity !== 'error' || LAUNCH_ONLY.has(p.code);
+  const jobDoc = c.docs.find((d) => d.index === synth.jobDoc);
+  const ownEstimate = c.estimates.find((x) => x.docIndex === synth.jobDoc);
+  const e = ownEstimate ?? (jobDoc && c.problems.every(launchOnly) ? estimateDoc(synth.text, jobDoc, clusters, opts.readFile) : undefined);
+  const fromEstimate = !ownEstimate && e ? e.problems.map((p) => place({ ...p, docIndex: synth.jobDoc })) : [];
   const seen = new Set<string>();
   const problems: Problem[] = [];
-  for (const p of [...spec.problems.map((x) => ({ ...x, docIndex: index })), ...c.problems.map(place)]) {
+  for (const p of [...spec.problems.map((x) => ({ ...x, docIndex: index })), ...c.problems.map(place), ...fromEstimate]) {
     if (!p) continue;
     const key = `${p.code}@${p.offset}`;
     if (seen.has(key)) continue;
     seen.add(key);
     problems.push(p);
   }
-  // A launch-only error (the local backend runs one node) withholds the Gantry estimate, but a foreign
-  // file is launched by its own tool: estimate it when that is its only error.
-  const launchOnly = (p: Problem) => p.docIndex !== synth.jobDoc || p.severity !== 'error' || LAUNCH_ONLY.has(p.code);
-  const jobDoc = c.docs.find((d) => d.index === synth.jobDoc);
-  const e = c.estimates.find((x) => x.docIndex === synth.jobDoc) ?? (jobDoc && c.problems.every(launchOnly) ? estimateDoc(synth.text, jobDoc, clusters, opts.readFile) : undefined);
   if (!e) return { problems };
   const estimate = { ...e.estimate, assumptions: [...spec.assumptions, ...e.estimate.assumptions] };
   const own = new Set(e.problems.map((p) => `${p.code}@${p.message}`));
@@ -152,13 +161,15 @@ function* checkOneSteps(given: ForeignSpec, index: number, opts: ForeignCheckOpt
  * (`maxModelLen`, `tensorParallel`) becomes what the file calls it (`--max-model-len`,
  * `[training] seq_len`). Only camelCase names are replaced, whole words, so plain words stay.
  */
-export function inFileTerms(text: string, sources: Map<string, SourceEntry>): string {
+export function inFileTerms(text: string, sources: Map<string, SourceEntry>, terms?: ReadonlyMap<string, string>): string {
   let out = text;
   for (const [key, entry] of sources) {
     const name = key.slice(key.lastIndexOf('.') + 1);
     if (name.length < 5 || name.toLowerCase() === name || !out.includes(name)) continue;
     out = replaceWord(out, name, entry.label);
   }
+  // Fields the file does not write, by what its format calls them.
+  for (const [name, term] of terms ?? []) if (out.includes(name)) out = replaceWord(out, name, term);
   return out;
 }
 
@@ -200,7 +211,7 @@ function foreignFix(f: Fix, spec: ForeignSpec, sources: Map<string, SourceEntry>
   const gpus = sources === spec.sources ? followGpuCount(spec, f.sets) : undefined;
   if (gpus === null) return undefined;
   if (gpus) edits.push(gpus);
-  return { title: sources ? inFileTerms(f.title, sources) : f.title, edits, preferred: f.preferred };
+  return { title: sources ? inFileTerms(f.title, sources, spec.terms) : f.title, edits, preferred: f.preferred };
 }
 
 /**

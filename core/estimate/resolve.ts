@@ -205,6 +205,8 @@ export function resolveModel(ref: ModelRef | undefined, opts: EstimateOptions, p
 }
 
 const DEFAULT_GPU = 'H100-SXM-80GB';
+/** Between nodes where nothing says (no Cluster, or one Gantry made up for a foreign file). */
+export const DEFAULT_INTER_NODE = 'infiniband-ndr';
 
 /** The largest memory (GiB) a custom GPU may claim; the schema's maximum. */
 const MAX_GPU_GIB = 1024;
@@ -296,7 +298,7 @@ export function resolveCluster(cluster: ClusterDoc | undefined, gpusPerNodeHint:
   }
   let inter: LinkInfo | undefined;
   let interBusGBps = 0;
-  const interType = ic?.interNode?.type ?? (spec ? undefined : 'infiniband-ndr');
+  const interType = ic?.interNode?.type ?? (spec ? undefined : DEFAULT_INTER_NODE);
   if (interType && interType !== 'none') {
     inter = findLink(interType);
     if (inter) {

@@ -98,7 +98,7 @@ function readService(text: string, name: string, svc: YAMLMap, vars: Map<string,
   if (!cmd) return undefined;
   const append = (ws: string[]): TextEditAt | undefined => (listed && lastSeq ? appendItems(text, lastSeq, 0, ws) : appendAfter(lastWord, ws));
   const read = readServeArgs(cmd, { append });
-  return servingSpec({ format: 'compose', label: `${cmd.launcher} in service ${name}`, name, text, cmd, read, gpu: gpus(text, svc), defaults: ctx.defaults, version: imageVersion(image), problems });
+  return servingSpec({ format: 'compose', label: `${cmd.launcher} in service ${name}`, name, text, cmd, read, gpu: gpus(text, svc), defaults: ctx.defaults, version: imageVersion(image, cmd.engine), problems });
 }
 
 function gpus(text: string, svc: YAMLMap): GpuContext {

@@ -5,7 +5,7 @@
 import { servingSpec, problemAt } from './serving';
 import { splitAssignment, tokenizeShell, type ShellVar, type Word } from './shellWords';
 import type { ForeignSpec, FormatReader } from './types';
-import { findServeCommand, imageEngine, imageVersion, mentionsServe, readServeArgs, type ServeCommand } from './vllmArgs';
+import { findServeCommand, imageEngine, imageVersion, mentionsServe, pinnedVersion, readServeArgs, type ServeCommand } from './vllmArgs';
 import { appendAfter, isPlainWord } from './yamlWords';
 import type { TextEditAt } from '../validate/problem';
 
@@ -23,8 +23,10 @@ export const dockerfileReader: FormatReader = {
     let image: string | undefined;
     let entry: Instr | undefined;
     let cmd: Instr | undefined;
+    const runs: string[] = [];
     for (const ins of instructions(text)) {
       if (ins.op === 'FROM') image = ins.rest.trim().split(' ')[0];
+      else if (ins.op === 'RUN' && ins.rest.indexOf('install') >= 0) runs.push(ins.rest);
       else if (ins.op === 'ENV' || ins.op === 'ARG') setVars(text, ins, vars);
       else if (ins.op === 'ENTRYPOINT') entry = withWords(text, ins, vars);
       else if (ins.op === 'CMD') cmd = withWords(text, ins, vars);
@@ -45,7 +47,13 @@ export const dockerfileReader: FormatReader = {
       read,
       gpu: { scheduler: 'local', clusterName: 'container' },
       defaults: ctx.defaults,
-      version: imageVersion(image),
+      // The base image's tag (a vLLM or SGLang image), else the last `RUN pip install vllm==X`.
+      version:
+        imageVersion(image, found.engine) ??
+        pinnedVersion(
+          runs.flatMap((r) => tokenizeShell(r).commands),
+          found.engine,
+        ),
       problems: parts.flatMap((p) => p.problems ?? []),
     });
     return [spec];

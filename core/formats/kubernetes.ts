@@ -220,7 +220,7 @@ function readContainer(text: string, c: YAMLMap, pod: YAMLMap, base: number, res
       read,
       gpu,
       defaults: ctx.defaults,
-      version: imageVersion(image),
+      version: imageVersion(image, found.cmd.engine),
       problems: [...found.problems, ...envProblems.map((m) => problemAt('foreign-env', 'warning', anchor, m))],
     }),
   );

@@ -11,6 +11,14 @@ import type { ForeignDefaults, ForeignSpec, FormatId, PlainDoc, SourceEntry } fr
 import { gpuFromName, type GpuDialect } from './gpuNames';
 import { engineDefaults, type ServeCommand, type ServeRead } from './vllmArgs';
 import { mergeEdits } from './yamlWords';
+import { ENGINE_FLAGS, TP_FLAG } from '../runs/engineCommand';
+
+/** Each field's flag in an engine's command line (the table Gantry launches with): the file's terms for fields it does not write. */
+function flagTerms(engine: ServeCommand['engine']): ReadonlyMap<string, string> {
+  const terms = new Map<string, string>([['tensorParallel', TP_FLAG[engine]]]);
+  for (const f of ENGINE_FLAGS[engine]) if (f.flag) terms.set(f.field, f.flag);
+  return terms;
+}
 
 /** What the file around the command says about the GPUs it runs on. */
 export interface GpuContext {
@@ -149,7 +157,7 @@ export function servingSpec(x: ServingSpecInput): ForeignSpec {
 
   const job: PlainDoc = { apiVersion: 'gantry/v1', kind: 'InferenceService', metadata: { name: dnsLabel(x.name) }, spec };
   if (cluster) spec.cluster = gpu.clusterName;
-  return { format: x.format, label: x.label, job, cluster, sources, clusterSources, anchor: x.cmd.anchor, assumptions, insert, problems };
+  return { format: x.format, label: x.label, job, cluster, sources, clusterSources, anchor: x.cmd.anchor, assumptions, insert, terms: flagTerms(x.cmd.engine), problems };
 }
 
 export function problemAt(code: string, severity: Problem['severity'], at: Span, message: string): Problem {

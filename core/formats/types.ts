@@ -54,6 +54,11 @@ export interface ForeignSpec {
    * command, adds a TOML key); undefined when it cannot.
    */
   insert?(path: SpecPath, value: unknown): TextEditAt | undefined;
+  /**
+   * What the file's format calls a Gantry field it does not write (`tensorParallel` →
+   * `--tensor-parallel-size`), for messages and fix titles; the fields it writes use their labels.
+   */
+  terms?: ReadonlyMap<string, string>;
   /** The reader's own findings (unterminated quote, unknown flag value, …), in file offsets. */
   problems: Problem[];
 }

@@ -36,8 +36,15 @@ export function mentionsServe(text: string): boolean {
 
 const basename = (s: string) => s.slice(s.lastIndexOf('/') + 1);
 
+/**
+ * Commands that name a launcher without running it (`echo Starting vllm serve`, `pkill -f vllm serve`,
+ * `which vllm serve`): a launch after one of these words is text, not a launch.
+ */
+const NOT_LAUNCHING = new Set(['echo', 'printf', 'logger', 'pkill', 'pgrep', 'kill', 'killall', 'grep', 'egrep', 'fgrep', 'ps', 'which', 'type', 'whereis', 'man', 'cat', 'tee', 'test', '[', '[[', ':', '#']);
+
 /** The first vLLM or SGLang launch in a command's words, or undefined. */
 export function findServeCommand(words: Word[]): ServeCommand | undefined {
+  if (NOT_LAUNCHING.has(basename(commandWord(words)))) return undefined;
   for (let k = 0; k < words.length; k++) {
     const w = words[k].value;
     const base = basename(w);
@@ -50,6 +57,20 @@ export function findServeCommand(words: Word[]): ServeCommand | undefined {
     }
   }
   return undefined;
+}
+
+/** Words that run the command after them (`exec`, `env A=b`, `nohup`, …). */
+const PASS_THROUGH = new Set(['exec', 'env', 'nohup', 'sudo', 'time', 'command', 'builtin']);
+
+/** The word that names the program a command runs: past env assignments (`A=b`) and pass-through words. */
+function commandWord(words: Word[]): string {
+  for (const { value } of words) {
+    const eq = value.indexOf('=');
+    if (eq > 0 && !value.startsWith('-') && value.slice(0, eq).indexOf('/') < 0) continue;
+    if (PASS_THROUGH.has(basename(value))) continue;
+    return value;
+  }
+  return '';
 }
 
 function make(engine: ServeEngine, launcher: string, words: Word[], from: number, to: number): ServeCommand {
@@ -67,11 +88,17 @@ export function imageEngine(image: string | undefined): ServeEngine | undefined 
   return undefined;
 }
 
-/** The engine version an image tag names (`vllm/vllm-openai:v0.19.0` → 0.19.0). */
-export function imageVersion(image: string | undefined): string | undefined {
+/**
+ * The engine version an image tag names (`vllm/vllm-openai:v0.19.0` → 0.19.0, `lmsysorg/sglang:v0.5.2`
+ * → 0.5.2): only an image of that engine (its name says so); `python:3.11-slim` or
+ * `nvcr.io/nvidia/pytorch:24.05-py3` name their own versions, not the engine's.
+ */
+export function imageVersion(image: string | undefined, engine: ServeEngine): string | undefined {
   if (!image) return undefined;
   const at = image.lastIndexOf(':');
   if (at < 0 || image.indexOf('/', at) >= 0) return undefined;
+  const name = image.slice(0, at).toLowerCase();
+  if (name.slice(name.lastIndexOf('/') + 1).indexOf(engine) < 0) return undefined;
   const tag = image.slice(at + 1);
   const v = tag.startsWith('v') ? tag.slice(1) : tag;
   const c = v[0];

@@ -340,7 +340,8 @@ function checkServing(r: Rules, cluster: ClusterDoc | undefined, arch: Architect
   }
   const maxLen = r.num(['spec', 'maxModelLen']);
   if (arch?.maxContext && maxLen !== undefined && maxLen > arch.maxContext) {
-    r.report('max-model-len', 'error', ['spec', 'maxModelLen'], `maxModelLen ${maxLen} exceeds the model's context of ${arch.maxContext} tokens; vLLM refuses to start (unless VLLM_ALLOW_LONG_MAX_MODEL_LEN=1).`, r.setFix(`Set maxModelLen to ${arch.maxContext}`, ['spec', 'maxModelLen'], arch.maxContext));
+    const refusal = r.str(['spec', 'engine']) === 'sglang' ? 'SGLang refuses to start (unless SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN=1)' : r.str(['spec', 'engine']) === 'vllm' ? 'vLLM refuses to start (unless VLLM_ALLOW_LONG_MAX_MODEL_LEN=1)' : 'the engine refuses to start';
+    r.report('max-model-len', 'error', ['spec', 'maxModelLen'], `maxModelLen ${maxLen} exceeds the model's context of ${arch.maxContext} tokens; ${refusal}.`, r.setFix(`Set maxModelLen to ${arch.maxContext}`, ['spec', 'maxModelLen'], arch.maxContext));
   }
   const cap = gpusOfCluster(cluster);
   if (tp !== undefined && pp !== undefined && dpr !== undefined && cap.perNode !== undefined && cap.nodes !== undefined) {

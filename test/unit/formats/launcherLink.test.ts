@@ -45,6 +45,35 @@ test('a torchtitan TOML takes 2 nodes × 4 GPUs from the sbatch script beside it
   );
 });
 
+test("launched on 2 nodes: the memory and link findings are the file's (check fails), and the fabric between nodes is assumed, not absent", () => {
+  // 70B with tensor parallel 8 and no data sharding: ~178 GiB per GPU on 2 × 4 H100.
+  const toml = '[model]\nname = "llama3"\nflavor = "70B"\n\n[training]\nlocal_batch_size = 2\nseq_len = 8192\n\n[parallelism]\ndata_parallel_shard_degree = -1\ntensor_parallel_degree = 8\n\n[activation_checkpoint]\nmode = "full"\n';
+  const sbatch = '#!/bin/bash\n#SBATCH --nodes=2\n#SBATCH --gres=gpu:h100:4\nsrun torchrun --nnodes 2 --nproc_per_node 4 -m torchtitan.train --job.config_file train.toml\n';
+  const dir = folder({ 'train.toml': toml, 'run.sbatch': sbatch });
+  const file = path.join(dir, 'train.toml');
+  const read = reader(file);
+  const c = checkText(
+    toml,
+    file,
+    launcherDefaults(file, toml, {}, () => fs.readdirSync(dir), read),
+    read,
+  );
+  const mem = c.problems.find((p) => p.code === 'memory-exceeds-capacity');
+  assert.ok(mem, JSON.stringify(c.problems.map((p) => p.code)));
+  assert.equal(mem.severity, 'error');
+  assert.equal(toml.slice(mem.offset, mem.offset + mem.length), '2', 'at local_batch_size');
+  const tp = c.problems.find((p) => p.code === 'tp-spans-nodes');
+  assert.ok(tp && toml.slice(tp.offset, tp.offset + tp.length) === '8', 'at tensor_parallel_degree');
+  assert.match(tp.message, /InfiniBand NDR/);
+  assert.ok(!c.problems.some((p) => p.code === 'slow-inter-node'), 'no "the cluster has no inter-node interconnect": there is no cluster, only an assumption');
+  const e = estimateOf(c);
+  assert.ok(e.interconnect!.exposedCommSeconds > 0, 'tensor parallel across nodes costs time');
+  assert.ok(
+    e.assumptions.some((a) => a.startsWith('Between nodes: infiniband-ndr assumed')),
+    JSON.stringify(e.assumptions),
+  );
+});
+
 test('no script beside it that passes this config: the defaults are unchanged; a file that is no training config lists nothing', () => {
   const dir = folder({ 'train.toml': TOML, 'other.sh': 'torchrun --nproc_per_node 2 -m torchtitan.train --job.config_file other.toml\n' });
   const file = path.join(dir, 'train.toml');

@@ -1,0 +1,59 @@
+// Which words are a vLLM/SGLang launch, and which engine version a file names: an `echo` that
+// mentions `vllm serve` launches nothing; a base image's tag is the engine's version only when the
+// image is the engine's, and a Dockerfile's `RUN pip install vllm==X` pins it.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { findServeCommand, imageVersion } from '../../../core/formats/vllmArgs';
+import { tokenizeShell } from '../../../core/formats/shellWords';
+import { checkText, estimateOf } from './helpers';
+import type { ServingEstimate } from '../../../core/estimate/index';
+
+const launches = (line: string) => tokenizeShell(line).commands.map((c) => findServeCommand(c.words)?.launcher ?? null);
+
+test('a command that only names the launcher (echo, printf, pkill, grep, which) is no launch; wrappers and env prefixes still are', () => {
+  assert.deepEqual(launches('echo Launching vllm serve now'), [null]);
+  assert.deepEqual(launches("printf '%s\\n' starting; pkill -f vllm serve; grep vllm serve log.txt; which vllm serve"), [null, null, null, null]);
+  assert.deepEqual(launches('exec env CUDA_VISIBLE_DEVICES=0 nohup vllm serve Qwen/Qwen2.5-7B-Instruct'), ['vllm serve']);
+  assert.deepEqual(launches('HF_HOME=/cache srun --job-name test vllm serve Qwen/Qwen2.5-7B-Instruct'), ['vllm serve']);
+  assert.deepEqual(launches('python3 -m sglang.launch_server --model-path Qwen/Qwen2.5-7B-Instruct'), ['sglang.launch_server']);
+});
+
+test('a script whose echo mentions vllm serve is checked on its real launch only: no "unknown model now"', () => {
+  const c = checkText('#!/bin/bash\necho Launching vllm serve now\nvllm serve Qwen/Qwen2.5-7B-Instruct --max-model-len 16384\n', '/w/serve.sh');
+  assert.deepEqual(
+    c.problems.map((p) => p.code),
+    [],
+  );
+  assert.equal(c.estimates.length, 1);
+});
+
+test("an image tag is the engine's version only for the engine's own image", () => {
+  assert.equal(imageVersion('vllm/vllm-openai:v0.19.0', 'vllm'), '0.19.0');
+  assert.equal(imageVersion('registry.local:5000/mirror/vllm-openai:0.10.1', 'vllm'), '0.10.1');
+  assert.equal(imageVersion('lmsysorg/sglang:v0.5.2-cu126', 'sglang'), '0.5.2-cu126');
+  assert.equal(imageVersion('python:3.11-slim', 'vllm'), undefined);
+  assert.equal(imageVersion('nvcr.io/nvidia/pytorch:24.05-py3', 'vllm'), undefined);
+  assert.equal(imageVersion('lmsysorg/sglang:v0.5.2', 'vllm'), undefined);
+  assert.equal(imageVersion('vllm/vllm-openai', 'vllm'), undefined);
+});
+
+test('a Dockerfile on a python base image takes the version its RUN pip install pins, not the base image tag', () => {
+  const text = 'FROM python:3.11-slim\nRUN pip install --no-cache-dir vllm==0.8.5 \\\n    huggingface_hub\nCMD vllm serve Qwen/Qwen2.5-7B-Instruct --max-model-len 8192\n';
+  const e = estimateOf(checkText(text, '/w/Dockerfile')) as unknown as ServingEstimate;
+  assert.ok(
+    e.assumptions.some((a) => a === 'Engine: vLLM 0.8.5.'),
+    JSON.stringify(e.assumptions),
+  );
+  assert.ok(!e.assumptions.some((a) => a.includes('3.11')), JSON.stringify(e.assumptions));
+  const unpinned = estimateOf(checkText(text.replace('vllm==0.8.5', 'vllm'), '/w/Dockerfile')) as unknown as ServingEstimate;
+  assert.ok(!unpinned.assumptions.some((a) => a.includes('3.11')), JSON.stringify(unpinned.assumptions));
+});
+
+test("a context beyond the model's is refused in the engine's own words: SGLang and its override, not vLLM's", () => {
+  const sg = checkText('python -m sglang.launch_server --model-path Qwen/Qwen2.5-7B-Instruct --context-length 500000\n', '/w/sg.sh');
+  const p = sg.problems.find((x) => x.code === 'max-model-len');
+  assert.ok(p, JSON.stringify(sg.problems.map((x) => x.message)));
+  assert.match(p.message, /^--context-length 500000 exceeds the model's context of \d+ tokens; SGLang refuses to start \(unless SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN=1\)\.$/);
+  const v = checkText('vllm serve Qwen/Qwen2.5-7B-Instruct --max-model-len 500000\n', '/w/v.sh');
+  assert.match(v.problems.find((x) => x.code === 'max-model-len')?.message ?? '', /vLLM refuses to start \(unless VLLM_ALLOW_LONG_MAX_MODEL_LEN=1\)/);
+});
