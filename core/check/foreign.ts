@@ -116,9 +116,10 @@ function withDefaultGpu(spec: ForeignSpec, defaults: ForeignDefaults | undefined
 
 function* checkOneSteps(given: ForeignSpec, index: number, opts: ForeignCheckOptions): Generator<void, { problems: Problem[]; estimate?: DocEstimate }> {
   const spec = withDefaultGpu(given, opts.defaults);
-  // A job without a model (a DeepSpeed or accelerate config on its own, a file that does not parse):
-  // only its reader's findings; the Gantry check would only say that the model is missing.
-  if (spec.job.kind === 'TrainingJob' && spec.job.spec.model === undefined) return { problems: spec.problems.map((x) => ({ ...x, docIndex: index })) };
+  // A job without a model (a DeepSpeed or accelerate config on its own, a file that does not parse, a
+  // command that names none or reads it at run time): only its reader's findings, which say so; the
+  // Gantry check would only add that the model is missing.
+  if (spec.job.spec.model === undefined) return { problems: spec.problems.map((x) => ({ ...x, docIndex: index })) };
   const synth = foreignAsYaml(spec, opts.defaults);
   const clusters = spec.cluster ? withCluster(opts.clusters, spec.cluster, opts.fileName) : opts.clusters;
   yield;

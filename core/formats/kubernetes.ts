@@ -127,7 +127,12 @@ function itemWord(text: string, node: YamlNode, base: number, env: Map<string, S
   w.write = (v) => writeScalar(text, node, base, v);
   if (w.value.indexOf('$') < 0) return w;
   const x = expandKube(w.value, env);
-  if (!x.changed) return w;
+  if (!x.changed) {
+    // `$(NAME)` from `valueFrom` (a ConfigMap, a Secret) or from nowhere: not known from the file.
+    const at = w.value.indexOf('$(');
+    if (at >= 0) w.unresolved = w.value.slice(at);
+    return w;
+  }
   const word: Word = { value: x.value, span: w.span, exact: false, quote: w.quote };
   // `$(NAME)` alone: a fix edits the env value it comes from.
   const s = w.value;

@@ -16,6 +16,7 @@ import { quote, type Problem, type TextEditAt } from '../validate/problem';
 import type { SourceEntry } from './types';
 import type { Word } from './shellWords';
 import { isPlainWord } from './yamlWords';
+import { editDistance } from '../spec/suggest';
 
 export type ServeEngine = 'vllm' | 'sglang';
 
@@ -290,6 +291,46 @@ function joinedValue(w: Word, eq: number): Word {
   return { value, span: w.span, exact: false, quote: '', unresolved: w.unresolved, ...(origin ? { origin } : {}) };
 }
 
+/**
+ * An unknown flag that is a slip of one Gantry reads (`--tensor-paralel-size`, `--max-modle-len`):
+ * the engine's argparse stops on it ("unrecognized arguments"), and the value the user meant is
+ * silently not what the estimate uses. Only names of 10 letters or more within 2 edits of a known
+ * one (or a known one with up to 3 letters added) count (a real flag of the engine that Gantry does not read is left alone; short names like
+ * SGLang's --tp-size and --dp-size are one letter apart and both real). A flag and its value in one
+ * word (`"--max-model-len 8192"` as one list item) is said as such.
+ */
+function unknownFlagProblem(w: Word, rawName: string, eq: number, table: Map<string, ReadFlag>, engineName: string): Problem | undefined {
+  if (eq < 0 && (rawName.indexOf(' ') > 0 || rawName.indexOf('\t') > 0)) {
+    return problem('foreign-flag-value', 'error', w.span, `${quote(rawName, 40)} is one word with a space in it: ${engineName} does not split it into a flag and its value and refuses the command. Write them as two words (two list items).`);
+  }
+  if (!rawName.startsWith('--') || rawName.length > 80) return undefined;
+  const bare = (n: string) => n.slice(2).split('_').join('').split('-').join('').toLowerCase();
+  const b = bare(rawName);
+  if (b.length < 10) return undefined;
+  let best: string | undefined;
+  let bestD = 3;
+  for (const known of table.keys()) {
+    if (!known.startsWith('--')) continue;
+    const k = bare(known);
+    if (k === b) return undefined; // the same flag spelled with other separators
+    if (k.length < 10) continue;
+    // A known flag with up to 3 letters more (`--max-model-length`) is a slip too.
+    const d = b.startsWith(k) && b.length - k.length <= 3 ? Math.min(2, b.length - k.length) : editDistance(b, k, 2);
+    if (d < bestD) (bestD = d), (best = known);
+  }
+  if (!best) return undefined;
+  const edit = wordEdit(w, eq > 0 ? `${best}${w.value.slice(eq)}` : best);
+  return {
+    ...problem(
+      'foreign-unknown-flag',
+      'warning',
+      { offset: w.span.offset, length: w.exact ? Math.min(w.span.length, rawName.length) : w.span.length },
+      `${quote(rawName, 60)} is not a flag of ${engineName} that Gantry knows; did you mean ${best}? ${engineName} refuses arguments it does not know ("unrecognized arguments"), and the estimate leaves this one out.`,
+    ),
+    ...(edit ? { fixes: [{ title: `Change to ${best}`, edits: [edit], preferred: true }] } : {}),
+  };
+}
+
 function problem(code: string, severity: Problem['severity'], at: Span, message: string): Problem {
   return { code, severity, message, offset: at.offset, length: at.length };
 }
@@ -348,6 +389,8 @@ export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
     const name = rawName.startsWith('--') ? `--${rawName.slice(2).split('_').join('-')}` : rawName;
     const f = t.get(name);
     if (!f) {
+      const slip = unknownFlagProblem(w, rawName, eq, t, engineName);
+      if (slip) problems.push(slip);
       extra.push(s);
       // An unknown flag's value, when it has one written apart, stays with it.
       if (eq < 0 && args[k + 1] && !args[k + 1].value.startsWith('-') && !(k === 0 && cmd.launcher === 'vllm serve')) extra.push(args[++k].value);
@@ -499,16 +542,18 @@ export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
       return repo ? wordEdit(mw, repo) : undefined;
     };
     if (modelWord.unresolved) {
-      problems.push(problem('foreign-unresolved', 'error', modelWord.span, `The model is ${quote(modelWord.unresolved)}, which this file does not set: Gantry cannot tell which model is served. Set it in the file (or its env) to get an estimate.`));
-      spec.model = { preset: name };
+      // A model read at run time ($1, a ConfigMap or Secret) is a valid launch: said once, no estimate.
+      problems.push(problem('foreign-unresolved', 'warning', modelWord.span, `The model is ${quote(modelWord.unresolved)}, which this file does not set (an argument, a ConfigMap or Secret): Gantry cannot tell which model is served, so nothing is estimated. Set it in the file (or its env) to get an estimate.`));
     } else if (hit) {
       spec.model = { preset: hit.id, weights: name };
       if (hit.repo !== name) assumptions.push(`Model ${quote(name)} read as the catalog's ${hit.id}${hit.repo ? ` (${hit.repo})` : ''}.`);
     } else {
       spec.model = { preset: name };
     }
-    source('spec.model.preset', modelWord, 'model', write);
-    source('spec.model', modelWord, 'model', write);
+    if (spec.model) {
+      source('spec.model.preset', modelWord, 'model', write);
+      source('spec.model', modelWord, 'model', write);
+    }
     model = { word: modelWord, name, known: !!hit };
   } else {
     const def = engine === 'vllm' ? 'its default model' : 'no model';

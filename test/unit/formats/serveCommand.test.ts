@@ -57,3 +57,46 @@ test("a context beyond the model's is refused in the engine's own words: SGLang 
   const v = checkText('vllm serve Qwen/Qwen2.5-7B-Instruct --max-model-len 500000\n', '/w/v.sh');
   assert.match(v.problems.find((x) => x.code === 'max-model-len')?.message ?? '', /vLLM refuses to start \(unless VLLM_ALLOW_LONG_MAX_MODEL_LEN=1\)/);
 });
+
+test('a slip of a known flag is a warning with a "did you mean" fix that keeps the value; real flags and short names are left alone', () => {
+  const text = 'vllm serve meta-llama/Llama-3.1-8B-Instruct --tensor-paralel-size 1 --max-model-length=8192 --served-model-name x --tp 1\n';
+  const c = checkText(text, '/w/serve.sh');
+  const slips = c.problems.filter((p) => p.code === 'foreign-unknown-flag');
+  assert.deepEqual(
+    slips.map((p) => [text.slice(p.offset, p.offset + p.length), p.severity, p.fixes?.[0]?.title]),
+    [
+      ['--tensor-paralel-size', 'warning', 'Change to --tensor-parallel-size'],
+      ['--max-model-length', 'warning', 'Change to --max-model-len'],
+    ],
+  );
+  const e = slips[1].fixes![0].edits[0];
+  assert.equal(text.slice(0, e.offset) + e.newText + text.slice(e.offset + e.length), text.replace('--max-model-length=8192', '--max-model-len=8192'));
+  const sg = checkText('python -m sglang.launch_server --model-path Qwen/Qwen2.5-7B-Instruct --dp-size 2 --tp-szie 1 --mem-fraction-static 0.8\n', '/w/sg.sh');
+  assert.deepEqual(
+    sg.problems.filter((p) => p.code === 'foreign-unknown-flag'),
+    [],
+  );
+});
+
+test('a flag and its value in one list item is an error on that item', () => {
+  const text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: v\n    image: vllm/vllm-openai:v0.19.0\n    args: ["--model", "meta-llama/Llama-3.1-8B-Instruct", "--max-model-len 8192"]\n';
+  const p = checkText(text, '/w/pod.yaml').problems.find((x) => x.code === 'foreign-flag-value');
+  assert.ok(p && p.severity === 'error', JSON.stringify(p));
+  assert.equal(text.slice(p.offset, p.offset + p.length), '--max-model-len 8192');
+  assert.match(p.message, /one word with a space in it/);
+});
+
+test('a model read at run time ($1, $(MODEL) from a Secret) is one warning on the model and no estimate, not an error', () => {
+  const sh = checkText('vllm serve "$1" --max-model-len 8192\n', '/w/serve.sh');
+  assert.deepEqual(
+    sh.problems.map((p) => [p.code, p.severity]),
+    [['foreign-unresolved', 'warning']],
+  );
+  assert.equal(sh.estimates.length, 0);
+  const pod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: v\n    image: vllm/vllm-openai:v0.19.0\n    env:\n    - name: MODEL\n      valueFrom: {secretKeyRef: {name: s, key: m}}\n    args: ["--model", "$(MODEL)"]\n';
+  const k = checkText(pod, '/w/pod.yaml');
+  assert.deepEqual(
+    k.problems.map((p) => [p.code, p.severity, pod.slice(p.offset, p.offset + p.length)]),
+    [['foreign-unresolved', 'warning', '$(MODEL)']],
+  );
+});
