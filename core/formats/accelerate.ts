@@ -3,8 +3,8 @@
 // precision, and FSDP or DeepSpeed settings. It names no model: on its own it gets the checks of
 // its own numbers; with a model from the context (ForeignDefaults.model), the full estimate.
 import type { SpecPath } from '../spec/parse';
-import { referencedDeepSpeed } from './deepspeed';
-import { applyDeepSpeed, finish, modelRef, newDraft, positiveInt, problem, put, readOnly, worldSource, type DeepSpeedSettings } from './trainingDraft';
+import { deepSpeedBatchProblem, referencedDeepSpeed } from './deepspeed';
+import { applyDeepSpeed, finish, modelRef, newDraft, positiveInt, problem, put, readOnly, worldSource, type DeepSpeedSettings, type TrainingDraft } from './trainingDraft';
 import type { ForeignSpec, FormatReader, ReadContext } from './types';
 import { parseYaml, parseYamlDocSteps, yamlAt, yamlEntry, yamlInsertIn, yamlKeySpan, type YamlDoc, type YamlValue } from './yamlDoc';
 
@@ -105,9 +105,14 @@ function readParsed(y: YamlDoc, ctx: ReadContext): ForeignSpec[] {
   } else if (kind === 'DEEPSPEED') {
     const file = at('deepspeed_config', 'deepspeed_config_file');
     if (file && typeof file.value === 'string' && file.value) ds = referencedDeepSpeed(file.value, { span: file.span, label: 'deepspeed_config_file' }, ctx, d);
-    else ds = deepSpeedInline(at);
+    else ds = deepSpeedInline(at, d);
     if (ds) {
       applyDeepSpeed(d, ds);
+      // Without a model there is no Gantry check of the batch: DeepSpeed's own assertion, over this file's processes.
+      if (!(typeof ctx.defaults?.model === 'string' && ctx.defaults.model)) {
+        const batch = deepSpeedBatchProblem(ds, nProcs);
+        if (batch) d.problems.push(batch);
+      }
       if (ds.stage?.value === 3 && gpusPerNode * nodes === 1 && !(ds.offloadParam && ds.offloadParam.value !== 'none') && !(ds.offloadOptimizer && ds.offloadOptimizer.value !== 'none')) {
         d.problems.push(problem('deepspeed-zero3-one-gpu', 'warning', ds.stage.entry.span, 'ZeRO stage 3 on one process has nothing to shard: it only adds gather and partition work. Use stage 0, or offload to CPU/NVMe.'));
       }
@@ -141,10 +146,12 @@ function readParsed(y: YamlDoc, ctx: ReadContext): ForeignSpec[] {
 }
 
 /** accelerate's own DeepSpeed keys (`deepspeed_config:` without a JSON file). */
-function deepSpeedInline(at: (...p: string[]) => YamlValue | undefined): DeepSpeedSettings {
+function deepSpeedInline(at: (...p: string[]) => YamlValue | undefined, d: TrainingDraft): DeepSpeedSettings {
   const ds: DeepSpeedSettings = { autos: [] };
   const stage = at('deepspeed_config', 'zero_stage');
   if (stage && (stage.value === 0 || stage.value === 1 || stage.value === 2 || stage.value === 3)) ds.stage = { value: stage.value, entry: yamlEntry(stage) };
+  // DeepSpeed asserts the stage is one of its ZeroStageEnum values; accelerate passes it through.
+  else if (stage) d.problems.push(problem('accelerate-value', 'error', stage.span, `deepspeed_config.zero_stage must be 0, 1, 2 or 3${typeof stage.value === 'string' ? ' (a number, not a string)' : ''}: DeepSpeed refuses any other stage.`));
   for (const [key, field] of [
     ['offload_optimizer_device', 'offloadOptimizer'],
     ['offload_param_device', 'offloadParam'],

@@ -159,6 +159,11 @@ function readJob(y: YamlDoc, ctx: ReadContext, base: YamlValue) {
   const fsdpConfig = at('fsdp_config');
   const fsdpVersion = at('fsdp_version');
   let sharded = false;
+  const fsdpOn = fsdpKey && (Array.isArray(fsdpKey.value) ? fsdpKey.value.length > 0 : typeof fsdpKey.value === 'string' && fsdpKey.value !== '');
+  if (fsdpOn && dsKey && typeof dsKey.value === 'string' && dsKey.value) {
+    // axolotl's config validation: "deepspeed and fsdp cannot be used together."
+    d.problems.push(problem('axolotl-value', 'error', fsdpKey.span, 'deepspeed and fsdp are both set: axolotl refuses the config ("deepspeed and fsdp cannot be used together"). Keep one; Gantry estimates the DeepSpeed one.'));
+  }
   if (dsKey && typeof dsKey.value === 'string' && dsKey.value) {
     sharded = true;
     const ds = referencedDeepSpeed(dsKey.value, { span: dsKey.span, label: 'deepspeed' }, ctx, d);

@@ -4,10 +4,10 @@
 // batch arithmetic and its contradictions; with a model from the context (ForeignDefaults.model) or
 // from the axolotl / accelerate file that names it, the full estimate.
 import type { SpecPath } from '../spec/parse';
-import { jsonAt, jsonEntry, jsonInsert, parseJson, type JsonDoc, type JsonValue } from './jsonDoc';
+import { duplicateJsonKeys, jsonAt, jsonEntry, jsonInsert, parseJson, type JsonDoc, type JsonValue } from './jsonDoc';
 import { applyDeepSpeed, ASSUMED_GPUS_PER_NODE, finish, modelRef, newDraft, positiveInt, problem, put, worldSource, type DeepSpeedSettings, type TrainingDraft } from './trainingDraft';
 import { type FormatReader, MAX_FOREIGN_CHARS, type ReadContext, type SourceEntry } from './types';
-import { sizeText } from '../validate/problem';
+import { quote, sizeText, type Problem } from '../validate/problem';
 
 const MARKERS = ['"zero_optimization"', '"train_micro_batch_size_per_gpu"', '"train_batch_size"', '"gradient_accumulation_steps"', '"zero_allow_untested_optimizer"'];
 
@@ -29,6 +29,9 @@ export const deepspeedReader: FormatReader = {
     if (doc.error) {
       d.problems.push(problem('json-syntax', 'error', doc.error, `Not valid JSON: ${doc.error.message}. DeepSpeed would not start; Gantry checks the rest once it parses.`));
       return [finish(d, { format: 'deepspeed', label: 'DeepSpeed config (unreadable)', name: ctx.fileName, anchor })];
+    }
+    for (const dup of duplicateJsonKeys(doc)) {
+      d.problems.push(problem('json-duplicate-key', 'warning', dup.span, `${quote(dup.key, 60)} is written twice in this object: DeepSpeed refuses the file when it reads it itself ("Duplicate key in DeepSpeed config"); Python's json (Hugging Face Trainer, accelerate) keeps the last, which Gantry reads.`));
     }
     const ds = readDeepSpeedSettings(doc, (v, convert) => jsonEntry(v, convert), d);
     if (!ds.stage && !ds.micro && !ds.trainBatch && !ds.accumulation && !ds.autos.length && !d.problems.length) return [];
@@ -87,6 +90,34 @@ export function readDeepSpeedSettings(doc: JsonDoc, entryFor: (v: JsonValue, con
   return ds;
 }
 
+/**
+ * DeepSpeed's batch assertion, train_batch_size = micro × gradient_accumulation_steps × world size,
+ * where the config gives all three (the world size where known): the one place it is said, for the
+ * config on its own and for the accelerate file that names it. The fix is there only where the value
+ * can be written in the file being checked.
+ */
+export function deepSpeedBatchProblem(ds: DeepSpeedSettings, world: number | undefined): Problem | undefined {
+  const micro = ds.micro?.value;
+  const acc = ds.accumulation?.value;
+  const tbs = ds.trainBatch?.value;
+  if (tbs === undefined || micro === undefined || acc === undefined) return undefined;
+  const entry = ds.trainBatch!.entry;
+  const fix = (to: number, preferred: boolean) => {
+    const edit = entry.write?.(to);
+    return edit ? [{ title: `Set train_batch_size to ${to}`, edits: [edit], ...(preferred ? { preferred } : {}) }] : undefined;
+  };
+  const implied = tbs / (micro * acc);
+  if (!Number.isInteger(implied)) {
+    const lower = micro * acc * Math.max(1, Math.floor(implied));
+    return problem('deepspeed-batch', 'error', entry.span, `train_batch_size ${tbs} is not micro ${micro} × gradient_accumulation_steps ${acc} × a whole number of GPUs (${tbs} / ${micro * acc} = ${implied.toFixed(2)}); DeepSpeed refuses to start.`, fix(lower, false));
+  }
+  if (world !== undefined && implied !== world) {
+    const want = micro * acc * world;
+    return problem('deepspeed-batch', 'error', entry.span, `train_batch_size ${tbs} ≠ micro ${micro} × gradient_accumulation_steps ${acc} × ${world} GPUs = ${want}; DeepSpeed refuses to start.`, fix(want, true));
+  }
+  return undefined;
+}
+
 function buildAlone(doc: JsonDoc, ds: DeepSpeedSettings, d: TrainingDraft, ctx: ReadContext, anchor: { offset: number; length: number }) {
   const model = ctx.defaults?.model;
   const hasModel = typeof model === 'string' && model.length > 0 && modelRef(model, anchor, 'model (from the association)', ctx, d);
@@ -97,25 +128,14 @@ function buildAlone(doc: JsonDoc, ds: DeepSpeedSettings, d: TrainingDraft, ctx: 
   const acc = ds.accumulation?.value;
   const tbs = ds.trainBatch?.value;
   let world: number | undefined = ctxGpus ? ctxGpus * nodes : undefined;
-  if (tbs !== undefined && micro !== undefined && acc !== undefined) {
-    const implied = tbs / (micro * acc);
-    if (hasModel) {
-      // With a model the job is checked as a whole: Gantry's global-batch rule says this, with its fix.
-    } else if (!Number.isInteger(implied)) {
-      const lower = micro * acc * Math.max(1, Math.floor(implied));
-      d.problems.push(
-        problem('deepspeed-batch', 'error', ds.trainBatch!.entry.span, `train_batch_size ${tbs} is not micro ${micro} × gradient_accumulation_steps ${acc} × a whole number of GPUs (${tbs} / ${micro * acc} = ${implied.toFixed(2)}); DeepSpeed refuses to start.`, [
-          { title: `Set train_batch_size to ${lower}`, edits: [ds.trainBatch!.entry.write!(lower)!] },
-        ]),
-      );
-    } else if (world !== undefined && implied !== world) {
-      const want = micro * acc * world;
-      d.problems.push(
-        problem('deepspeed-batch', 'error', ds.trainBatch!.entry.span, `train_batch_size ${tbs} ≠ micro ${micro} × gradient_accumulation_steps ${acc} × ${world} GPUs = ${want}; DeepSpeed refuses to start.`, [{ title: `Set train_batch_size to ${want}`, edits: [ds.trainBatch!.entry.write!(want)!], preferred: true }]),
-      );
-    } else if (world === undefined) {
-      world = implied;
-      d.problems.push(problem('deepspeed-world', 'hint', ds.trainBatch!.entry.span, `train_batch_size ${tbs} = micro ${micro} × gradient_accumulation_steps ${acc} × ${implied} GPUs: this config runs on ${implied} GPU${implied === 1 ? '' : 's'}.`));
+  if (hasModel) {
+    // With a model the job is checked as a whole: Gantry's global-batch rule says this, with its fix.
+  } else {
+    const batch = deepSpeedBatchProblem(ds, world);
+    if (batch) d.problems.push(batch);
+    if (world === undefined && tbs !== undefined && micro !== undefined && acc !== undefined && Number.isInteger(tbs / (micro * acc))) {
+      world = tbs / (micro * acc);
+      d.problems.push(problem('deepspeed-world', 'hint', ds.trainBatch!.entry.span, `train_batch_size ${tbs} = micro ${micro} × gradient_accumulation_steps ${acc} × ${world} GPUs: this config runs on ${world} GPU${world === 1 ? '' : 's'}.`));
     }
   }
   const batchAutos = ds.autos.filter((k) => k.includes('batch') || k.includes('accumulation'));

@@ -54,10 +54,45 @@ export interface JsonValue {
 
 export function jsonAt(doc: JsonDoc, path: string[]): JsonValue | undefined {
   if (!doc.root) return undefined;
-  const node = findNodeAtLocation(doc.root, path);
+  const node = lastAt(doc.root, path);
   if (!node) return undefined;
   const quoted = node.type === 'string';
   return { value: getNodeValue(node), span: quoted ? { offset: node.offset + 1, length: Math.max(0, node.length - 2) } : { offset: node.offset, length: node.length }, node, label: path.join('.') };
+}
+
+/**
+ * The node at `path`, taking the last of a key written twice in one object, as Python's json.load
+ * (Hugging Face Trainer, accelerate) keeps it (jsonc-parser's findNodeAtLocation takes the first).
+ */
+function lastAt(root: Node, path: string[]): Node | undefined {
+  let node: Node | undefined = root;
+  for (const key of path) {
+    if (node?.type !== 'object') return undefined;
+    let next: Node | undefined;
+    for (const prop of node.children ?? []) if (prop.children?.length === 2 && prop.children[0].value === key) next = prop.children[1];
+    node = next;
+  }
+  return node;
+}
+
+/** Keys written twice in one object (each later occurrence, at its key), the first `max`. */
+export function duplicateJsonKeys(doc: JsonDoc, max = 20): { key: string; span: Span }[] {
+  const out: { key: string; span: Span }[] = [];
+  const stack: Node[] = doc.root ? [doc.root] : [];
+  while (stack.length && out.length < max) {
+    const node = stack.pop()!;
+    if (node.type === 'object') {
+      const seen = new Set<string>();
+      for (const prop of node.children ?? []) {
+        const k = prop.children?.[0];
+        if (!k || typeof k.value !== 'string') continue;
+        if (seen.has(k.value) && out.length < max) out.push({ key: k.value, span: { offset: k.offset + 1, length: Math.max(1, k.length - 2) } });
+        seen.add(k.value);
+        if (prop.children?.[1]) stack.push(prop.children[1]);
+      }
+    } else if (node.type === 'array') for (const c of node.children ?? []) stack.push(c);
+  }
+  return out.sort((a, b) => a.span.offset - b.span.offset);
 }
 
 /** The source entry of a JSON value; `convert` turns a Gantry value into the file's (undefined: cannot). */

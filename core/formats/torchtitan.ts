@@ -6,6 +6,7 @@
 import { findModel } from '../catalog/models';
 import type { SpecPath } from '../spec/parse';
 import type { Architecture } from '../spec/types';
+import { editDistance } from '../spec/suggest';
 import { parseToml, tomlEntry, tomlInsert, type TomlDoc, type TomlValue } from './tomlDoc';
 import { finish, got, modelRef, newDraft, positiveInt, problem, put, readOnly, worldFromContext, type TrainingDraft } from './trainingDraft';
 import type { ForeignSpec, FormatReader, ReadContext } from './types';
@@ -270,6 +271,7 @@ function readJob(doc: TomlDoc, ctx: ReadContext, name: TomlValue | undefined, fl
 
   const insert = (path: SpecPath, value: unknown) => insertAt(doc, d, parTable, path, value, micro * shard * replicate);
   const label = `torchtitan ${modelName} ${flavorName}`;
+  slippedKeys(doc, d);
   return finish(d, { format: 'torchtitan', label, name: ctx.fileName, anchor, defaults: ctx.defaults, insert });
 }
 
@@ -302,4 +304,35 @@ function layerFrequency(value: unknown): number | undefined {
 function layerCount(preset: string | undefined, modelName: string, flavorName: string): number | undefined {
   if (preset) return findModel(preset)?.architecture.layers;
   return modelName === 'llama3' && flavorName === 'debugmodel' ? DEBUG_MODEL.layers : undefined;
+}
+
+/** The keys this reader reads, by table (the parallel degrees sit under [training] in older files). */
+const DEGREES = ['data_parallel_shard_degree', 'data_parallel_replicate_degree', 'tensor_parallel_degree', 'pipeline_parallel_degree', 'context_parallel_degree', 'expert_parallel_degree', 'pipeline_parallel_microbatch_size'];
+const READ_KEYS: Record<string, readonly string[]> = {
+  model: ['name', 'flavor', 'hf_assets_path', 'converters'],
+  training: ['local_batch_size', 'batch_size', 'seq_len', 'global_batch_size', 'steps', 'mixed_precision_param', 'compile', 'enable_cpu_offload', ...DEGREES],
+  parallelism: DEGREES,
+  activation_checkpoint: ['mode', 'selective_ac_option'],
+  compile: ['enable', 'components'],
+  optimizer: ['name', 'implementation'],
+};
+
+/**
+ * A key that is a slip of one this reader reads (`[training] local_batch_sise`): torchtitan refuses
+ * the file ("Invalid field names"), and the value meant is not the one estimated (the default is).
+ * Only near misses (2 edits at most, names of 6 letters or more) are said: Gantry does not read
+ * every key torchtitan has, and a real one it does not read is left alone.
+ */
+function slippedKeys(doc: TomlDoc, d: TrainingDraft): void {
+  let said = 0;
+  for (const [dotted, val] of doc.values) {
+    const dot = dotted.indexOf('.');
+    if (dot < 0 || dotted.indexOf('.', dot + 1) >= 0) continue;
+    const known = READ_KEYS[dotted.slice(0, dot)];
+    const key = dotted.slice(dot + 1);
+    if (!known || known.includes(key) || key.length < 6 || key.length > 80) continue;
+    const near = known.find((k) => k.length >= 6 && editDistance(key, k, 2) <= 2);
+    if (!near || said++ >= 20) continue;
+    d.problems.push(problem('torchtitan-value', 'warning', val.span, `${val.label} is not a key torchtitan has; did you mean ${near}? torchtitan refuses the file ("Invalid field names"), and the estimate uses ${near}'s default.`));
+  }
 }
