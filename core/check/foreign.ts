@@ -132,7 +132,7 @@ function* checkOneSteps(given: ForeignSpec, index: number, opts: ForeignCheckOpt
     const at = p.path ? lookup(sources, p.path) : undefined;
     const span = at?.exact ? at.entry.span : spec.anchor;
     const fixes = (p.fixes ?? []).map((f) => foreignFix(f, spec, p.docIndex === synth.clusterDoc ? spec.clusterSources : spec.sources)).filter((f): f is Fix => !!f);
-    return { code: p.code, severity: p.severity, message: inFileTerms(p.message, sources, spec.terms), offset: span.offset, length: span.length, path: p.path, docIndex: index, ...(fixes.length ? { fixes } : {}) };
+    return { code: p.code, severity: p.severity, message: withoutMadeUpCluster(inFileTerms(p.message, sources, spec.terms), spec), offset: span.offset, length: span.length, path: p.path, docIndex: index, ...(fixes.length ? { fixes } : {}) };
   };
   // A launch-only error (the local backend runs one node) withholds the Gantry estimate, but a foreign
   // file is launched by its own tool: estimate it when that is its only error, and its findings
@@ -155,6 +155,20 @@ function* checkOneSteps(given: ForeignSpec, index: number, opts: ForeignCheckOpt
   const estimate = { ...e.estimate, assumptions: [...spec.assumptions, ...e.estimate.assumptions] };
   const own = new Set(e.problems.map((p) => `${p.code}@${p.message}`));
   return { problems, estimate: { docIndex: index, estimate, anchor: spec.anchor, problems: problems.filter((p) => own.has(`${p.code}@${p.message}`)) } };
+}
+
+/**
+ * The Cluster a reader made up for the file (`pod`, `compose-service`, `from-file`) is not the
+ * user's: a message names what the file says about its GPUs instead (the pod's GPU limit), or where
+ * the GPUs were assumed from.
+ */
+function withoutMadeUpCluster(message: string, spec: ForeignSpec): string {
+  const name = spec.cluster?.metadata?.name;
+  if (typeof name !== 'string') return message;
+  const phrase = `cluster '${name}'`;
+  if (message.indexOf(phrase) < 0) return message;
+  const count = spec.clusterSources?.get('spec.nodes.gpu.count')?.label;
+  return message.split(phrase).join(count ?? 'the GPUs assumed for this file (gantry.context.yaml, the launching script or the gantry.foreign.gpu setting)');
 }
 
 /**

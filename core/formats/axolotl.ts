@@ -10,6 +10,7 @@ import type { ForeignSpec, FormatReader, ReadContext, SourceEntry } from './type
 import { parseYaml, parseYamlDocSteps, yamlAppend, yamlAt, yamlEntry, yamlKeySpan, type YamlDoc, type YamlValue } from './yamlDoc';
 
 /** Keys only an axolotl config has next to base_model (one of them must be there). */
+const TRUE_WORDS = new Set(['true', 'yes', 'on', '1', 't', 'y', 'auto']);
 const MARKERS = ['\nmicro_batch_size:', '\nsequence_len:', '\nadapter:', '\ndatasets:', '\nlora_r:', '\ngradient_accumulation_steps:', '\nnum_epochs:'];
 
 /** axolotl's defaults (src/axolotl/utils/schemas/config.py) for what a file leaves out. */
@@ -66,7 +67,19 @@ function readJob(y: YamlDoc, ctx: ReadContext, base: YamlValue) {
   const d = newDraft();
   const at = (...p: string[]) => yamlAt(y, p);
   const anchor = yamlKeySpan(y, ['base_model']) ?? base.span;
-  const truthy = (v: YamlValue | undefined) => v?.value === true || v?.value === 'true' || v?.value === 'auto';
+  // A batch or length that is not a whole number: axolotl's schema refuses the config (the default is not used).
+  // (pydantic's lax mode takes a string of digits as the number.)
+  const whole = (v: YamlValue | undefined, key: string): number | undefined => {
+    if (!v || v.value === null) return undefined;
+    const s = v.value;
+    const n = positiveInt(typeof s === 'string' && s.length <= 10 && isDigits(s) ? Number(s) : s);
+    if (n !== undefined) return n;
+    const huge = typeof s === 'number' && s > 1e9;
+    d.problems.push(problem('axolotl-value', 'error', v.span, huge ? `${key} is beyond any real run (more than 10^9): the estimate cannot use it.` : `${key} must be a whole number ≥ 1: axolotl refuses the config.`));
+    return undefined;
+  };
+  // axolotl's schema is pydantic: a boolean also takes the strings yes/on/1/true/t/y, any case (and bf16 "auto").
+  const truthy = (v: YamlValue | undefined) => v?.value === true || v?.value === 1 || (typeof v?.value === 'string' && TRUE_WORDS.has(v.value.toLowerCase()));
   modelRef(base.value as string, base.span, 'base_model', ctx, d, () => undefined);
 
   // ---- adapter
@@ -88,7 +101,8 @@ function readJob(y: YamlDoc, ctx: ReadContext, base: YamlValue) {
     if (bits !== 16 || method === 'qlora') put(d, ['finetune', 'baseBits'], bits, readOnly((bits === 4 ? four : eight)?.span ?? adapter!.span, bits === 4 ? 'load_in_4bit' : 'load_in_8bit'));
     if (method === 'qlora' && !truthy(four)) d.problems.push(problem('axolotl-qlora-4bit', 'warning', adapter!.span, 'adapter: qlora needs load_in_4bit: true (axolotl refuses it otherwise).'));
     const r = at('lora_r');
-    if (r && positiveInt(r.value)) put(d, ['finetune', 'rank'], r.value, yamlEntry(r));
+    const rank = r ? whole(r, 'lora_r') : undefined;
+    if (rank) put(d, ['finetune', 'rank'], rank, yamlEntry(r!));
     else d.assumptions.push("lora_r: 16 (Gantry's default; axolotl requires it).");
     const alpha = at('lora_alpha');
     if (alpha && typeof alpha.value === 'number') put(d, ['finetune', 'alpha'], alpha.value, yamlEntry(alpha));
@@ -101,12 +115,12 @@ function readJob(y: YamlDoc, ctx: ReadContext, base: YamlValue) {
 
   // ---- batch
   const micro = at('micro_batch_size');
-  put(d, ['batch', 'micro'], positiveInt(micro?.value) ?? 1, micro ? yamlEntry(micro) : undefined);
+  put(d, ['batch', 'micro'], whole(micro, 'micro_batch_size') ?? 1, micro ? yamlEntry(micro) : undefined);
   if (!micro) d.assumptions.push("micro_batch_size: 1 (axolotl's default).");
   const acc = at('gradient_accumulation_steps');
-  put(d, ['batch', 'gradientAccumulation'], positiveInt(acc?.value) ?? 1, acc ? yamlEntry(acc) : undefined);
+  put(d, ['batch', 'gradientAccumulation'], whole(acc, 'gradient_accumulation_steps') ?? 1, acc ? yamlEntry(acc) : undefined);
   const seq = at('sequence_len');
-  put(d, ['batch', 'sequenceLength'], positiveInt(seq?.value) ?? DEFAULT_SEQ_LEN, seq ? yamlEntry(seq) : undefined);
+  put(d, ['batch', 'sequenceLength'], whole(seq, 'sequence_len') ?? DEFAULT_SEQ_LEN, seq ? yamlEntry(seq) : undefined);
   if (!seq) d.assumptions.push(`sequence_len: ${DEFAULT_SEQ_LEN} (axolotl's default).`);
   d.assumptions.push(truthy(at('sample_packing')) ? 'sample_packing: every micro-batch is packed full to sequence_len.' : 'No sample packing: estimated with every sequence padded to sequence_len (an upper bound for short samples).');
   const maxSteps = at('max_steps');
@@ -226,3 +240,9 @@ function insertAxolotl(y: YamlDoc, d: TrainingDraft, path: SpecPath, value: unkn
 }
 
 export type { SourceEntry };
+
+function isDigits(s: string): boolean {
+  if (!s.length) return false;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) < 48 || s.charCodeAt(i) > 57) return false;
+  return true;
+}

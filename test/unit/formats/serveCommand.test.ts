@@ -100,3 +100,11 @@ test('a model read at run time ($1, $(MODEL) from a Secret) is one warning on th
     [['foreign-unresolved', 'warning', '$(MODEL)']],
   );
 });
+
+test('a message names the GPUs the file gives (the pod limit), not the Cluster Gantry made up for it', () => {
+  const pod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: v\n    image: vllm/vllm-openai:v0.19.0\n    args: ["--model", "meta-llama/Llama-3.1-8B-Instruct", "--tensor-parallel-size", "4", "--pipeline-parallel-size", "2"]\n    resources: {limits: {nvidia.com/gpu: 4}}\n';
+  const p = checkText(pod, '/w/pod.yaml').problems.find((x) => x.code === 'serving-gpus');
+  assert.ok(p, 'serving-gpus');
+  assert.match(p.message, /= 8 GPUs, but resources\.limits\["nvidia\.com\/gpu"\] has 4\.$/);
+  assert.doesNotMatch(p.message, /cluster '/);
+});

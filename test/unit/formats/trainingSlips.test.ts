@@ -60,3 +60,17 @@ test('axolotl: deepspeed and fsdp together is an error at fsdp', () => {
   assert.match(p.message, /deepspeed and fsdp cannot be used together/);
   assert.equal(text.slice(p.offset).startsWith('- full_shard') || text.slice(p.offset).startsWith('full_shard'), true, at(text, p));
 });
+
+test("axolotl: a batch value that is not a whole number is an error at it; digits in a string and pydantic's boolean words are read as axolotl reads them", () => {
+  const text = 'base_model: meta-llama/Llama-3.1-8B\nadapter: lora\nlora_r: "sixteen"\nmicro_batch_size: two\ngradient_accumulation_steps: "4"\nsequence_len: 2048\nbf16: "yes"\n';
+  const c = checkText(text, '/w/config.yml', { gpu: 'H100-SXM-80GB', gpusPerNode: 1 });
+  assert.deepEqual(
+    c.problems.filter((p) => p.code === 'axolotl-value').map((p) => at(text, p)),
+    ['"sixteen"', 'two'].map((s) => (s.startsWith('"') ? s.slice(1, -1) : s)),
+  );
+  const e = c.estimates[0]?.estimate;
+  assert.ok(e, 'still estimated with the defaults where the value is unusable');
+  const job = c.foreign?.[0]?.job.spec as { precision?: string; batch?: { gradientAccumulation?: number } } | undefined;
+  assert.equal(job?.precision, 'bf16-mixed', 'bf16: "yes" is bf16');
+  assert.equal(job?.batch?.gradientAccumulation, 4);
+});
