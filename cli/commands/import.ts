@@ -11,6 +11,19 @@ import { readForeign } from '../../core/formats/index';
 import { foreignAsYaml } from '../../core/check/foreign';
 import { foreignDefaults } from '../../core/formats/context';
 import { readerBeside } from '../../core/workspace/readBeside';
+import { dnsLabel } from '../../core/formats/serving';
+import type { ForeignSpec } from '../../core/formats/types';
+
+/**
+ * The Cluster an import writes is named after its workload (`qwen-small-pod`, not `pod`): two
+ * services of one manifest, or two imported files in one folder, would otherwise define one Cluster
+ * name twice in a scope (duplicate-cluster) and match each job to the wrong one.
+ */
+function ownCluster(s: ForeignSpec): ForeignSpec {
+  if (!s.cluster) return s;
+  const name = dnsLabel(`${s.job.metadata.name}-${s.cluster.metadata.name}`);
+  return { ...s, cluster: { ...s.cluster, metadata: { ...s.cluster.metadata, name } }, job: { ...s.job, spec: { ...s.job.spec, cluster: name } } };
+}
 
 export const summary = 'write the Gantry spec a foreign config stands for (vllm serve line, torchtitan TOML, …)';
 
@@ -66,7 +79,7 @@ export async function run(argv: string[]): Promise<number> {
   const out = specs
     .map((s) => {
       const head = [`# Imported by gantry ${VERSION} from ${rel}: ${s.label}`, ...s.assumptions.map((x) => `# assumed: ${x}`)].join('\n');
-      return `${head}\n${foreignAsYaml(s, defaults).text}`;
+      return `${head}\n${foreignAsYaml(ownCluster(s), defaults).text}`;
     })
     .join('---\n');
   if (a.values.output) writeFileSync(a.values.output, out);

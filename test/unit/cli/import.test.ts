@@ -35,3 +35,20 @@ test('a torchtitan TOML imports to a TrainingJob; a plain file exits 1', () => {
   assert.equal(none.status, 1);
   assert.match(none.stderr, /nothing Gantry recognises/);
 });
+
+test('two serving Deployments in one manifest import to two Clusters named after their workloads, and the result checks without errors', () => {
+  const dep = (name: string, model: string, tp: number) =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}}\nspec:\n  template:\n    spec:\n      containers:\n      - name: vllm\n        image: vllm/vllm-openai:v0.19.0\n        args: ["--model", "${model}", "--tensor-parallel-size", "${tp}"]\n        resources: {limits: {nvidia.com/gpu: ${tp}}}\n`;
+  const manifest = `${dep('small', 'Qwen/Qwen2.5-1.5B-Instruct', 1)}---\n${dep('big', 'Qwen/Qwen2.5-32B-Instruct', 2)}`;
+  const r = gantry(['import', '-', '--stdin-name', 'two.yaml'], manifest);
+  assert.equal(r.status, 0, r.stderr);
+  const docs = parseAllDocuments(r.stdout).map((d) => d.toJS() as { kind: string; metadata: { name: string }; spec: { cluster?: string } });
+  const clusters = docs.filter((d) => d.kind === 'Cluster').map((d) => d.metadata.name);
+  assert.equal(new Set(clusters).size, 2, clusters.join(', '));
+  assert.deepEqual(
+    docs.filter((d) => d.kind === 'InferenceService').map((d) => d.spec.cluster),
+    clusters,
+  );
+  const check = gantry(['check', '-q', '-', '--stdin-name', 'imported.gantry.yaml'], r.stdout);
+  assert.equal(check.status, 0, check.stdout + check.stderr);
+});
