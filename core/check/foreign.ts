@@ -181,6 +181,9 @@ export function inFileTerms(text: string, sources: Map<string, SourceEntry>, ter
   for (const [key, entry] of sources) {
     const name = key.slice(key.lastIndexOf('.') + 1);
     if (name.length < 5 || name.toLowerCase() === name || !out.includes(name)) continue;
+    // The dotted path first (`batch.sequenceLength` in a schema message), then the name alone.
+    const rel = key.startsWith('spec.') ? key.slice(5) : key;
+    for (const form of [key, rel]) if (form !== name && out.includes(form)) out = replaceWord(out, form, entry.label);
     out = replaceWord(out, name, entry.label);
   }
   // Fields the file does not write, by what its format calls them.

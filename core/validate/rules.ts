@@ -224,7 +224,9 @@ function checkTraining(r: Rules, cluster: ClusterDoc | undefined, arch: Architec
         r.report('parallelism-product', 'error', P('data'), `${formula} × data ${dp} = ${model * dp} GPUs, but the job has ${nodes} nodes × ${perNode} GPUs = ${gpus}.` + (fixes.length ? ` Data parallel ${want} makes the product right.` : ` ${gpus} is not divisible by ${model}.`), fixes);
       }
     } else if (gpus % model !== 0) {
-      r.report('parallelism-product', 'error', r.has(P('tensor')) ? P('tensor') : ['spec', 'parallelism'], `${formula} = ${model} does not divide the job's ${gpus} GPUs, so no whole data-parallel size fits.`);
+      // At the first degree written that is more than 1 (the product's factors), else the parallelism map.
+      const at = (['tensor', 'pipeline', 'context'] as const).find((k) => r.has(P(k)) && (r.num(P(k)) ?? 1) > 1) ?? (r.has(P('tensor')) ? 'tensor' : undefined);
+      r.report('parallelism-product', 'error', at ? P(at) : ['spec', 'parallelism'], `${formula} = ${model} does not divide the job's ${gpus} GPUs, so no whole data-parallel size fits.`);
     }
   }
   if (ep !== undefined && ep > 1 && dp !== undefined && cp !== undefined && (dp * cp) % ep !== 0) {

@@ -74,3 +74,15 @@ test("axolotl: a batch value that is not a whole number is an error at it; digit
   assert.equal(job?.precision, 'bf16-mixed', 'bf16: "yes" is bf16');
   assert.equal(job?.batch?.gradientAccumulation, 4);
 });
+
+test('torchtitan: a product that does not divide the GPUs is at the degree that breaks it; a schema message names the key, not a half-translated path', () => {
+  const text = '[model]\nname = "llama3"\nflavor = "8B"\n\n[training]\nlocal_batch_size = 2\nseq_len = 4096\n\n[parallelism]\ndata_parallel_shard_degree = -1\ncontext_parallel_degree = 3\n';
+  const c = checkText(text, '/w/train.toml', { gpu: 'H100-SXM-80GB', gpusPerNode: 8 });
+  const p = c.problems.find((x) => x.code === 'parallelism-product');
+  assert.ok(p, JSON.stringify(c.problems.map((x) => x.code)));
+  assert.equal(text.slice(0, p.offset).split('\n').pop(), 'context_parallel_degree = ');
+  const long = '[model]\nname = "llama3"\nflavor = "8B"\n[training]\nseq_len = 1000000000\n';
+  const r = checkText(long, '/w/long.toml', { gpu: 'H100-SXM-80GB', gpusPerNode: 8 }).problems.find((x) => x.code === 'schema-range');
+  assert.ok(r);
+  assert.match(r.message, /^\[training\] seq_len must be at most/);
+});
