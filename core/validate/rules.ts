@@ -330,6 +330,32 @@ function headsDivisible(r: Rules, arch: Architecture, tp: number, at: SpecPath, 
 
 // ---------------------------------------------------------------- InferenceService
 
+/**
+ * What vLLM refuses on GPUs before compute capability 8.0 (V100 7.0, T4 7.5; in the catalog: no bf16
+ * tensor cores): `--dtype bfloat16` ("Bfloat16 is only supported on GPUs with compute capability of at
+ * least 8.0"), FP8 (its minimum capability is 8.0), and AWQ below 7.5 (V100). With dtype auto vLLM
+ * falls back to float16 by itself, so only a stated bf16 is an error.
+ */
+function gpuDtypeSupport(r: Rules, cluster: ClusterDoc | undefined): void {
+  if (r.str(['spec', 'engine']) !== 'vllm') return;
+  const model = cluster?.spec?.nodes?.gpu?.model;
+  const gpu = typeof model === 'string' ? findGpu(model) : undefined;
+  if (!gpu || gpu.vendor !== 'nvidia' || gpu.tflops.bf16 !== undefined) return;
+  const cc = gpu.id.startsWith('V100') ? '7.0' : '7.5';
+  if (r.str(['spec', 'dtype']) === 'bf16') {
+    r.report('gpu-dtype', 'error', ['spec', 'dtype'], `The ${gpu.name} (compute capability ${cc}) has no bfloat16: vLLM refuses it ("Bfloat16 is only supported on GPUs with compute capability of at least 8.0"). Use float16.`, r.setFix('Set dtype to fp16', ['spec', 'dtype'], 'fp16'));
+  }
+  const quant = r.str(['spec', 'quantization']);
+  if (quant === 'fp8' || (quant === 'awq' && cc === '7.0')) {
+    r.report(
+      'gpu-dtype',
+      'error',
+      ['spec', 'quantization'],
+      `${quant === 'fp8' ? 'FP8' : 'AWQ'} needs compute capability ${quant === 'fp8' ? '8.0' : '7.5'} or higher in vLLM; the ${gpu.name} has ${cc}, and vLLM refuses to start. Use an Ampere or newer GPU, or a ${quant === 'fp8' ? 'GPTQ or AWQ' : 'GPTQ'} checkpoint.`,
+    );
+  }
+}
+
 function checkServing(r: Rules, cluster: ClusterDoc | undefined, arch: Architecture | undefined): void {
   const tp = r.num(['spec', 'tensorParallel']) ?? (r.has(['spec', 'tensorParallel']) ? undefined : 1);
   const pp = r.num(['spec', 'pipelineParallel']) ?? (r.has(['spec', 'pipelineParallel']) ? undefined : 1);
@@ -364,6 +390,7 @@ function checkServing(r: Rules, cluster: ClusterDoc | undefined, arch: Architect
       );
     }
   }
+  gpuDtypeSupport(r, cluster);
   const util = r.num(['spec', 'gpuMemoryUtilization']);
   if (util !== undefined && util < 0.5) {
     r.report('low-memory-utilization', 'warning', ['spec', 'gpuMemoryUtilization'], `gpuMemoryUtilization ${util} leaves more than half of each GPU unused by vLLM; typical values are 0.85–0.95.`);

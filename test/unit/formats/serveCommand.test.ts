@@ -108,3 +108,19 @@ test('a message names the GPUs the file gives (the pod limit), not the Cluster G
   assert.match(p.message, /= 8 GPUs, but resources\.limits\["nvidia\.com\/gpu"\] has 4\.$/);
   assert.doesNotMatch(p.message, /cluster '/);
 });
+
+test('what vLLM refuses before compute capability 8.0: bf16 on a V100 (fix: float16), FP8 on a T4; auto and fp16 pass', () => {
+  const v100 = '#!/bin/bash\n#SBATCH --gres=gpu:v100:1\nvllm serve meta-llama/Llama-3.2-3B-Instruct --dtype bfloat16 --max-model-len 8192\n';
+  const c = checkText(v100, '/w/v100.sbatch');
+  const p = c.problems.find((x) => x.code === 'gpu-dtype');
+  assert.ok(p && p.severity === 'error', JSON.stringify(c.problems));
+  assert.equal(v100.slice(p.offset, p.offset + p.length), 'bfloat16');
+  const e = p.fixes?.[0]?.edits[0];
+  assert.ok(e);
+  assert.equal(v100.slice(0, e.offset) + e.newText + v100.slice(e.offset + e.length), v100.replace('bfloat16', 'float16'));
+  for (const ok of [v100.replace('--dtype bfloat16 ', ''), v100.replace('bfloat16', 'float16')]) {
+    assert.ok(!checkText(ok, '/w/v100.sbatch').problems.some((x) => x.code === 'gpu-dtype'), ok);
+  }
+  const t4 = '#!/bin/bash\n#SBATCH --gres=gpu:t4:1\nvllm serve Qwen/Qwen2.5-1.5B-Instruct --quantization fp8 --max-model-len 4096\n';
+  assert.match(checkText(t4, '/w/t4.sbatch').problems.find((x) => x.code === 'gpu-dtype')?.message ?? '', /FP8 needs compute capability 8\.0/);
+});
