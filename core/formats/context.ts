@@ -56,6 +56,8 @@ export function foreignDefaults(read: ((rel: string) => string | undefined) | un
     if (typeof o.gpu === 'string') out.gpu = o.gpu;
     if (typeof o.gpusPerNode === 'number' && Number.isInteger(o.gpusPerNode) && o.gpusPerNode > 0) out.gpusPerNode = o.gpusPerNode;
     if (typeof o.engineVersion === 'string') out.engineVersion = o.engineVersion;
+    // The model a config that names none trains (a DeepSpeed JSON, an accelerate YAML): catalog or Hugging Face id.
+    if (typeof o.model === 'string' && o.model && o.model.length <= 200) out.model = o.model;
     return out;
   }
   return out;

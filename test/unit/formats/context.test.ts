@@ -32,3 +32,18 @@ test('bad context files and settings give nothing for their bad values', () => {
   assert.deepEqual(defaultsFromSettings({ gpu: '', gpusPerNode: 0, cluster: 'pod', engineVersion: 3 }), { cluster: 'pod' });
   assert.deepEqual(defaultsFromSettings(undefined), {});
 });
+
+test('a context file names the model a DeepSpeed or accelerate config trains; a non-string or absurdly long one gives nothing', () => {
+  assert.deepEqual(
+    foreignDefaults(() => 'gpu: H100-SXM-80GB\nmodel: meta-llama/Llama-3.1-8B\n'),
+    { gpu: 'H100-SXM-80GB', model: 'meta-llama/Llama-3.1-8B' },
+  );
+  assert.deepEqual(
+    foreignDefaults(() => `model: [a]\n`),
+    {},
+  );
+  assert.deepEqual(
+    foreignDefaults(() => `model: ${'x'.repeat(300)}\n`),
+    {},
+  );
+});
