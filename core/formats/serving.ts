@@ -102,7 +102,7 @@ export function servingSpec(x: ServingSpecInput): ForeignSpec {
     if (!model) {
       const d = defaults?.gpu && findGpu(defaults.gpu) ? findGpu(defaults.gpu)! : findGpu(DEFAULT_GPU)!;
       model = d.id;
-      assumptions.push(defaults?.gpu && findGpu(defaults.gpu) ? `GPU: ${d.name}, the default GPU setting (the file does not name one).` : `GPU: the file does not name one; ${d.name} assumed (associate a Cluster or set a default GPU to change it).`);
+      assumptions.push(defaults?.gpu && findGpu(defaults.gpu) ? `GPU: ${d.name}, from gantry.context.yaml, --gpu or the gantry.foreign.gpu setting (the file does not name one).` : `GPU: the file does not name one; ${d.name} assumed (associate a Cluster or set a default GPU to change it).`);
     }
     let count = gpu.count?.value;
     if (count === undefined) {

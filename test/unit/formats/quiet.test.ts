@@ -159,5 +159,5 @@ test('an unknown GPU label: an error on the label, no number shown as certain', 
 test('no GPU in the file: the default GPU setting is used and said', () => {
   const c = checkText(fixture('compose.yaml'), 'compose.yaml', { gpu: 'L40S-48GB' });
   assert.equal(c.estimates[0].estimate.gpu?.id, 'L40S-48GB');
-  assert.ok(c.foreign![0].assumptions.some((a) => a.includes('default GPU setting')));
+  assert.ok(c.foreign![0].assumptions.some((a) => a.includes('from gantry.context.yaml, --gpu or the gantry.foreign.gpu setting')));
 });
