@@ -187,7 +187,7 @@ export function inFileTerms(text: string, sources: Map<string, SourceEntry>, ter
     out = replaceWord(out, name, entry.label);
   }
   // Fields the file does not write, by what its format calls them.
-  for (const [name, term] of terms ?? []) if (out.includes(name)) out = replaceWord(out, name, term);
+  for (const [name, term] of terms ?? []) if (name.length >= 5 && name.toLowerCase() !== name && out.includes(name)) out = replaceWord(out, name, term);
   return out;
 }
 
