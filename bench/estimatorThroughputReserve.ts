@@ -105,8 +105,8 @@ const llama1_13b: { architecture: Architecture } = {
   architecture: { layers: 40, hidden: 5120, heads: 40, kvHeads: 40, ffn: 13824, vocab: 32000, gatedMlp: true, tiedEmbeddings: false, maxContext: 2048 },
 };
 
-/** The row's `model` field → a catalog preset or an architecture. */
-const MODELS: Record<string, ThroughputRow['model']> = {
+/** The row's `model` field → a catalog preset or an architecture (the later reserve sets' loader extends it). */
+export const MODELS: Record<string, ThroughputRow['model']> = {
   'meta-llama/Meta-Llama-3-70B': { preset: 'llama-3-70b' },
   'meta-llama/Llama-3.1-405B': { preset: 'llama-3.1-405b' },
   'Qwen/Qwen3-235B-A22B': { preset: 'qwen3-235b-a22b' },

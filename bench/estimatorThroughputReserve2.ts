@@ -64,7 +64,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Architecture, AttentionImpl, Checkpointing, Parallelism, Precision } from '../core/spec/types';
 import type { ThroughputRow } from './estimatorThroughput';
-import { checkpointingOf, gpuId as reserveGpuId, type PublishedRow as ReservePublishedRow, type ReserveThroughputRow } from './estimatorThroughputReserve';
+import { checkpointingOf, gpuId as reserveGpuId, MODELS as TS4_MODELS, type PublishedRow as ReservePublishedRow, type ReserveThroughputRow } from './estimatorThroughputReserve';
 
 export const THROUGHPUT_RESERVE2_FILE = 'bench/data/throughput-reserve2.jsonl';
 export const THROUGHPUT_RESERVE3_FILE = 'bench/data/throughput-reserve3.jsonl';
@@ -143,8 +143,9 @@ const moonlight16b: { architecture: Architecture } = {
   architecture: { ...torchtitanDsv3_16b.architecture, ffn: 11264, vocab: 163840, maxContext: 8192 },
 };
 
-/** The row's `model` field → a catalog preset or an architecture. */
+/** The row's `model` field → a catalog preset or an architecture: the TS4 loader's table, and these. */
 const MODELS: Record<string, ThroughputRow['model']> = {
+  ...TS4_MODELS,
   'Qwen/Qwen3-30B-A3B': { preset: 'qwen3-30b-a3b' },
   'Qwen/Qwen3-30B-A3B-Base': { preset: 'qwen3-30b-a3b' },
   'Qwen/Qwen1.5-MoE-A2.7B': { preset: 'qwen1.5-moe-a2.7b' },
@@ -152,22 +153,15 @@ const MODELS: Record<string, ThroughputRow['model']> = {
   'Qwen/Qwen2.5-7B': { preset: 'qwen2.5-7b' },
   'BLOOM-style 181B prototype (unreleased)': bloomPrototype181b,
   // TS6 (throughput-reserve3.jsonl)
-  'deepseek-ai/DeepSeek-V3': { preset: 'deepseek-v3' },
   'openai/gpt-oss-20b': { preset: 'gpt-oss-20b' },
   'torchtitan deepseek_v3 16B flavor (DeepSeek-V2-Lite shapes)': torchtitanDsv3_16b,
   'xai-org/grok-1 (NeMo Grok-1 314B recipe)': grok1,
-  'meta-llama/Llama-3.1-8B': { preset: 'llama-3.1-8b' },
   'Qwen/Qwen3-8B': { preset: 'qwen3-8b' },
   'Qwen/Qwen3-14B': { preset: 'qwen3-14b' },
   'Qwen/Qwen3-32B': { preset: 'qwen3-32b' },
-  'meta-llama/Meta-Llama-3-8B': { preset: 'llama-3-8b' },
-  'meta-llama/Meta-Llama-3-70B': { preset: 'llama-3-70b' },
-  'meta-llama/Llama-3.1-405B': { preset: 'llama-3.1-405b' },
-  'meta-llama/Llama-2-70b-hf': { preset: 'llama-2-70b' },
-  // TS7 (throughput-reserve4.jsonl); the TS5/TS6 strings above serve its Qwen3-30B-A3B, Qwen3-32B, Llama 3 8B and
-  // torchtitan DeepSeek-V3 16B rows.
+  // TS7 (throughput-reserve4.jsonl); the strings above (and the TS4 table's) serve its Qwen3-30B-A3B,
+  // Qwen3-32B, Qwen3-235B-A22B, Llama 3 8B and torchtitan DeepSeek-V3 16B rows.
   'mistralai/Mixtral-8x22B-v0.1': { preset: 'mixtral-8x22b' },
-  'Qwen/Qwen3-235B-A22B': { preset: 'qwen3-235b-a22b' },
   'meta-llama/Llama-4-Maverick-17B-128E': llama4Maverick,
   'moonshotai/Moonlight-16B-A3B': moonlight16b,
 };

@@ -186,7 +186,7 @@ export async function run(argv: string[]): Promise<number> {
       if (c.estimates.some((e) => e.problems.includes(p))) continue; // shown with its estimate
       process.stderr.write(`${file}: document ${(p.docIndex ?? 0) + 1}: error ${p.code}: ${p.message}\n`);
     }
-    for (const { estimate: e, docIndex, anchor } of c.estimates) {
+    for (const { estimate: e, docIndex, anchor, problems } of c.estimates) {
       // A foreign file's estimate is of the job its reader found there; it says where (the command's range).
       const foreign = c.foreign?.[docIndex];
       const v = (foreign ? foreign.job : c.docs[docIndex]?.value) as Record<string, unknown>;
@@ -205,7 +205,7 @@ export async function run(argv: string[]): Promise<number> {
           ? e.findings.map((f) =>
               inTheFile(
                 f,
-                c.problems.find((p) => p.docIndex === docIndex && p.code === f.code),
+                problems.find((p) => p.code === f.code),
                 text,
               ),
             )

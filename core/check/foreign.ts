@@ -141,7 +141,9 @@ function* checkOneSteps(given: ForeignSpec, index: number, opts: ForeignCheckOpt
   const jobDoc = c.docs.find((d) => d.index === synth.jobDoc);
   const ownEstimate = c.estimates.find((x) => x.docIndex === synth.jobDoc);
   const e = ownEstimate ?? (jobDoc && c.problems.every(launchOnly) ? estimateDoc(synth.text, jobDoc, clusters, opts.readFile) : undefined);
-  const fromEstimate = !ownEstimate && e ? e.problems.map((p) => place({ ...p, docIndex: synth.jobDoc })) : [];
+  // The estimate's findings as placed in the file (its own problems below are these, by place).
+  const placedEstimate = e ? e.problems.map((p) => place({ ...p, docIndex: synth.jobDoc })) : [];
+  const fromEstimate = ownEstimate ? [] : placedEstimate;
   const seen = new Set<string>();
   const problems: Problem[] = [];
   for (const p of [...spec.problems.map((x) => ({ ...x, docIndex: index })), ...c.problems.map(place), ...fromEstimate]) {
@@ -153,8 +155,9 @@ function* checkOneSteps(given: ForeignSpec, index: number, opts: ForeignCheckOpt
   }
   if (!e) return { problems };
   const estimate = { ...e.estimate, assumptions: [...spec.assumptions, ...e.estimate.assumptions] };
-  const own = new Set(e.problems.map((p) => `${p.code}@${p.message}`));
-  return { problems, estimate: { docIndex: index, estimate, anchor: spec.anchor, problems: problems.filter((p) => own.has(`${p.code}@${p.message}`)) } };
+  // By code and place: the message was rewritten in the file's terms, so it no longer matches the estimate's.
+  const own = new Set(placedEstimate.map((p) => p && `${p.code}@${p.offset}`));
+  return { problems, estimate: { docIndex: index, estimate, anchor: spec.anchor, problems: problems.filter((p) => own.has(`${p.code}@${p.offset}`)) } };
 }
 
 /**

@@ -13,10 +13,15 @@ import { engineDefaults, type ServeCommand, type ServeRead } from './vllmArgs';
 import { mergeEdits } from './yamlWords';
 import { ENGINE_FLAGS, TP_FLAG } from '../runs/engineCommand';
 
-/** Each field's flag in an engine's command line (the table Gantry launches with): the file's terms for fields it does not write. */
+/** Each field's flag in an engine's command line (the table Gantry launches with): the file's terms for fields it does not write. Built once per engine. */
+const FLAG_TERMS = new Map<ServeCommand['engine'], ReadonlyMap<string, string>>();
 function flagTerms(engine: ServeCommand['engine']): ReadonlyMap<string, string> {
-  const terms = new Map<string, string>([['tensorParallel', TP_FLAG[engine]]]);
-  for (const f of ENGINE_FLAGS[engine]) if (f.flag) terms.set(f.field, f.flag);
+  let terms = FLAG_TERMS.get(engine);
+  if (!terms) {
+    const t = new Map<string, string>([['tensorParallel', TP_FLAG[engine]]]);
+    for (const f of ENGINE_FLAGS[engine]) if (f.flag) t.set(f.field, f.flag);
+    FLAG_TERMS.set(engine, (terms = t));
+  }
   return terms;
 }
 
