@@ -208,6 +208,14 @@ const kv6Summary = reserveTable(kv6, 'Fresh held-out set KV6-* (bench/data/vllm-
 out();
 if (kv6.length) out(`KV6-*: ${v1Line(kv6Summary)} (evaluated once, 2026-12-06, with no formula change).`);
 
+// KV7-* (mostly Qwen3.5/3.6/3.8 hybrids) was gathered on 2026-12-06 before the printed-figure change (core/estimate/
+// serving.ts printedTokens: int(concurrency × max_model_len) from vLLM 0.21; sliding-window groups) and is evaluated
+// once after it; shown on every run since.
+const kv7 = kvV1.readKvV1Reserve(root, 'bench/data/vllm-v1-kv-reserve5.jsonl');
+const kv7Summary = reserveTable(kv7, 'Held-out part of the printed-figure change, KV7-* (bench/data/vllm-v1-kv-reserve5.jsonl: published vLLM startup logs of hybrid models, gathered 2026-12-06 before the change, evaluated once after it):').summary;
+out();
+if (kv7.length) out(`KV7-*: ${v1Line(kv7Summary)}.`);
+
 // The CUDA graph figure (core/estimate/engineVersion.ts CUDA_GRAPHS) is the median of vLLM's own published estimates.
 const cg = kvV1.summarizeCudaGraphEstimates(root);
 out();
