@@ -206,15 +206,18 @@ if (kv5.length)
 const kv6 = kvV1.readKvV1Reserve(root, 'bench/data/vllm-v1-kv-reserve4.jsonl');
 const kv6Summary = reserveTable(kv6, 'Fresh held-out set KV6-* (bench/data/vllm-v1-kv-reserve4.jsonl: published vLLM 0.26–0.31 startup logs, gathered 2026-12-06, evaluated once with no formula change):').summary;
 out();
-if (kv6.length) out(`KV6-*: ${v1Line(kv6Summary)} (evaluated once, 2026-12-06, with no formula change).`);
+if (kv6.length) out(`KV6-*: ${v1Line(kv6Summary)} (evaluated once, 2026-12-06, with no formula change: 7.46 %, 74.73 %, 1 within 2 %, 2 within 5 %; its hybrid rows KV6-15/16, with KV2-10/17..23, were then looked at to find the printed-figure change, so they are examined since).`);
 
 // KV7-* (mostly Qwen3.5/3.6/3.8 hybrids) was gathered on 2026-12-06 before the printed-figure change (core/estimate/
-// serving.ts printedTokens: int(concurrency × max_model_len) from vLLM 0.21; sliding-window groups) and is evaluated
+// serving.ts printedTokens: int(concurrency × max_model_len) from vLLM 0.20.1; sliding-window groups) and evaluated
 // once after it; shown on every run since.
 const kv7 = kvV1.readKvV1Reserve(root, 'bench/data/vllm-v1-kv-reserve5.jsonl');
 const kv7Summary = reserveTable(kv7, 'Held-out part of the printed-figure change, KV7-* (bench/data/vllm-v1-kv-reserve5.jsonl: published vLLM startup logs of hybrid models, gathered 2026-12-06 before the change, evaluated once after it):').summary;
 out();
-if (kv7.length) out(`KV7-*: ${v1Line(kv7Summary)}.`);
+if (kv7.length)
+  out(
+    `KV7-*: ${v1Line(kv7Summary)} (evaluated once, 2026-12-06, after the change, which then dated the new figure from vLLM 0.21: 6 rows, 40.39 %, 91.02 %, none within 5 %; the formulas before the change gave 70.78 %, 76.56 %, none within 5 %. The version strings of KV7-03 (0.20.1, new figure) and KV7-12 (a 0.20.1rc1 nightly, old figure) then moved the first release to 0.20.1, so KV7-03 is examined since).`,
+  );
 
 // The CUDA graph figure (core/estimate/engineVersion.ts CUDA_GRAPHS) is the median of vLLM's own published estimates.
 const cg = kvV1.summarizeCudaGraphEstimates(root);
@@ -364,7 +367,7 @@ out('| quantity | tuned / reference part: n, median, max | held-out part: n, med
 out('| --- | --- | --- |');
 out(`| training memory per GPU | ${s.n}, ${s.medianAbs.toFixed(1)} %, ${s.maxAbs.toFixed(1)} % | ${held.n}, ${held.medianAbs.toFixed(1)} %, ${held.maxAbs.toFixed(1)} % |`);
 out(
-  `| vLLM KV tokens (V1; tuned 0.19 H100; held out KV6-* with no change, KV5-* for the Model Runner V2 change, KV4-* for the MoE change, KV3-* for the version change, KV2-* before it; examined KV1-* 0.10–0.28 and KV2-08/09) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | KV6-* ${v1Line(kv6Summary)}; KV5-* ${v1Line(kv5Summary)}; KV4-* ${v1Line(kv4Summary)}; KV3-* ${v1Line(kv3Summary)}; KV2-* ${kvHeldShown ? `${v1Line(v1Held)} (${v1Rows.filter((r) => r.unmatched && r.part === 'held-out').length} held-out rows not matched; evaluated before and after the change)` : 'hidden (GANTRY_EVAL_KV_HELDOUT=0)'}; examined ${v1Line(v1Examined)} |`,
+  `| vLLM KV tokens (V1; tuned 0.19 H100; held out KV7-* for the printed-figure change, KV6-* with no change, KV5-* for the Model Runner V2 change, KV4-* for the MoE change, KV3-* for the version change, KV2-* before it; examined KV1-* 0.10–0.28 and KV2-08/09) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | KV7-* ${v1Line(kv7Summary)}; KV6-* ${v1Line(kv6Summary)}; KV5-* ${v1Line(kv5Summary)}; KV4-* ${v1Line(kv4Summary)}; KV3-* ${v1Line(kv3Summary)}; KV2-* ${kvHeldShown ? `${v1Line(v1Held)} (${v1Rows.filter((r) => r.unmatched && r.part === 'held-out').length} held-out rows not matched; evaluated before and after the change)` : 'hidden (GANTRY_EVAL_KV_HELDOUT=0)'}; examined ${v1Line(v1Examined)} |`,
 );
 out(`| vLLM KV tokens (V0, 0.2–0.7) | ${v0Line(v0Tuned)} | first set ${v0Line(v0Held)}; examined V0-14..16 ${v0Line(v0Held2)} |`);
 out(

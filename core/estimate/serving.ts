@@ -105,6 +105,8 @@ interface Stage {
   pool: number;
   /** Hybrid models: this stage's layers of each kind and one linear layer's state per sequence (bytes per GPU). */
   hybrid?: { kind: string; full: number; linear: number; stateBytesPerLayer: number; attnBytesPerTokenPerLayer: number };
+  /** Sliding-window models whose layer pattern is known: this stage's full-attention and sliding-window layers. */
+  sliding?: { full: number; sliding: number; window: number; attnBytesPerTokenPerLayer: number };
   /** mxfp4 experts stored padded for vLLM's MoE kernel (mxfp4ExpertPadding). */
   expertPadding?: { factor: number; backend?: string };
 }
@@ -115,39 +117,91 @@ const stateBytesPerSequence = (s: Stage): number => (s.hybrid ? s.hybrid.linear 
 /** vLLM's kernel block alignment for the attention block size of hybrid models (HybridAttentionMambaModelConfig). */
 const HYBRID_BLOCK_ALIGNMENT = 16;
 
-export interface HybridPool {
-  /** Tokens per block: the attention page grown to hold one layer's recurrent state. */
+/**
+ * vLLM V1's KV pool for a model with two kinds of layer (a hybrid's full-attention and recurrent layers, or
+ * full-attention and sliding-window layers): every layer has one page size, the layers are grouped by kind
+ * into groups of one size, and the pool is `blocks` pages per layer of a group.
+ */
+export interface GroupedPool {
+  /** Tokens per block (a hybrid's attention block grows so that one page holds a layer's recurrent state). */
   blockSize: number;
-  /** Bytes of one block of one layer (every layer's page, state pages padded to it). */
+  /** Bytes of one block of one layer. */
   pageBytes: number;
-  /** Layers per group and the number of groups of each kind. */
+  /** Layers per group and the number of groups of each kind ("other": recurrent or sliding-window). */
   groupSize: number;
   fullGroups: number;
-  linearGroups: number;
+  otherGroups: number;
+  /** Blocks one request of maxModelLen tokens takes in one group of the other kind (a recurrent state: 1; a window: its pages). */
+  otherBlocksPerRequest: number;
   blocks: number;
-  /** Blocks one request of maxModelLen tokens takes: ceil(L / block) in each full-attention group, one in each recurrent group. */
+  /** Blocks one request of maxModelLen tokens takes: ceil(L / block) in each full-attention group, otherBlocksPerRequest in each other group. */
   blocksPerRequest: number;
-  /** What vLLM prints as "GPU KV cache size": blocks // groups × block size. */
+  /** KV cache one request of maxModelLen tokens needs over all the stage's layers (vLLM's startup check). */
+  requestBytes: number;
+  /** What vLLM prints as "GPU KV cache size" (printedTokens). */
   tokens: number;
-  /** Requests of maxModelLen tokens that fit at once. */
+  /** Requests of maxModelLen tokens that fit at once (vLLM's "Maximum concurrency"). */
   concurrency: number;
 }
 
-/** vLLM V1's hybrid KV pool for one stage (see the header); undefined for a model without both kinds of layer. */
-export function hybridPool(h: Omit<NonNullable<Stage['hybrid']>, 'kind'>, pool: number, maxModelLen: number): HybridPool | undefined {
+/**
+ * How vLLM groups layers of two kinds (kv_cache_utils.py _get_kv_cache_groups_uniform_page_size): groups of
+ * the smaller kind's count, or of the larger's when the two are close; each kind fills whole groups.
+ */
+function groupLayers(full: number, other: number): { groupSize: number; fullGroups: number; otherGroups: number } {
+  if (full < 1 || other < 1) return { groupSize: Math.max(full, other, 1), fullGroups: full > 0 ? 1 : 0, otherGroups: other > 0 ? 1 : 0 };
+  const lo = Math.min(full, other);
+  const hi = Math.max(full, other);
+  const groupSize = hi < lo * 1.5 ? hi : lo;
+  return { groupSize, fullGroups: Math.ceil(full / groupSize), otherGroups: Math.ceil(other / groupSize) };
+}
+
+/**
+ * The token figure vLLM prints as "GPU KV cache size". Through 0.20 it was blocks ÷ groups × block size; later
+ * releases (vLLM PR #40694, issue #40691: the old figure did not match the printed concurrency for Qwen3.5)
+ * print int(max_concurrency × max_model_len) (kv_cache_utils.py get_kv_cache_capacity), which for a hybrid
+ * counts only the groups whose blocks grow with the request. Published logs date it: 0.20.0 and a 0.20.1rc1
+ * nightly of 4 May 2026 print the old figure, 0.20.1 and a 0.20.2rc1 nightly of 6 May the new one (the
+ * first evaluation took 0.21; bench/data/vllm-v1-kv-reserve5.jsonl KV7-03 and KV7-12 moved it to 0.20.1).
+ */
+function printedTokens(groupAware: boolean, blocks: number, groups: number, blockSize: number, concurrency: number, maxModelLen: number): number {
+  return groupAware ? Math.floor(concurrency * maxModelLen) : Math.floor(blocks / groups) * blockSize;
+}
+
+function groupedPool(full: number, other: number, pageBytes: number, blockSize: number, otherBlocksPerRequest: number, pool: number, maxModelLen: number, groupAware: boolean): GroupedPool {
+  const { groupSize, fullGroups, otherGroups } = groupLayers(full, other);
+  const blocks = Math.max(0, Math.floor(pool / (pageBytes * groupSize)));
+  const fullBlocks = Math.ceil(maxModelLen / blockSize);
+  const blocksPerRequest = fullGroups * fullBlocks + otherGroups * otherBlocksPerRequest;
+  const concurrency = blocks / blocksPerRequest;
+  const tokens = printedTokens(groupAware, blocks, fullGroups + otherGroups, blockSize, concurrency, maxModelLen);
+  const requestBytes = (full * fullBlocks + other * otherBlocksPerRequest) * pageBytes;
+  return { blockSize, pageBytes, groupSize, fullGroups, otherGroups, otherBlocksPerRequest, blocks, blocksPerRequest, requestBytes, tokens, concurrency };
+}
+
+/**
+ * vLLM V1's hybrid KV pool for one stage (see the header): the attention block grown to the smallest multiple
+ * of 16 tokens whose page holds one recurrent layer's state, one block per request in each recurrent group.
+ * `groupAware`: the printed token figure of vLLM 0.20.1 and later (printedTokens). Undefined for a model without
+ * both kinds of layer.
+ */
+export function hybridPool(h: Omit<NonNullable<Stage['hybrid']>, 'kind'>, pool: number, maxModelLen: number, groupAware = false): GroupedPool | undefined {
   if (h.full < 1 || h.linear < 1 || !(h.attnBytesPerTokenPerLayer > 0)) return undefined;
   const a = HYBRID_BLOCK_ALIGNMENT;
   const blockSize = a * Math.ceil(h.stateBytesPerLayer / (a * h.attnBytesPerTokenPerLayer));
-  const pageBytes = blockSize * h.attnBytesPerTokenPerLayer;
-  const lo = Math.min(h.full, h.linear);
-  const hi = Math.max(h.full, h.linear);
-  const groupSize = hi < lo * 1.5 ? hi : lo;
-  const fullGroups = Math.ceil(h.full / groupSize);
-  const linearGroups = Math.ceil(h.linear / groupSize);
-  const blocks = Math.max(0, Math.floor(pool / (pageBytes * groupSize)));
-  const tokens = Math.floor(blocks / (fullGroups + linearGroups)) * blockSize;
-  const blocksPerRequest = fullGroups * Math.ceil(maxModelLen / blockSize) + linearGroups;
-  return { blockSize, pageBytes, groupSize, fullGroups, linearGroups, blocks, blocksPerRequest, tokens, concurrency: blocks / blocksPerRequest };
+  return groupedPool(h.full, h.linear, blockSize * h.attnBytesPerTokenPerLayer, blockSize, 1, pool, maxModelLen, groupAware);
+}
+
+/**
+ * vLLM V1's pool for full-attention and sliding-window layers (Gemma 2 and 3, gpt-oss): pages of `blockSize`
+ * tokens; a request holds ceil(L / block) blocks in each full-attention group and, in each sliding-window
+ * group, the blocks of min(window − 1 + max_num_batched_tokens, L) tokens plus one (SlidingWindowSpec
+ * max_memory_usage_bytes: the window need not start on a block boundary).
+ */
+export function slidingPool(s: NonNullable<Stage['sliding']>, pool: number, maxModelLen: number, blockSize: number, batchedTokens: number, groupAware: boolean): GroupedPool | undefined {
+  if (s.sliding < 1 || !(s.attnBytesPerTokenPerLayer > 0)) return undefined;
+  const windowBlocks = Math.ceil(Math.min(s.window - 1 + batchedTokens, maxModelLen) / blockSize) + 1;
+  return groupedPool(s.full, s.sliding, blockSize * s.attnBytesPerTokenPerLayer, blockSize, windowBlocks, pool, maxModelLen, groupAware);
 }
 
 function dtypeBytes(spec: InferenceServiceSpec): number {
@@ -277,12 +331,18 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   if (rec) {
     // One recurrent layer's state per sequence on one TP rank: the SSM/recurrent state and the conv window.
     stageOut.hybrid = { kind: rec.name, full: attnLayers, linear: Math.ceil(rec.layers / pp), stateBytesPerLayer: rec.stateBytes(tp, dt), attnBytesPerTokenPerLayer: attnPerLayer };
+  } else if (a.slidingWindow && a.slidingWindow > 0 && !a.mla && !drafter) {
+    // Which layers slide, where the catalog knows the pattern: Gemma 2 and gpt-oss every other layer, Gemma 3
+    // five of every six (each sixth layer is global).
+    const pattern = m.extras.slidingWindowLayers;
+    const full = pattern === 'all' ? 0 : pattern === 'alternate' ? Math.floor(layers / 2) : pattern === 'five-of-six' ? Math.floor(layers / 6) : undefined;
+    if (full !== undefined) stageOut.sliding = { full, sliding: layers - full, window: a.slidingWindow, attnBytesPerTokenPerLayer: attnPerLayer };
   }
   return stageOut;
 }
 
 /** vLLM's engine generation for a spec: V0 before 0.8 (or with VLLM_USE_V1=0 before 0.11), V1 otherwise. */
-function vllmGeneration(spec: InferenceServiceSpec, maxModelLen: number, c: ResolvedCluster, m: ResolvedModel): { v0: boolean; chunked: boolean; label: string; short: string; sizing: VllmSizing; batch?: VllmBatchDefaults; moeSharedCache: boolean; runner?: VllmRunner } {
+function vllmGeneration(spec: InferenceServiceSpec, maxModelLen: number, c: ResolvedCluster, m: ResolvedModel): { v0: boolean; chunked: boolean; label: string; short: string; sizing: VllmSizing; batch?: VllmBatchDefaults; moeSharedCache: boolean; runner?: VllmRunner; groupAwareTokens: boolean } {
   const ver = engineVersionOf(spec);
   const useV1 = spec.env?.VLLM_USE_V1;
   const forcedV0 = useV1 === 0 || useV1 === '0' || useV1 === false;
@@ -299,7 +359,9 @@ function vllmGeneration(spec: InferenceServiceSpec, maxModelLen: number, c: Reso
   const runner = v0 ? undefined : vllmModelRunner(ver.parts, { id: m.id, moe: !!a.moe, hybrid: !!(a.linearAttention || a.mamba), quantized: !!(m.weightFormat || (spec.quantization && spec.quantization !== 'none')) }, { env: spec.env, speculative: spec.speculative?.method });
   const sizing = vllmSizing(v0 ? [0, 6, 0] : ver.parts, { env: spec.env, enforceEager: spec.enforceEager === true, vendor: c.gpu.vendor, runner });
   const batch = v0 ? undefined : vllmBatchDefaults(ver.parts, { capacityBytes: c.capacityBytes, id: c.gpu.id, name: c.gpu.name }, maxModelLen);
-  return { v0, chunked, label, short, sizing, batch, moeSharedCache: fusedMoeSharesCache13(ver.parts), runner };
+  // The printed token figure (printedTokens): int(concurrency × max_model_len) from 0.20.1, and in current releases.
+  const groupAwareTokens = !v0 && (!ver.parts || atLeast(ver.parts, 0, 20, 1));
+  return { v0, chunked, label, short, sizing, batch, moeSharedCache: fusedMoeSharesCache13(ver.parts), runner, groupAwareTokens };
 }
 
 function fail(findings: Finding[], assumptions: string[]): ServingEstimate {
@@ -432,38 +494,54 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
         `Speculative decoding (${sp.method}${n}): the drafter's ${d.layers} layer${d.layers === 1 ? '' : 's'} (${(d.params / 1e9).toFixed(2)} B parameters ${d.inCheckpointFormat ? "in the checkpoint's format" : 'in half precision'}, sharing the model's embedding${sp.method === 'eagle3' ? '' : ' and lm_head'}) load${d.layers === 1 ? 's' : ''} on the last stage and cache${d.layers === 1 ? 's' : ''} K and V like ${d.layers === 1 ? 'a full-attention layer' : 'full-attention layers'} in the same pool${sp.method === 'mtp' && a.mtpLayers === undefined ? "; the model's MTP layer count is not known: 1 assumed" : ''}.`,
       );
   }
-  if (a.slidingWindow) assumptions.push(`Sliding-window layers are counted as full attention, as vLLM 0.19 reports KV tokens for them (the hybrid allocator may fit more concurrent requests).`);
   if (a.mla) assumptions.push('MLA: the KV cache holds kv_lora_rank + qk_rope_head_dim values per token per layer, replicated on every TP rank.');
 
   // The smallest stage pool decides the number of blocks (vLLM takes the minimum over workers).
-  // Hybrid models: vLLM V1 lays the pool out in hybridPool's pages; other engines first set aside the
-  // recurrent states of max_num_seqs sequences.
-  const v1Hybrid = engine === 'vllm' && !gen!.v0 && !!stages[0].hybrid;
+  // vLLM V1 lays the pool of a model with two kinds of layer out in groups (groupedPool): a hybrid's
+  // recurrent layers, or sliding-window layers whose pattern is known; other engines first set aside the
+  // recurrent states of max_num_seqs sequences, and count sliding-window layers as full attention.
+  const v1 = engine === 'vllm' && !gen!.v0;
+  const groupAware = v1 && gen!.groupAwareTokens;
+  const v1Hybrid = v1 && !!stages[0].hybrid;
   const hybridSeqs = spec.maxNumSeqs && spec.maxNumSeqs > 0 ? spec.maxNumSeqs : defaults.seqs;
+  const batchedTokens = spec.maxNumBatchedTokens && spec.maxNumBatchedTokens > 0 ? spec.maxNumBatchedTokens : defaults.tokens;
   let tokens = Infinity;
+  // The chosen stage's whole blocks, in tokens (a model with one kind of layer).
+  let capacityTokens = 0;
   let worst = stages[0];
-  let hybrid: HybridPool | undefined;
+  let pooled: GroupedPool | undefined;
   for (const s of stages) {
-    const h = v1Hybrid && s.hybrid ? hybridPool(s.hybrid, s.pool, maxModelLen) : undefined;
+    const g = !v1 ? undefined : s.hybrid ? hybridPool(s.hybrid, s.pool, maxModelLen, groupAware) : s.sliding ? slidingPool(s.sliding, s.pool, maxModelLen, blockSize, batchedTokens, groupAware) : undefined;
     const statesBytes = v1Hybrid ? 0 : hybridSeqs * stateBytesPerSequence(s);
-    const t = h ? h.tokens : Math.floor(Math.max(0, s.pool - statesBytes) / (s.kvBytesPerToken * blockSize)) * blockSize;
-    if (t < tokens || (h && hybrid && h.concurrency < hybrid.concurrency)) {
+    const blocks = Math.floor(Math.max(0, s.pool - statesBytes) / (s.kvBytesPerToken * blockSize));
+    // One kind of layer: the printed figure is whole blocks, or from 0.20.1 int(blocks ÷ ceil(L / block) × L) (printedTokens).
+    const t = g ? g.tokens : groupAware ? printedTokens(true, blocks, 1, blockSize, blocks / Math.ceil(maxModelLen / blockSize), maxModelLen) : blocks * blockSize;
+    if (t < tokens || (g && pooled && g.concurrency < pooled.concurrency)) {
       tokens = t;
+      capacityTokens = blocks * blockSize;
       worst = s;
-      hybrid = h;
+      pooled = g;
     }
   }
+  const printed = groupAware ? `int(concurrency × max_model_len), as vLLM 0.20.1 and later print it` : 'blocks ÷ groups × block size, as vLLM 0.20.0 and earlier print it';
   if (stages[0].hybrid) {
     const hs = stages[0].hybrid;
     const state = `${(hs.stateBytesPerLayer / 2 ** 20).toFixed(2)} MiB`;
     assumptions.push(
-      hybrid
-        ? `Hybrid model: ${hs.full} full-attention and ${hs.linear} ${hs.kind} layers per GPU; each ${hs.kind} layer keeps ${state} of state per sequence. vLLM's hybrid allocator grows the attention block to ${hybrid.blockSize} tokens so one page holds a layer's state, groups the layers ${hybrid.groupSize} to a group (${hybrid.fullGroups} full-attention, ${hybrid.linearGroups} ${hs.kind}), and reports ${grouped(hybrid.tokens)} tokens (${grouped(hybrid.blocks)} blocks ÷ ${hybrid.fullGroups + hybrid.linearGroups} groups × ${hybrid.blockSize}); a ${maxModelLen}-token request takes ${hybrid.blocksPerRequest} blocks, so ${hybrid.concurrency.toFixed(2)} fit at once. Builds that leave the ${hs.kind} groups out of the printed figure (vLLM PR #40384 and patches of it) print about concurrency × max_model_len, ${grouped(Math.floor(hybrid.concurrency * maxModelLen))} tokens, for the same pool.`
+      pooled
+        ? `Hybrid model: ${hs.full} full-attention and ${hs.linear} ${hs.kind} layers per GPU; each ${hs.kind} layer keeps ${state} of state per sequence. vLLM's hybrid allocator grows the attention block to ${pooled.blockSize} tokens so one page holds a layer's state and groups the layers ${pooled.groupSize} to a group (${pooled.fullGroups} full-attention, ${pooled.otherGroups} ${hs.kind}): ${grouped(pooled.blocks)} blocks; a ${maxModelLen}-token request takes ${pooled.blocksPerRequest} of them (one per ${hs.kind} group), so ${pooled.concurrency.toFixed(2)} fit at once. KV tokens: ${grouped(pooled.tokens)}, ${printed}${groupAware ? '' : ` (later releases print concurrency × max_model_len, ${grouped(Math.floor(pooled.concurrency * maxModelLen))}, for the same pool)`}.`
         : `Hybrid model: KV cache on the ${hs.full} full-attention layers per GPU only; each of the ${hs.linear} ${hs.kind} layers keeps ${state} of state per sequence, set aside for ${hybridSeqs} sequences.`,
+    );
+  } else if (a.slidingWindow) {
+    const ss = stages[0].sliding;
+    assumptions.push(
+      pooled && ss
+        ? `Sliding window: ${ss.full} full-attention and ${ss.sliding} sliding-window layers (window ${ss.window}) per GPU, grouped ${pooled.groupSize} to a group (${pooled.fullGroups} full-attention, ${pooled.otherGroups} sliding-window): ${grouped(pooled.blocks)} blocks of ${pooled.blockSize} tokens; a ${maxModelLen}-token request takes ${Math.ceil(maxModelLen / pooled.blockSize)} in each full-attention group and ${pooled.otherBlocksPerRequest} in each sliding-window group (its window plus max_num_batched_tokens ${batchedTokens}), so ${pooled.concurrency.toFixed(2)} fit at once. KV tokens: ${grouped(pooled.tokens)}, ${printed}.`
+        : `Sliding-window layers are counted as full attention${v1 ? " (the model's layer pattern is not known)" : ''}.`,
     );
   }
   const rank0 = stages[0];
-  const kvCacheBytes = hybrid ? hybrid.blocks * hybrid.pageBytes * hybrid.groupSize : tokens * worst.kvBytesPerToken + hybridSeqs * stateBytesPerSequence(worst);
+  const kvCacheBytes = pooled ? pooled.blocks * pooled.pageBytes * pooled.groupSize : capacityTokens * worst.kvBytesPerToken + hybridSeqs * stateBytesPerSequence(worst);
   const heaviest = stages.reduce((x, y) => (x.weights + x.activation > y.weights + y.activation ? x : y));
   const allocated = heaviest.weights + heaviest.activation + kvCacheBytes;
   const reserved = allocated;
@@ -473,9 +551,10 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     kvCacheBytes,
     kvCacheTokens: tokens,
     kvBytesPerToken: worst.kvBytesPerToken,
-    maxConcurrency: hybrid ? hybrid.concurrency : tokens / maxModelLen,
+    // vLLM V1's concurrency is blocks ÷ ceil(L / block); V0 and the other engines print tokens ÷ L.
+    maxConcurrency: pooled ? pooled.concurrency : capacityTokens / (v1 ? Math.ceil(maxModelLen / blockSize) * blockSize : maxModelLen),
     ...(worst.hybrid ? { stateBytesPerSequence: stateBytesPerSequence(worst) } : {}),
-    longestRequestTokens: hybrid ? Math.max(0, Math.floor((hybrid.blocks - hybrid.linearGroups) / hybrid.fullGroups)) * hybrid.blockSize : tokens,
+    longestRequestTokens: pooled ? (pooled.fullGroups ? Math.max(0, Math.floor((pooled.blocks - pooled.otherGroups * pooled.otherBlocksPerRequest) / pooled.fullGroups)) * pooled.blockSize : maxModelLen) : capacityTokens,
     maxModelLen,
     activationPeakBytes: rank0.activation,
     nonTorchBytes: nonTorch,
@@ -509,20 +588,20 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
       path: ['spec', 'tensorParallel'],
       message: `Weights (${gib(heaviest.weights)}) + activation peak (${gib(heaviest.activation)}) + non-torch (${gib(nonTorch)})${graphsInBudget ? ` + CUDA graphs (${gib(graphs)})` : ''} = ${gib(need)} per GPU exceed the ${gib(budget)} budget (${frac} × ${gib(cap)}): no room for a KV cache${engine === 'vllm' ? ` — ${gen!.short} refuses to start ("No available memory for the cache blocks")` : ''}.`,
     });
-  } else if (hybrid ? hybrid.concurrency < 1 : maxModelLen > tokens) {
+  } else if (pooled ? pooled.concurrency < 1 : maxModelLen > capacityTokens) {
     findings.push({
       code: 'kv-cache-too-small',
       severity: 'error',
       path: ['spec', 'maxModelLen'],
       message: `${
-        hybrid && worst.hybrid
-          ? `A ${maxModelLen}-token request needs ${hybrid.blocksPerRequest} blocks of KV cache and recurrent state, and the pool holds ${grouped(hybrid.blocks)}`
-          : `maxModelLen ${maxModelLen} exceeds the ${grouped(tokens)} tokens the KV cache holds (${gib(kvCacheBytes)} at ${grouped(worst.kvBytesPerToken)} B/token/GPU)`
+        pooled
+          ? `A ${maxModelLen}-token request needs ${pooled.blocksPerRequest} blocks of KV cache${worst.hybrid ? ' and recurrent state' : ''}, and the pool holds ${grouped(pooled.blocks)}`
+          : `maxModelLen ${maxModelLen} exceeds the ${grouped(capacityTokens)} tokens the KV cache holds (${gib(kvCacheBytes)} at ${grouped(worst.kvBytesPerToken)} B/token/GPU)`
       }: ${
         engine === 'vllm'
           ? gen!.v0
             ? `${gen!.short} refuses to start ("The model's max seq len (${maxModelLen}) is larger than the maximum number of tokens that can be stored in KV cache (${tokens})")`
-            : `${gen!.short} refuses to start ("To serve at least one request with the models's max seq len (${maxModelLen}), (${gib(hybrid && worst.hybrid ? (worst.hybrid.full * Math.ceil(maxModelLen / hybrid.blockSize) + worst.hybrid.linear) * hybrid.pageBytes : Math.ceil(maxModelLen / blockSize) * blockSize * worst.kvBytesPerToken)} KV cache is needed, which is larger than the available KV cache memory (${gib(Math.max(0, Math.min(...stages.map((x) => x.pool))))})")`
+            : `${gen!.short} refuses to start ("To serve at least one request with the models's max seq len (${maxModelLen}), (${gib(pooled ? pooled.requestBytes : Math.ceil(maxModelLen / blockSize) * blockSize * worst.kvBytesPerToken)} KV cache is needed, which is larger than the available KV cache memory (${gib(Math.max(0, Math.min(...stages.map((x) => x.pool))))})")`
           : engine === 'tgi'
             ? `TGI refuses to start ("Not enough memory to handle ${maxModelLen} total tokens"): lower max_total_tokens (maxModelLen) or max_batch_prefill_tokens`
             : 'requests that long cannot be served'

@@ -83,7 +83,7 @@ const TP2 = { full: 8, linear: 24, attnBytesPerTokenPerLayer: 2 * 2 * 256 * 2, s
 test("vLLM hybrid pool: the block grows to 528 tokens (the fp32 state in one page), 4 groups of 8 layers; the log's available memory gives its tokens and concurrency", () => {
   // 6.56 GiB as printed is 6.555–6.565 GiB; 406 blocks (the 36.91x) need 6.542–6.558.
   const h = hybridPool(TP1, 6.557 * GIB, 4096)!;
-  assert.deepEqual([h.blockSize, h.groupSize, h.fullGroups, h.linearGroups], [528, 8, 1, 3]);
+  assert.deepEqual([h.blockSize, h.groupSize, h.fullGroups, h.otherGroups], [528, 8, 1, 3]);
   assert.equal(h.blocks, 406);
   assert.equal(h.tokens, 53_328);
   assert.equal(h.concurrency.toFixed(2), '36.91');
