@@ -206,7 +206,10 @@ if (kv5.length)
 const kv6 = kvV1.readKvV1Reserve(root, 'bench/data/vllm-v1-kv-reserve4.jsonl');
 const kv6Summary = reserveTable(kv6, 'Fresh held-out set KV6-* (bench/data/vllm-v1-kv-reserve4.jsonl: published vLLM 0.26–0.31 startup logs, gathered 2026-12-06, evaluated once with no formula change):').summary;
 out();
-if (kv6.length) out(`KV6-*: ${v1Line(kv6Summary)} (evaluated once, 2026-12-06, with no formula change: 7.46 %, 74.73 %, 1 within 2 %, 2 within 5 %; its hybrid rows KV6-15/16, with KV2-10/17..23, were then looked at to find the printed-figure change, so they are examined since).`);
+if (kv6.length)
+  out(
+    `KV6-*: ${v1Line(kv6Summary)} (evaluated once, 2026-12-06, with no formula change: 7.46 %, 74.73 %, 1 within 2 %, 2 within 5 %; its hybrid rows KV6-15/16, with KV2-10/17..23, were then looked at to find the printed-figure change, so they are examined since; the five GB10 rows KV6-05..09 became expressible when the GB10 entered the catalog, after that change, and were evaluated once then: −9.5, −1.8, +0.5, −6.9, +20.2 %).`,
+  );
 
 // KV7-* (mostly Qwen3.5/3.6/3.8 hybrids) was gathered on 2026-12-06 before the printed-figure change (core/estimate/
 // serving.ts printedTokens: int(concurrency × max_model_len) from vLLM 0.20.1; sliding-window groups) and evaluated
@@ -216,7 +219,7 @@ const kv7Summary = reserveTable(kv7, 'Held-out part of the printed-figure change
 out();
 if (kv7.length)
   out(
-    `KV7-*: ${v1Line(kv7Summary)} (evaluated once, 2026-12-06, after the change, which then dated the new figure from vLLM 0.21: 6 rows, 40.39 %, 91.02 %, none within 5 %; the formulas before the change gave 70.78 %, 76.56 %, none within 5 %. The version strings of KV7-03 (0.20.1, new figure) and KV7-12 (a 0.20.1rc1 nightly, old figure) then moved the first release to 0.20.1, so KV7-03 is examined since).`,
+    `KV7-*: ${v1Line(kv7Summary)} (evaluated once, 2026-12-06, after the change, which then dated the new figure from vLLM 0.21: 6 rows, 40.39 %, 91.02 %, none within 5 %; the formulas before the change gave 70.78 %, 76.56 %, none within 5 %. The version strings of KV7-03 (0.20.1, new figure) and KV7-12 (a 0.20.1rc1 nightly, old figure) then moved the first release to 0.20.1, so KV7-03 is examined since; KV7-01 became expressible when the GB10 entered the catalog and was evaluated once then: +6.4 %).`,
   );
 
 // The CUDA graph figure (core/estimate/engineVersion.ts CUDA_GRAPHS) is the median of vLLM's own published estimates.

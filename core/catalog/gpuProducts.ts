@@ -39,6 +39,7 @@ export const GPU_PRODUCT_LABELS: Readonly<Record<string, string>> = {
   'RTX-5070-Ti-16GB': 'NVIDIA-GeForce-RTX-5070-Ti',
   'RTX-5070-12GB': 'NVIDIA-GeForce-RTX-5070',
   'RTX-5060-Ti-16GB': 'NVIDIA-GeForce-RTX-5060-Ti',
+  'GB10-128GB': 'NVIDIA-GB10',
 };
 
 const BY_LABEL = new Map(Object.entries(GPU_PRODUCT_LABELS).map(([id, label]) => [label.toLowerCase(), id]));

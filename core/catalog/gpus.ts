@@ -461,6 +461,22 @@ export const GPUS: readonly GpuInfo[] = [
       'NVIDIA GeForce RTX 5070 spec page (48 SMs at 2.512 GHz boost, 988 AI TOPS = fp4 sparse; 12 GB GDDR7 on a 192-bit bus, 672 GB/s; 250 W; PCIe 5.0 x16); tensor rates as the RTX 5090 entry reads the RTX Blackwell whitepaper (GeForce: fp32 accumulate at half the fp16-accumulate rate): fp4 sparse / 16 = fp16/bf16 dense with fp32 accumulate 61.8, fp8 123.5; fp32 = SMs × 128 × 2 × clock; usable GiB by the GDDR rule',
   }),
   gpu({
+    id: 'GB10-128GB',
+    aliases: ['gb10', 'dgx-spark', 'dgx spark', 'NVIDIA GB10', 'NVIDIA DGX Spark'],
+    name: 'NVIDIA GB10 (DGX Spark, unified memory)',
+    vendor: 'nvidia',
+    memoryGiB: 121.69,
+    nominalMemoryGB: 128,
+    memoryBandwidthGBps: 273,
+    tflops: { bf16: 62.5, fp16: 62.5, fp8: 125, fp32: 31 },
+    intraNodeLink: 'pcie5',
+    pcieGen: 5,
+    tdpW: 140,
+    memorySource: 'reading',
+    source:
+      "NVIDIA DGX Spark spec sheet (GB10 Grace Blackwell superchip: Blackwell GPU, 6,144 CUDA cores, sm_121, up to 1 PFLOP fp4 with sparsity; 128 GB LPDDR5X unified with the 20-core Arm CPU, 273 GB/s; 140 W SoC) and Hot Chips 2025 (31 TFLOPS fp32); tensor rates as the RTX 5090 entry reads the RTX Blackwell whitepaper: fp4 sparse / 16 = bf16 dense 62.5, fp8 125. Memory: the CUDA total a published vLLM 0.27.1 log printed ('Free memory on device (114.54/121.69 GiB)'); the OS and the CPU's processes share it, so free memory at start is less than on a discrete card",
+  }),
+  gpu({
     id: 'RTX-5060-Ti-16GB',
     aliases: ['rtx5060ti', '5060ti', '5060-ti', 'rtx-5060-ti', 'NVIDIA GeForce RTX 5060 Ti'],
     name: 'NVIDIA GeForce RTX 5060 Ti 16GB',

@@ -11,7 +11,7 @@ import type { ClusterDoc } from '../../../core/spec/types';
 import { check } from '../helpers';
 import { cluster, job, service } from '../estimate/helpers';
 
-const NEW = ['rtx3090', 'rtx4090', 'rtx5090', 'rtx5080', 'rtx5070ti', 'rtx5070', 'rtx5060ti', 'rtx-a6000', 'rtx-6000-ada', 'l40', 'l40s', 'a10', 'a40', 'h20', 'h800', 'a800', 'gh200', 'b300', 'mi250x', 'mi300x', 'mi325x', 'mi355x', 'gaudi3'];
+const NEW = ['rtx3090', 'rtx4090', 'rtx5090', 'rtx5080', 'rtx5070ti', 'rtx5070', 'rtx5060ti', 'gb10', 'rtx-a6000', 'rtx-6000-ada', 'l40', 'l40s', 'a10', 'a40', 'h20', 'h800', 'a800', 'gh200', 'b300', 'mi250x', 'mi300x', 'mi325x', 'mi355x', 'gaudi3'];
 
 test('the GPUs people run today are in the catalog, each with memory, dense bf16, bandwidth, a link and a source', () => {
   for (const q of NEW) {
@@ -132,4 +132,19 @@ test('hover: the new Cluster GPU fields and InferenceService.engineVersion expla
   const svc = ['apiVersion: gantry/v1', 'kind: InferenceService', 'metadata: { name: s }', 'spec:', '  engine: vllm', '  engineVersion: 0.6.3', '  model: { preset: llama-3.1-8b }', ''].join('\n');
   const h = hover(svc, parseSpecFile(svc), svc.indexOf('engineVersion') + 2, src);
   assert.ok(h && /V0/.test(h.markdown), h?.markdown);
+});
+
+test('the GB10 (DGX Spark): the CUDA total a published vLLM log printed, unified memory said in its name, found by its NVML name', () => {
+  const g = findGpu('NVIDIA GB10')!;
+  assert.equal(g.id, 'GB10-128GB');
+  assert.equal(findGpu('dgx-spark'), g);
+  // "Free memory on device (114.54/121.69 GiB)": vLLM 0.27.1 on a DGX Spark.
+  assert.equal(g.memoryGiB, 121.69);
+  assert.equal(g.memoryBandwidthGBps, 273);
+  assert.ok(g.name.includes('unified memory'));
+  assert.equal(gpuFromProductLabel('NVIDIA-GB10')?.id, 'GB10-128GB');
+  // Qwen3-30B-A3B in fp8 at 0.55 of it: vLLM's budget is a share of the CUDA total.
+  const e = estimateInferenceService(service({ model: { preset: 'qwen3-30b-a3b' }, quantization: 'fp8', gpuMemoryUtilization: 0.55, maxModelLen: 32768, engineVersion: '0.30.0' }), cluster('GB10-128GB', 1));
+  assert.ok(e.ok, JSON.stringify(e.findings));
+  assert.ok(Math.abs(e.serving!.budgetBytes / 1024 ** 3 - 0.55 * 121.69) < 0.01);
 });
