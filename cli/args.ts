@@ -1,6 +1,8 @@
 // The one argument parser of the CLI: Node's util.parseArgs, strict (an unknown option is an error,
 // exit 2 in every command) and with positionals allowed, `-` among them (standard input).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { findGpu, nearestGpu } from '../core/catalog/gpus';
+import { quote } from '../core/validate/problem';
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
@@ -27,4 +29,11 @@ function usageError(err: unknown): string {
   if (option && e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option '${option}'`;
   if (option && e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && message.endsWith('argument missing')) return `${option} needs a value`;
   return message;
+}
+
+/** A `--gpu` value: undefined when the catalog knows it, else the usage error (with the id it was probably meant to be). */
+export function gpuOptionError(value: string | undefined): string | undefined {
+  if (value === undefined || findGpu(value)) return undefined;
+  const meant = nearestGpu(value);
+  return `--gpu: unknown GPU ${quote(value)}${meant ? `; did you mean '${meant.id}'?` : ''} (the catalog's ids: docs/catalog.md)`;
 }

@@ -16,7 +16,7 @@ import { launcherDefaults } from '../../core/formats/launcherLink';
 import { folderNames } from '../folderNames';
 import { isGantryFile } from '../../core/validate/validate';
 import type { ForeignDefaults } from '../../core/formats/types';
-import { parseCommandArgs } from '../args';
+import { gpuOptionError, parseCommandArgs } from '../args';
 import { quote } from '../../core/validate/problem';
 
 export const summary = 'check specs for errors (compiler-style output or --format json)';
@@ -94,6 +94,8 @@ function parseArgs(argv: string[]): Options | string {
   if (maxWarnings !== undefined && (!Number.isInteger(maxWarnings) || maxWarnings < 0 || v['max-warnings'] === '')) return '--max-warnings needs a whole number';
   const jobs = v.jobs === undefined ? undefined : Number(v.jobs);
   if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || v.jobs === '')) return '--jobs needs a whole number of at least 1';
+  const gpuError = gpuOptionError(v.gpu);
+  if (gpuError) return gpuError;
   return {
     format: v.format ?? 'text',
     ...(v.workspace !== undefined ? { workspace: v.workspace } : {}),

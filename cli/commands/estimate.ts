@@ -11,7 +11,7 @@ import { folderNames } from '../folderNames';
 import { isGantryFile } from '../../core/validate/validate';
 import { Workspace, pathToUri } from '../../core/workspace/workspace';
 import { readerBeside } from '../../core/workspace/readBeside';
-import { parseCommandArgs } from '../args';
+import { gpuOptionError, parseCommandArgs } from '../args';
 import type { Finding, ServingEstimate, TrainingEstimate } from '../../core/estimate/index';
 import type { Problem } from '../../core/validate/problem';
 import { formatSeconds, grouped } from '../../core/estimate/format';
@@ -63,6 +63,8 @@ function parseArgs(argv: string[]): Options | string {
   if (v.format !== undefined && v.format !== 'text' && v.format !== 'json') return '--format must be text or json';
   if (v.workspace === '') return '--workspace needs a folder';
   if (!a.positionals.length) return 'no files given';
+  const gpuError = gpuOptionError(v.gpu);
+  if (gpuError) return gpuError;
   return { format: v.format ?? 'text', workspace: v.workspace ?? '.', verbose: !!v.verbose, files: a.positionals, ...(v['stdin-name'] ? { stdinName: v['stdin-name'] } : {}), ...(v.gpu ? { gpu: v.gpu } : {}) };
 }
 

@@ -6,11 +6,13 @@
 // `gantry check f`. Exit 0 ok, 1 nothing recognised in the file, 2 bad usage or unreadable input.
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseCommandArgs } from '../args';
+import { gpuOptionError, parseCommandArgs } from '../args';
 import { readForeign } from '../../core/formats/index';
 import { foreignAsYaml } from '../../core/check/foreign';
+import { checkFile } from '../../core/check/checkFile';
 import { foreignDefaults } from '../../core/formats/context';
 import { readerBeside } from '../../core/workspace/readBeside';
+import { scanClustersSync } from '../../core/workspace/workspace';
 import { dnsLabel } from '../../core/formats/serving';
 import type { ForeignSpec } from '../../core/formats/types';
 
@@ -40,6 +42,9 @@ options:
   --stdin-name NAME    the file name standard input stands for (helps recognise its format)
   -h, --help           this help
 
+The documents keep the file's values as written; where the file has errors (gantry check's), a note on
+standard error says how many and shows the first.
+
 exit status: 0 ok, 1 nothing Gantry recognises in the file, 2 bad usage or unreadable input`;
 
 export async function run(argv: string[]): Promise<number> {
@@ -59,6 +64,11 @@ export async function run(argv: string[]): Promise<number> {
   const perNode = a.values['gpus-per-node'] === undefined ? undefined : Number(a.values['gpus-per-node']);
   if (perNode !== undefined && !(Number.isInteger(perNode) && perNode > 0)) {
     process.stderr.write('gantry import: --gpus-per-node needs a whole number above 0\n');
+    return 2;
+  }
+  const gpuError = gpuOptionError(a.values.gpu);
+  if (gpuError) {
+    process.stderr.write(`gantry import: ${gpuError}\n`);
     return 2;
   }
   const file = a.positionals[0];
@@ -84,6 +94,16 @@ export async function run(argv: string[]): Promise<number> {
     .join('---\n');
   if (a.values.output) writeFileSync(a.values.output, out);
   else process.stdout.write(out);
+  // The documents keep the file's values as written; say so where the one check finds errors in them.
+  // A Cluster named by gantry.context.yaml is looked up as gantry check looks it up (the workspace around the file).
+  const clusters = defaults.cluster && file !== '-' ? scanClustersSync(abs).scopedTo(abs) : undefined;
+  const c = checkFile(input, { fileName: abs, readFile, defaults, clusters });
+  const errors = c.problems.filter((p) => p.severity === 'error');
+  if (errors.length) {
+    const first = errors[0];
+    const shown = first.message.length > 200 ? `${first.message.slice(0, 200)}…` : first.message;
+    process.stderr.write(`gantry import: ${rel} has ${errors.length} error${errors.length === 1 ? '' : 's'} as written, and the documents above keep its values (first: ${first.code}: ${shown}); 'gantry check ${file === '-' ? '-' : rel}' shows ${errors.length === 1 ? 'it' : 'them'} in place.\n`);
+  }
   return 0;
 }
 

@@ -18,6 +18,7 @@
 // - AMD Instinct: 99.7 % of nominal (MI300X 191.5/192).
 
 import type { IntraNodeLinkType } from '../spec/types';
+import { nearest } from '../spec/suggest';
 
 export interface GpuPeakTflops {
   /** Dense bf16 tensor-core TFLOPS; absent where the GPU has no bf16 tensor cores (V100). */
@@ -835,6 +836,12 @@ export function findGpu(idOrAlias: string): GpuInfo | undefined {
 
 export const GPU_IDS: readonly string[] = GPUS.map((g) => g.id);
 
+/** The catalog GPU a name the catalog does not know was probably meant to be (a slip of an id or alias), if any. */
+export function nearestGpu(name: string): GpuInfo | undefined {
+  const guess = nearest(name, [...GPU_IDS, ...GPUS.flatMap((g) => g.aliases)]);
+  return guess ? findGpu(guess) : undefined;
+}
+
 /**
  * The CUDA compute capability (major × 10 + minor) of an NVIDIA GPU, by its product line; undefined for
  * other vendors. Engines pick kernels by it (vLLM's mxfp4 MoE backend: core/estimate/serving.ts).
@@ -846,6 +853,7 @@ export function cudaCapability(g: GpuInfo): number | undefined {
   if (starts('h100', 'h200', 'h800', 'h20-', 'gh200')) return 90;
   if (starts('b200', 'b300', 'gb200', 'gb300')) return 100;
   if (starts('rtx-5', 'rtx-pro-6000')) return 120;
+  if (starts('gb10-')) return 121;
   if (starts('l4-', 'l40', 'l20-', 'rtx-40', 'rtx-6000-ada')) return 89;
   if (starts('a100', 'a800', 'a30-')) return 80;
   if (starts('a10', 'a40', 'rtx-30', 'rtx-a')) return 86;

@@ -6,6 +6,7 @@ import { isGantryFile } from '../validate/validate';
 import { checkGantryText, type CheckFileOptions, type FileCheck } from './gantryText';
 import { checkForeign, checkForeignSteps } from './foreign';
 import type { ForeignDefaults } from '../formats/types';
+import { CONTEXT_FILE, contextProblems } from '../formats/context';
 
 export type { CheckFileOptions, FileCheck };
 // The per-document step and its rule (no estimate for a document with errors), for the server.
@@ -13,12 +14,24 @@ export { checkDocCached, type DocCheck } from './gantryText';
 
 export function checkFile(text: string, opts: CheckFileOptions & { defaults?: ForeignDefaults }): FileCheck {
   if (isGantryFile(text, opts.fileName)) return checkGantryText(text, opts);
+  if (isContextFile(opts.fileName)) return checkContext(text, opts);
   return checkForeign(text, opts);
+}
+
+/** A `gantry.context.yaml`: what it tells Gantry about the foreign configs beside it (core/formats/context.ts). */
+function isContextFile(fileName: string | undefined): boolean {
+  const name = fileName ?? '';
+  return name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1) === CONTEXT_FILE;
+}
+
+function checkContext(text: string, opts: CheckFileOptions): FileCheck {
+  return { gantry: true, docs: [], problems: contextProblems(text, opts.clusters), estimates: [], invalid: new Set() };
 }
 
 /** `checkFile` in steps: a foreign file's check yields between its parts (checkForeignSteps); a Gantry spec's is one step. */
 export function* checkFileSteps(text: string, opts: CheckFileOptions & { defaults?: ForeignDefaults }): Generator<void, FileCheck> {
   if (isGantryFile(text, opts.fileName)) return checkGantryText(text, opts);
+  if (isContextFile(opts.fileName)) return checkContext(text, opts);
   return yield* checkForeignSteps(text, opts);
 }
 

@@ -104,10 +104,14 @@ export function servingSpec(x: ServingSpecInput): ForeignSpec {
   }
   let cluster: PlainDoc | undefined;
   if (model || !defaults?.cluster) {
-    if (!model) {
-      const d = defaults?.gpu && findGpu(defaults.gpu) ? findGpu(defaults.gpu)! : findGpu(DEFAULT_GPU)!;
+    if (!model && defaults?.gpu && !findGpu(defaults.gpu)) {
+      // A default GPU the catalog lacks: the Cluster carries it as written, so the check says so (as for a
+      // training config) rather than estimating on another GPU.
+      model = defaults.gpu;
+    } else if (!model) {
+      const d = defaults?.gpu ? findGpu(defaults.gpu)! : findGpu(DEFAULT_GPU)!;
       model = d.id;
-      assumptions.push(defaults?.gpu && findGpu(defaults.gpu) ? `GPU: ${d.name}, from gantry.context.yaml, --gpu or the gantry.foreign.gpu setting (the file does not name one).` : `GPU: the file does not name one; ${d.name} assumed (associate a Cluster or set a default GPU to change it).`);
+      assumptions.push(defaults?.gpu ? `GPU: ${d.name}, from gantry.context.yaml, --gpu or the gantry.foreign.gpu setting (the file does not name one).` : `GPU: the file does not name one; ${d.name} assumed (associate a Cluster or set a default GPU to change it).`);
     }
     let count = gpu.count?.value;
     if (count === undefined) {

@@ -5,7 +5,7 @@ import { anchorOf, locate, type ParsedDoc, type SpecPath } from '../spec/parse';
 import { setValueEdit, yamlScalar } from '../spec/edit';
 import { nearest } from '../spec/suggest';
 import { valueAt } from '../spec/valueAt';
-import { findGpu, gpuGuess, GPUS } from '../catalog/gpus';
+import { findGpu, gpuGuess, GPUS, nearestGpu } from '../catalog/gpus';
 import { resolveArchitecture } from './model';
 import { checkEngineFlags, checkJobBackend, checkSchedulerBackend, type BackendProblem } from './backendRules';
 import type { Fix, Problem, Severity } from './problem';
@@ -114,8 +114,7 @@ function checkCluster(r: Rules): void {
   // A GPU the catalog lacks may be described by memoryGiB (plus optional peaks); the estimate names what it assumed.
   if (model !== undefined && !findGpu(model) && r.num(['spec', 'nodes', 'gpu', 'memoryGiB']) === undefined) {
     const ids = GPUS.flatMap((g) => [g.id]);
-    const guess = nearest(model, [...ids, ...GPUS.flatMap((g) => g.aliases)]);
-    const target = guess ? findGpu(guess)!.id : undefined;
+    const target = nearestGpu(model)?.id;
     r.report(
       'unknown-gpu',
       'error',

@@ -52,3 +52,17 @@ test('two serving Deployments in one manifest import to two Clusters named after
   const check = gantry(['check', '-q', '-', '--stdin-name', 'imported.gantry.yaml'], r.stdout);
   assert.equal(check.status, 0, check.stdout + check.stderr);
 });
+
+test('--gpu names a catalog GPU in check, estimate and import: an unknown one is bad usage with its near miss; import notes the errors its documents keep', () => {
+  for (const cmd of ['check', 'estimate', 'import']) {
+    const r = gantry([cmd, '--gpu', 'a100x', '-', '--stdin-name', 'serve.sh'], 'vllm serve meta-llama/Llama-3.1-8B-Instruct\n');
+    assert.equal(r.status, 2, `${cmd}: ${r.stderr}`);
+    assert.match(r.stderr, /unknown GPU 'a100x'; did you mean 'A100-SXM-80GB'\?/);
+  }
+  const r = gantry(['import', '-', '--stdin-name', 'serve.sh'], 'vllm serve meta-llama/Llama-3.1-70B-Instruct --max-model-len 300000\n');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /maxModelLen: 300000/);
+  assert.match(r.stderr, /has 1 error as written, and the documents above keep its values \(first: max-model-len: /);
+  const clean = gantry(['import', '-', '--stdin-name', 'serve.sh'], 'vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192\n');
+  assert.equal(clean.stderr, '');
+});

@@ -2,7 +2,9 @@
 // gantry.context.yaml over the settings; bad values give nothing, never a throw.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { contextCandidates, defaultsFromSettings, foreignDefaults } from '../../../core/formats/context';
+import { contextCandidates, defaultsFromSettings, foreignDefaults, MAX_CONTEXT_CHARS } from '../../../core/formats/context';
+import { checkFile } from '../../../core/check/checkFile';
+import { applyEdits, at } from '../helpers';
 
 test('the nearest context file wins over the settings, key by key', () => {
   const files: Record<string, string> = { '../gantry.context.yaml': 'gpu: L40S\ngpusPerNode: 4\n', '../../gantry.context.yaml': 'gpu: H100-SXM-80GB\n' };
@@ -46,4 +48,57 @@ test('a context file names the model a DeepSpeed or accelerate config trains; a 
     foreignDefaults(() => `model: ${'x'.repeat(300)}\n`),
     {},
   );
+});
+
+// The check of a gantry.context.yaml itself: what foreignDefaults drops is said, at the key or value.
+test('a context file is checked where it is written: an unknown GPU with its near miss, a slipped key, values of the wrong type', () => {
+  const text = 'gpu: H100-SXM-80GBB\ngpusPerNod: 4\nengineVersion: latest\nmodel: 7\n';
+  const c = checkFile(text, { fileName: '/w/gantry.context.yaml' });
+  assert.equal(c.gantry, true);
+  const by = (code: string) => c.problems.filter((p) => p.code === code);
+  const gpu = by('unknown-gpu')[0];
+  assert.equal(at(text, gpu), 'H100-SXM-80GBB');
+  assert.equal(gpu.severity, 'error');
+  assert.equal(applyEdits(text, gpu.fixes![0].edits).split('\n')[0], 'gpu: H100-SXM-80GB');
+  const [slip, version, model] = by('context-file');
+  assert.equal(at(text, slip), 'gpusPerNod');
+  assert.equal(slip.severity, 'warning');
+  assert.ok(slip.fixes?.[0].preferred);
+  assert.equal(applyEdits(text, slip.fixes![0].edits).split('\n')[1], 'gpusPerNode: 4');
+  assert.equal(at(text, version), 'latest');
+  assert.equal(at(text, model), '7');
+  // What the check passes, foreignDefaults reads: a clean file has no problem.
+  assert.deepEqual(checkFile('gpu: L40S\ngpusPerNode: 4\nengineVersion: 0.8.5\nmodel: meta-llama/Llama-3.1-8B\n', { fileName: 'gantry.context.yaml' }).problems, []);
+});
+
+test('a context file that does not parse, is not a mapping, or is too large says that none of it applies; a named Cluster must be in scope', () => {
+  const broken = checkFile('gpu: [unclosed\n', { fileName: 'gantry.context.yaml' }).problems;
+  assert.equal(broken[0].code, 'yaml-syntax');
+  assert.ok(broken[0].message.includes('none of gantry.context.yaml applies'));
+  assert.equal(checkFile('- gpu: L40S\n', { fileName: 'gantry.context.yaml' }).problems[0].code, 'context-file');
+  const big = checkFile(`# ${'x'.repeat(MAX_CONTEXT_CHARS)}\n`, { fileName: 'gantry.context.yaml' }).problems;
+  assert.equal(big.length, 1);
+  assert.ok(big[0].message.includes('none of it applies'));
+  const clusters = { get: (n: string) => (n === 'dgx' ? ({} as never) : undefined), names: () => ['dgx'], all: () => [] };
+  const text = 'cluster: dgz\n';
+  const p = checkFile(text, { fileName: 'gantry.context.yaml', clusters }).problems;
+  assert.equal(p[0].code, 'unknown-cluster');
+  assert.equal(at(text, p[0]), 'dgz');
+  assert.ok(p[0].message.includes("did you mean 'dgx'"));
+  assert.deepEqual(checkFile('cluster: dgx\n', { fileName: 'gantry.context.yaml', clusters }).problems, []);
+});
+
+test('a serving command under a context GPU the catalog lacks is not estimated on another GPU: the unknown GPU is an error', () => {
+  const text = 'vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192\n';
+  const c = checkFile(text, { fileName: '/w/serve.sh', defaults: { gpu: 'H999-NOPE' } });
+  assert.ok(
+    c.problems.some((p) => p.code === 'unknown-gpu' && p.severity === 'error'),
+    JSON.stringify(c.problems),
+  );
+  assert.ok(
+    c.estimates.every((e) => !e.estimate.ok && !('serving' in e.estimate && e.estimate.serving)),
+    'no figures on another GPU',
+  );
+  const known = checkFile(text, { fileName: '/w/serve.sh', defaults: { gpu: 'L40S' } });
+  assert.equal(known.estimates[0].estimate.gpu?.id, 'L40S-48GB');
 });
