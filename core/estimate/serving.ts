@@ -18,9 +18,11 @@
 // q, k, v channels). vLLM V1's hybrid allocator (v1/core/kv_cache_utils.py, models/config.py) gives
 // every layer one page size: the attention block grows to the smallest multiple of 16 tokens whose
 // page holds a layer's state; layers are grouped by kind into groups of min(full, linear) layers; the
-// pool is num_blocks pages per layer of a group; it prints num_blocks // groups × block tokens, and a
-// request of L tokens takes ceil(L / block) blocks in each full-attention group and one in each linear
-// group (hybridPool). Other engines: the states of max_num_seqs sequences come off the pool first.
+// pool is num_blocks pages per layer of a group; a request of L tokens takes ceil(L / block) blocks in
+// each full-attention group and one in each linear group (hybridPool). Sliding-window layers are grouped
+// the same way, a request holding its window's blocks (slidingPool). The printed token figure is
+// num_blocks // groups × block through 0.20.0 and int(concurrency × L) since (printedTokens). Other
+// engines: the states of max_num_seqs sequences come off the pool first.
 // SGLang: static pool = mem_fraction_static × capacity − weights − context (the activation peak lives in
 // the remaining 1 − mem_fraction_static). TGI: warm-up prefill, then the free memory becomes KV.
 

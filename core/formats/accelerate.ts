@@ -58,15 +58,21 @@ function readParsed(y: YamlDoc, ctx: ReadContext): ForeignSpec[] {
   const nMachines = positiveInt(machines?.value) ?? 1;
   let gpusPerNode = nProcs ?? positiveInt(ctx.defaults?.gpusPerNode) ?? 1;
   let nodes = nMachines;
-  if (nProcs !== undefined) {
+  // `accelerate launch --num_processes N` on the launching line wins over this file's num_processes (accelerate's command line does).
+  const launched = ctx.defaults?.launchWorld ? positiveInt(ctx.defaults.gpusPerNode) : undefined;
+  if (launched !== undefined) {
+    gpusPerNode = launched;
+    nodes = positiveInt(ctx.defaults?.nodes) ?? nMachines;
+    d.assumptions.push(`World size: ${nodes} × ${launched} processes, from ${worldSource(ctx.defaults)}; accelerate's command line wins over this file's num_processes${nProcs !== undefined ? ` (${nProcs})` : ''}.`);
+  } else if (nProcs !== undefined) {
     if (nProcs % nMachines !== 0) {
       d.problems.push(problem('accelerate-world', 'error', procs!.span, `num_processes ${nProcs} (all machines together) does not divide over num_machines ${nMachines}.`));
       nodes = 1;
     } else gpusPerNode = nProcs / nMachines;
   } else if (procs?.value === -1) d.assumptions.push('num_processes: -1 (every visible GPU).');
-  if (nProcs === undefined && positiveInt(ctx.defaults?.gpusPerNode)) d.assumptions.push(`World size: ${gpusPerNode} GPUs per machine, from ${worldSource(ctx.defaults)} (num_processes does not say).`);
+  if (launched === undefined && nProcs === undefined && positiveInt(ctx.defaults?.gpusPerNode)) d.assumptions.push(`World size: ${gpusPerNode} GPUs per machine, from ${worldSource(ctx.defaults)} (num_processes does not say).`);
   if (kind === 'NO' && (nProcs ?? 1) > 1) d.problems.push(problem('accelerate-world', 'warning', dist.span, `distributed_type NO runs one process, but num_processes is ${nProcs}; use MULTI_GPU, FSDP or DEEPSPEED.`));
-  const perNodeEntry = procs ? yamlEntry(procs, (x) => (typeof x === 'number' ? x * nodes : undefined)) : undefined;
+  const perNodeEntry = procs && launched === undefined ? yamlEntry(procs, (x) => (typeof x === 'number' ? x * nodes : undefined)) : undefined;
   put(d, ['resources'], { nodes, gpusPerNode });
   if (perNodeEntry) d.sources.set('spec.resources.gpusPerNode', perNodeEntry);
   if (machines) d.sources.set('spec.resources.nodes', readOnly(machines.span, 'num_machines'));
@@ -141,7 +147,8 @@ function readParsed(y: YamlDoc, ctx: ReadContext): ForeignSpec[] {
     }
     return undefined;
   };
-  const label = `accelerate ${kind}${nProcs ? ` on ${nProcs} process${nProcs === 1 ? '' : 'es'}` : ''}`;
+  const processes = launched !== undefined ? launched * nodes : nProcs;
+  const label = `accelerate ${kind}${processes ? ` on ${processes} process${processes === 1 ? '' : 'es'}` : ''}`;
   return [finish(d, { format: 'accelerate', label, name: ctx.fileName, anchor, defaults: ctx.defaults, insert })];
 }
 

@@ -46,15 +46,23 @@ interface LauncherLine {
   /** The launcher's word (where the estimate is shown). */
   at: Word;
   nproc?: Word;
+  /** accelerate's --num_processes: every process of every machine (per machine: ÷ --num_machines). */
+  nprocTotal?: Word;
   nnodes?: Word;
   config?: Word;
+  /** The training script's --model_name_or_path (Hugging Face Trainer and TRL scripts). */
+  model?: Word;
 }
 
-const VALUE_OPTS: Record<string, keyof Pick<LauncherLine, 'nproc' | 'nnodes' | 'config'>> = {
+const VALUE_OPTS: Record<string, keyof Pick<LauncherLine, 'nproc' | 'nprocTotal' | 'nnodes' | 'config' | 'model'>> = {
   '--nproc_per_node': 'nproc',
   '--nproc-per-node': 'nproc',
   '--num_gpus': 'nproc',
   '--num-gpus': 'nproc',
+  '--num_processes': 'nprocTotal',
+  '--num-processes': 'nprocTotal',
+  '--model_name_or_path': 'model',
+  '--model-name-or-path': 'model',
   '--nnodes': 'nnodes',
   '--num_nodes': 'nnodes',
   '--num-nodes': 'nnodes',
@@ -122,13 +130,32 @@ function wholeNumber(w: Word | undefined): number | undefined {
   return Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
-function writable(w: Word, label: string): SourceEntry {
+/** `scale`: the written value is the spec's times this (accelerate's --num_processes counts every machine's). */
+function writable(w: Word, label: string, scale = 1): SourceEntry {
   const target = w.origin ?? { span: w.span, exact: w.exact };
   return {
     span: w.span,
     label,
-    write: (v) => (typeof v === 'number' && Number.isInteger(v) && v > 0 && target.exact ? ({ offset: target.span.offset, length: target.span.length, newText: String(v) } satisfies TextEditAt) : undefined),
+    write: (v) => (typeof v === 'number' && Number.isInteger(v) && v > 0 && target.exact ? ({ offset: target.span.offset, length: target.span.length, newText: String(v * scale) } satisfies TextEditAt) : undefined),
   };
+}
+
+/**
+ * The GPUs per node a line gives: --nproc_per_node / --num_gpus, else accelerate's --num_processes over
+ * its machines (accelerate hands torchrun num_processes ÷ num_machines; one that does not divide gives none).
+ */
+function perNode(line: LauncherLine): number | undefined {
+  const direct = wholeNumber(line.nproc);
+  if (direct) return direct;
+  const total = wholeNumber(line.nprocTotal);
+  const nodes = wholeNumber(line.nnodes) ?? 1;
+  return total && total % nodes === 0 ? total / nodes : undefined;
+}
+
+/** The model the training script is given (`--model_name_or_path`), when the line writes it plainly. */
+function modelOf(line: LauncherLine): string | undefined {
+  const m = line.model;
+  return m && !m.unresolved && m.value && !m.value.startsWith('-') && m.value.length <= 200 ? m.value : undefined;
 }
 
 const READERS: FormatReader[] = [torchtitanReader, axolotlReader, deepspeedReader, accelerateReader];
@@ -139,10 +166,12 @@ function readLine(line: LauncherLine, sbatch: ReturnType<typeof sbatchContext>, 
   const text = ctx.readFile(cfg.value);
   if (text === undefined || text.length > MAX_FOREIGN_CHARS) return undefined;
   const dir = cfg.value.includes('/') ? cfg.value.slice(0, cfg.value.lastIndexOf('/') + 1) : '';
-  const nproc = wholeNumber(line.nproc) ?? sbatch.count?.value;
+  const nproc = perNode(line) ?? sbatch.count?.value;
   const nodes = wholeNumber(line.nnodes) ?? sbatch.nodes?.value;
   const gpu = sbatch.product ? gpuFromName(sbatch.product.name, sbatch.product.dialect).gpu?.id : undefined;
-  const defaults: ForeignDefaults = { ...ctx.defaults, ...(nproc ? { gpusPerNode: nproc } : {}), ...(nodes ? { nodes } : {}), ...(gpu ? { gpu } : {}) };
+  // The line launches this very config: its model (a Trainer script's --model_name_or_path) wins over a context file's.
+  const model = modelOf(line);
+  const defaults: ForeignDefaults = { ...ctx.defaults, ...(nproc ? { gpusPerNode: nproc } : {}), ...(nodes ? { nodes } : {}), ...(gpu ? { gpu } : {}), ...(model ? { model } : {}), ...(perNode(line) ? { launchWorld: true } : {}) };
   const inner: ReadContext = { fileName: cfg.value, readFile: (rel) => ctx.readFile?.(rel.startsWith('/') ? rel : dir + rel), defaults };
   const reader = READERS.find((r) => r.claims(cfg.value, text));
   // A config past its reader's limit is not read here either (its own check says so).
@@ -152,9 +181,10 @@ function readLine(line: LauncherLine, sbatch: ReturnType<typeof sbatchContext>, 
   // The script's own places: the launcher word, and the world-size values it writes.
   const sources = new Map<string, SourceEntry>();
   if (line.nproc && wholeNumber(line.nproc)) sources.set('spec.resources.gpusPerNode', writable(line.nproc, `${line.tool} ${line.tool === 'deepspeed' ? '--num_gpus' : '--nproc_per_node'}`));
+  else if (line.nprocTotal && perNode(line)) sources.set('spec.resources.gpusPerNode', writable(line.nprocTotal, `${line.tool} --num_processes`, wholeNumber(line.nnodes) ?? 1));
   if (line.nnodes && wholeNumber(line.nnodes)) sources.set('spec.resources.nodes', writable(line.nnodes, `${line.tool} --nnodes`));
   const anchor = line.at.span;
-  const assumptions = [`Launched by ${line.tool} with ${quoteName(cfg.value)} (${spec.label}); its values are read from that file and shown there.`, ...spec.assumptions];
+  const assumptions = [`Launched by ${line.tool} with ${quoteName(cfg.value)} (${spec.label}); its values are read from that file and shown there.`, ...(model ? [`Model: ${quoteName(model)}, the training script's --model_name_or_path on this line.`] : []), ...spec.assumptions];
   return {
     ...spec,
     label: `${line.tool} with ${quoteName(cfg.value)}`,
@@ -178,6 +208,10 @@ export interface LaunchedConfig {
   nodes?: number;
   /** A catalog GPU id from the sbatch header. */
   gpu?: string;
+  /** The training script's --model_name_or_path. */
+  model?: string;
+  /** gpusPerNode is written on the line itself (not taken from the sbatch header). */
+  worldOnLine?: boolean;
 }
 
 /** Every launcher line of a script text that passes a config file, with what it says of the world size. */
@@ -190,11 +224,12 @@ export function launchedConfigs(text: string): LaunchedConfig[] {
   for (const c of commands) {
     const l = launcherLine(c.words);
     if (!l?.config || l.config.unresolved) continue;
-    const gpusPerNode = wholeNumber(l.nproc) ?? sbatch.count?.value;
+    const gpusPerNode = perNode(l) ?? sbatch.count?.value;
     const nodes = wholeNumber(l.nnodes) ?? sbatch.nodes?.value;
+    const model = modelOf(l);
     let line = 1;
     for (let i = text.indexOf('\n'); i >= 0 && i < l.at.span.offset; i = text.indexOf('\n', i + 1)) line++;
-    out.push({ tool: l.tool, config: l.config.value, line, ...(gpusPerNode ? { gpusPerNode } : {}), ...(nodes ? { nodes } : {}), ...(gpu ? { gpu } : {}) });
+    out.push({ tool: l.tool, config: l.config.value, line, ...(gpusPerNode ? { gpusPerNode } : {}), ...(nodes ? { nodes } : {}), ...(gpu ? { gpu } : {}), ...(model ? { model } : {}), ...(perNode(l) ? { worldOnLine: true } : {}) });
   }
   return out;
 }

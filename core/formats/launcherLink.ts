@@ -19,6 +19,10 @@ export interface LaunchLink {
   gpusPerNode?: number;
   nodes?: number;
   gpu?: string;
+  /** The training script's --model_name_or_path on that line. */
+  model?: string;
+  /** gpusPerNode is written on the line itself (not taken from the sbatch header). */
+  worldOnLine?: boolean;
 }
 
 /** The names in a folder listing worth reading for launcher lines: script extensions, in name order, at most MAX_SIBLING_SCRIPTS. */
@@ -40,8 +44,8 @@ export function launchLinkFor(configName: string, scripts: readonly string[], re
     // A script past the foreign-file limit is not tokenized (some seconds for a 1 MB script in the server).
     if (text === undefined || text.length > MAX_FOREIGN_CHARS) continue;
     for (const l of launchedConfigs(text)) {
-      if (normalize(l.config) !== configName || !(l.gpusPerNode || l.nodes)) continue;
-      return { script, line: l.line, tool: l.tool, ...(l.gpusPerNode ? { gpusPerNode: l.gpusPerNode } : {}), ...(l.nodes ? { nodes: l.nodes } : {}), ...(l.gpu ? { gpu: l.gpu } : {}) };
+      if (normalize(l.config) !== configName || !(l.gpusPerNode || l.nodes || l.model)) continue;
+      return { script, line: l.line, tool: l.tool, ...(l.gpusPerNode ? { gpusPerNode: l.gpusPerNode } : {}), ...(l.nodes ? { nodes: l.nodes } : {}), ...(l.gpu ? { gpu: l.gpu } : {}), ...(l.model ? { model: l.model } : {}), ...(l.worldOnLine ? { worldOnLine: true } : {}) };
     }
   }
   return undefined;
@@ -53,12 +57,14 @@ export function launchLinkFor(configName: string, scripts: readonly string[], re
  */
 export function withLaunchLink(defaults: ForeignDefaults, link: LaunchLink | undefined): ForeignDefaults {
   if (!link) return defaults;
-  const what = [link.nodes ? `${link.nodes} node${link.nodes === 1 ? '' : 's'}` : '', link.gpusPerNode ? `${link.gpusPerNode} GPUs per node` : ''].filter(Boolean).join(' × ');
+  const what = [[link.nodes ? `${link.nodes} node${link.nodes === 1 ? '' : 's'}` : '', link.gpusPerNode ? `${link.gpusPerNode} GPUs per node` : ''].filter(Boolean).join(' × '), link.model ? `model ${link.model.length > 60 ? `${link.model.slice(0, 60)}…` : link.model}` : ''].filter(Boolean).join(', ');
   return {
     ...defaults,
     ...(link.gpusPerNode ? { gpusPerNode: link.gpusPerNode } : {}),
     ...(link.nodes ? { nodes: link.nodes } : {}),
     ...(link.gpu && !defaults.gpu && !defaults.cluster ? { gpu: link.gpu } : {}),
+    ...(link.model ? { model: link.model } : {}),
+    ...(link.worldOnLine ? { launchWorld: true } : {}),
     worldFrom: `${quoteName(link.script)} line ${link.line} (${link.tool}: ${what})`,
   };
 }

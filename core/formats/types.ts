@@ -85,6 +85,11 @@ export interface ForeignDefaults {
   model?: string;
   /** Where gpusPerNode and nodes come from, for the hover: `run.sh line 12 (torchrun --nproc_per_node 8)` (launcherLink.ts). */
   worldFrom?: string;
+  /**
+   * gpusPerNode is written on the launching command itself (`accelerate launch --num_processes 4`, not an
+   * sbatch header): where the tool's command line wins over its config file (accelerate), it wins here too.
+   */
+  launchWorld?: boolean;
   /** The engine version an estimate assumes, e.g. 0.8.5. */
   engineVersion?: string;
 }

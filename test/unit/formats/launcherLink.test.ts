@@ -104,3 +104,44 @@ test('the scan is bounded: script names only, in name order, at most MAX_SIBLING
   assert.equal(link?.script, 'b.sh');
   assert.equal(link?.line, 2);
 });
+
+const ACCEL = 'compute_environment: LOCAL_MACHINE\ndistributed_type: MULTI_GPU\nmixed_precision: bf16\nnum_machines: 1\nnum_processes: 8\n';
+
+test("accelerate launch --num_processes and the training script's --model_name_or_path: the config gets the model and the line's world size, which accelerate takes over the file's", () => {
+  const script = '#!/bin/bash\naccelerate launch --config_file accel.yaml --num_processes 4 train.py \\\n  --model_name_or_path meta-llama/Llama-3.1-8B --per_device_train_batch_size 4\n';
+  const dir = folder({ 'accel.yaml': ACCEL, 'train.sh': script });
+  const file = path.join(dir, 'accel.yaml');
+  const read = reader(file);
+  const defaults = launcherDefaults(file, ACCEL, {}, () => fs.readdirSync(dir), read);
+  assert.equal(defaults.model, 'meta-llama/Llama-3.1-8B');
+  assert.equal(defaults.gpusPerNode, 4);
+  assert.equal(defaults.launchWorld, true);
+  const e = estimateOf(checkText(ACCEL, file, defaults, read));
+  assert.equal(e.layout?.gpus, 4);
+  assert.ok(
+    e.assumptions.some((a) => a.includes("accelerate's command line wins over this file's num_processes (8)")),
+    JSON.stringify(e.assumptions),
+  );
+  // The script itself: the same job, its model named on the line.
+  const scriptFile = path.join(dir, 'train.sh');
+  const s = estimateOf(checkText(script, scriptFile, {}, reader(scriptFile)));
+  assert.equal(s.layout?.gpus, 4);
+  assert.ok(s.assumptions.some((a) => a.startsWith("Model: 'meta-llama/Llama-3.1-8B', the training script's --model_name_or_path")));
+});
+
+test('an sbatch GPU count is an allocation, not a launch option: the accelerate config keeps its own num_processes; --num_processes over machines is per machine', () => {
+  const sbatch = '#!/bin/bash\n#SBATCH --gres=gpu:h100:8\naccelerate launch --config_file accel.yaml train.py --model_name_or_path meta-llama/Llama-3.1-8B\n';
+  const dir = folder({ 'accel.yaml': ACCEL.replace('num_processes: 8', 'num_processes: 2'), 'run.sbatch': sbatch });
+  const file = path.join(dir, 'accel.yaml');
+  const text = fs.readFileSync(file, 'utf8');
+  const read = reader(file);
+  const defaults = launcherDefaults(file, text, {}, () => fs.readdirSync(dir), read);
+  assert.equal(defaults.launchWorld, undefined);
+  assert.equal(estimateOf(checkText(text, file, defaults, read)).layout?.gpus, 2);
+  const two = launchLinkFor('accel.yaml', ['a.sh'], () => 'accelerate launch --config_file accel.yaml --num_machines 2 --num_processes 16 train.py\n');
+  assert.equal(two?.gpusPerNode, 8);
+  assert.equal(two?.nodes, 2);
+  const uneven = launchLinkFor('accel.yaml', ['a.sh'], () => 'accelerate launch --config_file accel.yaml --num_machines 2 --num_processes 15 --model_name_or_path m/x train.py\n');
+  assert.equal(uneven?.gpusPerNode, undefined);
+  assert.equal(uneven?.worldOnLine, undefined);
+});
