@@ -139,14 +139,17 @@ function* checkOneSteps(given: ForeignSpec, index: number, opts: ForeignCheckOpt
   // (does not fit, slow links) are the file's like any other.
   const launchOnly = (p: Problem) => p.docIndex !== synth.jobDoc || p.severity !== 'error' || LAUNCH_ONLY.has(p.code);
   const jobDoc = c.docs.find((d) => d.index === synth.jobDoc);
-  const ownEstimate = c.estimates.find((x) => x.docIndex === synth.jobDoc);
-  const e = ownEstimate ?? (jobDoc && c.problems.every(launchOnly) ? estimateDoc(synth.text, jobDoc, clusters, opts.readFile) : undefined);
+  const withheld = estimateWithheld(spec);
+  const ownEstimate = withheld ? undefined : c.estimates.find((x) => x.docIndex === synth.jobDoc);
+  const e = withheld ? undefined : (ownEstimate ?? (jobDoc && c.problems.every(launchOnly) ? estimateDoc(synth.text, jobDoc, clusters, opts.readFile) : undefined));
+  // A withheld estimate's findings go with it (checkGantryText put them among the problems).
+  const dropped = new Set(withheld ? c.estimates.flatMap((x) => x.problems) : []);
   // The estimate's findings as placed in the file (its own problems below are these, by place).
   const placedEstimate = e ? e.problems.map((p) => place({ ...p, docIndex: synth.jobDoc })) : [];
   const fromEstimate = ownEstimate ? [] : placedEstimate;
   const seen = new Set<string>();
   const problems: Problem[] = [];
-  for (const p of [...spec.problems.map((x) => ({ ...x, docIndex: index })), ...c.problems.map(place), ...fromEstimate]) {
+  for (const p of [...spec.problems.map((x) => ({ ...x, docIndex: index })), ...c.problems.filter((x) => !dropped.has(x)).map(place), ...fromEstimate]) {
     if (!p) continue;
     const key = `${p.code}@${p.offset}`;
     if (seen.has(key)) continue;
@@ -158,6 +161,19 @@ function* checkOneSteps(given: ForeignSpec, index: number, opts: ForeignCheckOpt
   // By code and place: the message was rewritten in the file's terms, so it no longer matches the estimate's.
   const own = new Set(placedEstimate.map((p) => p && `${p.code}@${p.offset}`));
   return { problems, estimate: { docIndex: index, estimate, anchor: spec.anchor, problems: problems.filter((p) => own.has(`${p.code}@${p.offset}`)) } };
+}
+
+/**
+ * Whether a training config's estimate is withheld: its reader found an error in it (a value the
+ * tool refuses, such as `micro_batch_size: two`, for which the reader stood in a default; a
+ * microbatch that does not divide the batch), so the estimate would be of a run that cannot start
+ * and its findings ("needs 90 GiB at micro batch 1") would mislead. The reader's errors are shown
+ * instead. The one rule for the editor and for `gantry check` and `gantry estimate`, which all take
+ * a foreign file's estimates from checkForeign. (A Gantry document with an error is not estimated
+ * either: core/check/gantryText.ts.)
+ */
+export function estimateWithheld(spec: ForeignSpec): boolean {
+  return spec.job.kind === 'TrainingJob' && spec.problems.some((p) => p.severity === 'error');
 }
 
 /**

@@ -4,7 +4,7 @@
 // its own numbers; with a model from the context (ForeignDefaults.model), the full estimate.
 import type { SpecPath } from '../spec/parse';
 import { deepSpeedBatchProblem, referencedDeepSpeed } from './deepspeed';
-import { applyDeepSpeed, finish, modelRef, newDraft, positiveInt, problem, put, readOnly, worldSource, type DeepSpeedSettings, type TrainingDraft } from './trainingDraft';
+import { applyDeepSpeed, finish, modelRef, newDraft, positiveInt, problem, put, readOnly, wholeNumberMessage, worldSource, type DeepSpeedSettings, type TrainingDraft } from './trainingDraft';
 import type { ForeignSpec, FormatReader, ReadContext } from './types';
 import { parseYaml, parseYamlDocSteps, yamlAt, yamlEntry, yamlInsertIn, yamlKeySpan, type YamlDoc, type YamlValue } from './yamlDoc';
 
@@ -54,7 +54,7 @@ function readParsed(y: YamlDoc, ctx: ReadContext): ForeignSpec[] {
   const procs = at('num_processes');
   const machines = at('num_machines');
   const nProcs = procs ? positiveInt(procs.value) : undefined;
-  if (procs && nProcs === undefined && procs.value !== -1) d.problems.push(problem('accelerate-value', 'error', procs.span, 'num_processes must be a whole number ≥ 1 (or -1: every visible GPU).'));
+  if (procs && nProcs === undefined && procs.value !== -1) d.problems.push(problem('accelerate-value', 'error', procs.span, `${wholeNumberMessage('num_processes', procs.value, 'a whole number ≥ 1 (or -1: every visible GPU)')}.`));
   const nMachines = positiveInt(machines?.value) ?? 1;
   let gpusPerNode = nProcs ?? positiveInt(ctx.defaults?.gpusPerNode) ?? 1;
   let nodes = nMachines;

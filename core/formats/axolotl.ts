@@ -5,12 +5,12 @@
 // the context, else one GPU without sharding and one node of 8 with DeepSpeed or FSDP, said.
 import type { SpecPath } from '../spec/parse';
 import { referencedDeepSpeed } from './deepspeed';
-import { applyDeepSpeed, ASSUMED_GPUS_PER_NODE, finish, modelRef, newDraft, positiveInt, problem, put, readOnly, worldSource, type TrainingDraft } from './trainingDraft';
+import { applyDeepSpeed, ASSUMED_GPUS_PER_NODE, finish, MAX_WHOLE, modelRef, newDraft, positiveInt, problem, put, pydanticBool, pydanticInt, readOnly, wholeNumberMessage, worldSource, type TrainingDraft } from './trainingDraft';
 import type { ForeignSpec, FormatReader, ReadContext, SourceEntry } from './types';
+import { quote } from '../validate/problem';
 import { parseYaml, parseYamlDocSteps, yamlAppend, yamlAt, yamlEntry, yamlKeySpan, type YamlDoc, type YamlValue } from './yamlDoc';
 
 /** Keys only an axolotl config has next to base_model (one of them must be there). */
-const TRUE_WORDS = new Set(['true', 'yes', 'on', '1', 't', 'y', 'auto']);
 const MARKERS = ['\nmicro_batch_size:', '\nsequence_len:', '\nadapter:', '\ndatasets:', '\nlora_r:', '\ngradient_accumulation_steps:', '\nnum_epochs:'];
 
 /** axolotl's defaults (src/axolotl/utils/schemas/config.py) for what a file leaves out. */
@@ -45,10 +45,10 @@ export const axolotlReader: FormatReader = {
     return head.includes('\nbase_model:') && MARKERS.some((m) => head.includes(m));
   },
   read(text, ctx) {
-    return readParsed(parseYaml(text), ctx);
+    return readParsed(parseYaml(text, { lastKeyWins: true }), ctx);
   },
   *readSteps(text, ctx) {
-    return readParsed(yield* parseYamlDocSteps(text), ctx);
+    return readParsed(yield* parseYamlDocSteps(text, { lastKeyWins: true }), ctx);
   },
 };
 
@@ -67,19 +67,23 @@ function readJob(y: YamlDoc, ctx: ReadContext, base: YamlValue) {
   const d = newDraft();
   const at = (...p: string[]) => yamlAt(y, p);
   const anchor = yamlKeySpan(y, ['base_model']) ?? base.span;
+  for (const dup of y.duplicates ?? []) {
+    d.problems.push(problem('yaml-duplicate-key', 'warning', dup.span, `${quote(dup.key, 60)} is written twice in this mapping: axolotl loads the file with PyYAML's safe_load, which keeps the last value without a word; Gantry reads the last too. Remove one.`));
+  }
   // A batch or length that is not a whole number: axolotl's schema refuses the config (the default is not used).
   // (pydantic's lax mode takes a string of digits as the number.)
   const whole = (v: YamlValue | undefined, key: string): number | undefined => {
     if (!v || v.value === null) return undefined;
-    const s = v.value;
-    const n = positiveInt(typeof s === 'string' && s.length <= 10 && isDigits(s) ? Number(s) : s);
+    const value = pydanticInt(v.value);
+    const n = positiveInt(value);
     if (n !== undefined) return n;
-    const huge = typeof s === 'number' && s > 1e9;
-    d.problems.push(problem('axolotl-value', 'error', v.span, huge ? `${key} is beyond any real run (more than 10^9): the estimate cannot use it.` : `${key} must be a whole number ≥ 1: axolotl refuses the config.`));
+    // Past Gantry's bound the number is axolotl's to take; below 1 or not a number, axolotl refuses it.
+    const huge = typeof value === 'number' && value > MAX_WHOLE;
+    d.problems.push(problem('axolotl-value', 'error', v.span, `${wholeNumberMessage(key, value)}${huge ? '' : ': axolotl refuses the config'}.`));
     return undefined;
   };
-  // axolotl's schema is pydantic: a boolean also takes the strings yes/on/1/true/t/y, any case (and bf16 "auto").
-  const truthy = (v: YamlValue | undefined) => v?.value === true || v?.value === 1 || (typeof v?.value === 'string' && TRUE_WORDS.has(v.value.toLowerCase()));
+  // axolotl's schema is pydantic: a boolean is read as pydantic reads one (and bf16, torch_compile also take "auto").
+  const truthy = (v: YamlValue | undefined) => v !== undefined && (v.value === 'auto' || pydanticBool(v.value) === true);
   modelRef(base.value as string, base.span, 'base_model', ctx, d, () => undefined);
 
   // ---- adapter
@@ -240,9 +244,3 @@ function insertAxolotl(y: YamlDoc, d: TrainingDraft, path: SpecPath, value: unkn
 }
 
 export type { SourceEntry };
-
-function isDigits(s: string): boolean {
-  if (!s.length) return false;
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) < 48 || s.charCodeAt(i) > 57) return false;
-  return true;
-}

@@ -4,8 +4,8 @@
 // batch arithmetic and its contradictions; with a model from the context (ForeignDefaults.model) or
 // from the axolotl / accelerate file that names it, the full estimate.
 import type { SpecPath } from '../spec/parse';
-import { duplicateJsonKeys, jsonAt, jsonEntry, jsonInsert, parseJson, type JsonDoc, type JsonValue } from './jsonDoc';
-import { applyDeepSpeed, ASSUMED_GPUS_PER_NODE, finish, modelRef, newDraft, positiveInt, problem, put, worldSource, type DeepSpeedSettings, type TrainingDraft } from './trainingDraft';
+import { duplicateJsonKeys, jsonAt, jsonEntry, jsonInsert, jsonKeys, parseJson, type JsonDoc, type JsonValue } from './jsonDoc';
+import { applyDeepSpeed, ASSUMED_GPUS_PER_NODE, finish, modelRef, newDraft, positiveInt, problem, put, pydanticBool, pydanticInt, slipOf, wholeNumberMessage, worldSource, type DeepSpeedSettings, type TrainingDraft } from './trainingDraft';
 import { type FormatReader, MAX_FOREIGN_CHARS, type ReadContext, type SourceEntry } from './types';
 import { quote, sizeText, type Problem } from '../validate/problem';
 
@@ -33,6 +33,7 @@ export const deepspeedReader: FormatReader = {
     for (const dup of duplicateJsonKeys(doc)) {
       d.problems.push(problem('json-duplicate-key', 'warning', dup.span, `${quote(dup.key, 60)} is written twice in this object: DeepSpeed refuses the file when it reads it itself ("Duplicate key in DeepSpeed config"); Python's json (Hugging Face Trainer, accelerate) keeps the last, which Gantry reads.`));
     }
+    slippedKeys(doc, d);
     const ds = readDeepSpeedSettings(doc, (v, convert) => jsonEntry(v, convert), d);
     if (!ds.stage && !ds.micro && !ds.trainBatch && !ds.accumulation && !ds.autos.length && !d.problems.length) return [];
     return [buildAlone(doc, ds, d, ctx, anchor)];
@@ -54,7 +55,7 @@ export function readDeepSpeedSettings(doc: JsonDoc, entryFor: (v: JsonValue, con
       return undefined;
     }
     const n = positiveInt(v.value);
-    if (n === undefined) own?.problems.push(problem('deepspeed-value', 'error', v.span, `${key} must be a whole number ≥ 1 or "auto".`));
+    if (n === undefined) own?.problems.push(problem('deepspeed-value', 'error', v.span, `${wholeNumberMessage(key, v.value, 'a whole number ≥ 1 or "auto"')}.`));
     return n === undefined ? undefined : { value: n, entry: entryFor(v) };
   };
   ds.micro = num(at('train_micro_batch_size_per_gpu'), 'train_micro_batch_size_per_gpu');
@@ -63,8 +64,10 @@ export function readDeepSpeedSettings(doc: JsonDoc, entryFor: (v: JsonValue, con
   const stage = at('zero_optimization', 'stage');
   if (stage?.value === 'auto') ds.autos.push('zero_optimization.stage');
   else if (stage) {
-    if (stage.value === 0 || stage.value === 1 || stage.value === 2 || stage.value === 3) ds.stage = { value: stage.value, entry: entryFor(stage) };
-    else own?.problems.push(problem('deepspeed-value', 'error', stage.span, 'zero_optimization.stage must be 0, 1, 2 or 3.'));
+    // DeepSpeedZeroConfig.stage is a pydantic int enum (ZeroStageEnum): lax mode reads "2" as 2.
+    const n = pydanticInt(stage.value);
+    if (n === 0 || n === 1 || n === 2 || n === 3) ds.stage = { value: n, entry: entryFor(stage) };
+    else own?.problems.push(problem('deepspeed-value', 'error', stage.span, `zero_optimization.stage must be 0, 1, 2 or 3; ${quote(stage.value, 20)} is none: DeepSpeed refuses the config.`));
   }
   for (const [key, field] of [
     ['offload_optimizer', 'offloadOptimizer'],
@@ -83,11 +86,36 @@ export function readDeepSpeedSettings(doc: JsonDoc, entryFor: (v: JsonValue, con
     ['fp16', 'fp16'],
   ] as const) {
     const en = at(key, 'enabled');
-    if (en?.value === 'auto') ds.autos.push(`${key}.enabled`);
-    else if (typeof en?.value === 'boolean') ds[field] = { value: en.value, entry: entryFor(en, () => undefined) };
+    if (!en) continue;
+    // bf16 and fp16 are pydantic sections (DeepSpeedBF16Config, DeepSpeedFP16Config): `enabled` is read as pydantic reads a bool.
+    const on = pydanticBool(en.value);
+    if (en.value === 'auto') ds.autos.push(`${key}.enabled`);
+    else if (on !== undefined) ds[field] = { value: on, entry: entryFor(en, () => undefined) };
+    else own?.problems.push(problem('deepspeed-value', 'error', en.span, `${key}.enabled ${quote(en.value, 20)} is not a boolean: DeepSpeed refuses the config (it takes true or false; as strings also "true"/"false", "yes"/"no", "on"/"off", "1"/"0", "t"/"f", "y"/"n").`));
   }
   if (ds.bf16?.value && ds.fp16?.value) own?.problems.push(problem('deepspeed-precision', 'error', ds.fp16.entry.span, 'bf16 and fp16 are both enabled; DeepSpeed accepts one.'));
   return ds;
+}
+
+/** The top-level keys this reader reads. */
+const READ_KEYS = ['train_micro_batch_size_per_gpu', 'gradient_accumulation_steps', 'train_batch_size', 'zero_optimization', 'bf16', 'fp16'];
+
+/**
+ * A top-level key that is a slip of one this reader reads (`gradient_acumulation_steps`): DeepSpeed
+ * reads its top level key by key and passes over any other, so the value meant is not used (its
+ * default is, and so is Gantry's estimate). A warning at the key, with the fix that renames it
+ * unless the key meant is written too. Near misses only (slipOf): a real key Gantry does not read is left alone.
+ */
+function slippedKeys(doc: JsonDoc, d: TrainingDraft): void {
+  const keys = jsonKeys(doc, []);
+  const written = new Set(keys.map((k) => k.key));
+  let said = 0;
+  for (const { key, span } of keys) {
+    const near = slipOf(key, READ_KEYS);
+    if (!near || said++ >= 20) continue;
+    const fixes = written.has(near) ? undefined : [{ title: `Rename to "${near}"`, edits: [{ offset: span.offset, length: span.length, newText: near }], preferred: true }];
+    d.problems.push(problem('deepspeed-value', 'warning', span, `${quote(key, 60)} is not a key DeepSpeed reads; did you mean ${near}? DeepSpeed passes over keys it does not know, so ${near} keeps its default (and the estimate uses it).`, fixes));
+  }
 }
 
 /**

@@ -75,6 +75,18 @@ function lastAt(root: Node, path: string[]): Node | undefined {
   return node;
 }
 
+/** The keys of the object at `path` (the last of a key written twice), each at its characters inside the quotes. */
+export function jsonKeys(doc: JsonDoc, path: string[]): { key: string; span: Span }[] {
+  const obj = doc.root ? lastAt(doc.root, path) : undefined;
+  if (obj?.type !== 'object') return [];
+  const out: { key: string; span: Span }[] = [];
+  for (const prop of obj.children ?? []) {
+    const k = prop.children?.[0];
+    if (k && typeof k.value === 'string') out.push({ key: k.value, span: { offset: k.offset + 1, length: Math.max(1, k.length - 2) } });
+  }
+  return out;
+}
+
 /** Keys written twice in one object (each later occurrence, at its key), the first `max`. */
 export function duplicateJsonKeys(doc: JsonDoc, max = 20): { key: string; span: Span }[] {
   const out: { key: string; span: Span }[] = [];

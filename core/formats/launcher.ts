@@ -4,7 +4,8 @@
 // header the GPU); the config file it passes gives the rest, read by that format's own reader with
 // the line's world size. The script then carries the job's estimate on the launcher word, and its
 // `--nproc_per_node` / `--nnodes` values are where a GPU-count problem is shown and fixed. The
-// config file's own problems stay in that file (its reader shows them when it is opened).
+// config file's own problems stay in that file (its reader shows them when it is opened); that it has
+// errors is said on the script too, which then gets no estimate.
 import type { SpecPath, Span } from '../spec/parse';
 import type { TextEditAt } from '../validate/problem';
 import { gpuFromName } from './gpuNames';
@@ -178,6 +179,20 @@ function readLine(line: LauncherLine, sbatch: ReturnType<typeof sbatchContext>, 
   if (text.length > foreignLimit(reader)) return undefined;
   const spec = reader?.read(text, inner)[0];
   if (!spec) return undefined;
+  // A config its tool refuses: the script says so at the config it passes, and (being an error) gets
+  // no estimate, as the config itself gets none (core/check/foreign.ts estimateWithheld).
+  const errors = spec.problems.filter((p) => p.severity === 'error');
+  const refused = errors.length
+    ? [
+        {
+          code: 'launcher-config-error',
+          severity: 'error' as const,
+          offset: cfg.span.offset,
+          length: Math.max(1, cfg.span.length),
+          message: `${quoteName(cfg.value)} has ${errors.length === 1 ? 'an error' : `${errors.length} errors`} (line ${lineOf(text, errors[0].offset)}: ${errors[0].message.length > 120 ? `${errors[0].message.slice(0, 120)}…` : errors[0].message}): the run stops there, and nothing is estimated until the file is fixed.`,
+        },
+      ]
+    : [];
   // The script's own places: the launcher word, and the world-size values it writes.
   const sources = new Map<string, SourceEntry>();
   if (line.nproc && wholeNumber(line.nproc)) sources.set('spec.resources.gpusPerNode', writable(line.nproc, `${line.tool} ${line.tool === 'deepspeed' ? '--num_gpus' : '--nproc_per_node'}`));
@@ -193,7 +208,7 @@ function readLine(line: LauncherLine, sbatch: ReturnType<typeof sbatchContext>, 
     anchor,
     assumptions,
     insert: (_path: SpecPath, _value: unknown) => undefined,
-    problems: [],
+    problems: refused,
   };
 }
 
@@ -227,11 +242,16 @@ export function launchedConfigs(text: string): LaunchedConfig[] {
     const gpusPerNode = perNode(l) ?? sbatch.count?.value;
     const nodes = wholeNumber(l.nnodes) ?? sbatch.nodes?.value;
     const model = modelOf(l);
-    let line = 1;
-    for (let i = text.indexOf('\n'); i >= 0 && i < l.at.span.offset; i = text.indexOf('\n', i + 1)) line++;
-    out.push({ tool: l.tool, config: l.config.value, line, ...(gpusPerNode ? { gpusPerNode } : {}), ...(nodes ? { nodes } : {}), ...(gpu ? { gpu } : {}), ...(model ? { model } : {}), ...(perNode(l) ? { worldOnLine: true } : {}) });
+    out.push({ tool: l.tool, config: l.config.value, line: lineOf(text, l.at.span.offset), ...(gpusPerNode ? { gpusPerNode } : {}), ...(nodes ? { nodes } : {}), ...(gpu ? { gpu } : {}), ...(model ? { model } : {}), ...(perNode(l) ? { worldOnLine: true } : {}) });
   }
   return out;
+}
+
+/** The 1-based line of `offset` in `text`. */
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }
 
 function quoteName(s: string): string {

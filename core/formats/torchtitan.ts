@@ -6,9 +6,8 @@
 import { findModel } from '../catalog/models';
 import type { SpecPath } from '../spec/parse';
 import type { Architecture } from '../spec/types';
-import { editDistance } from '../spec/suggest';
 import { parseToml, tomlEntry, tomlInsert, type TomlDoc, type TomlValue } from './tomlDoc';
-import { finish, got, modelRef, newDraft, positiveInt, problem, put, readOnly, worldFromContext, type TrainingDraft } from './trainingDraft';
+import { finish, got, modelRef, newDraft, positiveInt, problem, put, readOnly, slipOf, wholeNumberMessage, worldFromContext, type TrainingDraft } from './trainingDraft';
 import type { ForeignSpec, FormatReader, ReadContext } from './types';
 
 /**
@@ -109,7 +108,7 @@ function readJob(doc: TomlDoc, ctx: ReadContext, name: TomlValue | undefined, fl
     if (!e) return 1;
     const n = positiveInt(e.value);
     if (n === undefined) {
-      d.problems.push(problem('torchtitan-value', 'error', e.span, `${e.label} must be a whole number ≥ 1 (torchtitan: 1 means disabled).`));
+      d.problems.push(problem('torchtitan-value', 'error', e.span, `${wholeNumberMessage(e.label, e.value, 'a whole number ≥ 1 (torchtitan: 1 means disabled)')}.`));
       return 1;
     }
     if (path) put(d, ['parallelism', ...path], n, tomlEntry(e));
@@ -134,7 +133,7 @@ function readJob(doc: TomlDoc, ctx: ReadContext, name: TomlValue | undefined, fl
   } else {
     const n = positiveInt(shardEntry.value);
     shard = n ?? 1;
-    if (n === undefined) d.problems.push(problem('torchtitan-value', 'error', shardEntry.span, `${shardEntry.label} must be -1 (the rest) or a whole number ≥ 1.`));
+    if (n === undefined) d.problems.push(problem('torchtitan-value', 'error', shardEntry.span, `${wholeNumberMessage(shardEntry.label, shardEntry.value, '-1 (the rest) or a whole number ≥ 1')}.`));
     else
       put(
         d,
@@ -158,26 +157,34 @@ function readJob(doc: TomlDoc, ctx: ReadContext, name: TomlValue | undefined, fl
   const local = trainKey('local_batch_size', 'batch_size');
   const localN = local ? positiveInt(local.value) : DEFAULT_LOCAL_BATCH;
   if (!local) d.assumptions.push(`[training] local_batch_size: ${DEFAULT_LOCAL_BATCH} (torchtitan's default).`);
-  if (local && localN === undefined) d.problems.push(problem('torchtitan-value', 'error', local.span, `${local.label} must be a whole number ≥ 1.`));
+  if (local && localN === undefined) d.problems.push(problem('torchtitan-value', 'error', local.span, `${wholeNumberMessage(local.label, local.value)}.`));
   const micro = localN ?? 1;
   const ppMicroEntry = par('pipeline_parallel_microbatch_size');
   if (pp > 1) {
     // Pipeline: local_batch_size is split into microbatches of pipeline_parallel_microbatch_size.
-    const mb = ppMicroEntry ? (positiveInt(ppMicroEntry.value) ?? 1) : 1;
+    const mbN = ppMicroEntry ? positiveInt(ppMicroEntry.value) : 1;
+    if (ppMicroEntry && mbN === undefined) d.problems.push(problem('torchtitan-value', 'error', ppMicroEntry.span, `${wholeNumberMessage(ppMicroEntry.label, ppMicroEntry.value)}.`));
+    const mb = mbN ?? 1;
     put(d, ['batch', 'micro'], mb, ppMicroEntry ? tomlEntry(ppMicroEntry) : undefined);
     if (micro % mb === 0) put(d, ['batch', 'gradientAccumulation'], micro / mb, local ? readOnly(local.span, local.label) : undefined);
+    else if (ppMicroEntry && localN !== undefined) {
+      // torchtitan's pipeline schedule splits the local batch into local / microbatch microbatches and
+      // raises when that is not whole ("must be divisible by the microbatch size").
+      const localLabel = local?.label ?? `[training] local_batch_size (default ${DEFAULT_LOCAL_BATCH})`;
+      d.problems.push(problem('torchtitan-value', 'error', ppMicroEntry.span, `${ppMicroEntry.label} ${mb} does not divide ${localLabel} ${micro}: torchtitan refuses the config (the local batch must split into whole microbatches). Use ${orList(divisors(micro))}.`));
+    }
   } else {
     put(d, ['batch', 'micro'], micro, local ? tomlEntry(local) : undefined);
   }
   const seq = trainKey('seq_len');
   const seqN = seq ? positiveInt(seq.value) : DEFAULT_SEQ_LEN;
   if (!seq) d.assumptions.push(`[training] seq_len: ${DEFAULT_SEQ_LEN} (torchtitan's default).`);
-  if (seq && seqN === undefined) d.problems.push(problem('torchtitan-value', 'error', seq.span, `${seq.label} must be a whole number ≥ 1.`));
+  if (seq && seqN === undefined) d.problems.push(problem('torchtitan-value', 'error', seq.span, `${wholeNumberMessage(seq.label, seq.value)}.`));
   put(d, ['batch', 'sequenceLength'], seqN ?? DEFAULT_SEQ_LEN, seq ? tomlEntry(seq) : undefined);
   const global = trainKey('global_batch_size');
   if (global && global.value !== -1) {
     const g = positiveInt(global.value);
-    if (g === undefined) d.problems.push(problem('torchtitan-value', 'error', global.span, `${global.label} must be -1 (local × data parallel) or a whole number ≥ 1.`));
+    if (g === undefined) d.problems.push(problem('torchtitan-value', 'error', global.span, `${wholeNumberMessage(global.label, global.value, '-1 (local × data parallel) or a whole number ≥ 1')}.`));
     else put(d, ['batch', 'global'], g, tomlEntry(global));
   }
   const steps = trainKey('steps');
@@ -288,6 +295,22 @@ function insertAt(doc: TomlDoc, d: TrainingDraft, parTable: string, path: SpecPa
   return undefined;
 }
 
+/** The microbatch sizes that split a local batch of `n` into whole microbatches, the smallest eight (pairs up to √n: a prime near 10^9 costs 31,623 steps, not 10^9). */
+function divisors(n: number): number[] {
+  const small: number[] = [];
+  const large: number[] = [];
+  for (let k = 1; k * k <= n; k++) {
+    if (n % k !== 0) continue;
+    small.push(k);
+    if (k * k !== n) large.unshift(n / k);
+  }
+  return [...small, ...large].slice(0, 8);
+}
+
+function orList(xs: number[]): string {
+  return xs.length > 1 ? `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}` : String(xs[0]);
+}
+
 function quoteWord(s: string): string {
   return `'${s.length > 40 ? `${s.slice(0, 40)}…` : s}'`;
 }
@@ -329,9 +352,7 @@ function slippedKeys(doc: TomlDoc, d: TrainingDraft): void {
     const dot = dotted.indexOf('.');
     if (dot < 0 || dotted.indexOf('.', dot + 1) >= 0) continue;
     const known = READ_KEYS[dotted.slice(0, dot)];
-    const key = dotted.slice(dot + 1);
-    if (!known || known.includes(key) || key.length < 6 || key.length > 80) continue;
-    const near = known.find((k) => k.length >= 6 && editDistance(key, k, 2) <= 2);
+    const near = known && slipOf(dotted.slice(dot + 1), known);
     if (!near || said++ >= 20) continue;
     d.problems.push(problem('torchtitan-value', 'warning', val.span, `${val.label} is not a key torchtitan has; did you mean ${near}? torchtitan refuses the file ("Invalid field names"), and the estimate uses ${near}'s default.`));
   }

@@ -4,6 +4,7 @@
 // axolotl or accelerate file may take from a JSON file of their own.
 import type { Span, SpecPath } from '../spec/parse';
 import { findModel } from '../catalog/models';
+import { editDistance } from '../spec/suggest';
 import type { Problem, TextEditAt } from '../validate/problem';
 import type { ForeignDefaults, ForeignSpec, FormatId, PlainDoc, ReadContext, SourceEntry } from './types';
 
@@ -47,8 +48,58 @@ export function problem(code: string, severity: Problem['severity'], span: Span,
   return { code, severity, message, offset: span.offset, length: Math.max(1, span.length), ...(fixes?.length ? { fixes } : {}) };
 }
 
+/** The largest batch, length or degree a reader takes: no real run comes near it, and past it the estimate's arithmetic is meaningless. */
+export const MAX_WHOLE = 1e9;
+
 export function positiveInt(v: unknown): number | undefined {
-  return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 1e9 ? v : undefined;
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_WHOLE ? v : undefined;
+}
+
+/**
+ * What is wrong with a value positiveInt refused, for a reader's message: a number past MAX_WHOLE is
+ * out of range (10^14 is a whole number, only too large), anything else is not `allowed`.
+ */
+export function wholeNumberMessage(label: string, value: unknown, allowed = 'a whole number ≥ 1'): string {
+  if (typeof value === 'number' && value > MAX_WHOLE) return `${label} ${String(value)} is out of range: Gantry reads at most 10^9 (no real run comes near it)`;
+  return `${label} must be ${allowed}`;
+}
+
+/** pydantic's words for a boolean (lax mode), compared in lower case. */
+const PYDANTIC_TRUE = new Set(['true', 'yes', 'on', '1', 't', 'y']);
+const PYDANTIC_FALSE = new Set(['false', 'no', 'off', '0', 'f', 'n']);
+
+/**
+ * A boolean as a pydantic model reads it in its default (lax) mode — axolotl's config and
+ * DeepSpeed's sections (bf16, fp16) are pydantic models: true/false, 1/0, and the strings above in
+ * any case. Undefined: pydantic refuses it ("Input should be a valid boolean").
+ */
+export function pydanticBool(v: unknown): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  if (v === 0 || v === 1) return v === 1;
+  if (typeof v !== 'string' || v.length > 5) return undefined;
+  const w = v.toLowerCase();
+  return PYDANTIC_TRUE.has(w) ? true : PYDANTIC_FALSE.has(w) ? false : undefined;
+}
+
+/**
+ * A number as a pydantic int field reads it in lax mode: a string of digits is that number; any
+ * other value is returned as it is (for positiveInt or a range check to judge).
+ */
+export function pydanticInt(v: unknown): unknown {
+  if (typeof v !== 'string' || !v.length || v.length > 10) return v;
+  for (let i = 0; i < v.length; i++) if (v.charCodeAt(i) < 48 || v.charCodeAt(i) > 57) return v;
+  return Number(v);
+}
+
+/**
+ * The key a slipped one was meant to be (`local_batch_sise` → `local_batch_size`), among the keys a
+ * reader reads: within 2 edits, names of 6 letters or more (shorter ones are too close to other real
+ * keys to guess). Undefined for a key that is one of them or near none: a real key of the tool
+ * that Gantry does not read is left alone.
+ */
+export function slipOf(key: string, known: readonly string[]): string | undefined {
+  if (key.length < 6 || key.length > 80 || known.includes(key)) return undefined;
+  return known.find((k) => k.length >= 6 && editDistance(key, k, 2) <= 2);
 }
 
 /**

@@ -11,6 +11,17 @@ export interface YamlDoc {
   text: string;
   doc?: Document.Parsed;
   error?: { offset: number; length: number; message: string };
+  /** With `lastKeyWins`: each later occurrence of a key written twice in one mapping, at its key (the first 20). */
+  duplicates?: { key: string; span: Span }[];
+}
+
+export interface YamlReadOptions {
+  /**
+   * Read a key written twice in one mapping as PyYAML's `yaml.safe_load` does (axolotl loads its
+   * config so): the last value is kept, silently, and `duplicates` says where. Otherwise a key
+   * written twice is an error, as in a Gantry spec.
+   */
+  lastKeyWins?: boolean;
 }
 
 /**
@@ -18,13 +29,13 @@ export interface YamlDoc {
  * `uniqueKeys`, which compares each key with every earlier one of its mapping: a 64 KB config of
  * 6,000 keys took over a second, in one step of the language server.
  */
-export function parseYaml(text: string): YamlDoc {
-  const steps = parseYamlDocSteps(text);
+export function parseYaml(text: string, opts: YamlReadOptions = {}): YamlDoc {
+  const steps = parseYamlDocSteps(text, opts);
   for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
 }
 
 /** `parseYaml` in steps (parseYamlSteps), for a reader's `readSteps`. */
-export function* parseYamlDocSteps(text: string): Generator<void, YamlDoc> {
+export function* parseYamlDocSteps(text: string, opts: YamlReadOptions = {}): Generator<void, YamlDoc> {
   let doc: Document.Parsed;
   try {
     doc = yield* parseYamlSteps(text, { ...YAML_OPTIONS, uniqueKeys: false, strict: false });
@@ -33,10 +44,47 @@ export function* parseYamlDocSteps(text: string): Generator<void, YamlDoc> {
   }
   const err = doc.errors[0];
   if (err) return { text, error: { offset: Math.min(err.pos[0], text.length), length: Math.max(1, err.pos[1] - err.pos[0]), message: err.message.split('\n')[0].slice(0, 200) } };
-  const dup = duplicateKeys(doc)[0];
-  if (dup !== undefined) return { text, error: { offset: Math.min(dup, text.length), length: 1, message: 'Map keys must be unique' } };
+  if (!opts.lastKeyWins) {
+    const dup = duplicateKeys(doc)[0];
+    if (dup !== undefined) return { text, error: { offset: Math.min(dup, text.length), length: 1, message: 'Map keys must be unique' } };
+  }
   if (!isMap(doc.contents)) return { text, error: { offset: 0, length: 1, message: 'not a mapping of keys' } };
-  return { text, doc };
+  if (!opts.lastKeyWins) return { text, doc };
+  const duplicates = keepLastKeys(doc);
+  return { text, doc, ...(duplicates.length ? { duplicates } : {}) };
+}
+
+/**
+ * Drops, in every mapping, each pair whose key is written again later in it, so that lookups
+ * (`getIn`, which takes the first) find the last value, as PyYAML's constructor keeps it; returns
+ * the later occurrences. One pass per mapping with a map of last places, not a comparison of every
+ * pair of keys (a long config of thousands of keys stays linear).
+ */
+function keepLastKeys(doc: Document.Parsed, max = 20): { key: string; span: Span }[] {
+  const out: { key: string; span: Span }[] = [];
+  const stack: unknown[] = [doc.contents];
+  while (stack.length) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const last = new Map<unknown, number>();
+      node.items.forEach((pair, i) => {
+        if (isScalar(pair.key)) last.set(pair.key.value, i);
+      });
+      if (last.size < node.items.length) {
+        const seen = new Set<unknown>();
+        const kept = node.items.filter((pair, i) => {
+          if (!isScalar(pair.key)) return true;
+          const k = pair.key.value;
+          if (seen.has(k) && out.length < max) out.push({ key: String(k), span: { offset: pair.key.range?.[0] ?? 0, length: Math.max(1, (pair.key.range?.[1] ?? 1) - (pair.key.range?.[0] ?? 0)) } });
+          seen.add(k);
+          return last.get(k) === i;
+        });
+        node.items = kept;
+      }
+      for (const pair of node.items) stack.push(pair.value);
+    } else if (isSeq(node)) for (const item of node.items) stack.push(item);
+  }
+  return out.sort((a, b) => a.span.offset - b.span.offset);
 }
 
 export interface YamlValue {
