@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { gpuOptionError, parseCommandArgs } from '../args';
 import { readForeign } from '../../core/formats/index';
-import { foreignAsYaml } from '../../core/check/foreign';
+import { foreignAsYaml, withDefaultGpu } from '../../core/check/foreign';
 import { checkFile } from '../../core/check/checkFile';
 import { foreignDefaults } from '../../core/formats/context';
 import { readerBeside } from '../../core/workspace/readBeside';
@@ -86,7 +86,9 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
   const rel = file === '-' ? 'standard input' : path.relative(process.cwd(), abs) || file;
+  // A GPU from gantry.context.yaml, --gpu or the setting makes the Cluster the check estimates on (withDefaultGpu), so the import writes it too.
   const out = specs
+    .map((given) => withDefaultGpu(given, defaults))
     .map((s) => {
       const head = [`# Imported by gantry ${VERSION} from ${rel}: ${s.label}`, ...s.assumptions.map((x) => `# assumed: ${x}`)].join('\n');
       return `${head}\n${foreignAsYaml(ownCluster(s), defaults).text}`;

@@ -9,7 +9,8 @@ import { claimingReaders, readForeignSteps } from '../formats/index';
 import { foreignLimit, type ForeignDefaults, type ForeignSpec, type FormatId, type FormatReader, type PlainDoc, type SourceEntry } from '../formats/types';
 import { DEFAULT_INTER_NODE } from '../estimate/resolve';
 import { estimateDoc, type DocEstimate } from '../validate/estimates';
-import { sizeText, type Fix, type Problem, type TextEditAt } from '../validate/problem';
+import { quote, sizeText, type Fix, type Problem, type TextEditAt } from '../validate/problem';
+import { nearestGpu } from '../catalog/gpus';
 import type { ClusterEntry, ClusterLookup } from '../validate/rules';
 import type { ClusterDoc } from '../spec/types';
 import { checkGantryText, type CheckFileOptions, type FileCheck } from './gantryText';
@@ -97,7 +98,7 @@ function jobWithCluster(spec: ForeignSpec, defaults?: ForeignDefaults): PlainDoc
  * foreign files (gantry.context.yaml, the gantry.foreign.gpu setting) and no Cluster, it is this
  * the job's nodes of those GPUs, as many per node as the job asks for (every format: one place).
  */
-function withDefaultGpu(spec: ForeignSpec, defaults: ForeignDefaults | undefined): ForeignSpec {
+export function withDefaultGpu(spec: ForeignSpec, defaults: ForeignDefaults | undefined): ForeignSpec {
   if (spec.cluster || defaults?.cluster || !defaults?.gpu) return spec;
   const s = spec.job.spec as Record<string, unknown>;
   const size = (v: unknown) => (typeof v === 'number' && v > 0 ? v : 1);
@@ -111,7 +112,7 @@ function withDefaultGpu(spec: ForeignSpec, defaults: ForeignDefaults | undefined
   const cluster: PlainDoc = { apiVersion: 'gantry/v1', kind: 'Cluster', metadata: { name: CONTEXT_CLUSTER }, spec: { nodes: { count: nodes, gpu: { model: defaults.gpu, count: defaults.gpusPerNode ?? count } }, ...fabric } };
   const assumed = [`GPU: ${defaults.gpu} × ${defaults.gpusPerNode ?? count} (from gantry.context.yaml, the launching script or the gantry.foreign.gpu setting; the file does not say)`];
   if (nodes > 1) assumed.push(`Between nodes: ${DEFAULT_INTER_NODE} assumed (nothing says; a Cluster named by gantry.context.yaml's cluster: gives the real fabric).`);
-  return { ...spec, cluster, assumptions: [...assumed, ...spec.assumptions] };
+  return { ...spec, cluster, clusterSources: spec.clusterSources ?? new Map(), assumptions: [...assumed, ...spec.assumptions] };
 }
 
 function* checkOneSteps(given: ForeignSpec, index: number, opts: ForeignCheckOptions): Generator<void, { problems: Problem[]; estimate?: DocEstimate }> {
@@ -132,12 +133,16 @@ function* checkOneSteps(given: ForeignSpec, index: number, opts: ForeignCheckOpt
     const at = p.path ? lookup(sources, p.path) : undefined;
     const span = at?.exact ? at.entry.span : spec.anchor;
     const fixes = (p.fixes ?? []).map((f) => foreignFix(f, spec, p.docIndex === synth.clusterDoc ? spec.clusterSources : spec.sources)).filter((f): f is Fix => !!f);
-    return { code: p.code, severity: p.severity, message: withoutMadeUpCluster(inFileTerms(p.message, sources, spec.terms), spec), offset: span.offset, length: span.length, path: p.path, docIndex: index, ...(fixes.length ? { fixes } : {}) };
+    // A GPU the file does not name came from the defaults: the message says where, not how to edit a Cluster the user never wrote.
+    const fromDefaults = p.code === 'unknown-gpu' && p.docIndex === synth.clusterDoc && !at?.exact && opts.defaults?.gpu;
+    const message = fromDefaults ? unknownDefaultGpu(opts.defaults!.gpu!) : withoutMadeUpCluster(inFileTerms(p.message, sources, spec.terms), spec);
+    return { code: p.code, severity: p.severity, message, offset: span.offset, length: span.length, path: p.path, docIndex: index, ...(fixes.length && !fromDefaults ? { fixes } : {}) };
   };
   // A launch-only error (the local backend runs one node) withholds the Gantry estimate, but a foreign
   // file is launched by its own tool: estimate it when that is its only error, and its findings
   // (does not fit, slow links) are the file's like any other.
-  const launchOnly = (p: Problem) => p.docIndex !== synth.jobDoc || p.severity !== 'error' || LAUNCH_ONLY.has(p.code);
+  // (A GPU the catalog lacks is no launch matter: nothing can be estimated on it.)
+  const launchOnly = (p: Problem) => (p.docIndex !== synth.jobDoc && p.code !== 'unknown-gpu') || p.severity !== 'error' || LAUNCH_ONLY.has(p.code);
   const jobDoc = c.docs.find((d) => d.index === synth.jobDoc);
   const withheld = estimateWithheld(spec);
   const ownEstimate = withheld ? undefined : c.estimates.find((x) => x.docIndex === synth.jobDoc);
@@ -149,8 +154,11 @@ function* checkOneSteps(given: ForeignSpec, index: number, opts: ForeignCheckOpt
   const fromEstimate = ownEstimate ? [] : placedEstimate;
   const seen = new Set<string>();
   const problems: Problem[] = [];
-  for (const p of [...spec.problems.map((x) => ({ ...x, docIndex: index })), ...c.problems.filter((x) => !dropped.has(x)).map(place), ...fromEstimate]) {
-    if (!p) continue;
+  const all = [...spec.problems.map((x) => ({ ...x, docIndex: index })), ...c.problems.filter((x) => !dropped.has(x)).map(place), ...fromEstimate];
+  // The job's "cannot estimate" on a GPU the catalog lacks repeats the unknown-gpu error, at the same place in a foreign file.
+  const unknownGpu = all.some((p) => p?.code === 'unknown-gpu');
+  for (const p of all) {
+    if (!p || (unknownGpu && p.code === 'bad-estimate-input')) continue;
     const key = `${p.code}@${p.offset}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -174,6 +182,12 @@ function* checkOneSteps(given: ForeignSpec, index: number, opts: ForeignCheckOpt
  */
 export function estimateWithheld(spec: ForeignSpec): boolean {
   return spec.job.kind === 'TrainingJob' && spec.problems.some((p) => p.severity === 'error');
+}
+
+/** The message for a default GPU (gantry.context.yaml, --gpu, gantry.foreign.gpu) that the catalog lacks. */
+function unknownDefaultGpu(gpu: string): string {
+  const meant = nearestGpu(gpu);
+  return `The GPU ${quote(gpu)} that gantry.context.yaml, --gpu or the gantry.foreign.gpu setting gives this file is not in Gantry's catalog${meant ? ` (did you mean '${meant.id}'?)` : ''}, so nothing is estimated. Fix the name where it is given, or describe the GPU in a Cluster (nodes.gpu.memoryGiB) and name it with gantry.context.yaml's cluster:.`;
 }
 
 /**

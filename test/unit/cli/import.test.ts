@@ -5,7 +5,9 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { parseAllDocuments } from 'yaml';
-import { repo } from '../helpers';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { repo, tempDir } from '../helpers';
 
 const gantry = (argv: string[], input?: string) => spawnSync(process.execPath, [repo('dist/cli.js'), ...argv], { encoding: 'utf8', input, timeout: 120_000 });
 const kvTokens = (out: string) => (JSON.parse(out) as { serving: { kvCacheTokens: number } }[])[0].serving.kvCacheTokens;
@@ -65,4 +67,17 @@ test('--gpu names a catalog GPU in check, estimate and import: an unknown one is
   assert.match(r.stderr, /has 1 error as written, and the documents above keep its values \(first: max-model-len: /);
   const clean = gantry(['import', '-', '--stdin-name', 'serve.sh'], 'vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192\n');
   assert.equal(clean.stderr, '');
+});
+
+test("a training config under a context GPU imports with that GPU's Cluster, so the import checks as the file does", () => {
+  const dir = tempDir('gantry-import-ctx-');
+  fs.writeFileSync(path.join(dir, 'gantry.context.yaml'), 'gpu: L40S\nmodel: meta-llama/Llama-3.1-8B\n');
+  fs.writeFileSync(path.join(dir, 'ds_config.json'), '{"train_batch_size": 32, "train_micro_batch_size_per_gpu": 4, "gradient_accumulation_steps": 1, "bf16": {"enabled": true}, "zero_optimization": {"stage": 2}}');
+  const r = gantry(['import', path.join(dir, 'ds_config.json')]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /kind: Cluster[\s\S]*model: L40S/);
+  const fromImport = gantry(['check', '-', '--stdin-name', 'imported.gantry.yaml'], r.stdout);
+  const fromFile = gantry(['check', path.join(dir, 'ds_config.json')]);
+  assert.match(fromImport.stdout, /the NVIDIA L40S 48GB has 44\.4 GiB/);
+  assert.match(fromFile.stdout, /the NVIDIA L40S 48GB has 44\.4 GiB/);
 });

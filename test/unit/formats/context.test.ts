@@ -91,10 +91,17 @@ test('a context file that does not parse, is not a mapping, or is too large says
 test('a serving command under a context GPU the catalog lacks is not estimated on another GPU: the unknown GPU is an error', () => {
   const text = 'vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192\n';
   const c = checkFile(text, { fileName: '/w/serve.sh', defaults: { gpu: 'H999-NOPE' } });
-  assert.ok(
-    c.problems.some((p) => p.code === 'unknown-gpu' && p.severity === 'error'),
-    JSON.stringify(c.problems),
+  const gpu = c.problems.find((p) => p.code === 'unknown-gpu');
+  assert.equal(gpu?.severity, 'error', JSON.stringify(c.problems));
+  assert.ok(gpu.message.includes("'H999-NOPE' that gantry.context.yaml, --gpu or the gantry.foreign.gpu setting gives this file"), gpu.message);
+  // A training config: the same one error, not a second "cannot estimate" at the same place.
+  const ds = '{"train_micro_batch_size_per_gpu": 4, "gradient_accumulation_steps": 1, "bf16": {"enabled": true}}';
+  const t = checkFile(ds, { fileName: '/w/ds_config.json', defaults: { gpu: 'H100-SXM-80GBX', model: 'meta-llama/Llama-3.1-8B' } });
+  assert.deepEqual(
+    t.problems.map((p) => p.code),
+    ['unknown-gpu'],
   );
+  assert.ok(t.problems[0].message.includes("did you mean 'H100-SXM-80GB'"));
   assert.ok(
     c.estimates.every((e) => !e.estimate.ok && !('serving' in e.estimate && e.estimate.serving)),
     'no figures on another GPU',
