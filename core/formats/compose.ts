@@ -8,7 +8,7 @@ import type { TextEditAt } from '../validate/problem';
 import { servingSpec, problemAt, type GpuContext } from './serving';
 import type { ShellVar, Word } from './shellWords';
 import type { ForeignSpec, FormatReader, ReadContext } from './types';
-import { findServeCommand, imageEngine, imageVersion, mentionsServe, readServeArgs, type ServeCommand } from './vllmArgs';
+import { findServeCommand, imageEngine, mentionsServe, namedEngineVersion, readServeArgs, type ServeCommand } from './vllmArgs';
 import { appendAfter, appendItems, scalarScript, scalarWord, writeScalar } from './yamlWords';
 
 const base = (f: string) => f.slice(Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\')) + 1);
@@ -98,7 +98,7 @@ function readService(text: string, name: string, svc: YAMLMap, vars: Map<string,
   if (!cmd) return undefined;
   const append = (ws: string[]): TextEditAt | undefined => (listed && lastSeq ? appendItems(text, lastSeq, 0, ws) : appendAfter(lastWord, ws));
   const read = readServeArgs(cmd, { append });
-  return servingSpec({ format: 'compose', label: `${cmd.launcher} in service ${name}`, name, text, cmd, read, gpu: gpus(text, svc), defaults: ctx.defaults, version: imageVersion(image, cmd.engine), problems });
+  return servingSpec({ format: 'compose', label: `${cmd.launcher} in service ${name}`, name, text, cmd, read, gpu: gpus(text, svc), defaults: ctx.defaults, version: namedEngineVersion(cmd.engine, { image }), problems });
 }
 
 function gpus(text: string, svc: YAMLMap): GpuContext {

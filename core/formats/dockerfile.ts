@@ -5,7 +5,7 @@
 import { servingSpec, problemAt } from './serving';
 import { splitAssignment, tokenizeShell, type ShellVar, type Word } from './shellWords';
 import type { ForeignSpec, FormatReader } from './types';
-import { findServeCommand, imageEngine, imageVersion, mentionsServe, pinnedVersion, readServeArgs, type ServeCommand } from './vllmArgs';
+import { findServeCommand, imageEngine, mentionsServe, namedEngineVersion, readServeArgs, type ServeCommand } from './vllmArgs';
 import { appendAfter, isPlainWord } from './yamlWords';
 import type { TextEditAt } from '../validate/problem';
 
@@ -47,13 +47,8 @@ export const dockerfileReader: FormatReader = {
       read,
       gpu: { scheduler: 'local', clusterName: 'container' },
       defaults: ctx.defaults,
-      // The base image's tag (a vLLM or SGLang image), else the last `RUN pip install vllm==X`.
-      version:
-        imageVersion(image, found.engine) ??
-        pinnedVersion(
-          runs.flatMap((r) => tokenizeShell(r).commands),
-          found.engine,
-        ),
+      // The last `RUN pip install vllm==X` (it replaces the image's), else the base image's tag (a vLLM or SGLang image).
+      version: namedEngineVersion(found.engine, { image, commands: runs.flatMap((r) => tokenizeShell(r).commands) }),
       problems: parts.flatMap((p) => p.problems ?? []),
     });
     return [spec];

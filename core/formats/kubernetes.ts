@@ -13,10 +13,10 @@
 import { isMap, isScalar, isSeq, type Node as YamlNode, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { parseYamlSteps, splitDocuments, type Span } from '../spec/parse';
 import type { TextEditAt } from '../validate/problem';
-import { expandKube, expandKubeEnv, type ShellVar, type Word } from './shellWords';
+import { expandKube, expandKubeEnv, type ShellCommand, type ShellVar, type Word } from './shellWords';
 import { servingSpec, problemAt, type GpuContext } from './serving';
 import type { ForeignSpec, FormatReader, ReadContext } from './types';
-import { findServeCommand, imageEngine, imageVersion, mentionsServe, readServeArgs, type ServeCommand } from './vllmArgs';
+import { findServeCommand, imageEngine, mentionsServe, namedEngineVersion, readServeArgs, type ServeCommand } from './vllmArgs';
 import { mapGet as get, appendAfter, appendItems, mergeEdits, scalarScript, scalarWord, writeScalar } from './yamlWords';
 
 const MAX_DEPTH = 16;
@@ -78,14 +78,21 @@ interface Resource {
   name: string;
   /** LeaderWorkerSet group size: pods (nodes) per replica. */
   size?: { value: number; node: Scalar };
+  /** A LeaderWorkerSet's two pod templates, when it has both (without a leaderTemplate every pod is a worker). */
+  leaderPod?: YAMLMap;
+  workerPod?: YAMLMap;
 }
 
 function readResource(text: string, root: YAMLMap, base: number, ctx: ReadContext, out: ForeignSpec[]): void {
   const kind = str(get(root, 'kind')) ?? 'resource';
   const name = str(at(root, 'metadata', 'name')) ?? kind.toLowerCase();
   const res: Resource = { kind, name };
-  const size = at(root, 'spec', 'leaderWorkerTemplate', 'size');
+  const lwt = at(root, 'spec', 'leaderWorkerTemplate');
+  const size = get(lwt, 'size');
   if (isScalar(size) && typeof size.value === 'number') res.size = { value: size.value, node: size };
+  const leaderPod = at(lwt, 'leaderTemplate', 'spec');
+  const workerPod = at(lwt, 'workerTemplate', 'spec');
+  if (isMap(leaderPod) && isMap(workerPod)) Object.assign(res, { leaderPod, workerPod });
   walk(text, root, base, res, ctx, out, 0);
 }
 
@@ -153,6 +160,8 @@ function itemWord(text: string, node: YamlNode, base: number, env: Map<string, S
 
 interface Found {
   cmd: ServeCommand;
+  /** The commands of the `sh -c` script the serve command is in (a `pip install vllm==X` there names the version). */
+  commands?: ShellCommand[];
   append?: (words: string[]) => TextEditAt | undefined;
   problems: ReturnType<typeof problemAt>[];
 }
@@ -185,7 +194,7 @@ function findInArgv(text: string, items: { node: YamlNode; seq: YAMLSeq }[], bas
       const cmd = findServeCommand(c.words);
       if (!cmd) continue;
       const last = c.words[c.words.length - 1];
-      return { cmd, append: script.placed ? (ws) => appendAfter(last, ws) : undefined, problems: script.problems.map((p) => problemAt('foreign-shell', 'warning', p, p.message)) };
+      return { cmd, commands: script.commands, append: script.placed ? (ws) => appendAfter(last, ws) : undefined, problems: script.problems.map((p) => problemAt('foreign-shell', 'warning', p, p.message)) };
     }
     return undefined;
   }
@@ -225,7 +234,7 @@ function readContainer(text: string, c: YAMLMap, pod: YAMLMap, base: number, res
       read,
       gpu,
       defaults: ctx.defaults,
-      version: imageVersion(image, found.cmd.engine),
+      version: namedEngineVersion(found.cmd.engine, { image, commands: found.commands }),
       problems: [...found.problems, ...envProblems.map((m) => problemAt('foreign-env', 'warning', anchor, m))],
     }),
   );
@@ -273,26 +282,37 @@ function spanOfNode(n: YamlNode, base: number): Span {
   return { offset: base + r[0], length: Math.max(1, r[1] - r[0]) };
 }
 
-/** GPUs per pod, the GPU product and the number of pods, from the container's resources and the pod's scheduling. */
-function gpuContext(text: string, c: YAMLMap, pod: YAMLMap | undefined, base: number, res: Resource): GpuContext {
-  const gpu: GpuContext = { scheduler: 'kubernetes', clusterName: 'pod' };
+/** A container's GPUs (its `nvidia.com/gpu` limit, else request), written back to both where they agree. */
+function containerGpus(text: string, c: unknown, base: number): GpuContext['count'] {
   const limit = at(c, 'resources', 'limits', GPU_KEY);
   const request = at(c, 'resources', 'requests', GPU_KEY);
   const countNode = isScalar(limit) ? limit : isScalar(request) ? request : undefined;
-  if (countNode) {
-    const v = Number(countNode.value);
-    if (Number.isInteger(v) && v >= 0 && v <= 1024) {
-      const w = scalarWord(text, countNode, base);
-      const both = [limit, request].filter((n): n is Scalar => isScalar(n) && Number(n.value) === v);
-      const write = (x: unknown): TextEditAt | undefined => {
-        if (typeof x !== 'number' || !Number.isInteger(x)) return undefined;
-        const edits = both.map((n) => writeQuantity(text, n, base, x));
-        return edits.every((e) => e) ? mergeEdits(text, edits as TextEditAt[]) : undefined;
-      };
-      const label = countNode === limit ? `resources.limits["${GPU_KEY}"]` : `resources.requests["${GPU_KEY}"]`;
-      gpu.count = { value: v, entry: { span: w.span, label, write } };
-    }
-  }
+  if (!countNode) return undefined;
+  const v = Number(countNode.value);
+  if (!Number.isInteger(v) || v < 0 || v > 1024) return undefined;
+  const w = scalarWord(text, countNode, base);
+  const both = [limit, request].filter((n): n is Scalar => isScalar(n) && Number(n.value) === v);
+  const write = (x: unknown): TextEditAt | undefined => {
+    if (typeof x !== 'number' || !Number.isInteger(x)) return undefined;
+    const edits = both.map((n) => writeQuantity(text, n, base, x));
+    return edits.every((e) => e) ? mergeEdits(text, edits as TextEditAt[]) : undefined;
+  };
+  const label = countNode === limit ? `resources.limits["${GPU_KEY}"]` : `resources.requests["${GPU_KEY}"]`;
+  return { value: v, entry: { span: w.span, label, write } };
+}
+
+/** A worker pod's GPUs: the sum over its containers; written back only where one container holds them all. */
+function workerGpus(text: string, pod: YAMLMap, base: number): NonNullable<GpuContext['group']>['workers'] {
+  const containers = get(pod, 'containers');
+  const counts = isSeq(containers) ? containers.items.map((c) => containerGpus(text, c, base)).filter((x) => x !== undefined) : [];
+  const value = counts.reduce((n, x) => n + x.value, 0);
+  return { value, write: counts.length === 1 ? counts[0].entry.write : undefined };
+}
+
+/** GPUs per pod, the GPU product and the number of pods, from the container's resources and the pod's scheduling. */
+function gpuContext(text: string, c: YAMLMap, pod: YAMLMap | undefined, base: number, res: Resource): GpuContext {
+  const gpu: GpuContext = { scheduler: 'kubernetes', clusterName: 'pod' };
+  gpu.count = containerGpus(text, c, base);
   if (pod) {
     for (const key of PRODUCT_KEYS) {
       const sel = at(pod, 'nodeSelector', key);
@@ -306,6 +326,8 @@ function gpuContext(text: string, c: YAMLMap, pod: YAMLMap | undefined, base: nu
   if (res.size) {
     gpu.nodes = { value: res.size.value, entry: { span: scalarWord(text, res.size.node, base).span, label: 'leaderWorkerTemplate.size' } };
     gpu.notes = [`Nodes: ${res.size.value} pods per LeaderWorkerSet group, one node each.`];
+    // The group's pods all serve this one replica: the leader's GPUs and each worker's (the same template without a leaderTemplate).
+    gpu.group = { workers: res.leaderPod && pod === res.leaderPod && res.workerPod ? workerGpus(text, res.workerPod, base) : gpu.count ? { value: gpu.count.value, write: gpu.count.entry.write } : undefined };
   }
   return gpu;
 }

@@ -36,6 +36,11 @@ export interface GpuContext {
   product?: { name: string; dialect: GpuDialect; entry: SourceEntry };
   /** Nodes (pods of an LWS group, sbatch --nodes, SkyPilot num_nodes). */
   nodes?: { value: number; entry?: SourceEntry };
+  /**
+   * The nodes are one group whose GPUs all serve this replica (a LeaderWorkerSet: `count` is the
+   * leader pod's, `workers` what each of the other nodes − 1 pods asks for, and how to write it).
+   */
+  group?: { workers?: { value: number; write?: (v: unknown) => TextEditAt | undefined } };
   notes?: string[];
 }
 
@@ -129,18 +134,16 @@ export function servingSpec(x: ServingSpecInput): ForeignSpec {
     assumptions.push(`GPU: from the associated Cluster ${quote(defaults.cluster)} (the file does not name one).`);
   }
 
-  // GPUs the pod asks for but the command does not use start fine and stay idle.
-  const total = gpu.count ? gpu.count.value * nodes : undefined;
-  if (gpu.count && total !== undefined && perReplica < total && nodes === 1) {
-    const fix = gpu.count.entry.write?.(perReplica);
-    const fixes: Fix[] = fix ? [{ title: `Request ${perReplica} GPU${perReplica === 1 ? '' : 's'}`, edits: [fix] }] : [];
+  // GPUs the pod (or the LeaderWorkerSet group) asks for but the command does not use start fine and stay idle.
+  const idle = gpu.count ? idleGpus(gpu.count, nodes, gpu.group, perReplica, tp) : undefined;
+  if (gpu.count && idle) {
     problems.push({
       code: 'foreign-gpus-idle',
       severity: 'warning',
-      message: `${gpu.count.entry.label} asks for ${gpu.count.value} GPUs, but the command uses tensor ${tp} × pipeline ${pp}${dp > 1 ? ` × data ${dp}` : ''} = ${perReplica}: ${gpu.count.value - perReplica} stay idle.`,
+      message: `${idle.asked}, but the command uses tensor ${tp} × pipeline ${pp}${dp > 1 ? ` × data ${dp}` : ''} = ${perReplica}: ${idle.total - perReplica} stay idle.`,
       offset: gpu.count.entry.span.offset,
       length: gpu.count.entry.span.length,
-      ...(fixes.length ? { fixes } : {}),
+      ...(idle.fixes.length ? { fixes: idle.fixes } : {}),
     });
   }
 
@@ -167,6 +170,34 @@ export function servingSpec(x: ServingSpecInput): ForeignSpec {
   const job: PlainDoc = { apiVersion: 'gantry/v1', kind: 'InferenceService', metadata: { name: dnsLabel(x.name) }, spec };
   if (cluster) spec.cluster = gpu.clusterName;
   return { format: x.format, label: x.label, job, cluster, sources, clusterSources, anchor: x.cmd.anchor, assumptions, insert, terms: flagTerms(x.cmd.engine), problems };
+}
+
+/**
+ * The GPUs a pod asks for beyond what one replica uses (tensor × pipeline × data parallel): on one
+ * node, its count; in a LeaderWorkerSet group, the leader's plus each worker's. Several nodes of
+ * another kind (sbatch --nodes, SkyPilot num_nodes) are not counted: the command may run on each.
+ */
+function idleGpus(count: NonNullable<GpuContext['count']>, nodes: number, group: GpuContext['group'], perReplica: number, tp: number): { asked: string; total: number; fixes: Fix[] } | undefined {
+  const plural = (n: number) => `${n} GPU${n === 1 ? '' : 's'}`;
+  if (nodes === 1) {
+    if (perReplica >= count.value) return undefined;
+    const fix = count.entry.write?.(perReplica);
+    return { asked: `${count.entry.label} asks for ${plural(count.value)}`, total: count.value, fixes: fix ? [{ title: `Request ${plural(perReplica)}`, edits: [fix] }] : [] };
+  }
+  const workers = group?.workers;
+  if (!workers) return undefined;
+  const total = count.value + (nodes - 1) * workers.value;
+  if (perReplica >= total) return undefined;
+  const same = workers.value === count.value;
+  const asked = same
+    ? `The LeaderWorkerSet group's ${nodes} pods ask for ${plural(count.value)} each (${count.entry.label}) = ${total}`
+    : `The LeaderWorkerSet group asks for ${total} GPUs: ${count.value} for the leader (${count.entry.label}) and ${workers.value} for ${nodes === 2 ? 'its worker' : `each of its ${nodes - 1} workers`}`;
+  // The fix spreads the replica evenly over the group's pods, when it divides and keeps each tensor-parallel group inside a pod.
+  const even = perReplica % nodes === 0 ? perReplica / nodes : 0;
+  const perPod = even >= tp && even % tp === 0 ? even : undefined;
+  const edits = perPod ? [count.entry.write?.(perPod), workers.write === count.entry.write ? undefined : workers.write?.(perPod)] : [];
+  const fixes: Fix[] = perPod && edits[0] && (edits[1] || workers.write === count.entry.write) ? [{ title: `Request ${plural(perPod)} per pod`, edits: edits.filter((e): e is TextEditAt => !!e) }] : [];
+  return { asked, total, fixes };
 }
 
 export function problemAt(code: string, severity: Problem['severity'], at: Span, message: string): Problem {

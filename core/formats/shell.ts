@@ -8,7 +8,7 @@ import type { TextEditAt } from '../validate/problem';
 import { servingSpec, problemAt, type GpuContext } from './serving';
 import { tokenizeShell, type Word } from './shellWords';
 import type { ForeignSpec, FormatReader } from './types';
-import { findServeCommand, mentionsServe, pinnedVersion, readServeArgs } from './vllmArgs';
+import { findServeCommand, mentionsServe, namedEngineVersion, readServeArgs } from './vllmArgs';
 import { appendAfter } from './yamlWords';
 
 const SCRIPT_EXT = ['.sh', '.bash', '.sbatch', '.slurm', '.job', '.zsh'];
@@ -43,7 +43,7 @@ export const shellReader: FormatReader = {
           read,
           gpu,
           defaults: ctx.defaults,
-          version: pinnedVersion(commands, cmd.engine),
+          version: namedEngineVersion(cmd.engine, { commands }),
           problems: out.length ? [] : shellProblems,
         }),
       );

@@ -29,6 +29,27 @@ export interface Word {
   end?: number;
   /** Writes a new word in place of this one in the file's own syntax (a YAML list item); absent: wordEdit(). */
   write?(value: string): TextEditAt | undefined;
+  /**
+   * A word that is not exact as a whole (`--max-model-len="8192"`, quoted in part): the stretches of
+   * its value written character for character in the file (`--max-model-len=`, then `8192` inside the
+   * quotes), so a part of it can still be placed and edited (literalSpan).
+   */
+  runs?: readonly LiteralRun[];
+}
+
+/** value[from + k] is the file's character at offset + k, for k < length. */
+export interface LiteralRun {
+  from: number;
+  offset: number;
+  length: number;
+}
+
+/** Where value[from, to) of a word is written character for character in the file, or undefined. */
+export function literalSpan(w: Word, from: number, to = w.value.length): Span | undefined {
+  if (from < 0 || to <= from || to > w.value.length) return undefined;
+  if (w.exact) return { offset: w.span.offset + from, length: to - from };
+  for (const r of w.runs ?? []) if (r.from <= from && to <= r.from + r.length) return { offset: r.offset + from - r.from, length: to - from };
+  return undefined;
 }
 
 /** A variable a command line may use: its value, and where the value is written when that is known. */
@@ -205,6 +226,13 @@ export function tokenizeShell(text: string, opts: TokenizeOptions = {}): { comma
     let refs = 0;
     let only: { v: ShellVar; name: string } | undefined;
     let cut = false;
+    // Stretches of the value copied from the text as they are: [value index, text index, length].
+    const runs: [number, number, number][] = [];
+    const literal = (from: number, to: number, at: number) => {
+      const last = runs[runs.length - 1];
+      if (last && last[0] + last[2] === at && last[1] + last[2] === from) last[2] += to - from;
+      else if (to > from) runs.push([at, from, to - from]);
+    };
     const add = (s: string) => {
       if (value.length + s.length > MAX_WORD) {
         if (!cut) problem(`A word longer than ${MAX_WORD} characters (after expanding variables) is cut short.`, start, i);
@@ -252,6 +280,7 @@ export function tokenizeShell(text: string, opts: TokenizeOptions = {}): { comma
           exact = false;
           break;
         }
+        literal(from, e, value.length);
         add(text.slice(from, e));
         quotedParts++;
         if (quotedParts === 1) {
@@ -307,6 +336,7 @@ export function tokenizeShell(text: string, opts: TokenizeOptions = {}): { comma
             e = Math.min(n, f + 1);
             continue;
           }
+          literal(e, e + 1, value.length);
           add(d);
           e++;
         }
@@ -340,6 +370,7 @@ export function tokenizeShell(text: string, opts: TokenizeOptions = {}): { comma
         i = Math.min(n, f + 1);
         continue;
       }
+      literal(i, i + 1, value.length);
       add(ch);
       plainChars++;
       i++;
@@ -351,6 +382,15 @@ export function tokenizeShell(text: string, opts: TokenizeOptions = {}): { comma
     const isExact = exact && !cut && (whole || quotedParts === 0) && span.length === piece.to - piece.from && span.length === value.length;
     const w: Word = { value, span, exact: isExact, quote: whole ? wholeQuote : '', end: at(i - 1) + 1 };
     if (unresolved) w.unresolved = unresolved;
+    if (!isExact && !cut && runs.length) {
+      const placed: LiteralRun[] = [];
+      for (const [from, t, length] of runs) {
+        // Only where the file keeps the characters together (a YAML scalar's folded lines do not).
+        const sp = spanOf(t, t + length);
+        if (sp.length === length) placed.push({ from, offset: sp.offset, length });
+      }
+      if (placed.length) w.runs = placed;
+    }
     if (refs === 1 && only && plainChars === 0 && quotedParts <= 1 && value === only.v.value && only.v.span) {
       w.origin = { span: only.v.span, exact: only.v.exact === true, name: only.name };
     }

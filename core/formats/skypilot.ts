@@ -8,7 +8,7 @@ import { parseYamlSteps } from '../spec/parse';
 import { servingSpec, problemAt, type GpuContext } from './serving';
 import type { ShellCommand, ShellVar } from './shellWords';
 import type { ForeignSpec, FormatReader, ReadContext } from './types';
-import { findServeCommand, mentionsServe, pinnedVersion, readServeArgs } from './vllmArgs';
+import { findServeCommand, mentionsServe, namedEngineVersion, readServeArgs } from './vllmArgs';
 import { mapGet as get, appendAfter, scalarScript, scalarWord } from './yamlWords';
 
 const base = (f: string) => f.slice(Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\')) + 1);
@@ -65,7 +65,7 @@ function readParsed(text: string, doc: Document.Parsed, ctx: ReadContext): Forei
         read,
         gpu,
         defaults: ctx.defaults,
-        version: pinnedVersion((pinSource ??= [...setupCommands(text, root, vars), ...script.commands]), cmd.engine),
+        version: namedEngineVersion(cmd.engine, { commands: (pinSource ??= [...setupCommands(text, root, vars), ...script.commands]) }),
         problems: out.length ? [] : script.problems.map((p) => problemAt('foreign-shell', 'warning', p, p.message)),
       }),
     );

@@ -14,7 +14,7 @@ import type { SpecPath, Span } from '../spec/parse';
 import type { InferenceServiceSpec, SpeculativeMethod } from '../spec/types';
 import { quote, type Problem, type TextEditAt } from '../validate/problem';
 import type { SourceEntry } from './types';
-import type { Word } from './shellWords';
+import { literalSpan, type Word } from './shellWords';
 import { isPlainWord } from './yamlWords';
 import { editDistance } from '../spec/suggest';
 
@@ -128,6 +128,15 @@ export function pinnedVersion(commands: readonly { words: readonly { value: stri
     }
   }
   return found;
+}
+
+/**
+ * The engine version a file names, for every reader: a `pip install vllm==X` among the commands it
+ * runs (a script, a Dockerfile's RUN lines, a container's `sh -c` string), which replaces whatever
+ * the image holds, else the tag of the engine's own image.
+ */
+export function namedEngineVersion(engine: ServeEngine, from: { image?: string; commands?: readonly { words: readonly { value: string }[] }[] }): string | undefined {
+  return (from.commands ? pinnedVersion(from.commands, engine) : undefined) ?? imageVersion(from.image, engine);
 }
 
 // ---------------------------------------------------------------- flags
@@ -285,7 +294,9 @@ export function wordEdit(w: Word, value: string): TextEditAt | undefined {
 /** A flag's value inside its `--x=4` word, as a word of its own. */
 function joinedValue(w: Word, eq: number): Word {
   const value = w.value.slice(eq + 1);
-  if (w.exact) return { value, span: { offset: w.span.offset + eq + 1, length: value.length }, exact: true, quote: '' };
+  // Written as it is, or as one quoted stretch (`--x="4"`, `--x='4'`): the value's own characters.
+  const placed = literalSpan(w, eq + 1);
+  if (placed) return { value, span: placed, exact: true, quote: '' };
   // `--x=$(NAME)` / `--x=$NAME`: the value is the variable's, written where the variable is set.
   const origin = w.origin && w.value.length > eq ? w.origin : undefined;
   return { value, span: w.span, exact: false, quote: '', unresolved: w.unresolved, ...(origin ? { origin } : {}) };
@@ -319,15 +330,40 @@ function unknownFlagProblem(w: Word, rawName: string, eq: number, table: Map<str
     if (d < bestD) (bestD = d), (best = known);
   }
   if (!best) return undefined;
-  const edit = wordEdit(w, eq > 0 ? `${best}${w.value.slice(eq)}` : best);
+  // The name alone when it is written as it is (`--max-model-length="8192"` keeps its quoted value).
+  const nameAt = literalSpan(w, 0, rawName.length);
+  const edit = nameAt ? { ...nameAt, newText: best } : wordEdit(w, eq > 0 ? `${best}${w.value.slice(eq)}` : best);
   return {
-    ...problem(
-      'foreign-unknown-flag',
-      'warning',
-      { offset: w.span.offset, length: w.exact ? Math.min(w.span.length, rawName.length) : w.span.length },
-      `${quote(rawName, 60)} is not a flag of ${engineName} that Gantry knows; did you mean ${best}? ${engineName} refuses arguments it does not know ("unrecognized arguments"), and the estimate leaves this one out.`,
-    ),
+    ...problem('foreign-unknown-flag', 'warning', nameAt ?? w.span, `${quote(rawName, 60)} is not a flag of ${engineName} that Gantry knows; did you mean ${best}? ${engineName} refuses arguments it does not know ("unrecognized arguments"), and the estimate leaves this one out.`),
     ...(edit ? { fixes: [{ title: `Change to ${best}`, edits: [edit], preferred: true }] } : {}),
+  };
+}
+
+/**
+ * A word after a flag that argparse takes for another option rather than the flag's value: it starts
+ * with `-` and is not a negative number (`--max-model-len --port 8000` leaves --max-model-len without one).
+ */
+function looksLikeOption(s: string): boolean {
+  if (!s.startsWith('-') || s.length < 2) return false;
+  const c = s[1];
+  return !((c >= '0' && c <= '9') || c === '.');
+}
+
+/**
+ * A value argparse's `type=int` / `type=float` (vLLM's human_readable_int) cannot convert: "argument
+ * --port: invalid int value", and the server exits, so an error at the value.
+ */
+function notANumber(rawName: string, val: Word, what: string, engineName: string): Problem {
+  const p = problem('foreign-flag-value', 'error', val.span, `${rawName} ${quote(val.value)} is not ${what}; ${engineName}'s argument parser refuses it ("invalid … value") and the server does not start.`);
+  // `--max-model-len="8192"` as a list item (Kubernetes, compose, exec-form CMD): no shell removes the quotes.
+  const q = val.value[0];
+  const inner = val.value.slice(1, -1);
+  if (val.value.length < 3 || (q !== '"' && q !== "'") || val.value[val.value.length - 1] !== q || parseNumber(inner, what === 'a whole number') === undefined) return p;
+  const edit = wordEdit(val, inner);
+  return {
+    ...p,
+    message: `${rawName} ${quote(val.value)} is not ${what}: the quotes are part of the value ${engineName} receives (no shell removes them from a list item), and its argument parser refuses it ("invalid … value"); the server does not start.`,
+    ...(edit ? { fixes: [{ title: `Write ${inner} without quotes`, edits: [edit], preferred: true }] } : {}),
   };
 }
 
@@ -406,16 +442,16 @@ export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
     }
     let val: Word | undefined;
     if (eq > 0) val = joinedValue(w, eq);
-    else if (args[k + 1]) val = args[++k];
+    else if (args[k + 1] && !looksLikeOption(args[k + 1].value)) val = args[++k];
     if (!val) {
-      problems.push(problem('foreign-flag-value', 'warning', w.span, `${rawName} has no value after it; ${engineName} refuses to start (the estimate ignores it).`));
+      // argparse: "argument --max-model-len: expected one argument", and the server exits.
+      problems.push(problem('foreign-flag-value', 'error', w.span, `${rawName} needs a value and has none; ${engineName}'s argument parser exits with "expected one argument", so the server does not start.`));
       continue;
     }
     if (val.unresolved && f.kind !== 'model') {
       problems.push(problem('foreign-unresolved', 'warning', val.span, `${rawName} is ${quote(val.unresolved)}, which this file does not set: the estimate assumes ${engineName}'s default.`));
       continue;
     }
-    const label = `${rawName}${eq > 0 ? '=' : ' '}`;
     switch (f.kind) {
       case 'model':
         modelWord = val;
@@ -424,15 +460,20 @@ export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
       case 'float': {
         const v = parseNumber(val.value, f.kind === 'int');
         if (v === undefined || !f.field) {
-          problems.push(problem('foreign-flag-value', 'warning', val.span, `${rawName} ${quote(val.value)} is not ${f.kind === 'int' ? 'a whole number' : 'a number'}; ${engineName} refuses it (the estimate uses the default).`));
+          problems.push(notANumber(rawName, val, f.kind === 'int' ? 'a whole number' : 'a number', engineName));
           break;
         }
         spec[f.field] = v as never;
-        source(`spec.${f.field}`, val, label.trim(), writerFor(f, val));
+        source(`spec.${f.field}`, val, rawName, writerFor(f, val));
         break;
       }
       case 'pick': {
         const v = f.values?.[val.value];
+        if (v === undefined && f.field === 'dtype') {
+          // --dtype is an argparse choice, and DTYPE_WORDS holds every one (vLLM's ModelDType, SGLang's --dtype choices).
+          problems.push(problem('foreign-flag-value', 'error', val.span, `${rawName} ${quote(val.value)} is not one of ${engineName}'s choices (${Object.keys(DTYPE_WORDS).join(', ')}); its argument parser refuses it ("invalid choice") and the server does not start.`));
+          break;
+        }
         if (v === undefined || !f.field) {
           problems.push(problem('foreign-flag-value', 'warning', val.span, `${rawName} ${quote(val.value)} is not a value Gantry models (${Object.keys(f.values ?? {}).join(', ')}): the estimate assumes ${f.field === 'quantization' ? 'unquantized weights' : 'the default'}.`));
           extra.push(rawName, val.value);
@@ -452,7 +493,10 @@ export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
           cfg = undefined;
         }
         if (!cfg || typeof cfg !== 'object' || Array.isArray(cfg)) {
-          problems.push(problem('foreign-flag-value', 'warning', val.span, `${rawName} ${quote(val.value)} is not a JSON object; ${engineName} refuses it (the estimate leaves speculative decoding out).`));
+          // vLLM parses the flag with json.loads (argparse) into its SpeculativeConfig: anything else stops the server.
+          // A value too long for Gantry to parse is not known to be wrong: a warning.
+          const read = val.value.length <= 4000;
+          problems.push(problem('foreign-flag-value', read ? 'error' : 'warning', val.span, `${rawName} ${quote(val.value)} is not a JSON object${read ? `; ${engineName} refuses it and the server does not start.` : ' Gantry reads (longer than 4,000 characters): the estimate leaves speculative decoding out.'}`));
           break;
         }
         const c = cfg as Record<string, unknown>;
@@ -480,13 +524,14 @@ export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
         break;
       case 'spec-tokens': {
         const v = parseNumber(val.value, true);
-        if (v === undefined || v < 1) problems.push(problem('foreign-flag-value', 'warning', val.span, `${rawName} ${quote(val.value)} is not a whole number above 0.`));
+        if (v === undefined) problems.push(notANumber(rawName, val, 'a whole number', engineName));
+        else if (v < 1) problems.push(problem('foreign-flag-value', 'warning', val.span, `${rawName} ${quote(val.value)} is not a whole number above 0.`));
         else sd.tokens = v;
         break;
       }
       case 'ep-size': {
         const v = parseNumber(val.value, true);
-        if (v === undefined) problems.push(problem('foreign-flag-value', 'warning', val.span, `${rawName} ${quote(val.value)} is not a whole number.`));
+        if (v === undefined) problems.push(notANumber(rawName, val, 'a whole number', engineName));
         else {
           spec.expertParallel = v > 1;
           source('spec.expertParallel', val, rawName);
@@ -496,7 +541,7 @@ export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
       case 'lora-rank':
       case 'lora-max': {
         const v = parseNumber(val.value, true);
-        if (v === undefined) problems.push(problem('foreign-flag-value', 'warning', val.span, `${rawName} ${quote(val.value)} is not a whole number.`));
+        if (v === undefined) problems.push(notANumber(rawName, val, 'a whole number', engineName));
         else {
           const key = f.kind === 'lora-rank' ? 'maxRank' : 'maxLoras';
           lora[key] = v;

@@ -330,13 +330,44 @@ function headsDivisible(r: Rules, arch: Architecture, tp: number, at: SpecPath, 
 // ---------------------------------------------------------------- InferenceService
 
 /**
- * What vLLM refuses on GPUs before compute capability 8.0 (V100 7.0, T4 7.5; in the catalog: no bf16
- * tensor cores): `--dtype bfloat16` ("Bfloat16 is only supported on GPUs with compute capability of at
- * least 8.0"), FP8 (its minimum capability is 8.0), and AWQ below 7.5 (V100). With dtype auto vLLM
- * falls back to float16 by itself, so only a stated bf16 is an error.
+ * The activation dtypes vLLM's kernels for a quantization method take (QuantizationConfig.
+ * get_supported_act_dtypes): AWQ and GPTQ float16 (their Marlin kernels, awq_marlin / gptq_marlin,
+ * also bfloat16), FP8 bfloat16 and float16. vLLM checks the model's dtype against them when it builds
+ * its config and refuses to start ("torch.float32 is not supported for quantization method awq.
+ * Supported dtypes: [torch.float16]"). The spec's `awq` stands for both awq and awq_marlin, so only
+ * what neither kernel takes (float32) is known to be refused.
+ */
+const QUANT_ACT_DTYPES: Record<string, { name: string; dtypes: readonly string[]; use: string; words: string }> = {
+  awq: { name: 'AWQ', dtypes: ['fp16', 'bf16'], use: 'fp16', words: 'float16 (awq_marlin also bfloat16)' },
+  gptq: { name: 'GPTQ', dtypes: ['fp16', 'bf16'], use: 'fp16', words: 'float16 (gptq_marlin also bfloat16)' },
+  fp8: { name: 'FP8', dtypes: ['bf16', 'fp16'], use: 'bf16', words: 'bfloat16 and float16' },
+  nvfp4: { name: 'NVFP4', dtypes: ['bf16', 'fp16'], use: 'bf16', words: 'bfloat16 and float16' },
+  mxfp4: { name: 'MXFP4', dtypes: ['bf16'], use: 'bf16', words: 'bfloat16 only' },
+};
+const TORCH_DTYPE: Record<string, string> = { fp32: 'float32', fp16: 'float16', bf16: 'bfloat16' };
+
+/**
+ * What vLLM refuses for the dtype and quantization a service states: a dtype the quantization
+ * method's kernels do not take (QUANT_ACT_DTYPES), on any GPU; and, on GPUs before compute
+ * capability 8.0 (V100 7.0, T4 7.5; in the catalog: no bf16 tensor cores), `--dtype bfloat16`
+ * ("Bfloat16 is only supported on GPUs with compute capability of at least 8.0"), FP8 (its minimum
+ * capability is 8.0), and AWQ below 7.5 (V100). With dtype auto vLLM picks a dtype that works by
+ * itself (float16 there, and float32 checkpoints are cast down), so only a stated dtype is an error.
  */
 function gpuDtypeSupport(r: Rules, cluster: ClusterDoc | undefined): void {
-  if (r.str(['spec', 'engine']) !== 'vllm') return;
+  const dtype = r.str(['spec', 'dtype']);
+  const quantization = r.str(['spec', 'quantization']);
+  const act = quantization ? QUANT_ACT_DTYPES[quantization] : undefined;
+  const refused = act && dtype && dtype !== 'auto' && !act.dtypes.includes(dtype);
+  if (r.str(['spec', 'engine']) !== 'vllm') {
+    // Other engines: not known to refuse it, but the quantized layers compute in 16-bit whatever dtype says.
+    if (refused && dtype === 'fp32') r.report('quantization-dtype', 'warning', ['spec', 'dtype'], `${quantization} quantization computes in 16-bit; dtype fp32 is ignored for the quantized weights.`, r.setFix(`Set dtype to ${act.use}`, ['spec', 'dtype'], act.use));
+    return;
+  }
+  if (refused) {
+    const torch = TORCH_DTYPE[dtype] ?? dtype;
+    r.report('gpu-dtype', 'error', ['spec', 'dtype'], `vLLM's ${act.name} kernels take ${act.words} activations, not ${torch}: vLLM refuses to start ("torch.${torch} is not supported for quantization method …"). Use ${TORCH_DTYPE[act.use]}.`, r.setFix(`Set dtype to ${act.use}`, ['spec', 'dtype'], act.use));
+  }
   const model = cluster?.spec?.nodes?.gpu?.model;
   const gpu = typeof model === 'string' ? findGpu(model) : undefined;
   if (!gpu || gpu.vendor !== 'nvidia' || gpu.tflops.bf16 !== undefined) return;
@@ -404,11 +435,6 @@ function checkServing(r: Rules, cluster: ClusterDoc | undefined, arch: Architect
   }
   if (method === 'mtp' && arch?.mtpLayers === 0) {
     r.report('speculative-draft', 'error', ['spec', 'speculative', 'method'], 'This model ships no multi-token-prediction layers (mtpLayers 0): mtp speculative decoding has nothing to load. Use eagle/eagle3 with a draft head, or ngram.');
-  }
-  const q = r.str(['spec', 'quantization']);
-  const dtype = r.str(['spec', 'dtype']);
-  if ((q === 'fp8' || q === 'nvfp4' || q === 'mxfp4') && dtype === 'fp32') {
-    r.report('quantization-dtype', 'warning', ['spec', 'dtype'], `${q} quantization computes in 16-bit; dtype fp32 is ignored for the quantized weights.`, r.setFix('Set dtype to bf16', ['spec', 'dtype'], 'bf16'));
   }
 }
 

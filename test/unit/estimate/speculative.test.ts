@@ -76,7 +76,7 @@ test('vllm serve --speculative-config (JSON), the older --speculative-model flag
   assert.equal(medusa.spec.speculative, undefined);
   assert.ok(medusa.problems.some((p) => p.code === 'foreign-flag-value' && p.message.includes('medusa')));
   const bad = read(`vllm serve x/y --speculative-config '{"method":'`);
-  assert.ok(bad.problems.some((p) => p.code === 'foreign-flag-value' && p.message.includes('not a JSON object')));
+  assert.ok(bad.problems.some((p) => p.code === 'foreign-flag-value' && p.severity === 'error' && p.message.includes('not a JSON object')));
   const huge = read(`vllm serve x/y --speculative-config '${'['.repeat(50000)}'`);
   assert.ok(huge.problems.some((p) => p.message.includes('not a JSON object') && p.message.length < 400));
 });

@@ -124,3 +124,78 @@ run: |
   const fixed = applyEdits(text, tp.edits);
   assert.ok(fixed.includes('accelerators: L4:2'), fixed);
 });
+
+test('a script with --max-model-len="300000": the error and its fix land on the digits inside the quotes', () => {
+  const text = '#!/bin/bash\nvllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len="300000" --port 8000\n';
+  const c = checkText(text, 'serve.sh');
+  const p = c.problems.find((x) => x.code === 'max-model-len');
+  assert.ok(p, c.problems.map((x) => x.code).join());
+  assert.equal(under(text, p), '300000');
+  assert.match(p.message, /^--max-model-len 300000 exceeds/);
+  const fix = p.fixes?.[0];
+  assert.ok(fix, 'a fix is offered');
+  const fixed = applyEdits(text, fix.edits);
+  assert.equal(fixed, text.replace('"300000"', '"131072"'));
+  assert.ok(!checkText(fixed, 'serve.sh').problems.some((x) => x.code === 'max-model-len'));
+});
+
+test('a sh -c script in a manifest with --max-model-len="300000" (escaped quotes in a YAML string): the error is on the digits', () => {
+  const text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: v\n    image: vllm/vllm-openai:v0.19.0\n    command: ["sh", "-c", "vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len=\'300000\'"]\n';
+  const c = checkText(text, 'pod.yaml');
+  const p = c.problems.find((x) => x.code === 'max-model-len');
+  assert.ok(p, c.problems.map((x) => x.code).join());
+  assert.equal(under(text, p), '300000');
+  const fixed = applyEdits(text, p.fixes![0].edits);
+  assert.ok(fixed.includes("--max-model-len='131072'"), fixed);
+});
+
+const lws = (tp: number, pp: number, leaderGpus: number, workerGpus: number) => `apiVersion: leaderworkerset.x-k8s.io/v1
+kind: LeaderWorkerSet
+metadata:
+  name: vllm-70b
+spec:
+  leaderWorkerTemplate:
+    size: 2
+    leaderTemplate:
+      spec:
+        nodeSelector:
+          nvidia.com/gpu.product: NVIDIA-H100-80GB-HBM3
+        containers:
+          - name: leader
+            image: vllm/vllm-openai:v0.8.5
+            command: ["sh", "-c", "ray start --head; vllm serve meta-llama/Llama-3.1-70B-Instruct --tensor-parallel-size ${tp} --pipeline-parallel-size ${pp} --max-model-len 8192"]
+            resources:
+              limits:
+                nvidia.com/gpu: "${leaderGpus}"
+    workerTemplate:
+      spec:
+        containers:
+          - name: worker
+            image: vllm/vllm-openai:v0.8.5
+            command: ["sh", "-c", "ray start --block"]
+            resources:
+              limits:
+                nvidia.com/gpu: "${workerGpus}"
+`;
+
+test('a LeaderWorkerSet group asking for more GPUs than tp × pp uses: idle GPUs on the leader limit, as for a Deployment', () => {
+  const text = lws(8, 1, 8, 8);
+  const c = checkText(text, 'lws.yaml');
+  const p = c.problems.find((x) => x.code === 'foreign-gpus-idle');
+  assert.ok(p, c.problems.map((x) => `${x.code} ${x.message}`).join('\n'));
+  assert.equal(p.severity, 'warning');
+  assert.equal(under(text, p), '8');
+  assert.ok(p.offset < text.indexOf('workerTemplate'), 'on the leader pod');
+  assert.match(p.message, /2 pods ask for 8 GPUs each .* = 16, but the command uses tensor 8 × pipeline 1 = 8: 8 stay idle\.$/);
+  // No fix that would split tensor parallel 8 over two 4-GPU pods.
+  assert.equal(p.fixes, undefined);
+  // What the group uses in full, and a worker that asks for less, each counted as written.
+  assert.ok(!checkText(lws(8, 2, 8, 8), 'lws.yaml').problems.some((x) => x.code === 'foreign-gpus-idle'));
+  const uneven = lws(4, 2, 8, 4);
+  const q = checkText(uneven, 'lws.yaml').problems.find((x) => x.code === 'foreign-gpus-idle');
+  assert.ok(q);
+  assert.match(q.message, /12 GPUs: 8 for the leader .* and 4 for its worker, but the command uses tensor 4 × pipeline 2 = 8: 4 stay idle\.$/);
+  const fixed = applyEdits(uneven, q.fixes![0].edits);
+  assert.equal(fixed, uneven.replace('nvidia.com/gpu: "8"', 'nvidia.com/gpu: "4"'));
+  assert.ok(!checkText(fixed, 'lws.yaml').problems.some((x) => x.code === 'foreign-gpus-idle'));
+});

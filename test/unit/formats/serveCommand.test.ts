@@ -3,7 +3,7 @@
 // image is the engine's, and a Dockerfile's `RUN pip install vllm==X` pins it.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { findServeCommand, imageVersion } from '../../../core/formats/vllmArgs';
+import { findServeCommand, imageVersion, namedEngineVersion } from '../../../core/formats/vllmArgs';
 import { tokenizeShell } from '../../../core/formats/shellWords';
 import { checkText, estimateOf } from './helpers';
 import type { ServingEstimate } from '../../../core/estimate/index';
@@ -123,4 +123,77 @@ test('what vLLM refuses before compute capability 8.0: bf16 on a V100 (fix: floa
   }
   const t4 = '#!/bin/bash\n#SBATCH --gres=gpu:t4:1\nvllm serve Qwen/Qwen2.5-1.5B-Instruct --quantization fp8 --max-model-len 4096\n';
   assert.match(checkText(t4, '/w/t4.sbatch').problems.find((x) => x.code === 'gpu-dtype')?.message ?? '', /FP8 needs compute capability 8\.0/);
+});
+
+test('what argparse refuses is an error at the flag or value, for vLLM and SGLang: a flag without its value, a word an int flag cannot take', () => {
+  const cases: [string, string, string[]][] = [
+    ['vllm serve meta-llama/Llama-3.1-8B-Instruct --port notaport --max-model-len\n', '/w/v.sh', ['notaport', '--max-model-len']],
+    ['python -m sglang.launch_server --model-path meta-llama/Llama-3.1-8B-Instruct --port notaport --context-length\n', '/w/sg.sh', ['notaport', '--context-length']],
+    // Followed by another flag, argparse takes that one as an option: --max-model-len is left without a value.
+    ['vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len --port 8000\n', '/w/v2.sh', ['--max-model-len']],
+    ['python -m sglang.launch_server --model-path meta-llama/Llama-3.1-8B-Instruct --tp-size two\n', '/w/sg2.sh', ['two']],
+  ];
+  for (const [text, file, at] of cases) {
+    const c = checkText(text, file);
+    const ps = c.problems.filter((p) => p.code === 'foreign-flag-value');
+    assert.deepEqual(
+      ps.map((p) => [p.severity, text.slice(p.offset, p.offset + p.length)]),
+      at.map((a) => ['error', a]),
+      text,
+    );
+    assert.match(ps[0].message, /argument parser/);
+  }
+  // Numbers where numbers belong pass.
+  assert.ok(!checkText('vllm serve meta-llama/Llama-3.1-8B-Instruct --port 8000 --max-model-len 8192\n', '/w/ok.sh').problems.some((p) => p.code === 'foreign-flag-value'));
+});
+
+test('a number written with its quotes as a list item reaches vLLM with them: an error on the value, and a fix that drops only the quotes', () => {
+  const text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: v\n    image: vllm/vllm-openai:v0.19.0\n    args:\n    - --model=meta-llama/Llama-3.1-8B-Instruct\n    - --max-model-len="300000"\n';
+  const c = checkText(text, '/w/pod.yaml');
+  const p = c.problems.find((x) => x.code === 'foreign-flag-value');
+  assert.ok(p && p.severity === 'error', JSON.stringify(c.problems));
+  assert.equal(text.slice(p.offset, p.offset + p.length), '"300000"');
+  const e = p.fixes?.[0]?.edits[0];
+  assert.ok(e, 'a fix');
+  const fixed = text.slice(0, e.offset) + e.newText + text.slice(e.offset + e.length);
+  assert.equal(fixed, text.replace('"300000"', '300000'));
+  // Now the value reads as a number, beyond the model's context, and that error sits on the digits.
+  const again = checkText(fixed, '/w/pod.yaml').problems.find((x) => x.code === 'max-model-len');
+  assert.equal(again && fixed.slice(again.offset, again.offset + again.length), '300000');
+});
+
+test('--quantization awq with --dtype float32: vLLM refuses it (AWQ kernels take float16), one gpu-dtype error on the dtype, with a fix', () => {
+  const text = '#!/bin/bash\nvllm serve Qwen/Qwen2.5-7B-Instruct-AWQ --quantization awq --dtype float32 --max-model-len 8192\n';
+  const c = checkText(text, '/w/awq.sh');
+  const ps = c.problems.filter((x) => x.code === 'gpu-dtype' || x.code === 'quantization-dtype');
+  assert.deepEqual(
+    ps.map((p) => [p.code, p.severity, text.slice(p.offset, p.offset + p.length)]),
+    [['gpu-dtype', 'error', 'float32']],
+  );
+  assert.match(ps[0].message, /torch\.float32 is not supported for quantization method/);
+  const e = ps[0].fixes?.[0]?.edits[0];
+  assert.ok(e);
+  const fixed = text.slice(0, e.offset) + e.newText + text.slice(e.offset + e.length);
+  assert.equal(fixed, text.replace('float32', 'float16'));
+  assert.ok(!checkText(fixed, '/w/awq.sh').problems.some((x) => x.code === 'gpu-dtype'));
+  // awq_marlin takes bfloat16; FP8 with float32 is the same refusal, said once (not also as quantization-dtype).
+  assert.ok(!checkText(text.replace('awq --dtype float32', 'awq_marlin --dtype bfloat16'), '/w/awq.sh').problems.some((x) => x.code === 'gpu-dtype'));
+  const fp8 = checkText('vllm serve Qwen/Qwen2.5-7B-Instruct --quantization fp8 --dtype float --max-model-len 8192\n', '/w/fp8.sh').problems.filter((x) => x.code === 'gpu-dtype' || x.code === 'quantization-dtype');
+  assert.deepEqual(
+    fp8.map((p) => [p.code, p.severity]),
+    [['gpu-dtype', 'error']],
+  );
+});
+
+test('a container\'s sh -c "pip install vllm==X && vllm serve …" names the engine version, as a Dockerfile\'s RUN does', () => {
+  const pod = (image: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: v\n    image: ${image}\n    command: ["bash", "-c", "pip install vllm==0.8.5 && vllm serve Qwen/Qwen2.5-7B-Instruct --max-model-len 8192"]\n    resources: {limits: {nvidia.com/gpu: 1}}\n`;
+  for (const image of ['python:3.11', 'vllm/vllm-openai:v0.19.0']) {
+    const e = estimateOf(checkText(pod(image), '/w/pod.yaml')) as unknown as ServingEstimate;
+    assert.ok(e.assumptions.includes('Engine: vLLM 0.8.5.'), JSON.stringify(e.assumptions));
+  }
+  const text = 'FROM vllm/vllm-openai:v0.19.0\nRUN pip install vllm==0.8.5\nCMD ["--model", "Qwen/Qwen2.5-7B-Instruct", "--max-model-len", "8192"]\n';
+  const d = estimateOf(checkText(text, '/w/Dockerfile')) as unknown as ServingEstimate;
+  assert.ok(d.assumptions.includes('Engine: vLLM 0.8.5.'), JSON.stringify(d.assumptions));
+  assert.equal(namedEngineVersion('vllm', { image: 'vllm/vllm-openai:v0.19.0', commands: tokenizeShell('pip3 install -U "vllm[audio]==0.10.1.1"').commands }), '0.10.1.1');
+  assert.equal(namedEngineVersion('vllm', { image: 'vllm/vllm-openai:v0.19.0', commands: tokenizeShell('pip install sglang==0.5.2').commands }), '0.19.0');
 });

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { gpuFromName } from '../../../core/formats/gpuNames';
-import { expandKubeEnv, tokenizeShell } from '../../../core/formats/shellWords';
+import { expandKubeEnv, literalSpan, tokenizeShell } from '../../../core/formats/shellWords';
 import { findServeCommand, parseNumber, readServeArgs } from '../../../core/formats/vllmArgs';
 
 const under = (text: string, s: { offset: number; length: number }) => text.slice(s.offset, s.offset + s.length);
@@ -97,10 +97,14 @@ test('flags: split and joined forms, underscores, -tp, quoted numbers, k/K suffi
   assert.equal(parseNumber('abc', false), undefined);
 });
 
-test('a bad flag value is a warning that says the default is assumed', () => {
-  const r = readServeArgs(findServeCommand(tokenizeShell('vllm serve meta-llama/Llama-3.1-8B --max-model-len lots --dtype int3').commands[0].words)!);
-  assert.equal(r.problems.length, 2);
-  assert.ok(r.problems.every((p) => p.severity === 'warning'));
+test("a value the engine's argument parser refuses is an error; one it takes but Gantry does not model is a warning that says the default is assumed", () => {
+  const r = readServeArgs(findServeCommand(tokenizeShell('vllm serve meta-llama/Llama-3.1-8B --max-model-len lots --dtype int3 --quantization experts_int8').commands[0].words)!);
+  assert.deepEqual(
+    r.problems.map((p) => p.severity),
+    ['error', 'error', 'warning'],
+  );
+  assert.match(r.problems[1].message, /invalid choice/);
+  assert.match(r.problems[2].message, /the estimate assumes unquantized weights/);
   assert.equal(r.spec.maxModelLen, undefined);
 });
 
@@ -119,4 +123,36 @@ test('GPU names: GPU feature discovery labels, SkyPilot and Slurm names to catal
   assert.equal(id('h100', 'slurm'), 'H100-SXM-80GB');
   assert.equal(id('NVIDIA-A100-SXM4-40GB-MIG-1g.5gb', 'gfd'), undefined);
   assert.equal(id('TPU-v5', 'skypilot'), undefined);
+});
+
+test('a word quoted in part keeps the places of its literal stretches: --max-model-len="300000" places the digits', () => {
+  for (const [text, inner] of [
+    ['vllm serve m --max-model-len="300000"', '300000'],
+    ["vllm serve m --max-model-len='300000'", '300000'],
+    ['vllm serve m "--max-model-len"=300000', '300000'],
+  ]) {
+    const w = tokenizeShell(text).commands[0].words[3];
+    assert.equal(w.value, `--max-model-len=${inner}`);
+    assert.equal(w.exact, false);
+    const at = literalSpan(w, 16);
+    assert.ok(at, text);
+    assert.equal(under(text, at), inner);
+    const name = literalSpan(w, 0, 15);
+    if (text.includes('"--max')) assert.equal(under(text, name!), '--max-model-len');
+  }
+  // Escapes and variables are not the file's characters: nothing is placed across them.
+  const esc = tokenizeShell('LEN=8\nvllm serve m --x="a\\"b" --y="$LEN"', { assignments: true }).commands[1].words;
+  assert.equal(literalSpan(esc[3], 4), undefined);
+  assert.equal(literalSpan(esc[4], 4), undefined);
+});
+
+test('a joined value in quotes is read with its exact place: the flag source is the digits, written back in place', () => {
+  const text = 'vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len="300000" --tensor_parallel_size=\'2\'';
+  const cmd = findServeCommand(tokenizeShell(text).commands[0].words)!;
+  const r = readServeArgs(cmd);
+  assert.equal(r.spec.maxModelLen, 300000);
+  assert.equal(under(text, r.sources.get('spec.maxModelLen')!.span), '300000');
+  assert.equal(under(text, r.sources.get('spec.tensorParallel')!.span), '2');
+  const e = r.sources.get('spec.maxModelLen')!.write!(131072)!;
+  assert.equal(text.slice(0, e.offset) + e.newText + text.slice(e.offset + e.length), text.replace('"300000"', '"131072"'));
 });
