@@ -6,7 +6,7 @@
 // write goes to the command (the spec's anchor), with a fix that adds it when the reader can.
 import { stringify } from 'yaml';
 import { claimingReaders, readForeignSteps } from '../formats/index';
-import { foreignLimit, type ForeignDefaults, type ForeignSpec, type FormatId, type FormatReader, type PlainDoc, type SourceEntry } from '../formats/types';
+import { foreignLimit, MAX_FOREIGN_CHARS, type ForeignDefaults, type ForeignSpec, type FormatId, type FormatReader, type PlainDoc, type SourceEntry } from '../formats/types';
 import { DEFAULT_INTER_NODE } from '../estimate/resolve';
 import { estimateDoc, type DocEstimate } from '../validate/estimates';
 import { quote, sizeText, type Fix, type Problem, type TextEditAt } from '../validate/problem';
@@ -43,9 +43,11 @@ export function checkForeign(text: string, opts: ForeignCheckOptions): FileCheck
 export function* checkForeignSteps(text: string, opts: ForeignCheckOptions): Generator<void, FileCheck> {
   const first = claimingReaders(opts.fileName ?? '', text)[0];
   if (first && text.length > foreignLimit(first)) return tooLarge(text, first);
-  const specs = yield* readForeignSteps(text, { fileName: opts.fileName, readFile: opts.readFile, defaults: opts.defaults });
-  if (!specs.length) return { gantry: false, docs: [], problems: [], estimates: [], invalid: new Set() };
-  const problems: Problem[] = [];
+  const specs = yield* readForeignSteps(text, { fileName: opts.fileName, readFile: opts.readFile, defaults: opts.defaults, maxDocChars: MAX_FOREIGN_CHARS });
+  // Documents of a long manifest that were passed over, each past the per-document limit: one notice each.
+  const skipped = first?.oversized ? first.oversized(text).map((span) => tooLargeDocument(span, first)) : [];
+  if (!specs.length) return { gantry: skipped.length > 0, docs: [], problems: skipped, estimates: [], invalid: new Set() };
+  const problems: Problem[] = [...skipped];
   const estimates: DocEstimate[] = [];
   const invalid = new Set<number | undefined>();
   for (const [i, spec] of specs.entries()) {
@@ -73,6 +75,12 @@ const FORMAT_NAMES: Record<FormatId, string> = {
   accelerate: 'an accelerate config',
   launcher: 'a launch script',
 };
+
+/** One document of a multi-document file that its reader passed over (FormatReader.oversized). */
+function tooLargeDocument(span: { offset: number; length: number }, reader: FormatReader): Problem {
+  const message = `This document is too large for Gantry to read as ${FORMAT_NAMES[reader.id]}: ${sizeText(span.length)} (limit ${MAX_FOREIGN_CHARS / 1024} KB per document, where one such resource is a few KB). Gantry does not check it; the file's other documents are checked.`;
+  return { code: 'foreign-file-too-large', severity: 'warning', message, offset: span.offset, length: 1 };
+}
 
 /** A claimed foreign file past its reader's limit (foreignLimit): one notice, nothing read. */
 function tooLarge(text: string, reader: FormatReader): FileCheck {

@@ -15,7 +15,8 @@ import { parseYamlSteps, splitDocuments, type Span } from '../spec/parse';
 import type { TextEditAt } from '../validate/problem';
 import { expandKube, expandKubeEnv, type ShellCommand, type ShellVar, type Word } from './shellWords';
 import { servingSpec, problemAt, type GpuContext } from './serving';
-import type { ForeignSpec, FormatReader, ReadContext } from './types';
+import { MAX_FOREIGN_CHARS, type ForeignSpec, type FormatReader, type ReadContext } from './types';
+import { MAX_FILE_BYTES } from '../validate/validate';
 import { findServeCommand, imageEngine, mentionsServe, namedEngineVersion, readServeArgs, type ServeCommand } from './vllmArgs';
 import { mapGet as get, appendAfter, appendItems, mergeEdits, scalarScript, scalarWord, writeScalar } from './yamlWords';
 
@@ -43,12 +44,20 @@ export const kubernetesReader: FormatReader = {
     for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
   },
   readSteps,
+  // A rendered chart is read a document at a time, so the file may be as long as a Gantry spec file;
+  // one document past MAX_FOREIGN_CHARS is passed over (its parse alone would hold the server for seconds).
+  maxChars: MAX_FILE_BYTES,
+  oversized: (text) =>
+    splitDocuments(text)
+      .filter((c) => c.end - c.start > MAX_FOREIGN_CHARS && mentionsK8sServe(text.slice(c.start, c.end)))
+      .map((c) => ({ offset: c.start, length: c.end - c.start })),
 };
 
 /** A document at a time, each parsed in steps (a rendered chart can be long). */
 function* readSteps(text: string, ctx: ReadContext): Generator<void, ForeignSpec[]> {
   const out: ForeignSpec[] = [];
   for (const chunk of splitDocuments(text)) {
+    if (ctx.maxDocChars !== undefined && chunk.end - chunk.start > ctx.maxDocChars) continue;
     const slice = text.slice(chunk.start, chunk.end);
     if (!mentionsK8sServe(slice)) continue;
     const doc = yield* parseYamlSteps(slice, { uniqueKeys: false, prettyErrors: false });

@@ -71,6 +71,8 @@ export interface ReadContext {
   readFile?(rel: string): string | undefined;
   /** Stated by the user outside the file (setting, association file): used where the file is silent. */
   defaults?: ForeignDefaults;
+  /** A reader that reads a document at a time passes over documents longer than this (the check: MAX_FOREIGN_CHARS; FormatReader.oversized). */
+  maxDocChars?: number;
 }
 
 export interface ForeignDefaults {
@@ -110,6 +112,11 @@ export interface FormatReader {
   readSteps?(text: string, ctx: ReadContext): Generator<void, ForeignSpec[]>;
   /** The largest such file that is read (characters); default MAX_FOREIGN_CHARS. Lower for a format whose parser cannot run in steps. */
   maxChars?: number;
+  /**
+   * For a format read a document at a time (a rendered multi-document manifest, whose file may be far
+   * past MAX_FOREIGN_CHARS): the documents `read` passes over because each is past MAX_FOREIGN_CHARS.
+   */
+  oversized?(text: string): Span[];
 }
 
 /** The largest file `reader` reads: its own limit, else MAX_FOREIGN_CHARS. */
@@ -130,7 +137,8 @@ export interface ArgToken {
  * the YAML readers parse in steps (readSteps); the other parsers run in one step, some 20 to 40 ms
  * for the slowest 64 KB file of each format under the language server's flags, except TOML's
  * (torchtitanReader.maxChars). A 280 KB TOML of 20,000 keys was 3.4 s in which no other request
- * was answered. Larger files get one `foreign-file-too-large` notice, and a config another file
+ * was answered. Larger files get one `foreign-file-too-large` notice (a Kubernetes manifest, read a
+ * document at a time, is read up to MAX_FILE_BYTES and the notice goes to a document past this), and a config another file
  * names (`config:`, axolotl's `deepspeed:`, a launch line's config, a script beside a training
  * config) is not read past it. The same limit as one Gantry document (core/spec/parse.ts).
  */

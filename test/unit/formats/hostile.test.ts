@@ -109,3 +109,25 @@ test('a gantry.context.yaml or gantry.yaml of thousands of keys: read in one pas
   // A project file of 6,000 keys (under its 64 KB) is read for its clusterFolders.
   assert.deepEqual(projectConfigOf(`clusterFolders: [shared]\n${keys(6_000)}\n`).clusterFolders, ['shared']);
 });
+
+test('a rendered chart past 64 KB is read a document at a time; one engine document past 64 KB is passed over with the notice at it', () => {
+  const plain = (k: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${k}\ndata:\n  key: "${'x'.repeat(400)}"\n`;
+  const serve = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: llm\nspec:\n  template:\n    spec:\n      containers:\n        - name: vllm\n          image: vllm/vllm-openai:v0.19.0\n          command: ["vllm", "serve", "meta-llama/Llama-3.1-8B-Instruct", "--max-model-len", "300000"]\n';
+  const docs = Array.from({ length: 300 }, (_, k) => plain(k));
+  docs.splice(150, 0, serve);
+  const chart = docs.join('---\n');
+  assert.ok(chart.length > 2 * MAX_FOREIGN_CHARS);
+  const c = checkText(chart, '/w/rendered.yaml');
+  assert.equal(c.foreign?.length, 1);
+  const len = c.problems.find((p) => p.code === 'max-model-len');
+  assert.equal(chart.slice(len!.offset, len!.offset + len!.length), '300000');
+  // One engine document past the per-document limit: a notice at that document, the others still read.
+  const huge = serve.replace('name: llm', 'name: huge').replace('"300000"]', `"8192", ${Array.from({ length: 12000 }, () => '"--x"').join(', ')}]`);
+  assert.ok(huge.length > MAX_FOREIGN_CHARS);
+  const both = `${chart}---\n${huge}`;
+  const b = checkText(both, '/w/rendered.yaml');
+  assert.equal(b.foreign?.length, 1);
+  const notice = b.problems.find((p) => p.code === 'foreign-file-too-large');
+  assert.equal(notice?.offset, both.length - huge.length - '---\n'.length, 'at the document, from its --- line');
+  assert.match(notice!.message, /This document is too large .* the file's other documents are checked/);
+});
