@@ -4,7 +4,7 @@
 // its own numbers; with a model from the context (ForeignDefaults.model), the full estimate.
 import type { SpecPath } from '../spec/parse';
 import { deepSpeedBatchProblem, referencedDeepSpeed } from './deepspeed';
-import { applyDeepSpeed, finish, modelRef, newDraft, positiveInt, problem, put, readOnly, wholeNumberMessage, worldSource, type DeepSpeedSettings, type TrainingDraft } from './trainingDraft';
+import { applyDeepSpeed, finish, modelRef, newDraft, positiveInt, problem, put, readOnly, safeLoadDuplicates, wholeNumberMessage, worldSource, type DeepSpeedSettings, type TrainingDraft } from './trainingDraft';
 import type { ForeignSpec, FormatReader, ReadContext } from './types';
 import { parseYaml, parseYamlDocSteps, yamlAt, yamlEntry, yamlInsertIn, yamlKeySpan, type YamlDoc, type YamlValue } from './yamlDoc';
 
@@ -30,10 +30,10 @@ export const accelerateReader: FormatReader = {
     return head.includes('\ndistributed_type:') && (head.includes('\nnum_processes:') || head.includes('\ncompute_environment:') || head.includes('\nmixed_precision:'));
   },
   read(text, ctx) {
-    return readParsed(parseYaml(text), ctx);
+    return readParsed(parseYaml(text, { lastKeyWins: true }), ctx);
   },
   *readSteps(text, ctx) {
-    return readParsed(yield* parseYamlDocSteps(text), ctx);
+    return readParsed(yield* parseYamlDocSteps(text, { lastKeyWins: true }), ctx);
   },
 };
 
@@ -44,6 +44,7 @@ function readParsed(y: YamlDoc, ctx: ReadContext): ForeignSpec[] {
     return [finish(d, { format: 'accelerate', label: 'accelerate config (unreadable)', name: ctx.fileName, anchor: y.error })];
   }
   const at = (...p: string[]) => yamlAt(y, p);
+  safeLoadDuplicates(d, y.duplicates, 'accelerate');
   const dist = at('distributed_type');
   if (!dist || typeof dist.value !== 'string') return [];
   const anchor = yamlKeySpan(y, ['distributed_type']) ?? dist.span;

@@ -5,9 +5,8 @@
 // the context, else one GPU without sharding and one node of 8 with DeepSpeed or FSDP, said.
 import type { SpecPath } from '../spec/parse';
 import { referencedDeepSpeed } from './deepspeed';
-import { applyDeepSpeed, ASSUMED_GPUS_PER_NODE, finish, MAX_WHOLE, modelRef, newDraft, positiveInt, problem, put, pydanticBool, pydanticInt, readOnly, wholeNumberMessage, worldSource, type TrainingDraft } from './trainingDraft';
+import { applyDeepSpeed, ASSUMED_GPUS_PER_NODE, finish, MAX_WHOLE, modelRef, newDraft, positiveInt, problem, put, pydanticBool, pydanticInt, readOnly, safeLoadDuplicates, wholeNumberMessage, worldSource, type TrainingDraft } from './trainingDraft';
 import type { ForeignSpec, FormatReader, ReadContext, SourceEntry } from './types';
-import { quote } from '../validate/problem';
 import { parseYaml, parseYamlDocSteps, yamlAppend, yamlAt, yamlEntry, yamlKeySpan, type YamlDoc, type YamlValue } from './yamlDoc';
 
 /** Keys only an axolotl config has next to base_model (one of them must be there). */
@@ -67,9 +66,7 @@ function readJob(y: YamlDoc, ctx: ReadContext, base: YamlValue) {
   const d = newDraft();
   const at = (...p: string[]) => yamlAt(y, p);
   const anchor = yamlKeySpan(y, ['base_model']) ?? base.span;
-  for (const dup of y.duplicates ?? []) {
-    d.problems.push(problem('yaml-duplicate-key', 'warning', dup.span, `${quote(dup.key, 60)} is written twice in this mapping: axolotl loads the file with PyYAML's safe_load, which keeps the last value without a word; Gantry reads the last too. Remove one.`));
-  }
+  safeLoadDuplicates(d, y.duplicates, 'axolotl');
   // A batch or length that is not a whole number: axolotl's schema refuses the config (the default is not used).
   // (pydantic's lax mode takes a string of digits as the number.)
   const whole = (v: YamlValue | undefined, key: string): number | undefined => {

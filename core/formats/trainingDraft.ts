@@ -44,6 +44,17 @@ export function readOnly(span: Span, label: string): SourceEntry {
   return { span, label, write: () => undefined };
 }
 
+/**
+ * A key written twice in a YAML config that its tool loads with PyYAML's safe_load (axolotl, accelerate),
+ * which keeps the last value silently: a warning at each later key (parseYaml with lastKeyWins reads the last).
+ */
+export function safeLoadDuplicates(d: TrainingDraft, duplicates: readonly { key: string; span: Span }[] | undefined, tool: string): void {
+  for (const dup of duplicates ?? []) {
+    const key = dup.key.length > 60 ? `${dup.key.slice(0, 60)}…` : dup.key;
+    d.problems.push(problem('yaml-duplicate-key', 'warning', dup.span, `'${key}' is written twice in this mapping: ${tool} loads the file with PyYAML's safe_load, which keeps the last value without a word; Gantry reads the last too. Remove one.`));
+  }
+}
+
 export function problem(code: string, severity: Problem['severity'], span: Span, message: string, fixes?: Problem['fixes']): Problem {
   return { code, severity, message, offset: span.offset, length: Math.max(1, span.length), ...(fixes?.length ? { fixes } : {}) };
 }

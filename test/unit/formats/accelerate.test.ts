@@ -52,3 +52,13 @@ test('ZeRO stage inserted into deepspeed_config in YAML; unreadable YAML is one 
   const bad = checkText('distributed_type: FSDP\nnum_processes: 8\nfsdp_config: [\n', '/w/a.yaml');
   assert.equal(bad.problems[0]?.code, 'yaml-syntax');
 });
+
+test('a key written twice: accelerate (PyYAML safe_load) keeps the last value, so Gantry warns at the second and reads it', () => {
+  const text = 'compute_environment: LOCAL_MACHINE\ndistributed_type: MULTI_GPU\nnum_processes: 8\nmixed_precision: bf16\nnum_processes: 4\n';
+  const c = checkText(text, '/w/accelerate_config.yaml');
+  const dup = c.problems.find((p) => p.code === 'yaml-duplicate-key');
+  assert.equal(dup?.severity, 'warning');
+  assert.equal(dup!.offset, text.lastIndexOf('num_processes'));
+  assert.ok(!c.problems.some((p) => p.code === 'yaml-syntax'));
+  assert.equal(c.foreign?.[0].label, 'accelerate MULTI_GPU on 4 processes');
+});
