@@ -269,7 +269,12 @@ function foreignFix(f: Fix, spec: ForeignSpec, sources: Map<string, SourceEntry>
   }
   const gpus = sources === spec.sources ? followGpuCount(spec, f.sets) : undefined;
   if (gpus === null) return undefined;
-  if (gpus) edits.push(gpus);
+  // The reader may have written the count already, in one edit with the tensor-parallel size (serving.ts withLimit).
+  const covered = (e: TextEditAt, by: TextEditAt) => by.offset <= e.offset && e.offset + e.length <= by.offset + by.length;
+  if (gpus && !edits.some((e) => covered(gpus, e))) edits.push(gpus);
+  // Never an edit that overlaps another: an editor refuses the whole fix (LSP: edits must not overlap).
+  const sorted = [...edits].sort((a, b) => a.offset - b.offset);
+  if (sorted.some((e, k) => k > 0 && e.offset < sorted[k - 1].offset + sorted[k - 1].length)) return undefined;
   return { title: sources ? inFileTerms(f.title, sources, spec.terms) : f.title, edits, preferred: f.preferred };
 }
 

@@ -6,10 +6,11 @@ import { isMap, isScalar, isSeq, parseDocument, type Document, type Node as Yaml
 import { parseYamlSteps } from '../spec/parse';
 import type { TextEditAt } from '../validate/problem';
 import { servingSpec, problemAt, type GpuContext } from './serving';
-import type { ShellVar, Word } from './shellWords';
+import type { ShellCommand, ShellVar, Word } from './shellWords';
+import { quote } from '../validate/problem';
 import type { ForeignSpec, FormatReader, ReadContext } from './types';
 import { findServeCommand, imageEngine, mentionsServe, namedEngineVersion, readServeArgs, type ServeCommand } from './vllmArgs';
-import { appendAfter, appendItems, scalarScript, scalarWord, writeScalar } from './yamlWords';
+import { appendAfter, appendItems, scalarScript, scalarWord, shellDashC, writeScalar } from './yamlWords';
 
 const base = (f: string) => f.slice(Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\')) + 1);
 
@@ -74,6 +75,8 @@ function readService(text: string, name: string, svc: YAMLMap, vars: Map<string,
   let lastWord: Word | undefined;
   let listed = false;
   const words: Word[] = [];
+  // The YAML scalar each word is (a list item), for a `sh -c` script in one of them (shellDashC).
+  const nodes: (YamlNode | undefined)[] = [];
   for (const key of ['entrypoint', 'command']) {
     const n = get(svc, key);
     if (isSeq(n)) {
@@ -82,23 +85,60 @@ function readService(text: string, name: string, svc: YAMLMap, vars: Map<string,
         const w = scalarWord(text, it, 0);
         w.write = (v) => writeScalar(text, it, 0, v);
         words.push(w);
+        nodes.push(it);
       }
       lastSeq = n;
       listed = true;
     } else if (isScalar(n) && typeof n.value === 'string') {
       const s = scalarScript(text, n, 0, { vars });
       problems.push(...s.problems.map((p) => problemAt('foreign-shell', 'warning', p, p.message)));
-      for (const c of s.commands) words.push(...c.words);
+      for (const c of s.commands)
+        for (const w of c.words) {
+          words.push(w);
+          nodes.push(undefined);
+        }
       lastWord = s.placed ? words[words.length - 1] : undefined;
       listed = false;
     }
   }
-  let cmd: ServeCommand | undefined = findServeCommand(words);
-  if (!cmd && !get(svc, 'entrypoint') && imageEngine(image)) cmd = { engine: 'vllm', launcher: 'vLLM api_server (image entrypoint)', args: words, anchor };
+  const hasEntrypoint = get(svc, 'entrypoint') !== undefined;
+  // `sh -c "…; vllm serve …"` (an entrypoint of its own, or the script in command:): the script's serve command.
+  const script = shellDashC(text, words, nodes, 0, { vars, assignments: true });
+  let cmd: ServeCommand | undefined;
+  let scriptCommands: ShellCommand[] | undefined;
+  if (script && (hasEntrypoint || !imageEngine(image))) {
+    problems.push(...script.problems.map((p) => problemAt('foreign-shell', 'warning', p, p.message)));
+    for (const c of script.commands) {
+      cmd = findServeCommand(c.words);
+      if (!cmd) continue;
+      const last = c.words[c.words.length - 1];
+      lastWord = script.placed ? last : undefined;
+      listed = false;
+      scriptCommands = script.commands;
+      break;
+    }
+    if (!cmd) return undefined;
+  } else cmd = findServeCommand(words);
+  const misplacedShell = !cmd && !hasEntrypoint && !!imageEngine(image) && !!script;
+  if (!cmd && !hasEntrypoint && imageEngine(image)) {
+    // The engine image's entrypoint takes command: as its own arguments: a shell there is passed to the server.
+    if (misplacedShell)
+      problems.push(
+        problemAt(
+          'foreign-entrypoint',
+          'error',
+          words[0].span,
+          `Compose passes command: to the image's entrypoint (the vLLM server), so ${quote(words[0].value)} -c … becomes the server's arguments and it does not start. To run a script, give the service entrypoint: ["${words[0].value}", "-c"] and keep the script in command:.`,
+        ),
+      );
+    cmd = { engine: 'vllm', launcher: 'vLLM api_server (image entrypoint)', args: words, anchor };
+  }
   if (!cmd) return undefined;
   const append = (ws: string[]): TextEditAt | undefined => (listed && lastSeq ? appendItems(text, lastSeq, 0, ws) : appendAfter(lastWord, ws));
   const read = readServeArgs(cmd, { append });
-  return servingSpec({ format: 'compose', label: `${cmd.launcher} in service ${name}`, name, text, cmd, read, gpu: gpus(text, svc), defaults: ctx.defaults, version: namedEngineVersion(cmd.engine, { image }), problems });
+  // The shell passed to the server is the error; that the server then names no model follows from it.
+  if (misplacedShell) read.problems = read.problems.filter((p) => p.code !== 'foreign-no-model');
+  return servingSpec({ format: 'compose', label: `${cmd.launcher} in service ${name}`, name, text, cmd, read, gpu: gpus(text, svc), defaults: ctx.defaults, version: namedEngineVersion(cmd.engine, { image, commands: scriptCommands }), problems });
 }
 
 function gpus(text: string, svc: YAMLMap): GpuContext {

@@ -18,13 +18,12 @@ import { servingSpec, problemAt, type GpuContext } from './serving';
 import { MAX_FOREIGN_CHARS, type ForeignSpec, type FormatReader, type ReadContext } from './types';
 import { MAX_FILE_BYTES } from '../validate/validate';
 import { findServeCommand, imageEngine, mentionsServe, namedEngineVersion, readServeArgs, type ServeCommand } from './vllmArgs';
-import { mapGet as get, appendAfter, appendItems, mergeEdits, scalarScript, scalarWord, writeScalar } from './yamlWords';
+import { mapGet as get, appendAfter, appendItems, mergeEdits, scalarWord, shellDashC, writeScalar } from './yamlWords';
 
 const MAX_DEPTH = 16;
 const GPU_KEY = 'nvidia.com/gpu';
 const PRODUCT_KEYS = ['nvidia.com/gpu.product', 'cloud.google.com/gke-accelerator'];
 const KSERVE_MOUNT = '/mnt/models';
-const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ash']);
 
 /** vllm, sglang, or KServe's Hugging Face runtime (vLLM inside, often not named). */
 const mentionsK8sServe = (text: string) => mentionsServe(text) || text.indexOf('huggingface') >= 0;
@@ -189,16 +188,8 @@ function findInArgv(text: string, items: { node: YamlNode; seq: YAMLSeq }[], bas
     }
   }
   // sh -c "script": the script's own words.
-  for (let k = 0; k < words.length; k++) {
-    const sh = words[k].value;
-    const b = sh.slice(sh.lastIndexOf('/') + 1);
-    if (!SHELLS.has(b)) continue;
-    let j = k + 1;
-    while (j < words.length && words[j].value.startsWith('-') && words[j].value.indexOf('c') < 0) j++;
-    if (j >= words.length || !words[j].value.startsWith('-')) continue;
-    const node = nodes[j + 1];
-    if (!node || !isScalar(node)) continue;
-    const script = scalarScript(text, node, base, { vars: env, kubeEnv: env, assignments: true });
+  const script = shellDashC(text, words, nodes, base, { vars: env, kubeEnv: env, assignments: true });
+  if (script) {
     for (const c of script.commands) {
       const cmd = findServeCommand(c.words);
       if (!cmd) continue;

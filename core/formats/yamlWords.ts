@@ -157,7 +157,37 @@ export function scalarScript(text: string, node: Scalar, base: number, opts: Omi
   const map = scalarOffsets(text, node, base);
   const r = tokenizeShell(value, { ...opts, offsetOf: map });
   if (map) return { ...r, placed: true };
-  const whole = scalarWord(text, node, base).span;
+  return unplaced(r, scalarWord(text, node, base).span);
+}
+
+/** The shells whose `-c SCRIPT` runs a script (a container's `sh -c "…; vllm serve …"`). */
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ash']);
+
+/**
+ * `sh -c SCRIPT` at the start of a container's words (Kubernetes command + args, a compose entrypoint +
+ * command): the script's commands, placed where the script is written — its YAML scalar (`nodes[k]`,
+ * scalarScript), or, for a word split from a compose string, the word's own characters when they are
+ * written as is. undefined when the words do not start a shell with -c.
+ */
+export function shellDashC(text: string, words: readonly Word[], nodes: readonly (YamlNode | undefined)[], base: number, opts: Omit<TokenizeOptions, 'offsetOf'> = {}): { commands: ShellCommand[]; problems: ShellProblem[]; placed: boolean } | undefined {
+  for (let k = 0; k < words.length; k++) {
+    const sh = words[k].value;
+    if (!SHELLS.has(sh.slice(sh.lastIndexOf('/') + 1))) continue;
+    let j = k + 1;
+    while (j < words.length && words[j].value.startsWith('-') && words[j].value.indexOf('c') < 0) j++;
+    if (j >= words.length || !words[j].value.startsWith('-') || !words[j + 1]) return undefined;
+    const node = nodes[j + 1];
+    if (node && isScalar(node)) return scalarScript(text, node, base, opts);
+    const w = words[j + 1];
+    const asIs = w.exact && text.slice(w.span.offset, w.span.offset + w.span.length) === w.value;
+    const r = tokenizeShell(w.value, { ...opts, offsetOf: asIs ? (i) => w.span.offset + i : undefined });
+    return asIs ? { ...r, placed: true } : unplaced(r, w.span);
+  }
+  return undefined;
+}
+
+/** A script whose characters cannot be placed: every word on the whole of `whole`, not editable. */
+function unplaced(r: { commands: ShellCommand[]; problems: ShellProblem[] }, whole: Span): { commands: ShellCommand[]; problems: ShellProblem[]; placed: false } {
   for (const c of r.commands) {
     c.start = whole.offset;
     c.end = whole.offset + whole.length;

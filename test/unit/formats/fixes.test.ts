@@ -199,3 +199,42 @@ test('a LeaderWorkerSet group asking for more GPUs than tp × pp uses: idle GPUs
   assert.equal(fixed, uneven.replace('nvidia.com/gpu: "8"', 'nvidia.com/gpu: "4"'));
   assert.ok(!checkText(fixed, 'lws.yaml').problems.some((x) => x.code === 'foreign-gpus-idle'));
 });
+
+test('the tensor-parallel fix that raises the GPU count is one set of edits that do not overlap (an editor refuses overlapping edits)', () => {
+  const cases: [string, string][] = [
+    ['s.sbatch', '#!/bin/bash\n#SBATCH --gres=gpu:l4:1\nLEN=\'131072\'\nvllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len "$LEN" # comment\n'],
+    [
+      'd.yaml',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: llm\nspec:\n  template:\n    spec:\n      nodeSelector:\n        nvidia.com/gpu.product: NVIDIA-L4\n      containers:\n        - name: vllm\n          image: vllm/vllm-openai:v0.19.0\n          command: ["vllm", "serve", "meta-llama/Llama-3.1-8B-Instruct", "--max-model-len", "131072"]\n          resources:\n            limits:\n              nvidia.com/gpu: 1\n',
+    ],
+  ];
+  for (const [name, text] of cases) {
+    const c = checkText(text, `/w/${name}`);
+    const p = c.problems.find((x) => x.code === 'kv-cache-too-small');
+    const fix = p?.fixes?.find((f) => f.title.startsWith('Set --tensor-parallel-size to'));
+    assert.ok(fix, `${name}: ${JSON.stringify(p?.fixes?.map((f) => f.title))}`);
+    const sorted = [...fix.edits].sort((a, b) => a.offset - b.offset);
+    for (let k = 1; k < sorted.length; k++) assert.ok(sorted[k].offset >= sorted[k - 1].offset + sorted[k - 1].length, `${name}: overlapping edits ${JSON.stringify(fix.edits)}`);
+    const after = applyEdits(text, fix.edits);
+    assert.ok(after.includes('--tensor-parallel-size'), after);
+    assert.ok(!checkText(after, `/w/${name}`).problems.some((x) => x.code === 'kv-cache-too-small' || x.code === 'serving-gpus'), after);
+  }
+});
+
+test('compose: a sh -c script (its own entrypoint, or in command:) is read for its serve command and pip pin; a shell handed to the engine image is the error', () => {
+  const own = 'services:\n  llm:\n    image: vllm/vllm-openai:v0.8.5\n    entrypoint: ["/bin/sh", "-c"]\n    command: ["pip install vllm==0.10.1 && vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 300000"]\n';
+  const c = checkText(own, '/w/docker-compose.yml');
+  const len = c.problems.find((p) => p.code === 'max-model-len');
+  assert.equal(own.slice(len!.offset, len!.offset + len!.length), '300000');
+  assert.equal(applyEdits(own, len!.fixes![0].edits).includes('--max-model-len 131072"'), true);
+  assert.equal(c.foreign?.[0].job.spec.engineVersion, '0.10.1');
+  const plain = 'services:\n  llm:\n    image: python:3.11\n    command: bash -c "pip install vllm && vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192"\n';
+  assert.equal(checkText(plain, '/w/docker-compose.yml').foreign?.length, 1);
+  const handed = 'services:\n  llm:\n    image: vllm/vllm-openai:v0.8.5\n    command: bash -c "vllm serve meta-llama/Llama-3.1-8B-Instruct"\n';
+  const h = checkText(handed, '/w/docker-compose.yml');
+  assert.deepEqual(
+    h.problems.map((p) => p.code),
+    ['foreign-entrypoint'],
+  );
+  assert.equal(handed.slice(h.problems[0].offset, h.problems[0].offset + h.problems[0].length), 'bash');
+});
