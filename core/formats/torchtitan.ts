@@ -115,6 +115,11 @@ function readJob(doc: TomlDoc, ctx: ReadContext, name: TomlValue | undefined, fl
     return n;
   };
   const tp = degree('tensor_parallel_degree', ['tensor']);
+  if (tp > 1) {
+    // torchtitan's tensor-parallel plans always shard the norms and the residual stream by sequence.
+    put(d, ['parallelism', 'sequenceParallel'], true);
+    d.assumptions.push("Sequence parallel: torchtitan's tensor-parallel plan shards the norms and the residual stream by sequence (SequenceParallel), so the activations saved between its TP regions are split over the tensor ranks.");
+  }
   const pp = degree('pipeline_parallel_degree', ['pipeline']);
   const cp = degree('context_parallel_degree', ['context']);
   const ep = degree('expert_parallel_degree', ['expert']);

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { claimingReaders, readForeign } from '../../../core/formats/index';
 import { torchtitanReader } from '../../../core/formats/torchtitan';
-import { applyEdits, at, checkFixture, checkText, estimateOf, figures, fixNamed, fixture, within } from './helpers';
+import { applyEdits, at, checkFixture, checkText, estimateOf, figures, fixNamed, fixture, GIB, within } from './helpers';
 
 const H100_96 = { gpu: 'H100-SXM-96GB', gpusPerNode: 8 };
 
@@ -211,4 +211,16 @@ test('selective_ac_option = N: every N-th block fully checkpointed (layers / N o
   const e = checkText(bad, base.fileName, H100_96).problems.find((p) => p.code === 'torchtitan-value')!;
   assert.equal(e.severity, 'error');
   assert.equal(bad.slice(e.offset, e.offset + e.length).replaceAll('"', ''), 'sometimes');
+});
+
+test('tensor parallel in torchtitan is sequence parallel too (its TP plan shards norms and the residual by sequence): the shipped 70B config fits 8 × 8 H100s', () => {
+  const toml = '[model]\nname = "llama3"\nflavor = "70B"\n\n[training]\nlocal_batch_size = 8\nseq_len = 8192\n\n[parallelism]\ndata_parallel_shard_degree = -1\ntensor_parallel_degree = 8\n\n[activation_checkpoint]\nmode = "full"\n';
+  const c = checkText(toml, '/w/llama3_70b.toml', { gpu: 'H100-SXM-80GB', gpusPerNode: 8, nodes: 8 });
+  assert.equal(c.foreign?.[0].job.spec.parallelism && (c.foreign[0].job.spec.parallelism as { sequenceParallel?: boolean }).sequenceParallel, true);
+  const e = estimateOf(c);
+  // Full checkpointing keeps each layer's input: 80 × 8 × 8192 × 8192 × 2 B = 80 GiB, split over the 8 tensor ranks.
+  const act = (e.memory?.breakdown.activations ?? 0) / GIB;
+  assert.ok(Math.abs(act - 10) < 0.01, String(act));
+  assert.ok(!c.problems.some((p) => p.code === 'memory-exceeds-capacity'));
+  assert.ok(e.assumptions.some((a) => a.startsWith('Sequence parallel: torchtitan')));
 });
