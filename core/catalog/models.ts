@@ -46,6 +46,11 @@ const HF = 'Hugging Face config.json of';
 /** Kimi K2's architecture (the Instruct and Thinking releases share it; Thinking extends the context). */
 const KIMI_K2: Architecture = { layers: 61, hidden: 7168, heads: 64, kvHeads: 64, headDim: 128, ffn: 18432, vocab: 163840, gatedMlp: true, tiedEmbeddings: false, maxContext: 131072, moe: { experts: 384, activeExperts: 8, sharedExperts: 1, expertFfn: 2048, denseLayers: 1 }, mla: { kvLoraRank: 512, qkRopeHeadDim: 64 } };
 
+/** Qwen3's MoE architectures; the 2507 releases (and Qwen3-Coder-30B-A3B) keep them with a 262,144-token context. */
+const QWEN3_30B_A3B: Architecture = { layers: 48, hidden: 2048, heads: 32, kvHeads: 4, ffn: 6144, vocab: 151936, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 40960, moe: { experts: 128, activeExperts: 8, expertFfn: 768 } };
+const QWEN3_235B_A22B: Architecture = { layers: 94, hidden: 4096, heads: 64, kvHeads: 4, ffn: 12288, vocab: 151936, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 40960, moe: { experts: 128, activeExperts: 8, expertFfn: 1536 } };
+const QWEN3_2507 = 'Qwen model cards of the 2507 releases ("Context Length: 262,144 natively"; config.json max_position_embeddings 262144); the architecture is the original release\'s';
+
 export const MODELS: readonly ModelInfo[] = [
   model({
     id: 'llama-2-7b',
@@ -278,18 +283,36 @@ export const MODELS: readonly ModelInfo[] = [
     aliases: ['Qwen/Qwen3-30B-A3B', 'Qwen/Qwen3-30B-A3B-Base'],
     name: 'Qwen3 30B-A3B (MoE)',
     nominalParamsB: 30.5,
-    architecture: { layers: 48, hidden: 2048, heads: 32, kvHeads: 4, ffn: 6144, vocab: 151936, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 40960, moe: { experts: 128, activeExperts: 8, expertFfn: 768 } },
+    architecture: QWEN3_30B_A3B,
     norm: 'rmsnorm',
     source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'qwen3-30b-a3b-2507',
+    aliases: ['Qwen/Qwen3-30B-A3B-Instruct-2507', 'Qwen/Qwen3-30B-A3B-Thinking-2507', 'Qwen/Qwen3-Coder-30B-A3B-Instruct'],
+    name: 'Qwen3 30B-A3B 2507 (MoE, 256K context)',
+    nominalParamsB: 30.5,
+    architecture: { ...QWEN3_30B_A3B, maxContext: 262144 },
+    norm: 'rmsnorm',
+    source: `${QWEN3_2507}; Qwen3-Coder-30B-A3B-Instruct likewise`,
   }),
   model({
     id: 'qwen3-235b-a22b',
     aliases: ['Qwen/Qwen3-235B-A22B'],
     name: 'Qwen3 235B-A22B (MoE)',
     nominalParamsB: 235.0,
-    architecture: { layers: 94, hidden: 4096, heads: 64, kvHeads: 4, ffn: 12288, vocab: 151936, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 40960, moe: { experts: 128, activeExperts: 8, expertFfn: 1536 } },
+    architecture: QWEN3_235B_A22B,
     norm: 'rmsnorm',
     source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+  }),
+  model({
+    id: 'qwen3-235b-a22b-2507',
+    aliases: ['Qwen/Qwen3-235B-A22B-Instruct-2507', 'Qwen/Qwen3-235B-A22B-Thinking-2507'],
+    name: 'Qwen3 235B-A22B 2507 (MoE, 256K context)',
+    nominalParamsB: 235.0,
+    architecture: { ...QWEN3_235B_A22B, maxContext: 262144 },
+    norm: 'rmsnorm',
+    source: QWEN3_2507,
   }),
   model({
     id: 'qwen3-next-80b-a3b',
@@ -803,7 +826,9 @@ export function resolveModelName(name: string): ResolvedName | undefined {
   const short = name.trim().split('/').pop() ?? '';
   const { base, format, stripped } = splitDerivativeName(short);
   if (!stripped.length) return undefined;
-  const model = findModel(base);
+  // The longest name the catalog has: a dated revision with an entry of its own (`-Instruct-2507` of `-Instruct-2507-FP8`) before the base.
+  let model: ModelInfo | undefined;
+  for (let k = stripped.length - 1; k >= 0 && !model; k--) model = findModel([base, ...stripped.slice(0, k)].join('-'));
   if (!model) return undefined;
   return { model, weightFormat: format ?? model.weightFormat, derivedFrom: `${name} read as ${model.name} (${model.id})${format ? `, weights ${format.label}` : ''}` };
 }

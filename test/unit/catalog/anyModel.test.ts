@@ -76,7 +76,12 @@ test('derivative names without a format suffix: date stamps and Thinking/Instruc
     assert.equal(r?.model.id, 'deepseek-v3', name);
     assert.equal(r?.weightFormat?.family, 'fp8', name);
   }
-  assert.equal(resolveModelName('Qwen/Qwen3-235B-A22B-Thinking-2507-FP8')?.model.id, 'qwen3-235b-a22b');
+  assert.equal(resolveModelName('Qwen/Qwen3-235B-A22B-Thinking-2507-FP8')?.model.id, 'qwen3-235b-a22b-2507', 'a dated revision with an entry of its own: the longest name the catalog has');
+  assert.equal(resolveModelName('Qwen/Qwen3-235B-A22B-Thinking-2507-FP8')?.weightFormat?.family, 'fp8');
+  assert.equal(resolveModelName('Qwen/Qwen3-235B-A22B-FP8')?.model.id, 'qwen3-235b-a22b');
+  // The 2507 releases keep the architecture with a 262,144-token context (the original: 40,960).
+  assert.equal(resolveModelName('Qwen/Qwen3-30B-A3B-Instruct-2507')?.model.architecture.maxContext, 262144);
+  assert.deepEqual({ ...resolveModelName('Qwen/Qwen3-30B-A3B-Instruct-2507')!.model.architecture, maxContext: 0 }, { ...resolveModelName('Qwen/Qwen3-30B-A3B')!.model.architecture, maxContext: 0 });
   // What is left must be a catalog model: an unknown base still does not resolve.
   assert.equal(resolveModelName('someone/Unknown-Model-Instruct-2507'), undefined);
 });
