@@ -34,7 +34,7 @@ export async function startLanguageClient(context: vscode.ExtensionContext): Pro
       { scheme: 'file', pattern: '**/*.toml' },
     ],
     // `configurationSection` sends gantry.* settings on change (gantry.foreign.*, gantry.clusterFolders).
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml,json}'), configurationSection: 'gantry' },
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml,json,toml,sh,bash,sbatch,slurm}'), configurationSection: 'gantry' },
     initializationOptions: { debounceMs: config.get<number>('validation.debounceMs', 0), foreign: config.get('foreign'), clusterFolders: config.get<string[]>('clusterFolders', []) },
     diagnosticCollectionName: 'gantry',
   };

@@ -147,6 +147,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onDidChangeWatchedFiles(async (params) => {
     let changed = false;
     for (const c of params.changes) {
+      // Read by open files (a context file, a launching script, a DeepSpeed JSON): they are re-checked when its text changed.
+      publisher.fileChanged(c.uri);
       if (!/\.(ya?ml|json)$/i.test(c.uri)) continue;
       if (folders.some((f) => c.uri === `${f.replace(/\/$/, '')}/${PROJECT_FILE}`)) reconfigure();
       changed = (c.type === FileChangeType.Deleted ? workspace.deleted(c.uri) : await workspace.readFromDisk(c.uri)) || changed;

@@ -92,6 +92,19 @@ export class ReferencedFiles {
     if (seen) this.changed([...f.readers]);
   }
 
+  /**
+   * A file changed on disk (the client's file watcher): when some open file reads it (a
+   * gantry.context.yaml, a launching script, a DeepSpeed JSON, a config.json), it is read again in the
+   * background, and those files are re-checked when its text changed.
+   */
+  touched(file: string): void {
+    const f = this.files.get(file);
+    if (!f || f.busy) return;
+    const done = this.refresh(file, f);
+    this.inFlight.add(done);
+    void done.finally(() => this.inFlight.delete(done));
+  }
+
   /** Forgets which specs read files (a closed spec is not re-checked). */
   forget(uri: string): void {
     for (const f of this.files.values()) f.readers.delete(uri);

@@ -19,7 +19,7 @@ export function checkFile(text: string, opts: CheckFileOptions & { defaults?: Fo
 }
 
 /** A `gantry.context.yaml`: what it tells Gantry about the foreign configs beside it (core/formats/context.ts). */
-function isContextFile(fileName: string | undefined): boolean {
+export function isContextFile(fileName: string | undefined): boolean {
   const name = fileName ?? '';
   return name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1) === CONTEXT_FILE;
 }

@@ -5,7 +5,7 @@
 // kept per document version.
 import { MarkupKind, type CodeLens, type Diagnostic, type Hover } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { checkFileSteps, type FileCheck } from '../../core/check/checkFile';
+import { checkFileSteps, isContextFile, type FileCheck } from '../../core/check/checkFile';
 import { claimingReaders } from '../../core/formats/index';
 import { foreignDefaults } from '../../core/formats/context';
 import { launcherDefaults } from '../../core/formats/launcherLink';
@@ -58,7 +58,8 @@ export class ForeignFiles {
     if (hit && hit.version === doc.version && hit.generation === generation) return hit;
     const version = doc.version;
     const text = doc.getText();
-    if (!claimingReaders(doc.uri, text).length) {
+    // A gantry.context.yaml is checked as itself (core/formats/context.ts), though no reader claims it.
+    if (!claimingReaders(doc.uri, text).length && !isContextFile(doc.uri)) {
       this.entries.delete(doc.uri);
       return undefined;
     }

@@ -13,6 +13,7 @@ import type { ForeignDefaults } from '../../core/formats/types';
 import { parseHeadSteps } from '../../core/spec/parse';
 import { isGantryFile, MAX_FILE_BYTES } from '../../core/validate/validate';
 import type { ClusterLookup } from '../../core/validate/rules';
+import { uriToPath } from '../../core/workspace/workspace';
 
 /** How long a check runs before it lets other requests in (milliseconds). */
 const SLICE_MS = 5;
@@ -80,6 +81,12 @@ export class DiagnosticsPublisher {
     this.foreignSettings = defaultsFromSettings(v);
     this.deps.workspace.clusters.generation++;
     this.scheduleAll();
+  }
+
+  /** A file changed on disk: the open files that read it are re-checked once its new text is in (ReferencedFiles.touched). */
+  fileChanged(uri: string): void {
+    const p = uriToPath(uri);
+    if (p) this.referenced.touched(p);
   }
 
   /** The reader of files the spec at `uri` refers to; one per uri (fileURLToPath is not free). */

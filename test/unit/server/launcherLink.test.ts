@@ -42,3 +42,42 @@ test("a torchtitan TOML's hover takes 2 nodes × 4 GPUs from run.sbatch beside i
   }
   assert.match(last, /2 nodes × 4 GPUs/);
 });
+
+test('a launching script changed on disk (the file watcher says so): the open config is checked again with the new world size', async () => {
+  const uri = pathToFileURL(path.join(dir, 'train.toml')).href;
+  const text = readFileSync(path.join(dir, 'train.toml'), 'utf8');
+  conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'toml', version: 1, text } });
+  const line = text.split('\n').indexOf('[model]');
+  const hoverUntil = async (want: string) => {
+    const deadline = Date.now() + 60_000;
+    let last = '';
+    for (;;) {
+      const h = await conn.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line, character: 1 } });
+      last = h?.contents.value ?? '';
+      if (last.includes(want)) return last;
+      if (Date.now() > deadline) assert.fail(`no '${want}' in the hover after 60 s: ${last.slice(0, 2000)}`);
+      await new Promise<void>((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  await hoverUntil("'run.sbatch' line 4");
+  writeFileSync(path.join(dir, 'run.sbatch'), '#!/bin/bash\n#SBATCH --nodes=2\n\nsrun torchrun --nnodes 2 --nproc_per_node 2 -m torchtitan.train --job.config_file train.toml\n');
+  conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path.join(dir, 'run.sbatch')).href, type: 2 }] });
+  assert.match(await hoverUntil('2 GPUs per node'), /2 nodes × 2 GPUs/);
+});
+
+test('an open gantry.context.yaml gets its own diagnostics in the editor (an unknown GPU, a slipped key)', async () => {
+  const uri = pathToFileURL(path.join(dir, 'gantry.context.yaml')).href;
+  const text = 'gpu: H100-SXM-80G\ngpusPerNod: 4\n';
+  writeFileSync(path.join(dir, 'gantry.context.yaml'), text);
+  const got = new Promise<{ code: string }[]>((resolve) => {
+    conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: { code: string }[] }) => {
+      if (p.uri === uri && p.diagnostics.length) resolve(p.diagnostics);
+    });
+  });
+  conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+  const diagnostics = await Promise.race([got, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no diagnostics for gantry.context.yaml within 60 s')), 60_000))]);
+  assert.deepEqual(
+    diagnostics.map((d) => d.code),
+    ['unknown-gpu', 'context-file'],
+  );
+});
