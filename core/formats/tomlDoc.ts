@@ -48,11 +48,29 @@ export function parseToml(text: string): TomlDoc {
   } catch (e) {
     const err = e as { index?: unknown; message?: unknown };
     // The parser recurses once per level of nested arrays and inline tables: some thousands exhaust the stack.
-    const message = e instanceof RangeError ? 'nested too deeply to read (arrays or inline tables some thousands of levels deep)' : typeof err.message === 'string' ? err.message : 'not valid TOML';
+    const message = e instanceof RangeError ? TOO_DEEP : typeof err.message === 'string' ? err.message : 'not valid TOML';
     doc.error = { offset: typeof err.index === 'number' ? Math.min(Math.max(0, err.index), text.length) : 0, message };
     return doc;
   }
   doc.tableEnds.set('', 0);
+  try {
+    readBody(doc, top, text);
+  } catch (e) {
+    if (!(e instanceof TooDeep)) throw e;
+    return { text, values: new Map(), tableEnds: new Map(), tableSpans: new Map(), error: { offset: e.offset, message: TOO_DEEP } };
+  }
+  return doc;
+}
+
+const TOO_DEEP = 'nested too deeply to read (arrays or inline tables some thousands of levels deep)';
+/** Levels of nested arrays and inline tables read; a training setting is a scalar or a short list. */
+const MAX_TOML_DEPTH = 64;
+
+class TooDeep {
+  constructor(readonly offset: number) {}
+}
+
+function readBody(doc: TomlDoc, top: Node, text: string): void {
   for (const item of top.body ?? []) {
     if (item.type === 'TOMLTable') {
       if (item.kind !== 'standard') continue; // [[array tables]]: no training setting lives there
@@ -65,16 +83,16 @@ export function parseToml(text: string): TomlDoc {
       doc.tableEnds.set('', lineEnd(text, item.range[1] - 1));
     }
   }
-  return doc;
 }
 
-function addPair(doc: TomlDoc, table: string, kv: Node): void {
+function addPair(doc: TomlDoc, table: string, kv: Node, depth = 0): void {
+  if (depth > MAX_TOML_DEPTH) throw new TooDeep(kv.range[0]);
   const path = (kv.key?.keys ?? []).map((k) => k.name ?? k.value ?? '');
   const full = [table, ...path].filter((x) => x !== '').join('.');
   const v = kv.value as unknown as Node;
   if (!v) return;
   if (v.type === 'TOMLInlineTable') {
-    for (const inner of v.body ?? []) addPair(doc, full, inner);
+    for (const inner of v.body ?? []) addPair(doc, full, inner, depth + 1);
     return;
   }
   const label = table ? `[${table}] ${path.join('.')}` : path.join('.');
@@ -84,8 +102,9 @@ function addPair(doc: TomlDoc, table: string, kv: Node): void {
   doc.values.set(full, { value: plain(v), span, token, label });
 }
 
-function plain(v: Node): unknown {
-  if (v.type === 'TOMLArray') return (v.elements ?? []).map(plain);
+function plain(v: Node, depth = 0): unknown {
+  if (depth > MAX_TOML_DEPTH) throw new TooDeep(v.range[0]);
+  if (v.type === 'TOMLArray') return (v.elements ?? []).map((x) => plain(x, depth + 1));
   if (v.type === 'TOMLValue') return v.kind === 'integer' || v.kind === 'float' || v.kind === 'string' || v.kind === 'boolean' ? v.value : String(v.value);
   return undefined;
 }

@@ -40,7 +40,9 @@ export function* parseYamlDocSteps(text: string, opts: YamlReadOptions = {}): Ge
   try {
     doc = yield* parseYamlSteps(text, { ...YAML_OPTIONS, uniqueKeys: false, strict: false });
   } catch (e) {
-    return { text, error: { offset: 0, length: 1, message: (e as Error).message?.slice(0, 200) ?? 'not valid YAML' } };
+    // The parser recurses once per level of nesting: some thousands exhaust the stack (not the user's syntax error as such).
+    const message = e instanceof RangeError ? 'nested too deeply to read (lists or mappings some thousands of levels deep)' : ((e as Error).message?.slice(0, 200) ?? 'not valid YAML');
+    return { text, error: { offset: 0, length: 1, message } };
   }
   const err = doc.errors[0];
   if (err) return { text, error: { offset: Math.min(err.pos[0], text.length), length: Math.max(1, err.pos[1] - err.pos[0]), message: err.message.split('\n')[0].slice(0, 200) } };

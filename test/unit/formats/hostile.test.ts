@@ -51,6 +51,12 @@ test('nesting deep enough to exhaust the parser stack: one problem where it pass
     checkText(toml, '/w/t.toml').problems.map((p) => p.code),
     ['foreign-file-too-large'],
   );
+  // Under that limit, deep enough for the parser but not for reading its values (5,000 levels in 10 KB): one syntax problem, no throw.
+  const mid = `[model]\nname = "llama3"\nflavor = "8B"\n[training]\nseq_len = 2048\nx = ${'['.repeat(5000)}${']'.repeat(5000)}\n`;
+  const m = checkText(mid, '/w/t.toml').problems;
+  assert.equal(m.length, 1, m.map((p) => `${p.code}: ${p.message.slice(0, 80)}`).join(' | '));
+  assert.match(m[0].message, /nested too deeply/);
+  assert.ok(!m.some((p) => p.code === 'check-failed'));
 });
 
 test('a claimed foreign file past MAX_FOREIGN_CHARS: one notice, not read; an unclaimed one: nothing', () => {
