@@ -11,6 +11,8 @@ import { readForeign } from '../../core/formats/index';
 import { foreignAsYaml, withDefaultGpu } from '../../core/check/foreign';
 import { checkFile } from '../../core/check/checkFile';
 import { foreignDefaults } from '../../core/formats/context';
+import { launcherDefaults } from '../../core/formats/launcherLink';
+import { folderNames } from '../folderNames';
 import { readerBeside } from '../../core/workspace/readBeside';
 import { scanClustersSync } from '../../core/workspace/workspace';
 import { dnsLabel } from '../../core/formats/serving';
@@ -25,6 +27,16 @@ function ownCluster(s: ForeignSpec): ForeignSpec {
   if (!s.cluster) return s;
   const name = dnsLabel(`${s.job.metadata.name}-${s.cluster.metadata.name}`);
   return { ...s, cluster: { ...s.cluster, metadata: { ...s.cluster.metadata, name } }, job: { ...s.job, spec: { ...s.job.spec, cluster: name } } };
+}
+
+/**
+ * A Cluster made up for a job on several nodes (a launch script's --nnodes) names no scheduler, and the
+ * local backend runs one node: the import writes Slurm, the scheduler such launch scripts run under, and says so.
+ */
+function multiNodeScheduler(s: ForeignSpec): ForeignSpec {
+  const spec = s.cluster?.spec as { scheduler?: unknown; nodes?: { count?: unknown } } | undefined;
+  if (!s.cluster || !spec || spec.scheduler !== undefined || !(typeof spec.nodes?.count === 'number' && spec.nodes.count > 1)) return s;
+  return { ...s, cluster: { ...s.cluster, spec: { scheduler: { type: 'slurm' }, ...s.cluster.spec } }, assumptions: [...s.assumptions, 'Scheduler: slurm (the job spans several nodes, which the local backend does not run); edit the Cluster for another.'] };
 }
 
 export const summary = 'write the Gantry spec a foreign config stands for (vllm serve line, torchtitan TOML, …)';
@@ -79,7 +91,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   const abs = file === '-' ? path.resolve(a.values['stdin-name'] ?? 'stdin') : path.resolve(file);
   const readFile = file === '-' ? undefined : readerBeside(abs);
-  const defaults = foreignDefaults(readFile, { ...(a.values.gpu ? { gpu: a.values.gpu } : {}), ...(perNode ? { gpusPerNode: perNode } : {}) });
+  // As gantry check reads it: a training config also takes its world size (and model) from a script beside it that launches it.
+  const given = foreignDefaults(readFile, { ...(a.values.gpu ? { gpu: a.values.gpu } : {}), ...(perNode ? { gpusPerNode: perNode } : {}) });
+  const defaults = file === '-' ? given : launcherDefaults(abs, input, given, () => folderNames(abs), readFile);
   const specs = readForeign(input, { fileName: abs, readFile, defaults });
   if (!specs.length) {
     process.stderr.write(`gantry import: nothing Gantry recognises in '${file === '-' ? (a.values['stdin-name'] ?? '-') : file}' (no serving command or training config)\n`);
@@ -88,7 +102,7 @@ export async function run(argv: string[]): Promise<number> {
   const rel = file === '-' ? 'standard input' : path.relative(process.cwd(), abs) || file;
   // A GPU from gantry.context.yaml, --gpu or the setting makes the Cluster the check estimates on (withDefaultGpu), so the import writes it too.
   const out = specs
-    .map((given) => withDefaultGpu(given, defaults))
+    .map((given) => multiNodeScheduler(withDefaultGpu(given, defaults)))
     .map((s) => {
       const head = [`# Imported by gantry ${VERSION} from ${rel}: ${s.label}`, ...s.assumptions.map((x) => `# assumed: ${x}`)].join('\n');
       return `${head}\n${foreignAsYaml(ownCluster(s), defaults).text}`;

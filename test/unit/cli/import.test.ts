@@ -81,3 +81,18 @@ test("a training config under a context GPU imports with that GPU's Cluster, so 
   assert.match(fromImport.stdout, /the NVIDIA L40S 48GB has 44\.4 GiB/);
   assert.match(fromFile.stdout, /the NVIDIA L40S 48GB has 44\.4 GiB/);
 });
+
+test('a training config launched by a script beside it imports with that world size, a Slurm Cluster for its nodes, and estimates as gantry check does', () => {
+  const dir = tempDir('gantry-import-launch-');
+  fs.writeFileSync(path.join(dir, 'train.toml'), '[model]\nname = "llama3"\nflavor = "70B"\n\n[training]\nlocal_batch_size = 8\nseq_len = 8192\n\n[parallelism]\ndata_parallel_shard_degree = -1\ntensor_parallel_degree = 8\n\n[activation_checkpoint]\nmode = "full"\n');
+  fs.writeFileSync(path.join(dir, 'run.sbatch'), '#!/bin/bash\n#SBATCH --nodes=8\n#SBATCH --gres=gpu:h100:8\nsrun torchrun --nnodes 8 --nproc_per_node 8 -m torchtitan.train --job.config_file train.toml\n');
+  const r = gantry(['import', path.join(dir, 'train.toml')]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /World size: 8 nodes × 8 GPUs, from 'run\.sbatch' line 4/);
+  assert.match(r.stdout, /type: slurm/);
+  const fromImport = gantry(['estimate', '-', '--format', 'json', '--stdin-name', 'imported.gantry.yaml'], r.stdout);
+  const fromFile = gantry(['estimate', path.join(dir, 'train.toml'), '--format', 'json']);
+  assert.equal(fromImport.status, 0, fromImport.stderr + fromImport.stdout);
+  const gib = (out: string) => (JSON.parse(out) as { memory: { perGpu: { deviceBytes: number } } }[])[0].memory.perGpu.deviceBytes;
+  assert.equal(gib(fromImport.stdout), gib(fromFile.stdout));
+});
