@@ -233,6 +233,9 @@ function estimateUnsafe(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, op
 /** Share of the step above which the MoE host time gets an info finding. */
 const MOE_HOST_HINT = 0.25;
 
+/** A memory fix that helps but does not make the job fit says so, as the serving fixes do ("still too small"). */
+const over = (device: number, cap: number): string => (device > cap ? ', still too large' : device > NEAR_CAPACITY * cap ? ', near capacity' : '');
+
 function memoryFixes(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, opts: EstimateOptions, cur: TrainingEstimate): Fix[] {
   const spec = doc.spec;
   const lay = cur.layout!;
@@ -281,7 +284,8 @@ function memoryFixes(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, opts:
     const d = e.memory.perGpu.deviceBytes;
     if (d >= now) continue;
     const step = e.time ? `, ${formatSeconds(e.time.stepSeconds)}/step` : '';
-    scored.push({ fix: { title: `${cand.title} (≈ ${gib(d)} / ${gib(cap)}${step})`, edits: cand.edits }, device: d, fits: d <= NEAR_CAPACITY * cap });
+    const fits = d <= NEAR_CAPACITY * cap;
+    scored.push({ fix: { title: `${cand.title} (≈ ${gib(d)} / ${gib(cap)}${step}${over(d, cap)})`, edits: cand.edits }, device: d, fits });
     if (cand.group && d <= NEAR_CAPACITY * cap) settled.add(cand.group);
   }
   // Micro-batch fixes: keep only the largest micro-batch that fits (or the smallest if none does).
@@ -307,7 +311,8 @@ function memoryFixes(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, opts:
         if (d >= byDevice[0].device * 0.99) continue; // the second change adds nothing
         const t = (x: string) => x.replace(/ \(\u2248.*$/, ''); // \u2248 (≈): see the ASCII check in scripts/build.mjs
         const step = e.time ? `, ${formatSeconds(e.time.stepSeconds)}/step` : '';
-        final.push({ fix: { title: `${t(byDevice[i].fix.title)} and ${t(byDevice[j].fix.title).replace(/^\w/, (c) => c.toLowerCase())} (≈ ${gib(d)} / ${gib(cap)}${step})`, edits }, device: d, fits: d <= NEAR_CAPACITY * cap });
+        const fits = d <= NEAR_CAPACITY * cap;
+        final.push({ fix: { title: `${t(byDevice[i].fix.title)} and ${t(byDevice[j].fix.title).replace(/^\w/, (c) => c.toLowerCase())} (≈ ${gib(d)} / ${gib(cap)}${step}${over(d, cap)})`, edits }, device: d, fits });
         if (d <= NEAR_CAPACITY * cap) {
           i = byDevice.length;
           break;

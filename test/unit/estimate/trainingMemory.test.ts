@@ -202,3 +202,19 @@ test('QLoRA under FSDP with CPU offload of params: the quantized base shard leav
   assert.ok(off.memory!.perGpu.allocatedBytes - on.memory!.perGpu.allocatedBytes > 15e9);
   assert.ok(on.memory!.perGpu.reservedBytes < on.memory!.capacityBytes);
 });
+
+test('a memory fix that helps but does not make the job fit says "still too large"; one that fits does not', () => {
+  const e = estimateTrainingJob(job({ model: { preset: 'qwen2.5-7b' }, batch: { micro: 4, sequenceLength: 4096 }, precision: 'bf16-mixed' }), cluster('H100-SXM-80GB', 1));
+  const f = e.findings.find((x) => x.code === 'memory-exceeds-capacity');
+  assert.ok(f?.fixes?.length, JSON.stringify(e.findings.map((x) => x.code)));
+  for (const fix of f.fixes) {
+    const m = /≈ ([\d.]+) GiB \/ ([\d.]+) GiB/.exec(fix.title);
+    assert.ok(m, fix.title);
+    const over = Number(m[1]) > Number(m[2]);
+    assert.equal(fix.title.includes('still too large'), over, fix.title);
+  }
+  assert.ok(
+    f.fixes.some((x) => x.title.includes('still too large')),
+    'a 7B full fine-tune on one H100: some single changes are not enough',
+  );
+});
