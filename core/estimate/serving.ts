@@ -655,7 +655,7 @@ function servingFixes(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined,
   const longest = cur.serving?.longestRequestTokens ?? 0;
   if (kvOnly && longest > 0) {
     const len = Math.floor(longest / 256) * 256 || longest;
-    fixes.push({ title: `Lower maxModelLen to ${len} (the largest that fits the ${grouped(longest)}-token KV cache)`, edits: [{ path: ['spec', 'maxModelLen'], value: len }] });
+    fixes.push({ title: `Lower maxModelLen to ${len} (the KV cache holds one request of up to ${grouped(longest)} tokens)`, edits: [{ path: ['spec', 'maxModelLen'], value: len }] });
   }
   const kvd = spec.kvCacheDtype ?? 'auto';
   if (kvOnly && !kvd.startsWith('fp8')) {

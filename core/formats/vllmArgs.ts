@@ -241,6 +241,17 @@ export function parseNumber(s: string, int: boolean): number | undefined {
       body = s.slice(0, -1);
     }
   }
+  // A float as Python's float() takes it also carries an exponent (0.9e0, 1e-1).
+  let exp = '';
+  if (!int) {
+    const e = Math.max(body.indexOf('e'), body.indexOf('E'));
+    if (e > 0) {
+      exp = body.slice(e + 1);
+      body = body.slice(0, e);
+      const digits = exp[0] === '+' || exp[0] === '-' ? exp.slice(1) : exp;
+      if (!digits.length || [...digits].some((c) => c < '0' || c > '9')) return undefined;
+    }
+  }
   let dots = 0;
   for (let i = 0; i < body.length; i++) {
     const c = body[i];
@@ -248,7 +259,7 @@ export function parseNumber(s: string, int: boolean): number | undefined {
     else if (c < '0' || c > '9') return undefined;
   }
   if (!body.length || dots > 1 || body === '.') return undefined;
-  const v = Number(body) * mult;
+  const v = Number(exp ? `${body}e${exp}` : body) * mult;
   if (!Number.isFinite(v)) return undefined;
   if (int && !Number.isInteger(v)) return undefined;
   return v;
@@ -354,6 +365,8 @@ function looksLikeOption(s: string): boolean {
  * --port: invalid int value", and the server exits, so an error at the value.
  */
 function notANumber(rawName: string, val: Word, what: string, engineName: string): Problem {
+  // A shell expansion the reader does not evaluate (`${A:-${B}}`, `$(( … ))`): its value is known when the script runs.
+  if (val.unresolved || val.value.includes('$')) return problem('foreign-unresolved', 'warning', val.span, `${rawName} ${quote(val.value)} is computed when the script runs (a shell expansion Gantry does not evaluate); ${engineName}'s default is assumed for it.`);
   const p = problem('foreign-flag-value', 'error', val.span, `${rawName} ${quote(val.value)} is not ${what}; ${engineName}'s argument parser refuses it ("invalid … value") and the server does not start.`);
   // `--max-model-len="8192"` as a list item (Kubernetes, compose, exec-form CMD): no shell removes the quotes.
   const q = val.value[0];

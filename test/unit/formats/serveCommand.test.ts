@@ -197,3 +197,19 @@ test('a container\'s sh -c "pip install vllm==X && vllm serve …" names the eng
   assert.equal(namedEngineVersion('vllm', { image: 'vllm/vllm-openai:v0.19.0', commands: tokenizeShell('pip3 install -U "vllm[audio]==0.10.1.1"').commands }), '0.10.1.1');
   assert.equal(namedEngineVersion('vllm', { image: 'vllm/vllm-openai:v0.19.0', commands: tokenizeShell('pip install sglang==0.5.2').commands }), '0.19.0');
 });
+
+test("a shell expansion the reader does not evaluate is a warning that the default is assumed, not 'the server does not start'; a float with an exponent is a number", () => {
+  for (const script of ['DEFAULT_LEN=4096\nvllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len ${MAX_LEN:-${DEFAULT_LEN}}\n', 'MAX=$(( 1 << 14 ))\nvllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len $MAX\n']) {
+    const c = checkText(script, '/w/serve.sh');
+    const p = c.problems.find((x) => x.path?.join('.') === 'spec.maxModelLen' || x.code === 'foreign-unresolved');
+    assert.equal(p?.code, 'foreign-unresolved', JSON.stringify(c.problems));
+    assert.equal(p.severity, 'warning');
+    assert.ok(!c.problems.some((x) => x.code === 'foreign-flag-value'));
+  }
+  const e = checkText('vllm serve meta-llama/Llama-3.1-8B-Instruct --gpu-memory-utilization 0.9e0 --max-model-len 8192\n', '/w/serve.sh');
+  assert.deepEqual(
+    e.problems.filter((x) => x.severity === 'error'),
+    [],
+  );
+  assert.equal(e.foreign?.[0].job.spec.gpuMemoryUtilization, 0.9);
+});
