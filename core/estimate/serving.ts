@@ -30,7 +30,7 @@ import { withEdits } from './withEdits';
 import { atLeast, CUDA_GRAPHS, engineVersionOf, fusedMoeSharesCache13, vllmBatchDefaults, vllmModelRunner, vllmSizing, type VllmBatchDefaults, type VllmRunner, type VllmSizing } from './engineVersion';
 import type { Architecture, ClusterDoc, InferenceServiceDoc, InferenceServiceSpec } from '../spec/types';
 import { formatOfQuantization } from '../catalog/weightFormat';
-import { cudaCapability, type GpuInfo } from '../catalog/gpus';
+import { cudaCapability, findGpu, type GpuInfo } from '../catalog/gpus';
 import { gib, grouped, summarizeServing } from './format';
 import { guarded } from './guard';
 import { blockParamsByKind, drafterOf, headDimOf, kvHeadsOf, recurrentLayersOf } from './params';
@@ -97,7 +97,7 @@ const TGI_WIGGLE_ROOM = 0.95;
 const TGI_PREFILL_TOKENS = 4096;
 /** SGLang's mem_fraction_static default on large GPUs. */
 /** SGLang's mem_fraction_static default by parallel size (server_args.py: world ≥ 16: 0.79, ≥ 8: 0.81, ≥ 4: 0.85, ≥ 2: 0.87, else 0.88). */
-function sglangMemFraction(world: number): number {
+export function sglangMemFraction(world: number): number {
   return world >= 16 ? 0.79 : world >= 8 ? 0.81 : world >= 4 ? 0.85 : world >= 2 ? 0.87 : 0.88;
 }
 interface Stage {
@@ -671,7 +671,11 @@ function servingFixes(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined,
       break;
     }
   }
-  if (!kvOnly && (spec.quantization ?? 'none') === 'none') {
+  // vLLM runs fp8 weights from compute capability 8.0 (the gpu-dtype rule): none offered on a T4 or V100.
+  const g = cur.gpu ? findGpu(cur.gpu.id) : undefined;
+  const cc = g ? cudaCapability(g) : undefined;
+  const fp8Runs = !g || g.vendor !== 'nvidia' || cc === undefined || cc >= 80;
+  if (!kvOnly && fp8Runs && (spec.quantization ?? 'none') === 'none') {
     const e = estimateInferenceService(withEdits(doc, [{ path: ['spec', 'quantization'], value: 'fp8' }]), cluster, o);
     if (e.ok && e.serving) fixes.push({ title: `Quantize weights to fp8 (${describe(e)})`, edits: [{ path: ['spec', 'quantization'], value: 'fp8' }] });
   }

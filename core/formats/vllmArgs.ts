@@ -8,6 +8,7 @@
 // (`--x 4`) and joined (`--x=4`) forms, with `_` or `-` in their names as vLLM's parser accepts;
 // flags that do not change memory or capacity are kept, in order, in extraArgs.
 import { parseVersion, vllmSizing } from '../estimate/engineVersion';
+import { sglangMemFraction } from '../estimate/serving';
 import { findModel, resolveModelName } from '../catalog/models';
 import { ENGINE_FLAGS, PORT_FLAG, TP_FLAG, type EngineFlag } from '../runs/engineCommand';
 import type { SpecPath, Span } from '../spec/parse';
@@ -658,6 +659,9 @@ function engineWord(f: ReadFlag, v: unknown): string | undefined {
   return undefined;
 }
 
+/** The GPUs SGLang's mem_fraction_static default is chosen by: tensor × pipeline parallel. */
+const sglangWorld = (spec: ServeRead['spec']): number => (typeof spec.tensorParallel === 'number' ? spec.tensorParallel : 1) * (typeof spec.pipelineParallel === 'number' ? spec.pipelineParallel : 1);
+
 /** The engine's documented defaults the estimate takes where the command is silent, for the hover. */
 export function engineDefaults(spec: ServeRead['spec'], version: string | undefined): string[] {
   const out: string[] = [];
@@ -665,7 +669,8 @@ export function engineDefaults(spec: ServeRead['spec'], version: string | undefi
   out.push(`Engine: ${e} ${version ?? `(version not named in the file; the defaults of recent ${spec.engine === 'vllm' ? 'V1 releases' : 'releases'} assumed)`}.`);
   const d: string[] = [];
   if (spec.tensorParallel === undefined) d.push(`${TP_FLAG[spec.engine]} 1`);
-  if (spec.gpuMemoryUtilization === undefined) d.push(spec.engine === 'vllm' ? `--gpu-memory-utilization ${vllmSizing(version ? parseVersion(version) : undefined, {}).utilization}` : '--mem-fraction-static 0.88 (large GPUs)');
+  if (spec.gpuMemoryUtilization === undefined)
+    d.push(spec.engine === 'vllm' ? `--gpu-memory-utilization ${vllmSizing(version ? parseVersion(version) : undefined, {}).utilization}` : `--mem-fraction-static ${sglangMemFraction(sglangWorld(spec))} (its default at ${sglangWorld(spec)} GPU${sglangWorld(spec) === 1 ? '' : 's'})`);
   if (spec.dtype === undefined) d.push('--dtype auto (the model’s bf16)');
   if (spec.kvCacheDtype === undefined) d.push('--kv-cache-dtype auto (= dtype)');
   if (spec.blockSize === undefined) d.push(spec.engine === 'vllm' ? '--block-size 16' : '--page-size 1 (KV tokens counted in 16-token blocks)');

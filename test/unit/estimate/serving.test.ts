@@ -125,3 +125,16 @@ test("SGLang's mem_fraction_static default follows its parallel size (0.88 at 1 
     assert.match(e.assumptions.join('\n'), new RegExp(`mem_fraction_static ${f} \\(its default`));
   }
 });
+
+test('the fp8 weights fix is offered only where vLLM runs fp8 (compute capability 8.0 and up): not on a T4', () => {
+  const spec = { model: { preset: 'llama-3.1-8b' }, maxModelLen: 8192 } as const;
+  const fixes = (gpu: string) =>
+    estimateInferenceService(service(spec), cluster(gpu, 1))
+      .findings.find((f) => f.code === 'memory-exceeds-capacity')
+      ?.fixes?.map((f) => f.title) ?? [];
+  assert.ok(!fixes('T4-16GB').some((t) => t.startsWith('Quantize weights to fp8')), JSON.stringify(fixes('T4-16GB')));
+  assert.ok(
+    fixes('RTX-4080-16GB').some((t) => t.startsWith('Quantize weights to fp8')),
+    JSON.stringify(fixes('RTX-4080-16GB')),
+  );
+});
