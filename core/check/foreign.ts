@@ -45,7 +45,8 @@ export function* checkForeignSteps(text: string, opts: ForeignCheckOptions): Gen
   if (first && text.length > foreignLimit(first)) return tooLarge(text, first);
   const specs = yield* readForeignSteps(text, { fileName: opts.fileName, readFile: opts.readFile, defaults: opts.defaults, maxDocChars: MAX_FOREIGN_CHARS });
   // Documents of a long manifest that were passed over, each past the per-document limit: one notice each.
-  const skipped = first?.oversized ? first.oversized(text).map((span) => tooLargeDocument(span, first)) : [];
+  // (Only a file past the limit can hold such a document: no second pass over every keystroke's text.)
+  const skipped = first?.oversized && text.length > MAX_FOREIGN_CHARS ? first.oversized(text).map((span) => tooLargeDocument(span, first)) : [];
   if (!specs.length) return { gantry: skipped.length > 0, docs: [], problems: skipped, estimates: [], invalid: new Set() };
   const problems: Problem[] = [...skipped];
   const estimates: DocEstimate[] = [];

@@ -167,12 +167,14 @@ function readLine(line: LauncherLine, sbatch: ReturnType<typeof sbatchContext>, 
   const text = ctx.readFile(cfg.value);
   if (text === undefined || text.length > MAX_FOREIGN_CHARS) return undefined;
   const dir = cfg.value.includes('/') ? cfg.value.slice(0, cfg.value.lastIndexOf('/') + 1) : '';
-  const nproc = perNode(line) ?? sbatch.count?.value;
+  // GPUs per node written on the line itself (not the sbatch header's allocation).
+  const onLine = perNode(line);
+  const nproc = onLine ?? sbatch.count?.value;
   const nodes = wholeNumber(line.nnodes) ?? sbatch.nodes?.value;
   const gpu = sbatch.product ? gpuFromName(sbatch.product.name, sbatch.product.dialect).gpu?.id : undefined;
   // The line launches this very config: its model (a Trainer script's --model_name_or_path) wins over a context file's.
   const model = modelOf(line);
-  const defaults: ForeignDefaults = { ...ctx.defaults, ...(nproc ? { gpusPerNode: nproc } : {}), ...(nodes ? { nodes } : {}), ...(gpu ? { gpu } : {}), ...(model ? { model } : {}), ...(perNode(line) ? { launchWorld: true } : {}) };
+  const defaults: ForeignDefaults = { ...ctx.defaults, ...(nproc ? { gpusPerNode: nproc } : {}), ...(nodes ? { nodes } : {}), ...(gpu ? { gpu } : {}), ...(model ? { model } : {}), ...(onLine ? { launchWorld: true } : {}) };
   const inner: ReadContext = { fileName: cfg.value, readFile: (rel) => ctx.readFile?.(rel.startsWith('/') ? rel : dir + rel), defaults };
   const reader = READERS.find((r) => r.claims(cfg.value, text));
   // A config past its reader's limit is not read here either (its own check says so).
@@ -196,7 +198,7 @@ function readLine(line: LauncherLine, sbatch: ReturnType<typeof sbatchContext>, 
   // The script's own places: the launcher word, and the world-size values it writes.
   const sources = new Map<string, SourceEntry>();
   if (line.nproc && wholeNumber(line.nproc)) sources.set('spec.resources.gpusPerNode', writable(line.nproc, `${line.tool} ${line.tool === 'deepspeed' ? '--num_gpus' : '--nproc_per_node'}`));
-  else if (line.nprocTotal && perNode(line)) sources.set('spec.resources.gpusPerNode', writable(line.nprocTotal, `${line.tool} --num_processes`, wholeNumber(line.nnodes) ?? 1));
+  else if (line.nprocTotal && onLine) sources.set('spec.resources.gpusPerNode', writable(line.nprocTotal, `${line.tool} --num_processes`, wholeNumber(line.nnodes) ?? 1));
   if (line.nnodes && wholeNumber(line.nnodes)) sources.set('spec.resources.nodes', writable(line.nnodes, `${line.tool} --nnodes`));
   const anchor = line.at.span;
   const assumptions = [`Launched by ${line.tool} with ${quoteName(cfg.value)} (${spec.label}); its values are read from that file and shown there.`, ...(model ? [`Model: ${quoteName(model)}, the training script's --model_name_or_path on this line.`] : []), ...spec.assumptions];

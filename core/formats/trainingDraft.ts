@@ -5,7 +5,7 @@
 import type { Span, SpecPath } from '../spec/parse';
 import { findModel } from '../catalog/models';
 import { editDistance } from '../spec/suggest';
-import type { Problem, TextEditAt } from '../validate/problem';
+import { quote, type Problem, type TextEditAt } from '../validate/problem';
 import type { ForeignDefaults, ForeignSpec, FormatId, PlainDoc, ReadContext, SourceEntry } from './types';
 
 /** Gantry's own GPU count where neither the file nor its context says: one node of 8. */
@@ -50,8 +50,7 @@ export function readOnly(span: Span, label: string): SourceEntry {
  */
 export function safeLoadDuplicates(d: TrainingDraft, duplicates: readonly { key: string; span: Span }[] | undefined, tool: string): void {
   for (const dup of duplicates ?? []) {
-    const key = dup.key.length > 60 ? `${dup.key.slice(0, 60)}…` : dup.key;
-    d.problems.push(problem('yaml-duplicate-key', 'warning', dup.span, `'${key}' is written twice in this mapping: ${tool} loads the file with PyYAML's safe_load, which keeps the last value without a word; Gantry reads the last too. Remove one.`));
+    d.problems.push(problem('yaml-duplicate-key', 'warning', dup.span, `${quote(dup.key, 60)} is written twice in this mapping: ${tool} loads the file with PyYAML's safe_load, which keeps the last value without a word; Gantry reads the last too. Remove one.`));
   }
 }
 
