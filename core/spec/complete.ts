@@ -45,7 +45,7 @@ function presentKeys(text: string, cur: CursorInfo): Set<string> {
 
 const scalarText = (v: unknown): string => (typeof v === 'string' ? (/^[\w./:@+-]+$/.test(v) && !/^(true|false|null|yes|no|on|off|~|[\d.e+-]+)$/i.test(v) ? v : JSON.stringify(v)) : JSON.stringify(v));
 
-function schemaDoc(s: JsonSchema | undefined): string | undefined {
+export function schemaDoc(s: JsonSchema | undefined): string | undefined {
   if (!s) return undefined;
   const parts = [s.markdownDescription ?? s.description ?? ''];
   if (s['x-gantry-unit']) parts.push(`Unit: ${String(s['x-gantry-unit'])}.`);
@@ -201,7 +201,7 @@ export function hover(text: string, docs: ParsedDoc[], offset: number, src: Hove
   return { markdown: parts.join('\n\n'), offset: cur.word.offset, length: cur.word.length };
 }
 
-function architectureTable(summary: string, arch: Record<string, unknown>, source: string): string {
+export function architectureTable(summary: string, arch: Record<string, unknown>, source: string): string {
   const rows = Object.entries(arch)
     .filter(([, v]) => v !== undefined)
     .map(

@@ -11,6 +11,8 @@ import { foreignDefaults } from '../../core/formats/context';
 import { launcherDefaults } from '../../core/formats/launcherLink';
 import type { ForeignDefaults } from '../../core/formats/types';
 import { renderMarkdown } from '../../core/estimate/index';
+import { foreignValueHover } from '../../core/check/foreignHover';
+import { schemaIndex } from '../../core/validate/schema';
 import type { ClusterLookup } from '../../core/validate/rules';
 import { rangeOf, toDiagnostic, type QuickFix } from './diagnostics';
 
@@ -86,10 +88,21 @@ export class ForeignFiles {
     });
   }
 
-  /** The full breakdown and every assumption, on the line of a command or config's anchor. */
+  /**
+   * On a value the readers took (`--max-model-len 32768`, a TOML `seq_len`): what Gantry reads it
+   * as, with the estimate's one line. Elsewhere on the line of a command or config's anchor: the
+   * full breakdown and every assumption.
+   */
   hover(doc: TextDocument, offset: number): Hover | undefined {
     const e = this.check(doc);
     if (!e) return undefined;
+    const specs = e.check.foreign ?? [];
+    const summary = (i: number) => {
+      const x = e.check.estimates.find((y) => y.docIndex === i);
+      return x ? `Estimate: ${x.estimate.summary} (the breakdown and every assumption: hover the line with the lens)` : undefined;
+    };
+    const value = foreignValueHover(specs, offset, schemaIndex, summary);
+    if (value) return { contents: { kind: MarkupKind.Markdown, value: value.markdown }, range: rangeOf(doc, value.offset, value.length) };
     const line = doc.positionAt(offset).line;
     for (const x of e.check.estimates) {
       if (doc.positionAt(x.anchor.offset).line !== line) continue;

@@ -1,7 +1,7 @@
 // What a person sees on configs where they already live: a Kubernetes Deployment with a `vllm serve`
 // command gets the estimate lens on its command and the squiggle on the --max-model-len value; a
 // torchtitan TOML and an axolotl YAML get the training estimate lens and its breakdown on hover.
-// Screenshots go to .e2e-artifacts/ui/screenshots/ (40-… to 42-…); docs/screenshots/ holds copies.
+// Screenshots go to .e2e-artifacts/ui/screenshots/ (40-… to 43-…); docs/screenshots/ holds copies.
 import { describe, it, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -37,12 +37,16 @@ describe('UI: foreign configs (a Deployment, a torchtitan TOML, an axolotl YAML)
     await screenshot(page, '40-deployment-max-model-len');
   });
 
-  it('a torchtitan TOML: the training lens and its breakdown on hover', async () => {
+  it('a torchtitan TOML: the training lens, and a hover on a value says what Gantry reads it as', async () => {
     await openFile(page, 'ui-foreign/llama3_8b.toml');
     const lens = activeEditor(page).locator('.codelens-decoration', { hasText: 'per GPU' });
     await lens.first().waitFor({ timeout: HANG_MS });
     assert.match(await lens.first().innerText(), /GiB \/ .* GiB per GPU/);
     await screenshot(page, '41-torchtitan-lens');
+    // A hover on one value says what Gantry reads it as, with the estimate's line.
+    await activeEditor(page).locator('.view-line', { hasText: 'seq_len' }).locator('span', { hasText: '8192' }).first().hover();
+    await page.locator('.monaco-hover-content, .monaco-hover .hover-contents').filter({ hasText: 'read by Gantry as' }).first().waitFor({ timeout: HANG_MS });
+    await screenshot(page, '43-torchtitan-value-hover');
   });
 
   it('an axolotl YAML: the training lens and its assumptions on hover', async () => {

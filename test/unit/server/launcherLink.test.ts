@@ -1,6 +1,7 @@
 // The language server on a training config with the script that launches it beside it: the folder
 // is listed and the script read in the background (never blocking), and the config is checked again
-// with the script's world size; the hover names the script. Waits on the server's answers with a
+// with the script's world size; the hover names the script, and a hover on one value says what
+// Gantry reads it as. Waits on the server's answers with a
 // deadline that only catches a hang.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -63,6 +64,29 @@ test('a launching script changed on disk (the file watcher says so): the open co
   writeFileSync(path.join(dir, 'run.sbatch'), '#!/bin/bash\n#SBATCH --nodes=2\n\nsrun torchrun --nnodes 2 --nproc_per_node 2 -m torchtitan.train --job.config_file train.toml\n');
   conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path.join(dir, 'run.sbatch')).href, type: 2 }] });
   assert.match(await hoverUntil('2 GPUs per node'), /2 nodes × 2 GPUs/);
+});
+
+test("a hover on one of the TOML's values says what Gantry reads it as, with the estimate's line; the [model] line keeps the breakdown", async () => {
+  const uri = pathToFileURL(path.join(dir, 'train.toml')).href;
+  const text = readFileSync(path.join(dir, 'train.toml'), 'utf8');
+  conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'toml', version: 1, text } });
+  const lines = text.split('\n');
+  const line = lines.findIndex((l) => l.startsWith('seq_len'));
+  const character = lines[line].lastIndexOf('=') + 3;
+  type H = { contents: { value: string }; range: { start: { line: number } } } | null;
+  // The script beside the config is read in the background: wait (a deadline that only catches a hang) for the estimate.
+  const deadline = Date.now() + 60_000;
+  let h: H = null;
+  for (;;) {
+    h = await conn.sendRequest<H>('textDocument/hover', { textDocument: { uri }, position: { line, character } });
+    if (h?.contents.value.includes('Estimate: ')) break;
+    if (Date.now() > deadline) assert.fail(`no estimate line in the value hover after 60 s: ${h?.contents.value.slice(0, 2000)}`);
+    await new Promise<void>((resolve) => setTimeout(resolve, 50));
+  }
+  assert.match(h.contents.value, /read by Gantry as `batch\.sequenceLength` = `8192`/);
+  assert.equal(h.range.start.line, line);
+  const anchor = await conn.sendRequest<H>('textDocument/hover', { textDocument: { uri }, position: { line: lines.indexOf('[model]'), character: 1 } });
+  assert.match(anchor?.contents.value ?? '', /Assumptions|assumed/);
 });
 
 test('an open gantry.context.yaml gets its own diagnostics in the editor (an unknown GPU, a slipped key)', async () => {
