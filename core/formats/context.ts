@@ -4,7 +4,9 @@
 // editor settings `gantry.foreign.*` (or the CLI's flags). The file itself wins over both where it
 // says (a pod's GPU limit, `#SBATCH --gres`); these fill in what it does not.
 import { isMap, isScalar, parse, parseDocument } from 'yaml';
-import { findGpu, nearestGpu } from '../catalog/gpus';
+import { findGpu, GPUS, nearestGpu } from '../catalog/gpus';
+import { MODELS, resolveModelName } from '../catalog/models';
+import type { CompletionEntry } from '../spec/complete';
 import { parseVersion } from '../estimate/engineVersion';
 import { nearest } from '../spec/suggest';
 import { quote, sizeText, type Problem } from '../validate/problem';
@@ -79,8 +81,15 @@ export function defaultsFromSettings(v: unknown): ForeignDefaults {
   return out;
 }
 
-/** The keys a context file holds (foreignDefaults reads them). */
-const CONTEXT_KEYS = ['cluster', 'gpu', 'gpusPerNode', 'engineVersion', 'model'] as const;
+/** The keys a context file holds (foreignDefaults reads them), with what each says, for completion and hover. */
+const CONTEXT_KEY_DOCS = {
+  cluster: "A Gantry Cluster, by name (in this workspace's scope), that the foreign configs here run on: its GPU, the GPUs per node, the nodes and the interconnect.",
+  gpu: "The GPU the foreign configs here run on where a file does not name one: a catalog id such as `H100-SXM-80GB` (docs/catalog.md). A pod's node selector or `#SBATCH --gres=gpu:h100:8` wins.",
+  gpusPerNode: "GPUs per node where a file does not say. A pod's GPU limit, `#SBATCH --gres` or a launcher's `--nproc_per_node` wins.",
+  engineVersion: "The serving engine's version (vLLM, SGLang) where neither the image tag nor a pip pin says, such as `0.8.5`: defaults and the memory profile differ by version.",
+  model: "The model that a training config naming none trains (a DeepSpeed JSON, an accelerate YAML): a catalog id or a Hugging Face id. A launch line's `--model_name_or_path` wins.",
+} as const;
+const CONTEXT_KEYS = Object.keys(CONTEXT_KEY_DOCS) as (keyof typeof CONTEXT_KEY_DOCS)[];
 
 /**
  * The check of a `gantry.context.yaml` itself (the editor and `gantry check` show it like any file):
@@ -148,4 +157,73 @@ export function contextProblems(text: string, clusters?: Pick<ClusterLookup, 'ge
     }
   }
   return out;
+}
+
+// ---------------------------------------------------------------- completion and hover
+
+/** Where the cursor is in a context file: on a top-level key, or on the value of one (flat file, one key per line). */
+function contextCursor(text: string, offset: number): { key?: string; word: { offset: number; length: number }; present: Set<string> } | undefined {
+  if (text.length > MAX_CONTEXT_CHARS || offset < 0 || offset > text.length) return undefined;
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  let lineEnd = text.indexOf('\n', offset);
+  if (lineEnd < 0) lineEnd = text.length;
+  const line = text.slice(lineStart, lineEnd);
+  const at = offset - lineStart;
+  const hash = line.indexOf('#');
+  if ((hash >= 0 && hash < at) || line.startsWith(' ') || line.startsWith('\t') || line.startsWith('-')) return undefined;
+  const present = new Set<string>();
+  for (const l of text.split('\n')) {
+    const c = l.indexOf(':');
+    if (c > 0 && !l.startsWith(' ') && !l.startsWith('#')) present.add(l.slice(0, c).trim());
+  }
+  const colon = line.indexOf(':');
+  if (colon < 0 || at <= colon) {
+    // The key: the word around the cursor, up to the colon.
+    const end = colon < 0 ? (hash < 0 ? line.length : hash) : colon;
+    const word = line.slice(0, end).trimEnd();
+    return { word: { offset: lineStart, length: word.length }, present };
+  }
+  const key = line.slice(0, colon).trim();
+  let a = colon + 1;
+  while (a < line.length && (line[a] === ' ' || line[a] === '\t')) a++;
+  let b = hash < 0 ? line.length : hash;
+  while (b > a && (line[b - 1] === ' ' || line[b - 1] === '\t' || line[b - 1] === '\r')) b--;
+  return { key, word: { offset: lineStart + a, length: Math.max(0, b - a) }, present };
+}
+
+/** Completion in a gantry.context.yaml: the keys it does not hold yet, and values for gpu, cluster, model and gpusPerNode. */
+export function contextCompletion(text: string, offset: number, clusterNames: () => string[] = () => []): CompletionEntry[] {
+  const cur = contextCursor(text, offset);
+  if (!cur) return [];
+  const replace = cur.word;
+  if (cur.key === undefined) {
+    const typed = text.slice(replace.offset, replace.offset + replace.length);
+    return CONTEXT_KEYS.filter((k) => k === typed || !cur.present.has(k)).map((k) => ({ label: k, kind: 'property' as const, documentation: CONTEXT_KEY_DOCS[k], insertText: `${k}: `, replace }));
+  }
+  if (cur.key === 'gpu') return GPUS.map((g) => ({ label: g.id, kind: 'value' as const, detail: `${g.memoryGiB} GiB`, documentation: g.summary, insertText: g.id, replace }));
+  if (cur.key === 'model') return MODELS.map((m) => ({ label: m.id, kind: 'value' as const, detail: `${m.nominalParamsB}B`, documentation: m.summary, insertText: m.id, replace }));
+  if (cur.key === 'cluster') return clusterNames().map((n) => ({ label: n, kind: 'reference' as const, insertText: n, replace }));
+  if (cur.key === 'gpusPerNode') return [1, 2, 4, 8].map((n) => ({ label: String(n), kind: 'value' as const, insertText: String(n), replace, sortText: String(n) }));
+  return [];
+}
+
+/** Hover in a gantry.context.yaml: what a key says; on a gpu or model value, the catalog entry. */
+export function contextHover(text: string, offset: number): { markdown: string; offset: number; length: number } | undefined {
+  const cur = contextCursor(text, offset);
+  if (!cur || !cur.word.length) return undefined;
+  const word = text.slice(cur.word.offset, cur.word.offset + cur.word.length);
+  if (cur.key === undefined) {
+    const doc = (CONTEXT_KEY_DOCS as Record<string, string>)[word];
+    return doc ? { markdown: `**${word}** (${CONTEXT_FILE})\n\n${doc}`, ...cur.word } : undefined;
+  }
+  const v = word.length > 1 && (word[0] === '"' || word[0] === "'") && word[word.length - 1] === word[0] ? word.slice(1, -1) : word;
+  if (cur.key === 'gpu') {
+    const g = findGpu(v);
+    return g ? { markdown: `${g.summary}\n\n_Source: ${g.source}_`, ...cur.word } : undefined;
+  }
+  if (cur.key === 'model') {
+    const r = resolveModelName(v);
+    return r ? { markdown: `${r.model.summary}${r.derivedFrom ? `\n\n${r.derivedFrom}` : ''}\n\n_Source: ${r.model.source}_`, ...cur.word } : undefined;
+  }
+  return undefined;
 }

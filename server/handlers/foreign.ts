@@ -7,7 +7,7 @@ import { MarkupKind, type CodeLens, type Diagnostic, type Hover } from 'vscode-l
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { checkFileSteps, isContextFile, type FileCheck } from '../../core/check/checkFile';
 import { claimingReaders } from '../../core/formats/index';
-import { foreignDefaults } from '../../core/formats/context';
+import { contextHover, foreignDefaults } from '../../core/formats/context';
 import { launcherDefaults } from '../../core/formats/launcherLink';
 import type { ForeignDefaults } from '../../core/formats/types';
 import { renderMarkdown } from '../../core/estimate/index';
@@ -94,6 +94,10 @@ export class ForeignFiles {
    * full breakdown and every assumption.
    */
   hover(doc: TextDocument, offset: number): Hover | undefined {
+    if (isContextFile(doc.uri)) {
+      const h = contextHover(doc.getText(), offset);
+      return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: rangeOf(doc, h.offset, h.length) } : undefined;
+    }
     const e = this.check(doc);
     if (!e) return undefined;
     const specs = e.check.foreign ?? [];

@@ -2,7 +2,7 @@
 // gantry.context.yaml over the settings; bad values give nothing, never a throw.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { contextCandidates, defaultsFromSettings, foreignDefaults, MAX_CONTEXT_CHARS } from '../../../core/formats/context';
+import { contextCandidates, contextCompletion, contextHover, defaultsFromSettings, foreignDefaults, MAX_CONTEXT_CHARS } from '../../../core/formats/context';
 import { checkFile } from '../../../core/check/checkFile';
 import { applyEdits, at } from '../helpers';
 
@@ -108,4 +108,43 @@ test('a serving command under a context GPU the catalog lacks is not estimated o
   );
   const known = checkFile(text, { fileName: '/w/serve.sh', defaults: { gpu: 'L40S' } });
   assert.equal(known.estimates[0].estimate.gpu?.id, 'L40S-48GB');
+});
+
+test('completion in a context file: the keys it does not hold yet, then catalog GPUs, models and cluster names as values', () => {
+  const text = 'gpu: H100-SXM-80GB\ngpus\n';
+  const keys = contextCompletion(text, text.indexOf('gpus') + 4).map((c) => c.label);
+  assert.deepEqual(keys, ['cluster', 'gpusPerNode', 'engineVersion', 'model'], 'gpu is there already');
+  const k = contextCompletion(text, text.indexOf('gpus') + 4).find((c) => c.label === 'gpusPerNode')!;
+  assert.equal(k.insertText, 'gpusPerNode: ');
+  assert.deepEqual(k.replace, { offset: text.indexOf('gpus'), length: 4 }, 'the typed word is replaced');
+  const gpus = contextCompletion(text, 6);
+  assert.ok(gpus.some((c) => c.label === 'H100-SXM-80GB' && /GiB/.test(c.detail ?? '')));
+  assert.deepEqual(gpus[0].replace, { offset: 5, length: 'H100-SXM-80GB'.length }, 'the written value is replaced');
+  const models = contextCompletion('model: \n', 7);
+  assert.ok(models.some((c) => c.label === 'llama-3.1-8b'));
+  assert.deepEqual(
+    contextCompletion('cluster: \n', 9, () => ['a100-pod', 'h100-pod']).map((c) => c.label),
+    ['a100-pod', 'h100-pod'],
+  );
+  // In a comment, an indented line or a list: nothing.
+  for (const [t, o] of [
+    ['# gpu: \n', 7],
+    ['gpu:\n  x\n', 8],
+    ['- gpu\n', 5],
+  ] as const)
+    assert.deepEqual(contextCompletion(t, o), [], t);
+  // Past the size limit or out of range: nothing, no throw.
+  assert.deepEqual(contextCompletion('x'.repeat(MAX_CONTEXT_CHARS + 1), 3), []);
+  assert.deepEqual(contextCompletion('gpu: A10\n', 999), []);
+});
+
+test("hover in a context file: what a key says, a GPU or model value's catalog entry", () => {
+  const text = 'gpu: "L40S"  # the lab\nmodel: meta-llama/Llama-3.1-8B-Instruct\ngpusPerNode: 4\n';
+  assert.match(contextHover(text, 1)?.markdown ?? '', /^\*\*gpu\*\* \(gantry\.context\.yaml\)/);
+  const g = contextHover(text, text.indexOf('L40S'));
+  assert.match(g?.markdown ?? '', /L40S.*GiB usable/);
+  assert.equal(text.slice(g!.offset, g!.offset + g!.length), '"L40S"', 'the value, without the comment');
+  assert.match(contextHover(text, text.indexOf('meta-llama') + 3)?.markdown ?? '', /^Llama 3\.1 8B: /);
+  assert.equal(contextHover(text, text.indexOf(' 4') + 1), undefined, 'a number has no catalog entry');
+  assert.equal(contextHover('gpu: NOPE\n', 6), undefined);
 });
