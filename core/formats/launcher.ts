@@ -240,7 +240,8 @@ function readLine(line: LauncherLine, sbatch: ReturnType<typeof sbatchContext>, 
     const arg = entry.fromLaunch && line.trainer ? trainerArgAt(line.trainer, key) : undefined;
     if (arg) sources.set(key, typeof arg.value === 'number' ? writable(arg.word, arg.flag) : { span: arg.word.span, label: arg.flag, write: () => undefined });
   }
-  const own = [...(line.trainer?.problems ?? []), ...(unevenProcesses(line) ? [unevenProcesses(line)!] : [])];
+  const uneven = unevenProcesses(line);
+  const own = [...(line.trainer?.problems ?? []), ...(uneven ? [uneven] : [])];
   const anchor = line.at.span;
   const assumptions = [`Launched by ${line.tool} with ${quoteName(cfg.value)} (${spec.label}); its values are read from that file and shown there.`, ...(model ? [`Model: ${quoteName(model)}, the training script's --model_name_or_path on this line.`] : []), ...spec.assumptions];
   return {
