@@ -6,6 +6,7 @@ import type { SpecPath } from '../spec/parse';
 import { deepSpeedBatchProblem, referencedDeepSpeed } from './deepspeed';
 import { applyDeepSpeed, finish, modelRef, newDraft, positiveInt, problem, put, readOnly, safeLoadDuplicates, wholeNumberMessage, worldSource, type DeepSpeedSettings, type TrainingDraft } from './trainingDraft';
 import type { ForeignSpec, FormatReader, ReadContext } from './types';
+import { applyTrainerArgs } from './trainerArgs';
 import { parseYaml, parseYamlDocSteps, yamlAt, yamlEntry, yamlInsertIn, yamlKeySpan, type YamlDoc, type YamlValue } from './yamlDoc';
 
 const DISTRIBUTED = ['NO', 'MULTI_GPU', 'MULTI_CPU', 'MULTI_NPU', 'MULTI_XPU', 'MULTI_MLU', 'MULTI_MUSA', 'MULTI_HPU', 'FSDP', 'DEEPSPEED', 'MEGATRON_LM', 'XLA', 'TPU'];
@@ -127,16 +128,23 @@ function readParsed(y: YamlDoc, ctx: ReadContext): ForeignSpec[] {
   }
   if (mp?.value === 'fp8') d.assumptions.push('mixed_precision fp8 (Transformer Engine / torchao): estimated as fp8 matmuls with bf16 master weights.');
 
-  // ---- the model: not in an accelerate config.
+  // ---- the model: not in an accelerate config; the batch and sequence length: the training script's (its launch line's Trainer arguments).
   const model = ctx.defaults?.model;
-  if (typeof model === 'string' && model && modelRef(model, anchor, 'model (from the association)', ctx, d)) {
-    const acc = ds?.accumulation;
-    put(d, ['batch', 'micro'], ds?.micro?.value ?? 1, ds?.micro?.entry);
-    if (!ds?.micro) d.assumptions.push('Micro-batch: assumed 1 per GPU (an accelerate config does not say; the training script does).');
-    if (acc) put(d, ['batch', 'gradientAccumulation'], acc.value, acc.entry);
-    put(d, ['batch', 'sequenceLength'], ASSUMED_SEQ_LEN);
-    d.assumptions.push(`Sequence length: assumed ${ASSUMED_SEQ_LEN} tokens (an accelerate config does not say; the training script does).`);
+  const hasModel = typeof model === 'string' && !!model && modelRef(model, anchor, 'model (from the association)', ctx, d);
+  const trainer = ctx.defaults?.trainer;
+  const ac = kind === 'FSDP' ? at('fsdp_config', 'fsdp_activation_checkpointing') : undefined;
+  if (ac?.value === true && trainer?.checkpointing?.value) {
+    d.problems.push(
+      problem(
+        'launch-trainer-conflict',
+        'error',
+        ac.span,
+        `fsdp_activation_checkpointing is true here and ${trainer.checkpointing.flag} is on on ${trainer.from}: the Hugging Face Trainer refuses to start ("The activation_checkpointing in FSDP config and the gradient_checkpointing in training arg can't be set to True simultaneously"). Keep one: FSDP's, here.`,
+      ),
+    );
   }
+  const placeOf = (key: string) => (key.endsWith('.enabled') && mp ? mp.span : key === 'gradient checkpointing' && ac ? ac.span : anchor);
+  applyTrainerArgs(d, ctx.defaults, { ds, placeOf, world: gpusPerNode * nodes, estimate: hasModel, what: 'an accelerate config', assumedSeqLen: ASSUMED_SEQ_LEN, precisionFrom: ds ? 'deepspeed' : 'accelerate' });
 
   const insert = (path: SpecPath, value: unknown) => {
     const key = path.join('.');

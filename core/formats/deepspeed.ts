@@ -5,7 +5,8 @@
 // from the axolotl / accelerate file that names it, the full estimate.
 import type { SpecPath } from '../spec/parse';
 import { duplicateJsonKeys, jsonAt, jsonEntry, jsonInsert, jsonKeys, parseJson, type JsonDoc, type JsonValue } from './jsonDoc';
-import { applyDeepSpeed, ASSUMED_GPUS_PER_NODE, finish, modelRef, newDraft, positiveInt, problem, put, pydanticBool, pydanticInt, slipOf, wholeNumberMessage, worldSource, type DeepSpeedSettings, type TrainingDraft } from './trainingDraft';
+import { applyDeepSpeed, ASSUMED_GPUS_PER_NODE, finish, got, modelRef, newDraft, positiveInt, problem, put, pydanticBool, pydanticInt, slipOf, wholeNumberMessage, worldSource, type DeepSpeedSettings, type TrainingDraft } from './trainingDraft';
+import { applyTrainerArgs } from './trainerArgs';
 import { type FormatReader, MAX_FOREIGN_CHARS, type ReadContext, type SourceEntry } from './types';
 import { quote, sizeText, type Problem } from '../validate/problem';
 
@@ -135,13 +136,14 @@ export function deepSpeedBatchProblem(ds: DeepSpeedSettings, world: number | und
     return edit ? [{ title: `Set train_batch_size to ${to}`, edits: [edit], ...(preferred ? { preferred } : {}) }] : undefined;
   };
   const implied = tbs / (micro * acc);
-  if (!Number.isInteger(implied)) {
-    const lower = micro * acc * Math.max(1, Math.floor(implied));
-    return problem('deepspeed-batch', 'error', entry.span, `train_batch_size ${tbs} is not micro ${micro} × gradient_accumulation_steps ${acc} × a whole number of GPUs (${tbs} / ${micro * acc} = ${implied.toFixed(2)}); DeepSpeed refuses to start.`, fix(lower, false));
-  }
+  // With the world size known, the value it needs (a fraction of GPUs is wrong for that world too).
   if (world !== undefined && implied !== world) {
     const want = micro * acc * world;
-    return problem('deepspeed-batch', 'error', entry.span, `train_batch_size ${tbs} ≠ micro ${micro} × gradient_accumulation_steps ${acc} × ${world} GPUs = ${want}; DeepSpeed refuses to start.`, fix(want, true));
+    return problem('deepspeed-batch', 'error', entry.span, `train_batch_size ${tbs} ≠ train_micro_batch_size_per_gpu ${micro} × gradient_accumulation_steps ${acc} × ${world} GPUs = ${want}; DeepSpeed refuses to start.`, fix(want, true));
+  }
+  if (!Number.isInteger(implied)) {
+    const lower = micro * acc * Math.max(1, Math.floor(implied));
+    return problem('deepspeed-batch', 'error', entry.span, `train_batch_size ${tbs} is not train_micro_batch_size_per_gpu ${micro} × gradient_accumulation_steps ${acc} × a whole number of GPUs (${tbs} / ${micro * acc} = ${implied.toFixed(2)}); DeepSpeed refuses to start.`, fix(lower, false));
   }
   return undefined;
 }
@@ -156,36 +158,39 @@ function buildAlone(doc: JsonDoc, ds: DeepSpeedSettings, d: TrainingDraft, ctx: 
   const acc = ds.accumulation?.value;
   const tbs = ds.trainBatch?.value;
   let world: number | undefined = ctxGpus ? ctxGpus * nodes : undefined;
-  if (hasModel) {
-    // With a model the job is checked as a whole: Gantry's global-batch rule says this, with its fix.
-  } else {
-    const batch = deepSpeedBatchProblem(ds, world);
-    if (batch) d.problems.push(batch);
-    if (world === undefined && tbs !== undefined && micro !== undefined && acc !== undefined && Number.isInteger(tbs / (micro * acc))) {
-      world = tbs / (micro * acc);
-      d.problems.push(problem('deepspeed-world', 'hint', ds.trainBatch!.entry.span, `train_batch_size ${tbs} = micro ${micro} × gradient_accumulation_steps ${acc} × ${world} GPUs: this config runs on ${world} GPU${world === 1 ? '' : 's'}.`));
-    }
+  // DeepSpeed's own batch assertion, in its own terms, with a model or without (Gantry's global-batch
+  // rule would say it in Gantry's: batch.global is put below only where it agrees).
+  const batch = deepSpeedBatchProblem(ds, world);
+  if (batch) d.problems.push(batch);
+  if (!hasModel && world === undefined && tbs !== undefined && micro !== undefined && acc !== undefined && Number.isInteger(tbs / (micro * acc))) {
+    world = tbs / (micro * acc);
+    d.problems.push(problem('deepspeed-world', 'hint', ds.trainBatch!.entry.span, `train_batch_size ${tbs} = train_micro_batch_size_per_gpu ${micro} × gradient_accumulation_steps ${acc} × ${world} GPUs: this config runs on ${world} GPU${world === 1 ? '' : 's'}.`));
   }
+  const trainer = ctx.defaults?.trainer;
   const batchAutos = ds.autos.filter((k) => k.includes('batch') || k.includes('accumulation'));
-  if (!ds.micro && !ds.accumulation && !ds.trainBatch && batchAutos.length) {
+  if (!ds.micro && !ds.accumulation && !ds.trainBatch && batchAutos.length && !trainer?.micro && !trainer?.accumulation) {
     d.problems.push(problem('deepspeed-auto', 'info', anchor, `The batch sizes are "auto" (${batchAutos.join(', ')}): the program that loads this config (Hugging Face Trainer, axolotl, accelerate) fills them in. Open that program's config for the estimate.`));
   }
   if (ds.stage?.value === 3 && world === 1 && !(ds.offloadParam?.value && ds.offloadParam.value !== 'none') && !(ds.offloadOptimizer?.value && ds.offloadOptimizer.value !== 'none')) {
     d.problems.push(problem('deepspeed-zero3-one-gpu', 'warning', ds.stage.entry.span, 'ZeRO stage 3 on one GPU has nothing to shard: it only adds gather and partition work. Use stage 0, or offload to CPU/NVMe.'));
   }
   applyDeepSpeed(d, ds);
-  if (hasModel) {
+  const placeOf = (key: string) => jsonAt(doc, key.split('.'))?.span ?? anchor;
+  if (!hasModel) {
+    applyTrainerArgs(d, ctx.defaults, { ds, placeOf, world, estimate: false, json: true, what: 'a DeepSpeed config', assumedSeqLen: ASSUMED_SEQ_LEN, precisionFrom: 'deepspeed' });
+  } else {
+    if (world === undefined && tbs !== undefined && micro !== undefined && acc !== undefined && Number.isInteger(tbs / (micro * acc))) world = tbs / (micro * acc);
     const gpusPerNode = ctxGpus ?? (world && world <= ASSUMED_GPUS_PER_NODE ? world : ASSUMED_GPUS_PER_NODE);
     const nodeCount = ctxGpus ? nodes : world && world > ASSUMED_GPUS_PER_NODE && world % ASSUMED_GPUS_PER_NODE === 0 ? world / ASSUMED_GPUS_PER_NODE : 1;
     put(d, ['resources'], { nodes: nodeCount, gpusPerNode });
     if (ctxGpus) d.assumptions.push(`World size: ${nodeCount} node${nodeCount === 1 ? '' : 's'} × ${gpusPerNode} GPUs, from ${worldSource(ctx.defaults)}.`);
     else d.assumptions.push(world ? `World size: ${nodeCount * gpusPerNode} GPUs, as train_batch_size implies.` : `World size: assumed one node of ${ASSUMED_GPUS_PER_NODE} GPUs (the config does not say).`);
-    put(d, ['batch', 'micro'], micro ?? 1, ds.micro?.entry);
-    if (!micro) d.assumptions.push('train_micro_batch_size_per_gpu: assumed 1 ("auto" or absent).');
-    if (acc) put(d, ['batch', 'gradientAccumulation'], acc, ds.accumulation?.entry);
-    if (tbs) put(d, ['batch', 'global'], tbs, ds.trainBatch?.entry);
-    put(d, ['batch', 'sequenceLength'], ASSUMED_SEQ_LEN);
-    d.assumptions.push(`Sequence length: assumed ${ASSUMED_SEQ_LEN} tokens (a DeepSpeed config does not say; the data loader does).`);
+    applyTrainerArgs(d, ctx.defaults, { ds, placeOf, world: nodeCount * gpusPerNode, estimate: true, json: true, what: 'a DeepSpeed config', assumedSeqLen: ASSUMED_SEQ_LEN, precisionFrom: 'deepspeed' });
+    // train_batch_size where it agrees with the rest (or gives the accumulation, when that is unsaid);
+    // a train_batch_size that disagrees is DeepSpeed's or the Trainer's error above, in their terms.
+    const m = got(d, ['batch', 'micro']) as number;
+    const a = got(d, ['batch', 'gradientAccumulation']) as number | undefined;
+    if (tbs && (a === undefined || tbs === m * a * nodeCount * gpusPerNode)) put(d, ['batch', 'global'], tbs, ds.trainBatch?.entry);
   }
   const insert = (path: SpecPath, value: unknown) => {
     const to = DS_PATHS[path.join('.')];

@@ -7,15 +7,16 @@
 // config file's own problems stay in that file (its reader shows them when it is opened); that it has
 // errors is said on the script too, which then gets no estimate.
 import type { SpecPath, Span } from '../spec/parse';
-import type { TextEditAt } from '../validate/problem';
+import type { Problem, TextEditAt } from '../validate/problem';
 import { gpuFromName } from './gpuNames';
 import { sbatchContext } from './shell';
 import { tokenizeShell, type Word } from './shellWords';
+import { readTrainerArgs, trainerDefaults, type LineArg, type LineTrainerArgs } from './trainerArgs';
 import { torchtitanReader } from './torchtitan';
 import { axolotlReader } from './axolotl';
 import { deepspeedReader } from './deepspeed';
 import { accelerateReader } from './accelerate';
-import { type ForeignDefaults, type ForeignSpec, type FormatReader, foreignLimit, MAX_FOREIGN_CHARS, type ReadContext, type SourceEntry } from './types';
+import { type ForeignDefaults, type ForeignSpec, type FormatReader, foreignLimit, MAX_FOREIGN_CHARS, type ReadContext, type SourceEntry, type TrainerDefaults } from './types';
 
 export const SCRIPT_EXT = ['.sh', '.bash', '.sbatch', '.slurm', '.job', '.zsh'];
 const LAUNCHERS = ['torchrun', 'accelerate', 'deepspeed', 'axolotl', 'tune', 'torch.distributed.run', 'axolotl.cli.train'];
@@ -35,7 +36,7 @@ export const launcherReader: FormatReader = {
     for (const c of commands) {
       const line = launcherLine(c.words);
       if (!line) continue;
-      const spec = readLine(line, sbatch, ctx);
+      const spec = readLine(line, sbatch, ctx, text);
       if (spec) out.push(spec);
     }
     return out;
@@ -53,6 +54,8 @@ interface LauncherLine {
   config?: Word;
   /** The training script's --model_name_or_path (Hugging Face Trainer and TRL scripts). */
   model?: Word;
+  /** The Trainer / TRL arguments after the training script (trainerArgs.ts). */
+  trainer?: LineTrainerArgs;
 }
 
 const VALUE_OPTS: Record<string, keyof Pick<LauncherLine, 'nproc' | 'nprocTotal' | 'nnodes' | 'config' | 'model'>> = {
@@ -101,8 +104,11 @@ function launcherLine(words: Word[]): LauncherLine | undefined {
   if (tool === 'axolotl' && at === first && words[i + 1]?.value !== 'train') return undefined;
   if (!['torchrun', 'accelerate', 'deepspeed', 'axolotl', 'tune'].includes(tool)) return undefined;
   const line: LauncherLine = { tool, at };
+  let script: number | undefined;
   for (let k = i + 1; k < words.length; k++) {
     const w = words[k];
+    // The training script (`train.py`, or the module after -m / --module): its own arguments follow it.
+    if (script === undefined && !w.value.startsWith('-') && (w.value.endsWith('.py') || words[k - 1].value === '-m' || words[k - 1].value === '--module')) script = k;
     const eq = w.value.indexOf('=');
     const name = eq > 0 && w.value.startsWith('--') ? w.value.slice(0, eq) : w.value;
     const slot = VALUE_OPTS[name];
@@ -114,6 +120,7 @@ function launcherLine(words: Word[]): LauncherLine | undefined {
     // A positional config (`axolotl train cfg.yml`, `tune run … --config x.yaml`, a training script's first .toml).
     if (!line.config && !w.value.startsWith('-') && /\.(toml|ya?ml|json)$/i.test(w.value)) line.config = w;
   }
+  if (script !== undefined && line.config) line.trainer = readTrainerArgs(words, script + 1);
   return line.config ? line : undefined;
 }
 
@@ -143,14 +150,40 @@ function writable(w: Word, label: string, scale = 1): SourceEntry {
 
 /**
  * The GPUs per node a line gives: --nproc_per_node / --num_gpus, else accelerate's --num_processes over
- * its machines (accelerate hands torchrun num_processes ÷ num_machines; one that does not divide gives none).
+ * its machines: accelerate hands torchrun (and DeepSpeed's launcher) num_processes // num_machines
+ * (accelerate/utils/launch.py prepare_multi_gpu_env), rounded down without a word, so 12 over 8
+ * machines runs 1 per machine; 0 per machine gives none (unevenProcesses says so on the line).
  */
 function perNode(line: LauncherLine): number | undefined {
   const direct = wholeNumber(line.nproc);
   if (direct) return direct;
   const total = wholeNumber(line.nprocTotal);
   const nodes = wholeNumber(line.nnodes) ?? 1;
-  return total && total % nodes === 0 ? total / nodes : undefined;
+  return total && Math.floor(total / nodes) >= 1 ? Math.floor(total / nodes) : undefined;
+}
+
+/** accelerate's --num_processes that does not divide over --num_machines: what runs instead, at the value. */
+function unevenProcesses(line: LauncherLine): Problem | undefined {
+  const total = wholeNumber(line.nprocTotal);
+  const nodes = wholeNumber(line.nnodes);
+  if (wholeNumber(line.nproc) || !total || !nodes || total % nodes === 0) return undefined;
+  const each = Math.floor(total / nodes);
+  const span = line.nprocTotal!.span;
+  if (each < 1)
+    return {
+      code: 'accelerate-world',
+      severity: 'error',
+      offset: span.offset,
+      length: Math.max(1, span.length),
+      message: `--num_processes ${total} counts the processes of all ${nodes} machines together: accelerate gives each machine ${total} // ${nodes} = 0, so none runs. Give at least one per machine (--num_processes ${nodes}).`,
+    };
+  return {
+    code: 'accelerate-world',
+    severity: 'warning',
+    offset: span.offset,
+    length: Math.max(1, span.length),
+    message: `--num_processes ${total} counts the processes of all ${nodes} machines together and does not divide over them: accelerate gives each machine ${total} // ${nodes} = ${each}, so ${each * nodes} processes run, not ${total}. Write a multiple of ${nodes} (--num_processes ${each * nodes} or ${(each + 1) * nodes}).`,
+  };
 }
 
 /** The model the training script is given (`--model_name_or_path`), when the line writes it plainly. */
@@ -161,7 +194,7 @@ function modelOf(line: LauncherLine): string | undefined {
 
 const READERS: FormatReader[] = [torchtitanReader, axolotlReader, deepspeedReader, accelerateReader];
 
-function readLine(line: LauncherLine, sbatch: ReturnType<typeof sbatchContext>, ctx: ReadContext): ForeignSpec | undefined {
+function readLine(line: LauncherLine, sbatch: ReturnType<typeof sbatchContext>, ctx: ReadContext, script: string): ForeignSpec | undefined {
   const cfg = line.config!;
   if (cfg.unresolved || !ctx.readFile) return undefined;
   const text = ctx.readFile(cfg.value);
@@ -174,7 +207,9 @@ function readLine(line: LauncherLine, sbatch: ReturnType<typeof sbatchContext>, 
   const gpu = sbatch.product ? gpuFromName(sbatch.product.name, sbatch.product.dialect).gpu?.id : undefined;
   // The line launches this very config: its model (a Trainer script's --model_name_or_path) wins over a context file's.
   const model = modelOf(line);
-  const defaults: ForeignDefaults = { ...ctx.defaults, ...(nproc ? { gpusPerNode: nproc } : {}), ...(nodes ? { nodes } : {}), ...(gpu ? { gpu } : {}), ...(model ? { model } : {}), ...(onLine ? { launchWorld: true } : {}) };
+  // The training script's Trainer arguments fill what the config leaves "auto" (or to the script).
+  const trainer = line.trainer ? trainerDefaults(line.trainer, `${quoteName(base(ctx.fileName))} line ${lineOf(script, line.at.span.offset)}`) : undefined;
+  const defaults: ForeignDefaults = { ...ctx.defaults, ...(nproc ? { gpusPerNode: nproc } : {}), ...(nodes ? { nodes } : {}), ...(gpu ? { gpu } : {}), ...(model ? { model } : {}), ...(onLine ? { launchWorld: true } : {}), ...(trainer ? { trainer } : {}) };
   const inner: ReadContext = { fileName: cfg.value, readFile: (rel) => ctx.readFile?.(rel.startsWith('/') ? rel : dir + rel), defaults };
   const reader = READERS.find((r) => r.claims(cfg.value, text));
   // A config past its reader's limit is not read here either (its own check says so).
@@ -200,6 +235,13 @@ function readLine(line: LauncherLine, sbatch: ReturnType<typeof sbatchContext>, 
   if (line.nproc && wholeNumber(line.nproc)) sources.set('spec.resources.gpusPerNode', writable(line.nproc, `${line.tool} ${line.tool === 'deepspeed' ? '--num_gpus' : '--nproc_per_node'}`));
   else if (line.nprocTotal && onLine) sources.set('spec.resources.gpusPerNode', writable(line.nprocTotal, `${line.tool} --num_processes`, wholeNumber(line.nnodes) ?? 1));
   if (line.nnodes && wholeNumber(line.nnodes)) sources.set('spec.resources.nodes', writable(line.nnodes, `${line.tool} --nnodes`));
+  // The values the config took from this line's Trainer arguments are shown, and rewritten, here.
+  for (const [key, entry] of spec.sources) {
+    const arg = entry.fromLaunch && line.trainer ? trainerArgAt(line.trainer, key) : undefined;
+    if (arg) sources.set(key, typeof arg.value === 'number' ? writable(arg.word, arg.flag) : { span: arg.word.span, label: arg.flag, write: () => undefined });
+  }
+  const uneven = unevenProcesses(line);
+  const own = [...(line.trainer?.problems ?? []), ...(uneven ? [uneven] : [])];
   const anchor = line.at.span;
   const assumptions = [`Launched by ${line.tool} with ${quoteName(cfg.value)} (${spec.label}); its values are read from that file and shown there.`, ...(model ? [`Model: ${quoteName(model)}, the training script's --model_name_or_path on this line.`] : []), ...spec.assumptions];
   return {
@@ -210,8 +252,18 @@ function readLine(line: LauncherLine, sbatch: ReturnType<typeof sbatchContext>, 
     anchor,
     assumptions,
     insert: (_path: SpecPath, _value: unknown) => undefined,
-    problems: refused,
+    problems: [...own, ...refused],
   };
+}
+
+/** The line's Trainer argument a config value (by spec path) was taken from. */
+function trainerArgAt(t: LineTrainerArgs, key: string): LineArg<number | boolean> | undefined {
+  if (key === 'spec.batch.micro') return t.micro;
+  if (key === 'spec.batch.gradientAccumulation') return t.accumulation;
+  if (key === 'spec.batch.sequenceLength') return t.seqLen;
+  if (key === 'spec.activationCheckpointing') return t.checkpointing;
+  if (key === 'spec.precision') return t.bf16?.value ? t.bf16 : t.fp16?.value ? t.fp16 : (t.bf16 ?? t.fp16);
+  return undefined;
 }
 
 /** One launcher line of a script, as the reverse association reads it: the config it passes and the world size it gives. */
@@ -229,6 +281,10 @@ export interface LaunchedConfig {
   model?: string;
   /** gpusPerNode is written on the line itself (not taken from the sbatch header). */
   worldOnLine?: boolean;
+  /** The training script's Trainer arguments (`from` is filled in by the caller, who knows the script's name). */
+  trainer?: TrainerDefaults;
+  /** accelerate's --num_processes and --num_machines when the one does not divide over the other (gpusPerNode is what accelerate runs). */
+  uneven?: { total: number; machines: number };
 }
 
 /** Every launcher line of a script text that passes a config file, with what it says of the world size. */
@@ -244,7 +300,22 @@ export function launchedConfigs(text: string): LaunchedConfig[] {
     const gpusPerNode = perNode(l) ?? sbatch.count?.value;
     const nodes = wholeNumber(l.nnodes) ?? sbatch.nodes?.value;
     const model = modelOf(l);
-    out.push({ tool: l.tool, config: l.config.value, line: lineOf(text, l.at.span.offset), ...(gpusPerNode ? { gpusPerNode } : {}), ...(nodes ? { nodes } : {}), ...(gpu ? { gpu } : {}), ...(model ? { model } : {}), ...(perNode(l) ? { worldOnLine: true } : {}) });
+    const trainer = l.trainer ? trainerDefaults(l.trainer, '') : undefined;
+    const total = wholeNumber(l.nprocTotal);
+    const machines = wholeNumber(l.nnodes);
+    const uneven = unevenProcesses(l) && total && machines ? { total, machines } : undefined;
+    out.push({
+      tool: l.tool,
+      config: l.config.value,
+      line: lineOf(text, l.at.span.offset),
+      ...(gpusPerNode ? { gpusPerNode } : {}),
+      ...(nodes ? { nodes } : {}),
+      ...(gpu ? { gpu } : {}),
+      ...(model ? { model } : {}),
+      ...(perNode(l) ? { worldOnLine: true } : {}),
+      ...(trainer ? { trainer } : {}),
+      ...(uneven ? { uneven } : {}),
+    });
   }
   return out;
 }

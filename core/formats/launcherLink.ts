@@ -6,7 +6,7 @@
 // module only picks and parses. The script that gave the world size is named in the hover.
 import { launchedConfigs, SCRIPT_EXT } from './launcher';
 import { configTool } from './trainingConfig';
-import { type ForeignDefaults, MAX_FOREIGN_CHARS } from './types';
+import { type ForeignDefaults, MAX_FOREIGN_CHARS, type TrainerDefaults } from './types';
 
 /** Scripts read per folder at most: a folder of thousands of job scripts costs a bounded look. */
 export const MAX_SIBLING_SCRIPTS = 32;
@@ -23,6 +23,10 @@ export interface LaunchLink {
   model?: string;
   /** gpusPerNode is written on the line itself (not taken from the sbatch header). */
   worldOnLine?: boolean;
+  /** The training script's Trainer / TRL arguments on that line (`from` names the script and line). */
+  trainer?: TrainerDefaults;
+  /** accelerate's --num_processes that does not divide over --num_machines (gpusPerNode: what accelerate runs per machine). */
+  uneven?: { total: number; machines: number };
 }
 
 /** The names in a folder listing worth reading for launcher lines: script extensions, in name order, at most MAX_SIBLING_SCRIPTS. */
@@ -44,8 +48,20 @@ export function launchLinkFor(configName: string, scripts: readonly string[], re
     // A script past the foreign-file limit is not tokenized (some seconds for a 1 MB script in the server).
     if (text === undefined || text.length > MAX_FOREIGN_CHARS) continue;
     for (const l of launchedConfigs(text)) {
-      if (normalize(l.config) !== configName || !(l.gpusPerNode || l.nodes || l.model)) continue;
-      return { script, line: l.line, tool: l.tool, ...(l.gpusPerNode ? { gpusPerNode: l.gpusPerNode } : {}), ...(l.nodes ? { nodes: l.nodes } : {}), ...(l.gpu ? { gpu: l.gpu } : {}), ...(l.model ? { model: l.model } : {}), ...(l.worldOnLine ? { worldOnLine: true } : {}) };
+      if (normalize(l.config) !== configName || !(l.gpusPerNode || l.nodes || l.model || l.trainer)) continue;
+      const trainer = l.trainer ? { ...l.trainer, from: `${quoteName(script)} line ${l.line}` } : undefined;
+      return {
+        script,
+        line: l.line,
+        tool: l.tool,
+        ...(l.gpusPerNode ? { gpusPerNode: l.gpusPerNode } : {}),
+        ...(l.nodes ? { nodes: l.nodes } : {}),
+        ...(l.gpu ? { gpu: l.gpu } : {}),
+        ...(l.model ? { model: l.model } : {}),
+        ...(l.worldOnLine ? { worldOnLine: true } : {}),
+        ...(trainer ? { trainer } : {}),
+        ...(l.uneven ? { uneven: l.uneven } : {}),
+      };
     }
   }
   return undefined;
@@ -57,7 +73,9 @@ export function launchLinkFor(configName: string, scripts: readonly string[], re
  */
 export function withLaunchLink(defaults: ForeignDefaults, link: LaunchLink | undefined): ForeignDefaults {
   if (!link) return defaults;
-  const what = [[link.nodes ? `${link.nodes} node${link.nodes === 1 ? '' : 's'}` : '', link.gpusPerNode ? `${link.gpusPerNode} GPUs per node` : ''].filter(Boolean).join(' × '), link.model ? `model ${link.model.length > 60 ? `${link.model.slice(0, 60)}…` : link.model}` : ''].filter(Boolean).join(', ');
+  const uneven = link.uneven && link.gpusPerNode ? ` (--num_processes ${link.uneven.total} over ${link.uneven.machines} machines: ${link.gpusPerNode} each, as accelerate rounds down)` : '';
+  const what = [[link.nodes ? `${link.nodes} node${link.nodes === 1 ? '' : 's'}` : '', link.gpusPerNode ? `${link.gpusPerNode} GPUs per node${uneven}` : ''].filter(Boolean).join(' × '), link.model ? `model ${link.model.length > 60 ? `${link.model.slice(0, 60)}…` : link.model}` : ''].filter(Boolean).join(', ');
+  const world = link.gpusPerNode || link.nodes || link.model;
   return {
     ...defaults,
     ...(link.gpusPerNode ? { gpusPerNode: link.gpusPerNode } : {}),
@@ -65,7 +83,8 @@ export function withLaunchLink(defaults: ForeignDefaults, link: LaunchLink | und
     ...(link.gpu && !defaults.gpu && !defaults.cluster ? { gpu: link.gpu } : {}),
     ...(link.model ? { model: link.model } : {}),
     ...(link.worldOnLine ? { launchWorld: true } : {}),
-    worldFrom: `${quoteName(link.script)} line ${link.line} (${link.tool}: ${what})`,
+    ...(link.trainer ? { trainer: link.trainer } : {}),
+    ...(world ? { worldFrom: `${quoteName(link.script)} line ${link.line} (${link.tool}: ${what})` } : {}),
   };
 }
 

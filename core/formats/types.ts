@@ -22,6 +22,40 @@ export interface SourceEntry {
    * the span is replaced by the value's plain text when that is a number, a boolean or a word.
    */
   write?(value: unknown): TextEditAt | undefined;
+  /**
+   * The value is not the file's but its launch line's Trainer argument (this flag, e.g.
+   * `--per_device_train_batch_size`): a script that launches the file shows and rewrites it there
+   * (launcher.ts); in the file itself it cannot be rewritten (the Trainer would refuse a number that
+   * differs from the line's).
+   */
+  fromLaunch?: string;
+}
+
+/** A Hugging Face Trainer / TRL argument read from a launch line: its value and the flag as written. */
+export interface TrainerValue<T> {
+  value: T;
+  flag: string;
+}
+
+/**
+ * The training script's Trainer arguments on the line that launches a config (trainerArgs.ts): what a
+ * DeepSpeed JSON leaves "auto" and an accelerate YAML leaves to the script.
+ */
+export interface TrainerDefaults {
+  /** Where the line is, for people: `'run.sh' line 12`. */
+  from: string;
+  /** --per_device_train_batch_size */
+  micro?: TrainerValue<number>;
+  /** --gradient_accumulation_steps */
+  accumulation?: TrainerValue<number>;
+  /** --max_length, --max_seq_length, --model_max_length, --block_size or --cutoff_len */
+  seqLen?: TrainerValue<number>;
+  /** --gradient_checkpointing */
+  checkpointing?: TrainerValue<boolean>;
+  /** --bf16 / --fp16 (fp32: written and off) */
+  precision?: TrainerValue<'bf16' | 'fp16' | 'fp32'>;
+  /** Arguments the line writes that Gantry could not read (a variable, a value the parser refuses), in words. */
+  unread?: string[];
 }
 
 /** A gantry/v1 document as plain data (what the YAML reader would have produced). */
@@ -92,6 +126,8 @@ export interface ForeignDefaults {
    * sbatch header): where the tool's command line wins over its config file (accelerate), it wins here too.
    */
   launchWorld?: boolean;
+  /** The Hugging Face Trainer / TRL arguments on the line that launches the file (launcherLink.ts). */
+  trainer?: TrainerDefaults;
   /** The engine version an estimate assumes, e.g. 0.8.5. */
   engineVersion?: string;
 }

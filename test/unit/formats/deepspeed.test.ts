@@ -55,7 +55,7 @@ test('ZeRO-3 on one GPU without offload: a warning on the stage', () => {
   assert.equal(at(c.text, p), '3');
 });
 
-test("with a model from the context: the full estimate, offload stated as not modelled, and Gantry's own batch rule", () => {
+test("with a model from the context: the full estimate, offload stated as not modelled, and DeepSpeed's batch check in DeepSpeed's terms", () => {
   const c = checkFixture('deepspeed/zero3_offload_all.json', { model: 'meta-llama/Llama-3.1-8B' });
   const e = estimateOf(c);
   assert.equal(e.layout?.gpus, 8, 'as train_batch_size implies');
@@ -64,9 +64,18 @@ test("with a model from the context: the full estimate, offload stated as not mo
   assert.ok(e.assumptions.some((a) => a.startsWith('Sequence length: assumed 2048')));
   assert.ok(figures(c).gib > 5 && figures(c).gib < 79);
   const bad = checkFixture('deepspeed/ds_config_mismatch.json', { model: 'meta-llama/Llama-3.1-8B', gpusPerNode: 8 });
-  const p = bad.problems.find((x) => x.code === 'global-batch');
+  // Not Gantry's global-batch rule, which speaks of "global" and "micro" (its own fields): DeepSpeed's check, with its key names.
+  assert.equal(
+    bad.problems.find((x) => x.code === 'global-batch'),
+    undefined,
+    JSON.stringify(bad.problems),
+  );
+  const p = bad.problems.find((x) => x.code === 'deepspeed-batch');
   assert.ok(p);
   assert.equal(at(bad.text, p), '100');
+  assert.match(p.message, /^train_batch_size 100 ≠ train_micro_batch_size_per_gpu \d+ × gradient_accumulation_steps \d+ × 8 GPUs = 256/);
+  for (const text of [p.message, ...p.fixes!.map((f) => f.title)]) assert.doesNotMatch(text, /\b(global|micro|batch\.|gradientAccumulation)\b/, text);
+  assert.equal(p.fixes![0].title, 'Set train_batch_size to 256');
   assert.ok(applyEdits(bad.text, p.fixes![0].edits).includes('"train_batch_size": 256'));
 });
 

@@ -142,6 +142,8 @@ test('an sbatch GPU count is an allocation, not a launch option: the accelerate 
   assert.equal(two?.gpusPerNode, 8);
   assert.equal(two?.nodes, 2);
   const uneven = launchLinkFor('accel.yaml', ['a.sh'], () => 'accelerate launch --config_file accel.yaml --num_machines 2 --num_processes 15 --model_name_or_path m/x train.py\n');
-  assert.equal(uneven?.gpusPerNode, undefined);
-  assert.equal(uneven?.worldOnLine, undefined);
+  // accelerate hands torchrun 15 // 2 = 7 per machine (accelerate/utils/launch.py): 14 processes run, and the hover says why.
+  assert.equal(uneven?.gpusPerNode, 7);
+  assert.equal(uneven?.worldOnLine, true);
+  assert.deepEqual(uneven?.uneven, { total: 15, machines: 2 });
 });

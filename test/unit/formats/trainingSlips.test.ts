@@ -46,7 +46,7 @@ test('accelerate: zero_stage 5 is an error at the value; the DeepSpeed file it n
   const batch = c.problems.find((x) => x.code === 'deepspeed-batch');
   assert.ok(batch && batch.severity === 'error', JSON.stringify(c.problems));
   assert.equal(at(acc, batch), 'ds.json');
-  assert.match(batch.message, /train_batch_size 128 ≠ micro 8 × gradient_accumulation_steps 4 × 8 GPUs = 256/);
+  assert.match(batch.message, /train_batch_size 128 ≠ train_micro_batch_size_per_gpu 8 × gradient_accumulation_steps 4 × 8 GPUs = 256/);
   assert.equal(batch.fixes, undefined, 'the value is in the other file: no edit here');
 });
 
