@@ -67,10 +67,10 @@ function readParsed(y: YamlDoc, ctx: ReadContext): ForeignSpec[] {
     nodes = positiveInt(ctx.defaults?.nodes) ?? nMachines;
     d.assumptions.push(`World size: ${nodes} × ${launched} processes, from ${worldSource(ctx.defaults)}; accelerate's command line wins over this file's num_processes${nProcs !== undefined ? ` (${nProcs})` : ''}.`);
   } else if (nProcs !== undefined) {
-    if (nProcs % nMachines !== 0) {
-      d.problems.push(problem('accelerate-world', 'error', procs!.span, `num_processes ${nProcs} (all machines together) does not divide over num_machines ${nMachines}.`));
-      nodes = 1;
-    } else gpusPerNode = nProcs / nMachines;
+    const uneven = unevenWorld(nProcs, nMachines, 'num_processes', 'num_machines');
+    if (uneven) d.problems.push(problem('accelerate-world', uneven.severity, procs!.span, uneven.message));
+    // What accelerate runs: num_processes // num_machines on each machine (none: the estimate is of one process per machine).
+    gpusPerNode = Math.max(1, Math.floor(nProcs / nMachines));
   } else if (procs?.value === -1) d.assumptions.push('num_processes: -1 (every visible GPU).');
   if (launched === undefined && nProcs === undefined && positiveInt(ctx.defaults?.gpusPerNode)) d.assumptions.push(`World size: ${gpusPerNode} GPUs per machine, from ${worldSource(ctx.defaults)} (num_processes does not say).`);
   if (kind === 'NO' && (nProcs ?? 1) > 1) d.problems.push(problem('accelerate-world', 'warning', dist.span, `distributed_type NO runs one process, but num_processes is ${nProcs}; use MULTI_GPU, FSDP or DEEPSPEED.`));
@@ -179,4 +179,20 @@ function deepSpeedInline(at: (...p: string[]) => YamlValue | undefined, d: Train
   const n = positiveInt(acc?.value);
   if (n) ds.accumulation = { value: n, entry: yamlEntry(acc!) };
   return ds;
+}
+
+/**
+ * accelerate's process count (every machine's together) that does not divide over the machines:
+ * accelerate gives each machine `total // machines` processes and says nothing (accelerate/utils/launch.py),
+ * so fewer run than written — a warning; none per machine is an error. Undefined when it divides.
+ * `procs` and `machines` name the two values as the file writes them (`--num_processes`, `num_machines`).
+ */
+export function unevenWorld(total: number, machines: number, procs: string, machinesName: string): { severity: 'error' | 'warning'; message: string } | undefined {
+  if (!(total > 0) || !(machines > 0) || total % machines === 0) return undefined;
+  const each = Math.floor(total / machines);
+  if (each < 1) return { severity: 'error', message: `${procs} ${total} counts the processes of all ${machines} machines together (${machinesName}): accelerate gives each machine ${total} // ${machines} = 0, so none runs. Give at least one per machine (${procs} ${machines}).` };
+  return {
+    severity: 'warning',
+    message: `${procs} ${total} counts the processes of all ${machines} machines together (${machinesName}) and does not divide over them: accelerate gives each machine ${total} // ${machines} = ${each}, so ${each * machines} processes run, not ${total}. Write a multiple of ${machines} (${procs} ${each * machines} or ${(each + 1) * machines}).`,
+  };
 }

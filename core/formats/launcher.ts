@@ -15,7 +15,7 @@ import { readTrainerArgs, trainerDefaults, type LineArg, type LineTrainerArgs } 
 import { torchtitanReader } from './torchtitan';
 import { axolotlReader } from './axolotl';
 import { deepspeedReader } from './deepspeed';
-import { accelerateReader } from './accelerate';
+import { accelerateReader, unevenWorld } from './accelerate';
 import { type ForeignDefaults, type ForeignSpec, type FormatReader, foreignLimit, MAX_FOREIGN_CHARS, type ReadContext, type SourceEntry, type TrainerDefaults } from './types';
 
 export const SCRIPT_EXT = ['.sh', '.bash', '.sbatch', '.slurm', '.job', '.zsh'];
@@ -166,24 +166,11 @@ function perNode(line: LauncherLine): number | undefined {
 function unevenProcesses(line: LauncherLine): Problem | undefined {
   const total = wholeNumber(line.nprocTotal);
   const nodes = wholeNumber(line.nnodes);
-  if (wholeNumber(line.nproc) || !total || !nodes || total % nodes === 0) return undefined;
-  const each = Math.floor(total / nodes);
+  if (wholeNumber(line.nproc) || !total || !nodes) return undefined;
+  const uneven = unevenWorld(total, nodes, '--num_processes', '--num_machines');
+  if (!uneven) return undefined;
   const span = line.nprocTotal!.span;
-  if (each < 1)
-    return {
-      code: 'accelerate-world',
-      severity: 'error',
-      offset: span.offset,
-      length: Math.max(1, span.length),
-      message: `--num_processes ${total} counts the processes of all ${nodes} machines together: accelerate gives each machine ${total} // ${nodes} = 0, so none runs. Give at least one per machine (--num_processes ${nodes}).`,
-    };
-  return {
-    code: 'accelerate-world',
-    severity: 'warning',
-    offset: span.offset,
-    length: Math.max(1, span.length),
-    message: `--num_processes ${total} counts the processes of all ${nodes} machines together and does not divide over them: accelerate gives each machine ${total} // ${nodes} = ${each}, so ${each * nodes} processes run, not ${total}. Write a multiple of ${nodes} (--num_processes ${each * nodes} or ${(each + 1) * nodes}).`,
-  };
+  return { code: 'accelerate-world', severity: uneven.severity, offset: span.offset, length: Math.max(1, span.length), message: uneven.message };
 }
 
 /** The model the training script is given (`--model_name_or_path`), when the line writes it plainly. */

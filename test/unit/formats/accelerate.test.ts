@@ -37,11 +37,19 @@ test('DeepSpeed inline on 2 machines × 8, and through a deepspeed_config_file w
   assert.ok(estimateOf(f).assumptions.some((a) => a.includes('offload of parameters to cpu')));
 });
 
-test('num_processes that does not divide over num_machines: an error on num_processes', () => {
+test('num_processes that does not divide over num_machines: what accelerate runs (num_processes // num_machines each), said on num_processes', () => {
   const c = checkFixture('accelerate/bad_world.yaml');
   const p = c.problems.find((x) => x.code === 'accelerate-world');
   assert.ok(p);
   assert.equal(at(c.text, p), '7');
+  // 7 over 2 machines: 3 each, as accelerate's launcher computes it; the estimate is of those 6.
+  assert.equal(p.severity, 'warning');
+  assert.match(p.message, /7 \/\/ 2 = 3, so 6 processes run, not 7/);
+  const spec = c.foreign?.[0]?.job.spec as { resources?: { nodes?: number; gpusPerNode?: number } };
+  assert.deepEqual([spec.resources?.nodes, spec.resources?.gpusPerNode], [2, 3]);
+  // Fewer processes than machines: none runs; an error.
+  const none = checkText(c.text.replace('num_processes: 7', 'num_processes: 1'), c.fileName);
+  assert.equal(none.problems.find((x) => x.code === 'accelerate-world')?.severity, 'error');
 });
 
 test('ZeRO stage inserted into deepspeed_config in YAML; unreadable YAML is one error', () => {
