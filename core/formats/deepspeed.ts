@@ -129,12 +129,31 @@ export function deepSpeedBatchProblem(ds: DeepSpeedSettings, world: number | und
   const micro = ds.micro?.value;
   const acc = ds.accumulation?.value;
   const tbs = ds.trainBatch?.value;
-  if (tbs === undefined || micro === undefined || acc === undefined) return undefined;
+  if (tbs === undefined || micro === undefined) return undefined;
   const entry = ds.trainBatch!.entry;
   const fix = (to: number, preferred: boolean) => {
     const edit = entry.write?.(to);
     return edit ? [{ title: `Set train_batch_size to ${to}`, edits: [edit], ...(preferred ? { preferred } : {}) }] : undefined;
   };
+  if (acc === undefined) {
+    // No gradient_accumulation_steps (not "auto" either): DeepSpeed derives it as train_batch_size //
+    // micro // world and then asserts the product, so a train_batch_size that is not a multiple of
+    // micro × world (or is smaller) refuses to start.
+    if (ds.accumulation || ds.autos.includes('gradient_accumulation_steps') || world === undefined) return undefined;
+    const step = micro * world;
+    if (tbs % step === 0) return undefined;
+    const derived = Math.floor(tbs / step);
+    const lower = step * Math.max(1, derived);
+    const higher = step * (derived + 1);
+    const fixes = [...(fix(lower, true) ?? []), ...(higher !== lower ? (fix(higher, false) ?? []) : [])];
+    return problem(
+      'deepspeed-batch',
+      'error',
+      entry.span,
+      `train_batch_size ${tbs} is not a multiple of train_micro_batch_size_per_gpu ${micro} × ${world} GPUs = ${step}: DeepSpeed takes gradient_accumulation_steps = ${tbs} // ${step} = ${derived}, and ${micro} × ${derived} × ${world} = ${step * derived} ≠ ${tbs}; DeepSpeed refuses to start.`,
+      fixes.length ? fixes : undefined,
+    );
+  }
   const implied = tbs / (micro * acc);
   // With the world size known, the value it needs (a fraction of GPUs is wrong for that world too).
   if (world !== undefined && implied !== world) {
@@ -190,7 +209,8 @@ function buildAlone(doc: JsonDoc, ds: DeepSpeedSettings, d: TrainingDraft, ctx: 
     // a train_batch_size that disagrees is DeepSpeed's or the Trainer's error above, in their terms.
     const m = got(d, ['batch', 'micro']) as number;
     const a = got(d, ['batch', 'gradientAccumulation']) as number | undefined;
-    if (tbs && (a === undefined || tbs === m * a * nodeCount * gpusPerNode)) put(d, ['batch', 'global'], tbs, ds.trainBatch?.entry);
+    const perStep = m * nodeCount * gpusPerNode;
+    if (tbs && (a === undefined ? tbs % perStep === 0 : tbs === perStep * a)) put(d, ['batch', 'global'], tbs, ds.trainBatch?.entry);
   }
   const insert = (path: SpecPath, value: unknown) => {
     const to = DS_PATHS[path.join('.')];

@@ -48,6 +48,41 @@ test('with the world size from the context, a train_batch_size that disagrees is
   assert.equal(applyEdits(text, p.fixes![0].edits).includes('"train_batch_size": 64'), true);
 });
 
+test("no gradient_accumulation_steps: DeepSpeed derives it as train_batch_size // (micro × GPUs) and refuses a remainder — said in DeepSpeed's terms, with a model or without", () => {
+  const text = '{\n  "train_batch_size": 100,\n  "train_micro_batch_size_per_gpu": 3,\n  "zero_optimization": { "stage": 2 }\n}\n';
+  for (const defaults of [{ gpusPerNode: 8 }, { gpusPerNode: 8, model: 'meta-llama/Llama-3.1-8B' }]) {
+    const c = checkText(text, '/w/ds.json', defaults);
+    assert.equal(
+      c.problems.find((x) => x.code === 'global-batch'),
+      undefined,
+      JSON.stringify(c.problems),
+    );
+    const p = c.problems.find((x) => x.code === 'deepspeed-batch');
+    assert.ok(p, JSON.stringify(defaults));
+    assert.equal(at(text, p), '100');
+    assert.match(p.message, /multiple of train_micro_batch_size_per_gpu 3 × 8 GPUs = 24: DeepSpeed takes gradient_accumulation_steps = 100 \/\/ 24 = 4/);
+    assert.deepEqual(
+      p.fixes!.map((f) => f.title),
+      ['Set train_batch_size to 96', 'Set train_batch_size to 120'],
+    );
+    const fixed = applyEdits(text, p.fixes![0].edits);
+    assert.equal(
+      checkText(fixed, '/w/ds.json', defaults).problems.find((x) => x.code === 'deepspeed-batch' || x.code === 'global-batch'),
+      undefined,
+      'the fix checks clean',
+    );
+  }
+  // "auto" accumulation is the loading program's to fill, and no world size: nothing to say.
+  assert.equal(
+    checkText(text.replace('"zero_optimization"', '"gradient_accumulation_steps": "auto",\n  "zero_optimization"'), '/w/ds.json', { gpusPerNode: 8 }).problems.find((x) => x.code === 'deepspeed-batch'),
+    undefined,
+  );
+  assert.equal(
+    checkText(text, '/w/ds.json').problems.find((x) => x.code === 'deepspeed-batch'),
+    undefined,
+  );
+});
+
 test('ZeRO-3 on one GPU without offload: a warning on the stage', () => {
   const c = checkFixture('deepspeed/zero3_one_gpu.json');
   const p = c.problems.find((x) => x.code === 'deepspeed-zero3-one-gpu');
