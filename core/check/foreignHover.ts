@@ -4,12 +4,10 @@
 // model or a GPU, what the catalog resolves it to. It comes from the reader's source map, so every
 // format gets it without learning any. In file offsets; the server turns them into ranges.
 import type { ForeignSpec, PlainDoc, SourceEntry } from '../formats/types';
-import { architectureTable, schemaDoc, type HoverResult } from '../spec/complete';
+import { catalogEntry, schemaDoc, type HoverResult } from '../spec/complete';
 import type { SchemaIndex } from '../spec/schemaNav';
 import { typeWords } from '../spec/schemaNav';
 import { valueAt } from '../spec/valueAt';
-import { findGpu } from '../catalog/gpus';
-import { findModel } from '../catalog/models';
 
 /** The longest value shown in a hover's first line; a longer one is cut, with an ellipsis. */
 const MAX_SHOWN = 80;
@@ -39,13 +37,8 @@ export function foreignValueHover(specs: readonly ForeignSpec[], offset: number,
   parts.push(`**${cut(entry.label)}** · read by Gantry as \`${field}\`${shown}${s ? ` (${typeWords(s).join(' | ')})` : ''}${whose}`);
   const d = schemaDoc(s);
   if (d) parts.push(d);
-  if (key === 'spec.model.preset' && typeof value === 'string') {
-    const m = findModel(value);
-    if (m) parts.push(architectureTable(m.summary, m.architecture as unknown as Record<string, unknown>, m.source));
-  } else if (key === 'spec.nodes.gpu.model' && typeof value === 'string') {
-    const g = findGpu(value);
-    if (g) parts.push(`${g.summary}\n\n_Source: ${g.source}_`);
-  }
+  const catalog = catalogEntry(key, value);
+  if (catalog) parts.push(catalog);
   const est = estimateOf?.(hit.spec);
   if (est) parts.push(`---\n\n${est}`);
   return { markdown: parts.join('\n\n'), offset: entry.span.offset, length: entry.span.length };

@@ -184,13 +184,9 @@ export function hover(text: string, docs: ParsedDoc[], offset: number, src: Hove
   if (s?.enum?.length) parts.push(`Allowed: ${s.enum.map((e) => `\`${String(e)}\``).join(', ')}`);
   // The resolved value: a preset's architecture, a GPU's figures, a cluster's shape.
   const value = valueAt(cur.doc.value, path);
-  if (joined === 'spec.model.preset' && typeof value === 'string') {
-    const m = findModel(value);
-    if (m) parts.push(architectureTable(m.summary, m.architecture as unknown as Record<string, unknown>, m.source));
-  } else if (joined === 'spec.nodes.gpu.model' && typeof value === 'string') {
-    const g = findGpu(value);
-    if (g) parts.push(`${g.summary}\n\n_Source: ${g.source}_`);
-  } else if (joined === 'spec.cluster' && typeof value === 'string') {
+  const entry = catalogEntry(joined, value);
+  if (entry) parts.push(entry);
+  else if (joined === 'spec.cluster' && typeof value === 'string') {
     const c = src.describeCluster(value);
     if (c) parts.push(c);
   } else if (name === 'model' && value && typeof value === 'object' && typeof (value as { preset?: unknown }).preset === 'string') {
@@ -201,7 +197,21 @@ export function hover(text: string, docs: ParsedDoc[], offset: number, src: Hove
   return { markdown: parts.join('\n\n'), offset: cur.word.offset, length: cur.word.length };
 }
 
-export function architectureTable(summary: string, arch: Record<string, unknown>, source: string): string {
+/** What the catalog says about a spec value: a model preset's architecture, a GPU's figures (with their source). */
+export function catalogEntry(path: string, value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (path === 'spec.model.preset') {
+    const m = findModel(value);
+    return m ? architectureTable(m.summary, m.architecture as unknown as Record<string, unknown>, m.source) : undefined;
+  }
+  if (path === 'spec.nodes.gpu.model') {
+    const g = findGpu(value);
+    return g ? `${g.summary}\n\n_Source: ${g.source}_` : undefined;
+  }
+  return undefined;
+}
+
+function architectureTable(summary: string, arch: Record<string, unknown>, source: string): string {
   const rows = Object.entries(arch)
     .filter(([, v]) => v !== undefined)
     .map(
