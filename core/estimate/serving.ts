@@ -27,7 +27,7 @@
 // the remaining 1 − mem_fraction_static). TGI: warm-up prefill, then the free memory becomes KV.
 
 import { withEdits } from './withEdits';
-import { atLeast, CUDA_GRAPHS, engineVersionOf, fusedMoeSharesCache13, vllmBatchDefaults, vllmModelRunner, vllmSizing, type VllmBatchDefaults, type VllmRunner, type VllmSizing } from './engineVersion';
+import { atLeast, CUDA_GRAPHS, engineVersionOf, fusedMoeSharesCache13, vllmAcceptsAutoMaxModelLen, vllmBatchDefaults, vllmModelRunner, vllmSizing, type VllmBatchDefaults, type VllmRunner, type VllmSizing } from './engineVersion';
 import type { Architecture, ClusterDoc, InferenceServiceDoc, InferenceServiceSpec } from '../spec/types';
 import { formatOfQuantization } from '../catalog/weightFormat';
 import { cudaCapability, findGpu, type GpuInfo } from '../catalog/gpus';
@@ -374,7 +374,7 @@ function fail(findings: Finding[], assumptions: string[]): ServingEstimate {
 
 export function estimateInferenceService(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined, opts: EstimateOptions = {}): ServingEstimate {
   return guarded(
-    () => estimateUnsafe(doc, cluster, opts),
+    () => estimateUnsafe(doc, cluster, opts, undefined),
     (message) => fail([badInput(message, ['spec'])], []),
   );
 }
@@ -383,7 +383,11 @@ function int(v: unknown, def: number): number {
   return typeof v === 'number' && Number.isFinite(v) ? Math.floor(v) : def;
 }
 
-function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined, opts: EstimateOptions): ServingEstimate {
+/**
+ * `autoFrom`: set when this is the second pass of maxModelLen auto (vLLM's --max-model-len auto / -1): the model's
+ * context the first pass sized the pool at, which the fitted length is quoted against.
+ */
+function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined, opts: EstimateOptions, autoFrom: number | undefined): ServingEstimate {
   const assumptions: string[] = [];
   const spec = doc?.spec;
   if (!spec || typeof spec !== 'object') return fail([badInput('the document has no spec', [])], assumptions);
@@ -421,6 +425,12 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   const maxModelLen = int(spec.maxModelLen, a.maxContext ?? 8192);
   if (maxModelLen < 1 || maxModelLen > 1 << 27) return fail([...findings, badInput(`maxModelLen must be between 1 and ${1 << 27} (got ${spec.maxModelLen})`, ['spec', 'maxModelLen'])], assumptions);
   if (spec.maxModelLen === undefined) assumptions.push(`maxModelLen: the model's context, ${maxModelLen} tokens.`);
+  // maxModelLen auto (vLLM 0.13+, PR #29431): vLLM sizes the pool with the model's context as the bound, then takes the
+  // longest length one request's KV cache fits in (_auto_fit_max_model_len): L = min(context, the longest request).
+  // Other engines and earlier vLLM releases refuse the word (the max-model-len rule); their estimate takes the context.
+  const autoLen = spec.maxModelLen === 'auto' && (spec.engine ?? 'vllm') === 'vllm' && vllmAcceptsAutoMaxModelLen(engineVersionOf(spec).parts);
+  if (autoFrom !== undefined)
+    assumptions.push(`max-model-len auto: ${grouped(maxModelLen)} tokens fit (the model's context is ${grouped(autoFrom)}); vLLM fits the length to the KV cache (one request's blocks in the pool of the smallest worker) and logs "Auto-fit max_model_len: reduced from ${autoFrom} to ${maxModelLen}".`);
 
   const engine = spec.engine ?? 'vllm';
   const cap = c.capacityBytes;
@@ -563,6 +573,11 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     cudaGraphBytes: graphs,
     budgetBytes: budget,
   };
+  if (autoLen) {
+    const fit = Math.min(maxModelLen, serving.longestRequestTokens);
+    if (fit >= 1 && fit < maxModelLen) return estimateUnsafe(withEdits(doc, [{ path: ['spec', 'maxModelLen'], value: fit }]), cluster, opts, maxModelLen);
+    if (fit >= 1) assumptions.push(`max-model-len auto: ${grouped(maxModelLen)} tokens fit, the model's whole context (vLLM fits the length to the KV cache, up to the context).`);
+  }
   const est: ServingEstimate = {
     kind: 'InferenceService',
     ok: true,

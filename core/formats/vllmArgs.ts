@@ -229,6 +229,13 @@ function table(engine: ServeEngine): Map<string, ReadFlag> {
 
 const TABLES: Record<ServeEngine, Map<string, ReadFlag>> = { vllm: table('vllm'), sglang: table('sglang') };
 
+/** `auto` (any case) or `-1`, as vLLM's human_readable_int_or_auto reads them for --max-model-len (after strip()). */
+export function isAutoLength(s: string): boolean {
+  if (s.length > 12) return false;
+  const t = s.trim();
+  return t === '-1' || t.toLowerCase() === 'auto';
+}
+
 /** A number as engines parse it: digits with an optional fraction; vLLM's integers also take k/m/g (×1000) and K/M/G (×1024). */
 export function parseNumber(s: string, int: boolean): number | undefined {
   if (!s.length || s.length > 32) return undefined;
@@ -472,6 +479,13 @@ export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
         break;
       case 'int':
       case 'float': {
+        // vLLM's --max-model-len also takes auto (any case) and -1 (human_readable_int_or_auto, PR #29431): the
+        // longest length the KV cache holds. Which releases accept it is the max-model-len rule's to say.
+        if (engine === 'vllm' && f.field === 'maxModelLen' && isAutoLength(val.value)) {
+          spec.maxModelLen = 'auto';
+          source('spec.maxModelLen', val, rawName, writerFor(f, val));
+          break;
+        }
         const v = parseNumber(val.value, f.kind === 'int');
         if (v === undefined || !f.field) {
           problems.push(notANumber(rawName, val, f.kind === 'int' ? 'a whole number' : 'a number', engineName));
