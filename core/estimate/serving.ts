@@ -34,7 +34,7 @@ import { cudaCapability, findGpu, type GpuInfo } from '../catalog/gpus';
 import { gib, grouped, summarizeServing } from './format';
 import { guarded } from './guard';
 import { blockParamsByKind, drafterOf, headDimOf, kvHeadsOf, recurrentLayersOf } from './params';
-import { badInput, GIB, resolveCluster, resolveModel, type ResolvedCluster, type ResolvedModel } from './resolve';
+import { badInput, GIB, resolveCluster, resolveModel, SERVER_GPUS, type ResolvedCluster, type ResolvedModel } from './resolve';
 import type { EstimateOptions, Finding, Fix, ServingEstimate, ServingFigures } from './types';
 
 /** Dummy sampler pass: fp32 logits (4 B) + top-k/top-p sort: fp32 values (4 B) + int64 indices (8 B), per row per vocab entry. */
@@ -417,9 +417,22 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   const a = m.arch;
   assumptions.push(...m.notes);
   const gpusPerReplica = tp * pp * dp;
-  const cl = resolveCluster(cluster, gpusPerReplica, 1, assumptions);
+  // Without a Cluster: 8-GPU servers (SERVER_GPUS), as many as the replica needs.
+  const cl = resolveCluster(cluster, Math.min(gpusPerReplica, SERVER_GPUS), Math.ceil(gpusPerReplica / SERVER_GPUS), assumptions);
   if (!cl.cluster) return fail([...findings, ...cl.findings], assumptions);
   const c = cl.cluster;
+  // A replica larger than one NVLink domain (a node, or a multi-node NVLink rack) puts its pipeline stages on
+  // several nodes: the stage-to-stage activations cross the network between them (vLLM and SGLang run such a
+  // replica across nodes: vLLM on a Ray cluster or its multi-node backend, SGLang with --nnodes).
+  if (tp * pp > c.nvlinkDomain) {
+    const nodesUsed = Math.ceil((tp * pp) / c.gpusPerNode);
+    const link = c.inter ? `${c.inter.name} (≈ ${Math.round(c.interBusGBps)} GB/s bus bandwidth per GPU)` : 'the network between nodes';
+    assumptions.push(
+      tp <= c.nvlinkDomain
+        ? `Pipeline parallel ${pp} across ${nodesUsed} nodes of ${c.gpusPerNode} GPUs: each stage's tensor parallel ${tp} stays on ${c.intra.name}, and each step the stages pass their activations (tokens × hidden) to the next node over ${link}; the KV cache and weights per GPU are those of one stage.`
+        : `Tensor parallel ${tp} is more than the ${c.nvlinkDomain} GPUs one ${c.nvlinkDomain === c.gpusPerNode ? 'node' : 'NVLink domain'} links: every layer's all-reduce crosses ${link} (the weights and KV cache per GPU are as estimated; decoding is slower).`,
+    );
+  }
   if (tp > 1 && a.heads % tp !== 0) return fail([...findings, badInput(`tensorParallel ${tp} does not divide the ${a.heads} attention heads`, ['spec', 'tensorParallel'])], assumptions);
   if (pp > a.layers) return fail([...findings, badInput(`pipelineParallel ${pp} exceeds the model's ${a.layers} layers`, ['spec', 'pipelineParallel'])], assumptions);
   const maxModelLen = int(spec.maxModelLen, a.maxContext ?? 8192);

@@ -437,7 +437,12 @@ function checkServing(r: Rules, cluster: ClusterDoc | undefined, arch: Architect
     if (perReplica > total) {
       r.report('serving-gpus', 'error', tpPath, `One replica needs tensor ${tp} × pipeline ${pp}${dpr > 1 ? ` × data ${dpr}` : ''} = ${perReplica} GPUs, but cluster ${quote(name)} has ${total}.`);
     } else if (tp > cap.perNode) {
-      r.report('serving-tp-spans-nodes', 'warning', tpPath, `tensorParallel ${tp} is more than the ${cap.perNode} GPUs of one node of ${quote(name)}: tensor-parallel traffic would cross the inter-node network. Use pipelineParallel across nodes instead.`);
+      r.report(
+        'serving-tp-spans-nodes',
+        'warning',
+        tpPath,
+        `tensorParallel ${tp} is more than the ${cap.perNode} GPUs of one node (cluster ${quote(name)}): every layer's all-reduce would cross the inter-node network, which slows decoding, and the replica needs a multi-node launch (${r.str(['spec', 'engine']) === 'sglang' ? 'SGLang: --nnodes and --dist-init-addr' : 'vLLM: a Ray cluster across the nodes'}). Use tensor parallel within a node and pipeline parallel across nodes (tensorParallel ${cap.perNode}, pipelineParallel ${Math.ceil((tp * pp) / cap.perNode)}).`,
+      );
     } else if (perReplica * replicas > total) {
       r.report(
         'serving-replicas',
