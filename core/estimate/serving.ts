@@ -260,7 +260,7 @@ export function mlpActivationWidth(a: Architecture, tp: number, expertParallel: 
   return (a.moe.denseLayers ?? 0) > 0 ? Math.max(moe, dense) : moe;
 }
 
-function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServiceSpec, tp: number, pp: number, dp: number, stage: 'first' | 'last', defaults: { seqs: number; tokens: number; v0?: boolean; moeSharedCache: boolean; mrv2?: boolean }): Stage {
+function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServiceSpec, tp: number, pp: number, dp: number, stage: 'first' | 'last', defaults: { seqs: number; tokens: number; v0?: boolean; moeSharedCache: boolean; mrv2?: boolean; attnTp?: number }): Stage {
   const a = m.arch;
   const p = m.params;
   const dt = dtypeBytes(spec);
@@ -327,7 +327,9 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
 
   const kb = kvBytes(spec, dt);
   const attnLayers = (rec ? Math.ceil((a.layers - rec.layers) / pp) : layers) + (drafter?.layers ?? 0);
-  const attnPerLayer = a.mla ? (a.mla.kvLoraRank + a.mla.qkRopeHeadDim) * kb : 2 * Math.max(1, Math.floor(kv / tp)) * hd * kb;
+  // KV heads per GPU over the attention's tensor-parallel ranks (tp, or tp / dp under SGLang's DP attention); MLA's latent is whole on every rank.
+  const attnTp = defaults.attnTp ?? tp;
+  const attnPerLayer = a.mla ? (a.mla.kvLoraRank + a.mla.qkRopeHeadDim) * kb : 2 * Math.max(1, Math.floor(kv / attnTp)) * hd * kb;
   const kvPerToken = attnLayers * attnPerLayer;
   const stageOut: Stage = { weights, activation, kvBytesPerToken: kvPerToken, pool: 0, ...(padding.factor > 1 ? { expertPadding: padding } : {}) };
   if (rec) {
@@ -364,6 +366,33 @@ function vllmGeneration(spec: InferenceServiceSpec, maxModelLen: number, c: Reso
   // The printed token figure (printedTokens): int(concurrency × max_model_len) from 0.20.1, and in current releases.
   const groupAwareTokens = !v0 && (!ver.parts || atLeast(ver.parts, 0, 20, 1));
   return { v0, chunked, label, short, sizing, batch, moeSharedCache: fusedMoeSharesCache13(ver.parts), runner, groupAwareTokens };
+}
+
+/**
+ * SGLang's DP attention (server_args --enable-dp-attention with --dp-size N, as the foreign reader keeps them in
+ * extraArgs): the TP group's attention runs as N data-parallel ranks of tp / N GPUs (dp_attention.py
+ * compute_dp_attention_world_info: attn_tp_size = tp_size // dp_size), each with its own scheduler and KV pool sized
+ * per GPU (the pool's KV heads are get_num_kv_heads(get_attention_tp_size()); an MLA cell is kv_lora_rank +
+ * qk_rope_head_dim whatever the TP). N, or undefined when not on, N < 2 or not SGLang.
+ */
+export function sglangAttentionDp(spec: InferenceServiceSpec): number | undefined {
+  if (spec.engine !== 'sglang' || !Array.isArray(spec.extraArgs)) return undefined;
+  const args = spec.extraArgs.filter((a): a is string => typeof a === 'string').slice(0, 200);
+  let on = false;
+  let dp: number | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a.length > 40) continue;
+    const eq = a.indexOf('=');
+    const name = (eq > 0 ? a.slice(0, eq) : a).split('_').join('-');
+    if (name === '--enable-dp-attention') on = eq < 0 || a.slice(eq + 1).toLowerCase() === 'true';
+    else if (name === '--dp-size' || name === '--dp') {
+      const v = eq > 0 ? a.slice(eq + 1) : args[i + 1];
+      const n = typeof v === 'string' && v.length <= 6 && /^[0-9]+$/.test(v) ? Number(v) : undefined;
+      if (n !== undefined) dp = n;
+    }
+  }
+  return on && dp !== undefined && dp > 1 && dp <= 1024 ? dp : undefined;
 }
 
 function fail(findings: Finding[], assumptions: string[]): ServingEstimate {
@@ -447,6 +476,9 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
 
   const engine = spec.engine ?? 'vllm';
   const cap = c.capacityBytes;
+  // SGLang's DP attention: the attention of the TP group runs as attnDp data-parallel ranks of tp / attnDp GPUs.
+  const attnDp = sglangAttentionDp(spec);
+  if (attnDp && tp % attnDp !== 0) return fail([...findings, badInput(`--dp-size ${attnDp} with --enable-dp-attention must divide tensorParallel ${tp} (SGLang's attention-TP size is tp / dp)`, ['spec', 'extraArgs'])], assumptions);
   const gen = engine === 'vllm' ? vllmGeneration(spec, maxModelLen, c, m) : undefined;
   // The CUDA graph pool (the published median of vLLM's own estimate; see engineVersion.ts); vLLM 0.20+ sizes the KV cache around it.
   const graphs = spec.enforceEager ? 0 : CUDA_GRAPHS;
@@ -463,7 +495,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   // The fused-MoE buffer layout follows the vLLM release; other engines are taken at the current layout.
   const moeSharedCache = gen?.moeSharedCache ?? true;
   const batchDefaults = engine === 'tgi' ? { seqs: tgiSeqs, tokens: tgiPrefill } : gen?.v0 ? { seqs: 256, tokens: gen.chunked ? 512 : Math.max(maxModelLen, 2048), v0: true } : v1Batch ? { seqs: v1Batch.seqs, tokens: v1Batch.tokens } : { seqs: big ? 1024 : 256, tokens: big ? 8192 : 2048 };
-  const defaults = { ...batchDefaults, moeSharedCache, mrv2: gen?.runner?.v2 === true };
+  const defaults = { ...batchDefaults, moeSharedCache, mrv2: gen?.runner?.v2 === true, ...(attnDp ? { attnTp: tp / attnDp } : {}) };
   const stageSpec = engine === 'tgi' ? { ...spec, maxNumSeqs: undefined } : spec;
   const pcieOnly = c.intra.type.startsWith('pcie');
   const nonTorch = tp > 1 ? (pcieOnly ? NON_TORCH_TP_PCIE : NON_TORCH_TP) : pp > 1 ? NON_TORCH_PP : NON_TORCH_TP1;
@@ -519,7 +551,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
         `Speculative decoding (${sp.method}${n}): the drafter's ${d.layers} layer${d.layers === 1 ? '' : 's'} (${(d.params / 1e9).toFixed(2)} B parameters ${d.inCheckpointFormat ? "in the checkpoint's format" : 'in half precision'}, sharing the model's embedding${sp.method === 'eagle3' ? '' : ' and lm_head'}) load${d.layers === 1 ? 's' : ''} on the last stage and cache${d.layers === 1 ? 's' : ''} K and V like ${d.layers === 1 ? 'a full-attention layer' : 'full-attention layers'} in the same pool${sp.method === 'mtp' && a.mtpLayers === undefined ? "; the model's MTP layer count is not known: 1 assumed" : ''}.`,
       );
   }
-  if (a.mla) assumptions.push('MLA: the KV cache holds kv_lora_rank + qk_rope_head_dim values per token per layer, replicated on every TP rank.');
+  if (a.mla) assumptions.push(`MLA: the KV cache holds kv_lora_rank + qk_rope_head_dim values per token per layer, replicated on every ${attnDp ? `attention-TP rank of a DP rank (${tp / attnDp} GPU${tp / attnDp === 1 ? '' : 's'} each)` : 'TP rank'}.`);
 
   // The smallest stage pool decides the number of blocks (vLLM takes the minimum over workers).
   // vLLM V1 lays the pool of a model with two kinds of layer out in groups (groupedPool): a hybrid's
@@ -586,6 +618,14 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     cudaGraphBytes: graphs,
     budgetBytes: budget,
   };
+  if (attnDp) {
+    // Each attention-DP rank keeps the KV of its own requests (SGLang's scheduler per DP rank, its own pool), so the
+    // replica holds attnDp pools of the size SGLang logs as max_total_num_tokens (per rank); one request lives on one rank.
+    serving.maxConcurrency *= attnDp;
+    assumptions.push(
+      `SGLang DP attention (--enable-dp-attention, --dp-size ${attnDp}): ${attnDp} attention-DP ranks of ${tp / attnDp} GPU${tp / attnDp === 1 ? '' : 's'} each keep the KV of their own requests${a.mla ? " (MLA's latent KV, which plain tensor parallel replicates on every rank)" : ` (KV heads split over ${tp / attnDp} attention-TP rank${tp / attnDp === 1 ? '' : 's'}, not ${tp})`}: ${grouped(tokens)} tokens per rank, as SGLang logs max_total_num_tokens, ${grouped(tokens * attnDp)} over the replica; a request is held by one rank, so concurrency counts all ${attnDp} ranks (${serving.maxConcurrency.toFixed(2)}× at ${maxModelLen}).`,
+    );
+  }
   if (autoLen) {
     const fit = Math.min(maxModelLen, serving.longestRequestTokens);
     if (fit >= 1 && fit < maxModelLen) return estimateUnsafe(withEdits(doc, [{ path: ['spec', 'maxModelLen'], value: fit }]), cluster, opts, maxModelLen);

@@ -640,8 +640,11 @@ export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
     const dp = spec.dataParallel;
     delete spec.dataParallel;
     sources.delete('spec.dataParallel');
+    // Kept beside --enable-dp-attention in extraArgs, where the estimator reads them (serving.ts sglangAttentionDp)
+    // and the launcher passes them on.
+    spec.extraArgs = [...(spec.extraArgs ?? []), '--dp-size', String(dp)];
     assumptions.push(
-      `--enable-dp-attention: the ${dp} data-parallel attention ranks share the ${TP_FLAG[engine]} GPUs (DP for attention, TP for the FFN), so the replica has TP GPUs, not TP × DP. Each rank holds its attention weights at TP / DP, which the estimate counts as sharded over TP: the weights per GPU come out a little low.`,
+      `--enable-dp-attention: the ${dp} data-parallel attention ranks share the ${TP_FLAG[engine]} GPUs (DP for attention, TP for the FFN), so the replica has TP GPUs, not TP × DP; each rank keeps the KV cache of its own requests. Each rank holds its attention weights at TP / DP, which the estimate counts as sharded over TP: the weights per GPU come out a little low.`,
     );
   }
 
