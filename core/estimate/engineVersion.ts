@@ -276,3 +276,21 @@ export function vllmBatchDefaults(version: [number, number, number] | undefined,
   seqs = Math.min(seqs, tokens);
   return { tokens, seqs, rule };
 }
+
+/**
+ * `--max-model-len auto` (or -1): vLLM PR #29431 ("Add `--max-model-len auto` to auto-fit context to available
+ * memory", opened 25 November 2025). argparse reads the flag through `human_readable_int_or_auto`, which maps
+ * "auto" (any case) and "-1" to -1; the engine then keeps the model's own context as the upper bound
+ * (`original_max_model_len == -1`) and, after profiling, `_auto_fit_max_model_len` (v1/core/kv_cache_utils.py)
+ * binary-searches the largest length whose KV cache for one request fits every worker's KV memory ("Auto-fit
+ * max_model_len: reduced from C to L to fit in available GPU memory"); the full context when it fits. Earlier
+ * releases read the flag with `human_readable_int`, which refuses "auto" ("invalid human_readable_int value").
+ * The first release is taken as 0.13.0 from the PR's date, not pinned by a tag (0.12.0 was cut in the same
+ * week); an unknown version is the current release, which accepts it.
+ */
+export const VLLM_MAX_MODEL_LEN_AUTO: [number, number, number] = [0, 13, 0];
+
+/** Whether a vLLM release takes `--max-model-len auto` / -1 (VLLM_MAX_MODEL_LEN_AUTO); an unknown version does. */
+export function vllmAcceptsAutoMaxModelLen(version: [number, number, number] | undefined): boolean {
+  return !version || atLeast(version, ...VLLM_MAX_MODEL_LEN_AUTO);
+}

@@ -40,6 +40,13 @@ export interface ResolvedCluster {
   assumed: boolean;
 }
 
+/**
+ * GPUs of one server where neither the spec, its Cluster nor the file says: 8, the board of the HGX/DGX and MI300X
+ * platforms (one NVSwitch or Infinity Fabric domain) and the most that cloud instances of one GPU kind carry. A
+ * serving replica of more GPUs (tensor 8 × pipeline 2) is taken to run on several such servers, not on one of 16.
+ */
+export const SERVER_GPUS = 8;
+
 export function badInput(message: string, path: string[]): Finding {
   return { code: 'bad-estimate-input', severity: 'error', message, path };
 }

@@ -27,14 +27,14 @@
 // the remaining 1 − mem_fraction_static). TGI: warm-up prefill, then the free memory becomes KV.
 
 import { withEdits } from './withEdits';
-import { atLeast, CUDA_GRAPHS, engineVersionOf, fusedMoeSharesCache13, vllmBatchDefaults, vllmModelRunner, vllmSizing, type VllmBatchDefaults, type VllmRunner, type VllmSizing } from './engineVersion';
+import { atLeast, CUDA_GRAPHS, engineVersionOf, fusedMoeSharesCache13, vllmAcceptsAutoMaxModelLen, vllmBatchDefaults, vllmModelRunner, vllmSizing, type VllmBatchDefaults, type VllmRunner, type VllmSizing } from './engineVersion';
 import type { Architecture, ClusterDoc, InferenceServiceDoc, InferenceServiceSpec } from '../spec/types';
 import { formatOfQuantization } from '../catalog/weightFormat';
 import { cudaCapability, findGpu, type GpuInfo } from '../catalog/gpus';
 import { gib, grouped, summarizeServing } from './format';
 import { guarded } from './guard';
 import { blockParamsByKind, drafterOf, headDimOf, kvHeadsOf, recurrentLayersOf } from './params';
-import { badInput, GIB, resolveCluster, resolveModel, type ResolvedCluster, type ResolvedModel } from './resolve';
+import { badInput, GIB, resolveCluster, resolveModel, SERVER_GPUS, type ResolvedCluster, type ResolvedModel } from './resolve';
 import type { EstimateOptions, Finding, Fix, ServingEstimate, ServingFigures } from './types';
 
 /** Dummy sampler pass: fp32 logits (4 B) + top-k/top-p sort: fp32 values (4 B) + int64 indices (8 B), per row per vocab entry. */
@@ -260,7 +260,7 @@ export function mlpActivationWidth(a: Architecture, tp: number, expertParallel: 
   return (a.moe.denseLayers ?? 0) > 0 ? Math.max(moe, dense) : moe;
 }
 
-function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServiceSpec, tp: number, pp: number, dp: number, stage: 'first' | 'last', defaults: { seqs: number; tokens: number; v0?: boolean; moeSharedCache: boolean; mrv2?: boolean }): Stage {
+function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServiceSpec, tp: number, pp: number, dp: number, stage: 'first' | 'last', defaults: { seqs: number; tokens: number; v0?: boolean; moeSharedCache: boolean; mrv2?: boolean; attnTp?: number }): Stage {
   const a = m.arch;
   const p = m.params;
   const dt = dtypeBytes(spec);
@@ -327,7 +327,9 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
 
   const kb = kvBytes(spec, dt);
   const attnLayers = (rec ? Math.ceil((a.layers - rec.layers) / pp) : layers) + (drafter?.layers ?? 0);
-  const attnPerLayer = a.mla ? (a.mla.kvLoraRank + a.mla.qkRopeHeadDim) * kb : 2 * Math.max(1, Math.floor(kv / tp)) * hd * kb;
+  // KV heads per GPU over the attention's tensor-parallel ranks (tp, or tp / dp under SGLang's DP attention); MLA's latent is whole on every rank.
+  const attnTp = defaults.attnTp ?? tp;
+  const attnPerLayer = a.mla ? (a.mla.kvLoraRank + a.mla.qkRopeHeadDim) * kb : 2 * Math.max(1, Math.floor(kv / attnTp)) * hd * kb;
   const kvPerToken = attnLayers * attnPerLayer;
   const stageOut: Stage = { weights, activation, kvBytesPerToken: kvPerToken, pool: 0, ...(padding.factor > 1 ? { expertPadding: padding } : {}) };
   if (rec) {
@@ -366,6 +368,33 @@ function vllmGeneration(spec: InferenceServiceSpec, maxModelLen: number, c: Reso
   return { v0, chunked, label, short, sizing, batch, moeSharedCache: fusedMoeSharesCache13(ver.parts), runner, groupAwareTokens };
 }
 
+/**
+ * SGLang's DP attention (server_args --enable-dp-attention with --dp-size N, as the foreign reader keeps them in
+ * extraArgs): the TP group's attention runs as N data-parallel ranks of tp / N GPUs (dp_attention.py
+ * compute_dp_attention_world_info: attn_tp_size = tp_size // dp_size), each with its own scheduler and KV pool sized
+ * per GPU (the pool's KV heads are get_num_kv_heads(get_attention_tp_size()); an MLA cell is kv_lora_rank +
+ * qk_rope_head_dim whatever the TP). N, or undefined when not on, N < 2 or not SGLang.
+ */
+export function sglangAttentionDp(spec: InferenceServiceSpec): number | undefined {
+  if (spec.engine !== 'sglang' || !Array.isArray(spec.extraArgs)) return undefined;
+  const args = spec.extraArgs.filter((a): a is string => typeof a === 'string').slice(0, 200);
+  let on = false;
+  let dp: number | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a.length > 40) continue;
+    const eq = a.indexOf('=');
+    const name = (eq > 0 ? a.slice(0, eq) : a).split('_').join('-');
+    if (name === '--enable-dp-attention') on = eq < 0 || a.slice(eq + 1).toLowerCase() === 'true';
+    else if (name === '--dp-size' || name === '--dp') {
+      const v = eq > 0 ? a.slice(eq + 1) : args[i + 1];
+      const n = typeof v === 'string' && v.length <= 6 && /^[0-9]+$/.test(v) ? Number(v) : undefined;
+      if (n !== undefined) dp = n;
+    }
+  }
+  return on && dp !== undefined && dp > 1 && dp <= 1024 ? dp : undefined;
+}
+
 function fail(findings: Finding[], assumptions: string[]): ServingEstimate {
   const e: ServingEstimate = { kind: 'InferenceService', ok: false, assumptions, findings, summary: '' };
   e.summary = summarizeServing(e);
@@ -374,7 +403,7 @@ function fail(findings: Finding[], assumptions: string[]): ServingEstimate {
 
 export function estimateInferenceService(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined, opts: EstimateOptions = {}): ServingEstimate {
   return guarded(
-    () => estimateUnsafe(doc, cluster, opts),
+    () => estimateUnsafe(doc, cluster, opts, undefined),
     (message) => fail([badInput(message, ['spec'])], []),
   );
 }
@@ -383,7 +412,11 @@ function int(v: unknown, def: number): number {
   return typeof v === 'number' && Number.isFinite(v) ? Math.floor(v) : def;
 }
 
-function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined, opts: EstimateOptions): ServingEstimate {
+/**
+ * `autoFrom`: set when this is the second pass of maxModelLen auto (vLLM's --max-model-len auto / -1): the model's
+ * context the first pass sized the pool at, which the fitted length is quoted against.
+ */
+function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined, opts: EstimateOptions, autoFrom: number | undefined): ServingEstimate {
   const assumptions: string[] = [];
   const spec = doc?.spec;
   if (!spec || typeof spec !== 'object') return fail([badInput('the document has no spec', [])], assumptions);
@@ -413,17 +446,39 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   const a = m.arch;
   assumptions.push(...m.notes);
   const gpusPerReplica = tp * pp * dp;
-  const cl = resolveCluster(cluster, gpusPerReplica, 1, assumptions);
+  // Without a Cluster: 8-GPU servers (SERVER_GPUS), as many as the replica needs.
+  const cl = resolveCluster(cluster, Math.min(gpusPerReplica, SERVER_GPUS), Math.ceil(gpusPerReplica / SERVER_GPUS), assumptions);
   if (!cl.cluster) return fail([...findings, ...cl.findings], assumptions);
   const c = cl.cluster;
+  // A replica larger than one NVLink domain (a node, or a multi-node NVLink rack) puts its pipeline stages on
+  // several nodes: the stage-to-stage activations cross the network between them (vLLM and SGLang run such a
+  // replica across nodes: vLLM on a Ray cluster or its multi-node backend, SGLang with --nnodes).
+  if (tp * pp > c.nvlinkDomain) {
+    const nodesUsed = Math.ceil((tp * pp) / c.gpusPerNode);
+    const link = c.inter ? `${c.inter.name} (≈ ${Math.round(c.interBusGBps)} GB/s bus bandwidth per GPU)` : 'the network between nodes';
+    assumptions.push(
+      tp <= c.nvlinkDomain
+        ? `Pipeline parallel ${pp} across ${nodesUsed} nodes of ${c.gpusPerNode} GPUs: each stage's tensor parallel ${tp} stays on ${c.intra.name}, and each step the stages pass their activations (tokens × hidden) to the next node over ${link}; the KV cache and weights per GPU are those of one stage.`
+        : `Tensor parallel ${tp} is more than the ${c.nvlinkDomain} GPUs one ${c.nvlinkDomain === c.gpusPerNode ? 'node' : 'NVLink domain'} links: every layer's all-reduce crosses ${link} (the weights and KV cache per GPU are as estimated; decoding is slower).`,
+    );
+  }
   if (tp > 1 && a.heads % tp !== 0) return fail([...findings, badInput(`tensorParallel ${tp} does not divide the ${a.heads} attention heads`, ['spec', 'tensorParallel'])], assumptions);
   if (pp > a.layers) return fail([...findings, badInput(`pipelineParallel ${pp} exceeds the model's ${a.layers} layers`, ['spec', 'pipelineParallel'])], assumptions);
   const maxModelLen = int(spec.maxModelLen, a.maxContext ?? 8192);
   if (maxModelLen < 1 || maxModelLen > 1 << 27) return fail([...findings, badInput(`maxModelLen must be between 1 and ${1 << 27} (got ${spec.maxModelLen})`, ['spec', 'maxModelLen'])], assumptions);
   if (spec.maxModelLen === undefined) assumptions.push(`maxModelLen: the model's context, ${maxModelLen} tokens.`);
+  // maxModelLen auto (vLLM 0.13+, PR #29431): vLLM sizes the pool with the model's context as the bound, then takes the
+  // longest length one request's KV cache fits in (_auto_fit_max_model_len): L = min(context, the longest request).
+  // Other engines and earlier vLLM releases refuse the word (the max-model-len rule); their estimate takes the context.
+  const autoLen = spec.maxModelLen === 'auto' && (spec.engine ?? 'vllm') === 'vllm' && vllmAcceptsAutoMaxModelLen(engineVersionOf(spec).parts);
+  if (autoFrom !== undefined)
+    assumptions.push(`max-model-len auto: ${grouped(maxModelLen)} tokens fit (the model's context is ${grouped(autoFrom)}); vLLM fits the length to the KV cache (one request's blocks in the pool of the smallest worker) and logs "Auto-fit max_model_len: reduced from ${autoFrom} to ${maxModelLen}".`);
 
   const engine = spec.engine ?? 'vllm';
   const cap = c.capacityBytes;
+  // SGLang's DP attention: the attention of the TP group runs as attnDp data-parallel ranks of tp / attnDp GPUs.
+  const attnDp = sglangAttentionDp(spec);
+  if (attnDp && tp % attnDp !== 0) return fail([...findings, badInput(`--dp-size ${attnDp} with --enable-dp-attention must divide tensorParallel ${tp} (SGLang's attention-TP size is tp / dp)`, ['spec', 'extraArgs'])], assumptions);
   const gen = engine === 'vllm' ? vllmGeneration(spec, maxModelLen, c, m) : undefined;
   // The CUDA graph pool (the published median of vLLM's own estimate; see engineVersion.ts); vLLM 0.20+ sizes the KV cache around it.
   const graphs = spec.enforceEager ? 0 : CUDA_GRAPHS;
@@ -440,7 +495,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   // The fused-MoE buffer layout follows the vLLM release; other engines are taken at the current layout.
   const moeSharedCache = gen?.moeSharedCache ?? true;
   const batchDefaults = engine === 'tgi' ? { seqs: tgiSeqs, tokens: tgiPrefill } : gen?.v0 ? { seqs: 256, tokens: gen.chunked ? 512 : Math.max(maxModelLen, 2048), v0: true } : v1Batch ? { seqs: v1Batch.seqs, tokens: v1Batch.tokens } : { seqs: big ? 1024 : 256, tokens: big ? 8192 : 2048 };
-  const defaults = { ...batchDefaults, moeSharedCache, mrv2: gen?.runner?.v2 === true };
+  const defaults = { ...batchDefaults, moeSharedCache, mrv2: gen?.runner?.v2 === true, ...(attnDp ? { attnTp: tp / attnDp } : {}) };
   const stageSpec = engine === 'tgi' ? { ...spec, maxNumSeqs: undefined } : spec;
   const pcieOnly = c.intra.type.startsWith('pcie');
   const nonTorch = tp > 1 ? (pcieOnly ? NON_TORCH_TP_PCIE : NON_TORCH_TP) : pp > 1 ? NON_TORCH_PP : NON_TORCH_TP1;
@@ -496,7 +551,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
         `Speculative decoding (${sp.method}${n}): the drafter's ${d.layers} layer${d.layers === 1 ? '' : 's'} (${(d.params / 1e9).toFixed(2)} B parameters ${d.inCheckpointFormat ? "in the checkpoint's format" : 'in half precision'}, sharing the model's embedding${sp.method === 'eagle3' ? '' : ' and lm_head'}) load${d.layers === 1 ? 's' : ''} on the last stage and cache${d.layers === 1 ? 's' : ''} K and V like ${d.layers === 1 ? 'a full-attention layer' : 'full-attention layers'} in the same pool${sp.method === 'mtp' && a.mtpLayers === undefined ? "; the model's MTP layer count is not known: 1 assumed" : ''}.`,
       );
   }
-  if (a.mla) assumptions.push('MLA: the KV cache holds kv_lora_rank + qk_rope_head_dim values per token per layer, replicated on every TP rank.');
+  if (a.mla) assumptions.push(`MLA: the KV cache holds kv_lora_rank + qk_rope_head_dim values per token per layer, replicated on every ${attnDp ? `attention-TP rank of a DP rank (${tp / attnDp} GPU${tp / attnDp === 1 ? '' : 's'} each)` : 'TP rank'}.`);
 
   // The smallest stage pool decides the number of blocks (vLLM takes the minimum over workers).
   // vLLM V1 lays the pool of a model with two kinds of layer out in groups (groupedPool): a hybrid's
@@ -563,6 +618,19 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     cudaGraphBytes: graphs,
     budgetBytes: budget,
   };
+  if (attnDp) {
+    // Each attention-DP rank keeps the KV of its own requests (SGLang's scheduler per DP rank, its own pool), so the
+    // replica holds attnDp pools of the size SGLang logs as max_total_num_tokens (per rank); one request lives on one rank.
+    serving.maxConcurrency *= attnDp;
+    assumptions.push(
+      `SGLang DP attention (--enable-dp-attention, --dp-size ${attnDp}): ${attnDp} attention-DP ranks of ${tp / attnDp} GPU${tp / attnDp === 1 ? '' : 's'} each keep the KV of their own requests${a.mla ? " (MLA's latent KV, which plain tensor parallel replicates on every rank)" : ` (KV heads split over ${tp / attnDp} attention-TP rank${tp / attnDp === 1 ? '' : 's'}, not ${tp})`}: ${grouped(tokens)} tokens per rank, as SGLang logs max_total_num_tokens, ${grouped(tokens * attnDp)} over the replica; a request is held by one rank, so concurrency counts all ${attnDp} ranks (${serving.maxConcurrency.toFixed(2)}× at ${maxModelLen}).`,
+    );
+  }
+  if (autoLen) {
+    const fit = Math.min(maxModelLen, serving.longestRequestTokens);
+    if (fit >= 1 && fit < maxModelLen) return estimateUnsafe(withEdits(doc, [{ path: ['spec', 'maxModelLen'], value: fit }]), cluster, opts, maxModelLen);
+    if (fit >= 1) assumptions.push(`max-model-len auto: ${grouped(maxModelLen)} tokens fit, the model's whole context (vLLM fits the length to the KV cache, up to the context).`);
+  }
   const est: ServingEstimate = {
     kind: 'InferenceService',
     ok: true,

@@ -5,6 +5,7 @@
 // Cluster the user associated with it (defaults.cluster), then the default GPU setting, then the
 // estimator's own default — each named in the hover.
 import { findGpu } from '../catalog/gpus';
+import { SERVER_GPUS } from '../estimate/resolve';
 import type { Span, SpecPath } from '../spec/parse';
 import { quote, type Fix, type Problem, type TextEditAt } from '../validate/problem';
 import type { ForeignDefaults, ForeignSpec, FormatId, PlainDoc, SourceEntry } from './types';
@@ -90,7 +91,7 @@ export function servingSpec(x: ServingSpecInput): ForeignSpec {
   const pp = typeof spec.pipelineParallel === 'number' ? spec.pipelineParallel : 1;
   const dp = typeof spec.dataParallel === 'number' ? spec.dataParallel : 1;
   const perReplica = tp * pp * dp;
-  const nodes = gpu.nodes?.value ?? 1;
+  let nodes = gpu.nodes?.value ?? 1;
 
   // The GPU: the file's product, else the associated Cluster, else the default GPU setting, else the estimator's default.
   let model: string | undefined;
@@ -120,8 +121,18 @@ export function servingSpec(x: ServingSpecInput): ForeignSpec {
     }
     let count = gpu.count?.value;
     if (count === undefined) {
-      count = defaults?.gpusPerNode ?? Math.max(1, Math.ceil(perReplica / nodes));
-      assumptions.push(`GPUs per ${gpu.scheduler === 'kubernetes' ? 'pod' : 'node'}: ${count}, ${defaults?.gpusPerNode ? 'the default setting' : 'as many as the command uses'} (the file does not say).`);
+      // The file says neither: the default setting, else as many as the command uses on one server, at most
+      // SERVER_GPUS; a replica larger than that runs on several (its pipeline stages across them).
+      const want = Math.max(1, Math.ceil(perReplica / nodes));
+      count = defaults?.gpusPerNode ?? (gpu.nodes ? want : Math.min(want, SERVER_GPUS));
+      const unit = gpu.scheduler === 'kubernetes' ? 'pod' : 'node';
+      assumptions.push(`GPUs per ${unit}: ${count}, ${defaults?.gpusPerNode ? 'the default setting' : count < want ? `an ${SERVER_GPUS}-GPU server's` : 'as many as the command uses'} (the file does not say).`);
+      if (!gpu.nodes && perReplica > count) {
+        nodes = Math.ceil(perReplica / count);
+        assumptions.push(
+          `Nodes: ${nodes}, for tensor ${tp} × pipeline ${pp}${dp > 1 ? ` × data ${dp}` : ''} = ${perReplica} GPUs on ${count}-GPU ${unit}s (the file does not say how many${gpu.scheduler === 'kubernetes' ? ' pods; a LeaderWorkerSet group would' : ''}); ${tp <= count ? 'each tensor-parallel group inside one, the pipeline stages across them' : 'tensor parallel itself spans them'}.`,
+        );
+      }
     } else clusterSources.set('spec.nodes.gpu.count', gpu.count!.entry);
     if (gpu.nodes?.entry) clusterSources.set('spec.nodes.count', gpu.nodes.entry);
     cluster = {

@@ -229,6 +229,13 @@ function table(engine: ServeEngine): Map<string, ReadFlag> {
 
 const TABLES: Record<ServeEngine, Map<string, ReadFlag>> = { vllm: table('vllm'), sglang: table('sglang') };
 
+/** `auto` (any case) or `-1`, as vLLM's human_readable_int_or_auto reads them for --max-model-len (after strip()). */
+export function isAutoLength(s: string): boolean {
+  if (s.length > 12) return false;
+  const t = s.trim();
+  return t === '-1' || t.toLowerCase() === 'auto';
+}
+
 /** A number as engines parse it: digits with an optional fraction; vLLM's integers also take k/m/g (×1000) and K/M/G (×1024). */
 export function parseNumber(s: string, int: boolean): number | undefined {
   if (!s.length || s.length > 32) return undefined;
@@ -472,6 +479,13 @@ export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
         break;
       case 'int':
       case 'float': {
+        // vLLM's --max-model-len also takes auto (any case) and -1 (human_readable_int_or_auto, PR #29431): the
+        // longest length the KV cache holds. Which releases accept it is the max-model-len rule's to say.
+        if (engine === 'vllm' && f.field === 'maxModelLen' && isAutoLength(val.value)) {
+          spec.maxModelLen = 'auto';
+          source('spec.maxModelLen', val, rawName, writerFor(f, val));
+          break;
+        }
         const v = parseNumber(val.value, f.kind === 'int');
         if (v === undefined || !f.field) {
           problems.push(notANumber(rawName, val, f.kind === 'int' ? 'a whole number' : 'a number', engineName));
@@ -626,8 +640,11 @@ export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
     const dp = spec.dataParallel;
     delete spec.dataParallel;
     sources.delete('spec.dataParallel');
+    // Kept beside --enable-dp-attention in extraArgs, where the estimator reads them (serving.ts sglangAttentionDp)
+    // and the launcher passes them on.
+    spec.extraArgs = [...(spec.extraArgs ?? []), '--dp-size', String(dp)];
     assumptions.push(
-      `--enable-dp-attention: the ${dp} data-parallel attention ranks share the ${TP_FLAG[engine]} GPUs (DP for attention, TP for the FFN), so the replica has TP GPUs, not TP × DP. Each rank holds its attention weights at TP / DP, which the estimate counts as sharded over TP: the weights per GPU come out a little low.`,
+      `--enable-dp-attention: the ${dp} data-parallel attention ranks share the ${TP_FLAG[engine]} GPUs (DP for attention, TP for the FFN), so the replica has TP GPUs, not TP × DP; each rank keeps the KV cache of its own requests. Each rank holds its attention weights at TP / DP, which the estimate counts as sharded over TP: the weights per GPU come out a little low.`,
     );
   }
 

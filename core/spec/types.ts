@@ -282,7 +282,7 @@ export interface InferenceServiceSpec {
   dataParallel?: number; // engine-level data parallel ranks per replica; default 1
   expertParallel?: boolean; // default false
   replicas?: number; // default 1
-  maxModelLen?: number; // tokens; default the model's context
+  maxModelLen?: number | 'auto'; // tokens; default the model's context; auto: the longest length the KV cache holds (vLLM 0.13+)
   maxNumSeqs?: number; // default 256 (vLLM)
   maxNumBatchedTokens?: number;
   gpuMemoryUtilization?: number; // (0, 1]; default 0.9

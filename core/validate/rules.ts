@@ -9,9 +9,10 @@ import { findGpu, gpuGuess, GPUS, nearestGpu } from '../catalog/gpus';
 import { resolveArchitecture } from './model';
 import { checkEngineFlags, checkJobBackend, checkSchedulerBackend, type BackendProblem } from './backendRules';
 import type { Fix, Problem, Severity } from './problem';
-import type { Architecture, ClusterDoc, Kind } from '../spec/types';
+import type { Architecture, ClusterDoc, InferenceServiceSpec, Kind } from '../spec/types';
 import { quote } from './problem';
 import { recurrentLayersOf } from '../estimate/params';
+import { engineVersionOf, VLLM_MAX_MODEL_LEN_AUTO, vllmAcceptsAutoMaxModelLen } from '../estimate/engineVersion';
 
 export interface ClusterEntry {
   name: string;
@@ -386,6 +387,32 @@ function gpuDtypeSupport(r: Rules, cluster: ClusterDoc | undefined): void {
   }
 }
 
+/**
+ * maxModelLen auto: vLLM's `--max-model-len auto` / -1 from 0.13 (engineVersion.ts VLLM_MAX_MODEL_LEN_AUTO, PR #29431).
+ * Earlier vLLM releases and the other engines read the flag as a number: their argument parser refuses the word
+ * and the server does not start. The version is the spec's engineVersion (a foreign file's image tag or pip pin).
+ */
+function autoMaxModelLen(r: Rules): void {
+  const engine = r.str(['spec', 'engine']) ?? 'vllm';
+  const at = ['spec', 'maxModelLen'];
+  if (engine !== 'vllm') {
+    const flag = engine === 'sglang' ? "SGLang's --context-length" : "TGI's --max-total-tokens";
+    r.report('max-model-len', 'error', at, `maxModelLen auto is vLLM's (--max-model-len auto, from vLLM ${VLLM_MAX_MODEL_LEN_AUTO.slice(0, 2).join('.')}); ${flag} takes a whole number of tokens, its argument parser refuses "auto" and the server does not start.`);
+    return;
+  }
+  const ev = engineVersionOf({ engineVersion: r.str(['spec', 'engineVersion']), container: { image: r.str(['spec', 'container', 'image']) } } as InferenceServiceSpec);
+  const version = ev.parts;
+  const text = ev.text ?? '';
+  if (version && !vllmAcceptsAutoMaxModelLen(version)) {
+    r.report(
+      'max-model-len',
+      'error',
+      at,
+      `maxModelLen auto (auto or -1) fits the length to the KV cache from vLLM ${VLLM_MAX_MODEL_LEN_AUTO.slice(0, 2).join('.')} (PR #29431); vLLM ${quote(text, 20)} reads the flag as a whole number: its argument parser refuses "auto" ("invalid … value") and the server does not start; -1 is no length it serves either. Give a number of tokens, or use a newer vLLM.`,
+    );
+  }
+}
+
 function checkServing(r: Rules, cluster: ClusterDoc | undefined, arch: Architecture | undefined): void {
   const tp = r.num(['spec', 'tensorParallel']) ?? (r.has(['spec', 'tensorParallel']) ? undefined : 1);
   const pp = r.num(['spec', 'pipelineParallel']) ?? (r.has(['spec', 'pipelineParallel']) ? undefined : 1);
@@ -401,6 +428,7 @@ function checkServing(r: Rules, cluster: ClusterDoc | undefined, arch: Architect
     const refusal = r.str(['spec', 'engine']) === 'sglang' ? 'SGLang refuses to start (unless SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN=1)' : r.str(['spec', 'engine']) === 'vllm' ? 'vLLM refuses to start (unless VLLM_ALLOW_LONG_MAX_MODEL_LEN=1)' : 'the engine refuses to start';
     r.report('max-model-len', 'error', ['spec', 'maxModelLen'], `maxModelLen ${maxLen} exceeds the model's context of ${arch.maxContext} tokens; ${refusal}.`, r.setFix(`Set maxModelLen to ${arch.maxContext}`, ['spec', 'maxModelLen'], arch.maxContext));
   }
+  if (r.raw(['spec', 'maxModelLen']) === 'auto') autoMaxModelLen(r);
   const cap = gpusOfCluster(cluster);
   if (tp !== undefined && pp !== undefined && dpr !== undefined && cap.perNode !== undefined && cap.nodes !== undefined) {
     const perReplica = tp * pp * dpr;
@@ -409,7 +437,12 @@ function checkServing(r: Rules, cluster: ClusterDoc | undefined, arch: Architect
     if (perReplica > total) {
       r.report('serving-gpus', 'error', tpPath, `One replica needs tensor ${tp} × pipeline ${pp}${dpr > 1 ? ` × data ${dpr}` : ''} = ${perReplica} GPUs, but cluster ${quote(name)} has ${total}.`);
     } else if (tp > cap.perNode) {
-      r.report('serving-tp-spans-nodes', 'warning', tpPath, `tensorParallel ${tp} is more than the ${cap.perNode} GPUs of one node of ${quote(name)}: tensor-parallel traffic would cross the inter-node network. Use pipelineParallel across nodes instead.`);
+      r.report(
+        'serving-tp-spans-nodes',
+        'warning',
+        tpPath,
+        `tensorParallel ${tp} is more than the ${cap.perNode} GPUs of one node (cluster ${quote(name)}): every layer's all-reduce would cross the inter-node network, which slows decoding, and the replica needs a multi-node launch (${r.str(['spec', 'engine']) === 'sglang' ? 'SGLang: --nnodes and --dist-init-addr' : 'vLLM: a Ray cluster across the nodes'}). Use tensor parallel within a node and pipeline parallel across nodes (tensorParallel ${cap.perNode}, pipelineParallel ${Math.ceil((tp * pp) / cap.perNode)}).`,
+      );
     } else if (perReplica * replicas > total) {
       r.report(
         'serving-replicas',
