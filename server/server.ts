@@ -8,7 +8,8 @@ import { ParsedFiles } from './documents';
 import { PROJECT_FILE, Workspace } from './workspace';
 import { DiagnosticsPublisher } from './handlers/publish';
 import { codeActionHandler } from './handlers/codeActions';
-import { completion } from './handlers/completion';
+import { completion, foreignCompletion } from './handlers/completion';
+import { isContextFile } from '../core/check/checkFile';
 import { definition } from './handlers/definition';
 import { hover } from './handlers/hover';
 import { codeLenses } from './handlers/lenses';
@@ -171,7 +172,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }),
   );
 
-  connection.onCompletion(safe('completion', [], completion(ctx)));
+  connection.onCompletion(
+    safe('completion', [], (params: Parameters<ReturnType<typeof completion>>[0]) => {
+      const uri = params.textDocument.uri;
+      // A foreign file (not a spec, not a context file): the engine's flags in a serving command, from its check.
+      const doc = ctx.gantryFile(uri) || isContextFile(uri) || deferred(uri) ? undefined : documents.get(uri);
+      return doc ? afterForeignCheck('completion', [], doc, () => foreignCompletion(doc, params.position, publisher.foreign.check(doc)?.check.foreign)) : completion(ctx)(params);
+    }),
+  );
   connection.onHover(
     safe('hover', null, (params: Parameters<ReturnType<typeof hover>>[0]) => {
       if (deferred(params.textDocument.uri)) return null;

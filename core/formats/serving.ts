@@ -180,7 +180,10 @@ export function servingSpec(x: ServingSpecInput): ForeignSpec {
 
   const job: PlainDoc = { apiVersion: 'gantry/v1', kind: 'InferenceService', metadata: { name: dnsLabel(x.name) }, spec };
   if (cluster) spec.cluster = gpu.clusterName;
-  return { format: x.format, label: x.label, job, cluster, sources, clusterSources, anchor: x.cmd.anchor, assumptions, insert, terms: flagTerms(x.cmd.engine), problems };
+  const last = x.cmd.args[x.cmd.args.length - 1]?.span;
+  const end = Math.max(x.cmd.anchor.offset + x.cmd.anchor.length, last ? last.offset + last.length : 0);
+  const serveCommand = { engine: x.cmd.engine, extent: { offset: x.cmd.anchor.offset, length: end - x.cmd.anchor.offset } };
+  return { format: x.format, label: x.label, job, cluster, sources, clusterSources, anchor: x.cmd.anchor, assumptions, insert, terms: flagTerms(x.cmd.engine), problems, serveCommand };
 }
 
 /**

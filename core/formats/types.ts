@@ -95,6 +95,8 @@ export interface ForeignSpec {
   terms?: ReadonlyMap<string, string>;
   /** The reader's own findings (unterminated quote, unknown flag value, …), in file offsets. */
   problems: Problem[];
+  /** A serving command's engine and the text from its launcher to its last word (flag completion). */
+  serveCommand?: { engine: 'vllm' | 'sglang'; extent: Span };
 }
 
 /** What a reader may use besides the text. */

@@ -181,6 +181,17 @@ function reverse(e: EngineFlag): Record<string, string> {
   return out;
 }
 
+/** The long flags the reader takes for an engine, each with the spec field it sets (none for the model and LoRA flags) and, for a pick, its words. */
+export function readFlags(engine: ServeEngine): { flag: string; field?: string; values?: string[] }[] {
+  const out = new Map<string, { flag: string; field?: string; values?: string[] }>();
+  for (const f of table(engine).values()) {
+    if (!f.flag.startsWith('--') || out.has(f.flag)) continue;
+    const values = f.values ? Object.keys(f.values) : undefined;
+    out.set(f.flag, { flag: f.flag, ...(f.field ? { field: f.field } : {}), ...(values?.length ? { values } : {}) });
+  }
+  return [...out.values()];
+}
+
 function table(engine: ServeEngine): Map<string, ReadFlag> {
   const t = new Map<string, ReadFlag>();
   const put = (names: string[], f: ReadFlag) => {

@@ -1,8 +1,12 @@
 // Completion: the core's items (keys, values, cluster names) as LSP completion items, for Gantry's
-// specs and for a gantry.context.yaml (its keys, catalog GPUs and models, cluster names).
-import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type CompletionParams } from 'vscode-languageserver/node';
+// specs, for a gantry.context.yaml (its keys, catalog GPUs and models, cluster names), and for a
+// serving command in a foreign file (the engine's flags).
+import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type CompletionParams, type Position } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { schemaIndex } from '../../core/validate/schema';
-import { complete, type CompletionKind } from '../../core/spec/complete';
+import { complete, type CompletionEntry, type CompletionKind } from '../../core/spec/complete';
+import { foreignFlagCompletion } from '../../core/check/foreignComplete';
+import type { ForeignSpec } from '../../core/formats/types';
 import { isContextFile } from '../../core/check/checkFile';
 import { contextCompletion } from '../../core/formats/context';
 import { rangeOf } from './diagnostics';
@@ -25,17 +29,25 @@ export function completion(ctx: HandlerContext): (params: CompletionParams) => C
     if (!open && !context) return [];
     const doc = open?.doc ?? context!;
     const offset = doc.offsetAt(params.position);
-    const entries = open ? complete(open.file.text, open.file.docs, offset, { schemas: schemaIndex, clusterNames }) : contextCompletion(doc.getText(), offset, clusterNames);
-    return entries.map((c) => ({
-      label: c.label,
-      kind: COMPLETION_KIND[c.kind],
-      detail: c.detail,
-      documentation: c.documentation ? { kind: MarkupKind.Markdown, value: c.documentation } : undefined,
-      insertTextFormat: c.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
-      textEdit: { range: rangeOf(doc, c.replace.offset, c.replace.length), newText: c.insertText },
-      sortText: c.sortText,
-      preselect: c.preselect,
-      filterText: c.label,
-    }));
+    return items(doc, open ? complete(open.file.text, open.file.docs, offset, { schemas: schemaIndex, clusterNames }) : contextCompletion(doc.getText(), offset, clusterNames));
   };
+}
+
+/** In a foreign file: the engine's flags inside a serving command (core/check/foreignComplete.ts), from the file's check. */
+export function foreignCompletion(doc: TextDocument, position: Position, specs: readonly ForeignSpec[] | undefined): CompletionItem[] {
+  return specs?.length ? items(doc, foreignFlagCompletion(doc.getText(), doc.offsetAt(position), specs, schemaIndex)) : [];
+}
+
+function items(doc: TextDocument, entries: CompletionEntry[]): CompletionItem[] {
+  return entries.map((c) => ({
+    label: c.label,
+    kind: COMPLETION_KIND[c.kind],
+    detail: c.detail,
+    documentation: c.documentation ? { kind: MarkupKind.Markdown, value: c.documentation } : undefined,
+    insertTextFormat: c.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+    textEdit: { range: rangeOf(doc, c.replace.offset, c.replace.length), newText: c.insertText },
+    sortText: c.sortText,
+    preselect: c.preselect,
+    filterText: c.label,
+  }));
 }

@@ -1,0 +1,37 @@
+// Completion inside a serving command wherever it lives (a `vllm serve` line in a script, the
+// `args:` of a Deployment, a compose `command:`): typing `--` offers the flags Gantry reads for that
+// engine, each with what it sets (the spec field's description, unit and default; a pick's words),
+// leaving out the flags the command already writes. The flags come from the reader's own table
+// (core/formats/vllmArgs.ts readFlags), so what is offered is what is read. In file offsets.
+import type { ForeignSpec } from '../formats/types';
+import { readFlags } from '../formats/vllmArgs';
+import { schemaDoc, type CompletionEntry } from '../spec/complete';
+import type { SchemaIndex } from '../spec/schemaNav';
+
+/** The characters that end a flag word: blanks, quotes, a flow list's brackets and commas, `=` (the value), a line continuation. */
+function ends(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 34 || c === 39 || c === 91 || c === 93 || c === 44 || c === 61 || c === 92;
+}
+
+/** The flags to offer at `offset` in a foreign file whose specs are `specs`; empty unless the cursor is on a word that starts with `-` inside a serving command. */
+export function foreignFlagCompletion(text: string, offset: number, specs: readonly ForeignSpec[], schemas: SchemaIndex): CompletionEntry[] {
+  if (offset < 0 || offset > text.length) return [];
+  let a = offset;
+  // A flag word is short: a bounded look back (a minified line of thousands of characters costs nothing).
+  while (a > 0 && offset - a < 80 && !ends(text.charCodeAt(a - 1))) a--;
+  if (text.charCodeAt(a) !== 45 /* - */) return [];
+  let b = offset;
+  while (b < text.length && b - offset < 80 && !ends(text.charCodeAt(b))) b++;
+  const spec = specs.find((s) => s.serveCommand && a >= s.serveCommand.extent.offset && a <= s.serveCommand.extent.offset + s.serveCommand.extent.length + 1);
+  if (!spec?.serveCommand) return [];
+  const typed = text.slice(a, b);
+  const written = new Set([...spec.sources.values()].map((e) => e.label));
+  const replace = { offset: a, length: b - a };
+  return readFlags(spec.serveCommand.engine)
+    .filter((f) => f.flag === typed || !written.has(f.flag))
+    .map((f) => {
+      const s = f.field ? schemas.at('InferenceService', ['spec', f.field]) : undefined;
+      const doc = [f.field ? `Read by Gantry as \`${f.field}\`.` : '', schemaDoc(s) ?? '', f.values ? `Values: ${f.values.map((v) => `\`${v}\``).join(', ')}` : ''].filter(Boolean).join('\n\n');
+      return { label: f.flag, kind: 'property' as const, ...(f.field ? { detail: f.field } : {}), ...(doc ? { documentation: doc } : {}), insertText: f.flag, replace };
+    });
+}
