@@ -60,8 +60,8 @@ function unitOf(s) {
 }
 
 function typeOf(s) {
-  if (s.type) return Array.isArray(s.type) ? s.type.join(' \\| ') : s.type;
-  if (s.enum) return [...new Set(s.enum.map((v) => typeof v))].join(' \\| ');
+  if (s.type) return Array.isArray(s.type) ? s.type.join(' | ') : s.type;
+  if (s.enum) return [...new Set(s.enum.map((v) => typeof v))].join(' | ');
   return '';
 }
 

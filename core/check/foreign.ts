@@ -210,7 +210,8 @@ function withoutMadeUpCluster(message: string, spec: ForeignSpec): string {
   const phrase = `cluster '${name}'`;
   if (message.indexOf(phrase) < 0) return message;
   const count = spec.clusterSources?.get('spec.nodes.gpu.count')?.label;
-  return message.split(phrase).join(count ?? 'the GPUs assumed for this file (gantry.context.yaml, the launching script or the gantry.foreign.gpu setting)');
+  // A phrase that may sit inside parentheses of the message: none of its own.
+  return message.split(phrase).join(count ?? 'the GPUs assumed for this file, from gantry.context.yaml, the launching script or the gantry.foreign.gpu setting');
 }
 
 /**

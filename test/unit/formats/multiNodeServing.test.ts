@@ -70,6 +70,8 @@ test('tensor parallel 16 on 8-GPU nodes: a serving-tp-spans-nodes warning that p
   assert.equal(text.slice(w[0].offset, w[0].offset + w[0].length), '16');
   assert.match(w[0].message, /a Ray cluster across the nodes/);
   assert.match(w[0].message, /--tensor-parallel-size 8, --pipeline-parallel-size 2/);
+  // Where the GPUs came from, in one parenthesis (not one nested in another).
+  assert.match(w[0].message, /\(the GPUs assumed for this file, from gantry\.context\.yaml, the launching script or the gantry\.foreign\.gpu setting\)/);
   assert.ok(servingOf(c).assumptions.some((a) => a.startsWith('Tensor parallel 16 is more than the 8 GPUs one node links')));
   // SGLang's launch across nodes is named for SGLang.
   const sg = checkText(`python -m sglang.launch_server --model-path ${MODEL} --tp-size 16 --context-length 16384\n`, '/w/sg16.sh');
