@@ -7,7 +7,7 @@
 import { stringify } from 'yaml';
 import { claimingReaders, readForeignSteps } from '../formats/index';
 import { foreignLimit, MAX_FOREIGN_CHARS, type ForeignDefaults, type ForeignSpec, type FormatId, type FormatReader, type PlainDoc, type SourceEntry } from '../formats/types';
-import { DEFAULT_INTER_NODE } from '../estimate/resolve';
+import { DEFAULT_INTER_NODE, DEFAULT_INTER_NODE_NOTE } from '../estimate/resolve';
 import { estimateDoc, type DocEstimate } from '../validate/estimates';
 import { quote, sizeText, type Fix, type Problem, type TextEditAt } from '../validate/problem';
 import { nearestGpu } from '../catalog/gpus';
@@ -120,7 +120,7 @@ export function withDefaultGpu(spec: ForeignSpec, defaults: ForeignDefaults | un
   const fabric = nodes > 1 ? { interconnect: { interNode: { type: DEFAULT_INTER_NODE } } } : {};
   const cluster: PlainDoc = { apiVersion: 'gantry/v1', kind: 'Cluster', metadata: { name: CONTEXT_CLUSTER }, spec: { nodes: { count: nodes, gpu: { model: defaults.gpu, count: defaults.gpusPerNode ?? count } }, ...fabric } };
   const assumed = [`GPU: ${defaults.gpu} × ${defaults.gpusPerNode ?? count} (from gantry.context.yaml, the launching script or the gantry.foreign.gpu setting; the file does not say)`];
-  if (nodes > 1) assumed.push(`Between nodes: ${DEFAULT_INTER_NODE} assumed (nothing says; a Cluster named by gantry.context.yaml's cluster: gives the real fabric).`);
+  if (nodes > 1) assumed.push(DEFAULT_INTER_NODE_NOTE);
   return { ...spec, cluster, clusterSources: spec.clusterSources ?? new Map(), assumptions: [...assumed, ...spec.assumptions] };
 }
 

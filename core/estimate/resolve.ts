@@ -214,6 +214,8 @@ export function resolveModel(ref: ModelRef | undefined, opts: EstimateOptions, p
 const DEFAULT_GPU = 'H100-SXM-80GB';
 /** Between nodes where nothing says (no Cluster, or one Gantry made up for a foreign file). */
 export const DEFAULT_INTER_NODE = 'infiniband-ndr';
+/** What a foreign file's made-up Cluster of several nodes says about the fabric it assumes (serving and training readers alike). */
+export const DEFAULT_INTER_NODE_NOTE = `Between nodes: ${DEFAULT_INTER_NODE} assumed (nothing says; a Cluster named by gantry.context.yaml's cluster: gives the real fabric).`;
 
 /** The largest memory (GiB) a custom GPU may claim; the schema's maximum. */
 const MAX_GPU_GIB = 1024;

@@ -5,7 +5,7 @@
 // Cluster the user associated with it (defaults.cluster), then the default GPU setting, then the
 // estimator's own default — each named in the hover.
 import { findGpu } from '../catalog/gpus';
-import { SERVER_GPUS } from '../estimate/resolve';
+import { DEFAULT_INTER_NODE, DEFAULT_INTER_NODE_NOTE, SERVER_GPUS } from '../estimate/resolve';
 import type { Span, SpecPath } from '../spec/parse';
 import { quote, type Fix, type Problem, type TextEditAt } from '../validate/problem';
 import type { ForeignDefaults, ForeignSpec, FormatId, PlainDoc, SourceEntry } from './types';
@@ -139,8 +139,11 @@ export function servingSpec(x: ServingSpecInput): ForeignSpec {
       apiVersion: 'gantry/v1',
       kind: 'Cluster',
       metadata: { name: gpu.clusterName },
-      spec: { scheduler: { type: gpu.scheduler }, nodes: { count: nodes, gpu: { model, count } } },
+      // Several nodes and no word on their network: the fabric a job without a Cluster is estimated
+      // on (core/check/foreign.ts withDefaultGpu does the same), said as assumed.
+      spec: { scheduler: { type: gpu.scheduler }, nodes: { count: nodes, gpu: { model, count } }, ...(nodes > 1 ? { interconnect: { interNode: { type: DEFAULT_INTER_NODE } } } : {}) },
     };
+    if (nodes > 1) assumptions.push(DEFAULT_INTER_NODE_NOTE);
   } else {
     assumptions.push(`GPU: from the associated Cluster ${quote(defaults.cluster)} (the file does not name one).`);
   }

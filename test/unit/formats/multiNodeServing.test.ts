@@ -24,6 +24,9 @@ test('tensor 8 × pipeline 2 with no GPU count in the file: 2 nodes × 8 GPUs, n
   assert.ok(e.assumptions.some((a) => a.startsWith("GPUs per node: 8, an 8-GPU server's")));
   assert.ok(e.assumptions.some((a) => a.startsWith('Nodes: 2, for tensor 8 × pipeline 2 = 16 GPUs on 8-GPU nodes')));
   assert.ok(e.assumptions.some((a) => a.startsWith('Pipeline parallel 2 across 2 nodes of 8 GPUs')));
+  // The network between the nodes: the default fabric, named and said as assumed (it was 'the network between nodes').
+  assert.ok(e.assumptions.some((a) => a.startsWith('Between nodes: infiniband-ndr assumed')));
+  assert.ok(e.assumptions.some((a) => a.includes('to the next node over InfiniBand NDR')));
   assert.ok(!e.assumptions.some((a) => a.includes('GPUs per node: 16')));
   assert.equal(e.gpusPerReplica, 16);
   // Data parallel on top: 32 GPUs, 4 nodes.
