@@ -144,6 +144,10 @@ function* checkOneSteps(given: ForeignSpec, index: number, opts: ForeignCheckOpt
     const fixes = (p.fixes ?? []).map((f) => foreignFix(f, spec, p.docIndex === synth.clusterDoc ? spec.clusterSources : spec.sources)).filter((f): f is Fix => !!f);
     // A GPU the file does not name came from the defaults: the message says where, not how to edit a Cluster the user never wrote.
     const fromDefaults = p.code === 'unknown-gpu' && p.docIndex === synth.clusterDoc && !at?.exact && opts.defaults?.gpu;
+    // A model Gantry does not know is no error of the file's (the server may well start): a warning that nothing is estimated, in the file's terms.
+    if (p.code === 'bad-estimate-input' && p.path?.join('.') === 'spec.model.preset') {
+      return { code: 'unknown-model', severity: 'warning', message: unknownForeignModel(spec, p.message), offset: span.offset, length: span.length, path: p.path, docIndex: index };
+    }
     const message = fromDefaults ? unknownDefaultGpu(opts.defaults!.gpu!) : withoutMadeUpCluster(inFileTerms(p.message, sources, spec.terms), spec);
     return { code: p.code, severity: p.severity, message, offset: span.offset, length: span.length, path: p.path, docIndex: index, ...(fixes.length && !fromDefaults ? { fixes } : {}) };
   };
@@ -197,6 +201,14 @@ export function estimateWithheld(spec: ForeignSpec): boolean {
 function unknownDefaultGpu(gpu: string): string {
   const meant = nearestGpu(gpu);
   return `The GPU ${quote(gpu)} that gantry.context.yaml, --gpu or the gantry.foreign.gpu setting gives this file is not in Gantry's catalog${meant ? ` (did you mean '${meant.id}'?)` : ''}, so nothing is estimated. Fix the name where it is given, or describe the GPU in a Cluster (nodes.gpu.memoryGiB) and name it with gantry.context.yaml's cluster:.`;
+}
+
+/** A foreign file's model that neither the catalog nor the local Hugging Face cache knows: no estimate, and how to give one. */
+function unknownForeignModel(spec: ForeignSpec, estimateMessage: string): string {
+  const model = (spec.job.spec.model as { preset?: unknown } | undefined)?.preset;
+  const mean = estimateMessage.indexOf('did you mean ');
+  const hint = mean >= 0 ? ` (${estimateMessage.slice(mean, estimateMessage.indexOf('?', mean) + 1 || undefined)})` : '';
+  return `Gantry does not know the model ${quote(typeof model === 'string' ? model : '?')}${hint}: it is neither in the catalog nor in the local Hugging Face cache, so nothing is estimated. For an estimate, put its config.json in the cache (~/.cache/huggingface/hub/models--ORG--NAME/snapshots/*/), or use a catalog model (docs/catalog.md).`;
 }
 
 /**

@@ -8,6 +8,11 @@ import { readFlags } from '../formats/vllmArgs';
 import { schemaDoc, type CompletionEntry } from '../spec/complete';
 import type { SchemaIndex } from '../spec/schemaNav';
 
+/** The flags that name the model (vLLM's `--model`, SGLang's `--model-path`). */
+const MODEL_FLAGS = new Set(['--model', '--model-path']);
+/** Flags the reader still takes from older vLLM releases but current ones replaced (by `--speculative-config`): read, not offered. */
+const LEGACY_FLAGS = new Set(['--speculative-model', '--num-speculative-tokens']);
+
 /** The characters that end a flag word: blanks, quotes, a flow list's brackets and commas, `=` (the value), a line continuation. */
 function ends(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13 || c === 34 || c === 39 || c === 91 || c === 93 || c === 44 || c === 61 || c === 92;
@@ -25,10 +30,13 @@ export function foreignFlagCompletion(text: string, offset: number, specs: reado
   const spec = specs.find((s) => s.serveCommand && a >= s.serveCommand.extent.offset && a <= s.serveCommand.extent.offset + s.serveCommand.extent.length + 1);
   if (!spec?.serveCommand) return [];
   const typed = text.slice(a, b);
+  // Written already: a flag of a field the command sets (under any alias: `--tp` is `--tp-size`), and the model flag when the model is given (as `vllm serve MODEL` too).
   const written = new Set([...spec.sources.values()].map((e) => e.label));
+  const hasModel = spec.sources.has('spec.model') || spec.sources.has('spec.model.preset');
+  const isWritten = (f: { flag: string; field?: string }) => written.has(f.flag) || (f.field !== undefined && spec.sources.has(`spec.${f.field}`)) || (hasModel && MODEL_FLAGS.has(f.flag));
   const replace = { offset: a, length: b - a };
   return readFlags(spec.serveCommand.engine)
-    .filter((f) => f.flag === typed || !written.has(f.flag))
+    .filter((f) => f.flag === typed || (!isWritten(f) && !LEGACY_FLAGS.has(f.flag)))
     .map((f) => {
       const s = f.field ? schemas.at('InferenceService', ['spec', f.field]) : undefined;
       const doc = [f.field ? `Read by Gantry as \`${f.field}\`.` : '', schemaDoc(s) ?? '', f.values ? `Values: ${f.values.map((v) => `\`${v}\``).join(', ')}` : ''].filter(Boolean).join('\n\n');

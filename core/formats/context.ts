@@ -24,6 +24,9 @@ export function contextCandidates(): string[] {
   return out;
 }
 
+/** The most GPUs one node holds (the Cluster schema's nodes.gpu.count maximum: a GB200 NVL72 rack). More is not used, and is the context file's error. */
+export const MAX_GPUS_PER_NODE = 72;
+
 /** The most of a context file that is read: it holds a handful of keys. */
 export const MAX_CONTEXT_CHARS = 16 * 1024;
 let lastContext: { text: string; value: unknown } | undefined;
@@ -61,7 +64,10 @@ export function foreignDefaults(read: ((rel: string) => string | undefined) | un
     const o = v as Record<string, unknown>;
     if (typeof o.cluster === 'string') out.cluster = o.cluster;
     if (typeof o.gpu === 'string') out.gpu = o.gpu;
-    if (typeof o.gpusPerNode === 'number' && Number.isInteger(o.gpusPerNode) && o.gpusPerNode > 0) out.gpusPerNode = o.gpusPerNode;
+    if (typeof o.gpusPerNode === 'number' && Number.isInteger(o.gpusPerNode) && o.gpusPerNode > 0 && o.gpusPerNode <= MAX_GPUS_PER_NODE) {
+      out.gpusPerNode = o.gpusPerNode;
+      out.worldFrom = rel;
+    }
     if (typeof o.engineVersion === 'string') out.engineVersion = o.engineVersion;
     // The model a config that names none trains (a DeepSpeed JSON, an accelerate YAML): catalog or Hugging Face id.
     if (typeof o.model === 'string' && o.model && o.model.length <= 200) out.model = o.model;
@@ -76,7 +82,10 @@ export function defaultsFromSettings(v: unknown): ForeignDefaults {
   const out: ForeignDefaults = {};
   if (typeof o.cluster === 'string' && o.cluster) out.cluster = o.cluster;
   if (typeof o.gpu === 'string' && o.gpu) out.gpu = o.gpu;
-  if (typeof o.gpusPerNode === 'number' && Number.isInteger(o.gpusPerNode) && o.gpusPerNode > 0) out.gpusPerNode = o.gpusPerNode;
+  if (typeof o.gpusPerNode === 'number' && Number.isInteger(o.gpusPerNode) && o.gpusPerNode > 0 && o.gpusPerNode <= MAX_GPUS_PER_NODE) {
+    out.gpusPerNode = o.gpusPerNode;
+    out.worldFrom = 'the gantry.foreign.gpusPerNode setting';
+  }
   if (typeof o.engineVersion === 'string' && o.engineVersion) out.engineVersion = o.engineVersion;
   return out;
 }
@@ -119,11 +128,14 @@ export function contextProblems(text: string, clusters?: Pick<ClusterLookup, 'ge
     return out;
   }
   const wrong = (node: unknown, key: string, what: string) => out.push({ code: 'context-file', severity: 'error', message: `${key} must be ${what} (got ${quote(isScalar(node) ? node.value : String(node))}); foreign configs here ignore it.`, ...at(node as never) });
+  const written = new Set(root.items.map((p) => (isScalar(p.key) ? String(p.key.value) : '')));
   for (const pair of root.items) {
     const k = isScalar(pair.key) ? pair.key.value : undefined;
     const key = typeof k === 'string' ? k : String(k);
     if (!(CONTEXT_KEYS as readonly string[]).includes(key)) {
-      const meant = nearest(key, CONTEXT_KEYS);
+      // A key the file holds already is not what was meant (its fix would write it twice); a key the slip begins (gpus → gpusPerNode) is.
+      const free = CONTEXT_KEYS.filter((k) => !written.has(k));
+      const meant = (key.length >= 3 ? free.find((k) => k.toLowerCase().startsWith(key.toLowerCase())) : undefined) ?? nearest(key, free);
       const span = at(pair.key as never);
       out.push({
         code: 'context-file',
@@ -137,7 +149,7 @@ export function contextProblems(text: string, clusters?: Pick<ClusterLookup, 'ge
     const node = pair.value;
     const v = isScalar(node) ? node.value : undefined;
     if (key === 'gpusPerNode') {
-      if (!(typeof v === 'number' && Number.isInteger(v) && v > 0)) wrong(node, key, 'a whole number of GPUs, 1 or more');
+      if (!(typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= MAX_GPUS_PER_NODE)) wrong(node, key, `a whole number of GPUs, 1 to ${MAX_GPUS_PER_NODE}`);
     } else if (typeof v !== 'string' || !v) wrong(node, key, 'a non-empty string');
     else if (key === 'gpu' && !findGpu(v)) {
       const meant = nearestGpu(v);
@@ -145,7 +157,7 @@ export function contextProblems(text: string, clusters?: Pick<ClusterLookup, 'ge
       out.push({
         code: 'unknown-gpu',
         severity: 'error',
-        message: `Unknown GPU ${quote(v)}${meant ? `; did you mean '${meant.id}'?` : ''} Foreign configs here are not estimated until it names a catalog GPU (docs/catalog.md); a GPU the catalog lacks can be described in a Cluster (nodes.gpu.memoryGiB) named by cluster:.`,
+        message: `Unknown GPU ${quote(v)}${meant ? `; did you mean '${meant.id}'?` : '.'} Foreign configs here are not estimated until it names a catalog GPU (docs/catalog.md); a GPU the catalog lacks can be described in a Cluster (nodes.gpu.memoryGiB) named by cluster:.`,
         ...span,
         ...(meant ? { fixes: [{ title: `Change to '${meant.id}'`, edits: [{ ...span, newText: meant.id }] }] } : {}),
       });
@@ -162,7 +174,7 @@ export function contextProblems(text: string, clusters?: Pick<ClusterLookup, 'ge
 // ---------------------------------------------------------------- completion and hover
 
 /** Where the cursor is in a context file: on a top-level key, or on the value of one (flat file, one key per line). */
-function contextCursor(text: string, offset: number): { key?: string; word: { offset: number; length: number }; present: Set<string> } | undefined {
+function contextCursor(text: string, offset: number): { key?: string; word: { offset: number; length: number }; present: Set<string>; colon?: boolean } | undefined {
   if (text.length > MAX_CONTEXT_CHARS || offset < 0 || offset > text.length) return undefined;
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   let lineEnd = text.indexOf('\n', offset);
@@ -181,7 +193,7 @@ function contextCursor(text: string, offset: number): { key?: string; word: { of
     // The key: the word around the cursor, up to the colon.
     const end = colon < 0 ? (hash < 0 ? line.length : hash) : colon;
     const word = line.slice(0, end).trimEnd();
-    return { word: { offset: lineStart, length: word.length }, present };
+    return { word: { offset: lineStart, length: word.length }, present, colon: colon >= 0 };
   }
   const key = line.slice(0, colon).trim();
   let a = colon + 1;
@@ -198,7 +210,8 @@ export function contextCompletion(text: string, offset: number, clusterNames: ()
   const replace = cur.word;
   if (cur.key === undefined) {
     const typed = text.slice(replace.offset, replace.offset + replace.length);
-    return CONTEXT_KEYS.filter((k) => k === typed || !cur.present.has(k)).map((k) => ({ label: k, kind: 'property' as const, documentation: CONTEXT_KEY_DOCS[k], insertText: `${k}: `, replace }));
+    // On a key that has its colon already, the key alone is replaced.
+    return CONTEXT_KEYS.filter((k) => k === typed || !cur.present.has(k)).map((k) => ({ label: k, kind: 'property' as const, documentation: CONTEXT_KEY_DOCS[k], insertText: cur.colon ? k : `${k}: `, replace }));
   }
   if (cur.key === 'gpu') return GPUS.map((g) => ({ label: g.id, kind: 'value' as const, detail: `${g.memoryGiB} GiB`, documentation: g.summary, insertText: g.id, replace }));
   if (cur.key === 'model') return MODELS.map((m) => ({ label: m.id, kind: 'value' as const, detail: `${m.nominalParamsB}B`, documentation: m.summary, insertText: m.id, replace }));

@@ -179,7 +179,11 @@ function buildAlone(doc: JsonDoc, ds: DeepSpeedSettings, d: TrainingDraft, ctx: 
   let world: number | undefined = ctxGpus ? ctxGpus * nodes : undefined;
   // DeepSpeed's own batch assertion, in its own terms, with a model or without (Gantry's global-batch
   // rule would say it in Gantry's: batch.global is put below only where it agrees).
-  const batch = deepSpeedBatchProblem(ds, world);
+  // A launch line whose Trainer arguments give the batch: the Hugging Face integration fills and
+  // compares these keys itself (deepspeed-mismatch, in applyTrainerArgs); DeepSpeed's assertion on
+  // the config's own numbers would propose a fix that the mismatch's fixes undo.
+  const trainerBatch = !!(ctx.defaults?.trainer?.micro || ctx.defaults?.trainer?.accumulation);
+  const batch = trainerBatch ? undefined : deepSpeedBatchProblem(ds, world);
   if (batch) d.problems.push(batch);
   if (!hasModel && world === undefined && tbs !== undefined && micro !== undefined && acc !== undefined && Number.isInteger(tbs / (micro * acc))) {
     world = tbs / (micro * acc);

@@ -126,7 +126,7 @@ export function servingSpec(x: ServingSpecInput): ForeignSpec {
       const want = Math.max(1, Math.ceil(perReplica / nodes));
       count = defaults?.gpusPerNode ?? (gpu.nodes ? want : Math.min(want, SERVER_GPUS));
       const unit = gpu.scheduler === 'kubernetes' ? 'pod' : 'node';
-      assumptions.push(`GPUs per ${unit}: ${count}, ${defaults?.gpusPerNode ? 'the default setting' : count < want ? `an ${SERVER_GPUS}-GPU server's` : 'as many as the command uses'} (the file does not say).`);
+      assumptions.push(`GPUs per ${unit}: ${count}, ${defaults?.gpusPerNode ? `from ${defaults.worldFrom ?? 'the settings'}` : count < want ? `an ${SERVER_GPUS}-GPU server's` : 'as many as the command uses'} (the file does not say).`);
       if (!gpu.nodes && perReplica > count) {
         nodes = Math.ceil(perReplica / count);
         assumptions.push(

@@ -408,7 +408,7 @@ function autoMaxModelLen(r: Rules): void {
       'max-model-len',
       'error',
       at,
-      `maxModelLen auto (auto or -1) fits the length to the KV cache from vLLM ${VLLM_MAX_MODEL_LEN_AUTO.slice(0, 2).join('.')} (PR #29431); vLLM ${quote(text, 20)} reads the flag as a whole number: its argument parser refuses "auto" ("invalid … value") and the server does not start; -1 is no length it serves either. Give a number of tokens, or use a newer vLLM.`,
+      `maxModelLen auto (auto or -1) fits the length to the KV cache from vLLM ${VLLM_MAX_MODEL_LEN_AUTO.slice(0, 2).join('.')} (PR #29431); vLLM ${quote(text, 20)} predates it: its argument parser refuses the word auto ("invalid … value"), and it takes -1 as a length, not as "fit to the KV cache". Give a number of tokens, or use vLLM ${VLLM_MAX_MODEL_LEN_AUTO.slice(0, 2).join('.')} or later.`,
     );
   }
 }

@@ -112,7 +112,9 @@ export class ForeignFiles {
       if (doc.positionAt(x.anchor.offset).line !== line) continue;
       const spec = e.check.foreign?.[x.docIndex];
       const head = spec ? `**${spec.label}** (read by Gantry as ${spec.job.kind === 'InferenceService' ? 'an' : 'a'} ${spec.job.kind})\n\n` : '';
-      return { contents: { kind: MarkupKind.Markdown, value: head + renderMarkdown(x.estimate) }, range: rangeOf(doc, x.anchor.offset, x.anchor.length) };
+      // The anchor's range where the cursor is on it; elsewhere on its line none (the editor then highlights the word under the cursor).
+      const onAnchor = offset >= x.anchor.offset && offset <= x.anchor.offset + x.anchor.length;
+      return { contents: { kind: MarkupKind.Markdown, value: head + renderMarkdown(x.estimate) }, ...(onAnchor ? { range: rangeOf(doc, x.anchor.offset, x.anchor.length) } : {}) };
     }
     return undefined;
   }

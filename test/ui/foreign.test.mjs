@@ -32,7 +32,7 @@ describe('UI: foreign configs (a Deployment, a torchtitan TOML, an axolotl YAML)
     assert.match(await lens.first().innerText(), /tokens/);
     await squiggles(page, 'error').first().waitFor({ timeout: HANG_MS });
     // The command's line carries the estimate: its hover names every assumption (the GPU from the node selector).
-    await activeEditor(page).locator('.view-line', { hasText: 'command:' }).locator('span', { hasText: 'command' }).first().hover();
+    await activeEditor(page).locator('.view-line', { hasText: 'command:' }).locator('span > span', { hasText: 'command' }).first().hover();
     await page.locator('.monaco-hover-content, .monaco-hover .hover-contents').filter({ hasText: 'NVIDIA-L4' }).first().waitFor({ timeout: HANG_MS });
     await screenshot(page, '40-deployment-max-model-len');
   });
@@ -44,7 +44,10 @@ describe('UI: foreign configs (a Deployment, a torchtitan TOML, an axolotl YAML)
     assert.match(await lens.first().innerText(), /GiB \/ .* GiB per GPU/);
     await screenshot(page, '41-torchtitan-lens');
     // A hover on one value says what Gantry reads it as, with the estimate's line.
-    await activeEditor(page).locator('.view-line', { hasText: 'seq_len' }).locator('span', { hasText: '8192' }).first().hover();
+    // The TOML may render as plain text (one span for the line): hover the line's last characters, the value.
+    const value = activeEditor(page).locator('.view-line', { hasText: 'seq_len' }).locator('span > span', { hasText: '8192' }).last();
+    const box = await value.boundingBox();
+    await value.hover({ position: { x: Math.max(1, (box?.width ?? 8) - 6), y: (box?.height ?? 10) / 2 } });
     await page.locator('.monaco-hover-content, .monaco-hover .hover-contents').filter({ hasText: 'read by Gantry as' }).first().waitFor({ timeout: HANG_MS });
     await screenshot(page, '43-torchtitan-value-hover');
   });
@@ -53,7 +56,8 @@ describe('UI: foreign configs (a Deployment, a torchtitan TOML, an axolotl YAML)
     await openFile(page, 'ui-foreign/qlora-8b.yml');
     const lens = activeEditor(page).locator('.codelens-decoration', { hasText: 'per GPU' });
     await lens.first().waitFor({ timeout: HANG_MS });
-    await activeEditor(page).locator('.view-line', { hasText: 'base_model' }).locator('span', { hasText: 'base_model' }).first().hover();
+    // The key's own token (a hover on the value is the value's own hover, not the breakdown).
+    await activeEditor(page).locator('.view-line', { hasText: 'base_model' }).locator('span > span', { hasText: 'base_model' }).first().hover();
     await page.locator('.monaco-hover-content, .monaco-hover .hover-contents').filter({ hasText: 'Assumptions' }).first().waitFor({ timeout: HANG_MS });
     await screenshot(page, '42-axolotl-hover');
   });

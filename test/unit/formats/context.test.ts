@@ -9,7 +9,7 @@ import { applyEdits, at } from '../helpers';
 test('the nearest context file wins over the settings, key by key', () => {
   const files: Record<string, string> = { '../gantry.context.yaml': 'gpu: L40S\ngpusPerNode: 4\n', '../../gantry.context.yaml': 'gpu: H100-SXM-80GB\n' };
   const d = foreignDefaults((rel) => files[rel], { gpu: 'A10', engineVersion: '0.8.5' });
-  assert.deepEqual(d, { gpu: 'L40S', gpusPerNode: 4, engineVersion: '0.8.5' });
+  assert.deepEqual(d, { gpu: 'L40S', gpusPerNode: 4, worldFrom: '../gantry.context.yaml', engineVersion: '0.8.5' });
 });
 
 test('candidates go up a bounded number of folders', () => {
@@ -126,6 +126,10 @@ test('completion in a context file: the keys it does not hold yet, then catalog 
     contextCompletion('cluster: \n', 9, () => ['a100-pod', 'h100-pod']).map((c) => c.label),
     ['a100-pod', 'h100-pod'],
   );
+  // On a key that has its colon: the key alone (not 'gpu: : H1').
+  const onKey = contextCompletion('gpu: H1\n', 1);
+  assert.equal(onKey.find((c) => c.label === 'gpu')?.insertText, 'gpu');
+  assert.deepEqual(onKey[0].replace, { offset: 0, length: 3 });
   // In a comment, an indented line or a list: nothing.
   for (const [t, o] of [
     ['# gpu: \n', 7],
@@ -147,4 +151,15 @@ test("hover in a context file: what a key says, a GPU or model value's catalog e
   assert.match(contextHover(text, text.indexOf('meta-llama') + 3)?.markdown ?? '', /^Llama 3\.1 8B: /);
   assert.equal(contextHover(text, text.indexOf(' 4') + 1), undefined, 'a number has no catalog entry');
   assert.equal(contextHover('gpu: NOPE\n', 6), undefined);
+});
+
+test("an unknown key's 'did you mean' is a key the file lacks, preferring one the slip begins (gpus → gpusPerNode, not gpu written twice); an unknown GPU's message ends its sentence", () => {
+  const c = checkFile('gpu: H100-SXM-80GB\ngpus: 8\n', { fileName: '/w/gantry.context.yaml' });
+  const p = c.problems.find((x) => x.message.includes("'gpus'"));
+  assert.match(p?.message ?? '', /did you mean gpusPerNode\?/);
+  assert.match(checkFile('gpu: H1\n', { fileName: '/w/gantry.context.yaml' }).problems.find((x) => x.code === 'unknown-gpu')?.message ?? '', /^Unknown GPU 'H1'[.;]/);
+  // A GPU count past one node's maximum is the context file's own error, and not used.
+  const big = checkFile('gpusPerNode: 99999999999\n', { fileName: '/w/gantry.context.yaml' });
+  assert.match(big.problems.find((x) => x.code === 'context-file')?.message ?? '', /1 to 72/);
+  assert.equal(foreignDefaults((rel) => (rel === 'gantry.context.yaml' ? 'gpusPerNode: 99999999999\n' : undefined)).gpusPerNode, undefined);
 });

@@ -59,6 +59,14 @@ spec:
   const s = flagsAt(sglang, 'run.sh', sglang.indexOf('--mem') + 5);
   assert.ok(s.some((i) => i.label === '--mem-fraction-static'));
   assert.ok(!s.some((i) => i.label === '--gpu-memory-utilization'), "vLLM's flag is not SGLang's");
+  assert.ok(!s.some((i) => i.label === '--model-path'), 'the model is given');
+  // A field written under an alias (--tp for --tp-size), or the model given positionally: not offered again.
+  const alias = 'python3 -m sglang.launch_server --model-path m/m --tp 2 --t\n';
+  assert.ok(!flagsAt(alias, 'run.sh', alias.indexOf('--t\n') + 3).some((i) => i.label === '--tp-size'));
+  const positional = 'vllm serve meta-llama/Llama-3.1-8B-Instruct --\n';
+  const p = flagsAt(positional, 'serve.sh', positional.indexOf('--\n') + 2).map((i) => i.label);
+  assert.ok(!p.includes('--model'), 'vllm serve MODEL names the model');
+  assert.ok(!p.includes('--speculative-model') && p.includes('--speculative-config'), "current vLLM's speculative flag, not the old one");
 });
 
 test('bad positions and long words: nothing, no throw', () => {

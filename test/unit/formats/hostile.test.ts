@@ -111,7 +111,7 @@ test('a gantry.context.yaml or gantry.yaml of thousands of keys: read in one pas
   assert.deepEqual(foreignDefaults(at(huge), { gpu: 'A100-SXM-80GB' }), { gpu: 'A100-SXM-80GB' });
   const under = `gpu: H100-SXM-80GB\ngpusPerNode: 4\n${keys(1_500)}\n`;
   assert.ok(under.length < MAX_CONTEXT_CHARS);
-  assert.deepEqual(foreignDefaults(at(under)), { gpu: 'H100-SXM-80GB', gpusPerNode: 4 });
+  assert.deepEqual(foreignDefaults(at(under)), { gpu: 'H100-SXM-80GB', gpusPerNode: 4, worldFrom: 'gantry.context.yaml' });
   // A project file of 6,000 keys (under its 64 KB) is read for its clusterFolders.
   assert.deepEqual(projectConfigOf(`clusterFolders: [shared]\n${keys(6_000)}\n`).clusterFolders, ['shared']);
 });

@@ -39,12 +39,12 @@ test('tensor 8 × pipeline 2 with no GPU count in the file: 2 nodes × 8 GPUs, n
 });
 
 test("gantry.context.yaml's gpusPerNode 8 with tensor 8 × pipeline 2: 2 nodes, no serving-gpus error (it was one node of 8)", () => {
-  const c = checkText(line('--tensor-parallel-size 8 --pipeline-parallel-size 2'), '/w/ctx.sh', { gpusPerNode: 8 });
+  const c = checkText(line('--tensor-parallel-size 8 --pipeline-parallel-size 2'), '/w/ctx.sh', { gpusPerNode: 8, worldFrom: 'gantry.context.yaml' });
   assert.deepEqual(
     c.problems.map((p) => p.code),
     [],
   );
-  assert.ok(servingOf(c).assumptions.some((a) => a.startsWith('GPUs per node: 8, the default setting')));
+  assert.ok(servingOf(c).assumptions.some((a) => a.startsWith('GPUs per node: 8, from gantry.context.yaml')));
   assert.ok(servingOf(c).assumptions.some((a) => a.startsWith('Nodes: 2')));
 });
 

@@ -134,12 +134,19 @@ ${items}
   );
 });
 
-test('an unknown model: one clear problem on the model word, no estimate', () => {
+test("an unknown model: one clear warning on the model word (the server may well start), in the file's terms, no estimate", () => {
   const text = '#!/bin/bash\nvllm serve acme/SecretModel-13B --max-model-len 4096\n';
   const c = checkText(text, 'x.sh');
-  const errors = c.problems.filter((p) => p.severity === 'error');
-  assert.equal(errors.length, 1, errors.map((p) => p.message).join('; '));
-  assert.equal(under(text, errors[0]), 'acme/SecretModel-13B');
+  assert.deepEqual(
+    c.problems.filter((p) => p.severity === 'error'),
+    [],
+  );
+  const w = c.problems.filter((p) => p.code === 'unknown-model');
+  assert.equal(w.length, 1, c.problems.map((p) => p.message).join('; '));
+  assert.equal(w[0].severity, 'warning');
+  assert.equal(under(text, w[0]), 'acme/SecretModel-13B');
+  assert.match(w[0].message, /^Gantry does not know the model 'acme\/SecretModel-13B'.*Hugging Face cache/);
+  assert.doesNotMatch(w[0].message, /model\.config|preset/, "Gantry's own spec terms");
   assert.ok(
     c.estimates.every((e) => !e.estimate.ok),
     'no figures shown as certain',

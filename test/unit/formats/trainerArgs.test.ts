@@ -120,6 +120,17 @@ test('a DeepSpeed number that differs from the line is the Trainer mismatch erro
   const refused = s.problems.find((p) => p.code === 'launcher-config-error');
   assert.ok(refused && at(RUN, refused) === 'ds.json', JSON.stringify(s.problems));
   assert.equal(defaults.trainer?.micro?.value, 4);
+  // The Trainer's checks govern: no DeepSpeed batch assertion on the config's own numbers, whose fix the mismatch fixes would undo.
+  assert.equal(
+    check.problems.find((p) => p.code === 'deepspeed-batch'),
+    undefined,
+  );
+  const qa = linked('ds.json', DS_AUTO.replace('"train_micro_batch_size_per_gpu": "auto"', '"train_micro_batch_size_per_gpu": 2').replace('"gradient_accumulation_steps": "auto"', '"gradient_accumulation_steps": 4').replace('"train_batch_size": "auto"', '"train_batch_size": 256'), { 'run.sh': RUN });
+  assert.deepEqual(
+    qa.check.problems.filter((p) => p.code === 'deepspeed-batch' || p.code === 'global-batch'),
+    [],
+    'train_batch_size 256 is right once the micro-batch and accumulation follow the line (4 × 8 × 8)',
+  );
 });
 
 test('bad values on the line: errors at the value in the script (quoted short), ignored with a note in the config, never a throw', () => {
