@@ -101,7 +101,11 @@ function readParsed(y: YamlDoc, ctx: ReadContext): ForeignSpec[] {
     if (fsdp) put(d, ['parallelism', 'fsdp'], fsdp, src ? yamlEntry(src, (x) => (strategy ? { full: 'FULL_SHARD', 'grad-op': 'SHARD_GRAD_OP', none: 'NO_SHARD', hybrid: 'HYBRID_SHARD' }[String(x)] : x === 'full' ? true : x === 'grad-op' ? false : undefined)) : undefined);
     else d.problems.push(problem('accelerate-value', 'error', strategy!.span, 'fsdp_sharding_strategy must be FULL_SHARD, SHARD_GRAD_OP, NO_SHARD, HYBRID_SHARD or HYBRID_SHARD_ZERO2.'));
     if (!src) d.assumptions.push("FSDP sharding: FULL_SHARD (accelerate's default).");
-    if (at('fsdp_config', 'fsdp_offload_params')?.value === true) d.assumptions.push('fsdp_offload_params: not modelled yet — the per-GPU memory shown keeps parameters, gradients and optimizer states on the GPU (an upper bound).');
+    const offload = at('fsdp_config', 'fsdp_offload_params');
+    if (offload?.value === true) {
+      put(d, ['parallelism', 'offload'], 'params', readOnly(offload.span, 'fsdp_offload_params'));
+      d.assumptions.push('fsdp_offload_params: estimated as CPU offload of the parameters (FSDP CPUOffload).');
+    }
     const ac = at('fsdp_config', 'fsdp_activation_checkpointing');
     if (ac?.value === true)
       put(

@@ -201,8 +201,11 @@ function readJob(y: YamlDoc, ctx: ReadContext, base: YamlValue) {
     const fsdp = words.includes('hybrid_shard') || strategy.startsWith('HYBRID') ? 'hybrid' : words.includes('shard_grad_op') || strategy === 'SHARD_GRAD_OP' || reshard === false ? 'grad-op' : 'full';
     const where = fsdpKey ?? fsdpConfig!;
     put(d, ['parallelism', 'fsdp'], fsdp, readOnly(where.span, fsdpKey ? 'fsdp' : 'fsdp_config'));
-    const off = yamlAt(y, ['fsdp_config', 'fsdp_offload_params'])?.value ?? yamlAt(y, ['fsdp_config', 'offload_params'])?.value;
-    if (off === true) d.assumptions.push('FSDP offload_params: not modelled yet — the per-GPU memory shown keeps the sharded parameters, gradients and optimizer states on the GPU (an upper bound).');
+    const offKey = yamlAt(y, ['fsdp_config', 'fsdp_offload_params']) ?? yamlAt(y, ['fsdp_config', 'offload_params']);
+    if (offKey?.value === true) {
+      put(d, ['parallelism', 'offload'], 'params', readOnly(offKey.span, 'fsdp_config offload_params'));
+      d.assumptions.push('FSDP offload_params: estimated as CPU offload of the parameters (FSDP CPUOffload).');
+    }
   }
 
   // ---- world size

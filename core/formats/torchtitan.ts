@@ -233,7 +233,11 @@ function readJob(doc: TomlDoc, ctx: ReadContext, name: TomlValue | undefined, fl
   // fp8 all-gather of FSDP weights: [float8] in older torchtitan, [quantize.linear.float8] in newer.
   const fp8Gather = v('float8.enable_fsdp_float8_all_gather') ?? v('quantize.linear.float8.enable_fsdp_float8_all_gather');
   if (float8 && fp8Gather?.value === true) put(d, ['float8', 'allGather'], true, readOnly(fp8Gather.span, fp8Gather.label));
-  if (trainKey('enable_cpu_offload')?.value === true) d.assumptions.push('[training] enable_cpu_offload: not modelled yet — the per-GPU memory shown keeps parameters, gradients and optimizer states on the GPU (an upper bound).');
+  const cpuOffload = trainKey('enable_cpu_offload');
+  if (cpuOffload?.value === true) {
+    put(d, ['parallelism', 'offload'], 'params', readOnly(cpuOffload.span, cpuOffload.label));
+    d.assumptions.push('[training] enable_cpu_offload: estimated as CPU offload of the parameters (FSDP2 CPUOffloadPolicy).');
+  }
 
   // ---- activation checkpointing
   const mode = v('activation_checkpoint.mode');

@@ -209,16 +209,19 @@ export interface DeepSpeedSettings {
 /** Puts a DeepSpeed config's ZeRO stage, offload and precision into the draft, with the assumptions they imply. */
 export function applyDeepSpeed(d: TrainingDraft, ds: DeepSpeedSettings): void {
   if (ds.stage) put(d, ['parallelism', 'zero'], ds.stage.value, ds.stage.entry);
-  for (const [k, what] of [
-    ['offloadOptimizer', 'optimizer states'],
-    ['offloadParam', 'parameters'],
-  ] as const) {
-    const v = ds[k]?.value;
-    if (v && v !== 'none') {
-      // FIXME: the estimator has no offload field yet (issue 12); GPU memory is estimated as if on the GPU.
-      d.assumptions.push(`ZeRO offload of ${what} to ${v}: not modelled yet — the per-GPU memory shown keeps them on the GPU (an upper bound), and step time leaves out the ${v} transfers.`);
-    }
+  // ZeRO-Offload: the estimator's parallelism.offload (optimizer: states, fp32 master and gradients in
+  // host memory; params: the sharded weights too, ZeRO-3 only), whose own note says what it counts.
+  // NVMe frees the GPU as the CPU does; its transfers are slower than the PCIe figure.
+  const optimizerOff = ds.offloadOptimizer?.value && ds.offloadOptimizer.value !== 'none' ? ds.offloadOptimizer : undefined;
+  const paramOff = ds.offloadParam?.value && ds.offloadParam.value !== 'none' ? ds.offloadParam : undefined;
+  if (paramOff && ds.stage?.value === 3) {
+    put(d, ['parallelism', 'offload'], 'params', paramOff.entry);
+    d.assumptions.push(`ZeRO-3 offload_param to ${paramOff.value}${optimizerOff ? ` (and offload_optimizer to ${optimizerOff.value})` : ''}: estimated as CPU offload of the parameters${paramOff.value === 'nvme' ? ' (the GPU memory is the same; NVMe is slower than the PCIe transfers counted)' : ''}.`);
+  } else if (optimizerOff) {
+    put(d, ['parallelism', 'offload'], 'optimizer', optimizerOff.entry);
+    d.assumptions.push(`ZeRO offload_optimizer to ${optimizerOff.value}: estimated as CPU offload of the optimizer${optimizerOff.value === 'nvme' ? ' (the GPU memory is the same; NVMe is slower than the PCIe transfers counted)' : ''}.`);
   }
+  if (paramOff && ds.stage?.value !== 3) d.assumptions.push(`offload_param (${paramOff.value}) applies to ZeRO stage 3 only: not used at stage ${ds.stage?.value ?? 0}.`);
   if (ds.bf16?.value === true) put(d, ['precision'], 'bf16-mixed', ds.bf16.entry);
   else if (ds.fp16?.value === true) put(d, ['precision'], 'fp16-mixed', ds.fp16.entry);
 }

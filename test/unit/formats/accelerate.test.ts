@@ -34,7 +34,8 @@ test('DeepSpeed inline on 2 machines × 8, and through a deepspeed_config_file w
   const f = checkFixture('accelerate/deepspeed_file.yaml', MODEL);
   const spec = f.foreign![0].job.spec as any;
   assert.equal(spec.parallelism.zero, 3);
-  assert.ok(estimateOf(f).assumptions.some((a) => a.includes('offload of parameters to cpu')));
+  assert.ok(estimateOf(f).assumptions.some((a) => a.includes('offload_param to cpu') && a.includes('estimated as CPU offload of the parameters')));
+  assert.equal(spec.parallelism.offload, 'params');
 });
 
 test('num_processes that does not divide over num_machines: what accelerate runs (num_processes // num_machines each), said on num_processes', () => {

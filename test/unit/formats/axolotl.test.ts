@@ -45,7 +45,7 @@ test('LoRA on Llama 3 8B, 8-bit base and 8-bit AdamW, one GPU: fits, with every 
   for (const s of ['World size: assumed one GPU', 'sample_packing', 'bf16: auto', 'lora_target_linear']) assert.ok(said.includes(s), s);
 });
 
-test('QLoRA with paged 8-bit AdamW; QLoRA 70B with FSDP over 8 GPUs and parameter offload (stated, not modelled)', () => {
+test("QLoRA with paged 8-bit AdamW; QLoRA 70B with FSDP over 8 GPUs and parameter offload (the estimator's CPU offload)", () => {
   const q = checkFixture('axolotl/qlora-8b.yml');
   const e = estimateOf(q);
   const spec = q.foreign![0].job.spec as Record<string, any>;
@@ -60,7 +60,8 @@ test('QLoRA with paged 8-bit AdamW; QLoRA 70B with FSDP over 8 GPUs and paramete
   const eb = estimateOf(big);
   assert.equal(eb.layout?.gpus, 8);
   assert.equal((big.foreign![0].job.spec as any).parallelism.fsdp, 'full');
-  assert.ok(eb.assumptions.some((a) => a.includes('offload_params: not modelled')));
+  assert.ok(eb.assumptions.some((a) => a.includes('offload_params: estimated as CPU offload')));
+  assert.equal((big.foreign![0].job.spec as any).parallelism.offload, 'params');
   assert.ok(figures(big).gib < 40, `${figures(big).gib}`);
 });
 

@@ -90,12 +90,21 @@ test('ZeRO-3 on one GPU without offload: a warning on the stage', () => {
   assert.equal(at(c.text, p), '3');
 });
 
-test("with a model from the context: the full estimate, offload stated as not modelled, and DeepSpeed's batch check in DeepSpeed's terms", () => {
+test("with a model from the context: the full estimate, ZeRO-3 offload as the estimator's CPU offload of the parameters, and DeepSpeed's batch check in DeepSpeed's terms", () => {
   const c = checkFixture('deepspeed/zero3_offload_all.json', { model: 'meta-llama/Llama-3.1-8B' });
   const e = estimateOf(c);
   assert.equal(e.layout?.gpus, 8, 'as train_batch_size implies');
   assert.equal(e.layout?.microBatches, 4);
-  assert.ok(e.assumptions.some((a) => a.includes('offload of optimizer states to cpu')));
+  assert.ok(e.assumptions.some((a) => a.startsWith('ZeRO-3 offload_param to cpu (and offload_optimizer to cpu): estimated as CPU offload')));
+  assert.equal((c.foreign![0].job.spec as any).parallelism.offload, 'params');
+  // The weights, gradients, master copy and optimizer states leave the GPU: no weights or optimizer line in the breakdown.
+  assert.equal(e.memory!.breakdown.optimizerStates ?? 0, 0);
+  const onGpu = checkText(c.text.replace(/"device": "cpu"/g, '"device": "none"'), c.fileName, { model: 'meta-llama/Llama-3.1-8B' });
+  assert.ok(figures(c).gib < figures(onGpu).gib - 10, `${figures(c).gib} vs ${figures(onGpu).gib}`);
+  // offload_optimizer alone below stage 3 (ZeRO-Offload): the optimizer; offload_param below stage 3 is said as unused.
+  const z2 = checkText(c.text.replace('"stage": 3', '"stage": 2'), c.fileName, { model: 'meta-llama/Llama-3.1-8B' });
+  assert.equal((z2.foreign![0].job.spec as any).parallelism.offload, 'optimizer');
+  assert.ok(estimateOf(z2).assumptions.some((a) => a.startsWith('offload_param (cpu) applies to ZeRO stage 3 only')));
   assert.ok(e.assumptions.some((a) => a.startsWith('Sequence length: assumed 2048')));
   assert.ok(figures(c).gib > 5 && figures(c).gib < 79);
   const bad = checkFixture('deepspeed/ds_config_mismatch.json', { model: 'meta-llama/Llama-3.1-8B', gpusPerNode: 8 });

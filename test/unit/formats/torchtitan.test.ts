@@ -224,3 +224,15 @@ test('tensor parallel in torchtitan is sequence parallel too (its TP plan shards
   assert.ok(!c.problems.some((p) => p.code === 'memory-exceeds-capacity'));
   assert.ok(e.assumptions.some((a) => a.startsWith('Sequence parallel: torchtitan')));
 });
+
+test("CPU offload where a training config turns it on (torchtitan enable_cpu_offload, accelerate fsdp_offload_params) is the estimator's CPU offload of the parameters: less GPU memory, said where it came from", () => {
+  const base = fixture('torchtitan/llama3_8b.toml');
+  const on = base.text.replace('[training]\n', '[training]\nenable_cpu_offload = true\n');
+  const c = checkText(on, base.fileName);
+  assert.equal((c.foreign![0].job.spec as { parallelism?: { offload?: string } }).parallelism?.offload, 'params');
+  assert.ok(estimateOf(c).assumptions.some((a) => a.startsWith('[training] enable_cpu_offload: estimated as CPU offload')));
+  assert.ok(figures(c).gib < figures(checkText(base.text, base.fileName)).gib - 5, 'the sharded weights, gradients and optimizer states leave the GPU');
+  const acc = fixture('accelerate/fsdp.yaml');
+  const a = checkText(acc.text.replace('fsdp_offload_params: false', 'fsdp_offload_params: true'), acc.fileName, { model: 'meta-llama/Llama-3.1-8B' });
+  assert.equal((a.foreign![0].job.spec as { parallelism?: { offload?: string } }).parallelism?.offload, 'params');
+});
