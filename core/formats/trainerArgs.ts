@@ -160,6 +160,9 @@ export function trainerDefaults(a: LineTrainerArgs, from: string): TrainerDefaul
   else if (a.fp16?.value) t.precision = { value: 'fp16', flag: a.fp16.flag };
   // Written and off (`--bf16 False`): the Trainer's own default, fp32, fills an "auto" precision.
   else if (a.bf16 || a.fp16) t.precision = { value: 'fp32', flag: (a.bf16 ?? a.fp16)!.flag };
+  // Neither written on a line of Trainer arguments: TrainingArguments' bf16 and fp16 default to False,
+  // which the DeepSpeed integration fills into "auto" (fill_match) — fp32.
+  else t.precision = { value: 'fp32', flag: '--bf16 or --fp16', absent: true };
   if (a.unread.length) t.unread = a.unread;
   return t;
 }
@@ -253,8 +256,24 @@ export function applyTrainerArgs(d: TrainingDraft, defaults: ForeignDefaults | u
       ['fp16', t.precision?.value === 'fp16'],
     ] as const) {
       const own = ds?.[key];
+      // The entry writes a precision (true/false); "auto" is written over the JSON value itself.
+      const auto = o.json && own ? { offset: own.entry.span.offset, length: own.entry.span.length, newText: '"auto"' } : undefined;
+      const fixes = auto ? [{ title: `Set ${key}.enabled to "auto"`, edits: [auto], preferred: true }] : undefined;
       if (own && own.value === false && on) {
-        d.problems.push(problem('deepspeed-mismatch', 'error', own.entry.span, `${key}.enabled is false here but ${t.precision!.flag} is on on ${t.from}: the Hugging Face Trainer refuses to start ("Please correct the following DeepSpeed config values that mismatch TrainingArguments values"). Set it to "auto".`));
+        d.problems.push(
+          problem('deepspeed-mismatch', 'error', own.entry.span, `${key}.enabled is false here but ${t.precision!.flag} is on on ${t.from}: the Hugging Face Trainer refuses to start ("Please correct the following DeepSpeed config values that mismatch TrainingArguments values"). Set it to "auto".`, fixes),
+        );
+      } else if (own && own.value === true && t.precision && !on && (o.precisionFrom === 'deepspeed' || !t.precision.absent)) {
+        const says = t.precision.absent ? `writes no --${key}` : t.precision.value === 'fp32' ? `turns ${t.precision.flag} off` : `has ${t.precision.flag}`;
+        d.problems.push(
+          problem(
+            'deepspeed-mismatch',
+            'error',
+            own.entry.span,
+            `${key}.enabled is true here but ${t.from} ${says} (the Trainer's ${key} is False): the Hugging Face Trainer refuses to start ("Please correct the following DeepSpeed config values that mismatch TrainingArguments values"). Set it to "auto", or add --${key} to the line.`,
+            fixes,
+          ),
+        );
       }
     }
   }
@@ -287,7 +306,7 @@ export function applyTrainerArgs(d: TrainingDraft, defaults: ForeignDefaults | u
     if (applies) {
       const before = d.spec.precision;
       put(d, ['precision'], precision, lineEntry(o.placeOf(p.value === 'fp16' ? 'fp16.enabled' : 'bf16.enabled'), p, t.from));
-      d.assumptions.push(`Precision: ${precision}, from ${t.from} (${p.flag}${p.value === 'fp32' ? ' off' : ''})${before !== undefined && before !== precision ? `, over this file's ${String(before)} (the Trainer's arguments win)` : ''}.`);
+      d.assumptions.push(`Precision: ${precision}, from ${t.from} (${p.absent ? `no ${p.flag}: the Trainer's default` : `${p.flag}${p.value === 'fp32' ? ' off' : ''}`})${before !== undefined && before !== precision ? `, over this file's ${String(before)} (the Trainer's arguments win)` : ''}.`);
     }
   }
   for (const u of t?.unread ?? []) d.assumptions.push(`Not read from ${t!.from}: ${u.length > 160 ? `${u.slice(0, 160)}…` : u}.`);

@@ -35,6 +35,8 @@ export interface SourceEntry {
 export interface TrainerValue<T> {
   value: T;
   flag: string;
+  /** Not written on the line: the Trainer's own default (no --bf16 or --fp16: fp32). */
+  absent?: boolean;
 }
 
 /**

@@ -180,6 +180,7 @@ test('which words are Trainer arguments: after the training script only, = or se
     from: "'a.sh' line 1",
     micro: { value: 3, flag: '--per-device-train-batch-size' },
     accumulation: { value: 7, flag: '--gradient_accumulation_steps' },
+    precision: { value: 'fp32', flag: '--bf16 or --fp16', absent: true },
   });
   // accelerate's own --gradient_accumulation_steps (before the script) is not the Trainer's.
   assert.deepEqual(link('accelerate launch --config_file ds.json --gradient_accumulation_steps 4 train.py --bf16'), { from: "'a.sh' line 1", precision: { value: 'bf16', flag: '--bf16' } });
@@ -256,4 +257,26 @@ test('a config with no launch line keeps the stated defaults (micro-batch 1, 204
     JSON.stringify(e.assumptions),
   );
   assert.ok(e.assumptions.some((a) => a.startsWith('Sequence length: assumed 2048 tokens')));
+});
+
+test('precision on a line of Trainer arguments: no --bf16 or --fp16 fills an "auto" bf16.enabled with the Trainer\'s default, fp32; a config that enables one the line does not is the Trainer\'s mismatch', () => {
+  const noFlag = RUN.replace(' --bf16', '');
+  const auto = linked('ds.json', DS_AUTO, { 'run.sh': noFlag });
+  assert.equal((auto.check.foreign![0].job.spec as { precision?: string }).precision, 'fp32');
+  assert.ok(estimateOf(auto.check).assumptions.some((a) => a.startsWith("Precision: fp32, from 'run.sh' line 3 (no --bf16 or --fp16: the Trainer's default)")));
+  // bf16.enabled true with no --bf16 on the line, or with --fp16: HF fills bf16.enabled from args.bf16 (False) and refuses the mismatch.
+  for (const line of [noFlag, RUN.replace('--bf16', '--fp16')]) {
+    const on = DS_AUTO.replace('"enabled": "auto"', '"enabled": true');
+    const c = linked('ds.json', on, { 'run.sh': line }).check;
+    const p = c.problems.find((x) => x.code === 'deepspeed-mismatch');
+    assert.ok(p, JSON.stringify(c.problems));
+    assert.equal(at(on, p), 'true');
+    assert.match(p.message, /^bf16\.enabled is true here but 'run\.sh' line 3 (writes no --bf16|has --fp16)/);
+    assert.equal(p.fixes?.[0].title, 'Set bf16.enabled to "auto"');
+  }
+  // --bf16 on the line and true in the config agree.
+  assert.equal(
+    linked('ds.json', DS_AUTO.replace('"enabled": "auto"', '"enabled": true'), { 'run.sh': RUN }).check.problems.find((x) => x.code === 'deepspeed-mismatch'),
+    undefined,
+  );
 });
