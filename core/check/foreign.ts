@@ -140,6 +140,9 @@ function* checkOneSteps(given: ForeignSpec, index: number, opts: ForeignCheckOpt
     const sources = p.docIndex === synth.clusterDoc ? spec.clusterSources : p.docIndex === synth.jobDoc ? spec.sources : undefined;
     if (!sources) return undefined;
     const at = p.path ? lookup(sources, p.path) : undefined;
+    // A schema bound broken by a Cluster value the reader computed (nodes for a tensor size of 10^20)
+    // and the file does not write: a consequence of the job's own value, which has its own problem.
+    if (p.docIndex === synth.clusterDoc && p.code.startsWith('schema') && !at?.exact) return undefined;
     const span = at?.exact ? at.entry.span : spec.anchor;
     const fixes = (p.fixes ?? []).map((f) => foreignFix(f, spec, p.docIndex === synth.clusterDoc ? spec.clusterSources : spec.sources)).filter((f): f is Fix => !!f);
     // A GPU the file does not name came from the defaults: the message says where, not how to edit a Cluster the user never wrote.
@@ -235,11 +238,12 @@ export function inFileTerms(text: string, sources: Map<string, SourceEntry>, ter
   let out = text;
   for (const [key, entry] of sources) {
     const name = key.slice(key.lastIndexOf('.') + 1);
-    if (name.length < 5 || name.toLowerCase() === name || !out.includes(name)) continue;
-    // The dotted path first (`batch.sequenceLength` in a schema message), then the name alone.
+    if (!out.includes(name)) continue;
+    // The dotted path first (`batch.sequenceLength`, `nodes.gpu.count` in a schema message), whatever its last name;
+    // then the name alone where it cannot be an ordinary word (camelCase, 5 letters or more).
     const rel = key.startsWith('spec.') ? key.slice(5) : key;
     for (const form of [key, rel]) if (form !== name && out.includes(form)) out = replaceWord(out, form, entry.label);
-    out = replaceWord(out, name, entry.label);
+    if (name.length >= 5 && name.toLowerCase() !== name) out = replaceWord(out, name, entry.label);
   }
   // Fields the file does not write, by what its format calls them.
   for (const [name, term] of terms ?? []) if (name.length >= 5 && name.toLowerCase() !== name && out.includes(name)) out = replaceWord(out, name, term);

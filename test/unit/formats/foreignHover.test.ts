@@ -50,6 +50,8 @@ test('the model word: the catalog entry it resolves to, with its architecture', 
   assert.ok(h);
   assert.match(h.markdown, /read by Gantry as `model\.preset` = `llama-3\.1-8b`/);
   assert.match(h.markdown, /\| field \| value \|/);
+  // Only the field's first sentence: the rest of the schema's words are about Gantry's spec (its other fields, its defaults).
+  assert.doesNotMatch(h.markdown, /Exactly one of|Default:/);
 });
 
 test('the GPU in a node selector: the Cluster field and the catalog figures', () => {

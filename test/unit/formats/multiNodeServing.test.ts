@@ -100,3 +100,14 @@ test('the estimator without a Cluster takes 8-GPU nodes; a Cluster of one 16-GPU
   const bad = estimateInferenceService(service({ ...spec, pipelineParallel: 200 }), undefined);
   assert.ok(bad.findings.some((f) => f.code === 'bad-estimate-input'));
 });
+
+test("a tensor size past every bound: one error at the value, none about the nodes Gantry computed from it; a GPU count past a node's is said in the file's own key", () => {
+  const text = line('--tensor-parallel-size 99999999999999999999');
+  const c = checkText(text, '/w/huge.sh');
+  const errors = c.problems.filter((p) => p.severity === 'error');
+  assert.equal(errors.length, 1, errors.map((p) => p.message).join(' | '));
+  assert.match(errors[0].message, /^--tensor-parallel-size must be at most/);
+  const sky = 'resources:\n  accelerators: H100:999999999\nrun: |\n  vllm serve meta-llama/Llama-3.1-8B-Instruct\n';
+  const s = checkText(sky, '/w/sky.yaml').problems.find((p) => p.code === 'schema-range');
+  assert.match(s?.message ?? '', /^resources\.accelerators must be at most 72/);
+});
