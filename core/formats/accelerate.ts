@@ -71,6 +71,7 @@ function readParsed(y: YamlDoc, ctx: ReadContext): ForeignSpec[] {
     if (uneven) d.problems.push(problem('accelerate-world', uneven.severity, procs!.span, uneven.message));
     // What accelerate runs: num_processes // num_machines on each machine (none: the estimate is of one process per machine).
     gpusPerNode = Math.max(1, Math.floor(nProcs / nMachines));
+    d.assumptions.push(`World size: ${nodes} machine${nodes === 1 ? '' : 's'} × ${gpusPerNode} process${gpusPerNode === 1 ? '' : 'es'}, from num_machines and num_processes${uneven ? ` (${nProcs} // ${nMachines} each)` : ''}.`);
   } else if (procs?.value === -1) d.assumptions.push('num_processes: -1 (every visible GPU).');
   if (launched === undefined && nProcs === undefined && positiveInt(ctx.defaults?.gpusPerNode)) d.assumptions.push(`World size: ${gpusPerNode} GPUs per machine, from ${worldSource(ctx.defaults)} (num_processes does not say).`);
   if (kind === 'NO' && (nProcs ?? 1) > 1) d.problems.push(problem('accelerate-world', 'warning', dist.span, `distributed_type NO runs one process, but num_processes is ${nProcs}; use MULTI_GPU, FSDP or DEEPSPEED.`));
@@ -160,7 +161,8 @@ function readParsed(y: YamlDoc, ctx: ReadContext): ForeignSpec[] {
     }
     return undefined;
   };
-  const processes = launched !== undefined ? launched * nodes : nProcs;
+  // The processes that run (num_processes // num_machines on each machine), as the estimate counts them.
+  const processes = launched !== undefined ? launched * nodes : nProcs !== undefined ? gpusPerNode * nodes : undefined;
   const label = `accelerate ${kind}${processes ? ` on ${processes} process${processes === 1 ? '' : 'es'}` : ''}`;
   return [finish(d, { format: 'accelerate', label, name: ctx.fileName, anchor, defaults: ctx.defaults, insert })];
 }

@@ -191,7 +191,8 @@ function buildAlone(doc: JsonDoc, ds: DeepSpeedSettings, d: TrainingDraft, ctx: 
   }
   const trainer = ctx.defaults?.trainer;
   const batchAutos = ds.autos.filter((k) => k.includes('batch') || k.includes('accumulation'));
-  if (!ds.micro && !ds.accumulation && !ds.trainBatch && batchAutos.length && !trainer?.micro && !trainer?.accumulation) {
+  // Without a model there is nothing to estimate: say where the batch comes from. With one, the estimate says what it assumed.
+  if (!hasModel && !ds.micro && !ds.accumulation && !ds.trainBatch && batchAutos.length && !trainer?.micro && !trainer?.accumulation) {
     d.problems.push(problem('deepspeed-auto', 'info', anchor, `The batch sizes are "auto" (${batchAutos.join(', ')}): the program that loads this config (Hugging Face Trainer, axolotl, accelerate) fills them in. Open that program's config for the estimate.`));
   }
   if (ds.stage?.value === 3 && world === 1 && !(ds.offloadParam?.value && ds.offloadParam.value !== 'none') && !(ds.offloadOptimizer?.value && ds.offloadOptimizer.value !== 'none')) {

@@ -111,8 +111,11 @@ export function readTrainerArgs(words: readonly Word[], from: number): LineTrain
       }
       const n = wholeNumber(v.value);
       if (n === undefined) {
-        out.problems.push(problem('foreign-flag-value', 'error', v.span, `${flag} ${quote(v.value, 20)} is not a whole number ≥ 1: the training script's argument parser (HfArgumentParser, int) refuses it or the Trainer cannot run it.`));
-        out.unread.push(`${flag} ${quote(v.value, 20)} (not a whole number ≥ 1: the run stops there)`);
+        // All digits but past what Gantry reads: a whole number, only far too large (no run comes near 10^9).
+        const big = v.value.length > 0 && [...v.value].every((c) => c >= '0' && c <= '9') && v.value.replace(/^0+/, '').length > 9;
+        const what = big ? `is far too large (Gantry reads at most 10^9; no run comes near it)` : `is not a whole number ≥ 1: the training script's argument parser (HfArgumentParser, int) refuses it or the Trainer cannot run it`;
+        out.problems.push(problem('foreign-flag-value', 'error', v.span, `${flag} ${quote(v.value, 20)} ${what}.`));
+        out.unread.push(`${flag} ${quote(v.value, 20)} (${big ? 'far too large' : 'not a whole number ≥ 1: the run stops there'})`);
         continue;
       }
       if (numKey === 'seqLen') {

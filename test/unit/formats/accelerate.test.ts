@@ -48,6 +48,9 @@ test('num_processes that does not divide over num_machines: what accelerate runs
   assert.match(p.message, /7 \/\/ 2 = 3, so 6 processes run, not 7/);
   const spec = c.foreign?.[0]?.job.spec as { resources?: { nodes?: number; gpusPerNode?: number } };
   assert.deepEqual([spec.resources?.nodes, spec.resources?.gpusPerNode], [2, 3]);
+  // The label and the world-size line count the processes that run.
+  assert.match(c.foreign?.[0]?.label ?? '', /on 6 processes$/);
+  assert.ok(c.foreign?.[0]?.assumptions.some((a) => a === 'World size: 2 machines × 3 processes, from num_machines and num_processes (7 // 2 each).'));
   // Fewer processes than machines: none runs; an error.
   const none = checkText(c.text.replace('num_processes: 7', 'num_processes: 1'), c.fileName);
   assert.equal(none.problems.find((x) => x.code === 'accelerate-world')?.severity, 'error');

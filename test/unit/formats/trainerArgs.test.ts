@@ -280,3 +280,15 @@ test('precision on a line of Trainer arguments: no --bf16 or --fp16 fills an "au
     undefined,
   );
 });
+
+test('a value past what Gantry reads is "far too large", not "not a whole number"; a model-backed "auto" config gets no "open the program\'s config" info', () => {
+  const { check, dir } = linked('ds.json', DS_AUTO, { 'run.sh': RUN.replace('--max_seq_length 4096', '--max_seq_length 99999999999') });
+  const script = path.join(dir, 'run.sh');
+  const text = fs.readFileSync(script, 'utf8');
+  const p = checkText(text, script, {}, reader(script)).problems.find((x) => x.code === 'foreign-flag-value');
+  assert.match(p?.message ?? '', /^--max_seq_length '99999999999' is far too large/);
+  assert.equal(
+    check.problems.find((x) => x.code === 'deepspeed-auto'),
+    undefined,
+  );
+});
