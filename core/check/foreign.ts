@@ -181,7 +181,8 @@ function* checkOneSteps(given: ForeignSpec, index: number, opts: ForeignCheckOpt
     problems.push(p);
   }
   if (!e) return { problems };
-  const estimate = { ...e.estimate, assumptions: [...spec.assumptions, ...e.estimate.assumptions] };
+  // The estimate's own assumptions name Gantry's fields (maxModelLen, engineVersion): in the file's words, as its problems are.
+  const estimate = { ...e.estimate, assumptions: [...spec.assumptions, ...e.estimate.assumptions.map((a) => inFileTerms(a, spec.sources, spec.terms))] };
   // By code and place: the message was rewritten in the file's terms, so it no longer matches the estimate's.
   const own = new Set(placedEstimate.map((p) => p && `${p.code}@${p.offset}`));
   return { problems, estimate: { docIndex: index, estimate, anchor: spec.anchor, problems: problems.filter((p) => own.has(`${p.code}@${p.offset}`)) } };

@@ -117,7 +117,7 @@ export function servingSpec(x: ServingSpecInput): ForeignSpec {
     } else if (!model) {
       const d = defaults?.gpu ? findGpu(defaults.gpu)! : findGpu(DEFAULT_GPU)!;
       model = d.id;
-      assumptions.push(defaults?.gpu ? `GPU: ${d.name}, from gantry.context.yaml, --gpu or the gantry.foreign.gpu setting (the file does not name one).` : `GPU: the file does not name one; ${d.name} assumed (associate a Cluster or set a default GPU to change it).`);
+      assumptions.push(defaults?.gpu ? `GPU: ${d.name}, from gantry.context.yaml, --gpu or the gantry.foreign.gpu setting (the file does not name one).` : `GPU: the file does not name one; ${d.name} assumed (gpu: or cluster: in a gantry.context.yaml beside it, or the gantry.foreign.gpu setting, changes it).`);
     }
     let count = gpu.count?.value;
     if (count === undefined) {
@@ -186,7 +186,11 @@ export function servingSpec(x: ServingSpecInput): ForeignSpec {
   const last = x.cmd.args[x.cmd.args.length - 1]?.span;
   const end = Math.max(x.cmd.anchor.offset + x.cmd.anchor.length, last ? last.offset + last.length : 0);
   const serveCommand = { engine: x.cmd.engine, extent: { offset: x.cmd.anchor.offset, length: end - x.cmd.anchor.offset } };
-  return { format: x.format, label: x.label, job, cluster, sources, clusterSources, anchor: x.cmd.anchor, assumptions, insert, terms: flagTerms(x.cmd.engine), problems, serveCommand };
+  // The engine version the file names (image tag, pip pin) or the context gives: what messages and
+  // the estimate's assumptions call engineVersion, in the file's words.
+  const terms = new Map(flagTerms(x.cmd.engine));
+  if (spec.engineVersion !== undefined) terms.set('engineVersion', x.version ? 'the image tag or pip pin the file names' : "gantry.context.yaml's engineVersion (or the gantry.foreign.engineVersion setting)");
+  return { format: x.format, label: x.label, job, cluster, sources, clusterSources, anchor: x.cmd.anchor, assumptions, insert, terms, problems, serveCommand };
 }
 
 /**

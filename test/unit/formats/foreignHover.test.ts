@@ -89,3 +89,13 @@ test('a very long value is cut in the hover', () => {
   assert.ok(h);
   assert.ok(h.markdown.split('\n')[0].length < 300, 'the first line is bounded');
 });
+
+test("the estimate's own assumptions are in the file's words: the engine version from the image tag, the flags by their names", () => {
+  const c = checkFile(DEPLOYMENT, { fileName: 'deploy.yaml', readFile: () => undefined });
+  const a = c.estimates[0]?.estimate.assumptions ?? [];
+  assert.ok(
+    a.some((x) => x.startsWith('vLLM 0.8.5 (from the image tag or pip pin the file names)')),
+    a.join('\n'),
+  );
+  assert.ok(!a.some((x) => x.includes('(from engineVersion)')));
+});
