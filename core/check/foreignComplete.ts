@@ -1,11 +1,11 @@
 // Completion inside a serving command wherever it lives (a `vllm serve` line in a script, the
 // `args:` of a Deployment, a compose `command:`): typing `--` offers the flags Gantry reads for that
-// engine, each with what it sets (the spec field's description, unit and default; a pick's words),
+// engine, each with what it sets (the spec field's first sentence and unit; a pick's words),
 // leaving out the flags the command already writes. The flags come from the reader's own table
 // (core/formats/vllmArgs.ts readFlags), so what is offered is what is read. In file offsets.
 import type { ForeignSpec } from '../formats/types';
 import { readFlags } from '../formats/vllmArgs';
-import { schemaDoc, type CompletionEntry } from '../spec/complete';
+import { fieldSummary, type CompletionEntry } from '../spec/complete';
 import type { SchemaIndex } from '../spec/schemaNav';
 
 /** The flags that name the model (vLLM's `--model`, SGLang's `--model-path`). */
@@ -39,7 +39,7 @@ export function foreignFlagCompletion(text: string, offset: number, specs: reado
     .filter((f) => f.flag === typed || (!isWritten(f) && !LEGACY_FLAGS.has(f.flag)))
     .map((f) => {
       const s = f.field ? schemas.at('InferenceService', ['spec', f.field]) : undefined;
-      const doc = [f.field ? `Read by Gantry as \`${f.field}\`.` : '', schemaDoc(s) ?? '', f.values ? `Values: ${f.values.map((v) => `\`${v}\``).join(', ')}` : ''].filter(Boolean).join('\n\n');
+      const doc = [f.field ? `Read by Gantry as \`${f.field}\`.` : '', fieldSummary(s) ?? '', f.values ? `Values: ${f.values.map((v) => `\`${v}\``).join(', ')}` : ''].filter(Boolean).join('\n\n');
       return { label: f.flag, kind: 'property' as const, ...(f.field ? { detail: f.field } : {}), ...(doc ? { documentation: doc } : {}), insertText: f.flag, replace };
     });
 }

@@ -4,7 +4,7 @@
 // model or a GPU, what the catalog resolves it to. It comes from the reader's source map, so every
 // format gets it without learning any. In file offsets; the server turns them into ranges.
 import type { ForeignSpec, PlainDoc, SourceEntry } from '../formats/types';
-import { catalogEntry, type HoverResult } from '../spec/complete';
+import { catalogEntry, fieldSummary, type HoverResult } from '../spec/complete';
 import type { SchemaIndex } from '../spec/schemaNav';
 import { typeWords } from '../spec/schemaNav';
 import { valueAt } from '../spec/valueAt';
@@ -35,10 +35,8 @@ export function foreignValueHover(specs: readonly ForeignSpec[], offset: number,
   const shown = value === undefined || (typeof value === 'object' && value !== null) ? '' : ` = \`${cut(String(value))}\``;
   const whose = doc.kind === 'Cluster' ? ' of the GPUs it runs on' : '';
   parts.push(`**${cut(entry.label)}** · read by Gantry as \`${field}\`${shown}${s ? ` (${typeWords(s).join(' | ')})` : ''}${whose}`);
-  // The field's first sentence and unit: the rest of a description speaks of Gantry's spec (its other
-  // fields, its defaults), which the file does not use — the tool's own default is in the estimate's assumptions.
-  const d = firstSentence(s?.markdownDescription ?? s?.description);
-  if (d) parts.push(s?.['x-gantry-unit'] ? `${d} Unit: ${String(s['x-gantry-unit'])}.` : d);
+  const d = fieldSummary(s);
+  if (d) parts.push(d);
   const catalog = catalogEntry(key, value);
   if (catalog) parts.push(catalog);
   const est = estimateOf?.(hit.spec);
@@ -71,11 +69,4 @@ function valueAtOffset(specs: readonly ForeignSpec[], offset: number): Hit | und
 function cut(s: string): string {
   const one = s.replace(/[\r\n`]+/g, ' ');
   return one.length > MAX_SHOWN ? `${one.slice(0, MAX_SHOWN)}…` : one;
-}
-
-/** The first sentence of a schema description (up to the first '. '), without a trailing parenthesis of Gantry spec terms. */
-function firstSentence(text: string | undefined): string | undefined {
-  if (!text) return undefined;
-  const end = text.indexOf('. ');
-  return end < 0 ? text.trim() : text.slice(0, end + 1);
 }

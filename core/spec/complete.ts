@@ -45,6 +45,20 @@ function presentKeys(text: string, cur: CursorInfo): Set<string> {
 
 const scalarText = (v: unknown): string => (typeof v === 'string' ? (/^[\w./:@+-]+$/.test(v) && !/^(true|false|null|yes|no|on|off|~|[\d.e+-]+)$/i.test(v) ? v : JSON.stringify(v)) : JSON.stringify(v));
 
+/**
+ * A field's first sentence and its unit, for a foreign file (a hover on its value, a flag's
+ * completion): the rest of a schema description speaks of Gantry's spec — its other fields, its
+ * defaults, which are not the tool's (the tool's own default is in the estimate's assumptions).
+ */
+export function fieldSummary(s: JsonSchema | undefined): string | undefined {
+  const text = s?.markdownDescription ?? s?.description;
+  if (!text) return undefined;
+  const end = text.indexOf('. ');
+  const first = end < 0 ? text.trim() : text.slice(0, end + 1);
+  const unit = s?.['x-gantry-unit'] ? String(s['x-gantry-unit']) : undefined;
+  return unit && !first.includes(`(${unit})`) ? `${first} Unit: ${unit}.` : first;
+}
+
 export function schemaDoc(s: JsonSchema | undefined): string | undefined {
   if (!s) return undefined;
   const parts = [s.markdownDescription ?? s.description ?? ''];

@@ -23,6 +23,7 @@ test('a vllm serve line in a script: typing --gpu offers the flags Gantry reads,
   const gmu = items.find((i) => i.label === '--gpu-memory-utilization')!;
   assert.equal(gmu.detail, 'gpuMemoryUtilization');
   assert.match(gmu.documentation ?? '', /Read by Gantry as `gpuMemoryUtilization`/);
+  assert.doesNotMatch(gmu.documentation ?? '', /Default:/, "Gantry's defaults are not the engine's");
   assert.deepEqual(gmu.replace, { offset: text.indexOf('--gpu'), length: 5 }, 'the typed word is replaced');
   const kv = items.find((i) => i.label === '--kv-cache-dtype')!;
   assert.match(kv.documentation ?? '', /Values: .*`fp8`/);

@@ -41,6 +41,7 @@ test('a --max-model-len value in a Deployment: the field, its value, its descrip
   assert.ok(h);
   assert.match(h.markdown, /^\*\*--max-model-len\*\* · read by Gantry as `maxModelLen` = `8192`/);
   assert.match(h.markdown, /---\n\n.*tokens/, 'the estimate line closes the hover');
+  assert.doesNotMatch(h.markdown, /\(tokens\)[^\n]*Unit: tokens/, 'the unit once');
   // The range is the value inside its quotes.
   assert.equal(DEPLOYMENT.slice(h.offset, h.offset + h.length), '8192');
 });
