@@ -386,6 +386,10 @@ function looksLikeOption(s: string): boolean {
 function notANumber(rawName: string, val: Word, what: string, engineName: string): Problem {
   // A shell expansion the reader does not evaluate (`${A:-${B}}`, `$(( … ))`): its value is known when the script runs.
   if (val.unresolved || val.value.includes('$')) return problem('foreign-unresolved', 'warning', val.span, `${rawName} ${quote(val.value)} is computed when the script runs (a shell expansion Gantry does not evaluate); ${engineName}'s default is assumed for it.`);
+  // All digits, only too many of them for any length or count a server takes: said as such (it is a whole number).
+  if (val.value.length > 32 && [...val.value].every((c) => c >= '0' && c <= '9')) {
+    return problem('foreign-flag-value', 'error', val.span, `${rawName} ${quote(val.value)} is far too large (${val.value.length} digits): no ${engineName} server starts with it, and Gantry does not read it.`);
+  }
   const p = problem('foreign-flag-value', 'error', val.span, `${rawName} ${quote(val.value)} is not ${what}; ${engineName}'s argument parser refuses it ("invalid … value") and the server does not start.`);
   // `--max-model-len="8192"` as a list item (Kubernetes, compose, exec-form CMD): no shell removes the quotes.
   const q = val.value[0];

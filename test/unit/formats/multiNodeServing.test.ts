@@ -111,3 +111,11 @@ test("a tensor size past every bound: one error at the value, none about the nod
   const s = checkText(sky, '/w/sky.yaml').problems.find((p) => p.code === 'schema-range');
   assert.match(s?.message ?? '', /^resources\.accelerators must be at most 72/);
 });
+
+test('a flag value of thousands of digits is "far too large", not "not a whole number"; the message quotes a short prefix', () => {
+  const digits = '9'.repeat(5000);
+  const c = checkText(line(`--max-model-len ${digits}`), '/w/digits.sh');
+  const p = c.problems.find((x) => x.code === 'foreign-flag-value');
+  assert.match(p?.message ?? '', /^--max-model-len '9+…?' is far too large \(5000 digits\)/);
+  assert.ok((p?.message.length ?? 0) < 300);
+});
