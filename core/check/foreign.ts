@@ -11,6 +11,8 @@ import { DEFAULT_INTER_NODE, DEFAULT_INTER_NODE_NOTE } from '../estimate/resolve
 import { estimateDoc, type DocEstimate } from '../validate/estimates';
 import { quote, sizeText, type Fix, type Problem, type TextEditAt } from '../validate/problem';
 import { nearestGpu } from '../catalog/gpus';
+import { MODEL_IDS } from '../catalog/models';
+import { nearest } from '../spec/suggest';
 import type { ClusterEntry, ClusterLookup } from '../validate/rules';
 import type { ClusterDoc } from '../spec/types';
 import { checkGantryText, type CheckFileOptions, type FileCheck } from './gantryText';
@@ -149,7 +151,7 @@ function* checkOneSteps(given: ForeignSpec, index: number, opts: ForeignCheckOpt
     const fromDefaults = p.code === 'unknown-gpu' && p.docIndex === synth.clusterDoc && !at?.exact && opts.defaults?.gpu;
     // A model Gantry does not know is no error of the file's (the server may well start): a warning that nothing is estimated, in the file's terms.
     if (p.code === 'bad-estimate-input' && p.path?.join('.') === 'spec.model.preset') {
-      return { code: 'unknown-model', severity: 'warning', message: unknownForeignModel(spec, p.message), offset: span.offset, length: span.length, path: p.path, docIndex: index };
+      return { code: 'unknown-model', severity: 'warning', message: unknownForeignModel(spec), offset: span.offset, length: span.length, path: p.path, docIndex: index };
     }
     const message = fromDefaults ? unknownDefaultGpu(opts.defaults!.gpu!) : withoutMadeUpCluster(inFileTerms(p.message, sources, spec.terms), spec);
     return { code: p.code, severity: p.severity, message, offset: span.offset, length: span.length, path: p.path, docIndex: index, ...(fixes.length && !fromDefaults ? { fixes } : {}) };
@@ -208,10 +210,11 @@ function unknownDefaultGpu(gpu: string): string {
 }
 
 /** A foreign file's model that neither the catalog nor the local Hugging Face cache knows: no estimate, and how to give one. */
-function unknownForeignModel(spec: ForeignSpec, estimateMessage: string): string {
+function unknownForeignModel(spec: ForeignSpec): string {
   const model = (spec.job.spec.model as { preset?: unknown } | undefined)?.preset;
-  const mean = estimateMessage.indexOf('did you mean ');
-  const hint = mean >= 0 ? ` (${estimateMessage.slice(mean, estimateMessage.indexOf('?', mean) + 1 || undefined)})` : '';
+  // The nearest catalog id, as the estimator's own message gives it (resolve.ts), not read back from that message.
+  const near = typeof model === 'string' ? nearest(model, MODEL_IDS) : undefined;
+  const hint = near ? ` (did you mean '${near}'?)` : '';
   return `Gantry does not know the model ${quote(typeof model === 'string' ? model : '?')}${hint}: it is neither in the catalog nor in the local Hugging Face cache, so nothing is estimated. For an estimate, put its config.json in the cache (~/.cache/huggingface/hub/models--ORG--NAME/snapshots/*/), or use a catalog model (docs/catalog.md).`;
 }
 

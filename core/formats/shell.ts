@@ -6,7 +6,7 @@
 import type { Span } from '../spec/parse';
 import type { TextEditAt } from '../validate/problem';
 import { servingSpec, problemAt, type GpuContext } from './serving';
-import { tokenizeShell, type Word } from './shellWords';
+import { allDigits, tokenizeShell, type Word } from './shellWords';
 import type { ForeignSpec, FormatReader } from './types';
 import { findServeCommand, mentionsServe, namedEngineVersion, readServeArgs } from './vllmArgs';
 import { appendAfter } from './yamlWords';
@@ -100,7 +100,7 @@ function sbatchOption(words: Word[], k: number, gpu: GpuContext): void {
     let typeAt = -1;
     let pos = off + (lead ? parts[0].length + 1 : 0);
     for (const p of rest) {
-      if (p && p.split('').every((c) => c >= '0' && c <= '9')) {
+      if (p && allDigits(p)) {
         count = Number(p);
         countAt = pos;
       } else if (p) {

@@ -475,3 +475,10 @@ export function expandKube(s: string, env: Map<string, ShellVar>): { value: stri
   }
   return { value: out, changed, cut };
 }
+
+/** Whether a word is one or more ASCII digits (a whole number as a launch line writes it). */
+export function allDigits(s: string): boolean {
+  if (!s.length) return false;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) < 48 || s.charCodeAt(i) > 57) return false;
+  return true;
+}

@@ -11,7 +11,7 @@
 // correct the following DeepSpeed config values that mismatch TrainingArguments values").
 import type { Span } from '../spec/parse';
 import { quote, type Problem } from '../validate/problem';
-import { literalSpan, type Word } from './shellWords';
+import { allDigits, literalSpan, type Word } from './shellWords';
 import { MAX_WHOLE, problem, put, type DeepSpeedSettings, type DsValue, type TrainingDraft } from './trainingDraft';
 import type { ForeignDefaults, SourceEntry, TrainerDefaults, TrainerValue } from './types';
 
@@ -73,8 +73,7 @@ function valuePart(w: Word, from: number): Word {
 }
 
 function wholeNumber(s: string): number | undefined {
-  if (!s.length || s.length > 10) return undefined;
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) < 48 || s.charCodeAt(i) > 57) return undefined;
+  if (s.length > 10 || !allDigits(s)) return undefined;
   const n = Number(s);
   return n >= 1 && n <= MAX_WHOLE ? n : undefined;
 }
@@ -112,7 +111,7 @@ export function readTrainerArgs(words: readonly Word[], from: number): LineTrain
       const n = wholeNumber(v.value);
       if (n === undefined) {
         // All digits but past what Gantry reads: a whole number, only far too large (no run comes near 10^9).
-        const big = v.value.length > 0 && [...v.value].every((c) => c >= '0' && c <= '9') && v.value.replace(/^0+/, '').length > 9;
+        const big = allDigits(v.value) && v.value.replace(/^0+/, '').length > 9;
         const what = big ? `is far too large (Gantry reads at most 10^9; no run comes near it)` : `is not a whole number ≥ 1: the training script's argument parser (HfArgumentParser, int) refuses it or the Trainer cannot run it`;
         out.problems.push(problem('foreign-flag-value', 'error', v.span, `${flag} ${quote(v.value, 20)} ${what}.`));
         out.unread.push(`${flag} ${quote(v.value, 20)} (${big ? 'far too large' : 'not a whole number ≥ 1: the run stops there'})`);

@@ -15,7 +15,7 @@ import type { SpecPath, Span } from '../spec/parse';
 import type { InferenceServiceSpec, SpeculativeMethod } from '../spec/types';
 import { quote, type Problem, type TextEditAt } from '../validate/problem';
 import type { SourceEntry } from './types';
-import { literalSpan, type Word } from './shellWords';
+import { allDigits, literalSpan, type Word } from './shellWords';
 import { isPlainWord } from './yamlWords';
 import { editDistance } from '../spec/suggest';
 
@@ -184,7 +184,7 @@ function reverse(e: EngineFlag): Record<string, string> {
 /** The long flags the reader takes for an engine, each with the spec field it sets (none for the model and LoRA flags) and, for a pick, its words. */
 export function readFlags(engine: ServeEngine): { flag: string; field?: string; values?: string[] }[] {
   const out = new Map<string, { flag: string; field?: string; values?: string[] }>();
-  for (const f of table(engine).values()) {
+  for (const f of TABLES[engine].values()) {
     if (!f.flag.startsWith('--') || out.has(f.flag)) continue;
     const values = f.values ? Object.keys(f.values) : undefined;
     out.set(f.flag, { flag: f.flag, ...(f.field ? { field: f.field } : {}), ...(values?.length ? { values } : {}) });
@@ -387,7 +387,7 @@ function notANumber(rawName: string, val: Word, what: string, engineName: string
   // A shell expansion the reader does not evaluate (`${A:-${B}}`, `$(( … ))`): its value is known when the script runs.
   if (val.unresolved || val.value.includes('$')) return problem('foreign-unresolved', 'warning', val.span, `${rawName} ${quote(val.value)} is computed when the script runs (a shell expansion Gantry does not evaluate); ${engineName}'s default is assumed for it.`);
   // All digits, only too many of them for any length or count a server takes: said as such (it is a whole number).
-  if (val.value.length > 32 && [...val.value].every((c) => c >= '0' && c <= '9')) {
+  if (val.value.length > 32 && allDigits(val.value)) {
     return problem('foreign-flag-value', 'error', val.span, `${rawName} ${quote(val.value)} is far too large (${val.value.length} digits): no ${engineName} server starts with it, and Gantry does not read it.`);
   }
   const p = problem('foreign-flag-value', 'error', val.span, `${rawName} ${quote(val.value)} is not ${what}; ${engineName}'s argument parser refuses it ("invalid … value") and the server does not start.`);
