@@ -38,6 +38,12 @@ const NUMBER_ARGS: Record<string, NumberKey> = {
 const SEQ_ORDER = ['max_length', 'max_seq_length', 'model_max_length', 'block_size', 'cutoff_len'];
 const BOOL_ARGS: Record<string, BoolKey> = { gradient_checkpointing: 'checkpointing', bf16: 'bf16', fp16: 'fp16' };
 
+/**
+ * TrainingArguments' `per_device_train_batch_size` default (and TRL's configs', which extend it): the
+ * micro-batch of a Trainer line that does not write the flag, unless the script sets it in code.
+ */
+export const TRAINER_DEFAULT_MICRO = 8;
+
 /** HfArgumentParser's string_to_bool: these words, in any case; anything else is refused. */
 const TRUE_WORDS = ['yes', 'true', 't', 'y', '1'];
 const FALSE_WORDS = ['no', 'false', 'f', 'n', '0'];
@@ -63,6 +69,8 @@ export interface LineTrainerArgs {
   problems: Problem[];
   /** Values Gantry cannot read (a variable the script does not set), for the config's assumptions. */
   unread: string[];
+  /** --per_device_train_batch_size is written with a value Gantry cannot read (so the Trainer's default is not what runs). */
+  microUnread?: true;
 }
 
 /** The part of a word from `from` on (the value of `--x=4`), placed exactly where it is written as is. */
@@ -76,6 +84,11 @@ function wholeNumber(s: string): number | undefined {
   if (s.length > 10 || !allDigits(s)) return undefined;
   const n = Number(s);
   return n >= 1 && n <= MAX_WHOLE ? n : undefined;
+}
+
+function unread(out: LineTrainerArgs, key: NumberKey, text: string): void {
+  out.unread.push(text);
+  if (key === 'micro') out.microUnread = true;
 }
 
 /**
@@ -100,11 +113,11 @@ export function readTrainerArgs(words: readonly Word[], from: number): LineTrain
     if (numKey) {
       if (!v) {
         out.problems.push(problem('foreign-flag-value', 'error', w.span, `${flag} needs a value: the training script's argument parser stops ("expected one argument") and the run does not start.`));
-        out.unread.push(`${flag} (no value: the run stops there)`);
+        unread(out, numKey, `${flag} (no value: the run stops there)`);
         continue;
       }
       if (v.unresolved) {
-        out.unread.push(`${flag} ${quote(v.value, 20)} (a variable Gantry does not know)`);
+        unread(out, numKey, `${flag} ${quote(v.value, 20)} (a variable Gantry does not know)`);
         out.problems.push(problem('foreign-unresolved', 'warning', v.span, `${flag} is ${quote(v.value, 20)}, which this script does not set: Gantry cannot read it, and the estimate assumes the config's value or its default.`));
         continue;
       }
@@ -114,7 +127,7 @@ export function readTrainerArgs(words: readonly Word[], from: number): LineTrain
         const big = allDigits(v.value) && v.value.replace(/^0+/, '').length > 9;
         const what = big ? `is far too large (Gantry reads at most 10^9; no run comes near it)` : `is not a whole number ≥ 1: the training script's argument parser (HfArgumentParser, int) refuses it or the Trainer cannot run it`;
         out.problems.push(problem('foreign-flag-value', 'error', v.span, `${flag} ${quote(v.value, 20)} ${what}.`));
-        out.unread.push(`${flag} ${quote(v.value, 20)} (${big ? 'far too large' : 'not a whole number ≥ 1: the run stops there'})`);
+        unread(out, numKey, `${flag} ${quote(v.value, 20)} (${big ? 'far too large' : 'not a whole number ≥ 1: the run stops there'})`);
         continue;
       }
       if (numKey === 'seqLen') {
@@ -166,7 +179,16 @@ export function trainerDefaults(a: LineTrainerArgs, from: string): TrainerDefaul
   // which the DeepSpeed integration fills into "auto" (fill_match) — fp32.
   else t.precision = { value: 'fp32', flag: '--bf16 or --fp16', absent: true };
   if (a.unread.length) t.unread = a.unread;
+  if (a.microUnread) t.microUnread = true;
   return t;
+}
+
+/**
+ * The micro-batch a Trainer line runs with when it writes no readable --per_device_train_batch_size:
+ * TrainingArguments' default, or 1 (assumed) when the line writes the flag with a value Gantry cannot read.
+ */
+function trainerMicro(t: TrainerDefaults): number {
+  return t.microUnread ? 1 : TRAINER_DEFAULT_MICRO;
 }
 
 /** A config's value that is the line's: not written in the config (or "auto"), shown at `span`; the launcher puts it on the line. */
@@ -238,7 +260,7 @@ export function applyTrainerArgs(d: TrainingDraft, defaults: ForeignDefaults | u
     dsMismatch(d, 'gradient_accumulation_steps', ds?.accumulation, t.accumulation, t, !!o.json);
     // train_batch_size: the Trainer compares it with world × per-device batch × accumulation (when it is not "auto").
     if (ds?.trainBatch && o.world && ((t.micro && !ds.micro) || (t.accumulation && !ds.accumulation))) {
-      const want = o.world * (ds.micro?.value ?? t.micro?.value ?? 1) * (ds.accumulation?.value ?? t.accumulation?.value ?? 1);
+      const want = o.world * (ds.micro?.value ?? t.micro?.value ?? trainerMicro(t)) * (ds.accumulation?.value ?? t.accumulation?.value ?? 1);
       if (want !== ds.trainBatch.value) {
         const auto = o.json ? ds.trainBatch.entry.write?.('auto') : undefined;
         const words = [t.micro ? `${t.micro.flag} ${t.micro.value}` : '', t.accumulation ? `${t.accumulation.flag} ${t.accumulation.value}` : ''].filter(Boolean).join(' and ');
@@ -281,11 +303,14 @@ export function applyTrainerArgs(d: TrainingDraft, defaults: ForeignDefaults | u
   }
   if (!o.estimate) return;
   const micro = ds?.micro?.value ?? t?.micro?.value;
-  put(d, ['batch', 'micro'], micro ?? 1, ds?.micro?.entry ?? (t?.micro ? lineEntry(o.placeOf('train_micro_batch_size_per_gpu'), t.micro, t.from) : undefined));
+  const byDefault = micro === undefined && t ? trainerMicro(t) : undefined;
+  put(d, ['batch', 'micro'], micro ?? byDefault ?? 1, ds?.micro?.entry ?? (t?.micro ? lineEntry(o.placeOf('train_micro_batch_size_per_gpu'), t.micro, t.from) : undefined));
   if (ds?.micro) {
     // the config's own number (a line that disagrees is the error above)
   } else if (t?.micro) d.assumptions.push(`${fromLine('Micro-batch', t.micro, t)}: ${o.what} leaves it to the training script.`);
-  else d.assumptions.push(`Micro-batch: assumed 1 per GPU (${o.what} does not say; the training script does${t ? ', and its launch line writes no --per_device_train_batch_size' : ''}).`);
+  else if (byDefault !== undefined && byDefault > 1)
+    d.assumptions.push(`Micro-batch: ${byDefault} per GPU, the Hugging Face Trainer's default per_device_train_batch_size (${o.what} leaves it to the training script, and ${t!.from} writes no --per_device_train_batch_size; a script that sets it in code runs with its own).`);
+  else d.assumptions.push(`Micro-batch: assumed 1 per GPU (${o.what} does not say; the training script does${t ? `, and ${t.from} writes --per_device_train_batch_size with a value Gantry cannot read` : ''}).`);
   const acc = ds?.accumulation ?? (t?.accumulation ? { value: t.accumulation.value, entry: lineEntry(o.placeOf('gradient_accumulation_steps'), t.accumulation, t.from) } : undefined);
   if (acc) put(d, ['batch', 'gradientAccumulation'], acc.value, acc.entry);
   if (!ds?.accumulation && t?.accumulation) d.assumptions.push(`${fromLine('Gradient accumulation', t.accumulation, t)}.`);

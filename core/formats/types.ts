@@ -58,6 +58,8 @@ export interface TrainerDefaults {
   precision?: TrainerValue<'bf16' | 'fp16' | 'fp32'>;
   /** Arguments the line writes that Gantry could not read (a variable, a value the parser refuses), in words. */
   unread?: string[];
+  /** --per_device_train_batch_size is on the line with a value Gantry cannot read: the micro-batch is unknown, not the Trainer's default. */
+  microUnread?: true;
 }
 
 /** A gantry/v1 document as plain data (what the YAML reader would have produced). */

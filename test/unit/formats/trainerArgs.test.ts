@@ -249,6 +249,33 @@ test('accelerate launch --num_processes 12 --num_machines 8: accelerate runs 12 
   );
 });
 
+test("a Trainer line without --per_device_train_batch_size runs with the Trainer's default micro-batch, 8, in the estimate and in the train_batch_size the Trainer computes", () => {
+  const run = 'deepspeed --num_gpus 8 train.py --deepspeed ds.json --model_name_or_path meta-llama/Llama-3.1-8B --gradient_accumulation_steps 2 --max_length 2048 --bf16\n';
+  const { check, file, read, defaults } = linked('ds.json', DS_AUTO, { 'run.sh': run });
+  const spec = deepspeedReader.read(DS_AUTO, { fileName: file, defaults, readFile: read })[0].job.spec as Record<string, Record<string, unknown>>;
+  assert.deepEqual(spec.batch, { micro: 8, gradientAccumulation: 2, sequenceLength: 2048 });
+  const e = estimateOf(check);
+  assert.ok(
+    e.assumptions.some((a) => a.startsWith("Micro-batch: 8 per GPU, the Hugging Face Trainer's default per_device_train_batch_size (a DeepSpeed config leaves it to the training script, and 'run.sh' line 1 writes no --per_device_train_batch_size")),
+    JSON.stringify(e.assumptions),
+  );
+  // train_batch_size 32 = 8 GPUs × 2 × 2 would hold for micro 2; the Trainer computes 8 × 8 × 2 = 128.
+  const fixed = DS_AUTO.replace('"train_batch_size": "auto"', '"train_batch_size": 32');
+  const m = linked('ds.json', fixed, { 'run.sh': run }).check.problems.find((p) => p.code === 'deepspeed-mismatch');
+  assert.ok(m, "expected the Trainer's train_batch_size mismatch");
+  assert.match(m.message, /^train_batch_size is 32 here, but the Hugging Face Trainer computes 128 /);
+  assert.equal(
+    linked('ds.json', DS_AUTO.replace('"train_batch_size": "auto"', '"train_batch_size": 128'), { 'run.sh': run }).check.problems.find((p) => p.code === 'deepspeed-mismatch'),
+    undefined,
+  );
+  // A value Gantry cannot read is not the default: the micro-batch stays an assumption of 1.
+  const unread = linked('ds.json', DS_AUTO, { 'run.sh': run.replace('--bf16', '--bf16 --per_device_train_batch_size $MB') }).check;
+  assert.ok(
+    estimateOf(unread).assumptions.some((a) => a.startsWith('Micro-batch: assumed 1 per GPU')),
+    JSON.stringify(estimateOf(unread).assumptions),
+  );
+});
+
 test('a config with no launch line keeps the stated defaults (micro-batch 1, 2048 tokens)', () => {
   const defaults: ForeignDefaults = { model: 'meta-llama/Llama-3.1-8B', gpusPerNode: 8 };
   const e = estimateOf(checkText(DS_AUTO, '/w/ds.json', defaults));
