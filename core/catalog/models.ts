@@ -4,7 +4,7 @@
 // lookup also ignores a trailing -instruct/-it/-hf/-chat/-base.
 
 import type { Architecture } from '../spec/types';
-import { splitDerivativeName, weightFormatFromQuantConfig, type WeightFormat } from './weightFormat';
+import { hybridNamedFormat, splitDerivativeName, weightFormatFromQuantConfig, type WeightFormat } from './weightFormat';
 
 export interface ModelInfo {
   id: string;
@@ -830,7 +830,8 @@ export function resolveModelName(name: string): ResolvedName | undefined {
   let model: ModelInfo | undefined;
   for (let k = stripped.length - 1; k >= 0 && !model; k--) model = findModel([base, ...stripped.slice(0, k)].join('-'));
   if (!model) return undefined;
-  return { model, weightFormat: format ?? model.weightFormat, derivedFrom: `${name} read as ${model.name} (${model.id})${format ? `, weights ${format.label}` : ''}` };
+  const named = format ? hybridNamedFormat(format, model.architecture) : undefined;
+  return { model, weightFormat: named ?? model.weightFormat, derivedFrom: `${name} read as ${model.name} (${model.id})${named ? `, weights ${named.label}` : ''}` };
 }
 
 export const MODEL_IDS: readonly string[] = MODELS.map((m) => m.id);

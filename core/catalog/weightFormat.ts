@@ -18,7 +18,7 @@
 // checkpoint with group 64 are the same family): a spec's quantization of the checkpoint's own
 // family takes the checkpoint's exact bits.
 
-import type { Quantization } from '../spec/types';
+import type { Architecture, Quantization } from '../spec/types';
 
 export type WeightFamily = 'fp8' | 'int8' | 'int4' | 'nf4' | 'nvfp4' | 'mxfp4' | 'mxfp8';
 
@@ -32,6 +32,8 @@ export interface WeightFormat {
   /** Block modules the config's ignore list (`ignore`, `exclude_modules`, `modules_to_not_convert`) leaves in the model dtype. */
   kept?: ModuleKind[];
   bitsPerWeight: number;
+  /** Block modules stored at another precision than `bitsPerWeight` that is not the model dtype either (a hybrid's token mixers in FP8 under NVFP4). */
+  higher?: { kinds: ModuleKind[]; bitsPerWeight: number };
   /** Which weights it applies to: every linear layer of the blocks, or the MoE experts only (mxfp4). */
   scope: 'linear' | 'experts';
 }
@@ -121,6 +123,26 @@ function withKept(f: WeightFormat, list: unknown): WeightFormat {
   const words = kept.map((k) => KIND_WORDS[k]).join(', ');
   const extra = `${words ? `; ${words} left unquantized (ignore list)` : ''}${layerSpecific ? `; ${layerSpecific} layer-specific ignore entr${layerSpecific === 1 ? 'y' : 'ies'} not counted` : ''}`;
   return { ...f, label: f.label + extra, ...(kept.length ? { kept } : {}) };
+}
+
+/**
+ * An NVFP4 checkpoint of a hybrid model (Gated DeltaNet or Mamba layers) known by its repo name only:
+ * the published ones keep the token mixers out of 4 bits. NVIDIA's ModelOpt mixed-precision
+ * checkpoints of Qwen3.6 store the MLP in NVFP4, the attention projections in FP8 and the MTP layer
+ * unquantized; llm-compressor's Qwen3.5 recipe and RedHatAI's Qwen3.6 NVFP4 keep `linear_attn` in
+ * bf16 (4-bit zeroes its small early-layer weights: ollama#15866). Gantry takes the middle: attention
+ * and recurrent projections at 8 bits, the MTP layer in the model dtype, and says so. A config.json's
+ * own quantization_config (weightFormatFromQuantConfig) is read as written instead.
+ */
+export function hybridNamedFormat(f: WeightFormat, a: Architecture): WeightFormat {
+  if (f.family !== 'nvfp4' || f.scope !== 'linear' || !(a.linearAttention || a.mamba) || f.higher) return f;
+  const mixer = a.linearAttention ? 'Gated DeltaNet' : 'Mamba';
+  return {
+    ...f,
+    higher: { kinds: ['attention', 'recurrent'], bitsPerWeight: 8 },
+    kept: [...new Set([...(f.kept ?? []), 'mtp' as const])],
+    label: `${f.label}; on this hybrid model the attention and ${mixer} projections taken as FP8 and the MTP layer as unquantized, as NVIDIA's NVFP4 checkpoints of such models store them (some keep the ${mixer} layers in bf16)`,
+  };
 }
 
 /** The weight format a `quantization_config` describes; undefined when there is none; a string when it cannot be read. */

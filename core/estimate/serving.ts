@@ -29,7 +29,7 @@
 import { withEdits } from './withEdits';
 import { atLeast, CUDA_GRAPHS, engineVersionOf, fusedMoeSharesCache13, vllmAcceptsAutoMaxModelLen, vllmBatchDefaults, vllmModelRunner, vllmSizing, type VllmBatchDefaults, type VllmRunner, type VllmSizing } from './engineVersion';
 import type { Architecture, ClusterDoc, InferenceServiceDoc, InferenceServiceSpec } from '../spec/types';
-import { formatOfQuantization } from '../catalog/weightFormat';
+import { formatOfQuantization, hybridNamedFormat, type ModuleKind } from '../catalog/weightFormat';
 import { cudaCapability, findGpu, type GpuInfo } from '../catalog/gpus';
 import { gib, grouped, summarizeServing } from './format';
 import { guarded } from './guard';
@@ -271,7 +271,9 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   // quantization of the checkpoint's own family (`--quantization awq` on an AWQ group-64 checkpoint, mxfp4 on
   // gpt-oss's experts-only mxfp4) takes the checkpoint's exact bits and scope.
   const q = spec.quantization ?? 'none';
-  const named = formatOfQuantization(q);
+  // An NVFP4 hybrid keeps its token mixers out of 4 bits, whether the repo name or the spec says NVFP4 (hybridNamedFormat).
+  const spelled = formatOfQuantization(q);
+  const named = spelled && hybridNamedFormat(spelled, a);
   const wf = !named || (m.weightFormat && named.family === m.weightFormat.family) ? m.weightFormat : named;
   let blockBytes: number;
   let padding: { factor: number; backend?: string } = { factor: 1 };
@@ -282,13 +284,17 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
     if (vllm) padding = mxfp4ExpertPadding(a, wf.family, tp, spec.expertParallel === true, c.gpu);
     expertBytes = experts * padding.factor * (wf.bitsPerWeight / 8);
     blockBytes = expertBytes + (blockParams - experts) * dt;
-  } else if (wf?.kept?.length) {
-    // The ignore list keeps these kinds of module in the model dtype; their share of the block parameters.
+  } else if (wf?.kept?.length || wf?.higher) {
+    // The ignore list keeps these kinds of module in the model dtype, and a format may hold some at another
+    // precision (hybridNamedFormat); their shares of the block parameters.
     const by = blockParamsByKind(a);
     const total = Object.values(by).reduce((x, y) => x + y, 0);
-    const keptShare = total > 0 ? wf.kept.reduce((x, k) => x + by[k], 0) / total : 0;
-    blockBytes = blockParams * (keptShare * dt + (1 - keptShare) * (wf.bitsPerWeight / 8));
-    expertBytes = experts * (wf.kept.includes('experts') ? dt : wf.bitsPerWeight / 8);
+    const kept = wf.kept ?? [];
+    const share = (kinds: readonly ModuleKind[]) => (total > 0 ? kinds.reduce((x, k) => x + by[k], 0) / total : 0);
+    const keptShare = share(kept);
+    const higherShare = wf.higher ? share(wf.higher.kinds.filter((k) => !kept.includes(k))) : 0;
+    blockBytes = blockParams * (keptShare * dt + higherShare * ((wf.higher?.bitsPerWeight ?? 0) / 8) + (1 - keptShare - higherShare) * (wf.bitsPerWeight / 8));
+    expertBytes = experts * (kept.includes('experts') ? dt : wf.higher?.kinds.includes('experts') ? wf.higher.bitsPerWeight / 8 : wf.bitsPerWeight / 8);
   } else {
     blockBytes = blockParams * (wf ? wf.bitsPerWeight / 8 : dt);
     expertBytes = experts * (wf ? wf.bitsPerWeight / 8 : dt);

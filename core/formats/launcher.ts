@@ -11,7 +11,7 @@ import type { Problem, TextEditAt } from '../validate/problem';
 import { gpuFromName } from './gpuNames';
 import { sbatchContext } from './shell';
 import { tokenizeShell, type Word } from './shellWords';
-import { readTrainerArgs, trainerDefaults, type LineArg, type LineTrainerArgs } from './trainerArgs';
+import { hasTrainerArgs, readTrainerArgs, trainerDefaults, type LineArg, type LineTrainerArgs } from './trainerArgs';
 import { torchtitanReader } from './torchtitan';
 import { axolotlReader } from './axolotl';
 import { deepspeedReader } from './deepspeed';
@@ -56,6 +56,8 @@ interface LauncherLine {
   model?: Word;
   /** The Trainer / TRL arguments after the training script (trainerArgs.ts). */
   trainer?: LineTrainerArgs;
+  /** The command's last word: a Trainer argument the line does not write is added after it. */
+  last: Word;
 }
 
 const VALUE_OPTS: Record<string, keyof Pick<LauncherLine, 'nproc' | 'nprocTotal' | 'nnodes' | 'config' | 'model'>> = {
@@ -103,7 +105,7 @@ function launcherLine(words: Word[]): LauncherLine | undefined {
   if (tool === 'accelerate' && words[i + 1]?.value !== 'launch') return undefined;
   if (tool === 'axolotl' && at === first && words[i + 1]?.value !== 'train') return undefined;
   if (!['torchrun', 'accelerate', 'deepspeed', 'axolotl', 'tune'].includes(tool)) return undefined;
-  const line: LauncherLine = { tool, at };
+  const line: LauncherLine = { tool, at, last: words[words.length - 1] };
   let script: number | undefined;
   for (let k = i + 1; k < words.length; k++) {
     const w = words[k];
@@ -238,9 +240,31 @@ function readLine(line: LauncherLine, sbatch: ReturnType<typeof sbatchContext>, 
     clusterSources: new Map(),
     anchor,
     assumptions,
-    insert: (_path: SpecPath, _value: unknown) => undefined,
+    insert: (path: SpecPath, value: unknown) => addTrainerArg(line, spec, path, value),
     problems: [...own, ...refused],
   };
+}
+
+/**
+ * A quick fix's value that neither the config nor the line writes, added to a Trainer line as the
+ * training script's argument (after the line's last word): full activation checkpointing
+ * (`--gradient_checkpointing`), the accumulation and the micro-batch. Only for a DeepSpeed or
+ * accelerate config, whose reader takes these from the line (trainerArgs.ts), and only on a line that
+ * writes Trainer arguments already (so the script is one that reads them); never a value the config
+ * itself writes (the Trainer would refuse the two that differ).
+ */
+function addTrainerArg(line: LauncherLine, spec: ForeignSpec, path: SpecPath, value: unknown): TextEditAt | undefined {
+  if ((spec.format !== 'deepspeed' && spec.format !== 'accelerate') || !hasTrainerArgs(line.trainer)) return undefined;
+  const key = path.join('.');
+  const own = spec.sources.get(key);
+  if (own && !own.fromLaunch) return undefined;
+  let words: string | undefined;
+  if (key === 'spec.activationCheckpointing' && value === 'full') words = '--gradient_checkpointing';
+  else if (key === 'spec.batch.gradientAccumulation' && Number.isInteger(value) && (value as number) >= 1) words = `--gradient_accumulation_steps ${value}`;
+  else if (key === 'spec.batch.micro' && Number.isInteger(value) && (value as number) >= 1) words = `--per_device_train_batch_size ${value}`;
+  if (!words) return undefined;
+  const at = line.last.end ?? line.last.span.offset + line.last.span.length;
+  return { offset: at, length: 0, newText: ` ${words}` };
 }
 
 /** The line's Trainer argument a config value (by spec path) was taken from. */

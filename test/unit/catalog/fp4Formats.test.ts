@@ -190,3 +190,63 @@ test('serving: an NVFP4 hybrid whose ignore list keeps linear attention and MTP 
   assert.ok(delta > 7.8 && delta < 8.2, String(delta));
   assert.ok(kept.assumptions.some((a) => a.includes('left unquantized (ignore list)')));
 });
+
+test('an NVFP4 repo of a hybrid model known by name only: attention and Gated DeltaNet / Mamba projections taken as FP8 and the MTP layer unquantized, as NVIDIA stores them; a dense model and a config.json keep their own reading', () => {
+  const hybrid = resolveModelName('Inferact/Qwen3.8-27B-NVFP4')!;
+  assert.equal(hybrid.model.id, 'qwen3.5-27b');
+  assert.deepEqual(hybrid.weightFormat?.higher, { kinds: ['attention', 'recurrent'], bitsPerWeight: 8 });
+  assert.deepEqual(hybrid.weightFormat?.kept, ['mtp']);
+  assert.match(hybrid.derivedFrom ?? '', /attention and Gated DeltaNet projections taken as FP8 and the MTP layer as unquantized/);
+  // A dense model's NVFP4 repo: every linear layer at 4.5 bits, as before.
+  const dense = resolveModelName('RedHatAI/Qwen3-8B-NVFP4')!.weightFormat!;
+  assert.equal(dense.higher, undefined);
+  assert.equal(dense.kept, undefined);
+  // Other families on a hybrid are left as named (the published FP8 checkpoints quantize the mixers too).
+  assert.equal(resolveModelName('Qwen/Qwen3.8-27B-FP8')!.weightFormat!.higher, undefined);
+  const opts = { tensorParallel: 2, maxModelLen: 65536, speculative: { method: 'mtp' as const } };
+  const named = estimateInferenceService(service({ model: { preset: 'Inferact/Qwen3.8-27B-NVFP4' }, ...opts }), cluster('RTX-PRO-6000-96GB', 2));
+  // The spec's quantization: nvfp4 on the catalog id is the same checkpoint, by the same rule.
+  const spelled = estimateInferenceService(service({ model: { preset: 'qwen3.5-27b' }, quantization: 'nvfp4', ...opts }), cluster('RTX-PRO-6000-96GB', 2));
+  assert.ok(named.ok && spelled.ok, JSON.stringify(named.findings));
+  assert.equal(spelled.serving!.weightsBytes, named.serving!.weightsBytes);
+  assert.ok(named.assumptions.some((a) => a.includes("as NVIDIA's NVFP4 checkpoints of such models store them")));
+  // Against a config.json whose quantization_config puts every linear layer in NVFP4 (read as written): the
+  // 1.68 B attention and 5.56 B Gated DeltaNet parameters at 8 bits instead of 4.5, and the 0.42 B MTP layer at 16:
+  // (7.24 × 3.5 + 0.42 × 11.5) / 8 = 3.77 GB; and the catalog entry's 0.46 B vision tower in bf16, which this
+  // text-only config.json lacks: 0.92 GB. 4.69 GB ≈ 4.37 GiB more over the two GPUs.
+  const hub = path.join(path.sep, 'cache', 'hub');
+  const dir = path.join(hub, 'models--acme--Hybrid-27B-NVFP4');
+  const config = {
+    model_type: 'qwen3_5',
+    quantization_config: { quant_method: 'compressed-tensors', config_groups: { g: { weights: { num_bits: 4, type: 'float', strategy: 'tensor_group', group_size: 16 } } } },
+    text_config: {
+      model_type: 'qwen3_5_text',
+      num_hidden_layers: 64,
+      hidden_size: 5120,
+      intermediate_size: 17408,
+      num_attention_heads: 24,
+      num_key_value_heads: 4,
+      head_dim: 256,
+      vocab_size: 248320,
+      full_attention_interval: 4,
+      linear_num_key_heads: 16,
+      linear_num_value_heads: 48,
+      linear_key_head_dim: 128,
+      linear_value_head_dim: 128,
+      linear_conv_kernel_dim: 4,
+      mamba_ssm_dtype: 'float32',
+      attn_output_gate: true,
+      mtp_num_hidden_layers: 1,
+      tie_word_embeddings: false,
+      max_position_embeddings: 262144,
+    },
+  };
+  const files = new Map<string, string>([
+    [path.join(dir, 'refs', 'main'), 'c0ffee0123456789abcdef0123456789abcdef01\n'],
+    [path.join(dir, 'snapshots', 'c0ffee0123456789abcdef0123456789abcdef01', 'config.json'), JSON.stringify(config)],
+  ]);
+  const asWritten = estimateInferenceService(service({ model: { preset: 'acme/Hybrid-27B-NVFP4' }, ...opts }), cluster('RTX-PRO-6000-96GB', 2), { resolveConfig: (p) => files.get(p), hfHubCache: hub });
+  assert.ok(asWritten.ok, JSON.stringify(asWritten.findings));
+  const delta = ((named.serving!.weightsBytes - asWritten.serving!.weightsBytes) * 2) / GIB;
+  assert.ok(delta > 4.2 && delta < 4.55, String(delta));
+});
