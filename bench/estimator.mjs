@@ -222,6 +222,15 @@ if (kv7.length)
     `KV7-*: ${v1Line(kv7Summary)} (evaluated once, 2026-12-06, after the change, which then dated the new figure from vLLM 0.21: 6 rows, 40.39 %, 91.02 %, none within 5 %; the formulas before the change gave 70.78 %, 76.56 %, none within 5 %. The version strings of KV7-03 (0.20.1, new figure) and KV7-12 (a 0.20.1rc1 nightly, old figure) then moved the first release to 0.20.1, so KV7-03 is examined since; KV7-01 became expressible when the GB10 entered the catalog and was evaluated once then: +6.4 %).`,
   );
 
+// KV8-* (published startups of quantized checkpoints, mostly NVFP4 hybrids) was gathered on 2026-12-06 before the
+// hybrid-NVFP4 change (core/catalog/weightFormat.ts hybridNamedFormat) and evaluated once after it; shown on every run since.
+const KV8_NOTE =
+  "; the formulas before it gave 5 rows, 18.15 %, 48.42 %, none within 5 %: the change moved KV8-01/02, NVIDIA's mixed-precision checkpoint, from +18.2/+19.6 to +11.9/+11.9 %, and KV8-07, a community text-only repack whose printed checkpoint size (18.29 GiB) is every linear layer in NVFP4, from −17.6 to −61.8 %. Four rows are not matched: Nemotron 3 Nano 4B, Nemotron Cascade 2 30B-A3B, Gemma 4 26B-A4B and Gemma 4 31B are not in the catalog";
+const kv8 = kvV1.readKvV1Reserve(root, 'bench/data/vllm-v1-kv-reserve6.jsonl');
+const kv8Summary = reserveTable(kv8, 'Held-out part of the hybrid-NVFP4 change, KV8-* (bench/data/vllm-v1-kv-reserve6.jsonl: published vLLM startup logs of quantized checkpoints, mostly NVFP4 hybrids, gathered 2026-12-06 before the change, evaluated once after it):').summary;
+out();
+if (kv8.length) out(`KV8-*: ${v1Line(kv8Summary)} (evaluated once, 2026-12-06, after the change${KV8_NOTE}).`);
+
 // The CUDA graph figure (core/estimate/engineVersion.ts CUDA_GRAPHS) is the median of vLLM's own published estimates.
 const cg = kvV1.summarizeCudaGraphEstimates(root);
 out();
@@ -370,7 +379,7 @@ out('| quantity | tuned / reference part: n, median, max | held-out part: n, med
 out('| --- | --- | --- |');
 out(`| training memory per GPU | ${s.n}, ${s.medianAbs.toFixed(1)} %, ${s.maxAbs.toFixed(1)} % | ${held.n}, ${held.medianAbs.toFixed(1)} %, ${held.maxAbs.toFixed(1)} % |`);
 out(
-  `| vLLM KV tokens (V1; tuned 0.19 H100; held out KV7-* for the printed-figure change, KV6-* with no change, KV5-* for the Model Runner V2 change, KV4-* for the MoE change, KV3-* for the version change, KV2-* before it; examined KV1-* 0.10–0.28 and KV2-08/09) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | KV7-* ${v1Line(kv7Summary)}; KV6-* ${v1Line(kv6Summary)}; KV5-* ${v1Line(kv5Summary)}; KV4-* ${v1Line(kv4Summary)}; KV3-* ${v1Line(kv3Summary)}; KV2-* ${kvHeldShown ? `${v1Line(v1Held)} (${v1Rows.filter((r) => r.unmatched && r.part === 'held-out').length} held-out rows not matched; evaluated before and after the change)` : 'hidden (GANTRY_EVAL_KV_HELDOUT=0)'}; examined ${v1Line(v1Examined)} |`,
+  `| vLLM KV tokens (V1; tuned 0.19 H100; held out KV8-* for the hybrid-NVFP4 change, KV7-* for the printed-figure change, KV6-* with no change, KV5-* for the Model Runner V2 change, KV4-* for the MoE change, KV3-* for the version change, KV2-* before it; examined KV1-* 0.10–0.28 and KV2-08/09) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | KV8-* ${v1Line(kv8Summary)}; KV7-* ${v1Line(kv7Summary)}; KV6-* ${v1Line(kv6Summary)}; KV5-* ${v1Line(kv5Summary)}; KV4-* ${v1Line(kv4Summary)}; KV3-* ${v1Line(kv3Summary)}; KV2-* ${kvHeldShown ? `${v1Line(v1Held)} (${v1Rows.filter((r) => r.unmatched && r.part === 'held-out').length} held-out rows not matched; evaluated before and after the change)` : 'hidden (GANTRY_EVAL_KV_HELDOUT=0)'}; examined ${v1Line(v1Examined)} |`,
 );
 out(`| vLLM KV tokens (V0, 0.2–0.7) | ${v0Line(v0Tuned)} | first set ${v0Line(v0Held)}; examined V0-14..16 ${v0Line(v0Held2)} |`);
 out(
