@@ -375,6 +375,14 @@ export function tokenizeShell(text: string, opts: TokenizeOptions = {}): { comma
       plainChars++;
       i++;
     }
+    // `2>&1`, `1>log`: an unquoted number right before `<` or `>` is the redirection's file descriptor, not a word.
+    // The `1` of `>&1` (or `-` of `>&-`) is the descriptor it duplicates (or closes).
+    const plainNumber = quotedParts === 0 && refs === 0 && plainChars === value.length && allDigits(value);
+    const dupTarget = start >= 2 && text[start - 1] === '&' && (text[start - 2] === '>' || text[start - 2] === '<') && quotedParts === 0 && refs === 0 && (value === '-' || allDigits(value));
+    if (((text[i] === '>' || text[i] === '<') && plainNumber) || dupTarget) {
+      if (!words.length) cmdStart = -1;
+      continue;
+    }
     const whole = quotedParts === 1 && plainChars === 0 && inner !== undefined && text[start] === wholeQuote && text[i - 1] === wholeQuote;
     const piece: Piece = whole && inner ? inner : { from: start, to: i };
     const span = spanOf(piece.from, piece.to);

@@ -276,6 +276,40 @@ test("a Trainer line without --per_device_train_batch_size runs with the Trainer
   );
 });
 
+test('on a Trainer line that runs out of memory, the fixes add the Trainer argument the line lacks (--gradient_checkpointing, --gradient_accumulation_steps) after its last word; never one the config itself writes', () => {
+  const run = '#!/bin/bash\ndeepspeed --num_gpus 8 train.py --deepspeed ds.json --model_name_or_path meta-llama/Llama-3.1-8B \\\n  --per_device_train_batch_size 16 --max_length 8192 --bf16 2>&1 | tee log.txt\n';
+  const { check, dir } = linked('ds.json', DS_AUTO, { 'run.sh': run });
+  void check;
+  const script = path.join(dir, 'run.sh');
+  const s = checkText(run, script, {}, reader(script));
+  const oom = s.problems.find((p) => p.code === 'memory-exceeds-capacity');
+  assert.ok(oom, JSON.stringify(s.problems));
+  const titles = (oom.fixes ?? []).map((f) => f.title);
+  const ckpt = oom.fixes?.find((f) => f.title.startsWith('Enable full activation checkpointing'));
+  assert.ok(ckpt, JSON.stringify(titles));
+  const fixed = applyEdits(run, ckpt.edits);
+  // Added after the command's last word, before the redirection and the pipe.
+  assert.ok(fixed.includes('--max_length 8192 --bf16 --gradient_checkpointing 2>&1 | tee log.txt'), fixed);
+  const after = estimateOf(checkText(fixed, script, {}, reader(script)));
+  assert.ok(
+    after.assumptions.some((a) => a.includes("Activation checkpointing: full, from 'run.sh' line 2 (--gradient_checkpointing")),
+    JSON.stringify(after.assumptions),
+  );
+  // Lowering the micro-batch keeps the global batch: the accumulation the line does not write is added.
+  const lower = oom.fixes?.find((f) => f.title.startsWith('Lower the micro-batch to 1'));
+  assert.ok(lower, JSON.stringify(titles));
+  const lowered = applyEdits(run, lower.edits);
+  assert.ok(lowered.includes('--per_device_train_batch_size 1 --max_length 8192 --bf16 --gradient_accumulation_steps 16 2>&1'), lowered);
+  // The config writes its own accumulation: a line that adds another would be the Trainer's mismatch, so that fix is not offered.
+  const own = DS_AUTO.replace('"gradient_accumulation_steps": "auto"', '"gradient_accumulation_steps": 1');
+  const dir2 = linked('ds.json', own, { 'run.sh': run }).dir;
+  const script2 = path.join(dir2, 'run.sh');
+  const oom2 = checkText(run, script2, {}, reader(script2)).problems.find((p) => p.code === 'memory-exceeds-capacity');
+  assert.ok(oom2);
+  assert.ok(!(oom2.fixes ?? []).some((f) => f.edits.some((e) => e.newText.includes('--gradient_accumulation_steps'))), JSON.stringify(oom2.fixes));
+  assert.ok((oom2.fixes ?? []).some((f) => f.title.startsWith('Enable full activation checkpointing')));
+});
+
 test('a config with no launch line keeps the stated defaults (micro-batch 1, 2048 tokens)', () => {
   const defaults: ForeignDefaults = { model: 'meta-llama/Llama-3.1-8B', gpusPerNode: 8 };
   const e = estimateOf(checkText(DS_AUTO, '/w/ds.json', defaults));

@@ -22,6 +22,17 @@ test('words: quotes, escapes, continuations, comments, separators, with their sp
   assert.equal(ef.exact, false);
 });
 
+test('redirections: the file descriptor before > or < is not a word (2>&1 after --bf16 is not its value); a number with a space before > is', () => {
+  const text = 'train.py --bf16 2>&1 | tee log\nx 1> out\n2>err y\necho 3 > f\ncat "2">f';
+  const { commands } = tokenizeShell(text);
+  assert.deepEqual(
+    commands.map((c) => c.words.map((w) => w.value)),
+    [['train.py', '--bf16'], ['tee', 'log'], ['x'], ['out'], ['err', 'y'], ['echo', '3'], ['f'], ['cat', '2'], ['f']],
+  );
+  // A command that starts with a redirection starts at its first word.
+  assert.equal(text.slice(commands[4].start, commands[4].end), 'err y');
+});
+
 test('variables: set earlier, ${X:-default}, unknown ones marked, one-variable words point at the value', () => {
   const text = 'TP=4\nexport LEN=8192\nvllm serve m --tp $TP --len "${LEN}" --x ${NOPE:-7} --y $UNSET';
   const { commands } = tokenizeShell(text, { assignments: true });
