@@ -249,6 +249,23 @@ export function isAutoLength(s: string): boolean {
 
 /** A number as engines parse it: digits with an optional fraction; vLLM's integers also take k/m/g (×1000) and K/M/G (×1024). */
 export function parseNumber(s: string, int: boolean): number | undefined {
+  const v = numberSyntax(s, int);
+  return v !== undefined && Number.isFinite(v) && (!int || Number.isInteger(v)) ? v : undefined;
+}
+
+/**
+ * Whether Python's float() takes `s` and makes it infinite or NaN (`1e309`, `inf`, `-Infinity`, `nan`):
+ * argparse accepts such a value, and the server refuses it only when it checks the setting.
+ */
+function pythonNonFinite(s: string): boolean {
+  const t = (s[0] === '+' || s[0] === '-' ? s.slice(1) : s).toLowerCase();
+  if (t === 'inf' || t === 'infinity' || t === 'nan') return true;
+  const v = numberSyntax(t, false);
+  return v !== undefined && !Number.isFinite(v);
+}
+
+/** `s` read as parseNumber reads it, without the finite and whole-number checks; undefined when it is not written as a number. */
+function numberSyntax(s: string, int: boolean): number | undefined {
   if (!s.length || s.length > 32) return undefined;
   let mult = 1;
   let body = s;
@@ -278,10 +295,7 @@ export function parseNumber(s: string, int: boolean): number | undefined {
     else if (c < '0' || c > '9') return undefined;
   }
   if (!body.length || dots > 1 || body === '.') return undefined;
-  const v = Number(exp ? `${body}e${exp}` : body) * mult;
-  if (!Number.isFinite(v)) return undefined;
-  if (int && !Number.isInteger(v)) return undefined;
-  return v;
+  return Number(exp ? `${body}e${exp}` : body) * mult;
 }
 
 // ---------------------------------------------------------------- reading
@@ -389,6 +403,10 @@ function notANumber(rawName: string, val: Word, what: string, engineName: string
   // All digits, only too many of them for any length or count a server takes: said as such (it is a whole number).
   if (val.value.length > 32 && allDigits(val.value)) {
     return problem('foreign-flag-value', 'error', val.span, `${rawName} ${quote(val.value)} is far too large (${val.value.length} digits): no ${engineName} server starts with it, and Gantry does not read it.`);
+  }
+  if (what === 'a number' && pythonNonFinite(val.value)) {
+    const nan = val.value.toLowerCase().endsWith('nan');
+    return problem('foreign-flag-value', 'error', val.span, `${rawName} ${quote(val.value)} is ${nan ? 'NaN' : 'infinite'} as Python's float() reads it: the argument parser takes it, but ${engineName} refuses the setting when it checks it, and the server does not start.`);
   }
   const p = problem('foreign-flag-value', 'error', val.span, `${rawName} ${quote(val.value)} is not ${what}; ${engineName}'s argument parser refuses it ("invalid … value") and the server does not start.`);
   // `--max-model-len="8192"` as a list item (Kubernetes, compose, exec-form CMD): no shell removes the quotes.

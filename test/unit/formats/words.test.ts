@@ -108,6 +108,16 @@ test('flags: split and joined forms, underscores, -tp, quoted numbers, k/K suffi
   assert.equal(parseNumber('abc', false), undefined);
 });
 
+test("a float flag that Python's float() reads as infinite or NaN (1e309, inf, nan) is said as such, not as 'not a number'", () => {
+  const read = (v: string) => readServeArgs(findServeCommand(tokenizeShell(`vllm serve meta-llama/Llama-3.1-8B --gpu-memory-utilization ${v}`).commands[0].words)!).problems;
+  assert.match(read('1e309')[0].message, /^--gpu-memory-utilization '1e309' is infinite as Python's float\(\) reads it: the argument parser takes it, but vLLM refuses the setting/);
+  assert.match(read('Infinity')[0].message, /is infinite as Python's float\(\) reads it/);
+  assert.match(read('nan')[0].message, /'nan' is NaN as Python's float\(\) reads it/);
+  assert.match(read('0.9x')[0].message, /'0\.9x' is not a number; vLLM's argument parser refuses it/);
+  assert.equal(parseNumber('1e309', false), undefined);
+  assert.equal(parseNumber('0.9e0', false), 0.9);
+});
+
 test("a value the engine's argument parser refuses is an error; one it takes but Gantry does not model is a warning that says the default is assumed", () => {
   const r = readServeArgs(findServeCommand(tokenizeShell('vllm serve meta-llama/Llama-3.1-8B --max-model-len lots --dtype int3 --quantization experts_int8').commands[0].words)!);
   assert.deepEqual(
