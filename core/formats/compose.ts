@@ -5,11 +5,11 @@
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { parseYamlSteps } from '../spec/parse';
 import type { TextEditAt } from '../validate/problem';
-import { servingSpec, problemAt, type GpuContext } from './serving';
+import { servingSpec, problemAt, versionOf, type GpuContext } from './serving';
 import type { ShellCommand, ShellVar, Word } from './shellWords';
 import { quote } from '../validate/problem';
 import type { ForeignSpec, FormatReader, ReadContext } from './types';
-import { findServeCommand, imageEngine, mentionsServe, namedEngineVersion, readServeArgs, type ServeCommand } from './vllmArgs';
+import { findServeCommand, imageEngine, mentionsServe, namedEngineVersionAt, readServeArgs, type ServeCommand } from './vllmArgs';
 import { appendAfter, appendItems, scalarScript, scalarWord, shellDashC, writeScalar } from './yamlWords';
 
 const base = (f: string) => f.slice(Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\')) + 1);
@@ -106,6 +106,7 @@ function readService(text: string, name: string, svc: YAMLMap, vars: Map<string,
   const script = shellDashC(text, words, nodes, 0, { vars, assignments: true });
   let cmd: ServeCommand | undefined;
   let scriptCommands: ShellCommand[] | undefined;
+  let scriptPlaced = false;
   if (script && (hasEntrypoint || !imageEngine(image))) {
     problems.push(...script.problems.map((p) => problemAt('foreign-shell', 'warning', p, p.message)));
     for (const c of script.commands) {
@@ -115,6 +116,7 @@ function readService(text: string, name: string, svc: YAMLMap, vars: Map<string,
       lastWord = script.placed ? last : undefined;
       listed = false;
       scriptCommands = script.commands;
+      scriptPlaced = script.placed;
       break;
     }
     if (!cmd) return undefined;
@@ -138,7 +140,18 @@ function readService(text: string, name: string, svc: YAMLMap, vars: Map<string,
   const read = readServeArgs(cmd, { append });
   // The shell passed to the server is the error; that the server then names no model follows from it.
   if (misplacedShell) read.problems = read.problems.filter((p) => p.code !== 'foreign-no-model');
-  return servingSpec({ format: 'compose', label: `${cmd.launcher} in service ${name}`, name, text, cmd, read, gpu: gpus(text, svc), defaults: ctx.defaults, version: namedEngineVersion(cmd.engine, { image, commands: scriptCommands }), problems });
+  return servingSpec({
+    format: 'compose',
+    label: `${cmd.launcher} in service ${name}`,
+    name,
+    text,
+    cmd,
+    read,
+    gpu: gpus(text, svc),
+    defaults: ctx.defaults,
+    ...versionOf(namedEngineVersionAt(cmd.engine, { image: isScalar(imageNode) ? scalarWord(text, imageNode, 0) : undefined, commands: scriptCommands, placed: scriptPlaced })),
+    problems,
+  });
 }
 
 function gpus(text: string, svc: YAMLMap): GpuContext {

@@ -14,10 +14,10 @@ import { isMap, isScalar, isSeq, type Node as YamlNode, type Pair, type Scalar, 
 import { parseYamlSteps, splitDocuments, type Span } from '../spec/parse';
 import type { TextEditAt } from '../validate/problem';
 import { expandKube, expandKubeEnv, type ShellCommand, type ShellVar, type Word } from './shellWords';
-import { servingSpec, problemAt, type GpuContext } from './serving';
+import { servingSpec, problemAt, versionOf, type GpuContext } from './serving';
 import { MAX_FOREIGN_CHARS, type ForeignSpec, type FormatReader, type ReadContext } from './types';
 import { MAX_FILE_BYTES } from '../validate/validate';
-import { findServeCommand, imageEngine, mentionsServe, namedEngineVersion, readServeArgs, type ServeCommand } from './vllmArgs';
+import { findServeCommand, imageEngine, mentionsServe, namedEngineVersionAt, readServeArgs, type ServeCommand } from './vllmArgs';
 import { mapGet as get, appendAfter, appendItems, mergeEdits, scalarWord, shellDashC, writeScalar } from './yamlWords';
 
 const MAX_DEPTH = 16;
@@ -170,6 +170,8 @@ interface Found {
   cmd: ServeCommand;
   /** The commands of the `sh -c` script the serve command is in (a `pip install vllm==X` there names the version). */
   commands?: ShellCommand[];
+  /** Those commands' words are placed in the file. */
+  placed?: boolean;
   append?: (words: string[]) => TextEditAt | undefined;
   problems: ReturnType<typeof problemAt>[];
 }
@@ -194,7 +196,7 @@ function findInArgv(text: string, items: { node: YamlNode; seq: YAMLSeq }[], bas
       const cmd = findServeCommand(c.words);
       if (!cmd) continue;
       const last = c.words[c.words.length - 1];
-      return { cmd, commands: script.commands, append: script.placed ? (ws) => appendAfter(last, ws) : undefined, problems: script.problems.map((p) => problemAt('foreign-shell', 'warning', p, p.message)) };
+      return { cmd, commands: script.commands, placed: script.placed, append: script.placed ? (ws) => appendAfter(last, ws) : undefined, problems: script.problems.map((p) => problemAt('foreign-shell', 'warning', p, p.message)) };
     }
     return undefined;
   }
@@ -234,7 +236,7 @@ function readContainer(text: string, c: YAMLMap, pod: YAMLMap, base: number, res
       read,
       gpu,
       defaults: ctx.defaults,
-      version: namedEngineVersion(found.cmd.engine, { image, commands: found.commands }),
+      ...versionOf(namedEngineVersionAt(found.cmd.engine, { image: isScalar(imageNode) ? scalarWord(text, imageNode, base) : undefined, commands: found.commands, placed: found.placed })),
       problems: [...found.problems, ...envProblems.map((m) => problemAt('foreign-env', 'warning', anchor, m))],
     }),
   );

@@ -57,6 +57,8 @@ export interface ServingSpecInput {
   defaults?: ForeignDefaults;
   /** The engine version the file names (an image tag). */
   version?: string;
+  /** Where the file writes that version (the tag, the pin) and what it is, when it is placed: the hover shows it there. */
+  versionAt?: { span: Span; label: string };
   /** The reader's own findings about this command (shell problems, env). */
   problems?: Problem[];
 }
@@ -77,6 +79,11 @@ export function dnsLabel(s: string): string {
   return out || 'service';
 }
 
+/** A reader's named engine version (namedEngineVersionAt) as servingSpec takes it. */
+export function versionOf(v: { value: string; span?: Span; label: string } | undefined): Pick<ServingSpecInput, 'version' | 'versionAt'> {
+  return v ? { version: v.value, ...(v.span ? { versionAt: { span: v.span, label: v.label } } : {}) } : {};
+}
+
 export function servingSpec(x: ServingSpecInput): ForeignSpec {
   const { read, gpu, defaults } = x;
   const spec: Record<string, unknown> = { ...read.spec };
@@ -86,6 +93,9 @@ export function servingSpec(x: ServingSpecInput): ForeignSpec {
   const assumptions = [...read.assumptions, ...engineDefaults(read.spec, x.version ?? defaults?.engineVersion), ...(gpu.notes ?? [])];
   const problems: Problem[] = [...(x.problems ?? []), ...read.problems];
   const sources = new Map(read.sources);
+  if (x.versionAt && x.version && spec.engineVersion === x.version.replace(/^v/, '') && !sources.has('spec.engineVersion')) {
+    sources.set('spec.engineVersion', { span: x.versionAt.span, label: x.versionAt.label, write: () => undefined });
+  }
   const clusterSources = new Map<string, SourceEntry>();
   const tp = typeof spec.tensorParallel === 'number' ? spec.tensorParallel : 1;
   const pp = typeof spec.pipelineParallel === 'number' ? spec.pipelineParallel : 1;

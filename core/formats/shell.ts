@@ -5,10 +5,10 @@
 // command line, or the variable's value where the word is `$VAR`, or the count in `--gres`.
 import type { Span } from '../spec/parse';
 import type { TextEditAt } from '../validate/problem';
-import { servingSpec, problemAt, type GpuContext } from './serving';
+import { servingSpec, problemAt, versionOf, type GpuContext } from './serving';
 import { allDigits, tokenizeShell, type Word } from './shellWords';
 import type { ForeignSpec, FormatReader } from './types';
-import { findServeCommand, mentionsServe, namedEngineVersion, readServeArgs } from './vllmArgs';
+import { findServeCommand, mentionsServe, namedEngineVersionAt, readServeArgs } from './vllmArgs';
 import { appendAfter } from './yamlWords';
 
 const SCRIPT_EXT = ['.sh', '.bash', '.sbatch', '.slurm', '.job', '.zsh'];
@@ -43,7 +43,7 @@ export const shellReader: FormatReader = {
           read,
           gpu,
           defaults: ctx.defaults,
-          version: namedEngineVersion(cmd.engine, { commands }),
+          ...versionOf(namedEngineVersionAt(cmd.engine, { commands, placed: true })),
           problems: out.length ? [] : shellProblems,
         }),
       );

@@ -15,7 +15,7 @@ import type { SpecPath, Span } from '../spec/parse';
 import type { InferenceServiceSpec, SpeculativeMethod } from '../spec/types';
 import { quote, type Problem, type TextEditAt } from '../validate/problem';
 import type { SourceEntry } from './types';
-import { allDigits, literalSpan, type Word } from './shellWords';
+import { allDigits, literalSpan, type ShellCommand, type Word } from './shellWords';
 import { isPlainWord } from './yamlWords';
 import { editDistance } from '../spec/suggest';
 
@@ -95,8 +95,10 @@ export function imageEngine(image: string | undefined): ServeEngine | undefined 
  * → 0.5.2): only an image of that engine (its name says so); `python:3.11-slim` or
  * `nvcr.io/nvidia/pytorch:24.05-py3` name their own versions, not the engine's.
  */
-export function imageVersion(image: string | undefined, engine: ServeEngine): string | undefined {
-  if (!image) return undefined;
+export function imageVersion(ref: string | undefined, engine: ServeEngine): string | undefined {
+  if (!ref) return undefined;
+  // `name:tag@sha256:…`: the digest is not the tag.
+  const image = ref.split('@')[0];
   const at = image.lastIndexOf(':');
   if (at < 0 || image.indexOf('/', at) >= 0) return undefined;
   const name = image.slice(0, at).toLowerCase();
@@ -138,6 +140,28 @@ export function pinnedVersion(commands: readonly { words: readonly { value: stri
  */
 export function namedEngineVersion(engine: ServeEngine, from: { image?: string; commands?: readonly { words: readonly { value: string }[] }[] }): string | undefined {
   return (from.commands ? pinnedVersion(from.commands, engine) : undefined) ?? imageVersion(from.image, engine);
+}
+
+/**
+ * namedEngineVersion with where the file writes it, for the hover: the version part of the pin's word
+ * (`vllm==0.19.0`) when the commands are placed in the file (`placed`), or of the image's tag when the
+ * image is a word of the file. The same rule (the pin wins), one place.
+ */
+export function namedEngineVersionAt(engine: ServeEngine, from: { image?: Word; commands?: readonly ShellCommand[]; placed?: boolean }): { value: string; span?: Span; label: string } | undefined {
+  const pinned = from.commands ? pinnedVersion(from.commands, engine) : undefined;
+  if (pinned !== undefined) {
+    const label = `the pip pin ${engine}==${pinned}`;
+    if (!from.placed) return { value: pinned, label };
+    let at: Span | undefined;
+    for (const c of from.commands!) for (const w of c.words) if (w.value.endsWith(`==${pinned}`) && w.value.toLowerCase().indexOf(engine) >= 0) at = literalSpan(w, w.value.length - pinned.length) ?? at;
+    return { value: pinned, label, ...(at ? { span: at } : {}) };
+  }
+  const image = from.image;
+  const value = imageVersion(image?.value, engine);
+  if (value === undefined || !image) return undefined;
+  const end = image.value.indexOf('@') >= 0 ? image.value.indexOf('@') : image.value.length;
+  const span = literalSpan(image, end - value.length, end);
+  return { value, label: 'the image tag', ...(span ? { span } : {}) };
 }
 
 // ---------------------------------------------------------------- flags

@@ -62,8 +62,25 @@ test('the GPU in a node selector: the Cluster field and the catalog figures', ()
   assert.match(h.markdown, /GiB usable/);
 });
 
+test('the engine version where the file writes it: the image tag, a pip pin in a script; a digest after the tag is not the version', () => {
+  const tag = hoverAt(DEPLOYMENT, 'deploy.yaml', '0.8.5');
+  assert.ok(tag);
+  assert.match(tag.markdown, /^\*\*the image tag\*\* · read by Gantry as `engineVersion` = `0\.8\.5`/);
+  assert.equal(DEPLOYMENT.slice(tag.offset, tag.offset + tag.length), '0.8.5');
+  const script = '#!/bin/bash\npip install "vllm==0.10.1.1"\nvllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192\n';
+  const pin = hoverAt(script, 'serve.sh', '0.10.1.1');
+  assert.ok(pin);
+  assert.match(pin.markdown, /^\*\*the pip pin vllm==0\.10\.1\.1\*\* · read by Gantry as `engineVersion` = `0\.10\.1\.1`/);
+  assert.equal(script.slice(pin.offset, pin.offset + pin.length), '0.10.1.1');
+  const digest = DEPLOYMENT.replace('v0.8.5', 'v0.8.5@sha256:0123abcd');
+  const d = hoverAt(digest, 'deploy.yaml', '0.8.5');
+  assert.ok(d);
+  assert.equal(digest.slice(d.offset, d.offset + d.length), '0.8.5');
+  assert.equal(hoverAt(digest, 'deploy.yaml', '0123abcd'), undefined);
+});
+
 test('a key, the image or a blank: no value hover (the line falls back to the estimate hover)', () => {
-  for (const needle of ['nodeSelector', 'replicas', 'containers']) assert.equal(hoverAt(DEPLOYMENT, 'deploy.yaml', needle), undefined, needle);
+  for (const needle of ['nodeSelector', 'replicas', 'containers', 'vllm/vllm-openai']) assert.equal(hoverAt(DEPLOYMENT, 'deploy.yaml', needle), undefined, needle);
 });
 
 test('a torchtitan TOML value and a DeepSpeed JSON value', () => {
@@ -95,7 +112,7 @@ test("the estimate's own assumptions are in the file's words: the engine version
   const c = checkFile(DEPLOYMENT, { fileName: 'deploy.yaml', readFile: () => undefined });
   const a = c.estimates[0]?.estimate.assumptions ?? [];
   assert.ok(
-    a.some((x) => x.startsWith('vLLM 0.8.5 (from the image tag or pip pin the file names)')),
+    a.some((x) => x.startsWith('vLLM 0.8.5 (from the image tag):')),
     a.join('\n'),
   );
   assert.ok(!a.some((x) => x.includes('(from engineVersion)')));
