@@ -18,6 +18,7 @@ import { estimateFeatures } from './handlers/estimates';
 import type { HandlerContext } from './handlers/context';
 import { IndexedNotification, type IndexedParams } from '../protocol/lsp';
 import { warmUp } from './warmUp';
+import { refreshLocalModels } from './hfModels';
 import { defaultsFromSettings } from '../core/formats/context';
 
 export interface ServerOptions {
@@ -113,6 +114,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       safe('warm-up', undefined, () => {
         warmUpSchemas();
         warmUp();
+        // The local Hugging Face cache's models, for completion (a readdir in the background).
+        void refreshLocalModels();
       }),
     );
     const t0 = Date.now();

@@ -48,3 +48,23 @@ export function hfSnapshotConfigPath(hub: string, repo: { org: string; name: str
   if (commit.length < 7 || commit.length > 64 || ![...commit].every((c) => /[0-9a-f]/.test(c))) return undefined;
   return path.join(hub, `models--${repo.org}--${repo.name}`, 'snapshots', commit, 'config.json');
 }
+
+/** At most this many cached models are offered (a hub folder of thousands is cut, in name order). */
+export const MAX_HUB_MODELS = 500;
+
+/**
+ * The model repos a hub folder's entry names hold (`models--org--name` → `org/name`; datasets, spaces
+ * and anything else left out), sorted, at most MAX_HUB_MODELS. A repo id never holds `--`, so the
+ * folder name splits one way.
+ */
+export function hubRepoIds(entries: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const e of entries) {
+    if (typeof e !== 'string' || !e.startsWith('models--') || e.length > 220) continue;
+    const parts = e.slice('models--'.length).split('--');
+    if (parts.length !== 2) continue;
+    const id = `${parts[0]}/${parts[1]}`;
+    if (repoIdParts(id)) out.add(id);
+  }
+  return [...out].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).slice(0, MAX_HUB_MODELS);
+}

@@ -840,3 +840,16 @@ export const MODEL_IDS: readonly string[] = MODELS.map((m) => m.id);
 export function huggingFaceRepo(m: ModelInfo): string | undefined {
   return m.aliases.find((a) => /^[\w.-]+\/[\w.-]+$/.test(a));
 }
+
+/** The catalog's models, then the local Hugging Face cache's repos the catalog does not name itself. */
+export function modelChoices(localModels: (() => readonly string[]) | undefined): { label: string; detail?: string; doc?: string }[] {
+  const catalog = MODELS.map((m) => ({ label: m.id, detail: `${m.nominalParamsB}B`, doc: m.summary }));
+  const local = (localModels?.() ?? []).filter((id) => !MODELS.some((m) => m.id === id || m.aliases.includes(id)));
+  return [
+    ...catalog,
+    ...local.map((id) => {
+      const r = resolveModelName(id);
+      return { label: id, detail: 'Hugging Face cache', doc: r ? `${r.model.summary}${r.derivedFrom ? `\n\n${r.derivedFrom}` : ''}` : 'In the local Hugging Face cache: its config.json gives the architecture.' };
+    }),
+  ];
+}

@@ -5,7 +5,7 @@
 // says (a pod's GPU limit, `#SBATCH --gres`); these fill in what it does not.
 import { isMap, isScalar, parse, parseDocument } from 'yaml';
 import { findGpu, GPUS, nearestGpu } from '../catalog/gpus';
-import { MODELS, resolveModelName } from '../catalog/models';
+import { modelChoices, resolveModelName } from '../catalog/models';
 import type { CompletionEntry } from '../spec/complete';
 import { parseVersion } from '../estimate/engineVersion';
 import { nearest } from '../spec/suggest';
@@ -204,7 +204,7 @@ function contextCursor(text: string, offset: number): { key?: string; word: { of
 }
 
 /** Completion in a gantry.context.yaml: the keys it does not hold yet, and values for gpu, cluster, model and gpusPerNode. */
-export function contextCompletion(text: string, offset: number, clusterNames: () => string[] = () => []): CompletionEntry[] {
+export function contextCompletion(text: string, offset: number, clusterNames: () => string[] = () => [], localModels?: () => readonly string[]): CompletionEntry[] {
   const cur = contextCursor(text, offset);
   if (!cur) return [];
   const replace = cur.word;
@@ -214,7 +214,7 @@ export function contextCompletion(text: string, offset: number, clusterNames: ()
     return CONTEXT_KEYS.filter((k) => k === typed || !cur.present.has(k)).map((k) => ({ label: k, kind: 'property' as const, documentation: CONTEXT_KEY_DOCS[k], insertText: cur.colon ? k : `${k}: `, replace }));
   }
   if (cur.key === 'gpu') return GPUS.map((g) => ({ label: g.id, kind: 'value' as const, detail: `${g.memoryGiB} GiB`, documentation: g.summary, insertText: g.id, replace }));
-  if (cur.key === 'model') return MODELS.map((m) => ({ label: m.id, kind: 'value' as const, detail: `${m.nominalParamsB}B`, documentation: m.summary, insertText: m.id, replace }));
+  if (cur.key === 'model') return modelChoices(localModels).map((m) => ({ label: m.label, kind: 'value' as const, detail: m.detail, documentation: m.doc, insertText: m.label, replace }));
   if (cur.key === 'cluster') return clusterNames().map((n) => ({ label: n, kind: 'reference' as const, insertText: n, replace }));
   if (cur.key === 'gpusPerNode') return [1, 2, 4, 8].map((n) => ({ label: String(n), kind: 'value' as const, insertText: String(n), replace, sortText: String(n) }));
   return [];

@@ -3,7 +3,7 @@ import { cursorAt, type CursorInfo } from './cursor';
 import type { ParsedDoc } from './parse';
 import { placeholderFor, typeWords, type JsonSchema, type SchemaIndex } from './schemaNav';
 import { GPUS, findGpu } from '../catalog/gpus';
-import { MODELS, findModel } from '../catalog/models';
+import { findModel, modelChoices } from '../catalog/models';
 import { API_VERSION, KINDS, type Kind } from './types';
 import { valueAt } from './valueAt';
 
@@ -25,6 +25,8 @@ export interface CompletionEntry {
 export interface CompletionSources {
   schemas: SchemaIndex;
   clusterNames: () => string[];
+  /** Model repos in the local Hugging Face cache (`org/name`), offered after the catalog's presets. */
+  localModels?: () => readonly string[];
 }
 
 function docKind(doc: ParsedDoc): Kind | undefined {
@@ -139,11 +141,7 @@ function valueCompletions(cur: CursorInfo, kind: Kind | undefined, src: Completi
       GPUS.map((g) => ({ label: g.id, detail: `${g.memoryGiB} GiB`, doc: g.summary })),
       'reference',
     );
-  if (joined === 'spec.model.preset')
-    return entries(
-      MODELS.map((m) => ({ label: m.id, detail: `${m.nominalParamsB}B`, doc: m.summary })),
-      'reference',
-    );
+  if (joined === 'spec.model.preset') return entries(modelChoices(src.localModels), 'reference');
   if (joined === 'spec.cluster')
     return entries(
       src.clusterNames().map((n) => ({ label: n, detail: 'Cluster' })),

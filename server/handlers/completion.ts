@@ -10,6 +10,7 @@ import type { ForeignSpec } from '../../core/formats/types';
 import { isContextFile } from '../../core/check/checkFile';
 import { contextCompletion } from '../../core/formats/context';
 import { rangeOf } from './diagnostics';
+import { localModelIds } from '../hfModels';
 import type { HandlerContext } from './context';
 
 const COMPLETION_KIND: Record<CompletionKind, CompletionItemKind> = {
@@ -29,7 +30,8 @@ export function completion(ctx: HandlerContext): (params: CompletionParams) => C
     if (!open && !context) return [];
     const doc = open?.doc ?? context!;
     const offset = doc.offsetAt(params.position);
-    return items(doc, open ? complete(open.file.text, open.file.docs, offset, { schemas: schemaIndex, clusterNames }) : contextCompletion(doc.getText(), offset, clusterNames));
+    const localModels = localModelIds;
+    return items(doc, open ? complete(open.file.text, open.file.docs, offset, { schemas: schemaIndex, clusterNames, localModels }) : contextCompletion(doc.getText(), offset, clusterNames, localModels));
   };
 }
 

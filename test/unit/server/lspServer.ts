@@ -13,9 +13,9 @@ export interface LspServer {
   stop(): void;
 }
 
-/** Starts the server on `folder` and sends initialize and initialized; `onPublish` gets every publishDiagnostics. */
-export async function startLspServer<P>(folder: string, name: string, onPublish: (p: { uri: string } & P) => void = () => undefined): Promise<LspServer> {
-  const proc = spawn(repo('dist/cli.js'), ['server', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+/** Starts the server on `folder` (with `env` added to this process's) and sends initialize and initialized; `onPublish` gets every publishDiagnostics. */
+export async function startLspServer<P>(folder: string, name: string, onPublish: (p: { uri: string } & P) => void = () => undefined, env?: Record<string, string>): Promise<LspServer> {
+  const proc = spawn(repo('dist/cli.js'), ['server', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], ...(env ? { env: { ...process.env, ...env } } : {}) });
   const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   conn.onNotification('textDocument/publishDiagnostics', onPublish);
   const indexed = new Promise<void>((resolve) => conn.onNotification('gantry/indexed', () => resolve()));
