@@ -141,7 +141,7 @@ export function hybridNamedFormat(f: WeightFormat, a: Architecture): WeightForma
     ...f,
     higher: { kinds: ['attention', 'recurrent'], bitsPerWeight: 8 },
     kept: [...new Set([...(f.kept ?? []), 'mtp' as const])],
-    label: `${f.label}; on this hybrid model the attention and ${mixer} projections taken as FP8 and the MTP layer as unquantized, as NVIDIA's NVFP4 checkpoints of such models store them (some keep the ${mixer} layers in bf16)`,
+    label: `${f.label}; on this hybrid model the attention and ${mixer} projections taken as FP8 and the MTP layer as unquantized, as NVIDIA's NVFP4 checkpoints of such models store them (RedHatAI's and llm-compressor's keep the ${mixer} layers in bf16; the checkpoint's config.json in the Hugging Face cache says which)`,
   };
 }
 

@@ -170,6 +170,12 @@ export function resolveModel(ref: ModelRef | undefined, opts: EstimateOptions, p
       weightFormat = named.weightFormat;
       if (named.derivedFrom) notes.push(`Model: ${named.derivedFrom}.`);
       else if (weightFormat) notes.push(`Weights: ${weightFormat.label} (as released).`);
+      // model.weights names the checkpoint that loads: a quantized derivative of this very model says its format.
+      const loads = typeof ref.weights === 'string' && ref.weights !== ref.preset ? resolveModelName(ref.weights) : undefined;
+      if (loads?.weightFormat && loads.model.id === named.model.id && loads.weightFormat.label !== weightFormat?.label) {
+        weightFormat = loads.weightFormat;
+        notes.push(`Weights: ${loads.weightFormat.label}, from model.weights '${ref.weights!.length > 80 ? `${ref.weights!.slice(0, 80)}…` : ref.weights}'.`);
+      }
     } else {
       const cached = fromHfCache(ref.preset, opts);
       if (cached.pending) return { findings: [] };

@@ -451,6 +451,12 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   const m = mod.model;
   const a = m.arch;
   assumptions.push(...m.notes);
+  // The spec's quantization names the checkpoint's format where the model's name did not: an NVFP4 hybrid's reading is said (stageFigures applies it).
+  const spelled = formatOfQuantization(spec.quantization);
+  if (spelled && !(m.weightFormat && m.weightFormat.family === spelled.family)) {
+    const read = hybridNamedFormat(spelled, a);
+    if (read !== spelled) assumptions.push(`Weights (quantization ${spec.quantization}): ${read.label}.`);
+  }
   const gpusPerReplica = tp * pp * dp;
   // Without a Cluster: 8-GPU servers (SERVER_GPUS), as many as the replica needs.
   const cl = resolveCluster(cluster, Math.min(gpusPerReplica, SERVER_GPUS), Math.ceil(gpusPerReplica / SERVER_GPUS), assumptions);

@@ -179,10 +179,11 @@ function buildAlone(doc: JsonDoc, ds: DeepSpeedSettings, d: TrainingDraft, ctx: 
   let world: number | undefined = ctxGpus ? ctxGpus * nodes : undefined;
   // DeepSpeed's own batch assertion, in its own terms, with a model or without (Gantry's global-batch
   // rule would say it in Gantry's: batch.global is put below only where it agrees).
-  // A launch line whose Trainer arguments give the batch: the Hugging Face integration fills and
-  // compares these keys itself (deepspeed-mismatch, in applyTrainerArgs); DeepSpeed's assertion on
-  // the config's own numbers would propose a fix that the mismatch's fixes undo.
-  const trainerBatch = !!(ctx.defaults?.trainer?.micro || ctx.defaults?.trainer?.accumulation);
+  // A launch line of Trainer arguments: the Hugging Face integration fills and compares these keys
+  // itself, with the line's values or TrainingArguments' defaults (deepspeed-mismatch, in
+  // applyTrainerArgs); DeepSpeed's assertion on the config's own numbers would propose a fix that the
+  // mismatch's fixes undo.
+  const trainerBatch = !!ctx.defaults?.trainer;
   const batch = trainerBatch ? undefined : deepSpeedBatchProblem(ds, world);
   if (batch) d.problems.push(batch);
   if (!hasModel && world === undefined && tbs !== undefined && micro !== undefined && acc !== undefined && Number.isInteger(tbs / (micro * acc))) {
@@ -218,7 +219,11 @@ function buildAlone(doc: JsonDoc, ds: DeepSpeedSettings, d: TrainingDraft, ctx: 
     if (tbs && (a === undefined ? tbs % perStep === 0 : tbs === perStep * a)) put(d, ['batch', 'global'], tbs, ds.trainBatch?.entry);
   }
   const insert = (path: SpecPath, value: unknown) => {
-    const to = DS_PATHS[path.join('.')];
+    const key = path.join('.');
+    // Launched by a Trainer line, the batch sizes are the Trainer's arguments: a number written here that
+    // the line does not say is refused at start (deepspeed-mismatch); the script's fix writes the line.
+    if (ctx.defaults?.trainer && key.startsWith('spec.batch.')) return undefined;
+    const to = DS_PATHS[key];
     return to ? jsonInsert(doc, to, value) : undefined;
   };
   const label = `DeepSpeed${ds.stage ? ` ZeRO-${ds.stage.value}` : ''} config`;

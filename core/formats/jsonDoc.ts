@@ -119,7 +119,7 @@ export function jsonEntry(v: JsonValue, convert: (value: unknown) => unknown = (
   };
 }
 
-/** The edit that adds `path` = value, inside the deepest object of the path that exists. */
+/** The edit that adds `path` = value, inside the deepest object of the path that exists; a key already there gets the value in place. */
 export function jsonInsert(doc: JsonDoc, path: string[], value: unknown): TextEditAt | undefined {
   if (!doc.root || doc.error) return undefined;
   let obj = doc.root;
@@ -130,6 +130,9 @@ export function jsonInsert(doc: JsonDoc, path: string[], value: unknown): TextEd
     if (next.type !== 'object') return undefined;
     obj = next;
   }
+  // The key is there already (an "auto", a value no reader took): its value is replaced, never a second key.
+  const own = i === path.length - 1 ? findNodeAtLocation(obj, [path[i]]) : undefined;
+  if (own) return { offset: own.offset, length: own.length, newText: JSON.stringify(value) };
   let lit = JSON.stringify(value);
   for (let j = path.length - 1; j > i; j--) lit = `{ ${JSON.stringify(path[j])}: ${lit} }`;
   const prop = `${JSON.stringify(path[i])}: ${lit}`;

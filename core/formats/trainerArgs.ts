@@ -86,8 +86,11 @@ function wholeNumber(s: string): number | undefined {
   return n >= 1 && n <= MAX_WHOLE ? n : undefined;
 }
 
-function unread(out: LineTrainerArgs, key: NumberKey, text: string): void {
+/** A value Gantry cannot read; argparse keeps the last of a flag written twice, so an earlier value of the same flag is dropped. */
+function unread(out: LineTrainerArgs, key: NumberKey, name: string, text: string): void {
   out.unread.push(text);
+  const earlier = out[key];
+  if (earlier && earlier.flag.slice(2).split('-').join('_') === name) delete out[key];
   if (key === 'micro') out.microUnread = true;
 }
 
@@ -113,11 +116,11 @@ export function readTrainerArgs(words: readonly Word[], from: number): LineTrain
     if (numKey) {
       if (!v) {
         out.problems.push(problem('foreign-flag-value', 'error', w.span, `${flag} needs a value: the training script's argument parser stops ("expected one argument") and the run does not start.`));
-        unread(out, numKey, `${flag} (no value: the run stops there)`);
+        unread(out, numKey, name, `${flag} (no value: the run stops there)`);
         continue;
       }
       if (v.unresolved) {
-        unread(out, numKey, `${flag} ${quote(v.value, 20)} (a variable Gantry does not know)`);
+        unread(out, numKey, name, `${flag} ${quote(v.value, 20)} (a variable Gantry does not know)`);
         out.problems.push(problem('foreign-unresolved', 'warning', v.span, `${flag} is ${quote(v.value, 20)}, which this script does not set: Gantry cannot read it, and the estimate assumes the config's value or its default.`));
         continue;
       }
@@ -127,7 +130,7 @@ export function readTrainerArgs(words: readonly Word[], from: number): LineTrain
         const big = allDigits(v.value) && v.value.replace(/^0+/, '').length > 9;
         const what = big ? `is far too large (Gantry reads at most 10^9; no run comes near it)` : `is not a whole number ≥ 1: the training script's argument parser (HfArgumentParser, int) refuses it or the Trainer cannot run it`;
         out.problems.push(problem('foreign-flag-value', 'error', v.span, `${flag} ${quote(v.value, 20)} ${what}.`));
-        unread(out, numKey, `${flag} ${quote(v.value, 20)} (${big ? 'far too large' : 'not a whole number ≥ 1: the run stops there'})`);
+        unread(out, numKey, name, `${flag} ${quote(v.value, 20)} (${big ? 'far too large' : 'not a whole number ≥ 1: the run stops there'})`);
         continue;
       }
       if (numKey === 'seqLen') {
@@ -212,15 +215,23 @@ function dsMismatch(d: TrainingDraft, key: string, own: DsValue<number> | undefi
   const auto = json ? own.entry.write?.('auto') : undefined;
   const same = own.entry.write?.(line.value);
   const fixes = [...(auto ? [{ title: `Set ${key} to "auto"`, edits: [auto], preferred: true }] : []), ...(same ? [{ title: `Set ${key} to ${line.value}`, edits: [same] }] : [])];
+  // The line does not write the flag: the Trainer compares with its default, unless the script sets it in code (a warning).
+  const says = line.absent ? `${t.from} writes no ${line.flag}, so the Trainer compares it with its default, ${line.value}` : `${line.flag} is ${line.value} on ${t.from}`;
   d.problems.push(
     problem(
       'deepspeed-mismatch',
-      'error',
+      line.absent ? 'warning' : 'error',
       own.entry.span,
-      `${key} is ${own.value} here but ${line.flag} is ${line.value} on ${t.from}: the Hugging Face Trainer refuses to start ("Please correct the following DeepSpeed config values that mismatch TrainingArguments values"). ${json ? `Set it to "auto" (the Trainer fills it in) or to ${line.value}.` : `Set it to ${line.value}.`}`,
+      `${key} is ${own.value} here but ${says}: the Hugging Face Trainer refuses to start ("Please correct the following DeepSpeed config values that mismatch TrainingArguments values")${line.absent ? ', unless the script sets it in code' : ''}. ${json ? `Set it to "auto" (the Trainer fills it in) or to ${line.value}.` : `Set it to ${line.value}.`}`,
       fixes,
     ),
   );
+}
+
+/** The line's micro-batch and accumulation, or TrainingArguments' defaults (`absent`) where the line writes none. */
+function lineBatch(t: TrainerDefaults): { micro?: TrainerValue<number>; accumulation: TrainerValue<number> } {
+  const micro = t.micro ?? (t.microUnread ? undefined : { value: TRAINER_DEFAULT_MICRO, flag: '--per_device_train_batch_size', absent: true });
+  return { micro, accumulation: t.accumulation ?? { value: 1, flag: '--gradient_accumulation_steps', absent: true } };
 }
 
 export interface TrainerApply {
@@ -256,20 +267,25 @@ export function applyTrainerArgs(d: TrainingDraft, defaults: ForeignDefaults | u
   const t = defaults?.trainer;
   const ds = o.ds;
   if (t) {
-    dsMismatch(d, 'train_micro_batch_size_per_gpu', ds?.micro, t.micro, t, !!o.json);
-    dsMismatch(d, 'gradient_accumulation_steps', ds?.accumulation, t.accumulation, t, !!o.json);
+    const line = lineBatch(t);
+    dsMismatch(d, 'train_micro_batch_size_per_gpu', ds?.micro, line.micro, t, !!o.json);
+    dsMismatch(d, 'gradient_accumulation_steps', ds?.accumulation, line.accumulation, t, !!o.json);
     // train_batch_size: the Trainer compares it with world × per-device batch × accumulation (when it is not "auto").
-    if (ds?.trainBatch && o.world && ((t.micro && !ds.micro) || (t.accumulation && !ds.accumulation))) {
-      const want = o.world * (ds.micro?.value ?? t.micro?.value ?? trainerMicro(t)) * (ds.accumulation?.value ?? t.accumulation?.value ?? 1);
+    if (ds?.trainBatch && o.world && line.micro && (!ds.micro || !ds.accumulation)) {
+      const micro = ds.micro ? undefined : line.micro;
+      const acc = ds.accumulation ? undefined : line.accumulation;
+      const want = o.world * (ds.micro?.value ?? line.micro.value) * (ds.accumulation?.value ?? line.accumulation.value);
       if (want !== ds.trainBatch.value) {
         const auto = o.json ? ds.trainBatch.entry.write?.('auto') : undefined;
-        const words = [t.micro ? `${t.micro.flag} ${t.micro.value}` : '', t.accumulation ? `${t.accumulation.flag} ${t.accumulation.value}` : ''].filter(Boolean).join(' and ');
+        const word = (v: TrainerValue<number> | undefined) => (v ? (v.absent ? `${v.value} (the Trainer's default: no ${v.flag})` : `${v.flag} ${v.value}`) : '');
+        const words = [word(micro), word(acc)].filter(Boolean).join(' and ');
+        const byDefault = !!(micro?.absent || acc?.absent);
         d.problems.push(
           problem(
             'deepspeed-mismatch',
-            'error',
+            byDefault ? 'warning' : 'error',
             ds.trainBatch.entry.span,
-            `train_batch_size is ${ds.trainBatch.value} here, but the Hugging Face Trainer computes ${want} (${o.world} GPUs × train_micro_batch_size_per_gpu × gradient_accumulation_steps, with ${words} on ${t.from}) and refuses to start on the mismatch. Set it to "auto".`,
+            `train_batch_size is ${ds.trainBatch.value} here, but the Hugging Face Trainer computes ${want} (${o.world} GPUs × train_micro_batch_size_per_gpu × gradient_accumulation_steps, with ${words} on ${t.from}) and refuses to start on the mismatch${byDefault ? ', unless the script sets its arguments in code' : ''}. Set it to "auto".`,
             auto ? [{ title: 'Set train_batch_size to "auto"', edits: [auto], preferred: true }] : undefined,
           ),
         );

@@ -146,41 +146,44 @@ test('ignore lists: modules a quantized checkpoint leaves in bf16 are read by ki
   assert.deepEqual(format({ quant_method: 'modelopt', quantization: { quant_algo: 'NVFP4', exclude_modules: ['*linear_attn*'] } }).kept, ['recurrent']);
 });
 
+const hub = path.join(path.sep, 'cache', 'hub');
+/** A Qwen3.5-27B-shaped hybrid's config.json (text_config only, no vision tower). */
+const HYBRID_27B = {
+  model_type: 'qwen3_5',
+  text_config: {
+    model_type: 'qwen3_5_text',
+    num_hidden_layers: 64,
+    hidden_size: 5120,
+    intermediate_size: 17408,
+    num_attention_heads: 24,
+    num_key_value_heads: 4,
+    head_dim: 256,
+    vocab_size: 248320,
+    full_attention_interval: 4,
+    linear_num_key_heads: 16,
+    linear_num_value_heads: 48,
+    linear_key_head_dim: 128,
+    linear_value_head_dim: 128,
+    linear_conv_kernel_dim: 4,
+    mamba_ssm_dtype: 'float32',
+    attn_output_gate: true,
+    mtp_num_hidden_layers: 1,
+    tie_word_embeddings: false,
+    max_position_embeddings: 262144,
+  },
+};
+const q = { quant_method: 'compressed-tensors', config_groups: { g: { weights: { num_bits: 4, type: 'float', strategy: 'tensor_group', group_size: 16 } } } };
+/** That model from a made-up hub cache with the given quantization_config, TP 2 with MTP on two RTX PRO 6000. */
+const estimateWith = (quantization_config: unknown) => {
+  const dir = path.join(hub, 'models--acme--Hybrid-27B-NVFP4');
+  const files = new Map<string, string>([
+    [path.join(dir, 'refs', 'main'), 'c0ffee0123456789abcdef0123456789abcdef01\n'],
+    [path.join(dir, 'snapshots', 'c0ffee0123456789abcdef0123456789abcdef01', 'config.json'), JSON.stringify({ ...HYBRID_27B, quantization_config })],
+  ]);
+  return estimateInferenceService(service({ model: { preset: 'acme/Hybrid-27B-NVFP4' }, tensorParallel: 2, maxModelLen: 65536, speculative: { method: 'mtp' } }), cluster('RTX-PRO-6000-96GB', 2), { resolveConfig: (p) => files.get(p), hfHubCache: hub });
+};
+
 test('serving: an NVFP4 hybrid whose ignore list keeps linear attention and MTP in bf16 weighs more, by those modules at 16 bits', () => {
-  const hub = path.join(path.sep, 'cache', 'hub');
-  const text = {
-    model_type: 'qwen3_5',
-    text_config: {
-      model_type: 'qwen3_5_text',
-      num_hidden_layers: 64,
-      hidden_size: 5120,
-      intermediate_size: 17408,
-      num_attention_heads: 24,
-      num_key_value_heads: 4,
-      head_dim: 256,
-      vocab_size: 248320,
-      full_attention_interval: 4,
-      linear_num_key_heads: 16,
-      linear_num_value_heads: 48,
-      linear_key_head_dim: 128,
-      linear_value_head_dim: 128,
-      linear_conv_kernel_dim: 4,
-      mamba_ssm_dtype: 'float32',
-      attn_output_gate: true,
-      mtp_num_hidden_layers: 1,
-      tie_word_embeddings: false,
-      max_position_embeddings: 262144,
-    },
-  };
-  const q = { quant_method: 'compressed-tensors', config_groups: { g: { weights: { num_bits: 4, type: 'float', strategy: 'tensor_group', group_size: 16 } } } };
-  const estimateWith = (quantization_config: unknown) => {
-    const dir = path.join(hub, 'models--acme--Hybrid-27B-NVFP4');
-    const files = new Map<string, string>([
-      [path.join(dir, 'refs', 'main'), 'c0ffee0123456789abcdef0123456789abcdef01\n'],
-      [path.join(dir, 'snapshots', 'c0ffee0123456789abcdef0123456789abcdef01', 'config.json'), JSON.stringify({ ...text, quantization_config })],
-    ]);
-    return estimateInferenceService(service({ model: { preset: 'acme/Hybrid-27B-NVFP4' }, tensorParallel: 2, maxModelLen: 65536, speculative: { method: 'mtp' } }), cluster('RTX-PRO-6000-96GB', 2), { resolveConfig: (p) => files.get(p), hfHubCache: hub });
-  };
   const all = estimateWith(q);
   const kept = estimateWith({ ...q, ignore: ['lm_head', 're:.*linear_attn.*', 're:mtp.*'] });
   assert.ok(all.ok && kept.ok, JSON.stringify(kept.findings));
@@ -209,43 +212,20 @@ test('an NVFP4 repo of a hybrid model known by name only: attention and Gated De
   const spelled = estimateInferenceService(service({ model: { preset: 'qwen3.5-27b' }, quantization: 'nvfp4', ...opts }), cluster('RTX-PRO-6000-96GB', 2));
   assert.ok(named.ok && spelled.ok, JSON.stringify(named.findings));
   assert.equal(spelled.serving!.weightsBytes, named.serving!.weightsBytes);
+  assert.ok(
+    spelled.assumptions.some((a) => a.startsWith('Weights (quantization nvfp4): NVFP4') && a.includes('taken as FP8')),
+    spelled.assumptions.join('\n'),
+  );
+  // model.weights naming the NVFP4 checkpoint of the preset: the same reading, said with where it came from.
+  const loads = estimateInferenceService(service({ model: { preset: 'qwen3.5-27b', weights: 'nvidia/Qwen3.6-27B-NVFP4' }, ...opts }), cluster('RTX-PRO-6000-96GB', 2));
+  assert.equal(loads.serving!.weightsBytes, named.serving!.weightsBytes);
+  assert.ok(loads.assumptions.some((a) => a.includes("from model.weights 'nvidia/Qwen3.6-27B-NVFP4'")));
   assert.ok(named.assumptions.some((a) => a.includes("as NVIDIA's NVFP4 checkpoints of such models store them")));
   // Against a config.json whose quantization_config puts every linear layer in NVFP4 (read as written): the
   // 1.68 B attention and 5.56 B Gated DeltaNet parameters at 8 bits instead of 4.5, and the 0.42 B MTP layer at 16:
   // (7.24 × 3.5 + 0.42 × 11.5) / 8 = 3.77 GB; and the catalog entry's 0.46 B vision tower in bf16, which this
   // text-only config.json lacks: 0.92 GB. 4.69 GB ≈ 4.37 GiB more over the two GPUs.
-  const hub = path.join(path.sep, 'cache', 'hub');
-  const dir = path.join(hub, 'models--acme--Hybrid-27B-NVFP4');
-  const config = {
-    model_type: 'qwen3_5',
-    quantization_config: { quant_method: 'compressed-tensors', config_groups: { g: { weights: { num_bits: 4, type: 'float', strategy: 'tensor_group', group_size: 16 } } } },
-    text_config: {
-      model_type: 'qwen3_5_text',
-      num_hidden_layers: 64,
-      hidden_size: 5120,
-      intermediate_size: 17408,
-      num_attention_heads: 24,
-      num_key_value_heads: 4,
-      head_dim: 256,
-      vocab_size: 248320,
-      full_attention_interval: 4,
-      linear_num_key_heads: 16,
-      linear_num_value_heads: 48,
-      linear_key_head_dim: 128,
-      linear_value_head_dim: 128,
-      linear_conv_kernel_dim: 4,
-      mamba_ssm_dtype: 'float32',
-      attn_output_gate: true,
-      mtp_num_hidden_layers: 1,
-      tie_word_embeddings: false,
-      max_position_embeddings: 262144,
-    },
-  };
-  const files = new Map<string, string>([
-    [path.join(dir, 'refs', 'main'), 'c0ffee0123456789abcdef0123456789abcdef01\n'],
-    [path.join(dir, 'snapshots', 'c0ffee0123456789abcdef0123456789abcdef01', 'config.json'), JSON.stringify(config)],
-  ]);
-  const asWritten = estimateInferenceService(service({ model: { preset: 'acme/Hybrid-27B-NVFP4' }, ...opts }), cluster('RTX-PRO-6000-96GB', 2), { resolveConfig: (p) => files.get(p), hfHubCache: hub });
+  const asWritten = estimateWith(q);
   assert.ok(asWritten.ok, JSON.stringify(asWritten.findings));
   const delta = ((named.serving!.weightsBytes - asWritten.serving!.weightsBytes) * 2) / GIB;
   assert.ok(delta > 4.2 && delta < 4.55, String(delta));

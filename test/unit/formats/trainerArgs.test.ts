@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { deepspeedReader } from '../../../core/formats/deepspeed';
+import { jsonInsert, parseJson } from '../../../core/formats/jsonDoc';
 import { launcherDefaults, launchLinkFor } from '../../../core/formats/launcherLink';
 import type { ForeignDefaults } from '../../../core/formats/types';
 import { applyEdits, at, checkText, estimateOf, figures, reader } from './helpers';
@@ -308,6 +309,42 @@ test('on a Trainer line that runs out of memory, the fixes add the Trainer argum
   assert.ok(oom2);
   assert.ok(!(oom2.fixes ?? []).some((f) => f.edits.some((e) => e.newText.includes('--gradient_accumulation_steps'))), JSON.stringify(oom2.fixes));
   assert.ok((oom2.fixes ?? []).some((f) => f.title.startsWith('Enable full activation checkpointing')));
+});
+
+test("a Trainer line that writes no batch flags: the config's numbers are compared with the Trainer's defaults (a warning: a script may set them in code), and the config gets no batch fix of its own", () => {
+  const run = 'deepspeed --num_gpus 8 train.py --deepspeed ds.json --model_name_or_path meta-llama/Llama-3.1-8B --max_length 4096 --bf16\n';
+  const own = DS_AUTO.replace('"train_micro_batch_size_per_gpu": "auto"', '"train_micro_batch_size_per_gpu": 4').replace('"gradient_accumulation_steps": "auto"', '"gradient_accumulation_steps": 4');
+  const m = linked('ds.json', own, { 'run.sh': run }).check.problems.filter((p) => p.code === 'deepspeed-mismatch');
+  assert.equal(m.length, 2, JSON.stringify(m));
+  assert.ok(m.every((p) => p.severity === 'warning'));
+  assert.match(m[0].message, /^train_micro_batch_size_per_gpu is 4 here but 'run\.sh' line 1 writes no --per_device_train_batch_size, so the Trainer compares it with its default, 8: the Hugging Face Trainer refuses to start .*, unless the script sets it in code\./);
+  assert.match(m[1].message, /^gradient_accumulation_steps is 4 here but 'run\.sh' line 1 writes no --gradient_accumulation_steps, so the Trainer compares it with its default, 1/);
+  // train_batch_size against 8 GPUs × 8 × 1.
+  const tbs = DS_AUTO.replace('"train_batch_size": "auto"', '"train_batch_size": 16');
+  const t = linked('ds.json', tbs, { 'run.sh': run }).check.problems.find((p) => p.code === 'deepspeed-mismatch');
+  assert.ok(t && t.severity === 'warning', JSON.stringify(t));
+  assert.match(t.message, /computes 64 \(8 GPUs × train_micro_batch_size_per_gpu × gradient_accumulation_steps, with 8 \(the Trainer's default: no --per_device_train_batch_size\) and 1 \(the Trainer's default: no --gradient_accumulation_steps\) on 'run\.sh' line 1\)/);
+  // Out of memory at the default micro-batch 8: the fixes are on the line, none writes the batch keys into the JSON.
+  const big = 'deepspeed --num_gpus 8 train.py --deepspeed ds.json --model_name_or_path meta-llama/Llama-3.1-8B --max_length 16384 --bf16\n';
+  const oom = linked('ds.json', DS_AUTO, { 'run.sh': big }).check.problems.find((p) => p.code === 'memory-exceeds-capacity');
+  assert.ok(oom);
+  assert.ok(!(oom.fixes ?? []).some((f) => f.edits.some((e) => e.newText.includes('micro') || e.newText.includes('accumulation'))), JSON.stringify(oom.fixes));
+});
+
+test('a JSON value a fix sets where the key is there already (an "auto") replaces it, never a second key', () => {
+  const edit = jsonInsert(parseJson(DS_AUTO), ['gradient_accumulation_steps'], 16)!;
+  const out = applyEdits(DS_AUTO, [edit]);
+  assert.ok(out.includes('"gradient_accumulation_steps": 16,'), out);
+  assert.equal(out.split('gradient_accumulation_steps').length, 2);
+  // A new key is still added inside its object.
+  assert.ok(applyEdits(DS_AUTO, [jsonInsert(parseJson(DS_AUTO), ['zero_optimization', 'offload_param'], 'cpu')!]).includes('"offload_param": "cpu"'));
+});
+
+test('argparse keeps the last of a flag written twice: an unreadable last value drops the earlier one (the micro-batch is then unknown)', () => {
+  const run = 'deepspeed --num_gpus 8 train.py --deepspeed ds.json --model_name_or_path meta-llama/Llama-3.1-8B --per_device_train_batch_size 4 --bf16 --per_device_train_batch_size $MB\n';
+  const { defaults, check } = linked('ds.json', DS_AUTO, { 'run.sh': run });
+  assert.equal(defaults.trainer?.micro, undefined);
+  assert.ok(estimateOf(check).assumptions.some((a) => a.startsWith('Micro-batch: assumed 1 per GPU')));
 });
 
 test('a config with no launch line keeps the stated defaults (micro-batch 1, 2048 tokens)', () => {
