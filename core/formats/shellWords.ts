@@ -91,7 +91,7 @@ const MAX_NAME = 256;
 const isSpace = (c: string) => c === ' ' || c === '\t' || c === '\r';
 const isNameStart = (c: string) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';
 const isNameChar = (c: string) => isNameStart(c) || (c >= '0' && c <= '9');
-/** Characters that end an unquoted word and separate commands (`(`/`)` keep subshells apart). */
+/** Characters that end an unquoted word; all but a redirection's `<` / `>` separate commands (`(`/`)` keep subshells apart). */
 const isBreak = (c: string) => c === ';' || c === '&' || c === '|' || c === '\n' || c === '(' || c === ')' || c === '<' || c === '>';
 
 interface Piece {
@@ -119,7 +119,10 @@ export function tokenizeShell(text: string, opts: TokenizeOptions = {}): { comma
   };
   const problem = (message: string, from: number, to: number) => problems.push({ message, ...spanOf(from, Math.max(to, from + 1)) });
 
+  // The next word is a redirection's target (`> log`, `2>&1`'s 1): not one of the command's words.
+  let target = false;
   const endCommand = (end: number) => {
+    target = false;
     if (!words.length) return;
     if (opts.assignments) assign(words, vars);
     commands.push({ words, start: at(cmdStart), end: at(Math.max(cmdStart, end - 1)) + 1 });
@@ -206,6 +209,15 @@ export function tokenizeShell(text: string, opts: TokenizeOptions = {}): { comma
     }
     if (c === '#') {
       while (i < n && text[i] !== '\n') i++;
+      continue;
+    }
+    // A redirection (`>`, `>>`, `>|`, `>&`, `<`, `<&`, `<>`, `&>`, `&>>`) stays in its command; its
+    // target word is skipped. A here-document or here-string (`<<`, `<<<`) ends the command, as before.
+    const amp = c === '&' && text[i + 1] === '>';
+    if ((c === '>' || (c === '<' && text[i + 1] !== '<' && text[i - 1] !== '<') || amp) && !target) {
+      i += amp ? 2 : 1;
+      if (text[i] === '>' || text[i] === '|' || text[i] === '&') i++;
+      target = true;
       continue;
     }
     if (isBreak(c)) {
@@ -375,11 +387,11 @@ export function tokenizeShell(text: string, opts: TokenizeOptions = {}): { comma
       plainChars++;
       i++;
     }
-    // `2>&1`, `1>log`: an unquoted number right before `<` or `>` is the redirection's file descriptor, not a word.
-    // The `1` of `>&1` (or `-` of `>&-`) is the descriptor it duplicates (or closes).
+    // `2>&1`, `1>log`: an unquoted number right before `<` or `>` is the redirection's file descriptor, not
+    // a word; the word after a redirection is its target (a file, or the `1` of `>&1`).
     const plainNumber = quotedParts === 0 && refs === 0 && plainChars === value.length && allDigits(value);
-    const dupTarget = start >= 2 && text[start - 1] === '&' && (text[start - 2] === '>' || text[start - 2] === '<') && quotedParts === 0 && refs === 0 && (value === '-' || allDigits(value));
-    if (((text[i] === '>' || text[i] === '<') && plainNumber) || dupTarget) {
+    if (((text[i] === '>' || text[i] === '<') && text[i + 1] !== '<' && plainNumber) || target) {
+      target = false;
       if (!words.length) cmdStart = -1;
       continue;
     }

@@ -22,15 +22,15 @@ test('words: quotes, escapes, continuations, comments, separators, with their sp
   assert.equal(ef.exact, false);
 });
 
-test('redirections: the file descriptor before > or < is not a word (2>&1 after --bf16 is not its value); a number with a space before > is', () => {
-  const text = 'train.py --bf16 2>&1 | tee log\nx 1> out\n2>err y\necho 3 > f\ncat "2">f';
+test('redirections stay in their command: the file descriptor before > or <, and the target after, are not words (2>&1 after --bf16 is not its value; words after a redirection still count)', () => {
+  const text = 'train.py --bf16 2>&1 | tee log\nx 1> out\n2>err y\necho 3 > f\ncat "2">f\ntrain.py --max_length 4096 2>&1 --bf16 &> all.log\nrun < in.txt --a >> out --b >| o2\ncat <<EOF\nbody\nEOF\n';
   const { commands } = tokenizeShell(text);
   assert.deepEqual(
     commands.map((c) => c.words.map((w) => w.value)),
-    [['train.py', '--bf16'], ['tee', 'log'], ['x'], ['out'], ['err', 'y'], ['echo', '3'], ['f'], ['cat', '2'], ['f']],
+    [['train.py', '--bf16'], ['tee', 'log'], ['x'], ['y'], ['echo', '3'], ['cat', '2'], ['train.py', '--max_length', '4096', '--bf16'], ['run', '--a', '--b'], ['cat'], ['EOF'], ['body'], ['EOF']],
   );
   // A command that starts with a redirection starts at its first word.
-  assert.equal(text.slice(commands[4].start, commands[4].end), 'err y');
+  assert.equal(text.slice(commands[3].start, commands[3].end), 'y');
 });
 
 test('variables: set earlier, ${X:-default}, unknown ones marked, one-variable words point at the value', () => {
