@@ -87,7 +87,17 @@ const VALUE_OPTS: Record<string, keyof Pick<LauncherLine, 'nproc' | 'nprocTotal'
 function launcherLine(words: Word[]): LauncherLine | undefined {
   let i = 0;
   // Prefixes: srun …, env A=B, python -m …
-  while (i < words.length && ['srun', 'exec', 'env', 'time', 'nohup'].includes(base(words[i].value))) i++;
+  while (i < words.length && ['srun', 'exec', 'env', 'time', 'nohup'].includes(base(words[i].value))) {
+    // srun's own options (`srun -N 2 --ntasks-per-node=1 torchrun …`): the launcher is the first word that is one.
+    if (base(words[i].value) === 'srun') {
+      const k = words.findIndex((w, j) => j > i && j <= i + 40 && (LAUNCHERS.includes(base(w.value)) || base(w.value).startsWith('python')));
+      if (k > 0) {
+        i = k;
+        break;
+      }
+    }
+    i++;
+  }
   while (i < words.length && words[i].value.includes('=') && !words[i].value.startsWith('-')) i++;
   const first = words[i];
   if (!first) return undefined;

@@ -45,6 +45,15 @@ test('a torchtitan TOML takes 2 nodes × 4 GPUs from the sbatch script beside it
   );
 });
 
+test('srun with options of its own before the launcher (srun -N 2 --ntasks-per-node=1 torchrun …) is still the launch line', () => {
+  const sbatch = '#!/bin/bash\n#SBATCH --nodes=2\n#SBATCH --gres=gpu:h100:4\nsrun -N 2 --ntasks-per-node=1 --gres=gpu:4 torchrun --nnodes 2 --nproc_per_node 4 -m torchtitan.train --job.config_file train.toml\n';
+  const dir = folder({ 'train.toml': TOML, 'run.sbatch': sbatch });
+  const file = path.join(dir, 'train.toml');
+  const defaults = launcherDefaults(file, TOML, {}, () => fs.readdirSync(dir), reader(file));
+  assert.equal(defaults.gpusPerNode, 4);
+  assert.equal(defaults.nodes, 2);
+});
+
 test("launched on 2 nodes: the memory and link findings are the file's (check fails), and the fabric between nodes is assumed, not absent", () => {
   // 70B with tensor parallel 8 and no data sharding: ~178 GiB per GPU on 2 × 4 H100.
   const toml = '[model]\nname = "llama3"\nflavor = "70B"\n\n[training]\nlocal_batch_size = 2\nseq_len = 8192\n\n[parallelism]\ndata_parallel_shard_degree = -1\ntensor_parallel_degree = 8\n\n[activation_checkpoint]\nmode = "full"\n';
