@@ -181,7 +181,9 @@ export function parseHfConfig(text: string): HfConfigResult {
   const linear = linearAttentionOf(cfg, layers);
   if (typeof linear === 'string') warnings.push(linear);
   else if (linear) arch.linearAttention = linear;
-  const mamba = linear ? undefined : mambaOf(cfg, layers);
+  const nemotron = linear ? undefined : nemotronH(cfg, arch, ffn);
+  if (typeof nemotron === 'string') warnings.push(nemotron);
+  const mamba = linear || arch.mamba ? undefined : mambaOf(cfg, layers);
   if (typeof mamba === 'string') warnings.push(mamba);
   else if (mamba) arch.mamba = mamba;
   for (const k of ['hybrid_override_pattern', 'layers_block_type', 'attn_type_list']) {
@@ -203,6 +205,60 @@ export function parseHfConfig(text: string): HfConfigResult {
     else warnings.push('vision_config without num_hidden_layers/hidden_size: the vision tower is not counted');
   }
   return result;
+}
+
+/**
+ * NemotronH (Nemotron-H, Nemotron Nano 2 and 3): `hybrid_override_pattern` names each of the
+ * num_hidden_layers blocks: `M` a Mamba2 mixer, `*` attention, `-` an MLP, `E` a MoE. A block is a mixer or
+ * an MLP, where Gantry's layer is both; so the mixer blocks (M + *) are the layers, Mamba2 on the M of
+ * them, and the MLP blocks' parameters are spread over those layers: the MoE blocks are the MoE layers
+ * (the other layers dense), and the dense MLP blocks' width is scaled so the total matches
+ * (intermediate_size × MLP blocks ÷ the layers that hold them). Totals match the checkpoint; the
+ * per-layer activation widths are those of the spread, which the returned note says. Sets `arch` and
+ * returns that note, or undefined when the config is not NemotronH.
+ */
+function nemotronH(cfg: Json, arch: Architecture, ffn: number): string | undefined {
+  const p = cfg.hybrid_override_pattern;
+  if (typeof p !== 'string' || !p.length || p.length > 1024) return undefined;
+  let m = 0;
+  let attn = 0;
+  let dense = 0;
+  let moe = 0;
+  for (const c of p) {
+    if (c === 'M') m++;
+    else if (c === '*') attn++;
+    else if (c === '-') dense++;
+    else if (c === 'E') moe++;
+    else return `hybrid_override_pattern has '${c}', a block Gantry does not know: every layer is counted as full attention`;
+  }
+  const size = (k: string) => sizeField(cfg, k);
+  const heads = size('mamba_num_heads');
+  const headDim = size('mamba_head_dim');
+  const stateSize = size('ssm_state_size');
+  if (!m || !attn) return undefined;
+  if (!heads || !headDim || !stateSize) return `hybrid_override_pattern names ${m} Mamba2 blocks but mamba_num_heads, mamba_head_dim or ssm_state_size is missing: every layer is counted as full attention`;
+  const layers = m + attn;
+  if (moe > layers || (moe && !arch.moe)) return `hybrid_override_pattern has ${moe} MoE blocks and ${layers} mixer blocks, which Gantry cannot lay out: every layer is counted as full attention`;
+  arch.layers = layers;
+  const mamba: NonNullable<Architecture['mamba']> = { layers: m, heads, headDim, stateSize };
+  const groups = size('n_groups');
+  if (groups) mamba.groups = groups;
+  const kernel = size('conv_kernel');
+  if (kernel) mamba.convKernel = kernel;
+  if (cfg.mamba_ssm_cache_dtype === 'float32') mamba.stateDtype = 'fp32';
+  arch.mamba = mamba;
+  if (cfg.mlp_hidden_act === 'relu2') arch.gatedMlp = false;
+  if (arch.moe) {
+    arch.moe.denseLayers = layers - moe;
+    // The shared expert's width in expert widths (moe_shared_expert_intermediate_size = 2 × 1856 on Nano 30B-A3B).
+    const shared = size('moe_shared_expert_intermediate_size');
+    const eFfn = arch.moe.expertFfn ?? ffn;
+    if (shared && eFfn) arch.moe.sharedExperts = Math.max(1, Math.round(shared / eFfn)) * (typeof cfg.n_shared_experts === 'number' && cfg.n_shared_experts > 0 ? cfg.n_shared_experts : 1);
+  }
+  const holders = arch.moe ? layers - moe : layers;
+  if (dense && holders > 0) arch.ffn = Math.max(1, Math.round((ffn * dense) / holders));
+  const spread = arch.moe ? `${moe} MoE blocks as MoE layers${dense ? `, ${dense} MLP blocks spread over the other ${holders}` : `, the other ${holders} layers with an MLP of intermediate_size in Gantry's count`}` : `${dense} MLP blocks spread over the ${layers} layers (width ${arch.ffn})`;
+  return `NemotronH: ${p.length} blocks (${m} Mamba2, ${attn} attention, ${dense + moe} MLP/MoE) read as ${layers} layers of a mixer and an MLP: ${spread}; per-layer activation widths are approximate`;
 }
 
 /** A config.json size field: a whole number from 1 to 65536, else undefined. */

@@ -412,6 +412,53 @@ export const MODELS: readonly ModelInfo[] = [
     source: `Qwen3_5MoeForConditionalGeneration text_config (qwen3_5_moe_text) as published for Qwen3.5-35B-A3B and Qwen3.6-35B-A3B (hidden 2048, 40 layers with full_attention_interval 4, 16 heads / 2 KV heads × 256, linear_* 16 key / 32 value heads × 128, conv 4, 256 experts top-8 of 512 + a 512 shared expert, mtp_num_hidden_layers 1, vocab 248320, untied); mamba_ssm_dtype float32 assumed as in the family's 9B and 27B configs; vision tower as Qwen3.5-9B's (≈ 0.46B)`,
   }),
   model({
+    id: 'nemotron-3-nano-30b-a3b',
+    aliases: ['nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16', 'nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B', 'NVIDIA-Nemotron-3-Nano-30B-A3B-BF16'],
+    name: 'NVIDIA Nemotron 3 Nano 30B-A3B (hybrid Mamba2 MoE)',
+    nominalParamsB: 30,
+    // NemotronH blocks are a mixer or an MLP, Gantry's layers both (hfConfig.ts nemotronH): the 29 mixer
+    // blocks are the layers, the 23 MoE blocks the MoE layers; the 6 others carry an MLP of 1856 in this
+    // count (+60 M parameters, 0.2 %).
+    architecture: {
+      layers: 29,
+      hidden: 2688,
+      heads: 32,
+      kvHeads: 2,
+      headDim: 128,
+      ffn: 1856,
+      vocab: 131072,
+      gatedMlp: false,
+      tiedEmbeddings: false,
+      maxContext: 262144,
+      moe: { experts: 128, activeExperts: 6, expertFfn: 1856, sharedExperts: 2, denseLayers: 6 },
+      mamba: { layers: 23, heads: 64, headDim: 64, stateSize: 128, groups: 8, convKernel: 4, stateDtype: 'fp32' },
+    },
+    norm: 'rmsnorm',
+    source: `NemotronH config.json of nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16 as copied in jax-ml/jax-llm-examples nemotron3/tests/test_model.py (commit 8b4b246): 52 blocks, hybrid_override_pattern of 23 Mamba2 (M), 23 MoE (E) and 6 attention (*); hidden 2688; 32 heads / 2 KV heads × 128; 128 routed experts top-6 of moe_intermediate_size 1856 and one shared expert of 3712 (= 2 expert widths); relu² (non-gated) MLP; Mamba2 64 heads × 64, state 128, 8 groups, conv 4, mamba_ssm_cache_dtype float32; vocab 131072, untied; max_position_embeddings 262144. Model card: 30B total, 3.5B active`,
+  }),
+  model({
+    id: 'nemotron-3-nano-4b',
+    aliases: ['nvidia/NVIDIA-Nemotron-3-Nano-4B-BF16', 'nvidia/NVIDIA-Nemotron-3-Nano-4B', 'NVIDIA-Nemotron-3-Nano-4B-BF16'],
+    name: 'NVIDIA Nemotron 3 Nano 4B (hybrid Mamba2)',
+    nominalParamsB: 4,
+    // 42 blocks: the 25 mixer blocks are the layers; the 17 MLP blocks of 12544 spread over them (12544 × 17 / 25).
+    architecture: {
+      layers: 25,
+      hidden: 3136,
+      heads: 40,
+      kvHeads: 8,
+      headDim: 128,
+      ffn: 8530,
+      vocab: 131072,
+      gatedMlp: false,
+      tiedEmbeddings: false,
+      maxContext: 262144,
+      mamba: { layers: 21, heads: 96, headDim: 80, stateSize: 128, groups: 8, convKernel: 4 },
+    },
+    norm: 'rmsnorm',
+    source: `NemotronH config.json of nvidia/NVIDIA-Nemotron-3-Nano-4B-BF16 as several public test fixtures copy it (they agree; the index names no repository): 42 blocks, hybrid_override_pattern of 21 Mamba2, 4 attention and 17 MLP (intermediate_size 12544, relu², non-gated); hidden 3136; 40 heads / 8 KV heads × 128; Mamba2 96 heads × 80, state 128, 8 groups, conv 4 (the SSM cache dtype not seen: the model's); vocab 131072, untied; max_position_embeddings 262144. Model card: 3.97 × 10⁹ parameters`,
+  }),
+  model({
     id: 'gemma-2b',
     aliases: ['google/gemma-2b', 'google/gemma-2b-it'],
     name: 'Gemma 2B',
