@@ -225,7 +225,7 @@ if (kv7.length)
 // KV8-* (published startups of quantized checkpoints, mostly NVFP4 hybrids) was gathered on 2026-12-06 before the
 // hybrid-NVFP4 change (core/catalog/weightFormat.ts hybridNamedFormat) and evaluated once after it; shown on every run since.
 const KV8_NOTE =
-  "; the formulas before it gave 5 rows, 18.15 %, 48.42 %, none within 5 %: the change moved KV8-01/02, NVIDIA's mixed-precision checkpoint, from +18.2/+19.6 to +11.9/+11.9 %, and KV8-07, a community text-only repack whose printed checkpoint size (18.29 GiB) is every linear layer in NVFP4, from −17.6 to −61.8 %. Four rows are not matched: Nemotron 3 Nano 4B, Nemotron Cascade 2 30B-A3B, Gemma 4 26B-A4B and Gemma 4 31B are not in the catalog";
+  "; the formulas before it gave 5 rows, 18.15 %, 48.42 %, none within 5 %: the change moved KV8-01/02, NVIDIA's mixed-precision checkpoint, from +18.2/+19.6 to +11.9/+11.9 %, and KV8-07, a community text-only repack whose printed checkpoint size (18.29 GiB) is every linear layer in NVFP4, from −17.6 to −61.8 %. KV8-03 (Nemotron 3 Nano 4B FP8) became expressible when NemotronH configs and the Nemotron 3 Nano entries entered the catalog, after the change, and was evaluated once then: +3.3 %. Three rows are not matched: Nemotron Cascade 2 30B-A3B (its architecture not confirmed), Gemma 4 26B-A4B and Gemma 4 31B";
 const kv8 = kvV1.readKvV1Reserve(root, 'bench/data/vllm-v1-kv-reserve6.jsonl');
 const kv8Summary = reserveTable(kv8, 'Held-out part of the hybrid-NVFP4 change, KV8-* (bench/data/vllm-v1-kv-reserve6.jsonl: published vLLM startup logs of quantized checkpoints, mostly NVFP4 hybrids, gathered 2026-12-06 before the change, evaluated once after it):').summary;
 out();
