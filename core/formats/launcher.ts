@@ -269,7 +269,9 @@ function addTrainerArg(line: LauncherLine, spec: ForeignSpec, path: SpecPath, va
   const own = spec.sources.get(key);
   if (own && !own.fromLaunch) return undefined;
   let words: string | undefined;
-  if (key === 'spec.activationCheckpointing' && value === 'full') words = '--gradient_checkpointing';
+  // Under FSDP the config's own fsdp_activation_checkpointing is the way (its fix writes it), and the Trainer refuses both at once.
+  const fsdp = (spec.job.spec as { parallelism?: { fsdp?: unknown } }).parallelism?.fsdp;
+  if (key === 'spec.activationCheckpointing' && value === 'full' && (fsdp === undefined || fsdp === 'none')) words = '--gradient_checkpointing';
   else if (key === 'spec.batch.gradientAccumulation' && Number.isInteger(value) && (value as number) >= 1) words = `--gradient_accumulation_steps ${value}`;
   else if (key === 'spec.batch.micro' && Number.isInteger(value) && (value as number) >= 1) words = `--per_device_train_batch_size ${value}`;
   if (!words) return undefined;

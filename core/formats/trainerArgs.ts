@@ -305,12 +305,13 @@ export function applyTrainerArgs(d: TrainingDraft, defaults: ForeignDefaults | u
         );
       } else if (own && own.value === true && t.precision && !on && (o.precisionFrom === 'deepspeed' || !t.precision.absent)) {
         const says = t.precision.absent ? `writes no --${key}` : t.precision.value === 'fp32' ? `turns ${t.precision.flag} off` : `has ${t.precision.flag}`;
+        // No flag on the line: the Trainer's default (False) is compared, unless the script sets it in code (a warning, as for the batch sizes).
         d.problems.push(
           problem(
             'deepspeed-mismatch',
-            'error',
+            t.precision.absent ? 'warning' : 'error',
             own.entry.span,
-            `${key}.enabled is true here but ${t.from} ${says} (the Trainer's ${key} is False): the Hugging Face Trainer refuses to start ("Please correct the following DeepSpeed config values that mismatch TrainingArguments values"). Set it to "auto", or add --${key} to the line.`,
+            `${key}.enabled is true here but ${t.from} ${says} (the Trainer's ${key} is False): the Hugging Face Trainer refuses to start ("Please correct the following DeepSpeed config values that mismatch TrainingArguments values")${t.precision.absent ? ', unless the script sets it in code' : ''}. Set it to "auto", or add --${key} to the line.`,
             fixes,
           ),
         );

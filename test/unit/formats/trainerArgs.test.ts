@@ -347,6 +347,21 @@ test('argparse keeps the last of a flag written twice: an unreadable last value 
   assert.ok(estimateOf(check).assumptions.some((a) => a.startsWith('Micro-batch: assumed 1 per GPU')));
 });
 
+test("an accelerate FSDP config out of memory: the script gets no --gradient_checkpointing (the config's fsdp_activation_checkpointing is the way, and the Trainer refuses both)", () => {
+  const fsdp = 'distributed_type: FSDP\nmixed_precision: bf16\nnum_machines: 1\nnum_processes: 8\nfsdp_config:\n  fsdp_sharding_strategy: FULL_SHARD\n';
+  const run = 'accelerate launch --config_file accel.yaml train.py --model_name_or_path meta-llama/Llama-3.1-8B --per_device_train_batch_size 8 --max_length 8192 --bf16\n';
+  const { dir, check } = linked('accel.yaml', fsdp, { 'train.sh': run });
+  const own = check.problems.find((p) => p.code === 'memory-exceeds-capacity');
+  assert.ok(
+    own?.fixes?.some((f) => f.edits.some((e) => e.newText.includes('fsdp_activation_checkpointing'))),
+    JSON.stringify(own?.fixes),
+  );
+  const script = path.join(dir, 'train.sh');
+  const oom = checkText(run, script, {}, reader(script)).problems.find((p) => p.code === 'memory-exceeds-capacity');
+  assert.ok(oom, 'out of memory on the script too');
+  assert.ok(!(oom.fixes ?? []).some((f) => f.edits.some((e) => e.newText.includes('--gradient_checkpointing'))), JSON.stringify(oom.fixes));
+});
+
 test('a config with no launch line keeps the stated defaults (micro-batch 1, 2048 tokens)', () => {
   const defaults: ForeignDefaults = { model: 'meta-llama/Llama-3.1-8B', gpusPerNode: 8 };
   const e = estimateOf(checkText(DS_AUTO, '/w/ds.json', defaults));
@@ -370,6 +385,8 @@ test('precision on a line of Trainer arguments: no --bf16 or --fp16 fills an "au
     assert.ok(p, JSON.stringify(c.problems));
     assert.equal(at(on, p), 'true');
     assert.match(p.message, /^bf16\.enabled is true here but 'run\.sh' line 3 (writes no --bf16|has --fp16)/);
+    // No flag: the Trainer's default is compared, unless the script sets it in code (a warning); --fp16 on the line: an error.
+    assert.equal(p.severity, line === noFlag ? 'warning' : 'error');
     assert.equal(p.fixes?.[0].title, 'Set bf16.enabled to "auto"');
   }
   // --bf16 on the line and true in the config agree.
