@@ -888,10 +888,13 @@ export function huggingFaceRepo(m: ModelInfo): string | undefined {
   return m.aliases.find((a) => /^[\w.-]+\/[\w.-]+$/.test(a));
 }
 
+let CATALOG_NAMES: Set<string> | undefined;
+
 /** The catalog's models, then the local Hugging Face cache's repos the catalog does not name itself. */
 export function modelChoices(localModels: (() => readonly string[]) | undefined): { label: string; detail?: string; doc?: string }[] {
   const catalog = MODELS.map((m) => ({ label: m.id, detail: `${m.nominalParamsB}B`, doc: m.summary }));
-  const local = (localModels?.() ?? []).filter((id) => !MODELS.some((m) => m.id === id || m.aliases.includes(id)));
+  const names = (CATALOG_NAMES ??= new Set(MODELS.flatMap((m) => [m.id, ...m.aliases])));
+  const local = (localModels?.() ?? []).filter((id) => !names.has(id));
   return [
     ...catalog,
     ...local.map((id) => {

@@ -29,7 +29,7 @@
 import { withEdits } from './withEdits';
 import { atLeast, CUDA_GRAPHS, engineVersionOf, fusedMoeSharesCache13, vllmAcceptsAutoMaxModelLen, vllmBatchDefaults, vllmModelRunner, vllmSizing, type VllmBatchDefaults, type VllmRunner, type VllmSizing } from './engineVersion';
 import type { Architecture, ClusterDoc, InferenceServiceDoc, InferenceServiceSpec } from '../spec/types';
-import { formatOfQuantization, hybridNamedFormat, type ModuleKind } from '../catalog/weightFormat';
+import { formatOfQuantization, hybridNamedFormat, type ModuleKind, type WeightFormat } from '../catalog/weightFormat';
 import { cudaCapability, findGpu, type GpuInfo } from '../catalog/gpus';
 import { gib, grouped, summarizeServing } from './format';
 import { guarded } from './guard';
@@ -260,6 +260,19 @@ export function mlpActivationWidth(a: Architecture, tp: number, expertParallel: 
   return (a.moe.denseLayers ?? 0) > 0 ? Math.max(moe, dense) : moe;
 }
 
+/**
+ * The weights' format: spec.quantization wins; otherwise the checkpoint's own (quantization_config, a
+ * derivative's name). A quantization of the checkpoint's own family (`--quantization awq` on an AWQ
+ * group-64 checkpoint, mxfp4 on gpt-oss's experts-only mxfp4) takes the checkpoint's exact bits and
+ * scope. An NVFP4 hybrid keeps its token mixers out of 4 bits, whether the repo name or the spec says
+ * NVFP4 (hybridNamedFormat). `fromSpec`: the spec's quantization decided it.
+ */
+function servingWeightFormat(m: ResolvedModel, spec: InferenceServiceSpec): { format?: WeightFormat; fromSpec: boolean } {
+  const spelled = formatOfQuantization(spec.quantization ?? 'none');
+  const named = spelled && hybridNamedFormat(spelled, m.arch);
+  return !named || (m.weightFormat && named.family === m.weightFormat.family) ? { format: m.weightFormat, fromSpec: false } : { format: named, fromSpec: true };
+}
+
 function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServiceSpec, tp: number, pp: number, dp: number, stage: 'first' | 'last', defaults: { seqs: number; tokens: number; v0?: boolean; moeSharedCache: boolean; mrv2?: boolean; attnTp?: number }): Stage {
   const a = m.arch;
   const p = m.params;
@@ -267,14 +280,7 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   const vllm = (spec.engine ?? 'vllm') === 'vllm';
   const layers = Math.ceil(a.layers / pp);
   const blockParams = ((p.denseLayers * p.denseLayer + p.moeLayers * (p.moeLayerShared + p.moeLayerExperts)) / a.layers) * layers;
-  // spec.quantization wins; otherwise the checkpoint's own format (quantization_config, a derivative's name). A
-  // quantization of the checkpoint's own family (`--quantization awq` on an AWQ group-64 checkpoint, mxfp4 on
-  // gpt-oss's experts-only mxfp4) takes the checkpoint's exact bits and scope.
-  const q = spec.quantization ?? 'none';
-  // An NVFP4 hybrid keeps its token mixers out of 4 bits, whether the repo name or the spec says NVFP4 (hybridNamedFormat).
-  const spelled = formatOfQuantization(q);
-  const named = spelled && hybridNamedFormat(spelled, a);
-  const wf = !named || (m.weightFormat && named.family === m.weightFormat.family) ? m.weightFormat : named;
+  const wf = servingWeightFormat(m, spec).format;
   let blockBytes: number;
   let padding: { factor: number; backend?: string } = { factor: 1 };
   // The routed experts of this stage, and the bytes they take (expert parallel shards them differently).
@@ -451,12 +457,9 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   const m = mod.model;
   const a = m.arch;
   assumptions.push(...m.notes);
-  // The spec's quantization names the checkpoint's format where the model's name did not: an NVFP4 hybrid's reading is said (stageFigures applies it).
-  const spelled = formatOfQuantization(spec.quantization);
-  if (spelled && !(m.weightFormat && m.weightFormat.family === spelled.family)) {
-    const read = hybridNamedFormat(spelled, a);
-    if (read !== spelled) assumptions.push(`Weights (quantization ${spec.quantization}): ${read.label}.`);
-  }
+  // The spec's quantization names the checkpoint's format where the model's name did not: an NVFP4 hybrid's reading is said.
+  const weights = servingWeightFormat(m, spec);
+  if (weights.fromSpec && weights.format?.higher) assumptions.push(`Weights (quantization ${spec.quantization}): ${weights.format.label}.`);
   const gpusPerReplica = tp * pp * dp;
   // Without a Cluster: 8-GPU servers (SERVER_GPUS), as many as the replica needs.
   const cl = resolveCluster(cluster, Math.min(gpusPerReplica, SERVER_GPUS), Math.ceil(gpusPerReplica / SERVER_GPUS), assumptions);

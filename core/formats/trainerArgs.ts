@@ -186,14 +186,6 @@ export function trainerDefaults(a: LineTrainerArgs, from: string): TrainerDefaul
   return t;
 }
 
-/**
- * The micro-batch a Trainer line runs with when it writes no readable --per_device_train_batch_size:
- * TrainingArguments' default, or 1 (assumed) when the line writes the flag with a value Gantry cannot read.
- */
-function trainerMicro(t: TrainerDefaults): number {
-  return t.microUnread ? 1 : TRAINER_DEFAULT_MICRO;
-}
-
 /** A config's value that is the line's: not written in the config (or "auto"), shown at `span`; the launcher puts it on the line. */
 export function lineEntry(span: Span, v: TrainerValue<unknown>, from: string): SourceEntry {
   return { span, label: `${v.flag} on ${from}`, write: () => undefined, fromLaunch: v.flag };
@@ -320,7 +312,8 @@ export function applyTrainerArgs(d: TrainingDraft, defaults: ForeignDefaults | u
   }
   if (!o.estimate) return;
   const micro = ds?.micro?.value ?? t?.micro?.value;
-  const byDefault = micro === undefined && t ? trainerMicro(t) : undefined;
+  // No readable flag: TrainingArguments' default, or 1 (assumed) when the line writes one Gantry cannot read.
+  const byDefault = micro === undefined && t ? (lineBatch(t).micro?.value ?? 1) : undefined;
   put(d, ['batch', 'micro'], micro ?? byDefault ?? 1, ds?.micro?.entry ?? (t?.micro ? lineEntry(o.placeOf('train_micro_batch_size_per_gpu'), t.micro, t.from) : undefined));
   if (ds?.micro) {
     // the config's own number (a line that disagrees is the error above)

@@ -115,19 +115,23 @@ export function imageVersion(ref: string | undefined, engine: ServeEngine): stri
  * engine a serve command runs. Words only, no pattern on the text.
  */
 export function pinnedVersion(commands: readonly { words: readonly { value: string }[] }[], engine: ServeEngine): string | undefined {
-  let found: string | undefined;
+  return lastPin(commands, engine)?.value;
+}
+
+/** The last pin of `engine` among the commands: its version and the word that writes it. */
+function lastPin<W extends { value: string }>(commands: readonly { words: readonly W[] }[], engine: ServeEngine): { value: string; word: W } | undefined {
+  let found: { value: string; word: W } | undefined;
   for (const c of commands) {
-    const w = c.words.map((x) => x.value);
-    const pip = w.findIndex((x) => x === 'pip' || x === 'pip3' || x.endsWith('/pip') || x.endsWith('/pip3'));
-    if (pip < 0 || !w.slice(pip + 1).includes('install')) continue;
-    for (const word of w.slice(pip + 1, pip + 200)) {
-      const eq = word.indexOf('==');
-      if (eq <= 0 || word.length > 80) continue;
-      let name = word.slice(0, eq).toLowerCase();
+    const pip = c.words.findIndex((x) => x.value === 'pip' || x.value === 'pip3' || x.value.endsWith('/pip') || x.value.endsWith('/pip3'));
+    if (pip < 0 || !c.words.slice(pip + 1).some((x) => x.value === 'install')) continue;
+    for (const word of c.words.slice(pip + 1, pip + 200)) {
+      const eq = word.value.indexOf('==');
+      if (eq <= 0 || word.value.length > 80) continue;
+      let name = word.value.slice(0, eq).toLowerCase();
       const extras = name.indexOf('[');
       if (extras > 0) name = name.slice(0, extras);
-      const v = word.slice(eq + 2);
-      if (name === engine && v.length > 0 && v[0] >= '0' && v[0] <= '9') found = v;
+      const v = word.value.slice(eq + 2);
+      if (name === engine && v.length > 0 && v[0] >= '0' && v[0] <= '9') found = { value: v, word };
     }
   }
   return found;
@@ -148,13 +152,11 @@ export function namedEngineVersion(engine: ServeEngine, from: { image?: string; 
  * image is a word of the file. The same rule (the pin wins), one place.
  */
 export function namedEngineVersionAt(engine: ServeEngine, from: { image?: Word; commands?: readonly ShellCommand[]; placed?: boolean }): { value: string; span?: Span; label: string } | undefined {
-  const pinned = from.commands ? pinnedVersion(from.commands, engine) : undefined;
-  if (pinned !== undefined) {
-    const label = `the pip pin ${engine}==${pinned}`;
-    if (!from.placed) return { value: pinned, label };
-    let at: Span | undefined;
-    for (const c of from.commands!) for (const w of c.words) if (w.value.endsWith(`==${pinned}`) && w.value.toLowerCase().indexOf(engine) >= 0) at = literalSpan(w, w.value.length - pinned.length) ?? at;
-    return { value: pinned, label, ...(at ? { span: at } : {}) };
+  const pin = from.commands ? lastPin(from.commands, engine) : undefined;
+  if (pin) {
+    const label = `the pip pin ${engine}==${pin.value}`;
+    const at = from.placed ? literalSpan(pin.word, pin.word.value.length - pin.value.length) : undefined;
+    return { value: pin.value, label, ...(at ? { span: at } : {}) };
   }
   const image = from.image;
   const value = imageVersion(image?.value, engine);
