@@ -4,7 +4,8 @@
 // num_experts + moe_intermediate_size; DeepSeek V2/V3 n_routed_experts, first_k_dense_replace and the
 // MLA ranks; Qwen3-Next / Qwen3.5 hybrids their Gated DeltaNet layers (layer_types or
 // full_attention_interval, and the linear_* sizes); granite-4.0-h its Mamba2 layers (layer_types
-// "mamba", mamba_* sizes). Multimodal configs (Gemma 3, Llama 4, Mistral 3) keep the language model under text_config;
+// "mamba", mamba_* sizes); sliding-window models which of their layers are global (layer_types), Gemma 4 the
+// global layers' own head width, KV heads and k_eq_v. Multimodal configs (Gemma 3, Llama 4, Mistral 3) keep the language model under text_config;
 // their vision_config is counted as a ViT (see `visionParams`). A `quantization_config` (at the top or
 // under text_config) sets the weight format (weightFormat.ts).
 
@@ -27,6 +28,8 @@ export type HfConfigResult =
       weightFormat?: WeightFormat;
       /** Parameters of the vision tower and projector (vision_config), counted on top of the language model. */
       visionParams?: number;
+      /** Parameters of Gemma 4's per-layer embeddings (hidden_size_per_layer_input), counted on top of the language model. */
+      perLayerEmbeddingParams?: number;
     }
   | { ok: false; errors: HfConfigError[] };
 
@@ -55,7 +58,7 @@ export function visionParams(v: Record<string, unknown>, textHidden: number): nu
 type Json = Record<string, unknown>;
 
 const NON_GATED_TYPES = new Set(['gpt2', 'gpt_neox', 'gptj', 'bert', 'roberta', 'opt', 'phi', 'falcon', 'bloom', 'gpt_bigcode', 'starcoder2', 'mpt']);
-const TIED_BY_DEFAULT = new Set(['gpt2', 'gemma', 'gemma2', 'gemma3', 'gemma3_text', 'bert', 'roberta', 'opt', 'bloom', 'gpt_bigcode', 'starcoder2', 'mpt']);
+const TIED_BY_DEFAULT = new Set(['gpt2', 'gemma', 'gemma2', 'gemma3', 'gemma3_text', 'gemma4', 'gemma4_text', 'bert', 'roberta', 'opt', 'bloom', 'gpt_bigcode', 'starcoder2', 'mpt']);
 
 /** Upper bounds beyond which a value is certainly not a real transformer config. */
 const LIMITS: Record<string, number> = {
@@ -152,7 +155,7 @@ export function parseHfConfig(text: string): HfConfigResult {
 
   const experts = pick(cfg, ['num_local_experts', 'n_routed_experts', 'num_experts']);
   if (experts && typeof experts.value === 'number' && experts.value > 1) {
-    const top = pick(cfg, ['num_experts_per_tok', 'num_experts_per_token', 'moe_top_k']);
+    const top = pick(cfg, ['num_experts_per_tok', 'num_experts_per_token', 'moe_top_k', 'top_k_experts']);
     if (!top || typeof top.value !== 'number' || top.value < 1) {
       return { ok: false, errors: [{ message: `${experts.name} is set but num_experts_per_tok is missing`, field: 'num_experts_per_tok' }] };
     }
@@ -166,6 +169,12 @@ export function parseHfConfig(text: string): HfConfigResult {
     const sharedSize = cfg.shared_expert_intermediate_size ?? cfg.shared_intermediate_size;
     if (typeof sharedSize === 'number' && sharedSize > 0 && moe.sharedExperts === undefined) {
       moe.sharedExperts = Math.max(1, Math.round(sharedSize / (moe.expertFfn ?? ffn)));
+    }
+    // Gemma 4 (enable_moe_block): a dense MLP of intermediate_size runs beside the experts on every layer, counted in
+    // expert widths as shared experts (26B-A4B: 2112 = 3 × 704).
+    if ((cfg.enable_moe_block === true || cfg.use_second_mlp_block === true) && moe.sharedExperts === undefined && moe.expertFfn) {
+      moe.sharedExperts = Math.max(1, Math.round(ffn / moe.expertFfn));
+      if (moe.sharedExperts * moe.expertFfn !== ffn) warnings.push(`the dense MLP beside the experts (intermediate_size ${ffn}) is counted as ${moe.sharedExperts} expert widths of ${moe.expertFfn}`);
     }
     if (typeof cfg.first_k_dense_replace === 'number' && cfg.first_k_dense_replace > 0) moe.denseLayers = cfg.first_k_dense_replace;
     if (moe.activeExperts > moe.experts) {
@@ -190,10 +199,23 @@ export function parseHfConfig(text: string): HfConfigResult {
     if (cfg[k] !== undefined && !arch.linearAttention && !arch.mamba) warnings.push(`${k} describes a hybrid layout Gantry does not read: every layer is counted as full attention`);
   }
   if (cfg.attn_output_gate === true) arch.attentionOutputGate = true;
+  if (arch.slidingWindow && !arch.linearAttention && !arch.mamba && !arch.mla) {
+    const global = globalAttentionFrom(cfg, arch, warnings);
+    if (global) arch.globalAttention = global;
+  }
+  const shared = sizeField(cfg, 'num_kv_shared_layers');
+  if (shared) warnings.push(`the last ${shared} layers reuse earlier layers' KV cache (num_kv_shared_layers); Gantry counts a cache for each`);
   // Multi-token-prediction layers (Qwen3.5/3-Next mtp_num_hidden_layers, DeepSeek-V3/GLM num_nextn_predict_layers).
   const mtp = cfg.mtp_num_hidden_layers ?? cfg.num_nextn_predict_layers;
   if (typeof mtp === 'number' && Number.isInteger(mtp) && mtp > 0 && mtp <= 16) arch.mtpLayers = mtp;
   const result: HfConfigResult = { ok: true, architecture: arch, modelType, warnings };
+  // Gemma 4's per-layer embeddings: a table of vocab_size_per_layer_input × (layers × width), its projection from
+  // the hidden state, and each layer's gate and projection.
+  const ple = sizeField(cfg, 'hidden_size_per_layer_input');
+  if (ple) {
+    const pleVocab = typeof cfg.vocab_size_per_layer_input === 'number' && cfg.vocab_size_per_layer_input > 0 && cfg.vocab_size_per_layer_input <= LIMITS.vocab ? cfg.vocab_size_per_layer_input : vocab;
+    result.perLayerEmbeddingParams = layers * ple * (pleVocab + 3 * hidden);
+  }
   const q = outer.quantization_config ?? cfg.quantization_config;
   const wf = weightFormatFromQuantConfig(q);
   if (typeof wf === 'string') warnings.push(`quantization_config not understood (${wf}): weights assumed in the model dtype`);
@@ -259,6 +281,33 @@ function nemotronH(cfg: Json, arch: Architecture, ffn: number): string | undefin
   if (dense && holders > 0) arch.ffn = Math.max(1, Math.round((ffn * dense) / holders));
   const spread = arch.moe ? `${moe} MoE blocks as MoE layers${dense ? `, ${dense} MLP blocks spread over the other ${holders}` : `, the other ${holders} layers with an MLP of intermediate_size in Gantry's count`}` : `${dense} MLP blocks spread over the ${layers} layers (width ${arch.ffn})`;
   return `NemotronH: ${p.length} blocks (${m} Mamba2, ${attn} attention, ${dense + moe} MLP/MoE) read as ${layers} layers of a mixer and an MLP: ${spread}; per-layer activation widths are approximate`;
+}
+
+/**
+ * The full-attention layers of a sliding-window model: layer_types' "full_attention" entries among
+ * "sliding_attention" ones (else every sliding_window_pattern-th layer), and Gemma 4's own shape for them:
+ * global_head_dim, and, on attention_k_eq_v layers, num_global_key_value_heads (the KV heads vLLM's gemma4.py
+ * gives them; other layers keep num_key_value_heads). Undefined when nothing says which layers slide.
+ */
+function globalAttentionFrom(cfg: Json, arch: Architecture, warnings: string[]): Architecture['globalAttention'] {
+  let full: number | undefined;
+  const types = cfg.layer_types;
+  if (Array.isArray(types) && types.length === arch.layers && types.includes('sliding_attention')) full = types.filter((t) => t === 'full_attention').length;
+  else {
+    const every = sizeField(cfg, 'sliding_window_pattern') ?? sizeField(cfg, '_sliding_window_pattern');
+    if (every && every > 1) full = Math.floor(arch.layers / every);
+  }
+  if (full === undefined || full < 1) return undefined;
+  const out: NonNullable<Architecture['globalAttention']> = { layers: full };
+  const hd = sizeField(cfg, 'global_head_dim');
+  if (hd && hd !== (arch.headDim ?? arch.hidden / arch.heads)) out.headDim = hd;
+  if (cfg.attention_k_eq_v === true) {
+    out.kEqV = true;
+    const kv = sizeField(cfg, 'num_global_key_value_heads');
+    if (kv && kv <= arch.heads && arch.heads % kv === 0) out.kvHeads = kv;
+    else if (kv) warnings.push(`num_global_key_value_heads (${kv}) must divide num_attention_heads (${arch.heads}): the global layers are counted with num_key_value_heads`);
+  }
+  return out;
 }
 
 /** A config.json size field: a whole number from 1 to 65536, else undefined. */

@@ -36,7 +36,8 @@ function model(e: ModelInput): ModelInfo {
   const a = e.architecture;
   const attn = a.mla ? 'MLA' : (a.kvHeads ?? a.heads) === a.heads ? 'MHA' : (a.kvHeads ?? a.heads) === 1 ? 'MQA' : `GQA ${a.kvHeads} KV heads`;
   const moe = a.moe ? `, MoE ${a.moe.experts} experts top-${a.moe.activeExperts}` : '';
-  const hybrid = a.linearAttention ? `, ${a.linearAttention.layers} of them Gated DeltaNet (linear attention)` : a.mamba ? `, ${a.mamba.layers} of them Mamba2` : '';
+  const global = a.globalAttention?.headDim ? `, ${a.globalAttention.layers} of them global with ${a.globalAttention.headDim}-wide heads` : '';
+  const hybrid = a.linearAttention ? `, ${a.linearAttention.layers} of them Gated DeltaNet (linear attention)` : a.mamba ? `, ${a.mamba.layers} of them Mamba2` : global;
   const ctx = a.maxContext ? `, context ${a.maxContext}` : '';
   return { ...e, summary: `${e.name}: ~${e.nominalParamsB}B params, ${a.layers} layers${hybrid}, hidden ${a.hidden}, ${a.heads} heads (${attn})${moe}, vocab ${a.vocab}${ctx}` };
 }
@@ -710,6 +711,55 @@ export const MODELS: readonly ModelInfo[] = [
     extraParams: 0.417e9,
     slidingWindowLayers: 'five-of-six',
     source: `${HF} google/gemma-3-27b-it (text_config); vision tower SigLIP ~417M params`,
+  }),
+  model({
+    id: 'gemma-4-31b',
+    aliases: ['google/gemma-4-31B-it', 'google/gemma-4-31B'],
+    name: 'Gemma 4 31B',
+    nominalParamsB: 30.7,
+    architecture: {
+      layers: 60,
+      hidden: 5376,
+      heads: 32,
+      kvHeads: 16,
+      headDim: 256,
+      ffn: 21504,
+      vocab: 262144,
+      gatedMlp: true,
+      tiedEmbeddings: true,
+      maxContext: 262144,
+      slidingWindow: 1024,
+      globalAttention: { layers: 10, headDim: 512, kvHeads: 4, kEqV: true },
+    },
+    norm: 'rmsnorm',
+    extraParams: 0.45e9,
+    slidingWindowLayers: 'five-of-six',
+    source: `${HF} google/gemma-4-31B (text_config, as copied in jax-ml/jax-llm-examples gemma4/gemma4_jax/hf_configs.py @8b4b246: 60 layers, every sixth full_attention, sliding_window 1024, head_dim 256 with 16 KV heads, global_head_dim 512 with num_global_key_value_heads 4, attention_k_eq_v); context 256K and 30.7 B parameters (model card; that copy says max_position_embeddings 131072); vision tower ~0.45 B by Gantry's ViT count of its vision_config (27 layers, 1152 wide, MLP 4304)`,
+  }),
+  model({
+    id: 'gemma-4-26b-a4b',
+    aliases: ['google/gemma-4-26B-A4B-it', 'google/gemma-4-26B-A4B'],
+    name: 'Gemma 4 26B-A4B (MoE)',
+    nominalParamsB: 25.2,
+    architecture: {
+      layers: 30,
+      hidden: 2816,
+      heads: 16,
+      kvHeads: 8,
+      headDim: 256,
+      ffn: 2112,
+      vocab: 262144,
+      gatedMlp: true,
+      tiedEmbeddings: true,
+      maxContext: 262144,
+      slidingWindow: 1024,
+      globalAttention: { layers: 5, headDim: 512, kvHeads: 2, kEqV: true },
+      moe: { experts: 128, activeExperts: 8, sharedExperts: 3, expertFfn: 704 },
+    },
+    norm: 'rmsnorm',
+    extraParams: 0.44e9,
+    slidingWindowLayers: 'five-of-six',
+    source: `${HF} google/gemma-4-26B-A4B (text_config, as copied in jax-ml/jax-llm-examples gemma4/gemma4_jax/hf_configs.py @8b4b246: 30 layers, every sixth full_attention, sliding_window 1024, head_dim 256 with 8 KV heads, global_head_dim 512 with num_global_key_value_heads 2, attention_k_eq_v; enable_moe_block: 128 experts of 704 top-8 beside a dense MLP of 2112, counted as 3 shared expert widths); context 256K, 25.2 B total and 3.8 B active parameters (model card); vision tower ~0.44 B by Gantry's ViT count of its vision_config (27 layers, 1152 wide, MLP 4304)`,
   }),
   model({
     id: 'llama-4-scout-17b-16e',

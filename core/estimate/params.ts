@@ -51,6 +51,23 @@ export function kvHeadsOf(a: Architecture): number {
   return a.kvHeads ?? a.heads;
 }
 
+/**
+ * The full-attention layers of a sliding-window model with their own shape (Gemma 4's global layers:
+ * global_head_dim, num_global_key_value_heads, attention_k_eq_v), every field filled in; undefined when the
+ * architecture gives none, or gives it beside recurrent layers or MLA (which resolve.ts refuses).
+ */
+export function globalAttentionOf(a: Architecture): { layers: number; headDim: number; kvHeads: number; kEqV: boolean } | undefined {
+  const g = a.globalAttention;
+  if (!g || a.mla || a.linearAttention || a.mamba || !(g.layers > 0)) return undefined;
+  return { layers: Math.min(a.layers, g.layers), headDim: g.headDim ?? headDimOf(a), kvHeads: g.kvHeads ?? kvHeadsOf(a), kEqV: g.kEqV === true };
+}
+
+/** One attention layer's projections: Q (doubled when it gates the output) and O of `hd`-wide heads, K and (unless `noV`) V of `kv` heads. */
+function attentionLayerParams(a: Architecture, hd: number, kv: number, noV: boolean): number {
+  return a.hidden * a.heads * hd * (a.attentionOutputGate ? 3 : 2) + (noV ? 1 : 2) * a.hidden * kv * hd;
+}
+
+/** One attention layer's parameters, averaged over the sliding-window and global layers where their shapes differ (Gemma 4). */
 function attentionParams(a: Architecture): number {
   const hd = headDimOf(a);
   if (a.mla) {
@@ -59,7 +76,25 @@ function attentionParams(a: Architecture): number {
     const { kvLoraRank, qkRopeHeadDim } = a.mla;
     return a.hidden * a.heads * (hd + qkRopeHeadDim) + a.hidden * (kvLoraRank + qkRopeHeadDim) + kvLoraRank * a.heads * 2 * hd + a.heads * hd * a.hidden;
   }
-  return a.hidden * a.heads * hd * (a.attentionOutputGate ? 3 : 2) + 2 * a.hidden * kvHeadsOf(a) * hd;
+  const base = attentionLayerParams(a, hd, kvHeadsOf(a), false);
+  const g = globalAttentionOf(a);
+  if (!g || a.layers <= 0) return base;
+  return ((a.layers - g.layers) * base + g.layers * attentionLayerParams(a, g.headDim, g.kvHeads, g.kEqV)) / a.layers;
+}
+
+/**
+ * The attention's shape for per-token widths (FLOPs, saved activations, LoRA sizes): the head width and KV heads,
+ * averaged over the layers where the global layers' differ (Gemma 4), so heads × hd is the mean query width and
+ * kv × hd the mean K (and V) width; the model's own headDim and kvHeads otherwise.
+ */
+export function attentionShapeOf(a: Architecture): { hd: number; kv: number } {
+  const hd = headDimOf(a);
+  const kv = kvHeadsOf(a);
+  const g = globalAttentionOf(a);
+  if (!g || a.layers <= 0) return { hd, kv };
+  const share = g.layers / a.layers;
+  const meanHd = (1 - share) * hd + share * g.headDim;
+  return { hd: meanHd, kv: ((1 - share) * kv * hd + share * g.kvHeads * g.headDim) / meanHd };
 }
 
 /**

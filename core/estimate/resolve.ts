@@ -119,6 +119,23 @@ function checkArch(a: Architecture, path: string[]): Finding[] {
       out.push(badInput(`architecture.${key}.layers must be between 1 and layers − 1 (${a.layers - 1}): a hybrid keeps at least one full-attention layer (got ${quote(n)})`, [...path, key, 'layers']));
     }
   }
+  const g = a.globalAttention as Record<string, unknown> | undefined;
+  if (g !== undefined) {
+    const gp = [...path, 'globalAttention'];
+    if (!g || typeof g !== 'object') out.push(badInput('architecture.globalAttention must be an object', gp));
+    else {
+      const intIn = (k: string, lo: number, hi: number, required: boolean) => {
+        const v = g[k];
+        if (v === undefined && !required) return;
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) out.push(badInput(`architecture.globalAttention.${k} must be an integer between ${lo} and ${hi} (got ${quote(v)})`, [...gp, k]));
+      };
+      intIn('layers', 1, a.layers, true);
+      intIn('headDim', 1, 4096, false);
+      intIn('kvHeads', 1, a.heads, false);
+      if (g.kEqV !== undefined && typeof g.kEqV !== 'boolean') out.push(badInput(`architecture.globalAttention.kEqV must be true or false (got ${quote(g.kEqV)})`, [...gp, 'kEqV']));
+      if (a.linearAttention || a.mamba || a.mla) out.push(badInput('architecture.globalAttention is for sliding-window models: not together with linearAttention, mamba or mla', gp));
+    }
+  }
   return out;
 }
 
@@ -155,6 +172,10 @@ export function resolveModel(ref: ModelRef | undefined, opts: EstimateOptions, p
     visionParams = parsed.visionParams;
     if (parsed.weightFormat) notes.push(`Weights: ${parsed.weightFormat.label} (quantization_config).`);
     if (parsed.visionParams) notes.push(`Vision tower and projector counted: ${(parsed.visionParams / 1e6).toFixed(0)} M parameters (vision_config).`);
+    if (parsed.perLayerEmbeddingParams) {
+      visionParams = (visionParams ?? 0) + parsed.perLayerEmbeddingParams;
+      notes.push(`Per-layer embeddings counted: ${(parsed.perLayerEmbeddingParams / 1e6).toFixed(0)} M parameters (hidden_size_per_layer_input).`);
+    }
     for (const w of parsed.warnings) notes.push(`config.json: ${w}.`);
     return [];
   };

@@ -33,7 +33,7 @@ import { formatOfQuantization, hybridNamedFormat, type ModuleKind, type WeightFo
 import { cudaCapability, findGpu, type GpuInfo } from '../catalog/gpus';
 import { gib, grouped, summarizeServing } from './format';
 import { guarded } from './guard';
-import { blockParamsByKind, drafterOf, headDimOf, kvHeadsOf, recurrentLayersOf } from './params';
+import { blockParamsByKind, drafterOf, globalAttentionOf, headDimOf, kvHeadsOf, recurrentLayersOf } from './params';
 import { badInput, GIB, resolveCluster, resolveModel, SERVER_GPUS, type ResolvedCluster, type ResolvedModel } from './resolve';
 import type { EstimateOptions, Finding, Fix, ServingEstimate, ServingFigures } from './types';
 
@@ -107,8 +107,9 @@ interface Stage {
   pool: number;
   /** Hybrid models: this stage's layers of each kind and one linear layer's state per sequence (bytes per GPU). */
   hybrid?: { kind: string; full: number; linear: number; stateBytesPerLayer: number; attnBytesPerTokenPerLayer: number };
-  /** Sliding-window models whose layer pattern is known: this stage's full-attention and sliding-window layers. */
-  sliding?: { full: number; sliding: number; window: number; attnBytesPerTokenPerLayer: number };
+  /** Sliding-window models whose layer pattern is known: this stage's full-attention and sliding-window layers
+   *  (attnBytesPerTokenPerLayer: a sliding layer's KV per token; fullBytesPerTokenPerLayer: a full layer's, where it differs, Gemma 4). */
+  sliding?: { full: number; sliding: number; window: number; attnBytesPerTokenPerLayer: number; fullBytesPerTokenPerLayer?: number };
   /** mxfp4 experts stored padded for vLLM's MoE kernel (mxfp4ExpertPadding). */
   expertPadding?: { factor: number; backend?: string };
 }
@@ -125,8 +126,10 @@ const HYBRID_BLOCK_ALIGNMENT = 16;
  * into groups of one size, and the pool is `blocks` pages per layer of a group.
  */
 export interface GroupedPool {
-  /** Tokens per block (a hybrid's attention block grows so that one page holds a layer's recurrent state). */
+  /** Tokens per block of a full-attention layer (a hybrid's attention block grows so that one page holds a layer's recurrent state). */
   blockSize: number;
+  /** Tokens per block of a sliding-window layer (its own where the page sizes were unified; else blockSize). */
+  otherBlockSize: number;
   /** Bytes of one block of one layer. */
   pageBytes: number;
   /** Layers per group and the number of groups of each kind ("other": recurrent or sliding-window). */
@@ -170,15 +173,16 @@ function printedTokens(groupAware: boolean, blocks: number, groups: number, bloc
   return groupAware ? Math.floor(concurrency * maxModelLen) : Math.floor(blocks / groups) * blockSize;
 }
 
-function groupedPool(full: number, other: number, pageBytes: number, blockSize: number, otherBlocksPerRequest: number, pool: number, maxModelLen: number, groupAware: boolean): GroupedPool {
+/** `otherBlockSize`: the other kind's tokens per block where it differs from the full-attention layers' (unified page sizes); the printed figure counts the smaller. */
+function groupedPool(full: number, other: number, pageBytes: number, blockSize: number, otherBlocksPerRequest: number, pool: number, maxModelLen: number, groupAware: boolean, otherBlockSize = blockSize): GroupedPool {
   const { groupSize, fullGroups, otherGroups } = groupLayers(full, other);
   const blocks = Math.max(0, Math.floor(pool / (pageBytes * groupSize)));
   const fullBlocks = Math.ceil(maxModelLen / blockSize);
   const blocksPerRequest = fullGroups * fullBlocks + otherGroups * otherBlocksPerRequest;
   const concurrency = blocks / blocksPerRequest;
-  const tokens = printedTokens(groupAware, blocks, fullGroups + otherGroups, blockSize, concurrency, maxModelLen);
+  const tokens = printedTokens(groupAware, blocks, fullGroups + otherGroups, Math.min(blockSize, otherBlockSize), concurrency, maxModelLen);
   const requestBytes = (full * fullBlocks + other * otherBlocksPerRequest) * pageBytes;
-  return { blockSize, pageBytes, groupSize, fullGroups, otherGroups, otherBlocksPerRequest, blocks, blocksPerRequest, requestBytes, tokens, concurrency };
+  return { blockSize, otherBlockSize, pageBytes, groupSize, fullGroups, otherGroups, otherBlocksPerRequest, blocks, blocksPerRequest, requestBytes, tokens, concurrency };
 }
 
 /**
@@ -195,15 +199,24 @@ export function hybridPool(h: Omit<NonNullable<Stage['hybrid']>, 'kind'>, pool: 
 }
 
 /**
- * vLLM V1's pool for full-attention and sliding-window layers (Gemma 2 and 3, gpt-oss): pages of `blockSize`
+ * vLLM V1's pool for full-attention and sliding-window layers (Gemma 2, 3 and 4, gpt-oss): pages of `blockSize`
  * tokens; a request holds ceil(L / block) blocks in each full-attention group and, in each sliding-window
  * group, the blocks of min(window − 1 + max_num_batched_tokens, L) tokens plus one (SlidingWindowSpec
- * max_memory_usage_bytes: the window need not start on a block boundary).
+ * max_memory_usage_bytes: the window need not start on a block boundary). Where a full-attention layer caches
+ * another size per token than a sliding one (Gemma 4's 512-wide global heads), vLLM gives every layer the larger
+ * page and the kind with the smaller one blocks of as many more tokens (kv_cache_utils.py
+ * unify_kv_cache_spec_page_size); a ratio that is not whole it refuses, and so does this (undefined).
  */
 export function slidingPool(s: NonNullable<Stage['sliding']>, pool: number, maxModelLen: number, blockSize: number, batchedTokens: number, groupAware: boolean): GroupedPool | undefined {
-  if (s.sliding < 1 || !(s.attnBytesPerTokenPerLayer > 0)) return undefined;
-  const windowBlocks = Math.ceil(Math.min(s.window - 1 + batchedTokens, maxModelLen) / blockSize) + 1;
-  return groupedPool(s.full, s.sliding, blockSize * s.attnBytesPerTokenPerLayer, blockSize, windowBlocks, pool, maxModelLen, groupAware);
+  const slide = s.attnBytesPerTokenPerLayer;
+  const full = s.full > 0 ? (s.fullBytesPerTokenPerLayer ?? slide) : slide;
+  if (s.sliding < 1 || !(slide > 0) || !(full > 0)) return undefined;
+  const ratio = Math.max(slide, full) / Math.min(slide, full);
+  if (!Number.isInteger(ratio)) return undefined;
+  const fullBlock = full < slide ? blockSize * ratio : blockSize;
+  const slideBlock = slide < full ? blockSize * ratio : blockSize;
+  const windowBlocks = Math.ceil(Math.min(s.window - 1 + batchedTokens, maxModelLen) / slideBlock) + 1;
+  return groupedPool(s.full, s.sliding, blockSize * Math.max(slide, full), fullBlock, windowBlocks, pool, maxModelLen, groupAware, slideBlock);
 }
 
 function dtypeBytes(spec: InferenceServiceSpec): number {
@@ -305,6 +318,14 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
     blockBytes = blockParams * (wf ? wf.bitsPerWeight / 8 : dt);
     expertBytes = experts * (wf ? wf.bitsPerWeight / 8 : dt);
   }
+  // Global layers of their own shape (Gemma 4), this stage's share. A k_eq_v layer's checkpoint has no V projection,
+  // but vLLM's fused QKV projection has a V slot all the same and loads K into it (gemma4.py), in the attention's format.
+  const g = globalAttentionOf(a);
+  const globalHere = g ? Math.round((g.layers * layers) / a.layers) : 0;
+  if (g?.kEqV && vllm) {
+    const attnBytes = !wf || wf.scope === 'experts' || wf.kept?.includes('attention') ? dt : wf.higher?.kinds.includes('attention') ? wf.higher.bitsPerWeight / 8 : wf.bitsPerWeight / 8;
+    blockBytes += globalHere * a.hidden * g.kvHeads * g.headDim * attnBytes;
+  }
   let vocabParams = 0;
   if (pp === 1) vocabParams = p.embedding + p.output + p.extra;
   else if (stage === 'first') vocabParams = p.embedding + p.extra;
@@ -326,8 +347,10 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   const hd = headDimOf(a);
   const kv = kvHeadsOf(a);
   const rec = recurrentLayersOf(a);
-  // The widest token-mixer projection: Q (doubled when it gates the output), K, V; a recurrent layer's in_proj output.
-  const fullWidth = (a.heads * (a.attentionOutputGate ? 2 : 1) + 2 * kv) * hd;
+  // The widest token-mixer projection: Q (doubled when it gates the output), K, V (of the wider of a model's two
+  // attention shapes, Gemma 4); a recurrent layer's in_proj output.
+  const qkvWidth = (headDim: number, kvHeads: number) => (a.heads * (a.attentionOutputGate ? 2 : 1) + 2 * kvHeads) * headDim;
+  const fullWidth = Math.max(qkvWidth(hd, kv), g ? qkvWidth(g.headDim, g.kvHeads) : 0);
   const mixerWidth = rec ? Math.max(fullWidth, rec.projectionWidth) : fullWidth;
   const forward = tokens * dt * (3 * a.hidden + mixerWidth / tp + mlpActivationWidth(a, tp, spec.expertParallel === true, defaults.moeSharedCache));
   const seqs = spec.maxNumSeqs && spec.maxNumSeqs > 0 ? spec.maxNumSeqs : defaults.seqs;
@@ -342,17 +365,19 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   // KV heads per GPU over the attention's tensor-parallel ranks (tp, or tp / dp under SGLang's DP attention); MLA's latent is whole on every rank.
   const attnTp = defaults.attnTp ?? tp;
   const attnPerLayer = a.mla ? (a.mla.kvLoraRank + a.mla.qkRopeHeadDim) * kb : 2 * Math.max(1, Math.floor(kv / attnTp)) * hd * kb;
-  const kvPerToken = attnLayers * attnPerLayer;
+  // A global layer of its own shape caches K and V of its own heads (a k_eq_v layer too: vLLM writes K into both).
+  const globalPerLayer = g ? 2 * Math.max(1, Math.floor(g.kvHeads / attnTp)) * g.headDim * kb : attnPerLayer;
+  const kvPerToken = (attnLayers - globalHere) * attnPerLayer + globalHere * globalPerLayer;
   const stageOut: Stage = { weights, activation, kvBytesPerToken: kvPerToken, pool: 0, ...(padding.factor > 1 ? { expertPadding: padding } : {}) };
   if (rec) {
     // One recurrent layer's state per sequence on one TP rank: the SSM/recurrent state and the conv window.
     stageOut.hybrid = { kind: rec.name, full: attnLayers, linear: Math.ceil(rec.layers / pp), stateBytesPerLayer: rec.stateBytes(tp, dt), attnBytesPerTokenPerLayer: attnPerLayer };
   } else if (a.slidingWindow && a.slidingWindow > 0 && !a.mla && !drafter) {
     // Which layers slide, where the catalog knows the pattern: Gemma 2 and gpt-oss every other layer, Gemma 3
-    // five of every six (each sixth layer is global).
+    // five of every six (each sixth layer is global); a config's layer_types or the architecture's globalAttention count them.
     const pattern = m.extras.slidingWindowLayers;
-    const full = pattern === 'all' ? 0 : pattern === 'alternate' ? Math.floor(layers / 2) : pattern === 'five-of-six' ? Math.floor(layers / 6) : undefined;
-    if (full !== undefined) stageOut.sliding = { full, sliding: layers - full, window: a.slidingWindow, attnBytesPerTokenPerLayer: attnPerLayer };
+    const full = g ? globalHere : pattern === 'all' ? 0 : pattern === 'alternate' ? Math.floor(layers / 2) : pattern === 'five-of-six' ? Math.floor(layers / 6) : undefined;
+    if (full !== undefined) stageOut.sliding = { full, sliding: layers - full, window: a.slidingWindow, attnBytesPerTokenPerLayer: attnPerLayer, ...(globalPerLayer !== attnPerLayer ? { fullBytesPerTokenPerLayer: globalPerLayer } : {}) };
   }
   return stageOut;
 }
@@ -608,7 +633,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     const ss = stages[0].sliding;
     assumptions.push(
       pooled && ss
-        ? `Sliding window: ${ss.full} full-attention and ${ss.sliding} sliding-window layers (window ${ss.window}) per GPU, grouped ${pooled.groupSize} to a group (${pooled.fullGroups} full-attention, ${pooled.otherGroups} sliding-window): ${grouped(pooled.blocks)} blocks of ${pooled.blockSize} tokens; a ${maxModelLen}-token request takes ${Math.ceil(maxModelLen / pooled.blockSize)} in each full-attention group and ${pooled.otherBlocksPerRequest} in each sliding-window group (its window plus max_num_batched_tokens ${batchedTokens}), so ${pooled.concurrency.toFixed(2)} fit at once. KV tokens: ${grouped(pooled.tokens)}, ${printed}.`
+        ? `Sliding window: ${ss.full} full-attention and ${ss.sliding} sliding-window layers (window ${ss.window}) per GPU, grouped ${pooled.groupSize} to a group (${pooled.fullGroups} full-attention, ${pooled.otherGroups} sliding-window): ${grouped(pooled.blocks)} blocks of ${pooled.blockSize === pooled.otherBlockSize ? `${pooled.blockSize} tokens` : `${pooled.otherBlockSize} tokens in a sliding-window group and ${pooled.blockSize} in a full-attention group (one page size for every layer: the kind that caches less per token holds more tokens in a page)`}; a ${maxModelLen}-token request takes ${Math.ceil(maxModelLen / pooled.blockSize)} in each full-attention group and ${pooled.otherBlocksPerRequest} in each sliding-window group (its window plus max_num_batched_tokens ${batchedTokens}), so ${pooled.concurrency.toFixed(2)} fit at once. KV tokens: ${grouped(pooled.tokens)}, ${printed}.`
         : `Sliding-window layers are counted as full attention${v1 ? " (the model's layer pattern is not known)" : ''}.`,
     );
   }

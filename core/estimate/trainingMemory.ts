@@ -13,7 +13,7 @@
 //   lazy loading on H100 per vLLM logs), caching-allocator slack (reserved ≈ allocated + 2–10 %).
 
 import type { AttentionImpl, Checkpointing, Finetune, OptimizerType, Precision } from '../spec/types';
-import { headDimOf, kvHeadsOf, recurrentLayersOf } from './params';
+import { attentionShapeOf, recurrentLayersOf } from './params';
 import type { TrainingLayout } from './layout';
 import { GIB, type ResolvedCluster, type ResolvedModel } from './resolve';
 import type { MemoryEstimate } from './types';
@@ -140,8 +140,7 @@ function stageParams(m: ResolvedModel, l: TrainingLayout, stage: 'first' | 'last
 function loraAdapterParams(m: ResolvedModel, l: TrainingLayout, ft: Finetune): number {
   const a = m.arch;
   const r = ft.rank && ft.rank > 0 ? ft.rank : 16;
-  const hd = headDimOf(a);
-  const kv = kvHeadsOf(a);
+  const { hd, kv } = attentionShapeOf(a);
   const f = a.moe ? (a.moe.expertFfn ?? a.ffn) : a.ffn;
   const mats: Record<string, number> = {
     q: a.hidden + a.heads * hd,
@@ -170,8 +169,7 @@ function layerBytesPerToken(x: TrainingMemoryInput, mode: Checkpointing, keyToke
   const rep = (n: number) => (l.sequenceParallel ? n / t : n);
   const e = x.precision === 'fp32' ? 4 : 2;
   const eRes = usesAutocast(x) ? 4 : e;
-  const hd = headDimOf(a);
-  const kv = kvHeadsOf(a);
+  const { hd, kv } = attentionShapeOf(a);
   const h = a.hidden;
   const gated = a.gatedMlp ?? true;
   let f = a.ffn;

@@ -27,7 +27,7 @@ import { peakTflops } from '../catalog/gpus';
 import { attentionEfficiencyRatio, causalAttentionFlops, computeEfficiency, fp8StepFactor, GEMM_EFFICIENCY, groupedGemmEfficiency, moeHostSeconds } from './efficiency';
 import { collectiveSeconds, findLink, type Collective } from '../catalog/links';
 import type { AttentionImpl, Checkpointing, Precision } from '../spec/types';
-import { fullAttentionLayers, headDimOf, kvHeadsOf } from './params';
+import { attentionShapeOf, fullAttentionLayers } from './params';
 import type { TrainingLayout } from './layout';
 import type { ResolvedCluster, ResolvedModel } from './resolve';
 import type { CollectiveTraffic, InterconnectEstimate, TimeEstimate } from './types';
@@ -75,8 +75,7 @@ export function recomputeFlopsPerToken(m: ResolvedModel, checkpointing: Checkpoi
   const blocksActive = Math.max(0, p.active - p.embedding - p.output - p.extra);
   if (checkpointing === 'full') return 2 * blocksActive + attnFlopsPerToken / 3;
   const a = m.arch;
-  const hd = headDimOf(a);
-  const kv = kvHeadsOf(a);
+  const { hd, kv } = attentionShapeOf(a);
   const f = a.moe ? (a.moe.expertFfn ?? a.ffn) * (a.moe.activeExperts + (a.moe.sharedExperts ?? 0)) : a.ffn;
   const perLayer = a.hidden * kv * hd + a.heads * hd * a.hidden + ((a.gatedMlp ?? true) ? a.hidden * f : 0);
   return 2 * a.layers * perLayer;
@@ -213,7 +212,8 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
   }
   // ---- context parallel (ring attention): K and V around the ring, forward and backward (grads)
   if (l.context > 1) {
-    const kvBytes = (2 * tokensMicro * kvHeadsOf(a) * headDimOf(a) * e) / l.tensor;
+    const shape = attentionShapeOf(a);
+    const kvBytes = (2 * tokensMicro * shape.kv * shape.hd * e) / l.tensor;
     add('CP ring attention K/V exchange', 'all-gather', kvBytes * l.context, l.context, pickLink(c, cpSpans), 2 * layersHere * m_, false);
   }
   // ---- expert parallel: dispatch + combine, forward and backward, split by the link each token copy takes
@@ -240,7 +240,7 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
   // 12·L·s·(heads·headDim) per token, the full score matrix — over the full-attention layers only: a hybrid
   // model's Gated DeltaNet layers cost their projections (in the parameters) and a chunked recurrence of
   // some (64·(dk + dv) + 4·dk·dv)·heads FLOPs per token, under 2 % of their projections', not counted.
-  const attnFlopsPerToken = 12 * fullAttentionLayers(a) * l.seq * a.heads * headDimOf(a);
+  const attnFlopsPerToken = 12 * fullAttentionLayers(a) * l.seq * a.heads * attentionShapeOf(a).hd;
   // Hardware FLOPs: a causal kernel (FlashAttention, cuDNN/SDPA) skips the blocks above the diagonal
   // and does about half of that, at its own speed against the GEMMs (efficiency.ts attentionEfficiencyRatio:
   // cuDNN's kernel on Hopper/Blackwell is faster); eager attention computes the whole matrix and then masks it.

@@ -127,8 +127,21 @@ export interface Architecture {
   mamba?: MambaLayers;
   /** Added for issue 12: the full-attention layers gate their output with a second query-sized projection (attn_output_gate). */
   attentionOutputGate?: boolean;
+  /** Added for issue 12: the full-attention layers of a sliding-window model (layer_types "full_attention"; the
+   *  other layers use `slidingWindow`), with their own head width and KV heads where these differ from the other
+   *  layers' (Gemma 4: global_head_dim, num_global_key_value_heads). kEqV: they project no V, the attention reads
+   *  K as V (attention_k_eq_v). */
+  globalAttention?: GlobalAttention;
   /** Multi-token-prediction layers the checkpoint ships (config mtp_num_hidden_layers / num_nextn_predict_layers): loaded only under MTP speculative decoding. */
   mtpLayers?: number;
+}
+
+/** The full-attention layers of a model whose other layers slide (Gemma 2/3/4 and gpt-oss layer_types). */
+export interface GlobalAttention {
+  layers: number; // how many of the model's layers attend to the whole context; the rest use slidingWindow
+  headDim?: number; // global_head_dim; default the model's headDim
+  kvHeads?: number; // num_global_key_value_heads; default the model's kvHeads
+  kEqV?: boolean; // attention_k_eq_v: no V projection, K serves as V; default false
 }
 
 /** Mamba2 layers of a hybrid model (Hugging Face mamba_* fields; layer_types "mamba"). */

@@ -1,0 +1,176 @@
+// Gemma 4: every sixth layer attends to the whole context with heads of its own shape (global_head_dim 512,
+// num_global_key_value_heads, attention_k_eq_v: no V projection), the others slide over 1,024 tokens with
+// 256-wide heads. The 26B-A4B runs a dense MLP beside 128 experts. Read from config.json (text_config) into
+// architecture.globalAttention; the catalog's two entries are that reading of the published configs, and
+// their totals match the model card (30.7 B; 25.2 B total, 3.8 B active). vLLM caches each kind at its own
+// size and unifies the page: the kind that caches less per token holds more tokens in a block.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { parseHfConfig } from '../../../core/catalog/hfConfig';
+import { findModel } from '../../../core/catalog/models';
+import { attentionShapeOf, countParams } from '../../../core/estimate/params';
+import { estimateInferenceService, estimateTrainingJob } from '../../../core/estimate/index';
+import { slidingPool } from '../../../core/estimate/serving';
+import type { Architecture } from '../../../core/spec/types';
+import { GIB, cluster, job, near, service } from '../estimate/helpers';
+
+const layerTypes = (n: number) => Array.from({ length: n }, (_, i) => ((i + 1) % 6 === 0 ? 'full_attention' : 'sliding_attention'));
+
+const TEXT_31B = {
+  model_type: 'gemma4_text',
+  num_hidden_layers: 60,
+  hidden_size: 5376,
+  intermediate_size: 21504,
+  num_attention_heads: 32,
+  num_key_value_heads: 16,
+  head_dim: 256,
+  global_head_dim: 512,
+  num_global_key_value_heads: 4,
+  attention_k_eq_v: true,
+  sliding_window: 1024,
+  layer_types: layerTypes(60),
+  vocab_size: 262144,
+  max_position_embeddings: 262144,
+  hidden_activation: 'gelu_pytorch_tanh',
+  enable_moe_block: false,
+  num_experts: null,
+  top_k_experts: null,
+  num_kv_shared_layers: 0,
+  hidden_size_per_layer_input: null,
+  tie_word_embeddings: true,
+};
+
+const TEXT_26B = {
+  ...TEXT_31B,
+  num_hidden_layers: 30,
+  hidden_size: 2816,
+  intermediate_size: 2112,
+  num_attention_heads: 16,
+  num_key_value_heads: 8,
+  num_global_key_value_heads: 2,
+  layer_types: layerTypes(30),
+  enable_moe_block: true,
+  num_experts: 128,
+  top_k_experts: 8,
+  expert_intermediate_size: 704,
+};
+
+const wrap = (text: object) => JSON.stringify({ architectures: ['Gemma4ForConditionalGeneration'], model_type: 'gemma4', text_config: text, tie_word_embeddings: true });
+
+test('config.json: Gemma 4 global layers are read with their own head width, KV heads and k_eq_v', () => {
+  const r = parseHfConfig(wrap(TEXT_31B));
+  assert.ok(r.ok);
+  const a = r.architecture;
+  assert.deepEqual(a.globalAttention, { layers: 10, headDim: 512, kvHeads: 4, kEqV: true });
+  assert.equal(a.slidingWindow, 1024);
+  assert.equal(a.headDim, 256);
+  assert.equal(a.kvHeads, 16);
+  assert.equal(a.moe, undefined);
+  assert.equal(a.tiedEmbeddings, true);
+  // The catalog entry is this reading.
+  const cat = findModel('gemma-4-31b')!.architecture;
+  assert.deepEqual({ ...a, gatedMlp: cat.gatedMlp }, cat);
+});
+
+test('config.json: Gemma 4 26B-A4B reads top_k_experts, and the dense MLP beside the experts as shared expert widths', () => {
+  const r = parseHfConfig(wrap(TEXT_26B));
+  assert.ok(r.ok);
+  assert.deepEqual(r.architecture.moe, { experts: 128, activeExperts: 8, expertFfn: 704, sharedExperts: 3 });
+  assert.deepEqual(r.architecture.globalAttention, { layers: 5, headDim: 512, kvHeads: 2, kEqV: true });
+  assert.deepEqual(r.warnings, []);
+  assert.deepEqual(r.architecture, findModel('gemma-4-26b-a4b')!.architecture);
+  // A dense MLP that is not a whole number of expert widths is rounded, and said.
+  const odd = parseHfConfig(wrap({ ...TEXT_26B, intermediate_size: 2000 }));
+  assert.ok(odd.ok);
+  assert.equal(odd.architecture.moe!.sharedExperts, 3);
+  assert.match(odd.warnings.join('\n'), /intermediate_size 2000\) is counted as 3 expert widths of 704/);
+});
+
+test('config.json: sliding_window_pattern alone gives the global layers; no window or no pattern gives none', () => {
+  const { layer_types: _, global_head_dim: __, attention_k_eq_v: ___, ...rest } = TEXT_31B;
+  const byPattern = parseHfConfig(wrap({ ...rest, sliding_window_pattern: 6 }));
+  assert.ok(byPattern.ok);
+  assert.deepEqual(byPattern.architecture.globalAttention, { layers: 10 });
+  const noWindow = parseHfConfig(wrap({ ...TEXT_31B, sliding_window: null }));
+  assert.ok(noWindow.ok);
+  assert.equal(noWindow.architecture.globalAttention, undefined);
+  const noPattern = parseHfConfig(wrap({ ...rest }));
+  assert.ok(noPattern.ok);
+  assert.equal(noPattern.architecture.globalAttention, undefined);
+});
+
+test('config.json: per-layer embeddings are counted, and KV-shared layers are said', () => {
+  const r = parseHfConfig(wrap({ ...TEXT_31B, num_hidden_layers: 42, layer_types: layerTypes(42), hidden_size: 2560, hidden_size_per_layer_input: 256, vocab_size_per_layer_input: 262144, num_kv_shared_layers: 18 }));
+  assert.ok(r.ok);
+  assert.equal(r.perLayerEmbeddingParams, 42 * 256 * (262144 + 3 * 2560));
+  assert.match(r.warnings.join('\n'), /last 18 layers reuse earlier layers' KV cache/);
+});
+
+test('catalog: Gemma 4 parameters match the model card (31B 30.7 B; 26B-A4B 25.2 B total, 3.8 B active)', () => {
+  const g31 = findModel('gemma-4-31b')!;
+  const p31 = countParams(g31.architecture);
+  assert.ok(near(p31.total, 30.7e9, 0.005), String(p31.total));
+  const g26 = findModel('gemma-4-26b-a4b')!;
+  const p26 = countParams(g26.architecture);
+  assert.ok(near(p26.total, 25.2e9, 0.005), String(p26.total));
+  assert.ok(near(p26.active, 3.8e9, 0.01), String(p26.active));
+  // Without k_eq_v the global layers would add a V projection each: 10 × 5376 × 4 × 512.
+  const withV: Architecture = { ...g31.architecture, globalAttention: { ...g31.architecture.globalAttention!, kEqV: false } };
+  assert.equal(countParams(withV).total - p31.total, 10 * 5376 * 4 * 512);
+});
+
+test('the attention shape for per-token widths averages the two kinds of layer; other models keep theirs', () => {
+  const a = findModel('gemma-4-31b')!.architecture;
+  const s = attentionShapeOf(a);
+  assert.equal(s.hd, (50 * 256 + 10 * 512) / 60);
+  assert.ok(Math.abs(s.kv * s.hd - (50 * 16 * 256 + 10 * 4 * 512) / 60) < 1e-6);
+  assert.deepEqual(attentionShapeOf(findModel('llama-3.1-8b')!.architecture), { hd: 128, kv: 8 });
+});
+
+test('sliding-window pool with two page sizes: the full-attention layers hold twice the tokens per block', () => {
+  // Gemma 4 31B on one GPU, bf16 KV: a sliding layer caches 2 × 16 × 256 × 2 B per token, a global one 2 × 4 × 512 × 2 B.
+  const s = { full: 10, sliding: 50, window: 1024, attnBytesPerTokenPerLayer: 2 * 16 * 256 * 2, fullBytesPerTokenPerLayer: 2 * 4 * 512 * 2 };
+  const p = slidingPool(s, 10 * GIB, 8192, 16, 2048, false)!;
+  assert.equal(p.pageBytes, 16 * 2 * 16 * 256 * 2);
+  assert.deepEqual([p.blockSize, p.otherBlockSize], [32, 16]);
+  assert.deepEqual([p.groupSize, p.fullGroups, p.otherGroups], [10, 1, 5]);
+  assert.equal(p.blocks, Math.floor((10 * GIB) / (p.pageBytes * 10)));
+  // A request: 8,192 / 32 = 256 blocks of full attention; ceil((1,024 − 1 + 2,048) / 16) + 1 = 193 in each sliding group.
+  assert.equal(p.otherBlocksPerRequest, 193);
+  assert.equal(p.blocksPerRequest, 256 + 5 * 193);
+  // Through 0.20.0 vLLM prints blocks ÷ groups × the smaller block.
+  assert.equal(p.tokens, Math.floor(p.blocks / 6) * 16);
+  assert.equal(p.requestBytes, (10 * 256 + 50 * 193) * p.pageBytes);
+  // The other way round: sliding layers that cache less get the larger blocks.
+  const q = slidingPool({ ...s, attnBytesPerTokenPerLayer: 2 * 4 * 512 * 2, fullBytesPerTokenPerLayer: 2 * 16 * 256 * 2 }, 10 * GIB, 8192, 16, 2048, false)!;
+  assert.deepEqual([q.blockSize, q.otherBlockSize], [16, 32]);
+  assert.equal(q.otherBlocksPerRequest, Math.ceil(3071 / 32) + 1);
+  // Page sizes that are not whole multiples: vLLM refuses to unify them, and there is no grouped pool.
+  assert.equal(slidingPool({ ...s, fullBytesPerTokenPerLayer: 3 * 1024 }, 10 * GIB, 8192, 16, 2048, false), undefined);
+});
+
+test('estimate: Gemma 4 31B under vLLM caches each kind at its size and loads a V slot for the k_eq_v layers', () => {
+  const on = cluster('H100-SXM-80GB', 8);
+  const e = estimateInferenceService(service({ model: { preset: 'gemma-4-31b' }, engineVersion: '0.19.0', maxModelLen: 8192 }), on);
+  const s = e.serving!;
+  assert.equal(s.kvBytesPerToken, 50 * 2 * 16 * 256 * 2 + 10 * 2 * 4 * 512 * 2);
+  assert.match(e.assumptions.join('\n'), /10 full-attention and 50 sliding-window layers .*16 tokens in a sliding-window group and 32 in a full-attention group/);
+  // The V slot: 10 layers × 5376 × (4 × 512) in bf16, on top of the checkpoint's parameters.
+  const m = findModel('gemma-4-31b')!;
+  const checkpoint = countParams(m.architecture, { extraParams: m.extraParams }).total * 2;
+  assert.ok(Math.abs(s.weightsBytes - checkpoint - 10 * 5376 * 4 * 512 * 2) < 1e3, String(s.weightsBytes - checkpoint));
+  // Tensor parallel 2 halves each kind's KV heads.
+  const tp2 = estimateInferenceService(service({ model: { preset: 'gemma-4-31b' }, engineVersion: '0.19.0', maxModelLen: 8192, tensorParallel: 2 }), on).serving!;
+  assert.equal(tp2.kvBytesPerToken, s.kvBytesPerToken / 2);
+});
+
+test('training: a Gemma 4 fine-tune estimates, and an architecture with a bad globalAttention is refused at the field', () => {
+  const on = cluster('H100-SXM-80GB', 8);
+  const ok = estimateTrainingJob(job({ model: { preset: 'gemma-4-26b-a4b' }, batch: { micro: 1, sequenceLength: 4096 }, resources: { nodes: 1, gpusPerNode: 8 }, parallelism: { fsdp: 'full' } }), on);
+  assert.ok(ok.memory && ok.memory.perGpu.deviceBytes > 0 && Number.isFinite(ok.memory.perGpu.deviceBytes));
+  const arch = { ...findModel('gemma-4-31b')!.architecture, globalAttention: { layers: 10, kvHeads: 64 } };
+  const bad = estimateInferenceService(service({ model: { architecture: arch } }), on);
+  const f = bad.findings.find((x) => x.code === 'bad-estimate-input')!;
+  assert.match(f.message, /globalAttention\.kvHeads must be an integer between 1 and 32/);
+  assert.deepEqual(f.path, ['spec', 'model', 'architecture', 'globalAttention', 'kvHeads']);
+});
