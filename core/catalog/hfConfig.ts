@@ -203,8 +203,18 @@ export function parseHfConfig(text: string): HfConfigResult {
     const global = globalAttentionFrom(cfg, arch, warnings);
     if (global) arch.globalAttention = global;
   }
+  // Gemma 4 E2B/E4B: the last num_kv_shared_layers layers reuse the cache of the last earlier layer of their kind;
+  // with use_double_wide_mlp their MLP is twice intermediate_size, averaged into ffn.
   const shared = sizeField(cfg, 'num_kv_shared_layers');
-  if (shared) warnings.push(`the last ${shared} layers reuse earlier layers' KV cache (num_kv_shared_layers); Gantry counts a cache for each`);
+  if (shared && shared < arch.layers && !arch.linearAttention && !arch.mamba && !arch.mla) {
+    const types = cfg.layer_types;
+    const global = Array.isArray(types) && types.length === arch.layers ? types.slice(arch.layers - shared).filter((t) => t === 'full_attention').length : 0;
+    arch.kvShared = global ? { layers: shared, global } : { layers: shared };
+    if (cfg.use_double_wide_mlp === true) {
+      arch.ffn = Math.round((ffn * (arch.layers + shared)) / arch.layers);
+      warnings.push(`use_double_wide_mlp: the ${shared} KV-shared layers' MLP is 2 × ${ffn}, counted as an average width of ${arch.ffn} over the ${arch.layers} layers`);
+    }
+  } else if (shared) warnings.push(`num_kv_shared_layers (${shared}) is not read for this model: every layer is counted with a KV cache of its own`);
   // Multi-token-prediction layers (Qwen3.5/3-Next mtp_num_hidden_layers, DeepSeek-V3/GLM num_nextn_predict_layers).
   const mtp = cfg.mtp_num_hidden_layers ?? cfg.num_nextn_predict_layers;
   if (typeof mtp === 'number' && Number.isInteger(mtp) && mtp > 0 && mtp <= 16) arch.mtpLayers = mtp;
@@ -226,6 +236,7 @@ export function parseHfConfig(text: string): HfConfigResult {
     if (vp !== undefined) result.visionParams = vp;
     else warnings.push('vision_config without num_hidden_layers/hidden_size: the vision tower is not counted');
   }
+  if (outer.audio_config && typeof outer.audio_config === 'object' && !Array.isArray(outer.audio_config)) warnings.push('audio_config: the audio tower is not counted');
   return result;
 }
 

@@ -136,6 +136,20 @@ function checkArch(a: Architecture, path: string[]): Finding[] {
       if (a.linearAttention || a.mamba || a.mla) out.push(badInput('architecture.globalAttention is for sliding-window models: not together with linearAttention, mamba or mla', gp));
     }
   }
+  const ks = a.kvShared as Record<string, unknown> | undefined;
+  if (ks !== undefined) {
+    const kp = [...path, 'kvShared'];
+    if (!ks || typeof ks !== 'object') out.push(badInput('architecture.kvShared must be an object', kp));
+    else {
+      const n = ks.layers;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n >= a.layers) out.push(badInput(`architecture.kvShared.layers must be an integer between 1 and layers − 1 (${a.layers - 1}): some layer must cache K and V (got ${quote(n)})`, [...kp, 'layers']));
+      const gl = ks.global;
+      const globals = (a.globalAttention as { layers?: unknown } | undefined)?.layers;
+      const most = typeof n === 'number' && Number.isInteger(n) ? Math.min(n, typeof globals === 'number' ? globals : n) : 0;
+      if (gl !== undefined && (typeof gl !== 'number' || !Number.isInteger(gl) || gl < 0 || gl > most)) out.push(badInput(`architecture.kvShared.global must be an integer between 0 and ${most} (the shared layers, and the global ones; got ${quote(gl)})`, [...kp, 'global']));
+      if (a.linearAttention || a.mamba || a.mla) out.push(badInput('architecture.kvShared is not supported together with linearAttention, mamba or mla', kp));
+    }
+  }
   return out;
 }
 

@@ -322,6 +322,9 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   // but vLLM's fused QKV projection has a V slot all the same and loads K into it (gemma4.py), in the attention's format.
   const g = globalAttentionOf(a);
   const globalHere = g ? Math.round((g.layers * layers) / a.layers) : 0;
+  // Layers that reuse an earlier layer's cache (Gemma 4 E2B/E4B) cache nothing of their own (vLLM leaves them out of the KV spec).
+  const sharedHere = a.kvShared ? Math.min(layers, Math.round((a.kvShared.layers * layers) / a.layers)) : 0;
+  const sharedGlobalHere = a.kvShared?.global ? Math.min(sharedHere, Math.round((a.kvShared.global * layers) / a.layers)) : 0;
   if (g?.kEqV && vllm) {
     const attnBytes = !wf || wf.scope === 'experts' || wf.kept?.includes('attention') ? dt : wf.higher?.kinds.includes('attention') ? wf.higher.bitsPerWeight / 8 : wf.bitsPerWeight / 8;
     blockBytes += globalHere * a.hidden * g.kvHeads * g.headDim * attnBytes;
@@ -367,7 +370,7 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   const attnPerLayer = a.mla ? (a.mla.kvLoraRank + a.mla.qkRopeHeadDim) * kb : 2 * Math.max(1, Math.floor(kv / attnTp)) * hd * kb;
   // A global layer of its own shape caches K and V of its own heads (a k_eq_v layer too: vLLM writes K into both).
   const globalPerLayer = g ? 2 * Math.max(1, Math.floor(g.kvHeads / attnTp)) * g.headDim * kb : attnPerLayer;
-  const kvPerToken = (attnLayers - globalHere) * attnPerLayer + globalHere * globalPerLayer;
+  const kvPerToken = Math.max(0, attnLayers - globalHere - (sharedHere - sharedGlobalHere)) * attnPerLayer + Math.max(0, globalHere - sharedGlobalHere) * globalPerLayer;
   const stageOut: Stage = { weights, activation, kvBytesPerToken: kvPerToken, pool: 0, ...(padding.factor > 1 ? { expertPadding: padding } : {}) };
   if (rec) {
     // One recurrent layer's state per sequence on one TP rank: the SSM/recurrent state and the conv window.
@@ -377,7 +380,10 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
     // five of every six (each sixth layer is global); a config's layer_types or the architecture's globalAttention count them.
     const pattern = m.extras.slidingWindowLayers;
     const full = g ? globalHere : pattern === 'all' ? 0 : pattern === 'alternate' ? Math.floor(layers / 2) : pattern === 'five-of-six' ? Math.floor(layers / 6) : undefined;
-    if (full !== undefined) stageOut.sliding = { full, sliding: layers - full, window: a.slidingWindow, attnBytesPerTokenPerLayer: attnPerLayer, ...(globalPerLayer !== attnPerLayer ? { fullBytesPerTokenPerLayer: globalPerLayer } : {}) };
+    if (full !== undefined) {
+      const caching = { full: Math.max(0, full - sharedGlobalHere), sliding: Math.max(0, layers - full - (sharedHere - sharedGlobalHere)) };
+      stageOut.sliding = { ...caching, window: a.slidingWindow, attnBytesPerTokenPerLayer: attnPerLayer, ...(globalPerLayer !== attnPerLayer ? { fullBytesPerTokenPerLayer: globalPerLayer } : {}) };
+    }
   }
   return stageOut;
 }
@@ -637,6 +643,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
         : `Sliding-window layers are counted as full attention${v1 ? " (the model's layer pattern is not known)" : ''}.`,
     );
   }
+  if (a.kvShared) assumptions.push(`KV sharing: the last ${a.kvShared.layers} layers${a.kvShared.global ? ` (${a.kvShared.global} of them global)` : ''} reuse the KV cache of an earlier layer of their kind and cache nothing of their own.`);
   const rank0 = stages[0];
   const kvCacheBytes = pooled ? pooled.blocks * pooled.pageBytes * pooled.groupSize : capacityTokens * worst.kvBytesPerToken + hybridSeqs * stateBytesPerSequence(worst);
   const heaviest = stages.reduce((x, y) => (x.weights + x.activation > y.weights + y.activation ? x : y));

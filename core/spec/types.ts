@@ -132,6 +132,9 @@ export interface Architecture {
    *  layers' (Gemma 4: global_head_dim, num_global_key_value_heads). kEqV: they project no V, the attention reads
    *  K as V (attention_k_eq_v). */
   globalAttention?: GlobalAttention;
+  /** Added for issue 12: the last `layers` layers reuse the KV cache of an earlier layer of their kind and cache
+   *  nothing of their own (Gemma 4 E2B/E4B num_kv_shared_layers); `global` of them are full-attention layers. */
+  kvShared?: { layers: number; global?: number };
   /** Multi-token-prediction layers the checkpoint ships (config mtp_num_hidden_layers / num_nextn_predict_layers): loaded only under MTP speculative decoding. */
   mtpLayers?: number;
 }

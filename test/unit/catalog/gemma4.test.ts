@@ -99,11 +99,58 @@ test('config.json: sliding_window_pattern alone gives the global layers; no wind
   assert.equal(noPattern.architecture.globalAttention, undefined);
 });
 
-test('config.json: per-layer embeddings are counted, and KV-shared layers are said', () => {
-  const r = parseHfConfig(wrap({ ...TEXT_31B, num_hidden_layers: 42, layer_types: layerTypes(42), hidden_size: 2560, hidden_size_per_layer_input: 256, vocab_size_per_layer_input: 262144, num_kv_shared_layers: 18 }));
+// E4B's shape (42 layers, the last 18 reuse an earlier layer's cache; global layers of 512-wide heads with the
+// sliding layers' 2 KV heads, no k_eq_v) and E2B's (35 layers, every fifth global, 20 shared, double-wide MLP).
+const TEXT_E4B = {
+  ...TEXT_31B,
+  num_hidden_layers: 42,
+  layer_types: layerTypes(42),
+  hidden_size: 2560,
+  intermediate_size: 10240,
+  num_attention_heads: 8,
+  num_key_value_heads: 2,
+  num_global_key_value_heads: null,
+  attention_k_eq_v: false,
+  sliding_window: 512,
+  hidden_size_per_layer_input: 256,
+  vocab_size_per_layer_input: 262144,
+  num_kv_shared_layers: 18,
+};
+
+test('config.json: per-layer embeddings are counted, and KV-shared layers read with their global ones', () => {
+  const r = parseHfConfig(JSON.stringify({ model_type: 'gemma4', text_config: TEXT_E4B, audio_config: { hidden_size: 1024 } }));
   assert.ok(r.ok);
   assert.equal(r.perLayerEmbeddingParams, 42 * 256 * (262144 + 3 * 2560));
-  assert.match(r.warnings.join('\n'), /last 18 layers reuse earlier layers' KV cache/);
+  // Layers 24–41 share; of them 29, 35 and 41 are global.
+  assert.deepEqual(r.architecture.kvShared, { layers: 18, global: 3 });
+  assert.deepEqual(r.architecture.globalAttention, { layers: 7, headDim: 512 });
+  assert.match(r.warnings.join('\n'), /audio_config: the audio tower is not counted/);
+  const e2bTypes = Array.from({ length: 35 }, (_, i) => ((i + 1) % 5 === 0 ? 'full_attention' : 'sliding_attention'));
+  const e2b = parseHfConfig(wrap({ ...TEXT_E4B, num_hidden_layers: 35, layer_types: e2bTypes, hidden_size: 1536, intermediate_size: 6144, num_key_value_heads: 1, num_kv_shared_layers: 20, use_double_wide_mlp: true }));
+  assert.ok(e2b.ok);
+  assert.deepEqual(e2b.architecture.kvShared, { layers: 20, global: 4 });
+  assert.equal(e2b.architecture.globalAttention!.layers, 7);
+  assert.equal(e2b.architecture.ffn, Math.round((6144 * 55) / 35));
+  assert.match(e2b.warnings.join('\n'), /use_double_wide_mlp: the 20 KV-shared layers' MLP is 2 × 6144/);
+});
+
+test('estimate: KV-shared layers cache nothing; the pool groups the 24 layers that do (E4B: 4 global, 20 sliding)', () => {
+  const r = parseHfConfig(wrap(TEXT_E4B));
+  assert.ok(r.ok);
+  const on = cluster('RTX-4090-24GB', 1);
+  const e = estimateInferenceService(service({ model: { architecture: r.architecture }, engineVersion: '0.19.0', maxModelLen: 32768 }), on);
+  const s = e.serving!;
+  // bf16: a sliding layer 2 × 2 × 256 × 2 B per token, a global one 2 × 2 × 512 × 2 B.
+  assert.equal(s.kvBytesPerToken, 20 * 2 * 2 * 256 * 2 + 4 * 2 * 2 * 512 * 2);
+  const text = e.assumptions.join('\n');
+  assert.match(text, /4 full-attention and 20 sliding-window layers \(window 512\).*32 tokens in a sliding-window group and 16 in a full-attention group/);
+  assert.match(text, /KV sharing: the last 18 layers \(3 of them global\) reuse the KV cache/);
+  // A user's kvShared that leaves no layer with a cache is refused at the field.
+  const bad = estimateInferenceService(service({ model: { architecture: { ...r.architecture, kvShared: { layers: 42 } } } }), on);
+  const f = bad.findings.find((x) => x.code === 'bad-estimate-input')!;
+  assert.deepEqual(f.path, ['spec', 'model', 'architecture', 'kvShared', 'layers']);
+  const tooMany = estimateInferenceService(service({ model: { architecture: { ...r.architecture, kvShared: { layers: 18, global: 9 } } } }), on);
+  assert.match(tooMany.findings.find((x) => x.code === 'bad-estimate-input')!.message, /kvShared\.global must be an integer between 0 and 7/);
 });
 
 test('catalog: Gemma 4 parameters match the model card (31B 30.7 B; 26B-A4B 25.2 B total, 3.8 B active)', () => {
