@@ -208,7 +208,7 @@ const kv6Summary = reserveTable(kv6, 'Fresh held-out set KV6-* (bench/data/vllm-
 out();
 if (kv6.length)
   out(
-    `KV6-*: ${v1Line(kv6Summary)} (evaluated once, 2026-12-06, with no formula change: 7.46 %, 74.73 %, 1 within 2 %, 2 within 5 %; its hybrid rows KV6-15/16, with KV2-10/17..23, were then looked at to find the printed-figure change, so they are examined since; the five GB10 rows KV6-05..09 became expressible when the GB10 entered the catalog, after that change, and were evaluated once then: −9.5, −1.8, +0.5, −6.9, +20.2 %).`,
+    `KV6-*: ${v1Line(kv6Summary)} (evaluated once, 2026-12-06, with no formula change: 7.46 %, 74.73 %, 1 within 2 %, 2 within 5 %; its hybrid rows KV6-15/16, with KV2-10/17..23, were then looked at to find the printed-figure change, so they are examined since; the five GB10 rows KV6-05..09 became expressible when the GB10 entered the catalog, after that change, and were evaluated once then: −9.5, −1.8, +0.5, −6.9, +20.2 %; KV6-17, Gemma 4 E2B on an MI300X, when Gemma 4 E2B entered the catalog with architecture.globalAttention and kvShared: +51.9 %, its printed concurrency that of sliding layers cached like full attention).`,
   );
 
 // KV7-* (mostly Qwen3.5/3.6/3.8 hybrids) was gathered on 2026-12-06 before the printed-figure change (core/estimate/

@@ -145,9 +145,10 @@ export function evaluateKvV1(repoRoot: string, parts: readonly KvV1Part[] = ['he
 /**
  * Rows whose gatherer's `unmatched` note does not hold: they are expressed as a user would express them (a catalog
  * card, or a Cluster that gives the GPU's memory), and are evaluated once from then on (docs/estimator.md). `how`
- * says how; `gpuTotalGiB` is the device memory the row is given when its source printed no vLLM device total.
+ * says how; `gpuTotalGiB` is the device memory the row is given when its source printed no vLLM device total; `model`
+ * the catalog entry a row's checkpoint (hf_model) is when the catalog gained it after the row was gathered.
  */
-export const GAPS_CLOSED: Readonly<Record<string, { how: string; gpuTotalGiB?: number }>> = {
+export const GAPS_CLOSED: Readonly<Record<string, { how: string; gpuTotalGiB?: number; model?: string }>> = {
   // Closed 2026-12-06, after KV5-*'s evaluation.
   'KV5-08': { how: "device total not quoted: the catalog's RTX 5060 Ti 16GB (usable memory by the GDDR rule) stands in for it" },
   'KV5-09': { how: "device total not quoted: the catalog's RTX 5060 Ti 16GB (usable memory by the GDDR rule) stands in for it" },
@@ -156,6 +157,8 @@ export const GAPS_CLOSED: Readonly<Record<string, { how: string; gpuTotalGiB?: n
   'KV6-11': { how: "card not in the catalog: described by nvidia-smi's total, 24,467 MiB = 23.89 GiB", gpuTotalGiB: 24467 / 1024 },
   'KV6-15': { how: "card not in the catalog: described by nvidia-smi's total, 32,760 MiB = 31.99 GiB", gpuTotalGiB: 32760 / 1024 },
   'KV6-16': { how: "card not in the catalog: described by nvidia-smi's total, 32,760 MiB = 31.99 GiB", gpuTotalGiB: 32760 / 1024 },
+  // Closed 2026-12-06 when Gemma 4 E2B entered the catalog (architecture.globalAttention and kvShared), evaluated once then.
+  'KV6-17': { how: 'Gemma 4 E2B entered the catalog from its published config after this row was gathered', model: 'gemma-4-e2b' },
 };
 
 export function evaluateKvV1Rows(rows: readonly KvV1Row[], parts: readonly KvV1Part[]): KvV1Result[] {
@@ -164,6 +167,7 @@ export function evaluateKvV1Rows(rows: readonly KvV1Row[], parts: readonly KvV1P
     if (!parts.includes(r.part)) continue;
     const closed = GAPS_CLOSED[r.id];
     if (closed?.gpuTotalGiB && !r.gpu_total_gib) r = { ...r, gpu_total_gib: closed.gpuTotalGiB };
+    if (closed?.model && !r.model) r = { ...r, model: closed.model };
     const res: KvV1Result = { id: r.id, part: r.part, label: closed ? `${label(r)} (${closed.how})` : label(r), source: r.source_url, measured: r.kv_tokens };
     if (r.unmatched && !closed) res.unmatched = r.unmatched;
     else if (r.model && !resolveModelName(r.model)) res.unmatched = `no catalog model '${r.model}'`;

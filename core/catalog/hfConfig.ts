@@ -214,7 +214,7 @@ export function parseHfConfig(text: string): HfConfigResult {
       arch.ffn = Math.round((ffn * (arch.layers + shared)) / arch.layers);
       warnings.push(`use_double_wide_mlp: the ${shared} KV-shared layers' MLP is 2 × ${ffn}, counted as an average width of ${arch.ffn} over the ${arch.layers} layers`);
     }
-  } else if (shared) warnings.push(`num_kv_shared_layers (${shared}) is not read for this model: every layer is counted with a KV cache of its own`);
+  } else if (shared) warnings.push(shared >= arch.layers ? `num_kv_shared_layers (${shared}) leaves no layer of the ${arch.layers} with a KV cache of its own: not read` : `num_kv_shared_layers (${shared}) is not read for this model: every layer is counted with a KV cache of its own`);
   // Multi-token-prediction layers (Qwen3.5/3-Next mtp_num_hidden_layers, DeepSeek-V3/GLM num_nextn_predict_layers).
   const mtp = cfg.mtp_num_hidden_layers ?? cfg.num_nextn_predict_layers;
   if (typeof mtp === 'number' && Number.isInteger(mtp) && mtp > 0 && mtp <= 16) arch.mtpLayers = mtp;
@@ -222,6 +222,8 @@ export function parseHfConfig(text: string): HfConfigResult {
   // Gemma 4's per-layer embeddings: a table of vocab_size_per_layer_input × (layers × width), its projection from
   // the hidden state, and each layer's gate and projection.
   const ple = sizeField(cfg, 'hidden_size_per_layer_input');
+  const pleRaw = cfg.hidden_size_per_layer_input;
+  if (!ple && pleRaw !== undefined && pleRaw !== null && pleRaw !== 0) warnings.push(`hidden_size_per_layer_input must be a whole number from 1 to 65536 (got ${String(JSON.stringify(pleRaw)).slice(0, 40)}): per-layer embeddings not counted`);
   if (ple) {
     const pleVocab = typeof cfg.vocab_size_per_layer_input === 'number' && cfg.vocab_size_per_layer_input > 0 && cfg.vocab_size_per_layer_input <= LIMITS.vocab ? cfg.vocab_size_per_layer_input : vocab;
     result.perLayerEmbeddingParams = layers * ple * (pleVocab + 3 * hidden);
@@ -303,21 +305,29 @@ function nemotronH(cfg: Json, arch: Architecture, ffn: number): string | undefin
 function globalAttentionFrom(cfg: Json, arch: Architecture, warnings: string[]): Architecture['globalAttention'] {
   let full: number | undefined;
   const types = cfg.layer_types;
-  if (Array.isArray(types) && types.length === arch.layers && types.includes('sliding_attention')) full = types.filter((t) => t === 'full_attention').length;
-  else {
+  if (Array.isArray(types) && types.length === arch.layers && types.includes('sliding_attention')) {
+    full = types.filter((t) => t === 'full_attention').length;
+    if (!full) warnings.push('layer_types names no full_attention layer: the sliding-window layers are counted as full attention');
+  } else {
+    if (types !== undefined && types !== null && !(Array.isArray(types) && types.length === arch.layers)) warnings.push(`layer_types is not a list of ${arch.layers} entries (num_hidden_layers): not read`);
     const every = sizeField(cfg, 'sliding_window_pattern') ?? sizeField(cfg, '_sliding_window_pattern');
-    if (every && every > 1) full = Math.floor(arch.layers / every);
+    if (every) full = Math.floor(arch.layers / every);
   }
   if (full === undefined || full < 1) return undefined;
   const out: NonNullable<Architecture['globalAttention']> = { layers: full };
+  const unread = (k: string, why: string) => {
+    if (cfg[k] !== undefined && cfg[k] !== null) warnings.push(`${k} ${why} (got ${String(JSON.stringify(cfg[k])).slice(0, 40)}): not read`);
+  };
   const hd = sizeField(cfg, 'global_head_dim');
   if (hd && hd !== (arch.headDim ?? arch.hidden / arch.heads)) out.headDim = hd;
+  else if (!hd) unread('global_head_dim', 'must be a whole number from 1 to 65536');
   if (cfg.attention_k_eq_v === true) {
     out.kEqV = true;
     const kv = sizeField(cfg, 'num_global_key_value_heads');
     if (kv && kv <= arch.heads && arch.heads % kv === 0) out.kvHeads = kv;
     else if (kv) warnings.push(`num_global_key_value_heads (${kv}) must divide num_attention_heads (${arch.heads}): the global layers are counted with num_key_value_heads`);
-  }
+    else unread('num_global_key_value_heads', 'must be a whole number that divides num_attention_heads');
+  } else if (cfg.attention_k_eq_v !== false) unread('attention_k_eq_v', 'must be true or false');
   return out;
 }
 

@@ -34,6 +34,8 @@ export interface WeightFormat {
   bitsPerWeight: number;
   /** Block modules stored at another precision than `bitsPerWeight` that is not the model dtype either (a hybrid's token mixers in FP8 under NVFP4). */
   higher?: { kinds: ModuleKind[]; bitsPerWeight: number };
+  /** Known from a repo name only (no quantization_config): which modules the checkpoint keeps at higher precision is not known. */
+  fromName?: boolean;
   /** Which weights it applies to: every linear layer of the blocks, or the MoE experts only (mxfp4). */
   scope: 'linear' | 'experts';
 }
@@ -229,7 +231,13 @@ const SPEC_FORMATS: Record<Exclude<Quantization, 'none'>, WeightFormat> = {
 };
 
 /** Name tokens that mark a quantized derivative repo, longest first; matched on '-'-separated tokens. */
-const named = (label: string, family: WeightFamily, bitsPerWeight: number): WeightFormat => ({ label: `${label} (from the repo name${bitsPerWeight === 4.125 || bitsPerWeight === 4.25 || bitsPerWeight === 8.19 ? '; group 128 assumed' : ''}): ${bitsPerWeight} bits per weight`, family, bitsPerWeight, scope: 'linear' });
+const named = (label: string, family: WeightFamily, bitsPerWeight: number): WeightFormat => ({
+  label: `${label} (from the repo name${bitsPerWeight === 4.125 || bitsPerWeight === 4.25 || bitsPerWeight === 8.19 ? '; group 128 assumed' : ''}): ${bitsPerWeight} bits per weight`,
+  family,
+  bitsPerWeight,
+  scope: 'linear',
+  fromName: true,
+});
 const NAME_FORMATS: [string[], WeightFormat][] = [
   [['fp8', 'dynamic'], named('fp8 dynamic', 'fp8', 8)],
   [['quantized.w8a8'], named('int8 w8a8', 'int8', 8)],

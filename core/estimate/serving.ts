@@ -130,6 +130,8 @@ export interface GroupedPool {
   blockSize: number;
   /** Tokens per block of a sliding-window layer (its own where the page sizes were unified; else blockSize). */
   otherBlockSize: number;
+  /** The two kinds' page sizes do not divide: the smaller padded to the larger. */
+  padded?: boolean;
   /** Bytes of one block of one layer. */
   pageBytes: number;
   /** Layers per group and the number of groups of each kind ("other": recurrent or sliding-window). */
@@ -138,6 +140,8 @@ export interface GroupedPool {
   otherGroups: number;
   /** Blocks one request of maxModelLen tokens takes in one group of the other kind (a recurrent state: 1; a window: its pages). */
   otherBlocksPerRequest: number;
+  /** The same for a request of `len` tokens (a window's pages stop growing at the window). */
+  otherBlocksAt: (len: number) => number;
   blocks: number;
   /** Blocks one request of maxModelLen tokens takes: ceil(L / block) in each full-attention group, otherBlocksPerRequest in each other group. */
   blocksPerRequest: number;
@@ -174,15 +178,34 @@ function printedTokens(groupAware: boolean, blocks: number, groups: number, bloc
 }
 
 /** `otherBlockSize`: the other kind's tokens per block where it differs from the full-attention layers' (unified page sizes); the printed figure counts the smaller. */
-function groupedPool(full: number, other: number, pageBytes: number, blockSize: number, otherBlocksPerRequest: number, pool: number, maxModelLen: number, groupAware: boolean, otherBlockSize = blockSize): GroupedPool {
+function groupedPool(full: number, other: number, pageBytes: number, blockSize: number, otherBlocksAt: (len: number) => number, pool: number, maxModelLen: number, groupAware: boolean, otherBlockSize = blockSize): GroupedPool {
   const { groupSize, fullGroups, otherGroups } = groupLayers(full, other);
+  const otherBlocksPerRequest = otherBlocksAt(maxModelLen);
   const blocks = Math.max(0, Math.floor(pool / (pageBytes * groupSize)));
   const fullBlocks = Math.ceil(maxModelLen / blockSize);
   const blocksPerRequest = fullGroups * fullBlocks + otherGroups * otherBlocksPerRequest;
   const concurrency = blocks / blocksPerRequest;
   const tokens = printedTokens(groupAware, blocks, fullGroups + otherGroups, Math.min(blockSize, otherBlockSize), concurrency, maxModelLen);
   const requestBytes = (full * fullBlocks + other * otherBlocksPerRequest) * pageBytes;
-  return { blockSize, otherBlockSize, pageBytes, groupSize, fullGroups, otherGroups, otherBlocksPerRequest, blocks, blocksPerRequest, requestBytes, tokens, concurrency };
+  return { blockSize, otherBlockSize, pageBytes, groupSize, fullGroups, otherGroups, otherBlocksPerRequest, otherBlocksAt, blocks, blocksPerRequest, requestBytes, tokens, concurrency };
+}
+
+/**
+ * The longest request (tokens, at most maxModelLen) one grouped pool holds: the largest length whose blocks in every
+ * full-attention group and every other group (a window's at that length) fit in the pool.
+ */
+export function longestGroupedRequest(p: GroupedPool, maxModelLen: number): number {
+  const fits = (len: number) => p.fullGroups * Math.ceil(len / p.blockSize) + p.otherGroups * p.otherBlocksAt(len) <= p.blocks;
+  if (!p.fullGroups) return fits(maxModelLen) ? maxModelLen : 0;
+  let lo = 0;
+  let hi = maxModelLen;
+  if (fits(hi)) return hi;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (fits(mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
@@ -195,7 +218,7 @@ export function hybridPool(h: Omit<NonNullable<Stage['hybrid']>, 'kind'>, pool: 
   if (h.full < 1 || h.linear < 1 || !(h.attnBytesPerTokenPerLayer > 0)) return undefined;
   const a = HYBRID_BLOCK_ALIGNMENT;
   const blockSize = a * Math.ceil(h.stateBytesPerLayer / (a * h.attnBytesPerTokenPerLayer));
-  return groupedPool(h.full, h.linear, blockSize * h.attnBytesPerTokenPerLayer, blockSize, 1, pool, maxModelLen, groupAware);
+  return groupedPool(h.full, h.linear, blockSize * h.attnBytesPerTokenPerLayer, blockSize, () => 1, pool, maxModelLen, groupAware);
 }
 
 /**
@@ -205,18 +228,20 @@ export function hybridPool(h: Omit<NonNullable<Stage['hybrid']>, 'kind'>, pool: 
  * max_memory_usage_bytes: the window need not start on a block boundary). Where a full-attention layer caches
  * another size per token than a sliding one (Gemma 4's 512-wide global heads), vLLM gives every layer the larger
  * page and the kind with the smaller one blocks of as many more tokens (kv_cache_utils.py
- * unify_kv_cache_spec_page_size); a ratio that is not whole it refuses, and so does this (undefined).
+ * unify_kv_cache_spec_page_size). Page sizes that do not divide, which that function refused, later releases pad
+ * to the larger (page_size_padded); so does this (`padded`).
  */
 export function slidingPool(s: NonNullable<Stage['sliding']>, pool: number, maxModelLen: number, blockSize: number, batchedTokens: number, groupAware: boolean): GroupedPool | undefined {
   const slide = s.attnBytesPerTokenPerLayer;
   const full = s.full > 0 ? (s.fullBytesPerTokenPerLayer ?? slide) : slide;
   if (s.sliding < 1 || !(slide > 0) || !(full > 0)) return undefined;
-  const ratio = Math.max(slide, full) / Math.min(slide, full);
-  if (!Number.isInteger(ratio)) return undefined;
+  const whole = Number.isInteger(Math.max(slide, full) / Math.min(slide, full));
+  const ratio = whole ? Math.max(slide, full) / Math.min(slide, full) : 1;
   const fullBlock = full < slide ? blockSize * ratio : blockSize;
   const slideBlock = slide < full ? blockSize * ratio : blockSize;
-  const windowBlocks = Math.ceil(Math.min(s.window - 1 + batchedTokens, maxModelLen) / slideBlock) + 1;
-  return groupedPool(s.full, s.sliding, blockSize * Math.max(slide, full), fullBlock, windowBlocks, pool, maxModelLen, groupAware, slideBlock);
+  const windowBlocks = (len: number) => Math.ceil(Math.min(s.window - 1 + batchedTokens, len) / slideBlock) + 1;
+  const p = groupedPool(s.full, s.sliding, blockSize * Math.max(slide, full), fullBlock, windowBlocks, pool, maxModelLen, groupAware, slideBlock);
+  return whole ? p : { ...p, padded: true };
 }
 
 function dtypeBytes(spec: InferenceServiceSpec): number {
@@ -337,6 +362,7 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   const method = spec.speculative?.method;
   const drafter = method && stage === 'last' ? drafterOf(a, method) : undefined;
   const mtpKept = wf?.kept?.includes('mtp') ?? false;
+  const drafted = drafter?.layers ?? 0;
   const drafterBytes = drafter ? drafter.params * (drafter.inCheckpointFormat && !mtpKept && blockParams > 0 ? blockBytes / blockParams : dt) : 0;
   // Expert parallel spreads whole routed experts over the expert-parallel group, which in vLLM spans the
   // data-parallel ranks too (EP size = TP × DP); attention, shared experts and the vocabulary stay sharded by TP
@@ -375,13 +401,15 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   if (rec) {
     // One recurrent layer's state per sequence on one TP rank: the SSM/recurrent state and the conv window.
     stageOut.hybrid = { kind: rec.name, full: attnLayers, linear: Math.ceil(rec.layers / pp), stateBytesPerLayer: rec.stateBytes(tp, dt), attnBytesPerTokenPerLayer: attnPerLayer };
-  } else if (a.slidingWindow && a.slidingWindow > 0 && !a.mla && !drafter) {
+  } else if (a.slidingWindow && a.slidingWindow > 0 && !a.mla && !(drafted > 0 && globalPerLayer !== attnPerLayer)) {
     // Which layers slide, where the catalog knows the pattern: Gemma 2 and gpt-oss every other layer, Gemma 3
     // five of every six (each sixth layer is global); a config's layer_types or the architecture's globalAttention count them.
+    // A drafter's layers (EAGLE, MTP) attend to the whole context: one more full-attention layer each, where they
+    // cache as a global layer does (not beside Gemma 4's wider global layers, which would make a third kind).
     const pattern = m.extras.slidingWindowLayers;
     const full = g ? globalHere : pattern === 'all' ? 0 : pattern === 'alternate' ? Math.floor(layers / 2) : pattern === 'five-of-six' ? Math.floor(layers / 6) : undefined;
     if (full !== undefined) {
-      const caching = { full: Math.max(0, full - sharedGlobalHere), sliding: Math.max(0, layers - full - (sharedHere - sharedGlobalHere)) };
+      const caching = { full: Math.max(0, full - sharedGlobalHere) + drafted, sliding: Math.max(0, layers - full - (sharedHere - sharedGlobalHere)) };
       stageOut.sliding = { ...caching, window: a.slidingWindow, attnBytesPerTokenPerLayer: attnPerLayer, ...(globalPerLayer !== attnPerLayer ? { fullBytesPerTokenPerLayer: globalPerLayer } : {}) };
     }
   }
@@ -491,6 +519,8 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   // The spec's quantization names the checkpoint's format where the model's name did not: an NVFP4 hybrid's reading is said.
   const weights = servingWeightFormat(m, spec);
   if (weights.fromSpec && weights.format?.higher) assumptions.push(`Weights (quantization ${spec.quantization}): ${weights.format.label}.`);
+  else if (weights.format?.fromName && !weights.format.higher && weights.format.scope === 'linear' && weights.format.bitsPerWeight < 8)
+    assumptions.push("Weights: every linear layer of the blocks taken in the repo name's format. Some exports keep attention (or more) in bf16 or FP8, which the name does not say; the checkpoint's config.json (its quantization_config), in the Hugging Face cache or as model.config, does.");
   const gpusPerReplica = tp * pp * dp;
   // Without a Cluster: 8-GPU servers (SERVER_GPUS), as many as the replica needs.
   const cl = resolveCluster(cluster, Math.min(gpusPerReplica, SERVER_GPUS), Math.ceil(gpusPerReplica / SERVER_GPUS), assumptions);
@@ -639,8 +669,10 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     const ss = stages[0].sliding;
     assumptions.push(
       pooled && ss
-        ? `Sliding window: ${ss.full} full-attention and ${ss.sliding} sliding-window layers (window ${ss.window}) per GPU, grouped ${pooled.groupSize} to a group (${pooled.fullGroups} full-attention, ${pooled.otherGroups} sliding-window): ${grouped(pooled.blocks)} blocks of ${pooled.blockSize === pooled.otherBlockSize ? `${pooled.blockSize} tokens` : `${pooled.otherBlockSize} tokens in a sliding-window group and ${pooled.blockSize} in a full-attention group (one page size for every layer: the kind that caches less per token holds more tokens in a page)`}; a ${maxModelLen}-token request takes ${Math.ceil(maxModelLen / pooled.blockSize)} in each full-attention group and ${pooled.otherBlocksPerRequest} in each sliding-window group (its window plus max_num_batched_tokens ${batchedTokens}), so ${pooled.concurrency.toFixed(2)} fit at once. KV tokens: ${grouped(pooled.tokens)}, ${printed}.`
-        : `Sliding-window layers are counted as full attention${v1 ? " (the model's layer pattern is not known)" : ''}.`,
+        ? `Sliding window: ${ss.full} full-attention and ${ss.sliding} sliding-window layers (window ${ss.window}) per GPU, grouped ${pooled.groupSize} to a group (${pooled.fullGroups} full-attention, ${pooled.otherGroups} sliding-window): ${grouped(pooled.blocks)} blocks of ${pooled.blockSize === pooled.otherBlockSize ? `${pooled.blockSize} tokens` : `${pooled.otherBlockSize} tokens in a sliding-window group and ${pooled.blockSize} in a full-attention group (one page size for every layer: the kind that caches less per token holds more tokens in a page)`}; a ${maxModelLen}-token request takes ${Math.ceil(maxModelLen / pooled.blockSize)} in each full-attention group and ${pooled.otherBlocksPerRequest} in each sliding-window group (its window plus max_num_batched_tokens ${batchedTokens}), so ${pooled.concurrency.toFixed(2)} fit at once. KV tokens: ${grouped(pooled.tokens)}, ${printed}.${pooled.padded ? ' The two kinds of layer cache sizes per token that do not divide: the smaller page is padded to the larger, as later vLLM releases do (page_size_padded); earlier ones refuse to start ("Cannot unify by adjusting block_size").' : ''}`
+        : ss && ss.sliding < 1
+          ? 'Every layer attends to the whole context (no sliding-window layer).'
+          : `Sliding-window layers are counted as full attention${v1 ? " (the model's layer pattern is not known)" : ''}.`,
     );
   }
   if (a.kvShared) assumptions.push(`KV sharing: the last ${a.kvShared.layers} layers${a.kvShared.global ? ` (${a.kvShared.global} of them global)` : ''} reuse the KV cache of an earlier layer of their kind and cache nothing of their own.`);
@@ -658,7 +690,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     // vLLM V1's concurrency is blocks ÷ ceil(L / block); V0 and the other engines print tokens ÷ L.
     maxConcurrency: pooled ? pooled.concurrency : capacityTokens / (v1 ? Math.ceil(maxModelLen / blockSize) * blockSize : maxModelLen),
     ...(worst.hybrid ? { stateBytesPerSequence: stateBytesPerSequence(worst) } : {}),
-    longestRequestTokens: pooled ? (pooled.fullGroups ? Math.max(0, Math.floor((pooled.blocks - pooled.otherGroups * pooled.otherBlocksPerRequest) / pooled.fullGroups)) * pooled.blockSize : maxModelLen) : capacityTokens,
+    longestRequestTokens: pooled ? longestGroupedRequest(pooled, maxModelLen) : capacityTokens,
     maxModelLen,
     activationPeakBytes: rank0.activation,
     nonTorchBytes: nonTorch,

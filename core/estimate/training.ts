@@ -282,7 +282,8 @@ function memoryFixes(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, opts:
     const e = estimateTrainingJob(withEdits(doc, cand.edits), cluster, { ...opts, noFixes: true });
     if (!e.memory || (!e.ok && e.findings.some((f) => f.code === 'bad-estimate-input'))) continue;
     const d = e.memory.perGpu.deviceBytes;
-    if (d >= now) continue;
+    // A change that saves under 1 % and does not make the job fit is noise (8-bit AdamW on a LoRA job's few states).
+    if (d >= now || (d > now * 0.99 && d > NEAR_CAPACITY * cap)) continue;
     const step = e.time ? `, ${formatSeconds(e.time.stepSeconds)}/step` : '';
     const fits = d <= NEAR_CAPACITY * cap;
     scored.push({ fix: { title: `${cand.title} (≈ ${gib(d)} / ${gib(cap)}${step}${over(d, cap)})`, edits: cand.edits }, device: d, fits });

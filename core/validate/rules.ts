@@ -425,8 +425,17 @@ function checkServing(r: Rules, cluster: ClusterDoc | undefined, arch: Architect
   }
   const maxLen = r.num(['spec', 'maxModelLen']);
   if (arch?.maxContext && maxLen !== undefined && maxLen > arch.maxContext) {
-    const refusal = r.str(['spec', 'engine']) === 'sglang' ? 'SGLang refuses to start (unless SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN=1)' : r.str(['spec', 'engine']) === 'vllm' ? 'vLLM refuses to start (unless VLLM_ALLOW_LONG_MAX_MODEL_LEN=1)' : 'the engine refuses to start';
-    r.report('max-model-len', 'error', ['spec', 'maxModelLen'], `maxModelLen ${maxLen} exceeds the model's context of ${arch.maxContext} tokens; ${refusal}.`, r.setFix(`Set maxModelLen to ${arch.maxContext}`, ['spec', 'maxModelLen'], arch.maxContext));
+    const engine = r.str(['spec', 'engine']) ?? 'vllm';
+    const allowVar = engine === 'sglang' ? 'SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN' : engine === 'vllm' ? 'VLLM_ALLOW_LONG_MAX_MODEL_LEN' : undefined;
+    const set = allowVar ? r.raw(['spec', 'env', allowVar]) : undefined;
+    const fix = r.setFix(`Set maxModelLen to ${arch.maxContext}`, ['spec', 'maxModelLen'], arch.maxContext);
+    if (allowVar && (set === 1 || set === true || set === '1' || set === 'true' || set === 'True')) {
+      // The engine starts; past the trained context its positions are extrapolated (vLLM logs a warning that outputs may be incorrect).
+      r.report('max-model-len', 'warning', ['spec', 'maxModelLen'], `maxModelLen ${maxLen} exceeds the model's context of ${arch.maxContext} tokens; ${allowVar} lets ${engine === 'sglang' ? 'SGLang' : 'vLLM'} start, but beyond the context it was trained for the model's output may be wrong.`, fix);
+    } else {
+      const refusal = allowVar ? `${engine === 'sglang' ? 'SGLang' : 'vLLM'} refuses to start (unless ${allowVar}=1)` : 'the engine refuses to start';
+      r.report('max-model-len', 'error', ['spec', 'maxModelLen'], `maxModelLen ${maxLen} exceeds the model's context of ${arch.maxContext} tokens; ${refusal}.`, fix);
+    }
   }
   if (r.raw(['spec', 'maxModelLen']) === 'auto') autoMaxModelLen(r);
   const cap = gpusOfCluster(cluster);

@@ -192,8 +192,75 @@ test('sliding-window pool with two page sizes: the full-attention layers hold tw
   const q = slidingPool({ ...s, attnBytesPerTokenPerLayer: 2 * 4 * 512 * 2, fullBytesPerTokenPerLayer: 2 * 16 * 256 * 2 }, 10 * GIB, 8192, 16, 2048, false)!;
   assert.deepEqual([q.blockSize, q.otherBlockSize], [16, 32]);
   assert.equal(q.otherBlocksPerRequest, Math.ceil(3071 / 32) + 1);
-  // Page sizes that are not whole multiples: vLLM refuses to unify them, and there is no grouped pool.
-  assert.equal(slidingPool({ ...s, fullBytesPerTokenPerLayer: 3 * 1024 }, 10 * GIB, 8192, 16, 2048, false), undefined);
+  // Page sizes that are not whole multiples: the smaller is padded to the larger (later vLLM's page_size_padded), one block size.
+  const padded = slidingPool({ ...s, fullBytesPerTokenPerLayer: 3 * 1024 }, 10 * GIB, 8192, 16, 2048, false)!;
+  assert.equal(padded.padded, true);
+  assert.deepEqual([padded.blockSize, padded.otherBlockSize, padded.pageBytes], [16, 16, 16 * 2 * 16 * 256 * 2]);
+});
+
+test('estimate: global layers whose page does not divide the sliding one are padded and said, not counted as full attention', () => {
+  const a = { ...findModel('gemma-4-31b')!.architecture, globalAttention: { layers: 10, headDim: 384, kvHeads: 4 } };
+  const e = estimateInferenceService(service({ model: { architecture: a, weights: 'google/gemma-4-31B-it' }, engineVersion: '0.21.0', maxModelLen: 8192 }), cluster('H100-SXM-80GB', 8));
+  const text = e.assumptions.join('\n');
+  assert.match(text, /the smaller page is padded to the larger/);
+  assert.doesNotMatch(text, /layer pattern is not known/);
+  // Every layer global: said as such.
+  const all = estimateInferenceService(service({ model: { architecture: { ...a, globalAttention: { layers: 60 } } }, engineVersion: '0.21.0', maxModelLen: 8192 }), cluster('H100-SXM-80GB', 8));
+  assert.match(all.assumptions.join('\n'), /Every layer attends to the whole context/);
+});
+
+test('estimate: speculative decoding keeps the sliding-window layout; a drafter layer is one more full-attention layer', () => {
+  const on = cluster('H100-SXM-80GB', 8);
+  const base = { model: { preset: 'gemma-3-27b' }, engineVersion: '0.21.0', maxModelLen: 16384 } as const;
+  const plain = estimateInferenceService(service(base), on);
+  const ngram = estimateInferenceService(service({ ...base, speculative: { method: 'ngram', tokens: 4 } }), on);
+  const eagle = estimateInferenceService(service({ ...base, speculative: { method: 'eagle3', tokens: 3 } }), on);
+  assert.match(plain.assumptions.join('\n'), /Sliding window: 10 full-attention and 52 sliding-window layers/);
+  assert.match(ngram.assumptions.join('\n'), /Sliding window: 10 full-attention and 52 sliding-window layers/);
+  assert.match(eagle.assumptions.join('\n'), /Sliding window: 11 full-attention and 52 sliding-window layers/);
+  assert.equal(ngram.serving!.maxConcurrency, plain.serving!.maxConcurrency);
+  assert.ok(eagle.serving!.maxConcurrency < plain.serving!.maxConcurrency);
+});
+
+test('estimate: the shorter maxModelLen a sliding-window pool holds counts the window at that length, and fits', () => {
+  const on = cluster('H100-SXM-80GB', 8);
+  const doc = service({ model: { preset: 'gemma-4-31b' }, engineVersion: '0.21.0', maxModelLen: 32768, gpuMemoryUtilization: 0.87 });
+  const e = estimateInferenceService(doc, on);
+  const f = e.findings.find((x) => x.code === 'kv-cache-too-small')!;
+  assert.ok(f, 'the pool is too small for one 32,768-token request');
+  const fix = f.fixes!.find((x) => x.title.startsWith('Lower maxModelLen'))!;
+  assert.ok(fix, f.fixes!.map((x) => x.title).join(' | '));
+  const len = fix.edits[0].value as number;
+  assert.ok(len > 1024 && len < 32768, String(len));
+  const after = estimateInferenceService(service({ ...doc.spec, maxModelLen: len }), on);
+  assert.ok(after.ok, after.findings.map((x) => x.message).join('; '));
+  assert.ok(after.serving!.maxConcurrency >= 1);
+});
+
+test('config.json: Gemma 4 fields that cannot be read are said, not dropped in silence', () => {
+  const warn = (t: object) => {
+    const r = parseHfConfig(wrap(t));
+    assert.ok(r.ok);
+    return r.warnings.join('\n');
+  };
+  assert.match(warn({ ...TEXT_31B, global_head_dim: '512' }), /global_head_dim must be a whole number .*got "512"/);
+  assert.match(warn({ ...TEXT_31B, attention_k_eq_v: 'yes' }), /attention_k_eq_v must be true or false/);
+  assert.match(warn({ ...TEXT_31B, num_global_key_value_heads: 0 }), /num_global_key_value_heads must be a whole number/);
+  assert.match(warn({ ...TEXT_31B, layer_types: layerTypes(59) }), /layer_types is not a list of 60 entries/);
+  assert.match(warn({ ...TEXT_31B, layer_types: layerTypes(60).map(() => 'sliding_attention') }), /names no full_attention layer/);
+  assert.match(warn({ ...TEXT_31B, hidden_size_per_layer_input: 1e9 }), /hidden_size_per_layer_input must be a whole number .*per-layer embeddings not counted/);
+  assert.match(warn({ ...TEXT_31B, num_kv_shared_layers: 60 }), /leaves no layer of the 60 with a KV cache of its own/);
+  // A plain config says nothing.
+  const plain = parseHfConfig(wrap(TEXT_31B));
+  assert.ok(plain.ok);
+  assert.deepEqual(plain.warnings, []);
+});
+
+test('estimate: a 4-bit format known from the repo name says what the name does not', () => {
+  const e = estimateInferenceService(service({ model: { preset: 'nvidia/Gemma-4-31B-IT-NVFP4' }, tensorParallel: 2, maxModelLen: 4096 }), cluster('H100-SXM-80GB', 8));
+  assert.match(e.assumptions.join('\n'), /Some exports keep attention \(or more\) in bf16 or FP8, which the name does not say/);
+  const bf16 = estimateInferenceService(service({ model: { preset: 'gemma-4-31b' }, tensorParallel: 2, maxModelLen: 4096 }), cluster('H100-SXM-80GB', 8));
+  assert.doesNotMatch(bf16.assumptions.join('\n'), /which the name does not say/);
 });
 
 test('estimate: Gemma 4 31B under vLLM caches each kind at its size and loads a V slot for the k_eq_v layers', () => {
@@ -220,4 +287,45 @@ test('training: a Gemma 4 fine-tune estimates, and an architecture with a bad gl
   const f = bad.findings.find((x) => x.code === 'bad-estimate-input')!;
   assert.match(f.message, /globalAttention\.kvHeads must be an integer between 1 and 32/);
   assert.deepEqual(f.path, ['spec', 'model', 'architecture', 'globalAttention', 'kvHeads']);
+});
+
+test('training fixes: a change that saves under 1 % and does not fit is not offered (8-bit AdamW on a LoRA job)', () => {
+  const on = cluster('H100-SXM-80GB', 8);
+  const e = estimateTrainingJob(
+    job({
+      model: { preset: 'gemma-4-31b' },
+      finetune: { method: 'lora', rank: 16 },
+      optimizer: { type: 'adamw' },
+      parallelism: { tensor: 4, data: 2 },
+      batch: { micro: 1, global: 8, sequenceLength: 8192 },
+      resources: { nodes: 1, gpusPerNode: 8 },
+    }),
+    on,
+  );
+  const f = e.findings.find((x) => x.code === 'memory-exceeds-capacity' || x.code === 'memory-near-capacity')!;
+  assert.ok(f, 'the job is near or over capacity');
+  const titles = f.fixes!.map((x) => x.title);
+  assert.ok(titles.length > 0);
+  assert.ok(!titles.some((t) => t.startsWith('Use 8-bit AdamW')), titles.join(' | '));
+  assert.ok(
+    titles.some((t) => /activation checkpointing/.test(t)),
+    titles.join(' | '),
+  );
+});
+
+test('catalog: Gemma 4 E2B and E4B are their configs read, and their totals match the model card (5.1 B; 8 B)', () => {
+  const e4b = parseHfConfig(wrap({ ...TEXT_E4B, max_position_embeddings: 131072 }));
+  assert.ok(e4b.ok);
+  const cat4 = findModel('gemma-4-e4b')!;
+  assert.deepEqual(e4b.architecture, cat4.architecture);
+  const e2bTypes = Array.from({ length: 35 }, (_, i) => ((i + 1) % 5 === 0 ? 'full_attention' : 'sliding_attention'));
+  const e2b = parseHfConfig(wrap({ ...TEXT_E4B, num_hidden_layers: 35, layer_types: e2bTypes, hidden_size: 1536, intermediate_size: 6144, num_key_value_heads: 1, num_kv_shared_layers: 20, use_double_wide_mlp: true, max_position_embeddings: 131072 }));
+  assert.ok(e2b.ok);
+  const cat2 = findModel('gemma-4-e2b')!;
+  assert.deepEqual(e2b.architecture, cat2.architecture);
+  // The catalog's extra parameters are the per-layer embeddings the config reading counts, and the towers.
+  assert.ok(cat4.extraParams! > e4b.perLayerEmbeddingParams! && cat4.extraParams! < e4b.perLayerEmbeddingParams! + 0.5e9);
+  assert.ok(cat2.extraParams! > e2b.perLayerEmbeddingParams! && cat2.extraParams! < e2b.perLayerEmbeddingParams! + 0.5e9);
+  assert.ok(near(countParams(cat2.architecture, { extraParams: cat2.extraParams }).total, 5.1e9, 0.01));
+  assert.ok(near(countParams(cat4.architecture, { extraParams: cat4.extraParams }).total, 8.0e9, 0.01));
 });

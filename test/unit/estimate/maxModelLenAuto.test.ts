@@ -133,3 +133,26 @@ test('maxModelLen: auto in a Gantry spec: valid for vLLM (estimated as fitted), 
   assert.equal(tiny.ok, false);
   assert.ok(tiny.findings.some((f) => f.code === 'memory-exceeds-capacity'));
 });
+
+test("a length past the model's context is an error, and a warning where env lets the engine start (VLLM_ALLOW_LONG_MAX_MODEL_LEN, SGLang's override)", () => {
+  const spec = (extra: string) => `apiVersion: gantry/v1\nkind: InferenceService\nmetadata:\n  name: s\nspec:\n  model:\n    preset: llama-3.1-8b\n  maxModelLen: 200000\n${extra}`;
+  const plain = check(spec('  engine: vllm\n')).problems.filter((p) => p.code === 'max-model-len');
+  assert.deepEqual(
+    plain.map((p) => p.severity),
+    ['error'],
+  );
+  assert.match(plain[0].message, /vLLM refuses to start \(unless VLLM_ALLOW_LONG_MAX_MODEL_LEN=1\)/);
+  const allowed = check(spec("  engine: vllm\n  env:\n    VLLM_ALLOW_LONG_MAX_MODEL_LEN: '1'\n")).problems.filter((p) => p.code === 'max-model-len');
+  assert.deepEqual(
+    allowed.map((p) => p.severity),
+    ['warning'],
+  );
+  assert.match(allowed[0].message, /VLLM_ALLOW_LONG_MAX_MODEL_LEN lets vLLM start, but beyond the context it was trained for/);
+  // The other engine's variable does not count; SGLang's own does.
+  const wrong = check(spec("  engine: sglang\n  env:\n    VLLM_ALLOW_LONG_MAX_MODEL_LEN: '1'\n")).problems.filter((p) => p.code === 'max-model-len');
+  assert.equal(wrong[0].severity, 'error');
+  const sg = check(spec("  engine: sglang\n  env:\n    SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN: '1'\n")).problems.filter((p) => p.code === 'max-model-len');
+  assert.equal(sg[0].severity, 'warning');
+  // '0' keeps the refusal.
+  assert.equal(check(spec("  engine: vllm\n  env:\n    VLLM_ALLOW_LONG_MAX_MODEL_LEN: '0'\n")).problems.find((p) => p.code === 'max-model-len')!.severity, 'error');
+});
