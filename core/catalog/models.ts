@@ -47,6 +47,9 @@ const HF = 'Hugging Face config.json of';
 /** Kimi K2's architecture (the Instruct and Thinking releases share it; Thinking extends the context). */
 const KIMI_K2: Architecture = { layers: 61, hidden: 7168, heads: 64, kvHeads: 64, headDim: 128, ffn: 18432, vocab: 163840, gatedMlp: true, tiedEmbeddings: false, maxContext: 131072, moe: { experts: 384, activeExperts: 8, sharedExperts: 1, expertFfn: 2048, denseLayers: 1 }, mla: { kvLoraRank: 512, qkRopeHeadDim: 64 } };
 
+/** What Gemma 4 E2B and E4B share (text_config): 256-wide sliding heads over 512 tokens, the 262,144-token vocabulary, tied embeddings, a 128K context. */
+const GEMMA4_E = { headDim: 256, vocab: 262144, gatedMlp: true, tiedEmbeddings: true, maxContext: 131072, slidingWindow: 512 } satisfies Partial<Architecture>;
+
 /** Qwen3's MoE architectures; the 2507 releases (and Qwen3-Coder-30B-A3B) keep them with a 262,144-token context. */
 const QWEN3_30B_A3B: Architecture = { layers: 48, hidden: 2048, heads: 32, kvHeads: 4, ffn: 6144, vocab: 151936, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 40960, moe: { experts: 128, activeExperts: 8, expertFfn: 768 } };
 const QWEN3_235B_A22B: Architecture = { layers: 94, hidden: 4096, heads: 64, kvHeads: 4, ffn: 12288, vocab: 151936, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 40960, moe: { experts: 128, activeExperts: 8, expertFfn: 1536 } };
@@ -766,21 +769,7 @@ export const MODELS: readonly ModelInfo[] = [
     aliases: ['google/gemma-4-E4B-it', 'google/gemma-4-E4B'],
     name: 'Gemma 4 E4B',
     nominalParamsB: 8,
-    architecture: {
-      layers: 42,
-      hidden: 2560,
-      heads: 8,
-      kvHeads: 2,
-      headDim: 256,
-      ffn: 10240,
-      vocab: 262144,
-      gatedMlp: true,
-      tiedEmbeddings: true,
-      maxContext: 131072,
-      slidingWindow: 512,
-      globalAttention: { layers: 7, headDim: 512 },
-      kvShared: { layers: 18, global: 3 },
-    },
+    architecture: { ...GEMMA4_E, layers: 42, hidden: 2560, heads: 8, kvHeads: 2, ffn: 10240, globalAttention: { layers: 7, headDim: 512 }, kvShared: { layers: 18, global: 3 } },
     norm: 'rmsnorm',
     // Per-layer embeddings 42 × 256 × (262,144 + 3 × 2,560) = 2.90 B, vision tower 0.12 B (Gantry's ViT count), audio tower ~0.3 B (model card).
     extraParams: 3.32e9,
@@ -791,22 +780,8 @@ export const MODELS: readonly ModelInfo[] = [
     aliases: ['google/gemma-4-E2B-it', 'google/gemma-4-E2B'],
     name: 'Gemma 4 E2B',
     nominalParamsB: 5.1,
-    architecture: {
-      layers: 35,
-      hidden: 1536,
-      heads: 8,
-      kvHeads: 1,
-      headDim: 256,
-      // use_double_wide_mlp: the 20 KV-shared layers' MLP is 2 × 6144, averaged over the 35 layers.
-      ffn: 9655,
-      vocab: 262144,
-      gatedMlp: true,
-      tiedEmbeddings: true,
-      maxContext: 131072,
-      slidingWindow: 512,
-      globalAttention: { layers: 7, headDim: 512 },
-      kvShared: { layers: 20, global: 4 },
-    },
+    // use_double_wide_mlp: the 20 KV-shared layers' MLP is 2 × 6144, averaged over the 35 layers (ffn 9655).
+    architecture: { ...GEMMA4_E, layers: 35, hidden: 1536, heads: 8, kvHeads: 1, ffn: 9655, globalAttention: { layers: 7, headDim: 512 }, kvShared: { layers: 20, global: 4 } },
     norm: 'rmsnorm',
     // Per-layer embeddings 35 × 256 × (262,144 + 3 × 1,536) = 2.39 B, vision tower 0.12 B (Gantry's ViT count), audio tower ~0.3 B (model card).
     extraParams: 2.81e9,
