@@ -85,10 +85,24 @@ export interface VllmSizing {
   note: string;
 }
 
+/**
+ * The engine's environment variables Gantry's checks and estimate read (spec.env): what a foreign reader copies
+ * from the variables a file sets for the serving command (a container's env, compose environment, exports).
+ */
+export const ENGINE_ENV_VARS: readonly string[] = ['VLLM_USE_V1', 'VLLM_ALLOW_LONG_MAX_MODEL_LEN', 'VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS', 'VLLM_USE_V2_MODEL_RUNNER', 'SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN'];
+
+/** An environment variable set on, as vLLM's envs.py reads its switches: `1` or `true`, any case, stripped. */
+export function envTrue(v: unknown): boolean {
+  if (v === true || v === 1) return true;
+  if (typeof v !== 'string' || v.length > 16) return false;
+  const t = v.trim().toLowerCase();
+  return t === '1' || t === 'true';
+}
+
 const envFlag = (env: Record<string, unknown> | undefined, key: string): boolean | undefined => {
   const v = env?.[key];
   if (v === undefined) return undefined;
-  return v === true || v === 1 || v === '1' || v === 'true' || v === 'True';
+  return envTrue(v);
 };
 
 /**

@@ -420,7 +420,8 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
 function vllmGeneration(spec: InferenceServiceSpec, maxModelLen: number, c: ResolvedCluster, m: ResolvedModel): { v0: boolean; chunked: boolean; label: string; short: string; sizing: VllmSizing; batch?: VllmBatchDefaults; moeSharedCache: boolean; runner?: VllmRunner; groupAwareTokens: boolean } {
   const ver = engineVersionOf(spec);
   const useV1 = spec.env?.VLLM_USE_V1;
-  const forcedV0 = useV1 === 0 || useV1 === '0' || useV1 === false;
+  // vLLM reads it as bool(int(…)): 0, with spaces around it in a file's env too.
+  const forcedV0 = useV1 === false || ((typeof useV1 === 'string' || typeof useV1 === 'number') && String(useV1).trim() === '0');
   const v0 = ver.parts ? !atLeast(ver.parts, 0, 8) || (forcedV0 && !atLeast(ver.parts, 0, 11)) : false;
   const args = Array.isArray(spec.extraArgs) ? spec.extraArgs.filter((a) => typeof a === 'string').slice(0, 200) : [];
   const on = args.some((a) => a === '--enable-chunked-prefill' || a === '--enable-chunked-prefill=True' || a === '--enable-chunked-prefill=true');
@@ -672,7 +673,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
         ? `Sliding window: ${ss.full} full-attention and ${ss.sliding} sliding-window layers (window ${ss.window}) per GPU, grouped ${pooled.groupSize} to a group (${pooled.fullGroups} full-attention, ${pooled.otherGroups} sliding-window): ${grouped(pooled.blocks)} blocks of ${pooled.blockSize === pooled.otherBlockSize ? `${pooled.blockSize} tokens` : `${pooled.otherBlockSize} tokens in a sliding-window group and ${pooled.blockSize} in a full-attention group (one page size for every layer: the kind that caches less per token holds more tokens in a page)`}; a ${maxModelLen}-token request takes ${Math.ceil(maxModelLen / pooled.blockSize)} in each full-attention group and ${pooled.otherBlocksPerRequest} in each sliding-window group (${ss.window - 1 + batchedTokens < maxModelLen ? `its window plus max_num_batched_tokens ${batchedTokens}` : `the whole request: its window plus max_num_batched_tokens ${batchedTokens} reaches max_model_len`}), so ${pooled.concurrency.toFixed(2)} fit at once. KV tokens: ${grouped(pooled.tokens)}, ${printed}.${pooled.padded ? ' The two kinds of layer cache sizes per token that do not divide: the smaller page is padded to the larger, as later vLLM releases do (page_size_padded); earlier ones refuse to start ("Cannot unify by adjusting block_size").' : ''}`
         : ss && ss.sliding < 1
           ? 'Every layer attends to the whole context (no sliding-window layer).'
-          : `Sliding-window layers are counted as full attention${v1 ? " (the model's layer pattern is not known)" : ''}.`,
+          : `Sliding-window layers are counted as full attention${!v1 ? '' : (a.globalAttention?.headDim || a.globalAttention?.kvHeads) && spec.speculative?.method && spec.speculative.method !== 'ngram' ? ` (the ${spec.speculative.method} drafter's layer would be a third kind of KV layer beside the wider global ones, which this estimate does not lay out: the pool is understated)` : " (the model's layer pattern is not known)"}.`,
     );
   }
   if (a.kvShared) assumptions.push(`KV sharing: the last ${a.kvShared.layers} layers${a.kvShared.global ? ` (${a.kvShared.global} of them global)` : ''} reuse the KV cache of an earlier layer of their kind and cache nothing of their own.`);

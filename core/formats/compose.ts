@@ -6,10 +6,10 @@ import { isMap, isScalar, isSeq, parseDocument, type Document, type Node as Yaml
 import { parseYamlSteps } from '../spec/parse';
 import type { TextEditAt } from '../validate/problem';
 import { servingSpec, problemAt, versionOf, type GpuContext } from './serving';
-import type { ShellCommand, ShellVar, Word } from './shellWords';
+import { splitAssignment, tokenizeShell, type ShellCommand, type ShellVar, type Word } from './shellWords';
 import { quote } from '../validate/problem';
 import type { ForeignSpec, FormatReader, ReadContext } from './types';
-import { findServeCommand, imageEngine, mentionsServe, namedEngineVersionAt, readServeArgs, type ServeCommand } from './vllmArgs';
+import { commandAssignments, findServeCommand, imageEngine, mentionsServe, namedEngineVersionAt, readServeArgs, scriptCommandEnv, type ServeCommand } from './vllmArgs';
 import { appendAfter, appendItems, scalarScript, scalarWord, shellDashC, writeScalar } from './yamlWords';
 
 const base = (f: string) => f.slice(Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\')) + 1);
@@ -82,7 +82,7 @@ function readService(text: string, name: string, svc: YAMLMap, vars: Map<string,
     if (isSeq(n)) {
       for (const it of n.items) {
         if (!isScalar(it)) continue;
-        const w = scalarWord(text, it, 0);
+        const w = interpolated(scalarWord(text, it, 0), vars);
         w.write = (v) => writeScalar(text, it, 0, v);
         words.push(w);
         nodes.push(it);
@@ -103,10 +103,13 @@ function readService(text: string, name: string, svc: YAMLMap, vars: Map<string,
   }
   const hasEntrypoint = get(svc, 'entrypoint') !== undefined;
   // `sh -c "…; vllm serve …"` (an entrypoint of its own, or the script in command:): the script's serve command.
+  // The service's environment: Compose sets it for the container's process (a script's own exports come on top).
+  const environment = serviceEnv(text, svc);
   const script = shellDashC(text, words, nodes, 0, { vars, assignments: true });
   let cmd: ServeCommand | undefined;
   let scriptCommands: ShellCommand[] | undefined;
   let scriptPlaced = false;
+  let commandEnv = new Map([...environment, ...commandAssignments(words)]);
   if (script && (hasEntrypoint || !imageEngine(image))) {
     problems.push(...script.problems.map((p) => problemAt('foreign-shell', 'warning', p, p.message)));
     for (const c of script.commands) {
@@ -117,6 +120,7 @@ function readService(text: string, name: string, svc: YAMLMap, vars: Map<string,
       listed = false;
       scriptCommands = script.commands;
       scriptPlaced = script.placed;
+      commandEnv = new Map([...environment, ...scriptCommandEnv(script.vars ?? new Map(), c.words)]);
       break;
     }
     if (!cmd) return undefined;
@@ -151,7 +155,41 @@ function readService(text: string, name: string, svc: YAMLMap, vars: Map<string,
     defaults: ctx.defaults,
     ...versionOf(namedEngineVersionAt(cmd.engine, { image: isScalar(imageNode) ? scalarWord(text, imageNode, 0) : undefined, commands: scriptCommands, placed: scriptPlaced })),
     problems,
+    env: commandEnv,
   });
+}
+
+/**
+ * A list item of command:/entrypoint: with `${VAR}` in it, as Compose interpolates it from the .env file (the string
+ * form is interpolated as a script is): its value when it stays one word and every variable is known; else it says
+ * which variable is not known. An item without `$` is as written.
+ */
+function interpolated(w: Word, vars: Map<string, ShellVar>): Word {
+  if (w.value.indexOf('$') < 0) return w;
+  const r = tokenizeShell(w.value, { vars });
+  const only = r.commands.length === 1 && r.commands[0].words.length === 1 ? r.commands[0].words[0] : undefined;
+  if (!only) return w;
+  if (only.unresolved) return { ...w, unresolved: only.unresolved };
+  return { ...w, value: only.value, exact: false };
+}
+
+/** The service's `environment:` (a map, or a list of KEY=VALUE), as written; values with `$` are left out. */
+function serviceEnv(text: string, svc: YAMLMap): Map<string, ShellVar> {
+  const out = new Map<string, ShellVar>();
+  const e = get(svc, 'environment');
+  const put = (name: string, w: Word) => {
+    if (w.value.indexOf('$') < 0 && w.value.length <= 256) out.set(name, { value: w.value, ...(w.exact ? { span: w.span, exact: true } : {}), exported: true });
+  };
+  if (isMap(e)) {
+    for (const p of e.items as Pair[]) if (isScalar(p.key) && isScalar(p.value) && p.value.value !== null) put(String(p.key.value), scalarWord(text, p.value, 0));
+  } else if (isSeq(e)) {
+    for (const it of e.items) {
+      if (!isScalar(it) || typeof it.value !== 'string') continue;
+      const a = splitAssignment(scalarWord(text, it, 0));
+      if (a) put(a.name, { value: a.v.value, span: a.v.span ?? { offset: 0, length: 0 }, exact: !!a.v.exact, quote: '' });
+    }
+  }
+  return out;
 }
 
 function gpus(text: string, svc: YAMLMap): GpuContext {

@@ -5,7 +5,7 @@
 import { servingSpec, problemAt } from './serving';
 import { splitAssignment, tokenizeShell, type ShellVar, type Word } from './shellWords';
 import type { ForeignSpec, FormatReader } from './types';
-import { findServeCommand, imageEngine, mentionsServe, namedEngineVersion, readServeArgs, type ServeCommand } from './vllmArgs';
+import { findServeCommand, imageEngine, mentionsServe, namedEngineVersion, readServeArgs, scriptCommandEnv, type ServeCommand } from './vllmArgs';
 import { appendAfter, isPlainWord } from './yamlWords';
 import type { TextEditAt } from '../validate/problem';
 
@@ -50,6 +50,7 @@ export const dockerfileReader: FormatReader = {
       // The last `RUN pip install vllm==X` (it replaces the image's), else the base image's tag (a vLLM or SGLang image).
       version: namedEngineVersion(found.engine, { image, commands: runs.flatMap((r) => tokenizeShell(r).commands) }),
       problems: parts.flatMap((p) => p.problems ?? []),
+      env: scriptCommandEnv(vars, words),
     });
     return [spec];
   },
@@ -105,12 +106,13 @@ function setVars(text: string, ins: Instr, vars: Map<string, ShellVar>): void {
   const { commands } = tokenizeShell(ins.rest, { offsetOf: (i) => ins.start + i, vars });
   const words = commands[0]?.words ?? [];
   if (words.length === 2 && words[0].value.indexOf('=') < 0 && ins.op === 'ENV') {
-    vars.set(words[0].value, { value: words[1].value, span: words[1].exact ? words[1].span : undefined, exact: words[1].exact });
+    vars.set(words[0].value, { value: words[1].value, span: words[1].exact ? words[1].span : undefined, exact: words[1].exact, exported: true });
     return;
   }
+  // ENV sets the container's environment; ARG only the build's.
   for (const w of words) {
     const a = splitAssignment(w);
-    if (a && !(ins.op === 'ARG' && vars.has(a.name))) vars.set(a.name, a.v);
+    if (a && !(ins.op === 'ARG' && vars.has(a.name))) vars.set(a.name, ins.op === 'ENV' ? { ...a.v, exported: true } : a.v);
   }
   void text;
 }

@@ -17,7 +17,7 @@ import { expandKube, expandKubeEnv, type ShellCommand, type ShellVar, type Word 
 import { servingSpec, problemAt, versionOf, type GpuContext } from './serving';
 import { MAX_FOREIGN_CHARS, type ForeignSpec, type FormatReader, type ReadContext } from './types';
 import { MAX_FILE_BYTES } from '../validate/validate';
-import { findServeCommand, imageEngine, mentionsServe, namedEngineVersionAt, readServeArgs, type ServeCommand } from './vllmArgs';
+import { commandAssignments, findServeCommand, imageEngine, mentionsServe, namedEngineVersionAt, readServeArgs, scriptCommandEnv, type ServeCommand } from './vllmArgs';
 import { mapGet as get, appendAfter, appendItems, mergeEdits, scalarWord, shellDashC, writeScalar } from './yamlWords';
 
 const MAX_DEPTH = 16;
@@ -172,6 +172,8 @@ interface Found {
   commands?: ShellCommand[];
   /** Those commands' words are placed in the file. */
   placed?: boolean;
+  /** What the script exports and the command's own assignments (`A=b vllm serve …`). */
+  scriptEnv?: Map<string, ShellVar>;
   append?: (words: string[]) => TextEditAt | undefined;
   problems: ReturnType<typeof problemAt>[];
 }
@@ -196,7 +198,7 @@ function findInArgv(text: string, items: { node: YamlNode; seq: YAMLSeq }[], bas
       const cmd = findServeCommand(c.words);
       if (!cmd) continue;
       const last = c.words[c.words.length - 1];
-      return { cmd, commands: script.commands, placed: script.placed, append: script.placed ? (ws) => appendAfter(last, ws) : undefined, problems: script.problems.map((p) => problemAt('foreign-shell', 'warning', p, p.message)) };
+      return { cmd, commands: script.commands, placed: script.placed, scriptEnv: scriptCommandEnv(script.vars ?? new Map(), c.words), append: script.placed ? (ws) => appendAfter(last, ws) : undefined, problems: script.problems.map((p) => problemAt('foreign-shell', 'warning', p, p.message)) };
     }
     return undefined;
   }
@@ -204,7 +206,7 @@ function findInArgv(text: string, items: { node: YamlNode; seq: YAMLSeq }[], bas
   if (!cmd && !hasCommand && imageEngine(image)) cmd = { engine: 'vllm', launcher: 'vLLM api_server (image entrypoint)', args: words, anchor };
   if (!cmd) return undefined;
   const lastSeq = seqOf[seqOf.length - 1];
-  return { cmd, append: lastSeq ? (ws) => appendItems(text, lastSeq, base, ws) : undefined, problems: [] };
+  return { cmd, scriptEnv: commandAssignments(words), append: lastSeq ? (ws) => appendItems(text, lastSeq, base, ws) : undefined, problems: [] };
 }
 
 function readContainer(text: string, c: YAMLMap, pod: YAMLMap, base: number, res: Resource, ctx: ReadContext, out: ForeignSpec[]): void {
@@ -238,6 +240,7 @@ function readContainer(text: string, c: YAMLMap, pod: YAMLMap, base: number, res
       defaults: ctx.defaults,
       ...versionOf(namedEngineVersionAt(found.cmd.engine, { image: isScalar(imageNode) ? scalarWord(text, imageNode, base) : undefined, commands: found.commands, placed: found.placed })),
       problems: [...found.problems, ...envProblems.map((m) => problemAt('foreign-env', 'warning', anchor, m))],
+      env: found.scriptEnv ? new Map([...env, ...found.scriptEnv]) : env,
     }),
   );
 }
@@ -268,7 +271,7 @@ function readKserveModel(text: string, model: YAMLMap, predictor: YAMLMap, base:
   }
   const cmd: ServeCommand = { engine: 'vllm', launcher: 'KServe huggingface runtime (vLLM)', args: mapped, anchor };
   const read = readServeArgs(cmd, { append: isSeq(args) && args.items.length ? (ws) => appendItems(text, args, base, ws) : undefined });
-  out.push(servingSpec({ format: 'kubernetes', label: `${cmd.launcher} in ${res.kind} ${res.name}`, name: res.name, text, cmd, read, gpu: gpuContext(text, model, predictor, base, res), defaults: ctx.defaults }));
+  out.push(servingSpec({ format: 'kubernetes', label: `${cmd.launcher} in ${res.kind} ${res.name}`, name: res.name, text, cmd, read, gpu: gpuContext(text, model, predictor, base, res), defaults: ctx.defaults, env }));
 }
 
 /** `--model_id=x` read as `--model=x`, keeping the value's place. */

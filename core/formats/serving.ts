@@ -5,7 +5,9 @@
 // Cluster the user associated with it (defaults.cluster), then the default GPU setting, then the
 // estimator's own default — each named in the hover.
 import { findGpu } from '../catalog/gpus';
+import { ENGINE_ENV_VARS } from '../estimate/engineVersion';
 import { DEFAULT_INTER_NODE, DEFAULT_INTER_NODE_NOTE, SERVER_GPUS } from '../estimate/resolve';
+import type { ShellVar } from './shellWords';
 import type { Span, SpecPath } from '../spec/parse';
 import { quote, type Fix, type Problem, type TextEditAt } from '../validate/problem';
 import type { ForeignDefaults, ForeignSpec, FormatId, PlainDoc, SourceEntry } from './types';
@@ -61,6 +63,8 @@ export interface ServingSpecInput {
   versionAt?: { span: Span; label: string };
   /** The reader's own findings about this command (shell problems, env). */
   problems?: Problem[];
+  /** The environment the command runs with, as far as the file says (a container's env, exports, `A=b cmd`). */
+  env?: ReadonlyMap<string, ShellVar>;
 }
 
 const DEFAULT_GPU = 'H100-SXM-80GB';
@@ -96,6 +100,15 @@ export function servingSpec(x: ServingSpecInput): ForeignSpec {
   if (x.versionAt && x.version && spec.engineVersion === x.version.replace(/^v/, '') && !sources.has('spec.engineVersion')) {
     sources.set('spec.engineVersion', { span: x.versionAt.span, label: x.versionAt.label, write: () => undefined });
   }
+  // The engine's own switches among the command's variables (VLLM_USE_V1, VLLM_ALLOW_LONG_MAX_MODEL_LEN, …) are spec.env.
+  const env: Record<string, string> = {};
+  for (const k of ENGINE_ENV_VARS) {
+    const v = x.env?.get(k);
+    if (!v || v.value.length > 64) continue;
+    env[k] = v.value;
+    if (v.span) sources.set(`spec.env.${k}`, { span: v.span, label: k });
+  }
+  if (Object.keys(env).length && spec.env === undefined) spec.env = env;
   const clusterSources = new Map<string, SourceEntry>();
   const tp = typeof spec.tensorParallel === 'number' ? spec.tensorParallel : 1;
   const pp = typeof spec.pipelineParallel === 'number' ? spec.pipelineParallel : 1;

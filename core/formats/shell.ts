@@ -8,7 +8,7 @@ import type { TextEditAt } from '../validate/problem';
 import { servingSpec, problemAt, versionOf, type GpuContext } from './serving';
 import { allDigits, tokenizeShell, type Word } from './shellWords';
 import type { ForeignSpec, FormatReader } from './types';
-import { findServeCommand, mentionsServe, namedEngineVersionAt, readServeArgs } from './vllmArgs';
+import { findServeCommand, mentionsServe, namedEngineVersionAt, readServeArgs, scriptCommandEnv } from './vllmArgs';
 import { appendAfter } from './yamlWords';
 
 const SCRIPT_EXT = ['.sh', '.bash', '.sbatch', '.slurm', '.job', '.zsh'];
@@ -22,7 +22,7 @@ export const shellReader: FormatReader = {
     return script && mentionsServe(text);
   },
   read(text, ctx) {
-    const { commands, problems } = tokenizeShell(text, { assignments: true });
+    const { commands, problems, vars } = tokenizeShell(text, { assignments: true });
     const gpu = sbatchContext(text);
     const out: ForeignSpec[] = [];
     const shellProblems = problems.map((p) => problemAt('foreign-shell', 'warning', p, p.message));
@@ -45,6 +45,7 @@ export const shellReader: FormatReader = {
           defaults: ctx.defaults,
           ...versionOf(namedEngineVersionAt(cmd.engine, { commands, placed: true })),
           problems: out.length ? [] : shellProblems,
+          env: scriptCommandEnv(vars, c.words),
         }),
       );
     }

@@ -57,6 +57,8 @@ export interface ShellVar {
   value: string;
   span?: Span;
   exact?: boolean;
+  /** Set by `export NAME=…` (or given as the process's environment): the commands after it see it. */
+  exported?: boolean;
 }
 
 export interface ShellCommand {
@@ -428,7 +430,8 @@ function assign(words: Word[], vars: Map<string, ShellVar>): void {
   if (!rest.length) return;
   const parsed = rest.map(splitAssignment);
   if (parsed.some((p) => !p)) return;
-  for (const p of parsed) vars.set(p!.name, p!.v);
+  const exported = k === 1 && words[0].value === 'export';
+  for (const p of parsed) vars.set(p!.name, exported ? { ...p!.v, exported: true } : p!.v);
 }
 
 /** `NAME=value` as one word: the name, and the value with its place when the word is written plainly. */

@@ -8,7 +8,7 @@ import { parseYamlSteps } from '../spec/parse';
 import { servingSpec, problemAt, type GpuContext } from './serving';
 import type { ShellCommand, ShellVar } from './shellWords';
 import type { ForeignSpec, FormatReader, ReadContext } from './types';
-import { findServeCommand, mentionsServe, namedEngineVersion, readServeArgs } from './vllmArgs';
+import { findServeCommand, mentionsServe, namedEngineVersion, readServeArgs, scriptCommandEnv } from './vllmArgs';
 import { mapGet as get, appendAfter, scalarScript, scalarWord } from './yamlWords';
 
 const base = (f: string) => f.slice(Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\')) + 1);
@@ -39,7 +39,8 @@ function readParsed(text: string, doc: Document.Parsed, ctx: ReadContext): Forei
     for (const p of envs.items as Pair[]) {
       if (!isScalar(p.key) || !isScalar(p.value) || p.value.value === null) continue;
       const w = scalarWord(text, p.value, 0);
-      vars.set(String(p.key.value), { value: w.value, span: w.span, exact: w.exact });
+      // SkyPilot sets envs in the run script's environment.
+      vars.set(String(p.key.value), { value: w.value, span: w.span, exact: w.exact, exported: true });
     }
   }
   const gpu = resources(text, root);
@@ -67,6 +68,7 @@ function readParsed(text: string, doc: Document.Parsed, ctx: ReadContext): Forei
         defaults: ctx.defaults,
         version: namedEngineVersion(cmd.engine, { commands: (pinSource ??= [...setupCommands(text, root, vars), ...script.commands]) }),
         problems: out.length ? [] : script.problems.map((p) => problemAt('foreign-shell', 'warning', p, p.message)),
+        env: scriptCommandEnv(script.vars ?? vars, c.words),
       }),
     );
   }

@@ -15,7 +15,7 @@ import type { SpecPath, Span } from '../spec/parse';
 import type { InferenceServiceSpec, SpeculativeMethod } from '../spec/types';
 import { quote, type Problem, type TextEditAt } from '../validate/problem';
 import type { SourceEntry } from './types';
-import { allDigits, literalSpan, type ShellCommand, type Word } from './shellWords';
+import { allDigits, literalSpan, splitAssignment, type ShellCommand, type ShellVar, type Word } from './shellWords';
 import { isPlainWord } from './yamlWords';
 import { editDistance } from '../spec/suggest';
 
@@ -73,6 +73,25 @@ function commandWord(words: Word[]): string {
     return value;
   }
   return '';
+}
+
+/** The variables a command's own words set for the program it runs: `A=b vllm serve …`, `env A=b …`, `exec A=b …`. */
+export function commandAssignments(words: readonly Word[]): Map<string, ShellVar> {
+  const out = new Map<string, ShellVar>();
+  for (const w of words) {
+    const a = w.quote === '' ? splitAssignment(w) : undefined;
+    if (a) out.set(a.name, a.v);
+    else if (!PASS_THROUGH.has(basename(w.value))) break;
+  }
+  return out;
+}
+
+/** The variables a script's command sees: those the script exports (anywhere in it), then the command's own. */
+export function scriptCommandEnv(vars: ReadonlyMap<string, ShellVar>, words: readonly Word[]): Map<string, ShellVar> {
+  const env = new Map<string, ShellVar>();
+  for (const [k, v] of vars) if (v.exported) env.set(k, v);
+  for (const [k, v] of commandAssignments(words)) env.set(k, v);
+  return env;
 }
 
 function make(engine: ServeEngine, launcher: string, words: Word[], from: number, to: number): ServeCommand {

@@ -5,7 +5,7 @@
 import { isMap, isScalar, isSeq, type Node as YamlNode, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { Span } from '../spec/parse';
 import type { TextEditAt } from '../validate/problem';
-import { tokenizeShell, type ShellCommand, type ShellProblem, type TokenizeOptions, type Word } from './shellWords';
+import { tokenizeShell, type ShellCommand, type ShellProblem, type ShellVar, type TokenizeOptions, type Word } from './shellWords';
 
 /** A word safe to write without quotes in YAML, in a shell script and in a YAML string alike. */
 /** A mapping's value for a plain-scalar key (the readers of YAML files walk manifests with this). */
@@ -152,7 +152,7 @@ export type { Span };
  * `command:` string): its commands, with file offsets when the scalar's characters can be placed
  * (scalarOffsets), else every word placed on the whole scalar and not editable.
  */
-export function scalarScript(text: string, node: Scalar, base: number, opts: Omit<TokenizeOptions, 'offsetOf'> = {}): { commands: ShellCommand[]; problems: ShellProblem[]; placed: boolean } {
+export function scalarScript(text: string, node: Scalar, base: number, opts: Omit<TokenizeOptions, 'offsetOf'> = {}): { commands: ShellCommand[]; problems: ShellProblem[]; placed: boolean; vars?: Map<string, ShellVar> } {
   const value = typeof node.value === 'string' ? node.value : String(node.value ?? '');
   const map = scalarOffsets(text, node, base);
   const r = tokenizeShell(value, { ...opts, offsetOf: map });
@@ -169,7 +169,7 @@ const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ash']);
  * scalarScript), or, for a word split from a compose string, the word's own characters when they are
  * written as is. undefined when the words do not start a shell with -c.
  */
-export function shellDashC(text: string, words: readonly Word[], nodes: readonly (YamlNode | undefined)[], base: number, opts: Omit<TokenizeOptions, 'offsetOf'> = {}): { commands: ShellCommand[]; problems: ShellProblem[]; placed: boolean } | undefined {
+export function shellDashC(text: string, words: readonly Word[], nodes: readonly (YamlNode | undefined)[], base: number, opts: Omit<TokenizeOptions, 'offsetOf'> = {}): { commands: ShellCommand[]; problems: ShellProblem[]; placed: boolean; vars?: Map<string, ShellVar> } | undefined {
   for (let k = 0; k < words.length; k++) {
     const sh = words[k].value;
     if (!SHELLS.has(sh.slice(sh.lastIndexOf('/') + 1))) continue;
@@ -187,7 +187,7 @@ export function shellDashC(text: string, words: readonly Word[], nodes: readonly
 }
 
 /** A script whose characters cannot be placed: every word on the whole of `whole`, not editable. */
-function unplaced(r: { commands: ShellCommand[]; problems: ShellProblem[] }, whole: Span): { commands: ShellCommand[]; problems: ShellProblem[]; placed: false } {
+function unplaced(r: { commands: ShellCommand[]; problems: ShellProblem[]; vars?: Map<string, ShellVar> }, whole: Span): { commands: ShellCommand[]; problems: ShellProblem[]; placed: false; vars?: Map<string, ShellVar> } {
   for (const c of r.commands) {
     c.start = whole.offset;
     c.end = whole.offset + whole.length;
@@ -199,7 +199,9 @@ function unplaced(r: { commands: ShellCommand[]; problems: ShellProblem[] }, who
     }
   }
   for (const p of r.problems) Object.assign(p, whole);
-  return { ...r, placed: false };
+  // The variables' places are in the unplaced text, not the file: their values only.
+  const vars = r.vars ? new Map([...r.vars].map(([k, v]) => [k, { value: v.value, ...(v.exported ? { exported: true } : {}) }])) : undefined;
+  return { ...r, placed: false, vars };
 }
 
 /** Appends words after the last word of a script command (` --kv-cache-dtype fp8`), when that word's end is known. */

@@ -12,7 +12,7 @@ import type { Fix, Problem, Severity } from './problem';
 import type { Architecture, ClusterDoc, InferenceServiceSpec, Kind } from '../spec/types';
 import { quote } from './problem';
 import { recurrentLayersOf } from '../estimate/params';
-import { engineVersionOf, VLLM_MAX_MODEL_LEN_AUTO, vllmAcceptsAutoMaxModelLen } from '../estimate/engineVersion';
+import { engineVersionOf, envTrue, VLLM_MAX_MODEL_LEN_AUTO, vllmAcceptsAutoMaxModelLen } from '../estimate/engineVersion';
 
 export interface ClusterEntry {
   name: string;
@@ -429,7 +429,7 @@ function checkServing(r: Rules, cluster: ClusterDoc | undefined, arch: Architect
     const allowVar = engine === 'sglang' ? 'SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN' : engine === 'vllm' ? 'VLLM_ALLOW_LONG_MAX_MODEL_LEN' : undefined;
     const set = allowVar ? r.raw(['spec', 'env', allowVar]) : undefined;
     const fix = r.setFix(`Set maxModelLen to ${arch.maxContext}`, ['spec', 'maxModelLen'], arch.maxContext);
-    if (allowVar && (set === 1 || set === true || set === '1' || set === 'true' || set === 'True')) {
+    if (allowVar && envTrue(set)) {
       // The engine starts; past the trained context its positions are extrapolated (vLLM logs a warning that outputs may be incorrect).
       r.report('max-model-len', 'warning', ['spec', 'maxModelLen'], `maxModelLen ${maxLen} exceeds the model's context of ${arch.maxContext} tokens; ${allowVar} lets ${engine === 'sglang' ? 'SGLang' : 'vLLM'} start, but beyond the context it was trained for the model's output may be wrong.`, fix);
     } else {

@@ -220,6 +220,9 @@ test('estimate: speculative decoding keeps the sliding-window layout; a drafter 
   assert.match(eagle.assumptions.join('\n'), /Sliding window: 11 full-attention and 52 sliding-window layers/);
   assert.equal(ngram.serving!.maxConcurrency, plain.serving!.maxConcurrency);
   assert.ok(eagle.serving!.maxConcurrency < plain.serving!.maxConcurrency);
+  // Beside Gemma 4's wider global layers the drafter's would be a third kind: said, not called an unknown pattern.
+  const g4 = estimateInferenceService(service({ model: { preset: 'gemma-4-31b' }, engineVersion: '0.21.0', maxModelLen: 16384, speculative: { method: 'eagle3', tokens: 3 } }), on);
+  assert.match(g4.assumptions.join('\n'), /eagle3 drafter's layer would be a third kind of KV layer/);
 });
 
 test('estimate: the shorter maxModelLen a sliding-window pool holds counts the window at that length, and fits', () => {
