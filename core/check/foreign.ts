@@ -191,16 +191,17 @@ function* checkOneSteps(given: ForeignSpec, index: number, opts: ForeignCheckOpt
 }
 
 /**
- * Whether a training config's estimate is withheld: its reader found an error in it (a value the
- * tool refuses, such as `micro_batch_size: two`, for which the reader stood in a default; a
- * microbatch that does not divide the batch), so the estimate would be of a run that cannot start
- * and its findings ("needs 90 GiB at micro batch 1") would mislead. The reader's errors are shown
- * instead. The one rule for the editor and for `gantry check` and `gantry estimate`, which all take
+ * Whether a foreign file's estimate is withheld: its reader found an error in it (a value the
+ * tool refuses, such as `micro_batch_size: two` or `--max-model-len 1e999`, for which the reader stood
+ * in a default; a microbatch that does not divide the batch; a serving flag the engine's argument parser
+ * rejects), so the estimate would be of a run that cannot start and its findings ("needs 90 GiB at micro
+ * batch 1", "the KV cache does not hold the 262,144-token default") would mislead. The reader's errors are
+ * shown instead. The one rule for the editor and for `gantry check` and `gantry estimate`, which all take
  * a foreign file's estimates from checkForeign. (A Gantry document with an error is not estimated
  * either: core/check/gantryText.ts.)
  */
 export function estimateWithheld(spec: ForeignSpec): boolean {
-  return spec.job.kind === 'TrainingJob' && spec.problems.some((p) => p.severity === 'error');
+  return spec.problems.some((p) => p.severity === 'error');
 }
 
 /** The message for a default GPU (gantry.context.yaml, --gpu, gantry.foreign.gpu) that the catalog lacks. */
