@@ -6,10 +6,10 @@
 import type { Span } from '../spec/parse';
 import type { TextEditAt } from '../validate/problem';
 import { servingSpec, problemAt, versionOf, type GpuContext } from './serving';
-import { allDigits, tokenizeShell, type Word } from './shellWords';
+import { allDigits, tokenizeShell, type ShellVar, type Word } from './shellWords';
 import type { ForeignSpec, FormatReader } from './types';
-import { findServeCommand, mentionsServe, namedEngineVersionAt, readServeArgs, scriptCommandEnv } from './vllmArgs';
-import { appendAfter } from './yamlWords';
+import { findImageRun, findServeCommand, mentionsServe, namedEngineVersionAt, readServeArgs, scriptCommandEnv } from './vllmArgs';
+import { appendAfter, shellDashC } from './yamlWords';
 
 const SCRIPT_EXT = ['.sh', '.bash', '.sbatch', '.slurm', '.job', '.zsh'];
 const base = (f: string) => f.slice(Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\')) + 1);
@@ -26,9 +26,22 @@ export const shellReader: FormatReader = {
     const gpu = sbatchContext(text);
     const out: ForeignSpec[] = [];
     const shellProblems = problems.map((p) => problemAt('foreign-shell', 'warning', p, p.message));
-    for (const c of commands) {
+    // A command of its own, `docker run … vllm/vllm-openai …` (the image's server takes the args), or `bash -c "…"`.
+    const launches = commands.flatMap((c) => {
       const cmd = findServeCommand(c.words);
-      if (!cmd) continue;
+      if (cmd) return [{ c, cmd, image: undefined as Word | undefined, vars, extra: undefined as Map<string, ShellVar> | undefined }];
+      const run = findImageRun(c.words);
+      // The container's environment is -e's, not the script's.
+      if (run) return [{ c, cmd: run.cmd, image: run.image, vars: new Map<string, ShellVar>(), extra: run.env }];
+      const inner = shellDashC(text, c.words, [], 0, { vars, assignments: true });
+      if (!inner) return [];
+      for (const ic of inner.commands) {
+        const cmd2 = findServeCommand(ic.words);
+        if (cmd2) return [{ c: ic, cmd: cmd2, image: undefined, vars: inner.vars ?? vars, extra: undefined }];
+      }
+      return [];
+    });
+    for (const { c, cmd, image, vars: seen, extra } of launches) {
       const last = c.words[c.words.length - 1];
       const read = readServeArgs(cmd, { append: (ws) => appendAfter(last, ws) });
       const name = base(ctx.fileName);
@@ -43,9 +56,9 @@ export const shellReader: FormatReader = {
           read,
           gpu,
           defaults: ctx.defaults,
-          ...versionOf(namedEngineVersionAt(cmd.engine, { commands, placed: true })),
+          ...versionOf(namedEngineVersionAt(cmd.engine, { image, commands, placed: true })),
           problems: out.length ? [] : shellProblems,
-          env: scriptCommandEnv(vars, c.words),
+          env: extra ?? scriptCommandEnv(seen, c.words),
         }),
       );
     }

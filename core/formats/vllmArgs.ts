@@ -109,6 +109,41 @@ export function imageEngine(image: string | undefined): ServeEngine | undefined 
   return undefined;
 }
 
+/** `docker run` / `podman run` options that take no value (the others take the next word unless written `--opt=value`). */
+const RUN_SWITCHES = new Set(['-d', '--detach', '--rm', '-i', '--interactive', '-t', '--tty', '-it', '-ti', '-itd', '-dit', '--privileged', '--init', '-P', '--publish-all', '--read-only', '--sig-proxy', '--no-healthcheck', '-q', '--quiet', '--oom-kill-disable']);
+
+/**
+ * `docker run … IMAGE ARGS…` (or podman) with an engine's image and no --entrypoint: the image's entrypoint is the API
+ * server, so ARGS are its flags (the form vLLM's docs give: `docker run --gpus all … vllm/vllm-openai:latest --model …`).
+ * The image word, for the anchor and the engine version its tag names, and the variables `-e NAME=value` gives the
+ * container; or undefined.
+ */
+export function findImageRun(words: readonly Word[]): { cmd: ServeCommand; image: Word; env: Map<string, ShellVar> } | undefined {
+  const env = new Map<string, ShellVar>();
+  let k = 0;
+  while (k < words.length && (PASS_THROUGH.has(basename(words[k].value)) || (words[k].quote === '' && splitAssignment(words[k])))) k++;
+  const tool = basename(words[k]?.value ?? '');
+  if ((tool !== 'docker' && tool !== 'podman') || words[k + 1]?.value !== 'run') return undefined;
+  for (let j = k + 2; j < words.length; j++) {
+    const w = words[j].value;
+    if (w === '--') continue;
+    if (w.startsWith('-')) {
+      if (w === '--entrypoint' || w.startsWith('--entrypoint=')) return undefined;
+      const eq = w.indexOf('=');
+      const value = w === '-e' || w === '--env' ? words[j + 1] : w.startsWith('--env=') ? { ...words[j], value: w.slice(eq + 1), exact: false } : undefined;
+      const a = value ? splitAssignment(value) : undefined;
+      if (a) env.set(a.name, { ...a.v, exported: true });
+      if (!RUN_SWITCHES.has(w) && eq < 0) j++;
+      continue;
+    }
+    const engine = imageEngine(w);
+    if (!engine) return undefined;
+    const image = words[j];
+    return { cmd: { engine, launcher: 'vLLM api_server (image entrypoint)', args: words.slice(j + 1), anchor: image.span }, image, env };
+  }
+  return undefined;
+}
+
 /**
  * The engine version an image tag names (`vllm/vllm-openai:v0.19.0` → 0.19.0, `lmsysorg/sglang:v0.5.2`
  * → 0.5.2): only an image of that engine (its name says so); `python:3.11-slim` or

@@ -213,3 +213,30 @@ test("a shell expansion the reader does not evaluate is a warning that the defau
   );
   assert.equal(e.foreign?.[0].job.spec.gpuMemoryUtilization, 0.9);
 });
+
+test("a script's `docker run … vllm/vllm-openai:TAG FLAGS` (vLLM's documented form) is the image's server with those flags; `bash -c \"vllm serve …\"` is read", () => {
+  const docker = `#!/bin/bash
+docker run --runtime nvidia --gpus all \\
+    -v ~/.cache/huggingface:/root/.cache/huggingface \\
+    --env "HUGGING_FACE_HUB_TOKEN=$HF_TOKEN" -e VLLM_ALLOW_LONG_MAX_MODEL_LEN=1 \\
+    -p 8000:8000 --ipc=host \\
+    vllm/vllm-openai:v0.19.0 \\
+    --model meta-llama/Llama-3.1-8B-Instruct --max-model-len 200000
+`;
+  const c = checkText(docker, '/w/run.sh');
+  // The container's env (-e) lets vLLM start past the context; the tag names the version.
+  assert.deepEqual(
+    c.problems.map((p) => [p.code, p.severity, docker.slice(p.offset, p.offset + p.length)]),
+    [['max-model-len', 'warning', '200000']],
+  );
+  assert.equal(c.estimates.length, 1);
+  assert.match((c.estimates[0].estimate as ServingEstimate).assumptions.join('\n'), /vLLM 0\.19\.0 \(from /);
+  // Another image, or --entrypoint, is not the engine's server.
+  assert.equal(checkText('#!/bin/bash\ndocker run --gpus all python:3.11 --model x\n', '/w/run.sh').estimates.length, 0);
+  assert.equal(checkText('#!/bin/bash\ndocker run --entrypoint bash vllm/vllm-openai:latest -c "sleep 1"\n', '/w/run.sh').estimates.length, 0);
+  const dashC = '#!/bin/bash\nbash -c "vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192 --tensor-parallel-size 3"\n';
+  const d = checkText(dashC, '/w/run.sh');
+  const tp = d.problems.find((p) => p.code === 'heads-divisible' || p.code === 'tp-divides-heads' || p.message.includes('tensor'));
+  assert.ok(tp, d.problems.map((p) => `${p.code}: ${p.message}`).join('\n'));
+  assert.equal(dashC.slice(tp.offset, tp.offset + tp.length), '3');
+});
