@@ -145,7 +145,9 @@ function* checkOneSteps(given: ForeignSpec, index: number, opts: ForeignCheckOpt
     // A schema bound broken by a Cluster value the reader computed (nodes for a tensor size of 10^20)
     // and the file does not write: a consequence of the job's own value, which has its own problem.
     if (p.docIndex === synth.clusterDoc && p.code.startsWith('schema') && !at?.exact) return undefined;
-    const span = at?.exact ? at.entry.span : spec.anchor;
+    // At the value the path names, else the nearest one the file writes above it (a field inside --speculative-config's
+    // JSON at that flag's value), else the command.
+    const span = at ? at.entry.span : spec.anchor;
     const fixes = (p.fixes ?? []).map((f) => foreignFix(f, spec, p.docIndex === synth.clusterDoc ? spec.clusterSources : spec.sources)).filter((f): f is Fix => !!f);
     // A GPU the file does not name came from the defaults: the message says where, not how to edit a Cluster the user never wrote.
     const fromDefaults = p.code === 'unknown-gpu' && p.docIndex === synth.clusterDoc && !at?.exact && opts.defaults?.gpu;

@@ -123,6 +123,22 @@ function readService(text: string, name: string, svc: YAMLMap, vars: Map<string,
       commandEnv = new Map([...environment, ...scriptCommandEnv(script.vars ?? new Map(), c.words)]);
       break;
     }
+    // `entrypoint: [bash, -c]` with a string command: Compose splits the string into words, so the shell's script is
+    // its first word alone and the rest are $0, $1, …: the launch is read for its flags, and the error says why it does not run.
+    const commandNode = get(svc, 'command');
+    const split = !cmd && isSeq(get(svc, 'entrypoint')) && isScalar(commandNode) && typeof commandNode.value === 'string' ? findServeCommand(words) : undefined;
+    if (split) {
+      cmd = split;
+      const first = words.find((w) => w.span.offset >= (commandNode!.range?.[0] ?? 0));
+      problems.push(
+        problemAt(
+          'foreign-entrypoint',
+          'error',
+          first?.span ?? split.anchor,
+          `Compose splits a string command: into words, so the entrypoint's shell runs ${quote(first?.value ?? 'its first word', 40)} alone as its script (the other words become $0, $1, …) and the server does not start. Write command: as one list item, command: ["${split.launcher} …"], or drop the shell from entrypoint:.`,
+        ),
+      );
+    }
     if (!cmd) return undefined;
   } else cmd = findServeCommand(words);
   const misplacedShell = !cmd && !hasEntrypoint && !!imageEngine(image) && !!script;

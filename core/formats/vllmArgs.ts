@@ -345,8 +345,12 @@ function pythonNonFinite(s: string): boolean {
 }
 
 /** `s` read as parseNumber reads it, without the finite and whole-number checks; undefined when it is not written as a number. */
-function numberSyntax(s: string, int: boolean): number | undefined {
-  if (!s.length || s.length > 32) return undefined;
+function numberSyntax(signed: string, int: boolean): number | undefined {
+  if (!signed.length || signed.length > 32) return undefined;
+  // A sign, as Python's int() and float() take it (argparse passes `-2` to them: no flag looks like a number).
+  const sign = signed[0] === '-' ? -1 : 1;
+  const s = signed[0] === '-' || signed[0] === '+' ? signed.slice(1) : signed;
+  if (!s.length) return undefined;
   let mult = 1;
   let body = s;
   if (int) {
@@ -375,7 +379,7 @@ function numberSyntax(s: string, int: boolean): number | undefined {
     else if (c < '0' || c > '9') return undefined;
   }
   if (!body.length || dots > 1 || body === '.') return undefined;
-  return Number(exp ? `${body}e${exp}` : body) * mult;
+  return sign * Number(exp ? `${body}e${exp}` : body) * mult;
 }
 
 // ---------------------------------------------------------------- reading

@@ -285,7 +285,9 @@ function translate(ctx: SchemaContext, e: ErrorObject, at: (pointer: string, pat
     case 'exclusiveMaximum': {
       const { comparison, limit } = e.params as { comparison: string; limit: number };
       const cmp = { '>=': 'at least', '<=': 'at most', '>': 'greater than', '<': 'less than' }[comparison] ?? comparison;
-      const unit = ps['x-gantry-unit'] ? ` ${String(ps['x-gantry-unit'])}` : '';
+      // One of a unit is singular ("at least 1 token").
+      const named = ps['x-gantry-unit'] ? String(ps['x-gantry-unit']) : '';
+      const unit = named ? ` ${limit === 1 && named.endsWith('s') ? named.slice(0, -1) : named}` : '';
       return { ...base, code: 'schema-range', message: `${field} must be ${cmp} ${limit}${unit}, not ${String(e.data)}.`, ...valueSpan() };
     }
     case 'multipleOf':

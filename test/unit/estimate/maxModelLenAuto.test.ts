@@ -76,16 +76,17 @@ test('--max-model-len auto on a vLLM older than 0.13 is the max-model-len error 
     kc.problems.filter((p) => p.severity === 'error').map((p) => [p.code, at(k8s, p)]),
     [['max-model-len', '-1']],
   );
-  // Bad input stays what it was: a negative length other than -1, a word other than auto, SGLang's auto.
-  for (const [text, word] of [
-    ['vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len -2\n', '-2'],
-    ['vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len automatic\n', 'automatic'],
-    ['python -m sglang.launch_server --model-path meta-llama/Llama-3.1-8B-Instruct --context-length auto\n', 'auto'],
+  // Bad input stays an error at the value: a negative length other than -1 (a number, as Python's int() reads it, out of
+  // range), a word other than auto and SGLang's auto (its argument parser refuses them).
+  for (const [text, word, code] of [
+    ['vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len -2\n', '-2', 'schema-range'],
+    ['vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len automatic\n', 'automatic', 'foreign-flag-value'],
+    ['python -m sglang.launch_server --model-path meta-llama/Llama-3.1-8B-Instruct --context-length auto\n', 'auto', 'foreign-flag-value'],
   ]) {
     const p = checkText(text, '/w/bad.sh').problems.filter((x) => x.severity === 'error');
     assert.deepEqual(
       p.map((x) => [x.code, at(text, x)]),
-      [['foreign-flag-value', word]],
+      [[code, word]],
       text,
     );
   }

@@ -240,3 +240,34 @@ docker run --runtime nvidia --gpus all \\
   assert.ok(tp, d.problems.map((p) => `${p.code}: ${p.message}`).join('\n'));
   assert.equal(dashC.slice(tp.offset, tp.offset + tp.length), '3');
 });
+
+test('a signed number is a number, as Python reads it: `--tensor-parallel-size -2` is out of range, not "not a whole number"; one of a unit is singular', () => {
+  const text = '#!/bin/bash\nvllm serve meta-llama/Llama-3.1-8B-Instruct --tensor-parallel-size -2 --max-model-len 0\n';
+  const c = checkText(text, '/w/serve.sh');
+  assert.deepEqual(
+    c.problems.map((p) => [p.code, text.slice(p.offset, p.offset + p.length), p.message]),
+    [
+      ['schema-range', '-2', '--tensor-parallel-size must be at least 1, not -2.'],
+      ['schema-range', '0', '--max-model-len must be at least 1 token, not 0.'],
+    ],
+  );
+});
+
+test('compose: `entrypoint: [bash, -c]` with a string command is an error at its first word (Compose splits it, the shell runs that word alone); a list command is read', () => {
+  const svc = (command: string) => `services:\n  llm:\n    image: vllm/vllm-openai:v0.20.1\n    entrypoint: ["/bin/bash", "-c"]\n    command: ${command}\n`;
+  const text = svc('"vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192"');
+  const c = checkText(text, '/w/compose.yaml');
+  assert.deepEqual(
+    c.problems.map((p) => [p.code, p.severity, text.slice(p.offset, p.offset + p.length)]),
+    [['foreign-entrypoint', 'error', 'vllm']],
+  );
+  assert.match(c.problems[0].message, /Compose splits a string command: into words/);
+  // A reader error withholds the estimate (estimateWithheld).
+  assert.equal(c.estimates.length, 0);
+  const listed = checkText(svc('["vllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192"]'), '/w/compose.yaml');
+  assert.deepEqual(
+    listed.problems.map((p) => p.code),
+    [],
+  );
+  assert.equal(listed.estimates.length, 1);
+});
