@@ -112,6 +112,8 @@ interface Stage {
   sliding?: { full: number; sliding: number; window: number; attnBytesPerTokenPerLayer: number; fullBytesPerTokenPerLayer?: number };
   /** mxfp4 experts stored padded for vLLM's MoE kernel (mxfp4ExpertPadding). */
   expertPadding?: { factor: number; backend?: string };
+  /** A drafter's full-attention layer beside global layers of another shape (Gemma 4): a third kind, not laid out. */
+  drafterBesideGlobal?: boolean;
 }
 
 /** A stage's recurrent state for one sequence on one GPU (bytes; 0 for a model without recurrent layers). */
@@ -311,6 +313,15 @@ function servingWeightFormat(m: ResolvedModel, spec: InferenceServiceSpec): { fo
   return !named || (m.weightFormat && named.family === m.weightFormat.family) ? { format: m.weightFormat, fromSpec: false } : { format: named, fromSpec: true };
 }
 
+/** Bytes per parameter of one kind of block module under a weight format: the model dtype where the format leaves it out (an ignore list, an experts-only format), its higher precision where it names one, else its own bits. */
+function moduleBytes(wf: WeightFormat | undefined, kind: ModuleKind, dt: number): number {
+  if (!wf) return dt;
+  if (wf.scope === 'experts') return kind === 'experts' ? wf.bitsPerWeight / 8 : dt;
+  if (wf.kept?.includes(kind)) return dt;
+  if (wf.higher?.kinds.includes(kind)) return wf.higher.bitsPerWeight / 8;
+  return wf.bitsPerWeight / 8;
+}
+
 function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServiceSpec, tp: number, pp: number, dp: number, stage: 'first' | 'last', defaults: { seqs: number; tokens: number; v0?: boolean; moeSharedCache: boolean; mrv2?: boolean; attnTp?: number }): Stage {
   const a = m.arch;
   const p = m.params;
@@ -338,10 +349,10 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
     const keptShare = share(kept);
     const higherShare = wf.higher ? share(wf.higher.kinds.filter((k) => !kept.includes(k))) : 0;
     blockBytes = blockParams * (keptShare * dt + higherShare * ((wf.higher?.bitsPerWeight ?? 0) / 8) + (1 - keptShare - higherShare) * (wf.bitsPerWeight / 8));
-    expertBytes = experts * (kept.includes('experts') ? dt : wf.higher?.kinds.includes('experts') ? wf.higher.bitsPerWeight / 8 : wf.bitsPerWeight / 8);
+    expertBytes = experts * moduleBytes(wf, 'experts', dt);
   } else {
     blockBytes = blockParams * (wf ? wf.bitsPerWeight / 8 : dt);
-    expertBytes = experts * (wf ? wf.bitsPerWeight / 8 : dt);
+    expertBytes = experts * moduleBytes(wf, 'experts', dt);
   }
   // Global layers of their own shape (Gemma 4), this stage's share. A k_eq_v layer's checkpoint has no V projection,
   // but vLLM's fused QKV projection has a V slot all the same and loads K into it (gemma4.py), in the attention's format.
@@ -350,10 +361,7 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   // Layers that reuse an earlier layer's cache (Gemma 4 E2B/E4B) cache nothing of their own (vLLM leaves them out of the KV spec).
   const sharedHere = a.kvShared ? Math.min(layers, Math.round((a.kvShared.layers * layers) / a.layers)) : 0;
   const sharedGlobalHere = a.kvShared?.global ? Math.min(sharedHere, Math.round((a.kvShared.global * layers) / a.layers)) : 0;
-  if (g?.kEqV && vllm) {
-    const attnBytes = !wf || wf.scope === 'experts' || wf.kept?.includes('attention') ? dt : wf.higher?.kinds.includes('attention') ? wf.higher.bitsPerWeight / 8 : wf.bitsPerWeight / 8;
-    blockBytes += globalHere * a.hidden * g.kvHeads * g.headDim * attnBytes;
-  }
+  if (g?.kEqV && vllm) blockBytes += globalHere * a.hidden * g.kvHeads * g.headDim * moduleBytes(wf, 'attention', dt);
   let vocabParams = 0;
   if (pp === 1) vocabParams = p.embedding + p.output + p.extra;
   else if (stage === 'first') vocabParams = p.embedding + p.extra;
@@ -401,7 +409,9 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   if (rec) {
     // One recurrent layer's state per sequence on one TP rank: the SSM/recurrent state and the conv window.
     stageOut.hybrid = { kind: rec.name, full: attnLayers, linear: Math.ceil(rec.layers / pp), stateBytesPerLayer: rec.stateBytes(tp, dt), attnBytesPerTokenPerLayer: attnPerLayer };
-  } else if (a.slidingWindow && a.slidingWindow > 0 && !a.mla && !(drafted > 0 && globalPerLayer !== attnPerLayer)) {
+  } else if (drafted > 0 && globalPerLayer !== attnPerLayer) {
+    stageOut.drafterBesideGlobal = true;
+  } else if (a.slidingWindow && a.slidingWindow > 0 && !a.mla) {
     // Which layers slide, where the catalog knows the pattern: Gemma 2 and gpt-oss every other layer, Gemma 3
     // five of every six (each sixth layer is global); a config's layer_types or the architecture's globalAttention count them.
     // A drafter's layers (EAGLE, MTP) attend to the whole context: one more full-attention layer each, where they
@@ -673,7 +683,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
         ? `Sliding window: ${ss.full} full-attention and ${ss.sliding} sliding-window layers (window ${ss.window}) per GPU, grouped ${pooled.groupSize} to a group (${pooled.fullGroups} full-attention, ${pooled.otherGroups} sliding-window): ${grouped(pooled.blocks)} blocks of ${pooled.blockSize === pooled.otherBlockSize ? `${pooled.blockSize} tokens` : `${pooled.otherBlockSize} tokens in a sliding-window group and ${pooled.blockSize} in a full-attention group (one page size for every layer: the kind that caches less per token holds more tokens in a page)`}; a ${maxModelLen}-token request takes ${Math.ceil(maxModelLen / pooled.blockSize)} in each full-attention group and ${pooled.otherBlocksPerRequest} in each sliding-window group (${ss.window - 1 + batchedTokens < maxModelLen ? `its window plus max_num_batched_tokens ${batchedTokens}` : `the whole request: its window plus max_num_batched_tokens ${batchedTokens} reaches max_model_len`}), so ${pooled.concurrency.toFixed(2)} fit at once. KV tokens: ${grouped(pooled.tokens)}, ${printed}.${pooled.padded ? ' The two kinds of layer cache sizes per token that do not divide: the smaller page is padded to the larger, as later vLLM releases do (page_size_padded); earlier ones refuse to start ("Cannot unify by adjusting block_size").' : ''}`
         : ss && ss.sliding < 1
           ? 'Every layer attends to the whole context (no sliding-window layer).'
-          : `Sliding-window layers are counted as full attention${!v1 ? '' : (a.globalAttention?.headDim || a.globalAttention?.kvHeads) && spec.speculative?.method && spec.speculative.method !== 'ngram' ? ` (the ${spec.speculative.method} drafter's layer would be a third kind of KV layer beside the wider global ones, which this estimate does not lay out: the pool is understated)` : " (the model's layer pattern is not known)"}.`,
+          : `Sliding-window layers are counted as full attention${!v1 ? '' : stages.some((s) => s.drafterBesideGlobal) ? ` (the ${spec.speculative?.method} drafter's layer would be a third kind of KV layer beside the wider global ones, which this estimate does not lay out: the pool is understated)` : " (the model's layer pattern is not known)"}.`,
     );
   }
   if (a.kvShared) assumptions.push(`KV sharing: the last ${a.kvShared.layers} layers${a.kvShared.global ? ` (${a.kvShared.global} of them global)` : ''} reuse the KV cache of an earlier layer of their kind and cache nothing of their own.`);

@@ -193,16 +193,15 @@ function interpolated(w: Word, vars: Map<string, ShellVar>): Word {
 function serviceEnv(text: string, svc: YAMLMap): Map<string, ShellVar> {
   const out = new Map<string, ShellVar>();
   const e = get(svc, 'environment');
-  const put = (name: string, w: Word) => {
-    if (w.value.indexOf('$') < 0 && w.value.length <= 256) out.set(name, { value: w.value, ...(w.exact ? { span: w.span, exact: true } : {}), exported: true });
+  const put = (name: string, v: ShellVar) => {
+    if (v.value.indexOf('$') < 0 && v.value.length <= 256) out.set(name, { value: v.value, ...(v.exact && v.span ? { span: v.span, exact: true } : {}), exported: true });
   };
   if (isMap(e)) {
     for (const p of e.items as Pair[]) if (isScalar(p.key) && isScalar(p.value) && p.value.value !== null) put(String(p.key.value), scalarWord(text, p.value, 0));
   } else if (isSeq(e)) {
     for (const it of e.items) {
-      if (!isScalar(it) || typeof it.value !== 'string') continue;
-      const a = splitAssignment(scalarWord(text, it, 0));
-      if (a) put(a.name, { value: a.v.value, span: a.v.span ?? { offset: 0, length: 0 }, exact: !!a.v.exact, quote: '' });
+      const a = isScalar(it) && typeof it.value === 'string' ? splitAssignment(scalarWord(text, it, 0)) : undefined;
+      if (a) put(a.name, a.v);
     }
   }
   return out;

@@ -6,9 +6,9 @@
 import type { Span } from '../spec/parse';
 import type { TextEditAt } from '../validate/problem';
 import { servingSpec, problemAt, versionOf, type GpuContext } from './serving';
-import { allDigits, tokenizeShell, type ShellVar, type Word } from './shellWords';
+import { allDigits, tokenizeShell, type ShellCommand, type ShellVar, type Word } from './shellWords';
 import type { ForeignSpec, FormatReader } from './types';
-import { findImageRun, findServeCommand, mentionsServe, namedEngineVersionAt, readServeArgs, scriptCommandEnv } from './vllmArgs';
+import { findImageRun, findServeCommand, mentionsServe, namedEngineVersionAt, readServeArgs, scriptCommandEnv, type ServeCommand } from './vllmArgs';
 import { appendAfter, shellDashC } from './yamlWords';
 
 const SCRIPT_EXT = ['.sh', '.bash', '.sbatch', '.slurm', '.job', '.zsh'];
@@ -27,21 +27,21 @@ export const shellReader: FormatReader = {
     const out: ForeignSpec[] = [];
     const shellProblems = problems.map((p) => problemAt('foreign-shell', 'warning', p, p.message));
     // A command of its own, `docker run … vllm/vllm-openai …` (the image's server takes the args), or `bash -c "…"`.
-    const launches = commands.flatMap((c) => {
+    // Each with the environment its process sees.
+    const launches = commands.flatMap((c): { c: ShellCommand; cmd: ServeCommand; image?: Word; env: Map<string, ShellVar> }[] => {
       const cmd = findServeCommand(c.words);
-      if (cmd) return [{ c, cmd, image: undefined as Word | undefined, vars, extra: undefined as Map<string, ShellVar> | undefined }];
+      if (cmd) return [{ c, cmd, env: scriptCommandEnv(vars, c.words) }];
       const run = findImageRun(c.words);
       // The container's environment is -e's, not the script's.
-      if (run) return [{ c, cmd: run.cmd, image: run.image, vars: new Map<string, ShellVar>(), extra: run.env }];
+      if (run) return [{ c, cmd: run.cmd, image: run.image, env: run.env }];
       const inner = shellDashC(text, c.words, [], 0, { vars, assignments: true });
-      if (!inner) return [];
-      for (const ic of inner.commands) {
+      for (const ic of inner?.commands ?? []) {
         const cmd2 = findServeCommand(ic.words);
-        if (cmd2) return [{ c: ic, cmd: cmd2, image: undefined, vars: inner.vars ?? vars, extra: undefined }];
+        if (cmd2) return [{ c: ic, cmd: cmd2, env: scriptCommandEnv(inner?.vars ?? vars, ic.words) }];
       }
       return [];
     });
-    for (const { c, cmd, image, vars: seen, extra } of launches) {
+    for (const { c, cmd, image, env } of launches) {
       const last = c.words[c.words.length - 1];
       const read = readServeArgs(cmd, { append: (ws) => appendAfter(last, ws) });
       const name = base(ctx.fileName);
@@ -58,7 +58,7 @@ export const shellReader: FormatReader = {
           defaults: ctx.defaults,
           ...versionOf(namedEngineVersionAt(cmd.engine, { image, commands, placed: true })),
           problems: out.length ? [] : shellProblems,
-          env: extra ?? scriptCommandEnv(seen, c.words),
+          env,
         }),
       );
     }
