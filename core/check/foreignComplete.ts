@@ -38,7 +38,8 @@ export function foreignFlagCompletion(text: string, offset: number, specs: reado
   return readFlags(spec.serveCommand.engine)
     .filter((f) => f.flag === typed || (!isWritten(f) && !LEGACY_FLAGS.has(f.flag)))
     .map((f) => {
-      const s = f.field ? schemas.at('InferenceService', ['spec', f.field]) : undefined;
+      // A key inside an object field (multimodal.skipProfiling) is its own path.
+      const s = f.field ? schemas.at('InferenceService', ['spec', ...f.field.split('.')]) : undefined;
       const doc = [f.field ? `Read by Gantry as \`${f.field}\`.` : '', fieldSummary(s) ?? '', f.values ? `Values: ${f.values.map((v) => `\`${v}\``).join(', ')}` : ''].filter(Boolean).join('\n\n');
       return { label: f.flag, kind: 'property' as const, ...(f.field ? { detail: f.field } : {}), ...(doc ? { documentation: doc } : {}), insertText: f.flag, replace };
     });

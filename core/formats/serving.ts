@@ -23,6 +23,8 @@ function flagTerms(engine: ServeCommand['engine']): ReadonlyMap<string, string> 
   if (!terms) {
     const t = new Map<string, string>([['tensorParallel', TP_FLAG[engine]]]);
     for (const f of ENGINE_FLAGS[engine]) if (f.flag) t.set(f.field, f.flag);
+    // Fields inside an object field with flags of their own (multimodal.skipProfiling): the dotted path first, then the name alone.
+    for (const f of ENGINE_FLAGS[engine]) for (const p of f.parts ?? []) t.set(`${f.field}.${p.key}`, p.flag).set(p.key, p.flag);
     FLAG_TERMS.set(engine, (terms = t));
   }
   return terms;

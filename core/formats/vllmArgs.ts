@@ -223,12 +223,14 @@ export function namedEngineVersionAt(engine: ServeEngine, from: { image?: Word; 
 // ---------------------------------------------------------------- flags
 
 type Field = keyof InferenceServiceSpec;
-type Kind = 'int' | 'float' | 'on' | 'off' | 'pick' | 'model' | 'lora-on' | 'lora-rank' | 'lora-max' | 'lora-list' | 'ep-size' | 'spec-config' | 'spec-model' | 'spec-tokens' | 'spec-algo' | 'spec-draft';
+type Kind = 'int' | 'float' | 'on' | 'off' | 'pick' | 'model' | 'lora-on' | 'lora-rank' | 'lora-max' | 'lora-list' | 'ep-size' | 'spec-config' | 'spec-model' | 'spec-tokens' | 'spec-algo' | 'spec-draft' | 'mm-limit';
 
 interface ReadFlag {
   /** The name as the table writes it (for labels and new flags). */
   flag: string;
   field?: Field;
+  /** The key inside an object field the flag sets (multimodal's skipProfiling): the table's `parts`. */
+  sub?: string;
   kind: Kind;
   /** Engine word → spec value. */
   values?: Record<string, string>;
@@ -267,7 +269,8 @@ export function readFlags(engine: ServeEngine): { flag: string; field?: string; 
   for (const f of TABLES[engine].values()) {
     if (!f.flag.startsWith('--') || out.has(f.flag)) continue;
     const values = f.values ? Object.keys(f.values) : undefined;
-    out.set(f.flag, { flag: f.flag, ...(f.field ? { field: f.field } : {}), ...(values?.length ? { values } : {}) });
+    const field = f.field && f.sub ? `${f.field}.${f.sub}` : f.field;
+    out.set(f.flag, { flag: f.flag, ...(field ? { field } : {}), ...(values?.length ? { values } : {}) });
   }
   return [...out.values()];
 }
@@ -283,6 +286,8 @@ function table(engine: ServeEngine): Map<string, ReadFlag> {
     else if (e.kind === 'on') put([e.flag], { flag: e.flag, field: e.field, kind: 'on' });
     else if (e.kind === 'pick') put([e.flag], { flag: e.flag, field: e.field, kind: 'pick', values: reverse(e) });
   }
+  // Fields inside an object field, each a flag of its own (vLLM's multimodal options).
+  for (const e of ENGINE_FLAGS[engine]) for (const p of e.parts ?? []) put([p.flag], { flag: p.flag, field: e.field, sub: p.key, kind: p.kind === 'on' ? 'on' : 'mm-limit' });
   put([TP_FLAG[engine]], { flag: TP_FLAG[engine], field: 'tensorParallel', kind: 'int' });
   put([PORT_FLAG[engine]], { flag: PORT_FLAG[engine], field: 'port', kind: 'int' });
   if (engine === 'vllm') {
@@ -300,6 +305,9 @@ function table(engine: ServeEngine): Map<string, ReadFlag> {
     put(['--speculative-config'], { flag: '--speculative-config', kind: 'spec-config' });
     put(['--speculative-model'], { flag: '--speculative-model', kind: 'spec-model' });
     put(['--num-speculative-tokens'], { flag: '--num-speculative-tokens', kind: 'spec-tokens' });
+    // vLLM's boolean options are argparse BooleanOptionalAction: each has its --no- form.
+    put(['--no-skip-mm-profiling'], { flag: '--no-skip-mm-profiling', field: 'multimodal', sub: 'skipProfiling', kind: 'off' });
+    put(['--no-language-model-only'], { flag: '--no-language-model-only', field: 'multimodal', sub: 'languageModelOnly', kind: 'off' });
   } else {
     put(['--tp'], t.get('--tp-size')!);
     put(['--dp'], t.get('--dp-size')!);
@@ -527,6 +535,66 @@ function methodFromDraftName(name: string): SpeculativeMethod | undefined {
   return undefined;
 }
 
+type MmLimits = NonNullable<NonNullable<InferenceServiceSpec['multimodal']>['limitPerPrompt']>;
+const MODALITIES = new Set(['image', 'video', 'audio']);
+/** vLLM's default count per modality, and the schema's largest limit. */
+const MAX_MM_LIMIT = 999;
+
+/**
+ * vLLM's --limit-mm-per-prompt value, as its MultiModalConfig takes it: a JSON object of modality →
+ * count or → options with a `count` ({"image": 2, "video": {"count": 1, "num_frames": 32}}; options
+ * without one count 999, vLLM's default), or the older `image=2,video=1`. The counts of the modalities
+ * Gantry models, the other keys, whether it was the older form; or why it is not read (`sure`: vLLM
+ * refuses it too). Character scans and JSON.parse only, no pattern on the text.
+ */
+export function readMmLimits(value: string): { limits: MmLimits; other: string[]; legacy: boolean; capped: boolean } | { error: string; sure: boolean } {
+  const limits: Record<string, number> = {};
+  const other: string[] = [];
+  let capped = false;
+  const put = (key: string, n: number) => {
+    // Above vLLM's own default (999 per modality) is no limit: read as 999, which the schema allows.
+    if (n > MAX_MM_LIMIT) capped = true;
+    if (MODALITIES.has(key)) limits[key] = Math.min(n, MAX_MM_LIMIT);
+    else if (!other.includes(key)) other.push(key.slice(0, 40));
+  };
+  const bad = 'is not a JSON object of counts per modality (e.g. \'{"image": 2, "video": 0}\'); vLLM refuses it and the server does not start.';
+  const t = value.trim();
+  if (t[0] === '{' || t[0] === '[') {
+    if (t.length > 4000) return { error: "is longer than Gantry reads (4,000 characters): the estimate assumes vLLM's default limits.", sure: false };
+    let cfg: unknown;
+    try {
+      cfg = JSON.parse(t);
+    } catch {
+      return { error: bad, sure: true };
+    }
+    if (!cfg || typeof cfg !== 'object' || Array.isArray(cfg)) return { error: bad, sure: true };
+    for (const [key, v] of Object.entries(cfg as Record<string, unknown>)) {
+      const count = v && typeof v === 'object' && !Array.isArray(v) ? ((v as Record<string, unknown>).count ?? 999) : v;
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) return { error: `gives ${quote(key, 24)} ${quote(JSON.stringify(count) ?? String(count), 24)}, not a count (a whole number, 0 or more); vLLM refuses it and the server does not start.`, sure: true };
+      put(key, count);
+    }
+    return { limits, other, legacy: false, capped };
+  }
+  // The older form: modality=count pairs, comma-separated.
+  if (!t.length || t.length > 400) return { error: bad, sure: true };
+  for (const pair of t.split(',')) {
+    const eq = pair.indexOf('=');
+    const key = eq > 0 ? pair.slice(0, eq).trim() : '';
+    const n = eq > 0 ? pair.slice(eq + 1).trim() : '';
+    if (!key.length || !allDigits(n) || n.length > 9) return { error: 'is neither a JSON object of counts per modality (e.g. \'{"image": 2, "video": 0}\') nor modality=count pairs (image=2,video=1); vLLM refuses it and the server does not start.', sure: true };
+    put(key, Number(n));
+  }
+  return { limits, other, legacy: true, capped };
+}
+
+/** The --limit-mm-per-prompt word for a limits object: JSON, or the older pairs where the file wrote those. */
+function limitsWord(v: unknown, legacy: boolean): string | undefined {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const entries = Object.entries(v as Record<string, unknown>);
+  if (!entries.length || entries.some(([k, n]) => !MODALITIES.has(k) || typeof n !== 'number' || !Number.isInteger(n) || n < 0)) return undefined;
+  return legacy ? entries.map(([k, n]) => `${k}=${n}`).join(',') : JSON.stringify(v);
+}
+
 /** Reads the flags of a launch command into spec fields with their sources; never throws. */
 export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
   const engine = cmd.engine;
@@ -545,6 +613,14 @@ export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
   const engineName = engine === 'vllm' ? 'vLLM' : 'SGLang';
 
   const source = (path: string, w: Word, label: string, write?: (v: unknown) => TextEditAt | undefined) => sources.set(path, { span: w.span, label, write });
+  // A key inside an object field (multimodal.skipProfiling), set by its own flag; the field's first such word is where the field is.
+  let partsAt: Word | undefined;
+  const setPart = (field: Field, key: string, value: unknown, w: Word, label: string, write?: (v: unknown) => TextEditAt | undefined) => {
+    const cur = spec[field];
+    spec[field] = { ...(cur && typeof cur === 'object' ? cur : {}), [key]: value } as never;
+    source(`spec.${field}.${key}`, w, label, write);
+    partsAt ??= w;
+  };
   const writerFor = (f: ReadFlag, w: Word) => (v: unknown) => {
     const word = engineWord(f, v);
     return word === undefined ? undefined : wordEdit(w, word);
@@ -572,7 +648,19 @@ export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
     }
     if (f.kind === 'on' || f.kind === 'off' || f.kind === 'lora-on') {
       if (f.kind === 'lora-on') loraOn = true;
-      else if (f.field) {
+      else if (f.field && f.sub) {
+        // BooleanOptionalAction takes no value: argparse stops on `--skip-mm-profiling=true` ("ignored explicit argument").
+        if (eq > 0)
+          problems.push(
+            problem(
+              'foreign-flag-value',
+              'error',
+              joinedValue(w, eq).span,
+              `${rawName} is a switch and takes no value (${quote(s.slice(eq + 1))}); ${engineName}'s argument parser refuses it ("ignored explicit argument") and the server does not start. Write ${rawName} alone${f.kind === 'on' ? `, or --no-${rawName.slice(2)} for false` : ''}.`,
+            ),
+          );
+        else setPart(f.field, f.sub, f.kind === 'on', w, f.flag);
+      } else if (f.field) {
         spec[f.field] = (f.kind === 'on') as never;
         source(`spec.${f.field}`, w, f.flag);
       }
@@ -653,6 +741,25 @@ export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
         if (!sd.method) sd.other = word ?? (draft ? 'a draft model' : 'none named');
         break;
       }
+      case 'mm-limit': {
+        if (!f.field || !f.sub) break;
+        const r = readMmLimits(val.value);
+        if ('error' in r) {
+          problems.push(problem('foreign-flag-value', r.sure ? 'error' : 'warning', val.span, `${rawName} ${quote(val.value)} ${r.error}`));
+          break;
+        }
+        if (r.other.length) {
+          problems.push(problem('foreign-flag-value', 'warning', val.span, `${rawName} limits ${r.other.map((x) => quote(x, 24)).join(', ')}, which Gantry does not model (image, video, audio): the estimate leaves ${r.other.length === 1 ? 'it' : 'them'} out.`));
+        }
+        if (r.capped) assumptions.push(`${rawName}: a count above 999 (vLLM's default, no practical limit) is read as 999.`);
+        const at = val;
+        const legacy = r.legacy;
+        setPart(f.field, f.sub, r.limits, val, rawName, (x) => {
+          const word = limitsWord(x, legacy);
+          return word === undefined ? undefined : wordEdit(at, word);
+        });
+        break;
+      }
       case 'spec-model':
         sd.at ??= val;
         sd.draftModel = val.value.slice(0, 500);
@@ -719,6 +826,7 @@ export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
   } else if (sd.at && sd.other) {
     problems.push(problem('foreign-flag-value', 'warning', sd.at.span, `Speculative decoding with ${quote(sd.other)} is not a method Gantry models (mtp, eagle, eagle3, ngram): the estimate leaves the drafter's weights and KV layers out.`));
   }
+  if (partsAt) for (const e of ENGINE_FLAGS[engine]) if (e.parts && spec[e.field] !== undefined && !sources.has(`spec.${e.field}`)) source(`spec.${e.field}`, partsAt, `${engineName}'s ${e.field} flags`);
   if (extra.length) spec.extraArgs = extra;
 
   let model: ServeRead['model'];
@@ -766,6 +874,14 @@ export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
   }
 
   const insert = (path: SpecPath, value: unknown): TextEditAt | undefined => {
+    if (io.append && path.length === 3 && path[0] === 'spec') {
+      // A key inside an object field with a flag of its own (multimodal.skipProfiling → --skip-mm-profiling).
+      const part = ENGINE_FLAGS[engine].find((e) => e.field === path[1])?.parts?.find((p) => p.key === path[2]);
+      if (!part) return undefined;
+      if (part.kind === 'on') return value === true ? io.append([part.flag]) : undefined;
+      const word = limitsWord(value, false);
+      return word === undefined ? undefined : io.append([part.flag, word]);
+    }
     if (!io.append || path.length !== 2 || path[0] !== 'spec') return undefined;
     const field = path[1] as Field;
     const flag = field === 'tensorParallel' ? TP_FLAG[engine] : ENGINE_FLAGS[engine].find((e) => e.field === field && e.flag)?.flag;

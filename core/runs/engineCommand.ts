@@ -29,10 +29,15 @@ export interface EngineFlag {
   flag?: string;
   kind: 'num' | 'on' | 'pick' | 'special';
   values?: Record<string, string | undefined>;
+  /**
+   * Flags of the fields inside an object field, each its own flag (multimodal.skipProfiling →
+   * --skip-mm-profiling): `on` a switch, `json` a JSON value. For the readers and the file's terms.
+   */
+  parts?: readonly { key: string; flag: string; kind: 'on' | 'json' }[];
   argv: FlagOf;
 }
 
-type FlagRule = { flag?: string; kind: EngineFlag['kind']; values?: Record<string, string | undefined>; fn: (v: unknown, s: InferenceServiceSpec) => string[] | undefined };
+type FlagRule = { flag?: string; kind: EngineFlag['kind']; values?: Record<string, string | undefined>; parts?: EngineFlag['parts']; fn: (v: unknown, s: InferenceServiceSpec) => string[] | undefined };
 
 const DTYPE: Record<string, string | undefined> = { bf16: 'bfloat16', fp16: 'float16', fp32: 'float32' };
 const on = (flag: string): FlagRule => ({ flag, kind: 'on', fn: (v) => (v ? [flag] : []) });
@@ -51,7 +56,7 @@ const pick = (flag: string, values: Record<string, string | undefined>, defaults
 const special = (fn: FlagRule['fn'], flag?: string): FlagRule => ({ flag, kind: 'special', fn });
 const field = <K extends Field>(k: K, r: FlagRule | ((v: InferenceServiceSpec[K], s: InferenceServiceSpec) => string[] | undefined)): EngineFlag => {
   const rule = typeof r === 'function' ? special(r as FlagRule['fn']) : r;
-  return { field: k, flag: rule.flag, kind: rule.kind, values: rule.values, argv: (s) => rule.fn(s[k], s) };
+  return { field: k, flag: rule.flag, kind: rule.kind, values: rule.values, ...(rule.parts ? { parts: rule.parts } : {}), argv: (s) => rule.fn(s[k], s) };
 };
 const loraModules = (s: InferenceServiceSpec) => (s.lora?.adapters ?? []).map((a) => `${a.name}=${a.path}`);
 const QUANT = { fp8: 'fp8', awq: 'awq', gptq: 'gptq', 'bitsandbytes-4bit': 'bitsandbytes', 'bitsandbytes-8bit': 'bitsandbytes' };
@@ -67,6 +72,26 @@ const vllmSpeculative = (v: InferenceServiceSpec['speculative']): string[] => {
   if (typeof v.tokens === 'number') cfg.num_speculative_tokens = v.tokens;
   return ['--speculative-config', JSON.stringify(cfg)];
 };
+/**
+ * vLLM's multimodal options: --limit-mm-per-prompt as one JSON word (argv, no shell; vLLM parses it with
+ * json.loads, as --speculative-config), --skip-mm-profiling and --language-model-only as switches.
+ */
+const vllmMultimodal = (v: InferenceServiceSpec['multimodal']): string[] => {
+  if (!v) return [];
+  const limits = v.limitPerPrompt && Object.keys(v.limitPerPrompt).length ? ['--limit-mm-per-prompt', JSON.stringify(v.limitPerPrompt)] : [];
+  return [...limits, ...(v.skipProfiling ? ['--skip-mm-profiling'] : []), ...(v.languageModelOnly ? ['--language-model-only'] : [])];
+};
+const VLLM_MULTIMODAL: FlagRule = {
+  kind: 'special',
+  parts: [
+    { key: 'limitPerPrompt', flag: '--limit-mm-per-prompt', kind: 'json' },
+    { key: 'skipProfiling', flag: '--skip-mm-profiling', kind: 'on' },
+    { key: 'languageModelOnly', flag: '--language-model-only', kind: 'on' },
+  ],
+  fn: (v) => vllmMultimodal(v as InferenceServiceSpec['multimodal']),
+};
+/** An engine with none of vLLM's multimodal flags: a multimodal field that asks for anything is not passed (undefined), one that asks for vLLM's defaults costs nothing. */
+const noMultimodal = (v: InferenceServiceSpec['multimodal']): string[] | undefined => (vllmMultimodal(v).length ? undefined : []);
 const SGLANG_ALGORITHM: Record<SpeculativeSpec['method'], string> = { mtp: 'NEXTN', eagle: 'EAGLE', eagle3: 'EAGLE3', ngram: 'NGRAM' };
 /** SGLang: --speculative-algorithm, the draft model, and a chain of `tokens` steps (top-k 1, tokens + 1 draft tokens). */
 const sglangSpeculative = (v: InferenceServiceSpec['speculative']): string[] | undefined => {
@@ -100,6 +125,7 @@ export const ENGINE_FLAGS: Record<Engine, readonly EngineFlag[]> = {
       special((v) => (v === undefined ? [] : [v ? '--enable-prefix-caching' : '--no-enable-prefix-caching']), '--enable-prefix-caching'),
     ),
     field('speculative', vllmSpeculative),
+    field('multimodal', VLLM_MULTIMODAL),
     field('lora', (v, s) => (!v ? [] : ['--enable-lora', ...(v.adapters?.length ? ['--lora-modules', ...loraModules(s)] : []), ...(num('--max-lora-rank').fn(v.maxRank, s) ?? []), ...(num('--max-loras').fn(v.maxLoras, s) ?? [])])),
   ],
   sglang: [
@@ -121,6 +147,8 @@ export const ENGINE_FLAGS: Record<Engine, readonly EngineFlag[]> = {
       special((v) => (v === false ? ['--disable-radix-cache'] : [])),
     ),
     field('speculative', sglangSpeculative),
+    // SGLang has no flag that limits items per prompt, skips the encoder's profile run or leaves the tower out.
+    field('multimodal', noMultimodal),
     field('lora', (v, s) => (!v ? [] : [...(v.adapters?.length ? ['--lora-paths', ...loraModules(s)] : []), ...(num('--max-lora-rank').fn(v.maxRank, s) ?? []), ...(num('--max-loras-per-batch').fn(v.maxLoras, s) ?? [])])),
   ],
   tgi: [
@@ -140,6 +168,8 @@ export const ENGINE_FLAGS: Record<Engine, readonly EngineFlag[]> = {
     field('enablePrefixCaching', (v) => (v === undefined ? [] : undefined)),
     // TGI speculates with Medusa heads a checkpoint ships, else n-gram lookup (--speculate N); no MTP or EAGLE.
     field('speculative', (v) => (!v ? [] : v.method === 'ngram' ? ['--speculate', String(v.tokens ?? 2)] : undefined)),
+    // TGI neither: its launcher has no multimodal limits or profiling switches.
+    field('multimodal', noMultimodal),
     field('lora', (v, s) => (!v ? [] : v.maxRank !== undefined || v.maxLoras !== undefined ? undefined : v.adapters?.length ? ['--lora-adapters', loraModules(s).join(',')] : [])),
   ],
 };
@@ -150,13 +180,23 @@ const ENGINE_NAME: Record<Engine, string> = { vllm: 'vLLM', sglang: 'SGLang', tg
 export function engineUnsupported(s: InferenceServiceSpec): EngineFlagGap[] {
   const table = ENGINE_FLAGS[s.engine];
   if (!table || s.command?.length) return [];
+  const gap = (path: SpecPath, what: string): EngineFlagGap => ({ path, message: `${ENGINE_NAME[s.engine]} has no launch flag for ${what}: it is not passed to the engine (set it with extraArgs or env if the engine has another way).` });
   return table
     .filter((f) => f.argv(s) === undefined)
-    .map(({ field: k }) => ({
-      path: ['spec', k],
-      message: `${ENGINE_NAME[s.engine]} has no launch flag for ${k}${typeof s[k] === 'object' ? '' : ` ${String(s[k])}`}: it is not passed to the engine (set it with extraArgs or env if the engine has another way).`,
-    }));
+    .flatMap(({ field: k }) => {
+      // An object field whose parts are flags of another engine (multimodal): each part the spec sets, at that part, with the flag it would be.
+      const parts = PARTS.get(k);
+      const v = s[k] as Record<string, unknown> | undefined;
+      if (parts && v && typeof v === 'object') {
+        const set = parts.list.filter((p) => (p.kind === 'on' ? v[p.key] === true : !!v[p.key] && typeof v[p.key] === 'object' && Object.keys(v[p.key] as object).length > 0));
+        if (set.length) return set.map((p) => gap(['spec', k, p.key], `${k}.${p.key} (${ENGINE_NAME[parts.engine]}'s ${p.flag})`));
+      }
+      return [gap(['spec', k], `${k}${typeof s[k] === 'object' ? '' : ` ${String(s[k])}`}`)];
+    });
 }
+
+/** The parts of object fields that are flags of their own, by field, from whichever engine has them. */
+const PARTS = new Map<Field, { engine: Engine; list: NonNullable<EngineFlag['parts']> }>((Object.keys(ENGINE_FLAGS) as Engine[]).flatMap((engine) => ENGINE_FLAGS[engine].flatMap((f) => (f.parts ? [[f.field, { engine, list: f.parts }] as const] : []))));
 
 export interface EngineCommandOptions {
   /** The Hugging Face repo id or path to serve (servedModel()). */

@@ -137,6 +137,23 @@ export interface Architecture {
   kvShared?: { layers: number; global?: number };
   /** Multi-token-prediction layers the checkpoint ships (config mtp_num_hidden_layers / num_nextn_predict_layers): loaded only under MTP speculative decoding. */
   mtpLayers?: number;
+  /** Added for issue 12: the vision encoder of a vision-language model, which vLLM runs on dummy images before it sizes the KV cache. */
+  vision?: VisionEncoder;
+}
+
+/**
+ * The vision encoder (ViT) of a vision-language model: what vLLM's profile run feeds it (the largest item its
+ * processor makes, as many as the encoder budget holds) and the widths that set the memory that run takes.
+ */
+export interface VisionEncoder {
+  hidden: number; // vision_config hidden_size
+  ffn: number; // vision_config intermediate_size
+  gatedMlp?: boolean; // SwiGLU-style MLP of three matrices; default false (two, GELU)
+  patchesPerItem: number; // patches the encoder runs on for the largest item (an image at the processor's max_pixels)
+  tokensPerItem: number; // embeddings that item gives the language model (patches / spatial merge², or a pooled count)
+  patchInput?: number; // pixel values per patch (channels × temporal patch × patch²); default 3 × 14 × 14
+  deepstack?: number; // encoder layers whose features also feed the language model (Qwen3-VL deepstack_visual_indexes); default 0
+  params?: number; // parameters of the tower and its projector: not loaded under --language-model-only
 }
 
 /** The full-attention layers of a model whose other layers slide (Gemma 2/3/4 and gpt-oss layer_types). */
@@ -310,11 +327,23 @@ export interface InferenceServiceSpec {
   lora?: { adapters?: { name: string; path: string }[]; maxRank?: number; maxLoras?: number };
   /** Speculative decoding (vLLM --speculative-config, SGLang --speculative-algorithm): its drafter's weights and KV layers. */
   speculative?: Speculative;
+  /** Added for issue 12: how a vision-language model's encoder is served (vLLM --limit-mm-per-prompt, --skip-mm-profiling, --language-model-only). */
+  multimodal?: MultimodalServing;
   port?: number; // default 8000
   container?: Container;
   command?: string[];
   extraArgs?: string[];
   env?: Record<string, string | number | boolean>;
+}
+
+/** vLLM's multimodal options that change the memory a vision-language model takes at start. */
+export interface MultimodalServing {
+  /** Items per prompt by modality (--limit-mm-per-prompt); 0 turns a modality off, and with every modality off the encoder is not profiled. */
+  limitPerPrompt?: { image?: number; video?: number; audio?: number };
+  /** --skip-mm-profiling: the encoder is not run before the KV cache is sized (its memory is then the user's to leave). */
+  skipProfiling?: boolean;
+  /** --language-model-only: the vision tower is neither loaded nor profiled; the model serves text only. */
+  languageModelOnly?: boolean;
 }
 
 export type ClusterDoc = SpecDocument<'Cluster', ClusterSpec>;

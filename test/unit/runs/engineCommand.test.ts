@@ -35,6 +35,7 @@ const ROWS: Row[] = [
   ['vllm', { enablePrefixCaching: true }, ['--enable-prefix-caching']],
   ['vllm', { lora }, ['--enable-lora', '--lora-modules', 'bot=/ckpt/bot', '--max-lora-rank', '16', '--max-loras', '2']],
   ['vllm', { port: 9000 }, ['--port', '9000']],
+  ['vllm', { multimodal: { limitPerPrompt: { image: 2, video: 0 }, skipProfiling: true, languageModelOnly: true } }, ['--limit-mm-per-prompt', '{"image":2,"video":0}', '--skip-mm-profiling', '--language-model-only']],
   ['sglang', { dtype: 'fp16' }, ['--dtype', 'float16']],
   ['sglang', { quantization: 'awq' }, ['--quantization', 'awq']],
   ['sglang', { kvCacheDtype: 'fp8-e5m2' }, ['--kv-cache-dtype', 'fp8_e5m2']],
