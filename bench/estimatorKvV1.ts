@@ -14,7 +14,7 @@
 import { findGpu } from '../core/catalog/gpus';
 import { resolveModelName } from '../core/catalog/models';
 import { estimateInferenceService } from '../core/estimate/index';
-import type { Architecture, ClusterDoc, InferenceServiceDoc } from '../core/spec/types';
+import type { Architecture, ClusterDoc, InferenceServiceDoc, InferenceServiceSpec } from '../core/spec/types';
 import { readJsonlRows } from './estimatorKvV0';
 
 export type KvV1Part = 'held-out' | 'examined' | 'reserve';
@@ -53,6 +53,17 @@ export interface KvV1Row {
   speculative?: { method: 'mtp' | 'eagle' | 'eagle3' | 'ngram'; tokens?: number; draftModel?: string } | null;
   /** Set in the data file when the row is known to be inexpressible (a gap, kept in the report). */
   unmatched: string | null;
+  /** Vision-language models (KV9-*): vLLM's multimodal options as the source states them, and the encoder line it printed. */
+  mm?: {
+    budget_tokens: number | null;
+    items: number | null;
+    modality: string | null;
+    limit_mm_per_prompt: string | Record<string, unknown> | null;
+    skip_mm_profiling: boolean;
+    language_model_only: boolean;
+    mm_processor_kwargs: unknown;
+    encoder_line: string | null;
+  } | null;
   source_url: string;
   where: string;
   notes: string;
@@ -86,7 +97,37 @@ export function readKvV1Reserve(repoRoot: string, file = 'bench/data/vllm-v1-kv-
   return readJsonlRows<KvV1Row>(repoRoot, file);
 }
 
+/** vLLM's --quantization words that say "as the checkpoint is" (its quantization_config): the spec leaves the field out, as a user would. */
+const CHECKPOINT_QUANT = new Set(['compressed-tensors', 'modelopt', 'modelopt_mixed']);
+
+/** --limit-mm-per-prompt as a source states it (JSON text or an object; a value may be a count or {count, ...}): the spec's limits, or undefined. */
+function mmLimits(raw: unknown): NonNullable<InferenceServiceSpec['multimodal']>['limitPerPrompt'] | undefined {
+  let v = raw;
+  if (typeof v === 'string') {
+    try {
+      v = JSON.parse(v);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const out: Record<string, number> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    const n = typeof x === 'number' ? x : x && typeof x === 'object' ? (x as { count?: unknown }).count : undefined;
+    if ((k === 'image' || k === 'video' || k === 'audio') && typeof n === 'number') out[k] = n;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+function multimodalOf(r: KvV1Row): InferenceServiceSpec['multimodal'] | undefined {
+  if (!r.mm) return undefined;
+  const limitPerPrompt = mmLimits(r.mm.limit_mm_per_prompt);
+  const mm = { ...(limitPerPrompt ? { limitPerPrompt } : {}), ...(r.mm.skip_mm_profiling ? { skipProfiling: true } : {}), ...(r.mm.language_model_only ? { languageModelOnly: true } : {}) };
+  return Object.keys(mm).length ? mm : undefined;
+}
+
 export function kvV1Doc(r: KvV1Row): { doc: InferenceServiceDoc; cluster: ClusterDoc } {
+  const multimodal = GAPS_CLOSED[r.id]?.multimodal ?? multimodalOf(r);
   const doc: InferenceServiceDoc = {
     apiVersion: 'gantry/v1',
     kind: 'InferenceService',
@@ -97,7 +138,7 @@ export function kvV1Doc(r: KvV1Row): { doc: InferenceServiceDoc; cluster: Cluste
       model: r.model ? { preset: r.model } : { architecture: r.architecture ?? undefined },
       // A field the log does not state (null) is left out: the estimate takes the engine's default.
       ...(r.dtype ? { dtype: r.dtype } : {}),
-      ...(r.quantization ? { quantization: r.quantization as never } : {}),
+      ...(r.quantization && !CHECKPOINT_QUANT.has(r.quantization) ? { quantization: r.quantization as never } : {}),
       // vLLM spells fp8_e4m3 / fp8_e5m2 with an underscore, the spec with a hyphen.
       ...(r.kv_cache_dtype ? { kvCacheDtype: r.kv_cache_dtype.split('_').join('-') as never } : {}),
       tensorParallel: r.tp ?? 1,
@@ -109,6 +150,7 @@ export function kvV1Doc(r: KvV1Row): { doc: InferenceServiceDoc; cluster: Cluste
       ...(r.max_num_batched_tokens ? { maxNumBatchedTokens: r.max_num_batched_tokens } : {}),
       ...(r.enforce_eager ? { enforceEager: true } : {}),
       ...(r.speculative ? { speculative: r.speculative } : {}),
+      ...(multimodal ? { multimodal } : {}),
       ...(r.prefix_caching !== null ? { enablePrefixCaching: r.prefix_caching } : {}),
       blockSize: r.block_size,
     },
@@ -148,17 +190,20 @@ export function evaluateKvV1(repoRoot: string, parts: readonly KvV1Part[] = ['he
  * says how; `gpuTotalGiB` is the device memory the row is given when its source printed no vLLM device total; `model`
  * the catalog entry a row's checkpoint (hf_model) is when the catalog gained it after the row was gathered.
  */
-export const GAPS_CLOSED: Readonly<Record<string, { how: string; gpuTotalGiB?: number; model?: string }>> = {
+export const GAPS_CLOSED: Readonly<Record<string, { how: string; gpuTotalGiB?: number; model?: string; multimodal?: InferenceServiceSpec['multimodal'] }>> = {
   // Closed 2026-12-06, after KV5-*'s evaluation.
   'KV5-08': { how: "device total not quoted: the catalog's RTX 5060 Ti 16GB (usable memory by the GDDR rule) stands in for it" },
   'KV5-09': { how: "device total not quoted: the catalog's RTX 5060 Ti 16GB (usable memory by the GDDR rule) stands in for it" },
   'KV5-11': { how: 'GPU not named: described by the device total vLLM printed (15.55 GiB), as a Cluster may describe a GPU the catalog lacks' },
   // Closed 2026-12-06 before KV6-*'s evaluation: nvidia-smi's total is the CUDA device total vLLM prints (an RTX 4090's 24,564 MiB is its 23.99 GiB).
   'KV6-11': { how: "card not in the catalog: described by nvidia-smi's total, 24,467 MiB = 23.89 GiB", gpuTotalGiB: 24467 / 1024 },
-  'KV6-15': { how: "card not in the catalog: described by nvidia-smi's total, 32,760 MiB = 31.99 GiB", gpuTotalGiB: 32760 / 1024 },
-  'KV6-16': { how: "card not in the catalog: described by nvidia-smi's total, 32,760 MiB = 31.99 GiB", gpuTotalGiB: 32760 / 1024 },
+  'KV6-15': { how: "card not in the catalog: described by nvidia-smi's total, 32,760 MiB = 31.99 GiB; --language-model-only as multimodal.languageModelOnly", gpuTotalGiB: 32760 / 1024, multimodal: { languageModelOnly: true } },
+  'KV6-16': { how: "card not in the catalog: described by nvidia-smi's total, 32,760 MiB = 31.99 GiB; --language-model-only as multimodal.languageModelOnly", gpuTotalGiB: 32760 / 1024, multimodal: { languageModelOnly: true } },
   // Closed 2026-12-06 when Gemma 4 E2B entered the catalog (architecture.globalAttention and kvShared), evaluated once then.
   'KV6-17': { how: 'Gemma 4 E2B entered the catalog from its published config after this row was gathered', model: 'gemma-4-e2b' },
+  // 2026-12-06, with the vision-encoder profile change: the source's --language-model-only, which the spec could not say before it
+  // (KV6-15/16 above too; KV7-11 also ran language_model_only but stays a gap, for its DFlash speculative decoding).
+  'KV8-07': { how: 'language_model_only as multimodal.languageModelOnly', multimodal: { languageModelOnly: true } },
 };
 
 export function evaluateKvV1Rows(rows: readonly KvV1Row[], parts: readonly KvV1Part[]): KvV1Result[] {
@@ -168,6 +213,10 @@ export function evaluateKvV1Rows(rows: readonly KvV1Row[], parts: readonly KvV1P
     const closed = GAPS_CLOSED[r.id];
     if (closed?.gpuTotalGiB && !r.gpu_total_gib) r = { ...r, gpu_total_gib: closed.gpuTotalGiB };
     if (closed?.model && !r.model) r = { ...r, model: closed.model };
+    // A row that names only its checkpoint (KV9-*, whose gatherer put the Hugging Face class name, a string, in
+    // `architecture`) is given the checkpoint as the preset where the catalog resolves that name, as a user would write it.
+    if (r.mm !== undefined && typeof r.architecture !== 'object') r = { ...r, architecture: null };
+    if (!r.model && !r.architecture && r.part === 'reserve' && r.mm !== undefined && resolveModelName(r.hf_model)) r = { ...r, model: r.hf_model };
     const res: KvV1Result = { id: r.id, part: r.part, label: closed ? `${label(r)} (${closed.how})` : label(r), source: r.source_url, measured: r.kv_tokens };
     if (r.unmatched && !closed) res.unmatched = r.unmatched;
     else if (r.model && !resolveModelName(r.model)) res.unmatched = `no catalog model '${r.model}'`;

@@ -9,7 +9,7 @@
 // their vision_config is counted as a ViT (see `visionParams`). A `quantization_config` (at the top or
 // under text_config) sets the weight format (weightFormat.ts).
 
-import type { Architecture } from '../spec/types';
+import type { Architecture, VisionEncoder } from '../spec/types';
 import { weightFormatFromQuantConfig, type WeightFormat } from './weightFormat';
 
 export interface HfConfigError {
@@ -44,7 +44,8 @@ export function visionParams(v: Record<string, unknown>, textHidden: number): nu
     return undefined;
   };
   const layers = n(['num_hidden_layers', 'depth', 'num_layers']);
-  const h = n(['hidden_size', 'embed_dim', 'width']);
+  // Qwen2-VL's vision_config names the ViT's width embed_dim; its hidden_size is the language model's.
+  const h = n(['embed_dim', 'hidden_size', 'width']);
   if (!layers || !h || layers > 1000 || h > 65536) return undefined;
   const ffn = n(['intermediate_size', 'mlp_dim']) ?? 4 * h;
   const patch = n(['patch_size']) ?? 14;
@@ -56,6 +57,62 @@ export function visionParams(v: Record<string, unknown>, textHidden: number): nu
 }
 
 type Json = Record<string, unknown>;
+
+/**
+ * The largest image each family's processor makes, in pixels (its max_pixels or longest_edge default; not in
+ * config.json): vLLM profiles the encoder with images of this size. Qwen2-VL and Qwen2.5-VL: 12,845,056 = 16,384 ×
+ * 28²; Qwen3-VL and Qwen3.5 (which use Qwen3-VL's processor and vision transformer): 16,777,216 = 16,384 × 32².
+ */
+const QWEN_MAX_PIXELS: Record<string, number> = {
+  qwen2_vl: 12845056,
+  qwen2_5_vl: 12845056,
+  qwen3_vl: 16777216,
+  qwen3_vl_moe: 16777216,
+  qwen3_5: 16777216,
+  qwen3_5_moe: 16777216,
+};
+
+/**
+ * The vision encoder as vLLM's profile run sees it (VisionEncoder), for the families whose largest item Gantry
+ * knows: the Qwen VL line (patches at the processor's max_pixels, merged spatial_merge_size² to a token; Qwen2-VL
+ * names its width embed_dim, hidden_size there being the language model's) and Gemma 3 (SigLIP at image_size,
+ * pooled to mm_tokens_per_image). Otherwise a reason, which the estimate states.
+ */
+export function visionEncoderOf(modelType: string | undefined, v: Json, outer: Json): VisionEncoder | string {
+  const n = (k: string[], from: Json = v) => {
+    for (const key of k) {
+      const x = from[key];
+      if (typeof x === 'number' && Number.isInteger(x) && x > 0 && x <= 16777216) return x;
+    }
+    return undefined;
+  };
+  const type = modelType ?? '';
+  const qwen = QWEN_MAX_PIXELS[type];
+  if (qwen) {
+    const hidden = type === 'qwen2_vl' ? n(['embed_dim']) : n(['hidden_size']);
+    const ffn = type === 'qwen2_vl' ? (hidden && typeof v.mlp_ratio === 'number' && v.mlp_ratio > 0 && v.mlp_ratio <= 64 ? Math.round(hidden * v.mlp_ratio) : undefined) : n(['intermediate_size']);
+    const patch = n(['patch_size', 'spatial_patch_size']);
+    const merge = n(['spatial_merge_size']) ?? 2;
+    const temporal = n(['temporal_patch_size']) ?? 2;
+    const channels = n(['in_channels', 'in_chans']) ?? 3;
+    if (!hidden || !ffn || !patch || patch > 1024 || merge > 64) return `vision_config of ${type} without a usable width, MLP width or patch size`;
+    const side = Math.floor(Math.sqrt(qwen) / (patch * merge)) * merge;
+    const patches = side * side;
+    const deepstack = Array.isArray(v.deepstack_visual_indexes) ? Math.min(64, v.deepstack_visual_indexes.length) : 0;
+    return { hidden, ffn, gatedMlp: v.hidden_act === 'silu', patchesPerItem: patches, tokensPerItem: Math.max(1, Math.floor(patches / (merge * merge))), patchInput: channels * temporal * patch * patch, ...(deepstack ? { deepstack } : {}) };
+  }
+  if (type === 'gemma3') {
+    const hidden = n(['hidden_size']);
+    const ffn = n(['intermediate_size']);
+    const image = n(['image_size']);
+    const patch = n(['patch_size']);
+    const tokens = n(['mm_tokens_per_image'], outer) ?? 256;
+    if (!hidden || !ffn || !image || !patch || patch > image) return 'vision_config of gemma3 without a usable width, MLP width, image or patch size';
+    const side = Math.floor(image / patch);
+    return { hidden, ffn, gatedMlp: false, patchesPerItem: side * side, tokensPerItem: tokens, patchInput: (n(['num_channels']) ?? 3) * patch * patch };
+  }
+  return `the largest item ${type ? `a ${String(type).slice(0, 40)} processor` : "this model's processor"} makes is not known to Gantry`;
+}
 
 const NON_GATED_TYPES = new Set(['gpt2', 'gpt_neox', 'gptj', 'bert', 'roberta', 'opt', 'phi', 'falcon', 'bloom', 'gpt_bigcode', 'starcoder2', 'mpt']);
 const TIED_BY_DEFAULT = new Set(['gpt2', 'gemma', 'gemma2', 'gemma3', 'gemma3_text', 'gemma4', 'gemma4_text', 'bert', 'roberta', 'opt', 'bloom', 'gpt_bigcode', 'starcoder2', 'mpt']);
@@ -237,6 +294,9 @@ export function parseHfConfig(text: string): HfConfigResult {
     const vp = visionParams(vision as Json, hidden);
     if (vp !== undefined) result.visionParams = vp;
     else warnings.push('vision_config without num_hidden_layers/hidden_size: the vision tower is not counted');
+    const enc = visionEncoderOf(outerType, vision as Json, outer);
+    if (typeof enc === 'string') warnings.push(`${enc}: vLLM's profile run of the vision encoder is not counted`);
+    else arch.vision = { ...enc, ...(vp !== undefined ? { params: vp } : {}) };
   }
   if (outer.audio_config && typeof outer.audio_config === 'object' && !Array.isArray(outer.audio_config)) warnings.push('audio_config: the audio tower is not counted');
   return result;

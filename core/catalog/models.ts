@@ -3,7 +3,7 @@
 // config.json. Ids are lower-case (`llama-3.1-8b`); aliases include the Hugging Face repo ids, and a
 // lookup also ignores a trailing -instruct/-it/-hf/-chat/-base.
 
-import type { Architecture } from '../spec/types';
+import type { Architecture, VisionEncoder } from '../spec/types';
 import { hybridNamedFormat, splitDerivativeName, weightFormatFromQuantConfig, type WeightFormat } from './weightFormat';
 
 export interface ModelInfo {
@@ -43,6 +43,15 @@ function model(e: ModelInput): ModelInfo {
 }
 
 const HF = 'Hugging Face config.json of';
+
+/**
+ * Qwen3.5's vision transformer as vLLM profiles it (Qwen3-VL's, vllm qwen3_5.py): 27 layers 1152 wide, GELU MLP of
+ * 4304, patch 16 over 2 frames, 2 × 2 patches merged to a token, no deepstack; its processor's largest image is
+ * 16,777,216 pixels (longest_edge), 65,536 patches and 16,384 tokens. Tower and merger ≈ 0.46 B by the ViT count.
+ */
+const QWEN35_VISION: VisionEncoder = { hidden: 1152, ffn: 4304, gatedMlp: false, patchesPerItem: 65536, tokensPerItem: 16384, patchInput: 1536, params: 0.46e9 };
+/** Gemma 3's SigLIP (vision_config: 1152 wide, MLP 4304, 896-pixel images in 14-pixel patches: 4,096), pooled to 256 tokens (mm_tokens_per_image); ~417 M parameters. */
+const GEMMA3_VISION: VisionEncoder = { hidden: 1152, ffn: 4304, gatedMlp: false, patchesPerItem: 4096, tokensPerItem: 256, patchInput: 588, params: 0.417e9 };
 
 /** Kimi K2's architecture (the Instruct and Thinking releases share it; Thinking extends the context). */
 const KIMI_K2: Architecture = { layers: 61, hidden: 7168, heads: 64, kvHeads: 64, headDim: 128, ffn: 18432, vocab: 163840, gatedMlp: true, tiedEmbeddings: false, maxContext: 131072, moe: { experts: 384, activeExperts: 8, sharedExperts: 1, expertFfn: 2048, denseLayers: 1 }, mla: { kvLoraRank: 512, qkRopeHeadDim: 64 } };
@@ -361,6 +370,7 @@ export const MODELS: readonly ModelInfo[] = [
       linearAttention: { layers: 24, keyHeads: 16, valueHeads: 32, keyHeadDim: 128, valueHeadDim: 128, convKernel: 4, stateDtype: 'fp32' },
       attentionOutputGate: true,
       mtpLayers: 1,
+      vision: QWEN35_VISION,
     },
     norm: 'rmsnorm',
     extraParams: 0.46e9,
@@ -385,6 +395,7 @@ export const MODELS: readonly ModelInfo[] = [
       linearAttention: { layers: 48, keyHeads: 16, valueHeads: 48, keyHeadDim: 128, valueHeadDim: 128, convKernel: 4, stateDtype: 'fp32' },
       attentionOutputGate: true,
       mtpLayers: 1,
+      vision: QWEN35_VISION,
     },
     norm: 'rmsnorm',
     extraParams: 0.46e9,
@@ -410,6 +421,7 @@ export const MODELS: readonly ModelInfo[] = [
       linearAttention: { layers: 30, keyHeads: 16, valueHeads: 32, keyHeadDim: 128, valueHeadDim: 128, convKernel: 4, stateDtype: 'fp32' },
       attentionOutputGate: true,
       mtpLayers: 1,
+      vision: QWEN35_VISION,
     },
     norm: 'rmsnorm',
     extraParams: 0.46e9,
@@ -687,7 +699,7 @@ export const MODELS: readonly ModelInfo[] = [
     aliases: ['google/gemma-3-4b-it', 'google/gemma-3-4b-pt'],
     name: 'Gemma 3 4B',
     nominalParamsB: 4.3,
-    architecture: { layers: 34, hidden: 2560, heads: 8, kvHeads: 4, headDim: 256, ffn: 10240, vocab: 262208, gatedMlp: true, tiedEmbeddings: true, maxContext: 131072, slidingWindow: 1024 },
+    architecture: { layers: 34, hidden: 2560, heads: 8, kvHeads: 4, headDim: 256, ffn: 10240, vocab: 262208, gatedMlp: true, tiedEmbeddings: true, maxContext: 131072, slidingWindow: 1024, vision: GEMMA3_VISION },
     norm: 'rmsnorm',
     extraParams: 0.417e9,
     slidingWindowLayers: 'five-of-six',
@@ -698,7 +710,7 @@ export const MODELS: readonly ModelInfo[] = [
     aliases: ['google/gemma-3-12b-it', 'google/gemma-3-12b-pt'],
     name: 'Gemma 3 12B',
     nominalParamsB: 12.2,
-    architecture: { layers: 48, hidden: 3840, heads: 16, kvHeads: 8, headDim: 256, ffn: 15360, vocab: 262208, gatedMlp: true, tiedEmbeddings: true, maxContext: 131072, slidingWindow: 1024 },
+    architecture: { layers: 48, hidden: 3840, heads: 16, kvHeads: 8, headDim: 256, ffn: 15360, vocab: 262208, gatedMlp: true, tiedEmbeddings: true, maxContext: 131072, slidingWindow: 1024, vision: GEMMA3_VISION },
     norm: 'rmsnorm',
     extraParams: 0.417e9,
     slidingWindowLayers: 'five-of-six',
@@ -709,7 +721,7 @@ export const MODELS: readonly ModelInfo[] = [
     aliases: ['google/gemma-3-27b-it', 'google/gemma-3-27b-pt'],
     name: 'Gemma 3 27B',
     nominalParamsB: 27.4,
-    architecture: { layers: 62, hidden: 5376, heads: 32, kvHeads: 16, headDim: 128, ffn: 21504, vocab: 262208, gatedMlp: true, tiedEmbeddings: true, maxContext: 131072, slidingWindow: 1024 },
+    architecture: { layers: 62, hidden: 5376, heads: 32, kvHeads: 16, headDim: 128, ffn: 21504, vocab: 262208, gatedMlp: true, tiedEmbeddings: true, maxContext: 131072, slidingWindow: 1024, vision: GEMMA3_VISION },
     norm: 'rmsnorm',
     extraParams: 0.417e9,
     slidingWindowLayers: 'five-of-six',

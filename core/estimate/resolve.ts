@@ -150,6 +150,29 @@ function checkArch(a: Architecture, path: string[]): Finding[] {
       if (a.linearAttention || a.mamba || a.mla) out.push(badInput('architecture.kvShared is not supported together with linearAttention, mamba or mla', kp));
     }
   }
+  const vis = a.vision as Record<string, unknown> | undefined;
+  if (vis !== undefined) {
+    const vp = [...path, 'vision'];
+    if (!vis || typeof vis !== 'object') out.push(badInput('architecture.vision must be an object', vp));
+    else {
+      for (const [k, hi, required] of [
+        ['hidden', 65536, true],
+        ['ffn', 262144, true],
+        ['patchesPerItem', 16777216, true],
+        ['tokensPerItem', 16777216, true],
+        ['patchInput', 1048576, false],
+        ['deepstack', 64, false],
+      ] as const) {
+        const v = vis[k];
+        if (v === undefined && !required) continue;
+        const lo = k === 'deepstack' ? 0 : 1;
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) out.push(badInput(`architecture.vision.${k} must be an integer between ${lo} and ${hi} (got ${quote(v)})`, [...vp, k]));
+      }
+      if (vis.gatedMlp !== undefined && typeof vis.gatedMlp !== 'boolean') out.push(badInput(`architecture.vision.gatedMlp must be true or false (got ${quote(vis.gatedMlp)})`, [...vp, 'gatedMlp']));
+      const vparams = vis.params;
+      if (vparams !== undefined && (typeof vparams !== 'number' || !Number.isFinite(vparams) || vparams < 0 || vparams > MAX_PARAMS)) out.push(badInput(`architecture.vision.params must be a number of parameters between 0 and ${MAX_PARAMS} (got ${quote(vparams)})`, [...vp, 'params']));
+    }
+  }
   return out;
 }
 

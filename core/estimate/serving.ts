@@ -114,6 +114,8 @@ interface Stage {
   expertPadding?: { factor: number; backend?: string };
   /** A drafter's full-attention layer beside global layers of another shape (Gemma 4): a third kind, not laid out. */
   drafterBesideGlobal?: boolean;
+  /** What a vision encoder's profile run adds to this stage's activation peak (visionProfile). */
+  visionExtra?: number;
 }
 
 /** A stage's recurrent state for one sequence on one GPU (bytes; 0 for a model without recurrent layers). */
@@ -300,6 +302,64 @@ export function mlpActivationWidth(a: Architecture, tp: number, expertParallel: 
   return (a.moe.denseLayers ?? 0) > 0 ? Math.max(moe, dense) : moe;
 }
 
+/** vLLM's limit when --limit-mm-per-prompt leaves a modality out (MultiModalConfig.get_limit_per_prompt). */
+const MM_DEFAULT_LIMIT = 999;
+
+/** What vLLM V1's profile run of a vision encoder adds (visionProfile): bytes per GPU, and what the estimate says of it. */
+export interface VisionProfile {
+  /** The encoder's peak over its dummy batch (patch inputs, hidden states, QKV and MLP widths per patch). */
+  encoderPeak: number;
+  /** The embeddings it returns, held in the encoder cache while the language model's dummy batch and sampler run. */
+  outputs: number;
+  /** The inputs_embeds buffer a multimodal model keeps for max_num_batched_tokens (allocated before the profile). */
+  embedsBuffer: number;
+  items: number;
+  budget: number;
+}
+
+/**
+ * vLLM V1's profile run of a vision-language model (gpu_model_runner profile_run, multimodal/encoder_budget.py):
+ * before the language model's dummy batch it runs the vision encoder on dummy items of the largest size the
+ * processor makes: budget = max(max_num_batched_tokens, tokens per item) tokens, as many items as the budget holds
+ * (at least one; at most max_num_seqs × items per prompt, which --limit-mm-per-prompt caps), all in one batch. The
+ * embeddings it returns stay in the encoder cache through the language model's dummy run and the sampler, so the
+ * peak the KV cache is sized after is max(encoder peak, language model peak + embeddings). The encoder's peak per
+ * patch is counted as the language model's is per token: its pixel input, three hidden-wide states, and the QKV and
+ * MLP outputs split over tensor parallel (vLLM shards the tower's weights by default, mm_encoder_tp_mode "weights").
+ * A reason string where the profile is not run (--skip-mm-profiling, --language-model-only, every modality at 0).
+ */
+export function visionProfile(a: Architecture, spec: InferenceServiceSpec, tokens: number, seqs: number, maxModelLen: number, dt: number, tp: number): VisionProfile | string | undefined {
+  const v = a.vision;
+  if (!v) return undefined;
+  const mm = spec.multimodal;
+  if (mm?.languageModelOnly) return '--language-model-only: the vision tower is neither loaded nor profiled';
+  const limits = mm?.limitPerPrompt;
+  const imageLimit = limits?.image ?? MM_DEFAULT_LIMIT;
+  if (limits && imageLimit === 0 && (limits.video ?? MM_DEFAULT_LIMIT) === 0) return '--limit-mm-per-prompt turns image and video off: the encoder is not profiled';
+  if (mm?.skipProfiling) return "--skip-mm-profiling: the encoder is not profiled, so its memory at the first image request is not left out of the KV cache (vLLM's warning: the user's to leave)";
+  const perItem = v.tokensPerItem;
+  const budget = Math.max(tokens, perItem);
+  // With image off the profile takes video (same tower; its items are taken at the image's size).
+  const limit = imageLimit === 0 ? (limits?.video ?? MM_DEFAULT_LIMIT) : imageLimit;
+  const perPrompt = Math.max(1, Math.min(limit, Math.floor(maxModelLen / perItem)));
+  const items = Math.max(1, Math.min(Math.floor(budget / perItem), seqs * perPrompt));
+  const patches = items * v.patchesPerItem;
+  const mlpWidth = v.ffn * (v.gatedMlp ? 3 : 2);
+  const encoderPeak = patches * dt * ((v.patchInput ?? 588) + 3 * v.hidden + (3 * v.hidden + mlpWidth) / tp);
+  const outputs = items * perItem * a.hidden * dt * (1 + (v.deepstack ?? 0));
+  return { encoderPeak, outputs, embedsBuffer: tokens * a.hidden * dt, items, budget };
+}
+
+/** What the estimate says of a vision-language model's encoder (visionProfile). */
+function visionNote(a: Architecture, vision: VisionProfile | string | undefined, engine: string, v0: boolean, towerOff: number): string {
+  const v = a.vision!;
+  const off = towerOff ? ` The tower's ${(towerOff / 1e9).toFixed(2)} B parameters are not loaded.` : '';
+  if (typeof vision === 'string') return `Vision encoder: ${vision}.${off}`;
+  if (!vision) return `Vision encoder: ${engine === 'vllm' && v0 ? "vLLM V0's" : engine === 'vllm' ? "vLLM's" : `${engine === 'sglang' ? 'SGLang' : 'TGI'}'s`} profile of it is not modelled; only its weights are counted.${off}`;
+  const gibs = (b: number) => gib(b, 2);
+  return `Vision encoder profiled before the KV cache is sized (vLLM V1): ${vision.items} dummy image${vision.items === 1 ? '' : 's'} of ${grouped(v.tokensPerItem)} tokens (${grouped(v.patchesPerItem)} patches each) in an encoder budget of ${grouped(vision.budget)} tokens; encoder peak ${gibs(vision.encoderPeak)}, its embeddings ${gibs(vision.outputs)} held through the language model's dummy batch, and the inputs_embeds buffer ${gibs(vision.embedsBuffer)}. --skip-mm-profiling, --limit-mm-per-prompt '{"image":0,"video":0}' or (text only) --language-model-only leave this memory to the KV cache.`;
+}
+
 /**
  * The weights' format: spec.quantization wins; otherwise the checkpoint's own (quantization_config, a
  * derivative's name). A quantization of the checkpoint's own family (`--quantization awq` on an AWQ
@@ -322,7 +382,16 @@ function moduleBytes(wf: WeightFormat | undefined, kind: ModuleKind, dt: number)
   return wf.bitsPerWeight / 8;
 }
 
-function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServiceSpec, tp: number, pp: number, dp: number, stage: 'first' | 'last', defaults: { seqs: number; tokens: number; v0?: boolean; moeSharedCache: boolean; mrv2?: boolean; attnTp?: number }): Stage {
+function stageFigures(
+  m: ResolvedModel,
+  c: ResolvedCluster,
+  spec: InferenceServiceSpec,
+  tp: number,
+  pp: number,
+  dp: number,
+  stage: 'first' | 'last',
+  defaults: { seqs: number; tokens: number; v0?: boolean; moeSharedCache: boolean; mrv2?: boolean; attnTp?: number; vision?: VisionProfile; visionParamsOff?: number },
+): Stage {
   const a = m.arch;
   const p = m.params;
   const dt = dtypeBytes(spec);
@@ -363,8 +432,10 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   const sharedGlobalHere = a.kvShared?.global ? Math.min(sharedHere, Math.round((a.kvShared.global * layers) / a.layers)) : 0;
   if (g?.kEqV && vllm) blockBytes += globalHere * a.hidden * g.kvHeads * g.headDim * moduleBytes(wf, 'attention', dt);
   let vocabParams = 0;
-  if (pp === 1) vocabParams = p.embedding + p.output + p.extra;
-  else if (stage === 'first') vocabParams = p.embedding + p.extra;
+  // The vision tower (in p.extra) sits with the embedding; --language-model-only does not load it.
+  const extra = Math.max(0, p.extra - (defaults.visionParamsOff ?? 0));
+  if (pp === 1) vocabParams = p.embedding + p.output + extra;
+  else if (stage === 'first') vocabParams = p.embedding + extra;
   else vocabParams = p.output || p.embedding;
   // Speculative decoding: the drafter runs with the last stage (vLLM's and SGLang's proposer sits on the last PP rank).
   const method = spec.speculative?.method;
@@ -395,7 +466,10 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   const mrv2 = vllm && defaults.mrv2 === true;
   const sampler = stage !== 'last' ? 0 : defaults.v0 ? seqs * a.vocab * SAMPLER_V0_BYTES_PER_LOGIT + tokens * a.hidden * dt : mrv2 ? Math.min(seqs, tokens) * a.vocab * (dt + SAMPLER_MRV2_FP32_BYTES) : seqs * a.vocab * SAMPLER_BYTES_PER_LOGIT;
   const penalties = mrv2 && stage === 'last' ? seqs * mrv2PenaltyBytesPerSeq(a.vocab) : 0;
-  const activation = Math.max(forward, sampler) + penalties;
+  const lm = Math.max(forward, sampler) + penalties;
+  // A vision-language model's encoder runs on the first stage, before the language model's dummy batch (visionProfile).
+  const vis = stage === 'first' || pp === 1 ? defaults.vision : undefined;
+  const activation = vis ? Math.max(vis.encoderPeak, lm + vis.outputs) + vis.embedsBuffer : lm;
 
   const kb = kvBytes(spec, dt);
   const attnLayers = (rec ? Math.ceil((a.layers - rec.layers) / pp) : layers) + (drafter?.layers ?? 0);
@@ -405,7 +479,7 @@ function stageFigures(m: ResolvedModel, c: ResolvedCluster, spec: InferenceServi
   // A global layer of its own shape caches K and V of its own heads (a k_eq_v layer too: vLLM writes K into both).
   const globalPerLayer = g ? 2 * Math.max(1, Math.floor(g.kvHeads / attnTp)) * g.headDim * kb : attnPerLayer;
   const kvPerToken = Math.max(0, attnLayers - globalHere - (sharedHere - sharedGlobalHere)) * attnPerLayer + Math.max(0, globalHere - sharedGlobalHere) * globalPerLayer;
-  const stageOut: Stage = { weights, activation, kvBytesPerToken: kvPerToken, pool: 0, ...(padding.factor > 1 ? { expertPadding: padding } : {}) };
+  const stageOut: Stage = { weights, activation, kvBytesPerToken: kvPerToken, pool: 0, ...(padding.factor > 1 ? { expertPadding: padding } : {}), ...(activation > lm ? { visionExtra: activation - lm } : {}) };
   if (rec) {
     // One recurrent layer's state per sequence on one TP rank: the SSM/recurrent state and the conv window.
     stageOut.hybrid = { kind: rec.name, full: attnLayers, linear: Math.ceil(rec.layers / pp), stateBytesPerLayer: rec.stateBytes(tp, dt), attnBytesPerTokenPerLayer: attnPerLayer };
@@ -582,7 +656,11 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   // The fused-MoE buffer layout follows the vLLM release; other engines are taken at the current layout.
   const moeSharedCache = gen?.moeSharedCache ?? true;
   const batchDefaults = engine === 'tgi' ? { seqs: tgiSeqs, tokens: tgiPrefill } : gen?.v0 ? { seqs: 256, tokens: gen.chunked ? 512 : Math.max(maxModelLen, 2048), v0: true } : v1Batch ? { seqs: v1Batch.seqs, tokens: v1Batch.tokens } : { seqs: big ? 1024 : 256, tokens: big ? 8192 : 2048 };
-  const defaults = { ...batchDefaults, moeSharedCache, mrv2: gen?.runner?.v2 === true, ...(attnDp ? { attnTp: tp / attnDp } : {}) };
+  // A vision-language model under vLLM V1: its encoder's profile run and, under --language-model-only, no tower.
+  const vision = a.vision && engine === 'vllm' && !gen?.v0 ? visionProfile(a, spec, batchDefaults.tokens, batchDefaults.seqs, maxModelLen, dtypeBytes(spec), tp) : undefined;
+  const towerOff = engine === 'vllm' && spec.multimodal?.languageModelOnly === true ? (a.vision?.params ?? 0) : 0;
+  const defaults = { ...batchDefaults, moeSharedCache, mrv2: gen?.runner?.v2 === true, ...(attnDp ? { attnTp: tp / attnDp } : {}), ...(typeof vision === 'object' ? { vision } : {}), ...(towerOff ? { visionParamsOff: towerOff } : {}) };
+  if (a.vision) assumptions.push(visionNote(a, vision, engine, !!gen?.v0, towerOff));
   const stageSpec = engine === 'tgi' ? { ...spec, maxNumSeqs: undefined } : spec;
   const pcieOnly = c.intra.type.startsWith('pcie');
   const nonTorch = tp > 1 ? (pcieOnly ? NON_TORCH_TP_PCIE : NON_TORCH_TP) : pp > 1 ? NON_TORCH_PP : NON_TORCH_TP1;
@@ -704,6 +782,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     longestRequestTokens: pooled ? longestGroupedRequest(pooled, maxModelLen) : capacityTokens,
     maxModelLen,
     activationPeakBytes: rank0.activation,
+    ...(rank0.visionExtra ? { visionProfileBytes: rank0.visionExtra } : {}),
     nonTorchBytes: nonTorch,
     cudaGraphBytes: graphs,
     budgetBytes: budget,
@@ -828,6 +907,13 @@ function servingFixes(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined,
       fixes.push({ title: `Set tensorParallel to ${tp} (${describe(e)})`, edits: [{ path: ['spec', 'tensorParallel'], value: tp }] });
       break;
     }
+  }
+  // A vision-language model served for text: --language-model-only gives back the encoder's profile and the tower's weights.
+  const vision = cur.serving?.visionProfileBytes;
+  if (vision && !spec.multimodal?.languageModelOnly) {
+    const e = estimateInferenceService(withEdits(doc, [{ path: ['spec', 'multimodal', 'languageModelOnly'], value: true }]), cluster, o);
+    if (e.serving && e.serving.kvCacheBytes > (cur.serving?.kvCacheBytes ?? 0))
+      fixes.push({ title: `Serve text only, without the vision tower (--language-model-only: its weights and its ${gib(vision)} profile run go; ${describe(e)}${e.ok ? '' : ', still too small'})`, edits: [{ path: ['spec', 'multimodal', 'languageModelOnly'], value: true }] });
   }
   // vLLM runs fp8 weights from compute capability 8.0 (the gpu-dtype rule): none offered on a T4 or V100.
   const g = cur.gpu ? findGpu(cur.gpu.id) : undefined;

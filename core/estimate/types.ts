@@ -101,6 +101,8 @@ export interface ServingFigures {
   longestRequestTokens: number;
   maxModelLen: number;
   activationPeakBytes: number;
+  /** A vision-language model under vLLM V1: what the encoder's profile run adds to the activation peak (bytes per GPU on the first stage). */
+  visionProfileBytes?: number;
   nonTorchBytes: number;
   cudaGraphBytes: number;
   budgetBytes: number;

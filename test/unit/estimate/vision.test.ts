@@ -1,0 +1,160 @@
+// Vision-language models under vLLM V1: the profile run feeds the vision encoder dummy images of the largest size
+// its processor makes before the KV cache is sized (core/estimate/serving.ts visionProfile), and the multimodal
+// options that change that (--limit-mm-per-prompt, --skip-mm-profiling, --language-model-only). The item counts
+// follow vLLM's encoder budget (multimodal/encoder_budget.py): the log line "Encoder cache will be initialized with
+// a budget of 16384 tokens, and profiled with 1 image items" for Qwen3.6 at max_num_batched_tokens 8192, and
+// "budget of 65536 tokens, and profiled with 4 image items" at 65536.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { parseHfConfig } from '../../../core/catalog/hfConfig';
+import { findModel } from '../../../core/catalog/models';
+import { estimateInferenceService } from '../../../core/estimate/index';
+import { visionProfile } from '../../../core/estimate/serving';
+import type { Architecture, InferenceServiceSpec } from '../../../core/spec/types';
+import { GIB, cluster, service } from './helpers';
+
+const qwen35 = findModel('qwen3.5-9b')!.architecture;
+const gemma3 = findModel('gemma-3-4b')!.architecture;
+const spec = (extra: Partial<InferenceServiceSpec> = {}): InferenceServiceSpec => ({ engine: 'vllm', model: { preset: 'qwen3.5-9b' }, ...extra });
+
+test('the encoder budget and item count follow vLLM: max(max_num_batched_tokens, tokens per item), as many items as it holds', () => {
+  const at = (tokens: number, seqs = 256, s = spec()) => visionProfile(qwen35, s, tokens, seqs, 32768, 2, 1);
+  const one = at(8192);
+  assert.ok(one && typeof one === 'object');
+  assert.equal(one.budget, 16384);
+  assert.equal(one.items, 1);
+  const four = at(65536);
+  assert.ok(four && typeof four === 'object');
+  assert.equal(four.items, 4);
+  // Per patch: pixel input 1536 + 3 × 1152 hidden states + QKV 3 × 1152 + MLP 2 × 4304, in bf16.
+  assert.equal(one.encoderPeak, 65536 * 2 * (1536 + 3 * 1152 + 3 * 1152 + 2 * 4304));
+  assert.equal(four.encoderPeak, 4 * one.encoderPeak);
+  // The embeddings: items × tokens × the language model's width.
+  assert.equal(one.outputs, 16384 * 4096 * 2);
+  // Items are capped by max_num_seqs × items per prompt (--limit-mm-per-prompt).
+  const capped = at(65536, 1, spec({ multimodal: { limitPerPrompt: { image: 2 } } }));
+  assert.ok(capped && typeof capped === 'object');
+  assert.equal(capped.items, 2);
+  // Tensor parallel splits the QKV and MLP widths (the tower's weights are sharded by default).
+  const tp2 = visionProfile(qwen35, spec(), 8192, 256, 32768, 2, 2);
+  assert.ok(tp2 && typeof tp2 === 'object' && tp2.encoderPeak < one.encoderPeak);
+  // Gemma 3: 256 tokens an image, so an 8192-token budget holds 32 images of 4,096 patches.
+  const g = visionProfile(gemma3, { ...spec(), model: { preset: 'gemma-3-4b' } }, 8192, 1024, 8192, 2, 1);
+  assert.ok(g && typeof g === 'object');
+  assert.equal(g.items, 32);
+});
+
+test('the options that leave the encoder unprofiled, each with its reason', () => {
+  const reason = (mm: InferenceServiceSpec['multimodal']) => visionProfile(qwen35, spec({ multimodal: mm }), 8192, 256, 32768, 2, 1);
+  assert.match(String(reason({ skipProfiling: true })), /--skip-mm-profiling/);
+  assert.match(String(reason({ languageModelOnly: true })), /--language-model-only/);
+  assert.match(String(reason({ limitPerPrompt: { image: 0, video: 0 } })), /image and video off/);
+  // Image off but video left on: the profile still runs (on video).
+  assert.equal(typeof reason({ limitPerPrompt: { image: 0 } }), 'object');
+  // A text-only model: nothing.
+  assert.equal(visionProfile(findModel('qwen3-8b')!.architecture, spec(), 8192, 256, 32768, 2, 1), undefined);
+});
+
+test('the estimate: the profile takes KV memory, the options give it back, language-model-only drops the tower too', () => {
+  const c = cluster('RTX-4090-24GB', 1);
+  const base = { model: { preset: 'qwen3.5-9b' }, engineVersion: '0.19.0', maxModelLen: 32768 };
+  const profiled = estimateInferenceService(service(base), c);
+  const skipped = estimateInferenceService(service({ ...base, multimodal: { skipProfiling: true } }), c);
+  const textOnly = estimateInferenceService(service({ ...base, multimodal: { languageModelOnly: true } }), c);
+  assert.ok(profiled.serving && skipped.serving && textOnly.serving, JSON.stringify(profiled.findings));
+  const pool = (e: typeof profiled) => e.serving!.kvCacheBytes;
+  const weights = (e: typeof profiled) => e.memory!.breakdown.weights;
+  // The encoder's 2.1 GiB peak over 65,536 patches, where the language model's at 2048 tokens is under 1 GiB.
+  assert.ok(pool(skipped) - pool(profiled) > 1 * GIB, `${(pool(skipped) - pool(profiled)) / GIB}`);
+  assert.ok(profiled.assumptions.some((a) => a.startsWith('Vision encoder profiled') && a.includes('1 dummy image of 16,384 tokens')));
+  assert.ok(skipped.assumptions.some((a) => a.includes('--skip-mm-profiling')));
+  // --language-model-only: the 0.46 B-parameter tower is not loaded (bf16: 0.86 GiB).
+  assert.ok(Math.abs(weights(skipped) - weights(textOnly) - 0.46e9 * 2) < 1e6, `${weights(skipped) - weights(textOnly)}`);
+  assert.ok(pool(textOnly) > pool(skipped));
+  assert.ok(textOnly.assumptions.some((a) => a.includes('0.46 B parameters are not loaded')));
+});
+
+test('vLLM V0, SGLang and TGI: the tower weighs, its profile is not modelled, and the estimate says so', () => {
+  for (const extra of [{ engineVersion: '0.6.3' }, { engine: 'sglang' as const }]) {
+    const e = estimateInferenceService(service({ model: { preset: 'gemma-3-4b' }, maxModelLen: 8192, ...extra }), cluster('H100-SXM-80GB', 1));
+    assert.ok(e.serving, JSON.stringify(e.findings));
+    assert.ok(
+      e.assumptions.some((a) => /^Vision encoder: .*profile of it is not modelled/.test(a)),
+      JSON.stringify(e.assumptions),
+    );
+  }
+});
+
+test('config.json: the vision encoder of the Qwen VL line and Gemma 3, and a reason for a processor Gantry does not know', () => {
+  const text = { hidden_size: 3584, intermediate_size: 18944, num_hidden_layers: 28, num_attention_heads: 28, num_key_value_heads: 4, vocab_size: 152064, max_position_embeddings: 128000 };
+  const qwen25 = parseHfConfig(
+    JSON.stringify({
+      model_type: 'qwen2_5_vl',
+      ...text,
+      vision_config: { depth: 32, hidden_act: 'silu', hidden_size: 1280, intermediate_size: 3420, num_heads: 16, in_chans: 3, out_hidden_size: 3584, patch_size: 14, spatial_merge_size: 2, temporal_patch_size: 2 },
+    }),
+  );
+  assert.ok(qwen25.ok);
+  const v = qwen25.architecture.vision!;
+  assert.deepEqual({ ...v, params: undefined }, { hidden: 1280, ffn: 3420, gatedMlp: true, patchesPerItem: 65536, tokensPerItem: 16384, patchInput: 1176, params: undefined });
+  assert.ok(v.params && v.params > 0.6e9 && v.params < 0.8e9, String(v.params));
+  // Qwen2-VL names the ViT's width embed_dim (its hidden_size is the language model's) and gives an MLP ratio.
+  const qwen2 = parseHfConfig(JSON.stringify({ model_type: 'qwen2_vl', ...text, vision_config: { depth: 32, embed_dim: 1280, mlp_ratio: 4, num_heads: 16, in_chans: 3, hidden_size: 3584, patch_size: 14, spatial_merge_size: 2, temporal_patch_size: 2 } }));
+  assert.ok(qwen2.ok);
+  assert.equal(qwen2.architecture.vision!.hidden, 1280);
+  assert.equal(qwen2.architecture.vision!.ffn, 5120);
+  // Qwen3-VL: 16-pixel patches at 16,777,216 pixels, and its deepstack layers.
+  const qwen3 = parseHfConfig(
+    JSON.stringify({
+      model_type: 'qwen3_vl',
+      text_config: { model_type: 'qwen3_vl_text', hidden_size: 4096, intermediate_size: 12288, num_hidden_layers: 36, num_attention_heads: 32, num_key_value_heads: 8, head_dim: 128, vocab_size: 151936 },
+      vision_config: { depth: 27, hidden_act: 'gelu_pytorch_tanh', hidden_size: 1152, intermediate_size: 4304, in_channels: 3, out_hidden_size: 4096, patch_size: 16, spatial_merge_size: 2, temporal_patch_size: 2, deepstack_visual_indexes: [8, 16, 24] },
+    }),
+  );
+  assert.ok(qwen3.ok);
+  assert.equal(qwen3.architecture.vision!.patchesPerItem, 65536);
+  assert.equal(qwen3.architecture.vision!.tokensPerItem, 16384);
+  assert.equal(qwen3.architecture.vision!.deepstack, 3);
+  assert.equal(qwen3.architecture.vision!.gatedMlp, false);
+  const gemma = parseHfConfig(
+    JSON.stringify({
+      model_type: 'gemma3',
+      mm_tokens_per_image: 256,
+      text_config: { model_type: 'gemma3_text', hidden_size: 2560, intermediate_size: 10240, num_hidden_layers: 34, num_attention_heads: 8, num_key_value_heads: 4, head_dim: 256, vocab_size: 262208, sliding_window: 1024 },
+      vision_config: { hidden_size: 1152, image_size: 896, intermediate_size: 4304, num_attention_heads: 16, num_hidden_layers: 27, patch_size: 14 },
+    }),
+  );
+  assert.ok(gemma.ok);
+  assert.equal(gemma.architecture.vision!.patchesPerItem, 4096);
+  assert.equal(gemma.architecture.vision!.tokensPerItem, 256);
+  const llava = parseHfConfig(JSON.stringify({ model_type: 'llava', text_config: { model_type: 'llama', ...text }, vision_config: { hidden_size: 1024, intermediate_size: 4096, num_hidden_layers: 24, patch_size: 14, image_size: 336 } }));
+  assert.ok(llava.ok);
+  assert.equal(llava.architecture.vision, undefined);
+  assert.ok(
+    llava.warnings.some((w) => w.includes('profile run of the vision encoder is not counted')),
+    JSON.stringify(llava.warnings),
+  );
+});
+
+test('architecture.vision is checked at its field', () => {
+  const arch: Architecture = { ...qwen35, linearAttention: undefined, vision: { hidden: 0, ffn: 4304, patchesPerItem: 65536, tokensPerItem: 16384 } };
+  const e = estimateInferenceService(service({ model: { architecture: arch } }), cluster('H100-SXM-80GB', 1));
+  const f = e.findings.find((x) => x.path?.join('.') === 'spec.model.architecture.vision.hidden');
+  assert.ok(f, JSON.stringify(e.findings));
+  assert.match(f.message, /architecture\.vision\.hidden must be an integer between 1 and 65536 \(got '0'\)/);
+});
+
+test('a quick fix serves a vision-language model text only when its KV cache is short, and says what it frees', () => {
+  const doc = service({ model: { preset: 'qwen3.5-9b' }, engineVersion: '0.19.0', maxModelLen: 262144 });
+  const e = estimateInferenceService(doc, cluster('RTX-4090-24GB', 1));
+  assert.ok(e.serving?.visionProfileBytes && e.serving.visionProfileBytes > GIB, JSON.stringify(e.serving));
+  const f = e.findings.find((x) => x.code === 'kv-cache-too-small' || x.code === 'memory-exceeds-capacity');
+  assert.ok(f, JSON.stringify(e.findings.map((x) => x.code)));
+  const fix = f.fixes?.find((x) => x.title.startsWith('Serve text only'));
+  assert.ok(fix, JSON.stringify(f.fixes?.map((x) => x.title)));
+  assert.deepEqual(fix.edits, [{ path: ['spec', 'multimodal', 'languageModelOnly'], value: true }]);
+  assert.match(fix.title, /--language-model-only: its weights and its \d+\.\d GiB profile run go/);
+  // A text-only model gets no such fix.
+  const text = estimateInferenceService(service({ model: { preset: 'qwen3-8b' }, engineVersion: '0.19.0', maxModelLen: 131072, gpuMemoryUtilization: 0.5 }), cluster('RTX-4090-24GB', 1));
+  assert.ok(!text.findings.some((x) => x.fixes?.some((y) => y.title.startsWith('Serve text only'))));
+});
