@@ -186,7 +186,9 @@ export async function run(argv: string[]): Promise<number> {
       if (p.severity !== 'error') continue;
       errors++;
       if (c.estimates.some((e) => e.problems.includes(p))) continue; // shown with its estimate
-      process.stderr.write(`${file}: document ${(p.docIndex ?? 0) + 1}: error ${p.code}: ${p.message}\n`);
+      // Where `gantry check` puts it (file:line:column): a foreign file has no documents to count.
+      const at = rangeIn(text, p.offset, p.length);
+      process.stderr.write(`${file}:${at.line}:${at.column}: error ${p.code}: ${p.message}\n`);
     }
     for (const { estimate: e, docIndex, anchor, problems } of c.estimates) {
       // A foreign file's estimate is of the job its reader found there; it says where (the command's range).

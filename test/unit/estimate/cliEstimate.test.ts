@@ -94,6 +94,15 @@ test('gantry estimate: table output; exit 1 when an estimate has an error; 2 on 
   assert.equal((await capture([path.join(dir, 'missing.yaml')])).code, 2);
 });
 
+test("gantry estimate: an error with no estimate is put where gantry check puts it (file:line:column), a foreign file's too", async () => {
+  const script = path.join(dir, 'serve.sh');
+  writeFileSync(script, '#!/bin/bash\nvllm serve Qwen/Qwen3.5-9B --skip-mm-profiling=true\n');
+  const r = await capture(['--gpu', 'H100-SXM-80GB', script]);
+  assert.equal(r.code, 1, r.err);
+  assert.ok(r.err.startsWith(`${script}:2:48: error foreign-flag-value: --skip-mm-profiling is a switch`), r.err);
+  assert.ok(!r.err.includes('document 1'), r.err);
+});
+
 test('gantry estimate resolves clusters as the editor does: the same per-GPU memory as the language server for every example job and service', async () => {
   const ws = new Workspace();
   await ws.scan([pathToUri(repo('examples'))]);
