@@ -39,20 +39,27 @@ export type HfConfigResult =
  * (LLaVA's mlp2x: h_v·h_t + h_t·h_t). SigLIP-So400m (Gemma 3: 27 layers, 1152, 4304) gives 0.41 B.
  */
 export function visionParams(v: Record<string, unknown>, textHidden: number): number | undefined {
-  const n = (k: string[]) => {
-    for (const key of k) if (typeof v[key] === 'number' && Number.isFinite(v[key] as number) && (v[key] as number) > 0) return v[key] as number;
+  // The first of the keys that is present; a present value that is not a whole number in (0, max] makes the config unusable (NaN).
+  const n = (k: string[], max: number) => {
+    for (const key of k) {
+      const x = v[key];
+      if (x === undefined || x === null) continue;
+      return typeof x === 'number' && Number.isInteger(x) && x > 0 && x <= max ? x : Number.NaN;
+    }
     return undefined;
   };
-  const layers = n(['num_hidden_layers', 'depth', 'num_layers']);
+  const layers = n(['num_hidden_layers', 'depth', 'num_layers'], 1000);
   // Qwen2-VL's vision_config names the ViT's width embed_dim; its hidden_size is the language model's.
-  const h = n(['embed_dim', 'hidden_size', 'width']);
-  if (!layers || !h || layers > 1000 || h > 65536) return undefined;
-  const ffn = n(['intermediate_size', 'mlp_dim']) ?? 4 * h;
-  const patch = n(['patch_size']) ?? 14;
-  const channels = n(['num_channels', 'in_chans', 'in_channels']) ?? 3;
+  const h = n(['embed_dim', 'hidden_size', 'width'], 65536);
+  const ffn = n(['intermediate_size', 'mlp_dim'], 262144) ?? (h ?? 0) * 4;
+  const image = n(['image_size'], 16384);
+  const patch = n(['patch_size'], Math.min(1024, image ?? 1024)) ?? 14;
+  const channels = n(['num_channels', 'in_chans', 'in_channels'], 16) ?? 3;
+  if (!layers || !h || [ffn, patch, channels].some((x) => Number.isNaN(x))) return undefined;
   const gated = v.hidden_act === 'silu' || v.hidden_act === 'swiglu';
   const perLayer = 4 * h * h + (gated ? 3 : 2) * h * ffn + 4 * h;
-  const outHidden = n(['out_hidden_size', 'projection_dim']) ?? textHidden;
+  const outHidden = n(['out_hidden_size', 'projection_dim'], 262144) ?? textHidden;
+  if (Number.isNaN(outHidden)) return undefined;
   return layers * perLayer + patch * patch * channels * h + h * outHidden + outHidden * textHidden;
 }
 
@@ -98,8 +105,10 @@ export function visionEncoderOf(modelType: string | undefined, v: Json, outer: J
     if (!hidden || !ffn || !patch || patch > 1024 || merge > 64) return `vision_config of ${type} without a usable width, MLP width or patch size`;
     const side = Math.floor(Math.sqrt(qwen) / (patch * merge)) * merge;
     const patches = side * side;
-    const deepstack = Array.isArray(v.deepstack_visual_indexes) ? Math.min(64, v.deepstack_visual_indexes.length) : 0;
-    return { hidden, ffn, gatedMlp: v.hidden_act === 'silu', patchesPerItem: patches, tokensPerItem: Math.max(1, Math.floor(patches / (merge * merge))), patchInput: channels * temporal * patch * patch, ...(deepstack ? { deepstack } : {}) };
+    const deepstack = Array.isArray(v.deepstack_visual_indexes) ? v.deepstack_visual_indexes.length : 0;
+    const depth = n(['depth', 'num_hidden_layers']);
+    if (deepstack > Math.min(64, depth ?? 64)) return `vision_config deepstack_visual_indexes lists ${deepstack} layers, more than the tower's ${depth ?? 64}`;
+    return { hidden, ffn, gatedMlp: v.hidden_act === 'silu', patchesPerItem: patches, tokensPerItem: Math.max(1, Math.floor(patches / (merge * merge))), patchInput: channels * temporal * patch * patch, video: true, ...(deepstack ? { deepstack } : {}) };
   }
   if (type === 'gemma3') {
     const hidden = n(['hidden_size']);
@@ -293,7 +302,7 @@ export function parseHfConfig(text: string): HfConfigResult {
   if (vision && typeof vision === 'object' && !Array.isArray(vision)) {
     const vp = visionParams(vision as Json, hidden);
     if (vp !== undefined) result.visionParams = vp;
-    else warnings.push('vision_config without num_hidden_layers/hidden_size: the vision tower is not counted');
+    else warnings.push('vision_config without a usable depth (num_hidden_layers or depth), width (hidden_size or embed_dim), MLP width or patch size: the vision tower is not counted');
     const enc = visionEncoderOf(outerType, vision as Json, outer);
     if (typeof enc === 'string') warnings.push(`${enc}: vLLM's profile run of the vision encoder is not counted`);
     else arch.vision = { ...enc, ...(vp !== undefined ? { params: vp } : {}) };

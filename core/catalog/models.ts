@@ -49,7 +49,7 @@ const HF = 'Hugging Face config.json of';
  * 4304, patch 16 over 2 frames, 2 × 2 patches merged to a token, no deepstack; its processor's largest image is
  * 16,777,216 pixels (longest_edge), 65,536 patches and 16,384 tokens. Tower and merger ≈ 0.46 B by the ViT count.
  */
-const QWEN35_VISION: VisionEncoder = { hidden: 1152, ffn: 4304, gatedMlp: false, patchesPerItem: 65536, tokensPerItem: 16384, patchInput: 1536, params: 0.46e9 };
+const QWEN35_VISION: VisionEncoder = { hidden: 1152, ffn: 4304, gatedMlp: false, patchesPerItem: 65536, tokensPerItem: 16384, patchInput: 1536, video: true, params: 0.46e9 };
 /** Gemma 3's SigLIP (vision_config: 1152 wide, MLP 4304, 896-pixel images in 14-pixel patches: 4,096), pooled to 256 tokens (mm_tokens_per_image); ~417 M parameters. */
 const GEMMA3_VISION: VisionEncoder = { hidden: 1152, ffn: 4304, gatedMlp: false, patchesPerItem: 4096, tokensPerItem: 256, patchInput: 588, params: 0.417e9 };
 

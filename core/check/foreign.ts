@@ -253,7 +253,8 @@ export function inFileTerms(text: string, sources: Map<string, SourceEntry>, ter
     if (name.length >= 5 && name.toLowerCase() !== name) out = replaceWord(out, name, entry.label);
   }
   // Fields the file does not write, by what its format calls them.
-  for (const [name, term] of terms ?? []) if (name.length >= 5 && name.toLowerCase() !== name && out.includes(name)) out = replaceWord(out, name, term);
+  // A dotted path (`speculative.tokens`) cannot be an ordinary word either; the longer names go first.
+  for (const [name, term] of terms ?? []) if (((name.length >= 5 && name.toLowerCase() !== name) || name.includes('.')) && out.includes(name)) out = replaceWord(out, name, term);
   return out;
 }
 

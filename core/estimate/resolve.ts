@@ -168,9 +168,11 @@ function checkArch(a: Architecture, path: string[]): Finding[] {
         const lo = k === 'deepstack' ? 0 : 1;
         if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) out.push(badInput(`architecture.vision.${k} must be an integer between ${lo} and ${hi} (got ${quote(v)})`, [...vp, k]));
       }
-      if (vis.gatedMlp !== undefined && typeof vis.gatedMlp !== 'boolean') out.push(badInput(`architecture.vision.gatedMlp must be true or false (got ${quote(vis.gatedMlp)})`, [...vp, 'gatedMlp']));
+      for (const k of ['gatedMlp', 'video'] as const) if (vis[k] !== undefined && typeof vis[k] !== 'boolean') out.push(badInput(`architecture.vision.${k} must be true or false (got ${quote(vis[k])})`, [...vp, k]));
+      if (typeof vis.tokensPerItem === 'number' && typeof vis.patchesPerItem === 'number' && vis.tokensPerItem > vis.patchesPerItem)
+        out.push(badInput(`architecture.vision.tokensPerItem (${vis.tokensPerItem}) is more than patchesPerItem (${vis.patchesPerItem}): an encoder gives at most one embedding per patch`, [...vp, 'tokensPerItem']));
       const vparams = vis.params;
-      if (vparams !== undefined && (typeof vparams !== 'number' || !Number.isFinite(vparams) || vparams < 0 || vparams > MAX_PARAMS)) out.push(badInput(`architecture.vision.params must be a number of parameters between 0 and ${MAX_PARAMS} (got ${quote(vparams)})`, [...vp, 'params']));
+      if (vparams !== undefined && (typeof vparams !== 'number' || !Number.isFinite(vparams) || vparams < 0 || vparams > MAX_PARAMS)) out.push(badInput(`architecture.vision.params must be a number of parameters from 0 to 1e14 (100 T; got ${quote(vparams)})`, [...vp, 'params']));
     }
   }
   return out;

@@ -315,6 +315,8 @@ export interface VisionProfile {
   embedsBuffer: number;
   items: number;
   budget: number;
+  /** What vLLM profiles with: images, or videos where images are off (taken at an image's size here). */
+  modality: 'image' | 'video';
 }
 
 /**
@@ -335,19 +337,21 @@ export function visionProfile(a: Architecture, spec: InferenceServiceSpec, token
   if (mm?.languageModelOnly) return '--language-model-only: the vision tower is neither loaded nor profiled';
   const limits = mm?.limitPerPrompt;
   const imageLimit = limits?.image ?? MM_DEFAULT_LIMIT;
-  if (limits && imageLimit === 0 && (limits.video ?? MM_DEFAULT_LIMIT) === 0) return '--limit-mm-per-prompt turns image and video off: the encoder is not profiled';
+  // vLLM profiles the modalities whose limit is not 0 (encoder_budget.py tower_modalities); a model takes video or not.
+  const videoLimit = v.video ? (limits?.video ?? MM_DEFAULT_LIMIT) : 0;
+  if (imageLimit === 0 && videoLimit === 0) return `--limit-mm-per-prompt turns ${v.video ? 'image and video' : 'image'} off: the encoder is not profiled`;
   if (mm?.skipProfiling) return "--skip-mm-profiling: the encoder is not profiled, so its memory at the first image request is not left out of the KV cache (vLLM's warning: the user's to leave)";
   const perItem = v.tokensPerItem;
   const budget = Math.max(tokens, perItem);
-  // With image off the profile takes video (same tower; its items are taken at the image's size).
-  const limit = imageLimit === 0 ? (limits?.video ?? MM_DEFAULT_LIMIT) : imageLimit;
+  // With image off the profile takes video (same tower; its items are taken at the image's size, and the note says so).
+  const limit = imageLimit === 0 ? videoLimit : imageLimit;
   const perPrompt = Math.max(1, Math.min(limit, Math.floor(maxModelLen / perItem)));
   const items = Math.max(1, Math.min(Math.floor(budget / perItem), seqs * perPrompt));
   const patches = items * v.patchesPerItem;
   const mlpWidth = v.ffn * (v.gatedMlp ? 3 : 2);
   const encoderPeak = patches * dt * ((v.patchInput ?? 588) + 3 * v.hidden + (3 * v.hidden + mlpWidth) / tp);
   const outputs = items * perItem * a.hidden * dt * (1 + (v.deepstack ?? 0));
-  return { encoderPeak, outputs, embedsBuffer: tokens * a.hidden * dt, items, budget };
+  return { encoderPeak, outputs, embedsBuffer: tokens * a.hidden * dt, items, budget, modality: imageLimit === 0 ? 'video' : 'image' };
 }
 
 /** What the estimate says of a vision-language model's encoder (visionProfile). */
@@ -357,7 +361,9 @@ function visionNote(a: Architecture, vision: VisionProfile | string | undefined,
   if (typeof vision === 'string') return `Vision encoder: ${vision}.${off}`;
   if (!vision) return `Vision encoder: ${engine === 'vllm' && v0 ? "vLLM V0's" : engine === 'vllm' ? "vLLM's" : `${engine === 'sglang' ? 'SGLang' : 'TGI'}'s`} profile of it is not modelled; only its weights are counted.${off}`;
   const gibs = (b: number) => gib(b, 2);
-  return `Vision encoder profiled before the KV cache is sized (vLLM V1): ${vision.items} dummy image${vision.items === 1 ? '' : 's'} of ${grouped(v.tokensPerItem)} tokens (${grouped(v.patchesPerItem)} patches each) in an encoder budget of ${grouped(vision.budget)} tokens; encoder peak ${gibs(vision.encoderPeak)}, its embeddings ${gibs(vision.outputs)} held through the language model's dummy batch, and the inputs_embeds buffer ${gibs(vision.embedsBuffer)}. --skip-mm-profiling, --limit-mm-per-prompt '{"image":0,"video":0}' or (text only) --language-model-only leave this memory to the KV cache.`;
+  const items = `${vision.items} dummy ${vision.modality}${vision.items === 1 ? '' : 's'}`;
+  const video = vision.modality === 'video' ? " (images are off: vLLM profiles videos, taken here at an image's size)" : '';
+  return `Vision encoder profiled before the KV cache is sized (vLLM V1): ${items} of ${grouped(v.tokensPerItem)} tokens (${grouped(v.patchesPerItem)} patches each)${video} in an encoder budget of ${grouped(vision.budget)} tokens; encoder peak ${gibs(vision.encoderPeak)}, its embeddings ${gibs(vision.outputs)} held through the language model's dummy batch, and the inputs_embeds buffer ${gibs(vision.embedsBuffer)}. --skip-mm-profiling, --limit-mm-per-prompt '{"image":0,"video":0}' or (text only) --language-model-only leave this memory to the KV cache.`;
 }
 
 /**
@@ -657,7 +663,10 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   const moeSharedCache = gen?.moeSharedCache ?? true;
   const batchDefaults = engine === 'tgi' ? { seqs: tgiSeqs, tokens: tgiPrefill } : gen?.v0 ? { seqs: 256, tokens: gen.chunked ? 512 : Math.max(maxModelLen, 2048), v0: true } : v1Batch ? { seqs: v1Batch.seqs, tokens: v1Batch.tokens } : { seqs: big ? 1024 : 256, tokens: big ? 8192 : 2048 };
   // A vision-language model under vLLM V1: its encoder's profile run and, under --language-model-only, no tower.
-  const vision = a.vision && engine === 'vllm' && !gen?.v0 ? visionProfile(a, spec, batchDefaults.tokens, batchDefaults.seqs, maxModelLen, dtypeBytes(spec), tp) : undefined;
+  // The profile's batch is the one the language model's dummy run takes: the spec's, else the release's defaults.
+  const profileTokens = spec.maxNumBatchedTokens && spec.maxNumBatchedTokens > 0 ? spec.maxNumBatchedTokens : batchDefaults.tokens;
+  const profileSeqs = spec.maxNumSeqs && spec.maxNumSeqs > 0 ? spec.maxNumSeqs : batchDefaults.seqs;
+  const vision = a.vision && engine === 'vllm' && !gen?.v0 ? visionProfile(a, spec, profileTokens, profileSeqs, maxModelLen, dtypeBytes(spec), tp) : undefined;
   const towerOff = engine === 'vllm' && spec.multimodal?.languageModelOnly === true ? (a.vision?.params ?? 0) : 0;
   const defaults = { ...batchDefaults, moeSharedCache, mrv2: gen?.runner?.v2 === true, ...(attnDp ? { attnTp: tp / attnDp } : {}), ...(typeof vision === 'object' ? { vision } : {}), ...(towerOff ? { visionParamsOff: towerOff } : {}) };
   if (a.vision) assumptions.push(visionNote(a, vision, engine, !!gen?.v0, towerOff));
@@ -866,6 +875,20 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
         message: `maxNumSeqs ${seqs} is more than the KV cache holds at full length: ${grouped(tokens)} tokens is ${serving.maxConcurrency.toFixed(1)}× a ${maxModelLen}-token request, so when requests are long the batch is smaller than ${seqs} (requests wait or are preempted).`,
       });
     }
+    // --skip-mm-profiling: the KV cache takes the memory the encoder needs, so the first full-size image must find it outside the budget.
+    if (a.vision && engine === 'vllm' && !gen?.v0 && spec.multimodal?.skipProfiling && !spec.multimodal.languageModelOnly) {
+      const full = visionProfile(a, { ...spec, multimodal: { ...spec.multimodal, skipProfiling: false } }, profileTokens, profileSeqs, maxModelLen, dtypeBytes(spec), tp);
+      const oneItem = typeof full === 'object' ? full.encoderPeak / full.items : 0;
+      const left = cap - device;
+      if (oneItem > left) {
+        findings.push({
+          code: 'vision-profile-skipped',
+          severity: 'warning',
+          path: ['spec', 'multimodal', 'skipProfiling'],
+          message: `With the encoder's profile skipped, the KV cache takes its memory: one full-size ${full && typeof full === 'object' ? full.modality : 'image'} runs the encoder at about ${gib(oneItem)} per GPU, and ${gib(Math.max(0, left))} is left outside vLLM's budget, so the first such request may run out of memory. Lower gpuMemoryUtilization by ${Math.ceil(((oneItem - left) / cap) * 100) / 100} or more, cap the images (limitPerPrompt and a smaller max_pixels), or serve text only (languageModelOnly).`,
+        });
+      }
+    }
     if (tp > 1 && cl.cluster && cl.cluster.intra.type.startsWith('pcie')) {
       findings.push({
         code: 'tp-over-pcie',
@@ -888,7 +911,9 @@ function servingFixes(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined,
   const fixes: Fix[] = [];
   const spec = doc.spec;
   const o = { ...opts, noFixes: true };
-  const describe = (e: ServingEstimate) => (e.serving ? `≈ ${grouped(e.serving.kvCacheTokens)} KV tokens, ${e.serving.maxConcurrency.toFixed(1)}× at ${e.serving.maxModelLen}` : '');
+  // Under one request, rounded down: 0.996 is not "1.0×".
+  const times = (c: number) => (c < 1 ? (Math.floor(c * 100) / 100).toFixed(2) : c.toFixed(1));
+  const describe = (e: ServingEstimate) => (e.serving ? `≈ ${grouped(e.serving.kvCacheTokens)} KV tokens, ${times(e.serving.maxConcurrency)}× at ${e.serving.maxModelLen}` : '');
   const longest = cur.serving?.longestRequestTokens ?? 0;
   if (kvOnly && longest > 0) {
     const len = Math.floor(longest / 256) * 256 || longest;
@@ -913,7 +938,7 @@ function servingFixes(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined,
   if (vision && !spec.multimodal?.languageModelOnly) {
     const e = estimateInferenceService(withEdits(doc, [{ path: ['spec', 'multimodal', 'languageModelOnly'], value: true }]), cluster, o);
     if (e.serving && e.serving.kvCacheBytes > (cur.serving?.kvCacheBytes ?? 0))
-      fixes.push({ title: `Serve text only, without the vision tower (--language-model-only: its weights and its ${gib(vision)} profile run go; ${describe(e)}${e.ok ? '' : ', still too small'})`, edits: [{ path: ['spec', 'multimodal', 'languageModelOnly'], value: true }] });
+      fixes.push({ title: `Serve text only, without the vision tower (--language-model-only: its weights go, and the ${gib(vision)} its profile run adds to the activation peak; ${describe(e)}${e.ok ? '' : ', still too small'})`, edits: [{ path: ['spec', 'multimodal', 'languageModelOnly'], value: true }] });
   }
   // vLLM runs fp8 weights from compute capability 8.0 (the gpu-dtype rule): none offered on a T4 or V100.
   const g = cur.gpu ? findGpu(cur.gpu.id) : undefined;

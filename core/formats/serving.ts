@@ -16,6 +16,11 @@ import { engineDefaults, type ServeCommand, type ServeRead } from './vllmArgs';
 import { mergeEdits } from './yamlWords';
 import { ENGINE_FLAGS, TP_FLAG } from '../runs/engineCommand';
 
+const SPECULATIVE_TERMS: Record<ServeCommand['engine'], Record<string, string>> = {
+  vllm: { method: '"method" in --speculative-config', draftModel: '"model" in --speculative-config', tokens: '"num_speculative_tokens" in --speculative-config' },
+  sglang: { method: '--speculative-algorithm', draftModel: '--speculative-draft-model-path', tokens: '--speculative-num-steps' },
+};
+
 /** Each field's flag in an engine's command line (the table Gantry launches with): the file's terms for fields it does not write. Built once per engine. */
 const FLAG_TERMS = new Map<ServeCommand['engine'], ReadonlyMap<string, string>>();
 function flagTerms(engine: ServeCommand['engine']): ReadonlyMap<string, string> {
@@ -25,6 +30,8 @@ function flagTerms(engine: ServeCommand['engine']): ReadonlyMap<string, string> 
     for (const f of ENGINE_FLAGS[engine]) if (f.flag) t.set(f.field, f.flag);
     // Fields inside an object field with flags of their own (multimodal.skipProfiling): the dotted path first, then the name alone.
     for (const f of ENGINE_FLAGS[engine]) for (const p of f.parts ?? []) t.set(`${f.field}.${p.key}`, p.flag).set(p.key, p.flag);
+    // Speculative decoding's parts: keys of vLLM's --speculative-config JSON, SGLang's flags (engineCommand.ts writes the same).
+    for (const [key, term] of Object.entries(SPECULATIVE_TERMS[engine])) t.set(`speculative.${key}`, term);
     FLAG_TERMS.set(engine, (terms = t));
   }
   return terms;

@@ -547,10 +547,12 @@ const MAX_MM_LIMIT = 999;
  * Gantry models, the other keys, whether it was the older form; or why it is not read (`sure`: vLLM
  * refuses it too). Character scans and JSON.parse only, no pattern on the text.
  */
-export function readMmLimits(value: string): { limits: MmLimits; other: string[]; legacy: boolean; capped: boolean } | { error: string; sure: boolean } {
+export function readMmLimits(value: string): { limits: MmLimits; other: string[]; legacy: boolean; capped: boolean; sized?: string[] } | { error: string; sure: boolean } {
   const limits: Record<string, number> = {};
   const other: string[] = [];
   let capped = false;
+  // Modalities given dummy-size options (width, height, num_frames): vLLM profiles a smaller item; Gantry takes the largest.
+  const sized: string[] = [];
   const put = (key: string, n: number) => {
     // Above vLLM's own default (999 per modality) is no limit: read as 999, which the schema allows.
     if (n > MAX_MM_LIMIT) capped = true;
@@ -569,11 +571,13 @@ export function readMmLimits(value: string): { limits: MmLimits; other: string[]
     }
     if (!cfg || typeof cfg !== 'object' || Array.isArray(cfg)) return { error: bad, sure: true };
     for (const [key, v] of Object.entries(cfg as Record<string, unknown>)) {
-      const count = v && typeof v === 'object' && !Array.isArray(v) ? ((v as Record<string, unknown>).count ?? 999) : v;
+      const options = v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+      const count = options ? (options.count ?? 999) : v;
+      if (options && MODALITIES.has(key) && (options.width !== undefined || options.height !== undefined || options.num_frames !== undefined || options.length !== undefined)) sized.push(key);
       if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) return { error: `gives ${quote(key, 24)} ${quote(JSON.stringify(count) ?? String(count), 24)}, not a count (a whole number, 0 or more); vLLM refuses it and the server does not start.`, sure: true };
       put(key, count);
     }
-    return { limits, other, legacy: false, capped };
+    return { limits, other, legacy: false, capped, ...(sized.length ? { sized } : {}) };
   }
   // The older form: modality=count pairs, comma-separated.
   if (!t.length || t.length > 400) return { error: bad, sure: true };
@@ -752,6 +756,7 @@ export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
           problems.push(problem('foreign-flag-value', 'warning', val.span, `${rawName} limits ${r.other.map((x) => quote(x, 24)).join(', ')}, which Gantry does not model (image, video, audio): the estimate leaves ${r.other.length === 1 ? 'it' : 'them'} out.`));
         }
         if (r.capped) assumptions.push(`${rawName}: a count above 999 (vLLM's default, no practical limit) is read as 999.`);
+        if (r.sized) assumptions.push(`${rawName}: the dummy-size options of ${r.sized.join(' and ')} (width, height, num_frames) are not modelled: the estimate profiles the encoder on the processor's largest item, which takes at least as much memory.`);
         const at = val;
         const legacy = r.legacy;
         setPart(f.field, f.sub, r.limits, val, rawName, (x) => {

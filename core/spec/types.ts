@@ -153,6 +153,7 @@ export interface VisionEncoder {
   tokensPerItem: number; // embeddings that item gives the language model (patches / spatial merge², or a pooled count)
   patchInput?: number; // pixel values per patch (channels × temporal patch × patch²); default 3 × 14 × 14
   deepstack?: number; // encoder layers whose features also feed the language model (Qwen3-VL deepstack_visual_indexes); default 0
+  video?: boolean; // the processor takes video too (the Qwen VL line): with images off, vLLM profiles a video; default false
   params?: number; // parameters of the tower and its projector: not loaded under --language-model-only
 }
 

@@ -472,8 +472,17 @@ function checkServing(r: Rules, cluster: ClusterDoc | undefined, arch: Architect
   if ((method === 'eagle' || method === 'eagle3') && !r.str(['spec', 'speculative', 'draftModel'])) {
     r.report('speculative-draft', 'error', ['spec', 'speculative', 'method'], `${method} speculative decoding runs an EAGLE head: set speculative.draftModel to its Hugging Face id or path (vLLM refuses to start without one).`);
   }
+  // vLLM's SpeculativeConfig raises "num_speculative_tokens must be provided … unless the draft model config contains an
+  // n_predict parameter": always for ngram (no draft model); for an EAGLE head only if its config has no n_predict.
   if ((method === 'eagle' || method === 'eagle3' || method === 'ngram') && !r.has(['spec', 'speculative', 'tokens'])) {
-    r.report('speculative-draft', 'warning', ['spec', 'speculative', 'method'], `${method} speculative decoding needs speculative.tokens (vLLM's num_speculative_tokens): vLLM refuses to start without it.`, r.setFix('Propose 3 tokens per step', ['spec', 'speculative', 'tokens'], 3, false));
+    const ngram = method === 'ngram';
+    r.report(
+      'speculative-draft',
+      ngram ? 'error' : 'warning',
+      ['spec', 'speculative', 'method'],
+      ngram ? "ngram speculative decoding needs speculative.tokens (vLLM's num_speculative_tokens): vLLM refuses to start without it." : `${method} speculative decoding needs speculative.tokens (vLLM's num_speculative_tokens): vLLM refuses to start without it unless the draft head's config gives n_predict.`,
+      r.setFix('Propose 3 tokens per step', ['spec', 'speculative', 'tokens'], 3, false),
+    );
   }
   if (method === 'mtp' && arch?.mtpLayers === 0) {
     r.report('speculative-draft', 'error', ['spec', 'speculative', 'method'], 'This model ships no multi-token-prediction layers (mtpLayers 0): mtp speculative decoding has nothing to load. Use eagle/eagle3 with a draft head, or ngram.');

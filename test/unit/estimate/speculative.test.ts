@@ -112,6 +112,14 @@ test('checks: an EAGLE head needs draftModel and tokens; at the method', () => {
     check(text(['    method: mtp'])).problems.filter((p) => p.severity === 'error'),
     [],
   );
+  // ngram has no draft head whose config could give the count: vLLM always refuses without it.
+  const ngram = check(text(['    method: ngram'])).problems.filter((p) => p.code === 'speculative-draft');
+  assert.deepEqual(
+    ngram.map((p) => p.severity),
+    ['error'],
+  );
+  assert.match(ngram[0].message, /vLLM refuses to start without it\.$/);
+  assert.match(noDraft.find((p) => p.severity === 'warning')!.message, /unless the draft head's config gives n_predict/);
   const unknown = check(text(['    method: medusa']));
   assert.ok(
     unknown.problems.some((p) => p.severity === 'error'),
@@ -124,4 +132,25 @@ test('GiB check: an EAGLE head on Llama 3.1 8B costs about half a GiB of weights
   const eagle = estimateInferenceService(service({ model: { preset: 'llama-3.1-8b' }, maxModelLen: 8192, speculative: { method: 'eagle', tokens: 3, draftModel: 'a/b' } }), h100);
   const d = (eagle.serving!.weightsBytes - base.serving!.weightsBytes) / GIB;
   assert.ok(d > 0.4 && d < 0.5, String(d));
+});
+
+test("in a vllm serve line, a speculative decoding message names the key of --speculative-config, not the spec's field", async () => {
+  const { checkFile } = await import('../../../core/check/checkFile');
+  const messages = (config: string) => {
+    const text = `#!/bin/bash\nvllm serve meta-llama/Llama-3.1-8B-Instruct --max-model-len 8192 --speculative-config '${config}'\n`;
+    return checkFile(text, { fileName: '/w/serve.sh', defaults: { gpu: 'H100-SXM-80GB' } })
+      .problems.filter((p) => p.code === 'speculative-draft')
+      .map((p) => p.message);
+  };
+  const noDraft = messages('{"method": "eagle"}');
+  assert.ok(
+    noDraft.some((m) => m.includes('set "model" in --speculative-config to its Hugging Face id')),
+    noDraft.join('\n'),
+  );
+  const noTokens = messages('{"method": "ngram"}');
+  assert.ok(
+    noTokens.some((m) => m.startsWith('ngram speculative decoding needs "num_speculative_tokens" in --speculative-config')),
+    noTokens.join('\n'),
+  );
+  for (const m of [...noDraft, ...noTokens]) assert.ok(!m.includes('speculative.draftModel') && !m.includes('speculative.tokens'), m);
 });

@@ -96,7 +96,7 @@ test('config.json: the vision encoder of the Qwen VL line and Gemma 3, and a rea
   );
   assert.ok(qwen25.ok);
   const v = qwen25.architecture.vision!;
-  assert.deepEqual({ ...v, params: undefined }, { hidden: 1280, ffn: 3420, gatedMlp: true, patchesPerItem: 65536, tokensPerItem: 16384, patchInput: 1176, params: undefined });
+  assert.deepEqual({ ...v, params: undefined }, { hidden: 1280, ffn: 3420, gatedMlp: true, patchesPerItem: 65536, tokensPerItem: 16384, patchInput: 1176, video: true, params: undefined });
   assert.ok(v.params && v.params > 0.6e9 && v.params < 0.8e9, String(v.params));
   // Qwen2-VL names the ViT's width embed_dim (its hidden_size is the language model's) and gives an MLP ratio.
   const qwen2 = parseHfConfig(JSON.stringify({ model_type: 'qwen2_vl', ...text, vision_config: { depth: 32, embed_dim: 1280, mlp_ratio: 4, num_heads: 16, in_chans: 3, hidden_size: 3584, patch_size: 14, spatial_merge_size: 2, temporal_patch_size: 2 } }));
@@ -153,8 +153,90 @@ test('a quick fix serves a vision-language model text only when its KV cache is 
   const fix = f.fixes?.find((x) => x.title.startsWith('Serve text only'));
   assert.ok(fix, JSON.stringify(f.fixes?.map((x) => x.title)));
   assert.deepEqual(fix.edits, [{ path: ['spec', 'multimodal', 'languageModelOnly'], value: true }]);
-  assert.match(fix.title, /--language-model-only: its weights and its \d+\.\d GiB profile run go/);
+  assert.match(fix.title, /--language-model-only: its weights go, and the \d+\.\d GiB its profile run adds to the activation peak/);
   // A text-only model gets no such fix.
   const text = estimateInferenceService(service({ model: { preset: 'qwen3-8b' }, engineVersion: '0.19.0', maxModelLen: 131072, gpuMemoryUtilization: 0.5 }), cluster('RTX-4090-24GB', 1));
   assert.ok(!text.findings.some((x) => x.fixes?.some((y) => y.title.startsWith('Serve text only'))));
+});
+
+test("the profile's batch is the spec's: max_num_batched_tokens sets the budget, max_num_seqs × the limit caps the items", () => {
+  const c = cluster('H100-SXM-80GB', 1);
+  const note = (e: ReturnType<typeof estimateInferenceService>) => e.assumptions.find((a) => a.startsWith('Vision encoder profiled')) ?? '';
+  const wide = estimateInferenceService(service({ model: { preset: 'qwen3.5-9b' }, engineVersion: '0.19.0', maxModelLen: 32768, maxNumBatchedTokens: 65536 }), c);
+  assert.match(note(wide), /4 dummy images of 16,384 tokens .* encoder budget of 65,536 tokens/);
+  const gemma = (extra: Partial<InferenceServiceSpec>) => estimateInferenceService(service({ model: { preset: 'gemma-3-12b' }, engineVersion: '0.19.0', maxModelLen: 8192, maxNumBatchedTokens: 32768, ...extra }), c);
+  assert.match(note(gemma({})), /128 dummy images of 256 tokens/);
+  assert.match(note(gemma({ maxNumSeqs: 2, multimodal: { limitPerPrompt: { image: 1 } } })), /2 dummy images of 256 tokens/);
+});
+
+test('images off: Gemma 3 (images only) is not profiled; a Qwen VL model is profiled on video, and says so', () => {
+  const c = cluster('H100-SXM-80GB', 1);
+  const g = estimateInferenceService(service({ model: { preset: 'gemma-3-12b' }, engineVersion: '0.19.0', maxModelLen: 8192, multimodal: { limitPerPrompt: { image: 0 } } }), c);
+  assert.ok(
+    g.assumptions.some((a) => a === 'Vision encoder: --limit-mm-per-prompt turns image off: the encoder is not profiled.'),
+    JSON.stringify(g.assumptions),
+  );
+  assert.equal(g.serving?.visionProfileBytes, undefined);
+  const q = estimateInferenceService(service({ model: { preset: 'qwen3.5-9b' }, engineVersion: '0.19.0', maxModelLen: 32768, multimodal: { limitPerPrompt: { image: 0 } } }), c);
+  assert.ok(
+    q.assumptions.some((a) => a.includes("1 dummy video of 16,384 tokens (65,536 patches each) (images are off: vLLM profiles videos, taken here at an image's size)")),
+    JSON.stringify(q.assumptions),
+  );
+});
+
+test('--skip-mm-profiling where one full-size image does not fit outside the budget: a warning at the option', () => {
+  const doc = (gpu: string) => estimateInferenceService(service({ model: { preset: 'qwen3.5-9b' }, engineVersion: '0.19.0', maxModelLen: 32768, multimodal: { skipProfiling: true } }), cluster(gpu, 1));
+  const small = doc('RTX-4090-24GB').findings.find((f) => f.code === 'vision-profile-skipped');
+  assert.ok(small, JSON.stringify(doc('RTX-4090-24GB').findings));
+  assert.deepEqual(small.path, ['spec', 'multimodal', 'skipProfiling']);
+  assert.match(small.message, /one full-size image runs the encoder at about 2\.1 GiB per GPU, and \d+\.\d GiB is left outside vLLM's budget/);
+  // On an 80 GB card the 10 % outside the budget holds it.
+  assert.equal(
+    doc('H100-SXM-80GB').findings.find((f) => f.code === 'vision-profile-skipped'),
+    undefined,
+  );
+});
+
+test('config.json: vision_config values out of range leave the tower uncounted and say so, never a giant count', () => {
+  const text = { hidden_size: 3584, intermediate_size: 18944, num_hidden_layers: 28, num_attention_heads: 28, num_key_value_heads: 4, vocab_size: 152064 };
+  const vision = { depth: 32, hidden_act: 'silu', hidden_size: 1280, intermediate_size: 3420, num_heads: 16, in_chans: 3, out_hidden_size: 3584, patch_size: 14, spatial_merge_size: 2, temporal_patch_size: 2 };
+  for (const bad of [{ patch_size: 100000 }, { intermediate_size: -5 }, { depth: '32' }, { hidden_size: 0 }]) {
+    const r = parseHfConfig(JSON.stringify({ model_type: 'qwen2_5_vl', ...text, vision_config: { ...vision, ...bad } }));
+    assert.ok(r.ok);
+    assert.equal(r.visionParams, undefined, JSON.stringify(bad));
+    assert.ok(
+      r.warnings.some((w) => w.includes('the vision tower is not counted')),
+      JSON.stringify(r.warnings),
+    );
+    // The profile needs the width, MLP width and patch, not the depth: a bad depth leaves only the weights uncounted.
+    if ('depth' in bad) assert.equal(r.architecture.vision?.params, undefined);
+    else assert.equal(r.architecture.vision, undefined, JSON.stringify(bad));
+  }
+  // A Gemma 3 patch larger than its image.
+  const g = parseHfConfig(
+    JSON.stringify({
+      model_type: 'gemma3',
+      text_config: { model_type: 'gemma3_text', hidden_size: 2560, intermediate_size: 10240, num_hidden_layers: 34, num_attention_heads: 8, num_key_value_heads: 4, head_dim: 256, vocab_size: 262208 },
+      vision_config: { hidden_size: 1152, image_size: 896, intermediate_size: 4304, num_hidden_layers: 27, patch_size: 1000 },
+    }),
+  );
+  assert.ok(g.ok && g.visionParams === undefined && g.architecture.vision === undefined);
+  // More deepstack layers than the tower has.
+  const q3 = parseHfConfig(
+    JSON.stringify({
+      model_type: 'qwen3_vl',
+      text_config: { hidden_size: 4096, intermediate_size: 12288, num_hidden_layers: 36, num_attention_heads: 32, num_key_value_heads: 8, head_dim: 128, vocab_size: 151936 },
+      vision_config: { depth: 27, hidden_size: 1152, intermediate_size: 4304, out_hidden_size: 4096, patch_size: 16, spatial_merge_size: 2, deepstack_visual_indexes: Array.from({ length: 100 }, (_, i) => i) },
+    }),
+  );
+  assert.ok(q3.ok && q3.architecture.vision === undefined);
+  assert.ok(q3.warnings.some((w) => w.includes('deepstack_visual_indexes lists 100 layers, more than the tower')));
+});
+
+test('architecture.vision: more tokens than patches per item is an error at tokensPerItem', () => {
+  const arch: Architecture = { ...findModel('qwen3-8b')!.architecture, vision: { hidden: 1152, ffn: 4304, patchesPerItem: 1, tokensPerItem: 8192 } };
+  const e = estimateInferenceService(service({ model: { architecture: arch } }), cluster('H100-SXM-80GB', 1));
+  const f = e.findings.find((x) => x.path?.join('.') === 'spec.model.architecture.vision.tokensPerItem');
+  assert.ok(f, JSON.stringify(e.findings));
+  assert.match(f.message, /one embedding per patch/);
 });

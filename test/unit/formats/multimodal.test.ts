@@ -264,3 +264,12 @@ spec:
   const good = checkText(manifest(`'{"image": 2, "video": 0}'`), '/w/vl.yaml');
   assert.ok(!good.problems.some((x) => x.code === 'foreign-flag-value' || x.code.startsWith('schema')), JSON.stringify(good.problems));
 });
+
+test('--limit-mm-per-prompt options that size the dummy item (width, height, num_frames) are said not to be modelled', () => {
+  const r = read(`vllm serve ${M} --limit-mm-per-prompt '{"image": {"count": 1, "width": 512, "height": 512}}'`);
+  assert.deepEqual(r.spec.multimodal, { limitPerPrompt: { image: 1 } });
+  assert.ok(
+    r.assumptions.some((a) => a.includes('the dummy-size options of image (width, height, num_frames) are not modelled')),
+    JSON.stringify(r.assumptions),
+  );
+});
