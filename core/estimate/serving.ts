@@ -339,7 +339,7 @@ export function visionProfile(a: Architecture, spec: InferenceServiceSpec, token
   const imageLimit = limits?.image ?? MM_DEFAULT_LIMIT;
   // vLLM profiles the modalities whose limit is not 0 (encoder_budget.py tower_modalities); a model takes video or not.
   const videoLimit = v.video ? (limits?.video ?? MM_DEFAULT_LIMIT) : 0;
-  if (imageLimit === 0 && videoLimit === 0) return `--limit-mm-per-prompt turns ${v.video ? 'image and video' : 'image'} off: the encoder is not profiled`;
+  if (towerModalitiesOff(a, spec)) return `--limit-mm-per-prompt turns ${v.video ? 'image and video' : 'image'} off: the encoder is not profiled`;
   if (mm?.skipProfiling) return "--skip-mm-profiling: the encoder is not profiled, so its memory at the first image request is not left out of the KV cache (vLLM's warning: the user's to leave)";
   const perItem = v.tokensPerItem;
   const budget = Math.max(tokens, perItem);
@@ -354,10 +354,16 @@ export function visionProfile(a: Architecture, spec: InferenceServiceSpec, token
   return { encoderPeak, outputs, embedsBuffer: tokens * a.hidden * dt, items, budget, modality: imageLimit === 0 ? 'video' : 'image' };
 }
 
+/** --limit-mm-per-prompt sets every modality the vision tower serves to 0 (image, and video where the model takes it). */
+export function towerModalitiesOff(a: Architecture, spec: InferenceServiceSpec): boolean {
+  const limits = spec.multimodal?.limitPerPrompt;
+  return !!a.vision && limits?.image === 0 && (!a.vision.video || limits.video === 0);
+}
+
 /** What the estimate says of a vision-language model's encoder (visionProfile). */
-function visionNote(a: Architecture, vision: VisionProfile | string | undefined, engine: string, v0: boolean, towerOff: number): string {
+function visionNote(a: Architecture, vision: VisionProfile | string | undefined, engine: string, v0: boolean, towerOff: number, byLimits: boolean): string {
   const v = a.vision!;
-  const off = towerOff ? ` The tower's ${(towerOff / 1e9).toFixed(2)} B parameters are not loaded.` : '';
+  const off = towerOff ? ` The tower's ${(towerOff / 1e9).toFixed(2)} B parameters are not loaded${byLimits ? ' (vLLM 0.10.1 and later skip a tower whose every modality is at 0)' : ''}.` : '';
   if (typeof vision === 'string') return `Vision encoder: ${vision}.${off}`;
   if (!vision) return `Vision encoder: ${engine === 'vllm' && v0 ? "vLLM V0's" : engine === 'vllm' ? "vLLM's" : `${engine === 'sglang' ? 'SGLang' : 'TGI'}'s`} profile of it is not modelled; only its weights are counted.${off}`;
   const gibs = (b: number) => gib(b, 2);
@@ -667,9 +673,13 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   const profileTokens = spec.maxNumBatchedTokens && spec.maxNumBatchedTokens > 0 ? spec.maxNumBatchedTokens : batchDefaults.tokens;
   const profileSeqs = spec.maxNumSeqs && spec.maxNumSeqs > 0 ? spec.maxNumSeqs : batchDefaults.seqs;
   const vision = a.vision && engine === 'vllm' && !gen?.v0 ? visionProfile(a, spec, profileTokens, profileSeqs, maxModelLen, dtypeBytes(spec), tp) : undefined;
-  const towerOff = engine === 'vllm' && spec.multimodal?.languageModelOnly === true ? (a.vision?.params ?? 0) : 0;
+  // Not loaded under --language-model-only, nor (vLLM 0.10.1 and later, PR #22299: SupportsMultiModal._mark_tower_model)
+  // when --limit-mm-per-prompt sets every modality the tower serves to 0.
+  const ver = engineVersionOf(spec).parts;
+  const towerSkipped = engine === 'vllm' && (spec.multimodal?.languageModelOnly === true || (towerModalitiesOff(a, spec) && (!ver || atLeast(ver, 0, 10, 1))));
+  const towerOff = towerSkipped ? (a.vision?.params ?? 0) : 0;
   const defaults = { ...batchDefaults, moeSharedCache, mrv2: gen?.runner?.v2 === true, ...(attnDp ? { attnTp: tp / attnDp } : {}), ...(typeof vision === 'object' ? { vision } : {}), ...(towerOff ? { visionParamsOff: towerOff } : {}) };
-  if (a.vision) assumptions.push(visionNote(a, vision, engine, !!gen?.v0, towerOff));
+  if (a.vision) assumptions.push(visionNote(a, vision, engine, !!gen?.v0, towerOff, towerOff > 0 && spec.multimodal?.languageModelOnly !== true));
   const stageSpec = engine === 'tgi' ? { ...spec, maxNumSeqs: undefined } : spec;
   const pcieOnly = c.intra.type.startsWith('pcie');
   const nonTorch = tp > 1 ? (pcieOnly ? NON_TORCH_TP_PCIE : NON_TORCH_TP) : pp > 1 ? NON_TORCH_PP : NON_TORCH_TP1;

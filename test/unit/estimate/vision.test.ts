@@ -173,7 +173,7 @@ test('images off: Gemma 3 (images only) is not profiled; a Qwen VL model is prof
   const c = cluster('H100-SXM-80GB', 1);
   const g = estimateInferenceService(service({ model: { preset: 'gemma-3-12b' }, engineVersion: '0.19.0', maxModelLen: 8192, multimodal: { limitPerPrompt: { image: 0 } } }), c);
   assert.ok(
-    g.assumptions.some((a) => a === 'Vision encoder: --limit-mm-per-prompt turns image off: the encoder is not profiled.'),
+    g.assumptions.some((a) => a.startsWith('Vision encoder: --limit-mm-per-prompt turns image off: the encoder is not profiled. The tower')),
     JSON.stringify(g.assumptions),
   );
   assert.equal(g.serving?.visionProfileBytes, undefined);
@@ -239,4 +239,22 @@ test('architecture.vision: more tokens than patches per item is an error at toke
   const f = e.findings.find((x) => x.path?.join('.') === 'spec.model.architecture.vision.tokensPerItem');
   assert.ok(f, JSON.stringify(e.findings));
   assert.match(f.message, /one embedding per patch/);
+});
+
+test('every modality the tower serves at 0: vLLM 0.10.1 and later skip the tower too, so its weights go', () => {
+  const c = cluster('RTX-5090-32GB', 1);
+  const at = (engineVersion: string, limitPerPrompt: { image?: number; video?: number }) => estimateInferenceService(service({ model: { preset: 'qwen3.5-9b' }, engineVersion, maxModelLen: 32768, multimodal: { limitPerPrompt } }), c);
+  const weights = (e: ReturnType<typeof estimateInferenceService>) => e.memory!.breakdown.weights;
+  const off = at('0.19.0', { image: 0, video: 0 });
+  const on = at('0.19.0', { image: 1 });
+  assert.ok(Math.abs(weights(on) - weights(off) - 0.46e9 * 2) < 1e6);
+  assert.ok(
+    off.assumptions.some((a) => a.includes('0.46 B parameters are not loaded (vLLM 0.10.1 and later skip a tower whose every modality is at 0)')),
+    JSON.stringify(off.assumptions),
+  );
+  // Before 0.10.1 the tower still loads (only its profile goes).
+  const old = at('0.10.0', { image: 0, video: 0 });
+  assert.equal(weights(old), weights(on));
+  // Video left on: the tower serves it, so it loads.
+  assert.equal(weights(at('0.19.0', { image: 0 })), weights(on));
 });
