@@ -885,6 +885,15 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
         message: `maxNumSeqs ${seqs} is more than the KV cache holds at full length: ${grouped(tokens)} tokens is ${serving.maxConcurrency.toFixed(1)}× a ${maxModelLen}-token request, so when requests are long the batch is smaller than ${seqs} (requests wait or are preempted).`,
       });
     }
+    // Multimodal options on a model with no tower at all (no vision encoder, no parameters beyond the architecture's).
+    if (spec.multimodal && Object.keys(spec.multimodal).length && !a.vision && !(m.extras.extraParams && m.extras.extraParams > 0)) {
+      findings.push({
+        code: 'multimodal-text-model',
+        severity: 'warning',
+        path: ['spec', 'multimodal'],
+        message: `${m.id ? `'${m.id}' is a text-only model` : "The model as given has no vision tower (architecture.vision, or a config.json's vision_config)"}: multimodal options change nothing here${engine === 'vllm' ? ', and vLLM may refuse them for a model that is not multimodal' : ''}.`,
+      });
+    }
     // --skip-mm-profiling: the KV cache takes the memory the encoder needs, so the first full-size image must find it outside the budget.
     if (a.vision && engine === 'vllm' && !gen?.v0 && spec.multimodal?.skipProfiling && !spec.multimodal.languageModelOnly) {
       const full = visionProfile(a, { ...spec, multimodal: { ...spec.multimodal, skipProfiling: false } }, profileTokens, profileSeqs, maxModelLen, dtypeBytes(spec), tp);

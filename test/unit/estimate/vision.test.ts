@@ -258,3 +258,16 @@ test('every modality the tower serves at 0: vLLM 0.10.1 and later skip the tower
   // Video left on: the tower serves it, so it loads.
   assert.equal(weights(at('0.19.0', { image: 0 })), weights(on));
 });
+
+test('multimodal options on a text-only model: a warning at spec.multimodal, none on a vision-language model', () => {
+  const c = cluster('H100-SXM-80GB', 1);
+  const text = estimateInferenceService(service({ model: { preset: 'qwen3-8b' }, maxModelLen: 8192, multimodal: { languageModelOnly: true } }), c);
+  const f = text.findings.find((x) => x.code === 'multimodal-text-model');
+  assert.ok(f, JSON.stringify(text.findings));
+  assert.deepEqual(f.path, ['spec', 'multimodal']);
+  assert.match(f.message, /^'qwen3-8b' is a text-only model: multimodal options change nothing here/);
+  for (const preset of ['qwen3.5-9b', 'gemma-4-31b']) {
+    const e = estimateInferenceService(service({ model: { preset }, maxModelLen: 8192, multimodal: { languageModelOnly: true } }), c);
+    assert.ok(!e.findings.some((x) => x.code === 'multimodal-text-model'), preset);
+  }
+});
