@@ -14,6 +14,7 @@
 import { findGpu } from '../core/catalog/gpus';
 import { resolveModelName } from '../core/catalog/models';
 import { estimateInferenceService } from '../core/estimate/index';
+import { readMmLimits } from '../core/formats/vllmArgs';
 import type { Architecture, ClusterDoc, InferenceServiceDoc, InferenceServiceSpec } from '../core/spec/types';
 import { readJsonlRows } from './estimatorKvV0';
 
@@ -100,23 +101,11 @@ export function readKvV1Reserve(repoRoot: string, file = 'bench/data/vllm-v1-kv-
 /** vLLM's --quantization words that say "as the checkpoint is" (its quantization_config): the spec leaves the field out, as a user would. */
 const CHECKPOINT_QUANT = new Set(['compressed-tensors', 'modelopt', 'modelopt_mixed']);
 
-/** --limit-mm-per-prompt as a source states it (JSON text or an object; a value may be a count or {count, ...}): the spec's limits, or undefined. */
+/** --limit-mm-per-prompt as a source states it (JSON text or an object), read by the vllm serve reader's own rule. */
 function mmLimits(raw: unknown): NonNullable<InferenceServiceSpec['multimodal']>['limitPerPrompt'] | undefined {
-  let v = raw;
-  if (typeof v === 'string') {
-    try {
-      v = JSON.parse(v);
-    } catch {
-      return undefined;
-    }
-  }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
-  const out: Record<string, number> = {};
-  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-    const n = typeof x === 'number' ? x : x && typeof x === 'object' ? (x as { count?: unknown }).count : undefined;
-    if ((k === 'image' || k === 'video' || k === 'audio') && typeof n === 'number') out[k] = n;
-  }
-  return Object.keys(out).length ? out : undefined;
+  if (raw === null || raw === undefined) return undefined;
+  const r = readMmLimits(typeof raw === 'string' ? raw : JSON.stringify(raw));
+  return 'error' in r || !Object.keys(r.limits).length ? undefined : r.limits;
 }
 
 function multimodalOf(r: KvV1Row): InferenceServiceSpec['multimodal'] | undefined {

@@ -30,6 +30,8 @@ export type HfConfigResult =
       visionParams?: number;
       /** Parameters of Gemma 4's per-layer embeddings (hidden_size_per_layer_input), counted on top of the language model. */
       perLayerEmbeddingParams?: number;
+      /** The config has a vision_config (a vision-language model), whether or not its values could be used. */
+      hasVision?: boolean;
     }
   | { ok: false; errors: HfConfigError[] };
 
@@ -105,9 +107,11 @@ export function visionEncoderOf(modelType: string | undefined, v: Json, outer: J
     if (!hidden || !ffn || !patch || patch > 1024 || merge > 64) return `vision_config of ${type} without a usable width, MLP width or patch size`;
     const side = Math.floor(Math.sqrt(qwen) / (patch * merge)) * merge;
     const patches = side * side;
+    if (!plausible(patches, patches / (merge * merge))) return `vision_config of ${type} gives ${patches} patches per image (patch_size ${patch}): not plausible`;
     const deepstack = Array.isArray(v.deepstack_visual_indexes) ? v.deepstack_visual_indexes.length : 0;
     const depth = n(['depth', 'num_hidden_layers']);
-    if (deepstack > Math.min(64, depth ?? 64)) return `vision_config deepstack_visual_indexes lists ${deepstack} layers, more than the tower's ${depth ?? 64}`;
+    const most = Math.min(64, depth ?? 64);
+    if (deepstack > most) return `vision_config deepstack_visual_indexes lists ${deepstack} layers, more than ${most}${depth !== undefined && depth <= 64 ? ` (the tower's depth)` : ''}`;
     return { hidden, ffn, gatedMlp: v.hidden_act === 'silu', patchesPerItem: patches, tokensPerItem: Math.max(1, Math.floor(patches / (merge * merge))), patchInput: channels * temporal * patch * patch, video: true, ...(deepstack ? { deepstack } : {}) };
   }
   if (type === 'gemma3') {
@@ -118,9 +122,15 @@ export function visionEncoderOf(modelType: string | undefined, v: Json, outer: J
     const tokens = n(['mm_tokens_per_image'], outer) ?? 256;
     if (!hidden || !ffn || !image || !patch || patch > image) return 'vision_config of gemma3 without a usable width, MLP width, image or patch size';
     const side = Math.floor(image / patch);
+    if (!plausible(side * side, tokens)) return `vision_config of gemma3 gives ${side * side} patches and ${tokens} tokens per image: not plausible`;
     return { hidden, ffn, gatedMlp: false, patchesPerItem: side * side, tokensPerItem: tokens, patchInput: (n(['num_channels']) ?? 3) * patch * patch };
   }
-  return `the largest item ${type ? `a ${String(type).slice(0, 40)} processor` : "this model's processor"} makes is not known to Gantry`;
+  return `Gantry does not know the largest image ${type ? `the processor of a '${String(type).slice(0, 40)}' model` : "this model's processor"} makes`;
+}
+
+/** A config-derived largest item within reason: at least one patch per embedding, and no more than 2^20 patches (a Qwen image at max_pixels has 65,536). */
+function plausible(patches: number, tokens: number): boolean {
+  return patches >= 1 && patches <= 1048576 && tokens >= 1 && tokens <= patches;
 }
 
 const NON_GATED_TYPES = new Set(['gpt2', 'gpt_neox', 'gptj', 'bert', 'roberta', 'opt', 'phi', 'falcon', 'bloom', 'gpt_bigcode', 'starcoder2', 'mpt']);
@@ -300,11 +310,12 @@ export function parseHfConfig(text: string): HfConfigResult {
   else if (wf) result.weightFormat = wf;
   const vision = outer.vision_config;
   if (vision && typeof vision === 'object' && !Array.isArray(vision)) {
+    result.hasVision = true;
     const vp = visionParams(vision as Json, hidden);
     if (vp !== undefined) result.visionParams = vp;
     else warnings.push('vision_config without a usable depth (num_hidden_layers or depth), width (hidden_size or embed_dim), MLP width or patch size: the vision tower is not counted');
     const enc = visionEncoderOf(outerType, vision as Json, outer);
-    if (typeof enc === 'string') warnings.push(`${enc}: vLLM's profile run of the vision encoder is not counted`);
+    if (typeof enc === 'string') warnings.push(`${enc}: the encoder's profile run (vLLM V1 sizes its KV cache after it) is not counted`);
     else arch.vision = { ...enc, ...(vp !== undefined ? { params: vp } : {}) };
   }
   if (outer.audio_config && typeof outer.audio_config === 'object' && !Array.isArray(outer.audio_config)) warnings.push('audio_config: the audio tower is not counted');

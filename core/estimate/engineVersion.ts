@@ -308,3 +308,6 @@ export const VLLM_MAX_MODEL_LEN_AUTO: [number, number, number] = [0, 13, 0];
 export function vllmAcceptsAutoMaxModelLen(version: [number, number, number] | undefined): boolean {
   return !version || atLeast(version, ...VLLM_MAX_MODEL_LEN_AUTO);
 }
+
+/** vLLM's items per prompt for a modality --limit-mm-per-prompt leaves out (MultiModalConfig.get_limit_per_prompt), and the largest limit the schema takes. */
+export const VLLM_MM_DEFAULT_LIMIT = 999;

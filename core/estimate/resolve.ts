@@ -22,6 +22,8 @@ export interface ResolvedModel {
   params: ParamCounts;
   /** How the checkpoint stores its weights (quantization_config, a derivative's name, or the catalog). */
   weightFormat?: WeightFormat;
+  /** A vision-language model (architecture.vision, a config.json's vision_config, or a catalog entry counting a tower), and its tower's parameters where they are known apart from the model's other extra parameters. */
+  visionTower?: { params?: number };
   /** What the resolution assumed (a derivative read as its base, a config from the HF cache); for the estimate's assumptions. */
   notes: string[];
 }
@@ -202,6 +204,8 @@ export function resolveModel(ref: ModelRef | undefined, opts: EstimateOptions, p
   let info: ModelInfo | undefined;
   let weightFormat: WeightFormat | undefined;
   let visionParams: number | undefined;
+  let towerParams: number | undefined;
+  let hasVision = false;
   const notes: string[] = [];
   const useConfig = (text: string, label: string): Finding[] => {
     const parsed = parseHfConfig(text);
@@ -209,6 +213,8 @@ export function resolveModel(ref: ModelRef | undefined, opts: EstimateOptions, p
     arch = parsed.architecture;
     weightFormat = parsed.weightFormat;
     visionParams = parsed.visionParams;
+    towerParams = parsed.visionParams;
+    hasVision = parsed.hasVision === true;
     if (parsed.weightFormat) notes.push(`Weights: ${parsed.weightFormat.label} (quantization_config).`);
     if (parsed.visionParams) notes.push(`Vision tower and projector counted: ${(parsed.visionParams / 1e6).toFixed(0)} M parameters (vision_config).`);
     if (parsed.perLayerEmbeddingParams) {
@@ -274,7 +280,10 @@ export function resolveModel(ref: ModelRef | undefined, opts: EstimateOptions, p
   if (params.total > MAX_PARAMS) {
     return { findings: [badInput(`the model has ${(params.total / 1e12).toFixed(0)} T parameters — more than the 100 T this estimator accepts; check the architecture`, path)] };
   }
-  return { model: { id: info?.id, arch, extras, params, weightFormat, notes }, findings: [] };
+  // A vision-language model: its architecture's vision, a config's vision_config, or a catalog decoder whose extraParams count a tower
+  // (the catalog's other extra parameters are an encoder's pooler and token types). Its tower's own count where known.
+  const tower = arch.vision || hasVision || (info && (info.extraParams ?? 0) > 0 && !info.encoderOnly) ? { params: arch.vision?.params ?? towerParams } : undefined;
+  return { model: { id: info?.id, arch, extras, params, weightFormat, notes, ...(tower ? { visionTower: tower } : {}) }, findings: [] };
 }
 
 const DEFAULT_GPU = 'H100-SXM-80GB';

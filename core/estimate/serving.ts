@@ -27,7 +27,7 @@
 // the remaining 1 − mem_fraction_static). TGI: warm-up prefill, then the free memory becomes KV.
 
 import { withEdits } from './withEdits';
-import { atLeast, CUDA_GRAPHS, engineVersionOf, fusedMoeSharesCache13, vllmAcceptsAutoMaxModelLen, vllmBatchDefaults, vllmModelRunner, vllmSizing, type VllmBatchDefaults, type VllmRunner, type VllmSizing } from './engineVersion';
+import { atLeast, VLLM_MM_DEFAULT_LIMIT, CUDA_GRAPHS, engineVersionOf, fusedMoeSharesCache13, vllmAcceptsAutoMaxModelLen, vllmBatchDefaults, vllmModelRunner, vllmSizing, type VllmBatchDefaults, type VllmRunner, type VllmSizing } from './engineVersion';
 import type { Architecture, ClusterDoc, InferenceServiceDoc, InferenceServiceSpec } from '../spec/types';
 import { formatOfQuantization, hybridNamedFormat, type ModuleKind, type WeightFormat } from '../catalog/weightFormat';
 import { cudaCapability, findGpu, type GpuInfo } from '../catalog/gpus';
@@ -302,17 +302,12 @@ export function mlpActivationWidth(a: Architecture, tp: number, expertParallel: 
   return (a.moe.denseLayers ?? 0) > 0 ? Math.max(moe, dense) : moe;
 }
 
-/** vLLM's limit when --limit-mm-per-prompt leaves a modality out (MultiModalConfig.get_limit_per_prompt). */
-const MM_DEFAULT_LIMIT = 999;
-
 /** What vLLM V1's profile run of a vision encoder adds (visionProfile): bytes per GPU, and what the estimate says of it. */
 export interface VisionProfile {
   /** The encoder's peak over its dummy batch (patch inputs, hidden states, QKV and MLP widths per patch). */
   encoderPeak: number;
   /** The embeddings it returns, held in the encoder cache while the language model's dummy batch and sampler run. */
   outputs: number;
-  /** The inputs_embeds buffer a multimodal model keeps for max_num_batched_tokens (allocated before the profile). */
-  embedsBuffer: number;
   items: number;
   budget: number;
   /** What vLLM profiles with: images, or videos where images are off (taken at an image's size here). */
@@ -325,7 +320,8 @@ export interface VisionProfile {
  * processor makes: budget = max(max_num_batched_tokens, tokens per item) tokens, as many items as the budget holds
  * (at least one; at most max_num_seqs × items per prompt, which --limit-mm-per-prompt caps), all in one batch. The
  * embeddings it returns stay in the encoder cache through the language model's dummy run and the sampler, so the
- * peak the KV cache is sized after is max(encoder peak, language model peak + embeddings). The encoder's peak per
+ * peak the KV cache is sized after is max(encoder peak, language model peak + embeddings) (the inputs_embeds buffer a
+ * multimodal model keeps is counted apart, visionEmbeds: it is there whether the profile runs or not). The encoder's peak per
  * patch is counted as the language model's is per token: its pixel input, three hidden-wide states, and the QKV and
  * MLP outputs split over tensor parallel (vLLM shards the tower's weights by default, mm_encoder_tp_mode "weights").
  * A reason string where the profile is not run (--skip-mm-profiling, --language-model-only, every modality at 0).
@@ -336,9 +332,9 @@ export function visionProfile(a: Architecture, spec: InferenceServiceSpec, token
   const mm = spec.multimodal;
   if (mm?.languageModelOnly) return '--language-model-only: the vision tower is neither loaded nor profiled';
   const limits = mm?.limitPerPrompt;
-  const imageLimit = limits?.image ?? MM_DEFAULT_LIMIT;
+  const imageLimit = limits?.image ?? VLLM_MM_DEFAULT_LIMIT;
   // vLLM profiles the modalities whose limit is not 0 (encoder_budget.py tower_modalities); a model takes video or not.
-  const videoLimit = v.video ? (limits?.video ?? MM_DEFAULT_LIMIT) : 0;
+  const videoLimit = v.video ? (limits?.video ?? VLLM_MM_DEFAULT_LIMIT) : 0;
   if (towerModalitiesOff(a, spec)) return `--limit-mm-per-prompt turns ${v.video ? 'image and video' : 'image'} off: the encoder is not profiled`;
   if (mm?.skipProfiling) return "--skip-mm-profiling: the encoder is not profiled, so its memory at the first image request is not left out of the KV cache (vLLM's warning: the user's to leave)";
   const perItem = v.tokensPerItem;
@@ -351,7 +347,7 @@ export function visionProfile(a: Architecture, spec: InferenceServiceSpec, token
   const mlpWidth = v.ffn * (v.gatedMlp ? 3 : 2);
   const encoderPeak = patches * dt * ((v.patchInput ?? 588) + 3 * v.hidden + (3 * v.hidden + mlpWidth) / tp);
   const outputs = items * perItem * a.hidden * dt * (1 + (v.deepstack ?? 0));
-  return { encoderPeak, outputs, embedsBuffer: tokens * a.hidden * dt, items, budget, modality: imageLimit === 0 ? 'video' : 'image' };
+  return { encoderPeak, outputs, items, budget, modality: imageLimit === 0 ? 'video' : 'image' };
 }
 
 /** --limit-mm-per-prompt sets every modality the vision tower serves to 0 (image, and video where the model takes it). */
@@ -361,15 +357,18 @@ export function towerModalitiesOff(a: Architecture, spec: InferenceServiceSpec):
 }
 
 /** What the estimate says of a vision-language model's encoder (visionProfile). */
-function visionNote(a: Architecture, vision: VisionProfile | string | undefined, engine: string, v0: boolean, towerOff: number, byLimits: boolean): string {
-  const v = a.vision!;
-  const off = towerOff ? ` The tower's ${(towerOff / 1e9).toFixed(2)} B parameters are not loaded${byLimits ? ' (vLLM 0.10.1 and later skip a tower whose every modality is at 0)' : ''}.` : '';
+function visionNote(a: Architecture, vision: VisionProfile | string | undefined, engine: string, v0: boolean, tower: { skipped: boolean; params?: number; byLimits: boolean; embeds: number; pp: number }): string {
+  const v = a.vision;
+  const why = tower.byLimits ? ' (vLLM 0.10.1 and later skip a tower whose every modality is at 0)' : '';
+  const off = !tower.skipped ? '' : tower.params ? ` The tower's ${(tower.params / 1e9).toFixed(2)} B parameters are not loaded${why}.` : ` The tower is not loaded${why}, but its parameters are not known apart from the model's other extra parameters, so they are still counted.`;
+  if (!v) return `Vision tower:${off}`;
   if (typeof vision === 'string') return `Vision encoder: ${vision}.${off}`;
   if (!vision) return `Vision encoder: ${engine === 'vllm' && v0 ? "vLLM V0's" : engine === 'vllm' ? "vLLM's" : `${engine === 'sglang' ? 'SGLang' : 'TGI'}'s`} profile of it is not modelled; only its weights are counted.${off}`;
   const gibs = (b: number) => gib(b, 2);
+  const stages = tower.pp > 1 ? ` On every pipeline stage: vLLM builds and runs the tower on each rank.` : '';
   const items = `${vision.items} dummy ${vision.modality}${vision.items === 1 ? '' : 's'}`;
   const video = vision.modality === 'video' ? " (images are off: vLLM profiles videos, taken here at an image's size)" : '';
-  return `Vision encoder profiled before the KV cache is sized (vLLM V1): ${items} of ${grouped(v.tokensPerItem)} tokens (${grouped(v.patchesPerItem)} patches each)${video} in an encoder budget of ${grouped(vision.budget)} tokens; encoder peak ${gibs(vision.encoderPeak)}, its embeddings ${gibs(vision.outputs)} held through the language model's dummy batch, and the inputs_embeds buffer ${gibs(vision.embedsBuffer)}. --skip-mm-profiling, --limit-mm-per-prompt '{"image":0,"video":0}' or (text only) --language-model-only leave this memory to the KV cache.`;
+  return `Vision encoder profiled before the KV cache is sized (vLLM V1): ${items} of ${grouped(v.tokensPerItem)} tokens (${grouped(v.patchesPerItem)} patches each)${video} in an encoder budget of ${grouped(vision.budget)} tokens; encoder peak ${gibs(vision.encoderPeak)}, its embeddings ${gibs(vision.outputs)} held through the language model's dummy batch, and the inputs_embeds buffer ${gibs(tower.embeds)}.${stages} --skip-mm-profiling, --limit-mm-per-prompt '{"image":0,"video":0}' or (text only) --language-model-only leave this memory to the KV cache.`;
 }
 
 /**
@@ -402,7 +401,7 @@ function stageFigures(
   pp: number,
   dp: number,
   stage: 'first' | 'last',
-  defaults: { seqs: number; tokens: number; v0?: boolean; moeSharedCache: boolean; mrv2?: boolean; attnTp?: number; vision?: VisionProfile; visionParamsOff?: number },
+  defaults: { seqs: number; tokens: number; v0?: boolean; moeSharedCache: boolean; mrv2?: boolean; attnTp?: number; vision?: VisionProfile; visionEmbeds?: number; towerLoaded?: boolean },
 ): Stage {
   const a = m.arch;
   const p = m.params;
@@ -444,11 +443,14 @@ function stageFigures(
   const sharedGlobalHere = a.kvShared?.global ? Math.min(sharedHere, Math.round((a.kvShared.global * layers) / a.layers)) : 0;
   if (g?.kEqV && vllm) blockBytes += globalHere * a.hidden * g.kvHeads * g.headDim * moduleBytes(wf, 'attention', dt);
   let vocabParams = 0;
-  // The vision tower (in p.extra) sits with the embedding; --language-model-only does not load it.
-  const extra = Math.max(0, p.extra - (defaults.visionParamsOff ?? 0));
-  if (pp === 1) vocabParams = p.embedding + p.output + extra;
-  else if (stage === 'first') vocabParams = p.embedding + extra;
-  else vocabParams = p.output || p.embedding;
+  // A vision tower whose count is known apart (m.visionTower.params, in p.extra) loads on every pipeline stage (vLLM
+  // builds and runs it on each rank), unless it is skipped; the model's other extra parameters sit with the embedding.
+  const towerParams = m.visionTower?.params ?? 0;
+  const extra = Math.max(0, p.extra - towerParams);
+  const towerHere = defaults.towerLoaded === false ? 0 : towerParams;
+  if (pp === 1) vocabParams = p.embedding + p.output + extra + towerHere;
+  else if (stage === 'first') vocabParams = p.embedding + extra + towerHere;
+  else vocabParams = (p.output || p.embedding) + towerHere;
   // Speculative decoding: the drafter runs with the last stage (vLLM's and SGLang's proposer sits on the last PP rank).
   const method = spec.speculative?.method;
   const drafter = method && stage === 'last' ? drafterOf(a, method) : undefined;
@@ -479,9 +481,10 @@ function stageFigures(
   const sampler = stage !== 'last' ? 0 : defaults.v0 ? seqs * a.vocab * SAMPLER_V0_BYTES_PER_LOGIT + tokens * a.hidden * dt : mrv2 ? Math.min(seqs, tokens) * a.vocab * (dt + SAMPLER_MRV2_FP32_BYTES) : seqs * a.vocab * SAMPLER_BYTES_PER_LOGIT;
   const penalties = mrv2 && stage === 'last' ? seqs * mrv2PenaltyBytesPerSeq(a.vocab) : 0;
   const lm = Math.max(forward, sampler) + penalties;
-  // A vision-language model's encoder runs on the first stage, before the language model's dummy batch (visionProfile).
-  const vis = stage === 'first' || pp === 1 ? defaults.vision : undefined;
-  const activation = vis ? Math.max(vis.encoderPeak, lm + vis.outputs) + vis.embedsBuffer : lm;
+  // A vision-language model's encoder runs before the language model's dummy batch, on every stage (visionProfile).
+  const vis = defaults.vision;
+  const profiled = vis ? Math.max(vis.encoderPeak, lm + vis.outputs) : lm;
+  const activation = profiled + (defaults.visionEmbeds ?? 0);
 
   const kb = kvBytes(spec, dt);
   const attnLayers = (rec ? Math.ceil((a.layers - rec.layers) / pp) : layers) + (drafter?.layers ?? 0);
@@ -491,7 +494,7 @@ function stageFigures(
   // A global layer of its own shape caches K and V of its own heads (a k_eq_v layer too: vLLM writes K into both).
   const globalPerLayer = g ? 2 * Math.max(1, Math.floor(g.kvHeads / attnTp)) * g.headDim * kb : attnPerLayer;
   const kvPerToken = Math.max(0, attnLayers - globalHere - (sharedHere - sharedGlobalHere)) * attnPerLayer + Math.max(0, globalHere - sharedGlobalHere) * globalPerLayer;
-  const stageOut: Stage = { weights, activation, kvBytesPerToken: kvPerToken, pool: 0, ...(padding.factor > 1 ? { expertPadding: padding } : {}), ...(activation > lm ? { visionExtra: activation - lm } : {}) };
+  const stageOut: Stage = { weights, activation, kvBytesPerToken: kvPerToken, pool: 0, ...(padding.factor > 1 ? { expertPadding: padding } : {}), ...(profiled > lm ? { visionExtra: profiled - lm } : {}) };
   if (rec) {
     // One recurrent layer's state per sequence on one TP rank: the SSM/recurrent state and the conv window.
     stageOut.hybrid = { kind: rec.name, full: attnLayers, linear: Math.ceil(rec.layers / pp), stateBytesPerLayer: rec.stateBytes(tp, dt), attnBytesPerTokenPerLayer: attnPerLayer };
@@ -672,14 +675,17 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   // The profile's batch is the one the language model's dummy run takes: the spec's, else the release's defaults.
   const profileTokens = spec.maxNumBatchedTokens && spec.maxNumBatchedTokens > 0 ? spec.maxNumBatchedTokens : batchDefaults.tokens;
   const profileSeqs = spec.maxNumSeqs && spec.maxNumSeqs > 0 ? spec.maxNumSeqs : batchDefaults.seqs;
-  const vision = a.vision && engine === 'vllm' && !gen?.v0 ? visionProfile(a, spec, profileTokens, profileSeqs, maxModelLen, dtypeBytes(spec), tp) : undefined;
+  const vllmV1 = engine === 'vllm' && !gen?.v0;
+  const vision = a.vision && vllmV1 ? visionProfile(a, spec, profileTokens, profileSeqs, maxModelLen, dtypeBytes(spec), tp) : undefined;
   // Not loaded under --language-model-only, nor (vLLM 0.10.1 and later, PR #22299: SupportsMultiModal._mark_tower_model)
   // when --limit-mm-per-prompt sets every modality the tower serves to 0.
   const ver = engineVersionOf(spec).parts;
-  const towerSkipped = engine === 'vllm' && (spec.multimodal?.languageModelOnly === true || (towerModalitiesOff(a, spec) && (!ver || atLeast(ver, 0, 10, 1))));
-  const towerOff = towerSkipped ? (a.vision?.params ?? 0) : 0;
-  const defaults = { ...batchDefaults, moeSharedCache, mrv2: gen?.runner?.v2 === true, ...(attnDp ? { attnTp: tp / attnDp } : {}), ...(typeof vision === 'object' ? { vision } : {}), ...(towerOff ? { visionParamsOff: towerOff } : {}) };
-  if (a.vision) assumptions.push(visionNote(a, vision, engine, !!gen?.v0, towerOff, towerOff > 0 && spec.multimodal?.languageModelOnly !== true));
+  const lmo = spec.multimodal?.languageModelOnly === true;
+  const towerSkipped = !!m.visionTower && engine === 'vllm' && (lmo || (towerModalitiesOff(a, spec) && (!ver || atLeast(ver, 0, 10, 1))));
+  // vLLM V1 keeps an inputs_embeds buffer of max_num_batched_tokens for a multimodal model whose tower loads (profiled or not).
+  const visionEmbeds = m.visionTower && vllmV1 && !towerSkipped ? profileTokens * a.hidden * dtypeBytes(spec) : 0;
+  const defaults = { ...batchDefaults, moeSharedCache, mrv2: gen?.runner?.v2 === true, ...(attnDp ? { attnTp: tp / attnDp } : {}), ...(typeof vision === 'object' ? { vision } : {}), ...(visionEmbeds ? { visionEmbeds } : {}), ...(towerSkipped ? { towerLoaded: false } : {}) };
+  if (a.vision || towerSkipped) assumptions.push(visionNote(a, vision, engine, !!gen?.v0, { skipped: towerSkipped, params: m.visionTower?.params, byLimits: towerSkipped && !lmo, embeds: visionEmbeds, pp }));
   const stageSpec = engine === 'tgi' ? { ...spec, maxNumSeqs: undefined } : spec;
   const pcieOnly = c.intra.type.startsWith('pcie');
   const nonTorch = tp > 1 ? (pcieOnly ? NON_TORCH_TP_PCIE : NON_TORCH_TP) : pp > 1 ? NON_TORCH_PP : NON_TORCH_TP1;
@@ -886,7 +892,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
       });
     }
     // Multimodal options on a model with no tower at all (no vision encoder, no parameters beyond the architecture's).
-    if (spec.multimodal && Object.keys(spec.multimodal).length && !a.vision && !(m.extras.extraParams && m.extras.extraParams > 0)) {
+    if (spec.multimodal && Object.keys(spec.multimodal).length && !m.visionTower) {
       findings.push({
         code: 'multimodal-text-model',
         severity: 'warning',

@@ -7,7 +7,7 @@
 // the same table Gantry launches with (core/runs/engineCommand.ts ENGINE_FLAGS), in both the split
 // (`--x 4`) and joined (`--x=4`) forms, with `_` or `-` in their names as vLLM's parser accepts;
 // flags that do not change memory or capacity are kept, in order, in extraArgs.
-import { parseVersion, vllmSizing } from '../estimate/engineVersion';
+import { parseVersion, VLLM_MM_DEFAULT_LIMIT, vllmSizing } from '../estimate/engineVersion';
 import { sglangMemFraction } from '../estimate/serving';
 import { findModel, resolveModelName } from '../catalog/models';
 import { ENGINE_FLAGS, PORT_FLAG, TP_FLAG, type EngineFlag } from '../runs/engineCommand';
@@ -538,7 +538,7 @@ function methodFromDraftName(name: string): SpeculativeMethod | undefined {
 type MmLimits = NonNullable<NonNullable<InferenceServiceSpec['multimodal']>['limitPerPrompt']>;
 const MODALITIES = new Set(['image', 'video', 'audio']);
 /** vLLM's default count per modality, and the schema's largest limit. */
-const MAX_MM_LIMIT = 999;
+const MAX_MM_LIMIT = VLLM_MM_DEFAULT_LIMIT;
 
 /**
  * vLLM's --limit-mm-per-prompt value, as its MultiModalConfig takes it: a JSON object of modality →
@@ -557,7 +557,7 @@ export function readMmLimits(value: string): { limits: MmLimits; other: string[]
     // Above vLLM's own default (999 per modality) is no limit: read as 999, which the schema allows.
     if (n > MAX_MM_LIMIT) capped = true;
     if (MODALITIES.has(key)) limits[key] = Math.min(n, MAX_MM_LIMIT);
-    else if (!other.includes(key)) other.push(key.slice(0, 40));
+    else if (!other.includes(key.slice(0, 40))) other.push(key.slice(0, 40));
   };
   const bad = 'is not a JSON object of counts per modality (e.g. \'{"image": 2, "video": 0}\'); vLLM refuses it and the server does not start.';
   const t = value.trim();
@@ -572,7 +572,7 @@ export function readMmLimits(value: string): { limits: MmLimits; other: string[]
     if (!cfg || typeof cfg !== 'object' || Array.isArray(cfg)) return { error: bad, sure: true };
     for (const [key, v] of Object.entries(cfg as Record<string, unknown>)) {
       const options = v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-      const count = options ? (options.count ?? 999) : v;
+      const count = options ? (options.count ?? MAX_MM_LIMIT) : v;
       if (options && MODALITIES.has(key) && (options.width !== undefined || options.height !== undefined || options.num_frames !== undefined || options.length !== undefined)) sized.push(key);
       if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) return { error: `gives ${quote(key, 24)} ${quote(JSON.stringify(count) ?? String(count), 24)}, not a count (a whole number, 0 or more); vLLM refuses it and the server does not start.`, sure: true };
       put(key, count);
@@ -753,7 +753,12 @@ export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
           break;
         }
         if (r.other.length) {
-          problems.push(problem('foreign-flag-value', 'warning', val.span, `${rawName} limits ${r.other.map((x) => quote(x, 24)).join(', ')}, which Gantry does not model (image, video, audio): the estimate leaves ${r.other.length === 1 ? 'it' : 'them'} out.`));
+          const named =
+            r.other
+              .slice(0, 3)
+              .map((x) => quote(x, 24))
+              .join(', ') + (r.other.length > 3 ? ` and ${r.other.length - 3} more` : '');
+          problems.push(problem('foreign-flag-value', 'warning', val.span, `${rawName} limits ${named}, which Gantry does not model (image, video, audio): the estimate leaves ${r.other.length === 1 ? 'it' : 'them'} out.`));
         }
         if (r.capped) assumptions.push(`${rawName}: a count above 999 (vLLM's default, no practical limit) is read as 999.`);
         if (r.sized) assumptions.push(`${rawName}: the dummy-size options of ${r.sized.join(' and ')} (width, height, num_frames) are not modelled: the estimate profiles the encoder on the processor's largest item, which takes at least as much memory.`);

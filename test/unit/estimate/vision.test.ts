@@ -74,8 +74,8 @@ test('the estimate: the profile takes KV memory, the options give it back, langu
   assert.ok(textOnly.assumptions.some((a) => a.includes('0.46 B parameters are not loaded')));
 });
 
-test('vLLM V0, SGLang and TGI: the tower weighs, its profile is not modelled, and the estimate says so', () => {
-  for (const extra of [{ engineVersion: '0.6.3' }, { engine: 'sglang' as const }]) {
+test('vLLM V0, SGLang and TGI: the profile is not modelled, and the estimate says so', () => {
+  for (const extra of [{ engineVersion: '0.6.3' }, { engine: 'sglang' as const }, { engine: 'tgi' as const }]) {
     const e = estimateInferenceService(service({ model: { preset: 'gemma-3-4b' }, maxModelLen: 8192, ...extra }), cluster('H100-SXM-80GB', 1));
     assert.ok(e.serving, JSON.stringify(e.findings));
     assert.ok(
@@ -131,7 +131,7 @@ test('config.json: the vision encoder of the Qwen VL line and Gemma 3, and a rea
   assert.ok(llava.ok);
   assert.equal(llava.architecture.vision, undefined);
   assert.ok(
-    llava.warnings.some((w) => w.includes('profile run of the vision encoder is not counted')),
+    llava.warnings.some((w) => w.includes("the encoder's profile run (vLLM V1 sizes its KV cache after it) is not counted")),
     JSON.stringify(llava.warnings),
   );
 });
@@ -230,7 +230,7 @@ test('config.json: vision_config values out of range leave the tower uncounted a
     }),
   );
   assert.ok(q3.ok && q3.architecture.vision === undefined);
-  assert.ok(q3.warnings.some((w) => w.includes('deepstack_visual_indexes lists 100 layers, more than the tower')));
+  assert.ok(q3.warnings.some((w) => w.includes("deepstack_visual_indexes lists 100 layers, more than 27 (the tower's depth)")));
 });
 
 test('architecture.vision: more tokens than patches per item is an error at tokensPerItem', () => {
@@ -270,4 +270,69 @@ test('multimodal options on a text-only model: a warning at spec.multimodal, non
     const e = estimateInferenceService(service({ model: { preset }, maxModelLen: 8192, multimodal: { languageModelOnly: true } }), c);
     assert.ok(!e.findings.some((x) => x.code === 'multimodal-text-model'), preset);
   }
+});
+
+test('pipeline parallel: the tower and its profile on every stage (vLLM builds and runs it on each rank)', () => {
+  const c = cluster('H100-SXM-80GB', 2);
+  const e = estimateInferenceService(service({ model: { preset: 'qwen3.5-9b' }, engineVersion: '0.19.0', maxModelLen: 32768, pipelineParallel: 2 }), c);
+  assert.ok(e.serving, JSON.stringify(e.findings));
+  assert.ok(e.assumptions.some((a) => a.includes('On every pipeline stage: vLLM builds and runs the tower on each rank.')));
+  const off = estimateInferenceService(service({ model: { preset: 'qwen3.5-9b' }, engineVersion: '0.19.0', maxModelLen: 32768, pipelineParallel: 2, multimodal: { languageModelOnly: true } }), c);
+  // The heaviest stage loses the whole tower (0.46 B in bf16), not half of it.
+  assert.ok(Math.abs(e.memory!.breakdown.weights - off.memory!.breakdown.weights - 0.46e9 * 2) < 1e6, `${e.memory!.breakdown.weights - off.memory!.breakdown.weights}`);
+});
+
+test('--skip-mm-profiling keeps the inputs_embeds buffer; only a tower that is not loaded drops it', () => {
+  const c = cluster('H100-SXM-80GB', 1);
+  const at = (multimodal: InferenceServiceSpec['multimodal']) => estimateInferenceService(service({ model: { preset: 'qwen3.5-9b' }, engineVersion: '0.19.0', maxModelLen: 32768, maxNumBatchedTokens: 8192, multimodal }), c).serving!.activationPeakBytes;
+  // 8192 tokens × 4096 wide × 2 bytes.
+  assert.equal(at({ skipProfiling: true }) - at({ languageModelOnly: true }), 8192 * 4096 * 2);
+});
+
+test('--language-model-only where the profile is not known: a config.json tower still comes off; a catalog tower counted among other parameters is said to stay', () => {
+  const c = cluster('H100-SXM-80GB', 1);
+  const text = { hidden_size: 4096, intermediate_size: 14336, num_hidden_layers: 32, num_attention_heads: 32, num_key_value_heads: 8, vocab_size: 32064 };
+  const llava = JSON.stringify({ model_type: 'llava', text_config: { model_type: 'llama', ...text }, vision_config: { hidden_size: 1024, intermediate_size: 4096, num_hidden_layers: 24, patch_size: 14, image_size: 336 } });
+  const opts = { resolveConfig: (p: string) => (p === 'config.json' ? llava : undefined) };
+  const with_ = estimateInferenceService(service({ model: { config: 'config.json' }, maxModelLen: 8192 }), c, opts);
+  const without = estimateInferenceService(service({ model: { config: 'config.json' }, maxModelLen: 8192, multimodal: { languageModelOnly: true } }), c, opts);
+  assert.ok(with_.memory!.breakdown.weights - without.memory!.breakdown.weights > 0.5e9, `${with_.memory!.breakdown.weights - without.memory!.breakdown.weights}`);
+  assert.ok(!without.findings.some((f) => f.code === 'multimodal-text-model'));
+  const gemma4 = estimateInferenceService(service({ model: { preset: 'gemma-4-31b' }, maxModelLen: 8192, multimodal: { languageModelOnly: true } }), c);
+  assert.ok(
+    gemma4.assumptions.some((a) => a.includes('its parameters are not known apart from the model')),
+    JSON.stringify(gemma4.assumptions),
+  );
+  // A config whose vision_config cannot be read is still a vision-language model: no text-only warning.
+  const broken = JSON.stringify({ model_type: 'qwen2_5_vl', ...text, vision_config: { depth: 32, hidden_size: 0 } });
+  const b = estimateInferenceService(service({ model: { config: 'config.json' }, maxModelLen: 8192, multimodal: { skipProfiling: true } }), c, { resolveConfig: () => broken });
+  assert.ok(!b.findings.some((f) => f.code === 'multimodal-text-model'), JSON.stringify(b.findings));
+});
+
+test('config.json: a largest item out of reason (patch 1, more tokens than patches) is not read', () => {
+  const g = (vision: Record<string, unknown>, top: Record<string, unknown> = {}) =>
+    parseHfConfig(
+      JSON.stringify({
+        model_type: 'gemma3',
+        ...top,
+        text_config: { model_type: 'gemma3_text', hidden_size: 2560, intermediate_size: 10240, num_hidden_layers: 34, num_attention_heads: 8, num_key_value_heads: 4, head_dim: 256, vocab_size: 262208 },
+        vision_config: { hidden_size: 1152, intermediate_size: 4304, num_hidden_layers: 27, ...vision },
+      }),
+    );
+  const huge = g({ image_size: 16384, patch_size: 1 });
+  assert.ok(huge.ok && huge.architecture.vision === undefined);
+  assert.ok(
+    huge.warnings.some((w) => w.includes('not plausible')),
+    JSON.stringify(huge.warnings),
+  );
+  const moreTokens = g({ image_size: 896, patch_size: 14 }, { mm_tokens_per_image: 10000 });
+  assert.ok(moreTokens.ok && moreTokens.architecture.vision === undefined);
+  const q = parseHfConfig(
+    JSON.stringify({
+      model_type: 'qwen3_vl',
+      text_config: { hidden_size: 4096, intermediate_size: 12288, num_hidden_layers: 36, num_attention_heads: 32, num_key_value_heads: 8, head_dim: 128, vocab_size: 151936 },
+      vision_config: { depth: 27, hidden_size: 1152, intermediate_size: 4304, patch_size: 1, spatial_merge_size: 2 },
+    }),
+  );
+  assert.ok(q.ok && q.architecture.vision === undefined);
 });
