@@ -14,11 +14,11 @@ import type { ForeignDefaults, ForeignSpec, FormatId, PlainDoc, SourceEntry } fr
 import { gpuFromName, type GpuDialect } from './gpuNames';
 import { engineDefaults, type ServeCommand, type ServeRead } from './vllmArgs';
 import { mergeEdits } from './yamlWords';
-import { ENGINE_FLAGS, TP_FLAG } from '../runs/engineCommand';
+import { ENGINE_FLAGS, SGLANG_SPECULATIVE_FLAGS, SPECULATIVE_KEYS, TP_FLAG } from '../runs/engineCommand';
 
 const SPECULATIVE_TERMS: Record<ServeCommand['engine'], Record<string, string>> = {
-  vllm: { method: '"method" in --speculative-config', draftModel: '"model" in --speculative-config', tokens: '"num_speculative_tokens" in --speculative-config' },
-  sglang: { method: '--speculative-algorithm', draftModel: '--speculative-draft-model-path', tokens: '--speculative-num-steps' },
+  vllm: Object.fromEntries(Object.entries(SPECULATIVE_KEYS).map(([k, key]) => [k, `"${key}" in --speculative-config`])),
+  sglang: SGLANG_SPECULATIVE_FLAGS,
 };
 
 /** Each field's flag in an engine's command line (the table Gantry launches with): the file's terms for fields it does not write. Built once per engine. */

@@ -64,12 +64,15 @@ const QUANT = { fp8: 'fp8', awq: 'awq', gptq: 'gptq', 'bitsandbytes-4bit': 'bits
 const FROM_CHECKPOINT = ['auto', 'none', 'nvfp4', 'mxfp4'];
 
 type SpeculativeSpec = NonNullable<InferenceServiceSpec['speculative']>;
+/** Each part of spec.speculative as vLLM's --speculative-config (a JSON key) and SGLang's flags name it; the readers' messages use the same. */
+export const SPECULATIVE_KEYS = { method: 'method', draftModel: 'model', tokens: 'num_speculative_tokens' } as const;
+export const SGLANG_SPECULATIVE_FLAGS = { method: '--speculative-algorithm', draftModel: '--speculative-draft-model-path', tokens: '--speculative-num-steps' } as const;
 /** vLLM's --speculative-config: one JSON word (argv, no shell), the fields vLLM's SpeculativeConfig takes. */
 const vllmSpeculative = (v: InferenceServiceSpec['speculative']): string[] => {
   if (!v) return [];
-  const cfg: Record<string, unknown> = { method: v.method };
-  if (v.draftModel) cfg.model = v.draftModel;
-  if (typeof v.tokens === 'number') cfg.num_speculative_tokens = v.tokens;
+  const cfg: Record<string, unknown> = { [SPECULATIVE_KEYS.method]: v.method };
+  if (v.draftModel) cfg[SPECULATIVE_KEYS.draftModel] = v.draftModel;
+  if (typeof v.tokens === 'number') cfg[SPECULATIVE_KEYS.tokens] = v.tokens;
   return ['--speculative-config', JSON.stringify(cfg)];
 };
 /**
@@ -98,8 +101,9 @@ const sglangSpeculative = (v: InferenceServiceSpec['speculative']): string[] | u
   if (!v) return [];
   const algo = SGLANG_ALGORITHM[v.method];
   if (!algo) return undefined;
-  const steps = typeof v.tokens === 'number' ? ['--speculative-num-steps', String(v.tokens), '--speculative-eagle-topk', '1', '--speculative-num-draft-tokens', String(v.tokens + 1)] : [];
-  return ['--speculative-algorithm', algo, ...(v.draftModel ? ['--speculative-draft-model-path', v.draftModel] : []), ...steps];
+  const f = SGLANG_SPECULATIVE_FLAGS;
+  const steps = typeof v.tokens === 'number' ? [f.tokens, String(v.tokens), '--speculative-eagle-topk', '1', '--speculative-num-draft-tokens', String(v.tokens + 1)] : [];
+  return [f.method, algo, ...(v.draftModel ? [f.draftModel, v.draftModel] : []), ...steps];
 };
 
 /** The tensor-parallel flag, which every launch command carries (engineArgv's head). */
