@@ -368,7 +368,12 @@ function visionNote(a: Architecture, vision: VisionProfile | string | undefined,
   const stages = tower.pp > 1 ? ` On every pipeline stage: vLLM builds and runs the tower on each rank.` : '';
   const items = `${vision.items} dummy ${vision.modality}${vision.items === 1 ? '' : 's'}`;
   const video = vision.modality === 'video' ? " (images are off: vLLM profiles videos, taken here at an image's size)" : '';
-  return `Vision encoder profiled before the KV cache is sized (vLLM V1): ${items} of ${grouped(v.tokensPerItem)} tokens (${grouped(v.patchesPerItem)} patches each)${video} in an encoder budget of ${grouped(vision.budget)} tokens; encoder peak ${gibs(vision.encoderPeak)}, its embeddings ${gibs(vision.outputs)} held through the language model's dummy batch, and the inputs_embeds buffer ${gibs(tower.embeds)}.${stages} --skip-mm-profiling, --limit-mm-per-prompt '{"image":0,"video":0}' or (text only) --language-model-only leave this memory to the KV cache.`;
+  // vLLM profiles the modality whose item is longest; some releases' dummy video fills the context.
+  const longerVideo =
+    v.video && vision.modality === 'image'
+      ? " Where a release makes its dummy video longer than an image, it profiles that instead and takes more: vLLM's main branch of September 2025 did so for Qwen2.5-VL (PR #25631: 5.26 GiB of KV cache by default, 25.05 GiB with video at 0, on an A100 40GB); video at 0 in --limit-mm-per-prompt avoids it."
+      : '';
+  return `Vision encoder profiled before the KV cache is sized (vLLM V1): ${items} of ${grouped(v.tokensPerItem)} tokens (${grouped(v.patchesPerItem)} patches each)${video} in an encoder budget of ${grouped(vision.budget)} tokens; encoder peak ${gibs(vision.encoderPeak)}, its embeddings ${gibs(vision.outputs)} held through the language model's dummy batch, and the inputs_embeds buffer ${gibs(tower.embeds)}.${stages}${longerVideo} --skip-mm-profiling, --limit-mm-per-prompt '{"image":0,"video":0}' or (text only) --language-model-only leave this memory to the KV cache.`;
 }
 
 /**

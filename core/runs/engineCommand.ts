@@ -5,6 +5,7 @@
 // Flag names: vLLM engine args (docs.vllm.ai, serve --help), SGLang server args
 // (docs.sglang.ai/backend/server_arguments), TGI launcher (huggingface.co/docs/text-generation-inference).
 import type { Engine, InferenceServiceSpec } from '../spec/types';
+import { atLeast, engineVersionOf } from '../estimate/engineVersion';
 import type { SpecPath } from '../spec/parse';
 import type { TrainingTool } from '../formats/trainingConfig';
 
@@ -33,7 +34,7 @@ export interface EngineFlag {
    * Flags of the fields inside an object field, each its own flag (multimodal.skipProfiling →
    * --skip-mm-profiling): `on` a switch, `json` a JSON value. For the readers and the file's terms.
    */
-  parts?: readonly { key: string; flag: string; kind: 'on' | 'json' }[];
+  parts?: readonly { key: string; flag: string; kind: 'on' | 'json'; since?: { version: [number, number, number]; source: string } }[];
   argv: FlagOf;
 }
 
@@ -88,7 +89,8 @@ const VLLM_MULTIMODAL: FlagRule = {
   kind: 'special',
   parts: [
     { key: 'limitPerPrompt', flag: '--limit-mm-per-prompt', kind: 'json' },
-    { key: 'skipProfiling', flag: '--skip-mm-profiling', kind: 'on' },
+    // PR #22950, merged 2025-08-15: not in 0.10.0 or earlier.
+    { key: 'skipProfiling', flag: '--skip-mm-profiling', kind: 'on', since: { version: [0, 10, 1], source: 'PR #22950, August 2025' } },
     { key: 'languageModelOnly', flag: '--language-model-only', kind: 'on' },
   ],
   fn: (v) => vllmMultimodal(v as InferenceServiceSpec['multimodal']),
@@ -185,18 +187,32 @@ export function engineUnsupported(s: InferenceServiceSpec): EngineFlagGap[] {
   const table = ENGINE_FLAGS[s.engine];
   if (!table || s.command?.length) return [];
   const gap = (path: SpecPath, what: string): EngineFlagGap => ({ path, message: `${ENGINE_NAME[s.engine]} has no launch flag for ${what}: it is not passed to the engine (set it with extraArgs or env if the engine has another way).` });
-  return table
-    .filter((f) => f.argv(s) === undefined)
-    .flatMap(({ field: k }) => {
-      // An object field whose parts are flags of another engine (multimodal): each part the spec sets, at that part, with the flag it would be.
-      const parts = PARTS.get(k);
-      const v = s[k] as Record<string, unknown> | undefined;
-      if (parts && v && typeof v === 'object') {
-        const set = parts.list.filter((p) => (p.kind === 'on' ? v[p.key] === true : !!v[p.key] && typeof v[p.key] === 'object' && Object.keys(v[p.key] as object).length > 0));
-        if (set.length) return set.map((p) => gap(['spec', k, p.key], `${k}.${p.key} (${ENGINE_NAME[parts.engine]}'s ${p.flag})`));
-      }
-      return [gap(['spec', k], `${k}${typeof s[k] === 'object' ? '' : ` ${String(s[k])}`}`)];
-    });
+  // A part whose flag a named release predates: the launch command writes it, and that release's argument parser refuses it.
+  const version = engineVersionOf(s);
+  const older = version.parts
+    ? table.flatMap((f) =>
+        (f.parts ?? [])
+          .filter((p) => p.since && p.kind === 'on' && (s[f.field] as Record<string, unknown> | undefined)?.[p.key] === true && !atLeast(version.parts!, ...p.since.version))
+          .map((p) => ({
+            path: ['spec', f.field, p.key] as SpecPath,
+            message: `${ENGINE_NAME[s.engine]} ${version.text?.slice(0, 20)} has no ${p.flag} (from ${p.since!.version.join('.')}, ${p.since!.source}): its argument parser refuses the flag and the server does not start. Drop ${f.field}.${p.key}, or use a later release.`,
+          })),
+      )
+    : [];
+  return older.concat(
+    table
+      .filter((f) => f.argv(s) === undefined)
+      .flatMap(({ field: k }) => {
+        // An object field whose parts are flags of another engine (multimodal): each part the spec sets, at that part, with the flag it would be.
+        const parts = PARTS.get(k);
+        const v = s[k] as Record<string, unknown> | undefined;
+        if (parts && v && typeof v === 'object') {
+          const set = parts.list.filter((p) => (p.kind === 'on' ? v[p.key] === true : !!v[p.key] && typeof v[p.key] === 'object' && Object.keys(v[p.key] as object).length > 0));
+          if (set.length) return set.map((p) => gap(['spec', k, p.key], `${k}.${p.key} (${ENGINE_NAME[parts.engine]}'s ${p.flag})`));
+        }
+        return [gap(['spec', k], `${k}${typeof s[k] === 'object' ? '' : ` ${String(s[k])}`}`)];
+      }),
+  );
 }
 
 /** The parts of object fields that are flags of their own, by field, from whichever engine has them. */

@@ -336,3 +336,18 @@ test('config.json: a largest item out of reason (patch 1, more tokens than patch
   );
   assert.ok(q.ok && q.architecture.vision === undefined);
 });
+
+test('--skip-mm-profiling on a release before it (0.10.0): the engine-no-flag warning at the option', async () => {
+  const { engineUnsupported } = await import('../../../core/runs/engineCommand');
+  const gaps = (engineVersion: string) => engineUnsupported({ engine: 'vllm', engineVersion, model: { preset: 'qwen3.5-9b' }, multimodal: { skipProfiling: true } });
+  const old = gaps('0.10.0');
+  assert.deepEqual(
+    old.map((g) => g.path),
+    [['spec', 'multimodal', 'skipProfiling']],
+  );
+  assert.match(old[0].message, /^vLLM 0\.10\.0 has no --skip-mm-profiling \(from 0\.10\.1, PR #22950, August 2025\): its argument parser refuses the flag/);
+  assert.deepEqual(gaps('0.11.0'), []);
+  // The Qwen VL line's note says a longer dummy video would take more.
+  const e = estimateInferenceService(service({ model: { preset: 'qwen3.5-9b' }, engineVersion: '0.19.0', maxModelLen: 32768 }), cluster('H100-SXM-80GB', 1));
+  assert.ok(e.assumptions.some((a) => a.includes('PR #25631')));
+});
