@@ -34,8 +34,9 @@ function yamlEntry(key: string, value: unknown, indent: number): string {
 
 /**
  * Sets the value at `path` in the document. Existing scalar values are replaced in place; a missing
- * key is inserted after the last entry of its deepest existing parent mapping (block style only).
- * Returns undefined where no safe edit exists (flow mappings, sequences on the way).
+ * key is inserted after the last entry of its deepest existing parent mapping (in a flow mapping,
+ * `, key: value` before its closing brace, the value in flow style). Returns undefined where no safe
+ * edit exists (sequences on the way, a flow mapping whose closing brace is not where the parser says).
  */
 export function setValueEdit(fileText: string, doc: ParsedDoc, path: SpecPath, value: unknown): TextEditAt | undefined {
   const l = locate(doc, path);
@@ -64,7 +65,7 @@ export function insertKeyEdit(fileText: string, doc: ParsedDoc, parentPath: Spec
 function insertUnder(fileText: string, doc: ParsedDoc, parent: ReturnType<typeof locate>, key: string, value: unknown): TextEditAt | undefined {
   const node = parent.node;
   if (node && !isMap(node)) return undefined;
-  if (node && isMap(node) && node.flow) return undefined;
+  if (node && isMap(node) && node.flow) return insertInFlow(fileText, doc, node, key, value);
   const items = node && isMap(node) ? node.items : [];
   let indent: number;
   let at: number;
@@ -87,6 +88,23 @@ function insertUnder(fileText: string, doc: ParsedDoc, parent: ReturnType<typeof
   }
   const needsNl = at === fileText.length && at > 0 && fileText[at - 1] !== '\n';
   return { offset: at, length: 0, newText: (needsNl ? '\n' : '') + yamlEntry(key, value, indent) + '\n' };
+}
+
+/** `key: value` into a flow mapping (`{ a: 1 }` → `{ a: 1, key: value }`), right after its last entry, by a plain scan back from its `}`. */
+function insertInFlow(fileText: string, doc: ParsedDoc, node: { range?: [number, number, number] | null; items: unknown[] }, key: string, value: unknown): TextEditAt | undefined {
+  const r = node.range;
+  if (!r) return undefined;
+  const start = doc.start + r[0];
+  let close = doc.start + r[1] - 1;
+  // The parser's range ends after the `}` (or after trailing spaces inside a line): find the brace, not past the start.
+  while (close > start && fileText[close] !== '}') close--;
+  if (fileText[start] !== '{' || fileText[close] !== '}') return undefined;
+  let at = close;
+  while (at > start + 1 && (fileText[at - 1] === ' ' || fileText[at - 1] === '\t')) at--;
+  // A comment or a line break before the brace: not a place for an inline insert.
+  if (fileText[at - 1] === '\n' || fileText.slice(start, close).includes('#')) return undefined;
+  const sep = node.items.length === 0 || fileText[at - 1] === ',' ? (fileText[at - 1] === ',' ? ' ' : '') : ', ';
+  return { offset: at, length: 0, newText: `${sep}${key}: ${yamlScalar(value)}` };
 }
 
 export function renameKeyEdit(doc: ParsedDoc, path: SpecPath, newKey: string): TextEditAt | undefined {

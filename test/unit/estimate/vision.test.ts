@@ -351,3 +351,36 @@ test('--skip-mm-profiling on a release before it (0.10.0): the engine-no-flag wa
   const e = estimateInferenceService(service({ model: { preset: 'qwen3.5-9b' }, engineVersion: '0.19.0', maxModelLen: 32768 }), cluster('H100-SXM-80GB', 1));
   assert.ok(e.assumptions.some((a) => a.includes('PR #25631')));
 });
+
+test('the "serve text only" fix is offered where multimodal is a flow mapping, and its edit lands inside the braces', async () => {
+  const { checkFile } = await import('../../../core/check/checkFile');
+  const { ClusterIndex, extractClusters } = await import('../../../core/spec/clusters');
+  const text = [
+    'apiVersion: gantry/v1',
+    'kind: Cluster',
+    'metadata: { name: box }',
+    'spec:',
+    '  nodes: { count: 1, gpu: { model: RTX-4090-24GB, count: 1 } }',
+    '---',
+    'apiVersion: gantry/v1',
+    'kind: InferenceService',
+    'metadata: { name: s }',
+    'spec:',
+    '  cluster: box',
+    '  engine: vllm',
+    '  engineVersion: 0.19.0',
+    '  model: { preset: qwen3.5-9b }',
+    '  maxModelLen: 262144',
+    '  multimodal: { skipProfiling: false }',
+    '',
+  ].join('\n');
+  const { parseSpecFile } = await import('../../../core/spec/parse');
+  const clusters = new ClusterIndex();
+  clusters.set('/w/s.gantry.yaml', extractClusters('/w/s.gantry.yaml', parseSpecFile(text)));
+  const c = checkFile(text, { fileName: '/w/s.gantry.yaml', clusters: clusters.scopedTo('/w/s.gantry.yaml') });
+  const fix = c.problems.flatMap((p) => p.fixes ?? []).find((f) => f.title.startsWith('Serve text only'));
+  assert.ok(fix, JSON.stringify(c.problems.map((p) => [p.code, (p.fixes ?? []).map((f) => f.title)])));
+  const edit = fix.edits[0];
+  const after = text.slice(0, edit.offset) + edit.newText + text.slice(edit.offset + edit.length);
+  assert.match(after, /\n {2}multimodal: \{ skipProfiling: false, languageModelOnly: true \}\n/);
+});

@@ -137,6 +137,29 @@ test("setValueEdit replaces a scalar, or inserts a missing key with the parent's
   );
 });
 
+test('setValueEdit inserts into a flow mapping before its brace, in flow style; not where a comment or line break sits there', () => {
+  const text = (line: string) => `apiVersion: gantry/v1\nkind: InferenceService\nmetadata: { name: s }\nspec:\n  engine: vllm\n  model: { preset: qwen3.5-9b }\n${line}\n`;
+  const at = (line: string, path: string[], value: unknown) => {
+    const t = text(line);
+    const e = setValueEdit(t, parseSpecFile(t)[0], path, value);
+    return e && applyEdits(t, [e]);
+  };
+  assert.match(at('  multimodal: { skipProfiling: false }', ['spec', 'multimodal', 'languageModelOnly'], true)!, /\n  multimodal: \{ skipProfiling: false, languageModelOnly: true \}\n/);
+  assert.match(at('  multimodal: {}', ['spec', 'multimodal', 'languageModelOnly'], true)!, /\n  multimodal: \{languageModelOnly: true\}\n/);
+  assert.match(at('  multimodal: { skipProfiling: false, }', ['spec', 'multimodal', 'languageModelOnly'], true)!, /\{ skipProfiling: false, languageModelOnly: true \}/);
+  // A nested value goes in flow style.
+  assert.match(at('  multimodal: { skipProfiling: false }', ['spec', 'multimodal', 'limitPerPrompt', 'image'], 0)!, /\{ skipProfiling: false, limitPerPrompt: \{ image: 0 \} \}/);
+  // What the edit gives parses and checks clean.
+  const edited = at('  multimodal: { skipProfiling: false }', ['spec', 'multimodal', 'languageModelOnly'], true)!;
+  assert.deepEqual(
+    check(edited).problems.filter((p) => p.code.startsWith('schema') || p.code.startsWith('yaml')),
+    [],
+  );
+  // A comment inside, or the brace on its own line: no edit rather than a wrong one.
+  assert.equal(at('  multimodal: { skipProfiling: false } # off', ['spec', 'multimodal', 'languageModelOnly'], true) === undefined, false);
+  assert.equal(at('  multimodal: { skipProfiling: false, # off\n  }', ['spec', 'multimodal', 'languageModelOnly'], true), undefined);
+});
+
 test('bad input: empty, binary, huge, deep and many-document files give one clear problem or none, fast', () => {
   assert.deepEqual(check('').problems, []);
   assert.equal(check('apiVersion: gantry/v1\n\u0000\u0001').problems[0].code, 'binary-file');
