@@ -906,7 +906,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
       });
     }
     // --skip-mm-profiling: the KV cache takes the memory the encoder needs, so the first full-size image must find it outside the budget.
-    if (a.vision && engine === 'vllm' && !gen?.v0 && spec.multimodal?.skipProfiling && !spec.multimodal.languageModelOnly) {
+    if (a.vision && vllmV1 && spec.multimodal?.skipProfiling && !towerSkipped) {
       const full = visionProfile(a, { ...spec, multimodal: { ...spec.multimodal, skipProfiling: false } }, profileTokens, profileSeqs, maxModelLen, dtypeBytes(spec), tp);
       const oneItem = typeof full === 'object' ? full.encoderPeak / full.items : 0;
       const left = cap - device;

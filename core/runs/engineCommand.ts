@@ -207,7 +207,9 @@ export function engineUnsupported(s: InferenceServiceSpec): EngineFlagGap[] {
         const parts = PARTS.get(k);
         const v = s[k] as Record<string, unknown> | undefined;
         if (parts && v && typeof v === 'object') {
-          const set = parts.list.filter((p) => (p.kind === 'on' ? v[p.key] === true : !!v[p.key] && typeof v[p.key] === 'object' && Object.keys(v[p.key] as object).length > 0));
+          // A part is set where the engine that has its flag would write something for it alone.
+          const owner = ENGINE_FLAGS[parts.engine].find((f) => f.field === k)!;
+          const set = parts.list.filter((p) => (owner.argv({ ...s, [k]: { [p.key]: v[p.key] } }) ?? []).length > 0);
           if (set.length) return set.map((p) => gap(['spec', k, p.key], `${k}.${p.key} (${ENGINE_NAME[parts.engine]}'s ${p.flag})`));
         }
         return [gap(['spec', k], `${k}${typeof s[k] === 'object' ? '' : ` ${String(s[k])}`}`)];
