@@ -226,19 +226,21 @@ if (kv7.length)
 // hybrid-NVFP4 change (core/catalog/weightFormat.ts hybridNamedFormat) and evaluated once after it; shown on every run since.
 const KV8_NOTE =
   "; the formulas before it gave 5 rows, 18.15 %, 48.42 %, none within 5 %: the change moved KV8-01/02, NVIDIA's mixed-precision checkpoint, from +18.2/+19.6 to +11.9/+11.9 %, and KV8-07, a community text-only repack whose printed checkpoint size (18.29 GiB) is every linear layer in NVFP4, from −17.6 to −61.8 %. KV8-03 (Nemotron 3 Nano 4B FP8) became expressible when NemotronH configs and the Nemotron 3 Nano entries entered the catalog, after the change, and was evaluated once then: +3.3 %. KV8-08/09 (Gemma 4 26B-A4B and 31B) became expressible when architecture.globalAttention (global layers of their own head width and KV heads) and the Gemma 4 entries entered the catalog, and were evaluated once then: +39.1 % and +408.1 % (KV8-09's checkpoint keeps attention in bf16, which its name does not say). One row is not matched: Nemotron Cascade 2 30B-A3B (its architecture not confirmed)";
-const kv8 = kvV1.readKvV1Reserve(root, 'bench/data/vllm-v1-kv-reserve6.jsonl');
-const kv8Summary = reserveTable(kv8, 'Held-out part of the hybrid-NVFP4 change, KV8-* (bench/data/vllm-v1-kv-reserve6.jsonl: published vLLM startup logs of quantized checkpoints, mostly NVFP4 hybrids, gathered 2026-12-06 before the change, evaluated once after it):').summary;
-out();
-if (kv8.length) out(`KV8-*: ${v1Line(kv8Summary)} (evaluated once, 2026-12-06, after the change${KV8_NOTE}).`);
+/** A held-out set evaluated once after its change: its table, then its summary line with what `note` says of that evaluation. */
+function evaluatedSet(file, id, title, note) {
+  const rows = kvV1.readKvV1Reserve(root, file);
+  const summary = reserveTable(rows, title).summary;
+  out();
+  if (rows.length) out(`${id}-*: ${v1Line(summary)} (evaluated once, 2026-12-06, after the change${note}).`);
+  return summary;
+}
+const kv8Summary = evaluatedSet('bench/data/vllm-v1-kv-reserve6.jsonl', 'KV8', 'Held-out part of the hybrid-NVFP4 change, KV8-* (bench/data/vllm-v1-kv-reserve6.jsonl: published vLLM startup logs of quantized checkpoints, mostly NVFP4 hybrids, gathered 2026-12-06 before the change, evaluated once after it):', KV8_NOTE);
 
 // KV9-* (published startups of vision-language models, with the encoder line vLLM printed) was gathered on 2026-12-06
 // before the vision-encoder profile change (core/estimate/serving.ts visionProfile) and evaluated once after it.
 const KV9_NOTE =
   "; the formulas before it gave 6 rows, 194.55 %, 441.41 %, 1 within 2 %, 1 within 5 %. These token errors are mostly not the encoder's: KV9-02..04 name their vLLM only as a nightly image (about two weeks past v0.19.2rc0), which Gantry cannot date, so it prints their tokens as 0.20.1 and later do (concurrency × max_model_len), four times what builds before 0.20.1 print for this hybrid model (blocks ÷ groups × block size); the rows carry no version, as a user's spec with that image tag would not. On the pool (vLLM's \"Available KV cache memory\", the table's GiB column), the 6 rows' median error is 27.4 % before and 11.9 % after, max 63.7 % and 50.1 % (KV9-06). The one evaluation (b064092) gave 187.03 %, 321.82 %, pool median 7.8 %; a QA pass then found two things, fixed since: the profile took the release's default batch instead of the spec's max_num_batched_tokens and max_num_seqs (these rows moved under 0.2 %), and vLLM 0.10.1 and later (PR #22299) skip the tower itself when every modality it serves is at 0, which takes its weights off KV9-04 (+4.8 % to +18.2 % on the pool). KV9-02/03 against KV9-04, one start with image and video on and off, measure 1.56 GiB for the profile and the tower's weights together; the estimate now takes 2.37 GiB (1.51 profile + 0.86 weights), so on this model the encoder's peak looks about 0.8 GiB high, which is not tuned away. KV9-01 and KV9-07 are not matched (Ministral 3 and Mistral Small 4 are not in the catalog); KV9-05 is Gemma 4, whose profile (video items) is not modelled";
-const kv9 = kvV1.readKvV1Reserve(root, 'bench/data/vllm-v1-kv-reserve7.jsonl');
-const kv9Summary = reserveTable(kv9, 'Held-out part of the vision-encoder profile change, KV9-* (bench/data/vllm-v1-kv-reserve7.jsonl: published vLLM startup logs of vision-language models, gathered 2026-12-06 before the change, evaluated once after it):').summary;
-out();
-if (kv9.length) out(`KV9-*: ${v1Line(kv9Summary)} (evaluated once, 2026-12-06, after the change${KV9_NOTE}).`);
+const kv9Summary = evaluatedSet('bench/data/vllm-v1-kv-reserve7.jsonl', 'KV9', 'Held-out part of the vision-encoder profile change, KV9-* (bench/data/vllm-v1-kv-reserve7.jsonl: published vLLM startup logs of vision-language models, gathered 2026-12-06 before the change, evaluated once after it):', KV9_NOTE);
 
 // The CUDA graph figure (core/estimate/engineVersion.ts CUDA_GRAPHS) is the median of vLLM's own published estimates.
 const cg = kvV1.summarizeCudaGraphEstimates(root);
