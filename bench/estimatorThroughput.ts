@@ -48,7 +48,7 @@ export interface ThroughputRow {
   parallelism?: Parallelism;
   globalBatch?: number;
   /** Further spec fields the published run sets (torch.compile, float8 all-gather). */
-  extra?: Pick<TrainingJobSpec, 'compile' | 'float8' | 'checkpointedLayers' | 'attention' | 'optimizer'>;
+  extra?: Pick<TrainingJobSpec, 'compile' | 'float8' | 'checkpointedLayers' | 'attention'>;
   /** What of the published configuration the spec cannot say (a gap, not a reason to drop the row). */
   note?: string;
   /** Measured tokens/s per GPU. */
@@ -1315,18 +1315,7 @@ const ALL_ROWS: ThroughputRow[] = [
  * error under the change that uses it (efficiency.ts attentionEfficiencyRatio).
  */
 const CUDNN_ATTENTION_STACK = /^(MB|NM|NB|NG|MC|NX|MZ|MG|MX)-/;
-/**
- * torchtitan's runs (MFU-003..010, TH-*) step with fused AdamW, its `[optimizer] implementation` default, as the
- * torchtitan reader says (core/formats/torchtitan.ts) and the memory rows of torchtitan (estimatorRows.ts) do; the
- * others keep the estimator's default. Set with the optimizer-step time of 2026-12-07 (trainingMemory.ts stepTraffic).
- */
-const TORCHTITAN_STACK = /^(MFU-0(0[3-9]|10)|TH-)/;
-const WITH_STACK: ThroughputRow[] = ALL_ROWS.map((r) => {
-  let out = r;
-  if (CUDNN_ATTENTION_STACK.test(r.id)) out = { ...out, extra: { ...out.extra, attention: 'cudnn' } };
-  if (TORCHTITAN_STACK.test(r.id)) out = { ...out, extra: { ...out.extra, optimizer: { type: 'adamw', implementation: 'fused' } } };
-  return out;
-});
+const WITH_STACK: ThroughputRow[] = ALL_ROWS.map((r) => (CUDNN_ATTENTION_STACK.test(r.id) ? { ...r, extra: { ...r.extra, attention: 'cudnn' } } : r));
 
 /**
  * Every row. The held-out part (h12t3's fresh set NX-*, MG-01) was kept out until GANTRY_EVAL_HELDOUT=1 was run,

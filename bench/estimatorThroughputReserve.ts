@@ -148,10 +148,6 @@ export function gpuId(text: string): string | undefined {
 
 type Family = 'megatron' | 'fsdp' | 'other';
 
-/** torchtitan steps with fused AdamW (its `[optimizer] implementation` default), as the torchtitan reader says. */
-export const TORCHTITAN = /torchtitan/i;
-export const TORCHTITAN_OPTIMIZER = { optimizer: { type: 'adamw' as const, implementation: 'fused' as const } };
-
 function familyOf(framework: string): Family {
   if (/megatron|nemo/i.test(framework)) return 'megatron';
   if (/torchtitan|fms-fsdp|olmo-core|lit-gpt|fabric|torchtune/i.test(framework)) return 'fsdp';
@@ -315,7 +311,7 @@ function toRow(r: PublishedRow): ReserveThroughputRow {
     precision: j.precision ?? precisionOf(r),
     parallelism: { ...parallelismOf(r, family, gpus), ...j.parallelism },
     ...(r.global_batch !== null ? { globalBatch: r.global_batch } : {}),
-    ...(r.compile || family === 'megatron' || TORCHTITAN.test(r.framework) ? { extra: { ...(r.compile ? { compile: true } : {}), ...(family === 'megatron' ? { attention: 'cudnn' as const } : {}), ...(TORCHTITAN.test(r.framework) ? TORCHTITAN_OPTIMIZER : {}) } } : {}),
+    ...(r.compile || family === 'megatron' ? { extra: { ...(r.compile ? { compile: true } : {}), ...(family === 'megatron' ? { attention: 'cudnn' as const } : {}) } } : {}),
     ...(j.note ? { note: j.note } : {}),
   };
   return row;

@@ -64,7 +64,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Architecture, AttentionImpl, Checkpointing, Parallelism, Precision } from '../core/spec/types';
 import type { ThroughputRow } from './estimatorThroughput';
-import { checkpointingOf, gpuId as reserveGpuId, TORCHTITAN, TORCHTITAN_OPTIMIZER, MODELS as TS4_MODELS, type PublishedRow as ReservePublishedRow, type ReserveThroughputRow } from './estimatorThroughputReserve';
+import { checkpointingOf, gpuId as reserveGpuId, MODELS as TS4_MODELS, type PublishedRow as ReservePublishedRow, type ReserveThroughputRow } from './estimatorThroughputReserve';
 
 export const THROUGHPUT_RESERVE2_FILE = 'bench/data/throughput-reserve2.jsonl';
 export const THROUGHPUT_RESERVE3_FILE = 'bench/data/throughput-reserve3.jsonl';
@@ -414,7 +414,7 @@ function toRow(r: PublishedRow): ReserveThroughputRow {
   const gpus = r.gpus!;
   const family = familyOf2(r.framework);
   const attention = attentionOf(r, family, gpu!);
-  const extra = { ...(r.compile ? { compile: true } : {}), ...(attention ? { attention } : {}), ...(TORCHTITAN.test(r.framework) ? TORCHTITAN_OPTIMIZER : {}) };
+  const extra = { ...(r.compile ? { compile: true } : {}), ...(attention ? { attention } : {}) };
   const row: ReserveThroughputRow = {
     ...base,
     model: model!,

@@ -82,12 +82,6 @@ export const AMPERE_HFU = 0.63;
  * up to 1.25× there.
  */
 export const GEMM_EFFICIENCY = 0.59;
-/**
- * The share of a card's peak memory bandwidth that memory-bound element-wise kernels reach (an optimizer's
- * multi-tensor kernels, dtype casts, gradient additions): STREAM-type copy and triad kernels reach some 85–90 %
- * of the data-sheet figure on current data-centre GPUs. An assumption, not fitted to a measured step.
- */
-export const MEMORY_BOUND_EFFICIENCY = 0.85;
 /** fp8 GEMM speed over bf16 GEMM speed per unit of the peak ratio: fp8/bf16 peak (2× on Hopper) less cast and scale overhead. */
 export const FP8_GEMM_OF_PEAK_RATIO = 0.9;
 

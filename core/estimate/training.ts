@@ -124,7 +124,6 @@ function estimateUnsafe(doc: TrainingJobDoc, cluster: ClusterDoc | undefined, op
     localParams: mem.localParams,
     trainableParams: mem.trainableParams,
     frozenBase,
-    traffic: mem.traffic,
     mfu: plausible(tr.mfu, 1) ? tr.mfu : undefined,
     totalTokens: plausible(tr.tokens, 1e16) ? tr.tokens : undefined,
     steps: plausible(tr.steps, 1e12) ? tr.steps : undefined,

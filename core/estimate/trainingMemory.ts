@@ -224,8 +224,6 @@ export interface TrainingMemoryResult {
   notes: string[];
   trainableParams: number;
   localParams: number;
-  /** Memory traffic outside the matmuls, for the step time. */
-  traffic: StepTraffic;
 }
 
 export function estimateTrainingMemory(x: TrainingMemoryInput): TrainingMemoryResult {
@@ -263,9 +261,6 @@ export function estimateTrainingMemory(x: TrainingMemoryInput): TrainingMemoryRe
   let optimizer: number;
   let trainable: number;
   let autocastCopies = 0;
-  /** Bytes per element of the parameters the optimizer updates, and of their gradients. */
-  let stepParamElem: number;
-  let gradElem: number;
   const wBytes = x.precision === 'fp32' ? 4 : 2;
   if (ft) {
     const bits = ft.baseBits ?? (ft.method === 'qlora' ? 4 : 16);
@@ -276,8 +271,6 @@ export function estimateTrainingMemory(x: TrainingMemoryInput): TrainingMemoryRe
     trainable = loraAdapterParams(m, l, ft);
     // PEFT keeps adapters in fp32 under mixed precision: weights, grads and Adam moments.
     const aW = pure ? 2 : 4;
-    stepParamElem = aW;
-    gradElem = aW;
     weights += (trainable * aW) / shardW;
     grads = (trainable * aW) / shardGrad;
     optimizer = (trainable * optimizerBytesPerParam(x.optimizer, x.precision, m.arch.hidden)) / shardOpt;
@@ -295,8 +288,6 @@ export function estimateTrainingMemory(x: TrainingMemoryInput): TrainingMemoryRe
     }
     // Gradients: fp32 under mixed precision (HF anatomy, Megatron's 18 B/param); DeepSpeed ZeRO keeps them in half precision (ZeRO paper: 2 + 2 + K).
     const gBytes = x.precision === 'fp32' ? 4 : pure ? 2 : l.zero > 0 ? 2 : 4;
-    stepParamElem = pure ? 2 : 4;
-    gradElem = gBytes;
     grads = sh(shardGrad) * gBytes;
     optimizer = sh(shardOpt) * optimizerBytesPerParam(x.optimizer, x.precision, m.arch.hidden);
   }
@@ -308,7 +299,7 @@ export function estimateTrainingMemory(x: TrainingMemoryInput): TrainingMemoryRe
     master = 0;
     grads = 0;
     if (l.offload === 'params') weights = 0;
-    notes.push(`CPU offload (${l.offload}): optimizer states, fp32 master weights and gradients${l.offload === 'params' ? ', and the sharded weights' : ''} held in host memory; the optimizer step runs on the CPU (its time is taken as the GPU's would be: a lower bound).`);
+    notes.push(`CPU offload (${l.offload}): optimizer states, fp32 master weights and gradients${l.offload === 'params' ? ', and the sharded weights' : ''} held in host memory; the optimizer step runs on the CPU (its time is not modelled).`);
   }
   // Gradients outlive the step when accumulated over micro-batches, in Megatron's (TP/PP) and
   // DeepSpeed's persistent gradient buffers, and on pre-2.0 stacks; otherwise zero_grad(set_to_none=True)
@@ -393,27 +384,6 @@ export function estimateTrainingMemory(x: TrainingMemoryInput): TrainingMemoryRe
     stepTemp = (impl === 'foreach' ? shardedTrainable : impl === 'for-loop' ? largestTensor : 0) * stateElem;
   }
   if (x.optimizerImpl || adamLike) notes.push(`Optimizer step: ${impl}${x.optimizerImpl ? '' : ` (assumed: PyTorch's default on CUDA${legacyStack ? ' before 2.0' : ''}, fused under DeepSpeed/Megatron)`}${stepTemp > 0 ? `, a ${(stepTemp / GIB).toFixed(2)} GiB temporary at the step` : ', in place'}.`);
-  // Memory traffic outside the matmuls, which trainingTime.ts charges at the card's memory bandwidth.
-  // Gradient accumulation and DDP's bucket copies are counted for plain PyTorch autograd only (one GPU or
-  // DDP): Megatron accumulates into its fp32 gradient buffer inside the weight-gradient GEMM
-  // (gradient_accumulation_fusion) and its DDP buckets are views of that buffer; FSDP and ZeRO accumulate
-  // into their shard, a small share of the parameters.
-  const plainAutograd = l.zero === 0 && l.fsdp === 'none' && l.tensor === 1 && l.pipeline === 1;
-  const traffic = stepTraffic({
-    optimizer: x.optimizer,
-    impl,
-    paramElem: stepParamElem,
-    gradElem,
-    stateElem: x.optimizer === 'adamw-8bit' ? 1 : stateElem,
-    // Offloaded, the step runs on the CPU: charged as the GPU's would be, a lower bound (host memory is slower).
-    updated: shardedTrainable,
-    masterCopy: mixed && !autocast && !ft && l.offload === 'none',
-    castParams: autocast && !ft ? m.params.total - (m.params.output > 0 ? m.params.embedding : 0) : 0,
-    recast: x.checkpointing === 'none' ? 0 : ckptShare,
-    accumulated: plainAutograd ? trainable : 0,
-    microBatches: l.microBatches,
-    ddpBuckets: plainAutograd && dpGroup > 1 && !ft ? worst.local : 0,
-  });
   // Paged optimizers (bitsandbytes PagedAdamW/PagedAdamW8bit): states in CUDA unified memory
   // (cudaMallocManaged), invisible to torch.cuda.max_memory_* and paged out to host memory under
   // pressure; they count at device level while resident.
@@ -482,92 +452,5 @@ export function estimateTrainingMemory(x: TrainingMemoryInput): TrainingMemoryRe
     notes,
     trainableParams: trainable,
     localParams: worst.local,
-    traffic,
   };
-}
-
-/** Bytes a training step moves through GPU memory outside the matmuls (see stepTraffic). */
-export interface StepTraffic {
-  /** Once per optimizer step: the optimizer's update, the master-to-half-precision copy, DDP's bucket copies. */
-  perStep: number;
-  /** Every micro-batch, on average: autocast's weight casts and gradient accumulation. */
-  perMicroBatch: number;
-  /** One line: what was counted. */
-  note: string;
-}
-
-interface TrafficInput {
-  optimizer: OptimizerType;
-  impl: OptimizerImpl;
-  /** Bytes per element of the parameters the optimizer updates (fp32 master or weights: 4; pure bf16/fp16: 2). */
-  paramElem: number;
-  gradElem: number;
-  stateElem: number;
-  /** Parameters this GPU's optimizer updates (after ZeRO/FSDP sharding). */
-  updated: number;
-  /** bf16/fp16 weights kept beside an fp32 master copy (Megatron, DeepSpeed, FSDP mixed precision): the step writes them back. */
-  masterCopy: boolean;
-  /** Weights autocast casts to half precision every forward (fp32 weights under AMP; all but an untied embedding). */
-  castParams: number;
-  /** The share of those casts the recomputed forward repeats (the checkpointed layers' share: the recomputation runs under autocast again). */
-  recast: number;
-  /** Gradient elements accumulated into in place from the second micro-batch on (plain PyTorch autograd). */
-  accumulated: number;
-  microBatches: number;
-  /** Parameters whose gradients DDP copies into its buckets and back (gradient_as_bucket_view=False). */
-  ddpBuckets: number;
-}
-
-/**
- * Element passes of each optimizer over parameters (p), gradients (g) and states (s), read or written, from
- * PyTorch's implementations: fused Adam/AdamW (`_fused_adamw`) reads p, g and both moments and writes p and
- * both moments, weight decay in the kernel: 2p + g + 4s. foreach Adam/AdamW (torch/optim/adam.py
- * `_multi_tensor_adam`, not capturable) runs one kernel per operation: mul_(p) for the decoupled weight decay,
- * lerp_(m, g), mul_(v), addcmul_(v, g, g), sqrt(v), div_, add_(eps) and addcdiv_(p, m, denom): 4p + 3g + 14s
- * (the for-loop step does the same per tensor). bitsandbytes 8-bit Adam: one kernel, 8-bit moments. SGD
- * (foreach) with momentum: mul_(buf), add_(buf, g), add_(p, buf): 2p + g + 5s; fused: 2p + g + 2s; without
- * momentum add_(p, g): 2p + g. Lion and Adafactor are counted as one pass (2p + g + 2s, 2p + 2g).
- */
-function optimizerPasses(opt: OptimizerType, impl: OptimizerImpl): { p: number; g: number; s: number } {
-  switch (opt) {
-    case 'adamw':
-    case 'adam':
-      return impl === 'fused' ? { p: 2, g: 1, s: 4 } : { p: 4, g: 3, s: 14 };
-    case 'adamw-8bit':
-      return { p: 2, g: 1, s: 4 };
-    case 'sgd':
-      return { p: 2, g: 1, s: 0 };
-    case 'sgd-momentum':
-      return impl === 'fused' ? { p: 2, g: 1, s: 2 } : { p: 2, g: 1, s: 5 };
-    case 'lion':
-      return { p: 2, g: 1, s: 2 };
-    case 'adafactor':
-      return { p: 2, g: 2, s: 0 };
-  }
-}
-
-/**
- * Memory traffic of a training step outside the matmuls: the optimizer's update (optimizerPasses), the fp32
- * master weights written back to the half-precision ones (read 4, write 2 bytes), DDP's gradient copies into
- * its buckets and back (4 passes), and per micro-batch under autocast (fp32 weights, PyTorch AMP) the cast of
- * each weight to half precision (read 4, write 2) in the forward and again in a recomputed forward, and of its
- * gradient back to fp32 (read 2, write 4); from the second micro-batch on, each gradient is added into the one
- * accumulated so far (3 passes). A small-batch step on one GPU spends a tenth or more of its time here.
- */
-export function stepTraffic(t: TrafficInput): StepTraffic {
-  const passes = optimizerPasses(t.optimizer, t.impl);
-  const optimizer = t.updated * (passes.p * t.paramElem + passes.g * t.gradElem + passes.s * t.stateElem);
-  const master = t.masterCopy ? t.updated * 6 : 0;
-  const buckets = t.ddpBuckets * 4 * t.gradElem;
-  const casts = t.castParams * 6 * (1 + t.recast) + t.castParams * 6;
-  const micro = Math.max(1, t.microBatches);
-  const accumulate = (t.accumulated * 3 * t.gradElem * (micro - 1)) / micro;
-  const parts = [
-    optimizer > 0 ? `optimizer step ${(optimizer / 1e9).toFixed(1)} GB` : '',
-    master > 0 ? `master-weight copy ${(master / 1e9).toFixed(1)} GB` : '',
-    buckets > 0 ? `DDP bucket copies ${(buckets / 1e9).toFixed(1)} GB` : '',
-    casts > 0 ? `autocast weight and gradient casts ${(casts / 1e9).toFixed(1)} GB per micro-batch` : '',
-    accumulate > 0 ? `gradient accumulation ${((accumulate * micro) / 1e9).toFixed(1)} GB per step` : '',
-  ].filter(Boolean);
-  return { perStep: optimizer + master + buckets, perMicroBatch: casts + accumulate, note: parts.join(', ') };
 }

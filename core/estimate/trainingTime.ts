@@ -24,14 +24,13 @@
 //   which comes from Megatron runs that overlapped it (efficiency.ts commOverlapInFigure); PP bubble (p−1)/(m·v).
 
 import { peakTflops } from '../catalog/gpus';
-import { attentionEfficiencyRatio, causalAttentionFlops, computeEfficiency, fp8StepFactor, GEMM_EFFICIENCY, groupedGemmEfficiency, MEMORY_BOUND_EFFICIENCY, moeHostSeconds } from './efficiency';
+import { attentionEfficiencyRatio, causalAttentionFlops, computeEfficiency, fp8StepFactor, GEMM_EFFICIENCY, groupedGemmEfficiency, moeHostSeconds } from './efficiency';
 import { collectiveSeconds, findLink, type Collective } from '../catalog/links';
 import type { AttentionImpl, Checkpointing, Precision } from '../spec/types';
 import { attentionShapeOf, fullAttentionLayers } from './params';
 import type { TrainingLayout } from './layout';
 import type { ResolvedCluster, ResolvedModel } from './resolve';
 import type { CollectiveTraffic, InterconnectEstimate, TimeEstimate } from './types';
-import type { StepTraffic } from './trainingMemory';
 
 /** The former single default (typical MFU 35–58 %); the efficiency now comes from efficiency.ts's table. */
 export const DEFAULT_COMPUTE_EFFICIENCY = 0.45;
@@ -64,8 +63,6 @@ export interface TimeInput {
   localParams: number;
   trainableParams: number;
   frozenBase: boolean;
-  /** Memory traffic outside the matmuls (trainingMemory.ts stepTraffic): charged at the card's memory bandwidth. */
-  traffic?: StepTraffic;
   mfu?: number;
   totalTokens?: number;
   steps?: number;
@@ -303,14 +300,8 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
     moeHost = m_ * moeHostSeconds(moeLayersHere, localExperts);
     moeNote += ` MoE host time: ${moeLayersHere} MoE layers × ${Number.isInteger(localExperts) ? localExperts : localExperts.toFixed(1)} local experts → ${(moeHostSeconds(moeLayersHere, localExperts) * 1e3).toFixed(0)} ms per micro-batch (${m_} per step) that the GPU waits for.`;
   }
-  // Memory-bound work outside the matmuls (casts, gradient accumulation, the optimizer's update): per
-  // micro-batch inside the pipeline, the step's part after it. A stated utilisation already includes it.
-  const bandwidth = c.gpu.memoryBandwidthGBps * 1e9 * MEMORY_BOUND_EFFICIENCY;
-  const traffic = x.traffic && !statedMfu && bandwidth > 0 ? x.traffic : undefined;
-  const microTraffic = traffic ? (m_ * traffic.perMicroBatch) / bandwidth : 0;
-  const stepTraffic = traffic ? traffic.perStep / bandwidth : 0;
   const bubble = l.pipeline > 1 ? (l.pipeline - 1) / (m_ * l.virtualStages) : 0;
-  const pipelineSeconds = (computeSeconds + moeHost + microTraffic) * (1 + bubble);
+  const pipelineSeconds = (computeSeconds + moeHost) * (1 + bubble);
 
   const dpComm = out.filter((t) => t.overlappedSeconds > 0).reduce((s, t) => s + t.seconds, 0);
   const critical = out.filter((t) => t.overlappedSeconds === 0).reduce((s, t) => s + t.seconds, 0);
@@ -319,7 +310,7 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
   // Mark what was hidden, proportionally.
   for (const t of out) if (t.overlappedSeconds > 0) t.overlappedSeconds = dpComm > 0 ? Math.max(0, t.seconds * (1 - dpExposed / dpComm)) : 0;
   const exposed = critical + dpExposed;
-  const stepSeconds = pipelineSeconds + exposed + stepTraffic;
+  const stepSeconds = pipelineSeconds + exposed;
   const commSeconds = dpComm + critical;
   const modelFlops = (6 * m.params.active + attnFlopsPerToken) * tokensPerStep;
   const time: TimeEstimate = {
@@ -327,7 +318,6 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
     recomputeFlopsPerStep: recomputeFlops,
     computeSeconds,
     ...(moeHost > 0 ? { moeHostSeconds: moeHost } : {}),
-    ...(microTraffic + stepTraffic > 0 ? { memoryBoundSeconds: microTraffic + stepTraffic } : {}),
     pipelineBubbleFraction: bubble / (1 + bubble),
     stepSeconds,
     tokensPerStep,
@@ -348,9 +338,6 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
   notes.push(
     `Compute at ${(efficiency * 100).toFixed(0)} % of the ${c.gpu.name} dense ${dtype} peak (${(peak / 1e12).toFixed(0)} TFLOPS)${x.mfu ? ' (training.mfu)' : ` (${table.source})`}; ${DP_OVERLAP * 100} % of data-parallel communication can overlap with compute; ${mpOverlap ? 'TP and PP traffic overlaps with compute (as in the Megatron-LM runs the figure comes from); CP/EP traffic is' : 'TP/CP/EP/PP traffic is'} on the critical path.${fp8Note}${moeNote}`,
   );
-  if (traffic && microTraffic + stepTraffic > 0) {
-    notes.push(`Memory-bound work outside the matmuls, at ${MEMORY_BOUND_EFFICIENCY * 100} % of the ${c.gpu.name}'s ${Math.round(c.gpu.memoryBandwidthGBps)} GB/s: ${traffic.note} → ${((microTraffic + stepTraffic) * 1e3).toFixed(0)} ms per step (${((100 * (microTraffic + stepTraffic)) / stepSeconds).toFixed(0)} %).`);
-  }
   const interconnect: InterconnectEstimate = {
     collectives: out,
     bytesPerGpuPerStep: out.reduce((s, t) => s + t.bytesPerGpu, 0),

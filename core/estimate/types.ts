@@ -75,8 +75,6 @@ export interface TimeEstimate {
   computeSeconds: number;
   /** MoE: host time per step the GPU waits for (routing, the dropless sync, per-expert launches), outside computeSeconds. */
   moeHostSeconds?: number;
-  /** Memory-bound work outside the matmuls per step (optimizer update, autocast casts, gradient accumulation), in stepSeconds. */
-  memoryBoundSeconds?: number;
   pipelineBubbleFraction: number;
   stepSeconds: number;
   tokensPerStep: number;
