@@ -65,7 +65,12 @@ out(`| Gantry | ${s.medianAbs.toFixed(1)} % | ${s.maxAbs.toFixed(1)} % (${s.wors
 out(`| DeepSpeed model-states estimate | ${ds.medianAbs.toFixed(1)} % | ${ds.maxAbs.toFixed(1)} % |`);
 out(`| accelerate (weights × 4) | ${acc.medianAbs.toFixed(1)} % | ${acc.maxAbs.toFixed(1)} % |`);
 out(`| Gantry, all matched rows (n = ${all.n}) | ${all.medianAbs.toFixed(1)} % | ${all.maxAbs.toFixed(1)} % |`);
-out(`| Gantry, held-out rows measured on lent GPUs after the estimator was written (H100 HO-*, H200 H2-*/H3-*; n = ${held.n}) | ${held.medianAbs.toFixed(1)} % | ${held.maxAbs.toFixed(1)} % (${held.worst ?? '—'}) |`);
+out(`| Gantry, held-out rows measured on lent GPUs after the estimator was written (H100 HO-*, H200 H2-*/H3-*/H4-*; n = ${held.n}) | ${held.medianAbs.toFixed(1)} % | ${held.maxAbs.toFixed(1)} % (${held.worst ?? '—'}) |`);
+const heldH4 = bench.stats(
+  training.filter((r) => r.confidence === 'held-out' && r.id.startsWith('H4-')),
+  (r) => r.errorPct,
+);
+out(`| … of which the reserve H4-* (H200, measured 2026-12-04, first evaluated 2026-12-06 with no memory formula change; n = ${heldH4.n}) | ${heldH4.medianAbs.toFixed(1)} % | ${heldH4.maxAbs.toFixed(1)} % (${heldH4.worst ?? '—'}) |`);
 const ooms = rows.filter((r) => r.oom);
 out();
 out(ooms.length ? `OOM rows: ${ooms.filter((r) => r.predictedOverCapacity).length} of ${ooms.length} predicted over capacity.` : 'OOM rows: none in the data.');
@@ -270,8 +275,9 @@ const isTs4 = (r) => r.id.startsWith('TS4-');
 const isTs5 = (r) => r.id.startsWith('TS5-');
 const isTs6 = (r) => r.id.startsWith('TS6-');
 const isTs7 = (r) => r.id.startsWith('TS7-');
+const isH4 = (r) => r.id.startsWith('H4-');
 const thrHeld = bench.stats(
-  thr.filter((r) => r.part === 'held-out' && !isTs4(r) && !isTs5(r) && !isTs6(r) && !isTs7(r)),
+  thr.filter((r) => r.part === 'held-out' && !isTs4(r) && !isTs5(r) && !isTs6(r) && !isTs7(r) && !isH4(r)),
   (r) => r.errorPct,
 );
 const thrExamined = bench.stats(
@@ -303,6 +309,7 @@ const setStats = (inSet) => ({
 const { all: thrTs5, dense: thrTs5Dense, moe: thrTs5Moe } = setStats(isTs5);
 const { all: thrTs6, dense: thrTs6Dense, moe: thrTs6Moe } = setStats(isTs6);
 const { all: thrTs7, dense: thrTs7Dense, moe: thrTs7Moe } = setStats(isTs7);
+const { all: thrH4 } = setStats(isH4);
 const isMoeTs4 = (r) => /MoE|Mixtral|Qwen3-235B|DeepSeek|Llama ?4|Scout/i.test(r.label);
 const thrTs4Dense = bench.stats(
   thr.filter((r) => isTs4(r) && !isMoeTs4(r)),
@@ -313,11 +320,11 @@ const thrTs4Moe = bench.stats(
   (r) => r.errorPct,
 );
 const thrHeldDense = bench.stats(
-  thr.filter((r) => r.part === 'held-out' && !isTs4(r) && !isTs5(r) && !isTs6(r) && !isTs7(r) && !isMoe(r)),
+  thr.filter((r) => r.part === 'held-out' && !isTs4(r) && !isTs5(r) && !isTs6(r) && !isTs7(r) && !isH4(r) && !isMoe(r)),
   (r) => r.errorPct,
 );
 const thrHeldMoe = bench.stats(
-  thr.filter((r) => r.part === 'held-out' && !isTs4(r) && !isTs5(r) && !isTs6(r) && !isTs7(r) && isMoe(r)),
+  thr.filter((r) => r.part === 'held-out' && !isTs4(r) && !isTs5(r) && !isTs6(r) && !isTs7(r) && !isH4(r) && isMoe(r)),
   (r) => r.errorPct,
 );
 const thrHeldH200 = bench.stats(
@@ -374,15 +381,10 @@ if (heldOutShown) {
   line('held-out for the MoE host-time refit: TS7-* (bench/data/throughput-reserve4.jsonl, 23 published runs, all expressible; gathered before the refit, evaluated once after it, 2026-12-06)', thrTs7);
   line('… TS7 dense', thrTs7Dense);
   line('… TS7 MoE', thrTs7Moe);
+  line('reserve H4-* (bench/estimatorH200Reserve.jsonl, 9 H200 single-GPU runs measured here 2026-12-04; evaluated once, 2026-12-06, for a memory-bound step-time term, which gave 17.9 %, max 302.4 %, and was withdrawn: the figure here is the formulas without it)', thrH4);
 } else out('| held-out (h12t3 fresh set, h12tm MX-*, DS-*) | hidden (GANTRY_EVAL_HELDOUT=0) | | |');
 out();
 out(`Not matched (not in the figures above): ${thrUnmatched.length ? thrUnmatched.join(', ') : 'none'}.`);
-out();
-out(
-  process.env.GANTRY_EVAL_H4 === '1'
-    ? 'Reserve set H4-* (bench/estimatorH200Reserve.jsonl) is evaluated in the tables above (GANTRY_EVAL_H4=1): record this as its one evaluation.'
-    : 'Reserve set H4-* (bench/estimatorH200Reserve.jsonl, 9 H200 single-GPU rows measured 2026-12-04): not evaluated; it is the held-out part for the next change to single-GPU step time (GANTRY_EVAL_H4=1 evaluates it).',
-);
 out();
 out('## Summary: the tuned part next to the held-out part');
 out();
@@ -394,7 +396,7 @@ out(
 );
 out(`| vLLM KV tokens (V0, 0.2–0.7) | ${v0Line(v0Tuned)} | first set ${v0Line(v0Held)}; examined V0-14..16 ${v0Line(v0Held2)} |`);
 out(
-  `| tokens/s per GPU | reference ${thrRef.n}, ${thrRef.medianAbs.toFixed(1)} %, ${thrRef.maxAbs.toFixed(1)} %; examined ${thrExamined.n}, ${thrExamined.medianAbs.toFixed(1)} %, ${thrExamined.maxAbs.toFixed(1)} % | TS7-* ${thrTs7.n}, ${thrTs7.medianAbs.toFixed(1)} %, ${thrTs7.maxAbs.toFixed(1)} % (${thrTs7.worst ?? '—'}; dense ${thrTs7Dense.n}, ${thrTs7Dense.medianAbs.toFixed(1)} %; MoE ${thrTs7Moe.n}, ${thrTs7Moe.medianAbs.toFixed(1)} %); TS6-* ${thrTs6.n}, ${thrTs6.medianAbs.toFixed(1)} %, ${thrTs6.maxAbs.toFixed(1)} % (${thrTs6.worst ?? '—'}; dense ${thrTs6Dense.n}, ${thrTs6Dense.medianAbs.toFixed(1)} %; MoE ${thrTs6Moe.n}, ${thrTs6Moe.medianAbs.toFixed(1)} %); TS5-* ${thrTs5.n}, ${thrTs5.medianAbs.toFixed(1)} %, ${thrTs5.maxAbs.toFixed(1)} % (${thrTs5.worst ?? '—'}; dense ${thrTs5Dense.n}, ${thrTs5Dense.medianAbs.toFixed(1)} %; MoE ${thrTs5Moe.n}, ${thrTs5Moe.medianAbs.toFixed(1)} %); TS4-* ${thrTs4.n}, ${thrTs4.medianAbs.toFixed(1)} %, ${thrTs4.maxAbs.toFixed(1)} % (${thrTs4.worst ?? '—'}; dense ${thrTs4Dense.n}, ${thrTs4Dense.medianAbs.toFixed(1)} %; MoE ${thrTs4Moe.n}, ${thrTs4Moe.medianAbs.toFixed(1)} %); the earlier held-out set ${thrHeld.n}, ${thrHeld.medianAbs.toFixed(1)} %, ${thrHeld.maxAbs.toFixed(1)} % (evaluated once at 27.0 %, looked at since) (${thrUnmatched.filter((id) => rows.find((r) => r.id === id)?.part === 'held-out').length} held-out rows not matched) |`,
+  `| tokens/s per GPU | reference ${thrRef.n}, ${thrRef.medianAbs.toFixed(1)} %, ${thrRef.maxAbs.toFixed(1)} %; examined ${thrExamined.n}, ${thrExamined.medianAbs.toFixed(1)} %, ${thrExamined.maxAbs.toFixed(1)} % | H4-* ${thrH4.n}, ${thrH4.medianAbs.toFixed(1)} %, ${thrH4.maxAbs.toFixed(1)} % (${thrH4.worst ?? '—'}; single GPU); TS7-* ${thrTs7.n}, ${thrTs7.medianAbs.toFixed(1)} %, ${thrTs7.maxAbs.toFixed(1)} % (${thrTs7.worst ?? '—'}; dense ${thrTs7Dense.n}, ${thrTs7Dense.medianAbs.toFixed(1)} %; MoE ${thrTs7Moe.n}, ${thrTs7Moe.medianAbs.toFixed(1)} %); TS6-* ${thrTs6.n}, ${thrTs6.medianAbs.toFixed(1)} %, ${thrTs6.maxAbs.toFixed(1)} % (${thrTs6.worst ?? '—'}; dense ${thrTs6Dense.n}, ${thrTs6Dense.medianAbs.toFixed(1)} %; MoE ${thrTs6Moe.n}, ${thrTs6Moe.medianAbs.toFixed(1)} %); TS5-* ${thrTs5.n}, ${thrTs5.medianAbs.toFixed(1)} %, ${thrTs5.maxAbs.toFixed(1)} % (${thrTs5.worst ?? '—'}; dense ${thrTs5Dense.n}, ${thrTs5Dense.medianAbs.toFixed(1)} %; MoE ${thrTs5Moe.n}, ${thrTs5Moe.medianAbs.toFixed(1)} %); TS4-* ${thrTs4.n}, ${thrTs4.medianAbs.toFixed(1)} %, ${thrTs4.maxAbs.toFixed(1)} % (${thrTs4.worst ?? '—'}; dense ${thrTs4Dense.n}, ${thrTs4Dense.medianAbs.toFixed(1)} %; MoE ${thrTs4Moe.n}, ${thrTs4Moe.medianAbs.toFixed(1)} %); the earlier held-out set ${thrHeld.n}, ${thrHeld.medianAbs.toFixed(1)} %, ${thrHeld.maxAbs.toFixed(1)} % (evaluated once at 27.0 %, looked at since) (${thrUnmatched.filter((id) => rows.find((r) => r.id === id)?.part === 'held-out').length} held-out rows not matched) |`,
 );
 
 // ---------------------------------------------------------------- speed

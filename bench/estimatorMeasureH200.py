@@ -7,7 +7,7 @@
 # Run on a GPU machine with PyTorch, transformers and peft (each row catches its own failure):
 #   python3 bench/estimatorMeasureH200.py OUTDIR [SET]
 # SET 1 (default) is bench/estimatorH200Heldout.jsonl (H2-*), SET 2 bench/estimatorH200Heldout2.jsonl (H3-*),
-# SET 3 bench/estimatorH200Reserve.jsonl (H4-*, not evaluated until GANTRY_EVAL_H4=1).
+# SET 3 bench/estimatorH200Reserve.jsonl (H4-*, a reserve set; evaluated once, 2026-12-06).
 # Writes OUTDIR/h200-training.jsonl (one line per row) and, from one long-lived nvidia-smi query that
 # runs beside it, OUTDIR/h200-stream-arrivals.tsv (ms since start TAB the CSV line as received), plus
 # OUTDIR/h200-list.txt and OUTDIR/h200-version.txt. Rows start and end on the same clock (t0_ms, t1_ms).
@@ -184,7 +184,7 @@ if SET == "2":  # H3-*: measured before any formula change made after H2-* was e
     run("llama3.2-1b-shape mixed adamw-fused mb2 s4096 eager attention", "Llama", L1, 2, 4096, False, "adamw-fused", True, attn="eager")
     run("qwen3-8b-shape mixed adamw-fused mb1 s2048 ckpt (near capacity)", "Qwen3", Q3_8, 1, 2048, True, "adamw-fused", True)
     run("qwen2.5-1.5b-shape mixed adamw-fused mb8 s4096 ckpt torch.compile", "Qwen2", Q25_15, 8, 4096, True, "adamw-fused", True, compile_=True, warm=3, need_s=150)
-if SET == "3":  # H4-*: a reserve set, measured 2026-12-04 and kept out of every printed figure until evaluated (bench:estimator, GANTRY_EVAL_H4=1)
+if SET == "3":  # H4-*: a reserve set, measured 2026-12-04, kept out of every printed figure until its one evaluation (2026-12-06)
     run("qwen3-1.7b-shape bf16 adamw-fused mb8 s2048", "Qwen3", Q3_17, 8, 2048, False, "adamw-fused", False)
     run("llama3.2-3b-shape bf16 adamw-foreach mb4 s4096 ckpt", "Llama", L32, 4, 4096, True, "adamw-foreach", False)
     run("mistral-7b-shape mixed adamw-fused mb1 s4096 ckpt", "Mistral", M7, 1, 4096, True, "adamw-fused", True)

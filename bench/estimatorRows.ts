@@ -308,9 +308,9 @@ export const HELDOUT_SETS: HeldoutSet[] = [
   // re-measured by phase; the compiled-loss bytes in trainingMemory.ts come from that probe.
   { file: 'bench/estimatorH200Heldout.jsonl', prefix: 'H2', gpu: 'H200-SXM-141GB', throughput: true, examined: ['H2-09'] },
   { file: 'bench/estimatorH200Heldout2.jsonl', prefix: 'H3', gpu: 'H200-SXM-141GB', throughput: true },
-  // Measured 2026-12-04 with H2/H3 and not evaluated: the held-out set for the next change to single-GPU step time
-  // (docs/estimator.md, "H200 single-GPU rows").
-  { file: 'bench/estimatorH200Reserve.jsonl', prefix: 'H4', gpu: 'H200-SXM-141GB', throughput: true, reserve: 'GANTRY_EVAL_H4' },
+  // Measured 2026-12-04 with H2/H3 and kept for the next change to single-GPU step time; evaluated once on
+  // 2026-12-06 for a memory-bound step-time term, which it rejected (docs/estimator.md, "H200 single-GPU rows").
+  { file: 'bench/estimatorH200Reserve.jsonl', prefix: 'H4', gpu: 'H200-SXM-141GB', throughput: true },
 ];
 
 function heldoutDoc(j: HeldoutRow): TrainingJobDoc {
