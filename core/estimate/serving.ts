@@ -84,6 +84,20 @@ const NON_TORCH_PP = 0.07 * GIB;
  */
 const NCCL_PCIE_BUFFERS = 0.1 * GIB;
 const NON_TORCH_TP_PCIE = NON_TORCH_TP1 + NCCL_PCIE_BUFFERS;
+/**
+ * Tensor parallel over NVLink on a GPU older than Hopper (A100, A800, V100 SXM: compute capability below 9.0). The
+ * buffers that make up most of the NVLink H100 figure need sm90 or newer: NCCL's NVLink SHARP (NVLS) needs a
+ * third-generation NVSwitch (Hopper boards; vllm#9699), vLLM's symmetric-memory communicator runs on sm90/sm100 only
+ * (symm_mem.py, "Device capability 8.x not supported"), and so do FlashInfer's all-reduce workspaces. What is left
+ * is the PCIe allowance (NCCL's ring buffers on the TP 1 figure) and vLLM's custom all-reduce, which P2P over NVLink
+ * turns on: an 8 MiB IPC buffer with its metadata per rank (custom_all_reduce.py max_size), within that allowance's
+ * rounding. Derived, not fitted.
+ */
+export function nonTorchTpKind(g: GpuInfo, intraLink: string): 'pcie' | 'nvlink-pre-hopper' | 'nvlink' {
+  if (intraLink.startsWith('pcie')) return 'pcie';
+  const cc = cudaCapability(g);
+  return cc !== undefined && cc < 90 && intraLink.startsWith('nvlink') ? 'nvlink-pre-hopper' : 'nvlink';
+}
 /** CUDA context with lazy loading (vLLM logs: 0.51 GiB used before loading at TP 1). */
 const CUDA_CONTEXT = 0.5 * GIB;
 /**
@@ -692,13 +706,15 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   const defaults = { ...batchDefaults, moeSharedCache, mrv2: gen?.runner?.v2 === true, ...(attnDp ? { attnTp: tp / attnDp } : {}), ...(typeof vision === 'object' ? { vision } : {}), ...(visionEmbeds ? { visionEmbeds } : {}), ...(towerSkipped ? { towerLoaded: false } : {}) };
   if (a.vision || towerSkipped) assumptions.push(visionNote(a, vision, engine, !!gen?.v0, { skipped: towerSkipped, params: m.visionTower?.params, byLimits: towerSkipped && !lmo, embeds: visionEmbeds, pp }));
   const stageSpec = engine === 'tgi' ? { ...spec, maxNumSeqs: undefined } : spec;
-  const pcieOnly = c.intra.type.startsWith('pcie');
-  const nonTorch = tp > 1 ? (pcieOnly ? NON_TORCH_TP_PCIE : NON_TORCH_TP) : pp > 1 ? NON_TORCH_PP : NON_TORCH_TP1;
+  const tpKind = nonTorchTpKind(c.gpu, c.intra.type);
+  const nonTorch = tp > 1 ? (tpKind === 'nvlink' ? NON_TORCH_TP : NON_TORCH_TP_PCIE) : pp > 1 ? NON_TORCH_PP : NON_TORCH_TP1;
   if (tp > 1 && engine !== 'sglang') {
     assumptions.push(
-      pcieOnly
+      tpKind === 'pcie'
         ? `Tensor parallel over ${c.intra.name} (PCIe only): non-torch memory ${gib(nonTorch, 2)} per GPU (CUDA/cuBLAS workspaces + NCCL ring buffers; no custom all-reduce, symmetric-memory or NVLink SHARP buffers without NVLink).`
-        : `Tensor parallel over ${c.intra.name}: non-torch memory ${gib(nonTorch, 2)} per GPU (NCCL, custom all-reduce and NVLink buffers as measured on NVLink H100s).`,
+        : tpKind === 'nvlink-pre-hopper'
+          ? `Tensor parallel over ${c.intra.name} on a ${c.gpu.name} (before Hopper): non-torch memory ${gib(nonTorch, 2)} per GPU (CUDA/cuBLAS workspaces, NCCL ring buffers and custom all-reduce; NVLink SHARP, symmetric-memory and FlashInfer all-reduce buffers need Hopper or newer).`
+          : `Tensor parallel over ${c.intra.name}: non-torch memory ${gib(nonTorch, 2)} per GPU (NCCL, custom all-reduce and NVLink buffers as measured on NVLink H100s).`,
     );
   }
   const stages = pp > 1 ? [stageFigures(m, c, stageSpec, tp, pp, dp, 'first', defaults), stageFigures(m, c, stageSpec, tp, pp, dp, 'last', defaults)] : [stageFigures(m, c, stageSpec, tp, pp, dp, 'last', defaults)];

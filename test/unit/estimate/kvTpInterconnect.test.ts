@@ -34,3 +34,11 @@ test('the same GPUs described as PCIe-connected get the PCIe allowance, and 1.75
   assert.ok(near(pcie.serving!.nonTorchBytes, 0.35 * GIB, 1e-9));
   assert.ok(near(pcie.serving!.kvCacheBytes - nv.serving!.kvCacheBytes, 1.75 * GIB, 0.01));
 });
+
+test('TP 2 over NVLink before Hopper (A100 SXM, NVLink 3): no NVLink SHARP, symmetric-memory or FlashInfer buffers, so the PCIe allowance, and it says why', () => {
+  const a100 = estimateInferenceService(svc(2), cluster('A100-SXM-80GB', 2), { noFixes: true });
+  assert.ok(near(a100.serving!.nonTorchBytes, 0.35 * GIB, 1e-9));
+  assert.ok(a100.assumptions.some((a) => a.includes('before Hopper') && a.includes('NVLink SHARP')));
+  // Hopper and Blackwell over NVLink keep the measured figure; a GPU whose generation is unknown keeps it too.
+  for (const gpu of ['H200-SXM-141GB', 'B200-180GB']) assert.ok(near(estimateInferenceService(svc(2), cluster(gpu, 2), { noFixes: true }).serving!.nonTorchBytes, 2.1 * GIB, 1e-9), gpu);
+});

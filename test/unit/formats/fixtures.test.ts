@@ -28,7 +28,7 @@ const ROWS: Row[] = [
   { file: 'skypilot.yaml', engine: 'vllm', gpu: 'H100-SXM-80GB', weightsGiB: 14.96, kvTokens: 951_344, maxConcurrency: 116.13, vllm: { kvTokens: 952_032, maxConcurrency: 116.21, source: 'SV-017 (fp8 KV cache)' } },
   { file: 'Dockerfile', engine: 'vllm', gpu: 'H100-SXM-80GB', weightsGiB: 8.46, kvTokens: 528_912, maxConcurrency: 64.56, vllm: { kvTokens: 529_248, maxConcurrency: 64.61, source: 'SV-019 (fp8 weights)' } },
   { file: 'lws.yaml', engine: 'vllm', gpu: 'H100-SXM-80GB', weightsGiB: 47.25, kvTokens: 664_640, maxConcurrency: 40.57 },
-  { file: 'helm-rendered.yaml', engine: 'vllm', gpu: 'A100-SXM-80GB', weightsGiB: 32.85, kvTokens: 470_624, maxConcurrency: 14.36 },
+  { file: 'helm-rendered.yaml', engine: 'vllm', gpu: 'A100-SXM-80GB', weightsGiB: 32.85, kvTokens: 493_568, maxConcurrency: 15.06 },
   { file: 'helm-rendered.yaml', index: 1, engine: 'vllm', gpu: 'L4-24GB', weightsGiB: 0.92, kvTokens: 1_579_600, maxConcurrency: 385.64 },
   { file: 'compose.yaml', engine: 'vllm', gpu: 'H100-SXM-80GB', weightsGiB: 13.5, kvTokens: 463_520, maxConcurrency: 14.15 },
   { file: 'sglang.sh', engine: 'sglang', gpu: 'H100-SXM-80GB', weightsGiB: 14.18, kvTokens: 985_408, maxConcurrency: 60.14 },
