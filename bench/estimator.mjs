@@ -171,10 +171,11 @@ function reserveTable(rows, title) {
   out('| row | config | KV tokens measured | predicted | error | KV pool GiB m/p | concurrency m/p |');
   out('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
   for (const r of results) {
-    if (r.unmatched) out(`| ${r.id} | ${r.label} | ${r.measured.toLocaleString('en-US')} | — | not matched: ${r.unmatched} | | |`);
+    const measured = r.measured === null ? '— (not printed)' : r.measured.toLocaleString('en-US');
+    if (r.unmatched) out(`| ${r.id} | ${r.label} | ${measured} | — | not matched: ${r.unmatched} | | |`);
     else
       out(
-        `| ${r.id} | ${r.label} | ${r.measured.toLocaleString('en-US')} | ${Math.round(r.predicted).toLocaleString('en-US')} | ${pct(r.errorPct)} | ${r.poolGiB.measured === null ? '—' : r.poolGiB.measured.toFixed(2)} / ${r.poolGiB.predicted.toFixed(2)} | ${r.concurrency?.measured == null ? '—' : r.concurrency.measured.toFixed(2)} / ${r.concurrency ? r.concurrency.predicted.toFixed(2) : '—'} |`,
+        `| ${r.id} | ${r.label} | ${measured} | ${Math.round(r.predicted).toLocaleString('en-US')} | ${r.errorPct === undefined ? '— (pool only)' : pct(r.errorPct)} | ${r.poolGiB.measured === null ? '—' : r.poolGiB.measured.toFixed(2)} / ${r.poolGiB.predicted.toFixed(2)} | ${r.concurrency?.measured == null ? '—' : r.concurrency.measured.toFixed(2)} / ${r.concurrency ? r.concurrency.predicted.toFixed(2) : '—'} |`,
       );
   }
   return { results, summary: kvV1.summarizeKvV1(results) };
@@ -246,6 +247,18 @@ const kv8Summary = evaluatedSet('bench/data/vllm-v1-kv-reserve6.jsonl', 'KV8', '
 const KV9_NOTE =
   "; the formulas before it gave 6 rows, 194.55 %, 441.41 %, 1 within 2 %, 1 within 5 %. These token errors are mostly not the encoder's: KV9-02..04 name their vLLM only as a nightly image (about two weeks past v0.19.2rc0), which Gantry cannot date, so it prints their tokens as 0.20.1 and later do (concurrency × max_model_len), four times what builds before 0.20.1 print for this hybrid model (blocks ÷ groups × block size); the rows carry no version, as a user's spec with that image tag would not. On the pool (vLLM's \"Available KV cache memory\", the table's GiB column), the 6 rows' median error is 27.4 % before and 11.9 % after, max 63.7 % and 50.1 % (KV9-06). The one evaluation (b064092) gave 187.03 %, 321.82 %, pool median 7.8 %; a QA pass then found two things, fixed since: the profile took the release's default batch instead of the spec's max_num_batched_tokens and max_num_seqs (these rows moved under 0.2 %), and vLLM 0.10.1 and later (PR #22299) skip the tower itself when every modality it serves is at 0, which takes its weights off KV9-04 (+4.8 % to +18.2 % on the pool). KV9-02/03 against KV9-04, one start with image and video on and off, measure 1.56 GiB for the profile and the tower's weights together; the estimate now takes 2.37 GiB (1.51 profile + 0.86 weights), so on this model the encoder's peak looks about 0.8 GiB high, which is not tuned away. KV9-01 and KV9-07 are not matched (Ministral 3 and Mistral Small 4 are not in the catalog); KV9-05 is Gemma 4, whose profile (video items) is not modelled";
 const kv9Summary = evaluatedSet('bench/data/vllm-v1-kv-reserve7.jsonl', 'KV9', 'Held-out part of the vision-encoder profile change, KV9-* (bench/data/vllm-v1-kv-reserve7.jsonl: published vLLM startup logs of vision-language models, gathered 2026-12-06 before the change, evaluated once after it):', KV9_NOTE);
+
+// KV10-* (published vLLM V1 startups with tensor parallel on NVLink) was gathered on 2026-12-06 as the held-out part of
+// the pre-Hopper NVLink non-torch change (core/estimate/serving.ts nonTorchTpKind); no usable A100/A800 row was found,
+// so it holds five Hopper rows, which that change does not touch, evaluated once with it.
+const KV10_NOTE =
+  "; no row has a token figure Gantry can compare. KV10-01/02 (llm-d-benchmark, H100 TP 2, vLLM version not stated) print the pool and vLLM's memory split but no tokens: on the pool +2.9 % and +5.5 % (32.00 / 32.93 and 34.49 / 36.37 GiB), though the non-torch memory they print (0.55 / 0.54 GiB at TP 2; 0.13 / 0.14 at TP 1) is about a quarter of the 2.1 GiB Gantry charges on NVLink H100s (measured on vLLM 0.19), so another part of the split is under-counted by about as much there; not changed. KV10-03..05 (GLM-5.1, DeepSeek-V4-Flash) are not in the catalog";
+const kv10Summary = evaluatedSet(
+  'bench/data/vllm-v1-kv-reserve8.jsonl',
+  'KV10',
+  'Gathered for the pre-Hopper NVLink non-torch change, KV10-* (bench/data/vllm-v1-kv-reserve8.jsonl: published vLLM V1 startups with tensor parallel on NVLink; no A100/A800 row was found, so five Hopper rows, which the change does not touch; gathered 2026-12-06 before it, evaluated once after it):',
+  KV10_NOTE,
+);
 
 // The CUDA graph figure (core/estimate/engineVersion.ts CUDA_GRAPHS) is the median of vLLM's own published estimates.
 const cg = kvV1.summarizeCudaGraphEstimates(root);

@@ -47,7 +47,8 @@ export interface KvV1Row {
   gpu: string;
   gpu_text: string;
   gpu_total_gib: number | null;
-  kv_tokens: number;
+  /** null where the source printed the pool but no token figure (KV10-01/02): the row is then compared on the pool only. */
+  kv_tokens: number | null;
   available_kv_gib: number | null;
   max_concurrency: number | null;
   /** Speculative decoding as the source states it (null: none). */
@@ -75,7 +76,8 @@ export interface KvV1Result {
   part: KvV1Part;
   label: string;
   source: string;
-  measured: number;
+  /** vLLM's token figure (null: not printed; the row then has no token error, only its pool). */
+  measured: number | null;
   predicted?: number;
   errorPct?: number;
   /** vLLM's "Available KV cache memory" and Gantry's KV pool, GiB per GPU. */
@@ -202,10 +204,12 @@ export function evaluateKvV1Rows(rows: readonly KvV1Row[], parts: readonly KvV1P
     const closed = GAPS_CLOSED[r.id];
     if (closed?.gpuTotalGiB && !r.gpu_total_gib) r = { ...r, gpu_total_gib: closed.gpuTotalGiB };
     if (closed?.model && !r.model) r = { ...r, model: closed.model };
-    // A row that names only its checkpoint (KV9-*, whose gatherer put the Hugging Face class name, a string, in
-    // `architecture`) is given the checkpoint as the preset where the catalog resolves that name, as a user would write it.
-    if (r.mm !== undefined && typeof r.architecture !== 'object') r = { ...r, architecture: null };
-    if (!r.model && !r.architecture && r.part === 'reserve' && r.mm !== undefined && resolveModelName(r.hf_model)) r = { ...r, model: r.hf_model };
+    // A row that names only its checkpoint (KV9-* and KV10-*, whose gatherers put the Hugging Face class name, a
+    // string, in `architecture`) is given the checkpoint as the preset where the catalog resolves that name, as a user
+    // would write it.
+    const byCheckpoint = r.mm !== undefined || r.id.startsWith('KV10-');
+    if (byCheckpoint && typeof r.architecture !== 'object') r = { ...r, architecture: null };
+    if (!r.model && !r.architecture && r.part === 'reserve' && byCheckpoint && resolveModelName(r.hf_model)) r = { ...r, model: r.hf_model };
     const res: KvV1Result = { id: r.id, part: r.part, label: closed ? `${label(r)} (${closed.how})` : label(r), source: r.source_url, measured: r.kv_tokens };
     if (r.unmatched && !closed) res.unmatched = r.unmatched;
     else if (r.model && !resolveModelName(r.model)) res.unmatched = `no catalog model '${r.model}'`;
@@ -217,7 +221,7 @@ export function evaluateKvV1Rows(rows: readonly KvV1Row[], parts: readonly KvV1P
       if (!e.serving) res.unmatched = `estimator refused: ${e.findings.map((f) => f.message).join('; ')}`;
       else {
         res.predicted = e.serving.kvCacheTokens;
-        res.errorPct = ((e.serving.kvCacheTokens - r.kv_tokens) / r.kv_tokens) * 100;
+        if (r.kv_tokens) res.errorPct = ((e.serving.kvCacheTokens - r.kv_tokens) / r.kv_tokens) * 100;
         res.poolGiB = { measured: r.available_kv_gib, predicted: e.serving.kvCacheBytes / GIB };
         res.concurrency = { measured: r.max_concurrency, predicted: e.serving.maxConcurrency };
       }
