@@ -51,9 +51,30 @@ const preload = path.join(tree, 'peak-rss.cjs');
 const { writeFileSync } = await import('node:fs');
 writeFileSync(preload, "process.on('exit', () => { try { const u = process.resourceUsage(); require('fs').writeSync(3, JSON.stringify([u.maxRSS, (u.userCPUTime + u.systemCPUTime) / 1e6])); } catch {} });\n");
 
+// The floor under any YAML checker built on the `yaml` package: one thread that walks the same tree, reads every
+// YAML file and parses it with yaml's parseAllDocuments and toJS, and does nothing else (no validation, no estimate).
+// It is bundled as Gantry's bundles are (scripts/esbuild-plugins.mjs yamlEnv: the parser's debug-switch reads of
+// process.env, a getenv each, become property loads), so that it is a floor and not a slower parse.
+const floorSource = path.join(tree, 'yaml-alone.src.cjs');
+const floorScript = path.join(tree, 'yaml-alone.cjs');
+writeFileSync(
+  floorSource,
+  `const fs = require('fs'), path = require('path');
+const YAML = require('yaml');
+let docs = 0;
+const walk = (dir) => { for (const e of fs.readdirSync(dir, { withFileTypes: true })) { const p = path.join(dir, e.name); if (e.isDirectory()) walk(p); else if (/\\.ya?ml$/.test(e.name)) for (const d of YAML.parseAllDocuments(fs.readFileSync(p, 'utf8'))) { d.toJS(); docs++; } } };
+walk(process.argv[2]);
+process.stderr.write(docs + ' documents\\n');
+`,
+);
+const { build } = await import('esbuild');
+const { yamlEnv } = await import('../scripts/esbuild-plugins.mjs');
+await build({ entryPoints: [floorSource], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: floorScript, nodePaths: [path.join(root, 'node_modules')], plugins: [yamlEnv], logLevel: 'warning' });
+
 function checkOnce(extra) {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['-r', preload, cli, 'check', '-q', ...extra, '.'], { cwd: tree, stdio: ['ignore', 'pipe', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  const argv = extra === 'yaml-alone' ? ['-r', preload, floorScript, path.join(tree, 'projects')] : ['-r', preload, cli, 'check', '-q', ...extra, '.'];
+  const r = spawnSync(process.execPath, argv, { cwd: tree, stdio: ['ignore', 'pipe', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
   const s = (performance.now() - t0) / 1000;
   const [kb, cpu] = JSON.parse(r.output[3]?.toString() || '[null, null]');
   if (r.status !== 0 && r.status !== 1) throw new Error(`gantry check exited ${r.status}: ${r.stderr.toString().slice(0, 2000)}`);
@@ -66,6 +87,7 @@ const cores = Math.min(os.availableParallelism(), 4);
 const variants = [
   { name: 'one thread (-j 1)', args: ['-j', '1'] },
   { name: `one thread per core (-j ${cores})`, args: ['-j', String(cores)] },
+  { name: "the floor: the yaml package alone reading and parsing the same files (parseAllDocuments + toJS, one thread, nothing checked)", args: 'yaml-alone' },
 ];
 const checkRuns = variants.map(() => ({ s: [], cpu: [], mb: [] }));
 let summary = '';
@@ -75,7 +97,7 @@ for (let i = 0; i < (process.env.BENCH_SKIP_CHECK === '1' ? 0 : reps); i++) {
     checkRuns[k].s.push(r.s);
     checkRuns[k].cpu.push(r.cpu);
     checkRuns[k].mb.push(r.mb);
-    summary = r.summary;
+    if (v.args !== 'yaml-alone') summary = r.summary;
   });
 }
 if (summary) {
