@@ -253,7 +253,7 @@ const kv9Summary = evaluatedSet('bench/data/vllm-v1-kv-reserve7.jsonl', 'KV9', '
 // so it holds five Hopper rows, which that change does not touch, evaluated once with it.
 const KV10_NOTE =
   "; no row has a token figure Gantry can compare. KV10-01/02 (llm-d-benchmark, H100 TP 2, vLLM version not stated) print the pool and vLLM's memory split but no tokens: on the pool +2.9 % and +5.5 % (32.00 / 32.93 and 34.49 / 36.37 GiB), though the non-torch memory they print (0.55 / 0.54 GiB at TP 2; 0.13 / 0.14 at TP 1) is about a quarter of the 2.1 GiB Gantry charges on NVLink H100s (measured on vLLM 0.19), so another part of the split is under-counted by about as much there; not changed. KV10-03..05 (GLM-5.1, DeepSeek-V4-Flash) are not in the catalog";
-const kv10Summary = evaluatedSet(
+evaluatedSet(
   'bench/data/vllm-v1-kv-reserve8.jsonl',
   'KV10',
   'Gathered for the pre-Hopper NVLink non-torch change, KV10-* (bench/data/vllm-v1-kv-reserve8.jsonl: published vLLM V1 startups with tensor parallel on NVLink; no A100/A800 row was found, so five Hopper rows, which the change does not touch; gathered 2026-12-06 before it, evaluated once after it):',

@@ -87,7 +87,7 @@ const cores = Math.min(os.availableParallelism(), 4);
 const variants = [
   { name: 'one thread (-j 1)', args: ['-j', '1'] },
   { name: `one thread per core (-j ${cores})`, args: ['-j', String(cores)] },
-  { name: "the floor: the yaml package alone reading and parsing the same files (parseAllDocuments + toJS, one thread, nothing checked)", args: 'yaml-alone' },
+  { name: 'the floor: the yaml package alone reading and parsing the same files (parseAllDocuments + toJS, one thread, nothing checked)', args: 'yaml-alone' },
 ];
 const checkRuns = variants.map(() => ({ s: [], cpu: [], mb: [] }));
 let summary = '';
