@@ -138,11 +138,13 @@ out('## Serving: vLLM V1 KV-cache tokens, examined KV1-* (and KV2-08/09) and hel
 out();
 out('| row | part | config | KV tokens measured | predicted | error | KV pool GiB m/p | concurrency m/p |');
 out('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |');
+/** vLLM's printed token figure, or a dash where the source printed none (the row is then compared on the pool only). */
+const tokensText = (r) => (r.measured === null ? '— (not printed)' : r.measured.toLocaleString('en-US'));
 for (const r of v1Rows) {
-  if (r.unmatched) out(`| ${r.id} | ${r.part} | ${r.label} | ${r.measured.toLocaleString('en-US')} | — | not matched: ${r.unmatched} | | |`);
+  if (r.unmatched) out(`| ${r.id} | ${r.part} | ${r.label} | ${tokensText(r)} | — | not matched: ${r.unmatched} | | |`);
   else
     out(
-      `| ${r.id} | ${r.part} | ${r.label} | ${r.measured.toLocaleString('en-US')} | ${Math.round(r.predicted).toLocaleString('en-US')} | ${pct(r.errorPct)} | ${r.poolGiB.measured === null ? '—' : r.poolGiB.measured.toFixed(2)} / ${r.poolGiB.predicted.toFixed(2)} | ${r.concurrency?.measured == null ? '—' : r.concurrency.measured.toFixed(2)} / ${r.concurrency ? r.concurrency.predicted.toFixed(2) : '—'} |`,
+      `| ${r.id} | ${r.part} | ${r.label} | ${tokensText(r)} | ${Math.round(r.predicted).toLocaleString('en-US')} | ${r.errorPct === undefined ? '— (pool only)' : pct(r.errorPct)} | ${r.poolGiB.measured === null ? '—' : r.poolGiB.measured.toFixed(2)} / ${r.poolGiB.predicted.toFixed(2)} | ${r.concurrency?.measured == null ? '—' : r.concurrency.measured.toFixed(2)} / ${r.concurrency ? r.concurrency.predicted.toFixed(2) : '—'} |`,
     );
 }
 const v1Held = kvV1.summarizeKvV1(v1Rows.filter((r) => r.part === 'held-out'));
@@ -171,11 +173,10 @@ function reserveTable(rows, title) {
   out('| row | config | KV tokens measured | predicted | error | KV pool GiB m/p | concurrency m/p |');
   out('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
   for (const r of results) {
-    const measured = r.measured === null ? '— (not printed)' : r.measured.toLocaleString('en-US');
-    if (r.unmatched) out(`| ${r.id} | ${r.label} | ${measured} | — | not matched: ${r.unmatched} | | |`);
+    if (r.unmatched) out(`| ${r.id} | ${r.label} | ${tokensText(r)} | — | not matched: ${r.unmatched} | | |`);
     else
       out(
-        `| ${r.id} | ${r.label} | ${measured} | ${Math.round(r.predicted).toLocaleString('en-US')} | ${r.errorPct === undefined ? '— (pool only)' : pct(r.errorPct)} | ${r.poolGiB.measured === null ? '—' : r.poolGiB.measured.toFixed(2)} / ${r.poolGiB.predicted.toFixed(2)} | ${r.concurrency?.measured == null ? '—' : r.concurrency.measured.toFixed(2)} / ${r.concurrency ? r.concurrency.predicted.toFixed(2) : '—'} |`,
+        `| ${r.id} | ${r.label} | ${tokensText(r)} | ${Math.round(r.predicted).toLocaleString('en-US')} | ${r.errorPct === undefined ? '— (pool only)' : pct(r.errorPct)} | ${r.poolGiB.measured === null ? '—' : r.poolGiB.measured.toFixed(2)} / ${r.poolGiB.predicted.toFixed(2)} | ${r.concurrency?.measured == null ? '—' : r.concurrency.measured.toFixed(2)} / ${r.concurrency ? r.concurrency.predicted.toFixed(2) : '—'} |`,
       );
   }
   return { results, summary: kvV1.summarizeKvV1(results) };
@@ -194,7 +195,7 @@ const kv4Summary = reserveTable(kv4, 'Held-out part of the MoE profile-activatio
 out();
 if (kv4.length)
   out(
-    `KV4-*: ${v1Line(kv4Summary)} (evaluated once, 2026-12-05, after the change: 16 rows, 6.39 %, 25.04 %, 1 within 2 %, 5 within 5 %; the formulas before the change gave 6.39 %, 25.04 %, 2 within 2 %, 4 within 5 %: the change moved 4 of the 16 rows, because at the default max_num_seqs the sampler, not the MoE forward, sets the activation peak; since then KV4-04 names the new kimi-k2-thinking catalog entry, +25.0 → +12.4 %, so it is examined).`,
+    `KV4-*: ${v1Line(kv4Summary)} (evaluated once, 2026-12-05, after the change: 16 rows, 6.39 %, 25.04 %, 1 within 2 %, 5 within 5 %; the formulas before the change gave 6.39 %, 25.04 %, 2 within 2 %, 4 within 5 %: the change moved 4 of the 16 rows, because at the default max_num_seqs the sampler, not the MoE forward, sets the activation peak; since then KV4-04 names the new kimi-k2-thinking catalog entry, +25.0 → +12.4 %, so it is examined; its five A100 tensor-parallel rows KV4-07/09/10/12/14 led to the pre-Hopper NVLink non-torch allowance of 2026-12-06 (6.34 % → 4.83 %, 1 → 4 within 2 %), so they are examined too).`,
   );
 
 // KV5-* (vLLM 0.23–0.30 startups, mostly dense models on consumer GPUs) was gathered before the Model Runner V2 change
@@ -237,7 +238,7 @@ function evaluatedSet(file, id, title, note) {
   const rows = kvV1.readKvV1Reserve(root, file);
   const summary = reserveTable(rows, title).summary;
   out();
-  if (rows.length) out(`${id}-*: ${v1Line(summary)} (evaluated once, 2026-12-06, after the change${note}).`);
+  if (rows.length) out(`${id}-*: ${summary.n ? v1Line(summary) : 'no row with a token figure to compare'} (evaluated once, 2026-12-06, after the change${note}).`);
   return summary;
 }
 const kv8Summary = evaluatedSet('bench/data/vllm-v1-kv-reserve6.jsonl', 'KV8', 'Held-out part of the hybrid-NVFP4 change, KV8-* (bench/data/vllm-v1-kv-reserve6.jsonl: published vLLM startup logs of quantized checkpoints, mostly NVFP4 hybrids, gathered 2026-12-06 before the change, evaluated once after it):', KV8_NOTE);
@@ -252,7 +253,7 @@ const kv9Summary = evaluatedSet('bench/data/vllm-v1-kv-reserve7.jsonl', 'KV9', '
 // the pre-Hopper NVLink non-torch change (core/estimate/serving.ts nonTorchTpKind); no usable A100/A800 row was found,
 // so it holds five Hopper rows, which that change does not touch, evaluated once with it.
 const KV10_NOTE =
-  "; no row has a token figure Gantry can compare. KV10-01/02 (llm-d-benchmark, H100 TP 2, vLLM version not stated) print the pool and vLLM's memory split but no tokens: on the pool +2.9 % and +5.5 % (32.00 / 32.93 and 34.49 / 36.37 GiB), though the non-torch memory they print (0.55 / 0.54 GiB at TP 2; 0.13 / 0.14 at TP 1) is about a quarter of the 2.1 GiB Gantry charges on NVLink H100s (measured on vLLM 0.19), so another part of the split is under-counted by about as much there; not changed. KV10-03..05 (GLM-5.1, DeepSeek-V4-Flash) are not in the catalog";
+  "; KV10-01/02 (llm-d-benchmark, H100 TP 2, vLLM version not stated) print the pool and vLLM's memory split but no tokens: on the pool +2.9 % and +5.5 % (32.00 / 32.93 and 34.49 / 36.37 GiB), though the non-torch memory they print (0.55 / 0.54 GiB at TP 2; 0.13 / 0.14 at TP 1) is about a quarter of the 2.1 GiB Gantry charges on NVLink H100s (measured on vLLM 0.19), so another part of the split is under-counted there by more than that (some 2.5 and 3.4 GiB); their release, going by the source's date (January 2026), is older than 0.19, and NVLink is assumed (the form factor is not stated); not changed. KV10-03..05 (GLM-5.1, DeepSeek-V4-Flash) are not in the catalog";
 evaluatedSet(
   'bench/data/vllm-v1-kv-reserve8.jsonl',
   'KV10',

@@ -204,9 +204,9 @@ export function evaluateKvV1Rows(rows: readonly KvV1Row[], parts: readonly KvV1P
     const closed = GAPS_CLOSED[r.id];
     if (closed?.gpuTotalGiB && !r.gpu_total_gib) r = { ...r, gpu_total_gib: closed.gpuTotalGiB };
     if (closed?.model && !r.model) r = { ...r, model: closed.model };
-    // A row that names only its checkpoint (KV9-* and KV10-*, whose gatherers put the Hugging Face class name, a
-    // string, in `architecture`) is given the checkpoint as the preset where the catalog resolves that name, as a user
-    // would write it.
+    // A row that names only its checkpoint is given the checkpoint as the preset where the catalog resolves that name,
+    // as a user would write it: KV9-* (whose gatherer put the Hugging Face class name, a string, in `architecture`,
+    // which is not read) and KV10-* (bench/data/vllm-v1-kv-reserve8.jsonl, whose rows all name only a checkpoint).
     const byCheckpoint = r.mm !== undefined || r.id.startsWith('KV10-');
     if (byCheckpoint && typeof r.architecture !== 'object') r = { ...r, architecture: null };
     if (!r.model && !r.architecture && r.part === 'reserve' && byCheckpoint && resolveModelName(r.hf_model)) r = { ...r, model: r.hf_model };
@@ -221,7 +221,7 @@ export function evaluateKvV1Rows(rows: readonly KvV1Row[], parts: readonly KvV1P
       if (!e.serving) res.unmatched = `estimator refused: ${e.findings.map((f) => f.message).join('; ')}`;
       else {
         res.predicted = e.serving.kvCacheTokens;
-        if (r.kv_tokens) res.errorPct = ((e.serving.kvCacheTokens - r.kv_tokens) / r.kv_tokens) * 100;
+        if (typeof r.kv_tokens === 'number' && r.kv_tokens > 0) res.errorPct = ((e.serving.kvCacheTokens - r.kv_tokens) / r.kv_tokens) * 100;
         res.poolGiB = { measured: r.available_kv_gib, predicted: e.serving.kvCacheBytes / GIB };
         res.concurrency = { measured: r.max_concurrency, predicted: e.serving.maxConcurrency };
       }

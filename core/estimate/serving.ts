@@ -85,18 +85,22 @@ const NON_TORCH_PP = 0.07 * GIB;
 const NCCL_PCIE_BUFFERS = 0.1 * GIB;
 const NON_TORCH_TP_PCIE = NON_TORCH_TP1 + NCCL_PCIE_BUFFERS;
 /**
- * Tensor parallel over NVLink on a GPU older than Hopper (A100, A800, V100 SXM: compute capability below 9.0). The
- * buffers that make up most of the NVLink H100 figure need sm90 or newer: NCCL's NVLink SHARP (NVLS) needs a
- * third-generation NVSwitch (Hopper boards; vllm#9699), vLLM's symmetric-memory communicator runs on sm90/sm100 only
- * (symm_mem.py, "Device capability 8.x not supported"), and so do FlashInfer's all-reduce workspaces. What is left
- * is the PCIe allowance (NCCL's ring buffers on the TP 1 figure) and vLLM's custom all-reduce, which P2P over NVLink
- * turns on: an 8 MiB IPC buffer with its metadata per rank (custom_all_reduce.py max_size), within that allowance's
- * rounding. Derived, not fitted.
+ * Tensor parallel over NVLink on a GPU older than Hopper (A100, A800, V100 SXM: compute capability below 9.0, or the
+ * nvlink2/nvlink3 links only such boards have) is charged the PCIe allowance. Empirical, from examined rows: five
+ * published vLLM V1 starts on A100 SXM at TP 2 and 4 (KV4-07/09/10/12/14: vLLM 0.10.1 and one unstated) leave about
+ * 0.1 GiB (1.1 GiB on the 40 GB card) beside weights, activations and KV where the H100 figure charges 2.1 GiB. Some
+ * Hopper buffers do need sm90 or newer (NCCL's NVLink SHARP: Hopper NVSwitch boards, above 2 GPUs; vLLM's
+ * symmetric-memory all-reduce: sm90/sm100, 64 MiB at TP 2), but they do not add up to 2.1 GiB at TP 2, and the
+ * H100 figure is a vLLM 0.19 measurement while the A100 rows are older releases (an H100 TP 2 start on an
+ * early-2026 release printed 0.55 GiB: KV10-01/02), so GPU generation and vLLM release are confounded here; an
+ * A100 on vLLM 0.19 or later is untested. Nothing is fitted: the allowance is the derived PCIe one.
  */
-export function nonTorchTpKind(g: GpuInfo, intraLink: string): 'pcie' | 'nvlink-pre-hopper' | 'nvlink' {
+export function nonTorchTpKind(g: GpuInfo, intraLink: string): 'pcie' | 'nvlink-pre-hopper' | 'measured' {
   if (intraLink.startsWith('pcie')) return 'pcie';
   const cc = cudaCapability(g);
-  return cc !== undefined && cc < 90 && intraLink.startsWith('nvlink') ? 'nvlink-pre-hopper' : 'nvlink';
+  if (cc !== undefined) return cc < 90 && intraLink.startsWith('nvlink') ? 'nvlink-pre-hopper' : 'measured';
+  // A GPU described in a Cluster: the link generation says the board's.
+  return intraLink === 'nvlink2' || intraLink === 'nvlink3' ? 'nvlink-pre-hopper' : 'measured';
 }
 /** CUDA context with lazy loading (vLLM logs: 0.51 GiB used before loading at TP 1). */
 const CUDA_CONTEXT = 0.5 * GIB;
@@ -707,14 +711,15 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   if (a.vision || towerSkipped) assumptions.push(visionNote(a, vision, engine, !!gen?.v0, { skipped: towerSkipped, params: m.visionTower?.params, byLimits: towerSkipped && !lmo, embeds: visionEmbeds, pp }));
   const stageSpec = engine === 'tgi' ? { ...spec, maxNumSeqs: undefined } : spec;
   const tpKind = nonTorchTpKind(c.gpu, c.intra.type);
-  const nonTorch = tp > 1 ? (tpKind === 'nvlink' ? NON_TORCH_TP : NON_TORCH_TP_PCIE) : pp > 1 ? NON_TORCH_PP : NON_TORCH_TP1;
+  const nonTorch = tp > 1 ? (tpKind === 'measured' ? NON_TORCH_TP : NON_TORCH_TP_PCIE) : pp > 1 ? NON_TORCH_PP : NON_TORCH_TP1;
   if (tp > 1 && engine !== 'sglang') {
+    const whose = engine === 'tgi' ? " (vLLM's figure, taken for TGI)" : '';
     assumptions.push(
       tpKind === 'pcie'
-        ? `Tensor parallel over ${c.intra.name} (PCIe only): non-torch memory ${gib(nonTorch, 2)} per GPU (CUDA/cuBLAS workspaces + NCCL ring buffers; no custom all-reduce, symmetric-memory or NVLink SHARP buffers without NVLink).`
+        ? `Tensor parallel over ${c.intra.name} (PCIe only): non-torch memory ${gib(nonTorch, 2)} per GPU${whose} (CUDA/cuBLAS workspaces + NCCL ring buffers; no custom all-reduce, symmetric-memory or NVLink SHARP buffers without NVLink).`
         : tpKind === 'nvlink-pre-hopper'
-          ? `Tensor parallel over ${c.intra.name} on a ${c.gpu.name} (before Hopper): non-torch memory ${gib(nonTorch, 2)} per GPU (CUDA/cuBLAS workspaces, NCCL ring buffers and custom all-reduce; NVLink SHARP, symmetric-memory and FlashInfer all-reduce buffers need Hopper or newer).`
-          : `Tensor parallel over ${c.intra.name}: non-torch memory ${gib(nonTorch, 2)} per GPU (NCCL, custom all-reduce and NVLink buffers as measured on NVLink H100s).`,
+          ? `Tensor parallel over ${c.intra.name} on ${c.gpu.name} (before Hopper): non-torch memory ${gib(nonTorch, 2)} per GPU${whose}, the PCIe allowance, as published A100 starts show (no NVLink SHARP or symmetric-memory buffers before Hopper); measured on vLLM 0.10, untested on 0.19 and later.`
+          : `Tensor parallel over ${c.intra.name}: non-torch memory ${gib(nonTorch, 2)} per GPU${whose} (NCCL, custom all-reduce and NVLink buffers as measured on NVLink H100s with vLLM 0.19${c.intra.type.startsWith('nvlink') ? '' : `; taken for ${c.intra.name}`}).`,
     );
   }
   const stages = pp > 1 ? [stageFigures(m, c, stageSpec, tp, pp, dp, 'first', defaults), stageFigures(m, c, stageSpec, tp, pp, dp, 'last', defaults)] : [stageFigures(m, c, stageSpec, tp, pp, dp, 'last', defaults)];
