@@ -183,18 +183,30 @@ function checkArch(a: Architecture, path: string[]): Finding[] {
 type Reader = EstimateOptions['resolveConfig'] & { why?: (p: string) => string | undefined };
 
 /** A config.json for a Hugging Face id from the local cache: its text, 'pending' while a read is in flight, or undefined. */
-function fromHfCache(id: string, opts: EstimateOptions): { text?: string; pending?: boolean; where?: string } {
+/**
+ * A model's config.json from the local Hugging Face cache. Without the text, `problem` says what stopped it once the
+ * repo is there (its ref names no snapshot, or a file cannot be read and why); none when the repo is not cached.
+ */
+function fromHfCache(id: string, opts: EstimateOptions): { text?: string; pending?: boolean; where?: string; problem?: string } {
   const read = opts.resolveConfig as Reader | undefined;
   const repo = repoIdParts(id);
   const hub = opts.hfHubCache ?? defaultHfHubCache();
   if (!read || !repo || !hub) return {};
+  const unreadable = (file: string, what: string) => {
+    const why = read.why?.(file);
+    if (why === 'pending') return { pending: true };
+    return why === undefined || why === 'no such file' ? { where: file } : { where: file, problem: `its ${what} there cannot be read (${why}: ${quote(file, 160)})` };
+  };
   const ref = hfRefPath(hub, repo);
   const refText = read(ref);
-  if (refText === undefined) return read.why?.(ref) === 'pending' ? { pending: true } : { where: ref };
+  if (refText === undefined) return unreadable(ref, 'refs/main');
   const cfg = hfSnapshotConfigPath(hub, repo, refText);
-  if (!cfg) return { where: ref };
+  if (!cfg) return { where: ref, problem: `its refs/main there does not name a snapshot (${quote(ref, 160)})` };
   const text = read(cfg);
-  if (text === undefined) return read.why?.(cfg) === 'pending' ? { pending: true } : { where: cfg };
+  if (text === undefined) {
+    const r = unreadable(cfg, 'config.json');
+    return r.pending || r.problem ? r : { where: cfg, problem: `its snapshot has no config.json (${quote(cfg, 160)})` };
+  }
   return { text, where: cfg };
 }
 
@@ -251,7 +263,7 @@ export function resolveModel(ref: ModelRef | undefined, opts: EstimateOptions, p
         notes.push(`Model: ${quote(ref.preset)} is not in the catalog; read from the local Hugging Face cache (${cached.where}).`);
       } else {
         const hint = nearest(ref.preset, MODEL_IDS);
-        const where = repoIdParts(ref.preset) && opts.resolveConfig ? ' and it is not in the local Hugging Face cache' : '';
+        const where = !repoIdParts(ref.preset) || !opts.resolveConfig ? '' : cached.problem ? `; it is in the local Hugging Face cache, but ${cached.problem}` : ' and it is not in the local Hugging Face cache';
         return { findings: [badInput(`unknown model preset ${quote(ref.preset)}${where}${hint ? ` — did you mean '${hint}'?` : ''}; cannot estimate (or point model.config at its config.json)`, [...path, 'preset'])] };
       }
     }

@@ -147,6 +147,27 @@ test('a model given by Hugging Face id is read from the local cache: refs/main â
   assert.equal(repoIdParts('a/b/c'), undefined);
 });
 
+test('a model that is in the cache but cannot be read there is said so, with the reason, not "not in the cache"', () => {
+  const hub = path.join(path.sep, 'cache', 'hub');
+  const dir = path.join(hub, 'models--acme--Zero');
+  const ref = path.join(dir, 'refs', 'main');
+  const cfg = path.join(dir, 'snapshots', 'abc1234def5678', 'config.json');
+  // A reader as the editor's and the CLI's are: undefined and a reason (readBeside.ts).
+  const reader = (files: Map<string, string>, why: Map<string, string>) => Object.assign((p: string) => files.get(p), { why: (p: string) => why.get(p) ?? (files.has(p) ? undefined : 'no such file') });
+  const estimate = (read: ReturnType<typeof reader>) => estimateInferenceService(service({ model: { preset: 'acme/Zero' } }), undefined, { resolveConfig: read, hfHubCache: hub }).findings[0]?.message ?? '';
+  // config.json is a device (a link to /dev/zero): never read, and the message names why and where.
+  const device = estimate(reader(new Map([[ref, 'abc1234def5678']]), new Map([[cfg, 'not a regular file']])));
+  assert.match(device, /it is in the local Hugging Face cache, but its config\.json there cannot be read \(not a regular file: /);
+  assert.ok(device.includes('abc1234def5678'), device);
+  assert.doesNotMatch(device, /not in the local Hugging Face cache/);
+  // The snapshot has no config.json; refs/main holds no commit hash; refs/main cannot be read.
+  assert.match(estimate(reader(new Map([[ref, 'abc1234def5678']]), new Map())), /its snapshot has no config\.json/);
+  assert.match(estimate(reader(new Map([[ref, 'not a hash']]), new Map())), /its refs\/main there does not name a snapshot/);
+  assert.match(estimate(reader(new Map(), new Map([[ref, 'permission denied']]))), /its refs\/main there cannot be read \(permission denied/);
+  // No refs/main at all: not cached.
+  assert.match(estimate(reader(new Map(), new Map())), /not in the local Hugging Face cache/);
+});
+
 test('the hub cache folder honours HF_HUB_CACHE, then HF_HOME, then XDG_CACHE_HOME, then ~/.cache', () => {
   assert.equal(hfHubCacheDir({ HF_HUB_CACHE: '/x/hub', HF_HOME: '/y' }, '/home/u'), '/x/hub');
   assert.equal(hfHubCacheDir({ HF_HOME: '/y' }, '/home/u'), path.join('/y', 'hub'));
