@@ -396,6 +396,13 @@ if (heldOutShown) {
   line('… TS7 dense', thrTs7Dense);
   line('… TS7 MoE', thrTs7Moe);
   line('reserve H4-* (bench/estimatorH200Reserve.jsonl, 9 H200 single-GPU runs measured here 2026-12-04; evaluated once, 2026-12-06, for a memory-bound step-time term, which gave 17.9 %, max 302.4 %, and was withdrawn: the figure here is the formulas without it)', thrH4);
+  line(
+    'every held-out row of every set above, pooled (each evaluated once in its own set; most looked at since)',
+    bench.stats(
+      thr.filter((r) => r.part === 'held-out'),
+      (r) => r.errorPct,
+    ),
+  );
 } else out('| held-out (h12t3 fresh set, h12tm MX-*, DS-*) | hidden (GANTRY_EVAL_HELDOUT=0) | | |');
 out();
 out(`Not matched (not in the figures above): ${thrUnmatched.length ? thrUnmatched.join(', ') : 'none'}.`);
