@@ -139,7 +139,7 @@ out();
 out('| row | part | config | KV tokens measured | predicted | error | KV pool GiB m/p | concurrency m/p |');
 out('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |');
 /** vLLM's printed token figure, or a dash where the source printed none (the row is then compared on the pool only). */
-const tokensText = (r) => (r.measured === null ? '— (not printed)' : r.measured.toLocaleString('en-US'));
+const tokensText = (r) => (typeof r.measured === 'number' && r.measured > 0 ? r.measured.toLocaleString('en-US') : '— (not printed)');
 for (const r of v1Rows) {
   if (r.unmatched) out(`| ${r.id} | ${r.part} | ${r.label} | ${tokensText(r)} | — | not matched: ${r.unmatched} | | |`);
   else
@@ -238,7 +238,7 @@ function evaluatedSet(file, id, title, note) {
   const rows = kvV1.readKvV1Reserve(root, file);
   const summary = reserveTable(rows, title).summary;
   out();
-  if (rows.length) out(`${id}-*: ${summary.n ? v1Line(summary) : 'no row with a token figure to compare'} (evaluated once, 2026-12-06, after the change${note}).`);
+  if (rows.length) out(`${id}-*: ${summary.n ? v1Line(summary) : 'no row compared on tokens'} (evaluated once, 2026-12-06, after the change${note}).`);
   return summary;
 }
 const kv8Summary = evaluatedSet('bench/data/vllm-v1-kv-reserve6.jsonl', 'KV8', 'Held-out part of the hybrid-NVFP4 change, KV8-* (bench/data/vllm-v1-kv-reserve6.jsonl: published vLLM startup logs of quantized checkpoints, mostly NVFP4 hybrids, gathered 2026-12-06 before the change, evaluated once after it):', KV8_NOTE);

@@ -79,8 +79,9 @@ function checkOnce(extra) {
   const s = (performance.now() - t0) / 1000;
   const [kb, cpu] = JSON.parse(r.output[3]?.toString() || '[null, null]');
   // gantry check exits 1 when it finds errors; the floor script only ever exits 0 (an uncaught exception is 1).
-  const ok = extra === 'yaml-alone' ? r.status === 0 && /^[1-9]\d* documents$/m.test(r.stderr.toString()) : r.status === 0 || r.status === 1;
-  if (!ok) throw new Error(`${extra === 'yaml-alone' ? 'the yaml floor script' : 'gantry check'} exited ${r.status}: ${r.stderr.toString().slice(0, 2000)}`);
+  // gantry check's last line is its summary ("0 errors, 1000 warnings"): a crash or "no Gantry spec was checked" is not a run.
+  const ok = extra === 'yaml-alone' ? r.status === 0 && /^[1-9]\d* documents$/m.test(r.stderr.toString()) : (r.status === 0 || r.status === 1) && /^\d+ errors?, \d+ warnings?/m.test(r.stderr.toString());
+  if (!ok) throw new Error(`${extra === 'yaml-alone' ? 'the yaml floor script' : 'gantry check'} exited ${r.status}${r.signal ? ` (${r.signal})` : ''}: ${r.stderr.toString().slice(0, 2000)}`);
   return { s, cpu, mb: kb / 1024, summary: r.stderr.toString().trim().split('\n').pop() };
 }
 

@@ -153,7 +153,7 @@ function* checkOneSteps(given: ForeignSpec, index: number, opts: ForeignCheckOpt
     const fromDefaults = p.code === 'unknown-gpu' && p.docIndex === synth.clusterDoc && !at?.exact && opts.defaults?.gpu;
     // A model Gantry does not know is no error of the file's (the server may well start): a warning that nothing is estimated, in the file's terms.
     if (p.code === 'bad-estimate-input' && p.path?.join('.') === 'spec.model.preset') {
-      return { code: 'unknown-model', severity: 'warning', message: unknownForeignModel(spec), offset: span.offset, length: span.length, path: p.path, docIndex: index };
+      return { code: 'unknown-model', severity: 'warning', message: unknownForeignModel(spec, p.reason), offset: span.offset, length: span.length, path: p.path, docIndex: index };
     }
     const message = fromDefaults ? unknownDefaultGpu(opts.defaults!.gpu!) : withoutMadeUpCluster(inFileTerms(p.message, sources, spec.terms), spec);
     return { code: p.code, severity: p.severity, message, offset: span.offset, length: span.length, path: p.path, docIndex: index, ...(fixes.length && !fromDefaults ? { fixes } : {}) };
@@ -212,13 +212,19 @@ function unknownDefaultGpu(gpu: string): string {
   return `The GPU ${quote(gpu)} that gantry.context.yaml, --gpu or the gantry.foreign.gpu setting gives this file is not in Gantry's catalog${meant ? ` (did you mean '${meant.id}'?)` : ''}, so nothing is estimated. Fix the name where it is given, or describe the GPU in a Cluster (nodes.gpu.memoryGiB) and name it with gantry.context.yaml's cluster:.`;
 }
 
-/** A foreign file's model that neither the catalog nor the local Hugging Face cache knows: no estimate, and how to give one. */
-function unknownForeignModel(spec: ForeignSpec): string {
+/**
+ * A foreign file's model that neither the catalog nor the local Hugging Face cache gives: no estimate, and how to give
+ * one. `cache` is what the estimator found in the cache (resolve.ts fromHfCache), when it looked.
+ */
+function unknownForeignModel(spec: ForeignSpec, cache?: string): string {
   const model = (spec.job.spec.model as { preset?: unknown } | undefined)?.preset;
+  const name = quote(typeof model === 'string' ? model : '?');
+  // The cache holds the model but cannot give its config.json: the name is right, so no catalog hint.
+  if (cache && !cache.startsWith('it is not')) return `Gantry does not know the model ${name}: it is not in the catalog, and ${cache}, so nothing is estimated. Fix that file, or use a catalog model (docs/catalog.md).`;
   // The nearest catalog id, as the estimator's own message gives it (resolve.ts), not read back from that message.
   const near = typeof model === 'string' ? nearest(model, MODEL_IDS) : undefined;
   const hint = near ? ` (did you mean '${near}'?)` : '';
-  return `Gantry does not know the model ${quote(typeof model === 'string' ? model : '?')}${hint}: it is neither in the catalog nor in the local Hugging Face cache, so nothing is estimated. For an estimate, put its config.json in the cache (~/.cache/huggingface/hub/models--ORG--NAME/snapshots/*/), or use a catalog model (docs/catalog.md).`;
+  return `Gantry does not know the model ${name}${hint}: it is neither in the catalog nor in the local Hugging Face cache, so nothing is estimated. For an estimate, have it in the cache (a Hugging Face download writes refs/main and snapshots/<commit>/config.json under HF_HUB_CACHE, HF_HOME/hub or ~/.cache/huggingface/hub), or use a catalog model (docs/catalog.md).`;
 }
 
 /**

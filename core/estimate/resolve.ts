@@ -182,32 +182,41 @@ function checkArch(a: Architecture, path: string[]): Finding[] {
 
 type Reader = EstimateOptions['resolveConfig'] & { why?: (p: string) => string | undefined };
 
-/** A config.json for a Hugging Face id from the local cache: its text, 'pending' while a read is in flight, or undefined. */
+/** A path in a message, bounded by cutting its middle: a cache path's useful part is its end (repo, commit, file). */
+function shownPath(p: string): string {
+  return quote(p.length > 160 ? `${p.slice(0, 40)}…${p.slice(-115)}` : p, 200);
+}
+
 /**
- * A model's config.json from the local Hugging Face cache. Without the text, `problem` says what stopped it once the
- * repo is there (its ref names no snapshot, or a file cannot be read and why); none when the repo is not cached.
+ * A model's config.json from the local Hugging Face cache: its text, `pending` while the editor reads in the background,
+ * or else `cache`, what the cache says of the model in words a message continues with: " is not in …" (no refs/main),
+ * ", but the cache's refs/main … cannot be read (why)", ", … is in it, but …" (a ref that holds no commit hash, a
+ * config.json that is missing or cannot be read, and why), with the path; `inCache` when refs/main was read.
  */
-function fromHfCache(id: string, opts: EstimateOptions): { text?: string; pending?: boolean; where?: string; problem?: string } {
+function fromHfCache(id: string, opts: EstimateOptions): { text?: string; pending?: boolean; where?: string; cache?: string; inCache?: boolean } {
   const read = opts.resolveConfig as Reader | undefined;
   const repo = repoIdParts(id);
   const hub = opts.hfHubCache ?? defaultHfHubCache();
   if (!read || !repo || !hub) return {};
-  const unreadable = (file: string, what: string) => {
-    const why = read.why?.(file);
-    if (why === 'pending') return { pending: true };
-    return why === undefined || why === 'no such file' ? { where: file } : { where: file, problem: `its ${what} there cannot be read (${why}: ${quote(file, 160)})` };
-  };
   const ref = hfRefPath(hub, repo);
   const refText = read(ref);
-  if (refText === undefined) return unreadable(ref, 'refs/main');
-  const cfg = hfSnapshotConfigPath(hub, repo, refText);
-  if (!cfg) return { where: ref, problem: `its refs/main there does not name a snapshot (${quote(ref, 160)})` };
-  const text = read(cfg);
-  if (text === undefined) {
-    const r = unreadable(cfg, 'config.json');
-    return r.pending || r.problem ? r : { where: cfg, problem: `its snapshot has no config.json (${quote(cfg, 160)})` };
+  if (refText === undefined) {
+    const why = read.why?.(ref);
+    if (why === 'pending') return { pending: true };
+    // A ref that cannot be read (a folder above it not searchable) says nothing of whether the repo is there.
+    return why === undefined || why === 'no such file' ? { where: ref, cache: `it is not in the local Hugging Face cache (no ${shownPath(ref)})` } : { where: ref, cache: `the local Hugging Face cache's refs/main for it cannot be read (${why}: ${shownPath(ref)})` };
   }
-  return { text, where: cfg };
+  const cfg = hfSnapshotConfigPath(hub, repo, refText);
+  if (!cfg) return { where: ref, inCache: true, cache: `it is in the local Hugging Face cache, but its refs/main there does not hold a commit hash (${shownPath(ref)})` };
+  const text = read(cfg);
+  if (text !== undefined) return { text, where: cfg, inCache: true };
+  const why = read.why?.(cfg);
+  if (why === 'pending') return { pending: true };
+  return {
+    where: cfg,
+    inCache: true,
+    cache: why === undefined || why === 'no such file' ? `it is in the local Hugging Face cache, but there is no config.json at ${shownPath(cfg)}` : `it is in the local Hugging Face cache, but its config.json there cannot be read (${why}: ${shownPath(cfg)})`,
+  };
 }
 
 export function resolveModel(ref: ModelRef | undefined, opts: EstimateOptions, path: string[]): { model?: ResolvedModel; findings: Finding[] } {
@@ -258,13 +267,15 @@ export function resolveModel(ref: ModelRef | undefined, opts: EstimateOptions, p
       const cached = fromHfCache(ref.preset, opts);
       if (cached.pending) return { findings: [] };
       if (cached.text !== undefined) {
-        const f = useConfig(cached.text, quote(cached.where ?? ref.preset));
+        const f = useConfig(cached.text, shownPath(cached.where ?? ref.preset));
         if (f.length) return { findings: f };
-        notes.push(`Model: ${quote(ref.preset)} is not in the catalog; read from the local Hugging Face cache (${cached.where}).`);
+        notes.push(`Model: ${quote(ref.preset)} is not in the catalog; read from the local Hugging Face cache (${shownPath(cached.where ?? '')}).`);
       } else {
-        const hint = nearest(ref.preset, MODEL_IDS);
-        const where = !repoIdParts(ref.preset) || !opts.resolveConfig ? '' : cached.problem ? `; it is in the local Hugging Face cache, but ${cached.problem}` : ' and it is not in the local Hugging Face cache';
-        return { findings: [badInput(`unknown model preset ${quote(ref.preset)}${where}${hint ? ` — did you mean '${hint}'?` : ''}; cannot estimate (or point model.config at its config.json)`, [...path, 'preset'])] };
+        // A model the cache holds but cannot give: no catalog hint (the name is right), and what to point at instead.
+        const hint = cached.inCache ? undefined : nearest(ref.preset, MODEL_IDS);
+        const why = cached.cache ? (cached.inCache ? `; ${cached.cache}` : cached.cache.startsWith('it is not') ? ` and ${cached.cache}` : `; ${cached.cache}`) : '';
+        const finding = badInput(`unknown model preset ${quote(ref.preset)}${why}${hint ? ` — did you mean '${hint}'?` : ''}; cannot estimate (or point model.config at ${cached.inCache ? 'a readable copy of ' : ''}its config.json)`, [...path, 'preset']);
+        return { findings: [cached.cache ? { ...finding, reason: cached.cache } : finding] };
       }
     }
   } else if (typeof ref.config === 'string') {

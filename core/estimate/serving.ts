@@ -97,9 +97,10 @@ const NON_TORCH_TP_PCIE = NON_TORCH_TP1 + NCCL_PCIE_BUFFERS;
  */
 export function nonTorchTpKind(g: GpuInfo, intraLink: string): 'pcie' | 'nvlink-pre-hopper' | 'measured' {
   if (intraLink.startsWith('pcie')) return 'pcie';
+  if (g.vendor !== 'nvidia') return 'measured';
   const cc = cudaCapability(g);
   if (cc !== undefined) return cc < 90 && intraLink.startsWith('nvlink') ? 'nvlink-pre-hopper' : 'measured';
-  // A GPU described in a Cluster: the link generation says the board's.
+  // A GPU described in a Cluster (no compute capability known): the link generation says the board's.
   return intraLink === 'nvlink2' || intraLink === 'nvlink3' ? 'nvlink-pre-hopper' : 'measured';
 }
 /** CUDA context with lazy loading (vLLM logs: 0.51 GiB used before loading at TP 1). */
@@ -713,13 +714,13 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   const tpKind = nonTorchTpKind(c.gpu, c.intra.type);
   const nonTorch = tp > 1 ? (tpKind === 'measured' ? NON_TORCH_TP : NON_TORCH_TP_PCIE) : pp > 1 ? NON_TORCH_PP : NON_TORCH_TP1;
   if (tp > 1 && engine !== 'sglang') {
-    const whose = engine === 'tgi' ? " (vLLM's figure, taken for TGI)" : '';
+    const whose = engine === 'tgi' ? "vLLM's figure, taken for TGI: " : '';
     assumptions.push(
       tpKind === 'pcie'
-        ? `Tensor parallel over ${c.intra.name} (PCIe only): non-torch memory ${gib(nonTorch, 2)} per GPU${whose} (CUDA/cuBLAS workspaces + NCCL ring buffers; no custom all-reduce, symmetric-memory or NVLink SHARP buffers without NVLink).`
+        ? `Tensor parallel over ${c.intra.name} (PCIe only): non-torch memory ${gib(nonTorch, 2)} per GPU (${whose}CUDA/cuBLAS workspaces + NCCL ring buffers; no custom all-reduce, symmetric-memory or NVLink SHARP buffers without NVLink).`
         : tpKind === 'nvlink-pre-hopper'
-          ? `Tensor parallel over ${c.intra.name} on ${c.gpu.name} (before Hopper): non-torch memory ${gib(nonTorch, 2)} per GPU${whose}, the PCIe allowance, as published A100 starts show (no NVLink SHARP or symmetric-memory buffers before Hopper); measured on vLLM 0.10, untested on 0.19 and later.`
-          : `Tensor parallel over ${c.intra.name}: non-torch memory ${gib(nonTorch, 2)} per GPU${whose} (NCCL, custom all-reduce and NVLink buffers as measured on NVLink H100s with vLLM 0.19${c.intra.type.startsWith('nvlink') ? '' : `; taken for ${c.intra.name}`}).`,
+          ? `Tensor parallel over ${c.intra.name} on ${c.gpu.name}${cudaCapability(c.gpu) === undefined ? ', taken as a board before Hopper from its link' : ' (before Hopper)'}: non-torch memory ${gib(nonTorch, 2)} per GPU (${whose}the PCIe allowance, taken from published A100 starts on vLLM 0.10; the NVLink H100 figure of vLLM 0.19 is 2.1 GiB, and which of the GPU and the release makes the difference is not known; untested on 0.19 and later).`
+          : `Tensor parallel over ${c.intra.name}: non-torch memory ${gib(nonTorch, 2)} per GPU (${whose}NCCL, custom all-reduce and NVLink buffers as measured on NVLink H100s with vLLM 0.19${c.intra.type.startsWith('nvlink') ? '' : `; untested on ${c.gpu.name}`}).`,
     );
   }
   const stages = pp > 1 ? [stageFigures(m, c, stageSpec, tp, pp, dp, 'first', defaults), stageFigures(m, c, stageSpec, tp, pp, dp, 'last', defaults)] : [stageFigures(m, c, stageSpec, tp, pp, dp, 'last', defaults)];

@@ -90,7 +90,7 @@ function compute(text: string, doc: ParsedDoc, clusters: ClusterLookup | undefin
       const edits = fix.edits.map((e) => setValueEdit(text, doc, e.path, e.value));
       if (edits.every((e) => e)) fixes.push({ title: fix.title, edits: edits as NonNullable<(typeof edits)[number]>[], sets: fix.edits.map((e) => ({ path: e.path, value: e.value })) });
     }
-    const p: Problem = { code: f.code, severity: f.severity, message: f.message, path: f.path, fixes, docIndex: doc.index, ...anchorOf(doc, f.path) };
+    const p: Problem = { code: f.code, severity: f.severity, message: f.message, path: f.path, fixes, docIndex: doc.index, ...anchorOf(doc, f.path), ...(f.reason ? { reason: f.reason } : {}) };
     return configured ? placeOnJob(p, doc, configured) : p;
   });
   return { docIndex: doc.index, estimate, anchor, problems };

@@ -37,6 +37,8 @@ export interface Problem {
    * value is unknown until the key is fixed, so rules that read it wait; every other rule runs.
    */
   shadows?: readonly (string | number)[];
+  /** An estimate finding's reason (Finding.reason), for an adapter that words the problem its own way (a foreign file's unknown model). */
+  reason?: string;
 }
 
 /** How many characters of a user's value a message shows. */

@@ -154,18 +154,30 @@ test('a model that is in the cache but cannot be read there is said so, with the
   const cfg = path.join(dir, 'snapshots', 'abc1234def5678', 'config.json');
   // A reader as the editor's and the CLI's are: undefined and a reason (readBeside.ts).
   const reader = (files: Map<string, string>, why: Map<string, string>) => Object.assign((p: string) => files.get(p), { why: (p: string) => why.get(p) ?? (files.has(p) ? undefined : 'no such file') });
-  const estimate = (read: ReturnType<typeof reader>) => estimateInferenceService(service({ model: { preset: 'acme/Zero' } }), undefined, { resolveConfig: read, hfHubCache: hub }).findings[0]?.message ?? '';
-  // config.json is a device (a link to /dev/zero): never read, and the message names why and where.
-  const device = estimate(reader(new Map([[ref, 'abc1234def5678']]), new Map([[cfg, 'not a regular file']])));
-  assert.match(device, /it is in the local Hugging Face cache, but its config\.json there cannot be read \(not a regular file: /);
-  assert.ok(device.includes('abc1234def5678'), device);
-  assert.doesNotMatch(device, /not in the local Hugging Face cache/);
-  // The snapshot has no config.json; refs/main holds no commit hash; refs/main cannot be read.
-  assert.match(estimate(reader(new Map([[ref, 'abc1234def5678']]), new Map())), /its snapshot has no config\.json/);
-  assert.match(estimate(reader(new Map([[ref, 'not a hash']]), new Map())), /its refs\/main there does not name a snapshot/);
-  assert.match(estimate(reader(new Map(), new Map([[ref, 'permission denied']]))), /its refs\/main there cannot be read \(permission denied/);
-  // No refs/main at all: not cached.
-  assert.match(estimate(reader(new Map(), new Map())), /not in the local Hugging Face cache/);
+  const first = (read: ReturnType<typeof reader>, at = hub) => estimateInferenceService(service({ model: { preset: 'acme/Zero' } }), undefined, { resolveConfig: read, hfHubCache: at }).findings[0];
+  const estimate = (read: ReturnType<typeof reader>) => first(read)?.message ?? '';
+  // config.json is a device (a link to /dev/zero): never read; the message names why and where, and drops the catalog hint.
+  const device = first(reader(new Map([[ref, 'abc1234def5678']]), new Map([[cfg, 'not a regular file']])));
+  assert.match(device.message, /it is in the local Hugging Face cache, but its config\.json there cannot be read \(not a regular file: /);
+  assert.ok(device.message.includes('abc1234def5678') && device.message.includes('a readable copy of its config.json'), device.message);
+  assert.doesNotMatch(device.message, /not in the local Hugging Face cache|did you mean/);
+  assert.match(device.reason ?? '', /^it is in the local Hugging Face cache, but/);
+  // The snapshot has no config.json; refs/main holds no commit hash.
+  assert.match(estimate(reader(new Map([[ref, 'abc1234def5678']]), new Map())), /but there is no config\.json at '/);
+  assert.match(estimate(reader(new Map([[ref, 'not a hash']]), new Map())), /its refs\/main there does not hold a commit hash/);
+  // refs/main cannot be read (a folder above it not searchable): that says nothing of whether the model is there.
+  const denied = estimate(reader(new Map(), new Map([[ref, 'permission denied']])));
+  assert.match(denied, /the local Hugging Face cache's refs\/main for it cannot be read \(permission denied/);
+  assert.doesNotMatch(denied, /it is in the local Hugging Face cache/);
+  // No refs/main at all: not cached, and where it was looked for.
+  assert.match(estimate(reader(new Map(), new Map())), /not in the local Hugging Face cache \(no '.*refs.main'\)/);
+  // While the editor reads config.json in the background, nothing is said yet.
+  assert.equal(first(reader(new Map([[ref, 'abc1234def5678']]), new Map([[cfg, 'pending']]))), undefined);
+  // A long hub path keeps its end (the repo, the commit and the file) and stays bounded.
+  const deep = path.join(path.sep, 'mnt', 'x'.repeat(300), 'hub');
+  const deepRef = path.join(deep, 'models--acme--Zero', 'refs', 'main');
+  const long = first(reader(new Map([[deepRef, 'abc1234def5678']]), new Map([[path.join(deep, 'models--acme--Zero', 'snapshots', 'abc1234def5678', 'config.json'), 'not a regular file']])), deep).message;
+  assert.ok(long.includes('abc1234def5678') && long.includes('config.json') && long.includes('…') && long.length < 500, long);
 });
 
 test('the hub cache folder honours HF_HUB_CACHE, then HF_HOME, then XDG_CACHE_HOME, then ~/.cache', () => {

@@ -50,17 +50,28 @@ test('the link a Cluster states decides before the card: an A100 SXM over PCIe g
   assert.ok(near(overPcie.serving!.nonTorchBytes, 0.35 * GIB, 1e-9));
   assert.ok(overPcie.assumptions.some((a) => a.includes('PCIe only')));
   const bridged = estimateInferenceService(svc(2), withIntra(cluster('A100-PCIe-80GB', 2), 'nvlink3'), { noFixes: true });
+  assert.ok(near(bridged.serving!.nonTorchBytes, 0.35 * GIB, 1e-9));
   assert.ok(bridged.assumptions.some((a) => a.includes('before Hopper')));
+  // A Hopper card keeps the measured figure whatever link generation the Cluster names: the card decides.
+  assert.ok(near(estimateInferenceService(svc(2), withIntra(cluster('H100-SXM-80GB', 2), 'nvlink3'), { noFixes: true }).serving!.nonTorchBytes, 2.1 * GIB, 1e-9));
 });
 
 test('a GPU described in the Cluster: its link generation says which figure (nvlink3: pre-Hopper; nvlink4: measured)', () => {
   const custom = (type: string): ClusterDoc => withIntra({ ...cluster('H100-SXM-80GB', 2), spec: { ...cluster('H100-SXM-80GB', 2).spec, nodes: { count: 1, gpu: { model: 'my-card', count: 2, memoryGiB: 80 } } } }, type);
-  assert.ok(near(estimateInferenceService(svc(2), custom('nvlink3'), { noFixes: true }).serving!.nonTorchBytes, 0.35 * GIB, 1e-9));
+  const pre = estimateInferenceService(svc(2), custom('nvlink3'), { noFixes: true });
+  assert.ok(near(pre.serving!.nonTorchBytes, 0.35 * GIB, 1e-9));
+  assert.ok(pre.assumptions.some((a) => a.includes('taken as a board before Hopper from its link')));
   assert.ok(near(estimateInferenceService(svc(2), custom('nvlink4'), { noFixes: true }).serving!.nonTorchBytes, 2.1 * GIB, 1e-9));
 });
 
-test('AMD over Infinity Fabric keeps the measured figure and says it was taken from NVLink H100s', () => {
+test('AMD over Infinity Fabric keeps the measured figure and says it is untested there', () => {
   const e = estimateInferenceService(svc(2), cluster('MI300X-192GB', 2), { noFixes: true });
   assert.ok(near(e.serving!.nonTorchBytes, 2.1 * GIB, 1e-9));
-  assert.ok(e.assumptions.some((a) => a.includes('measured on NVLink H100s') && a.includes('taken for')));
+  assert.ok(e.assumptions.some((a) => a.includes('measured on NVLink H100s') && a.includes('untested on AMD')));
+});
+
+test("TGI under tensor parallel says the non-torch figure is vLLM's, taken for it", () => {
+  const tgi = service({ engine: 'tgi', model: { preset: 'qwen3-14b' }, tensorParallel: 2, maxModelLen: 8192 });
+  const e = estimateInferenceService(tgi, cluster('A100-SXM-80GB', 2), { noFixes: true });
+  assert.ok(e.assumptions.some((a) => a.includes("(vLLM's figure, taken for TGI: the PCIe allowance")));
 });

@@ -2,6 +2,8 @@
 // compose files and Dockerfiles get nothing (no problems, no estimates) — and bad input gets a
 // clear problem or a stated assumption, never a throw.
 import { test } from 'node:test';
+import * as path from 'node:path';
+import { defaultHfHubCache } from '../../../core/catalog/hfCache';
 import * as assert from 'node:assert/strict';
 import { claimingReaders } from '../../../core/formats/index';
 import { tokenizeShell } from '../../../core/formats/shellWords';
@@ -151,6 +153,19 @@ test("an unknown model: one clear warning on the model word (the server may well
     c.estimates.every((e) => !e.estimate.ok),
     'no figures shown as certain',
   );
+});
+
+test("an unknown model the local Hugging Face cache holds but cannot give (config.json a device): the file's warning says so, not 'not in the cache'", () => {
+  const hub = defaultHfHubCache();
+  if (!hub) return;
+  const ref = path.join(hub, 'models--acme--Zero-13B', 'refs', 'main');
+  const cfg = path.join(hub, 'models--acme--Zero-13B', 'snapshots', 'abc1234def5678', 'config.json');
+  const read = Object.assign((p: string) => (p === ref ? 'abc1234def5678' : undefined), { why: (p: string) => (p === cfg ? 'not a regular file' : p === ref ? undefined : 'no such file') });
+  const text = '#!/bin/bash\nvllm serve acme/Zero-13B --max-model-len 4096\n';
+  const w = checkText(text, 'x.sh', undefined, read).problems.filter((p) => p.code === 'unknown-model');
+  assert.equal(w.length, 1);
+  assert.match(w[0].message, /^Gantry does not know the model 'acme\/Zero-13B': it is not in the catalog, and it is in the local Hugging Face cache, but its config\.json there cannot be read \(not a regular file: /);
+  assert.doesNotMatch(w[0].message, /neither in the catalog nor|model\.config|preset/);
 });
 
 test('an unknown GPU label: an error on the label, no number shown as certain', () => {
