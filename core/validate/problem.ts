@@ -46,14 +46,16 @@ export const QUOTE_CHARS = 40;
 
 /**
  * A user's value as a message shows it: in single quotes, at most `max` characters (QUOTE_CHARS;
- * more for a path) then '…', line breaks and other control characters escaped. Every message that
+ * more for a path) then '…', line breaks escaped, other control and bidirectional-override characters shown as '?'. Every message that
  * echoes a value uses this, so a 1 MB value costs a short message.
  */
 export function quote(value: unknown, max = QUOTE_CHARS): string {
   let s = typeof value === 'string' ? value : safeString(value);
   const long = s.length > max;
   if (long) s = s.slice(0, max);
-  s = s.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : '?'));
+  // C0 and C1 controls, the line and paragraph separators, and the bidirectional overrides and isolates, which
+  // can make a message read other than it is (a value that reorders the text after it): each shown as '?'.
+  s = s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : '?'));
   return `'${s}${long ? '…' : ''}'`;
 }
 

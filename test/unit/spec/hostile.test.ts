@@ -105,6 +105,9 @@ test('quote keeps 40 characters and escapes line breaks', () => {
   assert.equal(quote('abc'), "'abc'");
   assert.equal(quote('a'.repeat(41)), `'${'a'.repeat(40)}…'`);
   assert.equal(quote('a\nb'), "'a\\nb'");
+  // C1 controls, line/paragraph separators and bidi overrides/isolates cannot reorder or break a message.
+  assert.equal(quote('a\u0085b\u2028c\u202ed\u2066e'), "'a?b?c?d?e'");
+  assert.equal(quote('ünïcödé → ok'), "'ünïcödé → ok'");
   const cyc: unknown[] = [];
   cyc.push(cyc);
   assert.equal(quote(cyc), "'[…]'");
