@@ -138,15 +138,16 @@ out('## Serving: vLLM V1 KV-cache tokens, examined KV1-* (and KV2-08/09) and hel
 out();
 out('| row | part | config | KV tokens measured | predicted | error | KV pool GiB m/p | concurrency m/p |');
 out('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |');
-/** vLLM's printed token figure, or a dash where the source printed none (the row is then compared on the pool only). */
-const tokensText = (r) => (typeof r.measured === 'number' && r.measured > 0 ? r.measured.toLocaleString('en-US') : '— (not printed)');
-for (const r of v1Rows) {
-  if (r.unmatched) out(`| ${r.id} | ${r.part} | ${r.label} | ${tokensText(r)} | — | not matched: ${r.unmatched} | | |`);
-  else
-    out(
-      `| ${r.id} | ${r.part} | ${r.label} | ${tokensText(r)} | ${Math.round(r.predicted).toLocaleString('en-US')} | ${r.errorPct === undefined ? '— (pool only)' : pct(r.errorPct)} | ${r.poolGiB.measured === null ? '—' : r.poolGiB.measured.toFixed(2)} / ${r.poolGiB.predicted.toFixed(2)} | ${r.concurrency?.measured == null ? '—' : r.concurrency.measured.toFixed(2)} / ${r.concurrency ? r.concurrency.predicted.toFixed(2) : '—'} |`,
-    );
+/**
+ * A KV row's cells after its label: vLLM's token figure (a dash where the source printed none; the row is then
+ * compared on the pool only), the prediction and error, the pool and the concurrency, measured / predicted.
+ */
+function kvCells(r) {
+  const tokens = typeof r.measured === 'number' && r.measured > 0 ? r.measured.toLocaleString('en-US') : '— (not printed)';
+  if (r.unmatched) return `${tokens} | — | not matched: ${r.unmatched} | | |`;
+  return `${tokens} | ${Math.round(r.predicted).toLocaleString('en-US')} | ${r.errorPct === undefined ? '— (pool only)' : pct(r.errorPct)} | ${r.poolGiB.measured === null ? '—' : r.poolGiB.measured.toFixed(2)} / ${r.poolGiB.predicted.toFixed(2)} | ${r.concurrency?.measured == null ? '—' : r.concurrency.measured.toFixed(2)} / ${r.concurrency ? r.concurrency.predicted.toFixed(2) : '—'} |`;
 }
+for (const r of v1Rows) out(`| ${r.id} | ${r.part} | ${r.label} | ${kvCells(r)}`);
 const v1Held = kvV1.summarizeKvV1(v1Rows.filter((r) => r.part === 'held-out'));
 const v1Examined = kvV1.summarizeKvV1(v1Rows.filter((r) => r.part === 'examined'));
 const v1Unmatched = v1Rows.filter((r) => r.unmatched).map((r) => r.id);
@@ -172,13 +173,7 @@ function reserveTable(rows, title) {
   out();
   out('| row | config | KV tokens measured | predicted | error | KV pool GiB m/p | concurrency m/p |');
   out('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
-  for (const r of results) {
-    if (r.unmatched) out(`| ${r.id} | ${r.label} | ${tokensText(r)} | — | not matched: ${r.unmatched} | | |`);
-    else
-      out(
-        `| ${r.id} | ${r.label} | ${tokensText(r)} | ${Math.round(r.predicted).toLocaleString('en-US')} | ${r.errorPct === undefined ? '— (pool only)' : pct(r.errorPct)} | ${r.poolGiB.measured === null ? '—' : r.poolGiB.measured.toFixed(2)} / ${r.poolGiB.predicted.toFixed(2)} | ${r.concurrency?.measured == null ? '—' : r.concurrency.measured.toFixed(2)} / ${r.concurrency ? r.concurrency.predicted.toFixed(2) : '—'} |`,
-      );
-  }
+  for (const r of results) out(`| ${r.id} | ${r.label} | ${kvCells(r)}`);
   return { results, summary: kvV1.summarizeKvV1(results) };
 }
 const kv3 = kvV1.readKvV1Reserve(root);
@@ -290,8 +285,10 @@ const isTs5 = (r) => r.id.startsWith('TS5-');
 const isTs6 = (r) => r.id.startsWith('TS6-');
 const isTs7 = (r) => r.id.startsWith('TS7-');
 const isH4 = (r) => r.id.startsWith('H4-');
+/** Held-out sets with lines of their own, kept out of the earlier held-out set's figures. */
+const ownSet = (r) => isTs4(r) || isTs5(r) || isTs6(r) || isTs7(r) || isH4(r);
 const thrHeld = bench.stats(
-  thr.filter((r) => r.part === 'held-out' && !isTs4(r) && !isTs5(r) && !isTs6(r) && !isTs7(r) && !isH4(r)),
+  thr.filter((r) => r.part === 'held-out' && !ownSet(r)),
   (r) => r.errorPct,
 );
 const thrExamined = bench.stats(
@@ -334,11 +331,11 @@ const thrTs4Moe = bench.stats(
   (r) => r.errorPct,
 );
 const thrHeldDense = bench.stats(
-  thr.filter((r) => r.part === 'held-out' && !isTs4(r) && !isTs5(r) && !isTs6(r) && !isTs7(r) && !isH4(r) && !isMoe(r)),
+  thr.filter((r) => r.part === 'held-out' && !ownSet(r) && !isMoe(r)),
   (r) => r.errorPct,
 );
 const thrHeldMoe = bench.stats(
-  thr.filter((r) => r.part === 'held-out' && !isTs4(r) && !isTs5(r) && !isTs6(r) && !isTs7(r) && !isH4(r) && isMoe(r)),
+  thr.filter((r) => r.part === 'held-out' && !ownSet(r) && isMoe(r)),
   (r) => r.errorPct,
 );
 const thrHeldH200 = bench.stats(

@@ -28,7 +28,8 @@ export interface KvV1Row {
   /** The version given to Gantry (null: not stated, Gantry's default version is used). */
   engine_version: string | null;
   model: string | null;
-  architecture: Architecture | null;
+  /** The architecture to estimate with; a string is a Hugging Face class name a gatherer wrote (KV9-*), not read. */
+  architecture: Architecture | string | null;
   hf_model: string;
   /** null where the log does not state it (reserve rows): the spec leaves it out and the engine's default applies. */
   dtype: 'fp16' | 'bf16' | 'fp32' | null;
@@ -204,12 +205,11 @@ export function evaluateKvV1Rows(rows: readonly KvV1Row[], parts: readonly KvV1P
     const closed = GAPS_CLOSED[r.id];
     if (closed?.gpuTotalGiB && !r.gpu_total_gib) r = { ...r, gpu_total_gib: closed.gpuTotalGiB };
     if (closed?.model && !r.model) r = { ...r, model: closed.model };
-    // A row that names only its checkpoint is given the checkpoint as the preset where the catalog resolves that name,
-    // as a user would write it: KV9-* (whose gatherer put the Hugging Face class name, a string, in `architecture`,
-    // which is not read) and KV10-* (bench/data/vllm-v1-kv-reserve8.jsonl, whose rows all name only a checkpoint).
-    const byCheckpoint = r.mm !== undefined || r.id.startsWith('KV10-');
-    if (byCheckpoint && typeof r.architecture !== 'object') r = { ...r, architecture: null };
-    if (!r.model && !r.architecture && r.part === 'reserve' && byCheckpoint && resolveModelName(r.hf_model)) r = { ...r, model: r.hf_model };
+    // A reserve row that names only its checkpoint is given the checkpoint as the preset where the catalog resolves that
+    // name, as a user would write it (KV9-*, KV10-*). A Hugging Face class name in `architecture` (a string, KV9-*'s
+    // gatherer wrote one) is not an architecture and is not read.
+    if (typeof r.architecture === 'string') r = { ...r, architecture: null };
+    if (!r.model && !r.architecture && r.part === 'reserve' && resolveModelName(r.hf_model)) r = { ...r, model: r.hf_model };
     const res: KvV1Result = { id: r.id, part: r.part, label: closed ? `${label(r)} (${closed.how})` : label(r), source: r.source_url, measured: r.kv_tokens };
     if (r.unmatched && !closed) res.unmatched = r.unmatched;
     else if (r.model && !resolveModelName(r.model)) res.unmatched = `no catalog model '${r.model}'`;

@@ -214,13 +214,14 @@ function unknownDefaultGpu(gpu: string): string {
 
 /**
  * A foreign file's model that neither the catalog nor the local Hugging Face cache gives: no estimate, and how to give
- * one. `cache` is what the estimator found in the cache (resolve.ts fromHfCache), when it looked.
+ * one. `cache` is what the estimator found in the cache where it had something to say (Finding.reason: resolve.ts
+ * fromHfCache), absent when the cache has no refs/main for the model.
  */
 function unknownForeignModel(spec: ForeignSpec, cache?: string): string {
   const model = (spec.job.spec.model as { preset?: unknown } | undefined)?.preset;
   const name = quote(typeof model === 'string' ? model : '?');
-  // The cache holds the model but cannot give its config.json: the name is right, so no catalog hint.
-  if (cache && !cache.startsWith('it is not')) return `Gantry does not know the model ${name}: it is not in the catalog, and ${cache}, so nothing is estimated. Fix that file, or use a catalog model (docs/catalog.md).`;
+  // The cache could not say (an unreadable refs/main) or holds the model without a usable config.json: say what stopped it.
+  if (cache) return `Gantry does not know the model ${name}: it is not in the catalog, and ${cache}, so nothing is estimated. Fix that file, or use a catalog model (docs/catalog.md).`;
   // The nearest catalog id, as the estimator's own message gives it (resolve.ts), not read back from that message.
   const near = typeof model === 'string' ? nearest(model, MODEL_IDS) : undefined;
   const hint = near ? ` (did you mean '${near}'?)` : '';

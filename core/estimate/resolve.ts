@@ -189,11 +189,10 @@ function shownPath(p: string): string {
 
 /**
  * A model's config.json from the local Hugging Face cache: its text, `pending` while the editor reads in the background,
- * or else `cache`, what the cache says of the model in words a message continues with: " is not in …" (no refs/main),
- * ", but the cache's refs/main … cannot be read (why)", ", … is in it, but …" (a ref that holds no commit hash, a
- * config.json that is missing or cannot be read, and why), with the path; `inCache` when refs/main was read.
+ * or else `cache`, what the cache says of the model, with the path, in words a message continues with; `absent` when it
+ * has no refs/main for it (not cached), `inCache` when its refs/main was read (cached, but no usable config.json).
  */
-function fromHfCache(id: string, opts: EstimateOptions): { text?: string; pending?: boolean; where?: string; cache?: string; inCache?: boolean } {
+function fromHfCache(id: string, opts: EstimateOptions): { text?: string; pending?: boolean; where?: string; cache?: string; absent?: boolean; inCache?: boolean } {
   const read = opts.resolveConfig as Reader | undefined;
   const repo = repoIdParts(id);
   const hub = opts.hfHubCache ?? defaultHfHubCache();
@@ -204,7 +203,7 @@ function fromHfCache(id: string, opts: EstimateOptions): { text?: string; pendin
     const why = read.why?.(ref);
     if (why === 'pending') return { pending: true };
     // A ref that cannot be read (a folder above it not searchable) says nothing of whether the repo is there.
-    return why === undefined || why === 'no such file' ? { where: ref, cache: `it is not in the local Hugging Face cache (no ${shownPath(ref)})` } : { where: ref, cache: `the local Hugging Face cache's refs/main for it cannot be read (${why}: ${shownPath(ref)})` };
+    return why === undefined || why === 'no such file' ? { where: ref, absent: true, cache: `it is not in the local Hugging Face cache (no ${shownPath(ref)})` } : { where: ref, cache: `the local Hugging Face cache's refs/main for it cannot be read (${why}: ${shownPath(ref)})` };
   }
   const cfg = hfSnapshotConfigPath(hub, repo, refText);
   if (!cfg) return { where: ref, inCache: true, cache: `it is in the local Hugging Face cache, but its refs/main there does not hold a commit hash (${shownPath(ref)})` };
@@ -273,9 +272,10 @@ export function resolveModel(ref: ModelRef | undefined, opts: EstimateOptions, p
       } else {
         // A model the cache holds but cannot give: no catalog hint (the name is right), and what to point at instead.
         const hint = cached.inCache ? undefined : nearest(ref.preset, MODEL_IDS);
-        const why = cached.cache ? (cached.inCache ? `; ${cached.cache}` : cached.cache.startsWith('it is not') ? ` and ${cached.cache}` : `; ${cached.cache}`) : '';
+        const why = cached.cache ? `${cached.absent ? ' and' : ';'} ${cached.cache}` : '';
         const finding = badInput(`unknown model preset ${quote(ref.preset)}${why}${hint ? ` — did you mean '${hint}'?` : ''}; cannot estimate (or point model.config at ${cached.inCache ? 'a readable copy of ' : ''}its config.json)`, [...path, 'preset']);
-        return { findings: [cached.cache ? { ...finding, reason: cached.cache } : finding] };
+        // What the cache says, for an adapter that words the problem its own way, where the cache has something to say.
+        return { findings: [cached.cache && !cached.absent ? { ...finding, reason: cached.cache } : finding] };
       }
     }
   } else if (typeof ref.config === 'string') {

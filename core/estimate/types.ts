@@ -23,7 +23,7 @@ export interface Finding {
   /** Where a person would look, as a spec path; the language server turns it into a range. */
   path: string[];
   fixes?: Fix[];
-  /** Why, in words another message may continue with (a model the local Hugging Face cache could not give: what the cache says). */
+  /** Why, in words another message may continue with (a model the local Hugging Face cache holds but could not give: what stopped it). */
   reason?: string;
 }
 

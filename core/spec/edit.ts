@@ -103,7 +103,7 @@ function insertInFlow(fileText: string, doc: ParsedDoc, node: { range?: [number,
   while (at > start + 1 && (fileText[at - 1] === ' ' || fileText[at - 1] === '\t')) at--;
   // A comment or a line break before the brace: not a place for an inline insert.
   if (fileText[at - 1] === '\n' || fileText.slice(start, close).includes('#')) return undefined;
-  const sep = node.items.length === 0 || fileText[at - 1] === ',' ? (fileText[at - 1] === ',' ? ' ' : '') : ', ';
+  const sep = fileText[at - 1] === ',' ? ' ' : node.items.length === 0 ? '' : ', ';
   return { offset: at, length: 0, newText: `${sep}${key}: ${yamlScalar(value)}` };
 }
 
