@@ -3,7 +3,8 @@
 // defined 500 times, once per scope). Generated in a temporary folder, then:
 //
 //   1. `gantry check` (the built dist/cli.js) over the whole tree: wall seconds and peak RSS, interleaved with the floor
-//      under it, the `yaml` package alone reading and parsing the same files;
+//      under it, the `yaml` package alone reading and parsing the same files, and with `--cache` (first run, nothing
+//      changed, one file edited);
 //   2. the language server with that tree as its workspace, one file opened at once: the time to that
 //      file's first diagnostics and the time to the end of the workspace scan (`gantry/indexed`).
 //      The open file's diagnostics must not wait for the scan. It is started both ways, interleaved
@@ -82,26 +83,50 @@ function checkOnce(extra) {
   // gantry check's last line is its summary ("0 errors, 1000 warnings"): a crash or "no Gantry spec was checked" is not a run.
   const ok = extra === 'yaml-alone' ? r.status === 0 && /^[1-9]\d* documents$/m.test(r.stderr.toString()) : (r.status === 0 || r.status === 1) && /^\d+ errors?, \d+ warnings?/m.test(r.stderr.toString());
   if (!ok) throw new Error(`${extra === 'yaml-alone' ? 'the yaml floor script' : 'gantry check'} exited ${r.status}${r.signal ? ` (${r.signal})` : ''}: ${r.stderr.toString().slice(0, 2000)}`);
-  return { s, cpu, mb: kb / 1024, summary: r.stderr.toString().trim().split('\n').pop() };
+  return {
+    s,
+    cpu,
+    mb: kb / 1024,
+    summary: r.stderr
+      .toString()
+      .trim()
+      .split('\n')
+      .pop()
+      .replace(/, \d+ of \d+ files unchanged.*$/, ''),
+  };
 }
 
 // One thread (-j 1) and one per core (up to 4), interleaved run by run. The default (no -j) is one
 // per free core less one (cli/commands/check.ts defaultThreads): -j 1 on an idle 2-core machine.
 const cores = Math.min(os.availableParallelism(), 4);
+// With --cache (cli/checkCache.ts), in this order within each round: no cache yet (every file checked and the
+// cache written), then nothing changed since (every outcome reused), then one job file edited (a comment
+// line added or taken away in turn, so each round's file differs from the last: that file re-checked).
+const cacheFile = path.join(tree, 'check-cache.bin');
+const edited = path.join(tree, 'projects', 'p000', 'llama3-8b-pretrain.gantry.yaml');
+const editedText = readFileSync(edited, 'utf8');
+let edits = 0;
 const variants = [
   { name: 'one thread (-j 1)', args: ['-j', '1'] },
   { name: `one thread per core (-j ${cores})`, args: ['-j', String(cores)] },
   { name: 'the floor: the yaml package alone reading and parsing the same files (parseAllDocuments + toJS, one thread, nothing checked)', args: 'yaml-alone' },
+  { name: '--cache (-j 1), no cache yet: every file checked, the cache written', args: ['-j', '1', '--cache-location', cacheFile], before: () => rmSync(cacheFile, { force: true }) },
+  { name: '--cache (-j 1), nothing changed since the last run', args: ['-j', '1', '--cache-location', cacheFile] },
+  { name: '--cache (-j 1), one job file edited since the last run', args: ['-j', '1', '--cache-location', cacheFile], before: () => writeFileSync(edited, ++edits % 2 ? `${editedText}# edit\n` : editedText) },
 ];
 const checkRuns = variants.map(() => ({ s: [], cpu: [], mb: [] }));
 let summary = '';
 for (let i = 0; i < (process.env.BENCH_SKIP_CHECK === '1' ? 0 : reps); i++) {
   variants.forEach((v, k) => {
+    v.before?.();
     const r = checkOnce(v.args);
     checkRuns[k].s.push(r.s);
     checkRuns[k].cpu.push(r.cpu);
     checkRuns[k].mb.push(r.mb);
-    if (v.args !== 'yaml-alone') summary = r.summary;
+    if (v.args === 'yaml-alone') return;
+    // Every variant reports the same findings (the cache never changes what is reported).
+    if (summary && r.summary !== summary) throw new Error(`${v.name}: "${r.summary}" where the others say "${summary}"`);
+    summary = r.summary;
   });
 }
 if (summary) {

@@ -10,7 +10,7 @@ import { onlyClusters, type ClusterIndex } from '../../core/spec/clusters';
 import type { ClusterEntry } from '../../core/validate/rules';
 import { PROJECT_FILE, Workspace, pathToUri, uriToPath } from '../../core/workspace/workspace';
 import { type Dirent, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { readerBeside } from '../../core/workspace/readBeside';
+import { readerBeside, type ReadFile } from '../../core/workspace/readBeside';
 import { foreignDefaults } from '../../core/formats/context';
 import { launcherDefaults } from '../../core/formats/launcherLink';
 import { folderNames } from '../folderNames';
@@ -18,6 +18,7 @@ import { isGantryFile } from '../../core/validate/validate';
 import type { ForeignDefaults } from '../../core/formats/types';
 import { gpuOptionError, parseCommandArgs } from '../args';
 import { quote } from '../../core/validate/problem';
+import { buildDigest, CheckCache, defaultCacheFile, digest, recording, runKey, stillValid, type CheckDeps } from '../checkCache';
 
 export const summary = 'check specs for errors (compiler-style output or --format json)';
 
@@ -41,6 +42,10 @@ options:
   --stdin-name NAME    the file name standard input ('-') stands for (default stdin.yaml)
   -j, --jobs N         threads that check files (default: one per free core less one, up to 4,
                        from 200 files; the output is the same whatever N)
+  --cache              keep each file's outcome for the next run, which re-checks only the files
+                       whose text, Clusters or referenced files changed (the output is the same);
+                       kept in $XDG_CACHE_HOME/gantry (else ~/.cache/gantry), one file per workspace
+  --cache-location F   keep it in file F instead (implies --cache)
   -q, --quiet          print errors only
   -h, --help           this help
 
@@ -72,6 +77,8 @@ interface Options {
   stdinName?: string;
   gpu?: string;
   threads?: number;
+  /** --cache / --cache-location: the cache file (absolute), or true for the default one. */
+  cache?: string | true;
 }
 
 function parseArgs(argv: string[]): Options | string {
@@ -83,6 +90,8 @@ function parseArgs(argv: string[]): Options | string {
     gpu: { type: 'string' },
     'stdin-name': { type: 'string' },
     jobs: { type: 'string', short: 'j' },
+    cache: { type: 'boolean' },
+    'cache-location': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if ('error' in a) return a.error;
@@ -96,6 +105,8 @@ function parseArgs(argv: string[]): Options | string {
   if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || v.jobs === '')) return '--jobs needs a whole number of at least 1';
   const gpuError = gpuOptionError(v.gpu);
   if (gpuError) return gpuError;
+  if (v['cache-location'] === '') return '--cache-location needs a file';
+  const cache = v['cache-location'] !== undefined ? path.resolve(v['cache-location']) : v.cache ? true : undefined;
   return {
     format: v.format ?? 'text',
     ...(v.workspace !== undefined ? { workspace: v.workspace } : {}),
@@ -105,6 +116,7 @@ function parseArgs(argv: string[]): Options | string {
     ...(v['stdin-name'] ? { stdinName: v['stdin-name'] } : {}),
     ...(v.gpu ? { gpu: v.gpu } : {}),
     ...(jobs ? { threads: jobs } : {}),
+    ...(cache ? { cache } : {}),
   };
 }
 
@@ -188,9 +200,23 @@ export interface CheckPathsOptions {
   threads?: number;
   /** The bundle a worker thread loads (it exports checkWorker); default: this bundle when it is dist/cli-commands.js, else no workers. */
   workerScript?: string;
+  /** Keep outcomes between runs in this file (cli/checkCache.ts); `build` overrides the digest of Gantry's own code (tests). */
+  cache?: { file: string; build?: string };
 }
 
-export async function checkPaths(paths: string[], workspaceDir: string, opts: CheckPathsOptions = {}): Promise<{ results: CheckResult[]; unreadable: string[]; skipped: string[]; checked: number; threads: number }> {
+/** What --cache did in one run. */
+export interface CacheReport {
+  file: string;
+  /** Files whose stored outcome was used, and files checked afresh. */
+  hits: number;
+  misses: number;
+  /** Why the stored cache could not be used (it was rebuilt). */
+  unusable?: string;
+  /** Why the cache could not be written. */
+  unwritable?: string;
+}
+
+export async function checkPaths(paths: string[], workspaceDir: string, opts: CheckPathsOptions = {}): Promise<{ results: CheckResult[]; unreadable: string[]; skipped: string[]; checked: number; threads: number; cache?: CacheReport }> {
   const files = new Set<string>();
   const explicit = new Set<string>();
   const texts = new Map<string, string>();
@@ -214,7 +240,9 @@ export async function checkPaths(paths: string[], workspaceDir: string, opts: Ch
   const count = files.size + texts.size;
   const threads = Math.min(opts.threads ?? defaultThreads(count), MAX_THREADS);
   const script = opts.workerScript ?? (path.basename(__filename) === 'cli-commands.js' ? __filename : undefined);
-  const pool = threads > 1 && script && count > 1 ? new CheckPool(threads - 1, { gantryCheckWorker: true, script, root, settings: opts.settings, cwd }) : undefined;
+  const cache = opts.cache ? new CheckCache<FileOutcome>(opts.cache.file, runKey({ build: opts.cache.build ?? buildDigest(), cwd, root, settings: opts.settings })) : undefined;
+  const record = !!cache;
+  const pool = threads > 1 && script && count > 1 ? new CheckPool(threads - 1, { gantryCheckWorker: true, script, root, settings: opts.settings, cwd, record }) : undefined;
   try {
     return await checkAll();
   } finally {
@@ -229,6 +257,13 @@ export async function checkPaths(paths: string[], workspaceDir: string, opts: Ch
     // Standard input is not on disk: its Clusters count as an open file's.
     if (stdin && texts.has(stdin)) ws.updateOpen(pathToUri(stdin), parseSpecFile(texts.get(stdin)!));
     const fromScan = new Map<string, string>();
+    // With --cache: each text's digest, once (the cache's key for the file's outcome and its Clusters).
+    const digests = new Map<string, string>();
+    const digestOf = (p: string, text: string): string => {
+      let d = digests.get(p);
+      if (d === undefined) digests.set(p, (d = digest(text)));
+      return d;
+    };
     // A file of Clusters only is checked as soon as its folder is indexed, on the walk's own parse
     // (onlyClusters: its check needs no other folder's Clusters), rather than parsed a second time;
     // only one folder's parses are held at once.
@@ -240,10 +275,14 @@ export async function checkPaths(paths: string[], workspaceDir: string, opts: Ch
       if (docs && onlyClusters(docs)) folder.push([p, text, docs]);
     };
     const onFolderDone = () => {
-      for (const [p, text, docs] of folder) early.set(p, checkOne(p, text, ws.clusters, opts.settings, cwd, docs));
+      for (const [p, text, docs] of folder) early.set(p, checkOne(p, text, ws.clusters, opts.settings, cwd, docs, record));
       folder = [];
     };
-    ws.scanSync([root], onText, onFolderDone);
+    const stored = cache && {
+      get: (p: string, text: string) => cache.clusters(p, digestOf(p, text)),
+      set: (p: string, text: string, entries: ClusterEntry[]) => cache.storeClusters(p, digestOf(p, text), entries),
+    };
+    ws.scanSync([root], onText, onFolderDone, stored);
     folder = [];
     for (const f of files) {
       const text = fromScan.get(f);
@@ -260,11 +299,33 @@ export async function checkPaths(paths: string[], workspaceDir: string, opts: Ch
       }
     }
     const items = [...texts];
-    const here = (f: string, text: string) => checkOne(f, text, ws.clusters, opts.settings, cwd);
-    const rest = items.filter(([f]) => !early.has(f));
+    const here = (f: string, text: string) => checkOne(f, text, ws.clusters, opts.settings, cwd, undefined, record);
+    // A stored outcome is used when the file's text and everything its check read are unchanged.
+    const reused = new Map<string, FileOutcome>();
+    if (cache) {
+      for (const [f, text] of items) {
+        if (f === stdin || early.has(f)) continue;
+        const valid = (deps: CheckDeps) => stillValid(deps, readerBeside(f), () => folderNames(f), ws.clusters.scopedTo(pathToUri(f)));
+        const o = cache.outcome(f, digestOf(f, text), valid);
+        if (o) reused.set(f, o);
+      }
+    }
+    const rest = items.filter(([f]) => !early.has(f) && !reused.has(f));
     const restOutcomes = pool ? await pool.check(rest, ws.clusters, here) : rest.map(([f, text]) => here(f, text));
     let k = 0;
-    const outcomes = items.map(([f]) => early.get(f) ?? restOutcomes[k++]);
+    const outcomes = items.map(([f]) => early.get(f) ?? reused.get(f) ?? restOutcomes[k++]);
+    let report: CacheReport | undefined;
+    if (cache) {
+      items.forEach(([f, text], i) => {
+        const { deps, ...outcome } = outcomes[i];
+        if (deps && f !== stdin && !reused.has(f)) cache.store(f, digestOf(f, text), outcome, deps);
+      });
+      report = { file: cache.file, hits: cache.hits, misses: items.length - cache.hits - (stdin && texts.has(stdin) ? 1 : 0), ...(cache.unusable ? { unusable: cache.unusable } : {}) };
+      const walked = paths.map((p) => path.resolve(p));
+      const covered = (f: string) => walked.some((w) => f === w || f.startsWith(w.endsWith(path.sep) ? w : w + path.sep));
+      const unwritable = cache.save(covered);
+      if (unwritable) report.unwritable = unwritable;
+    }
     const results: CheckResult[] = [];
     const skipped: string[] = [];
     let checked = 0;
@@ -280,7 +341,7 @@ export async function checkPaths(paths: string[], workspaceDir: string, opts: Ch
         results.push({ file: rel, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'info', code: 'skipped', message: 'not a Gantry spec: skipped' });
       }
     });
-    return { results, unreadable, skipped, checked, threads: pool ? threads : 1 };
+    return { results, unreadable, skipped, checked, threads: pool ? threads : 1, ...(report ? { cache: report } : {}) };
   }
 }
 
@@ -288,13 +349,15 @@ export async function checkPaths(paths: string[], workspaceDir: string, opts: Ch
 export interface FileOutcome {
   gantry: boolean;
   results: CheckResult[];
+  /** What the check read (when asked to record it, for --cache); absent when it failed. */
+  deps?: CheckDeps;
 }
 
-/** `docs`: the file's documents when the caller has parsed `text` already. */
-export function checkOne(f: string, text: string, index: ClusterIndex, settings: ForeignDefaults | undefined, cwd: string, docs?: ParsedDoc[]): FileOutcome {
+/** `docs`: the file's documents when the caller has parsed `text` already; `record`: say what the check read (`deps`). */
+export function checkOne(f: string, text: string, index: ClusterIndex, settings: ForeignDefaults | undefined, cwd: string, docs?: ParsedDoc[], record = false): FileOutcome {
   const rel = path.relative(cwd, f) || f;
   try {
-    return checkOneOrThrow(f, rel, text, index, settings, docs);
+    return checkOneOrThrow(f, rel, text, index, settings, docs, record);
   } catch (e) {
     // A failure of Gantry's own on one file is that file's error: the other files are still checked.
     const why = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
@@ -303,20 +366,25 @@ export function checkOne(f: string, text: string, index: ClusterIndex, settings:
   }
 }
 
-function checkOneOrThrow(f: string, rel: string, text: string, index: ClusterIndex, settings: ForeignDefaults | undefined, docs?: ParsedDoc[]): FileOutcome {
+function checkOneOrThrow(f: string, rel: string, text: string, index: ClusterIndex, settings: ForeignDefaults | undefined, docs: ParsedDoc[] | undefined, record: boolean): FileOutcome {
   const uri = pathToUri(f);
-  const readFile = readerBeside(f);
+  let readFile: ReadFile = readerBeside(f);
+  let listFolder: () => readonly string[] | undefined = () => folderNames(f);
+  let clusters = index.scopedTo(uri);
+  const rec = record ? recording(readFile, listFolder, clusters) : undefined;
+  if (rec) ({ readFile, listFolder, clusters } = rec);
   // What foreign configs do not say (gantry.context.yaml, --gpu): looked up for those files only.
-  const defaults = isGantryFile(text, uri) ? undefined : launcherDefaults(uri, text, foreignDefaults(readFile, settings), () => folderNames(f), readFile);
-  const c = checkFile(text, { fileName: uri, clusters: index.scopedTo(uri), readFile, defaults, docs });
-  if (!c.gantry) return { gantry: false, results: [] };
+  const defaults = isGantryFile(text, uri) ? undefined : launcherDefaults(uri, text, foreignDefaults(readFile, settings), listFolder, readFile);
+  const c = checkFile(text, { fileName: uri, clusters, readFile, defaults, docs });
+  const deps = rec ? { deps: rec.deps() } : {};
+  if (!c.gantry) return { gantry: false, results: [], ...deps };
   const starts = lineStarts(text);
   const results = c.problems.map((p): CheckResult => {
     const s = position(starts, p.offset);
     const e = position(starts, p.offset + p.length);
     return { file: rel, line: s.line, column: s.column, endLine: e.line, endColumn: e.column, severity: p.severity, code: p.code, message: p.message, ...(p.fixes?.length ? { fixes: p.fixes.map((x) => x.title) } : {}) };
   });
-  return { gantry: true, results };
+  return { gantry: true, results, ...deps };
 }
 
 // ---------------------------------------------------------------- worker threads
@@ -359,6 +427,8 @@ interface WorkerInit {
   root: string;
   settings?: ForeignDefaults;
   cwd: string;
+  /** Record what each check read (--cache). */
+  record: boolean;
 }
 type Chunk = [index: number, file: string, text: string][];
 /** This thread to a worker: the cluster index (first, once), then chunks of files. */
@@ -456,7 +526,7 @@ export function checkWorkerMain(): void {
       for (const [file, entries] of m.clusters) ws.clusters.set(file, entries);
       return;
     }
-    port.postMessage({ id: m.id, out: m.chunk.map(([, f, text]) => checkOne(f, text, ws.clusters, init.settings, init.cwd)) });
+    port.postMessage({ id: m.id, out: m.chunk.map(([, f, text]) => checkOne(f, text, ws.clusters, init.settings, init.cwd, undefined, init.record)) });
   });
 }
 
@@ -508,8 +578,12 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`gantry check: ${o}\n\n${USAGE}\n`);
     return 2;
   }
-  const { results, unreadable, skipped, checked } = await checkPaths(o.paths, o.workspace ?? defaultWorkspace(o.paths, process.cwd()), { stdinName: o.stdinName, settings: o.gpu ? { gpu: o.gpu } : {}, threads: o.threads });
+  const workspace = o.workspace ?? defaultWorkspace(o.paths, process.cwd());
+  const cache = o.cache === true ? defaultCacheFile(pathToUri(path.resolve(workspace))) : o.cache;
+  const { results, unreadable, skipped, checked, cache: cached } = await checkPaths(o.paths, workspace, { stdinName: o.stdinName, settings: o.gpu ? { gpu: o.gpu } : {}, threads: o.threads, ...(cache ? { cache: { file: cache } } : {}) });
   for (const u of unreadable) process.stderr.write(`gantry check: ${u}\n`);
+  if (cached?.unusable) process.stderr.write(`gantry check: the cache ${shownPath(cached.file)} could not be used (${cached.unusable}); it is rebuilt\n`);
+  if (cached?.unwritable) process.stderr.write(`gantry check: could not write the cache ${shownPath(cached.file)} (${cached.unwritable})\n`);
   const problems = results.filter((r) => r.severity !== 'info');
   // -q: errors, and the files named explicitly that were skipped (an information finding is not an error).
   const isSkip = (r: CheckResult) => r.code === 'skipped' && r.severity === 'info';
@@ -521,7 +595,8 @@ export async function run(argv: string[]): Promise<number> {
       else process.stdout.write(`${r.file}:${r.line}:${r.column}: ${r.severity} ${r.code}: ${r.message}\n`);
       for (const fix of r.fixes ?? []) process.stdout.write(`    fix: ${fix}\n`);
     }
-    process.stderr.write(`${summarize(problems)}${skipped.length ? `, ${skipped.length} skipped` : ''}\n`);
+    const fromCache = cached ? `, ${cached.hits} of ${cached.hits + cached.misses} files unchanged since the cached run` : '';
+    process.stderr.write(`${summarize(problems)}${skipped.length ? `, ${skipped.length} skipped` : ''}${fromCache}\n`);
   }
   if (unreadable.length) return 2;
   if (!checked) {

@@ -35,6 +35,14 @@ export const pathToUri = (p: string): string => pathToFileURL(p).href;
 const isSpecName = (name: string): boolean => /\.ya?ml$/i.test(name);
 const skipDir = (name: string): boolean => SKIP_DIRS.has(name) || name.startsWith('.');
 
+/** The Clusters of files as a previous scan found them, keyed by path and text (`Workspace.scanSync`). */
+export interface StoredClusters {
+  /** The Clusters `text` at `p` was found to define, or undefined when not known. */
+  get(p: string, text: string): ClusterEntry[] | undefined;
+  /** Told the Clusters a parsed text defines. */
+  set(p: string, text: string, entries: ClusterEntry[]): void;
+}
+
 export class Workspace {
   readonly clusters = new ClusterIndex();
   private openUris = new Set<string>();
@@ -86,9 +94,11 @@ export class Workspace {
    * meanwhile: far cheaper per file than the thread pool's round trips. Each YAML file's text goes
    * to `onText` too, so the caller need not read it again, with its documents when the walk parsed
    * them for the index. `onFolderDone` is called once every YAML file of a folder has been indexed
-   * (not for a folder the MAX_FILES limit cut short). Returns the number of YAML files seen.
+   * (not for a folder the MAX_FILES limit cut short). `stored` (gantry check --cache) gives the
+   * Clusters a file's text was found to define before, so that text is not parsed again, and is told
+   * those of each text it parses. Returns the number of YAML files seen.
    */
-  scanSync(folders: string[], onText?: (p: string, text: string, docs?: ParsedDoc[]) => void, onFolderDone?: () => void): number {
+  scanSync(folders: string[], onText?: (p: string, text: string, docs?: ParsedDoc[]) => void, onFolderDone?: () => void, stored?: StoredClusters): number {
     let seen = 0;
     for (const root of folders.map((f) => uriToPath(f)).filter((p): p is string => !!p)) {
       const visit = (p: string) => {
@@ -101,8 +111,16 @@ export class Workspace {
           if (!this.openUris.has(uri)) this.clusters.delete(uri);
           return;
         }
+        const known = stored?.get(p, text);
+        if (known) {
+          this.clusters.set(uri, known);
+          onText?.(p, text);
+          return;
+        }
         const docs = parseSpecFile(text);
-        this.clusters.set(uri, extractClusters(uri, docs));
+        const entries = extractClusters(uri, docs);
+        this.clusters.set(uri, entries);
+        stored?.set(p, text, entries);
         onText?.(p, text, docs);
       };
       seen += walkSpecsSync(root, MAX_FILES - seen, visit, onFolderDone);

@@ -1,0 +1,280 @@
+// `gantry check --cache`: each file's outcome kept between runs, with what its check read, so that a
+// later run re-checks only the files whose result could have changed (as ESLint's and Prettier's
+// --cache, ruff's cache, tsc's .tsbuildinfo do). Parsing is most of a check (bench:monorepo: the
+// `yaml` package alone takes half of a cold run), so a warm run parses only what changed.
+//
+// What a file's outcome depends on, and how each is checked before a stored outcome is used:
+// - the whole run: Gantry's own build (a digest of the running bundle), the current folder (paths in
+//   the output are relative to it), the workspace root, --gpu and the Hugging Face cache folder the
+//   estimator looks in: any change empties the cache (`runKey`);
+// - the file: its path and a digest of its text;
+// - every Cluster lookup its check made (`get`, `all`, `names`, as the file's scope answers them):
+//   replayed against this run's index, and each answer's digest compared, so a Cluster edited,
+//   added or removed anywhere changes exactly the files whose resolution it changes;
+// - every file its check read beside it (a model's config.json, gantry.context.yaml, a launcher
+//   script, a Hugging Face cache config): read again and its digest compared (or its failure);
+// - its folder's names, when its check listed them (core/formats/launcherLink.ts).
+// A file whose check failed (check-failed) is never stored. Standard input is never stored.
+//
+// The Clusters each YAML file defines are kept too (per path and text digest), so a warm run builds
+// the index without parsing the files that did not change.
+//
+// The cache is one file, written atomically (a temporary file renamed over it), read only when it is
+// a regular file of at most MAX_CACHE_BYTES. One that cannot be read or is not Gantry's is said to be
+// unusable and rebuilt; it never changes what the check reports.
+import { createHash } from 'node:crypto';
+import { closeSync, constants as fsConstants, fstatSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { hfHubCacheDir } from '../core/catalog/hfCache';
+import { writeFileAtomic } from '../core/runs/fsAtomic';
+import type { ClusterEntry, ClusterLookup } from '../core/validate/rules';
+import type { ReadFile } from '../core/workspace/readBeside';
+
+/** The cache file's layout; a file of another format is rebuilt. */
+const FORMAT = 1;
+/** The largest cache file read (100,000 files' outcomes are some 60 MB). */
+export const MAX_CACHE_BYTES = 256 * 1024 * 1024;
+
+/** What a file's check read: replayed (`stillValid`) before its stored outcome is used. */
+export interface CheckDeps {
+  /** [the path as the check asked for it (relative to the file's folder, or absolute), digest of the text or '!' and why it could not be read]. */
+  reads: [string, string][];
+  /** Digest of the file's folder's names, when the check listed them. */
+  folder?: string;
+  /** ['get' | 'all' | 'names', name ('' for names), digest of the answer]. */
+  lookups: [string, string, string][];
+}
+
+/** One file's stored outcome. `T` is the outcome (cli/commands/check.ts FileOutcome). */
+interface FileEntry<T> {
+  digest: string;
+  outcome: T;
+  deps: CheckDeps;
+}
+
+interface ClusterFileEntry {
+  digest: string;
+  entries: ClusterEntry[];
+}
+
+interface CacheContent<T> {
+  format: number;
+  key: string;
+  files: Map<string, FileEntry<T>>;
+  clusters: Map<string, ClusterFileEntry>;
+}
+
+export const digest = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('base64url');
+
+/**
+ * The run's key: what every stored outcome depends on. `build` is a digest of Gantry's own code
+ * (buildDigest); `hfHub` the Hugging Face cache folder (its config.json reads are recorded per file,
+ * but which folder they come from is decided here).
+ */
+export function runKey(parts: { build: string; cwd: string; root: string; settings?: unknown; hfHub?: string }): string {
+  return digest(JSON.stringify([FORMAT, parts.build, parts.cwd, parts.root, parts.settings ?? null, parts.hfHub ?? hfHubCacheDir() ?? null]));
+}
+
+/** A digest of the bundle this code runs from (so a rebuilt Gantry never uses another build's outcomes). */
+export function buildDigest(file: string = __filename): string {
+  try {
+    return digest(readFileSync(file));
+  } catch {
+    // No file to read (an unusual loader): no cache can be trusted across runs.
+    return `unknown-${process.pid}-${Date.now()}`;
+  }
+}
+
+/**
+ * Where `gantry check --cache` keeps a workspace's cache without --cache-location:
+ * $XDG_CACHE_HOME/gantry (else ~/.cache/gantry), one file per workspace root.
+ */
+export function defaultCacheFile(root: string, env: Record<string, string | undefined> = process.env, home = os.homedir()): string {
+  const xdg = env.XDG_CACHE_HOME?.trim();
+  const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(home, '.cache');
+  return path.join(base, 'gantry', `check-${digest(root).slice(0, 16)}.bin`);
+}
+
+const entryDigests = new WeakMap<ClusterEntry, string>();
+/** A Cluster entry's digest: what a check can see of it (name, where it is written, its document). */
+function entryDigest(e: ClusterEntry): string {
+  let d = entryDigests.get(e);
+  if (d === undefined) {
+    d = digest(serialize([e.name, e.file, e.docIndex, e.nameOffset, e.nameLength, e.doc]));
+    entryDigests.set(e, d);
+  }
+  return d;
+}
+
+const entriesDigest = (entries: readonly (ClusterEntry | undefined)[]): string => entries.map((e) => (e ? entryDigest(e) : '-')).join(',');
+const namesDigest = (names: readonly string[]): string => digest(names.join('\u0000'));
+const readDigest = (text: string | undefined, why: string | undefined): string => (text === undefined ? `!${why ?? ''}` : digest(text));
+
+/** The answer of one recorded lookup, as `lookup` gives it now. */
+function lookupDigest(lookup: ClusterLookup, kind: string, name: string): string {
+  if (kind === 'get') return entriesDigest([lookup.get(name)]);
+  if (kind === 'all') return entriesDigest(lookup.all(name));
+  return namesDigest(lookup.names());
+}
+
+/** A check's reader, folder listing and Cluster lookup, wrapped so that what they answered is recorded. */
+export function recording(readFile: ReadFile, listFolder: () => readonly string[] | undefined, clusters: ClusterLookup): { readFile: ReadFile; listFolder: () => readonly string[] | undefined; clusters: ClusterLookup; deps: () => CheckDeps } {
+  const reads = new Map<string, string>();
+  const lookups = new Map<string, [string, string, string]>();
+  let folder: string | undefined;
+  const read = (rel: string): string | undefined => {
+    const text = readFile(rel);
+    reads.set(rel, readDigest(text, readFile.why?.(rel)));
+    return text;
+  };
+  const note = (kind: string, name: string, answer: string) => lookups.set(`${kind}\u0000${name}`, [kind, name, answer]);
+  return {
+    readFile: Object.assign(read, { why: readFile.why }),
+    listFolder: () => {
+      const names = listFolder();
+      folder = names ? namesDigest(names) : '!';
+      return names;
+    },
+    clusters: {
+      get: (name) => {
+        const e = clusters.get(name);
+        note('get', name, entriesDigest([e]));
+        return e;
+      },
+      all: (name) => {
+        const list = clusters.all(name);
+        note('all', name, entriesDigest(list));
+        return list;
+      },
+      names: () => {
+        const list = clusters.names();
+        note('names', '', namesDigest(list));
+        return list;
+      },
+    },
+    deps: () => ({ reads: [...reads], ...(folder !== undefined ? { folder } : {}), lookups: [...lookups.values()] }),
+  };
+}
+
+/** Whether what a check read still reads the same: every lookup, file and folder listing replayed now. */
+export function stillValid(deps: CheckDeps, readFile: ReadFile, listFolder: () => readonly string[] | undefined, clusters: ClusterLookup): boolean {
+  for (const [kind, name, answer] of deps.lookups) if (lookupDigest(clusters, kind, name) !== answer) return false;
+  for (const [rel, answer] of deps.reads) if (readDigest(readFile(rel), readFile.why?.(rel)) !== answer) return false;
+  if (deps.folder !== undefined) {
+    const names = listFolder();
+    if ((names ? namesDigest(names) : '!') !== deps.folder) return false;
+  }
+  return true;
+}
+
+/**
+ * One run's cache: what the last run stored (`file` under `key`) and what this run stores for next
+ * time (`save`). A stored file that this run's paths cover but did not find is dropped (it was
+ * deleted or renamed), so the cache stays the size of the workspace; one outside them is kept (a
+ * pre-commit run over a few files does not empty a full run's cache).
+ */
+export class CheckCache<T> {
+  private readonly old: CacheContent<T>;
+  private readonly next: CacheContent<T>;
+  private changed = false;
+  /** Why the stored cache could not be used (read, or not Gantry's), when there was one. */
+  readonly unusable?: string;
+  /** Files whose stored outcome was used. */
+  hits = 0;
+
+  constructor(
+    readonly file: string,
+    readonly key: string,
+  ) {
+    const empty = (): CacheContent<T> => ({ format: FORMAT, key, files: new Map(), clusters: new Map() });
+    this.next = empty();
+    const loaded = readCacheFile(file);
+    if (typeof loaded === 'string') {
+      this.unusable = loaded;
+      this.old = empty();
+    } else if (loaded === undefined || loaded.key !== key) {
+      // None yet, or another build, folder or setting: started afresh.
+      this.old = empty();
+      this.changed = true;
+    } else this.old = loaded as CacheContent<T>;
+    if (this.unusable) this.changed = true;
+  }
+
+  /** The stored outcome of `file` with this text, when its digest and deps (`valid`) still hold. */
+  outcome(file: string, textDigest: string, valid: (deps: CheckDeps) => boolean): T | undefined {
+    const e = this.old.files.get(file);
+    if (!e || e.digest !== textDigest || !isDeps(e.deps) || !valid(e.deps)) return undefined;
+    this.hits++;
+    this.next.files.set(file, e);
+    return e.outcome;
+  }
+
+  /** Stores a fresh outcome. */
+  store(file: string, textDigest: string, outcome: T, deps: CheckDeps): void {
+    this.next.files.set(file, { digest: textDigest, outcome, deps });
+    this.changed = true;
+  }
+
+  /** The Clusters a file defines, as stored for this text; undefined when unknown. */
+  clusters(file: string, textDigest: string): ClusterEntry[] | undefined {
+    const e = this.old.clusters.get(file);
+    if (!e || e.digest !== textDigest || !Array.isArray(e.entries)) return undefined;
+    this.next.clusters.set(file, e);
+    return e.entries;
+  }
+
+  storeClusters(file: string, textDigest: string, entries: ClusterEntry[]): void {
+    if (this.old.clusters.get(file)?.digest !== textDigest) this.changed = true;
+    this.next.clusters.set(file, { digest: textDigest, entries });
+  }
+
+  /**
+   * Writes the cache when anything changed (a file checked afresh, one gone, another build).
+   * Returns why it could not be written, if it could not.
+   */
+  save(covered: (file: string) => boolean): string | undefined {
+    for (const [file, e] of this.old.files) if (!this.next.files.has(file) && !covered(file)) this.next.files.set(file, e);
+    if (!this.changed && this.next.files.size === this.old.files.size && this.next.clusters.size === this.old.clusters.size) return undefined;
+    try {
+      mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
+      writeFileAtomic(this.file, serialize(this.next));
+      return undefined;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    }
+  }
+}
+
+function isDeps(d: unknown): d is CheckDeps {
+  const x = d as CheckDeps | undefined;
+  return !!x && Array.isArray(x.reads) && Array.isArray(x.lookups);
+}
+
+/** The stored cache, undefined when there is none, or why it cannot be used. */
+function readCacheFile(file: string): CacheContent<unknown> | string | undefined {
+  let fd: number | undefined;
+  let data: Buffer;
+  try {
+    // Non-blocking and stat first, as every file a user names (a FIFO is never read).
+    fd = openSync(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+    const st = fstatSync(fd);
+    if (!st.isFile()) return 'not a regular file';
+    if (st.size > MAX_CACHE_BYTES) return `larger than ${MAX_CACHE_BYTES / 1048576} MB`;
+    data = readFileSync(fd);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : ((e as NodeJS.ErrnoException).code ?? 'unreadable');
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  let v: unknown;
+  try {
+    v = deserialize(data);
+  } catch {
+    return 'not a Gantry check cache';
+  }
+  const c = v as CacheContent<unknown> | undefined;
+  if (!c || typeof c !== 'object' || c.format !== FORMAT || typeof c.key !== 'string' || !(c.files instanceof Map) || !(c.clusters instanceof Map)) return 'not a Gantry check cache';
+  return c;
+}
