@@ -21,21 +21,25 @@
 //
 // The cache is one file, written atomically (a temporary file renamed over it), read only when it is
 // a regular file of at most MAX_CACHE_BYTES. One that cannot be read or is not Gantry's is said to be
-// unusable and rebuilt; it never changes what the check reports.
+// unusable and rebuilt; something else at that path (a device such as /dev/null, a FIFO, a folder) is
+// left as it is and nothing is kept. Whoever can write the cache file can make a run skip checks, as
+// with any linter's cache: keep it where only you write (the default is under your home folder).
 import { createHash } from 'node:crypto';
-import { closeSync, constants as fsConstants, fstatSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { hfHubCacheDir } from '../core/catalog/hfCache';
 import { writeFileAtomic } from '../core/runs/fsAtomic';
 import type { ClusterEntry, ClusterLookup } from '../core/validate/rules';
-import type { ReadFile } from '../core/workspace/readBeside';
+import { readRegularBytesSync, type ReadFile } from '../core/workspace/readBeside';
 
 /** The cache file's layout; a file of another format is rebuilt. */
 const FORMAT = 1;
 /** The largest cache file read (100,000 files' outcomes are some 60 MB). */
 export const MAX_CACHE_BYTES = 256 * 1024 * 1024;
+/** Stored outcomes of files outside a run's paths are carried over up to this many entries in all. */
+const MAX_ENTRIES = 200_000;
 
 /** What a file's check read: replayed (`stillValid`) before its stored outcome is used. */
 export interface CheckDeps {
@@ -49,13 +53,13 @@ export interface CheckDeps {
 
 /** One file's stored outcome. `T` is the outcome (cli/commands/check.ts FileOutcome). */
 interface FileEntry<T> {
-  digest: string;
+  textDigest: string;
   outcome: T;
   deps: CheckDeps;
 }
 
 interface ClusterFileEntry {
-  digest: string;
+  textDigest: string;
   entries: ClusterEntry[];
 }
 
@@ -109,7 +113,7 @@ function entryDigest(e: ClusterEntry): string {
 }
 
 const entriesDigest = (entries: readonly (ClusterEntry | undefined)[]): string => entries.map((e) => (e ? entryDigest(e) : '-')).join(',');
-const namesDigest = (names: readonly string[]): string => digest(names.join('\u0000'));
+const namesDigest = (names: readonly string[]): string => digest(JSON.stringify(names));
 const readDigest = (text: string | undefined, why: string | undefined): string => (text === undefined ? `!${why ?? ''}` : digest(text));
 
 /** The answer of one recorded lookup, as `lookup` gives it now. */
@@ -179,33 +183,43 @@ export class CheckCache<T> {
   private readonly old: CacheContent<T>;
   private readonly next: CacheContent<T>;
   private changed = false;
-  /** Why the stored cache could not be used (read, or not Gantry's), when there was one. */
+  /** Why the stored cache could not be used (unreadable, or not Gantry's), when there was one. */
   readonly unusable?: string;
+  /** Something other than a regular file is at the path: it is neither read nor replaced. */
+  private readonly leaveAlone: boolean = false;
   /** Files whose stored outcome was used. */
   hits = 0;
 
+  /** `isOutcome`: whether a stored value is an outcome (a cache file is data from outside this run). */
   constructor(
     readonly file: string,
     readonly key: string,
+    private readonly isOutcome: (x: unknown) => x is T,
   ) {
     const empty = (): CacheContent<T> => ({ format: FORMAT, key, files: new Map(), clusters: new Map() });
     this.next = empty();
+    this.old = empty();
+    this.changed = true;
     const loaded = readCacheFile(file);
     if (typeof loaded === 'string') {
       this.unusable = loaded;
-      this.old = empty();
-    } else if (loaded === undefined || loaded.key !== key) {
-      // None yet, or another build, folder or setting: started afresh.
-      this.old = empty();
-      this.changed = true;
-    } else this.old = loaded as CacheContent<T>;
-    if (this.unusable) this.changed = true;
+      this.leaveAlone = loaded === 'not a regular file';
+    } else if (loaded && loaded.key === key) {
+      this.old = loaded as CacheContent<T>;
+      this.changed = false;
+    }
+    // Else none yet, or another build, folder or setting: started afresh.
   }
 
   /** The stored outcome of `file` with this text, when its digest and deps (`valid`) still hold. */
   outcome(file: string, textDigest: string, valid: (deps: CheckDeps) => boolean): T | undefined {
     const e = this.old.files.get(file);
-    if (!e || e.digest !== textDigest || !isDeps(e.deps) || !valid(e.deps)) return undefined;
+    if (!e || e.textDigest !== textDigest || !isDeps(e.deps) || !this.isOutcome(e.outcome)) return undefined;
+    try {
+      if (!valid(e.deps)) return undefined;
+    } catch {
+      return undefined;
+    }
     this.hits++;
     this.next.files.set(file, e);
     return e.outcome;
@@ -213,29 +227,31 @@ export class CheckCache<T> {
 
   /** Stores a fresh outcome. */
   store(file: string, textDigest: string, outcome: T, deps: CheckDeps): void {
-    this.next.files.set(file, { digest: textDigest, outcome, deps });
+    this.next.files.set(file, { textDigest, outcome, deps });
     this.changed = true;
   }
 
   /** The Clusters a file defines, as stored for this text; undefined when unknown. */
   clusters(file: string, textDigest: string): ClusterEntry[] | undefined {
     const e = this.old.clusters.get(file);
-    if (!e || e.digest !== textDigest || !Array.isArray(e.entries)) return undefined;
+    if (!e || e.textDigest !== textDigest || !isEntries(e.entries)) return undefined;
     this.next.clusters.set(file, e);
     return e.entries;
   }
 
   storeClusters(file: string, textDigest: string, entries: ClusterEntry[]): void {
-    if (this.old.clusters.get(file)?.digest !== textDigest) this.changed = true;
-    this.next.clusters.set(file, { digest: textDigest, entries });
+    if (this.old.clusters.get(file)?.textDigest !== textDigest) this.changed = true;
+    this.next.clusters.set(file, { textDigest, entries });
   }
 
   /**
-   * Writes the cache when anything changed (a file checked afresh, one gone, another build).
-   * Returns why it could not be written, if it could not.
+   * Writes the cache when anything changed (a file checked afresh, one gone, another build); stored
+   * outcomes of files outside this run's paths (`covered`) are kept. Returns why it was not written,
+   * if it was not.
    */
   save(covered: (file: string) => boolean): string | undefined {
-    for (const [file, e] of this.old.files) if (!this.next.files.has(file) && !covered(file)) this.next.files.set(file, e);
+    if (this.leaveAlone) return 'it is not a regular file: left as it is';
+    for (const [file, e] of this.old.files) if (this.next.files.size < MAX_ENTRIES && !this.next.files.has(file) && !covered(file)) this.next.files.set(file, e);
     if (!this.changed && this.next.files.size === this.old.files.size && this.next.clusters.size === this.old.clusters.size) return undefined;
     try {
       mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
@@ -247,27 +263,22 @@ export class CheckCache<T> {
   }
 }
 
+const isStrings = (x: unknown, n: number): boolean => Array.isArray(x) && x.length === n && x.every((s) => typeof s === 'string');
+
 function isDeps(d: unknown): d is CheckDeps {
   const x = d as CheckDeps | undefined;
-  return !!x && Array.isArray(x.reads) && Array.isArray(x.lookups);
+  return !!x && Array.isArray(x.reads) && x.reads.every((r) => isStrings(r, 2)) && Array.isArray(x.lookups) && x.lookups.every((l) => isStrings(l, 3)) && (x.folder === undefined || typeof x.folder === 'string');
+}
+
+function isEntries(x: unknown): x is ClusterEntry[] {
+  return Array.isArray(x) && x.every((e) => !!e && typeof e === 'object' && typeof e.name === 'string' && typeof e.file === 'string' && Number.isInteger(e.docIndex) && Number.isInteger(e.nameOffset) && Number.isInteger(e.nameLength) && !!e.doc && typeof e.doc === 'object');
 }
 
 /** The stored cache, undefined when there is none, or why it cannot be used. */
 function readCacheFile(file: string): CacheContent<unknown> | string | undefined {
-  let fd: number | undefined;
-  let data: Buffer;
-  try {
-    // Non-blocking and stat first, as every file a user names (a FIFO is never read).
-    fd = openSync(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
-    const st = fstatSync(fd);
-    if (!st.isFile()) return 'not a regular file';
-    if (st.size > MAX_CACHE_BYTES) return `larger than ${MAX_CACHE_BYTES / 1048576} MB`;
-    data = readFileSync(fd);
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : ((e as NodeJS.ErrnoException).code ?? 'unreadable');
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  // Non-blocking and stat first, as every file a user names (a FIFO is never read).
+  const data = readRegularBytesSync(file, MAX_CACHE_BYTES);
+  if (!Buffer.isBuffer(data)) return data.why === 'no such file' ? undefined : data.why;
   let v: unknown;
   try {
     v = deserialize(data);

@@ -43,8 +43,9 @@ options:
   -j, --jobs N         threads that check files (default: one per free core less one, up to 4,
                        from 200 files; the output is the same whatever N)
   --cache              keep each file's outcome for the next run, which re-checks only the files
-                       whose text, Clusters or referenced files changed (the output is the same);
-                       kept in $XDG_CACHE_HOME/gantry (else ~/.cache/gantry), one file per workspace
+                       whose text, Cluster lookups or referenced files read differently (the output
+                       is the same); kept in $XDG_CACHE_HOME/gantry (else ~/.cache/gantry), one
+                       file per workspace
   --cache-location F   keep it in file F instead (implies --cache)
   -q, --quiet          print errors only
   -h, --help           this help
@@ -236,13 +237,17 @@ export async function checkPaths(paths: string[], workspaceDir: string, opts: Ch
   for (const p of paths) collect(p, files, true, unreadable);
   const cwd = process.cwd();
   const root = pathToUri(path.resolve(workspaceDir));
-  // Worker threads start now: loading the bundle (some 50 ms each) overlaps the walk and the index below.
-  const count = files.size + texts.size;
-  const threads = Math.min(opts.threads ?? defaultThreads(count), MAX_THREADS);
   const script = opts.workerScript ?? (path.basename(__filename) === 'cli-commands.js' ? __filename : undefined);
-  const cache = opts.cache ? new CheckCache<FileOutcome>(opts.cache.file, runKey({ build: opts.cache.build ?? buildDigest(), cwd, root, settings: opts.settings })) : undefined;
+  const cache = opts.cache ? new CheckCache<FileOutcome>(opts.cache.file, runKey({ build: opts.cache.build ?? buildDigest(), cwd, root, settings: opts.settings }), isFileOutcome) : undefined;
   const record = !!cache;
-  const pool = threads > 1 && script && count > 1 ? new CheckPool(threads - 1, { gantryCheckWorker: true, script, root, settings: opts.settings, cwd, record }) : undefined;
+  let threads = 1;
+  const startPool = (count: number): CheckPool | undefined => {
+    threads = Math.min(opts.threads ?? defaultThreads(count), MAX_THREADS);
+    return threads > 1 && script && count > 1 ? new CheckPool(threads - 1, { gantryCheckWorker: true, script, root, settings: opts.settings, cwd, record }) : undefined;
+  };
+  // Worker threads start now: loading the bundle (some 50 ms each) overlaps the walk and the index
+  // below. With --cache, only once the files to check afresh are known (after a small change, none).
+  let pool = cache ? undefined : startPool(files.size + texts.size);
   try {
     return await checkAll();
   } finally {
@@ -311,6 +316,7 @@ export async function checkPaths(paths: string[], workspaceDir: string, opts: Ch
       }
     }
     const rest = items.filter(([f]) => !early.has(f) && !reused.has(f));
+    if (cache) pool = startPool(rest.length);
     const restOutcomes = pool ? await pool.check(rest, ws.clusters, here) : rest.map(([f, text]) => here(f, text));
     let k = 0;
     const outcomes = items.map(([f]) => early.get(f) ?? reused.get(f) ?? restOutcomes[k++]);
@@ -322,8 +328,7 @@ export async function checkPaths(paths: string[], workspaceDir: string, opts: Ch
       });
       report = { file: cache.file, hits: cache.hits, misses: items.length - cache.hits - (stdin && texts.has(stdin) ? 1 : 0), ...(cache.unusable ? { unusable: cache.unusable } : {}) };
       const walked = paths.map((p) => path.resolve(p));
-      const covered = (f: string) => walked.some((w) => f === w || f.startsWith(w.endsWith(path.sep) ? w : w + path.sep));
-      const unwritable = cache.save(covered);
+      const unwritable = cache.save((f) => walked.some((w) => within(w, f)));
       if (unwritable) report.unwritable = unwritable;
     }
     const results: CheckResult[] = [];
@@ -351,6 +356,29 @@ export interface FileOutcome {
   results: CheckResult[];
   /** What the check read (when asked to record it, for --cache); absent when it failed. */
   deps?: CheckDeps;
+}
+
+/** Whether a value read back from --cache's file is an outcome. */
+function isFileOutcome(x: unknown): x is FileOutcome {
+  const o = x as FileOutcome | undefined;
+  return (
+    !!o &&
+    typeof o.gantry === 'boolean' &&
+    Array.isArray(o.results) &&
+    o.results.every(
+      (r) =>
+        !!r &&
+        typeof r.file === 'string' &&
+        typeof r.message === 'string' &&
+        typeof r.severity === 'string' &&
+        typeof r.code === 'string' &&
+        Number.isInteger(r.line) &&
+        Number.isInteger(r.column) &&
+        Number.isInteger(r.endLine) &&
+        Number.isInteger(r.endColumn) &&
+        (r.fixes === undefined || (Array.isArray(r.fixes) && r.fixes.every((f) => typeof f === 'string'))),
+    )
+  );
 }
 
 /** `docs`: the file's documents when the caller has parsed `text` already; `record`: say what the check read (`deps`). */
@@ -538,10 +566,6 @@ export function checkWorkerMain(): void {
  */
 export function defaultWorkspace(paths: readonly string[], cwd: string, isProjectRoot: (dir: string) => boolean = projectRoot): string {
   const abs = paths.filter((p) => p !== '-').map((p) => path.resolve(cwd, p));
-  const within = (dir: string, p: string) => {
-    const rel = path.relative(dir, p);
-    return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
-  };
   const inside = (p: string) => within(cwd, p);
   if (abs.every(inside)) return cwd;
   // The common folder: a path that is not a folder counts by its parent (a file, or a name that does not exist).
@@ -554,6 +578,12 @@ export function defaultWorkspace(paths: readonly string[], cwd: string, isProjec
     if (isProjectRoot(d)) return d;
     if (d === path.dirname(d)) return common;
   }
+}
+
+/** Whether `p` is `dir` or lies inside it. */
+function within(dir: string, p: string): boolean {
+  const rel = path.relative(dir, p);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
 function isDirectory(p: string): boolean {
@@ -582,8 +612,8 @@ export async function run(argv: string[]): Promise<number> {
   const cache = o.cache === true ? defaultCacheFile(pathToUri(path.resolve(workspace))) : o.cache;
   const { results, unreadable, skipped, checked, cache: cached } = await checkPaths(o.paths, workspace, { stdinName: o.stdinName, settings: o.gpu ? { gpu: o.gpu } : {}, threads: o.threads, ...(cache ? { cache: { file: cache } } : {}) });
   for (const u of unreadable) process.stderr.write(`gantry check: ${u}\n`);
-  if (cached?.unusable) process.stderr.write(`gantry check: the cache ${shownPath(cached.file)} could not be used (${cached.unusable}); it is rebuilt\n`);
-  if (cached?.unwritable) process.stderr.write(`gantry check: could not write the cache ${shownPath(cached.file)} (${cached.unwritable})\n`);
+  if (cached?.unusable) process.stderr.write(`gantry check: the cache ${shownPath(cached.file)} could not be used (${cached.unusable})${cached.unwritable ? '' : '; it is rebuilt'}\n`);
+  if (cached?.unwritable) process.stderr.write(`gantry check: the cache ${shownPath(cached.file)} was not written (${cached.unwritable})\n`);
   const problems = results.filter((r) => r.severity !== 'info');
   // -q: errors, and the files named explicitly that were skipped (an information finding is not an error).
   const isSkip = (r: CheckResult) => r.code === 'skipped' && r.severity === 'info';
@@ -595,7 +625,7 @@ export async function run(argv: string[]): Promise<number> {
       else process.stdout.write(`${r.file}:${r.line}:${r.column}: ${r.severity} ${r.code}: ${r.message}\n`);
       for (const fix of r.fixes ?? []) process.stdout.write(`    fix: ${fix}\n`);
     }
-    const fromCache = cached ? `, ${cached.hits} of ${cached.hits + cached.misses} files unchanged since the cached run` : '';
+    const fromCache = cached ? `, ${cached.hits} of ${cached.hits + cached.misses} files' outcomes reused from the cache` : '';
     process.stderr.write(`${summarize(problems)}${skipped.length ? `, ${skipped.length} skipped` : ''}${fromCache}\n`);
   }
   if (unreadable.length) return 2;

@@ -53,13 +53,17 @@ export interface ConfiguredJob {
   findings: ConfigFinding[];
 }
 
-const cache = new Map<string, { text: string; job: string; result: ConfiguredJob }>();
+/** `reads`: what the file's reader read beside it (a DeepSpeed config, a model folder), re-read on every hit. */
+const cache = new Map<string, { text: string; job: string; reads: [string, string | undefined][]; result: ConfiguredJob }>();
 const CACHE_MAX = 64;
 
 /**
  * The job with its config file's values, or undefined for a job without `config`. `readFile` reads
  * relative to the spec (regular files, size-capped: core/workspace/readBeside.ts or the server's
- * non-blocking reader). Cached per file text and job, so an edit elsewhere reads nothing again.
+ * non-blocking reader). Cached per file text and job; a hit reads again, through `readFile`, each
+ * file the reading read beside the config (a DeepSpeed config, a model folder's config.json), and
+ * is used only when each reads the same: two specs in different folders may name the same relative
+ * config, and a caller that records what a check read (gantry check --cache) sees every read.
  */
 export function configuredJob(value: Record<string, unknown>, readFile: ReadFile | undefined): ConfiguredJob | undefined {
   const spec = value.spec as Record<string, unknown> | undefined;
@@ -75,11 +79,16 @@ export function configuredJob(value: Record<string, unknown>, readFile: ReadFile
   // One entry per config path: the same file text (the readers hand back the string they cached) and the same job.
   const job = JSON.stringify(value);
   const hit = cache.get(config);
-  if (hit && hit.text === text && hit.job === job) return hit.result;
-  const result = build(value, spec!, config, text, readFile!);
+  if (hit && hit.text === text && hit.job === job && hit.reads.every(([rel, was]) => readFile!(rel) === was)) return hit.result;
+  const reads: [string, string | undefined][] = [];
+  const result = build(value, spec!, config, text, (rel) => {
+    const t = readFile!(rel);
+    reads.push([rel, t]);
+    return t;
+  });
   cache.delete(config);
   if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
-  cache.set(config, { text, job, result });
+  cache.set(config, { text, job, reads, result });
   return result;
 }
 

@@ -12,9 +12,9 @@ export const MAX_REFERENCED_BYTES = 1024 * 1024;
 export type ReadFile = ((rel: string) => string | undefined) & { why?: (rel: string) => string | undefined };
 
 /** Why a file cannot be used, from its stat (after symlinks), or undefined when it can. */
-export function unusable(st: { isFile(): boolean; size: number }): string | undefined {
+export function unusable(st: { isFile(): boolean; size: number }, maxBytes = MAX_REFERENCED_BYTES): string | undefined {
   if (!st.isFile()) return 'not a regular file';
-  if (st.size > MAX_REFERENCED_BYTES) return `larger than ${MAX_REFERENCED_BYTES / 1048576} MB`;
+  if (st.size > maxBytes) return `larger than ${maxBytes / 1048576} MB`;
   return undefined;
 }
 
@@ -43,11 +43,22 @@ export function readerBeside(specFile: string | undefined, maxChars = Infinity):
 
 /** A regular file's text (at most MAX_REFERENCED_BYTES), or why not; a FIFO or a device is never read. */
 export function readRegularFileSync(file: string): string | { why: string } {
+  return readRegularSync(file, MAX_REFERENCED_BYTES, 'utf8');
+}
+
+/** `readRegularFileSync`'s bytes, up to `maxBytes` (gantry check's cache file). */
+export function readRegularBytesSync(file: string, maxBytes: number): Buffer | { why: string } {
+  return readRegularSync(file, maxBytes);
+}
+
+function readRegularSync(file: string, maxBytes: number): Buffer | { why: string };
+function readRegularSync(file: string, maxBytes: number, encoding: 'utf8'): string | { why: string };
+function readRegularSync(file: string, maxBytes: number, encoding?: 'utf8'): Buffer | string | { why: string } {
   let fd: number | undefined;
   try {
     fd = openSync(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
-    const bad = unusable(fstatSync(fd));
-    return bad ? { why: bad } : readFileSync(fd, 'utf8');
+    const bad = unusable(fstatSync(fd), maxBytes);
+    return bad ? { why: bad } : encoding ? readFileSync(fd, encoding) : readFileSync(fd);
   } catch (err) {
     return { why: failure(err) };
   } finally {

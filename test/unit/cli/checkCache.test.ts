@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkPaths, type CheckPathsOptions } from '../../../cli/commands/check';
@@ -156,12 +156,17 @@ test('gantry check --cache: another build or --gpu starts afresh; a cache that i
     assert.equal(r.hits, 0);
     assert.equal((await same(dir, cacheFile)).misses, 0, 'rebuilt');
 
+    // A FIFO (or a device: --cache-location /dev/null) is neither read nor replaced.
     if (process.platform !== 'win32') {
-      unlinkSync(cacheFile);
-      assert.equal(spawnSync('mkfifo', [cacheFile]).status, 0);
-      r = await same(dir, cacheFile);
+      const fifo = path.join(dir, 'fifo');
+      assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+      r = await same(dir, fifo);
       assert.equal(r.unusable, 'not a regular file');
-      assert.equal((await same(dir, cacheFile)).misses, 0, 'the FIFO was replaced by the cache');
+      assert.match(r.unwritable ?? '', /not a regular file: left as it is/);
+      assert.ok(lstatSync(fifo).isFIFO(), 'still a FIFO');
+      r = await same(dir, '/dev/null');
+      assert.equal(r.unusable, 'not a regular file');
+      assert.ok(lstatSync('/dev/null').isCharacterDevice());
     }
 
     // A cache that cannot be written is said so; the report is unchanged.
@@ -169,6 +174,38 @@ test('gantry check --cache: another build or --gpu starts afresh; a cache that i
     writeFileSync(blocked, '');
     r = await same(dir, path.join(blocked, 'check.bin'));
     assert.ok(r.unwritable, 'a folder that is a file');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('gantry check --cache: what a training config reads beside it (its DeepSpeed config) is a dependency of every job that points at it, in any folder', async () => {
+  // Two folders with the same job text, each with its own Cluster of one name, both pointing at one
+  // axolotl config whose DeepSpeed config then changes: both jobs are re-checked. (The reading of a
+  // config is cached in the process per config path; a hit re-reads what the reading read.)
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'gantry-cache-config-'));
+  const cacheFile = path.join(dir, 'check.bin');
+  const axolotl = readFileSync(repo('test/fixtures/foreign/training/axolotl/fft-8b-zero3.yml'), 'utf8').replace('deepspeed: ../deepspeed/zero3_bf16.json', 'deepspeed: ds.json');
+  const trainJob = `apiVersion: gantry/v1\nkind: TrainingJob\nmetadata:\n  name: ft\nspec:\n  cluster: h100\n  config: ../train/ax.yml\n  resources:\n    nodes: 1\n    gpusPerNode: 8\n`;
+  try {
+    mkdirSync(path.join(dir, 'train'));
+    writeFileSync(path.join(dir, 'train', 'ax.yml'), axolotl);
+    copyFileSync(repo('test/fixtures/foreign/training/deepspeed/zero3_bf16.json'), path.join(dir, 'train', 'ds.json'));
+    for (const side of ['east', 'west']) {
+      mkdirSync(path.join(dir, side));
+      writeFileSync(path.join(dir, side, 'cluster.gantry.yaml'), cluster('h100', 8));
+      writeFileSync(path.join(dir, side, 'job.gantry.yaml'), trainJob);
+    }
+    await same(dir, cacheFile);
+    copyFileSync(repo('test/fixtures/foreign/training/deepspeed/ds_config_mismatch.json'), path.join(dir, 'train', 'ds.json'));
+    const r = await same(dir, cacheFile);
+    for (const side of ['east', 'west']) {
+      assert.ok(
+        r.results.some((x) => x.file === path.join(side, 'job.gantry.yaml') && x.code === 'deepspeed-mismatch'),
+        `${side}: the new DeepSpeed config's mismatch is reported`,
+      );
+    }
+    assert.ok(r.misses >= 4, 'ds.json, ax.yml and both jobs');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -220,16 +257,16 @@ test('gantry check --cache as a user runs it: the default file under XDG_CACHE_H
   const gantry = (input: string, ...argv: string[]) => spawnSync(process.execPath, [repo('dist/cli.js'), 'check', ...argv], { cwd: dir, encoding: 'utf8', input, env: { ...process.env, XDG_CACHE_HOME: xdg }, timeout: 120_000 });
   try {
     const first = gantry('', '--cache', '.');
-    assert.match(first.stderr, /, 0 of \d+ files unchanged since the cached run$/m, first.stderr);
+    assert.match(first.stderr, /, 0 of \d+ files' outcomes reused from the cache$/m, first.stderr);
     assert.equal(readdirSync(path.join(xdg, 'gantry')).filter((f) => /^check-[\w-]{16}\.bin$/.test(f)).length, 1, 'one cache file for the workspace');
     const second = gantry('', '--cache', '.');
-    const n = /, (\d+) of (\d+) files unchanged/.exec(second.stderr);
+    const n = /, (\d+) of (\d+) files' outcomes reused/.exec(second.stderr);
     assert.ok(n && n[1] === n[2], second.stderr);
     assert.equal(second.stdout, first.stdout);
     assert.equal(second.status, first.status);
     // Standard input is checked, never stored: it is not counted either way.
     const stdin = gantry(job('piped', 'parent-only'), '--cache', '-', '--stdin-name', 'piped.gantry.yaml');
-    assert.match(stdin.stderr, /, 0 of 0 files unchanged/, stdin.stderr);
+    assert.match(stdin.stderr, /, 0 of 0 files' outcomes reused/, stdin.stderr);
     const bad = gantry('', '--cache-location', '', '.');
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /--cache-location needs a file/);

@@ -115,3 +115,24 @@ test('config: a file past the foreign-file limit is not read: config-format on t
   assert.match(finding?.message ?? '', /'big\.toml' is too large for Gantry to read: \d+ KB \(limit 16 KB/);
   assert.equal(finding?.offset, text.indexOf('big.toml'));
 });
+
+test('a config read again with the same text but a changed file beside it (its DeepSpeed config) is read afresh, as the editor sees after saving that file', () => {
+  // The reading of a config is cached per path, text and job; the server hands back the same text for an
+  // unchanged file, so only the re-read of what the reading read beside it tells the DeepSpeed edit apart.
+  const fileName = path.join(FIXTURES, 'axolotl', 'job.gantry.yaml');
+  const text = 'apiVersion: gantry/v1\nkind: TrainingJob\nmetadata: { name: t }\nspec:\n  cluster: h100\n  config: ax.yml\n  resources: { nodes: 1, gpusPerNode: 8 }\n';
+  const axolotl = 'base_model: meta-llama/Llama-3.1-8B\nsequence_len: 4096\nmicro_batch_size: 1\ngradient_accumulation_steps: 8\nbf16: auto\ndeepspeed: ds.json\n';
+  const files = new Map([
+    ['ax.yml', axolotl],
+    ['ds.json', JSON.stringify({ train_micro_batch_size_per_gpu: 'auto', zero_optimization: { stage: 3 } })],
+  ]);
+  const clusters = new ClusterIndex();
+  clusters.set('c', extractClusters('c', parseSpecFile(H100_96)));
+  const check = () => checkGantryText(text, { fileName, clusters: clusters.scopedTo(fileName), readFile: (rel) => files.get(rel) });
+  assert.ok(!check().problems.some((p) => p.code === 'deepspeed-mismatch'));
+  files.set('ds.json', JSON.stringify({ train_micro_batch_size_per_gpu: 4, gradient_accumulation_steps: 8, zero_optimization: { stage: 3 } }));
+  assert.ok(
+    check().problems.some((p) => p.code === 'deepspeed-mismatch'),
+    'micro-batch 4 in the DeepSpeed config against 1 in the axolotl config',
+  );
+});
