@@ -211,7 +211,7 @@ export interface CacheReport {
   /** Files whose stored outcome was used, and files checked afresh. */
   hits: number;
   misses: number;
-  /** Why the stored cache could not be used (it was rebuilt). */
+  /** Why the stored cache could not be used (it was rebuilt, unless `unwritable` says why not). */
   unusable?: string;
   /** Why the cache could not be written. */
   unwritable?: string;
