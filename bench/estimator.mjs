@@ -284,9 +284,10 @@ const isTs4 = (r) => r.id.startsWith('TS4-');
 const isTs5 = (r) => r.id.startsWith('TS5-');
 const isTs6 = (r) => r.id.startsWith('TS6-');
 const isTs7 = (r) => r.id.startsWith('TS7-');
+const isTs8 = (r) => r.id.startsWith('TS8-');
 const isH4 = (r) => r.id.startsWith('H4-');
 /** Held-out sets with lines of their own, kept out of the earlier held-out set's figures. */
-const ownSet = (r) => isTs4(r) || isTs5(r) || isTs6(r) || isTs7(r) || isH4(r);
+const ownSet = (r) => isTs4(r) || isTs5(r) || isTs6(r) || isTs7(r) || isTs8(r) || isH4(r);
 const thrHeld = bench.stats(
   thr.filter((r) => r.part === 'held-out' && !ownSet(r)),
   (r) => r.errorPct,
@@ -320,6 +321,7 @@ const setStats = (inSet) => ({
 const { all: thrTs5, dense: thrTs5Dense, moe: thrTs5Moe } = setStats(isTs5);
 const { all: thrTs6, dense: thrTs6Dense, moe: thrTs6Moe } = setStats(isTs6);
 const { all: thrTs7, dense: thrTs7Dense, moe: thrTs7Moe } = setStats(isTs7);
+const { all: thrTs8, dense: thrTs8Dense, moe: thrTs8Moe } = setStats(isTs8);
 const { all: thrH4 } = setStats(isH4);
 const isMoeTs4 = (r) => /MoE|Mixtral|Qwen3-235B|DeepSeek|Llama ?4|Scout/i.test(r.label);
 const thrTs4Dense = bench.stats(
@@ -392,6 +394,9 @@ if (heldOutShown) {
   line('held-out for the MoE host-time refit: TS7-* (bench/data/throughput-reserve4.jsonl, 23 published runs, all expressible; gathered before the refit, evaluated once after it, 2026-12-06)', thrTs7);
   line('… TS7 dense', thrTs7Dense);
   line('… TS7 MoE', thrTs7Moe);
+  line('fresh held-out set TS8-* (bench/data/throughput-reserve5.jsonl, 24 published runs from sources no earlier set uses, 23 expressible; gathered 2026-12-07, evaluated once with no change pending)', thrTs8);
+  line('… TS8 dense', thrTs8Dense);
+  line('… TS8 MoE', thrTs8Moe);
   line('reserve H4-* (bench/estimatorH200Reserve.jsonl, 9 H200 single-GPU runs measured here 2026-12-04; evaluated once, 2026-12-06, for a memory-bound step-time term, which gave 17.9 %, max 302.4 %, and was withdrawn: the figure here is the formulas without it)', thrH4);
   line(
     'every held-out row of every set above, pooled (each evaluated once in its own set; most looked at since)',
@@ -414,7 +419,7 @@ out(
 );
 out(`| vLLM KV tokens (V0, 0.2–0.7) | ${v0Line(v0Tuned)} | first set ${v0Line(v0Held)}; examined V0-14..16 ${v0Line(v0Held2)} |`);
 out(
-  `| tokens/s per GPU | reference ${thrRef.n}, ${thrRef.medianAbs.toFixed(1)} %, ${thrRef.maxAbs.toFixed(1)} %; examined ${thrExamined.n}, ${thrExamined.medianAbs.toFixed(1)} %, ${thrExamined.maxAbs.toFixed(1)} % | H4-* ${thrH4.n}, ${thrH4.medianAbs.toFixed(1)} %, ${thrH4.maxAbs.toFixed(1)} % (${thrH4.worst ?? '—'}; single GPU); TS7-* ${thrTs7.n}, ${thrTs7.medianAbs.toFixed(1)} %, ${thrTs7.maxAbs.toFixed(1)} % (${thrTs7.worst ?? '—'}; dense ${thrTs7Dense.n}, ${thrTs7Dense.medianAbs.toFixed(1)} %; MoE ${thrTs7Moe.n}, ${thrTs7Moe.medianAbs.toFixed(1)} %); TS6-* ${thrTs6.n}, ${thrTs6.medianAbs.toFixed(1)} %, ${thrTs6.maxAbs.toFixed(1)} % (${thrTs6.worst ?? '—'}; dense ${thrTs6Dense.n}, ${thrTs6Dense.medianAbs.toFixed(1)} %; MoE ${thrTs6Moe.n}, ${thrTs6Moe.medianAbs.toFixed(1)} %); TS5-* ${thrTs5.n}, ${thrTs5.medianAbs.toFixed(1)} %, ${thrTs5.maxAbs.toFixed(1)} % (${thrTs5.worst ?? '—'}; dense ${thrTs5Dense.n}, ${thrTs5Dense.medianAbs.toFixed(1)} %; MoE ${thrTs5Moe.n}, ${thrTs5Moe.medianAbs.toFixed(1)} %); TS4-* ${thrTs4.n}, ${thrTs4.medianAbs.toFixed(1)} %, ${thrTs4.maxAbs.toFixed(1)} % (${thrTs4.worst ?? '—'}; dense ${thrTs4Dense.n}, ${thrTs4Dense.medianAbs.toFixed(1)} %; MoE ${thrTs4Moe.n}, ${thrTs4Moe.medianAbs.toFixed(1)} %); the earlier held-out set ${thrHeld.n}, ${thrHeld.medianAbs.toFixed(1)} %, ${thrHeld.maxAbs.toFixed(1)} % (evaluated once at 27.0 %, looked at since) (${thrUnmatched.filter((id) => rows.find((r) => r.id === id)?.part === 'held-out').length} held-out rows not matched) |`,
+  `| tokens/s per GPU | reference ${thrRef.n}, ${thrRef.medianAbs.toFixed(1)} %, ${thrRef.maxAbs.toFixed(1)} %; examined ${thrExamined.n}, ${thrExamined.medianAbs.toFixed(1)} %, ${thrExamined.maxAbs.toFixed(1)} % | H4-* ${thrH4.n}, ${thrH4.medianAbs.toFixed(1)} %, ${thrH4.maxAbs.toFixed(1)} % (${thrH4.worst ?? '—'}; single GPU); TS8-* ${thrTs8.n}, ${thrTs8.medianAbs.toFixed(1)} %, ${thrTs8.maxAbs.toFixed(1)} % (${thrTs8.worst ?? '—'}; dense ${thrTs8Dense.n}, ${thrTs8Dense.medianAbs.toFixed(1)} %; MoE ${thrTs8Moe.n}, ${thrTs8Moe.medianAbs.toFixed(1)} %); TS7-* ${thrTs7.n}, ${thrTs7.medianAbs.toFixed(1)} %, ${thrTs7.maxAbs.toFixed(1)} % (${thrTs7.worst ?? '—'}; dense ${thrTs7Dense.n}, ${thrTs7Dense.medianAbs.toFixed(1)} %; MoE ${thrTs7Moe.n}, ${thrTs7Moe.medianAbs.toFixed(1)} %); TS6-* ${thrTs6.n}, ${thrTs6.medianAbs.toFixed(1)} %, ${thrTs6.maxAbs.toFixed(1)} % (${thrTs6.worst ?? '—'}; dense ${thrTs6Dense.n}, ${thrTs6Dense.medianAbs.toFixed(1)} %; MoE ${thrTs6Moe.n}, ${thrTs6Moe.medianAbs.toFixed(1)} %); TS5-* ${thrTs5.n}, ${thrTs5.medianAbs.toFixed(1)} %, ${thrTs5.maxAbs.toFixed(1)} % (${thrTs5.worst ?? '—'}; dense ${thrTs5Dense.n}, ${thrTs5Dense.medianAbs.toFixed(1)} %; MoE ${thrTs5Moe.n}, ${thrTs5Moe.medianAbs.toFixed(1)} %); TS4-* ${thrTs4.n}, ${thrTs4.medianAbs.toFixed(1)} %, ${thrTs4.maxAbs.toFixed(1)} % (${thrTs4.worst ?? '—'}; dense ${thrTs4Dense.n}, ${thrTs4Dense.medianAbs.toFixed(1)} %; MoE ${thrTs4Moe.n}, ${thrTs4Moe.medianAbs.toFixed(1)} %); the earlier held-out set ${thrHeld.n}, ${thrHeld.medianAbs.toFixed(1)} %, ${thrHeld.maxAbs.toFixed(1)} % (evaluated once at 27.0 %, looked at since) (${thrUnmatched.filter((id) => rows.find((r) => r.id === id)?.part === 'held-out').length} held-out rows not matched) |`,
 );
 
 // ---------------------------------------------------------------- speed
@@ -471,6 +476,9 @@ writeFileSync(
         throughputTs7: thrTs7,
         throughputTs7Dense: thrTs7Dense,
         throughputTs7Moe: thrTs7Moe,
+        throughputTs8: thrTs8,
+        throughputTs8Dense: thrTs8Dense,
+        throughputTs8Moe: thrTs8Moe,
         throughputH4: thrH4,
         trainingHeldOut: held,
         trainingHeldOutH4: heldH4,

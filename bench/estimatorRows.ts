@@ -12,7 +12,7 @@ import { estimateInferenceService, estimateTrainingJob } from '../core/estimate/
 import { resolveModel } from '../core/estimate/resolve';
 import type { ClusterDoc, InferenceServiceDoc, TrainingJobDoc } from '../core/spec/types';
 import { readThroughputReserve } from './estimatorThroughputReserve';
-import { readThroughputReserve2, readThroughputReserve3, readThroughputReserve4 } from './estimatorThroughputReserve2';
+import { readThroughputReserve2, readThroughputReserve3, readThroughputReserve4, readThroughputReserve5 } from './estimatorThroughputReserve2';
 import { THROUGHPUT_ROWS, type ThroughputRow } from './estimatorThroughput';
 
 export const GIB = 1024 ** 3;
@@ -486,6 +486,8 @@ export function evaluateAll(dataDir: string, repoRoot: string): RowResult[] | un
   for (const t of readThroughputReserve3(repoRoot)) out.push(throughputRow(t));
   // TS7-*: held out for the MoE host-time refit (2026-12-06), evaluated once after it.
   for (const t of readThroughputReserve4(repoRoot)) out.push(throughputRow(t));
+  // TS8-*: gathered 2026-12-07 from sources no earlier set uses, evaluated once with no change pending.
+  for (const t of readThroughputReserve5(repoRoot)) out.push(throughputRow(t));
   return out;
 }
 

@@ -59,6 +59,22 @@
 //   spellings all map by the TS5/TS6 rules unchanged.
 // Eighteen of the 23 rows are MoE. HELD OUT like TS5/TS6: not wired into bench/estimator.mjs or
 // bench/estimatorRows.ts, written from the configurations alone, nothing checked against an estimate.
+//
+// The fifth throughput reserve (TS8-01..TS8-24, bench/data/throughput-reserve5.jsonl; readThroughputReserve5), gathered
+// 2026-12-07 and committed (5000495) before this mapping was written, goes through the same toRow, extended only where
+// no earlier row reaches it (their output is unchanged):
+// - model: architectures from the rows' architecture_notes: the flash-attention GPT-3 shapes (GELU MLP, tied,
+//   vocabulary 50264), Paxml GPT-5B, NeMo GPT-3 175B, Nemotron-4 340B (squared-ReLU MLP: not gated), KempnerForge's
+//   13B and its two small MoEs (every layer MoE, no shared expert); Llama 3 / 3.1 and Mixtral 8x22B as presets.
+// - framework: KempnerForge (FSDP2 / DTensor TP) is the FSDP family (the torchtitan rules: fsdp full, sequence
+//   parallel under TP); flash-attention's Lightning trainer, Lambda's fork and Paxml stay 'other' (the row's ZeRO
+//   stage; Paxml's FSDP over a node's 8 GPUs with data parallel across nodes as fsdp hybrid, per row).
+// - precision: trainer.precision 16 (fp16 AMP, TS8-04..06) → fp16-mixed, per row.
+// - attention: Transformer Engine's fused attention (NVTE_FUSED_ATTN=1: cuDNN's on Hopper, TS8-15..17) → cudnn, per
+//   row; 'sdpa (backend auto)' → sdpa by the TS7 rule; the flash-attention rows → flash.
+// - unmatched: LLaMA-65B's whole-run figure (TS8-24: micro batch and tensor/pipeline degrees not stated).
+// The KempnerForge nodes hold 4 H200 each; the bench's cluster has 8 per node (said in the notes: a gap).
+// HELD OUT: written from the configurations alone, evaluated once with no formula change pending.
 
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -69,6 +85,7 @@ import { checkpointingOf, gpuId as reserveGpuId, MODELS as TS4_MODELS, type Publ
 export const THROUGHPUT_RESERVE2_FILE = 'bench/data/throughput-reserve2.jsonl';
 export const THROUGHPUT_RESERVE3_FILE = 'bench/data/throughput-reserve3.jsonl';
 export const THROUGHPUT_RESERVE4_FILE = 'bench/data/throughput-reserve4.jsonl';
+export const THROUGHPUT_RESERVE5_FILE = 'bench/data/throughput-reserve5.jsonl';
 
 /** One line of throughput-reserve2/3/4.jsonl: the TS4 row, plus architecture notes and the attention kernel. */
 interface PublishedRow extends ReservePublishedRow {
@@ -77,6 +94,18 @@ interface PublishedRow extends ReservePublishedRow {
 }
 
 // ---------------------------------------------------------------- models the catalog lacks
+
+/** A GPT-2/GPT-3-style decoder (multi-head attention, 4× GELU MLP, tied embeddings), as the TS8 rows' notes give it. */
+function gptStyle(layers: number, hidden: number, heads: number, vocab: number, maxContext: number): { architecture: Architecture } {
+  return { architecture: { layers, hidden, heads, kvHeads: heads, headDim: hidden / heads, ffn: 4 * hidden, vocab, gatedMlp: false, tiedEmbeddings: true, maxContext } };
+}
+
+/** KempnerForge's small Llama-3-style MoE (TS8-13/14): 24 layers of dim 2048, 16 heads, 4 KV heads, every layer MoE, top-2 of `experts` SwiGLU experts of 7168, no shared expert. */
+function kempnerMoe(experts: number): { architecture: Architecture } {
+  return {
+    architecture: { layers: 24, hidden: 2048, heads: 16, kvHeads: 4, headDim: 128, ffn: 7168, vocab: 128256, gatedMlp: true, tiedEmbeddings: false, maxContext: 4096, moe: { experts, activeExperts: 2, expertFfn: 7168 } },
+  };
+}
 
 // The BLOOM 181B prototype of bigscience's topology search (TS5-17/18), from the rows' architecture_notes alone:
 // "72 layers, hidden 14336, FFN 4x (57344, GeLU), heads 64 ..., vocab ~250k (250,880 padded), seq 2048, tied
@@ -164,6 +193,24 @@ const MODELS: Record<string, ThroughputRow['model']> = {
   'mistralai/Mixtral-8x22B-v0.1': { preset: 'mixtral-8x22b' },
   'meta-llama/Llama-4-Maverick-17B-128E': llama4Maverick,
   'moonshotai/Moonlight-16B-A3B': moonlight16b,
+  // TS8 (throughput-reserve5.jsonl): architectures from the rows' architecture_notes, presets otherwise.
+  'GPT-3 760M shape (flash-attention training/configs/experiment/pile/gpt3l-flash.yaml; no HF checkpoint)': gptStyle(24, 1536, 16, 50264, 2048),
+  'GPT-3 1.3B (XL) shape (flash-attention training/configs/experiment/pile/gpt3xl-flash.yaml; no HF checkpoint)': gptStyle(24, 2048, 16, 50264, 2048),
+  'GPT-3 2.7B shape with 20 heads of 128 (flash-attention training/configs/experiment/pile/gpt3-2.7B-flash-hdim128.yaml; no HF checkpoint)': gptStyle(32, 2560, 20, 50264, 2048),
+  'GPT-3 2.7B shape (LambdaLabsML/flash-attention owt/gpt3-2.7B-flash.yaml; no HF checkpoint)': gptStyle(32, 2560, 32, 50264, 1024),
+  'KempnerForge 13B (Llama-3-style, no HF checkpoint)': {
+    architecture: { layers: 40, hidden: 5120, heads: 40, kvHeads: 8, headDim: 128, ffn: 17920, vocab: 128256, gatedMlp: true, tiedEmbeddings: false, maxContext: 4096 },
+  },
+  'KempnerForge MoE E=8 (Llama-3-style, no HF checkpoint)': kempnerMoe(8),
+  'KempnerForge MoE E=16 (Llama-3-style, no HF checkpoint)': kempnerMoe(16),
+  'GPT-3 5B shape (Paxml GPT5B; no HF checkpoint)': { architecture: { ...gptStyle(24, 4096, 32, 50304, 2048).architecture } },
+  'nvidia/Nemotron-4-340B-Base': {
+    architecture: { layers: 96, hidden: 18432, heads: 96, kvHeads: 8, headDim: 192, ffn: 73728, vocab: 256000, gatedMlp: false, tiedEmbeddings: false, maxContext: 4096 },
+  },
+  'GPT-3 175B shape (NeMo gpt3_175b_hydra.yaml; no HF checkpoint)': gptStyle(96, 12288, 96, 50688, 2048),
+  'huggyllama/llama-65b (LLaMA-1 65B)': {
+    architecture: { layers: 80, hidden: 8192, heads: 64, kvHeads: 64, headDim: 128, ffn: 22016, vocab: 32000, gatedMlp: true, tiedEmbeddings: false, maxContext: 2048 },
+  },
 };
 
 // ---------------------------------------------------------------- field mapping
@@ -186,7 +233,7 @@ type Family = 'megatron' | 'fsdp' | 'deepspeed' | 'gemini' | 'other';
 export function familyOf2(framework: string): Family {
   if (/deepspeed/i.test(framework)) return 'deepspeed';
   if (/colossal/i.test(framework)) return 'gemini';
-  if (/torchtitan/i.test(framework)) return 'fsdp';
+  if (/torchtitan|kempnerforge/i.test(framework)) return 'fsdp';
   if (/megatron|nemo|primus|ms-swift/i.test(framework)) return 'megatron';
   return 'other';
 }
@@ -283,6 +330,18 @@ const PAI_30B =
   'Pai-Megatron-Patch issue #643 speed test on 16 H800 (PAI-DLC; the environment line says 32 or 64 GPUs, the table and its Tokens/GPU/Second say 16), Qwen3-30B-A3B BF16 (assumed from the README example), TP 1, ETP 1, MBS 1, seq 8192, no recompute, CUDA graphs removed; --moe-expert-capacity-factor 1.0 (token dropping, which the spec cannot say: counted as dropless); flash attention as the README example sets (FL=true); distributed optimizer';
 const TT_QWEN32B = 'torchtitan PR #1690 (Qwen3 32B configs): H100 96 GB from the memory percentages (not named by the PR), seq 4096, full AC (the toml’s mode; the table says so for the TP rows), real single log lines on C4';
 
+const FA_README =
+  'flash-attention training README (8 × A100 80GB SXM4 400 W, NVLink; FlashAttention 1 era, NGC 22.11): node throughput rounded to three figures, divided by 8; DDP with ZeroRedundancyOptimizer (ZeRO 1); micro batch from the config’s GPU-memory rule; no activation checkpointing; fused dense+GELU, dropout-add-LayerNorm and cross-entropy kernels (not in the spec); learned position embeddings and biases not in the spec; steps timed not stated';
+const LAMBDA = 'LambdaLabs flash-attention-2 fork (OpenWebText, 100-step run with 10 warm-up steps): fp16 AMP inferred from trainer.precision 16 (the README does not restate it); ZeroRedundancyOptimizer (ZeRO 1); head dim 80; seq 1024; no checkpointing; fused MLP (not in the spec)';
+const KEMPNER =
+  'KempnerForge MFU-scaling report (H200, 4 per node: the bench’s cluster has 8 per node, so its intra-node span is wider), 20-step runs, steady state of the last 5: bf16 mixed, full activation checkpointing, fused AdamW, torch.compile (but TS8-10), SDPA backend auto as sdpa; job tokens/s divided by the GPU count';
+const KEMPNER_MOE =
+  'KempnerForge packed-expert MoE report: 8 H200 over 2 nodes of 4, FSDP2 8 with no expert parallelism, experts run with torch._grouped_mm on tokens padded to the largest expert’s count (not in the spec), random init so routing is near-uniform (balanced, as the spec counts), eager, full AC, median of the last 10 of 20 steps; every layer MoE, no shared expert';
+const PAX =
+  'NVIDIA dgxc-benchmarking Paxml GPT-5B (JAX/XLA, JAX-Toolbox pax-2024.03.04, Transformer Engine): FSDP 8 over each node’s GPUs × data parallel across nodes as fsdp hybrid; SAVE_DOT_ONLY rematerialisation read as selective; NVTE_FUSED_ATTN=1 (Transformer Engine’s fused attention, cuDNN’s on Hopper) as cudnn; last logged step of a 500-step run; JAX/XLA is not a framework the efficiency table names';
+const DGXC_NEMO = 'NVIDIA dgxc-benchmarking NeMo (Megatron-Core with Transformer Engine, synthetic data): distributed fused Adam (ZeRO 1), sequence parallel; last step of a 100-step run; cluster interconnect not stated (the bench’s NDR); attention backend not printed (cuDNN as the Megatron family)';
+const AMD_QUOTED = 'AMD’s measured 8-node figures as quoted in the Primus projection notes (AMD’s page not read): framework, global batch, recompute and routing of the measured run not stated (recompute as none, the global batch as micro × data parallel)';
+
 /** What a row needs beyond the generic mapping: an assumed value, an override, a gap, or why it cannot be expressed. */
 interface Judgment {
   note?: string;
@@ -291,6 +350,7 @@ interface Judgment {
   parallelism?: Partial<Parallelism>;
   checkpointing?: Checkpointing;
   precision?: Precision;
+  attention?: AttentionImpl;
   unmatched?: string;
   /** The row's GPU text only guesses a GPU ("A800 likely"): no catalog GPU is taken from it. */
   gpuUnnamed?: boolean;
@@ -391,6 +451,35 @@ const JUDGMENT: Record<string, Judgment> = {
   'TS7-23': {
     note: 'torchtitan PR #822 test run (reshard_after_forward "default"): 8 H100 96 GB from the memory percentage (not named by the PR), FSDP 8, LBS 1 × seq 8192 (GBS 8), selective op AC read as selective, eager, step-50 line; the "never"/"always" runs of the PR are not taken',
   },
+  // ---- TS8 (throughput-reserve5.jsonl)
+  'TS8-01': { note: FA_README },
+  'TS8-02': { note: FA_README },
+  'TS8-03': { note: FA_README },
+  'TS8-04': { precision: 'fp16-mixed', note: `${LAMBDA}; one GPU, GA 128` },
+  'TS8-05': { precision: 'fp16-mixed', note: LAMBDA },
+  'TS8-06': { precision: 'fp16-mixed', note: LAMBDA },
+  'TS8-07': { note: `${KEMPNER}; one GPU, MBS 2 × GA 4 from the benchmark script (the report's table says 4 × 2: the same tokens per step)` },
+  'TS8-08': { note: `${KEMPNER}; FSDP 4 inside one node` },
+  'TS8-09': { note: `${KEMPNER}; TP 4 inside one node, sequence-parallel norms` },
+  'TS8-10': { note: `${KEMPNER}; FSDP 8 over 2 nodes of 4, the one eager run` },
+  'TS8-11': { note: `${KEMPNER}; TP 4 inside each node × FSDP 8 over 8 nodes` },
+  'TS8-12': { note: `${KEMPNER}; Llama 3 70B, TP 4 inside each node × FSDP 8 over 8 nodes` },
+  'TS8-13': { note: `${KEMPNER_MOE}; 8 experts` },
+  'TS8-14': { note: `${KEMPNER_MOE}; 16 experts` },
+  'TS8-15': { parallelism: { fsdp: 'hybrid' }, attention: 'cudnn', note: `${PAX}; 2 nodes` },
+  'TS8-16': { parallelism: { fsdp: 'hybrid' }, attention: 'cudnn', note: `${PAX}; 16 nodes` },
+  'TS8-17': { parallelism: { fsdp: 'hybrid' }, attention: 'cudnn', note: `${PAX}; FP8 (Transformer Engine) as fp8-mixed; 2 nodes` },
+  'TS8-18': { note: `${DGXC_NEMO}; Nemotron-4 340B, TP 8 × PP 8 × VP 12, selective recompute of core attention, tensor-parallel communication overlap; 16 nodes` },
+  'TS8-19': { note: `${DGXC_NEMO}; as TS8-18 on 256 nodes (DP 32)` },
+  'TS8-20': { note: `${DGXC_NEMO}; GPT-3 175B, TP 4 × PP 8 × VP 12, no recompute; the table says NeMo 24.11, the launch script's container 24.05` },
+  'TS8-21': { note: `${AMD_QUOTED}; FP8 (recipe not stated) as fp8-mixed; data parallel 64 with no ZeRO stated (plain DDP)` },
+  'TS8-22': { parallelism: { fsdp: 'full' }, note: `${AMD_QUOTED}; FSDP over 64 (the table's FSDP column)` },
+  'TS8-23': {
+    note: `${AMD_QUOTED}; the layout (PP 4 × VP 2 × EP 8, DP 16) from the table, read as the Megatron family (the blog's own config for this model is Primus/Megatron-LM: distributed optimizer assumed); its forced expert balancing and no layer recomputed may not be the measured run's`,
+  },
+  'TS8-24': {
+    unmatched: "a whole-run 'around' figure (LLaMA paper §2.4) whose micro batch and tensor/pipeline degrees are not stated (Megatron-style model and sequence parallelism, degrees unknown); sequence length 2048 assumed",
+  },
 };
 
 // ---------------------------------------------------------------- loader
@@ -413,7 +502,7 @@ function toRow(r: PublishedRow): ReserveThroughputRow {
   }
   const gpus = r.gpus!;
   const family = familyOf2(r.framework);
-  const attention = attentionOf(r, family, gpu!);
+  const attention = j.attention ?? attentionOf(r, family, gpu!);
   const extra = { ...(r.compile ? { compile: true } : {}), ...(attention ? { attention } : {}) };
   const row: ReserveThroughputRow = {
     ...base,
@@ -453,4 +542,9 @@ export function readThroughputReserve3(repoRoot: string): ReserveThroughputRow[]
 /** The 23 rows of the fourth reserve (TS7-*, 18 MoE), all part 'held-out', mapped by the same toRow. */
 export function readThroughputReserve4(repoRoot: string): ReserveThroughputRow[] {
   return readReserveFile(repoRoot, THROUGHPUT_RESERVE4_FILE);
+}
+
+/** The 24 rows of the fifth reserve (TS8-*, 3 MoE), all part 'held-out', mapped by the same toRow. */
+export function readThroughputReserve5(repoRoot: string): ReserveThroughputRow[] {
+  return readReserveFile(repoRoot, THROUGHPUT_RESERVE5_FILE);
 }
