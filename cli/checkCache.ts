@@ -4,9 +4,9 @@
 // `yaml` package alone takes half of a cold run), so a warm run parses only what changed.
 //
 // What a file's outcome depends on, and how each is checked before a stored outcome is used:
-// - the whole run: Gantry's own build (a digest of the running bundle), the current folder (paths in
-//   the output are relative to it), the workspace root, --gpu and the Hugging Face cache folder the
-//   estimator looks in: any change empties the cache (`runKey`);
+// - the whole run: Gantry's own build (a digest of the running bundle), Node's version, the current
+//   folder (paths in the output are relative to it), the workspace root, --gpu and the Hugging Face
+//   cache folder the estimator looks in: any change empties the cache (`runKey`);
 // - the file: its path and a digest of its text;
 // - every Cluster lookup its check made (`get`, `all`, `names`, as the file's scope answers them):
 //   replayed against this run's index, and each answer's digest compared, so a Cluster edited,
@@ -78,7 +78,8 @@ export const digest = (data: string | Uint8Array): string => createHash('sha256'
  * but which folder they come from is decided here).
  */
 export function runKey(parts: { build: string; cwd: string; root: string; settings?: unknown; hfHub?: string }): string {
-  return digest(JSON.stringify([FORMAT, parts.build, parts.cwd, parts.root, parts.settings ?? null, parts.hfHub ?? hfHubCacheDir() ?? null]));
+  // Node's version too: nothing in a check is known to depend on it, but a cache outlives the runtime it was made by.
+  return digest(JSON.stringify([FORMAT, parts.build, process.version, parts.cwd, parts.root, parts.settings ?? null, parts.hfHub ?? hfHubCacheDir() ?? null]));
 }
 
 /** A digest of the bundle this code runs from (so a rebuilt Gantry never uses another build's outcomes). */
