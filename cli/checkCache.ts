@@ -10,7 +10,7 @@
 // - the file: its path and a digest of its text;
 // - every Cluster lookup its check made (`get`, `all`, `names`, as the file's scope answers them):
 //   replayed against this run's index, and each answer's digest compared, so a Cluster edited,
-//   added or removed anywhere changes exactly the files whose resolution it changes;
+//   added or removed anywhere re-checks the files whose lookups it answers differently, not the rest;
 // - every file its check read beside it (a model's config.json, gantry.context.yaml, a launcher
 //   script, a Hugging Face cache config): read again and its digest compared (or its failure);
 // - its folder's names, when its check listed them (core/formats/launcherLink.ts).
