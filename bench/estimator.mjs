@@ -501,7 +501,7 @@ writeFileSync(
         kvTokensV1Unmatched: v1Unmatched,
         kvTokensV1Reserve3: kv3Summary,
         kvTokensV1Reserve4: kv4Summary,
-        kvTokensV1Reserve9: kv11Summary,
+        kvTokensV1Kv11: kv11Summary,
         msTrain,
         msServe,
         msFix,

@@ -340,7 +340,7 @@ const KEMPNER_MOE =
 const PAX =
   'NVIDIA dgxc-benchmarking Paxml GPT-5B (JAX/XLA, JAX-Toolbox pax-2024.03.04, Transformer Engine): FSDP 8 over each node’s GPUs × data parallel across nodes as fsdp hybrid; SAVE_DOT_ONLY rematerialisation read as selective; NVTE_FUSED_ATTN=1 (Transformer Engine’s fused attention, cuDNN’s on Hopper) as cudnn; last logged step of a 500-step run; JAX/XLA is not a framework the efficiency table names';
 const DGXC_NEMO = 'NVIDIA dgxc-benchmarking NeMo (Megatron-Core with Transformer Engine, synthetic data): distributed fused Adam (ZeRO 1), sequence parallel; last step of a 100-step run; cluster interconnect not stated (the bench’s NDR); attention backend not printed (cuDNN as the Megatron family)';
-const AMD_QUOTED = 'AMD’s measured 8-node figures as quoted in the Primus projection notes (AMD’s page not read): framework, global batch, recompute and routing of the measured run not stated (recompute as none, the global batch as micro × data parallel)';
+const AMD_QUOTED = 'AMD’s measured 8-node figures as quoted in the Primus projection notes (AMD’s page not read): framework, global batch, recompute and routing of the measured run not stated (recompute as none, the global batch as micro × GPUs, the bench’s default)';
 
 /** What a row needs beyond the generic mapping: an assumed value, an override, a gap, or why it cannot be expressed. */
 interface Judgment {
@@ -460,7 +460,7 @@ const JUDGMENT: Record<string, Judgment> = {
   'TS8-06': { precision: 'fp16-mixed', note: LAMBDA },
   'TS8-07': { note: `${KEMPNER}; one GPU, MBS 2 × GA 4 from the benchmark script (the report's table says 4 × 2: the same tokens per step)` },
   'TS8-08': { note: `${KEMPNER}; FSDP 4 inside one node` },
-  'TS8-09': { note: `${KEMPNER}; TP 4 inside one node, sequence-parallel norms` },
+  'TS8-09': { note: `${KEMPNER}; TP 4 inside one node, sequence-parallel norms; the row says no FSDP, mapped as fsdp full by the family rule (moot at data parallel 1)` },
   'TS8-10': { note: `${KEMPNER}; FSDP 8 over 2 nodes of 4, the one eager run` },
   'TS8-11': { note: `${KEMPNER}; TP 4 inside each node × FSDP 8 over 8 nodes` },
   'TS8-12': { note: `${KEMPNER}; Llama 3 70B, TP 4 inside each node × FSDP 8 over 8 nodes` },

@@ -20,9 +20,10 @@
 // the index without parsing the files that did not change.
 //
 // The cache is one file, written atomically (a temporary file renamed over it), read only when it is
-// a regular file of at most MAX_CACHE_BYTES. One that cannot be read or is not Gantry's is said to be
-// unusable and rebuilt; something else at that path (a device such as /dev/null, a FIFO, a folder) is
-// left as it is and nothing is kept. Whoever can write the cache file can make a run skip checks, as
+// a regular file of at most MAX_CACHE_BYTES. Only an absent or empty file, or one that is a Gantry
+// check cache (of this layout or another), is ever replaced: anything else at that path (a file of
+// the user's named by mistake, one too large or unreadable, a device such as /dev/null, a FIFO, a
+// folder) is said so and left as it is, and nothing is kept. Whoever can write the cache file can make a run skip checks, as
 // with any linter's cache: keep it where only you write (the default is under your home folder).
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -38,7 +39,11 @@ import { readRegularBytesSync, type ReadFile } from '../core/workspace/readBesid
 const FORMAT = 1;
 /** The largest cache file read (100,000 files' outcomes are some 60 MB). */
 export const MAX_CACHE_BYTES = 256 * 1024 * 1024;
-/** Stored outcomes of files outside a run's paths are carried over up to this many entries in all. */
+/**
+ * Stored outcomes of files outside a run's paths are carried over up to this many entries in all (with
+ * the run's own, a cache of some 400,000 files would pass MAX_CACHE_BYTES and be left alone: a limit
+ * far past MAX_FILES, the walk's).
+ */
 const MAX_ENTRIES = 200_000;
 
 /** What a file's check read: replayed (`stillValid`) before its stored outcome is used. */
@@ -184,9 +189,9 @@ export class CheckCache<T> {
   private readonly old: CacheContent<T>;
   private readonly next: CacheContent<T>;
   private changed = false;
-  /** Why the stored cache could not be used (unreadable, or not Gantry's), when there was one. */
+  /** Why the file at the path could not be used, when there was one (`leaveAlone`: and why it is not replaced). */
   readonly unusable?: string;
-  /** Something other than a regular file is at the path: it is neither read nor replaced. */
+  /** Something other than a Gantry check cache is at the path: it is not replaced. */
   private readonly leaveAlone: boolean = false;
   /** Files whose stored outcome was used. */
   hits = 0;
@@ -202,14 +207,14 @@ export class CheckCache<T> {
     this.old = empty();
     this.changed = true;
     const loaded = readCacheFile(file);
-    if (typeof loaded === 'string') {
-      this.unusable = loaded;
-      this.leaveAlone = loaded === 'not a regular file';
-    } else if (loaded && loaded.key === key) {
-      this.old = loaded as CacheContent<T>;
+    if (loaded && 'why' in loaded) {
+      this.unusable = loaded.why;
+      this.leaveAlone = loaded.leave;
+    } else if (loaded && loaded.content.key === key) {
+      this.old = loaded.content as CacheContent<T>;
       this.changed = false;
     }
-    // Else none yet, or another build, folder or setting: started afresh.
+    // Else none yet, another layout, or another build, folder or setting: started afresh.
   }
 
   /** The stored outcome of `file` with this text, when its digest and deps (`valid`) still hold. */
@@ -251,7 +256,7 @@ export class CheckCache<T> {
    * if it was not.
    */
   save(covered: (file: string) => boolean): string | undefined {
-    if (this.leaveAlone) return 'it is not a regular file: left as it is';
+    if (this.leaveAlone) return `${this.unusable}: left as it is`;
     for (const [file, e] of this.old.files) if (this.next.files.size < MAX_ENTRIES && !this.next.files.has(file) && !covered(file)) this.next.files.set(file, e);
     if (!this.changed && this.next.files.size === this.old.files.size && this.next.clusters.size === this.old.clusters.size) return undefined;
     try {
@@ -275,18 +280,25 @@ function isEntries(x: unknown): x is ClusterEntry[] {
   return Array.isArray(x) && x.every((e) => !!e && typeof e === 'object' && typeof e.name === 'string' && typeof e.file === 'string' && Number.isInteger(e.docIndex) && Number.isInteger(e.nameOffset) && Number.isInteger(e.nameLength) && !!e.doc && typeof e.doc === 'object');
 }
 
-/** The stored cache, undefined when there is none, or why it cannot be used. */
-function readCacheFile(file: string): CacheContent<unknown> | string | undefined {
+/**
+ * The stored cache; undefined when there is none to use but the path may be written (absent, empty, a
+ * Gantry cache of another layout); else why not, and whether the file must be left as it is.
+ */
+function readCacheFile(file: string): { content: CacheContent<unknown> } | { why: string; leave: boolean } | undefined {
   // Non-blocking and stat first, as every file a user names (a FIFO is never read).
   const data = readRegularBytesSync(file, MAX_CACHE_BYTES);
-  if (!Buffer.isBuffer(data)) return data.why === 'no such file' ? undefined : data.why;
+  if (!Buffer.isBuffer(data)) return data.why === 'no such file' ? undefined : { why: data.why, leave: true };
+  if (!data.length) return undefined;
   let v: unknown;
   try {
     v = deserialize(data);
   } catch {
-    return 'not a Gantry check cache';
+    return { why: 'not a Gantry check cache', leave: true };
   }
   const c = v as CacheContent<unknown> | undefined;
-  if (!c || typeof c !== 'object' || c.format !== FORMAT || typeof c.key !== 'string' || !(c.files instanceof Map) || !(c.clusters instanceof Map)) return 'not a Gantry check cache';
-  return c;
+  // Gantry's own, of any layout: its format number and run key.
+  if (!c || typeof c !== 'object' || typeof c.format !== 'number' || typeof c.key !== 'string') return { why: 'not a Gantry check cache', leave: true };
+  if (c.format !== FORMAT) return undefined;
+  if (!(c.files instanceof Map) || !(c.clusters instanceof Map)) return { why: 'a damaged Gantry check cache', leave: false };
+  return { content: c };
 }

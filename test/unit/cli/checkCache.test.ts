@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { serialize } from 'node:v8';
 import { checkPaths, type CheckPathsOptions } from '../../../cli/commands/check';
 import { defaultCacheFile } from '../../../cli/checkCache';
 import { repo } from '../helpers';
@@ -141,7 +142,7 @@ test('gantry check --cache: the same report as without it after each kind of cha
   }
 });
 
-test('gantry check --cache: another build or --gpu starts afresh; a cache that is not one, or a FIFO, is rebuilt without a hang', async () => {
+test('gantry check --cache: another build or --gpu starts afresh; a file that is not a cache, a FIFO or a device is left as it is, without a hang', async () => {
   const dir = tree();
   const cacheFile = path.join(dir, 'check.bin');
   try {
@@ -150,11 +151,21 @@ test('gantry check --cache: another build or --gpu starts afresh; a cache that i
     assert.equal((await same(dir, cacheFile, { cache: { file: cacheFile, build: 'another-build' } })).hits, 0, 'another build');
     assert.equal((await same(dir, cacheFile, { cache: { file: cacheFile, build: 'another-build' }, settings: { gpu: 'A100-SXM-80GB' } })).hits, 0, 'another --gpu');
 
-    writeFileSync(cacheFile, 'not a cache');
-    let r = await same(dir, cacheFile);
+    // A file of the user's named by mistake is never replaced; a cache of another layout, or an empty file, is.
+    const notes = path.join(dir, 'notes.md');
+    writeFileSync(notes, 'my notes\n');
+    let r = await same(dir, notes);
     assert.equal(r.unusable, 'not a Gantry check cache');
+    assert.equal(r.unwritable, 'not a Gantry check cache: left as it is');
+    assert.equal(readFileSync(notes, 'utf8'), 'my notes\n', 'left as it is');
+    writeFileSync(cacheFile, serialize({ format: 999, key: 'another layout' }));
+    r = await same(dir, cacheFile);
+    assert.equal(r.unusable, undefined);
     assert.equal(r.hits, 0);
     assert.equal((await same(dir, cacheFile)).misses, 0, 'rebuilt');
+    writeFileSync(cacheFile, '');
+    await same(dir, cacheFile);
+    assert.equal((await same(dir, cacheFile)).misses, 0, 'an empty file is replaced');
 
     // A FIFO (or a device: --cache-location /dev/null) is neither read nor replaced.
     if (process.platform !== 'win32') {
@@ -162,7 +173,7 @@ test('gantry check --cache: another build or --gpu starts afresh; a cache that i
       assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
       r = await same(dir, fifo);
       assert.equal(r.unusable, 'not a regular file');
-      assert.match(r.unwritable ?? '', /not a regular file: left as it is/);
+      assert.equal(r.unwritable, 'not a regular file: left as it is');
       assert.ok(lstatSync(fifo).isFIFO(), 'still a FIFO');
       r = await same(dir, '/dev/null');
       assert.equal(r.unusable, 'not a regular file');
