@@ -53,8 +53,8 @@ export interface ConfiguredJob {
   findings: ConfigFinding[];
 }
 
-/** `reads`: what the file's reader read beside it (a DeepSpeed config, a model folder), re-read on every hit. */
-const cache = new Map<string, { text: string; job: string; reads: [string, string | undefined][]; result: ConfiguredJob }>();
+/** `reads`: what the file's reader read beside it (a DeepSpeed config, a model folder), with why a read gave nothing; re-read on every hit. */
+const cache = new Map<string, { text: string; job: string; reads: [string, string | undefined, string | undefined][]; result: ConfiguredJob }>();
 const CACHE_MAX = 64;
 
 /**
@@ -79,20 +79,22 @@ export function configuredJob(value: Record<string, unknown>, readFile: ReadFile
   // One entry per config path: the same file text (the readers hand back the string they cached) and the same job.
   const job = JSON.stringify(value);
   const hit = cache.get(config);
-  if (hit && hit.text === text && hit.job === job && hit.reads.every(([rel, was]) => readFile!(rel) === was)) return hit.result;
-  const reads: [string, string | undefined][] = [];
-  const result = build(value, spec!, config, text, (rel) => {
+  const readsAgain = ([rel, was, why]: [string, string | undefined, string | undefined]) => readFile!(rel) === was && (was !== undefined || readFile!.why?.(rel) === why);
+  if (hit && hit.text === text && hit.job === job && hit.reads.every(readsAgain)) return hit.result;
+  const reads: [string, string | undefined, string | undefined][] = [];
+  const read = (rel: string): string | undefined => {
     const t = readFile!(rel);
-    reads.push([rel, t]);
+    reads.push([rel, t, t === undefined ? readFile!.why?.(rel) : undefined]);
     return t;
-  });
+  };
+  const result = build(value, spec!, config, text, Object.assign(read, { why: (rel: string) => readFile!.why?.(rel) }));
   cache.delete(config);
   if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
   cache.set(config, { text, job, reads, result });
   return result;
 }
 
-function build(value: Record<string, unknown>, spec: Record<string, unknown>, config: string, text: string, readFile: (rel: string) => string | undefined): ConfiguredJob {
+function build(value: Record<string, unknown>, spec: Record<string, unknown>, config: string, text: string, readFile: ReadFile): ConfiguredJob {
   const reader = READERS.find((r) => r.claims(config, text));
   if (!reader) {
     const message = `${quoteName(config)} is not a training config Gantry reads (${Object.values(TOOL_NAMES).join(', ')}); give model and batch here, or point at one of those.`;
@@ -106,9 +108,11 @@ function build(value: Record<string, unknown>, spec: Record<string, unknown>, co
   const resources = spec.resources as { nodes?: unknown; gpusPerNode?: unknown } | undefined;
   const model = spec.model as { preset?: unknown } | undefined;
   const dir = config.includes('/') ? config.slice(0, config.lastIndexOf('/') + 1) : '';
+  const besideConfig = (rel: string) => (rel.startsWith('/') ? rel : dir + rel);
   const foreign = reader.read(text, {
     fileName: config,
-    readFile: (rel) => readFile(rel.startsWith('/') ? rel : dir + rel),
+    // Relative to the config's folder; `why` goes along, so a file the editor is still reading is not called missing.
+    readFile: Object.assign((rel: string) => readFile(besideConfig(rel)), { why: (rel: string) => readFile.why?.(besideConfig(rel)) }),
     defaults: {
       ...(typeof resources?.gpusPerNode === 'number' ? { gpusPerNode: resources.gpusPerNode } : {}),
       ...(typeof resources?.nodes === 'number' ? { nodes: resources.nodes } : {}),
@@ -150,10 +154,12 @@ function build(value: Record<string, unknown>, spec: Record<string, unknown>, co
       });
     }
   }
-  // The reader's own findings: those about the world size at the GPU count, errors at `config`.
+  // The reader's own findings: those about the world size at the GPU count, errors at `config`, and
+  // what the estimate leaves out because a file is missing (the model, the DeepSpeed config: without
+  // it a ZeRO-3 job would read as out of memory with no word why).
   for (const p of foreign.problems) {
     if (WORLD_CODES.has(p.code)) findings.push({ code: p.code, severity: p.severity, path: ['spec', 'resources', 'gpusPerNode'], message: `${quoteName(config)}: ${p.message}` });
-    else if (p.severity === 'error' || p.code === 'unknown-model') findings.push({ code: p.code, severity: p.severity, path: ['spec', 'config'], message: `${quoteName(config)}: ${p.message}` });
+    else if (p.severity === 'error' || p.code === 'unknown-model' || p.code === 'deepspeed-file') findings.push({ code: p.code, severity: p.severity, path: ['spec', 'config'], message: `${quoteName(config)}: ${p.message}` });
   }
   const job = { ...value, spec: merged };
   return { tool, config, value: job, fromFile, foreign, findings };

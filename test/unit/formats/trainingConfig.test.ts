@@ -136,3 +136,28 @@ test('a config read again with the same text but a changed file beside it (its D
     'micro-batch 4 in the DeepSpeed config against 1 in the axolotl config',
   );
 });
+
+test("a DeepSpeed config the training config names: its reader's reason reaches the finding, and a file the editor is still reading is not called missing", () => {
+  const fileName = path.join(FIXTURES, 'axolotl', 'job.gantry.yaml');
+  const text = 'apiVersion: gantry/v1\nkind: TrainingJob\nmetadata: { name: t }\nspec:\n  cluster: h100\n  config: sub/ax.yml\n  resources: { nodes: 1, gpusPerNode: 8 }\n';
+  const axolotl = 'base_model: meta-llama/Llama-3.1-8B\nsequence_len: 4096\nmicro_batch_size: 1\ngradient_accumulation_steps: 8\nbf16: auto\ndeepspeed: ds_missing.json\n';
+  const clusters = new ClusterIndex();
+  clusters.set('c', extractClusters('c', parseSpecFile(H100_96)));
+  const check = (why: string) => {
+    const asked: string[] = [];
+    const readFile = Object.assign((rel: string) => (rel === 'sub/ax.yml' ? axolotl : undefined), {
+      why: (rel: string) => {
+        asked.push(rel);
+        return why;
+      },
+    });
+    return { asked, problems: checkGantryText(text, { fileName, clusters: clusters.scopedTo(fileName), readFile }).problems };
+  };
+  const missing = check('no such file');
+  assert.ok(missing.asked.includes('sub/ds_missing.json'), 'asked beside the config, in the spec’s terms');
+  const found = missing.problems.find((p) => /ds_missing\.json/.test(p.message));
+  assert.ok(found, JSON.stringify(missing.problems.map((p) => p.message)));
+  assert.match(found.message, /no such file/);
+  const pending = check('pending');
+  assert.ok(!pending.problems.some((p) => /ds_missing\.json/.test(p.message)), 'nothing said while the editor reads it (the reading cached for the same text is not reused: the reason changed)');
+});
