@@ -189,10 +189,11 @@ function shownPath(p: string): string {
 
 /**
  * A model's config.json from the local Hugging Face cache: its text, `pending` while the editor reads in the background,
- * or else `cache`, what the cache says of the model, with the path, in words a message continues with; `absent` when it
- * has no refs/main for it (not cached), `inCache` when its refs/main was read (cached, but no usable config.json).
+ * or else `cache`, what the cache says of the model, with the path, in words a message continues with, and `state`: no
+ * refs/main for it (`absent`: not cached), a refs/main that cannot be read (`unreadable`), or one that was read
+ * (`cached`, but no usable config.json).
  */
-function fromHfCache(id: string, opts: EstimateOptions): { text?: string; pending?: boolean; where?: string; cache?: string; absent?: boolean; inCache?: boolean } {
+function fromHfCache(id: string, opts: EstimateOptions): { text?: string; pending?: boolean; where?: string; cache?: string; state?: 'absent' | 'unreadable' | 'cached' } {
   const read = opts.resolveConfig as Reader | undefined;
   const repo = repoIdParts(id);
   const hub = opts.hfHubCache ?? defaultHfHubCache();
@@ -203,17 +204,17 @@ function fromHfCache(id: string, opts: EstimateOptions): { text?: string; pendin
     const why = read.why?.(ref);
     if (why === 'pending') return { pending: true };
     // A ref that cannot be read (a folder above it not searchable) says nothing of whether the repo is there.
-    return why === undefined || why === 'no such file' ? { where: ref, absent: true, cache: `it is not in the local Hugging Face cache (no ${shownPath(ref)})` } : { where: ref, cache: `the local Hugging Face cache's refs/main for it cannot be read (${why}: ${shownPath(ref)})` };
+    return why === undefined || why === 'no such file' ? { where: ref, state: 'absent', cache: `it is not in the local Hugging Face cache (no ${shownPath(ref)})` } : { where: ref, state: 'unreadable', cache: `the local Hugging Face cache's refs/main for it cannot be read (${why}: ${shownPath(ref)})` };
   }
   const cfg = hfSnapshotConfigPath(hub, repo, refText);
-  if (!cfg) return { where: ref, inCache: true, cache: `it is in the local Hugging Face cache, but its refs/main there does not hold a commit hash (${shownPath(ref)})` };
+  if (!cfg) return { where: ref, state: 'cached', cache: `it is in the local Hugging Face cache, but its refs/main there does not hold a commit hash (${shownPath(ref)})` };
   const text = read(cfg);
-  if (text !== undefined) return { text, where: cfg, inCache: true };
+  if (text !== undefined) return { text, where: cfg };
   const why = read.why?.(cfg);
   if (why === 'pending') return { pending: true };
   return {
     where: cfg,
-    inCache: true,
+    state: 'cached',
     cache: why === undefined || why === 'no such file' ? `it is in the local Hugging Face cache, but there is no config.json at ${shownPath(cfg)}` : `it is in the local Hugging Face cache, but its config.json there cannot be read (${why}: ${shownPath(cfg)})`,
   };
 }
@@ -271,11 +272,12 @@ export function resolveModel(ref: ModelRef | undefined, opts: EstimateOptions, p
         notes.push(`Model: ${quote(ref.preset)} is not in the catalog; read from the local Hugging Face cache (${shownPath(cached.where ?? '')}).`);
       } else {
         // A model the cache holds but cannot give: no catalog hint (the name is right), and what to point at instead.
-        const hint = cached.inCache ? undefined : nearest(ref.preset, MODEL_IDS);
-        const why = cached.cache ? `${cached.absent ? ' and' : ';'} ${cached.cache}` : '';
-        const finding = badInput(`unknown model preset ${quote(ref.preset)}${why}${hint ? ` — did you mean '${hint}'?` : ''}; cannot estimate (or point model.config at ${cached.inCache ? 'a readable copy of ' : ''}its config.json)`, [...path, 'preset']);
+        const inCache = cached.state === 'cached';
+        const hint = inCache ? undefined : nearest(ref.preset, MODEL_IDS);
+        const why = cached.cache ? `${cached.state === 'absent' ? ' and' : ';'} ${cached.cache}` : '';
+        const finding = badInput(`unknown model preset ${quote(ref.preset)}${why}${hint ? ` — did you mean '${hint}'?` : ''}; cannot estimate (or point model.config at ${inCache ? 'a readable copy of ' : ''}its config.json)`, [...path, 'preset']);
         // What the cache says, for an adapter that words the problem its own way, where the cache has something to say.
-        return { findings: [cached.cache && !cached.absent ? { ...finding, reason: cached.cache } : finding] };
+        return { findings: [cached.cache && cached.state !== 'absent' ? { ...finding, reason: cached.cache } : finding] };
       }
     }
   } else if (typeof ref.config === 'string') {

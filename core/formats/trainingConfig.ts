@@ -79,15 +79,23 @@ export function configuredJob(value: Record<string, unknown>, readFile: ReadFile
   // One entry per config path: the same file text (the readers hand back the string they cached) and the same job.
   const job = JSON.stringify(value);
   const hit = cache.get(config);
-  const readsAgain = ([rel, was, why]: [string, string | undefined, string | undefined]) => readFile!(rel) === was && (was !== undefined || readFile!.why?.(rel) === why);
+  // What the reader answers for a path: its text, or why there is none.
+  const answer = (rel: string): [string | undefined, string | undefined] => {
+    const t = readFile!(rel);
+    return [t, t === undefined ? readFile!.why?.(rel) : undefined];
+  };
+  const readsAgain = ([rel, was, why]: [string, string | undefined, string | undefined]) => {
+    const [now, whyNow] = answer(rel);
+    return now === was && whyNow === why;
+  };
   if (hit && hit.text === text && hit.job === job && hit.reads.every(readsAgain)) return hit.result;
   const reads: [string, string | undefined, string | undefined][] = [];
   const read = (rel: string): string | undefined => {
-    const t = readFile!(rel);
-    reads.push([rel, t, t === undefined ? readFile!.why?.(rel) : undefined]);
+    const [t, why] = answer(rel);
+    reads.push([rel, t, why]);
     return t;
   };
-  const result = build(value, spec!, config, text, Object.assign(read, { why: (rel: string) => readFile!.why?.(rel) }));
+  const result = build(value, spec!, config, text, Object.assign(read, { why: readFile!.why }));
   cache.delete(config);
   if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value!);
   cache.set(config, { text, job, reads, result });
