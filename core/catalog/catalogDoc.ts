@@ -2,14 +2,14 @@
 // from the catalog itself so the page cannot drift (scripts/gen-catalog-doc.mjs writes it; a unit
 // test compares).
 
-import { GPUS, type GpuInfo } from './gpus';
+import { eccCostGiB, GPUS, type GpuInfo } from './gpus';
 import { huggingFaceRepo, MODELS, type ModelInfo } from './models';
 
 const cell = (v: string | number | undefined) => (v === undefined || v === '' ? '—' : String(v).replace(/\|/g, '\\|'));
 
 function gpuRow(g: GpuInfo): string {
   const link = g.nvlink ? `NVLink ${g.nvlink.generation}, ${g.nvlink.gbpsPerGpu} GB/s` : g.intraNodeLink;
-  return `| \`${g.id}\` | ${cell(g.name)} | ${g.memoryGiB} GiB (${g.nominalMemoryGB} GB) | ${g.memoryBandwidthGBps} | ${cell(g.tflops.bf16)} | ${g.tflops.fp16} | ${cell(g.tflops.fp8)} | ${g.tflops.fp32} | ${cell(link)} | ${g.tdpW} | ${cell(g.aliases.join(', '))} | ${cell(g.source)} |`;
+  return `| \`${g.id}\` | ${cell(g.name)} | ${g.memoryGiB} GiB (${g.nominalMemoryGB} GB)${g.ecc ? `, ECC ${g.ecc} (switchable: ${g.ecc === 'on' ? '+' : '−'}${eccCostGiB(g)} GiB with it ${g.ecc === 'on' ? 'off' : 'on'})` : ''} | ${g.memoryBandwidthGBps} | ${cell(g.tflops.bf16)} | ${g.tflops.fp16} | ${cell(g.tflops.fp8)} | ${g.tflops.fp32} | ${cell(link)} | ${g.tdpW} | ${cell(g.aliases.join(', '))} | ${cell(g.source)} |`;
 }
 
 function modelRow(m: ModelInfo): string {
@@ -31,6 +31,7 @@ export function renderCatalogDoc(): string {
     '## GPUs',
     '',
     'Memory in GiB (2^30 bytes) as the driver reports it, and GB (10^9) as sold; bandwidth in GB/s; dense TFLOPS.',
+    "A card with switchable GDDR ECC holds its default mode; ECC keeps 1/16 of the memory, and a Cluster's `nodes.gpu.ecc` asks for the other mode.",
     '',
     '| id | name | memory | bandwidth GB/s | bf16 | fp16 | fp8 | fp32 | GPU-to-GPU link | TDP W | aliases | source |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',

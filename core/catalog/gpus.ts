@@ -15,6 +15,8 @@
 //   the nominal GiB (46068 MiB on a 48 GB L40/L40S/RTX 6000 Ada) and PyTorch ~0.6 GiB less
 //   (44.40 GiB on an L40, 44.43 on an RTX 6000 Ada);
 // - GDDR without ECC (GeForce): ~98.5 % of nominal (23.61–23.69 GiB on 24 GB cards, 31.37 on 32 GB);
+// - a card whose GDDR ECC can be switched holds its default mode (`ecc`); a Cluster's `nodes.gpu.ecc` asks for
+//   the other, which moves the figure by 1/16 of the memory (`eccCostGiB`: 3 GiB on a 48 GB card);
 // - AMD Instinct: 99.7 % of nominal (MI300X 191.5/192).
 
 import type { IntraNodeLinkType } from '../spec/types';
@@ -49,6 +51,13 @@ export interface GpuInfo {
   source: string;
   /** How `memoryGiB` was obtained: a reading of the card (PyTorch/vLLM/nvidia-smi) or the stated rule. */
   memorySource?: 'reading' | 'rule';
+  /**
+   * GDDR memory whose ECC can be switched (`nvidia-smi -e`): the mode `memoryGiB` holds, which is the card's
+   * default. ECC on GDDR6/GDDR6X keeps 1/16 of the memory for check bits (nvidia-smi shows 46068 of 49140 MiB
+   * on a 48 GB card), so the other mode differs by `eccCostGiB`. Absent on HBM cards (ECC always on, in
+   * side-band bits, at no cost) and on cards without ECC.
+   */
+  ecc?: 'on' | 'off';
   summary: string;
 }
 
@@ -59,6 +68,11 @@ export function usableGiB(nominalGB: number, memory: 'hbm' | 'gddr-ecc' | 'gddr'
 }
 
 const GIB = 1024 ** 3;
+
+/** The memory ECC keeps on a card with switchable GDDR ECC: 1/16 of its capacity (GDDR capacities are binary: 48 GB is 48 GiB of chips). */
+export function eccCostGiB(g: Pick<GpuInfo, 'nominalMemoryGB'>): number {
+  return Math.round((g.nominalMemoryGB / 16) * 100) / 100;
+}
 
 function gpu(e: Omit<GpuInfo, 'memoryBytes' | 'summary'> & { summary?: string }): GpuInfo {
   const memoryBytes = Math.round(e.memoryGiB * GIB);
@@ -245,6 +259,7 @@ export const GPUS: readonly GpuInfo[] = [
     vendor: 'nvidia',
     memoryGiB: 22.2,
     nominalMemoryGB: 24,
+    ecc: 'on',
     memoryBandwidthGBps: 600,
     tflops: { bf16: 125, fp16: 125, fp32: 31.2 },
     intraNodeLink: 'pcie4',
@@ -259,6 +274,7 @@ export const GPUS: readonly GpuInfo[] = [
     vendor: 'nvidia',
     memoryGiB: 22.03,
     nominalMemoryGB: 24,
+    ecc: 'on',
     memoryBandwidthGBps: 300,
     tflops: { bf16: 121, fp16: 121, fp8: 242.5, fp32: 30.3 },
     intraNodeLink: 'pcie4',
@@ -273,6 +289,7 @@ export const GPUS: readonly GpuInfo[] = [
     vendor: 'nvidia',
     memoryGiB: 44.39,
     nominalMemoryGB: 48,
+    ecc: 'on',
     memoryBandwidthGBps: 864,
     tflops: { bf16: 362.05, fp16: 362.05, fp8: 733, fp32: 91.6 },
     intraNodeLink: 'pcie4',
@@ -516,6 +533,7 @@ export const GPUS: readonly GpuInfo[] = [
     vendor: 'nvidia',
     memoryGiB: 47.4,
     nominalMemoryGB: 48,
+    ecc: 'off',
     memoryBandwidthGBps: 768,
     tflops: { bf16: 154.8, fp16: 154.8, fp32: 38.7 },
     intraNodeLink: 'pcie4',
@@ -531,6 +549,7 @@ export const GPUS: readonly GpuInfo[] = [
     vendor: 'nvidia',
     memoryGiB: 44.43,
     nominalMemoryGB: 48,
+    ecc: 'on',
     memoryBandwidthGBps: 960,
     tflops: { bf16: 364.2, fp16: 364.2, fp8: 728.5, fp32: 91.1 },
     intraNodeLink: 'pcie4',
@@ -546,6 +565,7 @@ export const GPUS: readonly GpuInfo[] = [
     vendor: 'nvidia',
     memoryGiB: 44.4,
     nominalMemoryGB: 48,
+    ecc: 'on',
     memoryBandwidthGBps: 864,
     tflops: { bf16: 181.05, fp16: 181.05, fp8: 362, fp32: 90.5 },
     intraNodeLink: 'pcie4',
@@ -564,6 +584,7 @@ export const GPUS: readonly GpuInfo[] = [
     vendor: 'nvidia',
     memoryGiB: 23.68,
     nominalMemoryGB: 24,
+    ecc: 'off',
     memoryBandwidthGBps: 768,
     tflops: { bf16: 111.1, fp16: 111.1, fp32: 27.8 },
     intraNodeLink: 'pcie4',
@@ -579,6 +600,7 @@ export const GPUS: readonly GpuInfo[] = [
     vendor: 'nvidia',
     memoryGiB: 15.72,
     nominalMemoryGB: 16,
+    ecc: 'off',
     memoryBandwidthGBps: 448,
     tflops: { bf16: 76.7, fp16: 76.7, fp32: 19.2 },
     intraNodeLink: 'pcie4',
@@ -609,6 +631,7 @@ export const GPUS: readonly GpuInfo[] = [
     vendor: 'nvidia',
     memoryGiB: 14.75,
     nominalMemoryGB: 16,
+    ecc: 'on',
     memoryBandwidthGBps: 320,
     tflops: { fp16: 65, fp32: 8.1 },
     intraNodeLink: 'pcie3',
@@ -640,6 +663,7 @@ export const GPUS: readonly GpuInfo[] = [
     vendor: 'nvidia',
     memoryGiB: usableGiB(48, 'gddr-ecc'),
     nominalMemoryGB: 48,
+    ecc: 'on',
     memoryBandwidthGBps: 864,
     tflops: { bf16: 119.5, fp16: 119.5, fp8: 239, fp32: 59.8 },
     intraNodeLink: 'pcie4',
@@ -655,6 +679,7 @@ export const GPUS: readonly GpuInfo[] = [
     vendor: 'nvidia',
     memoryGiB: 21.89,
     nominalMemoryGB: 24,
+    ecc: 'on',
     memoryBandwidthGBps: 600,
     tflops: { bf16: 125, fp16: 125, fp32: 31.2 },
     intraNodeLink: 'pcie4',
@@ -670,6 +695,7 @@ export const GPUS: readonly GpuInfo[] = [
     vendor: 'nvidia',
     memoryGiB: 44.4,
     nominalMemoryGB: 48,
+    ecc: 'on',
     memoryBandwidthGBps: 696,
     tflops: { bf16: 149.7, fp16: 149.7, fp32: 37.4 },
     intraNodeLink: 'pcie4',

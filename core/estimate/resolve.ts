@@ -2,7 +2,7 @@
 // 'bad-estimate-input' finding for anything that cannot be estimated.
 
 import { nearest } from '../spec/suggest';
-import { findGpu, GPU_IDS, type GpuInfo } from '../catalog/gpus';
+import { eccCostGiB, findGpu, GPU_IDS, type GpuInfo } from '../catalog/gpus';
 import { findLink, type LinkInfo } from '../catalog/links';
 import { MODEL_IDS, resolveModelName, type ModelInfo } from '../catalog/models';
 import { parseHfConfig } from '../catalog/hfConfig';
@@ -368,6 +368,33 @@ function withOverrides(g: GpuInfo, gpuSpec: NonNullable<ClusterDoc['spec']>['nod
   return { ...g, memoryBandwidthGBps: bw ?? g.memoryBandwidthGBps, tflops: { ...g.tflops, ...(bf16 !== undefined ? { bf16, fp16: bf16 } : {}), ...(fp8 !== undefined ? { fp8 } : {}) } };
 }
 
+/**
+ * A card with switchable GDDR ECC (GpuInfo.ecc) in the mode the Cluster states (`nodes.gpu.ecc`), or in its
+ * default mode, said so: ECC keeps 1/16 of GDDR memory, so the wrong mode is a 6 % error in the capacity
+ * (3 GiB on a 48 GB card: published RTX 6000 Ada starts read 44.4 GiB with ECC on and 47.4 GiB with it off).
+ * A given memoryGiB is the reading and wins.
+ */
+function withEcc(g: GpuInfo, ecc: unknown, memoryGiven: boolean, assumptions: string[]): GpuInfo {
+  const stated = typeof ecc === 'boolean' ? (ecc ? 'on' : 'off') : undefined;
+  if (memoryGiven) {
+    if (stated) assumptions.push(`nodes.gpu.ecc is not applied: nodes.gpu.memoryGiB gives the usable memory (take it with ECC ${stated}).`);
+    return g;
+  }
+  if (!g.ecc) {
+    if (stated) assumptions.push(`nodes.gpu.ecc has no effect on ${g.name}: its memory has no switchable ECC that costs capacity (HBM keeps ECC in side-band bits; set nodes.gpu.memoryGiB to what the driver reports if it differs).`);
+    return g;
+  }
+  const cost = eccCostGiB(g);
+  const other = g.ecc === 'on' ? 'off' : 'on';
+  if (!stated || stated === g.ecc) {
+    assumptions.push(`${g.name}: ECC ${g.ecc}${stated ? ' (nodes.gpu.ecc)' : ", the card's default, assumed"}: ${g.memoryGiB} GiB usable; with ECC ${other} it has ${cost} GiB ${other === 'off' ? 'more' : 'less'}${stated ? '' : ' (nvidia-smi -q -d ECC shows the mode; set nodes.gpu.ecc)'}.`);
+    return g;
+  }
+  const memoryGiB = Math.round((g.memoryGiB + (stated === 'off' ? cost : -cost)) * 100) / 100;
+  assumptions.push(`${g.name}: ECC ${stated} (nodes.gpu.ecc): ${memoryGiB} GiB usable, the catalog's ${g.memoryGiB} GiB with ECC ${g.ecc} ${stated === 'off' ? '+' : '−'} ${cost} GiB (ECC keeps 1/16 of GDDR memory).`);
+  return { ...g, memoryGiB, memoryBytes: Math.round(memoryGiB * GIB) };
+}
+
 export function resolveCluster(cluster: ClusterDoc | undefined, gpusPerNodeHint: number, nodesHint: number, assumptions: string[]): { cluster?: ResolvedCluster; findings: Finding[] } {
   const spec = cluster?.spec;
   const gpuSpec = spec?.nodes?.gpu;
@@ -387,6 +414,7 @@ export function resolveCluster(cluster: ClusterDoc | undefined, gpusPerNodeHint:
     } else {
       gpu = withOverrides(gpu, gpuSpec);
       if (gpu.memorySource === 'rule' && givenGiB === undefined) assumptions.push(`${gpu.name}: usable memory ${gpu.memoryGiB} GiB from the catalog's rule for cards without a driver reading (see docs/catalog.md); set nodes.gpu.memoryGiB to what nvidia-smi/torch report.`);
+      gpu = withEcc(gpu, gpuSpec.ecc, givenGiB !== undefined, assumptions);
     }
   } else {
     gpu = findGpu(DEFAULT_GPU)!;

@@ -56,6 +56,7 @@ export interface GpuSpec {
   model: string; // a GPU id from the catalog, e.g. H100-SXM-80GB
   count: number; // GPUs per node
   memoryGiB?: number; // overrides the catalog; with an id the catalog lacks, describes a custom GPU
+  ecc?: boolean; // ECC on or off, for a card with switchable GDDR ECC (GpuInfo.ecc); default: the card's
   peakBf16Tflops?: number; // dense bf16 TFLOPS; overrides the catalog (custom GPU default: an H100's)
   peakFp8Tflops?: number; // dense fp8 TFLOPS; custom GPU default: 2 × bf16
   memoryBandwidthGBps?: number; // GB/s; overrides the catalog

@@ -148,3 +148,38 @@ test('the GB10 (DGX Spark): the CUDA total a published vLLM log printed, unified
   assert.ok(e.ok, JSON.stringify(e.findings));
   assert.ok(Math.abs(e.serving!.budgetBytes / 1024 ** 3 - 0.55 * 121.69) < 0.01);
 });
+
+test('switchable GDDR ECC: the card default is said, nodes.gpu.ecc moves the usable memory by 1/16 of the card, memoryGiB wins, HBM cards ignore it', () => {
+  const svc = service({ model: { preset: 'llama-3.1-8b' }, maxModelLen: 8192, gpuMemoryUtilization: 0.9 });
+  const at = (gpu: Record<string, unknown>) => estimateInferenceService(svc, custom(gpu));
+  // RTX 6000 Ada: the catalog holds the ECC-on reading (44.43 GiB); ECC off gives 3 GiB more (48 GiB / 16).
+  const dflt = at({ model: 'RTX-6000-Ada-48GB' });
+  assert.equal(dflt.memory!.capacityBytes, Math.round(44.43 * 1024 ** 3));
+  assert.match(dflt.assumptions.join('\n'), /ECC on, the card's default, assumed: 44.43 GiB usable; with ECC off it has 3 GiB more .*set nodes.gpu.ecc/);
+  const off = at({ model: 'RTX-6000-Ada-48GB', ecc: false });
+  assert.equal(off.memory!.capacityBytes, Math.round(47.43 * 1024 ** 3));
+  assert.match(off.assumptions.join('\n'), /ECC off \(nodes.gpu.ecc\): 47.43 GiB usable, the catalog's 44.43 GiB with ECC on \+ 3 GiB/);
+  assert.ok(off.serving!.kvCacheTokens > dflt.serving!.kvCacheTokens, 'more memory, a larger KV cache');
+  // Stating the default changes nothing but the wording.
+  assert.equal(at({ model: 'RTX-6000-Ada-48GB', ecc: true }).memory!.capacityBytes, dflt.memory!.capacityBytes);
+  // An RTX A6000 defaults to ECC off: turning it on takes the 3 GiB away; a T4 (16 GB) moves by 1 GiB.
+  assert.equal(at({ model: 'RTX-A6000-48GB', ecc: true }).memory!.capacityBytes, Math.round(44.4 * 1024 ** 3));
+  assert.equal(at({ model: 'T4-16GB', ecc: false }).memory!.capacityBytes, Math.round(15.75 * 1024 ** 3));
+  // A given memoryGiB is the reading: ecc is not applied on top, and the estimate says so.
+  const given = at({ model: 'RTX-6000-Ada-48GB', ecc: false, memoryGiB: 47.5 });
+  assert.equal(given.memory!.capacityBytes, 47.5 * 1024 ** 3);
+  assert.match(given.assumptions.join('\n'), /nodes.gpu.ecc is not applied: nodes.gpu.memoryGiB gives the usable memory/);
+  // HBM: nothing to switch; the H100 keeps its 79.19 GiB and no ECC line appears unless ecc is set.
+  assert.doesNotMatch(at({ model: 'H100-SXM-80GB' }).assumptions.join('\n'), /ECC/);
+  const h100 = at({ model: 'H100-SXM-80GB', ecc: false });
+  assert.equal(h100.memory!.capacityBytes, Math.round(79.19 * 1024 ** 3));
+  assert.match(h100.assumptions.join('\n'), /nodes.gpu.ecc has no effect on NVIDIA H100 SXM 80GB/);
+  // Every switchable card is a GDDR card of the catalog, and the schema takes the field.
+  for (const g of GPUS) if (g.ecc) assert.ok(g.nominalMemoryGB <= 48 && !/HBM/.test(g.name), g.id);
+  const doc = ['apiVersion: gantry/v1', 'kind: Cluster', 'metadata: { name: c }', 'spec:', '  nodes:', '    count: 1', '    gpu: { model: RTX-6000-Ada-48GB, count: 1, ecc: false }', ''].join('\n');
+  assert.deepEqual(
+    check(doc).problems.map((p) => p.code),
+    [],
+  );
+  assert.ok(check(doc.replace('ecc: false', 'ecc: maybe')).problems.length > 0);
+});
