@@ -479,6 +479,8 @@ export class RunsController implements vscode.Disposable {
 /** Peak device memory and mean activity of one run's GPUs over its samples. */
 export class PeakTracker {
   private maxMiB = 0;
+  /** The smallest framebuffer total of one GPU seen (an aggregate point of several GPUs is not one card's). */
+  private totalMiB = 0;
   private utilSum = 0;
   private utilN = 0;
   private smSum = 0;
@@ -495,6 +497,7 @@ export class PeakTracker {
     if (source) this.source = source;
     this.gpus.set(`${p.host}/${p.gpu}`, p.gpus ?? 1);
     if (p.memUsedMiB !== undefined && p.memUsedMiB > this.maxMiB) this.maxMiB = p.memUsedMiB;
+    if ((p.gpus ?? 1) === 1 && p.memTotalMiB !== undefined && p.memTotalMiB > 0 && (!this.totalMiB || p.memTotalMiB < this.totalMiB)) this.totalMiB = p.memTotalMiB;
     if (p.util !== undefined) {
       this.utilSum += p.util;
       this.utilN++;
@@ -509,6 +512,7 @@ export class PeakTracker {
     if (!this.samples || !this.maxMiB) return undefined;
     return {
       peakDeviceGiB: Math.round((this.maxMiB / 1024) * 100) / 100,
+      ...(this.totalMiB ? { deviceTotalMiB: this.totalMiB } : {}),
       gpus: [...this.gpus.values()].reduce((a, b) => a + b, 0),
       samples: this.samples,
       ...(this.utilN ? { meanUtilPct: this.utilSum / this.utilN } : {}),

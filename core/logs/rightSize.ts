@@ -14,7 +14,13 @@
 //                    smallest tensorParallel that still serves (the estimate says it fits) with the
 //                    last run's peak under half of the new cache; else, with tensorParallel 1, fewer
 //                    replicas by the same rule.
+//   gpu-memory-differs  the run's GPUs report a memory total (CUDA's, from the log; or nvidia-smi's/DCGM's
+//                    framebuffer total) other than the capacity the estimate takes from the Cluster: by more
+//                    than 2 % (CUDA's total), or in the other ECC mode of a card with switchable GDDR ECC
+//                    (the framebuffer total nearer the other mode's). Says which Cluster field to set
+//                    (nodes.gpu.ecc or nodes.gpu.memoryGiB); the Cluster is another document, so no edit.
 // Offsets in the core: rightSizeInText gives problems with file offsets and text edits.
+import { eccCostGiB, findGpu } from '../catalog/gpus';
 import { estimateInferenceService, estimateTrainingJob, NEAR_CAPACITY } from '../estimate/index';
 import type { EstimateOptions, ServingEstimate, TrainingEstimate } from '../estimate/types';
 import { withEdits } from '../estimate/withEdits';
@@ -33,7 +39,9 @@ export const MIN_STATS_LINES = 3;
 const MICRO_STEPS = [2, 4, 8, 16];
 const GiB = 1024 ** 3;
 
-export type AdviceCode = 'gpus-idle' | 'memory-headroom' | 'kv-cache-unused';
+export type AdviceCode = 'gpus-idle' | 'memory-headroom' | 'kv-cache-unused' | 'gpu-memory-differs';
+/** A CUDA total this far from the estimate's capacity (relative) is another card, ECC mode or MIG slice. */
+export const DEVICE_TOTAL_TOLERANCE = 0.02;
 
 export interface AdviceFix {
   title: string;
@@ -59,6 +67,8 @@ export function rightSize(input: RightSizeInput): Advice[] {
   const out: Advice[] = [];
   const idle = idleAdvice(input.outcome);
   if (idle) out.push(idle);
+  const total = deviceTotalAdvice(input);
+  if (total) out.push(total);
   const more = input.doc.kind === 'TrainingJob' ? headroomAdvice(input.doc, input) : kvAdvice(input.doc, input);
   if (more) out.push(more);
   return out;
@@ -189,6 +199,53 @@ function kvAdvice(doc: InferenceServiceDoc, { cluster, outcome, opts }: RightSiz
     }
   }
   return { code: 'kv-cache-unused', path: tp > 1 ? ['spec', 'tensorParallel'] : ['kind'], message: `${message} No smaller layout is estimated to serve it.`, fixes: [] };
+}
+
+/**
+ * The GPU memory the run's devices report against the capacity the estimate took. The CUDA total from the log
+ * (what PyTorch and vLLM size against) is compared directly; the framebuffer total that nvidia-smi and DCGM
+ * report is a few hundred MiB above it, so it is only read for the ECC mode of a card with switchable ECC
+ * (a 48 GB card shows 46068 MiB with ECC on, 49140 with it off).
+ */
+function deviceTotalAdvice({ doc, cluster, outcome, opts }: RightSizeInput): Advice | undefined {
+  const gpuSpec = cluster?.spec?.nodes?.gpu;
+  if (!cluster || !gpuSpec) return undefined;
+  const o = { ...opts, noFixes: true };
+  const est = doc.kind === 'TrainingJob' ? estimateTrainingJob(doc, cluster, o) : estimateInferenceService(doc, cluster, o);
+  if (!est.memory || isBad(est)) return undefined;
+  const capGiB = est.memory.capacityBytes / GiB;
+  const name = cluster.metadata?.name ?? '';
+  const path = doc.spec && typeof (doc.spec as { cluster?: unknown }).cluster === 'string' ? ['spec', 'cluster'] : ['kind'];
+  const card = findGpu(gpuSpec.model);
+  const given = typeof gpuSpec.memoryGiB === 'number';
+  const assumedEcc = card?.ecc && !given ? (typeof gpuSpec.ecc === 'boolean' ? (gpuSpec.ecc ? 'on' : 'off') : card.ecc) : undefined;
+  const advise = (seen: string, what: string): Advice => ({
+    code: 'gpu-memory-differs',
+    path,
+    message: `The GPUs of the last run (${outcome.runId}) ${seen}; the estimate took ${capGiB.toFixed(2)} GiB per GPU from Cluster '${name}'${assumedEcc ? ` (${card!.name}, ECC ${assumedEcc})` : ''}. ${what}`,
+    fixes: [],
+  });
+  const total = outcome.log.deviceTotalGiB;
+  if (total && total.value > 0) {
+    const off = total.value / capGiB - 1;
+    if (Math.abs(off) <= DEVICE_TOTAL_TOLERANCE) return undefined;
+    const seen = `report ${total.value.toFixed(2)} GiB (${String(total.source).slice(0, 40)}${Number.isInteger(total.line) ? `, log line ${total.line + 1}` : ''})`;
+    if (assumedEcc) {
+      const cost = eccCostGiB(card!);
+      const flipped = capGiB + (assumedEcc === 'on' ? cost : -cost);
+      if (Math.abs(total.value / flipped - 1) <= DEVICE_TOTAL_TOLERANCE) return advise(seen, `That is the card with ECC ${assumedEcc === 'on' ? 'off' : 'on'}: set nodes.gpu.ecc: ${assumedEcc === 'on' ? 'false' : 'true'} in the Cluster.`);
+    }
+    return advise(seen, `Set nodes.gpu.memoryGiB: ${total.value.toFixed(2)} in the Cluster (or name the GPU the run had).`);
+  }
+  const fbMiB = outcome.telemetry?.deviceTotalMiB;
+  if (assumedEcc && fbMiB && fbMiB > 0) {
+    const full = card!.nominalMemoryGB * 1024;
+    const seenEcc = Math.abs(fbMiB - (full * 15) / 16) < Math.abs(fbMiB - full) ? 'on' : 'off';
+    if (seenEcc !== assumedEcc && Math.abs(fbMiB / (seenEcc === 'on' ? (full * 15) / 16 : full) - 1) <= DEVICE_TOTAL_TOLERANCE) {
+      return advise(`show ${grouped(fbMiB)} MiB in total (${String(outcome.telemetry!.source).slice(0, 40)}): ECC ${seenEcc}`, `Set nodes.gpu.ecc: ${seenEcc === 'on'} in the Cluster (${eccCostGiB(card!)} GiB ${seenEcc === 'off' ? 'more' : 'less'} per GPU).`);
+    }
+  }
+  return undefined;
 }
 
 const isBad = (e: TrainingEstimate | ServingEstimate) => e.findings.some((f) => f.code === 'bad-estimate-input');

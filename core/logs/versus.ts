@@ -22,6 +22,8 @@ export interface RunEstimate {
 export interface TelemetryPeak {
   /** Highest device memory in use on any of the run's GPUs. */
   peakDeviceGiB: number;
+  /** The smallest framebuffer total of the run's GPUs (nvidia-smi memory.total, DCGM used + free), MiB. */
+  deviceTotalMiB?: number;
   gpus: number;
   samples: number;
   meanUtilPct?: number;

@@ -106,7 +106,7 @@ describe('runs: ▶ Run in a real extension host', function () {
 
   it('after a run ends, its measured figures appear as a `last run` lens beside ▶ Run', async () => {
     // The command prints torchtitan's step lines (test/fixtures/logs/torchtitan-train.log's format).
-    const uri = await writeWorkspaceFile(LAST_RUN_SPEC, tinyJob('runs-last', `"for s, m, t in ((1, 41.49, 1302), (10, 58.12, 7845), (20, 59.87, 7912)):\\n  print(f'step: {s:2}  loss: 7.1234  memory: {m:5.2f}GiB(61.17%)  tps: {t:,}  tflops: 432.10  mfu: 43.69%')"`));
+    const uri = await writeWorkspaceFile(LAST_RUN_SPEC, tinyJob('runs-last', `"for s, m, t in ((1, 41.49, 1302), (10, 58.12, 7845), (20, 59.87, 7912)):\\n  print(f'step: {s:2}  loss: 7.1234  memory: {m:5.2f}GiB({m / 79.19 * 100:.2f}%)  tps: {t:,}  tflops: 432.10  mfu: 43.69%')"`));
     await openDocument(uri);
     const lens = await runLens(uri, 'runs-last');
     const run = (await vscode.commands.executeCommand<RunRecord>('gantry.run', ...(lens.command!.arguments ?? [])))!;

@@ -82,7 +82,7 @@ spec:
     - |
       import time
       for step in range(1, 61):
-          print(f"step: {step}  loss: {9.9 - step * 0.05:.4f}  memory: 58.12GiB(61.17%)  tps: {7800 + step % 40:,}  tflops: 432.10  mfu: 43.69%", flush=True)
+          print(f"step: {step}  loss: {9.9 - step * 0.05:.4f}  memory: 58.12GiB(73.39%)  tps: {7800 + step % 40:,}  tflops: 432.10  mfu: 43.69%", flush=True)
           time.sleep(0.4)
 `;
 

@@ -59,7 +59,9 @@ test('measured: torchtitan steps (ANSI colours in the raw line; first step left 
     const f = measureLines(lines);
     assert.equal(f.tool, 'torchtitan');
     assert.equal(f.lastStep?.value, 40);
-    assert.deepEqual(f.peakReservedGiB, { value: 59.87, line: 4, pct: 63.01 });
+    assert.deepEqual(f.peakReservedGiB, { value: 59.87, line: 4, pct: 75.6 });
+    // The device total from the first step's share: 41.49 GiB is 52.39 % of an 80 GB H100's 79.19 GiB.
+    assert.deepEqual(f.deviceTotalGiB, { value: 79.19, line: 1, source: 'torchtitan memory share' });
     assert.deepEqual(f.tokensPerSecPerGpu, { value: 7885, line: 5, samples: 4 });
     assert.equal(f.mfuPct?.value, 43.91);
     assert.equal(f.tflopsPerGpu?.samples, 4);

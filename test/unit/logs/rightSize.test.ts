@@ -22,14 +22,15 @@ const lines = (...names: string[]) =>
       .map((l) => sanitizeLine(l)),
   );
 
-const CLUSTER = parseSpecFile(`apiVersion: gantry/v1
+const CLUSTER_TEXT = `apiVersion: gantry/v1
 kind: Cluster
 metadata: { name: h100-pod }
 spec:
   scheduler: { type: slurm }
   nodes: { count: 4, gpu: { model: H100-SXM-80GB, count: 8 } }
   interconnect: { intraNode: { type: nvlink4 }, interNode: { type: infiniband-ndr } }
-`)[0].value as ClusterDoc;
+`;
+const CLUSTER = parseSpecFile(CLUSTER_TEXT)[0].value as ClusterDoc;
 
 const JOB = `apiVersion: gantry/v1
 kind: TrainingJob
@@ -144,7 +145,7 @@ test('rightSize: torchtitan log peak (no telemetry): the advice names its source
   const doc = docOf<TrainingJobDoc>(JOB.replace('    gradientAccumulation: 16\n', ''));
   const o = outcome(
     'TrainingJob',
-    lines('torchtitan-train.log').map((l) => l.replace(/memory: \d+\.\d+GiB/, 'memory: 20.00GiB')),
+    lines('torchtitan-train.log').map((l) => l.replace(/memory: \d+\.\d+GiB\(\d+\.\d+%\)/, 'memory: 20.00GiB(25.26%)')),
   );
   const [a] = rightSize({ doc, cluster: CLUSTER, outcome: o });
   assert.equal(a?.code, 'memory-headroom');
@@ -204,4 +205,36 @@ test('rightSizeInText: a hint at the key, fixes as text edits on the file (secon
   const edited = p.fixes![0].edits.reduceRight((t, e) => t.slice(0, e.offset) + e.newText + t.slice(e.offset + e.length), text);
   assert.match(edited, new RegExp(`micro: ${micro}\\n    gradientAccumulation: ${16 / Number(micro)}\\n`));
   assert.ok(edited.startsWith(SERVICE));
+});
+
+test('rightSize: a device total other than the estimate capacity says which Cluster field to set (ECC mode, or memoryGiB)', () => {
+  const ada = (gpu: string) => parseSpecFile(CLUSTER_TEXT.replace('{ model: H100-SXM-80GB, count: 8 }', gpu))[0].value as ClusterDoc;
+  const doc = docOf<TrainingJobDoc>(JOB);
+  const titan = (mem: string) => [`[rank0]:[titan] 2026-11-22 16:30:00,200 - root - INFO - step:  1  loss: 12.2544  grad_norm:  1.2345  memory: ${mem}  tps: 1,302  tflops: 71.84  mfu: 7.26%`];
+  const differs = (c: ClusterDoc, o: RunOutcome) => rightSize({ doc, cluster: c, outcome: o }).filter((a) => a.code === 'gpu-memory-differs');
+  // torchtitan's 30.00 GiB at 63.25 % is a 47.43 GiB device: an RTX 6000 Ada with ECC off, where the catalog holds ECC on.
+  const [a] = differs(ada('{ model: RTX-6000-Ada-48GB, count: 8 }'), outcome('TrainingJob', titan('30.00GiB(63.25%)')));
+  assert.ok(a);
+  assert.deepEqual(a.path, ['spec', 'cluster']);
+  assert.match(a.message, /report 47\.43 GiB \(torchtitan memory share, log line 1\); the estimate took 44\.43 GiB per GPU from Cluster 'h100-pod' \(NVIDIA RTX 6000 Ada Generation 48GB, ECC on\)\. That is the card with ECC off: set nodes\.gpu\.ecc: false in the Cluster\./);
+  assert.deepEqual(a.fixes, []);
+  // Once the Cluster says so, the run agrees with it.
+  assert.deepEqual(differs(ada('{ model: RTX-6000-Ada-48GB, count: 8, ecc: false }'), outcome('TrainingJob', titan('30.00GiB(63.25%)'))), []);
+  // A CUDA total that is no ECC mode of the card (a 40 GB A100 run against an 80 GB Cluster): memoryGiB.
+  const oom = ['torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 39.59 GiB of which 1.06 GiB is free. Including non-PyTorch memory, this process has 38.52 GiB memory in use.'];
+  const [b] = differs(CLUSTER, outcome('TrainingJob', oom));
+  assert.match(b.message, /report 39\.59 GiB \(CUDA out-of-memory message, log line 1\); the estimate took 79\.19 GiB per GPU from Cluster 'h100-pod'\. Set nodes\.gpu\.memoryGiB: 39\.59 in the Cluster/);
+  // Within 2 %: nothing (the fixture's 8B run on the 80 GB H100 it names).
+  assert.deepEqual(differs(CLUSTER, outcome('TrainingJob', lines('torchtitan-train.log'))), []);
+  // nvidia-smi's framebuffer total decides only the ECC mode of a switchable card: 49140 MiB on an L40S is ECC off.
+  const l40s = ada('{ model: L40S-48GB, count: 8 }');
+  const smi = (mib: number): TelemetryPeak => ({ peakDeviceGiB: 20, deviceTotalMiB: mib, gpus: 8, samples: 30, meanUtilPct: 90, source: 'nvidia-smi' });
+  const [c] = differs(l40s, outcome('TrainingJob', [], smi(49140)));
+  assert.match(c.message, /show 49,140 MiB in total \(nvidia-smi\): ECC off; the estimate took 44\.39 GiB .*ECC on\)\. Set nodes\.gpu\.ecc: false in the Cluster \(3 GiB more per GPU\)\./);
+  assert.deepEqual(differs(l40s, outcome('TrainingJob', [], smi(46068))), []);
+  assert.deepEqual(differs(CLUSTER, outcome('TrainingJob', [], smi(81559))), [], 'an H100 has no ECC mode to read');
+  // A stored outcome with odd figures gives no advice and no crash.
+  const odd = outcome('TrainingJob', []);
+  odd.log.deviceTotalGiB = { value: -1, line: 0, source: 'x' };
+  assert.deepEqual(differs(CLUSTER, odd), []);
 });
