@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { RunsController } from './controller';
 import { calibrateSetting, RunCodeLensProvider } from './codeLens';
 import { RightSizing } from './rightSizing';
+import { LocalMachine } from './localMachine';
 import { calibrate, outcomesOnCluster } from '../../core/calibrate/calibrate';
 import { RunPanel } from './panel';
 import { clustersOf, SubmitFlow } from './submitFlow';
@@ -46,6 +47,7 @@ export function activateRuns(context: vscode.ExtensionContext): RunsApi {
     of: (cluster) => calibrate(cluster, outcomesOnCluster(controller.store, cluster)),
   });
   const rightSizing = new RightSizing(lastOutcome);
+  const machine = new LocalMachine();
   const specs = [{ language: 'yaml' }, { pattern: '**/*.gantry.{yaml,yml}' }];
 
   context.subscriptions.push(
@@ -59,6 +61,8 @@ export function activateRuns(context: vscode.ExtensionContext): RunsApi {
       if (e.affectsConfiguration('gantry.estimates.calibrate')) lens.refresh();
     }),
     vscode.languages.registerCodeActionsProvider(specs, rightSizing, RightSizing.metadata),
+    machine,
+    vscode.languages.registerCodeActionsProvider(specs, machine, LocalMachine.metadata),
     vscode.languages.registerCodeLensProvider(specs, lens),
     RunPanel.registerSerializer(context, controller, actions),
     createStatusBar(controller),

@@ -1,0 +1,88 @@
+// This machine's GPUs on a local Cluster: nvidia-smi's one-shot answer (the real H100 and H200
+// recordings: the H100 through the replay executable, the H200 from its recorded stream) read into
+// model, count and ECC mode, and the hint + fix on a local Cluster that says otherwise.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { MACHINE_QUERY_ARGS, localClusterAdvice, machineProblems, readMachineGpus, type MachineGpus } from '../../../core/telemetry/machine';
+import { parseSpecFile } from '../../../core/spec/parse';
+import type { ClusterDoc } from '../../../core/spec/types';
+import { repo } from '../helpers';
+
+const LOCAL = readFileSync(repo('examples/local.gantry.yaml'), 'utf8');
+const clusterOf = (text: string) => parseSpecFile(text)[0].value as ClusterDoc;
+const apply = (text: string, edits: { offset: number; length: number; newText: string }[]) => [...edits].sort((a, b) => b.offset - a.offset).reduce((t, e) => t.slice(0, e.offset) + e.newText + t.slice(e.offset + e.length), text);
+
+test('machine: the real H100 recording, asked the one-shot query through the replay, is one H100-SXM-80GB', () => {
+  const out = execFileSync(repo('test/fixtures/bin/nvidia-smi-replay'), [...MACHINE_QUERY_ARGS], { encoding: 'utf8' });
+  const m = readMachineGpus(out)!;
+  assert.deepEqual({ name: m.name, count: m.count, others: m.others, memTotalMiB: m.memTotalMiB, id: m.gpu?.id, ecc: m.ecc }, { name: 'NVIDIA H100 80GB HBM3', count: 1, others: 0, memTotalMiB: 81559, id: 'H100-SXM-80GB', ecc: undefined });
+});
+
+test('machine: the example local Cluster (a placeholder 8 × H100) on the recorded H200 gets a hint at nodes.gpu and a fix that agrees after', () => {
+  // The H200 recording's stream columns: timestamp, index, uuid, name, util.gpu, util.mem, mem.used, mem.total, …
+  const rows = readFileSync(repo('test/fixtures/nvidia-smi/h200-stream.csv'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .slice(0, 1)
+    .map((l) => l.split(', '))
+    .map((c) => `${c[1]}, ${c[3]}, ${c[7]}`);
+  const m = readMachineGpus(rows.join('\n'))!;
+  assert.equal(m.gpu?.id, 'H200-SXM-141GB');
+  assert.equal(m.memTotalMiB, 143771);
+  const [p] = machineProblems(LOCAL, parseSpecFile(LOCAL), m);
+  assert.ok(p);
+  assert.equal(p.code, 'local-gpus-differ');
+  assert.equal(p.severity, 'hint');
+  assert.equal(LOCAL.slice(p.offset, p.offset + p.length), 'gpu');
+  assert.match(p.message, /^This machine has 1 × NVIDIA H200 \(143,771 MiB each, from nvidia-smi\); cluster 'local' says 8 × 'H100-SXM-80GB'\. Jobs on a local Cluster run here/);
+  const [fix] = p.fixes!;
+  assert.equal(fix.title, "Set nodes.gpu to this machine's: 1 × H200-SXM-141GB");
+  const after = apply(LOCAL, fix.edits);
+  assert.match(after, /model: H200-SXM-141GB\n\s+count: 1\n/);
+  assert.equal(localClusterAdvice(clusterOf(after), m), undefined, 'the fixed Cluster agrees with the machine');
+  assert.deepEqual(machineProblems(after, parseSpecFile(after), m), []);
+});
+
+// The lines below are written in nvidia-smi's one-shot format (index, name, memory.total), not recorded: no
+// RTX 6000 Ada or unlisted card was lent to record them.
+const line = (i: number, name: string, mib: number) => `${i}, ${name}, ${mib}`;
+const cluster = (gpu: string, type = 'local') => clusterOf(`apiVersion: gantry/v1\nkind: Cluster\nmetadata: { name: ws }\nspec:\n  scheduler: { type: ${type} }\n  nodes: { count: 1, gpu: ${gpu} }\n`);
+
+test('machine: a switchable-ECC card reads its ECC mode from the framebuffer total; the fix writes ecc only where it is not the default', () => {
+  const off = readMachineGpus([line(0, 'NVIDIA RTX 6000 Ada Generation', 49140), line(1, 'NVIDIA RTX 6000 Ada Generation', 49140)].join('\n'))!;
+  assert.deepEqual([off.gpu?.id, off.count, off.ecc], ['RTX-6000-Ada-48GB', 2, 'off']);
+  const a = localClusterAdvice(cluster('{ model: RTX-6000-Ada-48GB, count: 2 }'), off)!;
+  assert.match(a.message, /2 × NVIDIA RTX 6000 Ada Generation \(49,140 MiB each, ECC off, from nvidia-smi\)/);
+  assert.deepEqual(a.edits.at(-1), { path: ['spec', 'nodes', 'gpu', 'ecc'], value: false });
+  assert.equal(a.title, "Set nodes.gpu to this machine's: 2 × RTX-6000-Ada-48GB, ECC off");
+  assert.equal(localClusterAdvice(cluster('{ model: RTX-6000-Ada-48GB, count: 2, ecc: false }'), off), undefined);
+  const on = readMachineGpus(line(0, 'NVIDIA RTX 6000 Ada Generation', 46068))!;
+  assert.equal(on.ecc, 'on');
+  assert.equal(localClusterAdvice(cluster('{ model: rtx-6000-ada, count: 1 }'), on), undefined, 'an alias of the same card, ECC as the catalog assumes');
+  // A given memoryGiB is the user's reading: the ECC mode is not second-guessed.
+  assert.equal(localClusterAdvice(cluster('{ model: RTX-6000-Ada-48GB, count: 2, memoryGiB: 47.4 }'), off), undefined);
+});
+
+test('machine: a card the catalog lacks is described by its name and memory; mixed boxes, non-local Clusters and odd output', () => {
+  const m = readMachineGpus([line(0, 'NVIDIA RTX PRO 4000 Blackwell', 24467), line(1, 'NVIDIA RTX PRO 4000 Blackwell', 24467), line(2, 'NVIDIA GeForce GT 1030', 2001)].join('\n'))!;
+  assert.deepEqual([m.name, m.count, m.others, m.gpu], ['NVIDIA RTX PRO 4000 Blackwell', 2, 1, undefined]);
+  const a = localClusterAdvice(cluster('{ model: H100-SXM-80GB, count: 8 }'), m)!;
+  assert.deepEqual(a.edits, [
+    { path: ['spec', 'nodes', 'gpu', 'model'], value: 'NVIDIA RTX PRO 4000 Blackwell' },
+    { path: ['spec', 'nodes', 'gpu', 'count'], value: 2 },
+    { path: ['spec', 'nodes', 'gpu', 'memoryGiB'], value: 23.89 },
+  ]);
+  assert.match(a.message, /and 1 GPU of another model; .*The catalog does not know 'NVIDIA RTX PRO 4000 Blackwell'/);
+  assert.equal(localClusterAdvice(cluster("{ model: 'NVIDIA RTX PRO 4000 Blackwell', count: 2, memoryGiB: 23.9 }"), m), undefined);
+  // Only a local Cluster is about this machine.
+  assert.equal(localClusterAdvice(cluster('{ model: H100-SXM-80GB, count: 8 }', 'slurm'), m), undefined);
+  // No GPU, an error, a listing no node holds: nothing to say.
+  const none: (MachineGpus | undefined)[] = [readMachineGpus('No devices were found\n'), readMachineGpus(''), readMachineGpus("NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver."), readMachineGpus(Array.from({ length: 100 }, (_, i) => line(i, 'NVIDIA H100 80GB HBM3', 81559)).join('\n'))];
+  assert.deepEqual(none, [undefined, undefined, undefined, undefined]);
+  // A long name from a broken driver is cut before it is quoted.
+  const long = readMachineGpus(line(0, 'X'.repeat(5000), 1000))!;
+  assert.ok(long.name.length <= 80);
+  assert.ok(localClusterAdvice(cluster('{ model: H100-SXM-80GB, count: 1 }'), long)!.message.length < 600);
+});
