@@ -10,6 +10,7 @@ import { rightSizeInText } from '../../core/logs/rightSize';
 import type { Problem } from '../../core/validate/problem';
 import type { LastOutcome } from './codeLens';
 import { clustersOf } from './submitFlow';
+import { hintDiagnostics, hintFixes } from './hints';
 
 /** Diagnostics of this provider carry this source (the language server's are `gantry`). */
 export const RIGHT_SIZE_SOURCE = 'gantry runs';
@@ -38,20 +39,7 @@ export class RightSizing implements vscode.CodeActionProvider, vscode.Disposable
   }
 
   provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
-    const problems = this.problemsOf(document);
-    const out: vscode.CodeAction[] = [];
-    for (const d of context.diagnostics) {
-      if (d.source !== RIGHT_SIZE_SOURCE) continue;
-      const p = problems.find((x) => x.code === d.code && document.positionAt(x.offset).isEqual(d.range.start));
-      for (const f of p?.fixes ?? []) {
-        const action = new vscode.CodeAction(f.title, vscode.CodeActionKind.QuickFix);
-        action.diagnostics = [d];
-        action.edit = new vscode.WorkspaceEdit();
-        for (const e of f.edits) action.edit.replace(document.uri, new vscode.Range(document.positionAt(e.offset), document.positionAt(e.offset + e.length)), e.newText);
-        out.push(action);
-      }
-    }
-    return out;
+    return hintFixes(document, this.problemsOf(document), context, RIGHT_SIZE_SOURCE);
   }
 
   private schedule(document: vscode.TextDocument): void {
@@ -72,15 +60,7 @@ export class RightSizing implements vscode.CodeActionProvider, vscode.Disposable
       this.collection.delete(document.uri);
       return;
     }
-    this.collection.set(
-      document.uri,
-      problems.map((p) => {
-        const d = new vscode.Diagnostic(new vscode.Range(document.positionAt(p.offset), document.positionAt(p.offset + p.length)), p.message, vscode.DiagnosticSeverity.Hint);
-        d.source = RIGHT_SIZE_SOURCE;
-        d.code = p.code;
-        return d;
-      }),
-    );
+    this.collection.set(document.uri, hintDiagnostics(document, problems, RIGHT_SIZE_SOURCE));
   }
 
   /** The right-sizing problems of a document at its current version (computed once per version). */

@@ -74,6 +74,23 @@ export function eccCostGiB(g: Pick<GpuInfo, 'nominalMemoryGB'>): number {
   return Math.round((g.nominalMemoryGB / 16) * 100) / 100;
 }
 
+/**
+ * The ECC mode a framebuffer total (nvidia-smi memory.total, DCGM used + free; MiB) shows on a card with
+ * switchable GDDR ECC: ECC on leaves 15/16 of it (46068 of 49140 MiB on a 48 GB card). Undefined for a card
+ * without switchable ECC, or a total within 2 % of neither (a vGPU or MIG slice, another card).
+ */
+export function eccModeFromTotalMiB(g: Pick<GpuInfo, 'nominalMemoryGB' | 'ecc'>, totalMiB: number): 'on' | 'off' | undefined {
+  if (!g.ecc || typeof totalMiB !== 'number' || !(totalMiB > 0)) return undefined;
+  const off = g.nominalMemoryGB * 1024;
+  const on = (off * 15) / 16;
+  if (Math.abs(totalMiB / on - 1) <= MEMORY_MATCH_TOLERANCE) return 'on';
+  if (Math.abs(totalMiB / off - 1) <= MEMORY_MATCH_TOLERANCE) return 'off';
+  return undefined;
+}
+
+/** Two memory figures of one card agree within this share (a reading's rounding, not another card or ECC mode: those are 6 % or more apart). */
+export const MEMORY_MATCH_TOLERANCE = 0.02;
+
 function gpu(e: Omit<GpuInfo, 'memoryBytes' | 'summary'> & { summary?: string }): GpuInfo {
   const memoryBytes = Math.round(e.memoryGiB * GIB);
   const link = e.nvlink ? `NVLink${e.nvlink.generation} ${e.nvlink.gbpsPerGpu} GB/s` : e.intraNodeLink;
@@ -556,7 +573,8 @@ export const GPUS: readonly GpuInfo[] = [
     pcieGen: 4,
     tdpW: 300,
     memorySource: 'reading',
-    source: 'NVIDIA RTX 6000 Ada datasheet (960 GB/s, 91.1 TFLOPS fp32, fp8 1,457 TFLOPS sparse → 728.5 dense, bf16 half that), 300 W; PyTorch reports 44.43 GiB with ECC on (nvidia-smi 46068 MiB; MTVCrafter issue #21)',
+    source:
+      'NVIDIA RTX 6000 Ada datasheet (960 GB/s, 91.1 TFLOPS fp32, fp8 1,457 TFLOPS sparse → 728.5 dense, bf16 half that), 300 W; PyTorch reports 44.43 GiB with ECC on (nvidia-smi 46068 MiB; MTVCrafter issue #21); ECC on is taken as the default from that reading alone: published starts with it off read 47.4 GiB (nvidia-smi 49140 MiB), so which mode a given card ships in is not established (nodes.gpu.ecc says it)',
   }),
   gpu({
     id: 'L40-48GB',
@@ -670,7 +688,7 @@ export const GPUS: readonly GpuInfo[] = [
     pcieGen: 4,
     tdpW: 275,
     memorySource: 'rule',
-    source: 'NVIDIA L20 datasheet (AD102; fp16/bf16 tensor 119.5 TFLOPS dense, fp8 239 dense, fp32 59.8; 48 GB GDDR6 with ECC, 864 GB/s, 275 W, PCIe 4.0); usable GiB by the GDDR-with-ECC rule (ECC on by default, as on the L40S)',
+    source: 'NVIDIA L20 datasheet (AD102; fp16/bf16 tensor 119.5 TFLOPS dense, fp8 239 dense, fp32 59.8; 48 GB GDDR6 with ECC, 864 GB/s, 275 W, PCIe 4.0); usable GiB by the GDDR-with-ECC rule (ECC on by default taken as on the L40S, not read from an L20)',
   }),
   gpu({
     id: 'A10-24GB',

@@ -381,7 +381,7 @@ function withEcc(g: GpuInfo, ecc: unknown, memoryGiven: boolean, assumptions: st
     return g;
   }
   if (!g.ecc) {
-    if (stated) assumptions.push(`nodes.gpu.ecc has no effect on ${g.name}: its memory has no switchable ECC that costs capacity (HBM keeps ECC in side-band bits; set nodes.gpu.memoryGiB to what the driver reports if it differs).`);
+    if (stated) assumptions.push(`nodes.gpu.ecc has no effect on ${g.name}: the catalog knows no memory that switching its ECC frees or costs (HBM keeps ECC in side-band bits; set nodes.gpu.memoryGiB to what the driver reports if it differs).`);
     return g;
   }
   const cost = eccCostGiB(g);

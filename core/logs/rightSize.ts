@@ -20,14 +20,14 @@
 //                    (the framebuffer total nearer the other mode's). Says which Cluster field to set
 //                    (nodes.gpu.ecc or nodes.gpu.memoryGiB); the Cluster is another document, so no edit.
 // Offsets in the core: rightSizeInText gives problems with file offsets and text edits.
-import { eccCostGiB, findGpu } from '../catalog/gpus';
+import { eccCostGiB, eccModeFromTotalMiB, findGpu, MEMORY_MATCH_TOLERANCE } from '../catalog/gpus';
 import { estimateInferenceService, estimateTrainingJob, NEAR_CAPACITY } from '../estimate/index';
 import type { EstimateOptions, ServingEstimate, TrainingEstimate } from '../estimate/types';
 import { withEdits } from '../estimate/withEdits';
 import { anchorOf, type ParsedDoc } from '../spec/parse';
 import { setValueEdit } from '../spec/edit';
 import type { ClusterDoc, InferenceServiceDoc, TrainingJobDoc } from '../spec/types';
-import type { Fix, Problem } from '../validate/problem';
+import { quote, type Fix, type Problem } from '../validate/problem';
 import { compareRun, type RunOutcome } from './versus';
 
 export const IDLE_SM_ACTIVE_PCT = 30;
@@ -40,8 +40,8 @@ const MICRO_STEPS = [2, 4, 8, 16];
 const GiB = 1024 ** 3;
 
 export type AdviceCode = 'gpus-idle' | 'memory-headroom' | 'kv-cache-unused' | 'gpu-memory-differs';
-/** A CUDA total this far from the estimate's capacity (relative) is another card, ECC mode or MIG slice. */
-export const DEVICE_TOTAL_TOLERANCE = 0.02;
+/** A CUDA total further than this from the estimate's capacity (relative) is another card, ECC mode or MIG slice. */
+export const DEVICE_TOTAL_TOLERANCE = MEMORY_MATCH_TOLERANCE;
 
 export interface AdviceFix {
   title: string;
@@ -209,43 +209,48 @@ function kvAdvice(doc: InferenceServiceDoc, { cluster, outcome, opts }: RightSiz
  */
 function deviceTotalAdvice({ doc, cluster, outcome, opts }: RightSizeInput): Advice | undefined {
   const gpuSpec = cluster?.spec?.nodes?.gpu;
-  if (!cluster || !gpuSpec) return undefined;
+  if (!cluster || !gpuSpec || typeof gpuSpec !== 'object') return undefined;
+  const name = cluster.metadata?.name ?? '';
+  // A run on another Cluster measured other GPUs: nothing to say of this one (runs kept before the name was kept say nothing either way).
+  if (outcome.cluster !== undefined && outcome.cluster !== name) return undefined;
+  // figures.json is the workspace's file: its figures are read only as finite numbers.
+  const total = outcome.log?.deviceTotalGiB;
+  const cudaGiB = total && isPositive(total.value) ? total.value : undefined;
+  const fbMiB = isPositive(outcome.telemetry?.deviceTotalMiB) ? outcome.telemetry!.deviceTotalMiB! : undefined;
+  if (cudaGiB === undefined && fbMiB === undefined) return undefined;
   const o = { ...opts, noFixes: true };
   const est = doc.kind === 'TrainingJob' ? estimateTrainingJob(doc, cluster, o) : estimateInferenceService(doc, cluster, o);
   if (!est.memory || isBad(est)) return undefined;
   const capGiB = est.memory.capacityBytes / GiB;
-  const name = cluster.metadata?.name ?? '';
   const path = doc.spec && typeof (doc.spec as { cluster?: unknown }).cluster === 'string' ? ['spec', 'cluster'] : ['kind'];
-  const card = findGpu(gpuSpec.model);
-  const given = typeof gpuSpec.memoryGiB === 'number';
-  const assumedEcc = card?.ecc && !given ? (typeof gpuSpec.ecc === 'boolean' ? (gpuSpec.ecc ? 'on' : 'off') : card.ecc) : undefined;
+  const card = typeof gpuSpec.model === 'string' ? findGpu(gpuSpec.model) : undefined;
+  const assumedEcc = card?.ecc && !isPositive(gpuSpec.memoryGiB) ? (typeof gpuSpec.ecc === 'boolean' ? eccWord(gpuSpec.ecc) : card.ecc) : undefined;
   const advise = (seen: string, what: string): Advice => ({
     code: 'gpu-memory-differs',
     path,
-    message: `The GPUs of the last run (${outcome.runId}) ${seen}; the estimate took ${capGiB.toFixed(2)} GiB per GPU from Cluster '${name}'${assumedEcc ? ` (${card!.name}, ECC ${assumedEcc})` : ''}. ${what}`,
+    message: `The GPUs of the last run (${outcome.runId}) ${seen}; the estimate took ${capGiB.toFixed(2)} GiB per GPU from Cluster ${quote(name, 40)}${assumedEcc ? ` (${card!.name}, ECC ${assumedEcc})` : ''}. ${what}`,
     fixes: [],
   });
-  const total = outcome.log.deviceTotalGiB;
-  if (total && total.value > 0) {
-    const off = total.value / capGiB - 1;
-    if (Math.abs(off) <= DEVICE_TOTAL_TOLERANCE) return undefined;
-    const seen = `report ${total.value.toFixed(2)} GiB (${String(total.source).slice(0, 40)}${Number.isInteger(total.line) ? `, log line ${total.line + 1}` : ''})`;
+  if (cudaGiB !== undefined) {
+    if (Math.abs(cudaGiB / capGiB - 1) <= DEVICE_TOTAL_TOLERANCE) return undefined;
+    const seen = `report ${cudaGiB.toFixed(2)} GiB (${TOTAL_SOURCES.has(total!.source) ? total!.source : 'the run log'}${Number.isInteger(total!.line) ? `, log line ${total!.line + 1}` : ''})`;
     if (assumedEcc) {
       const cost = eccCostGiB(card!);
       const flipped = capGiB + (assumedEcc === 'on' ? cost : -cost);
-      if (Math.abs(total.value / flipped - 1) <= DEVICE_TOTAL_TOLERANCE) return advise(seen, `That is the card with ECC ${assumedEcc === 'on' ? 'off' : 'on'}: set nodes.gpu.ecc: ${assumedEcc === 'on' ? 'false' : 'true'} in the Cluster.`);
+      if (Math.abs(cudaGiB / flipped - 1) <= DEVICE_TOTAL_TOLERANCE) return advise(seen, `That is the card with ECC ${assumedEcc === 'on' ? 'off' : 'on'}: set nodes.gpu.ecc: ${assumedEcc === 'on' ? 'false' : 'true'} in the Cluster.`);
     }
-    return advise(seen, `Set nodes.gpu.memoryGiB: ${total.value.toFixed(2)} in the Cluster (or name the GPU the run had).`);
+    return advise(seen, `Set nodes.gpu.memoryGiB: ${cudaGiB.toFixed(2)} in the Cluster (or name the GPU the run had).`);
   }
-  const fbMiB = outcome.telemetry?.deviceTotalMiB;
-  if (assumedEcc && fbMiB && fbMiB > 0) {
-    const full = card!.nominalMemoryGB * 1024;
-    const seenEcc = Math.abs(fbMiB - (full * 15) / 16) < Math.abs(fbMiB - full) ? 'on' : 'off';
-    if (seenEcc !== assumedEcc && Math.abs(fbMiB / (seenEcc === 'on' ? (full * 15) / 16 : full) - 1) <= DEVICE_TOTAL_TOLERANCE) {
-      return advise(`show ${grouped(fbMiB)} MiB in total (${String(outcome.telemetry!.source).slice(0, 40)}): ECC ${seenEcc}`, `Set nodes.gpu.ecc: ${seenEcc === 'on'} in the Cluster (${eccCostGiB(card!)} GiB ${seenEcc === 'off' ? 'more' : 'less'} per GPU).`);
-    }
+  const seenEcc = assumedEcc && fbMiB !== undefined ? eccModeFromTotalMiB(card!, fbMiB) : undefined;
+  if (seenEcc && seenEcc !== assumedEcc) {
+    return advise(`show ${grouped(fbMiB!)} MiB in total (${String(outcome.telemetry!.source).slice(0, 40)}): ECC ${seenEcc}`, `Set nodes.gpu.ecc: ${seenEcc === 'on'} in the Cluster (${eccCostGiB(card!)} GiB ${seenEcc === 'off' ? 'more' : 'less'} per GPU).`);
   }
   return undefined;
 }
+
+/** The sources core/logs/measured.ts names a device total by. */
+const TOTAL_SOURCES = new Set(['vLLM total_gpu_memory', 'CUDA out-of-memory message', 'torchtitan memory share']);
+const isPositive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
+const eccWord = (on: boolean): 'on' | 'off' => (on ? 'on' : 'off');
 
 const isBad = (e: TrainingEstimate | ServingEstimate) => e.findings.some((f) => f.code === 'bad-estimate-input');

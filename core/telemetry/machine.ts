@@ -4,14 +4,21 @@
 // where the Cluster says otherwise, puts a hint on its `nodes.gpu` with a fix that writes the
 // machine's GPUs (catalog id, count, and the ECC mode of a card whose ECC can be switched).
 //
-// Pure: the caller runs `nvidia-smi MACHINE_QUERY_ARGS` (no shell) and hands over its output.
-import { findGpu, type GpuInfo } from '../catalog/gpus';
+// readMachineGpus and the advice are pure; queryMachineGpus runs the one query (an argument list, no shell).
+import { eccCostGiB, eccModeFromTotalMiB, findGpu, MEMORY_MATCH_TOLERANCE, type GpuInfo } from '../catalog/gpus';
+import { grouped } from '../estimate/format';
 import { gpuFromProductLabel } from '../catalog/gpuProducts';
 import { setValueEdit } from '../spec/edit';
 import { anchorOf, type ParsedDoc } from '../spec/parse';
 import type { ClusterDoc } from '../spec/types';
 import { quote, type Fix, type Problem, type TextEditAt } from '../validate/problem';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { parseQueryLine, type QueryPlan } from './nvidiaSmi';
+import { telemetrySourceOf } from './sampler';
+
+/** nvidia-smi answers a one-shot query in well under a second; a hung driver must not hold the answer. */
+const QUERY_TIMEOUT_MS = 10_000;
+const MAX_OUTPUT_BYTES = 64 * 1024;
 
 /** One sample per GPU: index, NVML device name, framebuffer total (MiB). */
 export const MACHINE_QUERY_ARGS: readonly string[] = ['--query-gpu=index,name,memory.total', '--format=csv,noheader,nounits'];
@@ -34,10 +41,12 @@ export interface MachineGpus {
   gpu?: GpuInfo;
   /** A card with switchable GDDR ECC: the mode its framebuffer total shows (ECC keeps 1/16 of it). */
   ecc?: 'on' | 'off';
+  /** What answered, as messages name it: 'nvidia-smi', or 'nvidia-smi (replayed)' for a recording played back. */
+  source: string;
 }
 
 /** The GPUs in nvidia-smi's answer to MACHINE_QUERY_ARGS; undefined when it lists none. */
-export function readMachineGpus(stdout: string): MachineGpus | undefined {
+export function readMachineGpus(stdout: string, source = 'nvidia-smi'): MachineGpus | undefined {
   const byName = new Map<string, { count: number; minMiB: number }>();
   let total = 0;
   for (const line of stdout.split('\n')) {
@@ -55,13 +64,34 @@ export function readMachineGpus(stdout: string): MachineGpus | undefined {
   if (!best) return undefined;
   const [name, { count, minMiB }] = best;
   const gpu = gpuFromProductLabel(name.split(' ').join('-')) ?? findGpu(name);
-  return { name, count, others: total - count, memTotalMiB: minMiB, ...(gpu ? { gpu } : {}), ...(gpu?.ecc ? { ecc: eccModeOf(gpu, minMiB) } : {}) };
+  return { name, count, others: total - count, memTotalMiB: minMiB, ...(gpu ? { gpu } : {}), ...(gpu && eccModeFromTotalMiB(gpu, minMiB) ? { ecc: eccModeFromTotalMiB(gpu, minMiB) } : {}), source };
 }
 
-/** ECC on shows 15/16 of the card's framebuffer (46068 of 49140 MiB on a 48 GB card); the nearer of the two. */
-function eccModeOf(g: GpuInfo, memTotalMiB: number): 'on' | 'off' {
-  const full = g.nominalMemoryGB * 1024;
-  return Math.abs(memTotalMiB - (full * 15) / 16) < Math.abs(memTotalMiB - full) ? 'on' : 'off';
+/**
+ * Runs the one-shot query; undefined when there is no nvidia-smi, it fails, or it lists no GPU. A driver that hangs
+ * does not hold it: past `timeoutMs` the child is killed (SIGKILL) and the answer is undefined at once.
+ */
+export function queryMachineGpus(command: readonly string[], timeoutMs = QUERY_TIMEOUT_MS): Promise<MachineGpus | undefined> {
+  const source = telemetrySourceOf(command) === 'replay' ? 'nvidia-smi (replayed)' : 'nvidia-smi';
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (m: MachineGpus | undefined) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      resolve(m);
+    };
+    let child: ChildProcess | undefined;
+    const timer = setTimeout(() => {
+      child?.kill('SIGKILL');
+      finish(undefined);
+    }, timeoutMs);
+    try {
+      child = execFile(command[0], [...command.slice(1), ...MACHINE_QUERY_ARGS], { maxBuffer: MAX_OUTPUT_BYTES, windowsHide: true }, (err, stdout) => finish(err ? undefined : readMachineGpus(String(stdout), source)));
+    } catch {
+      finish(undefined);
+    }
+  });
 }
 
 export interface MachineAdvice {
@@ -82,30 +112,48 @@ export function localClusterAdvice(cluster: ClusterDoc, m: MachineGpus): Machine
   if (!g || typeof g !== 'object') return undefined;
   const stated = typeof g.model === 'string' ? findGpu(g.model) : undefined;
   const memGiB = Math.round((m.memTotalMiB / 1024) * 100) / 100;
-  const given = typeof g.memoryGiB === 'number';
-  const sameModel = m.gpu ? stated?.id === m.gpu.id : g.model === m.name && given && Math.abs(g.memoryGiB! / memGiB - 1) <= 0.02;
-  const statedEcc = typeof g.ecc === 'boolean' ? (g.ecc ? 'on' : 'off') : m.gpu?.ecc;
+  const given = positive(g.memoryGiB);
+  const sameModel = m.gpu ? stated?.id === m.gpu.id : g.model === m.name && given && Math.abs(g.memoryGiB! / memGiB - 1) <= MEMORY_MATCH_TOLERANCE;
+  const statedEcc = typeof g.ecc === 'boolean' ? eccWord(g.ecc) : m.gpu?.ecc;
   const eccDiffers = !!m.ecc && !given && statedEcc !== m.ecc;
   if (sameModel && g.count === m.count && !eccDiffers) return undefined;
   const id = m.gpu?.id ?? m.name;
+  const at = (key: string) => ['spec', 'nodes', 'gpu', key];
   const edits: MachineAdvice['edits'] = [
-    { path: ['spec', 'nodes', 'gpu', 'model'], value: id },
-    { path: ['spec', 'nodes', 'gpu', 'count'], value: m.count },
+    { path: at('model'), value: id },
+    { path: at('count'), value: m.count },
   ];
-  // The card's own ECC mode: written only where it is not the catalog's default, or the Cluster says otherwise.
-  if (m.gpu?.ecc && m.ecc && (m.ecc !== m.gpu.ecc || typeof g.ecc === 'boolean')) edits.push({ path: ['spec', 'nodes', 'gpu', 'ecc'], value: m.ecc === 'on' });
-  if (!m.gpu) edits.push({ path: ['spec', 'nodes', 'gpu', 'memoryGiB'], value: memGiB });
-  const each = `${m.memTotalMiB.toLocaleString('en-US')} MiB each${m.ecc ? `, ECC ${m.ecc}` : ''}`;
+  if (m.gpu) {
+    // The card's own ECC mode: written where it is not the catalog's default, or where the Cluster states one.
+    if (m.ecc && (m.ecc !== m.gpu.ecc || typeof g.ecc === 'boolean')) edits.push({ path: at('ecc'), value: m.ecc === 'on' });
+    // Figures the Cluster gave for the card it named are not this card's: they become the catalog's for this one.
+    if (given) edits.push({ path: at('memoryGiB'), value: usableGiBFor(m.gpu, m.ecc) });
+    if (positive(g.peakBf16Tflops)) edits.push({ path: at('peakBf16Tflops'), value: m.gpu.tflops.bf16 ?? m.gpu.tflops.fp16 });
+    if (positive(g.peakFp8Tflops) && m.gpu.tflops.fp8) edits.push({ path: at('peakFp8Tflops'), value: m.gpu.tflops.fp8 });
+    if (positive(g.memoryBandwidthGBps)) edits.push({ path: at('memoryBandwidthGBps'), value: m.gpu.memoryBandwidthGBps });
+  } else edits.push({ path: at('memoryGiB'), value: memGiB });
+  const each = `${grouped(m.memTotalMiB)} MiB each${m.ecc ? `, ECC ${m.ecc}` : ''}`;
   const others = m.others ? ` and ${m.others} GPU${m.others === 1 ? '' : 's'} of another model` : '';
-  const says = `${typeof g.count === 'number' ? g.count : '?'} × ${quote(g.model, 40)}${typeof g.ecc === 'boolean' ? ` (ECC ${g.ecc ? 'on' : 'off'})` : ''}`;
+  const says = `${typeof g.count === 'number' ? g.count : '?'} × ${quote(g.model, 40)}${typeof g.ecc === 'boolean' ? ` (ECC ${eccWord(g.ecc)})` : ''}`;
   const unknown = m.gpu ? '' : ` The catalog does not know ${quote(m.name, 40)}: the fix describes it by nvidia-smi's memory total (CUDA reports a few hundred MiB less; see docs/catalog.md).`;
+  const link = cluster.spec.interconnect?.intraNode?.type;
+  const linkNote = m.gpu && m.count > 1 && typeof link === 'string' && link !== m.gpu.intraNodeLink ? ` Its interconnect.intraNode says ${quote(link, 20)}; the catalog's link for ${m.gpu.id} is ${m.gpu.intraNodeLink}: check it.` : '';
   return {
-    message: `This machine has ${m.count} × ${m.name} (${each}, from nvidia-smi)${others}; cluster ${quote(cluster.metadata?.name ?? '', 40)} says ${says}. Jobs on a local Cluster run here, and their estimates use the Cluster's GPUs.${unknown}`,
+    message: `This machine has ${m.count} × ${quote(m.name, 60)} (${each}, from ${m.source})${others}; cluster ${quote(cluster.metadata?.name ?? '', 40)} says ${says}. Jobs on a local Cluster run here, and their estimates use the Cluster's GPUs.${unknown}${linkNote}`,
     path: ['spec', 'nodes', 'gpu'],
     title: `Set nodes.gpu to this machine's: ${m.count} × ${id}${edits.some((e) => e.path[3] === 'ecc') ? `, ECC ${m.ecc}` : ''}${m.gpu ? '' : `, ${memGiB} GiB`}`,
     edits,
   };
 }
+
+/** The usable memory of a catalog card in an ECC mode (the catalog holds its default mode's). */
+function usableGiBFor(g: GpuInfo, ecc: 'on' | 'off' | undefined): number {
+  if (!g.ecc || !ecc || ecc === g.ecc) return g.memoryGiB;
+  return Math.round((g.memoryGiB + (ecc === 'off' ? eccCostGiB(g) : -eccCostGiB(g))) * 100) / 100;
+}
+
+const positive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
+const eccWord = (on: boolean): 'on' | 'off' => (on ? 'on' : 'off');
 
 /** The advice of each local Cluster in a file, as problems with file offsets and text edits (severity hint). */
 export function machineProblems(text: string, docs: readonly ParsedDoc[], m: MachineGpus): Problem[] {

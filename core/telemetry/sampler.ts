@@ -13,6 +13,13 @@ import { LineSplitter } from '../text/lines';
 /** Where samples come from: a real nvidia-smi, or a replay of a recording (never shown as live). */
 export type TelemetrySource = 'live' | 'replay';
 
+/** A command whose executable (or last word, after `env VAR=…`) is named *replay* plays a recording back. */
+export function telemetrySourceOf(command: readonly string[]): TelemetrySource {
+  const first = command[0] ?? '';
+  const last = command[command.length - 1] ?? '';
+  return /replay/i.test(path.basename(last)) || /replay/i.test(path.basename(first)) ? 'replay' : 'live';
+}
+
 export type SamplerState =
   | { kind: 'starting'; source: TelemetrySource }
   | { kind: 'sampling'; source: TelemetrySource; fields: string[]; missing: string[] }
@@ -53,7 +60,7 @@ export class GpuSampler extends EventEmitter<SamplerEvents> {
   constructor(private readonly opts: SamplerOptions = {}) {
     super();
     this.command = opts.command?.length ? opts.command : ['nvidia-smi'];
-    this.source = opts.source ?? (/replay/i.test(path.basename(this.command[this.command.length - 1])) || /replay/i.test(path.basename(this.command[0])) ? 'replay' : 'live');
+    this.source = opts.source ?? telemetrySourceOf(this.command);
     this.intervalMs = Math.max(100, opts.intervalMs ?? 1000);
     this.host = opts.host ?? os.hostname();
     this._state = { kind: 'starting', source: this.source };

@@ -233,8 +233,21 @@ test('rightSize: a device total other than the estimate capacity says which Clus
   assert.match(c.message, /show 49,140 MiB in total \(nvidia-smi\): ECC off; the estimate took 44\.39 GiB .*ECC on\)\. Set nodes\.gpu\.ecc: false in the Cluster \(3 GiB more per GPU\)\./);
   assert.deepEqual(differs(l40s, outcome('TrainingJob', [], smi(46068))), []);
   assert.deepEqual(differs(CLUSTER, outcome('TrainingJob', [], smi(81559))), [], 'an H100 has no ECC mode to read');
-  // A stored outcome with odd figures gives no advice and no crash.
-  const odd = outcome('TrainingJob', []);
-  odd.log.deviceTotalGiB = { value: -1, line: 0, source: 'x' };
-  assert.deepEqual(differs(CLUSTER, odd), []);
+  // A stored outcome (figures.json, a workspace file) with odd figures gives no advice and no crash, and the other rules still run.
+  for (const value of [-1, '47.43', true, { x: 1 }, Number.NaN] as unknown[]) {
+    const odd = outcome('TrainingJob', [], { peakDeviceGiB: 20, gpus: 8, samples: 120, meanSmActivePct: 5, deviceTotalMiB: value as number, source: 'nvidia-smi' });
+    odd.log.deviceTotalGiB = { value: value as number, line: 0, source: 'x' };
+    const advice = rightSize({ doc, cluster: l40s, outcome: odd });
+    assert.deepEqual(
+      advice.filter((a) => a.code === 'gpu-memory-differs'),
+      [],
+      String(value),
+    );
+    assert.ok(
+      advice.some((a) => a.code === 'gpus-idle'),
+      'the other rules are not lost',
+    );
+  }
+  // A run on another Cluster says nothing of this one.
+  assert.deepEqual(differs(CLUSTER, { ...outcome('TrainingJob', oom), cluster: 'a100-pod' }), []);
 });

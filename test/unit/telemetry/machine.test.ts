@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { MACHINE_QUERY_ARGS, localClusterAdvice, machineProblems, readMachineGpus, type MachineGpus } from '../../../core/telemetry/machine';
+import { MACHINE_QUERY_ARGS, localClusterAdvice, machineProblems, queryMachineGpus, readMachineGpus, type MachineGpus } from '../../../core/telemetry/machine';
+import { PeakTracker } from '../../../core/telemetry/peak';
 import { parseSpecFile } from '../../../core/spec/parse';
 import type { ClusterDoc } from '../../../core/spec/types';
 import { repo } from '../helpers';
@@ -18,6 +19,16 @@ test('machine: the real H100 recording, asked the one-shot query through the rep
   const out = execFileSync(repo('test/fixtures/bin/nvidia-smi-replay'), [...MACHINE_QUERY_ARGS], { encoding: 'utf8' });
   const m = readMachineGpus(out)!;
   assert.deepEqual({ name: m.name, count: m.count, others: m.others, memTotalMiB: m.memTotalMiB, id: m.gpu?.id, ecc: m.ecc }, { name: 'NVIDIA H100 80GB HBM3', count: 1, others: 0, memTotalMiB: 81559, id: 'H100-SXM-80GB', ecc: undefined });
+});
+
+test('machine: the query as the editor runs it (an argument list, no shell) names a replay as such; a hung nvidia-smi is killed and answers nothing', async () => {
+  const replayed = await queryMachineGpus([repo('test/fixtures/bin/nvidia-smi-replay')]);
+  assert.equal(replayed?.source, 'nvidia-smi (replayed)');
+  assert.equal(replayed?.gpu?.id, 'H100-SXM-80GB');
+  assert.equal(await queryMachineGpus(['/nonexistent/nvidia-smi']), undefined);
+  // A child that never answers (a driver stuck in the kernel): the limit only catches the hang, nothing is timed.
+  const hung = await queryMachineGpus([process.execPath, '-e', 'setInterval(() => {}, 1000)', '--'], 300);
+  assert.equal(hung, undefined);
 });
 
 test('machine: the example local Cluster (a placeholder 8 × H100) on the recorded H200 gets a hint at nodes.gpu and a fix that agrees after', () => {
@@ -36,7 +47,7 @@ test('machine: the example local Cluster (a placeholder 8 × H100) on the record
   assert.equal(p.code, 'local-gpus-differ');
   assert.equal(p.severity, 'hint');
   assert.equal(LOCAL.slice(p.offset, p.offset + p.length), 'gpu');
-  assert.match(p.message, /^This machine has 1 × NVIDIA H200 \(143,771 MiB each, from nvidia-smi\); cluster 'local' says 8 × 'H100-SXM-80GB'\. Jobs on a local Cluster run here/);
+  assert.match(p.message, /^This machine has 1 × 'NVIDIA H200' \(143,771 MiB each, from nvidia-smi\); cluster 'local' says 8 × 'H100-SXM-80GB'\. Jobs on a local Cluster run here/);
   const [fix] = p.fixes!;
   assert.equal(fix.title, "Set nodes.gpu to this machine's: 1 × H200-SXM-141GB");
   const after = apply(LOCAL, fix.edits);
@@ -54,7 +65,7 @@ test('machine: a switchable-ECC card reads its ECC mode from the framebuffer tot
   const off = readMachineGpus([line(0, 'NVIDIA RTX 6000 Ada Generation', 49140), line(1, 'NVIDIA RTX 6000 Ada Generation', 49140)].join('\n'))!;
   assert.deepEqual([off.gpu?.id, off.count, off.ecc], ['RTX-6000-Ada-48GB', 2, 'off']);
   const a = localClusterAdvice(cluster('{ model: RTX-6000-Ada-48GB, count: 2 }'), off)!;
-  assert.match(a.message, /2 × NVIDIA RTX 6000 Ada Generation \(49,140 MiB each, ECC off, from nvidia-smi\)/);
+  assert.match(a.message, /2 × 'NVIDIA RTX 6000 Ada Generation' \(49,140 MiB each, ECC off, from nvidia-smi\)/);
   assert.deepEqual(a.edits.at(-1), { path: ['spec', 'nodes', 'gpu', 'ecc'], value: false });
   assert.equal(a.title, "Set nodes.gpu to this machine's: 2 × RTX-6000-Ada-48GB, ECC off");
   assert.equal(localClusterAdvice(cluster('{ model: RTX-6000-Ada-48GB, count: 2, ecc: false }'), off), undefined);
@@ -63,6 +74,33 @@ test('machine: a switchable-ECC card reads its ECC mode from the framebuffer tot
   assert.equal(localClusterAdvice(cluster('{ model: rtx-6000-ada, count: 1 }'), on), undefined, 'an alias of the same card, ECC as the catalog assumes');
   // A given memoryGiB is the user's reading: the ECC mode is not second-guessed.
   assert.equal(localClusterAdvice(cluster('{ model: RTX-6000-Ada-48GB, count: 2, memoryGiB: 47.4 }'), off), undefined);
+  // A total within 2 % of neither mode (a vGPU slice) says no mode at all.
+  assert.equal(readMachineGpus(line(0, 'NVIDIA RTX 6000 Ada Generation', 24000))!.ecc, undefined);
+});
+
+test("machine: the fix replaces figures the Cluster gave for another card with this card's, and flags a link that is not this card's", () => {
+  const off = readMachineGpus([line(0, 'NVIDIA RTX 6000 Ada Generation', 49140), line(1, 'NVIDIA RTX 6000 Ada Generation', 49140)].join('\n'))!;
+  const text = `apiVersion: gantry/v1\nkind: Cluster\nmetadata: { name: ws }\nspec:\n  scheduler: { type: local }\n  nodes:\n    count: 1\n    gpu:\n      model: Acme X1\n      count: 1\n      memoryGiB: 23.9\n      peakBf16Tflops: 200\n  interconnect: { intraNode: { type: nvlink4 } }\n`;
+  const [p] = machineProblems(text, parseSpecFile(text), off);
+  assert.match(p.message, /interconnect\.intraNode says 'nvlink4'; the catalog's link for RTX-6000-Ada-48GB is pcie4: check it\./);
+  const after = apply(text, p.fixes![0].edits);
+  const gpu = clusterOf(after).spec!.nodes!.gpu!;
+  // ECC off: the catalog's 44.43 GiB (ECC on) + 3 GiB; the peak is the card's.
+  assert.deepEqual({ ...gpu }, { model: 'RTX-6000-Ada-48GB', count: 2, memoryGiB: 47.43, peakBf16Tflops: 364.2, ecc: false });
+  assert.equal(localClusterAdvice(clusterOf(after), off), undefined);
+});
+
+test('machine: a run keeps the smallest one-GPU framebuffer total of its telemetry (an aggregate of several GPUs is not one card)', () => {
+  const t = new PeakTracker();
+  t.add({ t: 0, host: 'h', gpu: 0, memUsedMiB: 1000, memTotalMiB: 49140 });
+  t.add({ t: 0, host: 'h', gpu: 1, memUsedMiB: 3000, memTotalMiB: 46068 });
+  t.add({ t: 0, host: 'h', gpu: -1, gpus: 8, memUsedMiB: 2000, memTotalMiB: 8 * 46068 });
+  const r = t.result('nvidia-smi')!;
+  assert.equal(r.deviceTotalMiB, 46068);
+  assert.equal(r.peakDeviceGiB, Math.round((3000 / 1024) * 100) / 100);
+  const none = new PeakTracker();
+  none.add({ t: 0, host: 'h', gpu: 0, memUsedMiB: 10 });
+  assert.equal(none.result('nvidia-smi')!.deviceTotalMiB, undefined);
 });
 
 test('machine: a card the catalog lacks is described by its name and memory; mixed boxes, non-local Clusters and odd output', () => {
