@@ -43,7 +43,8 @@ describe("machine: a local Cluster set to this machine's GPUs (nvidia-smi replay
     const [hint] = await diagnosticsFor(uri, { source: 'gantry machine', code: 'local-gpus-differ', timeoutMs: HANG_MS });
     assert.equal(document.getText(hint.range), 'gpu');
     assert.equal(hint.severity, vscode.DiagnosticSeverity.Hint);
-    assert.match(hint.message, /This machine has 1 × NVIDIA H100 80GB HBM3 \(81,559 MiB each, from nvidia-smi\); cluster 'workstation' says 8 × 'H100-SXM-80GB'/);
+    // The replay is said to be one, never shown as this machine's live answer.
+    assert.match(hint.message, /This machine has 1 × 'NVIDIA H100 80GB HBM3' \(81,559 MiB each, from nvidia-smi \(replayed\)\); cluster 'workstation' says 8 × 'H100-SXM-80GB'/);
     const fix = await waitFor(async () => (await codeActionsAt(uri, hint.range, vscode.CodeActionKind.QuickFix)).find((a) => a.title === "Set nodes.gpu to this machine's: 1 × H100-SXM-80GB"), {
       timeoutMs: HANG_MS,
       description: "the quick fix that sets nodes.gpu to this machine's GPUs",
