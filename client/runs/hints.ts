@@ -31,3 +31,31 @@ export function hintFixes(document: vscode.TextDocument, problems: readonly Prob
   }
   return out;
 }
+
+/** One pending call per key, run `ms` after the last request for that key (an edit burst checks once). */
+export class Debounce implements vscode.Disposable {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  constructor(private readonly ms: number) {}
+
+  run(key: string, fn: () => void): void {
+    clearTimeout(this.timers.get(key));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        fn();
+      }, this.ms),
+    );
+  }
+
+  cancel(key: string): void {
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+}

@@ -5,25 +5,29 @@
 import * as vscode from 'vscode';
 import { mayHoldCluster } from '../../core/spec/clusters';
 import { parseSpecFile } from '../../core/spec/parse';
-import { machineProblems, queryMachineGpus, type MachineGpus } from '../../core/telemetry/machine';
-import type { ClusterDoc } from '../../core/spec/types';
+import { machineProblems, queryMachineGpus, runsHere, type MachineGpus } from '../../core/telemetry/machine';
 import { runsConfig } from './config';
 import type { Problem } from '../../core/validate/problem';
-import { hintDiagnostics, hintFixes } from './hints';
+import { Debounce, hintDiagnostics, hintFixes } from './hints';
 
 /** Diagnostics of this provider carry this source. */
 export const MACHINE_SOURCE = 'gantry machine';
 const DEBOUNCE_MS = 300;
+/** A failed or hung nvidia-smi is asked again after this long, on the next edit or open of a local Cluster. */
+const RETRY_MS = 60_000;
 export class LocalMachine implements vscode.CodeActionProvider, vscode.Disposable {
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
   private readonly collection = vscode.languages.createDiagnosticCollection(MACHINE_SOURCE);
   private readonly byUri = new Map<string, { version: number; problems: Problem[] }>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly debounce = new Debounce(DEBOUNCE_MS);
   private readonly subscriptions: vscode.Disposable[] = [];
   private machine?: Promise<MachineGpus | undefined>;
   private disposed = false;
 
-  constructor(private readonly query: (command: readonly string[]) => Promise<MachineGpus | undefined> = queryMachineGpus) {
+  /** When a failed or hung query may be asked again (ms since the epoch). */
+  private retryAt = 0;
+
+  constructor(private readonly query: (command: readonly string[]) => Promise<MachineGpus | undefined | null> = queryMachineGpus) {
     this.subscriptions.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d)),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
@@ -39,9 +43,22 @@ export class LocalMachine implements vscode.CodeActionProvider, vscode.Disposabl
     this.refresh();
   }
 
-  /** What nvidia-smi says of this machine: asked once (again after the telemetry settings change); never with telemetry off. */
+  /**
+   * What nvidia-smi says of this machine: asked once (again after the telemetry settings change, and a minute after
+   * a query that failed or hung: a driver without persistence mode can take long to answer first); never with
+   * telemetry off.
+   */
   machineGpus(): Promise<MachineGpus | undefined> {
-    this.machine ??= runsConfig.telemetryEnabled ? this.query(runsConfig.telemetryCommand) : Promise.resolve(undefined);
+    if (this.machine && this.retryAt && Date.now() >= this.retryAt) this.machine = undefined;
+    if (!this.machine) {
+      this.retryAt = 0;
+      this.machine = runsConfig.telemetryEnabled
+        ? this.query(runsConfig.telemetryCommand).then((m) => {
+            if (m === null) this.retryAt = Date.now() + RETRY_MS;
+            return m ?? undefined;
+          })
+        : Promise.resolve(undefined);
+    }
     return this.machine;
   }
 
@@ -60,15 +77,7 @@ export class LocalMachine implements vscode.CodeActionProvider, vscode.Disposabl
       if (this.byUri.has(document.uri.toString())) this.forget(document.uri);
       return;
     }
-    const key = document.uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        void this.update(document);
-      }, DEBOUNCE_MS),
-    );
+    this.debounce.run(document.uri.toString(), () => void this.update(document));
   }
 
   /** A trusted workspace's YAML file that may hold a Cluster (nvidia-smi runs only in a trusted one). */
@@ -84,7 +93,7 @@ export class LocalMachine implements vscode.CodeActionProvider, vscode.Disposabl
       const version = document.version;
       // nvidia-smi is asked only once a file holds a local Cluster.
       const parsed = mayHoldCluster(text) ? parseSpecFile(text) : [];
-      if (!parsed.some((d) => (d.value as ClusterDoc | undefined)?.kind === 'Cluster' && (d.value as ClusterDoc).spec?.scheduler?.type === 'local')) return this.forget(document.uri);
+      if (!parsed.some((d) => runsHere(d.value))) return this.forget(document.uri);
       const asked = this.machineGpus();
       const m = await asked;
       // A newer question (the settings changed) or a newer text answers for this document.
@@ -100,15 +109,14 @@ export class LocalMachine implements vscode.CodeActionProvider, vscode.Disposabl
 
   private forget(uri: vscode.Uri): void {
     const key = uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.delete(key);
+    this.debounce.cancel(key);
     this.byUri.delete(key);
     if (!this.disposed) this.collection.delete(uri);
   }
 
   dispose(): void {
     this.disposed = true;
-    for (const t of this.timers.values()) clearTimeout(t);
+    this.debounce.dispose();
     for (const s of this.subscriptions) s.dispose();
     this.collection.dispose();
   }

@@ -10,7 +10,7 @@ import { rightSizeInText } from '../../core/logs/rightSize';
 import type { Problem } from '../../core/validate/problem';
 import type { LastOutcome } from './codeLens';
 import { clustersOf } from './submitFlow';
-import { hintDiagnostics, hintFixes } from './hints';
+import { Debounce, hintDiagnostics, hintFixes } from './hints';
 
 /** Diagnostics of this provider carry this source (the language server's are `gantry`). */
 export const RIGHT_SIZE_SOURCE = 'gantry runs';
@@ -20,7 +20,7 @@ export class RightSizing implements vscode.CodeActionProvider, vscode.Disposable
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
   private readonly collection = vscode.languages.createDiagnosticCollection(RIGHT_SIZE_SOURCE);
   private readonly byUri = new Map<string, { version: number; problems: Problem[] }>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly debounce = new Debounce(DEBOUNCE_MS);
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly lastOutcome: LastOutcome) {
@@ -43,15 +43,7 @@ export class RightSizing implements vscode.CodeActionProvider, vscode.Disposable
   }
 
   private schedule(document: vscode.TextDocument): void {
-    const key = document.uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        this.update(document);
-      }, DEBOUNCE_MS),
-    );
+    this.debounce.run(document.uri.toString(), () => this.update(document));
   }
 
   private update(document: vscode.TextDocument): void {
@@ -98,7 +90,7 @@ export class RightSizing implements vscode.CodeActionProvider, vscode.Disposable
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
+    this.debounce.dispose();
     for (const s of this.subscriptions) s.dispose();
     this.collection.dispose();
   }

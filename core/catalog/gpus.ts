@@ -74,6 +74,15 @@ export function eccCostGiB(g: Pick<GpuInfo, 'nominalMemoryGB'>): number {
   return Math.round((g.nominalMemoryGB / 16) * 100) / 100;
 }
 
+/** A card's usable memory in an ECC mode: the catalog holds its default mode's; the other is 1/16 of the card apart. */
+export function memoryGiBInEccMode(g: Pick<GpuInfo, 'memoryGiB' | 'nominalMemoryGB' | 'ecc'>, mode: 'on' | 'off' | undefined): number {
+  if (!g.ecc || !mode || mode === g.ecc) return g.memoryGiB;
+  return Math.round((g.memoryGiB + (mode === 'off' ? eccCostGiB(g) : -eccCostGiB(g))) * 100) / 100;
+}
+
+/** `nodes.gpu.ecc: true | false` as a mode. */
+export const eccMode = (on: boolean): 'on' | 'off' => (on ? 'on' : 'off');
+
 /**
  * The ECC mode a framebuffer total (nvidia-smi memory.total, DCGM used + free; MiB) shows on a card with
  * switchable GDDR ECC: ECC on leaves 15/16 of it (46068 of 49140 MiB on a 48 GB card). Undefined for a card

@@ -2,7 +2,7 @@
 // 'bad-estimate-input' finding for anything that cannot be estimated.
 
 import { nearest } from '../spec/suggest';
-import { eccCostGiB, findGpu, GPU_IDS, type GpuInfo } from '../catalog/gpus';
+import { eccCostGiB, eccMode, findGpu, GPU_IDS, memoryGiBInEccMode, type GpuInfo } from '../catalog/gpus';
 import { findLink, type LinkInfo } from '../catalog/links';
 import { MODEL_IDS, resolveModelName, type ModelInfo } from '../catalog/models';
 import { parseHfConfig } from '../catalog/hfConfig';
@@ -375,7 +375,7 @@ function withOverrides(g: GpuInfo, gpuSpec: NonNullable<ClusterDoc['spec']>['nod
  * A given memoryGiB is the reading and wins.
  */
 function withEcc(g: GpuInfo, ecc: unknown, memoryGiven: boolean, assumptions: string[]): GpuInfo {
-  const stated = typeof ecc === 'boolean' ? (ecc ? 'on' : 'off') : undefined;
+  const stated = typeof ecc === 'boolean' ? eccMode(ecc) : undefined;
   if (memoryGiven) {
     if (stated) assumptions.push(`nodes.gpu.ecc is not applied: nodes.gpu.memoryGiB gives the usable memory (take it with ECC ${stated}).`);
     return g;
@@ -390,7 +390,7 @@ function withEcc(g: GpuInfo, ecc: unknown, memoryGiven: boolean, assumptions: st
     assumptions.push(`${g.name}: ECC ${g.ecc}${stated ? ' (nodes.gpu.ecc)' : ", the card's default, assumed"}: ${g.memoryGiB} GiB usable; with ECC ${other} it has ${cost} GiB ${other === 'off' ? 'more' : 'less'}${stated ? '' : ' (nvidia-smi -q -d ECC shows the mode; set nodes.gpu.ecc)'}.`);
     return g;
   }
-  const memoryGiB = Math.round((g.memoryGiB + (stated === 'off' ? cost : -cost)) * 100) / 100;
+  const memoryGiB = memoryGiBInEccMode(g, stated);
   assumptions.push(`${g.name}: ECC ${stated} (nodes.gpu.ecc): ${memoryGiB} GiB usable, the catalog's ${g.memoryGiB} GiB with ECC ${g.ecc} ${stated === 'off' ? '+' : '−'} ${cost} GiB (ECC keeps 1/16 of GDDR memory).`);
   return { ...g, memoryGiB, memoryBytes: Math.round(memoryGiB * GIB) };
 }

@@ -5,16 +5,15 @@
 // machine's GPUs (catalog id, count, and the ECC mode of a card whose ECC can be switched).
 //
 // readMachineGpus and the advice are pure; queryMachineGpus runs the one query (an argument list, no shell).
-import { eccCostGiB, eccModeFromTotalMiB, findGpu, MEMORY_MATCH_TOLERANCE, type GpuInfo } from '../catalog/gpus';
+import { eccMode, eccModeFromTotalMiB, findGpu, MEMORY_MATCH_TOLERANCE, memoryGiBInEccMode, type GpuInfo } from '../catalog/gpus';
 import { grouped } from '../estimate/format';
 import { gpuFromProductLabel } from '../catalog/gpuProducts';
 import { setValueEdit } from '../spec/edit';
 import { anchorOf, type ParsedDoc } from '../spec/parse';
 import type { ClusterDoc } from '../spec/types';
 import { quote, type Fix, type Problem, type TextEditAt } from '../validate/problem';
-import { execFile, type ChildProcess } from 'node:child_process';
 import { parseQueryLine, type QueryPlan } from './nvidiaSmi';
-import { telemetrySourceOf } from './sampler';
+import { runOnce, telemetrySourceOf } from './sampler';
 
 /** nvidia-smi answers a one-shot query in well under a second; a hung driver must not hold the answer. */
 const QUERY_TIMEOUT_MS = 10_000;
@@ -63,35 +62,20 @@ export function readMachineGpus(stdout: string, source = 'nvidia-smi'): MachineG
   for (const entry of byName) if (!best || entry[1].count > best[1].count) best = entry;
   if (!best) return undefined;
   const [name, { count, minMiB }] = best;
-  const gpu = gpuFromProductLabel(name.split(' ').join('-')) ?? findGpu(name);
+  const gpu = gpuFromProductLabel(name.split(' ').join('-'));
   return { name, count, others: total - count, memTotalMiB: minMiB, ...(gpu ? { gpu } : {}), ...(gpu && eccModeFromTotalMiB(gpu, minMiB) ? { ecc: eccModeFromTotalMiB(gpu, minMiB) } : {}), source };
 }
 
 /**
- * Runs the one-shot query; undefined when there is no nvidia-smi, it fails, or it lists no GPU. A driver that hangs
- * does not hold it: past `timeoutMs` the child is killed (SIGKILL) and the answer is undefined at once.
+ * Runs the one-shot query (runOnce: no shell, output bounded, the process group killed past `timeoutMs`). Undefined
+ * when there is no nvidia-smi or it lists no GPU; null when it failed or hung, which is worth asking again later.
  */
-export function queryMachineGpus(command: readonly string[], timeoutMs = QUERY_TIMEOUT_MS): Promise<MachineGpus | undefined> {
+export async function queryMachineGpus(command: readonly string[], timeoutMs = QUERY_TIMEOUT_MS): Promise<MachineGpus | undefined | null> {
   const source = telemetrySourceOf(command) === 'replay' ? 'nvidia-smi (replayed)' : 'nvidia-smi';
-  return new Promise((resolve) => {
-    let done = false;
-    const finish = (m: MachineGpus | undefined) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      resolve(m);
-    };
-    let child: ChildProcess | undefined;
-    const timer = setTimeout(() => {
-      child?.kill('SIGKILL');
-      finish(undefined);
-    }, timeoutMs);
-    try {
-      child = execFile(command[0], [...command.slice(1), ...MACHINE_QUERY_ARGS], { maxBuffer: MAX_OUTPUT_BYTES, windowsHide: true }, (err, stdout) => finish(err ? undefined : readMachineGpus(String(stdout), source)));
-    } catch {
-      finish(undefined);
-    }
-  });
+  const r = await runOnce(command, MACHINE_QUERY_ARGS, timeoutMs, MAX_OUTPUT_BYTES);
+  if (r.error === 'ENOENT') return undefined;
+  if (r.code !== 0) return null;
+  return readMachineGpus(r.stdout, source);
 }
 
 export interface MachineAdvice {
@@ -106,65 +90,74 @@ export interface MachineAdvice {
  * A `local` Cluster whose nodes.gpu says other than this machine: another model, count or ECC mode (or, for a
  * GPU the catalog lacks, another name or a memoryGiB more than 2 % off). Undefined when it agrees or is not local.
  */
+/** A Cluster whose jobs run on this machine: the local scheduler, which is also the one a Cluster naming none gets (core/runs/plan.ts). */
+export function runsHere(v: unknown): v is ClusterDoc {
+  if (!v || typeof v !== 'object' || (v as ClusterDoc).kind !== 'Cluster') return false;
+  const type = (v as ClusterDoc).spec?.scheduler?.type;
+  return type === undefined || type === 'local';
+}
+
 export function localClusterAdvice(cluster: ClusterDoc, m: MachineGpus): MachineAdvice | undefined {
-  if (cluster.spec?.scheduler?.type !== 'local') return undefined;
-  const g = cluster.spec.nodes?.gpu;
+  if (!runsHere(cluster)) return undefined;
+  const g = cluster.spec?.nodes?.gpu;
   if (!g || typeof g !== 'object') return undefined;
   const stated = typeof g.model === 'string' ? findGpu(g.model) : undefined;
   const memGiB = Math.round((m.memTotalMiB / 1024) * 100) / 100;
   const given = positive(g.memoryGiB);
   const sameModel = m.gpu ? stated?.id === m.gpu.id : g.model === m.name && given && Math.abs(g.memoryGiB! / memGiB - 1) <= MEMORY_MATCH_TOLERANCE;
-  const statedEcc = typeof g.ecc === 'boolean' ? eccWord(g.ecc) : m.gpu?.ecc;
+  const statedEcc = typeof g.ecc === 'boolean' ? eccMode(g.ecc) : m.gpu?.ecc;
   const eccDiffers = !!m.ecc && !given && statedEcc !== m.ecc;
-  if (sameModel && g.count === m.count && !eccDiffers) return undefined;
+  // Fewer GPUs than the machine has can be meant (a shared box: nvidia-smi lists every GPU, whatever
+  // CUDA_VISIBLE_DEVICES a run sets); more than it has cannot run here.
+  const countOk = typeof g.count === 'number' && Number.isInteger(g.count) && g.count >= 1 && g.count <= m.count;
+  if (sameModel && countOk && !eccDiffers) return undefined;
   const id = m.gpu?.id ?? m.name;
+  const count = countOk ? (g.count as number) : m.count;
   const at = (key: string) => ['spec', 'nodes', 'gpu', key];
-  const edits: MachineAdvice['edits'] = [
-    { path: at('model'), value: id },
-    { path: at('count'), value: m.count },
-  ];
+  const edits: MachineAdvice['edits'] = [];
+  if (!sameModel) edits.push({ path: at('model'), value: id });
+  if (!countOk) edits.push({ path: at('count'), value: count });
   if (m.gpu) {
     // The card's own ECC mode: written where it is not the catalog's default, or where the Cluster states one.
-    if (m.ecc && (m.ecc !== m.gpu.ecc || typeof g.ecc === 'boolean')) edits.push({ path: at('ecc'), value: m.ecc === 'on' });
-    // Figures the Cluster gave for the card it named are not this card's: they become the catalog's for this one.
-    if (given) edits.push({ path: at('memoryGiB'), value: usableGiBFor(m.gpu, m.ecc) });
-    if (positive(g.peakBf16Tflops)) edits.push({ path: at('peakBf16Tflops'), value: m.gpu.tflops.bf16 ?? m.gpu.tflops.fp16 });
-    if (positive(g.peakFp8Tflops) && m.gpu.tflops.fp8) edits.push({ path: at('peakFp8Tflops'), value: m.gpu.tflops.fp8 });
-    if (positive(g.memoryBandwidthGBps)) edits.push({ path: at('memoryBandwidthGBps'), value: m.gpu.memoryBandwidthGBps });
-  } else edits.push({ path: at('memoryGiB'), value: memGiB });
+    if (m.ecc && !given && (m.ecc !== m.gpu.ecc || typeof g.ecc === 'boolean') && statedEcc !== m.ecc) edits.push({ path: at('ecc'), value: m.ecc === 'on' });
+    // Figures the Cluster gave for another card it named are not this card's: they become the catalog's for this
+    // one. For the right card they are the user's readings (a MIG slice, a vGPU) and stay.
+    if (!sameModel) {
+      if (given) edits.push({ path: at('memoryGiB'), value: memoryGiBInEccMode(m.gpu, m.ecc) });
+      if (positive(g.peakBf16Tflops)) edits.push({ path: at('peakBf16Tflops'), value: m.gpu.tflops.bf16 ?? m.gpu.tflops.fp16 });
+      if (positive(g.peakFp8Tflops) && m.gpu.tflops.fp8) edits.push({ path: at('peakFp8Tflops'), value: m.gpu.tflops.fp8 });
+      if (positive(g.memoryBandwidthGBps)) edits.push({ path: at('memoryBandwidthGBps'), value: m.gpu.memoryBandwidthGBps });
+    }
+  } else if (!sameModel) edits.push({ path: at('memoryGiB'), value: memGiB });
   const each = `${grouped(m.memTotalMiB)} MiB each${m.ecc ? `, ECC ${m.ecc}` : ''}`;
   const others = m.others ? ` and ${m.others} GPU${m.others === 1 ? '' : 's'} of another model` : '';
-  const says = `${typeof g.count === 'number' ? g.count : '?'} × ${quote(g.model, 40)}${typeof g.ecc === 'boolean' ? ` (ECC ${eccWord(g.ecc)})` : ''}`;
-  const unknown = m.gpu ? '' : ` The catalog does not know ${quote(m.name, 40)}: the fix describes it by nvidia-smi's memory total (CUDA reports a few hundred MiB less; see docs/catalog.md).`;
-  const link = cluster.spec.interconnect?.intraNode?.type;
-  const linkNote = m.gpu && m.count > 1 && typeof link === 'string' && link !== m.gpu.intraNodeLink ? ` Its interconnect.intraNode says ${quote(link, 20)}; the catalog's link for ${m.gpu.id} is ${m.gpu.intraNodeLink}: check it.` : '';
+  const says = `${typeof g.count === 'number' ? g.count : '?'} × ${typeof g.model === 'string' ? quote(g.model, 40) : '?'}${typeof g.ecc === 'boolean' ? ` (ECC ${eccMode(g.ecc)})` : ''}`;
+  const unknown = m.gpu || sameModel ? '' : ` The catalog does not know ${quote(m.name, 40)}: the fix describes it by nvidia-smi's memory total (CUDA reports a few hundred MiB less; see docs/catalog.md).`;
+  const link = cluster.spec?.interconnect?.intraNode?.type;
+  const linkNote = m.gpu && count > 1 && typeof link === 'string' && link !== m.gpu.intraNodeLink ? ` Its interconnect.intraNode says ${quote(link, 20)}; the catalog's link for ${m.gpu.id} is ${m.gpu.intraNodeLink}: check it.` : '';
+  const shown = m.gpu ? id : quote(id, 40);
   return {
     message: `This machine has ${m.count} × ${quote(m.name, 60)} (${each}, from ${m.source})${others}; cluster ${quote(cluster.metadata?.name ?? '', 40)} says ${says}. Jobs on a local Cluster run here, and their estimates use the Cluster's GPUs.${unknown}${linkNote}`,
     path: ['spec', 'nodes', 'gpu'],
-    title: `Set nodes.gpu to this machine's: ${m.count} × ${id}${edits.some((e) => e.path[3] === 'ecc') ? `, ECC ${m.ecc}` : ''}${m.gpu ? '' : `, ${memGiB} GiB`}`,
+    title: `Set nodes.gpu to this machine's: ${count} × ${shown}${edits.some((e) => e.path[3] === 'ecc') ? `, ECC ${m.ecc}` : ''}${m.gpu || sameModel ? '' : `, ${memGiB} GiB`}`,
     edits,
   };
 }
 
-/** The usable memory of a catalog card in an ECC mode (the catalog holds its default mode's). */
-function usableGiBFor(g: GpuInfo, ecc: 'on' | 'off' | undefined): number {
-  if (!g.ecc || !ecc || ecc === g.ecc) return g.memoryGiB;
-  return Math.round((g.memoryGiB + (ecc === 'off' ? eccCostGiB(g) : -eccCostGiB(g))) * 100) / 100;
-}
-
 const positive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
-const eccWord = (on: boolean): 'on' | 'off' => (on ? 'on' : 'off');
 
 /** The advice of each local Cluster in a file, as problems with file offsets and text edits (severity hint). */
 export function machineProblems(text: string, docs: readonly ParsedDoc[], m: MachineGpus): Problem[] {
   const out: Problem[] = [];
   for (const doc of docs) {
-    const v = doc.value as ClusterDoc | undefined;
-    if (!v || typeof v !== 'object' || v.kind !== 'Cluster') continue;
+    const v = doc.value;
+    if (!runsHere(v)) continue;
     const a = localClusterAdvice(v, m);
     if (!a) continue;
     const edits = a.edits.map((e) => setValueEdit(text, doc, e.path, e.value));
-    const fixes: Fix[] = edits.every((e) => e) ? [{ title: a.title, edits: edits as TextEditAt[], sets: a.edits }] : [];
+    // Two inserts at one place (keys missing from an empty `gpu: {}`) would run together: no fix then.
+    const clash = edits.some((e, i) => e && edits.some((f, j) => j !== i && f && f.offset === e.offset && e.length === 0 && f.length === 0));
+    const fixes: Fix[] = edits.length && edits.every((e) => e) && !clash ? [{ title: a.title, edits: edits as TextEditAt[], sets: a.edits }] : [];
     out.push({ code: MACHINE_GPUS_CODE, severity: 'hint', message: a.message, path: a.path, fixes, docIndex: doc.index, ...anchorOf(doc, a.path, 'key') });
   }
   return out;

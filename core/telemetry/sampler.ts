@@ -178,28 +178,8 @@ export class GpuSampler extends EventEmitter<SamplerEvents> {
     return parseQueryLine(line, plan, this.host, t);
   }
 
-  private runOnce(args: string[], timeoutMs: number): Promise<{ stdout: string; stderr: string; code: number | null; error?: string }> {
-    return new Promise((resolve) => {
-      let stdout = '';
-      let stderr = '';
-      let child: ChildProcess;
-      try {
-        child = spawn(this.command[0], [...this.command.slice(1), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-      } catch (e) {
-        return resolve({ stdout, stderr, code: null, error: (e as Error).message });
-      }
-      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-      child.stdout!.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-      child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-      child.on('error', (e: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
-        resolve({ stdout, stderr, code: null, error: e.code ?? e.message });
-      });
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ stdout, stderr, code });
-      });
-    });
+  private runOnce(args: string[], timeoutMs: number): Promise<OnceResult> {
+    return runOnce(this.command, args, timeoutMs);
   }
 
   private setState(s: SamplerState): SamplerState {
@@ -216,4 +196,56 @@ function firstLine(s: string): string {
       .map((l) => l.trim())
       .find(Boolean) ?? ''
   );
+}
+
+export interface OnceResult {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+  /** Why there is no exit code: the spawn error's code (ENOENT…), 'timeout', or 'output limit'. */
+  error?: string;
+}
+
+/**
+ * Runs `command` + `args` once (an argument list, no shell) and collects its output, at most `maxBytes` of each stream.
+ * Past `timeoutMs` (or the output limit) its process group is killed (SIGKILL: nvidia-smi stuck in the driver, a
+ * wrapper's children) and the answer comes at once, without waiting for a process that may never close.
+ */
+export function runOnce(command: readonly string[], args: readonly string[], timeoutMs: number, maxBytes = 1024 * 1024): Promise<OnceResult> {
+  return new Promise((resolve) => {
+    let stdout = '';
+    let stderr = '';
+    let done = false;
+    let child: ChildProcess;
+    const finish = (r: Omit<OnceResult, 'stdout' | 'stderr'>) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      resolve({ stdout, stderr, ...r });
+    };
+    const kill = (why: string) => {
+      try {
+        if (child?.pid && process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
+        else child?.kill('SIGKILL');
+      } catch {
+        child?.kill('SIGKILL');
+      }
+      finish({ code: null, error: why });
+    };
+    const timer = setTimeout(() => kill('timeout'), timeoutMs);
+    try {
+      child = spawn(command[0], [...command.slice(1), ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32', windowsHide: true });
+    } catch (e) {
+      return finish({ code: null, error: (e as Error).message });
+    }
+    const take = (c: Buffer, into: 'out' | 'err') => {
+      if (into === 'out') stdout += c.toString('utf8');
+      else stderr += c.toString('utf8');
+      if (stdout.length + stderr.length > maxBytes) kill('output limit');
+    };
+    child.stdout!.on('data', (c: Buffer) => take(c, 'out'));
+    child.stderr!.on('data', (c: Buffer) => take(c, 'err'));
+    child.on('error', (e: NodeJS.ErrnoException) => finish({ code: null, error: e.code ?? e.message }));
+    child.on('close', (code) => finish({ code }));
+  });
 }

@@ -27,6 +27,7 @@ test('measured: vLLM V1 startup', () => {
 
 test('measured: vLLM V0 startup (memory profiling lines, # GPU blocks)', () => {
   const f = measureLines(fixture('vllm-v0-startup.log'));
+  assert.deepEqual(f.deviceTotalGiB, { value: 79.19, line: lineOf('vllm-v0-startup.log', 'total_gpu_memory'), source: 'vLLM total_gpu_memory' });
   assert.equal(f.weightsGiB?.value, 14.9888); // "Loading model weights took 14.9888 GB" comes first
   assert.equal(f.requestedGiB?.value, 71.27);
   assert.equal(f.kvCacheGiB?.value, 54.83);

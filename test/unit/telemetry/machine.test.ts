@@ -28,7 +28,7 @@ test('machine: the query as the editor runs it (an argument list, no shell) name
   assert.equal(await queryMachineGpus(['/nonexistent/nvidia-smi']), undefined);
   // A child that never answers (a driver stuck in the kernel): the limit only catches the hang, nothing is timed.
   const hung = await queryMachineGpus([process.execPath, '-e', 'setInterval(() => {}, 1000)', '--'], 300);
-  assert.equal(hung, undefined);
+  assert.equal(hung, null, 'failed or hung: worth asking again later, unlike no nvidia-smi at all');
 });
 
 test('machine: the example local Cluster (a placeholder 8 × H100) on the recorded H200 gets a hint at nodes.gpu and a fix that agrees after', () => {
@@ -80,14 +80,44 @@ test('machine: a switchable-ECC card reads its ECC mode from the framebuffer tot
 
 test("machine: the fix replaces figures the Cluster gave for another card with this card's, and flags a link that is not this card's", () => {
   const off = readMachineGpus([line(0, 'NVIDIA RTX 6000 Ada Generation', 49140), line(1, 'NVIDIA RTX 6000 Ada Generation', 49140)].join('\n'))!;
-  const text = `apiVersion: gantry/v1\nkind: Cluster\nmetadata: { name: ws }\nspec:\n  scheduler: { type: local }\n  nodes:\n    count: 1\n    gpu:\n      model: Acme X1\n      count: 1\n      memoryGiB: 23.9\n      peakBf16Tflops: 200\n  interconnect: { intraNode: { type: nvlink4 } }\n`;
+  const text = `apiVersion: gantry/v1\nkind: Cluster\nmetadata: { name: ws }\nspec:\n  scheduler: { type: local }\n  nodes:\n    count: 1\n    gpu:\n      model: Acme X1\n      count: 2\n      memoryGiB: 23.9\n      peakBf16Tflops: 200\n  interconnect: { intraNode: { type: nvlink4 } }\n`;
   const [p] = machineProblems(text, parseSpecFile(text), off);
   assert.match(p.message, /interconnect\.intraNode says 'nvlink4'; the catalog's link for RTX-6000-Ada-48GB is pcie4: check it\./);
   const after = apply(text, p.fixes![0].edits);
   const gpu = clusterOf(after).spec!.nodes!.gpu!;
-  // ECC off: the catalog's 44.43 GiB (ECC on) + 3 GiB; the peak is the card's.
-  assert.deepEqual({ ...gpu }, { model: 'RTX-6000-Ada-48GB', count: 2, memoryGiB: 47.43, peakBf16Tflops: 364.2, ecc: false });
+  // memoryGiB becomes the card's in the mode it shows, ECC off: the catalog's 44.43 GiB (ECC on) + 3 GiB (so no `ecc`
+  // is written beside it); the peak is the card's; the count of 2 (the machine's) stays.
+  assert.deepEqual({ ...gpu }, { model: 'RTX-6000-Ada-48GB', count: 2, memoryGiB: 47.43, peakBf16Tflops: 364.2 });
   assert.equal(localClusterAdvice(clusterOf(after), off), undefined);
+});
+
+test('machine: which Clusters are about this machine, counts that can be meant, readings that stay, and edits that stay valid YAML', () => {
+  const h100 = readMachineGpus([0, 1, 2, 3, 4, 5, 6, 7].map((i) => line(i, 'NVIDIA H100 80GB HBM3', 81559)).join('\n'))!;
+  // A Cluster that names no scheduler runs locally (core/runs/plan.ts): it is about this machine too.
+  const none = clusterOf('apiVersion: gantry/v1\nkind: Cluster\nmetadata: { name: ws }\nspec:\n  nodes: { count: 1, gpu: { model: A100-SXM-80GB, count: 8 } }\n');
+  assert.equal(localClusterAdvice(none, h100)?.edits[0].value, 'H100-SXM-80GB');
+  // Two of eight: a shared box (nvidia-smi lists every GPU whatever CUDA_VISIBLE_DEVICES says); sixteen cannot run here.
+  assert.equal(localClusterAdvice(cluster('{ model: H100-SXM-80GB, count: 2 }'), h100), undefined);
+  assert.deepEqual(localClusterAdvice(cluster('{ model: H100-SXM-80GB, count: 16 }'), h100)?.edits, [{ path: ['spec', 'nodes', 'gpu', 'count'], value: 8 }]);
+  // The right card with the user's memoryGiB (a MIG slice): only the count is fixed, the reading stays.
+  assert.deepEqual(localClusterAdvice(cluster('{ model: H100-SXM-80GB, count: 16, memoryGiB: 10 }'), h100)?.edits, [{ path: ['spec', 'nodes', 'gpu', 'count'], value: 8 }]);
+  // A flow mapping gets the missing key inside its braces; the result parses and agrees.
+  const ada = readMachineGpus(line(0, 'NVIDIA RTX 6000 Ada Generation', 49140))!;
+  const flow = 'apiVersion: gantry/v1\nkind: Cluster\nmetadata: { name: ws }\nspec:\n  scheduler: { type: local }\n  nodes: { count: 1, gpu: { model: L40S-48GB, count: 1 } }\n';
+  const [p] = machineProblems(flow, parseSpecFile(flow), ada);
+  const fixed = apply(flow, p.fixes![0].edits);
+  assert.match(fixed, /gpu: \{ model: RTX-6000-Ada-48GB, count: 1, ecc: false \}/);
+  assert.equal(localClusterAdvice(clusterOf(fixed), ada), undefined);
+  // An empty `gpu: {}` would take three inserts at one place: the hint stays, with no fix that would run them together.
+  const empty = flow.replace('gpu: { model: L40S-48GB, count: 1 }', 'gpu: {}');
+  const [q] = machineProblems(empty, parseSpecFile(empty), ada);
+  assert.ok(q);
+  assert.deepEqual(q.fixes, []);
+  // The second document of a file is found and anchored in it.
+  const two = `apiVersion: gantry/v1\nkind: TrainingJob\nmetadata: { name: j }\nspec: { cluster: ws }\n---\n${flow}`;
+  const [r] = machineProblems(two, parseSpecFile(two), ada);
+  assert.equal(r.docIndex, 1);
+  assert.equal(two.slice(r.offset, r.offset + r.length), 'gpu');
 });
 
 test('machine: a run keeps the smallest one-GPU framebuffer total of its telemetry (an aggregate of several GPUs is not one card)', () => {
