@@ -26,6 +26,8 @@ export class LocalMachine implements vscode.CodeActionProvider, vscode.Disposabl
 
   /** When a failed or hung query may be asked again (ms since the epoch). */
   private retryAt = 0;
+  /** nvidia-smi answered that there is nothing here (or telemetry is off): edits need no parse until the settings change. */
+  private nothingHere = false;
 
   constructor(private readonly query: (command: readonly string[]) => Promise<MachineGpus | undefined | null> = queryMachineGpus) {
     this.subscriptions.push(
@@ -36,6 +38,7 @@ export class LocalMachine implements vscode.CodeActionProvider, vscode.Disposabl
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('gantry.runs.telemetry.command') || e.affectsConfiguration('gantry.runs.telemetry.enabled')) {
           this.machine = undefined;
+          this.nothingHere = false;
           this.refresh();
         }
       }),
@@ -52,12 +55,20 @@ export class LocalMachine implements vscode.CodeActionProvider, vscode.Disposabl
     if (this.machine && this.retryAt && Date.now() >= this.retryAt) this.machine = undefined;
     if (!this.machine) {
       this.retryAt = 0;
-      this.machine = runsConfig.telemetryEnabled
-        ? this.query(runsConfig.telemetryCommand).then((m) => {
+      if (!runsConfig.telemetryEnabled) {
+        this.nothingHere = true;
+        this.machine = Promise.resolve(undefined);
+      } else {
+        const asked: Promise<MachineGpus | undefined> = this.query(runsConfig.telemetryCommand).then((m) => {
+          // An answer to a question the settings have since replaced says nothing of the new one.
+          if (asked === this.machine) {
             if (m === null) this.retryAt = Date.now() + RETRY_MS;
-            return m ?? undefined;
-          })
-        : Promise.resolve(undefined);
+            else if (m === undefined) this.nothingHere = true;
+          }
+          return m ?? undefined;
+        });
+        this.machine = asked;
+      }
     }
     return this.machine;
   }
@@ -91,8 +102,8 @@ export class LocalMachine implements vscode.CodeActionProvider, vscode.Disposabl
     try {
       const text = document.getText();
       const version = document.version;
-      // nvidia-smi is asked only once a file holds a local Cluster.
-      const parsed = mayHoldCluster(text) ? parseSpecFile(text) : [];
+      // nvidia-smi is asked only once a file holds a local Cluster; on a machine it found nothing on, no file is parsed.
+      const parsed = mayHoldCluster(text) && !this.nothingHere ? parseSpecFile(text) : [];
       if (!parsed.some((d) => runsHere(d.value))) return this.forget(document.uri);
       const asked = this.machineGpus();
       const m = await asked;

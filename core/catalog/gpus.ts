@@ -84,6 +84,15 @@ export function memoryGiBInEccMode(g: Pick<GpuInfo, 'memoryGiB' | 'nominalMemory
 export const eccMode = (on: boolean): 'on' | 'off' => (on ? 'on' : 'off');
 
 /**
+ * The ECC mode an estimate takes for `card` as a Cluster's nodes.gpu describes it: the stated `ecc`, else the
+ * mode the catalog holds; undefined for a card without switchable ECC, or where a given memoryGiB is the reading.
+ */
+export function assumedEccMode(card: Pick<GpuInfo, 'ecc'> | undefined, gpu: { ecc?: unknown; memoryGiB?: unknown }): 'on' | 'off' | undefined {
+  if (!card?.ecc || (typeof gpu.memoryGiB === 'number' && Number.isFinite(gpu.memoryGiB) && gpu.memoryGiB > 0)) return undefined;
+  return typeof gpu.ecc === 'boolean' ? eccMode(gpu.ecc) : card.ecc;
+}
+
+/**
  * The ECC mode a framebuffer total (nvidia-smi memory.total, DCGM used + free; MiB) shows on a card with
  * switchable GDDR ECC: ECC on leaves 15/16 of it (46068 of 49140 MiB on a 48 GB card). Undefined for a card
  * without switchable ECC, or a total within 2 % of neither (a vGPU or MIG slice, another card).

@@ -20,7 +20,7 @@
 //                    (the framebuffer total nearer the other mode's). Says which Cluster field to set
 //                    (nodes.gpu.ecc or nodes.gpu.memoryGiB); the Cluster is another document, so no edit.
 // Offsets in the core: rightSizeInText gives problems with file offsets and text edits.
-import { eccCostGiB, eccMode, eccModeFromTotalMiB, findGpu, MEMORY_MATCH_TOLERANCE, memoryGiBInEccMode } from '../catalog/gpus';
+import { assumedEccMode, eccCostGiB, eccModeFromTotalMiB, findGpu, MEMORY_MATCH_TOLERANCE } from '../catalog/gpus';
 import { estimateInferenceService, estimateTrainingJob, NEAR_CAPACITY } from '../estimate/index';
 import type { EstimateOptions, ServingEstimate, TrainingEstimate } from '../estimate/types';
 import { withEdits } from '../estimate/withEdits';
@@ -224,7 +224,7 @@ function deviceTotalAdvice({ doc, cluster, outcome, opts }: RightSizeInput): Adv
   const capGiB = est.memory.capacityBytes / GiB;
   const path = doc.spec && typeof (doc.spec as { cluster?: unknown }).cluster === 'string' ? ['spec', 'cluster'] : ['kind'];
   const card = typeof gpuSpec.model === 'string' ? findGpu(gpuSpec.model) : undefined;
-  const assumedEcc = card?.ecc && !isPositive(gpuSpec.memoryGiB) ? (typeof gpuSpec.ecc === 'boolean' ? eccMode(gpuSpec.ecc) : card.ecc) : undefined;
+  const assumedEcc = assumedEccMode(card, gpuSpec);
   const advise = (seen: string, what: string): Advice => ({
     code: 'gpu-memory-differs',
     path,
@@ -235,7 +235,7 @@ function deviceTotalAdvice({ doc, cluster, outcome, opts }: RightSizeInput): Adv
     if (Math.abs(cudaGiB / capGiB - 1) <= DEVICE_TOTAL_TOLERANCE) return undefined;
     const seen = `report ${cudaGiB.toFixed(2)} GiB (${TOTAL_SOURCES.has(total!.source) ? total!.source : 'the run log'}${Number.isInteger(total!.line) ? `, log line ${total!.line + 1}` : ''})`;
     if (assumedEcc) {
-      const flipped = capGiB + memoryGiBInEccMode(card!, assumedEcc === 'on' ? 'off' : 'on') - memoryGiBInEccMode(card!, assumedEcc);
+      const flipped = capGiB + (assumedEcc === 'on' ? 1 : -1) * eccCostGiB(card!);
       if (Math.abs(cudaGiB / flipped - 1) <= DEVICE_TOTAL_TOLERANCE) return advise(seen, `That is the card with ECC ${assumedEcc === 'on' ? 'off' : 'on'}: set nodes.gpu.ecc: ${assumedEcc === 'on' ? 'false' : 'true'} in the Cluster.`);
     }
     return advise(seen, `Set nodes.gpu.memoryGiB: ${cudaGiB.toFixed(2)} in the Cluster (or name the GPU the run had).`);

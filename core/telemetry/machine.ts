@@ -5,7 +5,7 @@
 // machine's GPUs (catalog id, count, and the ECC mode of a card whose ECC can be switched).
 //
 // readMachineGpus and the advice are pure; queryMachineGpus runs the one query (an argument list, no shell).
-import { eccMode, eccModeFromTotalMiB, findGpu, MEMORY_MATCH_TOLERANCE, memoryGiBInEccMode, type GpuInfo } from '../catalog/gpus';
+import { assumedEccMode, eccMode, eccModeFromTotalMiB, findGpu, MEMORY_MATCH_TOLERANCE, memoryGiBInEccMode, type GpuInfo } from '../catalog/gpus';
 import { grouped } from '../estimate/format';
 import { gpuFromProductLabel } from '../catalog/gpuProducts';
 import { setValueEdit } from '../spec/edit';
@@ -63,7 +63,8 @@ export function readMachineGpus(stdout: string, source = 'nvidia-smi'): MachineG
   if (!best) return undefined;
   const [name, { count, minMiB }] = best;
   const gpu = gpuFromProductLabel(name.split(' ').join('-'));
-  return { name, count, others: total - count, memTotalMiB: minMiB, ...(gpu ? { gpu } : {}), ...(gpu && eccModeFromTotalMiB(gpu, minMiB) ? { ecc: eccModeFromTotalMiB(gpu, minMiB) } : {}), source };
+  const ecc = gpu && eccModeFromTotalMiB(gpu, minMiB);
+  return { name, count, others: total - count, memTotalMiB: minMiB, ...(gpu ? { gpu } : {}), ...(ecc ? { ecc } : {}), source };
 }
 
 /**
@@ -86,10 +87,6 @@ export interface MachineAdvice {
   edits: { path: string[]; value: unknown }[];
 }
 
-/**
- * A `local` Cluster whose nodes.gpu says other than this machine: another model, count or ECC mode (or, for a
- * GPU the catalog lacks, another name or a memoryGiB more than 2 % off). Undefined when it agrees or is not local.
- */
 /** A Cluster whose jobs run on this machine: the local scheduler, which is also the one a Cluster naming none gets (core/runs/plan.ts). */
 export function runsHere(v: unknown): v is ClusterDoc {
   if (!v || typeof v !== 'object' || (v as ClusterDoc).kind !== 'Cluster') return false;
@@ -97,6 +94,11 @@ export function runsHere(v: unknown): v is ClusterDoc {
   return type === undefined || type === 'local';
 }
 
+/**
+ * A Cluster that runs here whose nodes.gpu says other than this machine: another model, more GPUs than it has, or
+ * the other ECC mode (for a GPU the catalog lacks, another name or a memoryGiB more than 2 % off). Undefined when it
+ * agrees or does not run here.
+ */
 export function localClusterAdvice(cluster: ClusterDoc, m: MachineGpus): MachineAdvice | undefined {
   if (!runsHere(cluster)) return undefined;
   const g = cluster.spec?.nodes?.gpu;
@@ -105,8 +107,9 @@ export function localClusterAdvice(cluster: ClusterDoc, m: MachineGpus): Machine
   const memGiB = Math.round((m.memTotalMiB / 1024) * 100) / 100;
   const given = positive(g.memoryGiB);
   const sameModel = m.gpu ? stated?.id === m.gpu.id : g.model === m.name && given && Math.abs(g.memoryGiB! / memGiB - 1) <= MEMORY_MATCH_TOLERANCE;
-  const statedEcc = typeof g.ecc === 'boolean' ? eccMode(g.ecc) : m.gpu?.ecc;
-  const eccDiffers = !!m.ecc && !given && statedEcc !== m.ecc;
+  // The mode the Cluster would be estimated in, were it this card (undefined where a given memoryGiB is the reading).
+  const assumed = assumedEccMode(m.gpu, g);
+  const eccDiffers = !!m.ecc && assumed !== undefined && assumed !== m.ecc;
   // Fewer GPUs than the machine has can be meant (a shared box: nvidia-smi lists every GPU, whatever
   // CUDA_VISIBLE_DEVICES a run sets); more than it has cannot run here.
   const countOk = typeof g.count === 'number' && Number.isInteger(g.count) && g.count >= 1 && g.count <= m.count;
@@ -118,8 +121,8 @@ export function localClusterAdvice(cluster: ClusterDoc, m: MachineGpus): Machine
   if (!sameModel) edits.push({ path: at('model'), value: id });
   if (!countOk) edits.push({ path: at('count'), value: count });
   if (m.gpu) {
-    // The card's own ECC mode: written where it is not the catalog's default, or where the Cluster states one.
-    if (m.ecc && !given && (m.ecc !== m.gpu.ecc || typeof g.ecc === 'boolean') && statedEcc !== m.ecc) edits.push({ path: at('ecc'), value: m.ecc === 'on' });
+    // The card's own ECC mode, where the Cluster would otherwise be estimated in the other one.
+    if (eccDiffers) edits.push({ path: at('ecc'), value: m.ecc === 'on' });
     // Figures the Cluster gave for another card it named are not this card's: they become the catalog's for this
     // one. For the right card they are the user's readings (a MIG slice, a vGPU) and stay.
     if (!sameModel) {

@@ -207,7 +207,7 @@ export interface OnceResult {
 }
 
 /**
- * Runs `command` + `args` once (an argument list, no shell) and collects its output, at most `maxBytes` of each stream.
+ * Runs `command` + `args` once (an argument list, no shell) and collects its output, at most `maxBytes` of both streams together.
  * Past `timeoutMs` (or the output limit) its process group is killed (SIGKILL: nvidia-smi stuck in the driver, a
  * wrapper's children) and the answer comes at once, without waiting for a process that may never close.
  */
