@@ -3,7 +3,6 @@
 // torchtitan TOML and an axolotl YAML get the training estimate lens and its breakdown on hover.
 // Screenshots go to .e2e-artifacts/ui/screenshots/ (40-… to 43-…); docs/screenshots/ holds copies.
 import { describe, it, before, after, afterEach } from 'node:test';
-import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,9 +26,10 @@ describe('UI: foreign configs (a Deployment, a torchtitan TOML, an axolotl YAML)
 
   it('a Deployment: the lens on the vllm serve command, its assumptions on hover, and the squiggle on --max-model-len', async () => {
     await openFile(page, 'ui-foreign/deployment.yaml');
-    const lens = activeEditor(page).locator('.codelens-decoration', { hasText: 'KV' });
+    // VS Code re-renders a lens when the server re-resolves it: reading its text after the wait can catch it
+    // empty (seen under load). So the wait itself matches the text; its timeout only catches a hang.
+    const lens = activeEditor(page).locator('.codelens-decoration', { hasText: /KV.*tokens/ });
     await lens.first().waitFor({ timeout: HANG_MS });
-    assert.match(await lens.first().innerText(), /tokens/);
     await squiggles(page, 'error').first().waitFor({ timeout: HANG_MS });
     // The command's line carries the estimate: its hover names every assumption (the GPU from the node selector).
     await activeEditor(page).locator('.view-line', { hasText: 'command:' }).locator('span > span', { hasText: 'command' }).first().hover();
@@ -39,9 +39,9 @@ describe('UI: foreign configs (a Deployment, a torchtitan TOML, an axolotl YAML)
 
   it('a torchtitan TOML: the training lens, and a hover on a value says what Gantry reads it as', async () => {
     await openFile(page, 'ui-foreign/llama3_8b.toml');
-    const lens = activeEditor(page).locator('.codelens-decoration', { hasText: 'per GPU' });
+    // The wait matches the lens's text (a re-rendered lens can read empty just after a plain wait).
+    const lens = activeEditor(page).locator('.codelens-decoration', { hasText: /GiB \/ .* GiB per GPU/ });
     await lens.first().waitFor({ timeout: HANG_MS });
-    assert.match(await lens.first().innerText(), /GiB \/ .* GiB per GPU/);
     await screenshot(page, '41-torchtitan-lens');
     // A hover on one value says what Gantry reads it as, with the estimate's line.
     // The TOML may render as plain text (one span for the line): hover the line's last characters, the value.
