@@ -264,7 +264,10 @@ out();
 if (kv11.length) out(`KV11-*: ${v1Line(kv11Summary)} (evaluated once, 2026-12-07, with no formula change).`);
 const kv12 = kvV1.readKvV1Reserve(root, 'bench/data/vllm-v1-kv-reserve10.jsonl');
 const kv12Summary = reserveTable(kv12, 'Fresh held-out set KV12-* (bench/data/vllm-v1-kv-reserve10.jsonl: published vLLM 0.8.2–0.29.0 startups, gathered 2026-12-07, evaluated once with no formula change pending):').summary;
-if (kv12.length) out(`KV12-*: ${v1Line(kv12Summary)} (evaluated once, 2026-12-07, with no formula change pending).`);
+if (kv12.length)
+  out(
+    `KV12-*: ${v1Line(kv12Summary)} (evaluated once, 2026-12-07, with no formula change pending: KV12-02 −32.4 %, KV12-05 −1.3 %. KV12-02 was then found estimated as an unquantized checkpoint: the bench had dropped its quantization text, which is no spec value; such a row is now unmatched, and KV12-02 is given by its checkpoint's name, once 'qat' and 'ct' were read as neutral words: +33.1 %, looked at since. KV12-01's --language-model-only was expressible (multimodal.languageModelOnly) though its gatherer said not; evaluated once then, −7.9 %, it led to the towers change (a catalog entry's vision and audio towers known apart, left out when vLLM does not load them), after which it reads −0.0 %: examined, not held out).`,
+  );
 
 // The CUDA graph figure (core/estimate/engineVersion.ts CUDA_GRAPHS) is the median of vLLM's own published estimates.
 const cg = kvV1.summarizeCudaGraphEstimates(root);

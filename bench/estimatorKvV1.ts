@@ -13,9 +13,10 @@
 
 import { findGpu } from '../core/catalog/gpus';
 import { resolveModelName } from '../core/catalog/models';
+import { formatOfQuantization } from '../core/catalog/weightFormat';
 import { estimateInferenceService } from '../core/estimate/index';
 import { readMmLimits } from '../core/formats/vllmArgs';
-import type { Architecture, ClusterDoc, InferenceServiceDoc, InferenceServiceSpec } from '../core/spec/types';
+import type { Architecture, ClusterDoc, InferenceServiceDoc, InferenceServiceSpec, Quantization } from '../core/spec/types';
 import { readJsonlRows } from './estimatorKvV0';
 
 export type KvV1Part = 'held-out' | 'examined' | 'reserve';
@@ -182,7 +183,7 @@ export function evaluateKvV1(repoRoot: string, parts: readonly KvV1Part[] = ['he
  * says how; `gpuTotalGiB` is the device memory the row is given when its source printed no vLLM device total; `model`
  * the catalog entry a row's checkpoint (hf_model) is when the catalog gained it after the row was gathered.
  */
-export const GAPS_CLOSED: Readonly<Record<string, { how: string; gpuTotalGiB?: number; model?: string; multimodal?: InferenceServiceSpec['multimodal'] }>> = {
+export const GAPS_CLOSED: Readonly<Record<string, { how: string; gpuTotalGiB?: number; model?: string; multimodal?: InferenceServiceSpec['multimodal']; row?: Partial<KvV1Row> }>> = {
   // Closed 2026-12-06, after KV5-*'s evaluation.
   'KV5-08': { how: "device total not quoted: the catalog's RTX 5060 Ti 16GB (usable memory by the GDDR rule) stands in for it" },
   'KV5-09': { how: "device total not quoted: the catalog's RTX 5060 Ti 16GB (usable memory by the GDDR rule) stands in for it" },
@@ -196,6 +197,16 @@ export const GAPS_CLOSED: Readonly<Record<string, { how: string; gpuTotalGiB?: n
   // 2026-12-06, with the vision-encoder profile change: the source's --language-model-only, which the spec could not say before it
   // (KV6-15/16 above too; KV7-11 also ran language_model_only but stays a gap, for its DFlash speculative decoding).
   'KV8-07': { how: 'language_model_only as multimodal.languageModelOnly', multimodal: { languageModelOnly: true } },
+  // 2026-12-07: KV12-01's gatherer took --language-model-only for a gap; multimodal.languageModelOnly has said it since
+  // KV8-07. Expressed and evaluated once, with no formula change pending.
+  'KV12-01': { how: '--language-model-only as multimodal.languageModelOnly', multimodal: { languageModelOnly: true } },
+  // 2026-12-07: KV12-02 was first evaluated (−32.4 %) with its gatherer's quantization text, which is no spec value and which
+  // the bench then dropped without a word: an unquantized estimate. Such a row is now unmatched; this one is given as a user
+  // gives it, by its checkpoint's name, which resolves since 'qat' and 'ct' are read as neutral words (evaluated since).
+  'KV12-02': {
+    how: "the checkpoint by its name: int4 w4a16 from 'google/gemma-4-E2B-it-qat-w4a16-ct'",
+    row: { model: 'google/gemma-4-E2B-it-qat-w4a16-ct', quantization: null },
+  },
 };
 
 export function evaluateKvV1Rows(rows: readonly KvV1Row[], parts: readonly KvV1Part[]): KvV1Result[] {
@@ -205,6 +216,7 @@ export function evaluateKvV1Rows(rows: readonly KvV1Row[], parts: readonly KvV1P
     const closed = GAPS_CLOSED[r.id];
     if (closed?.gpuTotalGiB && !r.gpu_total_gib) r = { ...r, gpu_total_gib: closed.gpuTotalGiB };
     if (closed?.model && !r.model) r = { ...r, model: closed.model };
+    if (closed?.row) r = { ...r, ...closed.row };
     // A reserve row that names only its checkpoint is given the checkpoint as the preset where the catalog resolves that
     // name, as a user would write it (KV9-*, KV10-*). A Hugging Face class name in `architecture` (a string, KV9-*'s
     // gatherer wrote one) is not an architecture and is not read.
@@ -215,6 +227,8 @@ export function evaluateKvV1Rows(rows: readonly KvV1Row[], parts: readonly KvV1P
     else if (r.model && !resolveModelName(r.model)) res.unmatched = `no catalog model '${r.model}'`;
     else if (!r.model && !r.architecture) res.unmatched = 'no model';
     else if (!findGpu(r.gpu) && !r.gpu_total_gib) res.unmatched = `no catalog GPU '${r.gpu}' and no device total`;
+    // A quantization the spec cannot say is a gap, not a flag to leave out: the estimate would be of another checkpoint.
+    else if (r.quantization && !CHECKPOINT_QUANT.has(r.quantization) && r.quantization !== 'none' && !formatOfQuantization(r.quantization as Quantization)) res.unmatched = `quantization '${r.quantization.slice(0, 60)}' is no value of spec.quantization`;
     else {
       const { doc, cluster } = kvV1Doc(r);
       const e = estimateInferenceService(doc, cluster, { noFixes: true });

@@ -19,6 +19,13 @@ export interface ModelInfo {
   encoderOnly?: boolean;
   /** Parameters the architecture formula does not see (vision tower, token-type table, pooler). */
   extraParams?: number;
+  /**
+   * The multimodal towers' parameters within extraParams, where known apart (architecture.vision.params says the
+   * vision tower's where the entry has one): vLLM does not load a tower whose every modality is off
+   * (--language-model-only, or --limit-mm-per-prompt at 0 from 0.10.1), and the estimate leaves it out then. `video`:
+   * the vision tower serves video too (Gemma 4), so images at 0 alone keep it.
+   */
+  towers?: { vision?: number; audio?: number; video?: boolean };
   /** Published totals, used instead of the formula where it is known to be approximate (MLA). */
   totalParams?: number;
   activeParams?: number;
@@ -748,6 +755,7 @@ export const MODELS: readonly ModelInfo[] = [
     },
     norm: 'rmsnorm',
     extraParams: 0.45e9,
+    towers: { vision: 0.45e9, video: true },
     slidingWindowLayers: 'five-of-six',
     source: `${HF} google/gemma-4-31B (text_config, as copied in jax-ml/jax-llm-examples gemma4/gemma4_jax/hf_configs.py @8b4b246: 60 layers, every sixth full_attention, sliding_window 1024, head_dim 256 with 16 KV heads, global_head_dim 512 with num_global_key_value_heads 4, attention_k_eq_v); context 256K and 30.7 B parameters (model card; that copy says max_position_embeddings 131072); vision tower ~0.45 B by Gantry's ViT count of its vision_config (27 layers, 1152 wide, MLP 4304)`,
   }),
@@ -773,6 +781,7 @@ export const MODELS: readonly ModelInfo[] = [
     },
     norm: 'rmsnorm',
     extraParams: 0.44e9,
+    towers: { vision: 0.44e9, video: true },
     slidingWindowLayers: 'five-of-six',
     source: `${HF} google/gemma-4-26B-A4B (text_config, as copied in jax-ml/jax-llm-examples gemma4/gemma4_jax/hf_configs.py @8b4b246: 30 layers, every sixth full_attention, sliding_window 1024, head_dim 256 with 8 KV heads, global_head_dim 512 with num_global_key_value_heads 2, attention_k_eq_v; enable_moe_block: 128 experts of 704 top-8 beside a dense MLP of 2112, counted as 3 shared expert widths); context 256K, 25.2 B total and 3.8 B active parameters (model card); vision tower ~0.44 B by Gantry's ViT count of its vision_config (27 layers, 1152 wide, MLP 4304)`,
   }),
@@ -785,6 +794,7 @@ export const MODELS: readonly ModelInfo[] = [
     norm: 'rmsnorm',
     // Per-layer embeddings 42 × 256 × (262,144 + 3 × 2,560) = 2.90 B, vision tower 0.12 B (Gantry's ViT count), audio tower ~0.3 B (model card).
     extraParams: 3.32e9,
+    towers: { vision: 0.12e9, audio: 0.3e9, video: true },
     source: `${HF} google/gemma-4-E4B (text_config, as copied in jax-ml/jax-llm-examples gemma4/gemma4_jax/hf_configs.py @8b4b246: 42 layers, every sixth full_attention, sliding_window 512, head_dim 256 and global_head_dim 512 with 2 KV heads, no k_eq_v, num_kv_shared_layers 18, hidden_size_per_layer_input 256; vision_config 16 layers of 768; audio_config 12 conformer layers of 1024); context 128K and 8 B parameters (model card)`,
   }),
   model({
@@ -797,6 +807,7 @@ export const MODELS: readonly ModelInfo[] = [
     norm: 'rmsnorm',
     // Per-layer embeddings 35 × 256 × (262,144 + 3 × 1,536) = 2.39 B, vision tower 0.12 B (Gantry's ViT count), audio tower ~0.3 B (model card).
     extraParams: 2.81e9,
+    towers: { vision: 0.12e9, audio: 0.3e9, video: true },
     source: `${HF} google/gemma-4-E2B (text_config, as copied in jax-ml/jax-llm-examples gemma4/gemma4_jax/hf_configs.py @8b4b246: 35 layers, every fifth full_attention, sliding_window 512, head_dim 256 and global_head_dim 512 with 1 KV head, no k_eq_v, num_kv_shared_layers 20 with use_double_wide_mlp, hidden_size_per_layer_input 256; vision_config 16 layers of 768; audio_config 12 conformer layers of 1024); context 128K and 5.1 B parameters (model card)`,
   }),
   model({
@@ -816,6 +827,7 @@ export const MODELS: readonly ModelInfo[] = [
     architecture: { layers: 40, hidden: 5120, heads: 32, kvHeads: 8, headDim: 128, ffn: 32768, vocab: 131072, gatedMlp: true, tiedEmbeddings: false, maxContext: 131072 },
     norm: 'rmsnorm',
     extraParams: 0.44e9,
+    towers: { vision: 0.44e9 },
     source: `${HF} mistralai/Mistral-Small-3.1-24B-Instruct-2503 (text_config); Pixtral vision encoder + projector ~0.44B`,
   }),
   model({

@@ -260,8 +260,9 @@ const NAME_FORMATS: [string[], WeightFormat][] = [
   [['int8'], named('int8', 'int8', 8)],
 ];
 
-/** Tokens after the base name that change nothing about the architecture. */
-const NEUTRAL = new Set(['instruct', 'it', 'hf', 'chat', 'base', 'pt', 'thinking', 'dynamic', 'block', 'channel', 'pertensor', 'sym', 'asym']);
+/** Tokens after the base name that change nothing about the architecture: `qat` (quantization-aware trained) and `ct`
+ *  (packed as compressed-tensors) say how the weights were made and stored, which a format token beside them names. */
+const NEUTRAL = new Set(['instruct', 'it', 'hf', 'chat', 'base', 'pt', 'thinking', 'dynamic', 'block', 'channel', 'pertensor', 'sym', 'asym', 'qat', 'ct']);
 
 /**
  * Splits a repo's short name into the base it derives from and the weight format its suffix names:

@@ -23,7 +23,9 @@ export interface ResolvedModel {
   /** How the checkpoint stores its weights (quantization_config, a derivative's name, or the catalog). */
   weightFormat?: WeightFormat;
   /** A vision-language model (architecture.vision, a config.json's vision_config, or a catalog entry counting a tower), and its tower's parameters where they are known apart from the model's other extra parameters. */
-  visionTower?: { params?: number };
+  visionTower?: { params?: number; video?: boolean };
+  /** An audio tower (a catalog entry's towers.audio): its parameters, within the model's extra parameters. */
+  audioTower?: { params: number };
   /** What the resolution assumed (a derivative read as its base, a config from the HF cache); for the estimate's assumptions. */
   notes: string[];
 }
@@ -307,8 +309,10 @@ export function resolveModel(ref: ModelRef | undefined, opts: EstimateOptions, p
   }
   // A vision-language model: its architecture's vision, a config's vision_config, or a catalog decoder whose extraParams count a tower
   // (the catalog's other extra parameters are an encoder's pooler and token types). Its tower's own count where known.
-  const tower = arch.vision || hasVision || (info && (info.extraParams ?? 0) > 0 && !info.encoderOnly) ? { params: arch.vision?.params ?? towerParams } : undefined;
-  return { model: { id: info?.id, arch, extras, params, weightFormat, notes, ...(tower ? { visionTower: tower } : {}) }, findings: [] };
+  // A catalog entry's towers say which of its extra parameters are the vision and the audio tower (Gemma 4 E2B/E4B have both).
+  const tower = arch.vision || hasVision || info?.towers?.vision || (info && (info.extraParams ?? 0) > 0 && !info.encoderOnly && !info.towers) ? { params: arch.vision?.params ?? info?.towers?.vision ?? towerParams, ...(info?.towers?.video ? { video: true } : {}) } : undefined;
+  const audio = info?.towers?.audio ? { params: info.towers.audio } : undefined;
+  return { model: { id: info?.id, arch, extras, params, weightFormat, notes, ...(tower ? { visionTower: tower } : {}), ...(audio ? { audioTower: audio } : {}) }, findings: [] };
 }
 
 const DEFAULT_GPU = 'H100-SXM-80GB';

@@ -135,6 +135,7 @@ interface Stage {
   drafterBesideGlobal?: boolean;
   /** What a vision encoder's profile run adds to this stage's activation peak (visionProfile). */
   visionExtra?: number;
+  towerWeights?: number;
 }
 
 /** A stage's recurrent state for one sequence on one GPU (bytes; 0 for a model without recurrent layers). */
@@ -369,10 +370,22 @@ export function visionProfile(a: Architecture, spec: InferenceServiceSpec, token
   return { encoderPeak, outputs, items, budget, modality: imageLimit === 0 ? 'video' : 'image' };
 }
 
-/** --limit-mm-per-prompt sets every modality the vision tower serves to 0 (image, and video where the model takes it). */
-export function towerModalitiesOff(a: Architecture, spec: InferenceServiceSpec): boolean {
+/**
+ * --limit-mm-per-prompt sets every modality the vision tower serves to 0 (image, and video where the model takes it:
+ * architecture.vision.video, or a catalog tower's towers.video where the profile is not modelled).
+ */
+export function towerModalitiesOff(a: Architecture, spec: InferenceServiceSpec, tower?: { video?: boolean }): boolean {
   const limits = spec.multimodal?.limitPerPrompt;
-  return !!a.vision && limits?.image === 0 && (!a.vision.video || limits.video === 0);
+  const video = a.vision ? a.vision.video === true : tower?.video === true;
+  return (!!a.vision || !!tower) && limits?.image === 0 && (!video || limits.video === 0);
+}
+
+/** What the estimate says of an audio tower: loaded (its profile run is not modelled) or left out, and why. */
+function audioNote(params: number, skipped: boolean, lmo: boolean, engine: string): string {
+  const count = `${(params / 1e9).toFixed(2)} B parameters`;
+  if (skipped) return `Audio tower: its ${count} are not loaded (${lmo ? '--language-model-only' : '--limit-mm-per-prompt sets audio to 0; vLLM 0.10.1 and later skip a tower whose every modality is at 0'}).`;
+  const off = engine === 'vllm' ? '; --limit-mm-per-prompt \'{"audio":0}\' or (text only) --language-model-only leave it out' : '';
+  return `Audio tower: its ${count} are loaded and counted; the memory of its profile run on dummy audio is not modelled${off}.`;
 }
 
 /** What the estimate says of a vision-language model's encoder (visionProfile). */
@@ -380,7 +393,7 @@ function visionNote(a: Architecture, vision: VisionProfile | string | undefined,
   const v = a.vision;
   const why = tower.byLimits ? ' (vLLM 0.10.1 and later skip a tower whose every modality is at 0)' : '';
   const off = !tower.skipped ? '' : tower.params ? ` The tower's ${(tower.params / 1e9).toFixed(2)} B parameters are not loaded${why}.` : ` The tower is not loaded${why}, but its parameters are not known apart from the model's other extra parameters, so they are still counted.`;
-  if (!v) return `Vision tower:${off}`;
+  if (!v) return `Vision tower:${off.replace(" The tower's", ' its')}`;
   if (typeof vision === 'string') return `Vision encoder: ${vision}.${off}`;
   if (!vision) return `Vision encoder: ${engine === 'vllm' && v0 ? "vLLM V0's" : engine === 'vllm' ? "vLLM's" : `${engine === 'sglang' ? 'SGLang' : 'TGI'}'s`} profile of it is not modelled; only its weights are counted.${off}`;
   const gibs = (b: number) => gib(b, 2);
@@ -425,7 +438,7 @@ function stageFigures(
   pp: number,
   dp: number,
   stage: 'first' | 'last',
-  defaults: { seqs: number; tokens: number; v0?: boolean; moeSharedCache: boolean; mrv2?: boolean; attnTp?: number; vision?: VisionProfile; visionEmbeds?: number; towerLoaded?: boolean },
+  defaults: { seqs: number; tokens: number; v0?: boolean; moeSharedCache: boolean; mrv2?: boolean; attnTp?: number; vision?: VisionProfile; visionEmbeds?: number; towerLoaded?: boolean; audioLoaded?: boolean },
 ): Stage {
   const a = m.arch;
   const p = m.params;
@@ -467,11 +480,12 @@ function stageFigures(
   const sharedGlobalHere = a.kvShared?.global ? Math.min(sharedHere, Math.round((a.kvShared.global * layers) / a.layers)) : 0;
   if (g?.kEqV && vllm) blockBytes += globalHere * a.hidden * g.kvHeads * g.headDim * moduleBytes(wf, 'attention', dt);
   let vocabParams = 0;
-  // A vision tower whose count is known apart (m.visionTower.params, in p.extra) loads on every pipeline stage (vLLM
-  // builds and runs it on each rank), unless it is skipped; the model's other extra parameters sit with the embedding.
-  const towerParams = m.visionTower?.params ?? 0;
-  const extra = Math.max(0, p.extra - towerParams);
-  const towerHere = defaults.towerLoaded === false ? 0 : towerParams;
+  // A tower whose count is known apart (m.visionTower.params, m.audioTower.params, in p.extra) loads on every pipeline
+  // stage (vLLM builds and runs it on each rank), unless it is skipped; the model's other extra parameters sit with the embedding.
+  const visionParams = m.visionTower?.params ?? 0;
+  const audioParams = m.audioTower?.params ?? 0;
+  const extra = Math.max(0, p.extra - visionParams - audioParams);
+  const towerHere = (defaults.towerLoaded === false ? 0 : visionParams) + (defaults.audioLoaded === false ? 0 : audioParams);
   if (pp === 1) vocabParams = p.embedding + p.output + extra + towerHere;
   else if (stage === 'first') vocabParams = p.embedding + extra + towerHere;
   else vocabParams = (p.output || p.embedding) + towerHere;
@@ -518,7 +532,7 @@ function stageFigures(
   // A global layer of its own shape caches K and V of its own heads (a k_eq_v layer too: vLLM writes K into both).
   const globalPerLayer = g ? 2 * Math.max(1, Math.floor(g.kvHeads / attnTp)) * g.headDim * kb : attnPerLayer;
   const kvPerToken = Math.max(0, attnLayers - globalHere - (sharedHere - sharedGlobalHere)) * attnPerLayer + Math.max(0, globalHere - sharedGlobalHere) * globalPerLayer;
-  const stageOut: Stage = { weights, activation, kvBytesPerToken: kvPerToken, pool: 0, ...(padding.factor > 1 ? { expertPadding: padding } : {}), ...(profiled > lm ? { visionExtra: profiled - lm } : {}) };
+  const stageOut: Stage = { weights, activation, kvBytesPerToken: kvPerToken, pool: 0, ...(padding.factor > 1 ? { expertPadding: padding } : {}), ...(profiled > lm ? { visionExtra: profiled - lm } : {}), ...(towerHere > 0 ? { towerWeights: (towerHere * dt) / tp } : {}) };
   if (rec) {
     // One recurrent layer's state per sequence on one TP rank: the SSM/recurrent state and the conv window.
     stageOut.hybrid = { kind: rec.name, full: attnLayers, linear: Math.ceil(rec.layers / pp), stateBytesPerLayer: rec.stateBytes(tp, dt), attnBytesPerTokenPerLayer: attnPerLayer };
@@ -705,11 +719,22 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   // when --limit-mm-per-prompt sets every modality the tower serves to 0.
   const ver = engineVersionOf(spec).parts;
   const lmo = spec.multimodal?.languageModelOnly === true;
-  const towerSkipped = !!m.visionTower && engine === 'vllm' && (lmo || (towerModalitiesOff(a, spec) && (!ver || atLeast(ver, 0, 10, 1))));
+  const towerSkipped = !!m.visionTower && engine === 'vllm' && (lmo || (towerModalitiesOff(a, spec, m.visionTower) && (!ver || atLeast(ver, 0, 10, 1))));
+  const audioSkipped = !!m.audioTower && engine === 'vllm' && (lmo || (spec.multimodal?.limitPerPrompt?.audio === 0 && (!ver || atLeast(ver, 0, 10, 1))));
   // vLLM V1 keeps an inputs_embeds buffer of max_num_batched_tokens for a multimodal model whose tower loads (profiled or not).
   const visionEmbeds = m.visionTower && vllmV1 && !towerSkipped ? profileTokens * a.hidden * dtypeBytes(spec) : 0;
-  const defaults = { ...batchDefaults, moeSharedCache, mrv2: gen?.runner?.v2 === true, ...(attnDp ? { attnTp: tp / attnDp } : {}), ...(typeof vision === 'object' ? { vision } : {}), ...(visionEmbeds ? { visionEmbeds } : {}), ...(towerSkipped ? { towerLoaded: false } : {}) };
+  const defaults = {
+    ...batchDefaults,
+    moeSharedCache,
+    mrv2: gen?.runner?.v2 === true,
+    ...(attnDp ? { attnTp: tp / attnDp } : {}),
+    ...(typeof vision === 'object' ? { vision } : {}),
+    ...(visionEmbeds ? { visionEmbeds } : {}),
+    ...(towerSkipped ? { towerLoaded: false } : {}),
+    ...(audioSkipped ? { audioLoaded: false } : {}),
+  };
   if (a.vision || towerSkipped) assumptions.push(visionNote(a, vision, engine, !!gen?.v0, { skipped: towerSkipped, params: m.visionTower?.params, byLimits: towerSkipped && !lmo, embeds: visionEmbeds, pp }));
+  if (m.audioTower) assumptions.push(audioNote(m.audioTower.params, audioSkipped, lmo, engine));
   const stageSpec = engine === 'tgi' ? { ...spec, maxNumSeqs: undefined } : spec;
   const tpKind = nonTorchTpKind(c.gpu, c.intra.type);
   const nonTorch = tp > 1 ? (tpKind === 'measured' ? NON_TORCH_TP : NON_TORCH_TP_PCIE) : pp > 1 ? NON_TORCH_PP : NON_TORCH_TP1;
@@ -835,6 +860,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     maxModelLen,
     activationPeakBytes: rank0.activation,
     ...(rank0.visionExtra ? { visionProfileBytes: rank0.visionExtra } : {}),
+    ...(rank0.towerWeights ? { towerWeightBytes: rank0.towerWeights } : {}),
     nonTorchBytes: nonTorch,
     cudaGraphBytes: graphs,
     budgetBytes: budget,
@@ -919,7 +945,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
       });
     }
     // Multimodal options on a model with no tower at all (no vision encoder, no parameters beyond the architecture's).
-    if (spec.multimodal && Object.keys(spec.multimodal).length && !m.visionTower) {
+    if (spec.multimodal && Object.keys(spec.multimodal).length && !m.visionTower && !m.audioTower) {
       findings.push({
         code: 'multimodal-text-model',
         severity: 'warning',
@@ -985,12 +1011,17 @@ function servingFixes(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined,
       break;
     }
   }
-  // A vision-language model served for text: --language-model-only gives back the encoder's profile and the tower's weights.
+  // A multimodal model served for text: --language-model-only gives back the encoder's profile and the towers' weights.
   const vision = cur.serving?.visionProfileBytes;
-  if (vision && !spec.multimodal?.languageModelOnly) {
+  const towers = cur.serving?.towerWeightBytes;
+  if ((vision || towers) && !spec.multimodal?.languageModelOnly) {
     const e = estimateInferenceService(withEdits(doc, [{ path: ['spec', 'multimodal', 'languageModelOnly'], value: true }]), cluster, o);
+    const what = [towers ? `${gib(towers)} of tower weights go` : "the tower's weights go", ...(vision ? [`and the ${gib(vision)} its profile run adds to the activation peak`] : [])].join(', ');
     if (e.serving && e.serving.kvCacheBytes > (cur.serving?.kvCacheBytes ?? 0))
-      fixes.push({ title: `Serve text only, without the vision tower (--language-model-only: its weights go, and the ${gib(vision)} its profile run adds to the activation peak; ${describe(e)}${e.ok ? '' : ', still too small'})`, edits: [{ path: ['spec', 'multimodal', 'languageModelOnly'], value: true }] });
+      fixes.push({
+        title: `Serve text only, without the ${cur.assumptions.some((l) => l.startsWith('Audio tower:')) ? 'vision and audio towers' : 'vision tower'} (--language-model-only: ${what}; ${describe(e)}${e.ok ? '' : ', still too small'})`,
+        edits: [{ path: ['spec', 'multimodal', 'languageModelOnly'], value: true }],
+      });
   }
   // vLLM runs fp8 weights from compute capability 8.0 (the gpu-dtype rule): none offered on a T4 or V100.
   const g = cur.gpu ? findGpu(cur.gpu.id) : undefined;

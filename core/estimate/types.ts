@@ -105,6 +105,8 @@ export interface ServingFigures {
   activationPeakBytes: number;
   /** A vision-language model under vLLM V1: what the encoder's profile run adds to the activation peak (bytes per GPU on the first stage). */
   visionProfileBytes?: number;
+  /** The multimodal towers' weights (bytes per GPU on the first stage) whose count is known apart: what --language-model-only leaves out. */
+  towerWeightBytes?: number;
   nonTorchBytes: number;
   cudaGraphBytes: number;
   budgetBytes: number;

@@ -344,7 +344,7 @@ export interface MultimodalServing {
   limitPerPrompt?: { image?: number; video?: number; audio?: number };
   /** --skip-mm-profiling: the encoder is not run before the KV cache is sized (its memory is then the user's to leave). */
   skipProfiling?: boolean;
-  /** --language-model-only: the vision tower is neither loaded nor profiled; the model serves text only. */
+  /** --language-model-only: the multimodal towers (vision, audio) are neither loaded nor profiled; the model serves text only. */
   languageModelOnly?: boolean;
 }
 

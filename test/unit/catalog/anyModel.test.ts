@@ -58,6 +58,9 @@ test('derivative names resolve to the base architecture with the right weight fo
     ['Qwen/Qwen3-8B-FP8', 'qwen3-8b', 8],
     ['meta-llama/Llama-3.1-8B-Instruct', 'llama-3.1-8b', undefined],
     ['openai/gpt-oss-20b', 'gpt-oss-20b', 4.25],
+    // A quantization-aware-trained build packed as compressed-tensors: qat and ct name how, w4a16 the format.
+    ['google/gemma-4-E2B-it-qat-w4a16-ct', 'gemma-4-e2b', 4.125],
+    ['google/gemma-4-E4B-it-qat', 'gemma-4-e4b', undefined],
   ];
   for (const [name, id, bits] of cases) {
     const r = resolveModelName(name);

@@ -153,7 +153,7 @@ test('a quick fix serves a vision-language model text only when its KV cache is 
   const fix = f.fixes?.find((x) => x.title.startsWith('Serve text only'));
   assert.ok(fix, JSON.stringify(f.fixes?.map((x) => x.title)));
   assert.deepEqual(fix.edits, [{ path: ['spec', 'multimodal', 'languageModelOnly'], value: true }]);
-  assert.match(fix.title, /--language-model-only: its weights go, and the \d+\.\d GiB its profile run adds to the activation peak/);
+  assert.match(fix.title, /--language-model-only: 0\.9 GiB of tower weights go, and the \d+\.\d GiB its profile run adds to the activation peak/);
   // A text-only model gets no such fix.
   const text = estimateInferenceService(service({ model: { preset: 'qwen3-8b' }, engineVersion: '0.19.0', maxModelLen: 131072, gpuMemoryUtilization: 0.5 }), cluster('RTX-4090-24GB', 1));
   assert.ok(!text.findings.some((x) => x.fixes?.some((y) => y.title.startsWith('Serve text only'))));
@@ -289,7 +289,7 @@ test('--skip-mm-profiling keeps the inputs_embeds buffer; only a tower that is n
   assert.equal(at({ skipProfiling: true }) - at({ languageModelOnly: true }), 8192 * 4096 * 2);
 });
 
-test('--language-model-only where the profile is not known: a config.json tower still comes off; a catalog tower counted among other parameters is said to stay', () => {
+test('--language-model-only where the profile is not known: a config.json tower still comes off, and so does a catalog tower known apart (towers)', () => {
   const c = cluster('H100-SXM-80GB', 1);
   const text = { hidden_size: 4096, intermediate_size: 14336, num_hidden_layers: 32, num_attention_heads: 32, num_key_value_heads: 8, vocab_size: 32064 };
   const llava = JSON.stringify({ model_type: 'llava', text_config: { model_type: 'llama', ...text }, vision_config: { hidden_size: 1024, intermediate_size: 4096, num_hidden_layers: 24, patch_size: 14, image_size: 336 } });
@@ -298,10 +298,19 @@ test('--language-model-only where the profile is not known: a config.json tower 
   const without = estimateInferenceService(service({ model: { config: 'config.json' }, maxModelLen: 8192, multimodal: { languageModelOnly: true } }), c, opts);
   assert.ok(with_.memory!.breakdown.weights - without.memory!.breakdown.weights > 0.5e9, `${with_.memory!.breakdown.weights - without.memory!.breakdown.weights}`);
   assert.ok(!without.findings.some((f) => f.code === 'multimodal-text-model'));
-  const gemma4 = estimateInferenceService(service({ model: { preset: 'gemma-4-31b' }, maxModelLen: 8192, multimodal: { languageModelOnly: true } }), c);
+  const gemma4 = (multimodal?: InferenceServiceSpec['multimodal']) => estimateInferenceService(service({ model: { preset: 'gemma-4-31b' }, maxModelLen: 8192, ...(multimodal ? { multimodal } : {}) }), c);
+  const g4 = gemma4({ languageModelOnly: true });
+  assert.ok(g4.assumptions.includes('Vision tower: its 0.45 B parameters are not loaded.'), JSON.stringify(g4.assumptions));
+  assert.ok(Math.abs(gemma4().memory!.breakdown.weights - g4.memory!.breakdown.weights - 0.45e9 * 2) < 1e6);
+  // Its tower serves video too: images at 0 alone keep it; both at 0 skip it.
+  assert.equal(gemma4({ limitPerPrompt: { image: 0 } }).memory!.breakdown.weights, gemma4().memory!.breakdown.weights);
+  assert.equal(gemma4({ limitPerPrompt: { image: 0, video: 0 } }).memory!.breakdown.weights, g4.memory!.breakdown.weights);
+  // A config.json whose vision_config cannot be counted: the tower is said to stay counted.
+  const uncounted = JSON.stringify({ model_type: 'llava', text_config: { model_type: 'llama', ...text }, vision_config: { hidden_size: 1024, num_hidden_layers: 0 } });
+  const u = estimateInferenceService(service({ model: { config: 'config.json' }, maxModelLen: 8192, multimodal: { languageModelOnly: true } }), c, { resolveConfig: () => uncounted });
   assert.ok(
-    gemma4.assumptions.some((a) => a.includes('its parameters are not known apart from the model')),
-    JSON.stringify(gemma4.assumptions),
+    u.assumptions.some((a) => a.includes('its parameters are not known apart from the model')),
+    JSON.stringify(u.assumptions),
   );
   // A config whose vision_config cannot be read is still a vision-language model: no text-only warning.
   const broken = JSON.stringify({ model_type: 'qwen2_5_vl', ...text, vision_config: { depth: 32, hidden_size: 0 } });
@@ -383,4 +392,35 @@ test('the "serve text only" fix is offered where multimodal is a flow mapping, a
   const edit = fix.edits[0];
   const after = text.slice(0, edit.offset) + edit.newText + text.slice(edit.offset + edit.length);
   assert.match(after, /\n {2}multimodal: \{ skipProfiling: false, languageModelOnly: true \}\n/);
+});
+
+test('an audio tower (Gemma 4 E2B/E4B): --language-model-only leaves out both towers, audio at 0 the audio tower alone, and the estimate says which', () => {
+  const c = cluster('L4-24GB', 1);
+  const at = (multimodal?: InferenceServiceSpec['multimodal'], engineVersion = '0.21.0') => estimateInferenceService(service({ model: { preset: 'gemma-4-e2b' }, engineVersion, dtype: 'bf16', maxModelLen: 8192, ...(multimodal ? { multimodal } : {}) }), c);
+  const weights = (e: ReturnType<typeof estimateInferenceService>) => e.memory!.breakdown.weights;
+  const all = at();
+  assert.ok(
+    all.assumptions.some((a) => a.startsWith('Audio tower: its 0.30 B parameters are loaded and counted')),
+    JSON.stringify(all.assumptions),
+  );
+  const text = at({ languageModelOnly: true });
+  assert.ok(Math.abs(weights(all) - weights(text) - (0.12e9 + 0.3e9) * 2) < 1e6, `${weights(all) - weights(text)}`);
+  assert.ok(text.assumptions.includes('Audio tower: its 0.30 B parameters are not loaded (--language-model-only).'), JSON.stringify(text.assumptions));
+  assert.ok(text.serving!.kvCacheBytes > all.serving!.kvCacheBytes);
+  const noAudio = at({ limitPerPrompt: { audio: 0 } });
+  assert.ok(Math.abs(weights(all) - weights(noAudio) - 0.3e9 * 2) < 1e6);
+  assert.ok(noAudio.assumptions.some((a) => a.startsWith('Audio tower: its 0.30 B parameters are not loaded (--limit-mm-per-prompt sets audio to 0')));
+  // Before 0.10.1 a tower loads whatever its limits.
+  assert.equal(weights(at({ limitPerPrompt: { audio: 0 } }, '0.10.0')), weights(all));
+  // Audio options are not "multimodal options on a text-only model".
+  assert.ok(!noAudio.findings.some((f) => f.code === 'multimodal-text-model'));
+});
+
+test('the "serve text only" fix for a model whose towers are known apart but not profiled says what their weights free', () => {
+  const c = cluster('L4-24GB', 1);
+  const e = estimateInferenceService(service({ model: { preset: 'gemma-4-e4b' }, engineVersion: '0.21.0', dtype: 'bf16', maxModelLen: 131072, maxNumSeqs: 1, gpuMemoryUtilization: 0.72 }), c);
+  const fix = e.findings.flatMap((f) => f.fixes ?? []).find((f) => f.title.startsWith('Serve text only'));
+  assert.ok(fix, JSON.stringify(e.findings.map((f) => f.fixes?.map((x) => x.title))));
+  assert.match(fix.title, /^Serve text only, without the vision and audio towers \(--language-model-only: 0\.8 GiB of tower weights go; /);
+  assert.deepEqual(fix.edits, [{ path: ['spec', 'multimodal', 'languageModelOnly'], value: true }]);
 });
