@@ -269,6 +269,12 @@ if (kv12.length)
     `KV12-*: ${v1Line(kv12Summary)} (evaluated once, 2026-12-07, with no formula change pending: KV12-02 −32.4 %, KV12-05 −1.3 %. KV12-02 was then found estimated as an unquantized checkpoint: the bench had dropped its quantization text, which is no spec value; such a row is now unmatched, and KV12-02 is given by its checkpoint's name, once 'qat' and 'ct' were read as neutral words: +33.1 %, looked at since. KV12-01's --language-model-only was expressible (multimodal.languageModelOnly) though its gatherer said not; evaluated once then, −7.9 %, it led to the towers change (a catalog entry's vision and audio towers known apart, left out when vLLM does not load them), after which it reads −0.0 %: examined, not held out).`,
   );
 
+// KV13-* (text models, vLLM 0.11–0.30) was gathered on 2026-12-07 before the towers change (which touches none of its
+// models) from sources no earlier set uses, and evaluated once after it.
+const kv13 = kvV1.readKvV1Reserve(root, 'bench/data/vllm-v1-kv-reserve11.jsonl');
+const kv13Summary = reserveTable(kv13, 'Fresh held-out set KV13-* (bench/data/vllm-v1-kv-reserve11.jsonl: published vLLM 0.11–0.30 startups of text models, gathered 2026-12-07 before the towers change, evaluated once after it):').summary;
+if (kv13.length) out(`KV13-*: ${v1Line(kv13Summary)} (evaluated once, 2026-12-07, after the towers change).`);
+
 // The CUDA graph figure (core/estimate/engineVersion.ts CUDA_GRAPHS) is the median of vLLM's own published estimates.
 const cg = kvV1.summarizeCudaGraphEstimates(root);
 out();
@@ -428,7 +434,7 @@ out('| quantity | tuned / reference part: n, median, max | held-out part: n, med
 out('| --- | --- | --- |');
 out(`| training memory per GPU | ${s.n}, ${s.medianAbs.toFixed(1)} %, ${s.maxAbs.toFixed(1)} % | ${held.n}, ${held.medianAbs.toFixed(1)} %, ${held.maxAbs.toFixed(1)} % |`);
 out(
-  `| vLLM KV tokens (V1; tuned 0.19 H100; held out KV12-* and KV11-* with no change, KV9-* for the vision-encoder profile change, KV8-* for the hybrid-NVFP4 change, KV7-* for the printed-figure change, KV6-* with no change, KV5-* for the Model Runner V2 change, KV4-* for the MoE change, KV3-* for the version change, KV2-* before it; examined KV1-* 0.10–0.28 and KV2-08/09) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | KV12-* ${v1Line(kv12Summary)}; KV11-* ${v1Line(kv11Summary)}; KV9-* ${v1Line(kv9Summary)}; KV8-* ${v1Line(kv8Summary)}; KV7-* ${v1Line(kv7Summary)}; KV6-* ${v1Line(kv6Summary)}; KV5-* ${v1Line(kv5Summary)}; KV4-* ${v1Line(kv4Summary)}; KV3-* ${v1Line(kv3Summary)}; KV2-* ${kvHeldShown ? `${v1Line(v1Held)} (${v1Rows.filter((r) => r.unmatched && r.part === 'held-out').length} held-out rows not matched; evaluated before and after the change)` : 'hidden (GANTRY_EVAL_KV_HELDOUT=0)'}; examined ${v1Line(v1Examined)} |`,
+  `| vLLM KV tokens (V1; tuned 0.19 H100; held out KV13-* after the towers change, KV12-* and KV11-* with no change, KV9-* for the vision-encoder profile change, KV8-* for the hybrid-NVFP4 change, KV7-* for the printed-figure change, KV6-* with no change, KV5-* for the Model Runner V2 change, KV4-* for the MoE change, KV3-* for the version change, KV2-* before it; examined KV1-* 0.10–0.28 and KV2-08/09) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | KV13-* ${v1Line(kv13Summary)}; KV12-* ${v1Line(kv12Summary)}; KV11-* ${v1Line(kv11Summary)}; KV9-* ${v1Line(kv9Summary)}; KV8-* ${v1Line(kv8Summary)}; KV7-* ${v1Line(kv7Summary)}; KV6-* ${v1Line(kv6Summary)}; KV5-* ${v1Line(kv5Summary)}; KV4-* ${v1Line(kv4Summary)}; KV3-* ${v1Line(kv3Summary)}; KV2-* ${kvHeldShown ? `${v1Line(v1Held)} (${v1Rows.filter((r) => r.unmatched && r.part === 'held-out').length} held-out rows not matched; evaluated before and after the change)` : 'hidden (GANTRY_EVAL_KV_HELDOUT=0)'}; examined ${v1Line(v1Examined)} |`,
 );
 out(`| vLLM KV tokens (V0, 0.2–0.7) | ${v0Line(v0Tuned)} | first set ${v0Line(v0Held)}; examined V0-14..16 ${v0Line(v0Held2)} |`);
 out(
@@ -509,6 +515,7 @@ writeFileSync(
         kvTokensV1Reserve4: kv4Summary,
         kvTokensV1Kv11: kv11Summary,
         kvTokensV1Kv12: kv12Summary,
+        kvTokensV1Kv13: kv13Summary,
         msTrain,
         msServe,
         msFix,

@@ -221,11 +221,13 @@ export function evaluateKvV1Rows(rows: readonly KvV1Row[], parts: readonly KvV1P
     // name, as a user would write it (KV9-*, KV10-*). A Hugging Face class name in `architecture` (a string, KV9-*'s
     // gatherer wrote one) is not an architecture and is not read.
     if (typeof r.architecture === 'string') r = { ...r, architecture: null };
-    if (!r.model && !r.architecture && r.part === 'reserve' && resolveModelName(r.hf_model)) r = { ...r, model: r.hf_model };
+    // The repo id is the field's first word: a gatherer may add a parenthetical (KV13-11: where the weights were mounted from).
+    const repo = r.hf_model.split(' ')[0];
+    if (!r.model && !r.architecture && r.part === 'reserve' && resolveModelName(repo)) r = { ...r, model: repo };
     const res: KvV1Result = { id: r.id, part: r.part, label: closed ? `${label(r)} (${closed.how})` : label(r), source: r.source_url, measured: r.kv_tokens };
     if (r.unmatched && !closed) res.unmatched = r.unmatched;
     else if (r.model && !resolveModelName(r.model)) res.unmatched = `no catalog model '${r.model}'`;
-    else if (!r.model && !r.architecture) res.unmatched = 'no model';
+    else if (!r.model && !r.architecture) res.unmatched = `no catalog model for '${repo.slice(0, 80)}' (a user with its config.json gets an estimate from it)`;
     else if (!findGpu(r.gpu) && !r.gpu_total_gib) res.unmatched = `no catalog GPU '${r.gpu}' and no device total`;
     // A quantization the spec cannot say is a gap, not a flag to leave out: the estimate would be of another checkpoint.
     else if (r.quantization && !CHECKPOINT_QUANT.has(r.quantization) && r.quantization !== 'none' && !formatOfQuantization(r.quantization as Quantization)) res.unmatched = `quantization '${r.quantization.slice(0, 60)}' is no value of spec.quantization`;
