@@ -60,6 +60,11 @@ const QWEN35_VISION: VisionEncoder = { hidden: 1152, ffn: 4304, gatedMlp: false,
 /** Gemma 3's SigLIP (vision_config: 1152 wide, MLP 4304, 896-pixel images in 14-pixel patches: 4,096), pooled to 256 tokens (mm_tokens_per_image); ~417 M parameters. */
 const GEMMA3_VISION: VisionEncoder = { hidden: 1152, ffn: 4304, gatedMlp: false, patchesPerItem: 4096, tokensPerItem: 256, patchInput: 588, params: 0.417e9 };
 
+/** GLM-4.5's MoE layout (GLM-4.6 and 4.7 keep it and raise the context). */
+const GLM45: Architecture = { layers: 92, hidden: 5120, heads: 96, kvHeads: 8, headDim: 128, ffn: 12288, vocab: 151552, gatedMlp: true, tiedEmbeddings: false, maxContext: 131072, moe: { experts: 160, activeExperts: 8, sharedExperts: 1, expertFfn: 1536, denseLayers: 3 }, mtpLayers: 1 };
+/** MiniMax-M2's MoE layout (M2.1, M2.5 and M2.7 keep it). */
+const MINIMAX_M2: Architecture = { layers: 62, hidden: 3072, heads: 48, kvHeads: 8, headDim: 128, ffn: 1536, vocab: 200064, gatedMlp: true, tiedEmbeddings: false, maxContext: 196608, moe: { experts: 256, activeExperts: 8, expertFfn: 1536 }, mtpLayers: 3 };
+
 /** Kimi K2's architecture (the Instruct and Thinking releases share it; Thinking extends the context). */
 const KIMI_K2: Architecture = { layers: 61, hidden: 7168, heads: 64, kvHeads: 64, headDim: 128, ffn: 18432, vocab: 163840, gatedMlp: true, tiedEmbeddings: false, maxContext: 131072, moe: { experts: 384, activeExperts: 8, sharedExperts: 1, expertFfn: 2048, denseLayers: 1 }, mla: { kvLoraRank: 512, qkRopeHeadDim: 64 } };
 
@@ -927,6 +932,65 @@ export const MODELS: readonly ModelInfo[] = [
     totalParams: 14.3e9,
     activeParams: 2.7e9,
     source: `${HF} Qwen/Qwen1.5-MoE-A2.7B (Qwen2MoeForCausalLM: 24 layers, hidden 2048, 16 heads, 60 experts top-4 of moe_intermediate_size 1408, shared_expert_intermediate_size 5632 = 4 expert widths, max_position_embeddings 8192; 32768 in the Chat release); 14.3 B total / 2.7 B active (model card)`,
+  }),
+  // Entered 2026-12-07 to close KV13-01..05's gaps (rows whose model the catalog lacked), from their published configs.
+  model({
+    id: 'glm-4.6',
+    aliases: ['zai-org/GLM-4.6', 'zai-org/GLM-4.7', 'glm-4.7'],
+    name: 'GLM-4.6 355B-A32B (MoE)',
+    nominalParamsB: 355,
+    architecture: { ...GLM45, maxContext: 202752 },
+    norm: 'rmsnorm',
+    source: `${HF} zai-org/GLM-4.7 (Glm4MoeForCausalLM, as dumped at revision 602d01e in rengzhengcodes/SmolBench scripts/arch/arch_configs_raw.json: 92 layers, hidden 5120, 96 heads / 8 KV heads × 128, intermediate_size 12288 for the first_k_dense_replace 3 dense layers, 160 routed experts of moe_intermediate_size 1536 top-8 + 1 shared, vocab 151552, num_nextn_predict_layers 1, max_position_embeddings 202752); GLM-4.5, 4.6 and 4.7 differ only in max_position_embeddings (131072 → 202752, a diff quoted in the same project); 355 B total / 32 B active (GLM-4.5 report)`,
+  }),
+  model({
+    id: 'glm-4.5',
+    aliases: ['zai-org/GLM-4.5', 'zai-org/GLM-4.5-Base'],
+    name: 'GLM-4.5 355B-A32B (MoE)',
+    nominalParamsB: 355,
+    architecture: GLM45,
+    norm: 'rmsnorm',
+    source: `${HF} zai-org/GLM-4.5 (GLM-4.6's layout with max_position_embeddings 131072); 355 B total / 32 B active (GLM-4.5 report, arXiv 2508.06471)`,
+  }),
+  model({
+    id: 'minimax-m2',
+    aliases: ['MiniMaxAI/MiniMax-M2', 'MiniMaxAI/MiniMax-M2.1', 'MiniMaxAI/MiniMax-M2.5'],
+    name: 'MiniMax-M2 230B-A10B (MoE)',
+    nominalParamsB: 230,
+    architecture: MINIMAX_M2,
+    norm: 'rmsnorm',
+    // Released in fp8: quantization_config { quant_method: fp8, fmt: float8_e4m3fn, weight_block_size: [128, 128] }, gate and lm_head kept.
+    weightFormat: weightFormatFromQuantConfig({ quant_method: 'fp8', fmt: 'float8_e4m3fn', activation_scheme: 'dynamic', weight_block_size: [128, 128] }) as WeightFormat,
+    source: `${HF} MiniMaxAI/MiniMax-M2 (MiniMaxM2ForCausalLM: 62 layers, hidden 3072, 48 heads / 8 KV heads × 128, rotary_dim 64, 256 local experts of intermediate_size 1536 top-8, no shared expert, vocab 200064, 3 MTP modules of one layer, max_position_embeddings 196608, released in fp8 128×128 blocks; M2.1 and M2.5 the same layout, as copied in public configs and tests); 230 B total / 10 B active (transformers docs model_doc/minimax_m2.md)`,
+  }),
+  model({
+    id: 'minimax-m2.7',
+    aliases: ['MiniMaxAI/MiniMax-M2.7'],
+    name: 'MiniMax-M2.7 230B-A10B (MoE)',
+    nominalParamsB: 230,
+    architecture: { ...MINIMAX_M2, maxContext: 204800 },
+    norm: 'rmsnorm',
+    weightFormat: weightFormatFromQuantConfig({ quant_method: 'fp8', fmt: 'float8_e4m3fn', activation_scheme: 'dynamic', weight_block_size: [128, 128] }) as WeightFormat,
+    source: `${HF} MiniMaxAI/MiniMax-M2.7 (as dumped in a public model report: MiniMax-M2's layout with max_position_embeddings 204800, fp8 128×128 blocks); safetensors total 228.7 B (same report)`,
+  }),
+  model({
+    id: 'seed-oss-36b',
+    aliases: ['ByteDance-Seed/Seed-OSS-36B-Instruct', 'ByteDance-Seed/Seed-OSS-36B-Base', 'ByteDance-Seed/Seed-OSS-36B-Base-woSyn'],
+    name: 'Seed-OSS 36B',
+    nominalParamsB: 36,
+    architecture: { layers: 64, hidden: 5120, heads: 80, kvHeads: 8, headDim: 128, ffn: 27648, vocab: 155136, gatedMlp: true, tiedEmbeddings: false, maxContext: 524288 },
+    norm: 'rmsnorm',
+    source: `${HF} ByteDance-Seed/Seed-OSS-36B-Instruct (SeedOssForCausalLM: 64 layers, hidden 5120, 80 heads / 8 KV heads × 128, intermediate_size 27648, vocab 155136, max_position_embeddings 524288, untied; Base and Base-woSyn the same, as summarised from the raw configs in a public snapshot); 36.15 B parameters (its safetensors index)`,
+  }),
+  model({
+    id: 'exaone-4.0-32b',
+    aliases: ['LGAI-EXAONE/EXAONE-4.0-32B', 'exaone-4.0'],
+    name: 'EXAONE 4.0 32B',
+    nominalParamsB: 32,
+    // layer_types: three sliding_attention (window 4096) then one full_attention, 16 times.
+    architecture: { layers: 64, hidden: 5120, heads: 40, kvHeads: 8, headDim: 128, ffn: 27392, vocab: 102400, gatedMlp: true, tiedEmbeddings: false, maxContext: 131072, slidingWindow: 4096, globalAttention: { layers: 16 } },
+    norm: 'rmsnorm',
+    source: `${HF} LGAI-EXAONE/EXAONE-4.0-32B (Exaone4ForCausalLM at revision a1d54d1, as dumped in rengzhengcodes/SmolBench scripts/arch/arch_configs_raw.json: 64 layers, hidden 5120, 40 heads / 8 KV heads × 128, intermediate_size 27392, vocab 102400, sliding_window 4096 with sliding_window_pattern "LLLG", max_position_embeddings 131072); 30.95 B parameters without embeddings (model card)`,
   }),
 ];
 

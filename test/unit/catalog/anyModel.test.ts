@@ -104,6 +104,15 @@ test('catalog params for the new models match their published totals', () => {
   // gpt-oss 20.9 B / 120B 116.8 B and Qwen1.5-MoE 14.3 B are published totals; granite 3.1 8B is 8.17 B by its config.
   const e = estimateInferenceService(service({ model: { preset: 'ibm-granite/granite-3.1-8b-instruct' }, maxModelLen: 8192 }), cluster('H100-SXM-80GB', 1));
   assert.ok(near(e.model!.params, 8.17e9, 0.02), String(e.model!.params));
+  // Entered 2026-12-07: MiniMax-M2 228.7 B (its safetensors total), Seed-OSS-36B 36.15 B (its index), GLM-4.6 355 B
+  // (its report; the formula leaves out the MTP layer, which loads only under MTP), EXAONE 4.0 32B 30.95 B without embeddings.
+  const total = (preset: string) => estimateInferenceService(service({ model: { preset }, maxModelLen: 8192 }), cluster('H100-SXM-80GB', 8)).model!.params;
+  assert.ok(near(total('MiniMaxAI/MiniMax-M2.7'), 228.7e9, 0.01), String(total('MiniMaxAI/MiniMax-M2.7')));
+  assert.ok(near(total('ByteDance-Seed/Seed-OSS-36B-Instruct'), 36.15e9, 0.01));
+  assert.ok(near(total('zai-org/GLM-4.6'), 355e9, 0.02));
+  assert.ok(near(total('LGAI-EXAONE/EXAONE-4.0-32B') - 2 * 102400 * 5120, 30.95e9, 0.01));
+  // A derivative of one of them by name: the AWQ repo of a third party.
+  assert.equal(resolveModelName('QuantTrio/GLM-4.6-AWQ')?.model.id, 'glm-4.6');
 });
 
 test('serving: an fp8-dynamic derivative loads 8-bit linears (SV-019: 8.49 GiB measured with q=fp8) and the estimate says so', () => {
