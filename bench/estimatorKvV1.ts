@@ -144,6 +144,7 @@ export function kvV1Doc(r: KvV1Row): { doc: InferenceServiceDoc; cluster: Cluste
       ...(r.enforce_eager ? { enforceEager: true } : {}),
       ...(r.speculative ? { speculative: r.speculative } : {}),
       ...(multimodal ? { multimodal } : {}),
+      ...(GAPS_CLOSED[r.id]?.lora ? { lora: GAPS_CLOSED[r.id].lora } : {}),
       ...(r.prefix_caching !== null ? { enablePrefixCaching: r.prefix_caching } : {}),
       blockSize: r.block_size,
     },
@@ -183,7 +184,7 @@ export function evaluateKvV1(repoRoot: string, parts: readonly KvV1Part[] = ['he
  * says how; `gpuTotalGiB` is the device memory the row is given when its source printed no vLLM device total; `model`
  * the catalog entry a row's checkpoint (hf_model) is when the catalog gained it after the row was gathered.
  */
-export const GAPS_CLOSED: Readonly<Record<string, { how: string; gpuTotalGiB?: number; model?: string; multimodal?: InferenceServiceSpec['multimodal']; row?: Partial<KvV1Row> }>> = {
+export const GAPS_CLOSED: Readonly<Record<string, { how: string; gpuTotalGiB?: number; model?: string; multimodal?: InferenceServiceSpec['multimodal']; row?: Partial<KvV1Row>; lora?: InferenceServiceSpec['lora'] }>> = {
   // Closed 2026-12-06, after KV5-*'s evaluation.
   'KV5-08': { how: "device total not quoted: the catalog's RTX 5060 Ti 16GB (usable memory by the GDDR rule) stands in for it" },
   'KV5-09': { how: "device total not quoted: the catalog's RTX 5060 Ti 16GB (usable memory by the GDDR rule) stands in for it" },
@@ -207,6 +208,8 @@ export const GAPS_CLOSED: Readonly<Record<string, { how: string; gpuTotalGiB?: n
     how: "the checkpoint by its name: int4 w4a16 from 'google/gemma-4-E2B-it-qat-w4a16-ct'",
     row: { model: 'google/gemma-4-E2B-it-qat-w4a16-ct', quantization: null },
   },
+  // KV14-03's gatherer took LoRA serving for a gap; spec.lora says it (--enable-lora --max-loras 3 --max-lora-rank 16).
+  'KV14-03': { how: '--max-loras 3 --max-lora-rank 16 as spec.lora', lora: { maxLoras: 3, maxRank: 16 } },
 };
 
 export function evaluateKvV1Rows(rows: readonly KvV1Row[], parts: readonly KvV1Part[]): KvV1Result[] {
