@@ -58,6 +58,11 @@ export interface GpuInfo {
    * side-band bits, at no cost) and on cards without ECC.
    */
   ecc?: 'on' | 'off';
+  /**
+   * The GPU and the CPU share one memory (GB10): NVML reports no framebuffer memory (nvidia-smi's "Not Supported",
+   * nvmlDeviceGetMemoryInfo NotSupported), which changes what tools that size by NVML take it for.
+   */
+  unifiedMemory?: boolean;
   summary: string;
 }
 
@@ -519,6 +524,7 @@ export const GPUS: readonly GpuInfo[] = [
     name: 'NVIDIA GB10 (DGX Spark, unified memory)',
     vendor: 'nvidia',
     memoryGiB: 121.69,
+    unifiedMemory: true,
     nominalMemoryGB: 128,
     memoryBandwidthGBps: 273,
     tflops: { bf16: 62.5, fp16: 62.5, fp8: 125, fp32: 31 },

@@ -255,9 +255,14 @@ export interface VllmBatchDefaults {
  * - 0.9 to 0.27: the same without the A100 80GB (PR #17885: "large max_num_batched_tokens for A100
  *   reduces throughput");
  * - 0.28 and later (PR #51726): 16384 / 1024 from 160 GiB (B200, B300, MI300X and up), else as before.
+ * From 0.8.5 the size is the platform's (current_platform.get_device_total_memory), read in a try whose except takes
+ * 0. On a unified-memory GPU (GB10) some builds read it through NVML, which reports no framebuffer memory there, and
+ * so take a small GPU's defaults (a published analysis of one GB10 start); the published GB10 starts Gantry was checked
+ * on fit the large defaults better (docs/estimator.md), so the size is taken as read, and the rule says the other case.
  * Then tokens ≤ max_num_seqs × max_model_len and sequences ≤ tokens. An unknown version is the current one.
  */
-export function vllmBatchDefaults(version: [number, number, number] | undefined, gpu: { capacityBytes: number; id: string; name: string }, maxModelLen: number): VllmBatchDefaults {
+export function vllmBatchDefaults(version: [number, number, number] | undefined, gpu: { capacityBytes: number; id: string; name: string; unifiedMemory?: boolean }, maxModelLen: number): VllmBatchDefaults {
+  const unified = gpu.unifiedMemory === true && (!version || atLeast(version, 0, 8, 5));
   const gib = gpu.capacityBytes / 2 ** 30;
   const name = `${gpu.id} ${gpu.name}`.toLowerCase();
   const hopperByName = name.includes('h100') || name.includes('h200');
@@ -286,6 +291,8 @@ export function vllmBatchDefaults(version: [number, number, number] | undefined,
     seqs = big ? 1024 : 256;
     rule = `vLLM ${v ? '0.28 and later' : 'current release'}: 16384 tokens from 160 GiB, 8192 from 70 GiB (not the A100), else 2048; 1024 sequences from 70 GiB, else 256`;
   }
+  if (unified && gib >= 70)
+    rule += `; ${gpu.name} shares its memory with the CPU, and a vLLM build that reads its size through NVML (which reports none there) takes it for a small GPU: 2048 tokens and 256 sequences. The startup log's "max_num_batched_tokens=" says which; set maxNumBatchedTokens and maxNumSeqs to match`;
   tokens = Math.min(tokens, seqs * Math.max(1, maxModelLen));
   seqs = Math.min(seqs, tokens);
   return { tokens, seqs, rule };

@@ -571,7 +571,7 @@ function vllmGeneration(spec: InferenceServiceSpec, maxModelLen: number, c: Reso
   const a = m.arch;
   const runner = v0 ? undefined : vllmModelRunner(ver.parts, { id: m.id, moe: !!a.moe, hybrid: !!(a.linearAttention || a.mamba), quantized: !!(m.weightFormat || (spec.quantization && spec.quantization !== 'none')) }, { env: spec.env, speculative: spec.speculative?.method });
   const sizing = vllmSizing(v0 ? [0, 6, 0] : ver.parts, { env: spec.env, enforceEager: spec.enforceEager === true, vendor: c.gpu.vendor, runner });
-  const batch = v0 ? undefined : vllmBatchDefaults(ver.parts, { capacityBytes: c.capacityBytes, id: c.gpu.id, name: c.gpu.name }, maxModelLen);
+  const batch = v0 ? undefined : vllmBatchDefaults(ver.parts, { capacityBytes: c.capacityBytes, id: c.gpu.id, name: c.gpu.name, unifiedMemory: c.gpu.unifiedMemory }, maxModelLen);
   // The printed token figure (printedTokens): int(concurrency × max_model_len) from 0.20.1, and in current releases.
   const groupAwareTokens = !v0 && (!ver.parts || atLeast(ver.parts, 0, 20, 1));
   return { v0, chunked, label, short, sizing, batch, moeSharedCache: fusedMoeSharesCache13(ver.parts), runner, groupAwareTokens };

@@ -46,7 +46,7 @@ test("vllm serve's default batch budget by release and GPU: H100/H200 by name, t
   const a100 = { capacityBytes: 79.15 * GIB, id: 'A100-SXM-80GB', name: 'NVIDIA A100 SXM 80GB' };
   const b200 = { capacityBytes: 178.35 * GIB, id: 'B200', name: 'NVIDIA B200' };
   const l4 = { capacityBytes: 22.05 * GIB, id: 'L4-24GB', name: 'NVIDIA L4' };
-  const at = (v: string | undefined, g: typeof h100) => {
+  const at = (v: string | undefined, g: typeof h100 & { unifiedMemory?: boolean }) => {
     const d = vllmBatchDefaults(v ? parseVersion(v) : undefined, g, 32768);
     return [d.tokens, d.seqs];
   };
@@ -60,6 +60,12 @@ test("vllm serve's default batch budget by release and GPU: H100/H200 by name, t
   assert.deepEqual(at(undefined, b200), [16384, 1024]);
   assert.deepEqual(at(undefined, h100), [8192, 1024]);
   assert.deepEqual(vllmBatchDefaults(undefined, l4, 4).tokens, 1024, 'tokens ≤ max_num_seqs × max_model_len');
+  // A unified-memory GB10: taken at its size, and the rule says what a build that reads it through NVML (none there) takes.
+  const gb10 = { capacityBytes: 121.69 * GIB, id: 'GB10-128GB', name: 'NVIDIA GB10 (DGX Spark, unified memory)', unifiedMemory: true };
+  assert.deepEqual(at('0.24.0', gb10), [8192, 1024]);
+  assert.match(vllmBatchDefaults(undefined, gb10, 32768).rule, /through NVML \(which reports none there\) takes it for a small GPU: 2048 tokens and 256 sequences/);
+  assert.doesNotMatch(vllmBatchDefaults(parseVersion('0.8.4'), gb10, 32768).rule, /NVML/);
+  assert.doesNotMatch(vllmBatchDefaults(undefined, h100, 32768).rule, /NVML/);
 });
 
 test('a script pins the engine version with a package install; the pin names the engine, not another package', () => {
