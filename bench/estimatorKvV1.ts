@@ -16,7 +16,7 @@ import { resolveModelName } from '../core/catalog/models';
 import { formatOfQuantization } from '../core/catalog/weightFormat';
 import { estimateInferenceService } from '../core/estimate/index';
 import { readMmLimits } from '../core/formats/vllmArgs';
-import type { Architecture, ClusterDoc, InferenceServiceDoc, InferenceServiceSpec, Quantization } from '../core/spec/types';
+import type { Architecture, ClusterDoc, InferenceServiceDoc, InferenceServiceSpec, Quantization, SpeculativeMethod } from '../core/spec/types';
 import { readJsonlRows } from './estimatorKvV0';
 
 export type KvV1Part = 'held-out' | 'examined' | 'reserve';
@@ -104,6 +104,7 @@ export function readKvV1Reserve(repoRoot: string, file = 'bench/data/vllm-v1-kv-
 
 /** vLLM's --quantization words that say "as the checkpoint is" (its quantization_config): the spec leaves the field out, as a user would. */
 const CHECKPOINT_QUANT = new Set(['compressed-tensors', 'modelopt', 'modelopt_mixed']);
+const SPECULATIVE_METHODS: ReadonlySet<string> = new Set<SpeculativeMethod>(['mtp', 'eagle', 'eagle3', 'ngram']);
 
 /** --limit-mm-per-prompt as a source states it (JSON text or an object), read by the vllm serve reader's own rule. */
 function mmLimits(raw: unknown): NonNullable<InferenceServiceSpec['multimodal']>['limitPerPrompt'] | undefined {
@@ -234,6 +235,8 @@ export function evaluateKvV1Rows(rows: readonly KvV1Row[], parts: readonly KvV1P
     else if (!findGpu(r.gpu) && !r.gpu_total_gib) res.unmatched = `no catalog GPU '${r.gpu}' and no device total`;
     // A quantization the spec cannot say is a gap, not a flag to leave out: the estimate would be of another checkpoint.
     else if (r.quantization && !CHECKPOINT_QUANT.has(r.quantization) && r.quantization !== 'none' && !formatOfQuantization(r.quantization as Quantization)) res.unmatched = `quantization '${r.quantization.slice(0, 60)}' is no value of spec.quantization`;
+    // So is a speculative method the spec cannot say (DFlash, DSpark): its drafter would be left out without a word.
+    else if (r.speculative && !SPECULATIVE_METHODS.has(r.speculative.method)) res.unmatched = `speculative method '${String(r.speculative.method).slice(0, 40)}' is no value of spec.speculative.method`;
     else {
       const { doc, cluster } = kvV1Doc(r);
       const e = estimateInferenceService(doc, cluster, { noFixes: true });
