@@ -23,7 +23,8 @@ export interface ModelInfo {
    * The multimodal towers' parameters within extraParams, where known apart (architecture.vision.params says the
    * vision tower's where the entry has one): vLLM does not load a tower whose every modality is off
    * (--language-model-only, or --limit-mm-per-prompt at 0 from 0.10.1), and the estimate leaves it out then. `video`:
-   * the vision tower serves video too (Gemma 4), so images at 0 alone keep it.
+   * whether the vision tower serves video too (Gemma 4: true, so images at 0 alone keep it; Mistral Small 3.1: false);
+   * not known, it may, and video must be 0 too.
    */
   towers?: { vision?: number; audio?: number; video?: boolean };
   /** Published totals, used instead of the formula where it is known to be approximate (MLA). */
@@ -832,7 +833,7 @@ export const MODELS: readonly ModelInfo[] = [
     architecture: { layers: 40, hidden: 5120, heads: 32, kvHeads: 8, headDim: 128, ffn: 32768, vocab: 131072, gatedMlp: true, tiedEmbeddings: false, maxContext: 131072 },
     norm: 'rmsnorm',
     extraParams: 0.44e9,
-    towers: { vision: 0.44e9 },
+    towers: { vision: 0.44e9, video: false },
     source: `${HF} mistralai/Mistral-Small-3.1-24B-Instruct-2503 (text_config); Pixtral vision encoder + projector ~0.44B`,
   }),
   model({

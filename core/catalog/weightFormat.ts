@@ -215,7 +215,8 @@ function formatOf(c: Json): WeightFormat | string | undefined {
  * NVFP4 4.5; MXFP4 4.25. Every linear layer of the blocks; undefined for `none`.
  */
 export function formatOfQuantization(q: Quantization | undefined): WeightFormat | undefined {
-  return q && q !== 'none' ? SPEC_FORMATS[q] : undefined;
+  // Own keys only: a document's 'constructor' or '__proto__' is no format.
+  return typeof q === 'string' && q !== 'none' && Object.hasOwn(SPEC_FORMATS, q) ? SPEC_FORMATS[q] : undefined;
 }
 const spec = (label: string, family: WeightFamily, bitsPerWeight: number): WeightFormat => ({ label: `${label}: ${bitsPerWeight} bits per weight`, family, bitsPerWeight, scope: 'linear' });
 const SPEC_FORMATS: Record<Exclude<Quantization, 'none'>, WeightFormat> = {
@@ -260,9 +261,11 @@ const NAME_FORMATS: [string[], WeightFormat][] = [
   [['int8'], named('int8', 'int8', 8)],
 ];
 
-/** Tokens after the base name that change nothing about the architecture: `qat` (quantization-aware trained) and `ct`
- *  (packed as compressed-tensors) say how the weights were made and stored, which a format token beside them names. */
+/** Tokens after the base name that change nothing about the architecture. */
 const NEUTRAL = new Set(['instruct', 'it', 'hf', 'chat', 'base', 'pt', 'thinking', 'dynamic', 'block', 'channel', 'pertensor', 'sym', 'asym', 'qat', 'ct']);
+/** `qat` (quantization-aware trained) and `ct` (packed as compressed-tensors) say how quantized weights were made and
+ *  stored: neutral only beside a format token that names them; alone, the weights' format is not known. */
+const NEEDS_FORMAT = new Set(['qat', 'ct']);
 
 /**
  * Splits a repo's short name into the base it derives from and the weight format its suffix names:
@@ -296,5 +299,6 @@ export function splitDerivativeName(shortName: string): { base: string; format?:
     }
     break;
   }
+  if (!format && stripped.some((t) => NEEDS_FORMAT.has(t.toLowerCase()))) return { base: shortName, stripped: [] };
   return { base: tokens.join('-'), format, stripped };
 }

@@ -292,9 +292,12 @@ export function resolveModel(ref: ModelRef | undefined, opts: EstimateOptions, p
     return { findings: [badInput('spec.model needs a preset, an architecture or a config path', path)] };
   }
   if (!arch) return { findings: [badInput('spec.model needs a preset, an architecture or a config path', path)] };
+  // A tower count given inline (architecture.vision.params) is the model's extra parameters too: counted in its total
+  // (and so under the 100 T check), not added to the weights beside it. Only a finite, positive count is read.
+  const inlineTower = typeof arch.vision?.params === 'number' && Number.isFinite(arch.vision.params) && arch.vision.params > 0 ? arch.vision.params : undefined;
   const extras = {
     learnedPositions: info?.learnedPositions,
-    extraParams: info?.extraParams ?? visionParams,
+    extraParams: info?.extraParams ?? visionParams ?? inlineTower,
     totalParams: info?.totalParams,
     activeParams: info?.activeParams,
     norm: info?.norm,
@@ -310,7 +313,7 @@ export function resolveModel(ref: ModelRef | undefined, opts: EstimateOptions, p
   // A vision-language model: its architecture's vision, a config's vision_config, or a catalog decoder whose extraParams count a tower
   // (the catalog's other extra parameters are an encoder's pooler and token types). Its tower's own count where known.
   // A catalog entry's towers say which of its extra parameters are the vision and the audio tower (Gemma 4 E2B/E4B have both).
-  const tower = arch.vision || hasVision || info?.towers?.vision || (info && (info.extraParams ?? 0) > 0 && !info.encoderOnly && !info.towers) ? { params: arch.vision?.params ?? info?.towers?.vision ?? towerParams, ...(info?.towers?.video ? { video: true } : {}) } : undefined;
+  const tower = arch.vision || hasVision || info?.towers?.vision || (info && (info.extraParams ?? 0) > 0 && !info.encoderOnly && !info.towers) ? { params: inlineTower ?? info?.towers?.vision ?? towerParams, ...(info?.towers?.video !== undefined ? { video: info.towers.video } : {}) } : undefined;
   const audio = info?.towers?.audio ? { params: info.towers.audio } : undefined;
   return { model: { id: info?.id, arch, extras, params, weightFormat, notes, ...(tower ? { visionTower: tower } : {}), ...(audio ? { audioTower: audio } : {}) }, findings: [] };
 }

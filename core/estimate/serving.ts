@@ -372,18 +372,21 @@ export function visionProfile(a: Architecture, spec: InferenceServiceSpec, token
 
 /**
  * --limit-mm-per-prompt sets every modality the vision tower serves to 0 (image, and video where the model takes it:
- * architecture.vision.video, or a catalog tower's towers.video where the profile is not modelled).
+ * architecture.vision.video, or a catalog tower's towers.video where the profile is not modelled). A tower whose
+ * modalities are not known (a config.json vision_config Gantry cannot read) may take video, so video must be 0 too.
  */
 export function towerModalitiesOff(a: Architecture, spec: InferenceServiceSpec, tower?: { video?: boolean }): boolean {
   const limits = spec.multimodal?.limitPerPrompt;
-  const video = a.vision ? a.vision.video === true : tower?.video === true;
+  const video = a.vision ? a.vision.video === true : tower?.video !== false;
   return (!!a.vision || !!tower) && limits?.image === 0 && (!video || limits.video === 0);
 }
 
 /** What the estimate says of an audio tower: loaded (its profile run is not modelled) or left out, and why. */
-function audioNote(params: number, skipped: boolean, lmo: boolean, engine: string): string {
+function audioNote(params: number, skipped: boolean, lmo: boolean, engine: string, audioOff: boolean): string {
   const count = `${(params / 1e9).toFixed(2)} B parameters`;
   if (skipped) return `Audio tower: its ${count} are not loaded (${lmo ? '--language-model-only' : '--limit-mm-per-prompt sets audio to 0; vLLM 0.10.1 and later skip a tower whose every modality is at 0'}).`;
+  // Audio at 0 on a release before 0.10.1: the tower loads all the same, and no audio is profiled.
+  if (audioOff && engine === 'vllm') return `Audio tower: its ${count} are loaded and counted (audio is at 0, but vLLM before 0.10.1 loads a tower whatever its limits).`;
   const off = engine === 'vllm' ? '; --limit-mm-per-prompt \'{"audio":0}\' or (text only) --language-model-only leave it out' : '';
   return `Audio tower: its ${count} are loaded and counted; the memory of its profile run on dummy audio is not modelled${off}.`;
 }
@@ -485,7 +488,9 @@ function stageFigures(
   const visionParams = m.visionTower?.params ?? 0;
   const audioParams = m.audioTower?.params ?? 0;
   const extra = Math.max(0, p.extra - visionParams - audioParams);
-  const towerHere = (defaults.towerLoaded === false ? 0 : visionParams) + (defaults.audioLoaded === false ? 0 : audioParams);
+  // Under SGLang and TGI the towers live on the first pipeline stage only (SGLang's gemma4.py builds them on the first PP rank).
+  const towersHere = vllm || pp === 1 || stage === 'first';
+  const towerHere = towersHere ? (defaults.towerLoaded === false ? 0 : visionParams) + (defaults.audioLoaded === false ? 0 : audioParams) : 0;
   if (pp === 1) vocabParams = p.embedding + p.output + extra + towerHere;
   else if (stage === 'first') vocabParams = p.embedding + extra + towerHere;
   else vocabParams = (p.output || p.embedding) + towerHere;
@@ -721,8 +726,11 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   const lmo = spec.multimodal?.languageModelOnly === true;
   const towerSkipped = !!m.visionTower && engine === 'vllm' && (lmo || (towerModalitiesOff(a, spec, m.visionTower) && (!ver || atLeast(ver, 0, 10, 1))));
   const audioSkipped = !!m.audioTower && engine === 'vllm' && (lmo || (spec.multimodal?.limitPerPrompt?.audio === 0 && (!ver || atLeast(ver, 0, 10, 1))));
-  // vLLM V1 keeps an inputs_embeds buffer of max_num_batched_tokens for a multimodal model whose tower loads (profiled or not).
-  const visionEmbeds = m.visionTower && vllmV1 && !towerSkipped ? profileTokens * a.hidden * dtypeBytes(spec) : 0;
+  // vLLM V1 keeps an inputs_embeds buffer of max_num_batched_tokens for a multimodal model while any of its towers loads
+  // (profiled or not): only with every modality at 0 does it run text only.
+  const towersLoaded = [...(m.visionTower && !towerSkipped ? (['vision'] as const) : []), ...(m.audioTower && !audioSkipped ? (['audio'] as const) : [])];
+  const anyTowerLoaded = towersLoaded.length > 0;
+  const visionEmbeds = anyTowerLoaded && vllmV1 ? profileTokens * a.hidden * dtypeBytes(spec) : 0;
   const defaults = {
     ...batchDefaults,
     moeSharedCache,
@@ -734,7 +742,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     ...(audioSkipped ? { audioLoaded: false } : {}),
   };
   if (a.vision || towerSkipped) assumptions.push(visionNote(a, vision, engine, !!gen?.v0, { skipped: towerSkipped, params: m.visionTower?.params, byLimits: towerSkipped && !lmo, embeds: visionEmbeds, pp }));
-  if (m.audioTower) assumptions.push(audioNote(m.audioTower.params, audioSkipped, lmo, engine));
+  if (m.audioTower) assumptions.push(audioNote(m.audioTower.params, audioSkipped, lmo, engine, spec.multimodal?.limitPerPrompt?.audio === 0));
   const stageSpec = engine === 'tgi' ? { ...spec, maxNumSeqs: undefined } : spec;
   const tpKind = nonTorchTpKind(c.gpu, c.intra.type);
   const nonTorch = tp > 1 ? (tpKind === 'measured' ? NON_TORCH_TP : NON_TORCH_TP_PCIE) : pp > 1 ? NON_TORCH_PP : NON_TORCH_TP1;
@@ -861,6 +869,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     activationPeakBytes: rank0.activation,
     ...(rank0.visionExtra ? { visionProfileBytes: rank0.visionExtra } : {}),
     ...(rank0.towerWeights ? { towerWeightBytes: rank0.towerWeights } : {}),
+    ...(towersLoaded.length ? { towersLoaded } : {}),
     nonTorchBytes: nonTorch,
     cudaGraphBytes: graphs,
     budgetBytes: budget,
@@ -1014,12 +1023,13 @@ function servingFixes(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined,
   // A multimodal model served for text: --language-model-only gives back the encoder's profile and the towers' weights.
   const vision = cur.serving?.visionProfileBytes;
   const towers = cur.serving?.towerWeightBytes;
+  const loaded = cur.serving?.towersLoaded ?? [];
   if ((vision || towers) && !spec.multimodal?.languageModelOnly) {
     const e = estimateInferenceService(withEdits(doc, [{ path: ['spec', 'multimodal', 'languageModelOnly'], value: true }]), cluster, o);
     const what = [towers ? `${gib(towers)} of tower weights go` : "the tower's weights go", ...(vision ? [`and the ${gib(vision)} its profile run adds to the activation peak`] : [])].join(', ');
     if (e.serving && e.serving.kvCacheBytes > (cur.serving?.kvCacheBytes ?? 0))
       fixes.push({
-        title: `Serve text only, without the ${cur.assumptions.some((l) => l.startsWith('Audio tower:')) ? 'vision and audio towers' : 'vision tower'} (--language-model-only: ${what}; ${describe(e)}${e.ok ? '' : ', still too small'})`,
+        title: `Serve text only, without the ${loaded.length > 1 ? 'vision and audio towers' : `${loaded[0] ?? 'vision'} tower`} (--language-model-only: ${what}; ${describe(e)}${e.ok ? '' : ', still too small'})`,
         edits: [{ path: ['spec', 'multimodal', 'languageModelOnly'], value: true }],
       });
   }

@@ -107,6 +107,8 @@ export interface ServingFigures {
   visionProfileBytes?: number;
   /** The multimodal towers' weights (bytes per GPU on the first stage) whose count is known apart: what --language-model-only leaves out. */
   towerWeightBytes?: number;
+  /** The towers the estimate counts as loaded (vLLM leaves out one whose every modality is off). */
+  towersLoaded?: ('vision' | 'audio')[];
   nonTorchBytes: number;
   cudaGraphBytes: number;
   budgetBytes: number;

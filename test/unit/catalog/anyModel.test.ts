@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { parseHfConfig } from '../../../core/catalog/hfConfig';
 import { findModel, resolveModelName } from '../../../core/catalog/models';
-import { splitDerivativeName, weightFormatFromQuantConfig } from '../../../core/catalog/weightFormat';
+import { formatOfQuantization, splitDerivativeName, weightFormatFromQuantConfig } from '../../../core/catalog/weightFormat';
 import { hfHubCacheDir, repoIdParts } from '../../../core/catalog/hfCache';
 import { estimateInferenceService, estimateTrainingJob } from '../../../core/estimate/index';
 import { GIB, cluster, job, near, service } from '../estimate/helpers';
@@ -60,7 +60,6 @@ test('derivative names resolve to the base architecture with the right weight fo
     ['openai/gpt-oss-20b', 'gpt-oss-20b', 4.25],
     // A quantization-aware-trained build packed as compressed-tensors: qat and ct name how, w4a16 the format.
     ['google/gemma-4-E2B-it-qat-w4a16-ct', 'gemma-4-e2b', 4.125],
-    ['google/gemma-4-E4B-it-qat', 'gemma-4-e4b', undefined],
   ];
   for (const [name, id, bits] of cases) {
     const r = resolveModelName(name);
@@ -69,6 +68,11 @@ test('derivative names resolve to the base architecture with the right weight fo
   }
   assert.match(resolveModelName('RedHatAI/Meta-Llama-3.1-8B-Instruct-FP8-dynamic')!.derivedFrom!, /read as Llama 3.1 8B/);
   assert.equal(resolveModelName('someone/Unknown-Model-AWQ'), undefined);
+  // qat and ct without a format word: the weights' format is not known, so the name does not resolve.
+  for (const name of ['google/gemma-4-E2B-it-ct', 'x/Llama-3.1-8B-Instruct-ct', 'google/gemma-4-E4B-it-qat']) assert.equal(resolveModelName(name), undefined, name);
+  assert.equal(formatOfQuantization('constructor' as never), undefined);
+  assert.equal(formatOfQuantization('__proto__' as never), undefined);
+  assert.equal(formatOfQuantization('awq')?.bitsPerWeight, 4.25);
   assert.deepEqual(splitDerivativeName('Llama-3.1-8B').stripped, []);
   for (const id of ['granite-3.1-8b', 'gpt-oss-120b', 'kimi-k2', 'qwen1.5-moe-a2.7b']) assert.ok(findModel(id), id);
 });

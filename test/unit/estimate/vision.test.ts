@@ -424,3 +424,58 @@ test('the "serve text only" fix for a model whose towers are known apart but not
   assert.match(fix.title, /^Serve text only, without the vision and audio towers \(--language-model-only: 0\.8 GiB of tower weights go; /);
   assert.deepEqual(fix.edits, [{ path: ['spec', 'multimodal', 'languageModelOnly'], value: true }]);
 });
+
+test('a tower whose modalities are not known may serve video: images at 0 alone keep it; Mistral Small 3.1 (images only) skips on images at 0', () => {
+  const c = cluster('H100-SXM-80GB', 1);
+  const text = { hidden_size: 3584, intermediate_size: 18944, num_hidden_layers: 28, num_attention_heads: 28, num_key_value_heads: 4, vocab_size: 152064 };
+  // A vision_config Gantry cannot count: the tower is known to be there, its modalities are not.
+  const unknown = JSON.stringify({ model_type: 'qwen2_5_vl', ...text, vision_config: { depth: 32, hidden_size: 0 } });
+  const at = (limitPerPrompt: { image?: number; video?: number }) => estimateInferenceService(service({ model: { config: 'config.json' }, engineVersion: '0.21.0', maxModelLen: 8192, multimodal: { limitPerPrompt } }), c, { resolveConfig: () => unknown });
+  const imageOff = at({ image: 0 });
+  assert.ok(!imageOff.assumptions.some((a) => a.includes('is not loaded')), JSON.stringify(imageOff.assumptions));
+  assert.ok(at({ image: 0, video: 0 }).assumptions.some((a) => a.includes('The tower is not loaded')));
+  // inputs_embeds stays while the tower loads.
+  assert.ok(imageOff.serving!.activationPeakBytes > at({ image: 0, video: 0 }).serving!.activationPeakBytes);
+  const mistral = (limitPerPrompt?: { image?: number }) => estimateInferenceService(service({ model: { preset: 'mistral-small-3.1-24b' }, engineVersion: '0.21.0', maxModelLen: 8192, ...(limitPerPrompt ? { multimodal: { limitPerPrompt } } : {}) }), c);
+  assert.ok(Math.abs(mistral().memory!.breakdown.weights - mistral({ image: 0 }).memory!.breakdown.weights - 0.44e9 * 2) < 1e6);
+});
+
+test('images and video at 0 with audio on: the audio tower loads, so the inputs_embeds buffer stays; the fix names only the towers that load', () => {
+  const c = cluster('L4-24GB', 1);
+  const at = (multimodal: InferenceServiceSpec['multimodal'], engineVersion = '0.21.0') => estimateInferenceService(service({ model: { preset: 'gemma-4-e2b' }, engineVersion, dtype: 'bf16', maxModelLen: 8192, multimodal }), c);
+  const audioOn = at({ limitPerPrompt: { image: 0, video: 0 } });
+  const text = at({ languageModelOnly: true });
+  assert.ok(audioOn.serving!.activationPeakBytes > text.serving!.activationPeakBytes, `${audioOn.serving!.activationPeakBytes} vs ${text.serving!.activationPeakBytes}`);
+  assert.deepEqual(audioOn.serving!.towersLoaded, ['audio']);
+  assert.equal(text.serving!.towersLoaded, undefined);
+  // Audio at 0 on a release before 0.10.1: loaded all the same, and no advice to set what is set.
+  const old = at({ limitPerPrompt: { audio: 0 } }, '0.10.0');
+  const line = old.assumptions.find((a) => a.startsWith('Audio tower:'));
+  assert.equal(line, 'Audio tower: its 0.30 B parameters are loaded and counted (audio is at 0, but vLLM before 0.10.1 loads a tower whatever its limits).');
+  // A short KV cache with audio already at 0: the fix frees the vision tower alone and says so.
+  const e4b = estimateInferenceService(service({ model: { preset: 'gemma-4-e4b' }, engineVersion: '0.21.0', dtype: 'bf16', maxModelLen: 131072, maxNumSeqs: 1, gpuMemoryUtilization: 0.72, multimodal: { limitPerPrompt: { audio: 0 } } }), c);
+  const fix = e4b.findings.flatMap((f) => f.fixes ?? []).find((f) => f.title.startsWith('Serve text only'));
+  assert.ok(fix, JSON.stringify(e4b.findings.map((f) => f.fixes?.map((x) => x.title))));
+  assert.match(fix.title, /^Serve text only, without the vision tower \(--language-model-only: 0\.2 GiB of tower weights go; /);
+});
+
+test('towers under SGLang with pipeline parallel sit on the first stage only; under vLLM on every stage', () => {
+  const c = cluster('H100-SXM-80GB', 2);
+  const at = (engine: 'vllm' | 'sglang') => estimateInferenceService(service({ engine, model: { preset: 'gemma-4-31b' }, maxModelLen: 8192, pipelineParallel: 2 }), c);
+  // Tied embeddings: the first stage holds the embedding, the last the same table as its output; the towers make the difference.
+  const sg = at('sglang');
+  assert.ok(Math.abs(sg.serving!.weightsBytes - sg.memory!.breakdown.weights - 0.45e9 * 2) < 1e6, `${sg.serving!.weightsBytes} − ${sg.memory!.breakdown.weights}`);
+  const vl = at('vllm');
+  assert.equal(vl.serving!.weightsBytes, vl.memory!.breakdown.weights);
+});
+
+test('architecture.vision.params given inline is counted in the model total once, and an absurd one meets the 100 T check', () => {
+  const c = cluster('H100-SXM-80GB', 1);
+  const arch = { ...findModel('qwen3.5-9b')!.architecture };
+  const at = (params: number) => estimateInferenceService(service({ model: { architecture: { ...arch, vision: { ...arch.vision!, params } } }, engineVersion: '0.21.0', maxModelLen: 8192 }), c);
+  const small = at(0.46e9);
+  const big = at(2.46e9);
+  assert.ok(Math.abs(big.model!.params - small.model!.params - 2e9) < 1e6);
+  assert.ok(Math.abs(big.memory!.breakdown.weights - small.memory!.breakdown.weights - 2e9 * 2) < 1e6);
+  assert.ok(at(1e14).findings.some((f) => f.code === 'bad-estimate-input' && f.message.includes('more than the 100 T')));
+});
