@@ -165,8 +165,11 @@ out(`Not matched (gaps, not in the figures above): ${v1Unmatched.length ? v1Unma
 // and the CUDA graph estimate off the budget from 0.20, batch defaults by release), evaluated 2026-12-05 and shown on
 // every run since; it was then looked at for the MoE profile-activation change (its three Qwen3-235B rows moved), so
 // it is examined for that one. KV4-*: the MoE profile-activation change (the fused-MoE kernel's workspaces).
+/** Every successful start evaluated (the examined and held-out rows, every reserve set): for the false-refusal count. */
+const startedResults = [...v1Rows];
 function reserveTable(rows, title) {
   const results = rows.length ? kvV1.evaluateKvV1Rows(rows, ['reserve']) : [];
+  startedResults.push(...results);
   if (!rows.length) return { results, summary: kvV1.summarizeKvV1(results) };
   out();
   out(title);
@@ -289,6 +292,51 @@ if (kv14.length) out(`KV14-*: ${v1Line(kv14Summary)} (evaluated once, 2026-12-07
 const kv15 = kvV1.readKvV1Reserve(root, 'bench/data/vllm-v1-kv-reserve13.jsonl');
 const kv15Summary = reserveTable(kv15, 'Fresh held-out set KV15-* (bench/data/vllm-v1-kv-reserve13.jsonl: published vLLM 0.19–0.27 startups on GB10 machines, gathered 2026-12-07, evaluated once with no formula change pending):').summary;
 if (kv15.length) out(`KV15-*: ${v1Line(kv15Summary)} (evaluated once, 2026-12-07, with no formula change pending).`);
+
+// Startup refusals (issue 12: "predicted exactly where the engine would refuse"): published vLLM V1 starts that failed for
+// memory (bench/data/vllm-v1-refusals.jsonl, KV16-*), and, the other way, every successful start above that Gantry would
+// call a refusal.
+const refusalRows = kvV1.readKvV1Reserve(root, 'bench/data/vllm-v1-refusals.jsonl');
+const refusals = kvV1.evaluateRefusalRows(refusalRows);
+const refusalSummary = (() => {
+  const matched = refusals.filter((x) => !x.unmatched);
+  const hits = matched.map((x) => kvV1.refusalMatched(x));
+  const tokenErr = matched.filter((x) => x.tokens).map((x) => Math.abs(x.tokens.errorPct));
+  const availDiff = matched.filter((x) => x.availableGiB).map((x) => Math.abs(x.availableGiB.predicted - x.availableGiB.measured));
+  const med = (xs) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] : undefined);
+  const falseRefusals = startedResults.filter((x) => x.refused).map((x) => x.id);
+  return {
+    rows: refusals.length,
+    expressible: matched.length,
+    predicted: hits.filter((h) => h.predicted).length,
+    sameKind: hits.filter((h) => h.kind).length,
+    tokens: { n: tokenErr.length, medianAbs: med(tokenErr), maxAbs: tokenErr.length ? Math.max(...tokenErr) : undefined },
+    availableGiB: { n: availDiff.length, medianAbs: med(availDiff), maxAbs: availDiff.length ? Math.max(...availDiff) : undefined },
+    started: startedResults.filter((x) => !x.unmatched).length,
+    falseRefusals,
+  };
+})();
+out();
+out('## Startup refusals (vLLM V1)');
+out();
+if (refusals.length) {
+  out('Published starts that failed for memory (bench/data/vllm-v1-refusals.jsonl, KV16-*: gathered 2026-12-07 with no formula change pending, evaluated once):');
+  out();
+  out('| row | config | refused with | Gantry predicts | KV tokens m/p (error) | available KV GiB m/p |');
+  out('| --- | --- | --- | --- | ---: | ---: |');
+  for (const x of refusals) {
+    if (x.unmatched) out(`| ${x.id} | ${x.label} | ${x.refusal} | not matched: ${x.unmatched} | | |`);
+    else
+      out(
+        `| ${x.id} | ${x.label} | ${x.refusal} | ${x.predicted}${kvV1.refusalMatched(x).kind ? '' : kvV1.refusalMatched(x).predicted ? ' (another kind)' : ' (missed)'} | ${x.tokens ? `${x.tokens.measured.toLocaleString('en-US')} / ${Math.round(x.tokens.predicted).toLocaleString('en-US')} (${pct(x.tokens.errorPct)})` : '—'} | ${x.availableGiB ? `${x.availableGiB.measured.toFixed(2)} / ${x.availableGiB.predicted.toFixed(2)}` : '—'} |`,
+      );
+  }
+  out();
+}
+const rs = refusalSummary;
+out(
+  `Refusals: ${rs.expressible} of ${rs.rows} expressible; a refusal predicted for ${rs.predicted}, of the same kind for ${rs.sameKind}${rs.tokens.n ? `; the KV tokens printed in a refusal, ${rs.tokens.n} rows: median ${rs.tokens.medianAbs.toFixed(2)} %, max ${rs.tokens.maxAbs.toFixed(2)} %` : ''}${rs.availableGiB.n ? `; the available KV memory printed (negative where none), ${rs.availableGiB.n} rows: median ${rs.availableGiB.medianAbs.toFixed(2)} GiB off, max ${rs.availableGiB.maxAbs.toFixed(2)} GiB` : ''}. Successful starts above that Gantry calls a refusal: ${rs.falseRefusals.length} of ${rs.started}${rs.falseRefusals.length ? ` (${rs.falseRefusals.join(', ')})` : ''}.`,
+);
 
 // The CUDA graph figure (core/estimate/engineVersion.ts CUDA_GRAPHS) is the median of vLLM's own published estimates.
 const cg = kvV1.summarizeCudaGraphEstimates(root);
@@ -533,6 +581,7 @@ writeFileSync(
         kvTokensV1Kv13: kv13Summary,
         kvTokensV1Kv14: kv14Summary,
         kvTokensV1Kv15: kv15Summary,
+        refusals: refusalSummary,
         msTrain,
         msServe,
         msFix,

@@ -87,6 +87,8 @@ export interface KvV1Result {
   /** vLLM's "Maximum concurrency" and Gantry's, at max_model_len (context, not in the error). */
   concurrency?: { measured: number | null; predicted: number };
   unmatched?: string;
+  /** Gantry predicts that this start, which succeeded, is refused (a false refusal). */
+  refused?: 'no-kv-memory' | 'kv-below-one-sequence';
 }
 
 export function readKvV1Rows(repoRoot: string): KvV1Row[] {
@@ -213,30 +215,50 @@ export const GAPS_CLOSED: Readonly<Record<string, { how: string; gpuTotalGiB?: n
   'KV14-03': { how: '--max-loras 3 --max-lora-rank 16 as spec.lora', lora: { maxLoras: 3, maxRank: 16 } },
 };
 
+/**
+ * A row as a user would give it (GAPS_CLOSED, a checkpoint named as its preset), with the reason it cannot be expressed,
+ * if any. Shared by the KV rows and the refusals.
+ */
+function prepareRow(row: KvV1Row): { r: KvV1Row; label: string; unmatched?: string } {
+  let r = row;
+  const closed = GAPS_CLOSED[r.id];
+  if (closed?.gpuTotalGiB && !r.gpu_total_gib) r = { ...r, gpu_total_gib: closed.gpuTotalGiB };
+  if (closed?.model && !r.model) r = { ...r, model: closed.model };
+  if (closed?.row) r = { ...r, ...closed.row };
+  // A reserve row that names only its checkpoint is given the checkpoint as the preset where the catalog resolves that
+  // name, as a user would write it (KV9-*, KV10-*). A Hugging Face class name in `architecture` (a string, KV9-*'s
+  // gatherer wrote one) is not an architecture and is not read.
+  if (typeof r.architecture === 'string') r = { ...r, architecture: null };
+  // The repo id is the field's first word: a gatherer may add a parenthetical (KV13-11: where the weights were mounted from).
+  const repo = r.hf_model.split(' ')[0];
+  if (!r.model && !r.architecture && r.part === 'reserve' && resolveModelName(repo)) r = { ...r, model: repo };
+  const lbl = closed ? `${label(r)} (${closed.how})` : label(r);
+  let unmatched: string | undefined;
+  if (r.unmatched && !closed) unmatched = r.unmatched;
+  else if (r.model && !resolveModelName(r.model)) unmatched = `no catalog model '${r.model}'`;
+  else if (!r.model && !r.architecture) unmatched = `no catalog model for '${repo.slice(0, 80)}' (a user with its config.json gets an estimate from it)`;
+  else if (!findGpu(r.gpu) && !r.gpu_total_gib) unmatched = `no catalog GPU '${r.gpu}' and no device total`;
+  // A quantization the spec cannot say is a gap, not a flag to leave out: the estimate would be of another checkpoint.
+  else if (r.quantization && !CHECKPOINT_QUANT.has(r.quantization) && r.quantization !== 'none' && !formatOfQuantization(r.quantization as Quantization)) unmatched = `quantization '${r.quantization.slice(0, 60)}' is no value of spec.quantization`;
+  // So is a speculative method the spec cannot say (DFlash, DSpark): its drafter would be left out without a word.
+  else if (r.speculative && !SPECULATIVE_METHODS.has(r.speculative.method)) unmatched = `speculative method '${String(r.speculative.method).slice(0, 40)}' is no value of spec.speculative.method`;
+  return { r, label: lbl, ...(unmatched ? { unmatched } : {}) };
+}
+
+/** The estimator predicts that the engine refuses to start: no memory left for the KV cache, or less than one request of it. */
+function refusalOf(e: ReturnType<typeof estimateInferenceService>): 'no-kv-memory' | 'kv-below-one-sequence' | undefined {
+  if (e.findings.some((f) => f.code === 'memory-exceeds-capacity')) return 'no-kv-memory';
+  if (e.findings.some((f) => f.code === 'kv-cache-too-small')) return 'kv-below-one-sequence';
+  return undefined;
+}
+
 export function evaluateKvV1Rows(rows: readonly KvV1Row[], parts: readonly KvV1Part[]): KvV1Result[] {
   const out: KvV1Result[] = [];
-  for (let r of rows) {
-    if (!parts.includes(r.part)) continue;
-    const closed = GAPS_CLOSED[r.id];
-    if (closed?.gpuTotalGiB && !r.gpu_total_gib) r = { ...r, gpu_total_gib: closed.gpuTotalGiB };
-    if (closed?.model && !r.model) r = { ...r, model: closed.model };
-    if (closed?.row) r = { ...r, ...closed.row };
-    // A reserve row that names only its checkpoint is given the checkpoint as the preset where the catalog resolves that
-    // name, as a user would write it (KV9-*, KV10-*). A Hugging Face class name in `architecture` (a string, KV9-*'s
-    // gatherer wrote one) is not an architecture and is not read.
-    if (typeof r.architecture === 'string') r = { ...r, architecture: null };
-    // The repo id is the field's first word: a gatherer may add a parenthetical (KV13-11: where the weights were mounted from).
-    const repo = r.hf_model.split(' ')[0];
-    if (!r.model && !r.architecture && r.part === 'reserve' && resolveModelName(repo)) r = { ...r, model: repo };
-    const res: KvV1Result = { id: r.id, part: r.part, label: closed ? `${label(r)} (${closed.how})` : label(r), source: r.source_url, measured: r.kv_tokens };
-    if (r.unmatched && !closed) res.unmatched = r.unmatched;
-    else if (r.model && !resolveModelName(r.model)) res.unmatched = `no catalog model '${r.model}'`;
-    else if (!r.model && !r.architecture) res.unmatched = `no catalog model for '${repo.slice(0, 80)}' (a user with its config.json gets an estimate from it)`;
-    else if (!findGpu(r.gpu) && !r.gpu_total_gib) res.unmatched = `no catalog GPU '${r.gpu}' and no device total`;
-    // A quantization the spec cannot say is a gap, not a flag to leave out: the estimate would be of another checkpoint.
-    else if (r.quantization && !CHECKPOINT_QUANT.has(r.quantization) && r.quantization !== 'none' && !formatOfQuantization(r.quantization as Quantization)) res.unmatched = `quantization '${r.quantization.slice(0, 60)}' is no value of spec.quantization`;
-    // So is a speculative method the spec cannot say (DFlash, DSpark): its drafter would be left out without a word.
-    else if (r.speculative && !SPECULATIVE_METHODS.has(r.speculative.method)) res.unmatched = `speculative method '${String(r.speculative.method).slice(0, 40)}' is no value of spec.speculative.method`;
+  for (const row of rows) {
+    if (!parts.includes(row.part)) continue;
+    const { r, label: lbl, unmatched } = prepareRow(row);
+    const res: KvV1Result = { id: r.id, part: r.part, label: lbl, source: r.source_url, measured: r.kv_tokens };
+    if (unmatched) res.unmatched = unmatched;
     else {
       const { doc, cluster } = kvV1Doc(r);
       const e = estimateInferenceService(doc, cluster, { noFixes: true });
@@ -246,11 +268,60 @@ export function evaluateKvV1Rows(rows: readonly KvV1Row[], parts: readonly KvV1P
         if (typeof r.kv_tokens === 'number' && r.kv_tokens > 0) res.errorPct = ((e.serving.kvCacheTokens - r.kv_tokens) / r.kv_tokens) * 100;
         res.poolGiB = { measured: r.available_kv_gib, predicted: e.serving.kvCacheBytes / GIB };
         res.concurrency = { measured: r.max_concurrency, predicted: e.serving.maxConcurrency };
+        const refused = refusalOf(e);
+        if (refused) res.refused = refused;
       }
     }
     out.push(res);
   }
   return out;
+}
+
+/** A published start that failed for memory (bench/data/vllm-v1-refusals.jsonl): what the engine refused with. */
+export interface RefusalRow extends KvV1Row {
+  refusal: 'kv-below-one-sequence' | 'no-kv-memory' | 'oom-at-load' | 'oom-at-profile';
+  error_line: string;
+  needed_kv_gib: number | null;
+}
+
+export interface RefusalResult {
+  id: string;
+  label: string;
+  source: string;
+  refusal: RefusalRow['refusal'];
+  /** What Gantry predicts: a refusal of one of its two kinds, or a start. */
+  predicted?: 'no-kv-memory' | 'kv-below-one-sequence' | 'starts';
+  /** The KV tokens vLLM printed in its refusal ("… stored in KV cache (Y)") and Gantry's. */
+  tokens?: { measured: number; predicted: number; errorPct: number };
+  /** "Available KV cache memory" as printed (negative where it refused for none) and as predicted, GiB per GPU. */
+  availableGiB?: { measured: number; predicted: number };
+  unmatched?: string;
+}
+
+/**
+ * Startup refusals: does Gantry predict that the engine refuses, where it did? A CUDA out-of-memory at load or in the
+ * profile run is matched by either refusal Gantry names (it has no separate out-of-memory prediction); the other two
+ * kinds by the same kind.
+ */
+export function evaluateRefusalRows(rows: readonly RefusalRow[]): RefusalResult[] {
+  return rows.map((row) => {
+    const { r, label: lbl, unmatched } = prepareRow(row);
+    const res: RefusalResult = { id: r.id, label: lbl, source: r.source_url, refusal: row.refusal };
+    if (unmatched) return { ...res, unmatched };
+    const { doc, cluster } = kvV1Doc(r);
+    const e = estimateInferenceService(doc, cluster, { noFixes: true });
+    if (!e.serving) return { ...res, unmatched: `estimator gave no estimate: ${e.findings.map((f) => f.message.slice(0, 120)).join('; ')}` };
+    res.predicted = refusalOf(e) ?? 'starts';
+    if (typeof r.kv_tokens === 'number' && r.kv_tokens > 0) res.tokens = { measured: r.kv_tokens, predicted: e.serving.kvCacheTokens, errorPct: ((e.serving.kvCacheTokens - r.kv_tokens) / r.kv_tokens) * 100 };
+    if (typeof r.available_kv_gib === 'number') res.availableGiB = { measured: r.available_kv_gib, predicted: (e.serving.availableKvBytes - (e.serving.kvShortfallBytes ?? 0)) / GIB };
+    return res;
+  });
+}
+
+/** A refusal predicted where the engine refused, and of the same kind (an out-of-memory is matched by either). */
+export function refusalMatched(x: RefusalResult): { predicted: boolean; kind: boolean } {
+  const predicted = x.predicted !== undefined && x.predicted !== 'starts';
+  return { predicted, kind: predicted && (x.refusal === 'oom-at-load' || x.refusal === 'oom-at-profile' || x.refusal === x.predicted) };
 }
 
 export interface KvV1Summary {

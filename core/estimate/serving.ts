@@ -870,6 +870,8 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     ...(rank0.visionExtra ? { visionProfileBytes: rank0.visionExtra } : {}),
     ...(rank0.towerWeights ? { towerWeightBytes: rank0.towerWeights } : {}),
     ...(towersLoaded.length ? { towersLoaded } : {}),
+    availableKvBytes: Math.max(0, Math.min(...stages.map((x) => x.pool))),
+    ...(Math.min(...stages.map((x) => x.pool)) < 0 ? { kvShortfallBytes: -Math.min(...stages.map((x) => x.pool)) } : {}),
     nonTorchBytes: nonTorch,
     cudaGraphBytes: graphs,
     budgetBytes: budget,

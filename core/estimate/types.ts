@@ -107,6 +107,12 @@ export interface ServingFigures {
   visionProfileBytes?: number;
   /** The multimodal towers' weights (bytes per GPU on the first stage) whose count is known apart: what --language-model-only leaves out. */
   towerWeightBytes?: number;
+  /** What vLLM prints as "Available KV cache memory" on the tightest stage (bytes per GPU): the budget less weights, activation peak,
+   *  non-torch memory and (where they count) CUDA graphs; 0 where that is not positive. */
+  availableKvBytes: number;
+  /** Where the budget does not cover them (vLLM then prints a negative "Available KV cache memory" and refuses to start, "No
+   *  available memory for the cache blocks"): by how much, bytes per GPU. Absent otherwise (the estimator hands out no negative number). */
+  kvShortfallBytes?: number;
   /** The towers the estimate counts as loaded (vLLM leaves out one whose every modality is off). */
   towersLoaded?: ('vision' | 'audio')[];
   nonTorchBytes: number;

@@ -112,6 +112,14 @@ test("startup refusal in the engine's words: V0's max seq len message, V1's 'to 
   // No memory left at all: "No available memory for the cache blocks".
   const none = estimateInferenceService(service({ model: { preset: 'llama-3.1-70b' }, maxModelLen: 4096 }), cluster('H100-SXM-80GB', 1));
   assert.match(none.findings.find((f) => f.code === 'memory-exceeds-capacity')!.message, /No available memory for the cache blocks/);
+  // What vLLM would print as a negative "Available KV cache memory" is the shortfall: no negative number, no repair.
+  const s70 = none.serving!;
+  assert.equal(s70.availableKvBytes, 0);
+  const need = s70.weightsBytes + s70.activationPeakBytes + s70.nonTorchBytes + s70.cudaGraphBytes;
+  assert.ok(Math.abs(s70.kvShortfallBytes! - (need - s70.budgetBytes)) < 1e3, `${s70.kvShortfallBytes} vs ${need - s70.budgetBytes}`);
+  assert.ok(!none.assumptions.some((a) => a.startsWith('internal:')), JSON.stringify(none.assumptions));
+  assert.equal(fits.serving!.kvShortfallBytes, undefined);
+  assert.ok(Math.abs(fits.serving!.availableKvBytes - fits.serving!.kvCacheBytes) < 16 * fits.serving!.kvBytesPerToken);
 });
 
 test("SGLang's mem_fraction_static default follows its parallel size (0.88 at 1 GPU, 0.87 at 2, 0.85 at 4, 0.81 at 8)", () => {
