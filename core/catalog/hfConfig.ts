@@ -39,6 +39,10 @@ export type HfConfigResult =
  * A ViT's parameters from a vision_config: per layer 4·h² (QKV + output) + 2·h·ffn (MLP, 3·h·ffn when
  * gated) + norms, the patch embedding, plus a two-layer projector to the language model's width
  * (LLaVA's mlp2x: h_v·h_t + h_t·h_t). SigLIP-So400m (Gemma 3: 27 layers, 1152, 4304) gives 0.41 B.
+ * The Qwen VL line (a spatial_merge_size) projects through its patch merger instead: m² patches of width h
+ * concatenated, then m²·h → m²·h → out_hidden_size, once more for each deepstack layer (Qwen3-VL), with a
+ * patch embedding over temporal_patch_size frames and a learned position table (num_position_embeddings):
+ * Qwen3-VL-8B's vision_config gives 0.576 B, its checkpoint's tower 576.4 M.
  */
 export function visionParams(v: Record<string, unknown>, textHidden: number): number | undefined {
   // The first of the keys that is present; a present value that is not a whole number in (0, max] makes the config unusable (NaN).
@@ -62,6 +66,16 @@ export function visionParams(v: Record<string, unknown>, textHidden: number): nu
   const perLayer = 4 * h * h + (gated ? 3 : 2) * h * ffn + 4 * h;
   const outHidden = n(['out_hidden_size', 'projection_dim'], 262144) ?? textHidden;
   if (Number.isNaN(outHidden)) return undefined;
+  const merge = n(['spatial_merge_size'], 16);
+  if (merge !== undefined) {
+    const temporal = n(['temporal_patch_size'], 16) ?? 1;
+    const positions = n(['num_position_embeddings'], 1 << 20) ?? 0;
+    if ([merge, temporal, positions].some((x) => Number.isNaN(x))) return undefined;
+    const deepstack = Array.isArray(v.deepstack_visual_indexes) ? Math.min(v.deepstack_visual_indexes.length, layers) : 0;
+    const merged = merge * merge * h;
+    const merger = merged * merged + merged * outHidden;
+    return layers * perLayer + temporal * patch * patch * channels * h + positions * h + (1 + deepstack) * merger;
+  }
   return layers * perLayer + patch * patch * channels * h + h * outHidden + outHidden * textHidden;
 }
 

@@ -61,6 +61,11 @@ const QWEN35_VISION: VisionEncoder = { hidden: 1152, ffn: 4304, gatedMlp: false,
 /** Gemma 3's SigLIP (vision_config: 1152 wide, MLP 4304, 896-pixel images in 14-pixel patches: 4,096), pooled to 256 tokens (mm_tokens_per_image); ~417 M parameters. */
 const GEMMA3_VISION: VisionEncoder = { hidden: 1152, ffn: 4304, gatedMlp: false, patchesPerItem: 4096, tokensPerItem: 256, patchInput: 588, params: 0.417e9 };
 
+/** Qwen3-VL's vision transformer as its configs give it (27 layers 1152 wide, MLP 4304, patch 16 over 2 frames, 2 × 2
+ *  merge, deepstack at layers 8/16/24) and its processor's largest image (longest_edge 16,777,216 pixels: 65,536 patches,
+ *  16,384 tokens); params by Gantry's count of the config (hfConfig visionParams), which depends on the merger's width. */
+const qwen3VlVision = (params: number, v: Partial<VisionEncoder> = {}): VisionEncoder => ({ hidden: 1152, ffn: 4304, gatedMlp: false, patchesPerItem: 65536, tokensPerItem: 16384, patchInput: 1536, video: true, deepstack: 3, params, ...v });
+
 /** GLM-4.5's MoE layout (GLM-4.6 and 4.7 keep it and raise the context). */
 const GLM45: Architecture = { layers: 92, hidden: 5120, heads: 96, kvHeads: 8, headDim: 128, ffn: 12288, vocab: 151552, gatedMlp: true, tiedEmbeddings: false, maxContext: 131072, moe: { experts: 160, activeExperts: 8, sharedExperts: 1, expertFfn: 1536, denseLayers: 3 }, mtpLayers: 1 };
 /** MiniMax-M2's MoE layout (M2.1, M2.5 and M2.7 keep it). */
@@ -982,6 +987,74 @@ export const MODELS: readonly ModelInfo[] = [
     architecture: { layers: 64, hidden: 5120, heads: 80, kvHeads: 8, headDim: 128, ffn: 27648, vocab: 155136, gatedMlp: true, tiedEmbeddings: false, maxContext: 524288 },
     norm: 'rmsnorm',
     source: `${HF} ByteDance-Seed/Seed-OSS-36B-Instruct (SeedOssForCausalLM: 64 layers, hidden 5120, 80 heads / 8 KV heads × 128, intermediate_size 27648, vocab 155136, max_position_embeddings 524288, untied; Base and Base-woSyn the same, as summarised from the raw configs in a public snapshot); 36.15 B parameters (its safetensors index)`,
+  }),
+  // Entered 2026-12-07 to close KV16-05/09/10's gaps, from copies of their published configs (vision parameters by
+  // Gantry's count of each vision_config: Qwen3-VL-8B's 0.576 B is its checkpoint's 576.4 M).
+  model({
+    id: 'qwen3-vl-8b',
+    aliases: ['Qwen/Qwen3-VL-8B-Instruct', 'Qwen/Qwen3-VL-8B-Thinking'],
+    name: 'Qwen3-VL 8B (vision-language)',
+    nominalParamsB: 8.8,
+    architecture: { layers: 36, hidden: 4096, heads: 32, kvHeads: 8, headDim: 128, ffn: 12288, vocab: 151936, gatedMlp: true, tiedEmbeddings: false, maxContext: 262144, vision: qwen3VlVision(0.576e9) },
+    norm: 'rmsnorm',
+    extraParams: 0.576e9,
+    source: `${HF} Qwen/Qwen3-VL-8B-Instruct (Qwen3VLForConditionalGeneration, as copied in a TensorRT-LLM test and matching its GGUF metadata: text 36 layers, hidden 4096, 32 heads / 8 KV heads × 128, intermediate 12288, vocab 151936, untied, max_position_embeddings 262144; vision_config depth 27, hidden 1152, intermediate 4304, patch 16, temporal 2, merge 2, out_hidden_size 4096, deepstack_visual_indexes [8, 16, 24]; preprocessor longest_edge 16777216); 8.77 B by its checkpoint (0.576 B vision + 8.19 B language model)`,
+  }),
+  model({
+    id: 'qwen3-vl-4b',
+    aliases: ['Qwen/Qwen3-VL-4B-Instruct', 'Qwen/Qwen3-VL-4B-Thinking'],
+    name: 'Qwen3-VL 4B (vision-language)',
+    nominalParamsB: 4.4,
+    architecture: { layers: 36, hidden: 2560, heads: 32, kvHeads: 8, headDim: 128, ffn: 9728, vocab: 151936, gatedMlp: true, tiedEmbeddings: true, maxContext: 262144, vision: qwen3VlVision(0.415e9, { hidden: 1024, ffn: 4096 }) },
+    norm: 'rmsnorm',
+    extraParams: 0.415e9,
+    source: `${HF} Qwen/Qwen3-VL-4B-Instruct (as copied in a public port: text 36 layers, hidden 2560, 32 heads / 8 KV heads × 128, intermediate 9728, vocab 151936, tied, max_position_embeddings 262144; vision_config depth 24, hidden 1024, intermediate 4096, out_hidden_size 2560, deepstack [5, 11, 17])`,
+  }),
+  model({
+    id: 'qwen3-vl-30b-a3b',
+    aliases: ['Qwen/Qwen3-VL-30B-A3B-Instruct', 'Qwen/Qwen3-VL-30B-A3B-Thinking'],
+    name: 'Qwen3-VL 30B-A3B (MoE, vision-language)',
+    nominalParamsB: 31,
+    architecture: { layers: 48, hidden: 2048, heads: 32, kvHeads: 4, headDim: 128, ffn: 6144, vocab: 151936, gatedMlp: true, tiedEmbeddings: false, maxContext: 262144, moe: { experts: 128, activeExperts: 8, expertFfn: 768 }, vision: qwen3VlVision(0.538e9) },
+    norm: 'rmsnorm',
+    extraParams: 0.538e9,
+    source: `${HF} Qwen/Qwen3-VL-30B-A3B-Instruct (Qwen3VLMoeForConditionalGeneration at commit 1fc78ad, as transcribed in a public test: text 48 layers, hidden 2048, 32 heads / 4 KV heads × 128, 128 experts of moe_intermediate_size 768 top-8, no shared expert, vocab 151936, untied, max_position_embeddings 262144; vision_config as the 8B's with out_hidden_size 2048)`,
+  }),
+  model({
+    id: 'qwen3-vl-32b',
+    aliases: ['Qwen/Qwen3-VL-32B-Instruct', 'Qwen/Qwen3-VL-32B-Thinking'],
+    name: 'Qwen3-VL 32B (vision-language)',
+    nominalParamsB: 33,
+    architecture: { layers: 64, hidden: 5120, heads: 64, kvHeads: 8, headDim: 128, ffn: 25600, vocab: 151936, gatedMlp: true, tiedEmbeddings: false, maxContext: 262144, vision: qwen3VlVision(0.595e9) },
+    norm: 'rmsnorm',
+    extraParams: 0.595e9,
+    source: `${HF} Qwen/Qwen3-VL-32B-Instruct (as copied in a public crate: text 64 layers, hidden 5120, 64 heads / 8 KV heads × 128, intermediate 25600, vocab 151936, max_position_embeddings 262144; vision_config as the 8B's with out_hidden_size 5120; tie_word_embeddings not in that copy, taken as the 8B's, untied)`,
+  }),
+  model({
+    id: 'qwen3.5-122b-a10b',
+    aliases: ['Qwen/Qwen3.5-122B-A10B'],
+    name: 'Qwen3.5 122B-A10B (hybrid MoE, vision-language)',
+    nominalParamsB: 122,
+    architecture: {
+      layers: 48,
+      hidden: 3072,
+      heads: 32,
+      kvHeads: 2,
+      headDim: 256,
+      ffn: 1024,
+      vocab: 248320,
+      gatedMlp: true,
+      tiedEmbeddings: false,
+      maxContext: 262144,
+      moe: { experts: 256, activeExperts: 8, expertFfn: 1024, sharedExperts: 1 },
+      linearAttention: { layers: 36, keyHeads: 16, valueHeads: 64, keyHeadDim: 128, valueHeadDim: 128, convKernel: 4, stateDtype: 'fp32' },
+      attentionOutputGate: true,
+      mtpLayers: 1,
+      vision: { ...QWEN35_VISION, params: 0.451e9 },
+    },
+    norm: 'rmsnorm',
+    extraParams: 0.451e9,
+    source: `Qwen3_5MoeForConditionalGeneration text_config as an adapter pinned to the 122B checkpoint checks it (48 layers with full_attention_interval 4, hidden 3072, 32 heads / 2 KV heads × 256, linear_* 16 key / 64 value heads × 128, conv 4, attn_output_gate, 256 experts of moe_intermediate_size 1024 top-8 + a shared expert of 1024, vocab 248320, mtp_num_hidden_layers 1) and a spec keyed to Qwen/Qwen3.5-122B-A10B; vision 27 layers of 1152 with out_hidden_size 3072; context 262,144 and 122 B total / 10 B active (deployment pages; the config.json itself not seen; untied embeddings taken as the 35B-A3B's)`,
   }),
   model({
     id: 'exaone-4.0-32b',

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { parseHfConfig } from '../../../core/catalog/hfConfig';
+import { parseHfConfig, visionParams } from '../../../core/catalog/hfConfig';
 import { findModel, resolveModelName } from '../../../core/catalog/models';
 import { formatOfQuantization, splitDerivativeName, weightFormatFromQuantConfig } from '../../../core/catalog/weightFormat';
 import { hfHubCacheDir, repoIdParts } from '../../../core/catalog/hfCache';
@@ -117,6 +117,21 @@ test('catalog params for the new models match their published totals', () => {
   assert.ok(near(total('LGAI-EXAONE/EXAONE-4.0-32B') - 2 * 102400 * 5120, 30.95e9, 0.01));
   // A derivative of one of them by name: the AWQ repo of a third party.
   assert.equal(resolveModelName('QuantTrio/GLM-4.6-AWQ')?.model.id, 'glm-4.6');
+  // Qwen3-VL 8B 8.77 B (its checkpoint: 0.576 B vision + 8.19 B), Qwen3.5-122B-A10B 122 B / 10 B active.
+  assert.ok(near(total('Qwen/Qwen3-VL-8B-Instruct'), 8.767e9, 0.01), String(total('Qwen/Qwen3-VL-8B-Instruct')));
+  const q122 = estimateInferenceService(service({ model: { preset: 'RedHatAI/Qwen3.5-122B-A10B-FP8-dynamic' }, maxModelLen: 8192 }), cluster('H100-SXM-80GB', 8)).model!;
+  assert.ok(near(q122.params, 122e9, 0.01) && near(q122.activeParams!, 10e9, 0.03), `${q122.params} ${q122.activeParams}`);
+});
+
+test("the Qwen VL line's vision tower is counted through its patch merger (and deepstack mergers): Qwen3-VL-8B 576 M, Qwen2.5-VL-7B 676 M", () => {
+  const qwen3vl = { depth: 27, hidden_size: 1152, intermediate_size: 4304, num_heads: 16, patch_size: 16, temporal_patch_size: 2, spatial_merge_size: 2, out_hidden_size: 4096, deepstack_visual_indexes: [8, 16, 24], in_channels: 3, num_position_embeddings: 2304, hidden_act: 'gelu_pytorch_tanh' };
+  // Its checkpoint's vision tower: 576.4 M.
+  assert.ok(near(visionParams(qwen3vl, 4096)!, 576.4e6, 0.005), String(visionParams(qwen3vl, 4096)));
+  const qwen25vl = { depth: 32, hidden_size: 1280, intermediate_size: 3420, num_heads: 16, patch_size: 14, temporal_patch_size: 2, spatial_merge_size: 2, out_hidden_size: 3584, in_chans: 3, hidden_act: 'silu' };
+  assert.ok(near(visionParams(qwen25vl, 3584)!, 675e6, 0.01), String(visionParams(qwen25vl, 3584)));
+  // A merge size out of range makes the count unusable, not giant.
+  assert.equal(visionParams({ ...qwen3vl, spatial_merge_size: 0 }, 4096), undefined);
+  assert.equal(visionParams({ ...qwen3vl, num_position_embeddings: 1e12 }, 4096), undefined);
 });
 
 test('serving: an fp8-dynamic derivative loads 8-bit linears (SV-019: 8.49 GiB measured with q=fp8) and the estimate says so', () => {
