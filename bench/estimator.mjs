@@ -309,7 +309,12 @@ const refusalSummary = (() => {
   const hits = matched.map((x) => kvV1.refusalMatched(x));
   const tokenErr = matched.filter((x) => x.tokens).map((x) => Math.abs(x.tokens.errorPct));
   const availDiff = matched.filter((x) => x.availableGiB).map((x) => Math.abs(x.availableGiB.predicted - x.availableGiB.measured));
-  const med = (xs) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] : undefined);
+  const med = (xs) => {
+    if (!xs.length) return undefined;
+    const v = [...xs].sort((a, b) => a - b);
+    const m = Math.floor(v.length / 2);
+    return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+  };
   const falseRefusals = startedResults.filter((x) => x.refused).map((x) => x.id);
   return {
     rows: refusals.length,

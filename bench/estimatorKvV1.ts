@@ -215,6 +215,11 @@ export const GAPS_CLOSED: Readonly<Record<string, { how: string; gpuTotalGiB?: n
   'KV14-03': { how: '--max-loras 3 --max-lora-rank 16 as spec.lora', lora: { maxLoras: 3, maxRank: 16 } },
 };
 
+/** Rows whose gatherer's `unmatched` reason no longer holds, though another does: the reason as it stands now. */
+export const STILL_UNMATCHED: Readonly<Record<string, string>> = {
+  'KV2-04': 'Qwen3-VL-30B-A3B has been in the catalog since 2026-12-07, but the row states neither its vLLM version nor its gpu_memory_utilization (and its encoder was profiled with a video item, which Gantry does not model)',
+};
+
 /**
  * A row as a user would give it (GAPS_CLOSED, a checkpoint named as its preset), with the reason it cannot be expressed,
  * if any. Shared by the KV rows and the refusals.
@@ -234,7 +239,8 @@ function prepareRow(row: KvV1Row): { r: KvV1Row; label: string; unmatched?: stri
   if (!r.model && !r.architecture && r.part === 'reserve' && resolveModelName(repo)) r = { ...r, model: repo };
   const lbl = closed ? `${label(r)} (${closed.how})` : label(r);
   let unmatched: string | undefined;
-  if (r.unmatched && !closed) unmatched = r.unmatched;
+  if (STILL_UNMATCHED[r.id]) unmatched = STILL_UNMATCHED[r.id];
+  else if (r.unmatched && !closed) unmatched = r.unmatched;
   else if (r.model && !resolveModelName(r.model)) unmatched = `no catalog model '${r.model}'`;
   else if (!r.model && !r.architecture) unmatched = `no catalog model for '${repo.slice(0, 80)}' (a user with its config.json gets an estimate from it)`;
   else if (!findGpu(r.gpu) && !r.gpu_total_gib) unmatched = `no catalog GPU '${r.gpu}' and no device total`;

@@ -39,12 +39,12 @@ export type HfConfigResult =
  * A ViT's parameters from a vision_config: per layer 4·h² (QKV + output) + 2·h·ffn (MLP, 3·h·ffn when
  * gated) + norms, the patch embedding, plus a two-layer projector to the language model's width
  * (LLaVA's mlp2x: h_v·h_t + h_t·h_t). SigLIP-So400m (Gemma 3: 27 layers, 1152, 4304) gives 0.41 B.
- * The Qwen VL line (a spatial_merge_size) projects through its patch merger instead: m² patches of width h
+ * The Qwen VL line (`qwenMerger`: the model types of QWEN_MAX_PIXELS) projects through its patch merger instead: m² patches of width h
  * concatenated, then m²·h → m²·h → out_hidden_size, once more for each deepstack layer (Qwen3-VL), with a
  * patch embedding over temporal_patch_size frames and a learned position table (num_position_embeddings):
  * Qwen3-VL-8B's vision_config gives 0.576 B, its checkpoint's tower 576.4 M.
  */
-export function visionParams(v: Record<string, unknown>, textHidden: number): number | undefined {
+export function visionParams(v: Record<string, unknown>, textHidden: number, qwenMerger = false): number | undefined {
   // The first of the keys that is present; a present value that is not a whole number in (0, max] makes the config unusable (NaN).
   const n = (k: string[], max: number) => {
     for (const key of k) {
@@ -66,7 +66,8 @@ export function visionParams(v: Record<string, unknown>, textHidden: number): nu
   const perLayer = 4 * h * h + (gated ? 3 : 2) * h * ffn + 4 * h;
   const outHidden = n(['out_hidden_size', 'projection_dim'], 262144) ?? textHidden;
   if (Number.isNaN(outHidden)) return undefined;
-  const merge = n(['spatial_merge_size'], 16);
+  // The same bound on the merge as the encoder's profile takes (visionEncoderOf).
+  const merge = qwenMerger ? (n(['spatial_merge_size'], 64) ?? 2) : undefined;
   if (merge !== undefined) {
     const temporal = n(['temporal_patch_size'], 16) ?? 1;
     const positions = n(['num_position_embeddings'], 1 << 20) ?? 0;
@@ -325,9 +326,10 @@ export function parseHfConfig(text: string): HfConfigResult {
   const vision = outer.vision_config;
   if (vision && typeof vision === 'object' && !Array.isArray(vision)) {
     result.hasVision = true;
-    const vp = visionParams(vision as Json, hidden);
+    // GLM-4.1V and others also give a spatial_merge_size, with another merger (its intermediate_size): the Qwen count is the Qwen line's.
+    const vp = visionParams(vision as Json, hidden, outerType !== undefined && Object.hasOwn(QWEN_MAX_PIXELS, outerType));
     if (vp !== undefined) result.visionParams = vp;
-    else warnings.push('vision_config without a usable depth (num_hidden_layers or depth), width (hidden_size or embed_dim), MLP width or patch size: the vision tower is not counted');
+    else warnings.push('vision_config without a usable depth (num_hidden_layers or depth), width (hidden_size or embed_dim), MLP width or patch size (or, for the Qwen VL line, merge size, temporal patch size or position table): the vision tower is not counted');
     const enc = visionEncoderOf(outerType, vision as Json, outer);
     if (typeof enc === 'string') warnings.push(`${enc}: the encoder's profile run (vLLM V1 sizes its KV cache after it) is not counted`);
     else arch.vision = { ...enc, ...(vp !== undefined ? { params: vp } : {}) };

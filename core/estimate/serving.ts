@@ -909,12 +909,30 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   // ---- findings
   const minPool = Math.min(...stages.map((s) => s.pool));
   if (minPool <= 0) {
-    const need = heaviest.weights + heaviest.activation + nonTorch + (graphsInBudget ? graphs : 0);
+    // The terms each engine takes off its budget before the KV cache, on the tightest stage: they add up to the budget
+    // plus kvShortfallBytes (SGLang's static fraction holds weights and KV, TGI's free memory is what its warm-up leaves).
+    const tight = stages.find((x) => x.pool === minPool) ?? heaviest;
+    const terms: [string, number][] =
+      engine === 'sglang'
+        ? [
+            ['Weights', tight.weights],
+            ['CUDA context', CUDA_CONTEXT],
+          ]
+        : engine === 'tgi'
+          ? [
+              ['Weights', tight.weights],
+              ['activation peak', tight.activation],
+              ['non-torch', nonTorch],
+              ['CUDA context', CUDA_CONTEXT],
+              ["the warm-up batch's KV", tgiPrefill * tight.kvBytesPerToken],
+            ]
+          : [['Weights', tight.weights], ['activation peak', tight.activation], ['non-torch', nonTorch], ...(graphsInBudget ? ([['CUDA graphs', graphs]] as [string, number][]) : [])];
+    const need = terms.reduce((x, [, b]) => x + b, 0);
     findings.push({
       code: 'memory-exceeds-capacity',
       severity: 'error',
       path: ['spec', 'tensorParallel'],
-      message: `Weights (${gib(heaviest.weights)}) + activation peak (${gib(heaviest.activation)}) + non-torch (${gib(nonTorch)})${graphsInBudget ? ` + CUDA graphs (${gib(graphs)})` : ''} = ${gib(need)} per GPU exceed the ${gib(budget)} budget (${frac} × ${gib(cap)}): no room for a KV cache${engine === 'vllm' ? ` — ${gen!.short} refuses to start ("No available memory for the cache blocks")` : ''}.`,
+      message: `${terms.map(([what, b]) => `${what} (${gib(b)})`).join(' + ')} = ${gib(need)} per GPU exceed the ${gib(budget)} budget (${frac} × ${gib(cap)}): no room for a KV cache${engine === 'vllm' ? ` — ${gen!.short} refuses to start ("No available memory for the cache blocks")` : ''}.`,
     });
   } else if (pooled ? pooled.concurrency < 1 : maxModelLen > capacityTokens) {
     findings.push({

@@ -107,8 +107,10 @@ export interface ServingFigures {
   visionProfileBytes?: number;
   /** The multimodal towers' weights (bytes per GPU on the first stage) whose count is known apart: what --language-model-only leaves out. */
   towerWeightBytes?: number;
-  /** What vLLM prints as "Available KV cache memory" on the tightest stage (bytes per GPU): the budget less weights, activation peak,
-   *  non-torch memory and (where they count) CUDA graphs; 0 where that is not positive. */
+  /** The memory left for the KV cache on the tightest stage (bytes per GPU), 0 where none is: under vLLM what it prints as
+   *  "Available KV cache memory" (the budget less weights, activation peak, non-torch memory and, where they count, CUDA
+   *  graphs); under SGLang its static fraction less weights and the CUDA context; under TGI the share of the free memory
+   *  its warm-up leaves (plus the warm-up batch's KV). */
   availableKvBytes: number;
   /** Where the budget does not cover them (vLLM then prints a negative "Available KV cache memory" and refuses to start, "No
    *  available memory for the cache blocks"): by how much, bytes per GPU. Absent otherwise (the estimator hands out no negative number). */

@@ -126,12 +126,16 @@ test('catalog params for the new models match their published totals', () => {
 test("the Qwen VL line's vision tower is counted through its patch merger (and deepstack mergers): Qwen3-VL-8B 576 M, Qwen2.5-VL-7B 676 M", () => {
   const qwen3vl = { depth: 27, hidden_size: 1152, intermediate_size: 4304, num_heads: 16, patch_size: 16, temporal_patch_size: 2, spatial_merge_size: 2, out_hidden_size: 4096, deepstack_visual_indexes: [8, 16, 24], in_channels: 3, num_position_embeddings: 2304, hidden_act: 'gelu_pytorch_tanh' };
   // Its checkpoint's vision tower: 576.4 M.
-  assert.ok(near(visionParams(qwen3vl, 4096)!, 576.4e6, 0.005), String(visionParams(qwen3vl, 4096)));
+  assert.ok(near(visionParams(qwen3vl, 4096, true)!, 576.4e6, 0.005), String(visionParams(qwen3vl, 4096, true)));
   const qwen25vl = { depth: 32, hidden_size: 1280, intermediate_size: 3420, num_heads: 16, patch_size: 14, temporal_patch_size: 2, spatial_merge_size: 2, out_hidden_size: 3584, in_chans: 3, hidden_act: 'silu' };
-  assert.ok(near(visionParams(qwen25vl, 3584)!, 675e6, 0.01), String(visionParams(qwen25vl, 3584)));
+  assert.ok(near(visionParams(qwen25vl, 3584, true)!, 675e6, 0.01), String(visionParams(qwen25vl, 3584, true)));
   // A merge size out of range makes the count unusable, not giant.
-  assert.equal(visionParams({ ...qwen3vl, spatial_merge_size: 0 }, 4096), undefined);
-  assert.equal(visionParams({ ...qwen3vl, num_position_embeddings: 1e12 }, 4096), undefined);
+  assert.equal(visionParams({ ...qwen3vl, spatial_merge_size: 0 }, 4096, true), undefined);
+  assert.equal(visionParams({ ...qwen3vl, num_position_embeddings: 1e12 }, 4096, true), undefined);
+  // Outside the Qwen line (GLM-4.1V gives a spatial_merge_size too, with another merger) the projector is counted as before.
+  assert.ok(visionParams(qwen3vl, 4096)! < visionParams(qwen3vl, 4096, true)!);
+  const viaConfig = parseHfConfig(JSON.stringify({ model_type: 'qwen3_vl', text_config: { hidden_size: 4096, intermediate_size: 12288, num_hidden_layers: 36, num_attention_heads: 32, num_key_value_heads: 8, head_dim: 128, vocab_size: 151936 }, vision_config: qwen3vl }));
+  assert.ok(viaConfig.ok && near(viaConfig.visionParams!, 576.4e6, 0.005));
 });
 
 test('serving: an fp8-dynamic derivative loads 8-bit linears (SV-019: 8.49 GiB measured with q=fp8) and the estimate says so', () => {

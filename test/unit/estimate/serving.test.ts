@@ -119,6 +119,15 @@ test("startup refusal in the engine's words: V0's max seq len message, V1's 'to 
   assert.ok(Math.abs(s70.kvShortfallBytes! - (need - s70.budgetBytes)) < 1e3, `${s70.kvShortfallBytes} vs ${need - s70.budgetBytes}`);
   assert.ok(!none.assumptions.some((a) => a.startsWith('internal:')), JSON.stringify(none.assumptions));
   assert.equal(fits.serving!.kvShortfallBytes, undefined);
+  // SGLang and TGI take other terms off their budgets; the message adds up those, so its sum less the budget is the shortfall.
+  for (const engine of ['sglang', 'tgi'] as const) {
+    const e = estimateInferenceService(service({ engine, model: { preset: 'llama-3.1-70b' }, maxModelLen: 4096 }), cluster('H100-SXM-80GB', 1));
+    const f = e.findings.find((x) => x.code === 'memory-exceeds-capacity');
+    assert.ok(f && e.serving!.kvShortfallBytes, engine);
+    const [, sum, budget] = /= ([\d.]+) GiB per GPU exceed the ([\d.]+) GiB budget/.exec(f.message) ?? [];
+    assert.ok(Math.abs(Number(sum) - Number(budget) - e.serving!.kvShortfallBytes! / GIB) < 0.06, `${engine}: ${f.message} vs ${e.serving!.kvShortfallBytes! / GIB}`);
+    assert.match(f.message, engine === 'sglang' ? /^Weights \([\d.]+ GiB\) \+ CUDA context/ : /\+ the warm-up batch's KV \(/);
+  }
   assert.ok(Math.abs(fits.serving!.availableKvBytes - fits.serving!.kvCacheBytes) < 16 * fits.serving!.kvBytesPerToken);
 });
 
