@@ -131,7 +131,8 @@ export function kvV1Doc(r: KvV1Row): { doc: InferenceServiceDoc; cluster: Cluste
     spec: {
       engine: 'vllm',
       ...(r.engine_version ? { engineVersion: r.engine_version } : {}),
-      model: r.model ? { preset: r.model } : { architecture: r.architecture ?? undefined },
+      // A class name in `architecture` (a string) is no architecture: prepareRow drops it before a row gets here.
+      model: r.model ? { preset: r.model } : { architecture: typeof r.architecture === 'object' && r.architecture ? r.architecture : undefined },
       // A field the log does not state (null) is left out: the estimate takes the engine's default.
       ...(r.dtype ? { dtype: r.dtype } : {}),
       ...(r.quantization && !CHECKPOINT_QUANT.has(r.quantization) ? { quantization: r.quantization as never } : {}),
@@ -152,7 +153,7 @@ export function kvV1Doc(r: KvV1Row): { doc: InferenceServiceDoc; cluster: Cluste
       blockSize: r.block_size,
     },
   };
-  const gpus = r.tp * r.pp;
+  const gpus = (r.tp ?? 1) * (r.pp ?? 1);
   const perNode = Math.min(gpus, 8);
   const cluster: ClusterDoc = {
     apiVersion: 'gantry/v1',
