@@ -66,6 +66,14 @@ export interface MeasuredFigures {
   /** vLLM: total × gpu_memory_utilization, the memory the engine allows itself per GPU. */
   requestedGiB?: Figure;
   kvCacheGiB?: Figure;
+  /** vLLM's "Available KV cache memory" as printed, below 0 where it refused to start for none (kvCacheGiB is only ever ≥ 0). */
+  availableKvGiB?: Figure;
+  /**
+   * A start vLLM refused for memory: "No available memory for the cache blocks" (`no-kv-memory`), or a KV cache below one
+   * request of max_model_len (`kv-below-one-sequence`: "… is larger than the maximum number of tokens that can be stored in
+   * KV cache (Y)", or from 0.9 "… (Z GiB KV cache is needed, which is larger than the available KV cache memory (W GiB)").
+   */
+  refusal?: { kind: 'no-kv-memory' | 'kv-below-one-sequence'; line: number; kvTokens?: number; neededGiB?: number; availableGiB?: number };
   kvCacheTokens?: Figure;
   gpuBlocks?: Figure;
   /** vLLM 0.20+: its own estimate of the CUDA graph pool, taken off the KV budget before sizing. */
@@ -131,7 +139,11 @@ export class MeasuredReader {
     v = sizeAfter(line, 'model weights take ');
     if (v !== undefined) this.setOnce('weightsGiB', { value: v, line: n }, 'vllm');
     v = sizeAfter(line, 'reserved for KV Cache is ') ?? sizeAfter(line, 'Available KV cache memory: ');
-    if (v !== undefined) this.setOnce('kvCacheGiB', { value: v, line: n }, 'vllm');
+    if (v !== undefined) {
+      this.setOnce('availableKvGiB', { value: v, line: n }, 'vllm');
+      if (v >= 0) this.setOnce('kvCacheGiB', { value: v, line: n }, 'vllm');
+    }
+    this.refusalLine(line, n);
     v = sizeAfter(line, 'total_gpu_memory (');
     if (v !== undefined) this.setOnce('deviceTotalGiB', { value: v, line: n, source: 'vLLM total_gpu_memory' }, 'vllm');
     const util = line.indexOf('gpu_memory_utilization (');
@@ -153,6 +165,33 @@ export class MeasuredReader {
     if (mc && line.startsWith(' tokens per request: ', mc.end)) {
       const x = readNumber(line, mc.end + ' tokens per request: '.length);
       if (x && line[x.end] === 'x') this.setOnce('maxConcurrency', { value: x.value, line: n, tokensPerRequest: mc.value }, 'vllm');
+    }
+  }
+
+  /** vLLM's refusals for memory (the first one counts). */
+  private refusalLine(line: string, n: number): void {
+    if (this.figures.refusal) return;
+    if (line.includes('No available memory for the cache blocks')) {
+      this.figures.refusal = { kind: 'no-kv-memory', line: n, ...(this.figures.availableKvGiB ? { availableGiB: this.figures.availableKvGiB.value } : {}) };
+      this.figures.tool ??= 'vllm';
+      return;
+    }
+    const over = 'is larger than the maximum number of tokens that can be stored in KV cache (';
+    const at = line.indexOf(over);
+    if (at >= 0) {
+      const y = readNumber(line, at + over.length);
+      this.figures.refusal = { kind: 'kv-below-one-sequence', line: n, ...(y && y.value >= 0 ? { kvTokens: y.value } : {}) };
+      this.figures.tool ??= 'vllm';
+      return;
+    }
+    const needed = 'KV cache is needed, which is larger than the available KV cache memory (';
+    const k = line.indexOf(needed);
+    if (k >= 0) {
+      const open = line.lastIndexOf('(', k);
+      const z = open >= 0 ? sizeAt(line, open + 1) : undefined;
+      const w = sizeAt(line, k + needed.length);
+      this.figures.refusal = { kind: 'kv-below-one-sequence', line: n, ...(z !== undefined ? { neededGiB: z } : {}), ...(w !== undefined ? { availableGiB: w } : {}) };
+      this.figures.tool ??= 'vllm';
     }
   }
 

@@ -16,6 +16,10 @@ export interface RunEstimate {
   kvCacheTokens?: number;
   /** Serving: the CUDA graph pool per GPU the estimate assumed. */
   cudaGraphGiBPerGpu?: number;
+  /** Serving: the memory the estimate left for the KV cache per GPU, as vLLM prints it (negative: none). */
+  availableKvGiBPerGpu?: number;
+  /** Serving: the refusal the estimate predicted (absent: it expected the engine to start). */
+  refusal?: 'no-kv-memory' | 'kv-below-one-sequence';
 }
 
 /** What telemetry saw of a run's GPUs while it ran. */
@@ -67,6 +71,18 @@ export interface Comparison {
   /** vLLM: the CUDA graph pool (its estimate from 0.20, else what it captured). */
   cudaGraphGiB?: Side;
   oom?: { neededGiB: number; estimatedGiB?: number; errorPct?: number; gpu?: number; line: number };
+  /** vLLM refused to start for memory; beside it, what the estimate at submission predicted. */
+  refusal?: {
+    kind: 'no-kv-memory' | 'kv-below-one-sequence';
+    line: number;
+    /** As printed: the memory left for the KV cache (negative: none), the KV a request of max_model_len needs, the tokens the cache held. */
+    availableGiB?: number;
+    neededGiB?: number;
+    kvTokens?: number;
+    /** The estimate's prediction: the same or the other refusal, or a start (undefined where no estimate was kept). */
+    predicted?: 'no-kv-memory' | 'kv-below-one-sequence' | 'start';
+    estimatedAvailableGiB?: number;
+  };
 }
 
 const errorPct = (estimated: number | undefined, measured: number) => (estimated !== undefined && measured > 0 ? ((estimated - measured) / measured) * 100 : undefined);
@@ -94,6 +110,20 @@ export function compareRun(o: RunOutcome): Comparison {
   const graphs = log.cudaGraphEstimateGiB ?? log.cudaGraphGiB;
   if (graphs) out.cudaGraphGiB = side(graphs.value, est.cudaGraphGiBPerGpu, log.cudaGraphEstimateGiB ? "vLLM's estimate (taken off the KV budget)" : 'vLLM graph capture', graphs.line);
 
+  if (log.refusal) {
+    const r = log.refusal;
+    const kept = est.availableKvGiBPerGpu !== undefined || est.kvCacheTokens !== undefined || est.deviceGiBPerGpu !== undefined || est.refusal !== undefined;
+    out.refusal = {
+      kind: r.kind,
+      line: r.line,
+      ...(r.availableGiB !== undefined ? { availableGiB: r.availableGiB } : {}),
+      ...(r.neededGiB !== undefined ? { neededGiB: r.neededGiB } : {}),
+      ...(r.kvTokens !== undefined ? { kvTokens: r.kvTokens } : {}),
+      ...(kept ? { predicted: est.refusal ?? 'start' } : {}),
+      ...(est.availableKvGiBPerGpu !== undefined ? { estimatedAvailableGiB: est.availableKvGiBPerGpu } : {}),
+    };
+  }
+
   if (log.oom) {
     const e = errorPct(est.deviceGiBPerGpu, log.oom.neededGiB);
     out.oom = { neededGiB: log.oom.neededGiB, ...(est.deviceGiBPerGpu !== undefined ? { estimatedGiB: est.deviceGiBPerGpu } : {}), ...(e !== undefined ? { errorPct: e } : {}), ...(log.oom.gpu !== undefined ? { gpu: log.oom.gpu } : {}), line: log.oom.line };
@@ -111,9 +141,23 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 const gib = (x: number) => x.toFixed(1);
 const rate = (x: number) => Math.round(x).toLocaleString('en-US');
 
+const REFUSED = { 'no-kv-memory': 'no memory left for the KV cache', 'kv-below-one-sequence': 'a KV cache below one request of max_model_len' } as const;
+/** A signed GiB figure with a real minus sign. */
+const signedGib = (x: number) => `${x < 0 ? '\u2212' : ''}${Math.abs(x).toFixed(2)}`;
+
+/** What the estimate said of a start vLLM refused: the same refusal, the other one, or a start with so much room. */
+function refusalVerdict(r: NonNullable<Comparison['refusal']>): string {
+  if (!r.predicted) return '';
+  const room = r.estimatedAvailableGiB !== undefined ? ` (est. ${signedGib(r.estimatedAvailableGiB)} GiB available${r.availableGiB !== undefined ? `, ${(r.estimatedAvailableGiB - r.availableGiB).toFixed(2)} GiB more than printed` : ''})` : '';
+  if (r.predicted === r.kind) return `; the estimate at submission predicted this refusal${r.estimatedAvailableGiB !== undefined ? ` (est. ${signedGib(r.estimatedAvailableGiB)} GiB available)` : ''}`;
+  if (r.predicted === 'start') return `; the estimate at submission expected it to start${room}`;
+  return `; the estimate at submission predicted a refusal, for ${REFUSED[r.predicted]}${room}`;
+}
+
 /** `last run: 61.2 GiB peak (est. 57.7, −6 %) · 812 tok/s/GPU (est. 967, +19 %)`; undefined with nothing measured. */
 export function lastRunTitle(c: Comparison): string | undefined {
   const parts: string[] = [];
+  if (c.refusal) parts.push(`refused to start: ${REFUSED[c.refusal.kind]}${c.refusal.predicted === c.refusal.kind ? ' (predicted)' : c.refusal.predicted === 'start' ? ' (not predicted)' : ''}`);
   if (c.oom) parts.push(`OOM: needed ≥ ${gib(c.oom.neededGiB)} GiB${c.oom.estimatedGiB !== undefined ? ` (est. ${gib(c.oom.estimatedGiB)}${c.oom.errorPct !== undefined ? `, ${formatPct(c.oom.errorPct)}` : ''})` : ''}`);
   if (c.peakGiB) parts.push(`${gib(c.peakGiB.measured)} GiB peak${c.peakGiB.estimated !== undefined ? ` (est. ${gib(c.peakGiB.estimated)}, ${formatPct(c.peakGiB.errorPct ?? 0)})` : ''}`);
   if (c.tokensPerSecPerGpu) parts.push(`${rate(c.tokensPerSecPerGpu.measured)} tok/s/GPU${c.tokensPerSecPerGpu.estimated !== undefined ? ` (est. ${rate(c.tokensPerSecPerGpu.estimated)}, ${formatPct(c.tokensPerSecPerGpu.errorPct ?? 0)})` : ''}`);
@@ -125,6 +169,11 @@ export function lastRunTitle(c: Comparison): string | undefined {
 export function summaryLines(o: RunOutcome): string[] {
   const c = compareRun(o);
   const lines: string[] = [];
+  if (c.refusal) {
+    const r = c.refusal;
+    const printed = [r.availableGiB !== undefined ? `${signedGib(r.availableGiB)} GiB available` : '', r.neededGiB !== undefined ? `${r.neededGiB.toFixed(2)} GiB needed for one request` : '', r.kvTokens !== undefined ? `${rate(r.kvTokens)} tokens in the cache` : ''].filter(Boolean).join(', ');
+    lines.push(`vLLM refused to start: ${REFUSED[r.kind]}${printed ? ` (${printed})` : ''}${refusalVerdict(r)} (log line ${r.line + 1})`);
+  }
   if (c.oom) {
     lines.push(
       `Out of memory${c.oom.gpu !== undefined ? ` on GPU ${c.oom.gpu}` : ''}: needed at least ${gib(c.oom.neededGiB)} GiB` +

@@ -134,6 +134,8 @@ export async function buildOutcome(run: RunRecord, telemetry?: TelemetryPeak): P
       ...(p.estimatedStaticBytesPerGpu ? { staticGiBPerGpu: Math.round((p.estimatedStaticBytesPerGpu / GiB) * 100) / 100 } : {}),
       ...(p.estimatedKvCacheTokens ? { kvCacheTokens: Math.round(p.estimatedKvCacheTokens) } : {}),
       ...(p.estimatedCudaGraphBytesPerGpu ? { cudaGraphGiBPerGpu: Math.round((p.estimatedCudaGraphBytesPerGpu / GiB) * 100) / 100 } : {}),
+      ...(typeof p.estimatedAvailableKvBytesPerGpu === 'number' && Number.isFinite(p.estimatedAvailableKvBytesPerGpu) ? { availableKvGiBPerGpu: Math.round((p.estimatedAvailableKvBytesPerGpu / GiB) * 100) / 100 } : {}),
+      ...(p.estimatedRefusal === 'no-kv-memory' || p.estimatedRefusal === 'kv-below-one-sequence' ? { refusal: p.estimatedRefusal } : {}),
     },
     log: figures,
     ...(usage ? { usage } : {}),

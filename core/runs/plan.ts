@@ -115,6 +115,8 @@ export function planLaunch(input: PlanInput): PlanResult {
     ...(atSubmit.staticBytes && estimated === atSubmit.deviceBytes ? { estimatedStaticBytesPerGpu: atSubmit.staticBytes } : {}),
     ...(atSubmit.kvCacheTokens ? { estimatedKvCacheTokens: atSubmit.kvCacheTokens } : {}),
     ...(atSubmit.cudaGraphBytes ? { estimatedCudaGraphBytesPerGpu: atSubmit.cudaGraphBytes } : {}),
+    ...(atSubmit.availableKvBytes !== undefined ? { estimatedAvailableKvBytesPerGpu: atSubmit.availableKvBytes } : {}),
+    ...(atSubmit.refusal ? { estimatedRefusal: atSubmit.refusal } : {}),
     ...(timeLimit !== undefined && timeLimitSeconds !== undefined && Number.isFinite(timeLimitSeconds) ? { timeLimit: String(timeLimit), timeLimitSeconds } : {}),
     ...(warnings.length ? { warnings } : {}),
   };
@@ -132,7 +134,7 @@ function clusterOptions(cluster: ClusterDoc): ClusterOptions {
  * per-GPU device memory (what nvidia-smi shows; also the memory chart's line); for training,
  * tokens/s per GPU; for serving, the KV cache in tokens and the CUDA graph pool.
  */
-function estimateAtSubmit(doc: TrainingJobDoc | InferenceServiceDoc, cluster: ClusterDoc | undefined): { deviceBytes?: number; tokensPerSecondPerGpu?: number; staticBytes?: number; kvCacheTokens?: number; cudaGraphBytes?: number } {
+function estimateAtSubmit(doc: TrainingJobDoc | InferenceServiceDoc, cluster: ClusterDoc | undefined): { deviceBytes?: number; tokensPerSecondPerGpu?: number; staticBytes?: number; kvCacheTokens?: number; cudaGraphBytes?: number; availableKvBytes?: number; refusal?: 'no-kv-memory' | 'kv-below-one-sequence' } {
   try {
     const e = doc.kind === 'TrainingJob' ? estimateTrainingJob(doc, cluster) : estimateInferenceService(doc, cluster);
     const bytes = e.memory?.perGpu.deviceBytes;
@@ -140,7 +142,12 @@ function estimateAtSubmit(doc: TrainingJobDoc | InferenceServiceDoc, cluster: Cl
     const fixed = e.kind === 'TrainingJob' && e.memory ? staticBytesOf(e.memory) : undefined;
     const kv = e.kind === 'InferenceService' ? e.serving?.kvCacheTokens : undefined;
     const graphs = e.kind === 'InferenceService' ? e.serving?.cudaGraphBytes : undefined;
+    // What vLLM would print as the memory left for the KV cache (negative: none), and the refusal the estimate predicts.
+    const available = e.kind === 'InferenceService' && e.serving ? e.serving.availableKvBytes - (e.serving.kvShortfallBytes ?? 0) : undefined;
+    const refusal = e.findings.some((f) => f.code === 'memory-exceeds-capacity') ? 'no-kv-memory' : e.findings.some((f) => f.code === 'kv-cache-too-small') ? 'kv-below-one-sequence' : undefined;
     return {
+      ...(available !== undefined && Number.isFinite(available) ? { availableKvBytes: available } : {}),
+      ...(refusal && e.kind === 'InferenceService' ? { refusal } : {}),
       ...(kv && Number.isFinite(kv) && kv > 0 ? { kvCacheTokens: kv } : {}),
       ...(graphs && Number.isFinite(graphs) && graphs > 0 ? { cudaGraphBytes: graphs } : {}),
       ...(fixed && Number.isFinite(fixed) && fixed > 0 ? { staticBytes: fixed } : {}),

@@ -38,6 +38,10 @@ interface LaunchPlanBase {
   estimatedKvCacheTokens?: number;
   /** Serving: the CUDA graph pool the estimate assumed per GPU, set against vLLM's "Estimated CUDA graph memory" / "Graph capturing finished … took" lines. */
   estimatedCudaGraphBytesPerGpu?: number;
+  /** Serving: what vLLM would print as "Available KV cache memory" per the estimate (negative where it predicts no room), set against a start the engine refused. */
+  estimatedAvailableKvBytesPerGpu?: number;
+  /** Serving: the refusal the estimate predicted at submission (memory-exceeds-capacity / kv-cache-too-small), set against the engine's. */
+  estimatedRefusal?: 'no-kv-memory' | 'kv-below-one-sequence';
   /**
    * Local backend: processes started on this node, each with RANK/LOCAL_RANK/WORLD_SIZE and its own
    * log files (rank-tagged LogSources). Absent or 1: one process (torchrun does its own forking).

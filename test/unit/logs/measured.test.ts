@@ -170,3 +170,35 @@ test('versus: a vLLM service without telemetry, HF throughput per GPU, nothing m
   assert.equal(formatPct(0.2), '±0 %');
   assert.equal(formatPct(-5.7), '\u22126 %');
 });
+
+test('measured: a start vLLM refused for memory, in its three wordings; a negative available figure is no KV cache', () => {
+  const none = measureLines(['INFO 05-29 12:00:01 [gpu_worker.py:276] Available KV cache memory: -3.15 GiB', 'ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.']);
+  assert.equal(none.kvCacheGiB, undefined);
+  assert.deepEqual(none.availableKvGiB, { value: -3.15, line: 0 });
+  assert.deepEqual(none.refusal, { kind: 'no-kv-memory', line: 1, availableGiB: -3.15 });
+  const newer = measureLines([
+    "ValueError: To serve at least one request with the models's max seq len (131072), (6.00 GiB KV cache is needed, which is larger than the available KV cache memory (1.71 GiB). Based on the available memory, the estimated maximum model length is 37360. Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine.",
+  ]);
+  assert.deepEqual(newer.refusal, { kind: 'kv-below-one-sequence', line: 0, neededGiB: 6, availableGiB: 1.71 });
+  const older = measureLines(["ValueError: The model's max seq len (32768) is larger than the maximum number of tokens that can be stored in KV cache (20,496). Try increasing `gpu_memory_utilization` or decreasing `max_model_len` when initializing the engine."]);
+  assert.deepEqual(older.refusal, { kind: 'kv-below-one-sequence', line: 0, kvTokens: 20496 });
+  // The first refusal counts.
+  assert.equal(measureLines([...Array(2)].map(() => 'No available memory for the cache blocks')).refusal?.line, 0);
+});
+
+test('versus: a refused start is set beside what the estimate at submission predicted', () => {
+  const log = measureLines(['Available KV cache memory: -2.28 GiB', 'No available memory for the cache blocks. Try increasing `gpu_memory_utilization`.']);
+  const missed = outcome(log, { deviceGiBPerGpu: 70, availableKvGiBPerGpu: 7.25, kvCacheTokens: 300000 });
+  const c = compareRun(missed);
+  assert.equal(c.refusal?.predicted, 'start');
+  assert.equal(c.peakGiB, undefined, 'no weights + KV peak from a negative figure');
+  assert.equal(summaryLines(missed)[0], 'vLLM refused to start: no memory left for the KV cache (−2.28 GiB available); the estimate at submission expected it to start (est. 7.25 GiB available, 9.53 GiB more than printed) (log line 2)');
+  assert.equal(lastRunTitle(c), 'last run: refused to start: no memory left for the KV cache (not predicted)');
+  const foreseen = outcome(log, { availableKvGiBPerGpu: -4.14, refusal: 'no-kv-memory' });
+  assert.match(summaryLines(foreseen)[0], /; the estimate at submission predicted this refusal \(est\. −4\.14 GiB available\) \(log line 2\)$/);
+  assert.equal(lastRunTitle(compareRun(foreseen)), 'last run: refused to start: no memory left for the KV cache (predicted)');
+  const other = outcome(log, { availableKvGiBPerGpu: 3.28, refusal: 'kv-below-one-sequence' });
+  assert.match(summaryLines(other)[0], /predicted a refusal, for a KV cache below one request of max_model_len \(est\. 3\.28 GiB available/);
+  // No estimate kept: the refusal alone.
+  assert.equal(summaryLines(outcome(log, {}))[0], 'vLLM refused to start: no memory left for the KV cache (−2.28 GiB available) (log line 2)');
+});

@@ -82,3 +82,20 @@ test('outcome: a real local run whose log holds vLLM startup lines gives the sid
   assert.equal(o.log.kvCacheTokens?.value, 448832);
   assert.equal(lastRunTitle(compareRun(o)), 'last run: 69.8 GiB peak (est. 66.0, \u22125 %)');
 });
+
+test('outcome: a real local run that vLLM refuses for memory is set beside the refusal the estimate predicted', async () => {
+  registerDefaultBackends();
+  configureLocalBackend({ supervisorPath: SUPERVISOR });
+  const store = newStore();
+  const lines = ['INFO [gpu_worker.py:276] Available KV cache memory: -1.95 GiB', 'ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.'];
+  const plan = {
+    ...nodePlan(`process.stderr.write(${JSON.stringify(`${lines.join('\n')}\n`)}); process.exit(1)`, { name: 'vllm-refused' }),
+    estimatedAvailableKvBytesPerGpu: -4.14 * GiB,
+    estimatedRefusal: 'no-kv-memory' as const,
+  };
+  const run = await submitRun(store, plan);
+  const ended = await waitForState(store, run.id, 'failed');
+  const o = await buildOutcome(ended);
+  assert.deepEqual([o.estimate.availableKvGiBPerGpu, o.estimate.refusal], [-4.14, 'no-kv-memory']);
+  assert.equal(lastRunTitle(compareRun(o)), 'last run: refused to start: no memory left for the KV cache (predicted)');
+});

@@ -67,6 +67,15 @@ test("an InferenceService without a command gets its engine's launcher, bound to
   // The estimate kept with the run, to be set against vLLM's startup lines when it ends.
   assert.ok((r.plan.estimatedKvCacheTokens ?? 0) > 100_000, String(r.plan.estimatedKvCacheTokens));
   assert.ok((r.plan.estimatedCudaGraphBytesPerGpu ?? 0) > 0);
+  assert.ok((r.plan.estimatedAvailableKvBytesPerGpu ?? 0) > 0);
+  assert.equal(r.plan.estimatedRefusal, undefined);
+  // A service the estimate says vLLM refuses still plans (the editor has said so at the spec): the prediction is kept to
+  // be set against the engine's own refusal, with the room it left (negative: none).
+  const big: InferenceServiceDoc = { ...svc, spec: { ...svc.spec, model: { preset: 'llama-3.1-70b' }, tensorParallel: 1, maxModelLen: 4096 } };
+  const refused = planLaunch({ doc: big, docIndex: 0, specFile: '/w/s.yaml', clusters: [], estimatedDeviceBytesPerGpu: undefined });
+  assert.ok(refused.ok);
+  assert.equal(refused.plan.estimatedRefusal, 'no-kv-memory');
+  assert.ok((refused.plan.estimatedAvailableKvBytesPerGpu ?? 0) < 0);
 });
 
 test('describePlan shows argv quoted for reading, env, cwd and GPUs', () => {
