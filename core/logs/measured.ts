@@ -70,8 +70,9 @@ export interface MeasuredFigures {
   availableKvGiB?: Figure;
   /**
    * A start vLLM refused for memory: "No available memory for the cache blocks" (`no-kv-memory`), or a KV cache below one
-   * request of max_model_len (`kv-below-one-sequence`: "… is larger than the maximum number of tokens that can be stored in
-   * KV cache (Y)", or from 0.9 "… (Z GiB KV cache is needed, which is larger than the available KV cache memory (W GiB)").
+   * request of max_model_len (`kv-below-one-sequence`: the V0 engine's "… is larger than the maximum number of tokens that
+   * can be stored in KV cache (Y)", or the V1 engine's "… (Z GiB KV cache is needed, which is larger than the available KV
+   * cache memory (W GiB)").
    */
   refusal?: { kind: 'no-kv-memory' | 'kv-below-one-sequence'; line: number; kvTokens?: number; neededGiB?: number; availableGiB?: number };
   kvCacheTokens?: Figure;
@@ -140,7 +141,10 @@ export class MeasuredReader {
     if (v !== undefined) this.setOnce('weightsGiB', { value: v, line: n }, 'vllm');
     v = sizeAfter(line, 'reserved for KV Cache is ') ?? sizeAfter(line, 'Available KV cache memory: ');
     if (v !== undefined) {
-      this.setOnce('availableKvGiB', { value: v, line: n }, 'vllm');
+      // Each rank prints its own: the tightest one is what the engine refuses on (and what the estimate describes).
+      const seen = this.figures.availableKvGiB;
+      if (!seen || v < seen.value) this.figures.availableKvGiB = { value: v, line: n };
+      this.figures.tool ??= 'vllm';
       if (v >= 0) this.setOnce('kvCacheGiB', { value: v, line: n }, 'vllm');
     }
     this.refusalLine(line, n);

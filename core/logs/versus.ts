@@ -85,6 +85,21 @@ export interface Comparison {
   };
 }
 
+/** A stored number read as one: finite and within ±max (figures.json is a workspace file). */
+const finite = (x: unknown, max: number): number | undefined => (typeof x === 'number' && Number.isFinite(x) && Math.abs(x) <= max ? x : undefined);
+
+/** A log's refusal as stored, its figures read only as finite numbers of a sane size. */
+function refusalOf(r: unknown): NonNullable<MeasuredFigures['refusal']> | undefined {
+  if (!r || typeof r !== 'object') return undefined;
+  const x = r as Record<string, unknown>;
+  if (x.kind !== 'no-kv-memory' && x.kind !== 'kv-below-one-sequence') return undefined;
+  const line = finite(x.line, 1e9);
+  const availableGiB = finite(x.availableGiB, 1e6);
+  const neededGiB = finite(x.neededGiB, 1e6);
+  const kvTokens = finite(x.kvTokens, 1e12);
+  return { kind: x.kind, line: line !== undefined && line >= 0 ? Math.floor(line) : 0, ...(availableGiB !== undefined ? { availableGiB } : {}), ...(neededGiB !== undefined && neededGiB >= 0 ? { neededGiB } : {}), ...(kvTokens !== undefined && kvTokens >= 0 ? { kvTokens } : {}) };
+}
+
 const errorPct = (estimated: number | undefined, measured: number) => (estimated !== undefined && measured > 0 ? ((estimated - measured) / measured) * 100 : undefined);
 
 const side = (measured: number, estimated: number | undefined, source: string, line?: number): Side => {
@@ -98,10 +113,12 @@ export function compareRun(o: RunOutcome): Comparison {
   const log = o.log;
   // Peak memory: telemetry is the device's own figure, what the estimate predicts; the log's
   // figures are what the tool accounts for (PyTorch's reserved pool, vLLM's budget) and say so.
+  // A start the engine refused never allocated its KV cache: no budget or weights + KV figure stands for a peak then.
+  const refused = refusalOf(log.refusal);
   if (o.telemetry && o.telemetry.peakDeviceGiB > 0) out.peakGiB = side(o.telemetry.peakDeviceGiB, est.deviceGiBPerGpu, o.telemetry.source);
   else if (log.peakReservedGiB) out.peakGiB = side(log.peakReservedGiB.value, est.deviceGiBPerGpu, 'torchtitan max reserved', log.peakReservedGiB.line);
-  else if (log.requestedGiB) out.peakGiB = side(log.requestedGiB.value, est.deviceGiBPerGpu, 'vLLM memory budget', log.requestedGiB.line);
-  else if (log.weightsGiB && log.kvCacheGiB) out.peakGiB = side(round1(log.weightsGiB.value + log.kvCacheGiB.value), est.deviceGiBPerGpu, `${log.tool ?? 'engine'} weights + KV cache`, log.kvCacheGiB.line);
+  else if (log.requestedGiB && !refused) out.peakGiB = side(log.requestedGiB.value, est.deviceGiBPerGpu, 'vLLM memory budget', log.requestedGiB.line);
+  else if (log.weightsGiB && log.kvCacheGiB && !refused) out.peakGiB = side(round1(log.weightsGiB.value + log.kvCacheGiB.value), est.deviceGiBPerGpu, `${log.tool ?? 'engine'} weights + KV cache`, log.kvCacheGiB.line);
 
   if (log.tokensPerSecPerGpu) out.tokensPerSecPerGpu = side(log.tokensPerSecPerGpu.value, est.tokensPerSecPerGpu, `torchtitan tps, mean of ${log.tokensPerSecPerGpu.samples} steps`, log.tokensPerSecPerGpu.line);
   else if (log.trainTokensPerSec && o.gpus > 0) out.tokensPerSecPerGpu = side(log.trainTokensPerSec.value / o.gpus, est.tokensPerSecPerGpu, `HF Trainer train_tokens_per_second / ${o.gpus} GPUs`, log.trainTokensPerSec.line);
@@ -110,17 +127,23 @@ export function compareRun(o: RunOutcome): Comparison {
   const graphs = log.cudaGraphEstimateGiB ?? log.cudaGraphGiB;
   if (graphs) out.cudaGraphGiB = side(graphs.value, est.cudaGraphGiBPerGpu, log.cudaGraphEstimateGiB ? "vLLM's estimate (taken off the KV budget)" : 'vLLM graph capture', graphs.line);
 
-  if (log.refusal) {
-    const r = log.refusal;
-    const kept = est.availableKvGiBPerGpu !== undefined || est.kvCacheTokens !== undefined || est.deviceGiBPerGpu !== undefined || est.refusal !== undefined;
+  if (refused) {
+    const r = refused;
+    // The estimate said something of a refusal only where it was a serving estimate that kept its room for the KV cache
+    // (a training job's log may hold a vLLM it starts; a plan from before this was kept says nothing either way).
+    const estRefusal = est.refusal === 'no-kv-memory' || est.refusal === 'kv-below-one-sequence' ? est.refusal : undefined;
+    const estAvailable = finite(est.availableKvGiBPerGpu, 1e6);
+    const kept = o.kind !== 'TrainingJob' && (estAvailable !== undefined || estRefusal !== undefined);
+    // The figure the engine printed: on the refusal's own line, else the tightest "Available KV cache memory" (another file's, a rank's).
+    const available = r.availableGiB ?? finite(log.availableKvGiB?.value, 1e6);
     out.refusal = {
       kind: r.kind,
       line: r.line,
-      ...(r.availableGiB !== undefined ? { availableGiB: r.availableGiB } : {}),
+      ...(available !== undefined ? { availableGiB: available } : {}),
       ...(r.neededGiB !== undefined ? { neededGiB: r.neededGiB } : {}),
       ...(r.kvTokens !== undefined ? { kvTokens: r.kvTokens } : {}),
-      ...(kept ? { predicted: est.refusal ?? 'start' } : {}),
-      ...(est.availableKvGiBPerGpu !== undefined ? { estimatedAvailableGiB: est.availableKvGiBPerGpu } : {}),
+      ...(kept ? { predicted: estRefusal ?? 'start' } : {}),
+      ...(kept && estAvailable !== undefined ? { estimatedAvailableGiB: estAvailable } : {}),
     };
   }
 
@@ -148,7 +171,8 @@ const signedGib = (x: number) => `${x < 0 ? '\u2212' : ''}${Math.abs(x).toFixed(
 /** What the estimate said of a start vLLM refused: the same refusal, the other one, or a start with so much room. */
 function refusalVerdict(r: NonNullable<Comparison['refusal']>): string {
   if (!r.predicted) return '';
-  const room = r.estimatedAvailableGiB !== undefined ? ` (est. ${signedGib(r.estimatedAvailableGiB)} GiB available${r.availableGiB !== undefined ? `, ${(r.estimatedAvailableGiB - r.availableGiB).toFixed(2)} GiB more than printed` : ''})` : '';
+  const diff = r.estimatedAvailableGiB !== undefined && r.availableGiB !== undefined ? r.estimatedAvailableGiB - r.availableGiB : undefined;
+  const room = r.estimatedAvailableGiB !== undefined ? ` (est. ${signedGib(r.estimatedAvailableGiB)} GiB available${diff !== undefined ? `, ${Math.abs(diff).toFixed(2)} GiB ${diff >= 0 ? 'more' : 'less'} than printed` : ''})` : '';
   if (r.predicted === r.kind) return `; the estimate at submission predicted this refusal${r.estimatedAvailableGiB !== undefined ? ` (est. ${signedGib(r.estimatedAvailableGiB)} GiB available)` : ''}`;
   if (r.predicted === 'start') return `; the estimate at submission expected it to start${room}`;
   return `; the estimate at submission predicted a refusal, for ${REFUSED[r.predicted]}${room}`;
@@ -157,7 +181,7 @@ function refusalVerdict(r: NonNullable<Comparison['refusal']>): string {
 /** `last run: 61.2 GiB peak (est. 57.7, −6 %) · 812 tok/s/GPU (est. 967, +19 %)`; undefined with nothing measured. */
 export function lastRunTitle(c: Comparison): string | undefined {
   const parts: string[] = [];
-  if (c.refusal) parts.push(`refused to start: ${REFUSED[c.refusal.kind]}${c.refusal.predicted === c.refusal.kind ? ' (predicted)' : c.refusal.predicted === 'start' ? ' (not predicted)' : ''}`);
+  if (c.refusal) parts.push(`refused to start: ${REFUSED[c.refusal.kind]}${!c.refusal.predicted ? '' : c.refusal.predicted === c.refusal.kind ? ' (predicted)' : c.refusal.predicted === 'start' ? ' (not predicted)' : ' (another refusal predicted)'}`);
   if (c.oom) parts.push(`OOM: needed ≥ ${gib(c.oom.neededGiB)} GiB${c.oom.estimatedGiB !== undefined ? ` (est. ${gib(c.oom.estimatedGiB)}${c.oom.errorPct !== undefined ? `, ${formatPct(c.oom.errorPct)}` : ''})` : ''}`);
   if (c.peakGiB) parts.push(`${gib(c.peakGiB.measured)} GiB peak${c.peakGiB.estimated !== undefined ? ` (est. ${gib(c.peakGiB.estimated)}, ${formatPct(c.peakGiB.errorPct ?? 0)})` : ''}`);
   if (c.tokensPerSecPerGpu) parts.push(`${rate(c.tokensPerSecPerGpu.measured)} tok/s/GPU${c.tokensPerSecPerGpu.estimated !== undefined ? ` (est. ${rate(c.tokensPerSecPerGpu.estimated)}, ${formatPct(c.tokensPerSecPerGpu.errorPct ?? 0)})` : ''}`);
@@ -190,12 +214,12 @@ export function summaryLines(o: RunOutcome): string[] {
   if (l.weightsGiB || l.kvCacheGiB || l.kvCacheTokens) {
     const bits = [
       l.weightsGiB ? `weights ${gib(l.weightsGiB.value)} GiB` : '',
-      l.kvCacheGiB ? `KV cache ${gib(l.kvCacheGiB.value)} GiB` : '',
+      l.kvCacheGiB && !c.refusal ? `KV cache ${gib(l.kvCacheGiB.value)} GiB` : '',
       l.kvCacheTokens ? `${rate(l.kvCacheTokens.value)} tokens` : '',
       l.maxConcurrency ? `${l.maxConcurrency.value.toFixed(1)}× concurrency at ${rate(l.maxConcurrency.tokensPerRequest ?? 0)} tokens/request` : '',
       l.maxRunningRequests ? `max ${rate(l.maxRunningRequests.value)} running requests` : '',
     ].filter(Boolean);
-    lines.push(`${bits.join(' · ')} · ${l.tool ?? 'engine'} startup`);
+    if (bits.length) lines.push(`${bits.join(' · ')} · ${l.tool ?? 'engine'} startup`);
   }
   const u = o.usage;
   if (u) lines.push(`KV cache usage peaked at ${u.peakKvUsagePct.value.toFixed(1)} %${u.peakRunning ? ` with ${rate(u.peakRunning.value)} requests running` : ''} over ${u.samples} stats lines (log line ${u.peakKvUsagePct.line + 1})`);

@@ -202,3 +202,31 @@ test('versus: a refused start is set beside what the estimate at submission pred
   // No estimate kept: the refusal alone.
   assert.equal(summaryLines(outcome(log, {}))[0], 'vLLM refused to start: no memory left for the KV cache (−2.28 GiB available) (log line 2)');
 });
+
+test('versus: a refusal read with care — the available figure from another file or rank, a training job, an older plan, a hostile record', () => {
+  // vLLM V0 logs the figure on stdout and raises on stderr: two readers, merged; the tightest rank's figure is kept.
+  const log = { ...measureLines(['Available KV cache memory: -1.00 GiB', 'Available KV cache memory: -3.00 GiB']), refusal: { kind: 'no-kv-memory' as const, line: 4 } };
+  assert.equal(log.availableKvGiB?.value, -3);
+  const c = compareRun(outcome(log, { availableKvGiBPerGpu: 2, refusal: undefined }));
+  assert.equal(c.refusal?.availableGiB, -3);
+  assert.match(summaryLines(outcome(log, { availableKvGiBPerGpu: 2 }))[0], /est\. 2\.00 GiB available, 5\.00 GiB more than printed/);
+  assert.match(summaryLines(outcome(log, { availableKvGiBPerGpu: -4 }))[0], /est\. −4\.00 GiB available, 1\.00 GiB less than printed/);
+  // A training job (a vLLM it starts for rollouts) and a plan kept before refusals were: no verdict.
+  assert.equal(compareRun({ ...outcome(log, { deviceGiBPerGpu: 70 }), kind: 'TrainingJob' }).refusal?.predicted, undefined);
+  assert.equal(compareRun(outcome(log, { deviceGiBPerGpu: 70, kvCacheTokens: 1000 })).refusal?.predicted, undefined);
+  assert.equal(lastRunTitle(compareRun(outcome(log, { deviceGiBPerGpu: 70 }))), 'last run: refused to start: no memory left for the KV cache');
+  // A refused start never allocated its KV cache: no budget or weights + KV peak, no "KV cache" figure.
+  const refusedLog = measureLines(['Model loading took 60.00 GiB memory', 'Available KV cache memory: 1.10 GiB', "ValueError: To serve at least one request with the models's max seq len (32768), (1.75 GiB KV cache is needed, which is larger than the available KV cache memory (1.10 GiB)."]);
+  const r = outcome(refusedLog, { deviceGiBPerGpu: 70, availableKvGiBPerGpu: 1 });
+  assert.equal(compareRun(r).peakGiB, undefined);
+  assert.ok(!summaryLines(r).some((x) => x.includes('KV cache 1.1 GiB')), JSON.stringify(summaryLines(r)));
+  // A hostile figures.json: no throw, no garbage.
+  for (const refusal of ['x', { kind: 'toString', line: 1 }, { kind: 'no-kv-memory', line: 'a', neededGiB: '6', availableGiB: 'NaN', kvTokens: 1e300 }]) {
+    const bad = outcome({ nccl: [], refusal } as never, { refusal: 'bogus' as never, availableKvGiBPerGpu: '3' as never });
+    const lines = summaryLines(bad);
+    assert.ok(
+      lines.every((x) => !x.includes('undefined') && !x.includes('NaN') && !x.includes('function') && x.length < 400),
+      JSON.stringify(lines),
+    );
+  }
+});

@@ -90,6 +90,7 @@ test('outcome: a real local run that vLLM refuses for memory is set beside the r
   const lines = ['INFO [gpu_worker.py:276] Available KV cache memory: -1.95 GiB', 'ValueError: No available memory for the cache blocks. Try increasing `gpu_memory_utilization` when initializing the engine.'];
   const plan = {
     ...nodePlan(`process.stderr.write(${JSON.stringify(`${lines.join('\n')}\n`)}); process.exit(1)`, { name: 'vllm-refused' }),
+    kind: 'InferenceService' as const,
     estimatedAvailableKvBytesPerGpu: -4.14 * GiB,
     estimatedRefusal: 'no-kv-memory' as const,
   };
