@@ -14,7 +14,7 @@
 import { findGpu } from '../core/catalog/gpus';
 import { resolveModelName } from '../core/catalog/models';
 import { formatOfQuantization } from '../core/catalog/weightFormat';
-import { estimateInferenceService } from '../core/estimate/index';
+import { estimateInferenceService, predictedRefusal, printedAvailableKvBytes } from '../core/estimate/index';
 import { readMmLimits } from '../core/formats/vllmArgs';
 import type { Architecture, ClusterDoc, InferenceServiceDoc, InferenceServiceSpec, Quantization, SpeculativeMethod } from '../core/spec/types';
 import { readJsonlRows } from './estimatorKvV0';
@@ -252,13 +252,6 @@ function prepareRow(row: KvV1Row): { r: KvV1Row; label: string; unmatched?: stri
   return { r, label: lbl, ...(unmatched ? { unmatched } : {}) };
 }
 
-/** The estimator predicts that the engine refuses to start: no memory left for the KV cache, or less than one request of it. */
-function refusalOf(e: ReturnType<typeof estimateInferenceService>): 'no-kv-memory' | 'kv-below-one-sequence' | undefined {
-  if (e.findings.some((f) => f.code === 'memory-exceeds-capacity')) return 'no-kv-memory';
-  if (e.findings.some((f) => f.code === 'kv-cache-too-small')) return 'kv-below-one-sequence';
-  return undefined;
-}
-
 export function evaluateKvV1Rows(rows: readonly KvV1Row[], parts: readonly KvV1Part[]): KvV1Result[] {
   const out: KvV1Result[] = [];
   for (const row of rows) {
@@ -275,7 +268,7 @@ export function evaluateKvV1Rows(rows: readonly KvV1Row[], parts: readonly KvV1P
         if (typeof r.kv_tokens === 'number' && r.kv_tokens > 0) res.errorPct = ((e.serving.kvCacheTokens - r.kv_tokens) / r.kv_tokens) * 100;
         res.poolGiB = { measured: r.available_kv_gib, predicted: e.serving.kvCacheBytes / GIB };
         res.concurrency = { measured: r.max_concurrency, predicted: e.serving.maxConcurrency };
-        const refused = refusalOf(e);
+        const refused = predictedRefusal(e);
         if (refused) res.refused = refused;
       }
     }
@@ -318,9 +311,9 @@ export function evaluateRefusalRows(rows: readonly RefusalRow[]): RefusalResult[
     const { doc, cluster } = kvV1Doc(r);
     const e = estimateInferenceService(doc, cluster, { noFixes: true });
     if (!e.serving) return { ...res, unmatched: `estimator gave no estimate: ${e.findings.map((f) => f.message.slice(0, 120)).join('; ')}` };
-    res.predicted = refusalOf(e) ?? 'starts';
+    res.predicted = predictedRefusal(e) ?? 'starts';
     if (typeof r.kv_tokens === 'number' && r.kv_tokens > 0) res.tokens = { measured: r.kv_tokens, predicted: e.serving.kvCacheTokens, errorPct: ((e.serving.kvCacheTokens - r.kv_tokens) / r.kv_tokens) * 100 };
-    if (typeof r.available_kv_gib === 'number') res.availableGiB = { measured: r.available_kv_gib, predicted: (e.serving.availableKvBytes - (e.serving.kvShortfallBytes ?? 0)) / GIB };
+    if (typeof r.available_kv_gib === 'number') res.availableGiB = { measured: r.available_kv_gib, predicted: printedAvailableKvBytes(e.serving) / GIB };
     return res;
   });
 }

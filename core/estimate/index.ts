@@ -1,6 +1,6 @@
 // The estimator's public surface. Pure functions of a parsed spec document and its cluster.
 export { estimateTrainingJob, NEAR_CAPACITY } from './training';
-export { estimateInferenceService } from './serving';
+export { estimateInferenceService, predictedRefusal, printedAvailableKvBytes } from './serving';
 export { summarizeTraining, summarizeServing, renderMarkdown, gib, formatSeconds } from './format';
 export { countParams } from './params';
 export { numericLeaves } from './guard';
@@ -13,6 +13,7 @@ export type {
   CollectiveTraffic,
   TimeEstimate,
   ServingFigures,
+  RefusalKind,
   Finding,
   FindingCode,
   Fix,

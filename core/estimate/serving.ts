@@ -35,7 +35,7 @@ import { gib, grouped, summarizeServing } from './format';
 import { guarded } from './guard';
 import { blockParamsByKind, drafterOf, globalAttentionOf, headDimOf, kvHeadsOf, recurrentLayersOf } from './params';
 import { badInput, GIB, resolveCluster, resolveModel, SERVER_GPUS, type ResolvedCluster, type ResolvedModel } from './resolve';
-import type { EstimateOptions, Finding, Fix, ServingEstimate, ServingFigures } from './types';
+import type { EstimateOptions, Finding, Fix, RefusalKind, ServingEstimate, ServingFigures } from './types';
 
 /** Dummy sampler pass: fp32 logits (4 B) + top-k/top-p sort: fp32 values (4 B) + int64 indices (8 B), per row per vocab entry. */
 const SAMPLER_BYTES_PER_LOGIT = 16;
@@ -379,6 +379,18 @@ export function towerModalitiesOff(a: Architecture, spec: InferenceServiceSpec, 
   const limits = spec.multimodal?.limitPerPrompt;
   const video = a.vision ? a.vision.video === true : tower?.video !== false;
   return (!!a.vision || !!tower) && limits?.image === 0 && (!video || limits.video === 0);
+}
+
+/** The refusal an estimate predicts: no memory left for the KV cache, or less than one request of it; undefined for a start. */
+export function predictedRefusal(e: { findings: readonly Finding[] }): RefusalKind | undefined {
+  if (e.findings.some((f) => f.code === 'memory-exceeds-capacity')) return 'no-kv-memory';
+  if (e.findings.some((f) => f.code === 'kv-cache-too-small')) return 'kv-below-one-sequence';
+  return undefined;
+}
+
+/** "Available KV cache memory" as vLLM prints it, signed (bytes per GPU): the estimate's room, less its shortfall. */
+export function printedAvailableKvBytes(s: Pick<ServingFigures, 'availableKvBytes' | 'kvShortfallBytes'>): number {
+  return s.availableKvBytes - (s.kvShortfallBytes ?? 0);
 }
 
 /** What the estimate says of an audio tower: loaded (its profile run is not modelled) or left out, and why. */
@@ -851,6 +863,8 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   }
   if (a.kvShared) assumptions.push(`KV sharing: the last ${a.kvShared.layers} layers${a.kvShared.global ? ` (${a.kvShared.global} of them global)` : ''} reuse the KV cache of an earlier layer of their kind and cache nothing of their own.`);
   const rank0 = stages[0];
+  // The tightest stage's pool: what vLLM prints as "Available KV cache memory", and below 0 a refusal.
+  const minPool = Math.min(...stages.map((x) => x.pool));
   const kvCacheBytes = pooled ? pooled.blocks * pooled.pageBytes * pooled.groupSize : capacityTokens * worst.kvBytesPerToken + hybridSeqs * stateBytesPerSequence(worst);
   const heaviest = stages.reduce((x, y) => (x.weights + x.activation > y.weights + y.activation ? x : y));
   const allocated = heaviest.weights + heaviest.activation + kvCacheBytes;
@@ -870,8 +884,8 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     ...(rank0.visionExtra ? { visionProfileBytes: rank0.visionExtra } : {}),
     ...(rank0.towerWeights ? { towerWeightBytes: rank0.towerWeights } : {}),
     ...(towersLoaded.length ? { towersLoaded } : {}),
-    availableKvBytes: Math.max(0, Math.min(...stages.map((x) => x.pool))),
-    ...(Math.min(...stages.map((x) => x.pool)) < 0 ? { kvShortfallBytes: -Math.min(...stages.map((x) => x.pool)) } : {}),
+    availableKvBytes: Math.max(0, minPool),
+    ...(minPool < 0 ? { kvShortfallBytes: -minPool } : {}),
     nonTorchBytes: nonTorch,
     cudaGraphBytes: graphs,
     budgetBytes: budget,
@@ -907,7 +921,6 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   };
 
   // ---- findings
-  const minPool = Math.min(...stages.map((s) => s.pool));
   if (minPool <= 0) {
     // The terms each engine takes off its budget before the KV cache, on the tightest stage: they add up to the budget
     // plus kvShortfallBytes (SGLang's static fraction holds weights and KV, TGI's free memory is what its warm-up leaves).
@@ -947,7 +960,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
         engine === 'vllm'
           ? gen!.v0
             ? `${gen!.short} refuses to start ("The model's max seq len (${maxModelLen}) is larger than the maximum number of tokens that can be stored in KV cache (${tokens})")`
-            : `${gen!.short} refuses to start ("To serve at least one request with the models's max seq len (${maxModelLen}), (${gib(pooled ? pooled.requestBytes : Math.ceil(maxModelLen / blockSize) * blockSize * worst.kvBytesPerToken)} KV cache is needed, which is larger than the available KV cache memory (${gib(Math.max(0, Math.min(...stages.map((x) => x.pool))))})")`
+            : `${gen!.short} refuses to start ("To serve at least one request with the models's max seq len (${maxModelLen}), (${gib(pooled ? pooled.requestBytes : Math.ceil(maxModelLen / blockSize) * blockSize * worst.kvBytesPerToken)} KV cache is needed, which is larger than the available KV cache memory (${gib(Math.max(0, minPool))})")`
           : engine === 'tgi'
             ? `TGI refuses to start ("Not enough memory to handle ${maxModelLen} total tokens"): lower max_total_tokens (maxModelLen) or max_batch_prefill_tokens`
             : 'requests that long cannot be served'

@@ -91,6 +91,9 @@ export interface TimeEstimate {
   totalSeconds?: number;
 }
 
+/** A start the engine refuses for memory: no room left for the KV cache, or less than one request of max_model_len. */
+export type RefusalKind = 'no-kv-memory' | 'kv-below-one-sequence';
+
 export interface ServingFigures {
   weightsBytes: number;
   kvCacheBytes: number;

@@ -26,6 +26,7 @@
 // (their `GB` constant and `/ float(2**30)`); those figures are read as GiB.
 
 /** Longer lines are cut before they are looked at: every recognised line is far shorter. */
+import type { RefusalKind } from '../estimate/types';
 export const MAX_LINE_CHARS = 4096;
 /** At most this many NCCL events are kept (a failing job prints one per rank, and repeats). */
 const MAX_NCCL_EVENTS = 8;
@@ -74,7 +75,7 @@ export interface MeasuredFigures {
    * can be stored in KV cache (Y)", or the V1 engine's "… (Z GiB KV cache is needed, which is larger than the available KV
    * cache memory (W GiB)").
    */
-  refusal?: { kind: 'no-kv-memory' | 'kv-below-one-sequence'; line: number; kvTokens?: number; neededGiB?: number; availableGiB?: number };
+  refusal?: { kind: RefusalKind; line: number; kvTokens?: number; neededGiB?: number; availableGiB?: number };
   kvCacheTokens?: Figure;
   gpuBlocks?: Figure;
   /** vLLM 0.20+: its own estimate of the CUDA graph pool, taken off the KV budget before sizing. */

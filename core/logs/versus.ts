@@ -3,6 +3,7 @@
 //
 // The percentage is the estimate's error relative to the measurement, (estimated − measured) /
 // measured: "−6 %" means the estimate was 6 % below what the run used.
+import type { RefusalKind } from '../estimate/types';
 import type { MeasuredFigures } from './measured';
 import type { ServingUsage } from './usage';
 
@@ -19,7 +20,7 @@ export interface RunEstimate {
   /** Serving: the memory the estimate left for the KV cache per GPU, as vLLM prints it (negative: none). */
   availableKvGiBPerGpu?: number;
   /** Serving: the refusal the estimate predicted (absent: it expected the engine to start). */
-  refusal?: 'no-kv-memory' | 'kv-below-one-sequence';
+  refusal?: RefusalKind;
 }
 
 /** What telemetry saw of a run's GPUs while it ran. */
@@ -73,14 +74,14 @@ export interface Comparison {
   oom?: { neededGiB: number; estimatedGiB?: number; errorPct?: number; gpu?: number; line: number };
   /** vLLM refused to start for memory; beside it, what the estimate at submission predicted. */
   refusal?: {
-    kind: 'no-kv-memory' | 'kv-below-one-sequence';
+    kind: RefusalKind;
     line: number;
     /** As printed: the memory left for the KV cache (negative: none), the KV a request of max_model_len needs, the tokens the cache held. */
     availableGiB?: number;
     neededGiB?: number;
     kvTokens?: number;
     /** The estimate's prediction: the same or the other refusal, or a start (undefined where no estimate was kept). */
-    predicted?: 'no-kv-memory' | 'kv-below-one-sequence' | 'start';
+    predicted?: RefusalKind | 'start';
     estimatedAvailableGiB?: number;
   };
 }

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import type { BackendId, ClusterOptions, LaunchPlan } from './types';
 import type { ClusterDoc, InferenceServiceDoc, InferenceServiceSpec, TrainingJobDoc, TrainingJobSpec } from '../spec/types';
-import { estimateInferenceService, estimateTrainingJob } from '../estimate/index';
+import { estimateInferenceService, estimateTrainingJob, predictedRefusal, printedAvailableKvBytes, type RefusalKind } from '../estimate/index';
 import { staticBytesOf } from '../estimate/terms';
 import { DURATION_HINT, parseDurationSeconds } from './duration';
 import { servedModel } from './servedModel';
@@ -134,7 +134,7 @@ function clusterOptions(cluster: ClusterDoc): ClusterOptions {
  * per-GPU device memory (what nvidia-smi shows; also the memory chart's line); for training,
  * tokens/s per GPU; for serving, the KV cache in tokens and the CUDA graph pool.
  */
-function estimateAtSubmit(doc: TrainingJobDoc | InferenceServiceDoc, cluster: ClusterDoc | undefined): { deviceBytes?: number; tokensPerSecondPerGpu?: number; staticBytes?: number; kvCacheTokens?: number; cudaGraphBytes?: number; availableKvBytes?: number; refusal?: 'no-kv-memory' | 'kv-below-one-sequence' } {
+function estimateAtSubmit(doc: TrainingJobDoc | InferenceServiceDoc, cluster: ClusterDoc | undefined): { deviceBytes?: number; tokensPerSecondPerGpu?: number; staticBytes?: number; kvCacheTokens?: number; cudaGraphBytes?: number; availableKvBytes?: number; refusal?: RefusalKind } {
   try {
     const e = doc.kind === 'TrainingJob' ? estimateTrainingJob(doc, cluster) : estimateInferenceService(doc, cluster);
     const bytes = e.memory?.perGpu.deviceBytes;
@@ -143,8 +143,8 @@ function estimateAtSubmit(doc: TrainingJobDoc | InferenceServiceDoc, cluster: Cl
     const kv = e.kind === 'InferenceService' ? e.serving?.kvCacheTokens : undefined;
     const graphs = e.kind === 'InferenceService' ? e.serving?.cudaGraphBytes : undefined;
     // What vLLM would print as the memory left for the KV cache (negative: none), and the refusal the estimate predicts.
-    const available = e.kind === 'InferenceService' && e.serving ? e.serving.availableKvBytes - (e.serving.kvShortfallBytes ?? 0) : undefined;
-    const refusal = e.findings.some((f) => f.code === 'memory-exceeds-capacity') ? 'no-kv-memory' : e.findings.some((f) => f.code === 'kv-cache-too-small') ? 'kv-below-one-sequence' : undefined;
+    const available = e.kind === 'InferenceService' && e.serving ? printedAvailableKvBytes(e.serving) : undefined;
+    const refusal = predictedRefusal(e);
     return {
       ...(available !== undefined && Number.isFinite(available) ? { availableKvBytes: available } : {}),
       ...(refusal && e.kind === 'InferenceService' ? { refusal } : {}),

@@ -5,6 +5,7 @@
 // backends, the panel and the run history depend on these shapes.
 
 import type { Scheduler } from '../spec/types';
+import type { RefusalKind } from '../estimate/types';
 
 /** Gantry's states. Backends map their own (Slurm's PENDING, COMPLETED, TIMEOUT…) onto these. */
 export type RunState = 'queued' | 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'timeout' | 'lost';
@@ -41,7 +42,7 @@ interface LaunchPlanBase {
   /** Serving: what vLLM would print as "Available KV cache memory" per the estimate (negative where it predicts no room), set against a start the engine refused. */
   estimatedAvailableKvBytesPerGpu?: number;
   /** Serving: the refusal the estimate predicted at submission (memory-exceeds-capacity / kv-cache-too-small), set against the engine's. */
-  estimatedRefusal?: 'no-kv-memory' | 'kv-below-one-sequence';
+  estimatedRefusal?: RefusalKind;
   /**
    * Local backend: processes started on this node, each with RANK/LOCAL_RANK/WORLD_SIZE and its own
    * log files (rank-tagged LogSources). Absent or 1: one process (torchrun does its own forking).
