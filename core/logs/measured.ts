@@ -53,6 +53,8 @@ export interface OomFigures {
   reservedUnallocatedGiB?: number;
   /** What the process needed at the failing allocation: in use + tried, or total − free + tried. */
   neededGiB: number;
+  /** The log file it was read from, when a run has several (set by core/runs/outcome.ts). */
+  file?: string;
 }
 
 export interface NcclEvent {
@@ -75,7 +77,7 @@ export interface MeasuredFigures {
    * can be stored in KV cache (Y)", or the V1 engine's "… (Z GiB KV cache is needed, which is larger than the available KV
    * cache memory (W GiB)").
    */
-  refusal?: { kind: RefusalKind; line: number; kvTokens?: number; neededGiB?: number; availableGiB?: number };
+  refusal?: { kind: RefusalKind; line: number; file?: string; kvTokens?: number; neededGiB?: number; availableGiB?: number };
   kvCacheTokens?: Figure;
   gpuBlocks?: Figure;
   /** vLLM 0.20+: its own estimate of the CUDA graph pool, taken off the KV budget before sizing. */

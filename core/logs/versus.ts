@@ -4,7 +4,7 @@
 // The percentage is the estimate's error relative to the measurement, (estimated − measured) /
 // measured: "−6 %" means the estimate was 6 % below what the run used.
 import type { RefusalKind } from '../estimate/types';
-import type { MeasuredFigures } from './measured';
+import type { Figure, MeasuredFigures, NcclEvent } from './measured';
 import type { ServingUsage } from './usage';
 
 /** The estimator's figures at submission (LaunchPlan.estimated*). */
@@ -71,11 +71,13 @@ export interface Comparison {
   kvCacheTokens?: Side;
   /** vLLM: the CUDA graph pool (its estimate from 0.20, else what it captured). */
   cudaGraphGiB?: Side;
-  oom?: { neededGiB: number; estimatedGiB?: number; errorPct?: number; gpu?: number; line: number };
+  oom?: { neededGiB: number; estimatedGiB?: number; errorPct?: number; gpu?: number; line: number; file?: string };
   /** vLLM refused to start for memory; beside it, what the estimate at submission predicted. */
   refusal?: {
     kind: RefusalKind;
     line: number;
+    /** The log file the line is in, where a run has several. */
+    file?: string;
     /** As printed: the memory left for the KV cache (negative: none), the KV a request of max_model_len needs, the tokens the cache held. */
     availableGiB?: number;
     neededGiB?: number;
@@ -89,6 +91,13 @@ export interface Comparison {
 /** A stored number read as one: finite and within ±max (figures.json is a workspace file). */
 const finite = (x: unknown, max: number): number | undefined => (typeof x === 'number' && Number.isFinite(x) && Math.abs(x) <= max ? x : undefined);
 
+const text = (x: unknown, max: number): string | undefined => (typeof x === 'string' ? x.slice(0, max) : undefined);
+const obj = (x: unknown): Record<string, unknown> | undefined => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : undefined);
+/** The largest stored figure taken as one. */
+const FIGURE_MAX = 1e15;
+/** A stored file name or source is cut to this. */
+const FILE_CHARS = 120;
+
 /** A log's refusal as stored, its figures read only as finite numbers of a sane size. */
 function refusalOf(r: unknown): NonNullable<MeasuredFigures['refusal']> | undefined {
   if (!r || typeof r !== 'object') return undefined;
@@ -98,7 +107,129 @@ function refusalOf(r: unknown): NonNullable<MeasuredFigures['refusal']> | undefi
   const availableGiB = finite(x.availableGiB, 1e6);
   const neededGiB = finite(x.neededGiB, 1e6);
   const kvTokens = finite(x.kvTokens, 1e12);
-  return { kind: x.kind, line: line !== undefined && line >= 0 ? Math.floor(line) : 0, ...(availableGiB !== undefined ? { availableGiB } : {}), ...(neededGiB !== undefined && neededGiB >= 0 ? { neededGiB } : {}), ...(kvTokens !== undefined && kvTokens >= 0 ? { kvTokens } : {}) };
+  const file = text(x.file, FILE_CHARS);
+  return {
+    kind: x.kind,
+    line: line !== undefined && line >= 0 ? Math.floor(line) : 0,
+    ...(file !== undefined ? { file } : {}),
+    ...(availableGiB !== undefined ? { availableGiB } : {}),
+    ...(neededGiB !== undefined && neededGiB >= 0 ? { neededGiB } : {}),
+    ...(kvTokens !== undefined && kvTokens >= 0 ? { kvTokens } : {}),
+  };
+}
+
+/** A stored figure: a finite value and a line, the file it came from cut short, and the named extras of their types (all required). */
+function figureOf(x: unknown, extras: Record<string, 'number' | 'string'> = {}, optional: readonly string[] = []): Figure | undefined {
+  const f = obj(x);
+  const value = finite(f?.value, FIGURE_MAX);
+  const line = finite(f?.line, 1e9);
+  if (!f || value === undefined || line === undefined || line < 0) return undefined;
+  const out: Record<string, unknown> = { value, line: Math.floor(line) };
+  const file = text(f.file, FILE_CHARS);
+  if (file !== undefined) out.file = file;
+  for (const [k, t] of Object.entries(extras)) {
+    const v = t === 'number' ? finite(f[k], FIGURE_MAX) : text(f[k], FILE_CHARS);
+    if (v !== undefined) out[k] = v;
+    else if (!optional.includes(k)) return undefined;
+  }
+  return out as unknown as Figure;
+}
+
+/** The figures of MeasuredFigures, and the extras each carries. */
+const FIGURES: Record<string, [Record<string, 'number' | 'string'>, string[]]> = {
+  weightsGiB: [{}, []],
+  requestedGiB: [{}, []],
+  kvCacheGiB: [{}, []],
+  availableKvGiB: [{}, []],
+  kvCacheTokens: [{}, []],
+  gpuBlocks: [{}, []],
+  cudaGraphEstimateGiB: [{}, []],
+  cudaGraphGiB: [{}, []],
+  maxConcurrency: [{ tokensPerRequest: 'number' }, ['tokensPerRequest']],
+  maxRunningRequests: [{}, []],
+  contextLen: [{}, []],
+  deviceTotalGiB: [{ source: 'string' }, []],
+  peakReservedGiB: [{ pct: 'number' }, ['pct']],
+  tokensPerSecPerGpu: [{ samples: 'number' }, []],
+  tflopsPerGpu: [{ samples: 'number' }, []],
+  mfuPct: [{ samples: 'number' }, []],
+  lastStep: [{}, []],
+  trainRuntimeS: [{}, []],
+  trainSamplesPerSec: [{}, []],
+  trainTokensPerSec: [{}, []],
+  trainLoss: [{}, []],
+};
+const TOOLS: readonly string[] = ['vllm', 'sglang', 'torchtitan', 'hf-trainer'];
+
+/**
+ * A run's outcome as stored (`figures.json`, a file in the workspace anyone can edit) read back: only the fields
+ * Gantry writes, each of its own type, numbers finite and of a sane size, strings cut short; a figure missing a part
+ * is dropped. Undefined where it is not an outcome of run `runId`. Everything that reads an outcome reads this.
+ */
+export function storedOutcome(raw: unknown, runId: string): RunOutcome | undefined {
+  const o = obj(raw);
+  const log = obj(o?.log);
+  if (!o || !log || o.version !== 1 || o.runId !== runId || !Array.isArray(log.nccl)) return undefined;
+  const figures: Record<string, unknown> = { nccl: [] };
+  if (typeof log.tool === 'string' && TOOLS.includes(log.tool)) figures.tool = log.tool;
+  for (const [k, [extras, optional]] of Object.entries(FIGURES)) {
+    const f = figureOf(log[k], extras, optional);
+    if (f) figures[k] = f;
+  }
+  const oom = obj(log.oom);
+  if (oom) {
+    const need = ['line', 'triedGiB', 'neededGiB'].map((k) => finite(oom[k], 1e9));
+    if (need.every((x) => x !== undefined && x >= 0)) {
+      const out: Record<string, unknown> = { line: Math.floor(need[0]!), triedGiB: need[1], neededGiB: need[2] };
+      for (const k of ['gpu', 'totalGiB', 'freeGiB', 'inUseGiB', 'allocatedByPytorchGiB', 'reservedUnallocatedGiB']) {
+        const v = finite(oom[k], 1e9);
+        if (v !== undefined) out[k] = v;
+      }
+      const file = text(oom.file, FILE_CHARS);
+      if (file !== undefined) out.file = file;
+      figures.oom = out;
+    }
+  }
+  const refusal = refusalOf(log.refusal);
+  if (refusal) figures.refusal = refusal;
+  for (const e of log.nccl.slice(0, 8)) {
+    const line = finite(obj(e)?.line, 1e9);
+    const summary = text(obj(e)?.summary, 300);
+    if (line !== undefined && line >= 0 && summary !== undefined) (figures.nccl as NcclEvent[]).push({ line: Math.floor(line), summary });
+  }
+  const est = obj(o.estimate) ?? {};
+  const estimate: Record<string, unknown> = {};
+  for (const k of ['deviceGiBPerGpu', 'tokensPerSecPerGpu', 'staticGiBPerGpu', 'kvCacheTokens', 'cudaGraphGiBPerGpu', 'availableKvGiBPerGpu']) {
+    const v = finite(est[k], FIGURE_MAX);
+    if (v !== undefined) estimate[k] = v;
+  }
+  if (est.refusal === 'no-kv-memory' || est.refusal === 'kv-below-one-sequence') estimate.refusal = est.refusal;
+  const out: RunOutcome = { version: 1, runId, state: text(o.state, 40) ?? 'unknown', gpus: Math.max(0, Math.floor(finite(o.gpus, 1e7) ?? 0)), estimate: estimate as RunEstimate, log: figures as unknown as MeasuredFigures };
+  if (o.kind === 'TrainingJob' || o.kind === 'InferenceService') out.kind = o.kind;
+  const cluster = text(o.cluster, 253);
+  if (cluster !== undefined) out.cluster = cluster;
+  const u = obj(o.usage);
+  const peak = figureOf(u?.peakKvUsagePct);
+  const samples = finite(u?.samples, 1e12);
+  if (u && peak && samples !== undefined && samples >= 0) {
+    const running = figureOf(u.peakRunning);
+    const tokens = figureOf(u.peakKvTokens);
+    out.usage = { peakKvUsagePct: peak, samples, ...(running ? { peakRunning: running } : {}), ...(tokens ? { peakKvTokens: tokens } : {}) };
+  }
+  const t = obj(o.telemetry);
+  const tPeak = finite(t?.peakDeviceGiB, 1e9);
+  const tGpus = finite(t?.gpus, 1e7);
+  const tSamples = finite(t?.samples, 1e12);
+  const tSource = text(t?.source, 60);
+  if (t && tPeak !== undefined && tGpus !== undefined && tSamples !== undefined && tSource !== undefined) {
+    const tel: TelemetryPeak = { peakDeviceGiB: tPeak, gpus: tGpus, samples: tSamples, source: tSource };
+    for (const k of ['deviceTotalMiB', 'meanUtilPct', 'meanSmActivePct'] as const) {
+      const v = finite(t[k], 1e9);
+      if (v !== undefined) tel[k] = v;
+    }
+    out.telemetry = tel;
+  }
+  return out;
 }
 
 const errorPct = (estimated: number | undefined, measured: number) => (estimated !== undefined && measured > 0 ? ((estimated - measured) / measured) * 100 : undefined);
@@ -140,6 +271,7 @@ export function compareRun(o: RunOutcome): Comparison {
     out.refusal = {
       kind: r.kind,
       line: r.line,
+      ...(r.file !== undefined ? { file: r.file } : {}),
       ...(available !== undefined ? { availableGiB: available } : {}),
       ...(r.neededGiB !== undefined ? { neededGiB: r.neededGiB } : {}),
       ...(r.kvTokens !== undefined ? { kvTokens: r.kvTokens } : {}),
@@ -150,7 +282,7 @@ export function compareRun(o: RunOutcome): Comparison {
 
   if (log.oom) {
     const e = errorPct(est.deviceGiBPerGpu, log.oom.neededGiB);
-    out.oom = { neededGiB: log.oom.neededGiB, ...(est.deviceGiBPerGpu !== undefined ? { estimatedGiB: est.deviceGiBPerGpu } : {}), ...(e !== undefined ? { errorPct: e } : {}), ...(log.oom.gpu !== undefined ? { gpu: log.oom.gpu } : {}), line: log.oom.line };
+    out.oom = { neededGiB: log.oom.neededGiB, ...(est.deviceGiBPerGpu !== undefined ? { estimatedGiB: est.deviceGiBPerGpu } : {}), ...(e !== undefined ? { errorPct: e } : {}), ...(log.oom.gpu !== undefined ? { gpu: log.oom.gpu } : {}), line: log.oom.line, ...(log.oom.file !== undefined ? { file: log.oom.file } : {}) };
   }
   return out;
 }
@@ -190,6 +322,9 @@ export function lastRunTitle(c: Comparison): string | undefined {
   return parts.length ? `last run: ${parts.join(' · ')}` : undefined;
 }
 
+/** `log line 12`, or `stderr.log line 12` where the run's figures name their file. */
+const lineIn = (line: number, file: string | undefined) => `${file ?? 'log'} line ${line + 1}`;
+
 /** The panel's run summary: one line per figure, each with where it comes from. */
 export function summaryLines(o: RunOutcome): string[] {
   const c = compareRun(o);
@@ -197,13 +332,13 @@ export function summaryLines(o: RunOutcome): string[] {
   if (c.refusal) {
     const r = c.refusal;
     const printed = [r.availableGiB !== undefined ? `${signedGib(r.availableGiB)} GiB available` : '', r.neededGiB !== undefined ? `${r.neededGiB.toFixed(2)} GiB needed for one request` : '', r.kvTokens !== undefined ? `${rate(r.kvTokens)} tokens in the cache` : ''].filter(Boolean).join(', ');
-    lines.push(`vLLM refused to start: ${REFUSED[r.kind]}${printed ? ` (${printed})` : ''}${refusalVerdict(r)} (log line ${r.line + 1})`);
+    lines.push(`vLLM refused to start: ${REFUSED[r.kind]}${printed ? ` (${printed})` : ''}${refusalVerdict(r)} (${lineIn(r.line, r.file)})`);
   }
   if (c.oom) {
     lines.push(
       `Out of memory${c.oom.gpu !== undefined ? ` on GPU ${c.oom.gpu}` : ''}: needed at least ${gib(c.oom.neededGiB)} GiB` +
         (c.oom.estimatedGiB !== undefined ? `; the estimate was ${gib(c.oom.estimatedGiB)} GiB, ${formatPct(c.oom.errorPct ?? 0)} (short by ${gib(c.oom.neededGiB - c.oom.estimatedGiB)} GiB)` : '') +
-        ` (log line ${c.oom.line + 1})`,
+        ` (${lineIn(c.oom.line, c.oom.file)})`,
     );
   }
   if (c.peakGiB) lines.push(`Peak memory ${gib(c.peakGiB.measured)} GiB per GPU${c.peakGiB.estimated !== undefined ? ` vs est. ${gib(c.peakGiB.estimated)} (${formatPct(c.peakGiB.errorPct ?? 0)})` : ''} · ${c.peakGiB.source}`);

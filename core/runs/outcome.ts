@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { MeasuredReader, MAX_LINE_CHARS, type Figure, type MeasuredFigures } from '../logs/measured';
 import { sanitizeLine } from '../logs/sanitize';
 import { UsageReader, type ServingUsage } from '../logs/usage';
-import type { RunOutcome, TelemetryPeak } from '../logs/versus';
+import { storedOutcome, type RunOutcome, type TelemetryPeak } from '../logs/versus';
 import { readJson, writeFileAtomic } from './fsAtomic';
 import type { RunStore } from './store';
 import { isTerminal, type LogSource, type RunRecord } from './types';
@@ -156,8 +156,7 @@ export function loadOutcome(store: RunStore, runId: string): RunOutcome | undefi
   } catch {
     return undefined;
   }
-  const o = readJson<RunOutcome>(file);
-  return o?.version === 1 && o.runId === runId && o.log && Array.isArray(o.log.nccl) ? o : undefined;
+  return storedOutcome(readJson<unknown>(file), runId);
 }
 
 /** The newest ended run of document `name` in `specFile` that has an outcome. */
