@@ -299,6 +299,24 @@ const kv17 = kvV1.readKvV1Reserve(root, 'bench/data/vllm-v1-kv-reserve14.jsonl')
 const kv17Summary = reserveTable(kv17, 'Fresh held-out set KV17-* (bench/data/vllm-v1-kv-reserve14.jsonl: vLLM 0.11–0.30 server logs committed to public repositories, gathered 2026-12-07, evaluated once with no formula change pending):').summary;
 if (kv17.length) out(`KV17-*: ${v1Line(kv17Summary)} (evaluated once, 2026-12-07, with no formula change pending).`);
 
+// KV18-* (Qwen2-VL and Qwen2.5-VL, vLLM 0.9.2–0.23.0) was gathered on 2026-12-07 before those models entered the catalog
+// and before the dummy-video change (core/estimate/serving.ts dummyVideoFrames), and evaluated once after both.
+const kv18 = kvV1.readKvV1Reserve(root, 'bench/data/vllm-v1-kv-reserve15.jsonl');
+const kv18Summary = reserveTable(kv18, 'Held-out set of the Qwen2-VL catalog entries and dummy-video change, KV18-* (bench/data/vllm-v1-kv-reserve15.jsonl: published vLLM 0.9.2–0.23.0 startups of Qwen2-VL and Qwen2.5-VL, gathered 2026-12-07 before the change, evaluated once after it):').summary;
+if (kv18.length) out(`KV18-*: ${v1Line(kv18Summary)} (evaluated once, 2026-12-07, after the change).`);
+/** Starts a set records as failed for want of KV memory (no tokens, a negative "Available KV cache memory"): what Gantry predicts for them. */
+function refusedStarts(rows, label) {
+  const refused = rows.filter((r) => r.kv_tokens == null && typeof r.available_kv_gib === 'number' && r.available_kv_gib < 0);
+  for (const x of kvV1.evaluateRefusalRows(refused.map((r) => ({ ...r, refusal: 'no-kv-memory', unmatched: null })))) {
+    out(`${x.id} (${label}) refused to start (no KV memory): ${x.unmatched ? `not matched: ${x.unmatched}` : `Gantry predicts ${x.predicted === 'starts' ? 'a start' : x.predicted}; available KV memory ${x.availableGiB.measured.toFixed(2)} GiB printed, ${x.availableGiB.predicted.toFixed(2)} predicted`}.`);
+  }
+}
+if (kv18.length) refusedStarts(kv18, 'held out');
+refusedStarts(
+  kv14.filter((r) => r.id === 'KV14-07'),
+  'examined: its encoder-budget line checked the dummy-video rule',
+);
+
 // Startup refusals (issue 12: "predicted exactly where the engine would refuse"): published vLLM V1 starts that failed for
 // memory (bench/data/vllm-v1-refusals.jsonl, KV16-*), and, the other way, every successful start above that Gantry would
 // call a refusal.
@@ -508,7 +526,7 @@ out('| quantity | tuned / reference part: n, median, max | held-out part: n, med
 out('| --- | --- | --- |');
 out(`| training memory per GPU | ${s.n}, ${s.medianAbs.toFixed(1)} %, ${s.maxAbs.toFixed(1)} % | ${held.n}, ${held.medianAbs.toFixed(1)} %, ${held.maxAbs.toFixed(1)} % |`);
 out(
-  `| vLLM KV tokens (V1; tuned 0.19 H100; held out KV17-* and KV15-* with no change, KV14-* and KV13-* after the towers change, KV12-* and KV11-* with no change, KV9-* for the vision-encoder profile change, KV8-* for the hybrid-NVFP4 change, KV7-* for the printed-figure change, KV6-* with no change, KV5-* for the Model Runner V2 change, KV4-* for the MoE change, KV3-* for the version change, KV2-* before it; examined KV1-* 0.10–0.28 and KV2-08/09) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | KV17-* ${v1Line(kv17Summary)}; KV15-* ${v1Line(kv15Summary)}; KV14-* ${v1Line(kv14Summary)}; KV13-* ${v1Line(kv13Summary)}; KV12-* ${v1Line(kv12Summary)}; KV11-* ${v1Line(kv11Summary)}; KV9-* ${v1Line(kv9Summary)}; KV8-* ${v1Line(kv8Summary)}; KV7-* ${v1Line(kv7Summary)}; KV6-* ${v1Line(kv6Summary)}; KV5-* ${v1Line(kv5Summary)}; KV4-* ${v1Line(kv4Summary)}; KV3-* ${v1Line(kv3Summary)}; KV2-* ${kvHeldShown ? `${v1Line(v1Held)} (${v1Rows.filter((r) => r.unmatched && r.part === 'held-out').length} held-out rows not matched; evaluated before and after the change)` : 'hidden (GANTRY_EVAL_KV_HELDOUT=0)'}; examined ${v1Line(v1Examined)} |`,
+  `| vLLM KV tokens (V1; tuned 0.19 H100; held out KV18-* for the Qwen2-VL dummy-video change, KV17-* and KV15-* with no change, KV14-* and KV13-* after the towers change, KV12-* and KV11-* with no change, KV9-* for the vision-encoder profile change, KV8-* for the hybrid-NVFP4 change, KV7-* for the printed-figure change, KV6-* with no change, KV5-* for the Model Runner V2 change, KV4-* for the MoE change, KV3-* for the version change, KV2-* before it; examined KV1-* 0.10–0.28 and KV2-08/09) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | KV18-* ${v1Line(kv18Summary)}; KV17-* ${v1Line(kv17Summary)}; KV15-* ${v1Line(kv15Summary)}; KV14-* ${v1Line(kv14Summary)}; KV13-* ${v1Line(kv13Summary)}; KV12-* ${v1Line(kv12Summary)}; KV11-* ${v1Line(kv11Summary)}; KV9-* ${v1Line(kv9Summary)}; KV8-* ${v1Line(kv8Summary)}; KV7-* ${v1Line(kv7Summary)}; KV6-* ${v1Line(kv6Summary)}; KV5-* ${v1Line(kv5Summary)}; KV4-* ${v1Line(kv4Summary)}; KV3-* ${v1Line(kv3Summary)}; KV2-* ${kvHeldShown ? `${v1Line(v1Held)} (${v1Rows.filter((r) => r.unmatched && r.part === 'held-out').length} held-out rows not matched; evaluated before and after the change)` : 'hidden (GANTRY_EVAL_KV_HELDOUT=0)'}; examined ${v1Line(v1Examined)} |`,
 );
 out(`| vLLM KV tokens (V0, 0.2–0.7) | ${v0Line(v0Tuned)} | first set ${v0Line(v0Held)}; examined V0-14..16 ${v0Line(v0Held2)} |`);
 out(
@@ -593,6 +611,7 @@ writeFileSync(
         kvTokensV1Kv14: kv14Summary,
         kvTokensV1Kv15: kv15Summary,
         kvTokensV1Kv17: kv17Summary,
+        kvTokensV1Kv18: kv18Summary,
         refusals: refusalSummary,
         msTrain,
         msServe,

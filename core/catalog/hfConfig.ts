@@ -96,6 +96,9 @@ const QWEN_MAX_PIXELS: Record<string, number> = {
   qwen3_5_moe: 16777216,
 };
 
+/** The families whose dummy video in vLLM is frames of the largest image (Qwen2-VL's processor; VisionEncoder.videoFrames). */
+const QWEN2VL_VIDEO: ReadonlySet<string> = new Set(['qwen2_vl', 'qwen2_5_vl']);
+
 /**
  * The vision encoder as vLLM's profile run sees it (VisionEncoder), for the families whose largest item Gantry
  * knows: the Qwen VL line (patches at the processor's max_pixels, merged spatial_merge_size² to a token; Qwen2-VL
@@ -127,7 +130,7 @@ export function visionEncoderOf(modelType: string | undefined, v: Json, outer: J
     const depth = n(['depth', 'num_hidden_layers']);
     const most = Math.min(64, depth ?? 64);
     if (deepstack > most) return `vision_config deepstack_visual_indexes lists ${deepstack} layers, more than ${most}${depth !== undefined && depth <= 64 ? ` (the tower's depth)` : ''}`;
-    return { hidden, ffn, gatedMlp: v.hidden_act === 'silu', patchesPerItem: patches, tokensPerItem: Math.max(1, Math.floor(patches / (merge * merge))), patchInput: channels * temporal * patch * patch, video: true, ...(deepstack ? { deepstack } : {}) };
+    return { hidden, ffn, gatedMlp: v.hidden_act === 'silu', patchesPerItem: patches, tokensPerItem: Math.max(1, Math.floor(patches / (merge * merge))), patchInput: channels * temporal * patch * patch, video: true, ...(QWEN2VL_VIDEO.has(type) ? { videoFrames: true } : {}), ...(deepstack ? { deepstack } : {}) };
   }
   if (type === 'gemma3') {
     const hidden = n(['hidden_size']);

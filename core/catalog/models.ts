@@ -66,6 +66,17 @@ const GEMMA3_VISION: VisionEncoder = { hidden: 1152, ffn: 4304, gatedMlp: false,
  *  16,384 tokens); params by Gantry's count of the config (hfConfig visionParams), which depends on the merger's width. */
 const qwen3VlVision = (params: number, v: Partial<VisionEncoder> = {}): VisionEncoder => ({ hidden: 1152, ffn: 4304, gatedMlp: false, patchesPerItem: 65536, tokensPerItem: 16384, patchInput: 1536, video: true, deepstack: 3, params, ...v });
 
+/**
+ * The Qwen2-VL and Qwen2.5-VL vision transformer (vision_config: 32 layers 1280 wide, patch 14 over 2 frames, 2 × 2
+ * merge; Qwen2-VL a GELU MLP of 4 × 1280, Qwen2.5-VL a SiLU-gated one of 3420 (3B, 7B) or 3456 (32B, 72B)) and their
+ * processor's largest image (max_pixels 12,845,056: 65,536 patches, 16,384 tokens); vLLM's dummy video is frames of
+ * that image (videoFrames). params by Gantry's count of the config (hfConfig visionParams), which gives Qwen2.5-VL-7B's
+ * published 676.6 M.
+ */
+const qwen2VlVision = (params: number, v: Partial<VisionEncoder> = {}): VisionEncoder => ({ hidden: 1280, ffn: 3420, gatedMlp: true, patchesPerItem: 65536, tokensPerItem: 16384, patchInput: 1176, video: true, videoFrames: true, params, ...v });
+const QWEN25_VL_SOURCE = `${HF} the Qwen2.5-VL Instruct models (Qwen2_5_VLForConditionalGeneration), from verbatim copies of the published files in a public repository (the 7B's also checked against its Hugging Face blame page); preprocessor max_pixels 12845056`;
+const QWEN2_VL_SOURCE = `${HF} the Qwen2-VL Instruct models (Qwen2VLForConditionalGeneration), as tabulated from the published files in a public audit, with transformers' Qwen2VLVisionConfig defaults for the fields they omit (hidden_act quick_gelu); the 7B's vision_config also seen verbatim in public code`;
+
 /** GLM-4.5's MoE layout (GLM-4.6 and 4.7 keep it and raise the context). */
 const GLM45: Architecture = { layers: 92, hidden: 5120, heads: 96, kvHeads: 8, headDim: 128, ffn: 12288, vocab: 151552, gatedMlp: true, tiedEmbeddings: false, maxContext: 131072, moe: { experts: 160, activeExperts: 8, sharedExperts: 1, expertFfn: 1536, denseLayers: 3 }, mtpLayers: 1 };
 /** MiniMax-M2's MoE layout (M2.1, M2.5 and M2.7 keep it). */
@@ -987,6 +998,79 @@ export const MODELS: readonly ModelInfo[] = [
     architecture: { layers: 64, hidden: 5120, heads: 80, kvHeads: 8, headDim: 128, ffn: 27648, vocab: 155136, gatedMlp: true, tiedEmbeddings: false, maxContext: 524288 },
     norm: 'rmsnorm',
     source: `${HF} ByteDance-Seed/Seed-OSS-36B-Instruct (SeedOssForCausalLM: 64 layers, hidden 5120, 80 heads / 8 KV heads × 128, intermediate_size 27648, vocab 155136, max_position_embeddings 524288, untied; Base and Base-woSyn the same, as summarised from the raw configs in a public snapshot); 36.15 B parameters (its safetensors index)`,
+  }),
+  // Entered 2026-12-07 from their published configs: the most served open vision-language line, whose dummy video vLLM's
+  // profile run makes frames of the largest image (VisionEncoder.videoFrames). Totals by Gantry's count, checked
+  // against the published checkpoints (Qwen2.5-VL-7B 8,292,166,656 parameters, Qwen2-VL-7B 8,291,375,616, Qwen2-VL-2B 2.21 B).
+  model({
+    id: 'qwen2.5-vl-3b',
+    aliases: ['Qwen/Qwen2.5-VL-3B-Instruct'],
+    name: 'Qwen2.5-VL 3B (vision-language)',
+    nominalParamsB: 3.75,
+    architecture: { layers: 36, hidden: 2048, heads: 16, kvHeads: 2, headDim: 128, ffn: 11008, vocab: 151936, gatedMlp: true, tiedEmbeddings: true, maxContext: 128000, vision: qwen2VlVision(0.669e9) },
+    norm: 'rmsnorm',
+    extraParams: 0.669e9,
+    source: `${QWEN25_VL_SOURCE}: 3B text 36 layers, hidden 2048, 16 heads / 2 KV heads × 128, intermediate 11008, vocab 151936, tied, max_position_embeddings 128000; vision intermediate 3420, out_hidden_size 2048`,
+  }),
+  model({
+    id: 'qwen2.5-vl-7b',
+    aliases: ['Qwen/Qwen2.5-VL-7B-Instruct'],
+    name: 'Qwen2.5-VL 7B (vision-language)',
+    nominalParamsB: 8.29,
+    architecture: { layers: 28, hidden: 3584, heads: 28, kvHeads: 4, headDim: 128, ffn: 18944, vocab: 152064, gatedMlp: true, tiedEmbeddings: false, maxContext: 128000, vision: qwen2VlVision(0.677e9) },
+    norm: 'rmsnorm',
+    extraParams: 0.677e9,
+    source: `${QWEN25_VL_SOURCE}: 7B text 28 layers, hidden 3584, 28 heads / 4 KV heads × 128, intermediate 18944, vocab 152064, untied, max_position_embeddings 128000; vision intermediate 3420, out_hidden_size 3584; 8.292 B by its checkpoint (676.6 M vision)`,
+  }),
+  model({
+    id: 'qwen2.5-vl-32b',
+    aliases: ['Qwen/Qwen2.5-VL-32B-Instruct'],
+    name: 'Qwen2.5-VL 32B (vision-language)',
+    nominalParamsB: 33.5,
+    architecture: { layers: 64, hidden: 5120, heads: 40, kvHeads: 8, headDim: 128, ffn: 27648, vocab: 152064, gatedMlp: true, tiedEmbeddings: false, maxContext: 128000, vision: qwen2VlVision(0.689e9, { ffn: 3456 }) },
+    norm: 'rmsnorm',
+    extraParams: 0.689e9,
+    source: `${QWEN25_VL_SOURCE}: 32B text 64 layers, hidden 5120, 40 heads / 8 KV heads × 128, intermediate 27648, vocab 152064, untied, max_position_embeddings 128000; vision intermediate 3456, out_hidden_size 5120 (its re-saved vision_config omits the rest: transformers' defaults)`,
+  }),
+  model({
+    id: 'qwen2.5-vl-72b',
+    aliases: ['Qwen/Qwen2.5-VL-72B-Instruct'],
+    name: 'Qwen2.5-VL 72B (vision-language)',
+    nominalParamsB: 73.4,
+    architecture: { layers: 80, hidden: 8192, heads: 64, kvHeads: 8, headDim: 128, ffn: 29568, vocab: 152064, gatedMlp: true, tiedEmbeddings: false, maxContext: 128000, vision: qwen2VlVision(0.705e9, { ffn: 3456 }) },
+    norm: 'rmsnorm',
+    extraParams: 0.705e9,
+    source: `${QWEN25_VL_SOURCE}: 72B text 80 layers, hidden 8192, 64 heads / 8 KV heads × 128, intermediate 29568, vocab 152064, untied, max_position_embeddings 128000; vision intermediate 3456, out_hidden_size 8192`,
+  }),
+  model({
+    id: 'qwen2-vl-2b',
+    aliases: ['Qwen/Qwen2-VL-2B-Instruct'],
+    name: 'Qwen2-VL 2B (vision-language)',
+    nominalParamsB: 2.21,
+    architecture: { layers: 28, hidden: 1536, heads: 12, kvHeads: 2, headDim: 128, ffn: 8960, vocab: 151936, gatedMlp: true, tiedEmbeddings: true, maxContext: 32768, vision: qwen2VlVision(0.665e9, { ffn: 5120, gatedMlp: false }) },
+    norm: 'rmsnorm',
+    extraParams: 0.665e9,
+    source: `${QWEN2_VL_SOURCE}: 2B text 28 layers, hidden 1536, 12 heads / 2 KV heads × 128, intermediate 8960, vocab 151936, tied, max_position_embeddings 32768; vision embed_dim 1280, mlp_ratio 4; 2.21 B as Hugging Face gives its derivatives`,
+  }),
+  model({
+    id: 'qwen2-vl-7b',
+    aliases: ['Qwen/Qwen2-VL-7B-Instruct'],
+    name: 'Qwen2-VL 7B (vision-language)',
+    nominalParamsB: 8.29,
+    architecture: { layers: 28, hidden: 3584, heads: 28, kvHeads: 4, headDim: 128, ffn: 18944, vocab: 152064, gatedMlp: true, tiedEmbeddings: false, maxContext: 32768, vision: qwen2VlVision(0.676e9, { ffn: 5120, gatedMlp: false }) },
+    norm: 'rmsnorm',
+    extraParams: 0.676e9,
+    source: `${QWEN2_VL_SOURCE}: 7B text 28 layers, hidden 3584, 28 heads / 4 KV heads × 128, intermediate 18944, vocab 152064, untied, max_position_embeddings 32768; vision embed_dim 1280, mlp_ratio 4; 8.291 B by its checkpoint's size`,
+  }),
+  model({
+    id: 'qwen2-vl-72b',
+    aliases: ['Qwen/Qwen2-VL-72B-Instruct'],
+    name: 'Qwen2-VL 72B (vision-language)',
+    nominalParamsB: 73.4,
+    architecture: { layers: 80, hidden: 8192, heads: 64, kvHeads: 8, headDim: 128, ffn: 29568, vocab: 152064, gatedMlp: true, tiedEmbeddings: false, maxContext: 32768, vision: qwen2VlVision(0.699e9, { ffn: 5120, gatedMlp: false }) },
+    norm: 'rmsnorm',
+    extraParams: 0.699e9,
+    source: `${QWEN2_VL_SOURCE}: 72B text 80 layers, hidden 8192, 64 heads / 8 KV heads × 128, intermediate 29568, vocab 152064, untied, max_position_embeddings 32768; vision embed_dim 1280, mlp_ratio 4`,
   }),
   // Entered 2026-12-07 to close KV16-05/09/10's gaps, from copies of their published configs (vision parameters by
   // Gantry's count of each vision_config: Qwen3-VL-8B's 0.576 B is its checkpoint's 576.4 M).

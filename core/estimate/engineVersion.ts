@@ -318,3 +318,16 @@ export function vllmAcceptsAutoMaxModelLen(version: [number, number, number] | u
 
 /** vLLM's items per prompt for a modality --limit-mm-per-prompt leaves out (MultiModalConfig.get_limit_per_prompt), and the largest limit the schema takes. */
 export const VLLM_MM_DEFAULT_LIMIT = 999;
+
+/**
+ * How vLLM's Qwen2-VL processor makes the profile run's dummy video (qwen2_vl.py get_num_frames_with_most_features,
+ * which Qwen2.5-VL shares): at most `maxFrames` frames (_MAX_FRAMES_PER_VIDEO: 16 from PR #12128, 14 from PR #25557,
+ * first released in 0.11.0), as many as fit max_model_len less, before 0.11.0, an image's tokens where images are on
+ * (PR #24312 dropped that subtraction; merged 2025-09-06, in 0.11.0; whether 0.10.2 has it is not known, and it is
+ * taken as not). An unknown version is taken as the current release.
+ */
+export const QWEN2VL_VIDEO_0_11: [number, number, number] = [0, 11, 0];
+export function qwen2VlDummyVideo(version: [number, number, number] | undefined): { maxFrames: number; lessAnImage: boolean } {
+  const current = !version || atLeast(version, ...QWEN2VL_VIDEO_0_11);
+  return { maxFrames: current ? 14 : 16, lessAnImage: !current };
+}

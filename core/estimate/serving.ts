@@ -27,7 +27,7 @@
 // the remaining 1 − mem_fraction_static). TGI: warm-up prefill, then the free memory becomes KV.
 
 import { withEdits } from './withEdits';
-import { atLeast, VLLM_MM_DEFAULT_LIMIT, CUDA_GRAPHS, engineVersionOf, fusedMoeSharesCache13, vllmAcceptsAutoMaxModelLen, vllmBatchDefaults, vllmModelRunner, vllmSizing, type VllmBatchDefaults, type VllmRunner, type VllmSizing } from './engineVersion';
+import { atLeast, VLLM_MM_DEFAULT_LIMIT, CUDA_GRAPHS, engineVersionOf, qwen2VlDummyVideo, fusedMoeSharesCache13, vllmAcceptsAutoMaxModelLen, vllmBatchDefaults, vllmModelRunner, vllmSizing, type VllmBatchDefaults, type VllmRunner, type VllmSizing } from './engineVersion';
 import type { Architecture, ClusterDoc, InferenceServiceDoc, InferenceServiceSpec } from '../spec/types';
 import { formatOfQuantization, hybridNamedFormat, type ModuleKind, type WeightFormat } from '../catalog/weightFormat';
 import { cudaCapability, findGpu, type GpuInfo } from '../catalog/gpus';
@@ -330,8 +330,13 @@ export interface VisionProfile {
   outputs: number;
   items: number;
   budget: number;
-  /** What vLLM profiles with: images, or videos where images are off (taken at an image's size here). */
+  /** What vLLM profiles with: the modality whose item gives the most tokens (images on a tie), videos where images are off. */
   modality: 'image' | 'video';
+  /** One item of that modality: its tokens and the patches the encoder runs on. */
+  tokensPerItem: number;
+  patchesPerItem: number;
+  /** A video of frames of the largest image (VisionEncoder.videoFrames): how many frames. */
+  frames?: number;
 }
 
 /**
@@ -357,17 +362,41 @@ export function visionProfile(a: Architecture, spec: InferenceServiceSpec, token
   const videoLimit = v.video ? (limits?.video ?? VLLM_MM_DEFAULT_LIMIT) : 0;
   if (towerModalitiesOff(a, spec)) return `--limit-mm-per-prompt turns ${v.video ? 'image and video' : 'image'} off: the encoder is not profiled`;
   if (mm?.skipProfiling) return "--skip-mm-profiling: the encoder is not profiled, so its memory at the first image request is not left out of the KV cache (vLLM's warning: the user's to leave)";
-  const perItem = v.tokensPerItem;
+  // vLLM profiles the modality whose item gives the most tokens (the first, image, on a tie). A video is frames of the
+  // largest image where the processor says so (videoFrames), else taken at an image's size (and the note says so).
+  const frames = v.videoFrames && videoLimit > 0 ? dummyVideoFrames(maxModelLen, v.tokensPerItem, engineVersionOf(spec).parts, imageLimit > 0) : undefined;
+  const videoTokens = frames ? frames.groups * v.tokensPerItem : v.tokensPerItem;
+  const modality: 'image' | 'video' = imageLimit === 0 || (videoLimit > 0 && videoTokens > v.tokensPerItem) ? 'video' : 'image';
+  const perItem = modality === 'video' ? videoTokens : v.tokensPerItem;
+  const patchesPerItem = modality === 'video' && frames ? frames.groups * v.patchesPerItem : v.patchesPerItem;
   const budget = Math.max(tokens, perItem);
-  // With image off the profile takes video (same tower; its items are taken at the image's size, and the note says so).
-  const limit = imageLimit === 0 ? videoLimit : imageLimit;
+  const limit = modality === 'video' ? videoLimit : imageLimit;
   const perPrompt = Math.max(1, Math.min(limit, Math.floor(maxModelLen / perItem)));
   const items = Math.max(1, Math.min(Math.floor(budget / perItem), seqs * perPrompt));
-  const patches = items * v.patchesPerItem;
+  const patches = items * patchesPerItem;
   const mlpWidth = v.ffn * (v.gatedMlp ? 3 : 2);
   const encoderPeak = patches * dt * ((v.patchInput ?? 588) + 3 * v.hidden + (3 * v.hidden + mlpWidth) / tp);
   const outputs = items * perItem * a.hidden * dt * (1 + (v.deepstack ?? 0));
-  return { encoderPeak, outputs, items, budget, modality: imageLimit === 0 ? 'video' : 'image' };
+  return { encoderPeak, outputs, items, budget, modality, tokensPerItem: perItem, patchesPerItem, ...(modality === 'video' && frames ? { frames: frames.frames } : {}) };
+}
+
+/** Frames to a temporal patch in the Qwen2-VL processor (temporal_patch_size; every Qwen2-VL and Qwen2.5-VL config has 2). */
+const QWEN2VL_TEMPORAL = 2;
+
+/**
+ * The dummy video of the Qwen2-VL processor (vLLM qwen2_vl.py get_num_frames_with_most_features, which Qwen2.5-VL
+ * shares), counted for one video as vLLM counts an item's size (mm_counts of 1 per modality on): frames of the largest
+ * image, the most whose tokens fit max_model_len (less an image's tokens, with images on, before 0.11.0), one at least,
+ * at most the release's cap (qwen2VlDummyVideo); frames are padded to a whole temporal patch of two, and each patch
+ * gives an image's tokens.
+ */
+export function dummyVideoFrames(maxModelLen: number, imageTokens: number, version: [number, number, number] | undefined, imagesOn: boolean): { frames: number; groups: number } {
+  const rule = qwen2VlDummyVideo(version);
+  const room = maxModelLen - (rule.lessAnImage && imagesOn ? imageTokens : 0);
+  const groups = (n: number) => Math.max(1, Math.floor((n + (n % QWEN2VL_TEMPORAL)) / QWEN2VL_TEMPORAL));
+  let n = 1;
+  while (n < rule.maxFrames && groups(n + 1) * imageTokens <= room) n++;
+  return { frames: n, groups: groups(n) };
 }
 
 /**
@@ -404,7 +433,7 @@ function audioNote(params: number, skipped: boolean, lmo: boolean, engine: strin
 }
 
 /** What the estimate says of a vision-language model's encoder (visionProfile). */
-function visionNote(a: Architecture, vision: VisionProfile | string | undefined, engine: string, v0: boolean, tower: { skipped: boolean; params?: number; byLimits: boolean; embeds: number; pp: number }): string {
+function visionNote(a: Architecture, spec: InferenceServiceSpec, vision: VisionProfile | string | undefined, engine: string, v0: boolean, tower: { skipped: boolean; params?: number; byLimits: boolean; embeds: number; pp: number }): string {
   const v = a.vision;
   const why = tower.byLimits ? ' (vLLM 0.10.1 and later skip a tower whose every modality is at 0)' : '';
   const off = !tower.skipped ? '' : tower.params ? ` The tower's ${(tower.params / 1e9).toFixed(2)} B parameters are not loaded${why}.` : ` The tower is not loaded${why}, but its parameters are not known apart from the model's other extra parameters, so they are still counted.`;
@@ -414,13 +443,20 @@ function visionNote(a: Architecture, vision: VisionProfile | string | undefined,
   const gibs = (b: number) => gib(b, 2);
   const stages = tower.pp > 1 ? ` On every pipeline stage: vLLM builds and runs the tower on each rank.` : '';
   const items = `${vision.items} dummy ${vision.modality}${vision.items === 1 ? '' : 's'}`;
-  const video = vision.modality === 'video' ? " (images are off: vLLM profiles videos, taken here at an image's size)" : '';
-  // vLLM profiles the modality whose item is longest; some releases' dummy video fills the context.
+  const video =
+    vision.modality !== 'video'
+      ? ''
+      : vision.frames !== undefined
+        ? ` (each ${vision.frames} frame${vision.frames === 1 ? '' : 's'} of the largest image, as many as max_model_len holds up to vLLM's cap; vLLM profiles the modality whose item gives the most tokens${v.tokensPerItem < vision.tokensPerItem ? `, here more than an image's ${grouped(v.tokensPerItem)}` : ''})`
+        : " (images are off: vLLM profiles videos, taken here at an image's size)";
+  // vLLM profiles the modality whose item is longest; where the dummy video is not modelled, say that it may be longer.
   const longerVideo =
-    v.video && vision.modality === 'image'
-      ? " Where a release makes its dummy video longer than an image, it profiles that instead and takes more: vLLM's main branch of September 2025 did so for Qwen2.5-VL (PR #25631: 5.26 GiB of KV cache by default, 25.05 GiB with video at 0, on an A100 40GB); video at 0 in --limit-mm-per-prompt avoids it."
-      : '';
-  return `Vision encoder profiled before the KV cache is sized (vLLM V1): ${items} of ${grouped(v.tokensPerItem)} tokens (${grouped(v.patchesPerItem)} patches each)${video} in an encoder budget of ${grouped(vision.budget)} tokens; encoder peak ${gibs(vision.encoderPeak)}, its embeddings ${gibs(vision.outputs)} held through the language model's dummy batch, and the inputs_embeds buffer ${gibs(tower.embeds)}.${stages}${longerVideo} --skip-mm-profiling, --limit-mm-per-prompt '{"image":0,"video":0}' or (text only) --language-model-only leave this memory to the KV cache.`;
+    v.video && !v.videoFrames && vision.modality === 'image'
+      ? " Where a release makes its dummy video longer than an image, it profiles that instead and takes more (vLLM #25631: Qwen2.5-VL with 5.26 GiB of KV cache by default, 25.05 GiB with video at 0, on an A100 40GB); this model's dummy video is not modelled, and video at 0 in --limit-mm-per-prompt avoids it."
+      : v.videoFrames && vision.modality === 'image' && (spec.multimodal?.limitPerPrompt?.video ?? 1) !== 0
+        ? ` Its dummy video gives no more tokens than an image at this max_model_len, so vLLM profiles images; from ${grouped((qwen2VlDummyVideo(engineVersionOf(spec).parts).lessAnImage ? 3 : 2) * v.tokensPerItem)} tokens of max_model_len the video is longer and takes more.`
+        : '';
+  return `Vision encoder profiled before the KV cache is sized (vLLM V1): ${items} of ${grouped(vision.tokensPerItem)} tokens (${grouped(vision.patchesPerItem)} patches each)${video} in an encoder budget of ${grouped(vision.budget)} tokens; encoder peak ${gibs(vision.encoderPeak)}, its embeddings ${gibs(vision.outputs)} held through the language model's dummy batch, and the inputs_embeds buffer ${gibs(tower.embeds)}.${stages}${longerVideo} --skip-mm-profiling, --limit-mm-per-prompt '{"image":0,"video":0}' or (text only) --language-model-only leave this memory to the KV cache.`;
 }
 
 /**
@@ -753,7 +789,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     ...(towerSkipped ? { towerLoaded: false } : {}),
     ...(audioSkipped ? { audioLoaded: false } : {}),
   };
-  if (a.vision || towerSkipped) assumptions.push(visionNote(a, vision, engine, !!gen?.v0, { skipped: towerSkipped, params: m.visionTower?.params, byLimits: towerSkipped && !lmo, embeds: visionEmbeds, pp }));
+  if (a.vision || towerSkipped) assumptions.push(visionNote(a, spec, vision, engine, !!gen?.v0, { skipped: towerSkipped, params: m.visionTower?.params, byLimits: towerSkipped && !lmo, embeds: visionEmbeds, pp }));
   if (m.audioTower) assumptions.push(audioNote(m.audioTower.params, audioSkipped, lmo, engine, spec.multimodal?.limitPerPrompt?.audio === 0));
   const stageSpec = engine === 'tgi' ? { ...spec, maxNumSeqs: undefined } : spec;
   const tpKind = nonTorchTpKind(c.gpu, c.intra.type);

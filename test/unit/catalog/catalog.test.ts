@@ -76,6 +76,10 @@ const PARAMS: [string, number, string][] = [
   ['gemma-7b', 8.54e9, 'Gemma report: 8.54B'],
   ['bert-large-uncased', 335e6, 'BERT paper: 340M (335M counted by HF)'],
   ['gpt2', 124e6, 'GPT-2 small: 124M'],
+  ['qwen2.5-vl-7b', 8.292e9, 'its checkpoint: 8,292,166,656 (676.6M vision)'],
+  ['qwen2-vl-7b', 8.291e9, 'its checkpoint: 16,582,751,232 bytes in bf16'],
+  ['qwen2-vl-2b', 2.21e9, 'Hugging Face, its derivatives: 2.21B'],
+  ['qwen2.5-vl-32b', 33.45e9, 'its checkpoint size in public code: 66,905,436,672 bytes in bf16'],
 ];
 for (const [id, published, src] of PARAMS) {
   test(`params: ${id} ≈ ${published / 1e9}B (${src}; ±1.5 %)`, () => {

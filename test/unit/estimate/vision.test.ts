@@ -96,7 +96,7 @@ test('config.json: the vision encoder of the Qwen VL line and Gemma 3, and a rea
   );
   assert.ok(qwen25.ok);
   const v = qwen25.architecture.vision!;
-  assert.deepEqual({ ...v, params: undefined }, { hidden: 1280, ffn: 3420, gatedMlp: true, patchesPerItem: 65536, tokensPerItem: 16384, patchInput: 1176, video: true, params: undefined });
+  assert.deepEqual({ ...v, params: undefined }, { hidden: 1280, ffn: 3420, gatedMlp: true, patchesPerItem: 65536, tokensPerItem: 16384, patchInput: 1176, video: true, videoFrames: true, params: undefined });
   assert.ok(v.params && v.params > 0.6e9 && v.params < 0.8e9, String(v.params));
   // Qwen2-VL names the ViT's width embed_dim (its hidden_size is the language model's) and gives an MLP ratio.
   const qwen2 = parseHfConfig(JSON.stringify({ model_type: 'qwen2_vl', ...text, vision_config: { depth: 32, embed_dim: 1280, mlp_ratio: 4, num_heads: 16, in_chans: 3, hidden_size: 3584, patch_size: 14, spatial_merge_size: 2, temporal_patch_size: 2 } }));
@@ -116,6 +116,9 @@ test('config.json: the vision encoder of the Qwen VL line and Gemma 3, and a rea
   assert.equal(qwen3.architecture.vision!.tokensPerItem, 16384);
   assert.equal(qwen3.architecture.vision!.deepstack, 3);
   assert.equal(qwen3.architecture.vision!.gatedMlp, false);
+  // Qwen3-VL's processor makes its dummy video its own way (not modelled): its video is taken at an image's size.
+  assert.equal(qwen3.architecture.vision!.videoFrames, undefined);
+  assert.equal(qwen2.architecture.vision!.videoFrames, true);
   const gemma = parseHfConfig(
     JSON.stringify({
       model_type: 'gemma3',
@@ -358,7 +361,7 @@ test('--skip-mm-profiling on a release before it (0.10.0): the engine-no-flag wa
   assert.deepEqual(gaps('0.11.0'), []);
   // The Qwen VL line's note says a longer dummy video would take more.
   const e = estimateInferenceService(service({ model: { preset: 'qwen3.5-9b' }, engineVersion: '0.19.0', maxModelLen: 32768 }), cluster('H100-SXM-80GB', 1));
-  assert.ok(e.assumptions.some((a) => a.includes('PR #25631')));
+  assert.ok(e.assumptions.some((a) => a.includes('vLLM #25631')));
 });
 
 test('the "serve text only" fix is offered where multimodal is a flow mapping, and its edit lands inside the braces', async () => {
@@ -478,4 +481,80 @@ test('architecture.vision.params given inline is counted in the model total once
   assert.ok(Math.abs(big.model!.params - small.model!.params - 2e9) < 1e6);
   assert.ok(Math.abs(big.memory!.breakdown.weights - small.memory!.breakdown.weights - 2e9 * 2) < 1e6);
   assert.ok(at(1e14).findings.some((f) => f.code === 'bad-estimate-input' && f.message.includes('more than the 100 T')));
+});
+
+test("Qwen2-VL's dummy video: frames of the largest image, as many as max_model_len holds up to vLLM's cap, profiled where it gives more tokens than an image", () => {
+  // Qwen2.5-VL-7B's encoder as its config.json gives it (test above): 16,384 tokens and 65,536 patches an image.
+  const qwen25: Architecture = {
+    layers: 28,
+    hidden: 3584,
+    heads: 28,
+    kvHeads: 4,
+    headDim: 128,
+    ffn: 18944,
+    vocab: 152064,
+    gatedMlp: true,
+    vision: { hidden: 1280, ffn: 3420, gatedMlp: true, patchesPerItem: 65536, tokensPerItem: 16384, patchInput: 1176, video: true, videoFrames: true },
+  };
+  const at = (maxModelLen: number, extra: Partial<InferenceServiceSpec> = {}) => {
+    const p = visionProfile(qwen25, spec({ engineVersion: '0.23.0', ...extra }), 8192, 256, maxModelLen, 2, 1);
+    assert.ok(p && typeof p === 'object');
+    return p;
+  };
+  // vLLM 0.23.0 at max_model_len 128000 (the model's default) prints "Encoder cache will be initialized with a budget of
+  // 114688 tokens, and profiled with 1 video items of the maximum feature size": 14 frames, 7 temporal patches.
+  const long = at(128000);
+  assert.deepEqual([long.modality, long.items, long.budget, long.tokensPerItem, long.patchesPerItem, long.frames], ['video', 1, 114688, 114688, 7 * 65536, 14]);
+  assert.equal(long.encoderPeak, 7 * 65536 * 2 * (1176 + 3 * 1280 + 3 * 1280 + 3 * 3420));
+  assert.equal(long.outputs, 114688 * 3584 * 2);
+  // Below two images' tokens the video is one temporal patch, an image's size: images win the tie.
+  const short = at(16384);
+  assert.deepEqual([short.modality, short.tokensPerItem, short.frames], ['image', 16384, undefined]);
+  // 32,768 tokens hold 4 frames: two temporal patches.
+  const mid = at(32768);
+  assert.deepEqual([mid.modality, mid.tokensPerItem, mid.frames], ['video', 32768, 4]);
+  // Video at 0: images; images at 0: the long video still.
+  assert.equal(at(128000, { multimodal: { limitPerPrompt: { video: 0 } } }).modality, 'image');
+  assert.equal(at(128000, { multimodal: { limitPerPrompt: { image: 0 } } }).tokensPerItem, 114688);
+  // Releases before the cap of 14 frames took 16: 131,072 tokens hold 16 frames (8 temporal patches; images off, so no
+  // image's tokens come off first).
+  const older = visionProfile(qwen25, spec({ engineVersion: '0.9.2', multimodal: { limitPerPrompt: { image: 0 } } }), 8192, 256, 131072, 2, 1);
+  const newer = visionProfile(qwen25, spec({ engineVersion: '0.23.0', multimodal: { limitPerPrompt: { image: 0 } } }), 8192, 256, 131072, 2, 1);
+  assert.ok(older && typeof older === 'object' && newer && typeof newer === 'object');
+  assert.deepEqual([older.tokensPerItem, older.frames, newer.tokensPerItem, newer.frames], [131072, 16, 114688, 14]);
+  // Whatever max_model_len, the frames stay within the cap (no unbounded search).
+  assert.equal(at(10_000_000).frames, 14);
+  // Before 0.11.0 the frames fit max_model_len less an image's tokens where images are on (PR #24312 dropped that):
+  // 128,000 − 16,384 holds 12 frames (6 temporal patches); with images at 0, the whole 128,000 (14 frames, under 16).
+  const v010 = (mm?: InferenceServiceSpec['multimodal']) => visionProfile(qwen25, spec({ engineVersion: '0.10.1', ...(mm ? { multimodal: mm } : {}) }), 8192, 256, 128000, 2, 1);
+  const withImages = v010();
+  const videoOnly = v010({ limitPerPrompt: { image: 0 } });
+  assert.ok(withImages && typeof withImages === 'object' && videoOnly && typeof videoOnly === 'object');
+  assert.deepEqual([withImages.frames, withImages.tokensPerItem, videoOnly.frames, videoOnly.tokensPerItem], [12, 98304, 14, 114688]);
+});
+
+test("the estimate: Qwen2.5-VL's long dummy video takes the KV memory vLLM leaves out, and the estimate says which item it profiled", () => {
+  const config = JSON.stringify({
+    model_type: 'qwen2_5_vl',
+    hidden_size: 3584,
+    intermediate_size: 18944,
+    num_hidden_layers: 28,
+    num_attention_heads: 28,
+    num_key_value_heads: 4,
+    vocab_size: 152064,
+    max_position_embeddings: 128000,
+    vision_config: { depth: 32, hidden_act: 'silu', hidden_size: 1280, intermediate_size: 3420, num_heads: 16, in_chans: 3, out_hidden_size: 3584, patch_size: 14, spatial_merge_size: 2, temporal_patch_size: 2 },
+  });
+  const parsed = parseHfConfig(config);
+  assert.ok(parsed.ok);
+  const c = cluster('A100-SXM-80GB', 1);
+  const base = { model: { architecture: parsed.architecture }, engineVersion: '0.23.0', gpuMemoryUtilization: 0.9 };
+  const long = estimateInferenceService(service({ ...base, maxModelLen: 128000 }), c);
+  const noVideo = estimateInferenceService(service({ ...base, maxModelLen: 128000, multimodal: { limitPerPrompt: { video: 0 } } }), c);
+  assert.ok(long.serving && noVideo.serving, JSON.stringify(long.findings));
+  const note = long.assumptions.find((a) => a.startsWith('Vision encoder profiled'));
+  assert.ok(note?.includes('1 dummy video of 114,688 tokens (458,752 patches each) (each 14 frames of the largest image'), note);
+  // Seven images' worth of patches through the encoder: several GiB more than one image, given back with video at 0.
+  assert.ok(noVideo.serving.kvCacheBytes - long.serving.kvCacheBytes > 10 * GIB, `${(noVideo.serving.kvCacheBytes - long.serving.kvCacheBytes) / GIB}`);
+  assert.ok(noVideo.assumptions.some((a) => a.includes('1 dummy image of 16,384 tokens')));
 });
