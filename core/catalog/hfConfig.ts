@@ -96,6 +96,17 @@ const QWEN_MAX_PIXELS: Record<string, number> = {
   qwen3_5_moe: 16777216,
 };
 
+/**
+ * transformers' defaults for the Qwen2-VL and Qwen2.5-VL vision configs (Qwen2VLVisionConfig, Qwen2_5_VLVisionConfig):
+ * a config.json re-saved by transformers (to_diff_dict, as Qwen's own AWQ repos are) leaves out every field equal to
+ * them, so they stand for what is left out. Qwen2.5-VL's default width (3584) and output width are never a real tower's:
+ * a tower of 1280 always writes hidden_size.
+ */
+const QWEN2VL_VISION_DEFAULTS: Record<string, Json> = {
+  qwen2_vl: { depth: 32, embed_dim: 1280, hidden_act: 'quick_gelu', mlp_ratio: 4, num_heads: 16, in_chans: 3, patch_size: 14, spatial_merge_size: 2, temporal_patch_size: 2 },
+  qwen2_5_vl: { depth: 32, hidden_size: 3584, hidden_act: 'silu', intermediate_size: 3420, num_heads: 16, in_chans: 3, patch_size: 14, spatial_merge_size: 2, temporal_patch_size: 2, out_hidden_size: 3584 },
+};
+
 /** The families whose dummy video in vLLM is frames of the largest image (Qwen2-VL's processor; VisionEncoder.videoFrames). */
 const QWEN2VL_VIDEO: ReadonlySet<string> = new Set(['qwen2_vl', 'qwen2_5_vl']);
 
@@ -326,9 +337,14 @@ export function parseHfConfig(text: string): HfConfigResult {
   const wf = weightFormatFromQuantConfig(q);
   if (typeof wf === 'string') warnings.push(`quantization_config not understood (${wf}): weights assumed in the model dtype`);
   else if (wf) result.weightFormat = wf;
-  const vision = outer.vision_config;
-  if (vision && typeof vision === 'object' && !Array.isArray(vision)) {
+  const visionRaw = outer.vision_config;
+  if (visionRaw && typeof visionRaw === 'object' && !Array.isArray(visionRaw)) {
     result.hasVision = true;
+    // A re-saved config (transformers' to_diff_dict: Qwen's own AWQ repos) leaves out every vision field equal to the class default.
+    const defaults = outerType !== undefined && Object.hasOwn(QWEN2VL_VISION_DEFAULTS, outerType) ? QWEN2VL_VISION_DEFAULTS[outerType] : undefined;
+    const missing = defaults ? Object.keys(defaults).filter((k) => !Object.hasOwn(visionRaw, k) && !(k === 'in_chans' && Object.hasOwn(visionRaw, 'in_channels')) && !(k === 'patch_size' && Object.hasOwn(visionRaw, 'spatial_patch_size'))) : [];
+    const vision: Json = defaults ? { ...defaults, ...(visionRaw as Json) } : (visionRaw as Json);
+    if (missing.length) warnings.push(`vision_config leaves out ${missing.join(', ')}: taken at transformers' ${outerType === 'qwen2_vl' ? 'Qwen2VLVisionConfig' : 'Qwen2_5_VLVisionConfig'} defaults (a re-saved config keeps only the fields that differ from them)`);
     // GLM-4.1V and others also give a spatial_merge_size, with another merger (its intermediate_size): the Qwen count is the Qwen line's.
     const vp = visionParams(vision as Json, hidden, outerType !== undefined && Object.hasOwn(QWEN_MAX_PIXELS, outerType));
     if (vp !== undefined) result.visionParams = vp;

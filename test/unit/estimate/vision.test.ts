@@ -558,3 +558,36 @@ test("the estimate: Qwen2.5-VL's long dummy video takes the KV memory vLLM leave
   assert.ok(noVideo.serving.kvCacheBytes - long.serving.kvCacheBytes > 10 * GIB, `${(noVideo.serving.kvCacheBytes - long.serving.kvCacheBytes) / GIB}`);
   assert.ok(noVideo.assumptions.some((a) => a.includes('1 dummy image of 16,384 tokens')));
 });
+
+test("config.json re-saved by transformers (Qwen's own AWQ repos): the vision fields it leaves out are transformers' defaults, and the estimate says so", () => {
+  const text = { hidden_size: 3584, intermediate_size: 18944, num_hidden_layers: 28, num_attention_heads: 28, num_key_value_heads: 4, vocab_size: 152064, max_position_embeddings: 128000 };
+  const full = parseHfConfig(
+    JSON.stringify({
+      model_type: 'qwen2_5_vl',
+      ...text,
+      vision_config: { depth: 32, hidden_act: 'silu', hidden_size: 1280, intermediate_size: 3420, num_heads: 16, in_chans: 3, out_hidden_size: 3584, patch_size: 14, spatial_merge_size: 2, temporal_patch_size: 2 },
+    }),
+  );
+  // Qwen/Qwen2.5-VL-7B-Instruct-AWQ's vision_config keeps only what differs from Qwen2_5_VLVisionConfig's defaults.
+  const diff = parseHfConfig(JSON.stringify({ model_type: 'qwen2_5_vl', ...text, vision_config: { hidden_size: 1280, in_chans: 3, model_type: 'qwen2_5_vl', spatial_patch_size: 14, tokens_per_second: 2 } }));
+  assert.ok(full.ok && diff.ok);
+  assert.deepEqual(diff.architecture.vision, full.architecture.vision);
+  assert.ok(
+    diff.warnings.some((w) => w.startsWith("vision_config leaves out depth, hidden_act, intermediate_size, num_heads, spatial_merge_size, temporal_patch_size, out_hidden_size: taken at transformers' Qwen2_5_VLVisionConfig defaults")),
+    JSON.stringify(diff.warnings),
+  );
+  assert.ok(!full.warnings.some((w) => w.includes('leaves out')), JSON.stringify(full.warnings));
+  // Qwen/Qwen2-VL-2B-Instruct-AWQ: only the projector's width, the channels and the patch size are written.
+  const qwen2 = parseHfConfig(
+    JSON.stringify({ model_type: 'qwen2_vl', hidden_size: 1536, intermediate_size: 8960, num_hidden_layers: 28, num_attention_heads: 12, num_key_value_heads: 2, vocab_size: 151936, tie_word_embeddings: true, vision_config: { hidden_size: 1536, in_chans: 3, model_type: 'qwen2_vl', spatial_patch_size: 14 } }),
+  );
+  assert.ok(qwen2.ok);
+  const v = qwen2.architecture.vision!;
+  assert.deepEqual([v.hidden, v.ffn, v.gatedMlp, v.tokensPerItem, v.videoFrames], [1280, 5120, false, 16384, true]);
+  // The tower by Gantry's count of the defaults: Qwen2-VL-2B's 0.665 B (its checkpoint: 2.21 B in all).
+  assert.ok(v.params && Math.abs(v.params / 0.665e9 - 1) < 0.01, String(v.params));
+  // A value that is given but wrong is still refused: defaults stand only for what is left out.
+  const bad = parseHfConfig(JSON.stringify({ model_type: 'qwen2_5_vl', ...text, vision_config: { hidden_size: 0 } }));
+  assert.ok(bad.ok);
+  assert.equal(bad.architecture.vision, undefined);
+});
