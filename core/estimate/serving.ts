@@ -335,8 +335,9 @@ export interface VisionProfile {
   /** One item of that modality: its tokens and the patches the encoder runs on. */
   tokensPerItem: number;
   patchesPerItem: number;
-  /** A video of frames of the largest image (VisionEncoder.videoFrames): how many frames. */
+  /** A video of frames of the largest image (VisionEncoder.videoFrames): how many frames the item counts, and how many the encoder runs on (fewer before vLLM 0.11.0). */
   frames?: number;
+  ranFrames?: number;
 }
 
 /**
@@ -364,20 +365,25 @@ export function visionProfile(a: Architecture, spec: InferenceServiceSpec, token
   if (mm?.skipProfiling) return "--skip-mm-profiling: the encoder is not profiled, so its memory at the first image request is not left out of the KV cache (vLLM's warning: the user's to leave)";
   // vLLM profiles the modality whose item gives the most tokens (the first, image, on a tie). A video is frames of the
   // largest image where the processor says so (videoFrames), else taken at an image's size (and the note says so).
-  const frames = v.videoFrames && videoLimit > 0 ? dummyVideoFrames(maxModelLen, v.tokensPerItem, engineVersionOf(spec).parts, imageLimit > 0) : undefined;
+  const version = engineVersionOf(spec).parts;
+  const frames = v.videoFrames && videoLimit > 0 ? dummyVideoFrames(maxModelLen, v.tokensPerItem, version, imageLimit > 0) : undefined;
   const videoTokens = frames ? frames.groups * v.tokensPerItem : v.tokensPerItem;
   const modality: 'image' | 'video' = imageLimit === 0 || (videoLimit > 0 && videoTokens > v.tokensPerItem) ? 'video' : 'image';
   const perItem = modality === 'video' ? videoTokens : v.tokensPerItem;
-  const patchesPerItem = modality === 'video' && frames ? frames.groups * v.patchesPerItem : v.patchesPerItem;
   const budget = Math.max(tokens, perItem);
   const limit = modality === 'video' ? videoLimit : imageLimit;
   const perPrompt = Math.max(1, Math.min(limit, Math.floor(maxModelLen / perItem)));
   const items = Math.max(1, Math.min(Math.floor(budget / perItem), seqs * perPrompt));
+  // The video the encoder runs on: from 0.11.0 the item above (PR #25553 sized the dummy batch's video by max_model_len);
+  // before, the dummy batch asked for a video of max_num_batched_tokens with only video counted, however long the item.
+  const ran = modality === 'video' && frames ? (qwen2VlDummyVideo(version).lessAnImage ? dummyVideoFrames(tokens, v.tokensPerItem, version, false) : frames) : undefined;
+  const ranTokens = ran ? ran.groups * v.tokensPerItem : perItem;
+  const patchesPerItem = ran ? ran.groups * v.patchesPerItem : v.patchesPerItem;
   const patches = items * patchesPerItem;
   const mlpWidth = v.ffn * (v.gatedMlp ? 3 : 2);
   const encoderPeak = patches * dt * ((v.patchInput ?? 588) + 3 * v.hidden + (3 * v.hidden + mlpWidth) / tp);
-  const outputs = items * perItem * a.hidden * dt * (1 + (v.deepstack ?? 0));
-  return { encoderPeak, outputs, items, budget, modality, tokensPerItem: perItem, patchesPerItem, ...(modality === 'video' && frames ? { frames: frames.frames } : {}) };
+  const outputs = items * ranTokens * a.hidden * dt * (1 + (v.deepstack ?? 0));
+  return { encoderPeak, outputs, items, budget, modality, tokensPerItem: perItem, patchesPerItem, ...(ran ? { frames: frames!.frames, ranFrames: ran.frames } : {}) };
 }
 
 /** Frames to a temporal patch in the Qwen2-VL processor (temporal_patch_size; every Qwen2-VL and Qwen2.5-VL config has 2). */
@@ -443,20 +449,25 @@ function visionNote(a: Architecture, spec: InferenceServiceSpec, vision: VisionP
   const gibs = (b: number) => gib(b, 2);
   const stages = tower.pp > 1 ? ` On every pipeline stage: vLLM builds and runs the tower on each rank.` : '';
   const items = `${vision.items} dummy ${vision.modality}${vision.items === 1 ? '' : 's'}`;
-  const video =
+  const imagesOff = spec.multimodal?.limitPerPrompt?.image === 0;
+  const framesOf = (n: number) => `${n} frame${n === 1 ? '' : 's'}`;
+  const size = `${grouped(vision.tokensPerItem)} tokens`;
+  const what =
     vision.modality !== 'video'
-      ? ''
-      : vision.frames !== undefined
-        ? ` (each ${vision.frames} frame${vision.frames === 1 ? '' : 's'} of the largest image, as many as max_model_len holds up to vLLM's cap; vLLM profiles the modality whose item gives the most tokens${v.tokensPerItem < vision.tokensPerItem ? `, here more than an image's ${grouped(v.tokensPerItem)}` : ''})`
-        : " (images are off: vLLM profiles videos, taken here at an image's size)";
+      ? `${items} of ${size} (${grouped(vision.patchesPerItem)} patches each)`
+      : vision.frames === undefined
+        ? `${items} of ${size} (${grouped(vision.patchesPerItem)} patches each; images are off, so vLLM profiles videos, taken here at an image's size)`
+        : vision.ranFrames !== undefined && vision.ranFrames !== vision.frames
+          ? `${items} of ${size} (${framesOf(vision.frames)} of the largest image, as many as max_model_len holds up to vLLM's cap${imagesOff ? '; images are off' : ''}), though releases before 0.11.0 run the encoder on a video of max_num_batched_tokens: ${framesOf(vision.ranFrames)}, ${grouped(vision.patchesPerItem)} patches`
+          : `${items} of ${size} (${framesOf(vision.frames)} of the largest image, ${grouped(vision.patchesPerItem)} patches, as many frames as max_model_len holds up to vLLM's cap; ${imagesOff ? 'images are off' : `vLLM profiles the modality whose item gives the most tokens${v.tokensPerItem < vision.tokensPerItem ? `, here more than an image's ${grouped(v.tokensPerItem)}` : ''}`})`;
   // vLLM profiles the modality whose item is longest; where the dummy video is not modelled, say that it may be longer.
   const longerVideo =
     v.video && !v.videoFrames && vision.modality === 'image'
       ? " Where a release makes its dummy video longer than an image, it profiles that instead and takes more (vLLM #25631: Qwen2.5-VL with 5.26 GiB of KV cache by default, 25.05 GiB with video at 0, on an A100 40GB); this model's dummy video is not modelled, and video at 0 in --limit-mm-per-prompt avoids it."
       : v.videoFrames && vision.modality === 'image' && (spec.multimodal?.limitPerPrompt?.video ?? 1) !== 0
-        ? ` Its dummy video gives no more tokens than an image at this max_model_len, so vLLM profiles images; from ${grouped((qwen2VlDummyVideo(engineVersionOf(spec).parts).lessAnImage ? 3 : 2) * v.tokensPerItem)} tokens of max_model_len the video is longer and takes more.`
+        ? ` Its dummy video is no longer than an image at this max_model_len (one temporal patch), so the memory is an image's whichever vLLM names; from ${grouped((qwen2VlDummyVideo(engineVersionOf(spec).parts).lessAnImage ? 3 : 2) * v.tokensPerItem)} tokens of max_model_len the video is longer and takes more.`
         : '';
-  return `Vision encoder profiled before the KV cache is sized (vLLM V1): ${items} of ${grouped(vision.tokensPerItem)} tokens (${grouped(vision.patchesPerItem)} patches each)${video} in an encoder budget of ${grouped(vision.budget)} tokens; encoder peak ${gibs(vision.encoderPeak)}, its embeddings ${gibs(vision.outputs)} held through the language model's dummy batch, and the inputs_embeds buffer ${gibs(tower.embeds)}.${stages}${longerVideo} --skip-mm-profiling, --limit-mm-per-prompt '{"image":0,"video":0}' or (text only) --language-model-only leave this memory to the KV cache.`;
+  return `Vision encoder profiled before the KV cache is sized (vLLM V1): ${what} in an encoder budget of ${grouped(vision.budget)} tokens; encoder peak ${gibs(vision.encoderPeak)}, its embeddings ${gibs(vision.outputs)} held through the language model's dummy batch, and the inputs_embeds buffer ${gibs(tower.embeds)}.${stages}${longerVideo} --skip-mm-profiling, --limit-mm-per-prompt '{"image":0,"video":0}' or (text only) --language-model-only leave this memory to the KV cache.`;
 }
 
 /**
@@ -918,6 +929,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     maxModelLen,
     activationPeakBytes: rank0.activation,
     ...(rank0.visionExtra ? { visionProfileBytes: rank0.visionExtra } : {}),
+    ...(typeof vision === 'object' && vision.modality === 'video' && vision.frames !== undefined ? { visionVideoFrames: vision.frames } : {}),
     ...(rank0.towerWeights ? { towerWeightBytes: rank0.towerWeights } : {}),
     ...(towersLoaded.length ? { towersLoaded } : {}),
     availableKvBytes: Math.max(0, minPool),
@@ -1041,7 +1053,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
           code: 'vision-profile-skipped',
           severity: 'warning',
           path: ['spec', 'multimodal', 'skipProfiling'],
-          message: `With the encoder's profile skipped, the KV cache takes its memory: one full-size ${full && typeof full === 'object' ? full.modality : 'image'} runs the encoder at about ${gib(oneItem)} per GPU, and ${gib(Math.max(0, left))} is left outside vLLM's budget, so the first such request may run out of memory. Lower gpuMemoryUtilization by ${Math.ceil(((oneItem - left) / cap) * 100) / 100} or more, cap the images (limitPerPrompt and a smaller max_pixels), or serve text only (languageModelOnly).`,
+          message: `With the encoder's profile skipped, the KV cache takes its memory: one full-size ${full && typeof full === 'object' ? full.modality : 'image'} runs the encoder at about ${gib(oneItem)} per GPU, and ${gib(Math.max(0, left))} is left outside vLLM's budget, so the first such request may run out of memory. Lower gpuMemoryUtilization by ${Math.ceil(((oneItem - left) / cap) * 100) / 100} or more, ${full && typeof full === 'object' && full.modality === 'video' && full.frames !== undefined ? 'turn video off (limitPerPrompt.video: 0) or shorten maxModelLen, which shortens the dummy video' : 'cap the images (limitPerPrompt and a smaller max_pixels)'}, or serve text only (languageModelOnly).`,
         });
       }
     }
@@ -1100,6 +1112,16 @@ function servingFixes(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined,
       fixes.push({
         title: `Serve text only, without the ${loaded.length > 1 ? 'vision and audio towers' : `${loaded[0] ?? 'vision'} tower`} (--language-model-only: ${what}; ${describe(e)}${e.ok ? '' : ', still too small'})`,
         edits: [{ path: ['spec', 'multimodal', 'languageModelOnly'], value: true }],
+      });
+  }
+  // A dummy video of several frames (Qwen2-VL's processor at a long max_model_len): video at 0 keeps images and gives back the rest.
+  const videoFrames = cur.serving?.visionVideoFrames ?? 0;
+  if (videoFrames > 1 && spec.multimodal?.limitPerPrompt?.image !== 0 && !spec.multimodal?.languageModelOnly) {
+    const e = estimateInferenceService(withEdits(doc, [{ path: ['spec', 'multimodal', 'limitPerPrompt', 'video'], value: 0 }]), cluster, o);
+    if (e.serving && e.serving.kvCacheBytes > (cur.serving?.kvCacheBytes ?? 0))
+      fixes.push({
+        title: `Turn video off, keeping images (--limit-mm-per-prompt video 0: vLLM profiles one image instead of a ${videoFrames}-frame dummy video; ${describe(e)}${e.ok ? '' : ', still too small'})`,
+        edits: [{ path: ['spec', 'multimodal', 'limitPerPrompt', 'video'], value: 0 }],
       });
   }
   // vLLM runs fp8 weights from compute capability 8.0 (the gpu-dtype rule): none offered on a T4 or V100.

@@ -60,6 +60,8 @@ export interface OomFigures {
 export interface NcclEvent {
   line: number;
   summary: string;
+  /** The log file it was read from (set by core/runs/outcome.ts). */
+  file?: string;
 }
 
 export interface MeasuredFigures {

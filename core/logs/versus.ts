@@ -4,7 +4,8 @@
 // The percentage is the estimate's error relative to the measurement, (estimated − measured) /
 // measured: "−6 %" means the estimate was 6 % below what the run used.
 import type { RefusalKind } from '../estimate/types';
-import type { Figure, MeasuredFigures, NcclEvent } from './measured';
+import type { Figure, MeasuredFigures, MeasuredTool, NcclEvent } from './measured';
+import { sanitizeLine } from './sanitize';
 import type { ServingUsage } from './usage';
 
 /** The estimator's figures at submission (LaunchPlan.estimated*). */
@@ -88,143 +89,176 @@ export interface Comparison {
   };
 }
 
-/** A stored number read as one: finite and within ±max (figures.json is a workspace file). */
-const finite = (x: unknown, max: number): number | undefined => (typeof x === 'number' && Number.isFinite(x) && Math.abs(x) <= max ? x : undefined);
-
-const text = (x: unknown, max: number): string | undefined => (typeof x === 'string' ? x.slice(0, max) : undefined);
+/** A stored number read as one (figures.json is a workspace file): finite, and within [min, max]. */
+const inRange = (x: unknown, min: number, max: number): number | undefined => (typeof x === 'number' && Number.isFinite(x) && x >= min && x <= max ? x : undefined);
+/** A stored number of either sign, within ±max. */
+const finite = (x: unknown, max: number): number | undefined => inRange(x, -max, max);
+/** A stored count: a whole number from 0 to max (a fraction is cut). */
+const count = (x: unknown, max: number): number | undefined => {
+  const v = inRange(x, 0, max);
+  return v === undefined ? undefined : Math.floor(v);
+};
+/** Stored text shown to the user: cut to max characters, control characters made visible; empty is none. */
+const text = (x: unknown, max: number): string | undefined => (typeof x === 'string' && x.trim() ? sanitizeLine(x.slice(0, max).replaceAll('\n', ' ')) : undefined);
 const obj = (x: unknown): Record<string, unknown> | undefined => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : undefined);
 /** The largest stored figure taken as one. */
 const FIGURE_MAX = 1e15;
 /** A stored file name or source is cut to this. */
 const FILE_CHARS = 120;
+/** A log line number. */
+const LINE_MAX = 1e9;
 
-/** A log's refusal as stored, its figures read only as finite numbers of a sane size. */
+/** A log's refusal as stored, its figures read only as finite numbers of a sane size and sign. */
 function refusalOf(r: unknown): NonNullable<MeasuredFigures['refusal']> | undefined {
-  if (!r || typeof r !== 'object') return undefined;
-  const x = r as Record<string, unknown>;
-  if (x.kind !== 'no-kv-memory' && x.kind !== 'kv-below-one-sequence') return undefined;
-  const line = finite(x.line, 1e9);
+  const x = obj(r);
+  if (!x || (x.kind !== 'no-kv-memory' && x.kind !== 'kv-below-one-sequence')) return undefined;
   const availableGiB = finite(x.availableGiB, 1e6);
-  const neededGiB = finite(x.neededGiB, 1e6);
-  const kvTokens = finite(x.kvTokens, 1e12);
+  const neededGiB = inRange(x.neededGiB, 0, 1e6);
+  const kvTokens = count(x.kvTokens, 1e12);
   const file = text(x.file, FILE_CHARS);
   return {
     kind: x.kind,
-    line: line !== undefined && line >= 0 ? Math.floor(line) : 0,
+    line: count(x.line, LINE_MAX) ?? 0,
     ...(file !== undefined ? { file } : {}),
     ...(availableGiB !== undefined ? { availableGiB } : {}),
-    ...(neededGiB !== undefined && neededGiB >= 0 ? { neededGiB } : {}),
-    ...(kvTokens !== undefined && kvTokens >= 0 ? { kvTokens } : {}),
+    ...(neededGiB !== undefined ? { neededGiB } : {}),
+    ...(kvTokens !== undefined ? { kvTokens } : {}),
   };
 }
 
-/** A stored figure: a finite value and a line, the file it came from cut short, and the named extras of their types (all required). */
-function figureOf(x: unknown, extras: Record<string, 'number' | 'string'> = {}, optional: readonly string[] = []): Figure | undefined {
+/** How a stored figure is read: its value's range, and the extras it carries (each a number range or text; required unless optional). */
+interface FigureSpec {
+  min?: number;
+  max?: number;
+  extras?: Record<string, { min: number; max: number } | 'text'>;
+  optional?: readonly string[];
+}
+
+/** A stored figure: a value in its range and a line, the file it came from, and its extras. */
+function figureOf(x: unknown, spec: FigureSpec = {}): Figure | undefined {
   const f = obj(x);
-  const value = finite(f?.value, FIGURE_MAX);
-  const line = finite(f?.line, 1e9);
-  if (!f || value === undefined || line === undefined || line < 0) return undefined;
-  const out: Record<string, unknown> = { value, line: Math.floor(line) };
+  const value = inRange(f?.value, spec.min ?? 0, spec.max ?? FIGURE_MAX);
+  const line = count(f?.line, LINE_MAX);
+  if (!f || value === undefined || line === undefined) return undefined;
+  const out: Record<string, unknown> = { value, line };
   const file = text(f.file, FILE_CHARS);
   if (file !== undefined) out.file = file;
-  for (const [k, t] of Object.entries(extras)) {
-    const v = t === 'number' ? finite(f[k], FIGURE_MAX) : text(f[k], FILE_CHARS);
+  for (const [k, t] of Object.entries(spec.extras ?? {})) {
+    const v = t === 'text' ? text(f[k], FILE_CHARS) : inRange(f[k], t.min, t.max);
     if (v !== undefined) out[k] = v;
-    else if (!optional.includes(k)) return undefined;
+    else if (!spec.optional?.includes(k)) return undefined;
   }
   return out as unknown as Figure;
 }
 
-/** The figures of MeasuredFigures, and the extras each carries. */
-const FIGURES: Record<string, [Record<string, 'number' | 'string'>, string[]]> = {
-  weightsGiB: [{}, []],
-  requestedGiB: [{}, []],
-  kvCacheGiB: [{}, []],
-  availableKvGiB: [{}, []],
-  kvCacheTokens: [{}, []],
-  gpuBlocks: [{}, []],
-  cudaGraphEstimateGiB: [{}, []],
-  cudaGraphGiB: [{}, []],
-  maxConcurrency: [{ tokensPerRequest: 'number' }, ['tokensPerRequest']],
-  maxRunningRequests: [{}, []],
-  contextLen: [{}, []],
-  deviceTotalGiB: [{ source: 'string' }, []],
-  peakReservedGiB: [{ pct: 'number' }, ['pct']],
-  tokensPerSecPerGpu: [{ samples: 'number' }, []],
-  tflopsPerGpu: [{ samples: 'number' }, []],
-  mfuPct: [{ samples: 'number' }, []],
-  lastStep: [{}, []],
-  trainRuntimeS: [{}, []],
-  trainSamplesPerSec: [{}, []],
-  trainTokensPerSec: [{}, []],
-  trainLoss: [{}, []],
+const PCT = { min: 0, max: 100 };
+const SAMPLES = { samples: { min: 0, max: 1e12 } };
+type FigureKey = Exclude<keyof MeasuredFigures, 'tool' | 'oom' | 'refusal' | 'nccl'>;
+/** Every figure of MeasuredFigures (a new one must be named here to be read back), and how it is read. */
+const FIGURES: { [K in FigureKey]-?: FigureSpec } = {
+  weightsGiB: {},
+  requestedGiB: {},
+  kvCacheGiB: {},
+  availableKvGiB: { min: -1e6, max: 1e6 },
+  kvCacheTokens: {},
+  gpuBlocks: {},
+  cudaGraphEstimateGiB: {},
+  cudaGraphGiB: {},
+  maxConcurrency: { extras: { tokensPerRequest: { min: 0, max: 1e12 } }, optional: ['tokensPerRequest'] },
+  maxRunningRequests: {},
+  contextLen: {},
+  deviceTotalGiB: { extras: { source: 'text' } },
+  peakReservedGiB: { extras: { pct: PCT }, optional: ['pct'] },
+  tokensPerSecPerGpu: { extras: SAMPLES },
+  tflopsPerGpu: { extras: SAMPLES },
+  mfuPct: { ...PCT, extras: SAMPLES },
+  lastStep: {},
+  trainRuntimeS: {},
+  trainSamplesPerSec: {},
+  trainTokensPerSec: {},
+  trainLoss: { min: -FIGURE_MAX },
 };
-const TOOLS: readonly string[] = ['vllm', 'sglang', 'torchtitan', 'hf-trainer'];
+const TOOLS: readonly MeasuredTool[] = ['vllm', 'sglang', 'torchtitan', 'hf-trainer'];
+/** The estimate's figures kept at submission: their ranges (the available KV memory is negative where none is left). */
+const ESTIMATE: { [K in Exclude<keyof RunEstimate, 'refusal'>]-?: [number, number] } = {
+  deviceGiBPerGpu: [0, 1e9],
+  tokensPerSecPerGpu: [0, FIGURE_MAX],
+  staticGiBPerGpu: [0, 1e9],
+  kvCacheTokens: [0, FIGURE_MAX],
+  cudaGraphGiBPerGpu: [0, 1e9],
+  availableKvGiBPerGpu: [-1e9, 1e9],
+};
 
 /**
  * A run's outcome as stored (`figures.json`, a file in the workspace anyone can edit) read back: only the fields
- * Gantry writes, each of its own type, numbers finite and of a sane size, strings cut short; a figure missing a part
- * is dropped. Undefined where it is not an outcome of run `runId`. Everything that reads an outcome reads this.
+ * Gantry writes, each of its own type, numbers finite and of a sane size and sign, text cut short with control
+ * characters made visible; a figure missing a part is dropped, and the rest kept. Undefined where it is not an outcome
+ * of run `runId`. Everything that reads an outcome reads this.
  */
 export function storedOutcome(raw: unknown, runId: string): RunOutcome | undefined {
   const o = obj(raw);
   const log = obj(o?.log);
-  if (!o || !log || o.version !== 1 || o.runId !== runId || !Array.isArray(log.nccl)) return undefined;
+  if (!o || !log || o.version !== 1 || o.runId !== runId) return undefined;
   const figures: Record<string, unknown> = { nccl: [] };
-  if (typeof log.tool === 'string' && TOOLS.includes(log.tool)) figures.tool = log.tool;
-  for (const [k, [extras, optional]] of Object.entries(FIGURES)) {
-    const f = figureOf(log[k], extras, optional);
+  if (TOOLS.includes(log.tool as MeasuredTool)) figures.tool = log.tool;
+  for (const [k, spec] of Object.entries(FIGURES)) {
+    const f = figureOf(log[k], spec);
     if (f) figures[k] = f;
   }
   const oom = obj(log.oom);
-  if (oom) {
-    const need = ['line', 'triedGiB', 'neededGiB'].map((k) => finite(oom[k], 1e9));
-    if (need.every((x) => x !== undefined && x >= 0)) {
-      const out: Record<string, unknown> = { line: Math.floor(need[0]!), triedGiB: need[1], neededGiB: need[2] };
-      for (const k of ['gpu', 'totalGiB', 'freeGiB', 'inUseGiB', 'allocatedByPytorchGiB', 'reservedUnallocatedGiB']) {
-        const v = finite(oom[k], 1e9);
-        if (v !== undefined) out[k] = v;
-      }
-      const file = text(oom.file, FILE_CHARS);
-      if (file !== undefined) out.file = file;
-      figures.oom = out;
+  const oomLine = count(oom?.line, LINE_MAX);
+  const tried = inRange(oom?.triedGiB, 0, 1e9);
+  const needed = inRange(oom?.neededGiB, 0, 1e9);
+  if (oom && oomLine !== undefined && tried !== undefined && needed !== undefined) {
+    const out: Record<string, unknown> = { line: oomLine, triedGiB: tried, neededGiB: needed };
+    const gpu = count(oom.gpu, 1e6);
+    if (gpu !== undefined) out.gpu = gpu;
+    for (const k of ['totalGiB', 'freeGiB', 'inUseGiB', 'allocatedByPytorchGiB', 'reservedUnallocatedGiB']) {
+      const v = inRange(oom[k], 0, 1e9);
+      if (v !== undefined) out[k] = v;
     }
+    const file = text(oom.file, FILE_CHARS);
+    if (file !== undefined) out.file = file;
+    figures.oom = out;
   }
   const refusal = refusalOf(log.refusal);
   if (refusal) figures.refusal = refusal;
-  for (const e of log.nccl.slice(0, 8)) {
-    const line = finite(obj(e)?.line, 1e9);
+  for (const e of Array.isArray(log.nccl) ? log.nccl.slice(0, 8) : []) {
+    const line = count(obj(e)?.line, LINE_MAX);
     const summary = text(obj(e)?.summary, 300);
-    if (line !== undefined && line >= 0 && summary !== undefined) (figures.nccl as NcclEvent[]).push({ line: Math.floor(line), summary });
+    const file = text(obj(e)?.file, FILE_CHARS);
+    if (line !== undefined && summary !== undefined) (figures.nccl as NcclEvent[]).push({ line, summary, ...(file !== undefined ? { file } : {}) });
   }
   const est = obj(o.estimate) ?? {};
   const estimate: Record<string, unknown> = {};
-  for (const k of ['deviceGiBPerGpu', 'tokensPerSecPerGpu', 'staticGiBPerGpu', 'kvCacheTokens', 'cudaGraphGiBPerGpu', 'availableKvGiBPerGpu']) {
-    const v = finite(est[k], FIGURE_MAX);
+  for (const [k, [min, max]] of Object.entries(ESTIMATE)) {
+    const v = inRange(est[k], min, max);
     if (v !== undefined) estimate[k] = v;
   }
   if (est.refusal === 'no-kv-memory' || est.refusal === 'kv-below-one-sequence') estimate.refusal = est.refusal;
-  const out: RunOutcome = { version: 1, runId, state: text(o.state, 40) ?? 'unknown', gpus: Math.max(0, Math.floor(finite(o.gpus, 1e7) ?? 0)), estimate: estimate as RunEstimate, log: figures as unknown as MeasuredFigures };
+  const out: RunOutcome = { version: 1, runId, state: text(o.state, 40) ?? 'unknown', gpus: count(o.gpus, 1e7) ?? 0, estimate: estimate as RunEstimate, log: figures as unknown as MeasuredFigures };
   if (o.kind === 'TrainingJob' || o.kind === 'InferenceService') out.kind = o.kind;
   const cluster = text(o.cluster, 253);
   if (cluster !== undefined) out.cluster = cluster;
   const u = obj(o.usage);
-  const peak = figureOf(u?.peakKvUsagePct);
-  const samples = finite(u?.samples, 1e12);
-  if (u && peak && samples !== undefined && samples >= 0) {
-    const running = figureOf(u.peakRunning);
+  const peak = figureOf(u?.peakKvUsagePct, PCT);
+  const samples = count(u?.samples, 1e12);
+  if (u && peak && samples !== undefined) {
+    const running = figureOf(u.peakRunning, { max: 1e9 });
     const tokens = figureOf(u.peakKvTokens);
-    out.usage = { peakKvUsagePct: peak, samples, ...(running ? { peakRunning: running } : {}), ...(tokens ? { peakKvTokens: tokens } : {}) };
+    out.usage = { peakKvUsagePct: peak, samples, ...(running ? { peakRunning: { ...running, value: Math.floor(running.value) } } : {}), ...(tokens ? { peakKvTokens: tokens } : {}) };
   }
   const t = obj(o.telemetry);
-  const tPeak = finite(t?.peakDeviceGiB, 1e9);
-  const tGpus = finite(t?.gpus, 1e7);
-  const tSamples = finite(t?.samples, 1e12);
+  const tPeak = inRange(t?.peakDeviceGiB, 0, 1e9);
+  const tGpus = count(t?.gpus, 1e7);
+  const tSamples = count(t?.samples, 1e12);
   const tSource = text(t?.source, 60);
-  if (t && tPeak !== undefined && tGpus !== undefined && tSamples !== undefined && tSource !== undefined) {
+  if (t && tPeak !== undefined && tGpus !== undefined && tGpus >= 1 && tSamples !== undefined && tSource !== undefined) {
     const tel: TelemetryPeak = { peakDeviceGiB: tPeak, gpus: tGpus, samples: tSamples, source: tSource };
-    for (const k of ['deviceTotalMiB', 'meanUtilPct', 'meanSmActivePct'] as const) {
-      const v = finite(t[k], 1e9);
+    const total = inRange(t.deviceTotalMiB, 0, 1e9);
+    if (total !== undefined) tel.deviceTotalMiB = total;
+    for (const k of ['meanUtilPct', 'meanSmActivePct'] as const) {
+      const v = inRange(t[k], 0, 100);
       if (v !== undefined) tel[k] = v;
     }
     out.telemetry = tel;
@@ -323,7 +357,7 @@ export function lastRunTitle(c: Comparison): string | undefined {
 }
 
 /** `log line 12`, or `stderr.log line 12` where the run's figures name their file. */
-const lineIn = (line: number, file: string | undefined) => `${file ?? 'log'} line ${line + 1}`;
+const lineIn = (line: number, file: string | undefined) => `${file || 'log'} line ${line + 1}`;
 
 /** The panel's run summary: one line per figure, each with where it comes from. */
 export function summaryLines(o: RunOutcome): string[] {
@@ -358,10 +392,10 @@ export function summaryLines(o: RunOutcome): string[] {
     if (bits.length) lines.push(`${bits.join(' · ')} · ${l.tool ?? 'engine'} startup`);
   }
   const u = o.usage;
-  if (u) lines.push(`KV cache usage peaked at ${u.peakKvUsagePct.value.toFixed(1)} %${u.peakRunning ? ` with ${rate(u.peakRunning.value)} requests running` : ''} over ${u.samples} stats lines (log line ${u.peakKvUsagePct.line + 1})`);
+  if (u) lines.push(`KV cache usage peaked at ${u.peakKvUsagePct.value.toFixed(1)} %${u.peakRunning ? ` with ${rate(u.peakRunning.value)} requests running` : ''} over ${u.samples} stats lines (${lineIn(u.peakKvUsagePct.line, u.peakKvUsagePct.file)})`);
   if (l.trainRuntimeS) lines.push(`Trained in ${Math.round(l.trainRuntimeS.value)} s${l.trainLoss ? `, final loss ${l.trainLoss.value}` : ''} · HF Trainer`);
   if (o.telemetry?.meanSmActivePct !== undefined) lines.push(`Mean SM activity ${o.telemetry.meanSmActivePct.toFixed(0)} % over ${o.telemetry.gpus} GPUs · ${o.telemetry.source}`);
   else if (o.telemetry?.meanUtilPct !== undefined) lines.push(`Mean GPU utilization ${o.telemetry.meanUtilPct.toFixed(0)} % over ${o.telemetry.gpus} GPUs · ${o.telemetry.source}`);
-  for (const e of l.nccl.slice(0, 3)) lines.push(`${e.summary} (log line ${e.line + 1})`);
+  for (const e of l.nccl.slice(0, 3)) lines.push(`${e.summary} (${lineIn(e.line, e.file)})`);
   return lines;
 }

@@ -48,7 +48,7 @@ function mergeInto(into: MeasuredFigures, from: MeasuredFigures, file: string): 
     }
     if (target[k] === undefined && v && typeof v === 'object') target[k] = { ...(v as Figure), file };
   }
-  for (const e of from.nccl) if (into.nccl.length < 8 && !into.nccl.some((x) => x.summary === e.summary)) into.nccl.push(e);
+  for (const e of from.nccl) if (into.nccl.length < 8 && !into.nccl.some((x) => x.summary === e.summary)) into.nccl.push({ ...e, file });
 }
 
 /** Reads one log file line by line: a regular file only (stat first), its head and, if long, its tail. */

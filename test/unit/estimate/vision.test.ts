@@ -182,7 +182,7 @@ test('images off: Gemma 3 (images only) is not profiled; a Qwen VL model is prof
   assert.equal(g.serving?.visionProfileBytes, undefined);
   const q = estimateInferenceService(service({ model: { preset: 'qwen3.5-9b' }, engineVersion: '0.19.0', maxModelLen: 32768, multimodal: { limitPerPrompt: { image: 0 } } }), c);
   assert.ok(
-    q.assumptions.some((a) => a.includes("1 dummy video of 16,384 tokens (65,536 patches each) (images are off: vLLM profiles videos, taken here at an image's size)")),
+    q.assumptions.some((a) => a.includes("1 dummy video of 16,384 tokens (65,536 patches each; images are off, so vLLM profiles videos, taken here at an image's size)")),
     JSON.stringify(q.assumptions),
   );
 });
@@ -553,7 +553,7 @@ test("the estimate: Qwen2.5-VL's long dummy video takes the KV memory vLLM leave
   const noVideo = estimateInferenceService(service({ ...base, maxModelLen: 128000, multimodal: { limitPerPrompt: { video: 0 } } }), c);
   assert.ok(long.serving && noVideo.serving, JSON.stringify(long.findings));
   const note = long.assumptions.find((a) => a.startsWith('Vision encoder profiled'));
-  assert.ok(note?.includes('1 dummy video of 114,688 tokens (458,752 patches each) (each 14 frames of the largest image'), note);
+  assert.ok(note?.includes("1 dummy video of 114,688 tokens (14 frames of the largest image, 458,752 patches, as many frames as max_model_len holds up to vLLM's cap; vLLM profiles the modality whose item gives the most tokens, here more than an image's 16,384)"), note);
   // Seven images' worth of patches through the encoder: several GiB more than one image, given back with video at 0.
   assert.ok(noVideo.serving.kvCacheBytes - long.serving.kvCacheBytes > 10 * GIB, `${(noVideo.serving.kvCacheBytes - long.serving.kvCacheBytes) / GIB}`);
   assert.ok(noVideo.assumptions.some((a) => a.includes('1 dummy image of 16,384 tokens')));
@@ -590,4 +590,58 @@ test("config.json re-saved by transformers (Qwen's own AWQ repos): the vision fi
   const bad = parseHfConfig(JSON.stringify({ model_type: 'qwen2_5_vl', ...text, vision_config: { hidden_size: 0 } }));
   assert.ok(bad.ok);
   assert.equal(bad.architecture.vision, undefined);
+});
+
+test('before vLLM 0.11.0 the dummy video item is sized by max_model_len but the encoder runs on a video of max_num_batched_tokens (PR #25553)', () => {
+  const qwen25 = findModel('qwen2.5-vl-7b')!.architecture;
+  const at = (engineVersion: string) => {
+    const p = visionProfile(qwen25, spec({ engineVersion }), 8192, 256, 128000, 2, 1);
+    assert.ok(p && typeof p === 'object');
+    return p;
+  };
+  const old = at('0.10.1');
+  // The item (budget, items, modality): 12 frames, 98,304 tokens; the encoder's run: one frame of 8,192 tokens' room.
+  assert.deepEqual([old.modality, old.budget, old.items, old.frames, old.ranFrames, old.patchesPerItem], ['video', 98304, 1, 12, 1, 65536]);
+  assert.equal(old.outputs, 16384 * 3584 * 2);
+  const current = at('0.11.0');
+  assert.deepEqual([current.frames, current.ranFrames, current.patchesPerItem], [14, 14, 7 * 65536]);
+  assert.ok(current.encoderPeak > 6 * old.encoderPeak);
+  const e = estimateInferenceService(service({ model: { preset: 'qwen2.5-vl-7b' }, engineVersion: '0.10.1', maxModelLen: 128000 }), cluster('A100-SXM-80GB', 1));
+  const note = e.assumptions.find((a) => a.startsWith('Vision encoder profiled'));
+  assert.ok(note?.includes('1 dummy video of 98,304 tokens (12 frames of the largest image') && note.includes('releases before 0.11.0 run the encoder on a video of max_num_batched_tokens: 1 frame, 65,536 patches'), note);
+});
+
+test("a long dummy video: the estimate offers to turn video off and keep images, and the fix's edit lands in the spec", async () => {
+  const { checkFile } = await import('../../../core/check/checkFile');
+  const { ClusterIndex, extractClusters } = await import('../../../core/spec/clusters');
+  const { parseSpecFile } = await import('../../../core/spec/parse');
+  const text = [
+    'apiVersion: gantry/v1',
+    'kind: Cluster',
+    'metadata: { name: box }',
+    'spec:',
+    '  nodes: { count: 1, gpu: { model: A100-SXM-40GB, count: 1 } }',
+    '---',
+    'apiVersion: gantry/v1',
+    'kind: InferenceService',
+    'metadata: { name: s }',
+    'spec:',
+    '  cluster: box',
+    '  engine: vllm',
+    '  engineVersion: 0.23.0',
+    '  model: { preset: qwen2.5-vl-7b }',
+    '  maxModelLen: 128000',
+    '',
+  ].join('\n');
+  const clusters = new ClusterIndex();
+  clusters.set('/w/s.gantry.yaml', extractClusters('/w/s.gantry.yaml', parseSpecFile(text)));
+  const c = checkFile(text, { fileName: '/w/s.gantry.yaml', clusters: clusters.scopedTo('/w/s.gantry.yaml') });
+  const fix = c.problems.flatMap((p) => p.fixes ?? []).find((f) => f.title.startsWith('Turn video off, keeping images'));
+  assert.ok(fix, JSON.stringify(c.problems.map((p) => [p.code, (p.fixes ?? []).map((f) => f.title)])));
+  assert.match(fix.title, /instead of a 14-frame dummy video; ≈ [\d,]+ KV tokens/);
+  const edit = fix.edits[0];
+  const after = text.slice(0, edit.offset) + edit.newText + text.slice(edit.offset + edit.length);
+  const fixed = checkFile(after, { fileName: '/w/s.gantry.yaml', clusters: clusters.scopedTo('/w/s.gantry.yaml') });
+  assert.ok(!fixed.problems.some((p) => p.code === 'kv-cache-too-small' || p.code === 'memory-exceeds-capacity'), after);
+  assert.deepEqual((parseSpecFile(after)[1].value as { spec: InferenceServiceSpec }).spec.multimodal, { limitPerPrompt: { video: 0 } });
 });

@@ -91,7 +91,7 @@ function readEverywhere(o: RunOutcome): string[] {
   return out;
 }
 
-const HOSTILE: unknown[] = ['47.4', '', 'x'.repeat(100_000), true, null, {}, [], [1, 2], -1, 1e308, -1e308, { value: 'x', line: 'y' }];
+const HOSTILE: unknown[] = ['47.4', '', ' ', 'a\nb\u001b[31m', 'x'.repeat(100_000), true, null, {}, [], [1, 2], -1, -50, 0.5, 1e15, 1e308, -1e308, { value: 'x', line: 'y' }];
 
 test('outcome: every leaf of a kept outcome replaced by a value of the wrong kind: read back without a throw, numbers finite, text bounded', () => {
   const store = newStore();
@@ -110,8 +110,8 @@ test('outcome: every leaf of a kept outcome replaced by a value of the wrong kin
     for (const value of HOSTILE) {
       fs.writeFileSync(path.join(store.runDir(run.id), OUTCOME_FILE), JSON.stringify(withValue(full, at, value)));
       const o = loadOutcome(store, run.id);
-      // Without its log figures (or their NCCL list) it is no outcome; any other leaf loses only itself.
-      if (!o && at.length <= 2 && at[0] === 'log' && (at.length === 1 || at[1] === 'nccl')) continue;
+      // Without its log figures it is no outcome; any other leaf loses only itself.
+      if (!o && at.length === 1 && at[0] === 'log') continue;
       assert.ok(o, `${at.join('.')} = ${JSON.stringify(value).slice(0, 40)}: the rest of the outcome is kept`);
       let text: string[] = [];
       assert.doesNotThrow(
@@ -122,6 +122,10 @@ test('outcome: every leaf of a kept outcome replaced by a value of the wrong kin
       );
       for (const l of text) {
         assert.ok(l.length < 2000, `${at.join('.')}: a line of ${l.length} characters`);
+        assert.ok(!/[\u0000-\u001f]/.test(l), `${at.join('.')}: a control character in ${JSON.stringify(l)}`);
+        assert.ok(!l.includes('( line') && !l.includes('(  line') && !l.includes('·  ') && !l.endsWith('· '), `${at.join('.')}: an empty name in ${l}`);
+        // No count, percentage or size of the wrong sign: "-50 %", "over -2.5 GPUs", "-3 requests".
+        assert.ok(!/(peaked at -|over -|with -|at -\d+ tokens)/.test(l), `${at.join('.')} = ${JSON.stringify(value).slice(0, 40)}: ${l}`);
         assert.ok(!l.includes('NaN') && !l.includes('undefined') && !l.includes('Infinity') && !l.includes('[object'), `${at.join('.')} = ${JSON.stringify(value).slice(0, 40)}: ${l}`);
       }
       cases++;
@@ -131,9 +135,11 @@ test('outcome: every leaf of a kept outcome replaced by a value of the wrong kin
 });
 
 test('outcome: what is not an outcome of this run is not read', () => {
-  for (const raw of [null, 'x', [], {}, { version: 2, runId: 'r', log: { nccl: [] } }, { version: 1, runId: 'other', log: { nccl: [] } }, { version: 1, runId: 'r', log: { nccl: 'x' } }, { version: 1, runId: 'r' }]) {
+  for (const raw of [null, 'x', [], {}, { version: 2, runId: 'r', log: { nccl: [] } }, { version: 1, runId: 'other', log: { nccl: [] } }, { version: 1, runId: 'r' }, { version: 1, runId: 'r', log: [] }]) {
     assert.equal(storedOutcome(raw, 'r'), undefined, JSON.stringify(raw));
   }
+  // A broken NCCL list is no NCCL events, not a lost run.
+  assert.deepEqual(storedOutcome({ version: 1, runId: 'r', state: 'failed', gpus: 1, estimate: {}, log: { nccl: 'x' } }, 'r')?.log.nccl, []);
   // The least a run keeps: no figures at all.
   assert.deepEqual(storedOutcome({ version: 1, runId: 'r', state: 'succeeded', gpus: 1, estimate: {}, log: { nccl: [] } }, 'r'), { version: 1, runId: 'r', state: 'succeeded', gpus: 1, estimate: {}, log: { nccl: [] } });
 });
