@@ -107,8 +107,8 @@ const QWEN2VL_VISION_DEFAULTS: Record<string, Json> = {
   qwen2_5_vl: { depth: 32, hidden_size: 3584, hidden_act: 'silu', intermediate_size: 3420, num_heads: 16, in_chans: 3, patch_size: 14, spatial_merge_size: 2, temporal_patch_size: 2, out_hidden_size: 3584 },
 };
 
-/** The families whose dummy video in vLLM is frames of the largest image (Qwen2-VL's processor; VisionEncoder.videoFrames). */
-const QWEN2VL_VIDEO: ReadonlySet<string> = new Set(['qwen2_vl', 'qwen2_5_vl']);
+/** How each Qwen VL family's processor makes vLLM's dummy video (VisionEncoder.dummyVideo): Qwen2-VL's, or Qwen3-VL's (which Qwen3.5 reuses). */
+const DUMMY_VIDEO: Record<string, 'qwen2-vl' | 'qwen3-vl'> = { qwen2_vl: 'qwen2-vl', qwen2_5_vl: 'qwen2-vl', qwen3_vl: 'qwen3-vl', qwen3_vl_moe: 'qwen3-vl', qwen3_5: 'qwen3-vl', qwen3_5_moe: 'qwen3-vl' };
 
 /**
  * The vision encoder as vLLM's profile run sees it (VisionEncoder), for the families whose largest item Gantry
@@ -141,7 +141,17 @@ export function visionEncoderOf(modelType: string | undefined, v: Json, outer: J
     const depth = n(['depth', 'num_hidden_layers']);
     const most = Math.min(64, depth ?? 64);
     if (deepstack > most) return `vision_config deepstack_visual_indexes lists ${deepstack} layers, more than ${most}${depth !== undefined && depth <= 64 ? ` (the tower's depth)` : ''}`;
-    return { hidden, ffn, gatedMlp: v.hidden_act === 'silu', patchesPerItem: patches, tokensPerItem: Math.max(1, Math.floor(patches / (merge * merge))), patchInput: channels * temporal * patch * patch, video: true, ...(QWEN2VL_VIDEO.has(type) ? { videoFrames: true } : {}), ...(deepstack ? { deepstack } : {}) };
+    return {
+      hidden,
+      ffn,
+      gatedMlp: v.hidden_act === 'silu',
+      patchesPerItem: patches,
+      tokensPerItem: Math.max(1, Math.floor(patches / (merge * merge))),
+      patchInput: channels * temporal * patch * patch,
+      video: true,
+      ...(Object.hasOwn(DUMMY_VIDEO, type) ? { dummyVideo: DUMMY_VIDEO[type] } : {}),
+      ...(deepstack ? { deepstack } : {}),
+    };
   }
   if (type === 'gemma3') {
     const hidden = n(['hidden_size']);

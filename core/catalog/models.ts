@@ -57,23 +57,23 @@ const HF = 'Hugging Face config.json of';
  * 4304, patch 16 over 2 frames, 2 × 2 patches merged to a token, no deepstack; its processor's largest image is
  * 16,777,216 pixels (longest_edge), 65,536 patches and 16,384 tokens. Tower and merger ≈ 0.46 B by the ViT count.
  */
-const QWEN35_VISION: VisionEncoder = { hidden: 1152, ffn: 4304, gatedMlp: false, patchesPerItem: 65536, tokensPerItem: 16384, patchInput: 1536, video: true, params: 0.46e9 };
+const QWEN35_VISION: VisionEncoder = { hidden: 1152, ffn: 4304, gatedMlp: false, patchesPerItem: 65536, tokensPerItem: 16384, patchInput: 1536, video: true, dummyVideo: 'qwen3-vl', params: 0.46e9 };
 /** Gemma 3's SigLIP (vision_config: 1152 wide, MLP 4304, 896-pixel images in 14-pixel patches: 4,096), pooled to 256 tokens (mm_tokens_per_image); ~417 M parameters. */
 const GEMMA3_VISION: VisionEncoder = { hidden: 1152, ffn: 4304, gatedMlp: false, patchesPerItem: 4096, tokensPerItem: 256, patchInput: 588, params: 0.417e9 };
 
 /** Qwen3-VL's vision transformer as its configs give it (27 layers 1152 wide, MLP 4304, patch 16 over 2 frames, 2 × 2
  *  merge, deepstack at layers 8/16/24) and its processor's largest image (longest_edge 16,777,216 pixels: 65,536 patches,
  *  16,384 tokens); params by Gantry's count of the config (hfConfig visionParams), which depends on the merger's width. */
-const qwen3VlVision = (params: number, v: Partial<VisionEncoder> = {}): VisionEncoder => ({ hidden: 1152, ffn: 4304, gatedMlp: false, patchesPerItem: 65536, tokensPerItem: 16384, patchInput: 1536, video: true, deepstack: 3, params, ...v });
+const qwen3VlVision = (params: number, v: Partial<VisionEncoder> = {}): VisionEncoder => ({ hidden: 1152, ffn: 4304, gatedMlp: false, patchesPerItem: 65536, tokensPerItem: 16384, patchInput: 1536, video: true, dummyVideo: 'qwen3-vl', deepstack: 3, params, ...v });
 
 /**
  * The Qwen2-VL and Qwen2.5-VL vision transformer (vision_config: 32 layers 1280 wide, patch 14 over 2 frames, 2 × 2
  * merge; Qwen2-VL a GELU MLP of 4 × 1280, Qwen2.5-VL a SiLU-gated one of 3420 (3B, 7B) or 3456 (32B, 72B)) and their
  * processor's largest image (max_pixels 12,845,056: 65,536 patches, 16,384 tokens); vLLM's dummy video is frames of
- * that image (videoFrames). params by Gantry's count of the config (hfConfig visionParams), which gives Qwen2.5-VL-7B's
+ * that image (dummyVideo 'qwen2-vl'). params by Gantry's count of the config (hfConfig visionParams), which gives Qwen2.5-VL-7B's
  * published 676.6 M.
  */
-const qwen2VlVision = (params: number, v: Partial<VisionEncoder> = {}): VisionEncoder => ({ hidden: 1280, ffn: 3420, gatedMlp: true, patchesPerItem: 65536, tokensPerItem: 16384, patchInput: 1176, video: true, videoFrames: true, params, ...v });
+const qwen2VlVision = (params: number, v: Partial<VisionEncoder> = {}): VisionEncoder => ({ hidden: 1280, ffn: 3420, gatedMlp: true, patchesPerItem: 65536, tokensPerItem: 16384, patchInput: 1176, video: true, dummyVideo: 'qwen2-vl', params, ...v });
 const QWEN25_VL_SOURCE = `${HF} the Qwen2.5-VL Instruct models (Qwen2_5_VLForConditionalGeneration), from verbatim copies of the published files in a public repository (the 7B's also checked against its Hugging Face blame page); preprocessor max_pixels 12845056`;
 const QWEN2_VL_SOURCE = `${HF} the Qwen2-VL Instruct models (Qwen2VLForConditionalGeneration), as tabulated from the published files in a public audit, with transformers' Qwen2VLVisionConfig defaults for the fields they omit (hidden_act quick_gelu); the 7B's vision_config also seen verbatim in public code`;
 
@@ -1000,7 +1000,7 @@ export const MODELS: readonly ModelInfo[] = [
     source: `${HF} ByteDance-Seed/Seed-OSS-36B-Instruct (SeedOssForCausalLM: 64 layers, hidden 5120, 80 heads / 8 KV heads × 128, intermediate_size 27648, vocab 155136, max_position_embeddings 524288, untied; Base and Base-woSyn the same, as summarised from the raw configs in a public snapshot); 36.15 B parameters (its safetensors index)`,
   }),
   // Entered 2026-12-07 from their published configs: the most served open vision-language line, whose dummy video vLLM's
-  // profile run makes frames of the largest image (VisionEncoder.videoFrames). Totals by Gantry's count, checked
+  // profile run makes frames of the largest image (VisionEncoder.dummyVideo). Totals by Gantry's count, checked
   // against the published checkpoints (Qwen2.5-VL-7B 8,292,166,656 parameters, Qwen2-VL-7B 8,291,375,616, Qwen2-VL-2B 2.21 B).
   model({
     id: 'qwen2.5-vl-3b',

@@ -331,3 +331,18 @@ export function qwen2VlDummyVideo(version: [number, number, number] | undefined)
   const current = !version || atLeast(version, ...QWEN2VL_VIDEO_0_11);
   return { maxFrames: current ? 14 : 16, lessAnImage: !current };
 }
+
+/**
+ * vLLM 0.11.0 to 0.13.x (before PR #30475, merged 2025-12-16; whether 0.13.0 has it is not known, and it is taken as
+ * not): the profile run padded each dummy encoder output with zeros to the whole encoder budget
+ * (gpu_model_runner.profile_run: output.new_zeros((encoder_budget, hidden))), and Qwen3-VL's processor counted its
+ * dummy video 12.5 times over (get_max_video_tokens: the timestamps' text around each frame). An unknown version is
+ * taken as the current release.
+ */
+export const VLLM_PADDED_ENCODER_OUTPUTS: readonly [[number, number, number], [number, number, number]] = [
+  [0, 11, 0],
+  [0, 14, 0],
+];
+export function vllmPadsEncoderOutputs(version: [number, number, number] | undefined): boolean {
+  return !!version && atLeast(version, ...VLLM_PADDED_ENCODER_OUTPUTS[0]) && !atLeast(version, ...VLLM_PADDED_ENCODER_OUTPUTS[1]);
+}

@@ -27,7 +27,7 @@
 // the remaining 1 − mem_fraction_static). TGI: warm-up prefill, then the free memory becomes KV.
 
 import { withEdits } from './withEdits';
-import { atLeast, VLLM_MM_DEFAULT_LIMIT, CUDA_GRAPHS, engineVersionOf, qwen2VlDummyVideo, fusedMoeSharesCache13, vllmAcceptsAutoMaxModelLen, vllmBatchDefaults, vllmModelRunner, vllmSizing, type VllmBatchDefaults, type VllmRunner, type VllmSizing } from './engineVersion';
+import { atLeast, VLLM_MM_DEFAULT_LIMIT, CUDA_GRAPHS, engineVersionOf, qwen2VlDummyVideo, vllmPadsEncoderOutputs, fusedMoeSharesCache13, vllmAcceptsAutoMaxModelLen, vllmBatchDefaults, vllmModelRunner, vllmSizing, type VllmBatchDefaults, type VllmRunner, type VllmSizing } from './engineVersion';
 import type { Architecture, ClusterDoc, InferenceServiceDoc, InferenceServiceSpec } from '../spec/types';
 import { formatOfQuantization, hybridNamedFormat, type ModuleKind, type WeightFormat } from '../catalog/weightFormat';
 import { cudaCapability, findGpu, type GpuInfo } from '../catalog/gpus';
@@ -335,9 +335,13 @@ export interface VisionProfile {
   /** One item of that modality: its tokens and the patches the encoder runs on. */
   tokensPerItem: number;
   patchesPerItem: number;
-  /** A video of frames of the largest image (VisionEncoder.videoFrames): how many frames the item counts, and how many the encoder runs on (fewer before vLLM 0.11.0). */
+  /** A video item the encoder runs on fewer tokens of than vLLM counts it as (Qwen3-VL in 0.11–0.13; Qwen2-VL before 0.11.0). */
+  ranTokens?: number;
+  /** A video of frames of the largest image (dummyVideo 'qwen2-vl'): how many frames the item counts, and how many the encoder runs on (fewer before vLLM 0.11.0). */
   frames?: number;
   ranFrames?: number;
+  /** vLLM 0.11–0.13 padded each item's embeddings with zeros to the whole budget: its rows. */
+  paddedTo?: number;
 }
 
 /**
@@ -363,28 +367,68 @@ export function visionProfile(a: Architecture, spec: InferenceServiceSpec, token
   const videoLimit = v.video ? (limits?.video ?? VLLM_MM_DEFAULT_LIMIT) : 0;
   if (towerModalitiesOff(a, spec)) return `--limit-mm-per-prompt turns ${v.video ? 'image and video' : 'image'} off: the encoder is not profiled`;
   if (mm?.skipProfiling) return "--skip-mm-profiling: the encoder is not profiled, so its memory at the first image request is not left out of the KV cache (vLLM's warning: the user's to leave)";
-  // vLLM profiles the modality whose item gives the most tokens (the first, image, on a tie). A video is frames of the
-  // largest image where the processor says so (videoFrames), else taken at an image's size (and the note says so).
+  // vLLM profiles the modality whose item gives the most tokens (the first, image, on a tie), counting one item of each.
+  // A video is made as the model's processor makes it (dummyVideo), else taken at an image's size (and the note says so).
   const version = engineVersionOf(spec).parts;
-  const frames = v.videoFrames && videoLimit > 0 ? dummyVideoFrames(maxModelLen, v.tokensPerItem, version, imageLimit > 0) : undefined;
-  const videoTokens = frames ? frames.groups * v.tokensPerItem : v.tokensPerItem;
-  const modality: 'image' | 'video' = imageLimit === 0 || (videoLimit > 0 && videoTokens > v.tokensPerItem) ? 'video' : 'image';
-  const perItem = modality === 'video' ? videoTokens : v.tokensPerItem;
+  const video = videoLimit > 0 ? dummyVideoItem(v, maxModelLen, tokens, version, imageLimit > 0) : undefined;
+  const modality: 'image' | 'video' = imageLimit === 0 || (video !== undefined && video.itemTokens > v.tokensPerItem) ? 'video' : 'image';
+  const modelled = modality === 'video' ? video : undefined;
+  const perItem = modelled?.itemTokens ?? v.tokensPerItem;
   const budget = Math.max(tokens, perItem);
   const limit = modality === 'video' ? videoLimit : imageLimit;
   const perPrompt = Math.max(1, Math.min(limit, Math.floor(maxModelLen / perItem)));
   const items = Math.max(1, Math.min(Math.floor(budget / perItem), seqs * perPrompt));
-  // The video the encoder runs on: from 0.11.0 the item above (PR #25553 sized the dummy batch's video by max_model_len);
-  // before, the dummy batch asked for a video of max_num_batched_tokens with only video counted, however long the item.
-  const ran = modality === 'video' && frames ? (qwen2VlDummyVideo(version).lessAnImage ? dummyVideoFrames(tokens, v.tokensPerItem, version, false) : frames) : undefined;
-  const ranTokens = ran ? ran.groups * v.tokensPerItem : perItem;
-  const patchesPerItem = ran ? ran.groups * v.patchesPerItem : v.patchesPerItem;
+  // What the encoder runs on per item, and the embeddings it returns (each padded to the whole budget in 0.11–0.13).
+  const ranTokens = modelled?.runTokens ?? perItem;
+  const patchesPerItem = modelled?.runPatches ?? v.patchesPerItem;
+  const padded = vllmPadsEncoderOutputs(version) && ranTokens < budget;
   const patches = items * patchesPerItem;
   const mlpWidth = v.ffn * (v.gatedMlp ? 3 : 2);
   const encoderPeak = patches * dt * ((v.patchInput ?? 588) + 3 * v.hidden + (3 * v.hidden + mlpWidth) / tp);
-  const outputs = items * ranTokens * a.hidden * dt * (1 + (v.deepstack ?? 0));
-  return { encoderPeak, outputs, items, budget, modality, tokensPerItem: perItem, patchesPerItem, ...(ran ? { frames: frames!.frames, ranFrames: ran.frames } : {}) };
+  const outputs = items * (padded ? budget : ranTokens) * a.hidden * dt * (1 + (v.deepstack ?? 0));
+  return {
+    encoderPeak,
+    outputs,
+    items,
+    budget,
+    modality,
+    tokensPerItem: perItem,
+    patchesPerItem,
+    ...(modelled && ranTokens !== perItem ? { ranTokens } : {}),
+    ...(modelled?.frames !== undefined ? { frames: modelled.frames, ranFrames: modelled.ranFrames } : {}),
+    ...(padded ? { paddedTo: budget } : {}),
+  };
 }
+
+/**
+ * One dummy video item as the model's processor makes it (VisionEncoder.dummyVideo): the tokens vLLM counts it as (which
+ * set the budget, the item count and the modality) and what the encoder runs on. Qwen2-VL's processor: frames of the
+ * largest image (dummyVideoFrames). Qwen3-VL's (vLLM qwen3_vl.py, which Qwen3.5 reuses): its video processor's pixel
+ * volume (longest_edge 25,165,824 over two frames of 32-pixel tokens: 12,288 tokens, four patches each); from 0.11.0 to
+ * 0.13 the frame search stopped at two frames of 3,520² (12,100 tokens) below a max_model_len of 16,200, and vLLM counted
+ * the item 12.5 times over (get_max_video_tokens: the timestamps' text), so it won over the image.
+ */
+export function dummyVideoItem(v: NonNullable<Architecture['vision']>, maxModelLen: number, batchedTokens: number, version: [number, number, number] | undefined, imagesOn: boolean): { itemTokens: number; runTokens: number; runPatches: number; frames?: number; ranFrames?: number } | undefined {
+  const patchesPerToken = v.patchesPerItem / v.tokensPerItem;
+  if (v.dummyVideo === 'qwen2-vl') {
+    const item = dummyVideoFrames(maxModelLen, v.tokensPerItem, version, imagesOn);
+    // Before 0.11.0 the dummy batch asked for a video of max_num_batched_tokens with only video counted (PR #25553 changed it).
+    const ran = qwen2VlDummyVideo(version).lessAnImage ? dummyVideoFrames(batchedTokens, v.tokensPerItem, version, false) : item;
+    return { itemTokens: item.groups * v.tokensPerItem, runTokens: ran.groups * v.tokensPerItem, runPatches: ran.groups * v.patchesPerItem, frames: item.frames, ranFrames: ran.frames };
+  }
+  if (v.dummyVideo === 'qwen3-vl') {
+    const old = vllmPadsEncoderOutputs(version);
+    const run = old && maxModelLen < QWEN3VL_FRAME_SEARCH_LEN ? QWEN3VL_VIDEO_TOKENS_TWO_FRAMES : QWEN3VL_VIDEO_TOKENS;
+    return { itemTokens: old ? Math.floor(run * 12.5) : run, runTokens: run, runPatches: Math.round(run * patchesPerToken) };
+  }
+  return undefined;
+}
+
+/** Qwen3-VL's dummy video: the video processor's pixel volume (longest_edge 25,165,824) over two frames, in 32-pixel tokens. */
+const QWEN3VL_VIDEO_TOKENS = 12288;
+/** vLLM 0.11–0.13 below a max_model_len of 16,200: two frames of 3,520² (the frame search's first step gave 16,200 tokens). */
+const QWEN3VL_VIDEO_TOKENS_TWO_FRAMES = 12100;
+const QWEN3VL_FRAME_SEARCH_LEN = 16200;
 
 /** Frames to a temporal patch in the Qwen2-VL processor (temporal_patch_size; every Qwen2-VL and Qwen2.5-VL config has 2). */
 const QWEN2VL_TEMPORAL = 2;
@@ -452,22 +496,30 @@ function visionNote(a: Architecture, spec: InferenceServiceSpec, vision: VisionP
   const imagesOff = spec.multimodal?.limitPerPrompt?.image === 0;
   const framesOf = (n: number) => `${n} frame${n === 1 ? '' : 's'}`;
   const size = `${grouped(vision.tokensPerItem)} tokens`;
+  const profiledWhy = imagesOff ? 'images are off' : `vLLM profiles the modality whose item gives the most tokens${v.tokensPerItem < vision.tokensPerItem ? `, here more than an image's ${grouped(v.tokensPerItem)}` : ''}`;
   const what =
     vision.modality !== 'video'
       ? `${items} of ${size} (${grouped(vision.patchesPerItem)} patches each)`
-      : vision.frames === undefined
+      : v.dummyVideo === undefined
         ? `${items} of ${size} (${grouped(vision.patchesPerItem)} patches each; images are off, so vLLM profiles videos, taken here at an image's size)`
-        : vision.ranFrames !== undefined && vision.ranFrames !== vision.frames
-          ? `${items} of ${size} (${framesOf(vision.frames)} of the largest image, as many as max_model_len holds up to vLLM's cap${imagesOff ? '; images are off' : ''}), though releases before 0.11.0 run the encoder on a video of max_num_batched_tokens: ${framesOf(vision.ranFrames)}, ${grouped(vision.patchesPerItem)} patches`
-          : `${items} of ${size} (${framesOf(vision.frames)} of the largest image, ${grouped(vision.patchesPerItem)} patches, as many frames as max_model_len holds up to vLLM's cap; ${imagesOff ? 'images are off' : `vLLM profiles the modality whose item gives the most tokens${v.tokensPerItem < vision.tokensPerItem ? `, here more than an image's ${grouped(v.tokensPerItem)}` : ''}`})`;
+        : vision.frames === undefined
+          ? vision.ranTokens !== undefined
+            ? `${items} counted as ${size} (${profiledWhy}; vLLM 0.11–0.13 counted the dummy video 12.5 times over, for the timestamps around its frames), the encoder running on ${grouped(vision.ranTokens)} tokens and ${grouped(vision.patchesPerItem)} patches each`
+            : `${items} of ${size} (${grouped(vision.patchesPerItem)} patches each, two frames within the video processor's pixel volume; ${profiledWhy})`
+          : vision.ranFrames !== undefined && vision.ranFrames !== vision.frames
+            ? `${items} of ${size} (${framesOf(vision.frames)} of the largest image, as many as max_model_len holds up to vLLM's cap; ${profiledWhy}), though releases before 0.11.0 run the encoder on a video of max_num_batched_tokens: ${framesOf(vision.ranFrames)}, ${grouped(vision.patchesPerItem)} patches`
+            : `${items} of ${size} (${framesOf(vision.frames)} of the largest image, ${grouped(vision.patchesPerItem)} patches, as many frames as max_model_len holds up to vLLM's cap; ${profiledWhy})`;
+  const padding = vision.paddedTo !== undefined ? ` vLLM 0.11–0.13 pad each item's embeddings with zeros to the whole budget (${grouped(vision.paddedTo)} rows), which the embeddings' figure counts.` : '';
   // vLLM profiles the modality whose item is longest; where the dummy video is not modelled, say that it may be longer.
   const longerVideo =
-    v.video && !v.videoFrames && vision.modality === 'image'
+    v.video && !v.dummyVideo && vision.modality === 'image'
       ? " Where a release makes its dummy video longer than an image, it profiles that instead and takes more (vLLM #25631: Qwen2.5-VL with 5.26 GiB of KV cache by default, 25.05 GiB with video at 0, on an A100 40GB); this model's dummy video is not modelled, and video at 0 in --limit-mm-per-prompt avoids it."
-      : v.videoFrames && vision.modality === 'image' && (spec.multimodal?.limitPerPrompt?.video ?? 1) !== 0
+      : v.dummyVideo === 'qwen2-vl' && vision.modality === 'image' && (spec.multimodal?.limitPerPrompt?.video ?? 1) !== 0
         ? ` Its dummy video is no longer than an image at this max_model_len (one temporal patch), so the memory is an image's whichever vLLM names; from ${grouped((qwen2VlDummyVideo(engineVersionOf(spec).parts).lessAnImage ? 3 : 2) * v.tokensPerItem)} tokens of max_model_len the video is longer and takes more.`
-        : '';
-  return `Vision encoder profiled before the KV cache is sized (vLLM V1): ${what} in an encoder budget of ${grouped(vision.budget)} tokens; encoder peak ${gibs(vision.encoderPeak)}, its embeddings ${gibs(vision.outputs)} held through the language model's dummy batch, and the inputs_embeds buffer ${gibs(tower.embeds)}.${stages}${longerVideo} --skip-mm-profiling, --limit-mm-per-prompt '{"image":0,"video":0}' or (text only) --language-model-only leave this memory to the KV cache.`;
+        : v.dummyVideo === 'qwen3-vl' && vision.modality === 'image' && (spec.multimodal?.limitPerPrompt?.video ?? 1) !== 0
+          ? ` Its processor's dummy video (12,288 tokens) is shorter than an image, so vLLM profiles images (vLLM 0.11–0.13 counted that video 12.5 times over, profiled it instead and padded its embeddings to that budget).`
+          : '';
+  return `Vision encoder profiled before the KV cache is sized (vLLM V1): ${what} in an encoder budget of ${grouped(vision.budget)} tokens; encoder peak ${gibs(vision.encoderPeak)}, its embeddings ${gibs(vision.outputs)} held through the language model's dummy batch, and the inputs_embeds buffer ${gibs(tower.embeds)}.${padding}${stages}${longerVideo} --skip-mm-profiling, --limit-mm-per-prompt '{"image":0,"video":0}' or (text only) --language-model-only leave this memory to the KV cache.`;
 }
 
 /**

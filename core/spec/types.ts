@@ -155,7 +155,7 @@ export interface VisionEncoder {
   patchInput?: number; // pixel values per patch (channels × temporal patch × patch²); default 3 × 14 × 14
   deepstack?: number; // encoder layers whose features also feed the language model (Qwen3-VL deepstack_visual_indexes); default 0
   video?: boolean; // the processor takes video too (the Qwen VL line): with images off, vLLM profiles a video; default false
-  videoFrames?: boolean; // vLLM's dummy video is frames of the largest image, as many as max_model_len holds up to a per-release cap (the Qwen2-VL processor: Qwen2-VL, Qwen2.5-VL); default false (a video item taken at an image's size)
+  dummyVideo?: 'qwen2-vl' | 'qwen3-vl'; // how vLLM's processor makes the profile's dummy video: Qwen2-VL's (Qwen2-VL, Qwen2.5-VL: frames of the largest image, as many as max_model_len holds) or Qwen3-VL's (Qwen3-VL, Qwen3.5: two frames within the video processor's pixel volume); absent: a video item taken at an image's size
   params?: number; // parameters of the tower and its projector: not loaded under --language-model-only
 }
 

@@ -96,7 +96,7 @@ test('config.json: the vision encoder of the Qwen VL line and Gemma 3, and a rea
   );
   assert.ok(qwen25.ok);
   const v = qwen25.architecture.vision!;
-  assert.deepEqual({ ...v, params: undefined }, { hidden: 1280, ffn: 3420, gatedMlp: true, patchesPerItem: 65536, tokensPerItem: 16384, patchInput: 1176, video: true, videoFrames: true, params: undefined });
+  assert.deepEqual({ ...v, params: undefined }, { hidden: 1280, ffn: 3420, gatedMlp: true, patchesPerItem: 65536, tokensPerItem: 16384, patchInput: 1176, video: true, dummyVideo: 'qwen2-vl', params: undefined });
   assert.ok(v.params && v.params > 0.6e9 && v.params < 0.8e9, String(v.params));
   // Qwen2-VL names the ViT's width embed_dim (its hidden_size is the language model's) and gives an MLP ratio.
   const qwen2 = parseHfConfig(JSON.stringify({ model_type: 'qwen2_vl', ...text, vision_config: { depth: 32, embed_dim: 1280, mlp_ratio: 4, num_heads: 16, in_chans: 3, hidden_size: 3584, patch_size: 14, spatial_merge_size: 2, temporal_patch_size: 2 } }));
@@ -116,9 +116,9 @@ test('config.json: the vision encoder of the Qwen VL line and Gemma 3, and a rea
   assert.equal(qwen3.architecture.vision!.tokensPerItem, 16384);
   assert.equal(qwen3.architecture.vision!.deepstack, 3);
   assert.equal(qwen3.architecture.vision!.gatedMlp, false);
-  // Qwen3-VL's processor makes its dummy video its own way (not modelled): its video is taken at an image's size.
-  assert.equal(qwen3.architecture.vision!.videoFrames, undefined);
-  assert.equal(qwen2.architecture.vision!.videoFrames, true);
+  // Each family's processor makes its dummy video its own way.
+  assert.equal(qwen3.architecture.vision!.dummyVideo, 'qwen3-vl');
+  assert.equal(qwen2.architecture.vision!.dummyVideo, 'qwen2-vl');
   const gemma = parseHfConfig(
     JSON.stringify({
       model_type: 'gemma3',
@@ -182,7 +182,7 @@ test('images off: Gemma 3 (images only) is not profiled; a Qwen VL model is prof
   assert.equal(g.serving?.visionProfileBytes, undefined);
   const q = estimateInferenceService(service({ model: { preset: 'qwen3.5-9b' }, engineVersion: '0.19.0', maxModelLen: 32768, multimodal: { limitPerPrompt: { image: 0 } } }), c);
   assert.ok(
-    q.assumptions.some((a) => a.includes("1 dummy video of 16,384 tokens (65,536 patches each; images are off, so vLLM profiles videos, taken here at an image's size)")),
+    q.assumptions.some((a) => a.includes("1 dummy video of 12,288 tokens (49,152 patches each, two frames within the video processor's pixel volume; images are off)")),
     JSON.stringify(q.assumptions),
   );
 });
@@ -359,9 +359,9 @@ test('--skip-mm-profiling on a release before it (0.10.0): the engine-no-flag wa
   );
   assert.match(old[0].message, /^vLLM 0\.10\.0 has no --skip-mm-profiling \(from 0\.10\.1, PR #22950, August 2025\): its argument parser refuses the flag/);
   assert.deepEqual(gaps('0.11.0'), []);
-  // The Qwen VL line's note says a longer dummy video would take more.
+  // The Qwen VL line's note says what its processor's dummy video does.
   const e = estimateInferenceService(service({ model: { preset: 'qwen3.5-9b' }, engineVersion: '0.19.0', maxModelLen: 32768 }), cluster('H100-SXM-80GB', 1));
-  assert.ok(e.assumptions.some((a) => a.includes('vLLM #25631')));
+  assert.ok(e.assumptions.some((a) => a.includes("Its processor's dummy video (12,288 tokens) is shorter than an image, so vLLM profiles images")));
 });
 
 test('the "serve text only" fix is offered where multimodal is a flow mapping, and its edit lands inside the braces', async () => {
@@ -494,7 +494,7 @@ test("Qwen2-VL's dummy video: frames of the largest image, as many as max_model_
     ffn: 18944,
     vocab: 152064,
     gatedMlp: true,
-    vision: { hidden: 1280, ffn: 3420, gatedMlp: true, patchesPerItem: 65536, tokensPerItem: 16384, patchInput: 1176, video: true, videoFrames: true },
+    vision: { hidden: 1280, ffn: 3420, gatedMlp: true, patchesPerItem: 65536, tokensPerItem: 16384, patchInput: 1176, video: true, dummyVideo: 'qwen2-vl' },
   };
   const at = (maxModelLen: number, extra: Partial<InferenceServiceSpec> = {}) => {
     const p = visionProfile(qwen25, spec({ engineVersion: '0.23.0', ...extra }), 8192, 256, maxModelLen, 2, 1);
@@ -583,7 +583,7 @@ test("config.json re-saved by transformers (Qwen's own AWQ repos): the vision fi
   );
   assert.ok(qwen2.ok);
   const v = qwen2.architecture.vision!;
-  assert.deepEqual([v.hidden, v.ffn, v.gatedMlp, v.tokensPerItem, v.videoFrames], [1280, 5120, false, 16384, true]);
+  assert.deepEqual([v.hidden, v.ffn, v.gatedMlp, v.tokensPerItem, v.dummyVideo], [1280, 5120, false, 16384, 'qwen2-vl']);
   // The tower by Gantry's count of the defaults: Qwen2-VL-2B's 0.665 B (its checkpoint: 2.21 B in all).
   assert.ok(v.params && Math.abs(v.params / 0.665e9 - 1) < 0.01, String(v.params));
   // A value that is given but wrong is still refused: defaults stand only for what is left out.
@@ -644,4 +644,51 @@ test("a long dummy video: the estimate offers to turn video off and keep images,
   const fixed = checkFile(after, { fileName: '/w/s.gantry.yaml', clusters: clusters.scopedTo('/w/s.gantry.yaml') });
   assert.ok(!fixed.problems.some((p) => p.code === 'kv-cache-too-small' || p.code === 'memory-exceeds-capacity'), after);
   assert.deepEqual((parseSpecFile(after)[1].value as { spec: InferenceServiceSpec }).spec.multimodal, { limitPerPrompt: { video: 0 } });
+});
+
+test("Qwen3-VL's dummy video: 12,288 tokens in the video processor's pixel volume, counted 12.5 times over and its embeddings padded to the budget in vLLM 0.11–0.13", () => {
+  const qwen3vl = findModel('qwen3-vl-8b')!.architecture;
+  const at = (engineVersion: string, maxModelLen = 262144, mm?: InferenceServiceSpec['multimodal']) => {
+    const p = visionProfile(qwen3vl, spec({ engineVersion, ...(mm ? { multimodal: mm } : {}) }), 8192, 256, maxModelLen, 2, 1);
+    assert.ok(p && typeof p === 'object');
+    return p;
+  };
+  // vLLM 0.11.0 prints "Encoder cache will be initialized with a budget of 153600 tokens, and profiled with 1 video items".
+  const old = at('0.11.0');
+  assert.deepEqual([old.modality, old.budget, old.items, old.tokensPerItem, old.ranTokens, old.patchesPerItem, old.paddedTo], ['video', 153600, 1, 153600, 12288, 49152, 153600]);
+  // The embeddings padded to the budget: 153,600 rows × 4,096 × (1 + 3 deepstack layers), bf16: about 4.7 GiB.
+  assert.equal(old.outputs, 153600 * 4096 * 2 * 4);
+  // Below a max_model_len of 16,200 the frame search stopped at two frames of 3,520²: 12,100 tokens, counted as 151,250.
+  const short = at('0.12.0', 8192);
+  assert.deepEqual([short.budget, short.ranTokens, short.patchesPerItem], [151250, 12100, 48400]);
+  // From 0.14.0 (PR #30475) the video is 12,288 tokens, shorter than an image: images are profiled, nothing padded.
+  const current = at('0.14.0');
+  assert.deepEqual([current.modality, current.budget, current.tokensPerItem, current.paddedTo], ['image', 16384, 16384, undefined]);
+  // Images off: the video, 12,288 tokens and 49,152 patches (not an image's 16,384 and 65,536).
+  const videoOnly = at('0.19.0', 262144, { limitPerPrompt: { image: 0 } });
+  assert.deepEqual([videoOnly.modality, videoOnly.tokensPerItem, videoOnly.patchesPerItem], ['video', 12288, 49152]);
+  // The estimate: about 5 GiB less KV memory at 0.11.0 than at 0.14.0 for Qwen3-VL-8B, and it says why.
+  const c = cluster('RTX-5090-32GB', 1);
+  const e = (engineVersion: string) => estimateInferenceService(service({ model: { preset: 'qwen3-vl-8b' }, engineVersion, maxModelLen: 32768 }), c);
+  const e011 = e('0.11.0');
+  const e014 = e('0.14.0');
+  assert.ok(e011.serving && e014.serving);
+  // The profile's share over the language model's: the padded embeddings (4.69 GiB) at 0.11.0, the image's encoder peak at 0.14.0.
+  assert.ok(Math.abs(e011.serving.visionProfileBytes! / GIB - 4.69) < 0.01, String(e011.serving.visionProfileBytes! / GIB));
+  const gap = (e014.serving.kvCacheBytes - e011.serving.kvCacheBytes) / GIB;
+  assert.ok(gap > 3 && gap < 3.5, String(gap));
+  const note = e011.assumptions.find((x) => x.startsWith('Vision encoder profiled'));
+  assert.ok(note?.includes('1 dummy video counted as 153,600 tokens') && note.includes('pad each item') && note.includes('12.5 times over'), note);
+});
+
+test("vLLM 0.11–0.13 pad each dummy item's embeddings to the whole budget: many small images take that many times more", () => {
+  // Gemma 3: 32 images of 256 tokens fill an 8,192-token budget; each is padded to 8,192 rows in 0.11–0.13.
+  const g = (engineVersion: string) => visionProfile(gemma3, { ...spec({ engineVersion }), model: { preset: 'gemma-3-4b' } }, 8192, 1024, 8192, 2, 1);
+  const old = g('0.12.0');
+  const now = g('0.19.0');
+  assert.ok(old && typeof old === 'object' && now && typeof now === 'object');
+  assert.equal(old.items, 32);
+  assert.equal(old.outputs, 32 * now.outputs);
+  assert.equal(old.paddedTo, 8192);
+  assert.equal(now.paddedTo, undefined);
 });
