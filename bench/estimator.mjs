@@ -303,7 +303,10 @@ if (kv17.length) out(`KV17-*: ${v1Line(kv17Summary)} (evaluated once, 2026-12-07
 // and before the dummy-video change (core/estimate/serving.ts dummyVideoFrames), and evaluated once after both.
 const kv18 = kvV1.readKvV1Reserve(root, 'bench/data/vllm-v1-kv-reserve15.jsonl');
 const kv18Summary = reserveTable(kv18, 'Held-out set of the Qwen2-VL catalog entries and dummy-video change, KV18-* (bench/data/vllm-v1-kv-reserve15.jsonl: published vLLM 0.9.2–0.23.0 startups of Qwen2-VL and Qwen2.5-VL, gathered 2026-12-07 before the change, evaluated once after it):').summary;
-if (kv18.length) out(`KV18-*: ${v1Line(kv18Summary)} (evaluated once, 2026-12-07, after the change).`);
+if (kv18.length)
+  out(
+    `KV18-*: ${v1Line(kv18Summary)} (evaluated once, 2026-12-07, after the change: KV18-02/03/04 +10.7, +2.0, −2.8 %; KV18-01 and KV18-05 became expressible when the RTX 4090 D and RTX 3050 6GB entered the GPU catalog and the bench read vLLM's --quantization words as the vllm serve reader does ('bitsandbytes' → bitsandbytes-4bit), and were evaluated once then: KV18-01 −5.1 %, KV18-05 a refusal, below).`,
+  );
 /** Starts a set records as failed for want of KV memory (no tokens, a negative "Available KV cache memory"): what Gantry predicts for them. */
 function refusedStarts(rows, label) {
   const refused = rows.filter((r) => r.kv_tokens == null && typeof r.available_kv_gib === 'number' && r.available_kv_gib < 0);
@@ -312,6 +315,14 @@ function refusedStarts(rows, label) {
   }
 }
 if (kv18.length) refusedStarts(kv18, 'held out');
+// KV19-* (Qwen3-VL, vLLM 0.11.0–0.14.0rc2 and unstated) was gathered on 2026-12-07 for the Qwen3-VL dummy-video change;
+// each row lacks something the bench needs, so it measures nothing yet and is listed for the record.
+const kv19 = kvV1.readKvV1Reserve(root, 'bench/data/vllm-v1-kv-reserve16.jsonl');
+if (kv19.length) {
+  out();
+  const kv19Summary = reserveTable(kv19, 'Gathered for the Qwen3-VL dummy-video change, KV19-* (bench/data/vllm-v1-kv-reserve16.jsonl: published vLLM starts of Qwen3-VL, gathered 2026-12-07 with the change, committed before any estimate):').summary;
+  out(`KV19-*: ${kv19Summary.n ? v1Line(kv19Summary) : 'no row expressible'} (each lacks a GPU, a version, a KV figure or a catalog model).`);
+}
 refusedStarts(
   kv14.filter((r) => r.id === 'KV14-07'),
   'examined: its encoder-budget line checked the dummy-video rule',

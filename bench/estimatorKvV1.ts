@@ -15,7 +15,7 @@ import { findGpu } from '../core/catalog/gpus';
 import { resolveModelName } from '../core/catalog/models';
 import { formatOfQuantization } from '../core/catalog/weightFormat';
 import { estimateInferenceService, predictedRefusal, printedAvailableKvBytes } from '../core/estimate/index';
-import { readMmLimits } from '../core/formats/vllmArgs';
+import { quantizationOfVllmWord, readMmLimits } from '../core/formats/vllmArgs';
 import type { Architecture, ClusterDoc, InferenceServiceDoc, InferenceServiceSpec, Quantization, SpeculativeMethod } from '../core/spec/types';
 import { readJsonlRows } from './estimatorKvV0';
 
@@ -106,6 +106,19 @@ export function readKvV1Reserve(repoRoot: string, file = 'bench/data/vllm-v1-kv-
 
 /** vLLM's --quantization words that say "as the checkpoint is" (its quantization_config): the spec leaves the field out, as a user would. */
 const CHECKPOINT_QUANT = new Set(['compressed-tensors', 'modelopt', 'modelopt_mixed']);
+
+/**
+ * A row's quantization as the spec says it: a spec value as is, a word of vLLM's --quantization through the vllm serve
+ * reader's own table (`bitsandbytes` → bitsandbytes-4bit, `awq_marlin` → awq), none for a word that says "as the
+ * checkpoint is"; undefined (not expressible) for anything else.
+ */
+function specQuantization(q: string | null): Quantization | 'checkpoint' | undefined {
+  if (!q || q === 'none') return 'none';
+  if (CHECKPOINT_QUANT.has(q)) return 'checkpoint';
+  if (formatOfQuantization(q as Quantization)) return q as Quantization;
+  const word = quantizationOfVllmWord(q);
+  return word ? (word as Quantization) : undefined;
+}
 const SPECULATIVE_METHODS: ReadonlySet<string> = new Set<SpeculativeMethod>(['mtp', 'eagle', 'eagle3', 'ngram']);
 
 /** --limit-mm-per-prompt as a source states it (JSON text or an object), read by the vllm serve reader's own rule. */
@@ -135,7 +148,7 @@ export function kvV1Doc(r: KvV1Row): { doc: InferenceServiceDoc; cluster: Cluste
       model: r.model ? { preset: r.model } : { architecture: typeof r.architecture === 'object' && r.architecture ? r.architecture : undefined },
       // A field the log does not state (null) is left out: the estimate takes the engine's default.
       ...(r.dtype ? { dtype: r.dtype } : {}),
-      ...(r.quantization && !CHECKPOINT_QUANT.has(r.quantization) ? { quantization: r.quantization as never } : {}),
+      ...(r.quantization && specQuantization(r.quantization) !== 'checkpoint' ? { quantization: specQuantization(r.quantization) as never } : {}),
       // vLLM spells fp8_e4m3 / fp8_e5m2 with an underscore, the spec with a hyphen.
       ...(r.kv_cache_dtype ? { kvCacheDtype: r.kv_cache_dtype.split('_').join('-') as never } : {}),
       tensorParallel: r.tp ?? 1,
@@ -246,7 +259,7 @@ function prepareRow(row: KvV1Row): { r: KvV1Row; label: string; unmatched?: stri
   else if (!r.model && !r.architecture) unmatched = `no catalog model for '${repo.slice(0, 80)}' (a user with its config.json gets an estimate from it)`;
   else if (!findGpu(r.gpu) && !r.gpu_total_gib) unmatched = `no catalog GPU '${r.gpu}' and no device total`;
   // A quantization the spec cannot say is a gap, not a flag to leave out: the estimate would be of another checkpoint.
-  else if (r.quantization && !CHECKPOINT_QUANT.has(r.quantization) && r.quantization !== 'none' && !formatOfQuantization(r.quantization as Quantization)) unmatched = `quantization '${r.quantization.slice(0, 60)}' is no value of spec.quantization`;
+  else if (r.quantization && specQuantization(r.quantization) === undefined) unmatched = `quantization '${r.quantization.slice(0, 60)}' is no value of spec.quantization nor a word of vLLM's --quantization`;
   // So is a speculative method the spec cannot say (DFlash, DSpark): its drafter would be left out without a word.
   else if (r.speculative && !SPECULATIVE_METHODS.has(r.speculative.method)) unmatched = `speculative method '${String(r.speculative.method).slice(0, 40)}' is no value of spec.speculative.method`;
   return { r, label: lbl, ...(unmatched ? { unmatched } : {}) };

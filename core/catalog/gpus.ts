@@ -49,8 +49,11 @@ export interface GpuInfo {
   pcieGen: 3 | 4 | 5;
   tdpW: number;
   source: string;
-  /** How `memoryGiB` was obtained: a reading of the card (PyTorch/vLLM/nvidia-smi) or the stated rule. */
-  memorySource?: 'reading' | 'rule';
+  /**
+   * How `memoryGiB` was obtained: a reading of the card (PyTorch/vLLM/nvidia-smi), the stated rule, or the reading of a
+   * sibling card with the same memory (the same nvidia-smi total) where none of this card was found.
+   */
+  memorySource?: 'reading' | 'rule' | 'sibling';
   /**
    * GDDR memory whose ECC can be switched (`nvidia-smi -e`): the mode `memoryGiB` holds, which is the card's
    * default. ECC on GDDR6/GDDR6X keeps 1/16 of the memory for check bits (nvidia-smi shows 46068 of 49140 MiB
@@ -551,6 +554,172 @@ export const GPUS: readonly GpuInfo[] = [
     source:
       'NVIDIA GeForce RTX 5060 Ti spec page (36 SMs at 2.572 GHz boost, 759 AI TOPS = fp4 sparse; 16 GB GDDR7 on a 128-bit bus, 448 GB/s; 180 W; PCIe 5.0 x8); tensor rates as the RTX 5090 entry reads the RTX Blackwell whitepaper (GeForce: fp32 accumulate at half the fp16-accumulate rate): fp4 sparse / 16 = fp16/bf16 dense with fp32 accumulate 47.4, fp8 94.9; fp32 = SMs × 128 × 2 × clock; usable GiB by the GDDR rule',
   }),
+  // Entered 2026-12-07: cards in published vLLM startups that the catalog lacked. A helper gathered each figure from
+  // public spec pages and readings (nvidia-smi totals, vLLM's printed totals), marking which it computed; where no CUDA
+  // total was found, usable memory is a sibling card's reading or the rule, and says so.
+  gpu({
+    id: 'RTX-4090-D-24GB',
+    aliases: ['rtx4090d', '4090d', 'rtx-4090d', 'RTX-4090D-24GB', 'NVIDIA GeForce RTX 4090 D'],
+    name: 'NVIDIA GeForce RTX 4090 D 24GB',
+    vendor: 'nvidia',
+    memoryGiB: 23.65,
+    nominalMemoryGB: 24,
+    memoryBandwidthGBps: 1008,
+    tflops: { bf16: 147.1, fp16: 147.1, fp8: 294.2, fp32: 73.5 },
+    intraNodeLink: 'pcie4',
+    pcieGen: 4,
+    tdpW: 425,
+    memorySource: 'sibling',
+    source:
+      "AD102-250 (114 of the RTX 4090's 128 SMs at 2.52 GHz boost; 24 GB GDDR6X, 1008 GB/s; 425 W by nvidia-smi power caps), spec pages; tensor rates as the Ada whitepaper gives the RTX 4090, scaled by SMs: fp16/bf16 with fp32 accumulate 147.1 dense, fp8 294.2, fp32 73.5 (computed). nvidia-smi shows the RTX 4090's 24564 MiB; no CUDA total was found, so the RTX 4090's reading (23.65 GiB) is taken. Modified 48 GB boards report the same name with 49140 MiB: give memoryGiB for those",
+  }),
+  gpu({
+    id: 'RTX-3090-Ti-24GB',
+    aliases: ['rtx3090ti', '3090ti', '3090-ti', 'rtx-3090-ti', 'NVIDIA GeForce RTX 3090 Ti'],
+    name: 'NVIDIA GeForce RTX 3090 Ti 24GB',
+    vendor: 'nvidia',
+    memoryGiB: 23.69,
+    nominalMemoryGB: 24,
+    memoryBandwidthGBps: 1008,
+    tflops: { bf16: 80, fp16: 80, fp32: 40 },
+    intraNodeLink: 'pcie4',
+    pcieGen: 4,
+    tdpW: 450,
+    memorySource: 'sibling',
+    source:
+      "GA102-350 (84 SMs at 1.86 GHz boost; 24 GB GDDR6X, 1008 GB/s; 450 W), spec pages and nvidia-smi power caps; the GA102 whitepaper rate of the RTX 3090 scaled by SMs × clock: fp16/bf16 tensor with fp32 accumulate 80.0 dense, fp32 40 (quoted and computed). nvidia-smi shows the RTX 3090's 24564 MiB; no CUDA total was found, so the RTX 3090's reading (23.69 GiB) is taken",
+  }),
+  gpu({
+    id: 'RTX-3050-8GB',
+    aliases: ['rtx3050', '3050', 'rtx-3050', 'NVIDIA GeForce RTX 3050'],
+    name: 'NVIDIA GeForce RTX 3050 8GB',
+    vendor: 'nvidia',
+    memoryGiB: 7.78,
+    nominalMemoryGB: 8,
+    memoryBandwidthGBps: 224,
+    tflops: { bf16: 18.2, fp16: 18.2, fp32: 9.1 },
+    intraNodeLink: 'pcie4',
+    pcieGen: 4,
+    tdpW: 130,
+    memorySource: 'sibling',
+    source:
+      'GA106/GA107 (20 SMs at 1.777 GHz boost; 8 GB GDDR6 on 128 bits, 224 GB/s; 130 W, or 115 W for the GA107 build; PCIe 4.0 x8), TechPowerUp review and spec pages; the GA102 whitepaper rate scaled by SMs × clock: fp16/bf16 with fp32 accumulate 18.2 dense, fp32 9.1 (computed). nvidia-smi shows 8192 MiB; no CUDA total was found, so that of other 8 GB GDDR6 cards (RTX 3070, RTX 2070: 7.78 GiB in PyTorch OOM messages) is taken',
+  }),
+  gpu({
+    id: 'RTX-3050-6GB',
+    aliases: ['rtx3050-6gb', '3050-6gb', 'rtx-3050-6gb'],
+    name: 'NVIDIA GeForce RTX 3050 6GB',
+    vendor: 'nvidia',
+    memoryGiB: 5.79,
+    nominalMemoryGB: 6,
+    memoryBandwidthGBps: 168,
+    tflops: { bf16: 13.5, fp16: 13.5, fp32: 6.77 },
+    intraNodeLink: 'pcie4',
+    pcieGen: 4,
+    tdpW: 70,
+    memorySource: 'sibling',
+    source:
+      'GA107 desktop card of 2024 (1.47 GHz boost; 6 GB GDDR6 on 96 bits, 168 GB/s; 70 W, slot-powered), spec pages; the sources differ on 2304 or 2048 CUDA cores: 18 SMs taken, fp16/bf16 with fp32 accumulate 13.5 dense, fp32 6.77 (computed; 12.0 and 6.0 with 16). nvidia-smi shows 6144 MiB; no CUDA total was found, so that of another 6 GB GDDR6 card (RTX 2060: 5.79 GiB in a PyTorch OOM message) is taken. The laptop RTX 3050 6GB is another part',
+  }),
+  gpu({
+    id: 'RTX-5000-Ada-32GB',
+    aliases: ['rtx-5000-ada', 'rtx5000ada', 'rtx-5000-ada-generation', 'NVIDIA RTX 5000 Ada Generation'],
+    name: 'NVIDIA RTX 5000 Ada Generation 32GB',
+    vendor: 'nvidia',
+    memoryGiB: usableGiB(32, 'gddr'),
+    nominalMemoryGB: 32,
+    ecc: 'off',
+    memoryBandwidthGBps: 576,
+    tflops: { bf16: 261.1, fp16: 261.1, fp8: 522.2, fp32: 65.3 },
+    intraNodeLink: 'pcie4',
+    pcieGen: 4,
+    tdpW: 250,
+    memorySource: 'rule',
+    source:
+      'NVIDIA RTX 5000 Ada datasheet (as transcribed in a public repository: 32 GB GDDR6 with ECC, 576 GB/s, 65.3 TFLOPS fp32, 1,044.4 TFLOPS fp8 with sparsity → 522.2 dense, bf16 half that at full rate; 250 W; PCIe 4.0 x16; 100 SMs at 2.55 GHz). Every nvidia-smi reading found (ten or more) shows ECC off and 32760 MiB, so ECC off is the default taken; no CUDA total was found: usable GiB by the GDDR rule',
+  }),
+  gpu({
+    id: 'Quadro-RTX-6000-24GB',
+    aliases: ['quadro-rtx-6000', 'quadrortx6000', 'Quadro RTX 6000'],
+    name: 'NVIDIA Quadro RTX 6000 24GB (Turing)',
+    vendor: 'nvidia',
+    memoryGiB: usableGiB(24, 'gddr-ecc'),
+    nominalMemoryGB: 24,
+    ecc: 'on',
+    memoryBandwidthGBps: 672,
+    tflops: { fp16: 130.5, fp32: 16.3 },
+    intraNodeLink: 'pcie3',
+    pcieGen: 3,
+    tdpW: 260,
+    memorySource: 'rule',
+    source:
+      'TU102 (72 SMs at 1.77 GHz boost; 24 GB GDDR6 with switchable ECC, 672 GB/s; 260 W active, 250 W passive; PCIe 3.0 x16), spec pages; 16.3 TFLOPS fp32 (NVIDIA), fp16 tensor with fp32 accumulate at full rate 130.5 dense (computed: 72 × 1.77 GHz × 1024); no bf16 or fp8 (Turing). nvidia-smi shows 23040 MiB with ECC on (recent drivers; server cards) and 24220 MiB with it off (workstations): ECC on taken; no CUDA total was found, usable GiB by the GDDR-with-ECC rule',
+  }),
+  gpu({
+    id: 'RTX-PRO-4000-Blackwell-24GB',
+    aliases: ['rtx-pro-4000', 'rtxpro4000', 'rtx-pro-4000-blackwell', 'NVIDIA RTX PRO 4000 Blackwell'],
+    name: 'NVIDIA RTX PRO 4000 Blackwell 24GB',
+    vendor: 'nvidia',
+    memoryGiB: 23.73,
+    nominalMemoryGB: 24,
+    memoryBandwidthGBps: 672,
+    tflops: { bf16: 187.6, fp16: 187.6, fp8: 375.2, fp32: 46.9 },
+    intraNodeLink: 'pcie5',
+    pcieGen: 5,
+    tdpW: 145,
+    memorySource: 'sibling',
+    source:
+      "GB203 (70 SMs at 2.617 GHz boost; 24 GB GDDR7 with ECC on 192 bits, 672 GB/s; 140 or 145 W by source; PCIe 5.0 x16, single slot), spec pages; tensor rates as the RTX PRO 6000 entry (pro card, full rate): bf16 70 × 2.617 GHz × 1024 = 187.6 dense, fp8 375.2, fp32 46.9 (computed). nvidia-smi shows 24467 MiB (four sources, one a vLLM 0.19 host); no CUDA total was found, so the RTX PRO 6000's ratio of CUDA total to nvidia-smi total (94.97 GiB of 97887 MiB) is taken: 23.73 GiB. The SFF card (70 W, 432 GB/s) is another part",
+  }),
+  gpu({
+    id: 'RTX-4070-Laptop-8GB',
+    aliases: ['rtx-4070-laptop', 'rtx4070-laptop', '4070-laptop', 'NVIDIA GeForce RTX 4070 Laptop GPU'],
+    name: 'NVIDIA GeForce RTX 4070 Laptop GPU 8GB',
+    vendor: 'nvidia',
+    memoryGiB: 7.78,
+    nominalMemoryGB: 8,
+    memoryBandwidthGBps: 256,
+    tflops: { bf16: 40.1, fp16: 40.1, fp8: 80.2, fp32: 20 },
+    intraNodeLink: 'pcie4',
+    pcieGen: 4,
+    tdpW: 115,
+    memorySource: 'sibling',
+    source:
+      'AD106 (36 SMs; boost 1.23 GHz at 35 W to 2.175 GHz at 115 W, set by the laptop; 8 GB GDDR6 on 128 bits, 256 GB/s), notebook spec pages; the Ada whitepaper rate scaled by SMs × clock at the 115 W boost: fp16/bf16 with fp32 accumulate 40.1 dense, fp8 80.2, fp32 20 (computed; a 35 W laptop runs at about 57 %). nvidia-smi shows 8188 MiB; no CUDA total was found, so that of other 8 GB cards (7.78 GiB) is taken',
+  }),
+  gpu({
+    id: 'RTX-4050-Laptop-6GB',
+    aliases: ['rtx-4050-laptop', 'rtx4050-laptop', '4050-laptop', 'NVIDIA GeForce RTX 4050 Laptop GPU'],
+    name: 'NVIDIA GeForce RTX 4050 Laptop GPU 6GB',
+    vendor: 'nvidia',
+    memoryGiB: 5.79,
+    nominalMemoryGB: 6,
+    memoryBandwidthGBps: 192,
+    tflops: { bf16: 24.3, fp16: 24.3, fp8: 48.5, fp32: 12.1 },
+    intraNodeLink: 'pcie4',
+    pcieGen: 4,
+    tdpW: 115,
+    memorySource: 'sibling',
+    source:
+      'AD107 (20 SMs; boost 1.605 GHz at 35 W to 2.37 GHz at 115 W, set by the laptop; 6 GB GDDR6 on 96 bits, 192 GB/s; PCIe 4.0 x8), notebook spec pages; the Ada whitepaper rate scaled by SMs × clock at the 115 W boost: fp16/bf16 with fp32 accumulate 24.3 dense, fp8 48.5, fp32 12.1 (computed). nvidia-smi shows 6141 MiB; no CUDA total was found, so that of another 6 GB card (5.79 GiB) is taken',
+  }),
+  gpu({
+    id: 'Jetson-Thor-128GB',
+    aliases: ['jetson-thor', 'jetson-agx-thor', 'agx-thor', 'thor', 'Jetson-Thor', 'NVIDIA Thor'],
+    name: 'NVIDIA Jetson AGX Thor (T5000, unified memory)',
+    vendor: 'nvidia',
+    memoryGiB: 122.82,
+    unifiedMemory: true,
+    nominalMemoryGB: 128,
+    memoryBandwidthGBps: 273,
+    tflops: { bf16: 258.5, fp16: 258.5, fp8: 517, fp32: 8.1 },
+    intraNodeLink: 'pcie5',
+    pcieGen: 5,
+    tdpW: 130,
+    memorySource: 'reading',
+    source:
+      "Jetson AGX Thor developer kit (T5000: Blackwell GPU, 20 SMs, compute capability 11.0; 128 GB LPDDR5X unified with the 14-core Arm CPU, 273 GB/s; 40 to 130 W; 2,070 TFLOPS fp4 with sparsity), NVIDIA and press pages; bf16 258.5 dense as Hugging Face's hardware page gives it, fp8 517 as quoted, fp32 about 8.1 (computed; the GPU clock not confirmed). vLLM prints 122.82 GiB total in four published logs (NVIDIA's GTC workshop among them), the host's MemTotal, as on GB10; NVML reports no framebuffer memory",
+  }),
   gpu({
     id: 'RTX-PRO-6000-96GB',
     aliases: ['rtx-pro-6000', 'rtxpro6000', 'rtx-pro-6000-blackwell', 'NVIDIA RTX PRO 6000 Blackwell Workstation Edition', 'NVIDIA RTX PRO 6000 Blackwell Server Edition', 'NVIDIA RTX PRO 6000 Blackwell Max-Q Workstation Edition'],
@@ -918,6 +1087,10 @@ export function cudaCapability(g: GpuInfo): number | undefined {
   if (g.vendor !== 'nvidia') return undefined;
   const id = g.id.toLowerCase();
   const starts = (...p: string[]) => p.some((x) => id.startsWith(x));
+  if (starts('rtx-5000-ada')) return 89;
+  if (starts('rtx-pro-4000')) return 120;
+  if (starts('quadro-rtx')) return 75;
+  if (starts('jetson-thor')) return 110;
   if (starts('h100', 'h200', 'h800', 'h20-', 'gh200')) return 90;
   if (starts('b200', 'b300', 'gb200', 'gb300')) return 100;
   if (starts('rtx-5', 'rtx-pro-6000')) return 120;

@@ -421,6 +421,7 @@ export function resolveCluster(cluster: ClusterDoc | undefined, gpusPerNodeHint:
     } else {
       gpu = withOverrides(gpu, gpuSpec);
       if (gpu.memorySource === 'rule' && givenGiB === undefined) assumptions.push(`${gpu.name}: usable memory ${gpu.memoryGiB} GiB from the catalog's rule for cards without a driver reading (see docs/catalog.md); set nodes.gpu.memoryGiB to what nvidia-smi/torch report.`);
+      if (gpu.memorySource === 'sibling' && givenGiB === undefined) assumptions.push(`${gpu.name}: usable memory ${gpu.memoryGiB} GiB, a sibling card's driver reading (no reading of this card was found; see docs/catalog.md); set nodes.gpu.memoryGiB to what torch reports.`);
       gpu = withEcc(gpu, gpuSpec.ecc, givenGiB !== undefined, assumptions);
     }
   } else {

@@ -253,6 +253,11 @@ const QUANT_WORDS: Record<string, string> = {
   auto_round: 'int4',
   inc: 'int4',
 };
+
+/** The spec's quantization for a word of vLLM's --quantization (`awq_marlin` → awq, `bitsandbytes` → bitsandbytes-4bit), if it has one. */
+export function quantizationOfVllmWord(word: string): string | undefined {
+  return Object.hasOwn(QUANT_WORDS, word) ? QUANT_WORDS[word] : undefined;
+}
 const KV_WORDS: Record<string, string> = { auto: 'auto', bfloat16: 'bf16', float16: 'fp16', fp8: 'fp8', fp8_e4m3: 'fp8-e4m3', fp8_e5m2: 'fp8-e5m2' };
 const FLOAT_FIELDS = new Set<Field>(['gpuMemoryUtilization']);
 

@@ -51,6 +51,12 @@ test('usable memory: driver readings where found (23.69 GiB on an RTX 3090, 31.3
   assert.ok(Math.abs(usableGiB(48, 'gddr-ecc') - 44.4) < 0.1);
   assert.ok(Math.abs(usableGiB(24, 'gddr') - 23.65) < 0.1);
   for (const g of GPUS) if (g.memorySource === 'rule') assert.ok(/rule/.test(g.source), `${g.id} says its memory comes from the rule`);
+  // A sibling's reading names the sibling and says no reading of this card was found.
+  for (const g of GPUS) if (g.memorySource === 'sibling') assert.ok(/no CUDA total was found/.test(g.source) && /is taken/.test(g.source), `${g.id} says whose reading it takes`);
+  assert.equal(findGpu('NVIDIA GeForce RTX 4090 D')!.id, 'RTX-4090-D-24GB');
+  assert.equal(findGpu('NVIDIA GeForce RTX 4090')!.id, 'RTX-4090-24GB');
+  assert.equal(findGpu('NVIDIA RTX 5000 Ada Generation')!.id, 'RTX-5000-Ada-32GB');
+  assert.equal(findGpu('NVIDIA Thor')!.id, 'Jetson-Thor-128GB');
 });
 
 test('an H800 all-reduce is slower than an H100 one: the cut NVLink scales the bus bandwidth', () => {
