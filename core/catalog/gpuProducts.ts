@@ -40,6 +40,12 @@ export const GPU_PRODUCT_LABELS: Readonly<Record<string, string>> = {
   'RTX-5070-12GB': 'NVIDIA-GeForce-RTX-5070',
   'RTX-5060-Ti-16GB': 'NVIDIA-GeForce-RTX-5060-Ti',
   'GB10-128GB': 'NVIDIA-GB10',
+  'RTX-4090-D-24GB': 'NVIDIA-GeForce-RTX-4090-D',
+  'RTX-3090-Ti-24GB': 'NVIDIA-GeForce-RTX-3090-Ti',
+  'RTX-3050-8GB': 'NVIDIA-GeForce-RTX-3050',
+  'RTX-5000-Ada-32GB': 'NVIDIA-RTX-5000-Ada-Generation',
+  'Quadro-RTX-6000-24GB': 'Quadro-RTX-6000',
+  'RTX-PRO-4000-Blackwell-24GB': 'NVIDIA-RTX-PRO-4000-Blackwell',
 };
 
 const BY_LABEL = new Map(Object.entries(GPU_PRODUCT_LABELS).map(([id, label]) => [label.toLowerCase(), id]));

@@ -50,8 +50,9 @@ export interface GpuInfo {
   tdpW: number;
   source: string;
   /**
-   * How `memoryGiB` was obtained: a reading of the card (PyTorch/vLLM/nvidia-smi), the stated rule, or the reading of a
-   * sibling card with the same memory (the same nvidia-smi total) where none of this card was found.
+   * How `memoryGiB` was obtained: a reading of the card (PyTorch/vLLM/nvidia-smi), the stated rule, or, where no CUDA
+   * total of this card was found, a sibling card's: its reading (a card of the same memory) or its ratio of CUDA total
+   * to nvidia-smi total; the source names the sibling.
    */
   memorySource?: 'reading' | 'rule' | 'sibling';
   /**
@@ -607,7 +608,7 @@ export const GPUS: readonly GpuInfo[] = [
   }),
   gpu({
     id: 'RTX-3050-6GB',
-    aliases: ['rtx3050-6gb', '3050-6gb', 'rtx-3050-6gb'],
+    aliases: ['rtx3050-6gb', '3050-6gb', 'rtx-3050-6gb', 'NVIDIA GeForce RTX 3050 6GB'],
     name: 'NVIDIA GeForce RTX 3050 6GB',
     vendor: 'nvidia',
     memoryGiB: 5.79,
@@ -669,7 +670,7 @@ export const GPUS: readonly GpuInfo[] = [
     tdpW: 145,
     memorySource: 'sibling',
     source:
-      "GB203 (70 SMs at 2.617 GHz boost; 24 GB GDDR7 with ECC on 192 bits, 672 GB/s; 140 or 145 W by source; PCIe 5.0 x16, single slot), spec pages; tensor rates as the RTX PRO 6000 entry (pro card, full rate): bf16 70 × 2.617 GHz × 1024 = 187.6 dense, fp8 375.2, fp32 46.9 (computed). nvidia-smi shows 24467 MiB (four sources, one a vLLM 0.19 host); no CUDA total was found, so the RTX PRO 6000's ratio of CUDA total to nvidia-smi total (94.97 GiB of 97887 MiB) is taken: 23.73 GiB. The SFF card (70 W, 432 GB/s) is another part",
+      "GB203 (70 SMs at 2.617 GHz boost; 24 GB GDDR7 with ECC on 192 bits, 672 GB/s; 140 or 145 W by source; PCIe 5.0 x16, single slot), spec pages; tensor rates as the RTX PRO 6000 entry (pro card, full rate): bf16 70 × 2.617 GHz × 1024 = 187.6 dense, fp8 375.2, fp32 46.9 (computed from a third-party boost clock; NVIDIA's own AI TOPS figure was not found to check it against). nvidia-smi shows 24467 MiB (four sources, one a vLLM 0.19 host); no CUDA total was found, so the RTX PRO 6000's ratio of CUDA total to nvidia-smi total (94.97 GiB of 97887 MiB) is taken: 23.73 GiB. The SFF card (70 W, 432 GB/s) is another part",
   }),
   gpu({
     id: 'RTX-4070-Laptop-8GB',

@@ -383,8 +383,7 @@ export function visionProfile(a: Architecture, spec: InferenceServiceSpec, token
   const patchesPerItem = modelled?.runPatches ?? v.patchesPerItem;
   const padded = vllmPadsEncoderOutputs(version) && ranTokens < budget;
   const patches = items * patchesPerItem;
-  const mlpWidth = v.ffn * (v.gatedMlp ? 3 : 2);
-  const encoderPeak = patches * dt * ((v.patchInput ?? 588) + 3 * v.hidden + (3 * v.hidden + mlpWidth) / tp);
+  const encoderPeak = patches * encoderBytesPerPatch(v, dt, tp);
   const outputs = items * (padded ? budget : ranTokens) * a.hidden * dt * (1 + (v.deepstack ?? 0));
   return {
     encoderPeak,
@@ -408,18 +407,19 @@ export function visionProfile(a: Architecture, spec: InferenceServiceSpec, token
  * 0.13 the frame search stopped at two frames of 3,520² (12,100 tokens) below a max_model_len of 16,200, and vLLM counted
  * the item 12.5 times over (get_max_video_tokens: the timestamps' text), so it won over the image.
  */
-export function dummyVideoItem(v: NonNullable<Architecture['vision']>, maxModelLen: number, batchedTokens: number, version: [number, number, number] | undefined, imagesOn: boolean): { itemTokens: number; runTokens: number; runPatches: number; frames?: number; ranFrames?: number } | undefined {
+export function dummyVideoItem(v: NonNullable<Architecture['vision']>, maxModelLen: number, batchedTokens: number, version: [number, number, number] | undefined, imagesOn: boolean): { itemTokens: number; runTokens: number; runPatches: number; itemPatches: number; frames?: number; ranFrames?: number } | undefined {
   const patchesPerToken = v.patchesPerItem / v.tokensPerItem;
   if (v.dummyVideo === 'qwen2-vl') {
     const item = dummyVideoFrames(maxModelLen, v.tokensPerItem, version, imagesOn);
     // Before 0.11.0 the dummy batch asked for a video of max_num_batched_tokens with only video counted (PR #25553 changed it).
     const ran = qwen2VlDummyVideo(version).lessAnImage ? dummyVideoFrames(batchedTokens, v.tokensPerItem, version, false) : item;
-    return { itemTokens: item.groups * v.tokensPerItem, runTokens: ran.groups * v.tokensPerItem, runPatches: ran.groups * v.patchesPerItem, frames: item.frames, ranFrames: ran.frames };
+    return { itemTokens: item.groups * v.tokensPerItem, runTokens: ran.groups * v.tokensPerItem, runPatches: ran.groups * v.patchesPerItem, itemPatches: item.groups * v.patchesPerItem, frames: item.frames, ranFrames: ran.frames };
   }
   if (v.dummyVideo === 'qwen3-vl') {
     const old = vllmPadsEncoderOutputs(version);
     const run = old && maxModelLen < QWEN3VL_FRAME_SEARCH_LEN ? QWEN3VL_VIDEO_TOKENS_TWO_FRAMES : QWEN3VL_VIDEO_TOKENS;
-    return { itemTokens: old ? Math.floor(run * 12.5) : run, runTokens: run, runPatches: Math.round(run * patchesPerToken) };
+    const runPatches = Math.round(run * patchesPerToken);
+    return { itemTokens: old ? Math.floor(run * 12.5) : run, runTokens: run, runPatches, itemPatches: runPatches };
   }
   return undefined;
 }
@@ -429,6 +429,12 @@ const QWEN3VL_VIDEO_TOKENS = 12288;
 /** vLLM 0.11–0.13 below a max_model_len of 16,200: two frames of 3,520² (the frame search's first step gave 16,200 tokens). */
 const QWEN3VL_VIDEO_TOKENS_TWO_FRAMES = 12100;
 const QWEN3VL_FRAME_SEARCH_LEN = 16200;
+
+/** The encoder's peak per patch: its pixel input, three hidden-wide states, and the QKV and MLP outputs split over tensor parallel. */
+function encoderBytesPerPatch(v: NonNullable<Architecture['vision']>, dt: number, tp: number): number {
+  const mlpWidth = v.ffn * (v.gatedMlp ? 3 : 2);
+  return dt * ((v.patchInput ?? 588) + 3 * v.hidden + (3 * v.hidden + mlpWidth) / tp);
+}
 
 /** Frames to a temporal patch in the Qwen2-VL processor (temporal_patch_size; every Qwen2-VL and Qwen2.5-VL config has 2). */
 const QWEN2VL_TEMPORAL = 2;
@@ -509,7 +515,7 @@ function visionNote(a: Architecture, spec: InferenceServiceSpec, vision: VisionP
           : vision.ranFrames !== undefined && vision.ranFrames !== vision.frames
             ? `${items} of ${size} (${framesOf(vision.frames)} of the largest image, as many as max_model_len holds up to vLLM's cap; ${profiledWhy}), though releases before 0.11.0 run the encoder on a video of max_num_batched_tokens: ${framesOf(vision.ranFrames)}, ${grouped(vision.patchesPerItem)} patches`
             : `${items} of ${size} (${framesOf(vision.frames)} of the largest image, ${grouped(vision.patchesPerItem)} patches, as many frames as max_model_len holds up to vLLM's cap; ${profiledWhy})`;
-  const padding = vision.paddedTo !== undefined ? ` vLLM 0.11–0.13 pad each item's embeddings with zeros to the whole budget (${grouped(vision.paddedTo)} rows), which the embeddings' figure counts.` : '';
+  const padding = vision.paddedTo !== undefined ? ` vLLM 0.11–0.13 padded each item's embeddings with zeros to the whole budget (${grouped(vision.paddedTo)} rows), which the embeddings' figure counts.` : '';
   // vLLM profiles the modality whose item is longest; where the dummy video is not modelled, say that it may be longer.
   const longerVideo =
     v.video && !v.dummyVideo && vision.modality === 'image'
@@ -981,7 +987,8 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     maxModelLen,
     activationPeakBytes: rank0.activation,
     ...(rank0.visionExtra ? { visionProfileBytes: rank0.visionExtra } : {}),
-    ...(typeof vision === 'object' && vision.modality === 'video' && vision.frames !== undefined ? { visionVideoFrames: vision.frames } : {}),
+    // The processor's dummy video won over images (images on): video at 0 gives back the difference (servingFixes).
+    ...(typeof vision === 'object' && vision.modality === 'video' && a.vision?.dummyVideo && spec.multimodal?.limitPerPrompt?.image !== 0 ? { visionVideo: { countedTokens: vision.tokensPerItem, ...(vision.frames !== undefined ? { frames: vision.frames } : {}) } } : {}),
     ...(rank0.towerWeights ? { towerWeightBytes: rank0.towerWeights } : {}),
     ...(towersLoaded.length ? { towersLoaded } : {}),
     availableKvBytes: Math.max(0, minPool),
@@ -1097,15 +1104,21 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     }
     // --skip-mm-profiling: the KV cache takes the memory the encoder needs, so the first full-size image must find it outside the budget.
     if (a.vision && vllmV1 && spec.multimodal?.skipProfiling && !towerSkipped) {
-      const full = visionProfile(a, { ...spec, multimodal: { ...spec.multimodal, skipProfiling: false } }, profileTokens, profileSeqs, maxModelLen, dtypeBytes(spec), tp);
-      const oneItem = typeof full === 'object' ? full.encoderPeak / full.items : 0;
+      // The largest single request of a modality that is on: an image, or a video as long as the processor makes it.
+      const limits = spec.multimodal?.limitPerPrompt;
+      const imagesOn = (limits?.image ?? VLLM_MM_DEFAULT_LIMIT) > 0;
+      const videoOn = a.vision.video === true && (limits?.video ?? VLLM_MM_DEFAULT_LIMIT) > 0;
+      const video = videoOn ? dummyVideoItem(a.vision, maxModelLen, profileTokens, engineVersionOf(spec).parts, imagesOn) : undefined;
+      const videoPatches = videoOn ? (video?.itemPatches ?? a.vision.patchesPerItem) : 0;
+      const worst = videoPatches > (imagesOn ? a.vision.patchesPerItem : 0) ? { modality: 'video' as const, patches: videoPatches } : { modality: 'image' as const, patches: a.vision.patchesPerItem };
+      const oneItem = worst.patches * encoderBytesPerPatch(a.vision, dtypeBytes(spec), tp);
       const left = cap - device;
       if (oneItem > left) {
         findings.push({
           code: 'vision-profile-skipped',
           severity: 'warning',
           path: ['spec', 'multimodal', 'skipProfiling'],
-          message: `With the encoder's profile skipped, the KV cache takes its memory: one full-size ${full && typeof full === 'object' ? full.modality : 'image'} runs the encoder at about ${gib(oneItem)} per GPU, and ${gib(Math.max(0, left))} is left outside vLLM's budget, so the first such request may run out of memory. Lower gpuMemoryUtilization by ${Math.ceil(((oneItem - left) / cap) * 100) / 100} or more, ${full && typeof full === 'object' && full.modality === 'video' && full.frames !== undefined ? 'turn video off (limitPerPrompt.video: 0) or shorten maxModelLen, which shortens the dummy video' : 'cap the images (limitPerPrompt and a smaller max_pixels)'}, or serve text only (languageModelOnly).`,
+          message: `With the encoder's profile skipped, the KV cache takes its memory: one full-size ${worst.modality} runs the encoder at about ${gib(oneItem)} per GPU, and ${gib(Math.max(0, left))} is left outside vLLM's budget, so the first such request may run out of memory. Lower gpuMemoryUtilization by ${Math.ceil(((oneItem - left) / cap) * 100) / 100} or more, ${worst.modality === 'video' ? `turn video off (limitPerPrompt.video: 0)${video?.frames !== undefined ? ' or shorten maxModelLen, which shortens the longest video' : ''}` : 'cap the images (limitPerPrompt and a smaller max_pixels)'}, or serve text only (languageModelOnly).`,
         });
       }
     }
@@ -1166,13 +1179,13 @@ function servingFixes(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined,
         edits: [{ path: ['spec', 'multimodal', 'languageModelOnly'], value: true }],
       });
   }
-  // A dummy video of several frames (Qwen2-VL's processor at a long max_model_len): video at 0 keeps images and gives back the rest.
-  const videoFrames = cur.serving?.visionVideoFrames ?? 0;
-  if (videoFrames > 1 && spec.multimodal?.limitPerPrompt?.image !== 0 && !spec.multimodal?.languageModelOnly) {
+  // The processor's dummy video profiled over images (Qwen2-VL at a long max_model_len, Qwen3-VL in 0.11–0.13): video at 0 keeps images and gives back the rest.
+  const video = cur.serving?.visionVideo;
+  if (video && spec.multimodal?.limitPerPrompt?.image !== 0 && !spec.multimodal?.languageModelOnly) {
     const e = estimateInferenceService(withEdits(doc, [{ path: ['spec', 'multimodal', 'limitPerPrompt', 'video'], value: 0 }]), cluster, o);
     if (e.serving && e.serving.kvCacheBytes > (cur.serving?.kvCacheBytes ?? 0))
       fixes.push({
-        title: `Turn video off, keeping images (--limit-mm-per-prompt video 0: vLLM profiles one image instead of a ${videoFrames}-frame dummy video; ${describe(e)}${e.ok ? '' : ', still too small'})`,
+        title: `Turn video off, keeping images (--limit-mm-per-prompt video 0: vLLM profiles one image instead of ${video.frames !== undefined ? `a ${video.frames}-frame dummy video` : `a dummy video counted as ${grouped(video.countedTokens)} tokens, its embeddings padded to that budget`}; ${describe(e)}${e.ok ? '' : ', still too small'})`,
         edits: [{ path: ['spec', 'multimodal', 'limitPerPrompt', 'video'], value: 0 }],
       });
   }

@@ -108,8 +108,8 @@ export interface ServingFigures {
   activationPeakBytes: number;
   /** A vision-language model under vLLM V1: what the encoder's profile run adds to the activation peak (bytes per GPU on the first stage). */
   visionProfileBytes?: number;
-  /** vLLM V1 profiles a dummy video of frames of the largest image (Qwen2-VL, Qwen2.5-VL): how many frames its item holds. */
-  visionVideoFrames?: number;
+  /** vLLM V1 profiles the processor's dummy video over images (Qwen2-VL at a long max_model_len, Qwen3-VL in 0.11–0.13): the tokens it counts the item as, and its frames (Qwen2-VL). */
+  visionVideo?: { countedTokens: number; frames?: number };
   /** The multimodal towers' weights (bytes per GPU on the first stage) whose count is known apart: what --language-model-only leaves out. */
   towerWeightBytes?: number;
   /** The memory left for the KV cache on the tightest stage (bytes per GPU), 0 where none is: under vLLM what it prints as

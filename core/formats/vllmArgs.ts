@@ -258,6 +258,7 @@ const QUANT_WORDS: Record<string, string> = {
 export function quantizationOfVllmWord(word: string): string | undefined {
   return Object.hasOwn(QUANT_WORDS, word) ? QUANT_WORDS[word] : undefined;
 }
+
 const KV_WORDS: Record<string, string> = { auto: 'auto', bfloat16: 'bf16', float16: 'fp16', fp8: 'fp8', fp8_e4m3: 'fp8-e4m3', fp8_e5m2: 'fp8-e5m2' };
 const FLOAT_FIELDS = new Set<Field>(['gpuMemoryUtilization']);
 

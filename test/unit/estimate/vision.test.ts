@@ -678,7 +678,7 @@ test("Qwen3-VL's dummy video: 12,288 tokens in the video processor's pixel volum
   const gap = (e014.serving.kvCacheBytes - e011.serving.kvCacheBytes) / GIB;
   assert.ok(gap > 3 && gap < 3.5, String(gap));
   const note = e011.assumptions.find((x) => x.startsWith('Vision encoder profiled'));
-  assert.ok(note?.includes('1 dummy video counted as 153,600 tokens') && note.includes('pad each item') && note.includes('12.5 times over'), note);
+  assert.ok(note?.includes('1 dummy video counted as 153,600 tokens') && note.includes('padded each item') && note.includes('12.5 times over'), note);
 });
 
 test("vLLM 0.11–0.13 pad each dummy item's embeddings to the whole budget: many small images take that many times more", () => {
@@ -691,4 +691,21 @@ test("vLLM 0.11–0.13 pad each dummy item's embeddings to the whole budget: man
   assert.equal(old.outputs, 32 * now.outputs);
   assert.equal(old.paddedTo, 8192);
   assert.equal(now.paddedTo, undefined);
+});
+
+test('Qwen3-VL in vLLM 0.11–0.13: the quick fix turns video off and keeps images; the skipped-profile warning takes the largest real item (an image)', () => {
+  const c = cluster('RTX-4090-24GB', 1);
+  const base = { model: { preset: 'qwen3-vl-8b' }, engineVersion: '0.11.0', maxModelLen: 32768 };
+  const e = estimateInferenceService(service(base), c);
+  const fix = e.findings.flatMap((f) => f.fixes ?? []).find((f) => f.title.startsWith('Turn video off, keeping images'));
+  assert.ok(fix, JSON.stringify(e.findings.map((f) => [f.code, (f.fixes ?? []).map((x) => x.title)])));
+  assert.match(fix.title, /instead of a dummy video counted as 153,600 tokens, its embeddings padded to that budget/);
+  assert.deepEqual(fix.edits, [{ path: ['spec', 'multimodal', 'limitPerPrompt', 'video'], value: 0 }]);
+  // From 0.14.0 images are profiled: no such fix.
+  const now = estimateInferenceService(service({ ...base, engineVersion: '0.14.0' }), c);
+  assert.ok(!now.findings.flatMap((f) => f.fixes ?? []).some((f) => f.title.startsWith('Turn video off')));
+  // Profile skipped: a real image (65,536 patches) runs the encoder harder than the 49,152-patch video, and is named.
+  const skipped = estimateInferenceService(service({ ...base, gpuMemoryUtilization: 0.95, multimodal: { skipProfiling: true } }), c);
+  const w = skipped.findings.find((f) => f.code === 'vision-profile-skipped');
+  assert.ok(w && w.message.includes('one full-size image runs the encoder'), JSON.stringify(skipped.findings.map((f) => f.message.slice(0, 200))));
 });

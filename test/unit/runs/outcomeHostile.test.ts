@@ -143,3 +143,16 @@ test('outcome: what is not an outcome of this run is not read', () => {
   // The least a run keeps: no figures at all.
   assert.deepEqual(storedOutcome({ version: 1, runId: 'r', state: 'succeeded', gpus: 1, estimate: {}, log: { nccl: [] } }, 'r'), { version: 1, runId: 'r', state: 'succeeded', gpus: 1, estimate: {}, log: { nccl: [] } });
 });
+
+test('outcome: signed figures stay signed (vLLM prints a negative CUDA graph estimate at times), an MFU over 100 % is kept', () => {
+  const raw = {
+    version: 1,
+    runId: 'r',
+    state: 'succeeded',
+    gpus: 1,
+    estimate: { availableKvGiBPerGpu: -2 },
+    log: { nccl: [], cudaGraphEstimateGiB: { value: -0.9, line: 3 }, cudaGraphGiB: { value: -0.22, line: 4 }, availableKvGiB: { value: -1.5, line: 5 }, trainLoss: { value: -0.3, line: 6 }, mfuPct: { value: 104, line: 7, samples: 9 } },
+  };
+  const o = storedOutcome(raw, 'r')!;
+  assert.deepEqual([o.log.cudaGraphEstimateGiB?.value, o.log.cudaGraphGiB?.value, o.log.availableKvGiB?.value, o.log.trainLoss?.value, o.log.mfuPct?.value, o.estimate.availableKvGiBPerGpu], [-0.9, -0.22, -1.5, -0.3, 104, -2]);
+});
