@@ -436,6 +436,9 @@ function encoderBytesPerPatch(v: NonNullable<Architecture['vision']>, dt: number
   return dt * ((v.patchInput ?? 588) + 3 * v.hidden + (3 * v.hidden + mlpWidth) / tp);
 }
 
+/** A dummy video whose profile costs the KV cache at least this much over an image's is said (vision-video-profile). */
+const VIDEO_PROFILE_NOTE_BYTES = 2 ** 30;
+
 /** Frames to a temporal patch in the Qwen2-VL processor (temporal_patch_size; every Qwen2-VL and Qwen2.5-VL config has 2). */
 const QWEN2VL_TEMPORAL = 2;
 
@@ -1134,6 +1137,24 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   if (!opts.noFixes) {
     const f = findings.find((x) => x.code === 'memory-exceeds-capacity' || x.code === 'kv-cache-too-small');
     if (f) f.fixes = servingFixes(doc, cluster, opts, est, f.code === 'kv-cache-too-small');
+    // It starts, but the processor's dummy video took KV memory an image's profile would have left: said, with the fix,
+    // for a service that may take no video (the user's to know). Not where the memory error above offers the same fix.
+    const video = est.serving?.visionVideo;
+    if (!f && video) {
+      const edit = { path: ['spec', 'multimodal', 'limitPerPrompt', 'video'], value: 0 };
+      const alt = estimateInferenceService(withEdits(doc, [edit]), cluster, { ...opts, noFixes: true });
+      const more = (alt.serving?.kvCacheBytes ?? 0) - (est.serving?.kvCacheBytes ?? 0);
+      if (alt.serving && more >= VIDEO_PROFILE_NOTE_BYTES) {
+        const item = video.frames !== undefined ? `a ${video.frames}-frame dummy video of ${grouped(video.countedTokens)} tokens` : `a dummy video counted as ${grouped(video.countedTokens)} tokens, its embeddings padded to that budget`;
+        findings.push({
+          code: 'vision-video-profile',
+          severity: 'info',
+          path: spec.multimodal ? ['spec', 'multimodal'] : ['spec', 'model'],
+          message: `vLLM profiles ${item} before it sizes the KV cache, which leaves ${gib(more)} per GPU less for the cache than an image's profile would. If this service takes no video, turning video off keeps images and gives it back (≈ ${grouped(alt.serving.kvCacheTokens)} KV tokens instead of ${grouped(est.serving!.kvCacheTokens)}).`,
+          fixes: [{ title: `Turn video off, keeping images (--limit-mm-per-prompt video 0: ≈ ${grouped(alt.serving.kvCacheTokens)} KV tokens)`, edits: [edit] }],
+        });
+      }
+    }
   }
   est.ok = !findings.some((f) => f.severity === 'error');
   est.summary = summarizeServing(est);

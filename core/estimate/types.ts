@@ -2,7 +2,21 @@
 
 export type Severity = 'error' | 'warning' | 'info';
 
-export type FindingCode = 'memory-exceeds-capacity' | 'memory-near-capacity' | 'kv-cache-too-small' | 'tp-spans-nodes' | 'comm-bound' | 'slow-inter-node' | 'pipeline-bubble' | 'moe-host-bound' | 'bad-estimate-input' | 'concurrency-below-max-seqs' | 'tp-over-pcie' | 'vision-profile-skipped' | 'multimodal-text-model';
+export type FindingCode =
+  | 'memory-exceeds-capacity'
+  | 'memory-near-capacity'
+  | 'kv-cache-too-small'
+  | 'tp-spans-nodes'
+  | 'comm-bound'
+  | 'slow-inter-node'
+  | 'pipeline-bubble'
+  | 'moe-host-bound'
+  | 'bad-estimate-input'
+  | 'concurrency-below-max-seqs'
+  | 'tp-over-pcie'
+  | 'vision-profile-skipped'
+  | 'vision-video-profile'
+  | 'multimodal-text-model';
 
 export interface FixEdit {
   /** Spec path to set, e.g. ['spec', 'parallelism', 'tensor']. */

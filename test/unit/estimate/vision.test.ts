@@ -709,3 +709,25 @@ test('Qwen3-VL in vLLM 0.11–0.13: the quick fix turns video off and keeps imag
   const w = skipped.findings.find((f) => f.code === 'vision-profile-skipped');
   assert.ok(w && w.message.includes('one full-size image runs the encoder'), JSON.stringify(skipped.findings.map((f) => f.message.slice(0, 200))));
 });
+
+test('a start whose dummy video takes KV memory an image would leave: said as information, with the video-off fix', () => {
+  const c = cluster('H100-SXM-80GB', 1);
+  const at = (extra: Partial<InferenceServiceSpec>) => estimateInferenceService(service({ model: { preset: 'qwen2.5-vl-7b' }, engineVersion: '0.23.0', ...extra }), c);
+  const long = at({ maxModelLen: 128000 });
+  assert.ok(long.ok, JSON.stringify(long.findings));
+  const f = long.findings.find((x) => x.code === 'vision-video-profile');
+  assert.ok(f, JSON.stringify(long.findings.map((x) => x.code)));
+  assert.equal(f.severity, 'info');
+  assert.deepEqual(f.path, ['spec', 'model']);
+  assert.match(f.message, /^vLLM profiles a 14-frame dummy video of 114,688 tokens before it sizes the KV cache, which leaves [\d.]+ GiB per GPU less/);
+  assert.deepEqual(f.fixes?.[0].edits, [{ path: ['spec', 'multimodal', 'limitPerPrompt', 'video'], value: 0 }]);
+  // Short contexts (a one-frame video), video off, and Qwen3-VL on current releases: nothing to say.
+  for (const e of [at({ maxModelLen: 8192 }), at({ maxModelLen: 128000, multimodal: { limitPerPrompt: { video: 0 } } }), estimateInferenceService(service({ model: { preset: 'qwen3-vl-8b' }, engineVersion: '0.19.0', maxModelLen: 32768 }), c)]) {
+    assert.ok(!e.findings.some((x) => x.code === 'vision-video-profile'), JSON.stringify(e.findings.map((x) => x.code)));
+  }
+  // Qwen3-VL in 0.11–0.13 on a card where it starts: said at the spec's multimodal where it has one.
+  const q = estimateInferenceService(service({ model: { preset: 'qwen3-vl-8b' }, engineVersion: '0.12.0', maxModelLen: 32768, multimodal: { limitPerPrompt: { image: 4 } } }), c);
+  const g = q.findings.find((x) => x.code === 'vision-video-profile');
+  assert.ok(g && g.message.includes('a dummy video counted as 153,600 tokens, its embeddings padded to that budget'), JSON.stringify(q.findings));
+  assert.deepEqual(g.path, ['spec', 'multimodal']);
+});
