@@ -16,6 +16,29 @@ import { GIB, cluster, service } from './helpers';
 const qwen35 = findModel('qwen3.5-9b')!.architecture;
 const gemma3 = findModel('gemma-3-4b')!.architecture;
 const spec = (extra: Partial<InferenceServiceSpec> = {}): InferenceServiceSpec => ({ engine: 'vllm', model: { preset: 'qwen3.5-9b' }, ...extra });
+/** A file of a one-GPU Cluster `box` and a vLLM InferenceService `s` on it, with more spec lines. */
+const boxService = (gpu: string, engineVersion: string, preset: string, more: string[]) =>
+  [
+    'apiVersion: gantry/v1',
+    'kind: Cluster',
+    'metadata: { name: box }',
+    'spec:',
+    `  nodes: { count: 1, gpu: { model: ${gpu}, count: 1 } }`,
+    '---',
+    'apiVersion: gantry/v1',
+    'kind: InferenceService',
+    'metadata: { name: s }',
+    'spec:',
+    '  cluster: box',
+    '  engine: vllm',
+    `  engineVersion: ${engineVersion}`,
+    `  model: { preset: ${preset} }`,
+    ...more,
+  ].join('\n');
+/** Qwen2.5-VL-7B-Instruct's published config.json: its text part and its vision_config. */
+const QWEN25_VL_7B_TEXT = { hidden_size: 3584, intermediate_size: 18944, num_hidden_layers: 28, num_attention_heads: 28, num_key_value_heads: 4, vocab_size: 152064, max_position_embeddings: 128000 };
+const QWEN25_VL_7B_VISION = { depth: 32, hidden_act: 'silu', hidden_size: 1280, intermediate_size: 3420, num_heads: 16, in_chans: 3, out_hidden_size: 3584, patch_size: 14, spatial_merge_size: 2, temporal_patch_size: 2 };
+const QWEN25_VL_7B_CONFIG = JSON.stringify({ model_type: 'qwen2_5_vl', ...QWEN25_VL_7B_TEXT, vision_config: QWEN25_VL_7B_VISION });
 
 test('the encoder budget and item count follow vLLM: max(max_num_batched_tokens, tokens per item), as many items as it holds', () => {
   const at = (tokens: number, seqs = 256, s = spec()) => visionProfile(qwen35, s, tokens, seqs, 32768, 2, 1);
@@ -86,14 +109,8 @@ test('vLLM V0, SGLang and TGI: the profile is not modelled, and the estimate say
 });
 
 test('config.json: the vision encoder of the Qwen VL line and Gemma 3, and a reason for a processor Gantry does not know', () => {
-  const text = { hidden_size: 3584, intermediate_size: 18944, num_hidden_layers: 28, num_attention_heads: 28, num_key_value_heads: 4, vocab_size: 152064, max_position_embeddings: 128000 };
-  const qwen25 = parseHfConfig(
-    JSON.stringify({
-      model_type: 'qwen2_5_vl',
-      ...text,
-      vision_config: { depth: 32, hidden_act: 'silu', hidden_size: 1280, intermediate_size: 3420, num_heads: 16, in_chans: 3, out_hidden_size: 3584, patch_size: 14, spatial_merge_size: 2, temporal_patch_size: 2 },
-    }),
-  );
+  const text = QWEN25_VL_7B_TEXT;
+  const qwen25 = parseHfConfig(QWEN25_VL_7B_CONFIG);
   assert.ok(qwen25.ok);
   const v = qwen25.architecture.vision!;
   assert.deepEqual({ ...v, params: undefined }, { hidden: 1280, ffn: 3420, gatedMlp: true, patchesPerItem: 65536, tokensPerItem: 16384, patchInput: 1176, video: true, dummyVideo: 'qwen2-vl', params: undefined });
@@ -367,25 +384,7 @@ test('--skip-mm-profiling on a release before it (0.10.0): the engine-no-flag wa
 test('the "serve text only" fix is offered where multimodal is a flow mapping, and its edit lands inside the braces', async () => {
   const { checkFile } = await import('../../../core/check/checkFile');
   const { ClusterIndex, extractClusters } = await import('../../../core/spec/clusters');
-  const text = [
-    'apiVersion: gantry/v1',
-    'kind: Cluster',
-    'metadata: { name: box }',
-    'spec:',
-    '  nodes: { count: 1, gpu: { model: RTX-4090-24GB, count: 1 } }',
-    '---',
-    'apiVersion: gantry/v1',
-    'kind: InferenceService',
-    'metadata: { name: s }',
-    'spec:',
-    '  cluster: box',
-    '  engine: vllm',
-    '  engineVersion: 0.19.0',
-    '  model: { preset: qwen3.5-9b }',
-    '  maxModelLen: 262144',
-    '  multimodal: { skipProfiling: false }',
-    '',
-  ].join('\n');
+  const text = boxService('RTX-4090-24GB', '0.19.0', 'qwen3.5-9b', ['  maxModelLen: 262144', '  multimodal: { skipProfiling: false }', '']);
   const { parseSpecFile } = await import('../../../core/spec/parse');
   const clusters = new ClusterIndex();
   clusters.set('/w/s.gantry.yaml', extractClusters('/w/s.gantry.yaml', parseSpecFile(text)));
@@ -534,17 +533,7 @@ test("Qwen2-VL's dummy video: frames of the largest image, as many as max_model_
 });
 
 test("the estimate: Qwen2.5-VL's long dummy video takes the KV memory vLLM leaves out, and the estimate says which item it profiled", () => {
-  const config = JSON.stringify({
-    model_type: 'qwen2_5_vl',
-    hidden_size: 3584,
-    intermediate_size: 18944,
-    num_hidden_layers: 28,
-    num_attention_heads: 28,
-    num_key_value_heads: 4,
-    vocab_size: 152064,
-    max_position_embeddings: 128000,
-    vision_config: { depth: 32, hidden_act: 'silu', hidden_size: 1280, intermediate_size: 3420, num_heads: 16, in_chans: 3, out_hidden_size: 3584, patch_size: 14, spatial_merge_size: 2, temporal_patch_size: 2 },
-  });
+  const config = QWEN25_VL_7B_CONFIG;
   const parsed = parseHfConfig(config);
   assert.ok(parsed.ok);
   const c = cluster('A100-SXM-80GB', 1);
@@ -560,14 +549,8 @@ test("the estimate: Qwen2.5-VL's long dummy video takes the KV memory vLLM leave
 });
 
 test("config.json re-saved by transformers (Qwen's own AWQ repos): the vision fields it leaves out are transformers' defaults, and the estimate says so", () => {
-  const text = { hidden_size: 3584, intermediate_size: 18944, num_hidden_layers: 28, num_attention_heads: 28, num_key_value_heads: 4, vocab_size: 152064, max_position_embeddings: 128000 };
-  const full = parseHfConfig(
-    JSON.stringify({
-      model_type: 'qwen2_5_vl',
-      ...text,
-      vision_config: { depth: 32, hidden_act: 'silu', hidden_size: 1280, intermediate_size: 3420, num_heads: 16, in_chans: 3, out_hidden_size: 3584, patch_size: 14, spatial_merge_size: 2, temporal_patch_size: 2 },
-    }),
-  );
+  const text = QWEN25_VL_7B_TEXT;
+  const full = parseHfConfig(QWEN25_VL_7B_CONFIG);
   // Qwen/Qwen2.5-VL-7B-Instruct-AWQ's vision_config keeps only what differs from Qwen2_5_VLVisionConfig's defaults.
   const diff = parseHfConfig(JSON.stringify({ model_type: 'qwen2_5_vl', ...text, vision_config: { hidden_size: 1280, in_chans: 3, model_type: 'qwen2_5_vl', spatial_patch_size: 14, tokens_per_second: 2 } }));
   assert.ok(full.ok && diff.ok);
@@ -615,24 +598,7 @@ test("a long dummy video: the estimate offers to turn video off and keep images,
   const { checkFile } = await import('../../../core/check/checkFile');
   const { ClusterIndex, extractClusters } = await import('../../../core/spec/clusters');
   const { parseSpecFile } = await import('../../../core/spec/parse');
-  const text = [
-    'apiVersion: gantry/v1',
-    'kind: Cluster',
-    'metadata: { name: box }',
-    'spec:',
-    '  nodes: { count: 1, gpu: { model: A100-SXM-40GB, count: 1 } }',
-    '---',
-    'apiVersion: gantry/v1',
-    'kind: InferenceService',
-    'metadata: { name: s }',
-    'spec:',
-    '  cluster: box',
-    '  engine: vllm',
-    '  engineVersion: 0.23.0',
-    '  model: { preset: qwen2.5-vl-7b }',
-    '  maxModelLen: 128000',
-    '',
-  ].join('\n');
+  const text = boxService('A100-SXM-40GB', '0.23.0', 'qwen2.5-vl-7b', ['  maxModelLen: 128000', '']);
   const clusters = new ClusterIndex();
   clusters.set('/w/s.gantry.yaml', extractClusters('/w/s.gantry.yaml', parseSpecFile(text)));
   const c = checkFile(text, { fileName: '/w/s.gantry.yaml', clusters: clusters.scopedTo('/w/s.gantry.yaml') });
