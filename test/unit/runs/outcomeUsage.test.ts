@@ -25,5 +25,5 @@ test('outcome: a vLLM run keeps its KV cache peak usage (with its file), its kin
   assert.equal(o.usage?.peakRunning?.value, 14);
   assert.equal(o.log.kvCacheTokens?.value, 448832);
   const line = o.usage!.peakKvUsagePct.line + 1;
-  assert.ok(summaryLines(o).includes(`KV cache usage peaked at 6.1 % with 14 requests running over 5 stats lines (log line ${line})`), summaryLines(o).join('\n'));
+  assert.ok(summaryLines(o).includes(`KV cache usage peaked at 6.1 % with 14 requests running over 5 stats lines (stdout.log line ${line})`), summaryLines(o).join('\n'));
 });

@@ -134,16 +134,18 @@ test('machine: a run keeps the smallest one-GPU framebuffer total of its telemet
 });
 
 test('machine: a card the catalog lacks is described by its name and memory; mixed boxes, non-local Clusters and odd output', () => {
-  const m = readMachineGpus([line(0, 'NVIDIA RTX PRO 4000 Blackwell', 24467), line(1, 'NVIDIA RTX PRO 4000 Blackwell', 24467), line(2, 'NVIDIA GeForce GT 1030', 2001)].join('\n'))!;
-  assert.deepEqual([m.name, m.count, m.others, m.gpu], ['NVIDIA RTX PRO 4000 Blackwell', 2, 1, undefined]);
+  const m = readMachineGpus([line(0, 'NVIDIA RTX PRO 2000 Blackwell', 16311), line(1, 'NVIDIA RTX PRO 2000 Blackwell', 16311), line(2, 'NVIDIA GeForce GT 1030', 2001)].join('\n'))!;
+  assert.deepEqual([m.name, m.count, m.others, m.gpu], ['NVIDIA RTX PRO 2000 Blackwell', 2, 1, undefined]);
+  // The RTX PRO 4000 Blackwell (24467 MiB), once unknown here too, is in the catalog now.
+  assert.equal(readMachineGpus(line(0, 'NVIDIA RTX PRO 4000 Blackwell', 24467))!.gpu?.id, 'RTX-PRO-4000-Blackwell-24GB');
   const a = localClusterAdvice(cluster('{ model: H100-SXM-80GB, count: 8 }'), m)!;
   assert.deepEqual(a.edits, [
-    { path: ['spec', 'nodes', 'gpu', 'model'], value: 'NVIDIA RTX PRO 4000 Blackwell' },
+    { path: ['spec', 'nodes', 'gpu', 'model'], value: 'NVIDIA RTX PRO 2000 Blackwell' },
     { path: ['spec', 'nodes', 'gpu', 'count'], value: 2 },
-    { path: ['spec', 'nodes', 'gpu', 'memoryGiB'], value: 23.89 },
+    { path: ['spec', 'nodes', 'gpu', 'memoryGiB'], value: 15.93 },
   ]);
-  assert.match(a.message, /and 1 GPU of another model; .*The catalog does not know 'NVIDIA RTX PRO 4000 Blackwell'/);
-  assert.equal(localClusterAdvice(cluster("{ model: 'NVIDIA RTX PRO 4000 Blackwell', count: 2, memoryGiB: 23.9 }"), m), undefined);
+  assert.match(a.message, /and 1 GPU of another model; .*The catalog does not know 'NVIDIA RTX PRO 2000 Blackwell'/);
+  assert.equal(localClusterAdvice(cluster("{ model: 'NVIDIA RTX PRO 2000 Blackwell', count: 2, memoryGiB: 15.9 }"), m), undefined);
   // Only a local Cluster is about this machine.
   assert.equal(localClusterAdvice(cluster('{ model: H100-SXM-80GB, count: 8 }', 'slurm'), m), undefined);
   // No GPU, an error, a listing no node holds: nothing to say.
