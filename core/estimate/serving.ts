@@ -419,11 +419,13 @@ export function dummyVideoItem(v: NonNullable<Architecture['vision']>, maxModelL
     const old = vllmPadsEncoderOutputs(version);
     const run = old && maxModelLen < QWEN3VL_FRAME_SEARCH_LEN ? QWEN3VL_VIDEO_TOKENS_TWO_FRAMES : QWEN3VL_VIDEO_TOKENS;
     const runPatches = Math.round(run * patchesPerToken);
-    return { itemTokens: old ? Math.floor(run * 12.5) : run, runTokens: run, runPatches, itemPatches: runPatches };
+    return { itemTokens: old ? Math.floor(run * QWEN3VL_VIDEO_COUNTED_TIMES) : run, runTokens: run, runPatches, itemPatches: runPatches };
   }
   return undefined;
 }
 
+/** vLLM 0.11–0.13 counted Qwen3-VL's video tokens this many times over (get_max_video_tokens: the timestamps' text around each frame). */
+const QWEN3VL_VIDEO_COUNTED_TIMES = 12.5;
 /** Qwen3-VL's dummy video: the video processor's pixel volume (longest_edge 25,165,824) over two frames, in 32-pixel tokens. */
 const QWEN3VL_VIDEO_TOKENS = 12288;
 /** vLLM 0.11–0.13 below a max_model_len of 16,200: two frames of 3,520² (the frame search's first step gave 16,200 tokens). */
