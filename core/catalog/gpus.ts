@@ -1077,7 +1077,34 @@ export const GPU_IDS: readonly string[] = GPUS.map((g) => g.id);
 /** The catalog GPU a name the catalog does not know was probably meant to be (a slip of an id or alias), if any. */
 export function nearestGpu(name: string): GpuInfo | undefined {
   const guess = nearest(name, [...GPU_IDS, ...GPUS.flatMap((g) => g.aliases)]);
-  return guess ? findGpu(guess) : undefined;
+  const g = guess ? findGpu(guess) : undefined;
+  return g && !conflicts(name, g) ? g : undefined;
+}
+
+/** Runs of three or more digits in a name (model numbers: 4090, 8000, 100, 141), in order. */
+function digitRuns(s: string): string[] {
+  const runs: string[] = [];
+  let cur = '';
+  for (const c of `${s} `) {
+    if (c >= '0' && c <= '9') cur += c;
+    else {
+      if (cur.length >= 3) runs.push(cur);
+      cur = '';
+    }
+  }
+  return runs;
+}
+
+/**
+ * A near name that names another card: a model number the card lacks (Quadro RTX 8000 is no Quadro RTX 6000), or a
+ * laptop part for a desktop one or the other way round (an RTX 4070 is no RTX 4070 Laptop GPU). No "did you mean" then.
+ */
+function conflicts(name: string, g: GpuInfo): boolean {
+  const lower = name.toLowerCase();
+  const laptop = lower.includes('laptop') || lower.includes('mobile');
+  if (laptop !== g.id.toLowerCase().includes('laptop')) return true;
+  const own = new Set([...digitRuns(g.id), ...g.aliases.flatMap(digitRuns)]);
+  return digitRuns(name).some((r) => !own.has(r));
 }
 
 /**

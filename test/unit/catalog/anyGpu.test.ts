@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { findGpu, GPUS } from '../../../core/catalog/index';
 import { findLink } from '../../../core/catalog/links';
-import { usableGiB } from '../../../core/catalog/gpus';
+import { nearestGpu, usableGiB } from '../../../core/catalog/gpus';
 import { GPU_PRODUCT_LABELS, gpuFromProductLabel } from '../../../core/catalog/gpuProducts';
 import { estimateInferenceService, estimateTrainingJob } from '../../../core/estimate/index';
 import type { ClusterDoc } from '../../../core/spec/types';
@@ -57,6 +57,15 @@ test('usable memory: driver readings where found (23.69 GiB on an RTX 3090, 31.3
   assert.equal(findGpu('NVIDIA GeForce RTX 4090')!.id, 'RTX-4090-24GB');
   assert.equal(findGpu('NVIDIA RTX 5000 Ada Generation')!.id, 'RTX-5000-Ada-32GB');
   assert.equal(findGpu('NVIDIA Thor')!.id, 'Jetson-Thor-128GB');
+  // "Did you mean" never offers another card: a model number it lacks, or a laptop part for a desktop one.
+  for (const other of ['RTX 4070', 'RTX 4090 Laptop', 'Quadro RTX 8000', 'RTX A1000']) assert.equal(nearestGpu(other), undefined, other);
+  for (const [slip, id] of [
+    ['H100-SXM-80G', 'H100-SXM-80GB'],
+    ['rtx4090', 'RTX-4090-24GB'],
+    ['RTX-4070-Laptop', 'RTX-4070-Laptop-8GB'],
+    ['H200-SXM-141', 'H200-SXM-141GB'],
+  ] as const)
+    assert.equal(nearestGpu(slip)?.id, id, slip);
 });
 
 test('an H800 all-reduce is slower than an H100 one: the cut NVLink scales the bus bandwidth', () => {
