@@ -361,10 +361,7 @@ export function visionProfile(a: Architecture, spec: InferenceServiceSpec, token
   if (!v) return undefined;
   const mm = spec.multimodal;
   if (mm?.languageModelOnly) return '--language-model-only: the vision tower is neither loaded nor profiled';
-  const limits = mm?.limitPerPrompt;
-  const imageLimit = limits?.image ?? VLLM_MM_DEFAULT_LIMIT;
-  // vLLM profiles the modalities whose limit is not 0 (encoder_budget.py tower_modalities); a model takes video or not.
-  const videoLimit = v.video ? (limits?.video ?? VLLM_MM_DEFAULT_LIMIT) : 0;
+  const { image: imageLimit, video: videoLimit } = modalityLimits(v, spec);
   if (towerModalitiesOff(a, spec)) return `--limit-mm-per-prompt turns ${v.video ? 'image and video' : 'image'} off: the encoder is not profiled`;
   if (mm?.skipProfiling) return "--skip-mm-profiling: the encoder is not profiled, so its memory at the first image request is not left out of the KV cache (vLLM's warning: the user's to leave)";
   // vLLM profiles the modality whose item gives the most tokens (the first, image, on a tie), counting one item of each.
@@ -397,6 +394,15 @@ export function visionProfile(a: Architecture, spec: InferenceServiceSpec, token
     ...(modelled?.frames !== undefined ? { frames: modelled.frames, ranFrames: modelled.ranFrames } : {}),
     ...(padded ? { paddedTo: budget } : {}),
   };
+}
+
+/**
+ * Items per prompt of each modality the vision encoder serves (--limit-mm-per-prompt, else vLLM's default); video is 0
+ * for an encoder that takes none. vLLM profiles the modalities whose limit is not 0 (encoder_budget.py tower_modalities).
+ */
+function modalityLimits(v: NonNullable<Architecture['vision']>, spec: InferenceServiceSpec): { image: number; video: number } {
+  const limits = spec.multimodal?.limitPerPrompt;
+  return { image: limits?.image ?? VLLM_MM_DEFAULT_LIMIT, video: v.video ? (limits?.video ?? VLLM_MM_DEFAULT_LIMIT) : 0 };
 }
 
 /**
@@ -525,9 +531,9 @@ function visionNote(a: Architecture, spec: InferenceServiceSpec, vision: VisionP
   const longerVideo =
     v.video && !v.dummyVideo && vision.modality === 'image'
       ? " Where a release makes its dummy video longer than an image, it profiles that instead and takes more (vLLM #25631: Qwen2.5-VL with 5.26 GiB of KV cache by default, 25.05 GiB with video at 0, on an A100 40GB); this model's dummy video is not modelled, and video at 0 in --limit-mm-per-prompt avoids it."
-      : v.dummyVideo === 'qwen2-vl' && vision.modality === 'image' && (spec.multimodal?.limitPerPrompt?.video ?? 1) !== 0
+      : v.dummyVideo === 'qwen2-vl' && vision.modality === 'image' && modalityLimits(v, spec).video > 0
         ? ` Its dummy video is no longer than an image at this max_model_len (one temporal patch), so the memory is an image's whichever vLLM names; from ${grouped((qwen2VlDummyVideo(engineVersionOf(spec).parts).lessAnImage ? 3 : 2) * v.tokensPerItem)} tokens of max_model_len the video is longer and takes more.`
-        : v.dummyVideo === 'qwen3-vl' && vision.modality === 'image' && (spec.multimodal?.limitPerPrompt?.video ?? 1) !== 0
+        : v.dummyVideo === 'qwen3-vl' && vision.modality === 'image' && modalityLimits(v, spec).video > 0
           ? ` Its processor's dummy video (12,288 tokens) is shorter than an image, so vLLM profiles images (vLLM 0.11–0.13 counted that video 12.5 times over, profiled it instead and padded its embeddings to that budget).`
           : '';
   return `Vision encoder profiled before the KV cache is sized (vLLM V1): ${what} in an encoder budget of ${grouped(vision.budget)} tokens; encoder peak ${gibs(vision.encoderPeak)}, its embeddings ${gibs(vision.outputs)} held through the language model's dummy batch, and the inputs_embeds buffer ${gibs(tower.embeds)}.${padding}${stages}${longerVideo} --skip-mm-profiling, --limit-mm-per-prompt '{"image":0,"video":0}' or (text only) --language-model-only leave this memory to the KV cache.`;
@@ -1110,9 +1116,9 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     // --skip-mm-profiling: the KV cache takes the memory the encoder needs, so the first full-size image must find it outside the budget.
     if (a.vision && vllmV1 && spec.multimodal?.skipProfiling && !towerSkipped) {
       // The largest single request of a modality that is on: an image, or a video as long as the processor makes it.
-      const limits = spec.multimodal?.limitPerPrompt;
-      const imagesOn = (limits?.image ?? VLLM_MM_DEFAULT_LIMIT) > 0;
-      const videoOn = a.vision.video === true && (limits?.video ?? VLLM_MM_DEFAULT_LIMIT) > 0;
+      const on = modalityLimits(a.vision, spec);
+      const imagesOn = on.image > 0;
+      const videoOn = on.video > 0;
       const video = videoOn ? dummyVideoItem(a.vision, maxModelLen, profileTokens, engineVersionOf(spec).parts, imagesOn) : undefined;
       const videoPatches = videoOn ? (video?.itemPatches ?? a.vision.patchesPerItem) : 0;
       const worst = videoPatches > (imagesOn ? a.vision.patchesPerItem : 0) ? { modality: 'video' as const, patches: videoPatches } : { modality: 'image' as const, patches: a.vision.patchesPerItem };

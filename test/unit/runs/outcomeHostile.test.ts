@@ -12,8 +12,7 @@ import { readUsage } from '../../../core/logs/usage';
 import { sanitizeLine } from '../../../core/logs/sanitize';
 import { calibrate, ratiosOf } from '../../../core/calibrate/calibrate';
 import { rightSize } from '../../../core/logs/rightSize';
-import { parseSpecFile } from '../../../core/spec/parse';
-import type { ClusterDoc, InferenceServiceDoc } from '../../../core/spec/types';
+import { cluster as clusterDoc, service as serviceDoc } from '../estimate/helpers';
 import { newStore, nodePlan } from './helpers';
 import { repo } from '../helpers';
 
@@ -25,24 +24,9 @@ const lines = (...names: string[]) =>
       .map((l) => sanitizeLine(l)),
   );
 
-const docs = parseSpecFile(`apiVersion: gantry/v1
-kind: Cluster
-metadata: { name: h100-pod }
-spec:
-  nodes: { count: 1, gpu: { model: H100-SXM-80GB, count: 8 } }
----
-apiVersion: gantry/v1
-kind: InferenceService
-metadata: { name: chat }
-spec:
-  cluster: h100-pod
-  engine: vllm
-  model: { preset: llama-3.1-8b }
-  tensorParallel: 4
-  maxModelLen: 8192
-`);
-const cluster = docs[0].value as ClusterDoc;
-const service = docs[1].value as InferenceServiceDoc;
+// The Cluster the outcome ran on ('c') and a vLLM service on it, for right-sizing.
+const cluster = clusterDoc('H100-SXM-80GB', 8);
+const service = serviceDoc({ model: { preset: 'llama-3.1-8b' }, cluster: 'c', tensorParallel: 4, maxModelLen: 8192 });
 
 /** Every figure a log can give, in one outcome: vLLM startup and stats, a refusal, an OOM, torchtitan steps, NCCL. */
 function fullOutcome(runId: string): RunOutcome {
@@ -57,7 +41,7 @@ function fullOutcome(runId: string): RunOutcome {
     state: 'failed',
     gpus: 4,
     kind: 'InferenceService',
-    cluster: 'h100-pod',
+    cluster: 'c',
     estimate: { deviceGiBPerGpu: 70, tokensPerSecPerGpu: 900, staticGiBPerGpu: 20, kvCacheTokens: 400000, cudaGraphGiBPerGpu: 0.78, availableKvGiBPerGpu: -2, refusal: 'no-kv-memory' },
     log: figures,
     usage: readUsage(['INFO Avg prompt throughput: 1.0 tokens/s, Running: 3 reqs, GPU KV cache usage: 12.5%']) ?? { peakKvUsagePct: { value: 1, line: 0 }, samples: 1 },
@@ -86,7 +70,7 @@ function readEverywhere(o: RunOutcome): string[] {
   const c = compareRun(o);
   const out = [lastRunTitle(c) ?? '', ...summaryLines(o)];
   ratiosOf(o);
-  calibrate('h100-pod', [o, o, o]);
+  calibrate('c', [o, o, o]);
   for (const a of rightSize({ doc: service, cluster, outcome: o })) out.push(a.message);
   return out;
 }
