@@ -10,6 +10,7 @@
 // under text_config) sets the weight format (weightFormat.ts).
 
 import type { Architecture, VisionEncoder } from '../spec/types';
+import { createScanner, type SyntaxKind } from 'jsonc-parser/lib/esm/main.js'; // the ESM build, as core/formats/jsonDoc.ts takes it
 import { weightFormatFromQuantConfig, type WeightFormat } from './weightFormat';
 
 export interface HfConfigError {
@@ -190,12 +191,55 @@ function pick(cfg: Json, names: string[]): { name: string; value: unknown } | un
   return undefined;
 }
 
+/**
+ * `text` with Python's non-standard JSON numbers (`NaN`, `Infinity`, `-Infinity`, which Python's json module writes
+ * and reads) made standard: `1e999` and `-1e999` (which JSON.parse reads as ±Infinity) and `null`. Undefined when the
+ * text has none. One pass of jsonc-parser's scanner, so a word inside a string is left as it is.
+ */
+function withPythonNumbers(text: string): string | undefined {
+  // jsonc-parser's SyntaxKind values (a const enum its typings declare, which isolatedModules cannot read).
+  const [unknown, eof] = [16, 17] as SyntaxKind[];
+  const scan = createScanner(text, true);
+  const parts: string[] = [];
+  let from = 0;
+  let minusAt = -1;
+  for (let t = scan.scan(); t !== eof; t = scan.scan()) {
+    if (t !== unknown) {
+      minusAt = -1;
+      continue;
+    }
+    const word = scan.getTokenValue();
+    const at = scan.getTokenOffset();
+    if (word === '-') {
+      minusAt = at;
+      continue;
+    }
+    const number = word === 'Infinity' ? '1e999' : word === 'NaN' ? 'null' : undefined;
+    if (number === undefined) return undefined;
+    const start = minusAt >= 0 && minusAt === at - 1 ? minusAt : at;
+    parts.push(text.slice(from, start), start < at ? `-${number}` : number);
+    from = at + word.length;
+    minusAt = -1;
+  }
+  if (!parts.length) return undefined;
+  parts.push(text.slice(from));
+  return parts.join('');
+}
+
 export function parseHfConfig(text: string): HfConfigResult {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    return { ok: false, errors: [{ message: `not JSON: ${e instanceof Error ? e.message : String(e)}` }] };
+    // transformers writes config.json with Python's json module, which writes NaN and ±Infinity as bare words
+    // (NemotronH's and Mamba2's `time_step_limit: [0.0, Infinity]`): read them as those numbers, as Python does.
+    const python = withPythonNumbers(text);
+    try {
+      if (python === undefined) throw e;
+      raw = JSON.parse(python);
+    } catch {
+      return { ok: false, errors: [{ message: `not JSON: ${e instanceof Error ? e.message : String(e)}` }] };
+    }
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     return { ok: false, errors: [{ message: 'not a Hugging Face config.json: expected a JSON object' }] };
@@ -408,8 +452,18 @@ function nemotronH(cfg: Json, arch: Architecture, ffn: number): string | undefin
   if (cfg.mamba_ssm_cache_dtype === 'float32') mamba.stateDtype = 'fp32';
   arch.mamba = mamba;
   if (cfg.mlp_hidden_act === 'relu2') arch.gatedMlp = false;
+  let latentNote = '';
   if (arch.moe) {
     arch.moe.denseLayers = layers - moe;
+    // LatentMoE (Nemotron 3 Super): the routed experts work in a moe_latent_size-wide space, between a projection
+    // from the hidden size and one back. An expert of width F on the latent size L holds the parameters and does
+    // the FLOPs per token of one of width F × L / hidden on the hidden size, which is how Gantry counts it.
+    const latent = size('moe_latent_size');
+    if (latent && latent < arch.hidden && arch.moe.expertFfn) {
+      const width = arch.moe.expertFfn;
+      arch.moe.expertFfn = Math.max(1, Math.round((width * latent) / arch.hidden));
+      latentNote = `; LatentMoE: the routed experts' width ${width} on moe_latent_size ${latent} is counted as ${arch.moe.expertFfn} on the hidden size ${arch.hidden} (the same parameters and FLOPs per token; the two latent projections, ${fmtMillions(2 * arch.hidden * latent * moe)} parameters, are not counted)`;
+    }
     // The shared expert's width in expert widths (moe_shared_expert_intermediate_size = 2 × 1856 on Nano 30B-A3B).
     const shared = size('moe_shared_expert_intermediate_size');
     const eFfn = arch.moe.expertFfn ?? ffn;
@@ -418,8 +472,11 @@ function nemotronH(cfg: Json, arch: Architecture, ffn: number): string | undefin
   const holders = arch.moe ? layers - moe : layers;
   if (dense && holders > 0) arch.ffn = Math.max(1, Math.round((ffn * dense) / holders));
   const spread = arch.moe ? `${moe} MoE blocks as MoE layers${dense ? `, ${dense} MLP blocks spread over the other ${holders}` : `, the other ${holders} layers with an MLP of intermediate_size in Gantry's count`}` : `${dense} MLP blocks spread over the ${layers} layers (width ${arch.ffn})`;
-  return `NemotronH: ${p.length} blocks (${m} Mamba2, ${attn} attention, ${dense + moe} MLP/MoE) read as ${layers} layers of a mixer and an MLP: ${spread}; per-layer activation widths are approximate`;
+  return `NemotronH: ${p.length} blocks (${m} Mamba2, ${attn} attention, ${dense + moe} MLP/MoE) read as ${layers} layers of a mixer and an MLP: ${spread}; per-layer activation widths are approximate${latentNote}`;
 }
+
+/** 335544320 → '336 M'. */
+const fmtMillions = (n: number): string => `${Math.round(n / 1e6).toLocaleString('en-US')} M`;
 
 /**
  * The full-attention layers of a sliding-window model: layer_types' "full_attention" entries among

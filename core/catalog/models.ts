@@ -482,6 +482,34 @@ export const MODELS: readonly ModelInfo[] = [
     source: `NemotronH config.json of nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16 as copied in jax-ml/jax-llm-examples nemotron3/tests/test_model.py (commit 8b4b246): 52 blocks, hybrid_override_pattern of 23 Mamba2 (M), 23 MoE (E) and 6 attention (*); hidden 2688; 32 heads / 2 KV heads × 128; 128 routed experts top-6 of moe_intermediate_size 1856 and one shared expert of 3712 (= 2 expert widths); relu² (non-gated) MLP; Mamba2 64 heads × 64, state 128, 8 groups, conv 4, mamba_ssm_cache_dtype float32; vocab 131072, untied; max_position_embeddings 262144. Model card: 30B total, 3.5B active`,
   }),
   model({
+    id: 'nemotron-3-super-120b-a12b',
+    aliases: ['nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-BF16', 'nvidia/NVIDIA-Nemotron-3-Super-120B-A12B', 'NVIDIA-Nemotron-3-Super-120B-A12B-BF16', 'nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-Base-BF16'],
+    name: 'NVIDIA Nemotron 3 Super 120B-A12B (hybrid Mamba2 LatentMoE)',
+    nominalParamsB: 120,
+    // As the Nano 30B-A3B (hfConfig.ts nemotronH): the 48 mixer blocks are the layers, the 40 MoE blocks the MoE
+    // layers; the 8 others carry an MLP of 2688 in this count (+176 M). LatentMoE: each routed expert is 2688 wide on
+    // the 1024-wide latent, counted as 672 on the hidden 4096 (the same parameters and FLOPs per token), the shared
+    // expert of 5376 as 8 such widths; the latent projections (336 M) are not counted. The MTP layer (mtpLayers) is
+    // loaded only for speculative decoding.
+    architecture: {
+      layers: 48,
+      hidden: 4096,
+      heads: 32,
+      kvHeads: 2,
+      headDim: 128,
+      ffn: 2688,
+      vocab: 131072,
+      gatedMlp: false,
+      tiedEmbeddings: false,
+      maxContext: 262144,
+      moe: { experts: 512, activeExperts: 22, expertFfn: 672, sharedExperts: 8, denseLayers: 8 },
+      mamba: { layers: 40, heads: 128, headDim: 64, stateSize: 128, groups: 8, convKernel: 4, stateDtype: 'fp32' },
+      mtpLayers: 1,
+    },
+    norm: 'rmsnorm',
+    source: `NemotronH config.json of nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-FP8 and -NVFP4, the copy vendored in ai-dynamo/aiconfigurator (aic-core/src/aiconfigurator_core/model_configs, commit 095f58a): 88 blocks, hybrid_override_pattern of 40 Mamba2 (M), 40 MoE (E) and 8 attention (*); hidden 4096; 32 heads / 2 KV heads × 128; 512 routed experts top-22 of moe_intermediate_size 2688 on moe_latent_size 1024, one shared expert of 5376; relu² (non-gated) MLP; Mamba2 128 heads × 64, state 128, 8 groups, conv 4, mamba_ssm_cache_dtype float32; vocab 131072, untied; max_position_embeddings 262144; one MTP layer (mtp_hybrid_override_pattern *E). 120.5 B by Gantry's count (12.6 B active) against the model card's 120B total, 12B active`,
+  }),
+  model({
     id: 'nemotron-3-nano-4b',
     aliases: ['nvidia/NVIDIA-Nemotron-3-Nano-4B-BF16', 'nvidia/NVIDIA-Nemotron-3-Nano-4B', 'NVIDIA-Nemotron-3-Nano-4B-BF16'],
     name: 'NVIDIA Nemotron 3 Nano 4B (hybrid Mamba2)',
@@ -1095,6 +1123,16 @@ export const MODELS: readonly ModelInfo[] = [
     source: `${HF} Qwen/Qwen3-VL-4B-Instruct (as copied in a public port: text 36 layers, hidden 2560, 32 heads / 8 KV heads × 128, intermediate 9728, vocab 151936, tied, max_position_embeddings 262144; vision_config depth 24, hidden 1024, intermediate 4096, out_hidden_size 2560, deepstack [5, 11, 17])`,
   }),
   model({
+    id: 'qwen3-vl-2b',
+    aliases: ['Qwen/Qwen3-VL-2B-Instruct', 'Qwen/Qwen3-VL-2B-Thinking'],
+    name: 'Qwen3-VL 2B (vision-language)',
+    nominalParamsB: 2.1,
+    architecture: { layers: 28, hidden: 2048, heads: 16, kvHeads: 8, headDim: 128, ffn: 6144, vocab: 151936, gatedMlp: true, tiedEmbeddings: true, maxContext: 262144, vision: qwen3VlVision(0.407e9, { hidden: 1024, ffn: 4096 }) },
+    norm: 'rmsnorm',
+    extraParams: 0.407e9,
+    source: `${HF} Qwen/Qwen3-VL-2B-Instruct, the copy vendored in ai-dynamo/aiconfigurator (aic-core/src/aiconfigurator_core/model_configs, commit 095f58a): text 28 layers, hidden 2048, 16 heads / 8 KV heads × 128, intermediate 6144, vocab 151936, tied, max_position_embeddings 262144; vision_config depth 24, hidden 1024, intermediate 4096, patch 16, temporal 2, merge 2, out_hidden_size 2048, deepstack [5, 11, 17]); 2.13 B by Gantry's count (0.407 B vision), as its 4.26 GB bf16 model.safetensors`,
+  }),
+  model({
     id: 'qwen3-vl-30b-a3b',
     aliases: ['Qwen/Qwen3-VL-30B-A3B-Instruct', 'Qwen/Qwen3-VL-30B-A3B-Thinking'],
     name: 'Qwen3-VL 30B-A3B (MoE, vision-language)',
@@ -1113,6 +1151,16 @@ export const MODELS: readonly ModelInfo[] = [
     norm: 'rmsnorm',
     extraParams: 0.595e9,
     source: `${HF} Qwen/Qwen3-VL-32B-Instruct (as copied in a public crate: text 64 layers, hidden 5120, 64 heads / 8 KV heads × 128, intermediate 25600, vocab 151936, max_position_embeddings 262144; vision_config as the 8B's with out_hidden_size 5120; tie_word_embeddings not in that copy, taken as the 8B's, untied)`,
+  }),
+  model({
+    id: 'qwen3-vl-235b-a22b',
+    aliases: ['Qwen/Qwen3-VL-235B-A22B-Instruct', 'Qwen/Qwen3-VL-235B-A22B-Thinking'],
+    name: 'Qwen3-VL 235B-A22B (MoE, vision-language)',
+    nominalParamsB: 236,
+    architecture: { layers: 94, hidden: 4096, heads: 64, kvHeads: 4, headDim: 128, ffn: 12288, vocab: 151936, gatedMlp: true, tiedEmbeddings: false, maxContext: 262144, moe: { experts: 128, activeExperts: 8, expertFfn: 1536 }, vision: qwen3VlVision(0.576e9) },
+    norm: 'rmsnorm',
+    extraParams: 0.576e9,
+    source: `${HF} Qwen/Qwen3-VL-235B-A22B-Instruct, the copy vendored in ai-dynamo/aiconfigurator (aic-core/src/aiconfigurator_core/model_configs, commit 095f58a): text 94 layers, hidden 4096, 64 heads / 4 KV heads × 128, 128 experts of moe_intermediate_size 1536 top-8, no shared expert, vocab 151936, untied, max_position_embeddings 262144; vision_config as the 8B's with out_hidden_size 4096); 235.7 B by Gantry's count (22.2 B active), as its published 235B-A22B`,
   }),
   model({
     id: 'qwen3.5-122b-a10b',

@@ -805,7 +805,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     const link = c.inter ? `${c.inter.name} (≈ ${Math.round(c.interBusGBps)} GB/s bus bandwidth per GPU)` : 'the network between nodes';
     assumptions.push(
       tp <= c.nvlinkDomain
-        ? `Pipeline parallel ${pp} across ${nodesUsed} nodes of ${c.gpusPerNode} GPUs: each stage's tensor parallel ${tp} stays on ${c.intra.name}, and each step the stages pass their activations (tokens × hidden) to the next node over ${link}; the KV cache and weights per GPU are those of one stage.`
+        ? `Pipeline parallel ${pp} across ${nodesUsed} nodes of ${c.gpusPerNode} GPU${c.gpusPerNode === 1 ? '' : 's'}: ${tp > 1 ? `each stage's tensor parallel ${tp} stays on ${c.intra.name}, and ` : ''}each step the stages pass their activations (tokens × hidden) to the next node over ${link}; the KV cache and weights per GPU are those of one stage.`
         : `Tensor parallel ${tp} is more than the ${c.nvlinkDomain} GPUs one ${c.nvlinkDomain === c.gpusPerNode ? 'node' : 'NVLink domain'} links: every layer's all-reduce crosses ${link} (the weights and KV cache per GPU are as estimated; decoding is slower).`,
     );
   }

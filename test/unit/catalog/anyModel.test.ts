@@ -121,6 +121,14 @@ test('catalog params for the new models match their published totals', () => {
   assert.ok(near(total('Qwen/Qwen3-VL-8B-Instruct'), 8.767e9, 0.01), String(total('Qwen/Qwen3-VL-8B-Instruct')));
   const q122 = estimateInferenceService(service({ model: { preset: 'RedHatAI/Qwen3.5-122B-A10B-FP8-dynamic' }, maxModelLen: 8192 }), cluster('H100-SXM-80GB', 8)).model!;
   assert.ok(near(q122.params, 122e9, 0.01) && near(q122.activeParams!, 10e9, 0.03), `${q122.params} ${q122.activeParams}`);
+  // Qwen3-VL 2B 2.13 B (its 4.26 GB bf16 model.safetensors) and 235B-A22B 235.7 B / 22.8 B active with its vision tower (published 235B-A22B);
+  // Nemotron 3 Super 120.5 B / 12.6 B active (its card: 120B, 12B) through an FP8 repo's name.
+  assert.ok(near(total('Qwen/Qwen3-VL-2B-Instruct'), 2.13e9, 0.01), String(total('Qwen/Qwen3-VL-2B-Instruct')));
+  const q235 = estimateInferenceService(service({ model: { preset: 'Qwen/Qwen3-VL-235B-A22B-Instruct' }, maxModelLen: 8192, tensorParallel: 8 }), cluster('H100-SXM-80GB', 8)).model!;
+  assert.ok(near(q235.params, 235.7e9, 0.01) && near(q235.activeParams!, 22.77e9, 0.01), `${q235.params} ${q235.activeParams}`);
+  assert.equal(resolveModelName('nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-FP8')?.model.id, 'nemotron-3-super-120b-a12b');
+  const sup = estimateInferenceService(service({ model: { preset: 'nemotron-3-super-120b-a12b' }, maxModelLen: 8192, tensorParallel: 4 }), cluster('H100-SXM-80GB', 8)).model!;
+  assert.ok(near(sup.params, 120.5e9, 0.01) && near(sup.activeParams!, 12.6e9, 0.02), `${sup.params} ${sup.activeParams}`);
 });
 
 test("the Qwen VL line's vision tower is counted through its patch merger (and deepstack mergers): Qwen3-VL-8B 576 M, Qwen2.5-VL-7B 676 M", () => {

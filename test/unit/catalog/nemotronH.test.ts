@@ -109,3 +109,51 @@ test('a hybrid_override_pattern with a block Gantry does not know, or without th
   const missing = parseHfConfig(JSON.stringify(noHeads));
   assert.ok(missing.ok && missing.warnings.some((w) => w.includes('mamba_num_heads, mamba_head_dim or ssm_state_size is missing')));
 });
+
+// Nemotron 3 Super's published config.json (as transformers writes it, with Python's bare `Infinity`), in the fields
+// Gantry reads: LatentMoE experts (moe_latent_size) on 40 of 88 blocks.
+const SUPER_TEXT = `{
+  "architectures": ["NemotronHForCausalLM"], "model_type": "nemotron_h", "num_hidden_layers": 88, "hidden_size": 4096,
+  "hybrid_override_pattern": "MEMEMEM*EMEMEMEM*EMEMEMEM*EMEMEMEMEM*EMEMEMEMEM*EMEMEMEMEM*EMEMEMEMEM*EMEMEMEM*EMEMEMEME",
+  "num_attention_heads": 32, "num_key_value_heads": 2, "head_dim": 128, "intermediate_size": 2688,
+  "moe_intermediate_size": 2688, "moe_latent_size": 1024, "moe_shared_expert_intermediate_size": 5376,
+  "n_routed_experts": 512, "n_shared_experts": 1, "num_experts_per_tok": 22, "mlp_hidden_act": "relu2",
+  "mamba_num_heads": 128, "mamba_head_dim": 64, "ssm_state_size": 128, "n_groups": 8, "conv_kernel": 4,
+  "mamba_ssm_cache_dtype": "float32", "time_step_limit": [0.0, Infinity], "time_step_floor": 1e-4,
+  "vocab_size": 131072, "tie_word_embeddings": false, "max_position_embeddings": 262144, "num_nextn_predict_layers": 1
+}`;
+
+test("a config.json with Python's bare Infinity / NaN (transformers writes them) is read, the words inside strings left alone", () => {
+  const r = parseHfConfig(SUPER_TEXT);
+  assert.ok(r.ok, JSON.stringify(r));
+  const base = { model_type: 'llama', num_hidden_layers: 2, hidden_size: 64, num_attention_heads: 4, intermediate_size: 128, vocab_size: 100 };
+  const odd = parseHfConfig(`${JSON.stringify(base).slice(0, -1)}, "a": [-Infinity, NaN], "b": "Infinity"}`);
+  assert.ok(odd.ok, JSON.stringify(odd));
+  // Still not JSON: a word that is not one of Python's three, or a minus apart from its Infinity.
+  for (const bad of ['{"a": Infinityx}', '{"a": - Infinity}', '{"a": nan}']) {
+    const r2 = parseHfConfig(bad);
+    assert.ok(!r2.ok && r2.errors[0].message.startsWith('not JSON'), bad);
+  }
+});
+
+test('LatentMoE (Nemotron 3 Super): experts of 2688 on the 1024-wide latent are counted as 672 on the hidden 4096, 120.5 B in all, 12.6 B active (model card: 120B, 12B); the catalog entry is the same reading', () => {
+  const r = parseHfConfig(SUPER_TEXT);
+  assert.ok(r.ok);
+  const a = r.architecture;
+  assert.equal(a.layers, 48);
+  assert.deepEqual(a.moe, { experts: 512, activeExperts: 22, sharedExperts: 8, expertFfn: 672, denseLayers: 8 });
+  assert.ok(
+    r.warnings.some((w) => w.includes("LatentMoE: the routed experts' width 2688 on moe_latent_size 1024 is counted as 672")),
+    r.warnings.join('\n'),
+  );
+  const p = countParams(a);
+  assert.ok(p.total > 120.3e9 && p.total < 120.8e9, String(p.total));
+  assert.ok(p.active > 12.4e9 && p.active < 12.8e9, String(p.active));
+  const cat = findModel('nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-BF16')!;
+  assert.equal(cat.id, 'nemotron-3-super-120b-a12b');
+  assert.deepEqual({ ...a, maxContext: cat.architecture.maxContext }, { ...cat.architecture, kvHeads: a.kvHeads, tiedEmbeddings: false });
+  // Without the latent size the experts would be 2688 wide on 4096: 458.6 B.
+  const { moe_latent_size: _, ...noLatent } = JSON.parse(SUPER_TEXT.replace('Infinity', '1e999'));
+  const full = parseHfConfig(JSON.stringify(noLatent));
+  assert.ok(full.ok && countParams(full.architecture).total > 450e9);
+});
