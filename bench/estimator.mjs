@@ -291,7 +291,10 @@ if (kv14.length) out(`KV14-*: ${v1Line(kv14Summary)} (evaluated once, 2026-12-07
 // change pending (the GB10 batch-default rule had been tried and withdrawn), and evaluated once then.
 const kv15 = kvV1.readKvV1Reserve(root, 'bench/data/vllm-v1-kv-reserve13.jsonl');
 const kv15Summary = reserveTable(kv15, 'Fresh held-out set KV15-* (bench/data/vllm-v1-kv-reserve13.jsonl: published vLLM 0.19–0.27 startups on GB10 machines, gathered 2026-12-07, evaluated once with no formula change pending):').summary;
-if (kv15.length) out(`KV15-*: ${v1Line(kv15Summary)} (evaluated once, 2026-12-07, with no formula change pending).`);
+if (kv15.length)
+  out(
+    `KV15-*: ${v1Line(kv15Summary)} (evaluated once, 2026-12-07, with no formula change pending; KV15-09 became expressible when Nemotron 3 Super entered the catalog the same day, with LatentMoE read from its config, and was evaluated once then: +14.7 % on tokens, +14.1 % on the pool (41.35 GiB predicted, 36.25 printed); its NVFP4 weights are taken at 4.5 bits for every linear layer, which ModelOpt may not quantize throughout).`,
+  );
 
 // KV17-* (raw server logs in public repositories, vLLM 0.11–0.30) was gathered on 2026-12-07 with no formula change
 // pending, and evaluated once then.
@@ -321,7 +324,7 @@ const kv19 = kvV1.readKvV1Reserve(root, 'bench/data/vllm-v1-kv-reserve16.jsonl')
 if (kv19.length) {
   out();
   const kv19Summary = reserveTable(kv19, 'Gathered for the Qwen3-VL dummy-video change, KV19-* (bench/data/vllm-v1-kv-reserve16.jsonl: published vLLM starts of Qwen3-VL, gathered 2026-12-07 with the change, committed before any estimate):').summary;
-  out(`KV19-*: ${kv19Summary.n ? v1Line(kv19Summary) : 'no row expressible'} (each lacks a GPU, a version, a KV figure or a catalog model).`);
+  out(`KV19-*: ${kv19Summary.n ? v1Line(kv19Summary) : 'no row expressible'} (KV19-05 became expressible when Qwen3-VL 2B entered the catalog, 2026-12-07, and was evaluated once then, with no formula change pending; the others each lack a GPU, a version, a KV figure or a catalog model).`);
 }
 refusedStarts(
   kv14.filter((r) => r.id === 'KV14-07'),

@@ -227,6 +227,9 @@ export const GAPS_CLOSED: Readonly<Record<string, { how: string; gpuTotalGiB?: n
   },
   // KV14-03's gatherer took LoRA serving for a gap; spec.lora says it (--enable-lora --max-loras 3 --max-lora-rank 16).
   'KV14-03': { how: '--max-loras 3 --max-lora-rank 16 as spec.lora', lora: { maxLoras: 3, maxRank: 16 } },
+  // KV19-05's gatherer took the missing catalog preset for a gap; Qwen3-VL 2B entered the catalog 2026-12-07 from its
+  // published config (as vendored in ai-dynamo/aiconfigurator). Evaluated once then, with no formula change pending.
+  'KV19-05': { how: 'Qwen3-VL 2B from the catalog (entered 2026-12-07)', model: 'Qwen/Qwen3-VL-2B-Instruct' },
 };
 
 /** Rows whose gatherer's `unmatched` reason no longer holds, though another does: the reason as it stands now. */

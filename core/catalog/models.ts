@@ -93,7 +93,21 @@ const QWEN3_30B_A3B: Architecture = { layers: 48, hidden: 2048, heads: 32, kvHea
 const QWEN3_235B_A22B: Architecture = { layers: 94, hidden: 4096, heads: 64, kvHeads: 4, ffn: 12288, vocab: 151936, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 40960, moe: { experts: 128, activeExperts: 8, expertFfn: 1536 } };
 const QWEN3_2507 = 'Qwen model cards of the 2507 releases ("Context Length: 262,144 natively"; config.json max_position_embeddings 262144); the architecture is the original release\'s';
 
-export const MODELS: readonly ModelInfo[] = [
+/** The Instruct entry of a Qwen2.5 base entry (MODELS below): its own id, names and published context of 32768. */
+const QWEN25_INSTRUCT = ['1.5b', '7b', '14b', '32b', '72b'] as const;
+function qwen25Instruct(base: ModelInfo, size: string): ModelInfo {
+  const repo = `Qwen/Qwen2.5-${size.toUpperCase()}-Instruct`;
+  return model({
+    ...base,
+    id: `qwen2.5-${size}-instruct`,
+    aliases: [repo],
+    name: `${base.name} Instruct`,
+    architecture: { ...base.architecture, maxContext: 32768 },
+    source: `${base.source}; ${repo}'s config.json: max_position_embeddings 32768 (seen verbatim in published logs of transformers loading it, e.g. the 1.5B's; the Instruct model cards give 32,768 tokens native)`,
+  });
+}
+
+const ENTRIES: ModelInfo[] = [
   model({
     id: 'llama-2-7b',
     aliases: ['meta-llama/Llama-2-7b-hf', 'meta-llama/Llama-2-7b-chat-hf', 'llama2-7b'],
@@ -241,7 +255,7 @@ export const MODELS: readonly ModelInfo[] = [
   }),
   model({
     id: 'qwen2.5-1.5b',
-    aliases: ['Qwen/Qwen2.5-1.5B', 'Qwen/Qwen2.5-1.5B-Instruct'],
+    aliases: ['Qwen/Qwen2.5-1.5B'],
     name: 'Qwen2.5 1.5B',
     nominalParamsB: 1.5,
     architecture: { layers: 28, hidden: 1536, heads: 12, kvHeads: 2, ffn: 8960, vocab: 151936, gatedMlp: true, headDim: 128, tiedEmbeddings: true, maxContext: 131072 },
@@ -259,7 +273,7 @@ export const MODELS: readonly ModelInfo[] = [
   }),
   model({
     id: 'qwen2.5-7b',
-    aliases: ['Qwen/Qwen2.5-7B', 'Qwen/Qwen2.5-7B-Instruct'],
+    aliases: ['Qwen/Qwen2.5-7B'],
     name: 'Qwen2.5 7B',
     nominalParamsB: 7.6,
     architecture: { layers: 28, hidden: 3584, heads: 28, kvHeads: 4, ffn: 18944, vocab: 152064, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 131072 },
@@ -268,7 +282,7 @@ export const MODELS: readonly ModelInfo[] = [
   }),
   model({
     id: 'qwen2.5-14b',
-    aliases: ['Qwen/Qwen2.5-14B', 'Qwen/Qwen2.5-14B-Instruct'],
+    aliases: ['Qwen/Qwen2.5-14B'],
     name: 'Qwen2.5 14B',
     nominalParamsB: 14.7,
     architecture: { layers: 48, hidden: 5120, heads: 40, kvHeads: 8, ffn: 13824, vocab: 152064, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 131072 },
@@ -277,7 +291,7 @@ export const MODELS: readonly ModelInfo[] = [
   }),
   model({
     id: 'qwen2.5-32b',
-    aliases: ['Qwen/Qwen2.5-32B', 'Qwen/Qwen2.5-32B-Instruct'],
+    aliases: ['Qwen/Qwen2.5-32B'],
     name: 'Qwen2.5 32B',
     nominalParamsB: 32.5,
     architecture: { layers: 64, hidden: 5120, heads: 40, kvHeads: 8, ffn: 27648, vocab: 152064, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 131072 },
@@ -286,12 +300,13 @@ export const MODELS: readonly ModelInfo[] = [
   }),
   model({
     id: 'qwen2.5-72b',
-    aliases: ['Qwen/Qwen2.5-72B', 'Qwen/Qwen2.5-72B-Instruct'],
+    aliases: ['Qwen/Qwen2.5-72B'],
     name: 'Qwen2.5 72B',
     nominalParamsB: 72.7,
-    architecture: { layers: 80, hidden: 8192, heads: 64, kvHeads: 8, ffn: 29568, vocab: 152064, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 32768 },
+    architecture: { layers: 80, hidden: 8192, heads: 64, kvHeads: 8, ffn: 29568, vocab: 152064, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 131072 },
     norm: 'rmsnorm',
-    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values); HF config.json of Qwen/Qwen2.5-72B-Instruct dumped in vllm-project/vllm issue #8691 (hidden 8192, intermediate 29568, max_position_embeddings 32768, 64 heads, 80 layers, 8 KV heads, vocab 152064, tie false)',
+    source:
+      "estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values); HF config.json of Qwen/Qwen2.5-72B-Instruct dumped in vllm-project/vllm issue #8691 (hidden 8192, intermediate 29568, 64 heads, 80 layers, 8 KV heads, vocab 152064, tie false); the base model's context 131072 as the 7B to 32B base configs (the Instruct entry below has its own)",
   }),
   model({
     id: 'qwen3-8b',
@@ -536,18 +551,18 @@ export const MODELS: readonly ModelInfo[] = [
     aliases: ['google/gemma-2b', 'google/gemma-2b-it'],
     name: 'Gemma 2B',
     nominalParamsB: 2.5,
-    architecture: { layers: 18, hidden: 2048, heads: 8, kvHeads: 1, ffn: 16384, vocab: 256000, gatedMlp: true, headDim: 256, tiedEmbeddings: true, maxContext: 4096 },
+    architecture: { layers: 18, hidden: 2048, heads: 8, kvHeads: 1, ffn: 16384, vocab: 256000, gatedMlp: true, headDim: 256, tiedEmbeddings: true, maxContext: 8192 },
     norm: 'rmsnorm',
-    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+    source: "estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values); context 8192 as the published config.json gives max_position_embeddings (google/gemma-7b and -7b-it printed by transformers in public logs; the litgpt block size of 4096 was not the model's)",
   }),
   model({
     id: 'gemma-7b',
     aliases: ['google/gemma-7b', 'google/gemma-7b-it'],
     name: 'Gemma 7B',
     nominalParamsB: 8.5,
-    architecture: { layers: 28, hidden: 3072, heads: 16, kvHeads: 16, ffn: 24576, vocab: 256000, gatedMlp: true, headDim: 256, tiedEmbeddings: true, maxContext: 4096 },
+    architecture: { layers: 28, hidden: 3072, heads: 16, kvHeads: 16, ffn: 24576, vocab: 256000, gatedMlp: true, headDim: 256, tiedEmbeddings: true, maxContext: 8192 },
     norm: 'rmsnorm',
-    source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values)',
+    source: "estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values); context 8192 as the published config.json gives max_position_embeddings (google/gemma-7b and -7b-it printed by transformers in public logs; the litgpt block size of 4096 was not the model's)",
   }),
   model({
     id: 'gemma-2-2b',
@@ -1200,6 +1215,14 @@ export const MODELS: readonly ModelInfo[] = [
   }),
 ];
 
+// The Qwen2.5 Instruct releases of 1.5B to 72B publish max_position_embeddings 32768 where their base models have 131072
+// (the Instruct model cards: 32,768 native, YaRN beyond): vLLM and SGLang take that as the default context and refuse a
+// longer --max-model-len without VLLM_ALLOW_LONG_MAX_MODEL_LEN. Same weights and shape as the base entry, each after it.
+export const MODELS: readonly ModelInfo[] = ENTRIES.flatMap((m) => {
+  const size = QWEN25_INSTRUCT.find((x) => m.id === `qwen2.5-${x}`);
+  return size ? [m, qwen25Instruct(m, size)] : [m];
+});
+
 const SUFFIXES = /-(instruct|it|hf|chat|base|pt)(-\d+)?$/;
 
 function normalize(s: string): string {
@@ -1237,10 +1260,13 @@ export interface ResolvedName {
 }
 
 export function resolveModelName(name: string): ResolvedName | undefined {
-  const direct = findModel(name);
-  if (direct) return { model: direct, weightFormat: direct.weightFormat };
   if (typeof name !== 'string' || name.length > 300) return undefined;
-  const short = name.trim().split('/').pop() ?? '';
+  // A folder named with a trailing slash (`/models/Qwen3-8B/`) is that folder.
+  let end = name.trim();
+  while (end.endsWith('/')) end = end.slice(0, -1);
+  const direct = findModel(end);
+  if (direct) return { model: direct, weightFormat: direct.weightFormat };
+  const short = end.split('/').pop() ?? '';
   const { base, format, stripped } = splitDerivativeName(short);
   if (!stripped.length) return undefined;
   // The longest name the catalog has: a dated revision with an entry of its own (`-Instruct-2507` of `-Instruct-2507-FP8`) before the base.

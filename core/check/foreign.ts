@@ -152,7 +152,7 @@ function* checkOneSteps(given: ForeignSpec, index: number, opts: ForeignCheckOpt
     // A GPU the file does not name came from the defaults: the message says where, not how to edit a Cluster the user never wrote.
     const fromDefaults = p.code === 'unknown-gpu' && p.docIndex === synth.clusterDoc && !at?.exact && opts.defaults?.gpu;
     // A model Gantry does not know is no error of the file's (the server may well start): a warning that nothing is estimated, in the file's terms.
-    if (p.code === 'bad-estimate-input' && p.path?.join('.') === 'spec.model.preset') {
+    if ((p.code === 'bad-estimate-input' || p.code === 'unknown-model') && p.path?.join('.') === 'spec.model.preset') {
       return { code: 'unknown-model', severity: 'warning', message: unknownForeignModel(spec, p.reason), offset: span.offset, length: span.length, path: p.path, docIndex: index };
     }
     const message = fromDefaults ? unknownDefaultGpu(opts.defaults!.gpu!) : withoutMadeUpCluster(inFileTerms(p.message, sources, spec.terms), spec);
@@ -225,6 +225,10 @@ function unknownForeignModel(spec: ForeignSpec, cache?: string): string {
   // The nearest catalog id, as the estimator's own message gives it (resolve.ts), not read back from that message.
   const near = typeof model === 'string' ? nearest(model, MODEL_IDS) : undefined;
   const hint = near ? ` (did you mean '${near}'?)` : '';
+  // A folder on the machine that serves it (`/models/my-finetune`, `./ckpt`): read by its last name, as a repo id's.
+  if (typeof model === 'string' && (model.startsWith('/') || model.startsWith('./') || model.startsWith('../') || model.startsWith('~'))) {
+    return `Gantry does not know the model in the folder ${name}: its last name is no catalog model or Hugging Face repo Gantry knows${hint}, so nothing is estimated. A folder named after its model's repo (…/Qwen3-8B, …/Llama-3.1-8B-Instruct-FP8) is read as that model (docs/catalog.md).`;
+  }
   return `Gantry does not know the model ${name}${hint}: it is neither in the catalog nor in the local Hugging Face cache, so nothing is estimated. For an estimate, have it in the cache (a Hugging Face download writes refs/main and snapshots/<commit>/config.json under HF_HUB_CACHE, HF_HOME/hub or ~/.cache/huggingface/hub), or use a catalog model (docs/catalog.md).`;
 }
 

@@ -37,7 +37,8 @@ export function resolveArchitecture(model: Record<string, unknown>, readFile?: R
     // background) and reports on when it is not: no second, different verdict here.
     const hit = resolveModelName(preset)?.model;
     if (hit) return { architecture: hit.architecture, source: 'preset' };
-    if (preset.indexOf('/') > 0 && preset.length <= 300) return {};
+    // A path (an absolute /models/x as much as org/name or ./x) is left to the estimator, which looks in the cache and says so.
+    if (preset.includes('/') && preset.length <= 300) return {};
     const guess = nearest(
       preset,
       MODELS.flatMap((m) => [m.id]),

@@ -9,7 +9,11 @@ import type { Problem, TextEditAt } from '../../core/validate/problem';
 
 function findRoot(): string {
   let d = __dirname;
-  while (!existsSync(path.join(d, 'package.json')) || (existsSync(path.join(d, '..', 'package.json')) && d.includes(`${path.sep}out`))) d = path.dirname(d);
+  while (!existsSync(path.join(d, 'package.json')) || (existsSync(path.join(d, '..', 'package.json')) && d.includes(`${path.sep}out`))) {
+    // A test bundled outside the repository (into a temporary folder) finds no package.json above it: the repository is where it runs.
+    if (path.dirname(d) === d) return process.cwd();
+    d = path.dirname(d);
+  }
   return d;
 }
 const ROOT = findRoot();

@@ -55,7 +55,7 @@ test('model lookups accept Hugging Face ids and -instruct/-it suffixes', () => {
   const cases: [string, string][] = [
     ['meta-llama/Llama-3.1-8B-Instruct', 'llama-3.1-8b'],
     ['meta-llama/Meta-Llama-3-70B-Instruct', 'llama-3-70b'],
-    ['Qwen/Qwen2.5-72B-Instruct', 'qwen2.5-72b'],
+    ['Qwen/Qwen2.5-72B-Instruct', 'qwen2.5-72b-instruct'],
     ['google/gemma-2-9b-it', 'gemma-2-9b'],
     ['mistralai/Mixtral-8x7B-Instruct-v0.1', 'mixtral-8x7b'],
     ['deepseek-ai/DeepSeek-V3', 'deepseek-v3'],
