@@ -20,7 +20,8 @@ export interface ModelInfo {
   /** Parameters the architecture formula does not see (vision tower, token-type table, pooler). */
   extraParams?: number;
   /**
-   * The multimodal towers' parameters within extraParams, where known apart (architecture.vision.params says the
+   * The multimodal towers' parameters within extraParams, where known apart (vision 0: the model has a vision tower whose
+   * size the catalog does not know, so it is multimodal but its tower is not counted) (architecture.vision.params says the
    * vision tower's where the entry has one): vLLM does not load a tower whose every modality is off
    * (--language-model-only, or --limit-mm-per-prompt at 0 from 0.10.1), and the estimate leaves it out then. `video`:
    * whether the vision tower serves video too (Gemma 4: true, so images at 0 alone keep it; Mistral Small 3.1: false);
@@ -882,6 +883,8 @@ const ENTRIES: ModelInfo[] = [
     nominalParamsB: 109,
     architecture: { layers: 48, hidden: 5120, heads: 40, kvHeads: 8, headDim: 128, ffn: 16384, vocab: 202048, gatedMlp: true, tiedEmbeddings: false, maxContext: 10485760, moe: { experts: 16, activeExperts: 1, sharedExperts: 1, expertFfn: 8192 } },
     norm: 'rmsnorm',
+    // Natively multimodal (images, no video): its tower's size is not in the catalog (towers.vision 0).
+    towers: { vision: 0, video: false },
     source: `${HF} meta-llama/Llama-4-Scout-17B-16E-Instruct (text_config: 16 routed experts top-1 + 1 shared, intermediate_size 8192, intermediate_size_mlp 16384); 109B total / 17B active (Meta model card); vision tower not counted`,
   }),
   model({

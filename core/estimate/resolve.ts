@@ -313,7 +313,9 @@ export function resolveModel(ref: ModelRef | undefined, opts: EstimateOptions, p
   // A vision-language model: its architecture's vision, a config's vision_config, or a catalog decoder whose extraParams count a tower
   // (the catalog's other extra parameters are an encoder's pooler and token types). Its tower's own count where known.
   // A catalog entry's towers say which of its extra parameters are the vision and the audio tower (Gemma 4 E2B/E4B have both).
-  const tower = arch.vision || hasVision || info?.towers?.vision || (info && (info.extraParams ?? 0) > 0 && !info.encoderOnly && !info.towers) ? { params: inlineTower ?? info?.towers?.vision ?? towerParams, ...(info?.towers?.video !== undefined ? { video: info.towers.video } : {}) } : undefined;
+  // A catalog entry whose towers.vision is 0 has a vision tower of unknown size (Llama 4): multimodal, its weights not counted.
+  if (info?.towers?.vision === 0) notes.push(`${info.name} has a vision tower whose parameters the catalog does not count: its weights and its encoder's profile are not in this estimate (point model.config at its config.json for them).`);
+  const tower = arch.vision || hasVision || info?.towers?.vision !== undefined || (info && (info.extraParams ?? 0) > 0 && !info.encoderOnly && !info.towers) ? { params: inlineTower ?? info?.towers?.vision ?? towerParams, ...(info?.towers?.video !== undefined ? { video: info.towers.video } : {}) } : undefined;
   const audio = info?.towers?.audio ? { params: info.towers.audio } : undefined;
   return { model: { id: info?.id, arch, extras, params, weightFormat, notes, ...(tower ? { visionTower: tower } : {}), ...(audio ? { audioTower: audio } : {}) }, findings: [] };
 }

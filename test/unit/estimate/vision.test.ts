@@ -697,3 +697,13 @@ test('a start whose dummy video takes KV memory an image would leave: said as in
   assert.ok(g && g.message.includes('a dummy video counted as 153,600 tokens, its embeddings padded to that budget'), JSON.stringify(q.findings));
   assert.deepEqual(g.path, ['spec', 'multimodal']);
 });
+
+test('Llama 4 Scout is multimodal though the catalog does not count its tower: its image options draw no text-only warning, and the estimate says the tower is not counted', () => {
+  const e = estimateInferenceService(service({ model: { preset: 'meta-llama/Llama-4-Scout-17B-16E-Instruct' }, tensorParallel: 8, maxModelLen: 8192, multimodal: { limitPerPrompt: { image: 2 } } }), cluster('H100-SXM-80GB', 8));
+  assert.ok(e.ok, JSON.stringify(e.findings));
+  assert.ok(!e.findings.some((f) => f.code === 'multimodal-text-model'), e.findings.map((f) => f.message).join('\n'));
+  assert.ok(e.assumptions.some((a) => a.includes('vision tower whose parameters the catalog does not count')));
+  // A text-only model keeps the warning.
+  const t = estimateInferenceService(service({ model: { preset: 'llama-3.1-8b' }, maxModelLen: 8192, multimodal: { limitPerPrompt: { image: 2 } } }), cluster('H100-SXM-80GB', 1));
+  assert.ok(t.findings.some((f) => f.code === 'multimodal-text-model'));
+});
