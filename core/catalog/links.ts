@@ -106,12 +106,12 @@ export const LINKS: readonly LinkInfo[] = [
   link({
     type: 'infinity-fabric',
     aliases: ['xgmi', 'infinityfabric'],
-    name: 'AMD Infinity Fabric (MI300X/MI325X)',
+    name: 'AMD Infinity Fabric (xGMI)',
     scope: 'intra-node',
     nominalGBps: 448,
     effectiveBusGBps: 310,
     fastFabric: true,
-    source: 'AMD MI300X datasheet: 7 links × 64 GB/s per direction; RCCL busbw assumed ~70 % of line rate',
+    source: "AMD MI300X datasheet: 7 links × 64 GB/s per direction; RCCL busbw assumed ~70 % of line rate. The MI325X has the same links; the MI250X's and MI355X's entries take these figures too (an assumption each entry's source states: the MI250X's GCDs link unevenly, the MI355X's links are faster)",
   }),
   link({
     type: 'gaudi-roce',
