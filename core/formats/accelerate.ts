@@ -7,6 +7,7 @@ import { deepSpeedBatchProblem, referencedDeepSpeed } from './deepspeed';
 import { applyDeepSpeed, finish, modelRef, newDraft, positiveInt, problem, put, readOnly, safeLoadDuplicates, wholeNumberMessage, worldSource, type DeepSpeedSettings, type TrainingDraft } from './trainingDraft';
 import type { ForeignSpec, FormatReader, ReadContext } from './types';
 import { applyTrainerArgs } from './trainerArgs';
+import { pyYamlInt } from './axolotl';
 import { parseYaml, parseYamlDocSteps, yamlAt, yamlEntry, yamlInsertIn, yamlKeySpan, type YamlDoc, type YamlValue } from './yamlDoc';
 
 const DISTRIBUTED = ['NO', 'MULTI_GPU', 'MULTI_CPU', 'MULTI_NPU', 'MULTI_XPU', 'MULTI_MLU', 'MULTI_MUSA', 'MULTI_HPU', 'FSDP', 'DEEPSPEED', 'MEGATRON_LM', 'XLA', 'TPU'];
@@ -28,7 +29,9 @@ export const accelerateReader: FormatReader = {
     const n = fileName.toLowerCase();
     if (!(n.endsWith('.yml') || n.endsWith('.yaml')) || n.endsWith('.gantry.yaml') || n.endsWith('.gantry.yml')) return false;
     const head = `\n${text.length > 200_000 ? text.slice(0, 200_000) : text}`;
-    return head.includes('\ndistributed_type:') && (head.includes('\nnum_processes:') || head.includes('\ncompute_environment:') || head.includes('\nmixed_precision:'));
+    // `accelerate config` writes these next to distributed_type; a hand-written file for a launcher that passes
+    // --num_processes itself (accelerate's examples/slurm) may have only its fsdp_config or deepspeed_config block.
+    return head.includes('\ndistributed_type:') && ['\nnum_processes:', '\ncompute_environment:', '\nmixed_precision:', '\nfsdp_config:', '\ndeepspeed_config:'].some((m) => head.includes(m));
   },
   read(text, ctx) {
     return readParsed(parseYaml(text, { lastKeyWins: true }), ctx);
@@ -55,9 +58,11 @@ function readParsed(y: YamlDoc, ctx: ReadContext): ForeignSpec[] {
   // ---- world size: num_processes is every process of every machine.
   const procs = at('num_processes');
   const machines = at('num_machines');
-  const nProcs = procs ? positiveInt(procs.value) : undefined;
-  if (procs && nProcs === undefined && procs.value !== -1) d.problems.push(problem('accelerate-value', 'error', procs.span, `${wholeNumberMessage('num_processes', procs.value, 'a whole number ≥ 1 (or -1: every visible GPU)')}.`));
-  const nMachines = positiveInt(machines?.value) ?? 1;
+  // accelerate loads the file with PyYAML (YAML 1.1: `1_024` is a number).
+  const procsValue = procs ? pyYamlInt(y, procs) : undefined;
+  const nProcs = procs ? positiveInt(procsValue) : undefined;
+  if (procs && nProcs === undefined && procsValue !== -1) d.problems.push(problem('accelerate-value', 'error', procs.span, `${wholeNumberMessage('num_processes', procs.value, 'a whole number ≥ 1 (or -1: every visible GPU)')}.`));
+  const nMachines = positiveInt(machines ? pyYamlInt(y, machines) : undefined) ?? 1;
   let gpusPerNode = nProcs ?? positiveInt(ctx.defaults?.gpusPerNode) ?? 1;
   let nodes = nMachines;
   // `accelerate launch --num_processes N` on the launching line wins over this file's num_processes (accelerate's command line does).
@@ -72,7 +77,7 @@ function readParsed(y: YamlDoc, ctx: ReadContext): ForeignSpec[] {
     // What accelerate runs: num_processes // num_machines on each machine (none: the estimate is of one process per machine).
     gpusPerNode = Math.max(1, Math.floor(nProcs / nMachines));
     d.assumptions.push(`World size: ${nodes} machine${nodes === 1 ? '' : 's'} × ${gpusPerNode} process${gpusPerNode === 1 ? '' : 'es'}, from num_machines and num_processes${uneven ? ` (${nProcs} // ${nMachines} each)` : ''}.`);
-  } else if (procs?.value === -1) d.assumptions.push('num_processes: -1 (every visible GPU).');
+  } else if (procsValue === -1) d.assumptions.push('num_processes: -1 (every visible GPU).');
   if (launched === undefined && nProcs === undefined && positiveInt(ctx.defaults?.gpusPerNode)) d.assumptions.push(`World size: ${gpusPerNode} GPUs per machine, from ${worldSource(ctx.defaults)} (num_processes does not say).`);
   if (kind === 'NO' && (nProcs ?? 1) > 1) d.problems.push(problem('accelerate-world', 'warning', dist.span, `distributed_type NO runs one process, but num_processes is ${nProcs}; use MULTI_GPU, FSDP or DEEPSPEED.`));
   const perNodeEntry = procs && launched === undefined ? yamlEntry(procs, (x) => (typeof x === 'number' ? x * nodes : undefined)) : undefined;
@@ -81,8 +86,11 @@ function readParsed(y: YamlDoc, ctx: ReadContext): ForeignSpec[] {
   if (machines) d.sources.set('spec.resources.nodes', readOnly(machines.span, 'num_machines'));
 
   // ---- precision
-  const mp = at('mixed_precision');
-  const precision = mp?.value === 'bf16' ? 'bf16-mixed' : mp?.value === 'fp16' ? 'fp16-mixed' : mp?.value === 'fp8' ? 'fp8-mixed' : mp?.value === 'no' || mp?.value === false ? 'fp32' : undefined;
+  // accelerate lower-cases the value (utils/launch.py: PrecisionType(args.mixed_precision.lower())); null is "not set".
+  const mpKey = at('mixed_precision');
+  const mp = mpKey && mpKey.value !== null ? mpKey : undefined;
+  const mpWord = typeof mp?.value === 'string' ? mp.value.toLowerCase() : mp?.value;
+  const precision = mpWord === 'bf16' ? 'bf16-mixed' : mpWord === 'fp16' ? 'fp16-mixed' : mpWord === 'fp8' ? 'fp8-mixed' : mpWord === 'no' || mpWord === false ? 'fp32' : undefined;
   if (precision)
     put(
       d,
@@ -91,6 +99,7 @@ function readParsed(y: YamlDoc, ctx: ReadContext): ForeignSpec[] {
       yamlEntry(mp!, (x) => (x === 'bf16-mixed' ? 'bf16' : x === 'fp16-mixed' ? 'fp16' : x === 'fp32' ? 'no' : undefined)),
     );
   else if (mp) d.problems.push(problem('accelerate-value', 'error', mp.span, 'mixed_precision must be no, fp16, bf16 or fp8.'));
+  const oldFp16 = !mp ? at('fp16') : undefined;
 
   // ---- FSDP / DeepSpeed
   let ds: DeepSpeedSettings | undefined;
@@ -131,7 +140,36 @@ function readParsed(y: YamlDoc, ctx: ReadContext): ForeignSpec[] {
       }
     }
   }
-  if (mp?.value === 'fp8') d.assumptions.push('mixed_precision fp8 (Transformer Engine / torchao): estimated as fp8 matmuls with bf16 master weights.');
+  // ---- N-D parallelism: accelerate's ParallelismConfig (parallelism_config_{tp,cp,dp_shard,dp_replicate}_size).
+  const pcSize = (k: string) => {
+    const v = at('parallelism_config', `parallelism_config_${k}_size`);
+    return v ? { n: positiveInt(pyYamlInt(y, v)) ?? 1, v } : undefined;
+  };
+  const pcTp = pcSize('tp');
+  const pcCp = pcSize('cp');
+  const pcReplicate = pcSize('dp_replicate');
+  if (pcTp && pcTp.n > 1) put(d, ['parallelism', 'tensor'], pcTp.n, yamlEntry(pcTp.v));
+  if (pcCp && pcCp.n > 1) {
+    put(d, ['parallelism', 'context'], pcCp.n, yamlEntry(pcCp.v));
+    d.assumptions.push(`parallelism_config_cp_size ${pcCp.n}: each sequence is split over ${pcCp.n} GPUs (context parallel).`);
+  }
+  if (pcReplicate && pcReplicate.n > 1) {
+    if (kind === 'FSDP') {
+      put(d, ['parallelism', 'fsdp'], 'hybrid', readOnly(pcReplicate.v.span, 'parallelism_config_dp_replicate_size'));
+      d.assumptions.push(`parallelism_config_dp_replicate_size ${pcReplicate.n}: estimated as hybrid FSDP (Gantry shards inside a node and replicates across nodes, not over parallelism_config_dp_shard_size GPUs exactly).`);
+    } else d.assumptions.push(`parallelism_config_dp_replicate_size ${pcReplicate.n}: not read (without FSDP it is plain data parallel, which the world size gives).`);
+  }
+
+  if (!mp && d.spec.precision === undefined) {
+    // Not set: accelerate's default is "no" (commands/launch.py; an older config's `fp16: true` is fp16, config_args.py).
+    // The training script's --bf16 / --fp16 (TrainingArguments) still sets it: applyTrainerArgs below.
+    if (oldFp16?.value === true) put(d, ['precision'], 'fp16-mixed', readOnly(oldFp16.span, 'fp16'));
+    else {
+      put(d, ['precision'], 'fp32');
+      d.assumptions.push("mixed_precision: not set — accelerate's default is no (fp32), unless the training script turns on bf16 or fp16.");
+    }
+  }
+  if (mpWord === 'fp8') d.assumptions.push('mixed_precision fp8 (Transformer Engine / torchao): estimated as fp8 matmuls with bf16 master weights.');
 
   // ---- the model: not in an accelerate config; the batch and sequence length: the training script's (its launch line's Trainer arguments).
   const model = ctx.defaults?.model;

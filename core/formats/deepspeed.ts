@@ -5,7 +5,7 @@
 // from the axolotl / accelerate file that names it, the full estimate.
 import type { SpecPath } from '../spec/parse';
 import { duplicateJsonKeys, jsonAt, jsonEntry, jsonInsert, jsonKeys, parseJson, type JsonDoc, type JsonValue } from './jsonDoc';
-import { applyDeepSpeed, ASSUMED_GPUS_PER_NODE, finish, got, modelRef, newDraft, positiveInt, problem, put, pydanticBool, pydanticInt, slipOf, wholeNumberMessage, worldSource, type DeepSpeedSettings, type TrainingDraft } from './trainingDraft';
+import { applyDeepSpeed, ASSUMED_GPUS_PER_NODE, finish, got, modelRef, newDraft, positiveInt, problem, put, pydanticBool, pydanticInt, readOnly, slipOf, wholeNumberMessage, worldSource, type DeepSpeedSettings, type TrainingDraft } from './trainingDraft';
 import { applyTrainerArgs } from './trainerArgs';
 import { type FormatReader, MAX_FOREIGN_CHARS, type ReadContext, type SourceEntry } from './types';
 import { quote, sizeText, type Problem } from '../validate/problem';
@@ -28,7 +28,7 @@ export const deepspeedReader: FormatReader = {
     const d = newDraft();
     const anchor = doc.root ? { offset: doc.root.offset, length: 1 } : { offset: 0, length: Math.min(1, text.length) };
     if (doc.error) {
-      d.problems.push(problem('json-syntax', 'error', doc.error, `Not valid JSON: ${doc.error.message}. DeepSpeed would not start; Gantry checks the rest once it parses.`));
+      d.problems.push(problem('json-syntax', 'error', doc.error, `Not valid JSON: ${jsonErrorText(text, doc.error)}. DeepSpeed would not start; Gantry checks the rest once it parses.`));
       return [finish(d, { format: 'deepspeed', label: 'DeepSpeed config (unreadable)', name: ctx.fileName, anchor })];
     }
     for (const dup of duplicateJsonKeys(doc)) {
@@ -167,7 +167,8 @@ export function deepSpeedBatchProblem(ds: DeepSpeedSettings, world: number | und
   return undefined;
 }
 
-function buildAlone(doc: JsonDoc, ds: DeepSpeedSettings, d: TrainingDraft, ctx: ReadContext, anchor: { offset: number; length: number }) {
+function buildAlone(doc: JsonDoc, read: DeepSpeedSettings, d: TrainingDraft, ctx: ReadContext, anchor: { offset: number; length: number }) {
+  let ds = read;
   const model = ctx.defaults?.model;
   const hasModel = typeof model === 'string' && model.length > 0 && modelRef(model, anchor, 'model (from the association)', ctx, d);
   // The world size: the context's, or what train_batch_size = micro × accumulation × world implies.
@@ -184,7 +185,13 @@ function buildAlone(doc: JsonDoc, ds: DeepSpeedSettings, d: TrainingDraft, ctx: 
   // applyTrainerArgs); DeepSpeed's assertion on the config's own numbers would propose a fix that the
   // mismatch's fixes undo.
   const trainerBatch = !!ctx.defaults?.trainer;
-  const batch = trainerBatch ? undefined : deepSpeedBatchProblem(ds, world);
+  const derived = trainerBatch ? undefined : derivedMicro(doc, ds, world, hasModel);
+  if (derived && 'problem' in derived) d.problems.push(derived.problem);
+  else if (derived) {
+    if (derived.micro) ds = { ...ds, micro: derived.micro };
+    d.assumptions.push(derived.said);
+  }
+  const batch = trainerBatch || derived ? undefined : deepSpeedBatchProblem(ds, world);
   if (batch) d.problems.push(batch);
   if (!hasModel && world === undefined && tbs !== undefined && micro !== undefined && acc !== undefined && Number.isInteger(tbs / (micro * acc))) {
     world = tbs / (micro * acc);
@@ -200,6 +207,7 @@ function buildAlone(doc: JsonDoc, ds: DeepSpeedSettings, d: TrainingDraft, ctx: 
     d.problems.push(problem('deepspeed-zero3-one-gpu', 'warning', ds.stage.entry.span, 'ZeRO stage 3 on one GPU has nothing to shard: it only adds gather and partition work. Use stage 0, or offload to CPU/NVMe.'));
   }
   applyDeepSpeed(d, ds);
+  memoryKeys(doc, ds, d, { model: hasModel, where: '' });
   const placeOf = (key: string) => jsonAt(doc, key.split('.'))?.span ?? anchor;
   if (!hasModel) {
     applyTrainerArgs(d, ctx.defaults, { ds, placeOf, world, estimate: false, json: true, what: 'a DeepSpeed config', assumedSeqLen: ASSUMED_SEQ_LEN, precisionFrom: 'deepspeed' });
@@ -217,6 +225,16 @@ function buildAlone(doc: JsonDoc, ds: DeepSpeedSettings, d: TrainingDraft, ctx: 
     const a = got(d, ['batch', 'gradientAccumulation']) as number | undefined;
     const perStep = m * nodeCount * gpusPerNode;
     if (tbs && (a === undefined ? tbs % perStep === 0 : tbs === perStep * a)) put(d, ['batch', 'global'], tbs, ds.trainBatch?.entry);
+    const half = d.spec.precision === 'bf16-mixed' || d.spec.precision === 'fp16-mixed';
+    const tensor = (got(d, ['parallelism', 'tensor']) as number | undefined) ?? 1;
+    if ((ds.stage?.value ?? 0) === 0 && half && tensor === 1 && (ds.bf16?.value || ds.fp16?.value)) {
+      // engine.py _configure_distributed_model casts the module to bf16/fp16, and the FP16_Optimizer /
+      // BF16_Optimizer wrapper keeps the fp32 master copy: no autocast, no DDP buckets. Gantry's fields have no
+      // word for that at ZeRO stage 0, so the estimate is the autocast one; said, with which way it errs.
+      d.assumptions.push(
+        `ZeRO stage 0 with ${ds.bf16?.value ? 'bf16' : 'fp16'}: DeepSpeed casts the model to ${ds.bf16?.value ? 'bf16' : 'fp16'} and keeps an fp32 master copy in its optimizer wrapper; the estimate counts PyTorch autocast over fp32 weights instead (fp32 weights and gradients, a DDP bucket copy, an fp32 residual stream), which is higher than DeepSpeed's.`,
+      );
+    }
   }
   const insert = (path: SpecPath, value: unknown) => {
     const key = path.join('.');
@@ -228,6 +246,59 @@ function buildAlone(doc: JsonDoc, ds: DeepSpeedSettings, d: TrainingDraft, ctx: 
   };
   const label = `DeepSpeed${ds.stage ? ` ZeRO-${ds.stage.value}` : ''} config`;
   return finish(d, { format: 'deepspeed', label, name: ctx.fileName, anchor, defaults: ctx.defaults, insert });
+}
+
+/**
+ * The micro-batch DeepSpeed derives when train_micro_batch_size_per_gpu is not written
+ * (runtime/config.py _set_batch_related_parameters): train_batch_size // world // gradient_accumulation_steps
+ * (accumulation 1 when that is not written either), then _batch_assertion: micro > 0 and
+ * train_batch_size == micro × accumulation × world. On a world size that is given, a split that fails is
+ * DeepSpeed's refusal; on the assumed one (a model and no world size), it is said and the micro-batch is
+ * left assumed. "auto" leaves the numbers to the program that loads the config: nothing is derived.
+ */
+function derivedMicro(doc: JsonDoc, ds: DeepSpeedSettings, world: number | undefined, hasModel: boolean): { micro?: NonNullable<DeepSpeedSettings['micro']>; said: string } | { problem: Problem } | undefined {
+  const tbs = ds.trainBatch;
+  if (!tbs || jsonAt(doc, ['train_micro_batch_size_per_gpu'])) return undefined;
+  if (!ds.accumulation && jsonAt(doc, ['gradient_accumulation_steps'])) return undefined; // "auto", or a value already refused
+  const acc = ds.accumulation?.value ?? 1;
+  const gpus = world ?? (hasModel ? ASSUMED_GPUS_PER_NODE : undefined);
+  if (gpus === undefined) return undefined;
+  const micro = Math.floor(Math.floor(tbs.value / gpus) / acc);
+  const accWords = ds.accumulation ? `gradient_accumulation_steps ${acc}` : 'gradient_accumulation_steps 1 (DeepSpeed sets it when only train_batch_size is given)';
+  const on = world === undefined ? `the assumed ${gpus} GPUs` : `${gpus} GPUs`;
+  if (micro >= 1 && micro * acc * gpus === tbs.value) {
+    return {
+      micro: {
+        value: micro,
+        entry: {
+          span: tbs.entry.span,
+          label: 'train_micro_batch_size_per_gpu (derived from train_batch_size)',
+          write: (x) => (typeof x === 'number' && Number.isInteger(x) && x >= 1 ? jsonInsert(doc, ['train_micro_batch_size_per_gpu'], x) : undefined),
+        },
+      },
+      said: `Micro-batch: ${micro} per GPU, as DeepSpeed derives it: train_batch_size ${tbs.value} / (${accWords} × ${on}).`,
+    };
+  }
+  const why = micro < 1 ? `${tbs.value} // ${gpus} // ${acc} = 0, and DeepSpeed asserts "Micro batch size per gpu: 0 has to be greater than 0"` : `${tbs.value} // ${gpus} // ${acc} = ${micro}, and ${micro} × ${acc} × ${gpus} = ${micro * acc * gpus} ≠ ${tbs.value}`;
+  if (world === undefined) return { said: `train_batch_size ${tbs.value} does not split over ${accWords} × ${on} (${why}): the micro-batch is assumed below; give the world size for DeepSpeed's own numbers.` };
+  const step = acc * gpus;
+  const lower = step * Math.max(1, micro);
+  const higher = step * (micro + 1);
+  const fixes = [lower, ...(higher !== lower ? [higher] : [])]
+    .map((to, k) => {
+      const edit = tbs.entry.write?.(to);
+      return edit ? { title: `Set train_batch_size to ${to}`, edits: [edit], ...(k === 0 ? { preferred: true } : {}) } : undefined;
+    })
+    .filter((f): f is NonNullable<typeof f> => !!f);
+  return {
+    problem: problem(
+      'deepspeed-batch',
+      'error',
+      tbs.entry.span,
+      `train_micro_batch_size_per_gpu is not given, so DeepSpeed derives it as train_batch_size // ${gpus} GPUs // ${accWords}: ${why}; DeepSpeed refuses to start. Use a multiple of ${step}, or give train_micro_batch_size_per_gpu.`,
+      fixes.length ? fixes : undefined,
+    ),
+  };
 }
 
 /** Where a Gantry value goes in a DeepSpeed config that does not write it yet. */
@@ -259,12 +330,82 @@ export function referencedDeepSpeed(rel: string, at: { span: { offset: number; l
   }
   const doc = parseJson(text);
   if (doc.error) {
-    d.problems.push(problem('deepspeed-file', 'warning', at.span, `${quoteName(rel)} is not valid JSON (${doc.error.message} at offset ${doc.error.offset}); its ZeRO stage and offload are left out of the estimate.`));
+    d.problems.push(problem('deepspeed-file', 'warning', at.span, `${quoteName(rel)} is not valid JSON (${jsonErrorText(text, doc.error)} at offset ${doc.error.offset}); its ZeRO stage and offload are left out of the estimate.`));
     return undefined;
   }
-  return readDeepSpeedSettings(doc, (v) => ({ span: at.span, label: `${v.label} in ${rel}`, write: () => undefined }));
+  const ds = readDeepSpeedSettings(doc, (v) => ({ span: at.span, label: `${v.label} in ${rel}`, write: () => undefined }));
+  memoryKeys(doc, ds, d, { model: false, where: ` in ${rel}` });
+  return ds;
 }
 
 function quoteName(s: string): string {
   return `'${s.length > 60 ? `${s.slice(0, 60)}…` : s}'`;
+}
+
+/** jsonc-parser's error codes (printParseErrorCode) in words; an unexpected word is quoted (a template's CONFIG_BATCH_SIZE). */
+const JSON_ERROR_WORDS: Record<string, string> = {
+  InvalidNumberFormat: 'a number written wrongly',
+  PropertyNameExpected: 'a key in double quotes expected',
+  ValueExpected: 'a value expected',
+  ColonExpected: 'a colon expected',
+  CommaExpected: 'a comma expected',
+  CloseBraceExpected: 'a closing } expected',
+  CloseBracketExpected: 'a closing ] expected',
+  EndOfFileExpected: 'more text after the end of the JSON object',
+  InvalidCommentToken: 'a comment that is not closed',
+  UnexpectedEndOfComment: 'a comment that is not closed',
+  UnexpectedEndOfString: 'a string that is not closed',
+  UnexpectedEndOfNumber: 'a number cut short',
+  InvalidUnicode: 'a \\u escape that is not four hex digits',
+  InvalidEscapeCharacter: 'an escape that JSON does not have',
+  InvalidCharacter: 'a control character inside a string',
+};
+
+function jsonErrorText(text: string, error: { offset: number; length: number; message: string }): string {
+  if (error.message === 'InvalidSymbol') {
+    const word = text.slice(error.offset, error.offset + Math.min(Math.max(1, error.length), 60));
+    return `unexpected ${quote(word, 40)} (JSON takes a string in double quotes, a number, true, false, null, an object or a list)`;
+  }
+  return JSON_ERROR_WORDS[error.message] ?? error.message;
+}
+
+/**
+ * DeepSpeed keys that change memory and that Gantry's fields model only in part: tensor_parallel.autotp_size
+ * (AutoTP training, as tensor parallel where the estimate is this file's own), bf16_master_weights_and_grads
+ * with bf16_optimizer_states (pure bf16), and ZeRO++ zero_hpz_partition_size (not modelled). Each is said:
+ * never a value that changes memory and is passed over in silence.
+ */
+function memoryKeys(doc: JsonDoc, ds: DeepSpeedSettings, d: TrainingDraft, o: { model: boolean; where: string }): void {
+  const at = (...p: string[]) => jsonAt(doc, p);
+  const autotp = at('tensor_parallel', 'autotp_size');
+  const tp = autotp ? positiveInt(pydanticInt(autotp.value)) : undefined;
+  if (autotp && tp !== undefined && tp > 1) {
+    if (o.model) {
+      // deepspeed/__init__.py: autotp_size > 0 turns on AutoTP training; engine._configure_tensor_parallel shards
+      // the linear layers over tp ranks (no sequence parallel: the norms and the residual stream are whole).
+      put(d, ['parallelism', 'tensor'], tp, jsonEntry(autotp));
+      d.assumptions.push(`tensor_parallel.autotp_size ${tp} (DeepSpeed AutoTP): estimated as tensor parallel ${tp}, the linear layers split over ${tp} GPUs, the norms and the residual stream whole on each.`);
+    } else d.assumptions.push(`Not read: tensor_parallel.autotp_size = ${tp}${o.where} (DeepSpeed AutoTP): the estimate keeps every layer whole on each GPU.`);
+  }
+  const master = at('bf16', 'bf16_master_weights_and_grads');
+  const states = at('bf16', 'bf16_optimizer_states');
+  const masterOn = master ? pydanticBool(master.value) === true : false;
+  const statesOn = states ? pydanticBool(states.value) === true : false;
+  if ((masterOn || statesOn) && ds.bf16?.value === true) {
+    // DeepSpeed's config asserts both are ZeRO 1-3 only, and bf16_optimizer_states needs the other (runtime/config.py _do_error_check).
+    const stage = ds.stage?.value ?? 0;
+    const own = o.where === '';
+    if (stage === 0 && own) d.problems.push(problem('deepspeed-value', 'error', (master ?? states)!.span, `${masterOn ? 'bf16.bf16_master_weights_and_grads' : 'bf16.bf16_optimizer_states'} is only supported with ZeRO stage 1, 2 or 3: DeepSpeed refuses the config at stage ${stage}.`));
+    else if (statesOn && !masterOn && own) d.problems.push(problem('deepspeed-value', 'error', states!.span, 'bf16.bf16_optimizer_states needs bf16.bf16_master_weights_and_grads to be true: DeepSpeed refuses the config.'));
+    else if (masterOn && statesOn && o.model) {
+      put(d, ['precision'], 'bf16', readOnly(states!.span, states!.label));
+      d.assumptions.push('bf16.bf16_master_weights_and_grads and bf16_optimizer_states: the master weights, gradients and Adam states are bf16, with no fp32 copy; estimated as pure bf16 training.');
+    } else if (masterOn && !statesOn) d.assumptions.push(`Not modelled: bf16.bf16_master_weights_and_grads${o.where} keeps the master weights and gradients in bf16 (the estimate counts them in fp32; the Adam states stay fp32 in both).`);
+    else d.assumptions.push(`Not read: bf16.bf16_master_weights_and_grads and bf16_optimizer_states${o.where} (bf16 master weights, gradients and Adam states): the estimate counts them in fp32.`);
+  }
+  const hpz = at('zero_optimization', 'zero_hpz_partition_size');
+  const hpzN = hpz ? positiveInt(pydanticInt(hpz.value)) : undefined;
+  if (hpzN !== undefined && hpzN > 1 && ds.stage?.value === 3) {
+    d.assumptions.push(`Not modelled: zero_optimization.zero_hpz_partition_size = ${hpzN}${o.where} (ZeRO++ hpZ): each GPU also keeps a secondary copy of the weights sharded over ${hpzN} ranks, about 2 bytes × parameters / ${hpzN} more than estimated.`);
+  }
 }

@@ -99,8 +99,13 @@ function readJob(doc: TomlDoc, ctx: ReadContext, name: TomlValue | undefined, fl
 
   // ---- world size and mesh (the parallel degrees sit under [parallelism], or [training] in older files)
   const parTable = [...doc.values.keys()].some((k) => k.startsWith('parallelism.')) ? 'parallelism' : [...doc.values.keys()].some((k) => k.startsWith('training.') && k.endsWith('_degree')) ? 'training' : 'parallelism';
-  const par = (k: string) => v(`${parTable}.${k}`);
+  // From 2024-05 to 2025-03 torchtitan kept pipeline and context parallel under [experimental]
+  // (config_manager.py --experimental.pipeline_parallel_degree, --experimental.context_parallel_degree,
+  // --experimental.pipeline_parallel_microbatches; moved to [parallelism] in 785c34c9): read there when
+  // the newer table does not write them.
+  const par = (k: string) => v(`${parTable}.${k}`) ?? (EXPERIMENTAL_KEYS.includes(k) ? v(`experimental.${k}`) : undefined);
   const world = worldFromContext(d, ctx.defaults, 'a torchtitan config');
+  const worldAssumed = positiveInt(ctx.defaults?.gpusPerNode) === undefined;
   put(d, ['resources'], { nodes: world.nodes, gpusPerNode: world.gpusPerNode });
   const gpus = world.nodes * world.gpusPerNode;
   const degree = (key: string, path: string[] | undefined): number => {
@@ -132,7 +137,11 @@ function readJob(doc: TomlDoc, ctx: ReadContext, name: TomlValue | undefined, fl
     const rest = gpus / (replicate * tp * pp * cp);
     shard = Number.isInteger(rest) && rest >= 1 ? rest : 1;
     if (!Number.isInteger(rest) || rest < 1) {
-      d.problems.push(problem('torchtitan-mesh', 'error', shardEntry?.span ?? anchor, `data_parallel_shard_degree -1 takes the GPUs left after replicate ${replicate} × tensor ${tp} × pipeline ${pp} × context ${cp} = ${replicate * tp * pp * cp}, but ${gpus} GPUs do not divide by that.`));
+      // On a world size Gantry assumed (nothing says how many GPUs run the file), the mismatch may be the
+      // assumption's: a warning that says so, and the estimate stays.
+      const on = worldAssumed ? `the assumed ${world.nodes} node${world.nodes === 1 ? '' : 's'} × ${world.gpusPerNode} GPUs` : `${gpus} GPUs`;
+      const tail = worldAssumed ? ' Give the world size (a launcher line, or gpusPerNode in gantry.context.yaml) if the job runs on more.' : '';
+      d.problems.push(problem('torchtitan-mesh', worldAssumed ? 'warning' : 'error', shardEntry?.span ?? anchor, `data_parallel_shard_degree -1 takes the GPUs left after replicate ${replicate} × tensor ${tp} × pipeline ${pp} × context ${cp} = ${replicate * tp * pp * cp}, but ${on} do not divide by that.${tail}`));
     }
     if (replicate > 1) put(d, ['parallelism', 'data'], replicate * shard, readOnly(par('data_parallel_replicate_degree')!.span, par('data_parallel_replicate_degree')!.label));
   } else {
@@ -165,7 +174,20 @@ function readJob(doc: TomlDoc, ctx: ReadContext, name: TomlValue | undefined, fl
   if (local && localN === undefined) d.problems.push(problem('torchtitan-value', 'error', local.span, `${wholeNumberMessage(local.label, local.value)}.`));
   const micro = localN ?? 1;
   const ppMicroEntry = par('pipeline_parallel_microbatch_size');
-  if (pp > 1) {
+  const ppCountEntry = par('pipeline_parallel_microbatches');
+  const ppExperimental = !v(`${parTable}.pipeline_parallel_degree`) && !!v('experimental.pipeline_parallel_degree');
+  if (pp > 1 && !ppMicroEntry && (ppCountEntry || ppExperimental)) {
+    // torchtitan before 2025-04 (#1073): the local batch is split into pipeline_parallel_microbatches
+    // microbatches, by default as many as pipeline stages (pipelining_utils.py build_pipeline_schedule).
+    const countN = ppCountEntry ? positiveInt(ppCountEntry.value) : pp;
+    if (ppCountEntry && countN === undefined) d.problems.push(problem('torchtitan-value', 'error', ppCountEntry.span, `${wholeNumberMessage(ppCountEntry.label, ppCountEntry.value)}.`));
+    const n = countN ?? pp;
+    const mb = Math.max(1, Math.ceil(micro / n));
+    put(d, ['batch', 'micro'], mb, local ? tomlEntry(local, (x) => (typeof x === 'number' ? x * n : undefined)) : undefined);
+    const from = ppCountEntry ?? local ?? par('pipeline_parallel_degree')!;
+    put(d, ['batch', 'gradientAccumulation'], n, readOnly(from.span, from.label));
+    d.assumptions.push(`Pipeline microbatches: ${n}${ppCountEntry ? '' : " (torchtitan's default then: one per pipeline stage)"} of ${micro % n === 0 ? micro / n : `about ${mb}`} sequences each, from the local batch ${micro}.`);
+  } else if (pp > 1) {
     // Pipeline: local_batch_size is split into microbatches of pipeline_parallel_microbatch_size.
     const mbN = ppMicroEntry ? positiveInt(ppMicroEntry.value) : 1;
     if (ppMicroEntry && mbN === undefined) d.problems.push(problem('torchtitan-value', 'error', ppMicroEntry.span, `${wholeNumberMessage(ppMicroEntry.label, ppMicroEntry.value)}.`));
@@ -199,10 +221,14 @@ function readJob(doc: TomlDoc, ctx: ReadContext, name: TomlValue | undefined, fl
   const param = trainKey('mixed_precision_param');
   const converters = v('model.converters');
   const convList = Array.isArray(converters?.value) ? (converters.value as unknown[]) : typeof converters?.value === 'string' ? (converters.value as string).split(',') : [];
-  const float8 = convList.some((c) => typeof c === 'string' && (c.includes('float8') || c.includes('mx')));
-  if (float8 && converters) {
-    put(d, ['precision'], 'fp8-mixed', readOnly(converters.span, converters.label));
-    d.assumptions.push('Float8 linears (torchao converter): estimated as fp8 mixed precision (fp8 matmuls); FSDP all-gathers the weights in fp8 only with enable_fsdp_float8_all_gather.');
+  // Before the converters (#823, 2025-02) float8 was a switch: [float8] enable_float8_linear (from
+  // 2024-07, #466), and before that [training] enable_fp8_linear; each swaps nn.Linear for torchao's Float8Linear.
+  const oldSwitch = [v('float8.enable_float8_linear'), trainKey('enable_fp8_linear')].find((e) => e?.value === true);
+  const float8Entry = convList.some((c) => typeof c === 'string' && (c.includes('float8') || c.includes('mx'))) ? converters : oldSwitch;
+  const float8 = !!float8Entry;
+  if (float8Entry) {
+    put(d, ['precision'], 'fp8-mixed', readOnly(float8Entry.span, float8Entry.label));
+    d.assumptions.push(`Float8 linears (torchao${float8Entry === converters ? ' converter' : `, ${float8Entry.label}`}): estimated as fp8 mixed precision (fp8 matmuls); FSDP all-gathers the weights in fp8 only with enable_fsdp_float8_all_gather.`);
   } else if (param) {
     const p = param.value === 'float32' ? 'fp32' : param.value === 'bfloat16' ? 'bf16-mixed' : undefined;
     if (p)
@@ -219,19 +245,27 @@ function readJob(doc: TomlDoc, ctx: ReadContext, name: TomlValue | undefined, fl
   }
   const enable = v('compile.enable');
   const compiled = enable ?? trainKey('compile');
+  // Whether torchtitan compiles the model: enable with "model" in components (torchtitan's parallelize.py:
+  // model_compile_enabled = compile.enable and "model" in compile.components); memory_budget needs it.
+  let modelCompiled = false;
   if (compiled?.value === true) {
-    put(d, ['compile'], true, readOnly(compiled.span, compiled.label));
-    // [compile] components (default ["model", "loss"]) says whether the loss is compiled too; the older
-    // [training] compile compiled each transformer block and left the loss eager.
+    // [compile] components (default ["model", "loss"]) says what is compiled: the model, the loss (the
+    // loss is compiled when "loss" is in it, components/loss.py), or both; the older [training] compile
+    // compiled each transformer block and left the loss eager.
     const components = v('compile.components');
     const newer = enable !== undefined;
-    const withLoss = newer && (components === undefined || (Array.isArray(components.value) && components.value.includes('loss')));
+    const has = (word: string) => components === undefined || (Array.isArray(components.value) && components.value.includes(word));
+    modelCompiled = !newer || has('model');
+    const withLoss = newer && has('loss');
+    put(d, ['compile'], modelCompiled, readOnly((modelCompiled ? compiled : (components ?? compiled)).span, modelCompiled ? compiled.label : (components?.label ?? compiled.label)));
     put(d, ['compileLoss'], withLoss, readOnly((components ?? compiled).span, components?.label ?? compiled.label));
     if (newer && components === undefined) d.assumptions.push('[compile] components: ["model", "loss"] (torchtitan\'s default): the loss is compiled too.');
+    if (newer && !modelCompiled) d.assumptions.push(`[compile] components has no "model": the model runs eagerly${withLoss ? '; only the loss is compiled' : ''}.`);
     if (!newer) d.assumptions.push('[training] compile: the transformer blocks are compiled; the loss runs eagerly (torchtitan before the [compile] section).');
   }
-  // fp8 all-gather of FSDP weights: [float8] in older torchtitan, [quantize.linear.float8] in newer.
-  const fp8Gather = v('float8.enable_fsdp_float8_all_gather') ?? v('quantize.linear.float8.enable_fsdp_float8_all_gather');
+  // fp8 all-gather of FSDP weights: [float8] in older torchtitan, [quantize.linear.float8] in newer,
+  // [training] enable_fsdp_fp8_all_gather before 2024-07.
+  const fp8Gather = v('float8.enable_fsdp_float8_all_gather') ?? v('quantize.linear.float8.enable_fsdp_float8_all_gather') ?? trainKey('enable_fsdp_fp8_all_gather');
   if (float8 && fp8Gather?.value === true) put(d, ['float8', 'allGather'], true, readOnly(fp8Gather.span, fp8Gather.label));
   const cpuOffload = trainKey('enable_cpu_offload');
   if (cpuOffload?.value === true) {
@@ -240,33 +274,7 @@ function readJob(doc: TomlDoc, ctx: ReadContext, name: TomlValue | undefined, fl
   }
 
   // ---- activation checkpointing
-  const mode = v('activation_checkpoint.mode');
-  const modes = ['none', 'selective', 'full'];
-  const acOption = v('activation_checkpoint.selective_ac_option');
-  const every = mode?.value === 'selective' && acOption ? layerFrequency(acOption.value) : undefined;
-  if (mode && every !== undefined) {
-    // torchtitan's layer-level selective AC: a counter over the transformer blocks (1, 2, …) wraps
-    // block k in full checkpointing when k % N == 0 (every block when N is 0), the others keep all
-    // their activations: full checkpointing of ⌊layers / N⌋ layers (torchtitan/distributed/activation_checkpoint.py).
-    const layers = layerCount(preset, modelName, flavorName);
-    const wrapped = layers === undefined ? undefined : every === 0 ? layers : Math.floor(layers / every);
-    if (wrapped === 0) {
-      put(d, ['activationCheckpointing'], 'none', readOnly(mode.span, mode.label));
-      d.problems.push(problem('torchtitan-value', 'warning', acOption!.span, `${acOption!.label} = ${every} is more than the model's ${layers} layers: no layer is checkpointed (torchtitan wraps block k when k % ${every} == 0).`));
-    } else {
-      put(d, ['activationCheckpointing'], 'full', readOnly(mode.span, mode.label));
-      if (wrapped !== undefined) put(d, ['checkpointedLayers'], wrapped, readOnly(acOption!.span, acOption!.label));
-      else d.assumptions.push(`Selective checkpointing every ${every} layers (selective_ac_option): the model's layer count is unknown, estimated as full checkpointing of every layer.`);
-    }
-  } else if (mode && typeof mode.value === 'string' && modes.includes(mode.value)) {
-    put(d, ['activationCheckpointing'], mode.value, tomlEntry(mode));
-    if (mode.value === 'selective' && acOption && acOption.value !== 'op') d.problems.push(problem('torchtitan-value', 'error', acOption.span, `${acOption.label} must be "op" or a whole number of layers (every N-th layer is checkpointed).`));
-  } else if (mode) {
-    d.problems.push(problem('torchtitan-value', 'error', mode.span, `${mode.label} must be one of "none", "selective", "full".`));
-  } else {
-    put(d, ['activationCheckpointing'], 'selective');
-    d.assumptions.push('[activation_checkpoint] mode: "selective" (torchtitan\'s default).');
-  }
+  readCheckpointing(d, v, anchor, layerCount(preset, modelName, flavorName), modelCompiled);
 
   // ---- optimizer
   const impl = v('optimizer.implementation');
@@ -332,6 +340,76 @@ function layerFrequency(value: unknown): number | undefined {
   return Number(value);
 }
 
+/** torchtitan's [activation_checkpoint] defaults (config_manager.py in 2024, job_config.py ActivationCheckpoint to v0.2.2): mode "selective", selective_ac_option "2" (every 2nd layer), memory_budget 0.5. */
+const DEFAULT_AC_OPTION = '2';
+const DEFAULT_MEMORY_BUDGET = 0.5;
+
+/** [activation_checkpoint] mode, selective_ac_option and memory_budget, as torchtitan applies them (torchtitan/distributed/activation_checkpoint.py). */
+function readCheckpointing(d: TrainingDraft, v: (k: string) => TomlValue | undefined, anchor: { offset: number; length: number }, layers: number | undefined, modelCompiled: boolean): void {
+  const mode = v('activation_checkpoint.mode');
+  const acOption = v('activation_checkpoint.selective_ac_option');
+  const modeWord = mode ? mode.value : 'selective';
+  if (!mode) d.assumptions.push('[activation_checkpoint] mode: "selective" (torchtitan\'s default).');
+  if (modeWord === 'memory_budget') {
+    readMemoryBudget(d, v, mode!, layers, modelCompiled);
+    return;
+  }
+  const every = modeWord === 'selective' ? layerFrequency(acOption ? acOption.value : DEFAULT_AC_OPTION) : undefined;
+  if (every !== undefined) {
+    // torchtitan's layer-level selective AC: a counter over the transformer blocks (1, 2, …) wraps
+    // block k in full checkpointing when k % N == 0 (every block when N is 0), the others keep all
+    // their activations: full checkpointing of ⌊layers / N⌋ layers (torchtitan/distributed/activation_checkpoint.py).
+    if (!acOption) d.assumptions.push(`[activation_checkpoint] selective_ac_option: "${DEFAULT_AC_OPTION}" (torchtitan's default: every 2nd layer is fully checkpointed, the others keep their activations; "op" would be op-level selective checkpointing).`);
+    const optionAt = acOption ?? mode;
+    const wrapped = layers === undefined ? undefined : every === 0 ? layers : Math.floor(layers / every);
+    if (wrapped === 0) {
+      put(d, ['activationCheckpointing'], 'none', mode ? readOnly(mode.span, mode.label) : undefined);
+      d.problems.push(problem('torchtitan-value', 'warning', acOption?.span ?? anchor, `${acOption?.label ?? '[activation_checkpoint] selective_ac_option'} = ${every} is more than the model's ${layers} layers: no layer is checkpointed (torchtitan wraps block k when k % ${every} == 0).`));
+    } else {
+      put(d, ['activationCheckpointing'], 'full', mode ? readOnly(mode.span, mode.label) : undefined);
+      if (wrapped !== undefined) put(d, ['checkpointedLayers'], wrapped, optionAt ? readOnly(optionAt.span, optionAt.label) : undefined);
+      else d.assumptions.push(`Selective checkpointing every ${every} layers (selective_ac_option): the model's layer count is unknown, estimated as full checkpointing of every layer.`);
+    }
+  } else if (mode && typeof mode.value === 'string' && ['none', 'selective', 'full'].includes(mode.value)) {
+    put(d, ['activationCheckpointing'], mode.value, tomlEntry(mode));
+    if (mode.value === 'selective' && acOption && acOption.value !== 'op') d.problems.push(problem('torchtitan-value', 'error', acOption.span, `${acOption.label} must be "op" or a whole number of layers (every N-th layer is checkpointed).`));
+  } else if (mode) {
+    d.problems.push(problem('torchtitan-value', 'error', mode.span, `${mode.label} must be one of "none", "selective", "full", "memory_budget".`));
+  }
+}
+
+/**
+ * mode = "memory_budget" (torchtitan #1731, 2025-10): no per-layer wrapping; the compiler's min-cut
+ * partitioner keeps activation memory at memory_budget of the way from full checkpointing (0.0) to
+ * the compiled model's own saved activations (1.0) — torch._functorch.config.activation_memory_budget.
+ * Gantry has no such policy; the nearest is full checkpointing of (1 − budget) of the layers, whose
+ * activations land at the same share, said. torchtitan asserts the model is compiled.
+ */
+function readMemoryBudget(d: TrainingDraft, v: (k: string) => TomlValue | undefined, mode: TomlValue, layers: number | undefined, modelCompiled: boolean): void {
+  const budgetEntry = v('activation_checkpoint.memory_budget');
+  const raw = budgetEntry ? budgetEntry.value : DEFAULT_MEMORY_BUDGET;
+  const budget = typeof raw === 'number' && raw >= 0 && raw <= 1 ? raw : undefined;
+  if (budgetEntry && budget === undefined) d.problems.push(problem('torchtitan-value', 'error', budgetEntry.span, `${budgetEntry.label} must be a number from 0.0 (activation memory of full checkpointing) to 1.0 (none).`));
+  if (!modelCompiled) {
+    d.problems.push(problem('torchtitan-value', 'error', mode.span, `${mode.label} "memory_budget" needs the model compiled: torchtitan asserts "Memory budget mode requires model to be compiled" ([compile] enable = true with "model" in components).`));
+  }
+  const b = budget ?? DEFAULT_MEMORY_BUDGET;
+  const at = readOnly((budgetEntry ?? mode).span, (budgetEntry ?? mode).label);
+  const wrapped = layers === undefined ? undefined : Math.round((1 - b) * layers);
+  const said = `[activation_checkpoint] mode "memory_budget" with memory_budget ${b}${budgetEntry ? '' : " (torchtitan's default)"}: the compiler recomputes until activation memory is ${b} of the way from full checkpointing to none`;
+  if (wrapped === 0) {
+    put(d, ['activationCheckpointing'], 'none', at);
+    d.assumptions.push(`${said}; estimated as no checkpointing.`);
+  } else if (wrapped === undefined) {
+    put(d, ['activationCheckpointing'], 'selective', at);
+    d.assumptions.push(`${said}; the model's layer count is unknown, so estimated as op-level selective checkpointing.`);
+  } else {
+    put(d, ['activationCheckpointing'], 'full', at);
+    put(d, ['checkpointedLayers'], wrapped, at);
+    d.assumptions.push(`${said}; estimated as full checkpointing of ${wrapped} of ${layers} layers, which keeps that share.`);
+  }
+}
+
 /** The transformer blocks of a flavor: the catalog preset's, or the debug model's. */
 function layerCount(preset: string | undefined, modelName: string, flavorName: string): number | undefined {
   if (preset) return findModel(preset)?.architecture.layers;
@@ -339,12 +417,16 @@ function layerCount(preset: string | undefined, modelName: string, flavorName: s
 }
 
 /** The keys this reader reads, by table (the parallel degrees sit under [training] in older files). */
-const DEGREES = ['data_parallel_shard_degree', 'data_parallel_replicate_degree', 'tensor_parallel_degree', 'pipeline_parallel_degree', 'context_parallel_degree', 'expert_parallel_degree', 'pipeline_parallel_microbatch_size'];
+const DEGREES = ['data_parallel_shard_degree', 'data_parallel_replicate_degree', 'tensor_parallel_degree', 'pipeline_parallel_degree', 'context_parallel_degree', 'expert_parallel_degree', 'pipeline_parallel_microbatch_size', 'pipeline_parallel_microbatches'];
+/** The keys torchtitan kept under [experimental] from 2024-05 to 2025-03 that this reader reads. */
+const EXPERIMENTAL_KEYS: readonly string[] = ['pipeline_parallel_degree', 'context_parallel_degree', 'pipeline_parallel_microbatches'];
 const READ_KEYS: Record<string, readonly string[]> = {
   model: ['name', 'flavor', 'hf_assets_path', 'converters'],
-  training: ['local_batch_size', 'batch_size', 'seq_len', 'global_batch_size', 'steps', 'mixed_precision_param', 'compile', 'enable_cpu_offload', ...DEGREES],
+  training: ['local_batch_size', 'batch_size', 'seq_len', 'global_batch_size', 'steps', 'mixed_precision_param', 'compile', 'enable_cpu_offload', 'enable_fp8_linear', 'enable_fsdp_fp8_all_gather', ...DEGREES],
   parallelism: DEGREES,
-  activation_checkpoint: ['mode', 'selective_ac_option'],
+  experimental: EXPERIMENTAL_KEYS,
+  float8: ['enable_float8_linear', 'enable_fsdp_float8_all_gather'],
+  activation_checkpoint: ['mode', 'selective_ac_option', 'memory_budget'],
   compile: ['enable', 'components'],
   optimizer: ['name', 'implementation'],
 };

@@ -74,3 +74,46 @@ test('a key written twice: accelerate (PyYAML safe_load) keeps the last value, s
   assert.ok(!c.problems.some((p) => p.code === 'yaml-syntax'));
   assert.equal(c.foreign?.[0].label, 'accelerate MULTI_GPU on 4 processes');
 });
+
+test('mixed_precision is read in any case (accelerate lower-cases it); none written is accelerate\'s "no" (fp32), said; a Trainer --bf16 still wins', () => {
+  const base = 'compute_environment: LOCAL_MACHINE\ndistributed_type: FSDP\nnum_machines: 1\nnum_processes: 8\n';
+  const upper = checkText(`${base}mixed_precision: BF16\n`, '/w/accelerate.yaml', MODEL);
+  assert.ok(!upper.problems.some((p) => p.code === 'accelerate-value'));
+  assert.equal((upper.foreign![0].job.spec as any).precision, 'bf16-mixed');
+  for (const text of [base, `${base}mixed_precision:\n`]) {
+    const none = checkText(text, '/w/accelerate.yaml', MODEL);
+    assert.ok(!none.problems.some((p) => p.code === 'accelerate-value'), text);
+    assert.equal((none.foreign![0].job.spec as any).precision, 'fp32', text);
+    assert.ok(
+      none.foreign![0].assumptions.some((a) => a.startsWith("mixed_precision: not set — accelerate's default is no (fp32)")),
+      text,
+    );
+  }
+  // An older config's fp16: true without mixed_precision (accelerate's config_args.py reads it as fp16).
+  assert.equal((checkText(`${base}fp16: true\n`, '/w/accelerate.yaml', MODEL).foreign![0].job.spec as any).precision, 'fp16-mixed');
+  const launched = checkText(base, '/w/accelerate.yaml', { ...MODEL, trainer: { from: "'run.sh' line 3", precision: { value: 'bf16', flag: '--bf16' } } } as any);
+  assert.equal((launched.foreign![0].job.spec as any).precision, 'bf16-mixed');
+});
+
+test('a config with distributed_type and an fsdp_config or deepspeed_config block alone is claimed (a launcher that passes --num_processes itself)', () => {
+  const slurm = 'distributed_type: FSDP\nfsdp_config:\n  fsdp_sharding_strategy: FULL_SHARD\n  fsdp_offload_params: false\n';
+  assert.ok(accelerateReader.claims('fsdp_config.yaml', slurm));
+  assert.ok(accelerateReader.claims('ds.yaml', 'distributed_type: DEEPSPEED\ndeepspeed_config:\n  zero_stage: 2\n'));
+  assert.ok(!accelerateReader.claims('other.yaml', 'distributed_type: FSDP\nname: x\n'));
+  const c = checkText(slurm, '/w/fsdp_config.yaml', { ...MODEL, gpusPerNode: 4 });
+  assert.equal((c.foreign![0].job.spec as any).parallelism.fsdp, 'full');
+});
+
+test('parallelism_config: tensor and context sizes reach the layout; dp_replicate_size under FSDP is hybrid, said; num_processes as PyYAML reads it', () => {
+  const text =
+    'compute_environment: LOCAL_MACHINE\ndistributed_type: FSDP\nfsdp_config:\n  fsdp_version: 2\n  fsdp_reshard_after_forward: true\nmixed_precision: bf16\nnum_machines: 1\nnum_processes: 0_10\nparallelism_config:\n  parallelism_config_cp_size: 1\n  parallelism_config_dp_replicate_size: 2\n  parallelism_config_dp_shard_size: 2\n  parallelism_config_tp_size: 2\n';
+  // `0_10` is YAML 1.1's octal 8 (PyYAML), a string in YAML 1.2.
+  const c = checkText(text, '/w/tp_hsdp.yaml', MODEL);
+  assert.ok(!c.problems.some((p) => p.code === 'accelerate-value'), JSON.stringify(c.problems));
+  const spec = c.foreign![0].job.spec as any;
+  assert.deepEqual([spec.parallelism.tensor, spec.parallelism.context, spec.parallelism.fsdp, spec.resources.gpusPerNode], [2, undefined, 'hybrid', 8]);
+  assert.ok(c.foreign![0].assumptions.some((a) => a.startsWith('parallelism_config_dp_replicate_size 2: estimated as hybrid FSDP')));
+  const cp = checkText(text.replace('parallelism_config_cp_size: 1', 'parallelism_config_cp_size: 2').replace('parallelism_config_tp_size: 2', 'parallelism_config_tp_size: 1'), '/w/cp.yaml', MODEL);
+  assert.equal((cp.foreign![0].job.spec as any).parallelism.context, 2);
+  assert.equal(estimateOf(cp).layout?.context, 2);
+});

@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { axolotlReader } from '../../../core/formats/axolotl';
+import type { FileCheck } from '../../../core/check/checkFile';
 import { claimingReaders, readForeign } from '../../../core/formats/index';
 import { applyEdits, at, checkFixture, checkText, estimateOf, figures, fixNamed, fixture } from './helpers';
 import { tempDir } from '../helpers';
@@ -161,4 +162,191 @@ test('unknown base model: one warning at base_model; invalid YAML: one error; ne
   const bad = 'base_model: meta-llama/Llama-3.1-8B\nmicro_batch_size: [1\nsequence_len: 1024\n';
   const b = checkText(bad, '/w/a.yml');
   assert.equal(b.problems[0]?.code, 'yaml-syntax');
+});
+
+// ---------------------------------------------------------------- the sweep of public configs (axolotl examples, 2023–2026)
+
+const H100 = { gpu: 'H100-SXM-80GB' };
+const FFT_8B = 'base_model: meta-llama/Llama-3.1-8B\nsequence_len: 2048\nmicro_batch_size: 1\nbf16: true\n';
+const specOf = (c: FileCheck) => c.foreign![0].job.spec as Record<string, any>;
+const saysOf = (c: FileCheck) => c.foreign![0].assumptions.join('\n');
+
+test('empty placeholders (deepspeed:, fsdp:, fsdp_config:, as the older templates end) turn nothing on: one GPU, no sharding', () => {
+  for (const tail of ['deepspeed:\nfsdp:\nfsdp_config:\n', "fsdp: []\nfsdp_config: {}\ndeepspeed: ''\n"]) {
+    const c = checkText(`${FFT_8B}gradient_checkpointing: true\n${tail}`, '/w/fft.yml', H100);
+    const spec = specOf(c);
+    assert.equal(spec.parallelism, undefined, tail);
+    assert.deepEqual(spec.resources, { nodes: 1, gpusPerNode: 1 });
+    assert.ok(saysOf(c).includes('World size: assumed one GPU'), tail);
+  }
+});
+
+test('FSDP2 as axolotl now writes it: fsdp_config with fsdp_version inside, keys with or without the fsdp_ prefix', () => {
+  const c = checkText(`${FFT_8B}fsdp_config:\n  fsdp_version: 2\n  offload_params: true\n  reshard_after_forward: true\n`, '/w/fft.yml', H100);
+  const spec = specOf(c);
+  assert.equal(spec.parallelism.fsdp, 'full');
+  assert.equal(spec.parallelism.offload, 'params');
+  assert.equal(estimateOf(c).layout?.gpus, 8);
+  const grad = specOf(checkText(`${FFT_8B}fsdp_config:\n  version: 2\n  fsdp_reshard_after_forward: false\n`, '/w/fft.yml'));
+  assert.equal(grad.parallelism.fsdp, 'grad-op');
+  const old = specOf(checkText(`${FFT_8B}fsdp:\n  - full_shard\n  - auto_wrap\nfsdp_config:\n  fsdp_offload_params: true\n`, '/w/fft.yml'));
+  assert.deepEqual([old.parallelism.fsdp, old.parallelism.offload], ['full', 'params']);
+});
+
+test('FSDP activation checkpointing inside fsdp_config (activation_checkpointing or the prefixed form): full checkpointing, at the key', () => {
+  const base = `${FFT_8B}fsdp_config:\n  fsdp_version: 2\n`;
+  const none = checkText(base, '/w/fft.yml', H100);
+  assert.equal(specOf(none).activationCheckpointing, 'none');
+  for (const key of ['activation_checkpointing', 'fsdp_activation_checkpointing']) {
+    const text = `${base}  ${key}: true\n`;
+    const c = checkText(text, '/w/fft.yml', H100);
+    assert.equal(specOf(c).activationCheckpointing, 'full', key);
+    assert.equal(at(text, c.foreign![0].sources.get('spec.activationCheckpointing')!.span), 'true');
+    assert.ok(figures(c).gib < figures(none).gib, key);
+  }
+});
+
+test("attn_implementation: flash_attention_2 / hub flash kernels → flash, sdpa, eager; flex said; none → transformers' sdpa, said", () => {
+  const attn = (line: string) => {
+    const c = checkText(`${FFT_8B}${line}`, '/w/fft.yml');
+    return { attention: specOf(c).attention, says: saysOf(c) };
+  };
+  assert.equal(attn('attn_implementation: flash_attention_2\n').attention, 'flash');
+  assert.equal(attn('attn_implementation: kernels-community/flash-attn3\n').attention, 'flash');
+  assert.equal(attn('attn_implementation: sdpa\n').attention, 'sdpa');
+  assert.equal(attn('attn_implementation: eager\n').attention, 'eager');
+  const flex = attn('attn_implementation: flex_attention\n');
+  assert.equal(flex.attention, 'flash');
+  assert.ok(flex.says.includes("attn_implementation 'flex_attention': estimated as flash attention"), flex.says);
+  assert.ok(attn('attn_implementation: fp8\n').says.includes("'fp8': a kernel Gantry does not know; estimated as sdpa"));
+  assert.equal(attn('flash_attention: true\n').attention, 'flash');
+  assert.equal(attn('eager_attention: true\n').attention, 'eager');
+  const none = attn('');
+  assert.equal(none.attention, 'sdpa');
+  assert.ok(none.says.includes("transformers' default, sdpa"), none.says);
+});
+
+test('bf16 full fine-tune without DeepSpeed/FSDP is pure bf16 (axolotl loads the model in bf16); mixed under FSDP, DeepSpeed or LoRA; bf16 defaults to auto', () => {
+  const single = checkText(`${FFT_8B}gradient_checkpointing: true\nattn_implementation: flash_attention_2\noptimizer: adamw_bnb_8bit\n`, '/w/fft.yml', H100);
+  assert.equal(specOf(single).precision, 'bf16');
+  assert.ok(saysOf(single).includes('Pure bf16: a full fine-tune without DeepSpeed or FSDP loads the model in bf16'), saysOf(single));
+  // bf16 weights 15 + bf16 gradients 15 + 8-bit states 15 GiB + activations: fits an 80 GB card (it was ≈ 79 GiB with fp32 weights and gradients).
+  assert.ok(figures(single).gib > 40 && figures(single).gib < 70, `${figures(single).gib}`);
+  assert.ok(!single.problems.some((p) => p.code === 'memory-exceeds-capacity'));
+  assert.equal(specOf(checkText(`${FFT_8B}fsdp_config:\n  fsdp_version: 2\n`, '/w/fft.yml')).precision, 'bf16-mixed');
+  assert.equal(specOf(checkText(`${FFT_8B}adapter: lora\nlora_r: 8\n`, '/w/fft.yml')).precision, 'bf16-mixed');
+  // No bf16 key: axolotl's default "auto"; fp16: true over it turns bf16 off; bf16: false alone is fp32.
+  const noKey = checkText('base_model: meta-llama/Llama-3.1-8B\nsequence_len: 2048\nmicro_batch_size: 1\n', '/w/fft.yml');
+  assert.equal(specOf(noKey).precision, 'bf16');
+  assert.ok(saysOf(noKey).includes("bf16: auto (axolotl's default)"));
+  assert.equal(specOf(checkText('base_model: meta-llama/Llama-3.1-8B\nmicro_batch_size: 1\nfp16: true\n', '/w/fft.yml')).precision, 'fp16-mixed');
+  assert.equal(specOf(checkText('base_model: meta-llama/Llama-3.1-8B\nmicro_batch_size: 1\nbf16: false\n', '/w/fft.yml')).precision, 'fp32');
+});
+
+test('YAML 1.1 integers as PyYAML reads them: 500_000, 0x, leading-zero octal, base 60; a quoted value stays a string', () => {
+  const text = 'base_model: meta-llama/Llama-3.1-8B\nsequence_len: 16_384\nmicro_batch_size: 0x2\ngradient_accumulation_steps: 010\nmax_steps: 1:30\nadapter: lora\nlora_r: 8\nbf16: true\n';
+  const c = checkText(text, '/w/a.yml');
+  assert.deepEqual(
+    c.problems.filter((p) => p.code === 'axolotl-value'),
+    [],
+  );
+  const spec = specOf(c);
+  assert.deepEqual([spec.batch.sequenceLength, spec.batch.micro, spec.batch.gradientAccumulation, spec.training.steps], [16384, 2, 8, 90]);
+  const badText = text.replace('16_384', '16_38x');
+  const bad = checkText(badText, '/w/a.yml');
+  assert.equal(at(badText, bad.problems.find((p) => p.code === 'axolotl-value')!), '16_38x');
+});
+
+test("axolotl's hard refusals are reader errors that withhold the estimate: qlora without load_in_4bit, qlora in 8-bit, 4/8-bit without an adapter", () => {
+  for (const [body, code, where] of [
+    ['adapter: qlora\nlora_r: 8\n', 'axolotl-qlora-4bit', 'qlora'],
+    ['adapter: qlora\nlora_r: 8\nload_in_4bit: false\n', 'axolotl-qlora-4bit', 'false'],
+    ['adapter: qlora\nlora_r: 8\nload_in_8bit: true\n', 'axolotl-qlora-4bit', 'true'],
+    ['load_in_4bit: true\n', 'axolotl-quantized-full', 'true'],
+    ['load_in_8bit: yes\n', 'axolotl-quantized-full', 'yes'],
+  ] as const) {
+    const text = `${FFT_8B}${body}`;
+    const c = checkText(text, '/w/a.yml', H100);
+    const p = c.problems.find((x) => x.code === code);
+    assert.equal(p?.severity, 'error', body);
+    assert.equal(at(text, p!), where, body);
+    assert.equal(c.estimates.length, 0, body);
+    assert.ok(!c.problems.some((x) => x.code.startsWith('memory-')), body);
+  }
+  const ok = checkText(`${FFT_8B}adapter: qlora\nlora_r: 8\nload_in_4bit: true\n`, '/w/a.yml', H100);
+  assert.ok(!ok.problems.some((p) => p.severity === 'error'));
+});
+
+test('fixes set a key the file already has with no value where it stands (no duplicate keys); no FSDP fix next to deepspeed:', () => {
+  const text = 'base_model: meta-llama/Llama-3.1-8B\nsequence_len: 2048\nmicro_batch_size: 2\nbf16: true\nadapter:\nlora_r:\nlora_alpha:\ngradient_checkpointing:\nfsdp:\nfsdp_config:\nwarmup_steps: 10\n';
+  const c = checkText(text, '/w/fft.yml', H100);
+  const p = c.problems.find((x) => x.code.startsWith('memory-'));
+  const noDuplicates = (fixed: string) =>
+    assert.deepEqual(
+      checkText(fixed, '/w/fft.yml', H100).problems.filter((x) => x.code === 'yaml-duplicate-key' || x.code === 'yaml-syntax'),
+      [],
+      fixed,
+    );
+  const lora = applyEdits(text, fixNamed(p, 'Fine-tune with LoRA').edits);
+  assert.ok(lora.includes('\nadapter: lora\nlora_r: 16\nlora_alpha: 32\ngradient_checkpointing:\nfsdp:\nfsdp_config:\nwarmup_steps: 10\nlora_dropout: 0.05\nlora_target_linear: true\n'), lora);
+  noDuplicates(lora);
+  assert.equal(specOf(checkText(lora, '/w/fft.yml')).finetune.method, 'lora');
+  // A single key with no value: rewritten as `key: value` (not `key:value`, which YAML reads as one string).
+  const spec = c.foreign![0];
+  const ck = applyEdits(text, [spec.sources.get('spec.activationCheckpointing')!.write!('full')!]);
+  assert.ok(ck.includes('\ngradient_checkpointing: true\nfsdp:\n'), ck);
+  noDuplicates(ck);
+  // FSDP in axolotl's current form, over the empty fsdp_config: placeholder.
+  const fsdp = applyEdits(text, [spec.insert!(['spec', 'parallelism', 'fsdp'], 'full')!]);
+  assert.ok(fsdp.includes('\nfsdp:\nfsdp_config:\n  fsdp_version: 2\n  offload_params: false\n'), fsdp);
+  assert.ok(fsdp.endsWith('reshard_after_forward: true\nwarmup_steps: 10\n'), fsdp);
+  noDuplicates(fsdp);
+  assert.equal(specOf(checkText(fsdp, '/w/fft.yml')).parallelism.fsdp, 'full');
+  // deepspeed: set (a JSON Gantry cannot read): axolotl refuses FSDP next to it, so no such edit and no such fix.
+  const dsText = 'base_model: meta-llama/Llama-3.1-70B\nsequence_len: 4096\nmicro_batch_size: 4\nbf16: true\ndeepspeed: /abs/zero3.json\nfsdp:\nfsdp_config:\n';
+  const ds = checkText(dsText, '/w/fft.yml', H100);
+  assert.equal(ds.foreign![0].insert!(['spec', 'parallelism', 'fsdp'], 'full'), undefined);
+  assert.ok(!ds.problems.flatMap((x) => x.fixes ?? []).some((f) => f.title.startsWith('Enable FSDP')));
+});
+
+test('N-D parallelism: tensor_parallel_size, context_parallel_size, dp_shard_size, dp_replicate_size reach the layout; expert_parallel_size is said to be unread', () => {
+  const text = `${FFT_8B}fsdp_config:\n  fsdp_version: 2\ntensor_parallel_size: 2\ncontext_parallel_size: 2\ndp_shard_size: 2\n`;
+  const c = checkText(text, '/w/fft.yml', H100);
+  const spec = specOf(c);
+  assert.deepEqual([spec.parallelism.tensor, spec.parallelism.context, spec.parallelism.fsdp], [2, 2, 'full']);
+  assert.deepEqual(spec.resources, { nodes: 1, gpusPerNode: 8 });
+  assert.ok(saysOf(c).includes('World size: assumed 8 GPUs, from tensor_parallel_size 2 × context_parallel_size 2 × dp_shard_size 2'), saysOf(c));
+  const e = estimateOf(c);
+  assert.deepEqual([e.layout?.tensor, e.layout?.context, e.layout?.gpus], [2, 2, 8]);
+  const hybrid = checkText(`${text}dp_replicate_size: 2\nexpert_parallel_size: 4\n`, '/w/fft.yml');
+  assert.equal(specOf(hybrid).parallelism.fsdp, 'hybrid');
+  assert.deepEqual(specOf(hybrid).resources, { nodes: 2, gpusPerNode: 8 });
+  assert.ok(saysOf(hybrid).includes('dp_replicate_size 2 × dp_shard_size 2: estimated as hybrid FSDP'));
+  assert.ok(saysOf(hybrid).includes("expert_parallel_size '4': not read"));
+  // The older name of context parallelism; with the world size from the context.
+  const old = checkText(`${FFT_8B}sequence_parallel_degree: 4\n`, '/w/fft.yml', { gpusPerNode: 8 });
+  assert.equal(specOf(old).parallelism.context, 4);
+});
+
+test('memory-relevant keys that are read but not modelled are each said; torchao 8-bit and 4-bit AdamW are estimated as 8-bit AdamW', () => {
+  const lora = 'base_model: meta-llama/Llama-3.1-8B\nsequence_len: 2048\nmicro_batch_size: 1\nbf16: true\nadapter: lora\nlora_r: 16\n';
+  for (const [line, words] of [
+    ['rl: dpo\n', "rl: 'dpo' — not modelled"],
+    ['lora_modules_to_save:\n  - embed_tokens\n  - lm_head\n', "lora_modules_to_save ('embed_tokens, lm_head'): PEFT trains full copies"],
+    ['liger_fused_linear_cross_entropy: true\n', 'liger_fused_linear_cross_entropy: the full logits are never materialised'],
+    ['plugins:\n  - axolotl.integrations.cut_cross_entropy.CutCrossEntropyPlugin\n', 'Cut Cross Entropy: the full logits are never materialised'],
+    ['activation_offloading: legacy\n', "activation_offloading: 'legacy': activations moved to CPU memory; not modelled"],
+    ['tiled_mlp: true\n', 'tiled_mlp: the MLP runs in tiles'],
+  ] as const) {
+    assert.ok(saysOf(checkText(`${lora}${line}`, '/w/a.yml')).includes(words), line);
+  }
+  assert.ok(saysOf(checkText(`${FFT_8B}unfrozen_parameters:\n  - ^lm_head.weight$\n`, '/w/a.yml')).includes('unfrozen_parameters: only the listed parameters train'));
+  for (const [name, words] of [
+    ['adamw_torch_8bit', 'torchao AdamW8bit'],
+    ['adamw_torch_4bit', 'Gantry has no 4-bit optimizer, so estimated as 8-bit AdamW'],
+  ] as const) {
+    const c = checkText(`${FFT_8B}optimizer: ${name}\n`, '/w/a.yml');
+    assert.equal(specOf(c).optimizer.type, 'adamw-8bit', name);
+    assert.ok(saysOf(c).includes(words), name);
+  }
 });
