@@ -1026,7 +1026,8 @@ export const GPUS: readonly GpuInfo[] = [
     pcieGen: 4,
     tdpW: 280,
     memorySource: 'rule',
-    source: 'AMD Instinct MI250X datasheet (per OAM: 383 TFLOPS fp16/bf16, 47.9 fp32 vector, 128 GB HBM2e at 3.2 TB/s, 560 W); ROCm shows each of the two GCDs as its own GPU, so one GPU here is half a module; usable GiB by the AMD rule; intra-node link: the MI300X\'s Infinity Fabric figures (an assumption: an MI250X node links its eight GCDs unevenly, 4 links between the two GCDs of a module, fewer between modules, so collectives over all eight are likely slower)',
+    source:
+      "AMD Instinct MI250X datasheet (per OAM: 383 TFLOPS fp16/bf16, 47.9 fp32 vector, 128 GB HBM2e at 3.2 TB/s, 560 W); ROCm shows each of the two GCDs as its own GPU, so one GPU here is half a module; usable GiB by the AMD rule; intra-node link: the MI300X's Infinity Fabric figures (an assumption: an MI250X node links its eight GCDs unevenly, 4 links between the two GCDs of a module, fewer between modules, so collectives over all eight are likely slower)",
   }),
   gpu({
     id: 'MI355X-288GB',
@@ -1041,7 +1042,8 @@ export const GPUS: readonly GpuInfo[] = [
     pcieGen: 5,
     tdpW: 1400,
     memorySource: 'rule',
-    source: 'AMD Instinct MI355X datasheet (dense fp16/bf16 2.5 PF, fp8 5.0 PF — "five petaflops" FP8 per the ISSCC 2026 paper; 288 GB HBM3E at 8 TB/s; 1,400 W liquid-cooled); usable GiB by the AMD rule; intra-node link: the MI300X\'s Infinity Fabric figures (an assumption: the MI355X\'s links are faster, so collectives are likely quicker than estimated)',
+    source:
+      'AMD Instinct MI355X datasheet (dense fp16/bf16 2.5 PF, fp8 5.0 PF — "five petaflops" FP8 per the ISSCC 2026 paper; 288 GB HBM3E at 8 TB/s; 1,400 W liquid-cooled); usable GiB by the AMD rule; intra-node link: the MI300X\'s Infinity Fabric figures (an assumption: the MI355X\'s links are faster, so collectives are likely quicker than estimated)',
   }),
   gpu({
     id: 'Gaudi3-128GB',

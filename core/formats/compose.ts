@@ -182,7 +182,8 @@ function readService(text: string, name: string, svc: YAMLMap, vars: Map<string,
  */
 function interpolated(w: Word, vars: Map<string, ShellVar>): Word {
   if (w.value.indexOf('$') < 0) return w;
-  const r = tokenizeShell(w.value, { vars });
+  // Compose puts the value in the item as it is: no shell splits it.
+  const r = tokenizeShell(w.value, { vars, noFieldSplit: true });
   const only = r.commands.length === 1 && r.commands[0].words.length === 1 ? r.commands[0].words[0] : undefined;
   if (!only) return w;
   if (only.unresolved) return { ...w, unresolved: only.unresolved };
@@ -220,8 +221,21 @@ function gpus(text: string, svc: YAMLMap): GpuContext {
       const w = scalarWord(text, count, 0);
       gpu.count = { value: count.value, entry: { span: w.span, label: 'deploy.resources.reservations.devices count', write: (v) => (typeof v === 'number' && Number.isInteger(v) && count.type === 'PLAIN' ? { offset: w.span.offset, length: w.span.length, newText: String(v) } : undefined) } };
     } else if (isSeq(ids) && ids.items.length) {
+      // Docker joins the ids with commas for the NVIDIA runtime (NVIDIA_VISIBLE_DEVICES, moby's
+      // daemon/nvidia_linux.go), so `['0,1,2,3']` is four GPUs and `['all']` every one of them.
+      const seen = new Set<string>();
+      let all = false;
+      for (const it of ids.items) {
+        if (!isScalar(it) || it.value === null) continue;
+        for (const id of String(it.value).split(',')) {
+          const t = id.trim();
+          if (t === 'all') all = true;
+          else if (t) seen.add(t);
+        }
+      }
       const r = ids.range ?? [0, 0, 0];
-      gpu.count = { value: ids.items.length, entry: { span: { offset: r[0], length: r[1] - r[0] }, label: 'deploy.resources.reservations.devices device_ids' } };
+      if (all) gpu.notes = ["GPUs: the service reserves all of the machine's GPUs (device_ids: all); as many as the command uses assumed."];
+      else if (seen.size) gpu.count = { value: seen.size, entry: { span: { offset: r[0], length: r[1] - r[0] }, label: 'deploy.resources.reservations.devices device_ids' } };
     } else if (isScalar(count) && count.value === 'all') {
       gpu.notes = ["GPUs: the service reserves all of the machine's GPUs; as many as the command uses assumed."];
     }

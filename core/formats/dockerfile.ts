@@ -28,8 +28,8 @@ export const dockerfileReader: FormatReader = {
       if (ins.op === 'FROM') image = ins.rest.trim().split(' ')[0];
       else if (ins.op === 'RUN' && ins.rest.indexOf('install') >= 0) runs.push(ins.rest);
       else if (ins.op === 'ENV' || ins.op === 'ARG') setVars(text, ins, vars);
-      else if (ins.op === 'ENTRYPOINT') entry = withWords(text, ins, vars);
-      else if (ins.op === 'CMD') cmd = withWords(text, ins, vars);
+      else if (ins.op === 'ENTRYPOINT') entry = withWords(ins, vars);
+      else if (ins.op === 'CMD') cmd = withWords(ins, vars);
     }
     const parts = entry?.exec === false ? [entry] : [entry, cmd].filter((x): x is Instr => !!x);
     const words = parts.flatMap((p) => p.words ?? []);
@@ -58,9 +58,9 @@ export const dockerfileReader: FormatReader = {
 
 interface Instr {
   op: string;
-  /** The instruction's arguments (continuations kept), and where they start. */
+  /** The instruction's arguments (continuations kept, comment lines inside them removed), and the file offset of rest[i]. */
   rest: string;
-  start: number;
+  at: (i: number) => number;
   opSpan: { offset: number; length: number };
   exec?: boolean;
   words?: Word[];
@@ -68,7 +68,12 @@ interface Instr {
   append?: (words: string[]) => TextEditAt | undefined;
 }
 
-/** Instructions, each with its continuation lines (a line ending in `\`), comments skipped. */
+/**
+ * Instructions, each with its continuation lines (a line ending in `\`). Comment lines, and empty
+ * lines, inside a continued instruction are removed before the lines are joined, as Docker does
+ * ("Comment lines are removed before the Dockerfile instructions are executed", the Dockerfile
+ * reference's "Format"): `ENTRYPOINT ["vllm", "serve", \` / `# the model` / `"Qwen/…"]` is one instruction.
+ */
 function instructions(text: string): Instr[] {
   const out: Instr[] = [];
   let i = 0;
@@ -82,18 +87,58 @@ function instructions(text: string): Instr[] {
       let e = k;
       while (e < eol && text[e] !== ' ' && text[e] !== '\t') e++;
       const op = text.slice(k, e).toUpperCase();
-      // The instruction runs on while a line ends in a backslash.
+      // The instruction runs on while a line ends in a backslash; the lines it keeps, [from, to) each.
+      const lines: [number, number][] = [[e, eol]];
       let end = eol;
-      while (end < n && endsInBackslash(text, end)) {
-        const next = text.indexOf('\n', end + 1);
-        end = next < 0 ? n : next;
+      let more = endsInBackslash(text, end);
+      while (more && end < n) {
+        const from = end + 1;
+        let to = text.indexOf('\n', from);
+        if (to < 0) to = n;
+        end = to;
+        if (commentOrBlank(text, from, to)) continue;
+        lines.push([from, to]);
+        more = endsInBackslash(text, to);
       }
-      out.push({ op, rest: text.slice(e, end), start: e, opSpan: { offset: k, length: e - k } });
+      out.push({ op, ...joined(text, lines), opSpan: { offset: k, length: e - k } });
       eol = end;
     }
     i = eol + 1;
   }
   return out;
+}
+
+/** Whether text[from, to) is a comment line or holds only white space. */
+function commentOrBlank(text: string, from: number, to: number): boolean {
+  let k = from;
+  while (k < to && (text[k] === ' ' || text[k] === '\t' || text[k] === '\r')) k++;
+  return k >= to || text[k] === '#';
+}
+
+/** The kept lines as one string (each but the last with its newline), and the file offset of each of its characters. */
+function joined(text: string, lines: [number, number][]): { rest: string; at: (i: number) => number } {
+  if (lines.length === 1) {
+    const from = lines[0][0];
+    return { rest: text.slice(from, lines[0][1]), at: (i) => from + i };
+  }
+  const starts: number[] = [];
+  let rest = '';
+  lines.forEach(([from, to], j) => {
+    starts.push(rest.length);
+    rest += text.slice(from, j < lines.length - 1 ? to + 1 : to);
+  });
+  // The last kept line that starts at or before i (binary search: an instruction may keep many lines).
+  const at = (i: number) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    return lines[lo][0] + i - starts[lo];
+  };
+  return { rest, at };
 }
 
 function endsInBackslash(text: string, eol: number): boolean {
@@ -103,7 +148,7 @@ function endsInBackslash(text: string, eol: number): boolean {
 }
 
 function setVars(text: string, ins: Instr, vars: Map<string, ShellVar>): void {
-  const { commands } = tokenizeShell(ins.rest, { offsetOf: (i) => ins.start + i, vars });
+  const { commands } = tokenizeShell(ins.rest, { offsetOf: ins.at, vars });
   const words = commands[0]?.words ?? [];
   if (words.length === 2 && words[0].value.indexOf('=') < 0 && ins.op === 'ENV') {
     vars.set(words[0].value, { value: words[1].value, span: words[1].exact ? words[1].span : undefined, exact: words[1].exact, exported: true });
@@ -118,37 +163,41 @@ function setVars(text: string, ins: Instr, vars: Map<string, ShellVar>): void {
 }
 
 /** An ENTRYPOINT/CMD's words: a JSON array (exec form) or a shell command line. */
-function withWords(text: string, ins: Instr, vars: Map<string, ShellVar>): Instr {
+function withWords(ins: Instr, vars: Map<string, ShellVar>): Instr {
   const lead = ins.rest.length - ins.rest.trimStart().length;
   if (ins.rest.trimStart().startsWith('[')) {
     const words: Word[] = [];
-    const from = ins.start + lead;
+    const r = ins.rest;
+    const at = ins.at;
     let close = -1;
-    for (let j = from + 1; j < ins.start + ins.rest.length; j++) {
-      const c = text[j];
+    for (let j = lead + 1; j < r.length; j++) {
+      const c = r[j];
       if (c === ']') {
-        close = j;
+        close = at(j);
         break;
       }
       if (c !== '"') continue;
       let e = j + 1;
       let esc = false;
       let value = '';
-      while (e < text.length && text[e] !== '"' && text[e] !== '\n') {
-        if (text[e] === '\\' && e + 1 < text.length) {
+      while (e < r.length && r[e] !== '"' && r[e] !== '\n') {
+        if (r[e] === '\\' && e + 1 < r.length) {
           esc = true;
-          value += text[e + 1];
+          value += r[e + 1];
           e += 2;
-        } else value += text[e++];
+        } else value += r[e++];
       }
-      words.push({ value, span: { offset: j + 1, length: e - j - 1 }, exact: !esc, quote: '"', end: e + 1 });
+      const offset = at(j + 1);
+      // The string's characters stay together in the file unless an escaped line end joined a removed comment line.
+      const length = e > j + 1 ? at(e - 1) + 1 - offset : 0;
+      words.push({ value, span: { offset, length }, exact: !esc && length === value.length, quote: '"', end: e < r.length ? at(e) + 1 : at(e - 1) + 1 });
       j = e;
     }
     const last = words[words.length - 1];
     const append = (ws: string[]) => (close >= 0 && last && ws.every(isPlainWord) ? { offset: last.end ?? close, length: 0, newText: ws.map((w) => `, "${w}"`).join('') } : undefined);
     return { ...ins, exec: true, words, append };
   }
-  const { commands, problems } = tokenizeShell(ins.rest, { offsetOf: (i) => ins.start + i, vars });
+  const { commands, problems } = tokenizeShell(ins.rest, { offsetOf: ins.at, vars });
   const words = commands.flatMap((c) => c.words);
   const cmdWords = commands.find((c) => findServeCommand(c.words))?.words ?? words;
   const last = cmdWords[cmdWords.length - 1];

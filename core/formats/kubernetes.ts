@@ -17,13 +17,15 @@ import { expandKube, expandKubeEnv, type ShellCommand, type ShellVar, type Word 
 import { servingSpec, problemAt, versionOf, type GpuContext } from './serving';
 import { MAX_FOREIGN_CHARS, type ForeignSpec, type FormatReader, type ReadContext } from './types';
 import { MAX_FILE_BYTES } from '../validate/validate';
-import { commandAssignments, findServeCommand, imageEngine, mentionsServe, namedEngineVersionAt, readServeArgs, scriptCommandEnv, type ServeCommand } from './vllmArgs';
+import { commandAssignments, findServeCommand, imageEngine, imageServeCommand, mentionsServe, namedEngineVersionAt, readServeArgs, scriptCommandEnv, type ServeCommand } from './vllmArgs';
 import { mapGet as get, appendAfter, appendItems, mergeEdits, scalarWord, shellDashC, writeScalar } from './yamlWords';
 
 const MAX_DEPTH = 16;
 const GPU_KEY = 'nvidia.com/gpu';
 const PRODUCT_KEYS = ['nvidia.com/gpu.product', 'cloud.google.com/gke-accelerator'];
 const KSERVE_MOUNT = '/mnt/models';
+/** GKE's node label names its accelerator types; GPU feature discovery's, the product. */
+const dialectOf = (key: string) => (key === 'cloud.google.com/gke-accelerator' ? 'gke' : 'gfd');
 
 /** vllm, sglang, or KServe's Hugging Face runtime (vLLM inside, often not named). */
 const mentionsK8sServe = (text: string) => mentionsServe(text) || text.indexOf('huggingface') >= 0;
@@ -84,11 +86,14 @@ function at(path: unknown, ...keys: string[]): YamlNode | undefined {
 interface Resource {
   kind: string;
   name: string;
-  /** LeaderWorkerSet group size: pods (nodes) per replica. */
-  size?: { value: number; node: Scalar };
+  /** LeaderWorkerSet group size (or a Ray cluster's head + workers): pods (nodes) per replica, and what the file calls it. */
+  size?: { value: number; node: Scalar; label: string; kind: string };
   /** A LeaderWorkerSet's two pod templates, when it has both (without a leaderTemplate every pod is a worker). */
   leaderPod?: YAMLMap;
   workerPod?: YAMLMap;
+  /** What the leader's and the workers' containers served (readContainer), to read a group that all runs the server as one service. */
+  leaderSpecs?: ForeignSpec[];
+  workerSpecs?: ForeignSpec[];
 }
 
 function readResource(text: string, root: YAMLMap, base: number, ctx: ReadContext, out: ForeignSpec[]): void {
@@ -97,11 +102,57 @@ function readResource(text: string, root: YAMLMap, base: number, ctx: ReadContex
   const res: Resource = { kind, name };
   const lwt = at(root, 'spec', 'leaderWorkerTemplate');
   const size = get(lwt, 'size');
-  if (isScalar(size) && typeof size.value === 'number') res.size = { value: size.value, node: size };
+  if (isScalar(size) && typeof size.value === 'number') res.size = { value: size.value, node: size, label: 'leaderWorkerTemplate.size', kind: 'LeaderWorkerSet group' };
   const leaderPod = at(lwt, 'leaderTemplate', 'spec');
   const workerPod = at(lwt, 'workerTemplate', 'spec');
-  if (isMap(leaderPod) && isMap(workerPod)) Object.assign(res, { leaderPod, workerPod });
+  if (isMap(leaderPod) && isMap(workerPod)) Object.assign(res, { leaderPod, workerPod, leaderSpecs: [], workerSpecs: [] });
+  else rayGroup(root, res);
   walk(text, root, base, res, ctx, out, 0);
+  oneGroupService(res, out);
+}
+
+/**
+ * A LeaderWorkerSet whose leader and workers both run the server (SGLang's `launch_server … --nnodes
+ * $(LWS_GROUP_SIZE) --node-rank $(LWS_WORKER_INDEX)` in both templates, vLLM's `vllm serve … --node-rank 1` in the
+ * worker): one multi-node service, the leader's, whose GPUs already count the workers' (gpuContext's group). The
+ * workers' own findings on their words (a slip, a bad value) stay, on the leader's service.
+ */
+function oneGroupService(res: Resource, out: ForeignSpec[]): void {
+  const leader = res.leaderSpecs?.[0];
+  if (!leader || !res.workerSpecs?.length) return;
+  const own = new Set(['foreign-unknown-flag', 'foreign-flag-value', 'foreign-shell', 'foreign-env']);
+  for (const w of res.workerSpecs) {
+    const k = out.indexOf(w);
+    if (k >= 0) out.splice(k, 1);
+    for (const p of w.problems) if (own.has(p.code) && !leader.problems.some((q) => q.code === p.code && q.offset === p.offset)) leader.problems.push(p);
+  }
+}
+
+/**
+ * A KubeRay cluster (RayCluster, RayService's rayClusterConfig, AIBrix's RayClusterFleet template): a server started
+ * on the head (`vllm serve … --tensor-parallel-size 16` over Ray) spans the head and its one worker group's
+ * `replicas` pods, read as a LeaderWorkerSet group is (the head the leader). Several worker groups are left alone.
+ */
+function rayGroup(root: YAMLMap, res: Resource): void {
+  const cluster = findRayCluster(root, 0);
+  const groups = get(cluster, 'workerGroupSpecs');
+  if (!cluster || !isSeq(groups) || groups.items.length !== 1) return;
+  const replicas = get(groups.items[0], 'replicas');
+  const head = at(cluster, 'headGroupSpec', 'template', 'spec');
+  const worker = at(groups.items[0], 'template', 'spec');
+  if (!isScalar(replicas) || typeof replicas.value !== 'number' || !Number.isInteger(replicas.value) || replicas.value < 0 || replicas.value > 1024 || !isMap(head) || !isMap(worker)) return;
+  res.size = { value: 1 + replicas.value, node: replicas, label: 'the Ray head + workerGroupSpecs replicas', kind: 'Ray cluster' };
+  Object.assign(res, { leaderPod: head, workerPod: worker, leaderSpecs: [], workerSpecs: [] });
+}
+
+function findRayCluster(n: unknown, depth: number): YAMLMap | undefined {
+  if (!isMap(n) || depth > 6) return undefined;
+  if (get(n, 'headGroupSpec') && get(n, 'workerGroupSpecs')) return n;
+  for (const p of n.items as Pair[]) {
+    const hit = findRayCluster(p.value, depth + 1);
+    if (hit) return hit;
+  }
+  return undefined;
 }
 
 /** Finds pod specs (maps with `containers`) and KServe Hugging Face predictors anywhere in a resource. */
@@ -203,7 +254,7 @@ function findInArgv(text: string, items: { node: YamlNode; seq: YAMLSeq }[], bas
     return undefined;
   }
   let cmd = findServeCommand(words);
-  if (!cmd && !hasCommand && imageEngine(image)) cmd = { engine: 'vllm', launcher: 'vLLM api_server (image entrypoint)', args: words, anchor };
+  if (!cmd && !hasCommand && image && imageEngine(image)) cmd = imageServeCommand('vllm', image, words, anchor);
   if (!cmd) return undefined;
   const lastSeq = seqOf[seqOf.length - 1];
   return { cmd, scriptEnv: commandAssignments(words), append: lastSeq ? (ws) => appendItems(text, lastSeq, base, ws) : undefined, problems: [] };
@@ -224,25 +275,27 @@ function readContainer(text: string, c: YAMLMap, pod: YAMLMap, base: number, res
   if (found.cmd.args.some((w) => w.value === '--headless')) return;
   // A KServe ServingRuntime is a template: it serves whatever an InferenceService mounts at
   // /mnt/models, and is estimated there (the InferenceService), not here.
-  if (found.cmd.args.some((w) => w.value === KSERVE_MOUNT || w.value.endsWith(`=${KSERVE_MOUNT}`))) return;
+  const mount = (v: string) => (v.endsWith('/') ? v.slice(0, -1) : v);
+  if (found.cmd.args.some((w) => mount(w.value) === KSERVE_MOUNT || mount(w.value).endsWith(`=${KSERVE_MOUNT}`))) return;
   const read = readServeArgs(found.cmd, { append: found.append });
   const cname = str(get(c, 'name')) ?? 'container';
   const gpu = gpuContext(text, c, pod, base, res);
-  out.push(
-    servingSpec({
-      format: 'kubernetes',
-      label: `${found.cmd.launcher} in ${res.kind} ${res.name} (container ${cname})`,
-      name: res.name,
-      text,
-      cmd: found.cmd,
-      read,
-      gpu,
-      defaults: ctx.defaults,
-      ...versionOf(namedEngineVersionAt(found.cmd.engine, { image: isScalar(imageNode) ? scalarWord(text, imageNode, base) : undefined, commands: found.commands, placed: found.placed })),
-      problems: [...found.problems, ...envProblems.map((m) => problemAt('foreign-env', 'warning', anchor, m))],
-      env: found.scriptEnv ? new Map([...env, ...found.scriptEnv]) : env,
-    }),
-  );
+  const spec = servingSpec({
+    format: 'kubernetes',
+    label: `${found.cmd.launcher} in ${res.kind} ${res.name} (container ${cname})`,
+    name: res.name,
+    text,
+    cmd: found.cmd,
+    read,
+    gpu,
+    defaults: ctx.defaults,
+    ...versionOf(namedEngineVersionAt(found.cmd.engine, { image: isScalar(imageNode) ? scalarWord(text, imageNode, base) : undefined, commands: found.commands, placed: found.placed })),
+    problems: [...found.problems, ...envProblems.map((m) => problemAt('foreign-env', 'warning', anchor, m))],
+    env: found.scriptEnv ? new Map([...env, ...found.scriptEnv]) : env,
+  });
+  out.push(spec);
+  if (pod === res.leaderPod) res.leaderSpecs?.push(spec);
+  else if (pod === res.workerPod) res.workerSpecs?.push(spec);
 }
 
 /** KServe's Hugging Face runtime: `model: {modelFormat: {name: huggingface}, args: [--model_id=…, vLLM flags], storageUri: hf://…}`. */
@@ -322,17 +375,17 @@ function gpuContext(text: string, c: YAMLMap, pod: YAMLMap | undefined, base: nu
     for (const key of PRODUCT_KEYS) {
       const sel = at(pod, 'nodeSelector', key);
       if (isScalar(sel) && typeof sel.value === 'string') {
-        gpu.product = { name: sel.value, dialect: 'gfd', entry: { span: scalarWord(text, sel, base).span, label: `nodeSelector ${key}` } };
+        gpu.product = { name: sel.value, dialect: dialectOf(key), entry: { span: scalarWord(text, sel, base).span, label: `nodeSelector ${key}` } };
         break;
       }
     }
     if (!gpu.product) gpu.product = affinityProduct(text, pod, base, gpu);
   }
   if (res.size) {
-    gpu.nodes = { value: res.size.value, entry: { span: scalarWord(text, res.size.node, base).span, label: 'leaderWorkerTemplate.size' } };
-    gpu.notes = [`Nodes: ${res.size.value} pods per LeaderWorkerSet group, one node each.`];
+    gpu.nodes = { value: res.size.value, entry: { span: scalarWord(text, res.size.node, base).span, label: res.size.label, ...(res.size.kind === 'Ray cluster' ? { write: () => undefined } : {}) } };
+    gpu.notes = [`Nodes: ${res.size.value} pods per ${res.size.kind}, one node each.`];
     // The group's pods all serve this one replica: the leader's GPUs and each worker's (the same template without a leaderTemplate).
-    gpu.group = { workers: res.leaderPod && pod === res.leaderPod && res.workerPod ? workerGpus(text, res.workerPod, base) : gpu.count ? { value: gpu.count.value, write: gpu.count.entry.write } : undefined };
+    gpu.group = { name: res.size.kind, workers: res.leaderPod && pod === res.leaderPod && res.workerPod ? workerGpus(text, res.workerPod, base) : gpu.count ? { value: gpu.count.value, write: gpu.count.entry.write } : undefined };
   }
   return gpu;
 }
@@ -361,7 +414,7 @@ function affinityProduct(text: string, pod: YAMLMap, base: number, gpu: GpuConte
       const names = values.items.map((v) => str(v)).filter(Boolean);
       gpu.notes = [...(gpu.notes ?? []), `GPU: the affinity allows ${names.join(', ')}; the first is estimated.`];
     }
-    return { name: String(first.value), dialect: 'gfd', entry: { span: scalarWord(text, first, base).span, label: `nodeAffinity ${key}` } };
+    return { name: String(first.value), dialect: dialectOf(key), entry: { span: scalarWord(text, first, base).span, label: `nodeAffinity ${key}` } };
   }
   return undefined;
 }

@@ -12,7 +12,8 @@ import type { Span, SpecPath } from '../spec/parse';
 import { quote, type Fix, type Problem, type TextEditAt } from '../validate/problem';
 import type { ForeignDefaults, ForeignSpec, FormatId, PlainDoc, SourceEntry } from './types';
 import { gpuFromName, type GpuDialect } from './gpuNames';
-import { engineDefaults, type ServeCommand, type ServeRead } from './vllmArgs';
+import { engineDefaults, wordEdit, type ServeCommand, type ServeRead } from './vllmArgs';
+import { parseVersion } from '../estimate/engineVersion';
 import { mergeEdits } from './yamlWords';
 import { ENGINE_FLAGS, SGLANG_SPECULATIVE_FLAGS, SPECULATIVE_KEYS, TP_FLAG } from '../runs/engineCommand';
 
@@ -52,7 +53,7 @@ export interface GpuContext {
    * The nodes are one group whose GPUs all serve this replica (a LeaderWorkerSet: `count` is the
    * leader pod's, `workers` what each of the other nodes − 1 pods asks for, and how to write it).
    */
-  group?: { workers?: { value: number; write?: (v: unknown) => TextEditAt | undefined } };
+  group?: { workers?: { value: number; write?: (v: unknown) => TextEditAt | undefined }; name?: string };
   notes?: string[];
 }
 
@@ -97,16 +98,34 @@ export function versionOf(v: { value: string; span?: Span; label: string } | und
   return v ? { version: v.value, ...(v.span ? { versionAt: { span: v.span, label: v.label } } : {}) } : {};
 }
 
+/**
+ * The release an engine version names, as the estimate takes it: `0.10.1.1` and `v0.19.0` as written (without the
+ * v), a suffixed tag or pin as its X.Y.Z (`0.8.5.post1`, `0.10.2-cu126`, `0.9.1rc1` → 0.8.5, 0.10.2, 0.9.1), so the
+ * hover's "Engine: vLLM 0.8.5.post1" and the figures are of one release; undefined for what names none.
+ */
+function releaseOf(version: string): string | undefined {
+  const v = version.startsWith('v') ? version.slice(1) : version;
+  const parts = parseVersion(v);
+  if (!parts) return undefined;
+  const fields = v.split('.');
+  const plain = fields.length <= 4 && fields.every((f) => f.length > 0 && f.length <= 6 && [...f].every((c) => c >= '0' && c <= '9'));
+  return plain ? v : parts.join('.');
+}
+
 export function servingSpec(x: ServingSpecInput): ForeignSpec {
   const { read, gpu, defaults } = x;
   const spec: Record<string, unknown> = { ...read.spec };
   // The version the image tag or the user names is the estimate's (vLLM V0 vs V1 profiling, …).
   const version = x.version ?? defaults?.engineVersion;
-  if (version && spec.engineVersion === undefined && /^v?\d+(\.\d+){0,3}$/.test(version)) spec.engineVersion = version.replace(/^v/, '');
-  const assumptions = [...read.assumptions, ...engineDefaults(read.spec, x.version ?? defaults?.engineVersion), ...(gpu.notes ?? [])];
-  const problems: Problem[] = [...(x.problems ?? []), ...read.problems];
+  const release = version ? releaseOf(version) : undefined;
+  if (release && spec.engineVersion === undefined) spec.engineVersion = release;
+  const assumptions = [...read.assumptions];
+  // The engine's defaults and the file's notes go here, once the sizes the file leaves open have their stand-ins (below).
+  const defaultsAt = assumptions.length;
+  // The reader's own problems follow, once the stand-ins below have had their say in them.
+  const problems: Problem[] = [...(x.problems ?? [])];
   const sources = new Map(read.sources);
-  if (x.versionAt && x.version && spec.engineVersion === x.version.replace(/^v/, '') && !sources.has('spec.engineVersion')) {
+  if (x.versionAt && x.version && release && spec.engineVersion === release && !sources.has('spec.engineVersion')) {
     sources.set('spec.engineVersion', { span: x.versionAt.span, label: x.versionAt.label, write: () => undefined });
   }
   // The engine's own switches among the command's variables (VLLM_USE_V1, VLLM_ALLOW_LONG_MAX_MODEL_LEN, …) are spec.env.
@@ -119,11 +138,50 @@ export function servingSpec(x: ServingSpecInput): ForeignSpec {
   }
   if (Object.keys(env).length && spec.env === undefined) spec.env = env;
   const clusterSources = new Map<string, SourceEntry>();
-  const tp = typeof spec.tensorParallel === 'number' ? spec.tensorParallel : 1;
+  const unit = gpu.scheduler === 'kubernetes' ? 'pod' : 'node';
   const pp = typeof spec.pipelineParallel === 'number' ? spec.pipelineParallel : 1;
   const dp = typeof spec.dataParallel === 'number' ? spec.dataParallel : 1;
-  const perReplica = tp * pp * dp;
   let nodes = gpu.nodes?.value ?? 1;
+  // The command's own --nnodes N (SGLang; vLLM's multi-node launch without Ray, PR #23691) where the file's context
+  // says nothing of nodes: one replica spans N pods (nodes) that each run it with the same GPUs, as a LeaderWorkerSet group's do.
+  let group = gpu.group;
+  let groupName = `The ${gpu.group?.name ?? 'LeaderWorkerSet group'}`;
+  const cmdNodes = gpu.nodes ? undefined : read.nodes;
+  if (cmdNodes?.value !== undefined && cmdNodes.value > 1) {
+    nodes = cmdNodes.value;
+    group = { workers: gpu.count ? { value: gpu.count.value, write: gpu.count.entry.write } : undefined };
+    groupName = `The ${cmdNodes.label} ${nodes} replica`;
+    assumptions.push(`Nodes: ${nodes}, from ${cmdNodes.label} ${nodes}: one replica spans ${nodes} ${unit}s, each running the command with its own GPUs.`);
+  }
+  // A parallel size the file does not set (`--tensor-parallel-size $SLURM_GPUS_ON_NODE`, `$(nvidia-smi -L | wc -l)`):
+  // such a value is the GPUs the job was given, so tensor parallel stands in as every GPU the file asks for, said as
+  // assumed; never a fix of the engine's default 1 against the file's own count (foreign-gpus-idle, "Request 1 GPU").
+  const problems0 = [...read.problems];
+  const tpVar = spec.tensorParallel === undefined ? read.unresolved?.find((u) => u.field === 'tensorParallel') : undefined;
+  if (tpVar && gpu.count && gpu.count.value > 0) {
+    const all = gpu.count.value * nodes;
+    const stand = all % (pp * dp) === 0 ? all / (pp * dp) : 0;
+    if (stand >= 1) {
+      spec.tensorParallel = stand;
+      // Placed on the variable, which no fix rewrites (the file computes it).
+      sources.set('spec.tensorParallel', { span: tpVar.word.span, label: tpVar.label, write: () => undefined });
+      const said = `${tpVar.label} is ${quote(tpVar.word.unresolved ?? tpVar.word.value, 40)}, which this file does not set: taken as ${stand}, every GPU the file gives (${gpu.count.entry.label} ${gpu.count.value}${nodes > 1 ? ` × ${nodes} ${unit}s` : ''}${pp * dp > 1 ? ` over pipeline ${pp}${dp > 1 ? ` × data ${dp}` : ''}` : ''}).`;
+      assumptions.push(said);
+      for (let i = 0; i < problems0.length; i++) if (problems0[i].code === 'foreign-unresolved' && problems0[i].offset === tpVar.word.span.offset) problems0[i] = { ...problems0[i], message: said };
+    }
+  }
+  const tp = typeof spec.tensorParallel === 'number' ? spec.tensorParallel : 1;
+  const perReplica = tp * pp * dp;
+  // A size still unset: the idle-GPU finding would rest on the engine's default, not on the file.
+  const sizesKnown = !read.unresolved?.some((u) => (u.field === 'tensorParallel' && spec.tensorParallel === undefined) || u.field === 'pipelineParallel' || u.field === 'dataParallel');
+  // --nnodes the file does not set (and no group that says): as many pods as the replica needs, said as assumed.
+  if (cmdNodes && cmdNodes.value === undefined && gpu.count && gpu.count.value > 0 && perReplica > gpu.count.value) {
+    nodes = Math.ceil(perReplica / gpu.count.value);
+    assumptions.push(`Nodes: ${nodes}, as many ${unit}s of ${gpu.count.value} GPUs as tensor ${tp} × pipeline ${pp}${dp > 1 ? ` × data ${dp}` : ''} needs (${cmdNodes.label} is ${quote(cmdNodes.word.unresolved ?? cmdNodes.word.value, 40)}, which this file does not set).`);
+  }
+  const haveNodes = !!gpu.nodes || nodes > 1;
+  problems.push(...problems0);
+  assumptions.splice(defaultsAt, 0, ...engineDefaults(spec as ServeRead['spec'], x.version ?? defaults?.engineVersion), ...(gpu.notes ?? []));
 
   // The GPU: the file's product, else the associated Cluster, else the default GPU setting, else the estimator's default.
   let model: string | undefined;
@@ -156,10 +214,9 @@ export function servingSpec(x: ServingSpecInput): ForeignSpec {
       // The file says neither: the default setting, else as many as the command uses on one server, at most
       // SERVER_GPUS; a replica larger than that runs on several (its pipeline stages across them).
       const want = Math.max(1, Math.ceil(perReplica / nodes));
-      count = defaults?.gpusPerNode ?? (gpu.nodes ? want : Math.min(want, SERVER_GPUS));
-      const unit = gpu.scheduler === 'kubernetes' ? 'pod' : 'node';
+      count = defaults?.gpusPerNode ?? (haveNodes ? want : Math.min(want, SERVER_GPUS));
       assumptions.push(`GPUs per ${unit}: ${count}, ${defaults?.gpusPerNode ? `from ${defaults.worldFrom ?? 'the settings'}` : count < want ? `an ${SERVER_GPUS}-GPU server's` : 'as many as the command uses'} (the file does not say).`);
-      if (!gpu.nodes && perReplica > count) {
+      if (!haveNodes && perReplica > count) {
         nodes = Math.ceil(perReplica / count);
         assumptions.push(
           `Nodes: ${nodes}, for tensor ${tp} × pipeline ${pp}${dp > 1 ? ` × data ${dp}` : ''} = ${perReplica} GPUs on ${count}-GPU ${unit}s (the file does not say how many${gpu.scheduler === 'kubernetes' ? ' pods; a LeaderWorkerSet group would' : ''}); ${tp <= count ? 'each tensor-parallel group inside one, the pipeline stages across them' : 'tensor parallel itself spans them'}.`,
@@ -167,6 +224,10 @@ export function servingSpec(x: ServingSpecInput): ForeignSpec {
       }
     } else clusterSources.set('spec.nodes.gpu.count', gpu.count!.entry);
     if (gpu.nodes?.entry) clusterSources.set('spec.nodes.count', gpu.nodes.entry);
+    else if (cmdNodes?.value !== undefined && nodes === cmdNodes.value) {
+      const at = cmdNodes.word;
+      clusterSources.set('spec.nodes.count', { span: at.span, label: cmdNodes.label, write: (v) => (typeof v === 'number' ? wordEdit(at, String(v)) : undefined) });
+    }
     cluster = {
       apiVersion: 'gantry/v1',
       kind: 'Cluster',
@@ -181,7 +242,7 @@ export function servingSpec(x: ServingSpecInput): ForeignSpec {
   }
 
   // GPUs the pod (or the LeaderWorkerSet group) asks for but the command does not use start fine and stay idle.
-  const idle = gpu.count ? idleGpus(gpu.count, nodes, gpu.group, perReplica, tp) : undefined;
+  const idle = gpu.count && sizesKnown ? idleGpus(gpu.count, nodes, group, perReplica, tp, groupName) : undefined;
   if (gpu.count && idle) {
     problems.push({
       code: 'foreign-gpus-idle',
@@ -230,7 +291,7 @@ export function servingSpec(x: ServingSpecInput): ForeignSpec {
  * node, its count; in a LeaderWorkerSet group, the leader's plus each worker's. Several nodes of
  * another kind (sbatch --nodes, SkyPilot num_nodes) are not counted: the command may run on each.
  */
-function idleGpus(count: NonNullable<GpuContext['count']>, nodes: number, group: GpuContext['group'], perReplica: number, tp: number): { asked: string; total: number; fixes: Fix[] } | undefined {
+function idleGpus(count: NonNullable<GpuContext['count']>, nodes: number, group: GpuContext['group'], perReplica: number, tp: number, groupName: string): { asked: string; total: number; fixes: Fix[] } | undefined {
   const plural = (n: number) => `${n} GPU${n === 1 ? '' : 's'}`;
   if (nodes === 1) {
     if (perReplica >= count.value) return undefined;
@@ -242,9 +303,7 @@ function idleGpus(count: NonNullable<GpuContext['count']>, nodes: number, group:
   const total = count.value + (nodes - 1) * workers.value;
   if (perReplica >= total) return undefined;
   const same = workers.value === count.value;
-  const asked = same
-    ? `The LeaderWorkerSet group's ${nodes} pods ask for ${plural(count.value)} each (${count.entry.label}) = ${total}`
-    : `The LeaderWorkerSet group asks for ${total} GPUs: ${count.value} for the leader (${count.entry.label}) and ${workers.value} for ${nodes === 2 ? 'its worker' : `each of its ${nodes - 1} workers`}`;
+  const asked = same ? `${groupName}'s ${nodes} pods ask for ${plural(count.value)} each (${count.entry.label}) = ${total}` : `${groupName} asks for ${total} GPUs: ${count.value} for the leader (${count.entry.label}) and ${workers.value} for ${nodes === 2 ? 'its worker' : `each of its ${nodes - 1} workers`}`;
   // The fix spreads the replica evenly over the group's pods, when it divides and keeps each tensor-parallel group inside a pod.
   const even = perReplica % nodes === 0 ? perReplica / nodes : 0;
   const perPod = even >= tp && even % tp === 0 ? even : undefined;

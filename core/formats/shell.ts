@@ -22,8 +22,10 @@ export const shellReader: FormatReader = {
     return script && mentionsServe(text);
   },
   read(text, ctx) {
-    const { commands, problems, vars } = tokenizeShell(text, { assignments: true });
-    const gpu = sbatchContext(text);
+    const sbatch = readSbatch(text);
+    const gpu = sbatch.gpu;
+    const slurm = slurmGpuVars(sbatch);
+    const { commands, problems, vars } = tokenizeShell(text, { assignments: true, vars: slurm.vars, gpus: slurm.gpus });
     const out: ForeignSpec[] = [];
     const shellProblems = problems.map((p) => problemAt('foreign-shell', 'warning', p, p.message));
     // A command of its own, `docker run … vllm/vllm-openai …` (the image's server takes the args), or `bash -c "…"`.
@@ -34,7 +36,7 @@ export const shellReader: FormatReader = {
       const run = findImageRun(c.words);
       // The container's environment is -e's, not the script's.
       if (run) return [{ c, cmd: run.cmd, image: run.image, env: run.env }];
-      const inner = shellDashC(text, c.words, [], 0, { vars, assignments: true });
+      const inner = shellDashC(text, c.words, [], 0, { vars, assignments: true, gpus: slurm.gpus });
       for (const ic of inner?.commands ?? []) {
         const cmd2 = findServeCommand(ic.words);
         if (cmd2) return [{ c: ic, cmd: cmd2, env: scriptCommandEnv(inner?.vars ?? vars, ic.words) }];
@@ -66,9 +68,27 @@ export const shellReader: FormatReader = {
   },
 };
 
-/** The GPUs an sbatch script's `#SBATCH` lines ask for (per node), and its nodes. */
+/**
+ * The GPUs an sbatch script's `#SBATCH` lines ask for (per node), and its nodes. `--gpus`/`-G` is
+ * the job's total: on one node that is the node's count, on several it is split evenly over them
+ * where it divides (Slurm may place it otherwise; `--gpus-per-node` or `--gres` wins where given).
+ */
 export function sbatchContext(text: string): GpuContext {
+  return readSbatch(text).gpu;
+}
+
+/** What the `#SBATCH` options ask for: besides the GpuContext, whether `--gpus-per-node` gives a plain count. */
+interface SbatchRead {
+  gpu: GpuContext;
+  /** `--gpus-per-node=N` (no type): Slurm sets SLURM_GPUS_PER_NODE to it. */
+  perNode?: boolean;
+  /** The count is `--gpus`/`-G` split over several nodes: a fix of the per-node count is not written as is. */
+  split?: boolean;
+}
+
+function readSbatch(text: string): SbatchRead {
   const gpu: GpuContext = { scheduler: 'local', clusterName: 'this-machine' };
+  const total: State = {};
   let from = 0;
   while (from < text.length) {
     let eol = text.indexOf('\n', from);
@@ -79,19 +99,59 @@ export function sbatchContext(text: string): GpuContext {
       const start = from + 7;
       const { commands } = tokenizeShell(text.slice(start, eol), { offsetOf: (i) => start + i });
       const words = commands[0]?.words ?? [];
-      for (let k = 0; k < words.length; k++) sbatchOption(words, k, gpu);
+      for (let k = 0; k < words.length; k++) sbatchOption(words, k, gpu, total);
     }
     from = eol + 1;
   }
-  return gpu;
+  const t = total.gpus;
+  const nodes = gpu.nodes?.value ?? 1;
+  if (t && !gpu.count && t.value % nodes === 0) {
+    const per = t.value / nodes;
+    const write = t.countAt >= 0 ? (x: unknown) => (typeof x === 'number' ? writeWord(t.word, x * nodes) : undefined) : undefined;
+    gpu.count = { value: per, entry: { span: t.word.span, label: t.label, write } };
+    if (nodes > 1) (gpu.notes ??= []).push(`GPUs per node: ${per}, ${t.label}=${t.value} over ${nodes} nodes (Slurm may place them unevenly).`);
+    return { gpu, split: nodes > 1 };
+  }
+  return { gpu, perNode: total.perNode && gpu.count?.entry.label === '#SBATCH --gpus-per-node' };
+}
+
+interface State {
+  gpus?: Total;
+  perNode?: boolean;
+}
+
+/**
+ * What Slurm sets in the job's environment from its GPU request: SLURM_GPUS_ON_NODE (the GPUs allocated on
+ * the node) wherever the count is known, SLURM_GPUS_PER_NODE only where `--gpus-per-node` gives it ("Only set
+ * if the --gpus-per-node option is specified", sbatch's OUTPUT ENVIRONMENT VARIABLES; a typed value such as
+ * `h100:4` is left out). Each is written where the count is, so a fix of one edits the `#SBATCH` count.
+ */
+function slurmGpuVars(sbatch: SbatchRead): { vars: Map<string, ShellVar>; gpus?: { name: string; v: ShellVar } } {
+  const vars = new Map<string, ShellVar>();
+  const c = sbatch.gpu.count;
+  if (sbatch.gpu.scheduler !== 'slurm' || !c) return { vars };
+  const v: ShellVar = { value: String(c.value), span: c.entry.span, exact: !!c.entry.write && !sbatch.split, exported: true };
+  vars.set('SLURM_GPUS_ON_NODE', v);
+  if (sbatch.perNode) vars.set('SLURM_GPUS_PER_NODE', v);
+  return { vars, gpus: { name: 'SLURM_GPUS_ON_NODE', v } };
+}
+
+/** A job's total GPUs (`--gpus`, `-G`): its count, the count's word and where it is in the option's value. */
+interface Total {
+  value: number;
+  word: Word;
+  countAt: number;
+  label: string;
 }
 
 /** One `#SBATCH` option, in its `--x=v`, `--x v` or `-N v` form. */
-function sbatchOption(words: Word[], k: number, gpu: GpuContext): void {
+function sbatchOption(words: Word[], k: number, gpu: GpuContext, total: State): void {
   const w = words[k];
   const eq = w.value.indexOf('=');
-  const name = eq > 0 ? w.value.slice(0, eq) : w.value;
-  const valueWord = eq > 0 ? sub(w, eq + 1, w.value.length - eq - 1) : words[k + 1];
+  // `-G2`, `-N2`: a short option with its value attached.
+  const short = eq < 0 && w.value.length > 2 && (w.value.startsWith('-G') || w.value.startsWith('-N'));
+  const name = eq > 0 ? w.value.slice(0, eq) : short ? w.value.slice(0, 2) : w.value;
+  const valueWord = eq > 0 ? sub(w, eq + 1, w.value.length - eq - 1) : short ? sub(w, 2, w.value.length - 2) : words[k + 1];
   if (!valueWord) return;
   const v = valueWord.value;
   if (name === '--gres' || name === '--gpus-per-node' || name === '--gpus' || name === '-G') {
@@ -125,9 +185,11 @@ function sbatchOption(words: Word[], k: number, gpu: GpuContext): void {
     }
     if (name === '--gres' && count === undefined && rest.length) count = 1;
     const label = `#SBATCH ${name}`;
-    if (count !== undefined && name !== '--gpus' && name !== '-G') {
+    if (count !== undefined) {
       const cw = countAt >= 0 ? sub(valueWord, countAt, String(count).length) : valueWord;
-      gpu.count = { value: count, entry: { span: cw.span, label, write: countAt >= 0 ? (x) => writeWord(cw, x) : undefined } };
+      if (name === '--gpus' || name === '-G') total.gpus = { value: count, word: cw, countAt, label };
+      else gpu.count = { value: count, entry: { span: cw.span, label, write: countAt >= 0 ? (x) => writeWord(cw, x) : undefined } };
+      if (name === '--gpus-per-node') total.perNode = !type;
     }
     if (type) gpu.product = { name: type, dialect: 'slurm', entry: { span: sub(valueWord, typeAt, type.length).span, label } };
   } else if (name === '--nodes' || name === '-N') {

@@ -59,6 +59,8 @@ export interface ShellVar {
   exact?: boolean;
   /** Set by `export NAME=…` (or given as the process's environment): the commands after it see it. */
   exported?: boolean;
+  /** Set from what the text does not resolve (`m=$1`, `M=$(cat f)`): its value is not known, as that reference's is not. */
+  unresolved?: string;
 }
 
 export interface ShellCommand {
@@ -83,12 +85,32 @@ export interface TokenizeOptions {
   kubeEnv?: Map<string, ShellVar>;
   /** Record `NAME=value` and `export NAME=value` commands as variables for later words (scripts). */
   assignments?: boolean;
+  /**
+   * The GPUs the script's process is given, where the file states them (an sbatch allocation, a SkyPilot
+   * task's accelerators): `$(nvidia-smi -L | wc -l)` and `$(nvidia-smi --list-gpus | wc -l)` count them.
+   * `name` is the variable that holds the count at run time (where a fix of the count is written: v.span).
+   */
+  gpus?: { name: string; v: ShellVar };
+  /**
+   * An unquoted `$VAR` stays one word whatever its value (Compose's interpolation of a list item); by
+   * default its value is split on white space, as the shell's field splitting does.
+   */
+  noFieldSplit?: boolean;
 }
 
 /** An expanded word longer than this is cut, with a problem: expansion can double a value per variable. */
 export const MAX_WORD = 64 * 1024;
 /** `$(…)` / `${…}` look-ahead: a name longer than this is not a variable reference. */
 const MAX_NAME = 256;
+/**
+ * Words split from unquoted expansions' values, in one text: a value of 32K words used 1,000 times is not 32M
+ * words (a launch line has tens; every word of a serve command is read, and kept by import).
+ */
+const MAX_FIELDS = 4096;
+/** `${VAR:+word}`'s word longer than this is not expanded. */
+const MAX_ALT_WORD = 1024;
+/** `$(( … ))` longer than this is not evaluated (a launch line's arithmetic is a product of two or three counts). */
+const MAX_ARITH = 256;
 
 const isSpace = (c: string) => c === ' ' || c === '\t' || c === '\r';
 const isNameStart = (c: string) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';
@@ -121,6 +143,8 @@ export function tokenizeShell(text: string, opts: TokenizeOptions = {}): { comma
   };
   const problem = (message: string, from: number, to: number) => problems.push({ message, ...spanOf(from, Math.max(to, from + 1)) });
 
+  // Field splitting makes words of a variable's value each time it is used: at most MAX_FIELDS in all.
+  let fieldBudget = MAX_FIELDS;
   // The next word is a redirection's target (`> log`, `2>&1`'s 1): not one of the command's words.
   let target = false;
   const endCommand = (end: number) => {
@@ -141,15 +165,19 @@ export function tokenizeShell(text: string, opts: TokenizeOptions = {}): { comma
       const name = text.slice(j + 2, k);
       if (!name) return { value: '$', end: j + 1 };
       let def: string | undefined;
-      if (text[k] === ':' && (text[k + 1] === '-' || text[k + 1] === '=')) {
+      // `${NAME:+word}` (`${NAME+word}`): word where NAME is set and not empty (set), else nothing.
+      let alt: { word: string; colon: boolean } | undefined;
+      if (text[k] === ':' && (text[k + 1] === '-' || text[k + 1] === '=' || text[k + 1] === '+')) {
         let e = k + 2;
         while (e < n && e - k < MAX_WORD && text[e] !== '}') e++;
-        def = text.slice(k + 2, e);
+        if (text[k + 1] === '+') alt = { word: text.slice(k + 2, e), colon: true };
+        else def = text.slice(k + 2, e);
         k = e;
-      } else if (text[k] === '-' || text[k] === '=') {
+      } else if (text[k] === '-' || text[k] === '=' || text[k] === '+') {
         let e = k + 1;
         while (e < n && e - k < MAX_WORD && text[e] !== '}') e++;
-        def = text.slice(k + 1, e);
+        if (text[k] === '+') alt = { word: text.slice(k + 1, e), colon: false };
+        else def = text.slice(k + 1, e);
         k = e;
       }
       if (text[k] !== '}') {
@@ -157,11 +185,22 @@ export function tokenizeShell(text: string, opts: TokenizeOptions = {}): { comma
         return { value: text.slice(j, k + 1), end: Math.min(n, k + 1), unresolved: text.slice(j, Math.min(n, k + 1)) };
       }
       const v = vars.get(name);
-      if (v && (v.value !== '' || def === undefined)) return { value: v.value, end: k + 1, v, name };
+      if (alt) {
+        if (v?.unresolved) return { value: text.slice(j, k + 1), end: k + 1, unresolved: v.unresolved };
+        if (!v || (alt.colon && v.value === '')) return { value: '', end: k + 1 };
+        // A launch line's word here is a flag and its value; a longer one is not expanded (each is tokenized again).
+        if (alt.word.length > MAX_ALT_WORD) return { value: text.slice(j, k + 1), end: k + 1, unresolved: text.slice(j, k + 1) };
+        return { ...expandWord(alt.word), end: k + 1 };
+      }
+      if (v && (v.value !== '' || def === undefined)) return { value: v.value, end: k + 1, v, name, ...(v.unresolved ? { unresolved: v.unresolved } : {}) };
       if (def !== undefined) return { value: def, end: k + 1 };
       return { value: text.slice(j, k + 1), end: k + 1, unresolved: `\${${name}}` };
     }
     if (c === '(') {
+      if (text[j + 2] === '(') {
+        const a = arithmetic(j);
+        if (a) return a;
+      }
       // Kubernetes `$(NAME)` first; anything else is a command substitution whose value is unknown.
       let k = j + 2;
       while (k < n && k - j < MAX_NAME && isNameChar(text[k])) k++;
@@ -179,6 +218,7 @@ export function tokenizeShell(text: string, opts: TokenizeOptions = {}): { comma
         else if (ch === '\n' && !inDouble && depth === 1 && name && text[k] === ')') break;
       }
       const end = Math.min(n, e + 1);
+      if (opts.gpus && countsGpus(text, j + 2, end - 1)) return { value: opts.gpus.v.value, end, v: opts.gpus.v, name: opts.gpus.name };
       return { value: text.slice(j, end), end, unresolved: text.slice(j, end) };
     }
     if (c !== undefined && isNameStart(c)) {
@@ -186,13 +226,44 @@ export function tokenizeShell(text: string, opts: TokenizeOptions = {}): { comma
       while (k < n && k - j < MAX_NAME && isNameChar(text[k])) k++;
       const name = text.slice(j + 1, k);
       const v = vars.get(name);
-      if (v) return { value: v.value, end: k, v, name };
+      if (v) return { value: v.value, end: k, v, name, ...(v.unresolved ? { unresolved: v.unresolved } : {}) };
       return { value: text.slice(j, k), end: k, unresolved: `$${name}` };
     }
     if (c !== undefined && ((c >= '0' && c <= '9') || c === '@' || c === '*' || c === '#' || c === '?' || c === '!' || c === '$' || c === '-')) {
       return { value: text.slice(j, j + 2), end: j + 2, unresolved: text.slice(j, j + 2) };
     }
     return { value: '$', end: j + 1 };
+  };
+
+  /** `${NAME:+word}`'s word, expanded: its words' values joined by a space (an unquoted use splits them again). */
+  const expandWord = (word: string): { value: string; unresolved?: string } => {
+    const r = tokenizeShell(word, { vars, kubeEnv: kube, gpus: opts.gpus });
+    const ws = r.commands.flatMap((c) => c.words);
+    const value = ws.map((w) => w.value).join(' ');
+    const bad = ws.find((w) => w.unresolved);
+    return bad ? { value, unresolved: bad.unresolved } : { value };
+  };
+
+  /**
+   * `$(( expr ))` at text[j]: integers, + - * / and parentheses over known variables (`$N`, `${N}` or a bare
+   * name) with whole-number values, evaluated as bash does (division truncates); anything else, or an unknown
+   * variable, leaves it unresolved. undefined when no `))` closes it within MAX_ARITH characters.
+   */
+  const arithmetic = (j: number): { value: string; end: number; unresolved?: string } | undefined => {
+    let depth = 0;
+    let k = j + 3;
+    for (; k < n && k - j < MAX_ARITH; k++) {
+      const ch = text[k];
+      if (ch === '(') depth++;
+      else if (ch === ')') {
+        if (depth === 0) break;
+        depth--;
+      } else if (ch === '\n') return undefined;
+    }
+    if (text[k] !== ')' || text[k + 1] !== ')') return undefined;
+    const end = k + 2;
+    const value = evalArithmetic(text.slice(j + 3, k), vars);
+    return value === undefined ? { value: text.slice(j, end), end, unresolved: text.slice(j, end) } : { value: String(value), end };
   };
 
   while (i < n) {
@@ -240,6 +311,10 @@ export function tokenizeShell(text: string, opts: TokenizeOptions = {}): { comma
     let refs = 0;
     let only: { v: ShellVar; name: string } | undefined;
     let cut = false;
+    // Where an unquoted expansion put white space in the value (field splitting cuts the word there), and
+    // the variables whose values hold it (a field inside one is written in its assignment).
+    let splits: number[] | undefined;
+    const spliced: { from: number; v: ShellVar; name: string }[] = [];
     // Stretches of the value copied from the text as they are: [value index, text index, length].
     const runs: [number, number, number][] = [];
     const literal = (from: number, to: number, at: number) => {
@@ -254,12 +329,24 @@ export function tokenizeShell(text: string, opts: TokenizeOptions = {}): { comma
         value += s.slice(0, Math.max(0, MAX_WORD - value.length));
       } else value += s;
     };
-    const ref = (r: ReturnType<typeof dollar>) => {
+    const ref = (r: ReturnType<typeof dollar>, unquoted: boolean) => {
       refs++;
       if (r.unresolved && !unresolved) unresolved = r.unresolved;
       if (r.v && r.name) only = { v: r.v, name: r.name };
       exact = false;
+      const from = value.length;
       add(r.value);
+      if (!unquoted || r.unresolved || opts.noFieldSplit || fieldBudget <= 0) return;
+      let spaced = false;
+      for (let q = from; q < value.length; q++) {
+        const ch = value[q];
+        if (ch === ' ' || ch === '\t' || ch === '\n') {
+          (splits ??= []).push(q);
+          spaced = true;
+          if (splits.length >= fieldBudget) break;
+        }
+      }
+      if (spaced && r.v && r.name) spliced.push({ from, v: r.v, name: r.name });
     };
     while (i < n) {
       const ch = text[i];
@@ -336,7 +423,7 @@ export function tokenizeShell(text: string, opts: TokenizeOptions = {}): { comma
           if (d === '$') {
             const r = dollar(e, true);
             if (r.end > e + 1 || r.value !== '$') {
-              ref(r);
+              ref(r, false);
               plain = false;
               e = r.end;
               continue;
@@ -345,7 +432,7 @@ export function tokenizeShell(text: string, opts: TokenizeOptions = {}): { comma
           if (d === '`') {
             let f = e + 1;
             while (f < n && text[f] !== '`') f++;
-            ref({ value: text.slice(e, f + 1), end: f + 1, unresolved: text.slice(e, Math.min(n, f + 1)) });
+            ref({ value: text.slice(e, f + 1), end: f + 1, unresolved: text.slice(e, Math.min(n, f + 1)) }, false);
             plain = false;
             e = Math.min(n, f + 1);
             continue;
@@ -372,7 +459,7 @@ export function tokenizeShell(text: string, opts: TokenizeOptions = {}): { comma
       if (ch === '$') {
         const r = dollar(i, false);
         if (r.end > i + 1 || r.value !== '$') {
-          ref(r);
+          ref(r, true);
           i = r.end;
           continue;
         }
@@ -380,7 +467,7 @@ export function tokenizeShell(text: string, opts: TokenizeOptions = {}): { comma
       if (ch === '`') {
         let f = i + 1;
         while (f < n && text[f] !== '`') f++;
-        ref({ value: text.slice(i, f + 1), end: f + 1, unresolved: text.slice(i, Math.min(n, f + 1)) });
+        ref({ value: text.slice(i, f + 1), end: f + 1, unresolved: text.slice(i, Math.min(n, f + 1)) }, true);
         i = Math.min(n, f + 1);
         continue;
       }
@@ -416,10 +503,153 @@ export function tokenizeShell(text: string, opts: TokenizeOptions = {}): { comma
     if (refs === 1 && only && plainChars === 0 && quotedParts <= 1 && value === only.v.value && only.v.span) {
       w.origin = { span: only.v.span, exact: only.v.exact === true, name: only.name };
     }
-    words.push(w);
+    // Bash splits an unquoted expansion's value on white space (not an assignment's: `A=$B` stays one
+    // word), and an unquoted expansion to nothing is no word at all (`${REV:+--revision $REV}` unset).
+    if (splits && !assignmentWord(text, start) && splits.length < fieldBudget) {
+      const fs = fields(w, splits, spliced);
+      fieldBudget -= fs.length;
+      for (const f of fs) words.push(f);
+    } else if (splits && !assignmentWord(text, start)) {
+      if (fieldBudget >= 0) problem(`Past ${MAX_FIELDS} words split from variables' values, a variable's value is kept as one word.`, start, i);
+      fieldBudget = -1;
+      words.push(w);
+    } else if (quotedParts === 0 && plainChars === 0 && refs > 0 && value === '' && !unresolved) {
+      if (!words.length) cmdStart = -1;
+    } else words.push(w);
   }
   endCommand(n);
   return { commands, problems, vars };
+}
+
+/** Whether the word written at text[start] begins `NAME=` (an assignment: its value is not field-split). */
+function assignmentWord(text: string, start: number): boolean {
+  if (!isNameStart(text[start] ?? '')) return false;
+  let k = start + 1;
+  while (k < text.length && k - start < MAX_NAME && isNameChar(text[k])) k++;
+  return text[k] === '=';
+}
+
+/**
+ * A word's fields after field splitting at `splits` (value indices of white space an unquoted expansion
+ * put there): each on the word's place in the command; a field that lies inside one variable's value,
+ * written as is in its assignment (`ARGS="--tensor-parallel-size 2"`), has its origin there, so a fix edits it.
+ */
+function fields(w: Word, splits: number[], spliced: { from: number; v: ShellVar; name: string }[]): Word[] {
+  const out: Word[] = [];
+  let a = 0;
+  // Both in order of the value: the expansion a field starts in is found walking forward (no search per field).
+  let k = 0;
+  const field = (b: number) => {
+    if (b <= a) return;
+    const f: Word = { value: w.value.slice(a, b), span: w.span, exact: false, quote: '', end: w.end };
+    if (w.unresolved && f.value.indexOf(w.unresolved) >= 0) f.unresolved = w.unresolved;
+    while (k + 1 < spliced.length && spliced[k + 1].from <= a) k++;
+    const s = spliced[k];
+    if (s && s.from <= a && b <= s.from + s.v.value.length && s.v.span && s.v.exact) f.origin = { span: { offset: s.v.span.offset + a - s.from, length: b - a }, exact: true, name: s.name };
+    out.push(f);
+  };
+  for (const p of splits) {
+    field(p);
+    a = p + 1;
+  }
+  field(w.value.length);
+  return out;
+}
+
+/** Whether text[from, to) is `nvidia-smi -L | wc -l` or `nvidia-smi --list-gpus | wc -l` (spaces aside): the number of GPUs the process sees. */
+function countsGpus(text: string, from: number, to: number): boolean {
+  if (to - from > 64) return false;
+  let s = '';
+  for (let k = from; k < to; k++) if (text[k] !== ' ' && text[k] !== '\t') s += text[k];
+  return s === 'nvidia-smi-L|wc-l' || s === 'nvidia-smi--list-gpus|wc-l';
+}
+
+/**
+ * Bash's integer arithmetic over + - * / and parentheses, with unary signs; a variable (`$N`, `${N}`, `N`) must
+ * hold a whole number. undefined for anything else (another operator, an unknown variable, a number past 2^53,
+ * division by zero, a leading-zero octal), so the expansion stays unresolved rather than wrong.
+ */
+export function evalArithmetic(s: string, vars: ReadonlyMap<string, ShellVar>): number | undefined {
+  let i = 0;
+  const skip = () => {
+    while (i < s.length && (s[i] === ' ' || s[i] === '\t')) i++;
+  };
+  const safe = (x: number | undefined) => (x !== undefined && Number.isSafeInteger(x) ? x : undefined);
+  const atom = (depth: number): number | undefined => {
+    skip();
+    if (depth > 32 || i >= s.length) return undefined;
+    const c = s[i];
+    if (c === '(') {
+      i++;
+      const v = sum(depth + 1);
+      skip();
+      if (v === undefined || s[i] !== ')') return undefined;
+      i++;
+      return v;
+    }
+    if (c === '-' || c === '+') {
+      if (s[i + 1] === c) return undefined; // `--x`, `++x`: increments
+      i++;
+      const v = atom(depth + 1);
+      return v === undefined ? undefined : c === '-' ? -v : v;
+    }
+    if (c >= '0' && c <= '9') {
+      const from = i;
+      while (i < s.length && s[i] >= '0' && s[i] <= '9') i++;
+      const digits = s.slice(from, i);
+      if (digits.length > 1 && digits[0] === '0') return undefined;
+      if (i < s.length && (isNameChar(s[i]) || s[i] === '#')) return undefined; // `0x10`, `2#101`
+      return safe(Number(digits));
+    }
+    let name: string;
+    if (c === '$' && s[i + 1] === '{') {
+      const close = s.indexOf('}', i + 2);
+      if (close < 0) return undefined;
+      name = s.slice(i + 2, close);
+      i = close + 1;
+    } else {
+      const from = c === '$' ? i + 1 : i;
+      if (!isNameStart(s[from] ?? '')) return undefined;
+      let k = from + 1;
+      while (k < s.length && isNameChar(s[k])) k++;
+      name = s.slice(from, k);
+      i = k;
+    }
+    const v = vars.get(name);
+    const t = v && !v.unresolved ? v.value.trim() : '';
+    return allDigits(t) && (t.length === 1 || t[0] !== '0') ? safe(Number(t)) : undefined;
+  };
+  const product = (depth: number): number | undefined => {
+    let v = atom(depth);
+    for (;;) {
+      skip();
+      const op = s[i];
+      if (v === undefined || (op !== '*' && op !== '/')) return v;
+      if (s[i + 1] === '*' || s[i + 1] === '=' || s[i + 1] === '/') return undefined; // `**`, `*=`, `/=`
+      i++;
+      const r = atom(depth);
+      if (r === undefined) return undefined;
+      if (op === '/' && r === 0) return undefined;
+      v = safe(op === '*' ? v * r : Math.trunc(v / r));
+    }
+  };
+  const sum = (depth: number): number | undefined => {
+    let v = product(depth);
+    for (;;) {
+      skip();
+      const op = s[i];
+      if (v === undefined || (op !== '+' && op !== '-')) return v;
+      if (s[i + 1] === op || s[i + 1] === '=') return undefined; // `x++`, `+=`
+      i++;
+      const r = product(depth);
+      if (r === undefined) return undefined;
+      v = safe(op === '+' ? v + r : v - r);
+    }
+  };
+  if (s.length > MAX_ARITH) return undefined;
+  const v = sum(0);
+  skip();
+  return i === s.length ? v : undefined;
 }
 
 /** `NAME=value`, `export NAME=value …` commands (and nothing else on the line) set variables for later lines. */
@@ -442,8 +672,13 @@ export function splitAssignment(w: Word): { name: string; v: ShellVar } | undefi
   const name = w.value.slice(0, eq);
   const value = w.value.slice(eq + 1);
   if (w.exact) return { name, v: { value, span: { offset: w.span.offset + eq + 1, length: value.length }, exact: true } };
-  if (w.origin) return { name, v: { value, span: w.origin.span, exact: w.origin.exact } };
-  return { name, v: { value } };
+  // `m=$1`, `M=$(cat f)`: the variable is as unknown as what it is set from.
+  const unresolved = w.unresolved ? { unresolved: w.unresolved } : {};
+  // `ARGS="--tensor-parallel-size 2"`: the value is written as is inside the quotes.
+  const inQuotes = w.unresolved ? undefined : literalSpan(w, eq + 1);
+  if (inQuotes) return { name, v: { value, span: inQuotes, exact: true } };
+  if (w.origin) return { name, v: { value, span: w.origin.span, exact: w.origin.exact, ...unresolved } };
+  return { name, v: { value, ...unresolved } };
 }
 
 /**

@@ -44,9 +44,12 @@ function readParsed(text: string, doc: Document.Parsed, ctx: ReadContext): Forei
     }
   }
   const gpu = resources(text, root);
-  if (gpu.count) vars.set('SKYPILOT_NUM_GPUS_PER_NODE', { value: String(gpu.count.value), span: gpu.count.entry.span, exact: !!gpu.count.entry.write });
-  if (gpu.nodes) vars.set('SKYPILOT_NUM_NODES', { value: String(gpu.nodes.value), span: gpu.nodes.entry?.span, exact: false });
-  const script = scalarScript(text, run, 0, { vars, assignments: true });
+  const perNode: ShellVar | undefined = gpu.count ? { value: String(gpu.count.value), span: gpu.count.entry.span, exact: !!gpu.count.entry.write } : undefined;
+  if (perNode) vars.set('SKYPILOT_NUM_GPUS_PER_NODE', perNode);
+  // SkyPilot sets SKYPILOT_NUM_NODES on every task: num_nodes, 1 when the task does not say.
+  vars.set('SKYPILOT_NUM_NODES', { value: String(gpu.nodes?.value ?? 1), span: gpu.nodes?.entry?.span, exact: false });
+  const gpus = perNode ? { name: 'SKYPILOT_NUM_GPUS_PER_NODE', v: perNode } : undefined;
+  const script = scalarScript(text, run, 0, { vars, assignments: true, gpus });
   // `setup: pip install vllm==0.19.0` pins the engine version the run command serves with (tokenized once a serve command is found).
   let pinSource: ShellCommand[] | undefined;
   const out: ForeignSpec[] = [];
@@ -94,33 +97,42 @@ function resources(text: string, root: YAMLMap): GpuContext {
     if (acc.items.length > 1) gpu.notes = ['GPU: resources.accelerators lists several choices; the first is estimated.'];
     acc = acc.items[0] as YamlNode;
   }
-  // `{H100: 8}`, or a set `{L4, A10G}` (null counts): the first entry.
+  // `{H100: 8}` (a count as the value), or a set of choices `{L4:1, A10G:1}` / `{L4, A10G}`: YAML reads
+  // `L4:1` (no space after the colon) as one key with a null value, and SkyPilot reads that key as the
+  // string form `NAME[:COUNT]` (docs/source/reference/yaml-spec.rst). The first entry is estimated.
   if (isMap(acc) && acc.items.length) {
     const p = acc.items[0] as Pair;
-    if (acc.items.length > 1) gpu.notes = [`GPU: resources.accelerators lists several choices; the first (${String((p.key as Scalar).value)}) is estimated.`];
-    if (isScalar(p.key)) {
+    if (!isScalar(p.key)) return gpu;
+    const v = p.value;
+    if (isScalar(v) && typeof v.value === 'number') {
       const kw = scalarWord(text, p.key as Scalar, 0);
       gpu.product = { name: kw.value, dialect: 'skypilot', entry: { span: kw.span, label: 'resources.accelerators' } };
-      const v = p.value;
-      if (isScalar(v) && typeof v.value === 'number') {
-        const vw = scalarWord(text, v, 0);
-        gpu.count = { value: v.value, entry: { span: vw.span, label: 'resources.accelerators', write: (x) => (typeof x === 'number' && Number.isInteger(x) && v.type === 'PLAIN' ? { offset: vw.span.offset, length: vw.span.length, newText: String(x) } : undefined) } };
-      } else gpu.count = undefined;
+      const vw = scalarWord(text, v, 0);
+      gpu.count = { value: v.value, entry: { span: vw.span, label: 'resources.accelerators', write: (x) => (typeof x === 'number' && Number.isInteger(x) && v.type === 'PLAIN' ? { offset: vw.span.offset, length: vw.span.length, newText: String(x) } : undefined) } };
+    } else if (v === null || v === undefined || (isScalar(v) && v.value === null)) accelerator(text, p.key as Scalar, gpu);
+    else {
+      // `{H100: "8"}` or another value: the GPU is the key; its count is not read.
+      const kw = scalarWord(text, p.key as Scalar, 0);
+      gpu.product = { name: kw.value, dialect: 'skypilot', entry: { span: kw.span, label: 'resources.accelerators' } };
     }
+    if (acc.items.length > 1) gpu.notes = [`GPU: resources.accelerators lists several choices; the first (${gpu.product?.name ?? String((p.key as Scalar).value)}) is estimated.`];
     return gpu;
   }
-  if (isScalar(acc) && typeof acc.value === 'string') {
-    const w = scalarWord(text, acc, 0);
-    const colon = w.value.indexOf(':');
-    const name = colon < 0 ? w.value : w.value.slice(0, colon);
-    gpu.product = { name, dialect: 'skypilot', entry: { span: w.exact ? { offset: w.span.offset, length: name.length } : w.span, label: 'resources.accelerators' } };
-    const countText = colon < 0 ? '1' : w.value.slice(colon + 1);
-    const count = Number(countText);
-    if (Number.isInteger(count) && count > 0) {
-      const span = w.exact && colon >= 0 ? { offset: w.span.offset + colon + 1, length: countText.length } : w.span;
-      const canWrite = w.exact && colon >= 0;
-      gpu.count = { value: count, entry: { span, label: 'resources.accelerators', write: (x) => (canWrite && typeof x === 'number' && Number.isInteger(x) ? { offset: span.offset, length: span.length, newText: String(x) } : undefined) } };
-    }
-  }
+  if (isScalar(acc) && typeof acc.value === 'string') accelerator(text, acc, gpu);
   return gpu;
+}
+
+/** `NAME[:COUNT]` (a string, a list item or a set's key): the GPU and its count, 1 when it is left out (as SkyPilot reads it). */
+function accelerator(text: string, node: Scalar, gpu: GpuContext): void {
+  const w = scalarWord(text, node, 0);
+  const colon = w.value.indexOf(':');
+  const name = colon < 0 ? w.value : w.value.slice(0, colon);
+  gpu.product = { name, dialect: 'skypilot', entry: { span: w.exact ? { offset: w.span.offset, length: name.length } : w.span, label: 'resources.accelerators' } };
+  const countText = colon < 0 ? '1' : w.value.slice(colon + 1);
+  const count = Number(countText);
+  if (Number.isInteger(count) && count > 0) {
+    const span = w.exact && colon >= 0 ? { offset: w.span.offset + colon + 1, length: countText.length } : w.span;
+    const canWrite = w.exact && colon >= 0;
+    gpu.count = { value: count, entry: { span, label: 'resources.accelerators', write: (x) => (canWrite && typeof x === 'number' && Number.isInteger(x) ? { offset: span.offset, length: span.length, newText: String(x) } : undefined) } };
+  }
 }

@@ -18,6 +18,7 @@ import type { SourceEntry } from './types';
 import { allDigits, literalSpan, splitAssignment, type ShellCommand, type ShellVar, type Word } from './shellWords';
 import { isPlainWord } from './yamlWords';
 import { editDistance } from '../spec/suggest';
+import { parse as parseYaml } from 'yaml';
 
 export type ServeEngine = 'vllm' | 'sglang';
 
@@ -29,6 +30,8 @@ export interface ServeCommand {
   args: Word[];
   /** The launcher's words (`vllm serve`, `python3 -m sglang.launch_server`): where the lens goes. */
   anchor: Span;
+  /** For an image's own entrypoint (IMAGE_LAUNCHER): the image reference, whose tag says which entrypoint it has. */
+  image?: string;
 }
 
 /** A cheap look: does the text mention a launcher at all (claims(), before any parse)? */
@@ -105,8 +108,40 @@ function make(engine: ServeEngine, launcher: string, words: Word[], from: number
 export function imageEngine(image: string | undefined): ServeEngine | undefined {
   if (!image) return undefined;
   const name = image.split('@')[0].split(':')[0];
-  if (name.endsWith('vllm-openai') || name.endsWith('/vllm-openai-rocm')) return 'vllm';
+  // Images built on it keep its name with a suffix (vllm-openai-rocm, Red Hat's vllm-openai-ubi9) and its entrypoint.
+  const base = name.slice(name.lastIndexOf('/') + 1);
+  if (name.endsWith('vllm-openai') || base.startsWith('vllm-openai-')) return 'vllm';
   return undefined;
+}
+
+/**
+ * The launcher of a command that is an image's own entrypoint (a container's args, `docker run IMAGE ARGS`).
+ * imageServeCommand picks it by the image's tag; a reader that builds the command itself with this label and no
+ * image gets the api_server's reading (no positional model), as before.
+ */
+export const IMAGE_LAUNCHER = 'vLLM api_server (image entrypoint)';
+const IMAGE_SERVE_LAUNCHER = 'vllm serve (image entrypoint)';
+
+/**
+ * The first vLLM release whose vllm/vllm-openai image has `ENTRYPOINT ["vllm", "serve"]` (vLLM PR #25967, merged
+ * October 2025, first released in 0.11.1): before it the entrypoint was `python3 -m vllm.entrypoints.openai.api_server`,
+ * which takes the model only as --model.
+ */
+const VLLM_SERVE_ENTRYPOINT: [number, number, number] = [0, 11, 1];
+
+/** Whether the image's entrypoint is the older api_server: only when its tag names a release before 0.11.1 (`latest`, no tag or a tag that is no version: the current `vllm serve`). */
+function olderEntrypoint(image: string | undefined): string | undefined {
+  const v = imageVersion(image, 'vllm');
+  const parts = v ? parseVersion(v) : undefined;
+  if (!parts) return undefined;
+  const [a, b, c] = VLLM_SERVE_ENTRYPOINT;
+  const older = parts[0] !== a ? parts[0] < a : parts[1] !== b ? parts[1] < b : parts[2] < c;
+  return older ? v : undefined;
+}
+
+/** An image's own entrypoint as a launch command: `vllm serve` from vLLM 0.11.1 (and for `latest`), the api_server before. */
+export function imageServeCommand(engine: ServeEngine, image: string, args: Word[], anchor: Span): ServeCommand {
+  return { engine, launcher: olderEntrypoint(image) ? IMAGE_LAUNCHER : IMAGE_SERVE_LAUNCHER, args, anchor, image };
 }
 
 /** `docker run` / `podman run` options that take no value (the others take the next word unless written `--opt=value`). */
@@ -139,7 +174,7 @@ export function findImageRun(words: readonly Word[]): { cmd: ServeCommand; image
     const engine = imageEngine(w);
     if (!engine) return undefined;
     const image = words[j];
-    return { cmd: { engine, launcher: 'vLLM api_server (image entrypoint)', args: words.slice(j + 1), anchor: image.span }, image, env };
+    return { cmd: imageServeCommand(engine, image.value, words.slice(j + 1), image.span), image, env };
   }
   return undefined;
 }
@@ -159,8 +194,11 @@ export function imageVersion(ref: string | undefined, engine: ServeEngine): stri
   if (name.slice(name.lastIndexOf('/') + 1).indexOf(engine) < 0) return undefined;
   const tag = image.slice(at + 1);
   const v = tag.startsWith('v') ? tag.slice(1) : tag;
-  const c = v[0];
-  return c >= '0' && c <= '9' ? v : undefined;
+  // A release number, X.Y at least (`0.10.2-cu126`, `0.8.5.post1`); a tag that is none (`3`, `2025-05-05-v1`, `latest`)
+  // is not the engine's version. Both engines are 0.x releases (1.x allowed for what comes next): a larger major is a
+  // vendor's own numbering (Red Hat AI Inference Server's `vllm-cuda-rhel9:3.0.0`), not vLLM's.
+  const parts = parseVersion(v);
+  return parts && parts[0] <= 1 && v[0] >= '0' && v[0] <= '9' ? v : undefined;
 }
 
 /**
@@ -223,7 +261,7 @@ export function namedEngineVersionAt(engine: ServeEngine, from: { image?: Word; 
 // ---------------------------------------------------------------- flags
 
 type Field = keyof InferenceServiceSpec;
-type Kind = 'int' | 'float' | 'on' | 'off' | 'pick' | 'model' | 'lora-on' | 'lora-rank' | 'lora-max' | 'lora-list' | 'ep-size' | 'spec-config' | 'spec-model' | 'spec-tokens' | 'spec-algo' | 'spec-draft' | 'mm-limit';
+type Kind = 'int' | 'float' | 'on' | 'off' | 'pick' | 'model' | 'lora-on' | 'lora-rank' | 'lora-max' | 'lora-list' | 'ep-size' | 'spec-config' | 'spec-model' | 'spec-tokens' | 'spec-algo' | 'spec-draft' | 'mm-limit' | 'nodes' | 'config';
 
 interface ReadFlag {
   /** The name as the table writes it (for labels and new flags). */
@@ -314,12 +352,17 @@ function table(engine: ServeEngine): Map<string, ReadFlag> {
     // vLLM's boolean options are argparse BooleanOptionalAction: each has its --no- form.
     put(['--no-skip-mm-profiling'], { flag: '--no-skip-mm-profiling', field: 'multimodal', sub: 'skipProfiling', kind: 'off' });
     put(['--no-language-model-only'], { flag: '--no-language-model-only', field: 'multimodal', sub: 'languageModelOnly', kind: 'off' });
+    // Multi-node serving without Ray (vLLM PR #23691, `vllm serve … --nnodes N --node-rank R --master-addr …`): arg_utils' `--nnodes`, `-n`.
+    put(['--nnodes', '-n'], { flag: '--nnodes', kind: 'nodes' });
   } else {
-    put(['--tp'], t.get('--tp-size')!);
-    put(['--dp'], t.get('--dp-size')!);
-    put(['--pp'], t.get('--pp-size')!);
+    // server_args.py declares the long names as aliases of the short ones (`tp_size: … aliases=["--tensor-parallel-size"]`,
+    // and the same for pp, dp; `--expert-parallel-size`, `--ep-size`); `--tp` is argparse's unique prefix of `--tp-size`.
+    put(['--tp', '--tensor-parallel-size'], t.get('--tp-size')!);
+    put(['--dp', '--data-parallel-size'], t.get('--dp-size')!);
+    put(['--pp', '--pipeline-parallel-size'], t.get('--pp-size')!);
     put(['--model-path', '--model'], { flag: '--model-path', kind: 'model' });
-    put(['--ep-size', '--ep'], { flag: '--ep-size', field: 'expertParallel', kind: 'ep-size' });
+    put(['--ep-size', '--ep', '--expert-parallel-size'], { flag: '--ep-size', field: 'expertParallel', kind: 'ep-size' });
+    put(['--nnodes'], { flag: '--nnodes', kind: 'nodes' });
     put(['--enable-ep-moe'], { flag: '--enable-ep-moe', field: 'expertParallel', kind: 'on' });
     put(['--disable-radix-cache'], { flag: '--disable-radix-cache', field: 'enablePrefixCaching', kind: 'off' });
     put(['--max-lora-rank'], { flag: '--max-lora-rank', kind: 'lora-rank' });
@@ -329,6 +372,8 @@ function table(engine: ServeEngine): Map<string, ReadFlag> {
     put(['--speculative-num-steps'], { flag: '--speculative-num-steps', kind: 'spec-tokens' });
     put(['--speculative-draft-model-path', '--speculative-draft-model'], { flag: '--speculative-draft-model-path', kind: 'spec-draft' });
   }
+  // A YAML file of the server's arguments (vLLM's documented `vllm serve --config config.yaml`, SGLang's `--config`), the model among them.
+  put(['--config'], { flag: '--config', kind: 'config' });
   return t;
 }
 
@@ -402,6 +447,8 @@ function numberSyntax(signed: string, int: boolean): number | undefined {
 export interface ArgsIo {
   /** Appends new words at the end of the command (new list items; ` --x 4` in a script). */
   append?(words: string[]): TextEditAt | undefined;
+  /** Reads a file named relative to the one being read (ReadContext.readFile), for `--config FILE`; undefined when it cannot be read. */
+  readFile?(rel: string): string | undefined;
 }
 
 export interface ServeRead {
@@ -411,6 +458,10 @@ export interface ServeRead {
   assumptions: string[];
   /** The model as written (repo id or path), and whether the catalog knows it. */
   model?: { word: Word; name: string; known: boolean };
+  /** `--nnodes N`: the nodes (pods) one replica spans; no value where the file does not set it (`$(LWS_GROUP_SIZE)`). */
+  nodes?: { value?: number; word: Word; label: string };
+  /** Spec fields whose flag the command writes with a value the file does not set (`--tensor-parallel-size $TP`): the engine's default stands in. */
+  unresolved?: { field: string; word: Word; label: string }[];
   insert(path: SpecPath, value: unknown): TextEditAt | undefined;
 }
 
@@ -619,8 +670,18 @@ export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
   let modelWord: Word | undefined;
   // Speculative decoding, from one JSON flag (vLLM) or several (vLLM's older flags, SGLang's).
   const sd: { method?: SpeculativeMethod; other?: string; tokens?: number; draftModel?: string; at?: Word } = {};
-  const args = cmd.args;
   const engineName = engine === 'vllm' ? 'vLLM' : 'SGLang';
+  // The flags the command writes, under any of their names (aliases share one ReadFlag): a fix edits those in place, never appends a second.
+  const written = new Set<ReadFlag>();
+  let nodes: ServeRead['nodes'];
+  const unresolved: NonNullable<ServeRead['unresolved']> = [];
+  // `--config FILE`: its arguments come first, so the command's own flags win, as the engines merge them.
+  const config = configArgs(cmd.args, io.readFile, engineName);
+  if (config.problem) problems.push(config.problem);
+  if (config.note) assumptions.push(config.note);
+  const args = [...config.words, ...cmd.args];
+  const first = config.words.length;
+  if (config.model) modelWord = config.model;
 
   const source = (path: string, w: Word, label: string, write?: (v: unknown) => TextEditAt | undefined) => sources.set(path, { span: w.span, label, write });
   // A key inside an object field (multimodal.skipProfiling), set by its own flag; the field's first such word is where the field is.
@@ -640,20 +701,45 @@ export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
     const w = args[k];
     const s = w.value;
     if (!s.startsWith('-') || s === '-' || s === '--') {
-      if (k === 0 && engine === 'vllm' && cmd.launcher === 'vllm serve' && !modelWord) modelWord = w;
+      // The image's entrypoint as imageServeCommand made it: `vllm serve` takes the model first; the older api_server none.
+      const positional = k === first && engine === 'vllm' && (cmd.launcher === 'vllm serve' || cmd.launcher === IMAGE_SERVE_LAUNCHER || (cmd.launcher === IMAGE_LAUNCHER && cmd.image !== undefined));
+      if (positional && cmd.launcher === IMAGE_LAUNCHER) {
+        // The image's entrypoint before 0.11.1 is the api_server, which has no positional argument.
+        const edit = wordEdit(w, `--model=${s}`);
+        problems.push({
+          ...problem(
+            'foreign-flag-value',
+            'error',
+            w.span,
+            `vLLM ${olderEntrypoint(cmd.image)}'s image runs python3 -m vllm.entrypoints.openai.api_server, which takes the model only as --model: its argument parser refuses ${quote(s, 60)} ("unrecognized arguments") and the server does not start. Write --model ${quote(s, 60)} (from vLLM 0.11.1 the image runs vllm serve, which takes the model first, as written here).`,
+          ),
+          ...(edit ? { fixes: [{ title: `Write --model=${s.slice(0, 60)}`, edits: [edit], preferred: true }] } : {}),
+        });
+        modelWord ??= w;
+      } else if (positional) modelWord = w;
       else extra.push(s);
       continue;
     }
     const eq = s.indexOf('=');
     const rawName = eq > 0 ? s.slice(0, eq) : s;
     const name = rawName.startsWith('--') ? `--${rawName.slice(2).split('_').join('-')}` : rawName;
-    const f = t.get(name);
+    let f = t.get(name);
+    if (!f) {
+      // argparse takes an unambiguous prefix of a long option (allow_abbrev, its default: neither vLLM's
+      // FlexibleArgumentParser nor SGLang's parser turns it off): `--max-num-seq` is --max-num-seqs.
+      const full = uniquePrefix(name, t);
+      if (full) {
+        f = t.get(full)!;
+        assumptions.push(`${quote(rawName, 60)} read as ${full}: ${engineName}'s argument parser takes a flag's unambiguous prefix (argparse's allow_abbrev), assuming no other ${engineName} flag starts with it.`);
+      }
+    }
+    if (f) written.add(f);
     if (!f) {
       const slip = unknownFlagProblem(w, rawName, eq, t, engineName);
       if (slip) problems.push(slip);
       extra.push(s);
       // An unknown flag's value, when it has one written apart, stays with it.
-      if (eq < 0 && args[k + 1] && !args[k + 1].value.startsWith('-') && !(k === 0 && cmd.launcher === 'vllm serve')) extra.push(args[++k].value);
+      if (eq < 0 && args[k + 1] && !args[k + 1].value.startsWith('-') && !(k === first && cmd.launcher === 'vllm serve')) extra.push(args[++k].value);
       continue;
     }
     if (f.kind === 'on' || f.kind === 'off' || f.kind === 'lora-on') {
@@ -684,7 +770,25 @@ export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
       problems.push(problem('foreign-flag-value', 'error', w.span, `${rawName} needs a value and has none; ${engineName}'s argument parser exits with "expected one argument", so the server does not start.`));
       continue;
     }
+    if (f.kind === 'nodes') {
+      extra.push(s);
+      if (eq < 0) extra.push(val.value);
+      // Read at run time in a multi-pod group (`--nnodes $(LWS_GROUP_SIZE)`): the group says how many; no warning.
+      if (val.unresolved || val.value.includes('$')) nodes = { word: val, label: rawName };
+      else {
+        const v = parseNumber(val.value, true);
+        if (v === undefined) problems.push(notANumber(rawName, val, 'a whole number', engineName));
+        else if (v >= 1) nodes = { value: v, word: val, label: rawName };
+      }
+      continue;
+    }
+    if (f.kind === 'config') {
+      extra.push(s);
+      if (eq < 0) extra.push(val.value);
+      continue;
+    }
     if (val.unresolved && f.kind !== 'model') {
+      if (f.field) unresolved.push({ field: f.field, word: val, label: rawName });
       problems.push(problem('foreign-unresolved', 'warning', val.span, `${rawName} is ${quote(val.unresolved)}, which this file does not set: the estimate assumes ${engineName}'s default.`));
       continue;
     }
@@ -704,6 +808,7 @@ export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
         const v = parseNumber(val.value, f.kind === 'int');
         if (v === undefined || !f.field) {
           problems.push(notANumber(rawName, val, f.kind === 'int' ? 'a whole number' : 'a number', engineName));
+          if (f.field && val.value.includes('$')) unresolved.push({ field: f.field, word: val, label: rawName });
           break;
         }
         spec[f.field] = v as never;
@@ -869,6 +974,16 @@ export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
       source('spec.model', modelWord, 'model', write);
     }
     model = { word: modelWord, name, known: !!hit };
+  } else if (config.word) {
+    // The model is in the --config file, which was not read here: nothing to estimate, and no claim that the engine loads a default.
+    problems.push(
+      problem(
+        'foreign-unresolved',
+        'warning',
+        config.word.span,
+        `The model comes from --config ${quote(config.word.value, 60)}, which Gantry does not read here${config.why ? ` (${config.why})` : ''}: it cannot tell which model is served, so nothing is estimated. Name the model in the command (${engine === 'vllm' ? 'vllm serve MODEL' : '--model-path'}) to get an estimate.`,
+      ),
+    );
   } else {
     const def = engine === 'vllm' ? 'its default model' : 'no model';
     problems.push(problem('foreign-no-model', 'error', cmd.anchor, `This ${cmd.launcher} command names no model (${engine === 'vllm' ? 'vllm serve MODEL or --model' : '--model-path'}): ${engineName} would load ${def}, and Gantry cannot estimate it.`));
@@ -903,12 +1018,83 @@ export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
     const flag = field === 'tensorParallel' ? TP_FLAG[engine] : ENGINE_FLAGS[engine].find((e) => e.field === field && e.flag)?.flag;
     if (!flag) return undefined;
     const f = TABLES[engine].get(flag);
-    if (!f) return undefined;
+    // A flag the command already writes (with a value the file does not set, or under another name): a second one would be a duplicate.
+    if (!f || written.has(f)) return undefined;
     if (f.kind === 'on') return value === true ? io.append([flag]) : undefined;
     const word = engineWord(f, value);
     return word === undefined ? undefined : io.append([flag, word]);
   };
-  return { spec, sources, problems, assumptions, model, insert };
+  return { spec, sources, problems, assumptions, model, ...(nodes ? { nodes } : {}), ...(unresolved.length ? { unresolved } : {}), insert };
+}
+
+/**
+ * The one flag of the table that `name` is a prefix of (`--max-num-seq` → --max-num-seqs), as argparse resolves an
+ * abbreviation; undefined when none or several (argparse: "ambiguous option"). Names of 10 letters or more only: a
+ * shorter one is as likely another flag of the engine's that Gantry does not read (`--kv-cache` could be
+ * --kv-cache-dtype or --kv-cache-memory-bytes).
+ */
+function uniquePrefix(name: string, table: Map<string, ReadFlag>): string | undefined {
+  if (!name.startsWith('--') || name.length < 12 || name.length > 80) return undefined;
+  let hit: string | undefined;
+  let flag: ReadFlag | undefined;
+  for (const [key, f] of table) {
+    if (!key.startsWith(name) || key === name) continue;
+    if (flag && f !== flag) return undefined;
+    if (!flag) (flag = f), (hit = key);
+  }
+  return hit;
+}
+
+/** The most of a --config file Gantry reads: a YAML file of server arguments is a few hundred bytes. */
+const MAX_CONFIG_CHARS = 64 * 1024;
+
+/**
+ * `--config FILE` (vLLM's documented YAML file of `vllm serve` arguments, SGLang's the same): its keys as flags
+ * (`max-model-len: 8192` → `--max-model-len 8192`, `true` a switch, a list its values, an object its JSON), placed
+ * on the FILE word and not editable there, and its `model` (SGLang: `model-path`) as the model. Read only through
+ * `readFile` (a file beside the one being read); otherwise `word` is the FILE word and `why` says what stopped it.
+ */
+function configArgs(args: readonly Word[], readFile: ArgsIo['readFile'], engineName: string): { words: Word[]; model?: Word; word?: Word; why?: string; note?: string; problem?: Problem } {
+  let val: Word | undefined;
+  for (let k = 0; k < args.length && !val; k++) {
+    const s = args[k].value;
+    if (s === '--config') val = args[k + 1] && !args[k + 1].value.startsWith('-') ? args[k + 1] : undefined;
+    else if (s.startsWith('--config=')) val = joinedValue(args[k], 8);
+  }
+  if (!val) return { words: [] };
+  if (val.unresolved || val.value.includes('$')) return { words: [], word: val, why: 'its name is set when the command runs' };
+  // Only a path relative to the file (beside it): an absolute one names the serving machine's file system, not this one's.
+  if (!readFile || val.value.startsWith('/') || val.value.startsWith('~')) return { words: [], word: val };
+  const text = val.value.length <= 500 ? readFile(val.value) : undefined;
+  if (text === undefined) return { words: [], word: val, why: 'no such file beside this one' };
+  if (text.length > MAX_CONFIG_CHARS) return { words: [], word: val, why: 'longer than 64 KB' };
+  let cfg: unknown;
+  try {
+    cfg = parseYaml(text, { maxAliasCount: 0, prettyErrors: false });
+  } catch {
+    cfg = undefined;
+  }
+  if (!cfg || typeof cfg !== 'object' || Array.isArray(cfg)) return { words: [], word: val, why: 'not a YAML mapping of arguments' };
+  const at = val;
+  const word = (value: string): Word => ({ value, span: at.span, exact: false, quote: '', write: () => undefined });
+  const words: Word[] = [];
+  let model: Word | undefined;
+  const keys: string[] = [];
+  for (const [key, v] of Object.entries(cfg as Record<string, unknown>).slice(0, 200)) {
+    const k = key.split('_').join('-');
+    if ((k === 'model' || k === 'model-path' || k === 'model-tag') && typeof v === 'string') {
+      model = word(v.slice(0, 500));
+      keys.push(key);
+      continue;
+    }
+    if (v === false || v === null || v === undefined) continue;
+    const flag = `--${k}`;
+    const values = v === true ? [] : Array.isArray(v) ? v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))) : [typeof v === 'object' ? JSON.stringify(v) : String(v)];
+    words.push(word(flag), ...values.map(word));
+    keys.push(key);
+  }
+  const named = keys.slice(0, 8).join(', ') + (keys.length > 8 ? ` and ${keys.length - 8} more` : '');
+  return { words, ...(model ? { model } : {}), note: `--config ${val.value.slice(0, 60)} read: ${named || 'no arguments'} (the command's own flags win over it, as ${engineName} merges them).` };
 }
 
 /** The engine's word for a spec value of this flag (a number as written; an enum through the table). */

@@ -173,15 +173,48 @@ export function shellDashC(text: string, words: readonly Word[], nodes: readonly
   for (let k = 0; k < words.length; k++) {
     const sh = words[k].value;
     if (!SHELLS.has(sh.slice(sh.lastIndexOf('/') + 1))) continue;
-    let j = k + 1;
-    while (j < words.length && words[j].value.startsWith('-') && words[j].value.indexOf('c') < 0) j++;
-    if (j >= words.length || !words[j].value.startsWith('-') || !words[j + 1]) return undefined;
-    const node = nodes[j + 1];
+    const at = dashCScript(words, k + 1);
+    if (at === undefined) return undefined;
+    const node = nodes[at];
     if (node && isScalar(node)) return scalarScript(text, node, base, opts);
-    const w = words[j + 1];
+    const w = words[at];
     const asIs = w.exact && text.slice(w.span.offset, w.span.offset + w.span.length) === w.value;
     const r = tokenizeShell(w.value, { ...opts, offsetOf: asIs ? (i) => w.span.offset + i : undefined });
     return asIs ? { ...r, placed: true } : unplaced(r, w.span);
+  }
+  return undefined;
+}
+
+/** A shell's long options that take the next word as their value (bash's `--rcfile FILE`, `--init-file FILE`). */
+const LONG_WITH_VALUE = new Set(['--rcfile', '--init-file']);
+
+/**
+ * The index of the script a shell's options before it lead to, as sh and bash parse them: single-letter option
+ * clusters (`-c`, `-lc`, `-ec`, `+e`), `-o NAME`/`+o NAME` and bash's `-O NAME`/`+O NAME` with their option name,
+ * long options (`--login`, `--norc`, `--rcfile FILE`), then the first word that is no option; a `--` (or a lone `-`)
+ * after the options ends them (`bash -lc -- "script"`, the KubeRay form). undefined without `-c` or a script after it.
+ */
+function dashCScript(words: readonly Word[], from: number): number | undefined {
+  let dashC = false;
+  for (let j = from; j < words.length && j < from + 32; j++) {
+    const v = words[j].value;
+    if (v === '--' || v === '-') return dashC && j + 1 < words.length ? j + 1 : undefined;
+    if (v.startsWith('--')) {
+      if (LONG_WITH_VALUE.has(v)) j++;
+      continue;
+    }
+    if ((v[0] === '-' || v[0] === '+') && v.length > 1) {
+      // `-o pipefail`, `+o posix`, `-O extglob`: the option name follows the o (`-opipefail`), else it is the next word.
+      for (let i = 1; i < v.length; i++) {
+        if (v[i] === 'c' && v[0] === '-') dashC = true;
+        if (v[i] === 'o' || v[i] === 'O') {
+          if (i === v.length - 1) j++;
+          break;
+        }
+      }
+      continue;
+    }
+    return dashC ? j : undefined;
   }
   return undefined;
 }

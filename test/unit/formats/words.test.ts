@@ -95,7 +95,7 @@ test('flags: split and joined forms, underscores, -tp, quoted numbers, k/K suffi
     model: { preset: 'llama-3.1-8b', weights: 'meta-llama/Llama-3.1-8B-Instruct' },
   });
   const sg = readServeArgs(findServeCommand(tokenizeShell('python -m sglang.launch_server --model-path Qwen/Qwen2.5-7B-Instruct --tp 4 --mem-fraction-static 0.8 --context-length 8192 --disable-radix-cache --kv-cache-dtype fp8_e4m3').commands[0].words)!);
-  assert.deepEqual(sg.spec, { engine: 'sglang', tensorParallel: 4, gpuMemoryUtilization: 0.8, maxModelLen: 8192, enablePrefixCaching: false, kvCacheDtype: 'fp8-e4m3', model: { preset: 'qwen2.5-7b', weights: 'Qwen/Qwen2.5-7B-Instruct' } });
+  assert.deepEqual(sg.spec, { engine: 'sglang', tensorParallel: 4, gpuMemoryUtilization: 0.8, maxModelLen: 8192, enablePrefixCaching: false, kvCacheDtype: 'fp8-e4m3', model: { preset: 'qwen2.5-7b-instruct', weights: 'Qwen/Qwen2.5-7B-Instruct' } });
   // DP attention: the --dp ranks live inside the --tp GPUs (8 GPUs here, not 64); without it --dp is replicas.
   const dpa = readServeArgs(findServeCommand(tokenizeShell('python3 -m sglang.launch_server --model-path deepseek-ai/DeepSeek-V3 --tp 8 --dp 8 --enable-dp-attention').commands[0].words)!);
   assert.equal(dpa.spec.dataParallel, undefined);
