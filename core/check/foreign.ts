@@ -155,7 +155,9 @@ function* checkOneSteps(given: ForeignSpec, index: number, opts: ForeignCheckOpt
     if ((p.code === 'bad-estimate-input' || p.code === 'unknown-model') && p.path?.join('.') === 'spec.model.preset') {
       return { code: 'unknown-model', severity: 'warning', message: unknownForeignModel(spec, p.reason), offset: span.offset, length: span.length, path: p.path, docIndex: index };
     }
-    const message = fromDefaults ? unknownDefaultGpu(opts.defaults!.gpu!) : withoutMadeUpCluster(inFileTerms(p.message, sources, spec.terms), spec);
+    let message = fromDefaults ? unknownDefaultGpu(opts.defaults!.gpu!) : withoutMadeUpCluster(inFileTerms(p.message, sources, spec.terms), spec);
+    // Does not fit on a GPU the file never named: say whose GPU that is.
+    if (spec.assumedGpu && p.severity === 'error' && RESTS_ON_GPU.has(p.code)) message += ` (On the ${spec.assumedGpu} Gantry assumed: the file names no GPU. Name it with gpu: in a gantry.context.yaml beside the file, or --gpu.)`;
     return { code: p.code, severity: p.severity, message, offset: span.offset, length: span.length, path: p.path, docIndex: index, ...(fixes.length && !fromDefaults ? { fixes } : {}) };
   };
   // A launch-only error (the local backend runs one node) withholds the Gantry estimate, but a foreign
@@ -217,6 +219,9 @@ function unknownDefaultGpu(gpu: string): string {
  * one. `cache` is what the estimator found in the cache where it had something to say (Finding.reason: resolve.ts
  * fromHfCache), absent when the cache has no refs/main for the model.
  */
+/** Findings whose verdict is the GPU's memory: on an assumed GPU they say so. */
+const RESTS_ON_GPU = new Set(['memory-exceeds-capacity', 'kv-cache-too-small']);
+
 function unknownForeignModel(spec: ForeignSpec, cache?: string): string {
   const model = (spec.job.spec.model as { preset?: unknown } | undefined)?.preset;
   const name = quote(typeof model === 'string' ? model : '?');

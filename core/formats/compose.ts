@@ -157,7 +157,7 @@ function readService(text: string, name: string, svc: YAMLMap, vars: Map<string,
   }
   if (!cmd) return undefined;
   const append = (ws: string[]): TextEditAt | undefined => (listed && lastSeq ? appendItems(text, lastSeq, 0, ws) : appendAfter(lastWord, ws));
-  const read = readServeArgs(cmd, { append });
+  const read = readServeArgs(cmd, { append, readFile: ctx.readFile });
   // The shell passed to the server is the error; that the server then names no model follows from it.
   if (misplacedShell) read.problems = read.problems.filter((p) => p.code !== 'foreign-no-model');
   return servingSpec({

@@ -138,6 +138,7 @@ export function servingSpec(x: ServingSpecInput): ForeignSpec {
   }
   if (Object.keys(env).length && spec.env === undefined) spec.env = env;
   const clusterSources = new Map<string, SourceEntry>();
+  let assumedGpu: string | undefined;
   const unit = gpu.scheduler === 'kubernetes' ? 'pod' : 'node';
   const pp = typeof spec.pipelineParallel === 'number' ? spec.pipelineParallel : 1;
   const dp = typeof spec.dataParallel === 'number' ? spec.dataParallel : 1;
@@ -207,6 +208,7 @@ export function servingSpec(x: ServingSpecInput): ForeignSpec {
     } else if (!model) {
       const d = defaults?.gpu ? findGpu(defaults.gpu)! : findGpu(DEFAULT_GPU)!;
       model = d.id;
+      if (!defaults?.gpu) assumedGpu = d.name;
       assumptions.push(defaults?.gpu ? `GPU: ${d.name}, from gantry.context.yaml, --gpu or the gantry.foreign.gpu setting (the file does not name one).` : `GPU: the file does not name one; ${d.name} assumed (gpu: or cluster: in a gantry.context.yaml beside it, or the gantry.foreign.gpu setting, changes it).`);
     }
     let count = gpu.count?.value;
@@ -283,7 +285,7 @@ export function servingSpec(x: ServingSpecInput): ForeignSpec {
   // the estimate's assumptions call engineVersion, in the file's words.
   const terms = new Map(flagTerms(x.cmd.engine));
   if (spec.engineVersion !== undefined) terms.set('engineVersion', x.version ? 'the image tag or pip pin the file names' : "gantry.context.yaml's engineVersion (or the gantry.foreign.engineVersion setting)");
-  return { format: x.format, label: x.label, job, cluster, sources, clusterSources, anchor: x.cmd.anchor, assumptions, insert, terms, problems, serveCommand };
+  return { format: x.format, label: x.label, job, cluster, sources, clusterSources, ...(assumedGpu ? { assumedGpu } : {}), anchor: x.cmd.anchor, assumptions, insert, terms, problems, serveCommand };
 }
 
 /**

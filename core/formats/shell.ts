@@ -45,7 +45,7 @@ export const shellReader: FormatReader = {
     });
     for (const { c, cmd, image, env } of launches) {
       const last = c.words[c.words.length - 1];
-      const read = readServeArgs(cmd, { append: (ws) => appendAfter(last, ws) });
+      const read = readServeArgs(cmd, { append: (ws) => appendAfter(last, ws), readFile: ctx.readFile });
       const name = base(ctx.fileName);
       const dot = name.lastIndexOf('.');
       out.push(

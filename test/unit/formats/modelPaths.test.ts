@@ -55,3 +55,21 @@ test('Qwen2.5 Instruct models default to their published context of 32768 (the b
   assert.ok(!c.problems.some((p) => p.code === 'kv-cache-too-small'), c.problems.map((p) => `${p.code}: ${p.message}`).join('\n'));
   assert.equal((c.estimates[0]?.estimate as ServingEstimate | undefined)?.serving?.maxModelLen, 32768);
 });
+
+test('a does-not-fit error on a GPU the file never names says the GPU was assumed, and how to name it; with the GPU named it does not', () => {
+  const text = 'python3 -m sglang.launch_server --model-path deepseek-ai/DeepSeek-V3 --tp-size 8\n';
+  const assumed = checkText(text, 'serve.sh').problems.find((p) => p.code === 'memory-exceeds-capacity');
+  assert.ok(assumed?.message.includes('Gantry assumed: the file names no GPU'), assumed?.message);
+  const named = checkText(text, 'serve.sh', { gpu: 'H100-SXM-80GB' }).problems.find((p) => p.code === 'memory-exceeds-capacity');
+  assert.ok(named && !named.message.includes('assumed'), named?.message);
+});
+
+test('a script or compose service whose vllm serve takes --config FILE reads the model from the file beside it', () => {
+  const files: Record<string, string> = { 'cfg.yaml': 'model: Qwen/Qwen3-8B\nmax-model-len: 8192\n' };
+  const read = (p: string) => files[p];
+  const script = checkText('vllm serve --config cfg.yaml\n', 'serve.sh', { gpu: 'H100-SXM-80GB' }, read);
+  assert.ok(!script.problems.some((p) => p.code === 'foreign-no-model'), script.problems.map((p) => `${p.code}: ${p.message}`).join('\n'));
+  assert.equal(script.estimates.length, 1);
+  const compose = checkText('services:\n  vllm:\n    image: vllm/vllm-openai:v0.11.0\n    entrypoint: ["vllm", "serve"]\n    command: ["--config", "cfg.yaml"]\n', 'compose.yaml', { gpu: 'H100-SXM-80GB' }, read);
+  assert.ok(!compose.problems.some((p) => p.code === 'foreign-no-model'), compose.problems.map((p) => `${p.code}: ${p.message}`).join('\n'));
+});
