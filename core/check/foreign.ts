@@ -42,7 +42,8 @@ export function checkForeign(text: string, opts: ForeignCheckOptions): FileCheck
  * and answers other requests between: reading the file is one step; then, for each job or service
  * the file holds, writing it as Gantry YAML, parsing that (in steps: parseSpecFileSteps), and its checks.
  */
-export function* checkForeignSteps(text: string, opts: ForeignCheckOptions): Generator<void, FileCheck> {
+export function* checkForeignSteps(text: string, given: ForeignCheckOptions): Generator<void, FileCheck> {
+  const opts = withClusterWorld(given);
   const first = claimingReaders(opts.fileName ?? '', text)[0];
   if (first && text.length > foreignLimit(first)) return tooLarge(text, first);
   const specs = yield* readForeignSteps(text, { fileName: opts.fileName, readFile: opts.readFile, defaults: opts.defaults, maxDocChars: MAX_FOREIGN_CHARS });
@@ -89,6 +90,22 @@ function tooLargeDocument(span: { offset: number; length: number }, reader: Form
 function tooLarge(text: string, reader: FormatReader): FileCheck {
   const message = `This file is too large for Gantry to read as ${FORMAT_NAMES[reader.id]}: ${sizeText(text.length)} (limit ${foreignLimit(reader) / 1024} KB, where such a config is a few KB). Gantry does not check it.`;
   return { gantry: true, docs: [], estimates: [], invalid: new Set(), problems: [{ code: 'foreign-file-too-large', severity: 'warning', message, offset: 0, length: Math.min(1, text.length) }] };
+}
+
+/**
+ * A Cluster the user associated with the file (gantry.context.yaml `cluster:`, the setting) gives a training config
+ * its world size too, where nothing nearer does (a launcher line, `gpusPerNode`): its nodes × GPUs per node. Without
+ * this, the reader assumed one node of 8 and the job then disagreed with its own Cluster.
+ */
+function withClusterWorld(opts: ForeignCheckOptions): ForeignCheckOptions {
+  const d = opts.defaults;
+  if (!d?.cluster || d.gpusPerNode !== undefined || !opts.clusters) return opts;
+  const nodes = opts.clusters.get(d.cluster)?.doc?.spec?.nodes as { count?: unknown; gpu?: { count?: unknown } } | undefined;
+  const whole = (v: unknown, max: number) => (typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= max ? v : undefined);
+  const perNode = whole(nodes?.gpu?.count, 1024);
+  if (!perNode) return opts;
+  const count = whole(nodes?.count, 100_000) ?? 1;
+  return { ...opts, defaults: { ...d, gpusPerNode: perNode, ...(d.nodes === undefined ? { nodes: count } : {}), worldFrom: d.worldFrom ?? `the associated Cluster ${quote(d.cluster)}` } };
 }
 
 /** The Gantry YAML a foreign spec stands for: its Cluster (when the file names GPUs) and its job. */

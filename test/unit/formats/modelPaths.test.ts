@@ -66,7 +66,7 @@ test('a does-not-fit error on a GPU the file never names says the GPU was assume
 
 test('a script or compose service whose vllm serve takes --config FILE reads the model from the file beside it', () => {
   const files: Record<string, string> = { 'cfg.yaml': 'model: Qwen/Qwen3-8B\nmax-model-len: 8192\n' };
-  const read = (p: string) => files[p];
+  const read = Object.assign((p: string): string | undefined => files[p], { why: () => undefined });
   const script = checkText('vllm serve --config cfg.yaml\n', 'serve.sh', { gpu: 'H100-SXM-80GB' }, read);
   assert.ok(!script.problems.some((p) => p.code === 'foreign-no-model'), script.problems.map((p) => `${p.code}: ${p.message}`).join('\n'));
   assert.equal(script.estimates.length, 1);
