@@ -7,10 +7,10 @@
 import { stringify } from 'yaml';
 import { claimingReaders, readForeignSteps } from '../formats/index';
 import { foreignLimit, MAX_FOREIGN_CHARS, type ForeignDefaults, type ForeignSpec, type FormatId, type FormatReader, type PlainDoc, type SourceEntry } from '../formats/types';
-import { DEFAULT_INTER_NODE, DEFAULT_INTER_NODE_NOTE } from '../estimate/resolve';
+import { DEFAULT_GPU, DEFAULT_INTER_NODE, DEFAULT_INTER_NODE_NOTE } from '../estimate/resolve';
 import { estimateDoc, type DocEstimate } from '../validate/estimates';
 import { quote, sizeText, type Fix, type Problem, type TextEditAt } from '../validate/problem';
-import { nearestGpu } from '../catalog/gpus';
+import { findGpu, nearestGpu } from '../catalog/gpus';
 import { MODEL_IDS } from '../catalog/models';
 import { nearest } from '../spec/suggest';
 import type { ClusterEntry, ClusterLookup } from '../validate/rules';
@@ -173,8 +173,18 @@ function* checkOneSteps(given: ForeignSpec, index: number, opts: ForeignCheckOpt
       return { code: 'unknown-model', severity: 'warning', message: unknownForeignModel(spec, p.reason), offset: span.offset, length: span.length, path: p.path, docIndex: index };
     }
     let message = fromDefaults ? unknownDefaultGpu(opts.defaults!.gpu!) : withoutMadeUpCluster(inFileTerms(p.message, sources, spec.terms), spec);
-    // Does not fit on a GPU the file never named: say whose GPU that is.
-    if (spec.assumedGpu && p.severity === 'error' && RESTS_ON_GPU.has(p.code)) message += ` (On the ${spec.assumedGpu} Gantry assumed: the file names no GPU. Name it with gpu: in a gantry.context.yaml beside the file, or --gpu.)`;
+    // Does not fit on a GPU, or a world size, the file never named: say whose assumption that is.
+    if (p.severity === 'error' && RESTS_ON_GPU.has(p.code)) {
+      const gpu = spec.assumedGpu ?? (spec.job.kind === 'TrainingJob' && !spec.cluster && !opts.defaults?.gpu && !opts.defaults?.cluster ? findGpu(DEFAULT_GPU)?.name : undefined);
+      const assumed = [gpu ? `the ${gpu}` : '', spec.assumedWorld ? `a world of ${spec.assumedWorld}` : ''].filter(Boolean);
+      const how =
+        gpu && spec.assumedWorld
+          ? 'the GPU and the world size (gpu:, gpusPerNode: and nodes:) in a gantry.context.yaml beside the file, or --gpu and a launcher line'
+          : gpu
+            ? 'the GPU (gpu:) in a gantry.context.yaml beside the file, or --gpu'
+            : 'the world size (gpusPerNode: and nodes:) in a gantry.context.yaml beside the file, or a launcher line';
+      if (assumed.length) message += ` (On ${assumed.join(' and ')}, which Gantry assumed: the file does not say. Name ${how}.)`;
+    }
     return { code: p.code, severity: p.severity, message, offset: span.offset, length: span.length, path: p.path, docIndex: index, ...(fixes.length && !fromDefaults ? { fixes } : {}) };
   };
   // A launch-only error (the local backend runs one node) withholds the Gantry estimate, but a foreign

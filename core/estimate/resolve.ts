@@ -320,7 +320,8 @@ export function resolveModel(ref: ModelRef | undefined, opts: EstimateOptions, p
   return { model: { id: info?.id, arch, extras, params, weightFormat, notes, ...(tower ? { visionTower: tower } : {}), ...(audio ? { audioTower: audio } : {}) }, findings: [] };
 }
 
-const DEFAULT_GPU = 'H100-SXM-80GB';
+/** The GPU an estimate assumes where no Cluster says (and a foreign file names none). */
+export const DEFAULT_GPU = 'H100-SXM-80GB';
 /** Between nodes where nothing says (no Cluster, or one Gantry made up for a foreign file). */
 export const DEFAULT_INTER_NODE = 'infiniband-ndr';
 /** What a foreign file's made-up Cluster of several nodes says about the fabric it assumes (serving and training readers alike). */

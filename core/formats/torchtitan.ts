@@ -7,7 +7,7 @@ import { findModel } from '../catalog/models';
 import type { SpecPath } from '../spec/parse';
 import type { Architecture } from '../spec/types';
 import { parseToml, tomlEntry, tomlInsert, type TomlDoc, type TomlValue } from './tomlDoc';
-import { finish, got, modelRef, newDraft, positiveInt, problem, put, readOnly, slipOf, wholeNumberMessage, worldFromContext, type TrainingDraft } from './trainingDraft';
+import { ASSUMED_GPUS_PER_NODE, finish, got, modelRef, newDraft, positiveInt, problem, put, readOnly, slipOf, wholeNumberMessage, worldFromContext, type TrainingDraft } from './trainingDraft';
 import type { ForeignSpec, FormatReader, ReadContext } from './types';
 
 /**
@@ -26,6 +26,8 @@ const FLAVORS: Record<string, Record<string, string>> = {
 const DEBUG_MODEL: Architecture = { layers: 6, hidden: 256, heads: 16, kvHeads: 16, ffn: 768, vocab: 2000, gatedMlp: true, tiedEmbeddings: false };
 
 /** torchtitan's defaults (torchtitan/config/job_config.py) for what a file leaves out. */
+/** The largest world a file's degrees are taken to imply (beyond it, an assumed one node stays). */
+const MAX_IMPLIED_GPUS = 1 << 17;
 const DEFAULT_LOCAL_BATCH = 8;
 const DEFAULT_SEQ_LEN = 2048;
 
@@ -147,6 +149,21 @@ function readJob(doc: TomlDoc, ctx: ReadContext, name: TomlValue | undefined, fl
   } else {
     const n = positiveInt(shardEntry.value);
     shard = n ?? 1;
+    // Every degree written and no world size given: torchtitan requires their product to be the world size (ParallelDims
+    // validates it), so that product is the world the file is written for (a 64-node config is not one node of 8).
+    const implied = n !== undefined ? replicate * n * tp * pp * cp : undefined;
+    if (worldAssumed && implied !== undefined && implied !== gpus && implied <= MAX_IMPLIED_GPUS) {
+      const perNode = implied % ASSUMED_GPUS_PER_NODE === 0 ? ASSUMED_GPUS_PER_NODE : implied < ASSUMED_GPUS_PER_NODE ? implied : undefined;
+      if (perNode) {
+        const nodes = implied / perNode;
+        put(d, ['resources'], { nodes, gpusPerNode: perNode });
+        const i = d.assumptions.findIndex((a) => a.startsWith('World size: assumed'));
+        const said = `World size: ${implied} GPUs (${nodes} node${nodes === 1 ? '' : 's'} × ${perNode}), the product of the degrees the file writes (replicate ${replicate} × shard ${n} × tensor ${tp} × pipeline ${pp} × context ${cp}), which torchtitan requires to be the world size; nothing else says how many GPUs run it (a launcher line or gpusPerNode in gantry.context.yaml would).`;
+        if (i >= 0) d.assumptions[i] = said;
+        else d.assumptions.push(said);
+        d.assumedWorld = `${implied} GPUs, the product of the file's parallel degrees`;
+      }
+    }
     if (n === undefined) d.problems.push(problem('torchtitan-value', 'error', shardEntry.span, `${wholeNumberMessage(shardEntry.label, shardEntry.value, '-1 (the rest) or a whole number ≥ 1')}.`));
     else
       put(
@@ -158,7 +175,17 @@ function readJob(doc: TomlDoc, ctx: ReadContext, name: TomlValue | undefined, fl
   }
   // FSDP2 shards over data_parallel_shard × context; replicate > 1 on top is HSDP.
   const sharded = shard * cp > 1;
-  const fsdp = sharded ? (replicate > 1 ? 'hybrid' : 'full') : 'none';
+  // Gantry's hybrid sharding shards within a node (FSDP HYBRID_SHARD); torchtitan's HSDP shards over data_parallel_shard
+  // ranks wherever they sit. Where that group is not one node's, FSDP over every data rank is the nearer reading (the
+  // sharded states then counted over replicate × shard ranks, not shard: optimistic on them), said.
+  const perNode = positiveInt((got(d, ['resources']) as { gpusPerNode?: unknown } | undefined)?.gpusPerNode) ?? ASSUMED_GPUS_PER_NODE;
+  const nodeShard = Math.max(1, Math.floor(perNode / (tp * cp))) * cp;
+  const hsdpInNode = replicate > 1 && nodeShard === shard * cp;
+  const fsdp = sharded ? (replicate > 1 && hsdpInNode ? 'hybrid' : 'full') : 'none';
+  if (sharded && replicate > 1 && !hsdpInNode)
+    d.assumptions.push(
+      `HSDP (replicate ${replicate} × shard ${shard}): a shard group of ${shard * cp} ranks is not one node's ${nodeShard}, which Gantry's hybrid sharding assumes, so it is estimated as FSDP over all ${replicate * shard * cp} data ranks: the sharded weights, gradients and optimizer states are counted over ${replicate}× more ranks than torchtitan shards them over (optimistic on those).`,
+    );
   put(d, ['parallelism', 'fsdp'], fsdp, {
     span: shardEntry?.span ?? anchor,
     label: shardEntry?.label ?? `[${parTable}] data_parallel_shard_degree`,

@@ -16,6 +16,8 @@ export interface TrainingDraft {
   sources: Map<string, SourceEntry>;
   assumptions: string[];
   problems: Problem[];
+  /** The world size in words where Gantry assumed it (nothing says how many GPUs run the file). */
+  assumedWorld?: string;
 }
 
 export function newDraft(): TrainingDraft {
@@ -124,6 +126,7 @@ export function worldFromContext(d: TrainingDraft, defaults: ForeignDefaults | u
     return { nodes, gpusPerNode };
   }
   d.assumptions.push(`World size: assumed one node of ${ASSUMED_GPUS_PER_NODE} GPUs — ${what} does not say how many GPUs run it (give a launcher line, a Cluster or the gpusPerNode setting).`);
+  d.assumedWorld = `one node of ${ASSUMED_GPUS_PER_NODE} GPUs`;
   return { nodes, gpusPerNode: ASSUMED_GPUS_PER_NODE };
 }
 
@@ -168,7 +171,7 @@ export function finish(d: TrainingDraft, o: { format: FormatId; label: string; n
   const job: PlainDoc = { apiVersion: 'gantry/v1', kind: 'TrainingJob', metadata: { name: jobName(o.name) }, spec: d.spec };
   // A GPU named outside the file (context file, setting, sbatch header) becomes the Cluster in one
   // place for every format: core/check/foreign.ts withDefaultGpu.
-  return { format: o.format, label: o.label, job, sources: d.sources, anchor: o.anchor, assumptions: d.assumptions, insert: o.insert, problems: d.problems };
+  return { format: o.format, label: o.label, job, sources: d.sources, anchor: o.anchor, assumptions: d.assumptions, insert: o.insert, problems: d.problems, ...(d.assumedWorld ? { assumedWorld: d.assumedWorld } : {}) };
 }
 
 /** A metadata.name Gantry accepts (lower-case letters, digits, dashes) from a file name. */

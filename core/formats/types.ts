@@ -86,6 +86,8 @@ export interface ForeignSpec {
   /** The GPU's name where Gantry assumed it (neither the file, a gantry.context.yaml nor a setting names one): a
    *  finding that rests on it (does not fit) says so. */
   assumedGpu?: string;
+  /** The same for a training config's world size (`one node of 8 GPUs`). */
+  assumedWorld?: string;
   /** The command or section: where the lens, the hover and any problem without a place of its own go. */
   anchor: Span;
   /** Every assumption behind the documents (GPU, count, engine version, defaults the tool applies), for the hover. */

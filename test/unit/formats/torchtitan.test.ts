@@ -145,12 +145,15 @@ test('unknown flavor: one warning at the flavor, no estimate; malformed TOML: on
 
 test('explicit degrees that do not multiply to the world size: an error on data_parallel_shard_degree; -1 that cannot divide: on the -1', () => {
   const text = '[model]\nname = "llama3"\nflavor = "8B"\n[training]\nlocal_batch_size = 1\nseq_len = 4096\n[parallelism]\ndata_parallel_shard_degree = 3\ntensor_parallel_degree = 2\n';
-  const c = checkText(text, '/w/x.toml');
+  // The world size given (one node of 8): the file's 3 × 2 disagrees with it. (With none given, 6 GPUs is the world the degrees imply.)
+  const world = { gpusPerNode: 8, nodes: 1, worldFrom: 'gantry.context.yaml' };
+  assert.ok(!checkText(text, '/w/x.toml').problems.some((x) => x.code === 'parallelism-product'));
+  const c = checkText(text, '/w/x.toml', world);
   const p = c.problems.find((x) => x.code === 'parallelism-product');
   assert.ok(p, JSON.stringify(c.problems.map((x) => x.code)));
   assert.equal(at(text, p), '3');
   const fix = p.fixes?.[0];
-  if (fix) assert.ok(checkText(applyEdits(text, fix.edits), '/w/x.toml').problems.every((x) => x.code !== 'parallelism-product'));
+  if (fix) assert.ok(checkText(applyEdits(text, fix.edits), '/w/x.toml', world).problems.every((x) => x.code !== 'parallelism-product'));
   const rest = '[model]\nname = "llama3"\nflavor = "8B"\n[parallelism]\ndata_parallel_shard_degree = -1\ntensor_parallel_degree = 3\n';
   const r = checkText(rest, '/w/x.toml');
   assert.ok(r.problems.some((x) => x.code === 'torchtitan-mesh' && at(rest, x) === '-1'));
