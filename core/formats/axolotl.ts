@@ -310,12 +310,15 @@ function readJob(y: YamlDoc, ctx: ReadContext, base: YamlValue) {
     const world = dpShard !== undefined ? mesh * dpShard * (dpReplicate ?? 1) : Math.ceil(Math.max(assumed, mesh * (dpReplicate ?? 1)) / mesh) * mesh;
     const perNode = world > ASSUMED_GPUS_PER_NODE && world % ASSUMED_GPUS_PER_NODE === 0 ? ASSUMED_GPUS_PER_NODE : world;
     put(d, ['resources'], { nodes: world / perNode, gpusPerNode: perNode });
+    if (dpShard === undefined && sharded) d.assumedWorld = `${world} GPUs`;
     d.assumptions.push(
       `World size: assumed ${world} GPUs, from ${[tp > 1 ? `tensor_parallel_size ${tp}` : '', cp > 1 ? `${cpName} ${cp}` : '', dpShard !== undefined ? `dp_shard_size ${dpShard}` : '', dpReplicate !== undefined ? `dp_replicate_size ${dpReplicate}` : ''].filter(Boolean).join(' × ')}${dpShard === undefined ? ` over ${sharded ? `one node of ${ASSUMED_GPUS_PER_NODE}` : 'the fewest GPUs that hold them'}` : ''} (the launcher sets the real count).`,
     );
   } else {
     const g = sharded ? ASSUMED_GPUS_PER_NODE : 1;
     put(d, ['resources'], { nodes: 1, gpusPerNode: g });
+    // Sharded states per GPU rest on the world size; a single GPU's memory does not.
+    if (sharded) d.assumedWorld = `one node of ${g} GPUs`;
     d.assumptions.push(sharded ? `World size: assumed one node of ${g} GPUs (DeepSpeed/FSDP; the launcher sets the real count).` : 'World size: assumed one GPU (no DeepSpeed or FSDP; accelerate launch on more GPUs runs plain data parallel).');
   }
 

@@ -217,7 +217,10 @@ function buildAlone(doc: JsonDoc, read: DeepSpeedSettings, d: TrainingDraft, ctx
     const nodeCount = ctxGpus ? nodes : world && world > ASSUMED_GPUS_PER_NODE && world % ASSUMED_GPUS_PER_NODE === 0 ? world / ASSUMED_GPUS_PER_NODE : 1;
     put(d, ['resources'], { nodes: nodeCount, gpusPerNode });
     if (ctxGpus) d.assumptions.push(`World size: ${nodeCount} node${nodeCount === 1 ? '' : 's'} × ${gpusPerNode} GPUs, from ${worldSource(ctx.defaults)}.`);
-    else d.assumptions.push(world ? `World size: ${nodeCount * gpusPerNode} GPUs, as train_batch_size implies.` : `World size: assumed one node of ${ASSUMED_GPUS_PER_NODE} GPUs (the config does not say).`);
+    else {
+      d.assumptions.push(world ? `World size: ${nodeCount * gpusPerNode} GPUs, as train_batch_size implies.` : `World size: assumed one node of ${ASSUMED_GPUS_PER_NODE} GPUs (the config does not say).`);
+      if (!world) d.assumedWorld = `one node of ${ASSUMED_GPUS_PER_NODE} GPUs`;
+    }
     applyTrainerArgs(d, ctx.defaults, { ds, placeOf, world: nodeCount * gpusPerNode, estimate: true, json: true, what: 'a DeepSpeed config', assumedSeqLen: ASSUMED_SEQ_LEN, precisionFrom: 'deepspeed' });
     // train_batch_size where it agrees with the rest (or gives the accumulation, when that is unsaid);
     // a train_batch_size that disagrees is DeepSpeed's or the Trainer's error above, in their terms.

@@ -56,3 +56,12 @@ test('a does-not-fit error on an assumed world and GPU says both were assumed an
   const said = named.problems.find((p) => p.code === 'memory-exceeds-capacity');
   assert.ok(said && !said.message.includes('assumed'), said?.message);
 });
+
+test('axolotl under FSDP on the one node of 8 Gantry assumes: a does-not-fit error says the world size was assumed', () => {
+  const fileName = path.join(FIXTURES, 'axolotl', 'big.yml');
+  const text = 'base_model: meta-llama/Llama-3.1-70B\nsequence_len: 8192\nmicro_batch_size: 8\nbf16: true\nfsdp_config:\n  fsdp_version: 2\n  reshard_after_forward: true\n';
+  const c = checkFile(text, { fileName, readFile: reader(fileName), defaults: { gpu: 'H100-SXM-80GB' } });
+  const oom = c.problems.find((p) => p.code === 'memory-exceeds-capacity');
+  assert.ok(oom?.message.includes('On a world of one node of 8 GPUs, which Gantry assumed'), oom?.message ?? c.problems.map((p) => `${p.code}: ${p.message}`).join('\n'));
+  assert.ok(!oom.message.includes('H100 SXM 80GB and'), 'the GPU was named (--gpu), only the world assumed');
+});
