@@ -63,5 +63,5 @@ test('axolotl under FSDP on the one node of 8 Gantry assumes: a does-not-fit err
   const c = checkFile(text, { fileName, readFile: reader(fileName), defaults: { gpu: 'H100-SXM-80GB' } });
   const oom = c.problems.find((p) => p.code === 'memory-exceeds-capacity');
   assert.ok(oom?.message.includes('On a world of one node of 8 GPUs, which Gantry assumed'), oom?.message ?? c.problems.map((p) => `${p.code}: ${p.message}`).join('\n'));
-  assert.ok(!oom.message.includes('H100 SXM 80GB and'), 'the GPU was named (--gpu), only the world assumed');
+  assert.ok(oom && !oom.message.includes('H100 SXM 80GB and'), 'the GPU was named (--gpu), only the world assumed');
 });
