@@ -7,8 +7,7 @@ import { deepSpeedBatchProblem, referencedDeepSpeed } from './deepspeed';
 import { applyDeepSpeed, finish, modelRef, newDraft, positiveInt, problem, put, readOnly, safeLoadDuplicates, wholeNumberMessage, worldSource, type DeepSpeedSettings, type TrainingDraft } from './trainingDraft';
 import type { ForeignSpec, FormatReader, ReadContext } from './types';
 import { applyTrainerArgs } from './trainerArgs';
-import { pyYamlInt } from './axolotl';
-import { parseYaml, parseYamlDocSteps, yamlAt, yamlEntry, yamlInsertIn, yamlKeySpan, type YamlDoc, type YamlValue } from './yamlDoc';
+import { parseYaml, parseYamlDocSteps, pyYamlInt, yamlAt, yamlEntry, yamlInsertIn, yamlKeySpan, type YamlDoc, type YamlValue } from './yamlDoc';
 
 const DISTRIBUTED = ['NO', 'MULTI_GPU', 'MULTI_CPU', 'MULTI_NPU', 'MULTI_XPU', 'MULTI_MLU', 'MULTI_MUSA', 'MULTI_HPU', 'FSDP', 'DEEPSPEED', 'MEGATRON_LM', 'XLA', 'TPU'];
 const ASSUMED_SEQ_LEN = 2048;

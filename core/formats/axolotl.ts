@@ -10,7 +10,7 @@ import { quote, type TextEditAt } from '../validate/problem';
 import { referencedDeepSpeed } from './deepspeed';
 import { applyDeepSpeed, ASSUMED_GPUS_PER_NODE, finish, MAX_WHOLE, modelRef, newDraft, positiveInt, problem, put, pydanticBool, pydanticInt, readOnly, safeLoadDuplicates, wholeNumberMessage, worldSource, type TrainingDraft } from './trainingDraft';
 import type { ForeignSpec, FormatReader, ReadContext, SourceEntry } from './types';
-import { parseYaml, parseYamlDocSteps, yamlAppend, yamlAt, yamlEntry, yamlKeySpan, type YamlDoc, type YamlValue } from './yamlDoc';
+import { lineEndOf, parseYaml, parseYamlDocSteps, pyYamlInt, yamlAppend, yamlAt, yamlEntry, yamlKeySpan, type YamlDoc, type YamlValue } from './yamlDoc';
 
 /** Keys only an axolotl config has next to base_model (one of them must be there). */
 const MARKERS = ['\nmicro_batch_size:', '\nsequence_len:', '\nadapter:', '\ndatasets:', '\nlora_r:', '\ngradient_accumulation_steps:', '\nnum_epochs:'];
@@ -387,36 +387,6 @@ function isPlainMap(x: unknown): boolean {
   return !!x && typeof x === 'object' && !Array.isArray(x);
 }
 
-const DIGITS = '0123456789';
-const HEX = '0123456789abcdefABCDEF';
-
-/**
- * A plain scalar as PyYAML resolves an int (YAML 1.1: `[-+]?(0b[01_]+ | 0[0-7_]+ | 0 | [1-9][0-9_]* |
- * 0x[0-9a-fA-F_]+ | [1-9][0-9_]*(:[0-5]?[0-9])+)`) where the `yaml` package (YAML 1.2) reads it
- * otherwise — `500_000` is 500000, `017` is 15, `1:30` is 90; axolotl and accelerate load their files
- * with PyYAML. Anything else (a quoted string, a float, a word) is the value as parsed. A scan, no regex.
- */
-export function pyYamlInt(y: YamlDoc, v: YamlValue): unknown {
-  if (!isScalar(v.node) || v.node.type !== 'PLAIN' || v.token.length === 0 || v.token.length > 40) return v.value;
-  const raw = y.text.slice(v.token.offset, v.token.offset + v.token.length);
-  const sign = raw[0] === '-' ? -1 : 1;
-  const s = raw[0] === '-' || raw[0] === '+' ? raw.slice(1) : raw;
-  const only = (t: string, allowed: string) => t.length > 0 && [...t].every((c) => c === '_' || allowed.includes(c)) && [...t].some((c) => c !== '_');
-  const digits = (t: string) => t.split('_').join('');
-  let n: number | undefined;
-  if (s.startsWith('0b')) n = only(s.slice(2), '01') ? parseInt(digits(s.slice(2)), 2) : undefined;
-  else if (s.startsWith('0x')) n = only(s.slice(2), HEX) ? parseInt(digits(s.slice(2)), 16) : undefined;
-  else if (s === '0') n = 0;
-  else if (s[0] === '0') n = only(s.slice(1), '01234567') ? parseInt(digits(s.slice(1)) || '0', 8) : undefined;
-  else if (s.length && s[0] !== '_' && DIGITS.includes(s[0])) {
-    const parts = s.split(':');
-    if (!only(parts[0], DIGITS)) n = undefined;
-    else if (parts.length === 1) n = parseInt(digits(s), 10);
-    else if (parts.slice(1).every((p) => (p.length === 1 && DIGITS.includes(p)) || (p.length === 2 && '012345'.includes(p[0]) && DIGITS.includes(p[1])))) n = parts.reduce((acc, p) => acc * 60 + parseInt(digits(p), 10), 0);
-  }
-  return n !== undefined && Number.isSafeInteger(n) ? sign * n : v.value;
-}
-
 /**
  * yamlEntry, and for a key written with no value (`gradient_checkpointing:`) a space after its colon,
  * so that the rewrite reads `key: value` and not the one plain string `key:value`.
@@ -454,7 +424,7 @@ function setTopLevel(y: YamlDoc, blocks: { key: string; lines: string[] }[]): Te
     }
     if (keyRange[0] > 0 && text[keyRange[0] - 1] !== '\n') return undefined;
     const valueEnd = (pair.value as YamlNode | null)?.range?.[1] ?? keyRange[1];
-    parts.push({ offset: keyRange[0], end: lineEnd(text, Math.max(valueEnd, keyRange[1])), newText: b.lines.join('\n') });
+    parts.push({ offset: keyRange[0], end: lineEndOf(text, Math.max(valueEnd, keyRange[1])), newText: b.lines.join('\n') });
   }
   if (!parts.length) return yamlAppend(y, appended);
   parts.sort((a, b) => a.offset - b.offset);
@@ -469,13 +439,6 @@ function setTopLevel(y: YamlDoc, blocks: { key: string; lines: string[] }[]): Te
   const rest = text.slice(from);
   out += `${rest}${rest === '' || rest.endsWith('\n') ? '' : '\n'}${appended.join('\n')}\n`;
   return { offset: parts[0].offset, length: text.length - parts[0].offset, newText: out };
-}
-
-/** The end of the line `at` is on (before its line break); `at` may sit just after the break (block values' ranges include it). */
-function lineEnd(text: string, at: number): number {
-  const from = at > 0 && text[at - 1] === '\n' ? at - 1 : at;
-  const nl = text.indexOf('\n', from);
-  return nl < 0 ? text.length : nl;
 }
 
 function insertAxolotl(y: YamlDoc, path: SpecPath, value: unknown, deepspeed: boolean) {

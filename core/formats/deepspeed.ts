@@ -28,7 +28,7 @@ export const deepspeedReader: FormatReader = {
     const d = newDraft();
     const anchor = doc.root ? { offset: doc.root.offset, length: 1 } : { offset: 0, length: Math.min(1, text.length) };
     if (doc.error) {
-      d.problems.push(problem('json-syntax', 'error', doc.error, `Not valid JSON: ${jsonErrorText(text, doc.error)}. DeepSpeed would not start; Gantry checks the rest once it parses.`));
+      d.problems.push(problem('json-syntax', 'error', doc.error, `Not valid JSON: ${doc.error.message}. DeepSpeed would not start; Gantry checks the rest once it parses.`));
       return [finish(d, { format: 'deepspeed', label: 'DeepSpeed config (unreadable)', name: ctx.fileName, anchor })];
     }
     for (const dup of duplicateJsonKeys(doc)) {
@@ -333,7 +333,7 @@ export function referencedDeepSpeed(rel: string, at: { span: { offset: number; l
   }
   const doc = parseJson(text);
   if (doc.error) {
-    d.problems.push(problem('deepspeed-file', 'warning', at.span, `${quoteName(rel)} is not valid JSON (${jsonErrorText(text, doc.error)} at offset ${doc.error.offset}); its ZeRO stage and offload are left out of the estimate.`));
+    d.problems.push(problem('deepspeed-file', 'warning', at.span, `${quoteName(rel)} is not valid JSON (${doc.error.message} at offset ${doc.error.offset}); its ZeRO stage and offload are left out of the estimate.`));
     return undefined;
   }
   const ds = readDeepSpeedSettings(doc, (v) => ({ span: at.span, label: `${v.label} in ${rel}`, write: () => undefined }));
@@ -343,33 +343,6 @@ export function referencedDeepSpeed(rel: string, at: { span: { offset: number; l
 
 function quoteName(s: string): string {
   return `'${s.length > 60 ? `${s.slice(0, 60)}…` : s}'`;
-}
-
-/** jsonc-parser's error codes (printParseErrorCode) in words; an unexpected word is quoted (a template's CONFIG_BATCH_SIZE). */
-const JSON_ERROR_WORDS: Record<string, string> = {
-  InvalidNumberFormat: 'a number written wrongly',
-  PropertyNameExpected: 'a key in double quotes expected',
-  ValueExpected: 'a value expected',
-  ColonExpected: 'a colon expected',
-  CommaExpected: 'a comma expected',
-  CloseBraceExpected: 'a closing } expected',
-  CloseBracketExpected: 'a closing ] expected',
-  EndOfFileExpected: 'more text after the end of the JSON object',
-  InvalidCommentToken: 'a comment that is not closed',
-  UnexpectedEndOfComment: 'a comment that is not closed',
-  UnexpectedEndOfString: 'a string that is not closed',
-  UnexpectedEndOfNumber: 'a number cut short',
-  InvalidUnicode: 'a \\u escape that is not four hex digits',
-  InvalidEscapeCharacter: 'an escape that JSON does not have',
-  InvalidCharacter: 'a control character inside a string',
-};
-
-function jsonErrorText(text: string, error: { offset: number; length: number; message: string }): string {
-  if (error.message === 'InvalidSymbol') {
-    const word = text.slice(error.offset, error.offset + Math.min(Math.max(1, error.length), 60));
-    return `unexpected ${quote(word, 40)} (JSON takes a string in double quotes, a number, true, false, null, an object or a list)`;
-  }
-  return JSON_ERROR_WORDS[error.message] ?? error.message;
 }
 
 /**

@@ -4,7 +4,7 @@
 // error list instead of a throw).
 import { createScanner, findNodeAtLocation, getNodeValue, type Node, type ParseError, parseTree, printParseErrorCode, type SyntaxKind } from 'jsonc-parser/lib/esm/main.js'; // the ESM build: the UMD one that "main" names requires its parts at run time, which a bundle cannot
 import type { Span } from '../spec/parse';
-import type { TextEditAt } from '../validate/problem';
+import { quote, type TextEditAt } from '../validate/problem';
 import type { SourceEntry } from './types';
 
 export interface JsonDoc {
@@ -24,7 +24,7 @@ export function parseJson(text: string): JsonDoc {
     return { text, error: { offset: tooDeepAt(text), length: 1, message: `nested too deeply to read (more than ${DEEP} levels of objects and lists)` } };
   }
   const e = errors[0];
-  return { text, root: root?.type === 'object' ? root : undefined, ...(e ? { error: { offset: e.offset, length: Math.max(1, e.length), message: printParseErrorCode(e.error) } } : root?.type === 'object' ? {} : { error: { offset: 0, length: 1, message: 'not a JSON object' } }) };
+  return { text, root: root?.type === 'object' ? root : undefined, ...(e ? { error: { offset: e.offset, length: Math.max(1, e.length), message: jsonErrorText(text, e.offset, e.length, printParseErrorCode(e.error)) } } : root?.type === 'object' ? {} : { error: { offset: 0, length: 1, message: 'not a JSON object' } }) };
 }
 
 /** Nesting past which a JSON file is said to be too deep (a DeepSpeed config has four or five levels). */
@@ -149,4 +149,31 @@ function indentOf(text: string, at: number): string {
   let end = start;
   while (end < at && (text[end] === ' ' || text[end] === '\t')) end++;
   return text.slice(start, end);
+}
+
+/** jsonc-parser's error codes (printParseErrorCode) in words; an unexpected word is quoted (a template's CONFIG_BATCH_SIZE). */
+const JSON_ERROR_WORDS: Record<string, string> = {
+  InvalidNumberFormat: 'a number written wrongly',
+  PropertyNameExpected: 'a key in double quotes expected',
+  ValueExpected: 'a value expected',
+  ColonExpected: 'a colon expected',
+  CommaExpected: 'a comma expected',
+  CloseBraceExpected: 'a closing } expected',
+  CloseBracketExpected: 'a closing ] expected',
+  EndOfFileExpected: 'more text after the end of the JSON object',
+  InvalidCommentToken: 'a comment that is not closed',
+  UnexpectedEndOfComment: 'a comment that is not closed',
+  UnexpectedEndOfString: 'a string that is not closed',
+  UnexpectedEndOfNumber: 'a number cut short',
+  InvalidUnicode: 'a \\u escape that is not four hex digits',
+  InvalidEscapeCharacter: 'an escape that JSON does not have',
+  InvalidCharacter: 'a control character inside a string',
+};
+
+function jsonErrorText(text: string, offset: number, length: number, code: string): string {
+  if (code === 'InvalidSymbol') {
+    const word = text.slice(offset, offset + Math.min(Math.max(1, length), 60));
+    return `unexpected ${quote(word, 40)} (JSON takes a string in double quotes, a number, true, false, null, an object or a list)`;
+  }
+  return JSON_ERROR_WORDS[code] ?? code;
 }

@@ -175,7 +175,7 @@ export function yamlInsertIn(y: YamlDoc, parent: string, key: string, value: unk
   return { offset: at, length: 0, newText: `\n${indent}${key}: ${lit}` };
 }
 
-function lineEndOf(text: string, at: number): number {
+export function lineEndOf(text: string, at: number): number {
   // `at` may already sit after the line break (the yaml package's ranges include it for block scalars).
   const from = at > 0 && text[at - 1] === '\n' ? at - 1 : at;
   const nl = text.indexOf('\n', from);
@@ -184,4 +184,34 @@ function lineEndOf(text: string, at: number): number {
 
 export function isYamlSeq(n: YamlNode): boolean {
   return isSeq(n);
+}
+
+const DIGITS = '0123456789';
+const HEX = '0123456789abcdefABCDEF';
+
+/**
+ * A plain scalar as PyYAML resolves an int (YAML 1.1: `[-+]?(0b[01_]+ | 0[0-7_]+ | 0 | [1-9][0-9_]* |
+ * 0x[0-9a-fA-F_]+ | [1-9][0-9_]*(:[0-5]?[0-9])+)`) where the `yaml` package (YAML 1.2) reads it
+ * otherwise — `500_000` is 500000, `017` is 15, `1:30` is 90; axolotl and accelerate load their files
+ * with PyYAML. Anything else (a quoted string, a float, a word) is the value as parsed. A scan, no regex.
+ */
+export function pyYamlInt(y: YamlDoc, v: YamlValue): unknown {
+  if (!isScalar(v.node) || v.node.type !== 'PLAIN' || v.token.length === 0 || v.token.length > 40) return v.value;
+  const raw = y.text.slice(v.token.offset, v.token.offset + v.token.length);
+  const sign = raw[0] === '-' ? -1 : 1;
+  const s = raw[0] === '-' || raw[0] === '+' ? raw.slice(1) : raw;
+  const only = (t: string, allowed: string) => t.length > 0 && [...t].every((c) => c === '_' || allowed.includes(c)) && [...t].some((c) => c !== '_');
+  const digits = (t: string) => t.split('_').join('');
+  let n: number | undefined;
+  if (s.startsWith('0b')) n = only(s.slice(2), '01') ? parseInt(digits(s.slice(2)), 2) : undefined;
+  else if (s.startsWith('0x')) n = only(s.slice(2), HEX) ? parseInt(digits(s.slice(2)), 16) : undefined;
+  else if (s === '0') n = 0;
+  else if (s[0] === '0') n = only(s.slice(1), '01234567') ? parseInt(digits(s.slice(1)) || '0', 8) : undefined;
+  else if (s.length && s[0] !== '_' && DIGITS.includes(s[0])) {
+    const parts = s.split(':');
+    if (!only(parts[0], DIGITS)) n = undefined;
+    else if (parts.length === 1) n = parseInt(digits(s), 10);
+    else if (parts.slice(1).every((p) => (p.length === 1 && DIGITS.includes(p)) || (p.length === 2 && '012345'.includes(p[0]) && DIGITS.includes(p[1])))) n = parts.reduce((acc, p) => acc * 60 + parseInt(digits(p), 10), 0);
+  }
+  return n !== undefined && Number.isSafeInteger(n) ? sign * n : v.value;
 }
