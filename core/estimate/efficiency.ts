@@ -131,6 +131,36 @@ export function causalAttentionFlops(fullMatrixFlops: number, ratio = ATTENTION_
   return fullMatrixFlops / 2 / ratio;
 }
 
+/**
+ * Eager attention (transformers' eager_attention_forward, PyTorch's math path) is not one kernel: the
+ * s×s score matrix goes through memory once per op, and those ops are memory-bound, so the FLOP count
+ * above (the full matrix at the step's efficiency) misses most of their time. Bytes per score element,
+ * counted op by op for a half-precision step (bf16 autocast or pure bf16; fp32 training moves about as
+ * many, in fewer but wider passes):
+ *
+ * - forward, 34: Q·Kᵀ writes S (2); `* scaling` reads and writes it (4); `+ causal_mask` reads it and the
+ *   mask and writes it (6; fp32 under autocast with fp32 weights, where the mask is fp32: 10); softmax with
+ *   `dtype=torch.float32` on bf16 input first converts it (ATen's softmax fuses the up-cast only for fp16:
+ *   read 2, write 4) and then reads and writes fp32 (8); `.to(query.dtype)` (read 4, write 2); P·V reads
+ *   P (2). fp16's fused up-cast saves 6; the fp32 mask adds 4: 34 is the middle.
+ * - backward, 36: P·V's backward writes dP and reads P (4); the cast back (read 2, write 4); softmax's
+ *   backward reads the fp32 gradient and output and writes the gradient (12); the cast to half (6); the
+ *   scaling's backward (4); Q·Kᵀ's backward reads dS twice (4).
+ * - dropout with p > 0 (GPT-2's attn_pdrop): read, write and a 1-byte mask, forward and backward (5 each);
+ *   p = 0 returns its input unchanged.
+ *
+ * Recomputation re-runs the forward's 34 (full checkpointing; selective policies do not save these ops).
+ * ELEMENTWISE_BANDWIDTH_SHARE: the share of HBM bandwidth such kernels reach on large tensors (an
+ * assumption, stated in the estimate).
+ */
+export const EAGER_SCORE_BYTES = { forward: 34, backward: 36, dropout: 5 } as const;
+export const ELEMENTWISE_BANDWIDTH_SHARE = 0.8;
+
+/** Seconds one GPU spends moving eager attention's score matrices: `elements` score elements per GPU per step. */
+export function eagerScoreSeconds(g: GpuInfo, elements: number, o: { recomputeShare: number; dropout: boolean }): number {
+  const perElement = EAGER_SCORE_BYTES.forward * (1 + o.recomputeShare) + EAGER_SCORE_BYTES.backward + (o.dropout ? EAGER_SCORE_BYTES.dropout * (2 + o.recomputeShare) : 0);
+  return (elements * perElement) / (g.memoryBandwidthGBps * 1e9 * ELEMENTWISE_BANDWIDTH_SHARE);
+}
 /** The half-precision hardware efficiency (for fp8-mixed too: fp8StepFactor scales the step). */
 export function computeEfficiency(g: GpuInfo, precision: Precision, activeParams: number): Efficiency {
   const gen = generation(g);

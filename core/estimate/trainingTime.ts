@@ -24,7 +24,7 @@
 //   which comes from Megatron runs that overlapped it (efficiency.ts commOverlapInFigure); PP bubble (p−1)/(m·v).
 
 import { peakTflops } from '../catalog/gpus';
-import { attentionEfficiencyRatio, causalAttentionFlops, computeEfficiency, fp8StepFactor, GEMM_EFFICIENCY, groupedGemmEfficiency, moeHostSeconds } from './efficiency';
+import { attentionEfficiencyRatio, causalAttentionFlops, computeEfficiency, eagerScoreSeconds, ELEMENTWISE_BANDWIDTH_SHARE, fp8StepFactor, GEMM_EFFICIENCY, groupedGemmEfficiency, moeHostSeconds } from './efficiency';
 import { collectiveSeconds, findLink, type Collective } from '../catalog/links';
 import type { AttentionImpl, Checkpointing, Precision } from '../spec/types';
 import { attentionShapeOf, fullAttentionLayers } from './params';
@@ -292,6 +292,16 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
       moeNote = ` MoE: ${Math.round(rows)} tokens per expert GEMM per micro-batch → grouped GEMMs at ${(eff * 100).toFixed(0)} % of large-GEMM speed (${(share * 100).toFixed(0)} % of the compute time) → ×${factor.toFixed(2)}.`;
     }
   }
+  // Eager attention: the score matrices' trips through memory (efficiency.ts EAGER_SCORE_BYTES), which its FLOPs miss.
+  let eagerNote = '';
+  if (x.attention === 'eager' && !statedMfu) {
+    // Every query token against every key of its sequence, per head and attention layer; spread over the GPUs as the FLOPs are.
+    const elements = (tokensPerStep * l.seq * a.heads * fullAttentionLayers(a)) / l.gpus;
+    const recomputeShare = x.checkpointing === 'none' ? 0 : layerShare;
+    const seconds = eagerScoreSeconds(c.gpu, elements, { recomputeShare, dropout: m.extras.hasDropout });
+    computeSeconds += seconds;
+    eagerNote = ` Eager attention: the ${l.seq}×${l.seq} score matrices pass through memory op by op (${((elements * 1e-9) / m_).toFixed(1)} G elements per GPU per micro-batch) → +${(seconds * 1e3).toFixed(0)} ms per step at ${ELEMENTWISE_BANDWIDTH_SHARE * 100} % of ${c.gpu.memoryBandwidthGBps} GB/s (an assumption).`;
+  }
   // MoE layers: host time the GPU waits for (routing, the dropless sync, per-expert launches), per micro-batch on this stage.
   let moeHost = 0;
   if (a.moe && !statedMfu) {
@@ -336,7 +346,7 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
     time.totalSeconds = x.steps * stepSeconds;
   }
   notes.push(
-    `Compute at ${(efficiency * 100).toFixed(0)} % of the ${c.gpu.name} dense ${dtype} peak (${(peak / 1e12).toFixed(0)} TFLOPS)${x.mfu ? ' (training.mfu)' : ` (${table.source})`}; ${DP_OVERLAP * 100} % of data-parallel communication can overlap with compute; ${mpOverlap ? 'TP and PP traffic overlaps with compute (as in the Megatron-LM runs the figure comes from); CP/EP traffic is' : 'TP/CP/EP/PP traffic is'} on the critical path.${fp8Note}${moeNote}`,
+    `Compute at ${(efficiency * 100).toFixed(0)} % of the ${c.gpu.name} dense ${dtype} peak (${(peak / 1e12).toFixed(0)} TFLOPS)${x.mfu ? ' (training.mfu)' : ` (${table.source})`}; ${DP_OVERLAP * 100} % of data-parallel communication can overlap with compute; ${mpOverlap ? 'TP and PP traffic overlaps with compute (as in the Megatron-LM runs the figure comes from); CP/EP traffic is' : 'TP/CP/EP/PP traffic is'} on the critical path.${fp8Note}${moeNote}${eagerNote}`,
   );
   const interconnect: InterconnectEstimate = {
     collectives: out,

@@ -33,6 +33,21 @@ test('compute time = (6·Ψ + causal attention: half of 12·L·s·h at half the 
   assert.ok(near(e.time!.tokensPerSecondPerGpu, tokens / e.time!.stepSeconds / 8, 1e-9));
 });
 
+test('eager attention with no stated MFU also moves its score matrices through memory: 34 B per score element forward, 36 backward, 34 again when recomputed, at 80 % of HBM bandwidth (efficiency.ts EAGER_SCORE_BYTES); exact', () => {
+  for (const activationCheckpointing of ['none', 'full'] as const) {
+    const e = estimateTrainingJob(job({ resources: { nodes: 1, gpusPerNode: 8 }, model: { preset: 'llama-3.1-8b' }, attention: 'eager', activationCheckpointing, batch: { micro: 2, sequenceLength: 4096 } }), cluster('H100-SXM-80GB', 8));
+    const t = e.time!;
+    const gemm = (t.flopsPerStep + t.recomputeFlopsPerStep) / (8 * 989.5e12 * t.assumedComputeEfficiency);
+    const elementsPerGpu = (2 * 8 * 4096 * 4096 * 32 * 32) / 8; // tokens × keys × heads × layers, over 8 GPUs
+    const bytes = activationCheckpointing === 'full' ? 34 * 2 + 36 : 34 + 36;
+    assert.ok(near(t.computeSeconds, gemm + (elementsPerGpu * bytes) / (3350e9 * 0.8), 1e-9), `${activationCheckpointing}: ${t.computeSeconds}`);
+    assert.ok(e.assumptions.some((a) => a.includes('Eager attention: the 4096×4096 score matrices')));
+  }
+  // SDPA has no such term: the same job is faster.
+  const sdpa = estimateTrainingJob(job({ resources: { nodes: 1, gpusPerNode: 8 }, model: { preset: 'llama-3.1-8b' }, attention: 'sdpa', batch: { micro: 2, sequenceLength: 4096 } }), cluster('H100-SXM-80GB', 8));
+  assert.ok(!sdpa.assumptions.some((a) => a.includes('Eager attention')));
+});
+
 test('time to train N tokens = steps × step time', () => {
   const e = estimateTrainingJob(job({ resources: { nodes: 1, gpusPerNode: 8 }, model: { preset: 'llama-3.1-8b' }, batch: { micro: 1, global: 64, sequenceLength: 4096 }, training: { tokens: 1e9 } }), cluster('H100-SXM-80GB', 8));
   const t = e.time!;
