@@ -543,6 +543,33 @@ if (heldOutShown) {
 out();
 out(`Not matched (not in the figures above): ${thrUnmatched.length ? thrUnmatched.join(', ') : 'none'}.`);
 out();
+// ---------------------------------------------------------------- eager attention against SDPA
+const ea = bench.evaluateEager(root);
+const eaOk = ea.filter((r) => r.predicted);
+const eaStats = (k) => bench.stats(eaOk.map((r) => ({ ...r, errorPct: r[k] })), (r) => r.errorPct);
+out('## Training step time: eager attention against SDPA (EA-*, bench/data/eager-attention.jsonl)');
+out();
+out(
+  'Held out for the eager-attention step-time term (efficiency.ts EAGER_SCORE_BYTES, 2026-12-07): 40 published pairs of step times (transformers PRs #28802, #31031, #31172, #33298; the PyTorch blog on nanoGPT), gathered by a helper that computed no estimate, evaluated once after the change. Each step is forward + logits.sum().backward() in pure fp16 on one GPU; "ratio" is eager / SDPA.',
+);
+out();
+out('| row | config | eager s m/p | SDPA s m/p | ratio m/p | ratio error |');
+out('| --- | --- | ---: | ---: | ---: | ---: |');
+const f3 = (x) => x.toFixed(3);
+for (const r of ea) {
+  if (!r.predicted) out(`| ${r.id} | ${r.label} | — | — | — | not matched: ${r.unmatched} |`);
+  else out(`| ${r.id} | ${r.label} | ${f3(r.measured.eager)} / ${f3(r.predicted.eager)} | ${f3(r.measured.sdpa)} / ${f3(r.predicted.sdpa)} | ${r.measured.ratio.toFixed(2)} / ${r.predicted.ratio.toFixed(2)} | ${pct(r.ratioErrorPct)} |`);
+}
+const eaRatio = eaStats('ratioErrorPct');
+const eaEager = eaStats('eagerErrorPct');
+out();
+out('| EA-* (held out, evaluated once) | n | median abs error | max abs error |');
+out('| --- | ---: | ---: | ---: |');
+out(`| eager / SDPA step-time ratio | ${eaRatio.n} | ${eaRatio.medianAbs.toFixed(1)} % | ${eaRatio.maxAbs.toFixed(1)} % (${eaRatio.worst ?? '—'}) |`);
+out(`| eager step time | ${eaEager.n} | ${eaEager.medianAbs.toFixed(1)} % | ${eaEager.maxAbs.toFixed(1)} % (${eaEager.worst ?? '—'}) |`);
+out();
+out('Without the term (the formulas of ab78aa6 on the same rows): ratio 23.9 %, max 85.6 % (EA-34), all 39 ratios under the measured ones; eager step time 23.6 %.');
+out();
 out('## Summary: the tuned part next to the held-out part');
 out();
 out('| quantity | tuned / reference part: n, median, max | held-out part: n, median, max |');
@@ -555,6 +582,7 @@ out(`| vLLM KV tokens (V0, 0.2–0.7) | ${v0Line(v0Tuned)} | first set ${v0Line(
 out(
   `| tokens/s per GPU | reference ${thrRef.n}, ${thrRef.medianAbs.toFixed(1)} %, ${thrRef.maxAbs.toFixed(1)} %; examined ${thrExamined.n}, ${thrExamined.medianAbs.toFixed(1)} %, ${thrExamined.maxAbs.toFixed(1)} % | H4-* ${thrH4.n}, ${thrH4.medianAbs.toFixed(1)} %, ${thrH4.maxAbs.toFixed(1)} % (${thrH4.worst ?? '—'}; single GPU); TS8-* ${thrTs8.n}, ${thrTs8.medianAbs.toFixed(1)} %, ${thrTs8.maxAbs.toFixed(1)} % (${thrTs8.worst ?? '—'}; dense ${thrTs8Dense.n}, ${thrTs8Dense.medianAbs.toFixed(1)} %; MoE ${thrTs8Moe.n}, ${thrTs8Moe.medianAbs.toFixed(1)} %); TS7-* ${thrTs7.n}, ${thrTs7.medianAbs.toFixed(1)} %, ${thrTs7.maxAbs.toFixed(1)} % (${thrTs7.worst ?? '—'}; dense ${thrTs7Dense.n}, ${thrTs7Dense.medianAbs.toFixed(1)} %; MoE ${thrTs7Moe.n}, ${thrTs7Moe.medianAbs.toFixed(1)} %); TS6-* ${thrTs6.n}, ${thrTs6.medianAbs.toFixed(1)} %, ${thrTs6.maxAbs.toFixed(1)} % (${thrTs6.worst ?? '—'}; dense ${thrTs6Dense.n}, ${thrTs6Dense.medianAbs.toFixed(1)} %; MoE ${thrTs6Moe.n}, ${thrTs6Moe.medianAbs.toFixed(1)} %); TS5-* ${thrTs5.n}, ${thrTs5.medianAbs.toFixed(1)} %, ${thrTs5.maxAbs.toFixed(1)} % (${thrTs5.worst ?? '—'}; dense ${thrTs5Dense.n}, ${thrTs5Dense.medianAbs.toFixed(1)} %; MoE ${thrTs5Moe.n}, ${thrTs5Moe.medianAbs.toFixed(1)} %); TS4-* ${thrTs4.n}, ${thrTs4.medianAbs.toFixed(1)} %, ${thrTs4.maxAbs.toFixed(1)} % (${thrTs4.worst ?? '—'}; dense ${thrTs4Dense.n}, ${thrTs4Dense.medianAbs.toFixed(1)} %; MoE ${thrTs4Moe.n}, ${thrTs4Moe.medianAbs.toFixed(1)} %); the earlier held-out set ${thrHeld.n}, ${thrHeld.medianAbs.toFixed(1)} %, ${thrHeld.maxAbs.toFixed(1)} % (evaluated once at 27.0 %, looked at since) (${thrUnmatched.filter((id) => rows.find((r) => r.id === id)?.part === 'held-out').length} held-out rows not matched) |`,
 );
+out(`| eager / SDPA step-time ratio (training) | — (no row was tuned on; H4-09t motivated the term) | EA-* ${eaRatio.n}, ${eaRatio.medianAbs.toFixed(1)} %, ${eaRatio.maxAbs.toFixed(1)} % (${eaRatio.worst ?? '—'}); without the term 23.9 %, 85.6 % |`);
 
 // ---------------------------------------------------------------- speed
 const llama = {

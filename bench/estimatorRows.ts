@@ -549,3 +549,4 @@ export function stats(rows: RowResult[], pick: (r: RowResult) => number | undefi
 }
 
 export { estimateTrainingJob, estimateInferenceService };
+export { evaluateEager } from './estimatorEager';

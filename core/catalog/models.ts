@@ -727,6 +727,19 @@ const ENTRIES: ModelInfo[] = [
     source: 'estimator-data model_configs.json: NVIDIA/Megatron-LM examples/gpt3/train_gpt3_175b_distributed.sh: --num-layers 96 --hidden-size 12288 --num-attention-heads 96 --seq-length 2048 --max-position-embeddings 2048 (TP 8, PP 16, micro-batch 1, global batch 1536, fp16)',
   }),
   model({
+    id: 'bert-base-uncased',
+    aliases: ['google-bert/bert-base-uncased', 'bert-base'],
+    name: 'BERT base (uncased)',
+    nominalParamsB: 0.11,
+    architecture: { layers: 12, hidden: 768, heads: 12, kvHeads: 12, ffn: 3072, vocab: 30522, gatedMlp: false, headDim: 64, tiedEmbeddings: true, maxContext: 512 },
+    norm: 'layernorm',
+    learnedPositions: 512,
+    encoderOnly: true,
+    // token-type embeddings (2 × hidden), the pooler (hidden² + hidden) and one more hidden vector, as bert-large's figure counts them
+    extraParams: 592896,
+    source: 'HF config.json huggingface.co/google-bert/bert-base-uncased: hidden_size 768, num_hidden_layers 12, num_attention_heads 12, intermediate_size 3072, vocab_size 30522, max_position_embeddings 512, type_vocab_size 2, attention_probs_dropout_prob 0.1',
+  }),
+  model({
     id: 'bert-large-uncased',
     aliases: ['google-bert/bert-large-uncased', 'bert-large'],
     name: 'BERT large (uncased)',
