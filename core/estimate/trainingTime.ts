@@ -244,7 +244,9 @@ export function estimateTrainingTime(x: TimeInput): { interconnect: Interconnect
   // Hardware FLOPs: a causal kernel (FlashAttention, cuDNN/SDPA) skips the blocks above the diagonal
   // and does about half of that, at its own speed against the GEMMs (efficiency.ts attentionEfficiencyRatio:
   // cuDNN's kernel on Hopper/Blackwell is faster); eager attention computes the whole matrix and then masks it.
-  const attnHwPerToken = x.attention === 'eager' ? attnFlopsPerToken : causalAttentionFlops(attnFlopsPerToken, attentionEfficiencyRatio(c.gpu, x.attention));
+  // An encoder's attention is bidirectional: a fused kernel computes the whole matrix too, at its own speed.
+  const ratio = attentionEfficiencyRatio(c.gpu, x.attention);
+  const attnHwPerToken = x.attention === 'eager' ? attnFlopsPerToken : m.extras.encoderOnly ? attnFlopsPerToken / ratio : causalAttentionFlops(attnFlopsPerToken, ratio);
   const dense = x.frozenBase ? 4 : 6; // frozen base: forward 2Ψ + data-gradient 2Ψ, no weight gradients
   const flopsPerStep = (dense * m.params.active + attnFlopsPerToken) * tokensPerStep;
   const hwFlops = (dense * m.params.active + attnHwPerToken) * tokensPerStep;

@@ -48,6 +48,19 @@ test('eager attention with no stated MFU also moves its score matrices through m
   assert.ok(!sdpa.assumptions.some((a) => a.includes('Eager attention')));
 });
 
+test("an encoder's attention is bidirectional: SDPA computes the whole matrix, charged in full at attention's speed (half the GEMMs'), not the causal half; exact", () => {
+  const at = (preset: string) => estimateTrainingJob(job({ resources: { nodes: 1, gpusPerNode: 1 }, model: { preset }, attention: 'sdpa', precision: 'fp16', batch: { micro: 8, sequenceLength: 512 } }), cluster('A100-SXM-80GB', 1));
+  const bert = at('bert-large-uncased').time!;
+  const P = countParams(findModel('bert-large-uncased')!.architecture, { learnedPositions: 512, extraParams: findModel('bert-large-uncased')!.extraParams }).active;
+  const attn = 12 * 24 * 512 * 16 * 64; // 12·L·s·heads·headDim per token
+  const tokens = 8 * 512;
+  // 6Ψ plus the whole matrix at half the step's efficiency (ATTENTION_EFFICIENCY_RATIO 0.5): 2 × attn.
+  assert.ok(near(bert.computeSeconds, ((6 * P + attn / 0.5) * tokens) / (312e12 * bert.assumedComputeEfficiency), 0.001), `${bert.computeSeconds}`);
+  // A decoder's causal kernel: half the matrix at half the efficiency, i.e. the full count.
+  const gpt = at('gpt2-medium').time!;
+  assert.ok(near(gpt.computeSeconds, gpt.flopsPerStep / (312e12 * gpt.assumedComputeEfficiency), 0.001));
+});
+
 test('time to train N tokens = steps × step time', () => {
   const e = estimateTrainingJob(job({ resources: { nodes: 1, gpusPerNode: 8 }, model: { preset: 'llama-3.1-8b' }, batch: { micro: 1, global: 64, sequenceLength: 4096 }, training: { tokens: 1e9 } }), cluster('H100-SXM-80GB', 8));
   const t = e.time!;
