@@ -576,6 +576,24 @@ out(
   "At the evaluation (5bbf053): ratio 12.3 %, max 110.8 % (EA-30); eager step time 12.7 %. Without the term (the formulas of ab78aa6 on the same rows): ratio 23.9 %, max 85.6 % (EA-34), all 39 ratios under the measured ones; eager step time 23.6 %. Since then an encoder's attention is charged as the whole (non-causal) matrix, which EA-01..06 (BERT) prompted: those rows are examined since.",
 );
 out();
+const eaMem = ea.filter((r) => r.memory);
+const memStats = (side) =>
+  bench.stats(
+    eaMem.map((r) => ({ ...r, errorPct: r.memory[side].errorPct })),
+    (r) => r.errorPct,
+  );
+const eaMemEager = memStats('eager');
+const eaMemSdpa = memStats('sdpa');
+out("Peak memory of the same steps (MB = 10^6 bytes, max_memory_allocated) against the estimate's allocated bytes:");
+out();
+out('| row | eager MB m/p | error | SDPA MB m/p | error |');
+out('| --- | ---: | ---: | ---: | ---: |');
+for (const r of eaMem) out(`| ${r.id} | ${r.memory.eager.measured.toFixed(0)} / ${r.memory.eager.predicted.toFixed(0)} | ${pct(r.memory.eager.errorPct)} | ${r.memory.sdpa.measured.toFixed(0)} / ${r.memory.sdpa.predicted.toFixed(0)} | ${pct(r.memory.sdpa.errorPct)} |`);
+out();
+out(
+  `Eager peak memory: n ${eaMemEager.n}, median ${eaMemEager.medianAbs.toFixed(1)} %, max ${eaMemEager.maxAbs.toFixed(1)} % (${eaMemEager.worst ?? '—'}); SDPA: median ${eaMemSdpa.medianAbs.toFixed(1)} %, max ${eaMemSdpa.maxAbs.toFixed(1)} % (${eaMemSdpa.worst ?? '—'}). Evaluated once with no memory change pending: eager 19.1 %, max 56.6 %; SDPA 18.6 %, max 51.0 %. Pythia's and OPT's eager rows then showed 6–8 B per score element where the estimate kept 2: in half precision without autocast, eager_attention_forward (and GPT-NeoX's and OPT's own) still runs softmax in fp32, which the estimate now keeps (examined since). OPT's SDPA column repeats values across shapes (flagged by the gatherer) and is over-predicted by 34–51 %.`,
+);
+out();
 out('## Summary: the tuned part next to the held-out part');
 out();
 out('| quantity | tuned / reference part: n, median, max | held-out part: n, median, max |');

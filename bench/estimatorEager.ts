@@ -2,7 +2,8 @@
 // times on the same model, GPU, batch and sequence length, gathered 2026-12-07 by a helper that computed no
 // estimate, as the held-out set for the eager-attention step-time term (efficiency.ts EAGER_SCORE_BYTES, e0a2fe9),
 // and evaluated once after it. What is compared is the ratio eager / SDPA (how much slower eager is), and each
-// side's step time.
+// side's step time. The rows' peak memory (each side's max_memory_allocated) was evaluated once with no memory change
+// pending, and then prompted one (eager softmax in fp32 in half precision, trainingMemory.ts): examined since.
 //
 // Mapping, written from the rows alone before any was evaluated:
 // - model: bert-base-uncased and gpt2-large from the catalog; pythia-410m-deduped and opt-350m as architectures
@@ -25,6 +26,7 @@ export const EAGER_FILE = 'bench/data/eager-attention.jsonl';
 
 interface Side {
   seconds_per_step: number | null;
+  peak_memory_mb: number | null;
 }
 interface PublishedEagerRow {
   id: string;
@@ -47,6 +49,8 @@ export interface EagerResult {
   ratioErrorPct?: number;
   eagerErrorPct?: number;
   sdpaErrorPct?: number;
+  /** Peak memory as published (MB = 10^6 bytes, the harness's max_memory_allocated) against the estimate's allocated bytes. */
+  memory?: { eager: { measured: number; predicted: number; errorPct: number }; sdpa: { measured: number; predicted: number; errorPct: number } };
   unmatched?: string;
 }
 
@@ -101,12 +105,20 @@ export function evaluateEager(repoRoot: string): EagerResult[] {
     else if (!model) res.unmatched = 'model not expressible';
     else if (!gpu) res.unmatched = 'GPU not named';
     else {
-      const time = (attention: 'eager' | 'sdpa') => {
+      const estimate = (attention: 'eager' | 'sdpa') => {
         const d = docs(model, gpu.gpu, r.micro_batch!, r.seq_len!, attention);
-        return estimateTrainingJob(d.doc, d.cluster).time?.stepSeconds;
+        return estimateTrainingJob(d.doc, d.cluster);
       };
-      const pe = time('eager');
-      const ps = time('sdpa');
+      const ee = estimate('eager');
+      const es = estimate('sdpa');
+      const pe = ee.time?.stepSeconds;
+      const ps = es.time?.stepSeconds;
+      const me = r.measurements.eager?.peak_memory_mb;
+      const ms = r.measurements.sdpa?.peak_memory_mb;
+      if (me && ms && ee.memory && es.memory) {
+        const side = (measured: number, bytes: number) => ({ measured, predicted: bytes / 1e6, errorPct: (bytes / 1e6 / measured - 1) * 100 });
+        res.memory = { eager: side(me, ee.memory.perGpu.allocatedBytes), sdpa: side(ms, es.memory.perGpu.allocatedBytes) };
+      }
       if (!pe || !ps) res.unmatched = 'no time estimate';
       else {
         res.predicted = { eager: pe, sdpa: ps, ratio: pe / ps };

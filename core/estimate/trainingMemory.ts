@@ -212,8 +212,11 @@ function layerBytesPerToken(x: TrainingMemoryInput, mode: Checkpointing, keyToke
   const mlp = compiled ? (gated ? 2 : 1) * f * e : gated ? 3 * f * e + f * eLin : f * e + f * eLin;
   let scores = 0;
   if (x.attention === 'eager') {
-    // softmax output (fp32 under autocast, plus its half-precision copy for the next matmul), dropout mask and output
-    const perScore = usesAutocast(x) ? (extras.hasDropout ? 4 + 1 + 4 + 2 : 4 + 2) : extras.hasDropout ? 2 * e + 1 : e;
+    // softmax output (fp32 under autocast, plus its half-precision copy for the next matmul), dropout mask and output.
+    // In half precision without autocast, transformers' eager_attention_forward (and GPT-NeoX's and OPT's own) still
+    // runs softmax in fp32 (`softmax(..., dtype=torch.float32).to(query.dtype)`): the same fp32 output and half copy.
+    // GPT-2 and BERT (the catalog's learned-position models, the ones with attention dropout) keep it in the model's dtype.
+    const perScore = usesAutocast(x) ? (extras.hasDropout ? 4 + 1 + 4 + 2 : 4 + 2) : extras.hasDropout ? 2 * e + 1 : e === 2 ? 4 + e : e;
     scores = a.heads * keyTokens * perScore * fullShare;
   }
   return norms + split(attn + mlp + scores + moeExtra);

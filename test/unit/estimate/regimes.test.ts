@@ -82,6 +82,18 @@ test('GPipe keeps all m micro-batches in flight on every stage; 1F1B at most p o
   assert.ok(near(gpipe.memory!.breakdown.activations, f1b.memory!.breakdown.activations * 4, 0.01), `${gpipe.memory!.breakdown.activations / f1b.memory!.breakdown.activations}`);
 });
 
+// ---- eager attention in half precision
+
+test("eager attention in pure bf16 keeps softmax's fp32 output and its bf16 copy (4 + 2 B per score element: eager_attention_forward runs softmax in fp32); GPT-2 keeps its softmax in the model's dtype with a dropout mask (2e + 1 = 5 B)", () => {
+  const at = (preset: string, precision: 'bf16', attention: 'eager' | 'sdpa') => estimateTrainingJob(job({ model: { preset }, precision, attention, batch: { micro: 2, sequenceLength: 1024 } }), undefined).memory!.breakdown.activations;
+  const scoreBytes = (preset: string, precision: 'bf16') => at(preset, precision, 'eager') - at(preset, precision, 'sdpa');
+  // Per score element: eager's bytes less what SDPA keeps and eager does not (its [b, heads, s, d] output: 2·headDim B per head and token).
+  const a = findModel('gpt2-medium')!.architecture;
+  const scores = a.layers * a.heads * 1024 * 1024 * 2;
+  assert.ok(near(scoreBytes('gpt2-medium', 'bf16') / scores, 5 - (2 * 64) / 1024, 1e-9), `${scoreBytes('gpt2-medium', 'bf16') / scores}`);
+  assert.ok(near(scoreBytes('llama-3.2-1b', 'bf16') / (16 * 32 * 1024 * 1024 * 2), 6 - (2 * 64) / 1024, 1e-9));
+});
+
 // ---- torch.compile and float8
 
 test('torch.compile, no checkpointing: norm outputs and the gated MLP activation/product are recomputed (AOTAutograd min-cut), saving 2h + 2f per token per layer (bf16, no TP)', () => {
