@@ -17,12 +17,25 @@
 //   256-bit GDDR6 at 16 Gbps (512 GB/s) and 58 SMs at up to 1590 MHz, fp16 tensor with fp32 accumulate at the
 //   GA102 rate per SM per clock (the RTX 3090's 71 TFLOPS over 82 SMs at 1695 MHz): 47 TFLOPS. Laptops run below
 //   that clock at lower power limits, so its absolute step times are optimistic by design; the ratio much less so.
+//
+// The second set (EB-*, bench/data/eager-attention2.jsonl): 28 more pairs from the same harness (DistilBERT, ALBERT,
+// BioGPT on an 'RTX 2060-8GB'), gathered by a helper that computed no estimate after the encoder change (424d3a9) and
+// the half-precision eager softmax change (ee7b200), which the EA rows prompted: held out for those two and evaluated
+// once after them. Its mapping, written from the rows alone before any was evaluated:
+// - model: DistilBERT base and BioGPT from the catalog (both entered it for these rows, from their config.json);
+//   ALBERT is a gap: it shares one layer's weights across its 12 and factorizes its embeddings (128 wide), which a
+//   spec's architecture cannot say.
+// - GPU: 'RTX 2060-8GB': 8 GB is the RTX 2060 SUPER's memory (the RTX 2060 has 6 or 12 GB), described in the Cluster by
+//   its published figures: 256-bit GDDR6 at 14 Gbps (448 GB/s) and 34 SMs at up to 1650 MHz, fp16 tensor with fp32
+//   accumulate at Turing GeForce's rate (the RTX 2080 Ti's 53.8 TFLOPS over 68 SMs at 1545 MHz): 28.7 TFLOPS.
+// - the rest as for EA-*.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { estimateTrainingJob } from '../core/estimate/index';
 import type { ClusterDoc, GpuSpec, TrainingJobDoc, TrainingJobSpec } from '../core/spec/types';
 
 export const EAGER_FILE = 'bench/data/eager-attention.jsonl';
+export const EAGER_FILE2 = 'bench/data/eager-attention2.jsonl';
 
 interface Side {
   seconds_per_step: number | null;
@@ -62,12 +75,15 @@ function modelOf(text: string): TrainingJobSpec['model'] | undefined {
   if (text.startsWith('openai-community/gpt2-large')) return { preset: 'gpt2-large' };
   if (text.startsWith('EleutherAI/pythia-410m')) return PYTHIA_410M;
   if (text.startsWith('facebook/opt-350m')) return OPT_350M;
+  if (text.startsWith('distilbert/distilbert-base-uncased')) return { preset: 'distilbert-base-uncased' };
+  if (text.startsWith('microsoft/biogpt')) return { preset: 'biogpt' };
   return undefined;
 }
 
 type Gpu = GpuSpec;
 function gpuOf(text: string): { gpu: Gpu; name: string } | undefined {
   if (/rtx 3080 ti/i.test(text)) return { gpu: { model: 'RTX-3080-Ti-Laptop-16GB', count: 1, memoryGiB: 16, peakBf16Tflops: 47, memoryBandwidthGBps: 512 }, name: 'RTX 3080 Ti Laptop (described)' };
+  if (/rtx 2060 8gb/i.test(text)) return { gpu: { model: 'RTX-2060-SUPER-8GB', count: 1, memoryGiB: 8, peakBf16Tflops: 28.7, memoryBandwidthGBps: 448 }, name: 'RTX 2060 8GB (described as the SUPER)' };
   if (/l40s/i.test(text)) return { gpu: { model: 'L40S-48GB', count: 1 }, name: 'L40S' };
   if (/a100/i.test(text)) return { gpu: { model: 'A100-SXM-80GB', count: 1 }, name: 'A100 80GB' };
   return undefined;
@@ -85,8 +101,8 @@ function docs(model: TrainingJobSpec['model'], gpu: Gpu, micro: number, seq: num
   };
 }
 
-export function evaluateEager(repoRoot: string): EagerResult[] {
-  const text = readFileSync(path.join(repoRoot, EAGER_FILE), 'utf8');
+export function evaluateEager(repoRoot: string, file = EAGER_FILE): EagerResult[] {
+  const text = readFileSync(path.join(repoRoot, file), 'utf8');
   const out: EagerResult[] = [];
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
@@ -102,6 +118,7 @@ export function evaluateEager(repoRoot: string): EagerResult[] {
       measured: { eager: e ?? Number.NaN, sdpa: s ?? Number.NaN, ratio: e && s ? e / s : Number.NaN },
     };
     if (!e || !s || !r.micro_batch || !r.seq_len) res.unmatched = 'batch, sequence length or a step time not stated';
+    else if (/albert/i.test(r.model)) res.unmatched = "ALBERT shares one layer's weights across its 12 and factorizes its embeddings, which a spec's architecture cannot say";
     else if (!model) res.unmatched = 'model not expressible';
     else if (!gpu) res.unmatched = 'GPU not named';
     else {
