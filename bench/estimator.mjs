@@ -340,6 +340,18 @@ if (kv20.length)
     `KV20-*: ${kv20Summary.n ? v1Line(kv20Summary) : 'no row expressible'} (evaluated once, 2026-12-07, after the change; the formulas before it, an image profile, gave 5 rows, 1.88 %, 25.78 % (KV20-05), 3 within 2 %, 4 within 5 %: KV20-01 +4.4 → +0.2 %, KV20-02/03/04 +1.9 → −1.9 %, KV20-05 +25.8 → +16.2 %; all five are one repository's starts of one model).`,
   );
 
+// KV21-* (19 published starts from 12 sources no earlier set used, 13 MoE, vLLM 0.11–0.30) was gathered on 2026-12-07 by a
+// helper that computed no estimate, and evaluated once before and once after the vLLM 0.14 modular fused-MoE change.
+const kv21 = kvV1.readKvV1Reserve(root, 'bench/data/vllm-v1-kv-reserve18.jsonl');
+const kv21Summary = reserveTable(
+  kv21,
+  'Held-out set of the vLLM 0.14 modular fused-MoE change, KV21-* (bench/data/vllm-v1-kv-reserve18.jsonl: 19 published vLLM starts from 12 sources no earlier set used, 13 of them MoE, gathered 2026-12-07 by a helper that computed no estimate, committed before any, evaluated once before and once after the change):',
+).summary;
+if (kv21.length)
+  out(
+    `KV21-*: ${kv21Summary.n ? v1Line(kv21Summary) : 'no row expressible'} (evaluated once, 2026-12-07: before the change 8 rows, 37.37 %, 67.76 % (KV21-18), 0 within 2 %, 2 within 5 %; after it 36.05 %, the same max: KV21-05 +22.3 → +19.1 %, KV21-06 +50.9 → +48.2 %, KV21-03 −58.4 → −60.4 %, the other five unchanged. Eleven rows are gaps: GLM-5.x, DeepSeek-V4-Flash, Qwen3.5-4B are not in the catalog, and KV21-12 profiled beside another process's load).`,
+  );
+
 // Startup refusals (issue 12: "predicted exactly where the engine would refuse"): published vLLM V1 starts that failed for
 // memory (bench/data/vllm-v1-refusals.jsonl, KV16-*), and, the other way, every successful start above that Gantry would
 // call a refusal.
@@ -608,7 +620,7 @@ out('| quantity | tuned / reference part: n, median, max | held-out part: n, med
 out('| --- | --- | --- |');
 out(`| training memory per GPU | ${s.n}, ${s.medianAbs.toFixed(1)} %, ${s.maxAbs.toFixed(1)} % | ${held.n}, ${held.medianAbs.toFixed(1)} %, ${held.maxAbs.toFixed(1)} % |`);
 out(
-  `| vLLM KV tokens (V1; tuned 0.19 H100; held out KV20-* for the Qwen3-VL dummy-video change, KV18-* for the Qwen2-VL one, KV17-* and KV15-* with no change, KV14-* and KV13-* after the towers change, KV12-* and KV11-* with no change, KV9-* for the vision-encoder profile change, KV8-* for the hybrid-NVFP4 change, KV7-* for the printed-figure change, KV6-* with no change, KV5-* for the Model Runner V2 change, KV4-* for the MoE change, KV3-* for the version change, KV2-* before it; examined KV1-* 0.10–0.28 and KV2-08/09) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | KV20-* ${v1Line(kv20Summary)}; KV18-* ${v1Line(kv18Summary)}; KV17-* ${v1Line(kv17Summary)}; KV15-* ${v1Line(kv15Summary)}; KV14-* ${v1Line(kv14Summary)}; KV13-* ${v1Line(kv13Summary)}; KV12-* ${v1Line(kv12Summary)}; KV11-* ${v1Line(kv11Summary)}; KV9-* ${v1Line(kv9Summary)}; KV8-* ${v1Line(kv8Summary)}; KV7-* ${v1Line(kv7Summary)}; KV6-* ${v1Line(kv6Summary)}; KV5-* ${v1Line(kv5Summary)}; KV4-* ${v1Line(kv4Summary)}; KV3-* ${v1Line(kv3Summary)}; KV2-* ${kvHeldShown ? `${v1Line(v1Held)} (${v1Rows.filter((r) => r.unmatched && r.part === 'held-out').length} held-out rows not matched; evaluated before and after the change)` : 'hidden (GANTRY_EVAL_KV_HELDOUT=0)'}; examined ${v1Line(v1Examined)} |`,
+  `| vLLM KV tokens (V1; tuned 0.19 H100; held out KV21-* for the vLLM 0.14 modular fused-MoE change, KV20-* for the Qwen3-VL dummy-video change, KV18-* for the Qwen2-VL one, KV17-* and KV15-* with no change, KV14-* and KV13-* after the towers change, KV12-* and KV11-* with no change, KV9-* for the vision-encoder profile change, KV8-* for the hybrid-NVFP4 change, KV7-* for the printed-figure change, KV6-* with no change, KV5-* for the Model Runner V2 change, KV4-* for the MoE change, KV3-* for the version change, KV2-* before it; examined KV1-* 0.10–0.28 and KV2-08/09) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | KV21-* ${v1Line(kv21Summary)}; KV20-* ${v1Line(kv20Summary)}; KV18-* ${v1Line(kv18Summary)}; KV17-* ${v1Line(kv17Summary)}; KV15-* ${v1Line(kv15Summary)}; KV14-* ${v1Line(kv14Summary)}; KV13-* ${v1Line(kv13Summary)}; KV12-* ${v1Line(kv12Summary)}; KV11-* ${v1Line(kv11Summary)}; KV9-* ${v1Line(kv9Summary)}; KV8-* ${v1Line(kv8Summary)}; KV7-* ${v1Line(kv7Summary)}; KV6-* ${v1Line(kv6Summary)}; KV5-* ${v1Line(kv5Summary)}; KV4-* ${v1Line(kv4Summary)}; KV3-* ${v1Line(kv3Summary)}; KV2-* ${kvHeldShown ? `${v1Line(v1Held)} (${v1Rows.filter((r) => r.unmatched && r.part === 'held-out').length} held-out rows not matched; evaluated before and after the change)` : 'hidden (GANTRY_EVAL_KV_HELDOUT=0)'}; examined ${v1Line(v1Examined)} |`,
 );
 out(`| vLLM KV tokens (V0, 0.2–0.7) | ${v0Line(v0Tuned)} | first set ${v0Line(v0Held)}; examined V0-14..16 ${v0Line(v0Held2)} |`);
 out(
@@ -697,6 +709,7 @@ writeFileSync(
         kvTokensV1Kv15: kv15Summary,
         kvTokensV1Kv17: kv17Summary,
         kvTokensV1Kv18: kv18Summary,
+        kvTokensV1Kv21: kv21Summary,
         kvTokensV1Kv20: kv20Summary,
         refusals: refusalSummary,
         msTrain,

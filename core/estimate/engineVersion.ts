@@ -227,6 +227,21 @@ export function vllmModelRunner(version: [number, number, number] | undefined, m
 }
 
 /**
+ * vLLM 0.14: the default fused-MoE paths (Triton bf16 and fp8, Marlin, DeepGEMM) run as modular kernels (PRs #30825,
+ * #31036, #31052, merged 2025-12-19..22), whose workspaces are sized by TritonExperts.workspace_shapes (PR #20725):
+ * workspace13 of M × top-k × max(N / 2, K) holds the activation's output, workspace2 of M × top-k × max(N, K) the two
+ * GEMM outputs in turn, so each expert copy takes max(N / 2, K) + max(N, K) elements where fused_experts() took
+ * max(N, K) + N / 2. And the workspace comes from the workspace manager (PR #27532, 2025-12-12), which keeps it for the
+ * life of the process: it is still held when the dummy sampler runs. The first release is taken as 0.14.0 from the
+ * merge dates, not pinned by a tag; an unknown version is the current release. FlashInfer's MoE backends allocate
+ * their workspaces inside FlashInfer and are taken as the same.
+ */
+export const VLLM_MODULAR_MOE: [number, number, number] = [0, 14, 0];
+export function vllmModularMoe(version: [number, number, number] | undefined): boolean {
+  return !version || atLeast(version, ...VLLM_MODULAR_MOE);
+}
+
+/**
  * Whether vLLM's fused-MoE kernel lays its two GEMM outputs over one buffer: `cache13` of
  * M × top-k × max(N, K) elements holds the first GEMM's gate/up output (N = 2 × the expert FFN per rank)
  * and, once that is consumed, the second GEMM's output (K = hidden), beside `cache2` (the activation's

@@ -27,7 +27,7 @@
 // the remaining 1 − mem_fraction_static). TGI: warm-up prefill, then the free memory becomes KV.
 
 import { withEdits } from './withEdits';
-import { atLeast, VLLM_MM_DEFAULT_LIMIT, CUDA_GRAPHS, engineVersionOf, qwen2VlDummyVideo, vllmPadsEncoderOutputs, fusedMoeSharesCache13, vllmAcceptsAutoMaxModelLen, vllmBatchDefaults, vllmModelRunner, vllmSizing, type VllmBatchDefaults, type VllmRunner, type VllmSizing } from './engineVersion';
+import { atLeast, VLLM_MM_DEFAULT_LIMIT, CUDA_GRAPHS, engineVersionOf, qwen2VlDummyVideo, vllmPadsEncoderOutputs, fusedMoeSharesCache13, vllmModularMoe, vllmAcceptsAutoMaxModelLen, vllmBatchDefaults, vllmModelRunner, vllmSizing, type VllmBatchDefaults, type VllmRunner, type VllmSizing } from './engineVersion';
 import type { Architecture, ClusterDoc, InferenceServiceDoc, InferenceServiceSpec } from '../spec/types';
 import { formatOfQuantization, hybridNamedFormat, type ModuleKind, type WeightFormat } from '../catalog/weightFormat';
 import { cudaCapability, findGpu, type GpuInfo } from '../catalog/gpus';
@@ -307,19 +307,40 @@ export function mxfp4ExpertPadding(a: Architecture, family: string, tp: number, 
  * on this GPU, the activation's output N / 2, and the second GEMM's output K = hidden — not split by tensor
  * parallel, so for fine-grained experts (expert FFN well under hidden: Qwen3 MoE, DeepSeek, GLM) it is the
  * largest. From vLLM 0.8 the first and last share one buffer (max(N, K)); before, all three were separate
- * (fusedMoeSharesCache13). Expert parallel keeps whole experts on a GPU, so N is not split either. Leading
- * dense layers (DeepSeek style) count when their MLP is the larger.
+ * (fusedMoeSharesCache13); from 0.14 the modular kernels' workspaces take max(N / 2, K) + max(N, K) (vllmModularMoe).
+ * Expert parallel keeps whole experts on a GPU, so N is not split either. Leading dense layers (DeepSeek style)
+ * count when their MLP is the larger.
  */
-export function mlpActivationWidth(a: Architecture, tp: number, expertParallel: boolean, sharedCache13: boolean): number {
+export function mlpActivationWidth(a: Architecture, tp: number, expertParallel: boolean, sharedCache13: boolean, modular = false): number {
   const dense = (3 * a.ffn) / tp;
   if (!a.moe) return dense;
+  const moe = moeWorkspaceWidth(a, tp, expertParallel, sharedCache13, modular);
+  return (a.moe.denseLayers ?? 0) > 0 ? Math.max(moe, dense) : moe;
+}
+
+/** The fused-MoE workspaces alone, elements per token per GPU (mlpActivationWidth): top-k expert copies. */
+export function moeWorkspaceWidth(a: Architecture, tp: number, expertParallel: boolean, sharedCache13: boolean, modular: boolean): number {
+  if (!a.moe) return 0;
   const split = expertParallel ? 1 : tp;
   const gated = a.gatedMlp ?? true;
   const n = ((gated ? 2 : 1) * (a.moe.expertFfn ?? a.ffn)) / split;
   const act = gated ? n / 2 : n;
-  const perCopy = sharedCache13 ? Math.max(n, a.hidden) + act : n + act + a.hidden;
-  const moe = a.moe.activeExperts * perCopy;
-  return (a.moe.denseLayers ?? 0) > 0 ? Math.max(moe, dense) : moe;
+  const perCopy = modular ? Math.max(act, a.hidden) + Math.max(n, a.hidden) : sharedCache13 ? Math.max(n, a.hidden) + act : n + act + a.hidden;
+  return a.moe.activeExperts * perCopy;
+}
+
+/**
+ * fp8 MoE with fp8 activations (block or per-tensor fp8 weights on compute capability 8.9 and newer, where vLLM runs
+ * w8a8): the experts quantize their input (moe_kernel_quantize_input: hidden fp8 bytes and an fp32 scale per 128) and,
+ * in TritonExperts.apply, the activation's output before the second GEMM (top-k × N / 2, the same). Bytes per token.
+ * Older GPUs run fp8 weights through Marlin with half-precision activations: none.
+ */
+export function moeFp8QuantBytes(a: Architecture, tp: number, expertParallel: boolean): number {
+  if (!a.moe) return 0;
+  const gated = a.gatedMlp ?? true;
+  const n = ((gated ? 2 : 1) * (a.moe.expertFfn ?? a.ffn)) / (expertParallel ? 1 : tp);
+  const act = gated ? n / 2 : n;
+  return (a.hidden + a.moe.activeExperts * act) * (1 + 1 / 32);
 }
 
 /** What vLLM V1's profile run of a vision encoder adds (visionProfile): bytes per GPU, and what the estimate says of it. */
@@ -569,7 +590,7 @@ function stageFigures(
   pp: number,
   dp: number,
   stage: 'first' | 'last',
-  defaults: { seqs: number; tokens: number; v0?: boolean; moeSharedCache: boolean; mrv2?: boolean; attnTp?: number; vision?: VisionProfile; visionEmbeds?: number; towerLoaded?: boolean; audioLoaded?: boolean },
+  defaults: { seqs: number; tokens: number; v0?: boolean; moeSharedCache: boolean; moeModular?: boolean; mrv2?: boolean; attnTp?: number; vision?: VisionProfile; visionEmbeds?: number; towerLoaded?: boolean; audioLoaded?: boolean },
 ): Stage {
   const a = m.arch;
   const p = m.params;
@@ -645,13 +666,19 @@ function stageFigures(
   const qkvWidth = (headDim: number, kvHeads: number) => (a.heads * (a.attentionOutputGate ? 2 : 1) + 2 * kvHeads) * headDim;
   const fullWidth = Math.max(qkvWidth(hd, kv), g ? qkvWidth(g.headDim, g.kvHeads) : 0);
   const mixerWidth = rec ? Math.max(fullWidth, rec.projectionWidth) : fullWidth;
-  const forward = tokens * dt * (3 * a.hidden + mixerWidth / tp + mlpActivationWidth(a, tp, spec.expertParallel === true, defaults.moeSharedCache));
+  const ep = spec.expertParallel === true;
+  const modular = defaults.moeModular === true && !!a.moe;
+  // fp8 experts with fp8 activations (vLLM's modular path, compute capability 8.9 and newer): the quantized copies.
+  const fp8Quant = modular && wf?.family === 'fp8' && (cudaCapability(c.gpu) ?? 0) >= 89 ? tokens * moeFp8QuantBytes(a, tp, ep) : 0;
+  const forward = tokens * dt * (3 * a.hidden + mixerWidth / tp + mlpActivationWidth(a, tp, ep, defaults.moeSharedCache, modular)) + fp8Quant;
+  // The modular kernels' workspace outlives the forward (the workspace manager keeps it): the sampler runs beside it.
+  const heldWorkspace = modular ? tokens * dt * moeWorkspaceWidth(a, tp, ep, defaults.moeSharedCache, true) : 0;
   const seqs = spec.maxNumSeqs && spec.maxNumSeqs > 0 ? spec.maxNumSeqs : defaults.seqs;
   // Model Runner V2: a smaller sampler pass, and its penalty state held beside whichever peak is higher.
   const mrv2 = vllm && defaults.mrv2 === true;
   const sampler = stage !== 'last' ? 0 : defaults.v0 ? seqs * a.vocab * SAMPLER_V0_BYTES_PER_LOGIT + tokens * a.hidden * dt : mrv2 ? Math.min(seqs, tokens) * a.vocab * (dt + SAMPLER_MRV2_FP32_BYTES) : seqs * a.vocab * SAMPLER_BYTES_PER_LOGIT;
   const penalties = mrv2 && stage === 'last' ? seqs * mrv2PenaltyBytesPerSeq(a.vocab) : 0;
-  const lm = Math.max(forward, sampler) + penalties;
+  const lm = Math.max(forward, sampler > 0 ? sampler + heldWorkspace : 0) + penalties;
   // A vision-language model's encoder runs before the language model's dummy batch, on every stage (visionProfile).
   const vis = defaults.vision;
   const profiled = vis ? Math.max(vis.encoderPeak, lm + vis.outputs) : lm;
@@ -687,7 +714,7 @@ function stageFigures(
 }
 
 /** vLLM's engine generation for a spec: V0 before 0.8 (or with VLLM_USE_V1=0 before 0.11), V1 otherwise. */
-function vllmGeneration(spec: InferenceServiceSpec, maxModelLen: number, c: ResolvedCluster, m: ResolvedModel): { v0: boolean; chunked: boolean; label: string; short: string; sizing: VllmSizing; batch?: VllmBatchDefaults; moeSharedCache: boolean; runner?: VllmRunner; groupAwareTokens: boolean } {
+function vllmGeneration(spec: InferenceServiceSpec, maxModelLen: number, c: ResolvedCluster, m: ResolvedModel): { v0: boolean; chunked: boolean; label: string; short: string; sizing: VllmSizing; batch?: VllmBatchDefaults; moeSharedCache: boolean; moeModular: boolean; runner?: VllmRunner; groupAwareTokens: boolean } {
   const ver = engineVersionOf(spec);
   const useV1 = spec.env?.VLLM_USE_V1;
   // vLLM reads it as bool(int(…)): 0, with spaces around it in a file's env too.
@@ -707,7 +734,7 @@ function vllmGeneration(spec: InferenceServiceSpec, maxModelLen: number, c: Reso
   const batch = v0 ? undefined : vllmBatchDefaults(ver.parts, { capacityBytes: c.capacityBytes, id: c.gpu.id, name: c.gpu.name, unifiedMemory: c.gpu.unifiedMemory }, maxModelLen);
   // The printed token figure (printedTokens): int(concurrency × max_model_len) from 0.20.1, and in current releases.
   const groupAwareTokens = !v0 && (!ver.parts || atLeast(ver.parts, 0, 20, 1));
-  return { v0, chunked, label, short, sizing, batch, moeSharedCache: fusedMoeSharesCache13(ver.parts), runner, groupAwareTokens };
+  return { v0, chunked, label, short, sizing, batch, moeSharedCache: fusedMoeSharesCache13(ver.parts), moeModular: !v0 && vllmModularMoe(ver.parts), runner, groupAwareTokens };
 }
 
 /**
@@ -841,6 +868,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   const v1Batch = gen?.batch;
   // The fused-MoE buffer layout follows the vLLM release; other engines are taken at the current layout.
   const moeSharedCache = gen?.moeSharedCache ?? true;
+  const moeModular = gen?.moeModular === true;
   const batchDefaults = engine === 'tgi' ? { seqs: tgiSeqs, tokens: tgiPrefill } : gen?.v0 ? { seqs: 256, tokens: gen.chunked ? 512 : Math.max(maxModelLen, 2048), v0: true } : v1Batch ? { seqs: v1Batch.seqs, tokens: v1Batch.tokens } : { seqs: big ? 1024 : 256, tokens: big ? 8192 : 2048 };
   // A vision-language model under vLLM V1: its encoder's profile run and, under --language-model-only, no tower.
   // The profile's batch is the one the language model's dummy run takes: the spec's, else the release's defaults.
@@ -862,6 +890,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   const defaults = {
     ...batchDefaults,
     moeSharedCache,
+    moeModular,
     mrv2: gen?.runner?.v2 === true,
     ...(attnDp ? { attnTp: tp / attnDp } : {}),
     ...(typeof vision === 'object' ? { vision } : {}),
@@ -907,7 +936,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   if (padded) assumptions.push(`mxfp4 experts stored padded for vLLM's ${padded.backend} MoE kernel on ${c.gpu.name} (tile-size round-up of the expert FFN and hidden sizes): ×${padded.factor.toFixed(3)} on the expert weights.`);
   if (a.moe && engine !== 'sglang') {
     assumptions.push(
-      `MoE profile activation: the fused-MoE kernel's workspaces${engine === 'vllm' ? '' : " (taken as vLLM's)"}, ${a.moe.activeExperts} expert copies per token of ${moeSharedCache ? 'max(gate/up output, hidden) + the activation output (one buffer for both GEMM outputs since vLLM 0.8, PR #13625)' : 'gate/up output + activation output + hidden (separate buffers before vLLM 0.8)'}${spec.expertParallel ? `, whole experts per GPU under expert parallel${engine === 'vllm' ? ` (the routed experts spread over the ${tp * dp} GPUs of TP × DP; attention and shared experts by TP alone)` : ''}` : ''}.`,
+      `MoE profile activation: the fused-MoE kernel's workspaces${engine === 'vllm' ? '' : " (taken as vLLM's)"}, ${a.moe.activeExperts} expert copies per token of ${moeModular ? "max(activation output, hidden) + max(gate/up output, hidden) (vLLM 0.14's modular kernels, whose workspace stays held while the sampler runs)" : moeSharedCache ? 'max(gate/up output, hidden) + the activation output (one buffer for both GEMM outputs since vLLM 0.8, PR #13625)' : 'gate/up output + activation output + hidden (separate buffers before vLLM 0.8)'}${spec.expertParallel ? `, whole experts per GPU under expert parallel${engine === 'vllm' ? ` (the routed experts spread over the ${tp * dp} GPUs of TP × DP; attention and shared experts by TP alone)` : ''}` : ''}.`,
     );
   }
   if (engine === 'sglang') assumptions.push(`SGLang: mem_fraction_static ${frac}${typeof util === 'number' ? '' : ` (its default at ${tp * pp} GPU${tp * pp > 1 ? 's' : ''})`} of capacity holds weights + KV; activations live in the rest.`);

@@ -1,15 +1,16 @@
 // MoE models in vLLM (docs/estimator.md "MoE profile activation" and "mxfp4 experts"):
 // - the profile run's MLP activation is the fused-MoE kernel's workspaces (core/estimate/serving.ts
 //   mlpActivationWidth). Each case is one shape from vLLM's fused_moe.py: M × top-k × (max(N, K) + N / 2)
-//   since vLLM 0.8 (PR #13625), M × top-k × (N + N / 2 + K) before, with N = 2 × the expert FFN on one GPU
-//   and K = hidden;
+//   since vLLM 0.8 (PR #13625), M × top-k × (N + N / 2 + K) before, M × top-k × (max(N / 2, K) + max(N, K))
+//   from 0.14 (the modular kernels' workspaces, held while the sampler runs), with N = 2 × the expert FFN on one
+//   GPU and K = hidden;
 // - mxfp4 experts (gpt-oss) are stored padded to the tile sizes of the MoE kernel vLLM picks by GPU
 //   (mxfp4ExpertPadding; mxfp4.py create_weights).
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { fusedMoeSharesCache13, parseVersion } from '../../../core/estimate/engineVersion';
+import { fusedMoeSharesCache13, parseVersion, vllmModularMoe } from '../../../core/estimate/engineVersion';
 import { estimateInferenceService } from '../../../core/estimate/index';
-import { mlpActivationWidth, mxfp4ExpertPadding } from '../../../core/estimate/serving';
+import { mlpActivationWidth, moeFp8QuantBytes, moeWorkspaceWidth, mxfp4ExpertPadding } from '../../../core/estimate/serving';
 import { cudaCapability, findGpu } from '../../../core/catalog/gpus';
 import type { Architecture } from '../../../core/spec/types';
 import { cluster, service } from './helpers';
@@ -51,16 +52,47 @@ test('the buffer layout follows the release: shared from 0.8, separate before, s
 test('an MoE estimate: the profile activation grows with the hidden-sized workspace and the estimate says so', () => {
   // max_num_seqs 8 keeps the sampler below the forward, so the forward sets the activation peak.
   const spec = { model: { architecture: fine }, tensorParallel: 4, maxModelLen: 8192, maxNumSeqs: 8, maxNumBatchedTokens: 8192, gpuMemoryUtilization: 0.9 };
+  const v13 = estimateInferenceService(service({ ...spec, engineVersion: '0.13.0' }), cluster('H100-SXM-80GB', 4));
   const now = estimateInferenceService(service({ ...spec, engineVersion: '0.27.1' }), cluster('H100-SXM-80GB', 4));
   const old = estimateInferenceService(service({ ...spec, engineVersion: '0.7.3' }), cluster('H100-SXM-80GB', 4));
   const ep = estimateInferenceService(service({ ...spec, engineVersion: '0.27.1', expertParallel: true }), cluster('H100-SXM-80GB', 4));
   const act = (e: ReturnType<typeof estimateInferenceService>) => e.serving!.activationPeakBytes;
   // Each difference is 8192 tokens × 2 bytes × the width difference.
-  assert.equal(act(old) - act(now), 8192 * 2 * (mlpActivationWidth(fine, 4, false, false) - mlpActivationWidth(fine, 4, false, true)));
-  assert.equal(act(ep) - act(now), 8192 * 2 * (mlpActivationWidth(fine, 4, true, true) - mlpActivationWidth(fine, 4, false, true)));
-  assert.ok(now.assumptions.some((a) => a.includes('fused-MoE kernel') && a.includes('PR #13625')));
+  assert.equal(act(old) - act(v13), 8192 * 2 * (mlpActivationWidth(fine, 4, false, false) - mlpActivationWidth(fine, 4, false, true)));
+  assert.equal(act(now) - act(v13), 8192 * 2 * (mlpActivationWidth(fine, 4, false, true, true) - mlpActivationWidth(fine, 4, false, true)));
+  assert.equal(act(ep) - act(now), 8192 * 2 * (mlpActivationWidth(fine, 4, true, true, true) - mlpActivationWidth(fine, 4, false, true, true)));
+  assert.ok(v13.assumptions.some((a) => a.includes('fused-MoE kernel') && a.includes('PR #13625')));
+  assert.ok(now.assumptions.some((a) => a.includes("vLLM 0.14's modular kernels")));
   assert.ok(old.assumptions.some((a) => a.includes('separate buffers before vLLM 0.8')));
   assert.ok(ep.assumptions.some((a) => a.includes('whole experts per GPU')));
+});
+
+test("vLLM 0.14's modular kernels: max(N / 2, K) + max(N, K) per expert copy (TritonExperts.workspace_shapes), from 0.14.0 and for an unknown version", () => {
+  // TP 4: N = 384, N / 2 = 192, K = 2048: 2048 + 2048 per copy, where fused_experts() took 2048 + 192.
+  assert.equal(mlpActivationWidth(fine, 4, false, true, true), 8 * (2048 + 2048));
+  assert.equal(moeWorkspaceWidth(fine, 4, false, true, true), 8 * (2048 + 2048));
+  // Coarse experts: N = 14336 (TP 2), N / 2 = 7168, both wider than K: the same as before.
+  assert.equal(mlpActivationWidth(coarse, 2, false, true, true), mlpActivationWidth(coarse, 2, false, true));
+  assert.equal(vllmModularMoe(parseVersion('0.13.0')), false);
+  assert.equal(vllmModularMoe(parseVersion('0.14.0')), true);
+  assert.equal(vllmModularMoe(undefined), true);
+  // fp8 activations: the input (hidden) and the activation output (top-k × N / 2), each 1 byte plus an fp32 scale per 128.
+  assert.equal(moeFp8QuantBytes(fine, 4, false), (2048 + 8 * 192) * (1 + 1 / 32));
+});
+
+test('the modular workspace stays held while the dummy sampler runs: a sampler-bound profile adds it from 0.14', () => {
+  // 2048 tokens and 1024 sequences: the sampler's logits outweigh the forward in both releases.
+  const spec = { model: { architecture: fine }, tensorParallel: 4, maxModelLen: 8192, maxNumSeqs: 1024, maxNumBatchedTokens: 2048, gpuMemoryUtilization: 0.9 };
+  const v13 = estimateInferenceService(service({ ...spec, engineVersion: '0.13.0' }), cluster('H100-SXM-80GB', 4));
+  const v14 = estimateInferenceService(service({ ...spec, engineVersion: '0.14.0' }), cluster('H100-SXM-80GB', 4));
+  assert.equal(v14.serving!.activationPeakBytes - v13.serving!.activationPeakBytes, 2048 * 2 * moeWorkspaceWidth(fine, 4, false, true, true));
+});
+
+test('fp8 experts add their fp8 input and activation copies where vLLM runs w8a8 (compute capability 8.9 and newer), not on an A100 (Marlin, half-precision activations)', () => {
+  const spec = { model: { architecture: fine }, tensorParallel: 4, maxModelLen: 8192, maxNumSeqs: 8, maxNumBatchedTokens: 8192, gpuMemoryUtilization: 0.9, engineVersion: '0.19.1' };
+  const act = (gpu: string, quantization?: 'fp8') => estimateInferenceService(service({ ...spec, ...(quantization ? { quantization } : {}) }), cluster(gpu, 4)).serving!.activationPeakBytes;
+  assert.equal(act('H100-SXM-80GB', 'fp8') - act('H100-SXM-80GB'), 8192 * moeFp8QuantBytes(fine, 4, false));
+  assert.equal(act('A100-SXM-80GB', 'fp8'), act('A100-SXM-80GB'));
 });
 
 // gpt-oss-120b's expert shape: hidden 2880, expert FFN 2880, 128 experts, top-4.
