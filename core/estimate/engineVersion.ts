@@ -227,6 +227,24 @@ export function vllmModelRunner(version: [number, number, number] | undefined, m
 }
 
 /**
+ * vLLM 0.26.0: a sliding-window layer reserves, per request, its window plus the tokens of every batch in flight
+ * (SlidingWindowSpec.max_admission_blocks_per_request: min(window − 1 + max_in_flight_tokens, max_model_len) tokens,
+ * then one block more), where earlier releases reserved one batch (window − 1 + max_num_batched_tokens). The change
+ * follows PR #47728 (sliding-window blocks are freed only once their tokens are processed); 0.26.0 is taken from a
+ * downstream project's note on that uplift and from published starts that split between 0.22.1 and 0.26.0, not from
+ * the tag. max_in_flight_tokens = max_concurrent_batches × max_num_batched_tokens (config/vllm.py): with async
+ * scheduling (the default) the V2 model runner keeps pp + 1 batches in flight and the V1 runner 2 at PP 1, else pp;
+ * without it, pp. An unknown version is the current release.
+ */
+export const VLLM_SLIDING_IN_FLIGHT: [number, number, number] = [0, 26, 0];
+export function vllmSlidingBatches(version: [number, number, number] | undefined, o: { pp: number; v2Runner: boolean; asyncScheduling: boolean }): number {
+  if (version && !atLeast(version, ...VLLM_SLIDING_IN_FLIGHT)) return 1;
+  const pp = Math.max(1, o.pp);
+  if (!o.asyncScheduling) return pp;
+  return o.v2Runner ? pp + 1 : pp <= 1 ? 2 : pp;
+}
+
+/**
  * vLLM 0.14: the default fused-MoE paths (Triton bf16 and fp8, Marlin, DeepGEMM) run as modular kernels (PRs #30825,
  * #31036, #31052, merged 2025-12-19..22), whose workspaces are sized by TritonExperts.workspace_shapes (PR #20725):
  * workspace13 of M × top-k × max(N / 2, K) holds the activation's output, workspace2 of M × top-k × max(N, K) the two

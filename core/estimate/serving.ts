@@ -27,7 +27,24 @@
 // the remaining 1 − mem_fraction_static). TGI: warm-up prefill, then the free memory becomes KV.
 
 import { withEdits } from './withEdits';
-import { atLeast, VLLM_MM_DEFAULT_LIMIT, CUDA_GRAPHS, engineVersionOf, qwen2VlDummyVideo, vllmPadsEncoderOutputs, fusedMoeSharesCache13, vllmModularMoe, vllmAcceptsAutoMaxModelLen, vllmBatchDefaults, vllmModelRunner, vllmSizing, type VllmBatchDefaults, type VllmRunner, type VllmSizing } from './engineVersion';
+import {
+  atLeast,
+  VLLM_MM_DEFAULT_LIMIT,
+  CUDA_GRAPHS,
+  engineVersionOf,
+  qwen2VlDummyVideo,
+  vllmPadsEncoderOutputs,
+  fusedMoeSharesCache13,
+  vllmModularMoe,
+  vllmSlidingBatches,
+  vllmAcceptsAutoMaxModelLen,
+  vllmBatchDefaults,
+  vllmModelRunner,
+  vllmSizing,
+  type VllmBatchDefaults,
+  type VllmRunner,
+  type VllmSizing,
+} from './engineVersion';
 import type { Architecture, ClusterDoc, InferenceServiceDoc, InferenceServiceSpec } from '../spec/types';
 import { formatOfQuantization, hybridNamedFormat, type ModuleKind, type WeightFormat } from '../catalog/weightFormat';
 import { cudaCapability, findGpu, type GpuInfo } from '../catalog/gpus';
@@ -248,14 +265,15 @@ export function hybridPool(h: Omit<NonNullable<Stage['hybrid']>, 'kind'>, pool: 
 /**
  * vLLM V1's pool for full-attention and sliding-window layers (Gemma 2, 3 and 4, gpt-oss): pages of `blockSize`
  * tokens; a request holds ceil(L / block) blocks in each full-attention group and, in each sliding-window
- * group, the blocks of min(window − 1 + max_num_batched_tokens, L) tokens plus one (SlidingWindowSpec
- * max_memory_usage_bytes: the window need not start on a block boundary). Where a full-attention layer caches
+ * group, the blocks of min(window − 1 + in-flight tokens, L) tokens plus one (SlidingWindowSpec
+ * max_memory_usage_bytes: the window need not start on a block boundary). `inFlightTokens` is
+ * max_num_batched_tokens, or from vLLM 0.26 that times the batches in flight (vllmSlidingBatches). Where a full-attention layer caches
  * another size per token than a sliding one (Gemma 4's 512-wide global heads), vLLM gives every layer the larger
  * page and the kind with the smaller one blocks of as many more tokens (kv_cache_utils.py
  * unify_kv_cache_spec_page_size). Page sizes that do not divide, which that function refused, later releases pad
  * to the larger (page_size_padded); so does this (`padded`).
  */
-export function slidingPool(s: NonNullable<Stage['sliding']>, pool: number, maxModelLen: number, blockSize: number, batchedTokens: number, groupAware: boolean): GroupedPool | undefined {
+export function slidingPool(s: NonNullable<Stage['sliding']>, pool: number, maxModelLen: number, blockSize: number, inFlightTokens: number, groupAware: boolean): GroupedPool | undefined {
   const slide = s.attnBytesPerTokenPerLayer;
   const full = s.full > 0 ? (s.fullBytesPerTokenPerLayer ?? slide) : slide;
   if (s.sliding < 1 || !(slide > 0) || !(full > 0)) return undefined;
@@ -263,7 +281,7 @@ export function slidingPool(s: NonNullable<Stage['sliding']>, pool: number, maxM
   const ratio = whole ? Math.max(slide, full) / Math.min(slide, full) : 1;
   const fullBlock = full < slide ? blockSize * ratio : blockSize;
   const slideBlock = slide < full ? blockSize * ratio : blockSize;
-  const windowBlocks = (len: number) => Math.ceil(Math.min(s.window - 1 + batchedTokens, len) / slideBlock) + 1;
+  const windowBlocks = (len: number) => Math.ceil(Math.min(s.window - 1 + inFlightTokens, len) / slideBlock) + 1;
   const p = groupedPool(s.full, s.sliding, blockSize * Math.max(slide, full), fullBlock, windowBlocks, pool, maxModelLen, groupAware, slideBlock);
   return whole ? p : { ...p, padded: true };
 }
@@ -969,13 +987,17 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   const v1Hybrid = v1 && !!stages[0].hybrid;
   const hybridSeqs = spec.maxNumSeqs && spec.maxNumSeqs > 0 ? spec.maxNumSeqs : defaults.seqs;
   const batchedTokens = spec.maxNumBatchedTokens && spec.maxNumBatchedTokens > 0 ? spec.maxNumBatchedTokens : defaults.tokens;
+  // What a sliding-window layer reserves beyond its window: one batch, or from vLLM 0.26 every batch in flight.
+  const noAsync = Array.isArray(spec.extraArgs) && spec.extraArgs.some((x) => x === '--no-async-scheduling' || x === '--async-scheduling=False' || x === '--async-scheduling=false');
+  const inFlightBatches = v1 ? vllmSlidingBatches(engineVersionOf(spec).parts, { pp, v2Runner: gen!.runner?.v2 === true, asyncScheduling: !noAsync }) : 1;
+  const inFlightTokens = batchedTokens * inFlightBatches;
   let tokens = Infinity;
   // The chosen stage's whole blocks, in tokens (a model with one kind of layer).
   let capacityTokens = 0;
   let worst = stages[0];
   let pooled: GroupedPool | undefined;
   for (const s of stages) {
-    const g = !v1 ? undefined : s.hybrid ? hybridPool(s.hybrid, s.pool, maxModelLen, groupAware) : s.sliding ? slidingPool(s.sliding, s.pool, maxModelLen, blockSize, batchedTokens, groupAware) : undefined;
+    const g = !v1 ? undefined : s.hybrid ? hybridPool(s.hybrid, s.pool, maxModelLen, groupAware) : s.sliding ? slidingPool(s.sliding, s.pool, maxModelLen, blockSize, inFlightTokens, groupAware) : undefined;
     const statesBytes = v1Hybrid ? 0 : hybridSeqs * stateBytesPerSequence(s);
     const blocks = Math.floor(Math.max(0, s.pool - statesBytes) / (s.kvBytesPerToken * blockSize));
     // One kind of layer: the printed figure is whole blocks, or from 0.20.1 int(blocks ÷ ceil(L / block) × L) (printedTokens).
@@ -998,9 +1020,10 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     );
   } else if (a.slidingWindow) {
     const ss = stages[0].sliding;
+    const inFlight = inFlightBatches > 1 ? `the ${inFlightBatches} batches in flight, ${inFlightBatches} × max_num_batched_tokens ${batchedTokens} (vLLM 0.26 and later)` : `max_num_batched_tokens ${batchedTokens}`;
     assumptions.push(
       pooled && ss
-        ? `Sliding window: ${ss.full} full-attention and ${ss.sliding} sliding-window layers (window ${ss.window}) per GPU, grouped ${pooled.groupSize} to a group (${pooled.fullGroups} full-attention, ${pooled.otherGroups} sliding-window): ${grouped(pooled.blocks)} blocks of ${pooled.blockSize === pooled.otherBlockSize ? `${pooled.blockSize} tokens` : `${pooled.otherBlockSize} tokens in a sliding-window group and ${pooled.blockSize} in a full-attention group (one page size for every layer: the kind that caches less per token holds more tokens in a page)`}; a ${maxModelLen}-token request takes ${Math.ceil(maxModelLen / pooled.blockSize)} in each full-attention group and ${pooled.otherBlocksPerRequest} in each sliding-window group (${ss.window - 1 + batchedTokens < maxModelLen ? `its window plus max_num_batched_tokens ${batchedTokens}` : `the whole request: its window plus max_num_batched_tokens ${batchedTokens} reaches max_model_len`}), so ${pooled.concurrency.toFixed(2)} fit at once. KV tokens: ${grouped(pooled.tokens)}, ${printed}.${pooled.padded ? ' The two kinds of layer cache sizes per token that do not divide: the smaller page is padded to the larger, as later vLLM releases do (page_size_padded); earlier ones refuse to start ("Cannot unify by adjusting block_size").' : ''}`
+        ? `Sliding window: ${ss.full} full-attention and ${ss.sliding} sliding-window layers (window ${ss.window}) per GPU, grouped ${pooled.groupSize} to a group (${pooled.fullGroups} full-attention, ${pooled.otherGroups} sliding-window): ${grouped(pooled.blocks)} blocks of ${pooled.blockSize === pooled.otherBlockSize ? `${pooled.blockSize} tokens` : `${pooled.otherBlockSize} tokens in a sliding-window group and ${pooled.blockSize} in a full-attention group (one page size for every layer: the kind that caches less per token holds more tokens in a page)`}; a ${maxModelLen}-token request takes ${Math.ceil(maxModelLen / pooled.blockSize)} in each full-attention group and ${pooled.otherBlocksPerRequest} in each sliding-window group (${ss.window - 1 + inFlightTokens < maxModelLen ? `its window plus ${inFlight}` : `the whole request: its window plus ${inFlight} reaches max_model_len`}), so ${pooled.concurrency.toFixed(2)} fit at once. KV tokens: ${grouped(pooled.tokens)}, ${printed}.${pooled.padded ? ' The two kinds of layer cache sizes per token that do not divide: the smaller page is padded to the larger, as later vLLM releases do (page_size_padded); earlier ones refuse to start ("Cannot unify by adjusting block_size").' : ''}`
         : ss && ss.sliding < 1
           ? 'Every layer attends to the whole context (no sliding-window layer).'
           : `Sliding-window layers are counted as full attention${!v1 ? '' : stages.some((s) => s.drafterBesideGlobal) ? ` (the ${spec.speculative?.method} drafter's layer would be a third kind of KV layer beside the wider global ones, which this estimate does not lay out: the pool is understated)` : " (the model's layer pattern is not known)"}.`,

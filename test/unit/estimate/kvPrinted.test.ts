@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { estimateInferenceService } from '../../../core/estimate/index';
 import { hybridPool, slidingPool } from '../../../core/estimate/serving';
+import { vllmSlidingBatches } from '../../../core/estimate/engineVersion';
 import { GIB, cluster, service } from './helpers';
 
 // gpt-oss-120b on one GPU: 18 full-attention and 18 sliding-window (128-token) layers, 8 KV heads × 64 in bf16.
@@ -65,13 +66,40 @@ test('estimate: gpt-oss-20b is grouped 12 + 12 with the window counted, and says
   assert.ok(a?.includes('12 full-attention and 12 sliding-window layers (window 128)'), a);
   assert.ok(a?.includes('int(concurrency × max_model_len)'), a);
   assert.equal(s.kvCacheTokens, Math.floor(s.maxConcurrency * 32768));
-  // The window layers take a few hundred blocks per request, not 2,048: more than half again as many fit as when all layers were full attention.
+  // From 0.26 a window layer holds its window plus two batches in flight (the V1 runner with async scheduling): 1,033 blocks
+  // per request, not 2,048, so a third again as many fit as when all layers were full attention; at 0.25, one batch: 521.
+  assert.ok(a?.includes('the 2 batches in flight, 2 × max_num_batched_tokens 8192 (vLLM 0.26 and later)'), a);
   const asFull = s.kvCacheBytes / (32768 * s.kvBytesPerToken);
-  assert.ok(s.maxConcurrency > 1.5 * asFull, `${s.maxConcurrency} vs ${asFull}`);
+  assert.ok(s.maxConcurrency > 1.3 * asFull, `${s.maxConcurrency} vs ${asFull}`);
+  const v25 = estimateInferenceService(service({ model: { preset: 'gpt-oss-20b' }, engineVersion: '0.25.0', maxModelLen: 32768 }), cluster('H100-SXM-80GB', 1)).serving!;
+  assert.ok(v25.maxConcurrency > 1.5 * (v25.kvCacheBytes / (32768 * v25.kvBytesPerToken)));
   // At 0.17 the printed figure is the old one: about every layer as full attention.
   const old = estimateInferenceService(service({ model: { preset: 'gpt-oss-20b' }, engineVersion: '0.17.1', maxModelLen: 32768 }), cluster('H100-SXM-80GB', 1)).serving!;
   assert.equal(old.kvCacheTokens % 16, 0);
   assert.ok(Math.abs(old.kvCacheTokens * old.kvBytesPerToken - old.kvCacheBytes) / old.kvCacheBytes < 0.01);
+});
+
+test('Gemma 4 31B on a B300 at vLLM 0.26.0, as it printed: 74,700 blocks of 262,144 B per layer of a group of 10; a 16,384-token request takes 512 blocks of 32 in the full group and 1,025 of 16 in each of 5 sliding groups (window 1023 + 2 × 8192 in flight, capped at 16,384): 13.25x and 217,116 tokens; exact', () => {
+  const s = { full: 10, sliding: 50, window: 1024, attnBytesPerTokenPerLayer: 2 * 16 * 256 * 2, fullBytesPerTokenPerLayer: 2 * 4 * 512 * 2 };
+  const pool = 74700 * 262144 * 10;
+  const p = slidingPool(s, pool, 16384, 16, vllmSlidingBatches([0, 26, 0], { pp: 1, v2Runner: false, asyncScheduling: true }) * 8192, true)!;
+  assert.equal(p.blocks, 74700);
+  assert.equal(p.blocksPerRequest, 512 + 5 * 1025);
+  assert.equal(p.concurrency.toFixed(2), '13.25');
+  assert.equal(p.tokens, 217116);
+  // One batch, as before 0.26: 577 blocks per sliding group, 364,224 tokens (what the estimate said before).
+  assert.equal(slidingPool(s, pool, 16384, 16, vllmSlidingBatches([0, 25, 0], { pp: 1, v2Runner: false, asyncScheduling: true }) * 8192, true)!.otherBlocksPerRequest, 577);
+});
+
+test('batches in flight for a sliding window (vLLM 0.26+): V1 runner 2 at PP 1, else PP; V2 runner PP + 1; without async scheduling PP; one before 0.26', () => {
+  const at = (v: [number, number, number] | undefined, pp: number, v2Runner: boolean, asyncScheduling = true) => vllmSlidingBatches(v, { pp, v2Runner, asyncScheduling });
+  assert.equal(at([0, 25, 1], 1, false), 1);
+  assert.equal(at([0, 26, 0], 1, false), 2);
+  assert.equal(at([0, 26, 0], 4, false), 4);
+  assert.equal(at([0, 28, 0], 1, true), 2);
+  assert.equal(at([0, 28, 0], 2, true), 3);
+  assert.equal(at([0, 28, 0], 2, true, false), 2);
+  assert.equal(at(undefined, 1, false), 2);
 });
 
 test('estimate: Gemma 3 27B groups its 10 global and 52 sliding layers 10 to a group (1 + 6 groups)', () => {
