@@ -352,6 +352,18 @@ if (kv21.length)
     `KV21-*: ${kv21Summary.n ? v1Line(kv21Summary) : 'no row expressible'} (evaluated once, 2026-12-07: before the change 8 rows, 37.37 %, 67.76 % (KV21-18), 0 within 2 %, 2 within 5 %; after it 36.05 %, the same max: KV21-05 +22.3 → +19.1 %, KV21-06 +50.9 → +48.2 %, KV21-03 −58.4 → −60.4 %, the other five unchanged. Since then KV21-18 (Gemma 4 31B, +67.8 %) prompted the sliding-window in-flight rule of vLLM 0.26 (+1.1 % with it) and is examined. Eleven rows are gaps: GLM-5.x, DeepSeek-V4-Flash, Qwen3.5-4B are not in the catalog, and KV21-12 profiled beside another process's load).`,
   );
 
+// KV22-* (14 published starts of sliding-window models, Gemma 3/4 and gpt-oss, vLLM 0.22–0.29) was gathered on 2026-12-07 by a
+// helper that computed no estimate, held out for the vLLM 0.26 in-flight rule, and evaluated once before and once after it.
+const kv22 = kvV1.readKvV1Reserve(root, 'bench/data/vllm-v1-kv-reserve19.jsonl');
+const kv22Summary = reserveTable(
+  kv22,
+  'Held-out set of the vLLM 0.26 sliding-window in-flight rule, KV22-* (bench/data/vllm-v1-kv-reserve19.jsonl: 14 published starts of sliding-window models from 7 sources no earlier set used, gathered 2026-12-07 by a helper that computed no estimate, committed before any, evaluated once before and once after the rule):',
+).summary;
+if (kv22.length)
+  out(
+    `KV22-*: ${kv22Summary.n ? v1Line(kv22Summary) : 'no row expressible'} (evaluated once, 2026-12-07, the same before and after the rule: none of its 8 expressible rows reaches it. Its three 0.29.0 rows run Gemma 4 26B-A4B with an MTP drafter, which the estimate lays out as full attention beside the drafter (−18.9 to −56.7 %, a gap); the others are 0.22–0.25. Six rows are gaps: Gemma 4 12B is not in the catalog, one forced an attention backend, one disabled the hybrid KV cache manager).`,
+  );
+
 // Startup refusals (issue 12: "predicted exactly where the engine would refuse"): published vLLM V1 starts that failed for
 // memory (bench/data/vllm-v1-refusals.jsonl, KV16-*), and, the other way, every successful start above that Gantry would
 // call a refusal.
@@ -620,7 +632,7 @@ out('| quantity | tuned / reference part: n, median, max | held-out part: n, med
 out('| --- | --- | --- |');
 out(`| training memory per GPU | ${s.n}, ${s.medianAbs.toFixed(1)} %, ${s.maxAbs.toFixed(1)} % | ${held.n}, ${held.medianAbs.toFixed(1)} %, ${held.maxAbs.toFixed(1)} % |`);
 out(
-  `| vLLM KV tokens (V1; tuned 0.19 H100; held out KV21-* for the vLLM 0.14 modular fused-MoE change, KV20-* for the Qwen3-VL dummy-video change, KV18-* for the Qwen2-VL one, KV17-* and KV15-* with no change, KV14-* and KV13-* after the towers change, KV12-* and KV11-* with no change, KV9-* for the vision-encoder profile change, KV8-* for the hybrid-NVFP4 change, KV7-* for the printed-figure change, KV6-* with no change, KV5-* for the Model Runner V2 change, KV4-* for the MoE change, KV3-* for the version change, KV2-* before it; examined KV1-* 0.10–0.28 and KV2-08/09) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | KV21-* ${v1Line(kv21Summary)}; KV20-* ${v1Line(kv20Summary)}; KV18-* ${v1Line(kv18Summary)}; KV17-* ${v1Line(kv17Summary)}; KV15-* ${v1Line(kv15Summary)}; KV14-* ${v1Line(kv14Summary)}; KV13-* ${v1Line(kv13Summary)}; KV12-* ${v1Line(kv12Summary)}; KV11-* ${v1Line(kv11Summary)}; KV9-* ${v1Line(kv9Summary)}; KV8-* ${v1Line(kv8Summary)}; KV7-* ${v1Line(kv7Summary)}; KV6-* ${v1Line(kv6Summary)}; KV5-* ${v1Line(kv5Summary)}; KV4-* ${v1Line(kv4Summary)}; KV3-* ${v1Line(kv3Summary)}; KV2-* ${kvHeldShown ? `${v1Line(v1Held)} (${v1Rows.filter((r) => r.unmatched && r.part === 'held-out').length} held-out rows not matched; evaluated before and after the change)` : 'hidden (GANTRY_EVAL_KV_HELDOUT=0)'}; examined ${v1Line(v1Examined)} |`,
+  `| vLLM KV tokens (V1; tuned 0.19 H100; held out KV22-* for the vLLM 0.26 sliding-window rule, KV21-* for the vLLM 0.14 modular fused-MoE change, KV20-* for the Qwen3-VL dummy-video change, KV18-* for the Qwen2-VL one, KV17-* and KV15-* with no change, KV14-* and KV13-* after the towers change, KV12-* and KV11-* with no change, KV9-* for the vision-encoder profile change, KV8-* for the hybrid-NVFP4 change, KV7-* for the printed-figure change, KV6-* with no change, KV5-* for the Model Runner V2 change, KV4-* for the MoE change, KV3-* for the version change, KV2-* before it; examined KV1-* 0.10–0.28 and KV2-08/09) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | KV22-* ${v1Line(kv22Summary)}; KV21-* ${v1Line(kv21Summary)}; KV20-* ${v1Line(kv20Summary)}; KV18-* ${v1Line(kv18Summary)}; KV17-* ${v1Line(kv17Summary)}; KV15-* ${v1Line(kv15Summary)}; KV14-* ${v1Line(kv14Summary)}; KV13-* ${v1Line(kv13Summary)}; KV12-* ${v1Line(kv12Summary)}; KV11-* ${v1Line(kv11Summary)}; KV9-* ${v1Line(kv9Summary)}; KV8-* ${v1Line(kv8Summary)}; KV7-* ${v1Line(kv7Summary)}; KV6-* ${v1Line(kv6Summary)}; KV5-* ${v1Line(kv5Summary)}; KV4-* ${v1Line(kv4Summary)}; KV3-* ${v1Line(kv3Summary)}; KV2-* ${kvHeldShown ? `${v1Line(v1Held)} (${v1Rows.filter((r) => r.unmatched && r.part === 'held-out').length} held-out rows not matched; evaluated before and after the change)` : 'hidden (GANTRY_EVAL_KV_HELDOUT=0)'}; examined ${v1Line(v1Examined)} |`,
 );
 out(`| vLLM KV tokens (V0, 0.2–0.7) | ${v0Line(v0Tuned)} | first set ${v0Line(v0Held)}; examined V0-14..16 ${v0Line(v0Held2)} |`);
 out(
@@ -709,6 +721,7 @@ writeFileSync(
         kvTokensV1Kv15: kv15Summary,
         kvTokensV1Kv17: kv17Summary,
         kvTokensV1Kv18: kv18Summary,
+        kvTokensV1Kv22: kv22Summary,
         kvTokensV1Kv21: kv21Summary,
         kvTokensV1Kv20: kv20Summary,
         refusals: refusalSummary,
