@@ -349,7 +349,7 @@ const kv21Summary = reserveTable(
 ).summary;
 if (kv21.length)
   out(
-    `KV21-*: ${kv21Summary.n ? v1Line(kv21Summary) : 'no row expressible'} (evaluated once, 2026-12-07: before the change 8 rows, 37.37 %, 67.76 % (KV21-18), 0 within 2 %, 2 within 5 %; after it 36.05 %, the same max: KV21-05 +22.3 → +19.1 %, KV21-06 +50.9 → +48.2 %, KV21-03 −58.4 → −60.4 %, the other five unchanged. Since then KV21-18 (Gemma 4 31B, +67.8 %) prompted the sliding-window in-flight rule of vLLM 0.26 (+1.1 % with it) and is examined. Eleven rows are gaps: GLM-5.x, DeepSeek-V4-Flash, Qwen3.5-4B are not in the catalog, and KV21-12 profiled beside another process's load).`,
+    `KV21-*: ${kv21Summary.n ? v1Line(kv21Summary) : 'no row expressible'} (evaluated once, 2026-12-07: before the change 8 rows, 37.37 %, 67.76 % (KV21-18), 0 within 2 %, 2 within 5 %; after it 36.05 %, the same max: KV21-05 +22.3 → +19.1 %, KV21-06 +50.9 → +48.2 %, KV21-03 −58.4 → −60.4 %, the other five unchanged. Since then KV21-18 (Gemma 4 31B, +67.8 %) prompted the sliding-window in-flight rule of vLLM 0.26 (+1.1 % with it) and KV21-04 (gpt-oss-120b on an H100 at 0.11.2, +59.4 %) the Marlin rule for Hopper before vLLM 0.12 (+2.4 %): both are examined. Eleven rows are gaps: GLM-5.x, DeepSeek-V4-Flash, Qwen3.5-4B are not in the catalog, and KV21-12 profiled beside another process's load).`,
   );
 
 // KV22-* (14 published starts of sliding-window models, Gemma 3/4 and gpt-oss, vLLM 0.22–0.29) was gathered on 2026-12-07 by a

@@ -305,15 +305,20 @@ function kvBytes(spec: InferenceServiceSpec, dt: number): number {
  * workstation cards) the Marlin kernel, the expert FFN to 128 and hidden to 256 (its n % 256 and k % 128
  * rule). gpt-oss has 2880 for both: 1.138× on a B200, 1.090× through Marlin, none on an H100. The expert
  * FFN is per GPU (tensor parallel splits it; expert parallel keeps it whole). Other vendors: none assumed.
+ * Hopper ran Marlin too before vLLM 0.12: its Triton path needs the triton_kernels package, which no release
+ * before 0.12 installed (0.12 bundles it as vllm/third_party/triton_kernels, PR #28788, and limits Triton to
+ * 9.0 ≤ cc < 11.0, PR #29339); a published 0.11.2 start on an H100 logs "Using Marlin backend" and loads
+ * 65.97 GiB, Marlin's padding. A user who installed triton_kernels by hand on an older release gets Triton.
  * Opt-in backends (VLLM_USE_FLASHINFER_MOE_MXFP4_*, --mxfp4-backend) are not modelled.
  */
-export function mxfp4ExpertPadding(a: Architecture, family: string, tp: number, expertParallel: boolean, gpu: GpuInfo): { factor: number; backend?: string } {
+export function mxfp4ExpertPadding(a: Architecture, family: string, tp: number, expertParallel: boolean, gpu: GpuInfo, version?: [number, number, number]): { factor: number; backend?: string } {
   if (family !== 'mxfp4' || !a.moe) return { factor: 1 };
   const cc = cudaCapability(gpu);
   if (cc === undefined) return { factor: 1 };
   const ffn = (a.moe.expertFfn ?? a.ffn) / (expertParallel ? 1 : tp);
   const up = (x: number, m: number) => Math.ceil(x / m) * m;
-  const [backend, f, h]: [string, number, number] = cc >= 100 && cc < 110 ? ['FlashInfer TRT-LLM', up(ffn, 256), up(a.hidden, 256)] : cc >= 90 && cc < 100 ? ['Triton', up(ffn, 64), a.hidden] : ['Marlin', up(ffn, 128), up(a.hidden, 256)];
+  const triton = cc >= 90 && cc < 100 && (!version || atLeast(version, 0, 12));
+  const [backend, f, h]: [string, number, number] = cc >= 100 && cc < 110 ? ['FlashInfer TRT-LLM', up(ffn, 256), up(a.hidden, 256)] : triton ? ['Triton', up(ffn, 64), a.hidden] : ['Marlin', up(ffn, 128), up(a.hidden, 256)];
   return { factor: (f * h) / (ffn * a.hidden), backend };
 }
 
@@ -623,7 +628,7 @@ function stageFigures(
   const experts = ((p.moeLayers * p.moeLayerExperts) / a.layers) * layers;
   let expertBytes: number;
   if (wf?.scope === 'experts') {
-    if (vllm) padding = mxfp4ExpertPadding(a, wf.family, tp, spec.expertParallel === true, c.gpu);
+    if (vllm) padding = mxfp4ExpertPadding(a, wf.family, tp, spec.expertParallel === true, c.gpu, engineVersionOf(spec).parts);
     expertBytes = experts * padding.factor * (wf.bitsPerWeight / 8);
     blockBytes = expertBytes + (blockParams - experts) * dt;
   } else if (wf?.kept?.length || wf?.higher) {

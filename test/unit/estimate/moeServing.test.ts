@@ -118,8 +118,10 @@ test('mxfp4 experts: padded per the kernel vLLM picks by GPU; none on Hopper or 
   // Marlin (Ampere, Ada, sm_120): expert FFN 2880 → 2944 (128), hidden 2880 → 3072 (256).
   assert.deepEqual(pad('RTX-PRO-6000-96GB'), { factor: (2944 * 3072) / (2880 * 2880), backend: 'Marlin' });
   assert.equal(pad('A100-SXM-80GB').backend, 'Marlin');
-  // Triton (9.x): the expert FFN to 64 (2880 already is), hidden as is.
+  // Triton (9.x): the expert FFN to 64 (2880 already is), hidden as is — from vLLM 0.12, which bundles triton_kernels; Marlin before.
   assert.deepEqual(pad('H100-SXM-80GB'), { factor: 1, backend: 'Triton' });
+  assert.deepEqual(mxfp4ExpertPadding(gptOss, 'mxfp4', 1, false, gpu('H100-SXM-80GB'), [0, 12, 0]), { factor: 1, backend: 'Triton' });
+  assert.deepEqual(mxfp4ExpertPadding(gptOss, 'mxfp4', 1, false, gpu('H100-SXM-80GB'), [0, 11, 2]), { factor: (2944 * 3072) / (2880 * 2880), backend: 'Marlin' });
   // TP 4 splits the expert FFN: 720 → 768 through Marlin; expert parallel keeps it whole.
   assert.equal(pad('L40S-48GB', 4).factor, (768 * 3072) / (720 * 2880));
   assert.equal(pad('L40S-48GB', 4, true).factor, pad('L40S-48GB').factor);
