@@ -93,6 +93,9 @@ test('fp8 experts add their fp8 input and activation copies where vLLM runs w8a8
   const act = (gpu: string, quantization?: 'fp8') => estimateInferenceService(service({ ...spec, ...(quantization ? { quantization } : {}) }), cluster(gpu, 4)).serving!.activationPeakBytes;
   assert.equal(act('H100-SXM-80GB', 'fp8') - act('H100-SXM-80GB'), 8192 * moeFp8QuantBytes(fine, 4, false));
   assert.equal(act('A100-SXM-80GB', 'fp8'), act('A100-SXM-80GB'));
+  const said = (gpu: string) => estimateInferenceService(service({ ...spec, quantization: 'fp8' }), cluster(gpu, 4)).assumptions.some((x) => x.includes("fp8 copies of the experts' input"));
+  assert.equal(said('H100-SXM-80GB'), true);
+  assert.equal(said('A100-SXM-80GB'), false);
 });
 
 // gpt-oss-120b's expert shape: hidden 2880, expert FFN 2880, 128 experts, top-4.
