@@ -364,6 +364,18 @@ if (kv22.length)
     `KV22-*: ${kv22Summary.n ? v1Line(kv22Summary) : 'no row expressible'} (evaluated once, 2026-12-07, the same before and after the rule: none of its 8 expressible rows reaches it. Its three 0.29.0 rows run Gemma 4 26B-A4B with an MTP drafter, which the estimate lays out as full attention beside the drafter (−18.9 to −56.7 %, a gap); the others are 0.22–0.25. Six rows are gaps: Gemma 4 12B is not in the catalog, one forced an attention backend, one disabled the hybrid KV cache manager).`,
   );
 
+// KV23-* (8 published vLLM 0.26–0.30 starts, 5 of sliding-window models) was gathered on 2026-12-07 after the 0.26 in-flight
+// rule (b407719) by a helper that computed no estimate, and evaluated once after it.
+const kv23 = kvV1.readKvV1Reserve(root, 'bench/data/vllm-v1-kv-reserve20.jsonl');
+const kv23Summary = reserveTable(
+  kv23,
+  'Held-out set of the vLLM 0.26 sliding-window in-flight rule, KV23-* (bench/data/vllm-v1-kv-reserve20.jsonl: 8 published vLLM 0.26–0.30 starts, 5 of them of sliding-window models, from 6 sources, gathered 2026-12-07 after the rule by a helper that computed no estimate, committed before any (in c65dabe, with an unrelated change), evaluated once):',
+).summary;
+if (kv23.length)
+  out(
+    `KV23-*: ${kv23Summary.n ? v1Line(kv23Summary) : 'no row expressible'} (evaluated once, 2026-12-07, after the rule; the formulas before it, run once on a worktree of 883651c for comparison, gave the three gpt-oss-20b rows +24.0 % each: the rule takes them to +3.5 %, which is their pool's error, 25.11 against 24.25 GiB. All three come from one repository's runs. Five rows are gaps: Gemma 4 12B and GLM-5.2 are not in the catalog, two fixed the pool with --kv-cache-memory-bytes, one overrides the rope scaling).`,
+  );
+
 // Startup refusals (issue 12: "predicted exactly where the engine would refuse"): published vLLM V1 starts that failed for
 // memory (bench/data/vllm-v1-refusals.jsonl, KV16-*), and, the other way, every successful start above that Gantry would
 // call a refusal.
@@ -632,7 +644,7 @@ out('| quantity | tuned / reference part: n, median, max | held-out part: n, med
 out('| --- | --- | --- |');
 out(`| training memory per GPU | ${s.n}, ${s.medianAbs.toFixed(1)} %, ${s.maxAbs.toFixed(1)} % | ${held.n}, ${held.medianAbs.toFixed(1)} %, ${held.maxAbs.toFixed(1)} % |`);
 out(
-  `| vLLM KV tokens (V1; tuned 0.19 H100; held out KV22-* for the vLLM 0.26 sliding-window rule, KV21-* for the vLLM 0.14 modular fused-MoE change, KV20-* for the Qwen3-VL dummy-video change, KV18-* for the Qwen2-VL one, KV17-* and KV15-* with no change, KV14-* and KV13-* after the towers change, KV12-* and KV11-* with no change, KV9-* for the vision-encoder profile change, KV8-* for the hybrid-NVFP4 change, KV7-* for the printed-figure change, KV6-* with no change, KV5-* for the Model Runner V2 change, KV4-* for the MoE change, KV3-* for the version change, KV2-* before it; examined KV1-* 0.10–0.28 and KV2-08/09) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | KV22-* ${v1Line(kv22Summary)}; KV21-* ${v1Line(kv21Summary)}; KV20-* ${v1Line(kv20Summary)}; KV18-* ${v1Line(kv18Summary)}; KV17-* ${v1Line(kv17Summary)}; KV15-* ${v1Line(kv15Summary)}; KV14-* ${v1Line(kv14Summary)}; KV13-* ${v1Line(kv13Summary)}; KV12-* ${v1Line(kv12Summary)}; KV11-* ${v1Line(kv11Summary)}; KV9-* ${v1Line(kv9Summary)}; KV8-* ${v1Line(kv8Summary)}; KV7-* ${v1Line(kv7Summary)}; KV6-* ${v1Line(kv6Summary)}; KV5-* ${v1Line(kv5Summary)}; KV4-* ${v1Line(kv4Summary)}; KV3-* ${v1Line(kv3Summary)}; KV2-* ${kvHeldShown ? `${v1Line(v1Held)} (${v1Rows.filter((r) => r.unmatched && r.part === 'held-out').length} held-out rows not matched; evaluated before and after the change)` : 'hidden (GANTRY_EVAL_KV_HELDOUT=0)'}; examined ${v1Line(v1Examined)} |`,
+  `| vLLM KV tokens (V1; tuned 0.19 H100; held out KV23-* and KV22-* for the vLLM 0.26 sliding-window rule, KV21-* for the vLLM 0.14 modular fused-MoE change, KV20-* for the Qwen3-VL dummy-video change, KV18-* for the Qwen2-VL one, KV17-* and KV15-* with no change, KV14-* and KV13-* after the towers change, KV12-* and KV11-* with no change, KV9-* for the vision-encoder profile change, KV8-* for the hybrid-NVFP4 change, KV7-* for the printed-figure change, KV6-* with no change, KV5-* for the Model Runner V2 change, KV4-* for the MoE change, KV3-* for the version change, KV2-* before it; examined KV1-* 0.10–0.28 and KV2-08/09) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | KV23-* ${v1Line(kv23Summary)}; KV22-* ${v1Line(kv22Summary)}; KV21-* ${v1Line(kv21Summary)}; KV20-* ${v1Line(kv20Summary)}; KV18-* ${v1Line(kv18Summary)}; KV17-* ${v1Line(kv17Summary)}; KV15-* ${v1Line(kv15Summary)}; KV14-* ${v1Line(kv14Summary)}; KV13-* ${v1Line(kv13Summary)}; KV12-* ${v1Line(kv12Summary)}; KV11-* ${v1Line(kv11Summary)}; KV9-* ${v1Line(kv9Summary)}; KV8-* ${v1Line(kv8Summary)}; KV7-* ${v1Line(kv7Summary)}; KV6-* ${v1Line(kv6Summary)}; KV5-* ${v1Line(kv5Summary)}; KV4-* ${v1Line(kv4Summary)}; KV3-* ${v1Line(kv3Summary)}; KV2-* ${kvHeldShown ? `${v1Line(v1Held)} (${v1Rows.filter((r) => r.unmatched && r.part === 'held-out').length} held-out rows not matched; evaluated before and after the change)` : 'hidden (GANTRY_EVAL_KV_HELDOUT=0)'}; examined ${v1Line(v1Examined)} |`,
 );
 out(`| vLLM KV tokens (V0, 0.2–0.7) | ${v0Line(v0Tuned)} | first set ${v0Line(v0Held)}; examined V0-14..16 ${v0Line(v0Held2)} |`);
 out(
@@ -721,6 +733,7 @@ writeFileSync(
         kvTokensV1Kv15: kv15Summary,
         kvTokensV1Kv17: kv17Summary,
         kvTokensV1Kv18: kv18Summary,
+        kvTokensV1Kv23: kv23Summary,
         kvTokensV1Kv22: kv22Summary,
         kvTokensV1Kv21: kv21Summary,
         kvTokensV1Kv20: kv20Summary,
