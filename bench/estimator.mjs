@@ -361,7 +361,7 @@ const kv22Summary = reserveTable(
 ).summary;
 if (kv22.length)
   out(
-    `KV22-*: ${kv22Summary.n ? v1Line(kv22Summary) : 'no row expressible'} (evaluated once, 2026-12-07, the same before and after the rule: none of its 8 expressible rows reaches it. Its three 0.29.0 rows run Gemma 4 26B-A4B with an MTP drafter, which the estimate lays out as full attention beside the drafter (−18.9 to −56.7 %, a gap); the others are 0.22–0.25. Six rows are gaps: Gemma 4 12B is not in the catalog, one forced an attention backend, one disabled the hybrid KV cache manager).`,
+    `KV22-*: ${kv22Summary.n ? v1Line(kv22Summary) : 'no row expressible'} (evaluated once, 2026-12-07, the same before and after the rule: none of its 8 expressible rows reaches it. Its three 0.29.0 rows run Gemma 4 26B-A4B with an MTP drafter, which the estimate lays out as full attention beside the drafter (−18.9 to −56.7 %, a gap); the others are 0.22–0.25. Two rows are gaps: one forced an attention backend, one disabled the hybrid KV cache manager. At that evaluation 8 rows, 1.58 %, 4 within 2 %, 5 within 5 %; KV22-08..11, Gemma 4 12B, became expressible when it entered the catalog the same day and were evaluated once then, with no formula change pending).`,
   );
 
 // KV23-* (8 published vLLM 0.26–0.30 starts, 5 of sliding-window models) was gathered on 2026-12-07 after the 0.26 in-flight
@@ -373,7 +373,7 @@ const kv23Summary = reserveTable(
 ).summary;
 if (kv23.length)
   out(
-    `KV23-*: ${kv23Summary.n ? v1Line(kv23Summary) : 'no row expressible'} (evaluated once, 2026-12-07, after the rule; the formulas before it, run once on a worktree of 883651c for comparison, gave the three gpt-oss-20b rows +24.0 % each: the rule takes them to +3.5 %, which is their pool's error, 25.11 against 24.25 GiB. All three come from one repository's runs. Five rows are gaps: Gemma 4 12B and GLM-5.2 are not in the catalog, two fixed the pool with --kv-cache-memory-bytes, one overrides the rope scaling).`,
+    `KV23-*: ${kv23Summary.n ? v1Line(kv23Summary) : 'no row expressible'} (evaluated once, 2026-12-07, after the rule; the formulas before it, run once on a worktree of 883651c for comparison, gave the three gpt-oss-20b rows +24.0 % each: the rule takes them to +3.5 %, which is their pool's error, 25.11 against 24.25 GiB. All three come from one repository's runs. KV23-04 (an fp8 Gemma 4 12B fine-tune on an RTX 4090 D, 0.28) became expressible when Gemma 4 12B entered the catalog the same day and was evaluated once then. Four rows are gaps: GLM-5.2 is not in the catalog, two fixed the pool with --kv-cache-memory-bytes, one overrides the rope scaling).`,
   );
 
 // Startup refusals (issue 12: "predicted exactly where the engine would refuse"): published vLLM V1 starts that failed for

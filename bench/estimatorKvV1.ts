@@ -230,6 +230,13 @@ export const GAPS_CLOSED: Readonly<Record<string, { how: string; gpuTotalGiB?: n
   // KV19-05's gatherer took the missing catalog preset for a gap; Qwen3-VL 2B entered the catalog 2026-12-07 from its
   // published config (as vendored in ai-dynamo/aiconfigurator). Evaluated once then, with no formula change pending.
   'KV19-05': { how: 'Qwen3-VL 2B from the catalog (entered 2026-12-07)', model: 'Qwen/Qwen3-VL-2B-Instruct' },
+  // KV22-08..11 and KV23-04: their gatherers took Gemma 4 12B for a gap; it entered the catalog 2026-12-07 from its published
+  // config (as committed in public code: 48 layers, 40 sliding and 8 full). Evaluated once then, with no formula change pending.
+  'KV22-08': { how: 'Gemma 4 12B from the catalog (entered 2026-12-07)', model: 'google/gemma-4-12B-it' },
+  'KV22-09': { how: 'Gemma 4 12B from the catalog (entered 2026-12-07)', model: 'google/gemma-4-12B-it' },
+  'KV22-10': { how: 'Gemma 4 12B from the catalog (entered 2026-12-07)', model: 'google/gemma-4-12B-it' },
+  'KV22-11': { how: 'Gemma 4 12B from the catalog (entered 2026-12-07)', model: 'google/gemma-4-12B-it' },
+  'KV23-04': { how: "Gemma 4 12B from the catalog (entered 2026-12-07): an abliterated fine-tune keeps the base's shapes; fp8 as the row states", row: { model: 'google/gemma-4-12B-it' } },
 };
 
 /** Rows whose gatherer's `unmatched` reason no longer holds, though another does: the reason as it stands now. */

@@ -161,6 +161,7 @@ export function eagerScoreSeconds(g: GpuInfo, elements: number, o: { recomputeSh
   const perElement = EAGER_SCORE_BYTES.forward * (1 + o.recomputeShare) + EAGER_SCORE_BYTES.backward + (o.dropout ? EAGER_SCORE_BYTES.dropout * (2 + o.recomputeShare) : 0);
   return (elements * perElement) / (g.memoryBandwidthGBps * 1e9 * ELEMENTWISE_BANDWIDTH_SHARE);
 }
+
 /** The half-precision hardware efficiency (for fp8-mixed too: fp8StepFactor scales the step). */
 export function computeEfficiency(g: GpuInfo, precision: Precision, activeParams: number): Efficiency {
   const gen = generation(g);

@@ -78,6 +78,7 @@ const PARAMS: [string, number, string][] = [
   ['bert-base-uncased', 109.5e6, 'BERT paper: 110M (109.5M counted by HF)'],
   ['distilbert-base-uncased', 66.4e6, 'DistilBERT paper: 66M'],
   ['biogpt', 347e6, 'BioGPT paper: 347M'],
+  ['gemma-4-12b', 11.96e9, 'the Hub: 11,959,730,224'],
   ['gpt2', 124e6, 'GPT-2 small: 124M'],
   ['qwen2.5-vl-7b', 8.292e9, 'its checkpoint: 8,292,166,656 (676.6M vision)'],
   ['qwen2-vl-7b', 8.291e9, 'its checkpoint: 16,582,751,232 bytes in bf16'],
