@@ -737,7 +737,12 @@ function stageFigures(
 }
 
 /** vLLM's engine generation for a spec: V0 before 0.8 (or with VLLM_USE_V1=0 before 0.11), V1 otherwise. */
-function vllmGeneration(spec: InferenceServiceSpec, maxModelLen: number, c: ResolvedCluster, m: ResolvedModel): { v0: boolean; chunked: boolean; label: string; short: string; sizing: VllmSizing; batch?: VllmBatchDefaults; moeSharedCache: boolean; moeModular: boolean; runner?: VllmRunner; groupAwareTokens: boolean } {
+function vllmGeneration(
+  spec: InferenceServiceSpec,
+  maxModelLen: number,
+  c: ResolvedCluster,
+  m: ResolvedModel,
+): { v0: boolean; chunked: boolean; label: string; short: string; sizing: VllmSizing; batch?: VllmBatchDefaults; moeSharedCache: boolean; moeModular: boolean; asyncScheduling: boolean; runner?: VllmRunner; groupAwareTokens: boolean } {
   const ver = engineVersionOf(spec);
   const useV1 = spec.env?.VLLM_USE_V1;
   // vLLM reads it as bool(int(…)): 0, with spaces around it in a file's env too.
@@ -747,6 +752,8 @@ function vllmGeneration(spec: InferenceServiceSpec, maxModelLen: number, c: Reso
   const on = args.some((a) => a === '--enable-chunked-prefill' || a === '--enable-chunked-prefill=True' || a === '--enable-chunked-prefill=true');
   const off = args.some((a) => a === '--no-enable-chunked-prefill' || a === '--enable-chunked-prefill=False' || a === '--enable-chunked-prefill=false');
   const chunked = on || (!off && maxModelLen > 32768);
+  // Async scheduling is on by default; a sliding-window layer's reservation depends on it (vllmSlidingBatches).
+  const asyncScheduling = !args.some((a) => a === '--no-async-scheduling' || a === '--async-scheduling=False' || a === '--async-scheduling=false');
   const where = ver.from === 'spec' ? 'engineVersion' : ver.from === 'image' ? 'the container image tag' : '';
   const short = v0 ? 'vLLM V0' : 'vLLM V1';
   const label = ver.parts ? `vLLM ${ver.parts.join('.')} (from ${where}): ${v0 ? 'V0 engine' : 'V1 engine'}${forcedV0 && v0 && atLeast(ver.parts, 0, 8) ? ' (VLLM_USE_V1=0)' : ''}` : 'vLLM version not given (engineVersion or an image tag): the current V1 engine assumed';
@@ -757,7 +764,7 @@ function vllmGeneration(spec: InferenceServiceSpec, maxModelLen: number, c: Reso
   const batch = v0 ? undefined : vllmBatchDefaults(ver.parts, { capacityBytes: c.capacityBytes, id: c.gpu.id, name: c.gpu.name, unifiedMemory: c.gpu.unifiedMemory }, maxModelLen);
   // The printed token figure (printedTokens): int(concurrency × max_model_len) from 0.20.1, and in current releases.
   const groupAwareTokens = !v0 && (!ver.parts || atLeast(ver.parts, 0, 20, 1));
-  return { v0, chunked, label, short, sizing, batch, moeSharedCache: fusedMoeSharesCache13(ver.parts), moeModular: !v0 && vllmModularMoe(ver.parts), runner, groupAwareTokens };
+  return { v0, chunked, label, short, sizing, batch, moeSharedCache: fusedMoeSharesCache13(ver.parts), moeModular: !v0 && vllmModularMoe(ver.parts), asyncScheduling, runner, groupAwareTokens };
 }
 
 /**
@@ -993,8 +1000,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   const hybridSeqs = spec.maxNumSeqs && spec.maxNumSeqs > 0 ? spec.maxNumSeqs : defaults.seqs;
   const batchedTokens = spec.maxNumBatchedTokens && spec.maxNumBatchedTokens > 0 ? spec.maxNumBatchedTokens : defaults.tokens;
   // What a sliding-window layer reserves beyond its window: one batch, or from vLLM 0.26 every batch in flight.
-  const noAsync = Array.isArray(spec.extraArgs) && spec.extraArgs.some((x) => x === '--no-async-scheduling' || x === '--async-scheduling=False' || x === '--async-scheduling=false');
-  const inFlightBatches = v1 ? vllmSlidingBatches(engineVersionOf(spec).parts, { pp, v2Runner: gen!.runner?.v2 === true, asyncScheduling: !noAsync }) : 1;
+  const inFlightBatches = v1 ? vllmSlidingBatches(ver, { pp, v2Runner: gen!.runner?.v2 === true, asyncScheduling: gen!.asyncScheduling }) : 1;
   const inFlightTokens = batchedTokens * inFlightBatches;
   let tokens = Infinity;
   // The chosen stage's whole blocks, in tokens (a model with one kind of layer).
