@@ -251,7 +251,7 @@ const kv9Summary = evaluatedSet('bench/data/vllm-v1-kv-reserve7.jsonl', 'KV9', '
 // the pre-Hopper NVLink non-torch change (core/estimate/serving.ts nonTorchTpKind); no usable A100/A800 row was found,
 // so it holds five Hopper rows, which that change does not touch, evaluated once with it.
 const KV10_NOTE =
-  "; KV10-01/02 (llm-d-benchmark, H100 TP 2, vLLM version not stated) print the pool and vLLM's memory split but no tokens: on the pool +2.9 % and +5.5 % (32.00 / 32.93 and 34.49 / 36.37 GiB), though the non-torch memory they print (0.55 / 0.54 GiB at TP 2; 0.13 / 0.14 at TP 1) is about a quarter of the 2.1 GiB Gantry charges on NVLink H100s (measured on vLLM 0.19), so another part of the split is under-counted there by more than that (some 2.5 and 3.4 GiB); their release, going by the source's date (January 2026), is older than 0.19, and NVLink is assumed (the form factor is not stated); not changed. KV10-03..05 (GLM-5.1, DeepSeek-V4-Flash) are not in the catalog";
+  "; KV10-01/02 (llm-d-benchmark, H100 TP 2, vLLM version not stated) print the pool and vLLM's memory split but no tokens: on the pool +2.9 % and +5.5 % (32.00 / 32.93 and 34.49 / 36.37 GiB), though the non-torch memory they print (0.55 / 0.54 GiB at TP 2; 0.13 / 0.14 at TP 1) is about a quarter of the 2.1 GiB Gantry charges on NVLink H100s (measured on vLLM 0.19), so another part of the split is under-counted there by more than that (some 2.5 and 3.4 GiB); their release, going by the source's date (January 2026), is older than 0.19, and NVLink is assumed (the form factor is not stated); not changed. KV10-04/05 (DeepSeek-V4-Flash) are not in the catalog; KV10-03 (GLM-5.1-FP8 on an H200, 0.19.1) became expressible with the sparse-attention layout and the GLM-5 catalog entry (2026-12-07) and was evaluated once then, +2.8 %";
 evaluatedSet(
   'bench/data/vllm-v1-kv-reserve8.jsonl',
   'KV10',
@@ -349,7 +349,7 @@ const kv21Summary = reserveTable(
 ).summary;
 if (kv21.length)
   out(
-    `KV21-*: ${kv21Summary.n ? v1Line(kv21Summary) : 'no row expressible'} (evaluated once, 2026-12-07: before the change 8 rows, 37.37 %, 67.76 % (KV21-18), 0 within 2 %, 2 within 5 %; after it 36.05 %, the same max: KV21-05 +22.3 → +19.1 %, KV21-06 +50.9 → +48.2 %, KV21-03 −58.4 → −60.4 %, the other five unchanged. Since then KV21-18 (Gemma 4 31B, +67.8 %) prompted the sliding-window in-flight rule of vLLM 0.26 (+1.1 % with it) and KV21-04 (gpt-oss-120b on an H100 at 0.11.2, +59.4 %) the Marlin rule for Hopper before vLLM 0.12 (+2.4 %): both are examined. Eleven rows are gaps: GLM-5.x, DeepSeek-V4-Flash, Qwen3.5-4B are not in the catalog, and KV21-12 profiled beside another process's load).`,
+    `KV21-*: ${kv21Summary.n ? v1Line(kv21Summary) : 'no row expressible'} (evaluated once, 2026-12-07: before the change 8 rows, 37.37 %, 67.76 % (KV21-18), 0 within 2 %, 2 within 5 %; after it 36.05 %, the same max: KV21-05 +22.3 → +19.1 %, KV21-06 +50.9 → +48.2 %, KV21-03 −58.4 → −60.4 %, the other five unchanged. Since then KV21-18 (Gemma 4 31B, +67.8 %) prompted the sliding-window in-flight rule of vLLM 0.26 (+1.1 % with it) and KV21-04 (gpt-oss-120b on an H100 at 0.11.2, +59.4 %) the Marlin rule for Hopper before vLLM 0.12 (+2.4 %): both are examined. KV21-01 (GLM-5.1, fp8 cache, H100 TP 8 × PP 2, 0.19.0) and KV21-09 (GLM-5.3 NVFP4, fp8_e4m3 cache, B200, 0.30.0) became expressible with the sparse-attention layout and the GLM-5 catalog entries (2026-12-07) and were evaluated once then: +10.5 % and +13.0 %. Nine rows are gaps: DeepSeek-V4-Flash and Qwen3.5-4B are not in the catalog, and KV21-12 profiled beside another process's load).`,
   );
 
 // KV22-* (14 published starts of sliding-window models, Gemma 3/4 and gpt-oss, vLLM 0.22–0.29) was gathered on 2026-12-07 by a
@@ -373,7 +373,19 @@ const kv23Summary = reserveTable(
 ).summary;
 if (kv23.length)
   out(
-    `KV23-*: ${kv23Summary.n ? v1Line(kv23Summary) : 'no row expressible'} (evaluated once, 2026-12-07, after the rule; the formulas before it, run once on a worktree of 883651c for comparison, gave the three gpt-oss-20b rows +24.0 % each: the rule takes them to +3.5 %, which is their pool's error, 25.11 against 24.25 GiB. All three come from one repository's runs. KV23-04 (an fp8 Gemma 4 12B fine-tune on an RTX 4090 D, 0.28) became expressible when Gemma 4 12B entered the catalog the same day and was evaluated once then. Four rows are gaps: GLM-5.2 is not in the catalog, two fixed the pool with --kv-cache-memory-bytes, one overrides the rope scaling).`,
+    `KV23-*: ${kv23Summary.n ? v1Line(kv23Summary) : 'no row expressible'} (evaluated once, 2026-12-07, after the rule; the formulas before it, run once on a worktree of 883651c for comparison, gave the three gpt-oss-20b rows +24.0 % each: the rule takes them to +3.5 %, which is their pool's error, 25.11 against 24.25 GiB. All three come from one repository's runs. KV23-04 (an fp8 Gemma 4 12B fine-tune on an RTX 4090 D, 0.28) became expressible when Gemma 4 12B entered the catalog the same day and was evaluated once then. KV23-08 (GLM-5.2 NVFP4, fp8_e4m3 cache, GB200, 0.26.0) became expressible with the sparse-attention layout and the GLM-5.2 catalog entry (2026-12-07) and was evaluated once then: +14.3 %, its pool 57.86 against 50.62 GiB. Three rows are gaps: two fixed the pool with --kv-cache-memory-bytes, one overrides the rope scaling).`,
+  );
+
+// KV24-* (20 published starts of sparse-attention models, GLM-5.1/5.2 and DeepSeek-V3.2) was gathered on 2026-12-07 by a
+// helper that computed no estimate, committed (4b5ddf1) before the DSA layout and catalog entries, and evaluated once after them.
+const kv24 = kvV1.readKvV1Reserve(root, 'bench/data/vllm-v1-kv-reserve21.jsonl');
+const kv24Summary = reserveTable(
+  kv24,
+  'Held-out set of the sparse-attention (DSA) KV layout, KV24-* (bench/data/vllm-v1-kv-reserve21.jsonl: 20 published vLLM starts of GLM-5.1, GLM-5.2 and DeepSeek-V3.2 from 10 sources, gathered 2026-12-07 by a helper that computed no estimate, committed before the layout, evaluated once after it):',
+).summary;
+if (kv24.length)
+  out(
+    `KV24-*: ${kv24Summary.n ? v1Line(kv24Summary) : 'no row expressible'} (evaluated once, 2026-12-07, after the DSA layout (sparseAttention.ts) and the DeepSeek-V3.2 and GLM-5 catalog entries; before them every row was a gap, no catalog model. KV24-05/06 were evaluated then (+14.3 %, +10.5 %) and found to be starts KV23-08 and KV21-01 already hold: they are counted there. KV24-03/04/07 were first evaluated the same day, once their GPU, written 'H200-141GB', was read as the catalog's H200. The bf16-cache rows are within 5.4 %; the fp8-cache ones, here and in KV21/KV23, are 10–41 % over, their pools 4–10 GiB smaller than estimated: memory an fp8 sparse cache takes that the code read does not show. Fifteen rows stay gaps, judged on their configuration before any estimate: seven offload weights to host or Grace memory, seven run a forked vLLM with its own sparse backend on sm_120 (four with decode context parallel, two with EXL3 weights), and one names no GPU).`,
   );
 
 // Startup refusals (issue 12: "predicted exactly where the engine would refuse"): published vLLM V1 starts that failed for
@@ -644,7 +656,7 @@ out('| quantity | tuned / reference part: n, median, max | held-out part: n, med
 out('| --- | --- | --- |');
 out(`| training memory per GPU | ${s.n}, ${s.medianAbs.toFixed(1)} %, ${s.maxAbs.toFixed(1)} % | ${held.n}, ${held.medianAbs.toFixed(1)} %, ${held.maxAbs.toFixed(1)} % |`);
 out(
-  `| vLLM KV tokens (V1; tuned 0.19 H100; held out KV23-* and KV22-* for the vLLM 0.26 sliding-window rule, KV21-* for the vLLM 0.14 modular fused-MoE change, KV20-* for the Qwen3-VL dummy-video change, KV18-* for the Qwen2-VL one, KV17-* and KV15-* with no change, KV14-* and KV13-* after the towers change, KV12-* and KV11-* with no change, KV9-* for the vision-encoder profile change, KV8-* for the hybrid-NVFP4 change, KV7-* for the printed-figure change, KV6-* with no change, KV5-* for the Model Runner V2 change, KV4-* for the MoE change, KV3-* for the version change, KV2-* before it; examined KV1-* 0.10–0.28 and KV2-08/09) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | KV23-* ${v1Line(kv23Summary)}; KV22-* ${v1Line(kv22Summary)}; KV21-* ${v1Line(kv21Summary)}; KV20-* ${v1Line(kv20Summary)}; KV18-* ${v1Line(kv18Summary)}; KV17-* ${v1Line(kv17Summary)}; KV15-* ${v1Line(kv15Summary)}; KV14-* ${v1Line(kv14Summary)}; KV13-* ${v1Line(kv13Summary)}; KV12-* ${v1Line(kv12Summary)}; KV11-* ${v1Line(kv11Summary)}; KV9-* ${v1Line(kv9Summary)}; KV8-* ${v1Line(kv8Summary)}; KV7-* ${v1Line(kv7Summary)}; KV6-* ${v1Line(kv6Summary)}; KV5-* ${v1Line(kv5Summary)}; KV4-* ${v1Line(kv4Summary)}; KV3-* ${v1Line(kv3Summary)}; KV2-* ${kvHeldShown ? `${v1Line(v1Held)} (${v1Rows.filter((r) => r.unmatched && r.part === 'held-out').length} held-out rows not matched; evaluated before and after the change)` : 'hidden (GANTRY_EVAL_KV_HELDOUT=0)'}; examined ${v1Line(v1Examined)} |`,
+  `| vLLM KV tokens (V1; tuned 0.19 H100; held out KV24-* for the sparse-attention layout, KV23-* and KV22-* for the vLLM 0.26 sliding-window rule, KV21-* for the vLLM 0.14 modular fused-MoE change, KV20-* for the Qwen3-VL dummy-video change, KV18-* for the Qwen2-VL one, KV17-* and KV15-* with no change, KV14-* and KV13-* after the towers change, KV12-* and KV11-* with no change, KV9-* for the vision-encoder profile change, KV8-* for the hybrid-NVFP4 change, KV7-* for the printed-figure change, KV6-* with no change, KV5-* for the Model Runner V2 change, KV4-* for the MoE change, KV3-* for the version change, KV2-* before it; examined KV1-* 0.10–0.28 and KV2-08/09) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | KV24-* ${v1Line(kv24Summary)}; KV23-* ${v1Line(kv23Summary)}; KV22-* ${v1Line(kv22Summary)}; KV21-* ${v1Line(kv21Summary)}; KV20-* ${v1Line(kv20Summary)}; KV18-* ${v1Line(kv18Summary)}; KV17-* ${v1Line(kv17Summary)}; KV15-* ${v1Line(kv15Summary)}; KV14-* ${v1Line(kv14Summary)}; KV13-* ${v1Line(kv13Summary)}; KV12-* ${v1Line(kv12Summary)}; KV11-* ${v1Line(kv11Summary)}; KV9-* ${v1Line(kv9Summary)}; KV8-* ${v1Line(kv8Summary)}; KV7-* ${v1Line(kv7Summary)}; KV6-* ${v1Line(kv6Summary)}; KV5-* ${v1Line(kv5Summary)}; KV4-* ${v1Line(kv4Summary)}; KV3-* ${v1Line(kv3Summary)}; KV2-* ${kvHeldShown ? `${v1Line(v1Held)} (${v1Rows.filter((r) => r.unmatched && r.part === 'held-out').length} held-out rows not matched; evaluated before and after the change)` : 'hidden (GANTRY_EVAL_KV_HELDOUT=0)'}; examined ${v1Line(v1Examined)} |`,
 );
 out(`| vLLM KV tokens (V0, 0.2–0.7) | ${v0Line(v0Tuned)} | first set ${v0Line(v0Held)}; examined V0-14..16 ${v0Line(v0Held2)} |`);
 out(
@@ -734,6 +746,7 @@ writeFileSync(
         kvTokensV1Kv17: kv17Summary,
         kvTokensV1Kv18: kv18Summary,
         kvTokensV1Kv23: kv23Summary,
+        kvTokensV1Kv24: kv24Summary,
         kvTokensV1Kv22: kv22Summary,
         kvTokensV1Kv21: kv21Summary,
         kvTokensV1Kv20: kv20Summary,

@@ -344,7 +344,24 @@ export function parseHfConfig(text: string): HfConfigResult {
   if (typeof cfg.kv_lora_rank === 'number' && cfg.kv_lora_rank > 0) {
     const rope = typeof cfg.qk_rope_head_dim === 'number' ? cfg.qk_rope_head_dim : 64;
     arch.mla = { kvLoraRank: cfg.kv_lora_rank, qkRopeHeadDim: rope };
+    const qLora = sizeField(cfg, 'q_lora_rank');
+    if (qLora) arch.mla.qLoraRank = qLora;
     if (typeof cfg.v_head_dim === 'number') arch.headDim = cfg.v_head_dim;
+    const nope = sizeField(cfg, 'qk_nope_head_dim');
+    if (nope && nope !== arch.headDim) arch.mla.qkNopeHeadDim = nope;
+    // DeepSeek Sparse Attention (deepseek_v32, glm_moe_dsa): index_topk marks it, as vLLM's config handling reads it.
+    const topk = sizeField(cfg, 'index_topk');
+    if (topk) {
+      const heads = sizeField(cfg, 'index_n_heads') ?? 64;
+      const headDim = sizeField(cfg, 'index_head_dim') ?? 128;
+      arch.mla.indexer = { heads, headDim, topk };
+      // IndexShare (GLM-5.2): only the layers whose indexer_types entry is "full" carry an indexer.
+      const types = cfg.indexer_types;
+      if (Array.isArray(types) && types.length === layers) {
+        const own = types.filter((t) => t === 'full').length;
+        if (own > 0 && own < layers) arch.mla.indexer.layers = own;
+      }
+    }
   }
   const linear = linearAttentionOf(cfg, layers);
   if (typeof linear === 'string') warnings.push(linear);

@@ -83,6 +83,22 @@ const GLM45: Architecture = { layers: 92, hidden: 5120, heads: 96, kvHeads: 8, h
 /** MiniMax-M2's MoE layout (M2.1, M2.5 and M2.7 keep it). */
 const MINIMAX_M2: Architecture = { layers: 62, hidden: 3072, heads: 48, kvHeads: 8, headDim: 128, ffn: 1536, vocab: 200064, gatedMlp: true, tiedEmbeddings: false, maxContext: 196608, moe: { experts: 256, activeExperts: 8, expertFfn: 1536 }, mtpLayers: 3 };
 
+/** GLM-5 and 5.1's architecture (glm_moe_dsa; GLM-5.2 adds IndexShare and a longer context). */
+const GLM5: Architecture = {
+  layers: 78,
+  hidden: 6144,
+  heads: 64,
+  kvHeads: 64,
+  headDim: 256,
+  ffn: 12288,
+  vocab: 154880,
+  gatedMlp: true,
+  tiedEmbeddings: false,
+  maxContext: 202752,
+  moe: { experts: 256, activeExperts: 8, sharedExperts: 1, expertFfn: 2048, denseLayers: 3 },
+  mla: { kvLoraRank: 512, qkRopeHeadDim: 64, qLoraRank: 2048, qkNopeHeadDim: 192, indexer: { heads: 32, headDim: 128, topk: 2048 } },
+  mtpLayers: 1,
+};
 /** Kimi K2's architecture (the Instruct and Thinking releases share it; Thinking extends the context). */
 const KIMI_K2: Architecture = { layers: 61, hidden: 7168, heads: 64, kvHeads: 64, headDim: 128, ffn: 18432, vocab: 163840, gatedMlp: true, tiedEmbeddings: false, maxContext: 131072, moe: { experts: 384, activeExperts: 8, sharedExperts: 1, expertFfn: 2048, denseLayers: 1 }, mla: { kvLoraRank: 512, qkRopeHeadDim: 64 } };
 
@@ -800,6 +816,31 @@ const ENTRIES: ModelInfo[] = [
     source:
       'estimator-data model_configs.json: HF config.json of deepseek-ai/DeepSeek-V3 seen via duplicates in docs corpus (huggingface.co/JPAdams12th/dormant-model-2/blob/main/config.json and gitcode.com/cann/cann-recipes-train/.../config.json, both DeepseekV3ForCausalLM with identical values); vocab 129280 from vLLM DeepseekV3Config defaults (docs.vllm.ai v0.11.0)',
   }),
+  // DeepSeek Sparse Attention (DSA): DeepSeek-V3.2 and GLM-5 cache an indexer key beside the MLA latent (sparseAttention.ts).
+  model({
+    id: 'deepseek-v3.2',
+    aliases: ['deepseek-ai/DeepSeek-V3.2', 'deepseek-ai/DeepSeek-V3.2-Exp', 'deepseek-ai/DeepSeek-V3.2-Speciale', 'deepseek-ai/DeepSeek-V3.2-Exp-Base', 'deepseek-v3.2-exp'],
+    name: 'DeepSeek-V3.2 671B (MoE, MLA, sparse attention)',
+    nominalParamsB: 671.0,
+    architecture: {
+      layers: 61,
+      hidden: 7168,
+      heads: 128,
+      kvHeads: 128,
+      ffn: 18432,
+      vocab: 129280,
+      gatedMlp: true,
+      headDim: 128,
+      tiedEmbeddings: false,
+      maxContext: 163840,
+      moe: { experts: 256, activeExperts: 8, sharedExperts: 1, expertFfn: 2048, denseLayers: 3 },
+      mla: { kvLoraRank: 512, qkRopeHeadDim: 64, qLoraRank: 1536, indexer: { heads: 64, headDim: 128, topk: 2048 } },
+      mtpLayers: 1,
+    },
+    norm: 'rmsnorm',
+    weightFormat: weightFormatFromQuantConfig({ quant_method: 'fp8', fmt: 'e4m3', activation_scheme: 'dynamic', weight_block_size: [128, 128], scale_fmt: 'ue8m0' }) as WeightFormat,
+    source: `${HF} deepseek-ai/DeepSeek-V3.2 (DeepseekV32ForCausalLM, as vendored in ai-dynamo/aiconfigurator aic-core/src/aiconfigurator_core/model_configs at 0b077da: DeepSeek-V3's 61 layers, hidden 7168, 128 heads, q_lora_rank 1536, kv_lora_rank 512, qk_nope/rope/v 128/64/128, 256 routed experts of 2048 top-8 + 1 shared, first_k_dense_replace 3, vocab 129280, max_position_embeddings 163840, num_nextn_predict_layers 1; index_n_heads 64, index_head_dim 128, index_topk 2048; released in fp8 128×128 blocks with ue8m0 scales); V3.2-Exp as DeepSeek's inference/config_671B_v3.2.json gives the same sizes; Speciale's config.json was not seen (its model page names the same class and size)`,
+  }),
   // ---- beyond model_configs.json (values from each model's Hugging Face config.json; text_config for multimodal ones)
   model({
     id: 'gemma-3-4b',
@@ -1074,6 +1115,25 @@ const ENTRIES: ModelInfo[] = [
     architecture: GLM45,
     norm: 'rmsnorm',
     source: `${HF} zai-org/GLM-4.5 (GLM-4.6's layout with max_position_embeddings 131072); 355 B total / 32 B active (GLM-4.5 report, arXiv 2508.06471)`,
+  }),
+  // GLM-5 (GlmMoeDsaForCausalLM): MLA with DeepSeek Sparse Attention's indexer; 5.1 has the same config.json.
+  model({
+    id: 'glm-5',
+    aliases: ['zai-org/GLM-5', 'zai-org/GLM-5.1', 'glm-5.1'],
+    name: 'GLM-5 744B-A40B (MoE, MLA, sparse attention)',
+    nominalParamsB: 744,
+    architecture: GLM5,
+    norm: 'rmsnorm',
+    source: `${HF} zai-org/GLM-5 and zai-org/GLM-5.1 (glm_moe_dsa, as vendored in ai-dynamo/aiconfigurator aic-core/src/aiconfigurator_core/model_configs at 0b077da and e418fe2; the two differ only in transformers_version): 78 layers + 1 MTP, hidden 6144, 64 heads, q_lora_rank 2048, kv_lora_rank 512, qk_nope/rope 192/64, v_head_dim 256, intermediate_size 12288 for the first_k_dense_replace 3 dense layers, 256 routed experts of 2048 top-8 + 1 shared, vocab 154880, untied, max_position_embeddings 202752; index_n_heads 32, index_head_dim 128, index_topk 2048; bf16 (the -FP8 releases: fp8 128×128 blocks); 744 B total / 40 B active (zai-org/GLM-5 README). NVIDIA's NVFP4 releases keep attention and the indexer in bf16 (hybridNamedFormat)`,
+  }),
+  model({
+    id: 'glm-5.2',
+    aliases: ['zai-org/GLM-5.2', 'zai-org/GLM-5.3', 'glm-5.3'],
+    name: 'GLM-5.2 744B-A40B (MoE, MLA, sparse attention with IndexShare)',
+    nominalParamsB: 744,
+    architecture: { ...GLM5, maxContext: 1048576, mla: { ...GLM5.mla!, indexer: { ...GLM5.mla!.indexer!, layers: 21 } } },
+    norm: 'rmsnorm',
+    source: `${HF} zai-org/GLM-5.2 (as vendored in ai-dynamo/aiconfigurator at e418fe2): GLM-5's sizes with max_position_embeddings 1048576 (rope_theta 8e6) and IndexShare: indexer_types gives 21 of the 78 layers an indexer of their own ("full"), the other 57 reuse an earlier layer's top-k ("shared"; the FP8 release carries indexer weights for 22 layers, with the MTP layer's); GLM-5.3 is published as byte-compatible with 5.2 (its configs in aiconfigurator PR #1557 are copies of 5.2's)`,
   }),
   model({
     id: 'minimax-m2',

@@ -137,6 +137,16 @@ function withKept(f: WeightFormat, list: unknown): WeightFormat {
  * own quantization_config (weightFormatFromQuantConfig) is read as written instead.
  */
 export function hybridNamedFormat(f: WeightFormat, a: Architecture): WeightFormat {
+  // A sparse-attention model (DeepSeek-V3.2, GLM-5): NVIDIA's NVFP4 releases (their hf_quant_config.json exclude_modules)
+  // keep every attention and indexer projection and the MTP layer in bf16; GLM-5.1's and 5.2's also the shared experts
+  // and the three dense layers, which is not counted.
+  if (f.family === 'nvfp4' && f.scope === 'linear' && a.mla?.indexer && !f.higher && !f.kept?.includes('attention')) {
+    return {
+      ...f,
+      kept: [...new Set([...(f.kept ?? []), 'attention' as const, 'mtp' as const])],
+      label: `${f.label}; attention, the sparse-attention indexer and the MTP layer taken as unquantized, as NVIDIA's NVFP4 releases of DeepSeek-V3.2 and GLM-5 store them (GLM-5.1's and 5.2's also keep the shared experts and dense layers, not counted; the checkpoint's config.json in the Hugging Face cache says which)`,
+    };
+  }
   if (f.family !== 'nvfp4' || f.scope !== 'linear' || !(a.linearAttention || a.mamba) || f.higher) return f;
   const mixer = a.linearAttention ? 'Gated DeltaNet' : 'Mamba';
   return {

@@ -71,10 +71,18 @@ function attentionLayerParams(a: Architecture, hd: number, kv: number, noV: bool
 function attentionParams(a: Architecture): number {
   const hd = headDimOf(a);
   if (a.mla) {
-    // MLA without a query low-rank: W_q (h → heads·(hd+rope)), W_kv_a (h → kvLora+rope),
-    // W_kv_b (kvLora → heads·2·hd), W_o (heads·hd → h). DeepSeek-V2/V3 report totals directly.
-    const { kvLoraRank, qkRopeHeadDim } = a.mla;
-    return a.hidden * a.heads * (hd + qkRopeHeadDim) + a.hidden * (kvLoraRank + qkRopeHeadDim) + kvLoraRank * a.heads * 2 * hd + a.heads * hd * a.hidden;
+    // MLA: the query W_q (h → heads·(nope+rope)), or with a low-rank query W_q_a (h → qLora) and W_q_b (qLora →
+    // heads·(nope+rope)); W_kv_a (h → kvLora+rope), W_kv_b (kvLora → heads·(nope+hd)), W_o (heads·hd → h), where hd is
+    // the value head and nope the query/key's non-rotary width (the same unless the config says otherwise).
+    // DeepSeek-V2/V3 report totals directly.
+    const { kvLoraRank, qkRopeHeadDim, qLoraRank, indexer } = a.mla;
+    const nope = a.mla.qkNopeHeadDim ?? hd;
+    const qWidth = a.heads * (nope + qkRopeHeadDim);
+    const query = qLoraRank ? a.hidden * qLoraRank + qLoraRank * qWidth : a.hidden * qWidth;
+    // DeepSeek Sparse Attention's indexer (deepseek_v2.py Indexer): wq_b (qLora → heads·dim), wk (h → dim), its
+    // LayerNorm, and weights_proj (h → heads); averaged over the layers where only some carry one (IndexShare).
+    const idx = indexer ? ((qLoraRank ?? a.hidden) * indexer.heads * indexer.headDim + a.hidden * indexer.headDim + 2 * indexer.headDim + a.hidden * indexer.heads) * (Math.min(a.layers, indexer.layers ?? a.layers) / Math.max(1, a.layers)) : 0;
+    return query + a.hidden * (kvLoraRank + qkRopeHeadDim) + kvLoraRank * a.heads * (nope + hd) + a.heads * hd * a.hidden + idx;
   }
   const base = attentionLayerParams(a, hd, kvHeadsOf(a), false);
   const g = globalAttentionOf(a);

@@ -50,6 +50,7 @@ import { formatOfQuantization, hybridNamedFormat, type ModuleKind, type WeightFo
 import { cudaCapability, findGpu, type GpuInfo } from '../catalog/gpus';
 import { gib, grouped, summarizeServing } from './format';
 import { guarded } from './guard';
+import { dsaKv, type DsaKv } from './sparseAttention';
 import { blockParamsByKind, drafterOf, globalAttentionOf, headDimOf, kvHeadsOf, recurrentLayersOf } from './params';
 import { badInput, GIB, resolveCluster, resolveModel, SERVER_GPUS, type ResolvedCluster, type ResolvedModel } from './resolve';
 import type { EstimateOptions, Finding, Fix, RefusalKind, ServingEstimate, ServingFigures } from './types';
@@ -613,7 +614,7 @@ function stageFigures(
   pp: number,
   dp: number,
   stage: 'first' | 'last',
-  defaults: { seqs: number; tokens: number; v0?: boolean; moeSharedCache: boolean; moeModular?: boolean; mrv2?: boolean; attnTp?: number; vision?: VisionProfile; visionEmbeds?: number; towerLoaded?: boolean; audioLoaded?: boolean },
+  defaults: { seqs: number; tokens: number; v0?: boolean; moeSharedCache: boolean; moeModular?: boolean; mrv2?: boolean; attnTp?: number; vision?: VisionProfile; visionEmbeds?: number; towerLoaded?: boolean; audioLoaded?: boolean; dsa?: DsaKv },
 ): Stage {
   const a = m.arch;
   const p = m.params;
@@ -676,7 +677,10 @@ function stageFigures(
   // data-parallel ranks too (EP size = TP × DP); attention, shared experts and the vocabulary stay sharded by TP
   // alone. SGLang's --ep-size lives inside the TP group, its --dp-size replicas each hold the whole model.
   const epRanks = spec.expertParallel === true && vllm ? tp * Math.max(1, dp) : tp;
-  const weights = (blockBytes - expertBytes + vocabParams * dt + drafterBytes) / tp + expertBytes / epRanks;
+  // DSA: the top-k index buffers vLLM allocates with the model and each MTP layer, whole on every rank.
+  const dsa = defaults.dsa;
+  const indexBuffers = dsa ? dsa.indexBuffer * ((pp === 1 || stage === 'first' ? 1 : 0) + drafted) : 0;
+  const weights = (blockBytes - expertBytes + vocabParams * dt + drafterBytes) / tp + expertBytes / epRanks + indexBuffers;
 
   // Profile forward over max_num_batched_tokens: residual, normed and attention-output hidden
   // states, QKV, the MLP's gate/up output and its activation (MoE: the fused-MoE kernel's workspaces, mlpActivationWidth).
@@ -693,15 +697,17 @@ function stageFigures(
   const modular = defaults.moeModular === true && !!a.moe;
   // fp8 experts with fp8 activations (vLLM's modular path, compute capability 8.9 and newer): the quantized copies.
   const fp8Quant = modular && wf?.family === 'fp8' && (cudaCapability(c.gpu) ?? 0) >= 89 ? tokens * moeFp8QuantBytes(a, tp, ep) : 0;
-  const forward = tokens * dt * (3 * a.hidden + mixerWidth / tp + mlpActivationWidth(a, tp, ep, defaults.moeSharedCache, modular)) + fp8Quant;
+  const forward = tokens * dt * (3 * a.hidden + mixerWidth / tp + mlpActivationWidth(a, tp, ep, defaults.moeSharedCache, modular)) + fp8Quant + (dsa?.transient ?? 0);
   // The modular kernels' workspace outlives the forward (the workspace manager keeps it): the sampler runs beside it.
   const heldWorkspace = modular ? tokens * dt * moeWorkspaceWidth(a, tp, ep, defaults.moeSharedCache, true) : 0;
+  // DSA's requests to the same workspace (sparseAttention.ts): it grows to the largest and stays for the whole profile.
+  const dsaWorkspace = dsa ? Math.max(0, dsa.workspace - heldWorkspace) : 0;
   const seqs = spec.maxNumSeqs && spec.maxNumSeqs > 0 ? spec.maxNumSeqs : defaults.seqs;
   // Model Runner V2: a smaller sampler pass, and its penalty state held beside whichever peak is higher.
   const mrv2 = vllm && defaults.mrv2 === true;
   const sampler = stage !== 'last' ? 0 : defaults.v0 ? seqs * a.vocab * SAMPLER_V0_BYTES_PER_LOGIT + tokens * a.hidden * dt : mrv2 ? Math.min(seqs, tokens) * a.vocab * (dt + SAMPLER_MRV2_FP32_BYTES) : seqs * a.vocab * SAMPLER_BYTES_PER_LOGIT;
   const penalties = mrv2 && stage === 'last' ? seqs * mrv2PenaltyBytesPerSeq(a.vocab) : 0;
-  const lm = Math.max(forward, sampler > 0 ? sampler + heldWorkspace : 0) + penalties;
+  const lm = Math.max(forward, sampler > 0 ? sampler + heldWorkspace : 0) + penalties + dsaWorkspace;
   // A vision-language model's encoder runs before the language model's dummy batch, on every stage (visionProfile).
   const vis = defaults.vision;
   const profiled = vis ? Math.max(vis.encoderPeak, lm + vis.outputs) : lm;
@@ -711,7 +717,7 @@ function stageFigures(
   const attnLayers = (rec ? Math.ceil((a.layers - rec.layers) / pp) : layers) + (drafter?.layers ?? 0);
   // KV heads per GPU over the attention's tensor-parallel ranks (tp, or tp / dp under SGLang's DP attention); MLA's latent is whole on every rank.
   const attnTp = defaults.attnTp ?? tp;
-  const attnPerLayer = a.mla ? (a.mla.kvLoraRank + a.mla.qkRopeHeadDim) * kb : 2 * Math.max(1, Math.floor(kv / attnTp)) * hd * kb;
+  const attnPerLayer = dsa ? dsa.perLayer : a.mla ? (a.mla.kvLoraRank + a.mla.qkRopeHeadDim) * kb : 2 * Math.max(1, Math.floor(kv / attnTp)) * hd * kb;
   // A global layer of its own shape caches K and V of its own heads (a k_eq_v layer too: vLLM writes K into both).
   const globalPerLayer = g ? 2 * Math.max(1, Math.floor(g.kvHeads / attnTp)) * g.headDim * kb : attnPerLayer;
   const kvPerToken = Math.max(0, attnLayers - globalHere - (sharedHere - sharedGlobalHere)) * attnPerLayer + Math.max(0, globalHere - sharedGlobalHere) * globalPerLayer;
@@ -836,8 +842,8 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   if (spec.maxNumBatchedTokens !== undefined && !(typeof spec.maxNumBatchedTokens === 'number' && spec.maxNumBatchedTokens >= 1 && spec.maxNumBatchedTokens <= 1e8)) {
     findings.push(badInput(`maxNumBatchedTokens must be between 1 and 10^8 (got ${spec.maxNumBatchedTokens})`, ['spec', 'maxNumBatchedTokens']));
   }
-  const blockSize = int(spec.blockSize, 16);
-  if (blockSize < 1 || blockSize > 4096) findings.push(badInput(`blockSize must be between 1 and 4096 (got ${spec.blockSize})`, ['spec', 'blockSize']));
+  const requestedBlockSize = int(spec.blockSize, 16);
+  if (requestedBlockSize < 1 || requestedBlockSize > 4096) findings.push(badInput(`blockSize must be between 1 and 4096 (got ${spec.blockSize})`, ['spec', 'blockSize']));
   const mod = resolveModel(spec.model, opts, ['spec', 'model']);
   findings.push(...mod.findings);
   if (findings.some((f) => f.severity === 'error') || !mod.model) return fail(findings, assumptions);
@@ -917,6 +923,9 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   const towersLoaded = [...(m.visionTower && !towerSkipped ? (['vision'] as const) : []), ...(m.audioTower && !audioSkipped ? (['audio'] as const) : [])];
   const anyTowerLoaded = towersLoaded.length > 0;
   const visionEmbeds = anyTowerLoaded && vllmV1 ? profileTokens * a.hidden * dtypeBytes(spec) : 0;
+  // DeepSeek Sparse Attention (DeepSeek-V3.2, GLM-5) under vLLM V1 or SGLang: its two caches, block and profile buffers.
+  const dsa = vllmV1 || engine === 'sglang' ? dsaKv(a, { engine, version: ver, kvCacheDtype: spec.kvCacheDtype, cc: cudaCapability(c.gpu), dt: dtypeBytes(spec), maxModelLen, tokens: profileTokens, tp, checkpointFp8Kv: weights.format?.family === 'nvfp4' }) : undefined;
+  const blockSize = dsa?.blockSize ?? requestedBlockSize;
   const defaults = {
     ...batchDefaults,
     moeSharedCache,
@@ -927,6 +936,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     ...(visionEmbeds ? { visionEmbeds } : {}),
     ...(towerSkipped ? { towerLoaded: false } : {}),
     ...(audioSkipped ? { audioLoaded: false } : {}),
+    ...(dsa ? { dsa } : {}),
   };
   if (a.vision || towerSkipped) assumptions.push(visionNote(a, spec, vision, engine, !!gen?.v0, { skipped: towerSkipped, params: m.visionTower?.params, byLimits: towerSkipped && !lmo, embeds: visionEmbeds, pp }));
   if (m.audioTower) assumptions.push(audioNote(m.audioTower.params, audioSkipped, lmo, engine, spec.multimodal?.limitPerPrompt?.audio === 0));
@@ -988,7 +998,8 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
         `Speculative decoding (${sp.method}${n}): the drafter's ${d.layers} layer${d.layers === 1 ? '' : 's'} (${(d.params / 1e9).toFixed(2)} B parameters ${d.inCheckpointFormat ? "in the checkpoint's format" : 'in half precision'}, sharing the model's embedding${sp.method === 'eagle3' ? '' : ' and lm_head'}) load${d.layers === 1 ? 's' : ''} on the last stage and cache${d.layers === 1 ? 's' : ''} K and V like ${d.layers === 1 ? 'a full-attention layer' : 'full-attention layers'} in the same pool${sp.method === 'mtp' && a.mtpLayers === undefined ? "; the model's MTP layer count is not known: 1 assumed" : ''}.`,
       );
   }
-  if (a.mla) assumptions.push(`MLA: the KV cache holds kv_lora_rank + qk_rope_head_dim values per token per layer, replicated on every ${attnDp ? `attention-TP rank of a DP rank (${tp / attnDp} GPU${tp / attnDp === 1 ? '' : 's'} each)` : 'TP rank'}.`);
+  if (dsa) assumptions.push(dsa.note);
+  else if (a.mla) assumptions.push(`MLA: the KV cache holds kv_lora_rank + qk_rope_head_dim values per token per layer, replicated on every ${attnDp ? `attention-TP rank of a DP rank (${tp / attnDp} GPU${tp / attnDp === 1 ? '' : 's'} each)` : 'TP rank'}.`);
 
   // The smallest stage pool decides the number of blocks (vLLM takes the minimum over workers).
   // vLLM V1 lays the pool of a model with two kinds of layer out in groups (groupedPool): a hybrid's

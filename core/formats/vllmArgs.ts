@@ -297,8 +297,15 @@ export function quantizationOfVllmWord(word: string): string | undefined {
   return Object.hasOwn(QUANT_WORDS, word) ? QUANT_WORDS[word] : undefined;
 }
 
-const KV_WORDS: Record<string, string> = { auto: 'auto', bfloat16: 'bf16', float16: 'fp16', fp8: 'fp8', fp8_e4m3: 'fp8-e4m3', fp8_e5m2: 'fp8-e5m2' };
+// fp8_ds_mla: the fp8 latent layout vLLM gives a DeepSeek Sparse Attention model's fp8 cache (sparseAttention.ts), which it
+// also accepts by that name; it is the spec's fp8.
+const KV_WORDS: Record<string, string> = { auto: 'auto', bfloat16: 'bf16', float16: 'fp16', fp8: 'fp8', fp8_e4m3: 'fp8-e4m3', fp8_e5m2: 'fp8-e5m2', fp8_ds_mla: 'fp8' };
 const FLOAT_FIELDS = new Set<Field>(['gpuMemoryUtilization']);
+
+/** The spec's kvCacheDtype for a word of vLLM's --kv-cache-dtype (`fp8_e4m3` → fp8-e4m3, `fp8_ds_mla` → fp8), if it has one. */
+export function kvCacheDtypeOfVllmWord(word: string): string | undefined {
+  return Object.hasOwn(KV_WORDS, word) ? KV_WORDS[word] : undefined;
+}
 
 /** Reverse of a pick table, with the engine's other spellings of the same values. */
 function reverse(e: EngineFlag): Record<string, string> {
@@ -1125,7 +1132,7 @@ export function engineDefaults(spec: ServeRead['spec'], version: string | undefi
     d.push(spec.engine === 'vllm' ? `--gpu-memory-utilization ${vllmSizing(version ? parseVersion(version) : undefined, {}).utilization}` : `--mem-fraction-static ${sglangMemFraction(sglangWorld(spec))} (its default at ${sglangWorld(spec)} GPU${sglangWorld(spec) === 1 ? '' : 's'})`);
   if (spec.dtype === undefined) d.push('--dtype auto (the model’s bf16)');
   if (spec.kvCacheDtype === undefined) d.push('--kv-cache-dtype auto (= dtype)');
-  if (spec.blockSize === undefined) d.push(spec.engine === 'vllm' ? '--block-size 16' : '--page-size 1 (KV tokens counted in 16-token blocks)');
+  if (spec.blockSize === undefined) d.push(spec.engine === 'vllm' ? '--block-size 16 (64 for a sparse-attention model)' : '--page-size 1 (KV tokens counted in 16-token blocks)');
   if (d.length) out.push(`${e} defaults where the command is silent: ${d.join(', ')}.`);
   return out;
 }

@@ -119,7 +119,19 @@ export interface Architecture {
   slidingWindow?: number; // tokens, for layers that use it
   moe?: MoeArchitecture;
   /** Multi-head latent attention (DeepSeek): KV cache holds kvLoraRank + qkRopeHeadDim per token per layer. */
-  mla?: { kvLoraRank: number; qkRopeHeadDim: number };
+  mla?: {
+    kvLoraRank: number;
+    qkRopeHeadDim: number;
+    /** The query's low-rank compression (Hugging Face q_lora_rank; DeepSeek-V3 1536); absent: a full-rank query projection. */
+    qLoraRank?: number;
+    /** The query and key's non-rotary head width (qk_nope_head_dim) where it differs from the value head (GLM-5: 192 against 256). */
+    qkNopeHeadDim?: number;
+    /**
+     * DeepSeek Sparse Attention's lightning indexer (DeepSeek-V3.2, GLM-5: index_n_heads, index_head_dim, index_topk): each
+     * layer keeps an fp8 key of headDim per token beside the MLA latent, and attention reads the top `topk` tokens it picks.
+     */
+    indexer?: { heads: number; headDim: number; topk: number; layers?: number };
+  };
   /** Added for issue 12: hybrid models (Qwen3-Next, Qwen3.5): `layers` of the `layers` are Gated DeltaNet
    *  linear-attention layers with a fixed recurrent state per sequence instead of a KV cache. */
   linearAttention?: LinearAttention;
