@@ -236,6 +236,14 @@ export const GAPS_CLOSED: Readonly<Record<string, { how: string; gpuTotalGiB?: n
   'KV22-09': { how: 'Gemma 4 12B from the catalog (entered 2026-12-07)', model: 'google/gemma-4-12B-it' },
   'KV22-10': { how: 'Gemma 4 12B from the catalog (entered 2026-12-07)', model: 'google/gemma-4-12B-it' },
   'KV22-11': { how: 'Gemma 4 12B from the catalog (entered 2026-12-07)', model: 'google/gemma-4-12B-it' },
+  // NVFP4 Gemma 4 rows whose gatherers gave the catalog preset and `nvfp4` where the start served a named checkpoint: since
+  // 2026-12-07 the checkpoint's exporter decides which modules stay unquantized (hybridNamedFormat), so they are given by
+  // the checkpoint's name, as a user gives it (all examined).
+  'KV8-08': { how: "the checkpoint by its name, 'RedHatAI/gemma-4-26B-A4B-it-NVFP4'", row: { model: 'RedHatAI/gemma-4-26B-A4B-it-NVFP4', quantization: null } },
+  'KV8-09': { how: "the checkpoint by its name, 'nvidia/Gemma-4-31B-IT-NVFP4'", row: { model: 'nvidia/Gemma-4-31B-IT-NVFP4', quantization: null } },
+  'KV22-01': { how: "the checkpoint by its name, 'nvidia/Gemma-4-26B-A4B-NVFP4'", row: { model: 'nvidia/Gemma-4-26B-A4B-NVFP4', quantization: null } },
+  'KV22-03': { how: "the checkpoint by its name, 'nvidia/Gemma-4-26B-A4B-NVFP4'", row: { model: 'nvidia/Gemma-4-26B-A4B-NVFP4', quantization: null } },
+  'KV22-04': { how: "the checkpoint by its name, 'nvidia/Gemma-4-26B-A4B-NVFP4'", row: { model: 'nvidia/Gemma-4-26B-A4B-NVFP4', quantization: null } },
   // KV24-03/04/07: their gatherer wrote the GPU as 'H200-141GB', which is no catalog name (the catalog's is H200-SXM-141GB);
   // a user writes H200. Named so after KV24-05/06 were evaluated, before any estimate was made on these three, with no
   // formula change pending.
@@ -268,6 +276,13 @@ export const NOT_EXPRESSIBLE: Readonly<Record<string, string>> = {
   'KV24-18': "a forked vLLM stack (B12X_MLA_SPARSE) on sm_120, where upstream vLLM has no sparse-attention backend: its cache layout is the fork's",
   'KV24-19': 'a forked vLLM stack (B12X) with EXL3 weights and an nvfp4_ds_mla cache, neither of which the spec says',
   'KV24-20': 'a forked vLLM stack (B12X) with EXL3 weights and an nvfp4_ds_mla cache, neither of which the spec says',
+  // KV25-* and KV26-* (2026-12-07), judged on their configuration before any estimate.
+  'KV25-06': 'an LMCache KV connector (--kv-transfer-config), which the spec does not say; it turned the hybrid KV cache manager off',
+  'KV26-15': 'an Intel Arc (XPU) start whose pool was fixed by --kv-cache-memory-bytes: no profiled pool to compare',
+  'KV26-16': 'an Intel Arc (XPU) start whose pool was fixed by --kv-cache-memory-bytes: no profiled pool to compare',
+  'KV26-17': 'an Intel Arc (XPU) start whose pool was fixed by --kv-cache-memory-bytes: no profiled pool to compare',
+  'KV26-18': 'an Intel Arc (XPU) start whose pool was fixed by --kv-cache-memory-bytes: no profiled pool to compare',
+  'KV26-19': "figures given only as approximations ('~4.28M' tokens) from an image tag with no release number",
 };
 
 /** Rows whose gatherer's `unmatched` reason no longer holds, though another does: the reason as it stands now. */

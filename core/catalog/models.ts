@@ -105,6 +105,14 @@ const KIMI_K2: Architecture = { layers: 61, hidden: 7168, heads: 64, kvHeads: 64
 /** What Gemma 4 E2B and E4B share (text_config): 256-wide sliding heads over 512 tokens, the 262,144-token vocabulary, tied embeddings, a 128K context. */
 const GEMMA4_E = { headDim: 256, vocab: 262144, gatedMlp: true, tiedEmbeddings: true, maxContext: 131072, slidingWindow: 512 } satisfies Partial<Architecture>;
 
+/**
+ * Gemma 4's MTP assistant drafters (google/gemma-4-*-assistant, gemma4_assistant): four layers, three sliding and one full
+ * (head_dim 256, global_head_dim 512), query-only, with an lm_head of 262,144 rows of their own. E2B's config.json as
+ * published (a verbatim copy of the Hub snapshot in public code); the others' sizes as quoted from their configs in public
+ * tables and test fixtures, which give 78 M (E2B/E4B), 0.42 B (12B, 26B-A4B) and 0.47 B (31B) parameters, as Gantry counts them.
+ */
+const gemma4Assistant = (hidden: number, ffn: number, heads: number) => ({ layers: 4, hidden, ffn, heads, headDim: 256, globalLayers: 1, globalHeadDim: 512, vocab: 262144 });
+
 /** Qwen3's MoE architectures; the 2507 releases (and Qwen3-Coder-30B-A3B) keep them with a 262,144-token context. */
 const QWEN3_30B_A3B: Architecture = { layers: 48, hidden: 2048, heads: 32, kvHeads: 4, ffn: 6144, vocab: 151936, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 40960, moe: { experts: 128, activeExperts: 8, expertFfn: 768 } };
 const QWEN3_235B_A22B: Architecture = { layers: 94, hidden: 4096, heads: 64, kvHeads: 4, ffn: 12288, vocab: 151936, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 40960, moe: { experts: 128, activeExperts: 8, expertFfn: 1536 } };
@@ -881,6 +889,7 @@ const ENTRIES: ModelInfo[] = [
     name: 'Gemma 4 12B',
     nominalParamsB: 11.95,
     architecture: {
+      mtpAssistant: gemma4Assistant(1024, 8192, 16),
       layers: 48,
       hidden: 3840,
       heads: 16,
@@ -907,6 +916,7 @@ const ENTRIES: ModelInfo[] = [
     name: 'Gemma 4 31B',
     nominalParamsB: 30.7,
     architecture: {
+      mtpAssistant: gemma4Assistant(1024, 8192, 32),
       layers: 60,
       hidden: 5376,
       heads: 32,
@@ -932,6 +942,7 @@ const ENTRIES: ModelInfo[] = [
     name: 'Gemma 4 26B-A4B (MoE)',
     nominalParamsB: 25.2,
     architecture: {
+      mtpAssistant: gemma4Assistant(1024, 8192, 16),
       layers: 30,
       hidden: 2816,
       heads: 16,
@@ -957,7 +968,7 @@ const ENTRIES: ModelInfo[] = [
     aliases: ['google/gemma-4-E4B-it', 'google/gemma-4-E4B'],
     name: 'Gemma 4 E4B',
     nominalParamsB: 8,
-    architecture: { ...GEMMA4_E, layers: 42, hidden: 2560, heads: 8, kvHeads: 2, ffn: 10240, globalAttention: { layers: 7, headDim: 512 }, kvShared: { layers: 18, global: 3 } },
+    architecture: { ...GEMMA4_E, layers: 42, hidden: 2560, heads: 8, kvHeads: 2, ffn: 10240, globalAttention: { layers: 7, headDim: 512 }, kvShared: { layers: 18, global: 3 }, mtpAssistant: gemma4Assistant(256, 2048, 4) },
     norm: 'rmsnorm',
     // Per-layer embeddings 42 × 256 × (262,144 + 3 × 2,560) = 2.90 B, vision tower 0.12 B (Gantry's ViT count), audio tower ~0.3 B (model card).
     extraParams: 3.32e9,
@@ -970,7 +981,7 @@ const ENTRIES: ModelInfo[] = [
     name: 'Gemma 4 E2B',
     nominalParamsB: 5.1,
     // use_double_wide_mlp: the 20 KV-shared layers' MLP is 2 × 6144, averaged over the 35 layers (ffn 9655).
-    architecture: { ...GEMMA4_E, layers: 35, hidden: 1536, heads: 8, kvHeads: 1, ffn: 9655, globalAttention: { layers: 7, headDim: 512 }, kvShared: { layers: 20, global: 4 } },
+    architecture: { ...GEMMA4_E, layers: 35, hidden: 1536, heads: 8, kvHeads: 1, ffn: 9655, globalAttention: { layers: 7, headDim: 512 }, kvShared: { layers: 20, global: 4 }, mtpAssistant: gemma4Assistant(256, 2048, 4) },
     norm: 'rmsnorm',
     // Per-layer embeddings 35 × 256 × (262,144 + 3 × 1,536) = 2.39 B, vision tower 0.12 B (Gantry's ViT count), audio tower ~0.3 B (model card).
     extraParams: 2.81e9,
@@ -1396,7 +1407,7 @@ export function resolveModelName(name: string): ResolvedName | undefined {
   let model: ModelInfo | undefined;
   for (let k = stripped.length - 1; k >= 0 && !model; k--) model = findModel([base, ...stripped.slice(0, k)].join('-'));
   if (!model) return undefined;
-  const named = format ? hybridNamedFormat(format, model.architecture) : undefined;
+  const named = format ? hybridNamedFormat(format, model.architecture, model.id, end.includes('/') ? end.split('/')[0] : undefined) : undefined;
   return { model, weightFormat: named ?? model.weightFormat, derivedFrom: `${name} read as ${model.name} (${model.id})${named ? `, weights ${named.label}` : ''}` };
 }
 

@@ -38,6 +38,8 @@ export interface WeightFormat {
   fromName?: boolean;
   /** Which weights it applies to: every linear layer of the blocks, or the MoE experts only (mxfp4). */
   scope: 'linear' | 'experts';
+  /** The checkpoint quantizes the KV cache to FP8 (hf_quant_config.json kv_cache_quant_algo), as NVIDIA's NVFP4 releases do. */
+  kvFp8?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -136,13 +138,28 @@ function withKept(f: WeightFormat, list: unknown): WeightFormat {
  * and recurrent projections at 8 bits, the MTP layer in the model dtype, and says so. A config.json's
  * own quantization_config (weightFormatFromQuantConfig) is read as written instead.
  */
-export function hybridNamedFormat(f: WeightFormat, a: Architecture): WeightFormat {
-  // A sparse-attention model (DeepSeek-V3.2, GLM-5): NVIDIA's NVFP4 releases (their hf_quant_config.json exclude_modules)
-  // keep every attention and indexer projection and the MTP layer in bf16; GLM-5.1's and 5.2's also the shared experts
-  // and the three dense layers, which is not counted.
-  if (f.family === 'nvfp4' && f.scope === 'linear' && a.mla?.indexer && !f.higher && !f.kept?.includes('attention')) {
+export function hybridNamedFormat(f: WeightFormat, a: Architecture, modelId?: string, org?: string): WeightFormat {
+  // NVIDIA's own NVFP4 releases (an `nvidia/` repo; hf_quant_config.json exclude_modules, as vendored in
+  // ai-dynamo/aiconfigurator) keep more than the blocks' linear layers out of 4 bits; other exporters' recipes differ
+  // (llm-compressor's NVFP4 scheme quantizes every linear layer but lm_head), so only NVIDIA's names are read so.
+  const nvidia = org?.toLowerCase() === 'nvidia';
+  // Gemma 4: the 26B-A4B's experts alone in NVFP4 (attention, the dense MLP beside them and the router stay bf16), the
+  // 31B's MLP (attention stays bf16).
+  if (nvidia && f.family === 'nvfp4' && f.scope === 'linear' && !f.higher && modelId?.startsWith('gemma-4') && !f.kept?.includes('attention')) {
+    const kept: ModuleKind[] = a.moe ? ['attention', 'shared', 'mlp'] : ['attention'];
     return {
       ...f,
+      kvFp8: true,
+      kept: [...new Set([...(f.kept ?? []), ...kept])],
+      label: `${f.label}; ${a.moe ? 'the experts alone' : 'the MLP alone'} taken in NVFP4 (attention${a.moe ? ' and the dense MLP beside the experts' : ''} unquantized), as NVIDIA's NVFP4 releases of Gemma 4 store them (the checkpoint's config.json in the Hugging Face cache says which)`,
+    };
+  }
+  // A sparse-attention model (DeepSeek-V3.2, GLM-5): every attention and indexer projection and the MTP layer in bf16;
+  // GLM-5.1's and 5.2's also the shared experts and the three dense layers, which is not counted.
+  if (nvidia && f.family === 'nvfp4' && f.scope === 'linear' && a.mla?.indexer && !f.higher && !f.kept?.includes('attention')) {
+    return {
+      ...f,
+      kvFp8: true,
       kept: [...new Set([...(f.kept ?? []), 'attention' as const, 'mtp' as const])],
       label: `${f.label}; attention, the sparse-attention indexer and the MTP layer taken as unquantized, as NVIDIA's NVFP4 releases of DeepSeek-V3.2 and GLM-5 store them (GLM-5.1's and 5.2's also keep the shared experts and dense layers, not counted; the checkpoint's config.json in the Hugging Face cache says which)`,
     };

@@ -172,6 +172,17 @@ export function recurrentLayersOf(a: Architecture): RecurrentLayers | undefined 
 export const EAGLE3_DRAFT_VOCAB = 32000;
 
 /**
+ * MLA under vLLM with a quantized kv_b_proj (fp8, int4): process_weights_after_loading (mla_attention.py) dequantizes its
+ * two halves into 16-bit W_UK_T and W_UV for the absorbed attention and keeps them beside the quantized original:
+ * heads per rank × (qk_nope + v) × kv_lora_rank elements per layer, in bytes of `dt`. An unquantized kv_b_proj gives views.
+ */
+export function mlaAbsorbedCopyBytes(a: Architecture, headsPerRank: number, layers: number, dt: number): number {
+  if (!a.mla) return 0;
+  const hd = headDimOf(a);
+  return layers * headsPerRank * ((a.mla.qkNopeHeadDim ?? hd) + hd) * a.mla.kvLoraRank * dt;
+}
+
+/**
  * The drafter of speculative decoding, per replica (before tensor parallel): its layers (full attention, each
  * caching K and V like one of the model's own) and its parameters beyond the embedding and lm_head it shares.
  * - mtp (DeepSeek-V3 `num_nextn_predict_layers`, Qwen3-Next/3.5 `mtp_num_hidden_layers`): each MTP layer is a
@@ -182,10 +193,21 @@ export const EAGLE3_DRAFT_VOCAB = 32000;
  *   (EAGLE-3, fed three hidden states) to h; EAGLE-3 adds its own lm_head over EAGLE3_DRAFT_VOCAB tokens. Half precision.
  * - ngram: no drafter.
  */
-export function drafterOf(a: Architecture, method: 'mtp' | 'eagle' | 'eagle3' | 'ngram'): { layers: number; params: number; inCheckpointFormat: boolean } {
+export function drafterOf(a: Architecture, method: 'mtp' | 'eagle' | 'eagle3' | 'ngram'): { layers: number; params: number; inCheckpointFormat: boolean; assistant?: boolean } {
   const h = a.hidden;
   const gated = a.gatedMlp ?? true;
   const norms = 2 * h;
+  if (method === 'mtp' && a.mtpAssistant) {
+    // Gemma 4's assistant (vLLM gemma4_mtp.py, PR #41745): query-only attention (q_proj, o_proj) that reads the target's
+    // KV cache (kv_sharing_target_layer_name: no cache of its own), a gated MLP, the projections in from and back to the
+    // target's width (2h → d, d → h), and its own tied lm_head; the input embedding is the target's. Loaded unquantized.
+    const d = a.mtpAssistant;
+    const global = Math.min(d.layers, d.globalLayers ?? 0);
+    const q = (hd: number) => 2 * d.hidden * d.heads * hd;
+    const attention = (d.layers - global) * q(d.headDim) + global * q(d.globalHeadDim ?? d.headDim);
+    const params = attention + d.layers * (mlpParams(d.hidden, d.ffn, true) + 4 * d.hidden) + 3 * h * d.hidden + d.vocab * d.hidden;
+    return { layers: 0, params, inCheckpointFormat: false, assistant: true };
+  }
   if (method === 'mtp') {
     const layers = a.mtpLayers ?? 1;
     const mlp = a.moe ? h * a.moe.experts + (a.moe.experts + (a.moe.sharedExperts ?? 0)) * mlpParams(h, a.moe.expertFfn ?? a.ffn, gated) : mlpParams(h, a.ffn, gated);

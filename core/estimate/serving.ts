@@ -51,7 +51,7 @@ import { cudaCapability, findGpu, type GpuInfo } from '../catalog/gpus';
 import { gib, grouped, summarizeServing } from './format';
 import { guarded } from './guard';
 import { dsaKv, type DsaKv } from './sparseAttention';
-import { blockParamsByKind, drafterOf, globalAttentionOf, headDimOf, kvHeadsOf, recurrentLayersOf } from './params';
+import { blockParamsByKind, drafterOf, globalAttentionOf, headDimOf, kvHeadsOf, mlaAbsorbedCopyBytes, recurrentLayersOf } from './params';
 import { badInput, GIB, resolveCluster, resolveModel, SERVER_GPUS, type ResolvedCluster, type ResolvedModel } from './resolve';
 import type { EstimateOptions, Finding, Fix, RefusalKind, ServingEstimate, ServingFigures } from './types';
 
@@ -593,7 +593,7 @@ function visionNote(a: Architecture, spec: InferenceServiceSpec, vision: VisionP
  */
 function servingWeightFormat(m: ResolvedModel, spec: InferenceServiceSpec): { format?: WeightFormat; fromSpec: boolean } {
   const spelled = formatOfQuantization(spec.quantization ?? 'none');
-  const named = spelled && hybridNamedFormat(spelled, m.arch);
+  const named = spelled && hybridNamedFormat(spelled, m.arch, m.id);
   return !named || (m.weightFormat && named.family === m.weightFormat.family) ? { format: m.weightFormat, fromSpec: false } : { format: named, fromSpec: true };
 }
 
@@ -679,8 +679,13 @@ function stageFigures(
   const epRanks = spec.expertParallel === true && vllm ? tp * Math.max(1, dp) : tp;
   // DSA: the top-k index buffers vLLM allocates with the model and each MTP layer, whole on every rank.
   const dsa = defaults.dsa;
-  const indexBuffers = dsa ? dsa.indexBuffer * ((pp === 1 || stage === 'first' ? 1 : 0) + drafted) : 0;
-  const weights = (blockBytes - expertBytes + vocabParams * dt + drafterBytes) / tp + expertBytes / epRanks + indexBuffers;
+  const indexBuffers = dsa ? dsa.indexBuffer * ((pp === 1 || stage === 'first' ? 1 : 0) + drafted) + dsa.retained : 0;
+  // A drafter of its own (Gemma 4's assistant): the proposer's hidden-state and inputs_embeds buffers of
+  // max_num_batched_tokens × the model's width, allocated with the model runner (SpecDecodeBaseProposer).
+  const proposerBuffers = drafter?.assistant ? 2 * (spec.maxNumBatchedTokens && spec.maxNumBatchedTokens > 0 ? spec.maxNumBatchedTokens : defaults.tokens) * a.hidden * dt : 0;
+  // MLA under vLLM with a quantized kv_b_proj: its 16-bit W_UK_T and W_UV kept beside it (mlaAbsorbedCopyBytes).
+  const mlaCopies = vllm && moduleBytes(wf, 'attention', dt) < dt ? mlaAbsorbedCopyBytes(a, a.heads / tp, layers + drafted, dt) : 0;
+  const weights = (blockBytes - expertBytes + vocabParams * dt + drafterBytes) / tp + expertBytes / epRanks + indexBuffers + proposerBuffers + mlaCopies;
 
   // Profile forward over max_num_batched_tokens: residual, normed and attention-output hidden
   // states, QKV, the MLP's gate/up output and its activation (MoE: the fused-MoE kernel's workspaces, mlpActivationWidth).
@@ -924,7 +929,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   const anyTowerLoaded = towersLoaded.length > 0;
   const visionEmbeds = anyTowerLoaded && vllmV1 ? profileTokens * a.hidden * dtypeBytes(spec) : 0;
   // DeepSeek Sparse Attention (DeepSeek-V3.2, GLM-5) under vLLM V1 or SGLang: its two caches, block and profile buffers.
-  const dsa = vllmV1 || engine === 'sglang' ? dsaKv(a, { engine, version: ver, kvCacheDtype: spec.kvCacheDtype, cc: cudaCapability(c.gpu), dt: dtypeBytes(spec), maxModelLen, tokens: profileTokens, tp, checkpointFp8Kv: weights.format?.family === 'nvfp4' }) : undefined;
+  const dsa = vllmV1 || engine === 'sglang' ? dsaKv(a, { engine, version: ver, kvCacheDtype: spec.kvCacheDtype, cc: cudaCapability(c.gpu), dt: dtypeBytes(spec), maxModelLen, tokens: profileTokens, tp, checkpointFp8Kv: weights.format?.kvFp8 === true }) : undefined;
   const blockSize = dsa?.blockSize ?? requestedBlockSize;
   const defaults = {
     ...batchDefaults,
@@ -993,6 +998,10 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     const d = drafterOf(a, sp.method);
     const n = typeof sp.tokens === 'number' ? `, ${sp.tokens} token${sp.tokens === 1 ? '' : 's'} per step` : '';
     if (sp.method === 'ngram') assumptions.push(`Speculative decoding (ngram${n}): prompt lookup, no drafter in memory.`);
+    else if (d.assistant)
+      assumptions.push(
+        `Speculative decoding (mtp${n}): the model's assistant drafter${sp.draftModel ? ` (${String(sp.draftModel).slice(0, 80)})` : ''}, ${(d.params / 1e9).toFixed(2)} B parameters in the model dtype (${a.mtpAssistant!.layers} query-only layers that read the model's KV cache and cache nothing, and an lm_head of its own; the embedding is the model's), loads on the last stage with its proposer's buffers of max_num_batched_tokens × ${a.hidden} (hidden states and input embeddings); vLLM runs it from 0.21 (PR #41745).`,
+      );
     else
       assumptions.push(
         `Speculative decoding (${sp.method}${n}): the drafter's ${d.layers} layer${d.layers === 1 ? '' : 's'} (${(d.params / 1e9).toFixed(2)} B parameters ${d.inCheckpointFormat ? "in the checkpoint's format" : 'in half precision'}, sharing the model's embedding${sp.method === 'eagle3' ? '' : ' and lm_head'}) load${d.layers === 1 ? 's' : ''} on the last stage and cache${d.layers === 1 ? 's' : ''} K and V like ${d.layers === 1 ? 'a full-attention layer' : 'full-attention layers'} in the same pool${sp.method === 'mtp' && a.mtpLayers === undefined ? "; the model's MTP layer count is not known: 1 assumed" : ''}.`,

@@ -13,12 +13,17 @@
 //   0.11.0 only (PR #25988), and the model dtype from PR #27121 (merged 2025-10-18, in 0.11.1);
 // - the block is 64 tokens (the indexer's kernels support no other on CUDA), and both caches of every layer share
 //   one group whose page is the sum of their pages (UniformTypeKVCacheSpecs): tokens = 64 × ⌊pool ÷ (64 × Σ bytes)⌋;
-// - the profile run: the workspace manager's buffer (PR #27532, merged 2025-12-12; 0.14.0 taken as the first
-//   release, as for the fused-MoE workspaces it also holds) grows to the largest request of any layer and stays:
-//   the indexer's max_model_len × 40 rows of its key (+ 1 MiB for the radix top-k), and under fp8_ds_mla FlashMLA's
-//   prefill buffer of 5 × max_model_len rows of the bf16 latent; then, transient in the attention, the query's
-//   latent copy (q_concat: tokens × local heads × (kv_lora_rank + rope) bf16) and from PR #36178 (merged
-//   2026-04-01; 0.19.0 taken) a 512 MiB stand-in for the indexer's logits (VLLM_SPARSE_INDEXER_MAX_LOGITS_MB);
+// - the workspace manager (PR #27532, merged 2025-12-12; 0.14.0 taken as the first release, as for the fused-MoE
+//   workspaces it also holds) keeps one buffer, grown to the largest request and held: the indexer's profile request
+//   is max_model_len × 40 rows of its key, 1 MiB for the radix top-k, max_num_batched_tokens × (index_topk + 1) int32,
+//   and from PR #36178 (merged 2026-04-01; 0.19.0 taken) a 512 MiB stand-in for its logits
+//   (VLLM_SPARSE_INDEXER_MAX_LOGITS_MB). FlashMLA's sparse backend takes its buffers from the same manager when the
+//   model is built (flashmla_sparse.py): the queries' latent copy (q_concat, max_num_batched_tokens × local heads ×
+//   (kv_lora_rank + rope) bf16) and, under fp8_ds_mla, a prefill buffer of 5 × max_model_len bf16 latents. Its layers
+//   keep views of that first buffer, so when a larger request grows the workspace the old one is not freed: it stays
+//   beside the new one, in "Model loading took", until PR #56902 (merged after 2026-09-14; 0.31.0 taken) released
+//   the views. FlashMLA's sparse kernel is the backend on Hopper, and on compute capability 10.x for a 16-bit cache
+//   with more than 16 heads per rank (PR #37252), or for any cache before 0.18;
 // - model memory: a top-k index buffer of max_num_batched_tokens × index_topk int32 for the model and each MTP layer.
 //
 // SGLang (mem_cache/memory_pool.py NSATokenToKVPool): the same indexer key (132 bytes per token per layer); the
@@ -42,6 +47,8 @@ export const DSA_LOGITS_RESERVE_BYTES = 512 * 2 ** 20;
 export const DSA_INDEXER_WORKSPACE_ROWS = 40;
 export const DSA_PREFILL_WORKSPACE_ROWS = 5;
 export const DSA_BLOCK_SIZE = 64;
+/** PR #56902: FlashMLA's sparse layers release their views of the first workspace, which the manager can then free. */
+export const VLLM_DSA_VIEWS_RELEASED: [number, number, number] = [0, 31, 0];
 
 export type DsaLatentLayout = 'fp8_ds_mla' | 'fp8' | 'dtype';
 
@@ -54,9 +61,11 @@ export interface DsaKv {
   layout: DsaLatentLayout;
   /** vLLM's block of 64 tokens; other engines keep theirs. */
   blockSize?: number;
-  /** Bytes the profile run's workspace holds (the largest DSA request), beside which the MoE's requests are compared. */
+  /** Bytes the workspace manager's buffer grows to for DSA (its largest request), beside which the MoE's are compared. */
   workspace: number;
-  /** Transient bytes of the attention in the profile run (the latent copy of the queries, the logits' stand-in). */
+  /** FlashMLA's first workspace, held by its layers' views beside the grown one (model memory; 0.14 to 0.30). */
+  retained: number;
+  /** Transient bytes of the attention in the profile run (the queries' latent copy, before the workspace manager). */
   transient: number;
   /** Top-k index buffers allocated with the model (bytes), without the MTP layer's. */
   indexBuffer: number;
@@ -83,7 +92,7 @@ export function dsaKv(a: Architecture, o: { engine: string; version?: [number, n
   const share = shares ? Math.min(a.layers, idx.layers ?? a.layers) / Math.max(1, a.layers) : 1;
   const cc = o.cc ?? 0;
   // NVIDIA's NVFP4 releases of these models quantize the KV cache to FP8 (hf_quant_config kv_cache_quant_algo), which
-  // vLLM 0.14 and later read for `auto` as fp8_e4m3.
+  // vLLM 0.14 and later read for `auto` as fp8_e4m3 (checkpointFp8Kv: the weight format says so, WeightFormat.kvFp8).
   const fromCheckpoint = vllm && (o.kvCacheDtype ?? 'auto') === 'auto' && o.checkpointFp8Kv === true && (!v || atLeast(v, ...VLLM_KV_FROM_CHECKPOINT));
   const asked = fromCheckpoint ? 'fp8-e4m3' : (o.kvCacheDtype ?? 'auto');
   let layout: DsaLatentLayout;
@@ -114,21 +123,34 @@ export function dsaKv(a: Architecture, o: { engine: string; version?: [number, n
   }
   const latentBytes = layout === 'fp8_ds_mla' ? dsMla : layout === 'fp8' ? width : width * (asked === 'bf16' || asked === 'fp16' ? 2 : o.dt);
   const workspaceOn = vllm && (!v || atLeast(v, ...VLLM_DSA_WORKSPACE));
-  const indexerWs = workspaceOn ? o.maxModelLen * DSA_INDEXER_WORKSPACE_ROWS * indexerBytes + 2 ** 20 : 0;
-  const prefillWs = workspaceOn && layout === 'fp8_ds_mla' ? o.maxModelLen * DSA_PREFILL_WORKSPACE_ROWS * width * 2 : 0;
   const logits = vllm && (!v || atLeast(v, ...VLLM_DSA_LOGITS_RESERVE)) ? DSA_LOGITS_RESERVE_BYTES : 0;
-  const qConcat = vllm ? o.tokens * (a.heads / Math.max(1, o.tp)) * width * 2 : 0;
+  const indexerWs = workspaceOn ? o.maxModelLen * DSA_INDEXER_WORKSPACE_ROWS * indexerBytes + 2 ** 20 + o.tokens * (idx.topk + 1) * 4 + logits : 0;
+  const localHeads = a.heads / Math.max(1, o.tp);
+  const qConcat = vllm ? o.tokens * localHeads * width * 2 : 0;
+  // Which sparse kernel runs the attention: FlashMLA's, except FlashInfer's on 10.x for an fp8 cache (layout 'fp8')
+  // or, from 0.18, a 16-bit cache with 16 heads or fewer per rank.
+  const flashMla = vllm && layout !== 'fp8' && !(cc >= 100 && cc < 110 && layout === 'dtype' && localHeads <= 16 && (!v || atLeast(v, ...VLLM_DSA_FLASHINFER_FP8)));
+  const first = flashMla && workspaceOn ? qConcat + (layout === 'fp8_ds_mla' ? o.maxModelLen * DSA_PREFILL_WORKSPACE_ROWS * width * 2 : 0) : 0;
+  const released = !v || atLeast(v, ...VLLM_DSA_VIEWS_RELEASED);
+  const prefillWs = first;
   const layoutWords = layout === 'fp8_ds_mla' ? `fp8_ds_mla, ${dsMla} B` : layout === 'fp8' ? `fp8, ${width} B` : `${latentBytes / width === 1 ? '8' : '16'}-bit, ${latentBytes} B`;
   const shared = share < 1 ? ` on ${Math.round(share * a.layers)} of ${a.layers} layers (IndexShare: the others reuse an earlier layer's selection)` : idx.layers && idx.layers < a.layers ? ` on every layer (releases before vLLM 0.23 build an indexer on the layers that share one too)` : '';
-  const note = `Sparse attention (DSA): each layer caches the MLA latent (${layoutWords}: ${why}) and the indexer's fp8 key (${indexerBytes} B)${shared} per token, on every tensor-parallel rank${vllm ? `; vLLM lays both out in one group of ${DSA_BLOCK_SIZE}-token blocks` : ''}${workspaceOn ? `; the profile run's workspace holds ${prefillWs ? `the larger of the indexer's ${DSA_INDEXER_WORKSPACE_ROWS} × max_model_len keys and FlashMLA's prefill buffer of ${DSA_PREFILL_WORKSPACE_ROWS} × max_model_len latents` : `the indexer's ${DSA_INDEXER_WORKSPACE_ROWS} × max_model_len keys`} and keeps it` : vllm ? "; releases before 0.14 have no workspace manager: the indexer's profile buffers are not counted" : ''}${logits ? `, beside a ${logits / 2 ** 20} MiB stand-in for the indexer's logits` : ''}.`;
+  const kernel = flashMla ? "FlashMLA's sparse kernel" : "FlashInfer's sparse MLA";
+  const workspaceWords = !workspaceOn
+    ? vllm
+      ? "; releases before 0.14 have no workspace manager: the indexer's profile buffers are not counted"
+      : ''
+    : `; vLLM's workspace grows to the indexer's profile request (${DSA_INDEXER_WORKSPACE_ROWS} × max_model_len keys${logits ? `, a ${logits / 2 ** 20} MiB stand-in for its logits` : ''} and its top-k indices)${first ? `${released ? ' or' : ', and'} ${kernel}'s first buffer (the queries' latent copy${prefillWs && layout === 'fp8_ds_mla' ? ` and ${DSA_PREFILL_WORKSPACE_ROWS} × max_model_len bf16 latents for prefill` : ''}, ${(first / 2 ** 30).toFixed(2)} GiB)${released ? ', whichever is larger' : ', which its layers keep viewing beside the grown buffer until vLLM 0.31 (PR #56902)'}` : ` (${kernel} runs the attention)`}`;
+  const note = `Sparse attention (DSA): each layer caches the MLA latent (${layoutWords}: ${why}) and the indexer's fp8 key (${indexerBytes} B)${shared} per token, on every tensor-parallel rank${vllm ? `; vLLM lays both out in one group of ${DSA_BLOCK_SIZE}-token blocks` : ''}${workspaceWords}.`;
   return {
     latentBytes,
     indexerBytes,
     perLayer: latentBytes + indexerBytes * share,
     layout,
     ...(vllm ? { blockSize: DSA_BLOCK_SIZE } : {}),
-    workspace: Math.max(indexerWs, prefillWs),
-    transient: qConcat + logits,
+    workspace: released ? Math.max(indexerWs, first) : indexerWs,
+    retained: released ? 0 : first,
+    transient: workspaceOn ? 0 : qConcat,
     indexBuffer: vllm ? o.tokens * idx.topk * 4 : 0,
     note,
   };

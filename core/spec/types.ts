@@ -150,8 +150,26 @@ export interface Architecture {
   kvShared?: { layers: number; global?: number };
   /** Multi-token-prediction layers the checkpoint ships (config mtp_num_hidden_layers / num_nextn_predict_layers): loaded only under MTP speculative decoding. */
   mtpLayers?: number;
+  /**
+   * A multi-token-prediction drafter published as a checkpoint of its own (Gemma 4's "-assistant" models): `layers`
+   * query-only layers of `hidden` width that read the target's KV cache (they cache nothing), a gated MLP of `ffn`,
+   * and its own lm_head of `vocab` rows; it takes the target's embedding and last hidden state (speculative.method mtp).
+   */
+  mtpAssistant?: MtpAssistant;
   /** Added for issue 12: the vision encoder of a vision-language model, which vLLM runs on dummy images before it sizes the KV cache. */
   vision?: VisionEncoder;
+}
+
+export interface MtpAssistant {
+  layers: number;
+  hidden: number;
+  ffn: number;
+  heads: number;
+  headDim: number;
+  /** Layers of the full-attention kind and their head width (Gemma 4's global_head_dim), where it differs. */
+  globalLayers?: number;
+  globalHeadDim?: number;
+  vocab: number;
 }
 
 /**

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { findModel, resolveModelName } from '../../../core/catalog/models';
 import { parseHfConfig } from '../../../core/catalog/hfConfig';
 import { estimateInferenceService } from '../../../core/estimate/index';
-import { countParams } from '../../../core/estimate/params';
+import { countParams, mlaAbsorbedCopyBytes } from '../../../core/estimate/params';
 import { dsaKv } from '../../../core/estimate/sparseAttention';
 import { kvCacheDtypeOfVllmWord } from '../../../core/formats/vllmArgs';
 import { cluster, near, service } from './helpers';
@@ -54,14 +54,36 @@ test("DSA: IndexShare caches the indexer key on GLM-5.2's 21 selecting layers fr
   assert.equal(all.perLayer, 1152 + 132);
 });
 
-test('DSA: the profile run keeps the workspace (indexer keys, FlashMLA prefill) and the logits stand-in by release', () => {
+test("DSA: the workspace grows to the indexer's request; FlashMLA's first buffer stays beside it until 0.31", () => {
+  const indexer = (logits: number) => 65536 * 40 * 132 + 2 ** 20 + 8192 * 2049 * 4 + logits;
+  const first = 8192 * 16 * 576 * 2 + 65536 * 5 * 576 * 2;
   const ws = dsaKv(v32, { ...base, version: [0, 19, 0], kvCacheDtype: 'fp8', cc: 90 })!;
-  assert.equal(ws.workspace, Math.max(65536 * 40 * 132 + 2 ** 20, 65536 * 5 * 576 * 2));
-  assert.equal(ws.transient, 8192 * 16 * 576 * 2 + 512 * 2 ** 20);
+  assert.equal(ws.workspace, indexer(512 * 2 ** 20));
+  assert.equal(ws.retained, first);
+  assert.equal(ws.transient, 0);
   assert.equal(ws.indexBuffer, 8192 * 2048 * 4);
+  assert.match(ws.note, /keep viewing beside the grown buffer/);
+  // Released from 0.31 (PR #56902): one buffer, the larger request.
+  const fixed = dsaKv(v32, { ...base, version: [0, 31, 0], kvCacheDtype: 'fp8', cc: 90 })!;
+  assert.equal(fixed.retained, 0);
+  assert.equal(fixed.workspace, Math.max(indexer(512 * 2 ** 20), first));
+  // Before 0.19 no logits stand-in; before 0.14 no workspace manager: the queries' copy is a transient.
+  assert.equal(dsaKv(v32, { ...base, version: [0, 18, 0], kvCacheDtype: 'fp8', cc: 90 })!.workspace, indexer(0));
   const old = dsaKv(v32, { ...base, version: [0, 13, 0], kvCacheDtype: 'fp8', cc: 90 })!;
   assert.equal(old.workspace, 0);
+  assert.equal(old.retained, 0);
   assert.equal(old.transient, 8192 * 16 * 576 * 2);
+  // FlashInfer's sparse MLA (an fp8 cache on 10.x) keeps no such buffer; a 16-bit cache on 10.x at 16 heads or fewer per rank neither.
+  assert.equal(dsaKv(v32, { ...base, version: [0, 26, 0], kvCacheDtype: 'fp8', cc: 100 })!.retained, 0);
+  assert.equal(dsaKv(v32, { ...base, version: [0, 26, 0], cc: 100 })!.retained, 0);
+  assert.ok(dsaKv(v32, { ...base, tp: 4, version: [0, 26, 0], cc: 100 })!.retained > 0);
+});
+
+test('MLA with a quantized kv_b_proj: vLLM keeps 16-bit W_UK_T and W_UV beside it', () => {
+  assert.equal(mlaAbsorbedCopyBytes(v32, 16, 61, 2), 61 * 16 * 256 * 512 * 2);
+  // GLM-5: qk_nope 192 and v 256.
+  assert.equal(mlaAbsorbedCopyBytes(glm5, 8, 78, 2), 78 * 8 * 448 * 512 * 2);
+  assert.equal(mlaAbsorbedCopyBytes(findModel('llama-3.1-8b')!.architecture, 8, 32, 2), 0);
 });
 
 test('DeepSeek-V3.2 on 8 H200s: 61 layers × 1,284 B per token, whole 64-token blocks, and the note', () => {
@@ -116,5 +138,6 @@ test("vLLM's fp8_ds_mla is the spec's fp8; NVIDIA's NVFP4 names of DSA models ke
   const r = resolveModelName('nvidia/GLM-5.1-NVFP4')!;
   assert.equal(r.model.id, 'glm-5');
   assert.ok(r.weightFormat?.kept?.includes('attention'));
+  assert.equal(r.weightFormat?.kvFp8, true);
   assert.equal(resolveModelName('zai-org/GLM-5.2-FP8')!.model.id, 'glm-5.2');
 });

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { parseHfConfig } from '../../../core/catalog/hfConfig';
-import { findModel } from '../../../core/catalog/models';
+import { findModel, resolveModelName } from '../../../core/catalog/models';
 import { estimateInferenceService } from '../../../core/estimate/index';
 import { drafterOf } from '../../../core/estimate/params';
 import { tokenizeShell } from '../../../core/formats/shellWords';
@@ -153,4 +153,35 @@ test("in a vllm serve line, a speculative decoding message names the key of --sp
     noTokens.join('\n'),
   );
   for (const m of [...noDraft, ...noTokens]) assert.ok(!m.includes('speculative.draftModel') && !m.includes('speculative.tokens'), m);
+});
+
+test("Gemma 4's assistant drafter caches nothing of its own: the KV layout is the model's, and its 0.4 B bf16 weights and buffers load", () => {
+  const a = findModel('gemma-4-26b-a4b')!.architecture;
+  const d = drafterOf(a, 'mtp');
+  assert.equal(d.layers, 0);
+  assert.equal(d.assistant, true);
+  // Published sizes: about 0.4 B for the 26B-A4B's assistant, 0.47 B for the 31B's (QAT repack 470 M), 78 M for E4B's.
+  assert.ok(Math.abs(d.params / 0.42e9 - 1) < 0.03, String(d.params));
+  assert.ok(Math.abs(drafterOf(findModel('gemma-4-31b')!.architecture, 'mtp').params / 0.47e9 - 1) < 0.03);
+  assert.ok(Math.abs(drafterOf(findModel('gemma-4-e4b')!.architecture, 'mtp').params / 78.8e6 - 1) < 0.03);
+  const spec = { model: { preset: 'google/gemma-4-26B-A4B-it' }, maxModelLen: 32768, maxNumBatchedTokens: 8192, engineVersion: '0.29.0', multimodal: { languageModelOnly: true } } as const;
+  const base = estimateInferenceService(service(spec), h100);
+  const mtp = estimateInferenceService(service({ ...spec, speculative: { method: 'mtp', tokens: 4, draftModel: 'google/gemma-4-26B-A4B-it-assistant' } }), h100);
+  assert.ok(base.serving && mtp.serving);
+  assert.equal(mtp.serving!.kvBytesPerToken, base.serving!.kvBytesPerToken);
+  assert.equal(mtp.serving!.weightsBytes - base.serving!.weightsBytes, d.params * 2 + 2 * 8192 * 2816 * 2);
+  assert.ok(mtp.assumptions.some((s) => s.includes('assistant drafter (google/gemma-4-26B-A4B-it-assistant)') && s.includes('cache nothing')));
+  assert.ok(!mtp.assumptions.some((s) => s.includes('third kind of KV layer')));
+});
+
+test("NVIDIA's NVFP4 names of Gemma 4 keep attention (and the 26B-A4B's dense MLP) unquantized", () => {
+  const moe = resolveModelName('nvidia/Gemma-4-26B-A4B-NVFP4')!;
+  assert.deepEqual([...(moe.weightFormat?.kept ?? [])].sort(), ['attention', 'mlp', 'shared']);
+  const dense = resolveModelName('nvidia/Gemma-4-31B-IT-NVFP4')!;
+  assert.deepEqual(dense.weightFormat?.kept, ['attention']);
+  assert.equal(resolveModelName('RedHatAI/Qwen3-8B-NVFP4')?.weightFormat?.kept, undefined);
+  // Other exporters' NVFP4 (llm-compressor's scheme quantizes every linear layer): the name's format as it stands.
+  assert.equal(resolveModelName('unsloth/gemma-4-26B-A4B-it-NVFP4')?.weightFormat?.kept, undefined);
+  assert.equal(resolveModelName('lukealonso/GLM-5.1-NVFP4')?.weightFormat?.kept, undefined);
+  assert.equal(moe.weightFormat?.kvFp8, true);
 });
