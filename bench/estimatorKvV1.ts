@@ -162,6 +162,7 @@ export function kvV1Doc(r: KvV1Row): { doc: InferenceServiceDoc; cluster: Cluste
       ...(r.speculative ? { speculative: r.speculative } : {}),
       ...(multimodal ? { multimodal } : {}),
       ...(GAPS_CLOSED[r.id]?.lora ? { lora: GAPS_CLOSED[r.id].lora } : {}),
+      ...(GAPS_CLOSED[r.id]?.cpuOffloadGiB ? { cpuOffloadGiB: GAPS_CLOSED[r.id].cpuOffloadGiB } : {}),
       ...(r.prefix_caching !== null ? { enablePrefixCaching: r.prefix_caching } : {}),
       blockSize: r.block_size,
     },
@@ -201,7 +202,7 @@ export function evaluateKvV1(repoRoot: string, parts: readonly KvV1Part[] = ['he
  * says how; `gpuTotalGiB` is the device memory the row is given when its source printed no vLLM device total; `model`
  * the catalog entry a row's checkpoint (hf_model) is when the catalog gained it after the row was gathered.
  */
-export const GAPS_CLOSED: Readonly<Record<string, { how: string; gpuTotalGiB?: number; model?: string; multimodal?: InferenceServiceSpec['multimodal']; row?: Partial<KvV1Row>; lora?: InferenceServiceSpec['lora'] }>> = {
+export const GAPS_CLOSED: Readonly<Record<string, { how: string; gpuTotalGiB?: number; model?: string; multimodal?: InferenceServiceSpec['multimodal']; row?: Partial<KvV1Row>; lora?: InferenceServiceSpec['lora']; cpuOffloadGiB?: number }>> = {
   // Closed 2026-12-06, after KV5-*'s evaluation.
   'KV5-08': { how: "device total not quoted: the catalog's RTX 5060 Ti 16GB (usable memory by the GDDR rule) stands in for it" },
   'KV5-09': { how: "device total not quoted: the catalog's RTX 5060 Ti 16GB (usable memory by the GDDR rule) stands in for it" },
@@ -244,6 +245,16 @@ export const GAPS_CLOSED: Readonly<Record<string, { how: string; gpuTotalGiB?: n
   'KV22-01': { how: "the checkpoint by its name, 'nvidia/Gemma-4-26B-A4B-NVFP4'", row: { model: 'nvidia/Gemma-4-26B-A4B-NVFP4', quantization: null } },
   'KV22-03': { how: "the checkpoint by its name, 'nvidia/Gemma-4-26B-A4B-NVFP4'", row: { model: 'nvidia/Gemma-4-26B-A4B-NVFP4', quantization: null } },
   'KV22-04': { how: "the checkpoint by its name, 'nvidia/Gemma-4-26B-A4B-NVFP4'", row: { model: 'nvidia/Gemma-4-26B-A4B-NVFP4', quantization: null } },
+  // KV24-01/02 and 09..13: their weights offloaded to Grace memory, which spec.cpuOffloadGiB says since 2026-12-07 (before
+  // any estimate was made on them). KV24-01/02 offload the experts alone (--cpu-offload-params experts), taken as whole
+  // layers, of which the experts are nearly all.
+  'KV24-01': { how: '--cpu-offload-gb 40 as cpuOffloadGiB (the experts-only filter taken as whole layers)', cpuOffloadGiB: 40 },
+  'KV24-02': { how: '--cpu-offload-gb 40 as cpuOffloadGiB (the experts-only filter taken as whole layers)', cpuOffloadGiB: 40 },
+  'KV24-09': { how: '--cpu-offload-gb 40 as cpuOffloadGiB', cpuOffloadGiB: 40 },
+  'KV24-10': { how: '--cpu-offload-gb 40 as cpuOffloadGiB', cpuOffloadGiB: 40 },
+  'KV24-11': { how: '--cpu-offload-gb 55 as cpuOffloadGiB', cpuOffloadGiB: 55 },
+  'KV24-12': { how: '--cpu-offload-gb 40 as cpuOffloadGiB', cpuOffloadGiB: 40 },
+  'KV24-13': { how: '--cpu-offload-gb 40 as cpuOffloadGiB', cpuOffloadGiB: 40 },
   // KV24-03/04/07: their gatherer wrote the GPU as 'H200-141GB', which is no catalog name (the catalog's is H200-SXM-141GB);
   // a user writes H200. Named so after KV24-05/06 were evaluated, before any estimate was made on these three, with no
   // formula change pending.
@@ -261,14 +272,8 @@ export const NOT_EXPRESSIBLE: Readonly<Record<string, string>> = {
   // Found again by KV24-*'s gatherer (same log, same figures), after their first evaluation: counted once, in the earlier set.
   'KV24-05': 'the same start as KV23-08 (one GB200 log gathered twice): counted there',
   'KV24-06': 'the same start as KV21-01 (one H100 log gathered twice): counted there',
-  // KV24-* (2026-12-07): experts offloaded to Grace or host memory, and a forked vLLM with its own sparse-attention backend.
-  'KV24-01': "experts offloaded to Grace memory (--cpu-offload-gb 40 --cpu-offload-params experts, UVA), which the spec does not say; 'Model loading took' is only the HBM-resident part",
-  'KV24-02': 'experts offloaded to Grace memory (--cpu-offload-gb, UVA), which the spec does not say; a refused start',
-  'KV24-09': "weights offloaded to host memory (--cpu-offload-gb 40), which the spec does not say; figures from the author's table",
-  'KV24-10': "weights offloaded to host memory (--cpu-offload-gb 40), which the spec does not say; figures from the author's table",
-  'KV24-11': "weights offloaded to host memory (--cpu-offload-gb 40), which the spec does not say; figures from the author's table",
-  'KV24-12': 'weights offloaded to host memory (--cpu-offload-gb), which the spec does not say; a refused start',
-  'KV24-13': 'weights offloaded to host memory (--cpu-offload-gb), which the spec does not say; a merged MTP checkpoint',
+  // KV24-* (2026-12-07): a forked vLLM with its own sparse-attention backend (the seven that offloaded weights to host
+  // memory were gaps until spec.cpuOffloadGiB said it; GAPS_CLOSED).
   'KV24-14': "a forked vLLM stack (B12X_MLA_SPARSE attention and B12X MoE backends, index_topk_pattern overrides) on sm_120, where upstream vLLM has no sparse-attention backend: its cache layout is the fork's",
   'KV24-15': "a forked vLLM stack (B12X_MLA_SPARSE attention and B12X MoE backends) on sm_120, where upstream vLLM has no sparse-attention backend: its cache layout is the fork's",
   'KV24-16': 'a forked vLLM stack (B12X_MLA_SPARSE) on sm_120 with decode context parallel, which the spec does not say',

@@ -151,6 +151,8 @@ interface Stage {
   expertPadding?: { factor: number; backend?: string };
   /** A drafter's full-attention layer beside global layers of another shape (Gemma 4): a third kind, not laid out. */
   drafterBesideGlobal?: boolean;
+  /** Decoder layers kept in host memory (--cpu-offload-gb) and their bytes per GPU, taken off `weights`. */
+  offloaded?: { layers: number; bytes: number };
   /** What a vision encoder's profile run adds to this stage's activation peak (visionProfile). */
   visionExtra?: number;
   towerWeights?: number;
@@ -685,7 +687,13 @@ function stageFigures(
   const proposerBuffers = drafter?.assistant ? 2 * (spec.maxNumBatchedTokens && spec.maxNumBatchedTokens > 0 ? spec.maxNumBatchedTokens : defaults.tokens) * a.hidden * dt : 0;
   // MLA under vLLM with a quantized kv_b_proj: its 16-bit W_UK_T and W_UV kept beside it (mlaAbsorbedCopyBytes).
   const mlaCopies = vllm && moduleBytes(wf, 'attention', dt) < dt ? mlaAbsorbedCopyBytes(a, a.heads / tp, layers + drafted, dt) : 0;
-  const weights = (blockBytes - expertBytes + vocabParams * dt + drafterBytes) / tp + expertBytes / epRanks + indexBuffers + proposerBuffers + mlaCopies;
+  // Weights kept in host memory (--cpu-offload-gb, GiB per GPU): vLLM's maybe_offload_to_cpu (and SGLang's offloader)
+  // moves whole decoder layers while the bytes moved are under the budget, so it stops one layer past it at most; the
+  // embedding and lm_head stay on the GPU.
+  const layerBytes = layers > 0 ? ((blockBytes - expertBytes) / tp + expertBytes / epRanks) / layers : 0;
+  const offloadBudget = typeof spec.cpuOffloadGiB === 'number' && spec.cpuOffloadGiB > 0 ? spec.cpuOffloadGiB * GIB : 0;
+  const offloadedLayers = offloadBudget > 0 && layerBytes > 0 ? Math.min(layers, Math.ceil(offloadBudget / layerBytes)) : 0;
+  const weights = (blockBytes - expertBytes + vocabParams * dt + drafterBytes) / tp + expertBytes / epRanks + indexBuffers + proposerBuffers + mlaCopies - offloadedLayers * layerBytes;
 
   // Profile forward over max_num_batched_tokens: residual, normed and attention-output hidden
   // states, QKV, the MLP's gate/up output and its activation (MoE: the fused-MoE kernel's workspaces, mlpActivationWidth).
@@ -726,7 +734,16 @@ function stageFigures(
   // A global layer of its own shape caches K and V of its own heads (a k_eq_v layer too: vLLM writes K into both).
   const globalPerLayer = g ? 2 * Math.max(1, Math.floor(g.kvHeads / attnTp)) * g.headDim * kb : attnPerLayer;
   const kvPerToken = Math.max(0, attnLayers - globalHere - (sharedHere - sharedGlobalHere)) * attnPerLayer + Math.max(0, globalHere - sharedGlobalHere) * globalPerLayer;
-  const stageOut: Stage = { weights, activation, kvBytesPerToken: kvPerToken, pool: 0, ...(padding.factor > 1 ? { expertPadding: padding } : {}), ...(profiled > lm ? { visionExtra: profiled - lm } : {}), ...(towerHere > 0 ? { towerWeights: (towerHere * dt) / tp } : {}) };
+  const stageOut: Stage = {
+    weights,
+    activation,
+    kvBytesPerToken: kvPerToken,
+    pool: 0,
+    ...(offloadedLayers ? { offloaded: { layers: offloadedLayers, bytes: offloadedLayers * layerBytes } } : {}),
+    ...(padding.factor > 1 ? { expertPadding: padding } : {}),
+    ...(profiled > lm ? { visionExtra: profiled - lm } : {}),
+    ...(towerHere > 0 ? { towerWeights: (towerHere * dt) / tp } : {}),
+  };
   if (rec) {
     // One recurrent layer's state per sequence on one TP rank: the SSM/recurrent state and the conv window.
     stageOut.hybrid = { kind: rec.name, full: attnLayers, linear: Math.ceil(rec.layers / pp), stateBytesPerLayer: rec.stateBytes(tp, dt), attnBytesPerTokenPerLayer: attnPerLayer };
@@ -846,6 +863,9 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   }
   if (spec.maxNumBatchedTokens !== undefined && !(typeof spec.maxNumBatchedTokens === 'number' && spec.maxNumBatchedTokens >= 1 && spec.maxNumBatchedTokens <= 1e8)) {
     findings.push(badInput(`maxNumBatchedTokens must be between 1 and 10^8 (got ${spec.maxNumBatchedTokens})`, ['spec', 'maxNumBatchedTokens']));
+  }
+  if (spec.cpuOffloadGiB !== undefined && !(typeof spec.cpuOffloadGiB === 'number' && spec.cpuOffloadGiB >= 0 && spec.cpuOffloadGiB <= 4096)) {
+    findings.push(badInput(`cpuOffloadGiB must be between 0 and 4096 (got ${String(spec.cpuOffloadGiB).slice(0, 20)})`, ['spec', 'cpuOffloadGiB']));
   }
   const requestedBlockSize = int(spec.blockSize, 16);
   if (requestedBlockSize < 1 || requestedBlockSize > 4096) findings.push(badInput(`blockSize must be between 1 and 4096 (got ${spec.blockSize})`, ['spec', 'blockSize']));
@@ -1007,6 +1027,11 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
         `Speculative decoding (${sp.method}${n}): the drafter's ${d.layers} layer${d.layers === 1 ? '' : 's'} (${(d.params / 1e9).toFixed(2)} B parameters ${d.inCheckpointFormat ? "in the checkpoint's format" : 'in half precision'}, sharing the model's embedding${sp.method === 'eagle3' ? '' : ' and lm_head'}) load${d.layers === 1 ? 's' : ''} on the last stage and cache${d.layers === 1 ? 's' : ''} K and V like ${d.layers === 1 ? 'a full-attention layer' : 'full-attention layers'} in the same pool${sp.method === 'mtp' && a.mtpLayers === undefined ? "; the model's MTP layer count is not known: 1 assumed" : ''}.`,
       );
   }
+  const off = stages.find((s) => s.offloaded)?.offloaded;
+  if (off)
+    assumptions.push(
+      `Weights offloaded to host memory (--cpu-offload-gb ${spec.cpuOffloadGiB}): ${off.layers} whole decoder layer${off.layers === 1 ? '' : 's'} per GPU (${gib(off.bytes)}), moved until the budget is met, the last one past it; the GPU reads them over ${c.gpu.unifiedMemory || ['gh200', 'gb200', 'gb300', 'gb10'].some((k) => c.gpu.id.toLowerCase().includes(k)) ? 'the CPU-GPU link (NVLink-C2C on a Grace superchip)' : 'PCIe'} every step, so decoding is bound by that link.`,
+    );
   if (dsa) assumptions.push(dsa.note);
   else if (a.mla) assumptions.push(`MLA: the KV cache holds kv_lora_rank + qk_rope_head_dim values per token per layer, replicated on every ${attnDp ? `attention-TP rank of a DP rank (${tp / attnDp} GPU${tp / attnDp === 1 ? '' : 's'} each)` : 'TP rank'}.`);
 

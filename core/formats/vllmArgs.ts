@@ -300,7 +300,7 @@ export function quantizationOfVllmWord(word: string): string | undefined {
 // fp8_ds_mla: the fp8 latent layout vLLM gives a DeepSeek Sparse Attention model's fp8 cache (sparseAttention.ts), which it
 // also accepts by that name; it is the spec's fp8.
 const KV_WORDS: Record<string, string> = { auto: 'auto', bfloat16: 'bf16', float16: 'fp16', fp8: 'fp8', fp8_e4m3: 'fp8-e4m3', fp8_e5m2: 'fp8-e5m2', fp8_ds_mla: 'fp8' };
-const FLOAT_FIELDS = new Set<Field>(['gpuMemoryUtilization']);
+const FLOAT_FIELDS = new Set<Field>(['gpuMemoryUtilization', 'cpuOffloadGiB']);
 
 /** The spec's kvCacheDtype for a word of vLLM's --kv-cache-dtype (`fp8_e4m3` → fp8-e4m3, `fp8_ds_mla` → fp8), if it has one. */
 export function kvCacheDtypeOfVllmWord(word: string): string | undefined {

@@ -124,6 +124,7 @@ export const ENGINE_FLAGS: Record<Engine, readonly EngineFlag[]> = {
     field('maxNumSeqs', num('--max-num-seqs')),
     field('maxNumBatchedTokens', num('--max-num-batched-tokens')),
     field('gpuMemoryUtilization', num('--gpu-memory-utilization')),
+    field('cpuOffloadGiB', num('--cpu-offload-gb')),
     field('blockSize', num('--block-size')),
     field('enforceEager', on('--enforce-eager')),
     field(
@@ -145,6 +146,7 @@ export const ENGINE_FLAGS: Record<Engine, readonly EngineFlag[]> = {
     field('maxNumSeqs', num('--max-running-requests')),
     field('maxNumBatchedTokens', num('--max-prefill-tokens')),
     field('gpuMemoryUtilization', num('--mem-fraction-static')),
+    field('cpuOffloadGiB', num('--cpu-offload-gb')),
     field('blockSize', num('--page-size')),
     field('enforceEager', on('--disable-cuda-graph')),
     // The radix (prefix) cache is on by default in SGLang.
@@ -168,6 +170,8 @@ export const ENGINE_FLAGS: Record<Engine, readonly EngineFlag[]> = {
     field('maxNumSeqs', num('--max-concurrent-requests')),
     field('maxNumBatchedTokens', num('--max-batch-prefill-tokens')),
     field('gpuMemoryUtilization', num('--cuda-memory-fraction')),
+    // TGI has no weight offload to host memory.
+    field('cpuOffloadGiB', (v) => (typeof v === 'number' && v > 0 ? undefined : [])),
     field('blockSize', (v) => (v === undefined ? [] : undefined)),
     field('enforceEager', (v) => (v ? ['--cuda-graphs', '0'] : [])),
     // TGI turns prefix caching on or off with the PREFIX_CACHING environment variable, not a flag.

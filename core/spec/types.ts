@@ -355,6 +355,9 @@ export interface InferenceServiceSpec {
   blockSize?: number; // tokens per KV block; default 16
   enforceEager?: boolean; // default false (CUDA graphs captured)
   enablePrefixCaching?: boolean;
+  /** Weights kept in host memory, GiB per GPU (vLLM and SGLang --cpu-offload-gb): whole decoder layers, read through
+   *  unified addressing each step; the GPU holds the rest. Default 0. */
+  cpuOffloadGiB?: number;
   /** Added with the schemas: multi-LoRA serving (vLLM --enable-lora, --lora-modules, --max-lora-rank,
    *  --max-loras); the reserved adapter slots cost GPU memory. */
   lora?: { adapters?: { name: string; path: string }[]; maxRank?: number; maxLoras?: number };

@@ -1,0 +1,41 @@
+// --cpu-offload-gb (vLLM and SGLang): weights kept in host memory per GPU, whole decoder layers at a time.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { estimateInferenceService } from '../../../core/estimate/index';
+import { tokenizeShell } from '../../../core/formats/shellWords';
+import { findServeCommand, readServeArgs } from '../../../core/formats/vllmArgs';
+import { engineArgv, engineUnsupported } from '../../../core/runs/engineCommand';
+import { GIB, cluster, service } from './helpers';
+
+const read = (line: string) => readServeArgs(findServeCommand(tokenizeShell(line).commands[0].words)!);
+
+test('--cpu-offload-gb is read as cpuOffloadGiB (a float), and written back for vLLM and SGLang; TGI has none', () => {
+  assert.equal(read('vllm serve meta-llama/Llama-3.1-70B-Instruct --cpu-offload-gb 12.5').spec.cpuOffloadGiB, 12.5);
+  assert.equal(read('python -m sglang.launch_server --model-path meta-llama/Llama-3.1-70B-Instruct --cpu-offload-gb 8').spec.cpuOffloadGiB, 8);
+  const argv = engineArgv({ engine: 'vllm', model: { preset: 'llama-3.1-70b' }, cpuOffloadGiB: 12.5 }, { model: 'm', host: '127.0.0.1' })!;
+  assert.deepEqual(argv.slice(argv.indexOf('--cpu-offload-gb'), argv.indexOf('--cpu-offload-gb') + 2), ['--cpu-offload-gb', '12.5']);
+  assert.deepEqual(
+    engineUnsupported({ engine: 'tgi', model: { preset: 'llama-3.1-70b' }, cpuOffloadGiB: 4 }).map((g) => g.path),
+    [['spec', 'cpuOffloadGiB']],
+  );
+});
+
+test('offloading moves whole decoder layers until the budget is met, the last one past it; the pool gets the difference', () => {
+  const spec = { model: { preset: 'llama-3.1-70b' }, tensorParallel: 2, maxModelLen: 8192, engineVersion: '0.19.0' } as const;
+  const base = estimateInferenceService(service(spec), cluster('H100-SXM-80GB', 2)).serving!;
+  const off = estimateInferenceService(service({ ...spec, cpuOffloadGiB: 10 }), cluster('H100-SXM-80GB', 2));
+  assert.ok(off.serving, JSON.stringify(off.findings));
+  // A Llama 3.1 70B layer is 856 M parameters: 0.80 GiB per GPU at TP 2 in bf16; 10 GiB takes 13 layers (10.4 GiB).
+  const layer = ((8192 * 8192 * 2 + 2 * 8192 * 8 * 128 + 3 * 8192 * 28672) * 2) / 2;
+  const moved = Math.ceil((10 * GIB) / layer) * layer;
+  assert.equal(Math.ceil((10 * GIB) / layer), 13);
+  assert.ok(Math.abs(base.weightsBytes - off.serving!.weightsBytes - moved) < 1e6, `${base.weightsBytes - off.serving!.weightsBytes} vs ${moved}`);
+  assert.ok(off.serving!.kvCacheBytes > base.kvCacheBytes + 10 * GIB);
+  assert.ok(off.assumptions.some((a) => a.startsWith('Weights offloaded to host memory (--cpu-offload-gb 10): 13 whole decoder layers per GPU') && a.includes('PCIe')));
+  // More than the model: every layer, and no more.
+  const all = estimateInferenceService(service({ ...spec, cpuOffloadGiB: 4000 }), cluster('H100-SXM-80GB', 2)).serving!;
+  assert.ok(all.weightsBytes > 0 && all.weightsBytes < 3 * GIB);
+  // A bad value is a finding at the field, not a crash.
+  const bad = estimateInferenceService(service({ ...spec, cpuOffloadGiB: -1 }), cluster('H100-SXM-80GB', 2));
+  assert.ok(bad.findings.some((f) => f.path?.join('.') === 'spec.cpuOffloadGiB'));
+});
