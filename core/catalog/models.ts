@@ -83,6 +83,23 @@ const GLM45: Architecture = { layers: 92, hidden: 5120, heads: 96, kvHeads: 8, h
 /** MiniMax-M2's MoE layout (M2.1, M2.5 and M2.7 keep it). */
 const MINIMAX_M2: Architecture = { layers: 62, hidden: 3072, heads: 48, kvHeads: 8, headDim: 128, ffn: 1536, vocab: 200064, gatedMlp: true, tiedEmbeddings: false, maxContext: 196608, moe: { experts: 256, activeExperts: 8, expertFfn: 1536 }, mtpLayers: 3 };
 
+/** DeepSeek-V3's architecture (V3, R1, V3.1; V3.2 adds the query's low rank to its count and the sparse-attention indexer). */
+const DEEPSEEK_V3: Architecture = {
+  layers: 61,
+  hidden: 7168,
+  heads: 128,
+  kvHeads: 128,
+  ffn: 18432,
+  vocab: 129280,
+  gatedMlp: true,
+  headDim: 128,
+  tiedEmbeddings: false,
+  maxContext: 163840,
+  moe: { experts: 256, activeExperts: 8, sharedExperts: 1, expertFfn: 2048, denseLayers: 3 },
+  mla: { kvLoraRank: 512, qkRopeHeadDim: 64 },
+  mtpLayers: 1,
+};
+
 /** GLM-5 and 5.1's architecture (glm_moe_dsa; GLM-5.2 adds IndexShare and a longer context). */
 const GLM5: Architecture = {
   layers: 78,
@@ -801,21 +818,7 @@ const ENTRIES: ModelInfo[] = [
     aliases: ['deepseek-ai/DeepSeek-V3', 'deepseek-ai/DeepSeek-V3-Base', 'deepseek-ai/DeepSeek-R1', 'deepseek-r1', 'deepseek-ai/DeepSeek-V3.1', 'deepseek-ai/DeepSeek-V3.1-Base', 'deepseek-ai/DeepSeek-V3.1-Terminus'],
     name: 'DeepSeek-V3 671B (MoE, MLA)',
     nominalParamsB: 671.0,
-    architecture: {
-      layers: 61,
-      hidden: 7168,
-      heads: 128,
-      kvHeads: 128,
-      ffn: 18432,
-      vocab: 129280,
-      gatedMlp: true,
-      headDim: 128,
-      tiedEmbeddings: false,
-      maxContext: 163840,
-      moe: { experts: 256, activeExperts: 8, sharedExperts: 1, expertFfn: 2048, denseLayers: 3 },
-      mla: { kvLoraRank: 512, qkRopeHeadDim: 64 },
-      mtpLayers: 1,
-    },
+    architecture: DEEPSEEK_V3,
     norm: 'rmsnorm',
     totalParams: 671e9,
     activeParams: 37e9,
@@ -830,21 +833,7 @@ const ENTRIES: ModelInfo[] = [
     aliases: ['deepseek-ai/DeepSeek-V3.2', 'deepseek-ai/DeepSeek-V3.2-Exp', 'deepseek-ai/DeepSeek-V3.2-Speciale', 'deepseek-ai/DeepSeek-V3.2-Exp-Base', 'deepseek-v3.2-exp'],
     name: 'DeepSeek-V3.2 671B (MoE, MLA, sparse attention)',
     nominalParamsB: 671.0,
-    architecture: {
-      layers: 61,
-      hidden: 7168,
-      heads: 128,
-      kvHeads: 128,
-      ffn: 18432,
-      vocab: 129280,
-      gatedMlp: true,
-      headDim: 128,
-      tiedEmbeddings: false,
-      maxContext: 163840,
-      moe: { experts: 256, activeExperts: 8, sharedExperts: 1, expertFfn: 2048, denseLayers: 3 },
-      mla: { kvLoraRank: 512, qkRopeHeadDim: 64, qLoraRank: 1536, indexer: { heads: 64, headDim: 128, topk: 2048 } },
-      mtpLayers: 1,
-    },
+    architecture: { ...DEEPSEEK_V3, mla: { kvLoraRank: 512, qkRopeHeadDim: 64, qLoraRank: 1536, indexer: { heads: 64, headDim: 128, topk: 2048 } } },
     norm: 'rmsnorm',
     weightFormat: weightFormatFromQuantConfig({ quant_method: 'fp8', fmt: 'e4m3', activation_scheme: 'dynamic', weight_block_size: [128, 128], scale_fmt: 'ue8m0' }) as WeightFormat,
     source: `${HF} deepseek-ai/DeepSeek-V3.2 (DeepseekV32ForCausalLM, as vendored in ai-dynamo/aiconfigurator aic-core/src/aiconfigurator_core/model_configs at 0b077da: DeepSeek-V3's 61 layers, hidden 7168, 128 heads, q_lora_rank 1536, kv_lora_rank 512, qk_nope/rope/v 128/64/128, 256 routed experts of 2048 top-8 + 1 shared, first_k_dense_replace 3, vocab 129280, max_position_embeddings 163840, num_nextn_predict_layers 1; index_n_heads 64, index_head_dim 128, index_topk 2048; released in fp8 128×128 blocks with ue8m0 scales); V3.2-Exp as DeepSeek's inference/config_671B_v3.2.json gives the same sizes; Speciale's config.json was not seen (its model page names the same class and size)`,
