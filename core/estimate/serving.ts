@@ -1334,5 +1334,23 @@ function servingFixes(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined,
     const e = estimateInferenceService(withEdits(doc, [{ path: ['spec', 'quantization'], value: 'fp8' }]), cluster, o);
     if (e.ok && e.serving) fixes.push({ title: `Quantize weights to fp8 (${describe(e)})`, edits: [{ path: ['spec', 'quantization'], value: 'fp8' }] });
   }
+  // A Grace superchip (GH200, GB200, GB300) reads host memory over NVLink-C2C: offloading whole layers there
+  // (--cpu-offload-gb) is a way to fit, at the link's speed. The smallest of a few budgets that fits; none over PCIe.
+  const c2c = g && ['gh200', 'gb200', 'gb300'].some((k) => g.id.toLowerCase().includes(k));
+  if (c2c && (spec.engine ?? 'vllm') !== 'tgi') {
+    const have = typeof spec.cpuOffloadGiB === 'number' ? spec.cpuOffloadGiB : 0;
+    for (const gb of OFFLOAD_STEPS_GIB) {
+      if (gb <= have) continue;
+      const e = estimateInferenceService(withEdits(doc, [{ path: ['spec', 'cpuOffloadGiB'], value: gb }]), cluster, o);
+      if (e.findings.some((f) => f.code === 'bad-estimate-input')) break;
+      if (e.ok && e.serving) {
+        fixes.push({ title: `Offload ${gb} GiB of weights per GPU to Grace memory (--cpu-offload-gb ${gb}, read over NVLink-C2C every step; ${describe(e)})`, edits: [{ path: ['spec', 'cpuOffloadGiB'], value: gb }] });
+        break;
+      }
+    }
+  }
   return fixes;
 }
+
+/** The --cpu-offload-gb budgets a fix tries, smallest first (GiB per GPU). */
+const OFFLOAD_STEPS_GIB = [4, 8, 16, 24, 32, 48, 64, 96, 128] as const;

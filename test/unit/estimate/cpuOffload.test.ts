@@ -6,6 +6,7 @@ import { tokenizeShell } from '../../../core/formats/shellWords';
 import { findServeCommand, readServeArgs } from '../../../core/formats/vllmArgs';
 import { engineArgv, engineUnsupported } from '../../../core/runs/engineCommand';
 import { GIB, cluster, service } from './helpers';
+import { applyEdits, checkText } from '../formats/servingHelpers';
 
 const read = (line: string) => readServeArgs(findServeCommand(tokenizeShell(line).commands[0].words)!);
 
@@ -38,4 +39,33 @@ test('offloading moves whole decoder layers until the budget is met, the last on
   // A bad value is a finding at the field, not a crash.
   const bad = estimateInferenceService(service({ ...spec, cpuOffloadGiB: -1 }), cluster('H100-SXM-80GB', 2));
   assert.ok(bad.findings.some((f) => f.path?.join('.') === 'spec.cpuOffloadGiB'));
+});
+
+test('on a Grace superchip a model too large gets an offload fix (the smallest budget tried that fits); over PCIe none', () => {
+  const doc = service({ model: { preset: 'zai-org/GLM-5.1-FP8' }, tensorParallel: 4, maxModelLen: 131072, kvCacheDtype: 'fp8' });
+  const gh = estimateInferenceService(doc, cluster('GH200', 4));
+  assert.equal(gh.ok, false);
+  const fixes = gh.findings.flatMap((f) => f.fixes ?? []);
+  const fix = fixes.find((f) => f.edits.some((e) => e.path.join('.') === 'spec.cpuOffloadGiB'));
+  assert.ok(fix, fixes.map((f) => f.title).join('\n'));
+  assert.match(fix.title, /NVLink-C2C/);
+  const gb = fix.edits[0].value as number;
+  // It fits with that budget, and not with the step below it.
+  assert.ok(estimateInferenceService(service({ ...doc.spec, cpuOffloadGiB: gb }), cluster('GH200', 4)).ok);
+  assert.equal(estimateInferenceService(service({ ...doc.spec, cpuOffloadGiB: gb === 128 ? 96 : gb / 2 }), cluster('GH200', 4)).ok, false);
+  const h100 = estimateInferenceService(doc, cluster('H100-SXM-80GB', 4));
+  assert.equal(h100.ok, false);
+  assert.ok(!h100.findings.flatMap((f) => f.fixes ?? []).some((f) => f.edits.some((e) => e.path.join('.') === 'spec.cpuOffloadGiB')));
+});
+
+test('in a vllm serve script the offload fix writes --cpu-offload-gb, and the fixed line checks clean', () => {
+  const text = '#!/bin/bash\nvllm serve zai-org/GLM-5.1-FP8 --tensor-parallel-size 4 --max-model-len 131072 --kv-cache-dtype fp8\n';
+  const c = checkText(text, 'serve.sh', { gpu: 'GH200' });
+  const p = c.problems.find((x) => x.code === 'memory-exceeds-capacity');
+  assert.ok(p, c.problems.map((x) => x.code).join(', '));
+  const fix = p.fixes!.find((f) => f.title.includes('--cpu-offload-gb'));
+  assert.ok(fix, p.fixes!.map((f) => f.title).join('\n'));
+  const fixed = applyEdits(text, fix.edits);
+  assert.match(fixed, /--cpu-offload-gb \d+/);
+  assert.ok(!checkText(fixed, 'serve.sh', { gpu: 'GH200' }).problems.some((x) => x.severity === 'error'), fixed);
 });
