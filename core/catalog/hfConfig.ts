@@ -9,7 +9,7 @@
 // their vision_config is counted as a ViT (see `visionParams`). A `quantization_config` (at the top or
 // under text_config) sets the weight format (weightFormat.ts).
 
-import type { Architecture, VisionEncoder } from '../spec/types';
+import type { Architecture, MtpAssistant, VisionEncoder } from '../spec/types';
 import { createScanner, type SyntaxKind } from 'jsonc-parser/lib/esm/main.js'; // the ESM build, as core/formats/jsonDoc.ts takes it
 import { weightFormatFromQuantConfig, type WeightFormat } from './weightFormat';
 
@@ -224,6 +224,39 @@ function withPythonNumbers(text: string): string | undefined {
   if (!parts.length) return undefined;
   parts.push(text.slice(from));
   return parts.join('');
+}
+
+/** model_type of Gemma 4's MTP assistant drafters (google/gemma-4-*-assistant). */
+const ASSISTANT_TYPES = new Set(['gemma4_assistant', 'gemma4_unified_assistant']);
+
+/**
+ * The shape of an MTP assistant drafter from its own config.json (Gemma 4's `gemma4_assistant`, at the top level or in
+ * text_config): its layers, width, MLP, query heads and head widths, and lm_head rows. Undefined for any other config.
+ */
+export function mtpAssistantFromConfig(text: string): MtpAssistant | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const outer = raw as Json;
+  const inner = outer.text_config && typeof outer.text_config === 'object' && !Array.isArray(outer.text_config) ? (outer.text_config as Json) : undefined;
+  const type = [outer.model_type, inner?.model_type].find((t) => typeof t === 'string' && ASSISTANT_TYPES.has(t));
+  if (!type) return undefined;
+  const cfg = inner && typeof inner.num_hidden_layers === 'number' ? { ...outer, ...inner } : outer;
+  const layers = sizeField(cfg, 'num_hidden_layers');
+  const hidden = sizeField(cfg, 'hidden_size');
+  const ffn = sizeField(cfg, 'intermediate_size');
+  const heads = sizeField(cfg, 'num_attention_heads');
+  const vocab = typeof cfg.vocab_size === 'number' && Number.isInteger(cfg.vocab_size) && cfg.vocab_size > 0 && cfg.vocab_size <= 1e7 ? cfg.vocab_size : undefined;
+  if (!layers || !hidden || !ffn || !heads || !vocab) return undefined;
+  const headDim = sizeField(cfg, 'head_dim') ?? Math.floor(hidden / heads);
+  const globalHeadDim = sizeField(cfg, 'global_head_dim');
+  const types = cfg.layer_types;
+  const globalLayers = Array.isArray(types) ? types.slice(0, layers).filter((t) => t === 'full_attention').length : undefined;
+  return { layers, hidden, ffn, heads, headDim, vocab, ...(globalLayers ? { globalLayers } : {}), ...(globalHeadDim ? { globalHeadDim } : {}) };
 }
 
 export function parseHfConfig(text: string): HfConfigResult {

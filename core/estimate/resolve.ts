@@ -5,10 +5,10 @@ import { nearest } from '../spec/suggest';
 import { eccCostGiB, eccMode, findGpu, GPU_IDS, memoryGiBInEccMode, type GpuInfo } from '../catalog/gpus';
 import { findLink, type LinkInfo } from '../catalog/links';
 import { MODEL_IDS, resolveModelName, type ModelInfo } from '../catalog/models';
-import { parseHfConfig } from '../catalog/hfConfig';
+import { mtpAssistantFromConfig, parseHfConfig } from '../catalog/hfConfig';
 import { defaultHfHubCache, hfRefPath, hfSnapshotConfigPath, repoIdParts } from '../catalog/hfCache';
 import type { WeightFormat } from '../catalog/weightFormat';
-import type { Architecture, ClusterDoc, ModelRef } from '../spec/types';
+import type { Architecture, ClusterDoc, ModelRef, MtpAssistant } from '../spec/types';
 import { countParams, type ModelExtras, type ParamCounts } from './params';
 import type { EstimateOptions, Finding } from './types';
 import { quote } from '../validate/problem';
@@ -219,6 +219,17 @@ function fromHfCache(id: string, opts: EstimateOptions): { text?: string; pendin
     state: 'cached',
     cache: why === undefined || why === 'no such file' ? `it is in the local Hugging Face cache, but there is no config.json at ${shownPath(cfg)}` : `it is in the local Hugging Face cache, but its config.json there cannot be read (${why}: ${shownPath(cfg)})`,
   };
+}
+
+/**
+ * An MTP assistant drafter's shape from its config.json in the local Hugging Face cache (speculative.draftModel), for a
+ * model whose catalog entry does not carry it (a Gemma 4 read from its own config.json). `pending` while an editor reads.
+ */
+export function assistantFromHfCache(draftModel: string, opts: EstimateOptions): { assistant?: MtpAssistant; where?: string; pending?: boolean } {
+  const cached = fromHfCache(draftModel, opts);
+  if (cached.pending) return { pending: true };
+  const assistant = cached.text !== undefined ? mtpAssistantFromConfig(cached.text) : undefined;
+  return assistant ? { assistant, where: shownPath(cached.where ?? '') } : {};
 }
 
 export function resolveModel(ref: ModelRef | undefined, opts: EstimateOptions, path: string[]): { model?: ResolvedModel; findings: Finding[] } {

@@ -52,7 +52,7 @@ import { gib, grouped, summarizeServing } from './format';
 import { guarded } from './guard';
 import { dsaKv, type DsaKv } from './sparseAttention';
 import { blockParamsByKind, drafterOf, globalAttentionOf, headDimOf, kvHeadsOf, mlaAbsorbedCopyBytes, recurrentLayersOf } from './params';
-import { badInput, GIB, resolveCluster, resolveModel, SERVER_GPUS, type ResolvedCluster, type ResolvedModel } from './resolve';
+import { assistantFromHfCache, badInput, GIB, resolveCluster, resolveModel, SERVER_GPUS, type ResolvedCluster, type ResolvedModel } from './resolve';
 import type { EstimateOptions, Finding, Fix, RefusalKind, ServingEstimate, ServingFigures } from './types';
 
 /** Dummy sampler pass: fp32 logits (4 B) + top-k/top-p sort: fp32 values (4 B) + int64 indices (8 B), per row per vocab entry. */
@@ -872,7 +872,14 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   const mod = resolveModel(spec.model, opts, ['spec', 'model']);
   findings.push(...mod.findings);
   if (findings.some((f) => f.severity === 'error') || !mod.model) return fail(findings, assumptions);
-  const m = mod.model;
+  // An MTP assistant drafter named by speculative.draftModel (Gemma 4's) whose shape the model's entry does not carry:
+  // read from its config.json in the local Hugging Face cache, if there.
+  const sp0 = spec.speculative;
+  const drafterRepo = sp0 && typeof sp0 === 'object' && sp0.method === 'mtp' && typeof sp0.draftModel === 'string' && !mod.model.arch.mtpAssistant ? sp0.draftModel : undefined;
+  const fromCache = drafterRepo ? assistantFromHfCache(drafterRepo, opts) : undefined;
+  if (fromCache?.pending) return fail(findings, assumptions);
+  const m = fromCache?.assistant ? { ...mod.model, arch: { ...mod.model.arch, mtpAssistant: fromCache.assistant } } : mod.model;
+  if (fromCache?.assistant) assumptions.push(`Speculative decoding: the assistant drafter's shape read from its config.json in the local Hugging Face cache (${fromCache.where}).`);
   const a = m.arch;
   assumptions.push(...m.notes);
   // The spec's quantization names the checkpoint's format where the model's name did not: an NVFP4 hybrid's reading is said.

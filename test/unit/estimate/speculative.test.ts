@@ -2,6 +2,7 @@
 // its attention layers' KV cache come out of the same budget; vLLM/SGLang flags read and written; checks.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import { parseHfConfig } from '../../../core/catalog/hfConfig';
 import { findModel, resolveModelName } from '../../../core/catalog/models';
 import { estimateInferenceService } from '../../../core/estimate/index';
@@ -184,4 +185,58 @@ test("NVIDIA's NVFP4 names of Gemma 4 keep attention (and the 26B-A4B's dense ML
   assert.equal(resolveModelName('unsloth/gemma-4-26B-A4B-it-NVFP4')?.weightFormat?.kept, undefined);
   assert.equal(resolveModelName('lukealonso/GLM-5.1-NVFP4')?.weightFormat?.kept, undefined);
   assert.equal(moe.weightFormat?.kvFp8, true);
+});
+
+test("a Gemma 4 read from its config.json takes its assistant drafter's shape from the drafter's config.json in the local Hugging Face cache", () => {
+  const hub = path.join(path.sep, 'cache', 'hub');
+  const target = path.join(hub, 'models--acme--Gemma4-26B-A4B-finetune');
+  const drafter = path.join(hub, 'models--google--gemma-4-26B-A4B-it-assistant');
+  const catalog = findModel('gemma-4-26b-a4b')!.architecture;
+  const a = catalog.mtpAssistant!;
+  // The target's config.json as the catalog reads Gemma 4 26B-A4B (text_config), and the assistant's own config.json.
+  const targetConfig = {
+    model_type: 'gemma4',
+    text_config: {
+      model_type: 'gemma4_text',
+      num_hidden_layers: catalog.layers,
+      hidden_size: catalog.hidden,
+      num_attention_heads: catalog.heads,
+      num_key_value_heads: catalog.kvHeads,
+      head_dim: 256,
+      intermediate_size: 2112,
+      vocab_size: catalog.vocab,
+      tie_word_embeddings: true,
+      max_position_embeddings: 262144,
+    },
+  };
+  const assistantConfig = {
+    model_type: 'gemma4_assistant',
+    num_hidden_layers: 4,
+    hidden_size: a.hidden,
+    intermediate_size: a.ffn,
+    num_attention_heads: a.heads,
+    num_key_value_heads: 8,
+    head_dim: 256,
+    global_head_dim: 512,
+    layer_types: ['sliding_attention', 'sliding_attention', 'sliding_attention', 'full_attention'],
+    vocab_size: 262144,
+    tie_word_embeddings: true,
+    backbone_hidden_size: catalog.hidden,
+  };
+  const files = new Map<string, string>([
+    [path.join(target, 'refs', 'main'), 'abc1234def5678\n'],
+    [path.join(target, 'snapshots', 'abc1234def5678', 'config.json'), JSON.stringify(targetConfig)],
+    [path.join(drafter, 'refs', 'main'), '0123456789abcd\n'],
+    [path.join(drafter, 'snapshots', '0123456789abcd', 'config.json'), JSON.stringify(assistantConfig)],
+  ]);
+  const opts = { resolveConfig: (p: string) => files.get(p), hfHubCache: hub };
+  const spec = { model: { preset: 'acme/Gemma4-26B-A4B-finetune' }, maxModelLen: 8192, speculative: { method: 'mtp' as const, tokens: 3, draftModel: 'google/gemma-4-26B-A4B-it-assistant' } };
+  const e = estimateInferenceService(service(spec), h100, opts);
+  assert.ok(e.serving, JSON.stringify(e.findings));
+  assert.ok(e.assumptions.some((s) => s.includes("assistant drafter's shape read from its config.json")));
+  assert.ok(e.assumptions.some((s) => s.includes("query-only layers that read the model's KV cache")));
+  // Without the drafter's config in the cache: the drafter as a layer of the model's own, as before.
+  files.delete(path.join(drafter, 'refs', 'main'));
+  const without = estimateInferenceService(service(spec), h100, opts);
+  assert.ok(!without.assumptions.some((s) => s.includes("assistant drafter's shape")));
 });
