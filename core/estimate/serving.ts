@@ -956,7 +956,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   const anyTowerLoaded = towersLoaded.length > 0;
   const visionEmbeds = anyTowerLoaded && vllmV1 ? profileTokens * a.hidden * dtypeBytes(spec) : 0;
   // DeepSeek Sparse Attention (DeepSeek-V3.2, GLM-5) under vLLM V1 or SGLang: its two caches, block and profile buffers.
-  const dsa = vllmV1 || engine === 'sglang' ? dsaKv(a, { engine, version: ver, kvCacheDtype: spec.kvCacheDtype, cc: cudaCapability(c.gpu), dt: dtypeBytes(spec), maxModelLen, tokens: profileTokens, tp, checkpointFp8Kv: weights.format?.kvFp8 === true }) : undefined;
+  const dsa = vllmV1 || engine === 'sglang' ? dsaKv(a, { engine, version: ver, kvCacheDtype: spec.kvCacheDtype, cc: cudaCapability(c.gpu), kvBytes: kvBytes(spec, dtypeBytes(spec)), maxModelLen, tokens: profileTokens, tp, checkpointFp8Kv: weights.format?.kvFp8 === true }) : undefined;
   const blockSize = dsa?.blockSize ?? requestedBlockSize;
   const defaults = {
     ...batchDefaults,

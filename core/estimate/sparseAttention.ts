@@ -76,9 +76,10 @@ const fp8Asked = (k: string | undefined) => k === 'fp8' || k === 'fp8-e4m3' || k
 
 /**
  * The KV layout and profile terms of a DSA model (a.mla.indexer) under vLLM V1 or SGLang; undefined for other models
- * and engines. `cc` is the GPU's compute capability × 10 (90 Hopper, 100 B200), `dt` the model dtype's bytes.
+ * and engines. `cc` is the GPU's compute capability × 10 (90 Hopper, 100 B200), `kvBytes` the bytes of a cache element
+ * in the spec's kvCacheDtype (serving.ts kvBytes), which the 16-bit latent takes.
  */
-export function dsaKv(a: Architecture, o: { engine: string; version?: [number, number, number]; kvCacheDtype?: string; cc?: number; dt: number; maxModelLen: number; tokens: number; tp: number; checkpointFp8Kv?: boolean }): DsaKv | undefined {
+export function dsaKv(a: Architecture, o: { engine: string; version?: [number, number, number]; kvCacheDtype?: string; cc?: number; kvBytes: number; maxModelLen: number; tokens: number; tp: number; checkpointFp8Kv?: boolean }): DsaKv | undefined {
   const mla = a.mla;
   const idx = mla?.indexer;
   if (!mla || !idx) return undefined;
@@ -91,6 +92,7 @@ export function dsaKv(a: Architecture, o: { engine: string; version?: [number, n
   const shares = !vllm || !v || atLeast(v, ...VLLM_DSA_INDEX_SHARE);
   const share = shares ? Math.min(a.layers, idx.layers ?? a.layers) / Math.max(1, a.layers) : 1;
   const cc = o.cc ?? 0;
+  const sm10 = cc >= 100 && cc < 110;
   // NVIDIA's NVFP4 releases of these models quantize the KV cache to FP8 (hf_quant_config kv_cache_quant_algo), which
   // vLLM 0.14 and later read for `auto` as fp8_e4m3 (checkpointFp8Kv: the weight format says so, WeightFormat.kvFp8).
   const fromCheckpoint = vllm && (o.kvCacheDtype ?? 'auto') === 'auto' && o.checkpointFp8Kv === true && (!v || atLeast(v, ...VLLM_KV_FROM_CHECKPOINT));
@@ -105,7 +107,6 @@ export function dsaKv(a: Architecture, o: { engine: string; version?: [number, n
     const autoFp8 = !!v && v[0] === 0 && v[1] === 11 && v[2] === 0;
     if (fp8Asked(asked) || (asked === 'auto' && autoFp8)) {
       // FlashMLA's sparse kernel takes `fp8` (as fp8_ds_mla) but not fp8_e4m3, which only FlashInfer's (10.x) runs.
-      const sm10 = cc >= 100 && cc < 110;
       const flashinfer = sm10 && (asked === 'fp8-e4m3' || !v || atLeast(v, ...VLLM_DSA_FLASHINFER_FP8));
       layout = flashinfer ? 'fp8' : 'fp8_ds_mla';
       const source = fromCheckpoint ? "the checkpoint's FP8 KV quantization (hf_quant_config), which vLLM reads for auto as fp8_e4m3" : 'an fp8 cache';
@@ -121,7 +122,7 @@ export function dsaKv(a: Architecture, o: { engine: string; version?: [number, n
       why = asked === 'auto' ? "auto keeps the model's dtype (vLLM 0.11.1 and later)" : 'the cache dtype asked';
     }
   }
-  const latentBytes = layout === 'fp8_ds_mla' ? dsMla : layout === 'fp8' ? width : width * (asked === 'bf16' || asked === 'fp16' ? 2 : o.dt);
+  const latentBytes = layout === 'fp8_ds_mla' ? dsMla : layout === 'fp8' ? width : width * o.kvBytes;
   const workspaceOn = vllm && (!v || atLeast(v, ...VLLM_DSA_WORKSPACE));
   const logits = vllm && (!v || atLeast(v, ...VLLM_DSA_LOGITS_RESERVE)) ? DSA_LOGITS_RESERVE_BYTES : 0;
   const indexerWs = workspaceOn ? o.maxModelLen * DSA_INDEXER_WORKSPACE_ROWS * indexerBytes + 2 ** 20 + o.tokens * (idx.topk + 1) * 4 + logits : 0;
@@ -129,10 +130,9 @@ export function dsaKv(a: Architecture, o: { engine: string; version?: [number, n
   const qConcat = vllm ? o.tokens * localHeads * width * 2 : 0;
   // Which sparse kernel runs the attention: FlashMLA's, except FlashInfer's on 10.x for an fp8 cache (layout 'fp8')
   // or, from 0.18, a 16-bit cache with 16 heads or fewer per rank.
-  const flashMla = vllm && layout !== 'fp8' && !(cc >= 100 && cc < 110 && layout === 'dtype' && localHeads <= 16 && (!v || atLeast(v, ...VLLM_DSA_FLASHINFER_FP8)));
+  const flashMla = vllm && layout !== 'fp8' && !(sm10 && layout === 'dtype' && localHeads <= 16 && (!v || atLeast(v, ...VLLM_DSA_FLASHINFER_FP8)));
   const first = flashMla && workspaceOn ? qConcat + (layout === 'fp8_ds_mla' ? o.maxModelLen * DSA_PREFILL_WORKSPACE_ROWS * width * 2 : 0) : 0;
   const released = !v || atLeast(v, ...VLLM_DSA_VIEWS_RELEASED);
-  const prefillWs = first;
   const layoutWords = layout === 'fp8_ds_mla' ? `fp8_ds_mla, ${dsMla} B` : layout === 'fp8' ? `fp8, ${width} B` : `${latentBytes / width === 1 ? '8' : '16'}-bit, ${latentBytes} B`;
   const shared = share < 1 ? ` on ${Math.round(share * a.layers)} of ${a.layers} layers (IndexShare: the others reuse an earlier layer's selection)` : idx.layers && idx.layers < a.layers ? ` on every layer (releases before vLLM 0.23 build an indexer on the layers that share one too)` : '';
   const kernel = flashMla ? "FlashMLA's sparse kernel" : "FlashInfer's sparse MLA";
@@ -140,7 +140,7 @@ export function dsaKv(a: Architecture, o: { engine: string; version?: [number, n
     ? vllm
       ? "; releases before 0.14 have no workspace manager: the indexer's profile buffers are not counted"
       : ''
-    : `; vLLM's workspace grows to the indexer's profile request (${DSA_INDEXER_WORKSPACE_ROWS} × max_model_len keys${logits ? `, a ${logits / 2 ** 20} MiB stand-in for its logits` : ''} and its top-k indices)${first ? `${released ? ' or' : ', and'} ${kernel}'s first buffer (the queries' latent copy${prefillWs && layout === 'fp8_ds_mla' ? ` and ${DSA_PREFILL_WORKSPACE_ROWS} × max_model_len bf16 latents for prefill` : ''}, ${(first / 2 ** 30).toFixed(2)} GiB)${released ? ', whichever is larger' : ', which its layers keep viewing beside the grown buffer until vLLM 0.31 (PR #56902)'}` : ` (${kernel} runs the attention)`}`;
+    : `; vLLM's workspace grows to the indexer's profile request (${DSA_INDEXER_WORKSPACE_ROWS} × max_model_len keys${logits ? `, a ${logits / 2 ** 20} MiB stand-in for its logits` : ''} and its top-k indices)${first ? `${released ? ' or' : ', and'} ${kernel}'s first buffer (the queries' latent copy${layout === 'fp8_ds_mla' ? ` and ${DSA_PREFILL_WORKSPACE_ROWS} × max_model_len bf16 latents for prefill` : ''}, ${(first / 2 ** 30).toFixed(2)} GiB)${released ? ', whichever is larger' : ', which its layers keep viewing beside the grown buffer until vLLM 0.31 (PR #56902)'}` : ` (${kernel} runs the attention)`}`;
   const note = `Sparse attention (DSA): each layer caches the MLA latent (${layoutWords}: ${why}) and the indexer's fp8 key (${indexerBytes} B)${shared} per token, on every tensor-parallel rank${vllm ? `; vLLM lays both out in one group of ${DSA_BLOCK_SIZE}-token blocks` : ''}${workspaceWords}.`;
   return {
     latentBytes,

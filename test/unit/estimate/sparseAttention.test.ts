@@ -13,7 +13,7 @@ import { cluster, near, service } from './helpers';
 const v32 = findModel('deepseek-v3.2')!.architecture;
 const glm5 = findModel('glm-5')!.architecture;
 const glm52 = findModel('glm-5.2')!.architecture;
-const base = { engine: 'vllm', dt: 2, maxModelLen: 65536, tokens: 8192, tp: 8 };
+const base = { engine: 'vllm', kvBytes: 2, maxModelLen: 65536, tokens: 8192, tp: 8 };
 
 test('DSA: the latent layout by engine, release, cache dtype and GPU', () => {
   const bf16 = dsaKv(v32, { ...base, version: [0, 19, 0], cc: 90 })!;
