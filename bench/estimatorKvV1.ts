@@ -261,6 +261,13 @@ export const GAPS_CLOSED: Readonly<Record<string, { how: string; gpuTotalGiB?: n
   'KV24-03': { how: "'H200-141GB' as the catalog's H200", row: { gpu: 'H200' } },
   'KV24-04': { how: "'H200-141GB' as the catalog's H200", row: { gpu: 'H200' } },
   'KV24-07': { how: "'H200-141GB' as the catalog's H200", row: { gpu: 'H200' } },
+  // KV27-*: named as a user names them before any estimate was made on these rows (the gatherer's 'RTX-5070Ti-16GB' is no
+  // catalog name, its quantization text for KV27-08 no spec value; the checkpoint name says AutoRound int4).
+  'KV27-01': { how: "'RTX-5070Ti-16GB' as the catalog's RTX 5070 Ti 16GB (usable memory by the GDDR rule); --quantization awq_marlin; the cache dtype left unset, as the row says", row: { gpu: 'RTX-5070-Ti-16GB', kv_cache_dtype: null, quantization: 'awq_marlin' } },
+  'KV27-02': { how: "'RTX-5070Ti-16GB' as the catalog's RTX 5070 Ti 16GB (usable memory by the GDDR rule); --quantization awq_marlin; the cache dtype left unset, as the row says", row: { gpu: 'RTX-5070-Ti-16GB', kv_cache_dtype: null, quantization: 'awq_marlin' } },
+  'KV27-03': { how: "'RTX-5070Ti-16GB' as the catalog's RTX 5070 Ti 16GB (usable memory by the GDDR rule); --quantization awq_marlin; the cache dtype left unset, as the row says", row: { gpu: 'RTX-5070-Ti-16GB', kv_cache_dtype: null, quantization: 'awq_marlin' } },
+  'KV27-04': { how: "'RTX-5070Ti-16GB' as the catalog's RTX 5070 Ti 16GB (usable memory by the GDDR rule); --quantization awq_marlin; the cache dtype left unset, as the row says", row: { gpu: 'RTX-5070-Ti-16GB', kv_cache_dtype: null, quantization: 'awq_marlin' } },
+  'KV27-08': { how: 'AutoRound int4 as the checkpoint name says (int4)', row: { quantization: 'int4' } },
   'KV23-04': { how: "Gemma 4 12B from the catalog (entered 2026-12-07): an abliterated fine-tune keeps the base's shapes; fp8 as the row states", row: { model: 'google/gemma-4-12B-it' } },
 };
 
@@ -287,6 +294,11 @@ export const NOT_EXPRESSIBLE: Readonly<Record<string, string>> = {
   'KV26-16': 'an Intel Arc (XPU) start whose pool was fixed by --kv-cache-memory-bytes: no profiled pool to compare',
   'KV26-17': 'an Intel Arc (XPU) start whose pool was fixed by --kv-cache-memory-bytes: no profiled pool to compare',
   'KV26-18': 'an Intel Arc (XPU) start whose pool was fixed by --kv-cache-memory-bytes: no profiled pool to compare',
+  'KV27-05': 'Qwen3.5 0.8B, a hybrid of gated delta-net and attention layers that is not in the catalog, and no config.json in the row',
+  'KV27-07': 'Qwen3.5 0.8B, a hybrid of gated delta-net and attention layers that is not in the catalog, and no config.json in the row',
+  'KV27-09': 'GPU not named; its device total only from rounded log figures (0.37 GiB over a 0.0083 utilization step: 44–45 GiB), too loose for the pool',
+  'KV27-10': 'GPU not named (device total from rounded log figures only) and Qwen3.5 4B, a hybrid not in the catalog',
+  'KV27-11': 'GPU not named: an A10G or an L4 (22.5 or 22.0 GiB), which the source does not say',
   'KV26-19': "figures given only as approximations ('~4.28M' tokens) from an image tag with no release number",
 };
 

@@ -113,7 +113,7 @@ const envFlag = (env: Record<string, unknown> | undefined, key: string): boolean
  *   increases the default --gpu-memory-utilization to 0.92"; its log line says "default since v0.21.0", but
  *   0.20.0 logs already print it): default 0.92, and the graph estimate comes off the budget;
  * - not on ROCm before PR #48526 (July 2026; 0.25 is taken as its first release), never with
- *   VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS=0, with Model Runner V2 before 0.26 (vllmModelRunner: its
+ *   VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS=0, with Model Runner V2 before 0.29 (vllmModelRunner: its
  *   estimate was 0) or without graphs (--enforce-eager).
  * An unknown version is taken as the current release.
  */
@@ -128,7 +128,7 @@ export function vllmSizing(version: [number, number, number] | undefined, o: { e
     reason = 'enforceEager: no CUDA graphs';
   } else if (graphsInBudget && o.runner?.v2 && !o.runner.profilesGraphs) {
     graphsInBudget = false;
-    reason = 'Model Runner V2 before vLLM 0.26 estimates no graph memory: its profile_cudagraph_memory returned 0 (issue #49224)';
+    reason = 'Model Runner V2 before vLLM 0.29 estimates no graph memory: its profile_cudagraph_memory returned 0 (issue #49224; PR #53306 reserves it)';
   } else if (graphsInBudget && o.vendor === 'amd' && version && !atLeast(version, 0, 25)) {
     graphsInBudget = false;
     reason = 'vLLM skipped the graph estimate on ROCm before 0.25';
@@ -141,7 +141,7 @@ export function vllmSizing(version: [number, number, number] | undefined, o: { e
 export interface VllmRunner {
   /** Model Runner V2 (vllm/v1/worker/gpu/model_runner.py) rather than the V1 runner (gpu_model_runner.py). */
   v2: boolean;
-  /** Model Runner V2 takes its CUDA graphs off the KV budget (vLLM 0.26 and later; MRV2_GRAPH_PROFILING). */
+  /** Model Runner V2 takes its CUDA graphs off the KV budget (vLLM 0.29 and later; MRV2_GRAPH_PROFILING). */
   profilesGraphs: boolean;
   /** One line for the estimate. */
   note: string;
@@ -158,15 +158,16 @@ export interface RunnerModel {
 }
 
 /**
- * Model Runner V2 takes CUDA graph memory off the KV budget from this release on. Its profile_cudagraph_memory was
- * a stub returning 0 (PR #36520, "[Model Runner V2] Add dummy profile_cudagraph_memory API"), and in 0.25 the KV
- * cache took the whole budget (vLLM issue #49224: "Starting with vLLM 0.25.1", graph capture then ran out of
- * memory). 0.26.0 reserves graph memory under V2: a published 0.26.0 startup of a dense model, which the oracle
- * puts on V2, prints 0.48 GiB of CUDA graphs in its split (bench KV1-12), and issue #50159 reports V2 reserving
- * about half of V1's there. PR #53306 ("[Model Runner V2] Reserve CUDA graph memory", 0.28/0.29) later measured
- * every graph in one pool; the pool is taken at the same published median as V1's (CUDA_GRAPHS).
+ * Model Runner V2 takes CUDA graph memory off the KV budget from this release on. Until then its
+ * profile_cudagraph_memory was a stub returning 0 (PR #36520, "[Model Runner V2] Add dummy profile_cudagraph_memory
+ * API"; still so on main of 2026-08-17), so from 0.25.1, when V2 became the default for dense models, the KV cache took
+ * the graphs' share of the budget (vLLM issue #49224: graph capture then ran out of memory; issue #50159 measures
+ * 0.89 GiB more "Available KV cache memory" under V2 than V1 on the same 0.26.0 start, the size of a graph
+ * estimate). PR #53306 ("[Model Runner V2] Reserve CUDA graph memory") gave V2 a real estimate; it merged in the same
+ * week as PR #53183 (MRV2 for every model, 0.29), so 0.29 is taken as its first release, from the merge dates, not a
+ * tag. The pool is taken at the same published median as V1's (CUDA_GRAPHS).
  */
-const MRV2_GRAPH_PROFILING: [number, number, number] = [0, 26, 0];
+const MRV2_GRAPH_PROFILING: [number, number, number] = [0, 29, 0];
 
 /** The architecture classes vLLM's oracle names, read from a model id (0.22–0.28; from 0.29 no list is consulted). */
 function architectureClass(id: string | undefined, moe: boolean): string | undefined {

@@ -21,7 +21,9 @@ test('the graph estimate stays out of the budget with VLLM_MEMORY_PROFILER_ESTIM
   assert.equal(vllmSizing([0, 28, 0], { enforceEager: true }).graphsInBudget, false);
   const llama = { id: 'llama-3.1-8b', moe: false, hybrid: false, quantized: false };
   assert.equal(vllmSizing([0, 25, 1], { runner: vllmModelRunner([0, 25, 1], llama, {}) }).graphsInBudget, false, 'Model Runner V2 in 0.25: no graph estimate (issue #49224)');
-  assert.equal(vllmSizing([0, 26, 0], { runner: vllmModelRunner([0, 26, 0], llama, {}) }).graphsInBudget, true, 'from 0.26 it reserves graph memory');
+  assert.equal(vllmSizing([0, 28, 0], { runner: vllmModelRunner([0, 28, 0], llama, {}) }).graphsInBudget, false, 'nor through 0.28 (its profile_cudagraph_memory still returned 0)');
+  assert.equal(vllmSizing([0, 29, 0], { runner: vllmModelRunner([0, 29, 0], llama, {}) }).graphsInBudget, true, 'from 0.29 it reserves graph memory (PR #53306)');
+  assert.equal(vllmSizing([0, 28, 0], { runner: vllmModelRunner([0, 28, 0], { id: 'qwen3-next-80b-a3b', moe: true, hybrid: true, quantized: false }, {}) }).graphsInBudget, true, 'a hybrid model on the V1 runner in 0.28 takes them off');
   assert.equal(vllmSizing([0, 25, 1], { runner: vllmModelRunner([0, 25, 1], llama, { env: { VLLM_USE_V2_MODEL_RUNNER: '0' } }) }).graphsInBudget, true, 'the V1 runner estimates its graphs');
   assert.equal(vllmSizing([0, 22, 0], { vendor: 'amd' }).graphsInBudget, false);
   assert.equal(vllmSizing([0, 26, 0], { vendor: 'amd' }).graphsInBudget, true);
@@ -103,17 +105,17 @@ test('which model runner a release runs: the oracle by version, model kind and c
 test('Model Runner V2 profiles a smaller sampler pass and holds its penalty state; the estimate says which runner it assumed', () => {
   // A 24 GB card at its default 256 sequences: the V1 runner's sampler pass (16 B per logit) sets the activation peak.
   const base = { model: { preset: 'qwen2.5-7b' }, maxModelLen: 8192, gpuMemoryUtilization: 0.9 };
-  const v1 = estimateInferenceService(service({ ...base, engineVersion: '0.26.0', env: { VLLM_USE_V2_MODEL_RUNNER: '0' } }), cluster('RTX-4090-24GB', 1));
-  const v2 = estimateInferenceService(service({ ...base, engineVersion: '0.26.0' }), cluster('RTX-4090-24GB', 1));
+  const v1 = estimateInferenceService(service({ ...base, engineVersion: '0.29.0', env: { VLLM_USE_V2_MODEL_RUNNER: '0' } }), cluster('RTX-4090-24GB', 1));
+  const v2 = estimateInferenceService(service({ ...base, engineVersion: '0.29.0' }), cluster('RTX-4090-24GB', 1));
   assert.ok(
-    v2.assumptions.some((a) => a.includes('Model Runner V2 (the default for dense models in vLLM 0.25–0.28)')),
+    v2.assumptions.some((a) => a.includes('Model Runner V2 (the default for every model since vLLM 0.29)')),
     v2.assumptions.join('\n'),
   );
   assert.ok(v1.assumptions.some((a) => a.includes('the V1 model runner (VLLM_USE_V2_MODEL_RUNNER=0)')));
   const vocab = 152064;
   const penalty = 256 * mrv2PenaltyBytesPerSeq(vocab);
   assert.equal(penalty, 256 * (vocab * 4 + 4752 * 4));
-  // V1: 256 × vocab × 16 B; V2: max(forward, 256 × vocab × (2 + 4) B) + the penalty state. Both take the graphs off the budget at 0.26.
+  // V1: 256 × vocab × 16 B; V2: max(forward, 256 × vocab × (2 + 4) B) + the penalty state. Both take the graphs off the budget at 0.29 (before it V2 took none off).
   const gained = (v2.serving!.kvCacheBytes - v1.serving!.kvCacheBytes) / GIB;
   assert.ok(gained > 0 && gained < (256 * vocab * 16) / GIB, `V2 leaves ${gained.toFixed(3)} GiB more for the KV cache`);
 });
