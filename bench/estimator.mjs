@@ -419,7 +419,27 @@ const kv27Summary = reserveTable(
 ).summary;
 if (kv27.length)
   out(
-    `KV27-*: ${kv27Summary.n ? v1Line(kv27Summary) : 'no row expressible'} (evaluated once, 2026-12-07, after the Model Runner V2 graph-memory correction (V2 takes no CUDA graph pool off the budget before 0.29): 6 rows, 24.23 %, 2 within 2 %, 2 within 5 %. The set does not test the correction: none of its expressible rows is a dense start on 0.22–0.28 under V2 (KV27-06/08 are hybrids, on the V1 runner there; KV27-01..04 ran 0.30/0.31), so the rule before it gives the same figures. KV27-03 and KV27-04 are one server's cold start and warm restart on 0.31.0 with identical flags, 4.34 and 5.47 GiB of KV cache: a cold torch.compile's profile run costs 1.13 GiB here, which the estimate, made for a warm start, does not take (+38.5 against +9.9 %). KV27-01..04 take their GPU from its catalog name and their utilization from the source's prose (0.88 inferred for the EAGLE-3 starts); five rows are gaps: Qwen3.5 0.8B and 4B are not in the catalog, and three GPUs are not named).`,
+    `KV27-*: ${kv27Summary.n ? v1Line(kv27Summary) : 'no row expressible'} (evaluated once, 2026-12-07, after the Model Runner V2 graph-memory correction (V2 takes no CUDA graph pool off the budget before 0.29): 6 rows, 24.23 %, 2 within 2 %, 2 within 5 %. The set does not test the correction: none of its expressible rows is a dense start on 0.22–0.28 under V2 (KV27-06/08 are hybrids, on the V1 runner there; KV27-01..04 ran 0.30/0.31), so the rule before it gives the same figures. KV27-03 and KV27-04 are one server's cold start and warm restart on 0.31.0 with identical flags, 4.34 and 5.47 GiB of KV cache: a cold torch.compile's profile run costs 1.13 GiB here, which the estimate then did not take (+38.5 against +9.9 %); since the first-start compile peak (the same day, held out by KV28/KV29) KV27-01..03 are given as the first starts their source says they are (compileCache: cold): +48.8/+85.2/+38.5 → +22.6/+55.7/+16.5 %, so 6 rows, 13.2 % now (examined). KV27-01..04 take their GPU from its catalog name and their utilization from the source's prose (0.88 inferred for the EAGLE-3 starts); five rows are gaps: Qwen3.5 0.8B and 4B are not in the catalog, and three GPUs are not named).`,
+  );
+
+const kv28 = kvV1.readKvV1Reserve(root, 'bench/data/vllm-v1-kv-reserve25.jsonl');
+const kv28Summary = reserveTable(
+  kv28,
+  'Held-out set of the first-start compile peak, KV28-* (bench/data/vllm-v1-kv-reserve25.jsonl: 3 published vLLM 0.13–0.27 starts from sources no earlier set used, gathered 2026-12-07 by a helper that computed no estimate, committed before the change was evaluated on them, evaluated once after it):',
+).summary;
+if (kv28.length)
+  out(
+    `KV28-*: ${kv28Summary.n ? v1Line(kv28Summary) : 'no row expressible'} (evaluated once, 2026-12-07, after the first-start compile peak (compileCache; a spec that leaves it out is estimated as a restart, its first start checked for a refusal): 1 row, KV28-03 −93.0 %, which the change does not move (a vision-language hybrid, whose tokens vLLM embeds outside the compiled graph; its pool is 0.9 GiB against 6.5, the weights 17.6 GiB against the 15.4 printed and the vision encoder's profile 2.1 GiB). KV28-01 (a warm Gemma 3 1B) and KV28-02 (a cold Qwen3 0.6B AutoRound) name checkpoints the catalog lacks; their starts are given as their logs say).`,
+  );
+
+const kv29 = kvV1.readKvV1Reserve(root, 'bench/data/vllm-v1-kv-reserve26.jsonl');
+const kv29Summary = reserveTable(
+  kv29,
+  'Second held-out set of the first-start compile peak, KV29-* (bench/data/vllm-v1-kv-reserve26.jsonl: 12 published vLLM 0.15–0.22 starts whose logs show a cold compile or a compile-cache load, from sources no earlier set used, gathered 2026-12-07 by a helper that computed no estimate, committed before the change was evaluated on them, evaluated once after it):',
+).summary;
+if (kv29.length)
+  out(
+    `KV29-*: ${kv29Summary.n ? v1Line(kv29Summary) : 'no row expressible'} (evaluated once, 2026-12-07, after the first-start compile peak: 4 rows, median 15.8 %; the one informative pair, Llama 3 70B AWQ on two L40S at 0.16.0 started cold on two hosts (KV29-01/02), reads −2.3 % each, against +0.3 % without the term: no sign of the embedding copy under tensor parallel 2 there. KV29-04 (Gemma 4 26B-A4B NVFP4 with an EAGLE-3 drafter, +29.3 %) and KV29-05 (Qwen3.6 35B-A3B NVFP4, +225 %, a 1.28 GiB pool) are vision-language models the term does not touch. Eight rows are gaps: checkpoints the catalog lacks (Qwen3.5 0.8B/2B/4B, a local Qwen3 0.6B path, Whisper, DeepSeek-V4-Flash DSpark) and GPUs no row names).`,
   );
 
 // Startup refusals (issue 12: "predicted exactly where the engine would refuse"): published vLLM V1 starts that failed for
@@ -690,7 +710,7 @@ out('| quantity | tuned / reference part: n, median, max | held-out part: n, med
 out('| --- | --- | --- |');
 out(`| training memory per GPU | ${s.n}, ${s.medianAbs.toFixed(1)} %, ${s.maxAbs.toFixed(1)} % | ${held.n}, ${held.medianAbs.toFixed(1)} %, ${held.maxAbs.toFixed(1)} % |`);
 out(
-  `| vLLM KV tokens (V1; tuned 0.19 H100; held out KV27-* for the Model Runner V2 graph-memory correction, KV26-* for the Gemma 4 assistant drafter, KV25-* for the second sparse-attention change, KV24-* for the sparse-attention layout, KV23-* and KV22-* for the vLLM 0.26 sliding-window rule, KV21-* for the vLLM 0.14 modular fused-MoE change, KV20-* for the Qwen3-VL dummy-video change, KV18-* for the Qwen2-VL one, KV17-* and KV15-* with no change, KV14-* and KV13-* after the towers change, KV12-* and KV11-* with no change, KV9-* for the vision-encoder profile change, KV8-* for the hybrid-NVFP4 change, KV7-* for the printed-figure change, KV6-* with no change, KV5-* for the Model Runner V2 change, KV4-* for the MoE change, KV3-* for the version change, KV2-* before it; examined KV1-* 0.10–0.28 and KV2-08/09) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | KV27-* ${v1Line(kv27Summary)}; KV26-* ${v1Line(kv26Summary)}; KV25-* ${v1Line(kv25Summary)}; KV24-* ${v1Line(kv24Summary)}; KV23-* ${v1Line(kv23Summary)}; KV22-* ${v1Line(kv22Summary)}; KV21-* ${v1Line(kv21Summary)}; KV20-* ${v1Line(kv20Summary)}; KV18-* ${v1Line(kv18Summary)}; KV17-* ${v1Line(kv17Summary)}; KV15-* ${v1Line(kv15Summary)}; KV14-* ${v1Line(kv14Summary)}; KV13-* ${v1Line(kv13Summary)}; KV12-* ${v1Line(kv12Summary)}; KV11-* ${v1Line(kv11Summary)}; KV9-* ${v1Line(kv9Summary)}; KV8-* ${v1Line(kv8Summary)}; KV7-* ${v1Line(kv7Summary)}; KV6-* ${v1Line(kv6Summary)}; KV5-* ${v1Line(kv5Summary)}; KV4-* ${v1Line(kv4Summary)}; KV3-* ${v1Line(kv3Summary)}; KV2-* ${kvHeldShown ? `${v1Line(v1Held)} (${v1Rows.filter((r) => r.unmatched && r.part === 'held-out').length} held-out rows not matched; evaluated before and after the change)` : 'hidden (GANTRY_EVAL_KV_HELDOUT=0)'}; examined ${v1Line(v1Examined)} |`,
+  `| vLLM KV tokens (V1; tuned 0.19 H100; held out KV29-* and KV28-* for the first-start compile peak, KV27-* for the Model Runner V2 graph-memory correction, KV26-* for the Gemma 4 assistant drafter, KV25-* for the second sparse-attention change, KV24-* for the sparse-attention layout, KV23-* and KV22-* for the vLLM 0.26 sliding-window rule, KV21-* for the vLLM 0.14 modular fused-MoE change, KV20-* for the Qwen3-VL dummy-video change, KV18-* for the Qwen2-VL one, KV17-* and KV15-* with no change, KV14-* and KV13-* after the towers change, KV12-* and KV11-* with no change, KV9-* for the vision-encoder profile change, KV8-* for the hybrid-NVFP4 change, KV7-* for the printed-figure change, KV6-* with no change, KV5-* for the Model Runner V2 change, KV4-* for the MoE change, KV3-* for the version change, KV2-* before it; examined KV1-* 0.10–0.28 and KV2-08/09) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | KV29-* ${v1Line(kv29Summary)}; KV28-* ${v1Line(kv28Summary)}; KV27-* ${v1Line(kv27Summary)}; KV26-* ${v1Line(kv26Summary)}; KV25-* ${v1Line(kv25Summary)}; KV24-* ${v1Line(kv24Summary)}; KV23-* ${v1Line(kv23Summary)}; KV22-* ${v1Line(kv22Summary)}; KV21-* ${v1Line(kv21Summary)}; KV20-* ${v1Line(kv20Summary)}; KV18-* ${v1Line(kv18Summary)}; KV17-* ${v1Line(kv17Summary)}; KV15-* ${v1Line(kv15Summary)}; KV14-* ${v1Line(kv14Summary)}; KV13-* ${v1Line(kv13Summary)}; KV12-* ${v1Line(kv12Summary)}; KV11-* ${v1Line(kv11Summary)}; KV9-* ${v1Line(kv9Summary)}; KV8-* ${v1Line(kv8Summary)}; KV7-* ${v1Line(kv7Summary)}; KV6-* ${v1Line(kv6Summary)}; KV5-* ${v1Line(kv5Summary)}; KV4-* ${v1Line(kv4Summary)}; KV3-* ${v1Line(kv3Summary)}; KV2-* ${kvHeldShown ? `${v1Line(v1Held)} (${v1Rows.filter((r) => r.unmatched && r.part === 'held-out').length} held-out rows not matched; evaluated before and after the change)` : 'hidden (GANTRY_EVAL_KV_HELDOUT=0)'}; examined ${v1Line(v1Examined)} |`,
 );
 out(`| vLLM KV tokens (V0, 0.2–0.7) | ${v0Line(v0Tuned)} | first set ${v0Line(v0Held)}; examined V0-14..16 ${v0Line(v0Held2)} |`);
 out(
@@ -782,6 +802,8 @@ writeFileSync(
         kvTokensV1Kv23: kv23Summary,
         kvTokensV1Kv24: kv24Summary,
         kvTokensV1Kv25: kv25Summary,
+        kvTokensV1Kv29: kv29Summary,
+        kvTokensV1Kv28: kv28Summary,
         kvTokensV1Kv27: kv27Summary,
         kvTokensV1Kv26: kv26Summary,
         kvTokensV1Kv22: kv22Summary,

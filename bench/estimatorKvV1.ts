@@ -55,6 +55,8 @@ export interface KvV1Row {
   max_concurrency: number | null;
   /** Speculative decoding as the source states it (null: none). */
   speculative?: { method: 'mtp' | 'eagle' | 'eagle3' | 'ngram'; tokens?: number; draftModel?: string } | null;
+  /** Whether the start compiled the model (cold) or loaded vLLM's compile cache (warm), where its log says (a quoted line). */
+  compile_cache?: 'cold' | 'warm' | null;
   /** Set in the data file when the row is known to be inexpressible (a gap, kept in the report). */
   unmatched: string | null;
   /** Vision-language models (KV9-*): vLLM's multimodal options as the source states them, and the encoder line it printed. */
@@ -159,6 +161,7 @@ export function kvV1Doc(r: KvV1Row): { doc: InferenceServiceDoc; cluster: Cluste
       ...(r.max_num_seqs ? { maxNumSeqs: r.max_num_seqs } : {}),
       ...(r.max_num_batched_tokens ? { maxNumBatchedTokens: r.max_num_batched_tokens } : {}),
       ...(r.enforce_eager ? { enforceEager: true } : {}),
+      ...(r.compile_cache === 'warm' || r.compile_cache === 'cold' ? { compileCache: r.compile_cache } : {}),
       ...(r.speculative ? { speculative: r.speculative } : {}),
       ...(multimodal ? { multimodal } : {}),
       ...(GAPS_CLOSED[r.id]?.lora ? { lora: GAPS_CLOSED[r.id].lora } : {}),
@@ -187,7 +190,8 @@ function label(r: KvV1Row): string {
   const q = r.quantization && r.quantization !== 'none' ? ` q=${r.quantization}` : '';
   const kv = r.kv_cache_dtype && r.kv_cache_dtype !== 'auto' ? ` kv=${r.kv_cache_dtype}` : '';
   const v = r.engine_version ?? 'version not stated';
-  return `${name} ${r.dtype ?? 'dtype n/s'}${q}${kv} ${par} len ${r.max_model_len ?? 'default'} util ${r.gpu_memory_utilization ?? 'n/s'} on ${r.gpu}, vLLM ${v}`;
+  const start = r.compile_cache ? `, ${r.compile_cache} compile cache` : '';
+  return `${name} ${r.dtype ?? 'dtype n/s'}${q}${kv} ${par} len ${r.max_model_len ?? 'default'} util ${r.gpu_memory_utilization ?? 'n/s'} on ${r.gpu}, vLLM ${v}${start}`;
 }
 
 const GIB = 1024 ** 3;
@@ -244,7 +248,6 @@ export const GAPS_CLOSED: Readonly<Record<string, { how: string; gpuTotalGiB?: n
   'KV8-09': { how: "the checkpoint by its name, 'nvidia/Gemma-4-31B-IT-NVFP4'", row: { model: 'nvidia/Gemma-4-31B-IT-NVFP4', quantization: null } },
   'KV22-01': { how: "the checkpoint by its name, 'nvidia/Gemma-4-26B-A4B-NVFP4'", row: { model: 'nvidia/Gemma-4-26B-A4B-NVFP4', quantization: null } },
   'KV22-03': { how: "the checkpoint by its name, 'nvidia/Gemma-4-26B-A4B-NVFP4'", row: { model: 'nvidia/Gemma-4-26B-A4B-NVFP4', quantization: null } },
-  'KV22-04': { how: "the checkpoint by its name, 'nvidia/Gemma-4-26B-A4B-NVFP4'", row: { model: 'nvidia/Gemma-4-26B-A4B-NVFP4', quantization: null } },
   // KV24-01/02 and 09..13: their weights offloaded to Grace memory, which spec.cpuOffloadGiB says since 2026-12-07 (before
   // any estimate was made on them). KV24-01/02 offload the experts alone (--cpu-offload-params experts), taken as whole
   // layers, of which the experts are nearly all.
@@ -261,12 +264,40 @@ export const GAPS_CLOSED: Readonly<Record<string, { how: string; gpuTotalGiB?: n
   'KV24-03': { how: "'H200-141GB' as the catalog's H200", row: { gpu: 'H200' } },
   'KV24-04': { how: "'H200-141GB' as the catalog's H200", row: { gpu: 'H200' } },
   'KV24-07': { how: "'H200-141GB' as the catalog's H200", row: { gpu: 'H200' } },
+  // Restarts that loaded vLLM's compile cache, as their sources quote it, given as compileCache: warm (2026-12-07, with the
+  // first-start compile peak; a user restarting a server says so). All were evaluated before as first starts would be.
+  'KV3-07': { how: 'a restart that loaded the compile cache (compileCache: warm)', row: { compile_cache: 'warm' } },
+  'KV5-10': { how: 'a restart that loaded the compile cache (compileCache: warm)', row: { compile_cache: 'warm' } },
+  'KV6-02': { how: 'a restart that loaded the compile cache (compileCache: warm)', row: { compile_cache: 'warm' } },
+  'KV22-04': { how: "the checkpoint by its name, 'nvidia/Gemma-4-26B-A4B-NVFP4'; a restart that loaded the saved AOT compilation (compileCache: warm)", row: { model: 'nvidia/Gemma-4-26B-A4B-NVFP4', quantization: null, compile_cache: 'warm' } },
+  'KV26-06': { how: 'a restart that loaded the compile cache (compileCache: warm)', row: { compile_cache: 'warm' } },
+  'KV26-11': { how: 'a restart that loaded the compile cache (compileCache: warm)', row: { compile_cache: 'warm' } },
+  'KV27-04': {
+    how: "'RTX-5070Ti-16GB' as the catalog's RTX 5070 Ti 16GB (usable memory by the GDDR rule); --quantization awq_marlin; the cache dtype left unset, as the row says; a warm restart (compileCache: warm)",
+    row: { gpu: 'RTX-5070-Ti-16GB', kv_cache_dtype: null, quantization: 'awq_marlin', compile_cache: 'warm' },
+  },
+  // First starts whose sources quote the compile (a torch.compile time, or the author saying so): compileCache: cold.
+  'KV3-06': { how: 'a first start that compiled the model (compileCache: cold)', row: { compile_cache: 'cold' } },
+  'KV6-03': { how: 'a first start that compiled the model (compileCache: cold)', row: { compile_cache: 'cold' } },
+  'KV26-07': { how: 'a first start that compiled the model (compileCache: cold)', row: { compile_cache: 'cold' } },
+  // KV28-02 quotes 'torch.compile took 21.53 s in total': given as cold before any estimate on it.
+  'KV28-02': { how: 'a first start that compiled the model (compileCache: cold)', row: { compile_cache: 'cold' } },
+  // KV28-01 quotes 'Directly load the compiled graph(s) ... from the cache': given as warm before any estimate on it.
+  'KV28-01': { how: 'a restart that loaded the compile cache (compileCache: warm)', row: { compile_cache: 'warm' } },
   // KV27-*: named as a user names them before any estimate was made on these rows (the gatherer's 'RTX-5070Ti-16GB' is no
   // catalog name, its quantization text for KV27-08 no spec value; the checkpoint name says AutoRound int4).
-  'KV27-01': { how: "'RTX-5070Ti-16GB' as the catalog's RTX 5070 Ti 16GB (usable memory by the GDDR rule); --quantization awq_marlin; the cache dtype left unset, as the row says", row: { gpu: 'RTX-5070-Ti-16GB', kv_cache_dtype: null, quantization: 'awq_marlin' } },
-  'KV27-02': { how: "'RTX-5070Ti-16GB' as the catalog's RTX 5070 Ti 16GB (usable memory by the GDDR rule); --quantization awq_marlin; the cache dtype left unset, as the row says", row: { gpu: 'RTX-5070-Ti-16GB', kv_cache_dtype: null, quantization: 'awq_marlin' } },
-  'KV27-03': { how: "'RTX-5070Ti-16GB' as the catalog's RTX 5070 Ti 16GB (usable memory by the GDDR rule); --quantization awq_marlin; the cache dtype left unset, as the row says", row: { gpu: 'RTX-5070-Ti-16GB', kv_cache_dtype: null, quantization: 'awq_marlin' } },
-  'KV27-04': { how: "'RTX-5070Ti-16GB' as the catalog's RTX 5070 Ti 16GB (usable memory by the GDDR rule); --quantization awq_marlin; the cache dtype left unset, as the row says", row: { gpu: 'RTX-5070-Ti-16GB', kv_cache_dtype: null, quantization: 'awq_marlin' } },
+  'KV27-01': {
+    how: "'RTX-5070Ti-16GB' as the catalog's RTX 5070 Ti 16GB (usable memory by the GDDR rule); --quantization awq_marlin; the cache dtype left unset, as the row says; a cold start (compileCache: cold)",
+    row: { gpu: 'RTX-5070-Ti-16GB', kv_cache_dtype: null, quantization: 'awq_marlin', compile_cache: 'cold' },
+  },
+  'KV27-02': {
+    how: "'RTX-5070Ti-16GB' as the catalog's RTX 5070 Ti 16GB (usable memory by the GDDR rule); --quantization awq_marlin; the cache dtype left unset, as the row says; a cold start (compileCache: cold)",
+    row: { gpu: 'RTX-5070-Ti-16GB', kv_cache_dtype: null, quantization: 'awq_marlin', compile_cache: 'cold' },
+  },
+  'KV27-03': {
+    how: "'RTX-5070Ti-16GB' as the catalog's RTX 5070 Ti 16GB (usable memory by the GDDR rule); --quantization awq_marlin; the cache dtype left unset, as the row says; a cold start (compileCache: cold)",
+    row: { gpu: 'RTX-5070-Ti-16GB', kv_cache_dtype: null, quantization: 'awq_marlin', compile_cache: 'cold' },
+  },
   'KV27-08': { how: 'AutoRound int4 as the checkpoint name says (int4)', row: { quantization: 'int4' } },
   'KV23-04': { how: "Gemma 4 12B from the catalog (entered 2026-12-07): an abliterated fine-tune keeps the base's shapes; fp8 as the row states", row: { model: 'google/gemma-4-12B-it' } },
 };
@@ -311,7 +342,7 @@ export const STILL_UNMATCHED: Readonly<Record<string, string>> = {
  * A row as a user would give it (GAPS_CLOSED, a checkpoint named as its preset), with the reason it cannot be expressed,
  * if any. Shared by the KV rows and the refusals.
  */
-function prepareRow(row: KvV1Row): { r: KvV1Row; label: string; unmatched?: string } {
+export function prepareRow(row: KvV1Row): { r: KvV1Row; label: string; unmatched?: string } {
   let r = row;
   const closed = GAPS_CLOSED[r.id];
   if (closed?.gpuTotalGiB && !r.gpu_total_gib) r = { ...r, gpu_total_gib: closed.gpuTotalGiB };

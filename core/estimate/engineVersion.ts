@@ -89,7 +89,7 @@ export interface VllmSizing {
  * The engine's environment variables Gantry's checks and estimate read (spec.env): what a foreign reader copies
  * from the variables a file sets for the serving command (a container's env, compose environment, exports).
  */
-export const ENGINE_ENV_VARS: readonly string[] = ['VLLM_USE_V1', 'VLLM_ALLOW_LONG_MAX_MODEL_LEN', 'VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS', 'VLLM_USE_V2_MODEL_RUNNER', 'SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN'];
+export const ENGINE_ENV_VARS: readonly string[] = ['VLLM_USE_V1', 'VLLM_ALLOW_LONG_MAX_MODEL_LEN', 'VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS', 'VLLM_USE_V2_MODEL_RUNNER', 'VLLM_DISABLE_COMPILE_CACHE', 'SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN'];
 
 /** An environment variable set on, as vLLM's envs.py reads its switches: `1` or `true`, any case, stripped. */
 export function envTrue(v: unknown): boolean {
@@ -135,6 +135,19 @@ export function vllmSizing(version: [number, number, number] | undefined, o: { e
   }
   const note = graphsInBudget ? `CUDA graph memory estimated during profiling and taken off the budget (${reason})` : `CUDA graphs captured after sizing, on top of the budget (${reason})`;
   return { utilization, utilizationOf: modern ? 'vLLM 0.20 and later' : 'vLLM 0.19 and earlier', graphsInBudget, note };
+}
+
+/**
+ * Whether a first start of this vLLM release compiles the model with Inductor's compile-time kernel benchmarks inside
+ * the memory-profiling window (serving.ts compileEmbeddingPeak): every V1 start under torch.compile (not
+ * --enforce-eager) from vLLM PR #26682 (2025-10-14, benchmark_combo_kernel with torch 2.9), whose first release is
+ * taken as 0.11.1, the first on torch 2.9, from the merge date, not a tag. An unknown version is the current release.
+ * Only a first start compiles (compileCache 'cold'; a restart that loads the compile cache does not), and every start
+ * does with VLLM_DISABLE_COMPILE_CACHE set.
+ */
+export function vllmCompilesInProfile(version: [number, number, number] | undefined, o: { enforceEager?: boolean; compileCache?: 'cold' | 'warm'; env?: Record<string, unknown> }): boolean {
+  if (o.enforceEager || (version && !atLeast(version, 0, 11, 1))) return false;
+  return o.compileCache === 'cold' || envFlag(o.env, 'VLLM_DISABLE_COMPILE_CACHE') === true;
 }
 
 /** Which of vLLM V1's two GPU model runners sizes the KV cache (vllmModelRunner), and why. */

@@ -39,6 +39,7 @@ import {
   vllmSlidingBatches,
   vllmAcceptsAutoMaxModelLen,
   vllmBatchDefaults,
+  vllmCompilesInProfile,
   vllmModelRunner,
   vllmSizing,
   type VllmBatchDefaults,
@@ -156,6 +157,8 @@ interface Stage {
   /** What a vision encoder's profile run adds to this stage's activation peak (visionProfile). */
   visionExtra?: number;
   towerWeights?: number;
+  /** vLLM V1's first start: what the compile's benchmark copy of the embedding (compileEmbeddingPeak) adds above the profile's own peak. */
+  compileExtra?: number;
 }
 
 /** A stage's recurrent state for one sequence on one GPU (bytes; 0 for a model without recurrent layers). */
@@ -323,6 +326,21 @@ export function mxfp4ExpertPadding(a: Architecture, family: string, tp: number, 
   const triton = cc >= 90 && cc < 100 && (!version || atLeast(version, 0, 12));
   const [backend, f, h]: [string, number, number] = cc >= 100 && cc < 110 ? ['FlashInfer TRT-LLM', up(ffn, 256), up(a.hidden, 256)] : triton ? ['Triton', up(ffn, 64), a.hidden] : ['Marlin', up(ffn, 128), up(a.hidden, 256)];
   return { factor: (f * h) / (ffn * a.hidden), backend };
+}
+
+/**
+ * The peak a first start's torch.compile leaves in vLLM V1's profiling window (bytes per GPU, on the stage that holds
+ * the embedding): the compile runs inside it (the profile run's dummy forward is the first call of the compiled model;
+ * a restart that loads the compile cache skips it), and Inductor benchmarks the fused kernels at compile time on
+ * freshly allocated inputs (vLLM sets benchmark_combo_kernel, PR #26682), the token embedding among them: a copy of
+ * the local vocabulary shard (vocab / TP × hidden, the model dtype) and its output over max_num_batched_tokens. vLLM
+ * counts the window's torch peak as "peak activation" (issue #54122, open; fixes proposed in PRs #54209 and #54479).
+ * The size is read from published splits, not from Inductor's code: Qwen2.5-7B AWQ 1.04 GiB (this gives 1.03),
+ * Qwen3-8B 1.18 (1.18), Qwen3-14B/32B AWQ 1.46 (1.47), Qwen2.5-0.5B 0.25 (0.26), LFM2.5-1.2B 0.26 (0.25), and restarts
+ * of the same servers printing 0.08–0.33 GiB.
+ */
+export function compileEmbeddingPeak(a: Architecture, tp: number, tokens: number, dt: number): number {
+  return ((a.vocab / Math.max(1, tp)) * a.hidden + tokens * a.hidden) * dt;
 }
 
 /**
@@ -616,7 +634,7 @@ function stageFigures(
   pp: number,
   dp: number,
   stage: 'first' | 'last',
-  defaults: { seqs: number; tokens: number; v0?: boolean; moeSharedCache: boolean; moeModular?: boolean; mrv2?: boolean; attnTp?: number; vision?: VisionProfile; visionEmbeds?: number; towerLoaded?: boolean; audioLoaded?: boolean; dsa?: DsaKv },
+  defaults: { seqs: number; tokens: number; v0?: boolean; moeSharedCache: boolean; moeModular?: boolean; mrv2?: boolean; compilePeak?: 'apply' | 'measure'; attnTp?: number; vision?: VisionProfile; visionEmbeds?: number; towerLoaded?: boolean; audioLoaded?: boolean; dsa?: DsaKv },
 ): Stage {
   const a = m.arch;
   const p = m.params;
@@ -720,7 +738,12 @@ function stageFigures(
   const mrv2 = vllm && defaults.mrv2 === true;
   const sampler = stage !== 'last' ? 0 : defaults.v0 ? seqs * a.vocab * SAMPLER_V0_BYTES_PER_LOGIT + tokens * a.hidden * dt : mrv2 ? Math.min(seqs, tokens) * a.vocab * (dt + SAMPLER_MRV2_FP32_BYTES) : seqs * a.vocab * SAMPLER_BYTES_PER_LOGIT;
   const penalties = mrv2 && stage === 'last' ? seqs * mrv2PenaltyBytesPerSeq(a.vocab) : 0;
-  const lm = Math.max(forward, sampler > 0 ? sampler + heldWorkspace : 0) + penalties + dsaWorkspace;
+  // vLLM V1's first start compiles the model inside the profiling window (compileEmbeddingPeak): on the stage that holds
+  // the embedding, the compile's benchmark copy of it is the window's peak where it exceeds the forward's and the sampler's.
+  const own = Math.max(forward, sampler > 0 ? sampler + heldWorkspace : 0);
+  // 'measure' (a restart): only what the first start would add is kept, for the first-start check.
+  const compile = defaults.compilePeak && (pp === 1 || stage === 'first') ? compileEmbeddingPeak(a, tp, tokens, dt) : 0;
+  const lm = Math.max(own, defaults.compilePeak === 'apply' ? compile : 0) + penalties + dsaWorkspace;
   // A vision-language model's encoder runs before the language model's dummy batch, on every stage (visionProfile).
   const vis = defaults.vision;
   const profiled = vis ? Math.max(vis.encoderPeak, lm + vis.outputs) : lm;
@@ -742,6 +765,7 @@ function stageFigures(
     ...(offloadedLayers ? { offloaded: { layers: offloadedLayers, bytes: offloadedLayers * layerBytes } } : {}),
     ...(padding.factor > 1 ? { expertPadding: padding } : {}),
     ...(profiled > lm ? { visionExtra: profiled - lm } : {}),
+    ...(compile > own ? { compileExtra: compile - own } : {}),
     ...(towerHere > 0 ? { towerWeights: (towerHere * dt) / tp } : {}),
   };
   if (rec) {
@@ -830,9 +854,55 @@ function fail(findings: Finding[], assumptions: string[]): ServingEstimate {
 
 export function estimateInferenceService(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined, opts: EstimateOptions = {}): ServingEstimate {
   return guarded(
-    () => estimateUnsafe(doc, cluster, opts, undefined),
+    () => withFirstStart(doc, cluster, opts),
     (message) => fail([badInput(message, ['spec'])], []),
   );
+}
+
+/** A config reader that reads each path once (its other members, such as `why`, pass through). */
+function readOnce(read: NonNullable<EstimateOptions['resolveConfig']>): NonNullable<EstimateOptions['resolveConfig']> {
+  const seen = new Map<string, string | undefined>();
+  const once = (p: string) => {
+    if (!seen.has(p)) seen.set(p, read(p));
+    return seen.get(p);
+  };
+  return Object.assign(once, read);
+}
+
+const FIRST_START = "On its first start, before vLLM's compile cache holds this configuration (compileCache: cold):";
+
+/**
+ * A vLLM V1 spec that leaves compileCache out is estimated as a restart that loads the compile cache (warm), and its
+ * first start (cold: the compile inside the profiling window, compileEmbeddingPeak) is checked beside it: where only
+ * the first start refuses, its refusal is the error (a server that never starts has no restart); else the estimate
+ * says how much less KV cache the first start has.
+ */
+function withFirstStart(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined, given: EstimateOptions): ServingEstimate {
+  const spec = doc?.spec;
+  const both = !!spec && spec.engine === 'vllm' && spec.compileCache === undefined && spec.enforceEager !== true;
+  // The two estimates read a model's config.json once (the reader's `why` goes with it).
+  const opts = both && given.resolveConfig ? { ...given, resolveConfig: readOnce(given.resolveConfig) } : given;
+  const warm = estimateUnsafe(doc, cluster, opts, undefined);
+  if (!warm.serving?.firstStartExtraBytes || !spec || !both) return warm;
+  const cold = estimateUnsafe({ ...doc, spec: { ...spec, compileCache: 'cold' } }, cluster, opts, undefined);
+  const less = warm.serving.availableKvBytes - (cold.serving?.availableKvBytes ?? 0);
+  if (!cold.serving || less <= 0) return warm;
+  const refusal = (e: ServingEstimate) => e.findings.find((x) => x.code === 'memory-exceeds-capacity' || x.code === 'kv-cache-too-small');
+  const coldRefusal = refusal(cold);
+  const warmRefusal = refusal(warm);
+  if (coldRefusal && !warmRefusal) {
+    warm.findings.unshift({ ...coldRefusal, message: `${FIRST_START} ${coldRefusal.message} A restart that loads the cache would start, but a server that does not start once has none.` });
+    warm.ok = false;
+  } else if (coldRefusal && warmRefusal) {
+    // Both refuse: the fixes are the first start's, so that a fixed spec starts the first time too.
+    warmRefusal.message += ` Its first start, before vLLM's compile cache holds this configuration, has ${gib(less, 2)} less: the fixes are sized for it.`;
+    if (coldRefusal.fixes) warmRefusal.fixes = coldRefusal.fixes;
+  } else {
+    warm.assumptions.push(
+      `${FIRST_START} ${gib(less, 2)} less KV cache, ${grouped(cold.serving.kvCacheTokens)} tokens: vLLM compiles the model inside its profiling window, and the compile's benchmark copy of the embedding sets the window's peak (vLLM issue #54122). This estimate is a restart that loads the cache (~/.cache/vllm/torch_compile_cache), as compileCache: warm says; a container that keeps no cache starts cold every time.`,
+    );
+  }
+  return warm;
 }
 
 function int(v: unknown, def: number): number {
@@ -866,6 +936,9 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   }
   if (spec.cpuOffloadGiB !== undefined && !(typeof spec.cpuOffloadGiB === 'number' && spec.cpuOffloadGiB >= 0 && spec.cpuOffloadGiB <= 4096)) {
     findings.push(badInput(`cpuOffloadGiB must be between 0 and 4096 (got ${String(spec.cpuOffloadGiB).slice(0, 20)})`, ['spec', 'cpuOffloadGiB']));
+  }
+  if (spec.compileCache !== undefined && spec.compileCache !== 'cold' && spec.compileCache !== 'warm') {
+    findings.push(badInput(`compileCache must be cold or warm (got ${String(spec.compileCache).slice(0, 20)})`, ['spec', 'compileCache']));
   }
   const requestedBlockSize = int(spec.blockSize, 16);
   if (requestedBlockSize < 1 || requestedBlockSize > 4096) findings.push(badInput(`blockSize must be between 1 and 4096 (got ${spec.blockSize})`, ['spec', 'blockSize']));
@@ -954,6 +1027,10 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   // (profiled or not): only with every modality at 0 does it run text only.
   const towersLoaded = [...(m.visionTower && !towerSkipped ? (['vision'] as const) : []), ...(m.audioTower && !audioSkipped ? (['audio'] as const) : [])];
   const anyTowerLoaded = towersLoaded.length > 0;
+  // vLLM V1 feeds a multimodal model inputs_embeds (its runner embeds the tokens outside the compiled graph) unless
+  // --language-model-only or --limit-mm-per-prompt turns every modality off; the catalog may know the tower only from
+  // the architecture (a.vision) without counting it apart.
+  const multimodalInputs = anyTowerLoaded || (!!a.vision && !lmo && !(towerModalitiesOff(a, spec, m.visionTower) && (!ver || atLeast(ver, 0, 10, 1))));
   const visionEmbeds = anyTowerLoaded && vllmV1 ? profileTokens * a.hidden * dtypeBytes(spec) : 0;
   // DeepSeek Sparse Attention (DeepSeek-V3.2, GLM-5) under vLLM V1 or SGLang: its two caches, block and profile buffers.
   const dsa = vllmV1 || engine === 'sglang' ? dsaKv(a, { engine, version: ver, kvCacheDtype: spec.kvCacheDtype, cc: cudaCapability(c.gpu), kvBytes: kvBytes(spec, dtypeBytes(spec)), maxModelLen, tokens: profileTokens, tp, checkpointFp8Kv: weights.format?.kvFp8 === true }) : undefined;
@@ -963,6 +1040,8 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     moeSharedCache,
     moeModular,
     mrv2: gen?.runner?.v2 === true,
+    // The compiled model takes token ids; a multimodal model with any modality on takes inputs_embeds, embedded outside it.
+    ...(vllmV1 && !multimodalInputs && vllmCompilesInProfile(ver, { enforceEager: spec.enforceEager, compileCache: 'cold' }) ? { compilePeak: vllmCompilesInProfile(ver, { enforceEager: spec.enforceEager, compileCache: spec.compileCache, env: spec.env }) ? ('apply' as const) : ('measure' as const) } : {}),
     ...(attnDp ? { attnTp: tp / attnDp } : {}),
     ...(typeof vision === 'object' ? { vision } : {}),
     ...(visionEmbeds ? { visionEmbeds } : {}),
@@ -1019,6 +1098,11 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   else
     assumptions.push(
       `${gen!.label}${gen!.runner ? `, ${gen!.runner.note}` : ''}; sizing ${frac} × ${gib(cap, 2)} − weights − activation peak (profile run over max_num_batched_tokens ${spec.maxNumBatchedTokens ?? defaults.tokens}${gen!.v0 ? (gen!.chunked ? ', chunked prefill on' : ', chunked prefill off: max(max_model_len, 2048)') : ''}, max_num_seqs ${spec.maxNumSeqs ?? defaults.seqs}${v1Batch && (spec.maxNumBatchedTokens === undefined || spec.maxNumSeqs === undefined) ? `; defaults of ${v1Batch.rule}` : ''}) − non-torch${graphsInBudget ? ` − CUDA graphs (${gib(graphs)})` : ''} → KV pool${typeof util === 'number' ? '' : ` (utilization ${frac}: the default of ${gen!.sizing.utilizationOf})`}; ${gen!.sizing.note}${graphs ? `; the graph pool taken as ${gib(graphs, 2)}, the median of vLLM's published estimates (0.17–4.99 GiB seen; vLLM prints its own as "Estimated CUDA graph memory")` : ''}${gen!.runner?.v2 ? `; Model Runner V2 profiles the sampler without top-k/top-p (logits in the model dtype + an fp32 copy, one row per dummy request) and holds its penalty state, int32 per vocabulary entry for each of max_num_seqs sequences (${gib((spec.maxNumSeqs ?? defaults.seqs) * mrv2PenaltyBytesPerSeq(a.vocab), 2)}), beside the activation peak` : ''}.`,
+    );
+  const compiled = stages.find((x) => x.compileExtra);
+  if (compiled?.compileExtra && defaults.compilePeak === 'apply')
+    assumptions.push(
+      `First start: vLLM compiles the model inside its profiling window, and the compile's benchmark copy of the embedding (vocab${tp > 1 ? ` / TP ${tp}` : ''} × hidden, ${gib(compileEmbeddingPeak(a, tp, spec.maxNumBatchedTokens ?? defaults.tokens, dtypeBytes(spec)), 2)}) is its activation peak, ${gib(compiled.compileExtra, 2)} above the profile run's own; a restart that loads the compile cache (~/.cache/vllm/torch_compile_cache; compileCache: warm) skips the compile and has that much more KV cache (vLLM issue #54122).`,
     );
   const sp = spec.speculative;
   if (sp && typeof sp === 'object' && (sp.method === 'mtp' || sp.method === 'eagle' || sp.method === 'eagle3' || sp.method === 'ngram')) {
@@ -1112,6 +1196,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     longestRequestTokens: pooled ? longestGroupedRequest(pooled, maxModelLen) : capacityTokens,
     maxModelLen,
     activationPeakBytes: rank0.activation,
+    ...(defaults.compilePeak === 'measure' && stages.some((x) => x.compileExtra) ? { firstStartExtraBytes: Math.max(...stages.map((x) => x.compileExtra ?? 0)) } : {}),
     ...(rank0.visionExtra ? { visionProfileBytes: rank0.visionExtra } : {}),
     // The processor's dummy video won over images (images on): video at 0 gives back the difference (servingFixes).
     ...(typeof vision === 'object' && vision.modality === 'video' && a.vision?.dummyVideo && spec.multimodal?.limitPerPrompt?.image !== 0 ? { visionVideo: { countedTokens: vision.tokensPerItem, ...(vision.frames !== undefined ? { frames: vision.frames } : {}) } } : {}),

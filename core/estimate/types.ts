@@ -134,6 +134,9 @@ export interface ServingFigures {
   /** Where the budget does not cover them (vLLM then prints a negative "Available KV cache memory" and refuses to start, "No
    *  available memory for the cache blocks"): by how much, bytes per GPU. Absent otherwise (the estimator hands out no negative number). */
   kvShortfallBytes?: number;
+  /** vLLM V1, estimated as a restart (compileCache unset or warm): what a first start's compile would add to the
+   *  activation peak (bytes per GPU, the most on any stage), where it would (serving.ts compileEmbeddingPeak). */
+  firstStartExtraBytes?: number;
   /** The towers the estimate counts as loaded (vLLM leaves out one whose every modality is off). */
   towersLoaded?: ('vision' | 'audio')[];
   nonTorchBytes: number;

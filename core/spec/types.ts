@@ -354,6 +354,11 @@ export interface InferenceServiceSpec {
   gpuMemoryUtilization?: number; // (0, 1]; default 0.9
   blockSize?: number; // tokens per KV block; default 16
   enforceEager?: boolean; // default false (CUDA graphs captured)
+  /** vLLM V1: whether its torch.compile cache already holds this configuration. A first start (cold) compiles inside
+   *  the memory-profiling window, whose peak vLLM then takes off the KV cache; a restart that loads the cache (warm)
+   *  does not (serving.ts compileEmbeddingPeak). Unset: estimated warm, with the first start checked for a refusal.
+   *  VLLM_DISABLE_COMPILE_CACHE=1 makes every start cold. */
+  compileCache?: 'cold' | 'warm';
   enablePrefixCaching?: boolean;
   /** Weights kept in host memory, GiB per GPU (vLLM and SGLang --cpu-offload-gb): whole decoder layers, read through
    *  unified addressing each step; the GPU holds the rest. Default 0. */

@@ -107,7 +107,8 @@ test('vLLM hybrid estimate: concurrency counts one state block per linear group,
 test('a request longer than the hybrid pool is the startup refusal, at maxModelLen', () => {
   // Served text only (no vision encoder profile: that is tested in vision.test.ts).
   const textOnly = { limitPerPrompt: { image: 0, video: 0 } };
-  const e = estimateInferenceService(service({ model: { preset: 'qwen3.5-9b' }, engineVersion: '0.20.0', gpuMemoryUtilization: 0.63, maxModelLen: 262144, multimodal: textOnly }), cluster('RTX-5090-32GB', 1));
+  // A restart (compileCache warm): the first start's check and its fixes are compileCache.test.ts's.
+  const e = estimateInferenceService(service({ model: { preset: 'qwen3.5-9b' }, engineVersion: '0.20.0', gpuMemoryUtilization: 0.63, maxModelLen: 262144, multimodal: textOnly, compileCache: 'warm' }), cluster('RTX-5090-32GB', 1));
   const f = e.findings.find((x) => x.code === 'kv-cache-too-small');
   assert.ok(f, JSON.stringify(e.findings));
   assert.deepEqual(f.path, ['spec', 'maxModelLen']);
@@ -117,7 +118,7 @@ test('a request longer than the hybrid pool is the startup refusal, at maxModelL
   assert.ok(lower, JSON.stringify(f.fixes?.map((x) => x.title)));
   const len = lower.edits[0].value as number;
   assert.ok(len > e.serving!.kvCacheTokens, `${len} > ${e.serving!.kvCacheTokens}`);
-  const again = estimateInferenceService(service({ model: { preset: 'qwen3.5-9b' }, engineVersion: '0.20.0', gpuMemoryUtilization: 0.63, maxModelLen: len, multimodal: textOnly }), cluster('RTX-5090-32GB', 1));
+  const again = estimateInferenceService(service({ model: { preset: 'qwen3.5-9b' }, engineVersion: '0.20.0', gpuMemoryUtilization: 0.63, maxModelLen: len, multimodal: textOnly, compileCache: 'warm' }), cluster('RTX-5090-32GB', 1));
   assert.ok(again.ok, JSON.stringify(again.findings));
   assert.ok(again.serving!.maxConcurrency >= 1);
 });

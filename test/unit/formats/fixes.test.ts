@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { applyEdits, checkText, fixture, under } from './servingHelpers';
 
-test('KServe on an L4: every fix of kv-cache-too-small (max-model-len, fp8 KV cache, tensor parallel + GPU limit) re-checks clean', () => {
+test('KServe on an L4: every fix of kv-cache-too-small (max-model-len, fp8 KV cache, tensor parallel + GPU limit) re-checks clean, or says it is not enough', () => {
   const text = fixture('kserve.yaml');
   const c = checkText(text, 'kserve.yaml');
   const p = c.problems.find((x) => x.code === 'kv-cache-too-small');
@@ -15,7 +15,16 @@ test('KServe on an L4: every fix of kv-cache-too-small (max-model-len, fp8 KV ca
   for (const fix of p.fixes!) {
     const fixed = applyEdits(text, fix.edits);
     const again = checkText(fixed, 'kserve.yaml');
-    assert.equal(again.problems.filter((x) => x.severity === 'error').length, 0, `${fix.title}: ${again.problems.map((x) => x.message).join('; ')}`);
+    // The fixes are sized for the first start (a compile inside vLLM's profile): the fp8 cache alone is a little short
+    // of it, and says so; the others start the first time.
+    const errors = again.problems.filter((x) => x.severity === 'error');
+    if (fix.title.includes('still too small'))
+      assert.deepEqual(
+        errors.map((x) => x.code),
+        ['kv-cache-too-small'],
+        fix.title,
+      );
+    else assert.equal(errors.length, 0, `${fix.title}: ${again.problems.map((x) => x.message).join('; ')}`);
   }
   const tp = p.fixes!.find((f) => f.title.includes('--tensor-parallel-size') || f.title.includes('tensorParallel'))!;
   const fixed = applyEdits(text, tp.edits);
