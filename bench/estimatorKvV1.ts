@@ -282,6 +282,11 @@ export const GAPS_CLOSED: Readonly<Record<string, { how: string; gpuTotalGiB?: n
   'KV26-07': { how: 'a first start that compiled the model (compileCache: cold)', row: { compile_cache: 'cold' } },
   // KV28-02 quotes 'torch.compile took 21.53 s in total': given as cold before any estimate on it.
   'KV28-02': { how: 'a first start that compiled the model (compileCache: cold)', row: { compile_cache: 'cold' } },
+  // Qwen3.5 0.8B, 2B and 4B entered the catalog 2026-12-07 from public copies of their configs, to close these gaps; each
+  // row evaluated once then, with no formula change pending.
+  'KV6-04': { how: 'Qwen3.5 4B from the catalog (entered 2026-12-07)', model: 'Qwen/Qwen3.5-4B' },
+  'KV21-11': { how: 'Qwen3.5 4B from the catalog (entered 2026-12-07)', model: 'Qwen/Qwen3.5-4B' },
+  'KV21-13': { how: "Qwen3.5 4B from the catalog (entered 2026-12-07); the checkpoint by its name, 'cyankiwi/Qwen3.5-4B-AWQ-4bit'", row: { model: 'cyankiwi/Qwen3.5-4B-AWQ-4bit' } },
   // KV28-01 quotes 'Directly load the compiled graph(s) ... from the cache': given as warm before any estimate on it.
   'KV28-01': { how: 'a restart that loaded the compile cache (compileCache: warm)', row: { compile_cache: 'warm' } },
   // KV27-*: named as a user names them before any estimate was made on these rows (the gatherer's 'RTX-5070Ti-16GB' is no
@@ -325,10 +330,8 @@ export const NOT_EXPRESSIBLE: Readonly<Record<string, string>> = {
   'KV26-16': 'an Intel Arc (XPU) start whose pool was fixed by --kv-cache-memory-bytes: no profiled pool to compare',
   'KV26-17': 'an Intel Arc (XPU) start whose pool was fixed by --kv-cache-memory-bytes: no profiled pool to compare',
   'KV26-18': 'an Intel Arc (XPU) start whose pool was fixed by --kv-cache-memory-bytes: no profiled pool to compare',
-  'KV27-05': 'Qwen3.5 0.8B, a hybrid of gated delta-net and attention layers that is not in the catalog, and no config.json in the row',
-  'KV27-07': 'Qwen3.5 0.8B, a hybrid of gated delta-net and attention layers that is not in the catalog, and no config.json in the row',
   'KV27-09': 'GPU not named; its device total only from rounded log figures (0.37 GiB over a 0.0083 utilization step: 44–45 GiB), too loose for the pool',
-  'KV27-10': 'GPU not named (device total from rounded log figures only) and Qwen3.5 4B, a hybrid not in the catalog',
+  'KV27-10': 'GPU not named: its device total only from rounded log figures (about 44 GiB)',
   'KV27-11': 'GPU not named: an A10G or an L4 (22.5 or 22.0 GiB), which the source does not say',
   'KV26-19': "figures given only as approximations ('~4.28M' tokens) from an image tag with no release number",
 };

@@ -275,6 +275,10 @@ const NAME_FORMATS: [string[], WeightFormat][] = [
   [['gptq', 'int8'], named('int8 GPTQ', 'int8', 8.19)],
   [['autoround', 'int4'], named('int4 AutoRound', 'int4', 4.25)],
   [['bnb', '4bit'], named('NF4 bitsandbytes', 'nf4', 4.127)],
+  // A bit width spelled after the method (cyankiwi's `-AWQ-4bit`, `-GPTQ-8bit`).
+  [['awq', '4bit'], named('int4 AWQ', 'int4', 4.25)],
+  [['gptq', '4bit'], named('int4 GPTQ', 'int4', 4.25)],
+  [['gptq', '8bit'], named('int8 GPTQ', 'int8', 8.19)],
   [['nvfp4'], named('NVFP4', 'nvfp4', 4.5)],
   [['fp4'], named('NVFP4 (FP4 read as NVFP4)', 'nvfp4', 4.5)],
   [['mxfp4'], named('MXFP4', 'mxfp4', 4.25)],

@@ -55,6 +55,9 @@ test('derivative names resolve to the base architecture with the right weight fo
     ['Qwen/Qwen2.5-7B-Instruct-GPTQ-Int4', 'qwen2.5-7b-instruct', 4.25],
     ['Qwen/Qwen2.5-72B-Instruct-AWQ', 'qwen2.5-72b-instruct', 4.25],
     ['unsloth/Llama-3.2-1B-Instruct-bnb-4bit', 'llama-3.2-1b', 4.127],
+    // The bit width spelled after the method (cyankiwi's names).
+    ['cyankiwi/Qwen3.5-4B-AWQ-4bit', 'qwen3.5-4b', 4.25],
+    ['x/Qwen3-8B-GPTQ-8bit', 'qwen3-8b', 8.19],
     ['Qwen/Qwen3-8B-FP8', 'qwen3-8b', 8],
     ['meta-llama/Llama-3.1-8B-Instruct', 'llama-3.1-8b', undefined],
     ['openai/gpt-oss-20b', 'gpt-oss-20b', 4.25],
