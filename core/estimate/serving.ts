@@ -874,8 +874,9 @@ const FIRST_START = "On its first start, before vLLM's compile cache holds this 
 /**
  * A vLLM V1 spec that leaves compileCache out is estimated as a restart that loads the compile cache (warm), and its
  * first start (cold: the compile inside the profiling window, compileEmbeddingPeak) is checked beside it: where only
- * the first start refuses, its refusal is the error (a server that never starts has no restart); else the estimate
- * says how much less KV cache the first start has.
+ * the first start refuses, its refusal is the error (a server that never starts has no restart); where both refuse,
+ * the fixes are the first start's; else the estimate says how much less KV cache the first start has. The second
+ * estimate runs only where the first start's peak differs (firstStartExtraBytes).
  */
 function withFirstStart(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined, given: EstimateOptions): ServingEstimate {
   const spec = doc?.spec;
@@ -1031,6 +1032,10 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   // --language-model-only or --limit-mm-per-prompt turns every modality off; the catalog may know the tower only from
   // the architecture (a.vision) without counting it apart.
   const multimodalInputs = anyTowerLoaded || (!!a.vision && !lmo && !(towerModalitiesOff(a, spec, m.visionTower) && (!ver || atLeast(ver, 0, 10, 1))));
+  // A first start compiles the model inside vLLM's profile (compileEmbeddingPeak); the compiled model takes token ids,
+  // where a multimodal model with any modality on takes inputs_embeds, embedded outside it. Whether this start is one.
+  const firstStartCompiles = vllmV1 && !multimodalInputs && vllmCompilesInProfile(ver, { enforceEager: spec.enforceEager, compileCache: 'cold' });
+  const thisStartCompiles = firstStartCompiles && vllmCompilesInProfile(ver, { enforceEager: spec.enforceEager, compileCache: spec.compileCache, env: spec.env });
   const visionEmbeds = anyTowerLoaded && vllmV1 ? profileTokens * a.hidden * dtypeBytes(spec) : 0;
   // DeepSeek Sparse Attention (DeepSeek-V3.2, GLM-5) under vLLM V1 or SGLang: its two caches, block and profile buffers.
   const dsa = vllmV1 || engine === 'sglang' ? dsaKv(a, { engine, version: ver, kvCacheDtype: spec.kvCacheDtype, cc: cudaCapability(c.gpu), kvBytes: kvBytes(spec, dtypeBytes(spec)), maxModelLen, tokens: profileTokens, tp, checkpointFp8Kv: weights.format?.kvFp8 === true }) : undefined;
@@ -1040,8 +1045,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     moeSharedCache,
     moeModular,
     mrv2: gen?.runner?.v2 === true,
-    // The compiled model takes token ids; a multimodal model with any modality on takes inputs_embeds, embedded outside it.
-    ...(vllmV1 && !multimodalInputs && vllmCompilesInProfile(ver, { enforceEager: spec.enforceEager, compileCache: 'cold' }) ? { compilePeak: vllmCompilesInProfile(ver, { enforceEager: spec.enforceEager, compileCache: spec.compileCache, env: spec.env }) ? ('apply' as const) : ('measure' as const) } : {}),
+    ...(firstStartCompiles ? { compilePeak: thisStartCompiles ? ('apply' as const) : ('measure' as const) } : {}),
     ...(attnDp ? { attnTp: tp / attnDp } : {}),
     ...(typeof vision === 'object' ? { vision } : {}),
     ...(visionEmbeds ? { visionEmbeds } : {}),
