@@ -51,6 +51,46 @@ function model(e: ModelInput): ModelInfo {
   return { ...e, summary: `${e.name}: ~${e.nominalParamsB}B params, ${a.layers} layers${hybrid}, hidden ${a.hidden}, ${a.heads} heads (${attn})${moe}, vocab ${a.vocab}${ctx}` };
 }
 
+/**
+ * Qwen3.5's dense hybrids (Qwen3_5ForConditionalGeneration) share their text config's shape apart from the sizes:
+ * 256-wide heads, vocab 248,320, context 262,144, a gated full-attention layer every fourth (full_attention_interval 4)
+ * and Gated DeltaNet layers between with 16 key heads of 128 and an fp32 state, an output gate, one MTP layer; the
+ * vision tower's parameters are the extra ones.
+ */
+function qwen35Dense(
+  e: Pick<ModelInput, 'id' | 'aliases' | 'name' | 'nominalParamsB' | 'source'> & {
+    shape: { layers: number; hidden: number; heads: number; kvHeads: number; ffn: number; linearValueHeads: number; tiedEmbeddings: boolean };
+    vision: VisionEncoder;
+  },
+): ModelInfo {
+  const { layers, hidden, heads, kvHeads, ffn, linearValueHeads, tiedEmbeddings } = e.shape;
+  return model({
+    id: e.id,
+    aliases: e.aliases,
+    name: e.name,
+    nominalParamsB: e.nominalParamsB,
+    architecture: {
+      layers,
+      hidden,
+      heads,
+      kvHeads,
+      headDim: 256,
+      ffn,
+      vocab: 248320,
+      gatedMlp: true,
+      tiedEmbeddings,
+      maxContext: 262144,
+      linearAttention: { layers: (layers * 3) / 4, keyHeads: 16, valueHeads: linearValueHeads, keyHeadDim: 128, valueHeadDim: 128, convKernel: 4, stateDtype: 'fp32' },
+      attentionOutputGate: true,
+      mtpLayers: 1,
+      vision: e.vision,
+    },
+    norm: 'rmsnorm',
+    extraParams: e.vision.params,
+    source: e.source,
+  });
+}
+
 const HF = 'Hugging Face config.json of';
 
 /**
@@ -437,134 +477,54 @@ const ENTRIES: ModelInfo[] = [
     norm: 'rmsnorm',
     source: `${HF} Qwen/Qwen3-Next-80B-A3B-Instruct (full_attention_interval 4: 36 Gated DeltaNet + 12 gated-attention layers; linear_* 16 key / 32 value heads × 128, conv 4; 512 experts top-10 + 1 shared of 512)`,
   }),
-  // Qwen3.5's small sizes (entered 2026-12-07 to close gaps of held-out starts): text_config and vision_config from public
-  // copies of their configs (per-file lock records with sizes, spec tables, model cards and fixtures; two sources or more
-  // each). Each has a smaller vision tower than the 9B/27B: 0.8B 12 layers 768 wide (MLP 3072), 2B/4B 24 layers 1024
-  // wide (MLP 4096), params by the same ViT count as QWEN35_VISION.
-  model({
+  // Qwen3.5's dense hybrids (qwen35Dense). The small sizes entered 2026-12-07 to close gaps of held-out starts: text_config
+  // and vision_config from public copies of their configs (per-file lock records with sizes, spec tables, model cards
+  // and fixtures; two sources or more each). Each has a smaller vision tower than the 9B/27B: 0.8B 12 layers 768 wide
+  // (MLP 3072), 2B/4B 24 layers 1024 wide (MLP 4096), params by the same ViT count as QWEN35_VISION. The 2B's
+  // mamba_ssm_dtype was not found: its siblings' float32 is taken.
+  qwen35Dense({
     id: 'qwen3.5-0.8b',
     aliases: ['Qwen/Qwen3.5-0.8B', 'Qwen/Qwen3.5-0.8B-Base'],
     name: 'Qwen3.5 0.8B (hybrid, vision-language)',
     nominalParamsB: 0.8,
-    architecture: {
-      layers: 24,
-      hidden: 1024,
-      heads: 8,
-      kvHeads: 2,
-      headDim: 256,
-      ffn: 3584,
-      vocab: 248320,
-      gatedMlp: true,
-      tiedEmbeddings: true,
-      maxContext: 262144,
-      linearAttention: { layers: 18, keyHeads: 16, valueHeads: 16, keyHeadDim: 128, valueHeadDim: 128, convKernel: 4, stateDtype: 'fp32' },
-      attentionOutputGate: true,
-      mtpLayers: 1,
-      vision: { ...QWEN35_VISION, hidden: 768, ffn: 3072, params: 0.1e9 },
-    },
-    norm: 'rmsnorm',
-    extraParams: 0.1e9,
+    shape: { layers: 24, hidden: 1024, heads: 8, kvHeads: 2, ffn: 3584, linearValueHeads: 16, tiedEmbeddings: true },
+    vision: { ...QWEN35_VISION, hidden: 768, ffn: 3072, params: 0.1e9 },
     source: `${HF} Qwen/Qwen3.5-0.8B (text_config: 24 layers, full_attention_interval 4: 18 Gated DeltaNet + 6 gated-attention layers; 8 heads / 2 KV heads × 256; linear_* 16 key / 16 value heads × 128, conv 4; intermediate 3584; vocab 248320, tied; mamba_ssm_dtype float32; mtp 1); vision_config depth 12, hidden 768, MLP 3072, out 1024 ≈ 0.10 B; checkpoint 1,746,942,600 bytes (bf16)`,
   }),
-  model({
+  qwen35Dense({
     id: 'qwen3.5-2b',
     aliases: ['Qwen/Qwen3.5-2B', 'Qwen/Qwen3.5-2B-Base'],
     name: 'Qwen3.5 2B (hybrid, vision-language)',
     nominalParamsB: 2,
-    architecture: {
-      layers: 24,
-      hidden: 2048,
-      heads: 8,
-      kvHeads: 2,
-      headDim: 256,
-      ffn: 6144,
-      vocab: 248320,
-      gatedMlp: true,
-      tiedEmbeddings: true,
-      maxContext: 262144,
-      // mamba_ssm_dtype was not found for the 2B; its siblings' float32 is taken.
-      linearAttention: { layers: 18, keyHeads: 16, valueHeads: 16, keyHeadDim: 128, valueHeadDim: 128, convKernel: 4, stateDtype: 'fp32' },
-      attentionOutputGate: true,
-      mtpLayers: 1,
-      vision: { ...QWEN35_VISION, hidden: 1024, ffn: 4096, params: 0.33e9 },
-    },
-    norm: 'rmsnorm',
-    extraParams: 0.33e9,
+    shape: { layers: 24, hidden: 2048, heads: 8, kvHeads: 2, ffn: 6144, linearValueHeads: 16, tiedEmbeddings: true },
+    vision: { ...QWEN35_VISION, hidden: 1024, ffn: 4096, params: 0.33e9 },
     source: `${HF} Qwen/Qwen3.5-2B (text_config: 24 layers, 18 Gated DeltaNet + 6 gated-attention; 8 heads / 2 KV heads × 256; linear_* 16 / 16 heads × 128; intermediate 6144; vocab 248320, tied; mtp 1; the state dtype not found, float32 as its siblings); vision_config depth 24, hidden 1024, MLP 4096, out 2048 ≈ 0.33 B; checkpoint 4,548,221,488 bytes (bf16)`,
   }),
-  model({
+  qwen35Dense({
     id: 'qwen3.5-4b',
     aliases: ['Qwen/Qwen3.5-4B', 'Qwen/Qwen3.5-4B-Base'],
     name: 'Qwen3.5 4B (hybrid, vision-language)',
     nominalParamsB: 4,
-    architecture: {
-      layers: 32,
-      hidden: 2560,
-      heads: 16,
-      kvHeads: 4,
-      headDim: 256,
-      ffn: 9216,
-      vocab: 248320,
-      gatedMlp: true,
-      tiedEmbeddings: true,
-      maxContext: 262144,
-      linearAttention: { layers: 24, keyHeads: 16, valueHeads: 32, keyHeadDim: 128, valueHeadDim: 128, convKernel: 4, stateDtype: 'fp32' },
-      attentionOutputGate: true,
-      mtpLayers: 1,
-      vision: { ...QWEN35_VISION, hidden: 1024, ffn: 4096, params: 0.33e9 },
-    },
-    norm: 'rmsnorm',
-    extraParams: 0.33e9,
+    shape: { layers: 32, hidden: 2560, heads: 16, kvHeads: 4, ffn: 9216, linearValueHeads: 32, tiedEmbeddings: true },
+    vision: { ...QWEN35_VISION, hidden: 1024, ffn: 4096, params: 0.33e9 },
     source: `${HF} Qwen/Qwen3.5-4B (text_config: 32 layers, 24 Gated DeltaNet + 8 gated-attention; 16 heads / 4 KV heads × 256; linear_* 16 key / 32 value heads × 128, conv 4; intermediate 9216; vocab 248320, tied; mamba_ssm_dtype float32; mtp 1); vision_config depth 24, hidden 1024, MLP 4096, out 2560 ≈ 0.33 B; checkpoint 9,319,828,096 bytes (bf16, two shards)`,
   }),
-  model({
+  qwen35Dense({
     id: 'qwen3.5-9b',
     aliases: ['Qwen/Qwen3.5-9B', 'Qwen/Qwen3.5-9B-Base'],
     name: 'Qwen3.5 9B (hybrid, vision-language)',
     nominalParamsB: 9,
-    architecture: {
-      layers: 32,
-      hidden: 4096,
-      heads: 16,
-      kvHeads: 4,
-      headDim: 256,
-      ffn: 12288,
-      vocab: 248320,
-      gatedMlp: true,
-      tiedEmbeddings: false,
-      maxContext: 262144,
-      linearAttention: { layers: 24, keyHeads: 16, valueHeads: 32, keyHeadDim: 128, valueHeadDim: 128, convKernel: 4, stateDtype: 'fp32' },
-      attentionOutputGate: true,
-      mtpLayers: 1,
-      vision: QWEN35_VISION,
-    },
-    norm: 'rmsnorm',
-    extraParams: 0.46e9,
+    shape: { layers: 32, hidden: 4096, heads: 16, kvHeads: 4, ffn: 12288, linearValueHeads: 32, tiedEmbeddings: false },
+    vision: QWEN35_VISION,
     source: `${HF} Qwen/Qwen3.5-9B (text_config: layer_types 3 linear : 1 full, mamba_ssm_dtype float32, attn_output_gate); vision tower (27 layers, 1152 wide, MLP 4304) and merger ≈ 0.46B by the ViT count; the 1-layer MTP head is loaded only under speculative decoding (mtp_num_hidden_layers 1)`,
   }),
-  model({
+  qwen35Dense({
     id: 'qwen3.5-27b',
     aliases: ['Qwen/Qwen3.5-27B', 'Qwen/Qwen3.6-27B', 'Qwen/Qwen3.8-27B', 'qwen3.6-27b', 'qwen3.8-27b'],
     name: 'Qwen3.5/3.6/3.8 27B (hybrid, vision-language)',
     nominalParamsB: 27,
-    architecture: {
-      layers: 64,
-      hidden: 5120,
-      heads: 24,
-      kvHeads: 4,
-      headDim: 256,
-      ffn: 17408,
-      vocab: 248320,
-      gatedMlp: true,
-      tiedEmbeddings: false,
-      maxContext: 262144,
-      linearAttention: { layers: 48, keyHeads: 16, valueHeads: 48, keyHeadDim: 128, valueHeadDim: 128, convKernel: 4, stateDtype: 'fp32' },
-      attentionOutputGate: true,
-      mtpLayers: 1,
-      vision: QWEN35_VISION,
-    },
-    norm: 'rmsnorm',
-    extraParams: 0.46e9,
+    shape: { layers: 64, hidden: 5120, heads: 24, kvHeads: 4, ffn: 17408, linearValueHeads: 48, tiedEmbeddings: false },
+    vision: QWEN35_VISION,
     source: `Qwen3_5ForConditionalGeneration text_config as published for Qwen3.8-27B (hidden 5120, intermediate 17408, 64 layers with full_attention_interval 4, 24 heads / 4 KV heads × 256, linear_* 16 key / 48 value heads × 128, conv 4, mamba_ssm_dtype float32, mtp_num_hidden_layers 1, vocab 248320, untied; seen in public configs and test fixtures); Qwen3.5-27B and Qwen3.6-27B share the class and, as far as the public configs seen show, these sizes; vision tower as Qwen3.5-9B's (≈ 0.46B). bf16 checkpoint 51.7 GiB published for Qwen3.8-27B`,
   }),
   model({

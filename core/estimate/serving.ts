@@ -881,25 +881,34 @@ const FIRST_START = "On its first start, before vLLM's compile cache holds this 
 function withFirstStart(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined, given: EstimateOptions): ServingEstimate {
   const spec = doc?.spec;
   const both = !!spec && spec.engine === 'vllm' && spec.compileCache === undefined && spec.enforceEager !== true;
-  // The two estimates read a model's config.json once (the reader's `why` goes with it).
-  const opts = both && given.resolveConfig ? { ...given, resolveConfig: readOnce(given.resolveConfig) } : given;
-  const warm = estimateUnsafe(doc, cluster, opts, undefined);
-  if (!warm.serving?.firstStartExtraBytes || !spec || !both) return warm;
-  const cold = estimateUnsafe({ ...doc, spec: { ...spec, compileCache: 'cold' } }, cluster, opts, undefined);
+  if (!both) return estimateUnsafe(doc, cluster, given, undefined);
+  // The two estimates read a model's config.json once (the reader's `why` goes with it), and the quick fixes are
+  // attached once, to what is returned: a refusal's sized for the first start.
+  const opts = given.resolveConfig ? { ...given, resolveConfig: readOnce(given.resolveConfig) } : given;
+  const bare = { ...opts, noFixes: true };
+  const fixed = (d: InferenceServiceDoc, e: ServingEstimate): ServingEstimate => {
+    if (!given.noFixes) attachServingFixes(d, cluster, opts, e);
+    return e;
+  };
+  const warm = estimateUnsafe(doc, cluster, bare, undefined);
+  if (!warm.serving?.firstStartExtraBytes) return fixed(doc, warm);
+  const coldDoc = { ...doc, spec: { ...spec, compileCache: 'cold' as const } };
+  const cold = estimateUnsafe(coldDoc, cluster, bare, undefined);
   const less = warm.serving.availableKvBytes - (cold.serving?.availableKvBytes ?? 0);
-  if (!cold.serving || less <= 0) return warm;
+  if (!cold.serving || less <= 0) return fixed(doc, warm);
   const refusal = (e: ServingEstimate) => e.findings.find((x) => x.code === 'memory-exceeds-capacity' || x.code === 'kv-cache-too-small');
   const coldRefusal = refusal(cold);
+  if (coldRefusal) fixed(coldDoc, cold);
   const warmRefusal = refusal(warm);
   if (coldRefusal && !warmRefusal) {
-    warm.findings.unshift({ ...coldRefusal, message: `${FIRST_START} ${coldRefusal.message} A restart that loads the cache would start, but a server that does not start once has none.` });
+    fixed(doc, warm).findings.unshift({ ...coldRefusal, message: `${FIRST_START} ${coldRefusal.message} A restart that loads the cache would start, but a server that does not start once has none.` });
     warm.ok = false;
   } else if (coldRefusal && warmRefusal) {
     // Both refuse: the fixes are the first start's, so that a fixed spec starts the first time too.
     warmRefusal.message += ` Its first start, before vLLM's compile cache holds this configuration, has ${gib(less, 2)} less: the fixes are sized for it.`;
     if (coldRefusal.fixes) warmRefusal.fixes = coldRefusal.fixes;
   } else {
-    warm.assumptions.push(
+    fixed(doc, warm).assumptions.push(
       `${FIRST_START} ${gib(less, 2)} less KV cache, ${grouped(cold.serving.kvCacheTokens)} tokens: vLLM compiles the model inside its profiling window, and the compile's benchmark copy of the embedding sets the window's peak (vLLM issue #54122). This estimate is a restart that loads the cache (~/.cache/vllm/torch_compile_cache), as compileCache: warm says; a container that keeps no cache starts cold every time.`,
     );
   }
@@ -1022,7 +1031,8 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   // when --limit-mm-per-prompt sets every modality the tower serves to 0.
   const ver = engineVersionOf(spec).parts;
   const lmo = spec.multimodal?.languageModelOnly === true;
-  const towerSkipped = !!m.visionTower && engine === 'vllm' && (lmo || (towerModalitiesOff(a, spec, m.visionTower) && (!ver || atLeast(ver, 0, 10, 1))));
+  const visionOff = lmo || (towerModalitiesOff(a, spec, m.visionTower) && (!ver || atLeast(ver, 0, 10, 1)));
+  const towerSkipped = !!m.visionTower && engine === 'vllm' && visionOff;
   const audioSkipped = !!m.audioTower && engine === 'vllm' && (lmo || (spec.multimodal?.limitPerPrompt?.audio === 0 && (!ver || atLeast(ver, 0, 10, 1))));
   // vLLM V1 keeps an inputs_embeds buffer of max_num_batched_tokens for a multimodal model while any of its towers loads
   // (profiled or not): only with every modality at 0 does it run text only.
@@ -1031,7 +1041,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   // vLLM V1 feeds a multimodal model inputs_embeds (its runner embeds the tokens outside the compiled graph) unless
   // --language-model-only or --limit-mm-per-prompt turns every modality off; the catalog may know the tower only from
   // the architecture (a.vision) without counting it apart.
-  const multimodalInputs = anyTowerLoaded || (!!a.vision && !lmo && !(towerModalitiesOff(a, spec, m.visionTower) && (!ver || atLeast(ver, 0, 10, 1))));
+  const multimodalInputs = anyTowerLoaded || (!!a.vision && !visionOff);
   // A first start compiles the model inside vLLM's profile (compileEmbeddingPeak); the compiled model takes token ids,
   // where a multimodal model with any modality on takes inputs_embeds, embedded outside it. Whether this start is one.
   const firstStartCompiles = vllmV1 && !multimodalInputs && vllmCompilesInProfile(ver, { enforceEager: spec.enforceEager, compileCache: 'cold' });
@@ -1346,31 +1356,40 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
       });
     }
   }
-  if (!opts.noFixes) {
-    const f = findings.find((x) => x.code === 'memory-exceeds-capacity' || x.code === 'kv-cache-too-small');
-    if (f) f.fixes = servingFixes(doc, cluster, opts, est, f.code === 'kv-cache-too-small');
-    // It starts, but the processor's dummy video took KV memory an image's profile would have left: said, with the fix,
-    // for a service that may take no video (the user's to know). Not where the memory error above offers the same fix.
-    const video = est.serving?.visionVideo;
-    if (!f && video) {
-      const edit = { path: ['spec', 'multimodal', 'limitPerPrompt', 'video'], value: 0 };
-      const alt = estimateInferenceService(withEdits(doc, [edit]), cluster, { ...opts, noFixes: true });
-      const more = (alt.serving?.kvCacheBytes ?? 0) - (est.serving?.kvCacheBytes ?? 0);
-      if (alt.serving && more >= VIDEO_PROFILE_NOTE_BYTES) {
-        const item = video.frames !== undefined ? `a ${video.frames}-frame dummy video of ${grouped(video.countedTokens)} tokens` : `a dummy video counted as ${grouped(video.countedTokens)} tokens, its embeddings padded to that budget`;
-        findings.push({
-          code: 'vision-video-profile',
-          severity: 'info',
-          path: spec.multimodal ? ['spec', 'multimodal'] : ['spec', 'model'],
-          message: `vLLM profiles ${item} before it sizes the KV cache, which leaves ${gib(more)} per GPU less for the cache than an image's profile would. If this service takes no video, turning video off keeps images and gives it back (≈ ${grouped(alt.serving.kvCacheTokens)} KV tokens instead of ${grouped(est.serving!.kvCacheTokens)}).`,
-          fixes: [{ title: `Turn video off, keeping images (--limit-mm-per-prompt video 0: ≈ ${grouped(alt.serving.kvCacheTokens)} KV tokens)`, edits: [edit] }],
-        });
-      }
-    }
-  }
+  if (!opts.noFixes) attachServingFixes(doc, cluster, opts, est);
   est.ok = !findings.some((f) => f.severity === 'error');
   est.summary = summarizeServing(est);
   return est;
+}
+
+/**
+ * The quick fixes of an estimate, attached to it: to its refusal (memory-exceeds-capacity, kv-cache-too-small), each
+ * re-checked by a new estimate; to a start whose dummy video took KV memory, an info finding and its fix. Called once for
+ * the estimate that is returned (withFirstStart sizes a refusal's fixes for the first start).
+ */
+function attachServingFixes(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined, opts: EstimateOptions, est: ServingEstimate): void {
+  const spec = doc.spec;
+  const findings = est.findings;
+  const f = findings.find((x) => x.code === 'memory-exceeds-capacity' || x.code === 'kv-cache-too-small');
+  if (f) f.fixes = servingFixes(doc, cluster, opts, est, f.code === 'kv-cache-too-small');
+  // It starts, but the processor's dummy video took KV memory an image's profile would have left: said, with the fix,
+  // for a service that may take no video (the user's to know). Not where the memory error above offers the same fix.
+  const video = est.serving?.visionVideo;
+  if (!f && video) {
+    const edit = { path: ['spec', 'multimodal', 'limitPerPrompt', 'video'], value: 0 };
+    const alt = estimateInferenceService(withEdits(doc, [edit]), cluster, { ...opts, noFixes: true });
+    const more = (alt.serving?.kvCacheBytes ?? 0) - (est.serving?.kvCacheBytes ?? 0);
+    if (alt.serving && more >= VIDEO_PROFILE_NOTE_BYTES) {
+      const item = video.frames !== undefined ? `a ${video.frames}-frame dummy video of ${grouped(video.countedTokens)} tokens` : `a dummy video counted as ${grouped(video.countedTokens)} tokens, its embeddings padded to that budget`;
+      findings.push({
+        code: 'vision-video-profile',
+        severity: 'info',
+        path: spec.multimodal ? ['spec', 'multimodal'] : ['spec', 'model'],
+        message: `vLLM profiles ${item} before it sizes the KV cache, which leaves ${gib(more)} per GPU less for the cache than an image's profile would. If this service takes no video, turning video off keeps images and gives it back (≈ ${grouped(alt.serving.kvCacheTokens)} KV tokens instead of ${grouped(est.serving!.kvCacheTokens)}).`,
+        fixes: [{ title: `Turn video off, keeping images (--limit-mm-per-prompt video 0: ≈ ${grouped(alt.serving.kvCacheTokens)} KV tokens)`, edits: [edit] }],
+      });
+    }
+  }
 }
 
 function servingFixes(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined, opts: EstimateOptions, cur: ServingEstimate, kvOnly: boolean): Fix[] {
