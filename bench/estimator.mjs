@@ -442,6 +442,20 @@ if (kv29.length)
     `KV29-*: ${kv29Summary.n ? v1Line(kv29Summary) : 'no row expressible'} (evaluated once, 2026-12-07, after the first-start compile peak: 4 rows, median 15.8 %; the one informative pair, Llama 3 70B AWQ on two L40S at 0.16.0 started cold on two hosts (KV29-01/02), reads −2.3 % each, against +0.3 % without the term: no sign of the embedding copy under tensor parallel 2 there. KV29-04 (Gemma 4 26B-A4B NVFP4 with an EAGLE-3 drafter, +29.3 %) and KV29-05 (Qwen3.6 35B-A3B NVFP4, +225 %, a 1.28 GiB pool) are vision-language models the term does not touch. Eight rows are gaps: checkpoints the catalog lacks (Qwen3.5 0.8B/2B/4B, a local Qwen3 0.6B path, Whisper, DeepSeek-V4-Flash DSpark) and GPUs no row names).`,
   );
 
+const kv30 = kvV1.readKvV1Reserve(root, 'bench/data/vllm-v1-kv-reserve27.jsonl');
+const kv30Summary = reserveTable(
+  kv30,
+  'Held-out set of the LoRA slots and kvCacheMemoryBytes, KV30-* (bench/data/vllm-v1-kv-reserve27.jsonl: 11 published vLLM V1 starts, 3 with --enable-lora and 7 with --kv-cache-memory-bytes, from sources no earlier set used, gathered 2026-12-08 by a helper that computed no estimate, committed before the change was evaluated on them, evaluated once after it):',
+).summary;
+if (kv30.length) out(`KV30-*: ${kv30Summary.n ? v1Line(kv30Summary) : 'no row expressible'} (KV30_NOTE).`);
+
+const kv31 = kvV1.readKvV1Reserve(root, 'bench/data/vllm-v1-kv-reserve28.jsonl');
+const kv31Summary = reserveTable(
+  kv31,
+  'Second held-out set of kvCacheMemoryBytes, KV31-* (bench/data/vllm-v1-kv-reserve28.jsonl: 11 published vLLM V1 starts, 10 with --kv-cache-memory-bytes (2 refused), from sources no earlier set used, gathered 2026-12-08 by a second helper that computed no estimate, committed before the change was evaluated on them, evaluated once after it):',
+).summary;
+if (kv31.length) out(`KV31-*: ${kv31Summary.n ? v1Line(kv31Summary) : 'no row expressible'} (KV31_NOTE).`);
+
 // Startup refusals (issue 12: "predicted exactly where the engine would refuse"): published vLLM V1 starts that failed for
 // memory (bench/data/vllm-v1-refusals.jsonl, KV16-*), and, the other way, every successful start above that Gantry would
 // call a refusal.
@@ -710,7 +724,7 @@ out('| quantity | tuned / reference part: n, median, max | held-out part: n, med
 out('| --- | --- | --- |');
 out(`| training memory per GPU | ${s.n}, ${s.medianAbs.toFixed(1)} %, ${s.maxAbs.toFixed(1)} % | ${held.n}, ${held.medianAbs.toFixed(1)} %, ${held.maxAbs.toFixed(1)} % |`);
 out(
-  `| vLLM KV tokens (V1; tuned 0.19 H100; held out KV29-* and KV28-* for the first-start compile peak, KV27-* for the Model Runner V2 graph-memory correction, KV26-* for the Gemma 4 assistant drafter, KV25-* for the second sparse-attention change, KV24-* for the sparse-attention layout, KV23-* and KV22-* for the vLLM 0.26 sliding-window rule, KV21-* for the vLLM 0.14 modular fused-MoE change, KV20-* for the Qwen3-VL dummy-video change, KV18-* for the Qwen2-VL one, KV17-* and KV15-* with no change, KV14-* and KV13-* after the towers change, KV12-* and KV11-* with no change, KV9-* for the vision-encoder profile change, KV8-* for the hybrid-NVFP4 change, KV7-* for the printed-figure change, KV6-* with no change, KV5-* for the Model Runner V2 change, KV4-* for the MoE change, KV3-* for the version change, KV2-* before it; examined KV1-* 0.10–0.28 and KV2-08/09) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | KV29-* ${v1Line(kv29Summary)}; KV28-* ${v1Line(kv28Summary)}; KV27-* ${v1Line(kv27Summary)}; KV26-* ${v1Line(kv26Summary)}; KV25-* ${v1Line(kv25Summary)}; KV24-* ${v1Line(kv24Summary)}; KV23-* ${v1Line(kv23Summary)}; KV22-* ${v1Line(kv22Summary)}; KV21-* ${v1Line(kv21Summary)}; KV20-* ${v1Line(kv20Summary)}; KV18-* ${v1Line(kv18Summary)}; KV17-* ${v1Line(kv17Summary)}; KV15-* ${v1Line(kv15Summary)}; KV14-* ${v1Line(kv14Summary)}; KV13-* ${v1Line(kv13Summary)}; KV12-* ${v1Line(kv12Summary)}; KV11-* ${v1Line(kv11Summary)}; KV9-* ${v1Line(kv9Summary)}; KV8-* ${v1Line(kv8Summary)}; KV7-* ${v1Line(kv7Summary)}; KV6-* ${v1Line(kv6Summary)}; KV5-* ${v1Line(kv5Summary)}; KV4-* ${v1Line(kv4Summary)}; KV3-* ${v1Line(kv3Summary)}; KV2-* ${kvHeldShown ? `${v1Line(v1Held)} (${v1Rows.filter((r) => r.unmatched && r.part === 'held-out').length} held-out rows not matched; evaluated before and after the change)` : 'hidden (GANTRY_EVAL_KV_HELDOUT=0)'}; examined ${v1Line(v1Examined)} |`,
+  `| vLLM KV tokens (V1; tuned 0.19 H100; held out KV30-* and KV31-* for the LoRA slots and kvCacheMemoryBytes, KV29-* and KV28-* for the first-start compile peak, KV27-* for the Model Runner V2 graph-memory correction, KV26-* for the Gemma 4 assistant drafter, KV25-* for the second sparse-attention change, KV24-* for the sparse-attention layout, KV23-* and KV22-* for the vLLM 0.26 sliding-window rule, KV21-* for the vLLM 0.14 modular fused-MoE change, KV20-* for the Qwen3-VL dummy-video change, KV18-* for the Qwen2-VL one, KV17-* and KV15-* with no change, KV14-* and KV13-* after the towers change, KV12-* and KV11-* with no change, KV9-* for the vision-encoder profile change, KV8-* for the hybrid-NVFP4 change, KV7-* for the printed-figure change, KV6-* with no change, KV5-* for the Model Runner V2 change, KV4-* for the MoE change, KV3-* for the version change, KV2-* before it; examined KV1-* 0.10–0.28 and KV2-08/09) | ${kvAll.n}, ${kvAll.medianAbs.toFixed(2)} %, ${kvAll.maxAbs.toFixed(2)} % (${within} within 2 %) | KV31-* ${v1Line(kv31Summary)}; KV30-* ${v1Line(kv30Summary)}; KV29-* ${v1Line(kv29Summary)}; KV28-* ${v1Line(kv28Summary)}; KV27-* ${v1Line(kv27Summary)}; KV26-* ${v1Line(kv26Summary)}; KV25-* ${v1Line(kv25Summary)}; KV24-* ${v1Line(kv24Summary)}; KV23-* ${v1Line(kv23Summary)}; KV22-* ${v1Line(kv22Summary)}; KV21-* ${v1Line(kv21Summary)}; KV20-* ${v1Line(kv20Summary)}; KV18-* ${v1Line(kv18Summary)}; KV17-* ${v1Line(kv17Summary)}; KV15-* ${v1Line(kv15Summary)}; KV14-* ${v1Line(kv14Summary)}; KV13-* ${v1Line(kv13Summary)}; KV12-* ${v1Line(kv12Summary)}; KV11-* ${v1Line(kv11Summary)}; KV9-* ${v1Line(kv9Summary)}; KV8-* ${v1Line(kv8Summary)}; KV7-* ${v1Line(kv7Summary)}; KV6-* ${v1Line(kv6Summary)}; KV5-* ${v1Line(kv5Summary)}; KV4-* ${v1Line(kv4Summary)}; KV3-* ${v1Line(kv3Summary)}; KV2-* ${kvHeldShown ? `${v1Line(v1Held)} (${v1Rows.filter((r) => r.unmatched && r.part === 'held-out').length} held-out rows not matched; evaluated before and after the change)` : 'hidden (GANTRY_EVAL_KV_HELDOUT=0)'}; examined ${v1Line(v1Examined)} |`,
 );
 out(`| vLLM KV tokens (V0, 0.2–0.7) | ${v0Line(v0Tuned)} | first set ${v0Line(v0Held)}; examined V0-14..16 ${v0Line(v0Held2)} |`);
 out(
@@ -803,6 +817,8 @@ writeFileSync(
         kvTokensV1Kv24: kv24Summary,
         kvTokensV1Kv25: kv25Summary,
         kvTokensV1Kv29: kv29Summary,
+        kvTokensV1Kv30: kv30Summary,
+        kvTokensV1Kv31: kv31Summary,
         kvTokensV1Kv28: kv28Summary,
         kvTokensV1Kv27: kv27Summary,
         kvTokensV1Kv26: kv26Summary,

@@ -57,6 +57,12 @@ export interface KvV1Row {
   speculative?: { method: 'mtp' | 'eagle' | 'eagle3' | 'ngram'; tokens?: number; draftModel?: string } | null;
   /** Whether the start compiled the model (cold) or loaded vLLM's compile cache (warm), where its log says (a quoted line). */
   compile_cache?: 'cold' | 'warm' | null;
+  /** Multi-LoRA serving as the source states it (KV30-* on): --enable-lora's slots; null where a value was not passed (vLLM's default). */
+  lora?: { enable_lora: boolean; max_loras: number | null; max_lora_rank: number | null; max_cpu_loras?: number | null; lora_dtype?: string | null; fully_sharded_loras?: boolean | null; adapters?: number | null } | null;
+  /** --kv-cache-memory-bytes as passed (KV30-* on). */
+  kv_cache_memory_bytes?: number | null;
+  /** --disable-hybrid-kv-cache-manager (KV30-* on): every layer provisioned for the whole sequence, which no spec field says. */
+  disable_hybrid_kv_cache_manager?: boolean | null;
   /** Set in the data file when the row is known to be inexpressible (a gap, kept in the report). */
   unmatched: string | null;
   /** Vision-language models (KV9-*): vLLM's multimodal options as the source states them, and the encoder line it printed. */
@@ -164,7 +170,8 @@ export function kvV1Doc(r: KvV1Row): { doc: InferenceServiceDoc; cluster: Cluste
       ...(r.compile_cache === 'warm' || r.compile_cache === 'cold' ? { compileCache: r.compile_cache } : {}),
       ...(r.speculative ? { speculative: r.speculative } : {}),
       ...(multimodal ? { multimodal } : {}),
-      ...(GAPS_CLOSED[r.id]?.lora ? { lora: GAPS_CLOSED[r.id].lora } : {}),
+      ...(GAPS_CLOSED[r.id]?.lora ? { lora: GAPS_CLOSED[r.id].lora } : r.lora?.enable_lora ? { lora: { ...(r.lora.max_loras ? { maxLoras: r.lora.max_loras } : {}), ...(r.lora.max_lora_rank ? { maxRank: r.lora.max_lora_rank } : {}) } } : {}),
+      ...(r.kv_cache_memory_bytes ? { kvCacheMemoryBytes: r.kv_cache_memory_bytes } : {}),
       ...(GAPS_CLOSED[r.id]?.cpuOffloadGiB ? { cpuOffloadGiB: GAPS_CLOSED[r.id].cpuOffloadGiB } : {}),
       ...(r.prefix_caching !== null ? { enablePrefixCaching: r.prefix_caching } : {}),
       blockSize: r.block_size,
@@ -266,6 +273,9 @@ export const GAPS_CLOSED: Readonly<Record<string, { how: string; gpuTotalGiB?: n
   'KV24-07': { how: "'H200-141GB' as the catalog's H200", row: { gpu: 'H200' } },
   // Restarts that loaded vLLM's compile cache, as their sources quote it, given as compileCache: warm (2026-12-07, with the
   // first-start compile peak; a user restarting a server says so). All were evaluated before as first starts would be.
+  // 2026-12-08, with spec.kvCacheMemoryBytes (vLLM --kv-cache-memory-bytes): the fixed KV budget their gatherer took for a gap.
+  'KV23-05': { how: '--kv-cache-memory-bytes 55834574848 as spec.kvCacheMemoryBytes', row: { kv_cache_memory_bytes: 55834574848 } },
+  'KV23-06': { how: '--kv-cache-memory-bytes 53687091200 as spec.kvCacheMemoryBytes', row: { kv_cache_memory_bytes: 53687091200 } },
   'KV3-07': { how: 'a restart that loaded the compile cache (compileCache: warm)', row: { compile_cache: 'warm' } },
   'KV5-10': { how: 'a restart that loaded the compile cache (compileCache: warm)', row: { compile_cache: 'warm' } },
   'KV6-02': { how: 'a restart that loaded the compile cache (compileCache: warm)', row: { compile_cache: 'warm' } },
@@ -370,6 +380,8 @@ export function prepareRow(row: KvV1Row): { r: KvV1Row; label: string; unmatched
   else if (r.kv_cache_dtype && kvCacheDtypeOfVllmWord(r.kv_cache_dtype) === undefined) unmatched = `kv_cache_dtype '${r.kv_cache_dtype.slice(0, 40)}' is no word of vLLM's --kv-cache-dtype the spec says`;
   else if (r.quantization && specQuantization(r.quantization) === undefined) unmatched = `quantization '${r.quantization.slice(0, 60)}' is no value of spec.quantization nor a word of vLLM's --quantization`;
   // So is a speculative method the spec cannot say (DFlash, DSpark): its drafter would be left out without a word.
+  else if (r.disable_hybrid_kv_cache_manager) unmatched = '--disable-hybrid-kv-cache-manager: no spec field says the hybrid KV cache manager is off';
+  else if (r.lora?.fully_sharded_loras) unmatched = '--fully-sharded-loras: no spec field says the LoRA slots are sharded further';
   else if (r.speculative && !SPECULATIVE_METHODS.has(r.speculative.method)) unmatched = `speculative method '${String(r.speculative.method).slice(0, 40)}' is no value of spec.speculative.method`;
   return { r, label: lbl, ...(unmatched ? { unmatched } : {}) };
 }

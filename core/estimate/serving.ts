@@ -52,6 +52,7 @@ import { cudaCapability, findGpu, type GpuInfo } from '../catalog/gpus';
 import { gib, grouped, summarizeServing } from './format';
 import { guarded } from './guard';
 import { dsaKv, type DsaKv } from './sparseAttention';
+import { type LoraSlots, VLLM_LORA_DEFAULTS, vllmLoraCoversExperts, vllmLoraSlotBytes } from './servingLora';
 import { blockParamsByKind, drafterOf, globalAttentionOf, headDimOf, kvHeadsOf, mlaAbsorbedCopyBytes, recurrentLayersOf } from './params';
 import { assistantFromHfCache, badInput, GIB, resolveCluster, resolveModel, SERVER_GPUS, type ResolvedCluster, type ResolvedModel } from './resolve';
 import type { EstimateOptions, Finding, Fix, RefusalKind, ServingEstimate, ServingFigures } from './types';
@@ -159,6 +160,8 @@ interface Stage {
   towerWeights?: number;
   /** vLLM V1's first start: what the compile's benchmark copy of the embedding (compileEmbeddingPeak) adds above the profile's own peak. */
   compileExtra?: number;
+  /** vLLM's LoRA slots on this stage (servingLora.ts), within `weights`. */
+  lora?: LoraSlots;
 }
 
 /** A stage's recurrent state for one sequence on one GPU (bytes; 0 for a model without recurrent layers). */
@@ -711,7 +714,23 @@ function stageFigures(
   const layerBytes = layers > 0 ? ((blockBytes - expertBytes) / tp + expertBytes / epRanks) / layers : 0;
   const offloadBudget = typeof spec.cpuOffloadGiB === 'number' && spec.cpuOffloadGiB > 0 ? spec.cpuOffloadGiB * GIB : 0;
   const offloadedLayers = offloadBudget > 0 && layerBytes > 0 ? Math.min(layers, Math.ceil(offloadBudget / layerBytes)) : 0;
-  const weights = (blockBytes - expertBytes + vocabParams * dt + drafterBytes) / tp + expertBytes / epRanks + indexBuffers + proposerBuffers + mlaCopies - offloadedLayers * layerBytes;
+  // vLLM's LoRA slots (--enable-lora): made with the model and counted in its load (servingLora.ts).
+  const lora =
+    vllm && spec.lora
+      ? vllmLoraSlotBytes(a, {
+          tp,
+          expertRanks: epRanks,
+          expertParallel: spec.expertParallel === true,
+          layers,
+          first: pp === 1 || stage === 'first',
+          last: stage === 'last',
+          maxLoras: spec.lora.maxLoras ?? VLLM_LORA_DEFAULTS.maxLoras,
+          maxRank: spec.lora.maxRank ?? VLLM_LORA_DEFAULTS.maxRank,
+          dt,
+          experts: vllmLoraCoversExperts(engineVersionOf(spec).parts),
+        })
+      : undefined;
+  const weights = (blockBytes - expertBytes + vocabParams * dt + drafterBytes) / tp + expertBytes / epRanks + indexBuffers + proposerBuffers + mlaCopies - offloadedLayers * layerBytes + (lora?.bytes ?? 0);
 
   // Profile forward over max_num_batched_tokens: residual, normed and attention-output hidden
   // states, QKV, the MLP's gate/up output and its activation (MoE: the fused-MoE kernel's workspaces, mlpActivationWidth).
@@ -767,6 +786,7 @@ function stageFigures(
     ...(profiled > lm ? { visionExtra: profiled - lm } : {}),
     ...(compile > own ? { compileExtra: compile - own } : {}),
     ...(towerHere > 0 ? { towerWeights: (towerHere * dt) / tp } : {}),
+    ...(lora ? { lora } : {}),
   };
   if (rec) {
     // One recurrent layer's state per sequence on one TP rank: the SSM/recurrent state and the conv window.
@@ -947,6 +967,9 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   if (spec.cpuOffloadGiB !== undefined && !(typeof spec.cpuOffloadGiB === 'number' && spec.cpuOffloadGiB >= 0 && spec.cpuOffloadGiB <= 4096)) {
     findings.push(badInput(`cpuOffloadGiB must be between 0 and 4096 (got ${String(spec.cpuOffloadGiB).slice(0, 20)})`, ['spec', 'cpuOffloadGiB']));
   }
+  if (spec.kvCacheMemoryBytes !== undefined && !(typeof spec.kvCacheMemoryBytes === 'number' && Number.isInteger(spec.kvCacheMemoryBytes) && spec.kvCacheMemoryBytes >= 1 && spec.kvCacheMemoryBytes <= 2 ** 44)) {
+    findings.push(badInput(`kvCacheMemoryBytes must be a whole number of bytes between 1 and 2^44 (got ${String(spec.kvCacheMemoryBytes).slice(0, 20)})`, ['spec', 'kvCacheMemoryBytes']));
+  }
   if (spec.compileCache !== undefined && spec.compileCache !== 'cold' && spec.compileCache !== 'warm') {
     findings.push(badInput(`compileCache must be cold or warm (got ${String(spec.compileCache).slice(0, 20)})`, ['spec', 'compileCache']));
   }
@@ -1081,6 +1104,10 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   const stages = pp > 1 ? [stageFigures(m, c, stageSpec, tp, pp, dp, 'first', defaults), stageFigures(m, c, stageSpec, tp, pp, dp, 'last', defaults)] : [stageFigures(m, c, stageSpec, tp, pp, dp, 'last', defaults)];
   let budget: number;
   let frac: number;
+  // vLLM --kv-cache-memory-bytes (0.11.0 and later, PR #21489): each GPU's cache is the bytes given; vLLM skips its
+  // memory profiling (the profile run still compiles), ignores gpu_memory_utilization and checks nothing else fits.
+  const fixedKv = vllmV1 && typeof spec.kvCacheMemoryBytes === 'number' && (!ver || atLeast(ver, 0, 11)) ? spec.kvCacheMemoryBytes : undefined;
+  if (spec.kvCacheMemoryBytes !== undefined && fixedKv === undefined && engine === 'vllm') assumptions.push(`kvCacheMemoryBytes not applied: ${gen?.v0 ? 'vLLM V0' : `vLLM ${engineVersionOf(spec).text?.slice(0, 20)}`} has no --kv-cache-memory-bytes (from 0.11.0), so gpuMemoryUtilization sizes the cache.`);
   for (const s of stages) {
     if (engine === 'sglang') {
       frac = typeof util === 'number' ? util : sglangMemFraction(tp * pp);
@@ -1092,7 +1119,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
       s.pool = free > 0 ? TGI_WIGGLE_ROOM * free + warmupKv : free;
     } else {
       frac = typeof util === 'number' ? util : gen!.sizing.utilization;
-      s.pool = frac * cap - s.weights - s.activation - nonTorch - (graphsInBudget ? graphs : 0);
+      s.pool = fixedKv ?? frac * cap - s.weights - s.activation - nonTorch - (graphsInBudget ? graphs : 0);
     }
   }
   frac = engine === 'sglang' ? (typeof util === 'number' ? util : sglangMemFraction(tp * pp)) : typeof util === 'number' ? util : engine === 'tgi' ? 1 : gen!.sizing.utilization;
@@ -1111,7 +1138,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     );
   else
     assumptions.push(
-      `${gen!.label}${gen!.runner ? `, ${gen!.runner.note}` : ''}; sizing ${frac} × ${gib(cap, 2)} − weights − activation peak (profile run over max_num_batched_tokens ${spec.maxNumBatchedTokens ?? defaults.tokens}${gen!.v0 ? (gen!.chunked ? ', chunked prefill on' : ', chunked prefill off: max(max_model_len, 2048)') : ''}, max_num_seqs ${spec.maxNumSeqs ?? defaults.seqs}${v1Batch && (spec.maxNumBatchedTokens === undefined || spec.maxNumSeqs === undefined) ? `; defaults of ${v1Batch.rule}` : ''}) − non-torch${graphsInBudget ? ` − CUDA graphs (${gib(graphs)})` : ''} → KV pool${typeof util === 'number' ? '' : ` (utilization ${frac}: the default of ${gen!.sizing.utilizationOf})`}; ${gen!.sizing.note}${graphs ? `; the graph pool taken as ${gib(graphs, 2)}, the median of vLLM's published estimates (0.17–4.99 GiB seen; vLLM prints its own as "Estimated CUDA graph memory")` : ''}${gen!.runner?.v2 ? `; Model Runner V2 profiles the sampler without top-k/top-p (logits in the model dtype + an fp32 copy, one row per dummy request) and holds its penalty state, int32 per vocabulary entry for each of max_num_seqs sequences (${gib((spec.maxNumSeqs ?? defaults.seqs) * mrv2PenaltyBytesPerSeq(a.vocab), 2)}), beside the activation peak` : ''}.`,
+      `${gen!.label}${gen!.runner ? `, ${gen!.runner.note}` : ''}; ${fixedKv !== undefined ? `KV pool fixed at ${gib(fixedKv, 2)} per GPU by kvCacheMemoryBytes (--kv-cache-memory-bytes ${fixedKv}): vLLM skips its memory check and gpuMemoryUtilization, so Gantry checks that weights + activation peak + non-torch + CUDA graphs + CUDA context fit beside it in ${gib(cap, 2)}; the terms as vLLM would size them otherwise: ` : ''}sizing ${frac} × ${gib(cap, 2)} − weights − activation peak (profile run over max_num_batched_tokens ${spec.maxNumBatchedTokens ?? defaults.tokens}${gen!.v0 ? (gen!.chunked ? ', chunked prefill on' : ', chunked prefill off: max(max_model_len, 2048)') : ''}, max_num_seqs ${spec.maxNumSeqs ?? defaults.seqs}${v1Batch && (spec.maxNumBatchedTokens === undefined || spec.maxNumSeqs === undefined) ? `; defaults of ${v1Batch.rule}` : ''}) − non-torch${graphsInBudget ? ` − CUDA graphs (${gib(graphs)})` : ''} → KV pool${typeof util === 'number' ? '' : ` (utilization ${frac}: the default of ${gen!.sizing.utilizationOf})`}; ${gen!.sizing.note}${graphs ? `; the graph pool taken as ${gib(graphs, 2)}, the median of vLLM's published estimates (0.17–4.99 GiB seen; vLLM prints its own as "Estimated CUDA graph memory")` : ''}${gen!.runner?.v2 ? `; Model Runner V2 profiles the sampler without top-k/top-p (logits in the model dtype + an fp32 copy, one row per dummy request) and holds its penalty state, int32 per vocabulary entry for each of max_num_seqs sequences (${gib((spec.maxNumSeqs ?? defaults.seqs) * mrv2PenaltyBytesPerSeq(a.vocab), 2)}), beside the activation peak` : ''}.`,
     );
   const compiled = stages.find((x) => x.compileExtra);
   if (compiled?.compileExtra && defaults.compilePeak === 'apply')
@@ -1137,6 +1164,14 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     assumptions.push(
       `Weights offloaded to host memory (--cpu-offload-gb ${spec.cpuOffloadGiB}): ${off.layers} whole decoder layer${off.layers === 1 ? '' : 's'} per GPU (${gib(off.bytes)}), moved until the budget is met, the last one past it; the GPU reads them over ${c.gpu.unifiedMemory || ['gh200', 'gb200', 'gb300', 'gb10'].some((k) => c.gpu.id.toLowerCase().includes(k)) ? 'the CPU-GPU link (NVLink-C2C on a Grace superchip)' : 'PCIe'} every step, so decoding is bound by that link.`,
     );
+  const loraSlots = stages[0].lora;
+  if (loraSlots) {
+    const experts =
+      loraSlots.expertBytes > 0 ? ` ${gib(loraSlots.expertBytes, 2)} of it is on the routed experts (every local expert's gate/up and down pairs, vLLM 0.11.1 and later).` : a.moe ? ` None is on the routed experts: vLLM ${engineVersionOf(spec).text?.slice(0, 20) ?? ''} gives them no LoRA (from 0.11.1, PR #21229).` : '';
+    assumptions.push(
+      `LoRA (--enable-lora): ${loraSlots.maxLoras} slot${loraSlots.maxLoras === 1 ? '' : 's'} of rank ${loraSlots.maxRank}${spec.lora?.maxLoras === undefined || spec.lora?.maxRank === undefined ? " (vLLM's defaults where the spec sets none: 1 slot, rank 16)" : ''} on every layer vLLM can adapt, allocated with the model in the model dtype whether or not an adapter is loaded: ${gib(loraSlots.bytes, 2)} per GPU${stages.length > 1 ? ' on the first stage' : ''}, counted in the weights as vLLM counts them in "Model loading took".${experts} Not counted: fully_sharded_loras (which shards them further) and the CUDA graphs vLLM captures for each number of active adapters.`,
+    );
+  } else if (spec.lora && engine !== 'vllm') assumptions.push(`LoRA: ${engine === 'sglang' ? "SGLang's" : "TGI's"} adapter memory is not counted (only vLLM's slots are modelled).`);
   if (dsa) assumptions.push(dsa.note);
   else if (a.mla) assumptions.push(`MLA: the KV cache holds kv_lora_rank + qk_rope_head_dim values per token per layer, replicated on every ${attnDp ? `attention-TP rank of a DP rank (${tp / attnDp} GPU${tp / attnDp === 1 ? '' : 's'} each)` : 'TP rank'}.`);
 
@@ -1217,6 +1252,8 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     ...(rank0.towerWeights ? { towerWeightBytes: rank0.towerWeights } : {}),
     ...(towersLoaded.length ? { towersLoaded } : {}),
     availableKvBytes: Math.max(0, minPool),
+    ...(rank0.lora ? { loraBytes: rank0.lora.bytes } : {}),
+    ...(fixedKv !== undefined ? { fixedKv: { bytes: fixedKv, roomBytes: cap - heaviest.weights - heaviest.activation - nonTorch - graphs - CUDA_CONTEXT } } : {}),
     ...(minPool < 0 ? { kvShortfallBytes: -minPool } : {}),
     nonTorchBytes: nonTorch,
     cudaGraphBytes: graphs,
@@ -1253,7 +1290,23 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   };
 
   // ---- findings
-  if (minPool <= 0) {
+  if (serving.fixedKv && serving.fixedKv.bytes > serving.fixedKv.roomBytes) {
+    // vLLM allocates the cache it was given without checking: it fails there, in CUDA graph capture, or on the first full batch.
+    const terms: [string, number][] = [
+      ['Weights', heaviest.weights],
+      ['activation peak', heaviest.activation],
+      ['non-torch', nonTorch],
+      ['CUDA graphs', graphs],
+      ['CUDA context', CUDA_CONTEXT],
+      ['the KV cache (kvCacheMemoryBytes)', serving.fixedKv.bytes],
+    ];
+    findings.push({
+      code: 'memory-exceeds-capacity',
+      severity: 'error',
+      path: ['spec', 'kvCacheMemoryBytes'],
+      message: `${terms.map(([what, b]) => `${what} (${gib(b)})`).join(' + ')} = ${gib(terms.reduce((x, [, b]) => x + b, 0))} per GPU exceed the ${gib(cap)} on ${c.gpu.name}: with --kv-cache-memory-bytes vLLM checks nothing before it allocates the cache, so the start runs out of memory (CUDA out of memory while allocating the KV cache or capturing CUDA graphs) or the first full batch does. ${serving.fixedKv.roomBytes > 0 ? `At most ${gib(serving.fixedKv.roomBytes)} fits beside the rest.` : 'The rest alone does not fit.'}`,
+    });
+  } else if (minPool <= 0) {
     // The terms each engine takes off its budget before the KV cache, on the tightest stage: they add up to the budget
     // plus kvShortfallBytes (SGLang's static fraction holds weights and KV, TGI's free memory is what its warm-up leaves).
     const tight = stages.find((x) => x.pool === minPool) ?? heaviest;
@@ -1399,6 +1452,15 @@ function servingFixes(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined,
   // Under one request, rounded down: 0.996 is not "1.0×".
   const times = (c: number) => (c < 1 ? (Math.floor(c * 100) / 100).toFixed(2) : c.toFixed(1));
   const describe = (e: ServingEstimate) => (e.serving ? `≈ ${grouped(e.serving.kvCacheTokens)} KV tokens, ${times(e.serving.maxConcurrency)}× at ${e.serving.maxModelLen}` : '');
+  // A cache fixed by kvCacheMemoryBytes: the most that fits beside the rest, in whole MiB, where that serves a request.
+  const fixed = cur.serving?.fixedKv;
+  if (fixed && fixed.roomBytes >= 2 ** 20) {
+    const bytes = Math.floor(fixed.roomBytes / 2 ** 20) * 2 ** 20;
+    if (bytes !== fixed.bytes) {
+      const e = estimateInferenceService(withEdits(doc, [{ path: ['spec', 'kvCacheMemoryBytes'], value: bytes }]), cluster, o);
+      if (e.ok && e.serving) fixes.push({ title: `Set kvCacheMemoryBytes to ${bytes} (${gib(bytes)}, the most that fits beside the rest: ${describe(e)})`, edits: [{ path: ['spec', 'kvCacheMemoryBytes'], value: bytes }] });
+    }
+  }
   const longest = cur.serving?.longestRequestTokens ?? 0;
   if (kvOnly && longest > 0) {
     const len = Math.floor(longest / 256) * 256 || longest;
@@ -1440,6 +1502,13 @@ function servingFixes(doc: InferenceServiceDoc, cluster: ClusterDoc | undefined,
         title: `Turn video off, keeping images (--limit-mm-per-prompt video 0: vLLM profiles one image instead of ${video.frames !== undefined ? `a ${video.frames}-frame dummy video` : `a dummy video counted as ${grouped(video.countedTokens)} tokens, its embeddings padded to that budget`}; ${describe(e)}${e.ok ? '' : ', still too small'})`,
         edits: [{ path: ['spec', 'multimodal', 'limitPerPrompt', 'video'], value: 0 }],
       });
+  }
+  // LoRA slots reserved beyond one: each costs its share whether or not an adapter is loaded.
+  const maxLoras = spec.lora?.maxLoras ?? 1;
+  if (cur.serving?.loraBytes && maxLoras > 1) {
+    const e = estimateInferenceService(withEdits(doc, [{ path: ['spec', 'lora', 'maxLoras'], value: 1 }]), cluster, o);
+    if (e.serving && e.serving.kvCacheBytes > (cur.serving.kvCacheBytes ?? 0))
+      fixes.push({ title: `Reserve one LoRA slot instead of ${maxLoras} (--max-loras 1 gives back ${gib((cur.serving.loraBytes * (maxLoras - 1)) / maxLoras)} per GPU; ${describe(e)}${e.ok ? '' : ', still too small'})`, edits: [{ path: ['spec', 'lora', 'maxLoras'], value: 1 }] });
   }
   // vLLM runs fp8 weights from compute capability 8.0 (the gpu-dtype rule): none offered on a T4 or V100.
   const g = cur.gpu ? findGpu(cur.gpu.id) : undefined;

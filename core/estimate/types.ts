@@ -134,6 +134,10 @@ export interface ServingFigures {
   /** Where the budget does not cover them (vLLM then prints a negative "Available KV cache memory" and refuses to start, "No
    *  available memory for the cache blocks"): by how much, bytes per GPU. Absent otherwise (the estimator hands out no negative number). */
   kvShortfallBytes?: number;
+  /** vLLM's LoRA slots (spec.lora): bytes per GPU on the first stage, within weightsBytes. */
+  loraBytes?: number;
+  /** vLLM --kv-cache-memory-bytes (spec.kvCacheMemoryBytes): the cache per GPU as given, and the most that fits beside the weights, activation peak, non-torch memory, CUDA graphs and context (bytes, ≤ 0 when they alone overflow). */
+  fixedKv?: { bytes: number; roomBytes: number };
   /** vLLM V1, estimated as a restart (compileCache unset or warm): what a first start's compile would add to the
    *  activation peak (bytes per GPU, the most on any stage), where it would (serving.ts compileEmbeddingPeak). */
   firstStartExtraBytes?: number;

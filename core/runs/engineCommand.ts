@@ -34,15 +34,20 @@ export interface EngineFlag {
    * Flags of the fields inside an object field, each its own flag (multimodal.skipProfiling →
    * --skip-mm-profiling): `on` a switch, `json` a JSON value. For the readers and the file's terms.
    */
-  parts?: readonly { key: string; flag: string; kind: 'on' | 'json'; since?: { version: [number, number, number]; source: string } }[];
+  parts?: readonly { key: string; flag: string; kind: 'on' | 'json'; since?: FlagSince }[];
+  /** The first release whose argument parser takes the flag (an earlier named release refuses it). */
+  since?: FlagSince;
   argv: FlagOf;
 }
 
-type FlagRule = { flag?: string; kind: EngineFlag['kind']; values?: Record<string, string | undefined>; parts?: EngineFlag['parts']; fn: (v: unknown, s: InferenceServiceSpec) => string[] | undefined };
+/** The first release of an engine with a flag, and where that is read from. */
+export type FlagSince = { version: [number, number, number]; source: string };
+
+type FlagRule = { flag?: string; kind: EngineFlag['kind']; values?: Record<string, string | undefined>; parts?: EngineFlag['parts']; since?: FlagSince; fn: (v: unknown, s: InferenceServiceSpec) => string[] | undefined };
 
 const DTYPE: Record<string, string | undefined> = { bf16: 'bfloat16', fp16: 'float16', fp32: 'float32' };
 const on = (flag: string): FlagRule => ({ flag, kind: 'on', fn: (v) => (v ? [flag] : []) });
-const num = (flag: string): FlagRule => ({ flag, kind: 'num', fn: (v) => (v === undefined ? [] : [flag, String(v)]) });
+const num = (flag: string, since?: FlagSince): FlagRule => ({ flag, kind: 'num', ...(since ? { since } : {}), fn: (v) => (v === undefined ? [] : [flag, String(v)]) });
 const gt1 = (flag: string): FlagRule => ({ flag, kind: 'num', fn: (v) => (typeof v === 'number' && v > 1 ? [flag, String(v)] : []) });
 const pick = (flag: string, values: Record<string, string | undefined>, defaults: string[] = ['auto', 'none']): FlagRule => ({
   flag,
@@ -57,7 +62,7 @@ const pick = (flag: string, values: Record<string, string | undefined>, defaults
 const special = (fn: FlagRule['fn'], flag?: string): FlagRule => ({ flag, kind: 'special', fn });
 const field = <K extends Field>(k: K, r: FlagRule | ((v: InferenceServiceSpec[K], s: InferenceServiceSpec) => string[] | undefined)): EngineFlag => {
   const rule = typeof r === 'function' ? special(r as FlagRule['fn']) : r;
-  return { field: k, flag: rule.flag, kind: rule.kind, values: rule.values, ...(rule.parts ? { parts: rule.parts } : {}), argv: (s) => rule.fn(s[k], s) };
+  return { field: k, flag: rule.flag, kind: rule.kind, values: rule.values, ...(rule.parts ? { parts: rule.parts } : {}), ...(rule.since ? { since: rule.since } : {}), argv: (s) => rule.fn(s[k], s) };
 };
 const loraModules = (s: InferenceServiceSpec) => (s.lora?.adapters ?? []).map((a) => `${a.name}=${a.path}`);
 const QUANT = { fp8: 'fp8', awq: 'awq', gptq: 'gptq', 'bitsandbytes-4bit': 'bitsandbytes', 'bitsandbytes-8bit': 'bitsandbytes' };
@@ -125,6 +130,7 @@ export const ENGINE_FLAGS: Record<Engine, readonly EngineFlag[]> = {
     field('maxNumBatchedTokens', num('--max-num-batched-tokens')),
     field('gpuMemoryUtilization', num('--gpu-memory-utilization')),
     field('cpuOffloadGiB', num('--cpu-offload-gb')),
+    field('kvCacheMemoryBytes', num('--kv-cache-memory-bytes', { version: [0, 11, 0], source: 'PR #21489' })),
     field('blockSize', num('--block-size')),
     field('enforceEager', on('--enforce-eager')),
     field(
@@ -147,6 +153,8 @@ export const ENGINE_FLAGS: Record<Engine, readonly EngineFlag[]> = {
     field('maxNumBatchedTokens', num('--max-prefill-tokens')),
     field('gpuMemoryUtilization', num('--mem-fraction-static')),
     field('cpuOffloadGiB', num('--cpu-offload-gb')),
+    // SGLang sizes its KV pool by --mem-fraction-static (or --max-total-tokens), not a byte count.
+    field('kvCacheMemoryBytes', (v) => (v === undefined ? [] : undefined)),
     field('blockSize', num('--page-size')),
     field('enforceEager', on('--disable-cuda-graph')),
     // The radix (prefix) cache is on by default in SGLang.
@@ -172,6 +180,7 @@ export const ENGINE_FLAGS: Record<Engine, readonly EngineFlag[]> = {
     field('gpuMemoryUtilization', num('--cuda-memory-fraction')),
     // TGI has no weight offload to host memory.
     field('cpuOffloadGiB', (v) => (typeof v === 'number' && v > 0 ? undefined : [])),
+    field('kvCacheMemoryBytes', (v) => (v === undefined ? [] : undefined)),
     field('blockSize', (v) => (v === undefined ? [] : undefined)),
     field('enforceEager', (v) => (v ? ['--cuda-graphs', '0'] : [])),
     // TGI turns prefix caching on or off with the PREFIX_CACHING environment variable, not a flag.
@@ -193,6 +202,15 @@ export function engineUnsupported(s: InferenceServiceSpec): EngineFlagGap[] {
   const gap = (path: SpecPath, what: string): EngineFlagGap => ({ path, message: `${ENGINE_NAME[s.engine]} has no launch flag for ${what}: it is not passed to the engine (set it with extraArgs or env if the engine has another way).` });
   // A part whose flag a named release predates: the launch command writes it, and that release's argument parser refuses it.
   const version = engineVersionOf(s);
+  // A field whose flag the named release predates, as a part's below.
+  const olderFields = version.parts
+    ? table
+        .filter((f) => f.since && f.flag && s[f.field] !== undefined && !atLeast(version.parts!, ...f.since.version))
+        .map((f) => ({
+          path: ['spec', f.field] as SpecPath,
+          message: `${ENGINE_NAME[s.engine]} ${version.text?.slice(0, 20)} has no ${f.flag} (from ${f.since!.version.join('.')}, ${f.since!.source}): its argument parser refuses the flag and the server does not start. Drop ${f.field}, or use a later release.`,
+        }))
+    : [];
   const older = version.parts
     ? table.flatMap((f) =>
         (f.parts ?? [])
@@ -203,7 +221,7 @@ export function engineUnsupported(s: InferenceServiceSpec): EngineFlagGap[] {
           })),
       )
     : [];
-  return older.concat(
+  return olderFields.concat(older).concat(
     table
       .filter((f) => f.argv(s) === undefined)
       .flatMap(({ field: k }) => {

@@ -360,6 +360,10 @@ export interface InferenceServiceSpec {
    *  VLLM_DISABLE_COMPILE_CACHE=1 makes every start cold. */
   compileCache?: 'cold' | 'warm';
   enablePrefixCaching?: boolean;
+  /** vLLM --kv-cache-memory-bytes (from 0.11.0): the KV cache of each GPU in bytes. vLLM then skips its memory check:
+   *  gpuMemoryUtilization no longer sizes the cache, and nothing checks that the rest fits beside it. Unset: sized by
+   *  gpuMemoryUtilization. */
+  kvCacheMemoryBytes?: number;
   /** Weights kept in host memory, GiB per GPU (vLLM and SGLang --cpu-offload-gb): whole decoder layers, read through
    *  unified addressing each step; the GPU holds the rest. Default 0. */
   cpuOffloadGiB?: number;
