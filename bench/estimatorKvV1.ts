@@ -273,6 +273,13 @@ export const GAPS_CLOSED: Readonly<Record<string, { how: string; gpuTotalGiB?: n
   'KV24-07': { how: "'H200-141GB' as the catalog's H200", row: { gpu: 'H200' } },
   // Restarts that loaded vLLM's compile cache, as their sources quote it, given as compileCache: warm (2026-12-07, with the
   // first-start compile peak; a user restarting a server says so). All were evaluated before as first starts would be.
+  // 2026-12-08, closed before KV30-*/KV31-* were evaluated: Mistral 7B v0.2 entered the catalog from its published config;
+  // a checkpoint whose name says NVFP4 is given by its name, as a user writes it (the gatherer's words for the format are prose).
+  'KV30-01': { how: 'Mistral 7B v0.2 entered the catalog from its published config', model: 'mistral-7b-v0.2' },
+  'KV30-02': { how: 'Mistral 7B v0.2 entered the catalog from its published config', model: 'mistral-7b-v0.2' },
+  'KV30-04': { how: 'the checkpoint by its name (qwen3.8-27b-nvfp4), its format read from the name', row: { quantization: null } },
+  'KV30-05': { how: 'the checkpoint by its name (qwen3.8-27b-nvfp4), its format read from the name', row: { quantization: null } },
+  'KV31-03': { how: 'the checkpoint by its name (nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-NVFP4), its format read from the name', row: { quantization: null } },
   // 2026-12-08, with spec.kvCacheMemoryBytes (vLLM --kv-cache-memory-bytes): the fixed KV budget their gatherer took for a gap.
   'KV23-05': { how: '--kv-cache-memory-bytes 55834574848 as spec.kvCacheMemoryBytes', row: { kv_cache_memory_bytes: 55834574848 } },
   'KV23-06': { how: '--kv-cache-memory-bytes 53687091200 as spec.kvCacheMemoryBytes', row: { kv_cache_memory_bytes: 53687091200 } },
@@ -322,6 +329,7 @@ export const GAPS_CLOSED: Readonly<Record<string, { how: string; gpuTotalGiB?: n
  * configuration alone before any estimate was made on them, and starts an earlier set already holds.
  */
 export const NOT_EXPRESSIBLE: Readonly<Record<string, string>> = {
+  'KV30-06': '--kv-cache-memory-bytes was passed but its value is not quoted (the source gives only the resulting pool)',
   // Found again by KV24-*'s gatherer (same log, same figures), after their first evaluation: counted once, in the earlier set.
   'KV24-05': 'the same start as KV23-08 (one GB200 log gathered twice): counted there',
   'KV24-06': 'the same start as KV21-01 (one H100 log gathered twice): counted there',

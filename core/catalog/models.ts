@@ -300,6 +300,15 @@ const ENTRIES: ModelInfo[] = [
     source: 'estimator-data model_configs.json: litgpt/config.py @26857050 (HF config.json values); HF config of mistralai/Mistral-7B-Instruct-v0.1 (duplicate repo Capstone-lpx/mistral7b_instruct) : max_position_embeddings 32768, sliding_window 4096, 8 KV heads, intermediate 14336, vocab 32000',
   }),
   model({
+    id: 'mistral-7b-v0.2',
+    aliases: ['mistralai/Mistral-7B-Instruct-v0.2', 'mistralai/Mistral-7B-v0.2'],
+    name: 'Mistral 7B v0.2',
+    nominalParamsB: 7.2,
+    architecture: { layers: 32, hidden: 4096, heads: 32, kvHeads: 8, ffn: 14336, vocab: 32000, gatedMlp: true, headDim: 128, tiedEmbeddings: false, maxContext: 32768 },
+    norm: 'rmsnorm',
+    source: "litgpt/config.py's Mistral-7B-Instruct-v0.2 entry, from mistralai/Mistral-7B-Instruct-v0.2 config.json (padded_vocab_size 32000, block_size 32768, 32 layers, 8 query groups, intermediate 14336); v0.1's shapes without its sliding window (sliding_window null, rope_theta 1e6)",
+  }),
+  model({
     id: 'mistral-7b-v0.3',
     aliases: ['mistralai/Mistral-7B-v0.3', 'mistralai/Mistral-7B-Instruct-v0.3'],
     name: 'Mistral 7B v0.3',

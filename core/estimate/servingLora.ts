@@ -22,6 +22,20 @@ export function vllmLoraCoversExperts(version: [number, number, number] | undefi
   return !version || atLeast(version, 0, 11, 1);
 }
 
+/**
+ * Whether vLLM's model class gives the embedding and lm_head LoRA slots: only classes that declare them in
+ * `embedding_modules` (vLLM main of 2026-08: Llama, Qwen3 and Qwen3-MoE, Mixtral, Granite, Nemotron, EXAONE, MiniCPM,
+ * PhiMoE, Jamba, LFM2, Falcon-H1, Solar; MistralForCausalLM sets it empty). Qwen2's declaration went in vLLM 0.8.0
+ * (PR #13166). Read from the catalog id, as the runner's class is (engineVersion.ts); a model known by no id: none.
+ */
+export function vllmLoraEmbeddings(id: string | undefined, version: [number, number, number] | undefined): boolean {
+  const n = (id ?? '').toLowerCase();
+  if (!n || n.includes('mistral')) return false;
+  if ((n.startsWith('qwen2-') || n.startsWith('qwen2.5-')) && !n.includes('vl')) return !!version && !atLeast(version, 0, 8);
+  if (n.startsWith('qwen3-')) return !['next', 'vl', 'omni'].some((k) => n.includes(k));
+  return ['llama', 'mixtral', 'granite', 'nemotron', 'exaone', 'minicpm', 'phi-3.5-moe', 'jamba', 'lfm2', 'falcon-h1', 'solar'].some((k) => n.includes(k));
+}
+
 export interface LoraSlots {
   /** Bytes per GPU of this stage's slots. */
   bytes: number;
@@ -33,11 +47,11 @@ export interface LoraSlots {
 
 /**
  * The LoRA slot buffers one GPU holds for `layers` decoder layers of this stage (the embedding's on the first stage,
- * the lm_head's on the last). Without fully_sharded_loras, a column-parallel layer keeps lora_a whole (rank × input)
+ * the lm_head's on the last, where the model class has them: vllmLoraEmbeddings). Without fully_sharded_loras, a column-parallel layer keeps lora_a whole (rank × input)
  * and shards lora_b's output by TP; a row-parallel layer shards lora_a's input and keeps lora_b whole. A packed
  * projection (q/k/v, gate/up) has one lora_a per slice. Routed experts: every local expert's w13 and w2 pairs.
  */
-export function vllmLoraSlotBytes(a: Architecture, o: { tp: number; expertRanks: number; expertParallel: boolean; layers: number; first: boolean; last: boolean; maxLoras: number; maxRank: number; dt: number; experts: boolean }): LoraSlots {
+export function vllmLoraSlotBytes(a: Architecture, o: { tp: number; expertRanks: number; expertParallel: boolean; layers: number; first: boolean; last: boolean; maxLoras: number; maxRank: number; dt: number; experts: boolean; embeddings: boolean }): LoraSlots {
   const r = o.maxRank;
   const tp = o.tp;
   const h = a.hidden;
@@ -80,7 +94,7 @@ export function vllmLoraSlotBytes(a: Architecture, o: { tp: number; expertRanks:
   }
   // This stage's share of each kind of layer.
   const share = o.layers / a.layers;
-  const perSlot = share * ((a.layers - recurrent) * attention + recurrent * mixer + denseLayers * mlp(a.ffn) + moeLayers * moeOther) + (o.first ? r * (a.vocab + h) : 0) + (o.last ? r * (h + a.vocab) : 0);
+  const perSlot = share * ((a.layers - recurrent) * attention + recurrent * mixer + denseLayers * mlp(a.ffn) + moeLayers * moeOther) + (o.embeddings && o.first ? r * (a.vocab + h) : 0) + (o.embeddings && o.last ? r * (h + a.vocab) : 0);
   const expertElements = share * moeLayers * expertPerLayer;
   const bytes = o.maxLoras * o.dt * (perSlot + expertElements);
   return { bytes, expertBytes: o.maxLoras * o.dt * expertElements, maxLoras: o.maxLoras, maxRank: r };

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { estimateInferenceService } from '../../../core/estimate/serving';
-import { vllmLoraCoversExperts, vllmLoraSlotBytes } from '../../../core/estimate/servingLora';
+import { vllmLoraCoversExperts, vllmLoraEmbeddings, vllmLoraSlotBytes } from '../../../core/estimate/servingLora';
 import { engineUnsupported } from '../../../core/runs/engineCommand';
 import { resolveModelName } from '../../../core/catalog/models';
 import type { Architecture, InferenceServiceSpec } from '../../../core/spec/types';
@@ -23,16 +23,30 @@ test("a dense model's slots: q/k/v and gate/up keep one lora_a per slice, column
   // Per layer at TP 1: qkv (3 lora_a of h, lora_b of q + 2 kv), o (q → h), gate_up (2 lora_a of h, lora_b of 2f), down (f → h).
   const perLayer = r * (3 * h + q + 2 * kv) + r * (q + h) + r * (2 * h + 2 * f) + r * (f + h);
   const embeddings = 2 * r * (v + h);
-  const one = vllmLoraSlotBytes(llama8b, { tp: 1, expertRanks: 1, expertParallel: false, layers: l, first: true, last: true, maxLoras: 1, maxRank: r, dt: 2, experts: true });
+  const one = vllmLoraSlotBytes(llama8b, { tp: 1, expertRanks: 1, expertParallel: false, layers: l, first: true, last: true, maxLoras: 1, maxRank: r, dt: 2, experts: true, embeddings: true });
   assert.equal(one.bytes, 2 * (l * perLayer + embeddings));
   assert.equal(one.expertBytes, 0);
   // Slots and rank scale it linearly.
-  const four = vllmLoraSlotBytes(llama8b, { tp: 1, expertRanks: 1, expertParallel: false, layers: l, first: true, last: true, maxLoras: 4, maxRank: 64, dt: 2, experts: true });
+  const four = vllmLoraSlotBytes(llama8b, { tp: 1, expertRanks: 1, expertParallel: false, layers: l, first: true, last: true, maxLoras: 4, maxRank: 64, dt: 2, experts: true, embeddings: true });
   assert.equal(four.bytes, 16 * one.bytes);
   // TP 2: the sharded halves of each pair halve, the whole halves stay (the embedding's and lm_head's stay whole).
-  const tp2 = vllmLoraSlotBytes(llama8b, { tp: 2, expertRanks: 2, expertParallel: false, layers: l, first: true, last: true, maxLoras: 1, maxRank: r, dt: 2, experts: true });
+  const tp2 = vllmLoraSlotBytes(llama8b, { tp: 2, expertRanks: 2, expertParallel: false, layers: l, first: true, last: true, maxLoras: 1, maxRank: r, dt: 2, experts: true, embeddings: true });
   const perLayerTp2 = r * (3 * h + (q + 2 * kv) / 2) + r * (q / 2 + h) + r * (2 * h + f) + r * (f / 2 + h);
   assert.equal(tp2.bytes, 2 * (l * perLayerTp2 + embeddings));
+});
+
+test("the embedding and lm_head get slots only where vLLM's model class declares them (embedding_modules)", () => {
+  assert.equal(vllmLoraEmbeddings('llama-3.1-8b', [0, 19, 0]), true);
+  assert.equal(vllmLoraEmbeddings('qwen3-30b-a3b', undefined), true);
+  assert.equal(vllmLoraEmbeddings('mistral-7b-v0.2', [0, 14, 0]), false, 'MistralForCausalLM sets it empty');
+  assert.equal(vllmLoraEmbeddings('qwen2.5-0.5b', [0, 14, 0]), false, 'Qwen2 dropped it in 0.8.0 (PR #13166)');
+  assert.equal(vllmLoraEmbeddings('qwen2.5-0.5b', [0, 7, 3]), true);
+  assert.equal(vllmLoraEmbeddings('qwen3-next-80b-a3b', undefined), false);
+  assert.equal(vllmLoraEmbeddings('gemma-3-12b', undefined), false);
+  assert.equal(vllmLoraEmbeddings(undefined, undefined), false, 'a model known by no id: none counted');
+  const a = resolveModelName('llama-3.1-8b')!.model.architecture as Architecture;
+  const o = { tp: 1, expertRanks: 1, expertParallel: false, layers: a.layers, first: true, last: true, maxLoras: 1, maxRank: 16, dt: 2, experts: true };
+  assert.equal(vllmLoraSlotBytes(a, { ...o, embeddings: true }).bytes - vllmLoraSlotBytes(a, { ...o, embeddings: false }).bytes, 2 * 2 * 16 * (a.vocab + a.hidden));
 });
 
 test('routed experts get slots from vLLM 0.11.1 (FusedMoEWithLoRA); under expert parallel each GPU holds its own experts whole', () => {
@@ -40,7 +54,7 @@ test('routed experts get slots from vLLM 0.11.1 (FusedMoEWithLoRA); under expert
   assert.equal(vllmLoraCoversExperts([0, 11, 0]), false);
   assert.equal(vllmLoraCoversExperts([0, 11, 1]), true);
   assert.equal(vllmLoraCoversExperts(undefined), true, 'an unknown version is the current release');
-  const o = { tp: 2, expertRanks: 2, expertParallel: false, layers: moe.layers, first: true, last: true, maxLoras: 2, maxRank: 16, dt: 2, experts: true };
+  const o = { tp: 2, expertRanks: 2, expertParallel: false, layers: moe.layers, first: true, last: true, maxLoras: 2, maxRank: 16, dt: 2, experts: true, embeddings: true };
   const tp = vllmLoraSlotBytes(moe, o);
   const ep = vllmLoraSlotBytes(moe, { ...o, expertParallel: true });
   const old = vllmLoraSlotBytes(moe, { ...o, experts: false });
