@@ -150,6 +150,28 @@ export function vllmCompilesInProfile(version: [number, number, number] | undefi
   return o.compileCache === 'cold' || envFlag(o.env, 'VLLM_DISABLE_COMPILE_CACHE') === true;
 }
 
+/**
+ * How vLLM V1 keeps a hybrid model's recurrent (Mamba, Gated DeltaNet) state per request (cache_config.mamba_cache_mode;
+ * MambaSpec.max_memory_usage_bytes): 'none' one state block, 'align' two (the running state and the one saved at the last
+ * block boundary, for prefix caching), 'all' a state per attention block of the request; each plus one per speculative
+ * token (num_speculative_blocks). Prefix caching turns it on:
+ * - a hybrid model gets prefix caching by default only from vLLM PR #50991 (2026-08-04, "[Mamba] enable prefix cache by
+ *   default"), taken as 0.28.0 from the merge date (a 0.28.1rc1 build of 2026-08-28 is published); before it, only where
+ *   the spec turns it on;
+ * - with prefix caching on, 'align' (PR #30877, 2026-01-24, taken as 0.15.0) for Gated DeltaNet models, which support
+ *   nothing else; Mamba2 models (supports_mamba_prefix_caching) took 'all' until PR #50991, or 'align' from PR #40454
+ *   (2026-04-21, taken as 0.20.0) when speculative decoding is on. Before 0.15 a Gated DeltaNet model caches no prefix.
+ * An unknown version is the current release.
+ */
+export function vllmMambaCacheMode(version: [number, number, number] | undefined, o: { prefixCaching?: boolean; speculative: boolean; mamba2: boolean }): { mode: 'none' | 'align' | 'all'; prefixCaching: boolean; byDefault: boolean } {
+  const byDefault = o.prefixCaching === undefined;
+  const prefixCaching = o.prefixCaching ?? (!version || atLeast(version, 0, 28));
+  if (!prefixCaching) return { mode: 'none', prefixCaching, byDefault };
+  if (version && !atLeast(version, 0, 15)) return { mode: o.mamba2 ? 'all' : 'none', prefixCaching, byDefault };
+  if (o.mamba2 && version && !atLeast(version, 0, 28) && !(o.speculative && atLeast(version, 0, 20))) return { mode: 'all', prefixCaching, byDefault };
+  return { mode: 'align', prefixCaching, byDefault };
+}
+
 /** Which of vLLM V1's two GPU model runners sizes the KV cache (vllmModelRunner), and why. */
 export interface VllmRunner {
   /** Model Runner V2 (vllm/v1/worker/gpu/model_runner.py) rather than the V1 runner (gpu_model_runner.py). */

@@ -40,6 +40,7 @@ import {
   vllmAcceptsAutoMaxModelLen,
   vllmBatchDefaults,
   vllmCompilesInProfile,
+  vllmMambaCacheMode,
   vllmModelRunner,
   vllmSizing,
   type VllmBatchDefaults,
@@ -164,6 +165,15 @@ interface Stage {
   lora?: LoraSlots;
 }
 
+/** Why a hybrid request holds the recurrent state blocks it does (vllmMambaCacheMode), for the estimate's assumptions. */
+function mambaStatesNote(c: ReturnType<typeof vllmMambaCacheMode> | undefined, specTokens: number, kind: string): string {
+  if (!c) return '';
+  const pc = c.prefixCaching ? `prefix caching ${c.byDefault ? 'on by default for hybrid models (vLLM 0.28 and later)' : 'on'}` : `prefix caching ${c.byDefault ? 'off by default for hybrid models before vLLM 0.28' : 'off'}`;
+  const mode = c.mode === 'align' ? ": vLLM's 'align' mamba cache mode keeps the running state and the one saved at the last block boundary" : c.mode === 'all' ? `: vLLM of this release caches a ${kind} state per attention block ('all' mode), which this estimate does not lay out (the pool holds fewer requests)` : '';
+  const spec = specTokens > 0 ? `, and one more per speculative token (${specTokens})` : '';
+  return `; ${pc}${mode}${spec}`;
+}
+
 /** A stage's recurrent state for one sequence on one GPU (bytes; 0 for a model without recurrent layers). */
 const stateBytesPerSequence = (s: Stage): number => (s.hybrid ? s.hybrid.linear * s.hybrid.stateBytesPerLayer : 0);
 
@@ -260,15 +270,16 @@ export function longestGroupedRequest(p: GroupedPool, maxModelLen: number): numb
 
 /**
  * vLLM V1's hybrid KV pool for one stage (see the header): the attention block grown to the smallest multiple
- * of 16 tokens whose page holds one recurrent layer's state, one block per request in each recurrent group.
+ * of 16 tokens whose page holds one recurrent layer's state, `statesPerRequest` blocks per request in each recurrent
+ * group (vllmMambaCacheMode: one, two with prefix caching's 'align' mode, plus one per speculative token).
  * `groupAware`: the printed token figure of vLLM 0.20.1 and later (printedTokens). Undefined for a model without
  * both kinds of layer.
  */
-export function hybridPool(h: Omit<NonNullable<Stage['hybrid']>, 'kind'>, pool: number, maxModelLen: number, groupAware = false): GroupedPool | undefined {
+export function hybridPool(h: Omit<NonNullable<Stage['hybrid']>, 'kind'>, pool: number, maxModelLen: number, groupAware = false, statesPerRequest = 1): GroupedPool | undefined {
   if (h.full < 1 || h.linear < 1 || !(h.attnBytesPerTokenPerLayer > 0)) return undefined;
   const a = HYBRID_BLOCK_ALIGNMENT;
   const blockSize = a * Math.ceil(h.stateBytesPerLayer / (a * h.attnBytesPerTokenPerLayer));
-  return groupedPool(h.full, h.linear, blockSize * h.attnBytesPerTokenPerLayer, blockSize, () => 1, pool, maxModelLen, groupAware);
+  return groupedPool(h.full, h.linear, blockSize * h.attnBytesPerTokenPerLayer, blockSize, () => statesPerRequest, pool, maxModelLen, groupAware);
 }
 
 /**
@@ -1188,13 +1199,18 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   // What a sliding-window layer reserves beyond its window: one batch, or from vLLM 0.26 every batch in flight.
   const inFlightBatches = v1 ? vllmSlidingBatches(ver, { pp, v2Runner: gen!.runner?.v2 === true, asyncScheduling: gen!.asyncScheduling }) : 1;
   const inFlightTokens = batchedTokens * inFlightBatches;
+  // A hybrid's recurrent state blocks per request (vllmMambaCacheMode); 'all' (a state per attention block, Mamba2 models
+  // with prefix caching before 0.28) is not laid out: one block each, said.
+  const specTokens = spec.speculative && typeof spec.speculative === 'object' ? (typeof spec.speculative.tokens === 'number' && spec.speculative.tokens > 0 ? spec.speculative.tokens : 1) : 0;
+  const mambaCache = v1Hybrid ? vllmMambaCacheMode(ver, { prefixCaching: spec.enablePrefixCaching, speculative: specTokens > 0, mamba2: !!a.mamba }) : undefined;
+  const statesPerRequest = (mambaCache?.mode === 'align' ? 2 : 1) + specTokens;
   let tokens = Infinity;
   // The chosen stage's whole blocks, in tokens (a model with one kind of layer).
   let capacityTokens = 0;
   let worst = stages[0];
   let pooled: GroupedPool | undefined;
   for (const s of stages) {
-    const g = !v1 ? undefined : s.hybrid ? hybridPool(s.hybrid, s.pool, maxModelLen, groupAware) : s.sliding ? slidingPool(s.sliding, s.pool, maxModelLen, blockSize, inFlightTokens, groupAware) : undefined;
+    const g = !v1 ? undefined : s.hybrid ? hybridPool(s.hybrid, s.pool, maxModelLen, groupAware, statesPerRequest) : s.sliding ? slidingPool(s.sliding, s.pool, maxModelLen, blockSize, inFlightTokens, groupAware) : undefined;
     const statesBytes = v1Hybrid ? 0 : hybridSeqs * stateBytesPerSequence(s);
     const blocks = Math.floor(Math.max(0, s.pool - statesBytes) / (s.kvBytesPerToken * blockSize));
     // One kind of layer: the printed figure is whole blocks, or from 0.20.1 int(blocks ÷ ceil(L / block) × L) (printedTokens).
@@ -1212,7 +1228,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     const state = `${(hs.stateBytesPerLayer / 2 ** 20).toFixed(2)} MiB`;
     assumptions.push(
       pooled
-        ? `Hybrid model: ${hs.full} full-attention and ${hs.linear} ${hs.kind} layers per GPU; each ${hs.kind} layer keeps ${state} of state per sequence. vLLM's hybrid allocator grows the attention block to ${pooled.blockSize} tokens so one page holds a layer's state and groups the layers ${pooled.groupSize} to a group (${pooled.fullGroups} full-attention, ${pooled.otherGroups} ${hs.kind}): ${grouped(pooled.blocks)} blocks; a ${maxModelLen}-token request takes ${pooled.blocksPerRequest} of them (one per ${hs.kind} group), so ${pooled.concurrency.toFixed(2)} fit at once. KV tokens: ${grouped(pooled.tokens)}, ${printed}${groupAware ? '' : ` (later releases print concurrency × max_model_len, ${grouped(Math.floor(pooled.concurrency * maxModelLen))}, for the same pool)`}.`
+        ? `Hybrid model: ${hs.full} full-attention and ${hs.linear} ${hs.kind} layers per GPU; each ${hs.kind} layer keeps ${state} of state per sequence. vLLM's hybrid allocator grows the attention block to ${pooled.blockSize} tokens so one page holds a layer's state and groups the layers ${pooled.groupSize} to a group (${pooled.fullGroups} full-attention, ${pooled.otherGroups} ${hs.kind}): ${grouped(pooled.blocks)} blocks; a ${maxModelLen}-token request takes ${pooled.blocksPerRequest} of them (${statesPerRequest === 1 ? 'one' : statesPerRequest} per ${hs.kind} group${mambaStatesNote(mambaCache, specTokens, hs.kind)}), so ${pooled.concurrency.toFixed(2)} fit at once. KV tokens: ${grouped(pooled.tokens)}, ${printed}${groupAware ? '' : ` (later releases print concurrency × max_model_len, ${grouped(Math.floor(pooled.concurrency * maxModelLen))}, for the same pool)`}.`
         : `Hybrid model: KV cache on the ${hs.full} full-attention layers per GPU only; each of the ${hs.linear} ${hs.kind} layers keeps ${state} of state per sequence, set aside for ${hybridSeqs} sequences.`,
     );
   } else if (a.slidingWindow) {

@@ -1,0 +1,55 @@
+// A hybrid model's recurrent state blocks per request under vLLM V1 (MambaSpec.max_memory_usage_bytes): one, two in
+// prefix caching's 'align' mode, plus one per speculative token. They set the printed concurrency (and from 0.20.1 the
+// printed token figure), not the pool.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { estimateInferenceService } from '../../../core/estimate/serving';
+import { vllmMambaCacheMode } from '../../../core/estimate/engineVersion';
+import type { InferenceServiceSpec } from '../../../core/spec/types';
+import { GIB, cluster, service } from './helpers';
+
+test("the mamba cache mode: prefix caching on by default for hybrids from 0.28; 'align' for Gated DeltaNet, 'all' for Mamba2 before 0.28", () => {
+  const mode = (v: [number, number, number] | undefined, o: { prefixCaching?: boolean; speculative?: boolean; mamba2?: boolean }) => vllmMambaCacheMode(v, { speculative: false, mamba2: false, ...o }).mode;
+  assert.equal(mode([0, 24, 0], {}), 'none', 'opt-in before PR #50991');
+  assert.equal(mode([0, 28, 0], {}), 'align');
+  assert.equal(mode(undefined, {}), 'align', 'an unknown version is the current release');
+  assert.equal(mode([0, 30, 0], { prefixCaching: false }), 'none');
+  assert.equal(mode([0, 16, 1], { prefixCaching: true }), 'align', 'Gated DeltaNet: align since PR #30877');
+  assert.equal(mode([0, 14, 0], { prefixCaching: true }), 'none', 'before align mode a Gated DeltaNet model caches no prefix');
+  assert.equal(mode([0, 24, 0], { prefixCaching: true, mamba2: true }), 'all', "Mamba2 took 'all' until PR #50991");
+  assert.equal(mode([0, 24, 0], { prefixCaching: true, mamba2: true, speculative: true }), 'align', "or 'align' under speculative decoding (PR #40454)");
+  assert.equal(mode([0, 28, 0], { prefixCaching: true, mamba2: true }), 'align');
+  assert.equal(vllmMambaCacheMode([0, 24, 0], { speculative: false, mamba2: false }).byDefault, true);
+});
+
+// Qwen3.5 9B on an H100 with a fixed 40 GiB pool, so only the layout moves: 8 full-attention and 24 Gated DeltaNet layers.
+const h100 = cluster('H100-SXM-80GB', 1);
+const base: Partial<InferenceServiceSpec> & Pick<InferenceServiceSpec, 'model'> = { model: { preset: 'qwen3.5-9b' }, maxModelLen: 65536, kvCacheMemoryBytes: 40 * GIB };
+const at = (s: Partial<InferenceServiceSpec>) => estimateInferenceService(service({ ...base, ...s }), h100);
+const perRequest = (e: ReturnType<typeof at>) => Number(/a 65536-token request takes (\d+) of them/.exec(e.assumptions.find((a) => a.startsWith('Hybrid model'))!)![1]);
+
+test('each recurrent group holds one state block per request, two in align mode, and one more per speculative token', () => {
+  const none = at({ engineVersion: '0.24.0' });
+  const align = at({ engineVersion: '0.30.0' });
+  const mtp = at({ engineVersion: '0.30.0', enablePrefixCaching: false, speculative: { method: 'mtp', tokens: 3 } });
+  const both = at({ engineVersion: '0.30.0', speculative: { method: 'mtp', tokens: 2 } });
+  // The pool is the same; what one request takes is not (3 Gated DeltaNet groups).
+  assert.equal(none.serving!.availableKvBytes, align.serving!.availableKvBytes);
+  assert.equal(perRequest(align) - perRequest(none), 3);
+  assert.equal(perRequest(mtp) - perRequest(none), 3 * 3);
+  assert.equal(perRequest(both) - perRequest(none), 3 * (1 + 2));
+  assert.ok(align.serving!.maxConcurrency < none.serving!.maxConcurrency);
+  assert.ok(align.assumptions.some((a) => a.includes("prefix caching on by default for hybrid models (vLLM 0.28 and later): vLLM's 'align' mamba cache mode")));
+  assert.ok(none.assumptions.some((a) => a.includes('prefix caching off by default for hybrid models before vLLM 0.28')));
+  assert.ok(mtp.assumptions.some((a) => a.includes('and one more per speculative token (3)')));
+  // 0.20.0 printed blocks ÷ groups × block size, which the state blocks do not move; the concurrency they do.
+  const old = at({ engineVersion: '0.20.0', enablePrefixCaching: true });
+  const oldOff = at({ engineVersion: '0.20.0', enablePrefixCaching: false });
+  assert.equal(old.serving!.kvCacheTokens, oldOff.serving!.kvCacheTokens);
+  assert.ok(old.serving!.maxConcurrency < oldOff.serving!.maxConcurrency);
+});
+
+test("Mamba2 with prefix caching before 0.28 says its 'all' mode is not laid out", () => {
+  const e = estimateInferenceService(service({ model: { preset: 'nemotron-3-nano-4b' }, engineVersion: '0.24.0', enablePrefixCaching: true, maxModelLen: 32768 }), h100);
+  assert.ok(e.assumptions.some((a) => a.includes("('all' mode), which this estimate does not lay out")));
+});
