@@ -330,6 +330,10 @@ export const GAPS_CLOSED: Readonly<Record<string, { how: string; gpuTotalGiB?: n
  */
 export const NOT_EXPRESSIBLE: Readonly<Record<string, string>> = {
   'KV30-06': '--kv-cache-memory-bytes was passed but its value is not quoted (the source gives only the resulting pool)',
+  // Their --mamba-ssm-cache-dtype float16 is spec.mambaSsmCacheDtype since 2026-12-08; the checkpoint's run is not expressible.
+  'KV31-05': 'a W4A16 checkpoint run as W4A8 Marlin (VLLM_MARLIN_INPUT_DTYPE=int8) by a forked vLLM 0.29.1.dev0, which spec.quantization cannot say',
+  'KV31-06': 'a W4A16 checkpoint run as W4A8 Marlin by a forked vLLM 0.29.1.dev0, and --cpu-offload-params visual (the vision tower alone offloaded), which spec.cpuOffloadGiB cannot say',
+  'KV31-07': 'a W4A16 checkpoint run as W4A8 Marlin (VLLM_MARLIN_INPUT_DTYPE=int8) by a forked vLLM 0.29.1.dev0, which spec.quantization cannot say',
   // Found again by KV24-*'s gatherer (same log, same figures), after their first evaluation: counted once, in the earlier set.
   'KV24-05': 'the same start as KV23-08 (one GB200 log gathered twice): counted there',
   'KV24-06': 'the same start as KV21-01 (one H100 log gathered twice): counted there',

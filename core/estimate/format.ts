@@ -54,6 +54,7 @@ export function summarizeServing(e: ServingEstimate): string {
 
 const LABELS: Record<string, string> = {
   weights: 'Weights',
+  loraSlots: 'LoRA adapter slots (vLLM --max-loras × --max-lora-rank)',
   masterWeights: 'fp32 master weights',
   gradients: 'Gradients',
   optimizerStates: 'Optimizer states',

@@ -174,6 +174,15 @@ function mambaStatesNote(c: ReturnType<typeof vllmMambaCacheMode> | undefined, s
   return `; ${pc}${mode}${spec}`;
 }
 
+/** The model with its recurrent layers' state type set by spec.mambaSsmCacheDtype (auto or unset: as it is), said. */
+function withStateDtype(m: ResolvedModel, dtype: InferenceServiceSpec['mambaSsmCacheDtype'], assumptions: string[]): ResolvedModel {
+  const a = m.arch;
+  if (!dtype || dtype === 'auto' || !(a.mamba || a.linearAttention)) return m;
+  const stateDtype = dtype === 'float32' ? ('fp32' as const) : ('bf16' as const);
+  assumptions.push(`Recurrent state in ${dtype} (mambaSsmCacheDtype)${(a.mamba ?? a.linearAttention)?.stateDtype === 'fp32' && stateDtype !== 'fp32' ? ", half the model config's float32" : ''}.`);
+  return { ...m, arch: { ...a, ...(a.mamba ? { mamba: { ...a.mamba, stateDtype } } : {}), ...(a.linearAttention ? { linearAttention: { ...a.linearAttention, stateDtype } } : {}) } };
+}
+
 /** A stage's recurrent state for one sequence on one GPU (bytes; 0 for a model without recurrent layers). */
 const stateBytesPerSequence = (s: Stage): number => (s.hybrid ? s.hybrid.linear * s.hybrid.stateBytesPerLayer : 0);
 
@@ -982,6 +991,9 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   if (spec.kvCacheMemoryBytes !== undefined && !(typeof spec.kvCacheMemoryBytes === 'number' && Number.isInteger(spec.kvCacheMemoryBytes) && spec.kvCacheMemoryBytes >= 1 && spec.kvCacheMemoryBytes <= 2 ** 44)) {
     findings.push(badInput(`kvCacheMemoryBytes must be a whole number of bytes between 1 and 2^44 (got ${String(spec.kvCacheMemoryBytes).slice(0, 20)})`, ['spec', 'kvCacheMemoryBytes']));
   }
+  if (spec.mambaSsmCacheDtype !== undefined && !['auto', 'float32', 'bfloat16', 'float16'].includes(spec.mambaSsmCacheDtype)) {
+    findings.push(badInput(`mambaSsmCacheDtype must be auto, float32, bfloat16 or float16 (got ${String(spec.mambaSsmCacheDtype).slice(0, 20)})`, ['spec', 'mambaSsmCacheDtype']));
+  }
   if (spec.compileCache !== undefined && spec.compileCache !== 'cold' && spec.compileCache !== 'warm') {
     findings.push(badInput(`compileCache must be cold or warm (got ${String(spec.compileCache).slice(0, 20)})`, ['spec', 'compileCache']));
   }
@@ -996,7 +1008,10 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   const drafterRepo = sp0 && typeof sp0 === 'object' && sp0.method === 'mtp' && typeof sp0.draftModel === 'string' && !mod.model.arch.mtpAssistant ? sp0.draftModel : undefined;
   const fromCache = drafterRepo ? assistantFromHfCache(drafterRepo, opts) : undefined;
   if (fromCache?.pending) return fail(findings, assumptions);
-  const m = fromCache?.assistant ? { ...mod.model, arch: { ...mod.model.arch, mtpAssistant: fromCache.assistant } } : mod.model;
+  const resolved = fromCache?.assistant ? { ...mod.model, arch: { ...mod.model.arch, mtpAssistant: fromCache.assistant } } : mod.model;
+  // --mamba-ssm-cache-dtype (SGLang --mamba-ssm-dtype): the recurrent layers' temporal state in the type given, instead of
+  // the config's mamba_ssm_dtype or the model dtype (vLLM mamba_utils _mamba_state_dtype).
+  const m = withStateDtype(resolved, spec.mambaSsmCacheDtype, assumptions);
   if (fromCache?.assistant) assumptions.push(`Speculative decoding: the assistant drafter's shape read from its config.json in the local Hugging Face cache (${fromCache.where}).`);
   const a = m.arch;
   assumptions.push(...m.notes);
@@ -1297,7 +1312,8 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     memory: {
       perGpu: { allocatedBytes: allocated, reservedBytes: reserved, deviceBytes: device },
       capacityBytes: cap,
-      breakdown: { weights: heaviest.weights, activationPeak: heaviest.activation, kvCache: kvCacheBytes, nonTorch, cudaContext: CUDA_CONTEXT, cudaGraphs: graphs },
+      // vLLM's LoRA slots (within the stage's weights, as vLLM's load counts them) shown as a line of their own.
+      breakdown: { weights: heaviest.weights - (heaviest.lora?.bytes ?? 0), ...(heaviest.lora ? { loraSlots: heaviest.lora.bytes } : {}), activationPeak: heaviest.activation, kvCache: kvCacheBytes, nonTorch, cudaContext: CUDA_CONTEXT, cudaGraphs: graphs },
     },
     serving,
     gpusPerReplica,

@@ -49,10 +49,11 @@ const DTYPE: Record<string, string | undefined> = { bf16: 'bfloat16', fp16: 'flo
 const on = (flag: string): FlagRule => ({ flag, kind: 'on', fn: (v) => (v ? [flag] : []) });
 const num = (flag: string, since?: FlagSince): FlagRule => ({ flag, kind: 'num', ...(since ? { since } : {}), fn: (v) => (v === undefined ? [] : [flag, String(v)]) });
 const gt1 = (flag: string): FlagRule => ({ flag, kind: 'num', fn: (v) => (typeof v === 'number' && v > 1 ? [flag, String(v)] : []) });
-const pick = (flag: string, values: Record<string, string | undefined>, defaults: string[] = ['auto', 'none']): FlagRule => ({
+const pick = (flag: string, values: Record<string, string | undefined>, defaults: string[] = ['auto', 'none'], since?: FlagSince): FlagRule => ({
   flag,
   kind: 'pick',
   values,
+  ...(since ? { since } : {}),
   fn: (v) => {
     if (v === undefined || defaults.includes(String(v))) return [];
     const f = values[String(v)];
@@ -131,6 +132,7 @@ export const ENGINE_FLAGS: Record<Engine, readonly EngineFlag[]> = {
     field('gpuMemoryUtilization', num('--gpu-memory-utilization')),
     field('cpuOffloadGiB', num('--cpu-offload-gb')),
     field('kvCacheMemoryBytes', num('--kv-cache-memory-bytes', { version: [0, 11, 0], source: 'PR #21489' })),
+    field('mambaSsmCacheDtype', pick('--mamba-ssm-cache-dtype', { float32: 'float32', bfloat16: 'bfloat16', float16: 'float16' }, ['auto'], { version: [0, 10, 2], source: 'PR #22928' })),
     field('blockSize', num('--block-size')),
     field('enforceEager', on('--enforce-eager')),
     field(
@@ -155,6 +157,8 @@ export const ENGINE_FLAGS: Record<Engine, readonly EngineFlag[]> = {
     field('cpuOffloadGiB', num('--cpu-offload-gb')),
     // SGLang sizes its KV pool by --mem-fraction-static (or --max-total-tokens), not a byte count.
     field('kvCacheMemoryBytes', (v) => (v === undefined ? [] : undefined)),
+    // SGLang's recurrent state dtype takes float32 or bfloat16.
+    field('mambaSsmCacheDtype', pick('--mamba-ssm-dtype', { float32: 'float32', bfloat16: 'bfloat16' }, ['auto'])),
     field('blockSize', num('--page-size')),
     field('enforceEager', on('--disable-cuda-graph')),
     // The radix (prefix) cache is on by default in SGLang.
@@ -181,6 +185,7 @@ export const ENGINE_FLAGS: Record<Engine, readonly EngineFlag[]> = {
     // TGI has no weight offload to host memory.
     field('cpuOffloadGiB', (v) => (typeof v === 'number' && v > 0 ? undefined : [])),
     field('kvCacheMemoryBytes', (v) => (v === undefined ? [] : undefined)),
+    field('mambaSsmCacheDtype', (v) => (v === undefined || v === 'auto' ? [] : undefined)),
     field('blockSize', (v) => (v === undefined ? [] : undefined)),
     field('enforceEager', (v) => (v ? ['--cuda-graphs', '0'] : [])),
     // TGI turns prefix caching on or off with the PREFIX_CACHING environment variable, not a flag.
@@ -205,7 +210,7 @@ export function engineUnsupported(s: InferenceServiceSpec): EngineFlagGap[] {
   // A field whose flag the named release predates, as a part's below.
   const olderFields = version.parts
     ? table
-        .filter((f) => f.since && f.flag && s[f.field] !== undefined && !atLeast(version.parts!, ...f.since.version))
+        .filter((f) => f.since && f.flag && (f.argv(s)?.length ?? 0) > 0 && !atLeast(version.parts!, ...f.since.version))
         .map((f) => ({
           path: ['spec', f.field] as SpecPath,
           message: `${ENGINE_NAME[s.engine]} ${version.text?.slice(0, 20)} has no ${f.flag} (from ${f.since!.version.join('.')}, ${f.since!.source}): its argument parser refuses the flag and the server does not start. Drop ${f.field}, or use a later release.`,

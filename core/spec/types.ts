@@ -364,6 +364,10 @@ export interface InferenceServiceSpec {
    *  gpuMemoryUtilization no longer sizes the cache, and nothing checks that the rest fits beside it. Unset: sized by
    *  gpuMemoryUtilization. */
   kvCacheMemoryBytes?: number;
+  /** vLLM --mamba-ssm-cache-dtype (from 0.10.2), SGLang --mamba-ssm-dtype: the element type of a hybrid model's
+   *  recurrent (Mamba, Gated DeltaNet) temporal state. auto (default): the model config's (mamba_ssm_dtype; float32 for
+   *  Nemotron-H), else the model dtype. */
+  mambaSsmCacheDtype?: 'auto' | 'float32' | 'bfloat16' | 'float16';
   /** Weights kept in host memory, GiB per GPU (vLLM and SGLang --cpu-offload-gb): whole decoder layers, read through
    *  unified addressing each step; the GPU holds the rest. Default 0. */
   cpuOffloadGiB?: number;

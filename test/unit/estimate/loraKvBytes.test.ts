@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { estimateInferenceService } from '../../../core/estimate/serving';
+import { renderMarkdown } from '../../../core/estimate/format';
 import { vllmLoraCoversExperts, vllmLoraEmbeddings, vllmLoraSlotBytes } from '../../../core/estimate/servingLora';
 import { engineUnsupported } from '../../../core/runs/engineCommand';
 import { resolveModelName } from '../../../core/catalog/models';
@@ -74,6 +75,10 @@ test('LoRA slots come off the KV cache as weights do, said in the assumptions; v
   assert.ok(near(s.weightsBytes - plain.weightsBytes, s.loraBytes!, 1));
   assert.ok(near(plain.availableKvBytes - s.availableKvBytes, s.loraBytes!, 1));
   assert.ok(lora.assumptions.some((a) => a.startsWith('LoRA (--enable-lora): 4 slots of rank 64') && a.includes('Model loading took')));
+  // The breakdown shows the slots on a line of their own; with the weights they are what vLLM's load prints.
+  assert.equal(lora.memory!.breakdown.loraSlots, s.loraBytes);
+  assert.ok(near(lora.memory!.breakdown.weights + lora.memory!.breakdown.loraSlots, s.weightsBytes, 1));
+  assert.match(renderMarkdown(lora), /\| LoRA adapter slots \(vLLM --max-loras × --max-lora-rank\) \| 1\.38 \|/);
   const defaults = estimateInferenceService(service({ ...base, lora: {} }), h100);
   assert.ok(defaults.assumptions.some((a) => a.includes("vLLM's defaults where the spec sets none: 1 slot, rank 16")));
   // SGLang's adapter pool is not modelled, and says so.

@@ -7,6 +7,8 @@ import { estimateInferenceService } from '../../../core/estimate/serving';
 import { vllmMambaCacheMode } from '../../../core/estimate/engineVersion';
 import type { InferenceServiceSpec } from '../../../core/spec/types';
 import { GIB, cluster, service } from './helpers';
+import { engineArgv, engineUnsupported } from '../../../core/runs/engineCommand';
+import { checkText } from '../formats/servingHelpers';
 
 test("the mamba cache mode: prefix caching on by default for hybrids from 0.28; 'align' for Gated DeltaNet, 'all' for Mamba2 before 0.28", () => {
   const mode = (v: [number, number, number] | undefined, o: { prefixCaching?: boolean; speculative?: boolean; mamba2?: boolean }) => vllmMambaCacheMode(v, { speculative: false, mamba2: false, ...o }).mode;
@@ -52,4 +54,34 @@ test('each recurrent group holds one state block per request, two in align mode,
 test("Mamba2 with prefix caching before 0.28 says its 'all' mode is not laid out", () => {
   const e = estimateInferenceService(service({ model: { preset: 'nemotron-3-nano-4b' }, engineVersion: '0.24.0', enablePrefixCaching: true, maxModelLen: 32768 }), h100);
   assert.ok(e.assumptions.some((a) => a.includes("('all' mode), which this estimate does not lay out")));
+});
+
+test('mambaSsmCacheDtype sets the recurrent state type over the config (vLLM --mamba-ssm-cache-dtype, SGLang --mamba-ssm-dtype)', () => {
+  const nano = (s: Partial<InferenceServiceSpec>) => estimateInferenceService(service({ model: { preset: 'nemotron-3-nano-30b-a3b' }, engineVersion: '0.30.0', maxModelLen: 8192, ...s }), h100);
+  const fp32 = nano({}).serving!;
+  const fp16 = nano({ mambaSsmCacheDtype: 'float16' });
+  assert.ok(fp16.serving!.stateBytesPerSequence! < fp32.stateBytesPerSequence!, 'a 16-bit state is smaller than the config float32');
+  assert.ok(fp16.assumptions.some((a) => a === "Recurrent state in float16 (mambaSsmCacheDtype), half the model config's float32."));
+  assert.equal(nano({ mambaSsmCacheDtype: 'float32' }).serving!.stateBytesPerSequence, fp32.stateBytesPerSequence, 'float32 is what the config already says');
+  assert.equal(nano({ mambaSsmCacheDtype: 'auto' }).serving!.stateBytesPerSequence, fp32.stateBytesPerSequence);
+  assert.ok(nano({ mambaSsmCacheDtype: 'int8' as never }).findings.some((f) => f.code === 'bad-estimate-input' && f.path.join('.') === 'spec.mambaSsmCacheDtype'));
+  // The launch: vLLM's flag from 0.10.2; SGLang takes float32 or bfloat16; TGI has none.
+  const gaps = (s: Partial<InferenceServiceSpec>) => engineUnsupported({ model: { preset: 'nemotron-3-nano-4b' }, ...s } as InferenceServiceSpec).map((g) => g.message.slice(0, 50));
+  assert.deepEqual(gaps({ engine: 'vllm', engineVersion: '0.10.1', mambaSsmCacheDtype: 'float32' }), ['vLLM 0.10.1 has no --mamba-ssm-cache-dtype (from 0']);
+  assert.deepEqual(gaps({ engine: 'vllm', engineVersion: '0.10.1', mambaSsmCacheDtype: 'auto' }), [], 'auto writes no flag');
+  assert.deepEqual(gaps({ engine: 'sglang', mambaSsmCacheDtype: 'bfloat16' }), []);
+  assert.equal(gaps({ engine: 'sglang', mambaSsmCacheDtype: 'float16' }).length, 1);
+  assert.equal(gaps({ engine: 'tgi', mambaSsmCacheDtype: 'float32' }).length, 1);
+  const argv = engineArgv({ engine: 'vllm', model: { preset: 'nemotron-3-nano-4b' }, mambaSsmCacheDtype: 'float32' } as InferenceServiceSpec, { model: 'm', host: '127.0.0.1' })!;
+  assert.equal(argv[argv.indexOf('--mamba-ssm-cache-dtype') + 1], 'float32');
+});
+
+test('a vllm serve line with --mamba-ssm-cache-dtype is read into the estimate', () => {
+  const text = 'vllm serve nvidia/NVIDIA-Nemotron-3-Nano-4B-BF16 --max-model-len 8192 --mamba-ssm-cache-dtype float32\n';
+  const c = checkText(text, '/w/serve.sh', { gpu: 'H100-SXM-80GB', engineVersion: '0.30.0' } as never);
+  const e = c.estimates[0]?.estimate as ReturnType<typeof estimateInferenceService>;
+  assert.ok(
+    e.assumptions.some((a) => a.startsWith('Recurrent state in float32')),
+    JSON.stringify(c.problems.map((p) => p.message.slice(0, 80))),
+  );
 });
