@@ -749,6 +749,7 @@ function stageFigures(
           dt,
           experts: vllmLoraCoversExperts(engineVersionOf(spec).parts),
           embeddings: vllmLoraEmbeddings(m.id, engineVersionOf(spec).parts),
+          fullySharded: spec.lora.fullyShardedLoras === true && tp > 1,
         })
       : undefined;
   const weights = (blockBytes - expertBytes + vocabParams * dt + drafterBytes) / tp + expertBytes / epRanks + indexBuffers + proposerBuffers + mlaCopies - offloadedLayers * layerBytes + (lora?.bytes ?? 0);
@@ -1196,7 +1197,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     const experts =
       loraSlots.expertBytes > 0 ? ` ${gib(loraSlots.expertBytes, 2)} of it is on the routed experts (every local expert's gate/up and down pairs, vLLM 0.11.1 and later).` : a.moe ? ` None is on the routed experts: vLLM ${engineVersionOf(spec).text?.slice(0, 20) ?? ''} gives them no LoRA (from 0.11.1, PR #21229).` : '';
     assumptions.push(
-      `LoRA (--enable-lora): ${loraSlots.maxLoras} slot${loraSlots.maxLoras === 1 ? '' : 's'} of rank ${loraSlots.maxRank}${spec.lora?.maxLoras === undefined || spec.lora?.maxRank === undefined ? " (vLLM's defaults where the spec sets none: 1 slot, rank 16)" : ''} on every layer vLLM can adapt${vllmLoraEmbeddings(m.id, engineVersionOf(spec).parts) ? '' : " (not the embedding or lm_head: this model's vLLM class gives them none)"}, allocated with the model in the model dtype whether or not an adapter is loaded: ${gib(loraSlots.bytes, 2)} per GPU${stages.length > 1 ? ' on the first stage' : ''}, counted in the weights as vLLM counts them in "Model loading took".${experts} Not counted: fully_sharded_loras (which shards them further) and the CUDA graphs vLLM captures for each number of active adapters.`,
+      `LoRA (--enable-lora): ${loraSlots.maxLoras} slot${loraSlots.maxLoras === 1 ? '' : 's'} of rank ${loraSlots.maxRank}${spec.lora?.maxLoras === undefined || spec.lora?.maxRank === undefined ? " (vLLM's defaults where the spec sets none: 1 slot, rank 16)" : ''} on every layer vLLM can adapt${vllmLoraEmbeddings(m.id, engineVersionOf(spec).parts) ? '' : " (not the embedding or lm_head: this model's vLLM class gives them none)"}, allocated with the model in the model dtype whether or not an adapter is loaded: ${gib(loraSlots.bytes, 2)} per GPU${stages.length > 1 ? ' on the first stage' : ''}, counted in the weights as vLLM counts them in "Model loading took".${experts} ${spec.lora?.fullyShardedLoras && tp > 1 ? ` Fully sharded (--fully-sharded-loras): both halves of each slot split over the ${tp} tensor-parallel ranks.` : ''} Not counted: the CUDA graphs vLLM captures for each number of active adapters.`,
     );
   } else if (spec.lora && engine !== 'vllm') assumptions.push(`LoRA: ${engine === 'sglang' ? "SGLang's" : "TGI's"} adapter memory is not counted (only vLLM's slots are modelled).`);
   if (dsa) assumptions.push(dsa.note);

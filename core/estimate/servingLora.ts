@@ -51,13 +51,15 @@ export interface LoraSlots {
  * and shards lora_b's output by TP; a row-parallel layer shards lora_a's input and keeps lora_b whole. A packed
  * projection (q/k/v, gate/up) has one lora_a per slice. Routed experts: every local expert's w13 and w2 pairs.
  */
-export function vllmLoraSlotBytes(a: Architecture, o: { tp: number; expertRanks: number; expertParallel: boolean; layers: number; first: boolean; last: boolean; maxLoras: number; maxRank: number; dt: number; experts: boolean; embeddings: boolean }): LoraSlots {
+export function vllmLoraSlotBytes(a: Architecture, o: { tp: number; expertRanks: number; expertParallel: boolean; layers: number; first: boolean; last: boolean; maxLoras: number; maxRank: number; dt: number; experts: boolean; embeddings: boolean; fullySharded?: boolean }): LoraSlots {
   const r = o.maxRank;
   const tp = o.tp;
   const h = a.hidden;
-  // Elements of one slot, per kind of layer.
-  const column = (input: number, output: number, slices = 1) => r * (slices * input + output / tp);
-  const row = (input: number, output: number) => r * (input / tp + output);
+  // Elements of one slot, per kind of layer. --fully-sharded-loras also shards the halves kept whole: a column layer's
+  // lora_a by rank, a row layer's lora_b by output.
+  const fs = o.fullySharded ? tp : 1;
+  const column = (input: number, output: number, slices = 1) => r * ((slices * input) / fs + output / tp);
+  const row = (input: number, output: number) => r * (input / tp + output / fs);
   const mlp = (ffn: number) => (a.gatedMlp !== false ? column(h, 2 * ffn, 2) : column(h, ffn)) + row(ffn, h);
 
   const hd = headDimOf(a);
@@ -88,7 +90,8 @@ export function vllmLoraSlotBytes(a: Architecture, o: { tp: number; expertRanks:
     // Under expert parallel each GPU holds experts / ranks whole; otherwise every expert, its FFN split by TP.
     const local = o.expertParallel ? Math.ceil(moe.experts / o.expertRanks) : moe.experts;
     const ffn = o.expertParallel ? ef : ef / tp;
-    if (o.experts) expertPerLayer = local * r * (a.gatedMlp !== false ? 3 * h + 3 * ffn : 2 * h + 2 * ffn);
+    // w13's lora_a (rank × hidden per slice) and w2's lora_b (hidden × rank) are the halves fully sharded splits.
+    if (o.experts) expertPerLayer = local * r * (a.gatedMlp !== false ? (2 * h) / fs + 2 * ffn + ffn + h / fs : h / fs + ffn + ffn + h / fs);
     // The router (a replicated linear layer) and the shared experts (a dense MLP of their summed width).
     moeOther = r * (h + moe.experts) + (moe.sharedExperts ? mlp(ef * moe.sharedExperts) : 0);
   }

@@ -261,7 +261,7 @@ export function namedEngineVersionAt(engine: ServeEngine, from: { image?: Word; 
 // ---------------------------------------------------------------- flags
 
 type Field = keyof InferenceServiceSpec;
-type Kind = 'int' | 'float' | 'on' | 'off' | 'pick' | 'model' | 'lora-on' | 'lora-rank' | 'lora-max' | 'lora-list' | 'ep-size' | 'spec-config' | 'spec-model' | 'spec-tokens' | 'spec-algo' | 'spec-draft' | 'mm-limit' | 'nodes' | 'config';
+type Kind = 'int' | 'float' | 'on' | 'off' | 'pick' | 'model' | 'lora-on' | 'lora-sharded' | 'lora-rank' | 'lora-max' | 'lora-list' | 'ep-size' | 'spec-config' | 'spec-model' | 'spec-tokens' | 'spec-algo' | 'spec-draft' | 'mm-limit' | 'nodes' | 'config';
 
 interface ReadFlag {
   /** The name as the table writes it (for labels and new flags). */
@@ -353,6 +353,7 @@ function table(engine: ServeEngine): Map<string, ReadFlag> {
     put(['--max-lora-rank'], { flag: '--max-lora-rank', kind: 'lora-rank' });
     put(['--max-loras'], { flag: '--max-loras', kind: 'lora-max' });
     put(['--lora-modules'], { flag: '--lora-modules', kind: 'lora-list' });
+    put(['--fully-sharded-loras'], { flag: '--fully-sharded-loras', kind: 'lora-sharded' });
     put(['--speculative-config'], { flag: '--speculative-config', kind: 'spec-config' });
     put(['--speculative-model'], { flag: '--speculative-model', kind: 'spec-model' });
     put(['--num-speculative-tokens'], { flag: '--num-speculative-tokens', kind: 'spec-tokens' });
@@ -672,7 +673,7 @@ export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
   const problems: Problem[] = [];
   const assumptions: string[] = [];
   const extra: string[] = [];
-  const lora: { adapters?: { name: string; path: string }[]; maxRank?: number; maxLoras?: number } = {};
+  const lora: NonNullable<InferenceServiceSpec['lora']> = {};
   let loraOn = false;
   let modelWord: Word | undefined;
   // Speculative decoding, from one JSON flag (vLLM) or several (vLLM's older flags, SGLang's).
@@ -747,6 +748,12 @@ export function readServeArgs(cmd: ServeCommand, io: ArgsIo = {}): ServeRead {
       extra.push(s);
       // An unknown flag's value, when it has one written apart, stays with it.
       if (eq < 0 && args[k + 1] && !args[k + 1].value.startsWith('-') && !(k === first && cmd.launcher === 'vllm serve')) extra.push(args[++k].value);
+      continue;
+    }
+    // --fully-sharded-loras: a LoRA setting, which counts only beside --enable-lora (spec.lora is set where that is).
+    if (f.kind === 'lora-sharded') {
+      lora.fullyShardedLoras = true;
+      source('spec.lora.fullyShardedLoras', w, f.flag);
       continue;
     }
     if (f.kind === 'on' || f.kind === 'off' || f.kind === 'lora-on') {

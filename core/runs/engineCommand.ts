@@ -141,7 +141,7 @@ export const ENGINE_FLAGS: Record<Engine, readonly EngineFlag[]> = {
     ),
     field('speculative', vllmSpeculative),
     field('multimodal', VLLM_MULTIMODAL),
-    field('lora', (v, s) => (!v ? [] : ['--enable-lora', ...(v.adapters?.length ? ['--lora-modules', ...loraModules(s)] : []), ...(num('--max-lora-rank').fn(v.maxRank, s) ?? []), ...(num('--max-loras').fn(v.maxLoras, s) ?? [])])),
+    field('lora', (v, s) => (!v ? [] : ['--enable-lora', ...(v.adapters?.length ? ['--lora-modules', ...loraModules(s)] : []), ...(num('--max-lora-rank').fn(v.maxRank, s) ?? []), ...(num('--max-loras').fn(v.maxLoras, s) ?? []), ...(v.fullyShardedLoras ? ['--fully-sharded-loras'] : [])])),
   ],
   sglang: [
     field('dtype', pick('--dtype', DTYPE)),
@@ -169,7 +169,8 @@ export const ENGINE_FLAGS: Record<Engine, readonly EngineFlag[]> = {
     field('speculative', sglangSpeculative),
     // SGLang has no flag that limits items per prompt, skips the encoder's profile run or leaves the tower out.
     field('multimodal', noMultimodal),
-    field('lora', (v, s) => (!v ? [] : [...(v.adapters?.length ? ['--lora-paths', ...loraModules(s)] : []), ...(num('--max-lora-rank').fn(v.maxRank, s) ?? []), ...(num('--max-loras-per-batch').fn(v.maxLoras, s) ?? [])])),
+    // SGLang has no fully-sharded adapter mode: a spec asking for one is reported.
+    field('lora', (v, s) => (!v ? [] : v.fullyShardedLoras ? undefined : [...(v.adapters?.length ? ['--lora-paths', ...loraModules(s)] : []), ...(num('--max-lora-rank').fn(v.maxRank, s) ?? []), ...(num('--max-loras-per-batch').fn(v.maxLoras, s) ?? [])])),
   ],
   tgi: [
     field('dtype', pick('--dtype', { bf16: 'bfloat16', fp16: 'float16' })),
@@ -194,7 +195,7 @@ export const ENGINE_FLAGS: Record<Engine, readonly EngineFlag[]> = {
     field('speculative', (v) => (!v ? [] : v.method === 'ngram' ? ['--speculate', String(v.tokens ?? 2)] : undefined)),
     // TGI neither: its launcher has no multimodal limits or profiling switches.
     field('multimodal', noMultimodal),
-    field('lora', (v, s) => (!v ? [] : v.maxRank !== undefined || v.maxLoras !== undefined ? undefined : v.adapters?.length ? ['--lora-adapters', loraModules(s).join(',')] : [])),
+    field('lora', (v, s) => (!v ? [] : v.maxRank !== undefined || v.maxLoras !== undefined || v.fullyShardedLoras ? undefined : v.adapters?.length ? ['--lora-adapters', loraModules(s).join(',')] : [])),
   ],
 };
 

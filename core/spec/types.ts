@@ -373,7 +373,7 @@ export interface InferenceServiceSpec {
   cpuOffloadGiB?: number;
   /** Added with the schemas: multi-LoRA serving (vLLM --enable-lora, --lora-modules, --max-lora-rank,
    *  --max-loras); the reserved adapter slots cost GPU memory. */
-  lora?: { adapters?: { name: string; path: string }[]; maxRank?: number; maxLoras?: number };
+  lora?: { adapters?: { name: string; path: string }[]; maxRank?: number; maxLoras?: number; fullyShardedLoras?: boolean };
   /** Speculative decoding (vLLM --speculative-config, SGLang --speculative-algorithm): its drafter's weights and KV layers. */
   speculative?: Speculative;
   /** Added for issue 12: how a vision-language model's encoder is served (vLLM --limit-mm-per-prompt, --skip-mm-profiling, --language-model-only). */

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { estimateInferenceService } from '../../../core/estimate/serving';
 import { renderMarkdown } from '../../../core/estimate/format';
 import { vllmLoraCoversExperts, vllmLoraEmbeddings, vllmLoraSlotBytes } from '../../../core/estimate/servingLora';
-import { engineUnsupported } from '../../../core/runs/engineCommand';
+import { engineArgv, engineUnsupported } from '../../../core/runs/engineCommand';
 import { resolveModelName } from '../../../core/catalog/models';
 import type { Architecture, InferenceServiceSpec } from '../../../core/spec/types';
 import { GIB, cluster, near, service } from './helpers';
@@ -152,4 +152,26 @@ test('vllm serve --kv-cache-memory-bytes is read (human-readable sizes too), and
   const fixed = applyEdits(text, fix.edits as never);
   assert.match(fixed, /--kv-cache-memory-bytes \d+\n$/);
   assert.equal(checkText(fixed, '/w/serve.sh', { gpu: 'H100-SXM-80GB', engineVersion: '0.19.0' } as never).problems.filter((x) => x.severity === 'error').length, 0);
+});
+
+test('--fully-sharded-loras splits the halves kept whole over the TP ranks; read beside --enable-lora, written at launch', () => {
+  const r = 16;
+  const { hidden: h, ffn: f, layers: l } = llama8b;
+  const q = 32 * 128;
+  const kv = 8 * 128;
+  const o = { tp: 2, expertRanks: 2, expertParallel: false, layers: l, first: false, last: false, maxLoras: 1, maxRank: r, dt: 2, experts: true, embeddings: false };
+  const perLayer = r * ((3 * h) / 2 + (q + 2 * kv) / 2) + r * (q / 2 + h / 2) + r * ((2 * h) / 2 + f) + r * (f / 2 + h / 2);
+  assert.equal(vllmLoraSlotBytes(llama8b, { ...o, fullySharded: true }).bytes, 2 * l * perLayer);
+  assert.ok(vllmLoraSlotBytes(llama8b, { ...o, fullySharded: true }).bytes < vllmLoraSlotBytes(llama8b, o).bytes);
+  const sharded = estimateInferenceService(service({ ...base, tensorParallel: 2, lora: { maxLoras: 4, maxRank: 64, fullyShardedLoras: true } }), h100);
+  const plain = estimateInferenceService(service({ ...base, tensorParallel: 2, lora: { maxLoras: 4, maxRank: 64 } }), h100);
+  assert.ok(sharded.serving!.loraBytes! < plain.serving!.loraBytes!);
+  assert.ok(sharded.assumptions.some((a) => a.includes('Fully sharded (--fully-sharded-loras): both halves of each slot split over the 2 tensor-parallel ranks')));
+  // The reader: only beside --enable-lora.
+  const read = (line: string) => (checkText(line, '/w/serve.sh', { gpu: 'H100-SXM-80GB' } as never).foreign?.[0]?.job.spec as InferenceServiceSpec | undefined)?.lora;
+  assert.deepEqual(read('vllm serve meta-llama/Llama-3.1-8B-Instruct -tp 2 --enable-lora --fully-sharded-loras --max-loras 4\n'), { maxLoras: 4, fullyShardedLoras: true });
+  assert.equal(read('vllm serve meta-llama/Llama-3.1-8B-Instruct -tp 2 --fully-sharded-loras\n'), undefined);
+  const spec = { ...base, engine: 'vllm', lora: { fullyShardedLoras: true } } as InferenceServiceSpec;
+  assert.ok(engineArgv(spec, { model: 'm', host: '127.0.0.1' })!.includes('--fully-sharded-loras'));
+  assert.equal(engineUnsupported({ ...spec, engine: 'sglang' }).length, 1, 'SGLang has no fully sharded mode');
 });
