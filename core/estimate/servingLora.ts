@@ -47,9 +47,10 @@ export interface LoraSlots {
 
 /**
  * The LoRA slot buffers one GPU holds for `layers` decoder layers of this stage (the embedding's on the first stage,
- * the lm_head's on the last, where the model class has them: vllmLoraEmbeddings). Without fully_sharded_loras, a column-parallel layer keeps lora_a whole (rank × input)
- * and shards lora_b's output by TP; a row-parallel layer shards lora_a's input and keeps lora_b whole. A packed
- * projection (q/k/v, gate/up) has one lora_a per slice. Routed experts: every local expert's w13 and w2 pairs.
+ * the lm_head's on the last, where the model class has them: vllmLoraEmbeddings). A column-parallel layer keeps lora_a
+ * whole (rank × input) and shards lora_b's output by TP; a row-parallel layer shards lora_a's input and keeps lora_b
+ * whole; fully_sharded_loras splits the whole halves too. A packed projection (q/k/v, gate/up) has one lora_a per
+ * slice. Routed experts: every local expert's w13 and w2 pairs.
  */
 export function vllmLoraSlotBytes(a: Architecture, o: { tp: number; expertRanks: number; expertParallel: boolean; layers: number; first: boolean; last: boolean; maxLoras: number; maxRank: number; dt: number; experts: boolean; embeddings: boolean; fullySharded?: boolean }): LoraSlots {
   const r = o.maxRank;
