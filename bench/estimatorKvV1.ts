@@ -61,7 +61,7 @@ export interface KvV1Row {
   lora?: { enable_lora: boolean; max_loras: number | null; max_lora_rank: number | null; max_cpu_loras?: number | null; lora_dtype?: string | null; fully_sharded_loras?: boolean | null; adapters?: number | null } | null;
   /** --kv-cache-memory-bytes as passed (KV30-* on). */
   kv_cache_memory_bytes?: number | null;
-  /** --disable-hybrid-kv-cache-manager (KV30-* on): every layer provisioned for the whole sequence, which no spec field says. */
+  /** --disable-hybrid-kv-cache-manager (KV30-* on): every layer provisioned for the whole sequence (spec.disableHybridKvCacheManager). */
   disable_hybrid_kv_cache_manager?: boolean | null;
   /** Set in the data file when the row is known to be inexpressible (a gap, kept in the report). */
   unmatched: string | null;
@@ -172,6 +172,7 @@ export function kvV1Doc(r: KvV1Row): { doc: InferenceServiceDoc; cluster: Cluste
       ...(multimodal ? { multimodal } : {}),
       ...(GAPS_CLOSED[r.id]?.lora ? { lora: GAPS_CLOSED[r.id].lora } : r.lora?.enable_lora ? { lora: { ...(r.lora.max_loras ? { maxLoras: r.lora.max_loras } : {}), ...(r.lora.max_lora_rank ? { maxRank: r.lora.max_lora_rank } : {}) } } : {}),
       ...(r.kv_cache_memory_bytes ? { kvCacheMemoryBytes: r.kv_cache_memory_bytes } : {}),
+      ...(r.disable_hybrid_kv_cache_manager ? { disableHybridKvCacheManager: true } : {}),
       ...(GAPS_CLOSED[r.id]?.cpuOffloadGiB ? { cpuOffloadGiB: GAPS_CLOSED[r.id].cpuOffloadGiB } : {}),
       ...(r.prefix_caching !== null ? { enablePrefixCaching: r.prefix_caching } : {}),
       blockSize: r.block_size,
@@ -282,6 +283,8 @@ export const GAPS_CLOSED: Readonly<Record<string, { how: string; gpuTotalGiB?: n
   'KV31-03': { how: 'the checkpoint by its name (nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-NVFP4), its format read from the name', row: { quantization: null } },
   // 2026-12-08, with spec.kvCacheMemoryBytes (vLLM --kv-cache-memory-bytes): the fixed KV budget their gatherer took for a gap.
   'KV23-05': { how: '--kv-cache-memory-bytes 55834574848 as spec.kvCacheMemoryBytes', row: { kv_cache_memory_bytes: 55834574848 } },
+  // 2026-12-08, with spec.disableHybridKvCacheManager: the switch its gatherer took for a gap.
+  'KV22-13': { how: '--disable-hybrid-kv-cache-manager as spec.disableHybridKvCacheManager', row: { disable_hybrid_kv_cache_manager: true } },
   'KV23-06': { how: '--kv-cache-memory-bytes 53687091200 as spec.kvCacheMemoryBytes', row: { kv_cache_memory_bytes: 53687091200 } },
   'KV3-07': { how: 'a restart that loaded the compile cache (compileCache: warm)', row: { compile_cache: 'warm' } },
   'KV5-10': { how: 'a restart that loaded the compile cache (compileCache: warm)', row: { compile_cache: 'warm' } },
@@ -392,7 +395,6 @@ export function prepareRow(row: KvV1Row): { r: KvV1Row; label: string; unmatched
   else if (r.kv_cache_dtype && kvCacheDtypeOfVllmWord(r.kv_cache_dtype) === undefined) unmatched = `kv_cache_dtype '${r.kv_cache_dtype.slice(0, 40)}' is no word of vLLM's --kv-cache-dtype the spec says`;
   else if (r.quantization && specQuantization(r.quantization) === undefined) unmatched = `quantization '${r.quantization.slice(0, 60)}' is no value of spec.quantization nor a word of vLLM's --quantization`;
   // So is a speculative method the spec cannot say (DFlash, DSpark): its drafter would be left out without a word.
-  else if (r.disable_hybrid_kv_cache_manager) unmatched = '--disable-hybrid-kv-cache-manager: no spec field says the hybrid KV cache manager is off';
   else if (r.lora?.fully_sharded_loras) unmatched = '--fully-sharded-loras: no spec field says the LoRA slots are sharded further';
   else if (r.speculative && !SPECULATIVE_METHODS.has(r.speculative.method)) unmatched = `speculative method '${String(r.speculative.method).slice(0, 40)}' is no value of spec.speculative.method`;
   return { r, label: lbl, ...(unmatched ? { unmatched } : {}) };

@@ -815,7 +815,7 @@ function stageFigures(
     stageOut.hybrid = { kind: rec.name, full: attnLayers, linear: Math.ceil(rec.layers / pp), stateBytesPerLayer: rec.stateBytes(tp, dt), attnBytesPerTokenPerLayer: attnPerLayer };
   } else if (drafted > 0 && globalPerLayer !== attnPerLayer) {
     stageOut.drafterBesideGlobal = true;
-  } else if (a.slidingWindow && a.slidingWindow > 0 && !a.mla) {
+  } else if (a.slidingWindow && a.slidingWindow > 0 && !a.mla && !(vllm && spec.disableHybridKvCacheManager === true)) {
     // Which layers slide, where the catalog knows the pattern: Gemma 2 and gpt-oss every other layer, Gemma 3
     // five of every six (each sixth layer is global); a config's layer_types or the architecture's globalAttention count them.
     // A drafter's layers (EAGLE, MTP) attend to the whole context: one more full-attention layer each, where they
@@ -1255,7 +1255,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
         ? `Sliding window: ${ss.full} full-attention and ${ss.sliding} sliding-window layers (window ${ss.window}) per GPU, grouped ${pooled.groupSize} to a group (${pooled.fullGroups} full-attention, ${pooled.otherGroups} sliding-window): ${grouped(pooled.blocks)} blocks of ${pooled.blockSize === pooled.otherBlockSize ? `${pooled.blockSize} tokens` : `${pooled.otherBlockSize} tokens in a sliding-window group and ${pooled.blockSize} in a full-attention group (one page size for every layer: the kind that caches less per token holds more tokens in a page)`}; a ${maxModelLen}-token request takes ${Math.ceil(maxModelLen / pooled.blockSize)} in each full-attention group and ${pooled.otherBlocksPerRequest} in each sliding-window group (${ss.window - 1 + inFlightTokens < maxModelLen ? `its window plus ${inFlight}` : `the whole request: its window plus ${inFlight} reaches max_model_len`}), so ${pooled.concurrency.toFixed(2)} fit at once. KV tokens: ${grouped(pooled.tokens)}, ${printed}.${pooled.padded ? ' The two kinds of layer cache sizes per token that do not divide: the smaller page is padded to the larger, as later vLLM releases do (page_size_padded); earlier ones refuse to start ("Cannot unify by adjusting block_size").' : ''}`
         : ss && ss.sliding < 1
           ? 'Every layer attends to the whole context (no sliding-window layer).'
-          : `Sliding-window layers are counted as full attention${!v1 ? '' : stages.some((s) => s.drafterBesideGlobal) ? ` (the ${spec.speculative?.method} drafter's layer would be a third kind of KV layer beside the wider global ones, which this estimate does not lay out: the pool is understated)` : " (the model's layer pattern is not known)"}.`,
+          : `Sliding-window layers are counted as full attention${v1 && spec.disableHybridKvCacheManager ? ' (--disable-hybrid-kv-cache-manager: vLLM gives every layer a cache for the whole sequence)' : !v1 ? '' : stages.some((s) => s.drafterBesideGlobal) ? ` (the ${spec.speculative?.method} drafter's layer would be a third kind of KV layer beside the wider global ones, which this estimate does not lay out: the pool is understated)` : " (the model's layer pattern is not known)"}.`,
     );
   }
   if (a.kvShared) assumptions.push(`KV sharing: the last ${a.kvShared.layers} layers${a.kvShared.global ? ` (${a.kvShared.global} of them global)` : ''} reuse the KV cache of an earlier layer of their kind and cache nothing of their own.`);
@@ -1324,6 +1324,17 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   };
 
   // ---- findings
+  // A model with Mamba or linear-attention layers needs vLLM's hybrid KV cache manager (kv_cache_utils: "hybrid SSM
+  // models … require HMA and will fail at startup without it").
+  if (v1 && stages[0].hybrid && spec.disableHybridKvCacheManager === true) {
+    findings.push({
+      code: 'hybrid-kv-manager-off',
+      severity: 'error',
+      path: ['spec', 'disableHybridKvCacheManager'],
+      message: `${stages[0].hybrid.kind} layers keep their state in vLLM's hybrid KV cache manager: with --disable-hybrid-kv-cache-manager ${gen!.short} does not start for this model. Leave the manager on (drop the flag).`,
+      fixes: [{ title: 'Leave the hybrid KV cache manager on (drop --disable-hybrid-kv-cache-manager)', edits: [{ path: ['spec', 'disableHybridKvCacheManager'], value: false }] }],
+    });
+  }
   if (serving.fixedKv && serving.fixedKv.bytes > serving.fixedKv.roomBytes) {
     // vLLM allocates the cache it was given without checking: it fails there, in CUDA graph capture, or on the first full batch.
     const terms: [string, number][] = [

@@ -16,7 +16,8 @@ export type FindingCode =
   | 'tp-over-pcie'
   | 'vision-profile-skipped'
   | 'vision-video-profile'
-  | 'multimodal-text-model';
+  | 'multimodal-text-model'
+  | 'hybrid-kv-manager-off';
 
 export interface FixEdit {
   /** Spec path to set, e.g. ['spec', 'parallelism', 'tensor']. */

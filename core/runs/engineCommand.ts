@@ -132,6 +132,7 @@ export const ENGINE_FLAGS: Record<Engine, readonly EngineFlag[]> = {
     field('gpuMemoryUtilization', num('--gpu-memory-utilization')),
     field('cpuOffloadGiB', num('--cpu-offload-gb')),
     field('kvCacheMemoryBytes', num('--kv-cache-memory-bytes', { version: [0, 11, 0], source: 'PR #21489' })),
+    field('disableHybridKvCacheManager', on('--disable-hybrid-kv-cache-manager')),
     field('mambaSsmCacheDtype', pick('--mamba-ssm-cache-dtype', { float32: 'float32', bfloat16: 'bfloat16', float16: 'float16' }, ['auto'], { version: [0, 10, 2], source: 'PR #22928' })),
     field('blockSize', num('--block-size')),
     field('enforceEager', on('--enforce-eager')),
@@ -157,6 +158,8 @@ export const ENGINE_FLAGS: Record<Engine, readonly EngineFlag[]> = {
     field('cpuOffloadGiB', num('--cpu-offload-gb')),
     // SGLang sizes its KV pool by --mem-fraction-static (or --max-total-tokens), not a byte count.
     field('kvCacheMemoryBytes', (v) => (v === undefined ? [] : undefined)),
+    // SGLang lays sliding-window layers out its own way; it has no such switch.
+    field('disableHybridKvCacheManager', (v) => (v ? undefined : [])),
     // SGLang's recurrent state dtype takes float32 or bfloat16.
     field('mambaSsmCacheDtype', pick('--mamba-ssm-dtype', { float32: 'float32', bfloat16: 'bfloat16' }, ['auto'])),
     field('blockSize', num('--page-size')),
@@ -186,6 +189,7 @@ export const ENGINE_FLAGS: Record<Engine, readonly EngineFlag[]> = {
     // TGI has no weight offload to host memory.
     field('cpuOffloadGiB', (v) => (typeof v === 'number' && v > 0 ? undefined : [])),
     field('kvCacheMemoryBytes', (v) => (v === undefined ? [] : undefined)),
+    field('disableHybridKvCacheManager', (v) => (v ? undefined : [])),
     field('mambaSsmCacheDtype', (v) => (v === undefined || v === 'auto' ? [] : undefined)),
     field('blockSize', (v) => (v === undefined ? [] : undefined)),
     field('enforceEager', (v) => (v ? ['--cuda-graphs', '0'] : [])),

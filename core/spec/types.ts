@@ -364,6 +364,9 @@ export interface InferenceServiceSpec {
    *  gpuMemoryUtilization no longer sizes the cache, and nothing checks that the rest fits beside it. Unset: sized by
    *  gpuMemoryUtilization. */
   kvCacheMemoryBytes?: number;
+  /** vLLM --disable-hybrid-kv-cache-manager: every layer gets a cache for the whole sequence, a sliding-window layer
+   *  too (no window groups); a model with Mamba or linear-attention layers does not start without the manager. */
+  disableHybridKvCacheManager?: boolean;
   /** vLLM --mamba-ssm-cache-dtype (from 0.10.2), SGLang --mamba-ssm-dtype: the element type of a hybrid model's
    *  recurrent (Mamba, Gated DeltaNet) temporal state. auto (default): the model config's (mamba_ssm_dtype; float32 for
    *  Nemotron-H), else the model dtype. */

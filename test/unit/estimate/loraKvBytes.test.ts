@@ -168,7 +168,7 @@ test('--fully-sharded-loras splits the halves kept whole over the TP ranks; read
   assert.ok(sharded.serving!.loraBytes! < plain.serving!.loraBytes!);
   assert.ok(sharded.assumptions.some((a) => a.includes('Fully sharded (--fully-sharded-loras): both halves of each slot split over the 2 tensor-parallel ranks')));
   // The reader: only beside --enable-lora.
-  const read = (line: string) => (checkText(line, '/w/serve.sh', { gpu: 'H100-SXM-80GB' } as never).foreign?.[0]?.job.spec as InferenceServiceSpec | undefined)?.lora;
+  const read = (line: string) => (checkText(line, '/w/serve.sh', { gpu: 'H100-SXM-80GB' } as never).foreign?.[0]?.job.spec as unknown as InferenceServiceSpec | undefined)?.lora;
   assert.deepEqual(read('vllm serve meta-llama/Llama-3.1-8B-Instruct -tp 2 --enable-lora --fully-sharded-loras --max-loras 4\n'), { maxLoras: 4, fullyShardedLoras: true });
   assert.equal(read('vllm serve meta-llama/Llama-3.1-8B-Instruct -tp 2 --fully-sharded-loras\n'), undefined);
   const spec = { ...base, engine: 'vllm', lora: { fullyShardedLoras: true } } as InferenceServiceSpec;

@@ -85,3 +85,22 @@ test('a vllm serve line with --mamba-ssm-cache-dtype is read into the estimate',
     JSON.stringify(c.problems.map((p) => p.message.slice(0, 80))),
   );
 });
+
+test('--disable-hybrid-kv-cache-manager: sliding-window layers cached for the whole sequence; a hybrid model does not start', () => {
+  const oss = (s: Partial<InferenceServiceSpec>) => estimateInferenceService(service({ model: { preset: 'gpt-oss-120b' }, engineVersion: '0.22.1', maxModelLen: 131072, ...s }), cluster('H200-SXM-141GB', 1));
+  const on = oss({});
+  const off = oss({ disableHybridKvCacheManager: true });
+  assert.equal(off.serving!.availableKvBytes, on.serving!.availableKvBytes, 'the pool is the same');
+  assert.ok(off.serving!.kvCacheTokens < on.serving!.kvCacheTokens && off.serving!.maxConcurrency < on.serving!.maxConcurrency);
+  assert.ok(off.assumptions.some((a) => a.startsWith('Sliding-window layers are counted as full attention (--disable-hybrid-kv-cache-manager')));
+  const hybrid = at({ engineVersion: '0.30.0', disableHybridKvCacheManager: true });
+  const f = hybrid.findings.find((x) => x.code === 'hybrid-kv-manager-off');
+  assert.equal(f?.severity, 'error');
+  assert.deepEqual(f?.fixes?.[0].edits, [{ path: ['spec', 'disableHybridKvCacheManager'], value: false }]);
+  assert.equal(hybrid.ok, false);
+  const spec = { engine: 'vllm', model: { preset: 'gpt-oss-120b' }, disableHybridKvCacheManager: true } as InferenceServiceSpec;
+  assert.ok(engineArgv(spec, { model: 'm', host: '127.0.0.1' })!.includes('--disable-hybrid-kv-cache-manager'));
+  assert.equal(engineUnsupported({ ...spec, engine: 'sglang' }).length, 1);
+  const read = checkText('vllm serve openai/gpt-oss-120b --disable-hybrid-kv-cache-manager\n', '/w/serve.sh', { gpu: 'H200-SXM-141GB', engineVersion: '0.22.1' } as never);
+  assert.equal((read.foreign?.[0]?.job.spec as unknown as InferenceServiceSpec | undefined)?.disableHybridKvCacheManager, true);
+});
