@@ -1197,7 +1197,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     const experts =
       loraSlots.expertBytes > 0 ? ` ${gib(loraSlots.expertBytes, 2)} of it is on the routed experts (every local expert's gate/up and down pairs, vLLM 0.11.1 and later).` : a.moe ? ` None is on the routed experts: vLLM ${engineVersionOf(spec).text?.slice(0, 20) ?? ''} gives them no LoRA (from 0.11.1, PR #21229).` : '';
     assumptions.push(
-      `LoRA (--enable-lora): ${loraSlots.maxLoras} slot${loraSlots.maxLoras === 1 ? '' : 's'} of rank ${loraSlots.maxRank}${spec.lora?.maxLoras === undefined || spec.lora?.maxRank === undefined ? " (vLLM's defaults where the spec sets none: 1 slot, rank 16)" : ''} on every layer vLLM can adapt${vllmLoraEmbeddings(m.id, engineVersionOf(spec).parts) ? '' : " (not the embedding or lm_head: this model's vLLM class gives them none)"}, allocated with the model in the model dtype whether or not an adapter is loaded: ${gib(loraSlots.bytes, 2)} per GPU${stages.length > 1 ? ' on the first stage' : ''}, counted in the weights as vLLM counts them in "Model loading took".${experts} ${spec.lora?.fullyShardedLoras && tp > 1 ? ` Fully sharded (--fully-sharded-loras): both halves of each slot split over the ${tp} tensor-parallel ranks.` : ''} Not counted: the CUDA graphs vLLM captures for each number of active adapters.`,
+      `LoRA (--enable-lora): ${loraSlots.maxLoras} slot${loraSlots.maxLoras === 1 ? '' : 's'} of rank ${loraSlots.maxRank}${spec.lora?.maxLoras === undefined || spec.lora?.maxRank === undefined ? " (vLLM's defaults where the spec sets none: 1 slot, rank 16)" : ''} on every layer vLLM can adapt${loraSlots.embeddings ? '' : " (not the embedding or lm_head: this model's vLLM class gives them none)"}, allocated with the model in the model dtype whether or not an adapter is loaded: ${gib(loraSlots.bytes, 2)} per GPU${stages.length > 1 ? ' on the first stage' : ''}, counted in the weights as vLLM counts them in "Model loading took".${experts} ${spec.lora?.fullyShardedLoras && tp > 1 ? ` Fully sharded (--fully-sharded-loras): both halves of each slot split over the ${tp} tensor-parallel ranks.` : ''} Not counted: the CUDA graphs vLLM captures for each number of active adapters.`,
     );
   } else if (spec.lora && engine !== 'vllm') assumptions.push(`LoRA: ${engine === 'sglang' ? "SGLang's" : "TGI's"} adapter memory is not counted (only vLLM's slots are modelled).`);
   if (dsa) assumptions.push(dsa.note);
@@ -1267,6 +1267,14 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   const allocated = heaviest.weights + heaviest.activation + kvCacheBytes;
   const reserved = allocated;
   const device = Math.max(reserved + nonTorch + CUDA_CONTEXT + graphs, engine === 'vllm' ? 0 : 0);
+  // What a cache fixed by kvCacheMemoryBytes must fit beside (vLLM checks none of it).
+  const besideFixedKv: [string, number][] = [
+    ['Weights', heaviest.weights],
+    ['activation peak', heaviest.activation],
+    ['non-torch', nonTorch],
+    ['CUDA graphs', graphs],
+    ['CUDA context', CUDA_CONTEXT],
+  ];
   const serving: ServingFigures = {
     weightsBytes: rank0.weights,
     kvCacheBytes,
@@ -1286,7 +1294,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
     ...(towersLoaded.length ? { towersLoaded } : {}),
     availableKvBytes: Math.max(0, minPool),
     ...(rank0.lora ? { loraBytes: rank0.lora.bytes } : {}),
-    ...(fixedKv !== undefined ? { fixedKv: { bytes: fixedKv, roomBytes: cap - heaviest.weights - heaviest.activation - nonTorch - graphs - CUDA_CONTEXT } } : {}),
+    ...(fixedKv !== undefined ? { fixedKv: { bytes: fixedKv, roomBytes: cap - besideFixedKv.reduce((x, [, b]) => x + b, 0) } } : {}),
     ...(minPool < 0 ? { kvShortfallBytes: -minPool } : {}),
     nonTorchBytes: nonTorch,
     cudaGraphBytes: graphs,
@@ -1337,14 +1345,7 @@ function estimateUnsafe(doc: InferenceServiceDoc, cluster: ClusterDoc | undefine
   }
   if (serving.fixedKv && serving.fixedKv.bytes > serving.fixedKv.roomBytes) {
     // vLLM allocates the cache it was given without checking: it fails there, in CUDA graph capture, or on the first full batch.
-    const terms: [string, number][] = [
-      ['Weights', heaviest.weights],
-      ['activation peak', heaviest.activation],
-      ['non-torch', nonTorch],
-      ['CUDA graphs', graphs],
-      ['CUDA context', CUDA_CONTEXT],
-      ['the KV cache (kvCacheMemoryBytes)', serving.fixedKv.bytes],
-    ];
+    const terms: [string, number][] = [...besideFixedKv, ['the KV cache (kvCacheMemoryBytes)', serving.fixedKv.bytes]];
     findings.push({
       code: 'memory-exceeds-capacity',
       severity: 'error',

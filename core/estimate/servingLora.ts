@@ -43,6 +43,8 @@ export interface LoraSlots {
   expertBytes: number;
   maxLoras: number;
   maxRank: number;
+  /** Whether the embedding and lm_head have slots (vllmLoraEmbeddings). */
+  embeddings: boolean;
 }
 
 /**
@@ -101,5 +103,5 @@ export function vllmLoraSlotBytes(a: Architecture, o: { tp: number; expertRanks:
   const perSlot = share * ((a.layers - recurrent) * attention + recurrent * mixer + denseLayers * mlp(a.ffn) + moeLayers * moeOther) + (o.embeddings && o.first ? r * (a.vocab + h) : 0) + (o.embeddings && o.last ? r * (h + a.vocab) : 0);
   const expertElements = share * moeLayers * expertPerLayer;
   const bytes = o.maxLoras * o.dt * (perSlot + expertElements);
-  return { bytes, expertBytes: o.maxLoras * o.dt * expertElements, maxLoras: o.maxLoras, maxRank: r };
+  return { bytes, expertBytes: o.maxLoras * o.dt * expertElements, maxLoras: o.maxLoras, maxRank: r, embeddings: o.embeddings };
 }

@@ -210,28 +210,20 @@ export function engineUnsupported(s: InferenceServiceSpec): EngineFlagGap[] {
   const table = ENGINE_FLAGS[s.engine];
   if (!table || s.command?.length) return [];
   const gap = (path: SpecPath, what: string): EngineFlagGap => ({ path, message: `${ENGINE_NAME[s.engine]} has no launch flag for ${what}: it is not passed to the engine (set it with extraArgs or env if the engine has another way).` });
-  // A part whose flag a named release predates: the launch command writes it, and that release's argument parser refuses it.
+  // A field or a part whose flag a named release predates: the launch command writes it, and that release's argument
+  // parser refuses it.
   const version = engineVersionOf(s);
-  // A field whose flag the named release predates, as a part's below.
-  const olderFields = version.parts
-    ? table
-        .filter((f) => f.since && f.flag && (f.argv(s)?.length ?? 0) > 0 && !atLeast(version.parts!, ...f.since.version))
-        .map((f) => ({
-          path: ['spec', f.field] as SpecPath,
-          message: `${ENGINE_NAME[s.engine]} ${version.text?.slice(0, 20)} has no ${f.flag} (from ${f.since!.version.join('.')}, ${f.since!.source}): its argument parser refuses the flag and the server does not start. Drop ${f.field}, or use a later release.`,
-        }))
-    : [];
-  const older = version.parts
-    ? table.flatMap((f) =>
-        (f.parts ?? [])
-          .filter((p) => p.since && p.kind === 'on' && (s[f.field] as Record<string, unknown> | undefined)?.[p.key] === true && !atLeast(version.parts!, ...p.since.version))
-          .map((p) => ({
-            path: ['spec', f.field, p.key] as SpecPath,
-            message: `${ENGINE_NAME[s.engine]} ${version.text?.slice(0, 20)} has no ${p.flag} (from ${p.since!.version.join('.')}, ${p.since!.source}): its argument parser refuses the flag and the server does not start. Drop ${f.field}.${p.key}, or use a later release.`,
-          })),
-      )
-    : [];
-  return olderFields.concat(older).concat(
+  const tooOld = (at: string[], flag: string, since: FlagSince): EngineFlagGap | undefined =>
+    version.parts && !atLeast(version.parts, ...since.version)
+      ? {
+          path: ['spec', ...at] as SpecPath,
+          message: `${ENGINE_NAME[s.engine]} ${version.text?.slice(0, 20)} has no ${flag} (from ${since.version.join('.')}, ${since.source}): its argument parser refuses the flag and the server does not start. Drop ${at.join('.')}, or use a later release.`,
+        }
+      : undefined;
+  const older = table
+    .flatMap((f) => [...(f.since && f.flag && (f.argv(s)?.length ?? 0) > 0 ? [tooOld([f.field], f.flag, f.since)] : []), ...(f.parts ?? []).filter((p) => p.since && p.kind === 'on' && (s[f.field] as Record<string, unknown> | undefined)?.[p.key] === true).map((p) => tooOld([f.field, p.key], p.flag, p.since!))])
+    .filter((g): g is EngineFlagGap => g !== undefined);
+  return older.concat(
     table
       .filter((f) => f.argv(s) === undefined)
       .flatMap(({ field: k }) => {
